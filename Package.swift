@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "periscope",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "periscope", targets: ["periscope"]),
+        .library(name: "LinuxHost", targets: ["LinuxHost"]),
+        .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Thin C shims for what Swift cannot call directly (setns from a private thread,
+        // fork+setns+exec). No logic lives here.
+        .target(name: "CLinuxSupport"),
+        // Byte-level readers of /proc, /sys and cgroupfs. Knows nothing of containers.
+        .target(name: "LinuxHost", dependencies: ["CLinuxSupport"]),
+        // Process -> container identity: cgroup path rules, runtime metadata, pid namespaces.
+        .target(
+            name: "ContainerInventory",
+            dependencies: ["LinuxHost", "CLinuxSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
+        .target(name: "Reporting"),
+        .executableTarget(
+            name: "periscope",
+            dependencies: [
+                "LinuxHost", "ContainerInventory", "Reporting", "CLinuxSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
+        .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
+        .testTarget(
+            name: "PeriscopeIntegrationTests",
+            dependencies: ["ContainerInventory", "LinuxHost", "Reporting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

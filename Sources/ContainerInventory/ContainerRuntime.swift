@@ -1,0 +1,37 @@
+/// The software that made a container, as recognised from its cgroup path or namespaces.
+public enum ContainerRuntime: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Not a container: the host itself.
+    case host
+    case docker
+    case containerd
+    case crio = "cri-o"
+    case podman
+    case lxc
+    case systemdNspawn = "systemd-nspawn"
+    /// A task in a non-root PID namespace that no runtime rule matched (e.g. `unshare`),
+    /// keyed by that namespace, as LTTng's container statedump does.
+    case pidNamespace = "pid-namespace"
+}
+
+/// Identifies one container: its runtime plus the runtime's id (the full Docker id,
+/// an LXC name, or `pidns-INODE` for an unnamed namespace).
+public struct ContainerKey: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let runtime: ContainerRuntime
+    public let id: String
+
+    public init(runtime: ContainerRuntime, id: String) {
+        self.runtime = runtime
+        self.id = id
+    }
+
+    /// The host pseudo-container.
+    public static let host = ContainerKey(runtime: .host, id: "host")
+
+    public var isHost: Bool { runtime == .host }
+
+    public var description: String { "\(runtime.rawValue):\(id)" }
+
+    public static func < (lhs: ContainerKey, rhs: ContainerKey) -> Bool {
+        (lhs.runtime.rawValue, lhs.id) < (rhs.runtime.rawValue, rhs.id)
+    }
+}

@@ -1,0 +1,218 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LinuxHost
+import Logging
+
+/// Maps every process of the host to its container in one pass over /proc.
+///
+/// Per process it reads only `stat`, `cgroup` and the `ns/pid` link; the full picture
+/// (status, every namespace, command line) is read for each container's init process,
+/// or for every process when `includeProcesses` is set.
+public final class InventoryScanner {
+    public let options: InventoryOptions
+    private let procfs: Procfs
+    private let logger: Logger
+    private var pathMatches: [String: CgroupPathMatch?] = [:]
+
+    public init(options: InventoryOptions = InventoryOptions(), logger: Logger = Logger(label: "periscope.inventory")) {
+        self.options = options
+        self.procfs = Procfs(root: options.procRoot)
+        self.logger = logger
+    }
+
+    /// Scans the host. Never throws for a single process: vanished processes are counted,
+    /// unreadable ones become warnings.
+    public func scan() throws(HostReadError) -> InventorySnapshot {
+        var warnings: [InventoryWarning] = []
+        let hostNamespaces = readHostNamespaces(warnings: &warnings)
+        let pids = try procfs.processIDs()
+        var processes: [InventoryProcess] = []
+        processes.reserveCapacity(pids.count)
+        var cgroupsByPID: [Int32: ProcessCgroups] = [:]
+        var matches: [ContainerKey: CgroupPathMatch] = [:]
+        var vanished = 0
+        var namespaceDeniedPIDs: [Int32] = []
+
+        for pid in pids {
+            let task = TaskID(pid: pid)
+            do {
+                let stat = try procfs.stat(task)
+                let cgroups = try procfs.cgroups(task)
+                var pidNamespace: UInt64?
+                do {
+                    pidNamespace = try procfs.namespaceInode(task, .pid)
+                } catch where error.isPermissionDenied {
+                    namespaceDeniedPIDs.append(pid)
+                }
+                let match = classify(cgroups)
+                let key: ContainerKey
+                if let match {
+                    key = match.key
+                    matches[key] = matches[key] ?? match
+                } else if let pidNamespace, let hostPID = hostNamespaces[.pid], pidNamespace != hostPID {
+                    key = ContainerKey(runtime: .pidNamespace, id: "pidns-\(pidNamespace)")
+                } else {
+                    key = .host
+                }
+                var process = InventoryProcess(
+                    pid: pid, startTimeTicks: stat.startTimeTicks, parentPID: stat.parentPID, comm: stat.comm,
+                    state: stat.state, container: key, pidNamespace: pidNamespace,
+                    userTimeTicks: stat.userTimeTicks, systemTimeTicks: stat.systemTimeTicks)
+                if options.includeProcesses {
+                    process.namespacePIDs = try procfs.status(task).namespacePIDs
+                    process.commandLine = try procfs.commandLine(task)
+                }
+                processes.append(process)
+                cgroupsByPID[pid] = cgroups
+            } catch where error.isVanished {
+                vanished += 1
+            } catch {
+                warnings.append(InventoryWarning(pid: pid, message: error.description))
+            }
+        }
+        if !namespaceDeniedPIDs.isEmpty {
+            warnings.append(Self.namespacePermissionWarning(deniedPIDs: namespaceDeniedPIDs, total: pids.count))
+        }
+
+        let grouped = Dictionary(grouping: processes, by: \.container)
+        var runtimeMetadata = loadRuntimeMetadata(for: Set(grouped.keys), warnings: &warnings)
+        var containers: [Container] = []
+        var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: cgroupsByPID[1])
+        for (key, members) in grouped where !key.isHost {
+            let container = describe(key, members: members, match: matches[key], metadata: runtimeMetadata.removeValue(forKey: key),
+                                     hostNamespaces: hostNamespaces, cgroupsByPID: cgroupsByPID, vanished: &vanished)
+            containers.append(container)
+        }
+        host.hostname = HostSystem.hostname
+        containers.sort { ($0.runtime.rawValue, $0.displayName, $0.id) < ($1.runtime.rawValue, $1.displayName, $1.id) }
+
+        let layout = try? CgroupLayout.read(mountInfoPath: "\(options.procRoot)/self/mountinfo", reader: procfs.reader)
+        return InventorySnapshot(
+            hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
+            cgroupMode: layout?.mode ?? .unified, host: host, containers: containers,
+            processes: processes,
+            vanishedProcessCount: vanished, scannedProcessCount: pids.count, warnings: warnings)
+    }
+
+    /// The host's namespaces: PID 1's, or kthreadd's (kernel threads always live in the
+    /// initial namespaces) when PID 1 is unreadable; as a last resort our own.
+    private func readHostNamespaces(warnings: inout [InventoryWarning]) -> NamespaceSet {
+        if let namespaces = try? procfs.namespaces(TaskID(pid: 1)), !namespaces.isEmpty { return namespaces }
+        if let kthreadd = try? procfs.stat(TaskID(pid: 2)), kthreadd.comm == "kthreadd", kthreadd.parentPID == 0,
+           let namespaces = try? procfs.namespaces(TaskID(pid: 2)), !namespaces.isEmpty {
+            return namespaces
+        }
+        if let own = try? procfs.namespaces(TaskID(pid: getpid())) {
+            warnings.append(InventoryWarning(pid: 1, message:
+                "cannot read the host's namespaces (PID 1, kthreadd): comparing against Periscope's own instead"))
+            return own
+        }
+        return NamespaceSet()
+    }
+
+    /// Non-root users cannot read other users' ns links; root can be refused too (a security
+    /// module, or a non-dumpable PID 1 in a sandbox). Either way say which and what it costs.
+    static func namespacePermissionWarning(deniedPIDs: [Int32], total: Int) -> InventoryWarning {
+        let examples = deniedPIDs.prefix(5).map(String.init).joined(separator: ", ")
+        let fix = HostSystem.isRoot
+            ? "refused even to root (a security module or a non-dumpable process)"
+            : "run as root (CAP_SYS_PTRACE) to read them"
+        return InventoryWarning(pid: nil, message:
+            "pid namespace of \(deniedPIDs.count) of \(total) processes unreadable (\(examples)): \(fix); those are placed by cgroup only",
+            isMinor: HostSystem.isRoot)
+    }
+
+    private func classify(_ cgroups: ProcessCgroups) -> CgroupPathMatch? {
+        for path in cgroups.distinctPaths {
+            if let cached = pathMatches[path] {
+                if let cached { return cached }
+                continue
+            }
+            let match = CgroupPathRules.match(path)
+            pathMatches[path] = .some(match)
+            if let match { return match }
+        }
+        return nil
+    }
+
+    private func describeHost(namespaces: NamespaceSet, members: [InventoryProcess], cgroups: ProcessCgroups?) -> Container {
+        let command = (try? procfs.commandLine(TaskID(pid: 1)))?.first ?? members.first { $0.pid == 1 }?.comm
+        return Container(
+            key: .host, name: nil, image: nil, labels: [:], pod: nil, initPID: 1, initPIDInContainer: 1,
+            initCommand: command, namespaces: namespaces, namespacesSharedWithHost: NamespaceKind.containerKinds,
+            cgroups: cgroups, cgroupPath: "/", hostname: nil, networkMode: nil, processCount: members.count,
+            metadataSource: .unavailable)
+    }
+
+    private func describe(
+        _ key: ContainerKey, members: [InventoryProcess], match: CgroupPathMatch?, metadata: RuntimeMetadata?,
+        hostNamespaces: NamespaceSet, cgroupsByPID: [Int32: ProcessCgroups], vanished: inout Int
+    ) -> Container {
+        let initProcess = Self.initProcess(of: members, reportedPID: metadata?.reportedInitPID)
+        var container = Container(
+            key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image, labels: metadata?.labels ?? [:],
+            pod: nil, initPID: initProcess.pid, initPIDInContainer: nil, initCommand: initProcess.comm,
+            namespaces: NamespaceSet(), namespacesSharedWithHost: [], cgroups: cgroupsByPID[initProcess.pid],
+            cgroupPath: match.flatMap { match in cgroupsByPID[initProcess.pid]?.distinctPaths.first { CgroupPathRules.match($0) == match } },
+            hostname: nil, networkMode: metadata?.networkMode, processCount: members.count,
+            metadataSource: metadata?.source ?? .unavailable)
+        if let uid = match?.podUID {
+            container.pod = PodIdentity(uid: uid, name: metadata?.podName, namespace: metadata?.podNamespace,
+                                        qosClass: match?.podQoSClass, containerName: metadata?.kubernetesContainerName)
+        }
+        let task = TaskID(pid: initProcess.pid)
+        do {
+            let status = try procfs.status(task)
+            container.initPIDInContainer = status.namespacePIDs.last
+            container.namespaces = try procfs.namespaces(task)
+            if let argv0 = try procfs.commandLine(task).first, !argv0.isEmpty { container.initCommand = argv0 }
+        } catch {
+            if error.isVanished { vanished += 1 }
+        }
+        container.namespacesSharedWithHost = NamespaceKind.containerKinds.filter { kind in
+            guard let mine = container.namespaces[kind] else { return false }
+            return mine == hostNamespaces[kind]
+        }
+        if options.resolveHostnames {
+            container.hostname = UTSHostname.read(procRoot: options.procRoot, pid: initProcess.pid) ?? metadata?.configuredHostname
+        }
+        return container
+    }
+
+    /// The container's first process: one whose parent is outside the container (its init,
+    /// or a process `docker exec` started), earliest started; the runtime's word wins when
+    /// it names a member.
+    static func initProcess(of members: [InventoryProcess], reportedPID: Int32?) -> InventoryProcess {
+        if let reportedPID, let reported = members.first(where: { $0.pid == reportedPID }) { return reported }
+        let memberPIDs = Set(members.map(\.pid))
+        let roots = members.filter { !memberPIDs.contains($0.parentPID) }
+        let candidates = roots.isEmpty ? members : roots
+        return candidates.min { ($0.startTimeTicks, $0.pid) < ($1.startTimeTicks, $1.pid) }!
+    }
+
+    private func loadRuntimeMetadata(for keys: Set<ContainerKey>, warnings: inout [InventoryWarning]) -> [ContainerKey: RuntimeMetadata] {
+        guard options.queryRuntimes else { return [:] }
+        var result: [ContainerKey: RuntimeMetadata] = [:]
+        if keys.contains(where: { $0.runtime == .docker }) {
+            let docker = DockerMetadata.load(socketPath: options.dockerSocket, dataRoot: options.dockerDataRoot)
+            if let problem = docker.problem {
+                let fallback = docker.source == .stateFiles ? "names read from \(options.dockerDataRoot)/containers instead" : "no names available"
+                warnings.append(InventoryWarning(pid: nil, message: "Docker Engine API unavailable (\(problem)); \(fallback)"))
+            }
+            for (id, metadata) in docker.containers { result[ContainerKey(runtime: .docker, id: id)] = metadata }
+        }
+        for key in keys where key.runtime == .containerd || key.runtime == .crio {
+            if let metadata = OCIBundleMetadata.load(containerID: key.id, taskRoot: options.containerdTaskRoot,
+                                                     crioStorageRoot: options.crioStorageRoot) {
+                result[key] = metadata
+            }
+        }
+        if keys.contains(where: { $0.runtime == .podman }) {
+            for (id, metadata) in PodmanMetadata.load(storagePath: options.podmanStorage) {
+                result[ContainerKey(runtime: .podman, id: id)] = metadata
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads small kernel files (procfs, sysfs, cgroupfs) into one reusable buffer.
+///
+/// Kernel pseudo-files are generated on read, so `stat` sizes are meaningless: the reader
+/// grows its buffer until a read returns short. One reader is meant to be reused across
+/// thousands of files in a scan, so no allocation happens per file once warmed up.
+/// Not thread-safe: give each thread its own reader.
+public final class KernelFileReader {
+    private var storage: UnsafeMutableRawBufferPointer
+    /// Files larger than this are refused: nothing Periscope reads this way is bigger,
+    /// and a hostile or broken file must not make us allocate without bound.
+    public let maximumFileBytes: Int
+
+    public init(initialCapacity: Int = 16 * 1024, maximumFileBytes: Int = 16 * 1024 * 1024) {
+        storage = .allocate(byteCount: initialCapacity, alignment: 16)
+        self.maximumFileBytes = maximumFileBytes
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Opens `path`, reads it whole, closes it, and passes the bytes to `body`.
+    ///
+    /// The bytes are valid only inside `body`. Retries EINTR; throws the errno of
+    /// open(2)/read(2) with the path.
+    public func withContents<Result>(
+        of path: String,
+        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+    ) throws(HostReadError) -> Result {
+        let fd = path.withCString { openRetryingInterrupts($0) }
+        guard fd >= 0 else { throw HostReadError(path: path, errno: errno) }
+        defer { close(fd) }
+        let count = try readAll(fd: fd, path: path, fromOffsetZero: false)
+        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    /// Re-reads an already open counter file from offset 0 with pread(2), the cheap way
+    /// to sample the same cgroup or proc file repeatedly.
+    public func withContents<Result>(
+        ofOpenDescriptor fd: Int32, path: String,
+        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+    ) throws(HostReadError) -> Result {
+        let count = try readAll(fd: fd, path: path, fromOffsetZero: true)
+        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    /// Reads the target of a symbolic link (e.g. `/proc/PID/ns/pid` -> `pid:[4026531836]`)
+    /// into the buffer.
+    public func withLinkTarget<Result>(
+        of path: String,
+        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+    ) throws(HostReadError) -> Result {
+        let capacity = min(storage.count, 4096)
+        let count = path.withCString { readlink($0, storage.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
+        guard count >= 0 else { throw HostReadError(path: path, errno: errno) }
+        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    /// Reads the whole file as a String (for edges, not hot paths).
+    public func string(of path: String) throws(HostReadError) -> String {
+        try withContents(of: path) { bytes in String(decoding: bytes, as: UTF8.self) }
+    }
+
+    private func readAll(fd: Int32, path: String, fromOffsetZero: Bool) throws(HostReadError) -> Int {
+        var filled = 0
+        while true {
+            if filled == storage.count {
+                guard storage.count < maximumFileBytes else {
+                    throw HostReadError(path: path, malformed: "larger than \(maximumFileBytes) bytes")
+                }
+                grow()
+            }
+            let target = storage.baseAddress! + filled
+            let room = storage.count - filled
+            let got = fromOffsetZero ? pread(fd, target, room, off_t(filled)) : read(fd, target, room)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw HostReadError(path: path, errno: errno)
+            }
+            if got == 0 { return filled }
+            filled += got
+        }
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(storage.count * 2, maximumFileBytes), alignment: 16)
+        bigger.copyMemory(from: UnsafeRawBufferPointer(storage))
+        storage.deallocate()
+        storage = bigger
+    }
+}
+
+/// open(2) read-only with O_CLOEXEC, retrying EINTR.
+@inline(__always)
+func openRetryingInterrupts(_ path: UnsafePointer<CChar>) -> Int32 {
+    while true {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 || errno != EINTR { return fd }
+    }
+}

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Facts about the running kernel that convert raw counters into units.
+public enum HostSystem {
+    /// USER_HZ: the unit of the tick counters in /proc/PID/stat.
+    public static let clockTicksPerSecond: Int = sysconf(Int32(_SC_CLK_TCK))
+
+    /// The host's (this UTS namespace's) hostname.
+    public static var hostname: String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: &name.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// The kernel release, as `uname -r` prints it.
+    public static var kernelRelease: String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// Seconds since boot (CLOCK_BOOTTIME), to turn start-time ticks into ages.
+    public static var uptimeSeconds: Double {
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// True when running as root (effective UID 0).
+    public static var isRoot: Bool { geteuid() == 0 }
+}

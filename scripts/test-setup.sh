@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs and starts what Periscope's tests need, idempotently:
+# Debian packages, a running dockerd, and the locally built test image.
+# Safe to run again: every step checks before it acts.
+set -euo pipefail
+
+TEST_IMAGE="${PERISCOPE_TEST_IMAGE:-periscope-test:latest}"
+log() { printf 'test-setup: %s\n' "$*" >&2; }
+
+need_packages=()
+command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --help 2>&1 | grep -q 'static' || true
+dpkg -s busybox-static >/dev/null 2>&1 || need_packages+=(busybox-static)
+command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
+command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+# dockerd: start it in the background if no daemon answers on the socket.
+if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  log "starting dockerd"
+  mkdir -p /var/log
+  nohup dockerd >/var/log/periscope-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
+    log "dockerd did not come up; last lines of its log:"; tail -20 /var/log/periscope-dockerd.log >&2; exit 1; }
+fi
+
+# The test image: a static busybox imported as a one-layer image (no registry here).
+if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+  log "building $TEST_IMAGE from busybox-static"
+  rootfs="$(mktemp -d)"
+  trap 'rm -rf "$rootfs"' EXIT
+  mkdir -p "$rootfs"/{bin,etc,tmp,proc,sys,dev,root}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in sh sleep cat hostname ls ps top yes dd echo true; do
+    ln -s busybox "$rootfs/bin/$applet"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/sh"]' - "$TEST_IMAGE" >/dev/null
+fi
+log "ready: dockerd $(docker version --format '{{.Server.Version}}'), image $TEST_IMAGE"
