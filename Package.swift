@@ -37,9 +37,10 @@ let package = Package(
         ),
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
+        // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
-            dependencies: ["ContainerInventory", "LinuxHost", "Reporting"]
+            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,6 @@ log() { printf 'test-setup: %s\n' "$*" >&2; }
 
 need_packages=()
 command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
-[ -x /bin/busybox ] && /bin/busybox --help 2>&1 | grep -q 'static' || true
 dpkg -s busybox-static >/dev/null 2>&1 || need_packages+=(busybox-static)
 command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)

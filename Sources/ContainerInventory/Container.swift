@@ -13,6 +13,7 @@ public struct PodIdentity: Sendable, Equatable, Codable {
 
 /// One container (or the host) as the inventory sees it.
 public struct Container: Sendable, Codable, Identifiable {
+    // Coding lives in Container+Codable.swift (flattened key).
     public var key: ContainerKey
     public var id: String { key.id }
     public var runtime: ContainerRuntime { key.runtime }

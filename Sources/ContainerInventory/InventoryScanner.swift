@@ -14,6 +14,12 @@ public final class InventoryScanner {
     private let procfs: Procfs
     private let logger: Logger
     private var pathMatches: [String: CgroupPathMatch?] = [:]
+    /// Each distinct /proc/PID/cgroup content of the current scan, parsed and classified once.
+    /// The processes of a host share a few dozen cgroup sets, and parsing one (an array and
+    /// strings per line) plus matching its paths cost about as much CPU as the kernel spends
+    /// producing it (docs/performance.md). Keyed by the bytes, not a String, so contents that
+    /// differ only in invalid or canonically equivalent UTF-8 stay apart.
+    private var cgroupSets: [FileBytes: (cgroups: ProcessCgroups, match: CgroupPathMatch?)] = [:]
 
     public init(options: InventoryOptions = InventoryOptions(), logger: Logger = Logger(label: "periscope.inventory")) {
         self.options = options
@@ -24,6 +30,7 @@ public final class InventoryScanner {
     /// Scans the host. Never throws for a single process: vanished processes are counted,
     /// unreadable ones become warnings.
     public func scan() throws(HostReadError) -> InventorySnapshot {
+        cgroupSets.removeAll(keepingCapacity: true)
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
         let pids = try procfs.processIDs()
@@ -38,14 +45,15 @@ public final class InventoryScanner {
             let task = TaskID(pid: pid)
             do {
                 let stat = try procfs.stat(task)
-                let cgroups = try procfs.cgroups(task)
+                let (cgroups, match) = try readCgroups(task)
                 var pidNamespace: UInt64?
                 do {
                     pidNamespace = try procfs.namespaceInode(task, .pid)
                 } catch where error.isPermissionDenied {
                     namespaceDeniedPIDs.append(pid)
+                } catch where error.isVanished {
+                    // A zombie keeps its /proc directory but loses its namespace links.
                 }
-                let match = classify(cgroups)
                 let key: ContainerKey
                 if let match {
                     key = match.key
@@ -65,7 +73,7 @@ public final class InventoryScanner {
                 }
                 processes.append(process)
                 cgroupsByPID[pid] = cgroups
-            } catch where error.isVanished {
+            } catch where error.isVanished && !procfs.processExists(pid) {
                 vanished += 1
             } catch {
                 warnings.append(InventoryWarning(pid: pid, message: error.description))
@@ -121,6 +129,20 @@ public final class InventoryScanner {
         return InventoryWarning(pid: nil, message:
             "pid namespace of \(deniedPIDs.count) of \(total) processes unreadable (\(examples)): \(fix); those are placed by cgroup only",
             isMinor: HostSystem.isRoot)
+    }
+
+    /// A task's cgroups and the runtime rule they match, parsed and matched once per distinct
+    /// file content (what `procfs.cgroups` plus `classify` would give).
+    private func readCgroups(_ task: TaskID) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
+        let path = procfs.path(task, "cgroup")
+        return try procfs.reader.withContents(of: path) { bytes throws(HostReadError) in
+            let content = FileBytes(bytes)
+            if let known = cgroupSets[content] { return known }
+            let cgroups = try ProcessCgroups.parse(bytes, path: path)
+            let parsed = (cgroups: cgroups, match: classify(cgroups))
+            cgroupSets[content] = parsed
+            return parsed
+        }
     }
 
     private func classify(_ cgroups: ProcessCgroups) -> CgroupPathMatch? {
@@ -214,5 +236,17 @@ public final class InventoryScanner {
             }
         }
         return result
+    }
+}
+
+/// A file's bytes as a dictionary key: equal when the bytes are, hashed in one pass
+/// (`[UInt8]` feeds the hasher a byte at a time, which showed in the scan's profile).
+private struct FileBytes: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = [UInt8](bytes) }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

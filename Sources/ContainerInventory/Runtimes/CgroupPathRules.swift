@@ -28,8 +28,10 @@ public enum CgroupPathRules {
         var underKubepods = false
         var previous: Substring = ""
         for component in components {
-            if component.hasPrefix("kubepods") {
-                underKubepods = true
+            if component.hasPrefix("kubepods") { underKubepods = true }
+            // The QoS class is in a slice name with the systemd driver (kubepods-burstable.slice)
+            // but a component of its own with cgroupfs (/kubepods/burstable/pod<uid>).
+            if underKubepods, podUID == nil {
                 for qos in ["burstable", "besteffort"] where component.contains(qos) { qosClass = qos }
             }
             if underKubepods, let uid = Self.podUID(in: component) {

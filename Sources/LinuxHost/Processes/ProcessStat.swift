@@ -46,7 +46,7 @@ public struct ProcessStat: Sendable, Equatable, Codable {
         // Fields 4...; index them by their proc(5) numbers so the code reads like the man page.
         var fields = [Int64](repeating: 0, count: 43)
         var present = 3
-        while present < 42, let value = scanner.readInt64() {
+        while present < 42, let value = readField(&scanner) {
             present += 1
             fields[present] = value
         }
@@ -74,6 +74,15 @@ public struct ProcessStat: Sendable, Equatable, Codable {
             lastCPU: present >= 39 ? Int32(truncatingIfNeeded: fields[39]) : nil,
             blockIODelayTicks: present >= 42 ? unsigned(42) : nil
         )
+    }
+
+    /// One numeric field, signed (`%ld`) or unsigned (`%lu`). rsslim (field 25) is
+    /// RLIM_INFINITY = 2^64-1 on almost every task: it does not fit an Int64, so unsigned
+    /// fields keep their bit pattern instead of ending the scan before fields 39 and 42.
+    private static func readField(_ scanner: inout ByteScanner) -> Int64? {
+        scanner.skipSpaces()
+        if scanner.peek == UInt8(ascii: "-") { return scanner.readInt64() }
+        return scanner.readUInt64().map { Int64(bitPattern: $0) }
     }
 }
 

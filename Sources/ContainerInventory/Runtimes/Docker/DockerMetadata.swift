@@ -89,7 +89,6 @@ public enum DockerMetadata {
         var Name: String?
         var Config: Config?
         var State: State?
-        var HostConfig: HostConfig?
         struct Config: Decodable {
             var Image: String?
             var Labels: [String: String]?
@@ -99,10 +98,13 @@ public enum DockerMetadata {
             var Pid: Int32?
             var Running: Bool?
         }
-        struct HostConfig: Decodable { var NetworkMode: String? }
     }
 
-    /// Reads `<dataRoot>/containers/*/config.v2.json`; unreadable files are skipped.
+    /// dockerd keeps HostConfig out of config.v2.json (`json:"-"`), in hostconfig.json beside it.
+    private struct HostConfigFile: Decodable { var NetworkMode: String? }
+
+    /// Reads `<dataRoot>/containers/*/config.v2.json` (and `hostconfig.json` for the network
+    /// mode); unreadable files are skipped.
     public static func loadStateFiles(dataRoot: String) -> [String: RuntimeMetadata] {
         let directory = dataRoot + "/containers"
         guard let ids = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }
@@ -117,7 +119,9 @@ public enum DockerMetadata {
                 image: state.Config?.Image, labels: state.Config?.Labels ?? [:], source: .stateFiles)
             metadata.reportedInitPID = (state.State?.Running ?? false) ? state.State?.Pid : nil
             metadata.configuredHostname = state.Config?.Hostname
-            metadata.networkMode = state.HostConfig?.NetworkMode
+            if let hostConfig = FileManager.default.contents(atPath: "\(directory)/\(id)/hostconfig.json") {
+                metadata.networkMode = (try? JSONDecoder().decode(HostConfigFile.self, from: hostConfig))?.NetworkMode
+            }
             applyKubernetesLabels(&metadata)
             result[state.ID] = metadata
         }

@@ -1,0 +1,107 @@
+import Testing
+@testable import ContainerInventory
+
+@Suite("ContainerLookup")
+struct ContainerLookupTests {
+    /// The Kubernetes fixture (pause sandbox 91b0d7ae..., app 6790b787...), plus two made-up
+    /// containers: one whose id shares the app's prefix, one whose id starts with digits only.
+    static func snapshot() throws -> InventorySnapshot {
+        var snapshot = try Fixtures.scan("kubernetes-systemd")
+        var twin = try #require(snapshot.containers.first { $0.id == FixtureIDs.k8sApp })
+        twin.key = ContainerKey(runtime: .containerd, id: "6790b7aa" + String(repeating: "0", count: 56))
+        twin.name = "web-7d4b9c8f6-x2x7q/sidecar"
+        var numeric = twin
+        numeric.key = ContainerKey(runtime: .containerd, id: "1234" + String(repeating: "0", count: 60))
+        numeric.name = "numeric"
+        snapshot.containers += [twin, numeric]
+        return snapshot
+    }
+
+    static func resolve(_ query: String) throws -> Result<Container, ContainerLookup.Failure> {
+        ContainerLookup.resolve(query, in: try snapshot())
+    }
+
+    @Test(arguments: [
+        ("web-7d4b9c8f6-x2x7q/nginx", FixtureIDs.k8sApp),
+        ("web-7d4b9c8f6-x2x7q/POD", FixtureIDs.k8sSandbox),
+        (FixtureIDs.k8sApp, FixtureIDs.k8sApp),
+        ("91b0d7aed4d4", FixtureIDs.k8sSandbox),
+        ("91b", FixtureIDs.k8sSandbox),
+        ("6790b78", FixtureIDs.k8sApp),
+        // A PID of any member, not only the init.
+        ("2100", FixtureIDs.k8sApp),
+        ("2388", FixtureIDs.k8sApp),
+        ("2020", FixtureIDs.k8sSandbox),
+        // Digits that are no PID but an id prefix.
+        ("1234", "1234" + String(repeating: "0", count: 60)),
+    ])
+    func resolves(query: String, id: String) throws {
+        #expect(try Self.resolve(query).get().id == id)
+    }
+
+    @Test(arguments: ["host", "1", "2001"])
+    func hostProcessesResolveToTheHost(query: String) throws {
+        #expect(try Self.resolve(query).get().key == .host)
+    }
+
+    @Test func ambiguousPrefix() throws {
+        guard case .failure(let failure) = try Self.resolve("6790b7") else {
+            Issue.record("6790b7 should be ambiguous")
+            return
+        }
+        guard case .ambiguous(let query, let candidates) = failure else {
+            Issue.record("unexpected \(failure)")
+            return
+        }
+        #expect(query == "6790b7")
+        #expect(Set(candidates) == ["6790b7877823 (web-7d4b9c8f6-x2x7q/nginx)", "6790b7aa0000 (web-7d4b9c8f6-x2x7q/sidecar)"])
+        #expect(failure.description.hasPrefix("'6790b7' matches several containers: "))
+        #expect(failure.description.hasSuffix("; give more of the id or the full name"))
+    }
+
+    @Test func unknownName() throws {
+        guard case .failure(let failure) = try Self.resolve("nginx") else {
+            Issue.record("nginx alone is not a container name")
+            return
+        }
+        guard case .notFound(let query, let known) = failure else {
+            Issue.record("unexpected \(failure)")
+            return
+        }
+        #expect(query == "nginx")
+        #expect(known.contains("web-7d4b9c8f6-x2x7q/nginx"))
+        #expect(failure.description.hasPrefix("no running container matches 'nginx' (running: "))
+    }
+
+    @Test func noContainersRunning() throws {
+        let snapshot = try Fixtures.scan("malformed")
+        guard case .failure(let failure) = ContainerLookup.resolve("web", in: snapshot) else {
+            Issue.record("resolved in an empty snapshot")
+            return
+        }
+        #expect(failure.description == "no running container matches 'web' (no containers are running)")
+    }
+
+    @Test func unknownPID() throws {
+        guard case .failure(let failure) = try Self.resolve("999999") else {
+            Issue.record("999999 is not a PID of the fixture")
+            return
+        }
+        guard case .processNotFound(let pid) = failure else {
+            Issue.record("unexpected \(failure)")
+            return
+        }
+        #expect(pid == 999_999)
+        #expect(failure.description == "no process with PID 999999 (it may have exited)")
+    }
+
+    @Test func lxcAndNspawnByName() throws {
+        let lxc = try Fixtures.scan("lxc")
+        #expect(try ContainerLookup.resolve("web1", in: lxc).get().runtime == .lxc)
+        let nspawn = try Fixtures.scan("systemd-nspawn")
+        #expect(try ContainerLookup.resolve("my-container", in: nspawn).get().initPID == 6001)
+        let unnamed = try Fixtures.scan("unnamed-pidns")
+        #expect(try ContainerLookup.resolve("pidns-4026533311", in: unnamed).get().initPID == 7001)
+        #expect(try ContainerLookup.resolve("7025", in: unnamed).get().runtime == .pidNamespace)
+    }
+}
