@@ -16,6 +16,10 @@ public struct InventoryOptions: Sendable {
     public var queryRuntimes: Bool = true
     /// Read each container's hostname from its UTS namespace (needs root).
     public var resolveHostnames: Bool = true
+    /// Find each process's cgroup by walking one cgroup hierarchy (one read per cgroup)
+    /// instead of reading /proc/PID/cgroup (one per process). Only used on the live /proc:
+    /// a fixture proc tree has no cgroupfs beside it.
+    public var indexCgroupsFromHierarchy: Bool = true
     /// Keep every process in the snapshot with its NSpid chain and command line
     /// (costs a status and cmdline read per process); otherwise only container inits are read in full.
     public var includeProcesses: Bool = false

@@ -6,9 +6,11 @@ import Logging
 
 /// Maps every process of the host to its container in one pass over /proc.
 ///
-/// Per process it reads only `stat`, `cgroup` and the `ns/pid` link; the full picture
-/// (status, every namespace, command line) is read for each container's init process,
-/// or for every process when `includeProcesses` is set.
+/// Per process it reads only `stat`, and the `ns/pid` link when no runtime claims the
+/// process (to find unnamed PID-namespace containers). Cgroup paths come from one walk of a
+/// cgroup hierarchy (`CgroupTreeIndex`), with `/proc/PID/cgroup` as the fallback. The full
+/// picture (status, every namespace, every cgroup, command line) is read for each
+/// container's init process, or for every process when `includeProcesses` is set.
 public final class InventoryScanner {
     public let options: InventoryOptions
     private let procfs: Procfs
@@ -33,10 +35,11 @@ public final class InventoryScanner {
         cgroupSets.removeAll(keepingCapacity: true)
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
+        let layout = try? CgroupLayout.read(mountInfoPath: "\(options.procRoot)/self/mountinfo", reader: procfs.reader)
+        let treeIndex = buildTreeIndex(layout)
         let pids = try procfs.processIDs()
         var processes: [InventoryProcess] = []
         processes.reserveCapacity(pids.count)
-        var cgroupsByPID: [Int32: ProcessCgroups] = [:]
         var matches: [ContainerKey: CgroupPathMatch] = [:]
         var vanished = 0
         var namespaceDeniedPIDs: [Int32] = []
@@ -45,14 +48,21 @@ public final class InventoryScanner {
             let task = TaskID(pid: pid)
             do {
                 let stat = try procfs.stat(task)
-                let (cgroups, match) = try readCgroups(task)
+                let match: CgroupPathMatch?
+                if let path = treeIndex?.pathByPID[pid] {
+                    match = classify(path: path)
+                } else {
+                    match = try readCgroups(task).match
+                }
                 var pidNamespace: UInt64?
-                do {
-                    pidNamespace = try procfs.namespaceInode(task, .pid)
-                } catch where error.isPermissionDenied {
-                    namespaceDeniedPIDs.append(pid)
-                } catch where error.isVanished {
-                    // A zombie keeps its /proc directory but loses its namespace links.
+                if match == nil || options.includeProcesses {
+                    do {
+                        pidNamespace = try procfs.namespaceInode(task, .pid)
+                    } catch where error.isPermissionDenied {
+                        namespaceDeniedPIDs.append(pid)
+                    } catch where error.isVanished {
+                        // A zombie keeps its /proc directory but loses its namespace links.
+                    }
                 }
                 let key: ContainerKey
                 if let match {
@@ -72,7 +82,6 @@ public final class InventoryScanner {
                     process.commandLine = try procfs.commandLine(task)
                 }
                 processes.append(process)
-                cgroupsByPID[pid] = cgroups
             } catch where error.isVanished && !procfs.processExists(pid) {
                 vanished += 1
             } catch {
@@ -86,16 +95,14 @@ public final class InventoryScanner {
         let grouped = Dictionary(grouping: processes, by: \.container)
         var runtimeMetadata = loadRuntimeMetadata(for: Set(grouped.keys), warnings: &warnings)
         var containers: [Container] = []
-        var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: cgroupsByPID[1])
+        var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: try? procfs.cgroups(TaskID(pid: 1)))
         for (key, members) in grouped where !key.isHost {
             let container = describe(key, members: members, match: matches[key], metadata: runtimeMetadata.removeValue(forKey: key),
-                                     hostNamespaces: hostNamespaces, cgroupsByPID: cgroupsByPID, vanished: &vanished)
+                                     hostNamespaces: hostNamespaces, vanished: &vanished)
             containers.append(container)
         }
         host.hostname = HostSystem.hostname
         containers.sort { ($0.runtime.rawValue, $0.displayName, $0.id) < ($1.runtime.rawValue, $1.displayName, $1.id) }
-
-        let layout = try? CgroupLayout.read(mountInfoPath: "\(options.procRoot)/self/mountinfo", reader: procfs.reader)
         return InventorySnapshot(
             hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
             cgroupMode: layout?.mode ?? .unified, host: host, containers: containers,
@@ -147,15 +154,26 @@ public final class InventoryScanner {
 
     private func classify(_ cgroups: ProcessCgroups) -> CgroupPathMatch? {
         for path in cgroups.distinctPaths {
-            if let cached = pathMatches[path] {
-                if let cached { return cached }
-                continue
-            }
-            let match = CgroupPathRules.match(path)
-            pathMatches[path] = .some(match)
-            if let match { return match }
+            if let match = classify(path: path) { return match }
         }
         return nil
+    }
+
+    /// The runtime rule one cgroup path matches, memoized: a host has few distinct paths.
+    private func classify(path: String) -> CgroupPathMatch? {
+        if let cached = pathMatches[path] { return cached }
+        let match = CgroupPathRules.match(path)
+        pathMatches[path] = .some(match)
+        return match
+    }
+
+    /// The cgroup index of the identity hierarchy, on the live /proc only; nil means read
+    /// /proc/PID/cgroup per process.
+    private func buildTreeIndex(_ layout: CgroupLayout?) -> CgroupTreeIndex? {
+        guard options.indexCgroupsFromHierarchy, options.procRoot == "/proc", let hierarchy = layout?.identityHierarchy else { return nil }
+        let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
+        logger.debug("cgroup index: \(index?.cgroupCount ?? 0) cgroups, \(index?.pathByPID.count ?? 0) processes in \(hierarchy.mountPoint)")
+        return index
     }
 
     private func describeHost(namespaces: NamespaceSet, members: [InventoryProcess], cgroups: ProcessCgroups?) -> Container {
@@ -169,14 +187,15 @@ public final class InventoryScanner {
 
     private func describe(
         _ key: ContainerKey, members: [InventoryProcess], match: CgroupPathMatch?, metadata: RuntimeMetadata?,
-        hostNamespaces: NamespaceSet, cgroupsByPID: [Int32: ProcessCgroups], vanished: inout Int
+        hostNamespaces: NamespaceSet, vanished: inout Int
     ) -> Container {
         let initProcess = Self.initProcess(of: members, reportedPID: metadata?.reportedInitPID)
+        let initCgroups = try? procfs.cgroups(TaskID(pid: initProcess.pid))
         var container = Container(
             key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image, labels: metadata?.labels ?? [:],
             pod: nil, initPID: initProcess.pid, initPIDInContainer: nil, initCommand: initProcess.comm,
-            namespaces: NamespaceSet(), namespacesSharedWithHost: [], cgroups: cgroupsByPID[initProcess.pid],
-            cgroupPath: match.flatMap { match in cgroupsByPID[initProcess.pid]?.distinctPaths.first { CgroupPathRules.match($0) == match } },
+            namespaces: NamespaceSet(), namespacesSharedWithHost: [], cgroups: initCgroups,
+            cgroupPath: match.flatMap { match in initCgroups?.distinctPaths.first { CgroupPathRules.match($0)?.key == match.key } },
             hostname: nil, networkMode: metadata?.networkMode, processCount: members.count,
             metadataSource: metadata?.source ?? .unavailable)
         if let uid = match?.podUID {

@@ -78,9 +78,15 @@ struct ProcessCgroupsTests {
         }
     }
 
+    /// JSON is an object from hierarchy label to path (what scripts look up); ids are not kept.
     @Test func codableRoundTrip() throws {
-        let cgroups = try Self.parse("1:cpu:/docker/a\n0::/docker/a\n")
+        let cgroups = try Self.parse("1:cpu,cpuacct:/docker/a\n9:name=systemd:/docker/a\n0::/docker/b\n")
         let data = try JSONEncoder().encode(cgroups)
-        #expect(try JSONDecoder().decode(ProcessCgroups.self, from: data) == cgroups)
+        let object = try JSONDecoder().decode([String: String].self, from: data)
+        #expect(object == ["cpu,cpuacct": "/docker/a", "name=systemd": "/docker/a", "unified": "/docker/b"])
+        let decoded = try JSONDecoder().decode(ProcessCgroups.self, from: data)
+        #expect(decoded.path(forController: "cpuacct") == "/docker/a")
+        #expect(decoded.path(forController: "name=systemd") == "/docker/a")
+        #expect(decoded.unifiedPath == "/docker/b")
     }
 }

@@ -20,7 +20,7 @@ public struct CgroupMembership: Sendable, Equatable, Hashable, Codable {
 }
 
 /// The cgroups of one task, one entry per mounted hierarchy.
-public struct ProcessCgroups: Sendable, Equatable, Hashable, Codable {
+public struct ProcessCgroups: Sendable, Equatable, Hashable {
     public var memberships: [CgroupMembership]
 
     public init(memberships: [CgroupMembership]) { self.memberships = memberships }
@@ -65,5 +65,23 @@ public struct ProcessCgroups: Sendable, Equatable, Hashable, Codable {
             ))
         }
         return ProcessCgroups(memberships: memberships)
+    }
+}
+
+/// In JSON a task's cgroups are an object from hierarchy label ("cpu", "cpu,cpuacct",
+/// "name=systemd", "unified") to path: what a script looks up. Hierarchy ids are not kept.
+extension ProcessCgroups: Codable {
+    public init(from decoder: any Decoder) throws {
+        let paths = try decoder.singleValueContainer().decode([String: String].self)
+        memberships = paths.sorted { $0.key < $1.key }.map { label, path in
+            label == "unified"
+                ? CgroupMembership(hierarchyID: 0, controllers: [], path: path)
+                : CgroupMembership(hierarchyID: -1, controllers: label.split(separator: ",").map(String.init), path: path)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Dictionary(memberships.map { ($0.hierarchyLabel, $0.path) }, uniquingKeysWith: { first, _ in first }))
     }
 }

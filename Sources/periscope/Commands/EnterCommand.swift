@@ -14,7 +14,7 @@ struct EnterCommand: ParsableCommand {
 
             Examples:
               periscope enter web -- hostname
-              periscope enter web --ns net -- ip -s link      (a host tool, the container's network)
+              periscope enter web --ns net -- ss -tn    (host binary, container network)
               periscope enter 28321 --ns mnt,pid -- top
             """
     )

@@ -1,0 +1,27 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The benchmarks are a package of their own so that users of Periscope's libraries never
+// build the benchmark harness. Run from the repository root:
+//   swift package --package-path Benchmarks benchmark
+let package = Package(
+    name: "periscope-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "periscope", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "InventoryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ContainerInventory", package: "periscope"),
+                .product(name: "LinuxHost", package: "periscope"),
+            ],
+            path: "Benchmarks/InventoryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
