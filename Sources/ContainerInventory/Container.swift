@@ -52,8 +52,16 @@ public struct Container: Sendable, Codable, Identifiable {
         }
     }
 
-    /// The name to show: the runtime's name, or a description of what it is.
-    public var displayName: String { name ?? (key.isHost ? "host" : "(unnamed)") }
+    /// The name to show: the runtime's name, or a description of what it is: "(unnamed)"
+    /// for a bare PID namespace, "(unknown)" when a runtime's metadata was unreadable.
+    public var displayName: String {
+        if let name { return name }
+        switch runtime {
+        case .host: return "host"
+        case .pidNamespace: return "(unnamed)"
+        default: return "(unknown)"
+        }
+    }
 }
 
 /// One process and the container it belongs to.

@@ -87,7 +87,7 @@ struct InventoryScannerTests {
         let snapshot = try Fixtures.scan("docker-cgroupfs-hybrid")
         #expect(snapshot.cgroupMode == .hybrid)
         #expect(snapshot.containers.map(\.key) == [
-            ContainerKey(runtime: .docker, id: FixtureIDs.dindInner), // "(unnamed)" sorts before "builder"
+            ContainerKey(runtime: .docker, id: FixtureIDs.dindInner), // "(unknown)" sorts before "builder"
             ContainerKey(runtime: .docker, id: FixtureIDs.dindOuter),
         ])
         let inner = snapshot.containers[0]
@@ -101,7 +101,7 @@ struct InventoryScannerTests {
         #expect(outer.namespacesSharedWithHost == [.cgroup, .user])
         // The inner container is named by the innermost id; the outer daemon's containers are not on the host's disk.
         #expect(inner.name == nil)
-        #expect(inner.displayName == "(unnamed)")
+        #expect(inner.displayName == "(unknown)")
         #expect(inner.initPID == 1455)
         #expect(inner.initPIDInContainer == 1)
         #expect(inner.cgroupPath == "/docker/\(FixtureIDs.dindOuter)/docker/\(FixtureIDs.dindInner)")
