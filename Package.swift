@@ -25,18 +25,24 @@ let package = Package(
             name: "ContainerInventory",
             dependencies: ["LinuxHost", "CLinuxSupport", .product(name: "Logging", package: "swift-log")]
         ),
+        // Samplers, counter-to-rate, USE metrics per resource for the host and each container.
+        .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
+        // perf_event sampling, symbolization, folding, flame graphs, pprof.
+        .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "Reporting", "CLinuxSupport",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
+        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

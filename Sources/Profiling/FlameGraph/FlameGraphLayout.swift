@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The frames of a flame graph: stacks merged into rectangles, each a name at a depth
+/// covering a span of the cumulative count.
+///
+/// Stacks are sorted frame by frame (`;` below every other byte) so that all stacks sharing
+/// a prefix are adjacent and their common frames merge into one rectangle. `flamegraph.pl`
+/// sorts whole lines instead, which splits a frame when a sibling's name extends it (`b` and
+/// `b-c` under the same parent); otherwise the layouts are the same.
+struct FlameGraphLayout {
+    /// One rectangle. The root (depth 0) has an empty name and spans everything.
+    struct Frame {
+        var depth: Int
+        var start: UInt64
+        var end: UInt64
+        /// Where the name is: `stacks[stackIndex].stack[nameRange]`.
+        var stackIndex: Int
+        var nameRange: Range<Int>
+    }
+
+    /// The frames wide enough to draw, parents before children.
+    private(set) var frames: [Frame] = []
+    /// The sum of all counts.
+    private(set) var totalCount: UInt64 = 0
+    /// The deepest depth among the drawn frames.
+    private(set) var maximumDepth = 0
+    /// Frames left out for being narrower than the minimum width.
+    private(set) var omittedFrameCount = 0
+
+    /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
+    init(stacks: [FoldedStack], minimumCount: (UInt64) -> Double) {
+        let order = stacks.indices.sorted { Self.framewisePrecedes(stacks[$0].stack, stacks[$1].stack) }
+        var openStack: [Int] = []
+        var openRange: [Range<Int>] = []
+        var openStart: [UInt64] = []
+        var pending: [Frame] = []
+        var time: UInt64 = 0
+        var ranges: [Range<Int>] = []
+        for index in order {
+            let bytes = stacks[index].stack
+            ranges.removeAll(keepingCapacity: true)
+            Self.splitFrames(bytes, into: &ranges)
+            var common = 0
+            while common < ranges.count, common < openRange.count,
+                  Self.equal(stacks[openStack[common]].stack, openRange[common], bytes, ranges[common]) {
+                common += 1
+            }
+            while openRange.count > common {
+                pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
+                                     stackIndex: openStack.removeLast(), nameRange: openRange.removeLast()))
+            }
+            for depth in common..<ranges.count {
+                openStack.append(index)
+                openRange.append(ranges[depth])
+                openStart.append(time)
+            }
+            time &+= stacks[index].count
+        }
+        while !openRange.isEmpty {
+            pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
+                                 stackIndex: openStack.removeLast(), nameRange: openRange.removeLast()))
+        }
+        totalCount = time
+        let threshold = minimumCount(time)
+        frames.reserveCapacity(pending.count / 2 + 1)
+        frames.append(Frame(depth: 0, start: 0, end: time, stackIndex: -1, nameRange: 0..<0))
+        for frame in pending {
+            if Double(frame.end - frame.start) < threshold {
+                omittedFrameCount += 1
+            } else {
+                frames.append(frame)
+                maximumDepth = max(maximumDepth, frame.depth)
+            }
+        }
+        frames[1...].sort { $0.depth != $1.depth ? $0.depth < $1.depth : $0.start < $1.start }
+    }
+
+    private static func equal(_ lhs: [UInt8], _ lhsRange: Range<Int>, _ rhs: [UInt8], _ rhsRange: Range<Int>) -> Bool {
+        guard lhsRange.count == rhsRange.count else { return false }
+        if lhsRange.isEmpty { return true }
+        return lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                memcmp(left.baseAddress! + lhsRange.lowerBound, right.baseAddress! + rhsRange.lowerBound, lhsRange.count) == 0
+            }
+        }
+    }
+
+    /// Splits at `;`, dropping trailing empty frames as Perl's `split` does.
+    static func splitFrames(_ bytes: [UInt8], into ranges: inout [Range<Int>]) {
+        var start = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ";") {
+            ranges.append(start..<index)
+            start = index + 1
+        }
+        ranges.append(start..<bytes.count)
+        while let last = ranges.last, last.isEmpty { ranges.removeLast() }
+    }
+
+    /// Orders stacks frame by frame: `a;b` < `a;b;c` < `a;b-c`.
+    static func framewisePrecedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        let count = min(lhs.count, rhs.count)
+        var index = 0
+        while index < count {
+            let left = lhs[index], right = rhs[index]
+            if left != right {
+                if left == UInt8(ascii: ";") { return true }
+                if right == UInt8(ascii: ";") { return false }
+                return left < right
+            }
+            index += 1
+        }
+        return lhs.count < rhs.count
+    }
+}

@@ -1,0 +1,104 @@
+/// One folded stack: frames from the root down, and how many samples ended in it.
+public struct FoldedStack: Sendable, Hashable {
+    /// The frames joined by `;`, root first, as bytes: symbols are not always valid UTF-8
+    /// and the folded text must round-trip byte for byte.
+    public var stack: [UInt8]
+    /// The samples (or the sum of the periods) of this stack.
+    public var count: UInt64
+
+    public init(stack: [UInt8], count: UInt64) {
+        self.stack = stack
+        self.count = count
+    }
+
+    public init(frames: [String], count: UInt64) {
+        self.stack = Array(frames.joined(separator: ";").utf8)
+        self.count = count
+    }
+
+    /// The frames, root first (invalid UTF-8 replaced).
+    public var frames: [String] {
+        stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+}
+
+/// Folded stacks, the `frame;frame;frame count` lines that `flamegraph.pl` reads.
+public struct FoldedStacks: Sendable, Equatable {
+    /// The stacks, in the order they were read or folded.
+    public var stacks: [FoldedStack]
+    /// Lines of a parsed file that were not `stack count` (blank lines are not counted).
+    public var ignoredLineCount: Int
+
+    public init(stacks: [FoldedStack], ignoredLineCount: Int = 0) {
+        self.stacks = stacks
+        self.ignoredLineCount = ignoredLineCount
+    }
+
+    /// The sum of all counts.
+    public var totalCount: UInt64 {
+        stacks.reduce(0) { $0 &+ $1.count }
+    }
+
+    /// Reads a folded-stacks file (`-` for standard input).
+    public static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
+        var parser = FoldedStacksParser()
+        try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0) }
+        return parser.result
+    }
+
+    /// Parses folded-stacks text held in memory.
+    public static func parse(_ text: some Collection<UInt8>) -> FoldedStacks {
+        var parser = FoldedStacksParser()
+        Array(text).withUnsafeBytes { buffer in
+            LineChunkReader.forEachLine(in: buffer) { parser.consume(line: $0) }
+        }
+        return parser.result
+    }
+
+    /// The folded text: one `stack count` line per stack, in the current order.
+    public func text() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(stacks.reduce(0) { $0 + $1.stack.count + 12 })
+        for stack in stacks {
+            output.append(contentsOf: stack.stack)
+            output.append(UInt8(ascii: " "))
+            output.append(contentsOf: String(stack.count).utf8)
+            output.append(UInt8(ascii: "\n"))
+        }
+        return output
+    }
+}
+
+/// Reads `stack count` lines as `flamegraph.pl` does: the count is the number after the last
+/// whitespace (a fraction is rounded), the stack is everything before that one whitespace byte.
+struct FoldedStacksParser {
+    private(set) var result = FoldedStacks(stacks: [])
+
+    mutating func consume(line: UnsafeRawBufferPointer) {
+        var end = line.count
+        if end > 0, line[end - 1] == 0x0D { end -= 1 }
+        guard end > 0 else { return }
+        var fractionStart = end
+        var index = end
+        while index > 0, PerlCharacterClass.isDigit(line[index - 1]) { index -= 1 }
+        if index > 0, line[index - 1] == UInt8(ascii: ".") {
+            fractionStart = index - 1
+            index -= 1
+            while index > 0, PerlCharacterClass.isDigit(line[index - 1]) { index -= 1 }
+        }
+        let integerEnd = fractionStart
+        guard index < integerEnd, index > 0, PerlCharacterClass.isSpace(line[index - 1]) else {
+            result.ignoredLineCount += 1
+            return
+        }
+        var count: UInt64 = 0
+        for byte in line[index..<integerEnd] {
+            let (times10, overflow) = count.multipliedReportingOverflow(by: 10)
+            count = overflow ? .max : times10 &+ UInt64(byte &- 0x30)
+        }
+        if fractionStart + 1 < end, line[fractionStart + 1] >= UInt8(ascii: "5") { count &+= 1 }
+        result.stacks.append(FoldedStack(stack: Array(line[0..<(index - 1)]), count: count))
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Profiling
+
+struct FlamegraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flamegraph",
+        abstract: "Draw folded stacks as an interactive SVG flame graph (what flamegraph.pl does).",
+        discussion: """
+            Reads `frame;frame;frame count` lines (from `periscope fold`, stackcollapse-*.pl or \
+            any profiler that writes folded stacks) and writes a self-contained SVG to standard \
+            output: click a frame to zoom, Search (or Ctrl-F) takes a regular expression and \
+            shows the matched share, tooltips give samples and percentages, and opening the file \
+            with ?s=REGEX in the URL applies a search. Kernel (_[k]), JIT (_[j]), inlined (_[i]) \
+            and symbol-less ([unknown]) frames have their own colours in every palette. Frames \
+            narrower than --min-width are left out, as flamegraph.pl does.
+              perf script | periscope fold --all | periscope flamegraph > cpu.svg
+            """
+    )
+
+    @Argument(help: "The folded stacks to read, or - for standard input.")
+    var input: String = "-"
+
+    @Option(help: "The title at the top (default: Flame Graph, or Icicle Graph with --inverted).")
+    var title: String?
+
+    @Option(help: "The width of the image in pixels.")
+    var width: Int = 1200
+
+    @Option(help: "The height of each frame in pixels.")
+    var height: Int = 16
+
+    @Option(help: ArgumentHelp("Leave out frames narrower than this: pixels (0.1), or percent of all samples with a % suffix (0.5%).", valueName: "width"))
+    var minWidth: String = "0.1"
+
+    @Option(help: "The colour palette of user frames: \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var colors: String = FlameGraphPalette.hot.rawValue
+
+    @Flag(help: "Draw an icicle graph: roots at the top, stacks growing down.")
+    var inverted = false
+
+    @Option(help: "What the counts are, for tooltips (samples, bytes, ms...).")
+    var countname: String = "samples"
+
+    @Option(help: "The label in front of a hovered frame's details.")
+    var nametype: String = "Function:"
+
+    func validate() throws {
+        if width < 100 || width > 100_000 { throw ValidationError("--width must be between 100 and 100000 pixels, not \(width)") }
+        if height < 4 || height > 1_000 { throw ValidationError("--height must be between 4 and 1000 pixels, not \(height)") }
+        if FlameGraphPalette(rawValue: colors) == nil {
+            throw ValidationError("unknown palette '\(colors)'; choose one of \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        _ = try parsedMinimumWidth()
+    }
+
+    private func parsedMinimumWidth() throws -> FlameGraphOptions.MinimumWidth {
+        let isPercent = minWidth.hasSuffix("%")
+        let number = isPercent ? String(minWidth.dropLast()) : minWidth
+        guard let value = Double(number), value.isFinite, value >= 0 else {
+            throw ValidationError("--min-width takes a number of pixels (0.1) or a percentage (0.5%), not '\(minWidth)'")
+        }
+        return isPercent ? .percent(value) : .pixels(value)
+    }
+
+    func run() throws {
+        var options = FlameGraphOptions()
+        options.title = title
+        options.imageWidth = width
+        options.frameHeight = height
+        options.minimumWidth = try parsedMinimumWidth()
+        options.palette = FlameGraphPalette(rawValue: colors) ?? .hot
+        options.inverted = inverted
+        options.countName = countname
+        options.nameType = nametype
+        let stacks: FoldedStacks
+        do {
+            stacks = try FoldedStacks.read(path: input)
+        } catch {
+            throw UserFacingError("\(error)")
+        }
+        let graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
+        try writeStandardOutput(graph.bytes)
+        if stacks.ignoredLineCount > 0 {
+            printStandardError("periscope: ignored \(stacks.ignoredLineCount) lines that were not `stack count`")
+        }
+        if graph.totalCount == 0 {
+            printStandardError("periscope: no stack counts found in \(input == "-" ? "standard input" : input)")
+            throw ExitCode(2)
+        }
+    }
+}

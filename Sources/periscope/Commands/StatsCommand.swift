@@ -1,0 +1,177 @@
+import ArgumentParser
+import ContainerInventory
+import Foundation
+import LinuxHost
+import Reporting
+import ResourceMetrics
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Sample one container's CPU, memory, block I/O, PIDs and network twice and print rates with its limits.",
+        discussion: """
+            The `nsinit stats` / `docker stats` view of one container, read from its cgroup \
+            files (v1 or v2) and its network namespace's /proc/PID/net/dev. CPU is in cores \
+            (1.0 = one CPU busy) and as % of the container's cap and of the host; memory is the \
+            working set (usage minus inactive page cache, as docker stats computes it) against \
+            the limit; throttling is the share of CFS periods cut short and the time spent \
+            waiting per second. Pressure (PSI) is shown where the kernel gives it per cgroup. \
+            Changes nothing.
+
+            Examples:
+              periscope stats web
+              periscope stats web --interval 2 --json
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+
+    @Argument(help: "Container name, id (prefix), or a host PID of one of its processes.")
+    var target: String
+
+    @Option(help: "Seconds between the two samples.")
+    var interval: Double = 1
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be between 0 and 3600 seconds") }
+    }
+
+    func run() throws {
+        let logger = source.makeLogger()
+        let snapshot = try source.scan(includeProcesses: false, logger: logger)
+        let container: Container
+        switch ContainerLookup.resolve(target, in: snapshot) {
+        case .failure(let failure): throw UserFacingError(failure.description)
+        case .success(let found): container = found
+        }
+        guard let cgroups = container.cgroups else {
+            throw UserFacingError("container \(container.displayName) has no cgroup (is it running?)")
+        }
+        let layout = try CgroupLayout.read()
+        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups))
+        let sampler = CgroupSampler()
+        let host = HostCounterReader()
+        let hostCPUCount = try host.cpuStat().perCPU.count
+        let sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
+
+        do {
+            let oldNetwork = try networkSample(host, container.initPID)
+            _ = try sampler.rates(files, hostCPUCount: hostCPUCount)
+            Thread.sleep(forTimeInterval: interval)
+            let newNetwork = try networkSample(host, container.initPID)
+            let (_, maybeRates) = try sampler.rates(files, hostCPUCount: hostCPUCount)
+            guard let rates = maybeRates else { throw UserFacingError("the two samples were taken at the same instant") }
+            var network: [NetworkRates] = []
+            if let oldNetwork, let newNetwork, let calculator = RateCalculator(from: oldNetwork.takenAt, to: newNetwork.takenAt) {
+                network = NetworkRates.rates(old: oldNetwork.counters, new: newNetwork.counters, rates: calculator).interfaces
+            }
+            let report = StatsReport(
+                id: container.id, name: container.name, runtime: container.runtime.rawValue, networkMode: container.networkMode,
+                sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network)
+            if json {
+                print(try JSONOutput.encode(report))
+            } else {
+                print(render(report, displayName: container.displayName, style: .standardOutput), terminator: "")
+            }
+        } catch let error as HostReadError where error.isCgroupRemoved {
+            throw UserFacingError("container \(container.displayName) stopped while being sampled (\(error))")
+        }
+    }
+
+    private func networkSample(_ host: HostCounterReader, _ pid: Int32?) throws -> CounterSample<[NetworkDeviceStats]>? {
+        guard let pid else { return nil }
+        let takenAt = MonotonicInstant.now()
+        do {
+            return CounterSample(takenAt: takenAt, counters: try host.networkDevices(pid: pid))
+        } catch where error.isVanished {
+            return nil
+        }
+    }
+
+    private func render(_ report: StatsReport, displayName: String, style: TerminalStyle) -> String {
+        let rates = report.cgroup
+        var lines = [style.bold("CONTAINER \(displayName)") + "  \(report.id.prefix(12))  over \(fixed(rates.intervalSeconds, 2)) s"]
+        let cpu = rates.cpu
+        var cpuLine = "CPU      " + (cpu.usageCores.map { "\(fixed($0.perSecond, 3)) cores" } ?? "-")
+        if let percentOfCap = cpu.percentOfCap, let cap = cpu.capCores {
+            cpuLine += "  \(fixed(percentOfCap, 1))% of cap \(fixed(cap, 2))"
+        } else {
+            cpuLine += "  no cap"
+        }
+        if let host = cpu.percentOfHost { cpuLine += "  \(fixed(host, 1))% of host" }
+        if let user = cpu.userCores, let system = cpu.systemCores { cpuLine += "  (user \(fixed(user.perSecond, 3)), sys \(fixed(system.perSecond, 3)))" }
+        lines.append(cpuLine)
+        var throttleLine = "         throttled " + (cpu.throttledPercentOfPeriods.map { "\(fixed($0, 1))% of periods" } ?? "-")
+        if let waited = cpu.throttledSecondsPerSecond { throttleLine += ", \(fixed(waited.perSecond * 1000, 1)) ms/s" }
+        if let shares = rates.cpuLimits?.shares { throttleLine += "  shares \(shares)" }
+        if let weight = rates.cpuLimits?.weight { throttleLine += "  weight \(weight)" }
+        if let cpuset = rates.cpuset { throttleLine += "  cpuset \(cpuset)" }
+        lines.append(throttleLine)
+        let memory = rates.memory
+        var memoryLine = "MEMORY   working set " + (memory.workingSetBytes.map(bytes) ?? "-")
+        memoryLine += " / " + (memory.limitBytes.map(bytes) ?? "no limit")
+        if let percent = memory.workingSetPercentOfLimit { memoryLine += " (\(fixed(percent, 1))%)" }
+        if let usage = memory.usageBytes { memoryLine += "  usage \(bytes(usage))" }
+        if let anonymous = memory.anonymousBytes { memoryLine += "  anon \(bytes(anonymous))" }
+        if let file = memory.fileBytes { memoryLine += "  cache \(bytes(file))" }
+        if let swap = memory.swapBytes { memoryLine += "  swap \(bytes(swap))" }
+        lines.append(memoryLine)
+        var eventsLine = "         limit hits " + (memory.limitHitCount.map(String.init) ?? "-") + "  OOM kills " + (memory.oomKillCount.map(String.init) ?? "-")
+        if let faults = memory.majorPageFaultsPerSecond { eventsLine += "  major faults \(fixed(faults.perSecond, 1))/s" }
+        lines.append(eventsLine)
+        for device in rates.blockIO ?? [] {
+            var line = "IO       \(device.device)  read \(bytes(UInt64(device.readBytesPerSecond.perSecond)))/s \(fixed(device.readOperationsPerSecond.perSecond, 1)) op/s"
+            line += "  write \(bytes(UInt64(device.writtenBytesPerSecond.perSecond)))/s \(fixed(device.writeOperationsPerSecond.perSecond, 1)) op/s"
+            if let limit = rates.blockIOLimits?.first(where: { $0.device == device.device }) {
+                let parts = [limit.readBytesPerSecond.map { "rbps \(bytes($0))" }, limit.writeBytesPerSecond.map { "wbps \(bytes($0))" },
+                             limit.readOperationsPerSecond.map { "riops \($0)" }, limit.writeOperationsPerSecond.map { "wiops \($0)" }].compactMap { $0 }
+                if !parts.isEmpty { line += "  limits " + parts.joined(separator: " ") }
+            }
+            lines.append(line)
+        }
+        if let pids = rates.pids {
+            lines.append("PIDS     \(pids.current.map(String.init) ?? "-") / \(pids.limit.map(String.init) ?? "no limit")")
+        }
+        if report.sharesHostNetwork {
+            lines.append("NET      host network (its interfaces are the host's)")
+        }
+        for interface in report.network where !report.sharesHostNetwork {
+            lines.append("NET      \(interface.interface)  rx \(bytes(UInt64(interface.receivedBytesPerSecond.perSecond)))/s \(fixed(interface.receivedPacketsPerSecond.perSecond, 1)) pkt/s"
+                + "  tx \(bytes(UInt64(interface.transmittedBytesPerSecond.perSecond)))/s \(fixed(interface.transmittedPacketsPerSecond.perSecond, 1)) pkt/s"
+                + "  drops \(fixed(interface.receiveDropsPerSecond.perSecond + interface.transmitDropsPerSecond.perSecond, 1))/s"
+                + "  errors \(fixed(interface.receiveErrorsPerSecond.perSecond + interface.transmitErrorsPerSecond.perSecond, 1))/s")
+        }
+        let pressures = [("cpu", rates.cpuPressure), ("memory", rates.memoryPressure), ("io", rates.ioPressure)].compactMap { name, pressure in
+            pressure.map { "\(name) \(fixed($0.someStalledSecondsPerSecond.perSecond * 100, 1))%" }
+        }
+        if !pressures.isEmpty { lines.append("PRESSURE some stalled " + pressures.joined(separator: "  ") + " of the interval") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+    private func bytes(_ count: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : "\(fixed(value, 1)) \(units[unit])"
+    }
+}
+
+/// What `stats --json` prints.
+struct StatsReport: Encodable {
+    var id: String
+    var name: String?
+    var runtime: String
+    var networkMode: String?
+    var sharesHostNetwork: Bool
+    var cgroup: CgroupRates
+    var network: [NetworkRates]
+}
