@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+#include "periscope_open_in_root.h"
+#include "periscope_perf.h"
+
 /// Namespace type flags (CLONE_NEW*), re-exported because Swift does not import them
 /// from <sched.h> without _GNU_SOURCE.
 extern const int periscope_clone_newcgroup;

@@ -1,0 +1,140 @@
+import ContainerInventory
+import LinuxHost
+
+/// Decides which samples belong to the profile and which container each comes from.
+///
+/// The PID-to-container map is an inventory snapshot refreshed at most every
+/// `refreshNanoseconds` (or sooner, rate-limited, when a sample names a PID the snapshot
+/// does not know), so processes started after the profile began are attributed too.
+public final class SampleAttribution {
+    /// Where a sample goes.
+    public enum Verdict: Equatable, Sendable {
+        /// Keep it under this container name (`[host]` for host processes).
+        case keep(container: String)
+        /// Not a process of the target.
+        case drop
+        /// A PID the current snapshot does not know.
+        case unknown
+    }
+
+    public let target: ProfileTarget
+    /// The root frame name of host processes.
+    public static let hostName = "[host]"
+    private let scan: () throws -> InventorySnapshot
+    private var containerByPID: [Int32: String] = [:]
+    private var wantedPIDs: Set<Int32> = []
+    private var lastScanNanoseconds: UInt64 = 0
+    let refreshNanoseconds: UInt64 = 1_000_000_000
+    let unknownRescanNanoseconds: UInt64 = 250_000_000
+    /// The containers the target resolved to at the last scan, by display name.
+    public private(set) var resolvedContainerNames: [String] = []
+    /// Why the last refresh failed, if it did (the previous snapshot stays in use).
+    public private(set) var lastRefreshFailure: String?
+
+    /// `scan` takes an inventory snapshot (every process, not only container inits).
+    public init(target: ProfileTarget, scan: @escaping () throws -> InventorySnapshot) throws {
+        self.target = target
+        self.scan = scan
+        try refresh(now: monotonicNanoseconds(), isFirst: true)
+    }
+
+    /// Attributes with a live inventory of this host (Docker over its default socket).
+    public convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
+        let scanner = InventoryScanner(options: inventoryOptions)
+        try self.init(target: target) { try scanner.scan() }
+    }
+
+    /// Whether several root frames can appear, so the container name is worth a root frame.
+    public var namesContainerInRootFrame: Bool {
+        switch target {
+        case .all, .containers: return true
+        case .processes: return Set(wantedPIDs.compactMap { containerByPID[$0] }).count > 1
+        }
+    }
+
+    /// Re-scans when the snapshot is older than a second.
+    public func refreshIfDue(now: UInt64) {
+        if now &- lastScanNanoseconds >= refreshNanoseconds { try? refresh(now: now, isFirst: false) }
+    }
+
+    /// Re-scans because a sample named an unknown PID, at most four times a second.
+    /// Returns whether a scan happened.
+    @discardableResult
+    public func refreshForUnknown(now: UInt64) -> Bool {
+        guard now &- lastScanNanoseconds >= unknownRescanNanoseconds else { return false }
+        try? refresh(now: now, isFirst: false)
+        return true
+    }
+
+    /// The verdict for a sample of host PID `pid`.
+    public func verdict(pid: Int32) -> Verdict {
+        switch target {
+        case .all:
+            if pid == 0 { return .keep(container: Self.hostName) }
+            guard let name = containerByPID[pid] else { return .unknown }
+            return .keep(container: name)
+        case .processes, .containers:
+            guard wantedPIDs.contains(pid) else {
+                return containerByPID[pid] == nil && isContainerTarget ? .unknown : .drop
+            }
+            return .keep(container: containerByPID[pid] ?? Self.hostName)
+        }
+    }
+
+    private var isContainerTarget: Bool {
+        if case .containers = target { return true }
+        return false
+    }
+
+    private func refresh(now: UInt64, isFirst: Bool) throws {
+        lastScanNanoseconds = now
+        let snapshot: InventorySnapshot
+        do {
+            snapshot = try scan()
+        } catch {
+            lastRefreshFailure = "\(error)"
+            if isFirst, case .processes(let pids) = target {
+                // Without an inventory the PIDs can still be profiled, all as host processes.
+                wantedPIDs = Set(pids)
+                return
+            }
+            throw error
+        }
+        lastRefreshFailure = nil
+        var byPID: [Int32: String] = [:]
+        byPID.reserveCapacity(snapshot.processes.count)
+        var namesByKey: [ContainerKey: String] = [:]
+        for container in snapshot.containers { namesByKey[container.key] = container.displayName }
+        for process in snapshot.processes {
+            byPID[process.pid] = process.container.isHost ? Self.hostName : (namesByKey[process.container] ?? Self.hostName)
+        }
+        containerByPID = byPID
+        switch target {
+        case .all:
+            resolvedContainerNames = snapshot.containers.map(\.displayName)
+        case .processes(let pids):
+            wantedPIDs = Set(pids)
+            resolvedContainerNames = Array(Set(pids.compactMap { byPID[$0] })).sorted()
+        case .containers(let queries):
+            var keys: Set<ContainerKey> = []
+            var names: [String] = []
+            for query in queries {
+                switch ContainerLookup.resolve(query, in: snapshot) {
+                case .success(let container):
+                    keys.insert(container.key)
+                    names.append(container.key.isHost ? Self.hostName : container.displayName)
+                case .failure(let failure):
+                    // A container that stops mid-profile keeps the samples it already gave.
+                    if isFirst { throw ProfileTargetError(description: failure.description) }
+                }
+            }
+            wantedPIDs = Set(snapshot.processes.lazy.filter { keys.contains($0.container) }.map(\.pid))
+            resolvedContainerNames = names
+        }
+    }
+}
+
+/// A target that does not resolve (no such container, ambiguous prefix).
+public struct ProfileTargetError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A perf_event_open, mmap or ioctl failure, worded so a user can fix it.
+public struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
+    /// The step that failed (`perf_event_open(cpu-clock, cpu 1)`, `mmap`...).
+    public var operation: String
+    /// The errno of the failure.
+    public var errorNumber: Int32
+    /// What to do about it.
+    public var advice: String
+
+    public var description: String {
+        let name = String(cString: strerror(errorNumber))
+        return advice.isEmpty ? "\(operation) failed: \(name)" : "\(operation) failed: \(name). \(advice)"
+    }
+
+    /// Builds the error, adding the permission explanation for EACCES and EPERM.
+    public init(operation: String, errorNumber: Int32, environment: PerfPermissionEnvironment = .current()) {
+        self.operation = operation
+        self.errorNumber = errorNumber
+        switch errorNumber {
+        case EACCES, EPERM:
+            advice = environment.permissionAdvice()
+        case ENOENT, ENODEV, EOPNOTSUPP:
+            advice = "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
+        case EMFILE, ENFILE:
+            advice = "Too many open files: raise the limit (ulimit -n) — one descriptor is needed per CPU."
+        case ENOMEM:
+            advice = "The kernel refused the ring buffer memory: raise /proc/sys/kernel/perf_event_mlock_kb or run as root."
+        default:
+            advice = ""
+        }
+    }
+}
+
+/// What decides whether perf_event_open is allowed, read once for the error message.
+public struct PerfPermissionEnvironment: Sendable, Equatable {
+    /// The effective user id.
+    public var effectiveUserID: UInt32
+    /// `/proc/sys/kernel/perf_event_paranoid`, nil when unreadable.
+    public var paranoidLevel: Int?
+    /// The `Seccomp:` mode of `/proc/self/status` (2 = filter), nil when unknown.
+    public var seccompMode: Int?
+    /// Whether this process looks like it runs in a container (`/.dockerenv`, a container
+    /// cgroup path, or `container=` in the environment).
+    public var isInContainer: Bool
+
+    public init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool) {
+        self.effectiveUserID = effectiveUserID
+        self.paranoidLevel = paranoidLevel
+        self.seccompMode = seccompMode
+        self.isInContainer = isInContainer
+    }
+
+    /// Reads the live values.
+    public static func current() -> PerfPermissionEnvironment {
+        func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+        let paranoid = text("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let seccomp = text("/proc/self/status")?.split(separator: "\n").first { $0.hasPrefix("Seccomp:") }
+            .flatMap { Int($0.dropFirst("Seccomp:".count).trimmingCharacters(in: .whitespaces)) }
+        let cgroup = text("/proc/self/cgroup") ?? ""
+        let inContainer = access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0
+            || cgroup.contains("/docker") || cgroup.contains("kubepods") || cgroup.contains("libpod")
+            || ProcessInfo.processInfo.environment["container"] != nil
+        return PerfPermissionEnvironment(effectiveUserID: geteuid(), paranoidLevel: paranoid, seccompMode: seccomp, isInContainer: inContainer)
+    }
+
+    /// Why sampling every CPU was refused and what to do, in a sentence or three.
+    public func permissionAdvice() -> String {
+        var parts: [String] = []
+        let paranoidText = paranoidLevel.map { "\($0)" } ?? "unreadable"
+        if effectiveUserID != 0 {
+            parts.append("Profiling every CPU needs root or CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or kernel.perf_event_paranoid <= 0; /proc/sys/kernel/perf_event_paranoid is \(paranoidText). Run with sudo, `setcap cap_perfmon+ep periscope`, or `sysctl kernel.perf_event_paranoid=0`.")
+        } else {
+            parts.append("Running as root, yet refused (/proc/sys/kernel/perf_event_paranoid is \(paranoidText)); root may lack CAP_PERFMON/CAP_SYS_ADMIN in this user namespace, or a security module (seccomp, SELinux, AppArmor, perf_event_paranoid 3 on patched kernels) blocks perf_event_open.")
+        }
+        if seccompMode == 2 || isInContainer {
+            parts.append("This process runs \(isInContainer ? "in a container" : "under a seccomp filter"): Docker's default seccomp profile and dropped capabilities block perf_event_open (seccomp in a container). Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
+        }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxSupport
+
+/// One perf event descriptor and its mmap'ed ring buffer: a metadata page followed by
+/// 2^n data pages. Owns both; `close()` (or deinit) unmaps and closes exactly once.
+public final class PerfRingBuffer {
+    /// The CPU this event samples.
+    public let cpu: Int
+    /// The perf event descriptor, -1 once closed.
+    public private(set) var fileDescriptor: Int32
+    private var mapping: UnsafeMutableRawPointer?
+    private let mappingLength: Int
+    private let dataLength: Int
+    private var reader = PerfRingReader()
+
+    /// Opens a cpu-clock sampling event on `cpu` for every task (pid -1), disabled, and
+    /// maps `dataPages` (a power of two) of ring buffer.
+    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int) throws(PerfEventOpenError) {
+        precondition(dataPages > 0 && dataPages & (dataPages - 1) == 0, "data pages must be a power of two")
+        self.cpu = cpu
+        var attributes = perf_event_attr()
+        attributes.size = UInt32(MemoryLayout<perf_event_attr>.size)
+        attributes.type = periscope_perf_type_software
+        attributes.config = periscope_perf_count_sw_cpu_clock
+        attributes.sample_freq = frequencyHz
+        attributes.freq = 1
+        attributes.sample_type = periscope_perf_sample_ip | periscope_perf_sample_tid | periscope_perf_sample_time
+            | periscope_perf_sample_callchain | periscope_perf_sample_cpu | periscope_perf_sample_period
+        attributes.disabled = 1
+        attributes.use_clockid = 1
+        attributes.clockid = CLOCK_MONOTONIC
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        dataLength = dataPages * pageSize
+        mappingLength = (1 + dataPages) * pageSize
+        // Wake poll() when a quarter of the buffer is full, so a busy CPU is drained early.
+        attributes.watermark = 1
+        attributes.wakeup_watermark = UInt32(dataLength / 4)
+        let descriptor = periscope_perf_event_open(&attributes, -1, Int32(cpu), -1, periscope_perf_flag_fd_cloexec)
+        guard descriptor >= 0 else {
+            throw PerfEventOpenError(operation: "perf_event_open(cpu-clock, cpu \(cpu))", errorNumber: errno)
+        }
+        fileDescriptor = descriptor
+        let address = mmap(nil, mappingLength, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            let failure = errno
+            Glibc.close(descriptor)
+            fileDescriptor = -1
+            throw PerfEventOpenError(operation: "mmap of the perf ring buffer for cpu \(cpu) (\(mappingLength) bytes)", errorNumber: failure)
+        }
+        mapping = address
+    }
+
+    deinit { close() }
+
+    /// Starts sampling.
+    public func enable() throws(PerfEventOpenError) {
+        guard ioctl(fileDescriptor, periscope_perf_event_ioc_enable, 0) == 0 else {
+            throw PerfEventOpenError(operation: "ioctl(PERF_EVENT_IOC_ENABLE) on cpu \(cpu)", errorNumber: errno)
+        }
+    }
+
+    /// Stops sampling; records already written stay readable.
+    public func disable() {
+        _ = ioctl(fileDescriptor, periscope_perf_event_ioc_disable, 0)
+    }
+
+    /// Hands every record written since the last call to `body`, then releases their space
+    /// to the kernel. Returns whether the buffer held a corrupt record (dropped).
+    @discardableResult
+    public func drain(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        guard let mapping else { return false }
+        let page = mapping.assumingMemoryBound(to: perf_event_mmap_page.self)
+        let head = periscope_perf_load_data_head(page)
+        let tail = page.pointee.data_tail
+        let data = UnsafeRawBufferPointer(start: mapping + Int(page.pointee.data_offset == 0 ? UInt64(mappingLength - dataLength) : page.pointee.data_offset), count: dataLength)
+        let pass = reader.forEachRecord(data: data, head: head, tail: tail, body)
+        periscope_perf_store_data_tail(page, pass.tail)
+        return pass.isCorrupt
+    }
+
+    /// Unmaps the buffer and closes the descriptor; safe to call more than once.
+    public func close() {
+        if let mapping {
+            munmap(mapping, mappingLength)
+            self.mapping = nil
+        }
+        if fileDescriptor >= 0 {
+            Glibc.close(fileDescriptor)
+            fileDescriptor = -1
+        }
+    }
+}

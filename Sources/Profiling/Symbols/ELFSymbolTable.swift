@@ -1,0 +1,182 @@
+/// Where an ELF file's bytes come from: a descriptor read with `pread`, or memory (tests, fuzzing).
+public protocol ELFByteSource {
+    /// The file size in bytes.
+    var byteCount: UInt64 { get }
+    /// `count` bytes at `offset`, or nil when the range is outside the file or unreadable.
+    func bytes(at offset: UInt64, count: Int) -> [UInt8]?
+}
+
+/// An ELF file held in memory.
+public struct ELFMemorySource: ELFByteSource {
+    public let contents: [UInt8]
+    public init(_ contents: [UInt8]) { self.contents = contents }
+    public var byteCount: UInt64 { UInt64(contents.count) }
+    public func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
+        guard count >= 0, offset <= byteCount, UInt64(count) <= byteCount - offset else { return nil }
+        return Array(contents[Int(offset)..<(Int(offset) + count)])
+    }
+}
+
+/// The function symbols and loadable segments of an ELF64 little-endian file.
+///
+/// The file may come from inside a container and is hostile input: every offset, size and
+/// count is checked against the file size and against fixed limits before it is used, and a
+/// file that fails a check is rejected with an `ELFError`, never trusted in part.
+public struct ELFSymbolTable: Sendable {
+    /// A function symbol, in the file's virtual addresses.
+    public struct Symbol: Sendable, Equatable {
+        public var start: UInt64
+        public var size: UInt64
+        public var name: String
+    }
+
+    /// A `PT_LOAD` program header: file bytes `[fileOffset, fileOffset + fileSize)` are
+    /// loaded at `virtualAddress`.
+    public struct LoadSegment: Sendable, Equatable {
+        public var fileOffset: UInt64
+        public var virtualAddress: UInt64
+        public var fileSize: UInt64
+    }
+
+    /// Function symbols sorted by start address (from `.symtab`, then `.dynsym` for addresses
+    /// `.symtab` does not cover).
+    public let symbols: [Symbol]
+    /// The loadable segments, in file order.
+    public let loadSegments: [LoadSegment]
+
+    /// Limits on what a file may make the parser read or allocate.
+    public struct Limits: Sendable {
+        public var maximumTableBytes: UInt64 = 256 << 20
+        public var maximumSymbols = 4_000_000
+        public var maximumNameBytes = 4096
+        public init() {}
+    }
+
+    /// Parses the section and program headers and the symbol tables of `source`.
+    public init(source: some ELFByteSource, limits: Limits = Limits()) throws(ELFError) {
+        guard let header = source.bytes(at: 0, count: 64) else { throw ELFError("shorter than an ELF64 header") }
+        guard header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C, header[3] == 0x46 else { throw ELFError("no ELF magic") }
+        guard header[4] == 2 else { throw ELFError("not a 64-bit ELF file") }
+        guard header[5] == 1 else { throw ELFError("not a little-endian ELF file") }
+        let programOffset = header.u64(32), sectionOffset = header.u64(40)
+        let programEntrySize = Int(header.u16(54)), programCount = Int(header.u16(56))
+        let sectionEntrySize = Int(header.u16(58)), sectionCount = Int(header.u16(60))
+
+        var segments: [LoadSegment] = []
+        if programCount > 0 {
+            guard programEntrySize >= 56 else { throw ELFError("program header entries of \(programEntrySize) bytes") }
+            guard let table = source.bytes(at: programOffset, count: programEntrySize * programCount) else {
+                throw ELFError("program headers at \(programOffset) lie outside the file")
+            }
+            for index in 0..<programCount {
+                let base = index * programEntrySize
+                guard table.u32(base) == 1 else { continue }
+                segments.append(LoadSegment(fileOffset: table.u64(base + 8), virtualAddress: table.u64(base + 16), fileSize: table.u64(base + 32)))
+            }
+        }
+        loadSegments = segments
+
+        guard sectionCount > 0 else {
+            symbols = []
+            return
+        }
+        guard sectionEntrySize >= 64 else { throw ELFError("section header entries of \(sectionEntrySize) bytes") }
+        guard let sections = source.bytes(at: sectionOffset, count: sectionEntrySize * sectionCount) else {
+            throw ELFError("section headers at \(sectionOffset) lie outside the file")
+        }
+        func section(_ index: Int) -> (type: UInt32, offset: UInt64, size: UInt64, link: Int, entrySize: UInt64) {
+            let base = index * sectionEntrySize
+            return (sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32), Int(sections.u32(base + 40)), sections.u64(base + 56))
+        }
+        var found: [Symbol] = []
+        var preference: [Int] = []
+        // .symtab (2) first: it is the complete table; .dynsym (11) fills in stripped files.
+        for wantedType: UInt32 in [2, 11] {
+            for index in 0..<sectionCount {
+                let table = section(index)
+                guard table.type == wantedType else { continue }
+                guard table.entrySize == 24 else { throw ELFError("symbol table \(index) has \(table.entrySize)-byte entries") }
+                guard table.size <= limits.maximumTableBytes, table.link > 0, table.link < sectionCount else {
+                    throw ELFError("symbol table \(index) is too large or links no string table")
+                }
+                let strings = section(table.link)
+                guard strings.type == 3, strings.size <= limits.maximumTableBytes else {
+                    throw ELFError("symbol table \(index) links section \(table.link), not a bounded string table")
+                }
+                let symbolCount = Int(table.size / 24)
+                guard found.count + symbolCount <= limits.maximumSymbols else { throw ELFError("more than \(limits.maximumSymbols) symbols") }
+                guard let entries = source.bytes(at: table.offset, count: symbolCount * 24),
+                      let names = source.bytes(at: strings.offset, count: Int(strings.size))
+                else { throw ELFError("symbol table \(index) or its strings lie outside the file") }
+                for symbol in 0..<symbolCount {
+                    let base = symbol * 24
+                    let info = entries[base + 4]
+                    let kind = info & 0x0F
+                    // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
+                    guard kind == 2 || kind == 10, entries.u16(base + 6) != 0 else { continue }
+                    let value = entries.u64(base + 8)
+                    guard value != 0 else { continue }
+                    let nameOffset = Int(entries.u32(base))
+                    guard nameOffset < names.count else { throw ELFError("symbol name offset \(nameOffset) past its string table") }
+                    var end = nameOffset
+                    let limit = min(names.count, nameOffset + limits.maximumNameBytes)
+                    while end < limit, names[end] != 0 { end += 1 }
+                    guard end > nameOffset else { continue }
+                    // Aliases share an address (printf and _IO_printf): prefer global over weak
+                    // over local binding, then the name with the fewest leading underscores.
+                    let binding = info >> 4
+                    let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
+                    var underscores = 0
+                    while nameOffset + underscores < end, names[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
+                    found.append(Symbol(start: value, size: entries.u64(base + 16), name: String(decoding: names[nameOffset..<end], as: UTF8.self)))
+                    preference.append(bindingRank * 4096 + underscores)
+                }
+            }
+        }
+        // Among symbols at one address the preferred alias comes first, then .symtab's entry.
+        let ordered = found.indices.sorted {
+            (found[$0].start, preference[$0], $0) < (found[$1].start, preference[$1], $1)
+        }.map { found[$0] }
+        var unique: [Symbol] = []
+        unique.reserveCapacity(ordered.count)
+        for symbol in ordered where unique.last?.start != symbol.start {
+            unique.append(symbol)
+        }
+        symbols = unique
+    }
+
+    /// The function containing virtual address `address`, if a symbol covers it.
+    public func symbol(containing address: UInt64) -> Symbol? {
+        var low = 0, high = symbols.count
+        while low < high {
+            let middle = (low + high) / 2
+            if symbols[middle].start <= address { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return nil }
+        let candidate = symbols[low - 1]
+        if candidate.size == 0 { return candidate.start == address ? candidate : nil }
+        return address - candidate.start < candidate.size ? candidate : nil
+    }
+
+    /// The virtual address at which file offset `fileOffset` is loaded, through the segment
+    /// that contains it; nil when no loadable segment does.
+    public func virtualAddress(forFileOffset fileOffset: UInt64) -> UInt64? {
+        for segment in loadSegments where fileOffset >= segment.fileOffset && fileOffset - segment.fileOffset < segment.fileSize {
+            return segment.virtualAddress &+ (fileOffset - segment.fileOffset)
+        }
+        return nil
+    }
+}
+
+/// Why an ELF file was rejected.
+public struct ELFError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Array where Element == UInt8 {
+    /// Little-endian integers at a byte offset the caller has bounds-checked.
+    fileprivate func u16(_ offset: Int) -> UInt16 { UInt16(self[offset]) | UInt16(self[offset + 1]) << 8 }
+    fileprivate func u32(_ offset: Int) -> UInt32 { UInt32(u16(offset)) | UInt32(u16(offset + 2)) << 16 }
+    fileprivate func u64(_ offset: Int) -> UInt64 { UInt64(u32(offset)) | UInt64(u32(offset + 4)) << 32 }
+}

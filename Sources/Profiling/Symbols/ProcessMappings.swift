@@ -1,0 +1,45 @@
+/// The executable mappings of one process, from `/proc/PID/maps`.
+public struct ProcessMappings: Sendable {
+    /// One `start-end perms offset dev inode path` line with `x` permission.
+    public struct Mapping: Sendable, Equatable {
+        public var start: UInt64
+        public var end: UInt64
+        /// The file offset mapped at `start`.
+        public var fileOffset: UInt64
+        /// The inode (0 for anonymous memory).
+        public var inode: UInt64
+        /// The path as the kernel shows it inside the process's mount namespace; empty for
+        /// anonymous memory, `[vdso]` and friends for special mappings.
+        public var path: String
+    }
+
+    /// Executable mappings, ascending by start.
+    public let mappings: [Mapping]
+
+    /// Parses maps text; lines that do not parse are skipped (the file is from the kernel,
+    /// but a process may exit mid-read and leave a truncated line).
+    public init(parsing text: String) {
+        var found: [Mapping] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count >= 5, fields[1].count >= 3, fields[1].dropFirst(2).first == "x" else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16), start < end,
+                  let offset = UInt64(fields[2], radix: 16), let inode = UInt64(fields[4]) else { continue }
+            let path = fields.count > 5 ? String(fields[5].drop { $0 == " " }) : ""
+            found.append(Mapping(start: start, end: end, fileOffset: offset, inode: inode, path: path))
+        }
+        mappings = found.sorted { $0.start < $1.start }
+    }
+
+    /// The mapping containing `address`.
+    public func mapping(containing address: UInt64) -> Mapping? {
+        var low = 0, high = mappings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if mappings[middle].start <= address { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0, address < mappings[low - 1].end else { return nil }
+        return mappings[low - 1]
+    }
+}

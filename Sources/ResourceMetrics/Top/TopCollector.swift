@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ContainerInventory
+import LinuxHost
+
+/// Reads everything one `top` frame shows: the host counters, a cheap inventory scan, each
+/// container's cgroup counters and network namespace, and per-process CPU ticks.
+///
+/// Owns the descriptors between frames: one `CgroupSampler` for all containers (its cache
+/// keeps each cgroup's files open), one reader for the containers' net/dev files. The
+/// inventory scan each frame skips runtime queries and hostnames (about 20 µs per process);
+/// a second scan that asks the runtimes for names runs only when a container it has not
+/// named yet appears, at most every `namingInterval` seconds. Not thread-safe.
+public final class TopCollector {
+    /// Seconds between runtime queries for containers still unnamed (a runtime that is down
+    /// should not be asked every frame).
+    public var namingInterval = 5.0
+    /// The row whose processes get their container PIDs read (the drill-down on screen).
+    public var detailedRowID: String?
+
+    private let cheapScanner: InventoryScanner
+    private let namingScanner: InventoryScanner
+    private var names: [ContainerKey: String?] = [:]
+    private var lastNamingScan: MonotonicInstant?
+    private let layout: CgroupLayout?
+    private let hostSampler = HostSampler()
+    private var previousHost: CounterSample<HostCounters>?
+    private let cgroupSampler = CgroupSampler()
+    private var filesByKey: [ContainerKey: CgroupCounterFiles] = [:]
+    private let networkReader: HostCounterReader
+    private var previousNetwork: [ContainerKey: (pid: Int32, sample: CounterSample<[NetworkDeviceStats]>)] = [:]
+    private var previousTicks: [ProcessIdentity: UInt64] = [:]
+    private var previousTicksAt: MonotonicInstant?
+    private var containerPIDs: [ProcessIdentity: Int32] = [:]
+    private let procfs: Procfs
+    private let devices = TopDeviceClassifier()
+
+    /// Creates a collector scanning with `options` (runtime sockets, proc root).
+    public init(options: InventoryOptions = InventoryOptions()) {
+        var cheap = options
+        cheap.queryRuntimes = false
+        cheap.resolveHostnames = false
+        cheap.includeProcesses = false
+        var naming = cheap
+        naming.queryRuntimes = options.queryRuntimes
+        cheapScanner = InventoryScanner(options: cheap)
+        namingScanner = InventoryScanner(options: naming)
+        procfs = Procfs(root: options.procRoot)
+        networkReader = HostCounterReader(procRoot: options.procRoot)
+        layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
+    }
+
+    /// Samples everything. The first call only primes the counters and returns nil: a rate
+    /// needs two samples.
+    public func collect() throws(HostReadError) -> TopFrame? {
+        let hostSample = try hostSampler.sample()
+        let snapshot = try scan()
+        let now = MonotonicInstant.now()
+        var rows = [hostRow]
+        for container in snapshot.containers { rows.append(row(for: container)) }
+        forgetVanished(snapshot)
+        let processes = processRows(snapshot, at: now)
+
+        defer { previousHost = hostSample }
+        guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
+        let summary = TopHostSummary(hostRates, devices: devices)
+        rows[0].fill(host: summary)
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        let unixTime = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
+        return TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
+    }
+
+    /// Reads the container PIDs (NSpid) of `rowID`'s processes into `frame`, for a drill-down
+    /// opened between two samples.
+    public func fillContainerPIDs(_ frame: inout TopFrame, rowID: String) {
+        for index in frame.processes.indices where frame.processes[index].rowID == rowID {
+            frame.processes[index].containerPID = containerPID(pid: frame.processes[index].hostPID, startTimeTicks: nil)
+        }
+    }
+
+    private func scan() throws(HostReadError) -> InventorySnapshot {
+        var snapshot = try cheapScanner.scan()
+        let unnamed = snapshot.containers.contains { names[$0.key] == nil }
+        let due = lastNamingScan.map { MonotonicInstant.now().seconds(since: $0) >= namingInterval } ?? true
+        if unnamed && due {
+            snapshot = try namingScanner.scan()
+            lastNamingScan = MonotonicInstant.now()
+            for container in snapshot.containers { names[container.key] = .some(container.name) }
+        }
+        for index in snapshot.containers.indices where snapshot.containers[index].name == nil {
+            snapshot.containers[index].name = names[snapshot.containers[index].key] ?? nil
+        }
+        return snapshot
+    }
+
+    private var hostRow: TopRow {
+        TopRow(id: ContainerKey.host.description, name: "host (all)", runtime: ContainerRuntime.host.rawValue, isHost: true)
+    }
+
+    private func row(for container: Container) -> TopRow {
+        let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
+        let name = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+        var row = TopRow(id: container.key.description, name: name, runtime: container.runtime.rawValue, sharesHostNetwork: sharesNetwork)
+        row.pids = UInt64(container.processCount)
+        if let files = files(for: container) {
+            do {
+                let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                row.fill(rates: rates, sample: sample.counters)
+            } catch {
+                // Stopped between the scan and the read: its row shows what the scan saw.
+            }
+        }
+        if !sharesNetwork, let pid = container.initPID { fillNetwork(&row, key: container.key, pid: pid) }
+        return row
+    }
+
+    private var hostCPUCount: Int { previousHost?.counters.cpu.perCPU.count ?? 1 }
+
+    private func files(for container: Container) -> CgroupCounterFiles? {
+        if let known = filesByKey[container.key] { return known }
+        guard let layout, let cgroups = container.cgroups else { return nil }
+        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups))
+        filesByKey[container.key] = files
+        return files
+    }
+
+    private func fillNetwork(_ row: inout TopRow, key: ContainerKey, pid: Int32) {
+        let takenAt = MonotonicInstant.now()
+        guard let devices = try? networkReader.networkDevices(pid: pid) else {
+            previousNetwork[key] = nil
+            return
+        }
+        let sample = CounterSample(takenAt: takenAt, counters: devices)
+        if let previous = previousNetwork[key], previous.pid == pid { row.fill(network: previous.sample, sample) }
+        if previousNetwork[key]?.pid != pid, let old = previousNetwork[key]?.pid { networkReader.cache.forget(directory: "\(procfs.root)/\(old)/net") }
+        previousNetwork[key] = (pid, sample)
+    }
+
+    private func forgetVanished(_ snapshot: InventorySnapshot) {
+        let live = Set(snapshot.containers.map(\.key))
+        for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
+        cgroupSampler.retain(only: Set(filesByKey.values))
+        for (key, previous) in previousNetwork where !live.contains(key) {
+            networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
+            previousNetwork[key] = nil
+        }
+        for key in names.keys where !live.contains(key) { names[key] = nil }
+    }
+
+    /// CPU % of one CPU per process from the utime + stime ticks the scan read anyway.
+    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant) -> [TopProcessRow] {
+        let elapsed = previousTicksAt.map { now.seconds(since: $0) } ?? 0
+        let ticksPerSecond = Double(HostSystem.clockTicksPerSecond)
+        var ticks: [ProcessIdentity: UInt64] = [:]
+        ticks.reserveCapacity(snapshot.processes.count)
+        var rows: [TopProcessRow] = []
+        rows.reserveCapacity(snapshot.processes.count)
+        var detailed: Set<ProcessIdentity> = []
+        // One id string per container, not one interpolation per process.
+        var rowIDs: [ContainerKey: String] = [:]
+        for process in snapshot.processes {
+            let total = process.userTimeTicks &+ process.systemTimeTicks
+            ticks[process.identity] = total
+            var cpuPercent: Double?
+            if let old = previousTicks[process.identity], elapsed > 0 {
+                cpuPercent = Double(RateCalculator.increase(from: old, to: total).amount) / ticksPerSecond / elapsed * 100
+            }
+            let rowID = rowIDs[process.container] ?? process.container.description
+            rowIDs[process.container] = rowID
+            var row = TopProcessRow(rowID: rowID, hostPID: process.pid, state: process.state.rawValue, cpuPercent: cpuPercent, command: process.comm)
+            if rowID == detailedRowID {
+                row.containerPID = containerPID(pid: process.pid, startTimeTicks: process.startTimeTicks)
+                detailed.insert(process.identity)
+            }
+            rows.append(row)
+        }
+        previousTicks = ticks
+        previousTicksAt = now
+        containerPIDs = containerPIDs.filter { detailed.contains($0.key) }
+        return rows
+    }
+
+    /// NSpid's last entry, read once per process (it never changes).
+    private func containerPID(pid: Int32, startTimeTicks: UInt64?) -> Int32? {
+        if let startTimeTicks, let known = containerPIDs[ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks)] { return known }
+        guard let status = try? procfs.status(TaskID(pid: pid)), let inner = status.namespacePIDs.last else { return nil }
+        if let startTimeTicks { containerPIDs[ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks)] = inner }
+        return inner
+    }
+}

@@ -1,0 +1,198 @@
+/// One refresh of `periscope top`: the host header and one row per container, with the
+/// processes of every container. What the renderer draws and `--json` prints.
+///
+/// Plain values with string identities, so frames can be built by hand in tests and
+/// rendered without knowing where the numbers came from.
+public struct TopFrame: Sendable, Equatable, Codable {
+    /// Seconds between the two samples the rates come from.
+    public var intervalSeconds: Double
+    /// When the newer sample was taken, in seconds since 1970 (wall clock, for scripts).
+    public var unixTimeSeconds: Double
+    /// The host's name.
+    public var hostname: String
+    /// The header: load, CPU split, memory, disk and network totals.
+    public var host: TopHostSummary
+    /// The host row first, then one row per container, in inventory order (the view sorts).
+    public var rows: [TopRow]
+    /// Every process seen, with the row id it belongs to; `--json` leaves them out.
+    public var processes: [TopProcessRow]
+
+    /// Creates a value from its fields.
+    public init(intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],
+                processes: [TopProcessRow] = []) {
+        self.intervalSeconds = intervalSeconds
+        self.unixTimeSeconds = unixTimeSeconds
+        self.hostname = hostname
+        self.host = host
+        self.rows = rows
+        self.processes = processes
+    }
+
+    /// The processes of the row with `rowID`, busiest first.
+    public func processes(of rowID: String) -> [TopProcessRow] {
+        processes.filter { $0.rowID == rowID }.sorted { ($0.cpuPercent ?? -1, -$0.hostPID) > ($1.cpuPercent ?? -1, -$1.hostPID) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case intervalSeconds, unixTimeSeconds, hostname, host, rows }
+
+    /// Decodes a `--json` line (which carries no processes).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        intervalSeconds = try container.decode(Double.self, forKey: .intervalSeconds)
+        unixTimeSeconds = try container.decode(Double.self, forKey: .unixTimeSeconds)
+        hostname = try container.decode(String.self, forKey: .hostname)
+        host = try container.decode(TopHostSummary.self, forKey: .host)
+        rows = try container.decode([TopRow].self, forKey: .rows)
+        processes = []
+    }
+
+    /// Encodes the header and rows; processes would make every line huge.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(intervalSeconds, forKey: .intervalSeconds)
+        try container.encode(unixTimeSeconds, forKey: .unixTimeSeconds)
+        try container.encode(hostname, forKey: .hostname)
+        try container.encode(host, forKey: .host)
+        try container.encode(rows, forKey: .rows)
+    }
+}
+
+/// The host header of `top`.
+public struct TopHostSummary: Sendable, Equatable, Codable {
+    /// 1, 5 and 15 minute load averages.
+    public var loadAverages: [Double]
+    /// Tasks runnable now and tasks (threads) that exist, from /proc/loadavg.
+    public var runnableTasks: UInt64
+    /// Threads that exist.
+    public var totalTasks: UInt64
+    /// Online CPUs.
+    public var cpuCount: Int
+    /// The all-CPU split, as mpstat prints it.
+    public var cpu: CPUUtilization
+    /// `free`'s used memory.
+    public var memoryUsedBytes: UInt64
+    /// MemTotal.
+    public var memoryTotalBytes: UInt64
+    /// MemAvailable, when the kernel reports it.
+    public var memoryAvailableBytes: UInt64?
+    /// Swap used (SwapTotal − SwapFree).
+    public var swapUsedBytes: UInt64
+    /// SwapTotal.
+    public var swapTotalBytes: UInt64
+    /// Bytes read per second from whole disks (partitions and virtual devices left out).
+    public var diskReadBytesPerSecond: Double
+    /// Bytes written per second to whole disks.
+    public var diskWrittenBytesPerSecond: Double
+    /// Bytes received per second on the host's interfaces, loopback left out.
+    public var networkReceivedBytesPerSecond: Double
+    /// Bytes sent per second on the host's interfaces, loopback left out.
+    public var networkTransmittedBytesPerSecond: Double
+
+    /// Creates a value from its fields.
+    public init(loadAverages: [Double], runnableTasks: UInt64, totalTasks: UInt64, cpuCount: Int, cpu: CPUUtilization,
+                memoryUsedBytes: UInt64, memoryTotalBytes: UInt64, memoryAvailableBytes: UInt64?,
+                swapUsedBytes: UInt64, swapTotalBytes: UInt64,
+                diskReadBytesPerSecond: Double, diskWrittenBytesPerSecond: Double,
+                networkReceivedBytesPerSecond: Double, networkTransmittedBytesPerSecond: Double) {
+        self.loadAverages = loadAverages
+        self.runnableTasks = runnableTasks
+        self.totalTasks = totalTasks
+        self.cpuCount = cpuCount
+        self.cpu = cpu
+        self.memoryUsedBytes = memoryUsedBytes
+        self.memoryTotalBytes = memoryTotalBytes
+        self.memoryAvailableBytes = memoryAvailableBytes
+        self.swapUsedBytes = swapUsedBytes
+        self.swapTotalBytes = swapTotalBytes
+        self.diskReadBytesPerSecond = diskReadBytesPerSecond
+        self.diskWrittenBytesPerSecond = diskWrittenBytesPerSecond
+        self.networkReceivedBytesPerSecond = networkReceivedBytesPerSecond
+        self.networkTransmittedBytesPerSecond = networkTransmittedBytesPerSecond
+    }
+}
+
+/// One line of the container table: a container, or the whole host.
+///
+/// Nil means "not known" (no such controller, first sample of a new container), drawn as `-`.
+public struct TopRow: Sendable, Equatable, Codable {
+    /// A stable identity across frames (`docker:ID`, `host`).
+    public var id: String
+    /// What to show: the runtime's name, or the kind of thing it is.
+    public var name: String
+    /// The runtime (`docker`, `host`, ...).
+    public var runtime: String
+    /// True for the host row, which is always drawn first.
+    public var isHost: Bool
+    /// CPUs kept busy on average (1.0 = one core).
+    public var cpuCores: Double?
+    /// cpuCores / cap × 100; nil when uncapped.
+    public var cpuPercentOfCap: Double?
+    /// The share of CFS periods in which the quota cut the cgroup short, in %.
+    public var throttledPercentOfPeriods: Double?
+    /// Usage minus inactive page cache, as `docker stats` shows it.
+    public var memoryWorkingSetBytes: UInt64?
+    /// The memory limit; nil when unlimited.
+    public var memoryLimitBytes: UInt64?
+    /// Block I/O read, bytes per second, every device summed.
+    public var blockReadBytesPerSecond: Double?
+    /// Block I/O written, bytes per second.
+    public var blockWrittenBytesPerSecond: Double?
+    /// Network received, bytes per second, every interface but loopback; nil for host-network containers.
+    public var networkReceivedBytesPerSecond: Double?
+    /// Network sent, bytes per second.
+    public var networkTransmittedBytesPerSecond: Double?
+    /// The container shares the host's network namespace: its traffic is the host's.
+    public var sharesHostNetwork: Bool
+    /// Tasks (threads) in the cgroup, as `docker stats` PIDS; processes seen when the cgroup has no pids controller.
+    public var pids: UInt64?
+
+    /// Creates a row with only its identity; the numbers start unknown.
+    public init(id: String, name: String, runtime: String, isHost: Bool = false, sharesHostNetwork: Bool = false) {
+        self.id = id
+        self.name = name
+        self.runtime = runtime
+        self.isHost = isHost
+        self.sharesHostNetwork = sharesHostNetwork
+    }
+
+    /// Read plus written.
+    public var blockBytesPerSecond: Double? {
+        guard blockReadBytesPerSecond != nil || blockWrittenBytesPerSecond != nil else { return nil }
+        return (blockReadBytesPerSecond ?? 0) + (blockWrittenBytesPerSecond ?? 0)
+    }
+
+    /// Received plus sent.
+    public var networkBytesPerSecond: Double? {
+        guard networkReceivedBytesPerSecond != nil || networkTransmittedBytesPerSecond != nil else { return nil }
+        return (networkReceivedBytesPerSecond ?? 0) + (networkTransmittedBytesPerSecond ?? 0)
+    }
+}
+
+/// One process in the drill-down view of a container.
+public struct TopProcessRow: Sendable, Equatable, Codable {
+    /// The `TopRow.id` of its container.
+    public var rowID: String
+    /// The PID on the host.
+    public var hostPID: Int32
+    /// The PID inside the container's PID namespace (the last NSpid entry); nil until read.
+    public var containerPID: Int32?
+    /// The state letter from /proc/PID/stat (`D` is uninterruptible sleep).
+    public var state: String
+    /// CPU over the interval in % of one CPU (user + system ticks); nil for a process new in this frame.
+    public var cpuPercent: Double?
+    /// The process's comm.
+    public var command: String
+
+    /// Creates a value from its fields.
+    public init(rowID: String, hostPID: Int32, containerPID: Int32? = nil, state: String, cpuPercent: Double?, command: String) {
+        self.rowID = rowID
+        self.hostPID = hostPID
+        self.containerPID = containerPID
+        self.state = state
+        self.cpuPercent = cpuPercent
+        self.command = command
+    }
+
+    /// Uninterruptible sleep: usually waiting for storage, the state worth highlighting.
+    public var isUninterruptible: Bool { state == "D" }
+}

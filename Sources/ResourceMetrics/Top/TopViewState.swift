@@ -1,0 +1,125 @@
+/// What the user chose in the live view: sort column, filter, selection and which screen.
+/// Pure: key presses in, a new state and whether to quit out, so every binding is testable.
+public struct TopViewState: Sendable, Equatable {
+    /// The container table or one container's processes.
+    public enum Screen: Sendable, Equatable {
+        case containers
+        /// The processes of the row with this id.
+        case processes(rowID: String, name: String)
+    }
+
+    /// What the caller should do after a key.
+    public enum Outcome: Sendable, Equatable {
+        case redraw
+        case quit
+        /// A drill-down was opened: read the details it needs, then redraw.
+        case openedProcesses(rowID: String)
+    }
+
+    /// The column rows are sorted by.
+    public var sortKey: TopSortKey = .cpu
+    /// The applied name filter (case-insensitive substring); empty shows everything.
+    public var filter = ""
+    /// The filter being typed after `/`; nil when not editing.
+    public var filterDraft: String?
+    /// The filter rows are matched against now: the draft while typing, else the applied one.
+    public var activeFilter: String { filterDraft ?? filter }
+    /// The selected row's id in the container table.
+    public var selectedRowID: String?
+    /// The current screen.
+    public var screen: Screen = .containers
+
+    /// Creates the initial state.
+    public init(sortKey: TopSortKey = .cpu, filter: String = "") {
+        self.sortKey = sortKey
+        self.filter = filter
+    }
+
+    /// The rows to draw, in order: the host row first (unless filtered out), then the
+    /// containers whose name or id contains the filter, biggest first by the sort column.
+    /// While a filter is being typed it applies already, so the user sees what Enter keeps.
+    public func visibleRows(of frame: TopFrame) -> [TopRow] {
+        let needle = activeFilter.lowercased()
+        let matching = frame.rows.filter { row in
+            needle.isEmpty || row.name.lowercased().contains(needle) || row.id.lowercased().contains(needle)
+        }
+        let host = matching.filter(\.isHost)
+        // Ties fall back to name so rows do not jump between frames.
+        let containers = matching.filter { !$0.isHost }.sorted { a, b in
+            let (rankA, rankB) = (sortKey.rank(a), sortKey.rank(b))
+            return rankA != rankB ? rankA > rankB : (a.name, a.id) < (b.name, b.id)
+        }
+        return host + containers
+    }
+
+    /// The selected row among `rows`, falling back to the first.
+    public func selectedIndex(in rows: [TopRow]) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        return rows.firstIndex { $0.id == selectedRowID } ?? 0
+    }
+
+    /// Applies one key against the rows currently shown.
+    public mutating func handle(_ key: TopKey, visibleRows rows: [TopRow]) -> Outcome {
+        if key == .interrupt { return .quit }
+        if var draft = filterDraft {
+            switch key {
+            case .enter:
+                filter = draft
+                filterDraft = nil
+            case .escape:
+                filter = ""
+                filterDraft = nil
+            case .backspace:
+                if !draft.isEmpty { draft.removeLast() }
+                filterDraft = draft
+            case .character(let character):
+                draft.append(character)
+                filterDraft = draft
+            case .up, .down, .interrupt:
+                break
+            }
+            return .redraw
+        }
+        if case .processes = screen {
+            switch key {
+            case .escape, .backspace, .character("h"): screen = .containers
+            case .character("q"): return .quit
+            default: break
+            }
+            return .redraw
+        }
+        switch key {
+        case .character("q"):
+            return .quit
+        case .character("<"):
+            sortKey = sortKey.previous
+        case .character(">"):
+            sortKey = sortKey.next
+        case .character("/"):
+            filterDraft = filter
+        case .escape:
+            filter = ""
+        case .up, .character("k"):
+            moveSelection(by: -1, in: rows)
+        case .down, .character("j"):
+            moveSelection(by: 1, in: rows)
+        case .enter, .character("d"):
+            guard let index = selectedIndex(in: rows) else { break }
+            let row = rows[index]
+            selectedRowID = row.id
+            // The host row's numbers are the whole machine's, its processes only those in no container.
+            screen = .processes(rowID: row.id, name: row.isHost ? "host, outside containers" : row.name)
+            return .openedProcesses(rowID: row.id)
+        case .character(let character):
+            if let key = TopSortKey.allCases.first(where: { $0.keyCharacter == character }) { sortKey = key }
+        default:
+            break
+        }
+        return .redraw
+    }
+
+    private mutating func moveSelection(by offset: Int, in rows: [TopRow]) {
+        guard let index = selectedIndex(in: rows) else { return }
+        selectedRowID = rows[min(max(index + offset, 0), rows.count - 1)].id
+    }
+}

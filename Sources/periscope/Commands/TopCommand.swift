@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Reporting
+import ResourceMetrics
+
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Live view of the host and every container: CPU, throttling, memory, block I/O, network, PIDs.",
+        discussion: """
+            A header with the host's load, CPU split, memory and disk and network totals, then \
+            one row per container (and one for the whole host). CPU is in cores (1.00 = one CPU \
+            busy) and in % of the container's cap; THR% is the share of CFS periods the cap cut \
+            short; MEM is the working set (usage minus inactive page cache, as docker stats) \
+            against the limit; READ/WRITE are block I/O and RX/TX network bytes per second \
+            ("host" for containers on the host's network); PIDS counts tasks. Rates are over \
+            the refresh interval. Changes nothing.
+
+            Keys: q quit; c m t i n p sort by CPU, memory, throttling, I/O, network, PIDs \
+            (< and > move the sort column); / filter by name (Enter applies, Esc clears); \
+            up/down or j/k select; Enter or d shows the selected container's processes (host \
+            PID, PID inside the container, state with D highlighted, CPU % of one CPU); Esc or \
+            Backspace goes back.
+
+            --batch prints plain-text frames and --json one JSON object per line (host and \
+            containers), each after one interval; both stop after -n samples (default 1; \
+            0 runs until interrupted); batch lines are cut to the terminal's width only when \
+            standard output is a terminal. The live view runs until q unless -n is given.
+
+            Examples:
+              periscope top
+              periscope top -d 1 --sort memory
+              periscope top --batch -n 3 -d 1
+              periscope top --json -n 0 -d 5 | jq '.rows[] | select(.cpuCores > 0.5) | .name'
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+
+    @Option(name: [.customShort("d"), .customLong("delay")], help: "Seconds between refreshes.")
+    var delaySeconds: Double = 2
+
+    @Option(name: [.customShort("n"), .customLong("iterations")],
+            help: "Samples to show before exiting (0 = until interrupted). Default: until q live, 1 with --batch or --json.")
+    var iterations: Int?
+
+    @Flag(help: "Print plain-text frames to standard output instead of the live view.")
+    var batch = false
+
+    @Flag(help: "Print one JSON object per sample, one per line.")
+    var json = false
+
+    @Option(help: "Initial sort column: \(TopSortKey.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var sort: TopSortKey = .cpu
+
+    @Option(help: "Show only containers whose name or id contains this text.")
+    var filter: String = ""
+
+    func validate() throws {
+        if !(delaySeconds >= 0.1 && delaySeconds <= 3600) { throw ValidationError("-d must be between 0.1 and 3600 seconds") }
+        if let iterations, iterations < 0 { throw ValidationError("-n must be 0 (unlimited) or more") }
+        if batch && json { throw ValidationError("choose one of --batch and --json") }
+    }
+
+    func run() throws {
+        _ = source.makeLogger()
+        let collector = TopCollector(options: source.inventoryOptions(includeProcesses: false))
+        let state = TopViewState(sortKey: sort, filter: filter)
+        if batch || json {
+            try printSamples(collector, state: state, limit: iterations ?? 1)
+        } else {
+            let terminal = try FullScreenTerminal()
+            defer { terminal.restore() }
+            var view = TopLiveView(collector: collector, terminal: terminal, state: state, delaySeconds: delaySeconds)
+            try view.run(limit: iterations ?? 0)
+        }
+    }
+
+    private func printSamples(_ collector: TopCollector, state: TopViewState, limit: Int) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let width = isatty(STDOUT_FILENO) == 1 ? TerminalSize.of()?.columns : nil
+        let renderer = TopRenderer(width: width)
+        _ = try collector.collect()
+        var printed = 0
+        while limit == 0 || printed < limit {
+            Thread.sleep(forTimeInterval: delaySeconds)
+            guard let frame = try collector.collect() else { continue }
+            if json {
+                print(String(decoding: try encoder.encode(frame), as: UTF8.self))
+            } else {
+                print((printed > 0 ? "\n" : "") + renderer.plainText(frame, state: state), terminator: "")
+            }
+            // Piped output would otherwise sit in the buffer until exit (nil: every stream).
+            fflush(nil)
+            printed += 1
+        }
+    }
+}
+
+extension TopSortKey: ExpressibleByArgument {}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import ResourceMetrics
+
+/// The collector against this machine's real /proc and cgroups.
+@Suite("top collector, live", .serialized)
+struct TopCollectorLiveTests {
+    @Test func theFirstCallPrimesAndTheSecondGivesAHostFrameWithOurOwnProcess() throws {
+        let collector = TopCollector()
+        #expect(try collector.collect() == nil)
+        Thread.sleep(forTimeInterval: 0.3)
+        let frame = try #require(try collector.collect())
+        #expect(frame.intervalSeconds > 0.2 && frame.intervalSeconds < 5)
+        #expect(frame.unixTimeSeconds > 1_600_000_000)
+        let host = try #require(frame.rows.first)
+        #expect(host.isHost)
+        #expect(frame.host.cpuCount == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(frame.host.memoryTotalBytes > 0 && frame.host.memoryUsedBytes <= frame.host.memoryTotalBytes)
+        let cores = try #require(host.cpuCores)
+        #expect(cores >= 0 && cores <= Double(frame.host.cpuCount) + 0.01)
+        #expect(frame.processes.contains { $0.hostPID == getpid() && $0.cpuPercent != nil })
+    }
+
+    /// An idle capped container: the sampler's CPU numbers under load are checked by the
+    /// live counter tests, and a second busy loop here would starve theirs on two cores.
+    @Test(.enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    func aCappedContainerGetsANamedRowWithItsLimitsAndProcesses() throws {
+        let name = TestEnvironment.uniqueName("top-capped")
+        let container = try DockerContainer(name: name, options: ["--cpus", "0.5", "--memory", "64m"], command: ["sleep", "60"])
+        defer { container.remove() }
+        let collector = TopCollector()
+        collector.detailedRowID = "docker:\(container.id)"
+        _ = try collector.collect()
+        Thread.sleep(forTimeInterval: 0.5)
+        let frame = try #require(try collector.collect())
+        let row = try #require(frame.rows.first { $0.id == "docker:\(container.id)" })
+        #expect(row.name == name)
+        let cores = try #require(row.cpuCores)
+        #expect(cores >= 0 && cores < 0.1, "\(cores) cores for a sleeping container")
+        let percentOfCap = try #require(row.cpuPercentOfCap, "a capped container has a % of cap")
+        #expect(abs(percentOfCap - cores / 0.5 * 100) < 1)
+        #expect(row.throttledPercentOfPeriods != nil, "a capped container has a throttling column")
+        #expect(row.memoryLimitBytes == 64 * 1024 * 1024)
+        #expect((row.pids ?? 0) >= 1)
+        #expect(!row.sharesHostNetwork)
+        #expect(row.networkReceivedBytesPerSecond != nil)
+        let processes = frame.processes(of: row.id)
+        #expect(processes.contains { $0.hostPID == container.initPID && $0.containerPID == 1 && $0.command == "sleep" })
+        let text = TopRenderer().plainText(frame, state: TopViewState(filter: name))
+        #expect(text.contains(name))
+    }
+}

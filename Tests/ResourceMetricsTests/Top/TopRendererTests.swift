@@ -1,0 +1,154 @@
+import Testing
+@testable import ResourceMetrics
+
+@Suite("top frame rendering")
+struct TopRendererTests {
+    let frame = TopTestFrames.frame
+
+    private func tableNames(_ lines: [TopScreenLine]) -> [String] {
+        guard let heading = lines.firstIndex(where: { $0.emphasis == .heading }) else { return [] }
+        return lines[(heading + 1)...].compactMap { line in
+            line.text.split(separator: " ").first.map(String.init)
+        }.filter { !$0.isEmpty && $0 != "q" }
+    }
+
+    @Test func batchOutputHasTheHeaderThenOneRowPerContainerAndNoEscapeCodes() {
+        let text = TopRenderer().plainText(frame, state: TopViewState())
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("periscope top - testhost  load 1.50 1.25 0.75  tasks 3/300  interval 2.0s  sort cpu"))
+        #expect(lines[1].hasPrefix("%CPU 60.0 usr  0.0 nice  15.0 sys"))
+        #expect(lines[1].hasSuffix("(2 CPUs)"))
+        #expect(lines[2] == "MEM  3.0G used / 8.0G total, 5.0G available   swap 0 / 0")
+        #expect(lines[3] == "DISK read 1.0K/s  write 2.0M/s   NET rx 512/s  tx 0/s")
+        #expect(lines[5].hasPrefix("NAME        "))
+        #expect(!text.contains("\u{1B}"))
+        #expect(!text.contains("q quit"), "batch frames have no key help")
+    }
+
+    @Test func columnsLineUpAndUnknownValuesAreDashes() {
+        let lines = TopRenderer().render(frame, state: TopViewState()).map(\.text)
+        let heading = lines[5]
+        let busy = try! #require(lines.first { $0.hasPrefix("busy") })
+        let database = try! #require(lines.first { $0.hasPrefix("database") })
+        // Right-aligned numeric columns end where their headings end.
+        let cpuEnd = heading.range(of: "CPU*")!.upperBound
+        #expect(busy[..<cpuEnd].hasSuffix("0.50"))
+        let pidsEnd = heading.range(of: "PIDS")!.upperBound
+        #expect(busy[..<pidsEnd].hasSuffix(" 2"))
+        #expect(heading.count == busy.count)
+        #expect(busy.contains(" 100.0 ") && busy.contains(" 95.0 ") && busy.contains(" 512M "))
+        // No cap and no limit: %CAP and THR% unknown, LIMIT says none.
+        #expect(database.contains("      -      - "))
+        #expect(database.contains(" none "))
+    }
+
+    @Test func hostRowComesFirstThenContainersByCPU() {
+        let names = tableNames(TopRenderer().render(frame, state: TopViewState()))
+        #expect(names == ["host", "busy", "web-frontend", "database"])
+    }
+
+    @Test(arguments: [
+        (TopSortKey.memory, ["host", "database", "web-frontend", "busy"]),
+        (.throttled, ["host", "busy", "database", "web-frontend"]),
+        (.io, ["host", "database", "web-frontend", "busy"]),
+        (.net, ["host", "web-frontend", "busy", "database"]),
+        (.pids, ["host", "database", "web-frontend", "busy"]),
+    ])
+    func sortsByTheChosenColumnBiggestFirst(key: TopSortKey, expected: [String]) {
+        let names = tableNames(TopRenderer().render(frame, state: TopViewState(sortKey: key)))
+        #expect(names == expected)
+    }
+
+    @Test func theSortColumnIsMarkedInTheHeading() {
+        let heading = TopRenderer().render(frame, state: TopViewState(sortKey: .memory)).first { $0.emphasis == .heading }!.text
+        #expect(heading.contains("MEM*"))
+        #expect(!heading.contains("CPU*"))
+    }
+
+    @Test func everyLineIsCutToTheTerminalWidth() {
+        let lines = TopRenderer(width: 50, height: 30, isInteractive: true).render(frame, state: TopViewState())
+        #expect(lines.allSatisfy { $0.text.count <= 50 })
+        #expect(lines.contains { $0.text.hasPrefix("busy") })
+    }
+
+    @Test func theNameColumnShrinksToFitButKeepsItsMinimum() {
+        var long = TopTestFrames.frame
+        long.rows[1].name = String(repeating: "x", count: 70)
+        let wide = TopRenderer(width: 200, height: 30, isInteractive: true).render(long, state: TopViewState())
+        let row = wide.first { $0.text.hasPrefix("xxx") }!.text
+        #expect(row.prefix(while: { $0 == "x" }).count == TopRenderer.nameMaximumWidth)
+        let narrow = TopRenderer(width: 60, height: 30, isInteractive: true).render(long, state: TopViewState())
+        let cut = narrow.first { $0.text.hasPrefix("xxx") }!.text
+        #expect(cut.prefix(while: { $0 == "x" }).count == TopRenderer.nameMinimumWidth)
+    }
+
+    @Test func theLiveViewFillsTheHeightAndEndsWithTheKeyHelp() {
+        let lines = TopRenderer(width: 100, height: 20, isInteractive: true).render(frame, state: TopViewState())
+        #expect(lines.count == 20)
+        #expect(lines.last!.text.hasPrefix("q quit"))
+    }
+
+    @Test func aShortScreenScrollsToKeepTheSelectionVisible() {
+        var many = TopTestFrames.frame
+        for index in 0..<30 { many.rows.append(TopTestFrames.row(String(format: "c%02d", index), cpu: 0, memory: 1, pids: 1)) }
+        var state = TopViewState()
+        state.selectedRowID = "docker:c29-id"
+        let lines = TopRenderer(width: 100, height: 12, isInteractive: true).render(many, state: state)
+        #expect(lines.count == 12)
+        #expect(lines.contains { $0.emphasis == .selected && $0.text.hasPrefix("c29") })
+    }
+
+    @Test func theSelectedRowIsHighlightedOnlyLive() {
+        var state = TopViewState()
+        state.selectedRowID = "docker:database-id"
+        let live = TopRenderer(width: 120, height: 20, isInteractive: true).render(frame, state: state)
+        #expect(live.filter { $0.emphasis == .selected }.map(\.text).allSatisfy { $0.hasPrefix("database") })
+        #expect(live.contains { $0.emphasis == .selected })
+        #expect(!TopRenderer().render(frame, state: state).contains { $0.emphasis == .selected })
+    }
+
+    @Test func filteringKeepsMatchingNamesCaseInsensitively() {
+        let names = tableNames(TopRenderer().render(frame, state: TopViewState(filter: "WEB")))
+        #expect(names == ["web-frontend"])
+        let none = TopRenderer().render(frame, state: TopViewState(filter: "nothing-like-this")).map(\.text)
+        #expect(none.contains("(nothing matches \"nothing-like-this\")"))
+    }
+
+    @Test func hostNetworkContainersSayHostInsteadOfNumbers() {
+        var shared = TopTestFrames.frame
+        shared.rows[2].sharesHostNetwork = true
+        let database = TopRenderer().render(shared, state: TopViewState()).first { $0.text.hasPrefix("database") }!.text
+        #expect(database.contains("   host    host "))
+    }
+
+    @Test func theProcessViewListsBusiestFirstAndFlagsDState() {
+        var state = TopViewState()
+        state.screen = .processes(rowID: "docker:busy-id", name: "busy")
+        let lines = TopRenderer(width: 80, height: 20, isInteractive: true).render(frame, state: state)
+        let texts = lines.map(\.text)
+        #expect(texts.contains("busy (busy-id): 3 processes"))
+        let heading = texts.firstIndex { $0.contains("PID") && $0.contains("COMMAND") }!
+        #expect(texts[heading + 1] == "    4123       7 R   49.5 busyloop")
+        #expect(texts[heading + 2] == "    4100       1 S    0.0 sh")
+        #expect(texts[heading + 3] == "    4200       - D      - dd")
+        #expect(lines[heading + 3].emphasis == .alert)
+        #expect(!texts.contains { $0.contains("postgres") })
+        #expect(texts.last!.hasPrefix("Esc/Backspace back"))
+    }
+
+    static let byteCases: [(Double, String)] = [
+        (0, "0"), (1023, "1023"), (1024, "1.0K"), (1536, "1.5K"), (10_240, "10K"),
+        (536_870_912, "512M"), (3_221_225_472, "3.0G"),
+    ]
+
+    @Test(arguments: byteCases)
+    func bytesAreShortWithBinaryUnits(count: Double, expected: String) {
+        #expect(TopFormat.bytes(count) == expected)
+        #expect(TopFormat.bytes(UInt64(count)) == expected)
+    }
+
+    @Test(arguments: [(0.5, 2, "0.50"), (99.95, 1, "100.0"), (0.04, 1, "0.0"), (12.345, 0, "12"), (-1.25, 1, "-1.3")])
+    func fixedPointFormatting(value: Double, digits: Int, expected: String) {
+        #expect(TopFormat.fixed(value, digits) == expected)
+    }
+}
