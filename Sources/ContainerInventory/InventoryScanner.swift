@@ -195,7 +195,7 @@ public final class InventoryScanner {
             key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image, labels: metadata?.labels ?? [:],
             pod: nil, initPID: initProcess.pid, initPIDInContainer: nil, initCommand: initProcess.comm,
             namespaces: NamespaceSet(), namespacesSharedWithHost: [], cgroups: initCgroups,
-            cgroupPath: match.flatMap { match in initCgroups?.distinctPaths.first { CgroupPathRules.match($0)?.key == match.key } },
+            cgroupPath: match.flatMap { match in initCgroups?.distinctPaths.first { classify(path: $0)?.key == match.key } },
             hostname: nil, networkMode: metadata?.networkMode, processCount: members.count,
             metadataSource: metadata?.source ?? .unavailable)
         if let uid = match?.podUID {

@@ -46,9 +46,7 @@ public struct ProcessReport: Sendable, Codable {
         let entries = cgroups.memberships.map { membership in
             CgroupEntry(
                 hierarchy: membership.hierarchyLabel, path: membership.path,
-                directory: layout?.hierarchies.first { hierarchy in
-                    membership.isUnified ? hierarchy.isUnified : hierarchy.controllers == membership.controllers.sorted()
-                }.map { CgroupLayout.join($0, membership.path) })
+                directory: layout?.hierarchy(of: membership).map { CgroupLayout.join($0, membership.path) })
         }
         let ticks = Double(HostSystem.clockTicksPerSecond)
         return ProcessReport(

@@ -84,11 +84,18 @@ public struct CgroupLayout: Sendable, Equatable {
     /// /sys/fs/cgroup/cpu/docker/ID. Nil when that hierarchy is not mounted.
     public func directory(forController controller: String, of cgroups: ProcessCgroups) -> String? {
         if let v1 = hierarchies.first(where: { $0.controllers.contains(controller) }),
-           let membership = cgroups.memberships.first(where: { $0.controllers.sorted() == v1.controllers }) {
+           let membership = cgroups.memberships.first(where: { hierarchy(of: $0) == v1 }) {
             return Self.join(v1, membership.path)
         }
         guard let unified, let path = cgroups.unifiedPath else { return nil }
         return Self.join(unified, path)
+    }
+
+    /// The mounted hierarchy a line of /proc/PID/cgroup belongs to (same controller set, or v2).
+    public func hierarchy(of membership: CgroupMembership) -> Hierarchy? {
+        if membership.isUnified { return unified }
+        let controllers = membership.controllers.sorted()
+        return hierarchies.first { !$0.isUnified && $0.controllers == controllers }
     }
 
     /// The directory in the v2 hierarchy, if both the mount and the membership exist.
