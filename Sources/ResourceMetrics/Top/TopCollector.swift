@@ -18,6 +18,10 @@ public final class TopCollector {
     public var namingInterval = 5.0
     /// The row whose processes get their container PIDs read (the drill-down on screen).
     public var detailedRowID: String?
+    /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
+    public var showsCgroupTree = false
+    /// How deep the tree goes: `/docker/ID` is depth 2; deeper cgroups count in their ancestor.
+    public var cgroupTreeDepth = 3
 
     private let cheapScanner: InventoryScanner
     private let namingScanner: InventoryScanner
@@ -28,6 +32,7 @@ public final class TopCollector {
     private var previousHost: CounterSample<HostCounters>?
     private let cgroupSampler = CgroupSampler()
     private var filesByKey: [ContainerKey: CgroupCounterFiles] = [:]
+    private var filesByCgroupPath: [String: CgroupCounterFiles] = [:]
     private let networkReader: HostCounterReader
     private var previousNetwork: [ContainerKey: (pid: Int32, sample: CounterSample<[NetworkDeviceStats]>)] = [:]
     private var previousTicks: [ProcessIdentity: UInt64] = [:]
@@ -58,9 +63,15 @@ public final class TopCollector {
         let snapshot = try scan()
         let now = MonotonicInstant.now()
         var rows = [hostRow]
-        for container in snapshot.containers { rows.append(row(for: container)) }
-        forgetVanished(snapshot)
-        let processes = processRows(snapshot, at: now)
+        let tree = showsCgroupTree ? cgroupTree() : nil
+        if let tree {
+            let names = containerNamesByCgroupPath(snapshot)
+            for path in tree.paths { rows.append(row(forCgroup: path, in: tree, containerName: names[path])) }
+        } else {
+            for container in snapshot.containers { rows.append(row(for: container)) }
+        }
+        forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? []))
+        let processes = processRows(snapshot, at: now, tree: tree)
 
         defer { previousHost = hostSample }
         guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
@@ -116,6 +127,37 @@ public final class TopCollector {
         return row
     }
 
+    /// Walks the hierarchy that names cgroups best; nil when there is none to walk.
+    private func cgroupTree() -> TopCgroupTree? {
+        guard let hierarchy = layout?.identityHierarchy,
+              let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
+        else { return nil }
+        return TopCgroupTree(paths: index.cgroupPaths, pathByPID: index.pathByPID, maximumDepth: cgroupTreeDepth)
+    }
+
+    /// Each container's cgroup path in the walked hierarchy, so its tree row carries its name.
+    private func containerNamesByCgroupPath(_ snapshot: InventorySnapshot) -> [String: String] {
+        guard let layout, let identity = layout.identityHierarchy else { return [:] }
+        var names: [String: String] = [:]
+        for container in snapshot.containers {
+            guard let membership = container.cgroups?.memberships.first(where: { layout.hierarchy(of: $0) == identity }) else { continue }
+            names[membership.path] = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+        }
+        return names
+    }
+
+    private func row(forCgroup path: String, in tree: TopCgroupTree, containerName: String?) -> TopRow {
+        var row = TopRow(id: TopCgroupTree.rowID(path), name: TopCgroupTree.displayName(path, containerName: containerName), runtime: "cgroup")
+        row.pids = tree.processCounts[path] ?? 0
+        guard let layout else { return row }
+        let files = filesByCgroupPath[path] ?? CgroupCounterFiles(CgroupDirectories(layout: layout, cgroupPath: path))
+        filesByCgroupPath[path] = files
+        if let (sample, rates) = try? cgroupSampler.rates(files, hostCPUCount: hostCPUCount) {
+            row.fill(rates: rates, sample: sample.counters)
+        }
+        return row
+    }
+
     private var hostCPUCount: Int { previousHost?.counters.cpu.perCPU.count ?? 1 }
 
     private func files(for container: Container) -> CgroupCounterFiles? {
@@ -138,10 +180,11 @@ public final class TopCollector {
         previousNetwork[key] = (pid, sample)
     }
 
-    private func forgetVanished(_ snapshot: InventorySnapshot) {
+    private func forgetVanished(_ snapshot: InventorySnapshot, shownCgroups: Set<String>) {
         let live = Set(snapshot.containers.map(\.key))
         for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
-        cgroupSampler.retain(only: Set(filesByKey.values))
+        for path in filesByCgroupPath.keys where !shownCgroups.contains(path) { filesByCgroupPath[path] = nil }
+        cgroupSampler.retain(only: Set(filesByKey.values).union(filesByCgroupPath.values))
         for (key, previous) in previousNetwork where !live.contains(key) {
             networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
             previousNetwork[key] = nil
@@ -150,7 +193,8 @@ public final class TopCollector {
     }
 
     /// CPU % of one CPU per process from the utime + stime ticks the scan read anyway.
-    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant) -> [TopProcessRow] {
+    /// In tree mode a process belongs to the row of its cgroup (or its ancestor at the depth limit).
+    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant, tree: TopCgroupTree?) -> [TopProcessRow] {
         let elapsed = previousTicksAt.map { now.seconds(since: $0) } ?? 0
         let ticksPerSecond = Double(HostSystem.clockTicksPerSecond)
         var ticks: [ProcessIdentity: UInt64] = [:]
@@ -167,8 +211,15 @@ public final class TopCollector {
             if let old = previousTicks[process.identity], elapsed > 0 {
                 cpuPercent = Double(RateCalculator.increase(from: old, to: total).amount) / ticksPerSecond / elapsed * 100
             }
-            let rowID = rowIDs[process.container] ?? process.container.description
-            rowIDs[process.container] = rowID
+            let rowID: String
+            if let tree {
+                // Processes of the root cgroup are the host row's, as in container mode.
+                let path = tree.pathByPID[process.pid].map { tree.rowPath(for: $0) } ?? "/"
+                rowID = path == "/" ? ContainerKey.host.description : TopCgroupTree.rowID(path)
+            } else {
+                rowID = rowIDs[process.container] ?? process.container.description
+                rowIDs[process.container] = rowID
+            }
             var row = TopProcessRow(rowID: rowID, hostPID: process.pid, state: process.state.rawValue, cpuPercent: cpuPercent, command: process.comm)
             if rowID == detailedRowID {
                 row.containerPID = containerPID(pid: process.pid, startTimeTicks: process.startTimeTicks)
