@@ -52,8 +52,11 @@ enum CPUBottleneckTree {
         }
 
         // 2. involuntary context switches increasing?
-        let isPreempted = involuntary.count > 0 && involuntary.mean >= limits.involuntarySwitchesPerSecond
-        path.append("nonvoluntary context switches increasing? \(isPreempted ? "yes" : "no") (\(fixed(involuntary.mean, 0))/s \(isPreempted ? ">=" : "<") \(fixed(limits.involuntarySwitchesPerSecond, 0)))")
+        let perCPUSecond = usage.mean > 0 ? involuntary.mean / usage.mean : 0
+        let isPreempted = involuntary.count > 0 && (involuntary.mean >= limits.involuntarySwitchesPerSecond
+            || (perCPUSecond >= limits.involuntarySwitchesPerCPUSecond && involuntary.mean >= limits.involuntarySwitchesPerSecond / 10))
+        path.append("nonvoluntary context switches increasing? \(isPreempted ? "yes" : "no") (\(fixed(involuntary.mean, 0))/s, \(fixed(perCPUSecond, 0)) per CPU-second used; thresholds \(fixed(limits.involuntarySwitchesPerSecond, 0))/s or \(fixed(limits.involuntarySwitchesPerCPUSecond, 0)) per CPU-second)")
+        evidence.append(Evidence("involuntary context switches per CPU-second used", perCPUSecond, "/CPU-s", threshold: limits.involuntarySwitchesPerCPUSecond, comparison: ">="))
         evidence.append(Evidence("involuntary context switches", series: involuntary, unit: "/s", threshold: limits.involuntarySwitchesPerSecond, comparison: ">="))
         guard isPreempted else { return (verdict(.notThrottled), nil) }
 
@@ -101,7 +104,9 @@ enum CPUBottleneckTree {
         var accounted = 0.0
         var shares: [NeighbourShare] = []
         for other in facts.sampledContainers where !Set(facts.cpus(of: other)).isDisjoint(with: cpuSet) {
-            let cores = facts.usageCores(other)
+            // A neighbour allowed on more CPUs than these is assumed spread evenly over its CPUs.
+            let theirs = facts.cpus(of: other)
+            let cores = facts.usageCores(other) * Double(theirs.filter(cpuSet.contains).count) / Double(max(1, theirs.count))
             accounted += min(cores, Double(cpus.count))
             guard other.key != container.key else { continue }
             shares.append(NeighbourShare(name: other.displayName, kind: "container", resource: "cpu", amount: cores, unit: "cores",
