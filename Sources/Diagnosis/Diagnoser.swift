@@ -31,6 +31,12 @@ public struct Diagnoser: Sendable {
             verdicts = verdicts.filter { window.focus.contains($0.containerKey) }
         }
         findings.sort { ($0.severity, $0.score) > ($1.severity, $1.score) }
+        // From inside a container the host's /proc files are still the host's: say so on every host finding.
+        if window.viewpoint == .guest {
+            for index in findings.indices where findings[index].containerKey == nil && findings[index].subject.hasPrefix("host") {
+                findings[index].subject += " (host-wide: neighbours included)"
+            }
+        }
 
         var status: DiagnosisReport.Status = findings.contains { $0.severity >= .warning } ? .findings : .healthy
         if window.host.isEmpty {

@@ -65,7 +65,7 @@ enum Checklist {
                                    findingRules: rules("host.tcp", "network.retransmits"), measured: !tcp.isEmpty))
         let busiest = facts.sampledContainers.map { ($0.displayName, facts.usageCores($0)) }.sorted { $0.1 > $1.1 }.prefix(3)
         lines.append(ChecklistLine(command: "top", checks: "check overview",
-                                   summary: "\(window.containers.count) containers" + (busiest.isEmpty ? "" : "; busiest: " + busiest.map { "\($0.0) \(fixed($0.1, 2)) cores" }.joined(separator: ", ")),
+                                   summary: "\(window.containers.count) container\(window.containers.count == 1 ? "" : "s")" + (busiest.isEmpty ? "" : "; busiest: " + busiest.map { "\($0.0) \(fixed($0.1, 2)) cores" }.joined(separator: ", ")),
                                    findingRules: [], measured: true))
         return lines
     }

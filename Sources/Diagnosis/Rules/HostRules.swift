@@ -87,9 +87,8 @@ enum HostRules {
             return NeighbourShare(name: container.displayName, kind: "container", resource: "cpu", amount: cores, unit: "cores", sharePercent: total > 0 ? min(100, cores / total * 100) : 0)
         }
         let residual = max(0, total - shares.reduce(0) { $0 + $1.amount })
-        if facts.window.viewpoint == .host {
-            shares.append(NeighbourShare(name: facts.hostProcessesName(), kind: "host", resource: "cpu", amount: residual, unit: "cores", sharePercent: total > 0 ? residual / total * 100 : 0))
-        }
+        let others = facts.window.viewpoint == .host ? facts.hostProcessesName() : "other tenants of the host (invisible from inside)"
+        shares.append(NeighbourShare(name: others, kind: "host", resource: "cpu", amount: residual, unit: "cores", sharePercent: total > 0 ? residual / total * 100 : 0))
         let top = shares.filter { $0.amount >= 0.01 }.sorted { $0.amount > $1.amount }
         return Blame(.host, neighbours: Array(top.prefix(5)), explanation: "the host's CPUs are shared; the biggest users in the window are listed")
     }

@@ -191,7 +191,8 @@ public final class WindowRecorder {
         for process in first.processes { before[process.identity] = process.userTimeTicks &+ process.systemTimeTicks }
         var grouped: [String: [ProcessCPU]] = [:]
         let ticks = Double(HostSystem.clockTicksPerSecond)
-        for process in last.processes {
+        let ownPID = getpid()
+        for process in last.processes where process.pid != ownPID || options.guest {
             let total = process.userTimeTicks &+ process.systemTimeTicks
             let used = RateCalculator.increase(from: before[process.identity] ?? total, to: total).amount
             guard used > 0 else { continue }
