@@ -61,12 +61,12 @@ public struct GuestReport: Sendable, Codable {
         let memoryLimit = resources.memoryLimitBytes
         comparisons.append(Comparison(
             resource: "memory", real: memoryLimit.map { "limit \(byteCount(Double($0)))" + (resources.memoryWorkingSetBytes.map { ", working set \(byteCount(Double($0)))" } ?? "") } ?? "no limit (the host's memory)",
-            realValue: memoryLimit.map(Double.init),
+            realValue: memoryLimit.map { Double($0) },
             claims: ["free (MemTotal)": byteCount(Double(resources.meminfoTotalBytes)), "free (available)": resources.meminfoAvailableBytes.map { byteCount(Double($0)) } ?? "-"],
             consequence: memoryLimit.map { $0 < resources.meminfoTotalBytes ? "free shows the host's \(byteCount(Double(resources.meminfoTotalBytes))); a process sizing its heap from it (25% of RAM) is OOM-killed at \(byteCount(Double($0)))" : nil } ?? nil))
         comparisons.append(Comparison(
             resource: "PIDs", real: resources.pidsLimit.map { "pids.max \($0)" + (resources.pidsCurrent.map { ", \($0) in use" } ?? "") } ?? "no limit",
-            realValue: resources.pidsLimit.map(Double.init),
+            realValue: resources.pidsLimit.map { Double($0) },
             claims: ["kernel.pid_max": resources.kernelPIDMax.map(String.init) ?? "-"],
             consequence: resources.pidsLimit.map { _ in "fork and pthread_create fail with EAGAIN at the cgroup's limit, long before pid_max" }))
         self.comparisons = comparisons
