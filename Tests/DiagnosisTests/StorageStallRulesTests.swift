@@ -38,6 +38,24 @@ import Testing
         #expect(groups.contains { $0.containerKey == nil && $0.subject == "host host" })
     }
 
+    @Test("a container's IOPS falling to a floor while threads in D / IOPS rises: the burst-budget signature")
+    func containerLatencyCollapse() {
+        func container(ops: [Double], threadsInD: [Double]) -> ObservedContainer {
+            var web = ContainerRulesTests.throttled(writeIOPS: 0, limit: 1_000_000)
+            for (index, rate) in ops.enumerated() { web.intervals[index].blockIO?[0].writeOperationsPerSecond = CounterRate(perSecond: rate) }
+            web.averageDStateThreads = threadsInD
+            return web
+        }
+        let collapsed = container(ops: [5000, 5000, 3000, 10, 10, 10], threadsInD: [0.1, 0.1, 0.5, 1, 1, 1])
+        let finding = Synthetic.diagnose(Synthetic.window(containers: [collapsed])).findings("storage.latency-collapse").first
+        #expect(finding?.subject == "container web")
+        // 1 thread in D at 10 op/s: 100 ms per I/O.
+        #expect(finding?.evidence.first { $0.metric.hasPrefix("I/O latency") }?.last == 100)
+        // Same fall with nobody waiting: the workload just did less.
+        let quieter = container(ops: [5000, 5000, 3000, 10, 10, 10], threadsInD: [0.1, 0.1, 0, 0, 0, 0])
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [quieter])).findings("storage.latency-collapse").isEmpty)
+    }
+
     @Test("sync-write probe: slow from a median of 100 ms, and a probe that did not finish")
     func probe() {
         let fast = SyncWriteProbeResult(directory: "/data", blockBytes: 1 << 20, writesPlanned: 3, latenciesMilliseconds: [99, 99, 500], totalSeconds: 0.7)

@@ -130,6 +130,42 @@ struct DiagnoseScenarioTests {
         #expect((floor["verdict"] as? String)?.contains("write IOPS on \(URL(fileURLWithPath: loop).lastPathComponent)") == true)
     }
 
+    @Test("the burst budget runs out mid-window (a throttle lowered from 100000 to 10 IOPS): IOPS fall to a floor while latency rises")
+    func burstBudgetExhausted() throws {
+        let image = "/tmp/periscope-it-\(getpid())-burst.img"
+        try Shell.check(["truncate", "-s", "64M", image])
+        defer { unlink(image) }
+        let loop = try Shell.check(["losetup", "-f", "--show", image])
+        defer { _ = try? Shell.run(["losetup", "-d", loop]) }
+        let device = try Shell.check(["lsblk", "-dno", "MAJ:MIN", loop]).trimmingCharacters(in: .whitespaces)
+        let writer = try DockerContainer(
+            name: TestEnvironment.uniqueName("burst"), options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):100000"],
+            command: ["sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"])
+        defer { writer.remove() }
+        // Where the limit lives: v1 blkio (this machine), or v2 io.max (cgroupfs or systemd driver).
+        let candidates = [("/sys/fs/cgroup/blkio/docker/\(writer.id)/blkio.throttle.write_iops_device", "\(device) 10"),
+                          ("/sys/fs/cgroup/docker/\(writer.id)/io.max", "\(device) wiops=10"),
+                          ("/sys/fs/cgroup/system.slice/docker-\(writer.id).scope/io.max", "\(device) wiops=10")]
+        let (limitFile, limitValue) = try #require(candidates.first { FileManager.default.fileExists(atPath: $0.0) })
+        usleep(500_000)
+        let output = "/tmp/periscope-it-\(getpid())-burst.json"
+        defer { unlink(output) }
+        let diagnose = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", writer.id, "-d", "4s"], standardOutput: output)
+        usleep(1_500_000)
+        try limitValue.write(toFile: limitFile, atomically: false, encoding: .utf8)
+        let status = Shell.wait(diagnose)
+        #expect(status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let finding = try #require(Self.findings(report, rule: "storage.latency-collapse", container: writer).first)
+        let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+        let iops = try #require(evidence.first { $0["metric"] as? String == "its IOPS" })
+        #expect((jsonNumber(iops["first"]) ?? 0) > 100)
+        #expect((jsonNumber(iops["last"]) ?? 1000) < 20)
+        let latency = try #require(evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true })
+        #expect((jsonNumber(latency["last"]) ?? 0) >= 50)
+        #expect((finding["blame"] as? [String: Any])?["party"] as? String == "container")
+    }
+
     @Test("a quiet container on a healthy host: no findings, exit 0 (host-wide rules relaxed: other builds load this machine)")
     func healthy() throws {
         let quiet = try DockerContainer(name: TestEnvironment.uniqueName("quiet"))

@@ -176,7 +176,7 @@ enum HostRules {
                 findings.append(Finding(
                     rule: "storage.latency-collapse", severity: .warning, subject: "device \(name)",
                     verdict: "\(name)'s IOPS fell from \(fixed(iops.firstThird, 0)) to a floor of \(fixed(iops.lastThird, 0)) while await rose from \(fixed(latency.firstThird, 1)) to \(fixed(latency.lastThird, 1)) ms: the storage is being throttled (a burst budget or QoS limit ran out), not overloaded by more work.",
-                    evidence: [Evidence("IOPS", series: iops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fell by >= %"),
+                    evidence: [Evidence("IOPS", series: iops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fall % >="),
                                Evidence("await", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">=")],
                     blame: Blame(.host, neighbours: blame.neighbours, explanation: "the volume or its QoS (cloud burst balance, a throttle above the device) limits it; check the provider's burst/credit metrics"),
                     nextCommands: next + ["periscope diagnose --probe-storage PATH"], method: "storage stall (seed 001): await rising while IOPS fall to a floor",

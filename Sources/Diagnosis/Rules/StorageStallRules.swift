@@ -12,7 +12,7 @@ enum StorageStallRules {
     }
 
     static func findings(_ facts: WindowFacts) -> [Finding] {
-        dState(facts) + ioPressure(facts) + probe(facts)
+        dState(facts) + latencyCollapse(facts) + ioPressure(facts) + probe(facts)
     }
 
     /// Seconds between D-state sweeps as they really ran.
@@ -75,6 +75,34 @@ enum StorageStallRules {
                 evidence: evidence, blame: blame, nextCommands: next,
                 method: "storage stall (seed 001): D-state threads sampled every \(fixed(sweep * 1000, 0)) ms, grouped by container and wait channel",
                 score: (timeInD.max() ?? 0) / max(facts.thresholds.dStateMilliseconds / 1000, 1e-9))
+        }
+    }
+
+    /// The seed's burst-budget signature seen by one container: its IOPS fall to a floor while
+    /// the latency its I/O sees (threads in D / IOPS, Little's law, per interval) rises.
+    static func latencyCollapse(_ facts: WindowFacts) -> [Finding] {
+        let limits = facts.thresholds
+        return facts.sampledContainers.compactMap { container -> Finding? in
+            let opsValues = container.intervals.map { rates in rates.blockIO?.reduce(0) { $0 + $1.readOperationsPerSecond.perSecond + $1.writeOperationsPerSecond.perSecond } ?? 0 }
+            guard container.averageDStateThreads.count == opsValues.count, opsValues.count >= 3 else { return nil }
+            let ops = Series(opsValues)
+            let latency = Series(zip(container.averageDStateThreads, opsValues).map { threads, rate in rate > 0 ? threads / rate * 1000 : 0 })
+            guard ops.firstThird >= limits.minimumIOPS, ops.lastThird > 0, ops.lastThird <= ops.firstThird * (1 - limits.iopsFallPercent / 100),
+                  latency.lastThird >= limits.awaitMilliseconds, latency.lastThird >= max(latency.firstThird, 1e-9) * limits.awaitRiseFactor else { return nil }
+            let name = container.displayName
+            var blame = Blame(.host, container: name, neighbours: HostRules.deviceNames(facts).flatMap { HostRules.diskUsers(facts, device: $0) }.filter { $0.name != name },
+                              explanation: "the storage under it slowed down (a burst budget or QoS limit ran out), not its own demand")
+            if let use = ContainerRules.throttleUses(container, facts).first, use.percent >= limits.throttleUtilizationPercent || use.rate.lastThird >= use.limit * limits.throttleUtilizationPercent / 100 {
+                blame = Blame(.container, container: name, explanation: "its own block I/O throttle on \(ContainerRules.deviceName(use.device, facts)) (\(ContainerRules.formatRate(use.limit, use.kind))) now holds it at the floor")
+            }
+            return Finding(
+                rule: "storage.latency-collapse", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                verdict: "\(name)'s IOPS fell from \(fixed(ops.firstThird, 0)) to a floor of \(fixed(ops.lastThird, 1)) while the latency its I/O sees rose from \(fixed(latency.firstThird, 1)) to \(fixed(latency.lastThird, 0)) ms: its storage is being throttled, not given more work.",
+                evidence: [Evidence("its IOPS", series: ops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fall % >="),
+                           Evidence("I/O latency seen by the container (threads in D / IOPS)", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">="),
+                           Evidence("threads in D", series: Series(container.averageDStateThreads), unit: "threads")],
+                blame: blame, nextCommands: ["periscope stats \(facts.argument(container))", "periscope diagnose --probe-storage PATH"],
+                method: "storage stall (seed 001): latency rising while IOPS fall to a floor", score: latency.lastThird / max(limits.awaitMilliseconds, 1e-9))
         }
     }
 

@@ -64,16 +64,22 @@ public final class DStateSampler {
     }
 
     /// Reads the state of every thread once. `container` maps a host PID to its container.
-    public func sweep(container: (Int32) -> String?) {
+    /// Returns how many threads of each container (nil key: the host) were in D.
+    @discardableResult
+    public func sweep(container: (Int32) -> String?) -> [String?: Int] {
+        var counts: [String?: Int] = [:]
+        defer { lastSweepCounts = counts }
         sweeps += 1
         let now = MonotonicInstant.now().seconds(since: startedAt)
-        guard let pids = try? procfs.processIDs() else { return }
+        guard let pids = try? procfs.processIDs() else { return counts }
         for pid in pids {
             guard let tids = try? procfs.threadIDs(of: pid) else { continue }
             for tid in tids {
                 let task = TaskID(pid: pid, tid: tid)
                 guard let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
                 let identity = ProcessIdentity(pid: tid, startTimeTicks: stat.startTimeTicks)
+                let owner = tracked[identity]?.thread.container ?? container(pid)
+                counts[owner, default: 0] += 1
                 let channel = (try? procfs.waitChannel(task)) ?? nil
                 if var entry = tracked[identity] {
                     entry.currentRun = entry.lastSweep == sweeps - 1 ? entry.currentRun + 1 : 1
@@ -87,13 +93,17 @@ public final class DStateSampler {
                 } else {
                     var stack: [String] = []
                     do { stack = try procfs.kernelStack(task) } catch where error.isPermissionDenied { stackUnreadable = true } catch {}
-                    let thread = DStateThread(pid: pid, tid: tid, comm: stat.comm, container: container(pid), firstSeenSeconds: now,
+                    let thread = DStateThread(pid: pid, tid: tid, comm: stat.comm, container: owner, firstSeenSeconds: now,
                                               lastSeenSeconds: now, samplesInD: 1, longestRunSamples: 1, waitChannel: channel, kernelStack: stack)
                     tracked[identity] = Tracked(thread: thread, currentRun: 1, waitChannels: channel.map { [$0: 1] } ?? [:], lastSweep: sweeps)
                 }
             }
         }
+        return counts
     }
+
+    /// Per-container D counts of the latest sweep.
+    public private(set) var lastSweepCounts: [String?: Int] = [:]
 
     /// Every thread seen in D so far, longest stay first.
     public var threads: [DStateThread] {

@@ -96,12 +96,15 @@ public struct ObservedContainer: Sendable, Codable {
     public var tcp: [TCPRates]
     /// Its processes that used the most CPU over the window.
     public var topProcesses: [ProcessCPU]
+    /// Its threads in D on average over the sweeps of each interval (aligned with `intervals`):
+    /// with its IOPS, the latency its I/O sees (Little's law).
+    public var averageDStateThreads: [Double]
 
     /// Creates a value from its fields.
     public init(key: String, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
                 vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
                 lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
-                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = []) {
+                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = []) {
         self.key = key
         self.displayName = displayName
         self.runtime = runtime
@@ -115,6 +118,7 @@ public struct ObservedContainer: Sendable, Codable {
         self.network = network
         self.tcp = tcp
         self.topProcesses = topProcesses
+        self.averageDStateThreads = averageDStateThreads
     }
 }
 

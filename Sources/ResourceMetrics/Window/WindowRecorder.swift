@@ -31,6 +31,8 @@ public final class WindowRecorder {
     private var tracked: [String: Tracked] = [:]
     private var order: [String] = []
     private var limitations: [String] = []
+    private var dStateCounts: [String: Int] = [:]
+    private var dStateSweepsInInterval = 0
 
     /// Creates a recorder; nothing is read until `record(focus:)`.
     public init(options: WindowOptions) {
@@ -71,7 +73,9 @@ public final class WindowRecorder {
         let end = startedAt.nanoseconds + UInt64(options.durationSeconds * 1e9)
         var lastSnapshot = firstSnapshot
         while true {
-            dState.sweep { pidToContainer[$0] }
+            let counts = dState.sweep { pidToContainer[$0] }
+            dStateSweepsInInterval += 1
+            for case let (key?, count) in counts { dStateCounts[key, default: 0] += count }
             let now = MonotonicInstant.now().nanoseconds
             if now >= nextSample {
                 let hostSample = try hostSampler.sample()
@@ -108,9 +112,12 @@ public final class WindowRecorder {
 
     /// The key a process is grouped under: its container, or in guest mode our own cgroup.
     private func containerByPID(_ snapshot: InventorySnapshot) -> [Int32: String] {
-        if options.guest { return [:] }
         var map: [Int32: String] = [:]
         map.reserveCapacity(snapshot.processes.count)
+        if options.guest {
+            for process in snapshot.processes { map[process.pid] = Self.guestKey }
+            return map
+        }
         for process in snapshot.processes where !process.container.isHost { map[process.pid] = process.container.description }
         return map
     }
@@ -135,7 +142,10 @@ public final class WindowRecorder {
                     let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
                     if state.observed.firstCounters == nil { state.observed.firstCounters = sample.counters }
                     state.observed.lastCounters = sample.counters
-                    if let rates { state.observed.intervals.append(rates) }
+                    if let rates {
+                        state.observed.intervals.append(rates)
+                        state.observed.averageDStateThreads.append(Double(dStateCounts[entry.key] ?? 0) / Double(max(1, dStateSweepsInInterval)))
+                    }
                 } catch {
                     state.observed.vanishedDuringWindow = true
                 }
@@ -145,6 +155,8 @@ public final class WindowRecorder {
             tracked[entry.key] = state
         }
         switches.retain(only: liveKeys)
+        dStateCounts.removeAll(keepingCapacity: true)
+        dStateSweepsInInterval = 0
     }
 
     private static let guestKey = "self:cgroup"
