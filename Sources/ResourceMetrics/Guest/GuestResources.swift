@@ -44,6 +44,32 @@ public struct GuestResources: Sendable, Codable {
     /// What could not be read.
     public var unreadable: [String]
 
+    /// Creates a value from its fields (what `read` fills in; tests build it directly).
+    public init(containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil, cpusetCPUs: [Int]? = nil,
+                memoryLimitBytes: UInt64? = nil, memoryWorkingSetBytes: UInt64? = nil, pidsLimit: UInt64? = nil, pidsCurrent: UInt64? = nil,
+                affinityCPUs: Int, cpuinfoProcessors: Int, onlineCPUs: Int, meminfoTotalBytes: UInt64, meminfoAvailableBytes: UInt64? = nil,
+                kernelPIDMax: UInt64? = nil, loadAverage: LoadAverage? = nil, diskstatsDevices: Int = 0, networkInterfaces: [String] = [],
+                unreadable: [String] = []) {
+        self.containerSigns = containerSigns
+        self.cgroupPath = cgroupPath
+        self.cpuQuotaCores = cpuQuotaCores
+        self.cpusetCPUs = cpusetCPUs
+        self.memoryLimitBytes = memoryLimitBytes
+        self.memoryWorkingSetBytes = memoryWorkingSetBytes
+        self.pidsLimit = pidsLimit
+        self.pidsCurrent = pidsCurrent
+        self.affinityCPUs = affinityCPUs
+        self.cpuinfoProcessors = cpuinfoProcessors
+        self.onlineCPUs = onlineCPUs
+        self.meminfoTotalBytes = meminfoTotalBytes
+        self.meminfoAvailableBytes = meminfoAvailableBytes
+        self.kernelPIDMax = kernelPIDMax
+        self.loadAverage = loadAverage
+        self.diskstatsDevices = diskstatsDevices
+        self.networkInterfaces = networkInterfaces
+        self.unreadable = unreadable
+    }
+
     /// The CPUs the container can really use: the cap, bounded by its cpuset.
     public var effectiveCPUs: Double {
         let cpusetCount = Double(cpusetCPUs?.count ?? onlineCPUs)
