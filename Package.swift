@@ -27,6 +27,9 @@ let package = Package(
         ),
         // Samplers, counter-to-rate, USE metrics per resource for the host and each container.
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
+        // The container performance method over an observation window: findings with evidence.
+        // Reads no file itself: it consumes ResourceMetrics' samples.
+        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
@@ -34,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(

@@ -57,11 +57,18 @@ struct StatsCommand: ParsableCommand {
         let hostCPUCount = try host.cpuStat().perCPU.count
         let sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
 
+        let memberPIDs = snapshot.processes.filter { $0.container == container.key }.map(\.pid)
+        let switches = ContextSwitchSampler()
+
         do {
             let oldNetwork = try networkSample(host, container.initPID)
+            let oldTCP = sharesHostNetwork ? nil : tcpSample(host, container.initPID)
+            _ = switches.rates(group: container.key.description, pids: memberPIDs)
             _ = try sampler.rates(files, hostCPUCount: hostCPUCount)
             Thread.sleep(forTimeInterval: interval)
             let newNetwork = try networkSample(host, container.initPID)
+            let newTCP = sharesHostNetwork ? nil : tcpSample(host, container.initPID)
+            let contextSwitches = switches.rates(group: container.key.description, pids: memberPIDs)
             let (_, maybeRates) = try sampler.rates(files, hostCPUCount: hostCPUCount)
             guard let rates = maybeRates else { throw UserFacingError("the two samples were taken at the same instant") }
             var network: [NetworkRates] = []
@@ -70,7 +77,7 @@ struct StatsCommand: ParsableCommand {
             }
             let report = StatsReport(
                 id: container.id, name: container.name, runtime: container.runtime.rawValue, networkMode: container.networkMode,
-                sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network)
+                sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network, contextSwitches: contextSwitches, tcp: tcpRates(oldTCP, newTCP))
             if json {
                 print(try JSONOutput.encode(report))
             } else {
@@ -89,6 +96,17 @@ struct StatsCommand: ParsableCommand {
         } catch where error.isVanished {
             return nil
         }
+    }
+
+    private func tcpSample(_ host: HostCounterReader, _ pid: Int32?) -> CounterSample<TCPCounters>? {
+        guard let pid else { return nil }
+        let takenAt = MonotonicInstant.now()
+        return (try? host.tcpCounters(pid: pid)).map { CounterSample(takenAt: takenAt, counters: $0) }
+    }
+
+    private func tcpRates(_ old: CounterSample<TCPCounters>?, _ new: CounterSample<TCPCounters>?) -> TCPRates? {
+        guard let old, let new, let calculator = RateCalculator(from: old.takenAt, to: new.takenAt) else { return nil }
+        return TCPRates(old: old.counters, new: new.counters, rates: calculator)
     }
 
     private func render(_ report: StatsReport, displayName: String, style: TerminalStyle) -> String {
@@ -110,6 +128,9 @@ struct StatsCommand: ParsableCommand {
         if let weight = rates.cpuLimits?.weight { throttleLine += "  weight \(weight)" }
         if let cpuset = rates.cpuset { throttleLine += "  cpuset \(cpuset)" }
         lines.append(throttleLine)
+        if let switches = report.contextSwitches {
+            lines.append("         context switches involuntary \(fixed(switches.involuntaryPerSecond, 1))/s, voluntary \(fixed(switches.voluntaryPerSecond, 1))/s over \(switches.tasks) threads")
+        }
         let memory = rates.memory
         var memoryLine = "MEMORY   working set " + (memory.workingSetBytes.map(bytes) ?? "-")
         memoryLine += " / " + (memory.limitBytes.map(bytes) ?? "no limit")
@@ -144,6 +165,10 @@ struct StatsCommand: ParsableCommand {
                 + "  drops \(fixed(interface.receiveDropsPerSecond.perSecond + interface.transmitDropsPerSecond.perSecond, 1))/s"
                 + "  errors \(fixed(interface.receiveErrorsPerSecond.perSecond + interface.transmitErrorsPerSecond.perSecond, 1))/s")
         }
+        if let tcp = report.tcp {
+            lines.append("TCP      active \(fixed(tcp.activeOpensPerSecond.perSecond, 1))/s passive \(fixed(tcp.passiveOpensPerSecond.perSecond, 1))/s"
+                + "  retrans \(fixed(tcp.segmentsRetransmittedPerSecond.perSecond, 1))/s (\(fixed(tcp.retransmittedPercent, 2))% of sent)")
+        }
         let pressures = [("cpu", rates.cpuPressure), ("memory", rates.memoryPressure), ("io", rates.ioPressure)].compactMap { name, pressure in
             pressure.map { "\(name) \(fixed($0.someStalledSecondsPerSecond.perSecond * 100, 1))%" }
         }
@@ -174,4 +199,8 @@ struct StatsReport: Encodable {
     var sharesHostNetwork: Bool
     var cgroup: CgroupRates
     var network: [NetworkRates]
+    /// Context switches summed over every thread of the container (nil on the first sample).
+    var contextSwitches: ContextSwitchRates?
+    /// TCP of its network namespace; nil with the host network.
+    var tcp: TCPRates?
 }

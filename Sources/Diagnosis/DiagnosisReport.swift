@@ -1,0 +1,105 @@
+import ResourceMetrics
+
+/// The outcome of a diagnosis: findings ranked most urgent first, and the views they came
+/// from (the 60-second checklist, the USE table, the CPU bottleneck tree per container).
+public struct DiagnosisReport: Sendable, Codable {
+    /// Overall outcome, also the exit code.
+    public enum Status: String, Sendable, Codable {
+        /// Nothing needs attention (exit 0).
+        case healthy
+        /// At least one warning or critical finding (exit 1).
+        case findings
+        /// Not enough could be read to judge (exit 2).
+        case undiagnosable
+
+        /// The process exit code for this status.
+        public var exitCode: Int32 {
+            switch self {
+            case .healthy: 0
+            case .findings: 1
+            case .undiagnosable: 2
+            }
+        }
+    }
+
+    /// Overall outcome.
+    public var status: Status
+    /// Host or guest view.
+    public var viewpoint: String
+    /// The hostname.
+    public var hostname: String
+    /// Seconds watched.
+    public var durationSeconds: Double
+    /// Findings, most urgent first.
+    public var findings: [Finding]
+    /// The CPU bottleneck tree's verdict for each container.
+    public var cpuVerdicts: [CPUVerdict]
+    /// The 60-second checklist, evaluated.
+    public var checklist: [ChecklistLine]
+    /// The USE method, one row per resource.
+    public var use: [USERow]
+    /// The synchronous write probe, when one ran.
+    public var storageProbe: SyncWriteProbeResult?
+    /// What could not be read and what that costs.
+    public var limitations: [String]
+    /// The thresholds used.
+    public var thresholds: Thresholds
+}
+
+/// The CPU bottleneck tree's path and outcome for one container (seed 000 slide 49).
+public struct CPUVerdict: Sendable, Codable, Equatable {
+    /// The four outcomes of the tree (slide 48).
+    public enum Outcome: String, Sendable, Codable {
+        /// B: throttled_time increasing.
+        case capThrottled = "cap throttled"
+        /// C: preempted, no idle CPU, other tenants busy.
+        case shareThrottled = "share throttled"
+        /// A: preempted, no idle CPU, other tenants idle.
+        case physicalCPUThrottled = "physical CPU throttled"
+        /// D: none of the above: look elsewhere (off-CPU, I/O, locks).
+        case notThrottled = "not throttled"
+    }
+
+    /// The container key (`runtime:id`).
+    public var containerKey: String
+    /// Its display name.
+    public var container: String
+    /// The outcome.
+    public var outcome: Outcome
+    /// The questions asked and their answers, in order ("throttled_time increasing? no (0.0 ms/s < 10)").
+    public var path: [String]
+    /// CPU used, in cores.
+    public var usageCores: Double
+    /// The cap, in cores; nil when uncapped.
+    public var capCores: Double?
+}
+
+/// One line of the 60-second checklist (seed 000 slide 23), evaluated.
+public struct ChecklistLine: Sendable, Codable, Equatable {
+    /// The command of the checklist ("vmstat 1").
+    public var command: String
+    /// What it checks ("overall stats by time").
+    public var checks: String
+    /// What Periscope measured, in the command's terms.
+    public var summary: String
+    /// The findings this line raised (rule ids); empty when normal.
+    public var findingRules: [String]
+    /// False when the data was not available.
+    public var measured: Bool
+}
+
+/// One resource of the USE method (seed 000 slides 17, 24): utilisation, saturation, errors.
+public struct USERow: Sendable, Codable, Equatable {
+    /// "host" or the container's name.
+    public var owner: String
+    /// The resource ("CPU", "memory", "disk sda", "CPU cap", "PIDs limit").
+    public var resource: String
+    /// Utilisation, in words with its value.
+    public var utilization: String
+    /// Saturation.
+    public var saturation: String
+    /// Errors ("not measured" when the kernel gives no counter).
+    public var errors: String
+    /// The findings on this resource (rule ids).
+    public var findingRules: [String]
+}

@@ -1,0 +1,28 @@
+/// Renders `periscope inside`'s comparison of real limits and tools' claims.
+public enum GuestTextRenderer {
+    /// The guest section as text.
+    public static func render(_ report: GuestReport) -> String {
+        var lines: [String] = []
+        lines.append("periscope inside: " + (report.insideContainer ? "in a container (\(report.containerSigns.joined(separator: "; ")))" : "no sign of a container: this looks like the host itself"))
+        if let path = report.cgroupPath { lines.append("cgroup: \(path)") }
+        lines.append("")
+        lines.append("What this container really has, and what tools claim from inside it:")
+        for comparison in report.comparisons {
+            let claims = comparison.claims.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("  \(comparison.resource.padding(6)) real: \(comparison.real)")
+            lines.append("  \("".padding(6)) tools: \(claims)")
+            if let consequence = comparison.consequence { lines.append("  \("".padding(6)) !! \(consequence)") }
+        }
+        lines.append("")
+        lines.append("Metrics seen from here:")
+        for metric in report.metrics {
+            lines.append("  \((metric.isHostWide ? "HOST-WIDE" : "own").padding(9)) \(metric.source): \(metric.explanation)")
+        }
+        for item in report.unreadable { lines.append("  unreadable: \(item)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

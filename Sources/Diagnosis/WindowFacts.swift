@@ -1,0 +1,101 @@
+import ResourceMetrics
+
+/// Read-only helpers over an observation window that the rules share: series of host and
+/// container metrics, CPU sets, names.
+struct WindowFacts {
+    let window: ObservationWindow
+    let thresholds: Thresholds
+
+    init(window: ObservationWindow, thresholds: Thresholds) {
+        self.window = window
+        self.thresholds = thresholds
+    }
+
+    /// Online CPUs (from the last host sample).
+    var cpuCount: Int { max(1, window.host.last?.cpuCount ?? 1) }
+
+    /// All CPU numbers seen.
+    var allCPUs: [Int] { window.host.last.map { $0.perCPU.keys.sorted() } ?? [] }
+
+    /// A host metric over the intervals.
+    func host(_ metric: (HostRates) -> Double) -> Series { Series(window.host.map(metric)) }
+
+    /// A container metric over its intervals (missing values skipped).
+    func series(_ container: ObservedContainer, _ metric: (CgroupRates) -> Double?) -> Series {
+        Series(container.intervals.compactMap(metric))
+    }
+
+    /// Containers with at least one interval of rates.
+    var sampledContainers: [ObservedContainer] { window.containers.filter { !$0.intervals.isEmpty } }
+
+    /// True when the user named no container, or named this one.
+    func isFocused(_ key: String) -> Bool { window.focus.isEmpty || window.focus.contains(key) }
+
+    /// The CPUs a container may run on; all CPUs when its cpuset is unknown.
+    func cpus(of container: ObservedContainer) -> [Int] {
+        let all = allCPUs
+        guard let cpuset = container.intervals.last?.cpuset?.cpus, !cpuset.isEmpty else { return all }
+        let allowed = cpuset.filter { all.isEmpty || all.contains($0) }
+        return allowed.isEmpty ? all : allowed
+    }
+
+    /// Mean idle % (idle + iowait: a CPU waiting for I/O could run something) over `cpus`, per interval.
+    func idlePercent(on cpus: [Int]) -> Series {
+        Series(window.host.map { rates in
+            let rows = cpus.compactMap { rates.perCPU[$0] }
+            guard !rows.isEmpty else { return rates.cpu.idlePercent + rates.cpu.iowaitPercent }
+            return rows.reduce(0) { $0 + $1.idlePercent + $1.iowaitPercent } / Double(rows.count)
+        })
+    }
+
+    /// Busy cores on `cpus`, per interval.
+    func busyCores(on cpus: [Int]) -> Series {
+        Series(window.host.map { rates in
+            let rows = cpus.compactMap { rates.perCPU[$0] }
+            guard !rows.isEmpty else { return rates.cpu.busyPercent / 100 * Double(rates.cpuCount) }
+            return rows.reduce(0) { $0 + $1.busyPercent } / 100
+        })
+    }
+
+    /// Mean CPU use of a container, in cores.
+    func usageCores(_ container: ObservedContainer) -> Double { series(container) { $0.cpu.usageCores?.perSecond }.mean }
+
+    /// "host processes (cc1 0.8, make 0.1)": the host's busiest processes.
+    func hostProcessesName() -> String {
+        let names = window.hostProcesses.prefix(3).map { "\($0.comm) \(fixed($0.cores, 2))" }
+        return names.isEmpty ? "host processes" : "host processes (\(names.joined(separator: ", ")))"
+    }
+
+    /// The periscope command argument for a container: its name when it has one.
+    func argument(_ container: ObservedContainer) -> String {
+        container.displayName.contains(" ") || container.displayName.hasPrefix("(") ? String(container.key.split(separator: ":").last ?? "").prefix(12).description : container.displayName
+    }
+}
+
+/// A number with `digits` decimals, without Foundation.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return value > 0 ? "inf" : "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (abs(value) * scale).rounded()
+    let whole = Int(rounded / scale)
+    let fraction = Int(rounded - Double(whole) * scale)
+    var text = (value < 0 && rounded > 0 ? "-" : "") + String(whole)
+    if digits > 0 {
+        let digitsText = String(fraction)
+        text += "." + String(repeating: "0", count: max(0, digits - digitsText.count)) + digitsText
+    }
+    return text
+}
+
+/// Bytes in binary units.
+func byteCount(_ count: Double) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    var value = count
+    var unit = 0
+    while value >= 1024, unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    return unit == 0 ? "\(Int(value)) B" : "\(fixed(value, 1)) \(units[unit])"
+}

@@ -1,0 +1,163 @@
+import LinuxHost
+
+/// Everything Periscope saw of a host and its containers during a window: a series of
+/// host and per-container rates, the D-state threads, the kernel log's errors and an optional
+/// storage probe. The input of the diagnosis rules, which never read a file themselves.
+public struct ObservationWindow: Sendable, Codable {
+    /// Seen from the host (every container), or from inside one container (`periscope inside`).
+    public enum Viewpoint: String, Sendable, Codable {
+        case host, guest
+    }
+
+    /// Where it was observed from.
+    public var viewpoint: Viewpoint
+    /// The host's (or, inside a container, the container's UTS) hostname.
+    public var hostname: String
+    /// `uname -r`.
+    public var kernelRelease: String
+    /// Seconds from the first sample to the last.
+    public var durationSeconds: Double
+    /// Seconds between two samples (the interval of each entry of `host` and `intervals`).
+    public var intervalSeconds: Double
+    /// The host's rates, one entry per interval, oldest first.
+    public var host: [HostRates]
+    /// Link speed in Mbit/s per host interface that reports one (/sys/class/net/IF/speed).
+    public var linkSpeedsMegabitsPerSecond: [String: Double]
+    /// Host processes (not in any container) that used the most CPU over the window.
+    public var hostProcesses: [ProcessCPU]
+    /// Every container seen, with its series.
+    public var containers: [ObservedContainer]
+    /// Ids (`runtime:id`) of the containers the user asked about; empty means all.
+    public var focus: [String]
+    /// Threads seen in uninterruptible sleep.
+    public var dStateThreads: [DStateThread]
+    /// How many D-state sweeps ran, and how far apart.
+    public var dStateSweeps: Int
+    /// Seconds between D-state sweeps.
+    public var dStateSweepIntervalSeconds: Double
+    /// The kernel log's errors during the window.
+    public var kernelLog: KernelLogObservation
+    /// The synchronous write probe, when asked for.
+    public var storageProbe: SyncWriteProbeResult?
+    /// What could not be read and what that costs the diagnosis.
+    public var limitations: [String]
+
+    /// Creates a value from its fields.
+    public init(viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double, intervalSeconds: Double,
+                host: [HostRates], linkSpeedsMegabitsPerSecond: [String: Double] = [:], hostProcesses: [ProcessCPU] = [],
+                containers: [ObservedContainer], focus: [String] = [], dStateThreads: [DStateThread] = [], dStateSweeps: Int = 0,
+                dStateSweepIntervalSeconds: Double = 0.1, kernelLog: KernelLogObservation = KernelLogObservation(),
+                storageProbe: SyncWriteProbeResult? = nil, limitations: [String] = []) {
+        self.viewpoint = viewpoint
+        self.hostname = hostname
+        self.kernelRelease = kernelRelease
+        self.durationSeconds = durationSeconds
+        self.intervalSeconds = intervalSeconds
+        self.host = host
+        self.linkSpeedsMegabitsPerSecond = linkSpeedsMegabitsPerSecond
+        self.hostProcesses = hostProcesses
+        self.containers = containers
+        self.focus = focus
+        self.dStateThreads = dStateThreads
+        self.dStateSweeps = dStateSweeps
+        self.dStateSweepIntervalSeconds = dStateSweepIntervalSeconds
+        self.kernelLog = kernelLog
+        self.storageProbe = storageProbe
+        self.limitations = limitations
+    }
+}
+
+/// One container's series over a window.
+public struct ObservedContainer: Sendable, Codable {
+    /// `runtime:id`, as `ContainerKey` prints it.
+    public var key: String
+    /// The name users know (Docker name, `pod/container`), or a description.
+    public var displayName: String
+    /// The runtime.
+    public var runtime: String
+    /// The container shares the host's network namespace: its interfaces and TCP counters
+    /// are the host's, so they are not attributed to it.
+    public var sharesHostNetwork: Bool
+    /// Processes in it at the end of the window (or when it was last seen).
+    public var processCount: Int
+    /// It stopped (or its cgroup vanished) before the window ended.
+    public var vanishedDuringWindow: Bool
+    /// Cgroup rates, one per interval.
+    public var intervals: [CgroupRates]
+    /// Cgroup counters at the first and last sample, for totals over the window.
+    public var firstCounters: CgroupCounters?
+    /// Cgroup counters at the last sample.
+    public var lastCounters: CgroupCounters?
+    /// Context switches of all its threads, one per interval.
+    public var contextSwitches: [ContextSwitchRates]
+    /// Its network namespace's interfaces, one list per interval (empty with host network).
+    public var network: [[NetworkRates]]
+    /// Its network namespace's TCP activity, one per interval.
+    public var tcp: [TCPRates]
+    /// Its processes that used the most CPU over the window.
+    public var topProcesses: [ProcessCPU]
+    /// Its threads in D on average over the sweeps of each interval (aligned with `intervals`):
+    /// with its IOPS, the latency its I/O sees (Little's law).
+    public var averageDStateThreads: [Double]
+
+    /// Creates a value from its fields.
+    public init(key: String, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
+                vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
+                lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
+                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = []) {
+        self.key = key
+        self.displayName = displayName
+        self.runtime = runtime
+        self.sharesHostNetwork = sharesHostNetwork
+        self.processCount = processCount
+        self.vanishedDuringWindow = vanishedDuringWindow
+        self.intervals = intervals
+        self.firstCounters = firstCounters
+        self.lastCounters = lastCounters
+        self.contextSwitches = contextSwitches
+        self.network = network
+        self.tcp = tcp
+        self.topProcesses = topProcesses
+        self.averageDStateThreads = averageDStateThreads
+    }
+}
+
+/// A process's CPU use over a window.
+public struct ProcessCPU: Sendable, Equatable, Codable {
+    /// Host PID.
+    public var pid: Int32
+    /// Command name.
+    public var comm: String
+    /// CPUs kept busy on average (1.0 = one core).
+    public var cores: Double
+
+    /// Creates a value from its fields.
+    public init(pid: Int32, comm: String, cores: Double) {
+        self.pid = pid
+        self.comm = comm
+        self.cores = cores
+    }
+}
+
+/// The kernel log over a window.
+public struct KernelLogObservation: Sendable, Codable {
+    /// False when /dev/kmsg could not be read (then `unreadableReason` says why).
+    public var readable: Bool
+    /// Why it could not be read and how to fix it.
+    public var unreadableReason: String?
+    /// Records read in the window.
+    public var recordsRead: Int
+    /// Records the ring buffer overwrote before they were read.
+    public var recordsLost: Int
+    /// The errors among them.
+    public var events: [KernelLogEvent]
+
+    /// Creates a value from its fields.
+    public init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = []) {
+        self.readable = readable
+        self.unreadableReason = unreadableReason
+        self.recordsRead = recordsRead
+        self.recordsLost = recordsLost
+        self.events = events
+    }
+}

@@ -1,0 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ContainerInventory
+import LinuxHost
+
+/// Watches the host and its containers for a window and returns what it saw as an
+/// `ObservationWindow`: host rates, each container's cgroup rates, context switches of all
+/// its threads and network/TCP activity per interval; D-state threads swept several times
+/// per interval; the kernel log's errors; the optional sync-write probe, run concurrently so
+/// its own stalls show in the sweeps. Holds descriptors while recording. Not thread-safe.
+public final class WindowRecorder {
+    private struct Tracked {
+        var observed: ObservedContainer
+        var files: CgroupCounterFiles?
+        var initPID: Int32?
+        var previousNetwork: CounterSample<[NetworkDeviceStats]>?
+        var previousTCP: CounterSample<TCPCounters>?
+    }
+
+    /// What to watch.
+    public let options: WindowOptions
+    private let procfs: Procfs
+    private let namingScanner: InventoryScanner
+    private let cheapScanner: InventoryScanner
+    private let hostSampler: HostSampler
+    private let cgroupSampler = CgroupSampler()
+    private let switches: ContextSwitchSampler
+    private let networkReader: HostCounterReader
+    private var layout: CgroupLayout?
+    private var tracked: [String: Tracked] = [:]
+    private var order: [String] = []
+    private var limitations: [String] = []
+    private var dStateCounts: [String: Int] = [:]
+    private var dStateSweepsInInterval = 0
+
+    /// Creates a recorder; nothing is read until `record(focus:)`.
+    public init(options: WindowOptions) {
+        self.options = options
+        procfs = Procfs(root: options.inventory.procRoot)
+        var cheap = options.inventory
+        cheap.queryRuntimes = false
+        cheap.resolveHostnames = false
+        cheap.includeProcesses = false
+        var naming = options.inventory
+        naming.includeProcesses = false
+        namingScanner = InventoryScanner(options: naming)
+        cheapScanner = InventoryScanner(options: cheap)
+        hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
+        switches = ContextSwitchSampler(procfs: Procfs(root: options.inventory.procRoot))
+        networkReader = HostCounterReader(procRoot: options.inventory.procRoot)
+    }
+
+    /// Watches for `options.durationSeconds`. `focus` keeps only these containers' ids in the
+    /// window's focus (all are still sampled: neighbours matter).
+    public func record(focus: Set<String> = []) throws(HostReadError) -> ObservationWindow {
+        layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
+        if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
+        let firstSnapshot = try namingScanner.scan()
+        let kernelLog = openKernelLog()
+        let startedAt = MonotonicInstant.now()
+        let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
+        var pidToContainer = containerByPID(firstSnapshot)
+        var hostSeries: [HostRates] = []
+        var previousHost = try hostSampler.sample()
+        sampleContainers(firstSnapshot)
+        let probe = options.probeDirectory.map { directory in
+            ProbeRunner(directory: directory, blockBytes: options.probeBlockBytes, writes: options.probeWrites, timeLimitSeconds: max(5, options.durationSeconds))
+        }
+
+        let interval = options.effectiveIntervalSeconds
+        var nextSample = startedAt.nanoseconds + UInt64(interval * 1e9)
+        let end = startedAt.nanoseconds + UInt64(options.durationSeconds * 1e9)
+        var lastSnapshot = firstSnapshot
+        while true {
+            let counts = dState.sweep { pidToContainer[$0] }
+            dStateSweepsInInterval += 1
+            for case let (key?, count) in counts { dStateCounts[key, default: 0] += count }
+            let now = MonotonicInstant.now().nanoseconds
+            if now >= nextSample {
+                let hostSample = try hostSampler.sample()
+                if let rates = HostRates(old: previousHost, new: hostSample) { hostSeries.append(rates) }
+                previousHost = hostSample
+                lastSnapshot = try cheapScanner.scan()
+                pidToContainer = containerByPID(lastSnapshot)
+                sampleContainers(lastSnapshot)
+                if now >= end { break }
+                nextSample += UInt64(interval * 1e9)
+            }
+            let wake = min(nextSample, now + UInt64(options.dStateSweepIntervalSeconds * 1e9))
+            sleepUntil(wake)
+        }
+        let duration = MonotonicInstant.now().seconds(since: startedAt)
+        let probeResult = probe?.wait(timeoutSeconds: 10)
+        if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
+
+        var containers = order.compactMap { tracked[$0]?.observed }
+        let cpu = processCPU(first: firstSnapshot, last: lastSnapshot, seconds: duration)
+        for index in containers.indices {
+            containers[index].topProcesses = Array((cpu[containers[index].key] ?? []).prefix(options.topProcessCount))
+        }
+        return ObservationWindow(
+            viewpoint: options.guest ? .guest : .host, hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
+            durationSeconds: duration, intervalSeconds: interval, host: hostSeries, linkSpeedsMegabitsPerSecond: linkSpeeds(),
+            hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host.description] ?? []).prefix(options.topProcessCount)),
+            containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads, dStateSweeps: dState.sweeps,
+            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt),
+            storageProbe: probeResult, limitations: limitations)
+    }
+
+    // MARK: - Containers
+
+    /// The key a process is grouped under: its container, or in guest mode our own cgroup.
+    private func containerByPID(_ snapshot: InventorySnapshot) -> [Int32: String] {
+        var map: [Int32: String] = [:]
+        map.reserveCapacity(snapshot.processes.count)
+        if options.guest {
+            for process in snapshot.processes { map[process.pid] = Self.guestKey }
+            return map
+        }
+        for process in snapshot.processes where !process.container.isHost { map[process.pid] = process.container.description }
+        return map
+    }
+
+    private func sampleContainers(_ snapshot: InventorySnapshot) {
+        var live: [(key: String, container: Container?, pids: [Int32])] = []
+        if options.guest {
+            live.append((Self.guestKey, nil, snapshot.processes.map(\.pid)))
+        } else {
+            let pidsByKey = Dictionary(grouping: snapshot.processes.filter { !$0.container.isHost }, by: { $0.container.description }).mapValues { $0.map(\.pid) }
+            for container in snapshot.containers { live.append((container.key.description, container, pidsByKey[container.key.description] ?? [])) }
+        }
+        let liveKeys = Set(live.map(\.key))
+        for key in order where !liveKeys.contains(key) { tracked[key]?.observed.vanishedDuringWindow = true }
+        for entry in live {
+            if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
+            guard var state = tracked[entry.key], !state.observed.vanishedDuringWindow || entry.container != nil else { continue }
+            state.observed.processCount = entry.pids.count
+            if let container = entry.container { state.initPID = container.initPID ?? state.initPID }
+            if let files = state.files {
+                do {
+                    let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                    if state.observed.firstCounters == nil { state.observed.firstCounters = sample.counters }
+                    state.observed.lastCounters = sample.counters
+                    if let rates {
+                        state.observed.intervals.append(rates)
+                        state.observed.averageDStateThreads.append(Double(dStateCounts[entry.key] ?? 0) / Double(max(1, dStateSweepsInInterval)))
+                    }
+                } catch {
+                    state.observed.vanishedDuringWindow = true
+                }
+            }
+            if let rates = switches.rates(group: entry.key, pids: entry.pids) { state.observed.contextSwitches.append(rates) }
+            if !state.observed.sharesHostNetwork { sampleNetwork(&state) }
+            tracked[entry.key] = state
+        }
+        switches.retain(only: liveKeys)
+        dStateCounts.removeAll(keepingCapacity: true)
+        dStateSweepsInInterval = 0
+    }
+
+    private static let guestKey = "self:cgroup"
+
+    private func start(key: String, container: Container?) {
+        var files: CgroupCounterFiles?
+        var cgroups = container?.cgroups
+        if options.guest { cgroups = try? procfs.cgroups(TaskID(pid: getpid())) }
+        if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
+        let name = container.map(\.displayName) ?? "this container"
+        let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
+        let observed = ObservedContainer(key: key, displayName: container?.name ?? (container.map { "\($0.runtime.rawValue):\($0.shortID)" } ?? name),
+                                         runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
+                                         processCount: container?.processCount ?? 0)
+        tracked[key] = Tracked(observed: observed, files: files, initPID: options.guest ? getpid() : container?.initPID)
+        order.append(key)
+    }
+
+    private var hostCPUCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    private func sampleNetwork(_ state: inout Tracked) {
+        guard let pid = state.initPID else { return }
+        let takenAt = MonotonicInstant.now()
+        if let devices = try? networkReader.networkDevices(pid: options.guest ? nil : pid) {
+            let sample = CounterSample(takenAt: takenAt, counters: devices)
+            if let old = state.previousNetwork, let calculator = RateCalculator(from: old.takenAt, to: takenAt) {
+                state.observed.network.append(NetworkRates.rates(old: old.counters, new: devices, rates: calculator).interfaces)
+            }
+            state.previousNetwork = sample
+        }
+        if let tcp = try? networkReader.tcpCounters(pid: options.guest ? nil : pid) {
+            let sample = CounterSample(takenAt: takenAt, counters: tcp)
+            if let old = state.previousTCP, let calculator = RateCalculator(from: old.takenAt, to: takenAt) {
+                state.observed.tcp.append(TCPRates(old: old.counters, new: tcp, rates: calculator))
+            }
+            state.previousTCP = sample
+        }
+    }
+
+    /// CPU per process between the first and last scan (utime + stime ticks), grouped by container.
+    private func processCPU(first: InventorySnapshot, last: InventorySnapshot, seconds: Double) -> [String: [ProcessCPU]] {
+        guard seconds > 0 else { return [:] }
+        var before: [ProcessIdentity: UInt64] = [:]
+        for process in first.processes { before[process.identity] = process.userTimeTicks &+ process.systemTimeTicks }
+        var grouped: [String: [ProcessCPU]] = [:]
+        let ticks = Double(HostSystem.clockTicksPerSecond)
+        let ownPID = getpid()
+        for process in last.processes where process.pid != ownPID || options.guest {
+            let total = process.userTimeTicks &+ process.systemTimeTicks
+            let used = RateCalculator.increase(from: before[process.identity] ?? total, to: total).amount
+            guard used > 0 else { continue }
+            let key = options.guest ? Self.guestKey : process.container.description
+            grouped[key, default: []].append(ProcessCPU(pid: process.pid, comm: process.comm, cores: Double(used) / ticks / seconds))
+        }
+        return grouped.mapValues { $0.sorted { $0.cores > $1.cores } }
+    }
+
+    // MARK: - Kernel log, links
+
+    private func openKernelLog() -> Result<KernelLogReader, HostReadError> {
+        do {
+            return .success(try KernelLogReader(path: options.kernelLogPath, start: options.kernelLogLookbackSeconds > 0 ? .beginning : .end))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant) -> KernelLogObservation {
+        switch opened {
+        case .failure(let error):
+            let fix = error.isPermissionDenied ? " (needs root or CAP_SYSLOG when kernel.dmesg_restrict=1)" : ""
+            limitations.append("kernel log unreadable: \(error)\(fix): OOM kills, hung tasks and I/O errors are seen only through counters")
+            return KernelLogObservation(readable: false, unreadableReason: error.description + fix)
+        case .success(let reader):
+            let lookback = UInt64(max(0, options.kernelLogLookbackSeconds) * 1e6)
+            let since = startedAt.nanoseconds / 1000 > lookback ? startedAt.nanoseconds / 1000 - lookback : 0
+            do {
+                let records = try reader.readAvailable(maximumRecords: 20_000, sinceMicroseconds: options.kernelLogLookbackSeconds > 0 ? since : 0)
+                var events = KernelLogEvent.classify(records)
+                for index in events.indices { events[index].container = container(of: events[index]) }
+                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events)
+            } catch {
+                limitations.append("kernel log read failed: \(error)")
+                return KernelLogObservation(readable: false, unreadableReason: error.description)
+            }
+        }
+    }
+
+    /// The container of a killed task: from its cgroup path (the process is gone), else its PID.
+    private func container(of event: KernelLogEvent) -> String? {
+        if options.guest { return nil }
+        if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key.description }
+        if let pid = event.pid, let cgroups = try? procfs.cgroups(TaskID(pid: pid)) {
+            for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key.description } }
+        }
+        return nil
+    }
+
+    private func linkSpeeds() -> [String: Double] {
+        var speeds: [String: Double] = [:]
+        let interfaces = Set((try? networkReader.networkDevices()).map { $0.map(\.interface) } ?? [])
+        let reader = KernelFileReader(initialCapacity: 64)
+        for interface in interfaces {
+            guard let text = try? reader.string(of: "/sys/class/net/\(interface)/speed"),
+                  let speed = Double(text.filter { !$0.isWhitespace }), speed > 0 else { continue }
+            speeds[interface] = speed
+        }
+        return speeds
+    }
+
+    private func sleepUntil(_ nanoseconds: UInt64) {
+        let now = MonotonicInstant.now().nanoseconds
+        guard nanoseconds > now else { return }
+        var request = timespec(tv_sec: Int((nanoseconds - now) / 1_000_000_000), tv_nsec: Int((nanoseconds - now) % 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import ContainerInventory
+import Diagnosis
+import Foundation
+import LinuxHost
+import Reporting
+import ResourceMetrics
+
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Watch the host and its containers for a window and say what is wrong, with evidence and whose fault it is.",
+        discussion: """
+            The container performance method of "Container Performance Analysis", automated: \
+            the 60-second checklist (uptime, dmesg, vmstat, mpstat, pidstat, iostat, free, sar) \
+            evaluated, the USE method for the host's CPUs, memory, disks and interfaces and for \
+            each container's CPU cap, shares, memory, PIDs and block I/O limits, the CPU \
+            bottleneck tree per container (cap throttled / share throttled / physical CPU \
+            throttled / not throttled), noisy neighbours with their share, memory limits and \
+            OOM kills from the cgroup counters and the kernel log, and storage stalls: threads \
+            in uninterruptible sleep (D) with their kernel wait channel and stack, latency \
+            rising while IOPS fall to a floor, and with --probe-storage a synchronous write probe.
+
+            Each finding has a verdict, the metrics with their change over the window (first \
+            third → last third), whose fault it is and the next command to run. Thresholds \
+            are in docs/diagnose.md and can be changed with --threshold or --thresholds-file.
+            Exit status: 0 healthy, 1 findings (warning or critical), 2 could not diagnose.
+            Reads /proc, cgroupfs and /dev/kmsg (root for every process, the kernel log and \
+            kernel stacks). Changes nothing, except --probe-storage, which writes and removes \
+            one file of 10 MiB (unlinked as soon as it is opened).
+
+            Examples:
+              periscope diagnose
+              periscope diagnose web --duration 30s
+              periscope diagnose --probe-storage /var/lib/docker --json
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+    @OptionGroup var window: DiagnoseWindowOptions
+
+    @Argument(help: "Containers to diagnose (name, id prefix, or a host PID in it); all when none is given.")
+    var containers: [String] = []
+
+    @Flag(name: .customLong("probe-storage"),
+          help: ArgumentHelp("Run a synchronous write probe (like dd oflag=sync) in PATH (an argument starting with / or .); default /var/lib/docker, else the current directory.", valueName: "PATH"))
+    var probeStorage = false
+
+    /// The probe's directory, taken from the arguments.
+    private var probePath: String?
+
+    mutating func validate() throws {
+        if window.listThresholds { return }
+        try window.validateWindow()
+        // `--probe-storage [PATH]`: the optional path arrives among the container arguments.
+        let paths = containers.filter { $0.hasPrefix("/") || $0.hasPrefix(".") }
+        containers.removeAll { $0.hasPrefix("/") || $0.hasPrefix(".") }
+        if !paths.isEmpty && !probeStorage { throw ValidationError("\(paths[0]) is a path, not a container: did you mean --probe-storage \(paths[0])?") }
+        if paths.count > 1 { throw ValidationError("--probe-storage takes one path") }
+        probePath = paths.first
+        if let path = probePath {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--probe-storage \(path): not a directory")
+            }
+        }
+    }
+
+    func run() throws {
+        if window.listThresholds {
+            print(DiagnoseWindowOptions.thresholdList())
+            return
+        }
+        let logger = source.makeLogger()
+        var focus: Set<String> = []
+        if !containers.isEmpty {
+            let snapshot = try source.scan(includeProcesses: false, logger: logger)
+            for query in containers {
+                switch ContainerLookup.resolve(query, in: snapshot) {
+                case .failure(let failure): throw UserFacingError(failure.description)
+                case .success(let container):
+                    if container.key.isHost { throw UserFacingError("\(query) is a host process, not in a container: run periscope diagnose without it") }
+                    focus.insert(container.key.description)
+                }
+            }
+        }
+        var options = WindowOptions()
+        options.durationSeconds = window.duration
+        options.intervalSeconds = window.interval
+        options.inventory = source.inventoryOptions(includeProcesses: false)
+        options.kernelLogLookbackSeconds = window.kernelLogLookback
+        if probeStorage {
+            options.probeDirectory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
+        }
+        if !window.json { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
+        let observed = try WindowRecorder(options: options).record(focus: focus)
+        let report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
+        if window.json {
+            print(try JSONOutput.encode(report))
+        } else {
+            print(DiagnosisTextRenderer(useColor: TerminalStyle.standardOutput.usesColor, verbose: window.full).render(report), terminator: "")
+        }
+        if report.status != .healthy { throw ExitCode(report.status.exitCode) }
+    }
+}

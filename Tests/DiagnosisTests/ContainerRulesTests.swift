@@ -1,0 +1,107 @@
+import Diagnosis
+import LinuxHost
+import ResourceMetrics
+import Testing
+
+/// USE for each container's software resources: memory limit, PIDs limit, block I/O throttle.
+@Suite struct ContainerRulesTests {
+    @Test("working set at 90% of the limit is near the limit; just under is not", arguments: [(89, false), (90, true)])
+    func nearLimit(percent: UInt64, expected: Bool) {
+        let web = Synthetic.container("web", workingSet: percent << 20, limit: 100 << 20)
+        let report = Synthetic.diagnose(Synthetic.window(containers: [web]))
+        #expect(!report.findings("memory.near-limit").isEmpty == expected)
+    }
+
+    @Test("OOM kills from the cgroup counter and the kernel log are attributed to the container")
+    func oomKill() {
+        var web = Synthetic.container("web", workingSet: 60 << 20, limit: 64 << 20)
+        var first = CgroupCounters(), last = CgroupCounters()
+        first.memory = CgroupMemoryCounters()
+        first.memory?.oomKillCount = 2
+        last.memory = CgroupMemoryCounters()
+        last.memory?.oomKillCount = 3
+        web.firstCounters = first
+        web.lastCounters = last
+        let event = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 100, message: "oom-kill:...", pid: 4242, comm: "dd", cgroupPath: "/docker/web-id", container: "docker:web-id")
+        let report = Synthetic.diagnose(Synthetic.window(containers: [web], kernelLog: KernelLogObservation(recordsRead: 10, events: [event])))
+        let finding = report.findings("memory.oom-kill").first
+        #expect(finding?.severity == .critical)
+        #expect(finding?.containerKey == "docker:web-id")
+        #expect(finding?.verdict.contains("dd (PID 4242)") == true)
+        #expect(finding?.evidence.first?.value == 1)
+        // Attributed: no host-level OOM finding for the same kill.
+        #expect(report.findings("kernel.oom-kill").isEmpty)
+        #expect(report.findings.first?.rule == "memory.oom-kill")
+    }
+
+    @Test("an OOM kill in a cgroup that is not a watched container is a host finding")
+    func unattributedOOMKill() {
+        let event = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 1, message: "Out of memory: Killed process 7 (java)", pid: 7, comm: "java")
+        let report = Synthetic.diagnose(Synthetic.window(kernelLog: KernelLogObservation(events: [event])))
+        #expect(report.findings("kernel.oom-kill").first?.verdict.contains("java (PID 7)") == true)
+        #expect(report.status == .findings)
+    }
+
+    @Test("failcnt rising is a finding; flat is not")
+    func limitHits() {
+        var web = Synthetic.container("web")
+        var first = CgroupCounters(), last = CgroupCounters()
+        first.memory = CgroupMemoryCounters()
+        first.memory?.limitHitCount = 10
+        last.memory = first.memory
+        web.firstCounters = first
+        web.lastCounters = last
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").isEmpty)
+        web.lastCounters?.memory?.limitHitCount = 11
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").first?.evidence.first?.value == 1)
+    }
+
+    @Test("PIDs at 90% of pids.max")
+    func pidsLimit() {
+        var web = Synthetic.container("web")
+        for index in web.intervals.indices { web.intervals[index].pids = CgroupPIDCounters(current: 90, limit: 100) }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("pids.near-limit").count == 1)
+        for index in web.intervals.indices { web.intervals[index].pids = CgroupPIDCounters(current: 89, limit: 100) }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("pids.near-limit").isEmpty)
+    }
+
+    static func throttled(writeIOPS: Double, limit: UInt64) -> ObservedContainer {
+        var web = Synthetic.container("web")
+        let device = BlockDeviceNumber(major: 7, minor: 0)
+        let counters = BlockIOCounters(device: device)
+        var rates = CgroupBlockIORates(old: counters, new: counters, rates: RateCalculator(elapsedSeconds: 1)!)
+        rates.writeOperationsPerSecond = CounterRate(perSecond: writeIOPS)
+        for index in web.intervals.indices {
+            web.intervals[index].blockIO = [rates]
+            web.intervals[index].blockIOLimits = [BlockIOLimits(device: device, writeOperationsPerSecond: limit)]
+        }
+        return web
+    }
+
+    @Test("block I/O throttle used at 90% of its limit is saturated")
+    func throttleSaturated() {
+        let report = Synthetic.diagnose(Synthetic.window(containers: [Self.throttled(writeIOPS: 9, limit: 10)]))
+        let finding = report.findings("blkio.throttle-saturated").first
+        #expect(finding?.blame.party == .container)
+        #expect(finding?.verdict.contains("write IOPS") == true)
+        #expect(report.use.contains { $0.resource.hasPrefix("block I/O throttle") && $0.findingRules == ["blkio.throttle-saturated"] })
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [Self.throttled(writeIOPS: 8.9, limit: 10)])).findings("blkio.throttle-saturated").isEmpty)
+    }
+
+    @Test("asking about one container drops other containers' findings but keeps the host's")
+    func focus() {
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 100)
+        let batch = Synthetic.container("batch", usage: 0.5, cap: 0.5, throttledMilliseconds: 100)
+        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 95), containers: [web, batch], focus: ["docker:web-id"]))
+        #expect(report.findings("cpu.cap-throttled").map(\.subject) == ["container web"])
+        #expect(report.findings("host.cpu.utilization").count == 1)
+        #expect(report.cpuVerdicts.map(\.container) == ["web"])
+    }
+
+    @Test("asking about a container that was never sampled: could not diagnose")
+    func missingFocus() {
+        let report = Synthetic.diagnose(Synthetic.window(focus: ["docker:gone"]))
+        #expect(report.status == .undiagnosable)
+        #expect(report.limitations.contains { $0.contains("docker:gone") })
+    }
+}

@@ -1,0 +1,54 @@
+import Diagnosis
+import Foundation
+import ResourceMetrics
+import Testing
+
+@Suite struct ThresholdsAndReportTests {
+    @Test("every threshold can be set by name; unknown names and bad values are refused")
+    func settings() throws {
+        var thresholds = Thresholds()
+        for key in Thresholds.keys { try thresholds.set(key.name, 123) }
+        #expect(Thresholds.keys.allSatisfy { thresholds[keyPath: $0.keyPath] == 123 })
+        #expect(Set(Thresholds.keys.map(\.name)).count == Thresholds.keys.count)
+        try thresholds.apply(assignment: "d-state-ms=250")
+        #expect(thresholds.dStateMilliseconds == 250)
+        #expect(throws: Thresholds.InvalidSetting.self) { try thresholds.apply(assignment: "nonsense=1") }
+        #expect(throws: Thresholds.InvalidSetting.self) { try thresholds.apply(assignment: "d-state-ms=fast") }
+        #expect(throws: Thresholds.InvalidSetting.self) { try thresholds.set("d-state-ms", -1) }
+    }
+
+    @Test("a changed threshold changes the verdict")
+    func tuning() throws {
+        let window = Synthetic.window(host: Synthetic.host(busy: 95))
+        #expect(Synthetic.diagnose(window).status == .findings)
+        var relaxed = Thresholds()
+        try relaxed.set("cpu-utilization-percent", 96)
+        #expect(Synthetic.diagnose(window, relaxed).status == .healthy)
+    }
+
+    @Test("findings are ranked critical first, then by how far past their threshold")
+    func ranking() {
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 500)
+        let batch = Synthetic.container("batch", usage: 0.5, cap: 0.5, throttledMilliseconds: 20)
+        let kill = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 1, message: "Killed process 1 (x)", pid: 1, comm: "x")
+        let report = Synthetic.diagnose(Synthetic.window(containers: [batch, web], kernelLog: KernelLogObservation(events: [kill])))
+        #expect(report.findings.map(\.rule).prefix(3) == ["kernel.oom-kill", "cpu.cap-throttled", "cpu.cap-throttled"])
+        #expect(report.findings[1].subject == "container web")
+    }
+
+    @Test("the text report shows verdict, evidence with its change, blame and next command; JSON round-trips")
+    func rendering() throws {
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 300)
+        let report = Synthetic.diagnose(Synthetic.window(containers: [web]))
+        let text = DiagnosisTextRenderer().render(report)
+        #expect(text.contains("1. [WARNING] container web: web is cap throttled"))
+        #expect(text.contains("throttled time 300 ms/s (first 300 → last 300; threshold >= 10.0)"))
+        #expect(text.contains("whose fault: this container (web)"))
+        #expect(text.contains("next: periscope stats web"))
+        #expect(text.contains("web: cap throttled — throttled_time increasing? yes"))
+        let data = try JSONEncoder().encode(report)
+        let decoded = try JSONDecoder().decode(DiagnosisReport.self, from: data)
+        #expect(decoded.findings == report.findings)
+        #expect(decoded.status == .findings)
+    }
+}

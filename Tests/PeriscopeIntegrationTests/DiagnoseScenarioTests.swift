@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `periscope diagnose` against real containers under real load, one scenario of seed 000
+/// (slides 45-49) or seed 001 each. Serialized: each scenario's load would disturb the others.
+/// Windows are 3 s; other builds may load this 2-core machine, so assertions that depend on
+/// the host being idle say which answer a loaded host gives instead.
+@Suite(.serialized, .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+struct DiagnoseScenarioTests {
+    static let busyLoop = ["sh", "-c", "while :; do :; done"]
+
+    /// Runs `periscope diagnose ARGS --json` and returns the exit status and the report.
+    static func diagnose(_ arguments: [String]) throws -> (status: Int32, report: [String: Any]) {
+        let result = try Shell.periscope(["diagnose", "--json"] + arguments)
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] else {
+            throw Shell.Failure(command: ["periscope", "diagnose"] + arguments, result: result)
+        }
+        return (result.status, object)
+    }
+
+    static func findings(_ report: [String: Any], rule: String, container: DockerContainer? = nil) -> [[String: Any]] {
+        ((report["findings"] as? [[String: Any]]) ?? []).filter {
+            $0["rule"] as? String == rule && (container == nil || $0["containerKey"] as? String == "docker:\(container!.id)")
+        }
+    }
+
+    static func verdict(_ report: [String: Any], _ container: DockerContainer) -> [String: Any]? {
+        ((report["cpuVerdicts"] as? [[String: Any]]) ?? []).first { $0["containerKey"] as? String == "docker:\(container.id)" }
+    }
+
+    @Test("a busy container with --cpus 0.5 is cap throttled, blamed on its own cap")
+    func capThrottled() throws {
+        let web = try DockerContainer(name: TestEnvironment.uniqueName("cap"), options: ["--cpus", "0.5"], command: Self.busyLoop)
+        defer { web.remove() }
+        usleep(800_000)
+        let (status, report) = try Self.diagnose([web.id, "-d", "3s"])
+        #expect(status == 1)
+        #expect(Self.verdict(report, web)?["outcome"] as? String == "cap throttled")
+        let finding = try #require(Self.findings(report, rule: "cpu.cap-throttled", container: web).first)
+        #expect((finding["blame"] as? [String: Any])?["party"] as? String == "container")
+        let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+        let throttled = jsonNumber(evidence.first { $0["metric"] as? String == "throttled time" }?["value"]) ?? 0
+        // Alone it waits about half of every period; on a host loaded by other builds it rarely
+        // reaches its cap and waits less (docs/diagnose.md), but still past the threshold.
+        #expect(throttled >= 10)
+        let cap = jsonNumber(evidence.first { $0["metric"] as? String == "CPU cap" }?["value"])
+        #expect(cap == 0.5)
+    }
+
+    @Test("two busy uncapped containers on one CPU: the one with fewer shares is share throttled, the other named")
+    func shareThrottled() throws {
+        let starved = try DockerContainer(name: TestEnvironment.uniqueName("shares-low"), options: ["--cpuset-cpus", "0", "--cpu-shares", "256"], command: Self.busyLoop)
+        defer { starved.remove() }
+        let hog = try DockerContainer(name: TestEnvironment.uniqueName("shares-high"), options: ["--cpuset-cpus", "0", "--cpu-shares", "2048"], command: Self.busyLoop)
+        defer { hog.remove() }
+        usleep(800_000)
+        let (status, report) = try Self.diagnose([starved.id, "-d", "3s"])
+        #expect(status == 1)
+        #expect(Self.verdict(report, starved)?["outcome"] as? String == "share throttled")
+        let finding = try #require(Self.findings(report, rule: "cpu.share-throttled", container: starved).first)
+        let neighbours = ((finding["blame"] as? [String: Any])?["neighbours"] as? [[String: Any]]) ?? []
+        let named = try #require(neighbours.first { $0["name"] as? String == hog.name })
+        #expect((jsonNumber(named["amount"]) ?? 0) > 0.3)
+        #expect((jsonNumber(named["sharePercent"]) ?? 0) > 30)
+        #expect((finding["verdict"] as? String)?.contains(hog.name) == true)
+    }
+
+    @Test("a capped container using less than its cap, neighbours idle: not throttled")
+    func notThrottled() throws {
+        let light = ["sh", "-c", "while :; do i=0; while [ $i -lt 100 ]; do i=$((i+1)); done; usleep 20000; done"]
+        let web = try DockerContainer(name: TestEnvironment.uniqueName("below-cap"), options: ["--cpus", "1"], command: light)
+        defer { web.remove() }
+        let idle = try DockerContainer(name: TestEnvironment.uniqueName("idle"))
+        defer { idle.remove() }
+        usleep(500_000)
+        let (_, report) = try Self.diagnose([web.id, "-d", "3s"])
+        let verdict = try #require(Self.verdict(report, web))
+        let path = (verdict["path"] as? [String]) ?? []
+        #expect(path.first?.hasPrefix("throttled_time increasing? no") == true)
+        #expect(Self.findings(report, rule: "cpu.cap-throttled", container: web).isEmpty)
+        if path.contains(where: { $0.hasPrefix("host has idle CPU? no") }) {
+            // Other builds filled both CPUs during the window: then it is rightly share throttled by host processes.
+            #expect(verdict["outcome"] as? String == "share throttled")
+        } else {
+            #expect(verdict["outcome"] as? String == "not throttled")
+        }
+    }
+
+    @Test("a memory hog under --memory 64m: OOM kills attributed to the container from the cgroup and the kernel log")
+    func oomKill() throws {
+        let hog = try DockerContainer(name: TestEnvironment.uniqueName("oom"), options: ["--memory", "64m", "--memory-swap", "64m"],
+                                      command: ["sh", "-c", "while :; do dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 0.5; done"])
+        defer { hog.remove() }
+        let (status, report) = try Self.diagnose([hog.id, "-d", "3s"])
+        #expect(status == 1)
+        let finding = try #require(Self.findings(report, rule: "memory.oom-kill", container: hog).first)
+        #expect(finding["severity"] as? String == "critical")
+        #expect((finding["verdict"] as? String)?.contains("dd (PID ") == true)
+        let kills = jsonNumber((finding["evidence"] as? [[String: Any]])?.first?["value"]) ?? 0
+        #expect(kills >= 1)
+        // Attributed to the container, so not reported again as a host-wide kill.
+        #expect(Self.findings(report, rule: "kernel.oom-kill").isEmpty)
+    }
+
+    @Test("writes throttled with --device-write-iops on a loop device: D-state threads, latency and the IOPS floor, container named")
+    func throttledStorage() throws {
+        let image = "/tmp/periscope-it-\(getpid())-loop.img"
+        try Shell.check(["truncate", "-s", "64M", image])
+        defer { unlink(image) }
+        let loop = try Shell.check(["losetup", "-f", "--show", image])
+        defer { _ = try? Shell.run(["losetup", "-d", loop]) }
+        let writer = try DockerContainer(
+            name: TestEnvironment.uniqueName("iops"), options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):10"],
+            command: ["sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"])
+        defer { writer.remove() }
+        usleep(800_000)
+        let (status, report) = try Self.diagnose([writer.id, "-d", "3s"])
+        #expect(status == 1)
+        let stall = try #require(Self.findings(report, rule: "storage.d-state", container: writer).first)
+        #expect((stall["subject"] as? String) == "container \(writer.name)")
+        let evidence = (stall["evidence"] as? [[String: Any]]) ?? []
+        let latency = jsonNumber(evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true }?["value"]) ?? 0
+        // 10 writes per second, one at a time: about 100 ms each.
+        #expect(latency > 50 && latency < 400)
+        #expect((stall["blame"] as? [String: Any])?["party"] as? String == "container")
+        let floor = try #require(Self.findings(report, rule: "blkio.throttle-saturated", container: writer).first)
+        #expect((floor["verdict"] as? String)?.contains("write IOPS on \(URL(fileURLWithPath: loop).lastPathComponent)") == true)
+    }
+
+    @Test("the burst budget runs out mid-window (a throttle lowered from 100000 to 10 IOPS): IOPS fall to a floor while latency rises")
+    func burstBudgetExhausted() throws {
+        let image = "/tmp/periscope-it-\(getpid())-burst.img"
+        try Shell.check(["truncate", "-s", "64M", image])
+        defer { unlink(image) }
+        let loop = try Shell.check(["losetup", "-f", "--show", image])
+        defer { _ = try? Shell.run(["losetup", "-d", loop]) }
+        let device = try Shell.check(["lsblk", "-dno", "MAJ:MIN", loop]).trimmingCharacters(in: .whitespaces)
+        let writer = try DockerContainer(
+            name: TestEnvironment.uniqueName("burst"), options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):100000"],
+            command: ["sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"])
+        defer { writer.remove() }
+        // Where the limit lives: v1 blkio (this machine), or v2 io.max (cgroupfs or systemd driver).
+        let candidates = [("/sys/fs/cgroup/blkio/docker/\(writer.id)/blkio.throttle.write_iops_device", "\(device) 10"),
+                          ("/sys/fs/cgroup/docker/\(writer.id)/io.max", "\(device) wiops=10"),
+                          ("/sys/fs/cgroup/system.slice/docker-\(writer.id).scope/io.max", "\(device) wiops=10")]
+        let (limitFile, limitValue) = try #require(candidates.first { FileManager.default.fileExists(atPath: $0.0) })
+        usleep(500_000)
+        let output = "/tmp/periscope-it-\(getpid())-burst.json"
+        defer { unlink(output) }
+        let diagnose = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", writer.id, "-d", "4s"], standardOutput: output)
+        usleep(1_500_000)
+        try limitValue.write(toFile: limitFile, atomically: false, encoding: .utf8)
+        let status = Shell.wait(diagnose)
+        #expect(status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let finding = try #require(Self.findings(report, rule: "storage.latency-collapse", container: writer).first)
+        let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+        let iops = try #require(evidence.first { $0["metric"] as? String == "its IOPS" })
+        #expect((jsonNumber(iops["first"]) ?? 0) > 100)
+        #expect((jsonNumber(iops["last"]) ?? 1000) < 20)
+        let latency = try #require(evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true })
+        #expect((jsonNumber(latency["last"]) ?? 0) >= 50)
+        #expect((finding["blame"] as? [String: Any])?["party"] as? String == "container")
+    }
+
+    @Test("a quiet container on a healthy host: no findings, exit 0 (host-wide rules relaxed: other builds load this machine)")
+    func healthy() throws {
+        let quiet = try DockerContainer(name: TestEnvironment.uniqueName("quiet"))
+        defer { quiet.remove() }
+        let relaxed = ["cpu-utilization-percent=101", "cpu-imbalance-percent=101", "run-queue-per-cpu=1000", "cpu-pressure-percent=101",
+                       "load-per-cpu=1000", "iowait-percent=101", "steal-percent=101", "memory-pressure-percent=101", "io-pressure-percent=101",
+                       "disk-utilization-percent=101", "disk-queue-size=1000", "d-state-ms=3600000"].flatMap { ["--threshold", $0] }
+        let (status, report) = try Self.diagnose([quiet.id, "-d", "3s"] + relaxed)
+        #expect(report["status"] as? String == "healthy")
+        #expect(status == 0)
+        #expect(((report["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String != "info" }.isEmpty)
+        #expect(Self.verdict(report, quiet)?["outcome"] as? String == "not throttled")
+        #expect((report["checklist"] as? [[String: Any]])?.count == 10)
+    }
+
+    @Test("bad input: unknown container exits non-zero with a message; unknown threshold is refused")
+    func badInput() throws {
+        let missing = try Shell.periscope(["diagnose", "no-such-container-\(getpid())", "-d", "1s"])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("no-such-container"))
+        let threshold = try Shell.periscope(["diagnose", "--threshold", "bogus=1"])
+        #expect(threshold.status != 0)
+        #expect(threshold.standardError.contains("unknown threshold"))
+    }
+}
+
+/// A JSON number as a Double: on Linux `as? Double` misreads a JSON integer (its bits are taken as a double).
+func jsonNumber(_ value: Any?) -> Double? {
+    if let integer = value as? Int { return Double(integer) }
+    return value as? Double
+}
