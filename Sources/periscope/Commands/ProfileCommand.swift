@@ -65,7 +65,8 @@ struct ProfileCommand: ParsableCommand {
         let scanner = InventoryScanner(options: inventoryOptions, logger: logger)
         let attribution: SampleAttribution
         do {
-            attribution = try SampleAttribution(target: target) { try scanner.scan() }
+            let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+            attribution = try SampleAttribution(target: target, cgroupLayout: layout) { try scanner.scan() }
         } catch {
             throw UserFacingError("\(error)")
         }
