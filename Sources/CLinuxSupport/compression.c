@@ -40,7 +40,8 @@ int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, 
     *output_len = 0;
     z_stream stream;
     memset(&stream, 0, sizeof stream);
-    int status = inflateInit2(&stream, 15 + 16);
+    // 15 + 32: accept gzip and zlib headers alike (pprof files, PNG image data in tests).
+    int status = inflateInit2(&stream, 15 + 32);
     if (status != Z_OK) return status;
     size_t capacity = input_len * 4 + 1024;
     if (capacity > max_output) capacity = max_output;

@@ -10,16 +10,7 @@ struct DebugSymbolTests {
     static let available = tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     static let reason: Comment = "needs gcc, objcopy, strip and xz"
 
-    static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: ["command": arguments.joined(separator: " ")]) }
-    }
+    static func run(_ arguments: [String]) throws { try SpawnedChild.run(arguments) }
 
     /// A root directory with /app/prog, a program whose only named function of interest is
     /// `periscope_debug_marker`; returns the root path.

@@ -12,51 +12,6 @@ private let perfSamplingAvailable: Bool = {
     return (try? PerfRingBuffer(cpu: 0, frequencyHz: 10, dataPages: 1)) != nil
 }()
 
-/// A child process started with posix_spawn and reaped with waitpid on its own PID.
-///
-/// Not Foundation's Process: its children inherit the test runner's blocked signals, and its
-/// termination monitor reaps on SIGCHLD from a background queue; a busy child that ignores
-/// SIGTERM, or a termination notification lost while other suites spawn and reap children in
-/// parallel, leaves `waitUntilExit()` waiting for ever. The live test hung that way once.
-struct SpawnedChild {
-    let pid: pid_t
-
-    init(_ arguments: [String]) throws {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, arguments[0], nil, &attributes, &argv, environ)
-        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
-        pid = child
-    }
-
-    /// SIGKILL and reap; never blocks on anything but the kernel reaping this child.
-    func kill() {
-        _ = Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    }
-
-    /// User plus system CPU time so far, in seconds (fields 14 and 15 of /proc/PID/stat).
-    func cpuSeconds() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-}
-
 @Suite("live profiling", .serialized)
 struct LiveProfileTests {
     static func kernelSymbols() -> KernelSymbols {

@@ -8,7 +8,7 @@
 /// Returns 0, or a zlib error code (negative) with *output NULL.
 int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, size_t *output_len);
 
-/// Inflates a gzip stream (for tests that read pprof back). Refuses output beyond max_output.
+/// Inflates a gzip or zlib stream (tests read pprof and PNG data back). Refuses output beyond max_output.
 int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len);
 
 /// Decodes an .xz stream (MiniDebugInfo's .gnu_debugdata) with liblzma, refusing output
