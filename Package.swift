@@ -17,7 +17,12 @@ let package = Package(
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
         // fork+setns+exec). No logic lives here.
-        .target(name: "CLinuxSupport"),
+        .target(
+            name: "CLinuxSupport",
+            // zlib (pprof gzip), liblzma (MiniDebugInfo), libstdc++ (__cxa_demangle):
+            // zlib1g-dev and liblzma-dev come from scripts/test-setup.sh.
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("lzma"), .linkedLibrary("stdc++")]
+        ),
         // Byte-level readers of /proc, /sys and cgroupfs. Knows nothing of containers.
         .target(name: "LinuxHost", dependencies: ["CLinuxSupport"]),
         // Process -> container identity: cgroup path rules, runtime metadata, pid namespaces.

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "periscope_compression.h"
 #include "periscope_open_in_root.h"
 #include "periscope_perf.h"
 
