@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinuxHost", targets: ["LinuxHost"]),
         .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "KernelTrace", targets: ["KernelTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,12 +30,14 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // tracefs instances, raw ring-buffer capture, statedump, the trace directory, decoding, CTF.
+        .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "KernelTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,6 +46,8 @@ let package = Package(
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
+        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
