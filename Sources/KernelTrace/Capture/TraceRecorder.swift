@@ -92,7 +92,7 @@ public final class TraceRecorder {
 
         // The statedump comes after tracing started: a thread born in between shows in both
         // (harmless), never in neither.
-        var statedump: Statedump
+        var statedump: RecordedStatedump
         do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
@@ -143,7 +143,7 @@ public final class TraceRecorder {
 
     /// Adds new threads and containers to the statedump and, with `--container`, new
     /// threads of the target containers to the kernel's PID filter.
-    private func rescan(collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession, statedump: inout Statedump) {
+    private func rescan(collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession, statedump: inout RecordedStatedump) {
         do {
             let result = try collector.rescan(at: monotonicNanoseconds(), into: &statedump)
             if let filter, let fresh = try? filter.newThreads(in: result.inventory), !fresh.isEmpty {

@@ -21,9 +21,9 @@ public final class StatedumpCollector {
     }
 
     /// The full dump at the start of a trace.
-    public func initialDump(at timestampNs: UInt64) throws(HostReadError) -> (statedump: Statedump, inventory: InventorySnapshot) {
+    public func initialDump(at timestampNs: UInt64) throws(HostReadError) -> (statedump: RecordedStatedump, inventory: InventorySnapshot) {
         let snapshot = try scanner.scan()
-        var dump = Statedump(takenAtNs: timestampNs, hostNamespaces: Self.namespaceDictionary(snapshot.host.namespaces))
+        var dump = RecordedStatedump(takenAtNs: timestampNs, hostNamespaces: Self.namespaceDictionary(snapshot.host.namespaces))
         add(snapshot, at: timestampNs, to: &dump)
         return (dump, snapshot)
     }
@@ -31,16 +31,16 @@ public final class StatedumpCollector {
     /// Threads and containers that appeared since the last dump, appended to `dump`.
     /// Returns the number of new threads.
     @discardableResult
-    public func rescan(at timestampNs: UInt64, into dump: inout Statedump) throws(HostReadError) -> (newThreads: Int, inventory: InventorySnapshot) {
+    public func rescan(at timestampNs: UInt64, into dump: inout RecordedStatedump) throws(HostReadError) -> (newThreads: Int, inventory: InventorySnapshot) {
         let snapshot = try scanner.scan()
         let before = dump.threads.count
         add(snapshot, at: timestampNs, to: &dump)
         return (dump.threads.count - before, snapshot)
     }
 
-    private func add(_ snapshot: InventorySnapshot, at timestampNs: UInt64, to dump: inout Statedump) {
+    private func add(_ snapshot: InventorySnapshot, at timestampNs: UInt64, to dump: inout RecordedStatedump) {
         for container in snapshot.containers where seenContainers.insert(container.key.description).inserted {
-            dump.containers.append(StatedumpContainer(
+            dump.containers.append(RecordedContainer(
                 key: container.key.description, runtime: container.runtime.rawValue, id: container.id, name: container.name,
                 image: container.image, pidNamespace: container.namespaces[.pid], namespaces: Self.namespaceDictionary(container.namespaces),
                 cgroupPath: container.cgroupPath, firstSeenNs: timestampNs))
@@ -56,7 +56,7 @@ public final class StatedumpCollector {
                     let status = try procfs.status(task)
                     let namespaces = (try? procfs.namespaces(task)) ?? NamespaceSet()
                     let cgroups = (try? procfs.cgroups(task))?.memberships.map { "\($0.hierarchyID):\($0.controllers.joined(separator: ",")):\($0.path)" } ?? []
-                    dump.threads.append(StatedumpThread(
+                    dump.threads.append(RecordedThread(
                         tid: tid, pid: process.pid, ppid: status.parentPID, comm: stat.comm,
                         namespaceTIDs: status.namespacePIDs, namespacePIDs: status.namespaceThreadGroupIDs,
                         namespaces: Self.namespaceDictionary(namespaces), cgroups: cgroups,

@@ -3,17 +3,17 @@
 /// statedump of seed 004 in one document (statedump.json). Later forks, execs, renames and
 /// exits come from the events; threads and containers that appear during the capture are
 /// added by periodic rescans with the time they were first seen.
-public struct Statedump: Sendable, Codable {
+public struct RecordedStatedump: Sendable, Codable {
     /// CLOCK_MONOTONIC ns of the initial dump (the trace clock).
     public var takenAtNs: UInt64
     /// The host's (PID 1's) namespace inodes by kind (`pid`, `mnt`, ...).
     public var hostNamespaces: [String: UInt64]
-    public var containers: [StatedumpContainer]
-    public var threads: [StatedumpThread]
+    public var containers: [RecordedContainer]
+    public var threads: [RecordedThread]
     /// Threads that exited while being read: normal, counted.
     public var vanishedThreadCount: Int
 
-    public init(takenAtNs: UInt64, hostNamespaces: [String: UInt64], containers: [StatedumpContainer] = [], threads: [StatedumpThread] = [], vanishedThreadCount: Int = 0) {
+    public init(takenAtNs: UInt64, hostNamespaces: [String: UInt64], containers: [RecordedContainer] = [], threads: [RecordedThread] = [], vanishedThreadCount: Int = 0) {
         self.takenAtNs = takenAtNs
         self.hostNamespaces = hostNamespaces
         self.containers = containers
@@ -23,7 +23,7 @@ public struct Statedump: Sendable, Codable {
 }
 
 /// A container known to the trace (the host is not listed: a thread without one is the host's).
-public struct StatedumpContainer: Sendable, Codable, Equatable {
+public struct RecordedContainer: Sendable, Codable, Equatable {
     /// `runtime:id`, what threads refer to.
     public var key: String
     public var runtime: String
@@ -43,7 +43,7 @@ public struct StatedumpContainer: Sendable, Codable, Equatable {
 }
 
 /// One thread as the statedump saw it.
-public struct StatedumpThread: Sendable, Codable, Equatable {
+public struct RecordedThread: Sendable, Codable, Equatable {
     public var tid: Int32
     /// The thread group id.
     public var pid: Int32
