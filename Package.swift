@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinuxHost", targets: ["LinuxHost"]),
         .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "KernelTrace", targets: ["KernelTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,9 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
+        // trace directory, and CTF 1.8 reading and writing.
+        .target(name: "KernelTrace", dependencies: ["LinuxHost"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
