@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
-        // tracefs instances, raw ring-buffer capture, statedump, the trace directory, decoding, CTF.
+        // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
+        // trace directory, and CTF 1.8 reading and writing.
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
