@@ -85,9 +85,10 @@ public final class TraceRecorder {
             for cpu in session.onlineCPUs {
                 copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
             }
-            try session.start()
         } catch { throw .tracefs(error) }
+        // Bracket the capture: the first event comes after startNs, the last before endNs.
         let startNs = monotonicNanoseconds()
+        do { try session.start() } catch { throw .tracefs(error) }
         let realtimeOffset = realtimeOffsetNanoseconds()
 
         // The statedump comes after tracing started: a thread born in between shows in both
@@ -114,9 +115,9 @@ public final class TraceRecorder {
             nanosleep(&pause, nil)  // a signal cuts it short, which is what we want
         }
 
+        do { try session.stop() } catch { throw .tracefs(error) }
         let endNs = monotonicNanoseconds()
         do {
-            try session.stop()
             for copier in copiers { try copier.drainRemaining() }
         } catch { throw .tracefs(error) }
         let stats = session.cpuStats()
@@ -144,6 +145,7 @@ public final class TraceRecorder {
     /// Adds new threads and containers to the statedump and, with `--container`, new
     /// threads of the target containers to the kernel's PID filter.
     private func rescan(collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession, statedump: inout RecordedStatedump) {
+        session.excludeOwnThreads()
         do {
             let result = try collector.rescan(at: monotonicNanoseconds(), into: &statedump)
             if let filter, let fresh = try? filter.newThreads(in: result.inventory), !fresh.isEmpty {

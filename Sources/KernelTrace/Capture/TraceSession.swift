@@ -64,8 +64,16 @@ public final class TraceSession {
         try instance.files.write("set_event_pid", tids.map(String.init).joined(separator: " "), append: true)
     }
 
+    /// Keeps Periscope's own threads out of the trace (its statedump reads thousands of /proc
+    /// files); kernels without `set_event_notrace_pid` (before 5.8) record them.
+    public func excludeOwnThreads() {
+        guard let tids = try? Procfs().threadIDs(of: getpid()), instance.files.exists("set_event_notrace_pid") else { return }
+        try? instance.files.write("set_event_notrace_pid", tids.map(String.init).joined(separator: " "), append: true)
+    }
+
     /// Enables the events and turns tracing on.
     public func start() throws(TracefsError) {
+        excludeOwnThreads()
         for tracepoint in options.tracepoints {
             try instance.files.write("\(tracepoint.directory)/enable", "1")
         }
