@@ -8,36 +8,57 @@ public final class PeriscopeTraceReader: EventSource {
     public let formats: [EventFormat]
     public let traceDescription: TraceDescription
     public let pageLayout: RingBufferPageLayout
-    private let streams: [(cpu: Int, file: MappedFile)]
+    private let streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)]
+    private let keepAlive: [AnyObject]
     private let decoders: [FtraceClassDecoder]
     /// Class index by ftrace event id; -1 for ids not in the trace.
     private let classIndexByID: [Int32]
     private let maximumFieldCount: Int
 
     /// Opens `directory`: metadata, statedump, format files and the mapped per-CPU pages.
-    public init(directory: String) throws(TraceDirectoryError) {
-        layout = TraceDirectoryLayout(root: directory)
-        metadata = try TraceDirectoryWriter.readJSON(TraceMetadata.self, from: layout.metadataPath)
-        recordedStatedump = (try? TraceDirectoryWriter.readJSON(RecordedStatedump.self, from: layout.statedumpPath))
+    public convenience init(directory: String) throws(TraceDirectoryError) {
+        let layout = TraceDirectoryLayout(root: directory)
+        let metadata = try TraceDirectoryWriter.readJSON(TraceMetadata.self, from: layout.metadataPath)
+        let statedump = (try? TraceDirectoryWriter.readJSON(RecordedStatedump.self, from: layout.statedumpPath))
             ?? RecordedStatedump(takenAtNs: metadata.startNs, hostNamespaces: [:])
+        let headerPage = (try? Tracefs.readFile(layout.headerPagePath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var formatTexts: [String] = []
+        for recorded in metadata.tracepoints {
+            guard let name = TracepointName(parsing: recorded.name) else { throw .malformed(path: layout.metadataPath, reason: "event \(recorded.name)") }
+            let path = layout.formatPath(name)
+            do { formatTexts.append(String(decoding: try Tracefs.readFile(path, limit: 1 << 20), as: UTF8.self)) } catch {
+                throw .io(path: path, errno: error.errno ?? 5, operation: "read")
+            }
+        }
+        var files: [MappedFile] = []
+        for cpu in metadata.onlineCPUs { files.append(try MappedFile(path: layout.rawPagesPath(cpu: cpu))) }
+        try self.init(layout: layout, metadata: metadata, statedump: statedump, headerPage: headerPage, formatTexts: formatTexts,
+                      streams: zip(metadata.onlineCPUs, files).map { ($0, $1.bytes) }, keepAlive: files)
+    }
+
+    /// Builds a reader over streams already in memory (`keepAlive` owns their bytes); the
+    /// directory initializer and the fuzz tests both end here.
+    init(layout: TraceDirectoryLayout, metadata: TraceMetadata, statedump: RecordedStatedump, headerPage: String, formatTexts: [String],
+         streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject]) throws(TraceDirectoryError) {
+        self.layout = layout
+        self.metadata = metadata
+        self.recordedStatedump = statedump
         guard metadata.pageSizeBytes >= 64, metadata.pageSizeBytes <= 1 << 24 else {
             throw .malformed(path: layout.metadataPath, reason: "page size \(metadata.pageSizeBytes)")
         }
-        let headerPage = (try? Tracefs.readFile(layout.headerPagePath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         pageLayout = RingBufferPageLayout.parse(headerPage: headerPage, pageSize: metadata.pageSizeBytes)
-
+        guard pageLayout.dataOffset >= pageLayout.commitOffset + pageLayout.commitSize, pageLayout.dataOffset < pageLayout.pageSize else {
+            throw .malformed(path: layout.headerPagePath, reason: "data offset \(pageLayout.dataOffset)")
+        }
         var formats: [EventFormat] = []
         var table = EventClassTable()
         var decoders: [FtraceClassDecoder] = []
         var lookup = [Int32](repeating: -1, count: 1 << 16)
-        for recorded in metadata.tracepoints {
-            guard let name = TracepointName(parsing: recorded.name) else { throw .malformed(path: layout.metadataPath, reason: "event \(recorded.name)") }
-            let path = layout.formatPath(name)
-            let text: String
-            do { text = String(decoding: try Tracefs.readFile(path), as: UTF8.self) } catch { throw .io(path: path, errno: error.errno ?? 5, operation: "read") }
+        for (recorded, text) in zip(metadata.tracepoints, formatTexts) {
+            let subsystem = String(recorded.name.split(separator: ":").first ?? "")
             let format: EventFormat
-            do { format = try EventFormat.parse(text, subsystem: name.subsystem) } catch { throw .malformed(path: path, reason: error.description) }
-            guard (0..<(1 << 16)).contains(format.id) else { throw .malformed(path: path, reason: "event id \(format.id)") }
+            do { format = try EventFormat.parse(text, subsystem: subsystem) } catch { throw .malformed(path: layout.formatsDirectory, reason: error.description) }
+            guard (0..<(1 << 16)).contains(format.id), lookup[format.id] < 0 else { throw .malformed(path: layout.formatsDirectory, reason: "event id \(format.id)") }
             let eventClass = table.add(name: format.name, system: format.subsystem, id: UInt64(format.id),
                                        fields: FtraceClassDecoder.fieldDescriptions(for: format))
             lookup[format.id] = Int32(eventClass.index)
@@ -48,14 +69,10 @@ public final class PeriscopeTraceReader: EventSource {
         self.decoders = decoders
         self.classIndexByID = lookup
         self.maximumFieldCount = formats.map(\.fields.count).max() ?? 0
-        var streams: [(cpu: Int, file: MappedFile)] = []
-        for cpu in metadata.onlineCPUs {
-            let path = layout.rawPagesPath(cpu: cpu)
-            streams.append((cpu, try MappedFile(path: path)))
-        }
         self.streams = streams
+        self.keepAlive = keepAlive
         traceDescription = TraceDescription(
-            classes: table, statedump: recordedStatedump.model(), cpuCount: (metadata.onlineCPUs.max() ?? -1) + 1,
+            classes: table, statedump: statedump.model(), cpuCount: (metadata.onlineCPUs.max() ?? -1) + 1,
             clockName: metadata.clock, epochOffsetNanoseconds: metadata.realtimeOffsetNs,
             environment: [
                 "hostname": metadata.hostname, "kernel_release": metadata.kernelRelease, "machine": metadata.machine,
@@ -72,7 +89,7 @@ public final class PeriscopeTraceReader: EventSource {
     /// `run` with a typed error.
     public func decode<Consumer: EventConsumer>(into consumer: inout Consumer) throws(RingBufferDecodeError) {
         consumer.begin(traceDescription)
-        var cursors = streams.map { RingBufferCursor(cpu: $0.cpu, bytes: $0.file.bytes, layout: pageLayout) }
+        var cursors = streams.map { RingBufferCursor(cpu: $0.cpu, bytes: $0.bytes, layout: pageLayout) }
         var live = [Bool](repeating: false, count: cursors.count)
         for index in cursors.indices { live[index] = try cursors[index].next() }
         let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: max(1, maximumFieldCount))
