@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinuxHost", targets: ["LinuxHost"]),
         .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "KernelTrace", targets: ["KernelTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,12 +38,15 @@ let package = Package(
         .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
+        // trace directory, and CTF 1.8 reading and writing.
+        .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +56,8 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
+        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

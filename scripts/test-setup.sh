@@ -14,6 +14,8 @@ command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need_packages+=(zlib1g-dev)
 dpkg -s liblzma-dev >/dev/null 2>&1 || need_packages+=(liblzma-dev)
+# The trace tests read Periscope's CTF output back with the reference decoder.
+command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

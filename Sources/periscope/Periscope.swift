@@ -12,6 +12,12 @@ struct Periscope: AsyncParsableCommand {
             Run as root to see every process's namespaces and to enter containers.
             """,
         version: "0.1.0",
-        subcommands: [PsCommand.self, PidCommand.self, EnterCommand.self, StatsCommand.self, FoldCommand.self, FlamegraphCommand.self, ProfileCommand.self, TopCommand.self, DiagnoseCommand.self, InsideCommand.self]
+        subcommands: [
+            DiagnoseCommand.self, InsideCommand.self,
+            PsCommand.self, PidCommand.self, EnterCommand.self,
+            TopCommand.self, StatsCommand.self,
+            TraceCommand.self,
+            ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
+        ]
     )
 }
