@@ -12,6 +12,6 @@ struct Periscope: AsyncParsableCommand {
             Run as root to see every process's namespaces and to enter containers.
             """,
         version: "0.1.0",
-        subcommands: [PsCommand.self, PidCommand.self, EnterCommand.self, StatsCommand.self, FoldCommand.self, FlamegraphCommand.self, ProfileCommand.self, TopCommand.self, TraceCommand.self]
+        subcommands: [PsCommand.self, PidCommand.self, EnterCommand.self, StatsCommand.self, FoldCommand.self, FlamegraphCommand.self, ProfileCommand.self, TopCommand.self, TraceCommand.self, AnalyzeCommand.self]
     )
 }
