@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,12 +42,15 @@ let package = Package(
         // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
         // trace directory, and CTF 1.8 reading and writing.
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
+        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -56,6 +60,7 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
