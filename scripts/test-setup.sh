@@ -12,6 +12,8 @@ command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
 dpkg -s busybox-static >/dev/null 2>&1 || need_packages+=(busybox-static)
 command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
+# The trace tests read Periscope's CTF output back with the reference decoder.
+command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

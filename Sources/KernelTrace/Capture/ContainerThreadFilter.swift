@@ -40,4 +40,16 @@ public final class ContainerThreadFilter {
 
     /// The names to store in the metadata.
     public var containerNames: [String] { containers.map(\.displayName) }
+
+    /// Resolves `queries` and limits `session` to their threads; nil when there are none.
+    static func install(_ queries: [String], on session: TraceSession, scanner: InventoryScanner) throws(TraceCaptureError) -> ContainerThreadFilter? {
+        guard !queries.isEmpty else { return nil }
+        let filter = ContainerThreadFilter(queries: queries, procRoot: scanner.options.procRoot)
+        let snapshot: InventorySnapshot
+        do { snapshot = try scanner.scan() } catch { throw .inventory(error) }
+        let tids: [Int32]
+        do { tids = try filter.newThreads(in: snapshot) } catch { throw .container(error) }
+        do { try session.setPIDFilter(tids) } catch { throw .tracefs(error) }
+        return filter
+    }
 }

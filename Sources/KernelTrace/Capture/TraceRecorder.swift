@@ -65,21 +65,7 @@ public final class TraceRecorder {
 
         let scanner = InventoryScanner(options: options.inventory, logger: logger)
         let collector = StatedumpCollector(inventory: scanner)
-        let filter = options.containers.isEmpty ? nil : ContainerThreadFilter(queries: options.containers, procRoot: options.inventory.procRoot)
-        if let filter {
-            let snapshot: InventorySnapshot
-            do { snapshot = try scanner.scan() } catch { throw .inventory(error) }
-            do {
-                let tids = try filter.newThreads(in: snapshot)
-                try session.setPIDFilter(tids)
-            } catch let failure as ContainerLookup.Failure {
-                throw .container(failure)
-            } catch let error as TracefsError {
-                throw .tracefs(error)
-            } catch {
-                throw .tracefs(TracefsError(path: "set_event_pid", operation: "write", detail: "\(error)"))
-            }
-        }
+        let filter = try ContainerThreadFilter.install(options.containers, on: session, scanner: scanner)
 
         do {
             for cpu in session.onlineCPUs {
@@ -120,20 +106,9 @@ public final class TraceRecorder {
         do {
             for copier in copiers { try copier.drainRemaining() }
         } catch { throw .tracefs(error) }
-        let stats = session.cpuStats()
-        let streams = copiers.map { copier in
-            let cpuStats = stats[copier.cpu] ?? CPUBufferStats()
-            return CPUStreamSummary(
-                cpu: copier.cpu, pageCount: Int(copier.bytesWritten / UInt64(copier.pageSize)), byteCount: copier.bytesWritten,
-                overrunCount: cpuStats.overrun, droppedEventCount: cpuStats.droppedEvents, commitOverrunCount: cpuStats.commitOverrun,
-                overwritesOldest: options.session.overwriteOldest)
-        }
         let metadata = TraceMetadata(
-            hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease, machine: Self.machine(),
-            onlineCPUs: session.onlineCPUs, clock: "mono", realtimeOffsetNs: realtimeOffset, pageSizeBytes: session.pageSize,
-            bufferSizeKBPerCPU: options.session.bufferSizeKBPerCPU, tracepoints: session.recordedTracepoints,
-            startNs: startNs, endNs: endNs, mode: "record", containerFilter: filter?.containerNames ?? [],
-            cpuStreams: streams, snapshotTrigger: nil, commandLine: options.commandLine)
+            session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs, realtimeOffsetNs: realtimeOffset,
+            containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
         do {
             try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath)
             try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath)
@@ -167,11 +142,5 @@ public final class TraceRecorder {
             return
         }
         do { try TraceDirectoryWriter.makeDirectory(path) } catch { throw .directory(error) }
-    }
-
-    static func machine() -> String {
-        var names = utsname()
-        uname(&names)
-        return withUnsafeBytes(of: names.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

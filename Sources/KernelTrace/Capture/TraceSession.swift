@@ -93,6 +93,20 @@ public final class TraceSession {
             try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/\(tracepoint.subsystem)")
             try TraceDirectoryWriter.write(tracefsBytes("\(tracepoint.directory)/format"), to: layout.formatPath(tracepoint))
         }
+        if options.tracepoints.contains(where: { $0.subsystem == "raw_syscalls" }) { try writeSyscallFormats(to: layout) }
+    }
+
+    /// raw_syscalls events carry only the number and six raw arguments; the per-syscall
+    /// formats (events/syscalls/sys_enter_NAME) name the arguments, for the CTF conversion.
+    private func writeSyscallFormats(to layout: TraceDirectoryLayout) throws(TraceDirectoryError) {
+        guard let directory = opendir(tracefs.path("events/syscalls")) else { return }
+        defer { closedir(directory) }
+        try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/syscalls")
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("sys_enter_"), let bytes = try? tracefs.readBytes("events/syscalls/\(name)/format") else { continue }
+            try TraceDirectoryWriter.write(bytes, to: layout.formatPath(TracepointName(subsystem: "syscalls", event: name)))
+        }
     }
 
     private func tracefsBytes(_ relative: String) throws(TraceDirectoryError) -> [UInt8] {

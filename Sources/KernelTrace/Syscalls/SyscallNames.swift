@@ -1,5 +1,5 @@
 // Generated from the Linux UAPI headers (x86_64: asm/unistd_64.h; arm64 and other
-// asm-generic architectures: asm-generic/unistd.h) by the script in docs/tracing.md.
+// asm-generic architectures: asm-generic/unistd.h) by the script in docs/tracing.md ("The syscall tables").
 // Index = syscall number; "" where the number is unused.
 extension SyscallTable {
     static let x86_64Names: [String] = [

@@ -11,7 +11,7 @@ struct TraceCommand: ParsableCommand {
             killed run is removed at the next start. Needs root and tracefs \
             (mount -t tracefs nodev /sys/kernel/tracing).
             """,
-        subcommands: [TraceRecordCommand.self, TraceDumpCommand.self]
+        subcommands: [TraceRecordCommand.self, TraceSnapshotCommand.self, TraceDumpCommand.self, TraceConvertCommand.self]
     )
 }
 
