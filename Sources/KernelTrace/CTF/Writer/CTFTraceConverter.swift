@@ -108,7 +108,7 @@ public final class CTFTraceConverter: EventConsumer {
         do {
             for cpu in streams.keys.sorted() { try streams[cpu]!.finish(endingAt: timestamp, startingAt: reader.metadata.startNs) }
             try statedumpStream?.finish(endingAt: reader.recordedStatedump.takenAtNs, startingAt: reader.recordedStatedump.takenAtNs)
-            let text = CTFMetadataText.render(uuid: Self.uuidText(uuid), metadata: reader.metadata, classes: classes)
+            let text = CTFWriterMetadata.render(uuid: Self.uuidText(uuid), metadata: reader.metadata, classes: classes)
             try TraceDirectoryWriter.write(Array(text.utf8), to: "\(outputDirectory)/metadata")
         } catch {
             failure = error

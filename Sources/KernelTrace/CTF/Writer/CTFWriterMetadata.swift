@@ -1,7 +1,7 @@
 /// The TSDL metadata of a Periscope CTF trace: one stream class whose packets look like
 /// LTTng kernel packets, LTTng's per-event contexts, and the `env` Trace Compass needs to
 /// open the trace as a Linux kernel trace.
-enum CTFMetadataText {
+enum CTFWriterMetadata {
     /// Per-event context, in write order.
     static let eventContext: [CTFField] = [
         CTFField("procname", .comm), CTFField("pid", .int32), CTFField("vpid", .int32), CTFField("tid", .int32),
