@@ -17,6 +17,12 @@ public final class TopCollector {
     /// Seconds between runtime queries for containers still unnamed (a runtime that is down
     /// should not be asked every frame).
     public var namingInterval = 5.0
+    /// Seconds between full inventory scans (every process's stat, the cgroup walk): about
+    /// half of a sample's cost, for a list of containers that rarely changes. In between,
+    /// the known containers' counters are read as usual, a removed one forces a scan at the
+    /// next sample, and only the drilled-down container's processes are re-read. 0 scans
+    /// every sample.
+    public var inventoryInterval = 0.0
     /// The row whose processes get their container PIDs read (the drill-down on screen).
     public var detailedRowID: String?
     /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
@@ -28,6 +34,9 @@ public final class TopCollector {
     private let namingScanner: InventoryScanner
     private var names: [ContainerKey: String?] = [:]
     private var lastNamingScan: MonotonicInstant?
+    private var lastSnapshot: InventorySnapshot?
+    private var lastFullScan: MonotonicInstant?
+    private var needsFullScan = true
     private let layout: CgroupLayout?
     private let hostSampler = HostSampler()
     private var previousHost: CounterSample<HostCounters>?
@@ -93,7 +102,16 @@ public final class TopCollector {
     }
 
     private func scan() throws(HostReadError) -> InventorySnapshot {
+        // The tree view places processes by cgroup at every sample: it always scans.
+        if !needsFullScan, !showsCgroupTree, var snapshot = lastSnapshot, let lastFullScan,
+           MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval {
+            refreshDetailedProcesses(&snapshot)
+            lastSnapshot = snapshot
+            return snapshot
+        }
         var snapshot = try cheapScanner.scan()
+        lastFullScan = MonotonicInstant.now()
+        needsFullScan = false
         let unnamed = snapshot.containers.contains { names[$0.key] == nil }
         let due = lastNamingScan.map { MonotonicInstant.now().seconds(since: $0) >= namingInterval } ?? true
         if unnamed && due {
@@ -104,7 +122,24 @@ public final class TopCollector {
         for index in snapshot.containers.indices where snapshot.containers[index].name == nil {
             snapshot.containers[index].name = names[snapshot.containers[index].key] ?? nil
         }
+        lastSnapshot = snapshot
         return snapshot
+    }
+
+    /// Between full scans: re-reads the stat of the drilled-down container's processes (their
+    /// CPU and state are on screen), dropping those that exited.
+    private func refreshDetailedProcesses(_ snapshot: inout InventorySnapshot) {
+        guard let detailedRowID else { return }
+        snapshot.processes = snapshot.processes.compactMap { process in
+            guard process.container.description == detailedRowID else { return process }
+            guard let stat = try? procfs.stat(TaskID(pid: process.pid)), stat.startTimeTicks == process.startTimeTicks else { return nil }
+            var fresh = process
+            fresh.state = stat.state
+            fresh.comm = stat.comm
+            fresh.userTimeTicks = stat.userTimeTicks
+            fresh.systemTimeTicks = stat.systemTimeTicks
+            return fresh
+        }
     }
 
     private var hostRow: TopRow {
@@ -121,7 +156,9 @@ public final class TopCollector {
                 let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
                 row.fill(rates: rates, sample: sample.counters)
             } catch {
-                // Stopped between the scan and the read: its row shows what the scan saw.
+                // Stopped between the scan and the read: its row shows what the scan saw, and
+                // the next sample scans again to drop it.
+                needsFullScan = true
             }
         }
         if !sharesNetwork, let pid = container.initPID { fillNetwork(&row, key: container.key, pid: pid) }

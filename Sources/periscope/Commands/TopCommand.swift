@@ -62,6 +62,11 @@ struct TopCommand: ParsableCommand {
     @Flag(help: "Start with one row per cgroup of the host (as systemd-cgtop) instead of one per container; g toggles.")
     var cgroups = false
 
+    @Option(help: ArgumentHelp(
+        "Seconds between full scans for new containers and processes (0: every sample).",
+        discussion: "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."))
+    var rescan = 5.0
+
     @Option(help: "How deep the cgroup tree goes (/docker/ID is depth 2); deeper cgroups count in their ancestor.")
     var depth = 3
 
@@ -69,6 +74,7 @@ struct TopCommand: ParsableCommand {
         if !(delaySeconds >= 0.1 && delaySeconds <= 3600) { throw ValidationError("-d must be between 0.1 and 3600 seconds") }
         if let iterations, iterations < 0 { throw ValidationError("-n must be 0 (unlimited) or more") }
         if batch && json { throw ValidationError("choose one of --batch and --json") }
+        if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 3600 seconds") }
         if !(1...32).contains(depth) { throw ValidationError("--depth must be between 1 and 32") }
     }
 
@@ -77,6 +83,7 @@ struct TopCommand: ParsableCommand {
         let collector = TopCollector(options: source.inventoryOptions(includeProcesses: false))
         collector.showsCgroupTree = cgroups
         collector.cgroupTreeDepth = depth
+        collector.inventoryInterval = rescan
         let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: cgroups)
         if batch || json {
             try printSamples(collector, state: state, limit: iterations ?? 1)
