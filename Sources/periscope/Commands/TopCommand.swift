@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinuxHost
 import Reporting
 import ResourceMetrics
 
@@ -80,6 +81,8 @@ struct TopCommand: ParsableCommand {
 
     func run() throws {
         _ = source.makeLogger()
+        // About 14 descriptors stay open per container between samples.
+        HostSystem.raiseOpenFileLimit()
         let collector = TopCollector(options: source.inventoryOptions(includeProcesses: false))
         collector.showsCgroupTree = cgroups
         collector.cgroupTreeDepth = depth
