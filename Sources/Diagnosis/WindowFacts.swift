@@ -68,7 +68,9 @@ struct WindowFacts {
 
     /// The periscope command argument for a container: its name when it has one.
     func argument(_ container: ObservedContainer) -> String {
-        container.displayName.contains(" ") || container.displayName.hasPrefix("(") ? String(container.key.split(separator: ":").last ?? "").prefix(12).description : container.displayName
+        let name = container.displayName
+        guard name.contains(":") || name.contains(" ") || name.hasPrefix("(") else { return name }
+        return String((container.key.split(separator: ":").last ?? "").prefix(12))
     }
 }
 

@@ -138,7 +138,8 @@ enum ContainerRules {
                 verdict: "\(fixed(percent.mean, 1))% of \(container.displayName)'s TCP segments are retransmitted: loss on its path or a slow peer.",
                 evidence: [Evidence("retransmitted", series: percent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],
-                blame: Blame(.container, container: container.displayName, explanation: "its own connections (its network namespace's counters)"),
+                blame: Blame(.container, container: container.displayName, neighbours: HostRules.networkUsers(facts).filter { $0.name != container.displayName },
+                             explanation: "its own connections (its network namespace's counters); the other containers' traffic is listed"),
                 nextCommands: ["periscope enter \(facts.argument(container)) -- ss -ti"], method: "USE: network errors per container (/proc/PID/net/snmp)",
                 score: percent.mean / max(limits.retransmitPercent, 1e-9)))
         }
@@ -148,7 +149,8 @@ enum ContainerRules {
                 rule: "network.drops", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
                 verdict: "\(container.displayName)'s interfaces drop \(fixed(drops.mean, 1)) packets per second.",
                 evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
-                blame: Blame(.container, container: container.displayName, explanation: "its own network namespace's interfaces"),
+                blame: Blame(.container, container: container.displayName, neighbours: HostRules.networkUsers(facts).filter { $0.name != container.displayName },
+                             explanation: "its own network namespace's interfaces; the other containers' traffic is listed"),
                 nextCommands: ["periscope stats \(facts.argument(container))"], method: "USE: network saturation per container (/proc/PID/net/dev)",
                 score: drops.mean / max(limits.networkDropsPerSecond, 1e-9)))
         }

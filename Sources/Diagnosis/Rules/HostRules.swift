@@ -10,6 +10,10 @@ enum HostRules {
 
     private static var hostBlame: Blame { Blame(.host, explanation: "a physical resource of the host, shared by every container") }
 
+    private static func networkBlame(_ facts: WindowFacts) -> Blame {
+        Blame(.host, neighbours: networkUsers(facts), explanation: "the host's interfaces and TCP stack are shared; the containers' traffic is listed")
+    }
+
     static func cpu(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds
         var findings: [Finding] = []
@@ -221,6 +225,17 @@ enum HostRules {
         }.sorted { $0.amount > $1.amount }
     }
 
+    /// Containers' traffic (rx + tx bytes/s over their own interfaces) and their share of it.
+    static func networkUsers(_ facts: WindowFacts) -> [NeighbourShare] {
+        let traffic = facts.sampledContainers.filter { !$0.sharesHostNetwork }.map { container in
+            (container.displayName, Series(container.network.map { $0.filter { $0.interface != "lo" }.reduce(0) { $0 + $1.receivedBytesPerSecond.perSecond + $1.transmittedBytesPerSecond.perSecond } }).mean)
+        }
+        let total = traffic.reduce(0) { $0 + $1.1 }
+        return traffic.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(5).map {
+            NeighbourShare(name: $0.0, kind: "container", resource: "network", amount: $0.1 / 1024, unit: "KiB/s", sharePercent: total > 0 ? $0.1 / total * 100 : 0)
+        }
+    }
+
     static func network(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds
         var findings: [Finding] = []
@@ -234,7 +249,7 @@ enum HostRules {
                     rule: "host.network.errors", severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) reports \(fixed(errors.mean, 1)) errors per second.",
                     evidence: [Evidence("rx + tx errors", series: errors, unit: "/s", threshold: limits.networkErrorsPerSecond, comparison: ">=")],
-                    blame: hostBlame, nextCommands: ["sar -n EDEV 1", "ip -s link show \(name)"], method: "USE: network errors (ifconfig errors)",
+                    blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1", "ip -s link show \(name)"], method: "USE: network errors (ifconfig errors)",
                     score: errors.mean / max(limits.networkErrorsPerSecond, 1e-9)))
             }
             if drops.mean >= limits.networkDropsPerSecond, drops.mean > 0 {
@@ -242,7 +257,7 @@ enum HostRules {
                     rule: "host.network.drops", severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) drops \(fixed(drops.mean, 1)) packets per second (overruns or full queues).",
                     evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
-                    blame: hostBlame, nextCommands: ["sar -n EDEV 1"], method: "USE: network saturation (ifconfig overruns/drops)",
+                    blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1"], method: "USE: network saturation (ifconfig overruns/drops)",
                     score: drops.mean / max(limits.networkDropsPerSecond, 1e-9)))
             }
             if let speed = facts.window.linkSpeedsMegabitsPerSecond[name], speed > 0 {
@@ -255,7 +270,7 @@ enum HostRules {
                         rule: "host.network.utilization", severity: .warning, subject: "interface \(name)",
                         verdict: "\(name) runs at \(fixed(util.mean, 0))% of its \(fixed(speed, 0)) Mbit/s link.",
                         evidence: [Evidence("throughput / link speed", series: util, unit: "%", threshold: limits.networkUtilizationPercent, comparison: ">=")],
-                        blame: hostBlame, nextCommands: ["sar -n DEV 1", "periscope top"], method: "USE: network utilisation (nicstat %Util)",
+                        blame: networkBlame(facts), nextCommands: ["sar -n DEV 1", "periscope top"], method: "USE: network utilisation (nicstat %Util)",
                         score: util.mean / max(limits.networkUtilizationPercent, 1e-9)))
                 }
             }
@@ -268,7 +283,7 @@ enum HostRules {
                 verdict: "\(fixed(retransmitPercent.mean, 1))% of TCP segments sent by host-network sockets are retransmitted: loss or a slow peer.",
                 evidence: [Evidence("retransmitted", series: retransmitPercent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],
-                blame: hostBlame, nextCommands: ["sar -n TCP,ETCP 1", "ss -ti"], method: "USE: network errors (netstat -s retrans)",
+                blame: networkBlame(facts), nextCommands: ["sar -n TCP,ETCP 1", "ss -ti"], method: "USE: network errors (netstat -s retrans)",
                 score: retransmitPercent.mean / max(limits.retransmitPercent, 1e-9)))
         }
         return findings

@@ -94,6 +94,7 @@ public final class WindowRecorder {
         let probeResult = probe?.wait(timeoutSeconds: 10)
         if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
 
+        nameLateContainers()
         var containers = order.compactMap { tracked[$0]?.observed }
         let cpu = processCPU(first: firstSnapshot, last: lastSnapshot, seconds: duration)
         for index in containers.indices {
@@ -166,13 +167,27 @@ public final class WindowRecorder {
         var cgroups = container?.cgroups
         if options.guest { cgroups = try? procfs.cgroups(TaskID(pid: getpid())) }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
-        let name = container.map(\.displayName) ?? "this container"
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
-        let observed = ObservedContainer(key: key, displayName: container?.name ?? (container.map { "\($0.runtime.rawValue):\($0.shortID)" } ?? name),
+        let observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
                                          runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
                                          processCount: container?.processCount ?? 0)
         tracked[key] = Tracked(observed: observed, files: files, initPID: options.guest ? getpid() : container?.initPID)
         order.append(key)
+    }
+
+    /// The runtime's name, else `runtime:shortid` (what `periscope stats` accepts).
+    private static func displayName(_ container: Container) -> String {
+        container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+    }
+
+    /// Containers that appeared after the first scan were seen by cheap scans only: ask the
+    /// runtimes once for their names.
+    private func nameLateContainers() {
+        guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName.contains(":") == true }),
+              let snapshot = try? namingScanner.scan() else { return }
+        for container in snapshot.containers where container.name != nil {
+            tracked[container.key.description]?.observed.displayName = Self.displayName(container)
+        }
     }
 
     private var hostCPUCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
