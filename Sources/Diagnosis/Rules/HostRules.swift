@@ -147,15 +147,8 @@ enum HostRules {
         let limits = facts.thresholds
         var findings: [Finding] = []
         for name in deviceNames(facts) {
-            let rows = facts.window.host.map { $0.disks.first { $0.name == name } }
-            let util = Series(rows.map { $0?.utilizationPercent ?? 0 })
-            let queue = Series(rows.map { $0?.averageQueueSize ?? 0 })
-            let iops = Series(rows.map { ($0?.readsPerSecond ?? 0) + ($0?.writesPerSecond ?? 0) })
-            let latency = Series(rows.map { row in
-                guard let row else { return 0 }
-                let ops = row.readsPerSecond + row.writesPerSecond
-                return ops > 0 ? (row.readAwaitMilliseconds * row.readsPerSecond + row.writeAwaitMilliseconds * row.writesPerSecond) / ops : 0
-            })
+            let device = facts.disk(name)
+            let util = device.utilizationPercent, queue = device.queueSize, iops = device.iops, latency = device.awaitMilliseconds
             let blame = Blame(.host, neighbours: diskUsers(facts, device: name), explanation: "the device is shared; the containers' I/O on it is listed")
             let next = ["iostat -xz 1 \(name)", "periscope top"]
             if util.mean >= limits.diskUtilizationPercent {
@@ -239,11 +232,9 @@ enum HostRules {
     static func network(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds
         var findings: [Finding] = []
-        let names = Set(facts.window.host.flatMap { $0.networkDevices.map(\.interface) }).sorted()
-        for name in names where name != "lo" {
-            let rows = facts.window.host.map { $0.networkDevices.first { $0.interface == name } }
-            let errors = Series(rows.map { ($0?.receiveErrorsPerSecond.perSecond ?? 0) + ($0?.transmitErrorsPerSecond.perSecond ?? 0) })
-            let drops = Series(rows.map { ($0?.receiveDropsPerSecond.perSecond ?? 0) + ($0?.transmitDropsPerSecond.perSecond ?? 0) })
+        for name in facts.interfaceNames {
+            let traffic = facts.interface(name)
+            let errors = traffic.errors, drops = traffic.drops
             if errors.mean >= limits.networkErrorsPerSecond, errors.mean > 0 {
                 findings.append(Finding(
                     rule: "host.network.errors", severity: .warning, subject: "interface \(name)",
@@ -261,10 +252,7 @@ enum HostRules {
                     score: drops.mean / max(limits.networkDropsPerSecond, 1e-9)))
             }
             if let speed = facts.window.linkSpeedsMegabitsPerSecond[name], speed > 0 {
-                let util = Series(rows.map { row in
-                    guard let row else { return 0 }
-                    return max(row.receivedBytesPerSecond.perSecond, row.transmittedBytesPerSecond.perSecond) * 8 / (speed * 1e6) * 100
-                })
+                let util = Series(zip(traffic.receivedBytes.values, traffic.transmittedBytes.values).map { max($0, $1) * 8 / (speed * 1e6) * 100 })
                 if util.mean >= limits.networkUtilizationPercent {
                     findings.append(Finding(
                         rule: "host.network.utilization", severity: .warning, subject: "interface \(name)",
