@@ -193,6 +193,30 @@ struct DiagnoseScenarioTests {
         let threshold = try Shell.periscope(["diagnose", "--threshold", "bogus=1"])
         #expect(threshold.status != 0)
         #expect(threshold.standardError.contains("unknown threshold"))
+        let file = "/tmp/periscope-it-\(getpid())-thresholds.json"
+        defer { unlink(file) }
+        try #"{"bogus": 1}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let badFile = try Shell.periscope(["diagnose", "--thresholds-file", file])
+        #expect(badFile.status != 0)
+        #expect(badFile.standardError.contains("unknown threshold \"bogus\""))
+        let list = try Shell.periscope(["diagnose", "--list-thresholds"])
+        #expect(list.status == 0)
+        #expect(list.standardOutput.contains("throttled-ms-per-second"))
+        #expect(list.standardOutput.contains("d-state-ms"))
+        let path = try Shell.periscope(["diagnose", "/no/such/dir", "-d", "1s"])
+        #expect(path.standardError.contains("did you mean --probe-storage"))
+    }
+
+    @Test("--probe-storage runs the sync-write probe in the given directory and reports it")
+    func probeStorage() throws {
+        let directory = "/tmp/periscope-it-\(getpid())-probe"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (_, report) = try Self.diagnose(["--probe-storage", directory, "-d", "1s"])
+        let probe = try #require(report["storageProbe"] as? [String: Any])
+        #expect(probe["directory"] as? String == directory)
+        #expect((probe["latenciesMilliseconds"] as? [Any])?.count == 10)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
 
