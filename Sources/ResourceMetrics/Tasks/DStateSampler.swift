@@ -76,7 +76,8 @@ public final class DStateSampler {
             guard let tids = try? procfs.threadIDs(of: pid) else { continue }
             for tid in tids {
                 let task = TaskID(pid: pid, tid: tid)
-                guard let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
+                // Most threads are not in D: look at the state byte first, parse the rest only for D.
+                guard (try? procfs.stateByte(task)) == UInt8(ascii: "D"), let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
                 let identity = ProcessIdentity(pid: tid, startTimeTicks: stat.startTimeTicks)
                 let owner = tracked[identity]?.thread.container ?? container(pid)
                 counts[owner, default: 0] += 1
