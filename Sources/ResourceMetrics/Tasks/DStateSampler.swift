@@ -106,6 +106,13 @@ public final class DStateSampler {
     /// Per-container D counts of the latest sweep.
     public private(set) var lastSweepCounts: [String?: Int] = [:]
 
+    /// Counts a sweep that was not run because no task was blocked on I/O (/proc/stat
+    /// `procs_blocked` was 0): it breaks consecutive runs and finds nothing.
+    public func recordIdleSweep() {
+        sweeps += 1
+        lastSweepCounts = [:]
+    }
+
     /// Every thread seen in D so far, longest stay first.
     public var threads: [DStateThread] {
         tracked.values.map(\.thread).sorted { ($0.samplesInD, $1.tid) > ($1.samplesInD, $0.tid) }

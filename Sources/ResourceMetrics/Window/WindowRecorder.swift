@@ -31,6 +31,8 @@ public final class WindowRecorder {
     private var tracked: [String: Tracked] = [:]
     private var order: [String] = []
     private var limitations: [String] = []
+    private let blockedGate: HostCounterReader
+    private var sweepsSinceFullSweep = 0
     private var dStateCounts: [String: Int] = [:]
     private var dStateSweepsInInterval = 0
 
@@ -49,6 +51,22 @@ public final class WindowRecorder {
         hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
         switches = ContextSwitchSampler(procfs: Procfs(root: options.inventory.procRoot))
         networkReader = HostCounterReader(procRoot: options.inventory.procRoot)
+        blockedGate = HostCounterReader(procRoot: options.inventory.procRoot)
+    }
+
+    /// Sweeps every thread for D when /proc/stat says a task is blocked on I/O, and at least
+    /// every `options.fullSweepEvery` sweeps (D waits that are not I/O, e.g. a lock, are not in
+    /// `procs_blocked`). A healthy host then costs one /proc/stat read per sweep instead of
+    /// opening every thread's stat.
+    private func sweepDState(_ sampler: DStateSampler, containers: [Int32: String]) -> [String?: Int] {
+        let blocked = (try? blockedGate.cpuStat().blockedTasks) ?? 1
+        guard blocked > 0 || sweepsSinceFullSweep + 1 >= options.fullSweepEvery else {
+            sweepsSinceFullSweep += 1
+            sampler.recordIdleSweep()
+            return [:]
+        }
+        sweepsSinceFullSweep = 0
+        return sampler.sweep { containers[$0] }
     }
 
     /// Watches for `options.durationSeconds`. `focus` keeps only these containers' ids in the
@@ -73,7 +91,7 @@ public final class WindowRecorder {
         let end = startedAt.nanoseconds + UInt64(options.durationSeconds * 1e9)
         var lastSnapshot = firstSnapshot
         while true {
-            let counts = dState.sweep { pidToContainer[$0] }
+            let counts = sweepDState(dState, containers: pidToContainer)
             dStateSweepsInInterval += 1
             for case let (key?, count) in counts { dStateCounts[key, default: 0] += count }
             let now = MonotonicInstant.now().nanoseconds
