@@ -204,18 +204,26 @@ enum HostRules {
         return !digits.isEmpty && digits.allSatisfy(\.isNumber)
     }
 
-    /// Containers' I/O on a device, by ops.
+    /// Containers' I/O on a device, by ops, and the rest of the device's I/O (host processes,
+    /// the kernel's writeback) as one more entry.
     static func diskUsers(_ facts: WindowFacts, device name: String) -> [NeighbourShare] {
         guard let number = facts.window.host.last?.disks.first(where: { $0.name == name })?.device else { return [] }
-        let deviceOps = Series(facts.window.host.map { rates in rates.disks.first { $0.name == name }.map { $0.readsPerSecond + $0.writesPerSecond } ?? 0 }).mean
-        return facts.sampledContainers.compactMap { container -> NeighbourShare? in
+        let deviceOps = facts.disk(name).iops.mean
+        var users = facts.sampledContainers.compactMap { container -> NeighbourShare? in
             let ops = facts.series(container) { rates in
                 rates.blockIO?.first { $0.device == number }.map { $0.readOperationsPerSecond.perSecond + $0.writeOperationsPerSecond.perSecond }
             }.mean
             guard ops > 0 else { return nil }
             return NeighbourShare(name: container.displayName, kind: "container", resource: "disk \(name)", amount: ops, unit: "op/s",
                                   sharePercent: deviceOps > 0 ? min(100, ops / deviceOps * 100) : 0)
-        }.sorted { $0.amount > $1.amount }
+        }
+        // cgroup counters see a container's requests before merging; the device counts after: clamp at zero.
+        let rest = max(0, deviceOps - users.reduce(0) { $0 + $1.amount })
+        if rest > 0, facts.window.viewpoint == .host {
+            users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: "disk \(name)", amount: rest, unit: "op/s",
+                                        sharePercent: deviceOps > 0 ? rest / deviceOps * 100 : 0))
+        }
+        return users.sorted { $0.amount > $1.amount }
     }
 
     /// Containers' traffic (rx + tx bytes/s over their own interfaces) and their share of it.

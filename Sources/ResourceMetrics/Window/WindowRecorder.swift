@@ -75,6 +75,7 @@ public final class WindowRecorder {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
         let firstSnapshot = try namingScanner.scan()
+        limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
         let startedAt = MonotonicInstant.now()
         let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
