@@ -207,6 +207,22 @@ struct DiagnoseScenarioTests {
         #expect(path.standardError.contains("did you mean --probe-storage"))
     }
 
+    @Test("Ctrl-C ends the window early and still prints the diagnosis of what was seen")
+    func interrupted() throws {
+        let output = "/tmp/periscope-it-\(getpid())-interrupted.json"
+        defer { unlink(output) }
+        let started = Date()
+        let pid = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "60s"], standardOutput: output)
+        usleep(2_500_000)
+        kill(pid, SIGINT)
+        let status = Shell.wait(pid)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(status == 0 || status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        #expect(((report["limitations"] as? [String]) ?? []).contains { $0.hasPrefix("window cut short") })
+        #expect((report["checklist"] as? [[String: Any]])?.count == 10)
+    }
+
     @Test("--probe-storage runs the sync-write probe in the given directory and reports it")
     func probeStorage() throws {
         let directory = "/tmp/periscope-it-\(getpid())-probe"

@@ -71,7 +71,9 @@ public final class WindowRecorder {
 
     /// Watches for `options.durationSeconds`. `focus` keeps only these containers' ids in the
     /// window's focus (all are still sampled: neighbours matter).
-    public func record(focus: Set<String> = []) throws(HostReadError) -> ObservationWindow {
+    /// `shouldStop` is polled between sweeps: when it turns true (Ctrl-C) the window ends
+    /// early with one last sample, so what was seen so far is still diagnosed.
+    public func record(focus: Set<String> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
         let firstSnapshot = try namingScanner.scan()
@@ -95,7 +97,13 @@ public final class WindowRecorder {
             let counts = sweepDState(dState, containers: pidToContainer)
             dStateSweepsInInterval += 1
             for case let (key?, count) in counts { dStateCounts[key, default: 0] += count }
-            let now = MonotonicInstant.now().nanoseconds
+            var now = MonotonicInstant.now().nanoseconds
+            let stopping = shouldStop()
+            if stopping {
+                // Close the window now: one more sample gives the last interval its rates.
+                nextSample = now
+                limitations.append("window cut short (interrupted) after \(Int(MonotonicInstant.now().seconds(since: startedAt).rounded())) s of \(Int(options.durationSeconds.rounded())) s")
+            }
             if now >= nextSample {
                 let hostSample = try hostSampler.sample()
                 if let rates = HostRates(old: previousHost, new: hostSample) { hostSeries.append(rates) }
@@ -103,8 +111,9 @@ public final class WindowRecorder {
                 lastSnapshot = try cheapScanner.scan()
                 pidToContainer = containerByPID(lastSnapshot)
                 sampleContainers(lastSnapshot)
-                if now >= end { break }
+                if now >= end || stopping { break }
                 nextSample += UInt64(interval * 1e9)
+                now = MonotonicInstant.now().nanoseconds
             }
             let wake = min(nextSample, now + UInt64(options.dStateSweepIntervalSeconds * 1e9))
             sleepUntil(wake)

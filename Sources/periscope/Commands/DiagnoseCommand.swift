@@ -93,7 +93,9 @@ struct DiagnoseCommand: ParsableCommand {
             options.probeDirectory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
         }
         if !window.json { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
-        let observed = try WindowRecorder(options: options).record(focus: focus)
+        DiagnoseInterrupt.install()
+        let observed = try WindowRecorder(options: options).record(focus: focus, shouldStop: { DiagnoseInterrupt.wasReceived })
+        DiagnoseInterrupt.remove()
         let report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         if window.json {
             print(try JSONOutput.encode(report))
