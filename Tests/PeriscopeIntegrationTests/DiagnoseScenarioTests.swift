@@ -207,6 +207,23 @@ struct DiagnoseScenarioTests {
         #expect(path.standardError.contains("did you mean --probe-storage"))
     }
 
+    @Test("a saved window re-diagnosed with other thresholds gives another verdict, without watching again")
+    func savedWindow() throws {
+        let web = try DockerContainer(name: TestEnvironment.uniqueName("saved"), options: ["--cpus", "0.05"], command: Self.busyLoop)
+        defer { web.remove() }
+        let file = "/tmp/periscope-it-\(getpid())-window.json"
+        defer { unlink(file) }
+        usleep(500_000)
+        let (_, live) = try Self.diagnose([web.id, "-d", "2s", "--save-window", file])
+        #expect(Self.verdict(live, web)?["outcome"] as? String == "cap throttled")
+        web.remove()
+        let (_, replayed) = try Self.diagnose(["--from-window", file, web.name, "--threshold", "throttled-ms-per-second=100000"])
+        let verdict = try #require(Self.verdict(replayed, web))
+        #expect(verdict["outcome"] as? String != "cap throttled")
+        #expect((verdict["path"] as? [String])?.first?.contains("< 100000") == true)
+        #expect(((replayed["cpuVerdicts"] as? [[String: Any]]) ?? []).count == 1)
+    }
+
     @Test("Ctrl-C ends the window early and still prints the diagnosis of what was seen")
     func interrupted() throws {
         let output = "/tmp/periscope-it-\(getpid())-interrupted.json"
