@@ -76,6 +76,19 @@ import Testing
         #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").first?.evidence.first?.value == 1)
     }
 
+    @Test("swap growing by a page per second or more is swapping; flat swap is not")
+    func swapping() {
+        var web = Synthetic.container("web")
+        // 6 s window: 6 pages of 4 KiB over it is exactly 1 page/s.
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = UInt64(index == 5 ? 6 * 4096 : 0) }
+        let finding = Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").first
+        #expect(finding?.evidence.first?.value == 1)
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = UInt64(index == 5 ? 5 * 4096 : 0) }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").isEmpty)
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = 1 << 30 }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").isEmpty)
+    }
+
     @Test("PIDs at 90% of pids.max")
     func pidsLimit() {
         var web = Synthetic.container("web")

@@ -45,6 +45,19 @@ enum ContainerRules {
                 evidence: [Evidence("limit hits (failcnt)", Double(hits), "times", first: Double(before), last: Double(after), threshold: 1, comparison: ">=")],
                 blame: blame, nextCommands: next, method: "USE: memory limit saturation (memory.failcnt)", score: Double(hits)))
         }
+        // Swap use growing: the container's anonymous memory is being pushed out (4 KiB pages).
+        let swap = facts.series(container) { $0.memory.swapBytes.map { Double($0) } }
+        if swap.count >= 2, let first = swap.values.first, let last = swap.values.last, last > first,
+           (last - first) / max(facts.window.durationSeconds, 1e-9) / 4096 >= limits.swapPagesPerSecond {
+            let pagesPerSecond = (last - first) / max(facts.window.durationSeconds, 1e-9) / 4096
+            let faults = facts.series(container) { $0.memory.majorPageFaultsPerSecond?.perSecond }
+            findings.append(Finding(
+                rule: "memory.swapping", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                verdict: "\(name) is being swapped out: its swap grew from \(byteCount(first)) to \(byteCount(last)) (\(fixed(pagesPerSecond, 0)) pages/s) and each access to a swapped page waits for disk.",
+                evidence: [Evidence("swap out", pagesPerSecond, "pages/s", first: first, last: last, threshold: limits.swapPagesPerSecond, comparison: ">="),
+                           Evidence("major page faults", series: faults, unit: "/s")],
+                blame: blame, nextCommands: next, method: "USE: memory limit saturation (swap growing)", score: pagesPerSecond / max(limits.swapPagesPerSecond, 1e-9)))
+        }
         let pressure = facts.series(container) { $0.memoryPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
         if pressure.count > 0, pressure.mean >= limits.memoryPressurePercent {
             findings.append(Finding(
