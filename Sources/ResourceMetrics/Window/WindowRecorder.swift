@@ -270,9 +270,9 @@ public final class WindowRecorder {
     private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant) -> KernelLogObservation {
         switch opened {
         case .failure(let error):
-            let fix = error.isPermissionDenied ? " (needs root or CAP_SYSLOG when kernel.dmesg_restrict=1)" : ""
-            limitations.append("kernel log unreadable: \(error)\(fix): OOM kills, hung tasks and I/O errors are seen only through counters")
-            return KernelLogObservation(readable: false, unreadableReason: error.description + fix)
+            let reason = error.isPermissionDenied ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : error.description
+            limitations.append("kernel log unreadable: \(reason): OOM kills, hung tasks and I/O errors are seen only through counters")
+            return KernelLogObservation(readable: false, unreadableReason: reason)
         case .success(let reader):
             let lookback = UInt64(max(0, options.kernelLogLookbackSeconds) * 1e6)
             let since = startedAt.nanoseconds / 1000 > lookback ? startedAt.nanoseconds / 1000 - lookback : 0
