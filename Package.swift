@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "LinuxHost", targets: ["LinuxHost"]),
         .library(name: "ContainerInventory", targets: ["ContainerInventory"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "KernelTrace", targets: ["KernelTrace"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,7 +19,12 @@ let package = Package(
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
         // fork+setns+exec). No logic lives here.
-        .target(name: "CLinuxSupport"),
+        .target(
+            name: "CLinuxSupport",
+            // zlib (pprof gzip), liblzma (MiniDebugInfo), libstdc++ (__cxa_demangle):
+            // zlib1g-dev and liblzma-dev come from scripts/test-setup.sh.
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("lzma"), .linkedLibrary("stdc++")]
+        ),
         // Byte-level readers of /proc, /sys and cgroupfs. Knows nothing of containers.
         .target(name: "LinuxHost", dependencies: ["CLinuxSupport"]),
         // Process -> container identity: cgroup path rules, runtime metadata, pid namespaces.
@@ -32,12 +39,18 @@ let package = Package(
         .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
+        // trace directory, and CTF 1.8 reading and writing.
+        .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
+        // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
+        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +60,9 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace"]),
+        // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
+        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

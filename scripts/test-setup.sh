@@ -12,6 +12,10 @@ command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
 dpkg -s busybox-static >/dev/null 2>&1 || need_packages+=(busybox-static)
 command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need_packages+=(zlib1g-dev)
+dpkg -s liblzma-dev >/dev/null 2>&1 || need_packages+=(liblzma-dev)
+# The trace tests read Periscope's CTF output back with the reference decoder.
+command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -32,17 +36,20 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
     log "dockerd did not come up; last lines of its log:"; tail -20 /var/log/periscope-dockerd.log >&2; exit 1; }
 fi
 
-# The test image: a static busybox imported as a one-layer image (no registry here).
-if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+# The test image: a static busybox imported as a one-layer image (no registry here), with
+# every applet linked. The label says which recipe built it, so a changed recipe rebuilds it.
+IMAGE_RECIPE=2
+if [ "$(docker image inspect --format '{{index .Config.Labels "periscope.recipe"}}' "$TEST_IMAGE" 2>/dev/null)" != "$IMAGE_RECIPE" ]; then
   log "building $TEST_IMAGE from busybox-static"
   rootfs="$(mktemp -d)"
   trap 'rm -rf "$rootfs"' EXIT
   mkdir -p "$rootfs"/{bin,etc,tmp,proc,sys,dev,root}
   cp /bin/busybox "$rootfs/bin/busybox"
-  for applet in sh sleep cat hostname ls ps top yes dd echo true; do
-    ln -s busybox "$rootfs/bin/$applet"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"
   done
   echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
-  tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/sh"]' - "$TEST_IMAGE" >/dev/null
+  tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/sh"]' \
+    --change "LABEL periscope.recipe=$IMAGE_RECIPE" - "$TEST_IMAGE" >/dev/null
 fi
 log "ready: dockerd $(docker version --format '{{.Server.Version}}'), image $TEST_IMAGE"

@@ -22,6 +22,7 @@ const uint64_t periscope_perf_sample_callchain = PERF_SAMPLE_CALLCHAIN;
 const uint64_t periscope_perf_sample_cpu = PERF_SAMPLE_CPU;
 const uint64_t periscope_perf_sample_period = PERF_SAMPLE_PERIOD;
 const unsigned long periscope_perf_flag_fd_cloexec = PERF_FLAG_FD_CLOEXEC;
+const unsigned long periscope_perf_flag_pid_cgroup = PERF_FLAG_PID_CGROUP;
 
 uint64_t periscope_perf_load_data_head(const struct perf_event_mmap_page *page) {
     return __atomic_load_n(&page->data_head, __ATOMIC_ACQUIRE);

@@ -22,6 +22,16 @@ public final class InventoryScanner {
     /// producing it (docs/performance.md). Keyed by the bytes, not a String, so contents that
     /// differ only in invalid or canonically equivalent UTF-8 stay apart.
     private var cgroupSets: [FileBytes: (cgroups: ProcessCgroups, match: CgroupPathMatch?)] = [:]
+    /// The cgroup mounts, re-parsed only when the mount table changes (scanners that are
+    /// reused, as top's, would otherwise spend a sixth of a scan on mountinfo).
+    private var mountInfoWatch: MountInfoWatch?
+    private var layout: CgroupLayout?
+    /// What was read of each container's init process, kept while that process lives: its
+    /// namespaces, cgroups and NSpid do not change, and re-reading them was a fifth of a scan.
+    private var initDetails: [ContainerKey: InitProcessDetails] = [:]
+    /// The pid namespace of each process read in earlier scans: it is fixed for a process's
+    /// life, and the readlinks of every host process were 4 % of top's samples.
+    private var pidNamespaces: [ProcessIdentity: UInt64] = [:]
 
     public init(options: InventoryOptions = InventoryOptions(), logger: Logger = Logger(label: "periscope.inventory")) {
         self.options = options
@@ -35,7 +45,7 @@ public final class InventoryScanner {
         cgroupSets.removeAll(keepingCapacity: true)
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
-        let layout = try? CgroupLayout.read(mountInfoPath: "\(options.procRoot)/self/mountinfo", reader: procfs.reader)
+        let layout = currentLayout()
         let treeIndex = buildTreeIndex(layout)
         let pids = try procfs.processIDs()
         var processes: [InventoryProcess] = []
@@ -43,6 +53,8 @@ public final class InventoryScanner {
         var matches: [ContainerKey: CgroupPathMatch] = [:]
         var vanished = 0
         var namespaceDeniedPIDs: [Int32] = []
+        var seenPIDNamespaces: [ProcessIdentity: UInt64] = [:]
+        defer { pidNamespaces = seenPIDNamespaces }
 
         for pid in pids {
             let task = TaskID(pid: pid)
@@ -55,9 +67,14 @@ public final class InventoryScanner {
                     match = try readCgroups(task).match
                 }
                 var pidNamespace: UInt64?
-                if match == nil || options.includeProcesses {
+                let identity = ProcessIdentity(pid: pid, startTimeTicks: stat.startTimeTicks)
+                if let known = pidNamespaces[identity], match == nil || options.includeProcesses {
+                    pidNamespace = known
+                    seenPIDNamespaces[identity] = known
+                } else if match == nil || options.includeProcesses {
                     do {
                         pidNamespace = try procfs.namespaceInode(task, .pid)
+                        seenPIDNamespaces[identity] = pidNamespace
                     } catch where error.isPermissionDenied {
                         namespaceDeniedPIDs.append(pid)
                     } catch where error.isVanished {
@@ -102,12 +119,21 @@ public final class InventoryScanner {
             containers.append(container)
         }
         host.hostname = HostSystem.hostname
+        initDetails = initDetails.filter { grouped[$0.key] != nil }
         containers.sort { ($0.runtime.rawValue, $0.displayName, $0.id) < ($1.runtime.rawValue, $1.displayName, $1.id) }
         return InventorySnapshot(
             hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
             cgroupMode: layout?.mode ?? .unified, host: host, containers: containers,
             processes: processes,
             vanishedProcessCount: vanished, scannedProcessCount: pids.count, warnings: warnings)
+    }
+
+    private func currentLayout() -> CgroupLayout? {
+        let path = "\(options.procRoot)/self/mountinfo"
+        if mountInfoWatch?.path != path { mountInfoWatch = try? MountInfoWatch(path: path) }
+        guard let watch = mountInfoWatch else { return try? CgroupLayout.read(mountInfoPath: path, reader: procfs.reader) }
+        if let text = try? watch.textIfChanged(reader: procfs.reader) { layout = CgroupLayout.fromMountInfo(text) }
+        return layout
     }
 
     /// The host's namespaces: PID 1's, or kthreadd's (kernel threads always live in the
@@ -190,26 +216,18 @@ public final class InventoryScanner {
         hostNamespaces: NamespaceSet, vanished: inout Int
     ) -> Container {
         let initProcess = Self.initProcess(of: members, reportedPID: metadata?.reportedInitPID)
-        let initCgroups = try? procfs.cgroups(TaskID(pid: initProcess.pid))
+        let details = initProcessDetails(key, initProcess, vanished: &vanished)
         var container = Container(
             key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image, labels: metadata?.labels ?? [:],
-            pod: nil, initPID: initProcess.pid, initPIDInContainer: nil, initCommand: initProcess.comm,
-            namespaces: NamespaceSet(), namespacesSharedWithHost: [], cgroups: initCgroups,
-            cgroupPath: match.flatMap { match in initCgroups?.distinctPaths.first { classify(path: $0)?.key == match.key } },
+            pod: nil, initPID: initProcess.pid, initPIDInContainer: details.pidInContainer,
+            initCommand: details.argv0 ?? initProcess.comm,
+            namespaces: details.namespaces, namespacesSharedWithHost: [], cgroups: details.cgroups,
+            cgroupPath: match.flatMap { match in details.cgroups?.distinctPaths.first { classify(path: $0)?.key == match.key } },
             hostname: nil, networkMode: metadata?.networkMode, processCount: members.count,
             metadataSource: metadata?.source ?? .unavailable)
         if let uid = match?.podUID {
             container.pod = PodIdentity(uid: uid, name: metadata?.podName, namespace: metadata?.podNamespace,
                                         qosClass: match?.podQoSClass, containerName: metadata?.kubernetesContainerName)
-        }
-        let task = TaskID(pid: initProcess.pid)
-        do {
-            let status = try procfs.status(task)
-            container.initPIDInContainer = status.namespacePIDs.last
-            container.namespaces = try procfs.namespaces(task)
-            if let argv0 = try procfs.commandLine(task).first, !argv0.isEmpty { container.initCommand = argv0 }
-        } catch {
-            if error.isVanished { vanished += 1 }
         }
         container.namespacesSharedWithHost = NamespaceKind.containerKinds.filter { kind in
             guard let mine = container.namespaces[kind] else { return false }
@@ -219,6 +237,24 @@ public final class InventoryScanner {
             container.hostname = UTSHostname.read(procRoot: options.procRoot, pid: initProcess.pid) ?? metadata?.configuredHostname
         }
         return container
+    }
+
+    /// The init process's cgroups, NSpid, namespaces and argv[0]: from the previous scan when
+    /// it is the same process (pid and start time), else read now and kept if complete.
+    private func initProcessDetails(_ key: ContainerKey, _ initProcess: InventoryProcess, vanished: inout Int) -> InitProcessDetails {
+        let identity = ProcessIdentity(pid: initProcess.pid, startTimeTicks: initProcess.startTimeTicks)
+        if let known = initDetails[key], known.identity == identity { return known }
+        let task = TaskID(pid: initProcess.pid)
+        var details = InitProcessDetails(identity: identity, cgroups: try? procfs.cgroups(task))
+        do {
+            details.pidInContainer = try procfs.status(task).namespacePIDs.last
+            details.namespaces = try procfs.namespaces(task)
+            if let argv0 = try procfs.commandLine(task).first, !argv0.isEmpty { details.argv0 = argv0 }
+            if details.cgroups != nil { initDetails[key] = details }
+        } catch {
+            if error.isVanished { vanished += 1 }
+        }
+        return details
     }
 
     /// The container's first process: one whose parent is outside the container (its init,
@@ -256,6 +292,15 @@ public final class InventoryScanner {
         }
         return result
     }
+}
+
+/// What `describe` reads of a container's init process that stays the same for its life.
+private struct InitProcessDetails {
+    var identity: ProcessIdentity
+    var cgroups: ProcessCgroups?
+    var pidInContainer: Int32?
+    var namespaces = NamespaceSet()
+    var argv0: String?
 }
 
 /// A file's bytes as a dictionary key: equal when the bytes are, hashed in one pass

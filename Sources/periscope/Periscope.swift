@@ -7,11 +7,19 @@ struct Periscope: AsyncParsableCommand {
         commandName: "periscope",
         abstract: "Container-aware performance analysis for Linux hosts.",
         discussion: """
-            Answers, from the host: which container is this PID, what namespaces and cgroups \
-            does it have, and runs host tools inside a container's view.
-            Run as root to see every process's namespaces and to enter containers.
+            Answers, from the host: is a container short of CPU, memory or disk and whose \
+            fault it is (diagnose), which container is this PID (ps, pid), what it uses now \
+            (top, stats), what happened and when (trace, analyze), and which code burns the \
+            CPU (profile, fold, flamegraph); enter runs host tools in a container's view.
+            Run as root: most of what the kernel tells is root's to read.
             """,
         version: "0.1.0",
-        subcommands: [PsCommand.self, PidCommand.self, EnterCommand.self, StatsCommand.self, FoldCommand.self, FlamegraphCommand.self, ProfileCommand.self, TopCommand.self, DiagnoseCommand.self, InsideCommand.self]
+        subcommands: [
+            DiagnoseCommand.self, InsideCommand.self,
+            PsCommand.self, PidCommand.self, EnterCommand.self,
+            TopCommand.self, StatsCommand.self,
+            TraceCommand.self, AnalyzeCommand.self,
+            ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
+        ]
     )
 }

@@ -121,3 +121,35 @@ struct FlameGraphSVGTests {
         return String(decoding: svg.bytes, as: UTF8.self)
     }
 }
+
+@Suite("differential flame graphs")
+struct DifferentialFlameGraphTests {
+    /// The titles and fills FlameGraph's `difffolded.pl before after | flamegraph.pl` draws for
+    /// these inputs (checked against the Perl scripts; see scripts/compare-fold.sh for the tools).
+    @Test("colours and tooltips match difffolded.pl | flamegraph.pl")
+    func matchesFlameGraph() {
+        let before = FoldedStacks.parse(Array("main;a 10\nmain;b 10\nmain;c 5\n".utf8))
+        let after = FoldedStacks.parse(Array("main;a 30\nmain;b 2\nmain;d 5\n".utf8))
+        let document = SVGDocument(FlameGraphSVG(differential: DifferentialStacks(before: before, after: after)).bytes)
+        let drawn = Dictionary(uniqueKeysWithValues: document.frames.map { ($0.title, $0.rect["fill"] ?? "") })
+        #expect(drawn == [
+            "all (37 samples, 100%)": "rgb(255,255,255)",
+            "main (37 samples, 100.00%; 0.00%)": "rgb(255,255,255)",
+            "a (30 samples, 81.08%; +54.05%)": "rgb(255,0,0)",
+            "b (2 samples, 5.41%; -21.62%)": "rgb(126,126,255)",
+            "d (5 samples, 13.51%; +13.51%)": "rgb(255,157,157)",
+        ])
+    }
+
+    @Test("--normalize scales the baseline to the new total; --negate draws the baseline's widths")
+    func normalizeAndNegate() {
+        let before = FoldedStacks.parse(Array("main;a 5\nmain;b 5\n".utf8))
+        let after = FoldedStacks.parse(Array("main;a 10\nmain;b 10\n".utf8))
+        let normalized = DifferentialStacks(before: before, after: after, normalize: true)
+        #expect(normalized.deltas == [0, 0])
+        #expect(normalized.beforeTotal == 20)
+        let negated = DifferentialStacks(before: before, after: after, negate: true)
+        #expect(negated.stacks.map(\.count) == [5, 5])
+        #expect(negated.deltas == [-5, -5])
+    }
+}

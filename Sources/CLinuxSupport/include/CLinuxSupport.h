@@ -3,8 +3,10 @@
 
 #include <stddef.h>
 
+#include "periscope_compression.h"
 #include "periscope_open_in_root.h"
 #include "periscope_perf.h"
+#include "periscope_splice.h"
 
 /// Namespace type flags (CLONE_NEW*), re-exported because Swift does not import them
 /// from <sched.h> without _GNU_SOURCE.

@@ -23,6 +23,8 @@ extern const uint64_t periscope_perf_sample_callchain;
 extern const uint64_t periscope_perf_sample_cpu;
 extern const uint64_t periscope_perf_sample_period;
 extern const unsigned long periscope_perf_flag_fd_cloexec;
+/// `pid` is an open cgroup directory: sample only tasks in that cgroup (and below it).
+extern const unsigned long periscope_perf_flag_pid_cgroup;
 
 /// `data_head` of a perf mmap page, loaded with acquire ordering: the record bytes the
 /// kernel wrote before advancing the head are visible once this returns.

@@ -11,8 +11,10 @@ import Glibc
 public struct CgroupTreeIndex: Sendable {
     /// Cgroup path (relative to the hierarchy root, "/" for the root) of each listed PID.
     public private(set) var pathByPID: [Int32: String] = [:]
+    /// Every cgroup path walked, parents before their children (the tree `top` can show).
+    public private(set) var cgroupPaths: [String] = []
     /// How many cgroup directories were read.
-    public private(set) var cgroupCount = 0
+    public var cgroupCount: Int { cgroupPaths.count }
 
     /// Walks the hierarchy mounted at `mountPoint`, whose root cgroup is `mountRoot`
     /// (from mountinfo; "/" outside a cgroup namespace). Unreadable sub-trees (removed while
@@ -29,7 +31,7 @@ public struct CgroupTreeIndex: Sendable {
     }
 
     private mutating func walk(directory: String, cgroupPath: String, reader: KernelFileReader, depthLeft: Int) {
-        cgroupCount += 1
+        cgroupPaths.append(cgroupPath)
         _ = try? reader.withContents(of: directory + "/cgroup.procs") { bytes in
             var scanner = ByteScanner(bytes)
             while let pid = scanner.readUInt64() {

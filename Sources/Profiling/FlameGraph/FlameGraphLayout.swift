@@ -18,6 +18,9 @@ struct FlameGraphLayout {
         /// Where the name is: `stacks[stackIndex].stack[nameRange]`.
         var stackIndex: Int
         var nameRange: Range<Int>
+        /// For a differential graph: the change in samples ending exactly in this frame
+        /// (its self time), as flamegraph.pl accumulates it; 0 otherwise.
+        var delta: Int64 = 0
     }
 
     /// The frames wide enough to draw, parents before children.
@@ -28,13 +31,17 @@ struct FlameGraphLayout {
     private(set) var maximumDepth = 0
     /// Frames left out for being narrower than the minimum width.
     private(set) var omittedFrameCount = 0
+    /// The largest |delta| among drawn frames (differential graphs).
+    private(set) var maximumDelta: Int64 = 0
 
     /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
-    init(stacks: [FoldedStack], minimumCount: (UInt64) -> Double) {
+    /// `deltas`, when given, holds one change per stack (a differential graph).
+    init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
         let order = stacks.indices.sorted { Self.framewisePrecedes(stacks[$0].stack, stacks[$1].stack) }
         var openStack: [Int] = []
         var openRange: [Range<Int>] = []
         var openStart: [UInt64] = []
+        var openDelta: [Int64] = []
         var pending: [Frame] = []
         var time: UInt64 = 0
         var ranges: [Range<Int>] = []
@@ -49,18 +56,20 @@ struct FlameGraphLayout {
             }
             while openRange.count > common {
                 pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
-                                     stackIndex: openStack.removeLast(), nameRange: openRange.removeLast()))
+                                     stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()))
             }
             for depth in common..<ranges.count {
                 openStack.append(index)
                 openRange.append(ranges[depth])
                 openStart.append(time)
+                openDelta.append(0)
             }
+            if let deltas, !openDelta.isEmpty { openDelta[openDelta.count - 1] &+= deltas[index] }
             time &+= stacks[index].count
         }
         while !openRange.isEmpty {
             pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
-                                 stackIndex: openStack.removeLast(), nameRange: openRange.removeLast()))
+                                 stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()))
         }
         totalCount = time
         let threshold = minimumCount(time)
@@ -72,6 +81,7 @@ struct FlameGraphLayout {
             } else {
                 frames.append(frame)
                 maximumDepth = max(maximumDepth, frame.depth)
+                maximumDelta = max(maximumDelta, frame.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(frame.delta.magnitude))
             }
         }
         frames[1...].sort { $0.depth != $1.depth ? $0.depth < $1.depth : $0.start < $1.start }

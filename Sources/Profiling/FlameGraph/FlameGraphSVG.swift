@@ -14,9 +14,20 @@ public struct FlameGraphSVG: Sendable {
 
     /// Lays out and draws `stacks`. With no counts at all the SVG says so, as flamegraph.pl's does.
     public init(stacks: [FoldedStack], options: FlameGraphOptions = FlameGraphOptions()) {
+        self.init(stacks: stacks, deltas: nil, options: options)
+    }
+
+    /// A differential flame graph (`flamegraph.pl` on `difffolded.pl` output): widths from
+    /// `comparison.stacks`, each frame coloured by the change in its self samples, red where
+    /// it grew and blue where it shrank, white when unchanged; tooltips add the change in percent.
+    public init(differential comparison: DifferentialStacks, options: FlameGraphOptions = FlameGraphOptions()) {
+        self.init(stacks: comparison.stacks, deltas: comparison.deltas, options: options)
+    }
+
+    private init(stacks: [FoldedStack], deltas: [Int64]?, options: FlameGraphOptions) {
         let padding = Padding(options)
         let drawable = Double(options.imageWidth) - 2 * padding.x
-        let layout = FlameGraphLayout(stacks: stacks) { total in
+        let layout = FlameGraphLayout(stacks: stacks, deltas: deltas) { total in
             guard total > 0 else { return 0 }
             switch options.minimumWidth {
             case .pixels(let pixels): return pixels * Double(total) / drawable
@@ -76,6 +87,11 @@ public struct FlameGraphSVG: Sendable {
             } else {
                 svg.append(100 * Double(count) / Double(layout.totalCount), decimals: 2)
             }
+            if deltas != nil, frame.depth > 0 {
+                svg.append("%; ")
+                svg.append(frame.delta > 0 ? "+" : "")
+                svg.append(100 * Double(frame.delta) / Double(layout.totalCount), decimals: 2)
+            }
             svg.append("%)</title><rect x=\"")
             let roundedX1 = (x1 * 10).rounded() / 10
             svg.append(roundedX1, decimals: 1)
@@ -86,7 +102,13 @@ public struct FlameGraphSVG: Sendable {
             svg.append("\" height=\"")
             svg.append(y2 - y1, decimals: 1)
             svg.append("\" fill=\"")
-            svg.append(frame.depth == 0 ? "rgb(240,150,60)" : options.palette.color(for: name))
+            if deltas != nil {
+                svg.append(frame.depth == 0 ? "rgb(255,255,255)" : Self.deltaColor(frame.delta, maximum: layout.maximumDelta))
+            } else if frame.depth == 0 {
+                svg.append("rgb(240,150,60)")
+            } else {
+                svg.append(options.palette.color(for: name))
+            }
             svg.append("\" rx=\"2\" ry=\"2\"/><text x=\"")
             svg.append(x1 + 3, decimals: 2)
             svg.append("\" y=\"")
@@ -100,6 +122,15 @@ public struct FlameGraphSVG: Sendable {
         }
         svg.append("</g>\n</svg>\n")
         bytes = svg.bytes
+    }
+
+    /// flamegraph.pl's `color_scale`: white at no change, up to rgb(255,0,0)-ish red for the
+    /// largest growth and blue for the largest reduction.
+    static func deltaColor(_ delta: Int64, maximum: Int64) -> String {
+        guard maximum > 0, delta != 0 else { return "rgb(255,255,255)" }
+        let fraction = Double(maximum - Int64(delta.magnitude)) / Double(maximum)
+        let level = Int(210 * fraction)
+        return delta > 0 ? "rgb(255,\(level),\(level))" : "rgb(\(level),\(level),255)"
     }
 
     /// The space around the frames, as flamegraph.pl lays it out.

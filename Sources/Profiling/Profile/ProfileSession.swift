@@ -19,6 +19,10 @@ public struct ProfileResult: Sendable {
     public var samplesByContainer: [String: UInt64]
     /// Kept samples per host PID.
     public var samplesByPID: [Int32: UInt64]
+    /// Kept samples per host TID.
+    public var samplesByThread: [Int32: UInt64] = [:]
+    /// How the kernel was asked to choose the sampled tasks.
+    public var scope: SamplingScope = .everyTask
     /// The CPUs sampled.
     public var cpus: [Int]
     /// Wall time sampled, in seconds.
@@ -35,6 +39,9 @@ public struct ProfileOptions: Sendable {
     public var dataPagesPerCPU = 64
     /// Where online CPUs are listed.
     public var onlineCPUsPath = "/sys/devices/system/cpu/online"
+    /// For container targets, let the kernel sample only the containers' cgroups
+    /// (PERF_FLAG_PID_CGROUP); when false or unavailable, sample every task and filter by PID.
+    public var cgroupScoping = true
 
     public init() {}
 }
@@ -63,45 +70,115 @@ public final class ProfileSession {
         try KernelFileReader().withContents(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path).cpus }
     }
 
+    /// A ring buffer and, for cgroup-scoped events, the container all its samples belong to.
+    private struct Source {
+        var buffer: PerfRingBuffer
+        var container: String?
+    }
+
+    /// A sample waiting for attribution; `container` is set when its event was cgroup-scoped.
+    private struct PendingSample {
+        var sample: PerfSample
+        var container: String?
+    }
+
     /// Samples until the duration passes or `shouldStop` returns true (checked every 100 ms).
     /// Every descriptor is closed and every buffer unmapped before this returns or throws.
+    ///
+    /// The loop does bounded work per pass: drain, attribute, symbolize. Inventory rescans
+    /// for unknown PIDs are rate-limited, and cgroup-scoped events need none at all.
     public func run(shouldStop: () -> Bool = { SamplingStopSignal.isRequested }) throws -> ProfileResult {
         let cpus = try Self.onlineCPUs(path: options.onlineCPUsPath)
-        var buffers: [PerfRingBuffer] = []
-        defer { for buffer in buffers { buffer.close() } }
-        for cpu in cpus {
-            buffers.append(try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU))
-        }
+        var sources: [Source] = []
+        defer { for source in sources { source.buffer.close() } }
         result.cpus = cpus
+        result.scope = try openSources(cpus: cpus, into: &sources)
         let started = monotonicNanoseconds()
-        for buffer in buffers { try buffer.enable() }
+        for source in sources { try source.buffer.enable() }
         let deadline = started &+ UInt64(options.durationSeconds * 1e9)
-        var pollSet = buffers.map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
-        var pending: [PerfSample] = []
+        var pollSet = sources.map { pollfd(fd: $0.buffer.fileDescriptor, events: Int16(POLLIN), revents: 0) }
+        var pending: [PendingSample] = []
         while true {
             let now = monotonicNanoseconds()
             if now >= deadline || shouldStop() { break }
             let waitMilliseconds = Int32(min(100, (deadline - now) / 1_000_000 + 1))
             _ = poll(&pollSet, nfds_t(pollSet.count), waitMilliseconds)
-            drain(buffers, into: &pending)
+            drain(sources, into: &pending)
             process(&pending, now: monotonicNanoseconds())
         }
-        for buffer in buffers { buffer.disable() }
+        for source in sources { source.buffer.disable() }
         result.durationSeconds = Double(monotonicNanoseconds() &- started) / 1e9
-        drain(buffers, into: &pending)
+        drain(sources, into: &pending)
         process(&pending, now: monotonicNanoseconds(), isFinal: true)
         result.stacks = FoldedStacks(stacks: counts.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
         return result
     }
 
-    private func drain(_ buffers: [PerfRingBuffer], into pending: inout [PerfSample]) {
-        for buffer in buffers {
-            let corrupt = buffer.drain { record in
+    /// Opens one event per CPU: per container cgroup when the target allows it, else one
+    /// system-wide event per CPU. A cgroup event the kernel refuses for a reason other than
+    /// permissions (no perf_event cgroup support, the cgroup vanished) falls back to
+    /// system-wide events filtered by PID, and the scope says why.
+    private func openSources(cpus: [Int], into sources: inout [Source]) throws -> SamplingScope {
+        var fallbackReason = "not a container target"
+        if case .containers = attribution.target {
+            if !options.cgroupScoping {
+                fallbackReason = "cgroup scoping turned off"
+            } else if let scopes = attribution.cgroupScopes, !scopes.isEmpty {
+                do {
+                    try openCgroupSources(scopes, cpus: cpus, into: &sources)
+                    return .cgroups(scopes.map(\.directory))
+                } catch let failure as CgroupScopeUnavailable {
+                    for source in sources { source.buffer.close() }
+                    sources.removeAll()
+                    fallbackReason = failure.reason
+                }
+            } else {
+                fallbackReason = "a target container has no perf_event cgroup of its own"
+            }
+        }
+        for cpu in cpus {
+            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU)))
+        }
+        if attribution.target == .all { return .everyTask }
+        return .pidFilter(reason: fallbackReason)
+    }
+
+    private struct CgroupScopeUnavailable: Error {
+        var reason: String
+    }
+
+    private func openCgroupSources(_ scopes: [CgroupScope], cpus: [Int], into sources: inout [Source]) throws {
+        for scope in scopes {
+            let directory = open(scope.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard directory >= 0 else {
+                let failure = errno
+                if failure == EACCES || failure == EPERM {
+                    throw PerfEventOpenError(operation: "open(\(scope.directory))", errorNumber: failure)
+                }
+                throw CgroupScopeUnavailable(reason: "cannot open \(scope.directory): \(String(cString: strerror(failure)))")
+            }
+            // The event holds its own reference to the cgroup; the directory is not needed after.
+            defer { close(directory) }
+            for cpu in cpus {
+                do {
+                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory)
+                    sources.append(Source(buffer: buffer, container: scope.container))
+                } catch {
+                    if error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EMFILE || error.errorNumber == ENOMEM { throw error }
+                    throw CgroupScopeUnavailable(reason: "the kernel refused a cgroup-scoped event (\(String(cString: strerror(error.errorNumber))))")
+                }
+            }
+        }
+    }
+
+    private func drain(_ sources: [Source], into pending: inout [PendingSample]) {
+        for source in sources {
+            let corrupt = source.buffer.drain { record in
                 do {
                     switch try PerfRecord.decode(record) {
                     case .sample(let sample):
                         result.sampleCount += 1
-                        pending.append(sample)
+                        pending.append(PendingSample(sample: sample, container: source.container))
                     case .lost(let count):
                         result.lostSampleCount += count
                     case .other:
@@ -115,32 +192,37 @@ public final class ProfileSession {
         }
     }
 
-    /// Attributes and folds pending samples. Samples of PIDs the inventory does not know yet
-    /// wait for a rescan (rate-limited); at the end, or when a rescan did not help, they are
-    /// attributed as well as possible.
-    private func process(_ pending: inout [PerfSample], now: UInt64, isFinal: Bool = false) {
-        attribution.refreshIfDue(now: now)
-        var waiting: [PerfSample] = []
-        for sample in pending {
-            switch attribution.verdict(pid: sample.pid) {
-            case .keep(let container): fold(sample, container: container)
+    /// Attributes and folds pending samples. Samples of cgroup-scoped events belong to their
+    /// event's container. Others of PIDs the inventory does not know yet wait for a rescan
+    /// (rate-limited); at the end, or when a rescan did not help, they are attributed as well
+    /// as possible.
+    private func process(_ pending: inout [PendingSample], now: UInt64, isFinal: Bool = false) {
+        if result.scope.needsAttribution { attribution.refreshIfDue(now: now) }
+        var waiting: [PendingSample] = []
+        for entry in pending {
+            if let container = entry.container {
+                fold(entry.sample, container: container)
+                continue
+            }
+            switch attribution.verdict(pid: entry.sample.pid) {
+            case .keep(let container): fold(entry.sample, container: container)
             case .drop: break
-            case .unknown: waiting.append(sample)
+            case .unknown: waiting.append(entry)
             }
         }
         pending.removeAll(keepingCapacity: true)
         guard !waiting.isEmpty else { return }
         let rescanned = attribution.refreshForUnknown(now: now)
-        for sample in waiting {
-            switch attribution.verdict(pid: sample.pid) {
-            case .keep(let container): fold(sample, container: container)
+        for entry in waiting {
+            switch attribution.verdict(pid: entry.sample.pid) {
+            case .keep(let container): fold(entry.sample, container: container)
             case .drop: break
             case .unknown:
                 if rescanned || isFinal {
                     // Exited before any scan saw it: for --all it is still CPU time spent.
-                    if attribution.target == .all { fold(sample, container: "[unknown]") }
+                    if attribution.target == .all { fold(entry.sample, container: "[unknown]") }
                 } else {
-                    pending.append(sample)
+                    pending.append(entry)
                 }
             }
         }
@@ -150,6 +232,7 @@ public final class ProfileSession {
         result.keptSampleCount += 1
         result.samplesByContainer[container, default: 0] += 1
         result.samplesByPID[sample.pid, default: 0] += 1
+        result.samplesByThread[sample.tid, default: 0] += 1
         var stack: [UInt8] = []
         if attribution.namesContainerInRootFrame {
             append(container, to: &stack)

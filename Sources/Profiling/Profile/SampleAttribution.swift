@@ -30,18 +30,26 @@ public final class SampleAttribution {
     public private(set) var resolvedContainerNames: [String] = []
     /// Why the last refresh failed, if it did (the previous snapshot stays in use).
     public private(set) var lastRefreshFailure: String?
+    /// For a container target, the perf_event cgroup directory of each container, so the kernel
+    /// can restrict sampling to them; nil when one of them has none (the host, a container
+    /// known only by its PID namespace, a cgroup hierarchy that is not mounted).
+    public private(set) var cgroupScopes: [CgroupScope]?
+    private let cgroupLayout: CgroupLayout?
 
-    /// `scan` takes an inventory snapshot (every process, not only container inits).
-    public init(target: ProfileTarget, scan: @escaping () throws -> InventorySnapshot) throws {
+    /// `scan` takes an inventory snapshot (every process, not only container inits);
+    /// `cgroupLayout` locates the containers' perf_event cgroups (nil: no cgroup scoping).
+    public init(target: ProfileTarget, cgroupLayout: CgroupLayout? = nil, scan: @escaping () throws -> InventorySnapshot) throws {
         self.target = target
         self.scan = scan
+        self.cgroupLayout = cgroupLayout
         try refresh(now: monotonicNanoseconds(), isFirst: true)
     }
 
     /// Attributes with a live inventory of this host (Docker over its default socket).
     public convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
         let scanner = InventoryScanner(options: inventoryOptions)
-        try self.init(target: target) { try scanner.scan() }
+        let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+        try self.init(target: target, cgroupLayout: layout) { try scanner.scan() }
     }
 
     /// Whether several root frames can appear, so the container name is worth a root frame.
@@ -118,11 +126,13 @@ public final class SampleAttribution {
         case .containers(let queries):
             var keys: Set<ContainerKey> = []
             var names: [String] = []
+            var scopes: [CgroupScope]? = []
             for query in queries {
                 switch ContainerLookup.resolve(query, in: snapshot) {
                 case .success(let container):
                     keys.insert(container.key)
                     names.append(container.key.isHost ? Self.hostName : container.displayName)
+                    if let scope = cgroupScope(of: container) { scopes?.append(scope) } else { scopes = nil }
                 case .failure(let failure):
                     // A container that stops mid-profile keeps the samples it already gave.
                     if isFirst { throw ProfileTargetError(description: failure.description) }
@@ -130,7 +140,34 @@ public final class SampleAttribution {
             }
             wantedPIDs = Set(snapshot.processes.lazy.filter { keys.contains($0.container) }.map(\.pid))
             resolvedContainerNames = names
+            if isFirst { cgroupScopes = scopes }
         }
+    }
+}
+
+extension SampleAttribution {
+    /// The perf_event cgroup directory of a container's init, unless it is the host's root
+    /// cgroup (sampling it would take every task).
+    func cgroupScope(of container: Container) -> CgroupScope? {
+        guard !container.key.isHost, let layout = cgroupLayout, let cgroups = container.cgroups,
+              let hierarchy = layout.hierarchy(forController: "perf_event"),
+              let directory = layout.directory(forController: "perf_event", of: cgroups),
+              directory != hierarchy.mountPoint
+        else { return nil }
+        return CgroupScope(container: container.displayName, directory: directory)
+    }
+}
+
+/// One container's cgroup directory for cgroup-scoped perf events.
+public struct CgroupScope: Sendable, Equatable {
+    /// The root frame name of its samples.
+    public var container: String
+    /// The directory in the hierarchy that serves perf_event (v1 perf_event or v2).
+    public var directory: String
+
+    public init(container: String, directory: String) {
+        self.container = container
+        self.directory = directory
     }
 }
 

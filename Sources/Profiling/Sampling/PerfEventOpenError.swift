@@ -47,38 +47,63 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
     /// Whether this process looks like it runs in a container (`/.dockerenv`, a container
     /// cgroup path, or `container=` in the environment).
     public var isInContainer: Bool
+    /// The `CapEff:` mask of `/proc/self/status`, nil when unknown.
+    public var effectiveCapabilities: UInt64?
 
-    public init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool) {
+    /// Capability bit numbers (linux/capability.h).
+    static let capabilitySysAdmin: UInt64 = 21
+    static let capabilityPerfmon: UInt64 = 38
+
+    public init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool, effectiveCapabilities: UInt64? = nil) {
         self.effectiveUserID = effectiveUserID
         self.paranoidLevel = paranoidLevel
         self.seccompMode = seccompMode
         self.isInContainer = isInContainer
+        self.effectiveCapabilities = effectiveCapabilities
     }
 
     /// Reads the live values.
     public static func current() -> PerfPermissionEnvironment {
         func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
         let paranoid = text("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        let seccomp = text("/proc/self/status")?.split(separator: "\n").first { $0.hasPrefix("Seccomp:") }
-            .flatMap { Int($0.dropFirst("Seccomp:".count).trimmingCharacters(in: .whitespaces)) }
+        let status = text("/proc/self/status")?.split(separator: "\n") ?? []
+        func field(_ name: String) -> String? {
+            status.first { $0.hasPrefix(name) }.map { $0.dropFirst(name.count).trimmingCharacters(in: .whitespaces) }
+        }
+        let seccomp = field("Seccomp:").flatMap { Int($0) }
+        let capabilities = field("CapEff:").flatMap { UInt64($0, radix: 16) }
         let cgroup = text("/proc/self/cgroup") ?? ""
         let inContainer = access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0
             || cgroup.contains("/docker") || cgroup.contains("kubepods") || cgroup.contains("libpod")
             || ProcessInfo.processInfo.environment["container"] != nil
-        return PerfPermissionEnvironment(effectiveUserID: geteuid(), paranoidLevel: paranoid, seccompMode: seccomp, isInContainer: inContainer)
+        return PerfPermissionEnvironment(
+            effectiveUserID: geteuid(), paranoidLevel: paranoid, seccompMode: seccomp, isInContainer: inContainer,
+            effectiveCapabilities: capabilities)
     }
 
-    /// Why sampling every CPU was refused and what to do, in a sentence or three.
+    /// Whether CAP_PERFMON or CAP_SYS_ADMIN is effective (nil when unknown).
+    public var hasPerfCapability: Bool? {
+        effectiveCapabilities.map { $0 & (1 << Self.capabilityPerfmon) != 0 || $0 & (1 << Self.capabilitySysAdmin) != 0 }
+    }
+
+    /// Why sampling every CPU was refused and what to do, naming the culprit: missing root or
+    /// CAP_PERFMON, perf_event_paranoid, or seccomp/a container. Never just "not permitted".
     public func permissionAdvice() -> String {
         var parts: [String] = []
         let paranoidText = paranoidLevel.map { "\($0)" } ?? "unreadable"
-        if effectiveUserID != 0 {
-            parts.append("Profiling every CPU needs root or CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or kernel.perf_event_paranoid <= 0; /proc/sys/kernel/perf_event_paranoid is \(paranoidText). Run with sudo, `setcap cap_perfmon+ep periscope`, or `sysctl kernel.perf_event_paranoid=0`.")
-        } else {
-            parts.append("Running as root, yet refused (/proc/sys/kernel/perf_event_paranoid is \(paranoidText)); root may lack CAP_PERFMON/CAP_SYS_ADMIN in this user namespace, or a security module (seccomp, SELinux, AppArmor, perf_event_paranoid 3 on patched kernels) blocks perf_event_open.")
+        let capabilityText = effectiveCapabilities.map { "CapEff 0x\(String($0, radix: 16))" } ?? "capabilities unknown"
+        switch (effectiveUserID == 0, hasPerfCapability) {
+        case (false, true?):
+            parts.append("This user has CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), so perf_event_paranoid (\(paranoidText)) is not the cause: a seccomp filter or security module (SELinux, AppArmor) refuses perf_event_open.")
+        case (false, _):
+            parts.append("Not root: profiling every CPU needs root or CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or kernel.perf_event_paranoid <= 0 (it is \(paranoidText)\(paranoidLevel.map { $0 > 2 ? ", which forbids perf_event_open to unprivileged users altogether" : "" } ?? "")). Run with sudo, `setcap cap_perfmon+ep periscope`, or `sysctl kernel.perf_event_paranoid=0`.")
+        case (true, false?):
+            parts.append("Running as root but without CAP_PERFMON or CAP_SYS_ADMIN (\(capabilityText)): root in a user namespace or with dropped capabilities, as in a container. perf_event_paranoid is \(paranoidText).")
+        case (true, _):
+            parts.append("Running as root with CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), yet refused: a seccomp filter or security module (SELinux, AppArmor, perf_event_paranoid \(paranoidText) on a kernel patched to deny even root) blocks perf_event_open.")
         }
         if seccompMode == 2 || isInContainer {
-            parts.append("This process runs \(isInContainer ? "in a container" : "under a seccomp filter"): Docker's default seccomp profile and dropped capabilities block perf_event_open (seccomp in a container). Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
+            parts.append("This process runs \(isInContainer ? "in a container" : "under a seccomp filter")\(seccompMode == 2 ? " with a seccomp filter" : ""): Docker's default seccomp profile and dropped capabilities block perf_event_open. Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
         }
         return parts.joined(separator: " ")
     }

@@ -15,9 +15,11 @@ public final class PerfRingBuffer {
     private let dataLength: Int
     private var reader = PerfRingReader()
 
-    /// Opens a cpu-clock sampling event on `cpu` for every task (pid -1), disabled, and
-    /// maps `dataPages` (a power of two) of ring buffer.
-    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int) throws(PerfEventOpenError) {
+    /// Opens a cpu-clock sampling event on `cpu`, disabled, and maps `dataPages` (a power of
+    /// two) of ring buffer. Without `cgroupDescriptor` it samples every task (pid -1); with an
+    /// open cgroup directory it samples only tasks of that cgroup and its descendants
+    /// (PERF_FLAG_PID_CGROUP), so the kernel does the container filtering.
+    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil) throws(PerfEventOpenError) {
         precondition(dataPages > 0 && dataPages & (dataPages - 1) == 0, "data pages must be a power of two")
         self.cpu = cpu
         var attributes = perf_event_attr()
@@ -37,9 +39,11 @@ public final class PerfRingBuffer {
         // Wake poll() when a quarter of the buffer is full, so a busy CPU is drained early.
         attributes.watermark = 1
         attributes.wakeup_watermark = UInt32(dataLength / 4)
-        let descriptor = periscope_perf_event_open(&attributes, -1, Int32(cpu), -1, periscope_perf_flag_fd_cloexec)
+        let flags = periscope_perf_flag_fd_cloexec | (cgroupDescriptor == nil ? 0 : periscope_perf_flag_pid_cgroup)
+        let descriptor = periscope_perf_event_open(&attributes, cgroupDescriptor ?? -1, Int32(cpu), -1, flags)
         guard descriptor >= 0 else {
-            throw PerfEventOpenError(operation: "perf_event_open(cpu-clock, cpu \(cpu))", errorNumber: errno)
+            let scope = cgroupDescriptor == nil ? "" : ", cgroup"
+            throw PerfEventOpenError(operation: "perf_event_open(cpu-clock, cpu \(cpu)\(scope))", errorNumber: errno)
         }
         fileDescriptor = descriptor
         let address = mmap(nil, mappingLength, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)

@@ -37,10 +37,17 @@ public struct ELFFileSource: ELFByteSource {
         pid: Int32, path: String, procRoot: String = "/proc",
         _ body: (FileIdentity, ELFFileSource) -> Result
     ) -> Result? {
-        let rootDescriptor = open("\(procRoot)/\(pid)/root", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootDescriptor >= 0 else { return nil }
-        defer { close(rootDescriptor) }
-        let descriptor = periscope_open_in_root(rootDescriptor, path)
+        guard let root = FilesystemRoot(path: "\(procRoot)/\(pid)/root") else { return nil }
+        return withFile(in: root, path: path, body)
+    }
+
+    /// Opens `path` resolved inside `root` (openat2 RESOLVE_IN_ROOT: absolute links and `..`
+    /// stay inside), non-blocking so a FIFO cannot stall the profiler, regular files only.
+    public static func withFile<Result>(
+        in root: FilesystemRoot, path: String,
+        _ body: (FileIdentity, ELFFileSource) -> Result
+    ) -> Result? {
+        let descriptor = periscope_open_in_root(root.descriptor, path)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
@@ -48,4 +55,42 @@ public struct ELFFileSource: ELFByteSource {
         let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
         return body(identity, ELFFileSource(fileDescriptor: descriptor, byteCount: UInt64(status.st_size)))
     }
+}
+
+/// An open directory that paths are resolved inside: a process's `/proc/PID/root` (its mount
+/// namespace's root) or the host's `/`. Closes on deinit.
+public final class FilesystemRoot {
+    public let descriptor: Int32
+
+    public init?(path: String) {
+        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+    }
+
+    deinit { close(descriptor) }
+
+    /// A whole regular file of at most `maximumBytes`, or nil (missing, not regular, larger).
+    public func contents(of path: String, maximumBytes: Int) -> [UInt8]? {
+        ELFFileSource.withFile(in: self, path: path) { _, source -> [UInt8]? in
+            guard source.byteCount <= UInt64(maximumBytes) else { return nil }
+            return source.bytes(at: 0, count: Int(source.byteCount))
+        } ?? nil
+    }
+
+    /// The size and modification time of a regular file, to notice that it changed.
+    public func version(of path: String) -> FileVersion? {
+        let descriptor = periscope_open_in_root(self.descriptor, path)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileVersion(size: UInt64(status.st_size), modifiedSeconds: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec))
+    }
+}
+
+/// Size and modification time of a file.
+public struct FileVersion: Sendable, Equatable {
+    public var size: UInt64
+    public var modifiedSeconds: Int64
+    public var modifiedNanoseconds: Int64
 }

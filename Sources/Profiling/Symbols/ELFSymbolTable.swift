@@ -43,6 +43,8 @@ public struct ELFSymbolTable: Sendable {
     public let symbols: [Symbol]
     /// The loadable segments, in file order.
     public let loadSegments: [LoadSegment]
+    /// Where separate debug symbols may be found, and whether they are needed.
+    public let debugInfo: ELFDebugInfo
 
     /// Limits on what a file may make the parser read or allocate.
     public struct Limits: Sendable {
@@ -61,6 +63,7 @@ public struct ELFSymbolTable: Sendable {
         let programOffset = header.u64(32), sectionOffset = header.u64(40)
         let programEntrySize = Int(header.u16(54)), programCount = Int(header.u16(56))
         let sectionEntrySize = Int(header.u16(58)), sectionCount = Int(header.u16(60))
+        let sectionNamesIndex = Int(header.u16(62))
 
         var segments: [LoadSegment] = []
         if programCount > 0 {
@@ -78,6 +81,7 @@ public struct ELFSymbolTable: Sendable {
 
         guard sectionCount > 0 else {
             symbols = []
+            debugInfo = ELFDebugInfo()
             return
         }
         guard sectionEntrySize >= 64 else { throw ELFError("section header entries of \(sectionEntrySize) bytes") }
@@ -88,6 +92,19 @@ public struct ELFSymbolTable: Sendable {
             let base = index * sectionEntrySize
             return (sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32), Int(sections.u32(base + 40)), sections.u64(base + 56))
         }
+        var debug = ELFDebugInfo()
+        if sectionNamesIndex > 0, sectionNamesIndex < sectionCount {
+            let namesSection = section(sectionNamesIndex)
+            if namesSection.type == 3, namesSection.size <= limits.maximumTableBytes,
+               let names = source.bytes(at: namesSection.offset, count: Int(namesSection.size)) {
+                debug = ELFDebugInfo.read(sectionCount: sectionCount, names: names, limits: limits, source: source) { index in
+                    let base = index * sectionEntrySize
+                    return (sections.u32(base), sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32))
+                }
+            }
+        }
+        debug.hasSymbolTable = (0..<sectionCount).contains { section($0).type == 2 }
+        debugInfo = debug
         var found: [Symbol] = []
         var preference: [Int] = []
         // .symtab (2) first: it is the complete table; .dynsym (11) fills in stripped files.
@@ -145,6 +162,27 @@ public struct ELFSymbolTable: Sendable {
         symbols = unique
     }
 
+    /// This file's segments and debug links with another file's symbols (a separate debug
+    /// file or MiniDebugInfo), merged with its own: the other file's symbols win.
+    public func adding(symbolsOf other: ELFSymbolTable) -> ELFSymbolTable {
+        var merged = other.symbols
+        var covered = Set(other.symbols.map(\.start))
+        for symbol in symbols where !covered.contains(symbol.start) {
+            merged.append(symbol)
+            covered.insert(symbol.start)
+        }
+        merged.sort { $0.start < $1.start }
+        var info = debugInfo
+        info.hasSymbolTable = true
+        return ELFSymbolTable(symbols: merged, loadSegments: loadSegments, debugInfo: info)
+    }
+
+    init(symbols: [Symbol], loadSegments: [LoadSegment], debugInfo: ELFDebugInfo) {
+        self.symbols = symbols
+        self.loadSegments = loadSegments
+        self.debugInfo = debugInfo
+    }
+
     /// The function containing virtual address `address`, if a symbol covers it.
     public func symbol(containing address: UInt64) -> Symbol? {
         var low = 0, high = symbols.count
@@ -176,7 +214,7 @@ public struct ELFError: Error, Sendable, CustomStringConvertible {
 
 extension Array where Element == UInt8 {
     /// Little-endian integers at a byte offset the caller has bounds-checked.
-    fileprivate func u16(_ offset: Int) -> UInt16 { UInt16(self[offset]) | UInt16(self[offset + 1]) << 8 }
-    fileprivate func u32(_ offset: Int) -> UInt32 { UInt32(u16(offset)) | UInt32(u16(offset + 2)) << 16 }
-    fileprivate func u64(_ offset: Int) -> UInt64 { UInt64(u32(offset)) | UInt64(u32(offset + 4)) << 32 }
+    func u16(_ offset: Int) -> UInt16 { UInt16(self[offset]) | UInt16(self[offset + 1]) << 8 }
+    func u32(_ offset: Int) -> UInt32 { UInt32(u16(offset)) | UInt32(u16(offset + 2)) << 16 }
+    func u64(_ offset: Int) -> UInt64 { UInt64(u32(offset)) | UInt64(u32(offset + 4)) << 32 }
 }

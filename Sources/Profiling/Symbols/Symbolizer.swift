@@ -8,13 +8,16 @@ import LinuxHost
 /// Kernel addresses resolve through kallsyms (annotated `_[k]`, as `stackcollapse-perf.pl
 /// --kernel` does, so flame graphs colour them); user addresses through the process's
 /// `/proc/PID/maps` and the ELF symbols of the mapped file, read inside the process's own
-/// mount namespace so binaries that exist only in a container resolve. Symbol tables are
-/// cached per (device, inode), shared by every process and container mapping the same file.
-/// Frames that cannot be named keep their place as `[dso+0xoffset]` or `[unknown]`.
+/// mount namespace so binaries that exist only in a container resolve (with separate debug
+/// files and MiniDebugInfo, `SymbolFileLoader`). Addresses in anonymous memory resolve through
+/// the JIT's perf map, `/tmp/perf-<PID>.map` inside the container, where PID is the process's
+/// PID in its own namespace (`NSpid`), annotated `_[j]`. Names are demangled. Frames that
+/// cannot be named keep their place as `[file+0xoffset]` or `[unknown]`.
 public final class Symbolizer {
     private let kernel: KernelSymbols
     private let procRoot: String
-    private var tablesByFile: [ELFFileSource.FileIdentity: ELFSymbolTable?] = [:]
+    private let loader: SymbolFileLoader
+    private let demangler = Demangler()
     private var tablesByProcessPath: [ProcessPath: ELFSymbolTable?] = [:]
     private var processes: [Int32: ProcessEntry] = [:]
 
@@ -23,10 +26,25 @@ public final class Symbolizer {
         var path: String
     }
 
-    private struct ProcessEntry {
+    private final class ProcessEntry {
         var mappings: ProcessMappings
         var readAtNanoseconds: UInt64
-        var command: String
+        let command: String
+        /// The process's `/proc/PID/root`, opened once.
+        let root: FilesystemRoot?
+        /// The PID the process has in its own PID namespace (the innermost of `NSpid`).
+        let namespacePID: Int32
+        var perfMap: PerfMap?
+        var perfMapVersion: FileVersion?
+        var perfMapCheckedAtNanoseconds: UInt64 = 0
+
+        init(mappings: ProcessMappings, readAtNanoseconds: UInt64, command: String, root: FilesystemRoot?, namespacePID: Int32) {
+            self.mappings = mappings
+            self.readAtNanoseconds = readAtNanoseconds
+            self.command = command
+            self.root = root
+            self.namespacePID = namespacePID
+        }
     }
 
     /// `PERF_CONTEXT_KERNEL`, `PERF_CONTEXT_USER`: call chain entries at or above
@@ -36,16 +54,19 @@ public final class Symbolizer {
     static let contextMarkerFloor: UInt64 = 0xFFFF_FFFF_FFFF_F000
     /// Canonical x86-64 and arm64 kernel addresses have the top bit set.
     static let kernelAddressFloor: UInt64 = 0x8000_0000_0000_0000
-    /// How often a process's maps may be re-read when an address is in none of its mappings.
+    /// How often a process's maps, or its perf map, may be re-read when an address is not in them.
     static let mapsRefreshNanoseconds: UInt64 = 1_000_000_000
 
     /// Unique files whose symbols were loaded, and those that were unreadable or not ELF.
-    public private(set) var loadedFileCount = 0
-    public private(set) var rejectedFileCount = 0
+    public var loadedFileCount: Int { loader.loadedFileCount }
+    public var rejectedFileCount: Int { loader.rejectedFileCount }
+    /// Frames named from a JIT's perf map.
+    public private(set) var jitFrameCount = 0
 
-    public init(kernel: KernelSymbols, procRoot: String = "/proc") {
+    public init(kernel: KernelSymbols, procRoot: String = "/proc", loader: SymbolFileLoader = SymbolFileLoader()) {
         self.kernel = kernel
         self.procRoot = procRoot
+        self.loader = loader
     }
 
     /// The process name shown as the first frame below the container (`comm`), `swapper` for PID 0.
@@ -71,8 +92,11 @@ public final class Symbolizer {
             // A return address points after the call; look up the call itself.
             let lookup = isLeafOfContext ? address : address &- 1
             isLeafOfContext = false
-            if inKernel || address >= Self.kernelAddressFloor {
+            if inKernel {
                 frames.append((kernel.name(containing: lookup) ?? "[kernel]") + "_[k]")
+            } else if address >= Self.kernelAddressFloor {
+                // A kernel-space value in a user stack: the frame-pointer walk read garbage.
+                frames.append("[unknown]")
             } else {
                 frames.append(userFrame(pid: sample.pid, address: address, lookup: lookup, now: now))
             }
@@ -88,54 +112,79 @@ public final class Symbolizer {
     }
 
     private func userFrame(pid: Int32, address: UInt64, lookup: UInt64, now: UInt64) -> String {
-        guard pid > 0, var process = entry(pid, now: now) else { return "[unknown]" }
+        guard pid > 0, let process = entry(pid, now: now) else { return "[unknown]" }
         var found = process.mappings.mapping(containing: address)
         if found == nil, now &- process.readAtNanoseconds >= Self.mapsRefreshNanoseconds, let mappings = readMappings(pid) {
             process.mappings = mappings
             process.readAtNanoseconds = now
-            processes[pid] = process
             found = mappings.mapping(containing: address)
         }
-        guard let mapping = found else { return "[unknown]" }
-        if mapping.path.isEmpty { return "[unknown]" }
+        guard let mapping = found, !mapping.path.isEmpty, !mapping.path.hasPrefix("[anon") else {
+            // Anonymous executable memory (or none known): JIT-compiled code.
+            if let name = jitName(process, address: lookup, now: now) { return name }
+            return "[unknown]"
+        }
         if mapping.path.hasPrefix("[") { return mapping.path }
         let fileOffset = lookup &- mapping.start &+ mapping.fileOffset
-        if let table = symbolTable(pid: pid, path: mapping.path),
+        if let table = symbolTable(process, pid: pid, path: mapping.path),
            let virtualAddress = table.virtualAddress(forFileOffset: fileOffset),
            let symbol = table.symbol(containing: virtualAddress) {
-            return symbol.name
+            return demangler.demangle(symbol.name)
         }
+        // memfd-backed JIT code shows as a path like /memfd:name (deleted).
+        if mapping.path.hasPrefix("/memfd:"), let name = jitName(process, address: lookup, now: now) { return name }
         let name = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
         return "[\(name)+0x\(String(address &- mapping.start &+ mapping.fileOffset, radix: 16))]"
     }
 
-    private func symbolTable(pid: Int32, path: String) -> ELFSymbolTable? {
+    /// The perf map entry containing `address`, re-reading the map (at most once a second)
+    /// when it changed since: a JIT appends as it compiles.
+    private func jitName(_ process: ProcessEntry, address: UInt64, now: UInt64) -> String? {
+        if let entry = process.perfMap?.entry(containing: address) {
+            jitFrameCount += 1
+            return demangler.demangle(entry.name) + "_[j]"
+        }
+        guard now &- process.perfMapCheckedAtNanoseconds >= Self.mapsRefreshNanoseconds || process.perfMapCheckedAtNanoseconds == 0,
+              let root = process.root else { return nil }
+        process.perfMapCheckedAtNanoseconds = now
+        let path = "/tmp/perf-\(process.namespacePID).map"
+        guard let version = root.version(of: path), version != process.perfMapVersion,
+              let bytes = root.contents(of: path, maximumBytes: PerfMap.maximumFileBytes) else { return nil }
+        process.perfMapVersion = version
+        process.perfMap = PerfMap(parsing: bytes)
+        guard let entry = process.perfMap?.entry(containing: address) else { return nil }
+        jitFrameCount += 1
+        return demangler.demangle(entry.name) + "_[j]"
+    }
+
+    private func symbolTable(_ process: ProcessEntry, pid: Int32, path: String) -> ELFSymbolTable? {
         let key = ProcessPath(pid: pid, path: path)
         if let cached = tablesByProcessPath[key] { return cached }
         // A mapped file that was deleted or replaced shows " (deleted)"; the name may still
         // open (a new file of that name), which the (device, inode) cache keeps apart.
         let openPath = path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
-        let table: ELFSymbolTable?? = ELFFileSource.withFile(pid: pid, path: openPath, procRoot: procRoot) { identity, source in
-            if let cached = tablesByFile[identity] { return cached }
-            let parsed = try? ELFSymbolTable(source: source)
-            if parsed == nil { rejectedFileCount += 1 } else { loadedFileCount += 1 }
-            tablesByFile[identity] = parsed
-            return parsed
-        }
-        let result = table ?? nil
-        if table == nil { rejectedFileCount += 1 }
-        tablesByProcessPath[key] = result
-        return result
+        let table = process.root.flatMap { loader.table(root: $0, path: openPath) }
+        tablesByProcessPath[key] = table
+        return table
     }
 
     private func entry(_ pid: Int32, now: UInt64) -> ProcessEntry? {
         if let cached = processes[pid] { return cached }
         guard let mappings = readMappings(pid) else { return nil }
-        let reader = KernelFileReader(initialCapacity: 64, maximumFileBytes: 4096)
-        let command = (try? reader.string(of: "\(procRoot)/\(pid)/comm"))?.trimmingCharacters(in: .newlines) ?? "[pid \(pid)]"
-        let created = ProcessEntry(mappings: mappings, readAtNanoseconds: now, command: command.isEmpty ? "[pid \(pid)]" : command)
+        let reader = KernelFileReader(initialCapacity: 4096, maximumFileBytes: 1 << 20)
+        let command = (try? reader.string(of: "\(procRoot)/\(pid)/comm"))?.trimmingCharacters(in: .newlines) ?? ""
+        let namespacePID = (try? reader.string(of: "\(procRoot)/\(pid)/status")).flatMap(Self.innermostNamespacePID) ?? pid
+        let created = ProcessEntry(
+            mappings: mappings, readAtNanoseconds: now, command: command.isEmpty ? "[pid \(pid)]" : command,
+            root: FilesystemRoot(path: "\(procRoot)/\(pid)/root"), namespacePID: namespacePID)
         processes[pid] = created
         return created
+    }
+
+    /// The last number of the `NSpid:` line of /proc/PID/status.
+    static func innermostNamespacePID(_ status: String) -> Int32? {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") }) else { return nil }
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).last.flatMap { Int32($0) }
     }
 
     private func readMappings(_ pid: Int32) -> ProcessMappings? {

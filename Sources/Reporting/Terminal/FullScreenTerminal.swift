@@ -17,7 +17,9 @@ public struct TerminalError: Error, CustomStringConvertible {
 /// signal with its default action, so the exit status still says what killed us. SIGWINCH
 /// writes a byte to a pipe that `readInput` polls beside standard input: the kernel may run
 /// the handler on any thread (the Swift runtime starts some), so an interrupted `poll` on
-/// the main thread cannot be relied on. One per process.
+/// the main thread cannot be relied on. Ctrl-Z (a key in raw mode, see `suspend()`) and an
+/// outside SIGTSTP give the terminal back before the process stops, and take it again on
+/// SIGCONT, waking `readInput` with `.resized` so the caller redraws. One per process.
 public final class FullScreenTerminal {
     private var isActive = false
 
@@ -41,6 +43,8 @@ public final class FullScreenTerminal {
         }
         // Globals are initialised lazily, which a signal handler must not trigger: touch it now.
         _ = leaveSequence.count
+        _ = enterBytes.count
+        terminalRawSettings = raw
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
             throw TerminalError(description: "pipe failed: \(String(cString: strerror(errno)))")
@@ -52,12 +56,21 @@ public final class FullScreenTerminal {
         (terminalWakeRead, terminalWakeWrite) = (ends[0], ends[1])
         for signal in Self.restoringSignals { Glibc.signal(signal, restoreAndReraise) }
         Glibc.signal(SIGWINCH, noteResize)
+        Glibc.signal(SIGTSTP, suspendUntilContinued)
         guard tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0 else {
             throw TerminalError(description: "tcsetattr on standard input failed: \(String(cString: strerror(errno)))")
         }
         terminalIsRaw = 1
         isActive = true
-        Self.write(enterSequence)
+        Self.write(String(decoding: enterBytes, as: UTF8.self))
+    }
+
+    /// Ctrl-Z: gives the terminal back and stops, as a shell job does; returns after `fg`
+    /// with the view taken over again and a redraw pending.
+    public func suspend() {
+        guard isActive else { return }
+        // To the process, not this thread: the view may run on a thread that blocks signals.
+        kill(getpid(), SIGTSTP)
     }
 
     deinit { restore() }
@@ -69,7 +82,7 @@ public final class FullScreenTerminal {
         guard isActive else { return }
         isActive = false
         restoreTerminalNow()
-        for signal in Self.restoringSignals + [SIGWINCH] { Glibc.signal(signal, SIG_DFL) }
+        for signal in Self.restoringSignals + [SIGWINCH, SIGTSTP] { Glibc.signal(signal, SIG_DFL) }
         close(terminalWakeRead)
         close(terminalWakeWrite)
         (terminalWakeRead, terminalWakeWrite) = (-1, -1)
@@ -133,11 +146,12 @@ public final class FullScreenTerminal {
 // The signal handlers can reach only globals: C function pointers capture nothing.
 // Written before the handlers are installed and read only by them, hence `unsafe`.
 nonisolated(unsafe) private var terminalSavedSettings = termios()
+nonisolated(unsafe) private var terminalRawSettings = termios()
 nonisolated(unsafe) private var terminalIsRaw: sig_atomic_t = 0
 nonisolated(unsafe) private var terminalWakeRead: Int32 = -1
 nonisolated(unsafe) private var terminalWakeWrite: Int32 = -1
-/// Alternate screen on, cursor hidden, cursor home.
-private let enterSequence = "\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J"
+/// Alternate screen on, cursor hidden, cursor home. Pre-built: the SIGCONT path writes it.
+private let enterBytes: [UInt8] = Array("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J".utf8)
 /// Attributes reset, cursor shown, alternate screen off. Pre-built: a handler cannot allocate.
 private let leaveSequence: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
 
@@ -153,6 +167,26 @@ private func restoreAndReraise(_ signal: Int32) {
     restoreTerminalNow()
     Glibc.signal(signal, SIG_DFL)
     raise(signal)
+}
+
+/// SIGTSTP: restore, stop for real (default action, unblocked inside this handler), and on
+/// SIGCONT take the terminal again and wake the loop to redraw. Async-signal-safe calls only.
+private func suspendUntilContinued(_ signal: Int32) {
+    let savedErrno = errno
+    restoreTerminalNow()
+    Glibc.signal(SIGTSTP, SIG_DFL)
+    var stopSignal = sigset_t()
+    sigemptyset(&stopSignal)
+    sigaddset(&stopSignal, SIGTSTP)
+    sigprocmask(SIG_UNBLOCK, &stopSignal, nil)
+    raise(SIGTSTP)
+    // Continued (fg).
+    Glibc.signal(SIGTSTP, suspendUntilContinued)
+    tcsetattr(STDIN_FILENO, TCSANOW, &terminalRawSettings)
+    terminalIsRaw = 1
+    enterBytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0.baseAddress!, $0.count) }
+    noteResize(signal)
+    errno = savedErrno
 }
 
 /// Async-signal-safe: one write to a non-blocking pipe (a full pipe already has a wake-up).

@@ -8,7 +8,8 @@ import LinuxHost
 /// container's cgroup counters and network namespace, and per-process CPU ticks.
 ///
 /// Owns the descriptors between frames: one `CgroupSampler` for all containers (its cache
-/// keeps each cgroup's files open), one reader for the containers' net/dev files. The
+/// keeps each cgroup's files open, and only the files of the columns shown: 12 of 25 on
+/// v1), one reader for the containers' net/dev files. The
 /// inventory scan each frame skips runtime queries and hostnames (about 20 µs per process);
 /// a second scan that asks the runtimes for names runs only when a container it has not
 /// named yet appears, at most every `namingInterval` seconds. Not thread-safe.
@@ -16,18 +17,32 @@ public final class TopCollector {
     /// Seconds between runtime queries for containers still unnamed (a runtime that is down
     /// should not be asked every frame).
     public var namingInterval = 5.0
+    /// Seconds between full inventory scans (every process's stat, the cgroup walk): about
+    /// half of a sample's cost, for a list of containers that rarely changes. In between,
+    /// the known containers' counters are read as usual, a removed one forces a scan at the
+    /// next sample, and only the drilled-down container's processes are re-read. 0 scans
+    /// every sample.
+    public var inventoryInterval = 0.0
     /// The row whose processes get their container PIDs read (the drill-down on screen).
     public var detailedRowID: String?
+    /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
+    public var showsCgroupTree = false
+    /// How deep the tree goes: `/docker/ID` is depth 2; deeper cgroups count in their ancestor.
+    public var cgroupTreeDepth = 3
 
     private let cheapScanner: InventoryScanner
     private let namingScanner: InventoryScanner
     private var names: [ContainerKey: String?] = [:]
     private var lastNamingScan: MonotonicInstant?
+    private var lastSnapshot: InventorySnapshot?
+    private var lastFullScan: MonotonicInstant?
+    private var needsFullScan = true
     private let layout: CgroupLayout?
     private let hostSampler = HostSampler()
     private var previousHost: CounterSample<HostCounters>?
     private let cgroupSampler = CgroupSampler()
     private var filesByKey: [ContainerKey: CgroupCounterFiles] = [:]
+    private var filesByCgroupPath: [String: CgroupCounterFiles] = [:]
     private let networkReader: HostCounterReader
     private var previousNetwork: [ContainerKey: (pid: Int32, sample: CounterSample<[NetworkDeviceStats]>)] = [:]
     private var previousTicks: [ProcessIdentity: UInt64] = [:]
@@ -58,9 +73,15 @@ public final class TopCollector {
         let snapshot = try scan()
         let now = MonotonicInstant.now()
         var rows = [hostRow]
-        for container in snapshot.containers { rows.append(row(for: container)) }
-        forgetVanished(snapshot)
-        let processes = processRows(snapshot, at: now)
+        let tree = showsCgroupTree ? cgroupTree() : nil
+        if let tree {
+            let names = containerNamesByCgroupPath(snapshot)
+            for path in tree.paths { rows.append(row(forCgroup: path, in: tree, containerName: names[path])) }
+        } else {
+            for container in snapshot.containers { rows.append(row(for: container)) }
+        }
+        forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? []))
+        let processes = processRows(snapshot, at: now, tree: tree)
 
         defer { previousHost = hostSample }
         guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
@@ -81,7 +102,16 @@ public final class TopCollector {
     }
 
     private func scan() throws(HostReadError) -> InventorySnapshot {
+        // The tree view places processes by cgroup at every sample: it always scans.
+        if !needsFullScan, !showsCgroupTree, var snapshot = lastSnapshot, let lastFullScan,
+           MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval {
+            refreshDetailedProcesses(&snapshot)
+            lastSnapshot = snapshot
+            return snapshot
+        }
         var snapshot = try cheapScanner.scan()
+        lastFullScan = MonotonicInstant.now()
+        needsFullScan = false
         let unnamed = snapshot.containers.contains { names[$0.key] == nil }
         let due = lastNamingScan.map { MonotonicInstant.now().seconds(since: $0) >= namingInterval } ?? true
         if unnamed && due {
@@ -92,7 +122,24 @@ public final class TopCollector {
         for index in snapshot.containers.indices where snapshot.containers[index].name == nil {
             snapshot.containers[index].name = names[snapshot.containers[index].key] ?? nil
         }
+        lastSnapshot = snapshot
         return snapshot
+    }
+
+    /// Between full scans: re-reads the stat of the drilled-down container's processes (their
+    /// CPU and state are on screen), dropping those that exited.
+    private func refreshDetailedProcesses(_ snapshot: inout InventorySnapshot) {
+        guard let detailedRowID else { return }
+        snapshot.processes = snapshot.processes.compactMap { process in
+            guard process.container.description == detailedRowID else { return process }
+            guard let stat = try? procfs.stat(TaskID(pid: process.pid)), stat.startTimeTicks == process.startTimeTicks else { return nil }
+            var fresh = process
+            fresh.state = stat.state
+            fresh.comm = stat.comm
+            fresh.userTimeTicks = stat.userTimeTicks
+            fresh.systemTimeTicks = stat.systemTimeTicks
+            return fresh
+        }
     }
 
     private var hostRow: TopRow {
@@ -109,10 +156,43 @@ public final class TopCollector {
                 let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
                 row.fill(rates: rates, sample: sample.counters)
             } catch {
-                // Stopped between the scan and the read: its row shows what the scan saw.
+                // Stopped between the scan and the read: its row shows what the scan saw, and
+                // the next sample scans again to drop it.
+                needsFullScan = true
             }
         }
         if !sharesNetwork, let pid = container.initPID { fillNetwork(&row, key: container.key, pid: pid) }
+        return row
+    }
+
+    /// Walks the hierarchy that names cgroups best; nil when there is none to walk.
+    private func cgroupTree() -> TopCgroupTree? {
+        guard let hierarchy = layout?.identityHierarchy,
+              let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
+        else { return nil }
+        return TopCgroupTree(paths: index.cgroupPaths, pathByPID: index.pathByPID, maximumDepth: cgroupTreeDepth)
+    }
+
+    /// Each container's cgroup path in the walked hierarchy, so its tree row carries its name.
+    private func containerNamesByCgroupPath(_ snapshot: InventorySnapshot) -> [String: String] {
+        guard let layout, let identity = layout.identityHierarchy else { return [:] }
+        var names: [String: String] = [:]
+        for container in snapshot.containers {
+            guard let membership = container.cgroups?.memberships.first(where: { layout.hierarchy(of: $0) == identity }) else { continue }
+            names[membership.path] = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+        }
+        return names
+    }
+
+    private func row(forCgroup path: String, in tree: TopCgroupTree, containerName: String?) -> TopRow {
+        var row = TopRow(id: TopCgroupTree.rowID(path), name: TopCgroupTree.displayName(path, containerName: containerName), runtime: "cgroup")
+        row.pids = tree.processCounts[path] ?? 0
+        guard let layout else { return row }
+        let files = filesByCgroupPath[path] ?? CgroupCounterFiles(CgroupDirectories(layout: layout, cgroupPath: path), counters: .summary)
+        filesByCgroupPath[path] = files
+        if let (sample, rates) = try? cgroupSampler.rates(files, hostCPUCount: hostCPUCount) {
+            row.fill(rates: rates, sample: sample.counters)
+        }
         return row
     }
 
@@ -121,7 +201,7 @@ public final class TopCollector {
     private func files(for container: Container) -> CgroupCounterFiles? {
         if let known = filesByKey[container.key] { return known }
         guard let layout, let cgroups = container.cgroups else { return nil }
-        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups))
+        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups), counters: .summary)
         filesByKey[container.key] = files
         return files
     }
@@ -138,10 +218,11 @@ public final class TopCollector {
         previousNetwork[key] = (pid, sample)
     }
 
-    private func forgetVanished(_ snapshot: InventorySnapshot) {
+    private func forgetVanished(_ snapshot: InventorySnapshot, shownCgroups: Set<String>) {
         let live = Set(snapshot.containers.map(\.key))
         for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
-        cgroupSampler.retain(only: Set(filesByKey.values))
+        for path in filesByCgroupPath.keys where !shownCgroups.contains(path) { filesByCgroupPath[path] = nil }
+        cgroupSampler.retain(only: Set(filesByKey.values).union(filesByCgroupPath.values))
         for (key, previous) in previousNetwork where !live.contains(key) {
             networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
             previousNetwork[key] = nil
@@ -150,7 +231,8 @@ public final class TopCollector {
     }
 
     /// CPU % of one CPU per process from the utime + stime ticks the scan read anyway.
-    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant) -> [TopProcessRow] {
+    /// In tree mode a process belongs to the row of its cgroup (or its ancestor at the depth limit).
+    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant, tree: TopCgroupTree?) -> [TopProcessRow] {
         let elapsed = previousTicksAt.map { now.seconds(since: $0) } ?? 0
         let ticksPerSecond = Double(HostSystem.clockTicksPerSecond)
         var ticks: [ProcessIdentity: UInt64] = [:]
@@ -167,8 +249,15 @@ public final class TopCollector {
             if let old = previousTicks[process.identity], elapsed > 0 {
                 cpuPercent = Double(RateCalculator.increase(from: old, to: total).amount) / ticksPerSecond / elapsed * 100
             }
-            let rowID = rowIDs[process.container] ?? process.container.description
-            rowIDs[process.container] = rowID
+            let rowID: String
+            if let tree {
+                // Processes of the root cgroup are the host row's, as in container mode.
+                let path = tree.pathByPID[process.pid].map { tree.rowPath(for: $0) } ?? "/"
+                rowID = path == "/" ? ContainerKey.host.description : TopCgroupTree.rowID(path)
+            } else {
+                rowID = rowIDs[process.container] ?? process.container.description
+                rowIDs[process.container] = rowID
+            }
             var row = TopProcessRow(rowID: rowID, hostPID: process.pid, state: process.state.rawValue, cpuPercent: cpuPercent, command: process.comm)
             if rowID == detailedRowID {
                 row.containerPID = containerPID(pid: process.pid, startTimeTicks: process.startTimeTicks)

@@ -4,6 +4,8 @@ public enum TopKey: Sendable, Equatable {
     case up, down, enter, escape, backspace
     /// Ctrl-C, which raw mode delivers as a byte rather than SIGINT.
     case interrupt
+    /// Ctrl-Z, delivered as a byte too: the view gives the terminal back, then stops itself.
+    case suspend
 
     /// Decodes everything one `read` returned. Arrow keys arrive as `ESC [ A` (or `ESC O A`
     /// in application cursor mode, which tmux may use); a lone ESC is the Escape key, since a
@@ -30,6 +32,7 @@ public enum TopKey: Sendable, Equatable {
                     keys.append(.escape)
                 }
             case 0x03: keys.append(.interrupt)
+            case 0x1A: keys.append(.suspend)
             case 0x0D, 0x0A: keys.append(.enter)
             case 0x7F, 0x08: keys.append(.backspace)
             case 0x20...0x7E: keys.append(.character(Character(UnicodeScalar(byte))))

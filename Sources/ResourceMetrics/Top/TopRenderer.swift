@@ -45,7 +45,7 @@ public struct TopRenderer: Sendable {
     /// The name column never shrinks below this, and never grows past the longest name or
     /// `nameMaximumWidth`.
     static let nameMinimumWidth = 8
-    static let nameMaximumWidth = 40
+    static let nameMaximumWidth = 48
 
     private struct Column: Sendable {
         var header: String
@@ -101,6 +101,7 @@ public struct TopRenderer: Sendable {
         let load = host.loadAverages.map { TopFormat.fixed($0, 2) }.joined(separator: " ")
         var first = "periscope top - \(frame.hostname)  load \(load)  tasks \(host.runnableTasks)/\(host.totalTasks)"
         first += "  interval \(TopFormat.fixed(frame.intervalSeconds, 1))s  sort \(state.sortKey.rawValue)"
+        if state.showsCgroupTree { first += "  view cgroups" }
         if !state.filter.isEmpty { first += "  filter \"\(state.filter)\"" }
         let cpu = host.cpu
         let split = [("usr", cpu.userPercent), ("nice", cpu.nicePercent), ("sys", cpu.systemPercent), ("iowait", cpu.iowaitPercent),
@@ -126,14 +127,15 @@ public struct TopRenderer: Sendable {
     private func containerTable(_ frame: TopFrame, state: TopViewState, room: Int?) -> [TopScreenLine] {
         let rows = state.visibleRows(of: frame)
         let nameColumn = nameWidth(rows)
-        var heading = TopFormat.cell("NAME", nameColumn, rightAligned: false)
+        var heading = TopFormat.cell(state.showsCgroupTree ? "CGROUP" : "NAME", nameColumn, rightAligned: false)
         for column in Self.columns {
             let marker = column.sortKey == state.sortKey ? "*" : ""
             heading += " " + TopFormat.cell(column.header + marker, column.width, rightAligned: true)
         }
         var lines = [TopScreenLine(heading, .heading)]
         if rows.isEmpty {
-            lines.append(TopScreenLine(state.activeFilter.isEmpty ? "(no containers)" : "(nothing matches \"\(state.activeFilter)\")"))
+            let nothing = state.showsCgroupTree ? "(no cgroups)" : "(no containers)"
+            lines.append(TopScreenLine(state.activeFilter.isEmpty ? nothing : "(nothing matches \"\(state.activeFilter)\")"))
             return lines
         }
         let selected = isInteractive ? state.selectedIndex(in: rows) : nil
@@ -152,7 +154,9 @@ public struct TopRenderer: Sendable {
         // A runtime id is 64 hex digits: the 12 users know from `docker ps` are enough here.
         let shortID = rowID.split(separator: ":", maxSplits: 1).last.map { String($0.prefix(12)) } ?? rowID
         let count = processes.count == 1 ? "1 process" : "\(processes.count) processes"
-        var lines = [TopScreenLine("\(name) (\(shortID)): \(count)")]
+        // A cgroup row's name is its path already.
+        let title = rowID.hasPrefix("cgroup:") ? name : "\(name) (\(shortID))"
+        var lines = [TopScreenLine("\(title): \(count)")]
         lines.append(TopScreenLine(
             TopFormat.cell("PID", 8, rightAligned: true) + " " + TopFormat.cell("CPID", 7, rightAligned: true) + " S "
                 + TopFormat.cell("CPU%", 6, rightAligned: true) + " COMMAND", .heading))
@@ -180,7 +184,8 @@ public struct TopRenderer: Sendable {
         if let draft = state.filterDraft { return "filter: \(draft)_   Enter apply  Esc clear" }
         switch state.screen {
         case .containers:
-            return "q quit  c/m/t/i/n/p or </> sort  / filter  j/k select  Enter/d processes"
+            let view = state.showsCgroupTree ? "g containers" : "g cgroup tree"
+            return "q quit  c/m/t/i/n/p or </> sort  / filter  j/k select  Enter/d processes  \(view)  ^Z suspend"
         case .processes:
             return "Esc/Backspace back  q quit   (D = uninterruptible sleep)"
         }

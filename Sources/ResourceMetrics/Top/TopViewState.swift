@@ -14,6 +14,8 @@ public struct TopViewState: Sendable, Equatable {
         case quit
         /// A drill-down was opened: read the details it needs, then redraw.
         case openedProcesses(rowID: String)
+        /// The table switched between containers and the cgroup tree: sample again, then redraw.
+        case toggledCgroupTree
     }
 
     /// The column rows are sorted by.
@@ -28,11 +30,14 @@ public struct TopViewState: Sendable, Equatable {
     public var selectedRowID: String?
     /// The current screen.
     public var screen: Screen = .containers
+    /// The table lists every cgroup (to a depth) instead of the containers.
+    public var showsCgroupTree = false
 
     /// Creates the initial state.
-    public init(sortKey: TopSortKey = .cpu, filter: String = "") {
+    public init(sortKey: TopSortKey = .cpu, filter: String = "", showsCgroupTree: Bool = false) {
         self.sortKey = sortKey
         self.filter = filter
+        self.showsCgroupTree = showsCgroupTree
     }
 
     /// The rows to draw, in order: the host row first (unless filtered out), then the
@@ -75,7 +80,7 @@ public struct TopViewState: Sendable, Equatable {
             case .character(let character):
                 draft.append(character)
                 filterDraft = draft
-            case .up, .down, .interrupt:
+            case .up, .down, .interrupt, .suspend:
                 break
             }
             return .redraw
@@ -99,6 +104,10 @@ public struct TopViewState: Sendable, Equatable {
             filterDraft = filter
         case .escape:
             filter = ""
+        case .character("g"):
+            showsCgroupTree.toggle()
+            selectedRowID = nil
+            return .toggledCgroupTree
         case .up, .character("k"):
             moveSelection(by: -1, in: rows)
         case .down, .character("j"):

@@ -14,6 +14,12 @@ struct FlamegraphCommand: ParsableCommand {
             and symbol-less ([unknown]) frames have their own colours in every palette. Frames \
             narrower than --min-width are left out, as flamegraph.pl does.
               perf script | periscope fold --all | periscope flamegraph > cpu.svg
+            With --baseline the graph is differential (FlameGraph's difffolded.pl + flamegraph.pl): \
+            widths come from INPUT, and each frame is coloured by how its self samples changed \
+            since the baseline, red where they grew, blue where they shrank, white if unchanged; \
+            tooltips add the change in percent of all samples. --normalize scales the baseline \
+            to INPUT's total first; --negate draws the baseline's widths instead.
+              periscope flamegraph --baseline before.folded --normalize after.folded > diff.svg
             """
     )
 
@@ -38,6 +44,15 @@ struct FlamegraphCommand: ParsableCommand {
     @Flag(help: "Draw an icicle graph: roots at the top, stacks growing down.")
     var inverted = false
 
+    @Option(help: ArgumentHelp("Draw a differential flame graph against these earlier folded stacks.", valueName: "folded"))
+    var baseline: String?
+
+    @Flag(help: "With --baseline: scale the baseline to the input's total first (difffolded.pl -n).")
+    var normalize = false
+
+    @Flag(help: "With --baseline: draw the baseline's widths, coloured by the change seen from it (flamegraph.pl --negate).")
+    var negate = false
+
     @Option(help: "What the counts are, for tooltips (samples, bytes, ms...).")
     var countname: String = "samples"
 
@@ -51,6 +66,8 @@ struct FlamegraphCommand: ParsableCommand {
             throw ValidationError("unknown palette '\(colors)'; choose one of \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         _ = try parsedMinimumWidth()
+        if baseline == nil, normalize || negate { throw ValidationError("--normalize and --negate need --baseline") }
+        if baseline == "-", input == "-" { throw ValidationError("only one of --baseline and the input can be standard input") }
     }
 
     private func parsedMinimumWidth() throws -> FlameGraphOptions.MinimumWidth {
@@ -78,7 +95,19 @@ struct FlamegraphCommand: ParsableCommand {
         } catch {
             throw UserFacingError("\(error)")
         }
-        let graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
+        let graph: FlameGraphSVG
+        if let baseline {
+            let before: FoldedStacks
+            do {
+                before = try FoldedStacks.read(path: baseline)
+            } catch {
+                throw UserFacingError("\(error)")
+            }
+            if options.title == nil { options.title = negate ? "Differential Flame Graph (baseline widths)" : "Differential Flame Graph" }
+            graph = FlameGraphSVG(differential: DifferentialStacks(before: before, after: stacks, normalize: normalize, negate: negate), options: options)
+        } else {
+            graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
+        }
         try writeStandardOutput(graph.bytes)
         if stacks.ignoredLineCount > 0 {
             printStandardError("periscope: ignored \(stacks.ignoredLineCount) lines that were not `stack count`")

@@ -3,6 +3,7 @@ import ContainerInventory
 import Foundation
 import LinuxHost
 import Profiling
+import Reporting
 
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,12 +12,19 @@ struct ProfileCommand: ParsableCommand {
         discussion: """
             Opens a software cpu-clock sampling event (perf_event_open) on every online CPU with \
             kernel and user call chains, reads the ring buffers, and keeps the samples of the \
-            target: --pid, --container (every process of it, re-resolved each second) or --all. \
+            target: --pid, --container or --all. For --container the events are scoped to the \
+            containers' perf_event cgroups (PERF_FLAG_PID_CGROUP, v1 or v2), so the kernel \
+            samples only them; where that is impossible every task is sampled and filtered by \
+            PID (re-resolved each second). \
             User frames are resolved from the ELF symbols of each process's own binaries, read \
-            through /proc/PID/root so binaries that exist only in a container resolve; kernel \
-            frames from /proc/kallsyms (marked _[k]). Frames without a symbol show as \
-            [file+0xoffset] or [unknown]. The container name is the root frame with --all and \
-            --container. A summary goes to standard error.
+            through /proc/PID/root so binaries that exist only in a container resolve, with \
+            separate debug files (build-id, .gnu_debuglink; container first, then host) and \
+            MiniDebugInfo; C++, Rust and Swift names are demangled. JIT frames come from \
+            /tmp/perf-PID.map inside the container, PID being the process's PID in its own \
+            namespace (marked _[j]); kernel frames from /proc/kallsyms (marked _[k]). Frames \
+            without a symbol show as [file+0xoffset] or [unknown]. The container name is the \
+            root frame with --all and --container. A summary (samples kept, lost, scope) goes to \
+            standard error, or to standard output as JSON with --json.
             Needs root or CAP_PERFMON (or kernel.perf_event_paranoid <= 0). Changes nothing on \
             the host: the events are closed and the buffers unmapped on exit, Ctrl-C included.
 
@@ -24,6 +32,8 @@ struct ProfileCommand: ParsableCommand {
               periscope profile --container web -d 30 --svg web.svg
               periscope profile --pid 1234 -F 999 -o app.folded
               periscope profile --all -d 5 | periscope flamegraph > all.svg
+              periscope profile --container web -o web.pb.gz     # pprof: go tool pprof, Pyroscope, Parca
+              periscope profile --container web -o web.speedscope.json
             """
     )
 
@@ -44,11 +54,23 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .customShort("d"), help: "Seconds to sample (Ctrl-C stops earlier and still writes the output).")
     var duration: Double = 10
 
-    @Option(name: .shortAndLong, help: "Write folded stacks here instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the profile here instead of standard output (format from --format, or the name: .svg, .pb.gz, .speedscope.json, else folded).")
     var output: String?
+
+    @Option(help: ArgumentHelp("The output format: \(ProfileOutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "format"))
+    var format: ProfileOutputFormat?
 
     @Option(help: "Also draw a flame graph SVG here.")
     var svg: String?
+
+    @Option(help: "Ring buffer pages per CPU (a power of two); raise it if samples are lost.")
+    var bufferPages: Int = 64
+
+    @Flag(help: "Sample every task and filter by PID even where the kernel could restrict events to the containers' cgroups.")
+    var noCgroupScope = false
+
+    @Flag(help: "Print a JSON summary on standard output (with the stacks, unless -o or --svg writes them).")
+    var json = false
 
     func validate() throws {
         let targets = (pids.isEmpty ? 0 : 1) + (containers.isEmpty ? 0 : 1) + (all ? 1 : 0)
@@ -56,6 +78,12 @@ struct ProfileCommand: ParsableCommand {
         if frequency < 1 || frequency > 100_000 { throw ValidationError("-F must be between 1 and 100000 samples per second") }
         if !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
         if let bad = pids.first(where: { $0 <= 0 }) { throw ValidationError("--pid takes positive PIDs, not \(bad)") }
+        if bufferPages < 1 || bufferPages > 65_536 || bufferPages & (bufferPages - 1) != 0 {
+            throw ValidationError("--buffer-pages must be a power of two between 1 and 65536, not \(bufferPages)")
+        }
+        if output == nil, let format, format.isBinary, !json {
+            throw ValidationError("--format \(format.rawValue) is binary: give -o FILE")
+        }
     }
 
     func run() throws {
@@ -65,7 +93,8 @@ struct ProfileCommand: ParsableCommand {
         let scanner = InventoryScanner(options: inventoryOptions, logger: logger)
         let attribution: SampleAttribution
         do {
-            attribution = try SampleAttribution(target: target) { try scanner.scan() }
+            let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+            attribution = try SampleAttribution(target: target, cgroupLayout: layout) { try scanner.scan() }
         } catch {
             throw UserFacingError("\(error)")
         }
@@ -80,7 +109,11 @@ struct ProfileCommand: ParsableCommand {
         var options = ProfileOptions()
         options.frequencyHz = frequency
         options.durationSeconds = duration
-        let session = ProfileSession(options: options, attribution: attribution, symbolizer: Symbolizer(kernel: kernel))
+        options.dataPagesPerCPU = bufferPages
+        options.cgroupScoping = !noCgroupScope
+        let symbolizer = Symbolizer(kernel: kernel)
+        let session = ProfileSession(options: options, attribution: attribution, symbolizer: symbolizer)
+        let startedUnixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         let previousHandlers = SamplingStopSignal.install()
         defer { SamplingStopSignal.uninstall(previousHandlers) }
         let result: ProfileResult
@@ -89,30 +122,142 @@ struct ProfileCommand: ParsableCommand {
         } catch {
             throw UserFacingError("\(error)")
         }
-        let folded = result.stacks.text()
+        let chosenFormat = format ?? output.map(ProfileOutputFormat.init(fileName:)) ?? .folded
+        let bytes = try encode(result, format: chosenFormat, target: target, startedUnixNanoseconds: startedUnixNanoseconds)
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(folded)) else { throw UserFacingError("cannot write \(output)") }
-        } else {
-            try writeStandardOutput(folded)
+            guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else { throw UserFacingError("cannot write \(output)") }
+        } else if !json {
+            try writeStandardOutput(bytes)
         }
         if let svg {
-            var graphOptions = FlameGraphOptions()
-            graphOptions.title = "CPU profile (\(target.summary))"
-            let graph = FlameGraphSVG(stacks: result.stacks.stacks, options: graphOptions)
-            guard FileManager.default.createFile(atPath: svg, contents: Data(graph.bytes)) else { throw UserFacingError("cannot write \(svg)") }
+            guard FileManager.default.createFile(atPath: svg, contents: Data(try encode(result, format: .svg, target: target, startedUnixNanoseconds: startedUnixNanoseconds))) else {
+                throw UserFacingError("cannot write \(svg)")
+            }
         }
-        printStandardError(summary(result, target: target))
+        if json {
+            let report = ProfileReport(result: result, target: target, frequency: frequency, symbolizer: symbolizer, includeStacks: output == nil && svg == nil)
+            try writeStandardOutput(Array((try JSONOutput.encode(report) + "\n").utf8))
+        } else {
+            printStandardError(summary(result, target: target, symbolizer: symbolizer))
+        }
+        if result.keptSampleCount == 0 {
+            printStandardError("periscope: no samples of \(target.summary): was it running on a CPU?")
+        }
     }
 
-    private func summary(_ result: ProfileResult, target: ProfileTarget) -> String {
+    private func encode(_ result: ProfileResult, format: ProfileOutputFormat, target: ProfileTarget, startedUnixNanoseconds: Int64) throws -> [UInt8] {
+        switch format {
+        case .folded:
+            return result.stacks.text()
+        case .svg:
+            var graphOptions = FlameGraphOptions()
+            graphOptions.title = "CPU profile (\(target.summary))"
+            return FlameGraphSVG(stacks: result.stacks.stacks, options: graphOptions).bytes
+        case .pprof:
+            var encoder = PprofEncoder(periodNanoseconds: Int64(1_000_000_000 / frequency))
+            encoder.startUnixNanoseconds = startedUnixNanoseconds
+            encoder.durationNanoseconds = Int64(result.durationSeconds * 1e9)
+            encoder.comments = ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"]
+            do {
+                return try encoder.encodeGzip(result.stacks.stacks)
+            } catch {
+                throw UserFacingError("pprof output: \(error)")
+            }
+        case .speedscope:
+            return try SpeedscopeEncoder.encode(result.stacks.stacks, name: "CPU profile (\(target.summary))")
+        }
+    }
+
+    private func summary(_ result: ProfileResult, target: ProfileTarget, symbolizer: Symbolizer) -> String {
         var lines: [String] = []
         let seconds = String(format: "%.1f", result.durationSeconds)
         lines.append("periscope: profiled \(target.summary) for \(seconds) s at \(frequency) Hz on \(result.cpus.count) CPUs: \(result.keptSampleCount) samples kept of \(result.sampleCount) read, \(result.lostSampleCount) lost\(result.malformedRecordCount > 0 ? ", \(result.malformedRecordCount) malformed" : ""), \(result.stacks.stacks.count) unique stacks")
+        lines.append("  sampled: \(result.scope.summary)")
+        if result.lostSampleCount > 0 {
+            lines.append("  \(result.lostSampleCount) samples were lost (a ring buffer filled before it was read): raise --buffer-pages (now \(bufferPages)) or lower -F")
+        }
+        lines.append("  symbols: \(symbolizer.loadedFileCount) files read, \(symbolizer.rejectedFileCount) unreadable or not ELF, \(symbolizer.jitFrameCount) JIT frames from perf maps")
         for (name, count) in result.samplesByContainer.sorted(by: { $0.value > $1.value }) {
             let share = result.keptSampleCount > 0 ? 100 * Double(count) / Double(result.keptSampleCount) : 0
             lines.append("  \(name.padding(toLength: max(name.count, 24), withPad: " ", startingAt: 0)) \(String(format: "%8d", count)) samples  \(String(format: "%5.1f", share))%")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// What `periscope profile` writes.
+enum ProfileOutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case folded, svg, pprof, speedscope
+
+    var isBinary: Bool { self == .pprof }
+
+    /// The format a file name suggests.
+    init(fileName: String) {
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".svg") {
+            self = .svg
+        } else if lower.hasSuffix(".pb.gz") || lower.hasSuffix(".pprof") || lower.hasSuffix(".pb") {
+            self = .pprof
+        } else if lower.hasSuffix(".json") {
+            self = .speedscope
+        } else {
+            self = .folded
+        }
+    }
+}
+
+/// The `--json` summary of a profile.
+struct ProfileReport: Encodable {
+    struct ContainerShare: Encodable {
+        var name: String
+        var samples: UInt64
+        var share: Double
+    }
+    struct Stack: Encodable {
+        var frames: [String]
+        var count: UInt64
+    }
+    var target: String
+    var sampled: String
+    var cgroupScoped: Bool
+    var frequencyHz: UInt64
+    var durationSeconds: Double
+    var cpus: [Int]
+    var samplesRead: UInt64
+    var samplesKept: UInt64
+    var samplesLost: UInt64
+    var recordsMalformed: UInt64
+    var uniqueStacks: Int
+    var containers: [ContainerShare]
+    var processes: [String: UInt64]
+    var threads: [String: UInt64]
+    var symbolFilesRead: Int
+    var symbolFilesRejected: Int
+    var jitFrames: Int
+    var stacks: [Stack]?
+
+    init(result: ProfileResult, target: ProfileTarget, frequency: UInt64, symbolizer: Symbolizer, includeStacks: Bool) {
+        self.target = target.summary
+        sampled = result.scope.summary
+        if case .cgroups = result.scope { cgroupScoped = true } else { cgroupScoped = false }
+        frequencyHz = frequency
+        durationSeconds = result.durationSeconds
+        cpus = result.cpus
+        samplesRead = result.sampleCount
+        samplesKept = result.keptSampleCount
+        samplesLost = result.lostSampleCount
+        recordsMalformed = result.malformedRecordCount
+        uniqueStacks = result.stacks.stacks.count
+        let kept = max(result.keptSampleCount, 1)
+        containers = result.samplesByContainer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
+            ContainerShare(name: $0.key, samples: $0.value, share: Double($0.value) / Double(kept))
+        }
+        processes = Dictionary(uniqueKeysWithValues: result.samplesByPID.map { (String($0.key), $0.value) })
+        threads = Dictionary(uniqueKeysWithValues: result.samplesByThread.map { (String($0.key), $0.value) })
+        symbolFilesRead = symbolizer.loadedFileCount
+        symbolFilesRejected = symbolizer.rejectedFileCount
+        jitFrames = symbolizer.jitFrameCount
+        stacks = includeStacks ? result.stacks.stacks.map { Stack(frames: $0.frames, count: $0.count) } : nil
     }
 }
 

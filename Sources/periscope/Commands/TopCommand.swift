@@ -20,7 +20,9 @@ struct TopCommand: ParsableCommand {
             (< and > move the sort column); / filter by name (Enter applies, Esc clears); \
             up/down or j/k select; Enter or d shows the selected container's processes (host \
             PID, PID inside the container, state with D highlighted, CPU % of one CPU); Esc or \
-            Backspace goes back.
+            Backspace goes back; g switches between containers and the cgroup tree (every \
+            cgroup to --depth levels, named by path, containers' names beside their cgroup); \
+            Ctrl-Z gives the terminal back until fg.
 
             --batch prints plain-text frames and --json one JSON object per line (host and \
             containers), each after one interval; both stop after -n samples (default 1; \
@@ -31,6 +33,7 @@ struct TopCommand: ParsableCommand {
               periscope top
               periscope top -d 1 --sort memory
               periscope top --batch -n 3 -d 1
+              periscope top --cgroups --depth 2 --batch
               periscope top --json -n 0 -d 5 | jq '.rows[] | select(.cpuCores > 0.5) | .name'
             """
     )
@@ -56,16 +59,32 @@ struct TopCommand: ParsableCommand {
     @Option(help: "Show only containers whose name or id contains this text.")
     var filter: String = ""
 
+    @Flag(help: "Start with one row per cgroup of the host (as systemd-cgtop) instead of one per container; g toggles.")
+    var cgroups = false
+
+    @Option(help: ArgumentHelp(
+        "Seconds between full scans for new containers and processes (0: every sample).",
+        discussion: "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."))
+    var rescan = 5.0
+
+    @Option(help: "How deep the cgroup tree goes (/docker/ID is depth 2); deeper cgroups count in their ancestor.")
+    var depth = 3
+
     func validate() throws {
         if !(delaySeconds >= 0.1 && delaySeconds <= 3600) { throw ValidationError("-d must be between 0.1 and 3600 seconds") }
         if let iterations, iterations < 0 { throw ValidationError("-n must be 0 (unlimited) or more") }
         if batch && json { throw ValidationError("choose one of --batch and --json") }
+        if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 3600 seconds") }
+        if !(1...32).contains(depth) { throw ValidationError("--depth must be between 1 and 32") }
     }
 
     func run() throws {
         _ = source.makeLogger()
         let collector = TopCollector(options: source.inventoryOptions(includeProcesses: false))
-        let state = TopViewState(sortKey: sort, filter: filter)
+        collector.showsCgroupTree = cgroups
+        collector.cgroupTreeDepth = depth
+        collector.inventoryInterval = rescan
+        let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: cgroups)
         if batch || json {
             try printSamples(collector, state: state, limit: iterations ?? 1)
         } else {

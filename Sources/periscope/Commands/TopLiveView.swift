@@ -33,6 +33,10 @@ struct TopLiveView {
                 draw()
             case .bytes(let bytes):
                 for key in TopKey.decode(bytes) {
+                    if key == .suspend {
+                        terminal.suspend()
+                        continue
+                    }
                     let rows = frame.map { state.visibleRows(of: $0) } ?? []
                     switch state.handle(key, visibleRows: rows) {
                     case .quit: return
@@ -40,6 +44,10 @@ struct TopLiveView {
                     case .openedProcesses(let rowID):
                         collector.detailedRowID = rowID
                         if frame != nil { collector.fillContainerPIDs(&frame!, rowID: rowID) }
+                    case .toggledCgroupTree:
+                        // Sample now so the new rows show at once (their rates come with the next sample).
+                        collector.showsCgroupTree = state.showsCgroupTree
+                        if let sampled = try collector.collect() { frame = sampled }
                     }
                     if state.screen == .containers { collector.detailedRowID = nil }
                 }

@@ -49,4 +49,26 @@ struct TopCollectorLiveTests {
         let text = TopRenderer().plainText(frame, state: TopViewState(filter: name))
         #expect(text.contains(name))
     }
+
+    /// Between full scans the known containers are sampled; a removed one forces the next
+    /// sample to scan, which also finds the ones started meanwhile.
+    @Test(.enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    func aRemovedContainerForcesAScanThatFindsNewOnes() throws {
+        let leaving = try DockerContainer(name: TestEnvironment.uniqueName("top-leaving"), options: [], command: ["sleep", "60"])
+        defer { leaving.remove() }
+        let collector = TopCollector()
+        collector.inventoryInterval = 3600
+        _ = try collector.collect()
+        let arriving = try DockerContainer(name: TestEnvironment.uniqueName("top-arriving"), options: [], command: ["sleep", "60"])
+        defer { arriving.remove() }
+        func ids() throws -> Set<String> { Set(try #require(try collector.collect()).rows.map(\.id)) }
+        let before = try ids()
+        #expect(before.contains("docker:\(leaving.id)"))
+        #expect(!before.contains("docker:\(arriving.id)"), "no scan yet: the list is the last scan's")
+        leaving.remove()
+        _ = try ids()  // its counters are gone: this sample asks for a scan
+        let after = try ids()
+        #expect(!after.contains("docker:\(leaving.id)"))
+        #expect(after.contains("docker:\(arriving.id)"))
+    }
 }

@@ -1,0 +1,126 @@
+#include "CLinuxSupport.h"
+
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, size_t *output_len) {
+    *output = NULL;
+    *output_len = 0;
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+    int status = deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    if (status != Z_OK) return status;
+    size_t capacity = deflateBound(&stream, (uLong)input_len) + 32;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        deflateEnd(&stream);
+        return Z_MEM_ERROR;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_len;
+    stream.next_out = buffer;
+    stream.avail_out = (uInt)capacity;
+    status = deflate(&stream, Z_FINISH);
+    size_t produced = capacity - stream.avail_out;
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) {
+        free(buffer);
+        return status == Z_OK ? Z_BUF_ERROR : status;
+    }
+    *output = buffer;
+    *output_len = produced;
+    return 0;
+}
+
+int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len) {
+    *output = NULL;
+    *output_len = 0;
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    // 15 + 32: accept gzip and zlib headers alike (pprof files, PNG image data in tests).
+    int status = inflateInit2(&stream, 15 + 32);
+    if (status != Z_OK) return status;
+    size_t capacity = input_len * 4 + 1024;
+    if (capacity > max_output) capacity = max_output;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        inflateEnd(&stream);
+        return Z_MEM_ERROR;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_len;
+    size_t produced = 0;
+    for (;;) {
+        stream.next_out = buffer + produced;
+        stream.avail_out = (uInt)(capacity - produced);
+        status = inflate(&stream, Z_NO_FLUSH);
+        produced = capacity - stream.avail_out;
+        if (status == Z_STREAM_END) break;
+        if (status != Z_OK && status != Z_BUF_ERROR) break;
+        if (stream.avail_out == 0) {
+            if (capacity >= max_output) { status = Z_BUF_ERROR; break; }
+            size_t bigger = capacity * 2 > max_output ? max_output : capacity * 2;
+            uint8_t *grown = realloc(buffer, bigger);
+            if (grown == NULL) { status = Z_MEM_ERROR; break; }
+            buffer = grown;
+            capacity = bigger;
+        } else if (status == Z_BUF_ERROR) {
+            break;  // truncated input
+        }
+    }
+    inflateEnd(&stream);
+    if (status != Z_STREAM_END) {
+        free(buffer);
+        return status == Z_OK ? Z_DATA_ERROR : status;
+    }
+    *output = buffer;
+    *output_len = produced;
+    return 0;
+}
+
+int periscope_xz_decode(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len) {
+    *output = NULL;
+    *output_len = 0;
+    lzma_stream stream = LZMA_STREAM_INIT;
+    lzma_ret status = lzma_stream_decoder(&stream, 64u << 20, 0);
+    if (status != LZMA_OK) return (int)status;
+    size_t capacity = input_len * 4 + 4096;
+    if (capacity > max_output) capacity = max_output;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        lzma_end(&stream);
+        return LZMA_MEM_ERROR;
+    }
+    stream.next_in = input;
+    stream.avail_in = input_len;
+    size_t produced = 0;
+    for (;;) {
+        stream.next_out = buffer + produced;
+        stream.avail_out = capacity - produced;
+        status = lzma_code(&stream, LZMA_FINISH);
+        produced = capacity - stream.avail_out;
+        if (status == LZMA_STREAM_END) break;
+        if (status != LZMA_OK && status != LZMA_BUF_ERROR) break;
+        if (stream.avail_out == 0) {
+            if (capacity >= max_output) { status = LZMA_BUF_ERROR; break; }
+            size_t bigger = capacity * 2 > max_output ? max_output : capacity * 2;
+            uint8_t *grown = realloc(buffer, bigger);
+            if (grown == NULL) { status = LZMA_MEM_ERROR; break; }
+            buffer = grown;
+            capacity = bigger;
+        } else if (status == LZMA_BUF_ERROR) {
+            break;  // truncated input
+        }
+    }
+    lzma_end(&stream);
+    if (status != LZMA_STREAM_END) {
+        free(buffer);
+        return status == LZMA_OK ? LZMA_DATA_ERROR : (int)status;
+    }
+    *output = buffer;
+    *output_len = produced;
+    return 0;
+}

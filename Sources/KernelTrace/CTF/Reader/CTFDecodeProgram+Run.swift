@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where decoded integer arrays go: a reused buffer, reset for every event.
+struct CTFScratch {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    var used = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        self.base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    func deallocate() { base.deallocate() }
+}
+
+/// Why one event failed to decode; the stream cursor adds the file and packet.
+struct CTFDecodeFailure: Error {
+    var reason: String
+    var bitOffset: Int
+}
+
+extension CTFDecodeProgram {
+    /// Runs the whole program, filling `slots` (at least `slotCount` of them).
+    func run(
+        reader: inout CTFBitReader, slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch
+    ) throws(CTFDecodeFailure) {
+        try run(0..<mainLength, reader: &reader, slots: slots, scratch: &scratch)
+    }
+
+    private func run(
+        _ range: Range<Int>, reader: inout CTFBitReader, slots: UnsafeMutablePointer<EventFieldSlot>,
+        scratch: inout CTFScratch
+    ) throws(CTFDecodeFailure) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let op = ops[index]
+            index += 1
+            reader.align(Int(op.alignmentInBits))
+            switch op.kind {
+            case .align:
+                continue
+            case .integer:
+                let size = Int(op.sizeInBits)
+                guard reader.hasBits(size) else { throw overrun(reader) }
+                slots[Int(op.slot)] = EventFieldSlot(bits: reader.readInteger(sizeInBits: size, signed: op.isSigned, bigEndian: op.bigEndian))
+            case .float32:
+                guard reader.hasBits(32) else { throw overrun(reader) }
+                let raw = UInt32(truncatingIfNeeded: reader.readInteger(sizeInBits: 32, signed: false, bigEndian: op.bigEndian))
+                slots[Int(op.slot)] = EventFieldSlot(bits: Double(Float(bitPattern: raw)).bitPattern)
+            case .float64:
+                guard reader.hasBits(64) else { throw overrun(reader) }
+                slots[Int(op.slot)] = EventFieldSlot(bits: reader.readInteger(sizeInBits: 64, signed: false, bigEndian: op.bigEndian))
+            case .string:
+                let start = reader.currentByte
+                let available = (reader.limitInBits - reader.bitPosition) >> 3
+                guard available > 0, let nul = memchr(start, 0, available) else { throw overrun(reader) }
+                let length = UnsafeRawPointer(nul) - start
+                slots[Int(op.slot)] = .span(start, count: length)
+                reader.bitPosition += (length + 1) * 8
+            case .byteArray, .byteSequence:
+                let count = op.kind == .byteArray ? Int(op.count) : Int(slots[Int(op.count)].bits)
+                guard count >= 0, reader.hasBits(count * 8) else { throw overrun(reader) }
+                let start = reader.currentByte
+                var length = count
+                if op.isText, count > 0, let nul = memchr(start, 0, count) { length = UnsafeRawPointer(nul) - start }
+                slots[Int(op.slot)] = .span(start, count: length)
+                reader.bitPosition += count * 8
+            case .integerArray, .integerSequence:
+                let count = op.kind == .integerArray ? Int(op.count) : Int(slots[Int(op.count)].bits)
+                let size = Int(op.sizeInBits)
+                let width = size / 8
+                guard count >= 0, count <= (reader.limitInBits - reader.bitPosition) / max(size, 1) else { throw overrun(reader) }
+                guard scratch.used + count * width <= scratch.capacity else {
+                    throw CTFDecodeFailure(reason: "array of \(count) elements is larger than the decoder's buffer", bitOffset: reader.bitPosition)
+                }
+                let destination = scratch.base + scratch.used
+                for element in 0..<count {
+                    if element > 0 { reader.align(Int(op.alignmentInBits)) }
+                    let value = reader.readInteger(sizeInBits: size, signed: op.isSigned, bigEndian: op.bigEndian)
+                    switch width {
+                    case 1: destination.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: element, as: UInt8.self)
+                    case 2: destination.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: element * 2, as: UInt16.self)
+                    case 4: destination.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: element * 4, as: UInt32.self)
+                    default: destination.storeBytes(of: value, toByteOffset: element * 8, as: UInt64.self)
+                    }
+                }
+                scratch.used += count * width
+                slots[Int(op.slot)] = .span(destination, count: count * width)
+            case .variant:
+                let plan = variants[Int(op.auxiliary)]
+                let tag = Int64(bitPattern: slots[plan.tagSlot].bits)
+                for slot in plan.slots { slots[slot] = .absent }
+                guard let option = plan.options.first(where: { $0.ranges.contains { $0.contains(tag) } }) else {
+                    throw CTFDecodeFailure(reason: "variant tag value \(tag) selects no option", bitOffset: reader.bitPosition)
+                }
+                try run(option.ops, reader: &reader, slots: slots, scratch: &scratch)
+            case .compoundArray, .compoundSequence:
+                let count = op.kind == .compoundSequence ? Int(slots[Int(op.count)].bits) : Int(op.count)
+                let plan = compounds[Int(op.auxiliary)]
+                let start = reader.currentByte
+                var walker = CTFCompoundWalker(bigEndianTrace: plan.bigEndianTrace)
+                for _ in 0..<max(count, 0) {
+                    try walker.skip(plan.type, reader: &reader)
+                }
+                slots[Int(op.slot)] = .span(start, count: (reader.bitPosition + 7) / 8 - (start - reader.base))
+            }
+        }
+    }
+
+    private func overrun(_ reader: CTFBitReader) -> CTFDecodeFailure {
+        CTFDecodeFailure(reason: "field runs past the end of the packet content", bitOffset: reader.bitPosition)
+    }
+}
+
+/// Skips over values of any CTF type; used for arrays of structures, which stay compound.
+struct CTFCompoundWalker {
+    let bigEndianTrace: Bool
+    /// Integers (and enumeration labels) read inside the current structures, for their
+    /// sequences' lengths and variants' tags.
+    private var scopes: [[String: (value: Int64, label: String?)]] = []
+
+    init(bigEndianTrace: Bool) {
+        self.bigEndianTrace = bigEndianTrace
+    }
+
+    mutating func skip(_ type: CTFType, reader: inout CTFBitReader) throws(CTFDecodeFailure) {
+        _ = try value(of: type, name: nil, reader: &reader)
+    }
+
+    private func lookup(_ reference: String) -> (value: Int64, label: String?)? {
+        let last = reference.split(separator: ".").last.map(String.init) ?? reference
+        for scope in scopes.reversed() {
+            if let value = scope[reference] ?? scope[last] { return value }
+        }
+        return nil
+    }
+
+    @discardableResult
+    private mutating func value(of type: CTFType, name: String?, reader: inout CTFBitReader) throws(CTFDecodeFailure) -> Int64? {
+        reader.align(type.alignmentInBits)
+        switch type {
+        case .integer(let integer):
+            return try readInteger(integer, labels: nil, name: name, reader: &reader)
+        case .enumeration(let integer, let mappings):
+            return try readInteger(integer, labels: mappings, name: name, reader: &reader)
+        case .floatingPoint(let float):
+            guard reader.hasBits(float.sizeInBits) else { throw overrun(reader) }
+            reader.bitPosition += float.sizeInBits
+        case .string:
+            let available = (reader.limitInBits - reader.bitPosition) >> 3
+            guard available > 0, let nul = memchr(reader.currentByte, 0, available) else { throw overrun(reader) }
+            reader.bitPosition += (UnsafeRawPointer(nul) - reader.currentByte + 1) * 8
+        case .structure(let members, _):
+            scopes.append([:])
+            for member in members { try value(of: member.type, name: member.name, reader: &reader) }
+            scopes.removeLast()
+        case .variant(let tag, let options):
+            guard let label = lookup(tag)?.label,
+                let option = options.first(where: { $0.name == label || CTFDecodeProgram.strippedName($0.name) == label })
+            else {
+                throw CTFDecodeFailure(reason: "variant tag `\(tag)` selects no option", bitOffset: reader.bitPosition)
+            }
+            try value(of: option.type, name: option.name, reader: &reader)
+        case .array(let element, let length):
+            for _ in 0..<length { try value(of: element, name: nil, reader: &reader) }
+        case .sequence(let element, let lengthField):
+            guard let length = lookup(lengthField)?.value, length >= 0, length <= Int64(reader.limitInBits) else {
+                throw CTFDecodeFailure(reason: "sequence length `\(lengthField)` unknown or absurd", bitOffset: reader.bitPosition)
+            }
+            for _ in 0..<Int(length) { try value(of: element, name: nil, reader: &reader) }
+        }
+        return nil
+    }
+
+    private mutating func readInteger(
+        _ integer: CTFIntegerType, labels: [EventEnumerationMapping]?, name: String?, reader: inout CTFBitReader
+    ) throws(CTFDecodeFailure) -> Int64 {
+        guard reader.hasBits(integer.sizeInBits) else { throw overrun(reader) }
+        let bigEndian = integer.byteOrder == .native ? bigEndianTrace : integer.byteOrder == .big
+        let result = Int64(bitPattern: reader.readInteger(sizeInBits: integer.sizeInBits, signed: integer.isSigned, bigEndian: bigEndian))
+        if let name, !scopes.isEmpty {
+            let label = labels?.first { result >= $0.lower && result <= $0.upper }?.label
+            scopes[scopes.count - 1][name] = (result, label)
+        }
+        return result
+    }
+
+    private func overrun(_ reader: CTFBitReader) -> CTFDecodeFailure {
+        CTFDecodeFailure(reason: "field runs past the end of the packet content", bitOffset: reader.bitPosition)
+    }
+}

@@ -1,0 +1,243 @@
+/// One step of a compiled decoding program. Plain data so the interpreter is a tight switch.
+struct CTFDecodeOp {
+    enum Kind: UInt8 {
+        case integer, float32, float64, string, byteArray, byteSequence, integerArray, integerSequence
+        case variant, compoundArray, compoundSequence, align
+    }
+
+    var kind: Kind
+    var isSigned = false
+    var bigEndian = false
+    /// For byte arrays: text (UTF8/ASCII), trimmed at the first NUL.
+    var isText = false
+    var slot: Int32 = -1
+    var alignmentInBits: Int32 = 1
+    /// Integer size, or element size for arrays.
+    var sizeInBits: Int32 = 0
+    /// Fixed element count, or the slot holding the length for sequences.
+    var count: Int32 = 0
+    /// Index into `variants` or `compounds`.
+    var auxiliary: Int32 = 0
+}
+
+/// A variant's options: which tag values select which op range.
+struct CTFVariantPlan {
+    struct Option {
+        var ranges: [ClosedRange<Int64>]
+        var ops: Range<Int>
+    }
+
+    var tagSlot: Int
+    var slots: Range<Int>
+    var options: [Option]
+}
+
+/// A structure, or an array/sequence of non-integers, walked generically and exposed as raw bytes.
+struct CTFCompoundPlan {
+    var type: CTFType
+    var bigEndianTrace: Bool
+}
+
+/// A flattened, compiled decoder for a sequence of CTF types (an event's contexts and payload,
+/// an event header, a packet header and context).
+///
+/// Nested structures and variants are flattened into dotted field names (`v.timestamp`,
+/// `data_union.fd`) so every scalar leaf has a slot; arrays of structures stay compound.
+struct CTFDecodeProgram {
+    private(set) var ops: [CTFDecodeOp] = []
+    private(set) var variants: [CTFVariantPlan] = []
+    private(set) var compounds: [CTFCompoundPlan] = []
+    private(set) var fields: [EventFieldDescription] = []
+    /// Clock each slot's integer maps to (header timestamps, packet `timestamp_begin`).
+    private(set) var mappedClocks: [Int: String] = [:]
+    private let bigEndianTrace: Bool
+    /// Raw TSDL names visible to length and tag references, innermost scope last.
+    private var scopes: [[String: Int]] = [[:]]
+
+    init(bigEndianTrace: Bool) {
+        self.bigEndianTrace = bigEndianTrace
+    }
+
+    var slotCount: Int { fields.count }
+
+    func slot(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
+
+    /// Adds the members of a structure type (or a single type as one field) under `scope`.
+    mutating func append(_ type: CTFType?, scope: EventFieldScope) throws {
+        guard let type else { return }
+        guard case .structure(let members, _) = type else {
+            try appendMember(name: "", rawName: "", type: type, prefix: "", scope: scope)
+            return
+        }
+        emitAlign(type.alignmentInBits)
+        for member in members {
+            try appendMember(name: Self.strippedName(member.name), rawName: member.name, type: member.type, prefix: "", scope: scope)
+        }
+    }
+
+    /// CTF 1.8 readers remove one leading underscore from field names (LTTng writes `_prev_tid`).
+    static func strippedName(_ name: String) -> String {
+        name.hasPrefix("_") ? String(name.dropFirst()) : name
+    }
+
+    private mutating func emitAlign(_ alignment: Int) {
+        if alignment > 1 { ops.append(CTFDecodeOp(kind: .align, alignmentInBits: Int32(alignment))) }
+    }
+
+    private mutating func newSlot(_ description: EventFieldDescription, rawName: String) -> Int32 {
+        fields.append(description)
+        scopes[scopes.count - 1][rawName] = fields.count - 1
+        return Int32(fields.count - 1)
+    }
+
+    private func resolve(_ reference: String) -> Int? {
+        let last = reference.split(separator: ".").last.map(String.init) ?? reference
+        for scope in scopes.reversed() {
+            if let slot = scope[reference] ?? scope[last] { return slot }
+        }
+        return nil
+    }
+
+    private func isBigEndian(_ order: CTFByteOrder) -> Bool {
+        switch order {
+        case .native: bigEndianTrace
+        case .little: false
+        case .big: true
+        }
+    }
+
+    private mutating func appendMember(name: String, rawName: String, type: CTFType, prefix: String, scope: EventFieldScope) throws {
+        let fullName = prefix + name
+        switch type {
+        case .integer(let integer):
+            let slot = newSlot(EventFieldDescription(
+                name: fullName, kind: integer.isSigned ? .signedInteger : .unsignedInteger, scope: scope,
+                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
+            if let clock = integer.mappedClock { mappedClocks[Int(slot)] = clock }
+            ops.append(integerOp(integer, slot: slot))
+        case .enumeration(let integer, let mappings):
+            let slot = newSlot(EventFieldDescription(
+                name: fullName, kind: .enumeration(signed: integer.isSigned), scope: scope,
+                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase, enumerationMappings: mappings), rawName: rawName)
+            ops.append(integerOp(integer, slot: slot))
+        case .floatingPoint(let float):
+            let slot = newSlot(EventFieldDescription(name: fullName, kind: .floatingPoint, scope: scope, sizeInBits: float.sizeInBits), rawName: rawName)
+            ops.append(CTFDecodeOp(
+                kind: float.sizeInBits == 32 ? .float32 : .float64, bigEndian: isBigEndian(float.byteOrder), slot: slot,
+                alignmentInBits: Int32(float.alignmentInBits), sizeInBits: Int32(float.sizeInBits)))
+        case .string:
+            let slot = newSlot(EventFieldDescription(name: fullName, kind: .string, scope: scope), rawName: rawName)
+            ops.append(CTFDecodeOp(kind: .string, slot: slot, alignmentInBits: 8))
+        case .structure(let members, _):
+            emitAlign(type.alignmentInBits)
+            scopes.append([:])
+            for member in members {
+                try appendMember(
+                    name: Self.strippedName(member.name), rawName: member.name, type: member.type, prefix: fullName + ".", scope: scope)
+            }
+            scopes.removeLast()
+        case .variant(let tag, let options):
+            try appendVariant(tag: tag, options: options, fullName: fullName, scope: scope)
+        case .array(let element, let length):
+            try appendArray(element: element, fixedLength: length, lengthSlot: nil, fullName: fullName, rawName: rawName, scope: scope, type: type)
+        case .sequence(let element, let lengthField):
+            guard let lengthSlot = resolve(lengthField) else {
+                throw CTFReaderError.unsupportedMetadata("sequence `\(fullName)` refers to unknown length field `\(lengthField)`")
+            }
+            try appendArray(element: element, fixedLength: 0, lengthSlot: lengthSlot, fullName: fullName, rawName: rawName, scope: scope, type: type)
+        }
+    }
+
+    private func integerOp(_ integer: CTFIntegerType, slot: Int32) -> CTFDecodeOp {
+        CTFDecodeOp(
+            kind: .integer, isSigned: integer.isSigned, bigEndian: isBigEndian(integer.byteOrder), slot: slot,
+            alignmentInBits: Int32(integer.alignmentInBits), sizeInBits: Int32(integer.sizeInBits))
+    }
+
+    private mutating func appendArray(
+        element: CTFType, fixedLength: Int, lengthSlot: Int?, fullName: String, rawName: String, scope: EventFieldScope, type: CTFType
+    ) throws {
+        let count = Int32(lengthSlot ?? fixedLength)
+        let isSequence = lengthSlot != nil
+        var integerElement: CTFIntegerType?
+        if case .integer(let integer) = element { integerElement = integer }
+        if case .enumeration(let integer, _) = element { integerElement = integer }
+        if let integer = integerElement, integer.sizeInBits == 8, integer.alignmentInBits % 8 == 0 {
+            let slot = newSlot(EventFieldDescription(
+                name: fullName, kind: integer.isText ? .string : .bytes, scope: scope, sizeInBits: 8,
+                displayBase: integer.displayBase), rawName: rawName)
+            ops.append(CTFDecodeOp(
+                kind: isSequence ? .byteSequence : .byteArray, isText: integer.isText, slot: slot,
+                alignmentInBits: Int32(integer.alignmentInBits), sizeInBits: 8, count: count))
+        } else if let integer = integerElement, [8, 16, 32, 64].contains(integer.sizeInBits) {
+            let slot = newSlot(EventFieldDescription(
+                name: fullName, kind: .integerArray(elementBytes: integer.sizeInBits / 8, signed: integer.isSigned), scope: scope,
+                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
+            ops.append(CTFDecodeOp(
+                kind: isSequence ? .integerSequence : .integerArray, isSigned: integer.isSigned,
+                bigEndian: isBigEndian(integer.byteOrder), slot: slot, alignmentInBits: Int32(integer.alignmentInBits),
+                sizeInBits: Int32(integer.sizeInBits), count: count))
+        } else {
+            let slot = newSlot(EventFieldDescription(name: fullName, kind: .compound, scope: scope), rawName: rawName)
+            compounds.append(CTFCompoundPlan(type: element, bigEndianTrace: bigEndianTrace))
+            ops.append(CTFDecodeOp(
+                kind: isSequence ? .compoundSequence : .compoundArray, slot: slot,
+                alignmentInBits: Int32(element.alignmentInBits), count: count, auxiliary: Int32(compounds.count - 1)))
+        }
+    }
+
+    private mutating func appendVariant(tag: String, options: [CTFNamedType], fullName: String, scope: EventFieldScope) throws {
+        guard let tagSlot = resolve(tag) else {
+            throw CTFReaderError.unsupportedMetadata("variant `\(fullName)` refers to unknown tag `\(tag)`")
+        }
+        let mappings = fields[tagSlot].enumerationMappings
+        guard !mappings.isEmpty else {
+            throw CTFReaderError.unsupportedMetadata("variant `\(fullName)` tag `\(tag)` is not an enumeration")
+        }
+        let variantIndex = variants.count
+        variants.append(CTFVariantPlan(tagSlot: tagSlot, slots: 0..<0, options: []))
+        ops.append(CTFDecodeOp(kind: .variant, auxiliary: Int32(variantIndex)))
+        // Options' ops are laid out after the variant op; the op after the variant resumes at
+        // `resume`, so options are emitted out of line at the end by jumping over them.
+        let firstSlot = fields.count
+        var plannedOptions: [CTFVariantPlan.Option] = []
+        var optionBodies: [[CTFDecodeOp]] = []
+        let savedOps = ops
+        for option in options {
+            ops = []
+            scopes.append([:])
+            let prefix = fullName.isEmpty ? "" : fullName + "."
+            try appendMember(
+                name: Self.strippedName(option.name), rawName: option.name, type: option.type, prefix: prefix, scope: scope)
+            scopes.removeLast()
+            optionBodies.append(ops)
+            let ranges = mappings.filter { $0.label == option.name || $0.label == Self.strippedName(option.name) }
+                .map { $0.lower...$0.upper }
+            plannedOptions.append(CTFVariantPlan.Option(ranges: ranges, ops: 0..<0))
+        }
+        ops = savedOps
+        // Bodies go in a side table of op ranges appended after a jump: the interpreter runs a
+        // variant by recursing into the chosen range, then continues after the variant op.
+        variants[variantIndex].slots = firstSlot..<fields.count
+        variants[variantIndex].options = plannedOptions
+        pendingBodies.append((variantIndex, optionBodies))
+    }
+
+    private var pendingBodies: [(variant: Int, bodies: [[CTFDecodeOp]])] = []
+
+    /// Finishes the program: appends variant bodies after the main ops (main ops end at
+    /// `mainLength`). Must be called once, after the last `append`.
+    mutating func finish() {
+        mainLength = ops.count
+        while !pendingBodies.isEmpty {
+            let (variant, bodies) = pendingBodies.removeFirst()
+            for (index, body) in bodies.enumerated() {
+                let start = ops.count
+                ops.append(contentsOf: body)
+                variants[variant].options[index].ops = start..<ops.count
+            }
+        }
+    }
+
+    private(set) var mainLength = 0
+}

@@ -1,0 +1,244 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Walks the packets of one CTF data stream file, one event header ahead.
+///
+/// A packet is read whole into a reused buffer with `pread`, so memory stays at one packet per
+/// stream whatever the trace length. After `advance()` returns true, `pendingEvent` and
+/// `pendingTimestamp` describe the next event, whose contexts and payload are decoded by
+/// `decodePending(into:scratch:)` only when the merge picks it.
+final class CTFStreamCursor {
+    /// Packets larger than this are refused (LTTng's default sub-buffers are 4 KiB to 1 MiB).
+    static let maximumPacketBytes = 256 << 20
+    static let slackBytes = 16
+    static let packetMagic: UInt64 = 0xC1FC_1FC1
+
+    let path: String
+    private let trace: CTFTrace
+    private let fd: Int32
+    private let fileSize: Int
+    private var buffer: UnsafeMutableRawPointer
+    private var bufferCapacity: Int
+    private var reader: CTFBitReader
+    private var packetOffset = 0
+    private var nextPacketOffset = 0
+    private var stream: CTFTrace.StreamPlan?
+    private var headerSlots: UnsafeMutablePointer<EventFieldSlot>
+    private var headerSlotCapacity: Int
+    private var clockCycles: UInt64 = 0
+    private var lastDiscarded: UInt64?
+    /// Event headers hold no arrays in practice; a small buffer covers the ones that do.
+    private var headerScratch = CTFScratch(capacity: 4096)
+
+    private(set) var cpu = -1
+    private(set) var pendingEvent: CTFTrace.EventPlan?
+    private(set) var pendingTimestamp: UInt64 = 0
+    /// Events the tracer discarded before the current packet, reported once.
+    var pendingLostEvents: UInt64 = 0
+    private(set) var packetBeginTimestamp: UInt64 = 0
+
+    init(path: String, trace: CTFTrace) throws {
+        self.path = path
+        self.trace = trace
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CTFReaderError.unreadable(path: path, errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = errno
+            close(fd)
+            throw CTFReaderError.unreadable(path: path, errno: error)
+        }
+        fileSize = Int(info.st_size)
+        bufferCapacity = 1 << 16
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity + Self.slackBytes, alignment: 16)
+        reader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: 0, bitPosition: 0)
+        headerSlotCapacity = 16
+        headerSlots = .allocate(capacity: headerSlotCapacity)
+    }
+
+    deinit {
+        close(fd)
+        buffer.deallocate()
+        headerSlots.deallocate()
+        headerScratch.deallocate()
+    }
+
+    private func nanoseconds(_ cycles: UInt64) -> UInt64 {
+        guard let clock = stream?.clock else { return cycles }
+        let offset = clock.offsetSeconds &* 1_000_000_000 &+ Self.scale(clock.offsetCycles, clock.frequency)
+        let value = clock.frequency == 1_000_000_000
+            ? cycles : UInt64(truncatingIfNeeded: Self.scale(Int64(bitPattern: cycles), clock.frequency))
+        return value &+ UInt64(bitPattern: offset)
+    }
+
+    private static func scale(_ cycles: Int64, _ frequency: UInt64) -> Int64 {
+        if frequency == 1_000_000_000 { return cycles }
+        let hz = Int64(frequency)
+        return (cycles / hz) &* 1_000_000_000 &+ (cycles % hz) &* 1_000_000_000 / hz
+    }
+
+    private func ensureCapacity(_ bytes: Int) {
+        guard bytes > bufferCapacity else { return }
+        buffer.deallocate()
+        bufferCapacity = max(bytes, bufferCapacity * 2)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity + Self.slackBytes, alignment: 16)
+    }
+
+    private func readFully(at offset: Int, count: Int) throws -> Int {
+        var done = 0
+        while done < count {
+            let result = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw CTFReaderError.unreadable(path: path, errno: errno)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        memset(buffer + done, 0, Self.slackBytes)
+        return done
+    }
+
+    private func badPacket(_ reason: String) -> CTFReaderError {
+        .badPacket(path: path, offset: packetOffset, reason: reason)
+    }
+
+    /// Reads the next non-empty packet; false at the end of the file.
+    private func loadPacket() throws -> Bool {
+        while nextPacketOffset < fileSize {
+            packetOffset = nextPacketOffset
+            let remaining = fileSize - packetOffset
+            ensureCapacity(min(remaining, 1 << 16))
+            var available = try readFully(at: packetOffset, count: min(remaining, bufferCapacity))
+            var slots = [EventFieldSlot](repeating: .absent, count: 64)
+            var contextSlots = slots
+            var headerEnd = 0
+            var streamID: UInt64 = 0
+            var contextProgram: CTFDecodeProgram?
+            var decoded = false
+            // Headers are small; if one does not fit the first read, read more once.
+            for _ in 0..<2 where !decoded {
+                var packetReader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: available * 8, bitPosition: 0)
+                do {
+                    let program = trace.packetProgram
+                    if slots.count < program.slotCount { slots = Array(repeating: .absent, count: program.slotCount) }
+                    var scratch = CTFScratch(capacity: 4096)
+                    defer { scratch.deallocate() }
+                    try slots.withUnsafeMutableBufferPointer { try program.run(reader: &packetReader, slots: $0.baseAddress!, scratch: &scratch) }
+                    if let magicSlot = program.slot(named: "magic"), slots[magicSlot].bits != Self.packetMagic {
+                        throw badPacket("bad magic 0x\(String(slots[magicSlot].bits, radix: 16))")
+                    }
+                    if let streamSlot = program.slot(named: "stream_id") { streamID = slots[streamSlot].bits }
+                    guard let context = trace.contextPrograms[streamID] else { throw badPacket("unknown stream class \(streamID)") }
+                    contextProgram = context
+                    if contextSlots.count < context.slotCount { contextSlots = Array(repeating: .absent, count: context.slotCount) }
+                    try contextSlots.withUnsafeMutableBufferPointer {
+                        try context.run(reader: &packetReader, slots: $0.baseAddress!, scratch: &scratch)
+                    }
+                    headerEnd = packetReader.bitPosition
+                    decoded = true
+                } catch let failure as CTFDecodeFailure {
+                    guard available < remaining else { throw badPacket(failure.reason) }
+                    ensureCapacity(min(remaining, 1 << 22))
+                    available = try readFully(at: packetOffset, count: min(remaining, bufferCapacity))
+                }
+            }
+            guard decoded, let context = contextProgram else { throw badPacket("packet header does not fit the file") }
+            func contextValue(_ name: String) -> UInt64? {
+                context.slot(named: name).flatMap { contextSlots[$0].presence == 0 ? contextSlots[$0].bits : nil }
+            }
+            let packetBits = Int(clamping: contextValue("packet_size") ?? UInt64(remaining * 8))
+            let contentBits = Int(clamping: contextValue("content_size") ?? UInt64(packetBits))
+            guard packetBits % 8 == 0, packetBits > 0, contentBits <= packetBits, contentBits >= headerEnd,
+                packetBits / 8 <= remaining, packetBits / 8 <= Self.maximumPacketBytes
+            else {
+                throw badPacket("content size \(contentBits) / packet size \(packetBits) bits do not fit (\(remaining) bytes left)")
+            }
+            nextPacketOffset = packetOffset + packetBits / 8
+            let contentBytes = (contentBits + 7) / 8
+            if contentBytes > available {
+                ensureCapacity(contentBytes)
+                available = try readFully(at: packetOffset, count: contentBytes)
+                guard available >= contentBytes else { throw badPacket("file ends inside the packet") }
+            } else {
+                memset(buffer + contentBytes, 0, min(Self.slackBytes, bufferCapacity + Self.slackBytes - contentBytes))
+            }
+            guard let stream = trace.streams[streamID] else { throw badPacket("unknown stream class \(streamID)") }
+            self.stream = stream
+            if stream.header.slotCount > headerSlotCapacity {
+                headerSlots.deallocate()
+                headerSlotCapacity = stream.header.slotCount
+                headerSlots = .allocate(capacity: headerSlotCapacity)
+            }
+            if let cpuID = contextValue("cpu_id") { cpu = Int(cpuID) }
+            if let begin = contextValue("timestamp_begin") {
+                clockCycles = begin
+                packetBeginTimestamp = nanoseconds(begin)
+            } else {
+                packetBeginTimestamp = nanoseconds(clockCycles)
+            }
+            if let discarded = contextValue("events_discarded") {
+                if let last = lastDiscarded, discarded > last { pendingLostEvents += discarded - last }
+                if lastDiscarded == nil, discarded > 0 { pendingLostEvents += discarded }
+                lastDiscarded = discarded
+            }
+            reader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: contentBits, bitPosition: headerEnd)
+            if headerEnd < contentBits { return true }
+        }
+        return false
+    }
+
+    /// Decodes the next event's header; false when the stream has no more events.
+    func advance() throws -> Bool {
+        pendingEvent = nil
+        while true {
+            if stream == nil || reader.bitPosition >= reader.limitInBits {
+                guard try loadPacket() else { return false }
+            }
+            guard let stream else { return false }
+            // Padding at the end of the content (less than a header) ends the packet.
+            let header = stream.header
+            let eventStart = reader.bitPosition
+            headerScratch.used = 0
+            do {
+                try header.run(reader: &reader, slots: headerSlots, scratch: &headerScratch)
+            } catch {
+                throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
+            }
+            var id: UInt64 = 0
+            for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
+            for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
+                let value = headerSlots[slot].bits
+                if size >= 64 {
+                    clockCycles = value
+                } else {
+                    let mask: UInt64 = (1 << UInt64(size)) - 1
+                    var updated = (clockCycles & ~mask) | value
+                    if value < clockCycles & mask { updated &+= 1 << UInt64(size) }
+                    clockCycles = updated
+                }
+            }
+            guard id < UInt64(stream.events.count), let event = stream.events[Int(id)] else {
+                throw CTFReaderError.badEvent(
+                    path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: "unknown event id \(id) in stream class \(stream.id)")
+            }
+            pendingEvent = event
+            pendingTimestamp = nanoseconds(clockCycles)
+            return true
+        }
+    }
+
+    /// Decodes the contexts and payload of the pending event into `slots`.
+    func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
+        guard let event = pendingEvent else { return }
+        let start = reader.bitPosition
+        do {
+            try event.program.run(reader: &reader, slots: slots, scratch: &scratch)
+        } catch {
+            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: error.reason)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// One CTF trace (one `metadata` file and the data streams beside it), compiled for decoding.
+final class CTFTrace {
+    /// How one event class of one stream class is decoded.
+    struct EventPlan {
+        let eventClass: EventClass
+        /// Stream event context, event context and payload, in that order.
+        let program: CTFDecodeProgram
+    }
+
+    /// How events of one stream class are framed.
+    final class StreamPlan {
+        let id: UInt64
+        let header: CTFDecodeProgram
+        /// Header slots that may hold the event id (`id`, `v.id`): the last present one wins.
+        let idSlots: [Int]
+        /// Header slots mapped to the clock, with their size in bits.
+        let timestampSlots: [(slot: Int, sizeInBits: Int)]
+        let clock: CTFClock
+        /// Indexed by event id; nil where no event has that id.
+        var events: [EventPlan?] = []
+
+        init(id: UInt64, header: CTFDecodeProgram, clock: CTFClock) {
+            self.id = id
+            self.header = header
+            self.clock = clock
+            idSlots = header.fields.indices.filter { header.fields[$0].name == "id" || header.fields[$0].name.hasSuffix(".id") }
+            timestampSlots = header.fields.indices.compactMap { slot in
+                let field = header.fields[slot]
+                let isTimestamp = header.mappedClocks[slot] != nil
+                    || field.name == "timestamp" || field.name.hasSuffix(".timestamp")
+                return isTimestamp ? (slot, field.sizeInBits) : nil
+            }
+        }
+    }
+
+    /// Event ids above this are refused rather than sizing a table after a corrupt number.
+    static let maximumEventID: UInt64 = 1 << 20
+
+    let directory: String
+    let metadata: CTFMetadata
+    let packetProgram: CTFDecodeProgram
+    let streams: [UInt64: StreamPlan]
+
+    /// Parses `directory/metadata` and adds its event classes to `classes`.
+    init(directory: String, classes: inout EventClassTable) throws {
+        self.directory = directory
+        let text = try CTFMetadataText.read(path: directory + "/metadata")
+        let metadata = try TSDLParser.parse(text)
+        self.metadata = metadata
+
+        var packetProgram = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+        try packetProgram.append(metadata.packetHeader, scope: .payload)
+        // Packet contexts differ per stream class; the packet header names the stream, so the
+        // context is compiled per stream below and decoded after the header.
+        packetProgram.finish()
+        self.packetProgram = packetProgram
+
+        var streamClasses = metadata.streams
+        if streamClasses.isEmpty { streamClasses[0] = CTFStreamClass(id: 0) }
+        let defaultClock = metadata.clocks.values.sorted { $0.name < $1.name }.first ?? CTFClock(name: "")
+        var streams: [UInt64: StreamPlan] = [:]
+        for streamClass in streamClasses.values.sorted(by: { $0.id < $1.id }) {
+            var header = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+            try header.append(streamClass.eventHeader, scope: .payload)
+            header.finish()
+            let clockName = header.mappedClocks.values.first
+            let clock = clockName.flatMap { metadata.clocks[$0] } ?? defaultClock
+            let plan = StreamPlan(id: streamClass.id, header: header, clock: clock)
+            let declarations = metadata.events.filter { $0.streamID == streamClass.id || (metadata.streams.isEmpty) }
+            guard let maximumID = declarations.map(\.id).max() else {
+                streams[streamClass.id] = plan
+                continue
+            }
+            guard maximumID <= Self.maximumEventID else {
+                throw CTFReaderError.unsupportedMetadata("event id \(maximumID) is larger than \(Self.maximumEventID)")
+            }
+            plan.events = Array(repeating: nil, count: Int(maximumID) + 1)
+            for declaration in declarations.sorted(by: { $0.id < $1.id }) {
+                var program = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+                try program.append(streamClass.eventContext, scope: .streamEventContext)
+                try program.append(declaration.context, scope: .eventContext)
+                try program.append(declaration.fields, scope: .payload)
+                program.finish()
+                let eventClass = classes.add(
+                    name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: program.fields)
+                plan.events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: program)
+            }
+            streams[streamClass.id] = plan
+        }
+        self.streams = streams
+        contextPrograms = try Dictionary(uniqueKeysWithValues: streamClasses.values.map { streamClass in
+            var context = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+            try context.append(streamClass.packetContext, scope: .payload)
+            context.finish()
+            return (streamClass.id, context)
+        })
+    }
+
+    /// The packet context program of each stream class.
+    let contextPrograms: [UInt64: CTFDecodeProgram]
+
+    /// Data stream files: every regular file of the directory except `metadata`, indexes and
+    /// hidden files.
+    func streamFiles() throws -> [String] {
+        try CTFDirectory.entries(of: directory).filter { entry in
+            entry.isRegularFile && entry.name != "metadata" && !entry.name.hasPrefix(".")
+        }.map { directory + "/" + $0.name }.sorted()
+    }
+}

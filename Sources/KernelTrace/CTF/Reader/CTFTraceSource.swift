@@ -1,0 +1,113 @@
+/// An `EventSource` over one or more CTF 1.8 traces (an LTTng session directory with `kernel/`
+/// and `ust/` traces, or a single trace directory), merged in timestamp order.
+public final class CTFTraceSource: EventSource {
+    public let traceDescription: TraceDescription
+    /// The directories holding a `metadata` file that were found.
+    public let traceDirectories: [String]
+    private let traces: [CTFTrace]
+    private let streamFiles: [(path: String, trace: CTFTrace)]
+
+    /// Finds every CTF trace under `path` (babeltrace2 does the same) and parses its metadata.
+    public init(path: String) throws {
+        let directories = try CTFDirectory.traceDirectories(under: path)
+        guard !directories.isEmpty else { throw CTFReaderError.noMetadata(path: path) }
+        var classes = EventClassTable()
+        var traces: [CTFTrace] = []
+        var files: [(String, CTFTrace)] = []
+        var environment: [String: String] = [:]
+        var clockName = ""
+        for directory in directories {
+            let trace = try CTFTrace(directory: directory, classes: &classes)
+            traces.append(trace)
+            files += try trace.streamFiles().map { ($0, trace) }
+            environment.merge(trace.metadata.environment) { first, _ in first }
+            if clockName.isEmpty { clockName = trace.metadata.clocks.keys.sorted().first ?? "" }
+        }
+        self.traceDirectories = directories
+        self.traces = traces
+        self.streamFiles = files
+        self.traceDescription = TraceDescription(classes: classes, clockName: clockName, environment: environment)
+    }
+
+    /// Whether `path` holds at least one CTF trace.
+    public static func isCTFTrace(path: String) -> Bool {
+        (try? CTFDirectory.traceDirectories(under: path).isEmpty == false) ?? false
+    }
+
+    public func run<Consumer: EventConsumer>(into consumer: inout Consumer) throws {
+        var cursors: [CTFStreamCursor] = []
+        for file in streamFiles {
+            let cursor = try CTFStreamCursor(path: file.path, trace: file.trace)
+            if try cursor.advance() { cursors.append(cursor) }
+        }
+        var description = traceDescription
+        description.cpuCount = (cursors.map(\.cpu).max() ?? -1) + 1
+        consumer.begin(description)
+
+        let slotCapacity = max(1, description.classes.classes.map(\.fields.count).max() ?? 1)
+        let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: slotCapacity)
+        slots.initialize(repeating: .absent, count: slotCapacity)
+        var scratch = CTFScratch(capacity: 1 << 20)
+        defer {
+            slots.deallocate()
+            scratch.deallocate()
+        }
+        var heap = CTFCursorHeap(cursors: cursors)
+        var lastTimestamp: UInt64 = 0
+        while let cursor = heap.top {
+            guard let event = cursor.pendingEvent else { break }
+            if cursor.pendingLostEvents > 0 {
+                consumer.eventsLost(cpu: cursor.cpu, count: cursor.pendingLostEvents, before: cursor.packetBeginTimestamp)
+                cursor.pendingLostEvents = 0
+            }
+            scratch.used = 0
+            try cursor.decodePending(into: slots, scratch: &scratch)
+            lastTimestamp = cursor.pendingTimestamp
+            consumer.consume(EventRecord(timestamp: cursor.pendingTimestamp, cpu: cursor.cpu, eventClass: event.eventClass, slots: slots))
+            if try cursor.advance() { heap.topChanged() } else { heap.removeTop() }
+        }
+        consumer.end(at: lastTimestamp)
+    }
+}
+
+/// A binary min-heap of stream cursors ordered by their pending event's timestamp (ties by file
+/// order, so equal timestamps come out deterministically).
+struct CTFCursorHeap {
+    private var items: [(cursor: CTFStreamCursor, order: Int)]
+
+    init(cursors: [CTFStreamCursor]) {
+        items = cursors.enumerated().map { ($0.element, $0.offset) }
+        for index in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    }
+
+    var top: CTFStreamCursor? { items.first?.cursor }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        let left = items[a], right = items[b]
+        if left.cursor.pendingTimestamp != right.cursor.pendingTimestamp {
+            return left.cursor.pendingTimestamp < right.cursor.pendingTimestamp
+        }
+        return left.order < right.order
+    }
+
+    mutating func topChanged() { siftDown(0) }
+
+    mutating func removeTop() {
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        if !items.isEmpty { siftDown(0) }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var index = start
+        while true {
+            let left = 2 * index + 1, right = left + 1
+            var smallest = index
+            if left < items.count && less(left, smallest) { smallest = left }
+            if right < items.count && less(right, smallest) { smallest = right }
+            if smallest == index { return }
+            items.swapAt(index, smallest)
+            index = smallest
+        }
+    }
+}

@@ -1,0 +1,275 @@
+/// `periscope trace convert --to ctf`: replays a Periscope trace and writes a CTF 1.8 trace
+/// in LTTng-kernel style (names, fields, contexts, statedump events), readable by babeltrace2
+/// and Trace Compass. One data stream per CPU plus one for the statedump.
+public final class CTFTraceConverter: EventConsumer {
+    public let outputDirectory: String
+    let reader: PeriscopeTraceReader
+    private let tracker: ThreadContextTracker
+    private let syscalls: SyscallTable
+    private let uuid: [UInt8]
+    private var streams: [Int: CTFStreamWriter] = [:]
+    var statedumpStream: CTFStreamWriter?
+    private var classes: [CTFEventClass] = []
+    private var plans: [ClassPlan] = []
+    private var commonPIDIndex: [Int] = []
+    private var syscallEntryIDs: [Int64: (id: Int, argumentCount: Int)] = [:]
+    private var syscallExitIDs: [Int64: Int] = [:]
+    private var lastTimestamp: UInt64 = 0
+    public internal(set) var failure: TraceDirectoryError?
+    /// Events written, trace events and statedump events.
+    public private(set) var writtenEventCount = 0
+    public internal(set) var statedumpEventCount = 0
+
+    struct ClassPlan {
+        enum Kind { case mapped, syscallEntry, syscallExit }
+        var kind: Kind
+        var ctfID: Int
+        var steps: [(type: CTFFieldType, source: ResolvedSource)]
+        /// sys_enter/sys_exit: the `id` field and the `args` or `ret` field.
+        var numberField = -1
+        var valueField = -1
+    }
+
+    enum ResolvedSource {
+        case field(Int), priority(Int), requestFlags(Int), currentThread, threadGroup(Int), pidNamespace(Int), namespaceIDs(Int), zero
+    }
+
+    /// Creates OUT_DIR (which must not exist or be empty).
+    public init(reader: PeriscopeTraceReader, outputDirectory: String) throws(TraceCaptureError) {
+        self.reader = reader
+        self.outputDirectory = outputDirectory
+        tracker = ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes)
+        syscalls = SyscallTable(machine: reader.metadata.machine)
+        var generator = SystemRandomNumberGenerator()
+        uuid = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try TraceRecorder.prepareOutput(outputDirectory)
+        do {
+            for (index, cpu) in reader.metadata.onlineCPUs.enumerated() {
+                streams[cpu] = try CTFStreamWriter(path: "\(outputDirectory)/kernel_cpu\(cpu)", cpu: cpu, streamInstanceID: UInt64(index), uuid: uuid)
+            }
+            statedumpStream = try CTFStreamWriter(path: "\(outputDirectory)/kernel_statedump", cpu: 0,
+                                                  streamInstanceID: UInt64(reader.metadata.onlineCPUs.count), uuid: uuid)
+        } catch { throw .directory(error) }
+    }
+
+    /// Decodes the whole trace into CTF and writes the metadata.
+    public func convert() throws {
+        var converter = self
+        try reader.decode(into: &converter)
+        if let failure { throw failure }
+    }
+
+    // MARK: EventConsumer
+
+    public func begin(_ trace: TraceDescription) {
+        commonPIDIndex = trace.classes.classes.map { $0.fieldIndex(named: "common_pid") ?? -1 }
+        plans = trace.classes.classes.map(plan(for:))
+        writeStatedump()
+    }
+
+    public func consume(_ record: EventRecord) {
+        tracker.observe(record)
+        guard failure == nil, let stream = streams[record.cpu] else { return }
+        var plan = plans[record.classIndex]
+        var argumentCount = 0
+        switch plan.kind {
+        case .mapped:
+            break
+        case .syscallEntry:
+            let entry = syscallEntry(record.signed(plan.numberField))
+            plan.ctfID = entry.id
+            argumentCount = entry.argumentCount
+        case .syscallExit:
+            plan.ctfID = syscallExit(record.signed(plan.numberField))
+        }
+        let tid = Int32(truncatingIfNeeded: record.signed(commonPIDIndex[record.classIndex]))
+        stream.beginEvent(id: plan.ctfID, timestamp: record.timestamp)
+        writeContext(tid: tid, to: stream)
+        switch plan.kind {
+        case .mapped:
+            for step in plan.steps { write(step.type, step.source, record, to: stream) }
+        case .syscallEntry:
+            for argument in 0..<argumentCount {
+                stream.encoder.append(UInt64(bitPattern: record.integerArrayElement(plan.valueField, at: argument)))
+            }
+        case .syscallExit:
+            stream.encoder.append(record.signed(plan.valueField))
+        }
+        lastTimestamp = max(lastTimestamp, record.timestamp)
+        writtenEventCount += 1
+        do { try stream.endEvent() } catch { failure = error }
+    }
+
+    public func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
+        streams[cpu]?.discardedEvents &+= count
+    }
+
+    public func end(at timestamp: UInt64) {
+        do {
+            for cpu in streams.keys.sorted() { try streams[cpu]!.finish(endingAt: timestamp, startingAt: reader.metadata.startNs) }
+            try statedumpStream?.finish(endingAt: reader.recordedStatedump.takenAtNs, startingAt: reader.recordedStatedump.takenAtNs)
+            let text = CTFWriterMetadata.render(uuid: Self.uuidText(uuid), metadata: reader.metadata, classes: classes)
+            try TraceDirectoryWriter.write(Array(text.utf8), to: "\(outputDirectory)/metadata")
+        } catch {
+            failure = error
+        }
+    }
+
+    // MARK: Classes
+
+    func addClass(_ name: String, _ fields: [CTFField]) -> Int {
+        let id = classes.count
+        classes.append(CTFEventClass(id: id, name: name, fields: fields))
+        return id
+    }
+
+    private func plan(for source: EventClass) -> ClassPlan {
+        if source.system == "raw_syscalls", let number = source.fieldIndex(named: "id") {
+            if source.name == "sys_enter", let args = source.fieldIndex(named: "args") {
+                return ClassPlan(kind: .syscallEntry, ctfID: -1, steps: [], numberField: number, valueField: args)
+            }
+            if source.name == "sys_exit", let ret = source.fieldIndex(named: "ret") {
+                return ClassPlan(kind: .syscallExit, ctfID: -1, steps: [], numberField: number, valueField: ret)
+            }
+        }
+        if let entry = LTTngEventMapping.table[source.name] {
+            let steps = entry.fields.map { field, origin in (field.type, resolve(origin, in: source)) }
+            return ClassPlan(kind: .mapped, ctfID: addClass(entry.name, entry.fields.map(\.0)), steps: steps)
+        }
+        // No LTTng counterpart: ftrace's own name and payload fields.
+        var fields: [CTFField] = []
+        var steps: [(type: CTFFieldType, source: ResolvedSource)] = []
+        for (index, field) in source.fields.enumerated() where field.scope == .payload {
+            let type: CTFFieldType
+            switch field.kind {
+            case .signedInteger, .unsignedInteger, .enumeration:
+                type = .integer(bits: max(8, field.sizeInBits), signed: field.isSigned, hexadecimal: field.displayBase == 16)
+            case .string:
+                type = .string
+            case .integerArray(let width, let signed):
+                type = .integerSequence(bits: width * 8, signed: signed, wideLength: true)
+            case .bytes, .compound, .floatingPoint:
+                type = .integerSequence(bits: 8, signed: false, wideLength: true)
+            }
+            fields.append(CTFField(field.name, type))
+            steps.append((type, .field(index)))
+        }
+        let name = source.system.isEmpty || source.system == "sched" || source.system == "irq" ? source.name : "\(source.system)_\(source.name)"
+        return ClassPlan(kind: .mapped, ctfID: addClass(name, fields), steps: steps)
+    }
+
+    private func resolve(_ origin: LTTngEventMapping.Source, in source: EventClass) -> ResolvedSource {
+        func index(_ name: String) -> Int? { source.fieldIndex(named: name, scope: .payload) }
+        switch origin {
+        case .field(let name): return index(name).map { .field($0) } ?? .zero
+        case .priority(let name): return index(name).map { .priority($0) } ?? .zero
+        case .requestFlags(let name): return index(name).map { .requestFlags($0) } ?? .zero
+        case .currentThread: return .currentThread
+        case .threadGroup(let name): return index(name).map { .threadGroup($0) } ?? .zero
+        case .pidNamespace(let name): return index(name).map { .pidNamespace($0) } ?? .zero
+        case .namespaceIDs(let name): return index(name).map { .namespaceIDs($0) } ?? .zero
+        case .zero: return .zero
+        }
+    }
+
+    /// `syscall_entry_NAME` with the argument names of events/syscalls/sys_enter_NAME.
+    private func syscallEntry(_ number: Int64) -> (id: Int, argumentCount: Int) {
+        if let known = syscallEntryIDs[number] { return known }
+        let name = syscalls.name(number)
+        var fields: [CTFField] = []
+        let path = reader.layout.formatPath(TracepointName(subsystem: "syscalls", event: "sys_enter_\(name)"))
+        if let bytes = try? Tracefs.readFile(path, limit: 1 << 16),
+           let format = try? EventFormat.parse(String(decoding: bytes, as: UTF8.self), subsystem: "syscalls") {
+            for field in format.payloadFields where field.name != "__syscall_nr" {
+                fields.append(CTFField(field.name, .integer(bits: 64, signed: field.isSigned, hexadecimal: field.type.contains("*"))))
+            }
+        } else {
+            fields = (0..<6).map { CTFField("arg\($0)", .uint64) }
+        }
+        let entry = (addClass("syscall_entry_\(name)", Array(fields.prefix(6))), min(6, fields.count))
+        syscallEntryIDs[number] = entry
+        return entry
+    }
+
+    private func syscallExit(_ number: Int64) -> Int {
+        if let known = syscallExitIDs[number] { return known }
+        let id = addClass("syscall_exit_\(syscalls.name(number))", [CTFField("ret", .int64)])
+        syscallExitIDs[number] = id
+        return id
+    }
+
+    // MARK: Encoding
+
+    private func writeContext(tid: Int32, to stream: CTFStreamWriter) {
+        if let context = tracker.context(tid: tid) {
+            stream.encoder.appendFixedText(context.comm, count: 16)
+            stream.encoder.append(context.pid)
+            stream.encoder.append(context.vpid)
+            stream.encoder.append(tid)
+            stream.encoder.append(context.vtid)
+            stream.encoder.append(UInt32(truncatingIfNeeded: context.pidNamespace))
+            for kind in ["mnt", "net", "user", "uts", "ipc", "cgroup"] {
+                stream.encoder.append(UInt32(truncatingIfNeeded: context.namespaces[kind] ?? 0))
+            }
+        } else {
+            // Unknown to the statedump and the forks (the idle task, a thread older than the
+            // trace that never forked): what ftrace itself knows.
+            stream.encoder.appendFixedText(tid == 0 ? "swapper/\(stream.cpu)" : "", count: 16)
+            stream.encoder.append(tid)
+            stream.encoder.append(tid)
+            stream.encoder.append(tid)
+            stream.encoder.append(tid)
+            stream.encoder.bytes.append(contentsOf: repeatElement(0, count: 28))
+        }
+    }
+
+    private func write(_ type: CTFFieldType, _ source: ResolvedSource, _ record: EventRecord, to stream: CTFStreamWriter) {
+        switch type {
+        case .integer(let bits, _, _):
+            stream.encoder.appendInteger(integerValue(source, record), bits: bits)
+        case .fixedText(let count):
+            if case .field(let index) = source { stream.encoder.appendFixedText(record.bytes(index), count: count) } else {
+                stream.encoder.appendFixedText(UnsafeRawBufferPointer(start: nil, count: 0), count: count)
+            }
+        case .string:
+            if case .field(let index) = source { stream.encoder.appendString(record.bytes(index)) } else { stream.encoder.append(UInt8(0)) }
+        case .integerSequence(let bits, _, let wideLength):
+            switch source {
+            case .field(let index):
+                let raw = record.bytes(index)
+                let count = raw.count / (bits / 8)
+                if wideLength { stream.encoder.append(UInt32(count)) } else { stream.encoder.append(UInt8(truncatingIfNeeded: count)) }
+                stream.encoder.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<(count * bits / 8)]))
+            case .namespaceIDs(let index):
+                let tid = Int32(truncatingIfNeeded: record.signed(index))
+                let context = tracker.context(tid: tid)
+                let ids: [Int32] = context.map { $0.vtid >= 0 && $0.vtid != tid ? [tid, $0.vtid] : [tid] } ?? [tid]
+                if wideLength { stream.encoder.append(UInt32(ids.count)) } else { stream.encoder.append(UInt8(ids.count)) }
+                for id in ids { stream.encoder.appendInteger(UInt64(bitPattern: Int64(id)), bits: bits) }
+            default:
+                if wideLength { stream.encoder.append(UInt32(0)) } else { stream.encoder.append(UInt8(0)) }
+            }
+        }
+    }
+
+    private func integerValue(_ source: ResolvedSource, _ record: EventRecord) -> UInt64 {
+        switch source {
+        case .field(let index): return record.unsigned(index)
+        case .priority(let index): return UInt64(bitPattern: record.signed(index) - 100)
+        case .requestFlags(let index): return LTTngEventMapping.requestFlags(record.bytes(index))
+        case .currentThread: return UInt64(bitPattern: record.signed(commonPIDIndex[record.classIndex]))
+        case .threadGroup(let index):
+            let tid = Int32(truncatingIfNeeded: record.signed(index))
+            return UInt64(bitPattern: Int64(tracker.context(tid: tid)?.pid ?? tid))
+        case .pidNamespace(let index):
+            return tracker.context(tid: Int32(truncatingIfNeeded: record.signed(index)))?.pidNamespace ?? 0
+        case .namespaceIDs, .zero:
+            return 0
+        }
+    }
+
+    static func uuidText(_ bytes: [UInt8]) -> String {
+        let hex = bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+}

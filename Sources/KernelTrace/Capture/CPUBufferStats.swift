@@ -1,0 +1,47 @@
+/// The counters of `per_cpu/cpuN/stats`: how many events a CPU's buffer holds, overwrote
+/// and dropped. The source of the lost-event counts stored with every trace.
+public struct CPUBufferStats: Sendable, Equatable {
+    public var entries: UInt64 = 0
+    /// Events overwritten before being read (overwrite mode).
+    public var overrun: UInt64 = 0
+    /// Events lost because a writer wrapped onto a page still being committed.
+    public var commitOverrun: UInt64 = 0
+    /// Events refused because the buffer was full (non-overwrite mode).
+    public var droppedEvents: UInt64 = 0
+    public var readEvents: UInt64 = 0
+
+    public init() {}
+
+    /// Parses `key: value` lines; unknown keys (timestamps, bytes) are ignored.
+    public static func parse(_ text: String) -> CPUBufferStats {
+        var stats = CPUBufferStats()
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon]
+            guard let value = UInt64(line[line.index(after: colon)...].trimmingCharacters(in: " \t")) else { continue }
+            switch key {
+            case "entries": stats.entries = value
+            case "overrun": stats.overrun = value
+            case "commit overrun": stats.commitOverrun = value
+            case "dropped events": stats.droppedEvents = value
+            case "read events": stats.readEvents = value
+            default: break
+            }
+        }
+        return stats
+    }
+
+    /// Reads the stats of `cpu` in an instance.
+    public static func read(instance: Tracefs, cpu: Int) throws(TracefsError) -> CPUBufferStats {
+        parse(try instance.read("per_cpu/cpu\(cpu)/stats"))
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> Substring {
+        var result = self
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return result
+    }
+}

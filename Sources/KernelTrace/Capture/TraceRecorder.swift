@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ContainerInventory
+import LinuxHost
+import Logging
+
+/// What `periscope trace record` does.
+public struct TraceRecordOptions: Sendable {
+    public var session: TraceSessionOptions
+    public var outputDirectory: String
+    /// Seconds to record; nil records until SIGINT/SIGTERM/SIGHUP.
+    public var durationSeconds: Double?
+    /// `--container` queries (name, id, id prefix, host PID); empty records everything.
+    public var containers: [String] = []
+    public var inventory = InventoryOptions()
+    /// How often threads and containers that appeared are added to the statedump (and filter).
+    public var rescanIntervalSeconds: Double = 2
+    /// How often full pages are moved out of the ring buffers.
+    public var drainIntervalMilliseconds: Int = 100
+    public var commandLine: [String] = []
+
+    public init(session: TraceSessionOptions, outputDirectory: String) {
+        self.session = session
+        self.outputDirectory = outputDirectory
+    }
+}
+
+/// What a finished capture wrote.
+public struct TraceRecordResult: Sendable {
+    public var metadata: TraceMetadata
+    public var threadCount: Int
+    public var containerCount: Int
+    /// Stale instances of killed runs that were removed before starting.
+    public var removedStaleInstances: [String]
+}
+
+/// Records a trace directory: private instance, mono clock, events on, statedump, raw pages
+/// copied per CPU until the duration ends or a stop signal arrives; then the final pages,
+/// the loss counters and the metadata, and the instance removed on every path.
+public final class TraceRecorder {
+    public let options: TraceRecordOptions
+    private let logger: Logger
+
+    public init(options: TraceRecordOptions, logger: Logger = Logger(label: "periscope.trace")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run(tracefs: Tracefs) throws(TraceCaptureError) -> TraceRecordResult {
+        let layout = TraceDirectoryLayout(root: options.outputDirectory)
+        try Self.prepareOutput(layout.root)
+        let stale = TracefsInstance.removeStaleInstances(tracefs: tracefs)
+        for name in stale { logger.notice("removed stale tracefs instance \(name) of a run that did not exit cleanly") }
+
+        let session: TraceSession
+        do { session = try TraceSession(tracefs: tracefs, options: options.session) } catch { throw .tracefs(error) }
+        var copiers: [RawPageCopier] = []
+        // Every exit path, errors and signals included, ends here: readers closed, instance gone.
+        defer {
+            for copier in copiers { copier.close() }
+            do { try session.close() } catch { logger.error("\(error)") }
+        }
+        do { try session.writeFormats(to: layout) } catch { throw .directory(error) }
+
+        let scanner = InventoryScanner(options: options.inventory, logger: logger)
+        let collector = StatedumpCollector(inventory: scanner)
+        let filter = try ContainerThreadFilter.install(options.containers, on: session, scanner: scanner)
+
+        do {
+            for cpu in session.onlineCPUs {
+                copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
+            }
+        } catch { throw .tracefs(error) }
+        // Bracket the capture: the first event comes after startNs, the last before endNs.
+        let startNs = monotonicNanoseconds()
+        do { try session.start() } catch { throw .tracefs(error) }
+        let realtimeOffset = realtimeOffsetNanoseconds()
+
+        // The statedump comes after tracing started: a thread born in between shows in both
+        // (harmless), never in neither.
+        var statedump: RecordedStatedump
+        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
+        logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
+
+        let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
+        var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
+        while !CaptureSignals.isStopRequested {
+            do {
+                for copier in copiers { try copier.drainFullPages() }
+            } catch { throw .tracefs(error) }
+            let now = monotonicNanoseconds()
+            if let deadline, now >= deadline { break }
+            if now >= nextRescan {
+                nextRescan = now + UInt64(options.rescanIntervalSeconds * 1e9)
+                rescan(collector: collector, filter: filter, session: session, statedump: &statedump)
+            }
+            var sleepNs = UInt64(options.drainIntervalMilliseconds) * 1_000_000
+            if let deadline { sleepNs = min(sleepNs, deadline - now) }
+            var pause = timespec(tv_sec: Int(sleepNs / 1_000_000_000), tv_nsec: Int(sleepNs % 1_000_000_000))
+            nanosleep(&pause, nil)  // a signal cuts it short, which is what we want
+        }
+
+        do { try session.stop() } catch { throw .tracefs(error) }
+        let endNs = monotonicNanoseconds()
+        do {
+            for copier in copiers { try copier.drainRemaining() }
+        } catch { throw .tracefs(error) }
+        let metadata = TraceMetadata(
+            session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs, realtimeOffsetNs: realtimeOffset,
+            containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
+        do {
+            try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath)
+            try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath)
+        } catch { throw .directory(error) }
+        return TraceRecordResult(metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
+                                 removedStaleInstances: stale)
+    }
+
+    /// Adds new threads and containers to the statedump and, with `--container`, new
+    /// threads of the target containers to the kernel's PID filter.
+    private func rescan(collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession, statedump: inout RecordedStatedump) {
+        session.excludeOwnThreads()
+        do {
+            let result = try collector.rescan(at: monotonicNanoseconds(), into: &statedump)
+            if let filter, let fresh = try? filter.newThreads(in: result.inventory), !fresh.isEmpty {
+                try? session.addToPIDFilter(fresh)
+            }
+        } catch {
+            logger.warning("rescan failed: \(error)")
+        }
+    }
+
+    /// Creates the output directory; refuses one that already holds files.
+    static func prepareOutput(_ path: String) throws(TraceCaptureError) {
+        if let directory = opendir(path) {
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { throw .outputNotEmpty(path) }
+            }
+            return
+        }
+        do { try TraceDirectoryWriter.makeDirectory(path) } catch { throw .directory(error) }
+    }
+}

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LinuxHost
+
+/// How a capture uses its tracefs instance.
+public struct TraceSessionOptions: Sendable {
+    public var tracepoints: [TracepointName]
+    /// Ring buffer per CPU, KiB.
+    public var bufferSizeKBPerCPU: Int = 8192
+    /// Overwrite the oldest events when full (flight recorder) instead of dropping new ones.
+    public var overwriteOldest = false
+
+    public init(tracepoints: [TracepointName]) { self.tracepoints = tracepoints }
+}
+
+/// A configured private tracefs instance: mono clock, sized buffers, chosen events, an
+/// optional PID filter. Both `record` and `snapshot` drive one.
+public final class TraceSession {
+    public let tracefs: Tracefs
+    public let instance: TracefsInstance
+    public let options: TraceSessionOptions
+    public let onlineCPUs: [Int]
+    /// Bytes per ring-buffer page (sub-buffer).
+    public let pageSize: Int
+    public private(set) var formats: [TracepointName: EventFormat] = [:]
+
+    /// Creates the instance (cleaning stale ones) and configures everything but the events;
+    /// tracing stays off until `start()`.
+    public init(tracefs: Tracefs, options: TraceSessionOptions) throws(TracefsError) {
+        self.tracefs = tracefs
+        self.options = options
+        instance = try TracefsInstance(tracefs: tracefs)
+        let files = instance.files
+        try files.write("tracing_on", "0")
+        try files.write("trace_clock", "mono")
+        try files.write("buffer_size_kb", String(options.bufferSizeKBPerCPU))
+        try files.write("options/overwrite", options.overwriteOldest ? "1" : "0")
+        onlineCPUs = Self.readOnlineCPUs()
+        if let text = try? files.read("buffer_subbuf_size_kb"), let kb = Int(text.filter(\.isNumber)), kb > 0 {
+            pageSize = kb * 1024
+        } else {
+            pageSize = Int(getpagesize())
+        }
+        for tracepoint in options.tracepoints {
+            let text = try tracefs.read("\(tracepoint.directory)/format")
+            do {
+                formats[tracepoint] = try EventFormat.parse(text, subsystem: tracepoint.subsystem)
+            } catch {
+                throw TracefsError(path: tracefs.path("\(tracepoint.directory)/format"), operation: "parse", detail: error.description)
+            }
+        }
+    }
+
+    /// Limits recording to these threads and, through `event-fork`, their future children.
+    public func setPIDFilter(_ tids: [Int32]) throws(TracefsError) {
+        try instance.files.write("options/event-fork", "1")
+        try instance.files.write("set_event_pid", tids.map(String.init).joined(separator: " "))
+    }
+
+    /// Adds threads to the PID filter (threads that appeared after the start).
+    public func addToPIDFilter(_ tids: [Int32]) throws(TracefsError) {
+        guard !tids.isEmpty else { return }
+        try instance.files.write("set_event_pid", tids.map(String.init).joined(separator: " "), append: true)
+    }
+
+    /// Keeps Periscope's own threads out of the trace (its statedump reads thousands of /proc
+    /// files); kernels without `set_event_notrace_pid` (before 5.8) record them.
+    public func excludeOwnThreads() {
+        guard let tids = try? Procfs().threadIDs(of: getpid()), instance.files.exists("set_event_notrace_pid") else { return }
+        try? instance.files.write("set_event_notrace_pid", tids.map(String.init).joined(separator: " "), append: true)
+    }
+
+    /// Enables the events and turns tracing on.
+    public func start() throws(TracefsError) {
+        excludeOwnThreads()
+        for tracepoint in options.tracepoints {
+            try instance.files.write("\(tracepoint.directory)/enable", "1")
+        }
+        try instance.files.write("tracing_on", "1")
+    }
+
+    public func stop() throws(TracefsError) { try instance.files.write("tracing_on", "0") }
+
+    public func resume() throws(TracefsError) { try instance.files.write("tracing_on", "1") }
+
+    /// Copies header_page, header_event and each event's format file into the trace directory.
+    public func writeFormats(to layout: TraceDirectoryLayout) throws(TraceDirectoryError) {
+        try TraceDirectoryWriter.makeDirectory(layout.formatsDirectory)
+        try TraceDirectoryWriter.write(tracefsBytes("events/header_page"), to: layout.headerPagePath)
+        try TraceDirectoryWriter.write(tracefsBytes("events/header_event"), to: layout.headerEventPath)
+        for tracepoint in options.tracepoints {
+            try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/\(tracepoint.subsystem)")
+            try TraceDirectoryWriter.write(tracefsBytes("\(tracepoint.directory)/format"), to: layout.formatPath(tracepoint))
+        }
+        if options.tracepoints.contains(where: { $0.subsystem == "raw_syscalls" }) { try writeSyscallFormats(to: layout) }
+    }
+
+    /// raw_syscalls events carry only the number and six raw arguments; the per-syscall
+    /// formats (events/syscalls/sys_enter_NAME) name the arguments, for the CTF conversion.
+    private func writeSyscallFormats(to layout: TraceDirectoryLayout) throws(TraceDirectoryError) {
+        guard let directory = opendir(tracefs.path("events/syscalls")) else { return }
+        defer { closedir(directory) }
+        try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/syscalls")
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("sys_enter_"), let bytes = try? tracefs.readBytes("events/syscalls/\(name)/format") else { continue }
+            try TraceDirectoryWriter.write(bytes, to: layout.formatPath(TracepointName(subsystem: "syscalls", event: name)))
+        }
+    }
+
+    private func tracefsBytes(_ relative: String) throws(TraceDirectoryError) -> [UInt8] {
+        do { return try tracefs.readBytes(relative) } catch { throw .tracefs(error) }
+    }
+
+    public func cpuStats() -> [Int: CPUBufferStats] {
+        var result: [Int: CPUBufferStats] = [:]
+        for cpu in onlineCPUs { result[cpu] = (try? CPUBufferStats.read(instance: instance.files, cpu: cpu)) ?? CPUBufferStats() }
+        return result
+    }
+
+    /// The recorded tracepoints with their ids, for the metadata.
+    public var recordedTracepoints: [RecordedTracepoint] {
+        options.tracepoints.compactMap { tracepoint in formats[tracepoint].map { RecordedTracepoint(name: tracepoint.description, id: $0.id) } }
+    }
+
+    /// Disables tracing and removes the instance.
+    public func close() throws(TracefsError) {
+        try instance.remove()
+    }
+
+    static func readOnlineCPUs() -> [Int] {
+        let path = "/sys/devices/system/cpu/online"
+        if let bytes = try? Tracefs.readFile(path),
+           let list = try? bytes.withUnsafeBytes({ raw throws(HostReadError) in try CPUList.parse(raw, path: path) }), list.count > 0 {
+            return list.cpus
+        }
+        return Array(0..<Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}

@@ -1,0 +1,136 @@
+/// Reads a Periscope trace directory and pushes its events, merged across CPUs in timestamp
+/// order, into an `EventConsumer`: the ftrace ring-buffer decoder behind `trace dump`,
+/// `trace convert` and the analyses.
+public final class PeriscopeTraceReader: EventSource {
+    public let layout: TraceDirectoryLayout
+    public let metadata: TraceMetadata
+    public let recordedStatedump: RecordedStatedump
+    public let formats: [EventFormat]
+    public let traceDescription: TraceDescription
+    public let pageLayout: RingBufferPageLayout
+    private let streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)]
+    private let keepAlive: [AnyObject]
+    private let decoders: [FtraceClassDecoder]
+    /// Class index by ftrace event id; -1 for ids not in the trace.
+    private let classIndexByID: [Int32]
+    private let maximumFieldCount: Int
+
+    /// Opens `directory`: metadata, statedump, format files and the mapped per-CPU pages.
+    public convenience init(directory: String) throws(TraceDirectoryError) {
+        let layout = TraceDirectoryLayout(root: directory)
+        let metadata = try TraceDirectoryWriter.readJSON(TraceMetadata.self, from: layout.metadataPath)
+        let statedump = (try? TraceDirectoryWriter.readJSON(RecordedStatedump.self, from: layout.statedumpPath))
+            ?? RecordedStatedump(takenAtNs: metadata.startNs, hostNamespaces: [:])
+        let headerPage = (try? Tracefs.readFile(layout.headerPagePath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var formatTexts: [String] = []
+        for recorded in metadata.tracepoints {
+            guard let name = TracepointName(parsing: recorded.name) else { throw .malformed(path: layout.metadataPath, reason: "event \(recorded.name)") }
+            let path = layout.formatPath(name)
+            do { formatTexts.append(String(decoding: try Tracefs.readFile(path, limit: 1 << 20), as: UTF8.self)) } catch {
+                throw .io(path: path, errno: error.errno ?? 5, operation: "read")
+            }
+        }
+        var files: [MappedFile] = []
+        for cpu in metadata.onlineCPUs { files.append(try MappedFile(path: layout.rawPagesPath(cpu: cpu))) }
+        try self.init(layout: layout, metadata: metadata, statedump: statedump, headerPage: headerPage, formatTexts: formatTexts,
+                      streams: zip(metadata.onlineCPUs, files).map { ($0, $1.bytes) }, keepAlive: files)
+    }
+
+    /// Builds a reader over streams already in memory (`keepAlive` owns their bytes); the
+    /// directory initializer and the fuzz tests both end here.
+    init(layout: TraceDirectoryLayout, metadata: TraceMetadata, statedump: RecordedStatedump, headerPage: String, formatTexts: [String],
+         streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject]) throws(TraceDirectoryError) {
+        self.layout = layout
+        self.metadata = metadata
+        self.recordedStatedump = statedump
+        guard metadata.pageSizeBytes >= 64, metadata.pageSizeBytes <= 1 << 24 else {
+            throw .malformed(path: layout.metadataPath, reason: "page size \(metadata.pageSizeBytes)")
+        }
+        pageLayout = RingBufferPageLayout.parse(headerPage: headerPage, pageSize: metadata.pageSizeBytes)
+        guard pageLayout.dataOffset >= pageLayout.commitOffset + pageLayout.commitSize, pageLayout.dataOffset < pageLayout.pageSize else {
+            throw .malformed(path: layout.headerPagePath, reason: "data offset \(pageLayout.dataOffset)")
+        }
+        var formats: [EventFormat] = []
+        var table = EventClassTable()
+        var decoders: [FtraceClassDecoder] = []
+        var lookup = [Int32](repeating: -1, count: 1 << 16)
+        for (recorded, text) in zip(metadata.tracepoints, formatTexts) {
+            let subsystem = String(recorded.name.split(separator: ":").first ?? "")
+            let format: EventFormat
+            do { format = try EventFormat.parse(text, subsystem: subsystem) } catch { throw .malformed(path: layout.formatsDirectory, reason: error.description) }
+            guard (0..<(1 << 16)).contains(format.id), lookup[format.id] < 0 else { throw .malformed(path: layout.formatsDirectory, reason: "event id \(format.id)") }
+            let eventClass = table.add(name: format.name, system: format.subsystem, id: UInt64(format.id),
+                                       fields: FtraceClassDecoder.fieldDescriptions(for: format))
+            lookup[format.id] = Int32(eventClass.index)
+            formats.append(format)
+            decoders.append(FtraceClassDecoder(format: format))
+        }
+        self.formats = formats
+        self.decoders = decoders
+        self.classIndexByID = lookup
+        self.maximumFieldCount = formats.map(\.fields.count).max() ?? 0
+        self.streams = streams
+        self.keepAlive = keepAlive
+        traceDescription = TraceDescription(
+            classes: table, statedump: statedump.model(), cpuCount: (metadata.onlineCPUs.max() ?? -1) + 1,
+            clockName: metadata.clock, epochOffsetNanoseconds: metadata.realtimeOffsetNs,
+            environment: [
+                "hostname": metadata.hostname, "kernel_release": metadata.kernelRelease, "machine": metadata.machine,
+                "tracer_name": "periscope", "trace_mode": metadata.mode,
+            ])
+    }
+
+    /// Decodes every event in timestamp order (ties: lower CPU first). Throws at the first
+    /// corrupt byte, after delivering every event before it.
+    public func run<Consumer: EventConsumer>(into consumer: inout Consumer) throws {
+        try decode(into: &consumer)
+    }
+
+    /// `run` with a typed error.
+    public func decode<Consumer: EventConsumer>(into consumer: inout Consumer) throws(RingBufferDecodeError) {
+        consumer.begin(traceDescription)
+        var cursors = streams.map { RingBufferCursor(cpu: $0.cpu, bytes: $0.bytes, layout: pageLayout) }
+        var live = [Bool](repeating: false, count: cursors.count)
+        for index in cursors.indices { live[index] = try cursors[index].next() }
+        let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: max(1, maximumFieldCount))
+        defer { slots.deallocate() }
+        let classes = traceDescription.classes
+        var lastTimestamp = metadata.startNs
+        while true {
+            // Few CPUs: a linear scan for the earliest head beats a heap.
+            var chosen = -1
+            var earliest = UInt64.max
+            for index in cursors.indices where live[index] && cursors[index].timestamp < earliest {
+                earliest = cursors[index].timestamp
+                chosen = index
+            }
+            if chosen < 0 { break }
+            let lost = cursors[chosen].takeLostEvents()
+            if lost > 0 { consumer.eventsLost(cpu: cursors[chosen].cpu, count: lost, before: earliest) }
+            let payload = cursors[chosen].payload!
+            let length = cursors[chosen].payloadLength
+            if length >= 2 {
+                let classIndex = classIndexByID[Int(payload.loadUnaligned(as: UInt16.self))]
+                if classIndex >= 0 {
+                    let decoder = decoders[Int(classIndex)]
+                    guard length >= decoder.minimumLength else {
+                        throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
+                                                    reason: .eventTooShort(needed: decoder.minimumLength, length: length))
+                    }
+                    if let bad = decoder.decode(payload, length: length, into: slots) {
+                        throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
+                                                    reason: .dynamicFieldOutOfEvent(field: decoder.fieldName(bad)))
+                    }
+                    consumer.consume(EventRecord(timestamp: earliest, cpu: cursors[chosen].cpu, eventClass: classes[Int(classIndex)], slots: slots))
+                }
+            }
+            lastTimestamp = max(lastTimestamp, earliest)
+            live[chosen] = try cursors[chosen].next()
+        }
+        for index in cursors.indices {
+            let lost = cursors[index].takeLostEvents()
+            if lost > 0 { consumer.eventsLost(cpu: cursors[index].cpu, count: lost, before: lastTimestamp) }
+        }
+        consumer.end(at: max(lastTimestamp, metadata.endNs))
+    }
+}

@@ -1,0 +1,61 @@
+/// What a consumer learns about a trace before its first event.
+public struct TraceDescription: Sendable {
+    /// Every event class the source can deliver.
+    public var classes: EventClassTable
+    /// The state of the system when tracing started (empty when the source has none: LTTng
+    /// traces carry theirs as `lttng_statedump_*` events instead).
+    public var statedump: Statedump
+    /// Number of CPUs the trace covers (highest CPU seen + 1 when unknown up front).
+    public var cpuCount: Int
+    /// Clock name (`monotonic`, `mono`) and its offset from the Epoch in nanoseconds, for showing
+    /// timestamps as wall-clock times. Timestamps in records already include `clockOffsetNanoseconds`
+    /// when the source defines them that way (CTF); ftrace traces record 0 here and store the
+    /// boot-to-Epoch offset in `epochOffsetNanoseconds`.
+    public var clockName: String
+    public var epochOffsetNanoseconds: Int64
+    /// Free-form facts from the source (`hostname`, `kernel_release`, `tracer_name`, ...).
+    public var environment: [String: String]
+
+    public init(
+        classes: EventClassTable, statedump: Statedump = Statedump(), cpuCount: Int = 0,
+        clockName: String = "", epochOffsetNanoseconds: Int64 = 0, environment: [String: String] = [:]
+    ) {
+        self.classes = classes
+        self.statedump = statedump
+        self.cpuCount = cpuCount
+        self.clockName = clockName
+        self.epochOffsetNanoseconds = epochOffsetNanoseconds
+        self.environment = environment
+    }
+}
+
+/// Receives the events of a trace, in timestamp order across CPUs.
+///
+/// `consume(_:)` is the hot path: the record and everything it points at are valid only during
+/// the call.
+public protocol EventConsumer {
+    /// Called once, before any event.
+    mutating func begin(_ trace: TraceDescription)
+    /// Called for every event, in non-decreasing timestamp order (ties keep per-CPU order).
+    mutating func consume(_ record: EventRecord)
+    /// The source lost `count` events on `cpu` before `timestamp` (ring buffer overrun, CTF
+    /// `events_discarded`). Consumers count them and say so in their results.
+    mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64)
+    /// Called once after the last event, with the timestamp the trace ends at.
+    mutating func end(at timestamp: UInt64)
+}
+
+extension EventConsumer {
+    public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {}
+    public mutating func end(at timestamp: UInt64) {}
+}
+
+/// Something that decodes a trace and pushes its events to a consumer: a Periscope trace
+/// directory, a CTF trace, a synthetic trace built by a test.
+public protocol EventSource {
+    /// The classes, statedump and clock of the trace, available before `run`.
+    var traceDescription: TraceDescription { get }
+    /// Decodes every event in timestamp order and pushes it to `consumer`, calling `begin`
+    /// first and `end` last. Throws on malformed input, after delivering what came before it.
+    func run<Consumer: EventConsumer>(into consumer: inout Consumer) throws
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The mounted tracefs: where it is and how to read and write its small control files.
+///
+/// Control files are written with one `write(2)`: tracefs parses each write as a whole
+/// command, so a split write would be two commands.
+public struct Tracefs: Sendable {
+    /// The mount point, e.g. /sys/kernel/tracing.
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// The usual mount points, newest first.
+    public static let candidateRoots = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+
+    /// Finds a mounted tracefs; with `mountIfAbsent`, mounts it at /sys/kernel/tracing.
+    public static func locate(mountIfAbsent: Bool = false) throws(TracefsError) -> Tracefs {
+        for root in candidateRoots where access("\(root)/instances", F_OK) == 0 {
+            return Tracefs(root: root)
+        }
+        let target = candidateRoots[0]
+        guard mountIfAbsent else {
+            throw TracefsError(path: target, operation: "find tracefs at", detail: "not mounted; run `mount -t tracefs nodev \(target)` as root")
+        }
+        if mount("nodev", target, "tracefs", 0, nil) != 0 {
+            throw TracefsError(path: target, operation: "mount tracefs on", errno: Glibc.errno)
+        }
+        return Tracefs(root: target)
+    }
+
+    public func path(_ relative: String) -> String { "\(root)/\(relative)" }
+
+    /// Reads a whole small file as text.
+    public func read(_ relative: String) throws(TracefsError) -> String {
+        let bytes = try readBytes(relative)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a whole small file (format files, stats, control values).
+    public func readBytes(_ relative: String) throws(TracefsError) -> [UInt8] {
+        try Self.readFile(path(relative))
+    }
+
+    /// Writes `value` to a control file in one write; `append` adds instead of replacing
+    /// (set_event_pid, set_event).
+    public func write(_ relative: String, _ value: String, append: Bool = false) throws(TracefsError) {
+        let full = path(relative)
+        let fd = open(full, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC))
+        guard fd >= 0 else { throw TracefsError(path: full, operation: "open for writing", errno: errno) }
+        defer { close(fd) }
+        var bytes = Array(value.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        let written = bytes.withUnsafeBytes { raw in retryingEINTR { Glibc.write(fd, raw.baseAddress, raw.count) } }
+        guard written == bytes.count else {
+            throw TracefsError(path: full, operation: "write '\(value)' to", errno: written < 0 ? errno : nil)
+        }
+    }
+
+    public func exists(_ relative: String) -> Bool { access(path(relative), F_OK) == 0 }
+
+    /// Reads any file up to `limit` bytes (tracefs files report size 0, so read to EOF).
+    static func readFile(_ path: String, limit: Int = 16 << 20) throws(TracefsError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw TracefsError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while result.count < limit {
+            let count = chunk.withUnsafeMutableBytes { raw in retryingEINTR { Glibc.read(fd, raw.baseAddress, raw.count) } }
+            if count < 0 { throw TracefsError(path: path, operation: "read", errno: errno) }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[..<count])
+        }
+        return result
+    }
+}
+
+/// Repeats a system call interrupted by a signal (our own SIGINT handler included).
+@inline(__always)
+func retryingEINTR(_ call: () -> Int) -> Int {
+    while true {
+        let result = call()
+        if result >= 0 || errno != EINTR { return result }
+    }
+}

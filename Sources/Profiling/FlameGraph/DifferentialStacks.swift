@@ -1,0 +1,47 @@
+/// Two profiles of the same code merged for a differential flame graph, as FlameGraph's
+/// `difffolded.pl` and `flamegraph.pl` do: every stack of either profile, its width from the
+/// second (or, with `negate`, the first) and its change = second − first (negated with `negate`).
+public struct DifferentialStacks: Sendable {
+    /// The stacks with the counts that set the widths (stacks absent there have count 0).
+    public let stacks: [FoldedStack]
+    /// The change of each stack, parallel to `stacks`.
+    public let deltas: [Int64]
+    /// The totals of the two inputs (after normalizing).
+    public let beforeTotal: UInt64
+    public let afterTotal: UInt64
+
+    /// `normalize` scales `before` to `after`'s total first (`difffolded.pl -n`), so profiles of
+    /// different lengths compare by share. `negate` draws the first profile's widths, with the
+    /// colours of the change seen from it (`flamegraph.pl --negate`): red where it was bigger.
+    public init(before: FoldedStacks, after: FoldedStacks, normalize: Bool = false, negate: Bool = false) {
+        var order: [[UInt8]] = []
+        var counts: [[UInt8]: (before: UInt64, after: UInt64)] = [:]
+        for stack in before.stacks {
+            if counts[stack.stack] == nil { order.append(stack.stack) }
+            counts[stack.stack, default: (0, 0)].before &+= stack.count
+        }
+        for stack in after.stacks {
+            if counts[stack.stack] == nil { order.append(stack.stack) }
+            counts[stack.stack, default: (0, 0)].after &+= stack.count
+        }
+        let rawBefore = before.totalCount, rawAfter = after.totalCount
+        let scale = normalize && rawBefore > 0 ? Double(rawAfter) / Double(rawBefore) : 1
+        var stacks: [FoldedStack] = []
+        var deltas: [Int64] = []
+        stacks.reserveCapacity(order.count)
+        deltas.reserveCapacity(order.count)
+        var scaledBeforeTotal: UInt64 = 0
+        for key in order {
+            let pair = counts[key]!
+            let first = UInt64((Double(pair.before) * scale).rounded())
+            scaledBeforeTotal &+= first
+            let change = Int64(clamping: pair.after) &- Int64(clamping: first)
+            stacks.append(FoldedStack(stack: key, count: negate ? first : pair.after))
+            deltas.append(negate ? -change : change)
+        }
+        self.stacks = stacks
+        self.deltas = deltas
+        beforeTotal = scaledBeforeTotal
+        afterTotal = rawAfter
+    }
+}

@@ -1,0 +1,116 @@
+/// An analysis that can say what it found.
+protocol ReportingAnalysis: KernelEventHandler {
+    func report(state: KernelState) -> AnalysisReport
+}
+
+extension CPUTop: ReportingAnalysis {}
+extension SchedLatency: ReportingAnalysis {}
+extension Syscalls: ReportingAnalysis {}
+extension Interrupts: ReportingAnalysis {}
+extension MemTop: ReportingAnalysis {}
+extension IOLatency: ReportingAnalysis {}
+extension IOUsage: ReportingAnalysis {}
+extension UninterruptibleSleep: ReportingAnalysis {}
+extension PeriodAnalysis: ReportingAnalysis {}
+
+/// The `--period`, `--group-by` and `--aggregate-by` choices of the periods analysis.
+public struct PeriodConfiguration: Sendable {
+    public var definitions: [PeriodDefinition] = []
+    public var groupBy: [String] = []
+    public var aggregateBy: [String] = []
+
+    public init(definitions: [PeriodDefinition] = [], groupBy: [String] = [], aggregateBy: [String] = []) {
+        self.definitions = definitions
+        self.groupBy = groupBy
+        self.aggregateBy = aggregateBy
+    }
+}
+
+/// The analyses `periscope analyze` offers.
+public enum AnalysisKind: String, CaseIterable, Sendable {
+    case cputop, memtop, schedlat, syscalls, iolatency, iousage, irq, dstate, periods
+
+    public var title: String {
+        switch self {
+        case .cputop: "CPU usage per thread, process, container and CPU"
+        case .memtop: "Pages allocated and freed per thread, process and container"
+        case .schedlat: "Scheduling (run-queue) latency"
+        case .syscalls: "System call statistics"
+        case .iolatency: "Block I/O latency"
+        case .iousage: "I/O usage"
+        case .irq: "Hard and soft IRQ handler durations"
+        case .dstate: "Uninterruptible (D state) sleeps"
+        case .periods: "User-defined periods"
+        }
+    }
+
+    /// Event kinds without which the analysis has nothing to say.
+    var requiredKinds: [[KernelEventKind]] {
+        switch self {
+        case .cputop: [[.schedSwitch]]
+        case .memtop: [[.pageAlloc, .pageFree]]
+        case .schedlat: [[.schedSwitch], [.schedWakeup, .schedWaking, .schedWakeupNew]]
+        case .syscalls, .iousage: [[.syscallEntry], [.syscallExit]]
+        case .iolatency: [[.blockIssue, .blockInsert], [.blockComplete]]
+        case .irq: [[.irqHandlerEntry, .softirqEntry]]
+        case .dstate: [[.schedSwitch], [.schedWakeup, .schedWaking]]
+        case .periods: []
+        }
+    }
+
+    public var tableClasses: [ReportTableClass] {
+        switch self {
+        case .cputop: CPUTop.tableClasses
+        case .memtop: MemTop.tableClasses
+        case .schedlat: SchedLatency.tableClasses
+        case .syscalls: Syscalls.tableClasses
+        case .iolatency: IOLatency.tableClasses
+        case .iousage: IOUsage.tableClasses
+        case .irq: Interrupts.tableClasses
+        case .dstate: UninterruptibleSleep.tableClasses
+        case .periods: PeriodAnalysis.tableClasses
+        }
+    }
+}
+
+/// Runs analyses over an `EventSource`.
+public enum TraceAnalysisRunner {
+    /// Replays `source` once through the analysis and returns its report, with notes on lost
+    /// events and missing event classes.
+    public static func run(_ kind: AnalysisKind, source: some EventSource, options: AnalysisOptions, periods: PeriodConfiguration = PeriodConfiguration())
+        throws -> AnalysisReport
+    {
+        var report: AnalysisReport
+        switch kind {
+        case .cputop: report = try replay(CPUTop(options: options), source: source, filter: options.filter)
+        case .memtop: report = try replay(MemTop(options: options), source: source, filter: options.filter)
+        case .schedlat: report = try replay(SchedLatency(options: options), source: source, filter: options.filter)
+        case .syscalls: report = try replay(Syscalls(options: options), source: source, filter: options.filter)
+        case .iolatency: report = try replay(IOLatency(options: options), source: source, filter: options.filter)
+        case .iousage: report = try replay(IOUsage(options: options), source: source, filter: options.filter)
+        case .irq: report = try replay(Interrupts(options: options), source: source, filter: options.filter)
+        case .dstate: report = try replay(UninterruptibleSleep(options: options), source: source, filter: options.filter)
+        case .periods:
+            let analysis = PeriodAnalysis(options: options, definitions: periods.definitions, groupBy: periods.groupBy, aggregateBy: periods.aggregateBy)
+            report = try replay(analysis, source: source, filter: options.filter)
+        }
+        let vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
+        let present = Set(source.traceDescription.classes.classes.map { vocabulary.binding(for: $0).kind })
+        for alternatives in kind.requiredKinds where !alternatives.contains(where: present.contains) {
+            report.notes.append("note: the trace has no \(alternatives.map { "\($0)" }.joined(separator: "/")) events; record them for \(kind.rawValue)")
+        }
+        return report
+    }
+
+    static func replay<Analysis: ReportingAnalysis>(_ analysis: Analysis, source: some EventSource, filter: AnalysisFilter) throws -> AnalysisReport {
+        var replayer = KernelStateReplayer(handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "")
+        try source.run(into: &replayer)
+        var report = replayer.handler.report(state: replayer.state)
+        report.eventCount = replayer.state.eventCount
+        report.lostEvents = replayer.state.lostEvents
+        if replayer.state.lostEvents > 0 {
+            report.notes.append("warning: the tracer lost \(replayer.state.lostEvents) events; results undercount around those gaps")
+        }
+        return report
+    }
+}

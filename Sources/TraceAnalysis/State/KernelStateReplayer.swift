@@ -1,0 +1,415 @@
+/// Replays decoded kernel events through the shared state model and tells one analysis (the
+/// `Handler`) what happened: the `EventConsumer` every analysis runs behind.
+///
+/// Generic over the handler so that each analysis gets a specialized replay loop (no dynamic
+/// dispatch per event inside this module).
+public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
+    public var handler: Handler
+    public let state = KernelState()
+    public let filter: AnalysisFilter
+    private let vocabulary: KernelEventVocabulary
+    private var bindings: ContiguousArray<KernelEventBinding> = []
+    /// Syscall index per class (LTTng names) and per ftrace syscall number.
+    private var syscallIndexByClass: ContiguousArray<Int32> = []
+    private var syscallIndexByNumber: ContiguousArray<Int32> = ContiguousArray(repeating: -1, count: 1024)
+    private var windowBegin: UInt64 = 0
+    private var windowEnd: UInt64 = .max
+    private var windowResolved = false
+    /// Latency is measured from sched_waking when the trace has it, else from sched_wakeup.
+    private var wakeupKind: KernelEventKind = .schedWakeup
+    private var runningSince: ContiguousArray<UInt64> = []
+    private var hardIRQ: ContiguousArray<(begin: UInt64, irq: Int)> = []
+    private var softIRQEntry: ContiguousArray<UInt64> = []
+    private var softIRQRaise: ContiguousArray<UInt64> = []
+    private var irqNames: [Int: String] = [:]
+    private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
+    private let observesEveryEvent: Bool
+
+    struct BlockKey: Hashable {
+        var device: UInt64
+        var sector: UInt64
+    }
+
+    static var softIRQNames: [String] { ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"] }
+    static var softIRQVectors: Int { 16 }
+
+    public init(handler: Handler, filter: AnalysisFilter = AnalysisFilter(), machine: String = "") {
+        self.handler = handler
+        self.filter = filter
+        self.vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: machine))
+        self.observesEveryEvent = handler.observesEveryEvent
+    }
+
+    public mutating func begin(_ trace: TraceDescription) {
+        let vocabulary = trace.environment["machine"].map { KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: $0)) }
+            ?? self.vocabulary
+        bindings = ContiguousArray(trace.classes.classes.map { vocabulary.binding(for: $0) })
+        syscallIndexByClass = ContiguousArray(bindings.map { binding in
+            binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
+        })
+        if trace.classes.classes.contains(where: { $0.name == "sched_waking" }) { wakeupKind = .schedWaking }
+        state.environment = trace.environment
+        state.epochOffsetNanoseconds = trace.epochOffsetNanoseconds
+        state.load(trace.statedump)
+        ensureCPU(max(trace.cpuCount - 1, 0))
+        handler.traceBegan(state: state)
+    }
+
+    private mutating func ensureCPU(_ cpu: Int) {
+        guard cpu >= runningSince.count, cpu < 4096 else { return }
+        state.ensureCPU(cpu)
+        let add = cpu + 1 - runningSince.count
+        runningSince.append(contentsOf: repeatElement(0, count: add))
+        hardIRQ.append(contentsOf: repeatElement((begin: UInt64(0), irq: -1), count: add))
+        softIRQEntry.append(contentsOf: repeatElement(0, count: add * Self.softIRQVectors))
+        softIRQRaise.append(contentsOf: repeatElement(0, count: add * Self.softIRQVectors))
+    }
+
+    public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
+        state.lostEvents += count
+    }
+
+    public mutating func consume(_ record: EventRecord) {
+        let time = record.timestamp
+        if !windowResolved {
+            windowResolved = true
+            state.firstTimestamp = time
+            windowBegin = filter.begin?.resolve(start: time) ?? 0
+            windowEnd = filter.end?.resolve(start: time) ?? .max
+        }
+        state.lastTimestamp = time
+        state.eventCount &+= 1
+        let binding = bindings[record.classIndex]
+        let cpu = record.cpu
+        if cpu >= runningSince.count { ensureCPU(cpu) }
+        var current: Int32 = cpu >= 0 && cpu < state.currentThread.count ? state.currentThread[cpu] : -1
+        if binding.currentTID >= 0 {
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.currentTID))
+            current = state.thread(tid: tid) {
+                binding.currentProcname >= 0 ? record.string(binding.currentProcname) : ""
+            }
+            if binding.currentPIDNamespace >= 0, current >= 0 { noteNamespace(current, UInt64(record.unsigned(binding.currentPIDNamespace))) }
+        }
+        let reports = time >= windowBegin && time <= windowEnd && filter.accepts(cpu: cpu)
+
+        switch binding.kind {
+        case .ignored:
+            break
+        case .schedSwitch:
+            schedSwitch(record, binding, time: time, cpu: cpu, reports: reports)
+        case .schedWakeup, .schedWaking, .schedWakeupNew:
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
+            let woken = state.thread(tid: tid) { binding.comm >= 0 ? record.string(binding.comm) : "" }
+            guard woken >= 0 else { break }
+            let countsForLatency = binding.kind == .schedWakeupNew || binding.kind == wakeupKind
+            state.withThread(woken) { thread in
+                if binding.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.priority), binding)) }
+                if countsForLatency && thread.wakeupTime == 0 {
+                    thread.wakeupTime = time
+                    thread.wakeupWaker = current
+                }
+            }
+            let since = state.threads[Int(woken)].uninterruptibleSince
+            if since > 0 {
+                state.withThread(woken) { $0.uninterruptibleSince = 0 }
+                if reports { handler.uninterruptibleSleepEnded(at: time, thread: woken, since: max(since, windowBegin), waker: current, state: state) }
+            }
+        case .schedMigrate:
+            let thread = state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.tid)))
+            if thread >= 0, reports, binding.destinationCPU >= 0 {
+                handler.migrated(at: time, thread: thread, to: record.integer(binding.destinationCPU), state: state)
+            }
+        case .processFork:
+            fork(record, binding)
+        case .processExec:
+            let thread = binding.tid >= 0 ? state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.tid))) : current
+            if thread >= 0, binding.fileName >= 0 {
+                let path = record.string(binding.fileName)
+                let base = path.split(separator: "/").last.map(String.init) ?? path
+                state.withThread(thread) { $0.comm = String(base.prefix(15)) }
+            }
+        case .processExit, .processFree:
+            break
+        case .syscallEntry:
+            syscallEntry(record, binding, current: current, time: time)
+        case .syscallExit:
+            syscallExit(record, binding, current: current, time: time, cpu: cpu, reports: reports)
+        case .irqHandlerEntry:
+            let irq = record.integer(binding.irq)
+            if cpu >= 0 { hardIRQ[cpu] = (time, irq) }
+            if binding.irqName >= 0, irqNames[irq] == nil { irqNames[irq] = record.string(binding.irqName) }
+        case .irqHandlerExit:
+            guard cpu >= 0 else { break }
+            let entry = hardIRQ[cpu]
+            hardIRQ[cpu] = (0, -1)
+            if entry.begin > 0, reports {
+                handler.interruptHandled(InterruptInterval(
+                    isSoft: false, number: entry.irq, name: irqNames[entry.irq] ?? "", cpu: cpu, begin: max(entry.begin, windowBegin),
+                    end: time, raisedAt: 0), state: state)
+            }
+        case .softirqRaise, .softirqEntry, .softirqExit:
+            softIRQ(record, binding, time: time, cpu: cpu, reports: reports)
+        case .blockInsert, .blockIssue, .blockComplete:
+            block(record, binding, time: time, current: current, reports: reports)
+        case .pageAlloc, .pageFree:
+            if reports {
+                let pages = binding.order >= 0 ? 1 << min(max(record.integer(binding.order), 0), 20) : 1
+                handler.pagesChanged(at: time, cpu: cpu, thread: current, pages: binding.kind == .pageAlloc ? pages : -pages, state: state)
+            }
+        case .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor:
+            statedump(record, binding)
+        }
+        if observesEveryEvent && reports {
+            handler.observed(record, binding: binding, thread: current, state: state)
+        }
+    }
+
+    /// ftrace priorities are the kernel's (120 for nice 0); LTTng subtracts 100. Show LTTng's.
+    @inline(__always)
+    private func normalizedPriority(_ priority: Int, _ binding: KernelEventBinding) -> Int {
+        binding.usesFtraceNaming ? priority - 100 : priority
+    }
+
+    private mutating func schedSwitch(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, cpu: Int, reports: Bool) {
+        let previousTID = Int32(truncatingIfNeeded: record.integer(binding.prevTID))
+        let nextTID = Int32(truncatingIfNeeded: record.integer(binding.nextTID))
+        let previous = state.thread(tid: previousTID) { binding.prevComm >= 0 ? record.string(binding.prevComm) : "" }
+        let next = state.thread(tid: nextTID) { binding.nextComm >= 0 ? record.string(binding.nextComm) : "" }
+        let previousState = binding.prevState >= 0 ? record.signed(binding.prevState) : 0
+        if previous >= 0 {
+            state.withThread(previous) { thread in
+                if binding.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.prevPriority), binding)) }
+                // TASK_UNINTERRUPTIBLE; preemption sets only TASK_REPORT_MAX, never this bit.
+                if previousState & 2 != 0 && previousTID != 0 { thread.uninterruptibleSince = time }
+            }
+        }
+        var since: UInt64 = 0
+        if cpu >= 0 {
+            since = runningSince[cpu]
+            runningSince[cpu] = time
+            state.setCurrent(cpu: cpu, thread: next)
+        }
+        if reports {
+            handler.switched(
+                at: time, cpu: cpu, previous: previous, ranSince: since == 0 ? state.firstTimestamp.clamped(windowBegin) : max(since, windowBegin),
+                previousState: previousState, next: next, state: state)
+        }
+        guard next >= 0 else { return }
+        let (wakeupTime, waker) = state.withThread(next) { thread -> (UInt64, Int32) in
+            if binding.nextPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.nextPriority), binding)) }
+            thread.lastCPU = Int32(cpu)
+            let result = (thread.wakeupTime, thread.wakeupWaker)
+            thread.wakeupTime = 0
+            return result
+        }
+        if wakeupTime > 0, reports, wakeupTime >= windowBegin {
+            handler.scheduled(at: time, cpu: cpu, thread: next, wakeupTime: wakeupTime, waker: waker, state: state)
+        }
+    }
+
+    private mutating func fork(_ record: EventRecord, _ binding: KernelEventBinding) {
+        let parentTID = Int32(truncatingIfNeeded: record.integer(binding.parentTID))
+        let parent = state.thread(tid: parentTID) { "" }
+        let childTID = Int32(truncatingIfNeeded: record.integer(binding.childTID))
+        let childPID = binding.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.childPID)) : childTID
+        let parentState = parent >= 0 ? state.threads[Int(parent)] : nil
+        var container = parentState?.container ?? 0
+        if binding.childNamespace >= 0 { container = state.container(pidNamespace: record.unsigned(binding.childNamespace)) }
+        state.addThread(ThreadState(
+            tid: childTID, pid: childPID, ppid: childPID == childTID ? (parentState?.pid ?? parentTID) : (parentState?.ppid ?? -1),
+            comm: binding.childComm >= 0 ? record.string(binding.childComm) : parentState?.comm ?? "",
+            container: container, virtualTID: childTID))
+    }
+
+    private mutating func syscallEntry(_ record: EventRecord, _ binding: KernelEventBinding, current: Int32, time: UInt64) {
+        guard current >= 0 else { return }
+        var syscall = syscallIndexByClass[record.classIndex]
+        var fd: Int64 = -1, count: Int64 = -1
+        var file: String?
+        if syscall < 0, binding.syscallID >= 0 {
+            let number = record.integer(binding.syscallID)
+            syscall = syscallIndex(number: number)
+            if binding.syscallArguments >= 0, SyscallArguments.firstArgumentIsFD(state.syscallNames[Int(syscall)]) {
+                fd = record.integerArrayElement(binding.syscallArguments, at: 0)
+                if SyscallArguments.thirdArgumentIsCount(state.syscallNames[Int(syscall)]) {
+                    count = record.integerArrayElement(binding.syscallArguments, at: 2)
+                }
+            }
+        } else {
+            if binding.fileDescriptor >= 0 { fd = record.signed(binding.fileDescriptor) }
+            if binding.byteCount >= 0 { count = record.signed(binding.byteCount) }
+            if binding.fileName >= 0 { file = record.string(binding.fileName) }
+        }
+        state.withThread(current) { thread in
+            thread.syscall = syscall
+            thread.syscallStart = time
+            thread.syscallFD = fd
+            thread.syscallCount = count
+            thread.syscallFile = file
+        }
+    }
+
+    private mutating func syscallIndex(number: Int) -> Int32 {
+        if number >= 0, number < syscallIndexByNumber.count {
+            if syscallIndexByNumber[number] < 0 {
+                syscallIndexByNumber[number] = state.syscallIndex(named: vocabulary.syscallNames.name(Int64(number)))
+            }
+            return syscallIndexByNumber[number]
+        }
+        return state.syscallIndex(named: vocabulary.syscallNames.name(Int64(number)))
+    }
+
+    private mutating func syscallExit(_ record: EventRecord, _ binding: KernelEventBinding, current: Int32, time: UInt64, cpu: Int, reports: Bool) {
+        guard current >= 0 else { return }
+        let thread = state.threads[Int(current)]
+        guard thread.syscall >= 0 else { return }
+        let returnValue = binding.returnValue >= 0 ? record.signed(binding.returnValue) : 0
+        let call = SyscallInterval(
+            syscall: thread.syscall, begin: thread.syscallStart, end: time, returnValue: returnValue,
+            fileDescriptor: thread.syscallFD, byteCount: thread.syscallCount, fileName: thread.syscallFile)
+        state.withThread(current) { $0.syscall = -1; $0.syscallFile = nil }
+        let name = state.syscallNames[Int(call.syscall)]
+        if returnValue >= 0, let file = call.fileName, SyscallArguments.opensFile(name) {
+            state.fileNames[KernelState.FileKey(pid: thread.pid, fd: returnValue)] = file
+        }
+        if reports, call.begin >= windowBegin { handler.syscallEnded(at: time, cpu: cpu, thread: current, call: call, state: state) }
+        if name == "close", returnValue == 0 { state.fileNames[KernelState.FileKey(pid: thread.pid, fd: call.fileDescriptor)] = nil }
+    }
+
+    private mutating func softIRQ(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, cpu: Int, reports: Bool) {
+        guard cpu >= 0, binding.vector >= 0 else { return }
+        let vector = record.integer(binding.vector)
+        guard vector >= 0, vector < Self.softIRQVectors else { return }
+        let slot = cpu * Self.softIRQVectors + vector
+        switch binding.kind {
+        case .softirqRaise: softIRQRaise[slot] = time
+        case .softirqEntry: softIRQEntry[slot] = time
+        default:
+            let begin = softIRQEntry[slot]
+            let raised = softIRQRaise[slot]
+            softIRQEntry[slot] = 0
+            softIRQRaise[slot] = 0
+            if begin > 0, reports {
+                let names = Self.softIRQNames
+                handler.interruptHandled(InterruptInterval(
+                    isSoft: true, number: vector, name: vector < names.count ? names[vector] : "vec\(vector)", cpu: cpu,
+                    begin: max(begin, windowBegin), end: time, raisedAt: raised <= begin ? raised : 0), state: state)
+            }
+        }
+    }
+
+    private mutating func block(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, current: Int32, reports: Bool) {
+        guard binding.device >= 0, binding.sector >= 0 else { return }
+        let key = BlockKey(device: record.unsigned(binding.device), sector: record.unsigned(binding.sector))
+        switch binding.kind {
+        case .blockInsert, .blockIssue:
+            var isWrite = false
+            if binding.rwbs >= 0 {
+                if record.eventClass.fields[binding.rwbs].kind == .string {
+                    isWrite = record.bytes(binding.rwbs).contains(UInt8(ascii: "W"))
+                } else {
+                    isWrite = record.unsigned(binding.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
+                }
+            }
+            var bytes = binding.sectorCount >= 0 ? record.unsigned(binding.sectorCount) * 512 : 0
+            if bytes == 0, binding.bytes >= 0 { bytes = record.unsigned(binding.bytes) }
+            var requester = current
+            if binding.tid >= 0 {
+                let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
+                let index = state.threadIndex(tid: tid)
+                if index >= 0 { requester = index }
+            }
+            if binding.kind == .blockIssue, let inserted = pendingBlock[key] {
+                // Keep the inserting thread: the issue often runs in a kworker.
+                pendingBlock[key] = BlockRequestInterval(
+                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, isWrite: isWrite,
+                    thread: inserted.thread, begin: time, end: 0)
+            } else {
+                pendingBlock[key] = BlockRequestInterval(
+                    device: key.device, sector: key.sector, bytes: bytes, isWrite: isWrite, thread: requester, begin: time, end: 0)
+            }
+        default:
+            guard var request = pendingBlock.removeValue(forKey: key) else { return }
+            request.end = time
+            if reports, request.begin >= windowBegin { handler.blockRequestCompleted(request, state: state) }
+        }
+    }
+
+    private mutating func statedump(_ record: EventRecord, _ binding: KernelEventBinding) {
+        switch binding.kind {
+        case .statedumpProcess:
+            guard binding.tid >= 0 else { return }
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
+            let pid = binding.pid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pid)) : tid
+            let ppid = binding.ppid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.ppid)) : -1
+            let comm = binding.comm >= 0 ? record.string(binding.comm) : ""
+            let existing = state.threadIndex(tid: tid)
+            if existing >= 0 {
+                state.withThread(existing) { thread in
+                    thread.pid = pid
+                    thread.ppid = ppid
+                    if !comm.isEmpty { thread.comm = comm }
+                }
+            } else {
+                state.addThread(ThreadState(tid: tid, pid: pid, ppid: ppid, comm: comm, container: 0, virtualTID: tid))
+            }
+            if binding.namespaceLevel >= 0, binding.namespaceInode >= 0 {
+                notePIDNamespaceLevel(tid: tid, level: record.integer(binding.namespaceLevel), inode: record.unsigned(binding.namespaceInode),
+                                      virtualTID: binding.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.virtualTID)) : tid)
+            }
+        case .statedumpPIDNamespace:
+            guard binding.tid >= 0, binding.namespaceLevel >= 0, binding.namespaceInode >= 0 else { return }
+            notePIDNamespaceLevel(
+                tid: Int32(truncatingIfNeeded: record.integer(binding.tid)), level: record.integer(binding.namespaceLevel),
+                inode: record.unsigned(binding.namespaceInode),
+                virtualTID: binding.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.virtualTID)) : -1)
+        default:
+            guard binding.pid >= 0, binding.fileDescriptor >= 0, binding.fileName >= 0 else { return }
+            let key = KernelState.FileKey(pid: Int32(truncatingIfNeeded: record.integer(binding.pid)), fd: record.signed(binding.fileDescriptor))
+            state.fileNames[key] = record.string(binding.fileName)
+        }
+    }
+
+    /// LTTng dumps one pid_ns event per nesting level: level 0 is the host's namespace; the
+    /// deepest level names the container.
+    private mutating func notePIDNamespaceLevel(tid: Int32, level: Int, inode: UInt64, virtualTID: Int32) {
+        if level == 0 {
+            if state.hostPIDNamespace == 0 { state.hostPIDNamespace = inode }
+            return
+        }
+        let thread = state.threadIndex(tid: tid)
+        guard thread >= 0 else { return }
+        let container = state.container(pidNamespace: inode)
+        state.withThread(thread) { thread in
+            thread.container = container
+            if virtualTID >= 0 { thread.virtualTID = virtualTID }
+        }
+    }
+
+    /// The `pid_ns` context: the init process and the idle threads live in the host's namespace.
+    private mutating func noteNamespace(_ thread: Int32, _ inode: UInt64) {
+        let tid = state.threads[Int(thread)].tid
+        if state.hostPIDNamespace == 0 {
+            if tid <= 1 { state.hostPIDNamespace = inode }
+            return
+        }
+        if state.threads[Int(thread)].container == 0, inode != state.hostPIDNamespace {
+            let container = state.container(pidNamespace: inode)
+            state.withThread(thread) { $0.container = container }
+        }
+    }
+
+    public mutating func end(at timestamp: UInt64) {
+        let end = min(timestamp, windowEnd)
+        for cpu in runningSince.indices where filter.accepts(cpu: cpu) && cpu < state.currentThread.count {
+            let thread = state.currentThread[cpu]
+            guard thread >= 0, runningSince[cpu] > 0 else { continue }
+            handler.stillRunning(at: end, cpu: cpu, thread: thread, since: max(runningSince[cpu], windowBegin), state: state)
+        }
+        handler.traceEnded(at: end, state: state)
+    }
+}
+
+extension UInt64 {
+    fileprivate func clamped(_ lower: UInt64) -> UInt64 { Swift.max(self, lower) }
+}

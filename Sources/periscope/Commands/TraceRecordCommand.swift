@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import KernelTrace
+import Reporting
+
+struct TraceRecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record kernel events and a process/container statedump to a trace directory.",
+        discussion: """
+            Enables the chosen tracepoints in a private tracefs instance, dumps every thread \
+            with its namespaces, cgroups and container, and copies the raw per-CPU ring-buffer \
+            pages to TRACE_DIR until -d elapses or Ctrl-C/SIGTERM. TRACE_DIR then holds the \
+            pages, the event formats, statedump.json and metadata.json (host, kernel, CPUs, \
+            clock, events, times, lost events per CPU), and can be read on another machine.
+            Lost events are reported at the end and stored in metadata.json.
+            Changes on the host: creates and then removes instances/periscope-PID in tracefs.
+
+            Examples:
+              periscope trace record -e sched syscalls -d 10 -o /tmp/t1
+              periscope trace record --container web -e sched block -o /tmp/web
+              periscope trace record -e sched:sched_switch irq -o /tmp/t2   # Ctrl-C to stop
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+    @OptionGroup var capture: TraceCaptureOptions
+
+    @Option(name: .customShort("d"), help: "Seconds to record (default: until Ctrl-C or SIGTERM).")
+    var duration: Double?
+
+    @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")
+    var output: String
+
+    @Flag(help: "Print the summary as JSON (the trace's metadata).")
+    var json = false
+
+    func validate() throws {
+        try capture.validateCapture()
+        if let duration, !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
+    }
+
+    func run() throws {
+        let logger = source.makeLogger()
+        let tracefs: Tracefs
+        do { tracefs = try Tracefs.locate(mountIfAbsent: capture.mountTracefs) } catch { throw UserFacingError("\(error)") }
+        let selection: EventSelection
+        do { selection = try EventSelection.resolve(capture.events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
+        for missing in selection.missingFromPresets { printStandardError("periscope: this kernel has no \(missing); skipped") }
+        var sessionOptions = TraceSessionOptions(tracepoints: selection.tracepoints)
+        sessionOptions.bufferSizeKBPerCPU = capture.bufferSizeKB
+        var options = TraceRecordOptions(session: sessionOptions, outputDirectory: output)
+        options.durationSeconds = duration
+        options.containers = capture.containers
+        options.inventory = source.inventoryOptions(includeProcesses: false)
+        options.commandLine = CommandLine.arguments
+        let previous = CaptureSignals.install()
+        defer { CaptureSignals.uninstall(previous) }
+        if duration == nil && !json { printStandardError("periscope: recording to \(output); Ctrl-C to stop") }
+        let result: TraceRecordResult
+        do { result = try TraceRecorder(options: options, logger: logger).run(tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
+        if json {
+            print(try JSONOutput.encode(result.metadata))
+        } else {
+            print(TraceSummaryText.render(result.metadata, threads: result.threadCount, containers: result.containerCount, directory: output))
+        }
+    }
+}
+
+/// The few lines printed after a capture.
+enum TraceSummaryText {
+    static func render(_ metadata: TraceMetadata, threads: Int, containers: Int, directory: String) -> String {
+        let seconds = Double(metadata.endNs - metadata.startNs) / 1e9
+        let bytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
+        var lines = [
+            "periscope: \(metadata.mode == "snapshot" ? "snapshot" : "recorded") \(String(format: "%.2f", seconds)) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs to \(directory): \(bytes / 1024) KiB of pages",
+            "  statedump: \(threads) threads, \(containers) containers" + (metadata.containerFilter.isEmpty ? "" : "; filtered to \(metadata.containerFilter.joined(separator: ", "))"),
+        ]
+        var table = TextTable(columns: [.init("  CPU", .right), .init("PAGES", .right), .init("LOST", .right), .init("OVERRUN", .right), .init("DROPPED", .right)])
+        for stream in metadata.cpuStreams {
+            table.append([String(stream.cpu), String(stream.pageCount), String(stream.lostEventCount), String(stream.overrunCount), String(stream.droppedEventCount)])
+        }
+        lines.append(String(table.render().dropLast()))
+        lines.append(metadata.lostEventCount == 0 ? "  no events lost" : "  LOST \(metadata.lostEventCount) events: raise --buffer-size-kb or record fewer events")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+@testable import KernelTrace
+import Testing
+
+/// `trace convert --to ctf` read back by babeltrace2, the reference CTF decoder.
+@Suite(.serialized, .enabled(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
+struct CTFConversionTests {
+    /// Writes a synthetic Periscope trace directory (no kernel needed).
+    static func writeSyntheticTrace(to directory: String, switches: Int) throws {
+        try FileManager.default.createDirectory(atPath: directory + "/formats/sched", withIntermediateDirectories: true)
+        try SyntheticTrace.headerPage.write(toFile: directory + "/formats/header_page", atomically: false, encoding: .utf8)
+        try SyntheticTrace.switchFormat.write(toFile: directory + "/formats/sched/sched_switch", atomically: false, encoding: .utf8)
+        try SyntheticTrace.execFormat.write(toFile: directory + "/formats/sched/sched_process_exec", atomically: false, encoding: .utf8)
+        var builder = RingBufferPageBuilder()
+        var written = 0
+        var page = 0
+        while written < switches {
+            builder.startPage(timestamp: 1_000_000_000 + UInt64(page) * 10_000_000)
+            for _ in 0..<min(50, switches - written) {
+                builder.event(delta: 1000, payload: SyntheticTrace.switchPayload(prev: "a\"b", prevPID: 7, next: "idle", nextPID: 0))
+                written += 1
+            }
+            if page == 0 { builder.event(delta: 5, payload: SyntheticTrace.execPayload(filename: "/bin/sh", pid: 7)) }
+            page += 1
+        }
+        builder.finishPage()
+        try Data(builder.stream).write(to: URL(fileURLWithPath: directory + "/cpu0.raw"))
+        var metadata = SyntheticTrace.metadata(cpus: [0])
+        metadata.startNs = 1_000_000_000
+        metadata.endNs = 2_000_000_000
+        metadata.realtimeOffsetNs = 1_700_000_000_000_000_000
+        try TraceDirectoryWriter.writeJSON(metadata, to: directory + "/metadata.json")
+        let statedump = RecordedStatedump(takenAtNs: 1_000_000_000, hostNamespaces: ["pid": 4026531836], containers: [
+            RecordedContainer(key: "docker:abc", runtime: "docker", id: "abc", name: "web", image: nil, pidNamespace: 4026532000,
+                              namespaces: ["pid": 4026532000], cgroupPath: "/docker/abc", firstSeenNs: 1_000_000_000),
+        ], threads: [
+            RecordedThread(tid: 7, pid: 7, ppid: 1, comm: "sh", namespaceTIDs: [7, 1], namespacePIDs: [7, 1],
+                           namespaces: ["pid": 4026532000, "mnt": 4026532001], cgroups: ["0::/docker/abc"], container: "docker:abc",
+                           seenAtNs: 1_000_000_000),
+        ])
+        try TraceDirectoryWriter.writeJSON(statedump, to: directory + "/statedump.json")
+    }
+
+    @Test func babeltraceReadsTheSameNumberOfEventsWithoutWarnings() throws {
+        let input = TraceTestEnvironment.scratchPath("ctf-in")
+        let output = TraceTestEnvironment.scratchPath("ctf-out")
+        defer {
+            try? FileManager.default.removeItem(atPath: input)
+            try? FileManager.default.removeItem(atPath: output)
+        }
+        try Self.writeSyntheticTrace(to: input, switches: 5_000)
+        let reader = try PeriscopeTraceReader(directory: input)
+        let converter = try CTFTraceConverter(reader: reader, outputDirectory: output)
+        try converter.convert()
+        #expect(converter.writtenEventCount == 5_001)
+        let result = try TraceShell.run(["babeltrace2", output])
+        #expect(result.status == 0)
+        #expect(result.standardError.isEmpty, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == converter.writtenEventCount + converter.statedumpEventCount)
+        let firstSwitch = try #require(lines.first { $0.contains(" sched_switch:") })
+        #expect(firstSwitch.contains("prev_comm = \"a\\\"b\"") || firstSwitch.contains("prev_comm = \"a\"b\""))
+        #expect(firstSwitch.contains("prev_tid = 7") && firstSwitch.contains("prev_prio = 20") && firstSwitch.contains("next_tid = 0"))
+        #expect(firstSwitch.contains("vtid = 1") && firstSwitch.contains("pid_ns = 4026532000") && firstSwitch.contains("procname = \"sh\""))
+        #expect(lines.contains { $0.contains("lttng_statedump_container") && $0.contains("container_name = \"web\"") && $0.contains("pid_ns = 4026532000") })
+        #expect(lines.contains { $0.contains("lttng_statedump_process_pid_ns") && $0.contains("ns_level = 1") && $0.contains("vtid = 1") })
+        #expect(lines.contains { $0.contains("sched_process_exec") && $0.contains("filename = \"/bin/sh\"") })
+        let metadata = try String(contentsOfFile: output + "/metadata", encoding: .utf8)
+        #expect(metadata.contains("tracer_name = \"lttng-modules\"") && metadata.contains("domain = \"kernel\"") && metadata.contains("tracer_minor = 10"))
+    }
+
+    @Test(.enabled(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
+    func aRecordedTraceConvertsAndBabeltraceCountsEveryEvent() throws {
+        let input = TraceTestEnvironment.scratchPath("live-ctf-in")
+        let output = TraceTestEnvironment.scratchPath("live-ctf-out")
+        defer {
+            try? FileManager.default.removeItem(atPath: input)
+            try? FileManager.default.removeItem(atPath: output)
+        }
+        let record = try TraceShell.periscope(["trace", "record", "-e", "sched", "syscalls", "irq", "-d", "1.5", "-o", input])
+        #expect(record.status == 0, "\(record.standardError)")
+        let convert = try TraceShell.periscope(["trace", "convert", input, "--to", "ctf", output, "--json"])
+        #expect(convert.status == 0, "\(convert.standardError)")
+        struct Summary: Decodable { var traceEvents: Int; var totalEvents: Int }
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(convert.standardOutput.utf8))
+        let (_, collected) = try CollectedEvents.read(input)
+        #expect(summary.traceEvents == collected.events.count)
+        let babeltrace = try TraceShell.run(["babeltrace2", output])
+        #expect(babeltrace.status == 0)
+        #expect(babeltrace.standardError.isEmpty, "\(babeltrace.standardError.prefix(500))")
+        let lines = babeltrace.standardOutput.split(separator: "\n")
+        #expect(lines.count == summary.totalEvents)
+        #expect(lines.contains { $0.contains(" syscall_entry_") } && lines.contains { $0.contains(" syscall_exit_") && $0.contains("ret = ") })
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// `periscope stats` against real containers with real load, and against `docker stats
+/// --no-stream` on the same containers. Tolerances: CPU within 15 percentage points (the two
+/// tools sample different one-second windows of a loop the scheduler caps), memory within 5 %
+/// (a gauge of a process that allocated once and sleeps).
+@Suite("stats against real load and docker stats", .serialized, .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+struct StatsDockerTests {
+    @Test func aCappedBusyLoopUsesItsCapAndIsThrottledWhileASharesOnlyOneIsNot() throws {
+        let capped = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-capped"), options: ["--cpus", "0.5"], command: ["sh", "-c", "while :; do :; done"])
+        defer { capped.remove() }
+        let shares = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-shares"), options: ["--cpu-shares", "512"], command: ["sh", "-c", "while :; do :; done"])
+        defer { shares.remove() }
+        Thread.sleep(forTimeInterval: 0.5)
+
+        // A loaded host (other tests, builds) can keep the loop from reaching its cap, and a
+        // loop below its cap is never throttled: take the best of a few one-second windows.
+        var samples: [PeriscopeStats] = []
+        for _ in 0..<5 {
+            samples.append(try PeriscopeStats(capped.name))
+            if samples.count >= 2, samples.suffix(2).allSatisfy({ ($0.number("cgroup.cpu.usageCores.perSecond") ?? 0) > 0.4 }) { break }
+        }
+        let second = samples[samples.count - 1]
+        let docker = try DockerStats.read(capped.name)
+        #expect(second.number("cgroup.cpu.capCores").map { $0 * 100 } == 50)
+        let cores = try #require(second.number("cgroup.cpu.usageCores.perSecond"))
+        #expect(cores > 0.4 && cores < 0.56, "a busy loop under --cpus 0.5: \(cores) cores (host load: \(Self.loadAverage))")
+        // Throttling grows: the counters rose in both of the last two intervals.
+        for stats in samples.suffix(2) {
+            #expect((stats.number("cgroup.cpu.throttledSecondsPerSecond.perSecond") ?? 0) > 0)
+            #expect((stats.number("cgroup.cpu.throttledPercentOfPeriods") ?? 0) > 20)
+        }
+        #expect((second.number("cgroup.cpu.percentOfCap") ?? 0) > 80)
+        let periscopePercent = try #require(second.number("cgroup.cpu.dockerStatsPercent"))
+        #expect(abs(periscopePercent - docker.cpuPercent) < 15, "periscope \(periscopePercent)% vs docker stats \(docker.cpuPercent)%")
+
+        let uncapped = try PeriscopeStats(shares.name)
+        #expect(uncapped.number("cgroup.cpu.capCores") == nil)
+        #expect(uncapped.number("cgroup.cpuLimits.shares").map { UInt64($0) } == 512)
+        #expect((uncapped.number("cgroup.cpu.throttledSecondsPerSecond.perSecond") ?? 0) == 0)
+        #expect((uncapped.number("cgroup.cpu.usageCores.perSecond") ?? 0) > 0.05)
+    }
+
+    static var loadAverage: String { (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?" }
+
+    @Test func memoryApproachesTheLimitAndAnOOMKillIsCounted() throws {
+        // awk holds a 40 MB string and sleeps: a working set of about 40 of 64 MiB.
+        let holder = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-mem"), options: ["--memory", "64m"],
+            command: ["awk", "BEGIN { s = sprintf(\"%40000000s\", \"\"); system(\"sleep 600\") }"])
+        defer { holder.remove() }
+        // A string doubled until the 32 MiB limit: the kernel kills awk, the shell stays.
+        let hog = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-oom"), options: ["--memory", "32m", "--memory-swap", "32m"],
+            command: ["sh", "-c", "awk 'BEGIN { s = \"x\"; while (1) s = s s }'; sleep 600"])
+        defer { hog.remove() }
+
+        var stats = try PeriscopeStats(holder.name, interval: 0.2)
+        for _ in 0..<50 where (stats.number("cgroup.memory.workingSetBytes") ?? 0) < 38e6 {
+            Thread.sleep(forTimeInterval: 0.2)
+            stats = try PeriscopeStats(holder.name, interval: 0.2)
+        }
+        let workingSet = try #require(stats.number("cgroup.memory.workingSetBytes"))
+        #expect(workingSet > 38e6 && workingSet < 64 * 1048576, "working set \(workingSet)")
+        #expect(stats.number("cgroup.memory.limitBytes").map { UInt64($0) } == 67_108_864)
+        let percent = try #require(stats.number("cgroup.memory.workingSetPercentOfLimit"))
+        #expect(percent > 55 && percent < 100)
+        let docker = try DockerStats.read(holder.name)
+        #expect(abs(docker.memoryUsageBytes - workingSet) / workingSet < 0.05, "docker stats \(docker.memoryUsageBytes) vs \(workingSet)")
+
+        var oom = try PeriscopeStats(hog.name, interval: 0.2)
+        for _ in 0..<50 where (oom.number("cgroup.memory.oomKillCount") ?? 0) < 1 {
+            Thread.sleep(forTimeInterval: 0.2)
+            oom = try PeriscopeStats(hog.name, interval: 0.2)
+        }
+        #expect((oom.number("cgroup.memory.oomKillCount") ?? 0) >= 1, "the kernel killed awk inside the container")
+    }
+
+    @Test func directWritesShowAsBlockIOBytes() throws {
+        let writer = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-disk"),
+            command: ["sh", "-c", "while :; do dd if=/dev/zero of=/tmp/f bs=1M count=8 oflag=direct 2>/dev/null; done"])
+        defer { writer.remove() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let stats = try PeriscopeStats(writer.name)
+        #expect(stats.blockWrittenBytesPerSecond > 1_048_576, "direct writes of 8 MiB in a loop: \(stats.blockWrittenBytesPerSecond) B/s")
+        #expect(try DockerStats.read(writer.name).blockWrittenBytes > 1_048_576)
+    }
+
+    @Test func pingsLeaveThroughTheContainersOwnInterface() throws {
+        // 20 echo requests a second of 1400 data bytes (1442 bytes on the wire) to the bridge.
+        let gateway = try Shell.check(["docker", "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"])
+        let pinger = try DockerContainer(
+            name: TestEnvironment.uniqueName("stats-net"), command: ["ping", "-q", "-s", "1400", "-i", "0.05", gateway])
+        defer { pinger.remove() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let stats = try PeriscopeStats(pinger.name)
+        let eth0 = try #require(stats.interface("eth0"))
+        let sent = try #require(eth0.number("transmittedBytesPerSecond.perSecond"))
+        #expect(sent > 8_000 && sent < 32_000, "about 28.8 kB/s expected, at most 20 pings a second: \(sent)")
+        #expect((eth0.number("receivedBytesPerSecond.perSecond") ?? 0) > 8_000, "the replies come back")
+        #expect(try DockerStats.read(pinger.name).networkTransmittedBytes > 8_000)
+        #expect(stats.interface("lo") != nil)
+    }
+}

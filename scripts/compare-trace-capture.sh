@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Capture cost and loss of `periscope trace record` against `perf record -e` on the same
+# tracepoints, the same load and the same per-CPU buffer size, in the same run.
+#
+# Load: N parallel `dd bs=1` (each byte is one read and one write: 4 syscall events plus the
+# context switches). For each load level and tool it reports the load's wall time (vs no
+# tracing: the overhead the traced workload pays), the tool's own CPU time, the events it
+# captured per second and the events it lost.
+#
+# Usage (root, tracefs mounted): scripts/compare-trace-capture.sh
+#   PERISCOPE=.build/release/periscope LOAD_BYTES=1000000 LEVELS="1 2" BUFFER_KB=8192
+set -euo pipefail
+
+PERISCOPE=${PERISCOPE:-.build/release/periscope}
+LOAD_BYTES=${LOAD_BYTES:-1000000}
+LEVELS=${LEVELS:-"1 2"}
+BUFFER_KB=${BUFFER_KB:-8192}
+REPEATS=${REPEATS:-2}
+work=$(mktemp -d /tmp/periscope-compare-capture.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)" >&2; exit 1; }
+[ -x "$PERISCOPE" ] || { echo "build first: swift build -c release (or set PERISCOPE)" >&2; exit 1; }
+
+now() { date +%s.%N; }
+load() {  # runs $1 parallel dd; prints wall seconds
+  local start
+  start=$(now)
+  for _ in $(seq 1 "$1"); do dd if=/dev/zero of=/dev/null bs=1 count="$LOAD_BYTES" status=none & done
+  wait
+  echo "$(now) - $start" | bc -l
+}
+cpu_of() {  # user+sys seconds from a /usr/bin/time -f "%U %S" file
+  awk '{ printf "%.2f", $1 + $2 }' "$1"
+}
+
+printf '%-10s %5s %9s %9s %12s %12s %10s\n' tool procs load_s tool_cpu events events/s lost
+for level in $LEVELS; do
+  for repeat in $(seq 1 "$REPEATS"); do
+    base=$(load "$level")
+    printf '%-10s %5s %9.2f %9s %12s %12s %10s\n' none "$level" "$base" - - - -
+
+    # periscope: until SIGINT, like a user with Ctrl-C
+    rm -rf "$work/p"
+    /usr/bin/time -f "%U %S" -o "$work/p.time" "$PERISCOPE" trace record -e syscalls sched:sched_switch \
+      --buffer-size-kb "$BUFFER_KB" -o "$work/p" >/dev/null 2>"$work/p.err" &
+    tool=$!
+    for _ in $(seq 1 100); do ls /sys/kernel/tracing/instances 2>/dev/null | grep -q periscope- && break; sleep 0.1; done
+    sleep 1
+    wall=$(load "$level")
+    sleep 0.5
+    kill -INT "$(pgrep -P "$tool" periscope || echo "$tool")" 2>/dev/null || kill -INT "$tool"
+    wait "$tool" || true
+    summary=$("$PERISCOPE" trace dump "$work/p" --json)
+    events=$(echo "$summary" | awk -F: '/"events"/ { gsub(/[ ,]/, "", $2); print $2 }')
+    lost=$(echo "$summary" | awk -F: '/"metadataLostEvents"/ { gsub(/[ ,]/, "", $2); print $2 }')
+    printf '%-10s %5s %9.2f %9s %12s %12.0f %10s\n' periscope "$level" "$wall" "$(cpu_of "$work/p.time")" "$events" \
+      "$(echo "$events / $wall" | bc -l)" "$lost"
+
+    # perf: same events, same buffer per CPU (-m pages of 4 KiB)
+    rm -f "$work/perf.data"
+    /usr/bin/time -f "%U %S" -o "$work/perf.time" perf record -q -a -m $((BUFFER_KB / 4)) \
+      -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit -e sched:sched_switch -o "$work/perf.data" -- sleep 600 2>"$work/perf.err" &
+    tool=$!
+    sleep 1.5
+    wall=$(load "$level")
+    sleep 0.5
+    pkill -INT -f "sleep 600" || true
+    wait "$tool" || true
+    stats=$(perf report --stats -i "$work/perf.data" 2>/dev/null)
+    # Per-event sections ("EVENT stats:") hold the samples and the lost-sample counts perf
+    # attributed to each event; the aggregated block above them would count twice.
+    events=$(echo "$stats" | awk '/ stats:$/ { per = 1 } per && /SAMPLE events:/ && !/LOST/ { sum += $3 } END { print sum + 0 }')
+    lost=$(echo "$stats" | awk '/ stats:$/ { per = 1 } per && /LOST_SAMPLES events:/ { sum += $3 } END { print sum + 0 }')
+    printf '%-10s %5s %9.2f %9s %12s %12.0f %10s\n' perf "$level" "$wall" "$(cpu_of "$work/perf.time")" "$events" \
+      "$(echo "$events / $wall" | bc -l)" "$lost"
+  done
+done
