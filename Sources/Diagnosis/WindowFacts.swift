@@ -57,6 +57,48 @@ struct WindowFacts {
         })
     }
 
+    /// One device's iostat columns over the window (zero in intervals where it is missing).
+    struct DeviceSeries {
+        var iops: Series
+        var utilizationPercent: Series
+        var queueSize: Series
+        /// Mean of r_await and w_await weighted by their requests.
+        var awaitMilliseconds: Series
+    }
+
+    func disk(_ name: String) -> DeviceSeries {
+        let rows = window.host.map { $0.disks.first { $0.name == name } }
+        return DeviceSeries(
+            iops: Series(rows.map { ($0?.readsPerSecond ?? 0) + ($0?.writesPerSecond ?? 0) }),
+            utilizationPercent: Series(rows.map { $0?.utilizationPercent ?? 0 }),
+            queueSize: Series(rows.map { $0?.averageQueueSize ?? 0 }),
+            awaitMilliseconds: Series(rows.map { row in
+                guard let row else { return 0 }
+                let ops = row.readsPerSecond + row.writesPerSecond
+                return ops > 0 ? (row.readAwaitMilliseconds * row.readsPerSecond + row.writeAwaitMilliseconds * row.writesPerSecond) / ops : 0
+            }))
+    }
+
+    /// One interface's sar -n DEV/EDEV columns over the window.
+    struct InterfaceSeries {
+        var receivedBytes: Series
+        var transmittedBytes: Series
+        var errors: Series
+        var drops: Series
+    }
+
+    func interface(_ name: String) -> InterfaceSeries {
+        let rows = window.host.map { $0.networkDevices.first { $0.interface == name } }
+        return InterfaceSeries(
+            receivedBytes: Series(rows.map { $0?.receivedBytesPerSecond.perSecond ?? 0 }),
+            transmittedBytes: Series(rows.map { $0?.transmittedBytesPerSecond.perSecond ?? 0 }),
+            errors: Series(rows.map { ($0?.receiveErrorsPerSecond.perSecond ?? 0) + ($0?.transmitErrorsPerSecond.perSecond ?? 0) }),
+            drops: Series(rows.map { ($0?.receiveDropsPerSecond.perSecond ?? 0) + ($0?.transmitDropsPerSecond.perSecond ?? 0) }))
+    }
+
+    /// The host's interfaces, loopback left out.
+    var interfaceNames: [String] { Set(window.host.flatMap { $0.networkDevices.map(\.interface) }).filter { $0 != "lo" }.sorted() }
+
     /// Mean CPU use of a container, in cores.
     func usageCores(_ container: ObservedContainer) -> Double { series(container) { $0.cpu.usageCores?.perSecond }.mean }
 
@@ -68,7 +110,9 @@ struct WindowFacts {
 
     /// The periscope command argument for a container: its name when it has one.
     func argument(_ container: ObservedContainer) -> String {
-        container.displayName.contains(" ") || container.displayName.hasPrefix("(") ? String(container.key.split(separator: ":").last ?? "").prefix(12).description : container.displayName
+        let name = container.displayName
+        guard name.contains(":") || name.contains(" ") || name.hasPrefix("(") else { return name }
+        return String((container.key.split(separator: ":").last ?? "").prefix(12))
     }
 }
 

@@ -42,6 +42,26 @@ import Testing
         #expect(report.status == .findings)
     }
 
+    @Test("without the kernel log, vmstat's oom_kill minus the containers' own kills is a host finding")
+    func oomKillWithoutKernelLog() {
+        var host = Synthetic.host()
+        host.oomKillsSinceLastSample = 1
+        var web = Synthetic.container("web")
+        var first = CgroupCounters(), last = CgroupCounters()
+        first.memory = CgroupMemoryCounters()
+        first.memory?.oomKillCount = 0
+        last.memory = CgroupMemoryCounters()
+        last.memory?.oomKillCount = 2
+        web.firstCounters = first
+        web.lastCounters = last
+        let unreadable = KernelLogObservation(readable: false, unreadableReason: "EPERM")
+        // 6 intervals × 1 kill = 6 on the host, 2 of them in web.
+        let report = Synthetic.diagnose(Synthetic.window(host: host, containers: [web], kernelLog: unreadable))
+        #expect(report.findings("kernel.oom-kill").first?.evidence.first?.value == 4)
+        #expect(report.findings("memory.oom-kill").first?.evidence.first?.value == 2)
+        #expect(report.checklist.first { $0.command == "dmesg | tail" }?.measured == false)
+    }
+
     @Test("failcnt rising is a finding; flat is not")
     func limitHits() {
         var web = Synthetic.container("web")
@@ -54,6 +74,19 @@ import Testing
         #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").isEmpty)
         web.lastCounters?.memory?.limitHitCount = 11
         #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").first?.evidence.first?.value == 1)
+    }
+
+    @Test("swap growing by a page per second or more is swapping; flat swap is not")
+    func swapping() {
+        var web = Synthetic.container("web")
+        // 6 s window: 6 pages of 4 KiB over it is exactly 1 page/s.
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = UInt64(index == 5 ? 6 * 4096 : 0) }
+        let finding = Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").first
+        #expect(finding?.evidence.first?.value == 1)
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = UInt64(index == 5 ? 5 * 4096 : 0) }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").isEmpty)
+        for index in web.intervals.indices { web.intervals[index].memory.swapBytes = 1 << 30 }
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.swapping").isEmpty)
     }
 
     @Test("PIDs at 90% of pids.max")
@@ -86,6 +119,29 @@ import Testing
         #expect(finding?.verdict.contains("write IOPS") == true)
         #expect(report.use.contains { $0.resource.hasPrefix("block I/O throttle") && $0.findingRules == ["blkio.throttle-saturated"] })
         #expect(Synthetic.diagnose(Synthetic.window(containers: [Self.throttled(writeIOPS: 8.9, limit: 10)])).findings("blkio.throttle-saturated").isEmpty)
+    }
+
+    @Test("retransmits of a container's own namespace, with the other containers' traffic listed")
+    func containerRetransmits() {
+        var web = Synthetic.container("web")
+        var counters = TCPCounters()
+        counters.segmentsSent = 0
+        var tcp = TCPRates(old: counters, new: counters, rates: RateCalculator(elapsedSeconds: 1)!)
+        tcp.segmentsRetransmittedPerSecond = CounterRate(perSecond: 5)
+        tcp.retransmittedPercent = 2
+        web.tcp = Array(repeating: tcp, count: Synthetic.intervals)
+        var batch = Synthetic.container("batch")
+        var eth0 = NetworkRates(old: NetworkDeviceStats(interface: "eth0"), new: NetworkDeviceStats(interface: "eth0"), rates: RateCalculator(elapsedSeconds: 1)!)
+        eth0.transmittedBytesPerSecond = CounterRate(perSecond: 10 * 1024 * 1024)
+        batch.network = Array(repeating: [eth0], count: Synthetic.intervals)
+        let report = Synthetic.diagnose(Synthetic.window(containers: [web, batch]))
+        let finding = report.findings("network.retransmits").first
+        #expect(finding?.subject == "container web")
+        #expect(finding?.blame.neighbours.first?.name == "batch")
+        #expect(finding?.blame.neighbours.first?.sharePercent == 100)
+        // A container on the host network has the host's counters: never attributed to it.
+        web.sharesHostNetwork = true
+        #expect(Synthetic.diagnose(Synthetic.window(containers: [web, batch])).findings("network.retransmits").isEmpty)
     }
 
     @Test("asking about one container drops other containers' findings but keeps the host's")

@@ -33,4 +33,15 @@ import Testing
         #expect(!unlimited.insideContainer)
         #expect(unlimited.comparisons.allSatisfy { $0.consequence == nil })
     }
+
+    @Test("from inside a container, host findings say they are host-wide and neighbours are the invisible rest")
+    func guestDiagnosis() {
+        var window = Synthetic.window(host: Synthetic.host(busy: 100), containers: [Synthetic.container("this container", usage: 0.5, involuntary: 200)])
+        window.viewpoint = .guest
+        let report = Synthetic.diagnose(window)
+        #expect(report.findings("host.cpu.utilization").first?.subject == "host CPU (host-wide: neighbours included)")
+        let share = report.findings("cpu.share-throttled").first
+        #expect(share?.blame.neighbours.first?.name == "other tenants of the host (invisible from inside)")
+        #expect(abs((share?.blame.neighbours.first?.amount ?? 0) - 1.5) < 0.001)
+    }
 }

@@ -51,4 +51,16 @@ import Testing
         #expect(decoded.findings == report.findings)
         #expect(decoded.status == .findings)
     }
+
+    @Test("with many containers the text lists the throttled ones and counts the rest")
+    func manyContainers() {
+        let quiet = (0..<10).map { Synthetic.container("quiet\($0)") }
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 300)
+        let report = Synthetic.diagnose(Synthetic.window(containers: quiet + [web]))
+        let text = DiagnosisTextRenderer().render(report)
+        #expect(text.contains("  web: cap throttled"))
+        #expect(!text.contains("quiet3: not throttled"))
+        #expect(text.contains("(10 more containers not throttled; --full lists them)"))
+        #expect(DiagnosisTextRenderer(verbose: true).render(report).contains("quiet3: not throttled"))
+    }
 }

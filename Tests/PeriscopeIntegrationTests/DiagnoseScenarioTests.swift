@@ -31,9 +31,12 @@ struct DiagnoseScenarioTests {
         ((report["cpuVerdicts"] as? [[String: Any]]) ?? []).first { $0["containerKey"] as? String == "docker:\(container.id)" }
     }
 
-    @Test("a busy container with --cpus 0.5 is cap throttled, blamed on its own cap")
+    /// A small cap: on a host loaded by other builds, CFS gives the whole docker group only a
+    /// fraction of a CPU, and a container capped at 0.5 may never reach its cap (it is then
+    /// rightly share throttled). 0.05 CPU (5 ms per 100 ms period) is reached under any load.
+    @Test("a busy container with --cpus 0.05 is cap throttled, blamed on its own cap")
     func capThrottled() throws {
-        let web = try DockerContainer(name: TestEnvironment.uniqueName("cap"), options: ["--cpus", "0.5"], command: Self.busyLoop)
+        let web = try DockerContainer(name: TestEnvironment.uniqueName("cap"), options: ["--cpus", "0.05"], command: Self.busyLoop)
         defer { web.remove() }
         usleep(800_000)
         let (status, report) = try Self.diagnose([web.id, "-d", "3s"])
@@ -43,11 +46,10 @@ struct DiagnoseScenarioTests {
         #expect((finding["blame"] as? [String: Any])?["party"] as? String == "container")
         let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
         let throttled = jsonNumber(evidence.first { $0["metric"] as? String == "throttled time" }?["value"]) ?? 0
-        // Alone it waits about half of every period; on a host loaded by other builds it rarely
-        // reaches its cap and waits less (docs/diagnose.md), but still past the threshold.
-        #expect(throttled >= 10)
+        // Runnable all the time, it waits most of every period once its 5 ms are spent.
+        #expect(throttled >= 100)
         let cap = jsonNumber(evidence.first { $0["metric"] as? String == "CPU cap" }?["value"])
-        #expect(cap == 0.5)
+        #expect(cap == 0.05)
     }
 
     @Test("two busy uncapped containers on one CPU: the one with fewer shares is share throttled, the other named")
@@ -63,8 +65,10 @@ struct DiagnoseScenarioTests {
         let finding = try #require(Self.findings(report, rule: "cpu.share-throttled", container: starved).first)
         let neighbours = ((finding["blame"] as? [String: Any])?["neighbours"] as? [[String: Any]]) ?? []
         let named = try #require(neighbours.first { $0["name"] as? String == hog.name })
-        #expect((jsonNumber(named["amount"]) ?? 0) > 0.3)
-        #expect((jsonNumber(named["sharePercent"]) ?? 0) > 30)
+        // Eight times the shares: it takes several times the starved one's CPU, however loaded the host.
+        let starvedCores = jsonNumber(Self.verdict(report, starved)?["usageCores"]) ?? 1
+        #expect((jsonNumber(named["amount"]) ?? 0) > 2 * starvedCores)
+        #expect((jsonNumber(named["sharePercent"]) ?? 0) > 0)
         #expect((finding["verdict"] as? String)?.contains(hog.name) == true)
     }
 
@@ -189,6 +193,63 @@ struct DiagnoseScenarioTests {
         let threshold = try Shell.periscope(["diagnose", "--threshold", "bogus=1"])
         #expect(threshold.status != 0)
         #expect(threshold.standardError.contains("unknown threshold"))
+        let file = "/tmp/periscope-it-\(getpid())-thresholds.json"
+        defer { unlink(file) }
+        try #"{"bogus": 1}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let badFile = try Shell.periscope(["diagnose", "--thresholds-file", file])
+        #expect(badFile.status != 0)
+        #expect(badFile.standardError.contains("unknown threshold \"bogus\""))
+        let list = try Shell.periscope(["diagnose", "--list-thresholds"])
+        #expect(list.status == 0)
+        #expect(list.standardOutput.contains("throttled-ms-per-second"))
+        #expect(list.standardOutput.contains("d-state-ms"))
+        let path = try Shell.periscope(["diagnose", "/no/such/dir", "-d", "1s"])
+        #expect(path.standardError.contains("did you mean --probe-storage"))
+    }
+
+    @Test("a saved window re-diagnosed with other thresholds gives another verdict, without watching again")
+    func savedWindow() throws {
+        let web = try DockerContainer(name: TestEnvironment.uniqueName("saved"), options: ["--cpus", "0.05"], command: Self.busyLoop)
+        defer { web.remove() }
+        let file = "/tmp/periscope-it-\(getpid())-window.json"
+        defer { unlink(file) }
+        usleep(500_000)
+        let (_, live) = try Self.diagnose([web.id, "-d", "2s", "--save-window", file])
+        #expect(Self.verdict(live, web)?["outcome"] as? String == "cap throttled")
+        web.remove()
+        let (_, replayed) = try Self.diagnose(["--from-window", file, web.name, "--threshold", "throttled-ms-per-second=100000"])
+        let verdict = try #require(Self.verdict(replayed, web))
+        #expect(verdict["outcome"] as? String != "cap throttled")
+        #expect((verdict["path"] as? [String])?.first?.contains("< 100000") == true)
+        #expect(((replayed["cpuVerdicts"] as? [[String: Any]]) ?? []).count == 1)
+    }
+
+    @Test("Ctrl-C ends the window early and still prints the diagnosis of what was seen")
+    func interrupted() throws {
+        let output = "/tmp/periscope-it-\(getpid())-interrupted.json"
+        defer { unlink(output) }
+        let started = Date()
+        let pid = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "60s"], standardOutput: output)
+        usleep(2_500_000)
+        kill(pid, SIGINT)
+        let status = Shell.wait(pid)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(status == 0 || status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        #expect(((report["limitations"] as? [String]) ?? []).contains { $0.hasPrefix("window cut short") })
+        #expect((report["checklist"] as? [[String: Any]])?.count == 10)
+    }
+
+    @Test("--probe-storage runs the sync-write probe in the given directory and reports it")
+    func probeStorage() throws {
+        let directory = "/tmp/periscope-it-\(getpid())-probe"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (_, report) = try Self.diagnose(["--probe-storage", directory, "-d", "1s"])
+        let probe = try #require(report["storageProbe"] as? [String: Any])
+        #expect(probe["directory"] as? String == directory)
+        #expect((probe["latenciesMilliseconds"] as? [Any])?.count == 10)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
 

@@ -38,8 +38,13 @@ public struct DiagnosisTextRenderer: Sendable {
         if !report.cpuVerdicts.isEmpty {
             lines.append("")
             lines.append(bold("CPU bottleneck tree") + " (per container)")
-            for verdict in report.cpuVerdicts {
+            // Many containers: the throttled ones, and a count of the rest.
+            let shown = verbose || report.cpuVerdicts.count <= 8 ? report.cpuVerdicts : report.cpuVerdicts.filter { $0.outcome != .notThrottled }
+            for verdict in shown {
                 lines.append("  \(verdict.container): \(verdict.outcome.rawValue) — " + verdict.path.joined(separator: "; "))
+            }
+            if shown.count < report.cpuVerdicts.count {
+                lines.append("  (\(report.cpuVerdicts.count - shown.count) more containers not throttled; --full lists them)")
             }
         }
         lines.append("")

@@ -39,11 +39,8 @@ enum Checklist {
         lines.append(ChecklistLine(command: "pidstat 1", checks: "process usage", summary: top.isEmpty ? "no process used CPU" : top.joined(separator: ", "),
                                    findingRules: rules("cpu"), measured: true))
         let devices = HostRules.deviceNames(facts).map { name -> String in
-            let rows = window.host.compactMap { $0.disks.first { $0.name == name } }
-            let iops = Series(rows.map { $0.readsPerSecond + $0.writesPerSecond }).mean
-            let util = Series(rows.map(\.utilizationPercent)).mean
-            let queue = Series(rows.map(\.averageQueueSize)).mean
-            return "\(name) \(fixed(iops, 0)) op/s aqu \(fixed(queue, 2)) util \(fixed(util, 0))%"
+            let device = facts.disk(name)
+            return "\(name) \(fixed(device.iops.mean, 0)) op/s await \(fixed(device.awaitMilliseconds.mean, 1)) ms aqu \(fixed(device.queueSize.mean, 2)) util \(fixed(device.utilizationPercent.mean, 0))%"
         }
         lines.append(ChecklistLine(command: "iostat -xz 1", checks: "disk I/O", summary: devices.isEmpty ? "no device did I/O" : devices.joined(separator: "; "),
                                    findingRules: rules("host.disk", "storage"), measured: true))
@@ -51,9 +48,9 @@ enum Checklist {
         lines.append(ChecklistLine(command: "free -m", checks: "memory usage",
                                    summary: "total \(byteCount(Double(memory.totalBytes))), available \(byteCount(Double(memory.availableBytes ?? 0))), swap used \(byteCount(Double(memory.swapTotalBytes - min(memory.swapTotalBytes, memory.swapFreeBytes))))",
                                    findingRules: rules("host.memory", "memory"), measured: true))
-        let interfaces = Set(window.host.flatMap { $0.networkDevices.map(\.interface) }).sorted().filter { $0 != "lo" }.compactMap { name -> String? in
-            let rows = window.host.compactMap { $0.networkDevices.first { $0.interface == name } }
-            let rx = Series(rows.map(\.receivedBytesPerSecond.perSecond)).mean, tx = Series(rows.map(\.transmittedBytesPerSecond.perSecond)).mean
+        let interfaces = facts.interfaceNames.compactMap { name -> String? in
+            let traffic = facts.interface(name)
+            let rx = traffic.receivedBytes.mean, tx = traffic.transmittedBytes.mean
             guard rx + tx > 0 else { return nil }
             return "\(name) rx \(byteCount(rx))/s tx \(byteCount(tx))/s"
         }

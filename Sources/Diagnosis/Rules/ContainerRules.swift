@@ -45,6 +45,19 @@ enum ContainerRules {
                 evidence: [Evidence("limit hits (failcnt)", Double(hits), "times", first: Double(before), last: Double(after), threshold: 1, comparison: ">=")],
                 blame: blame, nextCommands: next, method: "USE: memory limit saturation (memory.failcnt)", score: Double(hits)))
         }
+        // Swap use growing: the container's anonymous memory is being pushed out (4 KiB pages).
+        let swap = facts.series(container) { $0.memory.swapBytes.map { Double($0) } }
+        if swap.count >= 2, let first = swap.values.first, let last = swap.values.last, last > first,
+           (last - first) / max(facts.window.durationSeconds, 1e-9) / 4096 >= limits.swapPagesPerSecond {
+            let pagesPerSecond = (last - first) / max(facts.window.durationSeconds, 1e-9) / 4096
+            let faults = facts.series(container) { $0.memory.majorPageFaultsPerSecond?.perSecond }
+            findings.append(Finding(
+                rule: "memory.swapping", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                verdict: "\(name) is being swapped out: its swap grew from \(byteCount(first)) to \(byteCount(last)) (\(fixed(pagesPerSecond, 0)) pages/s) and each access to a swapped page waits for disk.",
+                evidence: [Evidence("swap out", pagesPerSecond, "pages/s", first: first, last: last, threshold: limits.swapPagesPerSecond, comparison: ">="),
+                           Evidence("major page faults", series: faults, unit: "/s")],
+                blame: blame, nextCommands: next, method: "USE: memory limit saturation (swap growing)", score: pagesPerSecond / max(limits.swapPagesPerSecond, 1e-9)))
+        }
         let pressure = facts.series(container) { $0.memoryPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
         if pressure.count > 0, pressure.mean >= limits.memoryPressurePercent {
             findings.append(Finding(
@@ -138,7 +151,8 @@ enum ContainerRules {
                 verdict: "\(fixed(percent.mean, 1))% of \(container.displayName)'s TCP segments are retransmitted: loss on its path or a slow peer.",
                 evidence: [Evidence("retransmitted", series: percent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],
-                blame: Blame(.container, container: container.displayName, explanation: "its own connections (its network namespace's counters)"),
+                blame: Blame(.container, container: container.displayName, neighbours: HostRules.networkUsers(facts).filter { $0.name != container.displayName },
+                             explanation: "its own connections (its network namespace's counters); the other containers' traffic is listed"),
                 nextCommands: ["periscope enter \(facts.argument(container)) -- ss -ti"], method: "USE: network errors per container (/proc/PID/net/snmp)",
                 score: percent.mean / max(limits.retransmitPercent, 1e-9)))
         }
@@ -148,7 +162,8 @@ enum ContainerRules {
                 rule: "network.drops", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
                 verdict: "\(container.displayName)'s interfaces drop \(fixed(drops.mean, 1)) packets per second.",
                 evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
-                blame: Blame(.container, container: container.displayName, explanation: "its own network namespace's interfaces"),
+                blame: Blame(.container, container: container.displayName, neighbours: HostRules.networkUsers(facts).filter { $0.name != container.displayName },
+                             explanation: "its own network namespace's interfaces; the other containers' traffic is listed"),
                 nextCommands: ["periscope stats \(facts.argument(container))"], method: "USE: network saturation per container (/proc/PID/net/dev)",
                 score: drops.mean / max(limits.networkDropsPerSecond, 1e-9)))
         }

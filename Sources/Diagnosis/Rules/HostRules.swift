@@ -10,6 +10,10 @@ enum HostRules {
 
     private static var hostBlame: Blame { Blame(.host, explanation: "a physical resource of the host, shared by every container") }
 
+    private static func networkBlame(_ facts: WindowFacts) -> Blame {
+        Blame(.host, neighbours: networkUsers(facts), explanation: "the host's interfaces and TCP stack are shared; the containers' traffic is listed")
+    }
+
     static func cpu(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds
         var findings: [Finding] = []
@@ -143,15 +147,8 @@ enum HostRules {
         let limits = facts.thresholds
         var findings: [Finding] = []
         for name in deviceNames(facts) {
-            let rows = facts.window.host.map { $0.disks.first { $0.name == name } }
-            let util = Series(rows.map { $0?.utilizationPercent ?? 0 })
-            let queue = Series(rows.map { $0?.averageQueueSize ?? 0 })
-            let iops = Series(rows.map { ($0?.readsPerSecond ?? 0) + ($0?.writesPerSecond ?? 0) })
-            let latency = Series(rows.map { row in
-                guard let row else { return 0 }
-                let ops = row.readsPerSecond + row.writesPerSecond
-                return ops > 0 ? (row.readAwaitMilliseconds * row.readsPerSecond + row.writeAwaitMilliseconds * row.writesPerSecond) / ops : 0
-            })
+            let device = facts.disk(name)
+            let util = device.utilizationPercent, queue = device.queueSize, iops = device.iops, latency = device.awaitMilliseconds
             let blame = Blame(.host, neighbours: diskUsers(facts, device: name), explanation: "the device is shared; the containers' I/O on it is listed")
             let next = ["iostat -xz 1 \(name)", "periscope top"]
             if util.mean >= limits.diskUtilizationPercent {
@@ -207,34 +204,51 @@ enum HostRules {
         return !digits.isEmpty && digits.allSatisfy(\.isNumber)
     }
 
-    /// Containers' I/O on a device, by ops.
+    /// Containers' I/O on a device, by ops, and the rest of the device's I/O (host processes,
+    /// the kernel's writeback) as one more entry.
     static func diskUsers(_ facts: WindowFacts, device name: String) -> [NeighbourShare] {
         guard let number = facts.window.host.last?.disks.first(where: { $0.name == name })?.device else { return [] }
-        let deviceOps = Series(facts.window.host.map { rates in rates.disks.first { $0.name == name }.map { $0.readsPerSecond + $0.writesPerSecond } ?? 0 }).mean
-        return facts.sampledContainers.compactMap { container -> NeighbourShare? in
+        let deviceOps = facts.disk(name).iops.mean
+        var users = facts.sampledContainers.compactMap { container -> NeighbourShare? in
             let ops = facts.series(container) { rates in
                 rates.blockIO?.first { $0.device == number }.map { $0.readOperationsPerSecond.perSecond + $0.writeOperationsPerSecond.perSecond }
             }.mean
             guard ops > 0 else { return nil }
             return NeighbourShare(name: container.displayName, kind: "container", resource: "disk \(name)", amount: ops, unit: "op/s",
                                   sharePercent: deviceOps > 0 ? min(100, ops / deviceOps * 100) : 0)
-        }.sorted { $0.amount > $1.amount }
+        }
+        // cgroup counters see a container's requests before merging; the device counts after: clamp at zero.
+        let rest = max(0, deviceOps - users.reduce(0) { $0 + $1.amount })
+        if rest > 0, facts.window.viewpoint == .host {
+            users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: "disk \(name)", amount: rest, unit: "op/s",
+                                        sharePercent: deviceOps > 0 ? rest / deviceOps * 100 : 0))
+        }
+        return users.sorted { $0.amount > $1.amount }
+    }
+
+    /// Containers' traffic (rx + tx bytes/s over their own interfaces) and their share of it.
+    static func networkUsers(_ facts: WindowFacts) -> [NeighbourShare] {
+        let traffic = facts.sampledContainers.filter { !$0.sharesHostNetwork }.map { container in
+            (container.displayName, Series(container.network.map { $0.filter { $0.interface != "lo" }.reduce(0) { $0 + $1.receivedBytesPerSecond.perSecond + $1.transmittedBytesPerSecond.perSecond } }).mean)
+        }
+        let total = traffic.reduce(0) { $0 + $1.1 }
+        return traffic.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(5).map {
+            NeighbourShare(name: $0.0, kind: "container", resource: "network", amount: $0.1 / 1024, unit: "KiB/s", sharePercent: total > 0 ? $0.1 / total * 100 : 0)
+        }
     }
 
     static func network(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds
         var findings: [Finding] = []
-        let names = Set(facts.window.host.flatMap { $0.networkDevices.map(\.interface) }).sorted()
-        for name in names where name != "lo" {
-            let rows = facts.window.host.map { $0.networkDevices.first { $0.interface == name } }
-            let errors = Series(rows.map { ($0?.receiveErrorsPerSecond.perSecond ?? 0) + ($0?.transmitErrorsPerSecond.perSecond ?? 0) })
-            let drops = Series(rows.map { ($0?.receiveDropsPerSecond.perSecond ?? 0) + ($0?.transmitDropsPerSecond.perSecond ?? 0) })
+        for name in facts.interfaceNames {
+            let traffic = facts.interface(name)
+            let errors = traffic.errors, drops = traffic.drops
             if errors.mean >= limits.networkErrorsPerSecond, errors.mean > 0 {
                 findings.append(Finding(
                     rule: "host.network.errors", severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) reports \(fixed(errors.mean, 1)) errors per second.",
                     evidence: [Evidence("rx + tx errors", series: errors, unit: "/s", threshold: limits.networkErrorsPerSecond, comparison: ">=")],
-                    blame: hostBlame, nextCommands: ["sar -n EDEV 1", "ip -s link show \(name)"], method: "USE: network errors (ifconfig errors)",
+                    blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1", "ip -s link show \(name)"], method: "USE: network errors (ifconfig errors)",
                     score: errors.mean / max(limits.networkErrorsPerSecond, 1e-9)))
             }
             if drops.mean >= limits.networkDropsPerSecond, drops.mean > 0 {
@@ -242,20 +256,17 @@ enum HostRules {
                     rule: "host.network.drops", severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) drops \(fixed(drops.mean, 1)) packets per second (overruns or full queues).",
                     evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
-                    blame: hostBlame, nextCommands: ["sar -n EDEV 1"], method: "USE: network saturation (ifconfig overruns/drops)",
+                    blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1"], method: "USE: network saturation (ifconfig overruns/drops)",
                     score: drops.mean / max(limits.networkDropsPerSecond, 1e-9)))
             }
             if let speed = facts.window.linkSpeedsMegabitsPerSecond[name], speed > 0 {
-                let util = Series(rows.map { row in
-                    guard let row else { return 0 }
-                    return max(row.receivedBytesPerSecond.perSecond, row.transmittedBytesPerSecond.perSecond) * 8 / (speed * 1e6) * 100
-                })
+                let util = Series(zip(traffic.receivedBytes.values, traffic.transmittedBytes.values).map { max($0, $1) * 8 / (speed * 1e6) * 100 })
                 if util.mean >= limits.networkUtilizationPercent {
                     findings.append(Finding(
                         rule: "host.network.utilization", severity: .warning, subject: "interface \(name)",
                         verdict: "\(name) runs at \(fixed(util.mean, 0))% of its \(fixed(speed, 0)) Mbit/s link.",
                         evidence: [Evidence("throughput / link speed", series: util, unit: "%", threshold: limits.networkUtilizationPercent, comparison: ">=")],
-                        blame: hostBlame, nextCommands: ["sar -n DEV 1", "periscope top"], method: "USE: network utilisation (nicstat %Util)",
+                        blame: networkBlame(facts), nextCommands: ["sar -n DEV 1", "periscope top"], method: "USE: network utilisation (nicstat %Util)",
                         score: util.mean / max(limits.networkUtilizationPercent, 1e-9)))
                 }
             }
@@ -268,7 +279,7 @@ enum HostRules {
                 verdict: "\(fixed(retransmitPercent.mean, 1))% of TCP segments sent by host-network sockets are retransmitted: loss or a slow peer.",
                 evidence: [Evidence("retransmitted", series: retransmitPercent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],
-                blame: hostBlame, nextCommands: ["sar -n TCP,ETCP 1", "ss -ti"], method: "USE: network errors (netstat -s retrans)",
+                blame: networkBlame(facts), nextCommands: ["sar -n TCP,ETCP 1", "ss -ti"], method: "USE: network errors (netstat -s retrans)",
                 score: retransmitPercent.mean / max(limits.retransmitPercent, 1e-9)))
         }
         return findings

@@ -10,8 +10,11 @@ enum KernelLogRules {
         let known = Set(facts.sampledContainers.map(\.key))
         let unattributedKills = log.events.filter { $0.kind == .oomKill && !($0.container.map(known.contains) ?? false) }
         var hostKills = unattributedKills.count
-        if !log.readable, let counted = facts.window.host.compactMap(\.oomKillsSinceLastSample).reduce(Optional(UInt64(0)), { ($0 ?? 0) + $1 }), counted > 0 {
-            hostKills = Int(counted) - facts.sampledContainers.reduce(0) { $0 + Int(ContainerRules.oomKills($1, facts)) }
+        if !log.readable {
+            // No kernel log: vmstat's oom_kill counts every kill; those the containers' cgroups counted are theirs.
+            let counted = facts.window.host.compactMap(\.oomKillsSinceLastSample).reduce(0, +)
+            let inContainers = facts.sampledContainers.reduce(0) { $0 + ContainerRules.oomKills($1, facts) }
+            hostKills = counted > inContainers ? Int(counted - inContainers) : 0
         }
         if hostKills > 0 {
             let victims = unattributedKills.prefix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.prefix(24))" } ?? ""))" }

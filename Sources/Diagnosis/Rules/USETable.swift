@@ -27,22 +27,21 @@ enum USETable {
                                findingRules: rules(subject: "host memory", ["host.memory", "kernel.oom-kill"])))
         }
         for name in HostRules.deviceNames(facts) {
-            let rows_ = window.host.compactMap { $0.disks.first { $0.name == name } }
+            let device = facts.disk(name)
             let errors = window.kernelLog.events.filter { $0.kind == .ioError && $0.device == name }.count
-            rows.append(USERow(owner: "host", resource: "disk \(name)", utilization: "\(fixed(Series(rows_.map(\.utilizationPercent)).mean, 0))% util",
-                               saturation: "aqu-sz \(fixed(Series(rows_.map(\.averageQueueSize)).mean, 2))",
+            rows.append(USERow(owner: "host", resource: "disk \(name)", utilization: "\(fixed(device.utilizationPercent.mean, 0))% util",
+                               saturation: "aqu-sz \(fixed(device.queueSize.mean, 2)), await \(fixed(device.awaitMilliseconds.mean, 1)) ms",
                                errors: window.kernelLog.readable ? "\(errors) I/O errors" : "kernel log unreadable",
                                findingRules: rules(subject: "device \(name)", ["host.disk", "storage", "kernel.io-error"])))
         }
-        for name in Set(window.host.flatMap { $0.networkDevices.map(\.interface) }).sorted() where name != "lo" {
-            let rows_ = window.host.compactMap { $0.networkDevices.first { $0.interface == name } }
-            let bytes = Series(rows_.map { max($0.receivedBytesPerSecond.perSecond, $0.transmittedBytesPerSecond.perSecond) }).mean
-            guard bytes > 0 || rows_.contains(where: { $0.receiveErrorsPerSecond.perSecond + $0.transmitErrorsPerSecond.perSecond > 0 }) else { continue }
+        for name in facts.interfaceNames {
+            let traffic = facts.interface(name)
+            let bytes = Series(zip(traffic.receivedBytes.values, traffic.transmittedBytes.values).map { max($0, $1) }).mean
+            guard bytes > 0 || traffic.errors.mean > 0 else { continue }
             let speed = window.linkSpeedsMegabitsPerSecond[name]
             rows.append(USERow(owner: "host", resource: "network \(name)",
                                utilization: speed.map { "\(fixed(bytes * 8 / ($0 * 1e6) * 100, 1))% of \(fixed($0, 0)) Mbit/s" } ?? "\(byteCount(bytes))/s (no link speed)",
-                               saturation: "drops \(fixed(Series(rows_.map { $0.receiveDropsPerSecond.perSecond + $0.transmitDropsPerSecond.perSecond }).mean, 1))/s",
-                               errors: "\(fixed(Series(rows_.map { $0.receiveErrorsPerSecond.perSecond + $0.transmitErrorsPerSecond.perSecond }).mean, 1))/s",
+                               saturation: "drops \(fixed(traffic.drops.mean, 1))/s", errors: "\(fixed(traffic.errors.mean, 1))/s",
                                findingRules: rules(subject: "interface \(name)", ["host.network"])))
         }
         for container in facts.sampledContainers where facts.isFocused(container.key) {

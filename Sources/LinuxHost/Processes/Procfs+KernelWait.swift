@@ -39,3 +39,16 @@ public enum KernelStackText {
         return frames
     }
 }
+
+extension Procfs {
+    /// The state letter of a task from its `stat`, without parsing the other fields: what a
+    /// sweep for D-state threads needs for every thread of the host, many times a second.
+    /// Nil when the file is malformed.
+    public func stateByte(_ task: TaskID) throws(HostReadError) -> UInt8? {
+        try reader.withContents(of: path(task, "stat")) { bytes in
+            // The comm may contain ") ": the state follows the *last* ')'.
+            guard let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count else { return nil }
+            return bytes[close + 2]
+        }
+    }
+}

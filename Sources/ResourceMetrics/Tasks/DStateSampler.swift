@@ -76,7 +76,8 @@ public final class DStateSampler {
             guard let tids = try? procfs.threadIDs(of: pid) else { continue }
             for tid in tids {
                 let task = TaskID(pid: pid, tid: tid)
-                guard let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
+                // Most threads are not in D: look at the state byte first, parse the rest only for D.
+                guard (try? procfs.stateByte(task)) == UInt8(ascii: "D"), let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
                 let identity = ProcessIdentity(pid: tid, startTimeTicks: stat.startTimeTicks)
                 let owner = tracked[identity]?.thread.container ?? container(pid)
                 counts[owner, default: 0] += 1
@@ -104,6 +105,13 @@ public final class DStateSampler {
 
     /// Per-container D counts of the latest sweep.
     public private(set) var lastSweepCounts: [String?: Int] = [:]
+
+    /// Counts a sweep that was not run because no task was blocked on I/O (/proc/stat
+    /// `procs_blocked` was 0): it breaks consecutive runs and finds nothing.
+    public func recordIdleSweep() {
+        sweeps += 1
+        lastSweepCounts = [:]
+    }
 
     /// Every thread seen in D so far, longest stay first.
     public var threads: [DStateThread] {

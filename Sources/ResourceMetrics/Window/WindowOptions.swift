@@ -8,6 +8,8 @@ public struct WindowOptions: Sendable {
     public var intervalSeconds: Double?
     /// Seconds between two sweeps of every thread's state for D-state threads.
     public var dStateSweepIntervalSeconds: Double = 0.1
+    /// Sweep every thread at least once in this many sweeps even when no task is blocked on I/O.
+    public var fullSweepEvery = 10
     /// Inventory sources (proc root, runtime sockets).
     public var inventory = InventoryOptions()
     /// Watch from inside a container: the only "container" is the caller's own cgroup and

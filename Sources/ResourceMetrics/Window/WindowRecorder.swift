@@ -31,6 +31,8 @@ public final class WindowRecorder {
     private var tracked: [String: Tracked] = [:]
     private var order: [String] = []
     private var limitations: [String] = []
+    private let blockedGate: HostCounterReader
+    private var sweepsSinceFullSweep = 0
     private var dStateCounts: [String: Int] = [:]
     private var dStateSweepsInInterval = 0
 
@@ -49,14 +51,33 @@ public final class WindowRecorder {
         hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
         switches = ContextSwitchSampler(procfs: Procfs(root: options.inventory.procRoot))
         networkReader = HostCounterReader(procRoot: options.inventory.procRoot)
+        blockedGate = HostCounterReader(procRoot: options.inventory.procRoot)
+    }
+
+    /// Sweeps every thread for D when /proc/stat says a task is blocked on I/O, and at least
+    /// every `options.fullSweepEvery` sweeps (D waits that are not I/O, e.g. a lock, are not in
+    /// `procs_blocked`). A healthy host then costs one /proc/stat read per sweep instead of
+    /// opening every thread's stat.
+    private func sweepDState(_ sampler: DStateSampler, containers: [Int32: String]) -> [String?: Int] {
+        let blocked = (try? blockedGate.cpuStat().blockedTasks) ?? 1
+        guard blocked > 0 || sweepsSinceFullSweep + 1 >= options.fullSweepEvery else {
+            sweepsSinceFullSweep += 1
+            sampler.recordIdleSweep()
+            return [:]
+        }
+        sweepsSinceFullSweep = 0
+        return sampler.sweep { containers[$0] }
     }
 
     /// Watches for `options.durationSeconds`. `focus` keeps only these containers' ids in the
     /// window's focus (all are still sampled: neighbours matter).
-    public func record(focus: Set<String> = []) throws(HostReadError) -> ObservationWindow {
+    /// `shouldStop` is polled between sweeps: when it turns true (Ctrl-C) the window ends
+    /// early with one last sample, so what was seen so far is still diagnosed.
+    public func record(focus: Set<String> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
         let firstSnapshot = try namingScanner.scan()
+        limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
         let startedAt = MonotonicInstant.now()
         let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
@@ -73,10 +94,16 @@ public final class WindowRecorder {
         let end = startedAt.nanoseconds + UInt64(options.durationSeconds * 1e9)
         var lastSnapshot = firstSnapshot
         while true {
-            let counts = dState.sweep { pidToContainer[$0] }
+            let counts = sweepDState(dState, containers: pidToContainer)
             dStateSweepsInInterval += 1
             for case let (key?, count) in counts { dStateCounts[key, default: 0] += count }
-            let now = MonotonicInstant.now().nanoseconds
+            var now = MonotonicInstant.now().nanoseconds
+            let stopping = shouldStop()
+            if stopping {
+                // Close the window now: one more sample gives the last interval its rates.
+                nextSample = now
+                limitations.append("window cut short (interrupted) after \(Int(MonotonicInstant.now().seconds(since: startedAt).rounded())) s of \(Int(options.durationSeconds.rounded())) s")
+            }
             if now >= nextSample {
                 let hostSample = try hostSampler.sample()
                 if let rates = HostRates(old: previousHost, new: hostSample) { hostSeries.append(rates) }
@@ -84,8 +111,9 @@ public final class WindowRecorder {
                 lastSnapshot = try cheapScanner.scan()
                 pidToContainer = containerByPID(lastSnapshot)
                 sampleContainers(lastSnapshot)
-                if now >= end { break }
+                if now >= end || stopping { break }
                 nextSample += UInt64(interval * 1e9)
+                now = MonotonicInstant.now().nanoseconds
             }
             let wake = min(nextSample, now + UInt64(options.dStateSweepIntervalSeconds * 1e9))
             sleepUntil(wake)
@@ -94,6 +122,7 @@ public final class WindowRecorder {
         let probeResult = probe?.wait(timeoutSeconds: 10)
         if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
 
+        nameLateContainers()
         var containers = order.compactMap { tracked[$0]?.observed }
         let cpu = processCPU(first: firstSnapshot, last: lastSnapshot, seconds: duration)
         for index in containers.indices {
@@ -166,13 +195,27 @@ public final class WindowRecorder {
         var cgroups = container?.cgroups
         if options.guest { cgroups = try? procfs.cgroups(TaskID(pid: getpid())) }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
-        let name = container.map(\.displayName) ?? "this container"
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
-        let observed = ObservedContainer(key: key, displayName: container?.name ?? (container.map { "\($0.runtime.rawValue):\($0.shortID)" } ?? name),
+        let observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
                                          runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
                                          processCount: container?.processCount ?? 0)
         tracked[key] = Tracked(observed: observed, files: files, initPID: options.guest ? getpid() : container?.initPID)
         order.append(key)
+    }
+
+    /// The runtime's name, else `runtime:shortid` (what `periscope stats` accepts).
+    private static func displayName(_ container: Container) -> String {
+        container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+    }
+
+    /// Containers that appeared after the first scan were seen by cheap scans only: ask the
+    /// runtimes once for their names.
+    private func nameLateContainers() {
+        guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName.contains(":") == true }),
+              let snapshot = try? namingScanner.scan() else { return }
+        for container in snapshot.containers where container.name != nil {
+            tracked[container.key.description]?.observed.displayName = Self.displayName(container)
+        }
     }
 
     private var hostCPUCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -227,9 +270,9 @@ public final class WindowRecorder {
     private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant) -> KernelLogObservation {
         switch opened {
         case .failure(let error):
-            let fix = error.isPermissionDenied ? " (needs root or CAP_SYSLOG when kernel.dmesg_restrict=1)" : ""
-            limitations.append("kernel log unreadable: \(error)\(fix): OOM kills, hung tasks and I/O errors are seen only through counters")
-            return KernelLogObservation(readable: false, unreadableReason: error.description + fix)
+            let reason = error.isPermissionDenied ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : error.description
+            limitations.append("kernel log unreadable: \(reason): OOM kills, hung tasks and I/O errors are seen only through counters")
+            return KernelLogObservation(readable: false, unreadableReason: reason)
         case .success(let reader):
             let lookback = UInt64(max(0, options.kernelLogLookbackSeconds) * 1e6)
             let since = startedAt.nanoseconds / 1000 > lookback ? startedAt.nanoseconds / 1000 - lookback : 0

@@ -46,6 +46,12 @@ struct DiagnoseCommand: ParsableCommand {
           help: ArgumentHelp("Run a synchronous write probe (like dd oflag=sync) in PATH (an argument starting with / or .); default /var/lib/docker, else the current directory.", valueName: "PATH"))
     var probeStorage = false
 
+    @Option(help: ArgumentHelp("Also write what was observed (every sample, D-state thread and kernel log event) as JSON to FILE.", valueName: "FILE"))
+    var saveWindow: String?
+
+    @Option(help: ArgumentHelp("Diagnose a window saved with --save-window instead of watching (to tune thresholds, or on another machine).", valueName: "FILE"))
+    var fromWindow: String?
+
     /// The probe's directory, taken from the arguments.
     private var probePath: String?
 
@@ -66,6 +72,27 @@ struct DiagnoseCommand: ParsableCommand {
         }
     }
 
+    /// A saved window. Containers named on the command line are looked up among the window's
+    /// (name or id prefix) and replace its focus.
+    private static func loadWindow(_ path: String, queries: [String]) throws -> ObservationWindow {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError("cannot read --from-window \(path)") }
+        var window: ObservationWindow
+        do {
+            window = try JSONDecoder().decode(ObservationWindow.self, from: data)
+        } catch {
+            throw UserFacingError("--from-window \(path) is not a window saved by periscope diagnose --save-window: \(error)")
+        }
+        guard !queries.isEmpty else { return window }
+        window.focus = try queries.map { query in
+            let matches = window.containers.filter { $0.displayName == query || $0.key.split(separator: ":").last?.hasPrefix(query) == true }
+            guard matches.count == 1 else {
+                throw UserFacingError(matches.isEmpty ? "no container \(query) in \(path)" : "\(query) matches \(matches.count) containers in \(path)")
+            }
+            return matches[0].key
+        }
+        return window
+    }
+
     func run() throws {
         if window.listThresholds {
             print(DiagnoseWindowOptions.thresholdList())
@@ -73,7 +100,7 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let logger = source.makeLogger()
         var focus: Set<String> = []
-        if !containers.isEmpty {
+        if !containers.isEmpty && fromWindow == nil {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
             for query in containers {
                 switch ContainerLookup.resolve(query, in: snapshot) {
@@ -92,8 +119,24 @@ struct DiagnoseCommand: ParsableCommand {
         if probeStorage {
             options.probeDirectory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
         }
-        if !window.json { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
-        let observed = try WindowRecorder(options: options).record(focus: focus)
+        if !window.json && fromWindow == nil { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
+        let observed: ObservationWindow
+        if let fromWindow {
+            observed = try Self.loadWindow(fromWindow, queries: containers)
+        } else {
+            DiagnoseInterrupt.install()
+            observed = try WindowRecorder(options: options).record(focus: focus, shouldStop: { DiagnoseInterrupt.wasReceived })
+            DiagnoseInterrupt.remove()
+        }
+        if let saveWindow {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            do {
+                try encoder.encode(observed).write(to: URL(fileURLWithPath: saveWindow))
+            } catch {
+                throw UserFacingError("cannot write --save-window \(saveWindow): \(error.localizedDescription)")
+            }
+        }
         let report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         if window.json {
             print(try JSONOutput.encode(report))

@@ -4,7 +4,7 @@ import Foundation
 
 /// Options `diagnose` and `inside` share: the window, thresholds, output.
 struct DiagnoseWindowOptions: ParsableArguments {
-    @Option(name: [.customShort("d"), .long], help: "How long to watch: 10s, 500ms, 2m, or seconds.", transform: DurationText.seconds)
+    @Option(name: [.customShort("d"), .long], help: "How long to watch: 10s, 500ms, 2m, or seconds (default 10s).", transform: DurationText.seconds)
     var duration: Double = 10
 
     @Option(help: "Seconds between two metric samples (default: duration / 6, between 0.25 and 1).")

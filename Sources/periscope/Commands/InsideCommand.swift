@@ -53,7 +53,9 @@ struct InsideCommand: ParsableCommand {
             options.inventory.resolveHostnames = false
             options.kernelLogLookbackSeconds = window.kernelLogLookback
             if !window.json { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
-            let observed = try WindowRecorder(options: options).record()
+            DiagnoseInterrupt.install()
+        let observed = try WindowRecorder(options: options).record(shouldStop: { DiagnoseInterrupt.wasReceived })
+        DiagnoseInterrupt.remove()
             report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         }
         if window.json {
