@@ -48,13 +48,23 @@ public struct ProfileOptions: Sendable {
 
 /// Samples cpu-clock on every online CPU, symbolizes and folds the samples of the target.
 ///
-/// Symbolization happens in the loop, batch by batch, while the sampled processes are still
-/// alive to have their maps and binaries read.
+/// The loop only counts raw call chains (a hash of a few integers per sample) and, the
+/// first time a process is seen, captures what symbolizing it needs while it is alive: its
+/// maps, name, namespace PID and an open descriptor on its root. Symbols are looked up once
+/// per distinct chain when sampling ends, so their cost does not grow with the sample rate.
 public final class ProfileSession {
     private let options: ProfileOptions
     private let attribution: SampleAttribution
     private let symbolizer: Symbolizer
-    private var counts: [[UInt8]: UInt64] = [:]
+    private var rawCounts: [RawStack: UInt64] = [:]
+
+    /// A distinct sampled stack before symbolization.
+    private struct RawStack: Hashable {
+        var pid: Int32
+        var container: String
+        var instructionPointer: UInt64
+        var callchain: [UInt64]
+    }
     private var result = ProfileResult(
         stacks: FoldedStacks(stacks: []), sampleCount: 0, keptSampleCount: 0, lostSampleCount: 0,
         malformedRecordCount: 0, samplesByContainer: [:], samplesByPID: [:], cpus: [], durationSeconds: 0)
@@ -110,7 +120,7 @@ public final class ProfileSession {
         result.durationSeconds = Double(monotonicNanoseconds() &- started) / 1e9
         drain(sources, into: &pending)
         process(&pending, now: monotonicNanoseconds(), isFinal: true)
-        result.stacks = FoldedStacks(stacks: counts.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
+        result.stacks = FoldedStacks(stacks: symbolizeStacks().map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
         return result
     }
 
@@ -204,7 +214,11 @@ public final class ProfileSession {
                 fold(entry.sample, container: container)
                 continue
             }
-            switch attribution.verdict(pid: entry.sample.pid) {
+            var verdict = attribution.verdict(pid: entry.sample.pid)
+            if verdict == .unknown, attribution.resolveFromParent(pid: entry.sample.pid) {
+                verdict = attribution.verdict(pid: entry.sample.pid)
+            }
+            switch verdict {
             case .keep(let container): fold(entry.sample, container: container)
             case .drop: break
             case .unknown: waiting.append(entry)
@@ -233,13 +247,24 @@ public final class ProfileSession {
         result.samplesByContainer[container, default: 0] += 1
         result.samplesByPID[sample.pid, default: 0] += 1
         result.samplesByThread[sample.tid, default: 0] += 1
-        var stack: [UInt8] = []
-        if attribution.namesContainerInRootFrame {
-            append(container, to: &stack)
+        symbolizer.prepare(pid: sample.pid)
+        rawCounts[RawStack(pid: sample.pid, container: container, instructionPointer: sample.instructionPointer, callchain: sample.callchain), default: 0] += 1
+    }
+
+    /// Folds each distinct raw stack into `[container;]command;frames...`.
+    private func symbolizeStacks() -> [[UInt8]: UInt64] {
+        var counts: [[UInt8]: UInt64] = [:]
+        counts.reserveCapacity(rawCounts.count)
+        let namesContainer = attribution.namesContainerInRootFrame
+        for (raw, count) in rawCounts {
+            var stack: [UInt8] = []
+            if namesContainer { append(raw.container, to: &stack) }
+            append(symbolizer.command(of: raw.pid), to: &stack)
+            let sample = PerfSample(instructionPointer: raw.instructionPointer, pid: raw.pid, tid: raw.pid, timeNanoseconds: 0, cpu: 0, period: 0, callchain: raw.callchain)
+            for frame in symbolizer.frames(of: sample) { append(frame, to: &stack) }
+            counts[stack, default: 0] += count
         }
-        append(symbolizer.command(of: sample.pid), to: &stack)
-        for frame in symbolizer.frames(of: sample) { append(frame, to: &stack) }
-        counts[stack, default: 0] += 1
+        return counts
     }
 
     /// Appends a frame; `;` and newlines would break the folded format, so they become `_`.
