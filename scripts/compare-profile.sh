@@ -9,11 +9,15 @@
 # so every CPU is busy and every sample has a stack to walk. Each profiler runs for DURATION
 # seconds, REPEATS times per configuration, under /tmp/periscope-bench.lock so that no other
 # benchmark runs at once. The cost reported is the profiler process's own CPU time (user +
-# system, from /usr/bin/time) divided by wall time: the share of one core it takes. The
+# system, from /usr/bin/time) divided by wall time: the share of one core it takes. Each
+# tool also runs for 0.5 s to measure its fixed cost (start-up, kallsyms, the inventory scan,
+# symbol loading, writing output); "per second" is the CPU of a long run less that of a short
+# one, over the difference in duration: what sampling itself costs while it goes on. The
 # kernel's cost of taking each sample (timer interrupt, frame-pointer walk, ring write) is
 # charged to the interrupted task, and is the same for both tools at one frequency; perf's
 # figure includes writing perf.data and its build-id pass at exit, Periscope's includes
-# symbolizing and folding (perf would need `perf script` and stackcollapse for that).
+# symbolizing and folding, which perf leaves to `perf script`: that is timed too, and the
+# "perf record + script" line adds the two (stackcollapse-perf.pl not included).
 #
 # Usage: scripts/compare-profile.sh [-d SECONDS] [-r REPEATS] [--binary PATH]
 #   -d        seconds per profile (default 10)
@@ -59,13 +63,13 @@ for _ in $(seq 1 "$CPUS"); do LOOPS="$LOOPS while :; do :; done &"; done
 docker run -d --name "$NAME" "$IMAGE" sh -c "$LOOPS wait" >/dev/null
 sleep 1
 
-# run LABEL COMMAND...: prints "LABEL cpu_percent_of_a_core wall_seconds"
+# run LABEL COMMAND...: prints "LABEL cpu_seconds wall_seconds"
 run() {
   local label="$1"; shift
   /usr/bin/time -f "%U %S %e" -o "$WORK/time" "$@" >"$WORK/stdout" 2>"$WORK/stderr" || {
     echo "compare-profile: $label failed:" >&2; cat "$WORK/stderr" >&2; exit 1; }
   read -r user system wall <"$WORK/time"
-  awk -v l="$label" -v u="$user" -v s="$system" -v w="$wall" 'BEGIN { printf "%s %.3f %.2f\n", l, 100 * (u + s) / w, w }'
+  awk -v l="$label" -v u="$user" -v s="$system" -v w="$wall" 'BEGIN { printf "%s %.3f %.2f\n", l, u + s, w }'
 }
 
 echo "compare-profile: $CPUS CPUs busy in container $NAME; ${DURATION}s per profile, $REPEATS repeats; load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -75,6 +79,10 @@ flock /tmp/periscope-bench.lock bash -c '
   WORK='"$WORK"' BINARY='"$BINARY"' NAME='"$NAME"' DURATION='"$DURATION"' REPEATS='"$REPEATS"'
   for frequency in 99 999; do
     for repeat in $(seq 1 "$REPEATS"); do
+      run "short periscope-all-$frequency" "$BINARY" profile --all -F "$frequency" -d 0.5 -o "$WORK/all.folded" --json
+      run "short periscope-container-$frequency" "$BINARY" profile --container "$NAME" -F "$frequency" -d 0.5 -o "$WORK/container.folded" --json
+      run "short perf-record-$frequency" perf record -q -F "$frequency" -a -g -o "$WORK/perf.data" -- sleep 0.5
+      rm -f "$WORK/perf.data" "$WORK/perf.data.old"
       run "periscope-all-$frequency" "$BINARY" profile --all -F "$frequency" -d "$DURATION" -o "$WORK/all.folded" --json
       kept_all=$(grep -o "\"samplesKept\" : [0-9]*" "$WORK/stdout" | grep -o "[0-9]*$"); lost_all=$(grep -o "\"samplesLost\" : [0-9]*" "$WORK/stdout" | grep -o "[0-9]*$")
       echo "samples periscope-all-$frequency $kept_all $lost_all"
@@ -82,33 +90,46 @@ flock /tmp/periscope-bench.lock bash -c '
       kept=$(grep -o "\"samplesKept\" : [0-9]*" "$WORK/stdout" | grep -o "[0-9]*$"); lost=$(grep -o "\"samplesLost\" : [0-9]*" "$WORK/stdout" | grep -o "[0-9]*$")
       echo "samples periscope-container-$frequency $kept $lost"
       run "perf-record-$frequency" perf record -q -F "$frequency" -a -g -o "$WORK/perf.data" -- sleep "$DURATION"
-      echo "samples perf-record-$frequency $(perf script -i "$WORK/perf.data" -F pid 2>/dev/null | wc -l) -"
+      run "perf-script-$frequency" perf script -i "$WORK/perf.data"
+      echo "samples perf-record-$frequency $(grep -c "cpu-clock" "$WORK/stdout") -"
       rm -f "$WORK/perf.data" "$WORK/perf.data.old"
     done
   done
 ' >"$WORK/results"
 echo "compare-profile: load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-# Median, min and max CPU% per label, then the ratios between medians.
-awk '
+# Per label: median CPU% of a core over the whole run, min and max, and the per-second cost
+# (median long-run CPU less median short-run CPU, over the extra seconds); then the ratios.
+awk -v duration="$DURATION" '
   $1 == "samples" { if ($3 ~ /^[0-9]+$/) { kept[$2] += $3; runs[$2]++ }; if ($4 ~ /^[0-9]+$/) lost[$2] += $4; next }
-  { values[$1] = values[$1] " " $2 }
-  function sorted(list, parts,   count, i, j, tmp) {
+  $1 == "short" { shortcpu[$2] = shortcpu[$2] " " $3; shortwall[$2] = shortwall[$2] " " $4; next }
+  { percent[$1] = percent[$1] " " (100 * $2 / $3); cpu[$1] = cpu[$1] " " $2; wall[$1] = wall[$1] " " $3 }
+  function median(list,   parts, count, i, j, tmp) {
     count = split(list, parts, " ")
     for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (parts[j] + 0 < parts[i] + 0) { tmp = parts[i]; parts[i] = parts[j]; parts[j] = tmp }
-    return count
+    low = parts[1]; high = parts[count]
+    return count % 2 ? parts[(count + 1) / 2] : (parts[count / 2] + parts[count / 2 + 1]) / 2
   }
   END {
-    printf "%-28s %13s %8s %8s %12s %6s\n", "profiler (per run)", "median %core", "min", "max", "samples", "lost"
+    printf "%-26s %12s %7s %7s %14s %12s %9s %5s\n", "profiler", "%core total", "min", "max", "fixed cpu s", "%core per s", "samples", "lost"
     split("periscope-all periscope-container perf-record", tools, " ")
-    for (f = 99; f <= 999; f += 900) for (t = 1; t <= 3; t++) {
+    for (f = 99; f <= 999; f += 900) for (t = 1; t <= 4; t++) {
+      if (t == 4) {
+        label = "perf-record+script-" f
+        total[label] = median(percent["perf-script-" f]) * median(wall["perf-script-" f]) / median(wall["perf-record-" f]) + total["perf-record-" f]
+        printf "%-26s %12.3f\n", label, total[label]
+        continue
+      }
       label = tools[t] "-" f
-      count = sorted(values[label], parts)
-      median[label] = count % 2 ? parts[(count + 1) / 2] : (parts[count / 2] + parts[count / 2 + 1]) / 2
-      printf "%-28s %13.3f %8.3f %8.3f %12s %6s\n", label, median[label], parts[1], parts[count], (runs[label] ? int(kept[label] / runs[label]) : "-"), (label in lost ? int(lost[label] / runs[label]) : "-")
+      total[label] = median(percent[label]); lo = low; hi = high
+      fixed = median(shortcpu[label]); shortw = median(shortwall[label])
+      steady[label] = 100 * (median(cpu[label]) - fixed) / (median(wall[label]) - shortw)
+      printf "%-26s %12.3f %7.3f %7.3f %14.3f %12.3f %9s %5s\n", label, total[label], lo, hi, fixed, steady[label], (runs[label] ? int(kept[label] / runs[label]) : "-"), (label in lost ? int(lost[label] / runs[label]) : "-")
     }
     for (f = 99; f <= 999; f += 900) {
       p = "perf-record-" f
-      printf "ratio at %d Hz: perf record / periscope --all = %.2f, perf record / periscope --container = %.2f\n", f, median[p] / median["periscope-all-" f], median[p] / median["periscope-container-" f]
+      printf "%d Hz, whole run: perf record / periscope --all = %.2f, / periscope --container = %.2f; perf record + script / periscope --all = %.2f\n", f, total[p] / total["periscope-all-" f], total[p] / total["periscope-container-" f], total["perf-record+script-" f] / total["periscope-all-" f]
+      if (steady["periscope-all-" f] > 0 && steady["periscope-container-" f] > 0)
+        printf "%d Hz, per second: perf record / periscope --all = %.2f, / periscope --container = %.2f\n", f, steady[p] / steady["periscope-all-" f], steady[p] / steady["periscope-container-" f]
     }
   }' "$WORK/results"

@@ -32,6 +32,7 @@ public final class SampleAttribution {
     /// Unknown PIDs resolved from their parent, and those that needed a full rescan.
     public private(set) var inheritedPIDCount = 0
     public private(set) var rescanCount = 0
+    static let maximumAncestry = 16
     /// PIDs whose parent did not tell, until the next scan.
     private var unresolvedPIDs: Set<Int32> = []
     /// The containers the target resolved to at the last scan, by display name.
@@ -74,8 +75,16 @@ public final class SampleAttribution {
     /// container's first process has a parent outside its cgroup and is left to a rescan.
     @discardableResult
     public func resolveFromParent(pid: Int32) -> Bool {
-        guard pid > 0, !unresolvedPIDs.contains(pid) else { return false }
-        guard let parent = parentPID(of: pid), let container = containerByPID[parent],
+        resolveFromParent(pid: pid, depth: 0)
+    }
+
+    /// A parent unknown too (a shell started by a new make) is resolved from its own parent
+    /// first, up to `maximumAncestry` generations.
+    private func resolveFromParent(pid: Int32, depth: Int) -> Bool {
+        guard pid > 0, depth < Self.maximumAncestry, !unresolvedPIDs.contains(pid) else { return false }
+        guard let parent = parentPID(of: pid),
+              containerByPID[parent] != nil || resolveFromParent(pid: parent, depth: depth + 1),
+              let container = containerByPID[parent],
               let childCgroups = bytes("\(procRoot)/\(pid)/cgroup"), childCgroups == bytes("\(procRoot)/\(parent)/cgroup"),
               let childNamespace = link("\(procRoot)/\(pid)/ns/pid"), childNamespace == link("\(procRoot)/\(parent)/ns/pid")
         else {

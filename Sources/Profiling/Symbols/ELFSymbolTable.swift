@@ -47,8 +47,8 @@ public struct ELFSymbolTable: Sendable {
         var nameOffset: UInt32
     }
 
-    /// Function symbols sorted by start address, one per address (from `.symtab`, then
-    /// `.dynsym` for addresses `.symtab` does not cover).
+    /// Function symbols sorted by start address, one per address (from `.symtab`, or from
+    /// `.dynsym` in a file without one).
     let entries: [Entry]
     /// The string tables the entries point into, concatenated.
     let names: [UInt8]
@@ -130,8 +130,9 @@ public struct ELFSymbolTable: Sendable {
         // large table cheap; preference orders aliases at one address.
         var found: [(start: UInt64, preference: Int, entry: Entry)] = []
         var allNames: [UInt8] = []
-        // .symtab (2) first: it is the complete table; .dynsym (11) fills in stripped files.
-        for wantedType: UInt32 in [2, 11] {
+        // .symtab (2) is the complete table; .dynsym (11), a subset of it, is read only in
+        // stripped files that have no .symtab (reading both doubled the work on large binaries).
+        for wantedType: UInt32 in debug.hasSymbolTable ? [2] : [11] {
             for index in 0..<sectionCount {
                 let table = section(index)
                 guard table.type == wantedType else { continue }
@@ -150,33 +151,41 @@ public struct ELFSymbolTable: Sendable {
                       let tableNames = source.bytes(at: strings.offset, count: Int(strings.size))
                 else { throw ELFError("symbol table \(index) or its strings lie outside the file") }
                 let namesBase = allNames.count
-                allNames.append(contentsOf: tableNames)
+                if allNames.isEmpty { allNames = tableNames } else { allNames.append(contentsOf: tableNames) }
                 // A terminator after each table, so a name that runs to its table's end stops there.
                 allNames.append(0)
-                for symbol in 0..<symbolCount {
-                    let base = symbol * 24
-                    let info = entries[base + 4]
-                    let kind = info & 0x0F
-                    // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
-                    guard kind == 2 || kind == 10, entries.u16(base + 6) != 0 else { continue }
-                    let value = entries.u64(base + 8)
-                    guard value != 0 else { continue }
-                    let nameOffset = Int(entries.u32(base))
-                    guard nameOffset < tableNames.count else { throw ELFError("symbol name offset \(nameOffset) past its string table") }
-                    guard tableNames[nameOffset] != 0 else { continue }
-                    // Aliases share an address (printf and _IO_printf): prefer global over weak
-                    // over local binding, then the name with the fewest leading underscores.
-                    let binding = info >> 4
-                    let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
-                    var underscores = 0
-                    while nameOffset + underscores < tableNames.count, underscores < 4095, tableNames[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
-                    // The position breaks ties, so .symtab's entry wins over .dynsym's.
-                    found.append((value, (bindingRank * 4096 + underscores) << 32 | found.count,
-                                  Entry(start: value, size: entries.u64(base + 16), nameOffset: UInt32(namesBase + nameOffset))))
+                var badOffset: Int?
+                entries.withUnsafeBytes { raw in
+                    for symbol in 0..<symbolCount {
+                        let base = symbol * 24
+                        let info = raw[base + 4]
+                        let kind = info & 0x0F
+                        // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
+                        guard kind == 2 || kind == 10, raw.loadUnaligned(fromByteOffset: base + 6, as: UInt16.self) != 0 else { continue }
+                        let value = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self))
+                        guard value != 0 else { continue }
+                        let nameOffset = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
+                        guard nameOffset < tableNames.count else {
+                            badOffset = nameOffset
+                            return
+                        }
+                        guard tableNames[nameOffset] != 0 else { continue }
+                        // Aliases share an address (printf and _IO_printf): prefer global over weak
+                        // over local binding, then the name with the fewest leading underscores.
+                        let binding = info >> 4
+                        let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
+                        var underscores = 0
+                        while nameOffset + underscores < tableNames.count, underscores < 4095, tableNames[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
+                        let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self))
+                        // The position breaks ties among equally preferred aliases.
+                        found.append((value, (bindingRank * 4096 + underscores) << 32 | found.count,
+                                      Entry(start: value, size: size, nameOffset: UInt32(namesBase + nameOffset))))
+                    }
                 }
+                if let badOffset { throw ELFError("symbol name offset \(badOffset) past its string table") }
             }
         }
-        // Among symbols at one address the preferred alias comes first, then .symtab's entry.
+        // Among symbols at one address the preferred alias comes first.
         found.sort { ($0.start, $0.preference) < ($1.start, $1.preference) }
         var unique: [Entry] = []
         unique.reserveCapacity(found.count)
@@ -230,13 +239,8 @@ public struct ELFSymbolTable: Sendable {
 
     /// The function containing virtual address `address`, if a symbol covers it.
     public func symbol(containing address: UInt64) -> Symbol? {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return nil }
-        let candidate = entries[low - 1]
+        guard let index = entries.lastIndex(startingAtOrBelow: address, start: \.start) else { return nil }
+        let candidate = entries[index]
         if candidate.size == 0, candidate.start != address { return nil }
         if candidate.size > 0, address - candidate.start >= candidate.size { return nil }
         return Symbol(start: candidate.start, size: candidate.size, name: name(at: candidate.nameOffset))

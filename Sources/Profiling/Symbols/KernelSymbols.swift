@@ -53,14 +53,7 @@ public struct KernelSymbols: Sendable {
         var index = 0
         var address: UInt64 = 0
         while index < line.count, line[index] != 0x20 {
-            let byte = line[index]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            default: return nil
-            }
+            guard let digit = hexDigitValue(line[index]) else { return nil }
             guard index < 16 else { return nil }
             address = address << 4 | UInt64(digit)
             index += 1
@@ -82,11 +75,6 @@ public struct KernelSymbols: Sendable {
 
     /// The symbol whose range contains `address`: the last one starting at or before it.
     public func name(containing address: UInt64) -> String? {
-        var low = 0, high = addresses.count
-        while low < high {
-            let middle = (low + high) / 2
-            if addresses[middle] <= address { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? name(at: low - 1) : nil
+        addresses.lastIndex(startingAtOrBelow: address) { $0 }.map(name(at:))
     }
 }
