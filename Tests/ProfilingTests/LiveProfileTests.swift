@@ -51,3 +51,37 @@ struct LiveProfileTests {
         #expect(result.durationSeconds < 10, "the session did not stop when asked")
     }
 }
+
+@Suite("attribution of processes started after the scan")
+struct LateProcessAttributionTests {
+    /// The PIDs of `pid`'s children, from /proc/PID/task/PID/children.
+    static func children(of pid: pid_t) -> [pid_t] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @Test("a child and a grandchild of a known process inherit its container without a rescan",
+          .enabled(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
+    func inheritsFromParent() throws {
+        let attribution = try SampleAttribution(target: .all)
+        // Started after the scan: a shell (unknown) whose child (unknown too) is a sleep.
+        let shell = try SpawnedChild(["/bin/sh", "-c", "sleep 30 & wait"])
+        defer { shell.kill() }
+        var grandchild: pid_t?
+        for _ in 0..<100 where grandchild == nil {
+            grandchild = Self.children(of: shell.pid).first
+            if grandchild == nil { usleep(20_000) }
+        }
+        let sleeper = try #require(grandchild)
+        defer { _ = Glibc.kill(sleeper, SIGKILL) }
+        #expect(attribution.verdict(pid: sleeper) == .unknown)
+        let scansBefore = attribution.rescanCount
+        #expect(attribution.resolveFromParent(pid: sleeper))
+        #expect(attribution.verdict(pid: sleeper) == .keep(container: SampleAttribution.hostName))
+        #expect(attribution.verdict(pid: shell.pid) == .keep(container: SampleAttribution.hostName), "the unknown parent was resolved on the way")
+        #expect(attribution.rescanCount == scansBefore)
+        #expect(attribution.inheritedPIDCount == 2)
+        // A PID that does not exist is not invented.
+        #expect(!attribution.resolveFromParent(pid: Int32.max - 1))
+    }
+}
