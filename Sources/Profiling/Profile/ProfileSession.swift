@@ -23,6 +23,9 @@ public struct ProfileResult: Sendable {
     public var samplesByThread: [Int32: UInt64] = [:]
     /// How the kernel was asked to choose the sampled tasks.
     public var scope: SamplingScope = .everyTask
+    /// The event sampled, and why it is not the one asked for, if it is not.
+    public var event: SamplingEvent = .cpuClock
+    public var eventFallbackReason: String?
     /// The CPUs sampled.
     public var cpus: [Int]
     /// Wall time sampled, in seconds.
@@ -42,6 +45,8 @@ public struct ProfileOptions: Sendable {
     /// For container targets, let the kernel sample only the containers' cgroups
     /// (PERF_FLAG_PID_CGROUP); when false or unavailable, sample every task and filter by PID.
     public var cgroupScoping = true
+    /// The event; nil tries hardware cycles and falls back to cpu-clock where there is no PMU.
+    public var event: SamplingEvent?
 
     public init() {}
 }
@@ -102,6 +107,7 @@ public final class ProfileSession {
         var sources: [Source] = []
         defer { for source in sources { source.buffer.close() } }
         result.cpus = cpus
+        result.event = try chooseEvent(cpu: cpus.first ?? 0)
         result.scope = try openSources(cpus: cpus, into: &sources)
         let started = monotonicNanoseconds()
         for source in sources { try source.buffer.enable() }
@@ -147,10 +153,27 @@ public final class ProfileSession {
             }
         }
         for cpu in cpus {
-            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU)))
+            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, event: result.event)))
         }
         if attribution.target == .all { return .everyTask }
         return .pidFilter(reason: fallbackReason)
+    }
+
+    /// The asked event, or with none asked, cycles when a probe on one CPU opens (a PMU is
+    /// there) and cpu-clock otherwise. Permission errors are the caller's to see.
+    private func chooseEvent(cpu: Int) throws(PerfEventOpenError) -> SamplingEvent {
+        if let event = options.event { return event }
+        do {
+            let probe = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: 1, event: .cycles)
+            probe.close()
+            return .cycles
+        } catch {
+            if error.errorNumber == EACCES || error.errorNumber == EPERM {
+                _ = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: 1, event: .cpuClock)
+            }
+            result.eventFallbackReason = "no hardware cycles event (\(String(cString: strerror(error.errorNumber))))"
+            return .cpuClock
+        }
     }
 
     private struct CgroupScopeUnavailable: Error {
@@ -171,7 +194,7 @@ public final class ProfileSession {
             defer { close(directory) }
             for cpu in cpus {
                 do {
-                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory)
+                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory, event: result.event)
                     sources.append(Source(buffer: buffer, container: scope.container))
                 } catch {
                     if error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EMFILE || error.errorNumber == ENOMEM { throw error }

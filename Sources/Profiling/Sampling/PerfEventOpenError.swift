@@ -25,7 +25,9 @@ public struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
         case EACCES, EPERM:
             advice = environment.permissionAdvice()
         case ENOENT, ENODEV, EOPNOTSUPP:
-            advice = "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
+            advice = operation.contains("cycles")
+                ? "This CPU (or its hypervisor) exposes no hardware cycles counter: use --event cpu-clock."
+                : "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
         case EMFILE, ENFILE:
             advice = "Too many open files: raise the limit (ulimit -n) — one descriptor is needed per CPU."
         case ENOMEM:
