@@ -15,6 +15,8 @@ const unsigned long periscope_perf_event_ioc_disable = PERF_EVENT_IOC_DISABLE;
 
 const uint32_t periscope_perf_type_software = PERF_TYPE_SOFTWARE;
 const uint64_t periscope_perf_count_sw_cpu_clock = PERF_COUNT_SW_CPU_CLOCK;
+const uint32_t periscope_perf_type_hardware = PERF_TYPE_HARDWARE;
+const uint64_t periscope_perf_count_hw_cpu_cycles = PERF_COUNT_HW_CPU_CYCLES;
 const uint64_t periscope_perf_sample_ip = PERF_SAMPLE_IP;
 const uint64_t periscope_perf_sample_tid = PERF_SAMPLE_TID;
 const uint64_t periscope_perf_sample_time = PERF_SAMPLE_TIME;

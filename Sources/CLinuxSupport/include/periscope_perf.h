@@ -16,6 +16,8 @@ extern const unsigned long periscope_perf_event_ioc_disable;
 /// Enum values used to fill `perf_event_attr`, re-exported as plain integers.
 extern const uint32_t periscope_perf_type_software;
 extern const uint64_t periscope_perf_count_sw_cpu_clock;
+extern const uint32_t periscope_perf_type_hardware;
+extern const uint64_t periscope_perf_count_hw_cpu_cycles;
 extern const uint64_t periscope_perf_sample_ip;
 extern const uint64_t periscope_perf_sample_tid;
 extern const uint64_t periscope_perf_sample_time;

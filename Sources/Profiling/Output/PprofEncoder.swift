@@ -32,25 +32,14 @@ public struct PprofEncoder {
             stringIndex[text] = index
             return index
         }
-        var functionIDs: [[UInt8]: UInt64] = [:]
-        var functionNames: [UInt64] = []
+        var frames = FrameTable()
         var samples: [(locations: [UInt64], count: UInt64)] = []
         samples.reserveCapacity(stacks.count)
         for stack in stacks where stack.count > 0 {
-            var locations: [UInt64] = []
-            for frame in stack.stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
-                let key = Array(frame)
-                if let id = functionIDs[key] {
-                    locations.append(id)
-                } else {
-                    let id = UInt64(functionNames.count + 1)
-                    functionIDs[key] = id
-                    functionNames.append(intern(String(decoding: key, as: UTF8.self)))
-                    locations.append(id)
-                }
-            }
-            samples.append((locations.reversed(), stack.count))
+            // Location (and function) ids are frame numbers + 1, leaf first.
+            samples.append((frames.numbers(of: stack).reversed().map { UInt64($0 + 1) }, stack.count))
         }
+        let functionNames = frames.names.map { intern(String(decoding: $0, as: UTF8.self)) }
         let samplesType = intern("samples"), countUnit = intern("count")
         let cpuType = intern("cpu"), nanosecondsUnit = intern("nanoseconds")
         let commentIndexes = comments.map(intern)

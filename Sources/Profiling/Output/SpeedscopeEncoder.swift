@@ -29,25 +29,14 @@ public enum SpeedscopeEncoder {
 
     /// `unit` is speedscope's: "none" for sample counts, "nanoseconds" for weighted time.
     public static func encode(_ stacks: [FoldedStack], name: String, unit: String = "none") throws -> [UInt8] {
-        var frameIndex: [[UInt8]: Int] = [:]
-        var frames: [Frame] = []
+        var table = FrameTable()
         var samples: [[Int]] = []
         var weights: [UInt64] = []
         for stack in stacks where stack.count > 0 {
-            var indexes: [Int] = []
-            for frame in stack.stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
-                let key = Array(frame)
-                if let index = frameIndex[key] {
-                    indexes.append(index)
-                } else {
-                    frameIndex[key] = frames.count
-                    indexes.append(frames.count)
-                    frames.append(Frame(name: String(decoding: key, as: UTF8.self)))
-                }
-            }
-            samples.append(indexes)
+            samples.append(table.numbers(of: stack))
             weights.append(stack.count)
         }
+        let frames = table.names.map { Frame(name: String(decoding: $0, as: UTF8.self)) }
         let total = weights.reduce(0, &+)
         let file = File(shared: Shared(frames: frames), profiles: [Profile(name: name, unit: unit, endValue: total, samples: samples, weights: weights)], name: name)
         let encoder = JSONEncoder()

@@ -23,6 +23,9 @@ public struct ProfileResult: Sendable {
     public var samplesByThread: [Int32: UInt64] = [:]
     /// How the kernel was asked to choose the sampled tasks.
     public var scope: SamplingScope = .everyTask
+    /// The event sampled, and why it is not the one asked for, if it is not.
+    public var event: SamplingEvent = .cpuClock
+    public var eventFallbackReason: String?
     /// The CPUs sampled.
     public var cpus: [Int]
     /// Wall time sampled, in seconds.
@@ -42,19 +45,31 @@ public struct ProfileOptions: Sendable {
     /// For container targets, let the kernel sample only the containers' cgroups
     /// (PERF_FLAG_PID_CGROUP); when false or unavailable, sample every task and filter by PID.
     public var cgroupScoping = true
+    /// The event; nil tries hardware cycles and falls back to cpu-clock where there is no PMU.
+    public var event: SamplingEvent?
 
     public init() {}
 }
 
 /// Samples cpu-clock on every online CPU, symbolizes and folds the samples of the target.
 ///
-/// Symbolization happens in the loop, batch by batch, while the sampled processes are still
-/// alive to have their maps and binaries read.
+/// The loop only counts raw call chains (a hash of a few integers per sample) and, the
+/// first time a process is seen, captures what symbolizing it needs while it is alive: its
+/// maps, name, namespace PID and an open descriptor on its root. Symbols are looked up once
+/// per distinct chain when sampling ends, so their cost does not grow with the sample rate.
 public final class ProfileSession {
     private let options: ProfileOptions
     private let attribution: SampleAttribution
     private let symbolizer: Symbolizer
-    private var counts: [[UInt8]: UInt64] = [:]
+    private var rawCounts: [RawStack: UInt64] = [:]
+
+    /// A distinct sampled stack before symbolization.
+    private struct RawStack: Hashable {
+        var pid: Int32
+        var container: String
+        var instructionPointer: UInt64
+        var callchain: [UInt64]
+    }
     private var result = ProfileResult(
         stacks: FoldedStacks(stacks: []), sampleCount: 0, keptSampleCount: 0, lostSampleCount: 0,
         malformedRecordCount: 0, samplesByContainer: [:], samplesByPID: [:], cpus: [], durationSeconds: 0)
@@ -92,6 +107,7 @@ public final class ProfileSession {
         var sources: [Source] = []
         defer { for source in sources { source.buffer.close() } }
         result.cpus = cpus
+        result.event = try chooseEvent(cpu: cpus.first ?? 0)
         result.scope = try openSources(cpus: cpus, into: &sources)
         let started = monotonicNanoseconds()
         for source in sources { try source.buffer.enable() }
@@ -110,7 +126,7 @@ public final class ProfileSession {
         result.durationSeconds = Double(monotonicNanoseconds() &- started) / 1e9
         drain(sources, into: &pending)
         process(&pending, now: monotonicNanoseconds(), isFinal: true)
-        result.stacks = FoldedStacks(stacks: counts.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
+        result.stacks = FoldedStacks(stacks: symbolizeStacks().map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
         return result
     }
 
@@ -137,10 +153,27 @@ public final class ProfileSession {
             }
         }
         for cpu in cpus {
-            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU)))
+            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, event: result.event)))
         }
         if attribution.target == .all { return .everyTask }
         return .pidFilter(reason: fallbackReason)
+    }
+
+    /// The asked event, or with none asked, cycles when a probe on one CPU opens (a PMU is
+    /// there) and cpu-clock otherwise. Permission errors are the caller's to see.
+    private func chooseEvent(cpu: Int) throws(PerfEventOpenError) -> SamplingEvent {
+        if let event = options.event { return event }
+        do {
+            let probe = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: 1, event: .cycles)
+            probe.close()
+            return .cycles
+        } catch {
+            if error.errorNumber == EACCES || error.errorNumber == EPERM {
+                _ = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: 1, event: .cpuClock)
+            }
+            result.eventFallbackReason = "no hardware cycles event (\(String(cString: strerror(error.errorNumber))))"
+            return .cpuClock
+        }
     }
 
     private struct CgroupScopeUnavailable: Error {
@@ -161,7 +194,7 @@ public final class ProfileSession {
             defer { close(directory) }
             for cpu in cpus {
                 do {
-                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory)
+                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory, event: result.event)
                     sources.append(Source(buffer: buffer, container: scope.container))
                 } catch {
                     if error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EMFILE || error.errorNumber == ENOMEM { throw error }
@@ -204,7 +237,11 @@ public final class ProfileSession {
                 fold(entry.sample, container: container)
                 continue
             }
-            switch attribution.verdict(pid: entry.sample.pid) {
+            var verdict = attribution.verdict(pid: entry.sample.pid)
+            if verdict == .unknown, attribution.resolveFromParent(pid: entry.sample.pid) {
+                verdict = attribution.verdict(pid: entry.sample.pid)
+            }
+            switch verdict {
             case .keep(let container): fold(entry.sample, container: container)
             case .drop: break
             case .unknown: waiting.append(entry)
@@ -233,13 +270,24 @@ public final class ProfileSession {
         result.samplesByContainer[container, default: 0] += 1
         result.samplesByPID[sample.pid, default: 0] += 1
         result.samplesByThread[sample.tid, default: 0] += 1
-        var stack: [UInt8] = []
-        if attribution.namesContainerInRootFrame {
-            append(container, to: &stack)
+        symbolizer.prepare(pid: sample.pid)
+        rawCounts[RawStack(pid: sample.pid, container: container, instructionPointer: sample.instructionPointer, callchain: sample.callchain), default: 0] += 1
+    }
+
+    /// Folds each distinct raw stack into `[container;]command;frames...`.
+    private func symbolizeStacks() -> [[UInt8]: UInt64] {
+        var counts: [[UInt8]: UInt64] = [:]
+        counts.reserveCapacity(rawCounts.count)
+        let namesContainer = attribution.namesContainerInRootFrame
+        for (raw, count) in rawCounts {
+            var stack: [UInt8] = []
+            if namesContainer { append(raw.container, to: &stack) }
+            append(symbolizer.command(of: raw.pid), to: &stack)
+            let sample = PerfSample(instructionPointer: raw.instructionPointer, pid: raw.pid, tid: raw.pid, timeNanoseconds: 0, cpu: 0, period: 0, callchain: raw.callchain)
+            for frame in symbolizer.frames(of: sample) { append(frame, to: &stack) }
+            counts[stack, default: 0] += count
         }
-        append(symbolizer.command(of: sample.pid), to: &stack)
-        for frame in symbolizer.frames(of: sample) { append(frame, to: &stack) }
-        counts[stack, default: 0] += 1
+        return counts
     }
 
     /// Appends a frame; `;` and newlines would break the folded format, so they become `_`.

@@ -24,8 +24,17 @@ public final class SampleAttribution {
     private var containerByPID: [Int32: String] = [:]
     private var wantedPIDs: Set<Int32> = []
     private var lastScanNanoseconds: UInt64 = 0
-    let refreshNanoseconds: UInt64 = 1_000_000_000
-    let unknownRescanNanoseconds: UInt64 = 250_000_000
+    let refreshNanoseconds: UInt64 = 5_000_000_000
+    let unknownRescanNanoseconds: UInt64 = 1_000_000_000
+    /// Where /proc is (tests use fixture trees).
+    public var procRoot = "/proc"
+    private let reader = KernelFileReader(initialCapacity: 4096, maximumFileBytes: 1 << 20)
+    /// Unknown PIDs resolved from their parent, and those that needed a full rescan.
+    public private(set) var inheritedPIDCount = 0
+    public private(set) var rescanCount = 0
+    static let maximumAncestry = 16
+    /// PIDs whose parent did not tell, until the next scan.
+    private var unresolvedPIDs: Set<Int32> = []
     /// The containers the target resolved to at the last scan, by display name.
     public private(set) var resolvedContainerNames: [String] = []
     /// Why the last refresh failed, if it did (the previous snapshot stays in use).
@@ -60,12 +69,69 @@ public final class SampleAttribution {
         }
     }
 
-    /// Re-scans when the snapshot is older than a second.
+    /// Attributes an unknown PID without a scan when it is a child of a known process that
+    /// stayed in its parent's cgroups and PID namespace (what a fork or a build's compiler
+    /// does): it then belongs where the parent does. Returns whether it was resolved. A new
+    /// container's first process has a parent outside its cgroup and is left to a rescan.
+    @discardableResult
+    public func resolveFromParent(pid: Int32) -> Bool {
+        resolveFromParent(pid: pid, depth: 0)
+    }
+
+    /// A parent unknown too (a shell started by a new make) is resolved from its own parent
+    /// first, up to `maximumAncestry` generations.
+    private func resolveFromParent(pid: Int32, depth: Int) -> Bool {
+        guard pid > 0, depth < Self.maximumAncestry, !unresolvedPIDs.contains(pid) else { return false }
+        guard let parent = parentPID(of: pid),
+              containerByPID[parent] != nil || resolveFromParent(pid: parent, depth: depth + 1),
+              let container = containerByPID[parent],
+              let childCgroups = bytes("\(procRoot)/\(pid)/cgroup"), childCgroups == bytes("\(procRoot)/\(parent)/cgroup"),
+              let childNamespace = link("\(procRoot)/\(pid)/ns/pid"), childNamespace == link("\(procRoot)/\(parent)/ns/pid")
+        else {
+            unresolvedPIDs.insert(pid)
+            return false
+        }
+        containerByPID[pid] = container
+        if wantedPIDs.contains(parent), target != .all { wantedPIDs.insert(pid) }
+        inheritedPIDCount += 1
+        return true
+    }
+
+    private func bytes(_ path: String) -> [UInt8]? {
+        try? reader.withContents(of: path) { Array($0) }
+    }
+
+    private func link(_ path: String) -> [UInt8]? {
+        try? reader.withLinkTarget(of: path) { Array($0) }
+    }
+
+    /// Field 4 of /proc/PID/stat, read after the last `)` (the command may hold any byte).
+    private func parentPID(of pid: Int32) -> Int32? {
+        guard let stat = bytes("\(procRoot)/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        var index = close + 1
+        var field = 2
+        var value: Int32 = 0
+        var digits = 0
+        while index < stat.count {
+            let byte = stat[index]
+            if byte == 0x20 {
+                if field == 4, digits > 0 { return value }
+                field += 1
+            } else if field == 4, byte >= 0x30, byte <= 0x39 {
+                value = value &* 10 &+ Int32(byte - 0x30)
+                digits += 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Re-scans when the snapshot is older than five seconds.
     public func refreshIfDue(now: UInt64) {
         if now &- lastScanNanoseconds >= refreshNanoseconds { try? refresh(now: now, isFirst: false) }
     }
 
-    /// Re-scans because a sample named an unknown PID, at most four times a second.
+    /// Re-scans because a sample named an unknown PID, at most once a second.
     /// Returns whether a scan happened.
     @discardableResult
     public func refreshForUnknown(now: UInt64) -> Bool {
@@ -96,6 +162,8 @@ public final class SampleAttribution {
 
     private func refresh(now: UInt64, isFirst: Bool) throws {
         lastScanNanoseconds = now
+        rescanCount += 1
+        unresolvedPIDs.removeAll(keepingCapacity: true)
         let snapshot: InventorySnapshot
         do {
             snapshot = try scan()

@@ -25,7 +25,9 @@ public struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
         case EACCES, EPERM:
             advice = environment.permissionAdvice()
         case ENOENT, ENODEV, EOPNOTSUPP:
-            advice = "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
+            advice = operation.contains("cycles")
+                ? "This CPU (or its hypervisor) exposes no hardware cycles counter: use --event cpu-clock."
+                : "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
         case EMFILE, ENFILE:
             advice = "Too many open files: raise the limit (ulimit -n) — one descriptor is needed per CPU."
         case ENOMEM:
@@ -49,6 +51,8 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
     public var isInContainer: Bool
     /// The `CapEff:` mask of `/proc/self/status`, nil when unknown.
     public var effectiveCapabilities: UInt64?
+    /// What suggested a container (`/.dockerenv exists`, `cgroup /docker/...`).
+    public var containerEvidence: String?
 
     /// Capability bit numbers (linux/capability.h).
     static let capabilitySysAdmin: UInt64 = 21
@@ -73,12 +77,23 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
         let seccomp = field("Seccomp:").flatMap { Int($0) }
         let capabilities = field("CapEff:").flatMap { UInt64($0, radix: 16) }
         let cgroup = text("/proc/self/cgroup") ?? ""
-        let inContainer = access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0
-            || cgroup.contains("/docker") || cgroup.contains("kubepods") || cgroup.contains("libpod")
-            || ProcessInfo.processInfo.environment["container"] != nil
-        return PerfPermissionEnvironment(
-            effectiveUserID: geteuid(), paranoidLevel: paranoid, seccompMode: seccomp, isInContainer: inContainer,
+        // Signs of a container, named in the advice so the user can judge them (/.dockerenv
+        // also survives on VMs and hosts built from Docker images).
+        var evidence: String?
+        if access("/run/.containerenv", F_OK) == 0 {
+            evidence = "/run/.containerenv exists"
+        } else if let line = cgroup.split(separator: "\n").first(where: { $0.contains("/docker") || $0.contains("kubepods") || $0.contains("libpod") || $0.contains("lxc.payload") }) {
+            evidence = "cgroup \(line.split(separator: ":", maxSplits: 2).last ?? "")"
+        } else if access("/.dockerenv", F_OK) == 0 {
+            evidence = "/.dockerenv exists"
+        } else if let value = ProcessInfo.processInfo.environment["container"] {
+            evidence = "container=\(value) in the environment"
+        }
+        var environment = PerfPermissionEnvironment(
+            effectiveUserID: geteuid(), paranoidLevel: paranoid, seccompMode: seccomp, isInContainer: evidence != nil,
             effectiveCapabilities: capabilities)
+        environment.containerEvidence = evidence
+        return environment
     }
 
     /// Whether CAP_PERFMON or CAP_SYS_ADMIN is effective (nil when unknown).
@@ -103,7 +118,9 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
             parts.append("Running as root with CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), yet refused: a seccomp filter or security module (SELinux, AppArmor, perf_event_paranoid \(paranoidText) on a kernel patched to deny even root) blocks perf_event_open.")
         }
         if seccompMode == 2 || isInContainer {
-            parts.append("This process runs \(isInContainer ? "in a container" : "under a seccomp filter")\(seccompMode == 2 ? " with a seccomp filter" : ""): Docker's default seccomp profile and dropped capabilities block perf_event_open. Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
+            let seccompText = seccompMode == 2 ? "runs under a seccomp filter (Seccomp: 2 in /proc/self/status)" : "has no seccomp filter"
+            let containerText = isInContainer ? "seems to run in a container (\(containerEvidence ?? "detected")) and " : ""
+            parts.append("This process \(containerText)\(seccompText): Docker's default seccomp profile and dropped capabilities block perf_event_open in containers. Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
         }
         return parts.joined(separator: " ")
     }

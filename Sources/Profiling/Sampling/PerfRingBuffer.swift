@@ -19,13 +19,19 @@ public final class PerfRingBuffer {
     /// two) of ring buffer. Without `cgroupDescriptor` it samples every task (pid -1); with an
     /// open cgroup directory it samples only tasks of that cgroup and its descendants
     /// (PERF_FLAG_PID_CGROUP), so the kernel does the container filtering.
-    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil) throws(PerfEventOpenError) {
+    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil, event: SamplingEvent = .cpuClock) throws(PerfEventOpenError) {
         precondition(dataPages > 0 && dataPages & (dataPages - 1) == 0, "data pages must be a power of two")
         self.cpu = cpu
         var attributes = perf_event_attr()
         attributes.size = UInt32(MemoryLayout<perf_event_attr>.size)
-        attributes.type = periscope_perf_type_software
-        attributes.config = periscope_perf_count_sw_cpu_clock
+        switch event {
+        case .cpuClock:
+            attributes.type = periscope_perf_type_software
+            attributes.config = periscope_perf_count_sw_cpu_clock
+        case .cycles:
+            attributes.type = periscope_perf_type_hardware
+            attributes.config = periscope_perf_count_hw_cpu_cycles
+        }
         attributes.sample_freq = frequencyHz
         attributes.freq = 1
         attributes.sample_type = periscope_perf_sample_ip | periscope_perf_sample_tid | periscope_perf_sample_time
@@ -43,7 +49,7 @@ public final class PerfRingBuffer {
         let descriptor = periscope_perf_event_open(&attributes, cgroupDescriptor ?? -1, Int32(cpu), -1, flags)
         guard descriptor >= 0 else {
             let scope = cgroupDescriptor == nil ? "" : ", cgroup"
-            throw PerfEventOpenError(operation: "perf_event_open(cpu-clock, cpu \(cpu)\(scope))", errorNumber: errno)
+            throw PerfEventOpenError(operation: "perf_event_open(\(event.rawValue), cpu \(cpu)\(scope))", errorNumber: errno)
         }
         fileDescriptor = descriptor
         let address = mmap(nil, mappingLength, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
@@ -95,4 +101,12 @@ public final class PerfRingBuffer {
             fileDescriptor = -1
         }
     }
+}
+
+/// The event that drives sampling.
+public enum SamplingEvent: String, Sendable, CaseIterable {
+    /// The software CPU clock: always there, also in VMs without a PMU.
+    case cpuClock = "cpu-clock"
+    /// Hardware CPU cycles: finer, when the CPU (or hypervisor) exposes a PMU.
+    case cycles
 }

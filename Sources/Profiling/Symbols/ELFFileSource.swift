@@ -13,15 +13,22 @@ public struct ELFFileSource: ELFByteSource {
 
     public func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
         guard count >= 0, count <= Self.maximumReadBytes, offset <= byteCount, UInt64(count) <= byteCount - offset else { return nil }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let got = buffer.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if got < 0, errno == EINTR { continue }
-            guard got > 0 else { return nil }
-            done += got
+        var complete = false
+        // Uninitialized: zero-filling a large string table first cost as much as reading it.
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
+            var done = 0
+            while done < count {
+                let got = pread(fileDescriptor, storage.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { break }
+                done += got
+            }
+            complete = done == count
+            // Bytes never read are zeroed rather than left undefined; the result is dropped anyway.
+            if !complete { (storage.baseAddress! + done).initialize(repeating: 0, count: count - done) }
+            initialized = count
         }
-        return buffer
+        return complete ? buffer : nil
     }
 
     /// The identity of an opened file, for caching symbol tables across processes and containers.

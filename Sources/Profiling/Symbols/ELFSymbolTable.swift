@@ -38,9 +38,28 @@ public struct ELFSymbolTable: Sendable {
         public var fileSize: UInt64
     }
 
-    /// Function symbols sorted by start address (from `.symtab`, then `.dynsym` for addresses
-    /// `.symtab` does not cover).
-    public let symbols: [Symbol]
+    /// A function symbol without its name: the name stays in `names` until a lookup needs it,
+    /// so a binary with a million symbols costs a sort of small values, not a million Strings.
+    struct Entry: Sendable {
+        var start: UInt64
+        var size: UInt64
+        /// Where the NUL-terminated name starts in `names`.
+        var nameOffset: UInt32
+    }
+
+    /// Function symbols sorted by start address, one per address (from `.symtab`, or from
+    /// `.dynsym` in a file without one).
+    let entries: [Entry]
+    /// The string tables the entries point into, concatenated.
+    let names: [UInt8]
+    /// The longest name read.
+    let maximumNameBytes: Int
+
+    /// Every function symbol with its name (builds every String: for tests and merging, not lookups).
+    public var symbols: [Symbol] { entries.map { Symbol(start: $0.start, size: $0.size, name: name(at: $0.nameOffset)) } }
+
+    /// The number of function symbols.
+    public var symbolCount: Int { entries.count }
     /// The loadable segments, in file order.
     public let loadSegments: [LoadSegment]
     /// Where separate debug symbols may be found, and whether they are needed.
@@ -79,8 +98,10 @@ public struct ELFSymbolTable: Sendable {
         }
         loadSegments = segments
 
+        maximumNameBytes = limits.maximumNameBytes
         guard sectionCount > 0 else {
-            symbols = []
+            entries = []
+            names = []
             debugInfo = ELFDebugInfo()
             return
         }
@@ -105,10 +126,13 @@ public struct ELFSymbolTable: Sendable {
         }
         debug.hasSymbolTable = (0..<sectionCount).contains { section($0).type == 2 }
         debugInfo = debug
-        var found: [Symbol] = []
-        var preference: [Int] = []
-        // .symtab (2) first: it is the complete table; .dynsym (11) fills in stripped files.
-        for wantedType: UInt32 in [2, 11] {
+        // Candidates as (start, preference, entry): sorting these plain values is what makes a
+        // large table cheap; preference orders aliases at one address.
+        var found: [(start: UInt64, preference: Int, entry: Entry)] = []
+        var allNames: [UInt8] = []
+        // .symtab (2) is the complete table; .dynsym (11), a subset of it, is read only in
+        // stripped files that have no .symtab (reading both doubled the work on large binaries).
+        for wantedType: UInt32 in debug.hasSymbolTable ? [2] : [11] {
             for index in 0..<sectionCount {
                 let table = section(index)
                 guard table.type == wantedType else { continue }
@@ -122,78 +146,104 @@ public struct ELFSymbolTable: Sendable {
                 }
                 let symbolCount = Int(table.size / 24)
                 guard found.count + symbolCount <= limits.maximumSymbols else { throw ELFError("more than \(limits.maximumSymbols) symbols") }
+                guard allNames.count + Int(strings.size) < Int(UInt32.max) else { throw ELFError("string tables larger than 4 GiB") }
                 guard let entries = source.bytes(at: table.offset, count: symbolCount * 24),
-                      let names = source.bytes(at: strings.offset, count: Int(strings.size))
+                      let tableNames = source.bytes(at: strings.offset, count: Int(strings.size))
                 else { throw ELFError("symbol table \(index) or its strings lie outside the file") }
-                for symbol in 0..<symbolCount {
-                    let base = symbol * 24
-                    let info = entries[base + 4]
-                    let kind = info & 0x0F
-                    // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
-                    guard kind == 2 || kind == 10, entries.u16(base + 6) != 0 else { continue }
-                    let value = entries.u64(base + 8)
-                    guard value != 0 else { continue }
-                    let nameOffset = Int(entries.u32(base))
-                    guard nameOffset < names.count else { throw ELFError("symbol name offset \(nameOffset) past its string table") }
-                    var end = nameOffset
-                    let limit = min(names.count, nameOffset + limits.maximumNameBytes)
-                    while end < limit, names[end] != 0 { end += 1 }
-                    guard end > nameOffset else { continue }
-                    // Aliases share an address (printf and _IO_printf): prefer global over weak
-                    // over local binding, then the name with the fewest leading underscores.
-                    let binding = info >> 4
-                    let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
-                    var underscores = 0
-                    while nameOffset + underscores < end, names[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
-                    found.append(Symbol(start: value, size: entries.u64(base + 16), name: String(decoding: names[nameOffset..<end], as: UTF8.self)))
-                    preference.append(bindingRank * 4096 + underscores)
+                let namesBase = allNames.count
+                if allNames.isEmpty { allNames = tableNames } else { allNames.append(contentsOf: tableNames) }
+                // A terminator after each table, so a name that runs to its table's end stops there.
+                allNames.append(0)
+                var badOffset: Int?
+                entries.withUnsafeBytes { raw in
+                    for symbol in 0..<symbolCount {
+                        let base = symbol * 24
+                        let info = raw[base + 4]
+                        let kind = info & 0x0F
+                        // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
+                        guard kind == 2 || kind == 10, raw.loadUnaligned(fromByteOffset: base + 6, as: UInt16.self) != 0 else { continue }
+                        let value = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self))
+                        guard value != 0 else { continue }
+                        let nameOffset = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
+                        guard nameOffset < tableNames.count else {
+                            badOffset = nameOffset
+                            return
+                        }
+                        guard tableNames[nameOffset] != 0 else { continue }
+                        // Aliases share an address (printf and _IO_printf): prefer global over weak
+                        // over local binding, then the name with the fewest leading underscores.
+                        let binding = info >> 4
+                        let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
+                        var underscores = 0
+                        while nameOffset + underscores < tableNames.count, underscores < 4095, tableNames[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
+                        let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self))
+                        // The position breaks ties among equally preferred aliases.
+                        found.append((value, (bindingRank * 4096 + underscores) << 32 | found.count,
+                                      Entry(start: value, size: size, nameOffset: UInt32(namesBase + nameOffset))))
+                    }
                 }
+                if let badOffset { throw ELFError("symbol name offset \(badOffset) past its string table") }
             }
         }
-        // Among symbols at one address the preferred alias comes first, then .symtab's entry.
-        let ordered = found.indices.sorted {
-            (found[$0].start, preference[$0], $0) < (found[$1].start, preference[$1], $1)
-        }.map { found[$0] }
-        var unique: [Symbol] = []
-        unique.reserveCapacity(ordered.count)
-        for symbol in ordered where unique.last?.start != symbol.start {
-            unique.append(symbol)
+        // Among symbols at one address the preferred alias comes first.
+        found.sort { ($0.start, $0.preference) < ($1.start, $1.preference) }
+        var unique: [Entry] = []
+        unique.reserveCapacity(found.count)
+        for candidate in found where unique.last?.start != candidate.start {
+            unique.append(candidate.entry)
         }
-        symbols = unique
+        entries = unique
+        names = allNames
+    }
+
+    /// The NUL-terminated name at `offset`, cut at the name length limit.
+    func name(at offset: UInt32) -> String {
+        let start = Int(offset)
+        guard start < names.count else { return "" }
+        var end = start
+        let limit = min(names.count, start + maximumNameBytes)
+        while end < limit, names[end] != 0 { end += 1 }
+        return String(decoding: names[start..<end], as: UTF8.self)
     }
 
     /// This file's segments and debug links with another file's symbols (a separate debug
     /// file or MiniDebugInfo), merged with its own: the other file's symbols win.
     public func adding(symbolsOf other: ELFSymbolTable) -> ELFSymbolTable {
-        var merged = other.symbols
-        var covered = Set(other.symbols.map(\.start))
-        for symbol in symbols where !covered.contains(symbol.start) {
-            merged.append(symbol)
-            covered.insert(symbol.start)
+        let shift = UInt32(other.names.count)
+        var merged = other.entries
+        var covered = Set(other.entries.map(\.start))
+        for entry in entries where !covered.contains(entry.start) {
+            merged.append(Entry(start: entry.start, size: entry.size, nameOffset: entry.nameOffset &+ shift))
+            covered.insert(entry.start)
         }
         merged.sort { $0.start < $1.start }
         var info = debugInfo
         info.hasSymbolTable = true
-        return ELFSymbolTable(symbols: merged, loadSegments: loadSegments, debugInfo: info)
+        return ELFSymbolTable(entries: merged, names: other.names + names, maximumNameBytes: max(maximumNameBytes, other.maximumNameBytes),
+                              loadSegments: loadSegments, debugInfo: info)
     }
 
-    init(symbols: [Symbol], loadSegments: [LoadSegment], debugInfo: ELFDebugInfo) {
-        self.symbols = symbols
+    /// Another file's symbols with this file's segments (a table cached by build-id, found
+    /// again through a different file of the same build).
+    func withSegments(of file: ELFSymbolTable) -> ELFSymbolTable {
+        ELFSymbolTable(entries: entries, names: names, maximumNameBytes: maximumNameBytes, loadSegments: file.loadSegments, debugInfo: file.debugInfo)
+    }
+
+    init(entries: [Entry], names: [UInt8], maximumNameBytes: Int, loadSegments: [LoadSegment], debugInfo: ELFDebugInfo) {
+        self.entries = entries
+        self.names = names
+        self.maximumNameBytes = maximumNameBytes
         self.loadSegments = loadSegments
         self.debugInfo = debugInfo
     }
 
     /// The function containing virtual address `address`, if a symbol covers it.
     public func symbol(containing address: UInt64) -> Symbol? {
-        var low = 0, high = symbols.count
-        while low < high {
-            let middle = (low + high) / 2
-            if symbols[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return nil }
-        let candidate = symbols[low - 1]
-        if candidate.size == 0 { return candidate.start == address ? candidate : nil }
-        return address - candidate.start < candidate.size ? candidate : nil
+        guard let index = entries.lastIndex(startingAtOrBelow: address, start: \.start) else { return nil }
+        let candidate = entries[index]
+        if candidate.size == 0, candidate.start != address { return nil }
+        if candidate.size > 0, address - candidate.start >= candidate.size { return nil }
+        return Symbol(start: candidate.start, size: candidate.size, name: name(at: candidate.nameOffset))
     }
 
     /// The virtual address at which file offset `fileOffset` is loaded, through the segment

@@ -8,24 +8,39 @@ import LinuxHost
 public struct KernelSymbols: Sendable {
     /// Start addresses, ascending.
     public let addresses: [UInt64]
-    /// The name of the symbol starting at `addresses[i]`.
-    public let names: [String]
+    /// Where the name of `addresses[i]` lies in `nameBytes`: names become Strings only when
+    /// a sample lands in them (kallsyms has ~200,000 text symbols).
+    private let nameRanges: [Range<Int32>]
+    private let nameBytes: [UInt8]
+
+    /// The name of the symbol starting at `addresses[i]` (all of them: for tests).
+    public var names: [String] { nameRanges.indices.map(name(at:)) }
+
+    private func name(at index: Int) -> String {
+        String(decoding: nameBytes[Int(nameRanges[index].lowerBound)..<Int(nameRanges[index].upperBound)], as: UTF8.self)
+    }
 
     /// Parses kallsyms text: `ffffffff81000000 T _stext` lines, optionally followed by a tab
     /// and `[module]`. Only text symbols (t, T, w, W) with a non-zero address are kept;
     /// malformed lines are skipped.
     public init(parsing bytes: UnsafeRawBufferPointer) {
-        var entries: [(UInt64, String)] = []
+        var entries: [(address: UInt64, name: Range<Int32>)] = []
+        var kept: [UInt8] = []
         var lineStart = 0
         while lineStart < bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            if let entry = Self.parseLine(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) { entries.append(entry) }
+            if let entry = Self.parseLine(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])), kept.count < Int(Int32.max) - 4096 {
+                let start = Int32(kept.count)
+                kept.append(contentsOf: bytes[(lineStart + entry.1.lowerBound)..<(lineStart + entry.1.upperBound)])
+                entries.append((entry.0, start..<Int32(kept.count)))
+            }
             lineStart = lineEnd + 1
         }
-        entries.sort { $0.0 < $1.0 }
-        addresses = entries.map(\.0)
-        names = entries.map(\.1)
+        entries.sort { $0.address < $1.address }
+        addresses = entries.map(\.address)
+        nameRanges = entries.map(\.name)
+        nameBytes = kept
     }
 
     /// Reads the live `/proc/kallsyms` (it may exceed the usual 16 MiB file bound).
@@ -33,18 +48,12 @@ public struct KernelSymbols: Sendable {
         try KernelFileReader(initialCapacity: 1 << 20, maximumFileBytes: 256 << 20).withContents(of: path) { KernelSymbols(parsing: $0) }
     }
 
-    private static func parseLine(_ line: UnsafeRawBufferPointer) -> (UInt64, String)? {
+    /// The address and the name's byte range within the line.
+    private static func parseLine(_ line: UnsafeRawBufferPointer) -> (UInt64, Range<Int>)? {
         var index = 0
         var address: UInt64 = 0
         while index < line.count, line[index] != 0x20 {
-            let byte = line[index]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            default: return nil
-            }
+            guard let digit = hexDigitValue(line[index]) else { return nil }
             guard index < 16 else { return nil }
             address = address << 4 | UInt64(digit)
             index += 1
@@ -58,7 +67,7 @@ public struct KernelSymbols: Sendable {
         var nameEnd = nameStart
         while nameEnd < line.count, line[nameEnd] != 0x09, line[nameEnd] != 0x20 { nameEnd += 1 }
         guard nameEnd > nameStart else { return nil }
-        return (address, String(decoding: line[nameStart..<nameEnd], as: UTF8.self))
+        return (address, nameStart..<nameEnd)
     }
 
     /// Whether the table has any symbol (false without the privilege to see addresses).
@@ -66,11 +75,6 @@ public struct KernelSymbols: Sendable {
 
     /// The symbol whose range contains `address`: the last one starting at or before it.
     public func name(containing address: UInt64) -> String? {
-        var low = 0, high = addresses.count
-        while low < high {
-            let middle = (low + high) / 2
-            if addresses[middle] <= address { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? names[low - 1] : nil
+        addresses.lastIndex(startingAtOrBelow: address) { $0 }.map(name(at:))
     }
 }

@@ -52,13 +52,8 @@ public struct PerfMap: Sendable {
 
     /// The function whose `[start, start + size)` contains `address`.
     public func entry(containing address: UInt64) -> Entry? {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return nil }
-        let candidate = entries[low - 1]
+        guard let index = entries.lastIndex(startingAtOrBelow: address, start: \.start) else { return nil }
+        let candidate = entries[index]
         return address - candidate.start < candidate.size ? candidate : nil
     }
 
@@ -70,13 +65,7 @@ public struct PerfMap: Sendable {
             var value: UInt64 = 0
             var digits = 0
             while index < line.count {
-                let byte = line[index]
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                default:
+                guard let digit = hexDigitValue(line[index]) else {
                     return digits > 0 && digits <= 16 ? value : nil
                 }
                 value = value << 4 | UInt64(digit)

@@ -34,12 +34,7 @@ public struct ProcessMappings: Sendable {
 
     /// The mapping containing `address`.
     public func mapping(containing address: UInt64) -> Mapping? {
-        var low = 0, high = mappings.count
-        while low < high {
-            let middle = (low + high) / 2
-            if mappings[middle].start <= address { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0, address < mappings[low - 1].end else { return nil }
-        return mappings[low - 1]
+        guard let index = mappings.lastIndex(startingAtOrBelow: address, start: \.start), address < mappings[index].end else { return nil }
+        return mappings[index]
     }
 }

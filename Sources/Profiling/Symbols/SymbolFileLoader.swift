@@ -48,7 +48,7 @@ public final class SymbolFileLoader {
         guard let table = try? ELFSymbolTable(source: source) else { return nil }
         let info = table.debugInfo
         if let buildID = info.buildID, let cached = tablesByBuildID[buildID] {
-            return ELFSymbolTable(symbols: cached.symbols, loadSegments: table.loadSegments, debugInfo: info)
+            return cached.withSegments(of: table)
         }
         var complete = table
         if !info.hasSymbolTable {

@@ -20,6 +20,8 @@ public final class Symbolizer {
     private let demangler = Demangler()
     private var tablesByProcessPath: [ProcessPath: ELFSymbolTable?] = [:]
     private var processes: [Int32: ProcessEntry] = [:]
+    /// Processes gone before their maps could be read (not retried per sample).
+    private var unreadablePIDs: Set<Int32> = []
 
     private struct ProcessPath: Hashable {
         var pid: Int32
@@ -67,6 +69,13 @@ public final class Symbolizer {
         self.kernel = kernel
         self.procRoot = procRoot
         self.loader = loader
+    }
+
+    /// Captures, once per process, what symbolizing it later needs while it is still alive:
+    /// maps, name, namespace PID and its root directory.
+    public func prepare(pid: Int32) {
+        guard pid > 0, processes[pid] == nil, !unreadablePIDs.contains(pid) else { return }
+        if entry(pid, now: monotonicNanoseconds()) == nil { unreadablePIDs.insert(pid) }
     }
 
     /// The process name shown as the first frame below the container (`comm`), `swapper` for PID 0.

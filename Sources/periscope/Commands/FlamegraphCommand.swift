@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Profiling
+import Reporting
 
 struct FlamegraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,6 +46,12 @@ struct FlamegraphCommand: ParsableCommand {
     @Flag(help: "Draw an icicle graph: roots at the top, stacks growing down.")
     var inverted = false
 
+    @Option(name: .shortAndLong, help: "Write the SVG here instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Print a JSON summary (frames drawn and omitted, total count) on standard output; needs -o for the SVG.")
+    var json = false
+
     @Option(help: ArgumentHelp("Draw a differential flame graph against these earlier folded stacks.", valueName: "folded"))
     var baseline: String?
 
@@ -68,6 +76,7 @@ struct FlamegraphCommand: ParsableCommand {
         _ = try parsedMinimumWidth()
         if baseline == nil, normalize || negate { throw ValidationError("--normalize and --negate need --baseline") }
         if baseline == "-", input == "-" { throw ValidationError("only one of --baseline and the input can be standard input") }
+        if json, output == nil { throw ValidationError("--json prints the summary on standard output: give -o FILE for the SVG") }
     }
 
     private func parsedMinimumWidth() throws -> FlameGraphOptions.MinimumWidth {
@@ -108,7 +117,18 @@ struct FlamegraphCommand: ParsableCommand {
         } else {
             graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
         }
-        try writeStandardOutput(graph.bytes)
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: Data(graph.bytes)) else { throw UserFacingError("cannot write \(output)") }
+        } else {
+            try writeStandardOutput(graph.bytes)
+        }
+        if json {
+            let summary = FlamegraphSummary(
+                output: output ?? "-", totalCount: graph.totalCount, framesDrawn: graph.frameCount,
+                framesOmitted: graph.omittedFrameCount, stacks: stacks.stacks.count, ignoredLines: stacks.ignoredLineCount,
+                differential: baseline != nil)
+            try writeStandardOutput(Array((try JSONOutput.encode(summary) + "\n").utf8))
+        }
         if stacks.ignoredLineCount > 0 {
             printStandardError("periscope: ignored \(stacks.ignoredLineCount) lines that were not `stack count`")
         }
@@ -117,4 +137,15 @@ struct FlamegraphCommand: ParsableCommand {
             throw ExitCode(2)
         }
     }
+}
+
+/// `flamegraph --json`.
+struct FlamegraphSummary: Encodable {
+    var output: String
+    var totalCount: UInt64
+    var framesDrawn: Int
+    var framesOmitted: Int
+    var stacks: Int
+    var ignoredLines: Int
+    var differential: Bool
 }

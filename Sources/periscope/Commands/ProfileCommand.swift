@@ -10,7 +10,8 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Sample on-CPU call stacks of processes or containers and write folded stacks or a flame graph.",
         discussion: """
-            Opens a software cpu-clock sampling event (perf_event_open) on every online CPU with \
+            Opens a sampling event (perf_event_open: hardware cycles where the CPU has a PMU, \
+            else the software cpu-clock; --event chooses) on every online CPU with \
             kernel and user call chains, reads the ring buffers, and keeps the samples of the \
             target: --pid, --container or --all. For --container the events are scoped to the \
             containers' perf_event cgroups (PERF_FLAG_PID_CGROUP, v1 or v2), so the kernel \
@@ -63,6 +64,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Also draw a flame graph SVG here.")
     var svg: String?
 
+    @Option(help: ArgumentHelp("The sampling event: cycles or cpu-clock (default: cycles where the CPU has a PMU, else cpu-clock).", valueName: "event"))
+    var event: String?
+
     @Option(help: "Ring buffer pages per CPU (a power of two); raise it if samples are lost.")
     var bufferPages: Int = 64
 
@@ -80,6 +84,9 @@ struct ProfileCommand: ParsableCommand {
         if let bad = pids.first(where: { $0 <= 0 }) { throw ValidationError("--pid takes positive PIDs, not \(bad)") }
         if bufferPages < 1 || bufferPages > 65_536 || bufferPages & (bufferPages - 1) != 0 {
             throw ValidationError("--buffer-pages must be a power of two between 1 and 65536, not \(bufferPages)")
+        }
+        if let event, SamplingEvent(rawValue: event) == nil {
+            throw ValidationError("--event takes \(SamplingEvent.allCases.map(\.rawValue).joined(separator: " or ")), not '\(event)'")
         }
         if output == nil, let format, format.isBinary, !json {
             throw ValidationError("--format \(format.rawValue) is binary: give -o FILE")
@@ -111,6 +118,7 @@ struct ProfileCommand: ParsableCommand {
         options.durationSeconds = duration
         options.dataPagesPerCPU = bufferPages
         options.cgroupScoping = !noCgroupScope
+        options.event = event.flatMap(SamplingEvent.init(rawValue:))
         let symbolizer = Symbolizer(kernel: kernel)
         let session = ProfileSession(options: options, attribution: attribution, symbolizer: symbolizer)
         let startedUnixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
@@ -172,11 +180,11 @@ struct ProfileCommand: ParsableCommand {
         var lines: [String] = []
         let seconds = String(format: "%.1f", result.durationSeconds)
         lines.append("periscope: profiled \(target.summary) for \(seconds) s at \(frequency) Hz on \(result.cpus.count) CPUs: \(result.keptSampleCount) samples kept of \(result.sampleCount) read, \(result.lostSampleCount) lost\(result.malformedRecordCount > 0 ? ", \(result.malformedRecordCount) malformed" : ""), \(result.stacks.stacks.count) unique stacks")
-        lines.append("  sampled: \(result.scope.summary)")
+        lines.append("  sampled: \(result.scope.summary); event \(result.event.rawValue)\(result.eventFallbackReason.map { " (\($0))" } ?? "")")
         if result.lostSampleCount > 0 {
             lines.append("  \(result.lostSampleCount) samples were lost (a ring buffer filled before it was read): raise --buffer-pages (now \(bufferPages)) or lower -F")
         }
-        lines.append("  symbols: \(symbolizer.loadedFileCount) files read, \(symbolizer.rejectedFileCount) unreadable or not ELF, \(symbolizer.jitFrameCount) JIT frames from perf maps")
+        lines.append("  symbols: \(symbolizer.loadedFileCount) files read, \(symbolizer.rejectedFileCount) unreadable or not ELF, \(symbolizer.jitFrameCount) frames named from JIT perf maps")
         for (name, count) in result.samplesByContainer.sorted(by: { $0.value > $1.value }) {
             let share = result.keptSampleCount > 0 ? 100 * Double(count) / Double(result.keptSampleCount) : 0
             lines.append("  \(name.padding(toLength: max(name.count, 24), withPad: " ", startingAt: 0)) \(String(format: "%8d", count)) samples  \(String(format: "%5.1f", share))%")
@@ -219,6 +227,7 @@ struct ProfileReport: Encodable {
     }
     var target: String
     var sampled: String
+    var event: String
     var cgroupScoped: Bool
     var frequencyHz: UInt64
     var durationSeconds: Double
@@ -239,6 +248,7 @@ struct ProfileReport: Encodable {
     init(result: ProfileResult, target: ProfileTarget, frequency: UInt64, symbolizer: Symbolizer, includeStacks: Bool) {
         self.target = target.summary
         sampled = result.scope.summary
+        event = result.event.rawValue
         if case .cgroups = result.scope { cgroupScoped = true } else { cgroupScoped = false }
         frequencyHz = frequency
         durationSeconds = result.durationSeconds
