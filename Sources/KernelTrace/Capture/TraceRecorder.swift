@@ -72,15 +72,15 @@ public final class TraceRecorder {
                 copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
             }
         } catch { throw .tracefs(error) }
+        // The statedump brackets the start: a thread that exits before the first event is in
+        // the dump, one born after the dump is added by the rescan right after the start.
+        var statedump: RecordedStatedump
+        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
         // Bracket the capture: the first event comes after startNs, the last before endNs.
         let startNs = monotonicNanoseconds()
         do { try session.start() } catch { throw .tracefs(error) }
         let realtimeOffset = realtimeOffsetNanoseconds()
-
-        // The statedump comes after tracing started: a thread born in between shows in both
-        // (harmless), never in neither.
-        var statedump: RecordedStatedump
-        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
+        _ = try? collector.rescan(at: monotonicNanoseconds(), into: &statedump)
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }

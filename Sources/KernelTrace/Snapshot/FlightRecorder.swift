@@ -76,10 +76,12 @@ public final class FlightRecorder {
                 do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot)) } catch { throw .container(error) }
             }
         }
-        let armedAt = monotonicNanoseconds()
-        do { try session.start() } catch { throw .tracefs(error) }
+        // As in TraceRecorder: dump, start, then add the threads born in between.
         var statedump: RecordedStatedump
         do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
+        let armedAt = monotonicNanoseconds()
+        do { try session.start() } catch { throw .tracefs(error) }
+        _ = try? collector.rescan(at: monotonicNanoseconds(), into: &statedump)
 
         var snapshots: [SnapshotRecord] = []
         var suppressed = 0
