@@ -72,8 +72,8 @@ for level in $LEVELS; do
     stats=$(perf report --stats -i "$work/perf.data" 2>/dev/null)
     # Per-event sections ("EVENT stats:") hold the samples and the lost-sample counts perf
     # attributed to each event; the aggregated block above them would count twice.
-    events=$(echo "$stats" | awk '/ stats:$/ { per = 1 } per && /SAMPLE events:/ && !/LOST/ { sum += $3 } END { print sum + 0 }')
-    lost=$(echo "$stats" | awk '/ stats:$/ { per = 1 } per && /LOST_SAMPLES events:/ { sum += $3 } END { print sum + 0 }')
+    events=$(echo "$stats" | awk '/ stats:$/ { per = !/^Aggregated/ } per && /SAMPLE events:/ && !/LOST/ { sum += $3 } END { print sum + 0 }')
+    lost=$(echo "$stats" | awk '/ stats:$/ { per = !/^Aggregated/ } per && /LOST_SAMPLES events:/ { sum += $3 } END { print sum + 0 }')
     printf '%-10s %5s %9.2f %9s %12s %12.0f %10s\n' perf "$level" "$wall" "$(cpu_of "$work/perf.time")" "$events" \
       "$(echo "$events / $wall" | bc -l)" "$lost"
   done

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KernelTrace
 
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,21 @@ struct TraceCaptureOptions: ParsableArguments {
 
     @Flag(help: "Mount tracefs at /sys/kernel/tracing when it is not mounted.")
     var mountTracefs = false
+
+    /// The mounted tracefs (mounted first with --mount-tracefs).
+    func locateTracefs() throws -> Tracefs {
+        do { return try Tracefs.locate(mountIfAbsent: mountTracefs) } catch { throw UserFacingError("\(error)") }
+    }
+
+    /// The events and buffer size resolved against this kernel; missing preset members noted.
+    func sessionOptions(tracefs: Tracefs) throws -> TraceSessionOptions {
+        let selection: EventSelection
+        do { selection = try EventSelection.resolve(events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
+        for missing in selection.missingFromPresets { printStandardError("periscope: this kernel has no \(missing); skipped") }
+        var options = TraceSessionOptions(tracepoints: selection.tracepoints)
+        options.bufferSizeKBPerCPU = bufferSizeKB
+        return options
+    }
 
     func validateCapture() throws {
         if bufferSizeKB < 64 || bufferSizeKB > 4 << 20 { throw ValidationError("--buffer-size-kb must be between 64 and 4194304") }

@@ -42,13 +42,8 @@ struct TraceRecordCommand: ParsableCommand {
 
     func run() throws {
         let logger = source.makeLogger()
-        let tracefs: Tracefs
-        do { tracefs = try Tracefs.locate(mountIfAbsent: capture.mountTracefs) } catch { throw UserFacingError("\(error)") }
-        let selection: EventSelection
-        do { selection = try EventSelection.resolve(capture.events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
-        for missing in selection.missingFromPresets { printStandardError("periscope: this kernel has no \(missing); skipped") }
-        var sessionOptions = TraceSessionOptions(tracepoints: selection.tracepoints)
-        sessionOptions.bufferSizeKBPerCPU = capture.bufferSizeKB
+        let tracefs = try capture.locateTracefs()
+        let sessionOptions = try capture.sessionOptions(tracefs: tracefs)
         var options = TraceRecordOptions(session: sessionOptions, outputDirectory: output)
         options.durationSeconds = duration
         options.containers = capture.containers
