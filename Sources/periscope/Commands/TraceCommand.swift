@@ -19,11 +19,11 @@ struct TraceCommand: ParsableCommand {
 /// The options `record` and `snapshot` share.
 struct TraceCaptureOptions: ParsableArguments {
     @Option(name: .customShort("e"), parsing: .upToNextOption,
-            help: ArgumentHelp("Event presets or subsystem:event names.", discussion: "Presets: \(EventPresetHelp.text)"))
+            help: ArgumentHelp("Event presets or subsystem:event names.", discussion: "Presets: \(EventPresetHelp.text)", valueName: "event"))
     var events: [String] = ["sched", "syscalls"]
 
     @Option(name: .customLong("container"), parsing: .upToNextOption,
-            help: "Record only these containers' threads (name, id, id prefix or host PID); their children and new processes are followed.")
+            help: ArgumentHelp("Record only these containers' threads (name, id, id prefix or host PID); their children and new processes are followed.", valueName: "name"))
     var containers: [String] = []
 
     @Option(help: "Ring-buffer size per CPU, in KiB.")

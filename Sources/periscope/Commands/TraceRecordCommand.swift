@@ -26,7 +26,7 @@ struct TraceRecordCommand: ParsableCommand {
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup var capture: TraceCaptureOptions
 
-    @Option(name: .customShort("d"), help: "Seconds to record (default: until Ctrl-C or SIGTERM).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to record (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
     var duration: Double?
 
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")

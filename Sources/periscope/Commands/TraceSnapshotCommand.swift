@@ -55,7 +55,7 @@ struct TraceSnapshotCommand: ParsableCommand {
     @Option(help: "Disarm after this many snapshots.")
     var maxSnapshots: Int?
 
-    @Option(name: .customShort("d"), help: "Seconds to stay armed (default: until Ctrl-C or SIGTERM).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to stay armed (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
     var duration: Double?
 
     @Flag(help: "Print the snapshots taken as JSON.")
