@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace"]),
+        // Synthetic-trace unit tests plus live tests that record with the periscope binary.
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.

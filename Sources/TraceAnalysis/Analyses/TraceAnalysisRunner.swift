@@ -103,7 +103,9 @@ public enum TraceAnalysisRunner {
     }
 
     static func replay<Analysis: ReportingAnalysis>(_ analysis: Analysis, source: some EventSource, filter: AnalysisFilter) throws -> AnalysisReport {
-        var replayer = KernelStateReplayer(handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "")
+        let layout = (source as? PeriscopeTraceReader).map { SyscallArgumentLayout.directory($0.layout) } ?? .builtIn
+        var replayer = KernelStateReplayer(
+            handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "", argumentLayout: layout)
         try source.run(into: &replayer)
         var report = replayer.handler.report(state: replayer.state)
         report.eventCount = replayer.state.eventCount

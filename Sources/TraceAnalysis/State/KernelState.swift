@@ -12,6 +12,10 @@ public final class KernelState {
     public var hostPIDNamespace: UInt64 = 0
     public private(set) var syscallNames: [String] = []
     private var syscallIndexByName: [String: Int32] = [:]
+    /// Process, container and vtid the statedump gave each tid, for threads a rescan saw after
+    /// their fork (containers started during the trace): ftrace's fork event says neither
+    /// whether the child is a thread or a process nor which PID namespace it entered.
+    var statedumpIdentityByTID: [Int32: (pid: Int32, container: Int32, virtualTID: Int32)] = [:]
     /// Open file names per (pid, fd), from statedump and open/openat/close.
     var fileNames: [FileKey: String] = [:]
     public var firstTimestamp: UInt64 = 0
@@ -98,6 +102,13 @@ public final class KernelState {
         return index
     }
 
+    /// Names the container of a PID namespace (a container statedump event).
+    func nameContainer(pidNamespace: UInt64, name: String, runtime: String, id: String) {
+        guard pidNamespace != 0, pidNamespace != hostPIDNamespace else { return }
+        let index = container(pidNamespace: pidNamespace)
+        containers[Int(index)] = ContainerState(name: name, runtime: runtime, id: id, pidNamespace: pidNamespace)
+    }
+
     func addContainer(_ container: ContainerState) -> Int32 {
         containers.append(container)
         let index = Int32(containers.count - 1)
@@ -121,10 +132,18 @@ public final class KernelState {
                 name: container.name, runtime: container.runtime, id: container.id, pidNamespace: container.pidNamespace))
         }
         for thread in statedump.threads {
+            let container = thread.containerIndex.flatMap { containerIndex[$0] } ?? 0
             addThread(ThreadState(
-                tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: thread.comm,
-                container: thread.containerIndex.flatMap { containerIndex[$0] } ?? 0, virtualTID: thread.virtualTID))
+                tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: Self.kernelComm(thread.comm),
+                container: container, virtualTID: thread.virtualTID))
+            statedumpIdentityByTID[thread.tid] = (thread.pid, container, thread.virtualTID)
         }
+    }
+
+    /// A command name as events carry it: at most 15 bytes (TASK_COMM_LEN - 1). /proc shows
+    /// longer names for kernel workers (`kworker/0:0-events`); statedumps are cut to match.
+    static func kernelComm(_ name: String) -> String {
+        name.utf8.count <= 15 ? name : String(decoding: name.utf8.prefix(15), as: UTF8.self)
     }
 
     /// Processes (thread groups) by pid, with the name of the group leader when known.

@@ -24,6 +24,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    private let argumentLayout: SyscallArgumentLayout
+    private var argumentPositionCache: ContiguousArray<SyscallArgumentLayout.Positions?> = []
 
     struct BlockKey: Hashable {
         var device: UInt64
@@ -34,6 +36,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     static var softIRQVectors: Int { 16 }
 
     public init(handler: Handler, filter: AnalysisFilter = AnalysisFilter(), machine: String = "") {
+        self.init(handler: handler, filter: filter, machine: machine, argumentLayout: .builtIn)
+    }
+
+    init(handler: Handler, filter: AnalysisFilter, machine: String, argumentLayout: SyscallArgumentLayout) {
+        self.argumentLayout = argumentLayout
         self.handler = handler
         self.filter = filter
         self.vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: machine))
@@ -71,15 +78,15 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
 
     public mutating func consume(_ record: EventRecord) {
         let time = record.timestamp
-        if !windowResolved {
+        let binding = bindings[record.classIndex]
+        if !windowResolved && !binding.isStatedump {
             windowResolved = true
             state.firstTimestamp = time
             windowBegin = filter.begin?.resolve(start: time) ?? 0
             windowEnd = filter.end?.resolve(start: time) ?? .max
         }
-        state.lastTimestamp = time
+        if windowResolved { state.lastTimestamp = time }
         state.eventCount &+= 1
-        let binding = bindings[record.classIndex]
         let cpu = record.cpu
         if cpu >= runningSince.count { ensureCPU(cpu) }
         var current: Int32 = cpu >= 0 && cpu < state.currentThread.count ? state.currentThread[cpu] : -1
@@ -156,7 +163,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 let pages = binding.order >= 0 ? 1 << min(max(record.integer(binding.order), 0), 20) : 1
                 handler.pagesChanged(at: time, cpu: cpu, thread: current, pages: binding.kind == .pageAlloc ? pages : -pages, state: state)
             }
-        case .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor:
+        case .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor, .statedumpContainer:
             statedump(record, binding)
         }
         if observesEveryEvent && reports {
@@ -197,6 +204,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         guard next >= 0 else { return }
         let (wakeupTime, waker) = state.withThread(next) { thread -> (UInt64, Int32) in
             if binding.nextPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.nextPriority), binding)) }
+            // The comm events carry wins over the statedump's (renames, execs seen late).
+            if binding.nextComm >= 0, !record.string(binding.nextComm, equals: thread.comm.utf8) { thread.comm = record.string(binding.nextComm) }
             thread.lastCPU = Int32(cpu)
             let result = (thread.wakeupTime, thread.wakeupWaker)
             thread.wakeupTime = 0
@@ -211,14 +220,20 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let parentTID = Int32(truncatingIfNeeded: record.integer(binding.parentTID))
         let parent = state.thread(tid: parentTID) { "" }
         let childTID = Int32(truncatingIfNeeded: record.integer(binding.childTID))
-        let childPID = binding.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.childPID)) : childTID
+        var childPID = binding.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.childPID)) : childTID
         let parentState = parent >= 0 ? state.threads[Int(parent)] : nil
         var container = parentState?.container ?? 0
+        var virtualTID = childTID
         if binding.childNamespace >= 0 { container = state.container(pidNamespace: record.unsigned(binding.childNamespace)) }
+        if binding.childPID < 0, let known = state.statedumpIdentityByTID[childTID] {
+            childPID = known.pid
+            container = known.container
+            virtualTID = known.virtualTID
+        }
         state.addThread(ThreadState(
             tid: childTID, pid: childPID, ppid: childPID == childTID ? (parentState?.pid ?? parentTID) : (parentState?.ppid ?? -1),
             comm: binding.childComm >= 0 ? record.string(binding.childComm) : parentState?.comm ?? "",
-            container: container, virtualTID: childTID))
+            container: container, virtualTID: virtualTID))
     }
 
     private mutating func syscallEntry(_ record: EventRecord, _ binding: KernelEventBinding, current: Int32, time: UInt64) {
@@ -229,16 +244,16 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         if syscall < 0, binding.syscallID >= 0 {
             let number = record.integer(binding.syscallID)
             syscall = syscallIndex(number: number)
-            if binding.syscallArguments >= 0, SyscallArguments.firstArgumentIsFD(state.syscallNames[Int(syscall)]) {
-                fd = record.integerArrayElement(binding.syscallArguments, at: 0)
-                if SyscallArguments.thirdArgumentIsCount(state.syscallNames[Int(syscall)]) {
-                    count = record.integerArrayElement(binding.syscallArguments, at: 2)
-                }
+            if binding.syscallArguments >= 0 {
+                let positions = argumentPositions(syscall)
+                if positions.fileDescriptor >= 0 { fd = record.integerArrayElement(binding.syscallArguments, at: Int(positions.fileDescriptor)) }
+                if positions.count >= 0 { count = record.integerArrayElement(binding.syscallArguments, at: Int(positions.count)) }
             }
         } else {
             if binding.fileDescriptor >= 0 { fd = record.signed(binding.fileDescriptor) }
             if binding.byteCount >= 0 { count = record.signed(binding.byteCount) }
-            if binding.fileName >= 0 { file = record.string(binding.fileName) }
+            // Converted ftrace traces carry an empty name where only a pointer was recorded.
+            if binding.fileName >= 0, !record.bytes(binding.fileName).isEmpty { file = record.string(binding.fileName) }
         }
         state.withThread(current) { thread in
             thread.syscall = syscall
@@ -247,6 +262,18 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             thread.syscallCount = count
             thread.syscallFile = file
         }
+    }
+
+    /// fd and count argument positions per syscall index, resolved on first use.
+    private mutating func argumentPositions(_ syscall: Int32) -> SyscallArgumentLayout.Positions {
+        let index = Int(syscall)
+        if index >= argumentPositionCache.count {
+            argumentPositionCache.append(contentsOf: repeatElement(nil, count: index + 1 - argumentPositionCache.count))
+        }
+        if let known = argumentPositionCache[index] { return known }
+        let positions = argumentLayout.positions(of: state.syscallNames[index])
+        argumentPositionCache[index] = positions
+        return positions
     }
 
     private mutating func syscallIndex(number: Int) -> Int32 {
@@ -342,7 +369,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
             let pid = binding.pid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pid)) : tid
             let ppid = binding.ppid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.ppid)) : -1
-            let comm = binding.comm >= 0 ? record.string(binding.comm) : ""
+            let comm = KernelState.kernelComm(binding.comm >= 0 ? record.string(binding.comm) : "")
             let existing = state.threadIndex(tid: tid)
             if existing >= 0 {
                 state.withThread(existing) { thread in
@@ -363,6 +390,12 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 tid: Int32(truncatingIfNeeded: record.integer(binding.tid)), level: record.integer(binding.namespaceLevel),
                 inode: record.unsigned(binding.namespaceInode),
                 virtualTID: binding.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.virtualTID)) : -1)
+        case .statedumpContainer:
+            guard binding.containerName >= 0, binding.namespaceInode >= 0 else { return }
+            state.nameContainer(
+                pidNamespace: record.unsigned(binding.namespaceInode), name: record.string(binding.containerName),
+                runtime: binding.containerType >= 0 ? record.string(binding.containerType) : "unknown",
+                id: binding.containerID >= 0 ? record.string(binding.containerID) : "")
         default:
             guard binding.pid >= 0, binding.fileDescriptor >= 0, binding.fileName >= 0 else { return }
             let key = KernelState.FileKey(pid: Int32(truncatingIfNeeded: record.integer(binding.pid)), fd: record.signed(binding.fileDescriptor))
@@ -399,8 +432,10 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
     }
 
+    /// The analysed range ends at the last event, whatever end the source states, so a trace
+    /// directory and its CTF conversion give the same results.
     public mutating func end(at timestamp: UInt64) {
-        let end = min(timestamp, windowEnd)
+        let end = min(state.lastTimestamp, windowEnd)
         for cpu in runningSince.indices where filter.accepts(cpu: cpu) && cpu < state.currentThread.count {
             let thread = state.currentThread[cpu]
             guard thread >= 0, runningSince[cpu] > 0 else { continue }

@@ -7,7 +7,7 @@ public enum KernelEventKind: UInt8, Sendable {
     case irqHandlerEntry, irqHandlerExit, softirqRaise, softirqEntry, softirqExit
     case blockInsert, blockIssue, blockComplete
     case pageAlloc, pageFree
-    case statedumpProcess, statedumpPIDNamespace, statedumpFileDescriptor
+    case statedumpProcess, statedumpPIDNamespace, statedumpFileDescriptor, statedumpContainer
 }
 
 /// The slots an analysis reads from one event class, resolved once per class.
@@ -18,6 +18,8 @@ public struct KernelEventBinding: Sendable {
     public var kind: KernelEventKind = .ignored
     /// ftrace classes (a system and `common_*` fields); LTTng kernel classes have neither.
     public var usesFtraceNaming = false
+    /// `lttng_statedump_*`: the start state, written before tracing; not part of the analysed range.
+    public var isStatedump = false
     /// The tid of the thread the event happened in: ftrace `common_pid`, LTTng `tid` context.
     public var currentTID = -1
     /// LTTng `pid_ns`/`procname` contexts when the session added them.
@@ -42,6 +44,7 @@ public struct KernelEventBinding: Sendable {
     public var order = -1
     // statedump
     public var pid = -1, ppid = -1, namespaceLevel = -1, namespaceInode = -1, virtualTID = -1
+    public var containerName = -1, containerType = -1, containerID = -1
 
     public init() {}
 }
@@ -68,6 +71,7 @@ public struct KernelEventVocabulary: Sendable {
         binding.currentProcname = eventClass.fieldIndex(named: "procname", scope: .streamEventContext) ?? -1
         let name = eventClass.name
         let system = eventClass.system
+        binding.isStatedump = name.hasPrefix("lttng_statedump_") || name.hasSuffix(":lttng_statedump_container")
         binding.usesFtraceNaming = !system.isEmpty || eventClass.fieldIndex(named: "common_pid", scope: .common) != nil
         switch name {
         case "sched_switch":
@@ -153,6 +157,13 @@ public struct KernelEventVocabulary: Sendable {
             binding.virtualTID = field("vtid")
             binding.namespaceLevel = field("ns_level")
             binding.namespaceInode = field("ns_inum")
+        // Periscope's CTF conversion and seed 004's user-space container statedump.
+        case "lttng_statedump_container", "ust_container_statedump:lttng_statedump_container":
+            binding.kind = .statedumpContainer
+            binding.containerName = field("container_name")
+            binding.containerType = field("container_type")
+            binding.containerID = field("container_id")
+            binding.namespaceInode = field("pid_ns")
         case "lttng_statedump_file_descriptor":
             binding.kind = .statedumpFileDescriptor
             binding.pid = field("pid")

@@ -44,7 +44,7 @@ final class CTFTrace {
     /// Parses `directory/metadata` and adds its event classes to `classes`.
     init(directory: String, classes: inout EventClassTable) throws {
         self.directory = directory
-        let text = try CTFMetadataText.read(path: directory + "/metadata")
+        let text = try CTFMetadataReader.read(path: directory + "/metadata")
         let metadata = try TSDLParser.parse(text)
         self.metadata = metadata
 

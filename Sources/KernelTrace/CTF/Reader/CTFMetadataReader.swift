@@ -9,7 +9,7 @@ import Musl
 /// Packetized metadata (LTTng, babeltrace's writer) is a sequence of packets, each with a 37-byte
 /// header (magic 0x75D11D57, uuid, checksum, content and packet sizes in bits, compression,
 /// encryption, checksum scheme, major, minor) followed by text.
-enum CTFMetadataText {
+enum CTFMetadataReader {
     static let packetMagic: UInt32 = 0x75D1_1D57
     static let packetHeaderBytes = 37
     /// Metadata larger than this is refused: real kernel traces have a few hundred kB.
