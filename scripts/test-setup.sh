@@ -16,6 +16,14 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need_packages+=(zlib1g-dev)
 dpkg -s liblzma-dev >/dev/null 2>&1 || need_packages+=(liblzma-dev)
 # The trace tests read Periscope's CTF output back with the reference decoder.
 command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
+# The profile tests compile a static C program for their container and run objcopy/strip/xz.
+command -v gcc >/dev/null 2>&1 || need_packages+=(gcc libc6-dev)
+command -v objcopy >/dev/null 2>&1 || need_packages+=(binutils)
+command -v xz >/dev/null 2>&1 || need_packages+=(xz-utils)
+# The flame graph is opened in headless Chromium and its search checked on a screenshot.
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+# The metrics comparison script and the profile tests use perf and strace.
+command -v strace >/dev/null 2>&1 || need_packages+=(strace)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
