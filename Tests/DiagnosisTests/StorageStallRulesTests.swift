@@ -35,7 +35,7 @@ import Testing
         #expect(abs(latency - 150) < 0.001)
         // Its own throttle is saturated: the container is to blame, not the device.
         #expect(direct?.blame.party == .container)
-        #expect(groups.contains { $0.containerKey == nil && $0.subject == "host host" })
+        #expect(groups.contains { $0.containerKey == nil && $0.subject == "host threads" && $0.verdict.hasPrefix("1 thread of the host") })
     }
 
     @Test("a container's IOPS falling to a floor while threads in D / IOPS rises: the burst-budget signature")

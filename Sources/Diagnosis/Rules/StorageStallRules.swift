@@ -34,7 +34,7 @@ enum StorageStallRules {
         let sweep = sweepSeconds(facts)
         return groups(facts).map { group in
             let container = group.containerKey.flatMap { key in facts.window.containers.first { $0.key == key } }
-            let owner = container?.displayName ?? (group.containerKey.map { String($0.prefix(24)) } ?? "host")
+            let owner = container?.displayName ?? (group.containerKey.map { String($0.prefix(24)) } ?? "the host")
             let timeInD = group.threads.map { Double($0.samplesInD) * sweep }
             let longest = group.threads.map { Double($0.longestRunSamples) * sweep }.max() ?? 0
             let names = group.threads.prefix(4).map { "\($0.comm)[\($0.tid)] \(fixed(Double($0.samplesInD) * sweep, 1)) s" }.joined(separator: ", ")
@@ -69,7 +69,7 @@ enum StorageStallRules {
                 evidence.append(Evidence("kernel stack: " + stack.prefix(6).joined(separator: " < "), 0, ""))
             }
             return Finding(
-                rule: "storage.d-state", severity: .warning, subject: container.map { "container \($0.displayName)" } ?? "host \(owner)",
+                rule: "storage.d-state", severity: .warning, subject: container.map { "container \($0.displayName)" } ?? (group.containerKey == nil ? "host threads" : "container \(owner)"),
                 containerKey: group.containerKey,
                 verdict: "\(group.threads.count) thread\(group.threads.count == 1 ? "" : "s") of \(owner) stalled in uninterruptible sleep (D) in \(group.waitChannel) from \(fixed(first, 1)) s into the window: \(names)\(verdictTail).",
                 evidence: evidence, blame: blame, nextCommands: next,
