@@ -72,21 +72,11 @@ public final class TraceRecorder {
                 copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
             }
         } catch { throw .tracefs(error) }
-        // The statedump brackets the start: events are enabled first (tracing off), then the
-        // dump, then tracing_on in one write, then a rescan. A thread that exits before the
-        // first event is in the dump; one born after its process was read is caught by its
-        // fork event or the rescan.
-        do { try session.enableEvents() } catch { throw .tracefs(error) }
-        var statedump: RecordedStatedump
-        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
-        // Until a listing of /proc finds nothing new (at most three rounds on a busy host).
-        var rounds = 0
-        while rounds < 3, collector.catchUp(at: monotonicNanoseconds(), into: &statedump) > 0 { rounds += 1 }
         // Bracket the capture: the first event comes after startNs, the last before endNs.
-        let startNs = monotonicNanoseconds()
-        do { try session.start() } catch { throw .tracefs(error) }
+        let started = try session.startWithStatedump(collector)
+        var statedump = started.statedump
+        let startNs = started.startNs
         let realtimeOffset = realtimeOffsetNanoseconds()
-        _ = try? collector.rescan(at: monotonicNanoseconds(), into: &statedump)
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }

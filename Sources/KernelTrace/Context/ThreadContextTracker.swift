@@ -12,7 +12,8 @@ public final class ThreadContextTracker {
         public var vtid: Int32
         public var vpid: Int32
         public var pidNamespace: UInt64
-        public var namespaces: [String: UInt64]
+        /// A plain struct, so copying a context on the hot path costs no reference counting.
+        public var namespaces: NamespaceInodes
         public var comm: String
         /// Index into `containers`; nil for the host.
         public var containerIndex: Int?
@@ -34,7 +35,7 @@ public final class ThreadContextTracker {
         for thread in statedump.threads {
             let context = Context(
                 tid: thread.tid, pid: thread.pid, vtid: thread.vtid, vpid: thread.vpid,
-                pidNamespace: thread.namespaces["pid"] ?? 0, namespaces: thread.namespaces, comm: thread.comm,
+                pidNamespace: thread.namespaces["pid"] ?? 0, namespaces: thread.namespaceInodes, comm: thread.comm,
                 containerIndex: thread.container.flatMap { indexByKey[$0] })
             if thread.seenAtNs <= statedump.takenAtNs { threads[thread.tid] = context } else if lateThreads[thread.tid] == nil { lateThreads[thread.tid] = context }
         }

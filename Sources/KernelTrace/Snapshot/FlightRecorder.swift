@@ -76,16 +76,9 @@ public final class FlightRecorder {
                 do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot)) } catch { throw .container(error) }
             }
         }
-        // As in TraceRecorder: events enabled, dump, tracing on, rescan.
-        do { try session.enableEvents() } catch { throw .tracefs(error) }
-        var statedump: RecordedStatedump
-        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
-        // Until a listing of /proc finds nothing new (at most three rounds on a busy host).
-        var rounds = 0
-        while rounds < 3, collector.catchUp(at: monotonicNanoseconds(), into: &statedump) > 0 { rounds += 1 }
-        let armedAt = monotonicNanoseconds()
-        do { try session.start() } catch { throw .tracefs(error) }
-        _ = try? collector.rescan(at: monotonicNanoseconds(), into: &statedump)
+        let started = try session.startWithStatedump(collector)
+        var statedump = started.statedump
+        let armedAt = started.startNs
 
         var snapshots: [SnapshotRecord] = []
         var suppressed = 0

@@ -10,19 +10,27 @@ extension RecordedStatedump {
                                       pidNamespace: container.pidNamespace ?? 0)
         }
         let modelThreads = threads.map { thread in
-            var namespaces = NamespaceInodes()
-            namespaces.pid = thread.namespaces["pid"] ?? 0
-            namespaces.mnt = thread.namespaces["mnt"] ?? 0
-            namespaces.net = thread.namespaces["net"] ?? 0
-            namespaces.uts = thread.namespaces["uts"] ?? 0
-            namespaces.ipc = thread.namespaces["ipc"] ?? 0
-            namespaces.user = thread.namespaces["user"] ?? 0
-            namespaces.cgroup = thread.namespaces["cgroup"] ?? 0
-            namespaces.time = thread.namespaces["time"] ?? 0
+            let namespaces = thread.namespaceInodes
             return StatedumpThread(tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: thread.comm,
                                    namespacePIDs: thread.namespaceTIDs, namespaces: namespaces, cgroupPaths: thread.cgroups,
                                    containerIndex: thread.container.flatMap { indexByKey[$0] })
         }
         return Statedump(timestamp: takenAtNs, threads: modelThreads, containers: modelContainers)
+    }
+}
+
+extension RecordedThread {
+    /// The namespace inodes as the shared model's plain struct (no dictionary to copy).
+    public var namespaceInodes: NamespaceInodes {
+        var inodes = NamespaceInodes()
+        inodes.pid = namespaces["pid"] ?? 0
+        inodes.mnt = namespaces["mnt"] ?? 0
+        inodes.net = namespaces["net"] ?? 0
+        inodes.uts = namespaces["uts"] ?? 0
+        inodes.ipc = namespaces["ipc"] ?? 0
+        inodes.user = namespaces["user"] ?? 0
+        inodes.cgroup = namespaces["cgroup"] ?? 0
+        inodes.time = namespaces["time"] ?? 0
+        return inodes
     }
 }

@@ -208,9 +208,13 @@ public final class CTFTraceConverter: EventConsumer {
             stream.encoder.append(tid)
             stream.encoder.append(context.vtid)
             stream.encoder.append(UInt32(truncatingIfNeeded: context.pidNamespace))
-            for kind in ["mnt", "net", "user", "uts", "ipc", "cgroup"] {
-                stream.encoder.append(UInt32(truncatingIfNeeded: context.namespaces[kind] ?? 0))
-            }
+            let inodes = context.namespaces
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.mnt))
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.net))
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.user))
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.uts))
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.ipc))
+            stream.encoder.append(UInt32(truncatingIfNeeded: inodes.cgroup))
         } else {
             // Unknown to the statedump and the forks (the idle task, a thread older than the
             // trace that never forked): what ftrace itself knows.
