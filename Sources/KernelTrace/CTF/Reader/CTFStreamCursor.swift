@@ -34,7 +34,8 @@ final class CTFStreamCursor {
     private var headerScratch = CTFScratch(capacity: 4096)
 
     private(set) var cpu = -1
-    private(set) var pendingEvent: CTFTrace.EventPlan?
+    /// Not retained: the trace owns its plans for longer than any cursor runs.
+    private(set) unowned(unsafe) var pendingEvent: CTFTrace.EventPlan?
     private(set) var pendingTimestamp: UInt64 = 0
     /// Events the tracer discarded before the current packet, reported once.
     var pendingLostEvents: UInt64 = 0
@@ -117,7 +118,7 @@ final class CTFStreamCursor {
             var contextSlots = slots
             var headerEnd = 0
             var streamID: UInt64 = 0
-            var contextProgram: CTFDecodeProgram?
+            var contextProgram: CTFCompiledProgram?
             var decoded = false
             // Headers are small; if one does not fit the first read, read more once.
             for _ in 0..<2 where !decoded {
@@ -202,12 +203,16 @@ final class CTFStreamCursor {
             // Padding at the end of the content (less than a header) ends the packet.
             let header = stream.header
             let eventStart = reader.bitPosition
-            headerScratch.used = 0
+            // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
+            var localReader = reader
+            var scratch = headerScratch
+            scratch.used = 0
             do {
-                try header.run(reader: &reader, slots: headerSlots, scratch: &headerScratch)
+                try header.run(reader: &localReader, slots: headerSlots, scratch: &scratch)
             } catch {
                 throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
             }
+            reader = localReader
             var id: UInt64 = 0
             for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
             for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
@@ -234,11 +239,13 @@ final class CTFStreamCursor {
     /// Decodes the contexts and payload of the pending event into `slots`.
     func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
         guard let event = pendingEvent else { return }
-        let start = reader.bitPosition
+        var localReader = reader
+        let start = localReader.bitPosition
         do {
-            try event.program.run(reader: &reader, slots: slots, scratch: &scratch)
+            try event.program.run(reader: &localReader, slots: slots, scratch: &scratch)
         } catch {
             throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: error.reason)
         }
+        reader = localReader
     }
 }
