@@ -9,7 +9,7 @@
 #
 # Usage (root, tracefs): scripts/compare-analyze.sh
 #   PERISCOPE=.build/release/periscope TRACE_DIR=/tmp/periscope-bench-trace MIN_EVENTS=10000000
-# lttng-cputop: apt-get install python3-babeltrace && pip install --break-system-packages lttnganalyses
+# lttng-cputop: apt-get install python3-babeltrace && /usr/bin/python3 -m pip install --break-system-packages lttnganalyses
 set -euo pipefail
 
 PERISCOPE=${PERISCOPE:-.build/release/periscope}
@@ -44,8 +44,28 @@ for _ in 1 2; do
   timed "periscope analyze schedlat (CTF)" "$ctf_events" "$PERISCOPE" analyze schedlat "$CTF_DIR"
 done
 timed "babeltrace2 CTF > /dev/null" "$ctf_events" babeltrace2 "$CTF_DIR"
-if command -v lttng-cputop >/dev/null; then
-  timed "lttng-cputop (lttng-analyses, CTF)" "$ctf_events" lttng-cputop --skip-validation "$CTF_DIR"
+# lttng-analyses 0.6.1 predates Python 3.10, which moved collections.Mapping & co. to
+# collections.abc: put them back before loading it (Debian's python3-babeltrace is 3.11).
+cat >"$work/lttng-cputop.py" <<'PY'
+import collections, collections.abc, sys
+for name in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Callable"):
+    setattr(collections, name, getattr(collections.abc, name))
+from lttnganalyses.cli.cputop import run
+sys.argv[0] = "lttng-cputop"
+run()
+PY
+# lttng-cputop runs at well under 1 M events/s, so it gets the real LTTng 2.10 kernel trace of
+# shared/traces/lttng-ref (134,500 events) instead; periscope runs on it too.
+REF_ARCHIVE=${REF_ARCHIVE:-$(dirname "$0")/../../shared/traces/lttng-ref/basic-kernel-analysis.tar.xz}
+if /usr/bin/python3 -c 'import babeltrace, lttnganalyses' 2>/dev/null && [ -f "$REF_ARCHIVE" ]; then
+  tar -xJf "$REF_ARCHIVE" -C "$work"
+  ref="$work/basic-kernel-analysis"
+  ref_events=$("$PERISCOPE" analyze cputop "$ref" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+  for _ in 1 2; do
+    timed "periscope analyze cputop (lttng-ref, $ref_events)" "$ref_events" "$PERISCOPE" analyze cputop "$ref"
+    timed "lttng-cputop (lttng-analyses 0.6.1, lttng-ref)" "$ref_events" /usr/bin/python3 "$work/lttng-cputop.py" --skip-validation --no-progress "$ref"
+    timed "babeltrace2 lttng-ref > /dev/null" "$ref_events" babeltrace2 "$ref"
+  done
 else
-  echo "lttng-cputop: not installed (pip install lttnganalyses with Debian's python3-babeltrace)"
+  echo "lttng-cputop: not installed (apt-get install python3-babeltrace; /usr/bin/python3 -m pip install --break-system-packages lttnganalyses)"
 fi
