@@ -14,6 +14,8 @@ command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
 # The trace tests read Periscope's CTF output back with the reference decoder.
 command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
+command -v lttng >/dev/null 2>&1 || need_packages+=(lttng-tools)
+dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -32,6 +34,12 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   done
   docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
     log "dockerd did not come up; last lines of its log:"; tail -20 /var/log/periscope-dockerd.log >&2; exit 1; }
+fi
+
+# lttng-sessiond for the user-space LTTng trace the CTF reader tests record.
+if ! lttng list -u >/dev/null 2>&1; then
+  log "starting lttng-sessiond"
+  lttng-sessiond --daemonize >/dev/null 2>&1 || log "lttng-sessiond did not start; the user-space CTF test will be skipped"
 fi
 
 # The test image: a static busybox imported as a one-layer image (no registry here).
