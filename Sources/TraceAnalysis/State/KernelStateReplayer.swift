@@ -26,6 +26,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    /// Called every 2^20 events with the current timestamp (progress on long traces).
+    var progress: ((UInt64) -> Void)?
     private let argumentLayout: SyscallArgumentLayout
     private var argumentPositionCache: ContiguousArray<SyscallArgumentLayout.Positions?> = []
 
@@ -113,6 +115,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
         if windowResolved { state.lastTimestamp = time }
         state.eventCount &+= 1
+        if state.eventCount & 0xF_FFFF == 0, let progress { progress(time) }
         let cpu = record.cpu
         if cpu >= runningSince.count { ensureCPU(cpu) }
         var current: Int32 = cpu >= 0 && cpu < state.currentThread.count ? state.currentThread[cpu] : -1

@@ -40,6 +40,8 @@ final class CTFStreamCursor {
     /// Events the tracer discarded before the current packet, reported once.
     var pendingLostEvents: UInt64 = 0
     private(set) var packetBeginTimestamp: UInt64 = 0
+    /// The current packet's `timestamp_end`, when the packet context has one.
+    private(set) var packetEndTimestamp: UInt64?
 
     init(path: String, trace: CTFTrace) throws {
         self.path = path
@@ -181,6 +183,7 @@ final class CTFStreamCursor {
             } else {
                 packetBeginTimestamp = nanoseconds(clockCycles)
             }
+            packetEndTimestamp = contextValue("timestamp_end").map(nanoseconds)
             if let discarded = contextValue("events_discarded") {
                 if let last = lastDiscarded, discarded > last { pendingLostEvents += discarded - last }
                 if lastDiscarded == nil, discarded > 0 { pendingLostEvents += discarded }
@@ -190,6 +193,20 @@ final class CTFStreamCursor {
             if headerEnd < contentBits { return true }
         }
         return false
+    }
+
+    /// The time the stream's packets cover (first `timestamp_begin` to last `timestamp_end`),
+    /// found by reading packet headers only; nil without those fields.
+    func packetTimeRange() throws -> ClosedRange<UInt64>? {
+        var first: UInt64?
+        var last: UInt64?
+        while try loadPacket() {
+            if first == nil { first = packetBeginTimestamp }
+            if let end = packetEndTimestamp { last = end }
+            reader.bitPosition = reader.limitInBits
+        }
+        guard let first, let last, last >= first else { return nil }
+        return first...last
     }
 
     /// Decodes the next event's header; false when the stream has no more events.
