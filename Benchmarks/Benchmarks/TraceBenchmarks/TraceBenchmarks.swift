@@ -54,6 +54,21 @@ private struct ContextTrackingConsumer: EventConsumer {
     }
 }
 
+/// Decodes the whole trace into `consumer` per iteration and records the rate.
+private func measureDecoding<Consumer: EventConsumer>(_ benchmark: Benchmark, _ reader: PeriscopeTraceReader,
+                                                      makeConsumer: () -> Consumer, count: (Consumer) -> Int) throws {
+    for _ in benchmark.scaledIterations {
+        var consumer = makeConsumer()
+        let start = processCPUNanoseconds()
+        try reader.decode(into: &consumer)
+        let cpu = processCPUNanoseconds() - start
+        let events = count(consumer)
+        benchmark.measurement(eventsPerCPUSecond, Int(Double(events) / (Double(cpu) / 1e9) / 1e6))
+        benchmark.measurement(eventsDecoded, events / 1_000_000)
+        blackHole(consumer)
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     guard let reader = try? PeriscopeTraceReader(directory: traceDirectory) else {
         print("TraceBenchmarks: no trace at \(traceDirectory); run scripts/compare-trace-decode.sh first (root, tracefs)")
@@ -70,27 +85,12 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     Benchmark("TraceDecode.readOneField") { benchmark in
-        for _ in benchmark.scaledIterations {
-            var consumer = FieldReadingConsumer()
-            let start = processCPUNanoseconds()
-            try reader.decode(into: &consumer)
-            let cpu = processCPUNanoseconds() - start
-            benchmark.measurement(eventsPerCPUSecond, Int(Double(consumer.events) / (Double(cpu) / 1e9) / 1e6))
-            benchmark.measurement(eventsDecoded, consumer.events / 1_000_000)
-            blackHole(consumer.checksum)
-        }
+        try measureDecoding(benchmark, reader, makeConsumer: { FieldReadingConsumer() }, count: \.events)
     }
 
     Benchmark("TraceDecode.withContainerContext") { benchmark in
-        for _ in benchmark.scaledIterations {
-            var consumer = ContextTrackingConsumer(
-                tracker: ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes))
-            let start = processCPUNanoseconds()
-            try reader.decode(into: &consumer)
-            let cpu = processCPUNanoseconds() - start
-            benchmark.measurement(eventsPerCPUSecond, Int(Double(consumer.events) / (Double(cpu) / 1e9) / 1e6))
-            benchmark.measurement(eventsDecoded, consumer.events / 1_000_000)
-            blackHole(consumer.inContainers)
-        }
+        try measureDecoding(benchmark, reader, makeConsumer: {
+            ContextTrackingConsumer(tracker: ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes))
+        }, count: \.events)
     }
 }

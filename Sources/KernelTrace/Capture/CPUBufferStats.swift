@@ -36,12 +36,3 @@ public struct CPUBufferStats: Sendable, Equatable {
         parse(try instance.read("per_cpu/cpu\(cpu)/stats"))
     }
 }
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
-    }
-}

@@ -10,7 +10,8 @@ import CLinuxSupport
 public final class RawPageCopier {
     public let cpu: Int
     public let pageSize: Int
-    private let traceFD: Int32
+    /// The CPU's trace_pipe_raw, for poll(2): readable once the buffer is `buffer_percent` full.
+    let traceFD: Int32
     private let outputFD: Int32
     private var closed = false
     private var pipeFDs: (read: Int32, write: Int32) = (-1, -1)

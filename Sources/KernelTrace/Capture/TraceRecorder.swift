@@ -73,21 +73,19 @@ public final class TraceRecorder {
             }
         } catch { throw .tracefs(error) }
         // Bracket the capture: the first event comes after startNs, the last before endNs.
-        let startNs = monotonicNanoseconds()
-        do { try session.start() } catch { throw .tracefs(error) }
+        let started = try session.startWithStatedump(collector)
+        var statedump = started.statedump
+        let startNs = started.startNs
         let realtimeOffset = realtimeOffsetNanoseconds()
-
-        // The statedump comes after tracing started: a thread born in between shows in both
-        // (harmless), never in neither.
-        var statedump: RecordedStatedump
-        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
+        var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
         while !CaptureSignals.isStopRequested {
+            var moved = 0
             do {
-                for copier in copiers { try copier.drainFullPages() }
+                for copier in copiers { moved += try copier.drainFullPages() }
             } catch { throw .tracefs(error) }
             let now = monotonicNanoseconds()
             if let deadline, now >= deadline { break }
@@ -95,10 +93,16 @@ public final class TraceRecorder {
                 nextRescan = now + UInt64(options.rescanIntervalSeconds * 1e9)
                 rescan(collector: collector, filter: filter, session: session, statedump: &statedump)
             }
-            var sleepNs = UInt64(options.drainIntervalMilliseconds) * 1_000_000
-            if let deadline { sleepNs = min(sleepNs, deadline - now) }
-            var pause = timespec(tv_sec: Int(sleepNs / 1_000_000_000), tv_nsec: Int(sleepNs % 1_000_000_000))
-            nanosleep(&pause, nil)  // a signal cuts it short, which is what we want
+            var waitNs = UInt64(options.drainIntervalMilliseconds) * 1_000_000
+            if let deadline { waitNs = min(waitNs, deadline - now) }
+            // Wakes when a CPU's buffer is `buffer_percent` full, or at the drain interval;
+            // a signal cuts it short, which is what we want.
+            if poll(&pollDescriptors, nfds_t(pollDescriptors.count), Int32(max(1, waitNs / 1_000_000))) > 0 && moved == 0 {
+                // Readable but no full page yet (a kernel without buffer_percent wakes on any
+                // data): do not spin.
+                var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+                nanosleep(&pause, nil)
+            }
         }
 
         do { try session.stop() } catch { throw .tracefs(error) }

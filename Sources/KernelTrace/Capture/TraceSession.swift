@@ -24,6 +24,7 @@ public final class TraceSession {
     /// Bytes per ring-buffer page (sub-buffer).
     public let pageSize: Int
     public private(set) var formats: [TracepointName: EventFormat] = [:]
+    private var eventsEnabled = false
 
     /// Creates the instance (cleaning stale ones) and configures everything but the events;
     /// tracing stays off until `start()`.
@@ -36,6 +37,9 @@ public final class TraceSession {
         try files.write("trace_clock", "mono")
         try files.write("buffer_size_kb", String(options.bufferSizeKBPerCPU))
         try files.write("options/overwrite", options.overwriteOldest ? "1" : "0")
+        // Wake the reader's poll when a CPU buffer is a quarter full: three quarters of
+        // headroom while it drains, instead of the default half.
+        try? files.write("buffer_percent", "25")
         onlineCPUs = Self.readOnlineCPUs()
         if let text = try? files.read("buffer_subbuf_size_kb"), let kb = Int(text.filter(\.isNumber)), kb > 0 {
             pageSize = kb * 1024
@@ -71,12 +75,19 @@ public final class TraceSession {
         try? instance.files.write("set_event_notrace_pid", tids.map(String.init).joined(separator: " "), append: true)
     }
 
-    /// Enables the events and turns tracing on.
-    public func start() throws(TracefsError) {
+    /// Enables the events with tracing still off, so `start()` is then a single write.
+    public func enableEvents() throws(TracefsError) {
+        eventsEnabled = true
         excludeOwnThreads()
         for tracepoint in options.tracepoints {
             try instance.files.write("\(tracepoint.directory)/enable", "1")
         }
+    }
+
+    /// Turns tracing on (enabling the events first if `enableEvents()` was not called).
+    public func start() throws(TracefsError) {
+        if !eventsEnabled { try enableEvents() }
+        eventsEnabled = true
         try instance.files.write("tracing_on", "1")
     }
 

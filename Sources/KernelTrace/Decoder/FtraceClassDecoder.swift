@@ -16,8 +16,8 @@ public struct FtraceClassDecoder: Sendable {
 
     struct Step: Sendable {
         var operation: Operation
-        var offset: Int
-        var size: Int
+        var offset: Int32
+        var size: Int32
     }
 
     let steps: [Step]
@@ -32,7 +32,7 @@ public struct FtraceClassDecoder: Sendable {
         var names: [String] = []
         var minimum = 0
         for field in format.fields {
-            steps.append(Step(operation: Self.operation(for: field), offset: field.offset, size: field.size))
+            steps.append(Step(operation: Self.operation(for: field), offset: Int32(clamping: field.offset), size: Int32(clamping: field.size)))
             names.append(field.name)
             minimum = max(minimum, field.offset + field.size)
         }
@@ -102,13 +102,15 @@ public struct FtraceClassDecoder: Sendable {
         return 1
     }
 
-    /// Fills `slots` from `payload`. The payload must be at least `minimumLength` bytes (the
-    /// caller checks once); dynamic fields are bounds-checked here.
+    /// Fills `slots` from `payload` by running `steps`. The payload must be at least the
+    /// program's minimum length (the caller checks once); dynamic fields are bounds-checked
+    /// here. Returns the index of a dynamic field that points outside the event, else nil.
     @inline(__always)
-    func decode(_ payload: UnsafeRawPointer, length: Int, into slots: UnsafeMutablePointer<EventFieldSlot>) -> Int? {
-        for index in steps.indices {
+    static func run(_ steps: UnsafeBufferPointer<Step>, on payload: UnsafeRawPointer, length: Int,
+                    into slots: UnsafeMutablePointer<EventFieldSlot>) -> Int? {
+        for index in 0..<steps.count {
             let step = steps[index]
-            let at = payload + step.offset
+            let at = payload + Int(step.offset)
             switch step.operation {
             case .unsigned8: slots[index] = EventFieldSlot(bits: UInt64(at.load(as: UInt8.self)))
             case .unsigned16: slots[index] = EventFieldSlot(bits: UInt64(at.loadUnaligned(as: UInt16.self)))
@@ -119,15 +121,16 @@ public struct FtraceClassDecoder: Sendable {
             case .signed32: slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.loadUnaligned(as: Int32.self))))
             case .signed64: slots[index] = EventFieldSlot(bits: at.loadUnaligned(as: UInt64.self))
             case .fixedString:
+                let size = Int(step.size)
                 var count = 0
-                while count < step.size && at.load(fromByteOffset: count, as: UInt8.self) != 0 { count += 1 }
+                while count < size && at.load(fromByteOffset: count, as: UInt8.self) != 0 { count += 1 }
                 slots[index] = .span(at, count: count)
             case .fixedBytes:
-                slots[index] = .span(at, count: step.size)
+                slots[index] = .span(at, count: Int(step.size))
             case .dynamicString, .dynamicBytes, .relativeString, .relativeBytes:
                 let location = at.loadUnaligned(as: UInt32.self)
                 let isRelative = step.operation == .relativeString || step.operation == .relativeBytes
-                let start = Int(location & 0xffff) + (isRelative ? step.offset + step.size : 0)
+                let start = Int(location & 0xffff) + (isRelative ? Int(step.offset) + Int(step.size) : 0)
                 var count = Int(location >> 16)
                 guard start + count <= length else { return index }
                 if step.operation == .dynamicString || step.operation == .relativeString {

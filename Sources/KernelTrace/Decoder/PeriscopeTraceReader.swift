@@ -11,8 +11,14 @@ public final class PeriscopeTraceReader: EventSource {
     private let streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)]
     private let keepAlive: [AnyObject]
     private let decoders: [FtraceClassDecoder]
+    /// Every class's decoding program in one buffer, and per class where its steps start, how
+    /// many there are and the payload bytes they need: the hot loop touches no Swift array
+    /// (no reference counting per event).
+    private let programSteps: UnsafeMutableBufferPointer<FtraceClassDecoder.Step>
+    private let programs: UnsafeMutableBufferPointer<(firstStep: Int, stepCount: Int, minimumLength: Int)>
+    private let unretainedClasses: UnsafeMutableBufferPointer<Unmanaged<EventClass>>
     /// Class index by ftrace event id; -1 for ids not in the trace.
-    private let classIndexByID: [Int32]
+    private let classIndexByID: UnsafeMutableBufferPointer<Int32>
     private let maximumFieldCount: Int
 
     /// Opens `directory`: metadata, statedump, format files and the mapped per-CPU pages.
@@ -67,10 +73,22 @@ public final class PeriscopeTraceReader: EventSource {
         }
         self.formats = formats
         self.decoders = decoders
-        self.classIndexByID = lookup
+        classIndexByID = .allocate(capacity: lookup.count)
+        _ = classIndexByID.initialize(from: lookup)
         self.maximumFieldCount = formats.map(\.fields.count).max() ?? 0
         self.streams = streams
         self.keepAlive = keepAlive
+        let stepTotal = decoders.reduce(0) { $0 + $1.steps.count }
+        programSteps = .allocate(capacity: max(1, stepTotal))
+        programs = .allocate(capacity: max(1, decoders.count))
+        var next = 0
+        for (index, decoder) in decoders.enumerated() {
+            for (offset, step) in decoder.steps.enumerated() { programSteps[next + offset] = step }
+            programs[index] = (next, decoder.steps.count, decoder.minimumLength)
+            next += decoder.steps.count
+        }
+        unretainedClasses = .allocate(capacity: max(1, table.count))
+        for index in 0..<table.count { unretainedClasses[index] = Unmanaged.passUnretained(table[index]) }
         traceDescription = TraceDescription(
             classes: table, statedump: statedump.model(), cpuCount: (metadata.onlineCPUs.max() ?? -1) + 1,
             clockName: metadata.clock, epochOffsetNanoseconds: metadata.realtimeOffsetNs,
@@ -78,6 +96,13 @@ public final class PeriscopeTraceReader: EventSource {
                 "hostname": metadata.hostname, "kernel_release": metadata.kernelRelease, "machine": metadata.machine,
                 "tracer_name": "periscope", "trace_mode": metadata.mode,
             ])
+    }
+
+    deinit {
+        programSteps.deallocate()
+        classIndexByID.deallocate()
+        programs.deallocate()
+        unretainedClasses.deallocate()
     }
 
     /// Decodes every event in timestamp order (ties: lower CPU first). Throws at the first
@@ -94,7 +119,6 @@ public final class PeriscopeTraceReader: EventSource {
         for index in cursors.indices { live[index] = try cursors[index].next() }
         let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: max(1, maximumFieldCount))
         defer { slots.deallocate() }
-        let classes = traceDescription.classes
         var lastTimestamp = metadata.startNs
         while true {
             // Few CPUs: a linear scan for the earliest head beats a heap.
@@ -112,16 +136,18 @@ public final class PeriscopeTraceReader: EventSource {
             if length >= 2 {
                 let classIndex = classIndexByID[Int(payload.loadUnaligned(as: UInt16.self))]
                 if classIndex >= 0 {
-                    let decoder = decoders[Int(classIndex)]
-                    guard length >= decoder.minimumLength else {
+                    let program = programs[Int(classIndex)]
+                    guard length >= program.minimumLength else {
                         throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
-                                                    reason: .eventTooShort(needed: decoder.minimumLength, length: length))
+                                                    reason: .eventTooShort(needed: program.minimumLength, length: length))
                     }
-                    if let bad = decoder.decode(payload, length: length, into: slots) {
+                    let steps = UnsafeBufferPointer(rebasing: programSteps[program.firstStep..<(program.firstStep + program.stepCount)])
+                    if let bad = FtraceClassDecoder.run(steps, on: payload, length: length, into: slots) {
                         throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
-                                                    reason: .dynamicFieldOutOfEvent(field: decoder.fieldName(bad)))
+                                                    reason: .dynamicFieldOutOfEvent(field: decoders[Int(classIndex)].fieldName(bad)))
                     }
-                    consumer.consume(EventRecord(timestamp: earliest, cpu: cursors[chosen].cpu, eventClass: classes[Int(classIndex)], slots: slots))
+                    consumer.consume(EventRecord(timestamp: earliest, cpu: cursors[chosen].cpu,
+                                                 eventClass: unretainedClasses[Int(classIndex)].takeUnretainedValue(), slots: slots))
                 }
             }
             lastTimestamp = max(lastTimestamp, earliest)

@@ -28,6 +28,8 @@ public struct EventTextFormatter: EventConsumer {
     private let syscalls: SyscallTable
     private var epochOffset: Int64 = 0
     private var previousTimestamp: UInt64?
+    private var cachedSecond: Int64 = -1
+    private var cachedTimeOfDay: (hour: UInt64, minute: UInt64, second: UInt64) = (0, 0, 0)
     private var commonPIDIndex: [Int] = []
     private var syscallIDIndex: [Int] = []
     private var containerAllowed: [Bool] = []
@@ -167,14 +169,20 @@ public struct EventTextFormatter: EventConsumer {
             output.appendDecimal(timestamp % 1_000_000_000, minimumDigits: 9)
         } else {
             let wall = Int64(bitPattern: timestamp) &+ epochOffset
-            var seconds = time_t(wall / 1_000_000_000)
-            var parts = tm()
-            gmtime_r(&seconds, &parts)
-            output.appendDecimal(UInt64(parts.tm_hour), minimumDigits: 2)
+            let seconds = wall / 1_000_000_000
+            if seconds != cachedSecond {
+                // gmtime once per second of trace, not per event.
+                var time = time_t(seconds)
+                var parts = tm()
+                gmtime_r(&time, &parts)
+                cachedSecond = seconds
+                cachedTimeOfDay = (UInt64(parts.tm_hour), UInt64(parts.tm_min), UInt64(parts.tm_sec))
+            }
+            output.appendDecimal(cachedTimeOfDay.hour, minimumDigits: 2)
             output.append(":")
-            output.appendDecimal(UInt64(parts.tm_min), minimumDigits: 2)
+            output.appendDecimal(cachedTimeOfDay.minute, minimumDigits: 2)
             output.append(":")
-            output.appendDecimal(UInt64(parts.tm_sec), minimumDigits: 2)
+            output.appendDecimal(cachedTimeOfDay.second, minimumDigits: 2)
             output.append(".")
             output.appendDecimal(UInt64(wall % 1_000_000_000), minimumDigits: 9)
         }

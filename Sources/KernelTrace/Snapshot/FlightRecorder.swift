@@ -76,10 +76,9 @@ public final class FlightRecorder {
                 do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot)) } catch { throw .container(error) }
             }
         }
-        let armedAt = monotonicNanoseconds()
-        do { try session.start() } catch { throw .tracefs(error) }
-        var statedump: RecordedStatedump
-        do { statedump = try collector.initialDump(at: monotonicNanoseconds()).statedump } catch { throw .inventory(error) }
+        let started = try session.startWithStatedump(collector)
+        var statedump = started.statedump
+        let armedAt = started.startNs
 
         var snapshots: [SnapshotRecord] = []
         var suppressed = 0

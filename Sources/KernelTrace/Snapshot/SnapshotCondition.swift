@@ -57,12 +57,3 @@ public enum SnapshotConditionError: Error, Sendable, CustomStringConvertible, Eq
         }
     }
 }
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
-    }
-}

@@ -9,6 +9,7 @@ public final class StatedumpCollector {
     private let procfs: Procfs
     private var seenThreads: Set<ThreadKey> = []
     private var seenContainers: Set<String> = []
+    private var seenPIDs: Set<Int32> = []
 
     private struct ThreadKey: Hashable {
         var tid: Int32
@@ -46,26 +47,52 @@ public final class StatedumpCollector {
                 cgroupPath: container.cgroupPath, firstSeenNs: timestampNs))
         }
         for process in snapshot.processes {
-            let tids = (try? procfs.threadIDs(of: process.pid)) ?? [process.pid]
-            let containerKey = process.container.isHost ? nil : process.container.description
-            for tid in tids {
-                let task = TaskID(pid: process.pid, tid: tid)
-                do {
-                    let stat = try procfs.stat(task)
-                    guard seenThreads.insert(ThreadKey(tid: tid, startTimeTicks: stat.startTimeTicks)).inserted else { continue }
-                    let status = try procfs.status(task)
-                    let namespaces = (try? procfs.namespaces(task)) ?? NamespaceSet()
-                    let cgroups = (try? procfs.cgroups(task))?.memberships.map { "\($0.hierarchyID):\($0.controllers.joined(separator: ",")):\($0.path)" } ?? []
-                    dump.threads.append(RecordedThread(
-                        tid: tid, pid: process.pid, ppid: status.parentPID, comm: stat.comm,
-                        namespaceTIDs: status.namespacePIDs, namespacePIDs: status.namespaceThreadGroupIDs,
-                        namespaces: Self.namespaceDictionary(namespaces), cgroups: cgroups,
-                        container: containerKey, seenAtNs: timestampNs))
-                } catch where error.isVanished {
-                    dump.vanishedThreadCount += 1
-                } catch {
-                    continue
-                }
+            seenPIDs.insert(process.pid)
+            addThreads(of: process.pid, container: process.container.isHost ? nil : process.container.description, at: timestampNs, to: &dump)
+        }
+    }
+
+    /// Reads the processes that appeared since the last scan without a full inventory scan
+    /// (a few reads each): their container is the known one whose cgroup path one of their
+    /// cgroup paths equals or lies under. Run right before tracing starts, it narrows the
+    /// gap between the dump's listing of /proc and the first event to one listing: a process
+    /// forked in that gap and gone before the rescan would otherwise have no context.
+    /// Returns the processes added.
+    @discardableResult
+    public func catchUp(at timestampNs: UInt64, into dump: inout RecordedStatedump) -> Int {
+        guard let pids = try? procfs.processIDs() else { return 0 }
+        let containerPaths = dump.containers.compactMap { container in container.cgroupPath.map { (path: $0, key: container.key) } }
+        var added = 0
+        for pid in pids where seenPIDs.insert(pid).inserted {
+            let paths = (try? procfs.cgroups(TaskID(pid: pid)))?.distinctPaths ?? []
+            let container = containerPaths.first { known in
+                paths.contains { $0 == known.path || $0.hasPrefix(known.path + "/") }
+            }?.key
+            addThreads(of: pid, container: container, at: timestampNs, to: &dump)
+            added += 1
+        }
+        return added
+    }
+
+    private func addThreads(of pid: Int32, container containerKey: String?, at timestampNs: UInt64, to dump: inout RecordedStatedump) {
+        let tids = (try? procfs.threadIDs(of: pid)) ?? [pid]
+        for tid in tids {
+            let task = TaskID(pid: pid, tid: tid)
+            do {
+                let stat = try procfs.stat(task)
+                guard seenThreads.insert(ThreadKey(tid: tid, startTimeTicks: stat.startTimeTicks)).inserted else { continue }
+                let status = try procfs.status(task)
+                let namespaces = (try? procfs.namespaces(task)) ?? NamespaceSet()
+                let cgroups = (try? procfs.cgroups(task))?.memberships.map { "\($0.hierarchyID):\($0.controllers.joined(separator: ",")):\($0.path)" } ?? []
+                dump.threads.append(RecordedThread(
+                    tid: tid, pid: pid, ppid: status.parentPID, comm: stat.comm,
+                    namespaceTIDs: status.namespacePIDs, namespacePIDs: status.namespaceThreadGroupIDs,
+                    namespaces: Self.namespaceDictionary(namespaces), cgroups: cgroups,
+                    container: containerKey, seenAtNs: timestampNs))
+            } catch where error.isVanished {
+                dump.vanishedThreadCount += 1
+            } catch {
+                continue
             }
         }
     }

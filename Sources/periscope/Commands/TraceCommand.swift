@@ -1,4 +1,5 @@
 import ArgumentParser
+import KernelTrace
 
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,11 +19,11 @@ struct TraceCommand: ParsableCommand {
 /// The options `record` and `snapshot` share.
 struct TraceCaptureOptions: ParsableArguments {
     @Option(name: .customShort("e"), parsing: .upToNextOption,
-            help: ArgumentHelp("Event presets or subsystem:event names.", discussion: "Presets: \(EventPresetHelp.text)"))
+            help: ArgumentHelp("Event presets or subsystem:event names.", discussion: "Presets: \(EventPresetHelp.text)", valueName: "event"))
     var events: [String] = ["sched", "syscalls"]
 
     @Option(name: .customLong("container"), parsing: .upToNextOption,
-            help: "Record only these containers' threads (name, id, id prefix or host PID); their children and new processes are followed.")
+            help: ArgumentHelp("Record only these containers' threads (name, id, id prefix or host PID); their children and new processes are followed.", valueName: "name"))
     var containers: [String] = []
 
     @Option(help: "Ring-buffer size per CPU, in KiB.")
@@ -30,6 +31,21 @@ struct TraceCaptureOptions: ParsableArguments {
 
     @Flag(help: "Mount tracefs at /sys/kernel/tracing when it is not mounted.")
     var mountTracefs = false
+
+    /// The mounted tracefs (mounted first with --mount-tracefs).
+    func locateTracefs() throws -> Tracefs {
+        do { return try Tracefs.locate(mountIfAbsent: mountTracefs) } catch { throw UserFacingError("\(error)") }
+    }
+
+    /// The events and buffer size resolved against this kernel; missing preset members noted.
+    func sessionOptions(tracefs: Tracefs) throws -> TraceSessionOptions {
+        let selection: EventSelection
+        do { selection = try EventSelection.resolve(events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
+        for missing in selection.missingFromPresets { printStandardError("periscope: this kernel has no \(missing); skipped") }
+        var options = TraceSessionOptions(tracepoints: selection.tracepoints)
+        options.bufferSizeKBPerCPU = bufferSizeKB
+        return options
+    }
 
     func validateCapture() throws {
         if bufferSizeKB < 64 || bufferSizeKB > 4 << 20 { throw ValidationError("--buffer-size-kb must be between 64 and 4194304") }

@@ -26,7 +26,7 @@ struct TraceRecordCommand: ParsableCommand {
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup var capture: TraceCaptureOptions
 
-    @Option(name: .customShort("d"), help: "Seconds to record (default: until Ctrl-C or SIGTERM).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to record (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
     var duration: Double?
 
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")
@@ -42,13 +42,8 @@ struct TraceRecordCommand: ParsableCommand {
 
     func run() throws {
         let logger = source.makeLogger()
-        let tracefs: Tracefs
-        do { tracefs = try Tracefs.locate(mountIfAbsent: capture.mountTracefs) } catch { throw UserFacingError("\(error)") }
-        let selection: EventSelection
-        do { selection = try EventSelection.resolve(capture.events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
-        for missing in selection.missingFromPresets { printStandardError("periscope: this kernel has no \(missing); skipped") }
-        var sessionOptions = TraceSessionOptions(tracepoints: selection.tracepoints)
-        sessionOptions.bufferSizeKBPerCPU = capture.bufferSizeKB
+        let tracefs = try capture.locateTracefs()
+        let sessionOptions = try capture.sessionOptions(tracefs: tracefs)
         var options = TraceRecordOptions(session: sessionOptions, outputDirectory: output)
         options.durationSeconds = duration
         options.containers = capture.containers

@@ -55,7 +55,7 @@ struct TraceSnapshotCommand: ParsableCommand {
     @Option(help: "Disarm after this many snapshots.")
     var maxSnapshots: Int?
 
-    @Option(name: .customShort("d"), help: "Seconds to stay armed (default: until Ctrl-C or SIGTERM).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to stay armed (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
     var duration: Double?
 
     @Flag(help: "Print the snapshots taken as JSON.")
@@ -78,8 +78,7 @@ struct TraceSnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tracefs: Tracefs
-        do { tracefs = try Tracefs.locate(mountIfAbsent: capture.mountTracefs) } catch { throw UserFacingError("\(error)") }
+        let tracefs = try capture.locateTracefs()
         if trigger {
             let signalled = FlightRecorder.triggerArmedRecorders(tracefs: tracefs, only: recorderPID)
             if signalled.isEmpty { throw UserFacingError("no armed snapshot session\(recorderPID.map { " with PID \($0)" } ?? "") on this host") }
@@ -89,10 +88,7 @@ struct TraceSnapshotCommand: ParsableCommand {
             return
         }
         let logger = source.makeLogger()
-        let selection: EventSelection
-        do { selection = try EventSelection.resolve(capture.events, tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
-        var sessionOptions = TraceSessionOptions(tracepoints: selection.tracepoints)
-        sessionOptions.bufferSizeKBPerCPU = capture.bufferSizeKB
+        let sessionOptions = try capture.sessionOptions(tracefs: tracefs)
         var options = FlightRecorderOptions(session: sessionOptions, outputDirectory: output!)
         options.windowSeconds = window
         options.conditions = try conditions.map { text in

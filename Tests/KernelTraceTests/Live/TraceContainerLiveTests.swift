@@ -86,8 +86,11 @@ struct TraceContainerLiveTests {
         #expect(reader.metadata.containerFilter == [container.name])
         let syscalls = replay.rows.filter { $0.name == "sys_enter" || $0.name == "sys_exit" }
         #expect(syscalls.count > 20)
-        #expect(syscalls.allSatisfy { $0.container == container.name })
-        #expect(!replay.rows.contains { $0.tid == hostWorkload })
+        let strays = syscalls.filter { $0.container != container.name }
+        #expect(strays.isEmpty, "\(strays.prefix(5).map { "\($0.name) tid \($0.tid) in \($0.container ?? "host")" })")
+        // The host's dd shows only where the kernel records an event because its other side
+        // is a container thread: dd switching to or waking one.
+        #expect(!replay.rows.contains { $0.tid == hostWorkload && !["sched_switch", "sched_waking", "sched_wakeup"].contains($0.name) })
     }
 
     @Test func aContainerStartedDuringTheTraceIsPickedUp() throws {

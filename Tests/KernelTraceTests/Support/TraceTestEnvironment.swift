@@ -47,16 +47,18 @@ enum TraceTestEnvironment {
 
     static func uniqueContainerName(_ base: String) -> String { "periscope-it-\(getpid())-\(base)" }
 
-    /// Waits until the capture of `periscopePID` has tracing on (its instance exists and
-    /// tracing_on is 1) and the statedump is done; false on timeout.
+    /// Waits until the capture of `periscopePID` records: events enabled (set_event not empty)
+    /// and tracing_on 1. A new instance starts with tracing_on 1 and no events, and Periscope
+    /// enables the events with tracing off before its statedump, so only both together mean
+    /// the capture has started. False on timeout.
     static func waitForCapture(of periscopePID: pid_t, timeout: Double = 30) -> Bool {
         guard let tracefs else { return false }
         let deadline = Date().addingTimeInterval(timeout)
         let instance = "instances/\(TracefsInstance.namePrefix)\(periscopePID)"
         while Date() < deadline {
-            if let on = try? tracefs.read("\(instance)/tracing_on"), on.hasPrefix("1") {
-                // The statedump follows tracing_on; give it a moment on a loaded machine.
-                usleep(500_000)
+            if let events = try? tracefs.read("\(instance)/set_event"), !events.isEmpty,
+               let on = try? tracefs.read("\(instance)/tracing_on"), on.hasPrefix("1") {
+                usleep(200_000)
                 return true
             }
             usleep(50_000)
