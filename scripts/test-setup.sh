@@ -22,8 +22,11 @@ command -v objcopy >/dev/null 2>&1 || need_packages+=(binutils)
 command -v xz >/dev/null 2>&1 || need_packages+=(xz-utils)
 # The flame graph is opened in headless Chromium and its search checked on a screenshot.
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
-# The metrics comparison script and the profile tests use perf and strace.
+# The metrics comparison script lists the files periscope opens with strace.
 command -v strace >/dev/null 2>&1 || need_packages+=(strace)
+# The CTF reader tests record a user-space LTTng trace and compare it with babeltrace2.
+command -v lttng >/dev/null 2>&1 || need_packages+=(lttng-tools)
+dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -42,6 +45,12 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   done
   docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
     log "dockerd did not come up; last lines of its log:"; tail -20 /var/log/periscope-dockerd.log >&2; exit 1; }
+fi
+
+# lttng-sessiond for the user-space LTTng trace the CTF reader tests record.
+if ! lttng list -u >/dev/null 2>&1; then
+  log "starting lttng-sessiond"
+  lttng-sessiond --daemonize >/dev/null 2>&1 || log "lttng-sessiond did not start; the user-space CTF test will be skipped"
 fi
 
 # The test image: a static busybox imported as a one-layer image (no registry here), with

@@ -19,6 +19,7 @@ public struct CPUTop: KernelEventHandler {
     private var cpuTime: ContiguousArray<UInt64> = []
     private var migrations: ContiguousArray<UInt32> = []
     private var priorities: [Int32: [Int32]] = [:]
+    private var lastPriority: ContiguousArray<Int32> = []
     private var cpuBusy: ContiguousArray<UInt64> = []
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
@@ -42,7 +43,7 @@ public struct CPUTop: KernelEventHandler {
             migrations.append(contentsOf: repeatElement(0, count: add))
         }
         cpuTime[index] &+= stop - start
-        if cpu >= 0, state.threads[index].tid != 0 {
+        if cpu >= 0, state.tid(of: thread) != 0 {
             if cpu >= cpuBusy.count { cpuBusy.append(contentsOf: repeatElement(0, count: cpu + 1 - cpuBusy.count)) }
             cpuBusy[cpu] &+= stop - start
         }
@@ -52,9 +53,15 @@ public struct CPUTop: KernelEventHandler {
         charge(previous, cpu: cpu, from: ranSince, to: time, state: state)
         if begin == 0 { begin = time }
         guard next >= 0 else { return }
-        let priority = state.threads[Int(next)].priority
-        if priorities[next]?.contains(priority) != true {
-            priorities[next, default: []].append(priority)
+        let priority = state.priority(of: next)
+        // Priorities rarely change: look at the set only when this one differs from the last seen.
+        let index = Int(next)
+        if index >= lastPriority.count {
+            lastPriority.append(contentsOf: repeatElement(Int32.min, count: max(index + 1, lastPriority.count * 2, 256) - lastPriority.count))
+        }
+        if lastPriority[index] != priority {
+            lastPriority[index] = priority
+            if priorities[next]?.contains(priority) != true { priorities[next, default: []].append(priority) }
         }
     }
 

@@ -77,22 +77,24 @@ public enum AnalysisKind: String, CaseIterable, Sendable {
 public enum TraceAnalysisRunner {
     /// Replays `source` once through the analysis and returns its report, with notes on lost
     /// events and missing event classes.
-    public static func run(_ kind: AnalysisKind, source: some EventSource, options: AnalysisOptions, periods: PeriodConfiguration = PeriodConfiguration())
-        throws -> AnalysisReport
-    {
+    /// `progress` is called every million events or so with the timestamp reached.
+    public static func run(
+        _ kind: AnalysisKind, source: some EventSource, options: AnalysisOptions, periods: PeriodConfiguration = PeriodConfiguration(),
+        progress: ((UInt64) -> Void)? = nil
+    ) throws -> AnalysisReport {
         var report: AnalysisReport
         switch kind {
-        case .cputop: report = try replay(CPUTop(options: options), source: source, filter: options.filter)
-        case .memtop: report = try replay(MemTop(options: options), source: source, filter: options.filter)
-        case .schedlat: report = try replay(SchedLatency(options: options), source: source, filter: options.filter)
-        case .syscalls: report = try replay(Syscalls(options: options), source: source, filter: options.filter)
-        case .iolatency: report = try replay(IOLatency(options: options), source: source, filter: options.filter)
-        case .iousage: report = try replay(IOUsage(options: options), source: source, filter: options.filter)
-        case .irq: report = try replay(Interrupts(options: options), source: source, filter: options.filter)
-        case .dstate: report = try replay(UninterruptibleSleep(options: options), source: source, filter: options.filter)
+        case .cputop: report = try replay(CPUTop(options: options), source: source, filter: options.filter, progress: progress)
+        case .memtop: report = try replay(MemTop(options: options), source: source, filter: options.filter, progress: progress)
+        case .schedlat: report = try replay(SchedLatency(options: options), source: source, filter: options.filter, progress: progress)
+        case .syscalls: report = try replay(Syscalls(options: options), source: source, filter: options.filter, progress: progress)
+        case .iolatency: report = try replay(IOLatency(options: options), source: source, filter: options.filter, progress: progress)
+        case .iousage: report = try replay(IOUsage(options: options), source: source, filter: options.filter, progress: progress)
+        case .irq: report = try replay(Interrupts(options: options), source: source, filter: options.filter, progress: progress)
+        case .dstate: report = try replay(UninterruptibleSleep(options: options), source: source, filter: options.filter, progress: progress)
         case .periods:
             let analysis = PeriodAnalysis(options: options, definitions: periods.definitions, groupBy: periods.groupBy, aggregateBy: periods.aggregateBy)
-            report = try replay(analysis, source: source, filter: options.filter)
+            report = try replay(analysis, source: source, filter: options.filter, progress: progress)
         }
         let vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
         let present = Set(source.traceDescription.classes.classes.map { vocabulary.binding(for: $0).kind })
@@ -102,10 +104,13 @@ public enum TraceAnalysisRunner {
         return report
     }
 
-    static func replay<Analysis: ReportingAnalysis>(_ analysis: Analysis, source: some EventSource, filter: AnalysisFilter) throws -> AnalysisReport {
+    static func replay<Analysis: ReportingAnalysis>(
+        _ analysis: Analysis, source: some EventSource, filter: AnalysisFilter, progress: ((UInt64) -> Void)?
+    ) throws -> AnalysisReport {
         let layout = (source as? PeriscopeTraceReader).map { SyscallArgumentLayout.directory($0.layout) } ?? .builtIn
         var replayer = KernelStateReplayer(
             handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "", argumentLayout: layout)
+        replayer.progress = progress
         try source.run(into: &replayer)
         var report = replayer.handler.report(state: replayer.state)
         report.eventCount = replayer.state.eventCount

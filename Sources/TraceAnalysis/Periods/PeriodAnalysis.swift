@@ -58,10 +58,10 @@ public struct PeriodAnalysis: KernelEventHandler {
         self.aggregateBy = aggregateBy
         open = Array(repeating: [], count: definitions.count)
         rememberedFields = definitions.map { definition in
-            var names = definition.end?.beginFieldNames ?? []
+            var names = definition.end?.beginFieldNames() ?? []
             for other in definitions where other.parent == definition.name {
-                names.formUnion(other.begin.parentBeginFieldNames)
-                names.formUnion(other.end?.parentBeginFieldNames ?? [])
+                names.formUnion(other.begin.beginFieldNames(parent: true))
+                names.formUnion(other.end?.beginFieldNames(parent: true) ?? [])
             }
             names.formUnion(["$name", "tid", "pid", "procname"])
             return names

@@ -109,32 +109,16 @@ indirect enum PeriodExpression: Sendable {
         }
     }
 
-    /// Every `$evt.NAME` the expression reads, so a begin event keeps only what is needed.
-    var eventFieldNames: Set<String> {
+    /// The fields read from the begin event (`$begin.$evt.NAME`), or with `parent` from the
+    /// parent's (`$parent.$begin.$evt.NAME`), so a begin keeps only what is needed.
+    func beginFieldNames(parent: Bool = false) -> Set<String> {
         switch self {
-        case .literal, .beginField, .parentBeginField: []
-        case .eventField(let name): [name]
-        case .not(let operand): operand.eventFieldNames
-        case .and(let left, let right), .or(let left, let right), .compare(_, let left, let right): left.eventFieldNames.union(right.eventFieldNames)
-        }
-    }
-
-    var beginFieldNames: Set<String> {
-        switch self {
-        case .literal, .eventField, .parentBeginField: []
-        case .beginField(let name): [name]
-        case .not(let operand): operand.beginFieldNames
-        case .and(let left, let right), .or(let left, let right), .compare(_, let left, let right): left.beginFieldNames.union(right.beginFieldNames)
-        }
-    }
-
-    var parentBeginFieldNames: Set<String> {
-        switch self {
-        case .literal, .eventField, .beginField: []
-        case .parentBeginField(let name): [name]
-        case .not(let operand): operand.parentBeginFieldNames
+        case .literal, .eventField: []
+        case .beginField(let name): parent ? [] : [name]
+        case .parentBeginField(let name): parent ? [name] : []
+        case .not(let operand): operand.beginFieldNames(parent: parent)
         case .and(let left, let right), .or(let left, let right), .compare(_, let left, let right):
-            left.parentBeginFieldNames.union(right.parentBeginFieldNames)
+            left.beginFieldNames(parent: parent).union(right.beginFieldNames(parent: parent))
         }
     }
 }

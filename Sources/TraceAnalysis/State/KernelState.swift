@@ -11,6 +11,9 @@ public final class KernelState {
     /// The host's PID namespace inode, when the trace says it.
     public var hostPIDNamespace: UInt64 = 0
     public private(set) var syscallNames: [String] = []
+    /// Per syscall index: opens a file (its return value is an fd), or is `close`.
+    private(set) var syscallOpensFile: ContiguousArray<Bool> = []
+    private(set) var syscallCloses: ContiguousArray<Bool> = []
     private var syscallIndexByName: [String: Int32] = [:]
     /// Process, container and vtid the statedump gave each tid, for threads a rescan saw after
     /// their fork (containers started during the trace): ftrace's fork event says neither
@@ -87,6 +90,19 @@ public final class KernelState {
         body(&threads[Int(index)])
     }
 
+    /// One field of a thread, without copying the thread (hot paths).
+    @inline(__always)
+    public func tid(of index: Int32) -> Int32 { threads.withUnsafeBufferPointer { $0[Int(index)].tid } }
+
+    @inline(__always)
+    public func priority(of index: Int32) -> Int32 { threads.withUnsafeBufferPointer { $0[Int(index)].priority } }
+
+    @inline(__always)
+    public func containerIndex(of index: Int32) -> Int32 { threads.withUnsafeBufferPointer { $0[Int(index)].container } }
+
+    @inline(__always)
+    func uninterruptibleSince(of index: Int32) -> UInt64 { threads.withUnsafeBufferPointer { $0[Int(index)].uninterruptibleSince } }
+
     public func container(of threadIndex: Int32) -> ContainerState {
         guard threadIndex >= 0 else { return .host }
         return containers[Int(threads[Int(threadIndex)].container)]
@@ -119,6 +135,8 @@ public final class KernelState {
     func syscallIndex(named name: String) -> Int32 {
         if let index = syscallIndexByName[name] { return index }
         syscallNames.append(name)
+        syscallOpensFile.append(SyscallArguments.opensFile(name))
+        syscallCloses.append(name == "close")
         let index = Int32(syscallNames.count - 1)
         syscallIndexByName[name] = index
         return index

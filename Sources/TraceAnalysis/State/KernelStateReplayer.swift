@@ -8,7 +8,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     public let state = KernelState()
     public let filter: AnalysisFilter
     private let vocabulary: KernelEventVocabulary
-    private var bindings: ContiguousArray<KernelEventBinding> = []
+    /// Bindings by class index, read in place (a binding is a few hundred bytes: never copied per event).
+    private var bindings: UnsafeMutablePointer<KernelEventBinding> = UnsafeMutablePointer(bitPattern: 8)!
+    private var bindingStorage = BindingStorage()
     /// Syscall index per class (LTTng names) and per ftrace syscall number.
     private var syscallIndexByClass: ContiguousArray<Int32> = []
     private var syscallIndexByNumber: ContiguousArray<Int32> = ContiguousArray(repeating: -1, count: 1024)
@@ -24,8 +26,33 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    /// Called every 2^20 events with the current timestamp (progress on long traces).
+    var progress: ((UInt64) -> Void)?
     private let argumentLayout: SyscallArgumentLayout
     private var argumentPositionCache: ContiguousArray<SyscallArgumentLayout.Positions?> = []
+
+    /// Owns the binding table's memory for as long as the replayer lives.
+    final class BindingStorage {
+        private var pointer: UnsafeMutablePointer<KernelEventBinding>?
+        private var count = 0
+
+        func store(_ bindings: [KernelEventBinding]) -> UnsafeMutablePointer<KernelEventBinding> {
+            release()
+            let table = UnsafeMutablePointer<KernelEventBinding>.allocate(capacity: max(bindings.count, 1))
+            table.initialize(from: bindings, count: bindings.count)
+            pointer = table
+            count = bindings.count
+            return table
+        }
+
+        private func release() {
+            pointer?.deinitialize(count: count)
+            pointer?.deallocate()
+            pointer = nil
+        }
+
+        deinit { release() }
+    }
 
     struct BlockKey: Hashable {
         var device: UInt64
@@ -50,8 +77,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     public mutating func begin(_ trace: TraceDescription) {
         let vocabulary = trace.environment["machine"].map { KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: $0)) }
             ?? self.vocabulary
-        bindings = ContiguousArray(trace.classes.classes.map { vocabulary.binding(for: $0) })
-        syscallIndexByClass = ContiguousArray(bindings.map { binding in
+        let resolved = trace.classes.classes.map { vocabulary.binding(for: $0) }
+        bindings = bindingStorage.store(resolved)
+        syscallIndexByClass = ContiguousArray(resolved.map { binding in
             binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
         })
         if trace.classes.classes.contains(where: { $0.name == "sched_waking" }) { wakeupKind = .schedWaking }
@@ -78,8 +106,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
 
     public mutating func consume(_ record: EventRecord) {
         let time = record.timestamp
-        let binding = bindings[record.classIndex]
-        if !windowResolved && !binding.isStatedump {
+        let binding = bindings + record.classIndex
+        if !windowResolved && !binding.pointee.isStatedump {
             windowResolved = true
             state.firstTimestamp = time
             windowBegin = filter.begin?.resolve(start: time) ?? 0
@@ -87,51 +115,52 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
         if windowResolved { state.lastTimestamp = time }
         state.eventCount &+= 1
+        if state.eventCount & 0xF_FFFF == 0, let progress { progress(time) }
         let cpu = record.cpu
         if cpu >= runningSince.count { ensureCPU(cpu) }
         var current: Int32 = cpu >= 0 && cpu < state.currentThread.count ? state.currentThread[cpu] : -1
-        if binding.currentTID >= 0 {
-            let tid = Int32(truncatingIfNeeded: record.integer(binding.currentTID))
+        if binding.pointee.currentTID >= 0 {
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.currentTID))
             current = state.thread(tid: tid) {
-                binding.currentProcname >= 0 ? record.string(binding.currentProcname) : ""
+                binding.pointee.currentProcname >= 0 ? record.string(binding.pointee.currentProcname) : ""
             }
-            if binding.currentPIDNamespace >= 0, current >= 0 { noteNamespace(current, UInt64(record.unsigned(binding.currentPIDNamespace))) }
+            if binding.pointee.currentPIDNamespace >= 0, current >= 0 { noteNamespace(current, UInt64(record.unsigned(binding.pointee.currentPIDNamespace))) }
         }
         let reports = time >= windowBegin && time <= windowEnd && filter.accepts(cpu: cpu)
 
-        switch binding.kind {
+        switch binding.pointee.kind {
         case .ignored:
             break
         case .schedSwitch:
             schedSwitch(record, binding, time: time, cpu: cpu, reports: reports)
         case .schedWakeup, .schedWaking, .schedWakeupNew:
-            let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
-            let woken = state.thread(tid: tid) { binding.comm >= 0 ? record.string(binding.comm) : "" }
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))
+            let woken = state.thread(tid: tid) { binding.pointee.comm >= 0 ? record.string(binding.pointee.comm) : "" }
             guard woken >= 0 else { break }
-            let countsForLatency = binding.kind == .schedWakeupNew || binding.kind == wakeupKind
+            let countsForLatency = binding.pointee.kind == .schedWakeupNew || binding.pointee.kind == wakeupKind
             state.withThread(woken) { thread in
-                if binding.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.priority), binding)) }
+                if binding.pointee.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.priority), binding)) }
                 if countsForLatency && thread.wakeupTime == 0 {
                     thread.wakeupTime = time
                     thread.wakeupWaker = current
                 }
             }
-            let since = state.threads[Int(woken)].uninterruptibleSince
+            let since = state.uninterruptibleSince(of: woken)
             if since > 0 {
                 state.withThread(woken) { $0.uninterruptibleSince = 0 }
                 if reports { handler.uninterruptibleSleepEnded(at: time, thread: woken, since: max(since, windowBegin), waker: current, state: state) }
             }
         case .schedMigrate:
-            let thread = state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.tid)))
-            if thread >= 0, reports, binding.destinationCPU >= 0 {
-                handler.migrated(at: time, thread: thread, to: record.integer(binding.destinationCPU), state: state)
+            let thread = state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid)))
+            if thread >= 0, reports, binding.pointee.destinationCPU >= 0 {
+                handler.migrated(at: time, thread: thread, to: record.integer(binding.pointee.destinationCPU), state: state)
             }
         case .processFork:
             fork(record, binding)
         case .processExec:
-            let thread = binding.tid >= 0 ? state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.tid))) : current
-            if thread >= 0, binding.fileName >= 0 {
-                let path = record.string(binding.fileName)
+            let thread = binding.pointee.tid >= 0 ? state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))) : current
+            if thread >= 0, binding.pointee.fileName >= 0 {
+                let path = record.string(binding.pointee.fileName)
                 let base = path.split(separator: "/").last.map(String.init) ?? path
                 state.withThread(thread) { $0.comm = String(base.prefix(15)) }
             }
@@ -142,9 +171,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         case .syscallExit:
             syscallExit(record, binding, current: current, time: time, cpu: cpu, reports: reports)
         case .irqHandlerEntry:
-            let irq = record.integer(binding.irq)
+            let irq = record.integer(binding.pointee.irq)
             if cpu >= 0 { hardIRQ[cpu] = (time, irq) }
-            if binding.irqName >= 0, irqNames[irq] == nil { irqNames[irq] = record.string(binding.irqName) }
+            if binding.pointee.irqName >= 0, irqNames[irq] == nil { irqNames[irq] = record.string(binding.pointee.irqName) }
         case .irqHandlerExit:
             guard cpu >= 0 else { break }
             let entry = hardIRQ[cpu]
@@ -160,32 +189,32 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             block(record, binding, time: time, current: current, reports: reports)
         case .pageAlloc, .pageFree:
             if reports {
-                let pages = binding.order >= 0 ? 1 << min(max(record.integer(binding.order), 0), 20) : 1
-                handler.pagesChanged(at: time, cpu: cpu, thread: current, pages: binding.kind == .pageAlloc ? pages : -pages, state: state)
+                let pages = binding.pointee.order >= 0 ? 1 << min(max(record.integer(binding.pointee.order), 0), 20) : 1
+                handler.pagesChanged(at: time, cpu: cpu, thread: current, pages: binding.pointee.kind == .pageAlloc ? pages : -pages, state: state)
             }
         case .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor, .statedumpContainer:
             statedump(record, binding)
         }
         if observesEveryEvent && reports {
-            handler.observed(record, binding: binding, thread: current, state: state)
+            handler.observed(record, binding: binding.pointee, thread: current, state: state)
         }
     }
 
     /// ftrace priorities are the kernel's (120 for nice 0); LTTng subtracts 100. Show LTTng's.
     @inline(__always)
-    private func normalizedPriority(_ priority: Int, _ binding: KernelEventBinding) -> Int {
-        binding.usesFtraceNaming ? priority - 100 : priority
+    private func normalizedPriority(_ priority: Int, _ binding: UnsafeMutablePointer<KernelEventBinding>) -> Int {
+        binding.pointee.usesFtraceNaming ? priority - 100 : priority
     }
 
-    private mutating func schedSwitch(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, cpu: Int, reports: Bool) {
-        let previousTID = Int32(truncatingIfNeeded: record.integer(binding.prevTID))
-        let nextTID = Int32(truncatingIfNeeded: record.integer(binding.nextTID))
-        let previous = state.thread(tid: previousTID) { binding.prevComm >= 0 ? record.string(binding.prevComm) : "" }
-        let next = state.thread(tid: nextTID) { binding.nextComm >= 0 ? record.string(binding.nextComm) : "" }
-        let previousState = binding.prevState >= 0 ? record.signed(binding.prevState) : 0
+    private mutating func schedSwitch(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int, reports: Bool) {
+        let previousTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.prevTID))
+        let nextTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.nextTID))
+        let previous = state.thread(tid: previousTID) { binding.pointee.prevComm >= 0 ? record.string(binding.pointee.prevComm) : "" }
+        let next = state.thread(tid: nextTID) { binding.pointee.nextComm >= 0 ? record.string(binding.pointee.nextComm) : "" }
+        let previousState = binding.pointee.prevState >= 0 ? record.signed(binding.pointee.prevState) : 0
         if previous >= 0 {
             state.withThread(previous) { thread in
-                if binding.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.prevPriority), binding)) }
+                if binding.pointee.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.prevPriority), binding)) }
                 // TASK_UNINTERRUPTIBLE; preemption sets only TASK_REPORT_MAX, never this bit.
                 if previousState & 2 != 0 && previousTID != 0 { thread.uninterruptibleSince = time }
             }
@@ -203,9 +232,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
         guard next >= 0 else { return }
         let (wakeupTime, waker) = state.withThread(next) { thread -> (UInt64, Int32) in
-            if binding.nextPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.nextPriority), binding)) }
+            if binding.pointee.nextPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.nextPriority), binding)) }
             // The comm events carry wins over the statedump's (renames, execs seen late).
-            if binding.nextComm >= 0, !record.string(binding.nextComm, equals: thread.comm.utf8) { thread.comm = record.string(binding.nextComm) }
+            if binding.pointee.nextComm >= 0, !record.string(binding.pointee.nextComm, equals: thread.comm.utf8) { thread.comm = record.string(binding.pointee.nextComm) }
             thread.lastCPU = Int32(cpu)
             let result = (thread.wakeupTime, thread.wakeupWaker)
             thread.wakeupTime = 0
@@ -216,44 +245,44 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
     }
 
-    private mutating func fork(_ record: EventRecord, _ binding: KernelEventBinding) {
-        let parentTID = Int32(truncatingIfNeeded: record.integer(binding.parentTID))
+    private mutating func fork(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>) {
+        let parentTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.parentTID))
         let parent = state.thread(tid: parentTID) { "" }
-        let childTID = Int32(truncatingIfNeeded: record.integer(binding.childTID))
-        var childPID = binding.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.childPID)) : childTID
+        let childTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.childTID))
+        var childPID = binding.pointee.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.childPID)) : childTID
         let parentState = parent >= 0 ? state.threads[Int(parent)] : nil
         var container = parentState?.container ?? 0
         var virtualTID = childTID
-        if binding.childNamespace >= 0 { container = state.container(pidNamespace: record.unsigned(binding.childNamespace)) }
-        if binding.childPID < 0, let known = state.statedumpIdentityByTID[childTID] {
+        if binding.pointee.childNamespace >= 0 { container = state.container(pidNamespace: record.unsigned(binding.pointee.childNamespace)) }
+        if binding.pointee.childPID < 0, let known = state.statedumpIdentityByTID[childTID] {
             childPID = known.pid
             container = known.container
             virtualTID = known.virtualTID
         }
         state.addThread(ThreadState(
             tid: childTID, pid: childPID, ppid: childPID == childTID ? (parentState?.pid ?? parentTID) : (parentState?.ppid ?? -1),
-            comm: binding.childComm >= 0 ? record.string(binding.childComm) : parentState?.comm ?? "",
+            comm: binding.pointee.childComm >= 0 ? record.string(binding.pointee.childComm) : parentState?.comm ?? "",
             container: container, virtualTID: virtualTID))
     }
 
-    private mutating func syscallEntry(_ record: EventRecord, _ binding: KernelEventBinding, current: Int32, time: UInt64) {
+    private mutating func syscallEntry(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64) {
         guard current >= 0 else { return }
         var syscall = syscallIndexByClass[record.classIndex]
         var fd: Int64 = -1, count: Int64 = -1
         var file: String?
-        if syscall < 0, binding.syscallID >= 0 {
-            let number = record.integer(binding.syscallID)
+        if syscall < 0, binding.pointee.syscallID >= 0 {
+            let number = record.integer(binding.pointee.syscallID)
             syscall = syscallIndex(number: number)
-            if binding.syscallArguments >= 0 {
+            if binding.pointee.syscallArguments >= 0 {
                 let positions = argumentPositions(syscall)
-                if positions.fileDescriptor >= 0 { fd = record.integerArrayElement(binding.syscallArguments, at: Int(positions.fileDescriptor)) }
-                if positions.count >= 0 { count = record.integerArrayElement(binding.syscallArguments, at: Int(positions.count)) }
+                if positions.fileDescriptor >= 0 { fd = Self.argument(record, binding.pointee.syscallArguments, Int(positions.fileDescriptor)) }
+                if positions.count >= 0 { count = Self.argument(record, binding.pointee.syscallArguments, Int(positions.count)) }
             }
         } else {
-            if binding.fileDescriptor >= 0 { fd = record.signed(binding.fileDescriptor) }
-            if binding.byteCount >= 0 { count = record.signed(binding.byteCount) }
+            if binding.pointee.fileDescriptor >= 0 { fd = record.signed(binding.pointee.fileDescriptor) }
+            if binding.pointee.byteCount >= 0 { count = record.signed(binding.pointee.byteCount) }
             // Converted ftrace traces carry an empty name where only a pointer was recorded.
-            if binding.fileName >= 0, !record.bytes(binding.fileName).isEmpty { file = record.string(binding.fileName) }
+            if binding.pointee.fileName >= 0, !record.bytes(binding.pointee.fileName).isEmpty { file = record.string(binding.pointee.fileName) }
         }
         state.withThread(current) { thread in
             thread.syscall = syscall
@@ -262,6 +291,15 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             thread.syscallCount = count
             thread.syscallFile = file
         }
+    }
+
+    /// One of `sys_enter`'s `args` (unsigned long: 8 bytes on the 64-bit machines whose
+    /// syscall tables Periscope knows), read without looking the field up again.
+    @inline(__always)
+    private static func argument(_ record: EventRecord, _ field: Int, _ position: Int) -> Int64 {
+        let raw = record.bytes(field)
+        guard raw.count >= (position + 1) * 8 else { return record.integerArrayElement(field, at: position) }
+        return Int64(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position * 8, as: UInt64.self)))
     }
 
     /// fd and count argument positions per syscall index, resolved on first use.
@@ -286,29 +324,33 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         return state.syscallIndex(named: vocabulary.syscallNames.name(Int64(number)))
     }
 
-    private mutating func syscallExit(_ record: EventRecord, _ binding: KernelEventBinding, current: Int32, time: UInt64, cpu: Int, reports: Bool) {
+    private mutating func syscallExit(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64, cpu: Int, reports: Bool) {
         guard current >= 0 else { return }
-        let thread = state.threads[Int(current)]
-        guard thread.syscall >= 0 else { return }
-        let returnValue = binding.returnValue >= 0 ? record.signed(binding.returnValue) : 0
-        let call = SyscallInterval(
-            syscall: thread.syscall, begin: thread.syscallStart, end: time, returnValue: returnValue,
-            fileDescriptor: thread.syscallFD, byteCount: thread.syscallCount, fileName: thread.syscallFile)
-        state.withThread(current) { $0.syscall = -1; $0.syscallFile = nil }
-        let name = state.syscallNames[Int(call.syscall)]
-        if returnValue >= 0, let file = call.fileName, SyscallArguments.opensFile(name) {
-            state.fileNames[KernelState.FileKey(pid: thread.pid, fd: returnValue)] = file
+        let returnValue = binding.pointee.returnValue >= 0 ? record.signed(binding.pointee.returnValue) : 0
+        // Take the call out of the thread in place (copying a ThreadState retains its strings).
+        let taken: (call: SyscallInterval, pid: Int32)? = state.withThread(current) { thread in
+            guard thread.syscall >= 0 else { return nil }
+            let call = SyscallInterval(
+                syscall: thread.syscall, begin: thread.syscallStart, end: time, returnValue: returnValue,
+                fileDescriptor: thread.syscallFD, byteCount: thread.syscallCount, fileName: thread.syscallFile)
+            thread.syscall = -1
+            thread.syscallFile = nil
+            return (call, thread.pid)
+        }
+        guard let (call, pid) = taken else { return }
+        if returnValue >= 0, let file = call.fileName, state.syscallOpensFile[Int(call.syscall)] {
+            state.fileNames[KernelState.FileKey(pid: pid, fd: returnValue)] = file
         }
         if reports, call.begin >= windowBegin { handler.syscallEnded(at: time, cpu: cpu, thread: current, call: call, state: state) }
-        if name == "close", returnValue == 0 { state.fileNames[KernelState.FileKey(pid: thread.pid, fd: call.fileDescriptor)] = nil }
+        if returnValue == 0, state.syscallCloses[Int(call.syscall)] { state.fileNames[KernelState.FileKey(pid: pid, fd: call.fileDescriptor)] = nil }
     }
 
-    private mutating func softIRQ(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, cpu: Int, reports: Bool) {
-        guard cpu >= 0, binding.vector >= 0 else { return }
-        let vector = record.integer(binding.vector)
+    private mutating func softIRQ(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int, reports: Bool) {
+        guard cpu >= 0, binding.pointee.vector >= 0 else { return }
+        let vector = record.integer(binding.pointee.vector)
         guard vector >= 0, vector < Self.softIRQVectors else { return }
         let slot = cpu * Self.softIRQVectors + vector
-        switch binding.kind {
+        switch binding.pointee.kind {
         case .softirqRaise: softIRQRaise[slot] = time
         case .softirqEntry: softIRQEntry[slot] = time
         default:
@@ -325,28 +367,28 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
     }
 
-    private mutating func block(_ record: EventRecord, _ binding: KernelEventBinding, time: UInt64, current: Int32, reports: Bool) {
-        guard binding.device >= 0, binding.sector >= 0 else { return }
-        let key = BlockKey(device: record.unsigned(binding.device), sector: record.unsigned(binding.sector))
-        switch binding.kind {
+    private mutating func block(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, current: Int32, reports: Bool) {
+        guard binding.pointee.device >= 0, binding.pointee.sector >= 0 else { return }
+        let key = BlockKey(device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
+        switch binding.pointee.kind {
         case .blockInsert, .blockIssue:
             var isWrite = false
-            if binding.rwbs >= 0 {
-                if record.eventClass.fields[binding.rwbs].kind == .string {
-                    isWrite = record.bytes(binding.rwbs).contains(UInt8(ascii: "W"))
+            if binding.pointee.rwbs >= 0 {
+                if record.eventClass.fields[binding.pointee.rwbs].kind == .string {
+                    isWrite = record.bytes(binding.pointee.rwbs).contains(UInt8(ascii: "W"))
                 } else {
-                    isWrite = record.unsigned(binding.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
+                    isWrite = record.unsigned(binding.pointee.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
                 }
             }
-            var bytes = binding.sectorCount >= 0 ? record.unsigned(binding.sectorCount) * 512 : 0
-            if bytes == 0, binding.bytes >= 0 { bytes = record.unsigned(binding.bytes) }
+            var bytes = binding.pointee.sectorCount >= 0 ? record.unsigned(binding.pointee.sectorCount) * 512 : 0
+            if bytes == 0, binding.pointee.bytes >= 0 { bytes = record.unsigned(binding.pointee.bytes) }
             var requester = current
-            if binding.tid >= 0 {
-                let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
+            if binding.pointee.tid >= 0 {
+                let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))
                 let index = state.threadIndex(tid: tid)
                 if index >= 0 { requester = index }
             }
-            if binding.kind == .blockIssue, let inserted = pendingBlock[key] {
+            if binding.pointee.kind == .blockIssue, let inserted = pendingBlock[key] {
                 // Keep the inserting thread: the issue often runs in a kworker.
                 pendingBlock[key] = BlockRequestInterval(
                     device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, isWrite: isWrite,
@@ -362,14 +404,14 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
     }
 
-    private mutating func statedump(_ record: EventRecord, _ binding: KernelEventBinding) {
-        switch binding.kind {
+    private mutating func statedump(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>) {
+        switch binding.pointee.kind {
         case .statedumpProcess:
-            guard binding.tid >= 0 else { return }
-            let tid = Int32(truncatingIfNeeded: record.integer(binding.tid))
-            let pid = binding.pid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pid)) : tid
-            let ppid = binding.ppid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.ppid)) : -1
-            let comm = KernelState.kernelComm(binding.comm >= 0 ? record.string(binding.comm) : "")
+            guard binding.pointee.tid >= 0 else { return }
+            let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))
+            let pid = binding.pointee.pid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.pid)) : tid
+            let ppid = binding.pointee.ppid >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.ppid)) : -1
+            let comm = KernelState.kernelComm(binding.pointee.comm >= 0 ? record.string(binding.pointee.comm) : "")
             let existing = state.threadIndex(tid: tid)
             if existing >= 0 {
                 state.withThread(existing) { thread in
@@ -380,26 +422,26 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             } else {
                 state.addThread(ThreadState(tid: tid, pid: pid, ppid: ppid, comm: comm, container: 0, virtualTID: tid))
             }
-            if binding.namespaceLevel >= 0, binding.namespaceInode >= 0 {
-                notePIDNamespaceLevel(tid: tid, level: record.integer(binding.namespaceLevel), inode: record.unsigned(binding.namespaceInode),
-                                      virtualTID: binding.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.virtualTID)) : tid)
+            if binding.pointee.namespaceLevel >= 0, binding.pointee.namespaceInode >= 0 {
+                notePIDNamespaceLevel(tid: tid, level: record.integer(binding.pointee.namespaceLevel), inode: record.unsigned(binding.pointee.namespaceInode),
+                                      virtualTID: binding.pointee.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : tid)
             }
         case .statedumpPIDNamespace:
-            guard binding.tid >= 0, binding.namespaceLevel >= 0, binding.namespaceInode >= 0 else { return }
+            guard binding.pointee.tid >= 0, binding.pointee.namespaceLevel >= 0, binding.pointee.namespaceInode >= 0 else { return }
             notePIDNamespaceLevel(
-                tid: Int32(truncatingIfNeeded: record.integer(binding.tid)), level: record.integer(binding.namespaceLevel),
-                inode: record.unsigned(binding.namespaceInode),
-                virtualTID: binding.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.virtualTID)) : -1)
+                tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid)), level: record.integer(binding.pointee.namespaceLevel),
+                inode: record.unsigned(binding.pointee.namespaceInode),
+                virtualTID: binding.pointee.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : -1)
         case .statedumpContainer:
-            guard binding.containerName >= 0, binding.namespaceInode >= 0 else { return }
+            guard binding.pointee.containerName >= 0, binding.pointee.namespaceInode >= 0 else { return }
             state.nameContainer(
-                pidNamespace: record.unsigned(binding.namespaceInode), name: record.string(binding.containerName),
-                runtime: binding.containerType >= 0 ? record.string(binding.containerType) : "unknown",
-                id: binding.containerID >= 0 ? record.string(binding.containerID) : "")
+                pidNamespace: record.unsigned(binding.pointee.namespaceInode), name: record.string(binding.pointee.containerName),
+                runtime: binding.pointee.containerType >= 0 ? record.string(binding.pointee.containerType) : "unknown",
+                id: binding.pointee.containerID >= 0 ? record.string(binding.pointee.containerID) : "")
         default:
-            guard binding.pid >= 0, binding.fileDescriptor >= 0, binding.fileName >= 0 else { return }
-            let key = KernelState.FileKey(pid: Int32(truncatingIfNeeded: record.integer(binding.pid)), fd: record.signed(binding.fileDescriptor))
-            state.fileNames[key] = record.string(binding.fileName)
+            guard binding.pointee.pid >= 0, binding.pointee.fileDescriptor >= 0, binding.pointee.fileName >= 0 else { return }
+            let key = KernelState.FileKey(pid: Int32(truncatingIfNeeded: record.integer(binding.pointee.pid)), fd: record.signed(binding.pointee.fileDescriptor))
+            state.fileNames[key] = record.string(binding.pointee.fileName)
         }
     }
 
@@ -421,12 +463,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
 
     /// The `pid_ns` context: the init process and the idle threads live in the host's namespace.
     private mutating func noteNamespace(_ thread: Int32, _ inode: UInt64) {
-        let tid = state.threads[Int(thread)].tid
         if state.hostPIDNamespace == 0 {
-            if tid <= 1 { state.hostPIDNamespace = inode }
+            if state.tid(of: thread) <= 1 { state.hostPIDNamespace = inode }
             return
         }
-        if state.threads[Int(thread)].container == 0, inode != state.hostPIDNamespace {
+        if inode != state.hostPIDNamespace, state.containerIndex(of: thread) == 0 {
             let container = state.container(pidNamespace: inode)
             state.withThread(thread) { $0.container = container }
         }

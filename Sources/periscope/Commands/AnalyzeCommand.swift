@@ -5,6 +5,45 @@ import TraceAnalysis
 
 extension AnalysisKind: ExpressibleByArgument {}
 
+/// Progress through a long trace, as a fraction of its time range: LAMI progress lines on
+/// standard output with `--lami --output-progress`, else a line on standard error when it is a
+/// terminal. Nil when neither applies or the trace's time range is unknown.
+final class ProgressReporter {
+    private let range: ClosedRange<UInt64>
+    private let lami: Bool
+    private var shown = false
+
+    init?(source: any EventSource, lami: Bool) {
+        guard lami || isatty(STDERR_FILENO) == 1 else { return nil }
+        let range: ClosedRange<UInt64>?
+        if let directory = source as? PeriscopeTraceReader, directory.metadata.endNs > directory.metadata.startNs {
+            range = directory.metadata.startNs...directory.metadata.endNs
+        } else if let ctf = source as? CTFTraceSource {
+            range = ctf.timeRange()
+        } else {
+            range = nil
+        }
+        guard let range else { return nil }
+        self.range = range
+        self.lami = lami
+    }
+
+    func report(_ timestamp: UInt64) {
+        let span = Double(max(range.upperBound - range.lowerBound, 1))
+        let fraction = min(max(Double(timestamp &- range.lowerBound) / span, 0), 1)
+        if lami {
+            print(String(format: "%.4f", fraction))
+        } else {
+            FileHandle.standardError.write(Data(String(format: "\ranalysing: %3.0f %%", fraction * 100).utf8))
+            shown = true
+        }
+    }
+
+    func finish() {
+        if lami { print("1.0000") } else if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
 /// `periscope analyze ANALYSIS TRACE`: one analysis over a Periscope trace directory or an
 /// LTTng CTF trace.
 struct AnalyzeCommand: ParsableCommand {
@@ -148,14 +187,17 @@ struct AnalyzeCommand: ParsableCommand {
         for (position, trace) in traces.enumerated() {
             let source = try Self.openTrace(trace)
             var report: AnalysisReport
+            let reporter = ProgressReporter(source: source, lami: lami && outputProgress)
             do {
-                report = try TraceAnalysisRunner.run(analysis, source: source, options: options, periods: periodConfiguration)
+                report = try TraceAnalysisRunner.run(
+                    analysis, source: source, options: options, periods: periodConfiguration, progress: reporter.map { reporter in { reporter.report($0) } })
             } catch {
+                reporter?.finish()
                 throw lami ? lamiError(error) : UserFacingError("\(trace): \(error)")
             }
+            reporter?.finish()
             if let limit { report.tables = report.tables.map { var table = $0; table.rows = Array(table.rows.prefix(limit)); return table } }
             if lami {
-                if outputProgress { print("1.0") }
                 print(ReportRenderer.lami(report).rendered())
             } else if json {
                 print(ReportRenderer.json(report).rendered())

@@ -24,7 +24,7 @@ struct CTFDecodeFailure: Error {
     var bitOffset: Int
 }
 
-extension CTFDecodeProgram {
+extension CTFCompiledProgram {
     /// Runs the whole program, filling `slots` (at least `slotCount` of them).
     func run(
         reader: inout CTFBitReader, slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch
@@ -92,13 +92,18 @@ extension CTFDecodeProgram {
                 scratch.used += count * width
                 slots[Int(op.slot)] = .span(destination, count: count * width)
             case .variant:
-                let plan = variants[Int(op.auxiliary)]
-                let tag = Int64(bitPattern: slots[plan.tagSlot].bits)
-                for slot in plan.slots { slots[slot] = .absent }
-                guard let option = plan.options.first(where: { $0.ranges.contains { $0.contains(tag) } }) else {
+                let variant = variants[Int(op.auxiliary)]
+                let tag = Int64(bitPattern: slots[variant.tagSlot].bits)
+                for slot in variant.slotStart..<variant.slotEnd { slots[slot] = .absent }
+                var chosen = -1
+                for index in variant.optionStart..<variant.optionEnd where variantOptions[index].lower <= tag && tag <= variantOptions[index].upper {
+                    chosen = index
+                    break
+                }
+                guard chosen >= 0 else {
                     throw CTFDecodeFailure(reason: "variant tag value \(tag) selects no option", bitOffset: reader.bitPosition)
                 }
-                try run(option.ops, reader: &reader, slots: slots, scratch: &scratch)
+                try run(variantOptions[chosen].opStart..<variantOptions[chosen].opEnd, reader: &reader, slots: slots, scratch: &scratch)
             case .compoundArray, .compoundSequence:
                 let count = op.kind == .compoundSequence ? Int(slots[Int(op.count)].bits) : Int(op.count)
                 let plan = compounds[Int(op.auxiliary)]

@@ -33,7 +33,7 @@ struct CTFVariantPlan {
 }
 
 /// A structure, or an array/sequence of non-integers, walked generically and exposed as raw bytes.
-struct CTFCompoundPlan {
+struct CTFCompoundPlan: Sendable {
     var type: CTFType
     var bigEndianTrace: Bool
 }
@@ -225,10 +225,10 @@ struct CTFDecodeProgram {
 
     private var pendingBodies: [(variant: Int, bodies: [[CTFDecodeOp]])] = []
 
-    /// Finishes the program: appends variant bodies after the main ops (main ops end at
-    /// `mainLength`). Must be called once, after the last `append`.
-    mutating func finish() {
-        mainLength = ops.count
+    /// Finishes the program: lays variant bodies out after the main ops and freezes everything
+    /// into an immutable `CTFCompiledProgram`. Call once, after the last `append`.
+    mutating func finish() -> CTFCompiledProgram {
+        let mainLength = ops.count
         while !pendingBodies.isEmpty {
             let (variant, bodies) = pendingBodies.removeFirst()
             for (index, body) in bodies.enumerated() {
@@ -237,7 +237,62 @@ struct CTFDecodeProgram {
                 variants[variant].options[index].ops = start..<ops.count
             }
         }
+        var table: [CTFCompiledProgram.Variant] = []
+        var options: [CTFCompiledProgram.VariantOption] = []
+        for variant in variants {
+            let first = options.count
+            for option in variant.options {
+                for range in option.ranges {
+                    options.append(.init(lower: range.lowerBound, upper: range.upperBound, opStart: option.ops.lowerBound, opEnd: option.ops.upperBound))
+                }
+            }
+            table.append(.init(tagSlot: variant.tagSlot, slotStart: variant.slots.lowerBound, slotEnd: variant.slots.upperBound,
+                               optionStart: first, optionEnd: options.count))
+        }
+        return CTFCompiledProgram(ops: ops, mainLength: mainLength, variants: table, variantOptions: options, compounds: compounds,
+                                  fields: fields, mappedClocks: mappedClocks)
+    }
+}
+
+/// A frozen decoding program: plain arrays in `let` properties of a final class, so the
+/// interpreter reads them without copies, reference counting or exclusivity checks.
+final class CTFCompiledProgram: Sendable {
+    struct Variant: Sendable {
+        var tagSlot: Int
+        var slotStart: Int
+        var slotEnd: Int
+        var optionStart: Int
+        var optionEnd: Int
     }
 
-    private(set) var mainLength = 0
+    /// One tag range of one option: tags in `lower...upper` run `opStart..<opEnd`.
+    struct VariantOption: Sendable {
+        var lower: Int64
+        var upper: Int64
+        var opStart: Int
+        var opEnd: Int
+    }
+
+    let ops: [CTFDecodeOp]
+    let mainLength: Int
+    let variants: [Variant]
+    let variantOptions: [VariantOption]
+    let compounds: [CTFCompoundPlan]
+    let fields: [EventFieldDescription]
+    let mappedClocks: [Int: String]
+
+    init(ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption], compounds: [CTFCompoundPlan],
+         fields: [EventFieldDescription], mappedClocks: [Int: String]) {
+        self.ops = ops
+        self.mainLength = mainLength
+        self.variants = variants
+        self.variantOptions = variantOptions
+        self.compounds = compounds
+        self.fields = fields
+        self.mappedClocks = mappedClocks
+    }
+
+    var slotCount: Int { fields.count }
+
+    func slot(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
 }

@@ -34,11 +34,14 @@ final class CTFStreamCursor {
     private var headerScratch = CTFScratch(capacity: 4096)
 
     private(set) var cpu = -1
-    private(set) var pendingEvent: CTFTrace.EventPlan?
+    /// Not retained: the trace owns its plans for longer than any cursor runs.
+    private(set) unowned(unsafe) var pendingEvent: CTFTrace.EventPlan?
     private(set) var pendingTimestamp: UInt64 = 0
     /// Events the tracer discarded before the current packet, reported once.
     var pendingLostEvents: UInt64 = 0
     private(set) var packetBeginTimestamp: UInt64 = 0
+    /// The current packet's `timestamp_end`, when the packet context has one.
+    private(set) var packetEndTimestamp: UInt64?
 
     init(path: String, trace: CTFTrace) throws {
         self.path = path
@@ -117,7 +120,7 @@ final class CTFStreamCursor {
             var contextSlots = slots
             var headerEnd = 0
             var streamID: UInt64 = 0
-            var contextProgram: CTFDecodeProgram?
+            var contextProgram: CTFCompiledProgram?
             var decoded = false
             // Headers are small; if one does not fit the first read, read more once.
             for _ in 0..<2 where !decoded {
@@ -180,6 +183,7 @@ final class CTFStreamCursor {
             } else {
                 packetBeginTimestamp = nanoseconds(clockCycles)
             }
+            packetEndTimestamp = contextValue("timestamp_end").map(nanoseconds)
             if let discarded = contextValue("events_discarded") {
                 if let last = lastDiscarded, discarded > last { pendingLostEvents += discarded - last }
                 if lastDiscarded == nil, discarded > 0 { pendingLostEvents += discarded }
@@ -189,6 +193,20 @@ final class CTFStreamCursor {
             if headerEnd < contentBits { return true }
         }
         return false
+    }
+
+    /// The time the stream's packets cover (first `timestamp_begin` to last `timestamp_end`),
+    /// found by reading packet headers only; nil without those fields.
+    func packetTimeRange() throws -> ClosedRange<UInt64>? {
+        var first: UInt64?
+        var last: UInt64?
+        while try loadPacket() {
+            if first == nil { first = packetBeginTimestamp }
+            if let end = packetEndTimestamp { last = end }
+            reader.bitPosition = reader.limitInBits
+        }
+        guard let first, let last, last >= first else { return nil }
+        return first...last
     }
 
     /// Decodes the next event's header; false when the stream has no more events.
@@ -202,12 +220,16 @@ final class CTFStreamCursor {
             // Padding at the end of the content (less than a header) ends the packet.
             let header = stream.header
             let eventStart = reader.bitPosition
-            headerScratch.used = 0
+            // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
+            var localReader = reader
+            var scratch = headerScratch
+            scratch.used = 0
             do {
-                try header.run(reader: &reader, slots: headerSlots, scratch: &headerScratch)
+                try header.run(reader: &localReader, slots: headerSlots, scratch: &scratch)
             } catch {
                 throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
             }
+            reader = localReader
             var id: UInt64 = 0
             for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
             for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
@@ -234,11 +256,13 @@ final class CTFStreamCursor {
     /// Decodes the contexts and payload of the pending event into `slots`.
     func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
         guard let event = pendingEvent else { return }
-        let start = reader.bitPosition
+        var localReader = reader
+        let start = localReader.bitPosition
         do {
-            try event.program.run(reader: &reader, slots: slots, scratch: &scratch)
+            try event.program.run(reader: &localReader, slots: slots, scratch: &scratch)
         } catch {
             throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: error.reason)
         }
+        reader = localReader
     }
 }

@@ -1,16 +1,21 @@
 /// One CTF trace (one `metadata` file and the data streams beside it), compiled for decoding.
 final class CTFTrace {
     /// How one event class of one stream class is decoded.
-    struct EventPlan {
+    final class EventPlan {
         let eventClass: EventClass
         /// Stream event context, event context and payload, in that order.
-        let program: CTFDecodeProgram
+        let program: CTFCompiledProgram
+
+        init(eventClass: EventClass, program: CTFCompiledProgram) {
+            self.eventClass = eventClass
+            self.program = program
+        }
     }
 
     /// How events of one stream class are framed.
     final class StreamPlan {
         let id: UInt64
-        let header: CTFDecodeProgram
+        let header: CTFCompiledProgram
         /// Header slots that may hold the event id (`id`, `v.id`): the last present one wins.
         let idSlots: [Int]
         /// Header slots mapped to the clock, with their size in bits.
@@ -19,7 +24,7 @@ final class CTFTrace {
         /// Indexed by event id; nil where no event has that id.
         var events: [EventPlan?] = []
 
-        init(id: UInt64, header: CTFDecodeProgram, clock: CTFClock) {
+        init(id: UInt64, header: CTFCompiledProgram, clock: CTFClock) {
             self.id = id
             self.header = header
             self.clock = clock
@@ -38,7 +43,7 @@ final class CTFTrace {
 
     let directory: String
     let metadata: CTFMetadata
-    let packetProgram: CTFDecodeProgram
+    let packetProgram: CTFCompiledProgram
     let streams: [UInt64: StreamPlan]
 
     /// Parses `directory/metadata` and adds its event classes to `classes`.
@@ -52,17 +57,16 @@ final class CTFTrace {
         try packetProgram.append(metadata.packetHeader, scope: .payload)
         // Packet contexts differ per stream class; the packet header names the stream, so the
         // context is compiled per stream below and decoded after the header.
-        packetProgram.finish()
-        self.packetProgram = packetProgram
+        self.packetProgram = packetProgram.finish()
 
         var streamClasses = metadata.streams
         if streamClasses.isEmpty { streamClasses[0] = CTFStreamClass(id: 0) }
         let defaultClock = metadata.clocks.values.sorted { $0.name < $1.name }.first ?? CTFClock(name: "")
         var streams: [UInt64: StreamPlan] = [:]
         for streamClass in streamClasses.values.sorted(by: { $0.id < $1.id }) {
-            var header = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
-            try header.append(streamClass.eventHeader, scope: .payload)
-            header.finish()
+            var headerBuilder = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+            try headerBuilder.append(streamClass.eventHeader, scope: .payload)
+            let header = headerBuilder.finish()
             let clockName = header.mappedClocks.values.first
             let clock = clockName.flatMap { metadata.clocks[$0] } ?? defaultClock
             let plan = StreamPlan(id: streamClass.id, header: header, clock: clock)
@@ -80,10 +84,10 @@ final class CTFTrace {
                 try program.append(streamClass.eventContext, scope: .streamEventContext)
                 try program.append(declaration.context, scope: .eventContext)
                 try program.append(declaration.fields, scope: .payload)
-                program.finish()
+                let compiled = program.finish()
                 let eventClass = classes.add(
-                    name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: program.fields)
-                plan.events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: program)
+                    name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: compiled.fields)
+                plan.events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: compiled)
             }
             streams[streamClass.id] = plan
         }
@@ -91,13 +95,12 @@ final class CTFTrace {
         contextPrograms = try Dictionary(uniqueKeysWithValues: streamClasses.values.map { streamClass in
             var context = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
             try context.append(streamClass.packetContext, scope: .payload)
-            context.finish()
-            return (streamClass.id, context)
+            return (streamClass.id, context.finish())
         })
     }
 
     /// The packet context program of each stream class.
-    let contextPrograms: [UInt64: CTFDecodeProgram]
+    let contextPrograms: [UInt64: CTFCompiledProgram]
 
     /// Data stream files: every regular file of the directory except `metadata`, indexes and
     /// hidden files.

@@ -29,6 +29,20 @@ public final class CTFTraceSource: EventSource {
         self.traceDescription = TraceDescription(classes: classes, clockName: clockName, environment: environment)
     }
 
+    /// The time the trace covers, from packet headers alone (for progress), or nil when the
+    /// packets do not say.
+    public func timeRange() -> ClosedRange<UInt64>? {
+        var lower: UInt64 = .max, upper: UInt64 = 0
+        for file in streamFiles {
+            guard let cursor = try? CTFStreamCursor(path: file.path, trace: file.trace),
+                let range = try? cursor.packetTimeRange()
+            else { continue }
+            lower = min(lower, range.lowerBound)
+            upper = max(upper, range.upperBound)
+        }
+        return lower <= upper ? lower...upper : nil
+    }
+
     /// Whether `path` holds at least one CTF trace.
     public static func isCTFTrace(path: String) -> Bool {
         (try? CTFDirectory.traceDirectories(under: path).isEmpty == false) ?? false

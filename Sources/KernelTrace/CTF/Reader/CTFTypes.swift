@@ -1,9 +1,9 @@
 /// Byte order of a CTF type; `native` means the trace's `byte_order`.
-enum CTFByteOrder: Equatable {
+enum CTFByteOrder: Equatable, Sendable {
     case native, little, big
 }
 
-struct CTFIntegerType: Equatable {
+struct CTFIntegerType: Equatable, Sendable {
     var sizeInBits = 0
     var alignmentInBits = 8
     var isSigned = false
@@ -15,7 +15,7 @@ struct CTFIntegerType: Equatable {
     var mappedClock: String?
 }
 
-struct CTFFloatType: Equatable {
+struct CTFFloatType: Equatable, Sendable {
     var exponentDigits = 0
     var mantissaDigits = 0
     var alignmentInBits = 8
@@ -24,13 +24,13 @@ struct CTFFloatType: Equatable {
     var sizeInBits: Int { exponentDigits + mantissaDigits }
 }
 
-struct CTFNamedType: Equatable {
+struct CTFNamedType: Equatable, Sendable {
     var name: String
     var type: CTFType
 }
 
 /// A CTF 1.8 type as declared in the metadata.
-indirect enum CTFType: Equatable {
+indirect enum CTFType: Equatable, Sendable {
     case integer(CTFIntegerType)
     case floatingPoint(CTFFloatType)
     case enumeration(CTFIntegerType, [EventEnumerationMapping])
