@@ -3,6 +3,8 @@ import KernelTrace
 import Testing
 @testable import TraceAnalysis
 
+private let referenceRoot = NSTemporaryDirectory() + "periscope-analyze-ref-\(getpid())"
+
 /// The analyses on the real LTTng 2.10 kernel trace of `shared/traces/lttng-ref`, against what
 /// lttng-analyses 0.6.1 (`lttng-cputop`) prints for it and what babeltrace2 counts.
 @Suite("analyses of the basic-kernel-analysis LTTng trace", .serialized)
@@ -13,8 +15,9 @@ struct LTTngReferenceTraceTests {
     static let reason: Comment = "needs shared/traces/lttng-ref beside the repository"
 
     static let extracted: Result<String, Error> = Result {
-        let root = NSTemporaryDirectory() + "periscope-analyze-ref-\(getpid())"
+        let root = referenceRoot
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: referenceRoot) }
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
         tar.arguments = ["-xJf", archive, "-C", root]

@@ -3,6 +3,8 @@ import KernelTrace
 import Testing
 @testable import TraceAnalysis
 
+private let recordingRoot = NSTemporaryDirectory() + "periscope-analyze-\(getpid())"
+
 /// Live tests: record a scripted workload with `periscope trace record`, convert it to CTF with
 /// `periscope trace convert`, and check the analyses on both.
 @Suite("analyses of a recorded trace and of its CTF conversion", .serialized)
@@ -20,8 +22,10 @@ struct RecordedTraceTests {
 
     /// Records dd reading 50 blocks of 1000 bytes from /dev/zero (fd 0) and writing them to /dev/null (fd 1).
     static let recorded: Result<(directory: String, ctf: String), Error> = Result {
-        let root = NSTemporaryDirectory() + "periscope-analyze-\(getpid())"
+        let root = recordingRoot
         try? FileManager.default.removeItem(atPath: root)
+        // The recorded trace (tens of MB) goes when the test process exits.
+        atexit { try? FileManager.default.removeItem(atPath: recordingRoot) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let directory = root + "/trace", ctf = root + "/ctf"
         let recorder = Process()

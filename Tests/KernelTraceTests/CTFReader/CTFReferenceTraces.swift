@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import KernelTrace
 
+private let ctfExtractionRoot = NSTemporaryDirectory() + "periscope-ctf-\(getpid())"
+
 /// The real LTTng traces in `shared/traces/lttng-ref` (beside the repository), extracted once
 /// per test run into a temporary directory, and babeltrace2 as the reference decoder.
 enum CTFReferenceTraces {
@@ -18,9 +20,9 @@ enum CTFReferenceTraces {
     static let babeltraceReason: Comment = "needs the reference traces and babeltrace2 (scripts/test-setup.sh installs it)"
 
     private static let extractionRoot: String = {
-        let root = NSTemporaryDirectory() + "periscope-ctf-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        return root
+        try? FileManager.default.createDirectory(atPath: ctfExtractionRoot, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: ctfExtractionRoot) }
+        return ctfExtractionRoot
     }()
 
     private static let lock = NSLock()
