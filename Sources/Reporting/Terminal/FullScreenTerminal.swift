@@ -33,8 +33,8 @@ public final class FullScreenTerminal {
         }
         var raw = terminalSavedSettings
         // Not cfmakeraw: output post-processing stays on, and so does nothing else. ISIG is
-        // off so Ctrl-C and Ctrl-Z arrive as keys (quit, ignored) instead of stopping the
-        // process with the screen still taken.
+        // off so Ctrl-C and Ctrl-Z arrive as keys (quit; `suspend()`) instead of stopping
+        // the process with the screen still taken.
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN | ISIG)
         raw.c_iflag &= ~tcflag_t(IXON | ICRNL | BRKINT | INPCK | ISTRIP)
         withUnsafeMutableBytes(of: &raw.c_cc) { cc in

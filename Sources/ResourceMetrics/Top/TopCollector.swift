@@ -8,7 +8,7 @@ import LinuxHost
 /// container's cgroup counters and network namespace, and per-process CPU ticks.
 ///
 /// Owns the descriptors between frames: one `CgroupSampler` for all containers (its cache
-/// keeps each cgroup's files open, and only the files of the columns shown: 12 of 25 on
+/// keeps each cgroup's files open, and only the files of the columns shown: 13 of 25 on
 /// v1), one reader for the containers' net/dev files. The
 /// inventory scan each frame skips runtime queries and hostnames (about 20 µs per process);
 /// a second scan that asks the runtimes for names runs only when a container it has not
