@@ -59,19 +59,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Starting and reaping child processes, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
-        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost"]),
+        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost"]),
-        .testTarget(name: "ProfilingTests", dependencies: ["Profiling"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
-        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost"]),
+        .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
-            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting"]
+            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

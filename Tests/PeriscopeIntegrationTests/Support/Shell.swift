@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,41 +27,16 @@ enum Shell {
     /// Starts `arguments` (the first looked up in PATH) with clean signal state; output to
     /// the given files (or /dev/null). Returns the child's PID.
     static func spawn(_ arguments: [String], standardOutput: String = "/dev/null", standardError: String = "/dev/null") throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
-        guard result == 0 else {
-            throw Failure(command: arguments, result: Result(status: -1, standardOutput: "", standardError: String(cString: strerror(result))))
+        do {
+            return try ChildProcess.spawn(arguments, standardOutput: standardOutput, standardError: standardError)
+        } catch {
+            throw Failure(command: arguments, result: Result(status: -1, standardOutput: "", standardError: String(cString: strerror(error.errno))))
         }
-        return pid
     }
 
     /// Waits for a spawned child; returns its exit status (128+N if killed by signal N).
     @discardableResult
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
+    static func wait(_ pid: pid_t) -> Int32 { ChildProcess.wait(pid) }
 
     /// Runs `arguments` and waits for it. Output goes to temporary files, so a chatty
     /// command can never block on a full pipe.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -37,20 +38,13 @@ enum Shell {
     static func run(_ arguments: [String]) throws -> Result {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-metrics-\(UUID().uuidString)").path
         defer { unlink(output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
-        guard spawned == 0 else { throw Failure(command: arguments, result: Result(status: -1, standardOutput: String(cString: strerror(spawned)))) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(arguments, standardOutput: output, standardError: nil)
+        } catch {
+            throw Failure(command: arguments, result: Result(status: -1, standardOutput: String(cString: strerror(error.errno))))
+        }
+        let code = ChildProcess.wait(pid)
         return Result(status: code, standardOutput: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
