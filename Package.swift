@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // The container performance method over an observation window: findings with evidence.
         // Reads no file itself: it consumes ResourceMetrics' samples.
-        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost"]),
+        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost", "Reporting"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the

@@ -1,4 +1,5 @@
 import ResourceMetrics
+import Reporting
 
 /// Read-only helpers over an observation window that the rules share: series of host and
 /// container metrics, CPU sets, names.
@@ -134,12 +135,6 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 
 /// Bytes in binary units.
 func byteCount(_ count: Double) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var value = count
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 {
-        value /= 1024
-        unit += 1
-    }
-    return unit == 0 ? "\(Int(value)) B" : "\(fixed(value, 1)) \(units[unit])"
+    let (value, unit) = BinaryUnits.scaled(count)
+    return unit == "B" ? "\(Int(value)) B" : "\(fixed(value, 1)) \(unit)"
 }

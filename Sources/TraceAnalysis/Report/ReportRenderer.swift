@@ -75,14 +75,8 @@ public enum ReportRenderer {
     }
 
     static func sizeText(_ bytes: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : format(value, decimals: 2) + " " + units[unit]
+        let (value, unit) = BinaryUnits.scaled(Double(bytes))
+        return unit == "B" ? "\(bytes) B" : format(value, decimals: 2) + " " + unit
     }
 
     // MARK: JSON

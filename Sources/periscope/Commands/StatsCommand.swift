@@ -179,14 +179,8 @@ struct StatsCommand: ParsableCommand {
     private func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
 
     private func bytes(_ count: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : "\(fixed(value, 1)) \(units[unit])"
+        let (value, unit) = BinaryUnits.scaled(Double(count))
+        return unit == "B" ? "\(count) B" : "\(fixed(value, 1)) \(unit)"
     }
 }
 
