@@ -44,11 +44,7 @@ let package = Package(
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
         // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
-        // Exclusivity is checked statically; the dynamic checks cost a third of the replay loop.
-        .target(
-            name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-        ),
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(

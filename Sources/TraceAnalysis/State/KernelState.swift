@@ -1,33 +1,37 @@
 /// The system state rebuilt while replaying a trace: threads, processes, containers, what runs
 /// on each CPU, syscall names. Shared by every analysis of one replay.
+///
+/// Every stored property opts out of dynamic exclusivity checks: the replay loop touches them
+/// for every event, the checks cost about a third of the loop, and a replay is single-threaded
+/// with no overlapping accesses (static checking still applies).
 public final class KernelState {
-    public private(set) var threads: ContiguousArray<ThreadState> = []
+    @exclusivity(unchecked) public private(set) var threads: ContiguousArray<ThreadState> = []
     /// Thread index by tid (-1: unknown); sized to the largest tid seen.
-    private var threadIndexByTID: ContiguousArray<Int32> = []
+    @exclusivity(unchecked) private var threadIndexByTID: ContiguousArray<Int32> = []
     /// Running thread index per CPU (-1: unknown).
-    public private(set) var currentThread: ContiguousArray<Int32> = []
-    public private(set) var containers: [ContainerState] = [.host]
-    private var containerByPIDNamespace: [UInt64: Int32] = [:]
+    @exclusivity(unchecked) public private(set) var currentThread: ContiguousArray<Int32> = []
+    @exclusivity(unchecked) public private(set) var containers: [ContainerState] = [.host]
+    @exclusivity(unchecked) private var containerByPIDNamespace: [UInt64: Int32] = [:]
     /// The host's PID namespace inode, when the trace says it.
-    public var hostPIDNamespace: UInt64 = 0
-    public private(set) var syscallNames: [String] = []
+    @exclusivity(unchecked) public var hostPIDNamespace: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var syscallNames: [String] = []
     /// Per syscall index: opens a file (its return value is an fd), or is `close`.
-    private(set) var syscallOpensFile: ContiguousArray<Bool> = []
-    private(set) var syscallCloses: ContiguousArray<Bool> = []
-    private var syscallIndexByName: [String: Int32] = [:]
+    @exclusivity(unchecked) private(set) var syscallOpensFile: ContiguousArray<Bool> = []
+    @exclusivity(unchecked) private(set) var syscallCloses: ContiguousArray<Bool> = []
+    @exclusivity(unchecked) private var syscallIndexByName: [String: Int32] = [:]
     /// Process, container and vtid the statedump gave each tid, for threads a rescan saw after
     /// their fork (containers started during the trace): ftrace's fork event says neither
     /// whether the child is a thread or a process nor which PID namespace it entered.
-    var statedumpIdentityByTID: [Int32: (pid: Int32, container: Int32, virtualTID: Int32)] = [:]
+    @exclusivity(unchecked) var statedumpIdentityByTID: [Int32: (pid: Int32, container: Int32, virtualTID: Int32)] = [:]
     /// Open file names per (pid, fd), from statedump and open/openat/close.
-    var fileNames: [FileKey: String] = [:]
-    public var firstTimestamp: UInt64 = 0
-    public var lastTimestamp: UInt64 = 0
-    public var lostEvents: UInt64 = 0
-    public var eventCount: UInt64 = 0
-    public var environment: [String: String] = [:]
+    @exclusivity(unchecked) var fileNames: [FileKey: String] = [:]
+    @exclusivity(unchecked) public var firstTimestamp: UInt64 = 0
+    @exclusivity(unchecked) public var lastTimestamp: UInt64 = 0
+    @exclusivity(unchecked) public var lostEvents: UInt64 = 0
+    @exclusivity(unchecked) public var eventCount: UInt64 = 0
+    @exclusivity(unchecked) public var environment: [String: String] = [:]
     /// Offset that turns trace timestamps into Epoch nanoseconds (0 when they already are).
-    public var epochOffsetNanoseconds: Int64 = 0
+    @exclusivity(unchecked) public var epochOffsetNanoseconds: Int64 = 0
 
     struct FileKey: Hashable {
         var pid: Int32
