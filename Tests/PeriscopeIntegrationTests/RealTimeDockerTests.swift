@@ -211,6 +211,40 @@ struct RealTimeDockerTests {
         let logged = ((report["findings"] as? [[String: Any]]) ?? []).contains { $0["rule"] as? String == "rt.throttling-logged" }
         #expect(!logged)
     }
+
+    @Test("a pinned SCHED_FIFO loop on the CPU another container is pinned to: diagnose names that neighbour",
+          .timeLimit(.minutes(2)))
+    func starvingNeighbour() throws {
+        let cpu = ProcessInfo.processInfo.activeProcessorCount > 1 ? 1 : 0
+        let parent = try CgroupFileOverride(path: Self.dockerBudgetFile, value: "200000")
+        defer { parent.restore() }
+        let neighbour = try DockerContainer(name: TestEnvironment.uniqueName("rt-neighbour"), options: ["--cpuset-cpus", String(cpu)],
+                                            command: DiagnoseScenarioTests.busyLoop)
+        defer { neighbour.remove() }
+        let name = TestEnvironment.uniqueName("rt-hog")
+        let id = try Self.startContainer(name: name, options: ["--cap-add", "SYS_NICE", "--cpu-rt-runtime", "100000"],
+                                         arguments: ["loop", String(cpu), "12"])
+        defer { _ = try? Shell.run(["docker", "rm", "-f", id]) }
+        try #require(try Self.waitForLog(id, containing: "looping").contains("looping"))
+        usleep(300_000)
+        // The loop is kept to a 10% budget so it can never lock the CPU; the rule's 50% default is
+        // lowered to 5% to judge this bounded loop the way it judges an unbounded one.
+        let (status, report) = try DiagnoseScenarioTests.diagnose([id, "-d", "3s", "--threshold", "rt-thread-cpu-percent=5"])
+        #expect(status == 1)
+        let finding = try #require(DiagnoseScenarioTests.findings(report, rule: "rt.starving-neighbours").first {
+            $0["containerKey"] as? String == "docker:\(id)"
+        })
+        #expect(finding["severity"] as? String == "warning")
+        let verdict = (finding["verdict"] as? String) ?? ""
+        #expect(verdict.contains("SCHED_FIFO thread rtprobe"))
+        #expect(verdict.contains("pinned to CPU \(cpu)"))
+        #expect(verdict.contains(neighbour.name))
+        let neighbours = ((finding["blame"] as? [String: Any])?["neighbours"] as? [[String: Any]]) ?? []
+        #expect(neighbours.contains { $0["name"] as? String == neighbour.name && $0["resource"] as? String == "cpu \(cpu)" })
+        let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+        let busy = jsonNumber(evidence.first { $0["metric"] as? String == "RT thread CPU use" }?["value"]) ?? 0
+        #expect(busy >= 5 && busy <= 25)
+    }
 }
 
 /// What the real-time tests need from this machine.
