@@ -16,6 +16,10 @@ struct StatsCommand: ParsableCommand {
             working set (usage minus inactive page cache, as docker stats computes it) against \
             the limit; throttling is the share of CFS periods cut short and the time spent \
             waiting per second. Pressure (PSI) is shown where the kernel gives it per cgroup. \
+            REALTIME shows the RT budget (v1 cpu.rt_runtime_us / cpu.rt_period_us of the \
+            container and its parents; absent on cgroup v2), whether its init process could \
+            switch to SCHED_FIFO (and which docker options fix it if not), and its \
+            SCHED_FIFO/SCHED_RR threads with their priority, CPU and run-queue wait. \
             Changes nothing.
 
             Examples:
