@@ -245,6 +245,32 @@ struct RealTimeDockerTests {
         let busy = jsonNumber(evidence.first { $0["metric"] as? String == "RT thread CPU use" }?["value"]) ?? 0
         #expect(busy >= 5 && busy <= 25)
     }
+
+    @Test("top's drill-down shows the RT budget chain and the SCHED_FIFO thread with its priority, CPU and wait",
+          .enabled(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+    func topDrillDown() throws {
+        let cpu = ProcessInfo.processInfo.activeProcessorCount > 1 ? 1 : 0
+        let parent = try CgroupFileOverride(path: Self.dockerBudgetFile, value: "200000")
+        defer { parent.restore() }
+        let name = TestEnvironment.uniqueName("rt-top")
+        let id = try Self.startContainer(name: name, options: ["--cap-add", "SYS_NICE", "--cpu-rt-runtime", "100000"],
+                                         arguments: ["loop", String(cpu), "15"])
+        defer { _ = try? Shell.run(["docker", "rm", "-f", id]) }
+        try #require(try Self.waitForLog(id, containing: "looping").contains("looping"))
+        let tmux = try TmuxSession(name: TestEnvironment.uniqueName("rt-top"), columns: 200)
+        defer { tmux.kill() }
+        try tmux.type("\(TestEnvironment.periscopeBinary) top -d 1 --filter \(name)")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor { $0.contains(name) && $0.contains("THR%") }
+        try tmux.send("Enter")
+        // The thread's rates need two frames of the drill-down.
+        let screen = try tmux.waitFor { $0.contains("RT rtprobe TID") && $0.contains("ms/s runnable") }
+        #expect(screen.contains("RT budget 100000/1000000 µs (10.0% of each CPU)  parents: /docker 200000/1000000 µs"))
+        let line = try #require(screen.split(separator: "\n").first { $0.contains("RT rtprobe TID") })
+        #expect(line.contains("SCHED_FIFO 10 pinned to CPU \(cpu)"))
+        try tmux.send("q")
+        _ = try tmux.waitFor { _ in try !tmux.alternateScreenIsOn() }
+    }
 }
 
 /// What the real-time tests need from this machine.
