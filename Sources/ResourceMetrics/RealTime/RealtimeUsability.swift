@@ -49,8 +49,10 @@ public struct RealtimeUsability: Sendable, Equatable, Codable {
                     fixes.append("dockerd --cpu-rt-runtime=N (the budget of Docker's parent cgroup, e.g. 950000), or echo N > /sys/fs/cgroup/cpu\(level.cgroupPath)/cpu.rt_runtime_us")
                 }
             }
-            if insideContainer, budget.ancestorsHidden, empty.contains(where: { $0 == budget.own }) {
-                fixes.append("on the host: the parent cgroup (/docker) needs a budget first (dockerd --cpu-rt-runtime=N), or docker run --cpu-rt-runtime fails with \"invalid argument\"")
+            if insideContainer, budget.ancestorsHidden, let own = budget.own, empty.contains(own) {
+                // The parent is not mounted here; its path is the own path's directory (/docker for Docker's cgroupfs driver).
+                let parent = own.cgroupPath.lastIndex(of: "/").map { String(own.cgroupPath[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+                fixes.append("on the host: the parent cgroup (\(parent)) needs a budget first (dockerd --cpu-rt-runtime=N), or docker run --cpu-rt-runtime fails with \"invalid argument\"")
             }
         }
         if !reasons.isEmpty { priority = 0 }
