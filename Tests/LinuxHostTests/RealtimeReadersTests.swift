@@ -109,5 +109,7 @@ struct RealtimeReadersTests {
         #expect(statistics.runNanoseconds > 0)
         #expect(try procfs.allowedCPUs(TaskID(pid: own)).count >= 1)
         #expect(try procfs.stat(TaskID(pid: own)).schedulingPolicy == .other)
+        let quick = try #require(try procfs.schedulingPolicy(TaskID(pid: own)))
+        #expect(quick.policy == .other && quick.realtimePriority == 0)
     }
 }

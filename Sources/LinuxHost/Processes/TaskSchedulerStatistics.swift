@@ -52,3 +52,28 @@ extension Procfs {
         }
     }
 }
+
+extension Procfs {
+    /// The scheduling policy and RT priority of `task` (stat fields 41 and 40) without parsing
+    /// the other fields or the comm: what a scan for the few RT threads among all threads needs.
+    /// Nil when the file is malformed or the kernel does not report them.
+    public func schedulingPolicy(_ task: TaskID) throws(HostReadError) -> (policy: SchedulingPolicy, realtimePriority: UInt32)? {
+        try reader.withContents(of: path(task, "stat")) { bytes in
+            // The comm may contain ") ": fields restart after the *last* ')'. Field 3 (state) follows it.
+            guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+            var scanner = ByteScanner(bytes, offset: close + 1)
+            var field = 2
+            var last: Range<Int>?
+            while field < 40 {
+                guard let range = scanner.readFieldRange() else { return nil }
+                field += 1
+                last = range
+            }
+            // `last` is field 40 (rt_priority); field 41 (policy) is next.
+            guard let last else { return nil }
+            var priorityField = ByteScanner(bytes, offset: last.lowerBound)
+            guard let priority = priorityField.readUInt64(), let policy = scanner.readInt64() else { return nil }
+            return (SchedulingPolicy(number: policy), UInt32(truncatingIfNeeded: priority))
+        }
+    }
+}

@@ -1,9 +1,9 @@
 import LinuxHost
 
 /// Finds the SCHED_FIFO/SCHED_RR threads of groups of processes (containers) and turns
-/// pairs of samples into their CPU use and run-queue wait. Reads every thread's `stat`
-/// (policy and rt_priority, fields 40-41) and, for RT threads only, `schedstat` and
-/// `Cpus_allowed_list`. Not thread-safe.
+/// pairs of samples into their CPU use and run-queue wait. Reads every thread's `stat` up to
+/// its policy and rt_priority (fields 40-41, no allocation) and, for RT threads only, the whole
+/// `stat`, `schedstat` and `Cpus_allowed_list`. Not thread-safe.
 public final class RealtimeThreadSampler {
     private struct Previous {
         var takenAt: MonotonicInstant
@@ -26,7 +26,9 @@ public final class RealtimeThreadSampler {
             guard let tids = try? procfs.threadIDs(of: pid) else { continue }
             for tid in tids {
                 let task = TaskID(pid: pid, tid: tid)
-                guard let stat = try? procfs.stat(task), let policy = stat.schedulingPolicy, policy.isRealTime else { continue }
+                // Most threads are not RT: look at the policy alone first, parse the rest only for RT ones.
+                guard let quick = try? procfs.schedulingPolicy(task), quick.policy.isRealTime,
+                      let stat = try? procfs.stat(task), let policy = stat.schedulingPolicy, policy.isRealTime else { continue }
                 var thread = RealtimeThreadRates(pid: pid, tid: tid, comm: stat.comm, policy: policy, rtPriority: stat.realtimePriority ?? 0,
                                                  allowedCPUs: try? procfs.allowedCPUs(task), lastCPU: stat.lastCPU)
                 if let statistics = try? procfs.schedulerStatistics(task) {
