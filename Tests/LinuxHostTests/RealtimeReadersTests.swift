@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LinuxHost
 #if canImport(Glibc)
@@ -74,6 +75,22 @@ struct RealtimeReadersTests {
         #expect(other.schedulingPolicy == .other)
         #expect(SchedulingPolicy(number: 2) == .roundRobin)
         #expect(SchedulingPolicy(number: 2).description == "SCHED_RR")
+    }
+
+    @Test("the policy-only reader agrees with the full parse, even with ') ' in the comm")
+    func quickPolicyReader() throws {
+        let root = "/tmp/periscope-rt-policy-\(getpid())"
+        defer { _ = try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: "\(root)/4242", withIntermediateDirectories: true)
+        let line = "4242 (rt) loop) R 0 0 0 0 -1 4194560 30863 1246614 0 575 122 335 3979 2157 20 0 14 0 32 43790336 2889 18446744073709551615 1 1 0 0 0 0 0 4096 1256 0 0 0 17 1 42 2 0 0 0 0 0 0 0 0 0 0 0\n"
+        try line.write(toFile: "\(root)/4242/stat", atomically: true, encoding: .utf8)
+        let procfs = Procfs(root: root)
+        let quick = try #require(try procfs.schedulingPolicy(TaskID(pid: 4242)))
+        #expect(quick.policy == .roundRobin && quick.realtimePriority == 42)
+        let full = try procfs.stat(TaskID(pid: 4242))
+        #expect(full.comm == "rt) loop" && full.schedulingPolicy == quick.policy && full.realtimePriority == quick.realtimePriority)
+        try "4242 (short) R 0 0 0\n".write(toFile: "\(root)/4242/stat", atomically: true, encoding: .utf8)
+        #expect(try procfs.schedulingPolicy(TaskID(pid: 4242)) == nil)
     }
 
     @Test("schedstat: run time, run-queue wait, timeslices")
