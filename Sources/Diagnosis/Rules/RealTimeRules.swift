@@ -114,11 +114,11 @@ enum RealTimeRules {
             let cpuBusy = Series(facts.window.host.compactMap { $0.perCPU[cpu]?.busyPercent })
             var evidence = [Evidence("RT thread CPU use", series: busy, unit: "% of CPU \(cpu)", threshold: limits.rtThreadCPUPercent, comparison: ">=")]
             if cpuBusy.count > 0 { evidence.append(Evidence("CPU \(cpu) busy", series: cpuBusy, unit: "%")) }
-            let pressured = others.compactMap { other -> String? in
+            // The neighbours' CPU pressure (PSI some): how long their runnable tasks waited.
+            for other in others {
                 let pressure = facts.series(other) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
-                return pressure.count > 0 ? "\(other.displayName) \(fixed(pressure.mean, 0))%" : nil
+                if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some) of \(other.displayName)", series: pressure, unit: "%")) }
             }
-            if !pressured.isEmpty { evidence.append(Evidence("neighbours' CPU pressure (PSI some): \(pressured.joined(separator: ", "))", Double(pressured.count), "containers")) }
             if let (fraction, _, _, _) = binding(container) { evidence.append(Evidence("RT budget per CPU", fraction * 100, "% of a CPU")) }
             let name = container.displayName
             let pinned = thread.allowedCPUs?.count == 1 ? "pinned to CPU \(cpu)" : "on CPU \(cpu)"
