@@ -82,7 +82,7 @@ import Testing
     @Test("a SCHED_FIFO loop using 90% of CPU 1, which another container may use: starving neighbours, the neighbour named")
     func starving() throws {
         let rt = Self.rtContainer(budget: Self.budget(own: 950_000, parent: 950_000), cores: 0.9, waitMilliseconds: 0)
-        let neighbour = Synthetic.container("web", usage: 0.05, cpuset: [1])
+        let neighbour = Synthetic.container("web", usage: 0.2, cpuset: [1])
         let elsewhere = Synthetic.container("batch", usage: 0.5, cpuset: [0])
         let report = Synthetic.diagnose(Synthetic.window(containers: [rt, neighbour, elsewhere]))
         let finding = try #require(report.findings("rt.starving-neighbours").first)

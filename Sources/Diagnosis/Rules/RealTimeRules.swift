@@ -101,13 +101,21 @@ enum RealTimeRules {
         for (thread, percents) in byThread.values.sorted(by: { $0.thread.tid < $1.thread.tid }) {
             let busy = Series(percents)
             guard busy.mean >= limits.rtThreadCPUPercent, let cpu = cpu(of: thread) else { continue }
-            let others = facts.sampledContainers.filter { $0.key != container.key && !$0.vanishedDuringWindow && facts.cpus(of: $0).contains(cpu) }
-            var neighbours = others.map { other in
-                NeighbourShare(name: other.displayName, kind: "container", resource: "cpu \(cpu)", amount: facts.usageCores(other), unit: "cores", sharePercent: 0)
+            // Neighbours that want CPU there: busy, or waiting (PSI). Their use of this CPU is
+            // estimated by spreading it evenly over the CPUs they may use, as the CPU tree does.
+            let others = facts.sampledContainers.filter { other in
+                guard other.key != container.key, !other.vanishedDuringWindow, facts.cpus(of: other).contains(cpu) else { return false }
+                let pressure = facts.series(other) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
+                return facts.usageCores(other) >= limits.busyTenantCores || pressure.mean >= limits.cpuPressurePercent
             }
-            if !facts.window.hostProcesses.isEmpty {
+            var neighbours = others.map { other in
+                NeighbourShare(name: other.displayName, kind: "container", resource: "cpu \(cpu)",
+                               amount: facts.usageCores(other) / Double(max(1, facts.cpus(of: other).count)), unit: "cores", sharePercent: 0)
+            }
+            let hostCores = facts.window.hostProcesses.reduce(0) { $0 + $1.cores } / Double(facts.cpuCount)
+            if hostCores >= limits.busyTenantCores {
                 neighbours.append(NeighbourShare(name: facts.hostProcessesName(), kind: "host", resource: "cpu \(cpu)",
-                                                 amount: facts.window.hostProcesses.reduce(0) { $0 + $1.cores }, unit: "cores", sharePercent: 0))
+                                                 amount: hostCores, unit: "cores", sharePercent: 0))
             }
             let total = neighbours.reduce(busy.mean / 100) { $0 + $1.amount }
             for index in neighbours.indices { neighbours[index].sharePercent = total > 0 ? neighbours[index].amount / total * 100 : 0 }
