@@ -44,12 +44,14 @@ public enum SchedulingPolicy: Sendable, Equatable, Hashable, Codable, CustomStri
         }
     }
 
+    /// Decodes the name `description` gives ("SCHED_FIFO", "policy 7").
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         let known: [SchedulingPolicy] = [.other, .fifo, .roundRobin, .batch, .idle, .deadline]
         self = known.first { $0.description == name } ?? .unknown(Int64(name.split(separator: " ").last ?? "") ?? -1)
     }
 
+    /// Encodes the name users know from `chrt`, not the number.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
