@@ -24,6 +24,7 @@ public struct Diagnoser: Sendable {
         findings += ContainerRules.findings(facts)
         findings += StorageStallRules.findings(facts)
         findings += KernelLogRules.findings(facts)
+        findings += RealTimeRules.findings(facts)
 
         // Asked about some containers: keep theirs and the host's, drop other containers' own problems.
         if !window.focus.isEmpty {

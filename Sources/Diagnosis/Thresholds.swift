@@ -72,6 +72,13 @@ public struct Thresholds: Sendable, Codable, Equatable {
     // PIDs
     /// Tasks / pids.max, %.
     public var pidsLimitPercent = 90.0
+    // Real-time scheduling (RT group scheduling, seed 001 "Using SCHED_FIFO in Docker containers")
+    /// Run-queue wait of a container's RT threads (ms per second, summed) that means they are held back.
+    public var rtRunQueueWaitMillisecondsPerSecond = 100.0
+    /// RT CPU use on a CPU as % of the RT budget per CPU (rt_runtime_us / rt_period_us) that means the budget is spent.
+    public var rtBudgetUsedPercent = 80.0
+    /// One RT thread's use of a CPU, %, from which it starves the other tasks of that CPU.
+    public var rtThreadCPUPercent = 50.0
 
     /// The defaults.
     public init() {}
@@ -120,6 +127,9 @@ public struct Thresholds: Sendable, Codable, Equatable {
         Key(name: "retransmit-percent", keyPath: \.retransmitPercent, meaning: "TCP retransmitted % of sent segments"),
         Key(name: "retransmits-per-second", keyPath: \.retransmitsPerSecond, meaning: "TCP retransmits/s needed with the % above"),
         Key(name: "pids-limit-percent", keyPath: \.pidsLimitPercent, meaning: "tasks % of pids.max"),
+        Key(name: "rt-run-queue-wait-ms-per-second", keyPath: \.rtRunQueueWaitMillisecondsPerSecond, meaning: "run-queue wait (ms/s) of a container's RT threads that means they are held back"),
+        Key(name: "rt-budget-used-percent", keyPath: \.rtBudgetUsedPercent, meaning: "RT CPU use % of the RT budget per CPU (rt_runtime_us / rt_period_us) that means it is spent"),
+        Key(name: "rt-thread-cpu-percent", keyPath: \.rtThreadCPUPercent, meaning: "one RT thread's use % of a CPU from which it starves that CPU's other tasks"),
     ]
 
     /// A name that is not a threshold, or a value that is not a number.

@@ -39,6 +39,8 @@ public struct GuestReport: Sendable, Codable {
     public var metrics: [MisleadingMetric]
     /// What could not be read.
     public var unreadable: [String]
+    /// Whether SCHED_FIFO/SCHED_RR can be used here, why not and what fixes it.
+    public var realtime: RealtimeUsability?
 
     /// Builds the report from what was read.
     public init(_ resources: GuestResources) {
@@ -46,6 +48,7 @@ public struct GuestReport: Sendable, Codable {
         containerSigns = resources.containerSigns
         cgroupPath = resources.cgroupPath
         unreadable = resources.unreadable
+        realtime = resources.realtime
         var comparisons: [Comparison] = []
         let effective = resources.effectiveCPUs
         var cpuParts: [String] = []

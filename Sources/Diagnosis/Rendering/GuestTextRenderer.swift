@@ -13,6 +13,10 @@ public enum GuestTextRenderer {
             lines.append("  \("".padding(6)) tools: \(claims)")
             if let consequence = comparison.consequence { lines.append("  \("".padding(6)) !! \(consequence)") }
         }
+        if let realtime = report.realtime {
+            lines.append("  real-time \(realtime.summary)")
+            for fix in realtime.fixes { lines.append("  \("".padding(6)) fix: \(fix)") }
+        }
         lines.append("")
         lines.append("Metrics seen from here:")
         for metric in report.metrics {

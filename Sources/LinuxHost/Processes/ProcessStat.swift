@@ -25,6 +25,10 @@ public struct ProcessStat: Sendable, Equatable, Codable {
     public var lastCPU: Int32?
     /// Aggregated block I/O delay in clock ticks (field 42), if present.
     public var blockIODelayTicks: UInt64?
+    /// Real-time priority 1-99 for SCHED_FIFO/SCHED_RR, 0 otherwise (field 40), if present.
+    public var realtimePriority: UInt32?
+    /// The scheduling policy (field 41), if present.
+    public var schedulingPolicy: SchedulingPolicy?
 
     public var identity: ProcessIdentity { ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks) }
 
@@ -72,7 +76,9 @@ public struct ProcessStat: Sendable, Equatable, Codable {
             virtualMemoryBytes: unsigned(23),
             residentPages: fields[24],
             lastCPU: present >= 39 ? Int32(truncatingIfNeeded: fields[39]) : nil,
-            blockIODelayTicks: present >= 42 ? unsigned(42) : nil
+            blockIODelayTicks: present >= 42 ? unsigned(42) : nil,
+            realtimePriority: present >= 40 ? UInt32(truncatingIfNeeded: fields[40]) : nil,
+            schedulingPolicy: present >= 41 ? SchedulingPolicy(number: fields[41]) : nil
         )
     }
 

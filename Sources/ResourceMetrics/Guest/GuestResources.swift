@@ -43,6 +43,8 @@ public struct GuestResources: Sendable, Codable {
     public var networkInterfaces: [String]
     /// What could not be read.
     public var unreadable: [String]
+    /// Whether this process could switch to SCHED_FIFO/SCHED_RR here, and why not.
+    public var realtime: RealtimeUsability?
 
     /// Creates a value from its fields (what `read` fills in; tests build it directly).
     public init(containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil, cpusetCPUs: [Int]? = nil,
@@ -88,6 +90,7 @@ public struct GuestResources: Sendable, Codable {
         }
         var resources = GuestResources(containerSigns: signs, affinityCPUs: 0, cpuinfoProcessors: 0, onlineCPUs: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
                                        meminfoTotalBytes: 0, diskstatsDevices: 0, networkInterfaces: [], unreadable: [])
+        var realtimeBudget: CgroupRealtimeBudget?
         do {
             let layout = try CgroupLayout.read(mountInfoPath: procRoot + "/self/mountinfo", rootPrefix: rootPrefix, reader: reader)
             let cgroups = try procfs.cgroups(TaskID(pid: getpid()))
@@ -99,9 +102,11 @@ public struct GuestResources: Sendable, Codable {
             resources.memoryWorkingSetBytes = counters.memory?.workingSetBytes
             resources.pidsLimit = counters.pids?.limit
             resources.pidsCurrent = counters.pids?.current
+            realtimeBudget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups, procRoot: procRoot, reader: reader)
         } catch {
             unreadable.append("own cgroup: \(error)")
         }
+        resources.realtime = RealtimeUsability(budget: realtimeBudget, limits: try? procfs.realtimeLimits(getpid()), insideContainer: !signs.isEmpty)
         if let status = try? reader.string(of: procRoot + "/self/status"),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) {
             let list = Array(line.dropFirst("Cpus_allowed_list:".count).filter { !$0.isWhitespace }.utf8)

@@ -11,6 +11,8 @@ public struct KernelLogEvent: Sendable, Equatable, Codable {
         case hungTask = "hung-task"
         /// A block device or file system reported an I/O error.
         case ioError = "io-error"
+        /// "sched: RT throttling activated": an RT run queue used its whole budget (logged once per boot).
+        case rtThrottling = "rt-throttling"
         /// Any other record at level err (3) or more severe.
         case error
     }
@@ -76,6 +78,8 @@ public struct KernelLogEvent: Sendable, Equatable, Codable {
                                              comm: colon.map { String(head[..<$0]) }))
             } else if message.contains("I/O error") || message.contains("critical medium error") {
                 events.append(KernelLogEvent(kind: .ioError, secondsSinceBoot: seconds, message: message, device: device(in: message)))
+            } else if message.hasPrefix("sched: RT throttling activated") {
+                events.append(KernelLogEvent(kind: .rtThrottling, secondsSinceBoot: seconds, message: message))
             } else if record.level <= 3, record.facility == 0 {
                 events.append(KernelLogEvent(kind: .error, secondsSinceBoot: seconds, message: message))
             }

@@ -50,6 +50,7 @@ public final class TopCollector {
     private var containerPIDs: [ProcessIdentity: Int32] = [:]
     private let procfs: Procfs
     private let devices = TopDeviceClassifier()
+    private let realtimeThreads: RealtimeThreadSampler
 
     /// Creates a collector scanning with `options` (runtime sockets, proc root).
     public init(options: InventoryOptions = InventoryOptions()) {
@@ -62,6 +63,7 @@ public final class TopCollector {
         cheapScanner = InventoryScanner(options: cheap)
         namingScanner = InventoryScanner(options: naming)
         procfs = Procfs(root: options.procRoot)
+        realtimeThreads = RealtimeThreadSampler(procfs: Procfs(root: options.procRoot))
         networkReader = HostCounterReader(procRoot: options.procRoot)
         layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
     }
@@ -82,6 +84,7 @@ public final class TopCollector {
         }
         forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? []))
         let processes = processRows(snapshot, at: now, tree: tree)
+        let realtime = detailedRealtime(snapshot)
 
         defer { previousHost = hostSample }
         guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
@@ -90,7 +93,26 @@ public final class TopCollector {
         var wallClock = timespec()
         clock_gettime(CLOCK_REALTIME, &wallClock)
         let unixTime = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
-        return TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
+        var frame = TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
+        if let detailedRowID, let realtime { frame.realtimeByRowID[detailedRowID] = realtime }
+        return frame
+    }
+
+    /// The drilled-down container's RT budget chain and RT threads (sampled every frame while
+    /// it is on screen, so their CPU and run-queue wait have rates from the second frame).
+    private func detailedRealtime(_ snapshot: InventorySnapshot) -> ContainerRealtime? {
+        guard let detailedRowID, !showsCgroupTree,
+              let container = snapshot.containers.first(where: { $0.key.description == detailedRowID }) else {
+            realtimeThreads.retain(only: [])
+            return nil
+        }
+        realtimeThreads.retain(only: [detailedRowID])
+        let pids = snapshot.processes.filter { $0.container == container.key }.map(\.pid)
+        let threads = realtimeThreads.sample(group: detailedRowID, pids: pids)
+        let budget = layout.flatMap { layout in
+            container.cgroups.flatMap { try? CgroupRealtimeBudget.read(layout: layout, cgroups: $0, procRoot: procfs.root, reader: procfs.reader) }
+        }
+        return ContainerRealtime(budget: budget, threads: threads)
     }
 
     /// Reads the container PIDs (NSpid) of `rowID`'s processes into `frame`, for a drill-down

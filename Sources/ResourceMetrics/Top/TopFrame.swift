@@ -16,6 +16,8 @@ public struct TopFrame: Sendable, Equatable, Codable {
     public var rows: [TopRow]
     /// Every process seen, with the row id it belongs to; `--json` leaves them out.
     public var processes: [TopProcessRow]
+    /// The RT budget and SCHED_FIFO/SCHED_RR threads of the drilled-down container, by row id.
+    public var realtimeByRowID: [String: ContainerRealtime] = [:]
 
     /// Creates a value from its fields.
     public init(intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],

@@ -157,11 +157,16 @@ public struct TopRenderer: Sendable {
         // A cgroup row's name is its path already.
         let title = rowID.hasPrefix("cgroup:") ? name : "\(name) (\(shortID))"
         var lines = [TopScreenLine("\(title): \(count)")]
+        if let realtime = frame.realtimeByRowID[rowID] {
+            lines.append(TopScreenLine(RealtimeText.budgetLine(realtime.budget)))
+            for line in RealtimeText.threadLines(realtime.threads) { lines.append(TopScreenLine("  RT " + line)) }
+        }
+        let header = lines.count
         lines.append(TopScreenLine(
             TopFormat.cell("PID", 8, rightAligned: true) + " " + TopFormat.cell("CPID", 7, rightAligned: true) + " S "
                 + TopFormat.cell("CPU%", 6, rightAligned: true) + " COMMAND", .heading))
         if processes.isEmpty { lines.append(TopScreenLine("(no processes: the container stopped or is filtered out)")) }
-        for index in window(count: processes.count, keeping: nil, room: room.map { $0 - 2 }) {
+        for index in window(count: processes.count, keeping: nil, room: room.map { $0 - header - 1 }) {
             let process = processes[index]
             let text = TopFormat.cell(String(process.hostPID), 8, rightAligned: true) + " "
                 + TopFormat.cell(process.containerPID.map(String.init) ?? TopFormat.unknown, 7, rightAligned: true) + " "

@@ -99,12 +99,17 @@ public struct ObservedContainer: Sendable, Codable {
     /// Its threads in D on average over the sweeps of each interval (aligned with `intervals`):
     /// with its IOPS, the latency its I/O sees (Little's law).
     public var averageDStateThreads: [Double]
+    /// Its RT budget (v1 `cpu.rt_runtime_us` of its cgroup and ancestors) at the window's start.
+    public var realtimeBudget: CgroupRealtimeBudget?
+    /// Its SCHED_FIFO/SCHED_RR threads, one list per interval (empty lists when it has none).
+    public var realtimeThreads: [[RealtimeThreadRates]]
 
     /// Creates a value from its fields.
     public init(key: String, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
                 vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
                 lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
-                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = []) {
+                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = [],
+                realtimeBudget: CgroupRealtimeBudget? = nil, realtimeThreads: [[RealtimeThreadRates]] = []) {
         self.key = key
         self.displayName = displayName
         self.runtime = runtime
@@ -119,6 +124,8 @@ public struct ObservedContainer: Sendable, Codable {
         self.tcp = tcp
         self.topProcesses = topProcesses
         self.averageDStateThreads = averageDStateThreads
+        self.realtimeBudget = realtimeBudget
+        self.realtimeThreads = realtimeThreads
     }
 }
 

@@ -16,6 +16,7 @@ public final class WindowRecorder {
         var initPID: Int32?
         var previousNetwork: CounterSample<[NetworkDeviceStats]>?
         var previousTCP: CounterSample<TCPCounters>?
+        var sampledRealtimeBefore = false
     }
 
     /// What to watch.
@@ -26,6 +27,7 @@ public final class WindowRecorder {
     private let hostSampler: HostSampler
     private let cgroupSampler = CgroupSampler()
     private let switches: ContextSwitchSampler
+    private let realtime: RealtimeThreadSampler
     private let networkReader: HostCounterReader
     private var layout: CgroupLayout?
     private var tracked: [String: Tracked] = [:]
@@ -50,6 +52,7 @@ public final class WindowRecorder {
         cheapScanner = InventoryScanner(options: cheap)
         hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
         switches = ContextSwitchSampler(procfs: Procfs(root: options.inventory.procRoot))
+        realtime = RealtimeThreadSampler(procfs: Procfs(root: options.inventory.procRoot))
         networkReader = HostCounterReader(procRoot: options.inventory.procRoot)
         blockedGate = HostCounterReader(procRoot: options.inventory.procRoot)
     }
@@ -180,10 +183,14 @@ public final class WindowRecorder {
                 }
             }
             if let rates = switches.rates(group: entry.key, pids: entry.pids) { state.observed.contextSwitches.append(rates) }
+            let realtimeThreads = realtime.sample(group: entry.key, pids: entry.pids)
+            if state.sampledRealtimeBefore { state.observed.realtimeThreads.append(realtimeThreads) }
+            state.sampledRealtimeBefore = true
             if !state.observed.sharesHostNetwork { sampleNetwork(&state) }
             tracked[entry.key] = state
         }
         switches.retain(only: liveKeys)
+        realtime.retain(only: liveKeys)
         dStateCounts.removeAll(keepingCapacity: true)
         dStateSweepsInInterval = 0
     }
@@ -196,9 +203,12 @@ public final class WindowRecorder {
         if options.guest { cgroups = try? procfs.cgroups(TaskID(pid: getpid())) }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
-        let observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
+        var observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
                                          runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
                                          processCount: container?.processCount ?? 0)
+        if let layout, let cgroups {
+            observed.realtimeBudget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups, procRoot: options.inventory.procRoot, reader: procfs.reader)
+        }
         tracked[key] = Tracked(observed: observed, files: files, initPID: options.guest ? getpid() : container?.initPID)
         order.append(key)
     }

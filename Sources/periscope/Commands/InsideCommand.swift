@@ -15,7 +15,9 @@ struct InsideCommand: ParsableCommand {
             /proc/cpuinfo, /proc/stat, /proc/meminfo, /proc/loadavg and /proc/diskstats are the \
             host's, while /proc/PID and /proc/net are the container's own: tools (and runtimes \
             sizing thread pools or heaps) are misled. This reads the container's own cgroup (CFS \
-            quota and cpuset, memory limit, pids.max), compares them with the tools' view, lists \
+            quota and cpuset, memory limit, pids.max), compares them with the tools' view, says \
+            whether SCHED_FIFO/SCHED_RR can be used here (CAP_SYS_NICE, RLIMIT_RTPRIO, the RT \
+            budget cpu.rt_runtime_us) and which docker options fix it, lists \
             which metrics are host-wide from here, then watches for a window and diagnoses what \
             the container can see: its own CPU throttling, memory, OOM kills and D-state \
             threads, and the host-wide CPU, memory and disks (neighbours invisible, but their \

@@ -16,6 +16,10 @@ struct StatsCommand: ParsableCommand {
             working set (usage minus inactive page cache, as docker stats computes it) against \
             the limit; throttling is the share of CFS periods cut short and the time spent \
             waiting per second. Pressure (PSI) is shown where the kernel gives it per cgroup. \
+            REALTIME shows the RT budget (v1 cpu.rt_runtime_us / cpu.rt_period_us of the \
+            container and its parents; absent on cgroup v2), whether its init process could \
+            switch to SCHED_FIFO (and which docker options fix it if not), and its \
+            SCHED_FIFO/SCHED_RR threads with their priority, CPU and run-queue wait. \
             Changes nothing.
 
             Examples:
@@ -59,16 +63,20 @@ struct StatsCommand: ParsableCommand {
 
         let memberPIDs = snapshot.processes.filter { $0.container == container.key }.map(\.pid)
         let switches = ContextSwitchSampler()
+        let realtimeThreads = RealtimeThreadSampler()
 
         do {
             let oldNetwork = try networkSample(host, container.initPID)
             let oldTCP = sharesHostNetwork ? nil : tcpSample(host, container.initPID)
             _ = switches.rates(group: container.key.description, pids: memberPIDs)
+            _ = realtimeThreads.sample(group: container.key.description, pids: memberPIDs)
             _ = try sampler.rates(files, hostCPUCount: hostCPUCount)
             Thread.sleep(forTimeInterval: interval)
             let newNetwork = try networkSample(host, container.initPID)
             let newTCP = sharesHostNetwork ? nil : tcpSample(host, container.initPID)
             let contextSwitches = switches.rates(group: container.key.description, pids: memberPIDs)
+            let realtime = realtimeReport(container, cgroups: cgroups, layout: layout,
+                                          threads: realtimeThreads.sample(group: container.key.description, pids: memberPIDs))
             let (_, maybeRates) = try sampler.rates(files, hostCPUCount: hostCPUCount)
             guard let rates = maybeRates else { throw UserFacingError("the two samples were taken at the same instant") }
             var network: [NetworkRates] = []
@@ -77,7 +85,7 @@ struct StatsCommand: ParsableCommand {
             }
             let report = StatsReport(
                 id: container.id, name: container.name, runtime: container.runtime.rawValue, networkMode: container.networkMode,
-                sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network, contextSwitches: contextSwitches, tcp: tcpRates(oldTCP, newTCP))
+                sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network, contextSwitches: contextSwitches, tcp: tcpRates(oldTCP, newTCP), realtime: realtime)
             if json {
                 print(try JSONOutput.encode(report))
             } else {
@@ -86,6 +94,14 @@ struct StatsCommand: ParsableCommand {
         } catch let error as HostReadError where error.isCgroupRemoved {
             throw UserFacingError("container \(container.displayName) stopped while being sampled (\(error))")
         }
+    }
+
+    /// The RT budget chain, the RT threads and whether the container's init process could use SCHED_FIFO.
+    private func realtimeReport(_ container: Container, cgroups: ProcessCgroups, layout: CgroupLayout, threads: [RealtimeThreadRates]) -> ContainerRealtime {
+        let budget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups)
+        let limits = container.initPID.flatMap { try? Procfs().realtimeLimits($0) }
+        return ContainerRealtime(budget: budget, threads: threads,
+                                 usability: RealtimeUsability(budget: budget, limits: limits, insideContainer: false))
     }
 
     private func networkSample(_ host: HostCounterReader, _ pid: Int32?) throws -> CounterSample<[NetworkDeviceStats]>? {
@@ -173,6 +189,13 @@ struct StatsCommand: ParsableCommand {
             pressure.map { "\(name) \(fixed($0.someStalledSecondsPerSecond.perSecond * 100, 1))%" }
         }
         if !pressures.isEmpty { lines.append("PRESSURE some stalled " + pressures.joined(separator: "  ") + " of the interval") }
+        let realtime = report.realtime
+        lines.append("REALTIME " + RealtimeText.budgetLine(realtime.budget))
+        if let usability = realtime.usability {
+            lines.append("         " + usability.summary)
+            for fix in usability.fixes { lines.append("           fix: \(fix)") }
+        }
+        for line in RealtimeText.threadLines(realtime.threads) { lines.append("         " + line) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -197,4 +220,6 @@ struct StatsReport: Encodable {
     var contextSwitches: ContextSwitchRates?
     /// TCP of its network namespace; nil with the host network.
     var tcp: TCPRates?
+    /// Its RT budget chain, SCHED_FIFO/SCHED_RR threads and whether its init process could use them.
+    var realtime: ContainerRealtime
 }
