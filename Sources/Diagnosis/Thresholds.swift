@@ -9,7 +9,8 @@ public struct Thresholds: Sendable, Codable, Equatable {
     /// ... or this many per second of CPU the container used (with at least a tenth of the
     /// rate above): a starved container rarely runs, so it is rarely preempted in absolute terms.
     public var involuntarySwitchesPerCPUSecond = 100.0
-    /// The container's CPUs have idle CPU when their mean idle (idle + iowait) is at least this %.
+    /// The container's CPUs have idle CPU when their mean idle (idle + iowait) is at least this %;
+    /// the host's CPUs too, and then host CPU PSI alone is not saturation.
     public var idleCPUPercent = 10.0
     /// Another tenant is busy (not idle) from this many cores of use.
     public var busyTenantCores = 0.1
@@ -91,7 +92,7 @@ public struct Thresholds: Sendable, Codable, Equatable {
         Key(name: "throttled-ms-per-second", keyPath: \.throttledMillisecondsPerSecond, meaning: "CFS throttled time growth (ms/s) that means cap throttled"),
         Key(name: "involuntary-switches-per-second", keyPath: \.involuntarySwitchesPerSecond, meaning: "involuntary context switches/s of a container that count as increasing"),
         Key(name: "involuntary-switches-per-cpu-second", keyPath: \.involuntarySwitchesPerCPUSecond, meaning: "involuntary switches per CPU-second used that count as increasing (starved containers)"),
-        Key(name: "idle-cpu-percent", keyPath: \.idleCPUPercent, meaning: "idle % of the container's CPUs above which the host has idle CPU"),
+        Key(name: "idle-cpu-percent", keyPath: \.idleCPUPercent, meaning: "idle % of the container's (or, for host PSI saturation, all) CPUs above which the host has idle CPU"),
         Key(name: "busy-tenant-cores", keyPath: \.busyTenantCores, meaning: "cores of use from which another tenant is busy"),
         Key(name: "cpu-utilization-percent", keyPath: \.cpuUtilizationPercent, meaning: "host CPU utilisation %"),
         Key(name: "cpu-imbalance-percent", keyPath: \.cpuImbalancePercent, meaning: "one CPU's utilisation % while the average is below half of it"),

@@ -21,6 +21,36 @@ import Testing
         #expect(report.checklist.first { $0.command == "vmstat 1" }?.findingRules == ["host.cpu.saturation"])
     }
 
+    /// One container under `--cpus 0.3` spinning alone on an idle 2-CPU host: its throttled time
+    /// shows as host PSI `cpu some` 69% with 82% of the CPUs idle (numbers of issue 11).
+    @Test("host PSI from a capped container on an idle host is not host saturation; the cap finding carries it")
+    func pressureWithIdleCPU() {
+        var host = Synthetic.host(busy: 18, runnable: 1)
+        host.cpuPressure = Synthetic.pressure(69)
+        var capped = Synthetic.container("capped", usage: 0.3, cap: 0.3, throttledMilliseconds: 700, involuntary: 5)
+        for index in capped.intervals.indices { capped.intervals[index].cpuPressure = Synthetic.pressure(69) }
+        let report = Synthetic.diagnose(Synthetic.window(host: host, containers: [capped]))
+        #expect(report.findings("host.cpu.saturation").isEmpty)
+        let cap = report.findings("cpu.cap-throttled").first
+        #expect(cap?.evidence.contains { $0.metric.hasPrefix("CPU pressure (PSI some") && abs($0.value - 69) < 0.01 } == true)
+    }
+
+    @Test("host PSI is saturation when the host is short of CPU: idle just under the threshold, not at it", arguments: [(90.0, false), (90.01, true)])
+    func pressureWithoutIdleCPU(busy: Double, expected: Bool) {
+        var host = Synthetic.host(busy: busy, runnable: 1)
+        host.cpuPressure = Synthetic.pressure(69)
+        let findings = Synthetic.diagnose(Synthetic.window(host: host)).findings("host.cpu.saturation")
+        #expect(findings.isEmpty == !expected)
+        if expected { #expect(findings.first?.evidence.contains { $0.metric == "idle on the host's CPUs" } == true) }
+    }
+
+    @Test("a run queue over the CPU count is saturation whatever PSI says")
+    func runQueueWithoutPressure() {
+        var host = Synthetic.host(busy: 50, runnable: 6)
+        host.cpuPressure = Synthetic.pressure(0)
+        #expect(Synthetic.diagnose(Synthetic.window(host: host)).findings("host.cpu.saturation").count == 1)
+    }
+
     @Test("one hot CPU while the average is under half of it: imbalance (info, exit 0)")
     func imbalance() {
         let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [95, 0, 0, 0])))

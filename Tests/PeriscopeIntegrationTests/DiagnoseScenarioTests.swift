@@ -93,6 +93,38 @@ struct DiagnoseScenarioTests {
         }
     }
 
+    /// Issue 11: a CFS-throttled runnable task counts as a CPU stall at every PSI level, so one
+    /// capped container spinning alone drove host `cpu some` to ~70% and diagnose called the
+    /// host's CPUs saturated with 0.3 tasks runnable and most CPU idle.
+    @Test("one container under --cpus 0.3 spinning: its PSI goes to its cap finding, the host is saturated only if short of CPU")
+    func cappedContainerDoesNotSaturateHost() throws {
+        let capped = try DockerContainer(name: TestEnvironment.uniqueName("psi-cap"), options: ["--cpus", "0.3"], command: Self.busyLoop)
+        defer { capped.remove() }
+        usleep(800_000)
+        let (_, report) = try Self.diagnose([capped.id, "-d", "3s"])
+        for finding in Self.findings(report, rule: "host.cpu.saturation") {
+            // Other builds may really fill this machine: then the run queue or the lack of idle CPU says so.
+            let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+            let runnable = try #require(evidence.first { $0["metric"] as? String == "runnable tasks (vmstat r)" })
+            let idle = evidence.first { $0["metric"] as? String == "idle on the host's CPUs" }
+            let queueFull = (jsonNumber(runnable["value"]) ?? 0) > (jsonNumber(runnable["threshold"]) ?? .infinity)
+            let noIdleCPU = idle.map { (jsonNumber($0["value"]) ?? 100) < (jsonNumber($0["threshold"]) ?? 0) } ?? false
+            #expect(queueFull || noIdleCPU, "host saturation with an idle host: \(finding["verdict"] ?? "")")
+        }
+        let verdict = try #require(Self.verdict(report, capped))
+        if verdict["outcome"] as? String == "cap throttled" {
+            let finding = try #require(Self.findings(report, rule: "cpu.cap-throttled", container: capped).first)
+            let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
+            if FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified/docker/\(capped.id)/cpu.pressure") {
+                let pressure = try #require(evidence.first { ($0["metric"] as? String)?.hasPrefix("CPU pressure (PSI some") == true })
+                #expect((jsonNumber(pressure["value"]) ?? 0) > 20)
+            }
+        } else {
+            // Both CPUs full of other builds: it never reaches 0.3 cores, and is rightly share throttled.
+            #expect(verdict["outcome"] as? String == "share throttled")
+        }
+    }
+
     @Test("a memory hog under --memory 64m: OOM kills attributed to the container from the cgroup and the kernel log")
     func oomKill() throws {
         let hog = try DockerContainer(name: TestEnvironment.uniqueName("oom"), options: ["--memory", "64m", "--memory-swap", "64m"],

@@ -40,6 +40,9 @@ enum CPUBottleneckTree {
         if isThrottled {
             evidence.append(Evidence("throttled periods", series: throttledPeriods, unit: "%"))
             evidence.append(Evidence("involuntary context switches", series: involuntary, unit: "/s"))
+            // Its throttled tasks count as CPU stalls in its own PSI and in the host's: that stall is its cap's.
+            let pressure = facts.series(container) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
+            if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some, throttled time included)", series: pressure, unit: "%")) }
             let capText = cap.map { "its CPU cap of \(fixed($0, 2)) cores" } ?? "its CPU cap"
             let finding = Finding(
                 rule: "cpu.cap-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,

@@ -43,14 +43,20 @@ enum HostRules {
         let pressure = facts.host { ($0.cpuPressure?.someStalledSecondsPerSecond.perSecond ?? 0) * 100 }
         let queueLimit = cpus * limits.runQueuePerCPU
         let hasPressure = facts.window.host.contains { $0.cpuPressure != nil }
-        if runnable.mean > queueLimit || (hasPressure && pressure.mean >= limits.cpuPressurePercent) {
+        // A CFS-throttled runnable task is a CPU stall at every PSI level: one capped container
+        // spinning on an idle host drives host `cpu some` to ~70%. PSI is saturation of the host
+        // only when the host is also short of CPU; otherwise it is the capped container's (cap finding).
+        let idle = facts.idlePercent(on: facts.allCPUs)
+        let isShortOfCPU = idle.mean < limits.idleCPUPercent
+        if runnable.mean > queueLimit || (hasPressure && pressure.mean >= limits.cpuPressurePercent && isShortOfCPU) {
             var evidence = [Evidence("runnable tasks (vmstat r)", series: runnable, unit: "tasks", threshold: queueLimit, comparison: ">")]
             if hasPressure { evidence.append(Evidence("CPU pressure (PSI some)", series: pressure, unit: "%", threshold: limits.cpuPressurePercent, comparison: ">=")) }
+            evidence.append(Evidence("idle on the host's CPUs", series: idle, unit: "%", threshold: limits.idleCPUPercent, comparison: "<"))
             findings.append(Finding(
                 rule: "host.cpu.saturation", severity: .warning, subject: "host CPU",
                 verdict: "The host's CPUs are saturated: \(fixed(runnable.mean, 1)) tasks runnable for \(facts.cpuCount) CPUs, tasks wait \(fixed(pressure.mean, 0))% of the time for a CPU.",
                 evidence: evidence, blame: cpuBlame(facts), nextCommands: ["periscope top"],
-                method: "USE: CPU saturation (vmstat r > CPUs; PSI cpu)", score: max(runnable.mean / max(queueLimit, 1e-9), pressure.mean / max(limits.cpuPressurePercent, 1e-9))))
+                method: "USE: CPU saturation (vmstat r > CPUs; PSI cpu with no idle CPU)", score: max(runnable.mean / max(queueLimit, 1e-9), pressure.mean / max(limits.cpuPressurePercent, 1e-9))))
         }
         let steal = facts.host { $0.cpu.stealPercent }
         if steal.mean >= limits.stealPercent {
