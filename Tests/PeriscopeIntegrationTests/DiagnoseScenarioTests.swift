@@ -125,6 +125,48 @@ struct DiagnoseScenarioTests {
         }
     }
 
+    /// Issue 11: with two busy containers and fifteen `sleep 3` containers started in three
+    /// batches during a 9 s window, 10 of the 15 were called share throttled (a few preemptions
+    /// per second over almost no CPU), most of them shown as `docker:<id>`.
+    @Test("sleep containers started during the window on a full host: none is called throttled, each is named")
+    func idleContainersAreNotThrottled() throws {
+        let busy = try (0..<2).map { try DockerContainer(name: TestEnvironment.uniqueName("churn-busy-\($0)"), command: Self.busyLoop) }
+        defer { busy.forEach { $0.remove() } }
+        let sleeperNames = (0..<15).map { TestEnvironment.uniqueName("churn-sleep-\($0)") }
+        defer { for name in sleeperNames { _ = try? Shell.run(["docker", "rm", "-f", name]) } }
+        usleep(500_000)
+        let output = "/tmp/periscope-it-\(getpid())-churn.json"
+        defer { unlink(output) }
+        let diagnose = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "9s"], standardOutput: output)
+        let idFiles = sleeperNames.map { "/tmp/\($0).id" }
+        defer { idFiles.forEach { unlink($0) } }
+        for batch in 0..<3 {
+            usleep(500_000)  // a batch of `docker run`s takes about 2 s here: batches start about 0.5, 3 and 5.5 s in
+            let starts = try (batch * 5..<batch * 5 + 5).map { index in
+                try Shell.spawn(["docker", "run", "-d", "--rm", "--name", sleeperNames[index], TestEnvironment.testImage, "sleep", "3"],
+                                standardOutput: idFiles[index])
+            }
+            starts.forEach { Shell.wait($0) }
+        }
+        let status = Shell.wait(diagnose)
+        #expect(status == 0 || status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let ids = idFiles.map { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let verdicts = (report["cpuVerdicts"] as? [[String: Any]]) ?? []
+        let sleepers = verdicts.filter { verdict in ids.contains { !$0.isEmpty && verdict["containerKey"] as? String == "docker:\($0)" } }
+        // Most sleepers live for two or more 1 s intervals of the window.
+        #expect(sleepers.count >= 5, "sleepers seen: \(sleepers.count) of 15")
+        for sleeper in sleepers {
+            let index = try #require(ids.firstIndex { sleeper["containerKey"] as? String == "docker:\($0)" })
+            #expect(sleeper["container"] as? String == sleeperNames[index])
+            #expect(sleeper["outcome"] as? String == "not throttled", "\(sleeper["container"] ?? ""): \(sleeper["path"] ?? "")")
+        }
+        let throttledFindings = ((report["findings"] as? [[String: Any]]) ?? []).filter { finding in
+            (finding["rule"] as? String)?.hasPrefix("cpu.") == true && sleeperNames.contains { finding["subject"] as? String == "container \($0)" }
+        }
+        #expect(throttledFindings.isEmpty)
+    }
+
     @Test("a memory hog under --memory 64m: OOM kills attributed to the container from the cgroup and the kernel log")
     func oomKill() throws {
         let hog = try DockerContainer(name: TestEnvironment.uniqueName("oom"), options: ["--memory", "64m", "--memory-swap", "64m"],

@@ -16,6 +16,9 @@ public final class WindowRecorder {
         var initPID: Int32?
         var previousNetwork: CounterSample<[NetworkDeviceStats]>?
         var previousTCP: CounterSample<TCPCounters>?
+        /// Naming scans tried since it appeared without a name (a runtime lists a container
+        /// only once it runs, a moment after its cgroup exists).
+        var namingAttempts = 0
     }
 
     /// What to watch.
@@ -161,8 +164,14 @@ public final class WindowRecorder {
         }
         let liveKeys = Set(live.map(\.key))
         for key in order where !liveKeys.contains(key) { tracked[key]?.observed.vanishedDuringWindow = true }
+        var unnamed = false
         for entry in live {
             if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
+            if let state = tracked[entry.key], entry.container != nil, state.namingAttempts < Self.namingAttemptLimit,
+               state.observed.displayName.hasPrefix("\(state.observed.runtime):") {
+                tracked[entry.key]?.namingAttempts += 1
+                unnamed = true
+            }
             guard var state = tracked[entry.key], !state.observed.vanishedDuringWindow || entry.container != nil else { continue }
             state.observed.processCount = entry.pids.count
             if let container = entry.container { state.initPID = container.initPID ?? state.initPID }
@@ -184,11 +193,14 @@ public final class WindowRecorder {
             tracked[entry.key] = state
         }
         switches.retain(only: liveKeys)
+        // A short-lived container may be gone before the window ends: name it while it runs.
+        if unnamed { nameLateContainers() }
         dStateCounts.removeAll(keepingCapacity: true)
         dStateSweepsInInterval = 0
     }
 
     private static let guestKey = "self:cgroup"
+    private static let namingAttemptLimit = 3
 
     private func start(key: String, container: Container?) {
         var files: CgroupCounterFiles?
@@ -209,12 +221,21 @@ public final class WindowRecorder {
     }
 
     /// Containers that appeared after the first scan were seen by cheap scans only: ask the
-    /// runtimes once for their names.
+    /// runtimes for their names (when they appear, and once more at the end of the window).
     private func nameLateContainers() {
         guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName.contains(":") == true }),
               let snapshot = try? namingScanner.scan() else { return }
         for container in snapshot.containers where container.name != nil {
             tracked[container.key.description]?.observed.displayName = Self.displayName(container)
+        }
+        // Docker lists a container only once it runs: one still starting (or already gone) is
+        // named from its state file, written when it was created.
+        let dockerPrefix = "\(ContainerRuntime.docker.rawValue):"
+        let unnamedDocker = order.filter { tracked[$0]?.observed.displayName.hasPrefix(dockerPrefix) == true }
+        guard !unnamedDocker.isEmpty, options.inventory.queryRuntimes else { return }
+        let stateFiles = DockerMetadata.loadStateFiles(dataRoot: options.inventory.dockerDataRoot)
+        for key in unnamedDocker {
+            if let name = stateFiles[String(key.dropFirst(dockerPrefix.count))]?.name { tracked[key]?.observed.displayName = name }
         }
     }
 
