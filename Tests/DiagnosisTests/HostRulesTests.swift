@@ -81,6 +81,26 @@ import Testing
         return rates
     }
 
+    @Test("blkio does not account the disk: its users are ranked by their processes' /proc/PID/io bytes, and the source is named")
+    func diskUsersFromProcessIO() {
+        var host = Synthetic.host()
+        var disk = Self.disk(iops: 200, latency: 5, util: 95)
+        disk.writtenKilobytesPerSecond = 8192
+        host.disks = [disk]
+        var writer = Synthetic.container("writer")
+        for index in writer.intervals.indices {
+            writer.intervals[index].blockIO = []
+            writer.intervals[index].processIO = ProcessIORates(unaccountedDevices: ["sda"], readBytesPerSecond: 0, writtenBytesPerSecond: 6 * 1_048_576, processes: 2)
+        }
+        let finding = Synthetic.diagnose(Synthetic.window(host: host, containers: [writer])).findings("host.disk.utilization").first
+        let user = finding?.blame.neighbours.first
+        #expect(user?.name == "writer")
+        #expect(user?.unit == "KiB/s" && abs((user?.amount ?? 0) - 6144) < 1e-6)
+        #expect(abs((user?.sharePercent ?? 0) - 75) < 1e-6)
+        #expect(user?.resource.contains("/proc/PID/io") == true)
+        #expect(finding?.blame.neighbours.contains { $0.kind == "host" && abs($0.amount - 2048) < 1e-6 } == true)
+    }
+
     @Test("disk saturation: aqu-sz above 1, not at 1")
     func diskQueue() {
         var host = Synthetic.host()

@@ -50,6 +50,7 @@ public final class TopCollector {
     private var containerPIDs: [ProcessIdentity: Int32] = [:]
     private let procfs: Procfs
     private let devices = TopDeviceClassifier()
+    private let blockIOFallback: BlockIOFallback
 
     /// Creates a collector scanning with `options` (runtime sockets, proc root).
     public init(options: InventoryOptions = InventoryOptions()) {
@@ -64,6 +65,7 @@ public final class TopCollector {
         procfs = Procfs(root: options.procRoot)
         networkReader = HostCounterReader(procRoot: options.procRoot)
         layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
+        blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.procRoot)
     }
 
     /// Samples everything. The first call only primes the counters and returns nil: a rate
@@ -71,6 +73,7 @@ public final class TopCollector {
     public func collect() throws(HostReadError) -> TopFrame? {
         let hostSample = try hostSampler.sample()
         let snapshot = try scan()
+        blockIOFallback.refresh()
         let now = MonotonicInstant.now()
         var rows = [hostRow]
         let tree = showsCgroupTree ? cgroupTree() : nil
@@ -153,7 +156,8 @@ public final class TopCollector {
         row.pids = UInt64(container.processCount)
         if let files = files(for: container) {
             do {
-                let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                blockIOFallback.apply(to: &rates, group: container.key.description, files: files)
                 row.fill(rates: rates, sample: sample.counters)
             } catch {
                 // Stopped between the scan and the read: its row shows what the scan saw, and
@@ -223,6 +227,7 @@ public final class TopCollector {
         for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
         for path in filesByCgroupPath.keys where !shownCgroups.contains(path) { filesByCgroupPath[path] = nil }
         cgroupSampler.retain(only: Set(filesByKey.values).union(filesByCgroupPath.values))
+        blockIOFallback.retain(only: Set(live.map(\.description)))
         for (key, previous) in previousNetwork where !live.contains(key) {
             networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
             previousNetwork[key] = nil

@@ -28,6 +28,7 @@ public final class WindowRecorder {
     private let cheapScanner: InventoryScanner
     private let hostSampler: HostSampler
     private let cgroupSampler = CgroupSampler()
+    private var blockIOFallback: BlockIOFallback?
     private let switches: ContextSwitchSampler
     private let networkReader: HostCounterReader
     private var layout: CgroupLayout?
@@ -79,6 +80,7 @@ public final class WindowRecorder {
     public func record(focus: Set<String> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
+        if !options.guest { blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.inventory.procRoot) }
         let firstSnapshot = try namingScanner.scan()
         limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
@@ -164,6 +166,8 @@ public final class WindowRecorder {
         }
         let liveKeys = Set(live.map(\.key))
         for key in order where !liveKeys.contains(key) { tracked[key]?.observed.vanishedDuringWindow = true }
+        blockIOFallback?.refresh()
+        if let explanation = blockIOFallback?.explanation, !limitations.contains(explanation) { limitations.append(explanation) }
         var unnamed = false
         for entry in live {
             if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
@@ -177,7 +181,8 @@ public final class WindowRecorder {
             if let container = entry.container { state.initPID = container.initPID ?? state.initPID }
             if let files = state.files {
                 do {
-                    let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                    var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                    blockIOFallback?.apply(to: &rates, group: entry.key, files: files)
                     if state.observed.firstCounters == nil { state.observed.firstCounters = sample.counters }
                     state.observed.lastCounters = sample.counters
                     if let rates {
@@ -193,6 +198,7 @@ public final class WindowRecorder {
             tracked[entry.key] = state
         }
         switches.retain(only: liveKeys)
+        blockIOFallback?.retain(only: liveKeys)
         // A short-lived container may be gone before the window ends: name it while it runs.
         if unnamed { nameLateContainers() }
         dStateCounts.removeAll(keepingCapacity: true)
