@@ -85,6 +85,9 @@ public final class WindowRecorder {
         limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
         let startedAt = MonotonicInstant.now()
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        let startedAtUnixSeconds = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
         let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
         var pidToContainer = containerByPID(firstSnapshot)
         var hostSeries: [HostRates] = []
@@ -138,7 +141,7 @@ public final class WindowRecorder {
             durationSeconds: duration, intervalSeconds: interval, host: hostSeries, linkSpeedsMegabitsPerSecond: linkSpeeds(),
             hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host.description] ?? []).prefix(options.topProcessCount)),
             containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads, dStateSweeps: dState.sweeps,
-            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt),
+            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt, unixSeconds: startedAtUnixSeconds),
             storageProbe: probeResult, limitations: limitations)
     }
 
@@ -294,7 +297,7 @@ public final class WindowRecorder {
         }
     }
 
-    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant) -> KernelLogObservation {
+    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant, unixSeconds: Double) -> KernelLogObservation {
         switch opened {
         case .failure(let error):
             let reason = error.isPermissionDenied ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : error.description
@@ -307,7 +310,9 @@ public final class WindowRecorder {
                 let records = try reader.readAvailable(maximumRecords: 20_000, sinceMicroseconds: options.kernelLogLookbackSeconds > 0 ? since : 0)
                 var events = KernelLogEvent.classify(records)
                 for index in events.indices { events[index].container = container(of: events[index]) }
-                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events)
+                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events,
+                                            windowStartSecondsSinceBoot: Double(startedAt.nanoseconds) / 1e9, windowStartUnixSeconds: unixSeconds,
+                                            lookbackSeconds: options.kernelLogLookbackSeconds)
             } catch {
                 limitations.append("kernel log read failed: \(error)")
                 return KernelLogObservation(readable: false, unreadableReason: error.description)

@@ -19,8 +19,8 @@ struct DiagnoseWindowOptions: ParsableArguments {
     @Flag(help: "Print the thresholds with their defaults and meaning, then exit.")
     var listThresholds = false
 
-    @Option(help: "Also report kernel log errors from this many seconds before the window.")
-    var kernelLogLookback: Double = 0
+    @Option(help: "Also read the kernel log this far before the window: its OOM kills, hung tasks and I/O errors are reported as before the window, with their time (seconds; default 300, 0 for none).")
+    var kernelLogLookback: Double = 300
 
     @Flag(help: "Print the report as one JSON object.")
     var json = false
