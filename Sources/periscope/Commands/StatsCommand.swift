@@ -32,7 +32,7 @@ struct StatsCommand: ParsableCommand {
     @Argument(help: "Container name, id (prefix), or a host PID of one of its processes.")
     var target: String
 
-    @Option(help: "Seconds between the two samples.")
+    @Option(help: ArgumentHelp("Time between the two samples: \(DurationText.forms) (default 1s).", valueName: "duration"), transform: DurationText.parseSeconds)
     var interval: Double = 1
 
     @Flag(help: "Print one JSON object.")
