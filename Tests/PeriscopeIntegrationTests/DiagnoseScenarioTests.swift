@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 /// (slides 45-49) or seed 001 each. Serialized: each scenario's load would disturb the others.
 /// Windows are 3 s; other builds may load this 2-core machine, so assertions that depend on
 /// the host being idle say which answer a loaded host gives instead.
-@Suite(.serialized, .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite(.serialized, .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct DiagnoseScenarioTests {
     static let busyLoop = ["sh", "-c", "while :; do :; done"]
 
