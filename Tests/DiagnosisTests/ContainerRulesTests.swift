@@ -1,3 +1,4 @@
+import Foundation
 import Diagnosis
 import LinuxHost
 import ResourceMetrics
@@ -84,6 +85,14 @@ import Testing
         #expect(report.findings("kernel.oom-kill-before-window").first?.verdict.contains("java (PID 7) 1 min 0 s before the window") == true)
         #expect(report.findings.firstIndex { $0.rule == "kernel.oom-kill" }! < report.findings.firstIndex { $0.rule == "kernel.oom-kill-before-window" }!)
         #expect(report.findings("kernel.hung-task").first?.verdict.contains("before the window (the last 50.0 s before the window)") == true)
+    }
+
+    @Test("a window saved before the look-back was recorded still decodes: all its events are in the window")
+    func oldSavedKernelLog() throws {
+        let json = #"{"readable":true,"recordsRead":1,"recordsLost":0,"events":[{"kind":"oom-kill","secondsSinceBoot":5,"message":"m"}]}"#
+        let log = try JSONDecoder().decode(KernelLogObservation.self, from: Data(json.utf8))
+        #expect(log.lookbackSeconds == nil && log.windowStartSecondsSinceBoot == nil)
+        #expect(!log.isBeforeWindow(log.events[0]))
     }
 
     @Test("an OOM kill in a cgroup that is not a watched container is a host finding")

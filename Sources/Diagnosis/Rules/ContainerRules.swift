@@ -88,7 +88,8 @@ enum ContainerRules {
         if let last = logged.last, let start = log.windowStartSecondsSinceBoot {
             evidence.append(Evidence("last OOM kill logged before the window", max(0, start - last.secondsSinceBoot), "s before it"))
         }
-        let lookback = log.lookbackSeconds >= 60 ? "\(fixed(log.lookbackSeconds / 60, 0)) min" : "\(fixed(log.lookbackSeconds, 0)) s"
+        let lookbackSeconds = log.lookbackSeconds ?? 0
+        let lookback = lookbackSeconds >= 60 ? "\(fixed(lookbackSeconds / 60, 0)) min" : "\(fixed(lookbackSeconds, 0)) s"
         let when = victims.isEmpty
             ? "since it started, before the window (the cgroup counts them; the kernel log of the last \(lookback) has none: older)"
             : "before the window: " + victims.joined(separator: ", ")

@@ -156,12 +156,13 @@ public struct KernelLogObservation: Sendable, Codable {
     public var windowStartSecondsSinceBoot: Double?
     /// The same instant on the wall clock (seconds since 1970), to print events' times.
     public var windowStartUnixSeconds: Double?
-    /// How far before the window the log was read, in seconds.
-    public var lookbackSeconds: Double
+    /// How far before the window the log was read, in seconds (nil in windows saved before
+    /// the look-back was recorded).
+    public var lookbackSeconds: Double?
 
     /// Creates a value from its fields.
     public init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = [],
-                windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil, lookbackSeconds: Double = 0) {
+                windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil, lookbackSeconds: Double? = nil) {
         self.readable = readable
         self.unreadableReason = unreadableReason
         self.recordsRead = recordsRead
