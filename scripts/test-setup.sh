@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what Periscope's tests need, idempotently:
-# Debian packages, a running dockerd, and the locally built test image.
+# Debian packages, a mounted tracefs, a running dockerd, and the locally built test image.
 # Safe to run again: every step checks before it acts.
 set -euo pipefail
 
@@ -45,6 +45,17 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   done
   docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
     log "dockerd did not come up; last lines of its log:"; tail -20 /var/log/periscope-dockerd.log >&2; exit 1; }
+fi
+
+# tracefs: the trace tests record through it; a fresh machine may not have it mounted
+# (`periscope trace record --mount-tracefs` mounts it the same way).
+if [ ! -e /sys/kernel/tracing/trace ]; then
+  if grep -qw tracefs /proc/filesystems; then
+    log "mounting tracefs at /sys/kernel/tracing"
+    mount -t tracefs nodev /sys/kernel/tracing || { log "could not mount tracefs"; exit 1; }
+  else
+    log "this kernel has no tracefs: the trace tests will fail under CI"
+  fi
 fi
 
 # lttng-sessiond for the user-space LTTng trace the CTF reader tests record.

@@ -9,8 +9,12 @@ public struct Thresholds: Sendable, Codable, Equatable {
     /// ... or this many per second of CPU the container used (with at least a tenth of the
     /// rate above): a starved container rarely runs, so it is rarely preempted in absolute terms.
     public var involuntarySwitchesPerCPUSecond = 100.0
-    /// The container's CPUs have idle CPU when their mean idle (idle + iowait) is at least this %.
+    /// The container's CPUs have idle CPU when their mean idle (idle + iowait) is at least this %;
+    /// the host's CPUs too, and then host CPU PSI alone is not saturation.
     public var idleCPUPercent = 10.0
+    /// A container wants CPU from this many cores of use (or with its own CPU PSI at
+    /// `cpuPressurePercent`); under both it is not throttled, however often it is preempted.
+    public var demandCores = 0.05
     /// Another tenant is busy (not idle) from this many cores of use.
     public var busyTenantCores = 0.1
     // Host CPU (USE, mpstat, vmstat, uptime)
@@ -96,9 +100,10 @@ public struct Thresholds: Sendable, Codable, Equatable {
     /// Every tunable, in documentation order.
     public static let keys: [Key] = [
         Key(name: "throttled-ms-per-second", keyPath: \.throttledMillisecondsPerSecond, meaning: "CFS throttled time growth (ms/s) that means cap throttled"),
+        Key(name: "demand-cores", keyPath: \.demandCores, meaning: "cores of use from which a container wants CPU (else its own PSI cpu some >= cpu-pressure-percent)"),
         Key(name: "involuntary-switches-per-second", keyPath: \.involuntarySwitchesPerSecond, meaning: "involuntary context switches/s of a container that count as increasing"),
         Key(name: "involuntary-switches-per-cpu-second", keyPath: \.involuntarySwitchesPerCPUSecond, meaning: "involuntary switches per CPU-second used that count as increasing (starved containers)"),
-        Key(name: "idle-cpu-percent", keyPath: \.idleCPUPercent, meaning: "idle % of the container's CPUs above which the host has idle CPU"),
+        Key(name: "idle-cpu-percent", keyPath: \.idleCPUPercent, meaning: "idle % of the container's (or, for host PSI saturation, all) CPUs above which the host has idle CPU"),
         Key(name: "busy-tenant-cores", keyPath: \.busyTenantCores, meaning: "cores of use from which another tenant is busy"),
         Key(name: "cpu-utilization-percent", keyPath: \.cpuUtilizationPercent, meaning: "host CPU utilisation %"),
         Key(name: "cpu-imbalance-percent", keyPath: \.cpuImbalancePercent, meaning: "one CPU's utilisation % while the average is below half of it"),

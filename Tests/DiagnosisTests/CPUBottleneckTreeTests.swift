@@ -89,13 +89,51 @@ import Testing
 
     @Test("a starved container preempted often per CPU-second it gets counts as preempted")
     func starvedContainer() {
-        // 0.05 cores and 20 switches/s: 400 per CPU-second, under 50/s in absolute terms.
-        let starved = Synthetic.container("starved", usage: 0.05, involuntary: 20, cpuset: [0])
+        // 0.06 cores and 24 switches/s: 400 per CPU-second, under 50/s in absolute terms.
+        let starved = Synthetic.container("starved", usage: 0.06, involuntary: 24, cpuset: [0])
         let hog = Synthetic.container("hog", usage: 0.95, cpuset: [0])
         let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [starved, hog]))
         #expect(report.verdict("starved")?.outcome == .shareThrottled)
         // Under a tenth of the absolute threshold, the ratio alone is not enough.
         let quiet = Synthetic.container("starved", usage: 0.01, involuntary: 4.9, cpuset: [0])
         #expect(Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [quiet, hog])).verdict("starved")?.outcome == .notThrottled)
+    }
+
+    /// Issue 11: on a busy host, `sleep` containers using 0.006-0.01 cores with a few preemptions
+    /// per second (several hundred "per CPU-second used") were called share throttled.
+    @Test("an idle container preempted a few times per second on a full host is not throttled", arguments: [(0.006, 8.0), (0.01, 6.0)])
+    func idleContainerOnBusyHost(usage: Double, involuntary: Double) {
+        let sleeper = Synthetic.container("sleeper", usage: usage, involuntary: involuntary)
+        let busy = Synthetic.container("busy", usage: 1.9, involuntary: 300)
+        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 100), containers: [sleeper, busy]))
+        let verdict = report.verdict("sleeper")
+        #expect(verdict?.outcome == .notThrottled)
+        #expect(verdict?.path.last?.hasPrefix("wants CPU? no") == true)
+        #expect(report.findings.allSatisfy { $0.subject != "container sleeper" })
+    }
+
+    @Test("demand: from demand-cores of use, or the container's own CPU PSI at cpu-pressure-percent")
+    func demandBoundaries() {
+        let hog = Synthetic.container("hog", usage: 0.95, cpuset: [0])
+        let host = Synthetic.host(perCPUBusy: [100, 100])
+        func outcome(_ container: ObservedContainer) -> CPUVerdict.Outcome? {
+            Synthetic.diagnose(Synthetic.window(host: host, containers: [container, hog])).verdict("web")?.outcome
+        }
+        #expect(outcome(Synthetic.container("web", usage: 0.049, involuntary: 60)) == .notThrottled)
+        #expect(outcome(Synthetic.container("web", usage: 0.051, involuntary: 60)) == .shareThrottled)
+        // Starved to almost nothing, yet its tasks wait for a CPU most of the time: it wants CPU.
+        var starved = Synthetic.container("web", usage: 0.002, involuntary: 5)
+        for index in starved.intervals.indices { starved.intervals[index].cpuPressure = Synthetic.pressure(90) }
+        #expect(outcome(starved) == .shareThrottled)
+        for index in starved.intervals.indices { starved.intervals[index].cpuPressure = Synthetic.pressure(19.9) }
+        #expect(outcome(starved) == .notThrottled)
+    }
+
+    @Test("an idle container alone on a full host is not physical CPU throttled")
+    func idleNotPhysical() {
+        let sleeper = Synthetic.container("sleeper", usage: 0.008, involuntary: 6)
+        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 100), containers: [sleeper]))
+        #expect(report.verdict("sleeper")?.outcome == .notThrottled)
+        #expect(report.findings("cpu.physical-throttled").isEmpty)
     }
 }

@@ -21,6 +21,36 @@ import Testing
         #expect(report.checklist.first { $0.command == "vmstat 1" }?.findingRules == ["host.cpu.saturation"])
     }
 
+    /// One container under `--cpus 0.3` spinning alone on an idle 2-CPU host: its throttled time
+    /// shows as host PSI `cpu some` 69% with 82% of the CPUs idle (numbers of issue 11).
+    @Test("host PSI from a capped container on an idle host is not host saturation; the cap finding carries it")
+    func pressureWithIdleCPU() {
+        var host = Synthetic.host(busy: 18, runnable: 1)
+        host.cpuPressure = Synthetic.pressure(69)
+        var capped = Synthetic.container("capped", usage: 0.3, cap: 0.3, throttledMilliseconds: 700, involuntary: 5)
+        for index in capped.intervals.indices { capped.intervals[index].cpuPressure = Synthetic.pressure(69) }
+        let report = Synthetic.diagnose(Synthetic.window(host: host, containers: [capped]))
+        #expect(report.findings("host.cpu.saturation").isEmpty)
+        let cap = report.findings("cpu.cap-throttled").first
+        #expect(cap?.evidence.contains { $0.metric.hasPrefix("CPU pressure (PSI some") && abs($0.value - 69) < 0.01 } == true)
+    }
+
+    @Test("host PSI is saturation when the host is short of CPU: idle just under the threshold, not at it", arguments: [(90.0, false), (90.01, true)])
+    func pressureWithoutIdleCPU(busy: Double, expected: Bool) {
+        var host = Synthetic.host(busy: busy, runnable: 1)
+        host.cpuPressure = Synthetic.pressure(69)
+        let findings = Synthetic.diagnose(Synthetic.window(host: host)).findings("host.cpu.saturation")
+        #expect(findings.isEmpty == !expected)
+        if expected { #expect(findings.first?.evidence.contains { $0.metric == "idle on the host's CPUs" } == true) }
+    }
+
+    @Test("a run queue over the CPU count is saturation whatever PSI says")
+    func runQueueWithoutPressure() {
+        var host = Synthetic.host(busy: 50, runnable: 6)
+        host.cpuPressure = Synthetic.pressure(0)
+        #expect(Synthetic.diagnose(Synthetic.window(host: host)).findings("host.cpu.saturation").count == 1)
+    }
+
     @Test("one hot CPU while the average is under half of it: imbalance (info, exit 0)")
     func imbalance() {
         let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [95, 0, 0, 0])))
@@ -49,6 +79,26 @@ import Testing
         rates.averageQueueSize = queue
         rates.utilizationPercent = util
         return rates
+    }
+
+    @Test("blkio does not account the disk: its users are ranked by their processes' /proc/PID/io bytes, and the source is named")
+    func diskUsersFromProcessIO() {
+        var host = Synthetic.host()
+        var disk = Self.disk(iops: 200, latency: 5, util: 95)
+        disk.writtenKilobytesPerSecond = 8192
+        host.disks = [disk]
+        var writer = Synthetic.container("writer")
+        for index in writer.intervals.indices {
+            writer.intervals[index].blockIO = []
+            writer.intervals[index].processIO = ProcessIORates(unaccountedDevices: ["sda"], readBytesPerSecond: 0, writtenBytesPerSecond: 6 * 1_048_576, processes: 2)
+        }
+        let finding = Synthetic.diagnose(Synthetic.window(host: host, containers: [writer])).findings("host.disk.utilization").first
+        let user = finding?.blame.neighbours.first
+        #expect(user?.name == "writer")
+        #expect(user?.unit == "KiB/s" && abs((user?.amount ?? 0) - 6144) < 1e-6)
+        #expect(abs((user?.sharePercent ?? 0) - 75) < 1e-6)
+        #expect(user?.resource.contains("/proc/PID/io") == true)
+        #expect(finding?.blame.neighbours.contains { $0.kind == "host" && abs($0.amount - 2048) < 1e-6 } == true)
     }
 
     @Test("disk saturation: aqu-sz above 1, not at 1")

@@ -2,6 +2,7 @@ import Foundation
 import LinuxHost
 import ResourceMetrics
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,7 +72,7 @@ import Glibc
         #expect(missing.latenciesMilliseconds.isEmpty)
     }
 
-    @Test("/dev/kmsg read without blocking from the start and from the end", .enabled(if: geteuid() == 0 && access("/dev/kmsg", R_OK) == 0, "needs root and /dev/kmsg"))
+    @Test("/dev/kmsg read without blocking from the start and from the end", .live(if: geteuid() == 0 && access("/dev/kmsg", R_OK) == 0, "needs root and /dev/kmsg"))
     func kernelLog() throws {
         let fromStart = try KernelLogReader(start: .beginning)
         let records = try fromStart.readAvailable(maximumRecords: 50)

@@ -25,6 +25,12 @@ enum Synthetic {
         return rates
     }
 
+    /// PSI `some` rates of `percent` stalled time over one second.
+    static func pressure(_ percent: Double) -> PressureRates {
+        let line = { (total: UInt64) in PressureStall.Line(average10sPercent: percent, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: total) }
+        return PressureRates(old: PressureStall(some: line(0)), new: PressureStall(some: line(UInt64(percent * 10_000))), rates: RateCalculator(elapsedSeconds: 1)!)!
+    }
+
     static func utilization(busy: Double) -> CPUUtilization {
         var cpu = CPUUtilization()
         cpu.userPercent = busy

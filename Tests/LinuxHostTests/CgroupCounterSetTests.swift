@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LinuxHost
+import TestSupport
 
 @Suite("Cgroup counter sets and the mount table watch")
 struct CgroupCounterSetTests {
@@ -33,7 +34,7 @@ struct CgroupCounterSetTests {
         #expect(try watch.textIfChanged(reader: reader) == nil)
     }
 
-    @Test(.enabled(if: geteuid() == 0, "needs root to mount a tmpfs"))
+    @Test(.live(if: geteuid() == 0, "needs root to mount a tmpfs"))
     func aMountIsNoticedAndReadOnce() throws {
         let watch = try MountInfoWatch(path: "/proc/self/mountinfo")
         let reader = KernelFileReader()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `periscope enter`: nsenter for containers, against real containers.
-@Suite("enter command", .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite("enter command", .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct EnterCommandTests {
     @Test("runs a command in the container's UTS, mount and PID namespaces, by name, id prefix and PID")
     func entersByNameIDAndPID() throws {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `periscope inside` run in a real container with --cpus 1.5 --memory 256m --pids-limit 100.
-@Suite(.enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct InsideCommandTests {
     /// Mounts the binary and what a dynamically linked build needs (the Swift runtime and
     /// glibc of this host) into the busybox image, read-only.

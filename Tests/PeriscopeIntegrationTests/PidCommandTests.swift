@@ -2,6 +2,7 @@ import ContainerInventory
 import Foundation
 import LinuxHost
 import Testing
+import TestSupport
 
 /// `periscope pid`: "who does PID 28321 belong to?" against real containers.
 @Suite("pid command")
@@ -13,7 +14,7 @@ struct PidCommandTests {
     }
 
     @Test("a container PID maps to its container, NSpid chain, namespaces, cgroups and hostname",
-          .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+          .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func containerProcess() throws {
         let container = try DockerContainer(name: TestEnvironment.uniqueName("pid"), options: ["--hostname", "who-am-i"])
         let (result, reports) = try reports([String(container.initPID)])

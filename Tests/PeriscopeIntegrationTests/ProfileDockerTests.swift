@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -106,7 +107,7 @@ struct ProfileDockerTests {
     }
 
     @Test("hot functions of a container-only binary and its JIT frames appear under the container's root frame with their share",
-          .enabled(if: available, "needs root, Docker with the periscope-test image (scripts/test-setup.sh), gcc and x86-64"),
+          .live(if: available, "needs root, Docker with the periscope-test image (scripts/test-setup.sh), gcc and x86-64"),
           .timeLimit(.minutes(3)))
     func hotFunctionsUnderContainerRoot() throws {
         let name = TestEnvironment.uniqueName("profile-hot")

@@ -2,9 +2,10 @@ import ContainerInventory
 import Foundation
 import LinuxHost
 import Testing
+import TestSupport
 
 /// `periscope ps` against real Docker containers: ids, names, PIDs, namespaces, cgroups, hostnames.
-@Suite("ps with real Docker containers", .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite("ps with real Docker containers", .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct PsDockerTests {
     private func listing() throws -> [Container] {
         let result = try Shell.periscope(["ps", "--json"])

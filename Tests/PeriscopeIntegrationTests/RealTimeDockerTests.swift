@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,7 @@ import Glibc
 /// The host's `/docker` budget is written by one test and restored on every exit path; the
 /// loop is bounded (its own deadline, a 10% budget) so a bug cannot lock a CPU. Serialized:
 /// the tests share `/docker`'s budget.
-@Suite(.serialized, .enabled(if: RealTimeEnvironment.available, RealTimeEnvironment.reason))
+@Suite(.serialized, .live(if: RealTimeEnvironment.available, RealTimeEnvironment.reason))
 struct RealTimeDockerTests {
     static let gcc = RealTimeEnvironment.gcc
     static let dockerBudgetFile = RealTimeEnvironment.dockerBudgetFile

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `periscope top` as a user sees it: in tmux, keys sent, the pane read back.
 @Suite(
     "top in tmux", .serialized,
-    .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason),
+    .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason),
     .enabled(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)")
 )
 struct TopTmuxTests {

@@ -2,9 +2,10 @@ import ContainerInventory
 import Foundation
 import LinuxHost
 import Testing
+import TestSupport
 
 /// A process put in its own PID namespace without any runtime is still a container.
-@Suite("unnamed containers", .enabled(if: TestEnvironment.unshareAvailable, TestEnvironment.unshareReason))
+@Suite("unnamed containers", .live(if: TestEnvironment.unshareAvailable, TestEnvironment.unshareReason))
 struct UnnamedContainerTests {
     @Test("a process created with unshare --pid appears as an unnamed container keyed by its PID namespace")
     func unshareProcess() throws {

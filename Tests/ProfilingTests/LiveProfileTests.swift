@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Profiling
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,7 @@ private let perfSamplingAvailable: Bool = {
 @Suite("live profiling", .serialized)
 struct LiveProfileTests {
     @Test("2 s of a busy-loop process at 99 Hz: samples match the CPU time it got, all in its PID",
-          .enabled(if: perfSamplingAvailable, "needs root (or CAP_PERFMON) and perf_event_open allowed by seccomp"),
+          .live(if: perfSamplingAvailable, "needs root (or CAP_PERFMON) and perf_event_open allowed by seccomp"),
           .timeLimit(.minutes(1)))
     func busyLoop() throws {
         // No raised priority: on a loaded 2-CPU machine a nice -15 loop can starve the profiler
@@ -61,7 +62,7 @@ struct LateProcessAttributionTests {
     }
 
     @Test("a child and a grandchild of a known process inherit its container without a rescan",
-          .enabled(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
+          .live(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
     func inheritsFromParent() throws {
         let attribution = try SampleAttribution(target: .all)
         // Started after the scan: a shell (unknown) whose child (unknown too) is a sleep.

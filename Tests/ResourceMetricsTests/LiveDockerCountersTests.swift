@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import LinuxHost
 @testable import ResourceMetrics
+import TestSupport
 
 /// Against a real container on this host's real cgroups (v1 here, with runc's cgroup2
 /// directory for PSI).
-@Suite("Live Docker counters", .serialized, .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite("Live Docker counters", .serialized, .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct LiveDockerCountersTests {
     @Test func aBusyLoopCappedAtHalfACPU() throws {
         let container = try DockerContainer(

@@ -2,6 +2,7 @@ import Foundation
 import KernelTrace
 import Testing
 @testable import TraceAnalysis
+import TestSupport
 
 private let recordingRoot = NSTemporaryDirectory() + "periscope-analyze-\(getpid())"
 
@@ -49,7 +50,7 @@ struct RecordedTraceTests {
         return (directory, ctf)
     }
 
-    @Test("dd's 50 reads of 1000 bytes are counted exactly", .enabled(if: canRecord, reason))
+    @Test("dd's 50 reads of 1000 bytes are counted exactly", .live(if: canRecord, reason))
     func knownReads() throws {
         let trace = try Self.recorded.get()
         var options = AnalysisOptions()
@@ -60,7 +61,7 @@ struct RecordedTraceTests {
         #expect(files.rows.contains { $0[1] == .fileDescriptor(1) && $0[4] == .size(50_000) })
     }
 
-    @Test("every analysis gives the same result on the trace directory and its CTF conversion", .enabled(if: canRecord, reason),
+    @Test("every analysis gives the same result on the trace directory and its CTF conversion", .live(if: canRecord, reason),
           arguments: AnalysisKind.allCases.filter { $0 != .periods })
     func directoryAndCTFAgree(kind: AnalysisKind) throws {
         let trace = try Self.recorded.get()

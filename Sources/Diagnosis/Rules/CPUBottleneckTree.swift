@@ -4,6 +4,9 @@ import ResourceMetrics
 /// slide 49), for one container:
 ///
 /// 1. throttled_time increasing? yes → **cap throttled** (B)
+/// 1a. wants CPU (uses some, or its own CPU PSI says it waits)? no → **not throttled** (D):
+///    a few preemptions per second of a container that uses almost no CPU make a huge
+///    per-CPU-second rate, but an idle container is not held back.
 /// 2. involuntary context switches increasing? no → **not throttled** (D)
 /// 3. host has idle CPU? yes → **not throttled** (D, "but dig further")
 /// 4. all other tenants idle? yes → **physical CPU throttled** (A); no → **share throttled** (C)
@@ -40,6 +43,9 @@ enum CPUBottleneckTree {
         if isThrottled {
             evidence.append(Evidence("throttled periods", series: throttledPeriods, unit: "%"))
             evidence.append(Evidence("involuntary context switches", series: involuntary, unit: "/s"))
+            // Its throttled tasks count as CPU stalls in its own PSI and in the host's: that stall is its cap's.
+            let pressure = facts.series(container) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
+            if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some, throttled time included)", series: pressure, unit: "%")) }
             let capText = cap.map { "its CPU cap of \(fixed($0, 2)) cores" } ?? "its CPU cap"
             let finding = Finding(
                 rule: "cpu.cap-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,
@@ -50,6 +56,14 @@ enum CPUBottleneckTree {
                 score: throttled.mean / max(limits.throttledMillisecondsPerSecond, 1e-9))
             return (verdict(.capThrottled), finding)
         }
+
+        // 1a. does it want CPU? Without demand, preemptions say nothing about being held back.
+        let pressure = facts.series(container) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
+        let usesCPU = usage.mean >= limits.demandCores
+        let waitsForCPU = pressure.count > 0 && pressure.mean >= limits.cpuPressurePercent
+        let pressureText = pressure.count > 0 ? "CPU pressure \(fixed(pressure.mean, 1))% \(waitsForCPU ? ">=" : "<") \(fixed(limits.cpuPressurePercent, 1))" : "no CPU pressure (PSI) readable"
+        path.append("wants CPU? \(usesCPU || waitsForCPU ? "yes" : "no") (\(fixed(usage.mean, 3)) cores used \(usesCPU ? ">=" : "<") \(fixed(limits.demandCores, 3)); \(pressureText))")
+        guard usesCPU || waitsForCPU else { return (verdict(.notThrottled), nil) }
 
         // 2. involuntary context switches increasing?
         let perCPUSecond = usage.mean > 0 ? involuntary.mean / usage.mean : 0
@@ -71,7 +85,6 @@ enum CPUBottleneckTree {
         let neighbours = cpuNeighbours(of: container, cpus: cpus, facts: facts)
         let busy = neighbours.filter { $0.amount >= limits.busyTenantCores }
         path.append("all other tenants idle? \(busy.isEmpty ? "yes" : "no") (\(busy.isEmpty ? "none" : busy.map { "\($0.name) \(fixed($0.amount, 2)) cores" }.joined(separator: ", ")) at >= \(fixed(limits.busyTenantCores, 2)) cores)")
-        let pressure = facts.series(container) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
         if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some)", series: pressure, unit: "%")) }
         if busy.isEmpty {
             let finding = Finding(

@@ -19,7 +19,7 @@ enum Checklist {
         let log = window.kernelLog
         let counts = KernelLogEvent.Kind.allCases.map { kind in (kind, log.events.filter { $0.kind == kind }.count) }.filter { $0.1 > 0 }
         lines.append(ChecklistLine(command: "dmesg | tail", checks: "kernel errors",
-                                   summary: log.readable ? "\(log.recordsRead) records in the window" + (counts.isEmpty ? ", no errors" : ": " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")) : "unreadable: \(log.unreadableReason ?? "?")",
+                                   summary: log.readable ? "\(log.recordsRead) records in the window" + ((log.lookbackSeconds ?? 0) > 0 ? " and the \(fixed(log.lookbackSeconds ?? 0, 0)) s before it" : "") + (counts.isEmpty ? ", no errors" : ": " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")) : "unreadable: \(log.unreadableReason ?? "?")",
                                    findingRules: rules("kernel", "memory.oom-kill"), measured: log.readable))
         let runnable = facts.host { Double($0.runnableTasks > 0 ? $0.runnableTasks - 1 : 0) }
         let blocked = facts.host { Double($0.blockedTasks) }

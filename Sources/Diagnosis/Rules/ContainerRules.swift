@@ -16,9 +16,12 @@ enum ContainerRules {
         let blame = Blame(.container, container: name, explanation: "its own memory limit (docker --memory / memory.limit_in_bytes): raise it or find what grows")
         let percent = facts.series(container) { $0.memory.workingSetPercentOfLimit }
         let limit = container.intervals.last?.memory.limitBytes
+        let log = facts.window.kernelLog
         var kills = oomKills(container, facts)
-        let killedByKernelLog = facts.window.kernelLog.events.filter { $0.kind == .oomKill && $0.container == container.key }
+        let loggedKills = log.events.filter { $0.kind == .oomKill && $0.container == container.key }
+        let killedByKernelLog = loggedKills.filter { !log.isBeforeWindow($0) }
         kills = max(kills, UInt64(killedByKernelLog.count))
+        findings += oomKillsBeforeWindow(container, facts, logged: loggedKills.filter { log.isBeforeWindow($0) }, blame: blame)
         if kills > 0 {
             let victims = killedByKernelLog.map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?"))" }
             var evidence = [Evidence("OOM kills in the window", Double(kills), "processes", threshold: 1, comparison: ">=")]
@@ -67,6 +70,35 @@ enum ContainerRules {
                 blame: blame, nextCommands: next, method: "USE: memory limit saturation (memory.pressure)", score: pressure.mean / max(limits.memoryPressurePercent, 1e-9)))
         }
         return findings
+    }
+
+    /// OOM kills before the window: those of the kernel log's look-back, with their time, and
+    /// those the cgroup counted since the container started (v1 `memory.oom_control`
+    /// `oom_kill`, v2 `memory.events`), which may be older than the look-back. A user runs
+    /// a diagnosis because something just died: never silent, never mistaken for a current event.
+    static func oomKillsBeforeWindow(_ container: ObservedContainer, _ facts: WindowFacts, logged: [KernelLogEvent], blame: Blame) -> [Finding] {
+        let log = facts.window.kernelLog
+        let sinceStart = container.firstCounters?.memory?.oomKillCount ?? 0
+        let kills = max(sinceStart, UInt64(logged.count))
+        guard kills > 0 else { return [] }
+        let name = container.displayName
+        let victims = logged.suffix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")) \(log.beforeWindowText($0))" }
+        var evidence = [Evidence("OOM kills before the window", Double(kills), "processes", threshold: 1, comparison: ">=")]
+        if sinceStart > 0 { evidence.append(Evidence("OOM kills since it started (cgroup counter, at the window's start)", Double(sinceStart), "processes")) }
+        if let last = logged.last, let start = log.windowStartSecondsSinceBoot {
+            evidence.append(Evidence("last OOM kill logged before the window", max(0, start - last.secondsSinceBoot), "s before it"))
+        }
+        let lookbackSeconds = log.lookbackSeconds ?? 0
+        let lookback = lookbackSeconds >= 60 ? "\(fixed(lookbackSeconds / 60, 0)) min" : "\(fixed(lookbackSeconds, 0)) s"
+        let when = victims.isEmpty
+            ? "since it started, before the window (the cgroup counts them; the kernel log of the last \(lookback) has none: older)"
+            : "before the window: " + victims.joined(separator: ", ")
+        return [Finding(
+            rule: "memory.oom-kill-before-window", severity: .critical, subject: "container \(name)", containerKey: container.key,
+            verdict: "The OOM killer killed \(kills) process\(kills == 1 ? "" : "es") of \(name) \(when).",
+            evidence: evidence, blame: blame, nextCommands: ["periscope stats \(facts.argument(container))", "dmesg -T | grep -i -A3 oom-kill"],
+            // Ranked after what happens in the window, among the critical findings.
+            method: "USE: memory limit errors before the window (memory.oom_control oom_kill since start, kernel log look-back)", score: Double(kills) / 10)]
     }
 
     /// OOM kills counted by the cgroup between the first and last sample.

@@ -43,14 +43,20 @@ enum HostRules {
         let pressure = facts.host { ($0.cpuPressure?.someStalledSecondsPerSecond.perSecond ?? 0) * 100 }
         let queueLimit = cpus * limits.runQueuePerCPU
         let hasPressure = facts.window.host.contains { $0.cpuPressure != nil }
-        if runnable.mean > queueLimit || (hasPressure && pressure.mean >= limits.cpuPressurePercent) {
+        // A CFS-throttled runnable task is a CPU stall at every PSI level: one capped container
+        // spinning on an idle host drives host `cpu some` to ~70%. PSI is saturation of the host
+        // only when the host is also short of CPU; otherwise it is the capped container's (cap finding).
+        let idle = facts.idlePercent(on: facts.allCPUs)
+        let isShortOfCPU = idle.mean < limits.idleCPUPercent
+        if runnable.mean > queueLimit || (hasPressure && pressure.mean >= limits.cpuPressurePercent && isShortOfCPU) {
             var evidence = [Evidence("runnable tasks (vmstat r)", series: runnable, unit: "tasks", threshold: queueLimit, comparison: ">")]
             if hasPressure { evidence.append(Evidence("CPU pressure (PSI some)", series: pressure, unit: "%", threshold: limits.cpuPressurePercent, comparison: ">=")) }
+            evidence.append(Evidence("idle on the host's CPUs", series: idle, unit: "%", threshold: limits.idleCPUPercent, comparison: "<"))
             findings.append(Finding(
                 rule: "host.cpu.saturation", severity: .warning, subject: "host CPU",
                 verdict: "The host's CPUs are saturated: \(fixed(runnable.mean, 1)) tasks runnable for \(facts.cpuCount) CPUs, tasks wait \(fixed(pressure.mean, 0))% of the time for a CPU.",
                 evidence: evidence, blame: cpuBlame(facts), nextCommands: ["periscope top"],
-                method: "USE: CPU saturation (vmstat r > CPUs; PSI cpu)", score: max(runnable.mean / max(queueLimit, 1e-9), pressure.mean / max(limits.cpuPressurePercent, 1e-9))))
+                method: "USE: CPU saturation (vmstat r > CPUs; PSI cpu with no idle CPU)", score: max(runnable.mean / max(queueLimit, 1e-9), pressure.mean / max(limits.cpuPressurePercent, 1e-9))))
         }
         let steal = facts.host { $0.cpu.stealPercent }
         if steal.mean >= limits.stealPercent {
@@ -207,6 +213,9 @@ enum HostRules {
     /// Containers' I/O on a device, by ops, and the rest of the device's I/O (host processes,
     /// the kernel's writeback) as one more entry.
     static func diskUsers(_ facts: WindowFacts, device name: String) -> [NeighbourShare] {
+        if facts.sampledContainers.contains(where: { $0.intervals.contains { $0.processIO?.unaccountedDevices.contains(name) == true } }) {
+            return diskUsersByBytes(facts, device: name)
+        }
         guard let number = facts.window.host.last?.disks.first(where: { $0.name == name })?.device else { return [] }
         let deviceOps = facts.disk(name).iops.mean
         var users = facts.sampledContainers.compactMap { container -> NeighbourShare? in
@@ -222,6 +231,28 @@ enum HostRules {
         if rest > 0, facts.window.viewpoint == .host {
             users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: "disk \(name)", amount: rest, unit: "op/s",
                                         sharePercent: deviceOps > 0 ? rest / deviceOps * 100 : 0))
+        }
+        return users.sorted { $0.amount > $1.amount }
+    }
+
+    /// Containers' bytes from their processes' /proc/PID/io when cgroup v1 blkio does not
+    /// account the device: the counters do not split by device, so a container's bytes on
+    /// every disk are set against this one's.
+    static func diskUsersByBytes(_ facts: WindowFacts, device name: String) -> [NeighbourShare] {
+        let deviceBytes = facts.host { rates in
+            rates.disks.first { $0.name == name }.map { ($0.readKilobytesPerSecond + $0.writtenKilobytesPerSecond) * 1024 } ?? 0
+        }.mean
+        let resource = "disk \(name) (bytes from /proc/PID/io, all disks: blkio does not account \(name))"
+        var users = facts.sampledContainers.compactMap { container -> NeighbourShare? in
+            let bytes = facts.series(container) { $0.processIO.map { $0.readBytesPerSecond + $0.writtenBytesPerSecond } }.mean
+            guard bytes > 0 else { return nil }
+            return NeighbourShare(name: container.displayName, kind: "container", resource: resource, amount: bytes / 1024, unit: "KiB/s",
+                                  sharePercent: deviceBytes > 0 ? min(100, bytes / deviceBytes * 100) : 0)
+        }
+        let rest = max(0, deviceBytes - users.reduce(0) { $0 + $1.amount * 1024 })
+        if rest > 0, facts.window.viewpoint == .host {
+            users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: resource, amount: rest / 1024, unit: "KiB/s",
+                                        sharePercent: deviceBytes > 0 ? rest / deviceBytes * 100 : 0))
         }
         return users.sorted { $0.amount > $1.amount }
     }

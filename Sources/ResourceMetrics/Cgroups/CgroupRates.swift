@@ -8,8 +8,12 @@ public struct CgroupRates: Sendable, Equatable, Codable {
     public var cpu: CgroupCPURates
     /// Memory against the limit, OOM kills.
     public var memory: CgroupMemoryUsage
-    /// Per-device I/O rates; devices new in this sample have none yet.
+    /// Per-device I/O rates from the cgroup's blkio/io files; devices new in this sample
+    /// have none yet. A disk v1 blkio does not account is missing (see `processIO`).
     public var blockIO: [CgroupBlockIORates]?
+    /// The fallback when v1 blkio does not account a disk: bytes from the processes'
+    /// `/proc/PID/io`, all disks together (set by `BlockIOFallback`).
+    public var processIO: ProcessIORates?
     /// Per-device throttling limits at the newer sample.
     public var blockIOLimits: [BlockIOLimits]?
     /// Tasks and their limit at the newer sample.
@@ -33,6 +37,7 @@ public struct CgroupRates: Sendable, Equatable, Codable {
         cpu = CgroupCPURates(old: before, new: after, rates: rates, hostCPUCount: hostCPUCount)
         memory = CgroupMemoryUsage(old: before, new: after, rates: rates)
         blockIO = CgroupBlockIORates.rates(old: before.blockIO, new: after.blockIO, rates: rates)
+        processIO = nil
         blockIOLimits = after.blockIOLimits
         pids = after.pids
         cpuLimits = after.cpuLimits
@@ -40,5 +45,15 @@ public struct CgroupRates: Sendable, Equatable, Codable {
         cpuPressure = PressureRates(old: before.cpuPressure, new: after.cpuPressure, rates: rates)
         memoryPressure = PressureRates(old: before.memoryPressure, new: after.memoryPressure, rates: rates)
         ioPressure = PressureRates(old: before.ioPressure, new: after.ioPressure, rates: rates)
+    }
+}
+
+extension CgroupRates {
+    /// Bytes read and written per second over all disks, and where they come from: the
+    /// processes' /proc/PID/io when blkio misses a disk, else the cgroup's files.
+    public var blockIOTotals: (readBytesPerSecond: Double, writtenBytesPerSecond: Double, source: String)? {
+        if let processIO { return (processIO.readBytesPerSecond, processIO.writtenBytesPerSecond, processIO.source) }
+        guard let blockIO else { return nil }
+        return (blockIO.reduce(0) { $0 + $1.readBytesPerSecond.perSecond }, blockIO.reduce(0) { $0 + $1.writtenBytesPerSecond.perSecond }, "cgroup")
     }
 }

@@ -51,6 +51,7 @@ public final class TopCollector {
     private let procfs: Procfs
     private let devices = TopDeviceClassifier()
     private let realtimeThreads: RealtimeThreadSampler
+    private let blockIOFallback: BlockIOFallback
 
     /// Creates a collector scanning with `options` (runtime sockets, proc root).
     public init(options: InventoryOptions = InventoryOptions()) {
@@ -66,6 +67,7 @@ public final class TopCollector {
         realtimeThreads = RealtimeThreadSampler(procfs: Procfs(root: options.procRoot))
         networkReader = HostCounterReader(procRoot: options.procRoot)
         layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
+        blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.procRoot)
     }
 
     /// Samples everything. The first call only primes the counters and returns nil: a rate
@@ -73,6 +75,7 @@ public final class TopCollector {
     public func collect() throws(HostReadError) -> TopFrame? {
         let hostSample = try hostSampler.sample()
         let snapshot = try scan()
+        blockIOFallback.refresh()
         let now = MonotonicInstant.now()
         var rows = [hostRow]
         let tree = showsCgroupTree ? cgroupTree() : nil
@@ -175,7 +178,8 @@ public final class TopCollector {
         row.pids = UInt64(container.processCount)
         if let files = files(for: container) {
             do {
-                let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                blockIOFallback.apply(to: &rates, group: container.key.description, files: files)
                 row.fill(rates: rates, sample: sample.counters)
             } catch {
                 // Stopped between the scan and the read: its row shows what the scan saw, and
@@ -245,6 +249,7 @@ public final class TopCollector {
         for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
         for path in filesByCgroupPath.keys where !shownCgroups.contains(path) { filesByCgroupPath[path] = nil }
         cgroupSampler.retain(only: Set(filesByKey.values).union(filesByCgroupPath.values))
+        blockIOFallback.retain(only: Set(live.map(\.description)))
         for (key, previous) in previousNetwork where !live.contains(key) {
             networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
             previousNetwork[key] = nil

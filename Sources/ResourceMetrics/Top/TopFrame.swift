@@ -139,6 +139,9 @@ public struct TopRow: Sendable, Equatable, Codable {
     public var blockReadBytesPerSecond: Double?
     /// Block I/O written, bytes per second.
     public var blockWrittenBytesPerSecond: Double?
+    /// Where the block I/O figures come from: `cgroup`, or `/proc/PID/io` when cgroup v1
+    /// blkio does not account a disk that did I/O.
+    public var blockIOSource: String?
     /// Network received, bytes per second, every interface but loopback; nil for host-network containers.
     public var networkReceivedBytesPerSecond: Double?
     /// Network sent, bytes per second.

@@ -113,7 +113,11 @@ public struct TopRenderer: Sendable {
         memory += "   swap \(TopFormat.bytes(host.swapUsedBytes)) / \(TopFormat.bytes(host.swapTotalBytes))"
         let traffic = "DISK read \(TopFormat.bytes(host.diskReadBytesPerSecond))/s  write \(TopFormat.bytes(host.diskWrittenBytesPerSecond))/s"
             + "   NET rx \(TopFormat.bytes(host.networkReceivedBytesPerSecond))/s  tx \(TopFormat.bytes(host.networkTransmittedBytesPerSecond))/s"
-        return [first, cpuLine, memory, traffic]
+        var lines = [first, cpuLine, memory, traffic]
+        if let source = frame.rows.lazy.compactMap(\.blockIOSource).first(where: { $0 != "cgroup" }) {
+            lines.append("IO   containers' READ/s and WRITE/s from \(source): cgroup v1 blkio does not account a disk that does I/O")
+        }
+        return lines
     }
 
     private func nameWidth(_ rows: [TopRow]) -> Int {

@@ -11,9 +11,10 @@ extension TopRow {
         cpuCores = rates.cpu.usageCores?.perSecond
         cpuPercentOfCap = rates.cpu.percentOfCap
         throttledPercentOfPeriods = rates.cpu.capCores == nil ? nil : rates.cpu.throttledPercentOfPeriods
-        if let devices = rates.blockIO {
-            blockReadBytesPerSecond = devices.reduce(0) { $0 + $1.readBytesPerSecond.perSecond }
-            blockWrittenBytesPerSecond = devices.reduce(0) { $0 + $1.writtenBytesPerSecond.perSecond }
+        if let totals = rates.blockIOTotals {
+            blockReadBytesPerSecond = totals.readBytesPerSecond
+            blockWrittenBytesPerSecond = totals.writtenBytesPerSecond
+            blockIOSource = totals.source
         }
     }
 

@@ -158,13 +158,43 @@ public struct KernelLogObservation: Sendable, Codable {
     public var recordsLost: Int
     /// The errors among them.
     public var events: [KernelLogEvent]
+    /// When the window started, in the log's clock (seconds since boot): events before it
+    /// come from the look-back and are reported as before the window. Nil: all in the window.
+    public var windowStartSecondsSinceBoot: Double?
+    /// The same instant on the wall clock (seconds since 1970), to print events' times.
+    public var windowStartUnixSeconds: Double?
+    /// How far before the window the log was read, in seconds (nil in windows saved before
+    /// the look-back was recorded).
+    public var lookbackSeconds: Double?
 
     /// Creates a value from its fields.
-    public init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = []) {
+    public init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = [],
+                windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil, lookbackSeconds: Double? = nil) {
         self.readable = readable
         self.unreadableReason = unreadableReason
         self.recordsRead = recordsRead
         self.recordsLost = recordsLost
         self.events = events
+        self.windowStartSecondsSinceBoot = windowStartSecondsSinceBoot
+        self.windowStartUnixSeconds = windowStartUnixSeconds
+        self.lookbackSeconds = lookbackSeconds
+    }
+
+    /// True when `event` was logged before the window started (read through the look-back).
+    public func isBeforeWindow(_ event: KernelLogEvent) -> Bool {
+        windowStartSecondsSinceBoot.map { event.secondsSinceBoot < $0 } ?? false
+    }
+
+    /// "5.2 s before the window (09:50:03 UTC)", for an event logged before it.
+    public func beforeWindowText(_ event: KernelLogEvent) -> String {
+        guard let start = windowStartSecondsSinceBoot else { return "before the window" }
+        let ago = max(0, start - event.secondsSinceBoot)
+        var text = ago < 60 ? "\(Int((ago * 10).rounded()) / 10).\(Int((ago * 10).rounded()) % 10) s before the window" : "\(Int(ago / 60)) min \(Int(ago) % 60) s before the window"
+        if let unix = windowStartUnixSeconds {
+            let seconds = Int((unix - ago).rounded(.down)) % 86_400
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            text += " (\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) UTC)"
+        }
+        return text
     }
 }

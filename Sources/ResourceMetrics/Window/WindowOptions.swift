@@ -17,8 +17,9 @@ public struct WindowOptions: Sendable {
     public var guest = false
     /// The kernel log device.
     public var kernelLogPath = "/dev/kmsg"
-    /// Also report kernel log errors logged up to this many seconds before the window.
-    public var kernelLogLookbackSeconds: Double = 0
+    /// Also report kernel log errors logged up to this many seconds before the window (as
+    /// before it, with their time): a user runs a diagnosis because something just died.
+    public var kernelLogLookbackSeconds: Double = 300
     /// Run the synchronous write probe in this directory during the window.
     public var probeDirectory: String?
     /// Bytes per probe write.

@@ -17,6 +17,9 @@ public final class WindowRecorder {
         var previousNetwork: CounterSample<[NetworkDeviceStats]>?
         var previousTCP: CounterSample<TCPCounters>?
         var sampledRealtimeBefore = false
+        /// Naming scans tried since it appeared without a name (a runtime lists a container
+        /// only once it runs, a moment after its cgroup exists).
+        var namingAttempts = 0
     }
 
     /// What to watch.
@@ -26,6 +29,7 @@ public final class WindowRecorder {
     private let cheapScanner: InventoryScanner
     private let hostSampler: HostSampler
     private let cgroupSampler = CgroupSampler()
+    private var blockIOFallback: BlockIOFallback?
     private let switches: ContextSwitchSampler
     private let realtime: RealtimeThreadSampler
     private let networkReader: HostCounterReader
@@ -79,10 +83,14 @@ public final class WindowRecorder {
     public func record(focus: Set<String> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
+        if !options.guest { blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.inventory.procRoot) }
         let firstSnapshot = try namingScanner.scan()
         limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
         let startedAt = MonotonicInstant.now()
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        let startedAtUnixSeconds = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
         let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
         var pidToContainer = containerByPID(firstSnapshot)
         var hostSeries: [HostRates] = []
@@ -136,7 +144,7 @@ public final class WindowRecorder {
             durationSeconds: duration, intervalSeconds: interval, host: hostSeries, linkSpeedsMegabitsPerSecond: linkSpeeds(),
             hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host.description] ?? []).prefix(options.topProcessCount)),
             containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads, dStateSweeps: dState.sweeps,
-            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt),
+            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt, unixSeconds: startedAtUnixSeconds),
             storageProbe: probeResult, limitations: limitations)
     }
 
@@ -164,14 +172,23 @@ public final class WindowRecorder {
         }
         let liveKeys = Set(live.map(\.key))
         for key in order where !liveKeys.contains(key) { tracked[key]?.observed.vanishedDuringWindow = true }
+        blockIOFallback?.refresh()
+        if let explanation = blockIOFallback?.explanation, !limitations.contains(explanation) { limitations.append(explanation) }
+        var unnamed = false
         for entry in live {
             if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
+            if let state = tracked[entry.key], entry.container != nil, state.namingAttempts < Self.namingAttemptLimit,
+               state.observed.displayName.hasPrefix("\(state.observed.runtime):") {
+                tracked[entry.key]?.namingAttempts += 1
+                unnamed = true
+            }
             guard var state = tracked[entry.key], !state.observed.vanishedDuringWindow || entry.container != nil else { continue }
             state.observed.processCount = entry.pids.count
             if let container = entry.container { state.initPID = container.initPID ?? state.initPID }
             if let files = state.files {
                 do {
-                    let (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                    var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
+                    blockIOFallback?.apply(to: &rates, group: entry.key, files: files)
                     if state.observed.firstCounters == nil { state.observed.firstCounters = sample.counters }
                     state.observed.lastCounters = sample.counters
                     if let rates {
@@ -191,11 +208,15 @@ public final class WindowRecorder {
         }
         switches.retain(only: liveKeys)
         realtime.retain(only: liveKeys)
+        blockIOFallback?.retain(only: liveKeys)
+        // A short-lived container may be gone before the window ends: name it while it runs.
+        if unnamed { nameLateContainers() }
         dStateCounts.removeAll(keepingCapacity: true)
         dStateSweepsInInterval = 0
     }
 
     private static let guestKey = "self:cgroup"
+    private static let namingAttemptLimit = 3
 
     private func start(key: String, container: Container?) {
         var files: CgroupCounterFiles?
@@ -219,12 +240,21 @@ public final class WindowRecorder {
     }
 
     /// Containers that appeared after the first scan were seen by cheap scans only: ask the
-    /// runtimes once for their names.
+    /// runtimes for their names (when they appear, and once more at the end of the window).
     private func nameLateContainers() {
         guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName.contains(":") == true }),
               let snapshot = try? namingScanner.scan() else { return }
         for container in snapshot.containers where container.name != nil {
             tracked[container.key.description]?.observed.displayName = Self.displayName(container)
+        }
+        // Docker lists a container only once it runs: one still starting (or already gone) is
+        // named from its state file, written when it was created.
+        let dockerPrefix = "\(ContainerRuntime.docker.rawValue):"
+        let unnamedDocker = order.filter { tracked[$0]?.observed.displayName.hasPrefix(dockerPrefix) == true }
+        guard !unnamedDocker.isEmpty, options.inventory.queryRuntimes else { return }
+        let stateFiles = DockerMetadata.loadStateFiles(dataRoot: options.inventory.dockerDataRoot)
+        for key in unnamedDocker {
+            if let name = stateFiles[String(key.dropFirst(dockerPrefix.count))]?.name { tracked[key]?.observed.displayName = name }
         }
     }
 
@@ -277,7 +307,7 @@ public final class WindowRecorder {
         }
     }
 
-    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant) -> KernelLogObservation {
+    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant, unixSeconds: Double) -> KernelLogObservation {
         switch opened {
         case .failure(let error):
             let reason = error.isPermissionDenied ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : error.description
@@ -290,7 +320,9 @@ public final class WindowRecorder {
                 let records = try reader.readAvailable(maximumRecords: 20_000, sinceMicroseconds: options.kernelLogLookbackSeconds > 0 ? since : 0)
                 var events = KernelLogEvent.classify(records)
                 for index in events.indices { events[index].container = container(of: events[index]) }
-                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events)
+                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events,
+                                            windowStartSecondsSinceBoot: Double(startedAt.nanoseconds) / 1e9, windowStartUnixSeconds: unixSeconds,
+                                            lookbackSeconds: options.kernelLogLookbackSeconds)
             } catch {
                 limitations.append("kernel log read failed: \(error)")
                 return KernelLogObservation(readable: false, unreadableReason: error.description)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reporting
 import Foundation
 import KernelTrace
 import TraceAnalysis
@@ -89,13 +90,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("cpu"), parsing: .singleValue, help: "Only events on this CPU; repeatable.")
     var cpus: [Int] = []
 
-    @Option(help: "Start of the window: seconds from the first event (`1.5`, `200ms`), or absolute trace-clock nanoseconds (LAMI).")
+    @Option(help: "Start of the window from the first event: \(DurationText.forms), or absolute trace-clock nanoseconds (13 digits or more, LAMI).")
     var begin: String?
 
     @Option(help: "End of the window, like --begin.")
     var end: String?
 
-    @Option(help: "Leave out durations shorter than this (`50us`, `2ms`; plain numbers are microseconds).")
+    @Option(help: "Leave out durations shorter than this: 50us, 2ms, 1s (plain numbers are microseconds, as in lttng-analyses).")
     var min: String?
 
     @Option(help: "Leave out durations longer than this.")
@@ -278,17 +279,10 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     static func nanoseconds(_ text: String, defaultUnit: Double, option: String) throws -> UInt64 {
-        let units: [(String, Double)] = [("ns", 1), ("us", 1000), ("ms", 1_000_000), ("s", 1_000_000_000)]
-        var number = Substring(text)
-        var scale = defaultUnit
-        for (suffix, value) in units where text.hasSuffix(suffix) {
-            number = text.dropLast(suffix.count)
-            scale = value
-            break
+        do {
+            return try DurationText.nanoseconds(text, defaultUnitSeconds: defaultUnit / 1e9)
+        } catch {
+            throw UserFacingError("\(option) \(text): expected a number with an optional unit (ns, us, ms, s, m, h)")
         }
-        guard let value = Double(number), value >= 0, value.isFinite else {
-            throw UserFacingError("\(option) \(text): expected a number with an optional unit (ns, us, ms, s)")
-        }
-        return UInt64(value * scale)
     }
 }

@@ -1,13 +1,14 @@
 import ArgumentParser
+import Reporting
 import Diagnosis
 import Foundation
 
 /// Options `diagnose` and `inside` share: the window, thresholds, output.
 struct DiagnoseWindowOptions: ParsableArguments {
-    @Option(name: [.customShort("d"), .long], help: "How long to watch: 10s, 500ms, 2m, or seconds (default 10s).", transform: DurationText.seconds)
+    @Option(name: [.customShort("d"), .long], help: "How long to watch: \(DurationText.forms) (default 10s).", transform: DurationText.parseSeconds)
     var duration: Double = 10
 
-    @Option(help: "Seconds between two metric samples (default: duration / 6, between 0.25 and 1).")
+    @Option(help: "Time between two metric samples: \(DurationText.forms) (default: duration / 6, between 0.25 and 1 s).", transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Override a threshold, NAME=VALUE (repeatable; --list-thresholds shows them).", valueName: "NAME=VALUE"))
@@ -19,8 +20,8 @@ struct DiagnoseWindowOptions: ParsableArguments {
     @Flag(help: "Print the thresholds with their defaults and meaning, then exit.")
     var listThresholds = false
 
-    @Option(help: "Also report kernel log errors from this many seconds before the window.")
-    var kernelLogLookback: Double = 0
+    @Option(help: "Also read the kernel log this far before the window: its OOM kills, hung tasks and I/O errors are reported as before the window, with their time: \(DurationText.forms) (default 5m; 0 for none).", transform: DurationText.parseSeconds)
+    var kernelLogLookback: Double = 300
 
     @Flag(help: "Print the report as one JSON object.")
     var json = false
@@ -63,17 +64,5 @@ struct DiagnoseWindowOptions: ParsableArguments {
             let value = defaults[keyPath: key.keyPath]
             return "\(key.name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(String(format: "%-8g", value)) \(key.meaning)"
         }.joined(separator: "\n")
-    }
-}
-
-/// "10s", "500ms", "2m", "1.5" (seconds) to seconds.
-enum DurationText {
-    static func seconds(_ text: String) throws -> Double {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)) { return value * scale }
-        }
-        guard let value = Double(text) else { throw ValidationError("\"\(text)\" is not a duration (10s, 500ms, 2m)") }
-        return value
     }
 }

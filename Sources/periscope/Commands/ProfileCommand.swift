@@ -52,7 +52,8 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .customShort("F"), help: "Samples per second per CPU.")
     var frequency: UInt64 = 99
 
-    @Option(name: .customShort("d"), help: "Seconds to sample (Ctrl-C stops earlier and still writes the output).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("How long to sample: \(DurationText.forms) (default 10s; Ctrl-C stops earlier and still writes the output).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var duration: Double = 10
 
     @Option(name: .shortAndLong, help: "Write the profile here instead of standard output (format from --format, or the name: .svg, .pb.gz, .speedscope.json, else folded).")

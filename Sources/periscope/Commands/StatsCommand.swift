@@ -20,7 +20,10 @@ struct StatsCommand: ParsableCommand {
             container and its parents; absent on cgroup v2), whether its init process could \
             switch to SCHED_FIFO (and which docker options fix it if not), and its \
             SCHED_FIFO/SCHED_RR threads with their priority, CPU and run-queue wait. \
-            Changes nothing.
+            Block I/O comes from the cgroup's files per disk ("from cgroup"); when cgroup v1 \
+            blkio does not account a disk that does I/O (on some kernels until a throttle rule \
+            is set on it), it comes from the processes' /proc/PID/io instead, all disks \
+            together, and the line says so. Changes nothing.
 
             Examples:
               periscope stats web
@@ -33,7 +36,7 @@ struct StatsCommand: ParsableCommand {
     @Argument(help: "Container name, id (prefix), or a host PID of one of its processes.")
     var target: String
 
-    @Option(help: "Seconds between the two samples.")
+    @Option(help: ArgumentHelp("Time between the two samples: \(DurationText.forms) (default 1s).", valueName: "duration"), transform: DurationText.parseSeconds)
     var interval: Double = 1
 
     @Flag(help: "Print one JSON object.")
@@ -57,6 +60,8 @@ struct StatsCommand: ParsableCommand {
         let layout = try CgroupLayout.read()
         let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups))
         let sampler = CgroupSampler()
+        let blockIOFallback = BlockIOFallback(layout: layout)
+        var noRates: CgroupRates?
         let host = HostCounterReader()
         let hostCPUCount = try host.cpuStat().perCPU.count
         let sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
@@ -71,13 +76,15 @@ struct StatsCommand: ParsableCommand {
             _ = switches.rates(group: container.key.description, pids: memberPIDs)
             _ = realtimeThreads.sample(group: container.key.description, pids: memberPIDs)
             _ = try sampler.rates(files, hostCPUCount: hostCPUCount)
+            blockIOFallback.apply(to: &noRates, group: container.key.description, files: files)
             Thread.sleep(forTimeInterval: interval)
             let newNetwork = try networkSample(host, container.initPID)
             let newTCP = sharesHostNetwork ? nil : tcpSample(host, container.initPID)
             let contextSwitches = switches.rates(group: container.key.description, pids: memberPIDs)
             let realtime = realtimeReport(container, cgroups: cgroups, layout: layout,
                                           threads: realtimeThreads.sample(group: container.key.description, pids: memberPIDs))
-            let (_, maybeRates) = try sampler.rates(files, hostCPUCount: hostCPUCount)
+            var (_, maybeRates) = try sampler.rates(files, hostCPUCount: hostCPUCount)
+            blockIOFallback.apply(to: &maybeRates, group: container.key.description, files: files)
             guard let rates = maybeRates else { throw UserFacingError("the two samples were taken at the same instant") }
             var network: [NetworkRates] = []
             if let oldNetwork, let newNetwork, let calculator = RateCalculator(from: oldNetwork.takenAt, to: newNetwork.takenAt) {
@@ -159,9 +166,14 @@ struct StatsCommand: ParsableCommand {
         var eventsLine = "         limit hits " + (memory.limitHitCount.map(String.init) ?? "-") + "  OOM kills " + (memory.oomKillCount.map(String.init) ?? "-")
         if let faults = memory.majorPageFaultsPerSecond { eventsLine += "  major faults \(fixed(faults.perSecond, 1))/s" }
         lines.append(eventsLine)
+        if let processIO = rates.processIO {
+            lines.append("IO       all disks  read \(bytes(UInt64(processIO.readBytesPerSecond)))/s  write \(bytes(UInt64(processIO.writtenBytesPerSecond)))/s"
+                + "  from \(processIO.source) of \(processIO.processes) processes: blkio does not account \(processIO.unaccountedDevices.joined(separator: ", "))"
+                + (processIO.unreadableProcesses > 0 ? " (\(processIO.unreadableProcesses) unreadable: needs root)" : ""))
+        }
         for device in rates.blockIO ?? [] {
             var line = "IO       \(device.device)  read \(bytes(UInt64(device.readBytesPerSecond.perSecond)))/s \(fixed(device.readOperationsPerSecond.perSecond, 1)) op/s"
-            line += "  write \(bytes(UInt64(device.writtenBytesPerSecond.perSecond)))/s \(fixed(device.writeOperationsPerSecond.perSecond, 1)) op/s"
+            line += "  write \(bytes(UInt64(device.writtenBytesPerSecond.perSecond)))/s \(fixed(device.writeOperationsPerSecond.perSecond, 1)) op/s  from cgroup"
             if let limit = rates.blockIOLimits?.first(where: { $0.device == device.device }) {
                 let parts = [limit.readBytesPerSecond.map { "rbps \(bytes($0))" }, limit.writeBytesPerSecond.map { "wbps \(bytes($0))" },
                              limit.readOperationsPerSecond.map { "riops \($0)" }, limit.writeOperationsPerSecond.map { "wiops \($0)" }].compactMap { $0 }

@@ -41,7 +41,8 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var source: InventorySourceOptions
 
-    @Option(name: [.customShort("d"), .customLong("delay")], help: "Seconds between refreshes.")
+    @Option(name: [.customShort("d"), .customLong("delay")], help: ArgumentHelp("Time between refreshes: \(DurationText.forms) (default 2s).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var delaySeconds: Double = 2
 
     @Option(name: [.customShort("n"), .customLong("iterations")],

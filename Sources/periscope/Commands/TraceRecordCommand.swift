@@ -26,7 +26,8 @@ struct TraceRecordCommand: ParsableCommand {
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup var capture: TraceCaptureOptions
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to record (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
+    @Option(name: .customShort("d"), help: ArgumentHelp("How long to record: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var duration: Double?
 
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")

@@ -40,22 +40,23 @@ struct TraceSnapshotCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "With --arm: the directory that receives snapshot-NNN directories (new or empty).")
     var output: String?
 
-    @Option(help: "Seconds of history to keep in each snapshot (default: all the buffers hold).")
+    @Option(help: "History to keep in each snapshot: \(DurationText.forms) (default: all the buffers hold).", transform: DurationText.parseSeconds)
     var window: Double?
 
     @Option(name: .customLong("when"), parsing: .singleValue, help: "A trigger condition, [container:NAME:]METRIC>VALUE; repeatable.")
     var conditions: [String] = []
 
-    @Option(help: "Seconds between metric samples.")
+    @Option(help: "Time between metric samples: \(DurationText.forms) (default 1s).", transform: DurationText.parseSeconds)
     var sampleInterval: Double = 1
 
-    @Option(help: "Minimum seconds between two snapshots; triggers in between are ignored.")
+    @Option(help: "Minimum time between two snapshots; triggers in between are ignored: \(DurationText.forms) (default 10s).", transform: DurationText.parseSeconds)
     var minInterval: Double = 10
 
     @Option(help: "Disarm after this many snapshots.")
     var maxSnapshots: Int?
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Seconds to stay armed (default: until Ctrl-C or SIGTERM).", valueName: "seconds"))
+    @Option(name: .customShort("d"), help: ArgumentHelp("How long to stay armed: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var duration: Double?
 
     @Flag(help: "Print the snapshots taken as JSON.")

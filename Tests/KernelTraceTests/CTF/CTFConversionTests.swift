@@ -1,6 +1,7 @@
 import Foundation
 @testable import KernelTrace
 import Testing
+import TestSupport
 
 /// `trace convert --to ctf` read back by babeltrace2, the reference CTF decoder.
 @Suite(.serialized, .enabled(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
@@ -69,7 +70,7 @@ struct CTFConversionTests {
         #expect(metadata.contains("tracer_name = \"lttng-modules\"") && metadata.contains("domain = \"kernel\"") && metadata.contains("tracer_minor = 10"))
     }
 
-    @Test(.enabled(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
+    @Test(.live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
     func aRecordedTraceConvertsAndBabeltraceCountsEveryEvent() throws {
         let input = TraceTestEnvironment.scratchPath("live-ctf-in")
         let output = TraceTestEnvironment.scratchPath("live-ctf-out")

@@ -1,12 +1,13 @@
 import Foundation
 import KernelTrace
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Container context and `--container` filtering on the real kernel with real containers.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.dockerAvailable, TraceTestEnvironment.dockerReason))
+@Suite(.serialized, .live(if: TraceTestEnvironment.dockerAvailable, TraceTestEnvironment.dockerReason))
 struct TraceContainerLiveTests {
     /// Replays a trace through the thread tracker and returns, per event, its container name.
     struct ContainerReplay: EventConsumer {

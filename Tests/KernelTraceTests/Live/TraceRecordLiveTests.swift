@@ -1,13 +1,14 @@
 import Foundation
 import KernelTrace
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `periscope trace record` on the real kernel: known workloads, the lifecycle of the tracefs
 /// instance, and what the trace directory holds.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
+@Suite(.serialized, .live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
 struct TraceRecordLiveTests {
     /// dd with bs=1 reads fd 0 and writes fd 1 exactly `count` times each.
     @Test func countsTheSyscallsOfAKnownProcess() throws {

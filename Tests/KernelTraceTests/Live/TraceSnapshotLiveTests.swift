@@ -1,12 +1,13 @@
 import Foundation
 import KernelTrace
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The flight recorder on the real kernel: threshold and command triggers, the rate limit.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
+@Suite(.serialized, .live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
 struct TraceSnapshotLiveTests {
     struct Summary: Decodable {
         struct Snapshot: Decodable {
@@ -22,7 +23,7 @@ struct TraceSnapshotLiveTests {
         try JSONDecoder().decode(Summary.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    @Test(.enabled(if: TraceTestEnvironment.dockerAvailable, TraceTestEnvironment.dockerReason))
+    @Test(.live(if: TraceTestEnvironment.dockerAvailable, TraceTestEnvironment.dockerReason))
     func aThresholdTriggeredSnapshotHoldsTheEventsBeforeTheTrigger() throws {
         // 5% of a CPU for a busy loop: nearly every CFS period ends throttled.
         let name = TraceTestEnvironment.uniqueContainerName("throttled")

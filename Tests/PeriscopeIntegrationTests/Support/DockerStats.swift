@@ -54,8 +54,10 @@ struct PeriscopeStats {
         return interfaces.first { $0["interface"] as? String == name }.map { PeriscopeStats(object: $0) }
     }
 
-    /// Written bytes per second summed over block devices.
+    /// Written bytes per second summed over block devices: from the processes' /proc/PID/io
+    /// when blkio does not account a disk (`cgroup.processIO`), else from the cgroup's files.
     var blockWrittenBytesPerSecond: Double {
+        if let fallback = number("cgroup.processIO.writtenBytesPerSecond") { return fallback }
         let devices = (object["cgroup"] as? [String: Any])?["blockIO"] as? [[String: Any]] ?? []
         return devices.reduce(0) { $0 + (PeriscopeStats(object: $1).number("writtenBytesPerSecond.perSecond") ?? 0) }
     }

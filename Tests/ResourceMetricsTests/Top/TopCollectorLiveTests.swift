@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ResourceMetrics
+import TestSupport
 
 /// The collector against this machine's real /proc and cgroups.
 @Suite("top collector, live", .serialized)
@@ -23,7 +24,7 @@ struct TopCollectorLiveTests {
 
     /// An idle capped container: the sampler's CPU numbers under load are checked by the
     /// live counter tests, and a second busy loop here would starve theirs on two cores.
-    @Test(.enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func aCappedContainerGetsANamedRowWithItsLimitsAndProcesses() throws {
         let name = TestEnvironment.uniqueName("top-capped")
         let container = try DockerContainer(name: name, options: ["--cpus", "0.5", "--memory", "64m"], command: ["sleep", "60"])
@@ -52,7 +53,7 @@ struct TopCollectorLiveTests {
 
     /// Between full scans the known containers are sampled; a removed one forces the next
     /// sample to scan, which also finds the ones started meanwhile.
-    @Test(.enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func aRemovedContainerForcesAScanThatFindsNewOnes() throws {
         let leaving = try DockerContainer(name: TestEnvironment.uniqueName("top-leaving"), options: [], command: ["sleep", "60"])
         defer { leaving.remove() }

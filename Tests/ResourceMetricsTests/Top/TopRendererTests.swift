@@ -1,3 +1,4 @@
+import LinuxHost
 import Testing
 @testable import ResourceMetrics
 
@@ -23,6 +24,27 @@ struct TopRendererTests {
         #expect(lines[5].hasPrefix("NAME        "))
         #expect(!text.contains("\u{1B}"))
         #expect(!text.contains("q quit"), "batch frames have no key help")
+    }
+
+    @Test func blockIOFromProcessesIsNamedInTheHeaderOnlyWhenUsed() {
+        var fallback = frame
+        #expect(!TopRenderer().plainText(fallback, state: TopViewState()).contains("/proc/PID/io"))
+        fallback.rows[1].blockIOSource = "/proc/PID/io"
+        let lines = TopRenderer().plainText(fallback, state: TopViewState()).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[4] == "IO   containers' READ/s and WRITE/s from /proc/PID/io: cgroup v1 blkio does not account a disk that does I/O")
+        #expect(lines[6].hasPrefix("NAME        "))
+    }
+
+    @Test func aRowTakesItsBlockIOFromProcessesWhenBlkioMissesADisk() throws {
+        let sample = CounterSample(takenAt: MonotonicInstant(nanoseconds: 0), counters: CgroupCounters())
+        var rates = try #require(CgroupRates(old: sample, new: CounterSample(takenAt: MonotonicInstant(nanoseconds: 1_000_000_000), counters: CgroupCounters()), hostCPUCount: 2))
+        rates.blockIO = []
+        var row = TopRow(id: "docker:x", name: "x", runtime: "docker")
+        row.fill(rates: rates, sample: CgroupCounters())
+        #expect(row.blockWrittenBytesPerSecond == 0 && row.blockIOSource == "cgroup")
+        rates.processIO = ProcessIORates(unaccountedDevices: ["vda"], readBytesPerSecond: 10, writtenBytesPerSecond: 8_388_608, processes: 2)
+        row.fill(rates: rates, sample: CgroupCounters())
+        #expect(row.blockWrittenBytesPerSecond == 8_388_608 && row.blockReadBytesPerSecond == 10 && row.blockIOSource == "/proc/PID/io")
     }
 
     @Test func columnsLineUpAndUnknownValuesAreDashes() {
