@@ -167,7 +167,7 @@ struct ProfileCommand: ParsableCommand {
             encoder.durationNanoseconds = Int64(result.durationSeconds * 1e9)
             encoder.comments = ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"]
             do {
-                return try encoder.encodeGzip(result.stacks.stacks)
+                return try encoder.encodeGzip(result.symbolizedStacks)
             } catch {
                 throw UserFacingError("pprof output: \(error)")
             }
