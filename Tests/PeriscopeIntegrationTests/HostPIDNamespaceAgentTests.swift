@@ -94,11 +94,11 @@ struct HostPIDNamespaceAgentTests {
             // Its tasks are sleep and, from inside, periscope's threads.
             #expect((1...32).contains(jsonNumber(agent["pids"]) ?? 0), "agent pids \(agent["pids"] ?? "none")")
             #expect((jsonNumber(agent["memoryWorkingSetBytes"]) ?? .infinity) < 256 * 1_048_576)
-            #expect((jsonNumber(agent["cpuCores"]) ?? .infinity) < 1.0)
+            #expect((jsonNumber(agent["cpuUsageCores"]) ?? .infinity) < 1.0)
             let workload = try row(frame, scene.workload.id)
             #expect(jsonNumber(workload["memoryLimitBytes"]) == Double(64 << 20))
             #expect(jsonNumber(workload["pids"]) == 2)
-            #expect((jsonNumber(workload["cpuCores"]) ?? .infinity) <= 0.08, "capped at 0.05 cores: \(workload["cpuCores"] ?? "none")")
+            #expect((jsonNumber(workload["cpuUsageCores"]) ?? .infinity) <= 0.08, "capped at 0.05 cores: \(workload["cpuUsageCores"] ?? "none")")
         }
     }
 

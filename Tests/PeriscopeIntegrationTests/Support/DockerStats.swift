@@ -57,7 +57,7 @@ struct PeriscopeStats {
     /// Written bytes per second summed over block devices.
     var blockWrittenBytesPerSecond: Double {
         let devices = (object["cgroup"] as? [String: Any])?["blockIO"] as? [[String: Any]] ?? []
-        return devices.reduce(0) { $0 + (PeriscopeStats(object: $1).number("writtenBytesPerSecond.perSecond") ?? 0) }
+        return devices.reduce(0) { $0 + (PeriscopeStats(object: $1).number("writtenBytesPerSecond") ?? 0) }
     }
 
     private init(object: [String: Any]) { self.object = object }
