@@ -60,3 +60,27 @@ struct TraceMetadataJSON: Encodable {
         }
     }
 }
+
+/// `trace snapshot --json`: how the armed session ended, each snapshot's metadata in the
+/// `--json` vocabulary.
+struct FlightRecorderSummaryJSON: Encodable {
+    struct Snapshot: Encodable {
+        var directory: String
+        var trigger: String
+        var triggeredAtMonotonicNanoseconds: UInt64
+        var metadata: TraceMetadataJSON
+    }
+
+    var snapshots: [Snapshot]
+    var suppressedTriggers: Int
+    var armedSeconds: Double
+
+    init(_ summary: FlightRecorderSummary) {
+        snapshots = summary.snapshots.map {
+            Snapshot(directory: $0.directory, trigger: $0.trigger, triggeredAtMonotonicNanoseconds: $0.triggeredAtNs,
+                     metadata: TraceMetadataJSON(metadata: $0.metadata))
+        }
+        suppressedTriggers = summary.suppressedTriggers
+        armedSeconds = summary.armedSeconds
+    }
+}
