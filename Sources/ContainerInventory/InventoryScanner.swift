@@ -65,7 +65,7 @@ public final class InventoryScanner {
                 if let path = treeIndex?.pathByPID[pid] {
                     match = classify(path: path)
                 } else {
-                    match = try readCgroups(task).match
+                    match = try readCgroups(task, isExited: stat.state == .zombie || stat.state.rawValue == "X").match
                 }
                 var pidNamespace: UInt64?
                 let identity = ProcessIdentity(pid: pid, startTimeTicks: stat.startTimeTicks)
@@ -180,12 +180,18 @@ public final class InventoryScanner {
 
     /// A task's cgroups and the runtime rule they match, parsed and matched once per distinct
     /// file content (what `procfs.cgroups` plus `classify` would give).
-    private func readCgroups(_ task: TaskID) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
+    /// An exited task (a zombie) is not cached: its v1 lines read "/" whatever the reader's
+    /// cgroup namespace, the same bytes a live task at that namespace's root gives.
+    private func readCgroups(_ task: TaskID, isExited: Bool = false) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
         let path = procfs.path(task, "cgroup")
         return try procfs.reader.withContents(of: path) { bytes throws(HostReadError) in
+            let read = try ProcessCgroups.parse(bytes, path: path)
+            if isExited {
+                let cgroups = layout?.hostView(of: read, taskHasExited: true) ?? read
+                return (cgroups, classify(cgroups))
+            }
             let content = FileBytes(bytes)
             if let known = cgroupSets[content] { return known }
-            let read = try ProcessCgroups.parse(bytes, path: path)
             let cgroups = layout?.hostView(of: read) ?? read
             let parsed = (cgroups: cgroups, match: classify(cgroups))
             cgroupSets[content] = parsed

@@ -37,7 +37,7 @@ public struct ProcessReport: Sendable, Codable {
         let namespaces = try procfs.namespaces(task)
         let layout = try? CgroupLayout.read(mountInfoPath: "\(procRoot)/self/mountinfo", reader: procfs.reader)
         let read = try procfs.cgroups(task)
-        let cgroups = layout?.hostView(of: read) ?? read
+        let cgroups = layout?.hostView(of: read, taskHasExited: stat.state == .zombie) ?? read
         let commandLine = (try? procfs.commandLine(task)) ?? []
         let key = snapshot.processes.first { $0.pid == pid && $0.startTimeTicks == stat.startTimeTicks }?.container ?? .host
         let container = snapshot.container(key) ?? snapshot.host

@@ -104,6 +104,22 @@ struct CgroupNamespaceViewTests {
         #expect(layout.directory(forController: "cpu", of: own) == tree.root + "/sys/fs/cgroup/cpu/docker/\(Self.ownID)")
     }
 
+    /// A zombie's v1 lines read "/" (the real root) even inside a cgroup namespace; its v2 line
+    /// stays relative: the host's zombie containerd-shim must stay the host's.
+    @Test func anExitedTasksV1LinesAreTheRealRoot() throws {
+        let tree = try Tree(namespaceInode: 4_026_532_178, ownPath: "/", mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../.."))
+        let layout = try tree.layout()
+        let zombie = try parsing("9:name=systemd:/\n1:cpu:/\n0::/../..\n") { bytes throws(HostReadError) in
+            try ProcessCgroups.parse(bytes, path: "cgroup")
+        }
+        #expect(layout.hostView(of: zombie, taskHasExited: true) == (try Self.cgroups("/")))
+        // The same lines from a live task: the namespace root in v1, the host's root in v2
+        // (what `docker exec` gives on a v1 host: runc joins only the v1 hierarchies).
+        let live = layout.hostView(of: zombie)
+        #expect(live.path(forController: "cpu") == "/docker/\(Self.ownID)")
+        #expect(live.unifiedPath == "/")
+    }
+
     /// Without the host's tree nothing outside the container can be placed: say so, and keep
     /// the container's own directories working (what `periscope inside` reads).
     @Test func privateCgroupNamespaceWithoutTheHostsTreeIsUnknown() throws {

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Periscope deployed as operators deploy toolkits: in a container with the host's PID and
 /// network namespaces, the host's /sys and the Docker socket. Its own cgroup namespace and
@@ -56,7 +59,12 @@ struct HostPIDNamespaceAgentTests {
         let inside = placement(insideListing), host = placement(hostListing)
         let common = Set(inside.keys).intersection(host.keys)
         #expect(common.count >= 20, "only \(common.count) processes seen by both runs")
-        let disagreements = common.filter { inside[$0] != host[$0] }.sorted().prefix(5).map { "\($0): inside \(inside[$0]!), host \(host[$0]!)" }
+        let disagreements = common.filter { inside[$0] != host[$0] }.sorted().prefix(5).map { key in
+            let pid = key.prefix { $0 != "@" }
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? "?"
+            let cgroups = (try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)) ?? "?"
+            return "\(key) (\(comm); \(cgroups)): inside \(inside[key]!), host \(host[key]!)"
+        }
         #expect(disagreements.isEmpty, "\(disagreements)")
         // PID 1 and kthreadd are the host's, not the agent's.
         #expect(inside.first { $0.key.hasPrefix("1@") }?.value == "host:host")
@@ -100,6 +108,39 @@ struct HostPIDNamespaceAgentTests {
             #expect(jsonNumber(workload["pids"]) == 2)
             #expect((jsonNumber(workload["cpuUsageCores"]) ?? .infinity) <= 0.08, "capped at 0.05 cores: \(workload["cpuUsageCores"] ?? "none")")
         }
+    }
+
+    /// perf_event_open needs CAP_SYS_ADMIN (or CAP_PERFMON) and a seccomp profile that allows
+    /// it: how a profiling agent is deployed.
+    static let profilingOptions = ["--cap-add", "SYS_ADMIN", "--cap-add", "SYSLOG", "--security-opt", "seccomp=unconfined"]
+
+    @Test("profile --all: a host process's samples are the host's, not the agent container's", arguments: ["host", "private"])
+    func profile(cgroupNamespace: String) throws {
+        let agent = try DockerContainer(
+            name: TestEnvironment.uniqueName("13b-profiler-\(cgroupNamespace)"),
+            options: ["--cgroupns=\(cgroupNamespace)", "--pid=host", "--net=host", "-v", "/sys:/sys",
+                      "-v", "/var/run/docker.sock:/var/run/docker.sock"] + Self.profilingOptions + InsideCommandTests.mounts)
+        // A busy host process with a name of its own (comm is the executable's name).
+        let loop = NSTemporaryDirectory() + "periscope-13b-hostloop"
+        try? FileManager.default.removeItem(atPath: loop)
+        try FileManager.default.copyItem(atPath: "/bin/dash", toPath: loop)
+        defer { unlink(loop) }
+        let busy = try Shell.spawn([loop, "-c", "while :; do :; done"])
+        defer {
+            kill(busy, SIGKILL)
+            _ = Shell.wait(busy)
+        }
+        let result = try agent.exec(["/periscope", "profile", "--all", "-d", "2", "--json"])
+        try #require(result.status == 0, "profile from the agent: \(result.standardError.suffix(800))")
+        let report = try Self.json(result, "profile inside")
+        let stacks = report["stacks"] as? [[String: Any]] ?? []
+        var rootOfLoop: [String: Int] = [:]
+        for stack in stacks {
+            guard let frames = stack["frames"] as? [String], frames.count >= 2, frames[1] == "periscope-13b-h" else { continue }
+            rootOfLoop[frames[0], default: 0] += Int(jsonNumber(stack["count"]) ?? 0)
+        }
+        #expect((rootOfLoop["[host]"] ?? 0) > 0, "no samples of the host loop: \(rootOfLoop)")
+        #expect(rootOfLoop.keys.allSatisfy { $0 == "[host]" }, "the host loop was put in \(rootOfLoop)")
     }
 
     @Test("diagnose --json: the host's processes are not blamed on the agent container", arguments: ["host", "private"])

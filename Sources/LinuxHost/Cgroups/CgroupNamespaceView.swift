@@ -64,11 +64,16 @@ extension CgroupLayout {
     /// A task's cgroups (as `/proc/PID/cgroup` shows them to this reader) in the host's view.
     /// Paths of a hierarchy whose namespace root is unknown, or that leave the visible tree,
     /// stay as read.
-    public func hostView(of cgroups: ProcessCgroups) -> ProcessCgroups {
+    ///
+    /// An exited task (a zombie) is the trap: the kernel prints its v1 lines as "/", the real
+    /// root, without making them relative to the reader's namespace (v2 lines keep its cgroup,
+    /// relative as usual); read as relative, a host's zombie would land in the reader's container.
+    public func hostView(of cgroups: ProcessCgroups, taskHasExited: Bool = false) -> ProcessCgroups {
         guard hierarchies.contains(where: { $0.namespaceRoot != "/" }) else { return cgroups }
         var translated = cgroups
         for index in translated.memberships.indices {
             let membership = translated.memberships[index]
+            if taskHasExited && !membership.isUnified { continue }
             guard let namespaceRoot = hierarchy(of: membership)?.namespaceRoot, namespaceRoot != "/",
                   let hostPath = CgroupPath.resolve(membership.path, under: namespaceRoot)
             else { continue }
