@@ -46,7 +46,7 @@ public final class InventoryScanner {
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
         let layout = currentLayout()
-        if layout?.isNamespaceRootUnknown == true { warnings.append(Self.privateCgroupNamespaceWarning) }
+        if layout?.isNamespaceRootUnknown == true, seesTheHostsProcesses { warnings.append(Self.privateCgroupNamespaceWarning) }
         let treeIndex = buildTreeIndex(layout)
         let pids = try procfs.processIDs()
         var processes: [InventoryProcess] = []
@@ -157,6 +157,14 @@ public final class InventoryScanner {
             return own
         }
         return NamespaceSet()
+    }
+
+    /// Whether this process is in the initial PID namespace (`PROC_PID_INIT_INO`), as on the
+    /// host or in a `--pid=host` container: only then are there processes outside its own
+    /// container to place.
+    private var seesTheHostsProcesses: Bool {
+        let inode = try? procfs.reader.withLinkTarget(of: "\(options.procRoot)/self/ns/pid") { NamespaceSet.parseLinkTarget($0) }
+        return inode == .some(0xEFFF_FFFC)
     }
 
     /// From a container with its own cgroup namespace, the host's processes and cgroups can be
