@@ -36,7 +36,7 @@ extension CgroupLayout {
             let root = CgroupPath.components(hierarchy.mountRoot)
             hierarchy.namespaceRoot = nil
             // Only a mount of an ancestor of the namespace root ("/.." repeated) shows the host's tree.
-            if let membership = own?.memberships.first(where: { self.hierarchy(of: $0) == hierarchy }),
+            if let membership = own?.memberships.first(where: { self.hierarchy(of: $0) == hierarchies[index] }),
                !root.isEmpty, root.allSatisfy({ $0 == ".." }),
                let namespaceRoot = Self.findNamespaceRoot(
                    mountPoint: hierarchy.mountPoint, depth: root.count, ownPath: membership.path, ownPID: ownPID,
