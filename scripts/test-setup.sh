@@ -20,6 +20,10 @@ command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
 command -v gcc >/dev/null 2>&1 || need_packages+=(gcc libc6-dev)
 command -v objcopy >/dev/null 2>&1 || need_packages+=(binutils)
 command -v xz >/dev/null 2>&1 || need_packages+=(xz-utils)
+# The pprof tests decode Periscope's profiles with protoc.
+command -v protoc >/dev/null 2>&1 || need_packages+=(protobuf-compiler)
+# The JSON tests validate every --json output against docs/schemas.
+/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || need_packages+=(python3-jsonschema)
 # The flame graph is opened in headless Chromium and its search checked on a screenshot.
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
 # The metrics comparison script lists the files periscope opens with strace.

@@ -46,6 +46,7 @@ public final class InventoryScanner {
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
         let layout = currentLayout()
+        if layout?.isNamespaceRootUnknown == true, seesTheHostsProcesses { warnings.append(Self.privateCgroupNamespaceWarning) }
         let treeIndex = buildTreeIndex(layout)
         let pids = try procfs.processIDs()
         var processes: [InventoryProcess] = []
@@ -64,7 +65,7 @@ public final class InventoryScanner {
                 if let path = treeIndex?.pathByPID[pid] {
                     match = classify(path: path)
                 } else {
-                    match = try readCgroups(task).match
+                    match = try readCgroups(task, isExited: stat.state == .zombie || stat.state.rawValue == "X").match
                 }
                 var pidNamespace: UInt64?
                 let identity = ProcessIdentity(pid: pid, startTimeTicks: stat.startTimeTicks)
@@ -112,7 +113,8 @@ public final class InventoryScanner {
         let grouped = Dictionary(grouping: processes, by: \.container)
         var runtimeMetadata = loadRuntimeMetadata(for: Set(grouped.keys), warnings: &warnings)
         var containers: [Container] = []
-        var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: try? procfs.cgroups(TaskID(pid: 1)))
+        let hostCgroups = (try? procfs.cgroups(TaskID(pid: 1))).map { layout?.hostView(of: $0) ?? $0 }
+        var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: hostCgroups)
         for (key, members) in grouped where !key.isHost {
             let container = describe(key, members: members, match: matches[key], metadata: runtimeMetadata.removeValue(forKey: key),
                                      hostNamespaces: hostNamespaces, vanished: &vanished)
@@ -131,8 +133,13 @@ public final class InventoryScanner {
     private func currentLayout() -> CgroupLayout? {
         let path = "\(options.procRoot)/self/mountinfo"
         if mountInfoWatch?.path != path { mountInfoWatch = try? MountInfoWatch(path: path) }
-        guard let watch = mountInfoWatch else { return try? CgroupLayout.read(mountInfoPath: path, reader: procfs.reader) }
-        if let text = try? watch.textIfChanged(reader: procfs.reader) { layout = CgroupLayout.fromMountInfo(text) }
+        guard let watch = mountInfoWatch else {
+            layout = try? CgroupLayout.read(mountInfoPath: path, reader: procfs.reader)
+            return layout
+        }
+        if let text = try? watch.textIfChanged(reader: procfs.reader) {
+            layout = CgroupLayout.fromMountInfo(text).resolvingCgroupNamespace(procRoot: options.procRoot, reader: procfs.reader)
+        }
         return layout
     }
 
@@ -152,6 +159,21 @@ public final class InventoryScanner {
         return NamespaceSet()
     }
 
+    /// Whether this process is in the initial PID namespace (`PROC_PID_INIT_INO`), as on the
+    /// host or in a `--pid=host` container: only then are there processes outside its own
+    /// container to place.
+    private var seesTheHostsProcesses: Bool {
+        let inode = try? procfs.reader.withLinkTarget(of: "\(options.procRoot)/self/ns/pid") { NamespaceSet.parseLinkTarget($0) }
+        return inode == .some(0xEFFF_FFFC)
+    }
+
+    /// From a container with its own cgroup namespace, the host's processes and cgroups can be
+    /// placed only where the host's cgroup tree is mounted.
+    static let privateCgroupNamespaceWarning = InventoryWarning(pid: nil, message:
+        "Periscope runs in a private cgroup namespace and the host's cgroup tree is not mounted: "
+            + "processes outside its own container cannot be placed by cgroup; run it with --cgroupns=host "
+            + "or mount the host's /sys/fs/cgroup (-v /sys/fs/cgroup:/sys/fs/cgroup:ro)")
+
     /// Non-root users cannot read other users' ns links; root can be refused too (a security
     /// module, or a non-dumpable PID 1 in a sandbox). Either way say which and what it costs.
     static func namespacePermissionWarning(deniedPIDs: [Int32], total: Int) -> InventoryWarning {
@@ -166,12 +188,19 @@ public final class InventoryScanner {
 
     /// A task's cgroups and the runtime rule they match, parsed and matched once per distinct
     /// file content (what `procfs.cgroups` plus `classify` would give).
-    private func readCgroups(_ task: TaskID) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
+    /// An exited task (a zombie) is not cached: its v1 lines read "/" whatever the reader's
+    /// cgroup namespace, the same bytes a live task at that namespace's root gives.
+    private func readCgroups(_ task: TaskID, isExited: Bool = false) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
         let path = procfs.path(task, "cgroup")
         return try procfs.reader.withContents(of: path) { bytes throws(HostReadError) in
+            let read = try ProcessCgroups.parse(bytes, path: path)
+            if isExited {
+                let cgroups = layout?.hostView(of: read, taskHasExited: true) ?? read
+                return (cgroups, classify(cgroups))
+            }
             let content = FileBytes(bytes)
             if let known = cgroupSets[content] { return known }
-            let cgroups = try ProcessCgroups.parse(bytes, path: path)
+            let cgroups = layout?.hostView(of: read) ?? read
             let parsed = (cgroups: cgroups, match: classify(cgroups))
             cgroupSets[content] = parsed
             return parsed
@@ -196,7 +225,8 @@ public final class InventoryScanner {
     /// The cgroup index of the identity hierarchy, on the live /proc only; nil means read
     /// /proc/PID/cgroup per process.
     private func buildTreeIndex(_ layout: CgroupLayout?) -> CgroupTreeIndex? {
-        guard options.indexCgroupsFromHierarchy, options.procRoot == "/proc", let hierarchy = layout?.identityHierarchy else { return nil }
+        guard options.indexCgroupsFromHierarchy, options.procRoot == "/proc", let hierarchy = layout?.identityHierarchy,
+              hierarchy.namespaceRoot != nil else { return nil }
         let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
         logger.debug("cgroup index: \(index?.cgroupCount ?? 0) cgroups, \(index?.pathByPID.count ?? 0) processes in \(hierarchy.mountPoint)")
         return index
@@ -245,7 +275,7 @@ public final class InventoryScanner {
         let identity = ProcessIdentity(pid: initProcess.pid, startTimeTicks: initProcess.startTimeTicks)
         if let known = initDetails[key], known.identity == identity { return known }
         let task = TaskID(pid: initProcess.pid)
-        var details = InitProcessDetails(identity: identity, cgroups: try? procfs.cgroups(task))
+        var details = InitProcessDetails(identity: identity, cgroups: (try? procfs.cgroups(task)).map { layout?.hostView(of: $0) ?? $0 })
         do {
             details.pidInContainer = try procfs.status(task).namespacePIDs.last
             details.namespaces = try procfs.namespaces(task)

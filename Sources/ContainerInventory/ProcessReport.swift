@@ -35,9 +35,10 @@ public struct ProcessReport: Sendable, Codable {
         let stat = try procfs.stat(task)
         let status = try procfs.status(task)
         let namespaces = try procfs.namespaces(task)
-        let cgroups = try procfs.cgroups(task)
-        let commandLine = (try? procfs.commandLine(task)) ?? []
         let layout = try? CgroupLayout.read(mountInfoPath: "\(procRoot)/self/mountinfo", reader: procfs.reader)
+        let read = try procfs.cgroups(task)
+        let cgroups = layout?.hostView(of: read, taskHasExited: stat.state == .zombie) ?? read
+        let commandLine = (try? procfs.commandLine(task)) ?? []
         let key = snapshot.processes.first { $0.pid == pid && $0.startTimeTicks == stat.startTimeTicks }?.container ?? .host
         let container = snapshot.container(key) ?? snapshot.host
         let shared = NamespaceKind.containerKinds.filter { kind in
@@ -46,7 +47,7 @@ public struct ProcessReport: Sendable, Codable {
         let entries = cgroups.memberships.map { membership in
             CgroupEntry(
                 hierarchy: membership.hierarchyLabel, path: membership.path,
-                directory: layout?.hierarchy(of: membership).map { CgroupLayout.join($0, membership.path) })
+                directory: layout?.hierarchy(of: membership).flatMap { CgroupLayout.join($0, membership.path) })
         }
         let ticks = Double(HostSystem.clockTicksPerSecond)
         return ProcessReport(

@@ -1,5 +1,5 @@
 /// A per-second rate of a counter between two samples.
-public struct CounterRate: Sendable, Equatable, Codable {
+public struct CounterRate: Sendable, Equatable {
     /// Increase per second.
     public var perSecond: Double
     /// The counter went backwards (its cgroup or device was recreated, or it wrapped): the
@@ -10,6 +10,28 @@ public struct CounterRate: Sendable, Equatable, Codable {
     public init(perSecond: Double, wasReset: Bool = false) {
         self.perSecond = perSecond
         self.wasReset = wasReset
+    }
+}
+
+/// In JSON a rate is its number (`"usageCores": 0.42`), as every `--json` output gives
+/// quantities (docs/json.md); whether the counter was reset stays out of the encoding.
+extension CounterRate: Codable {
+    private enum LegacyKeys: String, CodingKey { case perSecond, wasReset }
+
+    public init(from decoder: any Decoder) throws {
+        if let perSecond = try? decoder.singleValueContainer().decode(Double.self) {
+            self.init(perSecond: perSecond)
+            return
+        }
+        // Before one vocabulary: {"perSecond": ..., "wasReset": ...}.
+        let container = try decoder.container(keyedBy: LegacyKeys.self)
+        self.init(perSecond: try container.decode(Double.self, forKey: .perSecond),
+                  wasReset: try container.decodeIfPresent(Bool.self, forKey: .wasReset) ?? false)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(perSecond)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ContainerInventory
 import LinuxHost
@@ -284,5 +285,41 @@ struct InventoryScannerTests {
         // Every parent inside (a cycle cannot happen, but PID reuse can make it look so): earliest wins.
         let cycle = [process(5, parent: 6, start: 50), process(6, parent: 5, start: 40)]
         #expect(InventoryScanner.initProcess(of: cycle, reportedPID: nil).pid == 6)
+    }
+}
+
+/// Periscope in a container with its own cgroup namespace and no host cgroup tree mounted: it
+/// warns that it cannot place the host's processes, when it can see them (the host's PID
+/// namespace), and not in a plain container where there are none.
+@Suite("private cgroup namespace warning")
+struct PrivateCgroupNamespaceWarningTests {
+    static func scan(pidNamespaceInode: UInt64) throws -> InventorySnapshot {
+        let copy = NSTemporaryDirectory() + "periscope-cgroupns-warning-\(getpid())-\(pidNamespaceInode)"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: Fixtures.path("docker-cgroup-v2"), toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try FileManager.default.createDirectory(atPath: copy + "/proc/self/ns", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: copy + "/proc/self/ns/cgroup", withDestinationPath: "cgroup:[4026532178]")
+        try FileManager.default.createSymbolicLink(atPath: copy + "/proc/self/ns/pid", withDestinationPath: "pid:[\(pidNamespaceInode)]")
+        try "0::/\n".write(toFile: copy + "/proc/self/cgroup", atomically: false, encoding: .utf8)
+        var options = Fixtures.options("docker-cgroup-v2")
+        options.procRoot = copy + "/proc"
+        return try InventoryScanner(options: options).scan()
+    }
+
+    static func warned(_ snapshot: InventorySnapshot) -> Bool {
+        snapshot.warnings.contains { $0.message.hasPrefix("Periscope runs in a private cgroup namespace") }
+    }
+
+    @Test func warnsWithTheHostsPIDNamespace() throws {
+        #expect(Self.warned(try Self.scan(pidNamespaceInode: 4_026_531_836)))
+    }
+
+    @Test func staysQuietInAPlainContainer() throws {
+        #expect(!Self.warned(try Self.scan(pidNamespaceInode: 4_026_532_300)))
+    }
+
+    @Test func staysQuietOnTheFixtureAsIs() throws {
+        #expect(!Self.warned(try Fixtures.scan("docker-cgroup-v2")))
     }
 }

@@ -15,7 +15,8 @@ import Testing
         #expect(report.insideContainer)
         let cpus = report.comparisons.first { $0.resource == "CPUs" }
         #expect(cpus?.realValue == 1.5)
-        #expect(cpus?.claims["/proc/cpuinfo"] == "8")
+        #expect(cpus?.claims.first { $0.tool == "/proc/cpuinfo" }?.text == "8")
+        #expect(cpus?.claims.first { $0.tool == "/proc/cpuinfo" }?.value == 8)
         #expect(cpus?.consequence?.contains("start 8 workers for 1.50 CPUs") == true)
         #expect(report.comparisons.first { $0.resource == "memory" }?.realValue == 268_435_456)
         #expect(report.comparisons.first { $0.resource == "PIDs" }?.realValue == 100)

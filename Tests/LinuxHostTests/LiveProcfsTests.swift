@@ -105,7 +105,7 @@ struct LiveProcfsTests {
                 membership.isUnified ? hierarchy.isUnified : hierarchy.controllers == membership.controllers.sorted()
             }
             guard let mounted else { continue }
-            let directory = CgroupLayout.join(mounted, membership.path)
+            let directory = try #require(CgroupLayout.join(mounted, membership.path), "\(membership.hierarchyLabel)")
             #expect(FileManager.default.fileExists(atPath: directory), "\(membership.hierarchyLabel): \(directory)")
         }
     }

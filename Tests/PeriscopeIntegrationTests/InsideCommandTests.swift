@@ -30,8 +30,9 @@ struct InsideCommandTests {
         let hostCPUs = ProcessInfo.processInfo.activeProcessorCount
         let cpus = try #require(comparison("CPUs"))
         #expect(jsonNumber(cpus["realValue"]) == min(1.5, Double(hostCPUs)))
-        #expect((cpus["claims"] as? [String: String])?["/proc/cpuinfo"] == String(hostCPUs))
-        #expect((cpus["claims"] as? [String: String])?["nproc"] == String(hostCPUs))
+        func claim(_ tool: String) -> [String: Any]? { (cpus["claims"] as? [[String: Any]])?.first { $0["tool"] as? String == tool } }
+        #expect(jsonNumber(claim("/proc/cpuinfo")?["value"]) == Double(hostCPUs))
+        #expect(jsonNumber(claim("nproc")?["value"]) == Double(hostCPUs))
         let memory = try #require(comparison("memory"))
         #expect(jsonNumber(memory["realValue"]) == 268_435_456)
         #expect((memory["consequence"] as? String)?.contains("256.0 MiB") == true)

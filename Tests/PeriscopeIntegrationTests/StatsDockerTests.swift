@@ -26,12 +26,12 @@ struct StatsDockerTests {
             let before = try HostCPUTimes.read()
             samples.append(try PeriscopeStats(capped.name))
             hostIdle.append(try HostCPUTimes.read().idleFraction(since: before))
-            if samples.count >= 2, samples.suffix(2).allSatisfy({ ($0.number("cgroup.cpu.usageCores.perSecond") ?? 0) > 0.4 }) { break }
+            if samples.count >= 2, samples.suffix(2).allSatisfy({ ($0.number("cgroup.cpu.usageCores") ?? 0) > 0.4 }) { break }
         }
         let second = samples[samples.count - 1]
         let docker = try DockerStats.read(capped.name)
         #expect(second.number("cgroup.cpu.capCores").map { $0 * 100 } == 50)
-        let cores = try #require(second.number("cgroup.cpu.usageCores.perSecond"))
+        let cores = try #require(second.number("cgroup.cpu.usageCores"))
         if cores <= 0.4 && hostIdle.last! < 0.05 {
             // Every CPU was busy: the loop is starved, not capped. Then it must be below its cap
             // and unthrottled, which is what distinguishes the two (diagnose's share-throttled case).
@@ -42,7 +42,7 @@ struct StatsDockerTests {
             #expect(cores > 0.4 && cores < 0.56, "a busy loop under --cpus 0.5: \(cores) cores, host idle \(hostIdle)")
             // Throttling grows: the counters rose in both of the last two intervals.
             for stats in samples.suffix(2) {
-                #expect((stats.number("cgroup.cpu.throttledSecondsPerSecond.perSecond") ?? 0) > 0)
+                #expect((stats.number("cgroup.cpu.throttledSecondsPerSecond") ?? 0) > 0)
                 #expect((stats.number("cgroup.cpu.throttledPercentOfPeriods") ?? 0) > 20)
             }
             #expect((second.number("cgroup.cpu.percentOfCap") ?? 0) > 80)
@@ -53,8 +53,8 @@ struct StatsDockerTests {
         let uncapped = try PeriscopeStats(shares.name)
         #expect(uncapped.number("cgroup.cpu.capCores") == nil)
         #expect(uncapped.number("cgroup.cpuLimits.shares").map { UInt64($0) } == 512)
-        #expect((uncapped.number("cgroup.cpu.throttledSecondsPerSecond.perSecond") ?? 0) == 0)
-        #expect((uncapped.number("cgroup.cpu.usageCores.perSecond") ?? 0) > 0.05)
+        #expect((uncapped.number("cgroup.cpu.throttledSecondsPerSecond") ?? 0) == 0)
+        #expect((uncapped.number("cgroup.cpu.usageCores") ?? 0) > 0.05)
     }
 
     /// The all-CPU line of /proc/stat, for the share of a window the host was idle.
@@ -164,9 +164,9 @@ struct StatsDockerTests {
         Thread.sleep(forTimeInterval: 0.5)
         let stats = try PeriscopeStats(pinger.name)
         let eth0 = try #require(stats.interface("eth0"))
-        let sent = try #require(eth0.number("transmittedBytesPerSecond.perSecond"))
+        let sent = try #require(eth0.number("transmittedBytesPerSecond"))
         #expect(sent > 8_000 && sent < 32_000, "about 28.8 kB/s expected, at most 20 pings a second: \(sent)")
-        #expect((eth0.number("receivedBytesPerSecond.perSecond") ?? 0) > 8_000, "the replies come back")
+        #expect((eth0.number("receivedBytesPerSecond") ?? 0) > 8_000, "the replies come back")
         #expect(try DockerStats.read(pinger.name).networkTransmittedBytes > 8_000)
         #expect(stats.interface("lo") != nil)
     }

@@ -23,7 +23,7 @@ struct FlameGraphSVGTests {
     @Test func searchZoomAndTooltipsAreInTheScript() {
         let document = SVGDocument(FlameGraphSVG(stacks: Self.stacks("a;b 1\n")).bytes)
         #expect(document.script.contains("function search(term)"))
-        #expect(document.script.contains("new RegExp(term)"))
+        #expect(document.script.contains("new RegExp(term, ignoreCase ? \"i\" : \"\")"))
         #expect(document.script.contains("\"Matched: \""))
         #expect(document.script.contains("function zoom(target)"))
         #expect(document.script.contains("parameter(\"s\")"))

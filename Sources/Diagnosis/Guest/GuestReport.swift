@@ -11,10 +11,37 @@ public struct GuestReport: Sendable, Codable {
         public var real: String
         /// The real value as a number (CPUs, bytes, tasks); nil when unlimited.
         public var realValue: Double?
-        /// What each tool claims: ["nproc": "2", "/proc/cpuinfo": "2"].
-        public var claims: [String: String]
+        /// What each tool claims, by tool name ("nproc", "/proc/cpuinfo").
+        public var claims: [Claim]
         /// Why it matters, when claims and reality differ.
         public var consequence: String?
+    }
+
+    /// What one tool claims: its number (CPUs, bytes, tasks; nil when it gave none) and how
+    /// the terminal shows it.
+    public struct Claim: Sendable, Codable, Equatable {
+        /// The tool or file ("nproc", "/proc/cpuinfo", "free (MemTotal)").
+        public var tool: String
+        /// The claimed amount, in the comparison's unit (`realValue`'s).
+        public var value: Double?
+        /// The amount as the terminal shows it ("2", "23.5 GiB", "-").
+        public var text: String
+
+        public init(tool: String, value: Double?, text: String) {
+            self.tool = tool
+            self.value = value
+            self.text = text
+        }
+
+        /// A whole-number claim (CPUs, tasks), shown as the number.
+        static func count<Number: BinaryInteger>(_ tool: String, _ value: Number?) -> Claim {
+            Claim(tool: tool, value: value.map { Double($0) }, text: value.map { String($0) } ?? "-")
+        }
+
+        /// A size in bytes, shown in binary units.
+        static func bytes(_ tool: String, _ value: UInt64?) -> Claim {
+            Claim(tool: tool, value: value.map { Double($0) }, text: value.map { byteCount(Double($0)) } ?? "-")
+        }
     }
 
     /// A metric that looks like the container's but is not.
@@ -57,7 +84,8 @@ public struct GuestReport: Sendable, Codable {
         let claimedCPUs = max(resources.cpuinfoProcessors, resources.onlineCPUs)
         comparisons.append(Comparison(
             resource: "CPUs", real: "\(fixed(effective, 2)) CPUs" + (cpuParts.isEmpty ? "" : " (" + cpuParts.joined(separator: ", ") + ")"), realValue: effective,
-            claims: ["nproc": String(resources.affinityCPUs), "/proc/cpuinfo": String(resources.cpuinfoProcessors), "sysconf(_SC_NPROCESSORS_ONLN)": String(resources.onlineCPUs)],
+            claims: [.count("/proc/cpuinfo", resources.cpuinfoProcessors), .count("nproc", resources.affinityCPUs),
+                     .count("sysconf(_SC_NPROCESSORS_ONLN)", resources.onlineCPUs)],
             consequence: Double(claimedCPUs) > effective + 0.001
                 ? "runtimes that size thread pools or GC threads from /proc/cpuinfo or sysconf start \(claimedCPUs) workers for \(fixed(effective, 2)) CPUs: expect throttling (periscope diagnose shows it)"
                 : nil))
@@ -65,12 +93,12 @@ public struct GuestReport: Sendable, Codable {
         comparisons.append(Comparison(
             resource: "memory", real: memoryLimit.map { "limit \(byteCount(Double($0)))" + (resources.memoryWorkingSetBytes.map { ", working set \(byteCount(Double($0)))" } ?? "") } ?? "no limit (the host's memory)",
             realValue: memoryLimit.map { Double($0) },
-            claims: ["free (MemTotal)": byteCount(Double(resources.meminfoTotalBytes)), "free (available)": resources.meminfoAvailableBytes.map { byteCount(Double($0)) } ?? "-"],
+            claims: [.bytes("free (MemTotal)", resources.meminfoTotalBytes), .bytes("free (available)", resources.meminfoAvailableBytes)],
             consequence: memoryLimit.map { $0 < resources.meminfoTotalBytes ? "free shows the host's \(byteCount(Double(resources.meminfoTotalBytes))); a process sizing its heap from it (25% of RAM) is OOM-killed at \(byteCount(Double($0)))" : nil } ?? nil))
         comparisons.append(Comparison(
             resource: "PIDs", real: resources.pidsLimit.map { "pids.max \($0)" + (resources.pidsCurrent.map { ", \($0) in use" } ?? "") } ?? "no limit",
             realValue: resources.pidsLimit.map { Double($0) },
-            claims: ["kernel.pid_max": resources.kernelPIDMax.map(String.init) ?? "-"],
+            claims: [.count("kernel.pid_max", resources.kernelPIDMax)],
             consequence: resources.pidsLimit.map { _ in "fork and pthread_create fail with EAGAIN at the cgroup's limit, long before pid_max" }))
         self.comparisons = comparisons
         var metrics: [MisleadingMetric] = []

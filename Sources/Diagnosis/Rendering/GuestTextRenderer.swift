@@ -8,7 +8,7 @@ public enum GuestTextRenderer {
         lines.append("")
         lines.append("What this container really has, and what tools claim from inside it:")
         for comparison in report.comparisons {
-            let claims = comparison.claims.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let claims = comparison.claims.sorted { $0.tool < $1.tool }.map { "\($0.tool) \($0.text)" }.joined(separator: ", ")
             lines.append("  \(comparison.resource.padding(6)) real: \(comparison.real)")
             lines.append("  \("".padding(6)) tools: \(claims)")
             if let consequence = comparison.consequence { lines.append("  \("".padding(6)) !! \(consequence)") }

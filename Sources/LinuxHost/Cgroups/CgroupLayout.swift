@@ -17,30 +17,50 @@ public struct CgroupLayout: Sendable, Equatable {
         public var controllers: [String]
         /// Where it is mounted, relative to the filesystem root Periscope reads.
         public var mountPoint: String
-        /// The cgroup that is the root of this mount (not "/" inside a cgroup namespace).
+        /// The cgroup that is the root of this mount, in the host's view of the hierarchy
+        /// ("/docker/ID" for a container's own mount seen from the host's cgroup namespace).
         public var mountRoot: String
+        /// Where the reader's cgroup namespace root is in the host's view: "/" outside a cgroup
+        /// namespace. `/proc/PID/cgroup` and mountinfo paths are relative to it. Nil when the
+        /// reader is in a private cgroup namespace and the host's tree is not mounted: paths
+        /// then stay relative to that namespace (see `resolvingCgroupNamespace`).
+        public var namespaceRoot: String?
         public var isUnified: Bool { controllers.isEmpty }
+
+        public init(controllers: [String], mountPoint: String, mountRoot: String, namespaceRoot: String? = "/") {
+            self.controllers = controllers
+            self.mountPoint = mountPoint
+            self.mountRoot = mountRoot
+            self.namespaceRoot = namespaceRoot
+        }
     }
 
     public var hierarchies: [Hierarchy]
 
     public init(hierarchies: [Hierarchy]) { self.hierarchies = hierarchies }
 
-    /// Reads the layout from a mountinfo file. `sysRoot` prefixes mount points so fixture
-    /// trees can stand in for the real /sys/fs/cgroup.
+    /// Reads the layout from a mountinfo file. `rootPrefix` prefixes mount points so fixture
+    /// trees can stand in for the real /sys/fs/cgroup. A `PROC/self/mountinfo` path also
+    /// places the reader's cgroup namespace in the host's view (`resolvingCgroupNamespace`).
     public static func read(
         mountInfoPath: String = "/proc/self/mountinfo", rootPrefix: String = "",
         reader: KernelFileReader = KernelFileReader()
     ) throws(HostReadError) -> CgroupLayout {
         let text = try reader.string(of: mountInfoPath)
-        return fromMountInfo(text, rootPrefix: rootPrefix)
+        let layout = fromMountInfo(text, rootPrefix: rootPrefix)
+        let suffix = "/self/mountinfo"
+        guard mountInfoPath.hasSuffix(suffix) else { return layout }
+        return layout.resolvingCgroupNamespace(procRoot: String(mountInfoPath.dropLast(suffix.count)), reader: reader)
     }
 
-    /// Builds the layout from mountinfo text. A hierarchy mounted twice keeps its first mount.
+    /// Builds the layout from mountinfo text, keeping the mounts that are visible: a later
+    /// mount at or above an earlier one's mount point hides it (a container run with
+    /// `-v /sys:/sys` has its runtime's own cgroup mounts, rooted at its cgroup, listed first
+    /// and hidden by the host's). A hierarchy visible at two places keeps the first.
     public static func fromMountInfo(_ text: String, rootPrefix: String = "") -> CgroupLayout {
-        var hierarchies: [Hierarchy] = []
-        var seenControllers = Set<[String]>()
+        var visible: [(entry: MountInfoEntry, controllers: [String])] = []
         for entry in MountInfoEntry.parseAll(text) {
+            visible.removeAll { isPath($0.entry.mountPoint, atOrBelow: entry.mountPoint) }
             let controllers: [String]
             switch entry.filesystemType {
             case "cgroup2":
@@ -52,10 +72,24 @@ public struct CgroupLayout: Sendable, Equatable {
             default:
                 continue
             }
-            guard seenControllers.insert(controllers).inserted else { continue }
-            hierarchies.append(Hierarchy(controllers: controllers, mountPoint: rootPrefix + entry.mountPoint, mountRoot: entry.root))
+            visible.append((entry, controllers))
+        }
+        var hierarchies: [Hierarchy] = []
+        var seenControllers = Set<[String]>()
+        for (entry, controllers) in visible where seenControllers.insert(controllers).inserted {
+            // A root above the reader's cgroup namespace ("/../..") says the namespace is private
+            // and its place in the host is not known yet.
+            let namespaceRoot: String? = CgroupPath.components(entry.root).first == ".." ? nil : "/"
+            hierarchies.append(Hierarchy(controllers: controllers, mountPoint: rootPrefix + entry.mountPoint,
+                                         mountRoot: entry.root, namespaceRoot: namespaceRoot))
         }
         return CgroupLayout(hierarchies: hierarchies)
+    }
+
+    /// Whether `path` is `ancestor` or below it, component-wise.
+    static func isPath(_ path: String, atOrBelow ancestor: String) -> Bool {
+        if ancestor == "/" { return true }
+        return path == ancestor || path.hasPrefix(ancestor.hasSuffix("/") ? ancestor : ancestor + "/")
     }
 
     /// The v1 controller names the kernel knows (mount options that are not controllers,
@@ -104,14 +138,17 @@ public struct CgroupLayout: Sendable, Equatable {
         return Self.join(unified, path)
     }
 
-    /// Joins a cgroup path to the mount point, removing the mount root prefix (a mount of a
-    /// sub-tree, as inside a container, exposes only paths below its root).
-    public static func join(_ hierarchy: Hierarchy, _ cgroupPath: String) -> String {
-        var relative = cgroupPath
-        if hierarchy.mountRoot != "/", relative.hasPrefix(hierarchy.mountRoot) {
-            relative = String(relative.dropFirst(hierarchy.mountRoot.count))
-        }
-        if relative.isEmpty || relative == "/" { return hierarchy.mountPoint }
-        return hierarchy.mountPoint + (relative.hasPrefix("/") ? relative : "/" + relative)
+    /// Joins a cgroup path to the mount point, removing the mount root prefix. Nil when the
+    /// path is not below the mount root (a mount of a sub-tree, as a container's own, exposes
+    /// only its sub-tree: the host's root cgroup is not the container's) or leaves the tree
+    /// through "..".
+    public static func join(_ hierarchy: Hierarchy, _ cgroupPath: String) -> String? {
+        let components = CgroupPath.components(cgroupPath)
+        let rootComponents = CgroupPath.components(hierarchy.mountRoot)
+        guard !components.contains(".."), !rootComponents.contains(".."),
+              components.starts(with: rootComponents) else { return nil }
+        let relative = components.dropFirst(rootComponents.count)
+        if relative.isEmpty { return hierarchy.mountPoint }
+        return hierarchy.mountPoint + "/" + relative.joined(separator: "/")
     }
 }

@@ -5,10 +5,13 @@ import Glibc
 /// The frames of a flame graph: stacks merged into rectangles, each a name at a depth
 /// covering a span of the cumulative count.
 ///
-/// Stacks are sorted frame by frame (`;` below every other byte) so that all stacks sharing
-/// a prefix are adjacent and their common frames merge into one rectangle. `flamegraph.pl`
-/// sorts whole lines instead, which splits a frame when a sibling's name extends it (`b` and
-/// `b-c` under the same parent); otherwise the layouts are the same.
+/// Siblings are ordered as `flamegraph.pl` orders them: it sorts whole `stack count` lines,
+/// so a frame compares as its name followed by `;` when the stack goes on and by a space when
+/// it ends there (`runc:[2:INIT];...` sorts before `runc;...`, but `runc 5` before both).
+/// Stacks sharing a prefix stay adjacent so their common frames merge into one rectangle;
+/// flamegraph.pl instead splits a frame that both ends stacks and has children when a
+/// sibling's name extends it (`b 1`, `b-c;y 1`, `b;x 1`): here that frame is drawn once, where
+/// flamegraph.pl draws its first part.
 struct FlameGraphLayout {
     /// One rectangle. The root (depth 0) has an empty name and spans everything.
     struct Frame {
@@ -37,7 +40,8 @@ struct FlameGraphLayout {
     /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
     /// `deltas`, when given, holds one change per stack (a differential graph).
     init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
-        let order = stacks.indices.sorted { Self.framewisePrecedes(stacks[$0].stack, stacks[$1].stack) }
+        let endings = StackEndings(stacks)
+        let order = stacks.indices.sorted { Self.flamegraphPrecedes(stacks[$0].stack, stacks[$1].stack, endings: endings) }
         var openStack: [Int] = []
         var openRange: [Range<Int>] = []
         var openStart: [UInt64] = []
@@ -108,19 +112,52 @@ struct FlameGraphLayout {
         while let last = ranges.last, last.isEmpty { ranges.removeLast() }
     }
 
-    /// Orders stacks frame by frame: `a;b` < `a;b;c` < `a;b-c`.
-    static func framewisePrecedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    /// Orders stacks as flamegraph.pl's line sort orders their frames: at the first frame whose
+    /// names differ, each name is followed by a space if some stack ends at that frame
+    /// (`endings`), by `;` otherwise; a stack that ends where the other goes on comes first.
+    static func flamegraphPrecedes(_ lhs: [UInt8], _ rhs: [UInt8], endings: StackEndings) -> Bool {
+        let semicolon = UInt8(ascii: ";"), space = UInt8(ascii: " ")
         let count = min(lhs.count, rhs.count)
         var index = 0
-        while index < count {
-            let left = lhs[index], right = rhs[index]
-            if left != right {
-                if left == UInt8(ascii: ";") { return true }
-                if right == UInt8(ascii: ";") { return false }
-                return left < right
-            }
-            index += 1
+        while index < count, lhs[index] == rhs[index] { index += 1 }
+        if index == count {
+            if lhs.count == rhs.count { return false }
+            // The shorter stack ends here, its last name followed by a space in its line.
+            let next = lhs.count < rhs.count ? rhs[index] : lhs[index]
+            let shorterFirst = next == semicolon || next >= space
+            return lhs.count < rhs.count ? shorterFirst : !shorterFirst
         }
-        return lhs.count < rhs.count
+        let left = lhs[index], right = rhs[index]
+        if left != semicolon && right != semicolon { return left < right }
+        // One name ends here and is a prefix of the other: its separator meets the other's next byte.
+        let shorterIsLeft = left == semicolon
+        let next = shorterIsLeft ? right : left
+        let endsHere = endings.contains((shorterIsLeft ? lhs : rhs)[..<index])
+        let separator = endsHere ? space : semicolon
+        let shorterFirst = separator == next || separator < next
+        return shorterIsLeft ? shorterFirst : !shorterFirst
+    }
+}
+
+/// Which byte strings are whole stacks, answered without copying the prefix asked about (the
+/// sort asks for each pair of siblings where one name extends the other, `leaf1`/`leaf10`).
+struct StackEndings {
+    private var indicesByHash: [Int: [Int]] = [:]
+    private let stacks: [FoldedStack]
+
+    init(_ stacks: [FoldedStack]) {
+        self.stacks = stacks
+        for (index, stack) in stacks.enumerated() { indicesByHash[Self.hash(stack.stack[...]), default: []].append(index) }
+    }
+
+    func contains(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let candidates = indicesByHash[Self.hash(bytes)] else { return false }
+        return candidates.contains { stacks[$0].stack.elementsEqual(bytes) }
+    }
+
+    private static func hash(_ bytes: ArraySlice<UInt8>) -> Int {
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 }

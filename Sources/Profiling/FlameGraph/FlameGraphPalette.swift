@@ -2,9 +2,10 @@
 ///
 /// Every scheme first colours by frame kind, which `periscope fold --kernel --jit` (or
 /// `stackcollapse-perf.pl --all`) marks with suffixes: kernel `_[k]` orange, JIT `_[j]` green,
-/// inlined `_[i]` aqua, and frames without a symbol (`[unknown]`, `[libc.so.6]`) grey. The
-/// scheme's own hues are for the remaining (user) frames. Within a hue the shade comes from a
-/// hash of the name, so a function has the same colour in every graph.
+/// inlined `_[i]` aqua. The scheme's own hues are for the remaining frames, frames without a
+/// symbol (`[unknown]`, `[libc.so.6]`) included, as flamegraph.pl colours them; as there, only
+/// the stack separators `-` and `--` are grey. Within a hue the shade comes from a hash of the
+/// name, so a function has the same colour in every graph.
 public enum FlameGraphPalette: String, Sendable, CaseIterable {
     /// Red to yellow: CPU.
     case hot
@@ -39,13 +40,15 @@ public enum FlameGraphPalette: String, Sendable, CaseIterable {
 
     /// The fill colour, `rgb(r,g,b)`, of a frame.
     public func color(for name: some Collection<UInt8>) -> String {
+        // flamegraph.pl's flat greys for separator frames (its `$dgrey` and `$vdgrey`).
+        if name.elementsEqual("-".utf8) { return "rgb(200,200,200)" }
+        if name.elementsEqual("--".utf8) { return "rgb(160,160,160)" }
         let shade = Self.shade(of: name)
         switch Self.kind(of: name) {
         case .kernel: return Self.orange(shade)
         case .jit: return Self.green(shade)
         case .inlined: return Self.aqua(shade)
-        case .unknown: return Self.grey(shade)
-        case .user: break
+        case .unknown, .user: break
         }
         switch self {
         case .hot:
@@ -71,10 +74,6 @@ public enum FlameGraphPalette: String, Sendable, CaseIterable {
     private static func orange(_ shade: Double) -> String { "rgb(\(190 + Int(65 * shade)),\(90 + Int(65 * shade)),0)" }
     private static func green(_ shade: Double) -> String { "rgb(\(50 + Int(60 * shade)),\(200 + Int(55 * shade)),\(50 + Int(60 * shade)))" }
     private static func aqua(_ shade: Double) -> String { "rgb(\(50 + Int(60 * shade)),\(165 + Int(55 * shade)),\(165 + Int(55 * shade)))" }
-    private static func grey(_ shade: Double) -> String {
-        let level = 160 + Int(40 * shade)
-        return "rgb(\(level),\(level),\(level))"
-    }
 
     /// A stable value in [0, 1) from the name (FNV-1a), so colours do not change between runs.
     static func shade(of name: some Collection<UInt8>) -> Double {

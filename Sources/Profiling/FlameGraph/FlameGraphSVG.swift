@@ -204,9 +204,9 @@ public struct FlameGraphSVG: Sendable {
         svg.append(font + 5, decimals: 1)
         svg.append("""
             px; }
-            #search, #unzoom { cursor: pointer; }
-            #search { opacity: 0.3; }
-            #search:hover, #search.active { opacity: 1; }
+            #search, #ignorecase, #unzoom { cursor: pointer; }
+            #search, #ignorecase { opacity: 0.3; }
+            #search:hover, #search.active, #ignorecase:hover, #ignorecase.active { opacity: 1; }
             #frames > g:hover > rect { stroke: rgb(0,0,0); stroke-width: 0.5; cursor: pointer; }
             .hide { display: none; }
             .parent { opacity: 0.5; }
@@ -245,7 +245,11 @@ public struct FlameGraphSVG: Sendable {
         svg.append(width - padding.x - 100, decimals: 1)
         svg.append("\" y=\"")
         svg.append(font * 2, decimals: 1)
-        svg.append("\">Search</text>\n<text id=\"matched\" x=\"")
+        svg.append("\">Search</text>\n<text id=\"ignorecase\" x=\"")
+        svg.append(width - padding.x - 16, decimals: 1)
+        svg.append("\" y=\"")
+        svg.append(font * 2, decimals: 1)
+        svg.append("\">ic</text>\n<text id=\"matched\" x=\"")
         svg.append(width - padding.x - 100, decimals: 1)
         svg.append("\" y=\"")
         svg.append(height - padding.bottom / 2, decimals: 1)

@@ -1,5 +1,8 @@
 /// The JavaScript of the interactive flame graph, written for Periscope.
 ///
+/// It has flamegraph.pl's controls: click to zoom, Search (Ctrl-F) with a regular expression,
+/// `ic` (Ctrl-I) to make the search ignore case, `?s=TERM` in the URL to open searched.
+///
 /// It keeps each frame's original geometry in a JavaScript object read once at load, so
 /// zooming rewrites attributes from numbers rather than parsing them back out of the DOM;
 /// labels are cut with the same width estimate the Swift side uses (no text measurement,
@@ -25,8 +28,8 @@ enum FlameGraphScript {
     /// The script; it expects `xpad`, `characterWidth`, `inverted` and `nameType` defined before it.
     static let source = """
         "use strict";
-        var svg, details, matched, unzoomButton, searchButton, frames = [], fullWidth = 0;
-        var searchColor = "rgb(230,0,230)", searchTerm = null;
+        var svg, details, matched, unzoomButton, searchButton, ignoreCaseButton, frames = [], fullWidth = 0;
+        var searchColor = "rgb(230,0,230)", searchTerm = null, ignoreCase = false;
 
         function init(evt) {
             svg = document.documentElement;
@@ -34,6 +37,7 @@ enum FlameGraphScript {
             matched = document.getElementById("matched").firstChild;
             unzoomButton = document.getElementById("unzoom");
             searchButton = document.getElementById("search");
+            ignoreCaseButton = document.getElementById("ignorecase");
             fullWidth = parseFloat(svg.getAttribute("width")) - 2 * xpad;
             var groups = document.getElementById("frames").children;
             for (var i = 0; i < groups.length; i++) {
@@ -62,6 +66,9 @@ enum FlameGraphScript {
                 if (e.keyCode === 114 || (e.ctrlKey && e.keyCode === 70)) {
                     e.preventDefault();
                     askSearch();
+                } else if (e.ctrlKey && e.keyCode === 73) {
+                    e.preventDefault();
+                    toggleIgnoreCase();
                 } else if (e.keyCode === 27) {
                     resetSearch();
                     unzoom();
@@ -96,6 +103,8 @@ enum FlameGraphScript {
                 unzoom();
             } else if (e.target.id === "search") {
                 if (searchTerm === null) askSearch(); else resetSearch();
+            } else if (e.target.id === "ignorecase") {
+                toggleIgnoreCase();
             }
         }
 
@@ -146,14 +155,15 @@ enum FlameGraphScript {
         }
 
         function askSearch() {
-            var term = prompt("Search for (a regular expression, e.g. ^ext4_)", searchTerm || "");
+            var term = prompt("Search for (a regular expression, e.g. ^ext4_)" + (ignoreCase ? ", ignoring case" : "")
+                + "\\nPress Ctrl-I to toggle case sensitivity", searchTerm || "");
             if (term) search(term);
         }
 
         function search(term) {
             var pattern;
             try {
-                pattern = new RegExp(term);
+                pattern = new RegExp(term, ignoreCase ? "i" : "");
             } catch (error) {
                 matched.nodeValue = "Bad regular expression";
                 return;
@@ -180,6 +190,12 @@ enum FlameGraphScript {
             searchButton.setAttribute("class", "active");
             searchButton.firstChild.nodeValue = "Reset Search";
             matched.nodeValue = "Matched: " + (percent > 0 && percent < 0.1 ? percent.toPrecision(2) : percent.toFixed(1)) + "%";
+        }
+
+        function toggleIgnoreCase() {
+            ignoreCase = !ignoreCase;
+            ignoreCaseButton.setAttribute("class", ignoreCase ? "active" : "");
+            if (searchTerm !== null) search(searchTerm);
         }
 
         function resetSearch() {

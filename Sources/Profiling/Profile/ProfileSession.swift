@@ -7,6 +7,9 @@ import LinuxHost
 public struct ProfileResult: Sendable {
     /// Folded stacks, root first: `[container;]command;frames...`, sorted by stack.
     public var stacks: FoldedStacks
+    /// The same samples with their addresses, mappings, container, PID and command apart
+    /// from the frames (what pprof carries as locations and labels).
+    public var symbolizedStacks: [SymbolizedStack] = []
     /// Every sample read, kept or not.
     public var sampleCount: UInt64
     /// Samples that belong to the target.
@@ -30,6 +33,28 @@ public struct ProfileResult: Sendable {
     public var cpus: [Int]
     /// Wall time sampled, in seconds.
     public var durationSeconds: Double
+}
+
+/// One distinct sampled stack of one process, symbolized.
+public struct SymbolizedStack: Sendable, Equatable {
+    /// The container's root frame name (`[host]` for host processes).
+    public var container: String
+    /// The host PID.
+    public var pid: Int32
+    /// The process's `comm`.
+    public var command: String
+    /// Root first, without the container and command root frames.
+    public var frames: [SymbolizedFrame]
+    /// Samples of this stack.
+    public var count: UInt64
+
+    public init(container: String, pid: Int32, command: String, frames: [SymbolizedFrame], count: UInt64) {
+        self.container = container
+        self.pid = pid
+        self.command = command
+        self.frames = frames
+        self.count = count
+    }
 }
 
 /// How to sample.
@@ -126,7 +151,9 @@ public final class ProfileSession {
         result.durationSeconds = Double(monotonicNanoseconds() &- started) / 1e9
         drain(sources, into: &pending)
         process(&pending, now: monotonicNanoseconds(), isFinal: true)
-        result.stacks = FoldedStacks(stacks: symbolizeStacks().map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
+        let (folded, symbolized) = symbolizeStacks()
+        result.stacks = FoldedStacks(stacks: folded.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
+        result.symbolizedStacks = symbolized
         return result
     }
 
@@ -274,20 +301,26 @@ public final class ProfileSession {
         rawCounts[RawStack(pid: sample.pid, container: container, instructionPointer: sample.instructionPointer, callchain: sample.callchain), default: 0] += 1
     }
 
-    /// Folds each distinct raw stack into `[container;]command;frames...`.
-    private func symbolizeStacks() -> [[UInt8]: UInt64] {
+    /// Folds each distinct raw stack into `[container;]command;frames...`, and keeps it
+    /// symbolized with its labels.
+    private func symbolizeStacks() -> (folded: [[UInt8]: UInt64], symbolized: [SymbolizedStack]) {
         var counts: [[UInt8]: UInt64] = [:]
         counts.reserveCapacity(rawCounts.count)
+        var symbolized: [SymbolizedStack] = []
+        symbolized.reserveCapacity(rawCounts.count)
         let namesContainer = attribution.namesContainerInRootFrame
         for (raw, count) in rawCounts {
             var stack: [UInt8] = []
+            let command = symbolizer.command(of: raw.pid)
             if namesContainer { append(raw.container, to: &stack) }
-            append(symbolizer.command(of: raw.pid), to: &stack)
+            append(command, to: &stack)
             let sample = PerfSample(instructionPointer: raw.instructionPointer, pid: raw.pid, tid: raw.pid, timeNanoseconds: 0, cpu: 0, period: 0, callchain: raw.callchain)
-            for frame in symbolizer.frames(of: sample) { append(frame, to: &stack) }
+            let frames = symbolizer.symbolizedFrames(of: sample)
+            for frame in frames { append(frame.name, to: &stack) }
             counts[stack, default: 0] += count
+            symbolized.append(SymbolizedStack(container: raw.container, pid: raw.pid, command: command, frames: frames, count: count))
         }
-        return counts
+        return (counts, symbolized)
     }
 
     /// Appends a frame; `;` and newlines would break the folded format, so they become `_`.

@@ -65,6 +65,9 @@ public final class Symbolizer {
     /// Frames named from a JIT's perf map.
     public private(set) var jitFrameCount = 0
 
+    /// The kernel's text as a mapping, read once.
+    private lazy var kernelMapping = FrameMapping.kernel()
+
     public init(kernel: KernelSymbols, procRoot: String = "/proc", loader: SymbolFileLoader = SymbolFileLoader()) {
         self.kernel = kernel
         self.procRoot = procRoot
@@ -86,8 +89,13 @@ public final class Symbolizer {
 
     /// The frames of `sample`, root first.
     public func frames(of sample: PerfSample) -> [String] {
+        symbolizedFrames(of: sample).map(\.name)
+    }
+
+    /// The frames of `sample`, root first, with the address looked up and its mapping.
+    public func symbolizedFrames(of sample: PerfSample) -> [SymbolizedFrame] {
         let now = monotonicNanoseconds()
-        var frames: [String] = []
+        var frames: [SymbolizedFrame] = []
         let chain = sample.callchain.isEmpty ? [sample.instructionPointer] : sample.callchain
         frames.reserveCapacity(chain.count)
         var inKernel = sample.instructionPointer >= Self.kernelAddressFloor
@@ -102,10 +110,10 @@ public final class Symbolizer {
             let lookup = isLeafOfContext ? address : address &- 1
             isLeafOfContext = false
             if inKernel {
-                frames.append((kernel.name(containing: lookup) ?? "[kernel]") + "_[k]")
+                frames.append(SymbolizedFrame(name: (kernel.name(containing: lookup) ?? "[kernel]") + "_[k]", address: lookup, mapping: kernelMapping))
             } else if address >= Self.kernelAddressFloor {
                 // A kernel-space value in a user stack: the frame-pointer walk read garbage.
-                frames.append("[unknown]")
+                frames.append(SymbolizedFrame(name: "[unknown]", address: lookup))
             } else {
                 frames.append(userFrame(pid: sample.pid, address: address, lookup: lookup, now: now))
             }
@@ -120,8 +128,8 @@ public final class Symbolizer {
         tablesByProcessPath = tablesByProcessPath.filter { $0.key.pid != pid }
     }
 
-    private func userFrame(pid: Int32, address: UInt64, lookup: UInt64, now: UInt64) -> String {
-        guard pid > 0, let process = entry(pid, now: now) else { return "[unknown]" }
+    private func userFrame(pid: Int32, address: UInt64, lookup: UInt64, now: UInt64) -> SymbolizedFrame {
+        guard pid > 0, let process = entry(pid, now: now) else { return SymbolizedFrame(name: "[unknown]", address: lookup) }
         var found = process.mappings.mapping(containing: address)
         if found == nil, now &- process.readAtNanoseconds >= Self.mapsRefreshNanoseconds, let mappings = readMappings(pid) {
             process.mappings = mappings
@@ -130,20 +138,23 @@ public final class Symbolizer {
         }
         guard let mapping = found, !mapping.path.isEmpty, !mapping.path.hasPrefix("[anon") else {
             // Anonymous executable memory (or none known): JIT-compiled code.
-            if let name = jitName(process, address: lookup, now: now) { return name }
-            return "[unknown]"
+            return SymbolizedFrame(name: jitName(process, address: lookup, now: now) ?? "[unknown]", address: lookup)
         }
-        if mapping.path.hasPrefix("[") { return mapping.path }
+        var mapped = FrameMapping(start: mapping.start, limit: mapping.end, fileOffset: mapping.fileOffset, file: mapping.path)
+        if mapping.path.hasPrefix("[") { return SymbolizedFrame(name: mapping.path, address: lookup, mapping: mapped) }
         let fileOffset = lookup &- mapping.start &+ mapping.fileOffset
-        if let table = symbolTable(process, pid: pid, path: mapping.path),
-           let virtualAddress = table.virtualAddress(forFileOffset: fileOffset),
+        let table = symbolTable(process, pid: pid, path: mapping.path)
+        mapped.buildID = table?.debugInfo.buildIDHex
+        if let table, let virtualAddress = table.virtualAddress(forFileOffset: fileOffset),
            let symbol = table.symbol(containing: virtualAddress) {
-            return demangler.demangle(symbol.name)
+            return SymbolizedFrame(name: demangler.demangle(symbol.name), address: lookup, mapping: mapped)
         }
         // memfd-backed JIT code shows as a path like /memfd:name (deleted).
-        if mapping.path.hasPrefix("/memfd:"), let name = jitName(process, address: lookup, now: now) { return name }
+        if mapping.path.hasPrefix("/memfd:"), let name = jitName(process, address: lookup, now: now) {
+            return SymbolizedFrame(name: name, address: lookup, mapping: mapped)
+        }
         let name = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
-        return "[\(name)+0x\(String(address &- mapping.start &+ mapping.fileOffset, radix: 16))]"
+        return SymbolizedFrame(name: "[\(name)+0x\(String(address &- mapping.start &+ mapping.fileOffset, radix: 16))]", address: lookup, mapping: mapped)
     }
 
     /// The perf map entry containing `address`, re-reading the map (at most once a second)

@@ -93,7 +93,7 @@ public struct GuestResources: Sendable, Codable {
         var realtimeBudget: CgroupRealtimeBudget?
         do {
             let layout = try CgroupLayout.read(mountInfoPath: procRoot + "/self/mountinfo", rootPrefix: rootPrefix, reader: reader)
-            let cgroups = try procfs.cgroups(TaskID(pid: getpid()))
+            let cgroups = layout.hostView(of: try procfs.cgroups(TaskID(pid: getpid())))
             resources.cgroupPath = cgroups.memberships.first { $0.controllers.contains("cpu") }?.path ?? cgroups.unifiedPath
             let counters = try CgroupCounterReader().read(CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)))
             resources.cpuQuotaCores = counters.cpuLimits?.capCores

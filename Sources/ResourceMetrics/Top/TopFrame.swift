@@ -151,6 +151,13 @@ public struct TopRow: Sendable, Equatable, Codable {
     /// Tasks (threads) in the cgroup, as `docker stats` PIDS; processes seen when the cgroup has no pids controller.
     public var pids: UInt64?
 
+    /// JSON names (docs/json.md): a row's CPU use is `cpuUsageCores`, as `stats` has `cpu.usageCores`.
+    private enum CodingKeys: String, CodingKey {
+        case id, name, runtime, isHost, cpuCores = "cpuUsageCores", cpuPercentOfCap, throttledPercentOfPeriods
+        case memoryWorkingSetBytes, memoryLimitBytes, blockReadBytesPerSecond, blockWrittenBytesPerSecond
+        case networkReceivedBytesPerSecond, networkTransmittedBytesPerSecond, sharesHostNetwork, pids
+    }
+
     /// Creates a row with only its identity; the numbers start unknown.
     public init(id: String, name: String, runtime: String, isHost: Bool = false, sharesHostNetwork: Bool = false) {
         self.id = id

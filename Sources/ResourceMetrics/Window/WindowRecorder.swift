@@ -221,7 +221,7 @@ public final class WindowRecorder {
     private func start(key: String, container: Container?) {
         var files: CgroupCounterFiles?
         var cgroups = container?.cgroups
-        if options.guest { cgroups = try? procfs.cgroups(TaskID(pid: getpid())) }
+        if options.guest { cgroups = (try? procfs.cgroups(TaskID(pid: getpid()))).map { layout?.hostView(of: $0) ?? $0 } }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
         var observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
@@ -334,7 +334,8 @@ public final class WindowRecorder {
     private func container(of event: KernelLogEvent) -> String? {
         if options.guest { return nil }
         if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key.description }
-        if let pid = event.pid, let cgroups = try? procfs.cgroups(TaskID(pid: pid)) {
+        if let pid = event.pid, let read = try? procfs.cgroups(TaskID(pid: pid)) {
+            let cgroups = layout?.hostView(of: read) ?? read
             for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key.description } }
         }
         return nil

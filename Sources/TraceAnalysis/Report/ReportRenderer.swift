@@ -84,8 +84,9 @@ public enum ReportRenderer {
     public static func json(_ report: AnalysisReport) -> JSONValue {
         .object([
             ("analysis", .string(report.analysis)),
-            ("begin", .unsigned(report.begin)),
-            ("end", .unsigned(report.end)),
+            // Trace timestamps: CLOCK_MONOTONIC nanoseconds, named as docs/json.md says.
+            ("beginMonotonicNanoseconds", .unsigned(report.begin)),
+            ("endMonotonicNanoseconds", .unsigned(report.end)),
             ("events", .unsigned(report.eventCount)),
             ("lostEvents", .unsigned(report.lostEvents)),
             ("notes", .array(report.notes.map { .string($0) })),

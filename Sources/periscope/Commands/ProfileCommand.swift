@@ -168,7 +168,7 @@ struct ProfileCommand: ParsableCommand {
             encoder.durationNanoseconds = Int64(result.durationSeconds * 1e9)
             encoder.comments = ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"]
             do {
-                return try encoder.encodeGzip(result.stacks.stacks)
+                return try encoder.encodeGzip(result.symbolizedStacks)
             } catch {
                 throw UserFacingError("pprof output: \(error)")
             }
@@ -220,7 +220,14 @@ struct ProfileReport: Encodable {
     struct ContainerShare: Encodable {
         var name: String
         var samples: UInt64
-        var share: Double
+        /// Of the kept samples, 0-1.
+        var shareRatio: Double
+    }
+    /// Samples of one process (`pid`) or thread (`tid`): an array entry, not a key (docs/json.md).
+    struct TaskSamples: Encodable {
+        var pid: Int32?
+        var tid: Int32?
+        var samples: UInt64
     }
     struct Stack: Encodable {
         var frames: [String]
@@ -239,8 +246,8 @@ struct ProfileReport: Encodable {
     var recordsMalformed: UInt64
     var uniqueStacks: Int
     var containers: [ContainerShare]
-    var processes: [String: UInt64]
-    var threads: [String: UInt64]
+    var processes: [TaskSamples]
+    var threads: [TaskSamples]
     var symbolFilesRead: Int
     var symbolFilesRejected: Int
     var jitFrames: Int
@@ -261,10 +268,10 @@ struct ProfileReport: Encodable {
         uniqueStacks = result.stacks.stacks.count
         let kept = max(result.keptSampleCount, 1)
         containers = result.samplesByContainer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
-            ContainerShare(name: $0.key, samples: $0.value, share: Double($0.value) / Double(kept))
+            ContainerShare(name: $0.key, samples: $0.value, shareRatio: Double($0.value) / Double(kept))
         }
-        processes = Dictionary(uniqueKeysWithValues: result.samplesByPID.map { (String($0.key), $0.value) })
-        threads = Dictionary(uniqueKeysWithValues: result.samplesByThread.map { (String($0.key), $0.value) })
+        processes = result.samplesByPID.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { TaskSamples(pid: $0.key, samples: $0.value) }
+        threads = result.samplesByThread.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { TaskSamples(tid: $0.key, samples: $0.value) }
         symbolFilesRead = symbolizer.loadedFileCount
         symbolFilesRejected = symbolizer.rejectedFileCount
         jitFrames = symbolizer.jitFrameCount

@@ -35,7 +35,7 @@ struct TopCommand: ParsableCommand {
               periscope top -d 1 --sort memory
               periscope top --batch -n 3 -d 1
               periscope top --cgroups --depth 2 --batch
-              periscope top --json -n 0 -d 5 | jq '.rows[] | select(.cpuCores > 0.5) | .name'
+              periscope top --json -n 0 -d 5 | jq '.rows[] | select(.cpuUsageCores > 0.5) | .name'
             """
     )
 

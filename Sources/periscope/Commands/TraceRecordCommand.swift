@@ -33,7 +33,7 @@ struct TraceRecordCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")
     var output: String
 
-    @Flag(help: "Print the summary as JSON (the trace's metadata).")
+    @Flag(help: "Print the summary as JSON (the trace's metadata, in the --json vocabulary of docs/json.md).")
     var json = false
 
     func validate() throws {
@@ -56,7 +56,7 @@ struct TraceRecordCommand: ParsableCommand {
         let result: TraceRecordResult
         do { result = try TraceRecorder(options: options, logger: logger).run(tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
         if json {
-            print(try JSONOutput.encode(result.metadata))
+            print(try JSONOutput.encode(TraceMetadataJSON(metadata: result.metadata)))
         } else {
             print(TraceSummaryText.render(result.metadata, threads: result.threadCount, containers: result.containerCount, directory: output))
         }

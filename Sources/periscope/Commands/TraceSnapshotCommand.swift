@@ -112,7 +112,7 @@ struct TraceSnapshotCommand: ParsableCommand {
             }
         } catch { throw UserFacingError("\(error)") }
         if json {
-            print(try JSONOutput.encode(summary))
+            print(try JSONOutput.encode(FlightRecorderSummaryJSON(summary)))
         } else {
             print("periscope: disarmed after \(String(format: "%.1f", summary.armedSeconds)) s: \(summary.snapshots.count) snapshots, \(summary.suppressedTriggers) triggers ignored by the rate limit")
         }

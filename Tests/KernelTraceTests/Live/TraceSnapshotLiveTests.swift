@@ -14,6 +14,7 @@ struct TraceSnapshotLiveTests {
             var directory: String
             var trigger: String
             var triggeredAtNs: UInt64
+            private enum CodingKeys: String, CodingKey { case directory, trigger, triggeredAtNs = "triggeredAtMonotonicNanoseconds" }
         }
         var snapshots: [Snapshot]
         var suppressedTriggers: Int

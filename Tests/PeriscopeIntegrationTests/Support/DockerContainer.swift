@@ -21,6 +21,11 @@ final class DockerContainer {
         try Shell.check(["docker", "inspect", "--format", format, id])
     }
 
+    /// Runs `command` in the container (`docker exec`).
+    func exec(_ command: [String]) throws -> Shell.Result {
+        try Shell.run(["docker", "exec", id] + command)
+    }
+
     func remove() { _ = try? Shell.run(["docker", "rm", "-f", id]) }
 
     deinit { remove() }

@@ -59,7 +59,7 @@ struct PeriscopeStats {
     var blockWrittenBytesPerSecond: Double {
         if let fallback = number("cgroup.processIO.writtenBytesPerSecond") { return fallback }
         let devices = (object["cgroup"] as? [String: Any])?["blockIO"] as? [[String: Any]] ?? []
-        return devices.reduce(0) { $0 + (PeriscopeStats(object: $1).number("writtenBytesPerSecond.perSecond") ?? 0) }
+        return devices.reduce(0) { $0 + (PeriscopeStats(object: $1).number("writtenBytesPerSecond") ?? 0) }
     }
 
     private init(object: [String: Any]) { self.object = object }

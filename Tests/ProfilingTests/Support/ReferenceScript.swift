@@ -12,6 +12,12 @@ enum ReferenceScript {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    static var flamegraph: String? {
+        guard perl != nil, let directory else { return nil }
+        let path = "\(directory)/flamegraph.pl"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     static var whyMissing: String {
         if perl == nil { return "perl is not installed" }
         guard let directory else { return "PERISCOPE_FLAMEGRAPH_DIR is not set" }
