@@ -96,8 +96,8 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
         var budget = CgroupRealtimeBudget(groupScheduling: .absentCgroupV2, hostRTRuntimeMicroseconds: hostRuntime ?? nil,
                                           hostRTPeriodMicroseconds: hostPeriod ?? nil)
         guard let hierarchy = layout.hierarchies.first(where: { $0.controllers.contains("cpu") }),
-              let membership = cgroups.memberships.first(where: { layout.hierarchy(of: $0) == hierarchy }) else { return budget }
-        let ownDirectory = CgroupLayout.join(hierarchy, membership.path)
+              let membership = cgroups.memberships.first(where: { layout.hierarchy(of: $0) == hierarchy }),
+              let ownDirectory = CgroupLayout.join(hierarchy, membership.path) else { return budget }
         guard access(ownDirectory + "/cpu.rt_runtime_us", F_OK) == 0 else {
             budget.groupScheduling = .absentKernel
             return budget
@@ -105,8 +105,8 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
         budget.groupScheduling = .present
         budget.ancestorsHidden = hierarchy.mountRoot != "/"
         var path = membership.path.isEmpty ? "/" : membership.path
-        while true {
-            let directory = CgroupLayout.join(hierarchy, path)
+        // Outside the mounted part of the tree the paths are not readable here.
+        while let directory = CgroupLayout.join(hierarchy, path) {
             let runtime = try readInteger(directory + "/cpu.rt_runtime_us", reader: reader)
             let period = try readInteger(directory + "/cpu.rt_period_us", reader: reader)
             budget.levels.append(Level(cgroupPath: path, rtRuntimeMicroseconds: runtime, rtPeriodMicroseconds: UInt64(max(0, period))))
