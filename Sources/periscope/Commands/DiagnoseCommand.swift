@@ -131,11 +131,13 @@ struct DiagnoseCommand: ParsableCommand {
         if let saveWindow {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            let bytes: [UInt8]
             do {
-                try encoder.encode(observed).write(to: URL(fileURLWithPath: saveWindow))
+                bytes = Array(try encoder.encode(observed))
             } catch {
-                throw UserFacingError("cannot write --save-window \(saveWindow): \(error.localizedDescription)")
+                throw UserFacingError("cannot encode the window for --save-window: \(error)")
             }
+            try writeOutputFile(bytes, to: saveWindow)
         }
         let report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         if window.json {
