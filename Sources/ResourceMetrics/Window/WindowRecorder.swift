@@ -124,6 +124,9 @@ public final class WindowRecorder {
         }
         let duration = MonotonicInstant.now().seconds(since: startedAt)
         let probeResult = probe?.wait(timeoutSeconds: 10)
+        if let probeResult, let failure = probeResult.failure, probeResult.latenciesMilliseconds.isEmpty, !probeResult.stoppedAtTimeLimit {
+            limitations.append("storage probe in \(probeResult.directory) could not write: \(failure)")
+        }
         if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
 
         nameLateContainers()

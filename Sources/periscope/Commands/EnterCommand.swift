@@ -69,7 +69,8 @@ struct EnterCommand: ParsableCommand {
             let status = try NamespaceEntry(targetPID: pid, kinds: try parsedKinds()).run(command.isEmpty ? ["/bin/sh"] : command)
             throw ExitCode(status)
         } catch let failure as NamespaceEntry.Failure {
-            throw UserFacingError(failure.description)
+            printStandardError("Error: \(failure.description)")
+            throw ExitCode(failure.exitStatus)
         }
     }
 }
