@@ -50,11 +50,13 @@ public enum ContainerLookup {
         if byPrefix.count > 1 {
             return .failure(.ambiguous(query: query, candidates: byPrefix.map { "\($0.shortID) (\($0.displayName))" }))
         }
+        // Only when metadata was unreadable (the runtime said so, or no root): as root a
+        // container between creation and the runtime's list is unnamed for a moment too.
         let unnamed = snapshot.containers.filter { $0.name == nil && $0.metadataSource == .unavailable && Self.runtimesWithMetadata.contains($0.runtime) }
-        if !unnamed.isEmpty {
-            let reason = snapshot.warnings.first { $0.pid == nil && $0.message.contains("unavailable") }?.message
-                ?? "uid \(geteuid())"
-            return .failure(.namesUnreadable(query: query, unnamed: unnamed.map { "\($0.runtime.rawValue):\($0.shortID)" }, reason: reason))
+        let runtimeProblem = snapshot.warnings.first { $0.pid == nil && $0.message.contains("API unavailable") }?.message
+        if !unnamed.isEmpty, runtimeProblem != nil || geteuid() != 0 {
+            return .failure(.namesUnreadable(query: query, unnamed: unnamed.map { "\($0.runtime.rawValue):\($0.shortID)" },
+                                             reason: runtimeProblem ?? "uid \(geteuid())"))
         }
         return .failure(.notFound(query: query, known: snapshot.containers.map(\.displayName)))
     }
