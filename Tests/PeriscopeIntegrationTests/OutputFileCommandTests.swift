@@ -62,6 +62,20 @@ struct OutputFileCommandTests {
         #expect(result.standardError.contains("cannot write \(directory.path): Is a directory"))
     }
 
+    /// profile -o and --svg: the folded output to a private null device, the SVG through a symlink.
+    @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD for the device, perf_event_open for the profile)"))
+    func profileToADeviceAndThroughASymlink() throws {
+        let directory = try Directory()
+        let device = directory.path + "/null", target = directory.path + "/profile.svg", link = directory.path + "/latest.svg"
+        #expect(mknod(device, S_IFCHR | 0o666, nullDeviceNumber) == 0)
+        #expect(symlink(target, link) == 0)
+        let result = try Shell.periscope(["profile", "--pid", "\(getpid())", "-d", "0.3", "-o", device, "--svg", link])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(Self.kind(device) == S_IFCHR)
+        #expect(Self.kind(link) == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("<svg"))
+    }
+
     /// diagnose --save-window goes through the same writer.
     @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
     func diagnoseSaveWindowToADeviceLeavesTheDevice() throws {
