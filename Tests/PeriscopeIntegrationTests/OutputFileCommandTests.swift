@@ -76,6 +76,23 @@ struct OutputFileCommandTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8).contains("<svg"))
     }
 
+    /// A user's own file in a directory the user cannot write: no temporary file can go beside
+    /// it, so it is rewritten in place, as `>` would.
+    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs root and setpriv(1) to run periscope as nobody"))
+    func aWritableFileInAReadOnlyDirectoryIsWrittenInPlace() throws {
+        let directory = try Directory()
+        chmod(directory.path, 0o755)
+        let input = try Self.folded(in: directory)
+        let file = directory.path + "/graph.svg"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(chown(file, 65534, 65534) == 0)
+        let result = try Shell.run(["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                                    TestEnvironment.periscopeBinary, "flamegraph", input, "-o", file])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("<svg"))
+    }
+
     /// diagnose --save-window goes through the same writer.
     @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
     func diagnoseSaveWindowToADeviceLeavesTheDevice() throws {

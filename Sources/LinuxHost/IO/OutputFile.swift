@@ -11,8 +11,9 @@ import Glibc
 /// destroy what the path is: a symlink is followed (its target is written, or created when
 /// it dangles), a character device or FIFO is opened and written (`-o /dev/null` leaves
 /// /dev/null a device), and a regular file with other hard links is rewritten so every name
-/// sees the new contents. A block device, a directory or a socket is refused: writing a
-/// report over a disk is never what was meant.
+/// sees the new contents, as is a file the user may write in a directory it may not. A block
+/// device, a directory or a socket is refused: writing a report over a disk is never what
+/// was meant.
 public enum OutputFile {
     /// A write that failed, with the path and the reason.
     public struct WriteError: Error, Sendable, CustomStringConvertible {
@@ -91,7 +92,11 @@ public enum OutputFile {
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 || (errno != EEXIST && errno != EINTR) { break }
         }
-        guard fd >= 0 else { throw WriteError(path: path, errno: errno) }
+        guard fd >= 0 else {
+            // A file the user may write in a directory it may not (`>` works there): in place.
+            if existing != nil && (errno == EACCES || errno == EPERM) { return try writeInPlace(path, bytes) }
+            throw WriteError(path: path, errno: errno)
+        }
         var failure: WriteError?
         do throws(WriteError) {
             if let existing {
