@@ -33,9 +33,27 @@ struct ContainerChurnTests {
         }
     }
 
-    /// Open descriptors of a process: the entries of /proc/PID/fd.
-    private static func descriptorCount(_ pid: pid_t) -> Int? {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
+    /// What each open descriptor of a process points at (/proc/PID/fd).
+    private static func descriptorTargets(_ pid: pid_t) -> [String]? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
+        return entries.map { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "?" }
+    }
+
+    /// Descriptors that are not kept for another session's live container (this machine is
+    /// shared): everything but the cgroup files of containers not ours and the net files of
+    /// processes still alive. A descriptor of a vanished container or process counts.
+    private static func count(_ targets: [String], periscope: pid_t, ours: Set<String>) -> Int {
+        targets.filter { target in
+            if let range = target.range(of: "/docker/") {
+                let id = String(target[range.upperBound...].prefix { $0 != "/" })
+                return ours.contains(id)
+            }
+            let parts = target.split(separator: "/")
+            if parts.count >= 3, parts[0] == "proc", parts[2] == "net", let owner = Int32(parts[1]), owner != periscope {
+                return !FileManager.default.fileExists(atPath: "/proc/\(owner)")
+            }
+            return true
+        }.count
     }
 
     /// Starts periscope with a soft and hard open-file limit of 1024, as `ulimit -n 1024`.
@@ -44,12 +62,12 @@ struct ContainerChurnTests {
                         standardOutput: output, standardError: errors)
     }
 
-    /// Samples the descriptor count every half second while `body` runs.
-    private static func watchDescriptors(of pid: pid_t, during body: () throws -> Void) rethrows -> [Int] {
+    /// Samples the descriptors every half second while `body` runs.
+    private static func watchDescriptors(of pid: pid_t, during body: () throws -> Void) rethrows -> [[String]] {
         let counts = Counts()
         let watcher = Thread {
             while !counts.stop {
-                if let count = descriptorCount(pid) { counts.append(count) }
+                if let targets = descriptorTargets(pid) { counts.append(targets) }
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
@@ -65,14 +83,14 @@ struct ContainerChurnTests {
 
     private final class Counts: @unchecked Sendable {
         private let lock = NSLock()
-        private var stored: [Int] = []
+        private var stored: [[String]] = []
         private var stopped = false
         var stop: Bool {
             get { lock.withLock { stopped } }
             set { lock.withLock { stopped = newValue } }
         }
-        var values: [Int] { lock.withLock { stored } }
-        func append(_ value: Int) { lock.withLock { stored.append(value) } }
+        var values: [[String]] { lock.withLock { stored } }
+        func append(_ value: [String]) { lock.withLock { stored.append(value) } }
     }
 
     private static func temporaryPath(_ suffix: String) -> String {
@@ -87,9 +105,11 @@ struct ContainerChurnTests {
         defer { if !stopped { kill(pid, SIGKILL); Shell.wait(pid) } }
         Thread.sleep(forTimeInterval: 2)
         let churn = Churn("churn-top")
-        let counts = try Self.watchDescriptors(of: pid) {
+        let samples = try Self.watchDescriptors(of: pid) {
             try churn.run(count: 24, lifetimeSeconds: 2, between: 0.3)
         }
+        let ours = Set(churn.idsByName.values)
+        let counts = samples.map { Self.count($0, periscope: pid, ours: ours) }
         kill(pid, SIGTERM)
         Shell.wait(pid)
         stopped = true
@@ -97,6 +117,8 @@ struct ContainerChurnTests {
         // Flat: the last count is within a few of the first (the leak was ~24 per container).
         let first = try #require(counts.first), last = try #require(counts.last)
         #expect(last <= first + 16, "descriptors grew from \(first) to \(last) (series \(counts)) over 24 containers")
+        let leaked = (samples.last ?? []).filter { target in ours.contains { target.contains($0) } }
+        #expect(leaked.isEmpty, "descriptors of vanished containers still open: \(leaked.prefix(5))")
 
         // Every row of a churned container carries its name, from the first frame it is in.
         let ids = Dictionary(uniqueKeysWithValues: churn.idsByName.map { ($0.value, $0.key) })
@@ -126,9 +148,11 @@ struct ContainerChurnTests {
         defer { if status < 0 { kill(pid, SIGKILL); Shell.wait(pid) } }
         Thread.sleep(forTimeInterval: 2)
         let churn = Churn("churn-diag")
-        let counts = try Self.watchDescriptors(of: pid) {
+        let samples = try Self.watchDescriptors(of: pid) {
             try churn.run(count: 16, lifetimeSeconds: 2, between: 0.3)
         }
+        let ours = Set(churn.idsByName.values)
+        let counts = samples.map { Self.count($0, periscope: pid, ours: ours) }
         // Ctrl-C ends the window early and still diagnoses and saves what was seen.
         kill(pid, SIGINT)
         status = Shell.wait(pid)
@@ -136,6 +160,8 @@ struct ContainerChurnTests {
         #expect(status == 0 || status == 1, "diagnose exited \(status): \(stderr)")
         let first = try #require(counts.first), last = try #require(counts.last)
         #expect(last <= first + 16, "descriptors grew from \(first) to \(last) (series \(counts)) over 16 containers")
+        let leaked = (samples.last ?? []).filter { target in ours.contains { target.contains($0) } }
+        #expect(leaked.isEmpty, "descriptors of vanished containers still open: \(leaked.prefix(5))")
 
         // The window names every churned container it saw (never docker:<id12>).
         let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: window))) as? [String: Any])
