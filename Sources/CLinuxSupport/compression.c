@@ -124,3 +124,14 @@ int periscope_xz_decode(const uint8_t *input, size_t input_len, size_t max_outpu
     *output_len = produced;
     return 0;
 }
+
+uint32_t periscope_crc32(uint32_t crc, const uint8_t *data, size_t length) {
+    /* zlib's crc32 takes a uInt length: feed large buffers in pieces. */
+    while (length > 0) {
+        uInt piece = length > (1u << 30) ? (1u << 30) : (uInt)length;
+        crc = (uint32_t)crc32(crc, data, piece);
+        data += piece;
+        length -= piece;
+    }
+    return crc;
+}

@@ -73,6 +73,29 @@ struct ContainerLookupTests {
         #expect(failure.description.hasPrefix("no running container matches 'nginx' (running: "))
     }
 
+    /// Without root the runtime's metadata is unreadable: a name cannot match, and the error
+    /// says why and what to do instead of listing "(unknown)".
+    @Test func unreadableNamesSayWhyANameDoesNotMatch() throws {
+        var snapshot = try Self.snapshot()
+        for index in snapshot.containers.indices {
+            snapshot.containers[index].name = nil
+            snapshot.containers[index].metadataSource = .unavailable
+        }
+        snapshot.warnings.append(InventoryWarning(pid: nil, message: "Docker Engine API unavailable (connect: Permission denied); no names available"))
+        guard case .failure(let failure) = ContainerLookup.resolve("web", in: snapshot),
+              case .namesUnreadable(let query, let unnamed, let reason) = failure else {
+            Issue.record("expected namesUnreadable")
+            return
+        }
+        #expect(query == "web")
+        #expect(unnamed.contains("containerd:\(FixtureIDs.k8sApp.prefix(12))"))
+        #expect(reason.contains("Permission denied"))
+        #expect(failure.description.contains("run as root"))
+        #expect(!failure.description.contains("(unknown)"))
+        // An id prefix still resolves.
+        #expect((try? ContainerLookup.resolve("91b0d7aed4d4", in: snapshot).get())?.id == FixtureIDs.k8sSandbox)
+    }
+
     @Test func noContainersRunning() throws {
         let snapshot = try Fixtures.scan("malformed")
         guard case .failure(let failure) = ContainerLookup.resolve("web", in: snapshot) else {

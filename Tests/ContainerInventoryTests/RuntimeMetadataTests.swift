@@ -86,6 +86,35 @@ struct DockerMetadataTests {
         #expect(DockerMetadata.loadStateFiles(dataRoot: Fixtures.path("no-such-layout")).isEmpty)
     }
 
+    /// One container (`GET /containers/ID/json`): what top and diagnose ask about a new one.
+    @Test func decodesOneInspectedContainer() throws {
+        let body = #"{"Id":"abc","Name":"/web-1","Config":{"Image":"nginx:1","Labels":{"io.kubernetes.pod.name":"p"},"Hostname":"h"},"State":{"Pid":42,"Running":true},"HostConfig":{"NetworkMode":"bridge"}}"#
+        let metadata = try DockerMetadata.decodeInspect(Array(body.utf8))
+        #expect(metadata.name == "web-1")
+        #expect(metadata.image == "nginx:1")
+        #expect(metadata.reportedInitPID == 42)
+        #expect(metadata.networkMode == "bridge")
+        #expect(metadata.podName == "p")
+        #expect(metadata.source == .engineAPI)
+    }
+
+    /// No daemon: that container's config.v2.json, and the caller learns the daemon is down.
+    @Test func loadOneFallsBackToTheStateFile() {
+        let result = DockerMetadata.loadOne(
+            id: FixtureIDs.dockerDB, socketPath: Fixtures.path("docker-systemd-v1", "run/docker.sock"),
+            dataRoot: Fixtures.path("docker-systemd-v1", "var/lib/docker"))
+        #expect(result.metadata?.name == "db")
+        #expect(result.metadata?.source == .stateFiles)
+        #expect(!result.engineAnswered)
+    }
+
+    /// The id comes from a cgroup path: anything but hex never reaches a URL or a file path.
+    @Test(arguments: ["../../etc", "ABC", "", String(repeating: "a", count: 65), "6ee3098b/../x"])
+    func loadOneRefusesIdsThatAreNotHex(id: String) {
+        let result = DockerMetadata.loadOne(id: id, socketPath: "/nonexistent", dataRoot: Fixtures.path("docker-systemd-v1", "var/lib/docker"))
+        #expect(result.metadata == nil)
+    }
+
     @Test func loadFallsBackWhenTheSocketIsMissing() {
         let result = DockerMetadata.load(
             socketPath: Fixtures.path("docker-cgroup-v2", "run/docker.sock"),

@@ -65,4 +65,16 @@ import Testing
         let stuck = SyncWriteProbeResult(directory: "/data", blockBytes: 1 << 20, writesPlanned: 10, latenciesMilliseconds: [5], totalSeconds: 5, stoppedAtTimeLimit: true)
         #expect(Synthetic.diagnose(Synthetic.window(probe: stuck)).findings("storage.sync-write-slow").first?.verdict.contains("did not finish") == true)
     }
+
+    /// A probe that could not write at all (issue 12: "median ∞ ms" as a user) measured
+    /// nothing; one blocked past its time limit still is a finding.
+    @Test("sync-write probe: a probe that never wrote is no finding; one still blocked is")
+    func probeThatNeverWrote() {
+        let denied = SyncWriteProbeResult(directory: "/var/lib/docker", blockBytes: 1 << 20, writesPlanned: 10,
+                                          failure: "/var/lib/docker/.periscope-sync-probe-1-2: Permission denied")
+        #expect(Synthetic.diagnose(Synthetic.window(probe: denied)).findings("storage.sync-write-slow").isEmpty)
+        let blocked = SyncWriteProbeResult(directory: "/data", blockBytes: 1 << 20, writesPlanned: 10, totalSeconds: 10,
+                                           stoppedAtTimeLimit: true, failure: "a synchronous write was still blocked after 10 s")
+        #expect(Synthetic.diagnose(Synthetic.window(probe: blocked)).findings("storage.sync-write-slow").count == 1)
+    }
 }

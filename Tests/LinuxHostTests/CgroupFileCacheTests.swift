@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import LinuxHost
 
@@ -56,5 +59,47 @@ struct CgroupFileCacheTests {
             #expect(try openHere() == 5)
         }
         #expect(try openHere() == 0)
+    }
+
+    /// At its capacity the cache closes the least recently read descriptor first: an
+    /// unlinked file stays readable through a kept descriptor, and fails once reopened.
+    @Test func staysWithinItsCapacityClosingTheLeastRecentlyRead() throws {
+        let directory = try TemporaryDirectory()
+        let paths = try (0..<5).map { try directory.write("f\($0)", bytes: Array("\($0)\n".utf8)) }
+        let cache = CgroupFileCache(capacity: 4)
+        func read(_ index: Int) throws -> UInt64 {
+            let path = paths[index]
+            return try cache.withContents(of: path) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }
+        }
+        for index in 0..<4 { _ = try read(index) }
+        _ = try read(0)  // f1 is now the least recently read
+        _ = try read(4)
+        #expect(cache.openDescriptorCount == 4)
+        for path in paths { unlink(path) }
+        #expect(try read(0) == 0)
+        #expect(try read(2) == 2)
+        #expect(try read(4) == 4)
+        #expect(throws: HostReadError.self) { try read(1) }
+    }
+
+    /// Many more files than the capacity, read round after round: never more open.
+    @Test func manyFilesNeverExceedTheCapacity() throws {
+        let directory = try TemporaryDirectory()
+        let paths = try (0..<200).map { try directory.write("f\($0)", bytes: Array("\($0)\n".utf8)) }
+        let cache = CgroupFileCache(capacity: 32)
+        for _ in 0..<3 {
+            for (index, path) in paths.enumerated() {
+                let value = try cache.withContents(of: path) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }
+                #expect(value == UInt64(index))
+                #expect(cache.openDescriptorCount <= 32)
+            }
+        }
+    }
+
+    /// All caches together stay under half the open-file limit.
+    @Test func theProcessWideBudgetIsHalfTheOpenFileLimit() {
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        #expect(CgroupFileCache.processWideBudget == max(16, Int(min(UInt64(limit.rlim_cur), 1 << 30) / 2)))
     }
 }

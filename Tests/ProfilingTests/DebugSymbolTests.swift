@@ -59,7 +59,7 @@ struct DebugSymbolTests {
         let info = try ELFSymbolTable(source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))).debugInfo
         #expect(info.buildID == nil)
         #expect(info.debugLink == "prog.debug")
-        #expect(SymbolFileLoader.debugCandidates(for: info, path: "/app/prog") == ["/app/prog.debug", "/app/.debug/prog.debug", "/usr/lib/debug/app/prog.debug"])
+        #expect(SymbolFileLoader.debugCandidates(for: info, path: "/app/prog").map(\.path) == ["/app/prog.debug", "/app/.debug/prog.debug", "/usr/lib/debug/app/prog.debug"])
         #expect(try Self.names(root: root).contains("periscope_debug_marker"))
     }
 

@@ -16,6 +16,9 @@ int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, 
 /// Returns 0, or an lzma_ret code with *output NULL.
 int periscope_xz_decode(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len);
 
+/// Continues zlib's CRC-32 (the checksum `.gnu_debuglink` stores) over length bytes; start at 0.
+uint32_t periscope_crc32(uint32_t crc, const uint8_t *data, size_t length);
+
 /// Itanium C++ ABI demangling through libstdc++'s __cxa_demangle. Returns a malloc'ed string
 /// the caller frees, or NULL when `mangled` is not a valid C++ name.
 char *periscope_cxx_demangle(const char *mangled);

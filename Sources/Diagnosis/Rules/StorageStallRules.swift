@@ -133,7 +133,10 @@ enum StorageStallRules {
     }
 
     static func probe(_ facts: WindowFacts) -> [Finding] {
-        guard let probe = facts.window.storageProbe else { return [] }
+        // A probe that failed before its first write (no permission, read-only, full) measured
+        // nothing: the recorder lists it among the limitations, never as slow storage.
+        guard let probe = facts.window.storageProbe, !(probe.failure != nil && probe.latenciesMilliseconds.isEmpty && !probe.stoppedAtTimeLimit)
+        else { return [] }
         let limit = facts.thresholds.syncWriteMilliseconds
         let median = probe.medianMilliseconds ?? .infinity
         guard probe.failure != nil || probe.stoppedAtTimeLimit || median >= limit else { return [] }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import LinuxHost
 
 /// A trace directory that could not be written or read.
 public enum TraceDirectoryError: Error, Sendable, CustomStringConvertible {
@@ -24,15 +25,13 @@ public enum TraceDirectoryWriter {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, errno: errno, operation: "create directory") }
     }
 
+    /// Writes one whole file; a rewrite (metadata.json at the end of a recording) replaces it
+    /// atomically, so a reader never sees half a document.
     public static func write(_ bytes: [UInt8], to path: String) throws(TraceDirectoryError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, errno: errno, operation: "create") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in retryingEINTR { Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) } }
-            guard written > 0 else { throw .io(path: path, errno: errno, operation: "write") }
-            offset += written
+        do {
+            try OutputFile.write(bytes, to: path)
+        } catch {
+            throw .io(path: path, errno: error.errno, operation: "write")
         }
     }
 

@@ -17,8 +17,15 @@ public struct Tracefs: Sendable {
 
     /// Finds a mounted tracefs; with `mountIfAbsent`, mounts it at /sys/kernel/tracing.
     public static func locate(mountIfAbsent: Bool = false) throws(TracefsError) -> Tracefs {
-        for root in candidateRoots where access("\(root)/instances", F_OK) == 0 {
-            return Tracefs(root: root)
+        var deniedRoot: String?
+        for root in candidateRoots {
+            if access("\(root)/instances", F_OK) == 0 { return Tracefs(root: root) }
+            // tracefs is mode 0700 root: a user sees EACCES, not a missing mount.
+            if errno == EACCES || errno == EPERM, deniedRoot == nil { deniedRoot = root }
+        }
+        if let deniedRoot {
+            throw TracefsError(path: deniedRoot, operation: "open tracefs at",
+                               detail: "permission denied: tracing needs root (tracefs is readable by root only)")
         }
         let target = candidateRoots[0]
         guard mountIfAbsent else {

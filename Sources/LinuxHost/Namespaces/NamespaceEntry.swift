@@ -12,6 +12,9 @@ public struct NamespaceEntry {
     /// A failure to enter, in words a user can act on.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// The exit status to leave with: 127 for a command not found and 126 for one found
+        /// but not runnable, as nsenter and shells do; 1 for a failure to enter.
+        public var exitStatus: Int32 = 1
     }
 
     public let targetPID: Int32
@@ -72,7 +75,8 @@ public struct NamespaceEntry {
             throw Failure(description: "joining the \(kind.rawValue) namespace of PID \(targetPID) failed: \(String(cString: strerror(result.error_number)))")
         case Int(PERISCOPE_ENTER_EXEC.rawValue):
             let reason = result.error_number == ENOENT ? "not found in the container's PATH" : String(cString: strerror(result.error_number))
-            throw Failure(description: "cannot run '\(command[0])' inside PID \(targetPID)'s namespaces: \(reason)")
+            throw Failure(description: "cannot run '\(command[0])' inside PID \(targetPID)'s namespaces: \(reason)",
+                          exitStatus: result.error_number == ENOENT ? 127 : 126)
         default:
             throw Failure(description: "could not start the command: \(String(cString: strerror(result.error_number)))")
         }

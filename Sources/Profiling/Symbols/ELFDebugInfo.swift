@@ -4,8 +4,11 @@
 public struct ELFDebugInfo: Sendable, Equatable {
     /// The `NT_GNU_BUILD_ID` note's bytes.
     public var buildID: [UInt8]?
-    /// The file name in `.gnu_debuglink` (its CRC is not checked: the build-id is).
+    /// The file name in `.gnu_debuglink`.
     public var debugLink: String?
+    /// The CRC-32 of the debug file that follows the name in `.gnu_debuglink` (after padding
+    /// to 4 bytes): a file found by that name is used only when its CRC matches.
+    public var debugLinkCRC: UInt32?
     /// File offset and size of `.gnu_debugdata`.
     public var miniDebugInfo: (offset: UInt64, size: UInt64)?
     /// Whether the file has a `.symtab` (then no separate file is looked for).
@@ -14,7 +17,8 @@ public struct ELFDebugInfo: Sendable, Equatable {
     public init() {}
 
     public static func == (left: ELFDebugInfo, right: ELFDebugInfo) -> Bool {
-        left.buildID == right.buildID && left.debugLink == right.debugLink && left.hasSymbolTable == right.hasSymbolTable
+        left.buildID == right.buildID && left.debugLink == right.debugLink && left.debugLinkCRC == right.debugLinkCRC
+            && left.hasSymbolTable == right.hasSymbolTable
             && left.miniDebugInfo?.offset == right.miniDebugInfo?.offset && left.miniDebugInfo?.size == right.miniDebugInfo?.size
     }
 
@@ -51,6 +55,8 @@ public struct ELFDebugInfo: Sendable, Equatable {
                       let file = cString(in: link, at: 0, maximum: 255), !file.isEmpty, !file.contains("/")
                 else { continue }
                 info.debugLink = file
+                let crcOffset = (file.utf8.count + 1 + 3) & ~3
+                if crcOffset + 4 <= link.count { info.debugLinkCRC = link.u32(crcOffset) }
             case ".gnu_debugdata":
                 guard entry.size > 0, entry.size <= limits.maximumTableBytes, entry.offset <= source.byteCount,
                       entry.size <= source.byteCount - entry.offset else { continue }

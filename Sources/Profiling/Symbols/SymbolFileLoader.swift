@@ -64,36 +64,75 @@ public final class SymbolFileLoader {
         return complete
     }
 
+    /// A place a separate debug file may be, and so how it is checked before it is used.
+    struct DebugCandidate: Equatable {
+        var path: String
+        /// Found by build-id (`.build-id/xx/rest.debug`): its build-id must be the binary's.
+        /// Otherwise found by the debug link's name: its CRC-32 must be the link's first.
+        var byBuildID: Bool
+    }
+
     /// The paths GDB searches, in its order: build-id first, then the debug link next to the
     /// file, in its `.debug` directory, and under the global debug directory.
-    static func debugCandidates(for info: ELFDebugInfo, path: String) -> [String] {
-        var candidates: [String] = []
-        if let buildIDPath = info.buildIDPath { candidates.append("\(debugDirectory)/\(buildIDPath)") }
+    static func debugCandidates(for info: ELFDebugInfo, path: String) -> [DebugCandidate] {
+        var candidates: [DebugCandidate] = []
+        if let buildIDPath = info.buildIDPath { candidates.append(DebugCandidate(path: "\(debugDirectory)/\(buildIDPath)", byBuildID: true)) }
         if let link = info.debugLink {
             let directory = path.split(separator: "/").dropLast().joined(separator: "/")
             let absolute = "/" + directory
-            candidates.append(directory.isEmpty ? "/\(link)" : "\(absolute)/\(link)")
-            candidates.append(directory.isEmpty ? "/.debug/\(link)" : "\(absolute)/.debug/\(link)")
-            candidates.append("\(debugDirectory)\(directory.isEmpty ? "" : absolute)/\(link)")
+            for candidate in [directory.isEmpty ? "/\(link)" : "\(absolute)/\(link)",
+                              directory.isEmpty ? "/.debug/\(link)" : "\(absolute)/.debug/\(link)",
+                              "\(debugDirectory)\(directory.isEmpty ? "" : absolute)/\(link)"] {
+                candidates.append(DebugCandidate(path: candidate, byBuildID: false))
+            }
         }
         return candidates
     }
 
+    /// The largest separate debug file whose CRC is computed (a few hundred MB is usual).
+    static let maximumDebugFileBytes: UInt64 = 2 << 30
+
+    /// Searches the process's own root first (its files match its binaries), then the host's.
+    ///
+    /// The binary and its debug link are the container's to choose, so a name found by the
+    /// link names a file Periscope would open on the host: nothing is parsed before it is
+    /// verified. A link candidate must have the CRC-32 the link records (a link without one
+    /// is not followed), and when the binary has a build-id every candidate must carry the
+    /// same one; a build-id candidate without a build-id is refused.
     private func separateDebugTable(for info: ELFDebugInfo, root: FilesystemRoot, path: String) -> ELFSymbolTable? {
         let candidates = Self.debugCandidates(for: info, path: path)
         guard !candidates.isEmpty else { return nil }
         for searchRoot in [root, hostRoot].compactMap({ $0 }) {
             for candidate in candidates {
-                let found: ELFSymbolTable?? = ELFFileSource.withFile(in: searchRoot, path: candidate) { _, source in
+                let found: ELFSymbolTable?? = ELFFileSource.withFile(in: searchRoot, path: candidate.path) { _, source in
+                    if !candidate.byBuildID {
+                        guard let wanted = info.debugLinkCRC, Self.crc32(of: source) == wanted else { return nil }
+                    }
                     guard let debug = try? ELFSymbolTable(source: source), debug.debugInfo.hasSymbolTable else { return nil }
                     // A debug file for another build of the same name would give wrong names.
-                    if let wanted = info.buildID, let actual = debug.debugInfo.buildID, wanted != actual { return nil }
+                    if let wanted = info.buildID, debug.debugInfo.buildID != wanted { return nil }
                     return debug
                 }
                 if let found = found ?? nil { return found }
             }
         }
         return nil
+    }
+
+    /// The CRC-32 of a whole file, as `.gnu_debuglink` records it; nil when unreadable or
+    /// larger than `maximumDebugFileBytes`.
+    static func crc32(of source: ELFFileSource) -> UInt32? {
+        guard source.byteCount <= maximumDebugFileBytes else { return nil }
+        let chunkBytes = 1 << 20
+        var crc: UInt32 = 0
+        var offset: UInt64 = 0
+        while offset < source.byteCount {
+            let count = Int(min(UInt64(chunkBytes), source.byteCount - offset))
+            guard let chunk = source.bytes(at: offset, count: count) else { return nil }
+            crc = chunk.withUnsafeBufferPointer { periscope_crc32(crc, $0.baseAddress, $0.count) }
+            offset += UInt64(count)
+        }
+        return crc
     }
 
     private func miniDebugInfoTable(_ info: ELFDebugInfo, source: ELFFileSource) -> ELFSymbolTable? {

@@ -54,6 +54,22 @@ public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
 /// each write. The file is created O_EXCL under a unique name and unlinked right after
 /// it is opened, so it vanishes on every exit path, a kill included; nothing else is touched.
 public enum SyncWriteProbe {
+    /// Why no probe file can be created in `directory` (permission, read-only file system),
+    /// or nil when it can: checked before a window starts, because a probe that cannot
+    /// write measures nothing and must never read as slow storage.
+    public static func cannotWriteReason(directory: String) -> String? {
+        let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else {
+            let code = errno
+            let reason = String(cString: strerror(code))
+            return code == EACCES || code == EPERM ? "\(reason) (run as root, or give a directory this user can write)" : reason
+        }
+        unlink(path)
+        close(fd)
+        return nil
+    }
+
     /// Runs the probe. Stops early (and says so) once `timeLimitSeconds` have passed: a write
     /// already in flight cannot be interrupted, so the probe may run over by one write.
     public static func run(directory: String, blockBytes: Int = 1 << 20, count: Int = 10, timeLimitSeconds: Double = 5) -> SyncWriteProbeResult {

@@ -32,6 +32,7 @@ public final class TopCollector {
 
     private let cheapScanner: InventoryScanner
     private let namingScanner: InventoryScanner
+    private let metadataLookup: RuntimeMetadataLookup
     private var names: [ContainerKey: String?] = [:]
     private var lastNamingScan: MonotonicInstant?
     private var lastSnapshot: InventorySnapshot?
@@ -63,6 +64,7 @@ public final class TopCollector {
         naming.queryRuntimes = options.queryRuntimes
         cheapScanner = InventoryScanner(options: cheap)
         namingScanner = InventoryScanner(options: naming)
+        metadataLookup = RuntimeMetadataLookup(options: naming)
         procfs = Procfs(root: options.procRoot)
         realtimeThreads = RealtimeThreadSampler(procfs: Procfs(root: options.procRoot))
         networkReader = HostCounterReader(procRoot: options.procRoot)
@@ -137,12 +139,16 @@ public final class TopCollector {
         var snapshot = try cheapScanner.scan()
         lastFullScan = MonotonicInstant.now()
         needsFullScan = false
-        let unnamed = snapshot.containers.contains { names[$0.key] == nil }
+        let unnamed = snapshot.containers.filter { names[$0.key] == nil }.map(\.key)
         let due = lastNamingScan.map { MonotonicInstant.now().seconds(since: $0) >= namingInterval } ?? true
-        if unnamed && due {
+        if unnamed.count > Self.singleLookupLimit && due {
             snapshot = try namingScanner.scan()
             lastNamingScan = MonotonicInstant.now()
             for container in snapshot.containers { names[container.key] = .some(container.name) }
+        } else {
+            // A few new containers (churn): ask about each one now, so a short-lived container
+            // is named in the first sample that shows it, not after the next naming scan.
+            for key in unnamed { names[key] = .some(metadataLookup.metadata(for: key)?.name) }
         }
         for index in snapshot.containers.indices where snapshot.containers[index].name == nil {
             snapshot.containers[index].name = names[snapshot.containers[index].key] ?? nil
@@ -166,6 +172,10 @@ public final class TopCollector {
             return fresh
         }
     }
+
+    /// New containers named one query each; more than this in one sample (the first sample,
+    /// a deployment) are named by one scan that lists them all.
+    static let singleLookupLimit = 8
 
     private var hostRow: TopRow {
         TopRow(id: ContainerKey.host.description, name: "host (all)", runtime: ContainerRuntime.host.rawValue, isHost: true)

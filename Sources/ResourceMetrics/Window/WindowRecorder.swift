@@ -14,6 +14,8 @@ public final class WindowRecorder {
         var observed: ObservedContainer
         var files: CgroupCounterFiles?
         var initPID: Int32?
+        /// The PID whose /proc/PID/net files are open (released when it changes or vanishes).
+        var networkPID: Int32?
         var previousNetwork: CounterSample<[NetworkDeviceStats]>?
         var previousTCP: CounterSample<TCPCounters>?
         var sampledRealtimeBefore = false
@@ -27,6 +29,7 @@ public final class WindowRecorder {
     private let procfs: Procfs
     private let namingScanner: InventoryScanner
     private let cheapScanner: InventoryScanner
+    private let metadataLookup: RuntimeMetadataLookup
     private let hostSampler: HostSampler
     private let cgroupSampler = CgroupSampler()
     private var blockIOFallback: BlockIOFallback?
@@ -54,6 +57,7 @@ public final class WindowRecorder {
         naming.includeProcesses = false
         namingScanner = InventoryScanner(options: naming)
         cheapScanner = InventoryScanner(options: cheap)
+        metadataLookup = RuntimeMetadataLookup(options: options.inventory)
         hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
         switches = ContextSwitchSampler(procfs: Procfs(root: options.inventory.procRoot))
         realtime = RealtimeThreadSampler(procfs: Procfs(root: options.inventory.procRoot))
@@ -131,6 +135,9 @@ public final class WindowRecorder {
         }
         let duration = MonotonicInstant.now().seconds(since: startedAt)
         let probeResult = probe?.wait(timeoutSeconds: 10)
+        if let probeResult, let failure = probeResult.failure, probeResult.latenciesMilliseconds.isEmpty, !probeResult.stoppedAtTimeLimit {
+            limitations.append("storage probe in \(probeResult.directory) could not write: \(failure)")
+        }
         if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
 
         nameLateContainers()
@@ -171,7 +178,10 @@ public final class WindowRecorder {
             for container in snapshot.containers { live.append((container.key.description, container, pidsByKey[container.key.description] ?? [])) }
         }
         let liveKeys = Set(live.map(\.key))
-        for key in order where !liveKeys.contains(key) { tracked[key]?.observed.vanishedDuringWindow = true }
+        for key in order where !liveKeys.contains(key) && tracked[key]?.observed.vanishedDuringWindow == false {
+            tracked[key]?.observed.vanishedDuringWindow = true
+            releaseNetwork(key)
+        }
         blockIOFallback?.refresh()
         if let explanation = blockIOFallback?.explanation, !limitations.contains(explanation) { limitations.append(explanation) }
         var unnamed = false
@@ -209,6 +219,9 @@ public final class WindowRecorder {
         switches.retain(only: liveKeys)
         realtime.retain(only: liveKeys)
         blockIOFallback?.retain(only: liveKeys)
+        // A vanished container's cgroup files are closed now, not at the end of the window:
+        // with churn they were ~20 descriptors per container (EMFILE after ~40 containers).
+        cgroupSampler.retain(only: Set(live.compactMap { tracked[$0.key]?.files }))
         // A short-lived container may be gone before the window ends: name it while it runs.
         if unnamed { nameLateContainers() }
         dStateCounts.removeAll(keepingCapacity: true)
@@ -224,7 +237,13 @@ public final class WindowRecorder {
         if options.guest { cgroups = (try? procfs.cgroups(TaskID(pid: getpid()))).map { layout?.hostView(of: $0) ?? $0 } }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
-        var observed = ObservedContainer(key: key, displayName: container.map(Self.displayName) ?? "this container",
+        // Cheap scans do not ask the runtime: name a container that appeared since the first
+        // scan now, with one query, as it may be gone before the window ends.
+        var displayName = container.map(Self.displayName) ?? "this container"
+        if let container, container.name == nil, !options.guest, let name = metadataLookup.metadata(for: container.key)?.name {
+            displayName = name
+        }
+        var observed = ObservedContainer(key: key, displayName: displayName,
                                          runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
                                          processCount: container?.processCount ?? 0)
         if let layout, let cgroups {
@@ -260,8 +279,24 @@ public final class WindowRecorder {
 
     private var hostCPUCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+    /// Closes the /proc/PID/net descriptors of a vanished container: an open net file pins
+    /// its network namespace, and reads of it never fail to say the process is gone.
+    private func releaseNetwork(_ key: String) {
+        guard let pid = tracked[key]?.networkPID else { return }
+        if !options.guest { networkReader.cache.forget(directory: "\(options.inventory.procRoot)/\(pid)/net") }
+        tracked[key]?.networkPID = nil
+        tracked[key]?.previousNetwork = nil
+        tracked[key]?.previousTCP = nil
+    }
+
     private func sampleNetwork(_ state: inout Tracked) {
         guard let pid = state.initPID else { return }
+        if let old = state.networkPID, old != pid, !options.guest {
+            networkReader.cache.forget(directory: "\(options.inventory.procRoot)/\(old)/net")
+            state.previousNetwork = nil
+            state.previousTCP = nil
+        }
+        state.networkPID = pid
         let takenAt = MonotonicInstant.now()
         if let devices = try? networkReader.networkDevices(pid: options.guest ? nil : pid) {
             let sample = CounterSample(takenAt: takenAt, counters: devices)

@@ -94,6 +94,17 @@ struct DiagnoseCommand: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            try diagnose()
+        } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
+            // 1 means findings: anything that stopped the diagnosis (an unreadable or corrupt
+            // --from-window, /proc unreadable, a probe that cannot write) is 2.
+            printStandardError("Error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    private func diagnose() throws {
         if window.listThresholds {
             print(DiagnoseWindowOptions.thresholdList())
             return
@@ -117,7 +128,11 @@ struct DiagnoseCommand: ParsableCommand {
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.kernelLogLookbackSeconds = window.kernelLogLookback
         if probeStorage {
-            options.probeDirectory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
+            let directory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
+            if let reason = SyncWriteProbe.cannotWriteReason(directory: directory) {
+                throw UserFacingError("--probe-storage \(directory): cannot create the probe file: \(reason)")
+            }
+            options.probeDirectory = directory
         }
         if !window.json && fromWindow == nil { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
         let observed: ObservationWindow
@@ -131,11 +146,13 @@ struct DiagnoseCommand: ParsableCommand {
         if let saveWindow {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            let bytes: [UInt8]
             do {
-                try encoder.encode(observed).write(to: URL(fileURLWithPath: saveWindow))
+                bytes = Array(try encoder.encode(observed))
             } catch {
-                throw UserFacingError("cannot write --save-window \(saveWindow): \(error.localizedDescription)")
+                throw UserFacingError("cannot encode the window for --save-window: \(error)")
             }
+            try writeOutputFile(bytes, to: saveWindow)
         }
         let report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         if window.json {

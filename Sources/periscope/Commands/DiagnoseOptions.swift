@@ -60,9 +60,11 @@ struct DiagnoseWindowOptions: ParsableArguments {
     /// The table `--list-thresholds` prints.
     static func thresholdList() -> String {
         let defaults = Thresholds()
+        // Padded to the longest name, never cut: each listed name must work in --threshold.
+        let width = Thresholds.keys.map(\.name.count).max() ?? 0
         return Thresholds.keys.map { key in
             let value = defaults[keyPath: key.keyPath]
-            return "\(key.name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(String(format: "%-8g", value)) \(key.meaning)"
+            return "\(key.name.padding(toLength: width, withPad: " ", startingAt: 0)) \(String(format: "%-8g", value)) \(key.meaning)"
         }.joined(separator: "\n")
     }
 }

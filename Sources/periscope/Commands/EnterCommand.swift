@@ -12,6 +12,10 @@ struct EnterCommand: ParsableCommand {
             Like nsenter, this bypasses the container's cgroup limits and seccomp profile: the \
             command runs with Periscope's privileges. Needs root.
 
+            Exit status: the command's own; 127 when it is not found in the container, 126 \
+            when it is found but cannot run (as nsenter and shells); 1 when the namespaces \
+            cannot be joined.
+
             Examples:
               periscope enter web -- hostname
               periscope enter web --ns net -- ss -tn    (host binary, container network)
@@ -69,7 +73,8 @@ struct EnterCommand: ParsableCommand {
             let status = try NamespaceEntry(targetPID: pid, kinds: try parsedKinds()).run(command.isEmpty ? ["/bin/sh"] : command)
             throw ExitCode(status)
         } catch let failure as NamespaceEntry.Failure {
-            throw UserFacingError(failure.description)
+            printStandardError("Error: \(failure.description)")
+            throw ExitCode(failure.exitStatus)
         }
     }
 }

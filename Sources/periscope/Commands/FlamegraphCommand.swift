@@ -118,7 +118,7 @@ struct FlamegraphCommand: ParsableCommand {
             graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
         }
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(graph.bytes)) else { throw UserFacingError("cannot write \(output)") }
+            try writeOutputFile(graph.bytes, to: output)
         } else {
             try writeStandardOutput(graph.bytes)
         }

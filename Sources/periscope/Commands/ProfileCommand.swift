@@ -134,14 +134,12 @@ struct ProfileCommand: ParsableCommand {
         let chosenFormat = format ?? output.map(ProfileOutputFormat.init(fileName:)) ?? .folded
         let bytes = try encode(result, format: chosenFormat, target: target, startedUnixNanoseconds: startedUnixNanoseconds)
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else { throw UserFacingError("cannot write \(output)") }
+            try writeOutputFile(bytes, to: output)
         } else if !json {
             try writeStandardOutput(bytes)
         }
         if let svg {
-            guard FileManager.default.createFile(atPath: svg, contents: Data(try encode(result, format: .svg, target: target, startedUnixNanoseconds: startedUnixNanoseconds))) else {
-                throw UserFacingError("cannot write \(svg)")
-            }
+            try writeOutputFile(try encode(result, format: .svg, target: target, startedUnixNanoseconds: startedUnixNanoseconds), to: svg)
         }
         if json {
             let report = ProfileReport(result: result, target: target, frequency: frequency, symbolizer: symbolizer, includeStacks: output == nil && svg == nil)

@@ -1,3 +1,4 @@
+import LinuxHost
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,5 +17,14 @@ func writeStandardOutput(_ bytes: [UInt8]) throws {
             }
             offset += written
         }
+    }
+}
+
+/// Writes an output file (-o, --svg, --save-window) as `>` would: see `OutputFile`.
+func writeOutputFile(_ bytes: [UInt8], to path: String) throws {
+    do {
+        try OutputFile.write(bytes, to: path)
+    } catch {
+        throw UserFacingError("\(error)")
     }
 }

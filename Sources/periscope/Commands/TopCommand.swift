@@ -25,6 +25,11 @@ struct TopCommand: ParsableCommand {
             cgroup to --depth levels, named by path, containers' names beside their cgroup); \
             Ctrl-Z gives the terminal back until fg.
 
+            The live view restores the terminal on q, Ctrl-C and termination signals; a \
+            process killed with SIGKILL cannot, and leaves the terminal in the alternate \
+            screen with the cursor hidden: type `reset` (or `tput rmcup; tput cnorm`) to get \
+            it back.
+
             --batch prints plain-text frames and --json one JSON object per line (host and \
             containers), each after one interval; both stop after -n samples (default 1; \
             0 runs until interrupted); batch lines are cut to the terminal's width only when \

@@ -56,6 +56,57 @@ public enum DockerMetadata {
         }
     }
 
+    /// One container's metadata: `GET /containers/ID/json`, else its `config.v2.json`; nil
+    /// when neither knows the id. Costs one small request, so a sampler can name a container
+    /// in the sample where it first appears instead of listing every container again.
+    /// `engineAnswered` is false when the daemon could not be reached (the caller should stop
+    /// asking it for a while: a hung daemon costs the request's timeout each time);
+    /// `askEngine: false` reads the state file only.
+    public static func loadOne(
+        id: String, socketPath: String = "/var/run/docker.sock", dataRoot: String = "/var/lib/docker", askEngine: Bool = true
+    ) -> (metadata: RuntimeMetadata?, engineAnswered: Bool) {
+        // The id comes from a cgroup path: only hex may reach the URL or the state-file path.
+        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            return (nil, true)
+        }
+        var answered = false
+        if askEngine {
+            do {
+                let body = try UnixSocketHTTP.get(socketPath: socketPath, path: "/v1.41/containers/\(id)/json", timeoutSeconds: 2)
+                if let metadata = try? decodeInspect(body) { return (metadata, true) }
+                answered = true
+            } catch {
+                answered = error.httpStatus != nil
+            }
+        }
+        return (loadStateFile(directory: "\(dataRoot)/containers/\(id)"), answered)
+    }
+
+    private struct InspectedContainer: Decodable {
+        var Name: String?
+        var Config: StateFile.Config?
+        var State: StateFile.State?
+        var HostConfig: EngineContainer.HostConfig?
+    }
+
+    /// `GET /containers/ID/json`: the state file's shape plus HostConfig.
+    static func decodeInspect(_ body: [UInt8]) throws(RuntimeAPIError) -> RuntimeMetadata {
+        let inspected: InspectedContainer
+        do {
+            inspected = try JSONDecoder().decode(InspectedContainer.self, from: Data(body))
+        } catch {
+            throw RuntimeAPIError(socketPath: "docker", reason: "undecodable /containers/ID/json: \(error)")
+        }
+        var metadata = RuntimeMetadata(
+            name: inspected.Name.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 },
+            image: inspected.Config?.Image, labels: inspected.Config?.Labels ?? [:], source: .engineAPI)
+        metadata.reportedInitPID = (inspected.State?.Running ?? false) ? inspected.State?.Pid : nil
+        metadata.configuredHostname = inspected.Config?.Hostname
+        metadata.networkMode = inspected.HostConfig?.NetworkMode
+        applyKubernetesLabels(&metadata)
+        return metadata
+    }
+
     private struct EngineContainer: Decodable {
         var Id: String
         var Names: [String]?
@@ -110,22 +161,32 @@ public enum DockerMetadata {
         guard let ids = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }
         var result: [String: RuntimeMetadata] = [:]
         for id in ids {
-            guard let data = FileManager.default.contents(atPath: "\(directory)/\(id)/config.v2.json"),
-                  data.count < 16 * 1024 * 1024,
-                  let state = try? JSONDecoder().decode(StateFile.self, from: data)
-            else { continue }
-            var metadata = RuntimeMetadata(
-                name: state.Name.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 },
-                image: state.Config?.Image, labels: state.Config?.Labels ?? [:], source: .stateFiles)
-            metadata.reportedInitPID = (state.State?.Running ?? false) ? state.State?.Pid : nil
-            metadata.configuredHostname = state.Config?.Hostname
-            if let hostConfig = FileManager.default.contents(atPath: "\(directory)/\(id)/hostconfig.json") {
-                metadata.networkMode = (try? JSONDecoder().decode(HostConfigFile.self, from: hostConfig))?.NetworkMode
-            }
-            applyKubernetesLabels(&metadata)
-            result[state.ID] = metadata
+            guard let (stateID, metadata) = loadStateFileWithID(directory: "\(directory)/\(id)") else { continue }
+            result[stateID] = metadata
         }
         return result
+    }
+
+    /// One container's `config.v2.json` (and `hostconfig.json`); nil when unreadable.
+    static func loadStateFile(directory: String) -> RuntimeMetadata? {
+        loadStateFileWithID(directory: directory)?.metadata
+    }
+
+    private static func loadStateFileWithID(directory: String) -> (id: String, metadata: RuntimeMetadata)? {
+        guard let data = FileManager.default.contents(atPath: "\(directory)/config.v2.json"),
+              data.count < 16 * 1024 * 1024,
+              let state = try? JSONDecoder().decode(StateFile.self, from: data)
+        else { return nil }
+        var metadata = RuntimeMetadata(
+            name: state.Name.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 },
+            image: state.Config?.Image, labels: state.Config?.Labels ?? [:], source: .stateFiles)
+        metadata.reportedInitPID = (state.State?.Running ?? false) ? state.State?.Pid : nil
+        metadata.configuredHostname = state.Config?.Hostname
+        if let hostConfig = FileManager.default.contents(atPath: "\(directory)/hostconfig.json") {
+            metadata.networkMode = (try? JSONDecoder().decode(HostConfigFile.self, from: hostConfig))?.NetworkMode
+        }
+        applyKubernetesLabels(&metadata)
+        return (state.ID, metadata)
     }
 
     /// dockershim and cri-dockerd put the pod identity in labels.

@@ -6,6 +6,8 @@ import Glibc
 public struct RuntimeAPIError: Error, Sendable, CustomStringConvertible {
     public let socketPath: String
     public let reason: String
+    /// The HTTP status when the daemon answered with an error (404: no such container).
+    public var httpStatus: Int? = nil
 
     public var description: String { "\(socketPath): \(reason)" }
 }
@@ -83,7 +85,9 @@ enum UnixSocketHTTP {
         let body = Array(response[(headerEnd + 4)...])
         guard parts.count >= 2, let code = Int(parts[1]) else { throw failure("malformed status line: \(statusLine)") }
         guard (200..<300).contains(code) else {
-            throw failure("HTTP \(code): \(String(decoding: body.prefix(300), as: UTF8.self))")
+            var error = failure("HTTP \(code): \(String(decoding: body.prefix(300), as: UTF8.self))")
+            error.httpStatus = code
+            throw error
         }
         return body
     }
