@@ -32,7 +32,8 @@ public enum ReportRenderer {
 
     /// `HH:MM:SS.nnnnnnnnn` of the day (UTC) for Epoch-based timestamps, else seconds.
     static func timestamp(_ value: UInt64, _ epochOffset: Int64) -> String {
-        let absolute = UInt64(Int64(bitPattern: value) &+ epochOffset)
+        // Wrapping, like the clock it models: a corrupt time prints as some time, never a trap.
+        let absolute = value &+ UInt64(bitPattern: epochOffset)
         let nanoseconds = absolute % 1_000_000_000
         let seconds = absolute / 1_000_000_000
         let fraction = String(nanoseconds).leftPadded(9).replacingSpaces()

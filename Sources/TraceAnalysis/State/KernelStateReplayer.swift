@@ -101,7 +101,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     }
 
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
-        state.lostEvents += count
+        state.lostEvents &+= count  // a page header's count comes from the file
     }
 
     public mutating func consume(_ record: EventRecord) {

@@ -71,6 +71,9 @@ public struct DurationStatistics: Sendable {
         if bucket < subBuckets { return UInt64(bucket) }
         let shift = bucket >> subBucketBits - 1
         let sub = UInt64(bucket & (subBuckets - 1))
-        return ((UInt64(subBuckets) + sub + 1) << UInt64(shift)) - 1
+        let mantissa = UInt64(subBuckets) + sub + 1
+        // The top buckets' bound is 2^64 or more: a duration from a corrupt trace got there.
+        guard 64 - mantissa.leadingZeroBitCount + shift <= 64 else { return .max }
+        return (mantissa << UInt64(shift)) - 1
     }
 }
