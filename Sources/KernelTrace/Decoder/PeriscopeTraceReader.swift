@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads a Periscope trace directory and pushes its events, merged across CPUs in timestamp
 /// order, into an `EventConsumer`: the ftrace ring-buffer decoder behind `trace dump`,
 /// `trace convert` and the analyses.
@@ -63,7 +67,13 @@ public final class PeriscopeTraceReader: EventSource {
         var streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)] = []
         for cpu in metadata.onlineCPUs {
             let path = layout.rawPagesPath(cpu: cpu)
-            let file = try MappedFile(path: path)
+            let file: MappedFile
+            do { file = try MappedFile(path: path) } catch {
+                // A recorder killed while creating the page files: the CPUs before it still read.
+                guard isCutShort, case .io(_, ENOENT, _) = error else { throw error }
+                warnings.append("\(path) was never written: no events from CPU \(cpu)")
+                continue
+            }
             files.append(file)
             var bytes = file.bytes
             let recorded = metadata.cpuStreams.first { $0.cpu == cpu }?.byteCount

@@ -78,6 +78,9 @@ struct TraceSnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
+        // First, before anything that needs cleaning up exists: see `trace record`.
+        let previous = arm ? CaptureSignals.install() : [:]
+        defer { CaptureSignals.uninstall(previous) }
         let tracefs = try capture.locateTracefs()
         if trigger {
             let signalled = FlightRecorder.triggerArmedRecorders(tracefs: tracefs, only: recorderPID)
@@ -101,8 +104,6 @@ struct TraceSnapshotCommand: ParsableCommand {
         options.containers = capture.containers
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.commandLine = CommandLine.arguments
-        let previous = CaptureSignals.install()
-        defer { CaptureSignals.uninstall(previous) }
         if !json { printStandardError("periscope: armed (PID \(getpid())); `periscope trace snapshot --trigger` saves a snapshot, Ctrl-C disarms") }
         let summary: FlightRecorderSummary
         do {

@@ -104,6 +104,27 @@ import Testing
         #expect(reader.warnings == ["\(directory.layout.rawPagesPath(cpu: 0)) has 4096 bytes where the recorder wrote 8192: the file was cut"])
     }
 
+    @Test("a recording cut short reads its whole pages, leaves out a half page and a page file never written, and says so")
+    func cutShortRecordingIsReadable() throws {
+        let directory = try Directory(pagesPerCPU: 2)
+        try directory.editMetadata { $0.isComplete = false }
+        let cpu0 = directory.layout.rawPagesPath(cpu: 0)
+        let handle = try #require(FileHandle(forWritingAtPath: cpu0))
+        handle.seekToEndOfFile()
+        handle.write(Data(repeating: 0xAB, count: 100))
+        handle.closeFile()
+        unlink(directory.layout.rawPagesPath(cpu: 1))
+        let reader = try PeriscopeTraceReader(directory: directory.root)
+        #expect(try Self.decode(reader).events.count == 2)
+        #expect(reader.warnings.count == 3)
+        #expect(reader.warnings[0].hasPrefix("the recording was cut short"))
+        #expect(reader.warnings.contains("\(cpu0) ends inside a page (100 bytes of it): that last page is left out"))
+        #expect(reader.warnings.contains("\(directory.layout.rawPagesPath(cpu: 1)) was never written: no events from CPU 1"))
+        // The same files with a complete recording's metadata are an error, not a warning.
+        try directory.editMetadata { $0.isComplete = true }
+        #expect(throws: TraceDirectoryError.self) { try PeriscopeTraceReader(directory: directory.root) }
+    }
+
     @Test("huge commit offsets in header_page are an error naming the file", arguments: [
         "\tfield: local_t commit;\toffset:9223372036854775807;\tsize:8;\tsigned:1;\n",
         "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:9223372036854775800;\tsize:8;\tsigned:1;\n",
