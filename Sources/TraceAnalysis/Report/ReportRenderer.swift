@@ -69,6 +69,9 @@ public enum ReportRenderer {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()
+        // Past 2^53 no decimals are left and past 2^64 no UInt64 holds it (a corrupt trace):
+        // Swift's own spelling says it without a trap.
+        guard rounded < 0x1p53 else { return "\(value)" }
         let whole = UInt64(rounded / scale)
         let fraction = UInt64(rounded) - whole * UInt64(scale)
         let fractionText = String(fraction).leftPadded(decimals).replacingSpaces()
