@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// A whole regular file mapped read-only: the decoder reads cpuN.raw in place, without
-/// copying. A FIFO or device is refused, never blocked on.
+/// copying, and drops the pages it has passed (see `RingBufferCursor`), so the resident size
+/// stays bounded however large the file is. A FIFO or device is refused, never blocked on.
 public final class MappedFile {
     public let path: String
     public let bytes: UnsafeRawBufferPointer

@@ -34,6 +34,8 @@ public final class PeriscopeTraceReader: EventSource {
     private let openingWarnings: [String]
     /// Events of the last `decode` stamped before the event delivered ahead of them.
     public private(set) var outOfOrderEventCount = 0
+    /// Streams mapped from files: pages the cursor has passed can be handed back to the kernel.
+    private let releasesPassedPages: Bool
 
     /// The largest CPU number a trace may name (the kernel's NR_CPUS limit is 8192).
     static let maximumCPU = 8191
@@ -91,7 +93,7 @@ public final class PeriscopeTraceReader: EventSource {
             streams.append((cpu, bytes))
         }
         try self.init(layout: layout, metadata: metadata, statedump: statedump, headerPage: headerPage, formatTexts: formatTexts,
-                      streams: streams, keepAlive: files, warnings: warnings)
+                      streams: streams, keepAlive: files, warnings: warnings, releasesPassedPages: true)
     }
 
     /// CPU numbers index arrays: each must be small, and named once.
@@ -104,10 +106,12 @@ public final class PeriscopeTraceReader: EventSource {
     /// Builds a reader over streams already in memory (`keepAlive` owns their bytes); the
     /// directory initializer and the fuzz tests both end here.
     init(layout: TraceDirectoryLayout, metadata: TraceMetadata, statedump: RecordedStatedump, headerPage: String, formatTexts: [String],
-         streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject], warnings: [String] = []) throws(TraceDirectoryError) {
+         streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject], warnings: [String] = [],
+         releasesPassedPages: Bool = false) throws(TraceDirectoryError) {
         self.layout = layout
         self.metadata = metadata
         self.recordedStatedump = statedump
+        self.releasesPassedPages = releasesPassedPages
         var warnings = warnings
         try Self.checkCPUs(metadata, path: layout.metadataPath)
         guard metadata.pageSizeBytes >= 64, metadata.pageSizeBytes <= 1 << 24 else {
@@ -181,7 +185,9 @@ public final class PeriscopeTraceReader: EventSource {
     /// `run` with a typed error.
     public func decode<Consumer: EventConsumer>(into consumer: inout Consumer) throws(RingBufferDecodeError) {
         consumer.begin(traceDescription)
-        var cursors = streams.map { RingBufferCursor(cpu: $0.cpu, bytes: $0.bytes, layout: pageLayout) }
+        var cursors = streams.map {
+            RingBufferCursor(cpu: $0.cpu, bytes: $0.bytes, layout: pageLayout, releasesPassedPages: releasesPassedPages)
+        }
         var live = [Bool](repeating: false, count: cursors.count)
         for index in cursors.indices { live[index] = try cursors[index].next() }
         let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: max(1, maximumFieldCount))
