@@ -23,6 +23,9 @@ import Testing
         #expect(merged.count == 8 && merged.maximum == .max && merged.minimum == 0)
         #expect(merged.mean.isFinite && merged.standardDeviation.isFinite)
         #expect(merged.percentile(0.5) <= merged.maximum && merged.percentile(1) == .max)
+        var top = DurationStatistics()
+        for _ in 0..<2 { top.add(.max) }
+        #expect(DurationReporting.cells(top)[2] == .duration(.max), "a mean of 2^64-1 rounds to 2^64 as a Double")
     }
 
     @Test("a time below the Epoch offset renders instead of trapping")
