@@ -117,12 +117,21 @@ struct WindowFacts {
     }
 }
 
+/// `lhs + rhs`, or `UInt64.max` when the sum does not fit (counters read from a saved window).
+func saturatingSum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
+    let (sum, overflowed) = lhs.addingReportingOverflow(rhs)
+    return overflowed ? .max : sum
+}
+
 /// A number with `digits` decimals, without Foundation.
 func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return value > 0 ? "inf" : "-" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let rounded = (abs(value) * scale).rounded()
+    // Past 2^53 a Double has no decimals left, and past Int.max no Int holds it (a threshold of
+    // 1e19, a corrupt saved window): Swift's own spelling ("1e+19") says it without a trap.
+    guard rounded < 0x1p53 else { return "\(value)" }
     let whole = Int(rounded / scale)
     let fraction = Int(rounded - Double(whole) * scale)
     var text = (value < 0 && rounded > 0 ? "-" : "") + String(whole)
@@ -136,5 +145,5 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 /// Bytes in binary units.
 func byteCount(_ count: Double) -> String {
     let (value, unit) = BinaryUnits.scaled(count)
-    return unit == "B" ? "\(Int(value)) B" : "\(fixed(value, 1)) \(unit)"
+    return unit == "B" ? "\(fixed(value, 0)) B" : "\(fixed(value, 1)) \(unit)"
 }

@@ -52,6 +52,19 @@ import Testing
         #expect(decoded.status == .findings)
     }
 
+    @Test("thresholds and window values far past Int.max render (1e+19) instead of trapping")
+    func hugeNumbersRender() throws {
+        var thresholds = Thresholds()
+        try thresholds.apply(assignment: "throttled-ms-per-second=1e19")
+        try thresholds.apply(assignment: "cpu-utilization-percent=1e300")
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 3e19)
+        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 1e30), containers: [web]), thresholds)
+        let text = DiagnosisTextRenderer(verbose: true).render(report)
+        #expect(text.contains("throttled time 3e+19 ms/s"))
+        #expect(text.contains("threshold >= 1e+19"))
+        _ = try JSONEncoder().encode(report)
+    }
+
     @Test("with many containers the text lists the throttled ones and counts the rest")
     func manyContainers() {
         let quiet = (0..<10).map { Synthetic.container("quiet\($0)") }

@@ -41,15 +41,47 @@ import Testing
         #expect(throws: FormatParseError.self) { try EventFormat.parse(text, subsystem: "s") }
     }
 
-    @Test func headerPageGivesTheCommitAndDataOffsets() {
-        let layout = RingBufferPageLayout.parse(headerPage: SyntheticTrace.headerPage, pageSize: 4096)
-        #expect(layout == RingBufferPageLayout(pageSize: 4096, commitOffset: 8, commitSize: 8, dataOffset: 16))
-        let thirtyTwoBit = RingBufferPageLayout.parse(headerPage: """
+    @Test func headerPageGivesTheCommitAndDataOffsets() throws {
+        let parsed = try RingBufferPageLayout.parse(headerPage: SyntheticTrace.headerPage, pageSize: 4096)
+        #expect(parsed.layout == RingBufferPageLayout(pageSize: 4096, commitOffset: 8, commitSize: 8, dataOffset: 16))
+        #expect(parsed.missing.isEmpty)
+        let thirtyTwoBit = try RingBufferPageLayout.parse(headerPage: """
             \tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
             \tfield: local_t commit;\toffset:8;\tsize:4;\tsigned:1;
             \tfield: char data;\toffset:12;\tsize:4084;\tsigned:0;
-            """, pageSize: 4096)
+            """, pageSize: 4096).layout
         #expect(thirtyTwoBit.commitSize == 4 && thirtyTwoBit.dataOffset == 12)
+    }
+
+    @Test("a header page or format whose offsets and sizes overflow is refused, not trapped on",
+          arguments: [
+            "\tfield: local_t commit;\toffset:9223372036854775807;\tsize:8;\tsigned:1;\n",
+            "\tfield: local_t commit;\toffset:8;\tsize:9223372036854775807;\tsigned:1;\n",
+            "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:4096;\tsize:0;\tsigned:1;\n",
+            "\tfield: local_t commit;\toffset:16;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:16;\tsize:4080;\tsigned:1;\n",
+            "\tfield: local_t commit;\toffset:x;\tsize:8;\tsigned:1;\n",
+          ])
+    func hugeHeaderPageOffsetsAreRefused(_ headerPage: String) {
+        #expect(throws: FormatParseError.self) { try RingBufferPageLayout.parse(headerPage: headerPage, pageSize: 4096) }
+    }
+
+    @Test("a header page without commit or data fields falls back to the 64-bit layout and says which are missing")
+    func headerPageWithoutFieldsNamesThem() throws {
+        let parsed = try RingBufferPageLayout.parse(headerPage: "garbage\n", pageSize: 4096)
+        #expect(parsed.layout == RingBufferPageLayout(pageSize: 4096))
+        #expect(parsed.missing == ["commit", "data"])
+    }
+
+    @Test("a format field whose offset or size is near Int.max is refused with its name",
+          arguments: ["offset:9223372036854775807;\tsize:8;", "offset:8;\tsize:9223372036854775807;", "offset:16777210;\tsize:16;"])
+    func hugeFieldOffsetsAreRefused(_ placement: String) {
+        let text = "name: sched_switch\nID: 316\nformat:\n\tfield:pid_t prev_pid;\t\(placement)\tsigned:1;\n"
+        #expect {
+            try EventFormat.parse(text, subsystem: "sched")
+        } throws: { error in
+            guard case .fieldOutOfRange(let name, _, _) = error as? FormatParseError else { return false }
+            return name == "prev_pid"
+        }
     }
 
     @Test(arguments: [

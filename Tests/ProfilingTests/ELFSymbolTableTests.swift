@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Profiling
 
 @Suite("ELF symbol tables")
@@ -84,7 +85,7 @@ struct ELFFuzzTests {
         let sectionHeaders = Int(UInt64(original[40]) | UInt64(original[41]) << 8 | UInt64(original[42]) << 16 | UInt64(original[43]) << 24)
         var random = SplitMix(state: 42)
         var rejected = 0
-        for iteration in 0..<1_000 {
+        for iteration in 0..<Fuzzing.caseCount(default: 1_000) {
             var bytes = original
             for _ in 0..<Int.random(in: 1...16, using: &random) {
                 let index: Int

@@ -24,7 +24,7 @@ struct FlameGraphBrowserTests {
     func searchInBrowser() throws {
         var options = FlameGraphOptions()
         options.imageWidth = 1200
-        let graph = FlameGraphSVG(stacks: FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks, options: options)
+        let graph = FlameGraphSVG(stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks, options: options)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -58,8 +58,8 @@ struct FlameGraphBrowserTests {
     @Test("a differential graph renders red for growth and blue for reduction in the browser",
           .enabled(if: chromium != nil, "needs chromium (Debian package chromium)"), .timeLimit(.minutes(2)))
     func differentialColours() throws {
-        let before = FoldedStacks.parse(Array("main;grew 10\nmain;shrank 10\n".utf8))
-        let after = FoldedStacks.parse(Array("main;grew 30\nmain;shrank 2\n".utf8))
+        let before = try FoldedStacks.parse(Array("main;grew 10\nmain;shrank 10\n".utf8))
+        let after = try FoldedStacks.parse(Array("main;grew 30\nmain;shrank 2\n".utf8))
         let graph = FlameGraphSVG(differential: DifferentialStacks(before: before, after: after))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-diff-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

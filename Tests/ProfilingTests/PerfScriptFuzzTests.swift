@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Profiling
 
 /// Hostile or damaged `perf script` text must fold to something, never crash or hang.
@@ -26,7 +27,7 @@ struct PerfScriptFuzzTests {
     func randomDamageNeverCrashes() throws {
         var random = SplitMix(state: 7)
         let captures = try PerfFixtures.captures.map { try PerfFixtures.input($0) }
-        for iteration in 0..<2_000 {
+        for iteration in 0..<Fuzzing.caseCount(default: 2_000) {
             var input = captures[iteration % captures.count]
             switch iteration % 4 {
             case 0:
@@ -60,7 +61,7 @@ struct PerfScriptFuzzTests {
     func randomLinesNeverCrash() {
         var random = SplitMix(state: 11)
         let alphabet = Array("ab0123456789 \t/():[]->+x;_".utf8)
-        for _ in 0..<2_000 {
+        for _ in 0..<Fuzzing.caseCount(default: 2_000) {
             let line = (0..<Int.random(in: 0...60, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
             line.withUnsafeBytes { bytes in
                 if let header = PerfScriptSampleHeader.parse(bytes) {

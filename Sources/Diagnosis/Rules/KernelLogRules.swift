@@ -14,9 +14,10 @@ enum KernelLogRules {
         var hostKills = unattributedKills.count
         if !log.readable {
             // No kernel log: vmstat's oom_kill counts every kill; those the containers' cgroups counted are theirs.
-            let counted = facts.window.host.compactMap(\.oomKillsSinceLastSample).reduce(0, +)
-            let inContainers = facts.sampledContainers.reduce(0) { $0 + ContainerRules.oomKills($1, facts) }
-            hostKills = counted > inContainers ? Int(counted - inContainers) : 0
+            // Saturating sums: a saved window is a file, and its counters may be anything.
+            let counted = facts.window.host.compactMap(\.oomKillsSinceLastSample).reduce(UInt64(0), saturatingSum)
+            let inContainers = facts.sampledContainers.reduce(UInt64(0)) { saturatingSum($0, ContainerRules.oomKills($1, facts)) }
+            hostKills = counted > inContainers ? Int(clamping: counted - inContainers) : 0
         }
         if hostKills > 0 {
             let victims = unattributedKills.prefix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.prefix(24))" } ?? ""))" }

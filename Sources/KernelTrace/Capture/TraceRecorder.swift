@@ -72,11 +72,25 @@ public final class TraceRecorder {
                 copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
             }
         } catch { throw .tracefs(error) }
+        // A SIGKILL cannot be handled: from the first page file on, the directory always has
+        // the metadata a reader needs, marked incomplete until the end rewrites it.
+        let realtimeOffset = realtimeOffsetNanoseconds()
+        func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata {
+            var metadata = TraceMetadata(
+                session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs, realtimeOffsetNs: realtimeOffset,
+                containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
+            metadata.isComplete = isComplete
+            do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch { throw .directory(error) }
+            return metadata
+        }
+        let preparedAt = monotonicNanoseconds()
+        _ = try writeMetadata(startNs: preparedAt, endNs: preparedAt, isComplete: false)
         // Bracket the capture: the first event comes after startNs, the last before endNs.
         let started = try session.startWithStatedump(collector)
         var statedump = started.statedump
         let startNs = started.startNs
-        let realtimeOffset = realtimeOffsetNanoseconds()
+        do { try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath) } catch { throw .directory(error) }
+        _ = try writeMetadata(startNs: startNs, endNs: startNs, isComplete: false)
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
@@ -110,13 +124,8 @@ public final class TraceRecorder {
         do {
             for copier in copiers { try copier.drainRemaining() }
         } catch { throw .tracefs(error) }
-        let metadata = TraceMetadata(
-            session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs, realtimeOffsetNs: realtimeOffset,
-            containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
-        do {
-            try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath)
-            try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath)
-        } catch { throw .directory(error) }
+        do { try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath) } catch { throw .directory(error) }
+        let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true)
         return TraceRecordResult(metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
                                  removedStaleInstances: stale)
     }

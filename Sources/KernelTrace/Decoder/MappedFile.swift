@@ -2,7 +2,9 @@
 import Glibc
 #endif
 
-/// A whole file mapped read-only: the decoder reads cpuN.raw in place, without copying.
+/// A whole regular file mapped read-only: the decoder reads cpuN.raw in place, without
+/// copying, and drops the pages it has passed (see `RingBufferCursor`), so the resident size
+/// stays bounded however large the file is. A FIFO or device is refused, never blocked on.
 public final class MappedFile {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
@@ -10,12 +12,8 @@ public final class MappedFile {
 
     public init(path: String) throws(TraceDirectoryError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, errno: errno, operation: "open") }
+        let (fd, size) = try TraceDirectoryFile.openRegular(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .io(path: path, errno: errno, operation: "stat") }
-        let size = Int(info.st_size)
         if size == 0 {
             mappedAddress = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Walks the events of one CPU's ring-buffer pages (a cpuN.raw file, mapped): the page
 /// header, then 4-byte event headers whose `type_len` says what follows. Data events
 /// (type_len 1...28: that many 4-byte words; 0: a 32-bit length first) carry a 27-bit time
@@ -27,12 +31,23 @@ public struct RingBufferCursor {
     /// Events the kernel lost before the current page, not yet taken by `takeLostEvents`.
     public private(set) var pendingLostEvents: UInt64 = 0
     public private(set) var pageCount = 0
+    /// For a mapped file: the bytes before this offset were handed back to the kernel.
+    private var releasedBytes = 0
+    private let releasesPassedPages: Bool
 
-    public init(cpu: Int, bytes: UnsafeRawBufferPointer, layout: RingBufferPageLayout) {
+    /// Bytes passed before they are released at once: one madvise per 4 MiB costs nothing next
+    /// to decoding them, and keeps a reader's resident pages bounded whatever the file's size.
+    static let releaseChunkBytes = 4 << 20
+
+    /// `releasesPassedPages`: `bytes` is a read-only file mapping (page aligned) whose pages
+    /// can be dropped once the cursor has left them (`madvise(MADV_DONTNEED)`); never for
+    /// memory the process owns, which that would zero.
+    public init(cpu: Int, bytes: UnsafeRawBufferPointer, layout: RingBufferPageLayout, releasesPassedPages: Bool = false) {
         self.cpu = cpu
         self.layout = layout
         self.base = bytes.baseAddress
         self.byteCount = bytes.count
+        self.releasesPassedPages = releasesPassedPages
     }
 
     /// Returns and clears the lost-event count announced by page headers so far.
@@ -116,6 +131,7 @@ public struct RingBufferCursor {
         }
         nextPageStart += layout.pageSize
         pageCount += 1
+        if releasesPassedPages && pageStart - releasedBytes >= Self.releaseChunkBytes { releasePages(before: pageStart) }
         timestamp = base.loadUnaligned(fromByteOffset: pageStart, as: UInt64.self)
         let commit = layout.commitSize == 4
             ? UInt64(base.loadUnaligned(fromByteOffset: pageStart + layout.commitOffset, as: UInt32.self))
@@ -136,6 +152,17 @@ public struct RingBufferCursor {
         position = pageStart + layout.dataOffset
         dataEnd = position + size
         return true
+    }
+
+    /// Drops the mapped pages before `offset` (rounded down to a memory page): the events the
+    /// consumer saw there are gone, the current page is kept. Out of line: it runs once per
+    /// 4 MiB and must not weigh on the page walk that inlines into the decode loop.
+    @inline(never)
+    private mutating func releasePages(before offset: Int) {
+        let end = offset & ~(4096 - 1)
+        guard end > releasedBytes, let base else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + releasedBytes), end - releasedBytes, MADV_DONTNEED)
+        releasedBytes = end
     }
 
     private func error(_ reason: RingBufferDecodeError.Reason) -> RingBufferDecodeError {

@@ -21,21 +21,32 @@ public struct RingBufferPageLayout: Sendable, Equatable {
         self.dataOffset = dataOffset
     }
 
-    /// Parses header_page; falls back to the 64-bit layout for fields it cannot find.
-    public static func parse(headerPage text: String, pageSize: Int) -> RingBufferPageLayout {
+    /// Parses header_page; falls back to the 64-bit layout for fields it cannot find (and
+    /// names them in `missing`, for a warning). Throws when a field line does not parse or the
+    /// fields do not fit in a page: offsets from a file are checked before any arithmetic.
+    public static func parse(headerPage text: String, pageSize: Int) throws(FormatParseError) -> (layout: RingBufferPageLayout, missing: [String]) {
         var layout = RingBufferPageLayout(pageSize: pageSize)
+        var missing: Set<String> = ["commit", "data"]
         for line in text.split(separator: "\n") {
-            guard let field = try? FieldFormat.parse(line.drop { $0 == " " || $0 == "\t" }) else { continue }
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix("field:") else { continue }
+            let field = try FieldFormat.parse(trimmed)
             switch field.name {
             case "commit":
                 layout.commitOffset = field.offset
                 layout.commitSize = field.size == 4 ? 4 : 8
+                missing.remove("commit")
             case "data":
                 layout.dataOffset = field.offset
+                missing.remove("data")
             default:
                 break
             }
         }
-        return layout
+        // FieldFormat bounds offsets to 16 MiB, so these sums cannot overflow.
+        guard layout.commitOffset + layout.commitSize <= layout.dataOffset, layout.dataOffset < pageSize else {
+            throw .malformedField("commit at \(layout.commitOffset) (\(layout.commitSize) bytes) and data at \(layout.dataOffset) do not fit in order in a \(pageSize)-byte page")
+        }
+        return (layout, missing.sorted())
     }
 }

@@ -111,7 +111,7 @@ public struct EventTextFormatter: EventConsumer {
     }
 
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
-        lostEventCount += count
+        lostEventCount &+= count  // a page header's count comes from the file
         guard !isDone else { return }
         appendTime(timestamp)
         output.append(" cpu ")

@@ -58,4 +58,20 @@ public protocol EventSource {
     /// Decodes every event in timestamp order and pushes it to `consumer`, calling `begin`
     /// first and `end` last. Throws on malformed input, after delivering what came before it.
     func run<Consumer: EventConsumer>(into consumer: inout Consumer) throws
+    /// What the source accepted with reservations while opening and reading (damaged parts
+    /// skipped, times repaired), for the commands to print: never a quiet success.
+    var warnings: [String] { get }
+}
+
+extension EventSource {
+    public var warnings: [String] { [] }
+}
+
+/// Warning texts shared by the sources.
+enum EventSourceWarnings {
+    static func outOfOrder(_ count: Int) -> String {
+        count == 1
+            ? "1 event was stamped earlier than the event before it (a corrupt timestamp): it was given that event's time"
+            : "\(count) events were stamped earlier than the events before them (corrupt timestamps): they were given those events' times"
+    }
 }

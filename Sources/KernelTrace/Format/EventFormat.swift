@@ -15,6 +15,10 @@ public struct EventFormat: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// No event is larger than the largest ring-buffer page a trace may declare (16 MiB), so
+    /// no field can end past it: offsets and sizes read from a file stay far from overflow.
+    public static let maximumEventBytes = 1 << 24
+
     /// The fields after the `common_*` header.
     public var payloadFields: [FieldFormat] { fields.filter { !$0.name.hasPrefix("common_") } }
 
@@ -105,6 +109,9 @@ public struct FieldFormat: Sendable, Equatable {
             }
         }
         guard let declaration, let offset, let size, offset >= 0, size >= 0 else { throw .malformedField(String(line)) }
+        guard offset <= EventFormat.maximumEventBytes, size <= EventFormat.maximumEventBytes - offset else {
+            throw .fieldOutOfRange(name: String(declaration.split(separator: " ").last ?? declaration), offset: offset, size: size)
+        }
         // The name is the last identifier; an array suffix gives the element count.
         var text = declaration.trimmingSuffixSpaces()
         var arrayCount: Int?
@@ -138,11 +145,15 @@ public struct FieldFormat: Sendable, Equatable {
 public enum FormatParseError: Error, Sendable, CustomStringConvertible, Equatable {
     case missing(String, in: String)
     case malformedField(String)
+    /// A field that ends past the largest event a ring-buffer page can hold.
+    case fieldOutOfRange(name: String, offset: Int, size: Int)
 
     public var description: String {
         switch self {
         case .missing(let what, let text): return "format description has no \(what): \(text.prefix(80))"
         case .malformedField(let line): return "malformed field line in a format description: \(line)"
+        case .fieldOutOfRange(let name, let offset, let size):
+            return "field \(name) (offset \(offset), size \(size)) ends past the largest possible event (\(EventFormat.maximumEventBytes) bytes)"
         }
     }
 }

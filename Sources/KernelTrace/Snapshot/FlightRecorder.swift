@@ -133,13 +133,30 @@ public final class FlightRecorder {
                               statedump: RecordedStatedump, filter: ContainerThreadFilter?) throws(TraceCaptureError) -> SnapshotRecord {
         let directory = "\(options.outputDirectory)/snapshot-\(String(repeating: "0", count: max(0, 3 - String(number).count)))\(number)"
         let layout = TraceDirectoryLayout(root: directory)
-        do { try TraceDirectoryWriter.makeDirectory(directory) } catch { throw .directory(error) }
+        // Built under a hidden name and renamed once its metadata is written: a snapshot-NNN
+        // directory always has what a reader needs, even when the recorder is killed.
+        let partial = "\(options.outputDirectory)/.snapshot-\(number).partial"
+        let partialLayout = TraceDirectoryLayout(root: partial)
+        do { try TraceDirectoryWriter.makeDirectory(partial) } catch { throw .directory(error) }
         do { try session.stop() } catch { throw .tracefs(error) }
         let stoppedAt = monotonicNanoseconds()
         let windowNs = options.windowSeconds.map { UInt64($0 * 1e9) } ?? .max
         let cutoff = triggeredAt > windowNs ? triggeredAt - windowNs : 0
         var copiers: [RawPageCopier] = []
         defer { for copier in copiers { copier.close() } }
+        // Formats, statedump and metadata (marked incomplete) first: a recorder killed while
+        // copying leaves a snapshot readable up to the last page written.
+        var incomplete = TraceMetadata(
+            session: session, copiers: [], mode: "snapshot", startNs: max(armedAt, cutoff), endNs: stoppedAt,
+            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [], snapshotTrigger: trigger,
+            commandLine: options.commandLine)
+        incomplete.isComplete = false
+        do {
+            try session.writeFormats(to: partialLayout)
+            try TraceDirectoryWriter.writeJSON(statedump, to: partialLayout.statedumpPath)
+            try TraceDirectoryWriter.writeJSON(incomplete, to: partialLayout.metadataPath)
+        } catch { throw .directory(error) }
+        guard rename(partial, directory) == 0 else { throw .directory(.io(path: directory, errno: errno, operation: "rename \(partial) to")) }
         do {
             for cpu in session.onlineCPUs {
                 let copier = try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu))
@@ -163,8 +180,7 @@ public final class FlightRecorder {
                     trimmed.cpuStreams[index].byteCount = UInt64(kept * session.pageSize)
                 }
             }
-            try session.writeFormats(to: layout)
-            try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath)
+            trimmed.isComplete = true
             try TraceDirectoryWriter.writeJSON(trimmed, to: layout.metadataPath)
         } catch { throw .directory(error) }
         logger.notice("snapshot \(number) saved to \(directory): \(trigger)")

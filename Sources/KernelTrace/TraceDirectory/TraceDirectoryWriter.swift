@@ -49,8 +49,7 @@ public enum TraceDirectoryWriter {
     }
 
     public static func readJSON<Document: Decodable>(_ type: Document.Type, from path: String) throws(TraceDirectoryError) -> Document {
-        let bytes: [UInt8]
-        do { bytes = try Tracefs.readFile(path, limit: 1 << 30) } catch { throw .io(path: path, errno: error.errno ?? EIO, operation: "read") }
+        let bytes = try TraceDirectoryFile.read(path, limitBytes: 1 << 30)
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch {

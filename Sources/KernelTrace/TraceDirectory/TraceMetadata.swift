@@ -27,7 +27,12 @@ public struct TraceMetadata: Sendable, Codable {
     public var commandLine: [String]
 
     /// Events lost over all CPUs (dropped when buffers were full, or overwritten).
-    public var lostEventCount: UInt64 { cpuStreams.reduce(0) { $0 + $1.lostEventCount } }
+    public var lostEventCount: UInt64 { cpuStreams.reduce(0) { saturatingSum($0, $1.lostEventCount) } }
+
+    /// False while a capture runs (written at its start, rewritten at its end): a directory
+    /// whose metadata still says false was cut short, readable up to the last page written.
+    /// Absent (nil) in traces written before this field existed, which were complete.
+    public var isComplete: Bool?
 }
 
 /// One recorded tracepoint and the numeric id its events carry in this trace.
@@ -48,5 +53,13 @@ public struct CPUStreamSummary: Sendable, Codable, Equatable {
     /// Snapshot mode: the buffer overwrites its oldest events by design, so overruns are the
     /// window sliding, not losses.
     public var overwritesOldest: Bool
-    public var lostEventCount: UInt64 { (overwritesOldest ? 0 : overrunCount) + droppedEventCount + commitOverrunCount }
+    public var lostEventCount: UInt64 {
+        saturatingSum(saturatingSum(overwritesOldest ? 0 : overrunCount, droppedEventCount), commitOverrunCount)
+    }
+}
+
+/// `lhs + rhs`, or `UInt64.max` when it does not fit: counters read from a file may be anything.
+func saturatingSum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
+    let (sum, overflowed) = lhs.addingReportingOverflow(rhs)
+    return overflowed ? .max : sum
 }

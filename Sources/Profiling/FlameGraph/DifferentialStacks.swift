@@ -33,7 +33,9 @@ public struct DifferentialStacks: Sendable {
         var scaledBeforeTotal: UInt64 = 0
         for key in order {
             let pair = counts[key]!
-            let first = UInt64((Double(pair.before) * scale).rounded())
+            // Scaled by a ratio of totals, so at most `after`'s total; the Double may still round to 2^64.
+            let scaled = (Double(pair.before) * scale).rounded()
+            let first = scaled < 0x1p64 ? UInt64(scaled) : .max
             scaledBeforeTotal &+= first
             let change = Int64(clamping: pair.after) &- Int64(clamping: first)
             stacks.append(FoldedStack(stack: key, count: negate ? first : pair.after))

@@ -69,7 +69,10 @@ struct FlameGraphLayout {
                 openDelta.append(0)
             }
             if let deltas, !openDelta.isEmpty { openDelta[openDelta.count - 1] &+= deltas[index] }
-            time &+= stacks[index].count
+            // Parsed inputs are refused when their total overflows; a differential graph's scaled
+            // widths could still round past 2^64-1: saturate, so no frame ends before it starts.
+            let (next, overflowed) = time.addingReportingOverflow(stacks[index].count)
+            time = overflowed ? .max : next
         }
         while !openRange.isEmpty {
             pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,

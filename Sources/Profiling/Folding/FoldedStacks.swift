@@ -42,18 +42,21 @@ public struct FoldedStacks: Sendable, Equatable {
     }
 
     /// Reads a folded-stacks file (`-` for standard input).
+    /// Throws on a count, or a sum of counts, beyond 2^64-1: clamping would draw a wrong graph.
     public static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0) }
+        if let problem = parser.problem { throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason) }
         return parser.result
     }
 
-    /// Parses folded-stacks text held in memory.
-    public static func parse(_ text: some Collection<UInt8>) -> FoldedStacks {
+    /// Parses folded-stacks text held in memory (`name` stands for it in errors).
+    public static func parse(_ text: some Collection<UInt8>, name: String = "folded stacks") throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         Array(text).withUnsafeBytes { buffer in
             LineChunkReader.forEachLine(in: buffer) { parser.consume(line: $0) }
         }
+        if let problem = parser.problem { throw ProfilingInputError(path: name, line: problem.line, reason: problem.reason) }
         return parser.result
     }
 
@@ -75,8 +78,15 @@ public struct FoldedStacks: Sendable, Equatable {
 /// whitespace (a fraction is rounded), the stack is everything before that one whitespace byte.
 struct FoldedStacksParser {
     private(set) var result = FoldedStacks(stacks: [])
+    /// The first line whose count does not fit in 64 bits, or makes the total overflow; the
+    /// lines after it are not parsed.
+    private(set) var problem: (line: Int, reason: String)?
+    private var lineNumber = 0
+    private var total: UInt64 = 0
 
     mutating func consume(line: UnsafeRawBufferPointer) {
+        lineNumber += 1
+        guard problem == nil else { return }
         var end = line.count
         if end > 0, line[end - 1] == 0x0D { end -= 1 }
         guard end > 0 else { return }
@@ -94,11 +104,29 @@ struct FoldedStacksParser {
             return
         }
         var count: UInt64 = 0
+        var fits = true
         for byte in line[index..<integerEnd] {
-            let (times10, overflow) = count.multipliedReportingOverflow(by: 10)
-            count = overflow ? .max : times10 &+ UInt64(byte &- 0x30)
+            let (times10, overflowed) = count.multipliedReportingOverflow(by: 10)
+            let (next, carried) = times10.addingReportingOverflow(UInt64(byte &- 0x30))
+            count = next
+            fits = fits && !overflowed && !carried
         }
-        if fractionStart + 1 < end, line[fractionStart + 1] >= UInt8(ascii: "5") { count &+= 1 }
+        if fits, fractionStart + 1 < end, line[fractionStart + 1] >= UInt8(ascii: "5") {
+            let (rounded, carried) = count.addingReportingOverflow(1)
+            count = rounded
+            fits = !carried
+        }
+        guard fits else {
+            let digits = String(decoding: UnsafeRawBufferPointer(rebasing: line[index..<end]), as: UTF8.self)
+            problem = (lineNumber, "count \(digits) is larger than \(UInt64.max)")
+            return
+        }
+        let (sum, overflowed) = total.addingReportingOverflow(count)
+        guard !overflowed else {
+            problem = (lineNumber, "the counts add up to more than \(UInt64.max)")
+            return
+        }
+        total = sum
         result.stacks.append(FoldedStack(stack: Array(line[0..<(index - 1)]), count: count))
     }
 }

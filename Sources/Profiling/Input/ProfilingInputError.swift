@@ -2,20 +2,34 @@
 import Glibc
 #endif
 
-/// A failed read of a profiling input (a `perf script` capture or a folded-stacks file).
+/// A failed read of a profiling input (a `perf script` capture or a folded-stacks file): a
+/// system call that failed, or a line whose content cannot be used.
 public struct ProfilingInputError: Error, Sendable, CustomStringConvertible {
     /// The file that was being read, or `-` for standard input.
     public let path: String
-    /// The errno of the failed `open` or `read`.
+    /// The errno of the failed `open` or `read`; 0 for bad content.
     public let errno: Int32
+    /// For bad content: the 1-based line and what is wrong with it.
+    public let line: Int?
+    public let reason: String?
 
     public init(path: String, errno: Int32) {
         self.path = path
         self.errno = errno
+        self.line = nil
+        self.reason = nil
+    }
+
+    public init(path: String, line: Int, reason: String) {
+        self.path = path
+        self.errno = 0
+        self.line = line
+        self.reason = reason
     }
 
     public var description: String {
         let name = path == "-" ? "standard input" : path
+        if let reason { return "\(name) line \(line ?? 0): \(reason)" }
         return "\(name): \(String(cString: strerror(errno)))"
     }
 }

@@ -35,9 +35,16 @@ struct DurationReporting {
 
     static func cells(_ statistics: DurationStatistics) -> [ReportValue] {
         guard statistics.count > 0 else { return [.integer(0), .empty, .empty, .empty, .empty] + percentiles.map { _ in .empty } }
-        return [.integer(Int64(statistics.count)), .duration(statistics.minimum), .duration(UInt64(statistics.mean.rounded())),
-                .duration(statistics.maximum), .duration(UInt64(statistics.standardDeviation.rounded()))]
+        return [.integer(Int64(statistics.count)), .duration(statistics.minimum), .duration(nanoseconds(statistics.mean)),
+                .duration(statistics.maximum), .duration(nanoseconds(statistics.standardDeviation))]
             + percentiles.map { .duration(statistics.percentile($0.1)) }
+    }
+
+    /// A mean or deviation in whole ns; durations near 2^64 (a corrupt trace) round up to 2^64
+    /// as a Double, which no UInt64 holds: clamp instead of trapping.
+    static func nanoseconds(_ value: Double) -> UInt64 {
+        let rounded = value.rounded()
+        return rounded >= 0x1p64 ? .max : rounded > 0 ? UInt64(rounded) : 0
     }
 
     /// Rows sorted by a key, cut to `--top`.

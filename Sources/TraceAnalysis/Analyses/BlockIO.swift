@@ -43,9 +43,9 @@ public struct IOLatency: KernelEventHandler {
         else { return }
         let container = request.thread >= 0 ? state.threads[Int(request.thread)].container : 0
         perDisk[Key(device: request.device, isWrite: request.isWrite), default: (DurationStatistics(), 0)].statistics.add(request.duration)
-        perDisk[Key(device: request.device, isWrite: request.isWrite)]!.bytes += request.bytes
+        perDisk[Key(device: request.device, isWrite: request.isWrite)]!.bytes &+= request.bytes
         perContainer[Key(device: UInt64(container), isWrite: request.isWrite), default: (DurationStatistics(), 0)].statistics.add(request.duration)
-        perContainer[Key(device: UInt64(container), isWrite: request.isWrite)]!.bytes += request.bytes
+        perContainer[Key(device: UInt64(container), isWrite: request.isWrite)]!.bytes &+= request.bytes
         distribution.add(nanoseconds: request.duration)
         if options.perContainer { containerDistributions[container, default: DurationDistribution(options: options)].add(nanoseconds: request.duration) }
         log.add(request)
@@ -140,21 +140,22 @@ public struct IOUsage: KernelEventHandler {
         else { return }
         let bytes = UInt64(call.returnValue)
         let threadState = state.threads[Int(thread)]
-        if isRead { perProcess[threadState.pid, default: (0, 0, threadState.container)].read += bytes } else {
-            perProcess[threadState.pid, default: (0, 0, threadState.container)].written += bytes
+        if isRead { perProcess[threadState.pid, default: (0, 0, threadState.container)].read &+= bytes } else {
+            perProcess[threadState.pid, default: (0, 0, threadState.container)].written &+= bytes
         }
         if call.fileDescriptor >= 0 {
             let key = FileKey(pid: threadState.pid, fd: call.fileDescriptor)
             var entry = perFile[key] ?? (0, 0, nil)
             if entry.name == nil { entry.name = state.fileNames[KernelState.FileKey(pid: threadState.pid, fd: call.fileDescriptor)] }
-            if isRead { entry.read += bytes } else { entry.written += bytes }
+            if isRead { entry.read &+= bytes } else { entry.written &+= bytes }
             perFile[key] = entry
         }
     }
 
+    // Byte sums wrap (&+): sizes come from the trace, and a corrupt one must not trap.
     public mutating func blockRequestCompleted(_ request: BlockRequestInterval, state: KernelState) {
         var entry = perDisk[request.device] ?? (0, 0, 0)
-        if request.isWrite { entry.written += request.bytes } else { entry.read += request.bytes }
+        if request.isWrite { entry.written &+= request.bytes } else { entry.read &+= request.bytes }
         entry.requests += 1
         perDisk[request.device] = entry
     }
@@ -167,19 +168,19 @@ public struct IOUsage: KernelEventHandler {
     public func report(state: KernelState) -> AnalysisReport {
         var report = AnalysisReport(analysis: "iousage", begin: begin, end: end)
         let reporting = DurationReporting(options: options)
-        report.tables.append(ReportTable(Self.tableClasses[0], rows: reporting.limited(perProcess.sorted { $0.value.read + $0.value.written > $1.value.read + $1.value.written }).map {
+        report.tables.append(ReportTable(Self.tableClasses[0], rows: reporting.limited(perProcess.sorted { $0.value.read &+ $0.value.written > $1.value.read &+ $1.value.written }).map {
             [.process(name: state.processName(pid: $0.key), pid: $0.key, tid: nil), .string(state.containers[Int($0.value.container)].name),
              .size($0.value.read), .size($0.value.written)]
         }))
         var perContainer: [Int32: (UInt64, UInt64)] = [:]
         for entry in perProcess.values {
-            perContainer[entry.container, default: (0, 0)].0 += entry.read
-            perContainer[entry.container]!.1 += entry.written
+            perContainer[entry.container, default: (0, 0)].0 &+= entry.read
+            perContainer[entry.container]!.1 &+= entry.written
         }
-        report.tables.append(ReportTable(Self.tableClasses[1], rows: perContainer.sorted { $0.value.0 + $0.value.1 > $1.value.0 + $1.value.1 }.map {
+        report.tables.append(ReportTable(Self.tableClasses[1], rows: perContainer.sorted { $0.value.0 &+ $0.value.1 > $1.value.0 &+ $1.value.1 }.map {
             [.string(state.containers[Int($0.key)].name), .size($0.value.0), .size($0.value.1)]
         }))
-        report.tables.append(ReportTable(Self.tableClasses[2], rows: reporting.limited(perFile.sorted { $0.value.read + $0.value.written > $1.value.read + $1.value.written }).map {
+        report.tables.append(ReportTable(Self.tableClasses[2], rows: reporting.limited(perFile.sorted { $0.value.read &+ $0.value.written > $1.value.read &+ $1.value.written }).map {
             [.process(name: state.processName(pid: $0.key.pid), pid: $0.key.pid, tid: nil), .fileDescriptor($0.key.fd),
              $0.value.name.map { .path($0) } ?? .empty, .size($0.value.read), .size($0.value.written)]
         }))

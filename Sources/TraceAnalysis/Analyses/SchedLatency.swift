@@ -37,6 +37,8 @@ public struct SchedLatency: KernelEventHandler {
     private var log: EventLog<Entry>
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
+    /// Wake-ups stamped after the switch that ran their thread: left out, and reported.
+    private var wakeupsAfterSwitch = 0
 
     public init(options: AnalysisOptions) {
         self.options = options
@@ -45,6 +47,11 @@ public struct SchedLatency: KernelEventHandler {
     }
 
     public mutating func scheduled(at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState) {
+        // Sources deliver times in order, but a corrupt wake-up can still name a later time.
+        guard time >= wakeupTime else {
+            wakeupsAfterSwitch += 1
+            return
+        }
         let latency = time - wakeupTime
         guard options.filter.accepts(duration: latency), options.filter.accepts(thread: thread, in: state) else { return }
         let threadState = state.threads[Int(thread)]
@@ -72,6 +79,9 @@ public struct SchedLatency: KernelEventHandler {
 
     public func report(state: KernelState) -> AnalysisReport {
         var report = AnalysisReport(analysis: "schedlat", begin: begin, end: end)
+        if wakeupsAfterSwitch > 0 {
+            report.notes.append("note: \(wakeupsAfterSwitch) wake-ups were stamped after the switch that ran their thread (corrupt times): left out")
+        }
         let classes = Self.tableClasses
         let reporting = DurationReporting(options: options)
         if options.showsStatistics {

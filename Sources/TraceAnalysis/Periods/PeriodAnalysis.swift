@@ -154,7 +154,7 @@ public struct PeriodAnalysis: KernelEventHandler {
                 var children: [String: (count: Int, total: UInt64)] = [:]
                 for child in finished where child.parentIdentifier.flatMap({ byIdentifier[$0]?.name }) == parentName {
                     children[child.name, default: (0, 0)].count += 1
-                    children[child.name]!.total += child.duration
+                    children[child.name]!.total &+= child.duration  // a corrupt duration must not trap
                 }
                 for (child, totals) in children.sorted(by: { $0.value.total > $1.value.total }) {
                     rows.append([.string(parentName), .string(child), .integer(Int64(totals.count)), .duration(totals.total),

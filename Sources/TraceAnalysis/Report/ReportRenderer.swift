@@ -32,7 +32,8 @@ public enum ReportRenderer {
 
     /// `HH:MM:SS.nnnnnnnnn` of the day (UTC) for Epoch-based timestamps, else seconds.
     static func timestamp(_ value: UInt64, _ epochOffset: Int64) -> String {
-        let absolute = UInt64(Int64(bitPattern: value) &+ epochOffset)
+        // Wrapping, like the clock it models: a corrupt time prints as some time, never a trap.
+        let absolute = value &+ UInt64(bitPattern: epochOffset)
         let nanoseconds = absolute % 1_000_000_000
         let seconds = absolute / 1_000_000_000
         let fraction = String(nanoseconds).leftPadded(9).replacingSpaces()
@@ -68,6 +69,9 @@ public enum ReportRenderer {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()
+        // Past 2^53 no decimals are left and past 2^64 no UInt64 holds it (a corrupt trace):
+        // Swift's own spelling says it without a trap.
+        guard rounded < 0x1p53 else { return "\(value)" }
         let whole = UInt64(rounded / scale)
         let fraction = UInt64(rounded) - whole * UInt64(scale)
         let fractionText = String(fraction).leftPadded(decimals).replacingSpaces()

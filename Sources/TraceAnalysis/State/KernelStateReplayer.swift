@@ -101,7 +101,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     }
 
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
-        state.lostEvents += count
+        state.lostEvents &+= count  // a page header's count comes from the file
     }
 
     public mutating func consume(_ record: EventRecord) {
@@ -203,7 +203,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     /// ftrace priorities are the kernel's (120 for nice 0); LTTng subtracts 100. Show LTTng's.
     @inline(__always)
     private func normalizedPriority(_ priority: Int, _ binding: UnsafeMutablePointer<KernelEventBinding>) -> Int {
-        binding.pointee.usesFtraceNaming ? priority - 100 : priority
+        binding.pointee.usesFtraceNaming ? priority &- 100 : priority  // wrapping: the value is a file's, then truncated to Int32
     }
 
     private mutating func schedSwitch(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int, reports: Bool) {
@@ -367,6 +367,12 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
     }
 
+    /// 512-byte sectors in bytes; a corrupt count saturates instead of overflowing.
+    private static func sectorBytes(_ sectors: UInt64) -> UInt64 {
+        let (bytes, overflowed) = sectors.multipliedReportingOverflow(by: 512)
+        return overflowed ? .max : bytes
+    }
+
     private mutating func block(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, current: Int32, reports: Bool) {
         guard binding.pointee.device >= 0, binding.pointee.sector >= 0 else { return }
         let key = BlockKey(device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
@@ -380,7 +386,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                     isWrite = record.unsigned(binding.pointee.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
                 }
             }
-            var bytes = binding.pointee.sectorCount >= 0 ? record.unsigned(binding.pointee.sectorCount) * 512 : 0
+            var bytes = binding.pointee.sectorCount >= 0 ? Self.sectorBytes(record.unsigned(binding.pointee.sectorCount)) : 0
             if bytes == 0, binding.pointee.bytes >= 0 { bytes = record.unsigned(binding.pointee.bytes) }
             var requester = current
             if binding.pointee.tid >= 0 {

@@ -7,6 +7,9 @@ public struct DurationStatistics: Sendable {
     public private(set) var maximum: UInt64 = 0
     public private(set) var total: UInt64 = 0
     private var sumOfSquares: Double = 0
+    /// The sum again as a Double: the mean stays right when `total` saturates (durations from
+    /// a corrupt trace near 2^64).
+    private var sumAsDouble: Double = 0
     private var buckets: [UInt64] = []
 
     static let subBucketBits = 5
@@ -17,8 +20,9 @@ public struct DurationStatistics: Sendable {
         count += 1
         minimum = Swift.min(minimum, duration)
         maximum = Swift.max(maximum, duration)
-        total &+= duration
+        total = Self.saturatingSum(total, duration)
         let value = Double(duration)
+        sumAsDouble += value
         sumOfSquares += value * value
         let bucket = Self.bucket(of: duration)
         if bucket >= buckets.count { buckets.append(contentsOf: repeatElement(0, count: bucket + 1 - buckets.count)) }
@@ -30,13 +34,19 @@ public struct DurationStatistics: Sendable {
         count += other.count
         minimum = Swift.min(minimum, other.minimum)
         maximum = Swift.max(maximum, other.maximum)
-        total &+= other.total
+        total = Self.saturatingSum(total, other.total)
+        sumAsDouble += other.sumAsDouble
         sumOfSquares += other.sumOfSquares
         if other.buckets.count > buckets.count { buckets.append(contentsOf: repeatElement(0, count: other.buckets.count - buckets.count)) }
         for (index, value) in other.buckets.enumerated() { buckets[index] += value }
     }
 
-    public var mean: Double { count == 0 ? 0 : Double(total) / Double(count) }
+    public var mean: Double { count == 0 ? 0 : (total == .max ? sumAsDouble : Double(total)) / Double(count) }
+
+    private static func saturatingSum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
+        let (sum, overflowed) = lhs.addingReportingOverflow(rhs)
+        return overflowed ? .max : sum
+    }
 
     /// Population standard deviation (as lttng-analyses prints it); 0 below two values.
     public var standardDeviation: Double {
@@ -71,6 +81,9 @@ public struct DurationStatistics: Sendable {
         if bucket < subBuckets { return UInt64(bucket) }
         let shift = bucket >> subBucketBits - 1
         let sub = UInt64(bucket & (subBuckets - 1))
-        return ((UInt64(subBuckets) + sub + 1) << UInt64(shift)) - 1
+        let mantissa = UInt64(subBuckets) + sub + 1
+        // The top buckets' bound is 2^64 or more: a duration from a corrupt trace got there.
+        guard 64 - mantissa.leadingZeroBitCount + shift <= 64 else { return .max }
+        return (mantissa << UInt64(shift)) - 1
     }
 }

@@ -187,6 +187,7 @@ struct AnalyzeCommand: ParsableCommand {
         let periodConfiguration = try self.periodConfiguration()
         for (position, trace) in traces.enumerated() {
             let source = try Self.openTrace(trace)
+            defer { printTraceWarnings(source) }
             var report: AnalysisReport
             let reporter = ProgressReporter(source: source, lami: lami && outputProgress)
             do {

@@ -42,13 +42,7 @@ struct DiagnoseWindowOptions: ParsableArguments {
         do {
             if let thresholdsFile {
                 guard let data = FileManager.default.contents(atPath: thresholdsFile) else { throw ValidationError("cannot read --thresholds-file \(thresholdsFile)") }
-                guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw ValidationError("--thresholds-file \(thresholdsFile) is not a JSON object of numbers")
-                }
-                for (name, value) in object.sorted(by: { $0.key < $1.key }) {
-                    guard let number = value as? NSNumber else { throw ValidationError("threshold \(name) in \(thresholdsFile) is not a number") }
-                    try thresholds.set(name, number.doubleValue)
-                }
+                try thresholds.apply(fileContents: data, source: thresholdsFile)
             }
             for assignment in thresholdAssignments { try thresholds.apply(assignment: assignment) }
         } catch let error as Thresholds.InvalidSetting {

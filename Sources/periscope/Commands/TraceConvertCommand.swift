@@ -38,6 +38,7 @@ struct TraceConvertCommand: ParsableCommand {
     func run() throws {
         let reader: PeriscopeTraceReader
         do { reader = try PeriscopeTraceReader(directory: traceDirectory) } catch { throw UserFacingError("\(error)") }
+        defer { printTraceWarnings(reader) }
         let converter: CTFTraceConverter
         do { converter = try CTFTraceConverter(reader: reader, outputDirectory: outputDirectory) } catch { throw UserFacingError("\(error)") }
         do { try converter.convert() } catch { throw UserFacingError("\(error)") }

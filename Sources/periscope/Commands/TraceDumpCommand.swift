@@ -42,6 +42,7 @@ struct TraceDumpCommand: ParsableCommand {
     func run() throws {
         let reader: PeriscopeTraceReader
         do { reader = try PeriscopeTraceReader(directory: traceDirectory) } catch { throw UserFacingError("\(error)") }
+        defer { printTraceWarnings(reader) }
         var options = EventTextFormatter.Options()
         options.monotonicTime = monotonic
         options.containers = containers
@@ -57,4 +58,10 @@ struct TraceDumpCommand: ParsableCommand {
             print(try JSONOutput.encode(Summary(events: formatter.eventCount, lostEvents: formatter.lostEventCount, metadataLostEvents: reader.metadata.lostEventCount)))
         }
     }
+}
+
+/// What a trace reader accepted with reservations (a damaged statedump, a cut recording), on
+/// standard error so it is seen even when the output goes to a file or a pipe.
+func printTraceWarnings(_ source: any EventSource) {
+    for warning in source.warnings { printStandardError("periscope: warning: \(warning)") }
 }

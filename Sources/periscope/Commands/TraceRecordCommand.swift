@@ -42,6 +42,10 @@ struct TraceRecordCommand: ParsableCommand {
     }
 
     func run() throws {
+        // First, before anything that needs cleaning up exists (a mounted tracefs, an
+        // instance): a signal from here on stops the capture cleanly instead of killing it.
+        let previous = CaptureSignals.install()
+        defer { CaptureSignals.uninstall(previous) }
         let logger = source.makeLogger()
         let tracefs = try capture.locateTracefs()
         let sessionOptions = try capture.sessionOptions(tracefs: tracefs)
@@ -50,8 +54,6 @@ struct TraceRecordCommand: ParsableCommand {
         options.containers = capture.containers
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.commandLine = CommandLine.arguments
-        let previous = CaptureSignals.install()
-        defer { CaptureSignals.uninstall(previous) }
         if duration == nil && !json { printStandardError("periscope: recording to \(output); Ctrl-C to stop") }
         let result: TraceRecordResult
         do { result = try TraceRecorder(options: options, logger: logger).run(tracefs: tracefs) } catch { throw UserFacingError("\(error)") }

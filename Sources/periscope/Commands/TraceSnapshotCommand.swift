@@ -79,6 +79,9 @@ struct TraceSnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
+        // First, before anything that needs cleaning up exists: see `trace record`.
+        let previous = arm ? CaptureSignals.install() : [:]
+        defer { CaptureSignals.uninstall(previous) }
         let tracefs = try capture.locateTracefs()
         if trigger {
             let signalled = FlightRecorder.triggerArmedRecorders(tracefs: tracefs, only: recorderPID)
@@ -102,8 +105,6 @@ struct TraceSnapshotCommand: ParsableCommand {
         options.containers = capture.containers
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.commandLine = CommandLine.arguments
-        let previous = CaptureSignals.install()
-        defer { CaptureSignals.uninstall(previous) }
         if !json { printStandardError("periscope: armed (PID \(getpid())); `periscope trace snapshot --trigger` saves a snapshot, Ctrl-C disarms") }
         let summary: FlightRecorderSummary
         do {

@@ -177,3 +177,10 @@ struct SyntheticTrace: EventSource {
 
 let millisecond: UInt64 = 1_000_000
 let microsecond: UInt64 = 1_000
+
+extension SyntheticTrace {
+    /// For the fuzz tests: rewrites every event in place (times, values), classes unchanged.
+    mutating func rewriteEvents(_ body: (inout Event) -> Void) {
+        for index in events.indices { body(&events[index]) }
+    }
+}

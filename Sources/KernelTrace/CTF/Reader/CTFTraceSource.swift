@@ -6,6 +6,10 @@ public final class CTFTraceSource: EventSource {
     public let traceDirectories: [String]
     private let traces: [CTFTrace]
     private let streamFiles: [(path: String, trace: CTFTrace)]
+    /// Events of the last `run` stamped before the event delivered ahead of them.
+    public private(set) var outOfOrderEventCount = 0
+
+    public var warnings: [String] { outOfOrderEventCount == 0 ? [] : [EventSourceWarnings.outOfOrder(outOfOrderEventCount)] }
 
     /// Finds every CTF trace under `path` (babeltrace2 does the same) and parses its metadata.
     public init(path: String) throws {
@@ -68,6 +72,7 @@ public final class CTFTraceSource: EventSource {
         }
         var heap = CTFCursorHeap(cursors: cursors)
         var lastTimestamp: UInt64 = 0
+        outOfOrderEventCount = 0
         while let cursor = heap.top {
             guard let event = cursor.pendingEvent else { break }
             if cursor.pendingLostEvents > 0 {
@@ -76,8 +81,10 @@ public final class CTFTraceSource: EventSource {
             }
             scratch.used = 0
             try cursor.decodePending(into: slots, scratch: &scratch)
-            lastTimestamp = cursor.pendingTimestamp
-            consumer.consume(EventRecord(timestamp: cursor.pendingTimestamp, cpu: cursor.cpu, eventClass: event.eventClass, slots: slots))
+            // Consumers subtract earlier times from later ones: a corrupt packet's time going
+            // backwards is delivered at the time already reached, and counted.
+            if cursor.pendingTimestamp < lastTimestamp { outOfOrderEventCount += 1 } else { lastTimestamp = cursor.pendingTimestamp }
+            consumer.consume(EventRecord(timestamp: lastTimestamp, cpu: cursor.cpu, eventClass: event.eventClass, slots: slots))
             if try cursor.advance() { heap.topChanged() } else { heap.removeTop() }
         }
         consumer.end(at: lastTimestamp)

@@ -65,6 +65,7 @@ struct TSDLLexer {
                 else if bytes[start] == 0x30, start + 1 < bytes.count, bytes[start + 1] >= 0x30, bytes[start + 1] <= 0x37 { radix = 8; start += 1 }
                 var end = start
                 var magnitude: UInt64 = 0
+                var fits = true
                 while end < bytes.count, isIdentifierByte(bytes[end]) {
                     let digit: UInt64
                     switch bytes[end] {
@@ -75,11 +76,19 @@ struct TSDLLexer {
                     default: throw CTFReaderError.metadataSyntax(line: line, reason: "bad number")
                     }
                     guard digit < UInt64(radix) else { throw CTFReaderError.metadataSyntax(line: line, reason: "bad digit") }
-                    magnitude = magnitude &* UInt64(radix) &+ digit
+                    let (shifted, overflowed) = magnitude.multipliedReportingOverflow(by: UInt64(radix))
+                    let (next, carried) = shifted.addingReportingOverflow(digit)
+                    fits = fits && !overflowed && !carried
+                    magnitude = next
                     end += 1
                 }
+                // Unsigned values up to 2^64-1 keep their bit pattern (a 64-bit mask, an enum
+                // range); a negative one must fit in Int64, down to -2^63 itself.
+                guard fits, !negative || magnitude <= UInt64(1) << 63 else {
+                    throw CTFReaderError.metadataSyntax(line: line, reason: "number out of 64-bit range")
+                }
                 let value = Int64(bitPattern: magnitude)
-                append(.integer(negative ? -value : value), line)
+                append(.integer(negative ? 0 &- value : value), line)
                 index = end
                 continue
             }

@@ -270,7 +270,7 @@ struct TSDLParser {
         try parseBlock { parser, key in
             switch (key, try parser.statementValue()) {
             case ("size", .integer(let size)): integer.sizeInBits = Int(size)
-            case ("align", .integer(let alignment)): integer.alignmentInBits = Int(alignment); explicitAlignment = true
+            case ("align", .integer(let alignment)): integer.alignmentInBits = try parser.alignment(alignment); explicitAlignment = true
             case ("signed", .integer(let flag)): integer.isSigned = flag != 0
             case ("signed", .text(let flag)): integer.isSigned = flag.lowercased() == "true"
             case ("byte_order", .text(let order)): integer.byteOrder = Self.byteOrder(order)
@@ -303,7 +303,7 @@ struct TSDLParser {
             switch (key, try parser.statementValue()) {
             case ("exp_dig", .integer(let digits)): float.exponentDigits = Int(digits)
             case ("mant_dig", .integer(let digits)): float.mantissaDigits = Int(digits)
-            case ("align", .integer(let alignment)): float.alignmentInBits = Int(alignment)
+            case ("align", .integer(let alignment)): float.alignmentInBits = try parser.alignment(alignment)
             case ("byte_order", .text(let order)): float.byteOrder = Self.byteOrder(order)
             default: break
             }
@@ -340,7 +340,7 @@ struct TSDLParser {
             var alignment = 1
             if isIdentifier("align"), isPunctuation("(", at: 1) {
                 position += 2
-                alignment = Int(try integerValue())
+                alignment = try self.alignment(try integerValue())
                 try expect(")")
             }
             type = .structure(members, minimumAlignmentInBits: alignment)
@@ -350,7 +350,7 @@ struct TSDLParser {
             type = known
             if isIdentifier("align"), isPunctuation("(", at: 1) {
                 position += 2
-                let alignment = Int(try integerValue())
+                let alignment = try self.alignment(try integerValue())
                 try expect(")")
                 if case .structure(let members, let minimum) = known {
                     type = .structure(members, minimumAlignmentInBits: max(minimum, alignment))
@@ -458,12 +458,26 @@ struct TSDLParser {
         return type
     }
 
+    /// The longest fixed array accepted (elements).
+    static let maximumArrayLength = 1 << 24
+
+    /// An `align` value: a power of two from 1 bit to 2^16 bits, which is far past any real
+    /// type's and keeps the decoder's 32-bit alignment arithmetic exact.
+    mutating func alignment(_ value: Int64) throws -> Int {
+        guard value > 0, value <= 1 << 16, value & (value - 1) == 0 else { throw error("alignment \(value) is not a power of two in 1...65536") }
+        return Int(value)
+    }
+
     /// `name[4][len]`: dimensions apply outermost first.
     private mutating func arrayDimensions(around element: CTFType) throws -> CTFType {
         var lengths: [Either] = []
         while skipIf("[") {
             switch current {
-            case .integer(let length): position += 1; lengths.append(.fixed(Int(length)))
+            case .integer(let length):
+                // Lengths index the decoder's 32-bit counts; an event is far smaller anyway.
+                guard (0...Int64(Self.maximumArrayLength)).contains(length) else { throw error("array length \(length) is not in 0...\(Self.maximumArrayLength)") }
+                position += 1
+                lengths.append(.fixed(Int(length)))
             case .identifier:
                 var path = try identifier()
                 while skipIf(".") { path += "." + (try identifier()) }
