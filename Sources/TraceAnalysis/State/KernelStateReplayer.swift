@@ -17,8 +17,6 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var windowBegin: UInt64 = 0
     private var windowEnd: UInt64 = .max
     private var windowResolved = false
-    /// Latency is measured from sched_waking when the trace has it, else from sched_wakeup.
-    private var wakeupKind: KernelEventKind = .schedWakeup
     private var runningSince: ContiguousArray<UInt64> = []
     private var hardIRQ: ContiguousArray<(begin: UInt64, irq: Int)> = []
     private var softIRQEntry: ContiguousArray<UInt64> = []
@@ -82,7 +80,6 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         syscallIndexByClass = ContiguousArray(resolved.map { binding in
             binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
         })
-        if trace.classes.classes.contains(where: { $0.name == "sched_waking" }) { wakeupKind = .schedWaking }
         state.environment = trace.environment
         state.epochOffsetNanoseconds = trace.epochOffsetNanoseconds
         state.load(trace.statedump)
@@ -137,7 +134,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))
             let woken = state.thread(tid: tid) { binding.pointee.comm >= 0 ? record.string(binding.pointee.comm) : "" }
             guard woken >= 0 else { break }
-            let countsForLatency = binding.pointee.kind == .schedWakeupNew || binding.pointee.kind == wakeupKind
+            // Latency runs from the first waking, wakeup or wakeup_new of a thread that is not on a
+            // CPU (as lttng-analyses measures it). A waking sent while the thread still runs (it
+            // is about to sleep) starts no wait: the wakeup that follows its switch-out does;
+            // pairing the waking with a later switch-in would count the time it ran and slept.
+            let countsForLatency = !state.isRunning(woken)
             state.withThread(woken) { thread in
                 if binding.pointee.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.priority), binding)) }
                 if countsForLatency && thread.wakeupTime == 0 {
@@ -217,6 +218,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 if binding.pointee.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.prevPriority), binding)) }
                 // TASK_UNINTERRUPTIBLE; preemption sets only TASK_REPORT_MAX, never this bit.
                 if previousState & 2 != 0 && previousTID != 0 { thread.uninterruptibleSince = time }
+                // It ran until now: a wakeup noted before (one sent while it ran, or before the trace
+                // showed it on a CPU) is stale.
+                thread.wakeupTime = 0
             }
         }
         var since: UInt64 = 0

@@ -72,9 +72,10 @@ struct SyntheticTrace: EventSource {
                      "next_prio": .integer(priority)])
     }
 
-    mutating func wakeup(at time: UInt64, cpu: Int, waker: Int64 = 0, tid: Int64, comm: String, prio: Int64 = 20) {
+    /// A `sched_wakeup` (or, with `event`, `sched_waking`/`sched_wakeup_new`) of `tid`.
+    mutating func wakeup(_ event: String = "sched_wakeup", at time: UInt64, cpu: Int, waker: Int64 = 0, tid: Int64, comm: String, prio: Int64 = 20) {
         let lttng = style == .lttng
-        add("sched_wakeup", system: "sched", at: time, cpu: cpu, current: waker, fields: [
+        add(event, system: "sched", at: time, cpu: cpu, current: waker, fields: [
             ("comm", .string), (lttng ? "tid" : "pid", .signedInteger), ("prio", .signedInteger), ("target_cpu", .signedInteger)],
             values: ["comm": .string(comm), lttng ? "tid" : "pid": .integer(tid), "prio": .integer(lttng ? prio : prio + 100), "target_cpu": .integer(Int64(cpu))])
     }
