@@ -376,13 +376,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let key = BlockKey(device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
         switch binding.pointee.kind {
         case .blockInsert, .blockIssue:
-            var isWrite = false
+            var operation = BlockOperation.other
             if binding.pointee.rwbs >= 0 {
-                if record.eventClass.fields[binding.pointee.rwbs].kind == .string {
-                    isWrite = record.bytes(binding.pointee.rwbs).contains(UInt8(ascii: "W"))
-                } else {
-                    isWrite = record.unsigned(binding.pointee.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
-                }
+                operation = record.eventClass.fields[binding.pointee.rwbs].kind == .string
+                    ? BlockRequestFlags(ftraceText: record.bytes(binding.pointee.rwbs)).operation
+                    : BlockRequestFlags(rawValue: record.unsigned(binding.pointee.rwbs)).operation
             }
             var bytes = binding.pointee.sectorCount >= 0 ? record.unsigned(binding.pointee.sectorCount) * 512 : 0
             if bytes == 0, binding.pointee.bytes >= 0 { bytes = record.unsigned(binding.pointee.bytes) }
@@ -395,11 +393,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             if binding.pointee.kind == .blockIssue, let inserted = pendingBlock[key] {
                 // Keep the inserting thread: the issue often runs in a kworker.
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, isWrite: isWrite,
+                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, operation: operation,
                     thread: inserted.thread, begin: time, end: 0)
             } else {
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes, isWrite: isWrite, thread: requester, begin: time, end: 0)
+                    device: key.device, sector: key.sector, bytes: bytes, operation: operation, thread: requester, begin: time, end: 0)
             }
         default:
             guard var request = pendingBlock.removeValue(forKey: key) else { return }

@@ -120,7 +120,13 @@ struct SyntheticTrace: EventSource {
     }
 
     mutating func block(_ name: String, at time: UInt64, cpu: Int, current: Int64, device: Int64, sector: Int64, sectors: Int64, write: Bool) {
-        let rwbs: (EventFieldKind, Value) = style == .lttng ? (.unsignedInteger, .integer(write ? 1 : 4)) : (.string, .string(write ? "WS" : "R"))
+        block(name, at: time, cpu: cpu, current: current, device: device, sector: sector, sectors: sectors, rwbs: write ? "WS" : "R")
+    }
+
+    /// A block event with ftrace's `rwbs` text, or LTTng's bit mask for it.
+    mutating func block(_ name: String, at time: UInt64, cpu: Int, current: Int64, device: Int64, sector: Int64, sectors: Int64, rwbs text: String) {
+        let lttngFlags = Array(text.utf8).withUnsafeBytes { BlockRequestFlags(ftraceText: $0).rawValue }
+        let rwbs: (EventFieldKind, Value) = style == .lttng ? (.unsignedInteger, .integer(Int64(lttngFlags))) : (.string, .string(text))
         add(name, system: "block", at: time, cpu: cpu, current: current,
             fields: [("dev", .unsignedInteger), ("sector", .unsignedInteger), ("nr_sector", .unsignedInteger), ("rwbs", rwbs.0)],
             values: ["dev": .integer(device), "sector": .integer(sector), "nr_sector": .integer(sectors), "rwbs": rwbs.1])

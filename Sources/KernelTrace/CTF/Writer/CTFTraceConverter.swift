@@ -260,7 +260,7 @@ public final class CTFTraceConverter: EventConsumer {
         switch source {
         case .field(let index): return record.unsigned(index)
         case .priority(let index): return UInt64(bitPattern: record.signed(index) - 100)
-        case .requestFlags(let index): return LTTngEventMapping.requestFlags(record.bytes(index))
+        case .requestFlags(let index): return BlockRequestFlags(ftraceText: record.bytes(index)).rawValue
         case .currentThread: return UInt64(bitPattern: record.signed(commonPIDIndex[record.classIndex]))
         case .threadGroup(let index):
             let tid = Int32(truncatingIfNeeded: record.signed(index))
