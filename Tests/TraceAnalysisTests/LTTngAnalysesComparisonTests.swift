@@ -84,6 +84,97 @@ struct LTTngAnalysesComparisonTests {
         #expect(abs(Double(average) - correctedMean) <= 0.5 + 1e-6)
     }
 
+    /// memtop --count events agrees with lttng-memtop per thread (its "pages" are events), and
+    /// the default counts 2^order pages per event.
+    ///
+    /// lttng-memtop's totals leave out, exactly: events of the idle threads (tid 0, which it
+    /// treats as no thread), and frees while its global count of allocations minus frees since
+    /// the trace began is 0 (it cannot go negative, so frees of pages allocated before the trace
+    /// are dropped). `LTTngMemoryModel` counts both from the trace, and its totals must be
+    /// lttng-memtop's.
+    @Test(.enabled(if: available, reason))
+    func memtopMatchesLTTngMemtop() throws {
+        let path = try Self.extracted("basic-kernel-analysis")
+        let allocated = try LTTngAnalyses.rows("lttng-memtop-mi", [path], class: "allocd")
+        let freed = try LTTngAnalyses.rows("lttng-memtop-mi", [path], class: "freed")
+        let total = try #require(try LTTngAnalyses.table("lttng-memtop-mi", [path], class: "total").first)
+        var options = AnalysisOptions()
+        options.memoryCount = .events
+        let events = try TraceAnalysisRunner.run(.memtop, source: try CTFTraceSource(path: path), options: options)
+        let perThread = try #require(events.table("memtop-per-tid")).rows.reduce(into: [Int32: (Int64, Int64)]()) { table, row in
+            if case .process(_, _, let tid?) = row[0], case .integer(let allocations) = row[2], case .integer(let frees) = row[3] {
+                table[tid] = (allocations, frees)
+            }
+        }
+        #expect(events.table("memtop-per-tid")?.tableClass.columns[2].unit == "events")
+        #expect(allocated.count == 10 && freed.count == 10)
+        for row in allocated {
+            let tid = try #require(row[0]["tid"] as? NSNumber).int32Value
+            #expect(perThread[tid]?.0 == (row[1]["value"] as? NSNumber)?.int64Value, "allocations of \(tid)")
+        }
+        for row in freed {
+            let tid = try #require(row[0]["tid"] as? NSNumber).int32Value
+            #expect(perThread[tid]?.1 == (row[1]["value"] as? NSNumber)?.int64Value, "frees of \(tid)")
+        }
+        var model = LTTngMemoryModel()
+        try CTFTraceSource(path: path).run(into: &model)
+        let idle = perThread[0] ?? (0, 0)
+        #expect(idle.0 == model.idleAllocations && idle.1 == model.idleFrees)
+        let totals = try #require(events.table("memtop-total")?.rows.first)
+        #expect(totals[0] == .integer(Int64(total[0]) + idle.0))
+        #expect(totals[1] == .integer(Int64(total[1]) + idle.1 + model.freesDroppedByLTTng))
+        let pages = try TraceAnalysisRunner.run(.memtop, source: try CTFTraceSource(path: path), options: AnalysisOptions())
+        #expect(pages.table("memtop-total")?.rows.first?[0] == .integer(model.allocatedPages))
+        #expect(pages.table("memtop-total")?.tableClass.columns[0].unit == "pages")
+    }
+
+    /// Replays page events the way lttng-memtop counts them: the current thread of a CPU is
+    /// known from its first sched_switch; a free is dropped while allocations minus frees is 0.
+    struct LTTngMemoryModel: EventConsumer {
+        var idleAllocations: Int64 = 0
+        var idleFrees: Int64 = 0
+        var freesDroppedByLTTng: Int64 = 0
+        /// 2^order pages allocated while a thread (the idle one included) was known to run.
+        var allocatedPages: Int64 = 0
+        private var outstanding = 0
+        private var current: [Int: Int64] = [:]
+        private var nextTID: [Int: Int] = [:]
+        private var order: [Int: Int] = [:]
+        private var allocation: Set<Int> = []
+
+        mutating func begin(_ trace: TraceDescription) {
+            for eventClass in trace.classes.classes {
+                switch eventClass.name {
+                case "sched_switch": nextTID[eventClass.index] = eventClass.fieldIndex(named: "next_tid")
+                case "kmem_mm_page_alloc", "kmem_mm_page_free":
+                    order[eventClass.index] = eventClass.fieldIndex(named: "order")
+                    if eventClass.name.hasSuffix("alloc") { allocation.insert(eventClass.index) }
+                default: break
+                }
+            }
+        }
+
+        mutating func consume(_ record: EventRecord) {
+            if let field = nextTID[record.classIndex] {
+                current[record.cpu] = record.signed(field)
+                return
+            }
+            guard let field = order[record.classIndex] else { return }
+            let thread = current[record.cpu]
+            if allocation.contains(record.classIndex) {
+                outstanding += 1
+                if thread != nil { allocatedPages += 1 << record.signed(field) }
+                if thread == 0 { idleAllocations += 1 }
+            } else if outstanding == 0 {
+                if let thread, thread != 0 { freesDroppedByLTTng += 1 }
+                if thread == 0 { idleFrees += 1 }
+            } else {
+                outstanding -= 1
+                if thread == 0 { idleFrees += 1 }
+            }
+        }
+    }
+
     struct Pair: Hashable {
         var wakeup: UInt64
         var switchIn: UInt64

@@ -132,6 +132,12 @@ struct SyscallIOAnalysesTests {
         let report = try TraceAnalysisRunner.run(.memtop, source: trace, options: AnalysisOptions())
         #expect(report.table("memtop-per-tid")?.rows.first == [.process(name: "dd", pid: 300, tid: 300), .string("[host]"), .integer(5), .integer(1)])
         #expect(report.table("memtop-total")?.rows.first == [.integer(5), .integer(1)])
+        // --count events: one per event, as lttng-memtop counts.
+        var options = AnalysisOptions()
+        options.memoryCount = .events
+        let events = try TraceAnalysisRunner.run(.memtop, source: trace, options: options)
+        #expect(events.table("memtop-total")?.rows.first == [.integer(2), .integer(1)])
+        #expect(events.table("memtop-total")?.tableClass.columns.map(\.title) == ["Allocations", "Frees"])
     }
 
     @Test func lostEventsAreReported() throws {

@@ -58,10 +58,13 @@ public enum AnalysisKind: String, CaseIterable, Sendable {
         }
     }
 
-    public var tableClasses: [ReportTableClass] {
+    public var tableClasses: [ReportTableClass] { tableClasses(options: AnalysisOptions()) }
+
+    /// The tables the analysis produces with these options (memtop's columns follow `--count`).
+    public func tableClasses(options: AnalysisOptions) -> [ReportTableClass] {
         switch self {
         case .cputop: CPUTop.tableClasses
-        case .memtop: MemTop.tableClasses
+        case .memtop: MemTop.tableClasses(counting: options.memoryCount)
         case .schedlat: SchedLatency.tableClasses
         case .syscalls: Syscalls.tableClasses
         case .iolatency: IOLatency.tableClasses

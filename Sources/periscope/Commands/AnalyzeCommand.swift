@@ -4,6 +4,7 @@ import KernelTrace
 import TraceAnalysis
 
 extension AnalysisKind: ExpressibleByArgument {}
+extension MemoryCount: ExpressibleByArgument {}
 
 /// Progress through a long trace, as a fraction of its time range: LAMI progress lines on
 /// standard output with `--lami --output-progress`, else a line on standard error when it is a
@@ -53,7 +54,7 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             ANALYSIS is one of: \(AnalysisKind.allCases.map(\.rawValue).joined(separator: ", ")).
               cputop     CPU time per thread, process, container and CPU, migrations, priorities
-              memtop     pages allocated and freed per thread, process and container
+              memtop     pages allocated and freed per thread, process and container (--count events: page events)
               schedlat   wake-up to run (run-queue) latency, per process, container, priority
               syscalls   count, errors, duration per syscall, process and container
               iolatency  block request latency per disk and type, charged to the requester
@@ -119,6 +120,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("per-container"), help: "One distribution per container (like bcc runqlat --pidnss).")
     var perContainer = false
 
+    @Option(help: "memtop: count `pages` (2^order per page event, the default) or `events` (one per allocation or free, as lttng-memtop counts).")
+    var count: MemoryCount = .pages
+
     @Option(name: .customLong("period"), parsing: .singleValue,
             help: ArgumentHelp("periods: NAME[(PARENT)]:BEGIN_EXPR[:END_EXPR]; repeatable.",
                                discussion: "Expressions: $evt.$name, $evt.FIELD, $begin.$evt.FIELD, $parent.$begin.$evt.FIELD, ==, !=, <, >, &&, ||, !, \"strings\", numbers."))
@@ -173,7 +177,7 @@ struct AnalyzeCommand: ParsableCommand {
         if metadata {
             print(ReportRenderer.lamiMetadata(
                 analysis: analysis.rawValue, title: "Periscope \(analysis.rawValue)", description: analysis.title,
-                tableClasses: analysis.tableClasses).rendered())
+                tableClasses: analysis.tableClasses(options: try analysisOptions())).rendered())
             return
         }
         if let testCompatibility {
@@ -239,6 +243,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.frequencyBuckets = freqResolution
         options.log = log
         options.perContainer = perContainer
+        options.memoryCount = count
         if lami { options.statistics = true; options.log = log }
         return options
     }
