@@ -11,8 +11,8 @@ private let comparisonRoot = NSTemporaryDirectory() + "periscope-lttng-analyses-
 struct LTTngAnalysesComparisonTests {
     static let archiveDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/traces/lttng-ref").standardized.path
-    static let available = FileManager.default.fileExists(atPath: archiveDirectory + "/16-cores-rt.tar.xz")
-        && LTTngAnalyses.installed
+    static let archiveAvailable = FileManager.default.fileExists(atPath: archiveDirectory + "/16-cores-rt.tar.xz")
+    static let available = archiveAvailable && LTTngAnalyses.installed
     static let reason: Comment = "needs shared/traces/lttng-ref beside the repository and lttng-analyses (scripts/test-setup.sh installs it)"
     static let traces = ["basic-kernel-analysis", "16-cores-rt"]
 

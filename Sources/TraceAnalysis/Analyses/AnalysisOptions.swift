@@ -39,9 +39,9 @@ struct DurationReporting {
 
     /// Columns after the key columns: count, min, avg, max, stdev (+ percentiles).
     var statisticColumns: [ReportColumn] {
-        [ReportColumn("Count", "number"), ReportColumn("Min", "duration", unit: "usec"), ReportColumn("Avg", "duration", unit: "usec"),
-         ReportColumn("Max", "duration", unit: "usec"), ReportColumn("Stdev", "duration", unit: "usec")]
-            + Self.percentiles.map { ReportColumn($0.0, "duration", unit: "usec") }
+        [ReportColumn("Count", "number"), ReportColumn("Min", "duration"), ReportColumn("Avg", "duration"),
+         ReportColumn("Max", "duration"), ReportColumn("Stdev", "duration")]
+            + Self.percentiles.map { ReportColumn($0.0, "duration") }
     }
 
     static func cells(_ statistics: DurationStatistics) -> [ReportValue] {

@@ -16,7 +16,7 @@ public struct IOLatency: KernelEventHandler {
             ReportTableClass(name: "iolatency-per-container", title: "Block I/O latency per container",
                              columns: [ReportColumn("Container", "string"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")] + statistics),
             ReportTableClass(name: "iolatency-log", title: "Block I/O requests", columns: [
-                ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"), ReportColumn("Latency", "duration", unit: "usec"),
+                ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"), ReportColumn("Latency", "duration"),
                 ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Sector", "number"), ReportColumn("Bytes", "size"),
                 ReportColumn("Process", "process"), ReportColumn("Container", "string")]),
         ]
