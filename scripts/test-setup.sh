@@ -31,6 +31,8 @@ command -v strace >/dev/null 2>&1 || need_packages+=(strace)
 # The CTF reader tests record a user-space LTTng trace and compare it with babeltrace2.
 command -v lttng >/dev/null 2>&1 || need_packages+=(lttng-tools)
 dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
+# The analysis tests compare Periscope's numbers with lttng-analyses on the same traces.
+dpkg -s python3-lttnganalyses >/dev/null 2>&1 || need_packages+=(python3-lttnganalyses)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -22,4 +22,28 @@ struct Periscope: AsyncParsableCommand {
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
         ]
     )
+
+    @Flag(name: .customLong("mi-version"),
+          help: "Print the LAMI version (1.0) and exit: Trace Compass runs `periscope --mi-version` before it registers `periscope analyze ANALYSIS --lami`.")
+    var miVersion = false
+
+    mutating func run() async throws {
+        guard miVersion else { throw CleanExit.helpRequest(self) }
+        print("1.0")
+    }
+
+    /// ArgumentParser's main, except that `analyze --lami` reports every error as a LAMI error
+    /// object on standard output.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try await asyncParseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            if LAMIErrors.isLAMIInvocation(arguments), !(error is ExitCode), let code = LAMIErrors.report(error, of: Self.self) {
+                exit(withError: ExitCode(code))
+            }
+            exit(withError: error)
+        }
+    }
 }

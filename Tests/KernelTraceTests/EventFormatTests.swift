@@ -99,11 +99,4 @@ import Testing
     func rejectsBadSnapshotConditions(_ text: String) {
         #expect(throws: SnapshotConditionError.self) { try SnapshotCondition.parse(text) }
     }
-
-    @Test func requestFlagsFollowLTTng() {
-        func flags(_ text: String) -> UInt64 { Array(text.utf8).withUnsafeBytes { LTTngEventMapping.requestFlags($0) } }
-        #expect(flags("R") == 1 << 2)
-        #expect(flags("WS") == 1 << 0 | 1 << 5)
-        #expect(flags("FWFS") == 1 << 10 | 1 << 0 | 1 << 9 | 1 << 5)
-    }
 }

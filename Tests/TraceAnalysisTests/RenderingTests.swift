@@ -48,7 +48,7 @@ struct RenderingTests {
         var report = AnalysisReport(analysis: "cputop", begin: 10, end: 20)
         report.tables = [ReportTable(CPUTop.tableClasses[3], rows: [[.ratio(0.5), .cpu(1)]])]
         #expect(ReportRenderer.lami(report).rendered()
-            == #"{"results":[{"time-range":{"class":"time-range","begin":10,"end":20},"class":"per-cpu","data":[[{"class":"ratio","value":0.5},{"class":"cpu","id":1}]]}]}"#)
+            == #"{"results":[{"time-range":{"class":"time-range","begin":{"class":"timestamp","value":10},"end":{"class":"timestamp","value":20}},"class":"per-cpu","data":[[{"class":"ratio","value":0.5},{"class":"cpu","id":1}]]}]}"#)
         #expect(ReportRenderer.json(report)["tables"] != nil)
     }
 

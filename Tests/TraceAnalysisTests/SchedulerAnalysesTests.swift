@@ -94,6 +94,30 @@ struct SchedulerAnalysesTests {
         #expect(report.histograms.count == 3, "one overall and one per container")
     }
 
+    /// A waking sent while the thread still runs (it is on its way to sleep) is not where its
+    /// wait starts: the wakeup after its switch-out is. Nor is a waking of a thread that was
+    /// running before its CPU's first sched_switch (the trace did not show it on the CPU yet).
+    @Test(arguments: [SyntheticTrace.Style.lttng, .ftrace])
+    func schedlatIgnoresWakeupsOfRunningThreads(style: SyntheticTrace.Style) throws {
+        var trace = SyntheticTrace(style: style)
+        trace.schedSwitch(at: 1 * millisecond, cpu: 0, prev: (0, "swapper/0"), next: (200, "worker"))
+        trace.wakeup("sched_waking", at: 2 * millisecond, cpu: 1, tid: 200, comm: "worker")
+        trace.schedSwitch(at: 3 * millisecond, cpu: 0, prev: (200, "worker"), prevState: 1, next: (0, "swapper/0"))
+        trace.wakeup("sched_wakeup", at: 3_100 * microsecond, cpu: 0, tid: 200, comm: "worker")
+        trace.schedSwitch(at: 3_300 * microsecond, cpu: 0, prev: (0, "swapper/0"), next: (200, "worker"))
+        // tid 300 runs on CPU 1 from before the trace.
+        trace.wakeup("sched_waking", at: 10 * millisecond, cpu: 0, tid: 300, comm: "late")
+        trace.schedSwitch(at: 11 * millisecond, cpu: 1, prev: (300, "late"), prevState: 1, next: (0, "swapper/1"))
+        trace.wakeup("sched_waking", at: 12 * millisecond, cpu: 0, tid: 300, comm: "late")
+        trace.wakeup("sched_wakeup", at: 12_100 * microsecond, cpu: 0, tid: 300, comm: "late")
+        trace.schedSwitch(at: 12_500 * microsecond, cpu: 1, prev: (0, "swapper/1"), next: (300, "late"))
+        var options = AnalysisOptions()
+        options.log = true
+        let report = try TraceAnalysisRunner.run(.schedlat, source: trace, options: options)
+        let log = try #require(report.table("sched-log"))
+        #expect(log.rows.map { $0[2] } == [.duration(200 * microsecond), .duration(500 * microsecond)])
+    }
+
     @Test func schedlatMinMaxFilters() throws {
         var options = AnalysisOptions()
         options.filter.minimumDuration = 1_500 * microsecond

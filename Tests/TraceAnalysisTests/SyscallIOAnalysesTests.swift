@@ -77,6 +77,34 @@ struct SyscallIOAnalysesTests {
         #expect(report.table("iolatency-log")?.rows.first?[7] == .process(name: "postgres", pid: 100, tid: 100))
     }
 
+    /// A container that only discarded blocks (fstrim, `rwbs` "DS") read nothing; a flush ("FF")
+    /// moves no data.
+    @Test(arguments: [SyntheticTrace.Style.lttng, .ftrace])
+    func discardsAndFlushesAreNotReads(style: SyntheticTrace.Style) throws {
+        var trace = SyntheticTrace(style: style)
+        trace.statedump = Statedump(threads: [StatedumpThread(tid: 100, pid: 100, ppid: 1, comm: "fstrim")])
+        let disk: Int64 = 8 << 20 | 16
+        trace.schedSwitch(at: 500 * microsecond, cpu: 0, prev: (0, "swapper/0"), next: (100, "fstrim"))
+        for index in 0..<3 {
+            let sector = Int64(index) * 8192, time = UInt64(index + 1) * millisecond
+            trace.block("block_rq_issue", at: time, cpu: 0, current: 100, device: disk, sector: sector, sectors: 8192, rwbs: "DS")
+            trace.block("block_rq_complete", at: time + 100 * microsecond, cpu: 0, current: 0, device: disk, sector: sector, sectors: 8192, rwbs: "DS")
+        }
+        trace.block("block_rq_issue", at: 5 * millisecond, cpu: 0, current: 100, device: disk, sector: 0, sectors: 0, rwbs: "FF")
+        trace.block("block_rq_complete", at: 6 * millisecond, cpu: 0, current: 0, device: disk, sector: 0, sectors: 0, rwbs: "FF")
+        trace.block("block_rq_issue", at: 7 * millisecond, cpu: 0, current: 100, device: disk, sector: 99, sectors: 8, rwbs: "RA")
+        trace.block("block_rq_complete", at: 8 * millisecond, cpu: 0, current: 0, device: disk, sector: 99, sectors: 8, rwbs: "RA")
+        var options = AnalysisOptions()
+        options.statistics = true
+        let latency = try TraceAnalysisRunner.run(.iolatency, source: trace, options: options)
+        let perDisk = try #require(latency.table("iolatency-per-disk"))
+        #expect(perDisk.rows.map { Array($0.prefix(4)) } == [
+            [.disk("8,16"), .string("read"), .size(4096), .integer(1)], [.disk("8,16"), .string("discard"), .size(3 * 8192 * 512), .integer(3)],
+            [.disk("8,16"), .string("flush"), .size(0), .integer(1)]])
+        let usage = try TraceAnalysisRunner.run(.iousage, source: trace, options: AnalysisOptions())
+        #expect(usage.table("iousage-per-disk")?.rows == [[.disk("8,16"), .size(4096), .size(0), .size(3 * 8192 * 512), .integer(5)]])
+    }
+
     @Test(arguments: [SyntheticTrace.Style.lttng, .ftrace])
     func irqDurationsForHardAndSoftInterrupts(style: SyntheticTrace.Style) throws {
         var trace = SyntheticTrace(style: style)
@@ -104,6 +132,12 @@ struct SyscallIOAnalysesTests {
         let report = try TraceAnalysisRunner.run(.memtop, source: trace, options: AnalysisOptions())
         #expect(report.table("memtop-per-tid")?.rows.first == [.process(name: "dd", pid: 300, tid: 300), .string("[host]"), .integer(5), .integer(1)])
         #expect(report.table("memtop-total")?.rows.first == [.integer(5), .integer(1)])
+        // --count events: one per event, as lttng-memtop counts.
+        var options = AnalysisOptions()
+        options.memoryCount = .events
+        let events = try TraceAnalysisRunner.run(.memtop, source: trace, options: options)
+        #expect(events.table("memtop-total")?.rows.first == [.integer(2), .integer(1)])
+        #expect(events.table("memtop-total")?.tableClass.columns.map(\.title) == ["Allocations", "Frees"])
     }
 
     @Test func lostEventsAreReported() throws {

@@ -13,11 +13,22 @@ public struct AnalysisOptions: Sendable {
     public var log = false
     /// `--per-container`: one distribution per container (bcc `runqlat --pidnss`).
     public var perContainer = false
+    /// `memtop --count`: what the page tables count.
+    public var memoryCount = MemoryCount.pages
 
     public init() {}
 
     /// Statistics are shown when nothing else was asked for.
     var showsStatistics: Bool { statistics || (!frequency && !log) }
+}
+
+/// What `memtop` counts. A page event of order n allocates or frees 2^n pages; lttng-memtop
+/// counts the events (and calls them pages).
+public enum MemoryCount: String, Sendable, CaseIterable {
+    /// 2^order pages per event: the memory that moved.
+    case pages
+    /// One per `mm_page_alloc`/`mm_page_free` event, as lttng-memtop counts.
+    case events
 }
 
 /// Builds the tables and histograms every duration analysis prints.
@@ -28,9 +39,9 @@ struct DurationReporting {
 
     /// Columns after the key columns: count, min, avg, max, stdev (+ percentiles).
     var statisticColumns: [ReportColumn] {
-        [ReportColumn("Count", "number"), ReportColumn("Min", "duration", unit: "usec"), ReportColumn("Avg", "duration", unit: "usec"),
-         ReportColumn("Max", "duration", unit: "usec"), ReportColumn("Stdev", "duration", unit: "usec")]
-            + Self.percentiles.map { ReportColumn($0.0, "duration", unit: "usec") }
+        [ReportColumn("Count", "number"), ReportColumn("Min", "duration"), ReportColumn("Avg", "duration"),
+         ReportColumn("Max", "duration"), ReportColumn("Stdev", "duration")]
+            + Self.percentiles.map { ReportColumn($0.0, "duration") }
     }
 
     static func cells(_ statistics: DurationStatistics) -> [ReportValue] {

@@ -1,9 +1,11 @@
 /// Block request latency per disk and request type, charged to the thread and container that
 /// caused the request (`iolatency`).
 public struct IOLatency: KernelEventHandler {
-    struct Key: Hashable {
+    struct Key: Hashable, Comparable {
         var device: UInt64
-        var isWrite: Bool
+        var operation: BlockOperation
+
+        static func < (lhs: Key, rhs: Key) -> Bool { (lhs.device, lhs.operation) < (rhs.device, rhs.operation) }
     }
 
     public static var tableClasses: [ReportTableClass] {
@@ -14,7 +16,7 @@ public struct IOLatency: KernelEventHandler {
             ReportTableClass(name: "iolatency-per-container", title: "Block I/O latency per container",
                              columns: [ReportColumn("Container", "string"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")] + statistics),
             ReportTableClass(name: "iolatency-log", title: "Block I/O requests", columns: [
-                ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"), ReportColumn("Latency", "duration", unit: "usec"),
+                ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"), ReportColumn("Latency", "duration"),
                 ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Sector", "number"), ReportColumn("Bytes", "size"),
                 ReportColumn("Process", "process"), ReportColumn("Container", "string")]),
         ]
@@ -42,10 +44,10 @@ public struct IOLatency: KernelEventHandler {
         guard options.filter.accepts(duration: request.duration), options.filter.accepts(thread: request.thread, in: state) || !options.filter.filtersThreads
         else { return }
         let container = request.thread >= 0 ? state.threads[Int(request.thread)].container : 0
-        perDisk[Key(device: request.device, isWrite: request.isWrite), default: (DurationStatistics(), 0)].statistics.add(request.duration)
-        perDisk[Key(device: request.device, isWrite: request.isWrite)]!.bytes &+= request.bytes
-        perContainer[Key(device: UInt64(container), isWrite: request.isWrite), default: (DurationStatistics(), 0)].statistics.add(request.duration)
-        perContainer[Key(device: UInt64(container), isWrite: request.isWrite)]!.bytes &+= request.bytes
+        perDisk[Key(device: request.device, operation: request.operation), default: (DurationStatistics(), 0)].statistics.add(request.duration)
+        perDisk[Key(device: request.device, operation: request.operation)]!.bytes &+= request.bytes
+        perContainer[Key(device: UInt64(container), operation: request.operation), default: (DurationStatistics(), 0)].statistics.add(request.duration)
+        perContainer[Key(device: UInt64(container), operation: request.operation)]!.bytes &+= request.bytes
         distribution.add(nanoseconds: request.duration)
         if options.perContainer { containerDistributions[container, default: DurationDistribution(options: options)].add(nanoseconds: request.duration) }
         log.add(request)
@@ -60,13 +62,13 @@ public struct IOLatency: KernelEventHandler {
         var report = AnalysisReport(analysis: "iolatency", begin: begin, end: end)
         let classes = Self.tableClasses
         let reporting = DurationReporting(options: options)
-        func type(_ isWrite: Bool) -> ReportValue { .string(isWrite ? "write" : "read") }
+        func type(_ operation: BlockOperation) -> ReportValue { .string(operation.rawValue) }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: perDisk.sorted { ($0.key.device, $0.key.isWrite ? 1 : 0) < ($1.key.device, $1.key.isWrite ? 1 : 0) }.map {
-                [.disk(Self.diskName($0.key.device)), type($0.key.isWrite), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
+            report.tables.append(ReportTable(classes[0], rows: perDisk.sorted { $0.key < $1.key }.map {
+                [.disk(Self.diskName($0.key.device)), type($0.key.operation), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
             }))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { ($0.key.device, $0.key.isWrite ? 1 : 0) < ($1.key.device, $1.key.isWrite ? 1 : 0) }.map {
-                [.string(state.containers[Int($0.key.device)].name), type($0.key.isWrite), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
+            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { $0.key < $1.key }.map {
+                [.string(state.containers[Int($0.key.device)].name), type($0.key.operation), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
             }))
         }
         if options.log {
@@ -75,7 +77,7 @@ public struct IOLatency: KernelEventHandler {
                     ? .process(name: state.threads[Int(request.thread)].comm, pid: state.threads[Int(request.thread)].pid, tid: state.threads[Int(request.thread)].tid)
                     : .empty
                 return [.timestamp(request.begin), .timestamp(request.end), .duration(request.duration), .disk(Self.diskName(request.device)),
-                        type(request.isWrite), .integer(Int64(request.sector)), .size(request.bytes), process,
+                        type(request.operation), .integer(Int64(request.sector)), .size(request.bytes), process,
                         .string(state.container(of: request.thread).name)]
             }))
         }
@@ -110,13 +112,14 @@ public struct IOUsage: KernelEventHandler {
             ReportColumn("Process", "process"), ReportColumn("FD", "fd"), ReportColumn("File", "path"),
             ReportColumn("Read", "size"), ReportColumn("Written", "size")]),
         ReportTableClass(name: "iousage-per-disk", title: "Per-disk I/O (block requests)", columns: [
-            ReportColumn("Disk", "disk"), ReportColumn("Read", "size"), ReportColumn("Written", "size"), ReportColumn("Requests", "number")]),
+            ReportColumn("Disk", "disk"), ReportColumn("Read", "size"), ReportColumn("Written", "size"), ReportColumn("Discarded", "size"),
+            ReportColumn("Requests", "number")]),
     ]
 
     let options: AnalysisOptions
     private var perProcess: [Int32: (read: UInt64, written: UInt64, container: Int32)] = [:]
     private var perFile: [FileKey: (read: UInt64, written: UInt64, name: String?)] = [:]
-    private var perDisk: [UInt64: (read: UInt64, written: UInt64, requests: UInt64)] = [:]
+    private var perDisk: [UInt64: (read: UInt64, written: UInt64, discarded: UInt64, requests: UInt64)] = [:]
     private var readSyscalls: Set<Int32> = []
     private var writeSyscalls: Set<Int32> = []
     private var classified: Set<Int32> = []
@@ -154,8 +157,13 @@ public struct IOUsage: KernelEventHandler {
 
     // Byte sums wrap (&+): sizes come from the trace, and a corrupt one must not trap.
     public mutating func blockRequestCompleted(_ request: BlockRequestInterval, state: KernelState) {
-        var entry = perDisk[request.device] ?? (0, 0, 0)
-        if request.isWrite { entry.written &+= request.bytes } else { entry.read &+= request.bytes }
+        var entry = perDisk[request.device] ?? (0, 0, 0, 0)
+        switch request.operation {
+        case .read: entry.read &+= request.bytes
+        case .write: entry.written &+= request.bytes
+        case .discard: entry.discarded &+= request.bytes
+        case .flush, .other: break  // no data moves
+        }
         entry.requests += 1
         perDisk[request.device] = entry
     }
@@ -185,7 +193,8 @@ public struct IOUsage: KernelEventHandler {
              $0.value.name.map { .path($0) } ?? .empty, .size($0.value.read), .size($0.value.written)]
         }))
         report.tables.append(ReportTable(Self.tableClasses[3], rows: perDisk.sorted { $0.key < $1.key }.map {
-            [.disk(IOLatency.diskName($0.key)), .size($0.value.read), .size($0.value.written), .integer(Int64($0.value.requests))]
+            [.disk(IOLatency.diskName($0.key)), .size($0.value.read), .size($0.value.written), .size($0.value.discarded),
+             .integer(Int64($0.value.requests))]
         }))
         return report
     }

@@ -10,7 +10,7 @@ public struct CPUTop: KernelEventHandler {
             ReportColumn("Threads", "number")]),
         ReportTableClass(name: "per-container", title: "Per-Container Usage", columns: [
             ReportColumn("Usage", "ratio"), ReportColumn("Container", "string"), ReportColumn("Type", "string"),
-            ReportColumn("CPU time", "duration", unit: "usec")]),
+            ReportColumn("CPU time", "duration")]),
         ReportTableClass(name: "per-cpu", title: "Per-CPU Usage", columns: [ReportColumn("Usage", "ratio"), ReportColumn("CPU", "cpu")]),
     ]
 

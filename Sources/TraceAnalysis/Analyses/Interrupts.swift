@@ -12,7 +12,7 @@ public struct Interrupts: KernelEventHandler {
             ReportTableClass(name: "soft-irq", title: "Soft IRQ handler duration", columns: [ReportColumn("IRQ", "irq")] + statistics),
             ReportTableClass(name: "soft-irq-raise", title: "Soft IRQ raise-to-entry latency", columns: [ReportColumn("IRQ", "irq")] + statistics),
             ReportTableClass(name: "irq-log", title: "IRQ log", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration", unit: "usec"),
+                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration"),
                 ReportColumn("CPU", "cpu"), ReportColumn("IRQ", "irq")]),
         ]
     }

@@ -21,7 +21,7 @@ public struct SchedLatency: KernelEventHandler {
             ReportTableClass(name: "sched-per-priority", title: "Scheduling latency stats per priority",
                              columns: [ReportColumn("Priority", "number")] + statistics),
             ReportTableClass(name: "sched-log", title: "Scheduling latency log", columns: [
-                ReportColumn("Wakeup", "timestamp"), ReportColumn("Switch", "timestamp"), ReportColumn("Latency", "duration", unit: "usec"),
+                ReportColumn("Wakeup", "timestamp"), ReportColumn("Switch", "timestamp"), ReportColumn("Latency", "duration"),
                 ReportColumn("Priority", "number"), ReportColumn("CPU", "cpu"), ReportColumn("Wakee", "process"),
                 ReportColumn("Container", "string"), ReportColumn("Waker", "process")]),
         ]

@@ -27,7 +27,7 @@ public struct Syscalls: KernelEventHandler {
                              columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Syscall", "syscall"),
                                        ReportColumn("Errors", "number")] + statistics),
             ReportTableClass(name: "syscalls-log", title: "Slowest syscalls", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("Duration", "duration", unit: "usec"), ReportColumn("Syscall", "syscall"),
+                ReportColumn("Begin", "timestamp"), ReportColumn("Duration", "duration"), ReportColumn("Syscall", "syscall"),
                 ReportColumn("Return", "number"), ReportColumn("Process", "process"), ReportColumn("Container", "string"),
                 ReportColumn("FD", "fd"), ReportColumn("Count", "number"), ReportColumn("Filename", "path")]),
         ]

@@ -58,10 +58,13 @@ public enum AnalysisKind: String, CaseIterable, Sendable {
         }
     }
 
-    public var tableClasses: [ReportTableClass] {
+    public var tableClasses: [ReportTableClass] { tableClasses(options: AnalysisOptions()) }
+
+    /// The tables the analysis produces with these options (memtop's columns follow `--count`).
+    public func tableClasses(options: AnalysisOptions) -> [ReportTableClass] {
         switch self {
         case .cputop: CPUTop.tableClasses
-        case .memtop: MemTop.tableClasses
+        case .memtop: MemTop.tableClasses(counting: options.memoryCount)
         case .schedlat: SchedLatency.tableClasses
         case .syscalls: Syscalls.tableClasses
         case .iolatency: IOLatency.tableClasses
@@ -112,12 +115,30 @@ public enum TraceAnalysisRunner {
             handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "", argumentLayout: layout)
         replayer.progress = progress
         try source.run(into: &replayer)
+        let unmatched = filter.unmatchedContainers(in: replayer.state)
+        if !unmatched.isEmpty {
+            throw NoSuchContainerError(names: unmatched, known: replayer.state.containers.dropFirst().map(\.name))
+        }
         var report = replayer.handler.report(state: replayer.state)
+        // The time range is the part analysed: from --begin when it is after the first event.
+        if let begin = filter.begin { report.begin = max(report.begin, begin.resolve(start: replayer.state.firstTimestamp)) }
         report.eventCount = replayer.state.eventCount
         report.lostEvents = replayer.state.lostEvents
         if replayer.state.lostEvents > 0 {
             report.notes.append("warning: the tracer lost \(replayer.state.lostEvents) events; results undercount around those gaps")
         }
         return report
+    }
+}
+
+/// `--container` named a container the trace does not have (the filter would give empty tables).
+public struct NoSuchContainerError: Error, CustomStringConvertible {
+    public var names: [String]
+    /// The containers the trace has, by name.
+    public var known: [String]
+
+    public var description: String {
+        let list = known.isEmpty ? "the trace has no containers (use `host` for the host's threads)" : "the trace has: \(known.joined(separator: ", ")), host"
+        return "no container \(names.joined(separator: ", ")) in the trace; \(list)"
     }
 }

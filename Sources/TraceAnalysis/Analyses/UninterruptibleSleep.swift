@@ -13,11 +13,11 @@ public struct UninterruptibleSleep: KernelEventHandler {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
             ReportTableClass(name: "dstate-per-thread", title: "D-state sleeps per thread", columns: [
-                ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Total", "duration", unit: "usec")] + statistics),
+                ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Total", "duration")] + statistics),
             ReportTableClass(name: "dstate-per-container", title: "D-state sleeps per container", columns: [
-                ReportColumn("Container", "string"), ReportColumn("Total", "duration", unit: "usec")] + statistics),
+                ReportColumn("Container", "string"), ReportColumn("Total", "duration")] + statistics),
             ReportTableClass(name: "dstate-log", title: "D-state sleeps", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration", unit: "usec"),
+                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration"),
                 ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Waker", "process")]),
         ]
     }

@@ -24,12 +24,12 @@ public struct PeriodAnalysis: KernelEventHandler {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
             ReportTableClass(name: "period-stats", title: "Period statistics",
-                             columns: [ReportColumn("Period", "string"), ReportColumn("Group", "string"), ReportColumn("Total", "duration", unit: "usec")] + statistics),
+                             columns: [ReportColumn("Period", "string"), ReportColumn("Group", "string"), ReportColumn("Total", "duration")] + statistics),
             ReportTableClass(name: "period-breakdown", title: "Breakdown of parent periods", columns: [
                 ReportColumn("Parent", "string"), ReportColumn("Child", "string"), ReportColumn("Count", "number"),
-                ReportColumn("Total", "duration", unit: "usec"), ReportColumn("Share of parent time", "ratio")]),
+                ReportColumn("Total", "duration"), ReportColumn("Share of parent time", "ratio")]),
             ReportTableClass(name: "period-log", title: "Period log", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration", unit: "usec"),
+                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration"),
                 ReportColumn("Period", "string"), ReportColumn("Parent", "string"), ReportColumn("Captures", "string")]),
         ]
     }

@@ -20,7 +20,8 @@ public enum ReportValue: Sendable, Equatable {
     case empty
 }
 
-/// A column: its title, LAMI class and unit.
+/// A column: its title, LAMI class and, for `number` columns, the unit of the count (durations
+/// are always nanoseconds, sizes bytes, as LAMI defines them).
 public struct ReportColumn: Sendable, Equatable {
     public var title: String
     /// LAMI data class: `number`, `ratio`, `duration`, `timestamp`, `size`, `string`, `process`,

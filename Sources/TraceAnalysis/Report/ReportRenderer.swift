@@ -14,7 +14,9 @@ public enum ReportRenderer {
             }
             var text = TextTable(columns: table.tableClass.columns.map { column in
                 let alignment: TextTable.Alignment = ["number", "ratio", "duration", "size", "fd", "cpu"].contains(column.lamiClass) ? .right : .left
-                return TextTable.Column(column.unit.map { "\(column.title) (\($0))" } ?? column.title, alignment)
+                // Text shows durations in microseconds, as lttng-analyses does; the report holds ns.
+                let unit = column.lamiClass == "duration" ? "usec" : column.unit
+                return TextTable.Column(unit.map { "\(column.title) (\($0))" } ?? column.title, alignment)
             })
             for row in table.rows { text.append(row.map { cellText($0) }) }
             output += text.render()
@@ -177,10 +179,17 @@ public enum ReportRenderer {
 
     /// The LAMI result document: one result per table.
     public static func lami(_ report: AnalysisReport) -> JSONValue {
-        let range = JSONValue.object([("class", .string("time-range")), ("begin", .unsigned(report.begin)), ("end", .unsigned(report.end))])
+        let range = JSONValue.object([
+            ("class", .string("time-range")), ("begin", lamiCell(.timestamp(report.begin))), ("end", lamiCell(.timestamp(report.end))),
+        ])
         return .object([("results", .array(report.tables.map { table in
             .object([("time-range", range), ("class", .string(table.tableClass.name)), ("data", .array(table.rows.map { .array($0.map(lamiCell)) }))])
         }))])
+    }
+
+    /// The LAMI error object.
+    public static func lamiError(message: String, code: Int) -> JSONValue {
+        .object([("error-message", .string(message)), ("error-code", .integer(Int64(code)))])
     }
 
     /// The `--metadata` document for an analysis's table classes.

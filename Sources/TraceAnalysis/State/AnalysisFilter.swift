@@ -48,6 +48,14 @@ public struct AnalysisFilter: Sendable {
         return true
     }
 
+    /// The `--container` values no container of the trace answers to (name, id prefix of 6 or
+    /// more characters, or `host`).
+    func unmatchedContainers(in state: KernelState) -> [String] {
+        containers.sorted().filter { wanted in
+            wanted != "host" && !state.containers.contains { $0.name == wanted || (wanted.count >= 6 && $0.id.hasPrefix(wanted)) }
+        }
+    }
+
     public func accepts(cpu: Int) -> Bool { cpus.isEmpty || cpus.contains(cpu) }
 
     public func accepts(duration: UInt64) -> Bool {

@@ -77,7 +77,8 @@ public struct BlockRequestInterval: Sendable {
     public var device: UInt64
     public var sector: UInt64
     public var bytes: UInt64
-    public var isWrite: Bool
+    /// Read, write, discard or flush, from the request's `rwbs`.
+    public var operation: BlockOperation
     public var thread: Int32
     public var begin: UInt64
     public var end: UInt64

@@ -80,6 +80,13 @@ public final class KernelState {
     }
 
     @inline(__always)
+    /// Whether `thread` is on a CPU now (it was switched in on its last CPU and not switched out).
+    func isRunning(_ thread: Int32) -> Bool {
+        guard thread >= 0, Int(thread) < threads.count else { return false }
+        let cpu = Int(threads[Int(thread)].lastCPU)
+        return cpu >= 0 && cpu < currentThread.count && currentThread[cpu] == thread
+    }
+
     func setCurrent(cpu: Int, thread: Int32) {
         if cpu >= 0, cpu < currentThread.count { currentThread[cpu] = thread }
     }

@@ -17,8 +17,6 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var windowBegin: UInt64 = 0
     private var windowEnd: UInt64 = .max
     private var windowResolved = false
-    /// Latency is measured from sched_waking when the trace has it, else from sched_wakeup.
-    private var wakeupKind: KernelEventKind = .schedWakeup
     private var runningSince: ContiguousArray<UInt64> = []
     private var hardIRQ: ContiguousArray<(begin: UInt64, irq: Int)> = []
     private var softIRQEntry: ContiguousArray<UInt64> = []
@@ -82,7 +80,6 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         syscallIndexByClass = ContiguousArray(resolved.map { binding in
             binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
         })
-        if trace.classes.classes.contains(where: { $0.name == "sched_waking" }) { wakeupKind = .schedWaking }
         state.environment = trace.environment
         state.epochOffsetNanoseconds = trace.epochOffsetNanoseconds
         state.load(trace.statedump)
@@ -137,7 +134,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             let tid = Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))
             let woken = state.thread(tid: tid) { binding.pointee.comm >= 0 ? record.string(binding.pointee.comm) : "" }
             guard woken >= 0 else { break }
-            let countsForLatency = binding.pointee.kind == .schedWakeupNew || binding.pointee.kind == wakeupKind
+            // Latency runs from the first waking, wakeup or wakeup_new of a thread that is not on a
+            // CPU (as lttng-analyses measures it). A waking sent while the thread still runs (it
+            // is about to sleep) starts no wait: the wakeup that follows its switch-out does;
+            // pairing the waking with a later switch-in would count the time it ran and slept.
+            let countsForLatency = !state.isRunning(woken)
             state.withThread(woken) { thread in
                 if binding.pointee.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.priority), binding)) }
                 if countsForLatency && thread.wakeupTime == 0 {
@@ -217,6 +218,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 if binding.pointee.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.prevPriority), binding)) }
                 // TASK_UNINTERRUPTIBLE; preemption sets only TASK_REPORT_MAX, never this bit.
                 if previousState & 2 != 0 && previousTID != 0 { thread.uninterruptibleSince = time }
+                // It ran until now: a wakeup noted before (one sent while it ran, or before the trace
+                // showed it on a CPU) is stale.
+                thread.wakeupTime = 0
             }
         }
         var since: UInt64 = 0
@@ -378,13 +382,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let key = BlockKey(device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
         switch binding.pointee.kind {
         case .blockInsert, .blockIssue:
-            var isWrite = false
+            var operation = BlockOperation.other
             if binding.pointee.rwbs >= 0 {
-                if record.eventClass.fields[binding.pointee.rwbs].kind == .string {
-                    isWrite = record.bytes(binding.pointee.rwbs).contains(UInt8(ascii: "W"))
-                } else {
-                    isWrite = record.unsigned(binding.pointee.rwbs) & 1 != 0  // LTTng RWBS_FLAG_WRITE
-                }
+                operation = record.eventClass.fields[binding.pointee.rwbs].kind == .string
+                    ? BlockRequestFlags(ftraceText: record.bytes(binding.pointee.rwbs)).operation
+                    : BlockRequestFlags(rawValue: record.unsigned(binding.pointee.rwbs)).operation
             }
             var bytes = binding.pointee.sectorCount >= 0 ? Self.sectorBytes(record.unsigned(binding.pointee.sectorCount)) : 0
             if bytes == 0, binding.pointee.bytes >= 0 { bytes = record.unsigned(binding.pointee.bytes) }
@@ -397,11 +399,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             if binding.pointee.kind == .blockIssue, let inserted = pendingBlock[key] {
                 // Keep the inserting thread: the issue often runs in a kworker.
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, isWrite: isWrite,
+                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, operation: operation,
                     thread: inserted.thread, begin: time, end: 0)
             } else {
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes, isWrite: isWrite, thread: requester, begin: time, end: 0)
+                    device: key.device, sector: key.sector, bytes: bytes, operation: operation, thread: requester, begin: time, end: 0)
             }
         default:
             guard var request = pendingBlock.removeValue(forKey: key) else { return }

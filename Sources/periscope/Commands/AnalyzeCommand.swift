@@ -5,6 +5,7 @@ import KernelTrace
 import TraceAnalysis
 
 extension AnalysisKind: ExpressibleByArgument {}
+extension MemoryCount: ExpressibleByArgument {}
 
 /// Progress through a long trace, as a fraction of its time range: LAMI progress lines on
 /// standard output with `--lami --output-progress`, else a line on standard error when it is a
@@ -54,7 +55,7 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             ANALYSIS is one of: \(AnalysisKind.allCases.map(\.rawValue).joined(separator: ", ")).
               cputop     CPU time per thread, process, container and CPU, migrations, priorities
-              memtop     pages allocated and freed per thread, process and container
+              memtop     pages allocated and freed per thread, process and container (--count events: page events)
               schedlat   wake-up to run (run-queue) latency, per process, container, priority
               syscalls   count, errors, duration per syscall, process and container
               iolatency  block request latency per disk and type, charged to the requester
@@ -68,7 +69,8 @@ struct AnalyzeCommand: ParsableCommand {
             names (prev_pid, raw_syscalls, softirq_*, mm_page_*) are understood.
             Durations are in microseconds; --freq prints bcc-style log2 histograms.
             For Trace Compass, register `periscope analyze ANALYSIS --lami` as an external \
-            (LAMI 1.0) analysis.
+            (LAMI 1.0) analysis (it runs `periscope --mi-version` first); in LAMI mode every \
+            error is a LAMI error object on standard output.
             """
     )
 
@@ -120,6 +122,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("per-container"), help: "One distribution per container (like bcc runqlat --pidnss).")
     var perContainer = false
 
+    @Option(help: "memtop: count `pages` (2^order per page event, the default) or `events` (one per allocation or free, as lttng-memtop counts).")
+    var count: MemoryCount = .pages
+
     @Option(name: .customLong("period"), parsing: .singleValue,
             help: ArgumentHelp("periods: NAME[(PARENT)]:BEGIN_EXPR[:END_EXPR]; repeatable.",
                                discussion: "Expressions: $evt.$name, $evt.FIELD, $begin.$evt.FIELD, $parent.$begin.$evt.FIELD, ==, !=, <, >, &&, ||, !, \"strings\", numbers."))
@@ -149,8 +154,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("test-compatibility"), help: "LAMI: exit 0 when TRACE can be analysed.")
     var testCompatibility: String?
 
-    @Option(help: "LAMI: at most N rows per table.")
-    var limit: Int?
+    @Option(help: "LAMI: at most N rows per table, or `unlimited`.")
+    var limit: String?
 
     @Flag(name: .customLong("output-progress"), help: "LAMI: print progress lines (fractions of the trace) before the result.")
     var outputProgress = false
@@ -164,6 +169,14 @@ struct AnalyzeCommand: ParsableCommand {
         }
         if let top, top < 0 { throw ValidationError("--top must be positive") }
         if let freqResolution, freqResolution < 1 || freqResolution > 1000 { throw ValidationError("--freq-resolution must be 1...1000") }
+        _ = try rowLimit()
+    }
+
+    /// `--limit N` or `--limit unlimited` (LAMI's spelling of no limit).
+    func rowLimit() throws -> Int? {
+        guard let limit, limit != "unlimited" else { return nil }
+        guard let rows = Int(limit), rows >= 0 else { throw ValidationError("--limit must be a number of rows or `unlimited`") }
+        return rows
     }
 
     func run() throws {
@@ -174,13 +187,12 @@ struct AnalyzeCommand: ParsableCommand {
         if metadata {
             print(ReportRenderer.lamiMetadata(
                 analysis: analysis.rawValue, title: "Periscope \(analysis.rawValue)", description: analysis.title,
-                tableClasses: analysis.tableClasses).rendered())
+                tableClasses: analysis.tableClasses(options: try analysisOptions())).rendered())
             return
         }
         if let testCompatibility {
-            do { _ = try Self.openTrace(testCompatibility) } catch {
-                throw ExitCode(1)
-            }
+            // Compatible: exit 0 and print nothing. Incompatible: the error (a LAMI object in LAMI mode).
+            _ = try Self.openTrace(testCompatibility)
             return
         }
         let options = try analysisOptions()
@@ -195,10 +207,10 @@ struct AnalyzeCommand: ParsableCommand {
                     analysis, source: source, options: options, periods: periodConfiguration, progress: reporter.map { reporter in { reporter.report($0) } })
             } catch {
                 reporter?.finish()
-                throw lami ? lamiError(error) : UserFacingError("\(trace): \(error)")
+                throw UserFacingError("\(trace): \(error)")
             }
             reporter?.finish()
-            if let limit { report.tables = report.tables.map { var table = $0; table.rows = Array(table.rows.prefix(limit)); return table } }
+            if let limit = try rowLimit() { report.tables = report.tables.map { var table = $0; table.rows = Array(table.rows.prefix(limit)); return table } }
             if lami {
                 print(ReportRenderer.lami(report).rendered())
             } else if json {
@@ -208,11 +220,6 @@ struct AnalyzeCommand: ParsableCommand {
                 print(ReportRenderer.text(report, epochOffset: source.traceDescription.epochOffsetNanoseconds), terminator: "")
             }
         }
-    }
-
-    private func lamiError(_ error: Error) -> Error {
-        print(JSONValue.object([("error-message", .string("\(error)")), ("error-code", .integer(1))]).rendered())
-        return ExitCode(1)
     }
 
     /// A Periscope trace directory (it has metadata.json) or a CTF trace.
@@ -231,8 +238,8 @@ struct AnalyzeCommand: ParsableCommand {
         options.filter.tids = Set(tids)
         options.filter.processNames = Set(processNames)
         options.filter.cpus = Set(cpus)
-        options.filter.begin = try begin.map { try Self.timeBound($0, option: "--begin") }
-        options.filter.end = try end.map { try Self.timeBound($0, option: "--end") }
+        options.filter.begin = try begin.map { try Self.timeBound($0, option: "--begin", lami: lami) }
+        options.filter.end = try end.map { try Self.timeBound($0, option: "--end", lami: lami) }
         options.filter.minimumDuration = try min.map { try Self.duration($0, option: "--min") }
         options.filter.maximumDuration = try max.map { try Self.duration($0, option: "--max") }
         options.top = top
@@ -241,6 +248,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.frequencyBuckets = freqResolution
         options.log = log
         options.perContainer = perContainer
+        options.memoryCount = count
         if lami { options.statistics = true; options.log = log }
         return options
     }
@@ -268,10 +276,11 @@ struct AnalyzeCommand: ParsableCommand {
         return PeriodConfiguration(definitions: definitions, groupBy: split(groupBy), aggregateBy: split(aggregateBy))
     }
 
-    /// `1.5` / `1.5s` / `200ms` / `30us` / `10ns` from the first event, or absolute nanoseconds
-    /// (a bare integer of 13 digits or more, as LAMI consumers pass).
-    static func timeBound(_ text: String, option: String) throws -> AnalysisFilter.TimeBound {
-        if text.count >= 13, let absolute = UInt64(text) { return .absolute(absolute) }
+    /// `1.5` / `1.5s` / `200ms` / `30us` / `10ns` from the first event, or absolute nanoseconds:
+    /// a bare integer of 13 digits or more, or any bare integer in LAMI mode (LAMI's --begin and
+    /// --end are always trace-clock ns).
+    static func timeBound(_ text: String, option: String, lami: Bool = false) throws -> AnalysisFilter.TimeBound {
+        if text.count >= 13 || lami, let absolute = UInt64(text) { return .absolute(absolute) }
         return .sinceStart(try nanoseconds(text, defaultUnit: 1_000_000_000, option: option))
     }
 

@@ -13,6 +13,9 @@ struct TraceConvertCommand: ParsableCommand {
             inodes (pid_ns, mnt_ns, ...), the statedump as lttng_statedump_* events plus one \
             lttng_statedump_container per container, and the env Trace Compass needs to open it \
             as a Linux kernel trace. Events without an LTTng counterpart keep ftrace's names.
+            OUT is laid out as an LTTng session (OUT/kernel/metadata and one stream per CPU plus \
+            the statedump's), which babeltrace2, Trace Compass and lttng-analyses \
+            (lttng-cputop OUT) read as they are. The statedump is stamped before the first event.
 
             Example:
               periscope trace convert /tmp/t1 --to ctf /tmp/t1-ctf && babeltrace2 /tmp/t1-ctf | head
@@ -25,7 +28,7 @@ struct TraceConvertCommand: ParsableCommand {
     @Option(help: "The output format (ctf).")
     var to: String = "ctf"
 
-    @Argument(help: "The CTF trace directory to create (must be new or empty).")
+    @Argument(help: "The CTF trace directory to create (must be new or empty); the trace goes in its kernel/ directory.")
     var outputDirectory: String
 
     @Flag(help: "Print the summary as JSON.")

@@ -38,6 +38,9 @@ struct CTFConversionTests {
             RecordedThread(tid: 7, pid: 7, ppid: 1, comm: "sh", namespaceTIDs: [7, 1], namespacePIDs: [7, 1],
                            namespaces: ["pid": 4026532000, "mnt": 4026532001], cgroups: ["0::/docker/abc"], container: "docker:abc",
                            seenAtNs: 1_000_000_000),
+            // Found by a rescan half-way through the capture.
+            RecordedThread(tid: 9, pid: 9, ppid: 7, comm: "late", namespaceTIDs: [9], namespacePIDs: [9], namespaces: ["pid": 4026531836],
+                           cgroups: [], container: nil, seenAtNs: 1_500_000_000),
         ])
         try TraceDirectoryWriter.writeJSON(statedump, to: directory + "/statedump.json")
     }
@@ -66,8 +69,17 @@ struct CTFConversionTests {
         #expect(lines.contains { $0.contains("lttng_statedump_container") && $0.contains("container_name = \"web\"") && $0.contains("pid_ns = 4026532000") })
         #expect(lines.contains { $0.contains("lttng_statedump_process_pid_ns") && $0.contains("ns_level = 1") && $0.contains("vtid = 1") })
         #expect(lines.contains { $0.contains("sched_process_exec") && $0.contains("filename = \"/bin/sh\"") })
-        let metadata = try String(contentsOfFile: output + "/metadata", encoding: .utf8)
+        // An LTTng session's layout: lttng-analyses reads the tracer version from OUT/kernel.
+        let metadata = try String(contentsOfFile: output + "/kernel/metadata", encoding: .utf8)
         #expect(metadata.contains("tracer_name = \"lttng-modules\"") && metadata.contains("domain = \"kernel\"") && metadata.contains("tracer_minor = 10"))
+        // The whole statedump, the rescan's thread and lttng_statedump_end included, comes before the first event.
+        let firstEvent = try #require(lines.firstIndex { !$0.contains(" lttng_statedump_") })
+        #expect(lines[firstEvent...].allSatisfy { !$0.contains(" lttng_statedump_") })
+        #expect(lines[firstEvent - 1].contains(" lttng_statedump_end:"))
+        #expect(lines[..<firstEvent].contains { $0.contains("lttng_statedump_process_state") && $0.contains("tid = 9") })
+        // With stream intersection (lttng-analyses' default) nothing is cut off.
+        let intersected = try TraceShell.run(["babeltrace2", "--stream-intersection", output])
+        #expect(intersected.status == 0 && intersected.standardOutput.split(separator: "\n").count == lines.count)
     }
 
     @Test(.live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))

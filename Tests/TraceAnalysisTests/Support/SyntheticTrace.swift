@@ -72,9 +72,10 @@ struct SyntheticTrace: EventSource {
                      "next_prio": .integer(priority)])
     }
 
-    mutating func wakeup(at time: UInt64, cpu: Int, waker: Int64 = 0, tid: Int64, comm: String, prio: Int64 = 20) {
+    /// A `sched_wakeup` (or, with `event`, `sched_waking`/`sched_wakeup_new`) of `tid`.
+    mutating func wakeup(_ event: String = "sched_wakeup", at time: UInt64, cpu: Int, waker: Int64 = 0, tid: Int64, comm: String, prio: Int64 = 20) {
         let lttng = style == .lttng
-        add("sched_wakeup", system: "sched", at: time, cpu: cpu, current: waker, fields: [
+        add(event, system: "sched", at: time, cpu: cpu, current: waker, fields: [
             ("comm", .string), (lttng ? "tid" : "pid", .signedInteger), ("prio", .signedInteger), ("target_cpu", .signedInteger)],
             values: ["comm": .string(comm), lttng ? "tid" : "pid": .integer(tid), "prio": .integer(lttng ? prio : prio + 100), "target_cpu": .integer(Int64(cpu))])
     }
@@ -119,7 +120,13 @@ struct SyntheticTrace: EventSource {
     }
 
     mutating func block(_ name: String, at time: UInt64, cpu: Int, current: Int64, device: Int64, sector: Int64, sectors: Int64, write: Bool) {
-        let rwbs: (EventFieldKind, Value) = style == .lttng ? (.unsignedInteger, .integer(write ? 1 : 4)) : (.string, .string(write ? "WS" : "R"))
+        block(name, at: time, cpu: cpu, current: current, device: device, sector: sector, sectors: sectors, rwbs: write ? "WS" : "R")
+    }
+
+    /// A block event with ftrace's `rwbs` text, or LTTng's bit mask for it.
+    mutating func block(_ name: String, at time: UInt64, cpu: Int, current: Int64, device: Int64, sector: Int64, sectors: Int64, rwbs text: String) {
+        let lttngFlags = Array(text.utf8).withUnsafeBytes { BlockRequestFlags(ftraceText: $0).rawValue }
+        let rwbs: (EventFieldKind, Value) = style == .lttng ? (.unsignedInteger, .integer(Int64(lttngFlags))) : (.string, .string(text))
         add(name, system: "block", at: time, cpu: cpu, current: current,
             fields: [("dev", .unsignedInteger), ("sector", .unsignedInteger), ("nr_sector", .unsignedInteger), ("rwbs", rwbs.0)],
             values: ["dev": .integer(device), "sector": .integer(sector), "nr_sector": .integer(sectors), "rwbs": rwbs.1])

@@ -3,11 +3,13 @@
 /// PID namespace), per thread `lttng_statedump_process_state` (2.10 layout, with ns_level
 /// and ns_inum), `lttng_statedump_process_pid_ns` per namespace level and one
 /// `lttng_statedump_process_NS_ns` per other namespace, then `lttng_statedump_end`.
-/// Threads that rescans found during the capture come at the time they were seen.
+/// All are stamped at one time before the first event, as LTTng's statedump precedes the
+/// events it explains; threads and containers that rescans found during the capture are
+/// included (their fork events come later, with their own times).
 extension CTFTraceConverter {
     static let otherNamespaceKinds = ["mnt", "net", "uts", "ipc", "user", "cgroup"]
 
-    func writeStatedump() {
+    func writeStatedump(at time: UInt64) {
         guard let stream = statedumpStream else { return }
         let dump = reader.recordedStatedump
         let start = addClass("lttng_statedump_start", [])
@@ -46,12 +48,12 @@ extension CTFTraceConverter {
             do { try stream.endEvent() } catch { failure = error }
         }
 
-        begin(start, at: dump.takenAtNs, thread: nil)
+        begin(start, at: time, thread: nil)
         finish()
         var pending: [(timestamp: UInt64, write: () -> Void)] = []
         for entry in dump.containers {
             pending.append((entry.firstSeenNs, {
-                begin(container, at: entry.firstSeenNs, thread: nil)
+                begin(container, at: time, thread: nil)
                 stream.encoder.appendString(entry.displayName)
                 stream.encoder.appendString(entry.runtime)
                 stream.encoder.appendString(entry.id)
@@ -61,7 +63,6 @@ extension CTFTraceConverter {
         }
         for thread in dump.threads {
             pending.append((thread.seenAtNs, {
-                let time = thread.seenAtNs
                 let level = max(0, thread.namespaceTIDs.count - 1)
                 let threadNamespace = UInt32(truncatingIfNeeded: thread.namespaces["pid"] ?? 0)
                 let kernelThread = thread.pid == 2 || thread.ppid == 2
@@ -92,12 +93,11 @@ extension CTFTraceConverter {
                 }
             }))
         }
-        // A stream's events must not go back in time: initial entries first, then late ones.
+        // Initial entries first, then the ones rescans found, in the order they were seen.
         for item in pending.enumerated().sorted(by: { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }) {
             item.element.write()
         }
-        let last = max(dump.takenAtNs, pending.map(\.timestamp).max() ?? 0)
-        begin(end, at: last, thread: nil)
+        begin(end, at: time, thread: nil)
         finish()
     }
 }

@@ -52,6 +52,12 @@ final class CTFStreamWriter {
         if encoder.bytes.count >= Self.packetTargetBytes { try closePacket(endingAt: lastTimestamp) }
     }
 
+    /// Opens the stream's first packet at `timestamp` (before its first event), so that every
+    /// stream of the trace begins at the same time.
+    func openFirstPacket(at timestamp: UInt64) {
+        if !packetOpen && packetSequence == 0 { openPacket(at: timestamp) }
+    }
+
     private func openPacket(at timestamp: UInt64) {
         encoder.removeAll()
         encoder.bytes.append(contentsOf: repeatElement(0, count: Self.packetPreambleBytes))
@@ -87,10 +93,12 @@ final class CTFStreamWriter {
         encoder.removeAll()
     }
 
-    /// Closes the last packet; a stream with no event still gets one empty packet so readers
-    /// see the CPU and its discarded-event count.
+    /// Closes the last packet at `end`. A stream with no event still gets one empty packet so
+    /// readers see the CPU and its discarded-event count; one whose last packet was already
+    /// closed (full) gets an empty one up to `end`, so every stream covers the whole trace
+    /// (readers that intersect streams would otherwise cut the trace at its last event).
     func finish(endingAt end: UInt64, startingAt start: UInt64) throws(TraceDirectoryError) {
-        if !packetOpen && packetSequence == 0 { openPacket(at: start) }
+        if !packetOpen { openPacket(at: packetSequence == 0 ? start : lastTimestamp) }
         try closePacket(endingAt: max(end, lastTimestamp))
     }
 }

@@ -1,8 +1,14 @@
 /// `periscope trace convert --to ctf`: replays a Periscope trace and writes a CTF 1.8 trace
-/// in LTTng-kernel style (names, fields, contexts, statedump events), readable by babeltrace2
-/// and Trace Compass. One data stream per CPU plus one for the statedump.
+/// in LTTng-kernel style (names, fields, contexts, statedump events), readable by babeltrace2,
+/// Trace Compass and lttng-analyses. One data stream per CPU plus one for the statedump, laid
+/// out as an LTTng session (`OUT/kernel/`: lttng-analyses reads the tracer version only from a
+/// directory named `kernel`). Every stream's first packet begins at the statedump's time, just
+/// before the first event, and its last packet ends with the trace, so that readers that
+/// intersect streams (lttng-analyses by default) see the whole trace and the whole statedump.
 public final class CTFTraceConverter: EventConsumer {
     public let outputDirectory: String
+    /// Where the CTF files go: `OUT/kernel`.
+    public let kernelDirectory: String
     let reader: PeriscopeTraceReader
     private let tracker: ThreadContextTracker
     private let syscalls: SyscallTable
@@ -12,9 +18,11 @@ public final class CTFTraceConverter: EventConsumer {
     private var classes: [CTFEventClass] = []
     private var plans: [ClassPlan] = []
     private var commonPIDIndex: [Int] = []
-    private var syscallEntryIDs: [Int64: (id: Int, argumentCount: Int)] = [:]
+    private var syscallEntryIDs: [Int64: SyscallEntryClass] = [:]
     private var syscallExitIDs: [Int64: Int] = [:]
     private var lastTimestamp: UInt64 = 0
+    /// When the statedump is stamped and every stream begins; set at the first event.
+    private var streamsBegin: UInt64?
     public internal(set) var failure: TraceDirectoryError?
     /// Events written, trace events and statedump events.
     public private(set) var writtenEventCount = 0
@@ -30,24 +38,34 @@ public final class CTFTraceConverter: EventConsumer {
         var valueField = -1
     }
 
+    /// A `syscall_entry_NAME` class: its id, how many arguments it has and which are C strings.
+    struct SyscallEntryClass {
+        var id: Int
+        var argumentCount: Int
+        /// Bit i set: argument i is a `char *` that LTTng records as a string (`filename`).
+        var stringArguments: UInt8
+    }
+
     enum ResolvedSource {
         case field(Int), priority(Int), requestFlags(Int), currentThread, threadGroup(Int), pidNamespace(Int), namespaceIDs(Int), zero
     }
 
-    /// Creates OUT_DIR (which must not exist or be empty).
+    /// Creates OUT_DIR (which must not exist or be empty) and OUT_DIR/kernel.
     public init(reader: PeriscopeTraceReader, outputDirectory: String) throws(TraceCaptureError) {
         self.reader = reader
         self.outputDirectory = outputDirectory
+        kernelDirectory = outputDirectory + "/kernel"
         tracker = ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes)
         syscalls = SyscallTable(machine: reader.metadata.machine)
         var generator = SystemRandomNumberGenerator()
         uuid = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         try TraceRecorder.prepareOutput(outputDirectory)
         do {
+            try TraceDirectoryWriter.makeDirectory(kernelDirectory)
             for (index, cpu) in reader.metadata.onlineCPUs.enumerated() {
-                streams[cpu] = try CTFStreamWriter(path: "\(outputDirectory)/kernel_cpu\(cpu)", cpu: cpu, streamInstanceID: UInt64(index), uuid: uuid)
+                streams[cpu] = try CTFStreamWriter(path: "\(kernelDirectory)/kernel_cpu\(cpu)", cpu: cpu, streamInstanceID: UInt64(index), uuid: uuid)
             }
-            statedumpStream = try CTFStreamWriter(path: "\(outputDirectory)/kernel_statedump", cpu: 0,
+            statedumpStream = try CTFStreamWriter(path: "\(kernelDirectory)/kernel_statedump", cpu: 0,
                                                   streamInstanceID: UInt64(reader.metadata.onlineCPUs.count), uuid: uuid)
         } catch { throw .directory(error) }
     }
@@ -64,14 +82,25 @@ public final class CTFTraceConverter: EventConsumer {
     public func begin(_ trace: TraceDescription) {
         commonPIDIndex = trace.classes.classes.map { $0.fieldIndex(named: "common_pid") ?? -1 }
         plans = trace.classes.classes.map(plan(for:))
-        writeStatedump()
+    }
+
+    /// Stamps the statedump and opens every stream at the capture's start, or just before the
+    /// first event when that event is earlier (a snapshot window starts after its first event).
+    private func beginStreams(before firstEvent: UInt64) {
+        let begin = min(reader.metadata.startNs, firstEvent &- 1)
+        streamsBegin = begin
+        for stream in streams.values { stream.openFirstPacket(at: begin) }
+        statedumpStream?.openFirstPacket(at: begin)
+        writeStatedump(at: begin)
     }
 
     public func consume(_ record: EventRecord) {
+        if streamsBegin == nil { beginStreams(before: record.timestamp) }
         tracker.observe(record)
         guard failure == nil, let stream = streams[record.cpu] else { return }
         var plan = plans[record.classIndex]
         var argumentCount = 0
+        var stringArguments: UInt8 = 0
         switch plan.kind {
         case .mapped:
             break
@@ -79,6 +108,7 @@ public final class CTFTraceConverter: EventConsumer {
             let entry = syscallEntry(record.signed(plan.numberField))
             plan.ctfID = entry.id
             argumentCount = entry.argumentCount
+            stringArguments = entry.stringArguments
         case .syscallExit:
             plan.ctfID = syscallExit(record.signed(plan.numberField))
         }
@@ -90,7 +120,10 @@ public final class CTFTraceConverter: EventConsumer {
             for step in plan.steps { write(step.type, step.source, record, to: stream) }
         case .syscallEntry:
             for argument in 0..<argumentCount {
-                stream.encoder.append(UInt64(bitPattern: record.integerArrayElement(plan.valueField, at: argument)))
+                // ftrace recorded only the pointer: the string LTTng would hold is unknown, so empty.
+                if stringArguments & (1 << argument) != 0 { stream.encoder.appendString("") } else {
+                    stream.encoder.append(UInt64(bitPattern: record.integerArrayElement(plan.valueField, at: argument)))
+                }
             }
         case .syscallExit:
             stream.encoder.append(record.signed(plan.valueField))
@@ -105,11 +138,13 @@ public final class CTFTraceConverter: EventConsumer {
     }
 
     public func end(at timestamp: UInt64) {
+        if streamsBegin == nil { beginStreams(before: max(timestamp, reader.metadata.startNs) &+ 1) }
+        let end = max(timestamp, lastTimestamp)
         do {
-            for cpu in streams.keys.sorted() { try streams[cpu]!.finish(endingAt: timestamp, startingAt: reader.metadata.startNs) }
-            try statedumpStream?.finish(endingAt: reader.recordedStatedump.takenAtNs, startingAt: reader.recordedStatedump.takenAtNs)
+            for cpu in streams.keys.sorted() { try streams[cpu]!.finish(endingAt: end, startingAt: streamsBegin!) }
+            try statedumpStream?.finish(endingAt: end, startingAt: streamsBegin!)
             let text = CTFWriterMetadata.render(uuid: Self.uuidText(uuid), metadata: reader.metadata, classes: classes)
-            try TraceDirectoryWriter.write(Array(text.utf8), to: "\(outputDirectory)/metadata")
+            try TraceDirectoryWriter.write(Array(text.utf8), to: "\(kernelDirectory)/metadata")
         } catch {
             failure = error
         }
@@ -172,23 +207,44 @@ public final class CTFTraceConverter: EventConsumer {
         }
     }
 
-    /// `syscall_entry_NAME` with the argument names of events/syscalls/sys_enter_NAME.
-    private func syscallEntry(_ number: Int64) -> (id: Int, argumentCount: Int) {
+    /// `syscall_entry_NAME` with the argument names of events/syscalls/sys_enter_NAME. Path
+    /// arguments (`const char *filename`) are strings, as LTTng writes them (lttng-analyses
+    /// treats `filename` as text); other pointers stay integers.
+    private func syscallEntry(_ number: Int64) -> SyscallEntryClass {
         if let known = syscallEntryIDs[number] { return known }
         let name = syscalls.name(number)
         var fields: [CTFField] = []
+        var stringArguments: UInt8 = 0
         let path = reader.layout.formatPath(TracepointName(subsystem: "syscalls", event: "sys_enter_\(name)"))
         if let bytes = try? Tracefs.readFile(path, limit: 1 << 16),
            let format = try? EventFormat.parse(String(decoding: bytes, as: UTF8.self), subsystem: "syscalls") {
             for field in format.payloadFields where field.name != "__syscall_nr" {
-                fields.append(CTFField(field.name, .integer(bits: 64, signed: field.isSigned, hexadecimal: field.type.contains("*"))))
+                if Self.isCString(field), fields.count < 6 {
+                    stringArguments |= 1 << fields.count
+                    fields.append(CTFField(field.name, .string))
+                } else {
+                    fields.append(CTFField(field.name, .integer(bits: 64, signed: field.isSigned, hexadecimal: field.type.contains("*"))))
+                }
             }
         } else {
             fields = (0..<6).map { CTFField("arg\($0)", .uint64) }
         }
-        let entry = (addClass("syscall_entry_\(name)", Array(fields.prefix(6))), min(6, fields.count))
+        let entry = SyscallEntryClass(id: addClass("syscall_entry_\(name)", Array(fields.prefix(6))), argumentCount: min(6, fields.count),
+                                      stringArguments: stringArguments)
         syscallEntryIDs[number] = entry
         return entry
+    }
+
+    /// Names of `char *` arguments that hold a path or a name (not `buf`, `optval`: data).
+    static let textArgumentNames: Set<String> = [
+        "filename", "pathname", "oldname", "newname", "path", "name", "to_pathname", "from_pathname", "specialfile", "special",
+        "new_root", "put_old", "dir_name", "dev_name", "uname", "u_name",
+    ]
+
+    /// A `const char *` or `char *` path or name argument (not `char **`, not a data buffer).
+    static func isCString(_ field: FieldFormat) -> Bool {
+        let compact = field.type.replacingOccurrences(of: " ", with: "")
+        return (compact == "constchar*" || compact == "char*") && textArgumentNames.contains(field.name)
     }
 
     private func syscallExit(_ number: Int64) -> Int {
@@ -260,7 +316,7 @@ public final class CTFTraceConverter: EventConsumer {
         switch source {
         case .field(let index): return record.unsigned(index)
         case .priority(let index): return UInt64(bitPattern: record.signed(index) - 100)
-        case .requestFlags(let index): return LTTngEventMapping.requestFlags(record.bytes(index))
+        case .requestFlags(let index): return BlockRequestFlags(ftraceText: record.bytes(index)).rawValue
         case .currentThread: return UInt64(bitPattern: record.signed(commonPIDIndex[record.classIndex]))
         case .threadGroup(let index):
             let tid = Int32(truncatingIfNeeded: record.signed(index))

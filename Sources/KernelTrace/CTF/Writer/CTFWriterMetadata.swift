@@ -9,6 +9,9 @@ enum CTFWriterMetadata {
         CTFField("user_ns", .uint32), CTFField("uts_ns", .uint32), CTFField("ipc_ns", .uint32), CTFField("cgroup_ns", .uint32),
     ]
 
+    /// The env says lttng-modules 2.10.10: 2.10 is the event layout written here, and babeltrace2
+    /// treats 2.10.0-2.10.9 as having the "event after packet" bug, cutting each stream's last
+    /// packet at its last event, which makes stream intersection drop the trace after the statedump.
     static func render(uuid: String, metadata: TraceMetadata, classes: [CTFEventClass]) -> String {
         var text = """
             /* CTF 1.8 */
@@ -39,7 +42,7 @@ enum CTFWriterMetadata {
             \ttracer_name = "lttng-modules";
             \ttracer_major = 2;
             \ttracer_minor = 10;
-            \ttracer_patchlevel = 0;
+            \ttracer_patchlevel = 10;
             \ttrace_producer = "periscope";
             \tperiscope_trace_mode = "\(escaped(metadata.mode))";
             \tperiscope_machine = "\(escaped(metadata.machine))";

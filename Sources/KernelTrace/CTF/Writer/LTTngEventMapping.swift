@@ -95,24 +95,4 @@ enum LTTngEventMapping {
             (CTFField("order", .uint32), .field("order")),
         ]),
     ]
-
-    /// LTTng's RWBS flags (lttng-modules instrumentation/events/block.h).
-    static func requestFlags(_ text: UnsafeRawBufferPointer) -> UInt64 {
-        var flags: UInt64 = 0
-        for (position, byte) in text.enumerated() {
-            switch byte {
-            case UInt8(ascii: "W"): flags |= 1 << 0
-            case UInt8(ascii: "D"): flags |= 1 << 1
-            case UInt8(ascii: "R"): flags |= 1 << 2
-            case UInt8(ascii: "A"): flags |= 1 << 3
-            case UInt8(ascii: "S"): flags |= 1 << 5
-            case UInt8(ascii: "M"): flags |= 1 << 6
-            case UInt8(ascii: "E"): flags |= 1 << 7
-            // A leading F is a preflush; an F after the operation is FUA.
-            case UInt8(ascii: "F"): flags |= position == 0 ? 1 << 10 : 1 << 9
-            default: break
-            }
-        }
-        return flags
-    }
 }
