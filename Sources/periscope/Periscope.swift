@@ -20,6 +20,7 @@ struct Periscope: AsyncParsableCommand {
             TopCommand.self, StatsCommand.self,
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
+            RunqlatCommand.self,
         ]
     )
 }

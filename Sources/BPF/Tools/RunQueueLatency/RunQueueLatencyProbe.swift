@@ -1,0 +1,68 @@
+import Foundation
+
+/// runqlat.bpf.c loaded and attached: run-queue latency per woken thread, aggregated in the
+/// kernel as log2 histograms (bcc's `runqlat -L`), read and cleared by `drain()`.
+public final class RunQueueLatencyProbe {
+    /// The histogram's unit, applied in the kernel before the log2 (as bcc's `-m`).
+    public enum Unit: String, Sendable, Codable {
+        case microseconds = "usecs"
+        case milliseconds = "msecs"
+
+        var nanosecondsPerUnit: UInt64 { self == .microseconds ? 1_000 : 1_000_000 }
+    }
+
+    /// The tracepoint fields runqlat.bpf.c reads, where it reads them.
+    static let wakeupFields = [TracepointFormat.Field(name: "pid", offset: 24, byteCount: 4)]
+    static let switchFields = [
+        TracepointFormat.Field(name: "prev_pid", offset: 24, byteCount: 4),
+        TracepointFormat.Field(name: "prev_state", offset: 32, byteCount: 8),
+        TracepointFormat.Field(name: "next_pid", offset: 56, byteCount: 4),
+    ]
+    /// `MAX_SLOTS` of runqlat.bpf.c.
+    static let slotCount = 32
+
+    public let unit: Unit
+    let collection: BPFCollection
+    let histograms: BPFMap
+
+    /// Checks the tracepoint layouts, loads the object, sets the unit and attaches to
+    /// sched_wakeup, sched_wakeup_new and sched_switch. Nothing stays loaded on failure.
+    public init(unit: Unit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+        for event in ["sched_wakeup", "sched_wakeup_new"] {
+            try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(Self.wakeupFields, event: "sched:\(event)")
+        }
+        try TracepointFormat.read(subsystem: "sched", event: "sched_switch", tracefs: tracefs).require(Self.switchFields, event: "sched:sched_switch")
+        guard let object = Data(base64Encoded: RunqlatObject.base64, options: .ignoreUnknownCharacters) else {
+            throw .object(.corrupt("RunqlatObject.base64 is not base64: regenerate with scripts/generate-bpf.sh"))
+        }
+        let collection = try BPFCollection(contents: [UInt8](object), tracefs: tracefs)
+        do {
+            try collection.map("settings").update(key: [0, 0, 0, 0], value: Self.bytes(of: unit.nanosecondsPerUnit))
+            histograms = try collection.map("latency_by_tid")
+            try collection.attachAll()
+        } catch {
+            collection.close()
+            throw error
+        }
+        self.unit = unit
+        self.collection = collection
+    }
+
+    /// The per-thread histograms (slot i counts latencies in [2^(i-1), 2^i - 1] units) since
+    /// the last call; the kernel's counts are cleared.
+    public func drain() throws(BPFError) -> [Int32: [UInt64]] {
+        var byThread: [Int32: [UInt64]] = [:]
+        for (key, value) in try histograms.drain() where key.count == 4 && value.count == Self.slotCount * 8 {
+            let tid = Int32(bitPattern: UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24)
+            byThread[tid] = (0..<Self.slotCount).map { slot in
+                (0..<8).reduce(UInt64(0)) { $0 | UInt64(value[slot * 8 + $1]) << (8 * $1) }
+            }
+        }
+        return byThread
+    }
+
+    /// Detaches and closes everything (idempotent; also done by deinit).
+    public func close() { collection.close() }
+
+    static func bytes(of value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+}
