@@ -27,6 +27,8 @@ command -v strace >/dev/null 2>&1 || need_packages+=(strace)
 # The CTF reader tests record a user-space LTTng trace and compare it with babeltrace2.
 command -v lttng >/dev/null 2>&1 || need_packages+=(lttng-tools)
 dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
+# The BPF tests check with bpftool that no program of Periscope's stays loaded after it exits.
+command -v bpftool >/dev/null 2>&1 || need_packages+=(bpftool)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -28,7 +28,8 @@ public final class BPFProgram {
         var fd = instructions.withUnsafeBytes {
             periscope_bpf_prog_load(type, $0.baseAddress, count, license, spec.name, nil, 0, 0)
         }
-        if fd < 0 && fd != -EPERM && fd != -EACCES {
+        // EPERM is a missing privilege; the verifier's refusals are EACCES or EINVAL.
+        if fd < 0 && fd != -EPERM {
             var log = [CChar](repeating: 0, count: Self.logByteCount)
             fd = instructions.withUnsafeBytes { code in
                 log.withUnsafeMutableBufferPointer {
