@@ -10,16 +10,18 @@ import Testing
     @Test func readsProgramsMapsAndRelocationsOfRunqlat() throws {
         let object = try BPFObjectFile(contents: Self.runqlat)
         #expect(object.license == "GPL")
-        #expect(Set(object.programs.map(\.sectionName)) == ["tracepoint/sched/sched_wakeup", "tracepoint/sched/sched_wakeup_new", "tracepoint/sched/sched_switch"])
+        #expect(Set(object.programs.map(\.sectionName)) == ["tracepoint/sched/sched_wakeup", "tracepoint/sched/sched_wakeup_new", "tracepoint/sched/sched_switch", "tracepoint/sched/sched_process_exit"])
         let switchProgram = try #require(object.program(inSection: "tracepoint/sched/sched_switch"))
         #expect(switchProgram.name == "sched_switch")
         #expect(switchProgram.tracepoint?.subsystem == "sched" && switchProgram.tracepoint?.event == "sched_switch")
         #expect(switchProgram.instructions.count % 8 == 0)
         // Every relocated instruction is an ld_imm64 (opcode 0x18) of a map of the object.
-        #expect(Set(switchProgram.mapReferences.map(\.mapName)) == ["runnable_since_ns", "settings", "latency_by_tid"])
+        #expect(Set(switchProgram.mapReferences.map(\.mapName)) == ["tasks", "settings", "latency"])
         for reference in switchProgram.mapReferences { #expect(switchProgram.instructions[reference.instructionIndex * 8] == 0x18) }
-        let histogram = try #require(object.maps.first { $0.name == "latency_by_tid" })
-        #expect(histogram.type == 1 && histogram.keyByteCount == 4 && histogram.valueByteCount == 256 && histogram.maximumEntries == 10240)
+        let histogram = try #require(object.maps.first { $0.name == "latency" })
+        #expect(histogram.type == 1 && histogram.keyByteCount == 16 && histogram.valueByteCount == 256 && histogram.maximumEntries == 10240)
+        let tasks = try #require(object.maps.first { $0.name == "tasks" })
+        #expect(tasks.type == 1 && tasks.keyByteCount == 4 && tasks.valueByteCount == 24)
         let settings = try #require(object.maps.first { $0.name == "settings" })
         #expect(settings.type == 2 && settings.valueByteCount == 8 && settings.maximumEntries == 1)
     }

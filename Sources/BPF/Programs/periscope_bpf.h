@@ -36,6 +36,7 @@ static long (*bpf_map_update_elem)(void *map, const void *key, const void *value
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *)3;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
 static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
+static __u64 (*bpf_get_current_cgroup_id)(void) = (void *)80;
 
 /* bcc's slot of a value: 0 for 0, else 1 + floor(log2(value)) (slot i holds [2^(i-1), 2^i - 1]). */
 static __always_inline __u32 log2_slot(__u64 value) {

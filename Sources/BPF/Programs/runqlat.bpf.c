@@ -1,14 +1,20 @@
 /* Run-queue latency: the time from a task becoming runnable (woken, or preempted while still
- * runnable) to it running, as a log2 histogram per woken thread.
+ * runnable) to it running, as log2 histograms keyed by the woken task's cgroup and process.
  *
- * Keyed by the woken thread's id (`next_pid` of sched_switch), never by the current task:
- * sched_switch runs in the context of the task being switched out, so bpf_get_current_*()
- * there names the wrong task (bcc's `runqlat --pidnss` bug). User space maps each thread id
- * to its container through /proc/TID/cgroup; that works on cgroup v1, v2 and hybrid hosts,
- * where bpf_get_current_cgroup_id() sees only the v2 hierarchy. */
+ * Which task the latency belongs to: the one switched IN (`next_pid`). sched_switch runs in
+ * the context of the task switched OUT, so bpf_get_current_*() there describes `prev`, never
+ * `next` (bcc's `runqlat --pidnss` keys on it: the wrong container). And at sched_wakeup the
+ * current task is the waker. So each task's cgroup id and process id are recorded when they
+ * ARE current: at each switch-out (prev == current), and at sched_wakeup_new from the parent
+ * (a child starts in its parent's cgroup). The histogram of a latency is keyed by what was
+ * recorded for `next`. Keying by cgroup id in the kernel (rather than by thread id resolved
+ * later through /proc) keeps short-lived processes attributed after they exit. */
 #include "periscope_bpf.h"
 
 #define MAX_SLOTS 32
+/* The histogram key's `id` is a thread id, not a process id (flags bit 0): the task was
+ * woken before it was ever seen as current, so its process is unknown to the kernel side. */
+#define KEY_ID_IS_THREAD 1
 
 /* sched_wakeup and sched_wakeup_new: `pid` at offset 24. */
 struct sched_wakeup_record {
@@ -31,18 +37,34 @@ struct sched_switch_record {
     __s32 next_prio;
 };
 
+/* What is known of a thread: when it became runnable (0: not waiting), and its cgroup (v2 id)
+ * and process as last seen while it was current. */
+struct task_entry {
+    __u64 runnable_since_ns;
+    __u64 cgroup_id;
+    __u32 process_id;
+    __u32 flags;
+};
+
+struct latency_key {
+    __u64 cgroup_id;
+    __u32 id;
+    __u32 flags;
+};
+
 struct latency_slots {
     __u64 counts[MAX_SLOTS];
 };
 
-/* Thread id -> CLOCK_MONOTONIC ns when it became runnable. */
-struct bpf_map_def SEC("maps") runnable_since_ns = {
-    .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8, .max_entries = 10240,
+/* Thread id -> task_entry; removed at sched_process_exit. */
+struct bpf_map_def SEC("maps") tasks = {
+    .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = sizeof(struct task_entry), .max_entries = 32768,
 };
 
-/* Thread id -> histogram of its run-queue latency. */
-struct bpf_map_def SEC("maps") latency_by_tid = {
-    .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = sizeof(struct latency_slots), .max_entries = 10240,
+/* (cgroup id, process id) -> histogram of run-queue latency. */
+struct bpf_map_def SEC("maps") latency = {
+    .type = BPF_MAP_TYPE_HASH, .key_size = sizeof(struct latency_key), .value_size = sizeof(struct latency_slots),
+    .max_entries = 10240,
 };
 
 /* Index 0: the unit divisor in ns (1000 for usecs, 1000000 for msecs), written by user space. */
@@ -50,37 +72,63 @@ struct bpf_map_def SEC("maps") settings = {
     .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1,
 };
 
-static __always_inline int mark_runnable(__s32 pid) {
-    __u32 tid = (__u32)pid;
-    __u64 now = bpf_ktime_get_ns();
+SEC("tracepoint/sched/sched_wakeup")
+int sched_wakeup(struct sched_wakeup_record *record) {
+    __u32 tid = (__u32)record->pid;
     if (tid == 0) return 0;
-    bpf_map_update_elem(&runnable_since_ns, &tid, &now, BPF_ANY);
+    __u64 now = bpf_ktime_get_ns();
+    struct task_entry *task = bpf_map_lookup_elem(&tasks, &tid);
+    if (task) {
+        task->runnable_since_ns = now;
+        return 0;
+    }
+    struct task_entry fresh = {.runnable_since_ns = now, .process_id = tid, .flags = KEY_ID_IS_THREAD};
+    bpf_map_update_elem(&tasks, &tid, &fresh, BPF_NOEXIST);
     return 0;
 }
 
-SEC("tracepoint/sched/sched_wakeup")
-int sched_wakeup(struct sched_wakeup_record *record) {
-    return mark_runnable(record->pid);
-}
-
+/* The new task's cgroup is its parent's, the current task's. Its process id is its own tid
+ * for a process and the parent's for a thread: unknown here, so the tid is kept as a thread id. */
 SEC("tracepoint/sched/sched_wakeup_new")
 int sched_wakeup_new(struct sched_wakeup_record *record) {
-    return mark_runnable(record->pid);
+    __u32 tid = (__u32)record->pid;
+    if (tid == 0) return 0;
+    struct task_entry fresh = {
+        .runnable_since_ns = bpf_ktime_get_ns(), .cgroup_id = bpf_get_current_cgroup_id(),
+        .process_id = tid, .flags = KEY_ID_IS_THREAD,
+    };
+    bpf_map_update_elem(&tasks, &tid, &fresh, BPF_ANY);
+    return 0;
 }
 
 SEC("tracepoint/sched/sched_switch")
 int sched_switch(struct sched_switch_record *record) {
-    /* A preempted task stays runnable: its wait starts now. The low byte holds the sleep
-     * states; 0 there is TASK_RUNNING (0x100, TASK_REPORT_MAX, marks preemption). */
-    if ((record->prev_state & 0xff) == 0) mark_runnable(record->prev_pid);
-
-    __u32 tid = (__u32)record->next_pid;
-    if (tid == 0) return 0;
-    __u64 *since = bpf_map_lookup_elem(&runnable_since_ns, &tid);
-    if (!since) return 0;
     __u64 now = bpf_ktime_get_ns();
-    __s64 waited = (__s64)(now - *since);
-    bpf_map_delete_elem(&runnable_since_ns, &tid);
+    __u32 prev = (__u32)record->prev_pid;
+    if (prev != 0) {
+        /* A preempted task stays runnable: its wait starts now. The low byte holds the sleep
+         * states; 0 there is TASK_RUNNING (0x100, TASK_REPORT_MAX, marks preemption). */
+        __u64 since = (record->prev_state & 0xff) == 0 ? now : 0;
+        __u64 cgroup_id = bpf_get_current_cgroup_id();
+        __u32 process_id = (__u32)(bpf_get_current_pid_tgid() >> 32);
+        struct task_entry *task = bpf_map_lookup_elem(&tasks, &prev);
+        if (task) {
+            task->runnable_since_ns = since;
+            task->cgroup_id = cgroup_id;
+            task->process_id = process_id;
+            task->flags = 0;
+        } else {
+            struct task_entry fresh = {.runnable_since_ns = since, .cgroup_id = cgroup_id, .process_id = process_id};
+            bpf_map_update_elem(&tasks, &prev, &fresh, BPF_ANY);
+        }
+    }
+
+    __u32 next = (__u32)record->next_pid;
+    if (next == 0) return 0;
+    struct task_entry *task = bpf_map_lookup_elem(&tasks, &next);
+    if (!task || task->runnable_since_ns == 0) return 0;
+    __s64 waited = (__s64)(now - task->runnable_since_ns);
+    task->runnable_since_ns = 0;
     if (waited < 0) return 0;
 
     __u32 zero_index = 0;
@@ -89,14 +137,23 @@ int sched_switch(struct sched_switch_record *record) {
     __u32 slot = log2_slot(units);
     if (slot >= MAX_SLOTS) slot = MAX_SLOTS - 1;
 
-    struct latency_slots *slots = bpf_map_lookup_elem(&latency_by_tid, &tid);
+    struct latency_key key = {.cgroup_id = task->cgroup_id, .id = task->process_id, .flags = task->flags};
+    struct latency_slots *slots = bpf_map_lookup_elem(&latency, &key);
     if (!slots) {
         struct latency_slots empty = {};
-        bpf_map_update_elem(&latency_by_tid, &tid, &empty, BPF_NOEXIST);
-        slots = bpf_map_lookup_elem(&latency_by_tid, &tid);
+        bpf_map_update_elem(&latency, &key, &empty, BPF_NOEXIST);
+        slots = bpf_map_lookup_elem(&latency, &key);
         if (!slots) return 0;
     }
     __sync_fetch_and_add(&slots->counts[slot], 1);
+    return 0;
+}
+
+/* The exiting thread is current: forget it, so the map holds live threads only. */
+SEC("tracepoint/sched/sched_process_exit")
+int sched_process_exit(void *record) {
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    bpf_map_delete_elem(&tasks, &tid);
     return 0;
 }
 

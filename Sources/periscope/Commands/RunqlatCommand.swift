@@ -10,13 +10,15 @@ struct RunqlatCommand: ParsableCommand {
         abstract: "Run-queue latency as log2 histograms, aggregated in the kernel with BPF, per container.",
         discussion: """
             Loads a BPF program (no compiler, no libbpf: Periscope carries the compiled object) \
-            on the sched_wakeup, sched_wakeup_new and sched_switch tracepoints: the time from a \
-            thread becoming runnable (woken, or preempted while runnable) to it running is \
-            counted in the kernel in a log2 histogram per thread, read every second and summed \
-            per container. The latency belongs to the woken thread's container, not to the task \
-            switched out (bcc's `runqlat --pidnss` keys on the latter). The output has bcc's \
-            runqlat layout; --per-container prints one histogram per container \
-            (`container = NAME`). Threads that exited before they were attributed are shown as \
+            on the sched_wakeup, sched_wakeup_new, sched_switch and sched_process_exit \
+            tracepoints: the time from a thread becoming runnable (woken, or preempted while \
+            runnable) to it running is counted in the kernel in log2 histograms keyed by the \
+            woken thread's cgroup and process, read every second and summed per container. The \
+            latency belongs to the woken thread's container, not to the task switched out (bcc's \
+            `runqlat --pidnss` keys on the latter); processes that exited are still attributed \
+            through their cgroup. The output has bcc's runqlat layout; --per-container prints \
+            one histogram per container (`container = NAME`, host processes as `host`). Tasks \
+            that exited before Periscope saw them run, outside container cgroups, show as \
             `(exited)`.
             Needs root, or CAP_BPF and CAP_PERFMON. Programs and perf events are detached and \
             closed on exit, Ctrl-C and kill included (the kernel releases them with the \
@@ -66,8 +68,8 @@ struct RunqlatCommand: ParsableCommand {
             throw UserFacingError("runqlat loads a BPF program: \(privileges.refusalAdvice())")
         }
         let scanner = InventoryScanner(options: source.inventoryOptions(includeProcesses: false), logger: logger)
-        let resolver: ThreadContainerResolver
-        do { resolver = try ThreadContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
+        let resolver: TaskContainerResolver
+        do { resolver = try TaskContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
         var only: Container?
         if let container {
             switch ContainerLookup.resolve(container, in: resolver.snapshot) {

@@ -62,7 +62,7 @@ struct RunqlatReport: Encodable {
 }
 
 extension RunqlatReport.Histogram {
-    init(owner: ThreadContainerResolver.Owner?, slots: [UInt64]) {
+    init(owner: TaskContainerResolver.Owner?, slots: [UInt64]) {
         switch owner {
         case .container(let container)?:
             self.container = container.displayName

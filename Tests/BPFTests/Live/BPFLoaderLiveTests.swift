@@ -12,15 +12,18 @@ import Glibc
     func runqlatCountsSwitchesAndLeavesNothingLoadedAfterClose() throws {
         let probe = try RunQueueLatencyProbe(unit: .microseconds)
         let attached = try LoadedPrograms.attachments(of: getpid())
-        #expect(Set(attached.compactMap(\.tracepoint)) == ["sched_wakeup", "sched_wakeup_new", "sched_switch"])
-        // Sleeping wakes this thread: its own run-queue latency is counted under its tid.
-        let tid = try currentThreadID()
+        #expect(Set(attached.compactMap(\.tracepoint)) == ["sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit"])
+        // Sleeping wakes this thread: its run-queue latency is counted under this process and
+        // this process's cgroup (recorded when it switched out), not under the waker's.
+        usleep(2_000)
         for _ in 0..<20 { usleep(2_000) }
-        let byThread = try probe.drain()
-        #expect(byThread[tid]?.reduce(0, +) ?? 0 >= 10)
+        let drained = try probe.drain()
+        let ours = drained.filter { $0.key.id == getpid() && !$0.key.idIsThread }
+        #expect(ours.values.joined().reduce(0, +) >= 10)
+        #expect(Set(ours.keys.map(\.cgroupID)) == [try unifiedCgroupID(of: getpid())])
         // Drained: counted afresh from zero.
         let again = try probe.drain()
-        #expect((again[tid]?.reduce(0, +) ?? 0) < 20)
+        #expect(again.filter { $0.key.id == getpid() }.values.joined().reduce(0, +) < 20)
         probe.close()
         #expect(try LoadedPrograms.attachments(of: getpid()).isEmpty)
         #expect(try !LoadedPrograms.anyLoaded(Set(attached.map(\.prog_id))))
@@ -59,8 +62,13 @@ import Glibc
     }
 }
 
-/// This thread's id, from the /proc/thread-self link ("PID/task/TID").
-func currentThreadID() throws -> Int32 {
-    let target = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
-    return try #require(target.split(separator: "/").last.flatMap { Int32($0) })
+/// The inode of the unified-hierarchy cgroup directory of `pid`: what bpf_get_current_cgroup_id() returns.
+func unifiedCgroupID(of pid: Int32) throws -> UInt64 {
+    let text = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)
+    let path = try #require(text.split(separator: "\n").first { $0.hasPrefix("0::") }).dropFirst(3)
+    let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).split(separator: "\n")
+    let mount = try #require(mounts.first { $0.contains(" - cgroup2 ") }).split(separator: " ")[4]
+    var info = stat()
+    #expect(stat("\(mount)\(path == "/" ? "" : String(path))", &info) == 0)
+    return UInt64(info.st_ino)
 }

@@ -15,7 +15,7 @@ import Glibc
         let pid = try ChildProcess.spawn([BPFTestEnvironment.periscopeBinary, "runqlat", "600"], standardOutput: output, standardError: nil)
         var reaped = false
         defer { if !reaped { kill(pid, SIGKILL); ChildProcess.wait(pid) } }
-        let programs = try #require(try LoadedPrograms.waitForAttachments(of: pid, count: 3), "runqlat did not attach its 3 programs")
+        let programs = try #require(try LoadedPrograms.waitForAttachments(of: pid, count: 4), "runqlat did not attach its 4 programs")
         usleep(300_000)
         kill(pid, number)
         let status = ChildProcess.wait(pid)

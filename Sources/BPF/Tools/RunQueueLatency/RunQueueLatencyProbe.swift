@@ -1,7 +1,7 @@
 import Foundation
 
-/// runqlat.bpf.c loaded and attached: run-queue latency per woken thread, aggregated in the
-/// kernel as log2 histograms (bcc's `runqlat -L`), read and cleared by `drain()`.
+/// runqlat.bpf.c loaded and attached: run-queue latency of woken tasks, aggregated in the
+/// kernel as log2 histograms per (cgroup, process), read and cleared by `drain()`.
 public final class RunQueueLatencyProbe {
     /// The histogram's unit, applied in the kernel before the log2 (as bcc's `-m`).
     public enum Unit: String, Sendable, Codable {
@@ -9,6 +9,17 @@ public final class RunQueueLatencyProbe {
         case milliseconds = "msecs"
 
         var nanosecondsPerUnit: UInt64 { self == .microseconds ? 1_000 : 1_000_000 }
+    }
+
+    /// A histogram's key: the woken task's cgroup v2 id and process, as the kernel side knew them.
+    public struct Key: Hashable, Sendable {
+        /// The task's cgroup id in the v2 (unified) hierarchy: the inode of its directory there;
+        /// 0 when never seen (a task woken before the probe saw it run).
+        public var cgroupID: UInt64
+        /// The process id (thread group), or a thread id when `idIsThread`.
+        public var id: Int32
+        /// The task was never current while the probe ran: `id` is its thread id.
+        public var idIsThread: Bool
     }
 
     /// The tracepoint fields runqlat.bpf.c reads, where it reads them.
@@ -26,8 +37,9 @@ public final class RunQueueLatencyProbe {
     let histograms: BPFMap
 
     /// Checks the tracepoint layouts, loads the object, sets the unit and attaches to
-    /// sched_wakeup, sched_wakeup_new and sched_switch. Nothing stays loaded on failure.
+    /// sched_wakeup, sched_wakeup_new, sched_switch and sched_process_exit. Nothing stays loaded on failure.
     public init(unit: Unit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+        _ = try TracepointFormat.read(subsystem: "sched", event: "sched_process_exit", tracefs: tracefs)
         for event in ["sched_wakeup", "sched_wakeup_new"] {
             try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(Self.wakeupFields, event: "sched:\(event)")
         }
@@ -38,7 +50,7 @@ public final class RunQueueLatencyProbe {
         let collection = try BPFCollection(contents: [UInt8](object), tracefs: tracefs)
         do {
             try collection.map("settings").update(key: [0, 0, 0, 0], value: Self.bytes(of: unit.nanosecondsPerUnit))
-            histograms = try collection.map("latency_by_tid")
+            histograms = try collection.map("latency")
             try collection.attachAll()
         } catch {
             collection.close()
@@ -48,17 +60,22 @@ public final class RunQueueLatencyProbe {
         self.collection = collection
     }
 
-    /// The per-thread histograms (slot i counts latencies in [2^(i-1), 2^i - 1] units) since
-    /// the last call; the kernel's counts are cleared.
-    public func drain() throws(BPFError) -> [Int32: [UInt64]] {
-        var byThread: [Int32: [UInt64]] = [:]
-        for (key, value) in try histograms.drain() where key.count == 4 && value.count == Self.slotCount * 8 {
-            let tid = Int32(bitPattern: UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24)
-            byThread[tid] = (0..<Self.slotCount).map { slot in
-                (0..<8).reduce(UInt64(0)) { $0 | UInt64(value[slot * 8 + $1]) << (8 * $1) }
-            }
+    /// The histograms (slot i counts latencies in [2^(i-1), 2^i - 1] units) since the last
+    /// call; the kernel's counts are cleared.
+    public func drain() throws(BPFError) -> [Key: [UInt64]] {
+        var histogramsByKey: [Key: [UInt64]] = [:]
+        for (key, value) in try histograms.drain() where key.count == 16 && value.count == Self.slotCount * 8 {
+            let decoded = Key(
+                cgroupID: Self.integer(key, at: 0, bytes: 8),
+                id: Int32(bitPattern: UInt32(Self.integer(key, at: 8, bytes: 4))),
+                idIsThread: Self.integer(key, at: 12, bytes: 4) & 1 != 0)
+            histogramsByKey[decoded] = (0..<Self.slotCount).map { Self.integer(value, at: $0 * 8, bytes: 8) }
         }
-        return byThread
+        return histogramsByKey
+    }
+
+    static func integer(_ bytes: [UInt8], at offset: Int, bytes count: Int) -> UInt64 {
+        (0..<count).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
     }
 
     /// Detaches and closes everything (idempotent; also done by deinit).

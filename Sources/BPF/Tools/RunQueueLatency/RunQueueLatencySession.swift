@@ -1,17 +1,17 @@
 import ContainerInventory
 
-/// A runqlat run: the probe plus the thread → container attribution, read every second so
-/// threads are resolved while they still exist.
+/// A runqlat run: the probe plus the task → container attribution, read every second so
+/// tasks outside container cgroups are resolved through /proc while they still exist.
 public final class RunQueueLatencySession {
     /// The log2 slot counts of each owner (container, host, or exited threads).
-    public typealias Histograms = [ThreadContainerResolver.Owner: [UInt64]]
+    public typealias Histograms = [TaskContainerResolver.Owner: [UInt64]]
 
     public let probe: RunQueueLatencyProbe
-    public let resolver: ThreadContainerResolver
+    public let resolver: TaskContainerResolver
     /// How often the kernel's map is read (independent of the printing interval).
     public var pollNanoseconds: UInt64 = 1_000_000_000
 
-    public init(probe: RunQueueLatencyProbe, resolver: ThreadContainerResolver) {
+    public init(probe: RunQueueLatencyProbe, resolver: TaskContainerResolver) {
         self.probe = probe
         self.resolver = resolver
     }
@@ -25,10 +25,9 @@ public final class RunQueueLatencySession {
             let step = min(remaining, pollNanoseconds)
             BPFStopSignal.sleep(nanoseconds: step)
             remaining -= step
-            let byThread = try probe.drain()
-            let owners = resolver.owners(of: byThread.keys)
-            for (tid, slots) in byThread {
-                let owner = owners[tid] ?? .exited
+            resolver.beginRound()
+            for (key, slots) in try probe.drain() {
+                let owner = resolver.owner(cgroupID: key.cgroupID, id: key.id, idIsThread: key.idIsThread)
                 var total = histograms[owner] ?? Array(repeating: 0, count: slots.count)
                 for index in slots.indices { total[index] += slots[index] }
                 histograms[owner] = total
