@@ -25,7 +25,7 @@ struct RunqlatCommand: ParsableCommand {
             process's descriptors even after SIGKILL).
 
             Examples:
-              periscope runqlat 5 1                      # one 5-second histogram of the host
+              periscope runqlat 5 1                      # one 5 s histogram, all tasks
               periscope runqlat --per-container -m 10
               periscope runqlat --container web -d 30 --json
             """
