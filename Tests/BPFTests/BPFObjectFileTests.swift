@@ -26,6 +26,13 @@ import Testing
         #expect(settings.type == 2 && settings.valueByteCount == 8 && settings.maximumEntries == 1)
     }
 
+    @Test func readsBiolatency() throws {
+        let object = try BPFObjectFile(contents: [UInt8](Data(base64Encoded: BiolatencyObject.base64, options: .ignoreUnknownCharacters)!))
+        #expect(Set(object.programs.compactMap(\.tracepoint?.event)) == ["block_rq_insert", "block_rq_issue", "block_rq_complete"])
+        #expect(Set(object.maps.map(\.name)) == ["requests", "latency", "settings"])
+        #expect(object.programs.allSatisfy { !$0.mapReferences.isEmpty })
+    }
+
     @Test func refusesWhatIsNotABPFObject() {
         #expect(throws: BPFObjectError.notELF) { try BPFObjectFile(contents: Array("#!/bin/sh\n".utf8) + Array(repeating: 0, count: 64)) }
         var x86 = Self.runqlat

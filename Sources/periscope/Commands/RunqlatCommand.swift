@@ -1,7 +1,6 @@
 import ArgumentParser
 import BPF
 import ContainerInventory
-import Foundation
 import Reporting
 
 struct RunqlatCommand: ParsableCommand {
@@ -77,7 +76,7 @@ struct RunqlatCommand: ParsableCommand {
             case .failure(let failure): throw UserFacingError("\(failure)")
             }
         }
-        let unit: RunQueueLatencyProbe.Unit = milliseconds ? .milliseconds : .microseconds
+        let unit: LatencyUnit = milliseconds ? .milliseconds : .microseconds
         let previousHandlers = BPFStopSignal.install()
         defer { BPFStopSignal.uninstall(previousHandlers) }
         let probe: RunQueueLatencyProbe
@@ -85,22 +84,17 @@ struct RunqlatCommand: ParsableCommand {
         defer { probe.close() }
         let session = RunQueueLatencySession(probe: probe, resolver: resolver)
 
-        if !json { try writeStandardOutput(Array("Tracing run queue latency... Hit Ctrl-C to end.\n".utf8)) }
-        let intervalNanoseconds = interval.map { UInt64($0 * 1e9) }
-        let deadline = duration.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
-        var report = RunqlatReport(unit: unit.rawValue, intervals: [])
-        while !BPFStopSignal.isRequested {
-            let left = deadline.map { $0 > DispatchTime.now().uptimeNanoseconds ? $0 - DispatchTime.now().uptimeNanoseconds : 0 }
-            if left == 0 { break }
-            let span = [intervalNanoseconds, left].compactMap { $0 }.min()
-            let histograms: RunQueueLatencySession.Histograms
-            do { histograms = try session.collect(forNanoseconds: span) } catch { throw UserFacingError("\(error)") }
-            let section = RunqlatReport.Interval(histograms, perContainer: perContainer, only: only)
-            report.intervals.append(section)
-            if !json { try writeStandardOutput(Array(section.text(unit: unit.rawValue).utf8)) }
-            if interval == nil || (count.map { report.intervals.count >= $0 } ?? false) { break }
-        }
-        probe.close()
-        if json { try writeStandardOutput(Array((try JSONOutput.encode(report) + "\n").utf8)) }
+        let loop = LatencyHistogramLoop(
+            header: "Tracing run queue latency... Hit Ctrl-C to end.", unit: unit, interval: interval, count: count,
+            duration: duration, json: json)
+        _ = try loop.run(
+            collect: { span in
+                do {
+                    return try session.collect(forNanoseconds: span).map { LatencyHistogramReport.Entry(owner: $0.key, disk: nil, slots: $0.value) }
+                } catch {
+                    throw UserFacingError("\(error)")
+                }
+            },
+            group: { LatencyHistogramReport.Interval($0, byContainer: perContainer, byDisk: false, only: only) })
     }
 }

@@ -16,6 +16,7 @@ import Glibc
             }
 
             var container: String?
+            var disk: String?
             var total: UInt64
             var buckets: [Bucket]
 
