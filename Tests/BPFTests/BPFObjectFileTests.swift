@@ -33,6 +33,12 @@ import Testing
         #expect(object.programs.allSatisfy { !$0.mapReferences.isEmpty })
     }
 
+    @Test func readsSyscount() throws {
+        let object = try BPFObjectFile(contents: [UInt8](Data(base64Encoded: SyscountObject.base64, options: .ignoreUnknownCharacters)!))
+        #expect(Set(object.programs.compactMap(\.tracepoint?.event)) == ["sys_enter", "sys_exit"])
+        #expect(Set(object.maps.map(\.name)) == ["entered", "stats"])
+    }
+
     @Test func refusesWhatIsNotABPFObject() {
         #expect(throws: BPFObjectError.notELF) { try BPFObjectFile(contents: Array("#!/bin/sh\n".utf8) + Array(repeating: 0, count: 64)) }
         var x86 = Self.runqlat

@@ -46,11 +46,11 @@ public final class BPFCollection {
 
     deinit { close() }
 
-    /// Attaches every program to the tracepoint its section names; on failure, detaches the
-    /// ones already attached.
-    public func attachAll() throws(BPFError) {
-        do {
-            for program in programs.values.sorted(by: { $0.spec.name < $1.spec.name }) {
+    /// Attaches every program (or those whose C name is in `names`) to the tracepoint its
+    /// section names; on failure, detaches the ones already attached.
+    public func attachAll(only names: Set<String>? = nil) throws(BPFError) {
+        do throws(BPFError) {
+            for program in programs.values.sorted(by: { $0.spec.name < $1.spec.name }) where names?.contains(program.spec.name) ?? true {
                 guard let tracepoint = program.spec.tracepoint else { continue }
                 links.append(try TracepointLink(program: program, subsystem: tracepoint.subsystem, event: tracepoint.event, tracefs: tracefs))
             }
