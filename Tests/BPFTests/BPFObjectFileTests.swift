@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    /// Hostile input: random byte changes never crash the reader (it parses or throws).
+    @Test func survivesCorruptedBytes() {
+        var generator = SystemRandomNumberGenerator()
+        let original = Self.runqlat
+        for _ in 0..<2000 {
+            var corrupted = original
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                corrupted[Int.random(in: 0..<corrupted.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            _ = try? BPFObjectFile(contents: corrupted)
+        }
+        // Section and symbol table offsets pointing at the end of the address space.
+        for offset in [0x28, 0x3c] {
+            var corrupted = original
+            for index in offset..<(offset + (offset == 0x28 ? 8 : 2)) { corrupted[index] = 0xff }
+            #expect(throws: BPFObjectError.self) { try BPFObjectFile(contents: corrupted) }
+        }
+    }
+
     @Test func parsesTracepointFormatFields() throws {
         let text = """
             name: sched_switch

@@ -26,7 +26,7 @@ public struct BPFObjectFile: Sendable, Equatable {
                     throw .shortMapDefinition(map: symbol.name, bytes: mapsSection.byteCount &- symbol.value)
                 }
                 let field = { (index: UInt64) throws(BPFObjectError) -> UInt32 in
-                    try reader.bytes.integer(at: mapsSection.fileOffset + symbol.value + index * 4)
+                    try reader.bytes.integer(at: mapsSection.fileOffset &+ symbol.value &+ index &* 4)
                 }
                 maps.append(BPFMapSpec(
                     name: symbol.name, type: try field(0), keyByteCount: try field(1), valueByteCount: try field(2),
@@ -47,7 +47,7 @@ public struct BPFObjectFile: Sendable, Equatable {
                 let symbol = symbols[Int(relocation.symbolIndex)]
                 guard relocation.type == Self.relocation64, let mapsSection, Int(symbol.sectionIndex) == mapsSection.index,
                       let map = maps.first(where: { $0.sectionOffset == symbol.value }),
-                      relocation.offset % 8 == 0, relocation.offset + 16 <= section.byteCount
+                      relocation.offset % 8 == 0, section.byteCount >= 16, relocation.offset <= section.byteCount - 16
                 else {
                     throw .unsupportedRelocation(program: name, type: relocation.type, symbol: symbol.name, offset: relocation.offset)
                 }
