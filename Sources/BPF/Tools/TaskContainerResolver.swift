@@ -46,6 +46,9 @@ public final class TaskContainerResolver {
     /// then a cgroup id outside every container is the host's.
     var unifiedHoldsContainers = false
     var ownerByProcess: [Int32: Owner] = [:]
+    /// Cgroup ids a rescan was already spent on.
+    var checkedCgroupIDs: Set<UInt64> = []
+    var lastRescanSeconds = TaskContainerResolver.monotonicSeconds()
 
     public init(scanner: InventoryScanner) throws(HostReadError) {
         self.scanner = scanner
@@ -60,7 +63,9 @@ public final class TaskContainerResolver {
     public func owner(cgroupID: UInt64, id: Int32, idIsThread: Bool) -> Owner {
         if let key = containerByCgroupID[cgroupID], !key.isHost { return .container(snapshot.container(key) ?? snapshot.host) }
         if !idIsThread, let known = ownerByProcess[id] { return known }
-        if cgroupID != 0, containerByCgroupID[cgroupID] == nil, !rescanned {
+        // A cgroup id never seen before may be a new container's: rescan once for it. Ids that
+        // stay unknown (the host's own cgroups) are remembered, or every read would rescan.
+        if cgroupID != 0, containerByCgroupID[cgroupID] == nil, !rescanned, checkedCgroupIDs.insert(cgroupID).inserted {
             rescan()
             if let key = containerByCgroupID[cgroupID], !key.isHost { return .container(snapshot.container(key) ?? snapshot.host) }
         }
@@ -71,7 +76,8 @@ public final class TaskContainerResolver {
         } else if !procfs.processExists(pid) {
             return fallback(cgroupID)
         }
-        if containerByPID[pid] == nil && !rescanned { rescan() }
+        // New processes appear every second on a busy host: rescan for them at most every 10 s.
+        if containerByPID[pid] == nil && !rescanned && Self.monotonicSeconds() - lastRescanSeconds >= 10 { rescan() }
         guard let key = containerByPID[pid] else { return fallback(cgroupID) }
         let owner = Owner.container(snapshot.container(key) ?? snapshot.host)
         ownerByProcess[pid] = owner
@@ -89,9 +95,16 @@ public final class TaskContainerResolver {
 
     private func rescan() {
         rescanned = true
+        lastRescanSeconds = Self.monotonicSeconds()
         guard let fresh = try? scanner.scan() else { return }
         snapshot = fresh
         index()
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private func index() {
