@@ -30,6 +30,27 @@ public enum BPFStopSignal {
         for (number, handler) in previous { signal(number, handler ?? SIG_DFL) }
     }
 
+    /// CLOCK_MONOTONIC, ns: what read loops measure their intervals with.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    /// Runs `body` every `pollNanoseconds` until `nanoseconds` (nil: forever) have passed on
+    /// the monotonic clock or a stop is requested, and once more at the end: the time spent
+    /// in `body` counts against the duration, so a run of -d 60 lasts 60 s.
+    public static func poll<Failure: Error>(
+        forNanoseconds nanoseconds: UInt64?, every pollNanoseconds: UInt64, _ body: () throws(Failure) -> Void
+    ) throws(Failure) {
+        let deadline = nanoseconds.map { monotonicNanoseconds() &+ $0 } ?? .max
+        repeat {
+            let now = monotonicNanoseconds()
+            sleep(nanoseconds: min(pollNanoseconds, deadline > now ? deadline - now : 0))
+            try body()
+        } while monotonicNanoseconds() < deadline && !isRequested
+    }
+
     /// Sleeps up to `nanoseconds`, waking early (within 50 ms) when a stop is requested.
     public static func sleep(nanoseconds: UInt64) {
         var remaining = nanoseconds

@@ -12,10 +12,19 @@ public enum LatencyUnit: String, Sendable, Codable {
 
 /// Decoding of the little-endian integers and slot arrays the programs' maps hold.
 enum MapBytes {
+    /// The little-endian integer of `count` bytes (4 or 8) at `offset`; callers check the size.
     static func integer(_ bytes: [UInt8], at offset: Int, bytes count: Int) -> UInt64 {
-        (0..<count).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
+        bytes.withUnsafeBytes { raw in
+            count == 8
+                ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                : UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        }
     }
 
     /// `struct latency_slots` (`__u64 counts[slotCount]`).
-    static func slots(_ value: [UInt8], count: Int) -> [UInt64] { (0..<count).map { integer(value, at: $0 * 8, bytes: 8) } }
+    static func slots(_ value: [UInt8], count: Int) -> [UInt64] {
+        value.withUnsafeBytes { raw in
+            (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        }
+    }
 }

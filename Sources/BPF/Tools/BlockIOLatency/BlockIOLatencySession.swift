@@ -27,11 +27,7 @@ public final class BlockIOLatencySession {
     /// aggregated, when a stop is requested.
     public func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
         var histograms: Histograms = [:]
-        var remaining = nanoseconds ?? .max
-        repeat {
-            let step = min(remaining, pollNanoseconds)
-            BPFStopSignal.sleep(nanoseconds: step)
-            remaining -= step
+        try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()
             for (key, slots) in try probe.drain() {
                 let disk = diskNames[key.device] ?? BlockIOLatencyProbe.diskName(of: key)
@@ -41,7 +37,7 @@ public final class BlockIOLatencySession {
                 for index in slots.indices { total[index] += slots[index] }
                 histograms[owner] = total
             }
-        } while remaining > 0 && !BPFStopSignal.isRequested
+        }
         return histograms
     }
 }

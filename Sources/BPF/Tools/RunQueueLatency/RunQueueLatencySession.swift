@@ -20,11 +20,7 @@ public final class RunQueueLatencySession {
     /// histogram; returns early, with what was aggregated, when a stop is requested.
     public func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
         var histograms: Histograms = [:]
-        var remaining = nanoseconds ?? .max
-        repeat {
-            let step = min(remaining, pollNanoseconds)
-            BPFStopSignal.sleep(nanoseconds: step)
-            remaining -= step
+        try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()
             for (key, slots) in try probe.drain() {
                 let owner = resolver.owner(cgroupID: key.cgroupID, id: key.id, idIsThread: key.idIsThread)
@@ -32,7 +28,7 @@ public final class RunQueueLatencySession {
                 for index in slots.indices { total[index] += slots[index] }
                 histograms[owner] = total
             }
-        } while remaining > 0 && !BPFStopSignal.isRequested
+        }
         return histograms
     }
 }

@@ -22,17 +22,13 @@ public final class SyscallCountSession {
     /// counted, when a stop is requested.
     public func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> [Owner: SyscallCountProbe.Counts] {
         var counts: [Owner: SyscallCountProbe.Counts] = [:]
-        var remaining = nanoseconds ?? .max
-        repeat {
-            let step = min(remaining, pollNanoseconds)
-            BPFStopSignal.sleep(nanoseconds: step)
-            remaining -= step
+        try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()
             for (key, value) in try probe.drain() {
                 let owner = Owner(container: resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false), syscall: key.syscall)
                 counts[owner, default: .init()] += value
             }
-        } while remaining > 0 && !BPFStopSignal.isRequested
+        }
         return counts
     }
 }
