@@ -10,7 +10,7 @@ import Glibc
 @Suite(.serialized) struct BiolatencyContainerTests {
     typealias Report = RunqlatContainerTests.Report
 
-    @Test(.enabled(if: BPFTestEnvironment.canRunDocker && BPFTestEnvironment.bpftool != nil, BPFTestEnvironment.dockerReason))
+    @Test(.enabled(if: BPFTestEnvironment.canRunDocker && BPFTestEnvironment.canRunBPFTool, "needs root, tracefs, Docker with the periscope-test image, and bpftool: run scripts/test-setup.sh"))
     func directIOContainerShowsUnderItsNameAndDisk() throws {
         let workload = RunqlatContainerTests.Workload()
         // O_DIRECT writes bypass the page cache: each is a request this container issues.
