@@ -45,12 +45,16 @@ let package = Package(
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
         // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
         .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
+        // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
+        // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
+        // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
+        .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,6 +70,9 @@ let package = Package(
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
+        // The ELF reader on committed objects, plus live load/attach/cleanup tests and the BPF
+        // commands run as the periscope binary against real containers.
+        .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

@@ -33,6 +33,8 @@ command -v lttng >/dev/null 2>&1 || need_packages+=(lttng-tools)
 dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
 # The analysis tests compare Periscope's numbers with lttng-analyses on the same traces.
 dpkg -s python3-lttnganalyses >/dev/null 2>&1 || need_packages+=(python3-lttnganalyses)
+# The BPF tests check with bpftool that no program of Periscope's stays loaded after it exits.
+command -v bpftool >/dev/null 2>&1 || need_packages+=(bpftool)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

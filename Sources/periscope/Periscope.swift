@@ -10,7 +10,8 @@ struct Periscope: AsyncParsableCommand {
             Answers, from the host: is a container short of CPU, memory or disk and whose \
             fault it is (diagnose), which container is this PID (ps, pid), what it uses now \
             (top, stats), what happened and when (trace, analyze), and which code burns the \
-            CPU (profile, fold, flamegraph); enter runs host tools in a container's view.
+            CPU (profile, fold, flamegraph); runqlat, biolatency and syscount aggregate per container in \
+            the kernel with BPF; enter runs host tools in a container's view.
             Run as root: most of what the kernel tells is root's to read.
             """,
         version: "0.1.0",
@@ -20,6 +21,7 @@ struct Periscope: AsyncParsableCommand {
             TopCommand.self, StatsCommand.self,
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
+            RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,
         ]
     )
 

@@ -4,6 +4,12 @@ public struct Log2Histogram: Sendable, Equatable {
 
     public init() {}
 
+    /// A histogram of counts already in slots (read from a BPF map); trailing empty slots are
+    /// dropped so it equals one built by `add`.
+    public init(slots: [UInt64]) {
+        self.slots = Array(slots.prefix((slots.lastIndex { $0 > 0 } ?? -1) + 1))
+    }
+
     public mutating func add(_ value: UInt64) {
         let slot = value == 0 ? 0 : 64 - value.leadingZeroBitCount
         if slot >= slots.count { slots.append(contentsOf: repeatElement(0, count: slot + 1 - slots.count)) }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import BPF
+import ContainerInventory
+
+struct BiolatencyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "biolatency",
+        abstract: "Block I/O latency as log2 histograms, aggregated in the kernel with BPF, per container and disk.",
+        discussion: """
+            Loads a BPF program on the block_rq_insert, block_rq_issue and block_rq_complete \
+            tracepoints: the time from a request's issue to the device to its completion is \
+            counted in the kernel in log2 histograms keyed by the issuing task's cgroup and \
+            process and by the disk, read every second and summed per container. The issuer is \
+            recorded when the request is queued (block_rq_insert) or, for a request issued \
+            directly, at issue; writeback the kernel's flusher threads issue is the host's, not \
+            the container's that dirtied the pages (only direct and synchronous I/O is \
+            attributed to its container). The output has bcc's biolatency layout; \
+            --per-container and --disk (bcc's -D) print one histogram per container and/or disk.
+            Needs root, or CAP_BPF and CAP_PERFMON. Everything is detached and closed on exit, \
+            Ctrl-C and kill included.
+
+            Examples:
+              periscope biolatency 5 1
+              periscope biolatency --per-container --disk -m 10
+              periscope biolatency --container db -d 30 --json
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+
+    @Flag(help: "One histogram per issuing container (the host's processes as `host`).")
+    var perContainer = false
+
+    @Option(help: "Only I/O issued by this container: name, id, id prefix, or a host PID in it.")
+    var container: String?
+
+    @Flag(name: [.customLong("disk"), .customShort("D")], help: "One histogram per disk.")
+    var perDisk = false
+
+    @Flag(name: .customShort("m"), help: "Milliseconds instead of microseconds.")
+    var milliseconds = false
+
+    @Option(name: .customShort("d"), help: "Stop after this many seconds (default: at COUNT intervals, or Ctrl-C).")
+    var duration: Double?
+
+    @Argument(help: "Print histograms every INTERVAL seconds (default: once, at the end).")
+    var interval: Double?
+
+    @Argument(help: "Stop after COUNT intervals.")
+    var count: Int?
+
+    @Flag(help: "Print one JSON document (every interval's histograms) at the end instead of text.")
+    var json = false
+
+    func validate() throws {
+        if perContainer && container != nil { throw ValidationError("give --per-container or --container, not both") }
+        if let interval, !(interval >= 0.1 && interval <= 86_400) { throw ValidationError("INTERVAL must be between 0.1 and 86400 seconds") }
+        if let count, count < 1 { throw ValidationError("COUNT must be at least 1") }
+        if let duration, !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
+    }
+
+    func run() throws {
+        let logger = source.makeLogger()
+        let privileges = BPFPrivileges.current()
+        if privileges.canLoadTracingPrograms == false {
+            throw UserFacingError("biolatency loads a BPF program: \(privileges.refusalAdvice())")
+        }
+        let scanner = InventoryScanner(options: source.inventoryOptions(includeProcesses: false), logger: logger)
+        let resolver: TaskContainerResolver
+        do { resolver = try TaskContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
+        var only: Container?
+        if let container {
+            switch ContainerLookup.resolve(container, in: resolver.snapshot) {
+            case .success(let found): only = found
+            case .failure(let failure): throw UserFacingError("\(failure)")
+            }
+        }
+        let unit: LatencyUnit = milliseconds ? .milliseconds : .microseconds
+        let previousHandlers = BPFStopSignal.install()
+        defer { BPFStopSignal.uninstall(previousHandlers) }
+        let probe: BlockIOLatencyProbe
+        do { probe = try BlockIOLatencyProbe(unit: unit) } catch { throw UserFacingError("\(error)") }
+        defer { probe.close() }
+        let session = BlockIOLatencySession(probe: probe, resolver: resolver)
+
+        let loop = LatencyHistogramLoop(
+            header: "Tracing block device I/O... Hit Ctrl-C to end.", unit: unit, interval: interval, count: count,
+            duration: duration, json: json)
+        _ = try loop.run(
+            collect: { span in
+                do {
+                    return try session.collect(forNanoseconds: span).map {
+                        LatencyHistogramReport.Entry(owner: $0.key.container, disk: $0.key.disk, slots: $0.value)
+                    }
+                } catch {
+                    throw UserFacingError("\(error)")
+                }
+            },
+            group: { LatencyHistogramReport.Interval($0, byContainer: perContainer, byDisk: perDisk, only: only) })
+    }
+}

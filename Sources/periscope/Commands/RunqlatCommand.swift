@@ -1,0 +1,100 @@
+import ArgumentParser
+import BPF
+import ContainerInventory
+import Reporting
+
+struct RunqlatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runqlat",
+        abstract: "Run-queue latency as log2 histograms, aggregated in the kernel with BPF, per container.",
+        discussion: """
+            Loads a BPF program (no compiler, no libbpf: Periscope carries the compiled object) \
+            on the sched_wakeup, sched_wakeup_new, sched_switch and sched_process_exit \
+            tracepoints: the time from a thread becoming runnable (woken, or preempted while \
+            runnable) to it running is counted in the kernel in log2 histograms keyed by the \
+            woken thread's cgroup and process, read every second and summed per container. The \
+            latency belongs to the woken thread's container, not to the task switched out (bcc's \
+            `runqlat --pidnss` keys on the latter); processes that exited are still attributed \
+            through their cgroup. The output has bcc's runqlat layout; --per-container prints \
+            one histogram per container (`container = NAME`, host processes as `host`). Tasks \
+            that exited before Periscope saw them run, outside container cgroups, show as \
+            `(exited)`.
+            Needs root, or CAP_BPF and CAP_PERFMON. Programs and perf events are detached and \
+            closed on exit, Ctrl-C and kill included (the kernel releases them with the \
+            process's descriptors even after SIGKILL).
+
+            Examples:
+              periscope runqlat 5 1                      # one 5 s histogram, all tasks
+              periscope runqlat --per-container -m 10
+              periscope runqlat --container web -d 30 --json
+            """
+    )
+
+    @OptionGroup var source: InventorySourceOptions
+
+    @Flag(help: "One histogram per container (the host's processes as `host`).")
+    var perContainer = false
+
+    @Option(help: "Only this container's threads: name, id, id prefix, or a host PID in it.")
+    var container: String?
+
+    @Flag(name: .customShort("m"), help: "Milliseconds instead of microseconds.")
+    var milliseconds = false
+
+    @Option(name: .customShort("d"), help: "Stop after this many seconds (default: at COUNT intervals, or Ctrl-C).")
+    var duration: Double?
+
+    @Argument(help: "Print a histogram every INTERVAL seconds (default: once, at the end).")
+    var interval: Double?
+
+    @Argument(help: "Stop after COUNT intervals.")
+    var count: Int?
+
+    @Flag(help: "Print one JSON document (every interval's histograms) at the end instead of text.")
+    var json = false
+
+    func validate() throws {
+        if perContainer && container != nil { throw ValidationError("give --per-container or --container, not both") }
+        if let interval, !(interval >= 0.1 && interval <= 86_400) { throw ValidationError("INTERVAL must be between 0.1 and 86400 seconds") }
+        if let count, count < 1 { throw ValidationError("COUNT must be at least 1") }
+        if let duration, !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
+    }
+
+    func run() throws {
+        let logger = source.makeLogger()
+        let privileges = BPFPrivileges.current()
+        if privileges.canLoadTracingPrograms == false {
+            throw UserFacingError("runqlat loads a BPF program: \(privileges.refusalAdvice())")
+        }
+        let scanner = InventoryScanner(options: source.inventoryOptions(includeProcesses: false), logger: logger)
+        let resolver: TaskContainerResolver
+        do { resolver = try TaskContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
+        var only: Container?
+        if let container {
+            switch ContainerLookup.resolve(container, in: resolver.snapshot) {
+            case .success(let found): only = found
+            case .failure(let failure): throw UserFacingError("\(failure)")
+            }
+        }
+        let unit: LatencyUnit = milliseconds ? .milliseconds : .microseconds
+        let previousHandlers = BPFStopSignal.install()
+        defer { BPFStopSignal.uninstall(previousHandlers) }
+        let probe: RunQueueLatencyProbe
+        do { probe = try RunQueueLatencyProbe(unit: unit) } catch { throw UserFacingError("\(error)") }
+        defer { probe.close() }
+        let session = RunQueueLatencySession(probe: probe, resolver: resolver)
+
+        let loop = LatencyHistogramLoop(
+            header: "Tracing run queue latency... Hit Ctrl-C to end.", unit: unit, interval: interval, count: count,
+            duration: duration, json: json)
+        _ = try loop.run(
+            collect: { span in
+                do {
+                    return try session.collect(forNanoseconds: span).map { LatencyHistogramReport.Entry(owner: $0.key, disk: nil, slots: $0.value) }
+                } catch {
+                    throw UserFacingError("\(error)")
+                }
+            },
+            group: { LatencyHistogramReport.Interval($0, byContainer: perContainer, byDisk: false, only: only) })
+    }
+}

@@ -1,0 +1,76 @@
+import BPF
+import ContainerInventory
+import Foundation
+import KernelTrace
+
+/// What `periscope syscount` prints: per interval, the top syscalls (all tasks, or per
+/// container), in bcc syscount's columns.
+struct SyscountReport: Encodable {
+    struct Row: Encodable {
+        var container: String?
+        var containerID: String?
+        var syscall: String
+        var calls: UInt64
+        var errors: UInt64
+        /// Total time inside the calls, µs; nil unless -L.
+        var totalMicroseconds: Double?
+    }
+
+    struct Interval: Encodable {
+        var rows: [Row]
+
+        /// The `top` busiest syscalls of each group (per container with `byContainer` or
+        /// `only`), by calls (failed calls with `errorsOnly`).
+        init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
+             top: Int, timed: Bool, errorsOnly: Bool) {
+            struct Group: Hashable {
+                var owner: TaskContainerResolver.Owner?
+                var syscall: UInt32
+            }
+            var sums: [Group: SyscallCountProbe.Counts] = [:]
+            for (owner, value) in counts where only == nil || owner.container.key == only?.key {
+                sums[Group(owner: byContainer || only != nil ? owner.container : nil, syscall: owner.syscall), default: .init()] += value
+            }
+            let ranked = { (counts: SyscallCountProbe.Counts) in errorsOnly ? counts.errors : counts.calls }
+            var rows: [Row] = []
+            for (owner, groups) in Dictionary(grouping: sums, by: \.key.owner) {
+                let best = groups.filter { ranked($0.value) > 0 }.sorted { (ranked($0.value), $1.key.syscall) > (ranked($1.value), $0.key.syscall) }.prefix(top)
+                for (group, value) in best {
+                    rows.append(Row(
+                        container: owner.map(\.displayName), containerID: owner?.key?.id, syscall: table.name(Int64(group.syscall)),
+                        calls: value.calls, errors: value.errors, totalMicroseconds: timed ? Double(value.totalNanoseconds) / 1000 : nil))
+                }
+            }
+            self.rows = rows.sorted {
+                ($0.container ?? "", ranked(.init(calls: $1.calls, errors: $1.errors))) < ($1.container ?? "", ranked(.init(calls: $0.calls, errors: $0.errors)))
+            }
+        }
+
+        /// bcc syscount's table (`SYSCALL COUNT [TIME (us)]`), under `container = NAME` when grouped.
+        func text(timed: Bool, errorsOnly: Bool) -> String {
+            var text = ""
+            var current: String??
+            for row in rows {
+                if current != .some(row.container) {
+                    current = .some(row.container)
+                    text += row.container.map { "\ncontainer = \($0)\n" } ?? "\n"
+                    text += "SYSCALL".padded(22) + " " + "COUNT".leftPadded(8) + (timed ? " " + "TIME (us)".leftPadded(16) : "") + "\n"
+                }
+                let count = errorsOnly ? row.errors : row.calls
+                let time = timed ? " " + String(format: "%.3f", row.totalMicroseconds ?? 0).leftPadded(16) : ""
+                text += row.syscall.padded(22) + " " + String(count).leftPadded(8) + time + "\n"
+            }
+            if rows.isEmpty { text += "\n(no system calls counted)\n" }
+            return text
+        }
+    }
+
+    var intervals: [Interval]
+}
+
+extension String {
+    /// Left-aligned in `width` columns (`%-Ns`).
+    fileprivate func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    /// Right-aligned in `width` columns (`%Ns`).
+    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
