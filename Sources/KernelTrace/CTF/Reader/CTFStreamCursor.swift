@@ -36,8 +36,9 @@ final class CTFStreamCursor {
     private var headerScratch = CTFScratch(capacity: 4096)
 
     private(set) var cpu = -1
-    /// Not retained: the trace owns its plans for longer than any cursor runs.
-    private(set) unowned(unsafe) var pendingEvent: CTFTrace.EventPlan?
+    /// Not retained: the trace owns its plans for longer than any cursor runs (and reference
+    /// counting them per event was measurable).
+    private(set) var pendingEvent: Unmanaged<CTFTrace.EventPlan>?
     private(set) var pendingTimestamp: UInt64 = 0
     /// Events the tracer discarded before the current packet, reported once.
     var pendingLostEvents: UInt64 = 0
@@ -261,19 +262,19 @@ final class CTFStreamCursor {
             throw CTFReaderError.badEvent(
                 path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: "unknown event id \(id) in stream class \(stream.id)")
         }
-        pendingEvent = event.takeUnretainedValue()
+        pendingEvent = event
         pendingTimestamp = nanoseconds(clockCycles)
     }
 
     /// Decodes the contexts and payload of the pending event into `slots`.
     func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
-        guard let event = pendingEvent else { return }
+        guard let pendingEvent else { return }
         var localReader = reader
         let start = localReader.bitPosition
         do {
-            try event.program.run(reader: &localReader, slots: slots, scratch: &scratch)
-        } catch {
-            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: error.reason)
+            try pendingEvent._withUnsafeGuaranteedRef { try $0.program.run(reader: &localReader, slots: slots, scratch: &scratch) }
+        } catch let failure as CTFDecodeFailure {
+            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: failure.reason)
         }
         reader = localReader
     }

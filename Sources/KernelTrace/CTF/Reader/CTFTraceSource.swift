@@ -83,7 +83,9 @@ public final class CTFTraceSource: EventSource {
                     scratch.used = 0
                     try cursor.decodePending(into: slots, scratch: &scratch)
                     lastTimestamp = cursor.pendingTimestamp
-                    consumer.consume(EventRecord(timestamp: cursor.pendingTimestamp, cpu: cursor.cpu, eventClass: event.eventClass, slots: slots))
+                    event._withUnsafeGuaranteedRef {
+                        consumer.consume(EventRecord(timestamp: cursor.pendingTimestamp, cpu: cursor.cpu, eventClass: $0.eventClass, slots: slots))
+                    }
                     return .some(try cursor.advance() ? cursor.pendingTimestamp : nil)
                 }
                 guard let next = step else { break }
