@@ -8,13 +8,13 @@
 # captured per second and the events it lost.
 #
 # Usage (root, tracefs mounted): scripts/compare-trace-capture.sh
-#   PERISCOPE=.build/release/periscope LOAD_BYTES=1000000 LEVELS="1 2" BUFFER_KB=8192
+#   PERISCOPE=.build/release/periscope LOAD_BYTES=1000000 LEVELS="1 2" BUFFER_KB=32768 (periscope's default)
 set -euo pipefail
 
 PERISCOPE=${PERISCOPE:-.build/release/periscope}
 LOAD_BYTES=${LOAD_BYTES:-1000000}
 LEVELS=${LEVELS:-"1 2"}
-BUFFER_KB=${BUFFER_KB:-8192}
+BUFFER_KB=${BUFFER_KB:-32768}
 REPEATS=${REPEATS:-2}
 work=$(mktemp -d /tmp/periscope-compare-capture.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -6,8 +6,11 @@ import LinuxHost
 /// How a capture uses its tracefs instance.
 public struct TraceSessionOptions: Sendable {
     public var tracepoints: [TracepointName]
+    /// 32 MiB: with 8 MiB, three `dd bs=1` loops on 2 CPUs lost 0.7-5.6 % of their events
+    /// while the copier waited for a wake-up; with 32 MiB none (docs/performance.md, issue 18).
+    public static let defaultBufferSizeKBPerCPU = 32768
     /// Ring buffer per CPU, KiB.
-    public var bufferSizeKBPerCPU: Int = 8192
+    public var bufferSizeKBPerCPU: Int = defaultBufferSizeKBPerCPU
     /// Overwrite the oldest events when full (flight recorder) instead of dropping new ones.
     public var overwriteOldest = false
 

@@ -44,6 +44,27 @@ extension CTFCompiledProgram {
             switch op.kind {
             case .align:
                 continue
+            case .fixedRun:
+                // Aligned to at least a byte above, so the run starts on a byte.
+                let start = reader.bitPosition
+                let first = Int(op.auxiliary), end = first + Int(op.count)
+                if reader.hasBits(Int(op.sizeInBits)) {
+                    let runBase = reader.base + (start >> 3)
+                    for index in first..<end {
+                        let field = fixedFields[index]
+                        slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: runBase))
+                    }
+                } else {
+                    // Near the end of the content: check field by field, failing where the
+                    // unfused ops would (same bit offset in the error).
+                    for index in first..<end {
+                        let field = fixedFields[index]
+                        reader.bitPosition = start + Int(field.offsetInBits)
+                        guard reader.hasBits(Int(field.sizeInBits)) else { throw overrun(reader) }
+                        slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: reader.base + (start >> 3)))
+                    }
+                }
+                reader.bitPosition = start + Int(op.sizeInBits)
             case .integer:
                 let size = Int(op.sizeInBits)
                 guard reader.hasBits(size) else { throw overrun(reader) }
@@ -115,6 +136,29 @@ extension CTFCompiledProgram {
                 slots[Int(op.slot)] = .span(start, count: (reader.bitPosition + 7) / 8 - (start - reader.base))
             }
         }
+    }
+
+    /// One field of a fixed run; the packet buffer's slack keeps the load in bounds.
+    @inline(__always)
+    private static func load(_ field: CTFFixedField, from runBase: UnsafeRawPointer) -> UInt64 {
+        let offset = Int(field.offsetInBits) >> 3
+        let value: UInt64
+        switch field.sizeInBits {
+        case 8:
+            value = UInt64(runBase.load(fromByteOffset: offset, as: UInt8.self))
+        case 16:
+            let raw = runBase.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+            value = UInt64(field.bigEndian ? UInt16(bigEndian: raw) : UInt16(littleEndian: raw))
+        case 32:
+            let raw = runBase.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            value = UInt64(field.bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw))
+        default:
+            let raw = runBase.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            return field.bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw)
+        }
+        guard field.isSigned else { return value }
+        let unused = 64 - UInt64(field.sizeInBits)
+        return UInt64(bitPattern: Int64(bitPattern: value << unused) >> unused)
     }
 
     private func overrun(_ reader: CTFBitReader) -> CTFDecodeFailure {

@@ -3,6 +3,9 @@ struct CTFDecodeOp {
     enum Kind: UInt8 {
         case integer, float32, float64, string, byteArray, byteSequence, integerArray, integerSequence
         case variant, compoundArray, compoundSequence, align
+        /// A run of byte-aligned integers at offsets known when compiling (`CTFFixedField`):
+        /// one bounds check and one load per field instead of one dispatch, alignment and check each.
+        case fixedRun
     }
 
     var kind: Kind
@@ -16,8 +19,17 @@ struct CTFDecodeOp {
     var sizeInBits: Int32 = 0
     /// Fixed element count, or the slot holding the length for sequences.
     var count: Int32 = 0
-    /// Index into `variants` or `compounds`.
+    /// Index into `variants` or `compounds`, or the first `CTFFixedField` of a fixed run.
     var auxiliary: Int32 = 0
+}
+
+/// One integer of a fixed run: 8, 16, 32 or 64 bits at a byte offset from the run's start.
+struct CTFFixedField: Sendable {
+    var slot: Int32
+    var offsetInBits: Int32
+    var sizeInBits: Int32
+    var isSigned: Bool
+    var bigEndian: Bool
 }
 
 /// A variant's options: which tag values select which op range.
@@ -237,6 +249,19 @@ struct CTFDecodeProgram {
                 variants[variant].options[index].ops = start..<ops.count
             }
         }
+        // Fuse each straight-line segment (the main ops, each variant option's body) on its own,
+        // so option ranges stay exact.
+        var fusedOps: [CTFDecodeOp] = []
+        var fixedFields: [CTFFixedField] = []
+        Self.fuse(ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields)
+        let fusedMainLength = fusedOps.count
+        for variant in variants.indices {
+            for option in variants[variant].options.indices {
+                let start = fusedOps.count
+                Self.fuse(ops[variants[variant].options[option].ops], into: &fusedOps, fixedFields: &fixedFields)
+                variants[variant].options[option].ops = start..<fusedOps.count
+            }
+        }
         var table: [CTFCompiledProgram.Variant] = []
         var options: [CTFCompiledProgram.VariantOption] = []
         for variant in variants {
@@ -249,8 +274,64 @@ struct CTFDecodeProgram {
             table.append(.init(tagSlot: variant.tagSlot, slotStart: variant.slots.lowerBound, slotEnd: variant.slots.upperBound,
                                optionStart: first, optionEnd: options.count))
         }
-        return CTFCompiledProgram(ops: ops, mainLength: mainLength, variants: table, variantOptions: options, compounds: compounds,
-                                  fields: fields, mappedClocks: mappedClocks)
+        return CTFCompiledProgram(ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
+                                  fixedFields: fixedFields, compounds: compounds, fields: fields, mappedClocks: mappedClocks)
+    }
+
+    private static func isPowerOfTwo(_ value: Int32) -> Bool { value > 0 && value & (value - 1) == 0 }
+
+    private static func isWholeBytesInteger(_ op: CTFDecodeOp) -> Bool {
+        op.kind == .integer && [8, 16, 32, 64].contains(op.sizeInBits) && isPowerOfTwo(op.alignmentInBits)
+    }
+
+    /// Replaces runs of two or more byte-sized integers (with the alignments between them) by
+    /// one `.fixedRun` op. A run starts at an op aligned to at least a byte; every later op of the
+    /// run has an alignment that divides the start's, so its offset from the start is the same
+    /// in every event. Anything else (strings, sequences, variants, bit fields) ends the run.
+    private static func fuse(_ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField]) {
+        var pending: [CTFDecodeOp] = []
+        var runAlignment: Int32 = 0
+        var offset: Int32 = 0
+        var runFields: [CTFFixedField] = []
+
+        func roundUp(_ value: Int32, _ alignment: Int32) -> Int32 { (value + alignment - 1) & ~(alignment - 1) }
+        func flush() {
+            if runFields.count >= 2 {
+                output.append(CTFDecodeOp(
+                    kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset, count: Int32(runFields.count),
+                    auxiliary: Int32(fixedFields.count)))
+                fixedFields.append(contentsOf: runFields)
+            } else {
+                output.append(contentsOf: pending)
+            }
+            pending = []
+            runFields = []
+            runAlignment = 0
+            offset = 0
+        }
+
+        for op in segment {
+            let joins = runAlignment > 0 && op.alignmentInBits <= runAlignment
+                && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+            if !joins {
+                flush()
+                let starts = op.alignmentInBits >= 8
+                    && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+                guard starts else {
+                    output.append(op)
+                    continue
+                }
+                runAlignment = op.alignmentInBits
+            }
+            pending.append(op)
+            offset = roundUp(offset, max(op.alignmentInBits, 1))
+            if op.kind == .integer {
+                runFields.append(CTFFixedField(
+                    slot: op.slot, offsetInBits: offset, sizeInBits: op.sizeInBits, isSigned: op.isSigned, bigEndian: op.bigEndian))
+                offset += op.sizeInBits
+            }
+        }
+        flush()
     }
 }
 
@@ -277,12 +358,14 @@ final class CTFCompiledProgram: Sendable {
     let mainLength: Int
     let variants: [Variant]
     let variantOptions: [VariantOption]
+    let fixedFields: [CTFFixedField]
     let compounds: [CTFCompoundPlan]
     let fields: [EventFieldDescription]
     let mappedClocks: [Int: String]
 
-    init(ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption], compounds: [CTFCompoundPlan],
-         fields: [EventFieldDescription], mappedClocks: [Int: String]) {
+    init(ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption], fixedFields: [CTFFixedField],
+         compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]) {
+        self.fixedFields = fixedFields
         self.ops = ops
         self.mainLength = mainLength
         self.variants = variants

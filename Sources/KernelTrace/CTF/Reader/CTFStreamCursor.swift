@@ -26,6 +26,8 @@ final class CTFStreamCursor {
     private var packetOffset = 0
     private var nextPacketOffset = 0
     private var stream: CTFTrace.StreamPlan?
+    /// `stream` without reference counting, for the per-event path (`stream` keeps it alive).
+    private var streamReference: Unmanaged<CTFTrace.StreamPlan>?
     private var headerSlots: UnsafeMutablePointer<EventFieldSlot>
     private var headerSlotCapacity: Int
     private var clockCycles: UInt64 = 0
@@ -34,8 +36,9 @@ final class CTFStreamCursor {
     private var headerScratch = CTFScratch(capacity: 4096)
 
     private(set) var cpu = -1
-    /// Not retained: the trace owns its plans for longer than any cursor runs.
-    private(set) unowned(unsafe) var pendingEvent: CTFTrace.EventPlan?
+    /// Not retained: the trace owns its plans for longer than any cursor runs (and reference
+    /// counting them per event was measurable).
+    private(set) var pendingEvent: Unmanaged<CTFTrace.EventPlan>?
     private(set) var pendingTimestamp: UInt64 = 0
     /// Events the tracer discarded before the current packet, reported once.
     var pendingLostEvents: UInt64 = 0
@@ -69,12 +72,16 @@ final class CTFStreamCursor {
         headerScratch.deallocate()
     }
 
+    /// The stream clock's offset and frequency, cached per packet so the per-event conversion
+    /// touches no reference-counted plan.
+    private var clockOffsetNanoseconds: UInt64 = 0
+    private var clockFrequency: UInt64 = 1_000_000_000
+
+    @inline(__always)
     private func nanoseconds(_ cycles: UInt64) -> UInt64 {
-        guard let clock = stream?.clock else { return cycles }
-        let offset = clock.offsetSeconds &* 1_000_000_000 &+ Self.scale(clock.offsetCycles, clock.frequency)
-        let value = clock.frequency == 1_000_000_000
-            ? cycles : UInt64(truncatingIfNeeded: Self.scale(Int64(bitPattern: cycles), clock.frequency))
-        return value &+ UInt64(bitPattern: offset)
+        let value = clockFrequency == 1_000_000_000
+            ? cycles : UInt64(truncatingIfNeeded: Self.scale(Int64(bitPattern: cycles), clockFrequency))
+        return value &+ clockOffsetNanoseconds
     }
 
     private static func scale(_ cycles: Int64, _ frequency: UInt64) -> Int64 {
@@ -171,6 +178,10 @@ final class CTFStreamCursor {
             }
             guard let stream = trace.streams[streamID] else { throw badPacket("unknown stream class \(streamID)") }
             self.stream = stream
+            streamReference = Unmanaged.passUnretained(stream)
+            clockFrequency = stream.clock.frequency
+            clockOffsetNanoseconds = UInt64(bitPattern: stream.clock.offsetSeconds &* 1_000_000_000
+                &+ Self.scale(stream.clock.offsetCycles, stream.clock.frequency))
             if stream.header.slotCount > headerSlotCapacity {
                 headerSlots.deallocate()
                 headerSlotCapacity = stream.header.slotCount
@@ -212,56 +223,58 @@ final class CTFStreamCursor {
     /// Decodes the next event's header; false when the stream has no more events.
     func advance() throws -> Bool {
         pendingEvent = nil
-        while true {
-            if stream == nil || reader.bitPosition >= reader.limitInBits {
-                guard try loadPacket() else { return false }
-            }
-            guard let stream else { return false }
-            // Padding at the end of the content (less than a header) ends the packet.
-            let header = stream.header
-            let eventStart = reader.bitPosition
-            // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
-            var localReader = reader
-            var scratch = headerScratch
-            scratch.used = 0
-            do {
-                try header.run(reader: &localReader, slots: headerSlots, scratch: &scratch)
-            } catch {
-                throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
-            }
-            reader = localReader
-            var id: UInt64 = 0
-            for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
-            for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
-                let value = headerSlots[slot].bits
-                if size >= 64 {
-                    clockCycles = value
-                } else {
-                    let mask: UInt64 = (1 << UInt64(size)) - 1
-                    var updated = (clockCycles & ~mask) | value
-                    if value < clockCycles & mask { updated &+= 1 << UInt64(size) }
-                    clockCycles = updated
-                }
-            }
-            guard id < UInt64(stream.events.count), let event = stream.events[Int(id)] else {
-                throw CTFReaderError.badEvent(
-                    path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: "unknown event id \(id) in stream class \(stream.id)")
-            }
-            pendingEvent = event
-            pendingTimestamp = nanoseconds(clockCycles)
-            return true
+        if stream == nil || reader.bitPosition >= reader.limitInBits {
+            guard try loadPacket() else { return false }
         }
+        guard let streamReference else { return false }
+        try streamReference._withUnsafeGuaranteedRef { try decodeHeader(of: $0) }
+        return true
+    }
+
+    /// Decodes one event header of `stream` at the reader's position (inside the content).
+    @inline(__always)
+    private func decodeHeader(of stream: CTFTrace.StreamPlan) throws {
+        let eventStart = reader.bitPosition
+        // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
+        var localReader = reader
+        var scratch = headerScratch
+        scratch.used = 0
+        do {
+            try stream.header.run(reader: &localReader, slots: headerSlots, scratch: &scratch)
+        } catch {
+            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
+        }
+        reader = localReader
+        var id: UInt64 = 0
+        for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
+        for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
+            let value = headerSlots[slot].bits
+            if size >= 64 {
+                clockCycles = value
+            } else {
+                let mask: UInt64 = (1 << UInt64(size)) - 1
+                var updated = (clockCycles & ~mask) | value
+                if value < clockCycles & mask { updated &+= 1 << UInt64(size) }
+                clockCycles = updated
+            }
+        }
+        guard id < UInt64(stream.eventReferences.count), let event = stream.eventReferences[Int(id)] else {
+            throw CTFReaderError.badEvent(
+                path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: "unknown event id \(id) in stream class \(stream.id)")
+        }
+        pendingEvent = event
+        pendingTimestamp = nanoseconds(clockCycles)
     }
 
     /// Decodes the contexts and payload of the pending event into `slots`.
     func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
-        guard let event = pendingEvent else { return }
+        guard let pendingEvent else { return }
         var localReader = reader
         let start = localReader.bitPosition
         do {
-            try event.program.run(reader: &localReader, slots: slots, scratch: &scratch)
-        } catch {
-            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: error.reason)
+            try pendingEvent._withUnsafeGuaranteedRef { try $0.program.run(reader: &localReader, slots: slots, scratch: &scratch) }
+        } catch let failure as CTFDecodeFailure {
+            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: failure.reason)
         }
         reader = localReader
     }

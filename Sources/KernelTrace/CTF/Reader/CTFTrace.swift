@@ -22,7 +22,11 @@ final class CTFTrace {
         let timestampSlots: [(slot: Int, sizeInBits: Int)]
         let clock: CTFClock
         /// Indexed by event id; nil where no event has that id.
-        var events: [EventPlan?] = []
+        var events: [EventPlan?] = [] {
+            didSet { eventReferences = events.map { $0.map(Unmanaged.passUnretained) } }
+        }
+        /// `events` unretained, for the per-event lookup (`events` keeps them alive).
+        private(set) var eventReferences: [Unmanaged<EventPlan>?] = []
 
         init(id: UInt64, header: CTFCompiledProgram, clock: CTFClock) {
             self.id = id
@@ -78,7 +82,7 @@ final class CTFTrace {
             guard maximumID <= Self.maximumEventID else {
                 throw CTFReaderError.unsupportedMetadata("event id \(maximumID) is larger than \(Self.maximumEventID)")
             }
-            plan.events = Array(repeating: nil, count: Int(maximumID) + 1)
+            var events = [EventPlan?](repeating: nil, count: Int(maximumID) + 1)
             for declaration in declarations.sorted(by: { $0.id < $1.id }) {
                 var program = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
                 try program.append(streamClass.eventContext, scope: .streamEventContext)
@@ -87,8 +91,9 @@ final class CTFTrace {
                 let compiled = program.finish()
                 let eventClass = classes.add(
                     name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: compiled.fields)
-                plan.events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: compiled)
+                events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: compiled)
             }
+            plan.events = events
             streams[streamClass.id] = plan
         }
         self.streams = streams
