@@ -49,13 +49,13 @@ struct FlameGraphParityTests {
         ["k", "y", "x", "x"],
     ]
 
-    static func periscopeDocument(_ text: String = folded) -> SVGDocument {
-        SVGDocument(FlameGraphSVG(stacks: FoldedStacks.parse(Array(text.utf8)).stacks).bytes)
+    static func periscopeDocument(_ text: String = folded) throws -> SVGDocument {
+        SVGDocument(FlameGraphSVG(stacks: try FoldedStacks.parse(Array(text.utf8)).stacks).bytes)
     }
 
     @Test("siblings whose names extend each other are in flamegraph.pl's order")
     func siblingOrder() throws {
-        #expect(Self.rows(Self.periscopeDocument()) == Self.flamegraphRows)
+        #expect(Self.rows(try Self.periscopeDocument()) == Self.flamegraphRows)
     }
 
     @Test("flamegraph.pl draws the same rows", .enabled(if: ReferenceScript.flamegraph != nil, Comment(rawValue: ReferenceScript.whyMissing)))
@@ -65,9 +65,9 @@ struct FlameGraphParityTests {
         defer { unlink(input) }
         let reference = SVGDocument(try ReferenceScript.run(ReferenceScript.flamegraph!, [input]))
         #expect(Self.rows(reference) == Self.flamegraphRows)
-        #expect(Self.rows(Self.periscopeDocument()) == Self.rows(reference))
+        #expect(Self.rows(try Self.periscopeDocument()) == Self.rows(reference))
         // Frames flamegraph.pl greys, and [unknown], which it colours like any other frame.
-        let ours = Self.periscopeDocument()
+        let ours = try Self.periscopeDocument()
         for name in ["-", "--"] {
             let theirs = reference.frames.first { $0.title.hasPrefix("\(name) (") }?.rect["fill"]
             #expect(ours.frames.first { $0.title.hasPrefix("\(name) (") }?.rect["fill"] == theirs, "\(name)")
@@ -78,8 +78,8 @@ struct FlameGraphParityTests {
 
     /// A frame with self samples and children stays one rectangle even when a sibling's name
     /// extends it (flamegraph.pl draws `b` twice here: `b 1` < `b-c;y 1` < `b;x 1`).
-    @Test func aFrameEndingStacksAndWithChildrenIsDrawnOnce() {
-        let rows = Self.rows(Self.periscopeDocument("a;b 1\na;b-c;y 1\na;b;x 1\n"))
+    @Test func aFrameEndingStacksAndWithChildrenIsDrawnOnce() throws {
+        let rows = Self.rows(try Self.periscopeDocument("a;b 1\na;b-c;y 1\na;b;x 1\n"))
         #expect(rows == [["all"], ["a"], ["b", "b-c"], ["x", "y"]])
     }
 
@@ -91,7 +91,7 @@ struct FlameGraphParityTests {
 
     @Test("separators are flamegraph.pl's flat greys; [unknown] takes the palette's colours")
     func greys() throws {
-        let document = Self.periscopeDocument()
+        let document = try Self.periscopeDocument()
         func fill(_ name: String) -> String? { document.frames.first { $0.title.hasPrefix("\(name) (") }?.rect["fill"] }
         #expect(fill("-") == "rgb(200,200,200)")
         #expect(fill("--") == "rgb(160,160,160)")
@@ -102,7 +102,7 @@ struct FlameGraphParityTests {
 
     @Test("the ic button and Ctrl-I make the search ignore case")
     func ignoreCaseControl() throws {
-        let document = Self.periscopeDocument()
+        let document = try Self.periscopeDocument()
         #expect(document.texts["ignorecase"] == "ic")
         #expect(document.script.contains("new RegExp(term, ignoreCase ? \"i\" : \"\")"))
         #expect(document.script.contains("e.ctrlKey && e.keyCode === 73"))
@@ -117,7 +117,7 @@ extension FlameGraphBrowserTests {
     @Test("NEEDLE matches nothing until ic is clicked, then 75%; a second click turns it off",
           .enabled(if: Self.chromium != nil, "needs chromium (Debian package chromium)"), .timeLimit(.minutes(2)))
     func toggleInBrowser() throws {
-        let graph = FlameGraphSVG(stacks: FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks)
+        let graph = FlameGraphSVG(stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-ic-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
