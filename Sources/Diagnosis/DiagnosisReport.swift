@@ -46,7 +46,7 @@ public struct DiagnosisReport: Sendable, Codable {
     public var thresholds: Thresholds
 }
 
-/// The CPU bottleneck tree's path and outcome for one container (seed 000 slide 49).
+/// The CPU bottleneck tree's path and outcome for one container ("Container Performance Analysis" (DockerCon 2017) slide 49).
 public struct CPUVerdict: Sendable, Codable, Equatable {
     /// The four outcomes of the tree (slide 48).
     public enum Outcome: String, Sendable, Codable {
@@ -74,7 +74,7 @@ public struct CPUVerdict: Sendable, Codable, Equatable {
     public var capCores: Double?
 }
 
-/// One line of the 60-second checklist (seed 000 slide 23), evaluated.
+/// One line of the 60-second checklist ("Container Performance Analysis" (DockerCon 2017) slide 23), evaluated.
 public struct ChecklistLine: Sendable, Codable, Equatable {
     /// The command of the checklist ("vmstat 1").
     public var command: String
@@ -88,7 +88,7 @@ public struct ChecklistLine: Sendable, Codable, Equatable {
     public var measured: Bool
 }
 
-/// One resource of the USE method (seed 000 slides 17, 24): utilisation, saturation, errors.
+/// One resource of the USE method ("Container Performance Analysis" (DockerCon 2017) slides 17, 24): utilisation, saturation, errors.
 public struct USERow: Sendable, Codable, Equatable {
     /// "host" or the container's name.
     public var owner: String

@@ -1,7 +1,7 @@
 /// Every number a rule compares against, with its default and why. A user tunes them with
 /// `--threshold NAME=VALUE` or a JSON file of `{"NAME": VALUE}` (docs/diagnose.md).
 public struct Thresholds: Sendable, Codable, Equatable {
-    // CPU bottleneck tree (seed 000 slide 49)
+    // CPU bottleneck tree ("Container Performance Analysis" (DockerCon 2017) slide 49)
     /// Throttled time growing by at least this many ms per second means "throttled_time increasing".
     public var throttledMillisecondsPerSecond = 10.0
     /// Involuntary context switches per second (all threads of the container) that count as increasing.
@@ -76,7 +76,7 @@ public struct Thresholds: Sendable, Codable, Equatable {
     // PIDs
     /// Tasks / pids.max, %.
     public var pidsLimitPercent = 90.0
-    // Real-time scheduling (RT group scheduling, seed 001 "Using SCHED_FIFO in Docker containers")
+    // Real-time scheduling (RT group scheduling, the Red Hat container performance posts "Using SCHED_FIFO in Docker containers")
     /// Run-queue wait of a container's RT threads (ms per second, summed) that means they are held back.
     public var rtRunQueueWaitMillisecondsPerSecond = 100.0
     /// RT CPU use on a CPU as % of the RT budget per CPU (rt_runtime_us / rt_period_us) that means the budget is spent.

@@ -1,7 +1,7 @@
 import ResourceMetrics
 
 /// `periscope inside`: what the container really has against what tools claim from inside
-/// it, and which host-wide metrics mislead there (seed 000 slides 51-56).
+/// it, and which host-wide metrics mislead there ("Container Performance Analysis" (DockerCon 2017) slides 51-56).
 public struct GuestReport: Sendable, Codable {
     /// One resource: the real limit and what a tool reports.
     public struct Comparison: Sendable, Codable, Equatable {

@@ -1,6 +1,6 @@
 import ResourceMetrics
 
-/// The CPU bottleneck identification tree of "Container Performance Analysis" (seed 000,
+/// The CPU bottleneck identification tree of "Container Performance Analysis" ("Container Performance Analysis" (DockerCon 2017),
 /// slide 49), for one container:
 ///
 /// 1. throttled_time increasing? yes → **cap throttled** (B)

@@ -1,6 +1,6 @@
 import ResourceMetrics
 
-/// The 60-second checklist of seed 000 slide 23 ("Linux Performance Analysis in 60,000
+/// The 60-second checklist of "Container Performance Analysis" (DockerCon 2017) slide 23 ("Linux Performance Analysis in 60,000
 /// Milliseconds"), each line summarised in its command's terms and tied to the findings it raised.
 enum Checklist {
     static func lines(_ facts: WindowFacts, findings: [Finding]) -> [ChecklistLine] {

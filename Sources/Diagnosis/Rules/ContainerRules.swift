@@ -1,7 +1,7 @@
 import LinuxHost
 import ResourceMetrics
 
-/// Rules on each container's software resources (USE applied to cgroups, seed 000 slide
+/// Rules on each container's software resources (USE applied to cgroups, "Container Performance Analysis" (DockerCon 2017) slide
 /// 17): memory limit, PIDs limit, block I/O throttle, and its network namespace.
 enum ContainerRules {
     static func findings(_ facts: WindowFacts) -> [Finding] {

@@ -1,6 +1,6 @@
 import ResourceMetrics
 
-/// Rules on the host's physical resources (USE method, seed 000 slide 24) and the lines
+/// Rules on the host's physical resources (USE method, "Container Performance Analysis" (DockerCon 2017) slide 24) and the lines
 /// of the 60-second checklist (slide 23) that measure them.
 enum HostRules {
     static func findings(_ facts: WindowFacts) -> [Finding] {
@@ -172,7 +172,7 @@ enum HostRules {
                                Evidence("await", series: latency, unit: "ms")],
                     blame: blame, nextCommands: next, method: "USE: storage saturation (iostat avgqu-sz > 1)", score: queue.mean / max(limits.diskQueueSize, 1e-9)))
             }
-            // The throttled-volume signature (seed 001): latency rises while IOPS fall to a floor.
+            // The throttled-volume signature (the Red Hat container performance posts): latency rises while IOPS fall to a floor.
             if iops.count >= 3, iops.firstThird >= limits.minimumIOPS, iops.lastThird > 0,
                iops.lastThird <= iops.firstThird * (1 - limits.iopsFallPercent / 100),
                latency.lastThird >= limits.awaitMilliseconds, latency.lastThird >= max(latency.firstThird, 1e-9) * limits.awaitRiseFactor {
@@ -182,7 +182,7 @@ enum HostRules {
                     evidence: [Evidence("IOPS", series: iops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fall % >="),
                                Evidence("await", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">=")],
                     blame: Blame(.host, neighbours: blame.neighbours, explanation: "the volume or its QoS (cloud burst balance, a throttle above the device) limits it; check the provider's burst/credit metrics"),
-                    nextCommands: next + ["periscope diagnose --probe-storage PATH"], method: "storage stall (seed 001): await rising while IOPS fall to a floor",
+                    nextCommands: next + ["periscope diagnose --probe-storage PATH"], method: "storage stall (Red Hat: Docker operations slowing down): await rising while IOPS fall to a floor",
                     score: latency.lastThird / max(limits.awaitMilliseconds, 1e-9)))
             }
         }

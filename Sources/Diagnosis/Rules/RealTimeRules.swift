@@ -1,7 +1,7 @@
 import LinuxHost
 import ResourceMetrics
 
-/// Real-time scheduling in containers (seed 001, "Using SCHED_FIFO in Docker containers"):
+/// Real-time scheduling in containers (the Red Hat container performance posts, "Using SCHED_FIFO in Docker containers"):
 ///
 /// - `rt.budget-throttled`: a container's SCHED_FIFO/SCHED_RR threads used their RT budget
 ///   (v1 `cpu.rt_runtime_us` per `cpu.rt_period_us` on each CPU, the tightest of the cgroup

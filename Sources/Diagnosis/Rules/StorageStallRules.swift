@@ -1,6 +1,6 @@
 import ResourceMetrics
 
-/// Storage stalls (seed 001): threads stuck in uninterruptible sleep grouped by container
+/// Storage stalls (the Red Hat container performance posts): threads stuck in uninterruptible sleep grouped by container
 /// and kernel wait channel, the container's I/O latency estimated from them, I/O
 /// pressure, and the synchronous write probe.
 enum StorageStallRules {
@@ -73,7 +73,7 @@ enum StorageStallRules {
                 containerKey: group.containerKey,
                 verdict: "\(group.threads.count) thread\(group.threads.count == 1 ? "" : "s") of \(owner) stalled in uninterruptible sleep (D) in \(group.waitChannel) from \(fixed(first, 1)) s into the window: \(names)\(verdictTail).",
                 evidence: evidence, blame: blame, nextCommands: next,
-                method: "storage stall (seed 001): D-state threads sampled every \(fixed(sweep * 1000, 0)) ms, grouped by container and wait channel",
+                method: "storage stall (Red Hat: Docker operations slowing down): D-state threads sampled every \(fixed(sweep * 1000, 0)) ms, grouped by container and wait channel",
                 score: (timeInD.max() ?? 0) / max(facts.thresholds.dStateMilliseconds / 1000, 1e-9))
         }
     }
@@ -102,7 +102,7 @@ enum StorageStallRules {
                            Evidence("I/O latency seen by the container (threads in D / IOPS)", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">="),
                            Evidence("threads in D", series: Series(container.averageDStateThreads), unit: "threads")],
                 blame: blame, nextCommands: ["periscope stats \(facts.argument(container))", "periscope diagnose --probe-storage PATH"],
-                method: "storage stall (seed 001): latency rising while IOPS fall to a floor", score: latency.lastThird / max(limits.awaitMilliseconds, 1e-9))
+                method: "storage stall (Red Hat: Docker operations slowing down): latency rising while IOPS fall to a floor", score: latency.lastThird / max(limits.awaitMilliseconds, 1e-9))
         }
     }
 
@@ -149,6 +149,6 @@ enum StorageStallRules {
             verdict: "Synchronous writes to \(probe.directory) are slow: \(what) (dd oflag=sync should finish in well under 5 s).",
             evidence: evidence, blame: Blame(.host, explanation: "the storage under \(probe.directory) (or its QoS budget) is slow for everyone writing there"),
             nextCommands: ["iostat -xz 1", "dd if=/dev/zero of=\(probe.directory)/probe bs=1M count=10 oflag=sync"],
-            method: "storage stall (seed 001): sync-write probe", score: median.isFinite ? median / max(limit, 1e-9) : 10)]
+            method: "storage stall (Red Hat: Docker operations slowing down): sync-write probe", score: median.isFinite ? median / max(limit, 1e-9) : 10)]
     }
 }

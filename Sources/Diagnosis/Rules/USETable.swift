@@ -1,6 +1,6 @@
 import ResourceMetrics
 
-/// The USE method (seed 000 slides 17 and 24) as a table: the host's physical resources and
+/// The USE method ("Container Performance Analysis" (DockerCon 2017) slides 17 and 24) as a table: the host's physical resources and
 /// each container's software resources, with utilisation, saturation and errors.
 enum USETable {
     static func rows(_ facts: WindowFacts, findings: [Finding]) -> [USERow] {

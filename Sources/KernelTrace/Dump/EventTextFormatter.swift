@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// `periscope trace dump`: one line per event, babeltrace-like, with the container and
-/// namespace context of seed 004 in front of the payload:
+/// namespace context of "LTTng: the road to container awareness" (FOSDEM 2018) in front of the payload:
 ///
 ///     [15:54:15.216386600] (+0.000006785) cpu 1 raw_syscalls:sys_enter: { tid = 11734, pid = 11734,
 ///     vtid = 1, pid_ns = 4026532572, procname = "redis-server", container = "some-redis" },

@@ -68,7 +68,7 @@ public struct StatedumpThread: Sendable, Hashable, Codable {
 }
 
 /// The system's threads and containers when the trace started: the LTTng process statedump and
-/// the container statedump of seed 004 in one.
+/// the container statedump of "LTTng: the road to container awareness" (FOSDEM 2018) in one.
 public struct Statedump: Sendable, Hashable, Codable {
     /// Trace-clock nanoseconds at which the dump was taken.
     public var timestamp: UInt64

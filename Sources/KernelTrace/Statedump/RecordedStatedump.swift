@@ -1,6 +1,6 @@
 /// Who was running at the start of a trace and in which container: the LTTng process
 /// statedump (tid, pid, ppid, comm, nested PID-namespace ids) and the container-runtime
-/// statedump of seed 004 in one document (statedump.json). Later forks, execs, renames and
+/// statedump of "LTTng: the road to container awareness" (FOSDEM 2018) in one document (statedump.json). Later forks, execs, renames and
 /// exits come from the events; threads and containers that appear during the capture are
 /// added by periodic rescans with the time they were first seen.
 public struct RecordedStatedump: Sendable, Codable {

@@ -5,7 +5,7 @@ import LinuxHost
 
 /// What a process inside a container really has (its cgroup's limits) next to what the
 /// usual tools report from there (nproc, /proc/cpuinfo, sysconf, free): the "metrics
-/// namespace" confusion of seed 000 slides 51-56, measured.
+/// namespace" confusion of "Container Performance Analysis" (DockerCon 2017) slides 51-56, measured.
 public struct GuestResources: Sendable, Codable {
     /// Signs that this process runs in a container (/.dockerenv, PID 1's cgroup not the root).
     public var containerSigns: [String]

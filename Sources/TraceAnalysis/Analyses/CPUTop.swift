@@ -1,4 +1,4 @@
-/// CPU time per thread, process, container and CPU, with migrations and priorities (seed 004's
+/// CPU time per thread, process, container and CPU, with migrations and priorities ("LTTng: the road to container awareness" (FOSDEM 2018)'s
 /// per-TID, per-CPU and per-container usage tables).
 public struct CPUTop: KernelEventHandler {
     public static let tableClasses = [

@@ -1,4 +1,4 @@
-/// Pages allocated and freed per thread, process and container (seed 004's memtop): 2^order
+/// Pages allocated and freed per thread, process and container ("LTTng: the road to container awareness" (FOSDEM 2018)'s memtop): 2^order
 /// pages per page event, or (`--count events`) the events themselves as lttng-memtop counts them.
 public struct MemTop: KernelEventHandler {
     public static var tableClasses: [ReportTableClass] { tableClasses(counting: .pages) }

@@ -1,5 +1,5 @@
 /// Uninterruptible sleeps (D state) per thread and container, with durations and the waker:
-/// what seed 001 found with a `ps` loop, from the scheduler's own events.
+/// what the Red Hat container performance posts found with a `ps` loop, from the scheduler's own events.
 public struct UninterruptibleSleep: KernelEventHandler {
     struct Entry {
         var begin: UInt64

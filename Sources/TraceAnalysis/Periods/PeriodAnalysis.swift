@@ -1,4 +1,4 @@
-/// User-defined periods (seed 002): begin and end expressions over events, nesting under a
+/// User-defined periods ("Investigating System Performance for DevOps Using Kernel Tracing" (LinuxCon 2016)): begin and end expressions over events, nesting under a
 /// parent period, captures, group-by, and the breakdown of a parent into its children.
 public struct PeriodAnalysis: KernelEventHandler {
     /// One finished period instance.

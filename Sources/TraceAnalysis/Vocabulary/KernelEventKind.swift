@@ -157,7 +157,7 @@ public struct KernelEventVocabulary: Sendable {
             binding.virtualTID = field("vtid")
             binding.namespaceLevel = field("ns_level")
             binding.namespaceInode = field("ns_inum")
-        // Periscope's CTF conversion and seed 004's user-space container statedump.
+        // Periscope's CTF conversion and "LTTng: the road to container awareness" (FOSDEM 2018)'s user-space container statedump.
         case "lttng_statedump_container", "ust_container_statedump:lttng_statedump_container":
             binding.kind = .statedumpContainer
             binding.containerName = field("container_name")

@@ -1,5 +1,5 @@
 /// The statedump as LTTng statedump events in their own stream: `lttng_statedump_start`,
-/// a `lttng_statedump_container` per container (seed 004's container statedump: name, type,
+/// a `lttng_statedump_container` per container ("LTTng: the road to container awareness" (FOSDEM 2018)'s container statedump: name, type,
 /// PID namespace), per thread `lttng_statedump_process_state` (2.10 layout, with ns_level
 /// and ns_inum), `lttng_statedump_process_pid_ns` per namespace level and one
 /// `lttng_statedump_process_NS_ns` per other namespace, then `lttng_statedump_end`.
