@@ -95,7 +95,8 @@ import TestSupport
         let seedCTF = seed.root + "-ctf"
         defer { try? FileManager.default.removeItem(atPath: seedCTF) }
         try CTFTraceConverter(reader: try PeriscopeTraceReader(directory: seed.root), outputDirectory: seedCTF).convert()
-        let files = try FileManager.default.contentsOfDirectory(atPath: seedCTF).sorted()
+        // The converter writes an LTTng session layout: the streams and metadata are in kernel/.
+        let files = try FileManager.default.contentsOfDirectory(atPath: seedCTF + "/kernel").sorted()
         #expect(files.contains("metadata") && files.contains("kernel_cpu0"))
         var outcomes = (clean: 0, thrown: 0)
         let work = seed.root + "-ctf-case"
@@ -104,7 +105,7 @@ import TestSupport
             try? FileManager.default.removeItem(atPath: work)
             try FileManager.default.copyItem(atPath: seedCTF, toPath: work)
             let file = files.randomElement(using: &random)!
-            try Self.mutate("\(work)/\(file)", using: &random)
+            try Self.mutate("\(work)/kernel/\(file)", using: &random)
             let seconds = Fuzzing.timed {
                 do {
                     let source = try CTFTraceSource(path: work)
