@@ -129,6 +129,30 @@ public struct ObservedContainer: Sendable, Codable {
     }
 }
 
+extension ObservedContainer {
+    /// Decodes a saved window; series added after a window was saved (D-state averages, RT
+    /// budget and threads) default to empty, so older `--save-window` files still load.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(key: try fields.decode(String.self, forKey: .key),
+                  displayName: try fields.decode(String.self, forKey: .displayName),
+                  runtime: try fields.decode(String.self, forKey: .runtime),
+                  sharesHostNetwork: try fields.decode(Bool.self, forKey: .sharesHostNetwork),
+                  processCount: try fields.decode(Int.self, forKey: .processCount),
+                  vanishedDuringWindow: try fields.decode(Bool.self, forKey: .vanishedDuringWindow),
+                  intervals: try fields.decode([CgroupRates].self, forKey: .intervals),
+                  firstCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .firstCounters),
+                  lastCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .lastCounters),
+                  contextSwitches: try fields.decode([ContextSwitchRates].self, forKey: .contextSwitches),
+                  network: try fields.decode([[NetworkRates]].self, forKey: .network),
+                  tcp: try fields.decode([TCPRates].self, forKey: .tcp),
+                  topProcesses: try fields.decode([ProcessCPU].self, forKey: .topProcesses),
+                  averageDStateThreads: try fields.decodeIfPresent([Double].self, forKey: .averageDStateThreads) ?? [],
+                  realtimeBudget: try fields.decodeIfPresent(CgroupRealtimeBudget.self, forKey: .realtimeBudget),
+                  realtimeThreads: try fields.decodeIfPresent([[RealtimeThreadRates]].self, forKey: .realtimeThreads) ?? [])
+    }
+}
+
 /// A process's CPU use over a window.
 public struct ProcessCPU: Sendable, Equatable, Codable {
     /// Host PID.
