@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reporting
 import BPF
 import ContainerInventory
 
@@ -40,10 +41,12 @@ struct BiolatencyCommand: ParsableCommand {
     @Flag(name: .customShort("m"), help: "Milliseconds instead of microseconds.")
     var milliseconds = false
 
-    @Option(name: .customShort("d"), help: "Stop after this many seconds (default: at COUNT intervals, or Ctrl-C).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Argument(help: "Print histograms every INTERVAL seconds (default: once, at the end).")
+    @Argument(help: ArgumentHelp("Print histograms every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"),
+              transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Argument(help: "Stop after COUNT intervals.")

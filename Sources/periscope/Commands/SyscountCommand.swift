@@ -45,10 +45,12 @@ struct SyscountCommand: ParsableCommand {
     @Option(help: "Rows per container (or in all).")
     var top: Int = 10
 
-    @Option(name: .customShort("d"), help: "Stop after this many seconds (default: at COUNT intervals, or Ctrl-C).")
+    @Option(name: .customShort("d"), help: ArgumentHelp("Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Argument(help: "Print the counts every INTERVAL seconds (default: once, at the end).")
+    @Argument(help: ArgumentHelp("Print the counts every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"),
+              transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Argument(help: "Stop after COUNT intervals.")
