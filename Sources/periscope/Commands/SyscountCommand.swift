@@ -62,27 +62,11 @@ struct SyscountCommand: ParsableCommand {
     func validate() throws {
         if perContainer && container != nil { throw ValidationError("give --per-container or --container, not both") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if let interval, !(interval >= 0.1 && interval <= 86_400) { throw ValidationError("INTERVAL must be between 0.1 and 86400 seconds") }
-        if let count, count < 1 { throw ValidationError("COUNT must be at least 1") }
-        if let duration, !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
+        try BPFCommandSetup.validate(interval: interval, count: count, duration: duration)
     }
 
     func run() throws {
-        let logger = source.makeLogger()
-        let privileges = BPFPrivileges.current()
-        if privileges.canLoadTracingPrograms == false {
-            throw UserFacingError("syscount loads a BPF program: \(privileges.refusalAdvice())")
-        }
-        let scanner = InventoryScanner(options: source.inventoryOptions(includeProcesses: false), logger: logger)
-        let resolver: TaskContainerResolver
-        do { resolver = try TaskContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
-        var only: Container?
-        if let container {
-            switch ContainerLookup.resolve(container, in: resolver.snapshot) {
-            case .success(let found): only = found
-            case .failure(let failure): throw UserFacingError("\(failure)")
-            }
-        }
+        let (resolver, only) = try BPFCommandSetup.prepare(tool: "syscount", source: source, container: container)
         var name = utsname()
         uname(&name)
         let machine = withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
