@@ -1,3 +1,4 @@
+import Foundation
 import CLinuxSupport
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +43,15 @@ public final class BPFCollection {
         let object: BPFObjectFile
         do { object = try BPFObjectFile(contents: contents) } catch { throw .object(error) }
         try self.init(object, tracefs: tracefs)
+    }
+
+    /// Decodes an object committed as base64 by scripts/generate-bpf.sh (`name`, e.g.
+    /// `RunqlatObject`, names it in the error), then parses and loads it.
+    convenience init(embeddedBase64 base64: String, name: String, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+        guard let object = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            throw .object(.corrupt("\(name).base64 is not base64: regenerate with scripts/generate-bpf.sh"))
+        }
+        try self.init(contents: [UInt8](object), tracefs: tracefs)
     }
 
     deinit { close() }

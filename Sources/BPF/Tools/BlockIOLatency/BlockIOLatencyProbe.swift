@@ -33,10 +33,7 @@ public final class BlockIOLatencyProbe {
         for event in ["block_rq_insert", "block_rq_issue", "block_rq_complete"] {
             try TracepointFormat.read(subsystem: "block", event: event, tracefs: tracefs).require(Self.requestFields, event: "block:\(event)")
         }
-        guard let object = Data(base64Encoded: BiolatencyObject.base64, options: .ignoreUnknownCharacters) else {
-            throw .object(.corrupt("BiolatencyObject.base64 is not base64: regenerate with scripts/generate-bpf.sh"))
-        }
-        let collection = try BPFCollection(contents: [UInt8](object), tracefs: tracefs)
+        let collection = try BPFCollection(embeddedBase64: BiolatencyObject.base64, name: "BiolatencyObject", tracefs: tracefs)
         do {
             try collection.map("settings").update(key: [0, 0, 0, 0], value: unit.settingBytes)
             histograms = try collection.map("latency")

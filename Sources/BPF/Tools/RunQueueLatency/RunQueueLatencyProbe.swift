@@ -36,10 +36,7 @@ public final class RunQueueLatencyProbe {
             try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(Self.wakeupFields, event: "sched:\(event)")
         }
         try TracepointFormat.read(subsystem: "sched", event: "sched_switch", tracefs: tracefs).require(Self.switchFields, event: "sched:sched_switch")
-        guard let object = Data(base64Encoded: RunqlatObject.base64, options: .ignoreUnknownCharacters) else {
-            throw .object(.corrupt("RunqlatObject.base64 is not base64: regenerate with scripts/generate-bpf.sh"))
-        }
-        let collection = try BPFCollection(contents: [UInt8](object), tracefs: tracefs)
+        let collection = try BPFCollection(embeddedBase64: RunqlatObject.base64, name: "RunqlatObject", tracefs: tracefs)
         do {
             try collection.map("settings").update(key: [0, 0, 0, 0], value: unit.settingBytes)
             histograms = try collection.map("latency")

@@ -45,10 +45,7 @@ public final class SyscallCountProbe {
     public init(timed: Bool, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_enter", tracefs: tracefs).require(Self.enterFields, event: "raw_syscalls:sys_enter")
         try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_exit", tracefs: tracefs).require(Self.exitFields, event: "raw_syscalls:sys_exit")
-        guard let object = Data(base64Encoded: SyscountObject.base64, options: .ignoreUnknownCharacters) else {
-            throw .object(.corrupt("SyscountObject.base64 is not base64: regenerate with scripts/generate-bpf.sh"))
-        }
-        let collection = try BPFCollection(contents: [UInt8](object), tracefs: tracefs)
+        let collection = try BPFCollection(embeddedBase64: SyscountObject.base64, name: "SyscountObject", tracefs: tracefs)
         do {
             counters = try collection.map("stats")
             try collection.attachAll(only: timed ? ["sys_enter", "sys_exit"] : ["sys_exit"])
