@@ -59,20 +59,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Starting and reaping child processes, and the fuzz harness, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Starting and reaping child processes, the fuzz harness, the live-test trait and the
+        // decoded-event collector, shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["KernelTrace"], path: "Tests/TestSupport"),
+        // Unit tests: fixtures, synthetic inputs and the periscope binary on them; no root, no
+        // Docker, no tracefs, no whole-host measurement. They run in parallel (scripts/test.sh).
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
-        // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
-        // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
-        // The ELF reader on committed objects, plus live load/attach/cleanup tests and the BPF
-        // commands run as the periscope binary against real containers.
         .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
+        // Live tests: real containers, tracefs, perf, BPF and whole-host measurements. They run
+        // one at a time after the unit tests (scripts/test.sh), because a capped busy loop must
+        // reach its cap and a neighbour must be the only one using the CPU.
+        .testTarget(name: "ResourceMetricsLiveTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "ProfilingLiveTests", dependencies: ["Profiling", "TestSupport"]),
+        .testTarget(name: "KernelTraceLiveTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "TraceAnalysisLiveTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
+        .testTarget(name: "BPFLiveTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

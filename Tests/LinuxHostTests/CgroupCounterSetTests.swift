@@ -34,6 +34,12 @@ struct CgroupCounterSetTests {
         #expect(try watch.textIfChanged(reader: reader) == nil)
     }
 
+}
+
+/// The host's real mount table: live, because any mount on the host (a container starting) is
+/// a change the watch must report.
+@Suite("The mount table watch on the host")
+struct MountWatchLiveTests {
     @Test(.live(if: geteuid() == 0, "needs root to mount a tmpfs"))
     func aMountIsNoticedAndReadOnce() throws {
         let watch = try MountInfoWatch(path: "/proc/self/mountinfo")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Profiling
 
 /// Separate debug files and MiniDebugInfo, built with gcc and binutils into a throw-away

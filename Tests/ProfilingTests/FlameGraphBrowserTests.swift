@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Profiling
 
 /// The SVG in a real browser: headless Chromium renders it, runs its script, and the

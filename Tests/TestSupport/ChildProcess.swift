@@ -59,4 +59,27 @@ public enum ChildProcess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
+
+    /// A finished command's exit status and what it wrote.
+    public struct Output: Sendable {
+        /// Exit status, or 128+N when signal N killed it.
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    /// Runs `arguments` to completion with its streams in temporary files (a pipe could block
+    /// a chatty child), and returns what it wrote.
+    @discardableResult
+    public static func run(_ arguments: [String]) throws(SpawnError) -> Output {
+        let base = NSTemporaryDirectory() + "periscope-test-run-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            unlink(base + ".out")
+            unlink(base + ".err")
+        }
+        let status = wait(try spawn(arguments, standardOutput: base + ".out", standardError: base + ".err"))
+        return Output(
+            status: status, standardOutput: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+    }
 }

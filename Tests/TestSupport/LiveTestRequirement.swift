@@ -32,7 +32,19 @@ public struct LiveTestRequirement: TestTrait, SuiteTrait {
 
     public var comments: [Comment] { [reason] }
 
+    /// A live test found in the parallel unit run (scripts/test.sh sets PERISCOPE_TEST_PHASE=unit):
+    /// it belongs in a *LiveTests target or suite, which run one at a time.
+    public struct LiveTestInUnitRun: Error, CustomStringConvertible {
+        public var test: String
+        public var description: String {
+            "\(test) is a live test in a unit suite, which runs in parallel: move it into a *LiveTests target or suite (scripts/test.sh runs those one at a time)"
+        }
+    }
+
     public func prepare(for test: Test) async throws {
+        if ProcessInfo.processInfo.environment["PERISCOPE_TEST_PHASE"] == "unit" {
+            throw LiveTestInUnitRun(test: test.id.description)
+        }
         guard !isMet() else { return }
         if failsWhenMissing { throw MissingUnderCI(reason: reason) }
         // The ordinary skip, with its reason.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TraceAnalysis
 
 /// `periscope analyze ANALYSIS --lami` driven the way Trace Compass's LamiAnalysis drives an
@@ -8,7 +9,7 @@ import Testing
 /// output checked against the LAMI 1.0 specification (lttng/lami-spec).
 @Suite("LAMI 1.0 as Trace Compass uses it", .serialized)
 struct LAMIProtocolTests {
-    static let periscope = RecordedTraceTests.periscope
+    static let periscope = BuiltProducts.periscopeBinary
     static let available = LTTngAnalysesComparisonTests.archiveAvailable && FileManager.default.isExecutableFile(atPath: periscope)
     static let reason: Comment = "needs shared/traces/lttng-ref beside the repository and the periscope binary"
 

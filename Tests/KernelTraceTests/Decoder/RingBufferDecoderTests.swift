@@ -1,5 +1,6 @@
 @testable import KernelTrace
 import Testing
+import TestSupport
 
 /// The ring-buffer page walk and field decoding, on pages built like the kernel's.
 @Suite struct RingBufferDecoderTests {

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 @testable import KernelTrace
 import Testing
+import TestSupport
 
 /// A trace directory is a file tree anyone can edit: what is damaged is refused by name or
 /// read with a warning, never trapped on, blocked on, or accepted in silence.

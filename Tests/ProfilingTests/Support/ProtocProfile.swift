@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Profiling
 
 /// A pprof profile decoded by protoc (Debian `protobuf-compiler`), the reference decoder, with

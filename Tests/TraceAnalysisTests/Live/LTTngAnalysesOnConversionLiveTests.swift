@@ -10,8 +10,10 @@ private let conversionRoot = NSTemporaryDirectory() + "periscope-lttng-conversio
 /// and runs lttng-analyses on OUT as it is (no moving files into a session layout): every
 /// command runs to the end, and its key numbers agree with `periscope analyze` on the same CTF.
 @Suite("lttng-analyses on a converted Periscope trace", .serialized)
-struct LTTngAnalysesOnConversionTests {
-    static let available = RecordedTraceTests.canRecord && LTTngAnalyses.installed
+// Named *LiveTests so scripts/test.sh runs it with the live suites, one at a time; it stays in
+// this target because it shares the lttng-analyses comparison helpers.
+struct LTTngAnalysesOnConversionLiveTests {
+    static let available = (getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/kernel/tracing/trace")) && LTTngAnalyses.installed
     static let reason: Comment = "needs root, tracefs at /sys/kernel/tracing, the periscope binary and lttng-analyses (scripts/test-setup.sh)"
     static let commands = ["cputop", "iolatencystats", "iolatencytop", "iousagetop", "schedstats", "syscallstats", "irqstats", "memtop"]
 
@@ -23,7 +25,7 @@ struct LTTngAnalysesOnConversionTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let directory = root + "/trace", ctf = root + "/ctf"
         let recorder = Process()
-        recorder.executableURL = URL(fileURLWithPath: RecordedTraceTests.periscope)
+        recorder.executableURL = URL(fileURLWithPath: BuiltProducts.periscopeBinary)
         recorder.arguments = ["trace", "record", "-e", "sched", "syscalls", "block", "irq", "mm", "-d", "3", "-o", directory]
         recorder.standardOutput = FileHandle.nullDevice
         try recorder.run()
@@ -36,7 +38,7 @@ struct LTTngAnalysesOnConversionTests {
         try #require(workload.status == 0, "workload: \(workload.error)")
         recorder.waitUntilExit()
         try #require(recorder.terminationStatus == 0, "trace record failed")
-        let convert = try LTTngAnalyses.run([RecordedTraceTests.periscope, "trace", "convert", directory, "--to", "ctf", ctf])
+        let convert = try LTTngAnalyses.run([BuiltProducts.periscopeBinary, "trace", "convert", directory, "--to", "ctf", ctf])
         try #require(convert.status == 0, "trace convert: \(convert.error)")
         return ctf
     }

@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,21 +9,21 @@ import Glibc
 /// termination monitor reaps on SIGCHLD from a background queue; a busy child that ignores
 /// SIGTERM, or a termination notification lost while other suites spawn and reap children in
 /// parallel, leaves `waitUntilExit()` waiting for ever. The live test hung that way once.
-struct SpawnedChild {
-    let pid: pid_t
+public struct SpawnedChild {
+    public let pid: pid_t
 
     /// Starts `arguments` (an absolute path first), standard output to `standardOutput`.
-    init(_ arguments: [String], standardOutput: String = "/dev/null") throws {
+    public init(_ arguments: [String], standardOutput: String = "/dev/null") throws {
         pid = try ChildProcess.spawn(arguments, standardOutput: standardOutput)
     }
 
     /// Waits for the child to exit; returns its exit status (128+N if killed by signal N).
     @discardableResult
-    func wait() -> Int32 { ChildProcess.wait(pid) }
+    public func wait() -> Int32 { ChildProcess.wait(pid) }
 
     /// Runs `arguments` to completion; throws unless it exits 0. Returns standard output.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
+    public static func run(_ arguments: [String]) throws -> String {
         let output = NSTemporaryDirectory() + "periscope-child-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
         defer { unlink(output) }
         let child = try SpawnedChild(arguments, standardOutput: output)
@@ -34,13 +33,13 @@ struct SpawnedChild {
     }
 
     /// SIGKILL and reap; never blocks on anything but the kernel reaping this child.
-    func kill() {
+    public func kill() {
         _ = Glibc.kill(pid, SIGKILL)
         ChildProcess.wait(pid)
     }
 
     /// User plus system CPU time so far, in seconds (fields 14 and 15 of /proc/PID/stat).
-    func cpuSeconds() -> Double {
+    public func cpuSeconds() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = text.lastIndex(of: ")") else { return 0 }
         let fields = text[text.index(after: close)...].split(separator: " ")

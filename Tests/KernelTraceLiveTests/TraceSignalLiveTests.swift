@@ -1,6 +1,7 @@
 import Foundation
 import KernelTrace
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,25 +1,28 @@
 import KernelTrace
 
-/// A consumer that keeps a few facts of every event for assertions.
-struct CollectedEvents: EventConsumer {
-    struct Event {
-        var name: String
-        var timestamp: UInt64
-        var cpu: Int
-        var tid: Int32
+/// A consumer that keeps a few facts of every event for assertions (decoder unit tests and the
+/// live capture tests).
+public struct CollectedEvents: EventConsumer {
+    public struct Event {
+        public var name: String
+        public var timestamp: UInt64
+        public var cpu: Int
+        public var tid: Int32
         /// Integer fields by name (payload only).
-        var integers: [String: Int64]
-        var strings: [String: String]
-        var syscallArguments: [UInt64]
+        public var integers: [String: Int64]
+        public var strings: [String: String]
+        public var syscallArguments: [UInt64]
     }
 
-    var events: [Event] = []
-    var lost: UInt64 = 0
-    var endTimestamp: UInt64 = 0
+    public var events: [Event] = []
+    public var lost: UInt64 = 0
+    public var endTimestamp: UInt64 = 0
 
-    mutating func begin(_ trace: TraceDescription) {}
+    public init() {}
 
-    mutating func consume(_ record: EventRecord) {
+    public mutating func begin(_ trace: TraceDescription) {}
+
+    public mutating func consume(_ record: EventRecord) {
         var integers: [String: Int64] = [:]
         var strings: [String: String] = [:]
         var arguments: [UInt64] = []
@@ -39,10 +42,10 @@ struct CollectedEvents: EventConsumer {
                             integers: integers, strings: strings, syscallArguments: arguments))
     }
 
-    mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) { lost += count }
-    mutating func end(at timestamp: UInt64) { endTimestamp = timestamp }
+    public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) { lost += count }
+    public mutating func end(at timestamp: UInt64) { endTimestamp = timestamp }
 
-    static func read(_ directory: String) throws -> (reader: PeriscopeTraceReader, events: CollectedEvents) {
+    public static func read(_ directory: String) throws -> (reader: PeriscopeTraceReader, events: CollectedEvents) {
         let reader = try PeriscopeTraceReader(directory: directory)
         var collected = CollectedEvents()
         try reader.run(into: &collected)
