@@ -148,6 +148,18 @@ struct SyscallIOAnalysesTests {
         #expect(report.notes.contains { $0.contains("lost 42 events") })
     }
 
+    @Test("events dropped on full buffers, counted only by the capture's statistics, are reported")
+    func captureCountedLossesAreReported() throws {
+        var trace = readTrace(style: .ftrace)
+        trace.captureLostEventCount = 7
+        let report = try TraceAnalysisRunner.run(.syscalls, source: trace, options: AnalysisOptions())
+        #expect(report.lostEvents == 7)
+        #expect(report.notes.contains { $0.contains("lost 7 events") })
+        // The same losses seen both ways are counted once.
+        trace.lostEvents = [(cpu: 0, count: 5, before: 3 * millisecond)]
+        #expect(try TraceAnalysisRunner.run(.syscalls, source: trace, options: AnalysisOptions()).lostEvents == 7)
+    }
+
     @Test func missingEventClassesAreExplained() throws {
         let report = try TraceAnalysisRunner.run(.iolatency, source: readTrace(style: .lttng), options: AnalysisOptions())
         #expect(report.notes.contains { $0.contains("no blockIssue/blockInsert events") })

@@ -8,6 +8,8 @@ import Glibc
 public final class PeriscopeTraceReader: EventSource {
     public let layout: TraceDirectoryLayout
     public let metadata: TraceMetadata
+    /// The capture's own count (metadata.json), which includes events dropped on full buffers.
+    public var captureLostEventCount: UInt64 { metadata.lostEventCount }
     public let recordedStatedump: RecordedStatedump
     public let formats: [EventFormat]
     public let traceDescription: TraceDescription

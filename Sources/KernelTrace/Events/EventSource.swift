@@ -61,10 +61,15 @@ public protocol EventSource {
     /// What the source accepted with reservations while opening and reading (damaged parts
     /// skipped, times repaired), for the commands to print: never a quiet success.
     var warnings: [String] { get }
+    /// Events the capture itself counted as lost (the kernel's per-CPU buffer statistics at the
+    /// end of the capture). Page headers carry only overwritten pages, not events dropped when
+    /// a buffer was full, so an analysis reports the larger of this and what the pages said.
+    var captureLostEventCount: UInt64 { get }
 }
 
 extension EventSource {
     public var warnings: [String] { [] }
+    public var captureLostEventCount: UInt64 { 0 }
 }
 
 /// Warning texts shared by the sources.

@@ -123,9 +123,11 @@ public enum TraceAnalysisRunner {
         // The time range is the part analysed: from --begin when it is after the first event.
         if let begin = filter.begin { report.begin = max(report.begin, begin.resolve(start: replayer.state.firstTimestamp)) }
         report.eventCount = replayer.state.eventCount
-        report.lostEvents = replayer.state.lostEvents
-        if replayer.state.lostEvents > 0 {
-            report.notes.append("warning: the tracer lost \(replayer.state.lostEvents) events; results undercount around those gaps")
+        // Page headers count overwritten pages; the capture's statistics also count events
+        // dropped on full buffers. Both describe the same losses, so the larger is the truth.
+        report.lostEvents = max(replayer.state.lostEvents, source.captureLostEventCount)
+        if report.lostEvents > 0 {
+            report.notes.append("warning: the tracer lost \(report.lostEvents) events; results undercount around those gaps")
         }
         return report
     }

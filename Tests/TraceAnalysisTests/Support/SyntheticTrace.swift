@@ -27,6 +27,8 @@ struct SyntheticTrace: EventSource {
     private(set) var events: [Event] = []
     var statedump = Statedump()
     var lostEvents: [(cpu: Int, count: UInt64, before: UInt64)] = []
+    /// What the capture's statistics said was lost (metadata.json in a trace directory).
+    var captureLostEventCount: UInt64 = 0
 
     init(style: Style) {
         self.style = style
