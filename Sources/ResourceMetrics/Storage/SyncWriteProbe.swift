@@ -61,9 +61,8 @@ public enum SyncWriteProbe {
         let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
-            let code = errno
-            let reason = String(cString: strerror(code))
-            return code == EACCES || code == EPERM ? "\(reason) (run as root, or give a directory this user can write)" : reason
+            let error = Errno.current
+            return error.isPermissionDenied ? "\(error) (run as root, or give a directory this user can write)" : error.description
         }
         unlink(path)
         close(fd)
@@ -92,16 +91,12 @@ public enum SyncWriteProbe {
                 break
             }
             let before = MonotonicInstant.now()
-            var written = 0
-            while written < blockBytes {
-                let count = write(fd, block.baseAddress! + written, blockBytes - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    result.failure = HostReadError(path: path, errno: errno).description
-                    result.totalSeconds = MonotonicInstant.now().seconds(since: started)
-                    return result
-                }
-                written += count
+            do {
+                try SystemCall.writeAll(fd, UnsafeRawBufferPointer(block))
+            } catch {
+                result.failure = HostReadError(path: path, error).description
+                result.totalSeconds = MonotonicInstant.now().seconds(since: started)
+                return result
             }
             result.latenciesMilliseconds.append(MonotonicInstant.now().seconds(since: before) * 1000)
         }
