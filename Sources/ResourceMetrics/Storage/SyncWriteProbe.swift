@@ -4,8 +4,9 @@ import Glibc
 import LinuxHost
 
 /// The result of a synchronous write probe: how long the file system took to make small
-/// writes durable, the storage slow-down seed's `dd if=/dev/zero of=FILE bs=1M count=10
-/// oflag=sync` ("if this does not complete in < 5 seconds, something is terribly hosed").
+/// writes durable: the `dd if=/dev/zero of=FILE bs=1M count=10 oflag=sync` of the Red Hat post
+/// "Docker operations slowing down on AWS (this time it's not DNS)" ("if this does not
+/// complete in < 5 seconds, something is terribly hosed").
 public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
     /// The directory written in.
     public var directory: String
