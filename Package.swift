@@ -50,7 +50,8 @@ let package = Package(
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
-        .target(name: "Reporting"),
+        // Uses LinuxHost's syscall layer only (terminal writes).
+        .target(name: "Reporting", dependencies: ["LinuxHost"]),
         .executableTarget(
             name: "periscope",
             dependencies: [

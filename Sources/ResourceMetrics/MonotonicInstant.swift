@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import LinuxHost
 
 /// A CLOCK_MONOTONIC reading in nanoseconds: the clock trace timestamps and perf samples
 /// use too, so metrics line up with events. Unaffected by wall-clock steps.
@@ -13,9 +11,7 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, Codable {
 
     /// The current CLOCK_MONOTONIC time.
     public static func now() -> MonotonicInstant {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return MonotonicInstant(nanoseconds: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))
+        MonotonicInstant(nanoseconds: SystemClock.monotonic.nanoseconds())
     }
 
     /// Seconds from `earlier` to `self` (negative if `earlier` is later).

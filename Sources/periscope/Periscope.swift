@@ -34,16 +34,24 @@ struct Periscope: AsyncParsableCommand {
         print("1.0")
     }
 
-    /// ArgumentParser's main, except that `analyze --lami` reports every error as a LAMI error
-    /// object on standard output.
+    /// ArgumentParser's main, except that a command's failure prints as a Unix tool's does,
+    /// `periscope: MESSAGE` on standard error with exit status 1, and `analyze --lami`
+    /// reports every error as a LAMI error object on standard output. Usage errors (a bad
+    /// option, a `ValidationError`) keep ArgumentParser's `Error: MESSAGE` and the usage.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        var parsed = false
         do {
             var command = try await asyncParseAsRoot(arguments)
+            parsed = true
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
         } catch {
             if LAMIErrors.isLAMIInvocation(arguments), !(error is ExitCode), let code = LAMIErrors.report(error, of: Self.self) {
                 exit(withError: ExitCode(code))
+            }
+            if parsed && !(error is ExitCode || error is CleanExit || error is ValidationError) {
+                printStandardError("periscope: \(message(for: error))")
+                exit(withError: ExitCode.failure)
             }
             exit(withError: error)
         }

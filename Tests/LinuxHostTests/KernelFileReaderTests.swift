@@ -114,3 +114,19 @@ struct KernelFileReaderTests {
         }
     }
 }
+
+@Suite("KernelFileReader.bytes(of:)")
+struct KernelFileReaderOneShotTests {
+    @Test func readsAWholeFileAndRefusesALargerOne() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("file", bytes: KernelFileReaderTests.pattern(count: 40_000))
+        #expect(try KernelFileReader.bytes(of: file) == KernelFileReaderTests.pattern(count: 40_000))
+        do {
+            _ = try KernelFileReader.bytes(of: file, maximumBytes: 4096)
+            Issue.record("read a file larger than the maximum")
+        } catch {
+            #expect(error.malformedReason == "larger than 4096 bytes")
+        }
+        #expect(throws: HostReadError.self) { try KernelFileReader.bytes(of: "\(directory.path)/missing") }
+    }
+}

@@ -5,8 +5,9 @@ import TestSupport
 import Glibc
 #endif
 
-/// `periscope diagnose` against real containers under real load, one scenario of seed 000
-/// (slides 45-49) or seed 001 each. Serialized: each scenario's load would disturb the others.
+/// `periscope diagnose` against real containers under real load, one scenario of "Container
+/// Performance Analysis" (DockerCon 2017, slides 45-49) or of the Red Hat post "Docker
+/// operations slowing down on AWS" each. Serialized: each scenario's load would disturb the others.
 /// Windows are 3 s; other builds may load this 2-core machine, so assertions that depend on
 /// the host being idle say which answer a loaded host gives instead.
 @Suite(.serialized, .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))

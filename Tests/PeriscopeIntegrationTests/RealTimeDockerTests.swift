@@ -5,8 +5,8 @@ import TestSupport
 import Glibc
 #endif
 
-/// Real-time scheduling in real containers (issue 19, seed 001 "Using SCHED_FIFO in Docker
-/// containers"), with a small static C helper (busybox has no `chrt`):
+/// Real-time scheduling in real containers (issue 19; the Red Hat post "Using SCHED_FIFO in
+/// Docker containers on RHEL"), with a small static C helper (busybox has no `chrt`):
 /// - without an RT budget `sched_setscheduler(SCHED_FIFO)` fails with EPERM although the
 ///   container has CAP_SYS_NICE, and `periscope stats` and `periscope inside` name the zero
 ///   budget and the options that fix it;

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// What decides whether this process may load BPF programs, read once for error messages.
 ///
@@ -61,20 +62,9 @@ public struct BPFPrivileges: Sendable, Equatable {
     }
 }
 
-/// A small file's text, nil when unreadable (no Foundation in this target's hot paths).
+/// A small file's text, nil when unreadable or larger than `limit`.
 func readSmallFile(_ path: String, limit: Int = 1 << 16) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < limit {
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else { break }
-        bytes.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? KernelFileReader.bytes(of: path, maximumBytes: limit)).map { String(decoding: $0, as: UTF8.self) }
 }
 
 extension Substring {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 import Synchronization
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the read loop polls, so a BPF tool stopped by
@@ -31,11 +32,7 @@ public enum BPFStopSignal {
     }
 
     /// CLOCK_MONOTONIC, ns: what read loops measure their intervals with.
-    public static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
+    public static func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }
 
     /// Runs `body` every `pollNanoseconds` until `nanoseconds` (nil: forever) have passed on
     /// the monotonic clock or a stop is requested, and once more at the end: the time spent

@@ -101,11 +101,7 @@ public final class TaskContainerResolver {
         index()
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    static func monotonicSeconds() -> Double { SystemClock.monotonic.seconds() }
 
     private func index() {
         containerByPID = Dictionary(snapshot.processes.map { ($0.pid, $0.container) }, uniquingKeysWith: { first, _ in first })

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// Asks the runtime about one container: for a sampler that meets a new container between
 /// full naming scans and should name it in the sample where it first appears (a short-lived
@@ -44,9 +45,5 @@ public final class RuntimeMetadataLookup {
         }
     }
 
-    private static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
+    private static func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }
 }

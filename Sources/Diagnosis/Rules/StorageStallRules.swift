@@ -78,7 +78,8 @@ enum StorageStallRules {
         }
     }
 
-    /// The seed's burst-budget signature seen by one container: its IOPS fall to a floor while
+    /// The burst-budget signature of "Docker operations slowing down on AWS" (Red Hat) seen by
+    /// one container: its IOPS fall to a floor while
     /// the latency its I/O sees (threads in D / IOPS, Little's law, per interval) rises.
     static func latencyCollapse(_ facts: WindowFacts) -> [Finding] {
         let limits = facts.thresholds

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 import Synchronization
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a stop flag, and SIGUSR1 into a snapshot request,
@@ -40,16 +41,7 @@ public enum CaptureSignals {
 }
 
 /// CLOCK_MONOTONIC in ns: the clock tracefs stamps events with once `trace_clock` is `mono`.
-public func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
+public func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }
 
 /// CLOCK_REALTIME minus CLOCK_MONOTONIC, ns.
-public func realtimeOffsetNanoseconds() -> Int64 {
-    var real = timespec()
-    clock_gettime(CLOCK_REALTIME, &real)
-    let mono = monotonicNanoseconds()
-    return (Int64(real.tv_sec) * 1_000_000_000 + Int64(real.tv_nsec)) - Int64(mono)
-}
+public func realtimeOffsetNanoseconds() -> Int64 { SystemClock.realtimeOffsetNanoseconds() }

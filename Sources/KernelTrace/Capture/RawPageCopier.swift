@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinuxSupport
+import LinuxHost
 
 /// Moves one CPU's ring-buffer pages from `per_cpu/cpuN/trace_pipe_raw` to a file without
 /// decoding them. Full pages go through `splice` (the kernel hands the page to a pipe and
@@ -61,9 +62,8 @@ public final class RawPageCopier {
         guard spliceWorks else { return try readPages() }
         var moved = 0
         while true {
-            let count = periscope_splice(traceFD, pipeFDs.write, pipeCapacity, 1)
+            let count = SystemCall.retryingInterrupts { periscope_splice(traceFD, pipeFDs.write, pipeCapacity, 1) }
             if count < 0 {
-                if errno == EINTR { continue }
                 if errno == EAGAIN { return moved }
                 if errno == EINVAL || errno == ENOSYS {
                     spliceWorks = false
@@ -87,10 +87,12 @@ public final class RawPageCopier {
     private func readPages() throws(TracefsError) -> Int {
         var moved = 0
         while true {
-            let count = retryingEINTR { Glibc.read(traceFD, buffer.baseAddress, pageSize) }
-            if count < 0 {
-                if errno == EAGAIN { return moved }
-                throw TracefsError(path: "per_cpu/cpu\(cpu)/trace_pipe_raw", operation: "read", errno: errno)
+            let count: Int
+            do {
+                count = try SystemCall.read(traceFD, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<pageSize]))
+            } catch {
+                if error.isWouldBlock { return moved }
+                throw TracefsError(path: "per_cpu/cpu\(cpu)/trace_pipe_raw", operation: "read", errno: error.rawValue)
             }
             if count == 0 { return moved }
             try writeAll(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
@@ -101,22 +103,18 @@ public final class RawPageCopier {
     private func flushPipe(_ count: Int) throws(TracefsError) {
         var remaining = count
         while remaining > 0 {
-            let moved = periscope_splice(pipeFDs.read, outputFD, remaining, 0)
-            if moved < 0 {
-                if errno == EINTR { continue }
-                throw TracefsError(path: "cpu\(cpu).raw", operation: "splice to", errno: errno)
-            }
+            let moved = SystemCall.retryingInterrupts { periscope_splice(pipeFDs.read, outputFD, remaining, 0) }
+            if moved < 0 { throw TracefsError(path: "cpu\(cpu).raw", operation: "splice to", errno: errno) }
             remaining -= moved
             bytesWritten += UInt64(moved)
         }
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(TracefsError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = retryingEINTR { Glibc.write(outputFD, bytes.baseAddress! + offset, bytes.count - offset) }
-            guard written > 0 else { throw TracefsError(path: "cpu\(cpu).raw", operation: "write", errno: errno) }
-            offset += written
+        do {
+            try SystemCall.writeAll(outputFD, bytes)
+        } catch {
+            throw TracefsError(path: "cpu\(cpu).raw", operation: "write", errno: error.rawValue)
         }
         bytesWritten += UInt64(bytes.count)
     }

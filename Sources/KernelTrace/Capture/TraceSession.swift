@@ -13,6 +13,8 @@ public struct TraceSessionOptions: Sendable {
     public var bufferSizeKBPerCPU: Int = defaultBufferSizeKBPerCPU
     /// Overwrite the oldest events when full (flight recorder) instead of dropping new ones.
     public var overwriteOldest = false
+    /// The sys filesystem ("/sys", or a fixture tree): the online CPU list.
+    public var sysRoot = "/sys"
 
     public init(tracepoints: [TracepointName]) { self.tracepoints = tracepoints }
 }
@@ -43,7 +45,7 @@ public final class TraceSession {
         // Wake the reader's poll when a CPU buffer is a quarter full: three quarters of
         // headroom while it drains, instead of the default half.
         try? files.write("buffer_percent", "25")
-        onlineCPUs = Self.readOnlineCPUs()
+        onlineCPUs = Self.readOnlineCPUs(sysRoot: options.sysRoot)
         if let text = try? files.read("buffer_subbuf_size_kb"), let kb = Int(text.filter(\.isNumber)), kb > 0 {
             pageSize = kb * 1024
         } else {
@@ -143,12 +145,8 @@ public final class TraceSession {
         try instance.remove()
     }
 
-    static func readOnlineCPUs() -> [Int] {
-        let path = "/sys/devices/system/cpu/online"
-        if let bytes = try? Tracefs.readFile(path),
-           let list = try? bytes.withUnsafeBytes({ raw throws(HostReadError) in try CPUList.parse(raw, path: path) }), list.count > 0 {
-            return list.cpus
-        }
+    static func readOnlineCPUs(sysRoot: String) -> [Int] {
+        if let list = try? CPUList.online(sysRoot: sysRoot), list.count > 0 { return list.cpus }
         return Array(0..<Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

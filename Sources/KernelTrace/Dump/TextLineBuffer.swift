@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// Bytes of text built without Foundation or String interpolation, flushed to a descriptor
 /// in large writes: millions of dump lines cost no allocation each.
@@ -87,11 +88,10 @@ public struct TextLineBuffer {
 
     public mutating func flush() throws(TraceDirectoryError) {
         guard let descriptor, !bytes.isEmpty else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in retryingEINTR { write(descriptor, raw.baseAddress! + offset, raw.count - offset) } }
-            guard written > 0 else { throw .io(path: "standard output", errno: errno, operation: "write") }
-            offset += written
+        do {
+            try SystemCall.writeAll(descriptor, bytes)
+        } catch {
+            throw .io(path: "standard output", errno: error.rawValue, operation: "write")
         }
         bytes.removeAll(keepingCapacity: true)
     }

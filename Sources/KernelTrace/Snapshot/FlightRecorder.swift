@@ -73,7 +73,7 @@ public final class FlightRecorder {
             let snapshot: InventorySnapshot
             do { snapshot = try scanner.scan() } catch { throw .inventory(error) }
             for condition in options.conditions {
-                do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot)) } catch { throw .container(error) }
+                do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot, procRoot: options.inventory.procRoot)) } catch { throw .container(error) }
             }
         }
         let started = try session.startWithStatedump(collector)

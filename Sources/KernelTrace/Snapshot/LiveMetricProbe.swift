@@ -9,10 +9,13 @@ public final class LiveMetricProbe {
     private let reader = CgroupCounterReader()
     private let fileReader = KernelFileReader()
     private var previousPeriods: (periods: UInt64, throttled: UInt64)?
+    /// The proc filesystem: host PSI and the cgroup mounts.
+    private let procRoot: String
 
     /// Resolves the condition's container in `snapshot` (throws if it is not running).
-    public init(condition: SnapshotCondition, snapshot: InventorySnapshot) throws(ContainerLookup.Failure) {
+    public init(condition: SnapshotCondition, snapshot: InventorySnapshot, procRoot: String = "/proc") throws(ContainerLookup.Failure) {
         self.condition = condition
+        self.procRoot = procRoot
         guard let query = condition.container else {
             files = nil
             return
@@ -22,7 +25,7 @@ public final class LiveMetricProbe {
         case .success(let found): container = found
         case .failure(let failure): throw failure
         }
-        let layout = try? CgroupLayout.read()
+        let layout = try? CgroupLayout.read(mountInfoPath: procRoot + "/self/mountinfo")
         if let layout, let cgroups = container.cgroups {
             files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups))
         } else {
@@ -52,7 +55,7 @@ public final class LiveMetricProbe {
         case .ioPressure: name = "io"
         case .throttled: return nil
         }
-        let path = "/proc/pressure/\(name)"
+        let path = "\(procRoot)/pressure/\(name)"
         return try? fileReader.withContents(of: path) { bytes throws(HostReadError) in try PressureStall.parse(bytes, path: path) }.some.average10sPercent
     }
 }

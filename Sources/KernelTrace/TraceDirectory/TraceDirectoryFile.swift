@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// Opens the files of a trace directory as a reader must treat files someone else made: with
 /// `O_NONBLOCK`, so a FIFO planted as `cpu0.raw` cannot block the open or the first read, and
@@ -29,12 +30,11 @@ enum TraceDirectoryFile {
         defer { close(descriptor) }
         guard size <= limitBytes else { throw .malformed(path: path, reason: "\(size) bytes, more than the \(limitBytes) expected at most") }
         var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { raw in retryingEINTR { Glibc.read(descriptor, raw.baseAddress! + filled, size - filled) } }
-            if count < 0 { throw .io(path: path, errno: errno, operation: "read") }
-            if count == 0 { break }
-            filled += count
+        let filled: Int
+        do {
+            filled = try SystemCall.readFully(descriptor, into: &bytes)
+        } catch {
+            throw .io(path: path, errno: error.rawValue, operation: "read")
         }
         return Array(bytes[..<filled])
     }

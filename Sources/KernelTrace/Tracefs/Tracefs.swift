@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// The mounted tracefs: where it is and how to read and write its small control files.
 ///
@@ -54,41 +55,28 @@ public struct Tracefs: Sendable {
     /// (set_event_pid, set_event).
     public func write(_ relative: String, _ value: String, append: Bool = false) throws(TracefsError) {
         let full = path(relative)
-        let fd = open(full, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC))
-        guard fd >= 0 else { throw TracefsError(path: full, operation: "open for writing", errno: errno) }
-        defer { close(fd) }
+        let fd: Int32
+        do {
+            fd = try SystemCall.open(full, O_WRONLY | (append ? O_APPEND : O_TRUNC))
+        } catch {
+            throw TracefsError(path: full, operation: "open for writing", errno: error.rawValue)
+        }
+        defer { try? SystemCall.close(fd) }
         var bytes = Array(value.utf8)
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        let written = bytes.withUnsafeBytes { raw in retryingEINTR { Glibc.write(fd, raw.baseAddress, raw.count) } }
-        guard written == bytes.count else {
-            throw TracefsError(path: full, operation: "write '\(value)' to", errno: written < 0 ? errno : nil)
+        let written: Int
+        do {
+            written = try SystemCall.write(fd, bytes)
+        } catch {
+            throw TracefsError(path: full, operation: "write '\(value)' to", errno: error.rawValue)
         }
+        guard written == bytes.count else { throw TracefsError(path: full, operation: "write '\(value)' to") }
     }
 
     public func exists(_ relative: String) -> Bool { access(path(relative), F_OK) == 0 }
 
     /// Reads any file up to `limit` bytes (tracefs files report size 0, so read to EOF).
     static func readFile(_ path: String, limit: Int = 16 << 20) throws(TracefsError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw TracefsError(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while result.count < limit {
-            let count = chunk.withUnsafeMutableBytes { raw in retryingEINTR { Glibc.read(fd, raw.baseAddress, raw.count) } }
-            if count < 0 { throw TracefsError(path: path, operation: "read", errno: errno) }
-            if count == 0 { break }
-            result.append(contentsOf: chunk[..<count])
-        }
-        return result
-    }
-}
-
-/// Repeats a system call interrupted by a signal (our own SIGINT handler included).
-@inline(__always)
-func retryingEINTR(_ call: () -> Int) -> Int {
-    while true {
-        let result = call()
-        if result >= 0 || errno != EINTR { return result }
+        do { return try KernelFileReader.bytes(of: path, maximumBytes: limit) } catch { throw TracefsError(reading: error) }
     }
 }

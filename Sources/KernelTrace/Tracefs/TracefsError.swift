@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import LinuxHost
 
 /// A failed tracefs operation, with the file and errno, and a fix when the user can apply one.
 public struct TracefsError: Error, Sendable, CustomStringConvertible {
@@ -16,11 +14,19 @@ public struct TracefsError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// A failed read through LinuxHost's file reader: its errno, or why the bytes were refused.
+    init(reading error: HostReadError) {
+        switch error.kind {
+        case .system(let code): self.init(path: error.path, operation: "read", errno: code)
+        case .malformed(let reason): self.init(path: error.path, operation: "read", detail: reason)
+        }
+    }
+
     public var description: String {
         var text = "cannot \(operation) \(path)"
-        if let errno { text += ": \(String(cString: strerror(errno)))" }
+        if let errno { text += ": \(Errno(rawValue: errno))" }
         if let detail { text += " (\(detail))" }
-        if errno == EACCES || errno == EPERM { text += "; tracing needs root (or CAP_SYS_ADMIN and access to tracefs)" }
+        if let errno, Errno(rawValue: errno).isPermissionDenied { text += "; tracing needs root (or CAP_SYS_ADMIN and access to tracefs)" }
         return text
     }
 }

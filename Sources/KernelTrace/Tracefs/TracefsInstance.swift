@@ -47,7 +47,7 @@ public final class TracefsInstance {
     /// Removes `instances/periscope-<pid>` whose PID no longer runs a Periscope: what a
     /// killed run (SIGKILL, a crash, a power cut of the VM) left behind. Returns their names.
     @discardableResult
-    public static func removeStaleInstances(tracefs: Tracefs) -> [String] {
+    public static func removeStaleInstances(tracefs: Tracefs, procRoot: String = "/proc") -> [String] {
         guard let directory = opendir(tracefs.path("instances")) else { return [] }
         var names: [String] = []
         while let entry = readdir(directory) {
@@ -59,16 +59,16 @@ public final class TracefsInstance {
         closedir(directory)
         var removedNames: [String] = []
         for name in names {
-            guard let pid = Int32(name.dropFirst(namePrefix.count)), !isLivePeriscope(pid: pid), pid != getpid() else { continue }
+            guard let pid = Int32(name.dropFirst(namePrefix.count)), !isLivePeriscope(pid: pid, procRoot: procRoot), pid != getpid() else { continue }
             if (try? removeDirectory(tracefs.path("instances/\(name)"))) != nil { removedNames.append(name) }
         }
         return removedNames
     }
 
     /// True when `pid` runs and its command is periscope (a reused PID is not ours).
-    static func isLivePeriscope(pid: Int32) -> Bool {
+    static func isLivePeriscope(pid: Int32, procRoot: String = "/proc") -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let comm = try? Tracefs.readFile("/proc/\(pid)/comm") else { return false }
+        guard let comm = try? Tracefs.readFile("\(procRoot)/\(pid)/comm") else { return false }
         return String(decoding: comm, as: UTF8.self).hasPrefix("periscope")
     }
 

@@ -16,8 +16,7 @@ public final class MountInfoWatch {
 
     public init(path: String) throws(HostReadError) {
         self.path = path
-        descriptor = path.withCString { openRetryingInterrupts($0) }
-        guard descriptor >= 0 else { throw HostReadError(path: path, errno: errno) }
+        descriptor = try KernelFileReader.openForReading(path)
     }
 
     deinit { close(descriptor) }

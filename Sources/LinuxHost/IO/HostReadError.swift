@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A failed read of a kernel file, with the path and what went wrong.
 ///
 /// Processes vanish between listing /proc and reading their files; callers test
@@ -25,6 +21,11 @@ public struct HostReadError: Error, Sendable, CustomStringConvertible {
         self.kind = .system(errno: errno)
     }
 
+    /// A system call's failure on `path`.
+    public init(path: String, _ error: Errno) {
+        self.init(path: path, errno: error.rawValue)
+    }
+
     public init(path: String, malformed reason: String) {
         self.path = path
         self.kind = .malformed(reason: reason)
@@ -32,21 +33,21 @@ public struct HostReadError: Error, Sendable, CustomStringConvertible {
 
     /// True when the process or file is gone (ENOENT, ESRCH): normal for short-lived tasks.
     public var isVanished: Bool {
-        if case .system(let code) = kind { return code == ENOENT || code == ESRCH }
+        if case .system(let code) = kind { return Errno(rawValue: code).isVanished }
         return false
     }
 
     /// True when the kernel refused access (EACCES, EPERM).
     public var isPermissionDenied: Bool {
-        if case .system(let code) = kind { return code == EACCES || code == EPERM }
+        if case .system(let code) = kind { return Errno(rawValue: code).isPermissionDenied }
         return false
     }
 
     public var description: String {
         switch kind {
         case .system(let code):
-            let message = String(cString: strerror(code))
-            if code == EACCES || code == EPERM {
+            let message = Errno(rawValue: code).description
+            if Errno(rawValue: code).isPermissionDenied {
                 return "\(path): \(message) (run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)"
             }
             return "\(path): \(message)"

@@ -29,8 +29,7 @@ public final class KernelFileReader {
         of path: String,
         _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
     ) throws(HostReadError) -> Result {
-        let fd = path.withCString { openRetryingInterrupts($0) }
-        guard fd >= 0 else { throw HostReadError(path: path, errno: errno) }
+        let fd = try Self.openForReading(path)
         defer { close(fd) }
         let count = try readAll(fd: fd, path: path, fromOffsetZero: false)
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
@@ -63,6 +62,18 @@ public final class KernelFileReader {
         try withContents(of: path) { bytes in String(decoding: bytes, as: UTF8.self) }
     }
 
+    /// Reads a whole file of at most `maximumBytes` once, with a reader of its own: for
+    /// edges that read one file (a tracefs format, a CTF metadata file), not scans.
+    public static func bytes(of path: String, maximumBytes: Int = 16 * 1024 * 1024) throws(HostReadError) -> [UInt8] {
+        try KernelFileReader(initialCapacity: min(16 * 1024, maximumBytes), maximumFileBytes: maximumBytes)
+            .withContents(of: path) { bytes in Array(bytes) }
+    }
+
+    /// open(2) read-only (close-on-exec, EINTR retried), the errno mapped to the path.
+    package static func openForReading(_ path: String) throws(HostReadError) -> Int32 {
+        do { return try SystemCall.open(path, O_RDONLY) } catch { throw HostReadError(path: path, error) }
+    }
+
     private func readAll(fd: Int32, path: String, fromOffsetZero: Bool) throws(HostReadError) -> Int {
         var filled = 0
         while true {
@@ -72,12 +83,12 @@ public final class KernelFileReader {
                 }
                 grow()
             }
-            let target = storage.baseAddress! + filled
-            let room = storage.count - filled
-            let got = fromOffsetZero ? pread(fd, target, room, off_t(filled)) : read(fd, target, room)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw HostReadError(path: path, errno: errno)
+            let room = UnsafeMutableRawBufferPointer(rebasing: storage[filled...])
+            let got: Int
+            do {
+                got = fromOffsetZero ? try SystemCall.pread(fd, into: room, at: filled) : try SystemCall.read(fd, into: room)
+            } catch {
+                throw HostReadError(path: path, error)
             }
             if got == 0 { return filled }
             filled += got
@@ -89,14 +100,5 @@ public final class KernelFileReader {
         bigger.copyMemory(from: UnsafeRawBufferPointer(storage))
         storage.deallocate()
         storage = bigger
-    }
-}
-
-/// open(2) read-only with O_CLOEXEC, retrying EINTR.
-@inline(__always)
-func openRetryingInterrupts(_ path: UnsafePointer<CChar>) -> Int32 {
-    while true {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 || errno != EINTR { return fd }
     }
 }

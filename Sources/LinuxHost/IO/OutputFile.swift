@@ -26,9 +26,11 @@ public enum OutputFile {
 
         init(path: String, errno code: Int32) {
             self.path = path
-            self.reason = String(cString: strerror(code))
+            self.reason = Errno(rawValue: code).description
             self.errno = code
         }
+
+        init(path: String, _ error: Errno) { self.init(path: path, errno: error.rawValue) }
 
         init(path: String, refusing reason: String) {
             self.path = path
@@ -63,19 +65,16 @@ public enum OutputFile {
     /// `>`'s open: follows symlinks, creates a missing target, truncates only regular files
     /// (O_TRUNC is ignored by devices and FIFOs; a FIFO blocks until a reader opens it).
     private static func writeInPlace(_ path: String, _ bytes: [UInt8]) throws(WriteError) {
-        var fd: Int32
-        repeat {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else { throw WriteError(path: path, errno: errno) }
+        let fd: Int32
+        do { fd = try SystemCall.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o666) } catch { throw WriteError(path: path, error) }
         do throws(WriteError) {
             try writeAll(fd, bytes, path: path)
         } catch {
-            close(fd)
+            try? SystemCall.close(fd)
             throw error
         }
         // A full disk can surface only at close (NFS): report it rather than claim success.
-        guard close(fd) == 0 || errno == EINTR else { throw WriteError(path: path, errno: errno) }
+        do { try SystemCall.close(fd) } catch { throw WriteError(path: path, error) }
     }
 
     /// Writes a temporary file in the same directory (rename is atomic only within one file
@@ -87,15 +86,21 @@ public enum OutputFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var temporary = ""
         var fd: Int32 = -1
+        var openError = Errno(rawValue: EEXIST)
         for _ in 0..<100 {
             temporary = "\(directory).\(name).periscope-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 || (errno != EEXIST && errno != EINTR) { break }
+            do {
+                fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o666)
+                break
+            } catch {
+                openError = error
+                if error.rawValue != EEXIST { break }
+            }
         }
         guard fd >= 0 else {
             // A file the user may write in a directory it may not (`>` works there): in place.
-            if existing != nil && (errno == EACCES || errno == EPERM) { return try writeInPlace(path, bytes) }
-            throw WriteError(path: path, errno: errno)
+            if existing != nil && openError.isPermissionDenied { return try writeInPlace(path, bytes) }
+            throw WriteError(path: path, openError)
         }
         var failure: WriteError?
         do throws(WriteError) {
@@ -107,7 +112,7 @@ public enum OutputFile {
         } catch {
             failure = error
         }
-        if close(fd) != 0 && errno != EINTR && failure == nil { failure = WriteError(path: path, errno: errno) }
+        do { try SystemCall.close(fd) } catch { if failure == nil { failure = WriteError(path: path, error) } }
         if failure == nil && rename(temporary, path) != 0 { failure = WriteError(path: path, errno: errno) }
         if let failure {
             unlink(temporary)
@@ -116,14 +121,10 @@ public enum OutputFile {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(WriteError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, errno: errno)
-            }
-            offset += written
+        do {
+            try SystemCall.writeAll(fd, bytes)
+        } catch {
+            throw WriteError(path: path, error)
         }
     }
 }

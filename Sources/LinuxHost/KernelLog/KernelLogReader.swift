@@ -53,16 +53,16 @@ public final class KernelLogReader {
         var attempts = 0
         while records.count < maximumRecords, attempts < maximumRecords * 2 {
             attempts += 1
-            let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN: return records
-                case EPIPE:
+            let count: Int
+            do {
+                count = try SystemCall.read(fd, into: buffer)
+            } catch {
+                if error.isWouldBlock { return records }
+                if error.rawValue == EPIPE {
                     lostRecordReads += 1
                     continue
-                default: throw HostReadError(path: path, errno: errno)
                 }
+                throw HostReadError(path: path, error)
             }
             if count == 0 { return records }
             let record = try KernelLogRecord.parse(UnsafeRawBufferPointer(rebasing: buffer[..<count]), path: path)

@@ -23,9 +23,7 @@ public enum HostSystem {
 
     /// Seconds since boot (CLOCK_BOOTTIME), to turn start-time ticks into ages.
     public static var uptimeSeconds: Double {
-        var now = timespec()
-        clock_gettime(CLOCK_BOOTTIME, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        SystemClock.boottime.seconds()
     }
 
     /// True when running as root (effective UID 0).

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// Reads a file or standard input in large chunks and hands out whole lines as byte ranges.
 ///
@@ -48,10 +49,11 @@ public struct LineChunkReader {
                 buffer = grown
                 capacity *= 2
             }
-            let count = read(descriptor, buffer + filled, capacity - filled)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ProfilingInputError(path: path, errno: errno)
+            let count: Int
+            do {
+                count = try SystemCall.read(descriptor, into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+            } catch {
+                throw ProfilingInputError(path: path, errno: error.rawValue)
             }
             if count == 0 {
                 if filled > 0 { body(UnsafeRawBufferPointer(start: buffer, count: filled)) }

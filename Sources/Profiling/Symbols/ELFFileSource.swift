@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinuxSupport
+import LinuxHost
 
 /// An ELF file read with `pread` from a descriptor this value owns the lifetime of only
 /// through `ELFFileSource.withFile`; every read is bounded by the size `fstat` gave.
@@ -16,13 +17,7 @@ public struct ELFFileSource: ELFByteSource {
         var complete = false
         // Uninitialized: zero-filling a large string table first cost as much as reading it.
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
-            var done = 0
-            while done < count {
-                let got = pread(fileDescriptor, storage.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-                if got < 0, errno == EINTR { continue }
-                guard got > 0 else { break }
-                done += got
-            }
+            let done = (try? SystemCall.readFully(fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[..<count]), at: Int(offset))) ?? 0
             complete = done == count
             // Bytes never read are zeroed rather than left undefined; the result is dropped anyway.
             if !complete { (storage.baseAddress! + done).initialize(repeating: 0, count: count - done) }

@@ -214,8 +214,4 @@ public final class Symbolizer {
 }
 
 /// CLOCK_MONOTONIC in nanoseconds, the clock perf samples carry.
-func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}
+func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// Why the terminal could not be taken over.
 public struct TerminalError: Error, CustomStringConvertible {
@@ -139,7 +140,7 @@ public final class FullScreenTerminal {
 
     static func write(_ text: String) {
         var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { writeAll(STDOUT_FILENO, $0.baseAddress!, $0.count) }
+        bytes.withUnsafeMutableBytes { _ = try? SystemCall.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -159,7 +160,7 @@ private let leaveSequence: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".u
 private func restoreTerminalNow() {
     guard terminalIsRaw != 0 else { return }
     terminalIsRaw = 0
-    leaveSequence.withUnsafeBytes { writeAll(STDOUT_FILENO, $0.baseAddress!, $0.count) }
+    leaveSequence.withUnsafeBytes { _ = try? SystemCall.writeAll(STDOUT_FILENO, $0) }
     tcsetattr(STDIN_FILENO, TCSANOW, &terminalSavedSettings)
 }
 
@@ -184,7 +185,7 @@ private func suspendUntilContinued(_ signal: Int32) {
     Glibc.signal(SIGTSTP, suspendUntilContinued)
     tcsetattr(STDIN_FILENO, TCSANOW, &terminalRawSettings)
     terminalIsRaw = 1
-    enterBytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0.baseAddress!, $0.count) }
+    enterBytes.withUnsafeBytes { _ = try? SystemCall.writeAll(STDOUT_FILENO, $0) }
     noteResize(signal)
     errno = savedErrno
 }
@@ -195,16 +196,4 @@ private func noteResize(_ signal: Int32) {
     var byte: UInt8 = 1
     _ = Glibc.write(terminalWakeWrite, &byte, 1)
     errno = savedErrno
-}
-
-private func writeAll(_ descriptor: Int32, _ start: UnsafeRawPointer, _ count: Int) {
-    var offset = 0
-    while offset < count {
-        let written = Glibc.write(descriptor, start + offset, count - offset)
-        if written < 0 {
-            if errno == EINTR { continue }
-            return
-        }
-        offset += written
-    }
 }

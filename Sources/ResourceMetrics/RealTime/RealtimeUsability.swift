@@ -8,7 +8,8 @@ import LinuxHost
 /// 2. RT group scheduling (v1 `cpu.rt_runtime_us`): the task's group needs a runtime above 0,
 ///    and a group's runtime is bounded by its parent's. Docker's `/docker` parent has 0 unless
 ///    dockerd runs with `--cpu-rt-runtime`, and a container 0 unless run with `--cpu-rt-runtime`.
-///    Root with every capability still gets EPERM there: the seed's "still blocked".
+///    Root with every capability still gets EPERM there: the "Still blocked" of the Red Hat
+///    post "Using SCHED_FIFO in Docker containers on RHEL".
 public struct RealtimeUsability: Sendable, Equatable, Codable {
     /// SCHED_FIFO/SCHED_RR can be set (at some priority).
     public var usable: Bool

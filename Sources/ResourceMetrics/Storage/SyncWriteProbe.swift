@@ -4,8 +4,9 @@ import Glibc
 import LinuxHost
 
 /// The result of a synchronous write probe: how long the file system took to make small
-/// writes durable, the storage slow-down seed's `dd if=/dev/zero of=FILE bs=1M count=10
-/// oflag=sync` ("if this does not complete in < 5 seconds, something is terribly hosed").
+/// writes durable: the `dd if=/dev/zero of=FILE bs=1M count=10 oflag=sync` of the Red Hat post
+/// "Docker operations slowing down on AWS (this time it's not DNS)" ("if this does not
+/// complete in < 5 seconds, something is terribly hosed").
 public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
     /// The directory written in.
     public var directory: String
@@ -61,9 +62,8 @@ public enum SyncWriteProbe {
         let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
-            let code = errno
-            let reason = String(cString: strerror(code))
-            return code == EACCES || code == EPERM ? "\(reason) (run as root, or give a directory this user can write)" : reason
+            let error = Errno.current
+            return error.isPermissionDenied ? "\(error) (run as root, or give a directory this user can write)" : error.description
         }
         unlink(path)
         close(fd)
@@ -92,16 +92,12 @@ public enum SyncWriteProbe {
                 break
             }
             let before = MonotonicInstant.now()
-            var written = 0
-            while written < blockBytes {
-                let count = write(fd, block.baseAddress! + written, blockBytes - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    result.failure = HostReadError(path: path, errno: errno).description
-                    result.totalSeconds = MonotonicInstant.now().seconds(since: started)
-                    return result
-                }
-                written += count
+            do {
+                try SystemCall.writeAll(fd, UnsafeRawBufferPointer(block))
+            } catch {
+                result.failure = HostReadError(path: path, error).description
+                result.totalSeconds = MonotonicInstant.now().seconds(since: started)
+                return result
             }
             result.latenciesMilliseconds.append(MonotonicInstant.now().seconds(since: before) * 1000)
         }

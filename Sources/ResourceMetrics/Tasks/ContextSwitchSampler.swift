@@ -6,8 +6,9 @@ import LinuxHost
 public struct ContextSwitchRates: Sendable, Equatable, Codable {
     /// Voluntary switches per second (the task blocked: I/O, a lock, a sleep).
     public var voluntaryPerSecond: Double
-    /// Involuntary switches per second (preempted while runnable): the seed's second
-    /// throttling signal, rising when tasks wait for a CPU.
+    /// Involuntary switches per second (preempted while runnable): the second throttling
+    /// signal of the CPU bottleneck tree ("Container Performance Analysis", DockerCon 2017,
+    /// slides 45-49), rising when tasks wait for a CPU.
     public var involuntaryPerSecond: Double
     /// Threads read at the newer sample.
     public var tasks: Int

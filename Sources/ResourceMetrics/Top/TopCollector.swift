@@ -95,9 +95,7 @@ public final class TopCollector {
         guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
         let summary = TopHostSummary(hostRates, devices: devices)
         rows[0].fill(host: summary)
-        var wallClock = timespec()
-        clock_gettime(CLOCK_REALTIME, &wallClock)
-        let unixTime = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
+        let unixTime = SystemClock.realtime.seconds()
         var frame = TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
         if let detailedRowID, let realtime { frame.realtimeByRowID[detailedRowID] = realtime }
         return frame

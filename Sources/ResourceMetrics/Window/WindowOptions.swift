@@ -12,6 +12,8 @@ public struct WindowOptions: Sendable {
     public var fullSweepEvery = 10
     /// Inventory sources (proc root, runtime sockets).
     public var inventory = InventoryOptions()
+    /// The sys filesystem ("/sys", or a fixture tree): link speeds.
+    public var sysRoot = "/sys"
     /// Watch from inside a container: the only "container" is the caller's own cgroup and
     /// every visible process belongs to it.
     public var guest = false

@@ -92,9 +92,7 @@ public final class WindowRecorder {
         limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
         let kernelLog = openKernelLog()
         let startedAt = MonotonicInstant.now()
-        var wallClock = timespec()
-        clock_gettime(CLOCK_REALTIME, &wallClock)
-        let startedAtUnixSeconds = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9
+        let startedAtUnixSeconds = SystemClock.realtime.seconds()
         let dState = DStateSampler(procfs: Procfs(root: options.inventory.procRoot), startedAt: startedAt)
         var pidToContainer = containerByPID(firstSnapshot)
         var hostSeries: [HostRates] = []
@@ -377,22 +375,13 @@ public final class WindowRecorder {
     }
 
     private func linkSpeeds() -> [String: Double] {
-        var speeds: [String: Double] = [:]
         let interfaces = Set((try? networkReader.networkDevices()).map { $0.map(\.interface) } ?? [])
-        let reader = KernelFileReader(initialCapacity: 64)
-        for interface in interfaces {
-            guard let text = try? reader.string(of: "/sys/class/net/\(interface)/speed"),
-                  let speed = Double(text.filter { !$0.isWhitespace }), speed > 0 else { continue }
-            speeds[interface] = speed
-        }
-        return speeds
+        return NetworkLinkSpeeds.read(interfaces: interfaces, sysRoot: options.sysRoot)
     }
 
     private func sleepUntil(_ nanoseconds: UInt64) {
         let now = MonotonicInstant.now().nanoseconds
         guard nanoseconds > now else { return }
-        var request = timespec(tv_sec: Int((nanoseconds - now) / 1_000_000_000), tv_nsec: Int((nanoseconds - now) % 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+        SystemCall.sleep(nanoseconds: nanoseconds - now)
     }
 }

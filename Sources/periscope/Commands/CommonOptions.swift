@@ -44,7 +44,8 @@ struct InventorySourceOptions: ParsableArguments {
     }
 }
 
-/// A user-facing failure: printed as `periscope: MESSAGE` with a non-zero exit, no stack.
+/// A user-facing failure: printed as `periscope: MESSAGE` on standard error with exit
+/// status 1, no stack (`Periscope.main`).
 struct UserFacingError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -99,7 +99,7 @@ struct DiagnoseCommand: ParsableCommand {
         } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
             // 1 means findings: anything that stopped the diagnosis (an unreadable or corrupt
             // --from-window, /proc unreadable, a probe that cannot write) is 2.
-            printStandardError("Error: \(error)")
+            printStandardError("periscope: \(error)")
             throw ExitCode(2)
         }
     }

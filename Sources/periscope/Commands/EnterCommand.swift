@@ -73,7 +73,7 @@ struct EnterCommand: ParsableCommand {
             let status = try NamespaceEntry(targetPID: pid, kinds: try parsedKinds()).run(command.isEmpty ? ["/bin/sh"] : command)
             throw ExitCode(status)
         } catch let failure as NamespaceEntry.Failure {
-            printStandardError("Error: \(failure.description)")
+            printStandardError("periscope: \(failure.description)")
             throw ExitCode(failure.exitStatus)
         }
     }

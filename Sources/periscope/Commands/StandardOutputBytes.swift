@@ -7,16 +7,10 @@ import Glibc
 /// folded stacks and SVG are bytes (symbols need not be UTF-8), and `print` would copy them
 /// into a String first.
 func writeStandardOutput(_ bytes: [UInt8]) throws {
-    var offset = 0
-    try bytes.withUnsafeBytes { buffer in
-        while offset < buffer.count {
-            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw UserFacingError("standard output: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
+    do {
+        try SystemCall.writeAll(STDOUT_FILENO, bytes)
+    } catch {
+        throw UserFacingError("standard output: \(error)")
     }
 }
 

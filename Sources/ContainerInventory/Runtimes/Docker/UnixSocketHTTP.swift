@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// A failed request to a runtime's API socket.
 public struct RuntimeAPIError: Error, Sendable, CustomStringConvertible {
@@ -23,7 +24,7 @@ enum UnixSocketHTTP {
     static func get(socketPath: String, path: String, timeoutSeconds: Int = 5) throws(RuntimeAPIError) -> [UInt8] {
         func failure(_ reason: String) -> RuntimeAPIError { RuntimeAPIError(socketPath: socketPath, reason: reason) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw failure("socket: \(Errno.current)") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -43,29 +44,25 @@ enum UnixSocketHTTP {
         guard connected == 0 else {
             let code = errno
             let hint = (code == EACCES) ? " (add yourself to the docker group, or run as root)" : ""
-            throw failure("connect: \(String(cString: strerror(code)))\(hint)")
+            throw failure("connect: \(Errno(rawValue: code))\(hint)")
         }
 
         // dockerd rejects requests without a Host header (400 "missing required Host header").
         let request = Array("GET \(path) HTTP/1.0\r\nHost: docker\r\nUser-Agent: periscope\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
-            let wrote = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if wrote < 0 {
-                if errno == EINTR { continue }
-                throw failure("send: \(String(cString: strerror(errno)))")
+            let wrote = request[sent...].withUnsafeBytes { bytes in
+                SystemCall.retryingInterrupts { send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
             }
+            if wrote < 0 { throw failure("send: \(Errno.current)") }
             sent += wrote
         }
 
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let got = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw failure("recv: \(String(cString: strerror(errno)))")
-            }
+            let got = chunk.withUnsafeMutableBytes { bytes in SystemCall.retryingInterrupts { recv(fd, bytes.baseAddress, bytes.count, 0) } }
+            if got < 0 { throw failure("recv: \(Errno.current)") }
             if got == 0 { break }
             response.append(contentsOf: chunk[0..<got])
             guard response.count < 256 * 1024 * 1024 else { throw failure("response larger than 256 MiB") }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import LinuxHost
 
 /// The TSDL text of a CTF `metadata` file, plain or packetized.
 ///
@@ -58,21 +59,13 @@ enum CTFMetadataReader {
     }
 
     static func readWholeFile(path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CTFReaderError.unreadable(path: path, errno: errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CTFReaderError.unreadable(path: path, errno: errno)
+        do {
+            return try KernelFileReader.bytes(of: path, maximumBytes: limit)
+        } catch {
+            switch error.kind {
+            case .system(let code): throw CTFReaderError.unreadable(path: path, errno: code)
+            case .malformed: throw CTFReaderError.unsupportedMetadata("\(path) is larger than \(limit) bytes")
             }
-            if count == 0 { break }
-            result.append(contentsOf: chunk[0..<count])
-            if result.count > limit { throw CTFReaderError.unsupportedMetadata("\(path) is larger than \(limit) bytes") }
         }
-        return result
     }
 }

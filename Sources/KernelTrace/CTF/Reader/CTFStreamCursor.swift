@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import LinuxHost
 
 /// Walks the packets of one CTF data stream file, one event header ahead.
 ///
@@ -98,15 +99,11 @@ final class CTFStreamCursor {
     }
 
     private func readFully(at offset: Int, count: Int) throws -> Int {
-        var done = 0
-        while done < count {
-            let result = pread(fd, buffer + done, count - done, off_t(offset + done))
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw CTFReaderError.unreadable(path: path, errno: errno)
-            }
-            if result == 0 { break }
-            done += result
+        let done: Int
+        do {
+            done = try SystemCall.readFully(fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: count), at: offset)
+        } catch {
+            throw CTFReaderError.unreadable(path: path, errno: error.rawValue)
         }
         memset(buffer + done, 0, Self.slackBytes)
         return done

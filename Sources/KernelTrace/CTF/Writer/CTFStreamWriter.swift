@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// One CTF data stream file: packets of events from one CPU (or the statedump). Each packet
 /// starts with the trace packet header and the LTTng-shaped packet context, patched with
@@ -82,11 +83,10 @@ final class CTFStreamWriter {
         preamble.append(discardedEvents)
         preamble.append(UInt32(truncatingIfNeeded: cpu))
         encoder.bytes.replaceSubrange(0..<Self.packetPreambleBytes, with: preamble.bytes)
-        var offset = 0
-        while offset < encoder.bytes.count {
-            let written = encoder.bytes.withUnsafeBytes { raw in retryingEINTR { write(descriptor, raw.baseAddress! + offset, raw.count - offset) } }
-            guard written > 0 else { throw .io(path: path, errno: errno, operation: "write") }
-            offset += written
+        do {
+            try SystemCall.writeAll(descriptor, encoder.bytes)
+        } catch {
+            throw .io(path: path, errno: error.rawValue, operation: "write")
         }
         packetSequence += 1
         packetOpen = false

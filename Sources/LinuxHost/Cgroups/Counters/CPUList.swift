@@ -41,3 +41,11 @@ public struct CPUList: Sendable, Equatable, Codable, CustomStringConvertible {
         return CPUList(cpus: cpus)
     }
 }
+
+extension CPUList {
+    /// The host's online CPUs (`devices/system/cpu/online` under `sysRoot`).
+    public static func online(sysRoot: String = "/sys", reader: KernelFileReader = KernelFileReader()) throws(HostReadError) -> CPUList {
+        let path = sysRoot + "/devices/system/cpu/online"
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path) }
+    }
+}

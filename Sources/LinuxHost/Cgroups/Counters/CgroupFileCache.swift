@@ -126,8 +126,7 @@ public final class CgroupFileCache {
             return descriptors.values[index].fd
         }
         if descriptors.count >= capacity || Self.processWideDescriptorCount >= Self.processWideBudget { evictLeastRecentlyUsed() }
-        let fd = path.withCString { openRetryingInterrupts($0) }
-        guard fd >= 0 else { throw HostReadError(path: path, errno: errno) }
+        let fd = try KernelFileReader.openForReading(path)
         descriptors[path] = Entry(fd: fd, lastUse: useClock)
         Self.processWideCount.add(1, ordering: .relaxed)
         return fd
