@@ -49,10 +49,10 @@ public enum ReportRenderer {
     static func cellText(_ value: ReportValue) -> String {
         switch value {
         case .integer(let value): String(value)
-        case .number(let value): format(value, decimals: 3)
-        case .ratio(let value): format(value * 100, decimals: 2) + " %"
+        case .number(let value): fixed(value, 3)
+        case .ratio(let value): fixed(value * 100, 2) + " %"
         case .timestamp(let value): timestamp(value, 0)
-        case .duration(let value): format(Double(value) / 1000, decimals: 3)
+        case .duration(let value): fixed(Double(value) / 1000, 3)
         case .size(let value): sizeText(value)
         case .string(let value): value
         case .process(let name, let pid, let tid):
@@ -67,24 +67,7 @@ public enum ReportRenderer {
         }
     }
 
-    static func format(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (abs(value) * scale).rounded()
-        // Past 2^53 no decimals are left and past 2^64 no UInt64 holds it (a corrupt trace):
-        // Swift's own spelling says it without a trap.
-        guard rounded < 0x1p53 else { return "\(value)" }
-        let whole = UInt64(rounded / scale)
-        let fraction = UInt64(rounded) - whole * UInt64(scale)
-        let fractionText = String(fraction).leftPadded(decimals).replacingSpaces()
-        return (value < 0 && rounded > 0 ? "-" : "") + "\(whole).\(fractionText)"
-    }
-
-    static func sizeText(_ bytes: UInt64) -> String {
-        let (value, unit) = BinaryUnits.scaled(Double(bytes))
-        return unit == "B" ? "\(bytes) B" : format(value, decimals: 2) + " " + unit
-    }
+    static func sizeText(_ bytes: UInt64) -> String { byteCount(Double(bytes), decimals: 2) }
 
     // MARK: JSON
 

@@ -1,7 +1,7 @@
 import BPF
 import ContainerInventory
-import Foundation
 import KernelTrace
+import Reporting
 
 /// What `periscope syscount` prints: per interval, the top syscalls (all tasks, or per
 /// container), in bcc syscount's columns.
@@ -57,7 +57,7 @@ public struct SyscountReport: Encodable {
                     text += "SYSCALL".padded(22) + " " + "COUNT".leftPadded(8) + (timed ? " " + "TIME (us)".leftPadded(16) : "") + "\n"
                 }
                 let count = errorsOnly ? row.errors : row.calls
-                let time = timed ? " " + String(format: "%.3f", row.totalMicroseconds ?? 0).leftPadded(16) : ""
+                let time = timed ? " " + fixed(row.totalMicroseconds ?? 0, 3).leftPadded(16) : ""
                 text += row.syscall.padded(22) + " " + String(count).leftPadded(8) + time + "\n"
             }
             if rows.isEmpty { text += "\n(no system calls counted)\n" }

@@ -1,4 +1,5 @@
 import Diagnosis
+import Reporting
 
 /// Renders a diagnosis for a terminal: findings first (most urgent first), then the CPU
 /// tree per container, the 60-second checklist and the USE table.
