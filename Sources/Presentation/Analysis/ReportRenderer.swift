@@ -39,7 +39,7 @@ public enum ReportRenderer {
         let absolute = value &+ UInt64(bitPattern: epochOffset)
         let nanoseconds = absolute % 1_000_000_000
         let seconds = absolute / 1_000_000_000
-        let fraction = String(nanoseconds).leftPadded(9).replacingSpaces()
+        let fraction = String(nanoseconds).leftPadded(toWidth: 9).replacingSpaces()
         guard seconds > 1_000_000_000 else { return "\(seconds).\(fraction)" }
         let day = seconds % 86_400
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
@@ -106,11 +106,7 @@ public enum ReportRenderer {
     static func buckets(_ histogram: ReportHistogram) -> [(low: UInt64, high: UInt64, count: UInt64)] {
         switch histogram.buckets {
         case .log2(let log2):
-            guard let last = log2.slots.lastIndex(where: { $0 > 0 }) else { return [] }
-            return (1...max(last, 1)).map { slot in
-                let count = slot < log2.slots.count ? log2.slots[slot] : 0
-                return slot == 1 ? (0, 1, count + log2.slots[0]) : (Log2Histogram.range(ofSlot: slot).low, Log2Histogram.range(ofSlot: slot).high, count)
-            }
+            return log2.rows
         case .linear(let linear):
             return linear.buckets.enumerated().map { index, count in
                 (linear.lower + UInt64(index) * linear.width, linear.lower + UInt64(index + 1) * linear.width - 1, count)
@@ -200,8 +196,4 @@ public enum ReportRenderer {
 
 extension String {
     fileprivate func replacingSpaces() -> String { String(map { $0 == " " ? "0" : $0 }) }
-
-    fileprivate func leftPadded(_ length: Int) -> String {
-        count >= length ? self : String(repeating: " ", count: length - count) + self
-    }
 }

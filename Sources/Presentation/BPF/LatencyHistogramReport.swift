@@ -1,5 +1,6 @@
 import BPF
 import ContainerInventory
+import Reporting
 import TraceAnalysis
 
 /// What the BPF histogram commands (`runqlat`, `biolatency`) print: per interval, one log2
@@ -71,7 +72,7 @@ public struct LatencyHistogramReport: Encodable {
                 let sections = [histogram.container.map { "container = \($0)" }, histogram.disk.map { "disk = \($0)" }].compactMap { $0 }
                 text += sections.isEmpty ? "\n" : "\n\(sections.joined(separator: ", "))\n"
                 let rendered = Log2Histogram(slots: histogram.slotCounts).render(unit: unit)
-                text += rendered.isEmpty ? "     \(unit.padding(toLength: 19)) : count     distribution\n" : rendered
+                text += rendered.isEmpty ? "     \(unit.padded(toWidth: 19)) : count     distribution\n" : rendered
             }
             return text
         }
@@ -103,20 +104,6 @@ extension LatencyHistogramReport.Histogram {
         self.slotCounts = slots
         let histogram = Log2Histogram(slots: slots)
         self.total = histogram.total
-        var buckets: [LatencyHistogramReport.Bucket] = []
-        if let last = histogram.slots.lastIndex(where: { $0 > 0 }) {
-            for slot in 1...max(last, 1) {
-                let range = Log2Histogram.range(ofSlot: slot)
-                let count = (slot < histogram.slots.count ? histogram.slots[slot] : 0) + (slot == 1 ? histogram.slots[0] : 0)
-                buckets.append(.init(low: slot == 1 ? 0 : range.low, high: range.high, count: count))
-            }
-        }
-        self.buckets = buckets
-    }
-}
-
-extension String {
-    fileprivate func padding(toLength length: Int) -> String {
-        count >= length ? self : self + String(repeating: " ", count: length - count)
+        self.buckets = histogram.rows.map { LatencyHistogramReport.Bucket(low: $0.low, high: $0.high, count: $0.count) }
     }
 }

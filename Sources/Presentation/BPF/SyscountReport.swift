@@ -54,11 +54,11 @@ public struct SyscountReport: Encodable {
                 if current != .some(row.container) {
                     current = .some(row.container)
                     text += row.container.map { "\ncontainer = \($0)\n" } ?? "\n"
-                    text += "SYSCALL".padded(22) + " " + "COUNT".leftPadded(8) + (timed ? " " + "TIME (us)".leftPadded(16) : "") + "\n"
+                    text += "SYSCALL".padded(toWidth: 22) + " " + "COUNT".leftPadded(toWidth: 8) + (timed ? " " + "TIME (us)".leftPadded(toWidth: 16) : "") + "\n"
                 }
                 let count = errorsOnly ? row.errors : row.calls
-                let time = timed ? " " + fixed(row.totalMicroseconds ?? 0, 3).leftPadded(16) : ""
-                text += row.syscall.padded(22) + " " + String(count).leftPadded(8) + time + "\n"
+                let time = timed ? " " + fixed(row.totalMicroseconds ?? 0, 3).leftPadded(toWidth: 16) : ""
+                text += row.syscall.padded(toWidth: 22) + " " + String(count).leftPadded(toWidth: 8) + time + "\n"
             }
             if rows.isEmpty { text += "\n(no system calls counted)\n" }
             return text
@@ -69,11 +69,4 @@ public struct SyscountReport: Encodable {
 
     /// Creates a value from its fields.
     public init(intervals: [Interval]) { self.intervals = intervals }
-}
-
-extension String {
-    /// Left-aligned in `width` columns (`%-Ns`).
-    fileprivate func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    /// Right-aligned in `width` columns (`%Ns`).
-    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
