@@ -53,12 +53,12 @@ let package = Package(
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         .target(name: "Reporting"),
-        // Every renderer of a domain result: the top screen, stats, diagnose and inside text,
-        // analyze tables/JSON/LAMI, the BPF tools' reports. Above the domain targets; none of
+        // Every renderer of a domain result: the ps/pid/stats text, the top screen, diagnose and
+        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, the BPF tools' reports. Above the domain targets; none of
         // them depends on it. Knows nothing of where the data came from.
         .target(
             name: "Presentation",
-            dependencies: ["Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF"]
+            dependencies: ["Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Profiling", "KernelTrace", "TraceAnalysis", "BPF"]
         ),
         .executableTarget(
             name: "periscope",
