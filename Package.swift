@@ -44,8 +44,9 @@ let package = Package(
         // trace directory, and CTF 1.8 reading and writing.
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
-        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
-        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
+        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; typed reports (LAMI cell
+        // classes) that Presentation renders.
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace"]),
         // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
