@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "Presentation", targets: ["Presentation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,19 +44,28 @@ let package = Package(
         // trace directory, and CTF 1.8 reading and writing.
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
-        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
-        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
+        // syscalls, iolatency, irq, memtop, dstate, periods; histograms; typed reports (LAMI cell
+        // classes) that Presentation renders.
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace"]),
         // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
-        // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
+        // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
+        // terminal styling. Domain targets may use them for their findings' messages.
         // Uses LinuxHost's syscall layer only (terminal writes).
         .target(name: "Reporting", dependencies: ["LinuxHost"]),
+        // Every renderer of a domain result: the ps/pid/stats text, the top screen, diagnose and
+        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, the BPF tools' reports. Above the domain targets; none of
+        // them depends on it. Knows nothing of where the data came from.
+        .target(
+            name: "Presentation",
+            dependencies: ["Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Profiling", "KernelTrace", "TraceAnalysis", "BPF"]
+        ),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,10 +77,12 @@ let package = Package(
         // Docker, no tracefs, no whole-host measurement. They run in parallel (scripts/test.sh).
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
-        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
+        // The renderers on hand-built results: top screen and keys.
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Live tests: real containers, tracefs, perf, BPF and whole-host measurements. They run

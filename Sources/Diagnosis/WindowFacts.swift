@@ -122,28 +122,3 @@ func saturatingSum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
     let (sum, overflowed) = lhs.addingReportingOverflow(rhs)
     return overflowed ? .max : sum
 }
-
-/// A number with `digits` decimals, without Foundation.
-func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return value > 0 ? "inf" : "-" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (abs(value) * scale).rounded()
-    // Past 2^53 a Double has no decimals left, and past Int.max no Int holds it (a threshold of
-    // 1e19, a corrupt saved window): Swift's own spelling ("1e+19") says it without a trap.
-    guard rounded < 0x1p53 else { return "\(value)" }
-    let whole = Int(rounded / scale)
-    let fraction = Int(rounded - Double(whole) * scale)
-    var text = (value < 0 && rounded > 0 ? "-" : "") + String(whole)
-    if digits > 0 {
-        let digitsText = String(fraction)
-        text += "." + String(repeating: "0", count: max(0, digits - digitsText.count)) + digitsText
-    }
-    return text
-}
-
-/// Bytes in binary units.
-func byteCount(_ count: Double) -> String {
-    let (value, unit) = BinaryUnits.scaled(count)
-    return unit == "B" ? "\(fixed(value, 0)) B" : "\(fixed(value, 1)) \(unit)"
-}

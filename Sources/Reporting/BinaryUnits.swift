@@ -14,3 +14,9 @@ public enum BinaryUnits {
         return (value, names[unit])
     }
 }
+
+/// A byte count in binary units: `512 B`, `1.5 MiB` (`decimals` past bytes).
+public func byteCount(_ count: Double, decimals: Int = 1) -> String {
+    let (value, unit) = BinaryUnits.scaled(count)
+    return unit == "B" ? "\(fixed(value, 0)) B" : "\(fixed(value, decimals)) \(unit)"
+}

@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// `periscope inside`: what the container really has against what tools claim from inside

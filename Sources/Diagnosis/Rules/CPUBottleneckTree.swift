@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// The CPU bottleneck identification tree of "Container Performance Analysis" ("Container Performance Analysis" (DockerCon 2017),

@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// The 60-second checklist of "Container Performance Analysis" (DockerCon 2017) slide 23 ("Linux Performance Analysis in 60,000

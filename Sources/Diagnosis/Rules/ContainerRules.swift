@@ -1,4 +1,5 @@
 import LinuxHost
+import Reporting
 import ResourceMetrics
 
 /// Rules on each container's software resources (USE applied to cgroups, "Container Performance Analysis" (DockerCon 2017) slide

@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// Rules on the host's physical resources (USE method, "Container Performance Analysis" (DockerCon 2017) slide 24) and the lines

@@ -1,4 +1,5 @@
 import LinuxHost
+import Reporting
 import ResourceMetrics
 
 /// Real-time scheduling in containers (the Red Hat container performance posts, "Using SCHED_FIFO in Docker containers"):

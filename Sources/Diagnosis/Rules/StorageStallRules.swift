@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// Storage stalls (the Red Hat container performance posts): threads stuck in uninterruptible sleep grouped by container

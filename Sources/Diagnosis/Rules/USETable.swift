@@ -1,3 +1,4 @@
+import Reporting
 import ResourceMetrics
 
 /// The USE method ("Container Performance Analysis" (DockerCon 2017) slides 17 and 24) as a table: the host's physical resources and

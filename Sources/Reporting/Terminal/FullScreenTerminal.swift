@@ -124,9 +124,9 @@ public final class FullScreenTerminal {
     public func draw(_ lines: [TerminalLine], width: Int) {
         var output = "\u{1B}[H"
         for (index, line) in lines.enumerated() {
-            switch line.style {
-            case .plain: output += line.text
-            case .reverse:
+            switch line.emphasis {
+            case .normal: output += line.text
+            case .heading, .selected:
                 let padding = max(width - line.text.count, 0)
                 output += "\u{1B}[7m" + line.text + String(repeating: " ", count: padding) + "\u{1B}[0m"
             case .alert: output += "\u{1B}[1;31m" + line.text + "\u{1B}[0m"

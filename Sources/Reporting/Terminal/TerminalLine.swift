@@ -1,22 +1,26 @@
-/// One line for a full-screen view: plain text and how to draw it.
+/// One line of a terminal screen: the text, already cut to the screen's width, and how to
+/// draw it. Renderers produce these; `FullScreenTerminal` draws them, plain output ignores
+/// the emphasis.
 public struct TerminalLine: Sendable, Equatable {
-    /// How the line is drawn.
-    public enum Style: Sendable, Equatable {
-        case plain
-        /// Reverse video across the whole width: headings and the selection.
-        case reverse
-        /// Red: something wrong.
+    /// How a terminal draws the line.
+    public enum Emphasis: Sendable, Equatable {
+        case normal
+        /// Column headings: reverse video across the whole width.
+        case heading
+        /// The selected row: reverse video across the whole width.
+        case selected
+        /// Something wrong worth seeing at a glance (a process in D state): bold red.
         case alert
     }
 
-    /// The text, without escape codes, already cut to the screen's width.
+    /// The characters, no escape codes.
     public var text: String
     /// How it is drawn.
-    public var style: Style
+    public var emphasis: Emphasis
 
     /// Creates a value from its fields.
-    public init(_ text: String, style: Style = .plain) {
+    public init(_ text: String, _ emphasis: Emphasis = .normal) {
         self.text = text
-        self.style = style
+        self.emphasis = emphasis
     }
 }

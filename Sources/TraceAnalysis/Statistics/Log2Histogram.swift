@@ -30,28 +30,14 @@ public struct Log2Histogram: Sendable, Equatable {
         return (slot == 1 ? 0 : low, slot >= 64 ? .max : (UInt64(1) << UInt64(slot)) - 1)
     }
 
-    /// The text bcc's `print_log2_hist` prints: a header with `unit`, rows from `0 -> 1` up to
-    /// the last non-empty slot, 40 stars for the largest count; past 2^32 the wide layout with 20.
-    /// (bcc never prints values of 0; here they are counted in the `0 -> 1` row.)
-    public func render(unit: String) -> String {
-        guard let last = slots.lastIndex(where: { $0 > 0 }) else { return "" }
-        var rows: [(low: UInt64, high: UInt64, count: UInt64)] = []
-        for slot in 1...Swift.max(last, 1) {
+    /// The rows bcc prints, from `0 -> 1` (slot 0 counted in it: bcc never sees a 0) up to the
+    /// last non-empty slot; none when the histogram is empty.
+    public var rows: [(low: UInt64, high: UInt64, count: UInt64)] {
+        guard let last = slots.lastIndex(where: { $0 > 0 }) else { return [] }
+        return (1...Swift.max(last, 1)).map { slot in
             let count = slot < slots.count ? slots[slot] : 0
-            rows.append(slot == 1 ? (0, 1, count + slots[0]) : (Self.range(ofSlot: slot).low, Self.range(ofSlot: slot).high, count))
+            return slot == 1 ? (0, 1, count + slots[0]) : (Self.range(ofSlot: slot).low, Self.range(ofSlot: slot).high, count)
         }
-        let largest = Swift.max(rows.map(\.count).max() ?? 1, 1)
-        let wide = last > 32
-        let starWidth = wide ? 20 : 40
-        var text = wide
-            ? "\(String(repeating: " ", count: 15))\(unit.padding(toLength: 29)) : count     distribution\n"
-            : "\(String(repeating: " ", count: 5))\(unit.padding(toLength: 19)) : count     distribution\n"
-        let column = wide ? 20 : 10
-        for row in rows {
-            let bar = String(repeating: "*", count: Int(row.count * UInt64(starWidth) / largest)).padding(toLength: starWidth)
-            text += "\(String(row.low).leftPadded(column)) -> \(String(row.high).padding(toLength: column)) : \(String(row.count).padding(toLength: 8)) |\(bar)|\n"
-        }
-        return text
     }
 }
 
@@ -71,27 +57,5 @@ public struct LinearHistogram: Sendable, Equatable {
     public mutating func add(_ value: UInt64) {
         guard value >= lower else { buckets[0] += 1; return }
         buckets[Swift.min(Int((value - lower) / width), buckets.count - 1)] += 1
-    }
-
-    public func render(unit: String, scale: UInt64) -> String {
-        let largest = Swift.max(buckets.max() ?? 1, 1)
-        var text = "\(String(repeating: " ", count: 5))\(unit.padding(toLength: 19)) : count     distribution\n"
-        for (index, count) in buckets.enumerated() {
-            let low = (lower + UInt64(index) * width) / scale
-            let high = (lower + UInt64(index + 1) * width) / scale
-            let bar = String(repeating: "*", count: Int(count * 40 / largest)).padding(toLength: 40)
-            text += "\(String(low).leftPadded(10)) -> \(String(high).padding(toLength: 10)) : \(String(count).padding(toLength: 8)) |\(bar)|\n"
-        }
-        return text
-    }
-}
-
-extension String {
-    func padding(toLength length: Int) -> String {
-        count >= length ? self : self + String(repeating: " ", count: length - count)
-    }
-
-    func leftPadded(_ length: Int) -> String {
-        count >= length ? self : String(repeating: " ", count: length - count) + self
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContainerInventory
 import Foundation
 import LinuxHost
+import Presentation
 import Profiling
 import Reporting
 
@@ -145,7 +146,7 @@ struct ProfileCommand: ParsableCommand {
             let report = ProfileReport(result: result, target: target, frequency: frequency, symbolizer: symbolizer, includeStacks: output == nil && svg == nil)
             try writeStandardOutput(Array((try JSONOutput.encode(report) + "\n").utf8))
         } else {
-            printStandardError(summary(result, target: target, symbolizer: symbolizer))
+            printStandardError(ProfileSummaryText.render(result, target: target, symbolizer: symbolizer, frequency: frequency, bufferPages: bufferPages))
         }
         if result.keptSampleCount == 0 {
             printStandardError("periscope: no samples of \(target.summary): was it running on a CPU?")
@@ -173,22 +174,6 @@ struct ProfileCommand: ParsableCommand {
         case .speedscope:
             return try SpeedscopeEncoder.encode(result.stacks.stacks, name: "CPU profile (\(target.summary))")
         }
-    }
-
-    private func summary(_ result: ProfileResult, target: ProfileTarget, symbolizer: Symbolizer) -> String {
-        var lines: [String] = []
-        let seconds = String(format: "%.1f", result.durationSeconds)
-        lines.append("periscope: profiled \(target.summary) for \(seconds) s at \(frequency) Hz on \(result.cpus.count) CPUs: \(result.keptSampleCount) samples kept of \(result.sampleCount) read, \(result.lostSampleCount) lost\(result.malformedRecordCount > 0 ? ", \(result.malformedRecordCount) malformed" : ""), \(result.stacks.stacks.count) unique stacks")
-        lines.append("  sampled: \(result.scope.summary); event \(result.event.rawValue)\(result.eventFallbackReason.map { " (\($0))" } ?? "")")
-        if result.lostSampleCount > 0 {
-            lines.append("  \(result.lostSampleCount) samples were lost (a ring buffer filled before it was read): raise --buffer-pages (now \(bufferPages)) or lower -F")
-        }
-        lines.append("  symbols: \(symbolizer.loadedFileCount) files read, \(symbolizer.rejectedFileCount) unreadable or not ELF, \(symbolizer.jitFrameCount) frames named from JIT perf maps")
-        for (name, count) in result.samplesByContainer.sorted(by: { $0.value > $1.value }) {
-            let share = result.keptSampleCount > 0 ? 100 * Double(count) / Double(result.keptSampleCount) : 0
-            lines.append("  \(name.padding(toLength: max(name.count, 24), withPad: " ", startingAt: 0)) \(String(format: "%8d", count)) samples  \(String(format: "%5.1f", share))%")
-        }
-        return lines.joined(separator: "\n")
     }
 }
 
@@ -274,16 +259,5 @@ struct ProfileReport: Encodable {
         symbolFilesRejected = symbolizer.rejectedFileCount
         jitFrames = symbolizer.jitFrameCount
         stacks = includeStacks ? result.stacks.stacks.map { Stack(frames: $0.frames, count: $0.count) } : nil
-    }
-}
-
-extension ProfileTarget {
-    /// The target in a few words, for the summary and the SVG title.
-    var summary: String {
-        switch self {
-        case .all: return "all CPUs"
-        case .processes(let pids): return "PID \(pids.map(String.init).joined(separator: ", "))"
-        case .containers(let names): return "container \(names.joined(separator: ", "))"
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContainerInventory
 import LinuxHost
+import Presentation
 import Reporting
 
 struct PsCommand: ParsableCommand {
@@ -41,91 +42,11 @@ struct PsCommand: ParsableCommand {
             return
         }
         let style = TerminalStyle.standardOutput
-        print(processes ? processTable(snapshot).render(style: style) : containerTable(snapshot).render(style: style), terminator: "")
-        if !processes, snapshot.containers.contains(where: { !$0.namespacesSharedWithHost.isEmpty }) {
-            print("* namespace shared with the host")
+        if processes {
+            print(InventoryTables.processes(snapshot, fullIDs: noTrunc).render(style: style), terminator: "")
+        } else {
+            print(InventoryTables.containers(snapshot, fullIDs: noTrunc).render(style: style), terminator: "")
+            if let note = InventoryTables.sharedNamespaceNote(snapshot) { print(note) }
         }
-    }
-
-    private func containerID(_ container: Container) -> String {
-        noTrunc || container.key.isHost ? container.id : container.shortID
-    }
-
-    private func containerTable(_ snapshot: InventorySnapshot) -> TextTable {
-        var table = TextTable(columns: [
-            .init("CONTAINER"), .init("NAME"), .init("RUNTIME"), .init("PID", .right), .init("CPID", .right),
-            .init("PROCS", .right), .init("PATH"),
-        ] + NamespaceKind.containerKinds.map { .init($0.rawValue.uppercased()) })
-        for container in snapshot.hostAndContainers {
-            var cells: [TextTable.Cell] = [
-                .init(containerID(container)), .init(container.displayName), .init(container.runtime.rawValue),
-                .init(container.initPID.map(String.init) ?? "-"), .init(container.initPIDInContainer.map(String.init) ?? "-"),
-                .init(String(container.processCount)), .init(container.initCommand ?? "-"),
-            ]
-            for kind in NamespaceKind.containerKinds {
-                let shared = !container.key.isHost && container.namespacesSharedWithHost.contains(kind)
-                let inode = container.namespaces[kind].map(String.init) ?? "-"
-                cells.append(.init(shared ? inode + "*" : inode, highlighted: shared))
-            }
-            table.append(cells)
-        }
-        return table
-    }
-
-    private func processTable(_ snapshot: InventorySnapshot) -> TextTable {
-        var table = TextTable(columns: [
-            .init("PID", .right), .init("CPID", .right), .init("PPID", .right), .init("S"), .init("CONTAINER"),
-            .init("NAME"), .init("COMMAND"),
-        ])
-        let containers = Dictionary(snapshot.hostAndContainers.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for process in snapshot.processes {
-            let container = containers[process.container]
-            let command = process.commandLine.flatMap { $0.isEmpty ? nil : $0.joined(separator: " ") } ?? "[\(process.comm)]"
-            table.append([
-                String(process.pid), process.pidInContainer.map(String.init) ?? "-", String(process.parentPID),
-                process.state.rawValue, container.map(containerID) ?? process.container.id,
-                container?.displayName ?? "-", String(command.prefix(120)),
-            ])
-        }
-        return table
-    }
-}
-
-/// `ps --json`: the containers (host first) and the scan's health.
-struct ContainerListing: Encodable {
-    var hostname: String
-    var kernelRelease: String
-    var cgroupMode: String
-    var containers: [Container]
-    var scannedProcessCount: Int
-    var vanishedProcessCount: Int
-    var warnings: [String]
-
-    init(snapshot: InventorySnapshot) {
-        hostname = snapshot.hostname
-        kernelRelease = snapshot.kernelRelease
-        cgroupMode = snapshot.cgroupMode.rawValue
-        containers = snapshot.hostAndContainers
-        scannedProcessCount = snapshot.scannedProcessCount
-        vanishedProcessCount = snapshot.vanishedProcessCount
-        warnings = snapshot.warnings.map(\.description)
-    }
-}
-
-/// `ps --processes --json`: every process with its container's key and name.
-struct ProcessListing: Encodable {
-    struct Row: Encodable {
-        var process: InventoryProcess
-        var containerName: String?
-    }
-    var processes: [Row]
-    var vanishedProcessCount: Int
-    var warnings: [String]
-
-    init(snapshot: InventorySnapshot) {
-        let names = Dictionary(snapshot.hostAndContainers.map { ($0.key, $0.displayName) }, uniquingKeysWith: { first, _ in first })
-        processes = snapshot.processes.map { Row(process: $0, containerName: names[$0.container]) }
-        vanishedProcessCount = snapshot.vanishedProcessCount
-        warnings = snapshot.warnings.map(\.description)
     }
 }

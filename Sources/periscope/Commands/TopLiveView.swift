@@ -1,4 +1,5 @@
 import Foundation
+import Presentation
 import Reporting
 import ResourceMetrics
 
@@ -72,14 +73,7 @@ struct TopLiveView {
             return
         }
         let renderer = TopRenderer(width: size.columns, height: size.rows, isInteractive: true)
-        let lines = renderer.render(frame, state: state).map { line in
-            switch line.emphasis {
-            case .normal: TerminalLine(line.text)
-            case .heading, .selected: TerminalLine(line.text, style: .reverse)
-            case .alert: TerminalLine(line.text, style: .alert)
-            }
-        }
-        terminal.draw(lines, width: size.columns)
+        terminal.draw(renderer.render(frame, state: state), width: size.columns)
     }
 }
 

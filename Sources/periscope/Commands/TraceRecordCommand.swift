@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KernelTrace
+import Presentation
 import Reporting
 
 struct TraceRecordCommand: ParsableCommand {
@@ -62,24 +63,5 @@ struct TraceRecordCommand: ParsableCommand {
         } else {
             print(TraceSummaryText.render(result.metadata, threads: result.threadCount, containers: result.containerCount, directory: output))
         }
-    }
-}
-
-/// The few lines printed after a capture.
-enum TraceSummaryText {
-    static func render(_ metadata: TraceMetadata, threads: Int, containers: Int, directory: String) -> String {
-        let seconds = Double(metadata.endNs - metadata.startNs) / 1e9
-        let bytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
-        var lines = [
-            "periscope: \(metadata.mode == "snapshot" ? "snapshot" : "recorded") \(String(format: "%.2f", seconds)) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs to \(directory): \(bytes / 1024) KiB of pages",
-            "  statedump: \(threads) threads, \(containers) containers" + (metadata.containerFilter.isEmpty ? "" : "; filtered to \(metadata.containerFilter.joined(separator: ", "))"),
-        ]
-        var table = TextTable(columns: [.init("  CPU", .right), .init("PAGES", .right), .init("LOST", .right), .init("OVERRUN", .right), .init("DROPPED", .right)])
-        for stream in metadata.cpuStreams {
-            table.append([String(stream.cpu), String(stream.pageCount), String(stream.lostEventCount), String(stream.overrunCount), String(stream.droppedEventCount)])
-        }
-        lines.append(String(table.render().dropLast()))
-        lines.append(metadata.lostEventCount == 0 ? "  no events lost" : "  LOST \(metadata.lostEventCount) events: raise --buffer-size-kb or record fewer events")
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,3 +1,6 @@
+import Diagnosis
+import Reporting
+
 /// Renders `periscope inside`'s comparison of real limits and tools' claims.
 public enum GuestTextRenderer {
     /// The guest section as text.
@@ -9,24 +12,20 @@ public enum GuestTextRenderer {
         lines.append("What this container really has, and what tools claim from inside it:")
         for comparison in report.comparisons {
             let claims = comparison.claims.sorted { $0.tool < $1.tool }.map { "\($0.tool) \($0.text)" }.joined(separator: ", ")
-            lines.append("  \(comparison.resource.padding(6)) real: \(comparison.real)")
-            lines.append("  \("".padding(6)) tools: \(claims)")
-            if let consequence = comparison.consequence { lines.append("  \("".padding(6)) !! \(consequence)") }
+            lines.append("  \(comparison.resource.padded(toWidth: 6)) real: \(comparison.real)")
+            lines.append("  \("".padded(toWidth: 6)) tools: \(claims)")
+            if let consequence = comparison.consequence { lines.append("  \("".padded(toWidth: 6)) !! \(consequence)") }
         }
         if let realtime = report.realtime {
             lines.append("  real-time \(realtime.summary)")
-            for fix in realtime.fixes { lines.append("  \("".padding(6)) fix: \(fix)") }
+            for fix in realtime.fixes { lines.append("  \("".padded(toWidth: 6)) fix: \(fix)") }
         }
         lines.append("")
         lines.append("Metrics seen from here:")
         for metric in report.metrics {
-            lines.append("  \((metric.isHostWide ? "HOST-WIDE" : "own").padding(9)) \(metric.source): \(metric.explanation)")
+            lines.append("  \((metric.isHostWide ? "HOST-WIDE" : "own").padded(toWidth: 9)) \(metric.source): \(metric.explanation)")
         }
         for item in report.unreadable { lines.append("  unreadable: \(item)") }
         return lines.joined(separator: "\n") + "\n"
     }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

@@ -1,12 +1,14 @@
 import LinuxHost
+import Reporting
 import Testing
+@testable import Presentation
 @testable import ResourceMetrics
 
 @Suite("top frame rendering")
 struct TopRendererTests {
     let frame = TopTestFrames.frame
 
-    private func tableNames(_ lines: [TopScreenLine]) -> [String] {
+    private func tableNames(_ lines: [TerminalLine]) -> [String] {
         guard let heading = lines.firstIndex(where: { $0.emphasis == .heading }) else { return [] }
         return lines[(heading + 1)...].compactMap { line in
             line.text.split(separator: " ").first.map(String.init)

@@ -1,4 +1,6 @@
 import LinuxHost
+import Reporting
+import ResourceMetrics
 
 /// The real-time lines of `stats` and of `top`'s drill-down: the RT budget chain and the
 /// SCHED_FIFO/SCHED_RR threads. Plain text; callers indent and style it.
@@ -45,6 +47,4 @@ public enum RealtimeText {
             return line
         }
     }
-
-    private static func fixed(_ value: Double, _ digits: Int) -> String { TopFormat.fixed(value, digits) }
 }

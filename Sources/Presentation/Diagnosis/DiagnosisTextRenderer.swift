@@ -1,3 +1,6 @@
+import Diagnosis
+import Reporting
+
 /// Renders a diagnosis for a terminal: findings first (most urgent first), then the CPU
 /// tree per container, the 60-second checklist and the USE table.
 public struct DiagnosisTextRenderer: Sendable {
@@ -101,5 +104,5 @@ public struct DiagnosisTextRenderer: Sendable {
 
     private func bold(_ text: String) -> String { useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
 
-    private func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
+    private func pad(_ text: String, _ width: Int) -> String { text.padded(toWidth: width) }
 }

@@ -1,27 +1,27 @@
 import BPF
 import ContainerInventory
-import Foundation
 import KernelTrace
+import Reporting
 
 /// What `periscope syscount` prints: per interval, the top syscalls (all tasks, or per
 /// container), in bcc syscount's columns.
-struct SyscountReport: Encodable {
-    struct Row: Encodable {
-        var container: String?
-        var containerID: String?
-        var syscall: String
-        var calls: UInt64
-        var errors: UInt64
+public struct SyscountReport: Encodable {
+    public struct Row: Encodable {
+        public var container: String?
+        public var containerID: String?
+        public var syscall: String
+        public var calls: UInt64
+        public var errors: UInt64
         /// Total time inside the calls, µs; nil unless -L.
-        var totalMicroseconds: Double?
+        public var totalMicroseconds: Double?
     }
 
-    struct Interval: Encodable {
-        var rows: [Row]
+    public struct Interval: Encodable {
+        public var rows: [Row]
 
         /// The `top` busiest syscalls of each group (per container with `byContainer` or
         /// `only`), by calls (failed calls with `errorsOnly`).
-        init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
+        public init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
              top: Int, timed: Bool, errorsOnly: Bool) {
             struct Group: Hashable {
                 var owner: TaskContainerResolver.Owner?
@@ -47,30 +47,26 @@ struct SyscountReport: Encodable {
         }
 
         /// bcc syscount's table (`SYSCALL COUNT [TIME (us)]`), under `container = NAME` when grouped.
-        func text(timed: Bool, errorsOnly: Bool) -> String {
+        public func text(timed: Bool, errorsOnly: Bool) -> String {
             var text = ""
             var current: String??
             for row in rows {
                 if current != .some(row.container) {
                     current = .some(row.container)
                     text += row.container.map { "\ncontainer = \($0)\n" } ?? "\n"
-                    text += "SYSCALL".padded(22) + " " + "COUNT".leftPadded(8) + (timed ? " " + "TIME (us)".leftPadded(16) : "") + "\n"
+                    text += "SYSCALL".padded(toWidth: 22) + " " + "COUNT".leftPadded(toWidth: 8) + (timed ? " " + "TIME (us)".leftPadded(toWidth: 16) : "") + "\n"
                 }
                 let count = errorsOnly ? row.errors : row.calls
-                let time = timed ? " " + String(format: "%.3f", row.totalMicroseconds ?? 0).leftPadded(16) : ""
-                text += row.syscall.padded(22) + " " + String(count).leftPadded(8) + time + "\n"
+                let time = timed ? " " + fixed(row.totalMicroseconds ?? 0, 3).leftPadded(toWidth: 16) : ""
+                text += row.syscall.padded(toWidth: 22) + " " + String(count).leftPadded(toWidth: 8) + time + "\n"
             }
             if rows.isEmpty { text += "\n(no system calls counted)\n" }
             return text
         }
     }
 
-    var intervals: [Interval]
-}
+    public var intervals: [Interval]
 
-extension String {
-    /// Left-aligned in `width` columns (`%-Ns`).
-    fileprivate func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    /// Right-aligned in `width` columns (`%Ns`).
-    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    /// Creates a value from its fields.
+    public init(intervals: [Interval]) { self.intervals = intervals }
 }

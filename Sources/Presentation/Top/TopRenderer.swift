@@ -1,27 +1,5 @@
-/// One line of a rendered `top` screen: text already cut to the width, and how to draw it.
-public struct TopScreenLine: Sendable, Equatable {
-    /// How a terminal should draw the line; plain output ignores it.
-    public enum Emphasis: Sendable, Equatable {
-        case normal
-        /// Column headings (reverse video).
-        case heading
-        /// The selected row.
-        case selected
-        /// Something wrong worth seeing at a glance (a process in D state).
-        case alert
-    }
-
-    /// The characters, no escape codes.
-    public var text: String
-    /// How to draw it.
-    public var emphasis: Emphasis
-
-    /// Creates a value from its fields.
-    public init(_ text: String, _ emphasis: Emphasis = .normal) {
-        self.text = text
-        self.emphasis = emphasis
-    }
-}
+import Reporting
+import ResourceMetrics
 
 /// Lays out a `TopFrame` as the lines of a screen: the host header, then the container
 /// table or one container's processes, then (live only) a key help line.
@@ -70,11 +48,11 @@ public struct TopRenderer: Sendable {
     ]
 
     /// The whole screen for `frame` as seen through `state`.
-    public func render(_ frame: TopFrame, state: TopViewState) -> [TopScreenLine] {
-        var lines = header(frame, state: state).map { TopScreenLine($0) }
-        lines.append(TopScreenLine(""))
-        let footer = isInteractive ? [TopScreenLine(help(state))] : []
-        let body: [TopScreenLine]
+    public func render(_ frame: TopFrame, state: TopViewState) -> [TerminalLine] {
+        var lines = header(frame, state: state).map { TerminalLine($0) }
+        lines.append(TerminalLine(""))
+        let footer = isInteractive ? [TerminalLine(help(state))] : []
+        let body: [TerminalLine]
         switch state.screen {
         case .containers:
             body = containerTable(frame, state: state, room: height.map { $0 - lines.count - footer.count })
@@ -84,11 +62,11 @@ public struct TopRenderer: Sendable {
         lines += body
         if let height, isInteractive {
             // Pad so the help line sits on the last row, as top and htop keep it.
-            while lines.count < height - footer.count { lines.append(TopScreenLine("")) }
+            while lines.count < height - footer.count { lines.append(TerminalLine("")) }
             lines = Array(lines.prefix(max(height - footer.count, 0)))
         }
         lines += footer
-        return lines.map { TopScreenLine(TopFormat.truncate($0.text, to: width), $0.emphasis) }
+        return lines.map { TerminalLine(TopFormat.truncate($0.text, to: width), $0.emphasis) }
     }
 
     /// The lines as plain text, one per line: batch output.
@@ -128,7 +106,7 @@ public struct TopRenderer: Sendable {
         return max(Self.nameMinimumWidth, min(natural, width - fixed))
     }
 
-    private func containerTable(_ frame: TopFrame, state: TopViewState, room: Int?) -> [TopScreenLine] {
+    private func containerTable(_ frame: TopFrame, state: TopViewState, room: Int?) -> [TerminalLine] {
         let rows = state.visibleRows(of: frame)
         let nameColumn = nameWidth(rows)
         var heading = TopFormat.cell(state.showsCgroupTree ? "CGROUP" : "NAME", nameColumn, rightAligned: false)
@@ -136,10 +114,10 @@ public struct TopRenderer: Sendable {
             let marker = column.sortKey == state.sortKey ? "*" : ""
             heading += " " + TopFormat.cell(column.header + marker, column.width, rightAligned: true)
         }
-        var lines = [TopScreenLine(heading, .heading)]
+        var lines = [TerminalLine(heading, .heading)]
         if rows.isEmpty {
             let nothing = state.showsCgroupTree ? "(no cgroups)" : "(no containers)"
-            lines.append(TopScreenLine(state.activeFilter.isEmpty ? nothing : "(nothing matches \"\(state.activeFilter)\")"))
+            lines.append(TerminalLine(state.activeFilter.isEmpty ? nothing : "(nothing matches \"\(state.activeFilter)\")"))
             return lines
         }
         let selected = isInteractive ? state.selectedIndex(in: rows) : nil
@@ -148,35 +126,35 @@ public struct TopRenderer: Sendable {
             let row = rows[index]
             var text = TopFormat.cell(row.name, nameColumn, rightAligned: false)
             for column in Self.columns { text += " " + TopFormat.cell(column.value(row), column.width, rightAligned: true) }
-            lines.append(TopScreenLine(text, index == selected ? .selected : .normal))
+            lines.append(TerminalLine(text, index == selected ? .selected : .normal))
         }
         return lines
     }
 
-    private func processTable(_ frame: TopFrame, rowID: String, name: String, room: Int?) -> [TopScreenLine] {
+    private func processTable(_ frame: TopFrame, rowID: String, name: String, room: Int?) -> [TerminalLine] {
         let processes = frame.processes(of: rowID)
         // A runtime id is 64 hex digits: the 12 users know from `docker ps` are enough here.
         let shortID = rowID.split(separator: ":", maxSplits: 1).last.map { String($0.prefix(12)) } ?? rowID
         let count = processes.count == 1 ? "1 process" : "\(processes.count) processes"
         // A cgroup row's name is its path already.
         let title = rowID.hasPrefix("cgroup:") ? name : "\(name) (\(shortID))"
-        var lines = [TopScreenLine("\(title): \(count)")]
+        var lines = [TerminalLine("\(title): \(count)")]
         if let realtime = frame.realtimeByRowID[rowID] {
-            lines.append(TopScreenLine(RealtimeText.budgetLine(realtime.budget)))
-            for line in RealtimeText.threadLines(realtime.threads) { lines.append(TopScreenLine("  RT " + line)) }
+            lines.append(TerminalLine(RealtimeText.budgetLine(realtime.budget)))
+            for line in RealtimeText.threadLines(realtime.threads) { lines.append(TerminalLine("  RT " + line)) }
         }
         let header = lines.count
-        lines.append(TopScreenLine(
+        lines.append(TerminalLine(
             TopFormat.cell("PID", 8, rightAligned: true) + " " + TopFormat.cell("CPID", 7, rightAligned: true) + " S "
                 + TopFormat.cell("CPU%", 6, rightAligned: true) + " COMMAND", .heading))
-        if processes.isEmpty { lines.append(TopScreenLine("(no processes: the container stopped or is filtered out)")) }
+        if processes.isEmpty { lines.append(TerminalLine("(no processes: the container stopped or is filtered out)")) }
         for index in window(count: processes.count, keeping: nil, room: room.map { $0 - header - 1 }) {
             let process = processes[index]
             let text = TopFormat.cell(String(process.hostPID), 8, rightAligned: true) + " "
                 + TopFormat.cell(process.containerPID.map(String.init) ?? TopFormat.unknown, 7, rightAligned: true) + " "
                 + TopFormat.cell(process.state, 1, rightAligned: false) + " "
                 + TopFormat.cell(TopFormat.fixed(process.cpuPercent, 1), 6, rightAligned: true) + " " + process.command
-            lines.append(TopScreenLine(text, process.isUninterruptible ? .alert : .normal))
+            lines.append(TerminalLine(text, process.isUninterruptible ? .alert : .normal))
         }
         return lines
     }

@@ -1,3 +1,5 @@
+import Reporting
+
 /// The short number formats of the `top` table, sized for narrow fixed-width columns.
 enum TopFormat {
     /// `-` for unknown.
@@ -20,19 +22,8 @@ enum TopFormat {
     /// Bytes of a gauge.
     static func bytes(_ count: UInt64?) -> String { bytes(count.map { Double($0) }) }
 
-    static func fixed(_ value: Double?, _ digits: Int) -> String {
-        guard let value, value.isFinite else { return unknown }
-        // Integer arithmetic instead of String(format:), which needs Foundation here.
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9e15 else { return String(value) }
-        let whole = Int64(scaled) / Int64(scale), fraction = Int64(scaled) % Int64(scale)
-        let sign = value < 0 && scaled > 0 ? "-" : ""
-        guard digits > 0 else { return sign + String(whole) }
-        let fractionText = String(fraction)
-        return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
-    }
+    /// `value` with `digits` decimals; `-` for unknown.
+    static func fixed(_ value: Double?, _ digits: Int) -> String { value.map { Reporting.fixed($0, digits) } ?? unknown }
 
     /// Pads or cuts `text` to exactly `width` characters.
     static func cell(_ text: String, _ width: Int, rightAligned: Bool) -> String {

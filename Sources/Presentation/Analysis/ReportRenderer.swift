@@ -1,4 +1,5 @@
 import Reporting
+import TraceAnalysis
 
 /// Renders an `AnalysisReport` as text tables (lttng-analyses style), JSON or a LAMI 1.0 result.
 public enum ReportRenderer {
@@ -38,7 +39,7 @@ public enum ReportRenderer {
         let absolute = value &+ UInt64(bitPattern: epochOffset)
         let nanoseconds = absolute % 1_000_000_000
         let seconds = absolute / 1_000_000_000
-        let fraction = String(nanoseconds).leftPadded(9).replacingSpaces()
+        let fraction = String(nanoseconds).leftPadded(toWidth: 9).replacingSpaces()
         guard seconds > 1_000_000_000 else { return "\(seconds).\(fraction)" }
         let day = seconds % 86_400
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
@@ -48,10 +49,10 @@ public enum ReportRenderer {
     static func cellText(_ value: ReportValue) -> String {
         switch value {
         case .integer(let value): String(value)
-        case .number(let value): format(value, decimals: 3)
-        case .ratio(let value): format(value * 100, decimals: 2) + " %"
+        case .number(let value): fixed(value, 3)
+        case .ratio(let value): fixed(value * 100, 2) + " %"
         case .timestamp(let value): timestamp(value, 0)
-        case .duration(let value): format(Double(value) / 1000, decimals: 3)
+        case .duration(let value): fixed(Double(value) / 1000, 3)
         case .size(let value): sizeText(value)
         case .string(let value): value
         case .process(let name, let pid, let tid):
@@ -66,24 +67,7 @@ public enum ReportRenderer {
         }
     }
 
-    static func format(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (abs(value) * scale).rounded()
-        // Past 2^53 no decimals are left and past 2^64 no UInt64 holds it (a corrupt trace):
-        // Swift's own spelling says it without a trap.
-        guard rounded < 0x1p53 else { return "\(value)" }
-        let whole = UInt64(rounded / scale)
-        let fraction = UInt64(rounded) - whole * UInt64(scale)
-        let fractionText = String(fraction).leftPadded(decimals).replacingSpaces()
-        return (value < 0 && rounded > 0 ? "-" : "") + "\(whole).\(fractionText)"
-    }
-
-    static func sizeText(_ bytes: UInt64) -> String {
-        let (value, unit) = BinaryUnits.scaled(Double(bytes))
-        return unit == "B" ? "\(bytes) B" : format(value, decimals: 2) + " " + unit
-    }
+    static func sizeText(_ bytes: UInt64) -> String { byteCount(Double(bytes), decimals: 2) }
 
     // MARK: JSON
 
@@ -122,11 +106,7 @@ public enum ReportRenderer {
     static func buckets(_ histogram: ReportHistogram) -> [(low: UInt64, high: UInt64, count: UInt64)] {
         switch histogram.buckets {
         case .log2(let log2):
-            guard let last = log2.slots.lastIndex(where: { $0 > 0 }) else { return [] }
-            return (1...max(last, 1)).map { slot in
-                let count = slot < log2.slots.count ? log2.slots[slot] : 0
-                return slot == 1 ? (0, 1, count + log2.slots[0]) : (Log2Histogram.range(ofSlot: slot).low, Log2Histogram.range(ofSlot: slot).high, count)
-            }
+            return log2.rows
         case .linear(let linear):
             return linear.buckets.enumerated().map { index, count in
                 (linear.lower + UInt64(index) * linear.width, linear.lower + UInt64(index + 1) * linear.width - 1, count)
