@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // The container performance method over an observation window: findings with evidence.
         // Reads no file itself: it consumes ResourceMetrics' samples.
-        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost", "Reporting"]),
+        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "KernelTrace", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
         // syscalls, iolatency, irq, memtop, dstate, periods; histograms; LAMI.
-        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "Reporting"]),
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "ContainerInventory", "Reporting"]),
         // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
