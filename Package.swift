@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ResourceMetrics", dependencies: ["LinuxHost", "ContainerInventory"]),
         // The container performance method over an observation window: findings with evidence.
         // Reads no file itself: it consumes ResourceMetrics' samples.
-        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "LinuxHost", "Reporting"]),
+        .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting"]),
         // perf_event sampling, symbolization, folding, flame graphs, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
@@ -46,7 +46,7 @@ let package = Package(
         // Analyses over decoded kernel events: the replayed state model, cputop, schedlat,
         // syscalls, iolatency, irq, memtop, dstate, periods; histograms; typed reports (LAMI cell
         // classes) that Presentation renders.
-        .target(name: "TraceAnalysis", dependencies: ["KernelTrace"]),
+        .target(name: "TraceAnalysis", dependencies: ["KernelTrace", "ContainerInventory"]),
         // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
         // The renderers on hand-built results: top screen and keys.

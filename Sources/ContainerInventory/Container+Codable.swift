@@ -50,3 +50,26 @@ extension Container {
         try values.encode(metadataSource, forKey: .metadataSource)
     }
 }
+
+/// A process's container stays the `{runtime, id}` object in `ps --processes --json`, where
+/// scripts read it; keys elsewhere are coded as `runtime:id` text.
+extension InventoryProcess {
+    enum CodingKeys: String, CodingKey {
+        case pid, startTimeTicks, parentPID, comm, state, container, pidNamespace, namespacePIDs, commandLine, userTimeTicks, systemTimeTicks
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(pid, forKey: .pid)
+        try values.encode(startTimeTicks, forKey: .startTimeTicks)
+        try values.encode(parentPID, forKey: .parentPID)
+        try values.encode(comm, forKey: .comm)
+        try values.encode(state, forKey: .state)
+        try container.encodeFields(to: values.superEncoder(forKey: .container))
+        try values.encodeIfPresent(pidNamespace, forKey: .pidNamespace)
+        try values.encodeIfPresent(namespacePIDs, forKey: .namespacePIDs)
+        try values.encodeIfPresent(commandLine, forKey: .commandLine)
+        try values.encode(userTimeTicks, forKey: .userTimeTicks)
+        try values.encode(systemTimeTicks, forKey: .systemTimeTicks)
+    }
+}

@@ -45,12 +45,7 @@ public struct Container: Sendable, Codable, Identifiable {
     public var metadataSource: MetadataSource
 
     /// The 12-character id users know from `docker ps`.
-    public var shortID: String {
-        switch runtime {
-        case .docker, .containerd, .crio, .podman: return String(id.prefix(12))
-        default: return id
-        }
-    }
+    public var shortID: String { key.shortID }
 
     /// The name to show: the runtime's name, or a description of what it is: "(unnamed)"
     /// for a bare PID namespace, "(unknown)" when a runtime's metadata was unreadable.

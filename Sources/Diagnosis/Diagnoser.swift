@@ -47,7 +47,7 @@ public struct Diagnoser: Sendable {
         let missing = window.focus.filter { key in !facts.sampledContainers.contains { $0.key == key } }
         if !missing.isEmpty {
             status = .undiagnosable
-            limitations.append("no counters for \(missing.joined(separator: ", ")): it stopped or its cgroup is unreadable")
+            limitations.append("no counters for \(missing.map(\.description).joined(separator: ", ")): it stopped or its cgroup is unreadable")
         }
         return DiagnosisReport(
             status: status, viewpoint: window.viewpoint.rawValue, hostname: window.hostname, durationSeconds: window.durationSeconds,

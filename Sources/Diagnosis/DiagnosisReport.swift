@@ -1,3 +1,4 @@
+import ContainerInventory
 import ResourceMetrics
 
 /// The outcome of a diagnosis: findings ranked most urgent first, and the views they came
@@ -60,8 +61,8 @@ public struct CPUVerdict: Sendable, Codable, Equatable {
         case notThrottled = "not throttled"
     }
 
-    /// The container key (`runtime:id`).
-    public var containerKey: String
+    /// The container (coded `runtime:id`).
+    public var containerKey: ContainerKey
     /// Its display name.
     public var container: String
     /// The outcome.

@@ -1,3 +1,5 @@
+import ContainerInventory
+
 /// How urgent a finding is.
 public enum Severity: String, Sendable, Codable, Comparable {
     /// Something was lost or killed: OOM kills, I/O errors, hung tasks.
@@ -114,14 +116,21 @@ public struct NeighbourShare: Sendable, Codable, Equatable {
 
 /// One thing that needs attention: a verdict, its evidence, whose fault, what to run next.
 public struct Finding: Sendable, Codable, Equatable {
-    /// The rule that produced it ("cpu.cap-throttled").
-    public var rule: String
+    /// The rule that produced it (coded as its id, `cpu.cap-throttled`).
+    public var ruleID: RuleID
+    /// The rule's id as the JSON spells it (`cpu.cap-throttled`).
+    public var rule: String { ruleID.rawValue }
+
+    enum CodingKeys: String, CodingKey {
+        case ruleID = "rule"
+        case severity, subject, containerKey, verdict, evidence, blame, nextCommands, method, score
+    }
     /// How urgent.
     public var severity: Severity
     /// What it is about ("container web", "host CPU", "device sda").
     public var subject: String
-    /// The container key (`runtime:id`) it is about, if any.
-    public var containerKey: String?
+    /// The container it is about, if any (coded `runtime:id`).
+    public var containerKey: ContainerKey?
     /// The verdict in one sentence.
     public var verdict: String
     /// The metrics behind it.
@@ -136,9 +145,9 @@ public struct Finding: Sendable, Codable, Equatable {
     public var score: Double
 
     /// Creates a value from its fields.
-    public init(rule: String, severity: Severity, subject: String, containerKey: String? = nil, verdict: String, evidence: [Evidence],
+    public init(rule: RuleID, severity: Severity, subject: String, containerKey: ContainerKey? = nil, verdict: String, evidence: [Evidence],
                 blame: Blame, nextCommands: [String], method: String, score: Double = 1) {
-        self.rule = rule
+        self.ruleID = rule
         self.severity = severity
         self.subject = subject
         self.containerKey = containerKey

@@ -1,3 +1,4 @@
+import ContainerInventory
 import ResourceMetrics
 import Reporting
 
@@ -30,7 +31,7 @@ struct WindowFacts {
     var sampledContainers: [ObservedContainer] { window.containers.filter { !$0.intervals.isEmpty } }
 
     /// True when the user named no container, or named this one.
-    func isFocused(_ key: String) -> Bool { window.focus.isEmpty || window.focus.contains(key) }
+    func isFocused(_ key: ContainerKey) -> Bool { window.focus.isEmpty || window.focus.contains(key) }
 
     /// The CPUs a container may run on; all CPUs when its cpuset is unknown.
     func cpus(of container: ObservedContainer) -> [Int] {
@@ -113,7 +114,7 @@ struct WindowFacts {
     func argument(_ container: ObservedContainer) -> String {
         let name = container.displayName
         guard name.contains(":") || name.contains(" ") || name.hasPrefix("(") else { return name }
-        return String((container.key.split(separator: ":").last ?? "").prefix(12))
+        return String(container.key.id.prefix(12))
     }
 }
 

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Diagnosis
 import LinuxHost
 import ResourceMetrics
@@ -5,7 +6,7 @@ import Testing
 
 /// D-state threads, the container's I/O latency from them, the sync-write probe.
 @Suite struct StorageStallRulesTests {
-    static func thread(_ tid: Int32, container: String?, samples: Int, channel: String = "blkdev_direct_IO") -> DStateThread {
+    static func thread(_ tid: Int32, container: ContainerKey?, samples: Int, channel: String = "blkdev_direct_IO") -> DStateThread {
         DStateThread(pid: tid, tid: tid, comm: "dd", container: container, firstSeenSeconds: 0.5, lastSeenSeconds: 5.5, samplesInD: samples,
                      longestRunSamples: samples, waitChannel: channel, kernelStack: ["io_schedule", channel, "vfs_write"])
     }

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Diagnosis
 import LinuxHost
 import ResourceMetrics
@@ -62,7 +63,7 @@ enum Synthetic {
             contextSwitches: Array(repeating: ContextSwitchRates(voluntaryPerSecond: 10, involuntaryPerSecond: involuntary, tasks: 1), count: intervals))
     }
 
-    static func window(host: HostRates = host(), containers: [ObservedContainer] = [], focus: [String] = [], hostProcesses: [ProcessCPU] = [],
+    static func window(host: HostRates = host(), containers: [ObservedContainer] = [], focus: [ContainerKey] = [], hostProcesses: [ProcessCPU] = [],
                        dState: [DStateThread] = [], sweeps: Int = 60, kernelLog: KernelLogObservation = KernelLogObservation(),
                        probe: SyncWriteProbeResult? = nil, hostSeries: [HostRates]? = nil) -> ObservationWindow {
         ObservationWindow(viewpoint: .host, hostname: "test", durationSeconds: 6, intervalSeconds: 1,

@@ -49,7 +49,7 @@ enum CPUBottleneckTree {
             if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some, throttled time included)", series: pressure, unit: "%")) }
             let capText = cap.map { "its CPU cap of \(fixed($0, 2)) cores" } ?? "its CPU cap"
             let finding = Finding(
-                rule: "cpu.cap-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .cpuCapThrottled, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name) is cap throttled: it wanted more CPU than \(capText) and waited \(fixed(throttled.mean, 0)) ms per second for the next CFS period.",
                 evidence: evidence,
                 blame: Blame(.container, container: name, explanation: "its own CPU cap (docker --cpus / cpu.cfs_quota_us) limits it, whatever the host has free; raise the cap or reduce its work"),
@@ -89,7 +89,7 @@ enum CPUBottleneckTree {
         if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some)", series: pressure, unit: "%")) }
         if busy.isEmpty {
             let finding = Finding(
-                rule: "cpu.physical-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .cpuPhysicalThrottled, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name) is physical CPU throttled: it keeps \(cpuText) busy by itself and its threads still wait to run.",
                 evidence: evidence,
                 blame: Blame(.container, container: name, explanation: "no neighbour is busy: its own demand exceeds the CPUs it may use; give it more CPUs (cpuset) or a bigger host"),
@@ -99,7 +99,7 @@ enum CPUBottleneckTree {
         }
         let names = busy.prefix(3).map { "\($0.name) (\(fixed($0.sharePercent, 0))%)" }.joined(separator: ", ")
         let finding = Finding(
-            rule: "cpu.share-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,
+            rule: .cpuShareThrottled, severity: .warning, subject: "container \(name)", containerKey: container.key,
             verdict: "\(name) is share throttled: no CPU is idle on \(cpuText) and neighbours take it: \(names).",
             evidence: evidence,
             blame: Blame(.neighbour, container: name, neighbours: busy,

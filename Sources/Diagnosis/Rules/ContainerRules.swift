@@ -29,14 +29,14 @@ enum ContainerRules {
             if let limit { evidence.append(Evidence("memory limit", Double(limit) / 1_048_576, "MiB")) }
             if percent.count > 0 { evidence.append(Evidence("working set of limit", series: percent, unit: "%")) }
             findings.append(Finding(
-                rule: "memory.oom-kill", severity: .critical, subject: "container \(name)", containerKey: container.key,
+                rule: .memoryOOMKill, severity: .critical, subject: "container \(name)", containerKey: container.key,
                 verdict: "The OOM killer killed \(kills) process\(kills == 1 ? "" : "es") of \(name)\(victims.isEmpty ? "" : ": " + victims.joined(separator: ", ")) at its memory limit\(limit.map { " of \(byteCount(Double($0)))" } ?? "").",
                 evidence: evidence, blame: blame, nextCommands: next + ["dmesg -T | grep -i -A3 oom-kill"],
                 method: "USE: memory limit errors (memory.oom_control oom_kill, kernel log)", score: Double(kills)))
         }
         if percent.count > 0, percent.mean >= limits.memoryLimitPercent, kills == 0 {
             findings.append(Finding(
-                rule: "memory.near-limit", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .memoryNearLimit, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name)'s working set is \(fixed(percent.mean, 0))% of its \(limit.map { byteCount(Double($0)) } ?? "") limit: the next growth means reclaim stalls or an OOM kill.",
                 evidence: [Evidence("working set of limit", series: percent, unit: "%", threshold: limits.memoryLimitPercent, comparison: ">=")],
                 blame: blame, nextCommands: next, method: "USE: memory limit utilisation", score: percent.mean / max(limits.memoryLimitPercent, 1e-9)))
@@ -44,7 +44,7 @@ enum ContainerRules {
         if let before = container.firstCounters?.memory?.limitHitCount, let after = container.lastCounters?.memory?.limitHitCount, after > before {
             let hits = RateCalculator.increase(from: before, to: after).amount
             findings.append(Finding(
-                rule: "memory.limit-hits", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .memoryLimitHits, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name) hit its memory limit \(hits) times in the window (failcnt rising): the kernel reclaims its page cache and anonymous memory to stay under it.",
                 evidence: [Evidence("limit hits (failcnt)", Double(hits), "times", first: Double(before), last: Double(after), threshold: 1, comparison: ">=")],
                 blame: blame, nextCommands: next, method: "USE: memory limit saturation (memory.failcnt)", score: Double(hits)))
@@ -56,7 +56,7 @@ enum ContainerRules {
             let pagesPerSecond = (last - first) / max(facts.window.durationSeconds, 1e-9) / 4096
             let faults = facts.series(container) { $0.memory.majorPageFaultsPerSecond?.perSecond }
             findings.append(Finding(
-                rule: "memory.swapping", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .memorySwapping, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name) is being swapped out: its swap grew from \(byteCount(first)) to \(byteCount(last)) (\(fixed(pagesPerSecond, 0)) pages/s) and each access to a swapped page waits for disk.",
                 evidence: [Evidence("swap out", pagesPerSecond, "pages/s", first: first, last: last, threshold: limits.swapPagesPerSecond, comparison: ">="),
                            Evidence("major page faults", series: faults, unit: "/s")],
@@ -65,7 +65,7 @@ enum ContainerRules {
         let pressure = facts.series(container) { $0.memoryPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
         if pressure.count > 0, pressure.mean >= limits.memoryPressurePercent {
             findings.append(Finding(
-                rule: "memory.pressure", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .memoryPressure, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name)'s tasks stalled on memory \(fixed(pressure.mean, 0))% of the time (reclaim at its limit, or swap-in).",
                 evidence: [Evidence("memory pressure (PSI some)", series: pressure, unit: "%", threshold: limits.memoryPressurePercent, comparison: ">=")],
                 blame: blame, nextCommands: next, method: "USE: memory limit saturation (memory.pressure)", score: pressure.mean / max(limits.memoryPressurePercent, 1e-9)))
@@ -95,7 +95,7 @@ enum ContainerRules {
             ? "since it started, before the window (the cgroup counts them; the kernel log of the last \(lookback) has none: older)"
             : "before the window: " + victims.joined(separator: ", ")
         return [Finding(
-            rule: "memory.oom-kill-before-window", severity: .critical, subject: "container \(name)", containerKey: container.key,
+            rule: .memoryOOMKillBeforeWindow, severity: .critical, subject: "container \(name)", containerKey: container.key,
             verdict: "The OOM killer killed \(kills) process\(kills == 1 ? "" : "es") of \(name) \(when).",
             evidence: evidence, blame: blame, nextCommands: ["periscope stats \(facts.argument(container))", "dmesg -T | grep -i -A3 oom-kill"],
             // Ranked after what happens in the window, among the critical findings.
@@ -113,7 +113,7 @@ enum ContainerRules {
         let percent = Double(current) / Double(limit) * 100
         guard percent >= facts.thresholds.pidsLimitPercent else { return [] }
         return [Finding(
-            rule: "pids.near-limit", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
+            rule: .pidsNearLimit, severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
             verdict: "\(container.displayName) runs \(current) tasks of its \(limit) PIDs limit: new threads and processes will fail with EAGAIN.",
             evidence: [Evidence("tasks of pids.max", percent, "%", threshold: facts.thresholds.pidsLimitPercent, comparison: ">=")],
             blame: Blame(.container, container: container.displayName, explanation: "its own PIDs limit (docker --pids-limit)"),
@@ -155,7 +155,7 @@ enum ContainerRules {
         let name = container.displayName
         let device = deviceName(use.device, facts)
         return [Finding(
-            rule: "blkio.throttle-saturated", severity: .warning, subject: "container \(name)", containerKey: container.key,
+            rule: .blkioThrottleSaturated, severity: .warning, subject: "container \(name)", containerKey: container.key,
             verdict: "\(name)'s \(use.kind) on \(device) sits at a floor of \(formatRate(use.rate.mean, use.kind)), \(fixed(use.percent, 0))% of its block I/O throttle: its I/O queues behind the limit, not the device.",
             evidence: [Evidence("\(use.kind) of throttle", use.percent, "%", threshold: facts.thresholds.throttleUtilizationPercent, comparison: ">="),
                        Evidence(use.kind, series: use.rate, unit: use.kind.hasSuffix("IOPS") ? "op/s" : "B/s"), Evidence("throttle", use.limit, use.kind.hasSuffix("IOPS") ? "op/s" : "B/s")],
@@ -180,7 +180,7 @@ enum ContainerRules {
         var findings: [Finding] = []
         if percent.mean >= limits.retransmitPercent, retransmits.mean >= limits.retransmitsPerSecond {
             findings.append(Finding(
-                rule: "network.retransmits", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
+                rule: .networkRetransmits, severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
                 verdict: "\(fixed(percent.mean, 1))% of \(container.displayName)'s TCP segments are retransmitted: loss on its path or a slow peer.",
                 evidence: [Evidence("retransmitted", series: percent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],
@@ -192,7 +192,7 @@ enum ContainerRules {
         let drops = Series(container.network.map { $0.filter { $0.interface != "lo" }.reduce(0) { $0 + $1.receiveDropsPerSecond.perSecond + $1.transmitDropsPerSecond.perSecond } })
         if drops.mean >= limits.networkDropsPerSecond, drops.mean > 0 {
             findings.append(Finding(
-                rule: "network.drops", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
+                rule: .networkDrops, severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
                 verdict: "\(container.displayName)'s interfaces drop \(fixed(drops.mean, 1)) packets per second.",
                 evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
                 blame: Blame(.container, container: container.displayName, neighbours: HostRules.networkUsers(facts).filter { $0.name != container.displayName },

@@ -22,7 +22,7 @@ enum HostRules {
         let busy = facts.host { $0.cpu.busyPercent }
         if busy.mean >= limits.cpuUtilizationPercent {
             findings.append(Finding(
-                rule: "host.cpu.utilization", severity: .warning, subject: "host CPU",
+                rule: .hostCPUUtilization, severity: .warning, subject: "host CPU",
                 verdict: "The host's CPUs are \(fixed(busy.mean, 0))% busy: little room is left for any container.",
                 evidence: [Evidence("CPU utilisation (all CPUs)", series: busy, unit: "%", threshold: limits.cpuUtilizationPercent, comparison: ">=")],
                 blame: cpuBlame(facts), nextCommands: ["periscope top"], method: "USE: CPU utilisation (mpstat, sum of non-idle)",
@@ -32,7 +32,7 @@ enum HostRules {
         if let hottest = facts.allCPUs.map({ cpu in (cpu, facts.host { $0.perCPU[cpu]?.busyPercent ?? 0 }) }).max(by: { $0.1.mean < $1.1.mean }),
            facts.cpuCount > 1, hottest.1.mean >= limits.cpuImbalancePercent, busy.mean < hottest.1.mean / 2 {
             findings.append(Finding(
-                rule: "host.cpu.imbalance", severity: .info, subject: "host CPU \(hottest.0)",
+                rule: .hostCPUImbalance, severity: .info, subject: "host CPU \(hottest.0)",
                 verdict: "CPU \(hottest.0) is \(fixed(hottest.1.mean, 0))% busy while the host averages \(fixed(busy.mean, 0))%: one hot CPU, often a single-threaded bottleneck or a pinned workload.",
                 evidence: [Evidence("CPU \(hottest.0) utilisation", series: hottest.1, unit: "%", threshold: limits.cpuImbalancePercent, comparison: ">="),
                            Evidence("average utilisation", series: busy, unit: "%")],
@@ -54,7 +54,7 @@ enum HostRules {
             if hasPressure { evidence.append(Evidence("CPU pressure (PSI some)", series: pressure, unit: "%", threshold: limits.cpuPressurePercent, comparison: ">=")) }
             evidence.append(Evidence("idle on the host's CPUs", series: idle, unit: "%", threshold: limits.idleCPUPercent, comparison: "<"))
             findings.append(Finding(
-                rule: "host.cpu.saturation", severity: .warning, subject: "host CPU",
+                rule: .hostCPUSaturation, severity: .warning, subject: "host CPU",
                 verdict: "The host's CPUs are saturated: \(fixed(runnable.mean, 1)) tasks runnable for \(facts.cpuCount) CPUs, tasks wait \(fixed(pressure.mean, 0))% of the time for a CPU.",
                 evidence: evidence, blame: cpuBlame(facts), nextCommands: ["periscope top"],
                 method: "USE: CPU saturation (vmstat r > CPUs; PSI cpu with no idle CPU)", score: max(runnable.mean / max(queueLimit, 1e-9), pressure.mean / max(limits.cpuPressurePercent, 1e-9))))
@@ -62,7 +62,7 @@ enum HostRules {
         let steal = facts.host { $0.cpu.stealPercent }
         if steal.mean >= limits.stealPercent {
             findings.append(Finding(
-                rule: "host.cpu.steal", severity: .warning, subject: "host CPU",
+                rule: .hostCPUSteal, severity: .warning, subject: "host CPU",
                 verdict: "The hypervisor takes \(fixed(steal.mean, 0))% of this VM's CPU time (steal): the whole VM is short of CPU.",
                 evidence: [Evidence("steal", series: steal, unit: "%", threshold: limits.stealPercent, comparison: ">=")],
                 blame: Blame(.host, explanation: "the VM's neighbours on the hypervisor, outside this host"), nextCommands: ["mpstat -P ALL 1"],
@@ -71,7 +71,7 @@ enum HostRules {
         let iowait = facts.host { $0.cpu.iowaitPercent }
         if iowait.mean >= limits.iowaitPercent {
             findings.append(Finding(
-                rule: "host.cpu.iowait", severity: .info, subject: "host CPU",
+                rule: .hostCPUIOWait, severity: .info, subject: "host CPU",
                 verdict: "CPUs sit idle waiting for I/O \(fixed(iowait.mean, 0))% of the time: look at storage.",
                 evidence: [Evidence("iowait", series: iowait, unit: "%", threshold: limits.iowaitPercent, comparison: ">=")],
                 blame: Blame(.host, explanation: "storage latency, not CPU"), nextCommands: ["iostat -xz 1"],
@@ -81,7 +81,7 @@ enum HostRules {
         if load.mean / cpus >= limits.loadPerCPU {
             let last = facts.window.host.last!.loadAverage
             findings.append(Finding(
-                rule: "host.load", severity: .info, subject: "host load",
+                rule: .hostLoad, severity: .info, subject: "host load",
                 verdict: "Load average \(fixed(last.oneMinute, 2)) on \(facts.cpuCount) CPUs (\(last.oneMinute > last.fifteenMinutes ? "rising" : "falling"): 15-minute \(fixed(last.fifteenMinutes, 2))); Linux counts D-state tasks too.",
                 evidence: [Evidence("1-minute load per CPU", load.mean / cpus, "tasks/CPU", threshold: limits.loadPerCPU, comparison: ">="),
                            Evidence("15-minute load", last.fifteenMinutes, "tasks")],
@@ -115,7 +115,7 @@ enum HostRules {
         }
         if used.mean >= limits.memoryUsedPercent {
             findings.append(Finding(
-                rule: "host.memory.utilization", severity: .warning, subject: "host memory",
+                rule: .hostMemoryUtilization, severity: .warning, subject: "host memory",
                 verdict: "The host has used \(fixed(used.mean, 0))% of its memory (free -m: only \(byteCount(Double(facts.window.host.last!.memory.availableBytes ?? 0))) available).",
                 evidence: [Evidence("memory used", series: used, unit: "%", threshold: limits.memoryUsedPercent, comparison: ">=")],
                 blame: memoryBlame(facts), nextCommands: ["periscope top"], method: "USE: memory capacity utilisation (free -m used/total)",
@@ -124,7 +124,7 @@ enum HostRules {
         let swap = facts.host { $0.swappedInPagesPerSecond.perSecond + $0.swappedOutPagesPerSecond.perSecond }
         if swap.mean >= limits.swapPagesPerSecond, swap.mean > 0 {
             findings.append(Finding(
-                rule: "host.memory.swapping", severity: .warning, subject: "host memory",
+                rule: .hostMemorySwapping, severity: .warning, subject: "host memory",
                 verdict: "The host is swapping \(fixed(swap.mean, 0)) pages per second: memory is short and every process touching swapped pages waits for disk.",
                 evidence: [Evidence("swap in + out (vmstat si+so)", series: swap, unit: "pages/s", threshold: limits.swapPagesPerSecond, comparison: ">=")],
                 blame: memoryBlame(facts), nextCommands: ["vmstat 1", "periscope top"], method: "USE: memory saturation (vmstat si+so)",
@@ -133,7 +133,7 @@ enum HostRules {
         let pressure = facts.host { ($0.memoryPressure?.someStalledSecondsPerSecond.perSecond ?? 0) * 100 }
         if facts.window.host.contains(where: { $0.memoryPressure != nil }), pressure.mean >= limits.memoryPressurePercent {
             findings.append(Finding(
-                rule: "host.memory.pressure", severity: .warning, subject: "host memory",
+                rule: .hostMemoryPressure, severity: .warning, subject: "host memory",
                 verdict: "Tasks stalled on memory (reclaim, swap-in, refaults) \(fixed(pressure.mean, 0))% of the time.",
                 evidence: [Evidence("memory pressure (PSI some)", series: pressure, unit: "%", threshold: limits.memoryPressurePercent, comparison: ">=")],
                 blame: memoryBlame(facts), nextCommands: ["periscope top"], method: "USE: memory saturation (PSI)", score: pressure.mean / max(limits.memoryPressurePercent, 1e-9)))
@@ -160,14 +160,14 @@ enum HostRules {
             let next = ["iostat -xz 1 \(name)", "periscope top"]
             if util.mean >= limits.diskUtilizationPercent {
                 findings.append(Finding(
-                    rule: "host.disk.utilization", severity: .warning, subject: "device \(name)",
+                    rule: .hostDiskUtilization, severity: .warning, subject: "device \(name)",
                     verdict: "\(name) was busy \(fixed(util.mean, 0))% of the time (on devices that serve requests in parallel, such as NVMe, this alone is not saturation).",
                     evidence: [Evidence("%util", series: util, unit: "%", threshold: limits.diskUtilizationPercent, comparison: ">="), Evidence("IOPS", series: iops, unit: "op/s")],
                     blame: blame, nextCommands: next, method: "USE: storage utilisation (iostat %util)", score: util.mean / max(limits.diskUtilizationPercent, 1e-9)))
             }
             if queue.mean > limits.diskQueueSize {
                 findings.append(Finding(
-                    rule: "host.disk.saturation", severity: .warning, subject: "device \(name)",
+                    rule: .hostDiskSaturation, severity: .warning, subject: "device \(name)",
                     verdict: "\(name) has \(fixed(queue.mean, 1)) requests queued on average: I/O waits for the device.",
                     evidence: [Evidence("average queue size (aqu-sz)", series: queue, unit: "requests", threshold: limits.diskQueueSize, comparison: ">"),
                                Evidence("await", series: latency, unit: "ms")],
@@ -178,7 +178,7 @@ enum HostRules {
                iops.lastThird <= iops.firstThird * (1 - limits.iopsFallPercent / 100),
                latency.lastThird >= limits.awaitMilliseconds, latency.lastThird >= max(latency.firstThird, 1e-9) * limits.awaitRiseFactor {
                 findings.append(Finding(
-                    rule: "storage.latency-collapse", severity: .warning, subject: "device \(name)",
+                    rule: .storageLatencyCollapse, severity: .warning, subject: "device \(name)",
                     verdict: "\(name)'s IOPS fell from \(fixed(iops.firstThird, 0)) to a floor of \(fixed(iops.lastThird, 0)) while await rose from \(fixed(latency.firstThird, 1)) to \(fixed(latency.lastThird, 1)) ms: the storage is being throttled (a burst budget or QoS limit ran out), not overloaded by more work.",
                     evidence: [Evidence("IOPS", series: iops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fall % >="),
                                Evidence("await", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">=")],
@@ -277,7 +277,7 @@ enum HostRules {
             let errors = traffic.errors, drops = traffic.drops
             if errors.mean >= limits.networkErrorsPerSecond, errors.mean > 0 {
                 findings.append(Finding(
-                    rule: "host.network.errors", severity: .warning, subject: "interface \(name)",
+                    rule: .hostNetworkErrors, severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) reports \(fixed(errors.mean, 1)) errors per second.",
                     evidence: [Evidence("rx + tx errors", series: errors, unit: "/s", threshold: limits.networkErrorsPerSecond, comparison: ">=")],
                     blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1", "ip -s link show \(name)"], method: "USE: network errors (ifconfig errors)",
@@ -285,7 +285,7 @@ enum HostRules {
             }
             if drops.mean >= limits.networkDropsPerSecond, drops.mean > 0 {
                 findings.append(Finding(
-                    rule: "host.network.drops", severity: .warning, subject: "interface \(name)",
+                    rule: .hostNetworkDrops, severity: .warning, subject: "interface \(name)",
                     verdict: "\(name) drops \(fixed(drops.mean, 1)) packets per second (overruns or full queues).",
                     evidence: [Evidence("rx + tx drops", series: drops, unit: "/s", threshold: limits.networkDropsPerSecond, comparison: ">=")],
                     blame: networkBlame(facts), nextCommands: ["sar -n EDEV 1"], method: "USE: network saturation (ifconfig overruns/drops)",
@@ -295,7 +295,7 @@ enum HostRules {
                 let util = Series(zip(traffic.receivedBytes.values, traffic.transmittedBytes.values).map { max($0, $1) * 8 / (speed * 1e6) * 100 })
                 if util.mean >= limits.networkUtilizationPercent {
                     findings.append(Finding(
-                        rule: "host.network.utilization", severity: .warning, subject: "interface \(name)",
+                        rule: .hostNetworkUtilization, severity: .warning, subject: "interface \(name)",
                         verdict: "\(name) runs at \(fixed(util.mean, 0))% of its \(fixed(speed, 0)) Mbit/s link.",
                         evidence: [Evidence("throughput / link speed", series: util, unit: "%", threshold: limits.networkUtilizationPercent, comparison: ">=")],
                         blame: networkBlame(facts), nextCommands: ["sar -n DEV 1", "periscope top"], method: "USE: network utilisation (nicstat %Util)",
@@ -307,7 +307,7 @@ enum HostRules {
         let retransmits = facts.host { $0.tcp?.segmentsRetransmittedPerSecond.perSecond ?? 0 }
         if retransmitPercent.mean >= limits.retransmitPercent, retransmits.mean >= limits.retransmitsPerSecond {
             findings.append(Finding(
-                rule: "host.tcp.retransmits", severity: .warning, subject: "host TCP",
+                rule: .hostTCPRetransmits, severity: .warning, subject: "host TCP",
                 verdict: "\(fixed(retransmitPercent.mean, 1))% of TCP segments sent by host-network sockets are retransmitted: loss or a slow peer.",
                 evidence: [Evidence("retransmitted", series: retransmitPercent, unit: "% of sent", threshold: limits.retransmitPercent, comparison: ">="),
                            Evidence("retransmits", series: retransmits, unit: "/s", threshold: limits.retransmitsPerSecond, comparison: ">=")],

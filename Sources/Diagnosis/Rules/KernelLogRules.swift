@@ -20,18 +20,18 @@ enum KernelLogRules {
             hostKills = counted > inContainers ? Int(clamping: counted - inContainers) : 0
         }
         if hostKills > 0 {
-            let victims = unattributedKills.prefix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.prefix(24))" } ?? ""))" }
+            let victims = unattributedKills.prefix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.description.prefix(24))" } ?? ""))" }
             findings.append(Finding(
-                rule: "kernel.oom-kill", severity: .critical, subject: "host memory",
+                rule: .kernelOOMKill, severity: .critical, subject: "host memory",
                 verdict: "The OOM killer killed \(hostKills) process\(hostKills == 1 ? "" : "es") outside the containers watched\(victims.isEmpty ? "" : ": " + victims.joined(separator: ", ")).",
                 evidence: [Evidence("OOM kills", Double(hostKills), "processes", threshold: 1, comparison: ">=")],
                 blame: Blame(.host, explanation: "host-wide memory ran out, or a cgroup not recognised as a container hit its limit"),
                 nextCommands: ["dmesg -T | grep -i -B5 -A10 oom-kill"], method: "60-second checklist: dmesg | tail (OOM killer)", score: Double(hostKills)))
         }
         if !earlierKills.isEmpty {
-            let victims = earlierKills.suffix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.prefix(24))" } ?? "")) \(log.beforeWindowText($0))" }
+            let victims = earlierKills.suffix(5).map { "\($0.comm ?? "?") (PID \($0.pid.map(String.init) ?? "?")\($0.container.map { ", \($0.description.prefix(24))" } ?? "")) \(log.beforeWindowText($0))" }
             findings.append(Finding(
-                rule: "kernel.oom-kill-before-window", severity: .critical, subject: "host memory",
+                rule: .kernelOOMKillBeforeWindow, severity: .critical, subject: "host memory",
                 verdict: "The OOM killer killed \(earlierKills.count) process\(earlierKills.count == 1 ? "" : "es") outside the containers watched before the window: \(victims.joined(separator: ", ")).",
                 evidence: [Evidence("OOM kills before the window", Double(earlierKills.count), "processes", threshold: 1, comparison: ">=")],
                 blame: Blame(.host, explanation: "host-wide memory ran out, or a cgroup not recognised as a container (or one that is gone) hit its limit"),
@@ -41,7 +41,7 @@ enum KernelLogRules {
         if !hung.isEmpty {
             let names = hung.prefix(5).map { "\($0.comm ?? "?"):\($0.pid.map(String.init) ?? "?")" }
             findings.append(Finding(
-                rule: "kernel.hung-task", severity: .critical, subject: "host kernel",
+                rule: .kernelHungTask, severity: .critical, subject: "host kernel",
                 verdict: "The kernel reported \(hung.count) task\(hung.count == 1 ? "" : "s") blocked in D beyond the hung-task timeout \(when(hung, log)): \(names.joined(separator: ", ")).",
                 evidence: [Evidence("hung task reports", Double(hung.count), "reports", threshold: 1, comparison: ">=")],
                 blame: Blame(.host, explanation: "a kernel wait (usually storage) that never completed in time"),
@@ -50,7 +50,7 @@ enum KernelLogRules {
         let ioErrors = log.events.filter { $0.kind == .ioError }
         for (device, events) in Dictionary(grouping: ioErrors, by: { $0.device ?? "unknown device" }).sorted(by: { $0.key < $1.key }) {
             findings.append(Finding(
-                rule: "kernel.io-error", severity: .critical, subject: "device \(device)",
+                rule: .kernelIOError, severity: .critical, subject: "device \(device)",
                 verdict: "\(events.count) I/O error\(events.count == 1 ? "" : "s") on \(device) \(when(events, log)): \(events[0].message)",
                 evidence: [Evidence("I/O errors", Double(events.count), "records", threshold: 1, comparison: ">=")],
                 blame: Blame(.host, explanation: "the device or its transport failed requests"),
@@ -59,7 +59,7 @@ enum KernelLogRules {
         let errors = log.events.filter { $0.kind == .error }
         if !errors.isEmpty {
             findings.append(Finding(
-                rule: "kernel.error", severity: .info, subject: "host kernel",
+                rule: .kernelError, severity: .info, subject: "host kernel",
                 verdict: "The kernel logged \(errors.count) error message\(errors.count == 1 ? "" : "s") \(when(errors, log)), the last: \(errors.last!.message)",
                 evidence: [Evidence("error records", Double(errors.count), "records")],
                 blame: Blame(.host, explanation: "kernel messages at level err or worse"),

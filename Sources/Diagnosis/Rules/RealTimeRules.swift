@@ -19,9 +19,9 @@ enum RealTimeRules {
             findings += starvingNeighbours(container, facts)
         }
         let logged = facts.window.kernelLog.events.filter { $0.kind == .rtThrottling }
-        if !logged.isEmpty, !findings.contains(where: { $0.rule == "rt.budget-throttled" }) {
+        if !logged.isEmpty, !findings.contains(where: { $0.ruleID == .rtBudgetThrottled }) {
             findings.append(Finding(
-                rule: "rt.throttling-logged", severity: .info, subject: "host kernel",
+                rule: .rtThrottlingLogged, severity: .info, subject: "host kernel",
                 verdict: "The kernel logged \"\(logged[0].message)\" in the window: some RT run queue used its whole budget, but no watched container's RT threads were seen waiting for it.",
                 evidence: [Evidence("RT throttling records", Double(logged.count), "records", threshold: 1, comparison: ">=")],
                 blame: Blame(.host, explanation: "a SCHED_FIFO/SCHED_RR task of the host or of a short-lived container reached sched_rt_runtime_us or its group's cpu.rt_runtime_us"),
@@ -79,7 +79,7 @@ enum RealTimeRules {
             : "raise \(raise) (dockerd --cpu-rt-runtime for /docker, or cpu.rt_runtime_us) and then the container's with docker run --cpu-rt-runtime"
         let argument = facts.argument(container)
         return Finding(
-            rule: "rt.budget-throttled", severity: .warning, subject: "container \(name)", containerKey: container.key,
+            rule: .rtBudgetThrottled, severity: .warning, subject: "container \(name)", containerKey: container.key,
             verdict: "\(name)'s real-time threads are throttled by their RT budget (\(source), \(fixed(fraction * 100, 1))% of each CPU): \(named.isEmpty ? "they" : named) used it up and waited \(fixed(wait.mean, 0)) ms per second for the next period\(logged.isEmpty ? "" : "; the kernel logged \"sched: RT throttling activated\"").",
             evidence: evidence,
             blame: Blame(isOwn ? .container : .host, container: name, explanation: "RT group scheduling caps SCHED_FIFO/SCHED_RR time per period: \(fix)"),
@@ -133,7 +133,7 @@ enum RealTimeRules {
             let pinned = thread.allowedCPUs?.count == 1 ? "pinned to CPU \(cpu)" : "on CPU \(cpu)"
             let victims = others.map(\.displayName)
             findings.append(Finding(
-                rule: "rt.starving-neighbours", severity: others.isEmpty ? .info : .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .rtStarvingNeighbours, severity: others.isEmpty ? .info : .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name)'s \(thread.policy) thread \(thread.comm) (TID \(thread.tid), priority \(thread.rtPriority)) \(pinned) kept it \(fixed(busy.mean, 0))% busy: every normal task of CPU \(cpu)\(victims.isEmpty ? "" : ", those of \(victims.joined(separator: ", ")) included,") runs only when it yields, whatever their CPU shares.",
                 evidence: evidence,
                 blame: Blame(.container, container: name, neighbours: neighbours,

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Reporting
 import ResourceMetrics
 
@@ -7,7 +8,7 @@ import ResourceMetrics
 enum StorageStallRules {
     /// D-state threads of one container (or the host) waiting in one place.
     struct Group {
-        var containerKey: String?
+        var containerKey: ContainerKey?
         var waitChannel: String
         var threads: [DStateThread]
     }
@@ -25,7 +26,7 @@ enum StorageStallRules {
         let limit = facts.thresholds.dStateMilliseconds / 1000
         let sweep = sweepSeconds(facts)
         let stalled = facts.window.dStateThreads.filter { Double($0.samplesInD) * sweep >= limit }
-        let grouped = Dictionary(grouping: stalled) { "\($0.container ?? "host")|\($0.waitChannel ?? $0.kernelStack.first ?? "?")" }
+        let grouped = Dictionary(grouping: stalled) { "\($0.container?.description ?? "host")|\($0.waitChannel ?? $0.kernelStack.first ?? "?")" }
         return grouped.values.map { threads in
             Group(containerKey: threads[0].container, waitChannel: threads[0].waitChannel ?? threads[0].kernelStack.first ?? "unknown", threads: threads.sorted { $0.samplesInD > $1.samplesInD })
         }.sorted { ($0.threads.count, $0.threads[0].samplesInD) > ($1.threads.count, $1.threads[0].samplesInD) }
@@ -35,7 +36,7 @@ enum StorageStallRules {
         let sweep = sweepSeconds(facts)
         return groups(facts).map { group in
             let container = group.containerKey.flatMap { key in facts.window.containers.first { $0.key == key } }
-            let owner = container?.displayName ?? (group.containerKey.map { String($0.prefix(24)) } ?? "the host")
+            let owner = container?.displayName ?? (group.containerKey.map { String($0.description.prefix(24)) } ?? "the host")
             let timeInD = group.threads.map { Double($0.samplesInD) * sweep }
             let longest = group.threads.map { Double($0.longestRunSamples) * sweep }.max() ?? 0
             let names = group.threads.prefix(4).map { "\($0.comm)[\($0.tid)] \(fixed(Double($0.samplesInD) * sweep, 1)) s" }.joined(separator: ", ")
@@ -70,7 +71,7 @@ enum StorageStallRules {
                 evidence.append(Evidence("kernel stack: " + stack.prefix(6).joined(separator: " < "), 0, ""))
             }
             return Finding(
-                rule: "storage.d-state", severity: .warning, subject: container.map { "container \($0.displayName)" } ?? (group.containerKey == nil ? "host threads" : "container \(owner)"),
+                rule: .storageDState, severity: .warning, subject: container.map { "container \($0.displayName)" } ?? (group.containerKey == nil ? "host threads" : "container \(owner)"),
                 containerKey: group.containerKey,
                 verdict: "\(group.threads.count) thread\(group.threads.count == 1 ? "" : "s") of \(owner) stalled in uninterruptible sleep (D) in \(group.waitChannel) from \(fixed(first, 1)) s into the window: \(names)\(verdictTail).",
                 evidence: evidence, blame: blame, nextCommands: next,
@@ -98,7 +99,7 @@ enum StorageStallRules {
                 blame = Blame(.container, container: name, explanation: "its own block I/O throttle on \(ContainerRules.deviceName(use.device, facts)) (\(ContainerRules.formatRate(use.limit, use.kind))) now holds it at the floor")
             }
             return Finding(
-                rule: "storage.latency-collapse", severity: .warning, subject: "container \(name)", containerKey: container.key,
+                rule: .storageLatencyCollapse, severity: .warning, subject: "container \(name)", containerKey: container.key,
                 verdict: "\(name)'s IOPS fell from \(fixed(ops.firstThird, 0)) to a floor of \(fixed(ops.lastThird, 1)) while the latency its I/O sees rose from \(fixed(latency.firstThird, 1)) to \(fixed(latency.lastThird, 0)) ms: its storage is being throttled, not given more work.",
                 evidence: [Evidence("its IOPS", series: ops, unit: "op/s", threshold: limits.iopsFallPercent, comparison: "fall % >="),
                            Evidence("I/O latency seen by the container (threads in D / IOPS)", series: latency, unit: "ms", threshold: limits.awaitMilliseconds, comparison: ">="),
@@ -115,7 +116,7 @@ enum StorageStallRules {
             let pressure = facts.series(container) { $0.ioPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
             guard pressure.count > 0, pressure.mean >= limit else { continue }
             findings.append(Finding(
-                rule: "storage.io-pressure", severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
+                rule: .storageIOPressure, severity: .warning, subject: "container \(container.displayName)", containerKey: container.key,
                 verdict: "\(container.displayName)'s tasks waited for I/O \(fixed(pressure.mean, 0))% of the time.",
                 evidence: [Evidence("I/O pressure (PSI some)", series: pressure, unit: "%", threshold: limit, comparison: ">=")],
                 blame: Blame(.container, container: container.displayName, explanation: "its I/O is slow: see its D-state threads and block I/O throttle"),
@@ -125,7 +126,7 @@ enum StorageStallRules {
         let host = facts.host { ($0.ioPressure?.someStalledSecondsPerSecond.perSecond ?? 0) * 100 }
         if facts.window.host.contains(where: { $0.ioPressure != nil }), host.mean >= limit, facts.window.viewpoint == .host {
             findings.append(Finding(
-                rule: "host.io-pressure", severity: .warning, subject: "host I/O",
+                rule: .hostIOPressure, severity: .warning, subject: "host I/O",
                 verdict: "Some task on the host waited for I/O \(fixed(host.mean, 0))% of the time.",
                 evidence: [Evidence("I/O pressure (PSI some)", series: host, unit: "%", threshold: limit, comparison: ">=")],
                 blame: Blame(.host, neighbours: HostRules.deviceNames(facts).flatMap { HostRules.diskUsers(facts, device: $0) }, explanation: "storage is slow for someone; the containers' I/O is listed"),
@@ -147,7 +148,7 @@ enum StorageStallRules {
         if let maximum = probe.maximumMilliseconds { evidence.append(Evidence("slowest write", maximum, "ms")) }
         let what = probe.failure ?? (probe.stoppedAtTimeLimit ? "the probe did not finish \(probe.writesPlanned) writes in \(fixed(probe.totalSeconds, 1)) s" : "median \(fixed(median, 1)) ms per \(byteCount(Double(probe.blockBytes))) write")
         return [Finding(
-            rule: "storage.sync-write-slow", severity: .warning, subject: "file system \(probe.directory)",
+            rule: .storageSyncWriteSlow, severity: .warning, subject: "file system \(probe.directory)",
             verdict: "Synchronous writes to \(probe.directory) are slow: \(what) (dd oflag=sync should finish in well under 5 s).",
             evidence: evidence, blame: Blame(.host, explanation: "the storage under \(probe.directory) (or its QoS budget) is slow for everyone writing there"),
             nextCommands: ["iostat -xz 1", "dd if=/dev/zero of=\(probe.directory)/probe bs=1M count=10 oflag=sync"],

@@ -1,3 +1,4 @@
+import ContainerInventory
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,15 +38,17 @@ public struct EventTextFormatter: EventConsumer {
     private var fieldNames: [[[UInt8]]] = []
     private let hostAllowed: Bool
 
-    public init(reader: PeriscopeTraceReader, options: Options, output: TextLineBuffer) {
+    /// Throws when `options.containers` names no container of the trace, or several.
+    public init(reader: PeriscopeTraceReader, options: Options, output: TextLineBuffer, source: String = "the trace") throws(ContainerMatchError) {
         self.options = options
         self.output = output
         tracker = ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes)
         syscalls = SyscallTable(machine: reader.metadata.machine)
-        containerAllowed = tracker.containers.map { container in
-            options.containers.isEmpty || options.containers.contains { $0 == container.displayName || $0 == container.key || container.id.hasPrefix($0) }
-        }
-        hostAllowed = options.containers.isEmpty || options.containers.contains("host")
+        // The host first, then the trace's containers, as `ContainerMatcher` names them.
+        let matcher = ContainerMatcher(recorded: [ContainerCandidate(key: .host, name: nil)] + tracker.containers.map(\.matchCandidate), source: source)
+        let chosen = Set(try matcher.matchAll(options.containers))
+        containerAllowed = tracker.containers.indices.map { options.containers.isEmpty || chosen.contains($0 + 1) }
+        hostAllowed = options.containers.isEmpty || chosen.contains(0)
     }
 
     public var isDone: Bool { options.limit.map { printedCount >= $0 } ?? false }

@@ -13,7 +13,7 @@ public final class LiveMetricProbe {
     private let procRoot: String
 
     /// Resolves the condition's container in `snapshot` (throws if it is not running).
-    public init(condition: SnapshotCondition, snapshot: InventorySnapshot, procRoot: String = "/proc") throws(ContainerLookup.Failure) {
+    public init(condition: SnapshotCondition, snapshot: InventorySnapshot, procRoot: String = "/proc") throws(ContainerMatchError) {
         self.condition = condition
         self.procRoot = procRoot
         guard let query = condition.container else {
@@ -21,7 +21,7 @@ public final class LiveMetricProbe {
             return
         }
         let container: Container
-        switch ContainerLookup.resolve(query, in: snapshot) {
+        switch ContainerMatcher.resolve(query, in: snapshot) {
         case .success(let found): container = found
         case .failure(let failure): throw failure
         }

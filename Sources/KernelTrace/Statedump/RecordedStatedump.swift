@@ -1,3 +1,5 @@
+import ContainerInventory
+
 /// Who was running at the start of a trace and in which container: the LTTng process
 /// statedump (tid, pid, ppid, comm, nested PID-namespace ids) and the container-runtime
 /// statedump of "LTTng: the road to container awareness" (FOSDEM 2018) in one document (statedump.json). Later forks, execs, renames and
@@ -40,6 +42,9 @@ public struct RecordedContainer: Sendable, Codable, Equatable {
 
     /// The name to print: the runtime's name, else the short id.
     public var displayName: String { name ?? String(id.prefix(12)) }
+
+    /// This container as `ContainerMatcher` names it (`trace dump --container`).
+    public var matchCandidate: ContainerCandidate { ContainerCandidate(runtime: runtime, id: id, name: name) }
 }
 
 /// One thread as the statedump saw it.

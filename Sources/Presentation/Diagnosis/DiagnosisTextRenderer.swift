@@ -58,7 +58,7 @@ public struct DiagnosisTextRenderer: Sendable {
         }
         if let probe = report.storageProbe {
             let result = probe.failure ?? "\(probe.latenciesMilliseconds.count) of \(probe.writesPlanned) writes of \(byteCount(Double(probe.blockBytes))) in \(fixed(probe.totalSeconds, 2)) s, median \(fixed(probe.medianMilliseconds ?? 0, 1)) ms, slowest \(fixed(probe.maximumMilliseconds ?? 0, 1)) ms"
-            lines.append("  \(pad(report.findings.contains { $0.rule == "storage.sync-write-slow" } ? "!!" : "ok", 2)) \(pad("dd oflag=sync", 18)) \(probe.directory): \(result)")
+            lines.append("  \(pad(report.findings.contains { $0.ruleID == .storageSyncWriteSlow } ? "!!" : "ok", 2)) \(pad("dd oflag=sync", 18)) \(probe.directory): \(result)")
         }
         let useRows = report.use.filter { verbose || !$0.findingRules.isEmpty }
         if !useRows.isEmpty {

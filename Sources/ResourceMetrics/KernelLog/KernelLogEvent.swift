@@ -1,3 +1,4 @@
+import ContainerInventory
 import LinuxHost
 
 /// A kernel log record that says something went wrong, classified as the 60-second
@@ -32,11 +33,11 @@ public struct KernelLogEvent: Sendable, Equatable, Codable {
     /// The device of an I/O error (`dev sda`, `loop0`).
     public var device: String?
     /// The container (`runtime:id`) the cgroup or PID belongs to, filled by the caller.
-    public var container: String?
+    public var container: ContainerKey?
 
     /// Creates a value from its fields.
     public init(kind: Kind, secondsSinceBoot: Double, message: String, pid: Int32? = nil, comm: String? = nil,
-                cgroupPath: String? = nil, device: String? = nil, container: String? = nil) {
+                cgroupPath: String? = nil, device: String? = nil, container: ContainerKey? = nil) {
         self.kind = kind
         self.secondsSinceBoot = secondsSinceBoot
         self.message = message

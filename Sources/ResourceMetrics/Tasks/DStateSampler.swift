@@ -1,3 +1,4 @@
+import ContainerInventory
 import LinuxHost
 
 /// One thread seen in uninterruptible sleep (D) during a window.
@@ -9,7 +10,7 @@ public struct DStateThread: Sendable, Equatable, Codable {
     /// The thread's command name.
     public var comm: String
     /// The container (`runtime:id`) the process belongs to; nil for the host.
-    public var container: String?
+    public var container: ContainerKey?
     /// Seconds from the window start to the first and last sweep that saw it in D.
     public var firstSeenSeconds: Double
     /// Seconds from the window start to the last sweep that saw it in D.
@@ -24,7 +25,7 @@ public struct DStateThread: Sendable, Equatable, Codable {
     public var kernelStack: [String]
 
     /// Creates a value from its fields.
-    public init(pid: Int32, tid: Int32, comm: String, container: String?, firstSeenSeconds: Double, lastSeenSeconds: Double,
+    public init(pid: Int32, tid: Int32, comm: String, container: ContainerKey?, firstSeenSeconds: Double, lastSeenSeconds: Double,
                 samplesInD: Int, longestRunSamples: Int, waitChannel: String?, kernelStack: [String]) {
         self.pid = pid
         self.tid = tid
@@ -66,8 +67,8 @@ public final class DStateSampler {
     /// Reads the state of every thread once. `container` maps a host PID to its container.
     /// Returns how many threads of each container (nil key: the host) were in D.
     @discardableResult
-    public func sweep(container: (Int32) -> String?) -> [String?: Int] {
-        var counts: [String?: Int] = [:]
+    public func sweep(container: (Int32) -> ContainerKey?) -> [ContainerKey?: Int] {
+        var counts: [ContainerKey?: Int] = [:]
         defer { lastSweepCounts = counts }
         sweeps += 1
         let now = MonotonicInstant.now().seconds(since: startedAt)
@@ -104,7 +105,7 @@ public final class DStateSampler {
     }
 
     /// Per-container D counts of the latest sweep.
-    public private(set) var lastSweepCounts: [String?: Int] = [:]
+    public private(set) var lastSweepCounts: [ContainerKey?: Int] = [:]
 
     /// Counts a sweep that was not run because no task was blocked on I/O (/proc/stat
     /// `procs_blocked` was 0): it breaks consecutive runs and finds nothing.

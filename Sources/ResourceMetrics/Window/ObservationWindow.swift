@@ -1,3 +1,4 @@
+import ContainerInventory
 import LinuxHost
 
 /// Everything Periscope saw of a host and its containers during a window: a series of
@@ -27,8 +28,8 @@ public struct ObservationWindow: Sendable, Codable {
     public var hostProcesses: [ProcessCPU]
     /// Every container seen, with its series.
     public var containers: [ObservedContainer]
-    /// Ids (`runtime:id`) of the containers the user asked about; empty means all.
-    public var focus: [String]
+    /// The containers the user asked about (coded `runtime:id`); empty means all.
+    public var focus: [ContainerKey]
     /// Threads seen in uninterruptible sleep.
     public var dStateThreads: [DStateThread]
     /// How many D-state sweeps ran, and how far apart.
@@ -45,7 +46,7 @@ public struct ObservationWindow: Sendable, Codable {
     /// Creates a value from its fields.
     public init(viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double, intervalSeconds: Double,
                 host: [HostRates], linkSpeedsMegabitsPerSecond: [String: Double] = [:], hostProcesses: [ProcessCPU] = [],
-                containers: [ObservedContainer], focus: [String] = [], dStateThreads: [DStateThread] = [], dStateSweeps: Int = 0,
+                containers: [ObservedContainer], focus: [ContainerKey] = [], dStateThreads: [DStateThread] = [], dStateSweeps: Int = 0,
                 dStateSweepIntervalSeconds: Double = 0.1, kernelLog: KernelLogObservation = KernelLogObservation(),
                 storageProbe: SyncWriteProbeResult? = nil, limitations: [String] = []) {
         self.viewpoint = viewpoint
@@ -69,8 +70,8 @@ public struct ObservationWindow: Sendable, Codable {
 
 /// One container's series over a window.
 public struct ObservedContainer: Sendable, Codable {
-    /// `runtime:id`, as `ContainerKey` prints it.
-    public var key: String
+    /// Which container (coded `runtime:id`, as saved windows always stored it).
+    public var key: ContainerKey
     /// The name users know (Docker name, `pod/container`), or a description.
     public var displayName: String
     /// The runtime.
@@ -105,7 +106,7 @@ public struct ObservedContainer: Sendable, Codable {
     public var realtimeThreads: [[RealtimeThreadRates]]
 
     /// Creates a value from its fields.
-    public init(key: String, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
+    public init(key: ContainerKey, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
                 vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
                 lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
                 tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = [],
@@ -134,7 +135,7 @@ extension ObservedContainer {
     /// budget and threads) default to empty, so older `--save-window` files still load.
     public init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(key: try fields.decode(String.self, forKey: .key),
+        self.init(key: try fields.decode(ContainerKey.self, forKey: .key),
                   displayName: try fields.decode(String.self, forKey: .displayName),
                   runtime: try fields.decode(String.self, forKey: .runtime),
                   sharesHostNetwork: try fields.decode(Bool.self, forKey: .sharesHostNetwork),

@@ -37,12 +37,12 @@ public final class WindowRecorder {
     private let realtime: RealtimeThreadSampler
     private let networkReader: HostCounterReader
     private var layout: CgroupLayout?
-    private var tracked: [String: Tracked] = [:]
-    private var order: [String] = []
+    private var tracked: [ContainerKey: Tracked] = [:]
+    private var order: [ContainerKey] = []
     private var limitations: [String] = []
     private let blockedGate: HostCounterReader
     private var sweepsSinceFullSweep = 0
-    private var dStateCounts: [String: Int] = [:]
+    private var dStateCounts: [ContainerKey: Int] = [:]
     private var dStateSweepsInInterval = 0
 
     /// Creates a recorder; nothing is read until `record(focus:)`.
@@ -69,7 +69,7 @@ public final class WindowRecorder {
     /// every `options.fullSweepEvery` sweeps (D waits that are not I/O, e.g. a lock, are not in
     /// `procs_blocked`). A healthy host then costs one /proc/stat read per sweep instead of
     /// opening every thread's stat.
-    private func sweepDState(_ sampler: DStateSampler, containers: [Int32: String]) -> [String?: Int] {
+    private func sweepDState(_ sampler: DStateSampler, containers: [Int32: ContainerKey]) -> [ContainerKey?: Int] {
         let blocked = (try? blockedGate.cpuStat().blockedTasks) ?? 1
         guard blocked > 0 || sweepsSinceFullSweep + 1 >= options.fullSweepEvery else {
             sweepsSinceFullSweep += 1
@@ -84,7 +84,7 @@ public final class WindowRecorder {
     /// window's focus (all are still sampled: neighbours matter).
     /// `shouldStop` is polled between sweeps: when it turns true (Ctrl-C) the window ends
     /// early with one last sample, so what was seen so far is still diagnosed.
-    public func record(focus: Set<String> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
+    public func record(focus: Set<ContainerKey> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
         if !options.guest { blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.inventory.procRoot) }
@@ -147,7 +147,7 @@ public final class WindowRecorder {
         return ObservationWindow(
             viewpoint: options.guest ? .guest : .host, hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
             durationSeconds: duration, intervalSeconds: interval, host: hostSeries, linkSpeedsMegabitsPerSecond: linkSpeeds(),
-            hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host.description] ?? []).prefix(options.topProcessCount)),
+            hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host] ?? []).prefix(options.topProcessCount)),
             containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads, dStateSweeps: dState.sweeps,
             dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt, unixSeconds: startedAtUnixSeconds),
             storageProbe: probeResult, limitations: limitations)
@@ -156,26 +156,27 @@ public final class WindowRecorder {
     // MARK: - Containers
 
     /// The key a process is grouped under: its container, or in guest mode our own cgroup.
-    private func containerByPID(_ snapshot: InventorySnapshot) -> [Int32: String] {
-        var map: [Int32: String] = [:]
+    private func containerByPID(_ snapshot: InventorySnapshot) -> [Int32: ContainerKey] {
+        var map: [Int32: ContainerKey] = [:]
         map.reserveCapacity(snapshot.processes.count)
         if options.guest {
             for process in snapshot.processes { map[process.pid] = Self.guestKey }
             return map
         }
-        for process in snapshot.processes where !process.container.isHost { map[process.pid] = process.container.description }
+        for process in snapshot.processes where !process.container.isHost { map[process.pid] = process.container }
         return map
     }
 
     private func sampleContainers(_ snapshot: InventorySnapshot) {
-        var live: [(key: String, container: Container?, pids: [Int32])] = []
+        var live: [(key: ContainerKey, container: Container?, pids: [Int32])] = []
         if options.guest {
             live.append((Self.guestKey, nil, snapshot.processes.map(\.pid)))
         } else {
-            let pidsByKey = Dictionary(grouping: snapshot.processes.filter { !$0.container.isHost }, by: { $0.container.description }).mapValues { $0.map(\.pid) }
-            for container in snapshot.containers { live.append((container.key.description, container, pidsByKey[container.key.description] ?? [])) }
+            let pidsByKey = Dictionary(grouping: snapshot.processes.filter { !$0.container.isHost }, by: \.container).mapValues { $0.map(\.pid) }
+            for container in snapshot.containers { live.append((container.key, container, pidsByKey[container.key] ?? [])) }
         }
         let liveKeys = Set(live.map(\.key))
+        let liveGroups = Set(liveKeys.map(\.description))
         for key in order where !liveKeys.contains(key) && tracked[key]?.observed.vanishedDuringWindow == false {
             tracked[key]?.observed.vanishedDuringWindow = true
             releaseNetwork(key)
@@ -186,7 +187,7 @@ public final class WindowRecorder {
         for entry in live {
             if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
             if let state = tracked[entry.key], entry.container != nil, state.namingAttempts < Self.namingAttemptLimit,
-               state.observed.displayName.hasPrefix("\(state.observed.runtime):") {
+               state.observed.displayName == Self.unnamedDisplayName(entry.key) {
                 tracked[entry.key]?.namingAttempts += 1
                 unnamed = true
             }
@@ -196,7 +197,7 @@ public final class WindowRecorder {
             if let files = state.files {
                 do {
                     var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
-                    blockIOFallback?.apply(to: &rates, group: entry.key, files: files)
+                    blockIOFallback?.apply(to: &rates, group: entry.key.description, files: files)
                     if state.observed.firstCounters == nil { state.observed.firstCounters = sample.counters }
                     state.observed.lastCounters = sample.counters
                     if let rates {
@@ -207,16 +208,16 @@ public final class WindowRecorder {
                     state.observed.vanishedDuringWindow = true
                 }
             }
-            if let rates = switches.rates(group: entry.key, pids: entry.pids) { state.observed.contextSwitches.append(rates) }
-            let realtimeThreads = realtime.sample(group: entry.key, pids: entry.pids)
+            if let rates = switches.rates(group: entry.key.description, pids: entry.pids) { state.observed.contextSwitches.append(rates) }
+            let realtimeThreads = realtime.sample(group: entry.key.description, pids: entry.pids)
             if state.sampledRealtimeBefore { state.observed.realtimeThreads.append(realtimeThreads) }
             state.sampledRealtimeBefore = true
             if !state.observed.sharesHostNetwork { sampleNetwork(&state) }
             tracked[entry.key] = state
         }
-        switches.retain(only: liveKeys)
-        realtime.retain(only: liveKeys)
-        blockIOFallback?.retain(only: liveKeys)
+        switches.retain(only: liveGroups)
+        realtime.retain(only: liveGroups)
+        blockIOFallback?.retain(only: liveGroups)
         // A vanished container's cgroup files are closed now, not at the end of the window:
         // with churn they were ~20 descriptors per container (EMFILE after ~40 containers).
         cgroupSampler.retain(only: Set(live.compactMap { tracked[$0.key]?.files }))
@@ -226,10 +227,10 @@ public final class WindowRecorder {
         dStateSweepsInInterval = 0
     }
 
-    private static let guestKey = "self:cgroup"
+    private static let guestKey = ContainerKey.ownCgroup
     private static let namingAttemptLimit = 3
 
-    private func start(key: String, container: Container?) {
+    private func start(key: ContainerKey, container: Container?) {
         var files: CgroupCounterFiles?
         var cgroups = container?.cgroups
         if options.guest { cgroups = (try? procfs.cgroups(TaskID(pid: getpid()))).map { layout?.hostView(of: $0) ?? $0 } }
@@ -253,25 +254,27 @@ public final class WindowRecorder {
 
     /// The runtime's name, else `runtime:shortid` (what `periscope stats` accepts).
     private static func displayName(_ container: Container) -> String {
-        container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+        container.name ?? unnamedDisplayName(container.key)
     }
+
+    /// What a container is shown as until its runtime names it.
+    private static func unnamedDisplayName(_ key: ContainerKey) -> String { "\(key.runtime.rawValue):\(key.shortID)" }
 
     /// Containers that appeared after the first scan were seen by cheap scans only: ask the
     /// runtimes for their names (when they appear, and once more at the end of the window).
     private func nameLateContainers() {
-        guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName.contains(":") == true }),
+        guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0) }),
               let snapshot = try? namingScanner.scan() else { return }
         for container in snapshot.containers where container.name != nil {
-            tracked[container.key.description]?.observed.displayName = Self.displayName(container)
+            tracked[container.key]?.observed.displayName = Self.displayName(container)
         }
         // Docker lists a container only once it runs: one still starting (or already gone) is
         // named from its state file, written when it was created.
-        let dockerPrefix = "\(ContainerRuntime.docker.rawValue):"
-        let unnamedDocker = order.filter { tracked[$0]?.observed.displayName.hasPrefix(dockerPrefix) == true }
+        let unnamedDocker = order.filter { $0.runtime == .docker && tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0) }
         guard !unnamedDocker.isEmpty, options.inventory.queryRuntimes else { return }
         let stateFiles = DockerMetadata.loadStateFiles(dataRoot: options.inventory.dockerDataRoot)
         for key in unnamedDocker {
-            if let name = stateFiles[String(key.dropFirst(dockerPrefix.count))]?.name { tracked[key]?.observed.displayName = name }
+            if let name = stateFiles[key.id]?.name { tracked[key]?.observed.displayName = name }
         }
     }
 
@@ -279,7 +282,7 @@ public final class WindowRecorder {
 
     /// Closes the /proc/PID/net descriptors of a vanished container: an open net file pins
     /// its network namespace, and reads of it never fail to say the process is gone.
-    private func releaseNetwork(_ key: String) {
+    private func releaseNetwork(_ key: ContainerKey) {
         guard let pid = tracked[key]?.networkPID else { return }
         if !options.guest { networkReader.cache.forget(directory: "\(options.inventory.procRoot)/\(pid)/net") }
         tracked[key]?.networkPID = nil
@@ -313,18 +316,18 @@ public final class WindowRecorder {
     }
 
     /// CPU per process between the first and last scan (utime + stime ticks), grouped by container.
-    private func processCPU(first: InventorySnapshot, last: InventorySnapshot, seconds: Double) -> [String: [ProcessCPU]] {
+    private func processCPU(first: InventorySnapshot, last: InventorySnapshot, seconds: Double) -> [ContainerKey: [ProcessCPU]] {
         guard seconds > 0 else { return [:] }
         var before: [ProcessIdentity: UInt64] = [:]
         for process in first.processes { before[process.identity] = process.userTimeTicks &+ process.systemTimeTicks }
-        var grouped: [String: [ProcessCPU]] = [:]
+        var grouped: [ContainerKey: [ProcessCPU]] = [:]
         let ticks = Double(HostSystem.clockTicksPerSecond)
         let ownPID = getpid()
         for process in last.processes where process.pid != ownPID || options.guest {
             let total = process.userTimeTicks &+ process.systemTimeTicks
             let used = RateCalculator.increase(from: before[process.identity] ?? total, to: total).amount
             guard used > 0 else { continue }
-            let key = options.guest ? Self.guestKey : process.container.description
+            let key = options.guest ? Self.guestKey : process.container
             grouped[key, default: []].append(ProcessCPU(pid: process.pid, comm: process.comm, cores: Double(used) / ticks / seconds))
         }
         return grouped.mapValues { $0.sorted { $0.cores > $1.cores } }
@@ -364,12 +367,12 @@ public final class WindowRecorder {
     }
 
     /// The container of a killed task: from its cgroup path (the process is gone), else its PID.
-    private func container(of event: KernelLogEvent) -> String? {
+    private func container(of event: KernelLogEvent) -> ContainerKey? {
         if options.guest { return nil }
-        if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key.description }
+        if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key }
         if let pid = event.pid, let read = try? procfs.cgroups(TaskID(pid: pid)) {
             let cgroups = layout?.hostView(of: read) ?? read
-            for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key.description } }
+            for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key } }
         }
         return nil
     }

@@ -115,10 +115,7 @@ public enum TraceAnalysisRunner {
             handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "", argumentLayout: layout)
         replayer.progress = progress
         try source.run(into: &replayer)
-        let unmatched = filter.unmatchedContainers(in: replayer.state)
-        if !unmatched.isEmpty {
-            throw NoSuchContainerError(names: unmatched, known: replayer.state.containers.dropFirst().map(\.name))
-        }
+        try filter.checkContainers(in: replayer.state)
         var report = replayer.handler.report(state: replayer.state)
         // The time range is the part analysed: from --begin when it is after the first event.
         if let begin = filter.begin { report.begin = max(report.begin, begin.resolve(start: replayer.state.firstTimestamp)) }
@@ -130,17 +127,5 @@ public enum TraceAnalysisRunner {
             report.notes.append("warning: the tracer lost \(report.lostEvents) events; results undercount around those gaps")
         }
         return report
-    }
-}
-
-/// `--container` named a container the trace does not have (the filter would give empty tables).
-public struct NoSuchContainerError: Error, CustomStringConvertible {
-    public var names: [String]
-    /// The containers the trace has, by name.
-    public var known: [String]
-
-    public var description: String {
-        let list = known.isEmpty ? "the trace has no containers (use `host` for the host's threads)" : "the trace has: \(known.joined(separator: ", ")), host"
-        return "no container \(names.joined(separator: ", ")) in the trace; \(list)"
     }
 }

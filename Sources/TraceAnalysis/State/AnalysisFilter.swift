@@ -1,3 +1,5 @@
+import ContainerInventory
+
 /// What part of a trace an analysis looks at: the common `--container`, `--tid`, `--procname`,
 /// `--cpu`, `--begin/--end` and `--min/--max` options.
 public struct AnalysisFilter: Sendable {
@@ -28,7 +30,9 @@ public struct AnalysisFilter: Sendable {
 
     var filtersThreads: Bool { !containers.isEmpty || !tids.isEmpty || !processNames.isEmpty }
 
-    /// Whether a thread passes the thread filters (container name or id prefix, tid, comm).
+    /// Whether a thread passes the thread filters (container, tid, comm). Containers appear
+    /// during the replay, so a thread's container passes when it answers to a `--container`
+    /// value at all; `checkContainers` then applies `ContainerMatcher`'s rule to the whole trace.
     public func accepts(thread index: Int32, in state: KernelState) -> Bool {
         guard filtersThreads else { return true }
         guard index >= 0 else { return false }
@@ -38,22 +42,29 @@ public struct AnalysisFilter: Sendable {
             return false
         }
         if !containers.isEmpty {
-            let container = state.containers[Int(thread.container)]
-            let matches = containers.contains { wanted in
-                wanted == container.name || (wanted.count >= 6 && container.id.hasPrefix(wanted))
-                    || (wanted == "host" && thread.container == 0)
-            }
-            if !matches { return false }
+            let candidate = Self.candidate(state.containers[Int(thread.container)], isHost: thread.container == 0)
+            if !containers.contains(where: { ContainerMatcher.strength(of: $0, for: candidate) != nil }) { return false }
         }
         return true
     }
 
-    /// The `--container` values no container of the trace answers to (name, id prefix of 6 or
-    /// more characters, or `host`).
-    func unmatchedContainers(in state: KernelState) -> [String] {
-        containers.sorted().filter { wanted in
-            wanted != "host" && !state.containers.contains { $0.name == wanted || (wanted.count >= 6 && $0.id.hasPrefix(wanted)) }
+    /// Throws when a `--container` value names no container of the replayed trace, or several
+    /// (also when it is one container's name and another's id prefix: the replay kept both).
+    func checkContainers(in state: KernelState) throws(ContainerMatchError) {
+        let candidates = state.containers.indices.map { Self.candidate(state.containers[$0], isHost: $0 == 0) }
+        let matcher = ContainerMatcher(recorded: candidates, source: "the trace")
+        for wanted in containers.sorted() {
+            let chosen = try matcher.matchAll([wanted])
+            let kept = candidates.indices.filter { ContainerMatcher.strength(of: wanted, for: candidates[$0]) != nil }
+            if kept != chosen {
+                throw .ambiguous(query: wanted, candidates: kept.map { "\(candidates[$0].shortID) (\(candidates[$0].displayName))" }, scope: matcher.scope)
+            }
         }
+    }
+
+    /// A replayed container as the matcher sees it (unnamed PID namespaces by `pidns:INODE`).
+    static func candidate(_ container: ContainerState, isHost: Bool) -> ContainerCandidate {
+        ContainerCandidate(runtime: container.runtime, id: container.id, name: container.name, isHost: isHost)
     }
 
     public func accepts(cpu: Int) -> Bool { cpus.isEmpty || cpus.contains(cpu) }

@@ -81,7 +81,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "The trace directory.")
     var traces: [String] = []
 
-    @Option(name: .customLong("container"), parsing: .singleValue, help: "Only threads of this container (name, id prefix, or `host`); repeatable.")
+    @Option(name: .customLong("container"), parsing: .singleValue, help: "Only threads of this container (name, id or unique id prefix, or `host`); repeatable.")
     var containers: [String] = []
 
     @Option(name: .customLong("tid"), parsing: .singleValue, help: "Only this thread or process id; repeatable.")

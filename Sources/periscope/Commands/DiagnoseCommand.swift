@@ -74,7 +74,7 @@ struct DiagnoseCommand: ParsableCommand {
     }
 
     /// A saved window. Containers named on the command line are looked up among the window's
-    /// (name or id prefix) and replace its focus.
+    /// (by `ContainerMatcher`'s rule) and replace its focus.
     private static func loadWindow(_ path: String, queries: [String]) throws -> ObservationWindow {
         guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError("cannot read --from-window \(path)") }
         var window: ObservationWindow
@@ -84,13 +84,8 @@ struct DiagnoseCommand: ParsableCommand {
             throw UserFacingError("--from-window \(path) is not a window saved by periscope diagnose --save-window: \(error)")
         }
         guard !queries.isEmpty else { return window }
-        window.focus = try queries.map { query in
-            let matches = window.containers.filter { $0.displayName == query || $0.key.split(separator: ":").last?.hasPrefix(query) == true }
-            guard matches.count == 1 else {
-                throw UserFacingError(matches.isEmpty ? "no container \(query) in \(path)" : "\(query) matches \(matches.count) containers in \(path)")
-            }
-            return matches[0].key
-        }
+        let matcher = ContainerMatcher(recorded: window.containers.map { ContainerCandidate(key: $0.key, name: $0.displayName) }, source: "the saved window \(path)")
+        window.focus = try matcher.matchAll(queries).map { window.containers[$0].key }
         return window
     }
 
@@ -111,15 +106,15 @@ struct DiagnoseCommand: ParsableCommand {
             return
         }
         let logger = source.makeLogger()
-        var focus: Set<String> = []
+        var focus: Set<ContainerKey> = []
         if !containers.isEmpty && fromWindow == nil {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
             for query in containers {
-                switch ContainerLookup.resolve(query, in: snapshot) {
+                switch ContainerMatcher.resolve(query, in: snapshot) {
                 case .failure(let failure): throw UserFacingError(failure.description)
                 case .success(let container):
                     if container.key.isHost { throw UserFacingError("\(query) is a host process, not in a container: run periscope diagnose without it") }
-                    focus.insert(container.key.description)
+                    focus.insert(container.key)
                 }
             }
         }

@@ -23,7 +23,7 @@ struct TraceDumpCommand: ParsableCommand {
     @Argument(help: "A directory written by `periscope trace record` or `snapshot`.")
     var traceDirectory: String
 
-    @Option(name: .customLong("container"), parsing: .upToNextOption, help: "Only these containers' events (name or id prefix; `host` for the host).")
+    @Option(name: .customLong("container"), parsing: .upToNextOption, help: "Only these containers' events (name, id or unique id prefix; `host` for the host).")
     var containers: [String] = []
 
     @Option(help: "Stop after this many events.")
@@ -47,7 +47,11 @@ struct TraceDumpCommand: ParsableCommand {
         options.monotonicTime = monotonic
         options.containers = containers
         options.limit = json ? 0 : limit
-        var formatter = EventTextFormatter(reader: reader, options: options, output: TextLineBuffer(descriptor: json ? nil : STDOUT_FILENO))
+        var formatter: EventTextFormatter
+        do {
+            formatter = try EventTextFormatter(reader: reader, options: options, output: TextLineBuffer(descriptor: json ? nil : STDOUT_FILENO),
+                                               source: "the trace \(traceDirectory)")
+        } catch { throw UserFacingError(error.description) }
         do { try reader.decode(into: &formatter) } catch {
             formatter.flush()
             throw UserFacingError("\(error)")

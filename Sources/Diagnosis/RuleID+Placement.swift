@@ -1,0 +1,66 @@
+/// A line of the 60-second checklist ("Container Performance Analysis" (DockerCon 2017) slide
+/// 23), by its command.
+public enum ChecklistCommand: String, Sendable, CaseIterable {
+    case uptime = "uptime"
+    case dmesg = "dmesg | tail"
+    case vmstat = "vmstat 1"
+    case mpstat = "mpstat -P ALL 1"
+    case pidstat = "pidstat 1"
+    case iostat = "iostat -xz 1"
+    case free = "free -m"
+    case sarDEV = "sar -n DEV 1"
+    case sarTCP = "sar -n TCP,ETCP 1"
+    case top = "top"
+}
+
+/// A resource of the USE table: the host's physical ones and each container's software ones.
+public enum USEResource: Sendable, CaseIterable {
+    case hostCPU, hostMemory, hostDisk, hostNetwork
+    case containerCPUCap, containerCPUShares, containerMemoryLimit, containerPIDsLimit, containerBlockIOThrottle
+}
+
+extension RuleID {
+    /// The checklist lines a finding of this rule marks. Every rule is on a checklist line or
+    /// a USE row at least (`RuleIDPlacementTests`): a finding marked nowhere is easy to miss.
+    public var checklistLines: Set<ChecklistCommand> {
+        switch self {
+        case .hostLoad: [.uptime]
+        case .hostCPUSaturation, .hostCPUIOWait, .hostCPUSteal: [.vmstat]
+        case .hostMemorySwapping: [.vmstat, .free]
+        case .hostCPUUtilization, .hostCPUImbalance: [.mpstat]
+        // One CPU kept busy by SCHED_FIFO threads is a CPU imbalance.
+        case .rtStarvingNeighbours: [.mpstat]
+        case .cpuCapThrottled, .cpuShareThrottled, .cpuPhysicalThrottled, .rtBudgetThrottled: [.pidstat]
+        case .hostDiskUtilization, .hostDiskSaturation, .hostIOPressure: [.iostat]
+        case .storageDState, .storageLatencyCollapse, .storageIOPressure, .storageSyncWriteSlow: [.iostat]
+        case .hostMemoryUtilization, .hostMemoryPressure: [.free]
+        case .memoryOOMKillBeforeWindow, .memoryNearLimit, .memoryLimitHits, .memorySwapping, .memoryPressure: [.free]
+        case .memoryOOMKill: [.dmesg, .free]
+        case .kernelOOMKill, .kernelOOMKillBeforeWindow, .kernelHungTask, .kernelIOError, .kernelError, .rtThrottlingLogged: [.dmesg]
+        case .hostNetworkUtilization, .hostNetworkErrors, .hostNetworkDrops, .networkDrops: [.sarDEV]
+        case .hostTCPRetransmits, .networkRetransmits: [.sarTCP]
+        // No checklist command shows a container's PIDs or block I/O limits: on the USE table only.
+        case .pidsNearLimit, .blkioThrottleSaturated: []
+        }
+    }
+
+    /// The USE resources a finding of this rule marks (the row of its subject: the host's, or
+    /// its container's); empty when the table has no row for what it measures (TCP, the RT
+    /// budget, the host's I/O pressure).
+    public var useResources: Set<USEResource> {
+        switch self {
+        case .hostCPUUtilization, .hostCPUSaturation, .hostCPUImbalance, .hostCPUIOWait, .hostCPUSteal: [.hostCPU]
+        case .hostMemoryUtilization, .hostMemorySwapping, .hostMemoryPressure, .kernelOOMKill, .kernelOOMKillBeforeWindow: [.hostMemory]
+        case .hostDiskUtilization, .hostDiskSaturation, .kernelIOError, .storageSyncWriteSlow: [.hostDisk]
+        case .storageDState, .storageLatencyCollapse, .storageIOPressure: [.hostDisk, .containerBlockIOThrottle]
+        case .hostNetworkUtilization, .hostNetworkErrors, .hostNetworkDrops: [.hostNetwork]
+        case .cpuCapThrottled: [.containerCPUCap]
+        case .cpuShareThrottled, .cpuPhysicalThrottled: [.containerCPUShares]
+        case .memoryOOMKill, .memoryOOMKillBeforeWindow, .memoryNearLimit, .memoryLimitHits, .memorySwapping, .memoryPressure: [.containerMemoryLimit]
+        case .pidsNearLimit: [.containerPIDsLimit]
+        case .blkioThrottleSaturated: [.containerBlockIOThrottle]
+        case .hostLoad, .hostIOPressure, .hostTCPRetransmits, .networkRetransmits, .networkDrops, .kernelHungTask, .kernelError: []
+        case .rtBudgetThrottled, .rtStarvingNeighbours, .rtThrottlingLogged: []
+        }
+    }
+}
