@@ -1,7 +1,7 @@
-/// A byte count scaled to the largest binary unit under 1024 of it (B, KiB, MiB, GiB, TiB),
-/// for renderers to print with the number of decimals they show.
+/// A byte count scaled to the largest binary unit under 1024 of it (B, KiB, MiB, GiB, TiB,
+/// PiB), for renderers to print with the number of decimals they show.
 public enum BinaryUnits {
-    public static let names = ["B", "KiB", "MiB", "GiB", "TiB"]
+    public static let names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
 
     /// `count` divided down to its unit; the unit is "B" when `count` is under 1024.
     public static func scaled(_ count: Double) -> (value: Double, unit: String) {

@@ -8,15 +8,9 @@ enum TopFormat {
     /// Binary units with one letter, as top and htop print them: `0`, `812K`, `1.5G`.
     static func bytes(_ count: Double?) -> String {
         guard let count else { return unknown }
-        let units = ["", "K", "M", "G", "T", "P"]
-        var value = count
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        if unit == 0 { return String(Int(value.rounded())) }
-        return (value < 10 ? fixed(value, 1) : String(Int(value.rounded()))) + units[unit]
+        let (value, unit) = BinaryUnits.scaled(count)
+        if unit == "B" { return String(Int(value.rounded())) }
+        return (value < 10 ? fixed(value, 1) : String(Int(value.rounded()))) + unit.prefix(1)
     }
 
     /// Bytes of a gauge.

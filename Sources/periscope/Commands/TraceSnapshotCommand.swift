@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KernelTrace
+import Presentation
 import Reporting
 
 struct TraceSnapshotCommand: ParsableCommand {

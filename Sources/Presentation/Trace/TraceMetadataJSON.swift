@@ -3,8 +3,11 @@ import KernelTrace
 /// `trace record --json`: the trace's metadata in the `--json` vocabulary (docs/json.md).
 /// metadata.json in the trace directory keeps its own names (`startNs`, ...): it is the
 /// trace's format, read back by `trace dump`, `convert` and `analyze`.
-struct TraceMetadataJSON: Encodable {
-    var metadata: TraceMetadata
+public struct TraceMetadataJSON: Encodable {
+    public var metadata: TraceMetadata
+
+    /// Creates a value from its fields.
+    public init(metadata: TraceMetadata) { self.metadata = metadata }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, tracer, hostname, kernelRelease, machine, onlineCPUs, clock
@@ -13,7 +16,7 @@ struct TraceMetadataJSON: Encodable {
         case cpuStreams, lostEvents, snapshotTrigger, commandLine
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(metadata.formatVersion, forKey: .formatVersion)
         try container.encode(metadata.tracer, forKey: .tracer)
@@ -63,7 +66,7 @@ struct TraceMetadataJSON: Encodable {
 
 /// `trace snapshot --json`: how the armed session ended, each snapshot's metadata in the
 /// `--json` vocabulary.
-struct FlightRecorderSummaryJSON: Encodable {
+public struct FlightRecorderSummaryJSON: Encodable {
     struct Snapshot: Encodable {
         var directory: String
         var trigger: String
@@ -75,7 +78,7 @@ struct FlightRecorderSummaryJSON: Encodable {
     var suppressedTriggers: Int
     var armedSeconds: Double
 
-    init(_ summary: FlightRecorderSummary) {
+    public init(_ summary: FlightRecorderSummary) {
         snapshots = summary.snapshots.map {
             Snapshot(directory: $0.directory, trigger: $0.trigger, triggeredAtMonotonicNanoseconds: $0.triggeredAtNs,
                      metadata: TraceMetadataJSON(metadata: $0.metadata))
