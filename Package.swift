@@ -88,10 +88,10 @@ let package = Package(
         // Live tests: real containers, tracefs, perf, BPF and whole-host measurements. They run
         // one at a time after the unit tests (scripts/test.sh), because a capped busy loop must
         // reach its cap and a neighbour must be the only one using the CPU.
-        .testTarget(name: "ResourceMetricsLiveTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "ResourceMetricsLiveTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingLiveTests", dependencies: ["Profiling", "TestSupport"]),
         .testTarget(name: "KernelTraceLiveTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "TraceAnalysisLiveTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
+        .testTarget(name: "TraceAnalysisLiveTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
         .testTarget(name: "BPFLiveTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
