@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxHost
 
 /// Asks the runtime about one container: for a sampler that meets a new container between

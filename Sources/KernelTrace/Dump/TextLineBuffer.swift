@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxHost
 
 /// Bytes of text built without Foundation or String interpolation, flushed to a descriptor

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Cuts a snapshot's per-CPU pages down to the last N seconds: the ring buffer holds as much
 /// as its size allows, the user asked for a time window. Pages are whole units, so the page

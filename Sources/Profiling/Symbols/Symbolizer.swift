@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxHost
 
 /// Turns a sample's call chain into frame names, root first.

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import LinuxHost
 
 /// The TSDL text of a CTF `metadata` file, plain or packetized.
