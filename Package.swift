@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "ContainerInventory", "Presentation", "periscope", "TestSupport"]),
         // The renderers on hand-built results: top screen and keys.
         .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost"]),
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),

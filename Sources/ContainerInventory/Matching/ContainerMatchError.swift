@@ -19,14 +19,6 @@ public enum ContainerMatchError: Error, Sendable, Equatable, CustomStringConvert
     /// was unreadable (without root: the Docker socket and /var/lib/docker are root's).
     case namesUnreadable(query: String, unnamed: [String], reason: String)
 
-    /// The argument that did not resolve (nil for a PID).
-    public var query: String? {
-        switch self {
-        case .notFound(let query, _, _), .ambiguous(let query, _, _), .namesUnreadable(let query, _, _): query
-        case .processNotFound: nil
-        }
-    }
-
     public var description: String {
         switch self {
         case .notFound(let query, let known, .running):

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Reporting
 import ResourceMetrics
 
@@ -134,7 +135,7 @@ public struct TopRenderer: Sendable {
     private func processTable(_ frame: TopFrame, rowID: String, name: String, room: Int?) -> [TerminalLine] {
         let processes = frame.processes(of: rowID)
         // A runtime id is 64 hex digits: the 12 users know from `docker ps` are enough here.
-        let shortID = rowID.split(separator: ":", maxSplits: 1).last.map { String($0.prefix(12)) } ?? rowID
+        let shortID = ContainerKey(text: rowID).map { String($0.id.prefix(12)) } ?? rowID
         let count = processes.count == 1 ? "1 process" : "\(processes.count) processes"
         // A cgroup row's name is its path already.
         let title = rowID.hasPrefix("cgroup:") ? name : "\(name) (\(shortID))"
