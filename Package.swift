@@ -51,10 +51,12 @@ let package = Package(
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
+        // Renderers of what commands show: time-series charts as SVG and HTML.
+        .target(name: "Presentation", dependencies: ["Reporting"]),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "Reporting"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
