@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "Presentation", targets: ["Presentation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,10 +50,16 @@ let package = Package(
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
-        // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
+        // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
+        // terminal styling. Domain targets may use them for their findings' messages.
         .target(name: "Reporting"),
-        // Renderers of what commands show: time-series charts as SVG and HTML.
-        .target(name: "Presentation", dependencies: ["Reporting"]),
+        // Every renderer of a domain result: the top screen, stats, diagnose and inside text,
+        // analyze tables/JSON/LAMI, the BPF tools' reports, time-series charts (SVG, HTML). Above the domain targets; none of
+        // them depends on it. Knows nothing of where the data came from.
+        .target(
+            name: "Presentation",
+            dependencies: ["Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF"]
+        ),
         .executableTarget(
             name: "periscope",
             dependencies: [
@@ -65,12 +72,13 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
-        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "Reporting"]),
+        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
+        // The renderers on hand-built results: top screen and keys.
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost", "Reporting"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
         // The ELF reader on committed objects, plus live load/attach/cleanup tests and the BPF

@@ -124,7 +124,7 @@ func saturatingSum(_ lhs: UInt64, _ rhs: UInt64) -> UInt64 {
 }
 
 /// A number with `digits` decimals, without Foundation.
-func fixed(_ value: Double, _ digits: Int) -> String {
+public func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return value > 0 ? "inf" : "-" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
@@ -143,7 +143,7 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 }
 
 /// Bytes in binary units.
-func byteCount(_ count: Double) -> String {
+public func byteCount(_ count: Double) -> String {
     let (value, unit) = BinaryUnits.scaled(count)
     return unit == "B" ? "\(fixed(value, 0)) B" : "\(fixed(value, 1)) \(unit)"
 }

@@ -1,5 +1,6 @@
 import Diagnosis
 import Foundation
+import Presentation
 import Reporting
 import ResourceMetrics
 import Testing

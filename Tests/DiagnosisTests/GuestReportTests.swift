@@ -1,5 +1,6 @@
 import Diagnosis
 import LinuxHost
+import Presentation
 import ResourceMetrics
 import Testing
 

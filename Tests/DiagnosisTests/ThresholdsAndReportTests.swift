@@ -1,5 +1,6 @@
 import Diagnosis
 import Foundation
+import Presentation
 import ResourceMetrics
 import Testing
 

@@ -1,4 +1,5 @@
 import LinuxHost
+import Presentation
 import ResourceMetrics
 import Testing
 

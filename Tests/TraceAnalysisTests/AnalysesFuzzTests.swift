@@ -1,4 +1,5 @@
 import KernelTrace
+import Presentation
 import Testing
 import TestSupport
 @testable import TraceAnalysis

@@ -1,5 +1,6 @@
 import KernelTrace
 import Testing
+@testable import Presentation
 @testable import TraceAnalysis
 
 /// Durations from corrupt traces: never a trap on a negative or overflowing difference.

@@ -1,6 +1,7 @@
 import Foundation
 import KernelTrace
 import Testing
+@testable import Presentation
 @testable import TraceAnalysis
 import TestSupport
 

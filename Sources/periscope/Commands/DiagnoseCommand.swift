@@ -3,6 +3,7 @@ import ContainerInventory
 import Diagnosis
 import Foundation
 import LinuxHost
+import Presentation
 import Reporting
 import ResourceMetrics
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Presentation
+import Reporting
 import TraceAnalysis
 
 /// LAMI 1.0 consumers (Trace Compass) read standard output only: in LAMI mode every failure,

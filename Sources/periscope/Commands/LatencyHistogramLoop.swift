@@ -1,5 +1,6 @@
 import BPF
 import Dispatch
+import Presentation
 import Reporting
 
 /// The interval loop of the BPF histogram commands: collect for INTERVAL (or -d, or until

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BPF
 import ContainerInventory
+import Presentation
 import Reporting
 
 struct RunqlatCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContainerInventory
 import Foundation
 import LinuxHost
+import Presentation
 import Reporting
 import ResourceMetrics
 

@@ -3,6 +3,7 @@ import BPF
 import ContainerInventory
 import Dispatch
 import KernelTrace
+import Presentation
 import Reporting
 
 #if canImport(Glibc)

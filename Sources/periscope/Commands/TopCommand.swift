@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinuxHost
+import Presentation
 import Reporting
 import ResourceMetrics
 

@@ -5,40 +5,47 @@ import TraceAnalysis
 /// What the BPF histogram commands (`runqlat`, `biolatency`) print: per interval, one log2
 /// histogram per group (all tasks, or per container and/or disk), rendered by TraceAnalysis'
 /// bcc-style renderer.
-struct LatencyHistogramReport: Encodable {
-    struct Bucket: Encodable {
-        var low: UInt64
-        var high: UInt64
-        var count: UInt64
+public struct LatencyHistogramReport: Encodable {
+    public struct Bucket: Encodable {
+        public var low: UInt64
+        public var high: UInt64
+        public var count: UInt64
     }
 
-    struct Histogram: Encodable {
+    public struct Histogram: Encodable {
         /// The container's name (`host` for host processes, `(exited)`); nil when not grouped by container.
-        var container: String?
-        var containerID: String?
-        var runtime: String?
+        public var container: String?
+        public var containerID: String?
+        public var runtime: String?
         /// The disk's name; nil when not grouped by disk.
-        var disk: String?
-        var total: UInt64
-        var buckets: [Bucket]
-        let slotCounts: [UInt64]
+        public var disk: String?
+        public var total: UInt64
+        public var buckets: [Bucket]
+        public let slotCounts: [UInt64]
 
         enum CodingKeys: String, CodingKey { case container, containerID, runtime, disk, total, buckets }
     }
 
     /// One measured slice: (container, disk, slot counts) before grouping.
-    struct Entry {
-        var owner: TaskContainerResolver.Owner
-        var disk: String?
-        var slots: [UInt64]
+    public struct Entry {
+        public var owner: TaskContainerResolver.Owner
+        public var disk: String?
+        public var slots: [UInt64]
+
+        /// Creates a value from its fields.
+        public init(owner: TaskContainerResolver.Owner, disk: String?, slots: [UInt64]) {
+            self.owner = owner
+            self.disk = disk
+            self.slots = slots
+        }
     }
 
-    struct Interval: Encodable {
-        var histograms: [Histogram]
+    public struct Interval: Encodable {
+        public var histograms: [Histogram]
 
         /// Sums `entries` into one histogram per container (`byContainer`, or `only` that
         /// container) and per disk (`byDisk`), or into one for everything.
-        init(_ entries: [Entry], byContainer: Bool, byDisk: Bool, only: Container?) {
+        public init(_ entries: [Entry], byContainer: Bool, byDisk: Bool, only: Container?) {
             struct Group: Hashable {
                 var owner: TaskContainerResolver.Owner?
                 var disk: String?
@@ -58,7 +65,7 @@ struct LatencyHistogramReport: Encodable {
 
         /// bcc's text: a blank line, then each histogram, under a `container = NAME` /
         /// `disk = NAME` header when grouped (bcc's `section = value` headers).
-        func text(unit: String) -> String {
+        public func text(unit: String) -> String {
             var text = ""
             for histogram in histograms {
                 let sections = [histogram.container.map { "container = \($0)" }, histogram.disk.map { "disk = \($0)" }].compactMap { $0 }
@@ -70,8 +77,14 @@ struct LatencyHistogramReport: Encodable {
         }
     }
 
-    var unit: String
-    var intervals: [Interval]
+    public var unit: String
+    public var intervals: [Interval]
+
+    /// Creates a value from its fields.
+    public init(unit: String, intervals: [Interval]) {
+        self.unit = unit
+        self.intervals = intervals
+    }
 }
 
 extension LatencyHistogramReport.Histogram {

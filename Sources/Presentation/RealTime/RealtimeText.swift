@@ -1,4 +1,5 @@
 import LinuxHost
+import ResourceMetrics
 
 /// The real-time lines of `stats` and of `top`'s drill-down: the RT budget chain and the
 /// SCHED_FIFO/SCHED_RR threads. Plain text; callers indent and style it.

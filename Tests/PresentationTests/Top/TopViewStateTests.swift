@@ -1,4 +1,5 @@
 import Testing
+@testable import Presentation
 @testable import ResourceMetrics
 
 @Suite("top keys and view state")

@@ -1,5 +1,6 @@
 import LinuxHost
 import Testing
+@testable import Presentation
 @testable import ResourceMetrics
 
 /// `top`'s drill-down shows the container's RT budget chain and its SCHED_FIFO/SCHED_RR threads.

@@ -1,4 +1,5 @@
 import Reporting
+import TraceAnalysis
 
 /// Renders an `AnalysisReport` as text tables (lttng-analyses style), JSON or a LAMI 1.0 result.
 public enum ReportRenderer {
@@ -216,4 +217,8 @@ public enum ReportRenderer {
 
 extension String {
     fileprivate func replacingSpaces() -> String { String(map { $0 == " " ? "0" : $0 }) }
+
+    fileprivate func leftPadded(_ length: Int) -> String {
+        count >= length ? self : String(repeating: " ", count: length - count) + self
+    }
 }

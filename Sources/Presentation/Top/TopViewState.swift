@@ -1,3 +1,5 @@
+import ResourceMetrics
+
 /// What the user chose in the live view: sort column, filter, selection and which screen.
 /// Pure: key presses in, a new state and whether to quit out, so every binding is testable.
 public struct TopViewState: Sendable, Equatable {

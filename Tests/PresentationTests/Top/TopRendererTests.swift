@@ -1,5 +1,6 @@
 import LinuxHost
 import Testing
+@testable import Presentation
 @testable import ResourceMetrics
 
 @Suite("top frame rendering")

@@ -1,3 +1,5 @@
+import ResourceMetrics
+
 /// One line of a rendered `top` screen: text already cut to the width, and how to draw it.
 public struct TopScreenLine: Sendable, Equatable {
     /// How a terminal should draw the line; plain output ignores it.

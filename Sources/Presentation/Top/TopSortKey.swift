@@ -1,3 +1,5 @@
+import ResourceMetrics
+
 /// The column the container table is sorted by, biggest first.
 public enum TopSortKey: String, Sendable, CaseIterable, Codable {
     case cpu, memory, throttled, io, net, pids

@@ -1,3 +1,5 @@
+import Diagnosis
+
 /// Renders `periscope inside`'s comparison of real limits and tools' claims.
 public enum GuestTextRenderer {
     /// The guest section as text.

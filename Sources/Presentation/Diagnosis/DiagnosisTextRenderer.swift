@@ -1,3 +1,5 @@
+import Diagnosis
+
 /// Renders a diagnosis for a terminal: findings first (most urgent first), then the CPU
 /// tree per container, the 60-second checklist and the USE table.
 public struct DiagnosisTextRenderer: Sendable {

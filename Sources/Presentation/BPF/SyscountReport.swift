@@ -5,23 +5,23 @@ import KernelTrace
 
 /// What `periscope syscount` prints: per interval, the top syscalls (all tasks, or per
 /// container), in bcc syscount's columns.
-struct SyscountReport: Encodable {
-    struct Row: Encodable {
-        var container: String?
-        var containerID: String?
-        var syscall: String
-        var calls: UInt64
-        var errors: UInt64
+public struct SyscountReport: Encodable {
+    public struct Row: Encodable {
+        public var container: String?
+        public var containerID: String?
+        public var syscall: String
+        public var calls: UInt64
+        public var errors: UInt64
         /// Total time inside the calls, µs; nil unless -L.
-        var totalMicroseconds: Double?
+        public var totalMicroseconds: Double?
     }
 
-    struct Interval: Encodable {
-        var rows: [Row]
+    public struct Interval: Encodable {
+        public var rows: [Row]
 
         /// The `top` busiest syscalls of each group (per container with `byContainer` or
         /// `only`), by calls (failed calls with `errorsOnly`).
-        init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
+        public init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
              top: Int, timed: Bool, errorsOnly: Bool) {
             struct Group: Hashable {
                 var owner: TaskContainerResolver.Owner?
@@ -47,7 +47,7 @@ struct SyscountReport: Encodable {
         }
 
         /// bcc syscount's table (`SYSCALL COUNT [TIME (us)]`), under `container = NAME` when grouped.
-        func text(timed: Bool, errorsOnly: Bool) -> String {
+        public func text(timed: Bool, errorsOnly: Bool) -> String {
             var text = ""
             var current: String??
             for row in rows {
@@ -65,7 +65,10 @@ struct SyscountReport: Encodable {
         }
     }
 
-    var intervals: [Interval]
+    public var intervals: [Interval]
+
+    /// Creates a value from its fields.
+    public init(intervals: [Interval]) { self.intervals = intervals }
 }
 
 extension String {
