@@ -17,10 +17,10 @@ public final class ContainerThreadFilter {
     }
 
     /// Resolves the queries (the first time) and returns threads not returned before.
-    public func newThreads(in snapshot: InventorySnapshot) throws(ContainerLookup.Failure) -> [Int32] {
+    public func newThreads(in snapshot: InventorySnapshot) throws(ContainerMatchError) -> [Int32] {
         if containers.isEmpty {
             for query in queries {
-                switch ContainerLookup.resolve(query, in: snapshot) {
+                switch ContainerMatcher.resolve(query, in: snapshot) {
                 case .success(let container):
                     containers.append(container)
                     keys.insert(container.key)

@@ -6,7 +6,7 @@ public enum TraceCaptureError: Error, Sendable, CustomStringConvertible {
     case tracefs(TracefsError)
     case directory(TraceDirectoryError)
     case inventory(HostReadError)
-    case container(ContainerLookup.Failure)
+    case container(ContainerMatchError)
     case outputNotEmpty(String)
 
     public var description: String {

@@ -11,14 +11,14 @@ public final class LiveMetricProbe {
     private var previousPeriods: (periods: UInt64, throttled: UInt64)?
 
     /// Resolves the condition's container in `snapshot` (throws if it is not running).
-    public init(condition: SnapshotCondition, snapshot: InventorySnapshot) throws(ContainerLookup.Failure) {
+    public init(condition: SnapshotCondition, snapshot: InventorySnapshot) throws(ContainerMatchError) {
         self.condition = condition
         guard let query = condition.container else {
             files = nil
             return
         }
         let container: Container
-        switch ContainerLookup.resolve(query, in: snapshot) {
+        switch ContainerMatcher.resolve(query, in: snapshot) {
         case .success(let found): container = found
         case .failure(let failure): throw failure
         }

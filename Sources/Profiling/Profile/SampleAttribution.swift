@@ -196,7 +196,7 @@ public final class SampleAttribution {
             var names: [String] = []
             var scopes: [CgroupScope]? = []
             for query in queries {
-                switch ContainerLookup.resolve(query, in: snapshot) {
+                switch ContainerMatcher.resolve(query, in: snapshot) {
                 case .success(let container):
                     keys.insert(container.key)
                     names.append(container.key.isHost ? Self.hostName : container.displayName)

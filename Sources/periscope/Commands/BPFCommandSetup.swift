@@ -25,7 +25,7 @@ enum BPFCommandSetup {
         let resolver: TaskContainerResolver
         do { resolver = try TaskContainerResolver(scanner: scanner) } catch { throw UserFacingError("\(error)") }
         guard let container else { return (resolver, nil) }
-        switch ContainerLookup.resolve(container, in: resolver.snapshot) {
+        switch ContainerMatcher.resolve(container, in: resolver.snapshot) {
         case .success(let found): return (resolver, found)
         case .failure(let failure): throw UserFacingError("\(failure)")
         }

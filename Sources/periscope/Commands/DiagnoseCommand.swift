@@ -115,7 +115,7 @@ struct DiagnoseCommand: ParsableCommand {
         if !containers.isEmpty && fromWindow == nil {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
             for query in containers {
-                switch ContainerLookup.resolve(query, in: snapshot) {
+                switch ContainerMatcher.resolve(query, in: snapshot) {
                 case .failure(let failure): throw UserFacingError(failure.description)
                 case .success(let container):
                     if container.key.isHost { throw UserFacingError("\(query) is a host process, not in a container: run periscope diagnose without it") }

@@ -59,7 +59,7 @@ struct EnterCommand: ParsableCommand {
             pid = number
         } else {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
-            switch ContainerLookup.resolve(target, in: snapshot) {
+            switch ContainerMatcher.resolve(target, in: snapshot) {
             case .failure(let failure):
                 throw UserFacingError(failure.description)
             case .success(let container):

@@ -51,7 +51,7 @@ struct StatsCommand: ParsableCommand {
         let logger = source.makeLogger()
         let snapshot = try source.scan(includeProcesses: false, logger: logger)
         let container: Container
-        switch ContainerLookup.resolve(target, in: snapshot) {
+        switch ContainerMatcher.resolve(target, in: snapshot) {
         case .failure(let failure): throw UserFacingError(failure.description)
         case .success(let found): container = found
         }

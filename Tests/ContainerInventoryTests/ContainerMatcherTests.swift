@@ -1,8 +1,8 @@
 import Testing
 @testable import ContainerInventory
 
-@Suite("ContainerLookup")
-struct ContainerLookupTests {
+@Suite("ContainerMatcher")
+struct ContainerMatcherTests {
     /// The Kubernetes fixture (pause sandbox 91b0d7ae..., app 6790b787...), plus two made-up
     /// containers: one whose id shares the app's prefix, one whose id starts with digits only.
     static func snapshot() throws -> InventorySnapshot {
@@ -17,8 +17,8 @@ struct ContainerLookupTests {
         return snapshot
     }
 
-    static func resolve(_ query: String) throws -> Result<Container, ContainerLookup.Failure> {
-        ContainerLookup.resolve(query, in: try snapshot())
+    static func resolve(_ query: String) throws -> Result<Container, ContainerMatchError> {
+        ContainerMatcher.resolve(query, in: try snapshot())
     }
 
     @Test(arguments: [
@@ -49,7 +49,7 @@ struct ContainerLookupTests {
             Issue.record("6790b7 should be ambiguous")
             return
         }
-        guard case .ambiguous(let query, let candidates) = failure else {
+        guard case .ambiguous(let query, let candidates, .running) = failure else {
             Issue.record("unexpected \(failure)")
             return
         }
@@ -64,7 +64,7 @@ struct ContainerLookupTests {
             Issue.record("nginx alone is not a container name")
             return
         }
-        guard case .notFound(let query, let known) = failure else {
+        guard case .notFound(let query, let known, .running) = failure else {
             Issue.record("unexpected \(failure)")
             return
         }
@@ -82,7 +82,7 @@ struct ContainerLookupTests {
             snapshot.containers[index].metadataSource = .unavailable
         }
         snapshot.warnings.append(InventoryWarning(pid: nil, message: "Docker Engine API unavailable (connect: Permission denied); no names available"))
-        guard case .failure(let failure) = ContainerLookup.resolve("web", in: snapshot),
+        guard case .failure(let failure) = ContainerMatcher.resolve("web", in: snapshot),
               case .namesUnreadable(let query, let unnamed, let reason) = failure else {
             Issue.record("expected namesUnreadable")
             return
@@ -93,12 +93,12 @@ struct ContainerLookupTests {
         #expect(failure.description.contains("run as root"))
         #expect(!failure.description.contains("(unknown)"))
         // An id prefix still resolves.
-        #expect((try? ContainerLookup.resolve("91b0d7aed4d4", in: snapshot).get())?.id == FixtureIDs.k8sSandbox)
+        #expect((try? ContainerMatcher.resolve("91b0d7aed4d4", in: snapshot).get())?.id == FixtureIDs.k8sSandbox)
     }
 
     @Test func noContainersRunning() throws {
         let snapshot = try Fixtures.scan("malformed")
-        guard case .failure(let failure) = ContainerLookup.resolve("web", in: snapshot) else {
+        guard case .failure(let failure) = ContainerMatcher.resolve("web", in: snapshot) else {
             Issue.record("resolved in an empty snapshot")
             return
         }
@@ -120,11 +120,58 @@ struct ContainerLookupTests {
 
     @Test func lxcAndNspawnByName() throws {
         let lxc = try Fixtures.scan("lxc")
-        #expect(try ContainerLookup.resolve("web1", in: lxc).get().runtime == .lxc)
+        #expect(try ContainerMatcher.resolve("web1", in: lxc).get().runtime == .lxc)
         let nspawn = try Fixtures.scan("systemd-nspawn")
-        #expect(try ContainerLookup.resolve("my-container", in: nspawn).get().initPID == 6001)
+        #expect(try ContainerMatcher.resolve("my-container", in: nspawn).get().initPID == 6001)
         let unnamed = try Fixtures.scan("unnamed-pidns")
-        #expect(try ContainerLookup.resolve("pidns-4026533311", in: unnamed).get().initPID == 7001)
-        #expect(try ContainerLookup.resolve("7025", in: unnamed).get().runtime == .pidNamespace)
+        #expect(try ContainerMatcher.resolve("pidns-4026533311", in: unnamed).get().initPID == 7001)
+        #expect(try ContainerMatcher.resolve("7025", in: unnamed).get().runtime == .pidNamespace)
+    }
+
+    /// One or two characters name a container by accident: below the minimum they are no prefix.
+    @Test func shortPrefixesDoNotMatch() throws {
+        let matcher = ContainerMatcher(recorded: [ContainerCandidate(runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web")],
+                                       source: "the saved window w.json")
+        #expect(throws: ContainerMatchError.notFound(query: "ab", known: ["web"], scope: .recorded("the saved window w.json"))) {
+            try matcher.matchAll(["ab"])
+        }
+        #expect(try matcher.match("abc").get() == 0)
+    }
+
+    /// Two containers with the same name (a recreated container in a recording) are ambiguous.
+    @Test func duplicateNamesAreAmbiguous() throws {
+        let matcher = ContainerMatcher(recorded: [
+            ContainerCandidate(runtime: "docker", id: "aaaa" + String(repeating: "1", count: 60), name: "web"),
+            ContainerCandidate(runtime: "docker", id: "bbbb" + String(repeating: "2", count: 60), name: "web"),
+        ], source: "the saved window w.json")
+        guard case .failure(let error) = matcher.match("web") else {
+            Issue.record("web should be ambiguous")
+            return
+        }
+        #expect(error == .ambiguous(query: "web", candidates: ["aaaa11111111 (web)", "bbbb22222222 (web)"], scope: .recorded("the saved window w.json")))
+        #expect(error.description == "'web' matches several containers in the saved window w.json: aaaa11111111 (web), bbbb22222222 (web); give more of the id or the full name")
+        #expect(try matcher.match("bbbb2").get() == 1)
+    }
+
+    /// Recorded containers: name, full id, `runtime:id` and id prefix as for running ones; an
+    /// exact name wins over another container's id prefix; no PIDs; the not-found error names
+    /// the recording.
+    @Test func recordedContainers() throws {
+        let web = ContainerCandidate(runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web")
+        let named = ContainerCandidate(runtime: "docker", id: "def456" + String(repeating: "0", count: 58), name: "abc")
+        let matcher = ContainerMatcher(recorded: [.init(key: .host, name: nil), web, named], source: "the trace /tmp/t")
+        #expect(try matcher.match("web").get() == 1)
+        #expect(try matcher.match(web.id).get() == 1)
+        #expect(try matcher.match("docker:\(web.id)").get() == 1)
+        #expect(try matcher.match("abc1").get() == 1)
+        #expect(try matcher.match("abc").get() == 2)
+        #expect(try matcher.match("host").get() == 0)
+        #expect(throws: ContainerMatchError.notFound(query: "1234", known: ["web", "abc"], scope: .recorded("the trace /tmp/t"))) {
+            try matcher.matchAll(["web", "1234"])
+        }
+        #expect(ContainerMatchError.notFound(query: "db", known: ["web", "abc"], scope: .recorded("the trace /tmp/t")).description
+            == "no container in the trace /tmp/t matches 'db' (it has: web, abc)")
+        #expect(ContainerMatchError.notFound(query: "db", known: [], scope: .recorded("the trace /tmp/t")).description
+            == "no container in the trace /tmp/t matches 'db' (it has no containers; `host` names the host)")
     }
 }
