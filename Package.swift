@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,7 +99,7 @@ let package = Package(
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
-            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "TestSupport"]
+            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "Recording", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

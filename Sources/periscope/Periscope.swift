@@ -18,7 +18,7 @@ struct Periscope: AsyncParsableCommand {
         subcommands: [
             DiagnoseCommand.self, InsideCommand.self,
             PsCommand.self, PidCommand.self, EnterCommand.self,
-            TopCommand.self, StatsCommand.self,
+            TopCommand.self, StatsCommand.self, ChartCommand.self,
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
             RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,
