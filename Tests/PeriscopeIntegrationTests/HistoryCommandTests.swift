@@ -102,13 +102,16 @@ import Testing
         defer { recording.remove() }
         let result = try Self.run(["stats", "web", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "--json"])
         #expect(result.status == 0, "\(result.standardError)")
+        #expect(try JSONSchemaCheck.problems(result.standardOutput, schema: "stats-recorded").isEmpty)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        let rows = (report["rows"] as? [[String: Any]]) ?? []
-        #expect(report["container"] as? String == "web")
-        // web ran 30 s: gauges at 31 samples, rates at 30.
-        #expect(rows.count == 31)
-        let cpu = rows.compactMap { ($0["values"] as? [String: Double])?["cpu"] }
-        #expect(cpu.count == 30 && cpu.allSatisfy { abs($0 - 0.01) < 1e-9 })
+        let series = (report["series"] as? [[String: Any]]) ?? []
+        func points(_ metric: String) -> [Double] {
+            ((series.first { $0["metric"] as? String == metric }?["points"] as? [[String: Any]]) ?? []).compactMap { $0["value"] as? Double }
+        }
+        #expect(report["name"] as? String == "web")
+        // web ran 30 s: gauges at 31 samples, rates between them at 30.
+        #expect(points("memory").count == 31)
+        #expect(points("cpu").count == 30 && points("cpu").allSatisfy { abs($0 - 0.01) < 1e-9 })
         let text = try Self.run(["stats", "shop", "--db", recording.path, "--since", R.at(0), "--until", R.at(5)])
         #expect(text.standardOutput.contains("CONTAINER shop  \(R.shop.rawValue)"))
         #expect(text.standardOutput.contains("limits  cpu 0.05"))

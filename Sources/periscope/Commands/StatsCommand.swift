@@ -251,8 +251,8 @@ extension StatsCommand {
         try reader.requireSamples(from: start, to: end)
         let container = try reader.resolve([target], among: try reader.containers(from: start, to: end))[0]
         let report = try RecordedStats(reader: reader, start: start, end: end).report(for: container)
-        if report.rows.isEmpty {
-            throw UserFacingError("no samples of \(report.container) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)")
+        if report.series.isEmpty {
+            throw UserFacingError("no samples of \(report.name) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)")
         }
         if json {
             print(try JSONOutput.encode(report))

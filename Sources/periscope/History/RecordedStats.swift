@@ -9,24 +9,33 @@ struct RecordedStats {
     /// The columns, by chart metric name: the same computation as `chart` draws.
     static let metricNames = ["cpu", "throttled", "memory", "iops", "io-bytes", "network", "pids", "cpu-pressure", "memory-pressure", "io-pressure"]
 
-    /// One sample time's values, by metric name (missing where not recorded).
-    struct Row: Encodable {
-        var unixSeconds: Double
-        var time: String
-        var values: [String: Double]
+    /// One value of a series.
+    struct Point: Encodable {
+        var unixTimeSeconds: Double
+        var value: Double
+    }
+
+    /// One metric over the window, as `chart` would draw it.
+    struct MetricSeries: Encodable {
+        /// The chart metric's name (`cpu`, `io-latency`).
+        var metric: String
+        /// `ChartUnit`'s name (`cores`, `bytes`, `seconds`).
+        var unit: String
+        /// The cap or limit at the last sample that has one.
+        var limit: Double?
+        var points: [Point]
     }
 
     /// What `--json` prints.
     struct Report: Encodable {
-        var container: String
-        var key: String
+        var containerKey: String
+        var name: String
+        /// Every name it had while recorded, oldest first.
         var names: [String]
         var image: String?
-        var startedUnixSeconds: Double?
-        var stoppedUnixSeconds: Double?
-        var units: [String: String]
-        var limits: [String: Double]
-        var rows: [Row]
+        var startedUnixTimeSeconds: Double?
+        var stoppedUnixTimeSeconds: Double?
+        var series: [MetricSeries]
     }
 
     let reader: RecordingReader
@@ -40,33 +49,38 @@ struct RecordedStats {
         let samples = try reader.read { store throws(RecordingError) in
             try store.samples(of: container.key, from: RecordingReader.milliseconds(start), to: RecordingReader.milliseconds(end), metrics: wanted)
         }
-        var byTime: [Double: [String: Double]] = [:]
-        var limits: [String: Double] = [:]
-        for metric in metrics {
-            guard let points = (isHost ? metric.hostPoints : metric.containerPoints)?(samples) else { continue }
-            for point in points { byTime[point.timeSeconds, default: [:]][metric.name] = point.value }
-            if let limit = metric.limit?(samples, isHost) { limits[metric.name] = limit }
+        let series = metrics.compactMap { metric -> MetricSeries? in
+            guard let points = (isHost ? metric.hostPoints : metric.containerPoints)?(samples), !points.isEmpty else { return nil }
+            return MetricSeries(metric: metric.name, unit: metric.unit.rawValue, limit: metric.limit?(samples, isHost),
+                                points: points.map { Point(unixTimeSeconds: $0.timeSeconds, value: $0.value) })
         }
-        let rows = byTime.keys.sorted().map { Row(unixSeconds: $0, time: RecordedTime.text($0), values: byTime[$0] ?? [:]) }
-        return Report(container: RecordedChart.label(container), key: container.key.rawValue, names: container.names, image: container.image,
-                      startedUnixSeconds: container.startedAtUnixMilliseconds.map { Double($0) / 1000 },
-                      stoppedUnixSeconds: container.stoppedAtUnixMilliseconds.map { Double($0) / 1000 },
-                      units: Dictionary(uniqueKeysWithValues: metrics.map { ($0.name, $0.unit.rawValue) }), limits: limits, rows: rows)
+        return Report(containerKey: container.key.rawValue, name: RecordedChart.label(container), names: container.names, image: container.image,
+                      startedUnixTimeSeconds: container.startedAtUnixMilliseconds.map { Double($0) / 1000 },
+                      stoppedUnixTimeSeconds: container.stoppedAtUnixMilliseconds.map { Double($0) / 1000 }, series: series)
     }
 
-    /// The table: a heading with the container's identity and limits, then one row per sample.
+    /// The table: a heading with the container's identity and limits, then one row per sample time.
     static func text(_ report: Report) -> String {
-        let metrics = metricNames.compactMap(ChartMetric.named).filter { metric in report.rows.contains { $0.values[metric.name] != nil } }
-        var heading = "CONTAINER \(report.container)  \(report.key)"
+        var heading = "CONTAINER \(report.name)  \(report.containerKey)"
         if report.names.count > 1 { heading += "  (also named \(report.names.dropLast().joined(separator: ", ")))" }
         if let image = report.image { heading += "  image \(image)" }
         var lines = [heading]
-        if let started = report.startedUnixSeconds { lines.append("started \(RecordedTime.text(started))" + (report.stoppedUnixSeconds.map { "  stopped \(RecordedTime.text($0))" } ?? "")) }
-        let limitText = metrics.compactMap { metric in report.limits[metric.name].map { "\(metric.name) \(metric.unit.text($0))" } }
+        if let started = report.startedUnixTimeSeconds {
+            lines.append("started \(RecordedTime.text(started))" + (report.stoppedUnixTimeSeconds.map { "  stopped \(RecordedTime.text($0))" } ?? ""))
+        }
+        let units = Dictionary(uniqueKeysWithValues: report.series.map { ($0.metric, ChartUnit(rawValue: $0.unit) ?? .count) })
+        let limitText = report.series.compactMap { series in series.limit.map { "\(series.metric) \(units[series.metric, default: .count].text($0))" } }
         if !limitText.isEmpty { lines.append("limits  " + limitText.joined(separator: "  ")) }
-        var table = TextTable(columns: [TextTable.Column("TIME")] + metrics.map { TextTable.Column($0.name.uppercased(), .right) })
-        for row in report.rows {
-            table.append([row.time] + metrics.map { metric in row.values[metric.name].map { metric.unit.text($0) } ?? "-" })
+        var byTime: [Double: [String: Double]] = [:]
+        for series in report.series {
+            for point in series.points { byTime[point.unixTimeSeconds, default: [:]][series.metric] = point.value }
+        }
+        var table = TextTable(columns: [TextTable.Column("TIME")] + report.series.map { TextTable.Column($0.metric.uppercased(), .right) })
+        for time in byTime.keys.sorted() {
+            let values = byTime[time] ?? [:]
+            table.append([RecordedTime.text(time)] + report.series.map { series in
+                values[series.metric].map { units[series.metric, default: .count].text($0) } ?? "-"
+            })
         }
         return lines.joined(separator: "\n") + "\n" + table.render()
     }
