@@ -42,3 +42,12 @@ import Testing
         #expect(ticks.ticks.compactMap(\.dateLabel) == ["2026-12-02", "2026-12-03"])
     }
 }
+
+@Suite struct ChartValueTextTests {
+    @Test(arguments: [(0.045, ChartUnit.cores, "0.045"), (0.05, .cores, "0.05"), (1.5, .cores, "1.5"), (0.0125, .seconds, "12.5 ms"),
+                      (950, .millisecondsPerSecond, "950 ms/s"), (3000, .operationsPerSecond, "3000 op/s"), (0, .cores, "0"),
+                      (41_943_040, .bytes, "40 MiB"), (0.000_123_4, .cores, "0.0001")])
+    func valuesKeepThreeSignificantDigits(value: Double, unit: ChartUnit, text: String) {
+        #expect(unit.text(value) == text)
+    }
+}

@@ -69,12 +69,23 @@ public enum ChartUnit: String, Sendable, Equatable, CaseIterable {
         return ChartNumber.text(value / divisor, decimals: decimals) + suffix
     }
 
-    /// `value` alone, scaled to itself with up to three significant digits: for hover and end labels.
+    /// `value` alone, scaled to itself with three significant digits (trailing zeros dropped):
+    /// for hover, end labels and tables. 0.045 cores stays 0.045, not 0.05.
     public func text(_ value: Double) -> String {
         let (divisor, suffix) = scale(forMaximum: value)
         let scaled = value / divisor
-        let decimals = abs(scaled) >= 100 || scaled == scaled.rounded() ? 0 : abs(scaled) >= 10 ? 1 : 2
-        return ChartNumber.text(scaled, decimals: decimals) + suffix
+        var decimals = 0
+        var magnitude = abs(scaled)
+        while magnitude > 0, magnitude < 100, decimals < 4 {
+            magnitude *= 10
+            decimals += 1
+        }
+        var text = ChartNumber.text(scaled, decimals: decimals)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text + suffix
     }
 
     private static func power(_ base: Double, _ exponent: Double) -> Double {
