@@ -60,11 +60,11 @@ struct RecordedChart {
         return ChartPanel(title: metric.title, unit: metric.unit, style: .steps, lines: [ChartLine(label: "container starts", points: points)])
     }
 
-    /// Findings about the drawn containers (and the host's), each run of repeats one mark.
+    /// Findings about the drawn containers (and the host's), each run of repeats one mark; the
+    /// recorder's message already names its subject (`container shop: shop is cap throttled...`).
     private func marks(from: Int64, to: Int64) throws -> [ChartMark] {
         let findings = try reader.read { store throws(RecordingError) in try store.findings(from: from, to: to) }
         let drawn = Set(containers.map(\.key))
-        let names = Dictionary(containers.map { ($0.key, Self.label($0)) }, uniquingKeysWith: { first, _ in first })
         var marks: [ChartMark] = []
         var lastIndex: [String: Int] = [:]
         for finding in findings where finding.container.map(drawn.contains) ?? true {
@@ -74,10 +74,9 @@ struct RecordedChart {
                 marks[index].endSeconds = time
                 continue
             }
-            let subject = finding.container.map { names[$0] ?? $0.rawValue } ?? "host"
             let windowStart = finding.windowStartUnixMilliseconds.map { max(Double($0) / 1000, start) } ?? time
             marks.append(ChartMark(timeSeconds: windowStart, endSeconds: time, severity: Self.severity(finding.severity),
-                                   text: "\(subject): \(finding.message)"))
+                                   text: finding.message))
             lastIndex[identity] = marks.count - 1
         }
         return marks

@@ -90,7 +90,7 @@ struct SyntheticRecording {
             var findings: [RecordedFinding] = []
             if index >= 45 && index % 5 == 0 {
                 findings.append(RecordedFinding(unixMilliseconds: milliseconds, windowStartUnixMilliseconds: milliseconds - 10_000, ruleID: "storage.iops-floor",
-                                                severity: "critical", message: "IOPS fell to a floor while latency rose"))
+                                                severity: "critical", message: "host: IOPS fell to a floor while latency rose"))
             }
             try store.append(RecordingBatch(unixMilliseconds: milliseconds, samples: samples, containers: containers,
                                             events: index < Self.seconds ? events : [], findings: findings))
