@@ -132,6 +132,9 @@ import Testing
         #expect(!names(frames[1]).contains("web") && names(frames[1]).contains("shop"))
         let shop = ((frames[0]["rows"] as? [[String: Any]]) ?? []).first { $0["name"] as? String == "shop" }
         #expect(abs((shop?["cpuUsageCores"] as? Double ?? 0) - Double(R.shopMicroseconds(20)) / 1e6) < 1e-6)
+        // -n 0 steps to the end of the recording: 03:00:20, 03:00:40, 03:01:00.
+        let all = try Self.run(["top", "--db", recording.path, "--at", R.at(20), "--json", "-n", "0", "--step", "20s"])
+        #expect(all.standardOutput.split(separator: "\n").count == 3)
         let batch = try Self.run(["top", "--db", recording.path, "--at", R.at(20), "--batch"])
         #expect(batch.standardOutput.contains("(recorded)"))
         let none = try Self.run(["top", "--db", recording.path, "--at", "2020-01-01T00:00:00Z", "--json"])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinuxHost
 import Presentation
+import Recording
 import Reporting
 import ResourceMetrics
 
@@ -47,7 +48,8 @@ struct TopCommand: ParsableCommand {
             With --db, the screen as it was at --at, from a recording made by periscope \
             record (containers that no longer exist included): [ and ] step back and forth by \
             --step (default: the recorded interval), { and } by a minute. --batch and --json \
-            print the frame at --at and, with -n, the next ones --step apart.
+            print the frame at --at and, with -n, the next ones --step apart (-n 0: to the end of \
+            the recording).
             """
     )
 
@@ -169,7 +171,13 @@ extension TopCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let renderer = TopRenderer(width: isatty(STDOUT_FILENO) == 1 ? TerminalSize.of()?.columns : nil)
             var frame: TopFrame? = first
-            for index in 0..<max(iterations ?? 1, 1) {
+            // -n 0: every step to the end of the recording.
+            var count = iterations ?? 1
+            if count == 0 {
+                let last = try reader.read { store throws(RecordingError) in try store.sampleTimeRange() }.map { Double($0.upperBound) / 1000 } ?? moment
+                count = Int(((last - moment) / step).rounded(.down)) + 1
+            }
+            for index in 0..<max(count, 1) {
                 if index > 0 { frame = try top.frame(at: moment + Double(index) * step) }
                 guard let frame else { continue }
                 if json {
