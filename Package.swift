@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "Recording", targets: ["Recording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
@@ -49,6 +51,10 @@ let package = Package(
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
+        // The recorder's embedded store (SQLite through GRDB, WAL): samples in compressed
+        // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
+        // else touches SQL. libsqlite3-dev comes from scripts/test-setup.sh.
+        .target(name: "Recording", dependencies: ["CLinuxSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
@@ -59,12 +65,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A tiny writer the crash test starts and kills -9 mid-append: appends numbered
+        // batches forever and prints each batch number once its transaction committed.
+        .executableTarget(name: "RecordingCrashWriter", dependencies: ["Recording"], path: "Tests/RecordingCrashWriter"),
         // Starting and reaping child processes, and the fuzz harness, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
+        // The store: encoding, round trips, migrations, refusals, full and read-only file
+        // systems, and kill -9 of a child writer (the RecordingCrashWriter executable).
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "RecordingCrashWriter", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
