@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .library(name: "Presentation", targets: ["Presentation"]),
         .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "Recorder", targets: ["Recorder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,6 +57,11 @@ let package = Package(
         // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
         // else touches SQL. libsqlite3-dev comes from scripts/test-setup.sh.
         .target(name: "Recording", dependencies: ["CLinuxSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `periscope record` as a library (the agent runs it in-process): samples the host and
+        // every container each interval through kept descriptors, follows Docker's events,
+        // the kernel log, D-state sweeps and a rolling diagnosis, and writes batches through
+        // Recording's API.
+        .target(name: "Recorder", dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost"]),
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         .target(name: "Reporting"),
@@ -69,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recording",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,6 +92,9 @@ let package = Package(
         // The store: encoding, round trips, migrations, refusals, full and read-only file
         // systems, and kill -9 of a child writer (the RecordingCrashWriter executable).
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "RecordingCrashWriter", "TestSupport"]),
+        // The recorder's units, and `periscope record` run as a process against real containers
+        // (capped, OOM-killed, churn, SIGTERM, kill -9), read back through Recording's API.
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
