@@ -40,7 +40,10 @@ public struct ChartGeometry: Sendable {
     public let endSeconds: Double
 
     static let plotLeft = 84.0
-    static let plotRight = 180.0
+    /// Room right of the plots for end labels ("name value"), from the longest name.
+    public let plotRight: Double
+    /// Characters of a mark's line under the chart that fit the width.
+    public let marksLineCharacters: Int
     static let plotHeight = 150.0
     static let panelTitleHeight = 26.0
     static let panelGap = 18.0
@@ -50,6 +53,10 @@ public struct ChartGeometry: Sendable {
     /// Lays out `chart` `width` pixels wide; `labels` are the series labels in colour order.
     public init(_ chart: TimeSeriesChart, labels: [String], width: Double = 1000) {
         self.width = width
+        let longestName = (chart.panels.flatMap(\.lines).map(\.label.count) + chart.panels.flatMap(\.limits).map(\.label.count)).max() ?? 0
+        // About 6.8 px per character at 12 px, plus the value after the name.
+        plotRight = min(max(120, Double(longestName + 11) * 6.8), width * 0.4)
+        marksLineCharacters = max(20, Int((width - Self.plotLeft - 10) / 6.8))
         startSeconds = chart.startSeconds
         endSeconds = max(chart.endSeconds, chart.startSeconds + 1)
         titleBaseline = 24
@@ -67,7 +74,7 @@ public struct ChartGeometry: Sendable {
         }
         self.legend = legend
         var top = (labels.isEmpty ? 34 : baseline + 12) + Self.panelTitleHeight
-        let plotWidth = width - Self.plotLeft - Self.plotRight
+        let plotWidth = width - Self.plotLeft - plotRight
         var panels: [PanelFrame] = []
         for panel in chart.panels {
             let inRange = panel.lines.flatMap(\.points).filter { $0.timeSeconds >= chart.startSeconds && $0.timeSeconds <= chart.endSeconds }
@@ -85,6 +92,6 @@ public struct ChartGeometry: Sendable {
 
     /// The x of `timeSeconds` on every panel.
     public func x(_ timeSeconds: Double) -> Double {
-        Self.plotLeft + (timeSeconds - startSeconds) / (endSeconds - startSeconds) * (width - Self.plotLeft - Self.plotRight)
+        Self.plotLeft + (timeSeconds - startSeconds) / (endSeconds - startSeconds) * (width - Self.plotLeft - plotRight)
     }
 }

@@ -102,7 +102,7 @@ public enum SVGChart {
                 out.text(date, x: x, y: geometry.timeAxisBaseline + 15, attributes: "class=\"x-date\" text-anchor=\"middle\" fill=\"#666666\" font-size=\"11\"")
             }
         }
-        out.text("time (\(clock.name))", x: geometry.width - ChartGeometry.plotRight, y: geometry.timeAxisBaseline + 30,
+        out.text("time (\(clock.name))", x: geometry.width - geometry.plotRight, y: geometry.timeAxisBaseline + 30,
                  attributes: "class=\"x-caption\" text-anchor=\"end\" fill=\"#333333\"")
         out.line("</g>")
     }
@@ -110,13 +110,17 @@ public enum SVGChart {
     private static func drawMarksList(_ chart: TimeSeriesChart, geometry: ChartGeometry, into out: inout SVGWriter) {
         guard !chart.marks.isEmpty, let firstPanel = geometry.panels.first else { return }
         out.line("<g class=\"marks\">")
+        var badgeRight = -Double.infinity
         for (index, mark) in chart.marks.enumerated() {
             let colour = ChartPalette.colour(of: mark.severity)
-            let x = geometry.x(min(max(mark.timeSeconds, chart.startSeconds), chart.endSeconds))
+            // Marks at the same moment: badges side by side, not on top of each other.
+            let x = max(geometry.x(min(max(mark.timeSeconds, chart.startSeconds), chart.endSeconds)), badgeRight + 15)
+            badgeRight = x
             out.line("<circle cx=\"\(c(x))\" cy=\"\(c(firstPanel.top - 9))\" r=\"7\" fill=\"\(colour)\"/>")
             out.text(String(index + 1), x: x, y: firstPanel.top - 5, attributes: "text-anchor=\"middle\" fill=\"#ffffff\" font-size=\"10\" font-weight=\"bold\"")
             let civil = CivilTime(localSeconds: mark.timeSeconds + Double(chart.clock.offsetSeconds))
-            let line = "\(index + 1). \(civil.hourMinuteSecond) \(mark.severity.rawValue.uppercased()) \(mark.text)"
+            var line = "\(index + 1). \(civil.hourMinuteSecond) \(mark.severity.rawValue.uppercased()) \(mark.text)"
+            if line.count > geometry.marksLineCharacters { line = String(line.prefix(geometry.marksLineCharacters - 1)) + "…" }
             out.text(line, x: ChartGeometry.plotLeft, y: geometry.marksListTop + Double(index) * ChartGeometry.marksLineHeight,
                      attributes: "class=\"mark-text\" fill=\"\(ChartPalette.textColour(of: mark.severity))\"")
         }
