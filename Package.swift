@@ -12,10 +12,13 @@ let package = Package(
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .library(name: "Presentation", targets: ["Presentation"]),
+        .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "Recorder", targets: ["Recorder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
@@ -51,12 +54,21 @@ let package = Package(
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
+        // The recorder's embedded store (SQLite through GRDB, WAL): samples in compressed
+        // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
+        // else touches SQL. libsqlite3-dev comes from scripts/test-setup.sh.
+        .target(name: "Recording", dependencies: ["CLinuxSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `periscope record` as a library (the agent runs it in-process): samples the host and
+        // every container each interval through kept descriptors, follows Docker's events,
+        // the kernel log, D-state sweeps and a rolling diagnosis, and writes batches through
+        // Recording's API.
+        .target(name: "Recorder", dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost"]),
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         // Uses LinuxHost's syscall layer only (terminal writes).
         .target(name: "Reporting", dependencies: ["LinuxHost"]),
         // Every renderer of a domain result: the ps/pid/stats text, the top screen, diagnose and
-        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, the BPF tools' reports. Above the domain targets; none of
+        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, the BPF tools' reports, time-series charts (SVG, HTML). Above the domain targets; none of
         // them depends on it. Knows nothing of where the data came from.
         .target(
             name: "Presentation",
@@ -65,11 +77,14 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A tiny writer the crash test starts and kills -9 mid-append: appends numbered
+        // batches forever and prints each batch number once its transaction committed.
+        .executableTarget(name: "RecordingCrashWriter", dependencies: ["Recording"], path: "Tests/RecordingCrashWriter"),
         // Starting and reaping child processes, the fuzz harness, the live-test trait and the
         // decoded-event collector, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["KernelTrace"], path: "Tests/TestSupport"),
@@ -79,10 +94,16 @@ let package = Package(
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        // The store: encoding, round trips, migrations, refusals, full and read-only file
+        // systems, and kill -9 of a child writer (the RecordingCrashWriter executable).
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "RecordingCrashWriter", "TestSupport"]),
+        // The recorder's units, and `periscope record` run as a process against real containers
+        // (capped, OOM-killed, churn, SIGTERM, kill -9), read back through Recording's API.
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "ContainerInventory", "Presentation", "periscope", "TestSupport"]),
         // The renderers on hand-built results: top screen and keys.
-        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost"]),
+        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost", "Reporting"]),
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Live tests: real containers, tracefs, perf, BPF and whole-host measurements. They run
@@ -96,7 +117,7 @@ let package = Package(
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
-            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "TestSupport"]
+            dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "Recording", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,8 @@ command -v unshare >/dev/null 2>&1 || need_packages+=(util-linux)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need_packages+=(zlib1g-dev)
 dpkg -s liblzma-dev >/dev/null 2>&1 || need_packages+=(liblzma-dev)
+# The Recording target links SQLite through GRDB's system library.
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_packages+=(libsqlite3-dev)
 # The trace tests read Periscope's CTF output back with the reference decoder.
 command -v babeltrace2 >/dev/null 2>&1 || need_packages+=(babeltrace2)
 # The profile tests compile a static C program for their container and run objcopy/strip/xz.

@@ -135,3 +135,49 @@ uint32_t periscope_crc32(uint32_t crc, const uint8_t *data, size_t length) {
     }
     return crc;
 }
+
+int periscope_deflate_raw(const uint8_t *input, size_t input_len, int level, uint8_t **output, size_t *output_len) {
+    *output = NULL;
+    *output_len = 0;
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    // windowBits -15: raw deflate, no zlib header or adler32 (6 bytes saved per block).
+    int status = deflateInit2(&stream, level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+    if (status != Z_OK) return status;
+    size_t capacity = deflateBound(&stream, (uLong)input_len) + 16;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        deflateEnd(&stream);
+        return Z_MEM_ERROR;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_len;
+    stream.next_out = buffer;
+    stream.avail_out = (uInt)capacity;
+    status = deflate(&stream, Z_FINISH);
+    size_t produced = capacity - stream.avail_out;
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) {
+        free(buffer);
+        return status == Z_OK ? Z_BUF_ERROR : status;
+    }
+    *output = buffer;
+    *output_len = produced;
+    return 0;
+}
+
+int periscope_inflate_raw(const uint8_t *input, size_t input_len, uint8_t *output, size_t expected_len) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    int status = inflateInit2(&stream, -15);
+    if (status != Z_OK) return status;
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_len;
+    stream.next_out = output;
+    stream.avail_out = (uInt)expected_len;
+    status = inflate(&stream, Z_FINISH);
+    size_t produced = expected_len - stream.avail_out;
+    inflateEnd(&stream);
+    if (status != Z_STREAM_END || produced != expected_len) return status == Z_STREAM_END || status == Z_OK || status == Z_BUF_ERROR ? Z_DATA_ERROR : status;
+    return 0;
+}

@@ -9,7 +9,7 @@ struct Periscope: AsyncParsableCommand {
         discussion: """
             Answers, from the host: is a container short of CPU, memory or disk and whose \
             fault it is (diagnose), which container is this PID (ps, pid), what it uses now \
-            (top, stats), what happened and when (trace, analyze), and which code burns the \
+            (top, stats), what it did over hours (record), what happened and when (trace, analyze), and which code burns the \
             CPU (profile, fold, flamegraph); runqlat, biolatency and syscount aggregate per container in \
             the kernel with BPF; enter runs host tools in a container's view.
             Run as root: most of what the kernel tells is root's to read.
@@ -18,7 +18,7 @@ struct Periscope: AsyncParsableCommand {
         subcommands: [
             DiagnoseCommand.self, InsideCommand.self,
             PsCommand.self, PidCommand.self, EnterCommand.self,
-            TopCommand.self, StatsCommand.self,
+            TopCommand.self, StatsCommand.self, RecordCommand.self, ChartCommand.self,
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
             RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,

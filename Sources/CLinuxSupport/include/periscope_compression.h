@@ -11,6 +11,15 @@ int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, siz
 /// Inflates a gzip or zlib stream (tests read pprof and PNG data back). Refuses output beyond max_output.
 int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len);
 
+/// Raw deflate (RFC 1951, no header or checksum: the recorder's sample blocks are small and
+/// SQLite pages carry their own integrity) of `input` at `level` (0-9), into a malloc'ed buffer
+/// the caller frees. Returns 0, or a zlib error code (negative) with *output NULL.
+int periscope_deflate_raw(const uint8_t *input, size_t input_len, int level, uint8_t **output, size_t *output_len);
+
+/// Inflates raw deflate data into `output`, which must hold exactly `expected_len` bytes.
+/// Returns 0, or a zlib error code (Z_DATA_ERROR for corrupt or short data).
+int periscope_inflate_raw(const uint8_t *input, size_t input_len, uint8_t *output, size_t expected_len);
+
 /// Decodes an .xz stream (MiniDebugInfo's .gnu_debugdata) with liblzma, refusing output
 /// beyond max_output bytes and using at most 64 MiB of decoder memory.
 /// Returns 0, or an lzma_ret code with *output NULL.

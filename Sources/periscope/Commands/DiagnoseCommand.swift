@@ -34,11 +34,13 @@ struct DiagnoseCommand: ParsableCommand {
               periscope diagnose
               periscope diagnose web --duration 30s
               periscope diagnose --probe-storage /var/lib/docker --json
+              periscope diagnose --db /var/lib/periscope/recording.db --since 03:00 --until 03:30
             """
     )
 
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup var window: DiagnoseWindowOptions
+    @OptionGroup(title: "Replay a recording") var recording: RecordingRangeOptions
 
     @Argument(help: "Containers to diagnose (name, id prefix, or a host PID in it); all when none is given.")
     var containers: [String] = []
@@ -89,6 +91,18 @@ struct DiagnoseCommand: ParsableCommand {
         return window
     }
 
+    /// The recorded window `range` of `path`, focused on the containers `queries` name
+    /// (found by name, earlier name or id even when they no longer exist).
+    private static func replayWindow(_ path: String, range: (start: Double, end: Double), queries: [String]) throws -> ObservationWindow {
+        let reader = try RecordingReader(path: path)
+        try reader.requireSamples(from: range.start, to: range.end)
+        let focus = try reader.resolve(queries, among: try reader.containers(from: range.start, to: range.end))
+        if let host = focus.first(where: \.key.isHost) {
+            throw UserFacingError("\(host.name) is the host, not a container: run periscope diagnose --db without it")
+        }
+        return try RecordedWindow(reader: reader, start: range.start, end: range.end).observationWindow(focus: focus)
+    }
+
     func run() throws {
         do {
             try diagnose()
@@ -107,7 +121,10 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let logger = source.makeLogger()
         var focus: Set<ContainerKey> = []
-        if !containers.isEmpty && fromWindow == nil {
+        if recording.db != nil && (fromWindow != nil || probeStorage) {
+            throw UserFacingError("--db replays a recording: it cannot be combined with --from-window or --probe-storage")
+        }
+        if !containers.isEmpty && fromWindow == nil && recording.db == nil {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
             for query in containers {
                 switch ContainerMatcher.resolve(query, in: snapshot) {
@@ -130,9 +147,11 @@ struct DiagnoseCommand: ParsableCommand {
             }
             options.probeDirectory = directory
         }
-        if !window.json && fromWindow == nil { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
+        if !window.json && fromWindow == nil && recording.db == nil { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
         let observed: ObservationWindow
-        if let fromWindow {
+        if let db = recording.db {
+            observed = try Self.replayWindow(db, range: try recording.range(), queries: containers)
+        } else if let fromWindow {
             observed = try Self.loadWindow(fromWindow, queries: containers)
         } else {
             DiagnoseInterrupt.install()

@@ -27,12 +27,14 @@ struct StatsCommand: ParsableCommand {
             Examples:
               periscope stats web
               periscope stats web --interval 2 --json
+              periscope stats web --db /var/lib/periscope/recording.db --since -2h
             """
     )
 
     @OptionGroup var source: InventorySourceOptions
+    @OptionGroup(title: "Replay a recording") var recording: RecordingRangeOptions
 
-    @Argument(help: "Container name, id (prefix), or a host PID of one of its processes.")
+    @Argument(help: "Container name, id (prefix), or a host PID of one of its processes; with --db also a name it had before, or host.")
     var target: String
 
     @Option(help: ArgumentHelp("Time between the two samples: \(DurationText.forms) (default 1s).", valueName: "duration"), transform: DurationText.parseSeconds)
@@ -46,6 +48,10 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let db = recording.db {
+            try printRecorded(db)
+            return
+        }
         let logger = source.makeLogger()
         let snapshot = try source.scan(includeProcesses: false, logger: logger)
         let container: Container
@@ -63,6 +69,25 @@ struct StatsCommand: ParsableCommand {
             print(try JSONOutput.encode(report))
         } else {
             print(StatsTextRenderer.render(report, displayName: container.displayName, style: .standardOutput), terminator: "")
+        }
+    }
+}
+
+extension StatsCommand {
+    /// The container's recorded series over --since/--until.
+    func printRecorded(_ path: String) throws {
+        let (start, end) = try recording.range()
+        let reader = try RecordingReader(path: path)
+        try reader.requireSamples(from: start, to: end)
+        let container = try reader.resolve([target], among: try reader.containers(from: start, to: end))[0]
+        let report = try RecordedStats(reader: reader, start: start, end: end).report(for: container)
+        if report.series.isEmpty {
+            throw UserFacingError("no samples of \(report.name) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)")
+        }
+        if json {
+            print(try JSONOutput.encode(report))
+        } else {
+            print(RecordedStats.text(report), terminator: "")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinuxHost
 import Presentation
+import Recording
 import Reporting
 import ResourceMetrics
 
@@ -42,6 +43,13 @@ struct TopCommand: ParsableCommand {
               periscope top --batch -n 3 -d 1
               periscope top --cgroups --depth 2 --batch
               periscope top --json -n 0 -d 5 | jq '.rows[] | select(.cpuUsageCores > 0.5) | .name'
+              periscope top --db /var/lib/periscope/recording.db --at 03:12
+
+            With --db, the screen as it was at --at, from a recording made by periscope \
+            record (containers that no longer exist included): [ and ] step back and forth by \
+            --step (default: the recorded interval), { and } by a minute. --batch and --json \
+            print the frame at --at and, with -n, the next ones --step apart (-n 0: to the end of \
+            the recording).
             """
     )
 
@@ -75,6 +83,16 @@ struct TopCommand: ParsableCommand {
         discussion: "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."))
     var rescan = 5.0
 
+    @Option(help: ArgumentHelp("Show the screen as recorded in the recording at PATH (made by periscope record) instead of live; needs --at.", valueName: "PATH"))
+    var db: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --db: the moment to show: \(TimeText.forms).", valueName: "time"))
+    var at: String?
+
+    @Option(help: ArgumentHelp("With --db: how far [ and ] (and each of -n frames) move: \(DurationText.forms) (default: the recorded interval).", valueName: "duration"),
+            transform: DurationText.parseSeconds)
+    var step: Double?
+
     @Option(help: "How deep the cgroup tree goes (/docker/ID is depth 2); deeper cgroups count in their ancestor.")
     var depth = 3
 
@@ -84,9 +102,16 @@ struct TopCommand: ParsableCommand {
         if batch && json { throw ValidationError("choose one of --batch and --json") }
         if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 3600 seconds") }
         if !(1...32).contains(depth) { throw ValidationError("--depth must be between 1 and 32") }
+        if (db == nil) != (at == nil) { throw ValidationError("--db and --at go together: the recording and the moment to show") }
+        if let step, db == nil || !(step > 0 && step <= 86400) { throw ValidationError("--step moves through a recording (--db): between 0 and 1 day") }
+        if db != nil && cgroups { throw ValidationError("--cgroups is live only: the recording keeps containers, not the cgroup tree") }
     }
 
     func run() throws {
+        if let db, let at {
+            try runRecorded(db, at: at)
+            return
+        }
         _ = source.makeLogger()
         // About 14 descriptors stay open per container between samples.
         HostSystem.raiseOpenFileLimit()
@@ -128,3 +153,44 @@ struct TopCommand: ParsableCommand {
 }
 
 extension TopSortKey: ExpressibleByArgument {}
+
+extension TopCommand {
+    /// The recorded screen at --at: interactive, or --batch/--json frames -d apart.
+    func runRecorded(_ path: String, at: String) throws {
+        let moment = try RecordingRangeOptions.parse(at, option: "--at", clock: .system)
+        let reader = try RecordingReader(path: path)
+        try reader.requireSamples(from: moment - RecordedTop.lookBackSeconds, to: moment)
+        let top = RecordedTop(reader: reader)
+        let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: false)
+        guard let first = try top.frame(at: moment) else {
+            throw UserFacingError("no data in \(path) to show at \(RecordedTime.text(moment)): top needs two host samples within \(Int(RecordedTop.lookBackSeconds)) s before it")
+        }
+        let step = self.step ?? max(first.intervalSeconds.rounded(), 1)
+        if batch || json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let renderer = TopRenderer(width: isatty(STDOUT_FILENO) == 1 ? TerminalSize.of()?.columns : nil)
+            var frame: TopFrame? = first
+            // -n 0: every step to the end of the recording.
+            var count = iterations ?? 1
+            if count == 0 {
+                let last = try reader.read { store throws(RecordingError) in try store.sampleTimeRange() }.map { Double($0.upperBound) / 1000 } ?? moment
+                count = Int(((last - moment) / step).rounded(.down)) + 1
+            }
+            for index in 0..<max(count, 1) {
+                if index > 0 { frame = try top.frame(at: moment + Double(index) * step) }
+                guard let frame else { continue }
+                if json {
+                    print(String(decoding: try encoder.encode(frame), as: UTF8.self))
+                } else {
+                    print((index > 0 ? "\n" : "") + renderer.plainText(frame, state: state), terminator: "")
+                }
+            }
+            return
+        }
+        let terminal = try FullScreenTerminal()
+        defer { terminal.restore() }
+        var view = RecordedTopView(top: top, terminal: terminal, state: state, stepSeconds: step, atSeconds: moment)
+        try view.run()
+    }
+}

@@ -1,0 +1,46 @@
+import LinuxHost
+import Recording
+import ResourceMetrics
+
+/// One D-state sweep per sample, with `DStateSampler` (the same sweep as `diagnose`), when
+/// /proc/stat counts a task blocked on I/O and at least every `fullSweepEvery` samples; a
+/// sweep that finds threads becomes an event listing them with their kernel wait channel.
+final class DStateSweeps {
+    private let procfs: Procfs
+    private let fullSweepEvery: Int
+    private var samplesSinceFullSweep = Int.max / 2
+    private var sampler: DStateSampler
+    private var sweepsInSampler = 0
+
+    init(procfs: Procfs, fullSweepEvery: Int) {
+        self.procfs = procfs
+        self.fullSweepEvery = max(1, fullSweepEvery)
+        sampler = DStateSampler(procfs: procfs)
+    }
+
+    /// Sweeps if due. Returns the threads in D per container key (nil: the host) and the
+    /// event describing them; empty when none was seen or no sweep was due.
+    func sweep(blockedTasks: UInt64, unixMilliseconds: Int64, container: (Int32) -> String?) -> (counts: [String?: Int], events: [RecordedEvent]) {
+        samplesSinceFullSweep += 1
+        guard blockedTasks > 0 || samplesSinceFullSweep >= fullSweepEvery else { return ([:], []) }
+        samplesSinceFullSweep = 0
+        // A sampler keeps every thread it ever saw in D: start a fresh one now and then so
+        // a recorder running for weeks does not grow with them.
+        sweepsInSampler += 1
+        if sweepsInSampler > 600 {
+            sampler = DStateSampler(procfs: procfs)
+            sweepsInSampler = 1
+        }
+        let counts = sampler.sweep(container: container)
+        guard !counts.isEmpty else { return ([:], []) }
+        let latest = sampler.threads.map(\.lastSeenSeconds).max() ?? 0
+        var events: [RecordedEvent] = []
+        let seen = sampler.threads.filter { $0.lastSeenSeconds == latest }
+        for (owner, threads) in Dictionary(grouping: seen, by: \.container) {
+            let listed = threads.prefix(10).map { "\($0.comm)[\($0.tid)]\($0.waitChannel.map { " in \($0)" } ?? "")" }.joined(separator: ", ")
+            events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .dStateThreads, container: owner.map { RecordedContainerKey($0) },
+                                        message: "\(threads.count) thread(s) in D: \(listed)", attributes: ["threads": String(threads.count)]))
+        }
+        return (counts, events)
+    }
+}

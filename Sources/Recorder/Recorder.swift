@@ -1,0 +1,308 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ContainerInventory
+import LinuxHost
+import Recording
+import ResourceMetrics
+
+/// `periscope record` as a library: samples the host and every container each interval and
+/// writes one batch per interval to a `RecordingSink`, until told to stop. The HTTP agent
+/// runs the same type in-process.
+///
+/// Per container a sample is one pread per counter file on descriptors opened when the
+/// container appears (`CompactCgroupReader`), into values reused sample after sample:
+/// no path is built, no string hashed, nothing allocated on the container's side of the
+/// loop. Beside the samples: Docker's events (lifecycle, create → running) on their own
+/// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis on
+/// a thread of its own. Not thread-safe: one thread calls `sample()` or `run`.
+public final class Recorder {
+    /// What it records and how often.
+    public let options: RecorderOptions
+    private let sink: any RecordingSink
+    private let procfs: Procfs
+    private let cheapScanner: InventoryScanner
+    private let namingScanner: InventoryScanner
+    private let metadataLookup: RuntimeMetadataLookup
+    private let layout: CgroupLayout?
+    private let hostSampler: HostSampler
+    private var wholeDisks: Set<String> = []
+    private var tracked: [TrackedContainer] = []
+    private var lifecycle = ContainerLifecycle()
+    private let dockerEvents: DockerEventStream?
+    private let kernelLog: KernelLogFollower
+    private let dState: DStateSweeps
+    private let diagnosis: RollingDiagnosis?
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    private var hostValues = RecordedValues()
+    private var lastScanSeconds = -Double.infinity
+    private var scanDue = true
+    private var firstScanDone = false
+    private var namesByID: [String: String] = [:]
+    private var problems: [String] = []
+    private var stopped = false
+
+    /// What the last sample cost and saw: for status lines and benchmarks.
+    public private(set) var lastStatus = RecorderStatus()
+
+    /// Opens what the recorder reads (nothing is sampled until `sample()` or `run`).
+    public init(options: RecorderOptions, sink: any RecordingSink) {
+        self.options = options
+        self.sink = sink
+        procfs = Procfs(root: options.inventory.procRoot)
+        var cheap = options.inventory
+        cheap.queryRuntimes = false
+        cheap.resolveHostnames = false
+        cheap.includeProcesses = false
+        var naming = cheap
+        naming.queryRuntimes = options.inventory.queryRuntimes
+        cheapScanner = InventoryScanner(options: cheap)
+        namingScanner = InventoryScanner(options: naming)
+        metadataLookup = RuntimeMetadataLookup(options: naming)
+        hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
+        layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
+        if layout == nil { problems.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
+        dockerEvents = options.followsDockerEvents && options.inventory.queryRuntimes
+            ? DockerEventStream(socketPath: options.inventory.dockerSocket) : nil
+        kernelLog = KernelLogFollower(path: options.kernelLogPath, procfs: procfs, layout: layout, bootUnixMilliseconds: Self.bootUnixMilliseconds())
+        if let problem = kernelLog.problem { problems.append("kernel log unreadable: \(problem)") }
+        dState = DStateSweeps(procfs: procfs, fullSweepEvery: options.dStateFullSweepEverySamples)
+        diagnosis = options.diagnoseEverySeconds > 0 ? RollingDiagnosis(options: options) : nil
+        wholeDisks = Self.wholeDisks()
+    }
+
+    deinit {
+        stop()
+        buffer.deallocate()
+    }
+
+    /// Samples every interval until `shouldStop` returns true (polled every 100 ms), then
+    /// writes one last batch and stops the threads. `onSample` sees each batch's status.
+    public func run(shouldStop: () -> Bool, onSample: (RecorderStatus) -> Void = { _ in }) throws {
+        let intervalNanoseconds = UInt64(max(0.01, options.intervalSeconds) * 1e9)
+        var next = MonotonicInstant.now().nanoseconds
+        defer { stop() }
+        while true {
+            let stopping = shouldStop()
+            let now = MonotonicInstant.now().nanoseconds
+            if now >= next || stopping {
+                let batch = try sample()
+                let writeStart = Self.threadCPUNanoseconds()
+                try sink.append(batch)
+                lastStatus.writeCPUNanoseconds = Self.threadCPUNanoseconds() - writeStart
+                onSample(lastStatus)
+                if stopping { return }
+                next += intervalNanoseconds
+                // Fell behind (a suspended VM, a slow disk): skip the missed ticks.
+                if next < now { next = now + intervalNanoseconds }
+                continue
+            }
+            Self.sleep(nanoseconds: min(next - now, 100_000_000))
+        }
+    }
+
+    /// Stops the event and diagnosis threads and closes every counter file. Idempotent.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        dockerEvents?.stop()
+        diagnosis?.stop()
+        tracked.removeAll()
+    }
+
+    /// Takes one sample of everything and returns it as a batch (not yet written).
+    public func sample() throws -> RecordingBatch {
+        let cpuStart = Self.threadCPUNanoseconds()
+        let unixMilliseconds = Self.unixMilliseconds()
+        var batch = RecordingBatch(unixMilliseconds: unixMilliseconds)
+        for problem in problems {
+            batch.events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem))
+        }
+        problems.removeAll()
+
+        if let dockerEvents {
+            let changes = lifecycle.apply(dockerEvents.drain())
+            batch.events += changes.events
+            batch.containers += changes.descriptions
+            if !changes.startedIDs.isEmpty { scanDue = true }
+            for (id, name) in changes.renamed {
+                namesByID[id] = name
+                for container in tracked where container.key.id == id {
+                    container.name = name
+                    container.descriptionChanged = true
+                }
+            }
+        }
+        let monotonicSeconds = Double(MonotonicInstant.now().nanoseconds) / 1e9
+        if scanDue || monotonicSeconds - lastScanSeconds >= options.rescanSeconds {
+            rescan(at: unixMilliseconds, into: &batch)
+            lastScanSeconds = monotonicSeconds
+        }
+
+        let host = try hostSampler.sample().counters
+        hostValues.setHost(host, wholeDisks: wholeDisks)
+        let sampleStart = Self.threadCPUNanoseconds()
+        let includeMemoryStat = lastStatus.samples % max(1, options.memoryStatEverySamples) == 0
+        batch.samples.reserveCapacity(tracked.count + 1)
+        var index = 0
+        while index < tracked.count {
+            let container = tracked[index]
+            do {
+                try container.reader.read(into: &container.counters, buffer: buffer, includeMemoryStat: includeMemoryStat)
+            } catch {
+                // Its cgroup is gone: stopped between two samples.
+                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
+                continue
+            }
+            if monotonicSeconds - container.limitsReadAt >= options.limitsRefreshSeconds {
+                container.limits = ContainerLimits.read(CgroupDirectories(layout: layout!, cgroups: container.cgroups))
+                container.limitsReadAt = monotonicSeconds
+            }
+            container.fillValues()
+            batch.samples.append(RecordingBatch.Entry(container: container.recordedKey, unixMilliseconds: unixMilliseconds, values: container.values))
+            if container.descriptionChanged {
+                batch.containers.append(container.description)
+                container.descriptionChanged = false
+            }
+            index += 1
+        }
+        let containersEnd = Self.threadCPUNanoseconds()
+
+        let sweep = dState.sweep(blockedTasks: host.cpu.blockedTasks, unixMilliseconds: unixMilliseconds) { [procfs, layout] pid in
+            Self.containerKey(ofPID: pid, procfs: procfs, layout: layout)?.description
+        }
+        batch.events += sweep.events
+        batch.events += kernelLog.poll()
+        hostValues.set(.kernelLogErrors, kernelLog.errorCount)
+        hostValues.set(.dStateThreadsMilli, UInt64(sweep.counts[nil] ?? 0) * 1000)
+        hostValues.set(.containersRunning, UInt64(tracked.count))
+        if !sweep.counts.isEmpty {
+            for container in tracked {
+                if let count = sweep.counts[container.key.description] { container.values.set(.dStateThreadsMilli, UInt64(count) * 1000) }
+            }
+        }
+        if options.probesDockerEngine && options.inventory.queryRuntimes {
+            switch DockerEngineProbe.pingNanoseconds(socketPath: options.inventory.dockerSocket) {
+            case .success(let nanoseconds): hostValues.set(.runtimeAPILatencyMicroseconds, nanoseconds / 1000)
+            case .failure: hostValues[.runtimeAPILatencyMicroseconds] = nil
+            }
+        }
+        batch.samples.append(RecordingBatch.Entry(container: .host, unixMilliseconds: unixMilliseconds, values: hostValues))
+        if let diagnosis {
+            let drained = diagnosis.drain()
+            batch.findings += drained.findings
+            if let problem = drained.problem { batch.events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem)) }
+        }
+
+        let end = Self.threadCPUNanoseconds()
+        lastStatus.samples += 1
+        lastStatus.unixMilliseconds = unixMilliseconds
+        lastStatus.containers = tracked.count
+        lastStatus.sampleCPUNanoseconds = end - cpuStart
+        lastStatus.containersCPUNanoseconds = containersEnd - sampleStart
+        lastStatus.events = batch.events.count
+        lastStatus.findings = batch.findings.count
+        lastStatus.dockerEventsConnected = dockerEvents?.isConnected
+        lastStatus.kernelLogReadable = kernelLog.problem == nil
+        return batch
+    }
+
+    // MARK: - Inventory
+
+    private func rescan(at unixMilliseconds: Int64, into batch: inout RecordingBatch) {
+        scanDue = false
+        guard let layout else { return }
+        let scanner = firstScanDone ? cheapScanner : namingScanner
+        guard let snapshot = try? scanner.scan() else { return }
+        firstScanDone = true
+        var seen = Set<ContainerKey>()
+        seen.reserveCapacity(snapshot.containers.count)
+        for container in snapshot.containers { seen.insert(container.key) }
+        var index = 0
+        while index < tracked.count {
+            if seen.contains(tracked[index].key) {
+                seen.remove(tracked[index].key)
+                index += 1
+            } else {
+                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
+            }
+        }
+        for container in snapshot.containers where seen.contains(container.key) {
+            guard let cgroups = container.cgroups else { continue }
+            let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
+            let netDev = sharesNetwork ? nil : container.initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
+            guard let reader = try? CompactCgroupReader(directories: CgroupDirectories(layout: layout, cgroups: cgroups), networkDevicesPath: netDev) else { continue }
+            var name = container.name ?? namesByID[container.key.id]
+            var image = container.image
+            if name == nil || image == nil, let metadata = metadataLookup.metadata(for: container.key) {
+                name = name ?? metadata.name
+                image = image ?? metadata.image
+            }
+            let tracker = TrackedContainer(container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
+                                           image: image, reader: reader, cgroups: cgroups)
+            tracked.append(tracker)
+        }
+    }
+
+    /// Drops a container whose cgroup vanished. Docker's `die` event gives the exact stop
+    /// time; other runtimes' containers are stamped with this sample's time.
+    private func stopTracking(at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch) {
+        let container = tracked.remove(at: index)
+        scanDue = true
+        guard container.key.runtime != .docker || dockerEvents == nil else { return }
+        var description = container.description
+        description.stoppedAtUnixMilliseconds = unixMilliseconds
+        batch.containers.append(description)
+        batch.events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .stopped, container: container.recordedKey,
+                                          message: "\(container.name) stopped (its cgroup vanished)"))
+    }
+
+    /// The container of a host PID from its cgroup path; nil for the host's processes.
+    static func containerKey(ofPID pid: Int32, procfs: Procfs, layout: CgroupLayout?) -> ContainerKey? {
+        guard let read = try? procfs.cgroups(TaskID(pid: pid)) else { return nil }
+        let cgroups = layout?.hostView(of: read) ?? read
+        for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key } }
+        return nil
+    }
+
+    // MARK: - Clocks and host facts
+
+    /// Whole disks: /sys/block entries but loop and ram devices (their partitions are in
+    /// /proc/diskstats too, and would count twice).
+    private static func wholeDisks() -> Set<String> {
+        guard let directory = opendir("/sys/block") else { return [] }
+        defer { closedir(directory) }
+        var names = Set<String>()
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix(".") || name.hasPrefix("loop") || name.hasPrefix("ram") { continue }
+            names.insert(name)
+        }
+        return names
+    }
+
+    static func unixMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// The Unix time of boot, for kernel log stamps (µs since boot).
+    private static func bootUnixMilliseconds() -> Int64 {
+        var boot = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &boot)
+        return unixMilliseconds() - (Int64(boot.tv_sec) * 1000 + Int64(boot.tv_nsec) / 1_000_000)
+    }
+
+    static func threadCPUNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    private static func sleep(nanoseconds: UInt64) {
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}

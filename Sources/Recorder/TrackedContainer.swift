@@ -1,0 +1,81 @@
+import ContainerInventory
+import LinuxHost
+import Recording
+
+/// One running container the recorder samples: its open counter files, its last counters
+/// and the values handed to the store, reused sample after sample so that sampling it
+/// allocates nothing and hashes no string.
+final class TrackedContainer {
+    let key: ContainerKey
+    let recordedKey: RecordedContainerKey
+    var name: String
+    var image: String?
+    let runtime: String
+    let cgroups: ProcessCgroups
+    let initPID: Int32?
+    let reader: CompactCgroupReader
+    var counters = CompactCgroupCounters()
+    /// Limits as last read (`RecordedMetric` kinds `.limit`), written with every sample.
+    var limits: [(RecordedMetric, UInt64?)] = []
+    var limitsReadAt: Double = -.infinity
+    /// The values of the last sample. Mutated in place; the batch's copy is released
+    /// before the next sample, so the arrays are reused rather than reallocated.
+    var values = RecordedValues()
+    var startedAtUnixMilliseconds: Int64?
+    /// The description must be (re)written: new, renamed, started.
+    var descriptionChanged = true
+
+    init(container: Container, name: String, image: String?, reader: CompactCgroupReader, cgroups: ProcessCgroups) {
+        key = container.key
+        recordedKey = RecordedContainerKey(container.key.description)
+        self.name = name
+        self.image = image
+        runtime = container.runtime.rawValue
+        self.cgroups = cgroups
+        initPID = container.initPID
+        self.reader = reader
+    }
+
+    var description: ContainerDescription {
+        ContainerDescription(key: recordedKey, name: name, runtime: runtime, image: image, startedAtUnixMilliseconds: startedAtUnixMilliseconds)
+    }
+
+    /// Copies the counters into `values` (µs for times, as the store keeps them).
+    func fillValues() {
+        let counters = counters
+        let present = counters.present
+        func set(_ metric: RecordedMetric, _ value: UInt64, if field: CompactCgroupCounters.Fields) {
+            values[metric] = present.contains(field) ? Int64(truncatingIfNeeded: value) : nil
+        }
+        set(.cpuUsageMicroseconds, counters.cpuUsageNanoseconds / 1000, if: .cpuUsage)
+        set(.cpuUserMicroseconds, counters.cpuUserNanoseconds / 1000, if: .cpuUserSystem)
+        set(.cpuSystemMicroseconds, counters.cpuSystemNanoseconds / 1000, if: .cpuUserSystem)
+        set(.cpuPeriods, counters.cpuPeriods, if: .cpuThrottling)
+        set(.cpuThrottledPeriods, counters.cpuThrottledPeriods, if: .cpuThrottling)
+        set(.cpuThrottledMicroseconds, counters.cpuThrottledNanoseconds / 1000, if: .cpuThrottling)
+        set(.memoryUsageBytes, counters.memoryUsageBytes, if: .memoryUsage)
+        values[.memoryWorkingSetBytes] = counters.memoryWorkingSetBytes.map { Int64(truncatingIfNeeded: $0) }
+        set(.memoryRSSBytes, counters.memoryAnonymousBytes, if: .memoryStat)
+        set(.memoryCacheBytes, counters.memoryFileBytes, if: .memoryStat)
+        set(.memoryOOMKills, counters.oomKills, if: .oomKills)
+        set(.blockReadBytes, counters.blockReadBytes, if: .blockIO)
+        set(.blockWrittenBytes, counters.blockWriteBytes, if: .blockIO)
+        set(.blockReadOperations, counters.blockReadOperations, if: .blockIO)
+        set(.blockWriteOperations, counters.blockWriteOperations, if: .blockIO)
+        set(.pids, counters.pidsCurrent, if: .pids)
+        set(.cpuPressureSomeMicroseconds, counters.cpuPressureSomeMicroseconds, if: .pressure)
+        set(.memoryPressureSomeMicroseconds, counters.memoryPressureSomeMicroseconds, if: .pressure)
+        set(.memoryPressureFullMicroseconds, counters.memoryPressureFullMicroseconds, if: .pressure)
+        set(.ioPressureSomeMicroseconds, counters.ioPressureSomeMicroseconds, if: .pressure)
+        set(.ioPressureFullMicroseconds, counters.ioPressureFullMicroseconds, if: .pressure)
+        set(.networkReceivedBytes, counters.networkReceivedBytes, if: .network)
+        set(.networkTransmittedBytes, counters.networkTransmittedBytes, if: .network)
+        set(.networkReceivedPackets, counters.networkReceivedPackets, if: .network)
+        set(.networkTransmittedPackets, counters.networkTransmittedPackets, if: .network)
+        set(.networkReceiveDrops, counters.networkReceiveDrops, if: .network)
+        set(.networkTransmitDrops, counters.networkTransmitDrops, if: .network)
+        set(.networkReceiveErrors, counters.networkReceiveErrors, if: .network)
+        set(.networkTransmitErrors, counters.networkTransmitErrors, if: .network)
+        for (metric, value) in limits { values.set(metric, value) }
+    }
+}
