@@ -97,7 +97,7 @@ public final class CompactCgroupReader {
     /// does (a controller file this kernel lacks), throws when the directory is gone.
     @discardableResult
     private func add(_ path: String, _ format: Format, isUnified: Bool) throws(HostReadError) -> Bool {
-        let fd = path.withCString { openRetryingInterrupts($0) }
+        let fd = SystemCall.retryingInterrupts { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), access(String(path[..<slash]), F_OK) == 0 {
@@ -122,10 +122,9 @@ public final class CompactCgroupReader {
             defer { index += 1 }
             if !includeMemoryStat, index == memoryStatSlot { continue }
             let slot = slots[index]
-            let count = pread(slot.fd, buffer.baseAddress, buffer.count, 0)
+            let count = SystemCall.retryingInterrupts { pread(slot.fd, buffer.baseAddress, buffer.count, 0) }
             if count < 0 {
                 let code = errno
-                if code == EINTR { index -= 1; continue }
                 if slot.format == .networkDevices || code == EOPNOTSUPP {
                     // The init process exited (the net file follows it) or PSI is disabled:
                     // not the cgroup's end. Stop reading that file.
