@@ -16,6 +16,9 @@ public struct LiveTestRequirement: TestTrait, SuiteTrait {
     public var reason: Comment
     /// Whether a missing requirement fails instead of skipping.
     public var failsWhenMissing: Bool
+    /// Whether the test uses the whole host (root, Docker, tracefs, perf, BPF, load) and so
+    /// must run in a live suite, one test at a time; false for a tool that set-up installs.
+    public var usesTheHost: Bool = true
 
     /// True under CI (`CI=true`) as root: live tests must run there.
     public static var isRequiredToRun: Bool {
@@ -42,7 +45,7 @@ public struct LiveTestRequirement: TestTrait, SuiteTrait {
     }
 
     public func prepare(for test: Test) async throws {
-        if ProcessInfo.processInfo.environment["PERISCOPE_TEST_PHASE"] == "unit" {
+        if usesTheHost, ProcessInfo.processInfo.environment["PERISCOPE_TEST_PHASE"] == "unit" {
             throw LiveTestInUnitRun(test: test.id.description)
         }
         guard !isMet() else { return }
@@ -57,5 +60,16 @@ extension Trait where Self == LiveTestRequirement {
     /// root, fails it with `reason`.
     public static func live(if condition: @autoclosure @escaping @Sendable () -> Bool, _ reason: Comment) -> Self {
         LiveTestRequirement(isMet: condition, reason: reason, failsWhenMissing: LiveTestRequirement.isRequiredToRun)
+    }
+}
+
+extension Trait where Self == LiveTestRequirement {
+    /// For a test that needs only a tool scripts/test-setup.sh installs (chromium, tmux,
+    /// babeltrace2, gcc): runs when `condition` holds; otherwise skips with `reason`, or, under CI
+    /// as root, fails. Unlike `.live` it may run in a unit suite, beside other tests.
+    public static func installed(if condition: @autoclosure @escaping @Sendable () -> Bool, _ reason: Comment) -> Self {
+        var requirement = LiveTestRequirement(isMet: condition, reason: reason, failsWhenMissing: LiveTestRequirement.isRequiredToRun)
+        requirement.usesTheHost = false
+        return requirement
     }
 }
