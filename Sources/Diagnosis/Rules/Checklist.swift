@@ -36,7 +36,7 @@ enum Checklist {
                                    findingRules: rules("host.cpu.utilization", "host.cpu.imbalance"), measured: true))
         var processes = window.hostProcesses.map { ("host", $0) }
         for container in window.containers { processes += container.topProcesses.map { (container.displayName, $0) } }
-        let top = processes.sorted { $0.1.cores > $1.1.cores }.prefix(3).map { "\($0.1.comm)[\($0.1.pid)] \(fixed($0.1.cores * 100, 0))% (\($0.0))" }
+        let top = processes.sorted { ($0.1.cores, $1.0, $1.1.comm, $1.1.pid) > ($1.1.cores, $0.0, $0.1.comm, $0.1.pid) }.prefix(3).map { "\($0.1.comm)[\($0.1.pid)] \(fixed($0.1.cores * 100, 0))% (\($0.0))" }
         lines.append(ChecklistLine(command: "pidstat 1", checks: "process usage", summary: top.isEmpty ? "no process used CPU" : top.joined(separator: ", "),
                                    findingRules: rules("cpu"), measured: true))
         let devices = HostRules.deviceNames(facts).map { name -> String in
@@ -61,7 +61,7 @@ enum Checklist {
         lines.append(ChecklistLine(command: "sar -n TCP,ETCP 1", checks: "TCP stats",
                                    summary: tcp.isEmpty ? "unreadable" : "active \(fixed(Series(tcp.map(\.activeOpensPerSecond.perSecond)).mean, 1))/s passive \(fixed(Series(tcp.map(\.passiveOpensPerSecond.perSecond)).mean, 1))/s retrans \(fixed(Series(tcp.map(\.segmentsRetransmittedPerSecond.perSecond)).mean, 1))/s",
                                    findingRules: rules("host.tcp", "network.retransmits"), measured: !tcp.isEmpty))
-        let busiest = facts.sampledContainers.map { ($0.displayName, facts.usageCores($0)) }.sorted { $0.1 > $1.1 }.prefix(3)
+        let busiest = facts.sampledContainers.map { ($0.displayName, facts.usageCores($0)) }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(3)
         lines.append(ChecklistLine(command: "top", checks: "check overview",
                                    summary: "\(window.containers.count) container\(window.containers.count == 1 ? "" : "s")" + (busiest.isEmpty ? "" : "; busiest: " + busiest.map { "\($0.0) \(fixed($0.1, 2)) cores" }.joined(separator: ", ")),
                                    findingRules: [], measured: true))
