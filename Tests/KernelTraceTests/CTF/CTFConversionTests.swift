@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `trace convert --to ctf` read back by babeltrace2, the reference CTF decoder.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
+@Suite(.serialized, .live(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
 struct CTFConversionTests {
     /// Writes a synthetic Periscope trace directory (no kernel needed).
     static func writeSyntheticTrace(to directory: String, switches: Int) throws {
