@@ -106,7 +106,9 @@ struct WindowFacts {
 
     /// "host processes (cc1 0.8, make 0.1)": the host's busiest processes.
     func hostProcessesName() -> String {
-        let names = window.hostProcesses.prefix(3).map { "\($0.comm) \(fixed($0.cores, 2))" }
+        // A saved window may list tied processes in any order: busiest, then by name and pid.
+        let busiest = window.hostProcesses.sorted { ($0.cores, $1.comm, $1.pid) > ($1.cores, $0.comm, $0.pid) }
+        let names = busiest.prefix(3).map { "\($0.comm) \(fixed($0.cores, 2))" }
         return names.isEmpty ? "host processes" : "host processes (\(names.joined(separator: ", ")))"
     }
 

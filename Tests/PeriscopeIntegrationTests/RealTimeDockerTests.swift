@@ -248,7 +248,7 @@ struct RealTimeDockerTests {
     }
 
     @Test("top's drill-down shows the RT budget chain and the SCHED_FIFO thread with its priority, CPU and wait",
-          .enabled(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+          .live(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
     func topDrillDown() throws {
         let cpu = ProcessInfo.processInfo.activeProcessorCount > 1 ? 1 : 0
         let parent = try CgroupFileOverride(path: Self.dockerBudgetFile, value: "200000")

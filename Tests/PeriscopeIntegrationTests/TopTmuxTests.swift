@@ -6,7 +6,7 @@ import TestSupport
 @Suite(
     "top in tmux", .serialized,
     .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason),
-    .enabled(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)")
+    .live(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)")
 )
 struct TopTmuxTests {
     @Test func filterDrillDownTreeSuspendAndQuit() throws {

@@ -136,7 +136,7 @@ enum CPUBottleneckTree {
             shares.append(NeighbourShare(name: "other tenants of the host (invisible from inside)", kind: "host", resource: "cpu", amount: residual,
                                          unit: "cores", sharePercent: busyTotal > 0 ? residual / busyTotal * 100 : 0))
         }
-        return shares.sorted { $0.amount > $1.amount }
+        return shares.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }
     }
 }
 

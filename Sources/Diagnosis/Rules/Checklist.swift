@@ -37,7 +37,7 @@ enum Checklist {
                                    findingRules: rules(.mpstat), measured: true))
         var processes = window.hostProcesses.map { ("host", $0) }
         for container in window.containers { processes += container.topProcesses.map { (container.displayName, $0) } }
-        let top = processes.sorted { $0.1.cores > $1.1.cores }.prefix(3).map { "\($0.1.comm)[\($0.1.pid)] \(fixed($0.1.cores * 100, 0))% (\($0.0))" }
+        let top = processes.sorted { ($0.1.cores, $1.0, $1.1.comm, $1.1.pid) > ($1.1.cores, $0.0, $0.1.comm, $0.1.pid) }.prefix(3).map { "\($0.1.comm)[\($0.1.pid)] \(fixed($0.1.cores * 100, 0))% (\($0.0))" }
         lines.append(ChecklistLine(command: ChecklistCommand.pidstat.rawValue, checks: "process usage", summary: top.isEmpty ? "no process used CPU" : top.joined(separator: ", "),
                                    findingRules: rules(.pidstat), measured: true))
         let devices = HostRules.deviceNames(facts).map { name -> String in
@@ -62,7 +62,7 @@ enum Checklist {
         lines.append(ChecklistLine(command: ChecklistCommand.sarTCP.rawValue, checks: "TCP stats",
                                    summary: tcp.isEmpty ? "unreadable" : "active \(fixed(Series(tcp.map(\.activeOpensPerSecond.perSecond)).mean, 1))/s passive \(fixed(Series(tcp.map(\.passiveOpensPerSecond.perSecond)).mean, 1))/s retrans \(fixed(Series(tcp.map(\.segmentsRetransmittedPerSecond.perSecond)).mean, 1))/s",
                                    findingRules: rules(.sarTCP), measured: !tcp.isEmpty))
-        let busiest = facts.sampledContainers.map { ($0.displayName, facts.usageCores($0)) }.sorted { $0.1 > $1.1 }.prefix(3)
+        let busiest = facts.sampledContainers.map { ($0.displayName, facts.usageCores($0)) }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(3)
         lines.append(ChecklistLine(command: ChecklistCommand.top.rawValue, checks: "check overview",
                                    summary: "\(window.containers.count) container\(window.containers.count == 1 ? "" : "s")" + (busiest.isEmpty ? "" : "; busiest: " + busiest.map { "\($0.0) \(fixed($0.1, 2)) cores" }.joined(separator: ", ")),
                                    findingRules: rules(.top), measured: true))

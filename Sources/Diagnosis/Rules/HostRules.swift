@@ -100,7 +100,7 @@ enum HostRules {
         let residual = max(0, total - shares.reduce(0) { $0 + $1.amount })
         let others = facts.window.viewpoint == .host ? facts.hostProcessesName() : "other tenants of the host (invisible from inside)"
         shares.append(NeighbourShare(name: others, kind: "host", resource: "cpu", amount: residual, unit: "cores", sharePercent: total > 0 ? residual / total * 100 : 0))
-        let top = shares.filter { $0.amount >= 0.01 }.sorted { $0.amount > $1.amount }
+        let top = shares.filter { $0.amount >= 0.01 }.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }
         return Blame(.host, neighbours: Array(top.prefix(5)), explanation: "the host's CPUs are shared; the biggest users in the window are listed")
     }
 
@@ -146,7 +146,7 @@ enum HostRules {
             guard let bytes = container.intervals.last?.memory.workingSetBytes, let total = facts.window.host.last?.memory.totalBytes, total > 0 else { return nil }
             return NeighbourShare(name: container.displayName, kind: "container", resource: "memory", amount: Double(bytes) / 1_048_576, unit: "MiB",
                                   sharePercent: Double(bytes) / Double(total) * 100)
-        }.sorted { $0.amount > $1.amount }
+        }.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }
         return Blame(.host, neighbours: Array(users.prefix(5)), explanation: "host memory is shared; the containers' working sets are listed")
     }
 
@@ -233,7 +233,7 @@ enum HostRules {
             users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: "disk \(name)", amount: rest, unit: "op/s",
                                         sharePercent: deviceOps > 0 ? rest / deviceOps * 100 : 0))
         }
-        return users.sorted { $0.amount > $1.amount }
+        return users.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }
     }
 
     /// Containers' bytes from their processes' /proc/PID/io when cgroup v1 blkio does not
@@ -255,7 +255,7 @@ enum HostRules {
             users.append(NeighbourShare(name: "host processes and kernel writeback", kind: "host", resource: resource, amount: rest / 1024, unit: "KiB/s",
                                         sharePercent: deviceBytes > 0 ? rest / deviceBytes * 100 : 0))
         }
-        return users.sorted { $0.amount > $1.amount }
+        return users.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }
     }
 
     /// Containers' traffic (rx + tx bytes/s over their own interfaces) and their share of it.
@@ -264,7 +264,7 @@ enum HostRules {
             (container.displayName, Series(container.network.map { $0.filter { $0.interface != "lo" }.reduce(0) { $0 + $1.receivedBytesPerSecond.perSecond + $1.transmittedBytesPerSecond.perSecond } }).mean)
         }
         let total = traffic.reduce(0) { $0 + $1.1 }
-        return traffic.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(5).map {
+        return traffic.filter { $0.1 > 0 }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(5).map {
             NeighbourShare(name: $0.0, kind: "container", resource: "network", amount: $0.1 / 1024, unit: "KiB/s", sharePercent: total > 0 ? $0.1 / total * 100 : 0)
         }
     }

@@ -41,8 +41,10 @@ public struct SyscountReport: Encodable {
                         calls: value.calls, errors: value.errors, totalMicroseconds: timed ? Double(value.totalNanoseconds) / 1000 : nil))
                 }
             }
+            // Groups come from a Dictionary: ties fall back to the container id and syscall name.
             self.rows = rows.sorted {
-                ($0.container ?? "", ranked(.init(calls: $1.calls, errors: $1.errors))) < ($1.container ?? "", ranked(.init(calls: $0.calls, errors: $0.errors)))
+                ($0.container ?? "", $0.containerID ?? "", ranked(.init(calls: $1.calls, errors: $1.errors)), $0.syscall)
+                    < ($1.container ?? "", $1.containerID ?? "", ranked(.init(calls: $0.calls, errors: $0.errors)), $1.syscall)
             }
         }
 

@@ -14,7 +14,7 @@ public enum ProfileSummaryText {
             lines.append("  \(result.lostSampleCount) samples were lost (a ring buffer filled before it was read): raise --buffer-pages (now \(bufferPages)) or lower -F")
         }
         lines.append("  symbols: \(symbolizer.loadedFileCount) files read, \(symbolizer.rejectedFileCount) unreadable or not ELF, \(symbolizer.jitFrameCount) frames named from JIT perf maps")
-        for (name, count) in result.samplesByContainer.sorted(by: { $0.value > $1.value }) {
+        for (name, count) in result.samplesByContainer.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             let share = result.keptSampleCount > 0 ? 100 * Double(count) / Double(result.keptSampleCount) : 0
             lines.append("  \(name.padding(toLength: max(name.count, 24), withPad: " ", startingAt: 0)) \(String(format: "%8d", count)) samples  \(String(format: "%5.1f", share))%")
         }

@@ -24,6 +24,9 @@ public final class TopCollector {
     public var detailedRowID: String?
     /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
     public var showsCgroupTree = false
+    /// Sample every container's RT budget and RT threads, not only the drilled-down one's
+    /// (`--json` has no drill-down but prints each row's RT data).
+    public var samplesEveryContainersRealtime = false
     /// How deep the tree goes: `/docker/ID` is depth 2; deeper cgroups count in their ancestor.
     public var cgroupTreeDepth = 3
 
@@ -86,7 +89,7 @@ public final class TopCollector {
         }
         forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? []))
         let processes = processRows(snapshot, at: now, tree: tree)
-        let realtime = detailedRealtime(snapshot)
+        let realtime = realtimeByRowID(snapshot)
 
         defer { previousHost = hostSample }
         guard let previousHost, let hostRates = HostRates(old: previousHost, new: hostSample) else { return nil }
@@ -94,25 +97,28 @@ public final class TopCollector {
         rows[0].fill(host: summary)
         let unixTime = SystemClock.realtime.seconds()
         var frame = TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
-        if let detailedRowID, let realtime { frame.realtimeByRowID[detailedRowID] = realtime }
+        frame.realtimeByRowID = realtime
         return frame
     }
 
-    /// The drilled-down container's RT budget chain and RT threads (sampled every frame while
-    /// it is on screen, so their CPU and run-queue wait have rates from the second frame).
-    private func detailedRealtime(_ snapshot: InventorySnapshot) -> ContainerRealtime? {
-        guard let detailedRowID, !showsCgroupTree,
-              let container = snapshot.containers.first(where: { $0.key.description == detailedRowID }) else {
-            realtimeThreads.retain(only: [])
-            return nil
+    /// The drilled-down container's RT budget chain and RT threads, or every container's with
+    /// `samplesEveryContainersRealtime` (sampled every frame while shown, so their CPU and
+    /// run-queue wait have rates from the second frame).
+    private func realtimeByRowID(_ snapshot: InventorySnapshot) -> [String: ContainerRealtime] {
+        let containers = showsCgroupTree ? [] : snapshot.containers.filter { samplesEveryContainersRealtime || $0.key.description == detailedRowID }
+        realtimeThreads.retain(only: Set(containers.map(\.key.description)))
+        guard !containers.isEmpty else { return [:] }
+        let pidsByKey = Dictionary(grouping: snapshot.processes, by: \.container)
+        var realtime: [String: ContainerRealtime] = [:]
+        for container in containers {
+            let rowID = container.key.description
+            let threads = realtimeThreads.sample(group: rowID, pids: (pidsByKey[container.key] ?? []).map(\.pid))
+            let budget = layout.flatMap { layout in
+                container.cgroups.flatMap { try? CgroupRealtimeBudget.read(layout: layout, cgroups: $0, procRoot: procfs.root, reader: procfs.reader) }
+            }
+            realtime[rowID] = ContainerRealtime(budget: budget, threads: threads)
         }
-        realtimeThreads.retain(only: [detailedRowID])
-        let pids = snapshot.processes.filter { $0.container == container.key }.map(\.pid)
-        let threads = realtimeThreads.sample(group: detailedRowID, pids: pids)
-        let budget = layout.flatMap { layout in
-            container.cgroups.flatMap { try? CgroupRealtimeBudget.read(layout: layout, cgroups: $0, procRoot: procfs.root, reader: procfs.reader) }
-        }
-        return ContainerRealtime(budget: budget, threads: threads)
+        return realtime
     }
 
     /// Reads the container PIDs (NSpid) of `rowID`'s processes into `frame`, for a drill-down

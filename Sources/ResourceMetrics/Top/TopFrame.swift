@@ -37,15 +37,18 @@ public struct TopFrame: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey { case intervalSeconds, unixTimeSeconds, hostname, host, rows }
 
-    /// Decodes a `--json` line (which carries no processes).
+    /// Decodes a `--json` line (which carries no processes; a row's `realtime`, when present,
+    /// goes back into `realtimeByRowID`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         intervalSeconds = try container.decode(Double.self, forKey: .intervalSeconds)
         unixTimeSeconds = try container.decode(Double.self, forKey: .unixTimeSeconds)
         hostname = try container.decode(String.self, forKey: .hostname)
         host = try container.decode(TopHostSummary.self, forKey: .host)
-        rows = try container.decode([TopRow].self, forKey: .rows)
+        let decodedRows = try container.decode([RowWithRealtime].self, forKey: .rows)
+        rows = decodedRows.map(\.row)
         processes = []
+        for row in decodedRows { realtimeByRowID[row.row.id] = row.realtime }
     }
 
     /// Encodes the header and rows; processes would make every line huge.
@@ -55,7 +58,31 @@ public struct TopFrame: Sendable, Equatable, Codable {
         try container.encode(unixTimeSeconds, forKey: .unixTimeSeconds)
         try container.encode(hostname, forKey: .hostname)
         try container.encode(host, forKey: .host)
-        try container.encode(rows, forKey: .rows)
+        try container.encode(rows.map { RowWithRealtime(row: $0, realtime: realtimeByRowID[$0.id]) }, forKey: .rows)
+    }
+
+    /// A `--json` row: the row's fields plus, when sampled, its `realtime` object.
+    private struct RowWithRealtime: Codable {
+        var row: TopRow
+        var realtime: ContainerRealtime?
+
+        private enum CodingKeys: String, CodingKey { case realtime }
+
+        init(row: TopRow, realtime: ContainerRealtime?) {
+            self.row = row
+            self.realtime = realtime
+        }
+
+        init(from decoder: any Decoder) throws {
+            row = try TopRow(from: decoder)
+            realtime = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ContainerRealtime.self, forKey: .realtime)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try row.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(realtime, forKey: .realtime)
+        }
     }
 }
 

@@ -330,7 +330,7 @@ public final class WindowRecorder {
             let key = options.guest ? Self.guestKey : process.container
             grouped[key, default: []].append(ProcessCPU(pid: process.pid, comm: process.comm, cores: Double(used) / ticks / seconds))
         }
-        return grouped.mapValues { $0.sorted { $0.cores > $1.cores } }
+        return grouped.mapValues { $0.sorted { ($0.cores, $1.comm, $1.pid) > ($1.cores, $0.comm, $0.pid) } }
     }
 
     // MARK: - Kernel log, links

@@ -176,7 +176,7 @@ public struct IOUsage: KernelEventHandler {
     public func report(state: KernelState) -> AnalysisReport {
         var report = AnalysisReport(analysis: "iousage", begin: begin, end: end)
         let reporting = DurationReporting(options: options)
-        report.tables.append(ReportTable(Self.tableClasses[0], rows: reporting.limited(perProcess.sorted { $0.value.read &+ $0.value.written > $1.value.read &+ $1.value.written }).map {
+        report.tables.append(ReportTable(Self.tableClasses[0], rows: reporting.limited(perProcess.sorted { ($0.value.read &+ $0.value.written, $1.key) > ($1.value.read &+ $1.value.written, $0.key) }).map {
             [.process(name: state.processName(pid: $0.key), pid: $0.key, tid: nil), .string(state.containers[Int($0.value.container)].name),
              .size($0.value.read), .size($0.value.written)]
         }))
@@ -185,10 +185,10 @@ public struct IOUsage: KernelEventHandler {
             perContainer[entry.container, default: (0, 0)].0 &+= entry.read
             perContainer[entry.container]!.1 &+= entry.written
         }
-        report.tables.append(ReportTable(Self.tableClasses[1], rows: perContainer.sorted { $0.value.0 &+ $0.value.1 > $1.value.0 &+ $1.value.1 }.map {
+        report.tables.append(ReportTable(Self.tableClasses[1], rows: perContainer.sorted { ($0.value.0 &+ $0.value.1, $1.key) > ($1.value.0 &+ $1.value.1, $0.key) }.map {
             [.string(state.containers[Int($0.key)].name), .size($0.value.0), .size($0.value.1)]
         }))
-        report.tables.append(ReportTable(Self.tableClasses[2], rows: reporting.limited(perFile.sorted { $0.value.read &+ $0.value.written > $1.value.read &+ $1.value.written }).map {
+        report.tables.append(ReportTable(Self.tableClasses[2], rows: reporting.limited(perFile.sorted { ($0.value.read &+ $0.value.written, $1.key.pid, $1.key.fd) > ($1.value.read &+ $1.value.written, $0.key.pid, $0.key.fd) }).map {
             [.process(name: state.processName(pid: $0.key.pid), pid: $0.key.pid, tid: nil), .fileDescriptor($0.key.fd),
              $0.value.name.map { .path($0) } ?? .empty, .size($0.value.read), .size($0.value.written)]
         }))

@@ -110,13 +110,13 @@ public struct CPUTop: KernelEventHandler {
                 .integer(Int64(entry.index < migrations.count ? migrations[entry.index] : 0)), .string("[\(seen)]")])
         }
         var processes = ReportTable(Self.tableClasses[1])
-        for (pid, entry) in reporting.limited(perProcess.sorted { $0.value.time > $1.value.time }) {
+        for (pid, entry) in reporting.limited(perProcess.sorted { ($0.value.time, $1.key) > ($1.value.time, $0.key) }) {
             processes.rows.append([
                 .ratio(Double(entry.time) / duration), .process(name: state.processName(pid: pid), pid: pid, tid: nil),
                 .string(state.containers[Int(entry.container)].name), .integer(Int64(entry.threads))])
         }
         var containers = ReportTable(Self.tableClasses[2])
-        for (index, time) in perContainer.sorted(by: { $0.value > $1.value }) {
+        for (index, time) in perContainer.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             let container = state.containers[Int(index)]
             let label = container.pidNamespace != 0 ? "\(container.name) (\(container.pidNamespace))" : container.name
             containers.rows.append([.ratio(Double(time) / duration), .string(label), .string(container.runtime), .duration(time)])

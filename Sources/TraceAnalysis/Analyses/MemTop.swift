@@ -64,7 +64,7 @@ public struct MemTop: KernelEventHandler {
             return [.process(name: thread.comm, pid: thread.pid, tid: thread.tid), .string(state.containers[Int(thread.container)].name),
                     .integer(Int64(pages.0)), .integer(Int64(pages.1))]
         }))
-        report.tables.append(ReportTable(classes[1], rows: reporting.limited(perProcess.sorted { $0.value.0 + $0.value.1 > $1.value.0 + $1.value.1 }).map { pid, pages in
+        report.tables.append(ReportTable(classes[1], rows: reporting.limited(perProcess.sorted { ($0.value.0 + $0.value.1, $1.key) > ($1.value.0 + $1.value.1, $0.key) }).map { pid, pages in
             [.process(name: state.processName(pid: pid), pid: pid, tid: nil), .string(state.containers[Int(pages.2)].name),
              .integer(Int64(pages.0)), .integer(Int64(pages.1))]
         }))

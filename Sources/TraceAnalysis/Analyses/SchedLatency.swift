@@ -86,10 +86,10 @@ public struct SchedLatency: KernelEventHandler {
         let reporting = DurationReporting(options: options)
         if options.showsStatistics {
             report.tables.append(ReportTable(classes[0], rows: [DurationReporting.cells(all)]))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { $0.value.maximum > $1.value.maximum }.map { index, statistics in
+            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { ($0.value.maximum, $1.key) > ($1.value.maximum, $0.key) }.map { index, statistics in
                 [.string(state.containers[Int(index)].name)] + DurationReporting.cells(statistics)
             }))
-            report.tables.append(ReportTable(classes[2], rows: reporting.limited(perProcess.sorted { $0.value.statistics.maximum > $1.value.statistics.maximum }).map { pid, entry in
+            report.tables.append(ReportTable(classes[2], rows: reporting.limited(perProcess.sorted { ($0.value.statistics.maximum, $1.key) > ($1.value.statistics.maximum, $0.key) }).map { pid, entry in
                 [.process(name: state.processName(pid: pid), pid: pid, tid: nil), .string(state.containers[Int(entry.container)].name)]
                     + DurationReporting.cells(entry.statistics)
             }))

@@ -76,13 +76,13 @@ public struct Syscalls: KernelEventHandler {
         let reporting = DurationReporting(options: options)
         func row(_ totals: Totals) -> [ReportValue] { [.integer(Int64(totals.errors))] + DurationReporting.cells(totals.statistics) }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: reporting.limited(perSyscall.sorted { $0.value.statistics.count > $1.value.statistics.count }).map {
+            report.tables.append(ReportTable(classes[0], rows: reporting.limited(perSyscall.sorted { ($0.value.statistics.count, $1.key) > ($1.value.statistics.count, $0.key) }).map {
                 [.syscall(state.syscallNames[Int($0.key)])] + row($0.value)
             }))
-            report.tables.append(ReportTable(classes[1], rows: reporting.limited(perContainer.sorted { ($0.key.group, $1.value.statistics.count) < ($1.key.group, $0.value.statistics.count) }).map {
+            report.tables.append(ReportTable(classes[1], rows: reporting.limited(perContainer.sorted { ($0.key.group, $1.value.statistics.count, $0.key.syscall) < ($1.key.group, $0.value.statistics.count, $1.key.syscall) }).map {
                 [.string(state.containers[Int($0.key.group)].name), .syscall(state.syscallNames[Int($0.key.syscall)])] + row($0.value)
             }))
-            report.tables.append(ReportTable(classes[2], rows: reporting.limited(perProcess.sorted { $0.value.statistics.count > $1.value.statistics.count }).map {
+            report.tables.append(ReportTable(classes[2], rows: reporting.limited(perProcess.sorted { ($0.value.statistics.count, $1.key.group, $1.key.syscall) > ($1.value.statistics.count, $0.key.group, $0.key.syscall) }).map {
                 [.process(name: state.processName(pid: $0.key.group), pid: $0.key.group, tid: nil),
                  .string(state.containers[Int(processContainer[$0.key.group] ?? 0)].name), .syscall(state.syscallNames[Int($0.key.syscall)])] + row($0.value)
             }))

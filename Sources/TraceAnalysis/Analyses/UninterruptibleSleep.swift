@@ -60,10 +60,10 @@ public struct UninterruptibleSleep: KernelEventHandler {
             return .process(name: thread.comm, pid: thread.pid, tid: thread.tid)
         }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: reporting.limited(perThread.sorted { $0.value.total > $1.value.total }).map {
+            report.tables.append(ReportTable(classes[0], rows: reporting.limited(perThread.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }).map {
                 [process($0.key), .string(state.container(of: $0.key).name), .duration($0.value.total)] + DurationReporting.cells($0.value)
             }))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { $0.value.total > $1.value.total }.map {
+            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }.map {
                 [.string(state.containers[Int($0.key)].name), .duration($0.value.total)] + DurationReporting.cells($0.value)
             }))
         }

@@ -119,6 +119,8 @@ struct TopCommand: ParsableCommand {
         collector.showsCgroupTree = cgroups
         collector.cgroupTreeDepth = depth
         collector.inventoryInterval = rescan
+        // --json has no drill-down: every row carries its RT budget and RT threads.
+        collector.samplesEveryContainersRealtime = json
         let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: cgroups)
         if batch || json {
             try printSamples(collector, state: state, limit: iterations ?? 1)

@@ -6,7 +6,7 @@ import TestSupport
 /// `trace convert --to ctf` read back by babeltrace2, the reference CTF decoder.
 private let babeltraceAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/babeltrace2")
 
-@Suite(.serialized, .enabled(if: babeltraceAvailable, "needs babeltrace2 (scripts/test-setup.sh installs it)"))
+@Suite(.serialized, .installed(if: babeltraceAvailable, "needs babeltrace2 (scripts/test-setup.sh installs it)"))
 struct CTFConversionTests {
     /// A fresh directory path (not created) under /tmp.
     static func scratchPath(_ base: String) -> String {
