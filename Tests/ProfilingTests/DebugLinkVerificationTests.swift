@@ -57,7 +57,7 @@ struct DebugLinkVerificationTests {
         #expect(check.withUnsafeBufferPointer { periscope_crc32(0, $0.baseAddress, $0.count) } == 0xCBF4_3926)
     }
 
-    @Test("the link's CRC is read and matches the debug file's", .live(if: available, reason))
+    @Test("the link's CRC is read and matches the debug file's", .installed(if: available, reason))
     func linkRecordsTheCRC() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
@@ -72,7 +72,7 @@ struct DebugLinkVerificationTests {
 
     /// The old fallback: no debug file in the container, a host file of the linked name from
     /// another program: its symbols were attached to the container's binary.
-    @Test("a host file named by the link but with another CRC is never used", .live(if: available, reason))
+    @Test("a host file named by the link but with another CRC is never used", .installed(if: available, reason))
     func hostFileWithAnotherCRCIsRefused() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
@@ -85,7 +85,7 @@ struct DebugLinkVerificationTests {
         #expect(!names.contains("periscope_container_marker"))
     }
 
-    @Test("the right debug file on the host (same CRC) is used", .live(if: available, reason))
+    @Test("the right debug file on the host (same CRC) is used", .installed(if: available, reason))
     func hostFileWithTheRightCRCIsUsed() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
@@ -94,7 +94,7 @@ struct DebugLinkVerificationTests {
         #expect(try !Self.names(scratch, hostRoot: false).contains("periscope_container_marker"))
     }
 
-    @Test("the container's own debug file wins over a host file of the same name", .live(if: available, reason))
+    @Test("the container's own debug file wins over a host file of the same name", .installed(if: available, reason))
     func containersOwnFileIsPreferred() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
@@ -107,7 +107,7 @@ struct DebugLinkVerificationTests {
     }
 
     /// A debug file whose contents changed after linking (same name, same build) fails its CRC.
-    @Test("a debug file altered after linking fails its CRC", .live(if: available, reason))
+    @Test("a debug file altered after linking fails its CRC", .installed(if: available, reason))
     func alteredDebugFileIsRefused() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
@@ -123,7 +123,7 @@ struct DebugLinkVerificationTests {
 
     /// With a build-id, a linked file of another build is refused even when its CRC is the
     /// one recorded (the link was made against the wrong file).
-    @Test("a linked file whose build-id differs from the binary's is refused", .live(if: available, reason))
+    @Test("a linked file whose build-id differs from the binary's is refused", .installed(if: available, reason))
     func buildIDMustMatch() throws {
         let scratch = try Scratch()
         let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker")

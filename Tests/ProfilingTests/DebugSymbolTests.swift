@@ -31,7 +31,7 @@ struct DebugSymbolTests {
         return table.symbols.map(\.name)
     }
 
-    @Test("a stripped binary finds its symbols in /usr/lib/debug/.build-id/xx/rest.debug inside its root", .live(if: available, reason))
+    @Test("a stripped binary finds its symbols in /usr/lib/debug/.build-id/xx/rest.debug inside its root", .installed(if: available, reason))
     func buildID() throws {
         let root = try Self.makeRoot("buildid")
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -48,7 +48,7 @@ struct DebugSymbolTests {
         #expect(try !Self.names(root: root).contains("periscope_debug_marker"))
     }
 
-    @Test("without a build-id, .gnu_debuglink finds DIR/.debug/NAME", .live(if: available, reason))
+    @Test("without a build-id, .gnu_debuglink finds DIR/.debug/NAME", .installed(if: available, reason))
     func debugLink() throws {
         let root = try Self.makeRoot("debuglink", linkFlags: ["-Wl,--build-id=none"])
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -64,7 +64,7 @@ struct DebugSymbolTests {
         #expect(try Self.names(root: root).contains("periscope_debug_marker"))
     }
 
-    @Test("MiniDebugInfo: an xz-packed ELF in .gnu_debugdata gives the symbols of a stripped binary", .live(if: available, reason))
+    @Test("MiniDebugInfo: an xz-packed ELF in .gnu_debugdata gives the symbols of a stripped binary", .installed(if: available, reason))
     func miniDebugInfo() throws {
         let root = try Self.makeRoot("minidebuginfo")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -21,7 +21,7 @@ struct FlameGraphBrowserTests {
     static func isSearchMagenta(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Bool { r == 230 && g == 0 && b == 230 }
 
     @Test("?s=needle highlights exactly the matching frame (75% of the width) and reads Matched: 75.0%",
-          .live(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+          .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
     func searchInBrowser() throws {
         var options = FlameGraphOptions()
         options.imageWidth = 1200
@@ -57,7 +57,7 @@ struct FlameGraphBrowserTests {
     }
 
     @Test("a differential graph renders red for growth and blue for reduction in the browser",
-          .live(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+          .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
     func differentialColours() throws {
         let before = try FoldedStacks.parse(Array("main;grew 10\nmain;shrank 10\n".utf8))
         let after = try FoldedStacks.parse(Array("main;grew 30\nmain;shrank 2\n".utf8))

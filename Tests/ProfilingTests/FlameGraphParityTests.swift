@@ -116,7 +116,7 @@ struct FlameGraphParityTests {
 /// matched readouts where `--dump-dom` shows them.
 extension FlameGraphBrowserTests {
     @Test("NEEDLE matches nothing until ic is clicked, then 75%; a second click turns it off",
-          .live(if: Self.chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+          .installed(if: Self.chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
     func toggleInBrowser() throws {
         let graph = FlameGraphSVG(stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-ic-\(getpid())")
