@@ -232,33 +232,6 @@ enum SampleBlockCodec {
         }
     }
 
-    // MARK: Pending samples (one sample, uncompressed)
-
-    /// One sample's values as `(metric number, value)` varint pairs, for the table that holds
-    /// the samples of blocks not yet closed.
-    static func encodeValues(_ values: RecordedValues) -> [UInt8] {
-        var writer = ByteWriter(capacity: 1 + values.count * 6)
-        writer.writeVarint(UInt64(values.count))
-        for (metric, value) in zip(values.metrics, values.integers) {
-            writer.writeVarint(UInt64(metric.rawValue))
-            writer.writeSignedVarint(value)
-        }
-        return writer.bytes
-    }
-
-    static func decodeValues(_ bytes: [UInt8]) throws(SampleBlockError) -> RecordedValues {
-        var reader = ByteReader(bytes)
-        let count = try reader.readVarint()
-        guard count <= UInt64(bytes.count) else { throw .corrupt(offset: 0, "\(count) values in \(bytes.count) bytes") }
-        var values = RecordedValues()
-        for _ in 0..<count {
-            let rawMetric = try reader.readVarint()
-            guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
-            values[RecordedMetric(rawValue: UInt16(rawMetric))] = try reader.readSignedVarint()
-        }
-        return values
-    }
-
     // MARK: zlib
 
     private static func deflate(_ input: [UInt8], level: Int32) -> [UInt8]? {
