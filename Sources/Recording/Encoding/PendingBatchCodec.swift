@@ -37,11 +37,14 @@ enum PendingBatchCodec {
             let valueCount = try reader.readVarint()
             guard valueCount <= UInt64(bytes.count) else { throw .corrupt(offset: reader.offset, "\(valueCount) values") }
             var values = RecordedValues()
+            var seen = MetricSet()
             for _ in 0..<valueCount {
                 let rawMetric = try reader.readVarint()
                 guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
                 let value = try reader.readSignedVarint()
-                if wanted == nil || wanted == id { values[RecordedMetric(rawValue: UInt16(rawMetric))] = value }
+                let metric = RecordedMetric(rawValue: UInt16(rawMetric))
+                guard seen.insert(metric) else { throw .corrupt(offset: reader.offset, "metric \(metric) twice in one sample") }
+                if wanted == nil || wanted == id { values.appendUnchecked(metric, value) }
             }
             if wanted == nil || wanted == id { entries.append(Entry(containerID: id, unixMilliseconds: time, values: values)) }
         }
