@@ -62,7 +62,7 @@ extension RecordingStore {
     /// maximum as `metric.peak`.
     private func rollUp(olderThan cutoff: Int64, in db: Database) throws -> Int {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? ORDER BY container, start_ms LIMIT ?
+            SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? LIMIT ?
             """, arguments: [cutoff, Self.rollupBlocksPerRun])
         guard !rows.isEmpty else { return 0 }
         let resolution = configuration.rollupResolutionMilliseconds
@@ -134,8 +134,12 @@ extension RecordingStore {
     }
 
     private func delete(before cutoff: Int64, in db: Database, report: inout MaintenanceReport) throws {
-        try db.execute(sql: "DELETE FROM sample_block WHERE end_ms < ?", arguments: [cutoff])
-        report.deletedBlocks += db.changesCount
+        // One delete per resolution, so each walks the (resolution, end) index: maintenance runs
+        // every minute and must not scan every block.
+        for resolution in [0, configuration.rollupResolutionMilliseconds] {
+            try db.execute(sql: "DELETE FROM sample_block WHERE resolution_ms = ? AND end_ms < ?", arguments: [resolution, cutoff])
+            report.deletedBlocks += db.changesCount
+        }
         try db.execute(sql: "DELETE FROM pending_batch WHERE time_ms < ?", arguments: [cutoff])
         try db.execute(sql: "DELETE FROM event WHERE time_ms < ?", arguments: [cutoff])
         report.deletedEvents += db.changesCount
