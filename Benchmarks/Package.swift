@@ -41,6 +41,14 @@ let package = Package(
             path: "Benchmarks/AnalysisBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // A simulated day of `periscope record` into the store: bytes per container-sample,
+        // append CPU, 24-hour query time (docs/performance.md, "Recording store").
+        //   swift run -c release --package-path Benchmarks RecordingSimulation /tmp/sim.db 100 24
+        .executableTarget(
+            name: "RecordingSimulation",
+            dependencies: [.product(name: "Recording", package: "periscope")],
+            path: "Benchmarks/RecordingSimulation"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,7 @@ import Glibc
 private let isRoot = geteuid() == 0
 private let rootReason: Comment = "mounts a small tmpfs (needs root: run the tests as root)"
 
-/// A tmpfs of `sizeKiB` mounted on a fresh directory by `mount(8)` and unmounted at the end.
+/// A tmpfs of `sizeKiB` mounted on a fresh directory by `mount(8)`; `unmount()` removes it.
 private final class TemporaryMount {
     let path: String
 
@@ -29,8 +29,11 @@ private final class TemporaryMount {
 
     struct CommandFailed: Error { var command: [String]; var status: Int32 }
 
-    deinit {
-        try? Self.run(["umount", path])
+    /// Unmounts; lazily when something still holds a file open, so nothing stays mounted.
+    /// Tests call it in a `defer`: Swift may end an object's lifetime after its last use,
+    /// so a deinit could unmount while the store still writes.
+    func unmount() {
+        if (try? Self.run(["umount", path])) == nil { try? Self.run(["umount", "-l", path]) }
         try? FileManager.default.removeItem(atPath: path)
     }
 }
@@ -51,6 +54,7 @@ private final class TemporaryMount {
 
     @Test(.live(if: isRoot, rootReason)) func fullFileSystemStopsWithAClearErrorAndKeepsCommittedBatches() throws {
         let mount = try TemporaryMount(sizeKiB: 1024)
+        defer { mount.unmount() }
         let path = mount.path + "/r.db"
         var committed: Int64 = -1
         var failure: RecordingError?
@@ -80,6 +84,7 @@ private final class TemporaryMount {
 
     @Test(.live(if: isRoot, rootReason)) func readOnlyFileSystemIsRefusedForWritingAndReadForReading() throws {
         let mount = try TemporaryMount(sizeKiB: 16_384)
+        defer { mount.unmount() }
         let path = mount.path + "/r.db"
         do {
             let store = try RecordingStore(path: path)
@@ -98,12 +103,14 @@ private final class TemporaryMount {
 
     @Test(.live(if: isRoot, rootReason)) func readOnlyFileSystemWithTheLogOfAKilledWriterIsRead() throws {
         let mount = try TemporaryMount(sizeKiB: 8192)
+        defer { mount.unmount() }
         let path = mount.path + "/r.db"
         let store = try RecordingStore(path: path)
         for second in Int64(0)..<30 { try store.append(batch(second, containers: 3)) }
         // No close: the batches are in the log only, as after kill -9. Remounting read-only
         // while the store is open is refused (busy), so the log is copied aside first.
         let copy = try TemporaryMount(sizeKiB: 8192)
+        defer { copy.unmount() }
         for suffix in ["", "-wal", "-shm"] {
             try FileManager.default.copyItem(atPath: path + suffix, toPath: copy.path + "/r.db" + suffix)
         }

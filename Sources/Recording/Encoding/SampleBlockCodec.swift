@@ -82,34 +82,40 @@ enum SampleBlockCodec {
             previousTime = time
         }
         // Columns in metric order, so equal inputs give equal bytes.
-        var rowsByMetric: [RecordedMetric: Int] = [:]
+        var seen = MetricSet()
         var metrics: [RecordedMetric] = []
         for sample in samples {
-            for metric in sample.values.metrics where rowsByMetric[metric] == nil {
-                rowsByMetric[metric] = metrics.count
-                metrics.append(metric)
-            }
+            for metric in sample.values.metrics where seen.insert(metric) { metrics.append(metric) }
         }
         metrics.sort()
-        writer.writeVarint(UInt64(metrics.count))
-        var column = ByteWriter(capacity: 2 * count + 16)
-        var present: [Int64] = []
-        present.reserveCapacity(count)
-        var presence = [UInt8](repeating: 0, count: (count + 7) / 8)
-        for metric in metrics {
-            column.bytes.removeAll(keepingCapacity: true)
-            present.removeAll(keepingCapacity: true)
-            for index in presence.indices { presence[index] = 0 }
-            for (index, sample) in samples.enumerated() {
-                if let value = sample.values[metric] {
-                    present.append(value)
-                    presence[index >> 3] |= 1 << UInt8(index & 7)
-                }
+        // Transposed in one pass: the column of each metric number, by a small table for the
+        // catalog's numbers and a dictionary for the rest.
+        var columnOfLow = [Int](repeating: -1, count: 256)
+        var columnOfHigh: [UInt16: Int] = [:]
+        for (column, metric) in metrics.enumerated() {
+            if metric.rawValue < 256 { columnOfLow[Int(metric.rawValue)] = column } else { columnOfHigh[metric.rawValue] = column }
+        }
+        let presenceBytes = (count + 7) / 8
+        var columns = [[Int64]](repeating: [], count: metrics.count)
+        var presence = [[UInt8]](repeating: [UInt8](repeating: 0, count: presenceBytes), count: metrics.count)
+        for column in columns.indices { columns[column].reserveCapacity(count) }
+        for (row, sample) in samples.enumerated() {
+            let mask = UInt8(1) << UInt8(row & 7)
+            for (metric, value) in zip(sample.values.metrics, sample.values.integers) {
+                let column = metric.rawValue < 256 ? columnOfLow[Int(metric.rawValue)] : columnOfHigh[metric.rawValue] ?? -1
+                guard column >= 0, presence[column][row >> 3] & mask == 0 else { continue }
+                presence[column][row >> 3] |= mask
+                columns[column].append(value)
             }
-            encodeColumn(present, presence: present.count == count ? nil : presence, into: &column)
+        }
+        writer.writeVarint(UInt64(metrics.count))
+        var encoded = ByteWriter(capacity: 2 * count + 16)
+        for (column, metric) in metrics.enumerated() {
+            encoded.bytes.removeAll(keepingCapacity: true)
+            encodeColumn(columns[column], presence: columns[column].count == count ? nil : presence[column], into: &encoded)
             writer.writeVarint(UInt64(metric.rawValue))
-            writer.writeVarint(UInt64(column.bytes.count))
-            writer.write(contentsOf: column.bytes)
+            writer.writeVarint(UInt64(encoded.bytes.count))
+            writer.write(contentsOf: encoded.bytes)
         }
         return writer.bytes
     }
@@ -180,10 +186,13 @@ enum SampleBlockCodec {
         }
         let columnCount = try reader.readVarint()
         guard columnCount <= UInt64(body.count) else { throw .corrupt(offset: reader.offset, "\(columnCount) columns") }
+        var seen = MetricSet()
         for _ in 0..<columnCount {
             let rawMetric = try reader.readVarint()
             guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
             let metric = RecordedMetric(rawValue: UInt16(rawMetric))
+            // Values are appended without a lookup: a metric may have only one column.
+            guard seen.insert(metric) else { throw .corrupt(offset: reader.offset, "two columns for \(metric)") }
             let lengthValue = try reader.readVarint()
             guard lengthValue <= UInt64(body.count - reader.offset) else { throw .truncated(offset: reader.offset) }
             let length = Int(lengthValue)
@@ -217,7 +226,7 @@ enum SampleBlockCodec {
         }
         guard let firstRow = rows.first else { return }
         var value = try reader.readSignedVarint()
-        samples[firstRow].values[metric] = value
+        samples[firstRow].values.appendUnchecked(metric, value)
         guard rows.count > 1 else { return }
         let divisor = try reader.readVarint()
         let signedDivisor = Int64(bitPattern: divisor)
@@ -228,35 +237,8 @@ enum SampleBlockCodec {
             let step = divisor <= 1 ? scaled : scaled &* signedDivisor
             if usesChanges { delta = delta &+ step } else { delta = step }
             value = value &+ delta
-            samples[row].values[metric] = value
+            samples[row].values.appendUnchecked(metric, value)
         }
-    }
-
-    // MARK: Pending samples (one sample, uncompressed)
-
-    /// One sample's values as `(metric number, value)` varint pairs, for the table that holds
-    /// the samples of blocks not yet closed.
-    static func encodeValues(_ values: RecordedValues) -> [UInt8] {
-        var writer = ByteWriter(capacity: 1 + values.count * 6)
-        writer.writeVarint(UInt64(values.count))
-        for (metric, value) in zip(values.metrics, values.integers) {
-            writer.writeVarint(UInt64(metric.rawValue))
-            writer.writeSignedVarint(value)
-        }
-        return writer.bytes
-    }
-
-    static func decodeValues(_ bytes: [UInt8]) throws(SampleBlockError) -> RecordedValues {
-        var reader = ByteReader(bytes)
-        let count = try reader.readVarint()
-        guard count <= UInt64(bytes.count) else { throw .corrupt(offset: 0, "\(count) values in \(bytes.count) bytes") }
-        var values = RecordedValues()
-        for _ in 0..<count {
-            let rawMetric = try reader.readVarint()
-            guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
-            values[RecordedMetric(rawValue: UInt16(rawMetric))] = try reader.readSignedVarint()
-        }
-        return values
     }
 
     // MARK: zlib

@@ -41,6 +41,13 @@ public struct RecordedValues: Sendable, Equatable {
         }
     }
 
+    /// Adds a metric known not to be present yet, without looking (decoders of stored data,
+    /// which hold each metric once per sample).
+    mutating func appendUnchecked(_ metric: RecordedMetric, _ value: Int64) {
+        metrics.append(metric)
+        integers.append(value)
+    }
+
     /// Sets an unsigned reading; nil, or a value beyond Int64 (never a real counter), is missing.
     public mutating func set(_ metric: RecordedMetric, _ value: UInt64?) {
         self[metric] = value.flatMap { Int64(exactly: $0) }

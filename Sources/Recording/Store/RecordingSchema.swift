@@ -50,13 +50,14 @@ enum RecordingSchema {
                 );
                 CREATE UNIQUE INDEX sample_block_by_container ON sample_block(container, resolution_ms, start_ms);
                 CREATE INDEX sample_block_by_end ON sample_block(resolution_ms, end_ms);
-                -- Samples of blocks still open, one row each, so every committed batch survives a crash.
-                CREATE TABLE pending_sample (
-                    container INTEGER NOT NULL REFERENCES container(id) ON DELETE CASCADE,
+                -- The samples of each batch whose block period is still open, one row per batch
+                -- (PendingBatchCodec), so every committed batch survives a crash.
+                CREATE TABLE pending_batch (
+                    id INTEGER PRIMARY KEY,
                     time_ms INTEGER NOT NULL,
-                    data BLOB NOT NULL,
-                    PRIMARY KEY (container, time_ms)
-                ) WITHOUT ROWID;
+                    data BLOB NOT NULL
+                );
+                CREATE INDEX pending_batch_by_time ON pending_batch(time_ms);
                 CREATE TABLE event (
                     id INTEGER PRIMARY KEY,
                     time_ms INTEGER NOT NULL,

@@ -33,19 +33,22 @@ extension RecordingStore {
         for description in batch.containers {
             try update(description, at: batch.unixMilliseconds, in: db, state: &state)
         }
-        let insertPending = try db.cachedStatement(sql: "INSERT OR REPLACE INTO pending_sample (container, time_ms, data) VALUES (?, ?, ?)")
-        let touch = try db.cachedStatement(sql: "UPDATE container SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?")
-        for entry in batch.samples {
-            let id = try containerID(entry.container, at: entry.unixMilliseconds, in: db, state: &state)
-            let start = blockStart(of: entry.unixMilliseconds)
-            if let pendingStart = state.pendingBlockStart[id], pendingStart != start {
-                // The period is over; a sample older than the open block (the wall clock stepped
-                // back) closes everything pending, so blocks never overlap in time order.
-                try packPending(container: id, before: pendingStart < start ? start : Int64.max, in: db)
+        if !batch.samples.isEmpty {
+            var entries: [PendingBatchCodec.Entry] = []
+            entries.reserveCapacity(batch.samples.count)
+            for entry in batch.samples {
+                let id = try containerID(entry.container, at: entry.unixMilliseconds, in: db, state: &state)
+                entries.append(PendingBatchCodec.Entry(containerID: id, unixMilliseconds: entry.unixMilliseconds, values: entry.values))
             }
-            try insertPending.execute(arguments: [id, entry.unixMilliseconds, Data(SampleBlockCodec.encodeValues(entry.values))])
-            state.pendingBlockStart[id] = start
-            try touch.execute(arguments: [entry.unixMilliseconds, id])
+            let start = blockStart(of: batch.unixMilliseconds)
+            if let pendingStart = state.pendingBlockStart, pendingStart != start {
+                // The period is over; a batch older than the open block (the wall clock stepped
+                // back) closes everything pending, so blocks never overlap in time order.
+                try packPending(before: pendingStart < start ? start : Int64.max, in: db)
+            }
+            try db.cachedStatement(sql: "INSERT INTO pending_batch (time_ms, data) VALUES (?, ?)")
+                .execute(arguments: [batch.unixMilliseconds, Data(PendingBatchCodec.encode(entries, batchTime: batch.unixMilliseconds))])
+            if state.pendingBlockStart == nil || state.pendingBlockStart != start { state.pendingBlockStart = start }
         }
         for event in batch.events { try insert(event, in: db, state: &state) }
         for finding in batch.findings { try insert(finding, in: db, state: &state) }
@@ -107,21 +110,27 @@ extension RecordingStore {
                              finding.message, finding.evidenceJSON])
     }
 
-    /// Packs a container's pending samples older than `before` into as-recorded blocks (one per
-    /// block period), merging with a block already stored for the same period.
-    func packPending(container id: Int64, before: Int64, in db: Database) throws {
-        var byBlock: [Int64: [RecordedSample]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_sample WHERE container = ? AND time_ms < ? ORDER BY time_ms",
-                                       arguments: [id, before]) {
-            let time: Int64 = row[0]
+    /// Packs the pending batches older than `before` into as-recorded blocks (one per
+    /// container per block period), and moves each container's last-seen time forward.
+    func packPending(before: Int64, in db: Database) throws {
+        var byBlock: [[Int64]: [RecordedSample]] = [:]
+        var lastSeen: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch WHERE time_ms < ? ORDER BY time_ms, id", arguments: [before]) {
+            let batchTime: Int64 = row[0]
             let data: Data = row[1]
-            let values = try SampleBlockCodec.decodeValues([UInt8](data))
-            byBlock[blockStart(of: time), default: []].append(RecordedSample(unixMilliseconds: time, values: values))
+            for entry in try PendingBatchCodec.decode([UInt8](data), batchTime: batchTime) {
+                byBlock[[entry.containerID, blockStart(of: entry.unixMilliseconds)], default: []]
+                    .append(RecordedSample(unixMilliseconds: entry.unixMilliseconds, values: entry.values))
+                lastSeen[entry.containerID] = max(lastSeen[entry.containerID] ?? .min, entry.unixMilliseconds)
+            }
         }
-        for (start, samples) in byBlock {
-            try storeBlock(container: id, resolution: 0, start: start, samples: samples, in: db)
+        for (target, samples) in byBlock {
+            try storeBlock(container: target[0], resolution: 0, start: target[1],
+                           samples: samples.sorted { $0.unixMilliseconds < $1.unixMilliseconds }, in: db)
         }
-        try db.execute(sql: "DELETE FROM pending_sample WHERE container = ? AND time_ms < ?", arguments: [id, before])
+        let touch = try db.cachedStatement(sql: "UPDATE container SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?")
+        for (id, time) in lastSeen { try touch.execute(arguments: [time, id]) }
+        try db.execute(sql: "DELETE FROM pending_batch WHERE time_ms < ?", arguments: [before])
     }
 
     /// Writes a block, merging with the one already stored for the same container, resolution
@@ -150,10 +159,9 @@ extension RecordingStore {
         try state.withLock { (state: inout WriterState) throws(RecordingError) in
             do {
                 try pool.write { db in
-                    let ids = try Int64.fetchAll(db, sql: "SELECT DISTINCT container FROM pending_sample")
-                    for id in ids { try self.packPending(container: id, before: Int64.max, in: db) }
+                    try self.packPending(before: Int64.max, in: db)
                 }
-                state.pendingBlockStart.removeAll()
+                state.pendingBlockStart = nil
             } catch {
                 throw Self.translate(error, path: path)
             }

@@ -4,8 +4,8 @@ import GRDB
 extension RecordingStore {
     /// What one `maintain` run did.
     public struct MaintenanceReport: Sendable, Equatable {
-        /// Containers whose pending samples were packed because they stopped reporting.
-        public var packedContainers = 0
+        /// Pending batches of a closed block period were packed (no batch came to close it).
+        public var packedBatches = false
         /// As-recorded blocks replaced by roll-ups.
         public var rolledUpBlocks = 0
         /// Blocks, events and findings deleted past the retention or the size cap.
@@ -21,7 +21,7 @@ extension RecordingStore {
     /// Most as-recorded blocks rolled up per run, so one run stays short beside the sampling loop.
     static let rollupBlocksPerRun = 20_000
 
-    /// Packs the pending samples of containers that stopped reporting, rolls up as-recorded
+    /// Packs pending batches of a block period that is over, rolls up as-recorded
     /// blocks older than `rawRetentionMilliseconds`, deletes what is older than the retention,
     /// then the oldest hours while the data exceeds `maximumSizeBytes`. Each step is its own
     /// transaction; `append` calls it on its own.
@@ -32,15 +32,11 @@ extension RecordingStore {
             var report = MaintenanceReport()
             do {
                 let openBlock = blockStart(of: now)
-                try pool.write { db in
-                    let stale = try Row.fetchAll(db, sql: "SELECT container, MIN(time_ms) FROM pending_sample GROUP BY container HAVING MIN(time_ms) < ?",
-                                                 arguments: [openBlock])
-                    for row in stale {
-                        let id: Int64 = row[0]
-                        try self.packPending(container: id, before: openBlock, in: db)
-                        if state.pendingBlockStart[id].map({ $0 < openBlock }) ?? true { state.pendingBlockStart[id] = nil }
-                        report.packedContainers += 1
-                    }
+                if let pendingStart = state.pendingBlockStart, pendingStart < openBlock {
+                    // No batch came since the period closed (the recorder paused): pack it now.
+                    try pool.write { db in try self.packPending(before: openBlock, in: db) }
+                    state.pendingBlockStart = nil
+                    report.packedBatches = true
                 }
                 try pool.write { db in report.rolledUpBlocks = try self.rollUp(olderThan: now - self.configuration.rawRetentionMilliseconds, in: db) }
                 if let retention = configuration.retentionMilliseconds {
@@ -66,7 +62,7 @@ extension RecordingStore {
     /// maximum as `metric.peak`.
     private func rollUp(olderThan cutoff: Int64, in db: Database) throws -> Int {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? ORDER BY container, start_ms LIMIT ?
+            SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? LIMIT ?
             """, arguments: [cutoff, Self.rollupBlocksPerRun])
         guard !rows.isEmpty else { return 0 }
         let resolution = configuration.rollupResolutionMilliseconds
@@ -138,17 +134,22 @@ extension RecordingStore {
     }
 
     private func delete(before cutoff: Int64, in db: Database, report: inout MaintenanceReport) throws {
-        try db.execute(sql: "DELETE FROM sample_block WHERE end_ms < ?", arguments: [cutoff])
-        report.deletedBlocks += db.changesCount
-        try db.execute(sql: "DELETE FROM pending_sample WHERE time_ms < ?", arguments: [cutoff])
+        // One delete per resolution, so each walks the (resolution, end) index: maintenance runs
+        // every minute and must not scan every block.
+        for resolution in [0, configuration.rollupResolutionMilliseconds] {
+            try db.execute(sql: "DELETE FROM sample_block WHERE resolution_ms = ? AND end_ms < ?", arguments: [resolution, cutoff])
+            report.deletedBlocks += db.changesCount
+        }
+        try db.execute(sql: "DELETE FROM pending_batch WHERE time_ms < ?", arguments: [cutoff])
         try db.execute(sql: "DELETE FROM event WHERE time_ms < ?", arguments: [cutoff])
         report.deletedEvents += db.changesCount
         try db.execute(sql: "DELETE FROM finding WHERE time_ms < ?", arguments: [cutoff])
         report.deletedFindings += db.changesCount
+        // A container in a pending batch was seen within the last block period: its last-seen
+        // time (moved at packing) is never that old.
         let gone = try Int64.fetchAll(db, sql: """
             SELECT id FROM container c WHERE last_seen_ms < ? AND key != ?
               AND NOT EXISTS (SELECT 1 FROM sample_block b WHERE b.container = c.id)
-              AND NOT EXISTS (SELECT 1 FROM pending_sample p WHERE p.container = c.id)
             """, arguments: [cutoff, RecordedContainerKey.host.rawValue])
         for id in gone { try db.execute(sql: "DELETE FROM container WHERE id = ?", arguments: [id]) }
         report.deletedContainers += gone.count
@@ -173,7 +174,6 @@ extension RecordingStore {
         for (key, id) in state.containerIDs where !remaining.contains(id) {
             state.containerIDs[key] = nil
             state.descriptions[id] = nil
-            state.pendingBlockStart[id] = nil
         }
     }
 

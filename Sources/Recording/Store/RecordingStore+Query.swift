@@ -23,18 +23,20 @@ extension RecordingStore {
             if resolution == .rolledUp { return rollup }
             var raw = try self.blocks(container: id, resolution: 0, from: from, to: to, span: self.configuration.blockSpanMilliseconds,
                                       wanted: wanted, db: db)
-            for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_sample WHERE container = ? AND time_ms BETWEEN ? AND ? ORDER BY time_ms",
-                                           arguments: [id, from, to]) {
-                var values = try SampleBlockCodec.decodeValues([UInt8](row[1] as Data))
-                if let wanted { values = values.keeping(wanted) }
-                raw.append(RecordedSample(unixMilliseconds: row[0], values: values))
+            for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch WHERE time_ms BETWEEN ? AND ? ORDER BY time_ms, id",
+                                        arguments: [from.subtractingSaturated(self.configuration.blockSpanMilliseconds),
+                                                   to.addingSaturated(self.configuration.blockSpanMilliseconds)]) {
+                for entry in try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0], containerID: id)
+                where entry.unixMilliseconds >= from && entry.unixMilliseconds <= to {
+                    raw.append(RecordedSample(unixMilliseconds: entry.unixMilliseconds, values: wanted.map { entry.values.keeping($0) } ?? entry.values))
+                }
             }
             raw.sort { $0.unixMilliseconds < $1.unixMilliseconds }
             // Roll-ups fill only what is older than the oldest sample still kept as recorded.
             let rawStart = try Int64.fetchOne(db, sql: """
-                SELECT min(t) FROM (SELECT min(start_ms) AS t FROM sample_block WHERE container = ?1 AND resolution_ms = 0
-                                    UNION ALL SELECT min(time_ms) FROM pending_sample WHERE container = ?1)
-                """, arguments: [id]) ?? Int64.max
+                SELECT min(t) FROM (SELECT min(start_ms) AS t FROM sample_block WHERE container = ? AND resolution_ms = 0
+                                    UNION ALL SELECT min(time_ms) - ? FROM pending_batch)
+                """, arguments: [id, self.configuration.blockSpanMilliseconds]) ?? Int64.max
             return rollup.filter { $0.unixMilliseconds < rawStart } + raw
         }
     }
@@ -46,7 +48,7 @@ extension RecordingStore {
         for row in try Row.fetchAll(db, sql: """
             SELECT start_ms, data FROM sample_block WHERE container = ? AND resolution_ms = ? AND start_ms BETWEEN ? AND ? AND end_ms >= ?
             ORDER BY start_ms
-            """, arguments: [id, resolution, from - span, to, from]) {
+            """, arguments: [id, resolution, from.subtractingSaturated(span), to, from]) {
             let start: Int64 = row[0]
             let data: Data = row[1]
             let decoded: [RecordedSample]
@@ -67,8 +69,15 @@ extension RecordingStore {
     /// container long gone is still found by the name it had.
     public func containers(from: Int64 = Int64.min, to: Int64 = Int64.max, matching query: String? = nil) throws(RecordingError) -> [RecordedContainer] {
         try reading { db in
-            var sql = "SELECT id, key, name, runtime, image, started_ms, stopped_ms, first_seen_ms, last_seen_ms FROM container c WHERE first_seen_ms <= ? AND last_seen_ms >= ?"
-            var arguments: StatementArguments = [to, from]
+            // Last-seen times move at packing: the pending batches have the newest.
+            var pendingLastSeen: [Int64: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch ORDER BY time_ms") {
+                for entry in try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0]) {
+                    pendingLastSeen[entry.containerID] = max(pendingLastSeen[entry.containerID] ?? .min, entry.unixMilliseconds)
+                }
+            }
+            var sql = "SELECT id, key, name, runtime, image, started_ms, stopped_ms, first_seen_ms, last_seen_ms FROM container c WHERE first_seen_ms <= ?"
+            var arguments: StatementArguments = [to]
             if let query {
                 sql += """
                      AND (key = ? OR name = ? OR substr(key, instr(key, ':') + 1) = ?
@@ -84,14 +93,16 @@ extension RecordingStore {
             for row in try Row.fetchAll(db, sql: "SELECT container, name FROM container_name ORDER BY first_seen_ms") {
                 names[row[0], default: []].append(row[1])
             }
-            return rows.map { row in
+            return rows.compactMap { row in
                 let id: Int64 = row[0]
+                let lastSeen = max(row[8] as Int64, pendingLastSeen[id] ?? .min)
+                guard lastSeen >= from else { return nil }
                 let name: String = row[2]
                 var history = (names[id] ?? []).filter { $0 != name }
                 history.append(name)
                 return RecordedContainer(key: RecordedContainerKey(row[1] as String), name: name, runtime: row[3], image: row[4],
                                          startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6],
-                                         firstSeenUnixMilliseconds: row[7], lastSeenUnixMilliseconds: row[8], names: history)
+                                         firstSeenUnixMilliseconds: row[7], lastSeenUnixMilliseconds: lastSeen, names: history)
             }
         }
     }
@@ -140,7 +151,7 @@ extension RecordingStore {
         try reading { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT min(a), max(b) FROM (SELECT min(start_ms) AS a, max(end_ms) AS b FROM sample_block
-                                            UNION ALL SELECT min(time_ms), max(time_ms) FROM pending_sample)
+                                            UNION ALL SELECT min(time_ms), max(time_ms) FROM pending_batch)
                 """)
             guard let row, let first = row[0] as Int64?, let last = row[1] as Int64? else { return nil }
             return first...last
@@ -164,7 +175,10 @@ extension RecordingStore {
         try reading { db in
             let raw = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms = 0") ?? 0
             let rolled = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms != 0") ?? 0
-            let pending = try Int64.fetchOne(db, sql: "SELECT count(*) FROM pending_sample") ?? 0
+            var pending: Int64 = 0
+            for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch") {
+                pending += Int64(try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0]).count)
+            }
             let blockBytes = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(length(data)), 0) FROM sample_block") ?? 0
             let blocks = try Int64.fetchOne(db, sql: "SELECT count(*) FROM sample_block") ?? 0
             return StorageStatistics(usedBytes: try Self.usedBytes(db), rawSamples: raw, rolledUpSamples: rolled, pendingSamples: pending,
@@ -188,5 +202,18 @@ extension RecordedValues {
         var kept = RecordedValues()
         for (metric, value) in zip(metrics, integers) where wanted.contains(metric) { kept[metric] = value }
         return kept
+    }
+}
+
+extension Int64 {
+    /// `self - other`, stopping at the ends of Int64 (ranges given as `.min ... .max`).
+    func subtractingSaturated(_ other: Int64) -> Int64 {
+        let (result, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other > 0 ? .min : .max) : result
+    }
+
+    func addingSaturated(_ other: Int64) -> Int64 {
+        let (result, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : result
     }
 }

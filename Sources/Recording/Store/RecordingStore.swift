@@ -7,9 +7,9 @@ import Synchronization
 ///
 /// Writes come in batches (`append`), one transaction each: a crash or `kill -9` loses at most
 /// the batch in flight, and WAL keeps what was committed readable by other processes while
-/// the recorder writes. Samples are first kept one row each; when a container's block period
-/// (a minute by default) is over, its rows are packed into one compressed block
-/// (`SampleBlockCodec`) in the same transaction. Roll-ups, retention and the size cap run in
+/// the recorder writes. A batch's samples are first kept as one row; when the block period
+/// (a minute by default) is over, those rows are packed into one compressed block per
+/// container (`SampleBlockCodec`) in the same transaction. Roll-ups, retention and the size cap run in
 /// `maintain`, which `append` calls on its own every `maintenanceIntervalMilliseconds`.
 public final class RecordingStore: @unchecked Sendable {
     /// Whether the store may write.
@@ -50,8 +50,8 @@ public final class RecordingStore: @unchecked Sendable {
         var containerIDs: [RecordedContainerKey: Int64] = [:]
         /// The facts last written per container, to skip unchanged updates.
         var descriptions: [Int64: ContainerDescription] = [:]
-        /// The block period each container's pending samples belong to.
-        var pendingBlockStart: [Int64: Int64] = [:]
+        /// The block period of the oldest pending batch.
+        var pendingBlockStart: Int64?
         /// The recorded time at which `append` next runs `maintain`.
         var nextMaintenanceUnixMilliseconds: Int64?
     }
@@ -116,9 +116,8 @@ public final class RecordingStore: @unchecked Sendable {
                     state.descriptions[id] = ContainerDescription(key: key, name: row[2], runtime: row[3], image: row[4],
                                                                   startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6])
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT container, MIN(time_ms) FROM pending_sample GROUP BY container") {
-                    let id: Int64 = row[0], time: Int64 = row[1]
-                    state.pendingBlockStart[id] = blockStart(of: time)
+                if let oldest = try Int64.fetchOne(db, sql: "SELECT min(time_ms) FROM pending_batch") {
+                    state.pendingBlockStart = blockStart(of: oldest)
                 }
                 return state
             }
