@@ -109,7 +109,9 @@ for count in $COUNTS; do
   exporter_ms=$(per_scrape_ms "$EXPORTER_PID" "http://127.0.0.1:$EXPORTER_PORT/metrics" "$exporter_idle")
   dockerd=$(pidof dockerd | awk '{print $1}')
   d0=$(cpu_seconds "$dockerd"); t0=$(date +%s.%N)
-  stats_cpu=$( { /usr/bin/time -f '%U %S' docker stats --no-stream --filter "label=$OWNER_LABEL" >/dev/null; } 2>&1 | awk '{ print $1 + $2 }')
+  # docker stats takes names, not filters; the client's own CPU from its /proc entry at exit.
+  docker ps -q --filter "label=$OWNER_LABEL" >"$WORK/ids"
+  stats_cpu=$( { TIMEFORMAT='%U %S'; time docker stats --no-stream $(cat "$WORK/ids") >/dev/null; } 2>&1 | awk '{ print $1 + $2 }')
   d1=$(cpu_seconds "$dockerd"); t1=$(date +%s.%N)
   docker_cpu=$(awk -v a="$d0" -v b="$d1" -v c="$stats_cpu" 'BEGIN { printf "%.2f", b - a + c }')
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')

@@ -11,7 +11,7 @@ import Testing
     static let secret = "0123456789abcdef-secret"
 
     static func app(token: Bool, maximumBodyBytes: Int = 1024) throws -> some ApplicationProtocol {
-        let configuration = try ServerConfiguration(listen: ListenAddress(host: "0.0.0.0", port: 0), token: token ? AccessToken(secret: secret) : nil,
+        let configuration = try ServerConfiguration(listen: ListenAddress(host: token ? "0.0.0.0" : "127.0.0.1", port: 0), token: token ? AccessToken(secret: secret) : nil,
                                                     maximumBodyBytes: maximumBodyBytes)
         let agent = AgentState(historySeconds: 60)
         agent.publish(AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]), metadata: AgentFixtures.metadata)
