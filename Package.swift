@@ -49,6 +49,10 @@ let package = Package(
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
+        // On-demand captures for the agent (CPU profiles, kernel trace snapshots, diagnosis
+        // windows): one at a time, stored within a size budget; and the Alertmanager webhook
+        // that triggers them. Knows nothing of HTTP.
+        .target(name: "Captures", dependencies: ["Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost", "Reporting", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
         .executableTarget(
@@ -66,6 +70,9 @@ let package = Package(
         .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ResourceMetrics", "LinuxHost", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
+        // The capture manager's bookkeeping with stand-in runners, plus live captures of a
+        // real container (perf, tracefs, Docker).
+        .testTarget(name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
