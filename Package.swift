@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // The capture manager's bookkeeping with stand-in runners, plus live captures of a
         // real container (perf, tracefs, Docker).
-        .testTarget(name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "TestSupport"]),
+        .testTarget(name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "KernelTrace", "TestSupport"]),
         // Synthetic-trace unit tests plus live tests that record with the periscope binary.
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "periscope", "TestSupport"]),
         // Unit tests of the decoder plus live tracefs/Docker tests that run the periscope binary.
