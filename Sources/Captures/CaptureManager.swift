@@ -82,6 +82,9 @@ public final class CaptureManager: Sendable {
     /// Every capture, newest first.
     public var captures: [CaptureRecord] { state.withLock { $0.directory.records.reversed() } }
 
+    /// Bytes of results on disk.
+    public var storedBytes: UInt64 { state.withLock { $0.directory.storedBytes } }
+
     /// The capture with this id; nil for an id that is not one (never a path).
     public func capture(id text: String) -> CaptureRecord? {
         guard let id = CaptureID(text) else { return nil }

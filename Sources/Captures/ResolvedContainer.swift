@@ -23,11 +23,15 @@ public struct ContainerResolver: Sendable {
     public init(resolve: @escaping @Sendable (String) throws -> ResolvedContainer) { self.resolve = resolve }
 
     /// Resolves against a fresh inventory scan (host processes are refused: captures are of
-    /// containers).
+    /// containers). Besides what `ContainerLookup` takes, a container key (`docker:ID`, as the
+    /// agent's JSON labels it) names its container.
     public static func live(inventory: InventoryOptions = InventoryOptions()) -> ContainerResolver {
         ContainerResolver { query in
             let snapshot: InventorySnapshot
             do { snapshot = try InventoryScanner(options: inventory).scan() } catch { throw CaptureRunError("cannot list containers: \(error)") }
+            if let keyed = snapshot.containers.first(where: { $0.key.description == query }) {
+                return ResolvedContainer(displayName: keyed.displayName, id: keyed.id, key: keyed.key.description)
+            }
             switch ContainerLookup.resolve(query, in: snapshot) {
             case .failure(let failure): throw ContainerNotFound(query: query, detail: failure.description)
             case .success(let container):
