@@ -18,7 +18,7 @@ function h(tag, attributes, ...children) {
     else if (key === "class") node.className = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) if (child != null) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat(Infinity)) if (child != null) node.append(child instanceof Node ? child : String(child));
   return node;
 }
 
@@ -212,7 +212,7 @@ async function showContainer(reference, rangeName) {
           lines: cap != null ? [{ name: "cap", color: "#dc2626", value: cap }] : [] }),
         Charts.lineChart({ title: "CPU throttling", unit: "%", since, until, intervalSeconds: interval, minTop: 10, format: v => v.toFixed(0) + "%",
           series: [{ name: "periods throttled", color: "#dc2626", points: pts(p => p.rates.cpu.throttledPercentOfPeriods) },
-                   { name: "time throttled (ms/s ÷ 10)", color: "#f59e0b", points: pts(p => p.rates.cpu.throttledSecondsPerSecond == null ? null : p.rates.cpu.throttledSecondsPerSecond * 100) }] }),
+                   { name: "time throttled (% of wall time)", color: "#f59e0b", points: pts(p => p.rates.cpu.throttledSecondsPerSecond == null ? null : p.rates.cpu.throttledSecondsPerSecond * 100) }] }),
         Charts.lineChart({ title: "Memory working set", since, until, intervalSeconds: interval, format: fmt.bytes,
           series: [{ name: "working set", color: "#7c3aed", points: pts(p => p.rates.memory.workingSetBytes) }],
           lines: limit != null ? [{ name: "limit", color: "#dc2626", value: limit }] : [] }),
@@ -235,12 +235,21 @@ async function showContainer(reference, rangeName) {
       findings.replaceChildren(
         h("p", { class: "muted" }, `diagnosis of ${fmt.time(window.startUnixSeconds)} – ${fmt.time(window.endUnixSeconds)}`),
         verdict ? h("p", {}, "CPU bottleneck: ", h("b", {}, verdict.outcome.replace(/_/g, " ")), ` (${verdict.usageCores.toFixed(2)} cores used` + (verdict.capCores ? ` of ${verdict.capCores.toFixed(2)})` : ")")) : null,
-        mine.length === 0 ? h("p", {}, "No findings for this container.") : mine.map(f => h("div", { class: "finding " + f.severity },
+        h("div", {}, mine.length === 0 ? h("p", {}, "No findings for this container.") : mine.map(f => h("div", { class: "finding " + f.severity },
           h("span", { class: "badge " + f.severity }, f.severity), " ", h("span", { class: "verdict" }, f.verdict),
-          h("ul", {}, (f.evidence || []).slice(0, 6).map(e => h("li", {}, e.summary || e.label || JSON.stringify(e)))))));
+          h("ul", {}, (f.evidence || []).slice(0, 6).map(e => h("li", {}, evidenceText(e))))))));
     } catch (error) {
       findings.replaceChildren(message(error.status === 503 ? "busy" : "error", error.message));
     }
+  }
+
+  // "throttled time 45.1 ms/s (threshold >= 10)", as `periscope diagnose` words it.
+  function evidenceText(e) {
+    const number = v => Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+    let text = `${e.metric} ${number(e.value)} ${e.unit || ""}`.trim();
+    if (e.first != null && e.last != null) text += ` (first ${number(e.first)} → last ${number(e.last)})`;
+    if (e.threshold != null) text += ` (threshold ${e.comparison || ""} ${number(e.threshold)})`;
+    return text;
   }
 
   let previousCPU = null;
@@ -319,7 +328,7 @@ async function showContainer(reference, rangeName) {
         h("a", { href: link, target: "_blank", rel: "noopener" }, "open in a new tab")));
       if (record.kind === "profile" && record.format === "svg") {
         parts.push(h("p", { class: "muted" }, "Click a frame to zoom, Search (top right of the graph) to highlight a function; Ctrl-F also searches."));
-        parts.push(h("iframe", { class: "flamegraph", id: "flamegraph", src: link, title: "Flame graph of " + record.container }));
+        parts.push(flameGraphFrame(link, "Flame graph of " + record.container));
       }
     }
     captureArea.replaceChildren(...parts);
@@ -333,6 +342,20 @@ async function showContainer(reference, rangeName) {
 }
 
 // ---- the captures ------------------------------------------------------------------------
+
+// The flame graph SVG in a frame of its own size: its script (click to zoom, Search, Ctrl-F)
+// runs in its own document and lays frames out for the SVG's width, so the frame is sized to
+// the SVG rather than the SVG stretched to the frame.
+function flameGraphFrame(link, title) {
+  const frame = h("iframe", { class: "flamegraph", id: "flamegraph", src: link, title });
+  frame.addEventListener("load", () => {
+    const svg = frame.contentDocument && frame.contentDocument.documentElement;
+    if (!svg || svg.tagName.toLowerCase() !== "svg") return;
+    frame.style.width = (parseFloat(svg.getAttribute("width")) + 2) + "px";
+    frame.style.height = (parseFloat(svg.getAttribute("height")) + 2) + "px";
+  });
+  return frame;
+}
 
 function capturesTable(captures, withContainer) {
   return h("table", { class: "captures" },
@@ -378,7 +401,7 @@ async function showCapture(id) {
     const c = await api(`/api/v1/captures/${encodeURIComponent(id)}`);
     view.replaceChildren(h("p", {}, h("a", { href: "#/captures" }, "← Captures")),
       h("h1", {}, `${c.kind} of ${c.container}`), h("p", { class: "muted" }, `${fmt.time(c.startedAt)} · ${c.summary || ""}`),
-      c.format === "svg" && !c.evicted ? h("iframe", { class: "flamegraph", id: "flamegraph", src: `/api/v1/captures/${c.id}/file`, title: "Flame graph" }) : message("", "No inline view for this capture."));
+      c.format === "svg" && !c.evicted ? flameGraphFrame(`/api/v1/captures/${c.id}/file`, "Flame graph of " + c.container) : message("", "No inline view for this capture."));
   } catch (error) {
     view.replaceChildren(message("error", error.message));
   }
