@@ -49,6 +49,17 @@ import Testing
         #expect(dbProfile.error?.contains("one capture at a time") == true)
     }
 
+    @Test func aRealAlertmanagerDeliveryDecodes() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/alertmanager-0.25-webhook.json").path
+        let body = try #require(FileManager.default.contents(atPath: path))
+        let webhook = try AlertmanagerWebhook.decode(Array(body))
+        #expect(webhook.version == "4" && webhook.status == "firing" && webhook.receiver == "periscope")
+        #expect(webhook.alerts.count == 1)
+        let alert = try #require(webhook.alerts.first)
+        #expect(alert.isFiring && alert.containerQuery == "web" && alert.labels["alertname"] == "ContainerCPUThrottled")
+        #expect(alert.fingerprint == "0e69c99f40b3cf31")
+    }
+
     @Test func alertsAboutTheSameContainerAreRateLimited() throws {
         let root = temporaryCaptureRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
