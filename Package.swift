@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
@@ -55,10 +57,21 @@ let package = Package(
         .target(name: "Captures", dependencies: ["Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost", "Reporting", "CLinuxSupport"]),
         // Renderers shared by every command: tables, JSON. Knows nothing of the kernel.
         .target(name: "Reporting"),
+        // The agent (`periscope serve`): the Hummingbird application, /metrics, the JSON API and
+        // the bearer-token guard. Serves what the recorder samples; holds no analysis logic.
+        .target(
+            name: "PeriscopeServer",
+            dependencies: [
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "PeriscopeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +93,14 @@ let package = Package(
         // The ELF reader on committed objects, plus live load/attach/cleanup tests and the BPF
         // commands run as the periscope binary against real containers.
         .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
+        // The agent in-process (HummingbirdTesting) and as the real binary scraped by a real Prometheus.
+        .testTarget(
+            name: "PeriscopeServerTests",
+            dependencies: [
+                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",

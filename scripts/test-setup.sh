@@ -35,6 +35,12 @@ dpkg -s liblttng-ust1 >/dev/null 2>&1 || need_packages+=(liblttng-ust1)
 dpkg -s python3-lttnganalyses >/dev/null 2>&1 || need_packages+=(python3-lttnganalyses)
 # The BPF tests check with bpftool that no program of Periscope's stays loaded after it exits.
 command -v bpftool >/dev/null 2>&1 || need_packages+=(bpftool)
+# The agent's tests: a real Prometheus scrapes `periscope serve` (promtool checks its
+# /metrics), wrk loads it, and node_exporter is the peer its scrape cost is compared with.
+command -v prometheus >/dev/null 2>&1 || need_packages+=(prometheus)
+command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
+command -v wrk >/dev/null 2>&1 || need_packages+=(wrk)
+command -v prometheus-node-exporter >/dev/null 2>&1 || need_packages+=(prometheus-node-exporter)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

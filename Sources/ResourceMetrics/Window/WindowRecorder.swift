@@ -13,6 +13,7 @@ public final class WindowRecorder {
     private struct Tracked {
         var observed: ObservedContainer
         var files: CgroupCounterFiles?
+        var cgroupPath: String?
         var initPID: Int32?
         /// The PID whose /proc/PID/net files are open (released when it changes or vanishes).
         var networkPID: Int32?
@@ -26,6 +27,9 @@ public final class WindowRecorder {
 
     /// What to watch.
     public let options: WindowOptions
+    /// Called after every sample with the live containers' counters (the agent serves them
+    /// while the window is still open). Runs on the recording thread.
+    public var onSample: ((WindowSample) -> Void)?
     private let procfs: Procfs
     private let namingScanner: InventoryScanner
     private let cheapScanner: InventoryScanner
@@ -224,8 +228,25 @@ public final class WindowRecorder {
         cgroupSampler.retain(only: Set(live.compactMap { tracked[$0.key]?.files }))
         // A short-lived container may be gone before the window ends: name it while it runs.
         if unnamed { nameLateContainers() }
+        if let onSample { onSample(currentSample(live: live.map(\.key))) }
         dStateCounts.removeAll(keepingCapacity: true)
         dStateSweepsInInterval = 0
+    }
+
+    private func currentSample(live: [String]) -> WindowSample {
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        let sweeps = Double(max(1, dStateSweepsInInterval))
+        let containers = live.compactMap { key -> WindowSample.Container? in
+            guard let state = tracked[key], !state.observed.vanishedDuringWindow else { return nil }
+            return WindowSample.Container(
+                key: key, displayName: state.observed.displayName, runtime: state.observed.runtime, cgroupPath: state.cgroupPath,
+                processCount: state.observed.processCount, counters: state.observed.lastCounters,
+                network: state.previousNetwork?.counters ?? [], sharesHostNetwork: state.observed.sharesHostNetwork,
+                averageDStateThreads: Double(dStateCounts[key] ?? 0) / sweeps)
+        }
+        return WindowSample(takenAt: MonotonicInstant.now(), unixTimeSeconds: Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9,
+                            hostCPUCount: hostCPUCount, containers: containers)
     }
 
     private static let guestKey = "self:cgroup"
@@ -249,7 +270,7 @@ public final class WindowRecorder {
         if let layout, let cgroups {
             observed.realtimeBudget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups, procRoot: options.inventory.procRoot, reader: procfs.reader)
         }
-        tracked[key] = Tracked(observed: observed, files: files, initPID: options.guest ? getpid() : container?.initPID)
+        tracked[key] = Tracked(observed: observed, files: files, cgroupPath: container?.cgroupPath, initPID: options.guest ? getpid() : container?.initPID)
         order.append(key)
     }
 

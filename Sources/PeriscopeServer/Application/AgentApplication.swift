@@ -1,0 +1,25 @@
+import Hummingbird
+import Logging
+
+/// Builds the agent's Hummingbird application: the router with the error and token
+/// middleware, then every route group.
+public enum AgentApplication {
+    /// The route groups `periscope serve` serves, in order. A new feature adds its group here.
+    public static func standardRouteGroups(agent: AgentState, configuration: ServerConfiguration) -> [any AgentRouteGroup] {
+        [
+            MetricsRoutes(agent: agent),
+            InventoryRoutes(agent: agent),
+            HistoryRoutes(agent: agent),
+            DiagnosisRoutes(agent: agent, maximumBodyBytes: configuration.maximumBodyBytes),
+        ]
+    }
+
+    /// The router: JSON errors, then the token check (when there is a token), then `groups`.
+    public static func makeRouter(configuration: ServerConfiguration, groups: [any AgentRouteGroup]) -> Router<AgentRequestContext> {
+        let router = Router(context: AgentRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: token)) }
+        for group in groups { group.addRoutes(to: router) }
+        return router
+    }
+}

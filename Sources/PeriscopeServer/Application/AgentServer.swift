@@ -1,0 +1,36 @@
+import Hummingbird
+import Logging
+
+/// Runs the agent: starts the recorder, serves until SIGINT or SIGTERM, then stops the
+/// recorder (its thread ends and its descriptors close) before returning.
+public struct AgentServer: Sendable {
+    /// What to serve.
+    public var configuration: ServerConfiguration
+    /// Where samples come from.
+    public var recorder: any AgentRecorder
+    /// The route groups; nil serves `AgentApplication.standardRouteGroups`.
+    public var routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])?
+
+    /// Creates a server from its parts.
+    public init(configuration: ServerConfiguration, recorder: any AgentRecorder,
+                routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil) {
+        self.configuration = configuration
+        self.recorder = recorder
+        self.routeGroups = routeGroups
+    }
+
+    /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
+    public func run(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let agent = AgentState(historySeconds: configuration.historySeconds)
+        recorder.start(into: agent)
+        defer { recorder.stop() }
+        let groups = routeGroups?(agent) ?? AgentApplication.standardRouteGroups(agent: agent, configuration: configuration)
+        let router = AgentApplication.makeRouter(configuration: configuration, groups: groups)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "periscope"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

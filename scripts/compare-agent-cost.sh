@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# What the agent costs: `periscope serve` against prometheus-node-exporter and `docker stats`,
+# in one run, with COUNTS idle containers (default 10, 100 and 500):
+#
+#   idle agent CPU      % of one core over IDLE seconds at --interval 1s (recording only)
+#   CPU per /metrics    agent CPU during SCRAPES sequential scrapes, minus its idle CPU over
+#                       the same time, divided by SCRAPES
+#   node_exporter       the same per-scrape figure for its host metrics (its default collectors)
+#   docker stats        CPU of the client plus dockerd for one `docker stats --no-stream` of
+#                       the same containers
+#   load test           wrk -t2 -c8 for LOAD seconds on /metrics: requests/s, latency
+#                       percentiles and the agent's CPU meanwhile
+#
+# CPU is utime + stime from /proc/PID/stat (every thread, exited ones included).
+# Changes: starts containers labelled org.periscope.bench.owner=PID, an agent and a
+# node_exporter on free loopback ports; all are removed or stopped on every exit.
+#
+# Usage: scripts/compare-agent-cost.sh [--counts "10 100 500"] [--idle SECONDS] [--scrapes N]
+#                                      [--load SECONDS] [--binary PATH]
+set -euo pipefail
+
+COUNTS="10 100 500"
+IDLE=30
+SCRAPES=300
+LOAD=15
+BINARY=""
+IMAGE="${PERISCOPE_TEST_IMAGE:-periscope-test:latest}"
+OWNER_LABEL="org.periscope.bench.owner=$$"
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --counts) COUNTS="$2"; shift 2 ;;
+    --idle) IDLE="$2"; shift 2 ;;
+    --scrapes) SCRAPES="$2"; shift 2 ;;
+    --load) LOAD="$2"; shift 2 ;;
+    --binary) BINARY="$2"; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "compare-agent-cost: unknown argument '$1'" >&2; usage 2 >&2 ;;
+  esac
+done
+log() { printf 'compare-agent-cost: %s\n' "$*" >&2; }
+cd "$(dirname "$0")/.."
+for tool in wrk curl prometheus-node-exporter docker; do
+  command -v "$tool" >/dev/null 2>&1 || { log "$tool missing: run scripts/test-setup.sh"; exit 1; }
+done
+if [ -z "$BINARY" ]; then
+  log "building release periscope"
+  swift build -c release --product periscope >&2
+  BINARY=.build/release/periscope
+fi
+
+WORK=$(mktemp -d)
+AGENT_PID=""
+EXPORTER_PID=""
+cleanup() {
+  [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null || true
+  [ -n "$EXPORTER_PID" ] && kill "$EXPORTER_PID" 2>/dev/null && wait "$EXPORTER_PID" 2>/dev/null || true
+  docker ps -aq --filter "label=$OWNER_LABEL" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ticks=$(getconf CLK_TCK)
+# CPU seconds of PID so far (user + system, all threads).
+cpu_seconds() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; log "no answer from $1"; exit 1; }
+
+# Agent CPU per scrape of URL by PID: sequential scrapes, idle CPU subtracted.
+per_scrape_ms() {
+  local pid=$1 url=$2 idle_rate=$3
+  local start_cpu start_time end_cpu end_time
+  start_cpu=$(cpu_seconds "$pid"); start_time=$(date +%s.%N)
+  for _ in $(seq 1 "$SCRAPES"); do curl -s -o /dev/null "$url"; done
+  end_cpu=$(cpu_seconds "$pid"); end_time=$(date +%s.%N)
+  awk -v a="$start_cpu" -v b="$end_cpu" -v s="$start_time" -v e="$end_time" -v r="$idle_rate" -v n="$SCRAPES" \
+    'BEGIN { c = (b - a) - r * (e - s); if (c < 0) c = 0; printf "%.2f", c / n * 1000 }'
+}
+
+idle_rate() {  # CPU seconds per second of PID over SECONDS
+  local pid=$1 seconds=$2 a b
+  a=$(cpu_seconds "$pid"); sleep "$seconds"; b=$(cpu_seconds "$pid")
+  awk -v a="$a" -v b="$b" -v s="$seconds" 'BEGIN { printf "%.5f", (b - a) / s }'
+}
+
+EXPORTER_PORT=$(free_port)
+prometheus-node-exporter --web.listen-address="127.0.0.1:$EXPORTER_PORT" >"$WORK/exporter.log" 2>&1 &
+EXPORTER_PID=$!
+wait_http "http://127.0.0.1:$EXPORTER_PORT/metrics"
+
+printf '%-10s %-14s %-16s %-14s %-16s %-18s %-12s\n' containers "agent idle %" "agent ms/scrape" "metrics bytes" "exporter ms/scrape" "docker stats CPU s" "stats wall s"
+started=0
+for count in $COUNTS; do
+  while [ "$started" -lt "$count" ]; do
+    docker run -d --label "$OWNER_LABEL" --name "periscope-bench-$$-$started" "$IMAGE" sleep 3600 >/dev/null
+    started=$((started + 1))
+  done
+  AGENT_PORT=$(free_port)
+  "$BINARY" serve --listen "127.0.0.1:$AGENT_PORT" --interval 1s --window 10s >"$WORK/agent.log" 2>&1 &
+  AGENT_PID=$!
+  wait_http "http://127.0.0.1:$AGENT_PORT/metrics"
+  sleep 5  # first window, names and images looked up
+  agent_idle=$(idle_rate "$AGENT_PID" "$IDLE")
+  bytes=$(curl -s "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c)
+  agent_ms=$(per_scrape_ms "$AGENT_PID" "http://127.0.0.1:$AGENT_PORT/metrics" "$agent_idle")
+  exporter_idle=$(idle_rate "$EXPORTER_PID" 5)
+  exporter_ms=$(per_scrape_ms "$EXPORTER_PID" "http://127.0.0.1:$EXPORTER_PORT/metrics" "$exporter_idle")
+  dockerd=$(pidof dockerd | awk '{print $1}')
+  d0=$(cpu_seconds "$dockerd"); t0=$(date +%s.%N)
+  stats_cpu=$( { /usr/bin/time -f '%U %S' docker stats --no-stream --filter "label=$OWNER_LABEL" >/dev/null; } 2>&1 | awk '{ print $1 + $2 }')
+  d1=$(cpu_seconds "$dockerd"); t1=$(date +%s.%N)
+  docker_cpu=$(awk -v a="$d0" -v b="$d1" -v c="$stats_cpu" 'BEGIN { printf "%.2f", b - a + c }')
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  printf '%-10s %-14s %-16s %-14s %-16s %-18s %-12s\n' "$count" "$(awk -v r="$agent_idle" 'BEGIN { printf "%.2f", r * 100 }')" \
+    "$agent_ms" "$bytes" "$exporter_ms" "$docker_cpu" "$wall"
+  if [ "$count" = "$(echo "$COUNTS" | awk '{print $NF}')" ] || [ "$count" = 100 ]; then
+    a=$(cpu_seconds "$AGENT_PID")
+    wrk -t2 -c8 -d"${LOAD}s" --latency "http://127.0.0.1:$AGENT_PORT/metrics" >"$WORK/wrk-$count.txt"
+    b=$(cpu_seconds "$AGENT_PID")
+    log "wrk -t2 -c8 -d${LOAD}s on /metrics with $count containers: agent CPU $(awk -v a="$a" -v b="$b" -v s="$LOAD" 'BEGIN { printf "%.0f", (b - a) / s * 100 }')% of one core"
+    grep -E "Requests/sec|Latency|50%|90%|99%" "$WORK/wrk-$count.txt" >&2
+  fi
+  kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
+done
