@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "PeriscopeServer",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting", "Captures", "Profiling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "PeriscopeServer",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "PeriscopeServer", "Captures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "PeriscopeServerTests",
             dependencies: [
-                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport",
+                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport", "Captures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

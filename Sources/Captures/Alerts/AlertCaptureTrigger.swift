@@ -32,6 +32,14 @@ public final class AlertCaptureTrigger: Sendable {
         public var detail: String?
         /// Captures started or recorded as skipped for it.
         public var captureIDs: [String] = []
+
+        public init(alertName: String?, fingerprint: String?, containerLabel: String?, action: String, detail: String? = nil) {
+            self.alertName = alertName
+            self.fingerprint = fingerprint
+            self.containerLabel = containerLabel
+            self.action = action
+            self.detail = detail
+        }
     }
 
     public let policy: AlertCapturePolicy
