@@ -368,7 +368,7 @@ function capturesTable(captures, withContainer) {
       h("td", {}, c.finishedAt ? fmt.duration(c.finishedAt - c.startedAt) : "–"),
       h("td", {}, h("span", { class: "badge " + c.state }, c.state), c.evicted ? h("span", { class: "muted" }, " deleted (budget)") : null),
       h("td", { class: "num" }, c.sizeBytes != null ? fmt.bytes(c.sizeBytes) : "–"),
-      h("td", { style: "white-space: normal; max-width: 520px" }, c.summary || "", c.error ? h("div", { class: "muted" }, c.error) : null),
+      h("td", { style: "white-space: normal; max-width: 520px; overflow-wrap: anywhere" }, c.summary || "", c.error ? h("div", { class: "muted" }, c.error) : null),
       h("td", {}, c.fileName && !c.evicted && c.state !== "running"
         ? [h("a", { href: `/api/v1/captures/${c.id}/file?download=1`, download: "" }, "download"),
            c.format === "svg" ? [" · ", h("a", { href: `#/captures/${c.id}` }, "view")] : null]
