@@ -56,6 +56,10 @@ let package = Package(
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
         .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost"], exclude: ["Programs"]),
+        // On-demand captures for the agent (CPU profiles, kernel trace snapshots, diagnosis
+        // windows): one at a time, stored within a size budget; and the Alertmanager webhook
+        // that triggers them. Knows nothing of HTTP.
+        .target(name: "Captures", dependencies: ["Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost", "Reporting", "CLinuxSupport"]),
         // The recorder's embedded store (SQLite through GRDB, WAL): samples in compressed
         // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
         // else touches SQL. libsqlite3-dev comes from scripts/test-setup.sh.
@@ -81,7 +85,7 @@ let package = Package(
         .target(
             name: "PeriscopeServer",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting", "Captures", "Profiling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording", "PeriscopeServer",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording", "PeriscopeServer", "Captures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,6 +118,9 @@ let package = Package(
         // (capped, OOM-killed, churn, SIGTERM, kill -9), read back through Recording's API.
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
+        // The capture manager's bookkeeping with stand-in runners, plus live captures of a
+        // real container (perf, tracefs, Docker).
+        .testTarget(name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "KernelTrace", "TestSupport"]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "ContainerInventory", "Presentation", "periscope", "TestSupport"]),
         // The renderers on hand-built results: top screen and keys.
         .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost", "Reporting"]),
@@ -131,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "PeriscopeServerTests",
             dependencies: [
-                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport",
+                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport", "Captures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

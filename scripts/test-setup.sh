@@ -43,6 +43,8 @@ command -v prometheus >/dev/null 2>&1 || need_packages+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
 command -v wrk >/dev/null 2>&1 || need_packages+=(wrk)
 command -v prometheus-node-exporter >/dev/null 2>&1 || need_packages+=(prometheus-node-exporter)
+# Alert-triggered captures: a real Alertmanager posts its webhook to the agent.
+command -v prometheus-alertmanager >/dev/null 2>&1 || need_packages+=(prometheus-alertmanager)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

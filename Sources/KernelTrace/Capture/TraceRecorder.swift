@@ -47,7 +47,9 @@ public final class TraceRecorder {
         self.logger = logger
     }
 
-    public func run(tracefs: Tracefs) throws(TraceCaptureError) -> TraceRecordResult {
+    /// Records until the duration ends or `shouldStop` returns true (checked at every drain,
+    /// 100 ms by default; the agent passes its own flag instead of the process's signals).
+    public func run(tracefs: Tracefs, shouldStop: () -> Bool = { CaptureSignals.isStopRequested }) throws(TraceCaptureError) -> TraceRecordResult {
         let layout = TraceDirectoryLayout(root: options.outputDirectory)
         try Self.prepareOutput(layout.root)
         let stale = TracefsInstance.removeStaleInstances(tracefs: tracefs)
@@ -96,7 +98,7 @@ public final class TraceRecorder {
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
         var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
-        while !CaptureSignals.isStopRequested {
+        while !shouldStop() {
             var moved = 0
             do {
                 for copier in copiers { moved += try copier.drainFullPages() }

@@ -5,13 +5,16 @@ import Logging
 /// middleware, then every route group.
 public enum AgentApplication {
     /// The route groups `periscope serve` serves, in order. A new feature adds its group here.
-    public static func standardRouteGroups(agent: AgentState, configuration: ServerConfiguration) -> [any AgentRouteGroup] {
+    /// Without `captures` the capture and alert routes are absent (404).
+    public static func standardRouteGroups(agent: AgentState, configuration: ServerConfiguration, captures: AgentCaptures? = nil) -> [any AgentRouteGroup] {
         [
             MetricsRoutes(agent: agent),
             InventoryRoutes(agent: agent),
             HistoryRoutes(agent: agent),
             DiagnosisRoutes(agent: agent, maximumBodyBytes: configuration.maximumBodyBytes),
-        ]
+            ProcessRoutes(),
+            WebUIRoutes(),
+        ] + (captures?.routeGroups(maximumBodyBytes: configuration.maximumBodyBytes) ?? [])
     }
 
     /// The router: JSON errors, then the token check (when there is a token), then `groups`.

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 
 /// Runs the agent: starts the recorder, serves until SIGINT or SIGTERM, then stops the
+/// running captures (their perf events closed, their tracefs instance removed) and the
 /// recorder (its thread ends and its descriptors close) before returning.
 public struct AgentServer: Sendable {
     /// What to serve.
@@ -10,13 +11,16 @@ public struct AgentServer: Sendable {
     public var recorder: any AgentRecorder
     /// The route groups; nil serves `AgentApplication.standardRouteGroups`.
     public var routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])?
+    /// On-demand and alert-triggered captures; nil serves none.
+    public var captures: AgentCaptures?
 
     /// Creates a server from its parts.
     public init(configuration: ServerConfiguration, recorder: any AgentRecorder,
-                routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil) {
+                routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil, captures: AgentCaptures? = nil) {
         self.configuration = configuration
         self.recorder = recorder
         self.routeGroups = routeGroups
+        self.captures = captures
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
@@ -24,13 +28,19 @@ public struct AgentServer: Sendable {
         let agent = AgentState(historySeconds: configuration.historySeconds)
         recorder.start(into: agent)
         defer { recorder.stop() }
-        let groups = routeGroups?(agent) ?? AgentApplication.standardRouteGroups(agent: agent, configuration: configuration)
+        let groups = routeGroups?(agent) ?? AgentApplication.standardRouteGroups(agent: agent, configuration: configuration, captures: captures)
         let router = AgentApplication.makeRouter(configuration: configuration, groups: groups)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "periscope"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await captures?.manager.shutdown()
+            throw error
+        }
+        await captures?.manager.shutdown()
     }
 }

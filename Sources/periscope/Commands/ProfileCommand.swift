@@ -154,49 +154,17 @@ struct ProfileCommand: ParsableCommand {
     }
 
     private func encode(_ result: ProfileResult, format: ProfileOutputFormat, target: ProfileTarget, startedUnixNanoseconds: Int64) throws -> [UInt8] {
-        switch format {
-        case .folded:
-            return result.stacks.text()
-        case .svg:
-            var graphOptions = FlameGraphOptions()
-            graphOptions.title = "CPU profile (\(target.summary))"
-            return FlameGraphSVG(stacks: result.stacks.stacks, options: graphOptions).bytes
-        case .pprof:
-            var encoder = PprofEncoder(periodNanoseconds: Int64(1_000_000_000 / frequency))
-            encoder.startUnixNanoseconds = startedUnixNanoseconds
-            encoder.durationNanoseconds = Int64(result.durationSeconds * 1e9)
-            encoder.comments = ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"]
-            do {
-                return try encoder.encodeGzip(result.symbolizedStacks)
-            } catch {
-                throw UserFacingError("pprof output: \(error)")
-            }
-        case .speedscope:
-            return try SpeedscopeEncoder.encode(result.stacks.stacks, name: "CPU profile (\(target.summary))")
+        do {
+            return try result.encoded(
+                as: format, title: "CPU profile (\(target.summary))", frequencyHz: frequency, startedUnixNanoseconds: startedUnixNanoseconds,
+                comments: ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"])
+        } catch {
+            throw UserFacingError("\(format.rawValue) output: \(error)")
         }
     }
 }
 
-/// What `periscope profile` writes.
-enum ProfileOutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case folded, svg, pprof, speedscope
-
-    var isBinary: Bool { self == .pprof }
-
-    /// The format a file name suggests.
-    init(fileName: String) {
-        let lower = fileName.lowercased()
-        if lower.hasSuffix(".svg") {
-            self = .svg
-        } else if lower.hasSuffix(".pb.gz") || lower.hasSuffix(".pprof") || lower.hasSuffix(".pb") {
-            self = .pprof
-        } else if lower.hasSuffix(".json") {
-            self = .speedscope
-        } else {
-            self = .folded
-        }
-    }
-}
+extension ProfileOutputFormat: ExpressibleByArgument {}
 
 /// The `--json` summary of a profile.
 struct ProfileReport: Encodable {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Captures
 import ContainerInventory
 import Foundation
 import Logging
@@ -38,6 +39,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Docker Engine API socket (names and images).")
     var dockerSocket = "/var/run/docker.sock"
 
+    @Option(help: "Directory for on-demand and alert-triggered captures (profiles, trace snapshots, diagnosis windows).")
+    var captureDir = "/var/lib/periscope/captures"
+
+    @Option(help: "Bytes of capture results kept (K, M, G suffixes; the oldest are deleted first).")
+    var captureBudget = "512M"
+
+    @Option(help: "The longest capture a request may ask for (\(DurationText.forms)).")
+    var captureMaxDuration = "60s"
+
+    @Option(help: "What a firing Alertmanager alert naming a container captures: comma-separated profile, trace, diagnosis, or none.")
+    var alertCaptures = "diagnosis,profile"
+
+    @Option(help: "How long each alert-triggered capture lasts (\(DurationText.forms)).")
+    var alertCaptureDuration = "10s"
+
+    @Option(help: "After alert-triggered captures of a container, ignore alerts about it for this long (\(DurationText.forms)).")
+    var alertMinInterval = "5m"
+
     @Flag(name: .shortAndLong, help: "Log every request and what the recorder does, on standard error.")
     var verbose = false
 
@@ -60,8 +79,53 @@ struct ServeCommand: AsyncParsableCommand {
         inventory.dockerSocket = dockerSocket
         inventory.includeProcesses = false
         let recorder = LiveWindowRecorder(intervalSeconds: configuration.intervalSeconds, windowSeconds: configuration.windowSeconds, inventory: inventory)
+        let captures = try makeCaptures(inventory: inventory)
         FileHandle.standardError.write(Data((configuration.startMessage + "\n").utf8))
-        try await AgentServer(configuration: configuration, recorder: recorder).run(logger: Logger(label: "periscope.serve"))
+        try await AgentServer(configuration: configuration, recorder: recorder, captures: captures).run(logger: Logger(label: "periscope.serve"))
         if let failure = recorder.failureDescription { throw ValidationError("the recorder stopped: \(failure)") }
+    }
+
+    /// The capture manager over --capture-dir and, unless --alert-captures none, the alert trigger.
+    private func makeCaptures(inventory: InventoryOptions) throws -> AgentCaptures {
+        var configuration = CaptureManager.Configuration(root: captureDir)
+        guard let budget = ByteSizeText.parse(captureBudget) else {
+            throw ValidationError("--capture-budget takes a size like 512M or 2G, not '\(captureBudget)'")
+        }
+        configuration.budgetBytes = budget
+        do { configuration.maximumDurationSeconds = try DurationText.seconds(captureMaxDuration) } catch { throw ValidationError("--capture-max-duration: \(error)") }
+        configuration.defaultDurationSeconds = min(10, configuration.maximumDurationSeconds)
+        var runners = CaptureManager.liveRunners()
+        var profile = ProfileCaptureRunner()
+        profile.inventory = inventory
+        var trace = TraceCaptureRunner()
+        trace.inventory = inventory
+        var diagnosis = DiagnosisCaptureRunner()
+        diagnosis.inventory = inventory
+        runners = [.profile: profile, .trace: trace, .diagnosis: diagnosis]
+        let manager: CaptureManager
+        do {
+            manager = try CaptureManager(configuration: configuration, runners: runners, resolver: .live(inventory: inventory))
+        } catch {
+            throw ValidationError("--capture-dir \(captureDir): \(error)")
+        }
+        let kinds = alertCaptures.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if kinds == ["none"] { return AgentCaptures(manager: manager, alertTrigger: nil) }
+        var policy = AlertCapturePolicy()
+        policy.kinds = try kinds.map { text in
+            guard let kind = CaptureKind(rawValue: text) else { throw ValidationError("--alert-captures takes profile, trace, diagnosis or none, not '\(text)'") }
+            return kind
+        }
+        if policy.kinds.isEmpty { throw ValidationError("--alert-captures needs at least one of profile, trace, diagnosis, or none") }
+        do {
+            policy.durationSeconds = try DurationText.seconds(alertCaptureDuration)
+            policy.minimumIntervalSeconds = try DurationText.seconds(alertMinInterval)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        do {
+            return AgentCaptures(manager: manager, alertTrigger: try AlertCaptureTrigger(manager: manager, policy: policy))
+        } catch {
+            throw ValidationError("--alert-capture-duration: \(error)")
+        }
     }
 }

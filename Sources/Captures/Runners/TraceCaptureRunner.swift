@@ -1,0 +1,50 @@
+import ContainerInventory
+import Foundation
+import KernelTrace
+import Logging
+
+/// A kernel trace of a container's threads, exactly as `periscope trace record --container ID
+/// -e EVENTS -d N` records it (private tracefs instance, removed on every exit), then the trace
+/// directory archived as `trace.tar` (readable with `periscope trace dump`, convertible to CTF
+/// with `periscope trace convert`).
+public struct TraceCaptureRunner: CaptureRunner {
+    /// Event presets or subsystem:event names, as `trace record -e` takes them.
+    public var events = ["sched", "syscalls"]
+    /// Ring buffer per CPU, KiB: kernel memory held while the capture runs.
+    public var bufferSizeKBPerCPU = TraceSessionOptions.defaultBufferSizeKBPerCPU
+    public var inventory = InventoryOptions()
+
+    public init() {}
+
+    public func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
+        let tracefs: Tracefs
+        do { tracefs = try Tracefs.locate(mountIfAbsent: false) } catch { throw CaptureRunError("\(error)") }
+        let selection: EventSelection
+        do { selection = try EventSelection.resolve(events, tracefs: tracefs) } catch { throw CaptureRunError("\(error)") }
+        var session = TraceSessionOptions(tracepoints: selection.tracepoints)
+        session.bufferSizeKBPerCPU = bufferSizeKBPerCPU
+        let traceDirectory = "\(job.directory)/trace"
+        var options = TraceRecordOptions(session: session, outputDirectory: traceDirectory)
+        options.durationSeconds = job.durationSeconds
+        options.containers = [job.container.id]
+        options.inventory = inventory
+        options.commandLine = ["periscope", "serve", "(capture \(job.id))"]
+        let result: TraceRecordResult
+        do {
+            result = try TraceRecorder(options: options, logger: Logger(label: "periscope.capture")).run(tracefs: tracefs, shouldStop: shouldStop)
+        } catch {
+            try? FileManager.default.removeItem(atPath: traceDirectory)
+            throw CaptureRunError("\(error)")
+        }
+        let fileName = "trace.tar"
+        defer { try? FileManager.default.removeItem(atPath: traceDirectory) }
+        _ = try TarArchive.write(directory: traceDirectory, prefix: "trace-\(job.id)", to: "\(job.directory)/\(fileName)")
+        let metadata = result.metadata
+        let seconds = String(format: "%.1f", Double(metadata.endNs - metadata.startNs) / 1e9)
+        let pageBytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
+        return CaptureOutput(
+            fileName: fileName, contentType: "application/x-tar",
+            summary: "\(seconds) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs, \(pageBytes / 1024) KiB of pages, \(result.threadCount) threads in the statedump",
+            warning: metadata.lostEventCount > 0 ? "\(metadata.lostEventCount) events lost" : nil)
+    }
+}

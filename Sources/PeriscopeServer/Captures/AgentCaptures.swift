@@ -1,0 +1,18 @@
+import Captures
+
+/// The agent's captures: the manager behind /api/v1/captures and the alert trigger behind
+/// /api/v1/alerts (nil: alerts are answered but start nothing).
+public struct AgentCaptures: Sendable {
+    public var manager: CaptureManager
+    public var alertTrigger: AlertCaptureTrigger?
+
+    public init(manager: CaptureManager, alertTrigger: AlertCaptureTrigger?) {
+        self.manager = manager
+        self.alertTrigger = alertTrigger
+    }
+
+    /// The route groups of captures, alerts and the container processes the web UI lists.
+    func routeGroups(maximumBodyBytes: Int) -> [any AgentRouteGroup] {
+        [CaptureRoutes(captures: manager, maximumBodyBytes: maximumBodyBytes), AlertRoutes(trigger: alertTrigger)]
+    }
+}

@@ -1,0 +1,67 @@
+/// The files a profile can be written as.
+public enum ProfileOutputFormat: String, CaseIterable, Sendable, Codable {
+    case folded, svg, pprof, speedscope
+
+    /// Formats that must go to a file rather than a terminal.
+    public var isBinary: Bool { self == .pprof }
+
+    /// The usual file name extension.
+    public var fileExtension: String {
+        switch self {
+        case .folded: return "folded"
+        case .svg: return "svg"
+        case .pprof: return "pb.gz"
+        case .speedscope: return "speedscope.json"
+        }
+    }
+
+    /// The HTTP content type of a file in this format.
+    public var contentType: String {
+        switch self {
+        case .folded: return "text/plain; charset=utf-8"
+        case .svg: return "image/svg+xml"
+        case .pprof: return "application/octet-stream"
+        case .speedscope: return "application/json"
+        }
+    }
+
+    /// The format a file name suggests.
+    public init(fileName: String) {
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".svg") {
+            self = .svg
+        } else if lower.hasSuffix(".pb.gz") || lower.hasSuffix(".pprof") || lower.hasSuffix(".pb") {
+            self = .pprof
+        } else if lower.hasSuffix(".json") {
+            self = .speedscope
+        } else {
+            self = .folded
+        }
+    }
+}
+
+extension ProfileResult {
+    /// The profile as a file in `format`: what `periscope profile` writes and the agent's
+    /// captures store. `title` names the SVG and speedscope profile (`CPU profile (TARGET)`),
+    /// `comments` go into pprof.
+    public func encoded(
+        as format: ProfileOutputFormat, title: String, frequencyHz: UInt64, startedUnixNanoseconds: Int64, comments: [String]
+    ) throws -> [UInt8] {
+        switch format {
+        case .folded:
+            return stacks.text()
+        case .svg:
+            var graphOptions = FlameGraphOptions()
+            graphOptions.title = title
+            return FlameGraphSVG(stacks: stacks.stacks, options: graphOptions).bytes
+        case .pprof:
+            var encoder = PprofEncoder(periodNanoseconds: Int64(1_000_000_000 / frequencyHz))
+            encoder.startUnixNanoseconds = startedUnixNanoseconds
+            encoder.durationNanoseconds = Int64(durationSeconds * 1e9)
+            encoder.comments = comments
+            return try encoder.encodeGzip(symbolizedStacks)
+        case .speedscope:
+            return try SpeedscopeEncoder.encode(stacks.stacks, name: title)
+        }
+    }
+}
