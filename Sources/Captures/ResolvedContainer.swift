@@ -23,7 +23,7 @@ public struct ContainerResolver: Sendable {
     public init(resolve: @escaping @Sendable (String) throws -> ResolvedContainer) { self.resolve = resolve }
 
     /// Resolves against a fresh inventory scan (host processes are refused: captures are of
-    /// containers). Besides what `ContainerLookup` takes, a container key (`docker:ID`, as the
+    /// containers). Besides what `ContainerMatcher` takes, a container key (`docker:ID`, as the
     /// agent's JSON labels it) names its container.
     public static func live(inventory: InventoryOptions = InventoryOptions()) -> ContainerResolver {
         ContainerResolver { query in
@@ -32,7 +32,7 @@ public struct ContainerResolver: Sendable {
             if let keyed = snapshot.containers.first(where: { $0.key.description == query }) {
                 return ResolvedContainer(displayName: keyed.displayName, id: keyed.id, key: keyed.key.description)
             }
-            switch ContainerLookup.resolve(query, in: snapshot) {
+            switch ContainerMatcher.resolve(query, in: snapshot) {
             case .failure(let failure): throw ContainerNotFound(query: query, detail: failure.description)
             case .success(let container):
                 if container.key.isHost { throw ContainerNotFound(query: query, detail: "\(query) is a host process, not a container") }

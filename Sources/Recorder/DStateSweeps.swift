@@ -1,3 +1,4 @@
+import ContainerInventory
 import LinuxHost
 import Recording
 import ResourceMetrics
@@ -31,14 +32,16 @@ final class DStateSweeps {
             sampler = DStateSampler(procfs: procfs)
             sweepsInSampler = 1
         }
-        let counts = sampler.sweep(container: container)
-        guard !counts.isEmpty else { return ([:], []) }
+        // The recorder keys containers by their `runtime:id` text (what the store keeps).
+        let typedCounts = sampler.sweep(container: { container($0).flatMap(ContainerKey.init(text:)) })
+        guard !typedCounts.isEmpty else { return ([:], []) }
+        let counts = Dictionary(uniqueKeysWithValues: typedCounts.map { ($0.key?.description, $0.value) })
         let latest = sampler.threads.map(\.lastSeenSeconds).max() ?? 0
         var events: [RecordedEvent] = []
         let seen = sampler.threads.filter { $0.lastSeenSeconds == latest }
         for (owner, threads) in Dictionary(grouping: seen, by: \.container) {
             let listed = threads.prefix(10).map { "\($0.comm)[\($0.tid)]\($0.waitChannel.map { " in \($0)" } ?? "")" }.joined(separator: ", ")
-            events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .dStateThreads, container: owner.map { RecordedContainerKey($0) },
+            events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .dStateThreads, container: owner.map { RecordedContainerKey($0.description) },
                                         message: "\(threads.count) thread(s) in D: \(listed)", attributes: ["threads": String(threads.count)]))
         }
         return (counts, events)

@@ -56,7 +56,7 @@ final class RollingDiagnosis: Sendable {
             encoder.outputFormatting = .sortedKeys
             let findings = report.findings.map { finding in
                 RecordedFinding(unixMilliseconds: endMilliseconds, windowStartUnixMilliseconds: startMilliseconds, ruleID: finding.rule,
-                                severity: finding.severity.rawValue, container: finding.containerKey.map { RecordedContainerKey($0) },
+                                severity: finding.severity.rawValue, container: finding.containerKey.map { RecordedContainerKey($0.description) },
                                 message: "\(finding.subject): \(finding.verdict)",
                                 evidenceJSON: (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) })
             }

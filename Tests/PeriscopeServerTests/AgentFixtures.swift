@@ -59,7 +59,7 @@ enum AgentFixtures {
         rates.cpu.capCores = 0.5
         rates.cpu.throttledSecondsPerSecond = CounterRate(perSecond: 0.4)
         rates.cpu.throttledPercentOfPeriods = 100
-        let web = ObservedContainer(key: webKey, displayName: "web", intervals: Array(repeating: rates, count: 6),
+        let web = ObservedContainer(key: ContainerKey(text: webKey)!, displayName: "web", intervals: Array(repeating: rates, count: 6),
                                     contextSwitches: Array(repeating: ContextSwitchRates(voluntaryPerSecond: 10, involuntaryPerSecond: 80, tasks: 1), count: 6))
         return ObservationWindow(viewpoint: .host, hostname: "test", durationSeconds: 6, intervalSeconds: 1,
                                  host: Array(repeating: hostRates, count: 6), containers: [web], dStateSweeps: 60)

@@ -67,7 +67,7 @@ import Testing
         let text = try await Self.scrape(agent)
         #expect(text.contains("periscope_container_cpu_bottleneck{\(Self.labels),verdict=\"cap\"} 1.0\n"))
         #expect(text.contains("periscope_container_cpu_bottleneck{\(Self.labels),verdict=\"none\"} 0.0\n"))
-        let capFinding = try #require(report.findings.first { $0.containerKey == AgentFixtures.webKey })
+        let capFinding = try #require(report.findings.first { $0.containerKey?.description == AgentFixtures.webKey })
         #expect(text.contains("periscope_findings_active{rule=\"\(capFinding.rule)\",severity=\"\(capFinding.severity.rawValue)\"} 1.0\n"))
     }
 }

@@ -16,7 +16,7 @@ public struct DiagnosisCaptureRunner: CaptureRunner {
         options.durationSeconds = job.durationSeconds
         options.inventory = inventory
         let window: ObservationWindow
-        do { window = try WindowRecorder(options: options).record(focus: [job.container.key], shouldStop: shouldStop) } catch {
+        do { window = try WindowRecorder(options: options).record(focus: Set([job.container.key].compactMap(ContainerKey.init(text:))), shouldStop: shouldStop) } catch {
             throw CaptureRunError("\(error)")
         }
         let report = Diagnoser(thresholds: thresholds).diagnose(window)

@@ -52,7 +52,7 @@ struct ProcessRoutes: AgentRouteGroup {
         if let keyed = snapshot.containers.first(where: { $0.key.description == query }) {
             container = keyed
         } else {
-            switch ContainerLookup.resolve(query, in: snapshot) {
+            switch ContainerMatcher.resolve(query, in: snapshot) {
             case .failure(let failure): throw HTTPError(.notFound, message: failure.description)
             case .success(let found): container = found
             }

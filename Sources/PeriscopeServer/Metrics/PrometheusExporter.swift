@@ -81,16 +81,17 @@ public final class PrometheusExporter: Sendable {
         state.withLock { state in
             var diagnosed = Set<String>()
             for verdict in report.cpuVerdicts {
-                guard let containerLabels = labels[verdict.containerKey] else { continue }
-                diagnosed.insert(verdict.containerKey)
-                var gauges = state.verdicts[verdict.containerKey] ?? [:]
+                let key = verdict.containerKey.description  // series are keyed by the `runtime:id` text
+                guard let containerLabels = labels[key] else { continue }
+                diagnosed.insert(key)
+                var gauges = state.verdicts[key] ?? [:]
                 let current = Self.verdictLabel(verdict.outcome)
                 for name in Self.verdictNames {
                     let gauge = gauges[name] ?? registry.makeGauge(descriptor: Self.verdictDescriptor, labels: containerLabels.prometheusLabels + [("verdict", name)])
                     gauge.set(to: name == current ? 1.0 : 0.0)
                     gauges[name] = gauge
                 }
-                state.verdicts[verdict.containerKey] = gauges
+                state.verdicts[key] = gauges
             }
             for (key, gauges) in state.verdicts where !diagnosed.contains(key) {
                 for gauge in gauges.values { registry.unregisterGauge(gauge) }

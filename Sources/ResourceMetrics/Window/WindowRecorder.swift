@@ -239,7 +239,7 @@ public final class WindowRecorder {
         let containers = live.compactMap { key -> WindowSample.Container? in
             guard let state = tracked[key], !state.observed.vanishedDuringWindow else { return nil }
             return WindowSample.Container(
-                key: key, displayName: state.observed.displayName, runtime: state.observed.runtime, cgroupPath: state.cgroupPath,
+                key: key.description, displayName: state.observed.displayName, runtime: state.observed.runtime, cgroupPath: state.cgroupPath,
                 processCount: state.observed.processCount, counters: state.observed.lastCounters,
                 network: state.previousNetwork?.counters ?? [], sharesHostNetwork: state.observed.sharesHostNetwork,
                 averageDStateThreads: Double(dStateCounts[key] ?? 0) / sweeps)

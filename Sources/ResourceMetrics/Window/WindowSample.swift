@@ -6,7 +6,7 @@ import LinuxHost
 public struct WindowSample: Sendable {
     /// One container's counters at this sample.
     public struct Container: Sendable {
-        /// `runtime:id`, as `ContainerKey` prints it.
+        /// `runtime:id`, as `ContainerKey` prints it (the agent keys its series by this text).
         public var key: String
         /// The name users know, or `runtime:shortid` until the runtime names it.
         public var displayName: String

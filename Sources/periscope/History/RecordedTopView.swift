@@ -76,16 +76,10 @@ struct RecordedTopView {
 
     private func draw() {
         let size = TerminalSize.of() ?? TerminalSize(columns: 80, rows: 24)
-        var lines = [TerminalLine(message, style: .reverse)]
+        var lines = [TerminalLine(message, .heading)]
         if let frame {
             let renderer = TopRenderer(width: size.columns, height: max(size.rows - 1, 3), isInteractive: true)
-            lines += renderer.render(frame, state: state).map { line in
-                switch line.emphasis {
-                case .normal: TerminalLine(line.text)
-                case .heading, .selected: TerminalLine(line.text, style: .reverse)
-                case .alert: TerminalLine(line.text, style: .alert)
-                }
-            }
+            lines += renderer.render(frame, state: state)
         }
         terminal.draw(lines, width: size.columns)
     }

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Recording
 import ResourceMetrics
 
@@ -25,8 +26,11 @@ struct RecordedWindow {
         }
         var containers: [ObservedContainer] = []
         for container in try reader.containers(from: start, to: end) where !container.key.isHost {
+            // The recorder stores ContainerKey's `runtime:id` text; a runtime this version
+            // does not know cannot be diagnosed.
+            guard let key = ContainerKey(text: container.key.rawValue) else { continue }
             let samples = try reader.read { store throws(RecordingError) in try store.samples(of: container.key, from: from, to: to) }
-            containers.append(observed(container, samples: samples, hostCPUCount: hostCPUCount, recordedUntil: hostSamples.last.map(RecordedSeries.seconds) ?? end))
+            containers.append(observed(container, key: key, samples: samples, hostCPUCount: hostCPUCount, recordedUntil: hostSamples.last.map(RecordedSeries.seconds) ?? end))
         }
         let kernelLogErrors = try reader.read { store throws(RecordingError) in
             try store.events(from: from, to: to, kinds: [.kernelLogError, .oomKill])
@@ -40,11 +44,11 @@ struct RecordedWindow {
         return ObservationWindow(
             viewpoint: .host, hostname: "recording \(reader.path)", durationSeconds: lastTime - firstTime,
             intervalSeconds: host.isEmpty ? 0 : host.map(\.intervalSeconds).sorted()[host.count / 2],
-            host: host, containers: containers, focus: focus.filter { !$0.key.isHost }.map(\.key.rawValue),
+            host: host, containers: containers, focus: focus.filter { !$0.key.isHost }.compactMap { ContainerKey(text: $0.key.rawValue) },
             kernelLog: KernelLogObservation(readable: true, windowStartUnixSeconds: firstTime), limitations: limitations)
     }
 
-    private func observed(_ container: RecordedContainer, samples: [RecordedSample], hostCPUCount: Int, recordedUntil: Double) -> ObservedContainer {
+    private func observed(_ container: RecordedContainer, key: ContainerKey, samples: [RecordedSample], hostCPUCount: Int, recordedUntil: Double) -> ObservedContainer {
         var intervals: [CgroupRates] = []
         var switches: [ContextSwitchRates] = []
         var network: [[NetworkRates]] = []
@@ -69,7 +73,7 @@ struct RecordedWindow {
         // Gone before the recorder's last sample of the range (not before --until: the recorder may have stopped).
         let vanished = (stopped.map { $0 <= recordedUntil } ?? false) || lastSeen < recordedUntil - 2 * max(intervals.last?.intervalSeconds ?? 1, 1)
         return ObservedContainer(
-            key: container.key.rawValue, displayName: container.name, runtime: container.runtime,
+            key: key, displayName: container.name, runtime: container.runtime,
             processCount: Int(samples.last?.values[.processes] ?? samples.last?.values[.pids] ?? 0), vanishedDuringWindow: vanished,
             intervals: intervals, firstCounters: samples.first.map { RecordedCounters.cgroup($0.values) },
             lastCounters: samples.last.map { RecordedCounters.cgroup($0.values) }, contextSwitches: switches, network: network,
