@@ -27,7 +27,7 @@ import Glibc
         } ?? []
     }
 
-    @Test(.live(if: FileManager.default.isExecutableFile(atPath: RecordingCrashTests.writerBinary), "needs the RecordingCrashWriter executable: swift build --build-tests"))
+    @Test(.installed(if: FileManager.default.isExecutableFile(atPath: RecordingCrashTests.writerBinary), "needs the RecordingCrashWriter executable: swift build --build-tests"))
     func killNineAtRandomMomentsLosesNoCommittedBatch() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("crash.db")

@@ -10,7 +10,7 @@ import Glibc
 /// docs/performance.md): every one is in the history with its lifetime, and the recorder's
 /// resident memory and open descriptors stay flat.
 @Suite("periscope record under container churn", .serialized, .live(if: LiveRecording.dockerAvailable, LiveRecording.dockerReason))
-struct ContainerChurnRecordTests {
+struct ContainerChurnRecordLiveTests {
     static let count = Int(ProcessInfo.processInfo.environment["PERISCOPE_CHURN_COUNT"] ?? "") ?? 30
 
     /// Descriptors still open on a cgroup of one of `ours` (all removed) or on the net files of

@@ -39,7 +39,7 @@ private final class TemporaryMount {
 }
 
 /// Full and read-only file systems, on real mounts.
-@Suite(.serialized) struct RecordingFileSystemTests {
+@Suite(.serialized) struct RecordingFileSystemLiveTests {
     private func batch(_ second: Int64, containers: Int) -> RecordingBatch {
         let time = 1_764_000_000_000 + second * 1000
         var generator = SystemRandomNumberGenerator()

@@ -11,7 +11,7 @@ import Glibc
 /// Each checks the kernel is left as it was: no perf event descriptor open in this process,
 /// no tracefs instance of this process, on success and when the agent stops mid-capture.
 @Suite(.serialized, .live(if: LiveCaptureEnvironment.isAvailable, LiveCaptureEnvironment.reason))
-struct LiveCaptureTests {
+struct CaptureLiveTests {
     @Test func aProfileOfAContainerIsAFlameGraphOfItsProcesses() throws {
         let container = try BusyContainer("profile")
         defer { container.remove() }
