@@ -23,7 +23,7 @@ fi
 # reach its cap and a neighbour must be the only one using the CPU, so two side by side would
 # each see the other's load. Every other test is a unit test and runs in parallel; a `.live` test
 # that lands in a unit suite fails there (PERISCOPE_TEST_PHASE=unit) instead of running in parallel.
-live_suites='^(PeriscopeIntegrationTests|[A-Za-z]+LiveTests)\.|\.[A-Za-z]+LiveTests/'
+live_suites='^(PeriscopeIntegrationTests|[A-Za-z]+LiveTests)\.|\.[A-Za-z]+LiveTests(/|$)'
 swift build --build-tests
 echo "test.sh: unit tests, in parallel" >&2
 PERISCOPE_TEST_PHASE=unit swift test --skip-build --skip "$live_suites"

@@ -80,7 +80,9 @@ import Testing
             try await client.execute(uri: "/api/v1/captures", method: .post, body: ByteBuffer(string: #"{"container": "web", "kind": "trace"}"#)) { response in
                 #expect(response.status == .tooManyRequests)
                 let seconds = response.headers[.retryAfter].flatMap(Int.init)
-                #expect(seconds != nil && (5...7).contains(seconds!), "Retry-After: \(response.headers[.retryAfter] ?? "none")")
+                // What is left of the 5 s capture plus 2 s: at most 7, and less when this request
+                // came late (the suites run in parallel).
+                #expect(seconds != nil && (1...7).contains(seconds!), "Retry-After: \(response.headers[.retryAfter] ?? "none")")
             }
             try await client.execute(uri: "/api/v1/captures/\(id)/file", method: .get) { response in
                 #expect(response.status == .conflict, "still running")
