@@ -11,9 +11,7 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
-        .library(name: "Presentation", targets: ["Presentation"]),
         .library(name: "Recording", targets: ["Recording"]),
-        .library(name: "Recorder", targets: ["Recorder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -5,16 +5,16 @@ import Foundation
 /// deleting the oldest finished captures' files first (their records stay, marked evicted).
 ///
 /// Not thread-safe: `CaptureManager` serializes every call.
-public final class CaptureDirectory {
-    public let root: String
-    public let budgetBytes: UInt64
-    public private(set) var records: [CaptureRecord] = []
+package final class CaptureDirectory {
+    package let root: String
+    package let budgetBytes: UInt64
+    package private(set) var records: [CaptureRecord] = []
 
     static let indexName = "captures.json"
 
     /// Opens (creating it) the directory and loads its list. Captures that were running when
     /// the agent last stopped without finishing them are marked failed.
-    public init(root: String, budgetBytes: UInt64) throws {
+    package init(root: String, budgetBytes: UInt64) throws {
         self.root = root
         self.budgetBytes = budgetBytes
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -37,17 +37,17 @@ public final class CaptureDirectory {
     var indexPath: String { "\(root)/\(Self.indexName)" }
 
     /// The directory that holds one capture's files.
-    public func directory(of id: CaptureID) -> String { "\(root)/\(id.text)" }
+    package func directory(of id: CaptureID) -> String { "\(root)/\(id.text)" }
 
     /// The result file of a finished capture, or nil: an id that is not in the list, a capture
     /// still running, or an evicted one. The path is built only from the validated id and the
     /// file name the agent chose, never from request text.
-    public func resultPath(of id: CaptureID) -> String? {
+    package func resultPath(of id: CaptureID) -> String? {
         guard let record = record(id), record.hasFile, let fileName = record.fileName else { return nil }
         return "\(directory(of: id))/\(fileName)"
     }
 
-    public func record(_ id: CaptureID) -> CaptureRecord? { records.last { $0.id == id } }
+    package func record(_ id: CaptureID) -> CaptureRecord? { records.last { $0.id == id } }
 
     /// Adds a record and creates its directory (for a capture that runs).
     func add(_ record: CaptureRecord, createDirectory: Bool) throws {
@@ -67,7 +67,7 @@ public final class CaptureDirectory {
     }
 
     /// Bytes held by the results still on disk.
-    public var storedBytes: UInt64 {
+    package var storedBytes: UInt64 {
         records.reduce(0) { $0 + ($1.evicted || $1.state == .running ? 0 : ($1.sizeBytes ?? 0)) }
     }
 
@@ -94,8 +94,8 @@ public final class CaptureDirectory {
 }
 
 /// The capture directory or its list could not be read or written.
-public struct CaptureDirectoryError: Error, CustomStringConvertible {
-    public var path: String
-    public var detail: String
-    public var description: String { "capture directory: \(path): \(detail)" }
+package struct CaptureDirectoryError: Error, CustomStringConvertible {
+    package var path: String
+    package var detail: String
+    package var description: String { "capture directory: \(path): \(detail)" }
 }

@@ -3,13 +3,13 @@
 /// It names the capture's directory, so the only strings accepted from a request are ones the
 /// agent could have generated: no `/`, no `.`, no percent escapes, fixed length. A path
 /// parameter that is anything else never reaches the file system.
-public struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
-    public let text: String
+package struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    package let text: String
 
     static let length = 16
 
     /// Validates a string from a request or the index; nil unless it has the generated shape.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == Self.length, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
         self.text = text
@@ -17,18 +17,18 @@ public struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, C
 
     /// A fresh random id (64 bits from the system's CSPRNG, getrandom on Linux: unguessable, so
     /// links are not enumerable).
-    public static func generate() -> CaptureID {
+    package static func generate() -> CaptureID {
         var generator = SystemRandomNumberGenerator()
         let value = generator.next()
         let hex = String(value, radix: 16)
         return CaptureID(String(repeating: "0", count: length - hex.count) + hex)!
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public static func < (lhs: CaptureID, rhs: CaptureID) -> Bool { lhs.text < rhs.text }
+    package static func < (lhs: CaptureID, rhs: CaptureID) -> Bool { lhs.text < rhs.text }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = CaptureID(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a capture id: \(text)"))
@@ -36,7 +36,7 @@ public struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, C
         self = id
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
     }

@@ -11,24 +11,24 @@ import Synchronization
 /// its perf events or tracefs instance and the record says `cancelled`. A capture still marked
 /// running when the agent starts again (it was killed) is marked failed, and the trace runner
 /// removes the stale tracefs instances of killed runs before its own starts.
-public final class CaptureManager: Sendable {
-    public struct Configuration: Sendable {
+package final class CaptureManager: Sendable {
+    package struct Configuration: Sendable {
         /// Where captures are stored.
-        public var root: String
+        package var root: String
         /// Bytes of results kept; the oldest are deleted first.
-        public var budgetBytes: UInt64 = 512 << 20
+        package var budgetBytes: UInt64 = 512 << 20
         /// The longest capture a request may ask for.
-        public var maximumDurationSeconds: Double = 60
+        package var maximumDurationSeconds: Double = 60
         /// The duration of a request that does not say.
-        public var defaultDurationSeconds: Double = 10
+        package var defaultDurationSeconds: Double = 10
         /// Diagnosis windows that may run at once (each reads /proc and cgroup files).
-        public var maximumConcurrentDiagnoses = 4
+        package var maximumConcurrentDiagnoses = 4
 
-        public init(root: String) { self.root = root }
+        package init(root: String) { self.root = root }
     }
 
     /// Why a capture did not start.
-    public enum StartError: Error, CustomStringConvertible, Equatable {
+    package enum StartError: Error, CustomStringConvertible, Equatable {
         /// Another capture holds the slot: try again after this many seconds (HTTP 429).
         case busy(retryAfterSeconds: Int, runningID: CaptureID)
         /// The request is wrong (HTTP 400).
@@ -38,7 +38,7 @@ public final class CaptureManager: Sendable {
         /// The agent cannot take this kind of capture, or is stopping (HTTP 503).
         case unavailable(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .busy(let seconds, let id): return "capture \(id) is running; one capture at a time: retry in \(seconds) s"
             case .invalid(let text), .containerNotFound(let text), .unavailable(let text): return text
@@ -46,7 +46,7 @@ public final class CaptureManager: Sendable {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let runners: [CaptureKind: any CaptureRunner]
     private let resolver: ContainerResolver
     private let state: Mutex<State>
@@ -66,7 +66,7 @@ public final class CaptureManager: Sendable {
     }
 
     /// Opens the capture directory. `runners` says which kinds this agent can take.
-    public init(configuration: Configuration, runners: [CaptureKind: any CaptureRunner], resolver: ContainerResolver) throws {
+    package init(configuration: Configuration, runners: [CaptureKind: any CaptureRunner], resolver: ContainerResolver) throws {
         self.configuration = configuration
         self.runners = runners
         self.resolver = resolver
@@ -75,25 +75,25 @@ public final class CaptureManager: Sendable {
     }
 
     /// The standard runners: profile, trace and diagnosis, as the CLI takes them.
-    public static func liveRunners() -> [CaptureKind: any CaptureRunner] {
+    package static func liveRunners() -> [CaptureKind: any CaptureRunner] {
         [.profile: ProfileCaptureRunner(), .trace: TraceCaptureRunner(), .diagnosis: DiagnosisCaptureRunner()]
     }
 
     /// Every capture, newest first.
-    public var captures: [CaptureRecord] { state.withLock { $0.directory.records.reversed() } }
+    package var captures: [CaptureRecord] { state.withLock { $0.directory.records.reversed() } }
 
     /// Bytes of results on disk.
-    public var storedBytes: UInt64 { state.withLock { $0.directory.storedBytes } }
+    package var storedBytes: UInt64 { state.withLock { $0.directory.storedBytes } }
 
     /// The capture with this id; nil for an id that is not one (never a path).
-    public func capture(id text: String) -> CaptureRecord? {
+    package func capture(id text: String) -> CaptureRecord? {
         guard let id = CaptureID(text) else { return nil }
         return state.withLock { $0.directory.record(id) }
     }
 
     /// The result file of a finished capture: its path inside the capture directory and its
     /// record; nil for anything else (a malformed id, unknown, running, evicted).
-    public func resultFile(id text: String) -> (path: String, record: CaptureRecord)? {
+    package func resultFile(id text: String) -> (path: String, record: CaptureRecord)? {
         guard let id = CaptureID(text) else { return nil }
         return state.withLock { state in
             guard let path = state.directory.resultPath(of: id), let record = state.directory.record(id) else { return nil }
@@ -102,7 +102,7 @@ public final class CaptureManager: Sendable {
     }
 
     /// The duration a request gets: the default when it gives none; refused beyond the cap.
-    public func checkedDuration(_ seconds: Double?) throws(StartError) -> Double {
+    package func checkedDuration(_ seconds: Double?) throws(StartError) -> Double {
         guard let seconds else { return configuration.defaultDurationSeconds }
         guard seconds.isFinite, seconds > 0 else { throw .invalid("the duration must be a positive number of seconds, not \(seconds)") }
         guard seconds <= configuration.maximumDurationSeconds else {
@@ -112,7 +112,7 @@ public final class CaptureManager: Sendable {
     }
 
     /// The container a query names, from a fresh inventory.
-    public func resolve(_ query: String) throws(StartError) -> ResolvedContainer {
+    package func resolve(_ query: String) throws(StartError) -> ResolvedContainer {
         do { return try resolver.resolve(query) } catch let error as ContainerNotFound {
             throw .containerNotFound(error.description)
         } catch {
@@ -121,7 +121,7 @@ public final class CaptureManager: Sendable {
     }
 
     /// Starts a capture of the container `query` names and returns its record (running).
-    public func start(
+    package func start(
         container query: String, kind: CaptureKind, durationSeconds: Double? = nil, format: ProfileOutputFormat? = nil, trigger: CaptureTrigger = .api
     ) throws(StartError) -> CaptureRecord {
         let seconds = try checkedDuration(durationSeconds)
@@ -162,7 +162,7 @@ public final class CaptureManager: Sendable {
 
     /// Lists a capture that was not taken (an alert's, while another ran or rate-limited).
     @discardableResult
-    public func recordSkipped(container: String, containerID: String, kind: CaptureKind, trigger: CaptureTrigger, reason: String) -> CaptureRecord {
+    package func recordSkipped(container: String, containerID: String, kind: CaptureKind, trigger: CaptureTrigger, reason: String) -> CaptureRecord {
         let now = Date().timeIntervalSince1970
         var record = CaptureRecord(
             id: CaptureID.generate(), container: container, containerID: containerID, kind: kind, format: nil, trigger: trigger,
@@ -173,13 +173,13 @@ public final class CaptureManager: Sendable {
     }
 
     /// Waits until no capture runs, at most `timeoutSeconds`; true when none runs.
-    public func waitUntilIdle(timeoutSeconds: Double) -> Bool {
+    package func waitUntilIdle(timeoutSeconds: Double) -> Bool {
         running.wait(timeout: .now() + timeoutSeconds) == .success
     }
 
     /// Refuses new captures, stops the running ones and waits until each has released its
     /// kernel resources and written its record.
-    public func shutdown() async {
+    package func shutdown() async {
         let slots = state.withLock { state in
             state.isStopping = true
             return (state.expensive.map { [$0] } ?? []) + state.diagnoses

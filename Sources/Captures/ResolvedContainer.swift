@@ -2,14 +2,14 @@ import ContainerInventory
 import LinuxHost
 
 /// The container a capture is of, resolved once when it is asked for.
-public struct ResolvedContainer: Sendable, Equatable {
-    public var displayName: String
+package struct ResolvedContainer: Sendable, Equatable {
+    package var displayName: String
     /// The runtime's full id.
-    public var id: String
+    package var id: String
     /// `ContainerKey.description`: what diagnosis windows focus on.
-    public var key: String
+    package var key: String
 
-    public init(displayName: String, id: String, key: String) {
+    package init(displayName: String, id: String, key: String) {
         self.displayName = displayName
         self.id = id
         self.key = key
@@ -17,15 +17,15 @@ public struct ResolvedContainer: Sendable, Equatable {
 }
 
 /// Finds a container by name, id, id prefix or host PID in a live inventory.
-public struct ContainerResolver: Sendable {
-    public var resolve: @Sendable (String) throws -> ResolvedContainer
+package struct ContainerResolver: Sendable {
+    package var resolve: @Sendable (String) throws -> ResolvedContainer
 
-    public init(resolve: @escaping @Sendable (String) throws -> ResolvedContainer) { self.resolve = resolve }
+    package init(resolve: @escaping @Sendable (String) throws -> ResolvedContainer) { self.resolve = resolve }
 
     /// Resolves against a fresh inventory scan (host processes are refused: captures are of
     /// containers). Besides what `ContainerMatcher` takes, a container key (`docker:ID`, as the
     /// agent's JSON labels it) names its container.
-    public static func live(inventory: InventoryOptions = InventoryOptions()) -> ContainerResolver {
+    package static func live(inventory: InventoryOptions = InventoryOptions()) -> ContainerResolver {
         ContainerResolver { query in
             let snapshot: InventorySnapshot
             do { snapshot = try InventoryScanner(options: inventory).scan() } catch { throw CaptureRunError("cannot list containers: \(error)") }
@@ -43,12 +43,12 @@ public struct ContainerResolver: Sendable {
 }
 
 /// The query names no container (HTTP 404).
-public struct ContainerNotFound: Error, CustomStringConvertible {
-    public var query: String
-    public var detail: String
-    public var description: String { detail }
+package struct ContainerNotFound: Error, CustomStringConvertible {
+    package var query: String
+    package var detail: String
+    package var description: String { detail }
 
-    public init(query: String, detail: String) {
+    package init(query: String, detail: String) {
         self.query = query
         self.detail = detail
     }

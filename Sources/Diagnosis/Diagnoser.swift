@@ -2,15 +2,15 @@ import ResourceMetrics
 
 /// Turns an observation window into a ranked diagnosis. Pure: reads no file, so every
 /// rule is tested on synthetic windows.
-public struct Diagnoser: Sendable {
+package struct Diagnoser: Sendable {
     /// The thresholds the rules compare against.
-    public var thresholds: Thresholds
+    package var thresholds: Thresholds
 
     /// Creates a diagnoser with `thresholds`.
-    public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
+    package init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
 
     /// Runs every rule on `window`.
-    public func diagnose(_ window: ObservationWindow) -> DiagnosisReport {
+    package func diagnose(_ window: ObservationWindow) -> DiagnosisReport {
         let facts = WindowFacts(window: window, thresholds: thresholds)
         var limitations = window.limitations
         var verdicts: [CPUVerdict] = []

@@ -3,9 +3,9 @@ import ResourceMetrics
 
 /// The outcome of a diagnosis: findings ranked most urgent first, and the views they came
 /// from (the 60-second checklist, the USE table, the CPU bottleneck tree per container).
-public struct DiagnosisReport: Sendable, Codable {
+package struct DiagnosisReport: Sendable, Codable {
     /// Overall outcome, also the exit code.
-    public enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         /// Nothing needs attention (exit 0).
         case healthy
         /// At least one warning or critical finding (exit 1).
@@ -14,7 +14,7 @@ public struct DiagnosisReport: Sendable, Codable {
         case undiagnosable
 
         /// The process exit code for this status.
-        public var exitCode: Int32 {
+        package var exitCode: Int32 {
             switch self {
             case .healthy: 0
             case .findings: 1
@@ -24,33 +24,33 @@ public struct DiagnosisReport: Sendable, Codable {
     }
 
     /// Overall outcome.
-    public var status: Status
+    package var status: Status
     /// Host or guest view.
-    public var viewpoint: String
+    package var viewpoint: String
     /// The hostname.
-    public var hostname: String
+    package var hostname: String
     /// Seconds watched.
-    public var durationSeconds: Double
+    package var durationSeconds: Double
     /// Findings, most urgent first.
-    public var findings: [Finding]
+    package var findings: [Finding]
     /// The CPU bottleneck tree's verdict for each container.
-    public var cpuVerdicts: [CPUVerdict]
+    package var cpuVerdicts: [CPUVerdict]
     /// The 60-second checklist, evaluated.
-    public var checklist: [ChecklistLine]
+    package var checklist: [ChecklistLine]
     /// The USE method, one row per resource.
-    public var use: [USERow]
+    package var use: [USERow]
     /// The synchronous write probe, when one ran.
-    public var storageProbe: SyncWriteProbeResult?
+    package var storageProbe: SyncWriteProbeResult?
     /// What could not be read and what that costs.
-    public var limitations: [String]
+    package var limitations: [String]
     /// The thresholds used.
-    public var thresholds: Thresholds
+    package var thresholds: Thresholds
 }
 
 /// The CPU bottleneck tree's path and outcome for one container ("Container Performance Analysis" (DockerCon 2017) slide 49).
-public struct CPUVerdict: Sendable, Codable, Equatable {
+package struct CPUVerdict: Sendable, Codable, Equatable {
     /// The four outcomes of the tree (slide 48).
-    public enum Outcome: String, Sendable, Codable {
+    package enum Outcome: String, Sendable, Codable {
         /// B: throttled_time increasing.
         case capThrottled = "cap throttled"
         /// C: preempted, no idle CPU, other tenants busy.
@@ -62,45 +62,45 @@ public struct CPUVerdict: Sendable, Codable, Equatable {
     }
 
     /// The container (coded `runtime:id`).
-    public var containerKey: ContainerKey
+    package var containerKey: ContainerKey
     /// Its display name.
-    public var container: String
+    package var container: String
     /// The outcome.
-    public var outcome: Outcome
+    package var outcome: Outcome
     /// The questions asked and their answers, in order ("throttled_time increasing? no (0.0 ms/s < 10)").
-    public var path: [String]
+    package var path: [String]
     /// CPU used, in cores.
-    public var usageCores: Double
+    package var usageCores: Double
     /// The cap, in cores; nil when uncapped.
-    public var capCores: Double?
+    package var capCores: Double?
 }
 
 /// One line of the 60-second checklist ("Container Performance Analysis" (DockerCon 2017) slide 23), evaluated.
-public struct ChecklistLine: Sendable, Codable, Equatable {
+package struct ChecklistLine: Sendable, Codable, Equatable {
     /// The command of the checklist ("vmstat 1").
-    public var command: String
+    package var command: String
     /// What it checks ("overall stats by time").
-    public var checks: String
+    package var checks: String
     /// What Periscope measured, in the command's terms.
-    public var summary: String
+    package var summary: String
     /// The findings this line raised (rule ids); empty when normal.
-    public var findingRules: [String]
+    package var findingRules: [String]
     /// False when the data was not available.
-    public var measured: Bool
+    package var measured: Bool
 }
 
 /// One resource of the USE method ("Container Performance Analysis" (DockerCon 2017) slides 17, 24): utilisation, saturation, errors.
-public struct USERow: Sendable, Codable, Equatable {
+package struct USERow: Sendable, Codable, Equatable {
     /// "host" or the container's name.
-    public var owner: String
+    package var owner: String
     /// The resource ("CPU", "memory", "disk sda", "CPU cap", "PIDs limit").
-    public var resource: String
+    package var resource: String
     /// Utilisation, in words with its value.
-    public var utilization: String
+    package var utilization: String
     /// Saturation.
-    public var saturation: String
+    package var saturation: String
     /// Errors ("not measured" when the kernel gives no counter).
-    public var errors: String
+    package var errors: String
     /// The findings on this resource (rule ids).
-    public var findingRules: [String]
+    package var findingRules: [String]
 }

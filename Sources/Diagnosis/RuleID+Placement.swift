@@ -1,6 +1,6 @@
 /// A line of the 60-second checklist ("Container Performance Analysis" (DockerCon 2017) slide
 /// 23), by its command.
-public enum ChecklistCommand: String, Sendable, CaseIterable {
+package enum ChecklistCommand: String, Sendable, CaseIterable {
     case uptime = "uptime"
     case dmesg = "dmesg | tail"
     case vmstat = "vmstat 1"
@@ -14,7 +14,7 @@ public enum ChecklistCommand: String, Sendable, CaseIterable {
 }
 
 /// A resource of the USE table: the host's physical ones and each container's software ones.
-public enum USEResource: Sendable, CaseIterable {
+package enum USEResource: Sendable, CaseIterable {
     case hostCPU, hostMemory, hostDisk, hostNetwork
     case containerCPUCap, containerCPUShares, containerMemoryLimit, containerPIDsLimit, containerBlockIOThrottle
 }
@@ -22,7 +22,7 @@ public enum USEResource: Sendable, CaseIterable {
 extension RuleID {
     /// The checklist lines a finding of this rule marks. Every rule is on a checklist line or
     /// a USE row at least (`RuleIDPlacementTests`): a finding marked nowhere is easy to miss.
-    public var checklistLines: Set<ChecklistCommand> {
+    package var checklistLines: Set<ChecklistCommand> {
         switch self {
         case .hostLoad: [.uptime]
         case .hostCPUSaturation, .hostCPUIOWait, .hostCPUSteal: [.vmstat]
@@ -47,7 +47,7 @@ extension RuleID {
     /// The USE resources a finding of this rule marks (the row of its subject: the host's, or
     /// its container's); empty when the table has no row for what it measures (TCP, the RT
     /// budget, the host's I/O pressure).
-    public var useResources: Set<USEResource> {
+    package var useResources: Set<USEResource> {
         switch self {
         case .hostCPUUtilization, .hostCPUSaturation, .hostCPUImbalance, .hostCPUIOWait, .hostCPUSteal: [.hostCPU]
         case .hostMemoryUtilization, .hostMemorySwapping, .hostMemoryPressure, .kernelOOMKill, .kernelOOMKillBeforeWindow: [.hostMemory]

@@ -1,7 +1,7 @@
 /// Every rule `periscope diagnose` has, by the id its findings carry in the JSON (`rule`) and
 /// in docs/diagnose.md. Where each belongs on the 60-second checklist and in the USE table is
 /// declared beside it (RuleID+Placement.swift), so a new case without a place does not compile.
-public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
+package enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case hostLoad = "host.load"
     case hostCPUUtilization = "host.cpu.utilization"
     case hostCPUSaturation = "host.cpu.saturation"
@@ -44,5 +44,5 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case rtStarvingNeighbours = "rt.starving-neighbours"
     case rtThrottlingLogged = "rt.throttling-logged"
 
-    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

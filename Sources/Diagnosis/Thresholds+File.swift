@@ -3,7 +3,7 @@ import Foundation
 extension Thresholds {
     /// Applies the content of a `--thresholds-file`, a JSON object `{"NAME": NUMBER, ...}`,
     /// in name order; `source` names the file in errors. The caller reads the file.
-    public mutating func apply(fileContents: Data, source: String) throws(InvalidSetting) {
+    package mutating func apply(fileContents: Data, source: String) throws(InvalidSetting) {
         guard let object = try? JSONSerialization.jsonObject(with: fileContents) as? [String: Any] else {
             throw InvalidSetting(description: "--thresholds-file \(source) is not a JSON object of numbers")
         }

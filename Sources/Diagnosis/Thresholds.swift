@@ -3,52 +3,52 @@
 /// declared once, in `ThresholdCatalog`; `thresholds.dStateMilliseconds` reads the value of
 /// the catalog's `dStateMilliseconds`.
 @dynamicMemberLookup
-public struct Thresholds: Sendable, Equatable {
+package struct Thresholds: Sendable, Equatable {
     /// Values by threshold name; a threshold not set has its default.
     private var valuesByName: [String: Double] = [:]
 
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// The value of the threshold the catalog declares at `declaration`.
-    public subscript(dynamicMember declaration: KeyPath<ThresholdCatalog, ThresholdSpec>) -> Double {
+    package subscript(dynamicMember declaration: KeyPath<ThresholdCatalog, ThresholdSpec>) -> Double {
         get { self[ThresholdCatalog.shared[keyPath: declaration]] }
         set { self[ThresholdCatalog.shared[keyPath: declaration]] = newValue }
     }
 
     /// The value of `spec`.
-    public subscript(spec: ThresholdSpec) -> Double {
+    package subscript(spec: ThresholdSpec) -> Double {
         get { valuesByName[spec.name] ?? spec.defaultValue }
         set { valuesByName[spec.name] = newValue }
     }
 
     /// One tunable: its name on the command line and in JSON, and its meaning.
-    public struct Key: Sendable {
+    package struct Key: Sendable {
         /// Its declaration.
-        public var spec: ThresholdSpec
+        package var spec: ThresholdSpec
         /// The kebab-case name.
-        public var name: String { spec.name }
+        package var name: String { spec.name }
         /// The value it sets.
-        public var keyPath: WritableKeyPath<Thresholds, Double> & Sendable
+        package var keyPath: WritableKeyPath<Thresholds, Double> & Sendable
         /// What it means, with its unit.
-        public var meaning: String { spec.meaning }
+        package var meaning: String { spec.meaning }
     }
 
     /// Every tunable, in documentation order.
-    public static let keys: [Key] = ThresholdCatalog.all.map { Key(spec: $0, keyPath: \Thresholds.[$0]) }
+    package static let keys: [Key] = ThresholdCatalog.all.map { Key(spec: $0, keyPath: \Thresholds.[$0]) }
 
-    public static func == (lhs: Thresholds, rhs: Thresholds) -> Bool {
+    package static func == (lhs: Thresholds, rhs: Thresholds) -> Bool {
         keys.allSatisfy { lhs[$0.spec] == rhs[$0.spec] }
     }
 
     /// A name that is not a threshold, or a value that is not a number.
-    public struct InvalidSetting: Error, CustomStringConvertible {
+    package struct InvalidSetting: Error, CustomStringConvertible {
         /// What was wrong.
-        public var description: String
+        package var description: String
     }
 
     /// Sets `name` to `value`.
-    public mutating func set(_ name: String, _ value: Double) throws(InvalidSetting) {
+    package mutating func set(_ name: String, _ value: Double) throws(InvalidSetting) {
         guard let key = Self.keys.first(where: { $0.name == name }) else {
             throw InvalidSetting(description: "unknown threshold \"\(name)\" (known: \(Self.keys.map(\.name).joined(separator: ", ")))")
         }
@@ -57,7 +57,7 @@ public struct Thresholds: Sendable, Equatable {
     }
 
     /// Applies `NAME=VALUE`.
-    public mutating func apply(assignment: String) throws(InvalidSetting) {
+    package mutating func apply(assignment: String) throws(InvalidSetting) {
         guard let equals = assignment.firstIndex(of: "="), let value = Double(assignment[assignment.index(after: equals)...]) else {
             throw InvalidSetting(description: "expected NAME=NUMBER, got \"\(assignment)\"")
         }
@@ -75,7 +75,7 @@ extension Thresholds: Codable {
         init?(intValue: Int) { nil }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: PropertyKey.self)
         self.init()
         for key in Self.keys {
@@ -83,7 +83,7 @@ extension Thresholds: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: PropertyKey.self)
         for key in Self.keys { try values.encode(self[key.spec], forKey: PropertyKey(stringValue: key.spec.property)) }
     }

@@ -16,9 +16,9 @@ import ResourceMetrics
 /// loop. Beside the samples: Docker's events (lifecycle, create → running) on their own
 /// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis on
 /// a thread of its own. Not thread-safe: one thread calls `sample()` or `run`.
-public final class Recorder {
+package final class Recorder {
     /// What it records and how often.
-    public let options: RecorderOptions
+    package let options: RecorderOptions
     private let sink: any RecordingSink
     private let procfs: Procfs
     private let cheapScanner: InventoryScanner
@@ -43,10 +43,10 @@ public final class Recorder {
     private var stopped = false
 
     /// What the last sample cost and saw: for status lines and benchmarks.
-    public private(set) var lastStatus = RecorderStatus()
+    package private(set) var lastStatus = RecorderStatus()
 
     /// Opens what the recorder reads (nothing is sampled until `sample()` or `run`).
-    public init(options: RecorderOptions, sink: any RecordingSink) {
+    package init(options: RecorderOptions, sink: any RecordingSink) {
         self.options = options
         self.sink = sink
         procfs = Procfs(root: options.inventory.procRoot)
@@ -78,7 +78,7 @@ public final class Recorder {
 
     /// Samples every interval until `shouldStop` returns true (polled every 100 ms), then
     /// writes one last batch and stops the threads. `onSample` sees each batch's status.
-    public func run(shouldStop: () -> Bool, onSample: (RecorderStatus) -> Void = { _ in }) throws {
+    package func run(shouldStop: () -> Bool, onSample: (RecorderStatus) -> Void = { _ in }) throws {
         let intervalNanoseconds = UInt64(max(0.01, options.intervalSeconds) * 1e9)
         var next = MonotonicInstant.now().nanoseconds
         defer { stop() }
@@ -102,7 +102,7 @@ public final class Recorder {
     }
 
     /// Stops the event and diagnosis threads and closes every counter file. Idempotent.
-    public func stop() {
+    package func stop() {
         guard !stopped else { return }
         stopped = true
         dockerEvents?.stop()
@@ -111,7 +111,7 @@ public final class Recorder {
     }
 
     /// Takes one sample of everything and returns it as a batch (not yet written).
-    public func sample() throws -> RecordingBatch {
+    package func sample() throws -> RecordingBatch {
         let cpuStart = Self.threadCPUNanoseconds()
         let unixMilliseconds = Self.unixMilliseconds()
         var batch = RecordingBatch(unixMilliseconds: unixMilliseconds)

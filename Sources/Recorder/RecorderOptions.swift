@@ -2,37 +2,37 @@ import ContainerInventory
 import Diagnosis
 
 /// What `Recorder` samples, how often, and what it runs beside the samples.
-public struct RecorderOptions: Sendable {
+package struct RecorderOptions: Sendable {
     /// Seconds between two samples (and two batches written).
-    public var intervalSeconds: Double = 1
+    package var intervalSeconds: Double = 1
     /// Inventory sources (proc root, runtime sockets).
-    public var inventory = InventoryOptions()
+    package var inventory = InventoryOptions()
     /// Seconds between full inventory scans (every process's stat, the cgroup walk). Docker
     /// containers are also picked up at once from the daemon's events; other runtimes' new
     /// containers wait for the next scan.
-    public var rescanSeconds: Double = 5
+    package var rescanSeconds: Double = 5
     /// Seconds between reads of each container's limits (quota, shares, memory and pids
     /// limits): they change only on `docker update`, which also triggers a read.
-    public var limitsRefreshSeconds: Double = 60
+    package var limitsRefreshSeconds: Double = 60
     /// memory.stat, a third of a container's sample cost, is read every this many samples
     /// (the working set in between uses the last inactive-file figure).
-    public var memoryStatEverySamples = 1
+    package var memoryStatEverySamples = 1
     /// The kernel log device (OOM kills, hung tasks, I/O errors).
-    public var kernelLogPath = "/dev/kmsg"
+    package var kernelLogPath = "/dev/kmsg"
     /// Every thread is swept for D state when /proc/stat counts a task blocked on I/O, and
     /// at least every this many samples (D waits that are not I/O do not show there).
-    public var dStateFullSweepEverySamples = 10
+    package var dStateFullSweepEverySamples = 10
     /// Measure the Docker Engine's `GET /_ping` latency each sample.
-    public var probesDockerEngine = true
+    package var probesDockerEngine = true
     /// Follow Docker's container events (lifecycle, start durations).
-    public var followsDockerEvents = true
+    package var followsDockerEvents = true
     /// Seconds between rolling diagnoses; 0 turns them off.
-    public var diagnoseEverySeconds: Double = 60
+    package var diagnoseEverySeconds: Double = 60
     /// Seconds each rolling diagnosis observes (with the same recorder as `periscope diagnose`).
-    public var diagnoseWindowSeconds: Double = 10
+    package var diagnoseWindowSeconds: Double = 10
     /// The thresholds the rolling diagnosis uses.
-    public var thresholds = Thresholds()
+    package var thresholds = Thresholds()
 
     /// Defaults: 1 s samples, a diagnosis of 10 s every minute.
-    public init() {}
+    package init() {}
 }

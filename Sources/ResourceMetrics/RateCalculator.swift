@@ -1,13 +1,13 @@
 /// A per-second rate of a counter between two samples.
-public struct CounterRate: Sendable, Equatable {
+package struct CounterRate: Sendable, Equatable {
     /// Increase per second.
-    public var perSecond: Double
+    package var perSecond: Double
     /// The counter went backwards (its cgroup or device was recreated, or it wrapped): the
     /// rate assumes it restarted from zero and counts only its new value.
-    public var wasReset: Bool
+    package var wasReset: Bool
 
     /// Creates a value from its fields.
-    public init(perSecond: Double, wasReset: Bool = false) {
+    package init(perSecond: Double, wasReset: Bool = false) {
         self.perSecond = perSecond
         self.wasReset = wasReset
     }
@@ -18,7 +18,7 @@ public struct CounterRate: Sendable, Equatable {
 extension CounterRate: Codable {
     private enum LegacyKeys: String, CodingKey { case perSecond, wasReset }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         if let perSecond = try? decoder.singleValueContainer().decode(Double.self) {
             self.init(perSecond: perSecond)
             return
@@ -29,7 +29,7 @@ extension CounterRate: Codable {
                   wasReset: try container.decodeIfPresent(Bool.self, forKey: .wasReset) ?? false)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(perSecond)
     }
@@ -40,41 +40,41 @@ extension CounterRate: Codable {
 /// Counter resets: a new value below the old one means the counter restarted (a container
 /// recreated under the same cgroup path, a device re-added); the increase is then taken as
 /// the new value itself (from zero) and the rate is flagged, never negative.
-public struct RateCalculator: Sendable {
+package struct RateCalculator: Sendable {
     /// Seconds between the two samples; always positive.
-    public let elapsedSeconds: Double
+    package let elapsedSeconds: Double
 
     /// Nil unless `new` was taken after `old`: no rate can come from a zero interval.
-    public init?(from old: MonotonicInstant, to new: MonotonicInstant) {
+    package init?(from old: MonotonicInstant, to new: MonotonicInstant) {
         guard new > old else { return nil }
         elapsedSeconds = new.seconds(since: old)
     }
 
     /// Nil unless `elapsedSeconds` is positive.
-    public init?(elapsedSeconds: Double) {
+    package init?(elapsedSeconds: Double) {
         guard elapsedSeconds > 0 else { return nil }
         self.elapsedSeconds = elapsedSeconds
     }
 
     /// The increase of a counter, with a reset taken as a restart from zero.
-    public static func increase(from old: UInt64, to new: UInt64) -> (amount: UInt64, wasReset: Bool) {
+    package static func increase(from old: UInt64, to new: UInt64) -> (amount: UInt64, wasReset: Bool) {
         new >= old ? (new - old, false) : (new, true)
     }
 
     /// The rate of a counter.
-    public func rate(from old: UInt64, to new: UInt64) -> CounterRate {
+    package func rate(from old: UInt64, to new: UInt64) -> CounterRate {
         let (amount, wasReset) = Self.increase(from: old, to: new)
         return CounterRate(perSecond: Double(amount) / elapsedSeconds, wasReset: wasReset)
     }
 
     /// The rate of a counter that may be missing from either sample; nil if it is.
-    public func rate(from old: UInt64?, to new: UInt64?) -> CounterRate? {
+    package func rate(from old: UInt64?, to new: UInt64?) -> CounterRate? {
         guard let old, let new else { return nil }
         return rate(from: old, to: new)
     }
 
     /// `scale` × the rate, e.g. nanoseconds per second × 1e-9 = cores.
-    public func rate(from old: UInt64?, to new: UInt64?, scale: Double) -> CounterRate? {
+    package func rate(from old: UInt64?, to new: UInt64?, scale: Double) -> CounterRate? {
         guard var rate = rate(from: old, to: new) else { return nil }
         rate.perSecond *= scale
         return rate
@@ -82,16 +82,16 @@ public struct RateCalculator: Sendable {
 }
 
 /// Entries of two samples matched by key: what both have, what appeared, what vanished.
-public struct MatchedEntries<Entry> {
+package struct MatchedEntries<Entry> {
     /// (old, new) for keys present in both samples, in the new sample's order.
-    public var matched: [(old: Entry, new: Entry)] = []
+    package var matched: [(old: Entry, new: Entry)] = []
     /// In the new sample only: no rate yet (a device plugged, a container started).
-    public var appeared: [Entry] = []
+    package var appeared: [Entry] = []
     /// In the old sample only (a container stopped, an interface removed).
-    public var vanished: [Entry] = []
+    package var vanished: [Entry] = []
 
     /// Matches `old` and `new` by `key`.
-    public init<Key: Hashable>(old: [Entry], new: [Entry], key: (Entry) -> Key) {
+    package init<Key: Hashable>(old: [Entry], new: [Entry], key: (Entry) -> Key) {
         var oldByKey: [Key: Int] = [:]
         oldByKey.reserveCapacity(old.count)
         for (index, entry) in old.enumerated() { oldByKey[key(entry)] = index }

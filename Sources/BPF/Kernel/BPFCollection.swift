@@ -10,18 +10,18 @@ import Glibc
 /// that order. Because the kernel releases a process's BPF programs, maps and perf events
 /// when their last descriptor closes, nothing stays attached after the process ends, even
 /// when it is killed with SIGKILL: there are no pinned objects and no BPF links in bpffs.
-public final class BPFCollection {
-    public let object: BPFObjectFile
+package final class BPFCollection {
+    package let object: BPFObjectFile
     /// Maps by their C name.
-    public private(set) var maps: [String: BPFMap] = [:]
+    package private(set) var maps: [String: BPFMap] = [:]
     /// Programs by their C function name.
-    public private(set) var programs: [String: BPFProgram] = [:]
-    public private(set) var links: [TracepointLink] = []
+    package private(set) var programs: [String: BPFProgram] = [:]
+    package private(set) var links: [TracepointLink] = []
     let tracefs: String
 
     /// Creates every map and loads every program of `object` (tracepoint programs only).
     /// On any failure what was created so far is closed before the error is thrown.
-    public init(_ object: BPFObjectFile, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    package init(_ object: BPFObjectFile, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         self.object = object
         self.tracefs = tracefs
         do throws(BPFError) {
@@ -39,7 +39,7 @@ public final class BPFCollection {
     }
 
     /// Parses `contents` then loads it.
-    public convenience init(contents: [UInt8], tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    package convenience init(contents: [UInt8], tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         let object: BPFObjectFile
         do { object = try BPFObjectFile(contents: contents) } catch { throw .object(error) }
         try self.init(object, tracefs: tracefs)
@@ -58,7 +58,7 @@ public final class BPFCollection {
 
     /// Attaches every program (or those whose C name is in `names`) to the tracepoint its
     /// section names; on failure, detaches the ones already attached.
-    public func attachAll(only names: Set<String>? = nil) throws(BPFError) {
+    package func attachAll(only names: Set<String>? = nil) throws(BPFError) {
         do throws(BPFError) {
             for program in programs.values.sorted(by: { $0.spec.name < $1.spec.name }) where names?.contains(program.spec.name) ?? true {
                 guard let tracepoint = program.spec.tracepoint else { continue }
@@ -71,20 +71,20 @@ public final class BPFCollection {
     }
 
     /// Detaches every program (closes the perf events); maps and programs stay readable.
-    public func detachAll() {
+    package func detachAll() {
         for link in links { link.close() }
         links.removeAll()
     }
 
     /// Detaches, then closes every program and map (idempotent).
-    public func close() {
+    package func close() {
         detachAll()
         for program in programs.values { program.close() }
         for map in maps.values { map.close() }
     }
 
     /// The map named `name` in the C source.
-    public func map(_ name: String) throws(BPFError) -> BPFMap {
+    package func map(_ name: String) throws(BPFError) -> BPFMap {
         guard let map = maps[name] else { throw .unknownMap(program: "(user space)", map: name) }
         return map
     }

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A failed bpf(2), perf_event_open(2) or tracefs step, worded so a user can act on it.
-public enum BPFError: Error, Sendable, CustomStringConvertible {
+package enum BPFError: Error, Sendable, CustomStringConvertible {
     /// A system call failed: which step, and its errno.
     case systemCall(operation: String, errorNumber: Int32, advice: String)
     /// The verifier rejected a program: its log says which instruction and why.
@@ -17,7 +17,7 @@ public enum BPFError: Error, Sendable, CustomStringConvertible {
     /// The object could not be parsed.
     case object(BPFObjectError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .systemCall(let operation, let errorNumber, let advice):
             let base = "\(operation) failed: \(String(cString: strerror(errorNumber)))"

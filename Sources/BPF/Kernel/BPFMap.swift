@@ -5,10 +5,10 @@ import Glibc
 
 /// A map created in the kernel, owned through its descriptor: closing it (or exiting, even by
 /// SIGKILL) frees the map once no loaded program uses it.
-public final class BPFMap {
-    public let spec: BPFMapSpec
+package final class BPFMap {
+    package let spec: BPFMapSpec
     /// The map's descriptor; -1 once closed.
-    public private(set) var descriptor: Int32
+    package private(set) var descriptor: Int32
 
     /// BPF_MAP_CREATE from the object's definition.
     init(_ spec: BPFMapSpec) throws(BPFError) {
@@ -21,13 +21,13 @@ public final class BPFMap {
     deinit { close() }
 
     /// Closes the descriptor (idempotent).
-    public func close() {
+    package func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1
     }
 
     /// The value of `key`, nil when absent (BPF_MAP_LOOKUP_ELEM).
-    public func value(forKey key: [UInt8]) throws(BPFError) -> [UInt8]? {
+    package func value(forKey key: [UInt8]) throws(BPFError) -> [UInt8]? {
         try checkKey(key)
         var value = [UInt8](repeating: 0, count: Int(spec.valueByteCount))
         let result = key.withUnsafeBytes { key in value.withUnsafeMutableBytes { periscope_bpf_map_lookup_elem(descriptor, key.baseAddress, $0.baseAddress) } }
@@ -37,7 +37,7 @@ public final class BPFMap {
     }
 
     /// Sets `key` to `value` (BPF_MAP_UPDATE_ELEM, BPF_ANY).
-    public func update(key: [UInt8], value: [UInt8]) throws(BPFError) {
+    package func update(key: [UInt8], value: [UInt8]) throws(BPFError) {
         try checkKey(key)
         guard value.count == Int(spec.valueByteCount) else {
             throw .systemCall(operation: "update of \(spec.name)", errorNumber: EINVAL, advice: "value of \(value.count) bytes, the map holds \(spec.valueByteCount)")
@@ -48,7 +48,7 @@ public final class BPFMap {
 
     /// Removes `key`; false when it was absent (BPF_MAP_DELETE_ELEM).
     @discardableResult
-    public func delete(key: [UInt8]) throws(BPFError) -> Bool {
+    package func delete(key: [UInt8]) throws(BPFError) -> Bool {
         try checkKey(key)
         let result = key.withUnsafeBytes { periscope_bpf_map_delete_elem(descriptor, $0.baseAddress) }
         if result == -ENOENT { return false }
@@ -59,7 +59,7 @@ public final class BPFMap {
     /// Every key present now (BPF_MAP_GET_NEXT_KEY from the start). Keys added while iterating
     /// may or may not be listed; a key deleted meanwhile restarts nothing (the kernel continues
     /// from the first key of the next bucket).
-    public func keys() throws(BPFError) -> [[UInt8]] {
+    package func keys() throws(BPFError) -> [[UInt8]] {
         var keys: [[UInt8]] = []
         var current: [UInt8]?
         var next = [UInt8](repeating: 0, count: Int(spec.keyByteCount))
@@ -82,7 +82,7 @@ public final class BPFMap {
     ///
     /// Each key is read then deleted; an event that lands on that key between the two system
     /// calls (a few microseconds) is lost, as with bcc's `dist.clear()`.
-    public func drain() throws(BPFError) -> [(key: [UInt8], value: [UInt8])] {
+    package func drain() throws(BPFError) -> [(key: [UInt8], value: [UInt8])] {
         var entries: [(key: [UInt8], value: [UInt8])] = []
         for key in try keys() {
             guard let value = try value(forKey: key) else { continue }

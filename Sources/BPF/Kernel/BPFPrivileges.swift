@@ -7,22 +7,22 @@ import LinuxHost
 ///
 /// Loading tracing programs needs root, or CAP_BPF plus CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN
 /// before); `kernel.unprivileged_bpf_disabled` does not help tracing programs either way.
-public struct BPFPrivileges: Sendable, Equatable {
-    public var effectiveUserID: UInt32
+package struct BPFPrivileges: Sendable, Equatable {
+    package var effectiveUserID: UInt32
     /// The `CapEff:` mask of /proc/self/status, nil when unreadable.
-    public var effectiveCapabilities: UInt64?
+    package var effectiveCapabilities: UInt64?
 
     static let capabilitySysAdmin: UInt64 = 21
     static let capabilityPerfmon: UInt64 = 38
     static let capabilityBPF: UInt64 = 39
 
-    public init(effectiveUserID: UInt32, effectiveCapabilities: UInt64?) {
+    package init(effectiveUserID: UInt32, effectiveCapabilities: UInt64?) {
         self.effectiveUserID = effectiveUserID
         self.effectiveCapabilities = effectiveCapabilities
     }
 
     /// Reads this process's values.
-    public static func current() -> BPFPrivileges {
+    package static func current() -> BPFPrivileges {
         var capabilities: UInt64?
         if let status = readSmallFile("/proc/self/status"),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }) {
@@ -35,13 +35,13 @@ public struct BPFPrivileges: Sendable, Equatable {
 
     /// Whether loading and attaching tracing programs should be allowed: CAP_SYS_ADMIN, or
     /// CAP_BPF with CAP_PERFMON. Nil when the capabilities are unknown.
-    public var canLoadTracingPrograms: Bool? {
+    package var canLoadTracingPrograms: Bool? {
         guard effectiveCapabilities != nil else { return nil }
         return has(Self.capabilitySysAdmin) || (has(Self.capabilityBPF) && has(Self.capabilityPerfmon))
     }
 
     /// Why the kernel refused, and what to do: never a bare "Operation not permitted".
-    public func refusalAdvice() -> String {
+    package func refusalAdvice() -> String {
         let capabilityText = effectiveCapabilities.map { "CapEff 0x\(String($0, radix: 16))" } ?? "capabilities unknown"
         var missing: [String] = []
         if !has(Self.capabilityBPF) { missing.append("CAP_BPF") }
@@ -55,7 +55,7 @@ public struct BPFPrivileges: Sendable, Equatable {
     }
 
     /// `uname -r`, for messages about old kernels.
-    public static func kernelRelease() -> String {
+    package static func kernelRelease() -> String {
         var name = utsname()
         uname(&name)
         return withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -5,9 +5,9 @@ import Glibc
 
 /// A program verified and loaded in the kernel, owned through its descriptor: it stays loaded
 /// while this descriptor or an attachment holding it (a perf event) is open.
-public final class BPFProgram {
-    public let spec: BPFProgramSpec
-    public private(set) var descriptor: Int32
+package final class BPFProgram {
+    package let spec: BPFProgramSpec
+    package private(set) var descriptor: Int32
 
     /// The verifier log buffer: large enough for the log of a rejected small program.
     static let logByteCount = 1 << 20
@@ -49,7 +49,7 @@ public final class BPFProgram {
     deinit { close() }
 
     /// Closes the descriptor (idempotent).
-    public func close() {
+    package func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1
     }

@@ -7,17 +7,17 @@ import Synchronization
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the read loop polls, so a BPF tool stopped by
 /// Ctrl-C or `kill` prints what it aggregated and closes its programs, perf events and maps
 /// (SIGKILL needs no handler: the kernel closes the descriptors, which detaches everything).
-public enum BPFStopSignal {
+package enum BPFStopSignal {
     private static let requested = Atomic<Bool>(false)
 
     /// The signals that end a run cleanly.
-    public static let stopSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let stopSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Whether a stop was requested since `install()`.
-    public static var isRequested: Bool { requested.load(ordering: .acquiring) }
+    package static var isRequested: Bool { requested.load(ordering: .acquiring) }
 
     /// Installs the handlers; returns the previous ones for `uninstall`.
-    public static func install() -> [Int32: sighandler_t?] {
+    package static func install() -> [Int32: sighandler_t?] {
         requested.store(false, ordering: .releasing)
         var previous: [Int32: sighandler_t?] = [:]
         for number in stopSignals {
@@ -27,17 +27,17 @@ public enum BPFStopSignal {
     }
 
     /// Restores the handlers `install()` replaced.
-    public static func uninstall(_ previous: [Int32: sighandler_t?]) {
+    package static func uninstall(_ previous: [Int32: sighandler_t?]) {
         for (number, handler) in previous { signal(number, handler ?? SIG_DFL) }
     }
 
     /// CLOCK_MONOTONIC, ns: what read loops measure their intervals with.
-    public static func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }
+    package static func monotonicNanoseconds() -> UInt64 { SystemClock.monotonic.nanoseconds() }
 
     /// Runs `body` every `pollNanoseconds` until `nanoseconds` (nil: forever) have passed on
     /// the monotonic clock or a stop is requested, and once more at the end: the time spent
     /// in `body` counts against the duration, so a run of -d 60 lasts 60 s.
-    public static func poll<Failure: Error>(
+    package static func poll<Failure: Error>(
         forNanoseconds nanoseconds: UInt64?, every pollNanoseconds: UInt64, _ body: () throws(Failure) -> Void
     ) throws(Failure) {
         let deadline = nanoseconds.map { monotonicNanoseconds() &+ $0 } ?? .max
@@ -49,7 +49,7 @@ public enum BPFStopSignal {
     }
 
     /// Sleeps up to `nanoseconds`, waking early (within 50 ms) when a stop is requested.
-    public static func sleep(nanoseconds: UInt64) {
+    package static func sleep(nanoseconds: UInt64) {
         var remaining = nanoseconds
         while remaining > 0 && !isRequested {
             let step = min(remaining, 50_000_000)

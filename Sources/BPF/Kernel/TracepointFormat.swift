@@ -3,26 +3,26 @@
 /// Periscope's programs read tracepoint records at fixed offsets; before loading them the
 /// offsets are checked against the running kernel's format file, so a kernel that moved a
 /// field is refused with a message instead of feeding wrong numbers.
-public struct TracepointFormat: Sendable, Equatable {
+package struct TracepointFormat: Sendable, Equatable {
     /// A field of the record: where it is and how wide.
-    public struct Field: Sendable, Equatable, CustomStringConvertible {
-        public var name: String
-        public var offset: Int
-        public var byteCount: Int
+    package struct Field: Sendable, Equatable, CustomStringConvertible {
+        package var name: String
+        package var offset: Int
+        package var byteCount: Int
 
-        public init(name: String, offset: Int, byteCount: Int) {
+        package init(name: String, offset: Int, byteCount: Int) {
             self.name = name
             self.offset = offset
             self.byteCount = byteCount
         }
 
-        public var description: String { "offset \(offset), \(byteCount) bytes" }
+        package var description: String { "offset \(offset), \(byteCount) bytes" }
     }
 
-    public var fields: [Field]
+    package var fields: [Field]
 
     /// Parses a format file's `field:TYPE NAME;	offset:N;	size:N;	...` lines.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         fields = text.split(separator: "\n").compactMap { line -> Field? in
             let parts = line.split(separator: ";").map { $0.drop { $0 == " " || $0 == "\t" } }
             guard parts.count >= 3, parts[0].hasPrefix("field:"), parts[1].hasPrefix("offset:"), parts[2].hasPrefix("size:"),
@@ -35,7 +35,7 @@ public struct TracepointFormat: Sendable, Equatable {
     }
 
     /// Reads the format of `subsystem:event`.
-    public static func read(subsystem: String, event: String, tracefs: String = "/sys/kernel/tracing") throws(BPFError) -> TracepointFormat {
+    package static func read(subsystem: String, event: String, tracefs: String = "/sys/kernel/tracing") throws(BPFError) -> TracepointFormat {
         let path = "\(tracefs)/events/\(subsystem)/\(event)/format"
         guard let text = readSmallFile(path) else { throw .tracepointMissing(subsystem: subsystem, event: event, path: path) }
         return TracepointFormat(parsing: text)
@@ -51,7 +51,7 @@ public struct TracepointFormat: Sendable, Equatable {
     }
 
     /// Throws when a field the program reads is missing or elsewhere on this kernel.
-    public func require(_ expected: [Field], event: String) throws(BPFError) {
+    package func require(_ expected: [Field], event: String) throws(BPFError) {
         for field in expected {
             guard let found = fields.first(where: { $0.name == field.name }) else {
                 throw .tracepointLayoutChanged(event: event, field: field.name, expected: field.description, found: "absent")

@@ -6,10 +6,10 @@ import Glibc
 /// A program attached to a tracepoint through a perf event: PERF_TYPE_TRACEPOINT with the
 /// event's tracefs id, PERF_EVENT_IOC_SET_BPF, PERF_EVENT_IOC_ENABLE. Closing the perf event's
 /// descriptor (or the process exiting, however it exits) detaches the program.
-public final class TracepointLink {
-    public let subsystem: String
-    public let event: String
-    public private(set) var descriptor: Int32
+package final class TracepointLink {
+    package let subsystem: String
+    package let event: String
+    package private(set) var descriptor: Int32
 
     init(program: BPFProgram, subsystem: String, event: String, tracefs: String) throws(BPFError) {
         let identifier = try TracepointFormat.identifier(subsystem: subsystem, event: event, tracefs: tracefs)
@@ -28,7 +28,7 @@ public final class TracepointLink {
     deinit { close() }
 
     /// Detaches: closes the perf event (idempotent).
-    public func close() {
+    package func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1
     }

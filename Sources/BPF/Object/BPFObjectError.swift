@@ -1,5 +1,5 @@
 /// Why a BPF ELF object could not be read: each case names what was wrong and where.
-public enum BPFObjectError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum BPFObjectError: Error, Sendable, Equatable, CustomStringConvertible {
     case notELF
     case unsupportedClass(elfClass: UInt8, dataEncoding: UInt8)
     case notBPF(machine: UInt16)
@@ -13,7 +13,7 @@ public enum BPFObjectError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A program section holding more than one function (`static __always_inline` the helpers).
     case severalFunctions(section: String, names: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notELF: return "not an ELF file"
         case .unsupportedClass(let elfClass, let encoding):

@@ -3,17 +3,17 @@
 /// Only what Periscope's own programs use is accepted: legacy `SEC("maps")` definitions
 /// (`struct bpf_map_def`), one function per program section, and `R_BPF_64_64` relocations
 /// of `ld_imm64` to those maps. Anything else is refused by name, never loaded half-patched.
-public struct BPFObjectFile: Sendable, Equatable {
-    public var programs: [BPFProgramSpec]
-    public var maps: [BPFMapSpec]
+package struct BPFObjectFile: Sendable, Equatable {
+    package var programs: [BPFProgramSpec]
+    package var maps: [BPFMapSpec]
     /// The `license` section ("GPL" unlocks GPL-only helpers).
-    public var license: String
+    package var license: String
 
     /// `R_BPF_64_64`: a 64-bit immediate (`ld_imm64`) holding a symbol's address.
     static let relocation64 = UInt32(1)
 
     /// Parses `contents` (a whole `.o` file).
-    public init(contents: [UInt8]) throws(BPFObjectError) {
+    package init(contents: [UInt8]) throws(BPFObjectError) {
         let reader = try ELFObjectReader(contents)
         let symbols = try reader.symbols()
         let mapsSection = reader.section(named: "maps")
@@ -68,5 +68,5 @@ public struct BPFObjectFile: Sendable, Equatable {
     }
 
     /// The program in `sectionName`, if any.
-    public func program(inSection sectionName: String) -> BPFProgramSpec? { programs.first { $0.sectionName == sectionName } }
+    package func program(inSection sectionName: String) -> BPFProgramSpec? { programs.first { $0.sectionName == sectionName } }
 }

@@ -1,5 +1,5 @@
 /// The unit of a latency histogram, applied in the kernel before the log2 (as bcc's `-m`).
-public enum LatencyUnit: String, Sendable, Codable {
+package enum LatencyUnit: String, Sendable, Codable {
     case microseconds = "usecs"
     case milliseconds = "msecs"
 

@@ -13,24 +13,24 @@ import LinuxHost
 /// inode. A task in no container cgroup is resolved through /proc (its process's entry in the
 /// inventory), which also covers pure cgroup v1 hosts, where every task has the root's id; a
 /// task that exited there is reported as exited.
-public final class TaskContainerResolver {
+package final class TaskContainerResolver {
     /// Where a task was found.
-    public enum Owner: Hashable, Sendable {
+    package enum Owner: Hashable, Sendable {
         case container(Container)
         /// The task exited before it could be resolved, outside any known container cgroup.
         case exited
 
-        public static func == (lhs: Owner, rhs: Owner) -> Bool { lhs.key == rhs.key }
-        public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+        package static func == (lhs: Owner, rhs: Owner) -> Bool { lhs.key == rhs.key }
+        package func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
         /// The container's key; nil for an exited task.
-        public var key: ContainerKey? {
+        package var key: ContainerKey? {
             if case .container(let container) = self { return container.key }
             return nil
         }
 
         /// The container's name (`host` for host processes), or `(exited)`.
-        public var displayName: String {
+        package var displayName: String {
             if case .container(let container) = self { return container.displayName }
             return "(exited)"
         }
@@ -39,7 +39,7 @@ public final class TaskContainerResolver {
     let scanner: InventoryScanner
     let procfs: Procfs
     let layout: CgroupLayout?
-    public private(set) var snapshot: InventorySnapshot
+    package private(set) var snapshot: InventorySnapshot
     var containerByPID: [Int32: ContainerKey] = [:]
     var containerByCgroupID: [UInt64: ContainerKey] = [:]
     /// Whether containers live in the unified hierarchy (v2 or hybrid with runc's `0::` path):
@@ -50,7 +50,7 @@ public final class TaskContainerResolver {
     var checkedCgroupIDs: Set<UInt64> = []
     var lastRescanSeconds = TaskContainerResolver.monotonicSeconds()
 
-    public init(scanner: InventoryScanner) throws(HostReadError) {
+    package init(scanner: InventoryScanner) throws(HostReadError) {
         self.scanner = scanner
         self.procfs = Procfs(root: scanner.options.procRoot)
         self.layout = try? CgroupLayout.read(mountInfoPath: "\(scanner.options.procRoot)/self/mountinfo")
@@ -60,7 +60,7 @@ public final class TaskContainerResolver {
 
     /// The owner of a task with this cgroup id and process (or thread) id. Rescans the
     /// inventory at most once per call of `beginRound()` when something is new.
-    public func owner(cgroupID: UInt64, id: Int32, idIsThread: Bool) -> Owner {
+    package func owner(cgroupID: UInt64, id: Int32, idIsThread: Bool) -> Owner {
         if let key = containerByCgroupID[cgroupID], !key.isHost { return .container(snapshot.container(key) ?? snapshot.host) }
         if !idIsThread, let known = ownerByProcess[id] { return known }
         // A cgroup id never seen before may be a new container's: rescan once for it. Ids that
@@ -87,7 +87,7 @@ public final class TaskContainerResolver {
     var rescanned = false
 
     /// Allows one more inventory rescan (call once per read of the map).
-    public func beginRound() { rescanned = false }
+    package func beginRound() { rescanned = false }
 
     private func fallback(_ cgroupID: UInt64) -> Owner {
         unifiedHoldsContainers && cgroupID != 0 ? .container(snapshot.host) : .exited

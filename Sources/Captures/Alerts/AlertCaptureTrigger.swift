@@ -2,38 +2,38 @@ import Foundation
 import Synchronization
 
 /// What an alert about a container starts.
-public struct AlertCapturePolicy: Sendable {
+package struct AlertCapturePolicy: Sendable {
     /// The captures each firing alert starts (a diagnosis window and a profile by default; a
     /// trace snapshot takes the same expensive slot as the profile, so only one of them runs).
-    public var kinds: [CaptureKind] = [.diagnosis, .profile]
+    package var kinds: [CaptureKind] = [.diagnosis, .profile]
     /// How long each capture lasts.
-    public var durationSeconds: Double = 10
+    package var durationSeconds: Double = 10
     /// After captures of a container start, alerts about it start none for this long:
     /// Alertmanager repeats a firing alert every `repeat_interval`, and several rules can fire
     /// for one container at once.
-    public var minimumIntervalSeconds: Double = 300
+    package var minimumIntervalSeconds: Double = 300
 
-    public init() {}
+    package init() {}
 }
 
 /// Turns Alertmanager webhooks into captures: for each firing alert that names a container,
 /// the policy's captures, at most once per `minimumIntervalSeconds` per container.
-public final class AlertCaptureTrigger: Sendable {
+package final class AlertCaptureTrigger: Sendable {
     /// What happened to one alert.
-    public struct Outcome: Sendable, Encodable, Equatable {
-        public var alertName: String?
-        public var fingerprint: String?
+    package struct Outcome: Sendable, Encodable, Equatable {
+        package var alertName: String?
+        package var fingerprint: String?
         /// The `name`/`container` label, if any.
-        public var containerLabel: String?
+        package var containerLabel: String?
         /// The container resolved from it.
-        public var container: String?
+        package var container: String?
         /// started, rate-limited, resolved-alert, no-container-label, unknown-container, not-taken.
-        public var action: String
-        public var detail: String?
+        package var action: String
+        package var detail: String?
         /// Captures started or recorded as skipped for it.
-        public var captureIDs: [String] = []
+        package var captureIDs: [String] = []
 
-        public init(alertName: String?, fingerprint: String?, containerLabel: String?, action: String, detail: String? = nil) {
+        package init(alertName: String?, fingerprint: String?, containerLabel: String?, action: String, detail: String? = nil) {
             self.alertName = alertName
             self.fingerprint = fingerprint
             self.containerLabel = containerLabel
@@ -42,18 +42,18 @@ public final class AlertCaptureTrigger: Sendable {
         }
     }
 
-    public let policy: AlertCapturePolicy
+    package let policy: AlertCapturePolicy
     private let manager: CaptureManager
     private let lastStart = Mutex<[String: Double]>([:])
 
-    public init(manager: CaptureManager, policy: AlertCapturePolicy) throws(CaptureManager.StartError) {
+    package init(manager: CaptureManager, policy: AlertCapturePolicy) throws(CaptureManager.StartError) {
         _ = try manager.checkedDuration(policy.durationSeconds)
         self.manager = manager
         self.policy = policy
     }
 
     /// Acts on every alert of the payload, in order; returns one outcome per alert.
-    public func handle(_ payload: AlertmanagerWebhook, now: Double = Date().timeIntervalSince1970) -> [Outcome] {
+    package func handle(_ payload: AlertmanagerWebhook, now: Double = Date().timeIntervalSince1970) -> [Outcome] {
         var outcomes: [Outcome] = []
         for (index, alert) in payload.alerts.enumerated() {
             var outcome = Outcome(alertName: alert.labels["alertname"], fingerprint: alert.fingerprint, containerLabel: alert.containerQuery, action: "")

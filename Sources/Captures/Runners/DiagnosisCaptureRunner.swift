@@ -5,13 +5,13 @@ import ResourceMetrics
 
 /// A diagnosis window of a container, as `periscope diagnose NAME --duration N --json`
 /// observes and judges it: the report is the capture's file.
-public struct DiagnosisCaptureRunner: CaptureRunner {
-    public var thresholds = Thresholds()
-    public var inventory = InventoryOptions()
+package struct DiagnosisCaptureRunner: CaptureRunner {
+    package var thresholds = Thresholds()
+    package var inventory = InventoryOptions()
 
-    public init() {}
+    package init() {}
 
-    public func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
+    package func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
         var options = WindowOptions()
         options.durationSeconds = job.durationSeconds
         options.inventory = inventory

@@ -6,13 +6,13 @@ import Profiling
 /// A CPU profile of a container, exactly as `periscope profile --container ID -d N` takes it:
 /// the same sampling session (cgroup-scoped perf events, closed on every exit), symbolizer
 /// and encoders.
-public struct ProfileCaptureRunner: CaptureRunner {
-    public var frequencyHz: UInt64 = 99
-    public var inventory = InventoryOptions()
+package struct ProfileCaptureRunner: CaptureRunner {
+    package var frequencyHz: UInt64 = 99
+    package var inventory = InventoryOptions()
 
-    public init() {}
+    package init() {}
 
-    public func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
+    package func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
         let format = job.format ?? .svg
         let target = ProfileTarget.containers([job.container.id])
         let scanner = InventoryScanner(options: inventory)

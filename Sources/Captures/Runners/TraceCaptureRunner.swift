@@ -7,16 +7,16 @@ import Logging
 /// -e EVENTS -d N` records it (private tracefs instance, removed on every exit), then the trace
 /// directory archived as `trace.tar` (readable with `periscope trace dump`, convertible to CTF
 /// with `periscope trace convert`).
-public struct TraceCaptureRunner: CaptureRunner {
+package struct TraceCaptureRunner: CaptureRunner {
     /// Event presets or subsystem:event names, as `trace record -e` takes them.
-    public var events = ["sched", "syscalls"]
+    package var events = ["sched", "syscalls"]
     /// Ring buffer per CPU, KiB: kernel memory held while the capture runs.
-    public var bufferSizeKBPerCPU = TraceSessionOptions.defaultBufferSizeKBPerCPU
-    public var inventory = InventoryOptions()
+    package var bufferSizeKBPerCPU = TraceSessionOptions.defaultBufferSizeKBPerCPU
+    package var inventory = InventoryOptions()
 
-    public init() {}
+    package init() {}
 
-    public func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
+    package func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
         let tracefs: Tracefs
         do { tracefs = try Tracefs.locate(mountIfAbsent: false) } catch { throw CaptureRunError("\(error)") }
         let selection: EventSelection

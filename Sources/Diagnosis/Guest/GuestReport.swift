@@ -3,32 +3,32 @@ import ResourceMetrics
 
 /// `periscope inside`: what the container really has against what tools claim from inside
 /// it, and which host-wide metrics mislead there ("Container Performance Analysis" (DockerCon 2017) slides 51-56).
-public struct GuestReport: Sendable, Codable {
+package struct GuestReport: Sendable, Codable {
     /// One resource: the real limit and what a tool reports.
-    public struct Comparison: Sendable, Codable, Equatable {
+    package struct Comparison: Sendable, Codable, Equatable {
         /// "CPUs", "memory", "PIDs".
-        public var resource: String
+        package var resource: String
         /// What the container really has, in words.
-        public var real: String
+        package var real: String
         /// The real value as a number (CPUs, bytes, tasks); nil when unlimited.
-        public var realValue: Double?
+        package var realValue: Double?
         /// What each tool claims, by tool name ("nproc", "/proc/cpuinfo").
-        public var claims: [Claim]
+        package var claims: [Claim]
         /// Why it matters, when claims and reality differ.
-        public var consequence: String?
+        package var consequence: String?
     }
 
     /// What one tool claims: its number (CPUs, bytes, tasks; nil when it gave none) and how
     /// the terminal shows it.
-    public struct Claim: Sendable, Codable, Equatable {
+    package struct Claim: Sendable, Codable, Equatable {
         /// The tool or file ("nproc", "/proc/cpuinfo", "free (MemTotal)").
-        public var tool: String
+        package var tool: String
         /// The claimed amount, in the comparison's unit (`realValue`'s).
-        public var value: Double?
+        package var value: Double?
         /// The amount as the terminal shows it ("2", "23.5 GiB", "-").
-        public var text: String
+        package var text: String
 
-        public init(tool: String, value: Double?, text: String) {
+        package init(tool: String, value: Double?, text: String) {
             self.tool = tool
             self.value = value
             self.text = text
@@ -46,32 +46,32 @@ public struct GuestReport: Sendable, Codable {
     }
 
     /// A metric that looks like the container's but is not.
-    public struct MisleadingMetric: Sendable, Codable, Equatable {
+    package struct MisleadingMetric: Sendable, Codable, Equatable {
         /// Where it is read ("/proc/loadavg (uptime, top)").
-        public var source: String
+        package var source: String
         /// What it shows and whose it is.
-        public var explanation: String
+        package var explanation: String
         /// True when it is the host's (misleading); false when it is really the container's.
-        public var isHostWide: Bool
+        package var isHostWide: Bool
     }
 
     /// Whether this looks like a container, and why.
-    public var insideContainer: Bool
+    package var insideContainer: Bool
     /// The signs found.
-    public var containerSigns: [String]
+    package var containerSigns: [String]
     /// The cgroup path.
-    public var cgroupPath: String?
+    package var cgroupPath: String?
     /// Limits against claims.
-    public var comparisons: [Comparison]
+    package var comparisons: [Comparison]
     /// Metrics to distrust (or trust) from here.
-    public var metrics: [MisleadingMetric]
+    package var metrics: [MisleadingMetric]
     /// What could not be read.
-    public var unreadable: [String]
+    package var unreadable: [String]
     /// Whether SCHED_FIFO/SCHED_RR can be used here, why not and what fixes it.
-    public var realtime: RealtimeUsability?
+    package var realtime: RealtimeUsability?
 
     /// Builds the report from what was read.
-    public init(_ resources: GuestResources) {
+    package init(_ resources: GuestResources) {
         insideContainer = !resources.containerSigns.isEmpty
         containerSigns = resources.containerSigns
         cgroupPath = resources.cgroupPath

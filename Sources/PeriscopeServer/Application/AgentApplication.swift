@@ -3,10 +3,10 @@ import Logging
 
 /// Builds the agent's Hummingbird application: the router with the error and token
 /// middleware, then every route group.
-public enum AgentApplication {
+package enum AgentApplication {
     /// The route groups `periscope serve` serves, in order. A new feature adds its group here.
     /// Without `captures` the capture and alert routes are absent (404).
-    public static func standardRouteGroups(agent: AgentState, configuration: ServerConfiguration, captures: AgentCaptures? = nil) -> [any AgentRouteGroup] {
+    package static func standardRouteGroups(agent: AgentState, configuration: ServerConfiguration, captures: AgentCaptures? = nil) -> [any AgentRouteGroup] {
         [
             MetricsRoutes(agent: agent),
             InventoryRoutes(agent: agent),
@@ -18,7 +18,7 @@ public enum AgentApplication {
     }
 
     /// The router: JSON errors, then the token check (when there is a token), then `groups`.
-    public static func makeRouter(configuration: ServerConfiguration, groups: [any AgentRouteGroup]) -> Router<AgentRequestContext> {
+    package static func makeRouter(configuration: ServerConfiguration, groups: [any AgentRouteGroup]) -> Router<AgentRequestContext> {
         let router = Router(context: AgentRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: token)) }

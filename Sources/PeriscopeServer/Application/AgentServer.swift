@@ -4,18 +4,18 @@ import Logging
 /// Runs the agent: starts the recorder, serves until SIGINT or SIGTERM, then stops the
 /// running captures (their perf events closed, their tracefs instance removed) and the
 /// recorder (its thread ends and its descriptors close) before returning.
-public struct AgentServer: Sendable {
+package struct AgentServer: Sendable {
     /// What to serve.
-    public var configuration: ServerConfiguration
+    package var configuration: ServerConfiguration
     /// Where samples come from.
-    public var recorder: any AgentRecorder
+    package var recorder: any AgentRecorder
     /// The route groups; nil serves `AgentApplication.standardRouteGroups`.
-    public var routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])?
+    package var routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])?
     /// On-demand and alert-triggered captures; nil serves none.
-    public var captures: AgentCaptures?
+    package var captures: AgentCaptures?
 
     /// Creates a server from its parts.
-    public init(configuration: ServerConfiguration, recorder: any AgentRecorder,
+    package init(configuration: ServerConfiguration, recorder: any AgentRecorder,
                 routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil, captures: AgentCaptures? = nil) {
         self.configuration = configuration
         self.recorder = recorder
@@ -24,7 +24,7 @@ public struct AgentServer: Sendable {
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
-    public func run(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    package func run(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let agent = AgentState(historySeconds: configuration.historySeconds)
         recorder.start(into: agent)
         defer { recorder.stop() }

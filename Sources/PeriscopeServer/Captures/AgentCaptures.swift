@@ -2,11 +2,11 @@ import Captures
 
 /// The agent's captures: the manager behind /api/v1/captures and the alert trigger behind
 /// /api/v1/alerts (nil: alerts are answered but start nothing).
-public struct AgentCaptures: Sendable {
-    public var manager: CaptureManager
-    public var alertTrigger: AlertCaptureTrigger?
+package struct AgentCaptures: Sendable {
+    package var manager: CaptureManager
+    package var alertTrigger: AlertCaptureTrigger?
 
-    public init(manager: CaptureManager, alertTrigger: AlertCaptureTrigger?) {
+    package init(manager: CaptureManager, alertTrigger: AlertCaptureTrigger?) {
         self.manager = manager
         self.alertTrigger = alertTrigger
     }

@@ -6,18 +6,18 @@ import Glibc
 ///
 /// Compared in constant time: the comparison reads every byte of both strings whatever they
 /// hold, so response timing does not tell an attacker how many leading bytes were right.
-public struct AccessToken: Sendable {
+package struct AccessToken: Sendable {
     /// The shortest token accepted: 16 characters of base64 is 96 bits.
-    public static let minimumLength = 16
+    package static let minimumLength = 16
     private let secret: [UInt8]
 
     /// A token from its text (surrounding whitespace and the trailing newline removed).
-    public init(secret: String) {
+    package init(secret: String) {
         self.secret = Array(secret.trimmingWhitespace.utf8)
     }
 
     /// Reads the token from `path` (at most 4 KiB).
-    public static func read(path: String) throws(ServerConfigurationError) -> AccessToken {
+    package static func read(path: String) throws(ServerConfigurationError) -> AccessToken {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .tokenFileUnreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -36,7 +36,7 @@ public struct AccessToken: Sendable {
     }
 
     /// True when `candidate` is the secret; takes the same time for every candidate of a given length.
-    public func matches<Candidate: Collection<UInt8>>(_ candidate: Candidate) -> Bool {
+    package func matches<Candidate: Collection<UInt8>>(_ candidate: Candidate) -> Bool {
         var difference = UInt8(truncatingIfNeeded: secret.count ^ candidate.count)
         var index = candidate.startIndex
         for position in 0..<max(secret.count, candidate.count) {

@@ -1,23 +1,23 @@
 /// Where the agent listens: a host and a TCP port, parsed from `HOST:PORT` (`[V6]:PORT` for
 /// IPv6, `:PORT` for every address).
-public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address to bind (`127.0.0.1`, `::1`, `0.0.0.0`, a host name).
-    public var host: String
+    package var host: String
     /// The TCP port (0 lets the kernel pick one, for tests).
-    public var port: Int
+    package var port: Int
 
     /// The default: loopback only, cAdvisor's neighbourhood of ports (9798 is unassigned in
     /// Prometheus's default port allocations list).
-    public static let defaultAddress = ListenAddress(host: "127.0.0.1", port: 9798)
+    package static let defaultAddress = ListenAddress(host: "127.0.0.1", port: 9798)
 
     /// Creates a value from its fields.
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `HOST:PORT`, `[V6]:PORT` or `:PORT`.
-    public init(parsing text: String) throws(ServerConfigurationError) {
+    package init(parsing text: String) throws(ServerConfigurationError) {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
@@ -40,12 +40,12 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True when only this machine can connect: 127.0.0.0/8, ::1 or `localhost`.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         if host == "localhost" || host == "::1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// `HOST:PORT`, brackets around IPv6.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -1,21 +1,21 @@
 /// What `periscope serve` was asked to do, validated: a non-loopback address comes with a token.
-public struct ServerConfiguration: Sendable {
+package struct ServerConfiguration: Sendable {
     /// Where to listen.
-    public var listen: ListenAddress
+    package var listen: ListenAddress
     /// The bearer token; nil serves without authentication (loopback only).
-    public var token: AccessToken?
+    package var token: AccessToken?
     /// Seconds between two samples of every container.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// Seconds of samples each rolling diagnosis looks at (its verdicts and findings are the
     /// gauges of /metrics until the next window closes).
-    public var windowSeconds: Double
+    package var windowSeconds: Double
     /// How long recent samples and diagnoses are kept in memory for the history API.
-    public var historySeconds: Double
+    package var historySeconds: Double
     /// The largest request body accepted, in bytes (larger bodies get 413).
-    public var maximumBodyBytes: Int
+    package var maximumBodyBytes: Int
 
     /// Creates a configuration; throws when it would expose the agent without a token.
-    public init(listen: ListenAddress = .defaultAddress, token: AccessToken? = nil, intervalSeconds: Double = 1,
+    package init(listen: ListenAddress = .defaultAddress, token: AccessToken? = nil, intervalSeconds: Double = 1,
                 windowSeconds: Double = 10, historySeconds: Double = 900, maximumBodyBytes: Int = 64 * 1024) throws(ServerConfigurationError) {
         guard intervalSeconds >= 0.1 else { throw .invalidInterval(intervalSeconds) }
         guard windowSeconds >= 2 * intervalSeconds else { throw .invalidWindow(windowSeconds: windowSeconds, intervalSeconds: intervalSeconds) }
@@ -29,7 +29,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The line printed at start: where, and whether a token is required.
-    public var startMessage: String {
+    package var startMessage: String {
         let access = token == nil
             ? "no token required (loopback only)"
             : "every request needs Authorization: Bearer <token from --token-file>"

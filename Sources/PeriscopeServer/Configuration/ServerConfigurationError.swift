@@ -1,5 +1,5 @@
 /// Why `periscope serve` refuses to start; each message says what to change.
-public enum ServerConfigurationError: Error, Equatable, CustomStringConvertible {
+package enum ServerConfigurationError: Error, Equatable, CustomStringConvertible {
     case invalidListenAddress(String, String)
     /// A non-loopback address without `--token-file`.
     case tokenRequired(ListenAddress)
@@ -8,7 +8,7 @@ public enum ServerConfigurationError: Error, Equatable, CustomStringConvertible 
     case invalidInterval(Double)
     case invalidWindow(windowSeconds: Double, intervalSeconds: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidListenAddress(let text, let advice):
             return "--listen \(text) is not an address: \(advice)"

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 
 /// JSON responses in the vocabulary of `--json`: keys sorted, non-finite numbers as strings.
-public enum JSONResponse {
+package enum JSONResponse {
     /// `value` as an `application/json` response with `status`.
-    public static func make<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+    package static func make<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

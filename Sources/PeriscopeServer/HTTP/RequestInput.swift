@@ -3,10 +3,10 @@ import Hummingbird
 
 /// Bounded, validated input from a request: bodies are collected up to a limit (413 beyond),
 /// JSON that does not decode is a 400 naming the problem, query values are checked.
-public enum RequestInput {
+package enum RequestInput {
     /// The body, at most `maximumBytes` (413 Content Too Large beyond it, whatever
     /// Content-Length claimed).
-    public static func body(of request: Request, maximumBytes: Int) async throws -> ByteBuffer {
+    package static func body(of request: Request, maximumBytes: Int) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maximumBytes {
             throw tooLarge(maximumBytes)
         }
@@ -19,7 +19,7 @@ public enum RequestInput {
     }
 
     /// The body decoded as JSON into `type` (400 with the decoder's reason when it does not fit).
-    public static func json<Value: Decodable>(_ type: Value.Type, from request: Request, maximumBytes: Int) async throws -> Value {
+    package static func json<Value: Decodable>(_ type: Value.Type, from request: Request, maximumBytes: Int) async throws -> Value {
         let buffer = try await body(of: request, maximumBytes: maximumBytes)
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
@@ -31,7 +31,7 @@ public enum RequestInput {
     }
 
     /// A query parameter as seconds since 1970 (a number), or nil when absent.
-    public static func unixSeconds(_ request: Request, _ name: String) throws -> Double? {
+    package static func unixSeconds(_ request: Request, _ name: String) throws -> Double? {
         guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
         guard let value = Double(String(text)), value.isFinite, value >= 0 else {
             throw HTTPError(.badRequest, message: "\(name)=\(text) is not a time: give seconds since 1970 (e.g. \(name)=1767000000.5)")

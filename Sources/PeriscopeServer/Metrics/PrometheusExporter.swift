@@ -8,7 +8,7 @@ import Synchronization
 /// equal the kernel's totals) and sets its gauges; every closed window sets the verdict and
 /// findings gauges. A scrape only renders the registry: its cost does not depend on reading
 /// any file.
-public final class PrometheusExporter: Sendable {
+package final class PrometheusExporter: Sendable {
     private enum Exported {
         case counter(Counter, lastRaw: UInt64)
         case gauge(Gauge)
@@ -33,17 +33,17 @@ public final class PrometheusExporter: Sendable {
     }
 
     /// The registry /metrics renders.
-    public let registry = PrometheusCollectorRegistry()
+    package let registry = PrometheusCollectorRegistry()
     private let state = Mutex(State())
 
     /// An empty exporter.
-    public init() {}
+    package init() {}
 
     /// The exposition text of every series.
-    public func render() -> [UInt8] { registry.emitToBuffer() }
+    package func render() -> [UInt8] { registry.emitToBuffer() }
 
     /// Moves every container's series to `sample`; drops the series of containers that are gone.
-    public func update(_ sample: WindowSample, labels: [String: ContainerLabels]) {
+    package func update(_ sample: WindowSample, labels: [String: ContainerLabels]) {
         state.withLock { state in
             var live = Set<String>()
             for container in sample.containers {
@@ -77,7 +77,7 @@ public final class PrometheusExporter: Sendable {
 
     /// Sets the CPU bottleneck verdict of every diagnosed container (1 for its verdict, 0 for
     /// the others) and the count of active findings by rule and severity.
-    public func update(_ report: DiagnosisReport, labels: [String: ContainerLabels]) {
+    package func update(_ report: DiagnosisReport, labels: [String: ContainerLabels]) {
         state.withLock { state in
             var diagnosed = Set<String>()
             for verdict in report.cpuVerdicts {

@@ -6,40 +6,40 @@ import Synchronization
 /// What the agent knows now: the latest sample of every container with its labels, recent
 /// rates per container, recent diagnoses, and the Prometheus registry. Written by the
 /// recorder's thread, read by request handlers.
-public final class AgentState: Sendable {
+package final class AgentState: Sendable {
     /// A container as the inventory endpoint lists it.
-    public struct InventoryEntry: Sendable, Codable, Equatable {
-        public var labels: ContainerLabels
-        public var runtime: String
-        public var processCount: Int
-        public var sharesHostNetwork: Bool
-        public var firstSeenUnixSeconds: Double
-        public var lastSeenUnixSeconds: Double
+    package struct InventoryEntry: Sendable, Codable, Equatable {
+        package var labels: ContainerLabels
+        package var runtime: String
+        package var processCount: Int
+        package var sharesHostNetwork: Bool
+        package var firstSeenUnixSeconds: Double
+        package var lastSeenUnixSeconds: Double
         /// Kubernetes pod, namespace and container name, when the runtime said.
-        public var podName: String?
-        public var podNamespace: String?
-        public var podContainerName: String?
+        package var podName: String?
+        package var podNamespace: String?
+        package var podContainerName: String?
     }
 
     /// One container's rates over one interval.
-    public struct HistoryPoint: Sendable, Codable {
-        public var unixTimeSeconds: Double
-        public var rates: CgroupRates
-        public var averageDStateThreads: Double
+    package struct HistoryPoint: Sendable, Codable {
+        package var unixTimeSeconds: Double
+        package var rates: CgroupRates
+        package var averageDStateThreads: Double
     }
 
     /// A closed diagnosis window and what the diagnoser made of it.
-    public struct DiagnosedWindow: Sendable {
-        public var startUnixSeconds: Double
-        public var endUnixSeconds: Double
-        public var report: DiagnosisReport
+    package struct DiagnosedWindow: Sendable {
+        package var startUnixSeconds: Double
+        package var endUnixSeconds: Double
+        package var report: DiagnosisReport
         /// What was observed, kept for the newest `observationsKept` windows only (about 10 KB
         /// per container per window), so they can be diagnosed again with other thresholds.
-        public var observation: ObservationWindow?
+        package var observation: ObservationWindow?
     }
 
     /// How many of the newest windows keep their observations.
-    public static let observationsKept = 6
+    package static let observationsKept = 6
 
     private struct Storage {
         var latest: WindowSample?
@@ -51,18 +51,18 @@ public final class AgentState: Sendable {
     }
 
     /// The exporter behind /metrics.
-    public let exporter = PrometheusExporter()
+    package let exporter = PrometheusExporter()
     /// How long history points and diagnosed windows are kept.
-    public let historySeconds: Double
+    package let historySeconds: Double
     private let storage = Mutex(Storage())
 
     /// An empty state keeping `historySeconds` of history.
-    public init(historySeconds: Double) { self.historySeconds = historySeconds }
+    package init(historySeconds: Double) { self.historySeconds = historySeconds }
 
     // MARK: - Written by the recorder
 
     /// Takes one sample: labels from `metadata`, rates against the previous sample, counters to the exporter.
-    public func publish(_ sample: WindowSample, metadata: [String: RuntimeMetadata]) {
+    package func publish(_ sample: WindowSample, metadata: [String: RuntimeMetadata]) {
         let labels = Dictionary(uniqueKeysWithValues: sample.containers.map { container in
             (container.key, ContainerLabels(key: container.key, id: container.cgroupPath ?? container.key,
                                             name: metadata[container.key]?.name ?? container.displayName,
@@ -108,7 +108,7 @@ public final class AgentState: Sendable {
     }
 
     /// Records a closed window's diagnosis (its verdicts and findings become gauges).
-    public func publish(window: ObservationWindow, report: DiagnosisReport, endUnixSeconds: Double) {
+    package func publish(window: ObservationWindow, report: DiagnosisReport, endUnixSeconds: Double) {
         let labels = storage.withLock { $0.labels }
         exporter.update(report, labels: labels)
         storage.withLock { storage in
@@ -123,33 +123,33 @@ public final class AgentState: Sendable {
     // MARK: - Read by handlers
 
     /// Every live container, by name.
-    public var inventory: [InventoryEntry] {
+    package var inventory: [InventoryEntry] {
         storage.withLock { Array($0.inventory.values) }.sorted { ($0.labels.name, $0.labels.key) < ($1.labels.name, $1.labels.key) }
     }
 
     /// The latest sample and the one before (rates need both); nil before the first sample.
-    public var latestSamples: (latest: WindowSample, previous: WindowSample?)? {
+    package var latestSamples: (latest: WindowSample, previous: WindowSample?)? {
         storage.withLock { storage in storage.latest.map { ($0, storage.previous) } }
     }
 
     /// The labels of a container seen recently (live or still in history).
-    public func labels(of key: String) -> ContainerLabels? { storage.withLock { $0.labels[key] } }
+    package func labels(of key: String) -> ContainerLabels? { storage.withLock { $0.labels[key] } }
 
     /// Every container with history, with its labels.
-    public var containersWithHistory: [ContainerLabels] {
+    package var containersWithHistory: [ContainerLabels] {
         storage.withLock { storage in storage.history.keys.compactMap { storage.labels[$0] } }
     }
 
     /// `key`'s points between `since` and `until` (seconds since 1970).
-    public func history(of key: String, since: Double, until: Double) -> [HistoryPoint] {
+    package func history(of key: String, since: Double, until: Double) -> [HistoryPoint] {
         storage.withLock { ($0.history[key] ?? []).filter { $0.unixTimeSeconds >= since && $0.unixTimeSeconds <= until } }
     }
 
     /// The diagnosed windows that lie within `since`...`until`, oldest first.
-    public func windows(since: Double, until: Double) -> [DiagnosedWindow] {
+    package func windows(since: Double, until: Double) -> [DiagnosedWindow] {
         storage.withLock { $0.windows.filter { $0.startUnixSeconds >= since - 0.5 && $0.endUnixSeconds <= until + 0.5 } }
     }
 
     /// The newest diagnosed window.
-    public var latestWindow: DiagnosedWindow? { storage.withLock { $0.windows.last } }
+    package var latestWindow: DiagnosedWindow? { storage.withLock { $0.windows.last } }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// Records back-to-back observation windows with `WindowRecorder` (the sampler of
 /// `periscope diagnose`): every sample goes to the state as it is taken, and every closed
 /// window is diagnosed by the same `Diagnoser`, so the agent's verdicts are `diagnose`'s.
-public final class LiveWindowRecorder: AgentRecorder {
+package final class LiveWindowRecorder: AgentRecorder {
     private let options: WindowOptions
     private let thresholds: Thresholds
     private let stopping = Atomic<Bool>(false)
@@ -16,7 +16,7 @@ public final class LiveWindowRecorder: AgentRecorder {
     private let failure = Mutex<String?>(nil)
 
     /// Samples every `intervalSeconds` and diagnoses every `windowSeconds`.
-    public init(intervalSeconds: Double, windowSeconds: Double, inventory: InventoryOptions = InventoryOptions(), thresholds: Thresholds = Thresholds()) {
+    package init(intervalSeconds: Double, windowSeconds: Double, inventory: InventoryOptions = InventoryOptions(), thresholds: Thresholds = Thresholds()) {
         var options = WindowOptions()
         options.durationSeconds = windowSeconds
         options.intervalSeconds = intervalSeconds
@@ -29,9 +29,9 @@ public final class LiveWindowRecorder: AgentRecorder {
     }
 
     /// Why recording stopped on its own (an unreadable /proc), if it did.
-    public var failureDescription: String? { failure.withLock { $0 } }
+    package var failureDescription: String? { failure.withLock { $0 } }
 
-    public func start(into state: AgentState) {
+    package func start(into state: AgentState) {
         guard !started.exchange(true, ordering: .relaxed) else { return }
         let options = options, thresholds = thresholds
         let thread = Thread { [self] in
@@ -54,7 +54,7 @@ public final class LiveWindowRecorder: AgentRecorder {
         thread.start()
     }
 
-    public func stop() {
+    package func stop() {
         stopping.store(true, ordering: .relaxed)
         if started.load(ordering: .relaxed) {
             finished.wait()

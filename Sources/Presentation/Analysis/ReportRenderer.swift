@@ -2,9 +2,9 @@ import Reporting
 import TraceAnalysis
 
 /// Renders an `AnalysisReport` as text tables (lttng-analyses style), JSON or a LAMI 1.0 result.
-public enum ReportRenderer {
+package enum ReportRenderer {
     /// Text: notes, then each table with its title, then each histogram in bcc's layout.
-    public static func text(_ report: AnalysisReport, epochOffset: Int64 = 0) -> String {
+    package static func text(_ report: AnalysisReport, epochOffset: Int64 = 0) -> String {
         var output = "Timerange: [\(timestamp(report.begin, epochOffset)), \(timestamp(report.end, epochOffset))]\n"
         for note in report.notes { output += note + "\n" }
         for table in report.tables {
@@ -71,7 +71,7 @@ public enum ReportRenderer {
 
     // MARK: JSON
 
-    public static func json(_ report: AnalysisReport) -> JSONValue {
+    package static func json(_ report: AnalysisReport) -> JSONValue {
         .object([
             ("analysis", .string(report.analysis)),
             // Trace timestamps: CLOCK_MONOTONIC nanoseconds, named as docs/json.md says.
@@ -158,7 +158,7 @@ public enum ReportRenderer {
     }
 
     /// The LAMI result document: one result per table.
-    public static func lami(_ report: AnalysisReport) -> JSONValue {
+    package static func lami(_ report: AnalysisReport) -> JSONValue {
         let range = JSONValue.object([
             ("class", .string("time-range")), ("begin", lamiCell(.timestamp(report.begin))), ("end", lamiCell(.timestamp(report.end))),
         ])
@@ -168,12 +168,12 @@ public enum ReportRenderer {
     }
 
     /// The LAMI error object.
-    public static func lamiError(message: String, code: Int) -> JSONValue {
+    package static func lamiError(message: String, code: Int) -> JSONValue {
         .object([("error-message", .string(message)), ("error-code", .integer(Int64(code)))])
     }
 
     /// The `--metadata` document for an analysis's table classes.
-    public static func lamiMetadata(analysis: String, title: String, description: String, tableClasses: [ReportTableClass]) -> JSONValue {
+    package static func lamiMetadata(analysis: String, title: String, description: String, tableClasses: [ReportTableClass]) -> JSONValue {
         .object([
             ("mi-version", .object([("major", .integer(1)), ("minor", .integer(0))])),
             ("version", .object([("major", .integer(0)), ("minor", .integer(1)), ("patch", .integer(0))])),

@@ -6,47 +6,47 @@ import TraceAnalysis
 /// What the BPF histogram commands (`runqlat`, `biolatency`) print: per interval, one log2
 /// histogram per group (all tasks, or per container and/or disk), rendered by TraceAnalysis'
 /// bcc-style renderer.
-public struct LatencyHistogramReport: Encodable {
-    public struct Bucket: Encodable {
-        public var low: UInt64
-        public var high: UInt64
-        public var count: UInt64
+package struct LatencyHistogramReport: Encodable {
+    package struct Bucket: Encodable {
+        package var low: UInt64
+        package var high: UInt64
+        package var count: UInt64
     }
 
-    public struct Histogram: Encodable {
+    package struct Histogram: Encodable {
         /// The container's name (`host` for host processes, `(exited)`); nil when not grouped by container.
-        public var container: String?
-        public var containerID: String?
-        public var runtime: String?
+        package var container: String?
+        package var containerID: String?
+        package var runtime: String?
         /// The disk's name; nil when not grouped by disk.
-        public var disk: String?
-        public var total: UInt64
-        public var buckets: [Bucket]
-        public let slotCounts: [UInt64]
+        package var disk: String?
+        package var total: UInt64
+        package var buckets: [Bucket]
+        package let slotCounts: [UInt64]
 
         enum CodingKeys: String, CodingKey { case container, containerID, runtime, disk, total, buckets }
     }
 
     /// One measured slice: (container, disk, slot counts) before grouping.
-    public struct Entry {
-        public var owner: TaskContainerResolver.Owner
-        public var disk: String?
-        public var slots: [UInt64]
+    package struct Entry {
+        package var owner: TaskContainerResolver.Owner
+        package var disk: String?
+        package var slots: [UInt64]
 
         /// Creates a value from its fields.
-        public init(owner: TaskContainerResolver.Owner, disk: String?, slots: [UInt64]) {
+        package init(owner: TaskContainerResolver.Owner, disk: String?, slots: [UInt64]) {
             self.owner = owner
             self.disk = disk
             self.slots = slots
         }
     }
 
-    public struct Interval: Encodable {
-        public var histograms: [Histogram]
+    package struct Interval: Encodable {
+        package var histograms: [Histogram]
 
         /// Sums `entries` into one histogram per container (`byContainer`, or `only` that
         /// container) and per disk (`byDisk`), or into one for everything.
-        public init(_ entries: [Entry], byContainer: Bool, byDisk: Bool, only: Container?) {
+        package init(_ entries: [Entry], byContainer: Bool, byDisk: Bool, only: Container?) {
             struct Group: Hashable {
                 var owner: TaskContainerResolver.Owner?
                 var disk: String?
@@ -66,7 +66,7 @@ public struct LatencyHistogramReport: Encodable {
 
         /// bcc's text: a blank line, then each histogram, under a `container = NAME` /
         /// `disk = NAME` header when grouped (bcc's `section = value` headers).
-        public func text(unit: String) -> String {
+        package func text(unit: String) -> String {
             var text = ""
             for histogram in histograms {
                 let sections = [histogram.container.map { "container = \($0)" }, histogram.disk.map { "disk = \($0)" }].compactMap { $0 }
@@ -78,11 +78,11 @@ public struct LatencyHistogramReport: Encodable {
         }
     }
 
-    public var unit: String
-    public var intervals: [Interval]
+    package var unit: String
+    package var intervals: [Interval]
 
     /// Creates a value from its fields.
-    public init(unit: String, intervals: [Interval]) {
+    package init(unit: String, intervals: [Interval]) {
         self.unit = unit
         self.intervals = intervals
     }

@@ -5,23 +5,23 @@ import Reporting
 
 /// What `periscope syscount` prints: per interval, the top syscalls (all tasks, or per
 /// container), in bcc syscount's columns.
-public struct SyscountReport: Encodable {
-    public struct Row: Encodable {
-        public var container: String?
-        public var containerID: String?
-        public var syscall: String
-        public var calls: UInt64
-        public var errors: UInt64
+package struct SyscountReport: Encodable {
+    package struct Row: Encodable {
+        package var container: String?
+        package var containerID: String?
+        package var syscall: String
+        package var calls: UInt64
+        package var errors: UInt64
         /// Total time inside the calls, µs; nil unless -L.
-        public var totalMicroseconds: Double?
+        package var totalMicroseconds: Double?
     }
 
-    public struct Interval: Encodable {
-        public var rows: [Row]
+    package struct Interval: Encodable {
+        package var rows: [Row]
 
         /// The `top` busiest syscalls of each group (per container with `byContainer` or
         /// `only`), by calls (failed calls with `errorsOnly`).
-        public init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
+        package init(_ counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts], table: SyscallTable, byContainer: Bool, only: Container?,
              top: Int, timed: Bool, errorsOnly: Bool) {
             struct Group: Hashable {
                 var owner: TaskContainerResolver.Owner?
@@ -49,7 +49,7 @@ public struct SyscountReport: Encodable {
         }
 
         /// bcc syscount's table (`SYSCALL COUNT [TIME (us)]`), under `container = NAME` when grouped.
-        public func text(timed: Bool, errorsOnly: Bool) -> String {
+        package func text(timed: Bool, errorsOnly: Bool) -> String {
             var text = ""
             var current: String??
             for row in rows {
@@ -67,8 +67,8 @@ public struct SyscountReport: Encodable {
         }
     }
 
-    public var intervals: [Interval]
+    package var intervals: [Interval]
 
     /// Creates a value from its fields.
-    public init(intervals: [Interval]) { self.intervals = intervals }
+    package init(intervals: [Interval]) { self.intervals = intervals }
 }

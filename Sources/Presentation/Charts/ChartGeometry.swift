@@ -1,49 +1,49 @@
 /// Where everything of a chart goes, in SVG pixels: the panels' plot areas, their value axes
 /// and the time-to-x mapping. The renderers draw from it and tests check points against it.
-public struct ChartGeometry: Sendable {
+package struct ChartGeometry: Sendable {
     /// One panel's plot area and value axis.
-    public struct PanelFrame: Sendable, Equatable {
+    package struct PanelFrame: Sendable, Equatable {
         /// The plot area's left edge.
-        public var left: Double
+        package var left: Double
         /// The plot area's top edge.
-        public var top: Double
+        package var top: Double
         /// The plot area's width.
-        public var width: Double
+        package var width: Double
         /// The plot area's height.
-        public var height: Double
+        package var height: Double
         /// The value axis ticks (their last value is the axis top).
-        public var ticks: NiceTicks
+        package var ticks: NiceTicks
 
         /// The y of `value`: 0 at the bottom, `ticks.maximum` at the top.
-        public func y(_ value: Double) -> Double {
+        package func y(_ value: Double) -> Double {
             top + height - (value / ticks.maximum) * height
         }
     }
 
     /// The whole picture's width.
-    public let width: Double
+    package let width: Double
     /// The whole picture's height.
-    public let height: Double
+    package let height: Double
     /// The title's baseline.
-    public let titleBaseline: Double
+    package let titleBaseline: Double
     /// Legend rows: labels in colour order, with their x and baseline.
-    public let legend: [(label: String, x: Double, baseline: Double)]
+    package let legend: [(label: String, x: Double, baseline: Double)]
     /// One frame per panel, top to bottom.
-    public let panels: [PanelFrame]
+    package let panels: [PanelFrame]
     /// The baseline of the time labels under the last panel.
-    public let timeAxisBaseline: Double
+    package let timeAxisBaseline: Double
     /// The first baseline of the list of marks.
-    public let marksListTop: Double
+    package let marksListTop: Double
     /// The chart's time range in Unix seconds.
-    public let startSeconds: Double
+    package let startSeconds: Double
     /// The chart's time range in Unix seconds.
-    public let endSeconds: Double
+    package let endSeconds: Double
 
     static let plotLeft = 84.0
     /// Room right of the plots for end labels ("name value"), from the longest name.
-    public let plotRight: Double
+    package let plotRight: Double
     /// Characters of a mark's line under the chart that fit the width.
-    public let marksLineCharacters: Int
+    package let marksLineCharacters: Int
     static let plotHeight = 150.0
     static let panelTitleHeight = 26.0
     static let panelGap = 18.0
@@ -51,7 +51,7 @@ public struct ChartGeometry: Sendable {
     static let marksLineHeight = 17.0
 
     /// Lays out `chart` `width` pixels wide; `labels` are the series labels in colour order.
-    public init(_ chart: TimeSeriesChart, labels: [String], width: Double = 1000) {
+    package init(_ chart: TimeSeriesChart, labels: [String], width: Double = 1000) {
         self.width = width
         let longestName = (chart.panels.flatMap(\.lines).map(\.label.count) + chart.panels.flatMap(\.limits).map(\.label.count)).max() ?? 0
         // About 6.8 px per character at 12 px, plus the value after the name.
@@ -91,7 +91,7 @@ public struct ChartGeometry: Sendable {
     }
 
     /// The x of `timeSeconds` on every panel.
-    public func x(_ timeSeconds: Double) -> Double {
+    package func x(_ timeSeconds: Double) -> Double {
         Self.plotLeft + (timeSeconds - startSeconds) / (endSeconds - startSeconds) * (width - Self.plotLeft - plotRight)
     }
 }

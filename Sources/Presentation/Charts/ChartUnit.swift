@@ -2,7 +2,7 @@ import Reporting
 
 /// The unit of a panel's values: it picks the scale of the tick labels (KiB or GiB, µs or s)
 /// and the words on the y axis.
-public enum ChartUnit: String, Sendable, Equatable, CaseIterable {
+package enum ChartUnit: String, Sendable, Equatable, CaseIterable {
     /// CPU cores (1 = one CPU busy for the whole interval).
     case cores
     /// Percent, 0-100.
@@ -23,7 +23,7 @@ public enum ChartUnit: String, Sendable, Equatable, CaseIterable {
     case count
 
     /// What the panel title adds in brackets; nil where the tick labels say it (ms, counts).
-    public var axisName: String? {
+    package var axisName: String? {
         switch self {
         case .cores: "CPU cores"
         case .percent: "% of the time"
@@ -39,7 +39,7 @@ public enum ChartUnit: String, Sendable, Equatable, CaseIterable {
 
     /// The scale tick labels of an axis up to `maximum` are written in: a divisor and its suffix.
     /// Binary units step by 1024, latencies by 1000, plain counts take k and M.
-    public func scale(forMaximum maximum: Double) -> (divisor: Double, suffix: String) {
+    package func scale(forMaximum maximum: Double) -> (divisor: Double, suffix: String) {
         let magnitude = abs(maximum)
         switch self {
         case .bytes, .bytesPerSecond:
@@ -64,14 +64,14 @@ public enum ChartUnit: String, Sendable, Equatable, CaseIterable {
     }
 
     /// `value` written with this unit at the scale `axisMaximum` picks, with `decimals` digits.
-    public func text(_ value: Double, axisMaximum: Double, decimals: Int) -> String {
+    package func text(_ value: Double, axisMaximum: Double, decimals: Int) -> String {
         let (divisor, suffix) = scale(forMaximum: axisMaximum)
         return ChartNumber.text(value / divisor, decimals: decimals) + suffix
     }
 
     /// `value` alone, scaled to itself with three significant digits (trailing zeros dropped):
     /// for hover, end labels and tables. 0.045 cores stays 0.045, not 0.05.
-    public func text(_ value: Double) -> String {
+    package func text(_ value: Double) -> String {
         let (divisor, suffix) = scale(forMaximum: value)
         let scaled = value / divisor
         var decimals = 0

@@ -1,9 +1,9 @@
 /// A `TimeSeriesChart` as one self-contained HTML page: the SVG inline, and a few lines of
 /// script that show every line's value at the pointer's time. Nothing is fetched: the page
 /// opens offline and can be mailed as one file.
-public enum HTMLChartPage {
+package enum HTMLChartPage {
     /// The page.
-    public static func render(_ chart: TimeSeriesChart, width: Double = 1000) -> String {
+    package static func render(_ chart: TimeSeriesChart, width: Double = 1000) -> String {
         let svg = SVGChart.render(chart, width: width)
         let labels = ChartPalette.labels(of: chart)
         let geometry = ChartGeometry(chart, labels: labels, width: width)

@@ -1,15 +1,15 @@
 /// Tick values for a value axis: round steps (1, 2, 2.5 or 5 times a power of ten, in the
 /// scale the unit writes them in) from zero to just above the largest value.
-public struct NiceTicks: Sendable, Equatable {
+package struct NiceTicks: Sendable, Equatable {
     /// The axis top: the last tick, at or above the largest value.
-    public var maximum: Double
+    package var maximum: Double
     /// The tick values, 0 first.
-    public var values: [Double]
+    package var values: [Double]
     /// Decimals that tell every tick apart.
-    public var decimals: Int
+    package var decimals: Int
 
     /// Ticks from 0 to at least `maximum` with about `targetCount` steps, in `unit`'s scale.
-    public init(maximum rawMaximum: Double, unit: ChartUnit, targetCount: Int = 5) {
+    package init(maximum rawMaximum: Double, unit: ChartUnit, targetCount: Int = 5) {
         let maximum = rawMaximum.isFinite && rawMaximum > 0 ? rawMaximum : 1
         let divisor = unit.scale(forMaximum: maximum).divisor
         let scaled = maximum / divisor

@@ -4,9 +4,9 @@ import Reporting
 /// axis in the metric's unit, containers as coloured lines named in the legend and at their
 /// last value, limits as dashed lines, marks (findings) as numbered vertical lines listed
 /// under the chart, and one time axis in the chart's clock.
-public enum SVGChart {
+package enum SVGChart {
     /// The SVG document, `width` pixels wide.
-    public static func render(_ chart: TimeSeriesChart, width: Double = 1000) -> String {
+    package static func render(_ chart: TimeSeriesChart, width: Double = 1000) -> String {
         let labels = ChartPalette.labels(of: chart)
         let geometry = ChartGeometry(chart, labels: labels, width: width)
         var colours: [String: String] = [:]

@@ -3,20 +3,20 @@ import Reporting
 
 /// Renders a diagnosis for a terminal: findings first (most urgent first), then the CPU
 /// tree per container, the 60-second checklist and the USE table.
-public struct DiagnosisTextRenderer: Sendable {
+package struct DiagnosisTextRenderer: Sendable {
     /// Bold/colour escape sequences, or none.
-    public var useColor: Bool
+    package var useColor: Bool
     /// Show every checklist line and USE row, not only those with findings.
-    public var verbose: Bool
+    package var verbose: Bool
 
     /// Creates a renderer.
-    public init(useColor: Bool = false, verbose: Bool = false) {
+    package init(useColor: Bool = false, verbose: Bool = false) {
         self.useColor = useColor
         self.verbose = verbose
     }
 
     /// The whole report as text.
-    public func render(_ report: DiagnosisReport) -> String {
+    package func render(_ report: DiagnosisReport) -> String {
         var lines: [String] = []
         let status: String
         switch report.status {
@@ -77,7 +77,7 @@ public struct DiagnosisTextRenderer: Sendable {
     }
 
     /// "throttled time 495.3 ms/s (first 490.1 → last 498.2; threshold >= 10)".
-    public static func text(_ evidence: Evidence) -> String {
+    package static func text(_ evidence: Evidence) -> String {
         if evidence.unit.isEmpty { return evidence.metric }
         var text = "\(evidence.metric) \(number(evidence.value)) \(evidence.unit)"
         var details: [String] = []

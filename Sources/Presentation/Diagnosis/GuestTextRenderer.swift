@@ -2,9 +2,9 @@ import Diagnosis
 import Reporting
 
 /// Renders `periscope inside`'s comparison of real limits and tools' claims.
-public enum GuestTextRenderer {
+package enum GuestTextRenderer {
     /// The guest section as text.
-    public static func render(_ report: GuestReport) -> String {
+    package static func render(_ report: GuestReport) -> String {
         var lines: [String] = []
         lines.append("periscope inside: " + (report.insideContainer ? "in a container (\(report.containerSigns.joined(separator: "; ")))" : "no sign of a container: this looks like the host itself"))
         if let path = report.cgroupPath { lines.append("cgroup: \(path)") }

@@ -5,7 +5,7 @@ extension Log2Histogram {
     /// The text bcc's `print_log2_hist` prints: a header with `unit`, rows from `0 -> 1` up to
     /// the last non-empty slot, 40 stars for the largest count; past 2^32 the wide layout with 20.
     /// (bcc never prints values of 0; here they are counted in the `0 -> 1` row.)
-    public func render(unit: String) -> String {
+    package func render(unit: String) -> String {
         guard let last = slots.lastIndex(where: { $0 > 0 }) else { return "" }
         let rows = self.rows
         let largest = Swift.max(rows.map(\.count).max() ?? 1, 1)
@@ -25,7 +25,7 @@ extension Log2Histogram {
 
 extension LinearHistogram {
     /// The linear buckets in bcc's layout, bounds divided by `scale`.
-    public func render(unit: String, scale: UInt64) -> String {
+    package func render(unit: String, scale: UInt64) -> String {
         let largest = Swift.max(buckets.max() ?? 1, 1)
         var text = "\(String(repeating: " ", count: 5))\(unit.padded(toWidth: 19)) : count     distribution\n"
         for (index, count) in buckets.enumerated() {

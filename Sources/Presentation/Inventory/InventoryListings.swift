@@ -1,7 +1,7 @@
 import ContainerInventory
 
 /// `ps --json`: the containers (host first) and the scan's health.
-public struct ContainerListing: Encodable {
+package struct ContainerListing: Encodable {
     var hostname: String
     var kernelRelease: String
     var cgroupMode: String
@@ -10,7 +10,7 @@ public struct ContainerListing: Encodable {
     var vanishedProcessCount: Int
     var warnings: [String]
 
-    public init(snapshot: InventorySnapshot) {
+    package init(snapshot: InventorySnapshot) {
         hostname = snapshot.hostname
         kernelRelease = snapshot.kernelRelease
         cgroupMode = snapshot.cgroupMode.rawValue
@@ -22,7 +22,7 @@ public struct ContainerListing: Encodable {
 }
 
 /// `ps --processes --json`: every process with its container's key and name.
-public struct ProcessListing: Encodable {
+package struct ProcessListing: Encodable {
     struct Row: Encodable {
         var process: InventoryProcess
         var containerName: String?
@@ -31,7 +31,7 @@ public struct ProcessListing: Encodable {
     var vanishedProcessCount: Int
     var warnings: [String]
 
-    public init(snapshot: InventorySnapshot) {
+    package init(snapshot: InventorySnapshot) {
         let names = Dictionary(snapshot.hostAndContainers.map { ($0.key, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         processes = snapshot.processes.map { Row(process: $0, containerName: names[$0.container]) }
         vanishedProcessCount = snapshot.vanishedProcessCount

@@ -3,10 +3,10 @@ import LinuxHost
 import Reporting
 
 /// The tables of `periscope ps`: containers with their namespaces, or every process.
-public enum InventoryTables {
+package enum InventoryTables {
     /// One row for the host and one per container: its init PID outside and inside, and each
     /// namespace's inode, those shared with the host marked `*` and highlighted.
-    public static func containers(_ snapshot: InventorySnapshot, fullIDs: Bool) -> TextTable {
+    package static func containers(_ snapshot: InventorySnapshot, fullIDs: Bool) -> TextTable {
         var table = TextTable(columns: [
             .init("CONTAINER"), .init("NAME"), .init("RUNTIME"), .init("PID", .right), .init("CPID", .right),
             .init("PROCS", .right), .init("PATH"),
@@ -28,12 +28,12 @@ public enum InventoryTables {
     }
 
     /// The note under the container table when some container shares a namespace with the host.
-    public static func sharedNamespaceNote(_ snapshot: InventorySnapshot) -> String? {
+    package static func sharedNamespaceNote(_ snapshot: InventorySnapshot) -> String? {
         snapshot.containers.contains(where: { !$0.namespacesSharedWithHost.isEmpty }) ? "* namespace shared with the host" : nil
     }
 
     /// Every process with its container: `ps --processes`.
-    public static func processes(_ snapshot: InventorySnapshot, fullIDs: Bool) -> TextTable {
+    package static func processes(_ snapshot: InventorySnapshot, fullIDs: Bool) -> TextTable {
         var table = TextTable(columns: [
             .init("PID", .right), .init("CPID", .right), .init("PPID", .right), .init("S"), .init("CONTAINER"),
             .init("NAME"), .init("COMMAND"),

@@ -4,9 +4,9 @@ import Reporting
 
 /// Renders `periscope pid`: which container a process belongs to, its PID at each namespace
 /// level, its namespaces (those shared with the host marked) and its cgroups.
-public enum ProcessReportText {
+package enum ProcessReportText {
     /// The report as text: container, hostname, state, the NSpid chain, then tables of namespaces and cgroups.
-    public static func render(_ report: ProcessReport, style: TerminalStyle) -> String {
+    package static func render(_ report: ProcessReport, style: TerminalStyle) -> String {
         let container = report.container
         var lines: [String] = []
         let command = report.commandLine.isEmpty ? "[\(report.comm)]" : report.commandLine.joined(separator: " ")

@@ -3,9 +3,9 @@ import Profiling
 import Reporting
 
 /// The summary `periscope profile` writes to standard error after a profile.
-public enum ProfileSummaryText {
+package enum ProfileSummaryText {
     /// What was sampled, what was kept and lost, how symbols were found, and the samples per container.
-    public static func render(_ result: ProfileResult, target: ProfileTarget, symbolizer: Symbolizer, frequency: UInt64, bufferPages: Int) -> String {
+    package static func render(_ result: ProfileResult, target: ProfileTarget, symbolizer: Symbolizer, frequency: UInt64, bufferPages: Int) -> String {
         var lines: [String] = []
         let seconds = fixed(result.durationSeconds, 1)
         lines.append("periscope: profiled \(target.summary) for \(seconds) s at \(frequency) Hz on \(result.cpus.count) CPUs: \(result.keptSampleCount) samples kept of \(result.sampleCount) read, \(result.lostSampleCount) lost\(result.malformedRecordCount > 0 ? ", \(result.malformedRecordCount) malformed" : ""), \(result.stacks.stacks.count) unique stacks")

@@ -2,7 +2,7 @@ import Profiling
 
 extension ProfileTarget {
     /// The target in a few words, for the summary and the SVG title.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .all: return "all CPUs"
         case .processes(let pids): return "PID \(pids.map(String.init).joined(separator: ", "))"

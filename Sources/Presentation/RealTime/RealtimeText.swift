@@ -4,16 +4,16 @@ import ResourceMetrics
 
 /// The real-time lines of `stats` and of `top`'s drill-down: the RT budget chain and the
 /// SCHED_FIFO/SCHED_RR threads. Plain text; callers indent and style it.
-public enum RealtimeText {
+package enum RealtimeText {
     /// "100000/1000000 µs (10.0% of each CPU)"; "unlimited" for -1.
-    public static func budget(runtimeMicroseconds: Int64, periodMicroseconds: UInt64) -> String {
+    package static func budget(runtimeMicroseconds: Int64, periodMicroseconds: UInt64) -> String {
         guard runtimeMicroseconds >= 0 else { return "unlimited" }
         let percent = periodMicroseconds > 0 ? Double(runtimeMicroseconds) / Double(periodMicroseconds) * 100 : 0
         return "\(runtimeMicroseconds)/\(periodMicroseconds) µs (\(fixed(percent, 1))% of each CPU)"
     }
 
     /// The budget line: the cgroup's own, its ancestors', the host's.
-    public static func budgetLine(_ budget: CgroupRealtimeBudget?) -> String {
+    package static func budgetLine(_ budget: CgroupRealtimeBudget?) -> String {
         guard let budget else { return "RT budget unreadable" }
         let host = budget.hostRTRuntimeMicroseconds.map { "host sched_rt_runtime_us " + Self.budget(runtimeMicroseconds: $0, periodMicroseconds: budget.hostRTPeriodMicroseconds ?? 0) } ?? ""
         switch budget.groupScheduling {
@@ -33,7 +33,7 @@ public enum RealtimeText {
     }
 
     /// One line per RT thread: "rtloop TID 4242 SCHED_FIFO 10 on CPU 1 (pinned): 0.100 cores, waited 900.0 ms/s".
-    public static func threadLines(_ threads: [RealtimeThreadRates]) -> [String] {
+    package static func threadLines(_ threads: [RealtimeThreadRates]) -> [String] {
         guard !threads.isEmpty else { return ["no SCHED_FIFO/SCHED_RR threads"] }
         return threads.map { thread in
             var line = "\(thread.comm) TID \(thread.tid) \(thread.policy) \(thread.rtPriority)"

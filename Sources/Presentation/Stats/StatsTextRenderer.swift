@@ -3,9 +3,9 @@ import ResourceMetrics
 
 /// Renders `periscope stats`: one container's CPU, memory, block I/O, PIDs, network, pressure
 /// and real-time state over the interval, each rate beside its limit.
-public enum StatsTextRenderer {
+package enum StatsTextRenderer {
     /// The report as text: one line per resource, rates beside limits.
-    public static func render(_ report: StatsReport, displayName: String, style: TerminalStyle) -> String {
+    package static func render(_ report: StatsReport, displayName: String, style: TerminalStyle) -> String {
         let rates = report.cgroup
         var lines = [style.bold("CONTAINER \(displayName)") + "  \(report.id.prefix(12))  over \(fixed(rates.intervalSeconds, 2)) s"]
         let cpu = rates.cpu

@@ -1,5 +1,5 @@
 /// A key press in the live view, decoded from the bytes a terminal in raw mode sends.
-public enum TopKey: Sendable, Equatable {
+package enum TopKey: Sendable, Equatable {
     case character(Character)
     case up, down, enter, escape, backspace
     /// Ctrl-C, which raw mode delivers as a byte rather than SIGINT.
@@ -10,7 +10,7 @@ public enum TopKey: Sendable, Equatable {
     /// Decodes everything one `read` returned. Arrow keys arrive as `ESC [ A` (or `ESC O A`
     /// in application cursor mode, which tmux may use); a lone ESC is the Escape key, since a
     /// terminal sends a sequence in one write.
-    public static func decode(_ bytes: [UInt8]) -> [TopKey] {
+    package static func decode(_ bytes: [UInt8]) -> [TopKey] {
         var keys: [TopKey] = []
         var index = 0
         while index < bytes.count {

@@ -6,16 +6,16 @@ import ResourceMetrics
 /// table or one container's processes, then (live only) a key help line.
 ///
 /// Pure: the same frame, state and size give the same lines, which is what the tests check.
-public struct TopRenderer: Sendable {
+package struct TopRenderer: Sendable {
     /// Columns; nil for batch output, which is never cut.
-    public var width: Int?
+    package var width: Int?
     /// Rows; nil for batch output, which shows every row.
-    public var height: Int?
+    package var height: Int?
     /// Live view: highlight the selection and end with the key help line.
-    public var isInteractive: Bool
+    package var isInteractive: Bool
 
     /// Creates a renderer for a screen of `width` × `height`, or unbounded plain output.
-    public init(width: Int? = nil, height: Int? = nil, isInteractive: Bool = false) {
+    package init(width: Int? = nil, height: Int? = nil, isInteractive: Bool = false) {
         self.width = width
         self.height = height
         self.isInteractive = isInteractive
@@ -49,7 +49,7 @@ public struct TopRenderer: Sendable {
     ]
 
     /// The whole screen for `frame` as seen through `state`.
-    public func render(_ frame: TopFrame, state: TopViewState) -> [TerminalLine] {
+    package func render(_ frame: TopFrame, state: TopViewState) -> [TerminalLine] {
         var lines = header(frame, state: state).map { TerminalLine($0) }
         lines.append(TerminalLine(""))
         let footer = isInteractive ? [TerminalLine(help(state))] : []
@@ -71,7 +71,7 @@ public struct TopRenderer: Sendable {
     }
 
     /// The lines as plain text, one per line: batch output.
-    public func plainText(_ frame: TopFrame, state: TopViewState) -> String {
+    package func plainText(_ frame: TopFrame, state: TopViewState) -> String {
         render(frame, state: state).map(\.text).joined(separator: "\n") + "\n"
     }
 

@@ -1,11 +1,11 @@
 import ResourceMetrics
 
 /// The column the container table is sorted by, biggest first.
-public enum TopSortKey: String, Sendable, CaseIterable, Codable {
+package enum TopSortKey: String, Sendable, CaseIterable, Codable {
     case cpu, memory, throttled, io, net, pids
 
     /// The key that selects it in the live view.
-    public var keyCharacter: Character {
+    package var keyCharacter: Character {
         switch self {
         case .cpu: "c"
         case .memory: "m"
@@ -17,7 +17,7 @@ public enum TopSortKey: String, Sendable, CaseIterable, Codable {
     }
 
     /// The value a row is ranked by; unknown ranks below zero.
-    public func rank(_ row: TopRow) -> Double {
+    package func rank(_ row: TopRow) -> Double {
         let value: Double? = switch self {
         case .cpu: row.cpuCores
         case .memory: row.memoryWorkingSetBytes.map { Double($0) }
@@ -30,13 +30,13 @@ public enum TopSortKey: String, Sendable, CaseIterable, Codable {
     }
 
     /// The next column to the right (`>`), wrapping around.
-    public var next: TopSortKey {
+    package var next: TopSortKey {
         let all = Self.allCases
         return all[(all.firstIndex(of: self)! + 1) % all.count]
     }
 
     /// The next column to the left (`<`), wrapping around.
-    public var previous: TopSortKey {
+    package var previous: TopSortKey {
         let all = Self.allCases
         return all[(all.firstIndex(of: self)! + all.count - 1) % all.count]
     }

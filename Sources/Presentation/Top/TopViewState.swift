@@ -2,16 +2,16 @@ import ResourceMetrics
 
 /// What the user chose in the live view: sort column, filter, selection and which screen.
 /// Pure: key presses in, a new state and whether to quit out, so every binding is testable.
-public struct TopViewState: Sendable, Equatable {
+package struct TopViewState: Sendable, Equatable {
     /// The container table or one container's processes.
-    public enum Screen: Sendable, Equatable {
+    package enum Screen: Sendable, Equatable {
         case containers
         /// The processes of the row with this id.
         case processes(rowID: String, name: String)
     }
 
     /// What the caller should do after a key.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case redraw
         case quit
         /// A drill-down was opened: read the details it needs, then redraw.
@@ -21,22 +21,22 @@ public struct TopViewState: Sendable, Equatable {
     }
 
     /// The column rows are sorted by.
-    public var sortKey: TopSortKey = .cpu
+    package var sortKey: TopSortKey = .cpu
     /// The applied name filter (case-insensitive substring); empty shows everything.
-    public var filter = ""
+    package var filter = ""
     /// The filter being typed after `/`; nil when not editing.
-    public var filterDraft: String?
+    package var filterDraft: String?
     /// The filter rows are matched against now: the draft while typing, else the applied one.
-    public var activeFilter: String { filterDraft ?? filter }
+    package var activeFilter: String { filterDraft ?? filter }
     /// The selected row's id in the container table.
-    public var selectedRowID: String?
+    package var selectedRowID: String?
     /// The current screen.
-    public var screen: Screen = .containers
+    package var screen: Screen = .containers
     /// The table lists every cgroup (to a depth) instead of the containers.
-    public var showsCgroupTree = false
+    package var showsCgroupTree = false
 
     /// Creates the initial state.
-    public init(sortKey: TopSortKey = .cpu, filter: String = "", showsCgroupTree: Bool = false) {
+    package init(sortKey: TopSortKey = .cpu, filter: String = "", showsCgroupTree: Bool = false) {
         self.sortKey = sortKey
         self.filter = filter
         self.showsCgroupTree = showsCgroupTree
@@ -45,7 +45,7 @@ public struct TopViewState: Sendable, Equatable {
     /// The rows to draw, in order: the host row first (unless filtered out), then the
     /// containers whose name or id contains the filter, biggest first by the sort column.
     /// While a filter is being typed it applies already, so the user sees what Enter keeps.
-    public func visibleRows(of frame: TopFrame) -> [TopRow] {
+    package func visibleRows(of frame: TopFrame) -> [TopRow] {
         let needle = activeFilter.lowercased()
         let matching = frame.rows.filter { row in
             needle.isEmpty || row.name.lowercased().contains(needle) || row.id.lowercased().contains(needle)
@@ -60,13 +60,13 @@ public struct TopViewState: Sendable, Equatable {
     }
 
     /// The selected row among `rows`, falling back to the first.
-    public func selectedIndex(in rows: [TopRow]) -> Int? {
+    package func selectedIndex(in rows: [TopRow]) -> Int? {
         guard !rows.isEmpty else { return nil }
         return rows.firstIndex { $0.id == selectedRowID } ?? 0
     }
 
     /// Applies one key against the rows currently shown.
-    public mutating func handle(_ key: TopKey, visibleRows rows: [TopRow]) -> Outcome {
+    package mutating func handle(_ key: TopKey, visibleRows rows: [TopRow]) -> Outcome {
         if key == .interrupt { return .quit }
         if var draft = filterDraft {
             switch key {

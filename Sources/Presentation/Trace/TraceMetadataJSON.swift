@@ -3,11 +3,11 @@ import KernelTrace
 /// `trace record --json`: the trace's metadata in the `--json` vocabulary (docs/json.md).
 /// metadata.json in the trace directory keeps its own names (`startNs`, ...): it is the
 /// trace's format, read back by `trace dump`, `convert` and `analyze`.
-public struct TraceMetadataJSON: Encodable {
-    public var metadata: TraceMetadata
+package struct TraceMetadataJSON: Encodable {
+    package var metadata: TraceMetadata
 
     /// Creates a value from its fields.
-    public init(metadata: TraceMetadata) { self.metadata = metadata }
+    package init(metadata: TraceMetadata) { self.metadata = metadata }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, tracer, hostname, kernelRelease, machine, onlineCPUs, clock
@@ -16,7 +16,7 @@ public struct TraceMetadataJSON: Encodable {
         case cpuStreams, lostEvents, snapshotTrigger, commandLine
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(metadata.formatVersion, forKey: .formatVersion)
         try container.encode(metadata.tracer, forKey: .tracer)
@@ -66,7 +66,7 @@ public struct TraceMetadataJSON: Encodable {
 
 /// `trace snapshot --json`: how the armed session ended, each snapshot's metadata in the
 /// `--json` vocabulary.
-public struct FlightRecorderSummaryJSON: Encodable {
+package struct FlightRecorderSummaryJSON: Encodable {
     struct Snapshot: Encodable {
         var directory: String
         var trigger: String
@@ -78,7 +78,7 @@ public struct FlightRecorderSummaryJSON: Encodable {
     var suppressedTriggers: Int
     var armedSeconds: Double
 
-    public init(_ summary: FlightRecorderSummary) {
+    package init(_ summary: FlightRecorderSummary) {
         snapshots = summary.snapshots.map {
             Snapshot(directory: $0.directory, trigger: $0.trigger, triggeredAtMonotonicNanoseconds: $0.triggeredAtNs,
                      metadata: TraceMetadataJSON(metadata: $0.metadata))

@@ -2,9 +2,9 @@ import KernelTrace
 import Reporting
 
 /// The few lines printed after a capture.
-public enum TraceSummaryText {
+package enum TraceSummaryText {
     /// The capture's length, events, CPUs and size, the statedump, then pages and losses per CPU.
-    public static func render(_ metadata: TraceMetadata, threads: Int, containers: Int, directory: String) -> String {
+    package static func render(_ metadata: TraceMetadata, threads: Int, containers: Int, directory: String) -> String {
         let seconds = Double(metadata.endNs - metadata.startNs) / 1e9
         let bytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
         var lines = [

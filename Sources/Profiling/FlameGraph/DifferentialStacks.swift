@@ -1,19 +1,19 @@
 /// Two profiles of the same code merged for a differential flame graph, as FlameGraph's
 /// `difffolded.pl` and `flamegraph.pl` do: every stack of either profile, its width from the
 /// second (or, with `negate`, the first) and its change = second − first (negated with `negate`).
-public struct DifferentialStacks: Sendable {
+package struct DifferentialStacks: Sendable {
     /// The stacks with the counts that set the widths (stacks absent there have count 0).
-    public let stacks: [FoldedStack]
+    package let stacks: [FoldedStack]
     /// The change of each stack, parallel to `stacks`.
-    public let deltas: [Int64]
+    package let deltas: [Int64]
     /// The totals of the two inputs (after normalizing).
-    public let beforeTotal: UInt64
-    public let afterTotal: UInt64
+    package let beforeTotal: UInt64
+    package let afterTotal: UInt64
 
     /// `normalize` scales `before` to `after`'s total first (`difffolded.pl -n`), so profiles of
     /// different lengths compare by share. `negate` draws the first profile's widths, with the
     /// colours of the change seen from it (`flamegraph.pl --negate`): red where it was bigger.
-    public init(before: FoldedStacks, after: FoldedStacks, normalize: Bool = false, negate: Bool = false) {
+    package init(before: FoldedStacks, after: FoldedStacks, normalize: Bool = false, negate: Bool = false) {
         var order: [[UInt8]] = []
         var counts: [[UInt8]: (before: UInt64, after: UInt64)] = [:]
         for stack in before.stacks {

@@ -1,7 +1,7 @@
 /// How a flame graph is drawn; the defaults and names are those of `flamegraph.pl`.
-public struct FlameGraphOptions: Sendable, Equatable {
+package struct FlameGraphOptions: Sendable, Equatable {
     /// Frames narrower than this are left out (their time still counts in their parents).
-    public enum MinimumWidth: Sendable, Equatable {
+    package enum MinimumWidth: Sendable, Equatable {
         /// In pixels at the unzoomed width (`--min-width 0.1`).
         case pixels(Double)
         /// In percent of all samples (`--min-width 0.5%`).
@@ -9,32 +9,32 @@ public struct FlameGraphOptions: Sendable, Equatable {
     }
 
     /// The heading; nil means "Flame Graph", or "Icicle Graph" when inverted.
-    public var title: String?
+    package var title: String?
     /// The width of the image in pixels.
-    public var imageWidth = 1200
+    package var imageWidth = 1200
     /// The height of one frame in pixels.
-    public var frameHeight = 16
+    package var frameHeight = 16
     /// The font size in pixels.
-    public var fontSize = 12.0
+    package var fontSize = 12.0
     /// The average glyph width relative to the font size, used to fit labels in frames.
-    public var fontWidth = 0.59
+    package var fontWidth = 0.59
     /// The font family.
-    public var fontFamily = "Verdana"
+    package var fontFamily = "Verdana"
     /// Frames narrower than this are omitted.
-    public var minimumWidth = MinimumWidth.pixels(0.1)
+    package var minimumWidth = MinimumWidth.pixels(0.1)
     /// What a count is, as shown in tooltips ("samples", "bytes", "ms").
-    public var countName = "samples"
+    package var countName = "samples"
     /// The label in front of the hovered frame's details.
-    public var nameType = "Function:"
+    package var nameType = "Function:"
     /// The colour scheme of user frames (kernel, JIT, inlined and unknown frames have their own).
-    public var palette = FlameGraphPalette.hot
+    package var palette = FlameGraphPalette.hot
     /// Draw an icicle graph: roots at the top, stacks growing down.
-    public var inverted = false
+    package var inverted = false
 
-    public init() {}
+    package init() {}
 
     /// The heading that is drawn.
-    public var effectiveTitle: String {
+    package var effectiveTitle: String {
         title ?? (inverted ? "Icicle Graph" : "Flame Graph")
     }
 }

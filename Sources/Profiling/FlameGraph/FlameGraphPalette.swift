@@ -6,7 +6,7 @@
 /// symbol (`[unknown]`, `[libc.so.6]`) included, as flamegraph.pl colours them; as there, only
 /// the stack separators `-` and `--` are grey. Within a hue the shade comes from a hash of the
 /// name, so a function has the same colour in every graph.
-public enum FlameGraphPalette: String, Sendable, CaseIterable {
+package enum FlameGraphPalette: String, Sendable, CaseIterable {
     /// Red to yellow: CPU.
     case hot
     /// Greens: memory.
@@ -17,12 +17,12 @@ public enum FlameGraphPalette: String, Sendable, CaseIterable {
     case java
 
     /// What a frame is, from its name's annotation or shape.
-    public enum FrameKind: Sendable, Equatable {
+    package enum FrameKind: Sendable, Equatable {
         case kernel, jit, inlined, unknown, user
     }
 
     /// The kind of a frame name as folded (annotations still attached).
-    public static func kind(of name: some Collection<UInt8>) -> FrameKind {
+    package static func kind(of name: some Collection<UInt8>) -> FrameKind {
         let bytes = Array(name.suffix(4))
         if bytes.count == 4, bytes[0] == UInt8(ascii: "_"), bytes[1] == UInt8(ascii: "["), bytes[3] == UInt8(ascii: "]") {
             switch bytes[2] {
@@ -39,7 +39,7 @@ public enum FlameGraphPalette: String, Sendable, CaseIterable {
     }
 
     /// The fill colour, `rgb(r,g,b)`, of a frame.
-    public func color(for name: some Collection<UInt8>) -> String {
+    package func color(for name: some Collection<UInt8>) -> String {
         // flamegraph.pl's flat greys for separator frames (its `$dgrey` and `$vdgrey`).
         if name.elementsEqual("-".utf8) { return "rgb(200,200,200)" }
         if name.elementsEqual("--".utf8) { return "rgb(160,160,160)" }

@@ -2,25 +2,25 @@
 /// zoom, "Reset Zoom" to go back, "Search" (or Ctrl-F) for a regular expression with the
 /// matched share of samples shown, tooltips with samples and percentage, and `?s=REGEX` in
 /// the URL to open with a search applied. No external resources: it opens from a file.
-public struct FlameGraphSVG: Sendable {
+package struct FlameGraphSVG: Sendable {
     /// The SVG document.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// The frames drawn, the root included.
-    public let frameCount: Int
+    package let frameCount: Int
     /// Frames left out for being narrower than the minimum width.
-    public let omittedFrameCount: Int
+    package let omittedFrameCount: Int
     /// The sum of all counts (the root frame's count).
-    public let totalCount: UInt64
+    package let totalCount: UInt64
 
     /// Lays out and draws `stacks`. With no counts at all the SVG says so, as flamegraph.pl's does.
-    public init(stacks: [FoldedStack], options: FlameGraphOptions = FlameGraphOptions()) {
+    package init(stacks: [FoldedStack], options: FlameGraphOptions = FlameGraphOptions()) {
         self.init(stacks: stacks, deltas: nil, options: options)
     }
 
     /// A differential flame graph (`flamegraph.pl` on `difffolded.pl` output): widths from
     /// `comparison.stacks`, each frame coloured by the change in its self samples, red where
     /// it grew and blue where it shrank, white when unchanged; tooltips add the change in percent.
-    public init(differential comparison: DifferentialStacks, options: FlameGraphOptions = FlameGraphOptions()) {
+    package init(differential comparison: DifferentialStacks, options: FlameGraphOptions = FlameGraphOptions()) {
         self.init(stacks: comparison.stacks, deltas: comparison.deltas, options: options)
     }
 

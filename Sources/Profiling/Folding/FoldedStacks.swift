@@ -1,23 +1,23 @@
 /// One folded stack: frames from the root down, and how many samples ended in it.
-public struct FoldedStack: Sendable, Hashable {
+package struct FoldedStack: Sendable, Hashable {
     /// The frames joined by `;`, root first, as bytes: symbols are not always valid UTF-8
     /// and the folded text must round-trip byte for byte.
-    public var stack: [UInt8]
+    package var stack: [UInt8]
     /// The samples (or the sum of the periods) of this stack.
-    public var count: UInt64
+    package var count: UInt64
 
-    public init(stack: [UInt8], count: UInt64) {
+    package init(stack: [UInt8], count: UInt64) {
         self.stack = stack
         self.count = count
     }
 
-    public init(frames: [String], count: UInt64) {
+    package init(frames: [String], count: UInt64) {
         self.stack = Array(frames.joined(separator: ";").utf8)
         self.count = count
     }
 
     /// The frames, root first (invalid UTF-8 replaced).
-    public var frames: [String] {
+    package var frames: [String] {
         stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
             String(decoding: $0, as: UTF8.self)
         }
@@ -25,25 +25,25 @@ public struct FoldedStack: Sendable, Hashable {
 }
 
 /// Folded stacks, the `frame;frame;frame count` lines that `flamegraph.pl` reads.
-public struct FoldedStacks: Sendable, Equatable {
+package struct FoldedStacks: Sendable, Equatable {
     /// The stacks, in the order they were read or folded.
-    public var stacks: [FoldedStack]
+    package var stacks: [FoldedStack]
     /// Lines of a parsed file that were not `stack count` (blank lines are not counted).
-    public var ignoredLineCount: Int
+    package var ignoredLineCount: Int
 
-    public init(stacks: [FoldedStack], ignoredLineCount: Int = 0) {
+    package init(stacks: [FoldedStack], ignoredLineCount: Int = 0) {
         self.stacks = stacks
         self.ignoredLineCount = ignoredLineCount
     }
 
     /// The sum of all counts.
-    public var totalCount: UInt64 {
+    package var totalCount: UInt64 {
         stacks.reduce(0) { $0 &+ $1.count }
     }
 
     /// Reads a folded-stacks file (`-` for standard input).
     /// Throws on a count, or a sum of counts, beyond 2^64-1: clamping would draw a wrong graph.
-    public static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
+    package static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0) }
         if let problem = parser.problem { throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason) }
@@ -51,7 +51,7 @@ public struct FoldedStacks: Sendable, Equatable {
     }
 
     /// Parses folded-stacks text held in memory (`name` stands for it in errors).
-    public static func parse(_ text: some Collection<UInt8>, name: String = "folded stacks") throws(ProfilingInputError) -> FoldedStacks {
+    package static func parse(_ text: some Collection<UInt8>, name: String = "folded stacks") throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         Array(text).withUnsafeBytes { buffer in
             LineChunkReader.forEachLine(in: buffer) { parser.consume(line: $0) }
@@ -61,7 +61,7 @@ public struct FoldedStacks: Sendable, Equatable {
     }
 
     /// The folded text: one `stack count` line per stack, in the current order.
-    public func text() -> [UInt8] {
+    package func text() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(stacks.reduce(0) { $0 + $1.stack.count + 12 })
         for stack in stacks {

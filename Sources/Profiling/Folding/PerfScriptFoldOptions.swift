@@ -1,21 +1,21 @@
 /// What `periscope fold` puts in each folded stack, named after the options of FlameGraph's
 /// `stackcollapse-perf.pl` so that users can swap one for the other.
-public struct PerfScriptFoldOptions: Sendable, Equatable {
+package struct PerfScriptFoldOptions: Sendable, Equatable {
     /// `--pid`: the root frame is `comm-PID` (`comm-?` when `perf script` printed no PID).
-    public var includePID = false
+    package var includePID = false
     /// `--tid`: the root frame is `comm-PID/TID`; wins over `includePID`.
-    public var includeTID = false
+    package var includeTID = false
     /// `--kernel`: kernel frames (dso `[...]` or `*vmlinux`) end in `_[k]`.
-    public var annotateKernel = false
+    package var annotateKernel = false
     /// `--jit`: frames from `/tmp/perf-PID.map` end in `_[j]`.
-    public var annotateJIT = false
+    package var annotateJIT = false
     /// `--addrs`: an unknown frame shows its address, `[dso <addr>]`.
-    public var includeAddresses = false
+    package var includeAddresses = false
     /// `--event-filter`: only samples of this event; nil keeps the first event seen, as
     /// merging cycles with instructions would mislead.
-    public var eventFilter: String?
+    package var eventFilter: String?
 
-    public init(
+    package init(
         includePID: Bool = false, includeTID: Bool = false, annotateKernel: Bool = false,
         annotateJIT: Bool = false, includeAddresses: Bool = false, eventFilter: String? = nil
     ) {
@@ -28,7 +28,7 @@ public struct PerfScriptFoldOptions: Sendable, Equatable {
     }
 
     /// `--all`: every annotation (`--kernel --jit`).
-    public var annotateAll: Bool {
+    package var annotateAll: Bool {
         get { annotateKernel && annotateJIT }
         set { annotateKernel = newValue; annotateJIT = newValue }
     }

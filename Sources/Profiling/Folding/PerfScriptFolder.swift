@@ -7,17 +7,17 @@
 /// blank line that ends it (a capture cut after the last frame loses that sample), samples of
 /// an event other than the filter are dropped, a sample with no frames counts for its command
 /// alone, and a missing or zero period counts 1.
-public struct PerfScriptFolder {
+package struct PerfScriptFolder {
     /// The options the stacks are folded with.
-    public let options: PerfScriptFoldOptions
+    package let options: PerfScriptFoldOptions
     /// Lines that were neither a comment, a sample header, a frame nor blank.
-    public private(set) var unrecognizedLineCount = 0
+    package private(set) var unrecognizedLineCount = 0
     /// Samples recorded into stacks.
-    public private(set) var sampleCount = 0
+    package private(set) var sampleCount = 0
     /// The event whose samples are kept: the filter, or the first event seen.
-    public var keptEvent: String? { eventFilter.map { String(decoding: $0, as: UTF8.self) } }
+    package var keptEvent: String? { eventFilter.map { String(decoding: $0, as: UTF8.self) } }
     /// Samples dropped because their event was not the kept one.
-    public private(set) var filteredSampleCount = 0
+    package private(set) var filteredSampleCount = 0
 
     private let cleanup: FrameNameCleanup
     private var eventFilter: [UInt8]?
@@ -32,14 +32,14 @@ public struct PerfScriptFolder {
     private var key: [UInt8] = []
     private var counts: [FoldedStackKey: UInt64] = [:]
 
-    public init(options: PerfScriptFoldOptions = PerfScriptFoldOptions()) {
+    package init(options: PerfScriptFoldOptions = PerfScriptFoldOptions()) {
         self.options = options
         self.cleanup = FrameNameCleanup(options: options)
         self.eventFilter = options.eventFilter.map { Array($0.utf8) }
     }
 
     /// Folds a whole `perf script` file (`-` for standard input).
-    public static func fold(
+    package static func fold(
         path: String, options: PerfScriptFoldOptions = PerfScriptFoldOptions()
     ) throws(ProfilingInputError) -> (stacks: FoldedStacks, folder: PerfScriptFolder) {
         var folder = PerfScriptFolder(options: options)
@@ -48,7 +48,7 @@ public struct PerfScriptFolder {
     }
 
     /// Folds `perf script` text held in memory.
-    public static func fold(
+    package static func fold(
         text: some Collection<UInt8>, options: PerfScriptFoldOptions = PerfScriptFoldOptions()
     ) -> FoldedStacks {
         var folder = PerfScriptFolder(options: options)
@@ -60,7 +60,7 @@ public struct PerfScriptFolder {
     }
 
     /// Takes one line of input, without its `\n`.
-    public mutating func consume(line: UnsafeRawBufferPointer) {
+    package mutating func consume(line: UnsafeRawBufferPointer) {
         guard let first = line.first else {
             endSample()
             return
@@ -82,7 +82,7 @@ public struct PerfScriptFolder {
     }
 
     /// The folded stacks so far, sorted by stack bytes as the Perl script sorts its keys.
-    public func finish() -> FoldedStacks {
+    package func finish() -> FoldedStacks {
         var stacks = counts.map { FoldedStack(stack: $0.key.bytes, count: $0.value) }
         stacks.sort { $0.stack.lexicographicallyPrecedes($1.stack) }
         return FoldedStacks(stacks: stacks)

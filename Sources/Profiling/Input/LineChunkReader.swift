@@ -8,17 +8,17 @@ import LinuxHost
 /// A 200 MB `perf script` capture is read with a few hundred `read(2)` calls into one reused
 /// buffer; a line that straddles two chunks is moved to the front before the next read, so no
 /// line is ever copied into its own allocation.
-public struct LineChunkReader {
+package struct LineChunkReader {
     /// The bytes read per `read(2)` call.
-    public let chunkBytes: Int
+    package let chunkBytes: Int
 
-    public init(chunkBytes: Int = 1 << 20) {
+    package init(chunkBytes: Int = 1 << 20) {
         self.chunkBytes = max(chunkBytes, 16)
     }
 
     /// Calls `body` with each line of `path` (`-` for standard input), without its `\n`.
     /// A last line with no `\n` is still a line, as Perl's `<>` reads it.
-    public func forEachLine(
+    package func forEachLine(
         path: String, _ body: (UnsafeRawBufferPointer) -> Void
     ) throws(ProfilingInputError) {
         let descriptor: Int32
@@ -33,7 +33,7 @@ public struct LineChunkReader {
     }
 
     /// Calls `body` with each line read from an open descriptor, which stays open.
-    public func forEachLine(
+    package func forEachLine(
         descriptor: Int32, path: String, _ body: (UnsafeRawBufferPointer) -> Void
     ) throws(ProfilingInputError) {
         var capacity = chunkBytes * 2
@@ -70,7 +70,7 @@ public struct LineChunkReader {
 
     /// Calls `body` with every `\n`-terminated line of `bytes` and returns the bytes consumed.
     @discardableResult
-    public static func forEachCompleteLine(
+    package static func forEachCompleteLine(
         _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void
     ) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
@@ -85,7 +85,7 @@ public struct LineChunkReader {
     }
 
     /// Calls `body` with every line of an in-memory text, including a last unterminated one.
-    public static func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+    package static func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         let consumed = forEachCompleteLine(bytes, body)
         if consumed < bytes.count, let base = bytes.baseAddress {
             body(UnsafeRawBufferPointer(start: base + consumed, count: bytes.count - consumed))

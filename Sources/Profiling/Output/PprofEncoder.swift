@@ -12,19 +12,19 @@ import CLinuxSupport
 /// `comm` labels instead of root frames, so consumers filter on them. Folded stacks (names
 /// only) become one Location per distinct frame name, without addresses. Every sample has two
 /// values: the sample count and the CPU time it stands for (count x period).
-public struct PprofEncoder {
+package struct PprofEncoder {
     /// Nanoseconds of CPU one sample stands for (1e9 / frequency).
-    public var periodNanoseconds: Int64
+    package var periodNanoseconds: Int64
     /// When sampling started (Unix nanoseconds) and how long it ran.
-    public var startUnixNanoseconds: Int64 = 0
-    public var durationNanoseconds: Int64 = 0
+    package var startUnixNanoseconds: Int64 = 0
+    package var durationNanoseconds: Int64 = 0
     /// Free-form comments (target, scope).
-    public var comments: [String] = []
+    package var comments: [String] = []
 
-    public init(periodNanoseconds: Int64) { self.periodNanoseconds = periodNanoseconds }
+    package init(periodNanoseconds: Int64) { self.periodNanoseconds = periodNanoseconds }
 
     /// The uncompressed profile.proto bytes of folded stacks (root frame first).
-    public func encode(_ stacks: [FoldedStack]) -> [UInt8] {
+    package func encode(_ stacks: [FoldedStack]) -> [UInt8] {
         var profile = PprofTables()
         for stack in stacks where stack.count > 0 {
             let names = stack.stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
@@ -35,7 +35,7 @@ public struct PprofEncoder {
     }
 
     /// The uncompressed profile.proto bytes of sampled stacks, with mappings, addresses and labels.
-    public func encode(_ stacks: [SymbolizedStack]) -> [UInt8] {
+    package func encode(_ stacks: [SymbolizedStack]) -> [UInt8] {
         var profile = PprofTables()
         for stack in stacks where stack.count > 0 {
             profile.addSample(frames: stack.frames.reversed(),
@@ -46,12 +46,12 @@ public struct PprofEncoder {
     }
 
     /// The gzip-compressed profile, as `go tool pprof` expects in a file.
-    public func encodeGzip(_ stacks: [FoldedStack]) throws(GzipError) -> [UInt8] {
+    package func encodeGzip(_ stacks: [FoldedStack]) throws(GzipError) -> [UInt8] {
         try Gzip.compress(encode(stacks))
     }
 
     /// The gzip-compressed profile of sampled stacks.
-    public func encodeGzip(_ stacks: [SymbolizedStack]) throws(GzipError) -> [UInt8] {
+    package func encodeGzip(_ stacks: [SymbolizedStack]) throws(GzipError) -> [UInt8] {
         try Gzip.compress(encode(stacks))
     }
 
@@ -184,8 +184,8 @@ private struct PprofTables {
 }
 
 /// zlib's gzip through the C shim.
-public enum Gzip {
-    public static func compress(_ bytes: [UInt8]) throws(GzipError) -> [UInt8] {
+package enum Gzip {
+    package static func compress(_ bytes: [UInt8]) throws(GzipError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
         let status = bytes.withUnsafeBufferPointer { periscope_gzip($0.baseAddress, $0.count, &output, &length) }
@@ -195,7 +195,7 @@ public enum Gzip {
     }
 
     /// Inflates a gzip stream of at most `maximumBytes` uncompressed.
-    public static func decompress(_ bytes: [UInt8], maximumBytes: Int = 1 << 30) throws(GzipError) -> [UInt8] {
+    package static func decompress(_ bytes: [UInt8], maximumBytes: Int = 1 << 30) throws(GzipError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
         let status = bytes.withUnsafeBufferPointer { periscope_gunzip($0.baseAddress, $0.count, maximumBytes, &output, &length) }
@@ -205,7 +205,7 @@ public enum Gzip {
     }
 }
 
-public struct GzipError: Error, Sendable, CustomStringConvertible {
-    public var status: Int32
-    public var description: String { "zlib failed (status \(status))" }
+package struct GzipError: Error, Sendable, CustomStringConvertible {
+    package var status: Int32
+    package var description: String { "zlib failed (status \(status))" }
 }

@@ -1,12 +1,12 @@
 /// The files a profile can be written as.
-public enum ProfileOutputFormat: String, CaseIterable, Sendable, Codable {
+package enum ProfileOutputFormat: String, CaseIterable, Sendable, Codable {
     case folded, svg, pprof, speedscope
 
     /// Formats that must go to a file rather than a terminal.
-    public var isBinary: Bool { self == .pprof }
+    package var isBinary: Bool { self == .pprof }
 
     /// The usual file name extension.
-    public var fileExtension: String {
+    package var fileExtension: String {
         switch self {
         case .folded: return "folded"
         case .svg: return "svg"
@@ -16,7 +16,7 @@ public enum ProfileOutputFormat: String, CaseIterable, Sendable, Codable {
     }
 
     /// The HTTP content type of a file in this format.
-    public var contentType: String {
+    package var contentType: String {
         switch self {
         case .folded: return "text/plain; charset=utf-8"
         case .svg: return "image/svg+xml"
@@ -26,7 +26,7 @@ public enum ProfileOutputFormat: String, CaseIterable, Sendable, Codable {
     }
 
     /// The format a file name suggests.
-    public init(fileName: String) {
+    package init(fileName: String) {
         let lower = fileName.lowercased()
         if lower.hasSuffix(".svg") {
             self = .svg
@@ -44,7 +44,7 @@ extension ProfileResult {
     /// The profile as a file in `format`: what `periscope profile` writes and the agent's
     /// captures store. `title` names the SVG and speedscope profile (`CPU profile (TARGET)`),
     /// `comments` go into pprof.
-    public func encoded(
+    package func encoded(
         as format: ProfileOutputFormat, title: String, frequencyHz: UInt64, startedUnixNanoseconds: Int64, comments: [String]
     ) throws -> [UInt8] {
         switch format {

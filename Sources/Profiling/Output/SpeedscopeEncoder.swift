@@ -2,7 +2,7 @@ import Foundation
 
 /// Folded stacks as a speedscope "sampled" profile (https://www.speedscope.app/file-format-schema.json):
 /// one shared frame table, one sample per stack (frame indexes root first) weighted by its count.
-public enum SpeedscopeEncoder {
+package enum SpeedscopeEncoder {
     struct File: Encodable {
         var schema = "https://www.speedscope.app/file-format-schema.json"
         var shared: Shared
@@ -28,7 +28,7 @@ public enum SpeedscopeEncoder {
     }
 
     /// `unit` is speedscope's: "none" for sample counts, "nanoseconds" for weighted time.
-    public static func encode(_ stacks: [FoldedStack], name: String, unit: String = "none") throws -> [UInt8] {
+    package static func encode(_ stacks: [FoldedStack], name: String, unit: String = "none") throws -> [UInt8] {
         var table = FrameTable()
         var samples: [[Int]] = []
         var weights: [UInt64] = []

@@ -4,51 +4,51 @@ import Glibc
 import LinuxHost
 
 /// What a profile collected.
-public struct ProfileResult: Sendable {
+package struct ProfileResult: Sendable {
     /// Folded stacks, root first: `[container;]command;frames...`, sorted by stack.
-    public var stacks: FoldedStacks
+    package var stacks: FoldedStacks
     /// The same samples with their addresses, mappings, container, PID and command apart
     /// from the frames (what pprof carries as locations and labels).
-    public var symbolizedStacks: [SymbolizedStack] = []
+    package var symbolizedStacks: [SymbolizedStack] = []
     /// Every sample read, kept or not.
-    public var sampleCount: UInt64
+    package var sampleCount: UInt64
     /// Samples that belong to the target.
-    public var keptSampleCount: UInt64
+    package var keptSampleCount: UInt64
     /// Samples the kernel dropped because a ring buffer was full (PERF_RECORD_LOST).
-    public var lostSampleCount: UInt64
+    package var lostSampleCount: UInt64
     /// Records that did not decode, and buffer passes dropped as corrupt.
-    public var malformedRecordCount: UInt64
+    package var malformedRecordCount: UInt64
     /// Kept samples per container root name (`[host]` for host processes).
-    public var samplesByContainer: [String: UInt64]
+    package var samplesByContainer: [String: UInt64]
     /// Kept samples per host PID.
-    public var samplesByPID: [Int32: UInt64]
+    package var samplesByPID: [Int32: UInt64]
     /// Kept samples per host TID.
-    public var samplesByThread: [Int32: UInt64] = [:]
+    package var samplesByThread: [Int32: UInt64] = [:]
     /// How the kernel was asked to choose the sampled tasks.
-    public var scope: SamplingScope = .everyTask
+    package var scope: SamplingScope = .everyTask
     /// The event sampled, and why it is not the one asked for, if it is not.
-    public var event: SamplingEvent = .cpuClock
-    public var eventFallbackReason: String?
+    package var event: SamplingEvent = .cpuClock
+    package var eventFallbackReason: String?
     /// The CPUs sampled.
-    public var cpus: [Int]
+    package var cpus: [Int]
     /// Wall time sampled, in seconds.
-    public var durationSeconds: Double
+    package var durationSeconds: Double
 }
 
 /// One distinct sampled stack of one process, symbolized.
-public struct SymbolizedStack: Sendable, Equatable {
+package struct SymbolizedStack: Sendable, Equatable {
     /// The container's root frame name (`[host]` for host processes).
-    public var container: String
+    package var container: String
     /// The host PID.
-    public var pid: Int32
+    package var pid: Int32
     /// The process's `comm`.
-    public var command: String
+    package var command: String
     /// Root first, without the container and command root frames.
-    public var frames: [SymbolizedFrame]
+    package var frames: [SymbolizedFrame]
     /// Samples of this stack.
-    public var count: UInt64
+    package var count: UInt64
 
-    public init(container: String, pid: Int32, command: String, frames: [SymbolizedFrame], count: UInt64) {
+    package init(container: String, pid: Int32, command: String, frames: [SymbolizedFrame], count: UInt64) {
         self.container = container
         self.pid = pid
         self.command = command
@@ -58,22 +58,22 @@ public struct SymbolizedStack: Sendable, Equatable {
 }
 
 /// How to sample.
-public struct ProfileOptions: Sendable {
+package struct ProfileOptions: Sendable {
     /// Samples per second per CPU (`-F`).
-    public var frequencyHz: UInt64 = 99
+    package var frequencyHz: UInt64 = 99
     /// How long to sample (`-d`), in seconds.
-    public var durationSeconds: Double = 10
+    package var durationSeconds: Double = 10
     /// Ring buffer data pages per CPU (a power of two).
-    public var dataPagesPerCPU = 64
+    package var dataPagesPerCPU = 64
     /// Where online CPUs are listed.
-    public var onlineCPUsPath = "/sys/devices/system/cpu/online"
+    package var onlineCPUsPath = "/sys/devices/system/cpu/online"
     /// For container targets, let the kernel sample only the containers' cgroups
     /// (PERF_FLAG_PID_CGROUP); when false or unavailable, sample every task and filter by PID.
-    public var cgroupScoping = true
+    package var cgroupScoping = true
     /// The event; nil tries hardware cycles and falls back to cpu-clock where there is no PMU.
-    public var event: SamplingEvent?
+    package var event: SamplingEvent?
 
-    public init() {}
+    package init() {}
 }
 
 /// Samples cpu-clock on every online CPU, symbolizes and folds the samples of the target.
@@ -82,7 +82,7 @@ public struct ProfileOptions: Sendable {
 /// first time a process is seen, captures what symbolizing it needs while it is alive: its
 /// maps, name, namespace PID and an open descriptor on its root. Symbols are looked up once
 /// per distinct chain when sampling ends, so their cost does not grow with the sample rate.
-public final class ProfileSession {
+package final class ProfileSession {
     private let options: ProfileOptions
     private let attribution: SampleAttribution
     private let symbolizer: Symbolizer
@@ -99,14 +99,14 @@ public final class ProfileSession {
         stacks: FoldedStacks(stacks: []), sampleCount: 0, keptSampleCount: 0, lostSampleCount: 0,
         malformedRecordCount: 0, samplesByContainer: [:], samplesByPID: [:], cpus: [], durationSeconds: 0)
 
-    public init(options: ProfileOptions, attribution: SampleAttribution, symbolizer: Symbolizer) {
+    package init(options: ProfileOptions, attribution: SampleAttribution, symbolizer: Symbolizer) {
         self.options = options
         self.attribution = attribution
         self.symbolizer = symbolizer
     }
 
     /// Reads the online CPU list.
-    public static func onlineCPUs(path: String = "/sys/devices/system/cpu/online") throws(HostReadError) -> [Int] {
+    package static func onlineCPUs(path: String = "/sys/devices/system/cpu/online") throws(HostReadError) -> [Int] {
         try KernelFileReader().withContents(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path).cpus }
     }
 
@@ -127,7 +127,7 @@ public final class ProfileSession {
     ///
     /// The loop does bounded work per pass: drain, attribute, symbolize. Inventory rescans
     /// for unknown PIDs are rate-limited, and cgroup-scoped events need none at all.
-    public func run(shouldStop: () -> Bool = { SamplingStopSignal.isRequested }) throws -> ProfileResult {
+    package func run(shouldStop: () -> Bool = { SamplingStopSignal.isRequested }) throws -> ProfileResult {
         let cpus = try Self.onlineCPUs(path: options.onlineCPUsPath)
         var sources: [Source] = []
         defer { for source in sources { source.buffer.close() } }

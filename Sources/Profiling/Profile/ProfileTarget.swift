@@ -1,5 +1,5 @@
 /// What `periscope profile` samples.
-public enum ProfileTarget: Sendable, Equatable {
+package enum ProfileTarget: Sendable, Equatable {
     /// Every task on every CPU, the idle task included.
     case all
     /// These host PIDs (thread-group ids; every thread of each).

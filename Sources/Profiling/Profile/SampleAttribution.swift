@@ -6,9 +6,9 @@ import LinuxHost
 /// The PID-to-container map is an inventory snapshot refreshed at most every
 /// `refreshNanoseconds` (or sooner, rate-limited, when a sample names a PID the snapshot
 /// does not know), so processes started after the profile began are attributed too.
-public final class SampleAttribution {
+package final class SampleAttribution {
     /// Where a sample goes.
-    public enum Verdict: Equatable, Sendable {
+    package enum Verdict: Equatable, Sendable {
         /// Keep it under this container name (`[host]` for host processes).
         case keep(container: String)
         /// Not a process of the target.
@@ -17,9 +17,9 @@ public final class SampleAttribution {
         case unknown
     }
 
-    public let target: ProfileTarget
+    package let target: ProfileTarget
     /// The root frame name of host processes.
-    public static let hostName = "[host]"
+    package static let hostName = "[host]"
     private let scan: () throws -> InventorySnapshot
     private var containerByPID: [Int32: String] = [:]
     private var wantedPIDs: Set<Int32> = []
@@ -27,27 +27,27 @@ public final class SampleAttribution {
     let refreshNanoseconds: UInt64 = 5_000_000_000
     let unknownRescanNanoseconds: UInt64 = 1_000_000_000
     /// Where /proc is (tests use fixture trees).
-    public var procRoot = "/proc"
+    package var procRoot = "/proc"
     private let reader = KernelFileReader(initialCapacity: 4096, maximumFileBytes: 1 << 20)
     /// Unknown PIDs resolved from their parent, and those that needed a full rescan.
-    public private(set) var inheritedPIDCount = 0
-    public private(set) var rescanCount = 0
+    package private(set) var inheritedPIDCount = 0
+    package private(set) var rescanCount = 0
     static let maximumAncestry = 16
     /// PIDs whose parent did not tell, until the next scan.
     private var unresolvedPIDs: Set<Int32> = []
     /// The containers the target resolved to at the last scan, by display name.
-    public private(set) var resolvedContainerNames: [String] = []
+    package private(set) var resolvedContainerNames: [String] = []
     /// Why the last refresh failed, if it did (the previous snapshot stays in use).
-    public private(set) var lastRefreshFailure: String?
+    package private(set) var lastRefreshFailure: String?
     /// For a container target, the perf_event cgroup directory of each container, so the kernel
     /// can restrict sampling to them; nil when one of them has none (the host, a container
     /// known only by its PID namespace, a cgroup hierarchy that is not mounted).
-    public private(set) var cgroupScopes: [CgroupScope]?
+    package private(set) var cgroupScopes: [CgroupScope]?
     private let cgroupLayout: CgroupLayout?
 
     /// `scan` takes an inventory snapshot (every process, not only container inits);
     /// `cgroupLayout` locates the containers' perf_event cgroups (nil: no cgroup scoping).
-    public init(target: ProfileTarget, cgroupLayout: CgroupLayout? = nil, scan: @escaping () throws -> InventorySnapshot) throws {
+    package init(target: ProfileTarget, cgroupLayout: CgroupLayout? = nil, scan: @escaping () throws -> InventorySnapshot) throws {
         self.target = target
         self.scan = scan
         self.cgroupLayout = cgroupLayout
@@ -55,14 +55,14 @@ public final class SampleAttribution {
     }
 
     /// Attributes with a live inventory of this host (Docker over its default socket).
-    public convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
+    package convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
         let scanner = InventoryScanner(options: inventoryOptions)
         let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
         try self.init(target: target, cgroupLayout: layout) { try scanner.scan() }
     }
 
     /// Whether several root frames can appear, so the container name is worth a root frame.
-    public var namesContainerInRootFrame: Bool {
+    package var namesContainerInRootFrame: Bool {
         switch target {
         case .all, .containers: return true
         case .processes: return Set(wantedPIDs.compactMap { containerByPID[$0] }).count > 1
@@ -74,7 +74,7 @@ public final class SampleAttribution {
     /// does): it then belongs where the parent does. Returns whether it was resolved. A new
     /// container's first process has a parent outside its cgroup and is left to a rescan.
     @discardableResult
-    public func resolveFromParent(pid: Int32) -> Bool {
+    package func resolveFromParent(pid: Int32) -> Bool {
         resolveFromParent(pid: pid, depth: 0)
     }
 
@@ -127,21 +127,21 @@ public final class SampleAttribution {
     }
 
     /// Re-scans when the snapshot is older than five seconds.
-    public func refreshIfDue(now: UInt64) {
+    package func refreshIfDue(now: UInt64) {
         if now &- lastScanNanoseconds >= refreshNanoseconds { try? refresh(now: now, isFirst: false) }
     }
 
     /// Re-scans because a sample named an unknown PID, at most once a second.
     /// Returns whether a scan happened.
     @discardableResult
-    public func refreshForUnknown(now: UInt64) -> Bool {
+    package func refreshForUnknown(now: UInt64) -> Bool {
         guard now &- lastScanNanoseconds >= unknownRescanNanoseconds else { return false }
         try? refresh(now: now, isFirst: false)
         return true
     }
 
     /// The verdict for a sample of host PID `pid`.
-    public func verdict(pid: Int32) -> Verdict {
+    package func verdict(pid: Int32) -> Verdict {
         switch target {
         case .all:
             if pid == 0 { return .keep(container: Self.hostName) }
@@ -227,19 +227,19 @@ extension SampleAttribution {
 }
 
 /// One container's cgroup directory for cgroup-scoped perf events.
-public struct CgroupScope: Sendable, Equatable {
+package struct CgroupScope: Sendable, Equatable {
     /// The root frame name of its samples.
-    public var container: String
+    package var container: String
     /// The directory in the hierarchy that serves perf_event (v1 perf_event or v2).
-    public var directory: String
+    package var directory: String
 
-    public init(container: String, directory: String) {
+    package init(container: String, directory: String) {
         self.container = container
         self.directory = directory
     }
 }
 
 /// A target that does not resolve (no such container, ambiguous prefix).
-public struct ProfileTargetError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct ProfileTargetError: Error, Sendable, CustomStringConvertible {
+    package var description: String
 }

@@ -1,5 +1,5 @@
 /// Which tasks the kernel samples, and so how much filtering is left to Periscope.
-public enum SamplingScope: Sendable, Equatable {
+package enum SamplingScope: Sendable, Equatable {
     /// Every task on every CPU (`--all`).
     case everyTask
     /// Only tasks in these cgroup directories (PERF_FLAG_PID_CGROUP): the kernel filters,
@@ -15,7 +15,7 @@ public enum SamplingScope: Sendable, Equatable {
     }
 
     /// A short phrase for summaries.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .everyTask: return "every task"
         case .cgroups(let directories): return "cgroup-scoped events (\(directories.joined(separator: ", ")))"

@@ -4,21 +4,21 @@ import Glibc
 import Foundation
 
 /// A perf_event_open, mmap or ioctl failure, worded so a user can fix it.
-public struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
+package struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
     /// The step that failed (`perf_event_open(cpu-clock, cpu 1)`, `mmap`...).
-    public var operation: String
+    package var operation: String
     /// The errno of the failure.
-    public var errorNumber: Int32
+    package var errorNumber: Int32
     /// What to do about it.
-    public var advice: String
+    package var advice: String
 
-    public var description: String {
+    package var description: String {
         let name = String(cString: strerror(errorNumber))
         return advice.isEmpty ? "\(operation) failed: \(name)" : "\(operation) failed: \(name). \(advice)"
     }
 
     /// Builds the error, adding the permission explanation for EACCES and EPERM.
-    public init(operation: String, errorNumber: Int32, environment: PerfPermissionEnvironment = .current()) {
+    package init(operation: String, errorNumber: Int32, environment: PerfPermissionEnvironment = .current()) {
         self.operation = operation
         self.errorNumber = errorNumber
         switch errorNumber {
@@ -39,26 +39,26 @@ public struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
 }
 
 /// What decides whether perf_event_open is allowed, read once for the error message.
-public struct PerfPermissionEnvironment: Sendable, Equatable {
+package struct PerfPermissionEnvironment: Sendable, Equatable {
     /// The effective user id.
-    public var effectiveUserID: UInt32
+    package var effectiveUserID: UInt32
     /// `/proc/sys/kernel/perf_event_paranoid`, nil when unreadable.
-    public var paranoidLevel: Int?
+    package var paranoidLevel: Int?
     /// The `Seccomp:` mode of `/proc/self/status` (2 = filter), nil when unknown.
-    public var seccompMode: Int?
+    package var seccompMode: Int?
     /// Whether this process looks like it runs in a container (`/.dockerenv`, a container
     /// cgroup path, or `container=` in the environment).
-    public var isInContainer: Bool
+    package var isInContainer: Bool
     /// The `CapEff:` mask of `/proc/self/status`, nil when unknown.
-    public var effectiveCapabilities: UInt64?
+    package var effectiveCapabilities: UInt64?
     /// What suggested a container (`/.dockerenv exists`, `cgroup /docker/...`).
-    public var containerEvidence: String?
+    package var containerEvidence: String?
 
     /// Capability bit numbers (linux/capability.h).
     static let capabilitySysAdmin: UInt64 = 21
     static let capabilityPerfmon: UInt64 = 38
 
-    public init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool, effectiveCapabilities: UInt64? = nil) {
+    package init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool, effectiveCapabilities: UInt64? = nil) {
         self.effectiveUserID = effectiveUserID
         self.paranoidLevel = paranoidLevel
         self.seccompMode = seccompMode
@@ -67,7 +67,7 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
     }
 
     /// Reads the live values.
-    public static func current() -> PerfPermissionEnvironment {
+    package static func current() -> PerfPermissionEnvironment {
         func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
         let paranoid = text("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let status = text("/proc/self/status")?.split(separator: "\n") ?? []
@@ -97,13 +97,13 @@ public struct PerfPermissionEnvironment: Sendable, Equatable {
     }
 
     /// Whether CAP_PERFMON or CAP_SYS_ADMIN is effective (nil when unknown).
-    public var hasPerfCapability: Bool? {
+    package var hasPerfCapability: Bool? {
         effectiveCapabilities.map { $0 & (1 << Self.capabilityPerfmon) != 0 || $0 & (1 << Self.capabilitySysAdmin) != 0 }
     }
 
     /// Why sampling every CPU was refused and what to do, naming the culprit: missing root or
     /// CAP_PERFMON, perf_event_paranoid, or seccomp/a container. Never just "not permitted".
-    public func permissionAdvice() -> String {
+    package func permissionAdvice() -> String {
         var parts: [String] = []
         let paranoidText = paranoidLevel.map { "\($0)" } ?? "unreadable"
         let capabilityText = effectiveCapabilities.map { "CapEff 0x\(String($0, radix: 16))" } ?? "capabilities unknown"

@@ -1,22 +1,22 @@
 /// One `PERF_RECORD_SAMPLE` of a cpu-clock event opened with
 /// `sample_type = IP | TID | TIME | CPU | PERIOD | CALLCHAIN`.
-public struct PerfSample: Sendable, Equatable {
+package struct PerfSample: Sendable, Equatable {
     /// The instruction pointer when the timer fired.
-    public var instructionPointer: UInt64
+    package var instructionPointer: UInt64
     /// The host PID (thread group id) of the interrupted task; 0 for the idle task.
-    public var pid: Int32
+    package var pid: Int32
     /// The host TID of the interrupted task.
-    public var tid: Int32
+    package var tid: Int32
     /// CLOCK_MONOTONIC nanoseconds (the event is opened with `use_clockid`).
-    public var timeNanoseconds: UInt64
+    package var timeNanoseconds: UInt64
     /// The CPU the sample was taken on.
-    public var cpu: UInt32
+    package var cpu: UInt32
     /// The event period of this sample (nanoseconds of cpu-clock).
-    public var period: UInt64
+    package var period: UInt64
     /// The call chain, leaf first, with the kernel's context markers (`PERF_CONTEXT_*`) kept.
-    public var callchain: [UInt64]
+    package var callchain: [UInt64]
 
-    public init(instructionPointer: UInt64, pid: Int32, tid: Int32, timeNanoseconds: UInt64, cpu: UInt32, period: UInt64, callchain: [UInt64]) {
+    package init(instructionPointer: UInt64, pid: Int32, tid: Int32, timeNanoseconds: UInt64, cpu: UInt32, period: UInt64, callchain: [UInt64]) {
         self.instructionPointer = instructionPointer
         self.pid = pid
         self.tid = tid
@@ -28,7 +28,7 @@ public struct PerfSample: Sendable, Equatable {
 }
 
 /// The records Periscope reads from a perf ring buffer, decoded.
-public enum PerfRecord: Sendable, Equatable {
+package enum PerfRecord: Sendable, Equatable {
     /// `PERF_RECORD_SAMPLE`.
     case sample(PerfSample)
     /// `PERF_RECORD_LOST`: the kernel dropped `count` records because the buffer was full.
@@ -47,7 +47,7 @@ public enum PerfRecord: Sendable, Equatable {
     /// Decodes one whole record (header included), little-endian as written by this machine's
     /// kernel. A record too short for the fields its type promises is an error naming the
     /// missing field, never a crash.
-    public static func decode(_ record: UnsafeRawBufferPointer) throws(PerfRecordError) -> PerfRecord {
+    package static func decode(_ record: UnsafeRawBufferPointer) throws(PerfRecordError) -> PerfRecord {
         var cursor = LittleEndianCursor(record)
         guard let type = cursor.uint32(), cursor.uint16() != nil, let size = cursor.uint16() else {
             throw PerfRecordError(reason: "record shorter than its 8-byte header", byteCount: record.count)
@@ -82,10 +82,10 @@ public enum PerfRecord: Sendable, Equatable {
 }
 
 /// A record whose bytes do not match its type.
-public struct PerfRecordError: Error, Sendable, CustomStringConvertible {
-    public var reason: String
-    public var byteCount: Int
-    public var description: String { "malformed perf record (\(byteCount) bytes): \(reason)" }
+package struct PerfRecordError: Error, Sendable, CustomStringConvertible {
+    package var reason: String
+    package var byteCount: Int
+    package var description: String { "malformed perf record (\(byteCount) bytes): \(reason)" }
 }
 
 /// Reads little-endian integers from a byte buffer, whatever the host's byte order.

@@ -5,11 +5,11 @@ import CLinuxSupport
 
 /// One perf event descriptor and its mmap'ed ring buffer: a metadata page followed by
 /// 2^n data pages. Owns both; `close()` (or deinit) unmaps and closes exactly once.
-public final class PerfRingBuffer {
+package final class PerfRingBuffer {
     /// The CPU this event samples.
-    public let cpu: Int
+    package let cpu: Int
     /// The perf event descriptor, -1 once closed.
-    public private(set) var fileDescriptor: Int32
+    package private(set) var fileDescriptor: Int32
     private var mapping: UnsafeMutableRawPointer?
     private let mappingLength: Int
     private let dataLength: Int
@@ -19,7 +19,7 @@ public final class PerfRingBuffer {
     /// two) of ring buffer. Without `cgroupDescriptor` it samples every task (pid -1); with an
     /// open cgroup directory it samples only tasks of that cgroup and its descendants
     /// (PERF_FLAG_PID_CGROUP), so the kernel does the container filtering.
-    public init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil, event: SamplingEvent = .cpuClock) throws(PerfEventOpenError) {
+    package init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil, event: SamplingEvent = .cpuClock) throws(PerfEventOpenError) {
         precondition(dataPages > 0 && dataPages & (dataPages - 1) == 0, "data pages must be a power of two")
         self.cpu = cpu
         var attributes = perf_event_attr()
@@ -65,21 +65,21 @@ public final class PerfRingBuffer {
     deinit { close() }
 
     /// Starts sampling.
-    public func enable() throws(PerfEventOpenError) {
+    package func enable() throws(PerfEventOpenError) {
         guard ioctl(fileDescriptor, periscope_perf_event_ioc_enable, 0) == 0 else {
             throw PerfEventOpenError(operation: "ioctl(PERF_EVENT_IOC_ENABLE) on cpu \(cpu)", errorNumber: errno)
         }
     }
 
     /// Stops sampling; records already written stay readable.
-    public func disable() {
+    package func disable() {
         _ = ioctl(fileDescriptor, periscope_perf_event_ioc_disable, 0)
     }
 
     /// Hands every record written since the last call to `body`, then releases their space
     /// to the kernel. Returns whether the buffer held a corrupt record (dropped).
     @discardableResult
-    public func drain(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    package func drain(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
         guard let mapping else { return false }
         let page = mapping.assumingMemoryBound(to: perf_event_mmap_page.self)
         let head = periscope_perf_load_data_head(page)
@@ -91,7 +91,7 @@ public final class PerfRingBuffer {
     }
 
     /// Unmaps the buffer and closes the descriptor; safe to call more than once.
-    public func close() {
+    package func close() {
         if let mapping {
             munmap(mapping, mappingLength)
             self.mapping = nil
@@ -104,7 +104,7 @@ public final class PerfRingBuffer {
 }
 
 /// The event that drives sampling.
-public enum SamplingEvent: String, Sendable, CaseIterable {
+package enum SamplingEvent: String, Sendable, CaseIterable {
     /// The software CPU clock: always there, also in VMs without a PMU.
     case cpuClock = "cpu-clock"
     /// Hardware CPU cycles: finer, when the CPU (or hypervisor) exposes a PMU.

@@ -3,25 +3,25 @@
 /// The data area is a power-of-two number of bytes and positions grow without wrapping, so a
 /// position maps to `position & (size - 1)`. A record may straddle the end of the area: it is
 /// then copied into a scratch buffer in its two pieces so callers always see it contiguous.
-public struct PerfRingReader {
+package struct PerfRingReader {
     private var scratch: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     /// What one pass found.
-    public struct Pass: Sendable, Equatable {
+    package struct Pass: Sendable, Equatable {
         /// The new `data_tail`: everything before it has been consumed.
-        public var tail: UInt64
+        package var tail: UInt64
         /// Records handed to the body.
-        public var recordCount: Int
+        package var recordCount: Int
         /// Set when a header claimed an impossible size; the rest of the pass was dropped
         /// (tail moved to head) since no later record boundary can be trusted.
-        public var isCorrupt: Bool
+        package var isCorrupt: Bool
     }
 
     /// Calls `body` with each whole record (header included) from `tail` up to `head`.
     /// `data` is the data area; its size must be a power of two.
-    public mutating func forEachRecord(
+    package mutating func forEachRecord(
         data: UnsafeRawBufferPointer, head: UInt64, tail: UInt64,
         _ body: (UnsafeRawBufferPointer) -> Void
     ) -> Pass {

@@ -8,12 +8,12 @@ import Foundation
 /// (legacy `_ZN...17h<hash>E` and v0 `_R`) and Swift (`$s`, through the Swift runtime's
 /// `swift_demangle`) symbols. Anything else, or a name that does not demangle, is returned
 /// unchanged. Results are cached: a profile names the same few thousand functions again and again.
-public final class Demangler {
+package final class Demangler {
     private var cache: [String: String] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func demangle(_ name: String) -> String {
+    package func demangle(_ name: String) -> String {
         guard Self.looksMangled(name) else { return name }
         if let cached = cache[name] { return cached }
         let readable = Self.demangleUncached(name)

@@ -1,34 +1,34 @@
 /// What an ELF file says about where its full symbols are: its GNU build-id, its
 /// `.gnu_debuglink` file name, and its embedded MiniDebugInfo (`.gnu_debugdata`, an xz-packed
 /// ELF holding a `.symtab`).
-public struct ELFDebugInfo: Sendable, Equatable {
+package struct ELFDebugInfo: Sendable, Equatable {
     /// The `NT_GNU_BUILD_ID` note's bytes.
-    public var buildID: [UInt8]?
+    package var buildID: [UInt8]?
     /// The file name in `.gnu_debuglink`.
-    public var debugLink: String?
+    package var debugLink: String?
     /// The CRC-32 of the debug file that follows the name in `.gnu_debuglink` (after padding
     /// to 4 bytes): a file found by that name is used only when its CRC matches.
-    public var debugLinkCRC: UInt32?
+    package var debugLinkCRC: UInt32?
     /// File offset and size of `.gnu_debugdata`.
-    public var miniDebugInfo: (offset: UInt64, size: UInt64)?
+    package var miniDebugInfo: (offset: UInt64, size: UInt64)?
     /// Whether the file has a `.symtab` (then no separate file is looked for).
-    public var hasSymbolTable = false
+    package var hasSymbolTable = false
 
-    public init() {}
+    package init() {}
 
-    public static func == (left: ELFDebugInfo, right: ELFDebugInfo) -> Bool {
+    package static func == (left: ELFDebugInfo, right: ELFDebugInfo) -> Bool {
         left.buildID == right.buildID && left.debugLink == right.debugLink && left.debugLinkCRC == right.debugLinkCRC
             && left.hasSymbolTable == right.hasSymbolTable
             && left.miniDebugInfo?.offset == right.miniDebugInfo?.offset && left.miniDebugInfo?.size == right.miniDebugInfo?.size
     }
 
     /// The build-id as lower-case hex.
-    public var buildIDHex: String? {
+    package var buildIDHex: String? {
         buildID.map { $0.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
     }
 
     /// `.build-id/xx/rest.debug`, relative to a debug root such as /usr/lib/debug.
-    public var buildIDPath: String? {
+    package var buildIDPath: String? {
         guard let hex = buildIDHex, hex.count > 2 else { return nil }
         return ".build-id/\(hex.prefix(2))/\(hex.dropFirst(2)).debug"
     }

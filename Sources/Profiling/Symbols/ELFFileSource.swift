@@ -6,13 +6,13 @@ import LinuxHost
 
 /// An ELF file read with `pread` from a descriptor this value owns the lifetime of only
 /// through `ELFFileSource.withFile`; every read is bounded by the size `fstat` gave.
-public struct ELFFileSource: ELFByteSource {
+package struct ELFFileSource: ELFByteSource {
     let fileDescriptor: Int32
-    public let byteCount: UInt64
+    package let byteCount: UInt64
     /// The largest single read allowed, whatever the file claims.
     static let maximumReadBytes = 256 << 20
 
-    public func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
+    package func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
         guard count >= 0, count <= Self.maximumReadBytes, offset <= byteCount, UInt64(count) <= byteCount - offset else { return nil }
         var complete = false
         // Uninitialized: zero-filling a large string table first cost as much as reading it.
@@ -27,15 +27,15 @@ public struct ELFFileSource: ELFByteSource {
     }
 
     /// The identity of an opened file, for caching symbol tables across processes and containers.
-    public struct FileIdentity: Hashable, Sendable {
-        public var device: UInt64
-        public var inode: UInt64
+    package struct FileIdentity: Hashable, Sendable {
+        package var device: UInt64
+        package var inode: UInt64
     }
 
     /// Opens `path` inside the filesystem root of process `pid` (its mount namespace, through
     /// /proc/PID/root, without following links out of it), refuses anything that is not a
     /// regular file, and calls `body` with the file's identity and a source over it.
-    public static func withFile<Result>(
+    package static func withFile<Result>(
         pid: Int32, path: String, procRoot: String = "/proc",
         _ body: (FileIdentity, ELFFileSource) -> Result
     ) -> Result? {
@@ -45,7 +45,7 @@ public struct ELFFileSource: ELFByteSource {
 
     /// Opens `path` resolved inside `root` (openat2 RESOLVE_IN_ROOT: absolute links and `..`
     /// stay inside), non-blocking so a FIFO cannot stall the profiler, regular files only.
-    public static func withFile<Result>(
+    package static func withFile<Result>(
         in root: FilesystemRoot, path: String,
         _ body: (FileIdentity, ELFFileSource) -> Result
     ) -> Result? {
@@ -61,10 +61,10 @@ public struct ELFFileSource: ELFByteSource {
 
 /// An open directory that paths are resolved inside: a process's `/proc/PID/root` (its mount
 /// namespace's root) or the host's `/`. Closes on deinit.
-public final class FilesystemRoot {
-    public let descriptor: Int32
+package final class FilesystemRoot {
+    package let descriptor: Int32
 
-    public init?(path: String) {
+    package init?(path: String) {
         descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
     }
@@ -72,7 +72,7 @@ public final class FilesystemRoot {
     deinit { close(descriptor) }
 
     /// A whole regular file of at most `maximumBytes`, or nil (missing, not regular, larger).
-    public func contents(of path: String, maximumBytes: Int) -> [UInt8]? {
+    package func contents(of path: String, maximumBytes: Int) -> [UInt8]? {
         ELFFileSource.withFile(in: self, path: path) { _, source -> [UInt8]? in
             guard source.byteCount <= UInt64(maximumBytes) else { return nil }
             return source.bytes(at: 0, count: Int(source.byteCount))
@@ -80,7 +80,7 @@ public final class FilesystemRoot {
     }
 
     /// The size and modification time of a regular file, to notice that it changed.
-    public func version(of path: String) -> FileVersion? {
+    package func version(of path: String) -> FileVersion? {
         let descriptor = periscope_open_in_root(self.descriptor, path)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -91,8 +91,8 @@ public final class FilesystemRoot {
 }
 
 /// Size and modification time of a file.
-public struct FileVersion: Sendable, Equatable {
-    public var size: UInt64
-    public var modifiedSeconds: Int64
-    public var modifiedNanoseconds: Int64
+package struct FileVersion: Sendable, Equatable {
+    package var size: UInt64
+    package var modifiedSeconds: Int64
+    package var modifiedNanoseconds: Int64
 }

@@ -1,5 +1,5 @@
 /// Where an ELF file's bytes come from: a descriptor read with `pread`, or memory (tests, fuzzing).
-public protocol ELFByteSource {
+package protocol ELFByteSource {
     /// The file size in bytes.
     var byteCount: UInt64 { get }
     /// `count` bytes at `offset`, or nil when the range is outside the file or unreadable.
@@ -7,11 +7,11 @@ public protocol ELFByteSource {
 }
 
 /// An ELF file held in memory.
-public struct ELFMemorySource: ELFByteSource {
-    public let contents: [UInt8]
-    public init(_ contents: [UInt8]) { self.contents = contents }
-    public var byteCount: UInt64 { UInt64(contents.count) }
-    public func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
+package struct ELFMemorySource: ELFByteSource {
+    package let contents: [UInt8]
+    package init(_ contents: [UInt8]) { self.contents = contents }
+    package var byteCount: UInt64 { UInt64(contents.count) }
+    package func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
         guard count >= 0, offset <= byteCount, UInt64(count) <= byteCount - offset else { return nil }
         return Array(contents[Int(offset)..<(Int(offset) + count)])
     }
@@ -22,20 +22,20 @@ public struct ELFMemorySource: ELFByteSource {
 /// The file may come from inside a container and is hostile input: every offset, size and
 /// count is checked against the file size and against fixed limits before it is used, and a
 /// file that fails a check is rejected with an `ELFError`, never trusted in part.
-public struct ELFSymbolTable: Sendable {
+package struct ELFSymbolTable: Sendable {
     /// A function symbol, in the file's virtual addresses.
-    public struct Symbol: Sendable, Equatable {
-        public var start: UInt64
-        public var size: UInt64
-        public var name: String
+    package struct Symbol: Sendable, Equatable {
+        package var start: UInt64
+        package var size: UInt64
+        package var name: String
     }
 
     /// A `PT_LOAD` program header: file bytes `[fileOffset, fileOffset + fileSize)` are
     /// loaded at `virtualAddress`.
-    public struct LoadSegment: Sendable, Equatable {
-        public var fileOffset: UInt64
-        public var virtualAddress: UInt64
-        public var fileSize: UInt64
+    package struct LoadSegment: Sendable, Equatable {
+        package var fileOffset: UInt64
+        package var virtualAddress: UInt64
+        package var fileSize: UInt64
     }
 
     /// A function symbol without its name: the name stays in `names` until a lookup needs it,
@@ -56,25 +56,25 @@ public struct ELFSymbolTable: Sendable {
     let maximumNameBytes: Int
 
     /// Every function symbol with its name (builds every String: for tests and merging, not lookups).
-    public var symbols: [Symbol] { entries.map { Symbol(start: $0.start, size: $0.size, name: name(at: $0.nameOffset)) } }
+    package var symbols: [Symbol] { entries.map { Symbol(start: $0.start, size: $0.size, name: name(at: $0.nameOffset)) } }
 
     /// The number of function symbols.
-    public var symbolCount: Int { entries.count }
+    package var symbolCount: Int { entries.count }
     /// The loadable segments, in file order.
-    public let loadSegments: [LoadSegment]
+    package let loadSegments: [LoadSegment]
     /// Where separate debug symbols may be found, and whether they are needed.
-    public let debugInfo: ELFDebugInfo
+    package let debugInfo: ELFDebugInfo
 
     /// Limits on what a file may make the parser read or allocate.
-    public struct Limits: Sendable {
-        public var maximumTableBytes: UInt64 = 256 << 20
-        public var maximumSymbols = 4_000_000
-        public var maximumNameBytes = 4096
-        public init() {}
+    package struct Limits: Sendable {
+        package var maximumTableBytes: UInt64 = 256 << 20
+        package var maximumSymbols = 4_000_000
+        package var maximumNameBytes = 4096
+        package init() {}
     }
 
     /// Parses the section and program headers and the symbol tables of `source`.
-    public init(source: some ELFByteSource, limits: Limits = Limits()) throws(ELFError) {
+    package init(source: some ELFByteSource, limits: Limits = Limits()) throws(ELFError) {
         guard let header = source.bytes(at: 0, count: 64) else { throw ELFError("shorter than an ELF64 header") }
         guard header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C, header[3] == 0x46 else { throw ELFError("no ELF magic") }
         guard header[4] == 2 else { throw ELFError("not a 64-bit ELF file") }
@@ -208,7 +208,7 @@ public struct ELFSymbolTable: Sendable {
 
     /// This file's segments and debug links with another file's symbols (a separate debug
     /// file or MiniDebugInfo), merged with its own: the other file's symbols win.
-    public func adding(symbolsOf other: ELFSymbolTable) -> ELFSymbolTable {
+    package func adding(symbolsOf other: ELFSymbolTable) -> ELFSymbolTable {
         let shift = UInt32(other.names.count)
         var merged = other.entries
         var covered = Set(other.entries.map(\.start))
@@ -238,7 +238,7 @@ public struct ELFSymbolTable: Sendable {
     }
 
     /// The function containing virtual address `address`, if a symbol covers it.
-    public func symbol(containing address: UInt64) -> Symbol? {
+    package func symbol(containing address: UInt64) -> Symbol? {
         guard let index = entries.lastIndex(startingAtOrBelow: address, start: \.start) else { return nil }
         let candidate = entries[index]
         if candidate.size == 0, candidate.start != address { return nil }
@@ -248,7 +248,7 @@ public struct ELFSymbolTable: Sendable {
 
     /// The virtual address at which file offset `fileOffset` is loaded, through the segment
     /// that contains it; nil when no loadable segment does.
-    public func virtualAddress(forFileOffset fileOffset: UInt64) -> UInt64? {
+    package func virtualAddress(forFileOffset fileOffset: UInt64) -> UInt64? {
         for segment in loadSegments where fileOffset >= segment.fileOffset && fileOffset - segment.fileOffset < segment.fileSize {
             return segment.virtualAddress &+ (fileOffset - segment.fileOffset)
         }
@@ -257,8 +257,8 @@ public struct ELFSymbolTable: Sendable {
 }
 
 /// Why an ELF file was rejected.
-public struct ELFError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct ELFError: Error, Sendable, CustomStringConvertible {
+    package var description: String
     init(_ description: String) { self.description = description }
 }
 

@@ -5,16 +5,16 @@ import LinuxHost
 /// kallsyms gives start addresses only: a symbol is taken to run until the next one starts.
 /// Without root (kptr_restrict) every address reads as zero; the table is then empty and
 /// kernel frames print as `[kernel]`.
-public struct KernelSymbols: Sendable {
+package struct KernelSymbols: Sendable {
     /// Start addresses, ascending.
-    public let addresses: [UInt64]
+    package let addresses: [UInt64]
     /// Where the name of `addresses[i]` lies in `nameBytes`: names become Strings only when
     /// a sample lands in them (kallsyms has ~200,000 text symbols).
     private let nameRanges: [Range<Int32>]
     private let nameBytes: [UInt8]
 
     /// The name of the symbol starting at `addresses[i]` (all of them: for tests).
-    public var names: [String] { nameRanges.indices.map(name(at:)) }
+    package var names: [String] { nameRanges.indices.map(name(at:)) }
 
     private func name(at index: Int) -> String {
         String(decoding: nameBytes[Int(nameRanges[index].lowerBound)..<Int(nameRanges[index].upperBound)], as: UTF8.self)
@@ -23,7 +23,7 @@ public struct KernelSymbols: Sendable {
     /// Parses kallsyms text: `ffffffff81000000 T _stext` lines, optionally followed by a tab
     /// and `[module]`. Only text symbols (t, T, w, W) with a non-zero address are kept;
     /// malformed lines are skipped.
-    public init(parsing bytes: UnsafeRawBufferPointer) {
+    package init(parsing bytes: UnsafeRawBufferPointer) {
         var entries: [(address: UInt64, name: Range<Int32>)] = []
         var kept: [UInt8] = []
         var lineStart = 0
@@ -44,7 +44,7 @@ public struct KernelSymbols: Sendable {
     }
 
     /// Reads the live `/proc/kallsyms` (it may exceed the usual 16 MiB file bound).
-    public static func load(path: String = "/proc/kallsyms") throws(HostReadError) -> KernelSymbols {
+    package static func load(path: String = "/proc/kallsyms") throws(HostReadError) -> KernelSymbols {
         try KernelFileReader(initialCapacity: 1 << 20, maximumFileBytes: 256 << 20).withContents(of: path) { KernelSymbols(parsing: $0) }
     }
 
@@ -71,10 +71,10 @@ public struct KernelSymbols: Sendable {
     }
 
     /// Whether the table has any symbol (false without the privilege to see addresses).
-    public var isEmpty: Bool { addresses.isEmpty }
+    package var isEmpty: Bool { addresses.isEmpty }
 
     /// The symbol whose range contains `address`: the last one starting at or before it.
-    public func name(containing address: UInt64) -> String? {
+    package func name(containing address: UInt64) -> String? {
         addresses.lastIndex(startingAtOrBelow: address) { $0 }.map(name(at:))
     }
 }

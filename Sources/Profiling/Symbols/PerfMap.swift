@@ -4,25 +4,25 @@
 ///
 /// The file comes from inside a container and is hostile input: lines that do not parse are
 /// skipped, names are cut at `maximumNameBytes`, and at most `maximumEntries` are kept.
-public struct PerfMap: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public var start: UInt64
-        public var size: UInt64
-        public var name: String
+package struct PerfMap: Sendable {
+    package struct Entry: Sendable, Equatable {
+        package var start: UInt64
+        package var size: UInt64
+        package var name: String
     }
 
     /// Entries sorted by start; of several at one address the last written wins (JITs reuse
     /// code memory).
-    public let entries: [Entry]
+    package let entries: [Entry]
     /// Lines skipped as malformed.
-    public let malformedLineCount: Int
+    package let malformedLineCount: Int
 
-    public static let maximumEntries = 2_000_000
-    public static let maximumNameBytes = 1024
+    package static let maximumEntries = 2_000_000
+    package static let maximumNameBytes = 1024
     /// The largest map file read.
-    public static let maximumFileBytes = 128 << 20
+    package static let maximumFileBytes = 128 << 20
 
-    public init(parsing bytes: some Collection<UInt8>) {
+    package init(parsing bytes: some Collection<UInt8>) {
         var parsed: [(entry: Entry, order: Int)] = []
         var malformed = 0
         var line: [UInt8] = []
@@ -51,7 +51,7 @@ public struct PerfMap: Sendable {
     }
 
     /// The function whose `[start, start + size)` contains `address`.
-    public func entry(containing address: UInt64) -> Entry? {
+    package func entry(containing address: UInt64) -> Entry? {
         guard let index = entries.lastIndex(startingAtOrBelow: address, start: \.start) else { return nil }
         let candidate = entries[index]
         return address - candidate.start < candidate.size ? candidate : nil

@@ -1,24 +1,24 @@
 /// The executable mappings of one process, from `/proc/PID/maps`.
-public struct ProcessMappings: Sendable {
+package struct ProcessMappings: Sendable {
     /// One `start-end perms offset dev inode path` line with `x` permission.
-    public struct Mapping: Sendable, Equatable {
-        public var start: UInt64
-        public var end: UInt64
+    package struct Mapping: Sendable, Equatable {
+        package var start: UInt64
+        package var end: UInt64
         /// The file offset mapped at `start`.
-        public var fileOffset: UInt64
+        package var fileOffset: UInt64
         /// The inode (0 for anonymous memory).
-        public var inode: UInt64
+        package var inode: UInt64
         /// The path as the kernel shows it inside the process's mount namespace; empty for
         /// anonymous memory, `[vdso]` and friends for special mappings.
-        public var path: String
+        package var path: String
     }
 
     /// Executable mappings, ascending by start.
-    public let mappings: [Mapping]
+    package let mappings: [Mapping]
 
     /// Parses maps text; lines that do not parse are skipped (the file is from the kernel,
     /// but a process may exit mid-read and leave a truncated line).
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         var found: [Mapping] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
@@ -33,7 +33,7 @@ public struct ProcessMappings: Sendable {
     }
 
     /// The mapping containing `address`.
-    public func mapping(containing address: UInt64) -> Mapping? {
+    package func mapping(containing address: UInt64) -> Mapping? {
         guard let index = mappings.lastIndex(startingAtOrBelow: address, start: \.start), address < mappings[index].end else { return nil }
         return mappings[index]
     }

@@ -9,7 +9,7 @@ import CLinuxSupport
 ///
 /// Tables are cached by file identity (device, inode) and by build-id, so one library mapped
 /// by a hundred processes, or the same image's binary in ten containers, is parsed once.
-public final class SymbolFileLoader {
+package final class SymbolFileLoader {
     /// Debug roots searched, in each filesystem root.
     static let debugDirectory = "/usr/lib/debug"
     /// The largest MiniDebugInfo accepted, unpacked.
@@ -20,19 +20,19 @@ public final class SymbolFileLoader {
     private var tablesByBuildID: [[UInt8]: ELFSymbolTable] = [:]
 
     /// Files whose symbols were loaded, and those that were unreadable or not ELF.
-    public private(set) var loadedFileCount = 0
-    public private(set) var rejectedFileCount = 0
+    package private(set) var loadedFileCount = 0
+    package private(set) var rejectedFileCount = 0
     /// Tables completed from a separate debug file or MiniDebugInfo.
-    public private(set) var debugFileCount = 0
-    public private(set) var miniDebugInfoCount = 0
+    package private(set) var debugFileCount = 0
+    package private(set) var miniDebugInfoCount = 0
 
     /// `hostRoot` is where host-side debug files live (`/`); nil searches only inside processes.
-    public init(hostRootPath: String? = "/") {
+    package init(hostRootPath: String? = "/") {
         hostRoot = hostRootPath.flatMap { FilesystemRoot(path: $0) }
     }
 
     /// The symbols of `path` as seen from `root`; nil when it cannot be read or is not ELF.
-    public func table(root: FilesystemRoot, path: String) -> ELFSymbolTable? {
+    package func table(root: FilesystemRoot, path: String) -> ELFSymbolTable? {
         let loaded: ELFSymbolTable?? = ELFFileSource.withFile(in: root, path: path) { identity, source in
             if let cached = tablesByFile[identity] { return cached }
             let table = load(source: source, root: root, path: path)
@@ -142,7 +142,7 @@ public final class SymbolFileLoader {
     }
 
     /// Unpacks an .xz stream with liblzma; nil when corrupt or larger than `maximumBytes`.
-    public static func xzDecode(_ packed: [UInt8], maximumBytes: Int) -> [UInt8]? {
+    package static func xzDecode(_ packed: [UInt8], maximumBytes: Int) -> [UInt8]? {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
         let status = packed.withUnsafeBufferPointer { periscope_xz_decode($0.baseAddress, $0.count, maximumBytes, &output, &length) }

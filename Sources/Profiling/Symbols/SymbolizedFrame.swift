@@ -2,16 +2,16 @@ import LinuxHost
 
 /// One frame of a symbolized stack: its name and, where known, the address and mapping it
 /// was found at (what pprof's Location and Mapping carry, so a consumer can re-symbolize).
-public struct SymbolizedFrame: Sendable, Hashable {
+package struct SymbolizedFrame: Sendable, Hashable {
     /// The name folded stacks show (`main`, `do_syscall_64_[k]`, `[libc.so.6+0x1234]`).
-    public var name: String
+    package var name: String
     /// The address looked up: the sampled instruction for the leaf of each context, the
     /// return address minus one (inside the call instruction) above it; 0 when unknown.
-    public var address: UInt64
+    package var address: UInt64
     /// The file mapped at the address, or the kernel; nil for anonymous memory and garbage.
-    public var mapping: FrameMapping?
+    package var mapping: FrameMapping?
 
-    public init(name: String, address: UInt64 = 0, mapping: FrameMapping? = nil) {
+    package init(name: String, address: UInt64 = 0, mapping: FrameMapping? = nil) {
         self.name = name
         self.address = address
         self.mapping = mapping
@@ -19,19 +19,19 @@ public struct SymbolizedFrame: Sendable, Hashable {
 }
 
 /// A mapped file (one `/proc/PID/maps` line with `x`), or the kernel's text.
-public struct FrameMapping: Sendable, Hashable {
+package struct FrameMapping: Sendable, Hashable {
     /// First address of the mapping.
-    public var start: UInt64
+    package var start: UInt64
     /// First address past it.
-    public var limit: UInt64
+    package var limit: UInt64
     /// The file offset mapped at `start`.
-    public var fileOffset: UInt64
+    package var fileOffset: UInt64
     /// The path inside the process's mount namespace, `[vdso]`, or `[kernel.kallsyms]`.
-    public var file: String
+    package var file: String
     /// The GNU build-id in lower-case hex, when the file has one.
-    public var buildID: String?
+    package var buildID: String?
 
-    public init(start: UInt64, limit: UInt64, fileOffset: UInt64, file: String, buildID: String? = nil) {
+    package init(start: UInt64, limit: UInt64, fileOffset: UInt64, file: String, buildID: String? = nil) {
         self.start = start
         self.limit = limit
         self.fileOffset = fileOffset
@@ -40,11 +40,11 @@ public struct FrameMapping: Sendable, Hashable {
     }
 
     /// The name perf gives the kernel's text.
-    public static let kernelFile = "[kernel.kallsyms]"
+    package static let kernelFile = "[kernel.kallsyms]"
 
     /// The kernel's text (the upper half of the address space), with the running kernel's
     /// build-id from `/sys/kernel/notes` when readable.
-    public static func kernel(notesPath: String = "/sys/kernel/notes") -> FrameMapping {
+    package static func kernel(notesPath: String = "/sys/kernel/notes") -> FrameMapping {
         let notes = try? KernelFileReader().withContents(of: notesPath) { Array($0) }
         return FrameMapping(start: Symbolizer.kernelAddressFloor, limit: UInt64.max, fileOffset: 0, file: kernelFile,
                             buildID: notes.flatMap(gnuBuildID(inNotes:)))

@@ -10,7 +10,7 @@ import LinuxHost
 /// the JIT's perf map, `/tmp/perf-<PID>.map` inside the container, where PID is the process's
 /// PID in its own namespace (`NSpid`), annotated `_[j]`. Names are demangled. Frames that
 /// cannot be named keep their place as `[file+0xoffset]` or `[unknown]`.
-public final class Symbolizer {
+package final class Symbolizer {
     private let kernel: KernelSymbols
     private let procRoot: String
     private let loader: SymbolFileLoader
@@ -57,15 +57,15 @@ public final class Symbolizer {
     static let mapsRefreshNanoseconds: UInt64 = 1_000_000_000
 
     /// Unique files whose symbols were loaded, and those that were unreadable or not ELF.
-    public var loadedFileCount: Int { loader.loadedFileCount }
-    public var rejectedFileCount: Int { loader.rejectedFileCount }
+    package var loadedFileCount: Int { loader.loadedFileCount }
+    package var rejectedFileCount: Int { loader.rejectedFileCount }
     /// Frames named from a JIT's perf map.
-    public private(set) var jitFrameCount = 0
+    package private(set) var jitFrameCount = 0
 
     /// The kernel's text as a mapping, read once.
     private lazy var kernelMapping = FrameMapping.kernel()
 
-    public init(kernel: KernelSymbols, procRoot: String = "/proc", loader: SymbolFileLoader = SymbolFileLoader()) {
+    package init(kernel: KernelSymbols, procRoot: String = "/proc", loader: SymbolFileLoader = SymbolFileLoader()) {
         self.kernel = kernel
         self.procRoot = procRoot
         self.loader = loader
@@ -73,24 +73,24 @@ public final class Symbolizer {
 
     /// Captures, once per process, what symbolizing it later needs while it is still alive:
     /// maps, name, namespace PID and its root directory.
-    public func prepare(pid: Int32) {
+    package func prepare(pid: Int32) {
         guard pid > 0, processes[pid] == nil, !unreadablePIDs.contains(pid) else { return }
         if entry(pid, now: monotonicNanoseconds()) == nil { unreadablePIDs.insert(pid) }
     }
 
     /// The process name shown as the first frame below the container (`comm`), `swapper` for PID 0.
-    public func command(of pid: Int32) -> String {
+    package func command(of pid: Int32) -> String {
         if pid == 0 { return "swapper" }
         return entry(pid, now: monotonicNanoseconds())?.command ?? "[pid \(pid)]"
     }
 
     /// The frames of `sample`, root first.
-    public func frames(of sample: PerfSample) -> [String] {
+    package func frames(of sample: PerfSample) -> [String] {
         symbolizedFrames(of: sample).map(\.name)
     }
 
     /// The frames of `sample`, root first, with the address looked up and its mapping.
-    public func symbolizedFrames(of sample: PerfSample) -> [SymbolizedFrame] {
+    package func symbolizedFrames(of sample: PerfSample) -> [SymbolizedFrame] {
         let now = monotonicNanoseconds()
         var frames: [SymbolizedFrame] = []
         let chain = sample.callchain.isEmpty ? [sample.instructionPointer] : sample.callchain
@@ -120,7 +120,7 @@ public final class Symbolizer {
     }
 
     /// Drops what is cached for a process that has exited.
-    public func forget(pid: Int32) {
+    package func forget(pid: Int32) {
         processes[pid] = nil
         tablesByProcessPath = tablesByProcessPath.filter { $0.key.pid != pid }
     }

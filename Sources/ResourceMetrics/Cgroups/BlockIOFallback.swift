@@ -4,16 +4,16 @@ import LinuxHost
 /// account a disk that does I/O (`BlockIOAccounting`), the container's figure comes from its
 /// processes' `/proc/PID/io` instead (`CgroupRates.processIO`), and says so. Shared by
 /// `stats`, `top` and the diagnosis window. Not thread-safe.
-public final class BlockIOFallback {
+package final class BlockIOFallback {
     private let layout: CgroupLayout?
     private let disks: HostCounterReader
     private let reader = KernelFileReader(initialCapacity: 4096)
     private let sampler: ProcessIOSampler
     /// The disks blkio does not account, as of the last `refresh()`.
-    public private(set) var unaccountedDevices: [DiskStats] = []
+    package private(set) var unaccountedDevices: [DiskStats] = []
 
     /// Checks the accounting of `layout`'s v1 blkio hierarchy (nothing to do on v2).
-    public init(layout: CgroupLayout?, procRoot: String = "/proc") {
+    package init(layout: CgroupLayout?, procRoot: String = "/proc") {
         self.layout = layout
         disks = HostCounterReader(procRoot: procRoot)
         sampler = ProcessIOSampler(procfs: Procfs(root: procRoot))
@@ -22,16 +22,16 @@ public final class BlockIOFallback {
 
     /// Re-reads the root cgroup's blkio file and /proc/diskstats: accounting comes alive for
     /// a disk as soon as any throttle rule is set on it. Call once per sampling round.
-    public func refresh() {
+    package func refresh() {
         guard let layout, let stats = try? disks.diskStats() else { unaccountedDevices = []; return }
         unaccountedDevices = BlockIOAccounting.unaccountedDevices(layout: layout, disks: stats, reader: reader) ?? []
     }
 
     /// True when some disk's I/O is invisible to blkio.
-    public var isActive: Bool { !unaccountedDevices.isEmpty }
+    package var isActive: Bool { !unaccountedDevices.isEmpty }
 
     /// One line for limitations and help: which disks, and what is used instead.
-    public var explanation: String? {
+    package var explanation: String? {
         guard isActive else { return nil }
         let names = unaccountedDevices.map { "\($0.name) (\($0.device))" }.joined(separator: ", ")
         return "cgroup v1 blkio does not account \(names) (no line in the root blkio.throttle.io_service_bytes; it starts after a throttle rule is set on the disk): per-container block I/O comes from the processes' /proc/PID/io (bytes, all disks together, no op/s)"
@@ -39,7 +39,7 @@ public final class BlockIOFallback {
 
     /// Samples the processes of the cgroup of `files` when a disk is unaccounted and puts their
     /// rates in `rates` (from the second sample of the group on).
-    public func apply(to rates: inout CgroupRates?, group: String, files: CgroupCounterFiles) {
+    package func apply(to rates: inout CgroupRates?, group: String, files: CgroupCounterFiles) {
         guard isActive, let directory = files.directories.io?.path ?? files.directories.memory?.path,
               let pids = try? reader.cgroupProcesses(in: directory) else { return }
         let processIO = sampler.rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices.map(\.name))
@@ -47,5 +47,5 @@ public final class BlockIOFallback {
     }
 
     /// Forgets groups not in `live`.
-    public func retain(only live: Set<String>) { sampler.retain(only: live) }
+    package func retain(only live: Set<String>) { sampler.retain(only: live) }
 }

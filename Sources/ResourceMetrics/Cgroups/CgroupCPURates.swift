@@ -2,34 +2,34 @@ import LinuxHost
 
 /// A cgroup's CPU use between two samples, in the units `docker stats`, `top` and
 /// cAdvisor dashboards use.
-public struct CgroupCPURates: Sendable, Equatable, Codable {
+package struct CgroupCPURates: Sendable, Equatable, Codable {
     /// CPUs kept busy on average: Δusage (ns) / Δt (ns). 1.0 is one core fully used.
-    public var usageCores: CounterRate?
+    package var usageCores: CounterRate?
     /// User-mode CPU in cores (10 ms steps on v1: `cpuacct.stat` counts ticks).
-    public var userCores: CounterRate?
+    package var userCores: CounterRate?
     /// Kernel-mode CPU in cores.
-    public var systemCores: CounterRate?
+    package var systemCores: CounterRate?
     /// usageCores / host CPUs × 100: `top`'s view with all CPUs as 100%.
-    public var percentOfHost: Double?
+    package var percentOfHost: Double?
     /// usageCores × 100, as `docker stats` shows it (Δcontainer / Δsystem × online CPUs × 100,
     /// which equals this when both are read at the same instants).
-    public var dockerStatsPercent: Double?
+    package var dockerStatsPercent: Double?
     /// usageCores / (quota / period) × 100; nil when uncapped.
-    public var percentOfCap: Double?
+    package var percentOfCap: Double?
     /// The cap in CPUs (quota / period); nil when uncapped.
-    public var capCores: Double?
+    package var capCores: Double?
     /// Periods per second in which the cgroup had runnable tasks (10/s with the default 100 ms period).
-    public var periodsPerSecond: CounterRate?
+    package var periodsPerSecond: CounterRate?
     /// Δnr_throttled / Δnr_periods × 100: the share of active periods cut short by the quota.
-    public var throttledPercentOfPeriods: Double?
+    package var throttledPercentOfPeriods: Double?
     /// Seconds of throttling per second: how long runnable tasks waited for the next period.
-    public var throttledSecondsPerSecond: CounterRate?
+    package var throttledSecondsPerSecond: CounterRate?
 
     /// An empty value that the parsers fill in.
-    public init() {}
+    package init() {}
 
     /// Rates between two samples of the same cgroup; `hostCPUCount` is the online CPUs.
-    public init(old: CgroupCounters, new: CgroupCounters, rates: RateCalculator, hostCPUCount: Int) {
+    package init(old: CgroupCounters, new: CgroupCounters, rates: RateCalculator, hostCPUCount: Int) {
         let oldCPU = old.cpu, newCPU = new.cpu
         usageCores = rates.rate(from: oldCPU?.usageNanoseconds, to: newCPU?.usageNanoseconds, scale: 1e-9)
         userCores = rates.rate(from: oldCPU?.userNanoseconds, to: newCPU?.userNanoseconds, scale: 1e-9)

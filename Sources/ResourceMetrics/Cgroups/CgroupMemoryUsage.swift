@@ -1,35 +1,35 @@
 import LinuxHost
 
 /// A cgroup's memory at the newer sample, with the event counters turned into rates.
-public struct CgroupMemoryUsage: Sendable, Equatable, Codable {
+package struct CgroupMemoryUsage: Sendable, Equatable, Codable {
     /// Charged memory, page cache included.
-    public var usageBytes: UInt64?
+    package var usageBytes: UInt64?
     /// usage − inactive_file, as `docker stats` and cAdvisor's `container_memory_working_set_bytes`.
-    public var workingSetBytes: UInt64?
+    package var workingSetBytes: UInt64?
     /// The limit; nil when unlimited (v1 9223372036854771712, v2 "max").
-    public var limitBytes: UInt64?
+    package var limitBytes: UInt64?
     /// workingSet / limit × 100; nil without a limit.
-    public var workingSetPercentOfLimit: Double?
+    package var workingSetPercentOfLimit: Double?
     /// Anonymous memory (RSS).
-    public var anonymousBytes: UInt64?
+    package var anonymousBytes: UInt64?
     /// Page cache.
-    public var fileBytes: UInt64?
+    package var fileBytes: UInt64?
     /// Swap used.
-    public var swapBytes: UInt64?
+    package var swapBytes: UInt64?
     /// Counters at the newer sample (totals, as `docker stats` never shows them).
-    public var limitHitCount: UInt64?
+    package var limitHitCount: UInt64?
     /// Processes killed by the OOM killer in this cgroup so far.
-    public var oomKillCount: UInt64?
+    package var oomKillCount: UInt64?
     /// OOM kills between the two samples; nil unless both samples have the counter.
-    public var oomKillsSinceLastSample: UInt64?
+    package var oomKillsSinceLastSample: UInt64?
     /// Faults that needed I/O, per second.
-    public var majorPageFaultsPerSecond: CounterRate?
+    package var majorPageFaultsPerSecond: CounterRate?
 
     /// An empty value that the parsers fill in.
-    public init() {}
+    package init() {}
 
     /// The rates from `old` to `new`.
-    public init(old: CgroupCounters, new: CgroupCounters, rates: RateCalculator) {
+    package init(old: CgroupCounters, new: CgroupCounters, rates: RateCalculator) {
         guard let memory = new.memory else { return }
         usageBytes = memory.usageBytes
         workingSetBytes = memory.workingSetBytes

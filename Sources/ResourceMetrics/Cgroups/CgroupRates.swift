@@ -1,36 +1,36 @@
 import LinuxHost
 
 /// Everything about one cgroup between two samples: the input of `stats` and `top` rows.
-public struct CgroupRates: Sendable, Equatable, Codable {
+package struct CgroupRates: Sendable, Equatable, Codable {
     /// Seconds between the two samples.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// CPU use, cap and throttling.
-    public var cpu: CgroupCPURates
+    package var cpu: CgroupCPURates
     /// Memory against the limit, OOM kills.
-    public var memory: CgroupMemoryUsage
+    package var memory: CgroupMemoryUsage
     /// Per-device I/O rates from the cgroup's blkio/io files; devices new in this sample
     /// have none yet. A disk v1 blkio does not account is missing (see `processIO`).
-    public var blockIO: [CgroupBlockIORates]?
+    package var blockIO: [CgroupBlockIORates]?
     /// The fallback when v1 blkio does not account a disk: bytes from the processes'
     /// `/proc/PID/io`, all disks together (set by `BlockIOFallback`).
-    public var processIO: ProcessIORates?
+    package var processIO: ProcessIORates?
     /// Per-device throttling limits at the newer sample.
-    public var blockIOLimits: [BlockIOLimits]?
+    package var blockIOLimits: [BlockIOLimits]?
     /// Tasks and their limit at the newer sample.
-    public var pids: CgroupPIDCounters?
+    package var pids: CgroupPIDCounters?
     /// The CPU cap and shares or weight at the newer sample.
-    public var cpuLimits: CgroupCPULimits?
+    package var cpuLimits: CgroupCPULimits?
     /// Allowed CPUs at the newer sample.
-    public var cpuset: CPUList?
+    package var cpuset: CPUList?
     /// CPU stall time per second.
-    public var cpuPressure: PressureRates?
+    package var cpuPressure: PressureRates?
     /// Memory stall time per second.
-    public var memoryPressure: PressureRates?
+    package var memoryPressure: PressureRates?
     /// I/O stall time per second.
-    public var ioPressure: PressureRates?
+    package var ioPressure: PressureRates?
 
     /// Nil when the samples are not in time order.
-    public init?(old: CounterSample<CgroupCounters>, new: CounterSample<CgroupCounters>, hostCPUCount: Int) {
+    package init?(old: CounterSample<CgroupCounters>, new: CounterSample<CgroupCounters>, hostCPUCount: Int) {
         guard let rates = RateCalculator(from: old.takenAt, to: new.takenAt) else { return nil }
         let before = old.counters, after = new.counters
         intervalSeconds = rates.elapsedSeconds
@@ -51,7 +51,7 @@ public struct CgroupRates: Sendable, Equatable, Codable {
 extension CgroupRates {
     /// Bytes read and written per second over all disks, and where they come from: the
     /// processes' /proc/PID/io when blkio misses a disk, else the cgroup's files.
-    public var blockIOTotals: (readBytesPerSecond: Double, writtenBytesPerSecond: Double, source: String)? {
+    package var blockIOTotals: (readBytesPerSecond: Double, writtenBytesPerSecond: Double, source: String)? {
         if let processIO { return (processIO.readBytesPerSecond, processIO.writtenBytesPerSecond, processIO.source) }
         guard let blockIO else { return nil }
         return (blockIO.reduce(0) { $0 + $1.readBytesPerSecond.perSecond }, blockIO.reduce(0) { $0 + $1.writtenBytesPerSecond.perSecond }, "cgroup")

@@ -6,16 +6,16 @@ import LinuxHost
 /// gets rates from the second call on. A removed cgroup's descriptors are closed and its
 /// sample dropped; the error is rethrown (`isCgroupRemoved`) for the caller to count.
 /// Not thread-safe.
-public final class CgroupSampler {
+package final class CgroupSampler {
     /// The reader that owns the descriptors.
-    public let reader: CgroupCounterReader
+    package let reader: CgroupCounterReader
     private var previous: [CgroupCounterFiles: CounterSample<CgroupCounters>] = [:]
 
     /// Creates it with its own descriptors and buffer unless given some.
-    public init(reader: CgroupCounterReader = CgroupCounterReader()) { self.reader = reader }
+    package init(reader: CgroupCounterReader = CgroupCounterReader()) { self.reader = reader }
 
     /// Reads `files` now.
-    public func sample(_ files: CgroupCounterFiles) throws(HostReadError) -> CounterSample<CgroupCounters> {
+    package func sample(_ files: CgroupCounterFiles) throws(HostReadError) -> CounterSample<CgroupCounters> {
         let takenAt = MonotonicInstant.now()
         do {
             return CounterSample(takenAt: takenAt, counters: try reader.read(files))
@@ -28,7 +28,7 @@ public final class CgroupSampler {
 
     /// Reads `files` now and returns the rates since the previous call for the same files
     /// (nil on the first call).
-    public func rates(_ files: CgroupCounterFiles, hostCPUCount: Int) throws(HostReadError) -> (sample: CounterSample<CgroupCounters>, rates: CgroupRates?) {
+    package func rates(_ files: CgroupCounterFiles, hostCPUCount: Int) throws(HostReadError) -> (sample: CounterSample<CgroupCounters>, rates: CgroupRates?) {
         let sample = try sample(files)
         defer { previous[files] = sample }
         guard let old = previous[files] else { return (sample, nil) }
@@ -36,7 +36,7 @@ public final class CgroupSampler {
     }
 
     /// Forgets cgroups not in `live` (containers that stopped), closing their descriptors.
-    public func retain(only live: Set<CgroupCounterFiles>) {
+    package func retain(only live: Set<CgroupCounterFiles>) {
         for files in previous.keys where !live.contains(files) {
             reader.forget(files)
             previous[files] = nil

@@ -3,22 +3,22 @@ import LinuxHost
 /// A container's storage I/O from its processes' `/proc/PID/io` between two samples: the
 /// fallback when cgroup v1 blkio does not account a device (`BlockIOAccounting`). Bytes only,
 /// all devices together: the per-process counters split neither by device nor by request.
-public struct ProcessIORates: Sendable, Equatable, Codable {
+package struct ProcessIORates: Sendable, Equatable, Codable {
     /// Where the figures come from, for output that must say it.
-    public var source = "/proc/PID/io"
+    package var source = "/proc/PID/io"
     /// The disks blkio does not account, the reason for the fallback.
-    public var unaccountedDevices: [String]
+    package var unaccountedDevices: [String]
     /// `read_bytes` per second, summed over the processes.
-    public var readBytesPerSecond: Double
+    package var readBytesPerSecond: Double
     /// `write_bytes` per second, summed over the processes.
-    public var writtenBytesPerSecond: Double
+    package var writtenBytesPerSecond: Double
     /// Processes read at the newer sample.
-    public var processes: Int
+    package var processes: Int
     /// Processes whose io file could not be read (it needs ptrace access: root).
-    public var unreadableProcesses: Int
+    package var unreadableProcesses: Int
 
     /// Creates a value from its fields.
-    public init(unaccountedDevices: [String], readBytesPerSecond: Double, writtenBytesPerSecond: Double, processes: Int, unreadableProcesses: Int = 0) {
+    package init(unaccountedDevices: [String], readBytesPerSecond: Double, writtenBytesPerSecond: Double, processes: Int, unreadableProcesses: Int = 0) {
         self.unaccountedDevices = unaccountedDevices
         self.readBytesPerSecond = readBytesPerSecond
         self.writtenBytesPerSecond = writtenBytesPerSecond
@@ -34,7 +34,7 @@ public struct ProcessIORates: Sendable, Equatable, Codable {
 /// while its parent is still in the group had its last-seen counts counted already, so they
 /// are taken off the parent's jump. A process that vanished with its parent outside the group
 /// (the container's init, a `docker exec`) loses its last interval's I/O.
-public final class ProcessIOSampler {
+package final class ProcessIOSampler {
     private struct Entry {
         var identity: ProcessIdentity
         var parentPID: Int32
@@ -45,11 +45,11 @@ public final class ProcessIOSampler {
     private var previous: [String: (takenAt: MonotonicInstant, entries: [Int32: Entry])] = [:]
 
     /// Reads under `procfs`'s root.
-    public init(procfs: Procfs = Procfs()) { self.procfs = procfs }
+    package init(procfs: Procfs = Procfs()) { self.procfs = procfs }
 
     /// Reads every process of `pids` now and returns the rates since the previous call for
     /// `group` (nil on the first call). Processes that exit between listing and reading are skipped.
-    public func rates(group: String, pids: [Int32], unaccountedDevices: [String]) -> ProcessIORates? {
+    package func rates(group: String, pids: [Int32], unaccountedDevices: [String]) -> ProcessIORates? {
         let takenAt = MonotonicInstant.now()
         var entries: [Int32: Entry] = [:]
         var unreadable = 0
@@ -80,7 +80,7 @@ public final class ProcessIOSampler {
     }
 
     /// Forgets groups not in `live`.
-    public func retain(only live: Set<String>) {
+    package func retain(only live: Set<String>) {
         for group in previous.keys where !live.contains(group) { previous[group] = nil }
     }
 }

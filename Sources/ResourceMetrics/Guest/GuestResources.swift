@@ -6,48 +6,48 @@ import LinuxHost
 /// What a process inside a container really has (its cgroup's limits) next to what the
 /// usual tools report from there (nproc, /proc/cpuinfo, sysconf, free): the "metrics
 /// namespace" confusion of "Container Performance Analysis" (DockerCon 2017) slides 51-56, measured.
-public struct GuestResources: Sendable, Codable {
+package struct GuestResources: Sendable, Codable {
     /// Signs that this process runs in a container (/.dockerenv, PID 1's cgroup not the root).
-    public var containerSigns: [String]
+    package var containerSigns: [String]
     /// The cgroup path of this process (v1 cpu hierarchy, or v2), as /proc/self/cgroup shows it.
-    public var cgroupPath: String?
+    package var cgroupPath: String?
     /// The CFS cap in CPUs (quota / period); nil when uncapped.
-    public var cpuQuotaCores: Double?
+    package var cpuQuotaCores: Double?
     /// CPUs the cgroup's cpuset allows.
-    public var cpusetCPUs: [Int]?
+    package var cpusetCPUs: [Int]?
     /// The memory limit; nil when unlimited.
-    public var memoryLimitBytes: UInt64?
+    package var memoryLimitBytes: UInt64?
     /// Memory the cgroup uses now (working set).
-    public var memoryWorkingSetBytes: UInt64?
+    package var memoryWorkingSetBytes: UInt64?
     /// pids.max; nil when unlimited.
-    public var pidsLimit: UInt64?
+    package var pidsLimit: UInt64?
     /// Tasks in the cgroup now.
-    public var pidsCurrent: UInt64?
+    package var pidsCurrent: UInt64?
     /// CPUs this process may run on (sched_getaffinity, what `nproc` prints).
-    public var affinityCPUs: Int
+    package var affinityCPUs: Int
     /// `processor` entries of /proc/cpuinfo (the host's CPUs).
-    public var cpuinfoProcessors: Int
+    package var cpuinfoProcessors: Int
     /// sysconf(_SC_NPROCESSORS_ONLN), what many runtimes size thread pools from.
-    public var onlineCPUs: Int
+    package var onlineCPUs: Int
     /// MemTotal of /proc/meminfo, what `free` shows as total.
-    public var meminfoTotalBytes: UInt64
+    package var meminfoTotalBytes: UInt64
     /// MemAvailable of /proc/meminfo.
-    public var meminfoAvailableBytes: UInt64?
+    package var meminfoAvailableBytes: UInt64?
     /// /proc/sys/kernel/pid_max.
-    public var kernelPIDMax: UInt64?
+    package var kernelPIDMax: UInt64?
     /// /proc/loadavg (host-wide).
-    public var loadAverage: LoadAverage?
+    package var loadAverage: LoadAverage?
     /// Block devices listed in /proc/diskstats (the host's).
-    public var diskstatsDevices: Int
+    package var diskstatsDevices: Int
     /// Interfaces in /proc/net/dev (this network namespace's own).
-    public var networkInterfaces: [String]
+    package var networkInterfaces: [String]
     /// What could not be read.
-    public var unreadable: [String]
+    package var unreadable: [String]
     /// Whether this process could switch to SCHED_FIFO/SCHED_RR here, and why not.
-    public var realtime: RealtimeUsability?
+    package var realtime: RealtimeUsability?
 
     /// Creates a value from its fields (what `read` fills in; tests build it directly).
-    public init(containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil, cpusetCPUs: [Int]? = nil,
+    package init(containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil, cpusetCPUs: [Int]? = nil,
                 memoryLimitBytes: UInt64? = nil, memoryWorkingSetBytes: UInt64? = nil, pidsLimit: UInt64? = nil, pidsCurrent: UInt64? = nil,
                 affinityCPUs: Int, cpuinfoProcessors: Int, onlineCPUs: Int, meminfoTotalBytes: UInt64, meminfoAvailableBytes: UInt64? = nil,
                 kernelPIDMax: UInt64? = nil, loadAverage: LoadAverage? = nil, diskstatsDevices: Int = 0, networkInterfaces: [String] = [],
@@ -73,13 +73,13 @@ public struct GuestResources: Sendable, Codable {
     }
 
     /// The CPUs the container can really use: the cap, bounded by its cpuset.
-    public var effectiveCPUs: Double {
+    package var effectiveCPUs: Double {
         let cpusetCount = Double(cpusetCPUs?.count ?? onlineCPUs)
         return min(cpuQuotaCores ?? cpusetCount, cpusetCount)
     }
 
     /// Reads everything from this process's point of view, under `procRoot`.
-    public static func read(procRoot: String = "/proc", rootPrefix: String = "") -> GuestResources {
+    package static func read(procRoot: String = "/proc", rootPrefix: String = "") -> GuestResources {
         let reader = KernelFileReader()
         let procfs = Procfs(root: procRoot, reader: reader)
         var unreadable: [String] = []

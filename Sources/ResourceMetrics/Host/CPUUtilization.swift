@@ -7,38 +7,38 @@ import LinuxHost
 /// user + nice + system + idle + iowait + irq + softirq + steal (guest is already inside
 /// user, guest_nice inside nice); `%usr` = Δ(user − guest), `%nice` = Δ(nice − guest_nice),
 /// `%guest` = Δguest, `%gnice` = Δguest_nice, each divided by that total × 100.
-public struct CPUUtilization: Sendable, Equatable, Codable {
+package struct CPUUtilization: Sendable, Equatable, Codable {
     /// `%usr`: user time minus guest.
-    public var userPercent = 0.0
+    package var userPercent = 0.0
     /// `%nice`: niced user time minus guest_nice.
-    public var nicePercent = 0.0
+    package var nicePercent = 0.0
     /// `%sys`.
-    public var systemPercent = 0.0
+    package var systemPercent = 0.0
     /// `%iowait`: idle with I/O outstanding.
-    public var iowaitPercent = 0.0
+    package var iowaitPercent = 0.0
     /// `%irq`.
-    public var irqPercent = 0.0
+    package var irqPercent = 0.0
     /// `%soft`.
-    public var softirqPercent = 0.0
+    package var softirqPercent = 0.0
     /// `%steal`: taken by the hypervisor.
-    public var stealPercent = 0.0
+    package var stealPercent = 0.0
     /// `%guest`.
-    public var guestPercent = 0.0
+    package var guestPercent = 0.0
     /// `%gnice`.
-    public var guestNicePercent = 0.0
+    package var guestNicePercent = 0.0
     /// `%idle`.
-    public var idlePercent = 0.0
+    package var idlePercent = 0.0
     /// A counter went backwards (a CPU went offline and back, which restarts its counters).
-    public var wasReset = false
+    package var wasReset = false
 
     /// An empty value that the parsers fill in.
-    public init() {}
+    package init() {}
 
     /// Everything but idle and iowait: the busy share.
-    public var busyPercent: Double { 100 - idlePercent - iowaitPercent }
+    package var busyPercent: Double { 100 - idlePercent - iowaitPercent }
 
     /// The rates from `old` to `new`.
-    public init(old: CPUTimes, new: CPUTimes) {
+    package init(old: CPUTimes, new: CPUTimes) {
         var reset = false
         func delta(_ old: UInt64, _ new: UInt64) -> Double {
             let (amount, wasReset) = RateCalculator.increase(from: old, to: new)

@@ -12,46 +12,46 @@ import LinuxHost
 /// - `aqu-sz` = Δweighted ms / (Δt in ms): the average number of requests queued or in flight
 /// - `%util` = Δio_ticks ms / (Δt in ms) × 100, capped at 100. On devices serving requests in
 ///   parallel (NVMe, RAID) 100% does not mean saturated.
-public struct DiskRates: Sendable, Equatable, Codable {
+package struct DiskRates: Sendable, Equatable, Codable {
     /// The device.
-    public var device: BlockDeviceNumber
+    package var device: BlockDeviceNumber
     /// The kernel name.
-    public var name: String
+    package var name: String
     /// `r/s`.
-    public var readsPerSecond = 0.0
+    package var readsPerSecond = 0.0
     /// `w/s`.
-    public var writesPerSecond = 0.0
+    package var writesPerSecond = 0.0
     /// `rkB/s`.
-    public var readKilobytesPerSecond = 0.0
+    package var readKilobytesPerSecond = 0.0
     /// `wkB/s`.
-    public var writtenKilobytesPerSecond = 0.0
+    package var writtenKilobytesPerSecond = 0.0
     /// `rrqm/s`.
-    public var readsMergedPerSecond = 0.0
+    package var readsMergedPerSecond = 0.0
     /// `wrqm/s`.
-    public var writesMergedPerSecond = 0.0
+    package var writesMergedPerSecond = 0.0
     /// `%rrqm`.
-    public var readMergedPercent = 0.0
+    package var readMergedPercent = 0.0
     /// `%wrqm`.
-    public var writeMergedPercent = 0.0
+    package var writeMergedPercent = 0.0
     /// `r_await`: mean read time, queue included.
-    public var readAwaitMilliseconds = 0.0
+    package var readAwaitMilliseconds = 0.0
     /// `w_await`.
-    public var writeAwaitMilliseconds = 0.0
+    package var writeAwaitMilliseconds = 0.0
     /// `rareq-sz`.
-    public var readRequestKilobytes = 0.0
+    package var readRequestKilobytes = 0.0
     /// `wareq-sz`.
-    public var writeRequestKilobytes = 0.0
+    package var writeRequestKilobytes = 0.0
     /// `aqu-sz`.
-    public var averageQueueSize = 0.0
+    package var averageQueueSize = 0.0
     /// `%util`.
-    public var utilizationPercent = 0.0
+    package var utilizationPercent = 0.0
     /// Requests in flight at the newer sample.
-    public var inFlight: UInt64 = 0
+    package var inFlight: UInt64 = 0
     /// A counter went backwards (the device was removed and re-added).
-    public var wasReset = false
+    package var wasReset = false
 
     /// The rates from `old` to `new`.
-    public init(old: DiskStats, new: DiskStats, rates: RateCalculator) {
+    package init(old: DiskStats, new: DiskStats, rates: RateCalculator) {
         device = new.device
         name = new.name
         inFlight = new.inFlight

@@ -1,30 +1,30 @@
 import LinuxHost
 
 /// The host's counters read at one instant.
-public struct HostCounters: Sendable, Equatable, Codable {
+package struct HostCounters: Sendable, Equatable, Codable {
     /// /proc/stat.
-    public var cpu: HostCPUStat
+    package var cpu: HostCPUStat
     /// /proc/loadavg.
-    public var loadAverage: LoadAverage
+    package var loadAverage: LoadAverage
     /// /proc/meminfo (a gauge).
-    public var memory: MemoryInfo
+    package var memory: MemoryInfo
     /// /proc/vmstat.
-    public var virtualMemory: VirtualMemoryStat
+    package var virtualMemory: VirtualMemoryStat
     /// /proc/diskstats.
-    public var disks: [DiskStats]
+    package var disks: [DiskStats]
     /// /proc/net/dev of the host namespace.
-    public var networkDevices: [NetworkDeviceStats]
+    package var networkDevices: [NetworkDeviceStats]
     /// /proc/net/snmp `Tcp:`; nil if unreadable.
-    public var tcp: TCPCounters?
+    package var tcp: TCPCounters?
     /// /proc/pressure/cpu; nil without PSI.
-    public var cpuPressure: PressureStall?
+    package var cpuPressure: PressureStall?
     /// /proc/pressure/memory.
-    public var memoryPressure: PressureStall?
+    package var memoryPressure: PressureStall?
     /// /proc/pressure/io.
-    public var ioPressure: PressureStall?
+    package var ioPressure: PressureStall?
 
     /// Creates a value from its fields.
-    public init(cpu: HostCPUStat, loadAverage: LoadAverage, memory: MemoryInfo, virtualMemory: VirtualMemoryStat,
+    package init(cpu: HostCPUStat, loadAverage: LoadAverage, memory: MemoryInfo, virtualMemory: VirtualMemoryStat,
                 disks: [DiskStats], networkDevices: [NetworkDeviceStats], tcp: TCPCounters?,
                 cpuPressure: PressureStall?, memoryPressure: PressureStall?, ioPressure: PressureStall?) {
         self.cpu = cpu
@@ -41,50 +41,50 @@ public struct HostCounters: Sendable, Equatable, Codable {
 }
 
 /// The host between two samples: mpstat, vmstat, iostat -x, free and sar -n in one value.
-public struct HostRates: Sendable, Equatable, Codable {
+package struct HostRates: Sendable, Equatable, Codable {
     /// Seconds between the two samples.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// The `all` row of mpstat.
-    public var cpu: CPUUtilization
+    package var cpu: CPUUtilization
     /// One row per CPU present in both samples, with its number.
-    public var perCPU: [Int: CPUUtilization]
+    package var perCPU: [Int: CPUUtilization]
     /// CPUs online at the newer sample.
-    public var cpuCount: Int
+    package var cpuCount: Int
     /// vmstat `cs`.
-    public var contextSwitchesPerSecond: CounterRate
+    package var contextSwitchesPerSecond: CounterRate
     /// Forks per second (sar `proc/s`).
-    public var processesCreatedPerSecond: CounterRate
+    package var processesCreatedPerSecond: CounterRate
     /// vmstat `r` and `b` at the newer sample.
-    public var runnableTasks: UInt64
+    package var runnableTasks: UInt64
     /// vmstat `b`: tasks in uninterruptible sleep.
-    public var blockedTasks: UInt64
+    package var blockedTasks: UInt64
     /// /proc/loadavg at the newer sample.
-    public var loadAverage: LoadAverage
+    package var loadAverage: LoadAverage
     /// /proc/meminfo at the newer sample.
-    public var memory: MemoryInfo
+    package var memory: MemoryInfo
     /// Pages swapped in per second (sar `pswpin/s`).
-    public var swappedInPagesPerSecond: CounterRate
+    package var swappedInPagesPerSecond: CounterRate
     /// Pages swapped out per second (sar `pswpout/s`).
-    public var swappedOutPagesPerSecond: CounterRate
+    package var swappedOutPagesPerSecond: CounterRate
     /// sar `majflt/s`.
-    public var majorPageFaultsPerSecond: CounterRate
+    package var majorPageFaultsPerSecond: CounterRate
     /// OOM kills between the samples; nil on kernels without the counter.
-    public var oomKillsSinceLastSample: UInt64?
+    package var oomKillsSinceLastSample: UInt64?
     /// iostat -x rows for devices present in both samples.
-    public var disks: [DiskRates]
+    package var disks: [DiskRates]
     /// sar -n DEV rows for interfaces present in both samples.
-    public var networkDevices: [NetworkRates]
+    package var networkDevices: [NetworkRates]
     /// sar -n TCP,ETCP.
-    public var tcp: TCPRates?
+    package var tcp: TCPRates?
     /// Host CPU stall time per second.
-    public var cpuPressure: PressureRates?
+    package var cpuPressure: PressureRates?
     /// Host memory stall time per second.
-    public var memoryPressure: PressureRates?
+    package var memoryPressure: PressureRates?
     /// Host I/O stall time per second.
-    public var ioPressure: PressureRates?
+    package var ioPressure: PressureRates?
 
     /// Nil when the samples are not in time order.
-    public init?(old: CounterSample<HostCounters>, new: CounterSample<HostCounters>) {
+    package init?(old: CounterSample<HostCounters>, new: CounterSample<HostCounters>) {
         guard let rates = RateCalculator(from: old.takenAt, to: new.takenAt) else { return nil }
         let before = old.counters, after = new.counters
         intervalSeconds = rates.elapsedSeconds
@@ -118,15 +118,15 @@ public struct HostRates: Sendable, Equatable, Codable {
 }
 
 /// Samples the host's counters through descriptors kept open between samples.
-public final class HostSampler {
+package final class HostSampler {
     /// The reader that owns the descriptors.
-    public let reader: HostCounterReader
+    package let reader: HostCounterReader
 
     /// Creates it with its own descriptors and buffer unless given some.
-    public init(reader: HostCounterReader = HostCounterReader()) { self.reader = reader }
+    package init(reader: HostCounterReader = HostCounterReader()) { self.reader = reader }
 
     /// Reads every host counter now. Missing PSI (old kernels) and net/snmp leave nils.
-    public func sample() throws(HostReadError) -> CounterSample<HostCounters> {
+    package func sample() throws(HostReadError) -> CounterSample<HostCounters> {
         let takenAt = MonotonicInstant.now()
         let counters = HostCounters(
             cpu: try reader.cpuStat(), loadAverage: try reader.loadAverage(), memory: try reader.memoryInfo(),

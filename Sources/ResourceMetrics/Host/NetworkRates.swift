@@ -1,28 +1,28 @@
 import LinuxHost
 
 /// One interface's traffic between two samples, as `sar -n DEV` and `sar -n EDEV` print it.
-public struct NetworkRates: Sendable, Equatable, Codable {
+package struct NetworkRates: Sendable, Equatable, Codable {
     /// The interface name.
-    public var interface: String
+    package var interface: String
     /// `rxkB/s` × 1024.
-    public var receivedBytesPerSecond: CounterRate
+    package var receivedBytesPerSecond: CounterRate
     /// `txkB/s` × 1024.
-    public var transmittedBytesPerSecond: CounterRate
+    package var transmittedBytesPerSecond: CounterRate
     /// `rxpck/s`.
-    public var receivedPacketsPerSecond: CounterRate
+    package var receivedPacketsPerSecond: CounterRate
     /// `txpck/s`.
-    public var transmittedPacketsPerSecond: CounterRate
+    package var transmittedPacketsPerSecond: CounterRate
     /// `rxerr/s`.
-    public var receiveErrorsPerSecond: CounterRate
+    package var receiveErrorsPerSecond: CounterRate
     /// `txerr/s`.
-    public var transmitErrorsPerSecond: CounterRate
+    package var transmitErrorsPerSecond: CounterRate
     /// `rxdrop/s`.
-    public var receiveDropsPerSecond: CounterRate
+    package var receiveDropsPerSecond: CounterRate
     /// `txdrop/s`.
-    public var transmitDropsPerSecond: CounterRate
+    package var transmitDropsPerSecond: CounterRate
 
     /// The rates from `old` to `new`.
-    public init(old: NetworkDeviceStats, new: NetworkDeviceStats, rates: RateCalculator) {
+    package init(old: NetworkDeviceStats, new: NetworkDeviceStats, rates: RateCalculator) {
         interface = new.interface
         receivedBytesPerSecond = rates.rate(from: old.receivedBytes, to: new.receivedBytes)
         transmittedBytesPerSecond = rates.rate(from: old.transmittedBytes, to: new.transmittedBytes)
@@ -36,7 +36,7 @@ public struct NetworkRates: Sendable, Equatable, Codable {
 
     /// Rates of the interfaces present in both samples, plus the names that appeared
     /// (no rate yet) and vanished (a veth removed with its container).
-    public static func rates(old: [NetworkDeviceStats], new: [NetworkDeviceStats], rates: RateCalculator)
+    package static func rates(old: [NetworkDeviceStats], new: [NetworkDeviceStats], rates: RateCalculator)
         -> (interfaces: [NetworkRates], appeared: [String], vanished: [String]) {
         let matched = MatchedEntries(old: old, new: new, key: \.interface)
         return (matched.matched.map { NetworkRates(old: $0.old, new: $0.new, rates: rates) },
@@ -45,28 +45,28 @@ public struct NetworkRates: Sendable, Equatable, Codable {
 }
 
 /// TCP activity between two samples, as `sar -n TCP,ETCP` prints it.
-public struct TCPRates: Sendable, Equatable, Codable {
+package struct TCPRates: Sendable, Equatable, Codable {
     /// `active/s`.
-    public var activeOpensPerSecond: CounterRate
+    package var activeOpensPerSecond: CounterRate
     /// `passive/s`.
-    public var passiveOpensPerSecond: CounterRate
+    package var passiveOpensPerSecond: CounterRate
     /// `iseg/s`.
-    public var segmentsReceivedPerSecond: CounterRate
+    package var segmentsReceivedPerSecond: CounterRate
     /// `oseg/s`.
-    public var segmentsSentPerSecond: CounterRate
+    package var segmentsSentPerSecond: CounterRate
     /// `retrans/s`.
-    public var segmentsRetransmittedPerSecond: CounterRate
+    package var segmentsRetransmittedPerSecond: CounterRate
     /// `atmptf/s`.
-    public var attemptFailsPerSecond: CounterRate
+    package var attemptFailsPerSecond: CounterRate
     /// `estres/s`.
-    public var establishedResetsPerSecond: CounterRate
+    package var establishedResetsPerSecond: CounterRate
     /// `isegerr/s`.
-    public var receiveErrorsPerSecond: CounterRate
+    package var receiveErrorsPerSecond: CounterRate
     /// Retransmitted / sent segments × 100 (0 with nothing sent).
-    public var retransmittedPercent: Double
+    package var retransmittedPercent: Double
 
     /// The rates from `old` to `new`.
-    public init(old: TCPCounters, new: TCPCounters, rates: RateCalculator) {
+    package init(old: TCPCounters, new: TCPCounters, rates: RateCalculator) {
         activeOpensPerSecond = rates.rate(from: old.activeOpens, to: new.activeOpens)
         passiveOpensPerSecond = rates.rate(from: old.passiveOpens, to: new.passiveOpens)
         segmentsReceivedPerSecond = rates.rate(from: old.segmentsReceived, to: new.segmentsReceived)

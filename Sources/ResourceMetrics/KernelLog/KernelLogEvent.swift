@@ -3,9 +3,9 @@ import LinuxHost
 
 /// A kernel log record that says something went wrong, classified as the 60-second
 /// checklist's `dmesg | tail` is read: OOM kills, hung tasks, I/O errors, other errors.
-public struct KernelLogEvent: Sendable, Equatable, Codable {
+package struct KernelLogEvent: Sendable, Equatable, Codable {
     /// What kind of problem.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         /// The OOM killer killed a process.
         case oomKill = "oom-kill"
         /// The hung-task detector saw a task blocked in D for longer than its timeout.
@@ -19,24 +19,24 @@ public struct KernelLogEvent: Sendable, Equatable, Codable {
     }
 
     /// What kind of problem.
-    public var kind: Kind
+    package var kind: Kind
     /// The record's time in seconds since boot.
-    public var secondsSinceBoot: Double
+    package var secondsSinceBoot: Double
     /// The record's text.
-    public var message: String
+    package var message: String
     /// The process killed or hung (host PID).
-    public var pid: Int32?
+    package var pid: Int32?
     /// Its command name.
-    public var comm: String?
+    package var comm: String?
     /// The cgroup of the killed task (`task_memcg=` of the oom-kill line).
-    public var cgroupPath: String?
+    package var cgroupPath: String?
     /// The device of an I/O error (`dev sda`, `loop0`).
-    public var device: String?
+    package var device: String?
     /// The container (`runtime:id`) the cgroup or PID belongs to, filled by the caller.
-    public var container: ContainerKey?
+    package var container: ContainerKey?
 
     /// Creates a value from its fields.
-    public init(kind: Kind, secondsSinceBoot: Double, message: String, pid: Int32? = nil, comm: String? = nil,
+    package init(kind: Kind, secondsSinceBoot: Double, message: String, pid: Int32? = nil, comm: String? = nil,
                 cgroupPath: String? = nil, device: String? = nil, container: ContainerKey? = nil) {
         self.kind = kind
         self.secondsSinceBoot = secondsSinceBoot
@@ -50,7 +50,7 @@ public struct KernelLogEvent: Sendable, Equatable, Codable {
 
     /// The problems among `records`, in log order. An OOM kill logs an `oom-kill:` summary
     /// (with the cgroup) and a `Killed process` line: they become one event.
-    public static func classify(_ records: [KernelLogRecord]) -> [KernelLogEvent] {
+    package static func classify(_ records: [KernelLogRecord]) -> [KernelLogEvent] {
         var events: [KernelLogEvent] = []
         for record in records {
             let message = record.message

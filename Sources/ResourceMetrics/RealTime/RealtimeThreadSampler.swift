@@ -4,7 +4,7 @@ import LinuxHost
 /// pairs of samples into their CPU use and run-queue wait. Reads every thread's `stat` up to
 /// its policy and rt_priority (fields 40-41, no allocation) and, for RT threads only, the whole
 /// `stat`, `schedstat` and `Cpus_allowed_list`. Not thread-safe.
-public final class RealtimeThreadSampler {
+package final class RealtimeThreadSampler {
     private struct Previous {
         var takenAt: MonotonicInstant
         var startTimeTicks: UInt64
@@ -14,11 +14,11 @@ public final class RealtimeThreadSampler {
     private var previous: [String: [Int32: Previous]] = [:]
 
     /// Reads under `procfs`'s root.
-    public init(procfs: Procfs = Procfs()) { self.procfs = procfs }
+    package init(procfs: Procfs = Procfs()) { self.procfs = procfs }
 
     /// The RT threads of `pids` now, with rates since the previous call for `group` (nil
     /// rates for threads not seen then). Threads that exit while being read are skipped.
-    public func sample(group: String, pids: [Int32]) -> [RealtimeThreadRates] {
+    package func sample(group: String, pids: [Int32]) -> [RealtimeThreadRates] {
         var threads: [RealtimeThreadRates] = []
         var seen: [Int32: Previous] = [:]
         let old = previous[group] ?? [:]
@@ -48,7 +48,7 @@ public final class RealtimeThreadSampler {
     }
 
     /// Forgets groups not in `live`.
-    public func retain(only live: Set<String>) {
+    package func retain(only live: Set<String>) {
         for group in previous.keys where !live.contains(group) { previous[group] = nil }
     }
 }

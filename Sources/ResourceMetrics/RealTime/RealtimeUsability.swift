@@ -10,23 +10,23 @@ import LinuxHost
 ///    dockerd runs with `--cpu-rt-runtime`, and a container 0 unless run with `--cpu-rt-runtime`.
 ///    Root with every capability still gets EPERM there: the "Still blocked" of the Red Hat
 ///    post "Using SCHED_FIFO in Docker containers on RHEL".
-public struct RealtimeUsability: Sendable, Equatable, Codable {
+package struct RealtimeUsability: Sendable, Equatable, Codable {
     /// SCHED_FIFO/SCHED_RR can be set (at some priority).
-    public var usable: Bool
+    package var usable: Bool
     /// The highest RT priority that can be set (99 with CAP_SYS_NICE); 0 when not usable.
-    public var highestPriority: UInt64
+    package var highestPriority: UInt64
     /// Why not, one sentence each; empty when usable.
-    public var reasons: [String]
+    package var reasons: [String]
     /// The runtime options that remove each reason.
-    public var fixes: [String]
+    package var fixes: [String]
     /// The cgroup budgets it was judged on; nil when unreadable.
-    public var budget: CgroupRealtimeBudget?
+    package var budget: CgroupRealtimeBudget?
     /// The capability and rlimit it was judged on; nil when unreadable.
-    public var limits: ProcessRealtimeLimits?
+    package var limits: ProcessRealtimeLimits?
 
     /// Judges `limits` and `budget`. `insideContainer` words the fixes for someone who cannot
     /// see the parent cgroups.
-    public init(budget: CgroupRealtimeBudget?, limits: ProcessRealtimeLimits?, insideContainer: Bool) {
+    package init(budget: CgroupRealtimeBudget?, limits: ProcessRealtimeLimits?, insideContainer: Bool) {
         self.budget = budget
         self.limits = limits
         var reasons: [String] = []
@@ -65,7 +65,7 @@ public struct RealtimeUsability: Sendable, Equatable, Codable {
     }
 
     /// One line: "usable (priorities 1-99)" or "not usable: REASON; REASON".
-    public var summary: String {
+    package var summary: String {
         if usable { return "SCHED_FIFO/SCHED_RR usable (priorities 1-\(highestPriority))" }
         return "SCHED_FIFO/SCHED_RR not usable: " + reasons.joined(separator: "; ")
     }

@@ -7,9 +7,9 @@ import LinuxHost
 /// switches of its threads and its real-time state, as rates beside its limits.
 ///
 /// Owns the cgroup descriptors it reads through. Not thread-safe.
-public final class ContainerStatsSampler {
+package final class ContainerStatsSampler {
     /// Why a container could not be sampled; the description is the message for the user.
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         /// The container has no cgroup: it is not running.
         case noCgroup(container: String)
         /// Its cgroup went away between the samples.
@@ -17,7 +17,7 @@ public final class ContainerStatsSampler {
         /// The clock did not move between the samples.
         case samplesAtSameInstant
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .noCgroup(let container): "container \(container) has no cgroup (is it running?)"
             case .stopped(let container, let error): "container \(container) stopped while being sampled (\(error))"
@@ -39,7 +39,7 @@ public final class ContainerStatsSampler {
     private let realtimeThreads = RealtimeThreadSampler()
 
     /// Opens `container`'s cgroup files; its threads are the processes `snapshot` puts in it.
-    public init(container: Container, in snapshot: InventorySnapshot) throws {
+    package init(container: Container, in snapshot: InventorySnapshot) throws {
         guard let cgroups = container.cgroups else { throw Failure.noCgroup(container: container.displayName) }
         self.container = container
         self.cgroups = cgroups
@@ -51,7 +51,7 @@ public final class ContainerStatsSampler {
     }
 
     /// Samples, waits `intervalSeconds`, samples again and returns the rates between.
-    public func sample(intervalSeconds: Double) throws -> StatsReport {
+    package func sample(intervalSeconds: Double) throws -> StatsReport {
         let group = container.key.description
         let sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
         var noRates: CgroupRates?

@@ -7,24 +7,24 @@ import LinuxHost
 /// writes durable: the `dd if=/dev/zero of=FILE bs=1M count=10 oflag=sync` of the Red Hat post
 /// "Docker operations slowing down on AWS (this time it's not DNS)" ("if this does not
 /// complete in < 5 seconds, something is terribly hosed").
-public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
+package struct SyncWriteProbeResult: Sendable, Equatable, Codable {
     /// The directory written in.
-    public var directory: String
+    package var directory: String
     /// Bytes per write.
-    public var blockBytes: Int
+    package var blockBytes: Int
     /// Writes planned.
-    public var writesPlanned: Int
+    package var writesPlanned: Int
     /// Each completed write's latency in milliseconds, in order.
-    public var latenciesMilliseconds: [Double]
+    package var latenciesMilliseconds: [Double]
     /// Wall time of the whole probe.
-    public var totalSeconds: Double
+    package var totalSeconds: Double
     /// The probe stopped before its last write because it ran past its time limit.
-    public var stoppedAtTimeLimit: Bool
+    package var stoppedAtTimeLimit: Bool
     /// Why the probe could not run or stopped (open or write failure).
-    public var failure: String?
+    package var failure: String?
 
     /// Creates a value from its fields.
-    public init(directory: String, blockBytes: Int, writesPlanned: Int, latenciesMilliseconds: [Double] = [], totalSeconds: Double = 0,
+    package init(directory: String, blockBytes: Int, writesPlanned: Int, latenciesMilliseconds: [Double] = [], totalSeconds: Double = 0,
                 stoppedAtTimeLimit: Bool = false, failure: String? = nil) {
         self.directory = directory
         self.blockBytes = blockBytes
@@ -36,17 +36,17 @@ public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
     }
 
     /// The median write latency; nil with no write completed.
-    public var medianMilliseconds: Double? {
+    package var medianMilliseconds: Double? {
         guard !latenciesMilliseconds.isEmpty else { return nil }
         let sorted = latenciesMilliseconds.sorted()
         return sorted[sorted.count / 2]
     }
 
     /// The slowest write.
-    public var maximumMilliseconds: Double? { latenciesMilliseconds.max() }
+    package var maximumMilliseconds: Double? { latenciesMilliseconds.max() }
 
     /// Bytes made durable per second over the probe.
-    public var bytesPerSecond: Double {
+    package var bytesPerSecond: Double {
         totalSeconds > 0 ? Double(latenciesMilliseconds.count * blockBytes) / totalSeconds : 0
     }
 }
@@ -54,11 +54,11 @@ public struct SyncWriteProbeResult: Sendable, Equatable, Codable {
 /// Writes `count` blocks of `blockBytes` with O_SYNC to a new file in a directory and times
 /// each write. The file is created O_EXCL under a unique name and unlinked right after
 /// it is opened, so it vanishes on every exit path, a kill included; nothing else is touched.
-public enum SyncWriteProbe {
+package enum SyncWriteProbe {
     /// Why no probe file can be created in `directory` (permission, read-only file system),
     /// or nil when it can: checked before a window starts, because a probe that cannot
     /// write measures nothing and must never read as slow storage.
-    public static func cannotWriteReason(directory: String) -> String? {
+    package static func cannotWriteReason(directory: String) -> String? {
         let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
@@ -72,7 +72,7 @@ public enum SyncWriteProbe {
 
     /// Runs the probe. Stops early (and says so) once `timeLimitSeconds` have passed: a write
     /// already in flight cannot be interrupted, so the probe may run over by one write.
-    public static func run(directory: String, blockBytes: Int = 1 << 20, count: Int = 10, timeLimitSeconds: Double = 5) -> SyncWriteProbeResult {
+    package static func run(directory: String, blockBytes: Int = 1 << 20, count: Int = 10, timeLimitSeconds: Double = 5) -> SyncWriteProbeResult {
         var result = SyncWriteProbeResult(directory: directory, blockBytes: blockBytes, writesPlanned: count)
         let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_SYNC | O_CLOEXEC, 0o600) }

@@ -3,22 +3,22 @@ import LinuxHost
 /// Context switches of a group of processes (a container) between two samples, summed over
 /// every thread: `/proc/PID/status` counts only its own thread, so a multi-threaded
 /// process needs `/proc/PID/task/TID/status` for each.
-public struct ContextSwitchRates: Sendable, Equatable, Codable {
+package struct ContextSwitchRates: Sendable, Equatable, Codable {
     /// Voluntary switches per second (the task blocked: I/O, a lock, a sleep).
-    public var voluntaryPerSecond: Double
+    package var voluntaryPerSecond: Double
     /// Involuntary switches per second (preempted while runnable): the second throttling
     /// signal of the CPU bottleneck tree ("Container Performance Analysis", DockerCon 2017,
     /// slides 45-49), rising when tasks wait for a CPU.
-    public var involuntaryPerSecond: Double
+    package var involuntaryPerSecond: Double
     /// Threads read at the newer sample.
-    public var tasks: Int
+    package var tasks: Int
     /// Threads of the older sample gone at the newer one: their last switches are not counted.
-    public var vanishedTasks: Int
+    package var vanishedTasks: Int
     /// Threads new at the newer sample, counted from their start.
-    public var newTasks: Int
+    package var newTasks: Int
 
     /// Creates a value from its fields.
-    public init(voluntaryPerSecond: Double, involuntaryPerSecond: Double, tasks: Int, vanishedTasks: Int = 0, newTasks: Int = 0) {
+    package init(voluntaryPerSecond: Double, involuntaryPerSecond: Double, tasks: Int, vanishedTasks: Int = 0, newTasks: Int = 0) {
         self.voluntaryPerSecond = voluntaryPerSecond
         self.involuntaryPerSecond = involuntaryPerSecond
         self.tasks = tasks
@@ -29,18 +29,18 @@ public struct ContextSwitchRates: Sendable, Equatable, Codable {
 
 /// Samples the context-switch counters of every thread of groups of processes and turns
 /// pairs of samples into per-group rates. Not thread-safe.
-public final class ContextSwitchSampler {
+package final class ContextSwitchSampler {
     private struct Counts { var voluntary: UInt64; var involuntary: UInt64 }
     private let procfs: Procfs
     private var previous: [String: (takenAt: MonotonicInstant, counts: [Int32: Counts])] = [:]
 
     /// Reads under `procfs`'s root.
-    public init(procfs: Procfs = Procfs()) { self.procfs = procfs }
+    package init(procfs: Procfs = Procfs()) { self.procfs = procfs }
 
     /// Reads every thread of `pids` now and returns the rates since the previous call for
     /// `group` (nil on the first call). Threads that exit between listing and reading are
     /// counted as vanished, never an error.
-    public func rates(group: String, pids: [Int32]) -> ContextSwitchRates? {
+    package func rates(group: String, pids: [Int32]) -> ContextSwitchRates? {
         let takenAt = MonotonicInstant.now()
         var counts: [Int32: Counts] = [:]
         for pid in pids {
@@ -71,7 +71,7 @@ public final class ContextSwitchSampler {
     }
 
     /// Forgets groups not in `live`.
-    public func retain(only live: Set<String>) {
+    package func retain(only live: Set<String>) {
         for group in previous.keys where !live.contains(group) { previous[group] = nil }
     }
 }

@@ -2,30 +2,30 @@ import ContainerInventory
 import LinuxHost
 
 /// One thread seen in uninterruptible sleep (D) during a window.
-public struct DStateThread: Sendable, Equatable, Codable {
+package struct DStateThread: Sendable, Equatable, Codable {
     /// The process (thread group) id on the host.
-    public var pid: Int32
+    package var pid: Int32
     /// The thread id on the host.
-    public var tid: Int32
+    package var tid: Int32
     /// The thread's command name.
-    public var comm: String
+    package var comm: String
     /// The container (`runtime:id`) the process belongs to; nil for the host.
-    public var container: ContainerKey?
+    package var container: ContainerKey?
     /// Seconds from the window start to the first and last sweep that saw it in D.
-    public var firstSeenSeconds: Double
+    package var firstSeenSeconds: Double
     /// Seconds from the window start to the last sweep that saw it in D.
-    public var lastSeenSeconds: Double
+    package var lastSeenSeconds: Double
     /// Sweeps that saw it in D.
-    public var samplesInD: Int
+    package var samplesInD: Int
     /// The most D sweeps in a row: × the sweep interval ≈ its longest stay in D.
-    public var longestRunSamples: Int
+    package var longestRunSamples: Int
     /// The kernel function it waited in most often (`wchan`).
-    public var waitChannel: String?
+    package var waitChannel: String?
     /// Its kernel stack the first time it was seen in D (innermost first); empty when unreadable.
-    public var kernelStack: [String]
+    package var kernelStack: [String]
 
     /// Creates a value from its fields.
-    public init(pid: Int32, tid: Int32, comm: String, container: ContainerKey?, firstSeenSeconds: Double, lastSeenSeconds: Double,
+    package init(pid: Int32, tid: Int32, comm: String, container: ContainerKey?, firstSeenSeconds: Double, lastSeenSeconds: Double,
                 samplesInD: Int, longestRunSamples: Int, waitChannel: String?, kernelStack: [String]) {
         self.pid = pid
         self.tid = tid
@@ -43,7 +43,7 @@ public struct DStateThread: Sendable, Equatable, Codable {
 /// Sweeps every thread of the host for state D and records, for each one found, when and
 /// how long it stayed there and where in the kernel it waited (`wchan`, `stack`): the
 /// `ps` loop grepping for " D " of the storage slow-down, automated. Not thread-safe.
-public final class DStateSampler {
+package final class DStateSampler {
     private struct Tracked {
         var thread: DStateThread
         var currentRun: Int
@@ -54,12 +54,12 @@ public final class DStateSampler {
     private let startedAt: MonotonicInstant
     private var tracked: [ProcessIdentity: Tracked] = [:]
     /// Sweeps done so far.
-    public private(set) var sweeps = 0
+    package private(set) var sweeps = 0
     /// Whether any kernel stack could be read (it needs CAP_SYS_ADMIN).
-    public private(set) var stackUnreadable = false
+    package private(set) var stackUnreadable = false
 
     /// Sweeps under `procfs`'s root; times are relative to `startedAt`.
-    public init(procfs: Procfs = Procfs(), startedAt: MonotonicInstant = .now()) {
+    package init(procfs: Procfs = Procfs(), startedAt: MonotonicInstant = .now()) {
         self.procfs = procfs
         self.startedAt = startedAt
     }
@@ -67,7 +67,7 @@ public final class DStateSampler {
     /// Reads the state of every thread once. `container` maps a host PID to its container.
     /// Returns how many threads of each container (nil key: the host) were in D.
     @discardableResult
-    public func sweep(container: (Int32) -> ContainerKey?) -> [ContainerKey?: Int] {
+    package func sweep(container: (Int32) -> ContainerKey?) -> [ContainerKey?: Int] {
         var counts: [ContainerKey?: Int] = [:]
         defer { lastSweepCounts = counts }
         sweeps += 1
@@ -105,17 +105,17 @@ public final class DStateSampler {
     }
 
     /// Per-container D counts of the latest sweep.
-    public private(set) var lastSweepCounts: [ContainerKey?: Int] = [:]
+    package private(set) var lastSweepCounts: [ContainerKey?: Int] = [:]
 
     /// Counts a sweep that was not run because no task was blocked on I/O (/proc/stat
     /// `procs_blocked` was 0): it breaks consecutive runs and finds nothing.
-    public func recordIdleSweep() {
+    package func recordIdleSweep() {
         sweeps += 1
         lastSweepCounts = [:]
     }
 
     /// Every thread seen in D so far, longest stay first.
-    public var threads: [DStateThread] {
+    package var threads: [DStateThread] {
         tracked.values.map(\.thread).sorted { ($0.samplesInD, $1.tid) > ($1.samplesInD, $0.tid) }
     }
 }

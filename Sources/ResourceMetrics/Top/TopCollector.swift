@@ -10,25 +10,25 @@ import LinuxHost
 /// inventory scan each frame skips runtime queries and hostnames (about 20 µs per process);
 /// a second scan that asks the runtimes for names runs only when a container it has not
 /// named yet appears, at most every `namingInterval` seconds. Not thread-safe.
-public final class TopCollector {
+package final class TopCollector {
     /// Seconds between runtime queries for containers still unnamed (a runtime that is down
     /// should not be asked every frame).
-    public var namingInterval = 5.0
+    package var namingInterval = 5.0
     /// Seconds between full inventory scans (every process's stat, the cgroup walk): about
     /// half of a sample's cost, for a list of containers that rarely changes. In between,
     /// the known containers' counters are read as usual, a removed one forces a scan at the
     /// next sample, and only the drilled-down container's processes are re-read. 0 scans
     /// every sample.
-    public var inventoryInterval = 0.0
+    package var inventoryInterval = 0.0
     /// The row whose processes get their container PIDs read (the drill-down on screen).
-    public var detailedRowID: String?
+    package var detailedRowID: String?
     /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
-    public var showsCgroupTree = false
+    package var showsCgroupTree = false
     /// Sample every container's RT budget and RT threads, not only the drilled-down one's
     /// (`--json` has no drill-down but prints each row's RT data).
-    public var samplesEveryContainersRealtime = false
+    package var samplesEveryContainersRealtime = false
     /// How deep the tree goes: `/docker/ID` is depth 2; deeper cgroups count in their ancestor.
-    public var cgroupTreeDepth = 3
+    package var cgroupTreeDepth = 3
 
     private let cheapScanner: InventoryScanner
     private let namingScanner: InventoryScanner
@@ -55,7 +55,7 @@ public final class TopCollector {
     private let blockIOFallback: BlockIOFallback
 
     /// Creates a collector scanning with `options` (runtime sockets, proc root).
-    public init(options: InventoryOptions = InventoryOptions()) {
+    package init(options: InventoryOptions = InventoryOptions()) {
         var cheap = options
         cheap.queryRuntimes = false
         cheap.resolveHostnames = false
@@ -74,7 +74,7 @@ public final class TopCollector {
 
     /// Samples everything. The first call only primes the counters and returns nil: a rate
     /// needs two samples.
-    public func collect() throws(HostReadError) -> TopFrame? {
+    package func collect() throws(HostReadError) -> TopFrame? {
         let hostSample = try hostSampler.sample()
         let snapshot = try scan()
         blockIOFallback.refresh()
@@ -123,7 +123,7 @@ public final class TopCollector {
 
     /// Reads the container PIDs (NSpid) of `rowID`'s processes into `frame`, for a drill-down
     /// opened between two samples.
-    public func fillContainerPIDs(_ frame: inout TopFrame, rowID: String) {
+    package func fillContainerPIDs(_ frame: inout TopFrame, rowID: String) {
         for index in frame.processes.indices where frame.processes[index].rowID == rowID {
             frame.processes[index].containerPID = containerPID(pid: frame.processes[index].hostPID, startTimeTicks: nil)
         }

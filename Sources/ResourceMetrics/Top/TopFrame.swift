@@ -3,24 +3,24 @@
 ///
 /// Plain values with string identities, so frames can be built by hand in tests and
 /// rendered without knowing where the numbers came from.
-public struct TopFrame: Sendable, Equatable, Codable {
+package struct TopFrame: Sendable, Equatable, Codable {
     /// Seconds between the two samples the rates come from.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// When the newer sample was taken, in seconds since 1970 (wall clock, for scripts).
-    public var unixTimeSeconds: Double
+    package var unixTimeSeconds: Double
     /// The host's name.
-    public var hostname: String
+    package var hostname: String
     /// The header: load, CPU split, memory, disk and network totals.
-    public var host: TopHostSummary
+    package var host: TopHostSummary
     /// The host row first, then one row per container, in inventory order (the view sorts).
-    public var rows: [TopRow]
+    package var rows: [TopRow]
     /// Every process seen, with the row id it belongs to; `--json` leaves them out.
-    public var processes: [TopProcessRow]
+    package var processes: [TopProcessRow]
     /// The RT budget and SCHED_FIFO/SCHED_RR threads of the drilled-down container, by row id.
-    public var realtimeByRowID: [String: ContainerRealtime] = [:]
+    package var realtimeByRowID: [String: ContainerRealtime] = [:]
 
     /// Creates a value from its fields.
-    public init(intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],
+    package init(intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],
                 processes: [TopProcessRow] = []) {
         self.intervalSeconds = intervalSeconds
         self.unixTimeSeconds = unixTimeSeconds
@@ -31,7 +31,7 @@ public struct TopFrame: Sendable, Equatable, Codable {
     }
 
     /// The processes of the row with `rowID`, busiest first.
-    public func processes(of rowID: String) -> [TopProcessRow] {
+    package func processes(of rowID: String) -> [TopProcessRow] {
         processes.filter { $0.rowID == rowID }.sorted { ($0.cpuPercent ?? -1, -$0.hostPID) > ($1.cpuPercent ?? -1, -$1.hostPID) }
     }
 
@@ -39,7 +39,7 @@ public struct TopFrame: Sendable, Equatable, Codable {
 
     /// Decodes a `--json` line (which carries no processes; a row's `realtime`, when present,
     /// goes back into `realtimeByRowID`).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         intervalSeconds = try container.decode(Double.self, forKey: .intervalSeconds)
         unixTimeSeconds = try container.decode(Double.self, forKey: .unixTimeSeconds)
@@ -52,7 +52,7 @@ public struct TopFrame: Sendable, Equatable, Codable {
     }
 
     /// Encodes the header and rows; processes would make every line huge.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(intervalSeconds, forKey: .intervalSeconds)
         try container.encode(unixTimeSeconds, forKey: .unixTimeSeconds)
@@ -87,38 +87,38 @@ public struct TopFrame: Sendable, Equatable, Codable {
 }
 
 /// The host header of `top`.
-public struct TopHostSummary: Sendable, Equatable, Codable {
+package struct TopHostSummary: Sendable, Equatable, Codable {
     /// 1, 5 and 15 minute load averages.
-    public var loadAverages: [Double]
+    package var loadAverages: [Double]
     /// Tasks runnable now and tasks (threads) that exist, from /proc/loadavg.
-    public var runnableTasks: UInt64
+    package var runnableTasks: UInt64
     /// Threads that exist.
-    public var totalTasks: UInt64
+    package var totalTasks: UInt64
     /// Online CPUs.
-    public var cpuCount: Int
+    package var cpuCount: Int
     /// The all-CPU split, as mpstat prints it.
-    public var cpu: CPUUtilization
+    package var cpu: CPUUtilization
     /// `free`'s used memory.
-    public var memoryUsedBytes: UInt64
+    package var memoryUsedBytes: UInt64
     /// MemTotal.
-    public var memoryTotalBytes: UInt64
+    package var memoryTotalBytes: UInt64
     /// MemAvailable, when the kernel reports it.
-    public var memoryAvailableBytes: UInt64?
+    package var memoryAvailableBytes: UInt64?
     /// Swap used (SwapTotal − SwapFree).
-    public var swapUsedBytes: UInt64
+    package var swapUsedBytes: UInt64
     /// SwapTotal.
-    public var swapTotalBytes: UInt64
+    package var swapTotalBytes: UInt64
     /// Bytes read per second from whole disks (partitions and virtual devices left out).
-    public var diskReadBytesPerSecond: Double
+    package var diskReadBytesPerSecond: Double
     /// Bytes written per second to whole disks.
-    public var diskWrittenBytesPerSecond: Double
+    package var diskWrittenBytesPerSecond: Double
     /// Bytes received per second on the host's interfaces, loopback left out.
-    public var networkReceivedBytesPerSecond: Double
+    package var networkReceivedBytesPerSecond: Double
     /// Bytes sent per second on the host's interfaces, loopback left out.
-    public var networkTransmittedBytesPerSecond: Double
+    package var networkTransmittedBytesPerSecond: Double
 
     /// Creates a value from its fields.
-    public init(loadAverages: [Double], runnableTasks: UInt64, totalTasks: UInt64, cpuCount: Int, cpu: CPUUtilization,
+    package init(loadAverages: [Double], runnableTasks: UInt64, totalTasks: UInt64, cpuCount: Int, cpu: CPUUtilization,
                 memoryUsedBytes: UInt64, memoryTotalBytes: UInt64, memoryAvailableBytes: UInt64?,
                 swapUsedBytes: UInt64, swapTotalBytes: UInt64,
                 diskReadBytesPerSecond: Double, diskWrittenBytesPerSecond: Double,
@@ -143,40 +143,40 @@ public struct TopHostSummary: Sendable, Equatable, Codable {
 /// One line of the container table: a container, or the whole host.
 ///
 /// Nil means "not known" (no such controller, first sample of a new container), drawn as `-`.
-public struct TopRow: Sendable, Equatable, Codable {
+package struct TopRow: Sendable, Equatable, Codable {
     /// A stable identity across frames (`docker:ID`, `host`).
-    public var id: String
+    package var id: String
     /// What to show: the runtime's name, or the kind of thing it is.
-    public var name: String
+    package var name: String
     /// The runtime (`docker`, `host`, ...).
-    public var runtime: String
+    package var runtime: String
     /// True for the host row, which is always drawn first.
-    public var isHost: Bool
+    package var isHost: Bool
     /// CPUs kept busy on average (1.0 = one core).
-    public var cpuCores: Double?
+    package var cpuCores: Double?
     /// cpuCores / cap × 100; nil when uncapped.
-    public var cpuPercentOfCap: Double?
+    package var cpuPercentOfCap: Double?
     /// The share of CFS periods in which the quota cut the cgroup short, in %.
-    public var throttledPercentOfPeriods: Double?
+    package var throttledPercentOfPeriods: Double?
     /// Usage minus inactive page cache, as `docker stats` shows it.
-    public var memoryWorkingSetBytes: UInt64?
+    package var memoryWorkingSetBytes: UInt64?
     /// The memory limit; nil when unlimited.
-    public var memoryLimitBytes: UInt64?
+    package var memoryLimitBytes: UInt64?
     /// Block I/O read, bytes per second, every device summed.
-    public var blockReadBytesPerSecond: Double?
+    package var blockReadBytesPerSecond: Double?
     /// Block I/O written, bytes per second.
-    public var blockWrittenBytesPerSecond: Double?
+    package var blockWrittenBytesPerSecond: Double?
     /// Where the block I/O figures come from: `cgroup`, or `/proc/PID/io` when cgroup v1
     /// blkio does not account a disk that did I/O.
-    public var blockIOSource: String?
+    package var blockIOSource: String?
     /// Network received, bytes per second, every interface but loopback; nil for host-network containers.
-    public var networkReceivedBytesPerSecond: Double?
+    package var networkReceivedBytesPerSecond: Double?
     /// Network sent, bytes per second.
-    public var networkTransmittedBytesPerSecond: Double?
+    package var networkTransmittedBytesPerSecond: Double?
     /// The container shares the host's network namespace: its traffic is the host's.
-    public var sharesHostNetwork: Bool
+    package var sharesHostNetwork: Bool
     /// Tasks (threads) in the cgroup, as `docker stats` PIDS; processes seen when the cgroup has no pids controller.
-    public var pids: UInt64?
+    package var pids: UInt64?
 
     /// JSON names (docs/json.md): a row's CPU use is `cpuUsageCores`, as `stats` has `cpu.usageCores`.
     private enum CodingKeys: String, CodingKey {
@@ -186,7 +186,7 @@ public struct TopRow: Sendable, Equatable, Codable {
     }
 
     /// Creates a row with only its identity; the numbers start unknown.
-    public init(id: String, name: String, runtime: String, isHost: Bool = false, sharesHostNetwork: Bool = false) {
+    package init(id: String, name: String, runtime: String, isHost: Bool = false, sharesHostNetwork: Bool = false) {
         self.id = id
         self.name = name
         self.runtime = runtime
@@ -195,35 +195,35 @@ public struct TopRow: Sendable, Equatable, Codable {
     }
 
     /// Read plus written.
-    public var blockBytesPerSecond: Double? {
+    package var blockBytesPerSecond: Double? {
         guard blockReadBytesPerSecond != nil || blockWrittenBytesPerSecond != nil else { return nil }
         return (blockReadBytesPerSecond ?? 0) + (blockWrittenBytesPerSecond ?? 0)
     }
 
     /// Received plus sent.
-    public var networkBytesPerSecond: Double? {
+    package var networkBytesPerSecond: Double? {
         guard networkReceivedBytesPerSecond != nil || networkTransmittedBytesPerSecond != nil else { return nil }
         return (networkReceivedBytesPerSecond ?? 0) + (networkTransmittedBytesPerSecond ?? 0)
     }
 }
 
 /// One process in the drill-down view of a container.
-public struct TopProcessRow: Sendable, Equatable, Codable {
+package struct TopProcessRow: Sendable, Equatable, Codable {
     /// The `TopRow.id` of its container.
-    public var rowID: String
+    package var rowID: String
     /// The PID on the host.
-    public var hostPID: Int32
+    package var hostPID: Int32
     /// The PID inside the container's PID namespace (the last NSpid entry); nil until read.
-    public var containerPID: Int32?
+    package var containerPID: Int32?
     /// The state letter from /proc/PID/stat (`D` is uninterruptible sleep).
-    public var state: String
+    package var state: String
     /// CPU over the interval in % of one CPU (user + system ticks); nil for a process new in this frame.
-    public var cpuPercent: Double?
+    package var cpuPercent: Double?
     /// The process's comm.
-    public var command: String
+    package var command: String
 
     /// Creates a value from its fields.
-    public init(rowID: String, hostPID: Int32, containerPID: Int32? = nil, state: String, cpuPercent: Double?, command: String) {
+    package init(rowID: String, hostPID: Int32, containerPID: Int32? = nil, state: String, cpuPercent: Double?, command: String) {
         self.rowID = rowID
         self.hostPID = hostPID
         self.containerPID = containerPID
@@ -233,5 +233,5 @@ public struct TopProcessRow: Sendable, Equatable, Codable {
     }
 
     /// Uninterruptible sleep: usually waiting for storage, the state worth highlighting.
-    public var isUninterruptible: Bool { state == "D" }
+    package var isUninterruptible: Bool { state == "D" }
 }

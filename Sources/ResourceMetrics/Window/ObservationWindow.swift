@@ -4,47 +4,47 @@ import LinuxHost
 /// Everything Periscope saw of a host and its containers during a window: a series of
 /// host and per-container rates, the D-state threads, the kernel log's errors and an optional
 /// storage probe. The input of the diagnosis rules, which never read a file themselves.
-public struct ObservationWindow: Sendable, Codable {
+package struct ObservationWindow: Sendable, Codable {
     /// Seen from the host (every container), or from inside one container (`periscope inside`).
-    public enum Viewpoint: String, Sendable, Codable {
+    package enum Viewpoint: String, Sendable, Codable {
         case host, guest
     }
 
     /// Where it was observed from.
-    public var viewpoint: Viewpoint
+    package var viewpoint: Viewpoint
     /// The host's (or, inside a container, the container's UTS) hostname.
-    public var hostname: String
+    package var hostname: String
     /// `uname -r`.
-    public var kernelRelease: String
+    package var kernelRelease: String
     /// Seconds from the first sample to the last.
-    public var durationSeconds: Double
+    package var durationSeconds: Double
     /// Seconds between two samples (the interval of each entry of `host` and `intervals`).
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// The host's rates, one entry per interval, oldest first.
-    public var host: [HostRates]
+    package var host: [HostRates]
     /// Link speed in Mbit/s per host interface that reports one (/sys/class/net/IF/speed).
-    public var linkSpeedsMegabitsPerSecond: [String: Double]
+    package var linkSpeedsMegabitsPerSecond: [String: Double]
     /// Host processes (not in any container) that used the most CPU over the window.
-    public var hostProcesses: [ProcessCPU]
+    package var hostProcesses: [ProcessCPU]
     /// Every container seen, with its series.
-    public var containers: [ObservedContainer]
+    package var containers: [ObservedContainer]
     /// The containers the user asked about (coded `runtime:id`); empty means all.
-    public var focus: [ContainerKey]
+    package var focus: [ContainerKey]
     /// Threads seen in uninterruptible sleep.
-    public var dStateThreads: [DStateThread]
+    package var dStateThreads: [DStateThread]
     /// How many D-state sweeps ran, and how far apart.
-    public var dStateSweeps: Int
+    package var dStateSweeps: Int
     /// Seconds between D-state sweeps.
-    public var dStateSweepIntervalSeconds: Double
+    package var dStateSweepIntervalSeconds: Double
     /// The kernel log's errors during the window.
-    public var kernelLog: KernelLogObservation
+    package var kernelLog: KernelLogObservation
     /// The synchronous write probe, when asked for.
-    public var storageProbe: SyncWriteProbeResult?
+    package var storageProbe: SyncWriteProbeResult?
     /// What could not be read and what that costs the diagnosis.
-    public var limitations: [String]
+    package var limitations: [String]
 
     /// Creates a value from its fields.
-    public init(viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double, intervalSeconds: Double,
+    package init(viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double, intervalSeconds: Double,
                 host: [HostRates], linkSpeedsMegabitsPerSecond: [String: Double] = [:], hostProcesses: [ProcessCPU] = [],
                 containers: [ObservedContainer], focus: [ContainerKey] = [], dStateThreads: [DStateThread] = [], dStateSweeps: Int = 0,
                 dStateSweepIntervalSeconds: Double = 0.1, kernelLog: KernelLogObservation = KernelLogObservation(),
@@ -69,44 +69,44 @@ public struct ObservationWindow: Sendable, Codable {
 }
 
 /// One container's series over a window.
-public struct ObservedContainer: Sendable, Codable {
+package struct ObservedContainer: Sendable, Codable {
     /// Which container (coded `runtime:id`, as saved windows always stored it).
-    public var key: ContainerKey
+    package var key: ContainerKey
     /// The name users know (Docker name, `pod/container`), or a description.
-    public var displayName: String
+    package var displayName: String
     /// The runtime.
-    public var runtime: String
+    package var runtime: String
     /// The container shares the host's network namespace: its interfaces and TCP counters
     /// are the host's, so they are not attributed to it.
-    public var sharesHostNetwork: Bool
+    package var sharesHostNetwork: Bool
     /// Processes in it at the end of the window (or when it was last seen).
-    public var processCount: Int
+    package var processCount: Int
     /// It stopped (or its cgroup vanished) before the window ended.
-    public var vanishedDuringWindow: Bool
+    package var vanishedDuringWindow: Bool
     /// Cgroup rates, one per interval.
-    public var intervals: [CgroupRates]
+    package var intervals: [CgroupRates]
     /// Cgroup counters at the first and last sample, for totals over the window.
-    public var firstCounters: CgroupCounters?
+    package var firstCounters: CgroupCounters?
     /// Cgroup counters at the last sample.
-    public var lastCounters: CgroupCounters?
+    package var lastCounters: CgroupCounters?
     /// Context switches of all its threads, one per interval.
-    public var contextSwitches: [ContextSwitchRates]
+    package var contextSwitches: [ContextSwitchRates]
     /// Its network namespace's interfaces, one list per interval (empty with host network).
-    public var network: [[NetworkRates]]
+    package var network: [[NetworkRates]]
     /// Its network namespace's TCP activity, one per interval.
-    public var tcp: [TCPRates]
+    package var tcp: [TCPRates]
     /// Its processes that used the most CPU over the window.
-    public var topProcesses: [ProcessCPU]
+    package var topProcesses: [ProcessCPU]
     /// Its threads in D on average over the sweeps of each interval (aligned with `intervals`):
     /// with its IOPS, the latency its I/O sees (Little's law).
-    public var averageDStateThreads: [Double]
+    package var averageDStateThreads: [Double]
     /// Its RT budget (v1 `cpu.rt_runtime_us` of its cgroup and ancestors) at the window's start.
-    public var realtimeBudget: CgroupRealtimeBudget?
+    package var realtimeBudget: CgroupRealtimeBudget?
     /// Its SCHED_FIFO/SCHED_RR threads, one list per interval (empty lists when it has none).
-    public var realtimeThreads: [[RealtimeThreadRates]]
+    package var realtimeThreads: [[RealtimeThreadRates]]
 
     /// Creates a value from its fields.
-    public init(key: ContainerKey, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
+    package init(key: ContainerKey, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
                 vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
                 lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
                 tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = [],
@@ -133,7 +133,7 @@ public struct ObservedContainer: Sendable, Codable {
 extension ObservedContainer {
     /// Decodes a saved window; series added after a window was saved (D-state averages, RT
     /// budget and threads) default to empty, so older `--save-window` files still load.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
         self.init(key: try fields.decode(ContainerKey.self, forKey: .key),
                   displayName: try fields.decode(String.self, forKey: .displayName),
@@ -155,16 +155,16 @@ extension ObservedContainer {
 }
 
 /// A process's CPU use over a window.
-public struct ProcessCPU: Sendable, Equatable, Codable {
+package struct ProcessCPU: Sendable, Equatable, Codable {
     /// Host PID.
-    public var pid: Int32
+    package var pid: Int32
     /// Command name.
-    public var comm: String
+    package var comm: String
     /// CPUs kept busy on average (1.0 = one core).
-    public var cores: Double
+    package var cores: Double
 
     /// Creates a value from its fields.
-    public init(pid: Int32, comm: String, cores: Double) {
+    package init(pid: Int32, comm: String, cores: Double) {
         self.pid = pid
         self.comm = comm
         self.cores = cores
@@ -172,28 +172,28 @@ public struct ProcessCPU: Sendable, Equatable, Codable {
 }
 
 /// The kernel log over a window.
-public struct KernelLogObservation: Sendable, Codable {
+package struct KernelLogObservation: Sendable, Codable {
     /// False when /dev/kmsg could not be read (then `unreadableReason` says why).
-    public var readable: Bool
+    package var readable: Bool
     /// Why it could not be read and how to fix it.
-    public var unreadableReason: String?
+    package var unreadableReason: String?
     /// Records read in the window.
-    public var recordsRead: Int
+    package var recordsRead: Int
     /// Records the ring buffer overwrote before they were read.
-    public var recordsLost: Int
+    package var recordsLost: Int
     /// The errors among them.
-    public var events: [KernelLogEvent]
+    package var events: [KernelLogEvent]
     /// When the window started, in the log's clock (seconds since boot): events before it
     /// come from the look-back and are reported as before the window. Nil: all in the window.
-    public var windowStartSecondsSinceBoot: Double?
+    package var windowStartSecondsSinceBoot: Double?
     /// The same instant on the wall clock (seconds since 1970), to print events' times.
-    public var windowStartUnixSeconds: Double?
+    package var windowStartUnixSeconds: Double?
     /// How far before the window the log was read, in seconds (nil in windows saved before
     /// the look-back was recorded).
-    public var lookbackSeconds: Double?
+    package var lookbackSeconds: Double?
 
     /// Creates a value from its fields.
-    public init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = [],
+    package init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = [],
                 windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil, lookbackSeconds: Double? = nil) {
         self.readable = readable
         self.unreadableReason = unreadableReason
@@ -206,12 +206,12 @@ public struct KernelLogObservation: Sendable, Codable {
     }
 
     /// True when `event` was logged before the window started (read through the look-back).
-    public func isBeforeWindow(_ event: KernelLogEvent) -> Bool {
+    package func isBeforeWindow(_ event: KernelLogEvent) -> Bool {
         windowStartSecondsSinceBoot.map { event.secondsSinceBoot < $0 } ?? false
     }
 
     /// "5.2 s before the window (09:50:03 UTC)", for an event logged before it.
-    public func beforeWindowText(_ event: KernelLogEvent) -> String {
+    package func beforeWindowText(_ event: KernelLogEvent) -> String {
         guard let start = windowStartSecondsSinceBoot else { return "before the window" }
         let ago = max(0, start - event.secondsSinceBoot)
         var text = ago < 60 ? "\(Int((ago * 10).rounded()) / 10).\(Int((ago * 10).rounded()) % 10) s before the window" : "\(Int(ago / 60)) min \(Int(ago) % 60) s before the window"

@@ -9,7 +9,7 @@ import LinuxHost
 /// its threads and network/TCP activity per interval; D-state threads swept several times
 /// per interval; the kernel log's errors; the optional sync-write probe, run concurrently so
 /// its own stalls show in the sweeps. Holds descriptors while recording. Not thread-safe.
-public final class WindowRecorder {
+package final class WindowRecorder {
     private struct Tracked {
         var observed: ObservedContainer
         var files: CgroupCounterFiles?
@@ -26,10 +26,10 @@ public final class WindowRecorder {
     }
 
     /// What to watch.
-    public let options: WindowOptions
+    package let options: WindowOptions
     /// Called after every sample with the live containers' counters (the agent serves them
     /// while the window is still open). Runs on the recording thread.
-    public var onSample: ((WindowSample) -> Void)?
+    package var onSample: ((WindowSample) -> Void)?
     private let procfs: Procfs
     private let namingScanner: InventoryScanner
     private let cheapScanner: InventoryScanner
@@ -50,7 +50,7 @@ public final class WindowRecorder {
     private var dStateSweepsInInterval = 0
 
     /// Creates a recorder; nothing is read until `record(focus:)`.
-    public init(options: WindowOptions) {
+    package init(options: WindowOptions) {
         self.options = options
         procfs = Procfs(root: options.inventory.procRoot)
         var cheap = options.inventory
@@ -88,7 +88,7 @@ public final class WindowRecorder {
     /// window's focus (all are still sampled: neighbours matter).
     /// `shouldStop` is polled between sweeps: when it turns true (Ctrl-C) the window ends
     /// early with one last sample, so what was seen so far is still diagnosed.
-    public func record(focus: Set<ContainerKey> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
+    package func record(focus: Set<ContainerKey> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
         layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
         if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
         if !options.guest { blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.inventory.procRoot) }

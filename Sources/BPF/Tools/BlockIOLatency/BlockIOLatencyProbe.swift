@@ -2,18 +2,18 @@ import Foundation
 
 /// biolatency.bpf.c loaded and attached: block I/O latency (issue to completion) aggregated in
 /// the kernel as log2 histograms per (issuer's cgroup, issuer's process, disk).
-public final class BlockIOLatencyProbe {
+package final class BlockIOLatencyProbe {
     /// A histogram's key: who issued the requests, and to which disk.
-    public struct Key: Hashable, Sendable {
+    package struct Key: Hashable, Sendable {
         /// The issuing task's cgroup v2 id (the inode of its unified-hierarchy directory).
-        public var cgroupID: UInt64
+        package var cgroupID: UInt64
         /// The issuing task's process id.
-        public var processID: Int32
+        package var processID: Int32
         /// The disk, as the kernel's dev_t (major << 20 | minor).
-        public var device: UInt32
+        package var device: UInt32
 
         /// `MAJOR:MINOR`, as /sys/dev/block names it.
-        public var deviceNumber: String { "\(device >> 20):\(device & 0xfffff)" }
+        package var deviceNumber: String { "\(device >> 20):\(device & 0xfffff)" }
     }
 
     /// The fields biolatency.bpf.c reads, in each of its three tracepoints.
@@ -23,13 +23,13 @@ public final class BlockIOLatencyProbe {
     ]
     static let slotCount = 32
 
-    public let unit: LatencyUnit
+    package let unit: LatencyUnit
     let collection: BPFCollection
     let histograms: BPFMap
 
     /// Checks the tracepoint layouts, loads the object, sets the unit and attaches to
     /// block_rq_insert, block_rq_issue and block_rq_complete. Nothing stays loaded on failure.
-    public init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    package init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         for event in ["block_rq_insert", "block_rq_issue", "block_rq_complete"] {
             try TracepointFormat.read(subsystem: "block", event: event, tracefs: tracefs).require(Self.requestFields, event: "block:\(event)")
         }
@@ -47,7 +47,7 @@ public final class BlockIOLatencyProbe {
     }
 
     /// The histograms since the last call; the kernel's counts are cleared.
-    public func drain() throws(BPFError) -> [Key: [UInt64]] {
+    package func drain() throws(BPFError) -> [Key: [UInt64]] {
         var histogramsByKey: [Key: [UInt64]] = [:]
         for (key, value) in try histograms.drain() where key.count == 16 && value.count == Self.slotCount * 8 {
             let decoded = Key(
@@ -60,10 +60,10 @@ public final class BlockIOLatencyProbe {
     }
 
     /// Detaches and closes everything (idempotent; also done by deinit).
-    public func close() { collection.close() }
+    package func close() { collection.close() }
 
     /// The disk's name (`vda`) from /sys/dev/block/MAJOR:MINOR, or `MAJOR:MINOR`.
-    public static func diskName(of key: Key, sysfs: String = "/sys") -> String {
+    package static func diskName(of key: Key, sysfs: String = "/sys") -> String {
         let path = "\(sysfs)/dev/block/\(key.deviceNumber)/uevent"
         guard let text = readSmallFile(path),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("DEVNAME=") })

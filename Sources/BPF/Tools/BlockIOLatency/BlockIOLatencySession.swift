@@ -2,30 +2,30 @@ import ContainerInventory
 
 /// A biolatency run: the probe plus the issuer → container attribution, read every second so
 /// issuers outside container cgroups are resolved through /proc while they still exist.
-public final class BlockIOLatencySession {
+package final class BlockIOLatencySession {
     /// Whose histogram: the issuing container, and the disk.
-    public struct Owner: Hashable, Sendable {
-        public var container: TaskContainerResolver.Owner
-        public var disk: String
+    package struct Owner: Hashable, Sendable {
+        package var container: TaskContainerResolver.Owner
+        package var disk: String
     }
 
     /// The log2 slot counts of each (container, disk).
-    public typealias Histograms = [Owner: [UInt64]]
+    package typealias Histograms = [Owner: [UInt64]]
 
-    public let probe: BlockIOLatencyProbe
-    public let resolver: TaskContainerResolver
+    package let probe: BlockIOLatencyProbe
+    package let resolver: TaskContainerResolver
     /// How often the kernel's map is read.
-    public var pollNanoseconds: UInt64 = 1_000_000_000
+    package var pollNanoseconds: UInt64 = 1_000_000_000
     var diskNames: [UInt32: String] = [:]
 
-    public init(probe: BlockIOLatencyProbe, resolver: TaskContainerResolver) {
+    package init(probe: BlockIOLatencyProbe, resolver: TaskContainerResolver) {
         self.probe = probe
         self.resolver = resolver
     }
 
     /// Aggregates for `nanoseconds` (nil: until a stop signal); returns early, with what was
     /// aggregated, when a stop is requested.
-    public func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
+    package func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
         var histograms: Histograms = [:]
         try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()

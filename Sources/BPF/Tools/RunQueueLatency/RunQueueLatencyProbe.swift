@@ -2,16 +2,16 @@ import Foundation
 
 /// runqlat.bpf.c loaded and attached: run-queue latency of woken tasks, aggregated in the
 /// kernel as log2 histograms per (cgroup, process), read and cleared by `drain()`.
-public final class RunQueueLatencyProbe {
+package final class RunQueueLatencyProbe {
     /// A histogram's key: the woken task's cgroup v2 id and process, as the kernel side knew them.
-    public struct Key: Hashable, Sendable {
+    package struct Key: Hashable, Sendable {
         /// The task's cgroup id in the v2 (unified) hierarchy: the inode of its directory there;
         /// 0 when never seen (a task woken before the probe saw it run).
-        public var cgroupID: UInt64
+        package var cgroupID: UInt64
         /// The process id (thread group), or a thread id when `idIsThread`.
-        public var id: Int32
+        package var id: Int32
         /// The task was never current while the probe ran: `id` is its thread id.
-        public var idIsThread: Bool
+        package var idIsThread: Bool
     }
 
     /// The tracepoint fields runqlat.bpf.c reads, where it reads them.
@@ -24,13 +24,13 @@ public final class RunQueueLatencyProbe {
     /// `MAX_SLOTS` of runqlat.bpf.c.
     static let slotCount = 32
 
-    public let unit: LatencyUnit
+    package let unit: LatencyUnit
     let collection: BPFCollection
     let histograms: BPFMap
 
     /// Checks the tracepoint layouts, loads the object, sets the unit and attaches to
     /// sched_wakeup, sched_wakeup_new, sched_switch and sched_process_exit. Nothing stays loaded on failure.
-    public init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    package init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         _ = try TracepointFormat.read(subsystem: "sched", event: "sched_process_exit", tracefs: tracefs)
         for event in ["sched_wakeup", "sched_wakeup_new"] {
             try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(Self.wakeupFields, event: "sched:\(event)")
@@ -51,7 +51,7 @@ public final class RunQueueLatencyProbe {
 
     /// The histograms (slot i counts latencies in [2^(i-1), 2^i - 1] units) since the last
     /// call; the kernel's counts are cleared.
-    public func drain() throws(BPFError) -> [Key: [UInt64]] {
+    package func drain() throws(BPFError) -> [Key: [UInt64]] {
         var histogramsByKey: [Key: [UInt64]] = [:]
         for (key, value) in try histograms.drain() where key.count == 16 && value.count == Self.slotCount * 8 {
             let decoded = Key(
@@ -64,5 +64,5 @@ public final class RunQueueLatencyProbe {
     }
 
     /// Detaches and closes everything (idempotent; also done by deinit).
-    public func close() { collection.close() }
+    package func close() { collection.close() }
 }

@@ -2,23 +2,23 @@ import ContainerInventory
 
 /// A runqlat run: the probe plus the task → container attribution, read every second so
 /// tasks outside container cgroups are resolved through /proc while they still exist.
-public final class RunQueueLatencySession {
+package final class RunQueueLatencySession {
     /// The log2 slot counts of each owner (container, host, or exited threads).
-    public typealias Histograms = [TaskContainerResolver.Owner: [UInt64]]
+    package typealias Histograms = [TaskContainerResolver.Owner: [UInt64]]
 
-    public let probe: RunQueueLatencyProbe
-    public let resolver: TaskContainerResolver
+    package let probe: RunQueueLatencyProbe
+    package let resolver: TaskContainerResolver
     /// How often the kernel's map is read (independent of the printing interval).
-    public var pollNanoseconds: UInt64 = 1_000_000_000
+    package var pollNanoseconds: UInt64 = 1_000_000_000
 
-    public init(probe: RunQueueLatencyProbe, resolver: TaskContainerResolver) {
+    package init(probe: RunQueueLatencyProbe, resolver: TaskContainerResolver) {
         self.probe = probe
         self.resolver = resolver
     }
 
     /// Aggregates for `nanoseconds` (nil: until a stop signal), returning each owner's
     /// histogram; returns early, with what was aggregated, when a stop is requested.
-    public func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
+    package func collect(forNanoseconds nanoseconds: UInt64?) throws(BPFError) -> Histograms {
         var histograms: Histograms = [:]
         try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()

@@ -2,30 +2,30 @@ import Foundation
 
 /// syscount.bpf.c loaded and attached: system calls counted in the kernel per (caller's
 /// cgroup, caller's process, syscall number), with errors and, with `timed`, total time.
-public final class SyscallCountProbe {
+package final class SyscallCountProbe {
     /// A counter's key.
-    public struct Key: Hashable, Sendable {
+    package struct Key: Hashable, Sendable {
         /// The caller's cgroup v2 id (the inode of its unified-hierarchy directory).
-        public var cgroupID: UInt64
-        public var processID: Int32
+        package var cgroupID: UInt64
+        package var processID: Int32
         /// The architecture's syscall number (raw_syscalls' `id`).
-        public var syscall: UInt32
+        package var syscall: UInt32
     }
 
     /// What was counted for a key.
-    public struct Counts: Sendable, Equatable {
-        public var calls: UInt64
-        public var errors: UInt64
+    package struct Counts: Sendable, Equatable {
+        package var calls: UInt64
+        package var errors: UInt64
         /// Time inside the calls, ns (0 unless the probe is timed).
-        public var totalNanoseconds: UInt64
+        package var totalNanoseconds: UInt64
 
-        public init(calls: UInt64 = 0, errors: UInt64 = 0, totalNanoseconds: UInt64 = 0) {
+        package init(calls: UInt64 = 0, errors: UInt64 = 0, totalNanoseconds: UInt64 = 0) {
             self.calls = calls
             self.errors = errors
             self.totalNanoseconds = totalNanoseconds
         }
 
-        public static func += (lhs: inout Counts, rhs: Counts) {
+        package static func += (lhs: inout Counts, rhs: Counts) {
             lhs.calls += rhs.calls
             lhs.errors += rhs.errors
             lhs.totalNanoseconds += rhs.totalNanoseconds
@@ -36,13 +36,13 @@ public final class SyscallCountProbe {
     static let exitFields = [TracepointFormat.Field(name: "id", offset: 8, byteCount: 8), TracepointFormat.Field(name: "ret", offset: 16, byteCount: 8)]
 
     /// Whether sys_enter is attached too, so each call's duration is summed.
-    public let timed: Bool
+    package let timed: Bool
     let collection: BPFCollection
     let counters: BPFMap
 
     /// Checks the tracepoint layouts, loads the object and attaches sys_exit (and sys_enter
     /// when `timed`: the time costs one more map update per call). Nothing stays loaded on failure.
-    public init(timed: Bool, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    package init(timed: Bool, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_enter", tracefs: tracefs).require(Self.enterFields, event: "raw_syscalls:sys_enter")
         try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_exit", tracefs: tracefs).require(Self.exitFields, event: "raw_syscalls:sys_exit")
         let collection = try BPFCollection(embeddedBase64: SyscountObject.base64, name: "SyscountObject", tracefs: tracefs)
@@ -58,7 +58,7 @@ public final class SyscallCountProbe {
     }
 
     /// The counts since the last call; the kernel's counters are cleared.
-    public func drain() throws(BPFError) -> [Key: Counts] {
+    package func drain() throws(BPFError) -> [Key: Counts] {
         var countsByKey: [Key: Counts] = [:]
         for (key, value) in try counters.drain() where key.count == 16 && value.count == 24 {
             let decoded = Key(
@@ -73,5 +73,5 @@ public final class SyscallCountProbe {
     }
 
     /// Detaches and closes everything (idempotent; also done by deinit).
-    public func close() { collection.close() }
+    package func close() { collection.close() }
 }
