@@ -11,14 +11,14 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "KernelTrace", targets: ["KernelTrace"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
-        .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "Recording", targets: ["Recording"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1")
     ],
     targets: [
         // Thin C shims for what Swift cannot call directly (setns from a private thread,
@@ -57,7 +57,12 @@ let package = Package(
         // On-demand captures for the agent (CPU profiles, kernel trace snapshots, diagnosis
         // windows): one at a time, stored within a size budget; and the Alertmanager webhook
         // that triggers them. Knows nothing of HTTP.
-        .target(name: "Captures", dependencies: ["Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost", "Reporting", "CLinuxSupport"]),
+        .target(
+            name: "Captures",
+            dependencies: [
+                "Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost",
+                "Reporting", "CLinuxSupport"
+            ]),
         // The recorder's embedded store (SQLite through GRDB, WAL): samples in compressed
         // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
         // else touches SQL. libsqlite3-dev comes from scripts/test-setup.sh.
@@ -66,7 +71,9 @@ let package = Package(
         // every container each interval through kept descriptors, follows Docker's events,
         // the kernel log, D-state sweeps and a rolling diagnosis, and writes batches through
         // Recording's API.
-        .target(name: "Recorder", dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost"]),
+        .target(
+            name: "Recorder",
+            dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost"]),
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         // Uses LinuxHost's syscall layer only (terminal writes).
@@ -76,7 +83,10 @@ let package = Package(
         // them depends on it. Knows nothing of where the data came from.
         .target(
             name: "Presentation",
-            dependencies: ["Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Profiling", "KernelTrace", "TraceAnalysis", "BPF"]
+            dependencies: [
+                "Reporting", "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Profiling",
+                "KernelTrace", "TraceAnalysis", "BPF"
+            ]
         ),
         // The agent (`periscope serve`): the Hummingbird application, /metrics, the JSON API and
         // the bearer-token guard. Serves what the recorder samples; holds no analysis logic.
@@ -86,20 +96,23 @@ let package = Package(
                 "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting", "Captures", "Profiling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .executableTarget(
             name: "periscope",
             dependencies: [
-                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport", "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording", "PeriscopeServer", "Captures",
+                "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
+                "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording",
+                "PeriscopeServer", "Captures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // A tiny writer the crash test starts and kills -9 mid-append: appends numbered
         // batches forever and prints each batch number once its transaction committed.
-        .executableTarget(name: "RecordingCrashWriter", dependencies: ["Recording"], path: "Tests/RecordingCrashWriter"),
+        .executableTarget(
+            name: "RecordingCrashWriter", dependencies: ["Recording"], path: "Tests/RecordingCrashWriter"),
         // Starting and reaping child processes, the fuzz harness, the live-test trait and the
         // decoded-event collector, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["KernelTrace"], path: "Tests/TestSupport"),
@@ -107,44 +120,63 @@ let package = Package(
         // Docker, no tracefs, no whole-host measurement. They run in parallel (scripts/test.sh).
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
-        .testTarget(name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(
+            name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(
+            name: "DiagnosisTests",
+            dependencies: [
+                "Diagnosis", "ContainerInventory", "ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"
+            ]),
         // The store: encoding, round trips, migrations, refusals, full and read-only file
         // systems, and kill -9 of a child writer (the RecordingCrashWriter executable).
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "RecordingCrashWriter", "TestSupport"]),
         // The recorder's units, and `periscope record` run as a process against real containers
         // (capped, OOM-killed, churn, SIGTERM, kill -9), read back through Recording's API.
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
+        .testTarget(
+            name: "RecorderTests",
+            dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
         // The capture manager's bookkeeping with stand-in runners, plus live captures of a
         // real container (perf, tracefs, Docker).
-        .testTarget(name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "KernelTrace", "TestSupport"]),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "KernelTrace", "ContainerInventory", "Presentation", "periscope", "TestSupport"]),
+        .testTarget(
+            name: "CapturesTests", dependencies: ["Captures", "ContainerInventory", "KernelTrace", "TestSupport"]),
+        .testTarget(
+            name: "TraceAnalysisTests",
+            dependencies: [
+                "TraceAnalysis", "KernelTrace", "ContainerInventory", "Presentation", "periscope", "TestSupport"
+            ]),
         // The renderers on hand-built results: top screen and keys.
-        .testTarget(name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost", "Reporting"]),
+        .testTarget(
+            name: "PresentationTests", dependencies: ["Presentation", "ResourceMetrics", "LinuxHost", "Reporting"]),
         .testTarget(name: "KernelTraceTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // Live tests: real containers, tracefs, perf, BPF and whole-host measurements. They run
         // one at a time after the unit tests (scripts/test.sh), because a capped busy loop must
         // reach its cap and a neighbour must be the only one using the CPU.
-        .testTarget(name: "ResourceMetricsLiveTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+        .testTarget(
+            name: "ResourceMetricsLiveTests",
+            dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingLiveTests", dependencies: ["Profiling", "TestSupport"]),
-        .testTarget(name: "KernelTraceLiveTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
-        .testTarget(name: "TraceAnalysisLiveTests", dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
+        .testTarget(
+            name: "KernelTraceLiveTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),
+        .testTarget(
+            name: "TraceAnalysisLiveTests",
+            dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
         .testTarget(name: "BPFLiveTests", dependencies: ["BPF", "periscope", "TestSupport"]),
         // The agent in-process (HummingbirdTesting) and as the real binary scraped by a real Prometheus.
         .testTarget(
             name: "PeriscopeServerTests",
             dependencies: [
-                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory", "TestSupport", "Captures",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory",
+                "TestSupport", "Captures",
+                .product(name: "HummingbirdTesting", package: "hummingbird")
             ]
         ),
         // Runs the real `periscope` binary against real containers, namespaces and /proc.
         .testTarget(
             name: "PeriscopeIntegrationTests",
             dependencies: ["periscope", "ContainerInventory", "LinuxHost", "Reporting", "Recording", "TestSupport"]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "periscope", path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"])
     ],
     targets: [
         .executableTarget(
@@ -17,7 +17,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "ContainerInventory", package: "periscope"),
-                .product(name: "LinuxHost", package: "periscope"),
+                .product(name: "LinuxHost", package: "periscope")
             ],
             path: "Benchmarks/InventoryBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
@@ -26,7 +26,7 @@ let package = Package(
             name: "TraceBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "KernelTrace", package: "periscope"),
+                .product(name: "KernelTrace", package: "periscope")
             ],
             path: "Benchmarks/TraceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
@@ -36,7 +36,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "KernelTrace", package: "periscope"),
-                .product(name: "TraceAnalysis", package: "periscope"),
+                .product(name: "TraceAnalysis", package: "periscope")
             ],
             path: "Benchmarks/AnalysisBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
@@ -48,7 +48,7 @@ let package = Package(
             name: "RecordingSimulation",
             dependencies: [.product(name: "Recording", package: "periscope")],
             path: "Benchmarks/RecordingSimulation"
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,12 +17,14 @@ package final class CaptureDirectory {
     package init(root: String, budgetBytes: UInt64) throws {
         self.root = root
         self.budgetBytes = budgetBytes
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if let data = FileManager.default.contents(atPath: indexPath) {
             do {
                 records = try JSONDecoder().decode([CaptureRecord].self, from: data)
             } catch {
-                throw CaptureDirectoryError(path: indexPath, detail: "not a capture list written by Periscope: \(error)")
+                throw CaptureDirectoryError(
+                    path: indexPath, detail: "not a capture list written by Periscope: \(error)")
             }
         }
         var changed = false
@@ -52,7 +54,9 @@ package final class CaptureDirectory {
     /// Adds a record and creates its directory (for a capture that runs).
     func add(_ record: CaptureRecord, createDirectory: Bool) throws {
         if createDirectory {
-            try FileManager.default.createDirectory(atPath: directory(of: record.id), withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory(of: record.id), withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700])
         }
         records.append(record)
         try save()
@@ -75,7 +79,9 @@ package final class CaptureDirectory {
         var total = storedBytes
         // Oldest first; the list is in start order.
         for index in records.indices where total > budgetBytes {
-            guard records[index].state != .running, !records[index].evicted, let size = records[index].sizeBytes, size > 0 else { continue }
+            guard records[index].state != .running, !records[index].evicted, let size = records[index].sizeBytes,
+                size > 0
+            else { continue }
             try? FileManager.default.removeItem(atPath: directory(of: records[index].id))
             records[index].evicted = true
             total -= size

@@ -11,7 +11,8 @@ package struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, 
     /// Validates a string from a request or the index; nil unless it has the generated shape.
     package init?(_ text: String) {
         let bytes = Array(text.utf8)
-        guard bytes.count == Self.length, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        guard bytes.count == Self.length, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        else { return nil }
         self.text = text
     }
 
@@ -31,7 +32,8 @@ package struct CaptureID: Hashable, Sendable, Codable, CustomStringConvertible, 
     package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = CaptureID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a capture id: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a capture id: \(text)"))
         }
         self = id
     }

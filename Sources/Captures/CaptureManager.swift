@@ -40,7 +40,8 @@ package final class CaptureManager: Sendable {
 
         package var description: String {
             switch self {
-            case .busy(let seconds, let id): return "capture \(id) is running; one capture at a time: retry in \(seconds) s"
+            case .busy(let seconds, let id):
+                return "capture \(id) is running; one capture at a time: retry in \(seconds) s"
             case .invalid(let text), .containerNotFound(let text), .unavailable(let text): return text
             }
         }
@@ -66,7 +67,9 @@ package final class CaptureManager: Sendable {
     }
 
     /// Opens the capture directory. `runners` says which kinds this agent can take.
-    package init(configuration: Configuration, runners: [CaptureKind: any CaptureRunner], resolver: ContainerResolver) throws {
+    package init(
+        configuration: Configuration, runners: [CaptureKind: any CaptureRunner], resolver: ContainerResolver
+    ) throws {
         self.configuration = configuration
         self.runners = runners
         self.resolver = resolver
@@ -96,7 +99,9 @@ package final class CaptureManager: Sendable {
     package func resultFile(id text: String) -> (path: String, record: CaptureRecord)? {
         guard let id = CaptureID(text) else { return nil }
         return state.withLock { state in
-            guard let path = state.directory.resultPath(of: id), let record = state.directory.record(id) else { return nil }
+            guard let path = state.directory.resultPath(of: id), let record = state.directory.record(id) else {
+                return nil
+            }
             return (path, record)
         }
     }
@@ -104,9 +109,13 @@ package final class CaptureManager: Sendable {
     /// The duration a request gets: the default when it gives none; refused beyond the cap.
     package func checkedDuration(_ seconds: Double?) throws(StartError) -> Double {
         guard let seconds else { return configuration.defaultDurationSeconds }
-        guard seconds.isFinite, seconds > 0 else { throw .invalid("the duration must be a positive number of seconds, not \(seconds)") }
+        guard seconds.isFinite, seconds > 0 else {
+            throw .invalid("the duration must be a positive number of seconds, not \(seconds)")
+        }
         guard seconds <= configuration.maximumDurationSeconds else {
-            throw .invalid("captures last at most \(String(format: "%g", configuration.maximumDurationSeconds)) s (asked \(String(format: "%g", seconds)) s)")
+            throw .invalid(
+                "captures last at most \(String(format: "%g", configuration.maximumDurationSeconds)) s (asked \(String(format: "%g", seconds)) s)"
+            )
         }
         return seconds
     }
@@ -122,23 +131,31 @@ package final class CaptureManager: Sendable {
 
     /// Starts a capture of the container `query` names and returns its record (running).
     package func start(
-        container query: String, kind: CaptureKind, durationSeconds: Double? = nil, format: ProfileOutputFormat? = nil, trigger: CaptureTrigger = .api
+        container query: String, kind: CaptureKind, durationSeconds: Double? = nil, format: ProfileOutputFormat? = nil,
+        trigger: CaptureTrigger = .api
     ) throws(StartError) -> CaptureRecord {
         let seconds = try checkedDuration(durationSeconds)
-        guard let runner = runners[kind] else { throw .unavailable("this agent does not take \(kind.rawValue) captures") }
-        if kind == .profile, format == nil { return try start(container: query, kind: kind, durationSeconds: seconds, format: .svg, trigger: trigger) }
+        guard let runner = runners[kind] else {
+            throw .unavailable("this agent does not take \(kind.rawValue) captures")
+        }
+        if kind == .profile, format == nil {
+            return try start(container: query, kind: kind, durationSeconds: seconds, format: .svg, trigger: trigger)
+        }
         if kind != .profile, format != nil { throw .invalid("only profiles take a format") }
         // Resolving scans the inventory: done before taking the lock.
         let container = try resolve(query)
         let now = Date().timeIntervalSince1970
         let record = CaptureRecord(
-            id: CaptureID.generate(), container: container.displayName, containerID: container.id, kind: kind, format: format, trigger: trigger,
+            id: CaptureID.generate(), container: container.displayName, containerID: container.id, kind: kind,
+            format: format, trigger: trigger,
             durationSeconds: seconds, startedAt: now, state: .running)
         let slot = Slot(id: record.id, expectedEnd: now + seconds, stop: StopFlag())
         try state.withLock { (state: inout State) throws(StartError) in
             if state.isStopping { throw .unavailable("the agent is stopping") }
             if kind.isExpensive {
-                if let busy = state.expensive { throw .busy(retryAfterSeconds: Self.retryAfter(busy, now: now), runningID: busy.id) }
+                if let busy = state.expensive {
+                    throw .busy(retryAfterSeconds: Self.retryAfter(busy, now: now), runningID: busy.id)
+                }
             } else if state.diagnoses.count >= configuration.maximumConcurrentDiagnoses {
                 let soonest = state.diagnoses.min { $0.expectedEnd < $1.expectedEnd }!
                 throw .busy(retryAfterSeconds: Self.retryAfter(soonest, now: now), runningID: soonest.id)
@@ -162,10 +179,13 @@ package final class CaptureManager: Sendable {
 
     /// Lists a capture that was not taken (an alert's, while another ran or rate-limited).
     @discardableResult
-    package func recordSkipped(container: String, containerID: String, kind: CaptureKind, trigger: CaptureTrigger, reason: String) -> CaptureRecord {
+    package func recordSkipped(
+        container: String, containerID: String, kind: CaptureKind, trigger: CaptureTrigger, reason: String
+    ) -> CaptureRecord {
         let now = Date().timeIntervalSince1970
         var record = CaptureRecord(
-            id: CaptureID.generate(), container: container, containerID: containerID, kind: kind, format: nil, trigger: trigger,
+            id: CaptureID.generate(), container: container, containerID: containerID, kind: kind, format: nil,
+            trigger: trigger,
             durationSeconds: 0, startedAt: now, finishedAt: now, state: .skipped)
         record.error = reason
         state.withLock { state in try? state.directory.add(record, createDirectory: false) }
@@ -199,7 +219,9 @@ package final class CaptureManager: Sendable {
             record.fileName = output.fileName
             record.contentType = output.contentType
             record.summary = output.summary
-            record.error = slot.stop.isSet ? "stopped early: the agent is stopping" + (output.warning.map { "; \($0)" } ?? "") : output.warning
+            record.error =
+                slot.stop.isSet
+                ? "stopped early: the agent is stopping" + (output.warning.map { "; \($0)" } ?? "") : output.warning
         case .failure(let error):
             record.state = .failed
             record.error = "\(error)"
@@ -207,7 +229,9 @@ package final class CaptureManager: Sendable {
         state.withLock { state in
             if let fileName = record.fileName {
                 var status = stat()
-                if lstat("\(state.directory.directory(of: record.id))/\(fileName)", &status) == 0 { record.sizeBytes = UInt64(status.st_size) } else {
+                if lstat("\(state.directory.directory(of: record.id))/\(fileName)", &status) == 0 {
+                    record.sizeBytes = UInt64(status.st_size)
+                } else {
                     record.fileName = nil
                 }
             }

@@ -28,15 +28,20 @@ package struct ContainerResolver: Sendable {
     package static func live(inventory: InventoryOptions = InventoryOptions()) -> ContainerResolver {
         ContainerResolver { query in
             let snapshot: InventorySnapshot
-            do { snapshot = try InventoryScanner(options: inventory).scan() } catch { throw CaptureRunError("cannot list containers: \(error)") }
+            do { snapshot = try InventoryScanner(options: inventory).scan() } catch {
+                throw CaptureRunError("cannot list containers: \(error)")
+            }
             if let keyed = snapshot.containers.first(where: { $0.key.description == query }) {
                 return ResolvedContainer(displayName: keyed.displayName, id: keyed.id, key: keyed.key.description)
             }
             switch ContainerMatcher.resolve(query, in: snapshot) {
             case .failure(let failure): throw ContainerNotFound(query: query, detail: failure.description)
             case .success(let container):
-                if container.key.isHost { throw ContainerNotFound(query: query, detail: "\(query) is a host process, not a container") }
-                return ResolvedContainer(displayName: container.displayName, id: container.id, key: container.key.description)
+                if container.key.isHost {
+                    throw ContainerNotFound(query: query, detail: "\(query) is a host process, not a container")
+                }
+                return ResolvedContainer(
+                    displayName: container.displayName, id: container.id, key: container.key.description)
             }
         }
     }

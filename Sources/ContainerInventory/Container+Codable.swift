@@ -5,12 +5,15 @@ import LinuxHost
 extension Container {
     enum CodingKeys: String, CodingKey {
         case runtime, id, shortID, name, image, labels, pod, initPID, initPIDInContainer, initCommand
-        case namespaces, namespacesSharedWithHost, cgroups, cgroupPath, hostname, networkMode, processCount, metadataSource
+        case namespaces, namespacesSharedWithHost, cgroups, cgroupPath, hostname, networkMode, processCount,
+            metadataSource
     }
 
     public init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
-        key = ContainerKey(runtime: try values.decode(ContainerRuntime.self, forKey: .runtime), id: try values.decode(String.self, forKey: .id))
+        key = ContainerKey(
+            runtime: try values.decode(ContainerRuntime.self, forKey: .runtime),
+            id: try values.decode(String.self, forKey: .id))
         name = try values.decodeIfPresent(String.self, forKey: .name)
         image = try values.decodeIfPresent(String.self, forKey: .image)
         labels = try values.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
@@ -55,7 +58,8 @@ extension Container {
 /// scripts read it; keys elsewhere are coded as `runtime:id` text.
 extension InventoryProcess {
     enum CodingKeys: String, CodingKey {
-        case pid, startTimeTicks, parentPID, comm, state, container, pidNamespace, namespacePIDs, commandLine, userTimeTicks, systemTimeTicks
+        case pid, startTimeTicks, parentPID, comm, state, container, pidNamespace, namespacePIDs, commandLine,
+            userTimeTicks, systemTimeTicks
     }
 
     public func encode(to encoder: any Encoder) throws {

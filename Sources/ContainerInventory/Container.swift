@@ -113,4 +113,3 @@ public struct InventorySnapshot: Sendable, Codable {
         key.isHost ? host : containers.first { $0.key == key }
     }
 }
-

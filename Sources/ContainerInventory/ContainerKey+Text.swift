@@ -5,7 +5,8 @@ extension ContainerKey: Codable, ExpressibleByStringInterpolation {
     /// Parses `runtime:id`; nil when the runtime is unknown or the id empty.
     public init?(text: String) {
         guard let colon = text.firstIndex(of: ":"),
-              let runtime = ContainerRuntime(rawValue: String(text[..<colon])) else { return nil }
+            let runtime = ContainerRuntime(rawValue: String(text[..<colon]))
+        else { return nil }
         let id = String(text[text.index(after: colon)...])
         guard !id.isEmpty else { return nil }
         self.init(runtime: runtime, id: id)
@@ -13,7 +14,9 @@ extension ContainerKey: Codable, ExpressibleByStringInterpolation {
 
     /// A key written as a literal, for tests and fixtures; a malformed literal is a programming error.
     public init(stringLiteral text: String) {
-        guard let key = ContainerKey(text: text) else { preconditionFailure("not a container key (runtime:id): \(text)") }
+        guard let key = ContainerKey(text: text) else {
+            preconditionFailure("not a container key (runtime:id): \(text)")
+        }
         self = key
     }
 
@@ -22,12 +25,15 @@ extension ContainerKey: Codable, ExpressibleByStringInterpolation {
     /// Reads the text form, or the `{runtime, id}` object `ps --processes --json` writes.
     public init(from decoder: any Decoder) throws {
         if let object = try? decoder.container(keyedBy: Fields.self), object.contains(.runtime) {
-            self.init(runtime: try object.decode(ContainerRuntime.self, forKey: .runtime), id: try object.decode(String.self, forKey: .id))
+            self.init(
+                runtime: try object.decode(ContainerRuntime.self, forKey: .runtime),
+                id: try object.decode(String.self, forKey: .id))
             return
         }
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let key = ContainerKey(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a container key (runtime:id): \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a container key (runtime:id): \(text)"))
         }
         self = key
     }

@@ -46,7 +46,9 @@ public final class InventoryScanner {
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
         let layout = currentLayout()
-        if layout?.isNamespaceRootUnknown == true, seesTheHostsProcesses { warnings.append(Self.privateCgroupNamespaceWarning) }
+        if layout?.isNamespaceRootUnknown == true, seesTheHostsProcesses {
+            warnings.append(Self.privateCgroupNamespaceWarning)
+        }
         let treeIndex = buildTreeIndex(layout)
         let pids = try procfs.processIDs()
         var processes: [InventoryProcess] = []
@@ -76,9 +78,9 @@ public final class InventoryScanner {
                     do {
                         pidNamespace = try procfs.namespaceInode(task, .pid)
                         seenPIDNamespaces[identity] = pidNamespace
-                    } catch where error.isPermissionDenied {
+                    } catch  where error.isPermissionDenied {
                         namespaceDeniedPIDs.append(pid)
-                    } catch where error.isVanished {
+                    } catch  where error.isVanished {
                         // A zombie keeps its /proc directory but loses its namespace links.
                     }
                 }
@@ -100,7 +102,7 @@ public final class InventoryScanner {
                     process.commandLine = try procfs.commandLine(task)
                 }
                 processes.append(process)
-            } catch where error.isVanished && !procfs.processExists(pid) {
+            } catch  where error.isVanished && !procfs.processExists(pid) {
                 vanished += 1
             } catch {
                 warnings.append(InventoryWarning(pid: pid, message: error.description))
@@ -116,8 +118,9 @@ public final class InventoryScanner {
         let hostCgroups = (try? procfs.cgroups(TaskID(pid: 1))).map { layout?.hostView(of: $0) ?? $0 }
         var host = describeHost(namespaces: hostNamespaces, members: grouped[.host] ?? [], cgroups: hostCgroups)
         for (key, members) in grouped where !key.isHost {
-            let container = describe(key, members: members, match: matches[key], metadata: runtimeMetadata.removeValue(forKey: key),
-                                     hostNamespaces: hostNamespaces, vanished: &vanished)
+            let container = describe(
+                key, members: members, match: matches[key], metadata: runtimeMetadata.removeValue(forKey: key),
+                hostNamespaces: hostNamespaces, vanished: &vanished)
             containers.append(container)
         }
         host.hostname = HostSystem.hostname
@@ -138,7 +141,8 @@ public final class InventoryScanner {
             return layout
         }
         if let text = try? watch.textIfChanged(reader: procfs.reader) {
-            layout = CgroupLayout.fromMountInfo(text).resolvingCgroupNamespace(procRoot: options.procRoot, reader: procfs.reader)
+            layout = CgroupLayout.fromMountInfo(text).resolvingCgroupNamespace(
+                procRoot: options.procRoot, reader: procfs.reader)
         }
         return layout
     }
@@ -148,12 +152,17 @@ public final class InventoryScanner {
     private func readHostNamespaces(warnings: inout [InventoryWarning]) -> NamespaceSet {
         if let namespaces = try? procfs.namespaces(TaskID(pid: 1)), !namespaces.isEmpty { return namespaces }
         if let kthreadd = try? procfs.stat(TaskID(pid: 2)), kthreadd.comm == "kthreadd", kthreadd.parentPID == 0,
-           let namespaces = try? procfs.namespaces(TaskID(pid: 2)), !namespaces.isEmpty {
+            let namespaces = try? procfs.namespaces(TaskID(pid: 2)), !namespaces.isEmpty
+        {
             return namespaces
         }
         if let own = try? procfs.namespaces(TaskID(pid: getpid())) {
-            warnings.append(InventoryWarning(pid: 1, message:
-                "cannot read the host's namespaces (PID 1, kthreadd): comparing against Periscope's own instead"))
+            warnings.append(
+                InventoryWarning(
+                    pid: 1,
+                    message:
+                        "cannot read the host's namespaces (PID 1, kthreadd): comparing against Periscope's own instead"
+                ))
             return own
         }
         return NamespaceSet()
@@ -163,14 +172,18 @@ public final class InventoryScanner {
     /// host or in a `--pid=host` container: only then are there processes outside its own
     /// container to place.
     private var seesTheHostsProcesses: Bool {
-        let inode = try? procfs.reader.withLinkTarget(of: "\(options.procRoot)/self/ns/pid") { NamespaceSet.parseLinkTarget($0) }
+        let inode = try? procfs.reader.withLinkTarget(of: "\(options.procRoot)/self/ns/pid") {
+            NamespaceSet.parseLinkTarget($0)
+        }
         return inode == .some(0xEFFF_FFFC)
     }
 
     /// From a container with its own cgroup namespace, the host's processes and cgroups can be
     /// placed only where the host's cgroup tree is mounted.
-    static let privateCgroupNamespaceWarning = InventoryWarning(pid: nil, message:
-        "Periscope runs in a private cgroup namespace and the host's cgroup tree is not mounted: "
+    static let privateCgroupNamespaceWarning = InventoryWarning(
+        pid: nil,
+        message:
+            "Periscope runs in a private cgroup namespace and the host's cgroup tree is not mounted: "
             + "processes outside its own container cannot be placed by cgroup; run it with --cgroupns=host "
             + "or mount the host's /sys/fs/cgroup (-v /sys/fs/cgroup:/sys/fs/cgroup:ro)")
 
@@ -178,11 +191,14 @@ public final class InventoryScanner {
     /// module, or a non-dumpable PID 1 in a sandbox). Either way say which and what it costs.
     static func namespacePermissionWarning(deniedPIDs: [Int32], total: Int) -> InventoryWarning {
         let examples = deniedPIDs.prefix(5).map(String.init).joined(separator: ", ")
-        let fix = HostSystem.isRoot
+        let fix =
+            HostSystem.isRoot
             ? "refused even to root (a security module or a non-dumpable process)"
             : "run as root (CAP_SYS_PTRACE) to read them"
-        return InventoryWarning(pid: nil, message:
-            "pid namespace of \(deniedPIDs.count) of \(total) processes unreadable (\(examples)): \(fix); those are placed by cgroup only",
+        return InventoryWarning(
+            pid: nil,
+            message:
+                "pid namespace of \(deniedPIDs.count) of \(total) processes unreadable (\(examples)): \(fix); those are placed by cgroup only",
             isMinor: HostSystem.isRoot)
     }
 
@@ -190,7 +206,9 @@ public final class InventoryScanner {
     /// file content (what `procfs.cgroups` plus `classify` would give).
     /// An exited task (a zombie) is not cached: its v1 lines read "/" whatever the reader's
     /// cgroup namespace, the same bytes a live task at that namespace's root gives.
-    private func readCgroups(_ task: TaskID, isExited: Bool = false) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
+    private func readCgroups(
+        _ task: TaskID, isExited: Bool = false
+    ) throws(HostReadError) -> (cgroups: ProcessCgroups, match: CgroupPathMatch?) {
         let path = procfs.path(task, "cgroup")
         return try procfs.reader.withContents(of: path) { bytes throws(HostReadError) in
             let read = try ProcessCgroups.parse(bytes, path: path)
@@ -226,13 +244,19 @@ public final class InventoryScanner {
     /// /proc/PID/cgroup per process.
     private func buildTreeIndex(_ layout: CgroupLayout?) -> CgroupTreeIndex? {
         guard options.indexCgroupsFromHierarchy, options.procRoot == "/proc", let hierarchy = layout?.identityHierarchy,
-              hierarchy.namespaceRoot != nil else { return nil }
-        let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
-        logger.debug("cgroup index: \(index?.cgroupCount ?? 0) cgroups, \(index?.pathByPID.count ?? 0) processes in \(hierarchy.mountPoint)")
+            hierarchy.namespaceRoot != nil
+        else { return nil }
+        let index = try? CgroupTreeIndex.build(
+            mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
+        logger.debug(
+            "cgroup index: \(index?.cgroupCount ?? 0) cgroups, \(index?.pathByPID.count ?? 0) processes in \(hierarchy.mountPoint)"
+        )
         return index
     }
 
-    private func describeHost(namespaces: NamespaceSet, members: [InventoryProcess], cgroups: ProcessCgroups?) -> Container {
+    private func describeHost(
+        namespaces: NamespaceSet, members: [InventoryProcess], cgroups: ProcessCgroups?
+    ) -> Container {
         let command = (try? procfs.commandLine(TaskID(pid: 1)))?.first ?? members.first { $0.pid == 1 }?.comm
         return Container(
             key: .host, name: nil, image: nil, labels: [:], pod: nil, initPID: 1, initPIDInContainer: 1,
@@ -248,34 +272,42 @@ public final class InventoryScanner {
         let initProcess = Self.initProcess(of: members, reportedPID: metadata?.reportedInitPID)
         let details = initProcessDetails(key, initProcess, vanished: &vanished)
         var container = Container(
-            key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image, labels: metadata?.labels ?? [:],
+            key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image,
+            labels: metadata?.labels ?? [:],
             pod: nil, initPID: initProcess.pid, initPIDInContainer: details.pidInContainer,
             initCommand: details.argv0 ?? initProcess.comm,
             namespaces: details.namespaces, namespacesSharedWithHost: [], cgroups: details.cgroups,
-            cgroupPath: match.flatMap { match in details.cgroups?.distinctPaths.first { classify(path: $0)?.key == match.key } },
+            cgroupPath: match.flatMap { match in
+                details.cgroups?.distinctPaths.first { classify(path: $0)?.key == match.key }
+            },
             hostname: nil, networkMode: metadata?.networkMode, processCount: members.count,
             metadataSource: metadata?.source ?? .unavailable)
         if let uid = match?.podUID {
-            container.pod = PodIdentity(uid: uid, name: metadata?.podName, namespace: metadata?.podNamespace,
-                                        qosClass: match?.podQoSClass, containerName: metadata?.kubernetesContainerName)
+            container.pod = PodIdentity(
+                uid: uid, name: metadata?.podName, namespace: metadata?.podNamespace,
+                qosClass: match?.podQoSClass, containerName: metadata?.kubernetesContainerName)
         }
         container.namespacesSharedWithHost = NamespaceKind.containerKinds.filter { kind in
             guard let mine = container.namespaces[kind] else { return false }
             return mine == hostNamespaces[kind]
         }
         if options.resolveHostnames {
-            container.hostname = UTSHostname.read(procRoot: options.procRoot, pid: initProcess.pid) ?? metadata?.configuredHostname
+            container.hostname =
+                UTSHostname.read(procRoot: options.procRoot, pid: initProcess.pid) ?? metadata?.configuredHostname
         }
         return container
     }
 
     /// The init process's cgroups, NSpid, namespaces and argv[0]: from the previous scan when
     /// it is the same process (pid and start time), else read now and kept if complete.
-    private func initProcessDetails(_ key: ContainerKey, _ initProcess: InventoryProcess, vanished: inout Int) -> InitProcessDetails {
+    private func initProcessDetails(
+        _ key: ContainerKey, _ initProcess: InventoryProcess, vanished: inout Int
+    ) -> InitProcessDetails {
         let identity = ProcessIdentity(pid: initProcess.pid, startTimeTicks: initProcess.startTimeTicks)
         if let known = initDetails[key], known.identity == identity { return known }
         let task = TaskID(pid: initProcess.pid)
-        var details = InitProcessDetails(identity: identity, cgroups: (try? procfs.cgroups(task)).map { layout?.hostView(of: $0) ?? $0 })
+        var details = InitProcessDetails(
+            identity: identity, cgroups: (try? procfs.cgroups(task)).map { layout?.hostView(of: $0) ?? $0 })
         do {
             details.pidInContainer = try procfs.status(task).namespacePIDs.last
             details.namespaces = try procfs.namespaces(task)
@@ -298,20 +330,27 @@ public final class InventoryScanner {
         return candidates.min { ($0.startTimeTicks, $0.pid) < ($1.startTimeTicks, $1.pid) }!
     }
 
-    private func loadRuntimeMetadata(for keys: Set<ContainerKey>, warnings: inout [InventoryWarning]) -> [ContainerKey: RuntimeMetadata] {
+    private func loadRuntimeMetadata(
+        for keys: Set<ContainerKey>, warnings: inout [InventoryWarning]
+    ) -> [ContainerKey: RuntimeMetadata] {
         guard options.queryRuntimes else { return [:] }
         var result: [ContainerKey: RuntimeMetadata] = [:]
         if keys.contains(where: { $0.runtime == .docker }) {
             let docker = DockerMetadata.load(socketPath: options.dockerSocket, dataRoot: options.dockerDataRoot)
             if let problem = docker.problem {
-                let fallback = docker.source == .stateFiles ? "names read from \(options.dockerDataRoot)/containers instead" : "no names available"
-                warnings.append(InventoryWarning(pid: nil, message: "Docker Engine API unavailable (\(problem)); \(fallback)"))
+                let fallback =
+                    docker.source == .stateFiles
+                    ? "names read from \(options.dockerDataRoot)/containers instead" : "no names available"
+                warnings.append(
+                    InventoryWarning(pid: nil, message: "Docker Engine API unavailable (\(problem)); \(fallback)"))
             }
             for (id, metadata) in docker.containers { result[ContainerKey(runtime: .docker, id: id)] = metadata }
         }
         for key in keys where key.runtime == .containerd || key.runtime == .crio {
-            if let metadata = OCIBundleMetadata.load(containerID: key.id, taskRoot: options.containerdTaskRoot,
-                                                     crioStorageRoot: options.crioStorageRoot) {
+            if let metadata = OCIBundleMetadata.load(
+                containerID: key.id, taskRoot: options.containerdTaskRoot,
+                crioStorageRoot: options.crioStorageRoot)
+            {
                 result[key] = metadata
             }
         }

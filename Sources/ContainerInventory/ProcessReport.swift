@@ -29,7 +29,9 @@ public struct ProcessReport: Sendable, Codable {
     public var hostname: String?
 
     /// Reads the process and places it in `snapshot`'s containers.
-    public static func build(pid: Int32, snapshot: InventorySnapshot, procRoot: String = "/proc") throws(HostReadError) -> ProcessReport {
+    public static func build(
+        pid: Int32, snapshot: InventorySnapshot, procRoot: String = "/proc"
+    ) throws(HostReadError) -> ProcessReport {
         let procfs = Procfs(root: procRoot)
         let task = TaskID(pid: pid)
         let stat = try procfs.stat(task)
@@ -39,7 +41,8 @@ public struct ProcessReport: Sendable, Codable {
         let read = try procfs.cgroups(task)
         let cgroups = layout?.hostView(of: read, taskHasExited: stat.state == .zombie) ?? read
         let commandLine = (try? procfs.commandLine(task)) ?? []
-        let key = snapshot.processes.first { $0.pid == pid && $0.startTimeTicks == stat.startTimeTicks }?.container ?? .host
+        let key =
+            snapshot.processes.first { $0.pid == pid && $0.startTimeTicks == stat.startTimeTicks }?.container ?? .host
         let container = snapshot.container(key) ?? snapshot.host
         let shared = NamespaceKind.containerKinds.filter { kind in
             namespaces[kind] != nil && namespaces[kind] == snapshot.host.namespaces[kind]

@@ -34,7 +34,8 @@ package struct Diagnoser: Sendable {
         findings.sort { ($0.severity, $0.score) > ($1.severity, $1.score) }
         // From inside a container the host's /proc files are still the host's: say so on every host finding.
         if window.viewpoint == .guest {
-            for index in findings.indices where findings[index].containerKey == nil && findings[index].subject.hasPrefix("host") {
+            for index in findings.indices
+            where findings[index].containerKey == nil && findings[index].subject.hasPrefix("host") {
                 findings[index].subject += " (host-wide: neighbours included)"
             }
         }
@@ -47,11 +48,15 @@ package struct Diagnoser: Sendable {
         let missing = window.focus.filter { key in !facts.sampledContainers.contains { $0.key == key } }
         if !missing.isEmpty {
             status = .undiagnosable
-            limitations.append("no counters for \(missing.map(\.description).joined(separator: ", ")): it stopped or its cgroup is unreadable")
+            limitations.append(
+                "no counters for \(missing.map(\.description).joined(separator: ", ")): it stopped or its cgroup is unreadable"
+            )
         }
         return DiagnosisReport(
-            status: status, viewpoint: window.viewpoint.rawValue, hostname: window.hostname, durationSeconds: window.durationSeconds,
+            status: status, viewpoint: window.viewpoint.rawValue, hostname: window.hostname,
+            durationSeconds: window.durationSeconds,
             findings: findings, cpuVerdicts: verdicts, checklist: Checklist.lines(facts, findings: findings),
-            use: USETable.rows(facts, findings: findings), storageProbe: window.storageProbe, limitations: limitations, thresholds: thresholds)
+            use: USETable.rows(facts, findings: findings), storageProbe: window.storageProbe, limitations: limitations,
+            thresholds: thresholds)
     }
 }

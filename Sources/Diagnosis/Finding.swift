@@ -40,8 +40,10 @@ package struct Evidence: Sendable, Codable, Equatable {
     package var comparison: String?
 
     /// Creates a value from its fields.
-    package init(_ metric: String, _ value: Double, _ unit: String, first: Double? = nil, last: Double? = nil,
-                threshold: Double? = nil, comparison: String? = nil) {
+    package init(
+        _ metric: String, _ value: Double, _ unit: String, first: Double? = nil, last: Double? = nil,
+        threshold: Double? = nil, comparison: String? = nil
+    ) {
         self.metric = metric
         self.value = value
         self.unit = unit
@@ -53,8 +55,10 @@ package struct Evidence: Sendable, Codable, Equatable {
 
     /// Builds evidence from a series: value = mean, first/last thirds.
     package init(_ metric: String, series: Series, unit: String, threshold: Double? = nil, comparison: String? = nil) {
-        self.init(metric, series.mean, unit, first: series.count > 1 ? series.firstThird : nil, last: series.count > 1 ? series.lastThird : nil,
-                  threshold: threshold, comparison: comparison)
+        self.init(
+            metric, series.mean, unit, first: series.count > 1 ? series.firstThird : nil,
+            last: series.count > 1 ? series.lastThird : nil,
+            threshold: threshold, comparison: comparison)
     }
 }
 
@@ -145,8 +149,11 @@ package struct Finding: Sendable, Codable, Equatable {
     package var score: Double
 
     /// Creates a value from its fields.
-    package init(rule: RuleID, severity: Severity, subject: String, containerKey: ContainerKey? = nil, verdict: String, evidence: [Evidence],
-                blame: Blame, nextCommands: [String], method: String, score: Double = 1) {
+    package init(
+        rule: RuleID, severity: Severity, subject: String, containerKey: ContainerKey? = nil, verdict: String,
+        evidence: [Evidence],
+        blame: Blame, nextCommands: [String], method: String, score: Double = 1
+    ) {
         self.ruleID = rule
         self.severity = severity
         self.subject = subject

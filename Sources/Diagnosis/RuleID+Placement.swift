@@ -36,7 +36,9 @@ extension RuleID {
         case .hostMemoryUtilization, .hostMemoryPressure: [.free]
         case .memoryNearLimit, .memoryLimitHits, .memorySwapping, .memoryPressure: [.free]
         case .memoryOOMKill, .memoryOOMKillBeforeWindow: [.dmesg, .free]
-        case .kernelOOMKill, .kernelOOMKillBeforeWindow, .kernelHungTask, .kernelIOError, .kernelError, .rtThrottlingLogged: [.dmesg]
+        case .kernelOOMKill, .kernelOOMKillBeforeWindow, .kernelHungTask, .kernelIOError, .kernelError,
+            .rtThrottlingLogged:
+            [.dmesg]
         case .hostNetworkUtilization, .hostNetworkErrors, .hostNetworkDrops, .networkDrops: [.sarDEV]
         case .hostTCPRetransmits, .networkRetransmits: [.sarTCP]
         // No checklist command shows a container's PIDs or block I/O limits: on the USE table only.
@@ -50,16 +52,22 @@ extension RuleID {
     package var useResources: Set<USEResource> {
         switch self {
         case .hostCPUUtilization, .hostCPUSaturation, .hostCPUImbalance, .hostCPUIOWait, .hostCPUSteal: [.hostCPU]
-        case .hostMemoryUtilization, .hostMemorySwapping, .hostMemoryPressure, .kernelOOMKill, .kernelOOMKillBeforeWindow: [.hostMemory]
+        case .hostMemoryUtilization, .hostMemorySwapping, .hostMemoryPressure, .kernelOOMKill,
+            .kernelOOMKillBeforeWindow:
+            [.hostMemory]
         case .hostDiskUtilization, .hostDiskSaturation, .kernelIOError, .storageSyncWriteSlow: [.hostDisk]
         case .storageDState, .storageLatencyCollapse, .storageIOPressure: [.hostDisk, .containerBlockIOThrottle]
         case .hostNetworkUtilization, .hostNetworkErrors, .hostNetworkDrops: [.hostNetwork]
         case .cpuCapThrottled: [.containerCPUCap]
         case .cpuShareThrottled, .cpuPhysicalThrottled: [.containerCPUShares]
-        case .memoryOOMKill, .memoryOOMKillBeforeWindow, .memoryNearLimit, .memoryLimitHits, .memorySwapping, .memoryPressure: [.containerMemoryLimit]
+        case .memoryOOMKill, .memoryOOMKillBeforeWindow, .memoryNearLimit, .memoryLimitHits, .memorySwapping,
+            .memoryPressure:
+            [.containerMemoryLimit]
         case .pidsNearLimit: [.containerPIDsLimit]
         case .blkioThrottleSaturated: [.containerBlockIOThrottle]
-        case .hostLoad, .hostIOPressure, .hostTCPRetransmits, .networkRetransmits, .networkDrops, .kernelHungTask, .kernelError: []
+        case .hostLoad, .hostIOPressure, .hostTCPRetransmits, .networkRetransmits, .networkDrops, .kernelHungTask,
+            .kernelError:
+            []
         case .rtBudgetThrottled, .rtStarvingNeighbours, .rtThrottlingLogged: []
         }
     }

@@ -50,15 +50,20 @@ package struct Thresholds: Sendable, Equatable {
     /// Sets `name` to `value`.
     package mutating func set(_ name: String, _ value: Double) throws(InvalidSetting) {
         guard let key = Self.keys.first(where: { $0.name == name }) else {
-            throw InvalidSetting(description: "unknown threshold \"\(name)\" (known: \(Self.keys.map(\.name).joined(separator: ", ")))")
+            throw InvalidSetting(
+                description: "unknown threshold \"\(name)\" (known: \(Self.keys.map(\.name).joined(separator: ", ")))")
         }
-        guard value.isFinite, value >= 0 else { throw InvalidSetting(description: "threshold \(name) must be a number >= 0, not \(value)") }
+        guard value.isFinite, value >= 0 else {
+            throw InvalidSetting(description: "threshold \(name) must be a number >= 0, not \(value)")
+        }
         self[keyPath: key.keyPath] = value
     }
 
     /// Applies `NAME=VALUE`.
     package mutating func apply(assignment: String) throws(InvalidSetting) {
-        guard let equals = assignment.firstIndex(of: "="), let value = Double(assignment[assignment.index(after: equals)...]) else {
+        guard let equals = assignment.firstIndex(of: "="),
+            let value = Double(assignment[assignment.index(after: equals)...])
+        else {
             throw InvalidSetting(description: "expected NAME=NUMBER, got \"\(assignment)\"")
         }
         try set(String(assignment[..<equals]), value)
@@ -79,7 +84,10 @@ extension Thresholds: Codable {
         let values = try decoder.container(keyedBy: PropertyKey.self)
         self.init()
         for key in Self.keys {
-            if let value = try values.decodeIfPresent(Double.self, forKey: PropertyKey(stringValue: key.spec.property)) { self[key.spec] = value }
+            if let value = try values.decodeIfPresent(Double.self, forKey: PropertyKey(stringValue: key.spec.property))
+            {
+                self[key.spec] = value
+            }
         }
     }
 

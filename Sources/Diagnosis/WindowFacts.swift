@@ -43,20 +43,22 @@ struct WindowFacts {
 
     /// Mean idle % (idle + iowait: a CPU waiting for I/O could run something) over `cpus`, per interval.
     func idlePercent(on cpus: [Int]) -> Series {
-        Series(window.host.map { rates in
-            let rows = cpus.compactMap { rates.perCPU[$0] }
-            guard !rows.isEmpty else { return rates.cpu.idlePercent + rates.cpu.iowaitPercent }
-            return rows.reduce(0) { $0 + $1.idlePercent + $1.iowaitPercent } / Double(rows.count)
-        })
+        Series(
+            window.host.map { rates in
+                let rows = cpus.compactMap { rates.perCPU[$0] }
+                guard !rows.isEmpty else { return rates.cpu.idlePercent + rates.cpu.iowaitPercent }
+                return rows.reduce(0) { $0 + $1.idlePercent + $1.iowaitPercent } / Double(rows.count)
+            })
     }
 
     /// Busy cores on `cpus`, per interval.
     func busyCores(on cpus: [Int]) -> Series {
-        Series(window.host.map { rates in
-            let rows = cpus.compactMap { rates.perCPU[$0] }
-            guard !rows.isEmpty else { return rates.cpu.busyPercent / 100 * Double(rates.cpuCount) }
-            return rows.reduce(0) { $0 + $1.busyPercent } / 100
-        })
+        Series(
+            window.host.map { rates in
+                let rows = cpus.compactMap { rates.perCPU[$0] }
+                guard !rows.isEmpty else { return rates.cpu.busyPercent / 100 * Double(rates.cpuCount) }
+                return rows.reduce(0) { $0 + $1.busyPercent } / 100
+            })
     }
 
     /// One device's iostat columns over the window (zero in intervals where it is missing).
@@ -74,11 +76,14 @@ struct WindowFacts {
             iops: Series(rows.map { ($0?.readsPerSecond ?? 0) + ($0?.writesPerSecond ?? 0) }),
             utilizationPercent: Series(rows.map { $0?.utilizationPercent ?? 0 }),
             queueSize: Series(rows.map { $0?.averageQueueSize ?? 0 }),
-            awaitMilliseconds: Series(rows.map { row in
-                guard let row else { return 0 }
-                let ops = row.readsPerSecond + row.writesPerSecond
-                return ops > 0 ? (row.readAwaitMilliseconds * row.readsPerSecond + row.writeAwaitMilliseconds * row.writesPerSecond) / ops : 0
-            }))
+            awaitMilliseconds: Series(
+                rows.map { row in
+                    guard let row else { return 0 }
+                    let ops = row.readsPerSecond + row.writesPerSecond
+                    return ops > 0
+                        ? (row.readAwaitMilliseconds * row.readsPerSecond + row.writeAwaitMilliseconds
+                            * row.writesPerSecond) / ops : 0
+                }))
     }
 
     /// One interface's sar -n DEV/EDEV columns over the window.
@@ -94,15 +99,21 @@ struct WindowFacts {
         return InterfaceSeries(
             receivedBytes: Series(rows.map { $0?.receivedBytesPerSecond.perSecond ?? 0 }),
             transmittedBytes: Series(rows.map { $0?.transmittedBytesPerSecond.perSecond ?? 0 }),
-            errors: Series(rows.map { ($0?.receiveErrorsPerSecond.perSecond ?? 0) + ($0?.transmitErrorsPerSecond.perSecond ?? 0) }),
-            drops: Series(rows.map { ($0?.receiveDropsPerSecond.perSecond ?? 0) + ($0?.transmitDropsPerSecond.perSecond ?? 0) }))
+            errors: Series(
+                rows.map { ($0?.receiveErrorsPerSecond.perSecond ?? 0) + ($0?.transmitErrorsPerSecond.perSecond ?? 0) }),
+            drops: Series(
+                rows.map { ($0?.receiveDropsPerSecond.perSecond ?? 0) + ($0?.transmitDropsPerSecond.perSecond ?? 0) }))
     }
 
     /// The host's interfaces, loopback left out.
-    var interfaceNames: [String] { Set(window.host.flatMap { $0.networkDevices.map(\.interface) }).filter { $0 != "lo" }.sorted() }
+    var interfaceNames: [String] {
+        Set(window.host.flatMap { $0.networkDevices.map(\.interface) }).filter { $0 != "lo" }.sorted()
+    }
 
     /// Mean CPU use of a container, in cores.
-    func usageCores(_ container: ObservedContainer) -> Double { series(container) { $0.cpu.usageCores?.perSecond }.mean }
+    func usageCores(_ container: ObservedContainer) -> Double {
+        series(container) { $0.cpu.usageCores?.perSecond }.mean
+    }
 
     /// "host processes (cc1 0.8, make 0.1)": the host's busiest processes.
     func hostProcessesName() -> String {

@@ -8,7 +8,8 @@ enum ContainerLimits {
     static func read(_ directories: CgroupDirectories) -> [(RecordedMetric, UInt64?)] {
         let reader = CgroupCounterReader()
         defer { reader.cache.removeAll() }
-        guard let counters = try? reader.read(CgroupCounterFiles(directories, counters: [.cpuLimits, .memory, .pids])) else { return [] }
+        guard let counters = try? reader.read(CgroupCounterFiles(directories, counters: [.cpuLimits, .memory, .pids]))
+        else { return [] }
         var limits: [(RecordedMetric, UInt64?)] = []
         if let cpu = counters.cpuLimits {
             limits.append((.cpuQuotaMicroseconds, cpu.quotaMicroseconds))

@@ -21,7 +21,9 @@ final class DStateSweeps {
 
     /// Sweeps if due. Returns the threads in D per container key (nil: the host) and the
     /// event describing them; empty when none was seen or no sweep was due.
-    func sweep(blockedTasks: UInt64, unixMilliseconds: Int64, container: (Int32) -> String?) -> (counts: [String?: Int], events: [RecordedEvent]) {
+    func sweep(
+        blockedTasks: UInt64, unixMilliseconds: Int64, container: (Int32) -> String?
+    ) -> (counts: [String?: Int], events: [RecordedEvent]) {
         samplesSinceFullSweep += 1
         guard blockedTasks > 0 || samplesSinceFullSweep >= fullSweepEvery else { return ([:], []) }
         samplesSinceFullSweep = 0
@@ -40,9 +42,14 @@ final class DStateSweeps {
         var events: [RecordedEvent] = []
         let seen = sampler.threads.filter { $0.lastSeenSeconds == latest }
         for (owner, threads) in Dictionary(grouping: seen, by: \.container) {
-            let listed = threads.prefix(10).map { "\($0.comm)[\($0.tid)]\($0.waitChannel.map { " in \($0)" } ?? "")" }.joined(separator: ", ")
-            events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .dStateThreads, container: owner.map { RecordedContainerKey($0.description) },
-                                        message: "\(threads.count) thread(s) in D: \(listed)", attributes: ["threads": String(threads.count)]))
+            let listed = threads.prefix(10).map { "\($0.comm)[\($0.tid)]\($0.waitChannel.map { " in \($0)" } ?? "")" }
+                .joined(separator: ", ")
+            events.append(
+                RecordedEvent(
+                    unixMilliseconds: unixMilliseconds, kind: .dStateThreads,
+                    container: owner.map { RecordedContainerKey($0.description) },
+                    message: "\(threads.count) thread(s) in D: \(listed)",
+                    attributes: ["threads": String(threads.count)]))
         }
         return (counts, events)
     }

@@ -26,7 +26,9 @@ extension RecordedValues {
         set(.hostMemoryUsedBytes, host.memory.usedBytes)
         set(.hostMemoryAvailableBytes, host.memory.availableBytes)
         set(.hostSwapTotalBytes, host.memory.swapTotalBytes)
-        set(.hostSwapUsedBytes, host.memory.swapTotalBytes &- min(host.memory.swapTotalBytes, host.memory.swapFreeBytes))
+        set(
+            .hostSwapUsedBytes, host.memory.swapTotalBytes &- min(host.memory.swapTotalBytes, host.memory.swapFreeBytes)
+        )
         set(.memoryOOMKills, host.virtualMemory.oomKills)
         var disk = DiskStats(device: BlockDeviceNumber(major: 0, minor: 0), name: "")
         var inFlight: UInt64 = 0

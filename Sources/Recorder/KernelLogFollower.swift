@@ -25,7 +25,8 @@ final class KernelLogFollower {
             problem = nil
         } catch {
             reader = nil
-            problem = error.isPermissionDenied
+            problem =
+                error.isPermissionDenied
                 ? "\(path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1): OOM kills are seen through counters only"
                 : error.description
         }
@@ -43,9 +44,11 @@ final class KernelLogFollower {
             if let comm = event.comm { attributes["comm"] = comm }
             if let device = event.device { attributes["device"] = device }
             let container = container(of: event).map { RecordedContainerKey($0.description) }
-            events.append(RecordedEvent(unixMilliseconds: bootUnixMilliseconds + Int64(event.secondsSinceBoot * 1000),
-                                        kind: event.kind == .oomKill ? .oomKill : .kernelLogError, container: container,
-                                        message: event.message, attributes: attributes))
+            events.append(
+                RecordedEvent(
+                    unixMilliseconds: bootUnixMilliseconds + Int64(event.secondsSinceBoot * 1000),
+                    kind: event.kind == .oomKill ? .oomKill : .kernelLogError, container: container,
+                    message: event.message, attributes: attributes))
         }
         return events
     }
@@ -55,7 +58,9 @@ final class KernelLogFollower {
         if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key }
         if let pid = event.pid, let read = try? procfs.cgroups(TaskID(pid: pid)) {
             let cgroups = layout?.hostView(of: read) ?? read
-            for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key } }
+            for membership in cgroups.memberships {
+                if let match = CgroupPathRules.match(membership.path) { return match.key }
+            }
         }
         return nil
     }

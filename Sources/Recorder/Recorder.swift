@@ -60,11 +60,17 @@ package final class Recorder {
         namingScanner = InventoryScanner(options: naming)
         metadataLookup = RuntimeMetadataLookup(options: naming)
         hostSampler = HostSampler(reader: HostCounterReader(procRoot: options.inventory.procRoot))
-        layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
-        if layout == nil { problems.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
-        dockerEvents = options.followsDockerEvents && options.inventory.queryRuntimes
+        layout = try? CgroupLayout.read(
+            mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
+        if layout == nil {
+            problems.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters")
+        }
+        dockerEvents =
+            options.followsDockerEvents && options.inventory.queryRuntimes
             ? DockerEventStream(socketPath: options.inventory.dockerSocket) : nil
-        kernelLog = KernelLogFollower(path: options.kernelLogPath, procfs: procfs, layout: layout, bootUnixMilliseconds: Self.bootUnixMilliseconds())
+        kernelLog = KernelLogFollower(
+            path: options.kernelLogPath, procfs: procfs, layout: layout,
+            bootUnixMilliseconds: Self.bootUnixMilliseconds())
         if let problem = kernelLog.problem { problems.append("kernel log unreadable: \(problem)") }
         dState = DStateSweeps(procfs: procfs, fullSweepEvery: options.dStateFullSweepEverySamples)
         diagnosis = options.diagnoseEverySeconds > 0 ? RollingDiagnosis(options: options) : nil
@@ -148,7 +154,8 @@ package final class Recorder {
         while index < tracked.count {
             let container = tracked[index]
             do {
-                try container.reader.read(into: &container.counters, buffer: buffer, includeMemoryStat: includeMemoryStat)
+                try container.reader.read(
+                    into: &container.counters, buffer: buffer, includeMemoryStat: includeMemoryStat)
             } catch {
                 // Its cgroup is gone: stopped between two samples.
                 stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
@@ -159,7 +166,9 @@ package final class Recorder {
                 container.limitsReadAt = monotonicSeconds
             }
             container.fillValues()
-            batch.samples.append(RecordingBatch.Entry(container: container.recordedKey, unixMilliseconds: unixMilliseconds, values: container.values))
+            batch.samples.append(
+                RecordingBatch.Entry(
+                    container: container.recordedKey, unixMilliseconds: unixMilliseconds, values: container.values))
             if container.descriptionChanged {
                 batch.containers.append(container.description)
                 container.descriptionChanged = false
@@ -168,7 +177,8 @@ package final class Recorder {
         }
         let containersEnd = Self.threadCPUNanoseconds()
 
-        let sweep = dState.sweep(blockedTasks: host.cpu.blockedTasks, unixMilliseconds: unixMilliseconds) { [procfs, layout] pid in
+        let sweep = dState.sweep(blockedTasks: host.cpu.blockedTasks, unixMilliseconds: unixMilliseconds) {
+            [procfs, layout] pid in
             Self.containerKey(ofPID: pid, procfs: procfs, layout: layout)?.description
         }
         batch.events += sweep.events
@@ -178,7 +188,9 @@ package final class Recorder {
         hostValues.set(.containersRunning, UInt64(tracked.count))
         if !sweep.counts.isEmpty {
             for container in tracked {
-                if let count = sweep.counts[container.key.description] { container.values.set(.dStateThreadsMilli, UInt64(count) * 1000) }
+                if let count = sweep.counts[container.key.description] {
+                    container.values.set(.dStateThreadsMilli, UInt64(count) * 1000)
+                }
             }
         }
         if options.probesDockerEngine && options.inventory.queryRuntimes {
@@ -187,11 +199,15 @@ package final class Recorder {
             case .failure: hostValues[.runtimeAPILatencyMicroseconds] = nil
             }
         }
-        batch.samples.append(RecordingBatch.Entry(container: .host, unixMilliseconds: unixMilliseconds, values: hostValues))
+        batch.samples.append(
+            RecordingBatch.Entry(container: .host, unixMilliseconds: unixMilliseconds, values: hostValues))
         if let diagnosis {
             let drained = diagnosis.drain()
             batch.findings += drained.findings
-            if let problem = drained.problem { batch.events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem)) }
+            if let problem = drained.problem {
+                batch.events.append(
+                    RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem))
+            }
         }
 
         let end = Self.threadCPUNanoseconds()
@@ -231,15 +247,19 @@ package final class Recorder {
             guard let cgroups = container.cgroups else { continue }
             let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
             let netDev = sharesNetwork ? nil : container.initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
-            guard let reader = try? CompactCgroupReader(directories: CgroupDirectories(layout: layout, cgroups: cgroups), networkDevicesPath: netDev) else { continue }
+            guard
+                let reader = try? CompactCgroupReader(
+                    directories: CgroupDirectories(layout: layout, cgroups: cgroups), networkDevicesPath: netDev)
+            else { continue }
             var name = container.name ?? namesByID[container.key.id]
             var image = container.image
             if name == nil || image == nil, let metadata = metadataLookup.metadata(for: container.key) {
                 name = name ?? metadata.name
                 image = image ?? metadata.image
             }
-            let tracker = TrackedContainer(container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
-                                           image: image, reader: reader, cgroups: cgroups)
+            let tracker = TrackedContainer(
+                container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
+                image: image, reader: reader, cgroups: cgroups)
             tracked.append(tracker)
         }
     }
@@ -253,15 +273,19 @@ package final class Recorder {
         var description = container.description
         description.stoppedAtUnixMilliseconds = unixMilliseconds
         batch.containers.append(description)
-        batch.events.append(RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .stopped, container: container.recordedKey,
-                                          message: "\(container.name) stopped (its cgroup vanished)"))
+        batch.events.append(
+            RecordedEvent(
+                unixMilliseconds: unixMilliseconds, kind: .stopped, container: container.recordedKey,
+                message: "\(container.name) stopped (its cgroup vanished)"))
     }
 
     /// The container of a host PID from its cgroup path; nil for the host's processes.
     static func containerKey(ofPID pid: Int32, procfs: Procfs, layout: CgroupLayout?) -> ContainerKey? {
         guard let read = try? procfs.cgroups(TaskID(pid: pid)) else { return nil }
         let cgroups = layout?.hostView(of: read) ?? read
-        for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key } }
+        for membership in cgroups.memberships {
+            if let match = CgroupPathRules.match(membership.path) { return match.key }
+        }
         return nil
     }
 
@@ -274,7 +298,9 @@ package final class Recorder {
         defer { closedir(directory) }
         var names = Set<String>()
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name.hasPrefix(".") || name.hasPrefix("loop") || name.hasPrefix("ram") { continue }
             names.insert(name)
         }

@@ -55,10 +55,13 @@ final class RollingDiagnosis: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let findings = report.findings.map { finding in
-                RecordedFinding(unixMilliseconds: endMilliseconds, windowStartUnixMilliseconds: startMilliseconds, ruleID: finding.rule,
-                                severity: finding.severity.rawValue, container: finding.containerKey.map { RecordedContainerKey($0.description) },
-                                message: "\(finding.subject): \(finding.verdict)",
-                                evidenceJSON: (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) })
+                RecordedFinding(
+                    unixMilliseconds: endMilliseconds, windowStartUnixMilliseconds: startMilliseconds,
+                    ruleID: finding.rule,
+                    severity: finding.severity.rawValue,
+                    container: finding.containerKey.map { RecordedContainerKey($0.description) },
+                    message: "\(finding.subject): \(finding.verdict)",
+                    evidenceJSON: (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) })
             }
             pending.withLock {
                 $0.findings += findings

@@ -37,7 +37,9 @@ final class TrackedContainer {
     }
 
     var description: ContainerDescription {
-        ContainerDescription(key: recordedKey, name: name, runtime: runtime, image: image, startedAtUnixMilliseconds: startedAtUnixMilliseconds)
+        ContainerDescription(
+            key: recordedKey, name: name, runtime: runtime, image: image,
+            startedAtUnixMilliseconds: startedAtUnixMilliseconds)
     }
 
     /// Copies the counters into `values` (µs for times, as the store keeps them).

@@ -19,7 +19,7 @@ public enum DurationText {
     }
 
     private static let units: [(suffix: String, seconds: Double)] = [
-        ("ns", 1e-9), ("us", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
+        ("ns", 1e-9), ("us", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)
     ]
 
     /// Seconds in `text`; a plain number is `defaultUnitSeconds` each (1: seconds).
@@ -36,7 +36,9 @@ public enum DurationText {
             scale = unit.seconds
             break
         }
-        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), let value = Double(number), value.isFinite else {
+        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }), let value = Double(number),
+            value.isFinite
+        else {
             throw InvalidDuration(text: text)
         }
         return value * scale

@@ -7,7 +7,8 @@ import Foundation
 /// no zone is given), or Unix seconds (`@1796267240`).
 public enum TimeText {
     /// The help wording every time option shares.
-    public static let forms = "-2h, -30m, -1d, now, 03:12, 2026-12-03T03:12:00Z, 2026-12-03 03:12 (local), or @UNIX-SECONDS"
+    public static let forms =
+        "-2h, -30m, -1d, now, 03:12, 2026-12-03T03:12:00Z, 2026-12-03 03:12 (local), or @UNIX-SECONDS"
 
     /// A text that is not a point in time.
     public struct InvalidTime: Error, CustomStringConvertible {
@@ -53,7 +54,9 @@ public enum TimeText {
         if trimmed == "now" { return clock.nowSeconds }
         if trimmed.hasPrefix("-") {
             if let days = dayCount(trimmed.dropFirst()) { return clock.nowSeconds - days * 86400 }
-            guard let back = try? DurationText.seconds(String(trimmed.dropFirst())) else { throw InvalidTime(text: text) }
+            guard let back = try? DurationText.seconds(String(trimmed.dropFirst())) else {
+                throw InvalidTime(text: text)
+            }
             return clock.nowSeconds - back
         }
         if trimmed.hasPrefix("@") {
@@ -80,10 +83,13 @@ public enum TimeText {
     private static func parseClockTime(_ text: Substring) -> Double? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, parts[0].count <= 2, parts[1].count == 2,
-              let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+            let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
         var second = 0.0
         if parts.count == 3 {
-            guard parts[2].count >= 2, parts[2].prefix(2).allSatisfy(\.isNumber), let value = Double(parts[2]), value >= 0, value < 61 else { return nil }
+            guard parts[2].count >= 2, parts[2].prefix(2).allSatisfy(\.isNumber), let value = Double(parts[2]),
+                value >= 0, value < 61
+            else { return nil }
             second = value
         }
         return Double(hour * 3600 + minute * 60) + second
@@ -94,7 +100,9 @@ public enum TimeText {
         let offset = Double(clock.utcOffsetSeconds(clock.nowSeconds))
         let today = CivilTime(localSeconds: clock.nowSeconds + offset).dayNumber
         var candidate = localToUnix(Double(today) * 86400 + secondOfDay, clock: clock)
-        if candidate > clock.nowSeconds { candidate = localToUnix(Double(today - 1) * 86400 + secondOfDay, clock: clock) }
+        if candidate > clock.nowSeconds {
+            candidate = localToUnix(Double(today - 1) * 86400 + secondOfDay, clock: clock)
+        }
         return candidate
     }
 
@@ -110,8 +118,9 @@ public enum TimeText {
         let date = text.prefix(10)
         let dateParts = date.split(separator: "-", omittingEmptySubsequences: false)
         guard dateParts.count == 3, dateParts[0].count == 4, dateParts[1].count == 2, dateParts[2].count == 2,
-              let year = Int64(dateParts[0]), let month = Int64(dateParts[1]), let day = Int64(dateParts[2]),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+            let year = Int64(dateParts[0]), let month = Int64(dateParts[1]), let day = Int64(dateParts[2]),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         var rest = text.dropFirst(10)
         var secondOfDay = 0.0
         var zoneOffset: Double?
@@ -139,8 +148,10 @@ public enum TimeText {
         let sign: Double = text.first == "-" ? -1 : 1
         let digits = text.dropFirst().filter { $0 != ":" }
         guard digits.count == 2 || digits.count == 4, digits.allSatisfy(\.isNumber),
-              let hours = Double(digits.prefix(2)), let minutes = Double(digits.count == 4 ? String(digits.suffix(2)) : "0"),
-              hours <= 14, minutes < 60 else { return nil }
+            let hours = Double(digits.prefix(2)),
+            let minutes = Double(digits.count == 4 ? String(digits.suffix(2)) : "0"),
+            hours <= 14, minutes < 60
+        else { return nil }
         return sign * (hours * 3600 + minutes * 60)
     }
 

@@ -25,8 +25,9 @@ extension CounterRate: Codable {
         }
         // Before one vocabulary: {"perSecond": ..., "wasReset": ...}.
         let container = try decoder.container(keyedBy: LegacyKeys.self)
-        self.init(perSecond: try container.decode(Double.self, forKey: .perSecond),
-                  wasReset: try container.decodeIfPresent(Bool.self, forKey: .wasReset) ?? false)
+        self.init(
+            perSecond: try container.decode(Double.self, forKey: .perSecond),
+            wasReset: try container.decodeIfPresent(Bool.self, forKey: .wasReset) ?? false)
     }
 
     package func encode(to encoder: any Encoder) throws {

@@ -22,12 +22,15 @@ struct Periscope: AsyncParsableCommand {
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
             RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,
-            ServeCommand.self,
+            ServeCommand.self
         ]
     )
 
-    @Flag(name: .customLong("mi-version"),
-          help: "Print the LAMI version (1.0) and exit: Trace Compass runs `periscope --mi-version` before it registers `periscope analyze ANALYSIS --lami`.")
+    @Flag(
+        name: .customLong("mi-version"),
+        help:
+            "Print the LAMI version (1.0) and exit: Trace Compass runs `periscope --mi-version` before it registers `periscope analyze ANALYSIS --lami`."
+    )
     var miVersion = false
 
     mutating func run() async throws {
@@ -45,9 +48,15 @@ struct Periscope: AsyncParsableCommand {
         do {
             var command = try await asyncParseAsRoot(arguments)
             parsed = true
-            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
-            if LAMIErrors.isLAMIInvocation(arguments), !(error is ExitCode), let code = LAMIErrors.report(error, of: Self.self) {
+            if LAMIErrors.isLAMIInvocation(arguments), !(error is ExitCode),
+                let code = LAMIErrors.report(error, of: Self.self)
+            {
                 exit(withError: ExitCode(code))
             }
             if parsed && !(error is ExitCode || error is CleanExit || error is ValidationError) {

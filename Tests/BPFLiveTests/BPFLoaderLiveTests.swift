@@ -12,7 +12,10 @@ import Glibc
     func runqlatCountsSwitchesAndLeavesNothingLoadedAfterClose() throws {
         let probe = try RunQueueLatencyProbe(unit: .microseconds)
         let attached = try LoadedPrograms.attachments(of: getpid())
-        #expect(Set(attached.compactMap(\.tracepoint)) == ["sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit"])
+        #expect(
+            Set(attached.compactMap(\.tracepoint)) == [
+                "sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit"
+            ])
         // Sleeping wakes this thread: its run-queue latency is counted under this process and
         // this process's cgroup (recorded when it switched out), not under the waker's.
         usleep(2_000)
@@ -47,7 +50,10 @@ import Glibc
 
     @Test(.enabled(if: BPFTestEnvironment.canRunBPF, BPFTestEnvironment.bpfReason))
     func mapsIterateAndClear() throws {
-        let map = try BPFMap(BPFMapSpec(name: "test_hash", type: 1, keyByteCount: 4, valueByteCount: 8, maximumEntries: 16, flags: 0, sectionOffset: 0))
+        let map = try BPFMap(
+            BPFMapSpec(
+                name: "test_hash", type: 1, keyByteCount: 4, valueByteCount: 8, maximumEntries: 16, flags: 0,
+                sectionOffset: 0))
         for key in UInt8(1)...5 { try map.update(key: [key, 0, 0, 0], value: [key * 10, 0, 0, 0, 0, 0, 0, 0]) }
         #expect(Set(try map.keys().map { $0[0] }) == [1, 2, 3, 4, 5])
         #expect(try map.value(forKey: [3, 0, 0, 0])?.first == 30)

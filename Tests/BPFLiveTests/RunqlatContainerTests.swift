@@ -47,9 +47,14 @@ import Glibc
         func start(_ base: String, _ options: [String], command: String) throws -> String {
             let name = BPFTestEnvironment.uniqueContainerName(base)
             _ = try? BPFTestEnvironment.run(["docker", "rm", "-f", name])
-            let result = try BPFTestEnvironment.run(["docker", "run", "-d", "--name", name] + options + [BPFTestEnvironment.testImage, "sh", "-c", command])
+            let result = try BPFTestEnvironment.run(
+                ["docker", "run", "-d", "--name", name] + options + [BPFTestEnvironment.testImage, "sh", "-c", command])
             names.append(name)
-            guard result.status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "docker run \(name): \(result.standardError)"]) }
+            guard result.status == 0 else {
+                throw CocoaError(
+                    .executableLoad,
+                    userInfo: [NSLocalizedDescriptionKey: "docker run \(name): \(result.standardError)"])
+            }
             return name
         }
 
@@ -60,11 +65,17 @@ import Glibc
     func starvedContainerShowsMillisecondsIdleNeighbourMicroseconds() throws {
         let workload = Workload()
         // Four busy loops with 100x the weight of the sleeper pinned to the same CPU.
-        let hog = try workload.start("hog", ["--cpuset-cpus", "0", "--cpu-shares", "10240"], command: "for i in 1 2 3 4; do (while :; do :; done) & done; wait")
-        let starved = try workload.start("starved", ["--cpuset-cpus", "0", "--cpu-shares", "100"], command: "while :; do sleep 0.01; done")
-        let idle = try workload.start("idle", ["--cpuset-cpus", "1", "--cpu-shares", "10240"], command: "while :; do sleep 0.01; done")
+        let hog = try workload.start(
+            "hog", ["--cpuset-cpus", "0", "--cpu-shares", "10240"],
+            command: "for i in 1 2 3 4; do (while :; do :; done) & done; wait")
+        let starved = try workload.start(
+            "starved", ["--cpuset-cpus", "0", "--cpu-shares", "100"], command: "while :; do sleep 0.01; done")
+        let idle = try workload.start(
+            "idle", ["--cpuset-cpus", "1", "--cpu-shares", "10240"], command: "while :; do sleep 0.01; done")
 
-        let result = try BPFTestEnvironment.run([BPFTestEnvironment.periscopeBinary, "runqlat", "--per-container", "-d", "6", "--json"])
+        let result = try BPFTestEnvironment.run([
+            BPFTestEnvironment.periscopeBinary, "runqlat", "--per-container", "-d", "6", "--json"
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let report = try JSONDecoder().decode(Report.self, from: Data(result.standardOutput.utf8))
         #expect(report.unit == "usecs")
@@ -78,10 +89,14 @@ import Glibc
         // The idle neighbour's median is in microseconds, 8 times (3 slots) lower at least.
         #expect(idleHistogram.total >= 50)
         #expect(idleHistogram.medianLow < 1024, "idle: \(idleHistogram.buckets)")
-        #expect(idleHistogram.medianLow * 8 <= starvedHistogram.medianLow, "idle \(idleHistogram.buckets), starved \(starvedHistogram.buckets)")
+        #expect(
+            idleHistogram.medianLow * 8 <= starvedHistogram.medianLow,
+            "idle \(idleHistogram.buckets), starved \(starvedHistogram.buckets)")
 
         // --container keeps that container only, in milliseconds with -m.
-        let only = try BPFTestEnvironment.run([BPFTestEnvironment.periscopeBinary, "runqlat", "--container", starved, "-m", "-d", "3", "--json"])
+        let only = try BPFTestEnvironment.run([
+            BPFTestEnvironment.periscopeBinary, "runqlat", "--container", starved, "-m", "-d", "3", "--json"
+        ])
         #expect(only.status == 0, "\(only.standardError)")
         let onlyReport = try JSONDecoder().decode(Report.self, from: Data(only.standardOutput.utf8))
         #expect(onlyReport.unit == "msecs")

@@ -8,14 +8,18 @@ import Glibc
 /// The periscope binary stopped by SIGINT, SIGTERM or SIGKILL: no program or perf event of
 /// it stays attached, and a new run then works.
 @Suite(.serialized) struct RunqlatProcessCleanupTests {
-    @Test(.enabled(if: BPFTestEnvironment.canRunBPFTool, BPFTestEnvironment.bpftoolReason), arguments: [SIGINT, SIGTERM, SIGKILL])
+    @Test(
+        .enabled(if: BPFTestEnvironment.canRunBPFTool, BPFTestEnvironment.bpftoolReason),
+        arguments: [SIGINT, SIGTERM, SIGKILL])
     func stoppedRunLeavesNothingAttached(signal number: Int32) throws {
         let output = BPFTestEnvironment.scratchPath("runqlat-\(number).out")
         defer { unlink(output) }
-        let pid = try ChildProcess.spawn([BPFTestEnvironment.periscopeBinary, "runqlat", "600"], standardOutput: output, standardError: nil)
+        let pid = try ChildProcess.spawn(
+            [BPFTestEnvironment.periscopeBinary, "runqlat", "600"], standardOutput: output, standardError: nil)
         var reaped = false
         defer { if !reaped { kill(pid, SIGKILL); ChildProcess.wait(pid) } }
-        let programs = try #require(try LoadedPrograms.waitForAttachments(of: pid, count: 4), "runqlat did not attach its 4 programs")
+        let programs = try #require(
+            try LoadedPrograms.waitForAttachments(of: pid, count: 4), "runqlat did not attach its 4 programs")
         usleep(300_000)
         kill(pid, number)
         let status = ChildProcess.wait(pid)

@@ -9,9 +9,14 @@ import TestSupport
         FileManager.default.isExecutableFile(atPath: clang) || ProcessInfo.processInfo.environment["CI"] == "true"
     }
 
-    @Test(.enabled(if: canRunClang, "needs the Swift toolchain's clang (/opt/swift/usr/bin/clang or $CLANG) to recompile the BPF programs"))
+    @Test(
+        .enabled(
+            if: canRunClang,
+            "needs the Swift toolchain's clang (/opt/swift/usr/bin/clang or $CLANG) to recompile the BPF programs"))
     func committedObjectsMatchAFreshCompile() throws {
-        let result = try ChildProcess.run(["/bin/bash", "\(BuiltProducts.repositoryRoot)/scripts/generate-bpf.sh", "--check"])
+        let result = try ChildProcess.run([
+            "/bin/bash", "\(BuiltProducts.repositoryRoot)/scripts/generate-bpf.sh", "--check"
+        ])
         #expect(result.status == 0, "\(result.standardError)")
     }
 }

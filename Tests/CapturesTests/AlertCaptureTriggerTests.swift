@@ -12,7 +12,8 @@ import Testing
                 "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus:9090/graph","fingerprint":"f\(index)"}
                 """
         }
-        return Array("""
+        return Array(
+            """
             {"receiver":"periscope","status":"firing","alerts":[\(items.joined(separator: ","))],"groupLabels":{"alertname":"ContainerThrottled"},\
             "commonLabels":{},"commonAnnotations":{},"externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{alertname=\\"ContainerThrottled\\"}","truncatedAlerts":0}
             """.utf8)
@@ -27,22 +28,29 @@ import Testing
         var policy = AlertCapturePolicy()
         policy.durationSeconds = 1
         let trigger = try AlertCaptureTrigger(manager: manager, policy: policy)
-        let webhook = try AlertmanagerWebhook.decode(Self.payload(alerts: [
-            ("firing", ["alertname": "ContainerThrottled", "name": "web"]),
-            ("firing", ["alertname": "ContainerThrottled", "container": "db"]),
-            ("resolved", ["alertname": "ContainerThrottled", "name": "web"]),
-            ("firing", ["alertname": "HostDown"]),
-            ("firing", ["alertname": "ContainerThrottled", "name": "gone"]),
-        ]))
+        let webhook = try AlertmanagerWebhook.decode(
+            Self.payload(alerts: [
+                ("firing", ["alertname": "ContainerThrottled", "name": "web"]),
+                ("firing", ["alertname": "ContainerThrottled", "container": "db"]),
+                ("resolved", ["alertname": "ContainerThrottled", "name": "web"]),
+                ("firing", ["alertname": "HostDown"]),
+                ("firing", ["alertname": "ContainerThrottled", "name": "gone"])
+            ]))
         let outcomes = trigger.handle(webhook)
-        #expect(outcomes.map(\.action) == ["started", "started", "resolved-alert", "no-container-label", "unknown-container"])
+        #expect(
+            outcomes.map(\.action) == [
+                "started", "started", "resolved-alert", "no-container-label", "unknown-container"
+            ])
         #expect(outcomes[0].container == "web" && outcomes[0].captureIDs.count == 2)
         gate.release()
         #expect(manager.waitUntilIdle(timeoutSeconds: 10))
         let byContainer = Dictionary(grouping: manager.captures, by: \.container)
         let web = try #require(byContainer["web"])
         #expect(Set(web.map(\.kind)) == [.diagnosis, .profile])
-        #expect(web.allSatisfy { $0.state == .succeeded && $0.trigger == .alert(name: "ContainerThrottled", fingerprint: "f0") })
+        #expect(
+            web.allSatisfy {
+                $0.state == .succeeded && $0.trigger == .alert(name: "ContainerThrottled", fingerprint: "f0")
+            })
         // db's profile met web's in the one expensive slot: listed as skipped, with why.
         let dbProfile = try #require(byContainer["db"]?.first { $0.kind == .profile })
         #expect(dbProfile.state == .skipped)
@@ -50,7 +58,9 @@ import Testing
     }
 
     @Test func aRealAlertmanagerDeliveryDecodes() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/alertmanager-0.25-webhook.json").path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/alertmanager-0.25-webhook.json"
+        ).path
         let body = try #require(FileManager.default.contents(atPath: path))
         let webhook = try AlertmanagerWebhook.decode(Array(body))
         #expect(webhook.version == "4" && webhook.status == "firing" && webhook.receiver == "periscope")
@@ -69,10 +79,12 @@ import Testing
         policy.durationSeconds = 1
         policy.minimumIntervalSeconds = 60
         let trigger = try AlertCaptureTrigger(manager: manager, policy: policy)
-        let webhook = try AlertmanagerWebhook.decode(Self.payload(alerts: [("firing", ["alertname": "A", "name": "web"])]))
+        let webhook = try AlertmanagerWebhook.decode(
+            Self.payload(alerts: [("firing", ["alertname": "A", "name": "web"])]))
         #expect(trigger.handle(webhook, now: 1000).map(\.action) == ["started"])
         // The id and the name are the same container.
-        let byID = try AlertmanagerWebhook.decode(Self.payload(alerts: [("firing", ["alertname": "B", "name": "aaaaaaaaaaaa"])]))
+        let byID = try AlertmanagerWebhook.decode(
+            Self.payload(alerts: [("firing", ["alertname": "B", "name": "aaaaaaaaaaaa"])]))
         #expect(trigger.handle(byID, now: 1030).map(\.action) == ["rate-limited"])
         #expect(manager.waitUntilIdle(timeoutSeconds: 10))
         #expect(trigger.handle(webhook, now: 1061).map(\.action) == ["started"])
@@ -85,7 +97,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         var policy = AlertCapturePolicy()
         policy.durationSeconds = 3600
-        #expect(throws: CaptureManager.StartError.self) { try AlertCaptureTrigger(manager: try makeManager(root: root), policy: policy) }
+        #expect(throws: CaptureManager.StartError.self) {
+            try AlertCaptureTrigger(manager: try makeManager(root: root), policy: policy)
+        }
     }
 
     static let malformed: [(String, String)] = [
@@ -95,7 +109,7 @@ import Testing
         (#"{"version":"4","status":"firing"}"#, "missing alerts"),
         (#"{"version":"4","status":"firing","alerts":[{"status":"firing"}]}"#, "missing alerts.Index 0.labels"),
         (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"name":7}}]}"#, "wrong type"),
-        (#"{"version":"4","status":"firing","alerts":[{"status":"pending","labels":{}}]}"#, "firing or resolved"),
+        (#"{"version":"4","status":"firing","alerts":[{"status":"pending","labels":{}}]}"#, "firing or resolved")
     ]
 
     @Test(arguments: malformed)
@@ -114,7 +128,9 @@ import Testing
             try AlertmanagerWebhook.decode(Array(#"{"version":"3","status":"firing","alerts":[]}"#.utf8))
         }
         let huge = [UInt8](repeating: 0x20, count: AlertmanagerWebhook.maximumBodyBytes + 1)
-        #expect(throws: AlertmanagerWebhookError.tooLarge(bytes: huge.count, limit: AlertmanagerWebhook.maximumBodyBytes)) {
+        #expect(
+            throws: AlertmanagerWebhookError.tooLarge(bytes: huge.count, limit: AlertmanagerWebhook.maximumBodyBytes)
+        ) {
             try AlertmanagerWebhook.decode(huge)
         }
     }

@@ -68,10 +68,18 @@ struct CaptureLiveTests {
         // Wait until it holds the kernel resources.
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if kind == .trace ? LiveCaptureEnvironment.ownTracefsInstanceExists() : LiveCaptureEnvironment.openPerfEventDescriptors() > 0 { break }
+            if kind == .trace
+                ? LiveCaptureEnvironment.ownTracefsInstanceExists()
+                : LiveCaptureEnvironment.openPerfEventDescriptors() > 0
+            {
+                break
+            }
             usleep(50_000)
         }
-        #expect(kind == .trace ? LiveCaptureEnvironment.ownTracefsInstanceExists() : LiveCaptureEnvironment.openPerfEventDescriptors() > 0)
+        #expect(
+            kind == .trace
+                ? LiveCaptureEnvironment.ownTracefsInstanceExists()
+                : LiveCaptureEnvironment.openPerfEventDescriptors() > 0)
         let stopAsked = Date()
         await manager.shutdown()
         #expect(Date().timeIntervalSince(stopAsked) < 20, "a 60 s capture stops early")
@@ -87,21 +95,28 @@ struct CaptureLiveTests {
 enum LiveCaptureEnvironment {
     static let image = ProcessInfo.processInfo.environment["PERISCOPE_TEST_IMAGE"] ?? "periscope-test:latest"
     static let isAvailable: Bool = {
-        guard geteuid() == 0, FileManager.default.fileExists(atPath: "/sys/kernel/tracing/instances") else { return false }
+        guard geteuid() == 0, FileManager.default.fileExists(atPath: "/sys/kernel/tracing/instances") else {
+            return false
+        }
         return (try? run(["docker", "image", "inspect", "--format", "{{.Id}}", image])) == 0
     }()
-    static let reason: Comment = "needs root (perf events, tracefs at /sys/kernel/tracing), a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let reason: Comment =
+        "needs root (perf events, tracefs at /sys/kernel/tracing), a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
 
     static func manager(root: String) throws -> CaptureManager {
         var configuration = CaptureManager.Configuration(root: root)
         configuration.maximumDurationSeconds = 60
-        return try CaptureManager(configuration: configuration, runners: CaptureManager.liveRunners(), resolver: .live())
+        return try CaptureManager(
+            configuration: configuration, runners: CaptureManager.liveRunners(), resolver: .live())
     }
 
     /// Descriptors of this process that are perf events.
     static func openPerfEventDescriptors() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == "anon_inode:[perf_event]" }.count
+        return names.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)"))
+                == "anon_inode:[perf_event]"
+        }.count
     }
 
     static func ownTracefsInstanceExists() -> Bool {
@@ -128,7 +143,10 @@ struct BusyContainer {
     init(_ base: String) throws {
         name = "periscope-it-16b-\(getpid())-\(base)"
         try LiveCaptureEnvironment.run(["docker", "rm", "-f", name])
-        let status = try LiveCaptureEnvironment.run(["docker", "run", "-d", "--name", name, "--cpus", "0.2", LiveCaptureEnvironment.image, "sh", "-c", "while :; do :; done"])
+        let status = try LiveCaptureEnvironment.run([
+            "docker", "run", "-d", "--name", name, "--cpus", "0.2", LiveCaptureEnvironment.image, "sh", "-c",
+            "while :; do :; done"
+        ])
         guard status == 0 else { throw CaptureRunError("docker run \(name) failed with status \(status)") }
     }
 

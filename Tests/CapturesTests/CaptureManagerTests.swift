@@ -56,7 +56,9 @@ import Testing
         let root = temporaryCaptureRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manager = try makeManager(root: root)
-        #expect(throws: CaptureManager.StartError.self) { try manager.start(container: "web", kind: .profile, durationSeconds: seconds) }
+        #expect(throws: CaptureManager.StartError.self) {
+            try manager.start(container: "web", kind: .profile, durationSeconds: seconds)
+        }
         #expect(manager.captures.isEmpty)
     }
 

@@ -5,9 +5,10 @@ import Testing
 /// Path parameters come from requests: none may name a file outside the capture directory.
 @Suite struct CapturePathTests {
     static let hostile = [
-        "../../../../etc/passwd", "..", ".", "", "/etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%2f..%2fetc%2fpasswd",
+        "../../../../etc/passwd", "..", ".", "", "/etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "..%2f..%2fetc%2fpasswd",
         "0123456789abcde/", "0123456789abcdef/../../x", "0123456789ABCDEF", "0123456789abcde\u{0}", "captures.json",
-        "0123456789abcdef0", "0123456789abcde", "０１２３４５６７８９ａｂｃｄｅｆ", "\\..\\..\\etc",
+        "0123456789abcdef0", "0123456789abcde", "０１２３４５６７８９ａｂｃｄｅｆ", "\\..\\..\\etc"
     ]
 
     @Test(arguments: hostile)
@@ -41,7 +42,8 @@ import Testing
         let root = temporaryCaptureRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let tampered = #"[{"id":"../../etc","container":"web","containerID":"a","kind":"profile","trigger":{"source":"api"},"durationSeconds":1,"startedAt":0,"state":"succeeded","fileName":"passwd","sizeBytes":1,"evicted":false}]"#
+        let tampered =
+            #"[{"id":"../../etc","container":"web","containerID":"a","kind":"profile","trigger":{"source":"api"},"durationSeconds":1,"startedAt":0,"state":"succeeded","fileName":"passwd","sizeBytes":1,"evicted":false}]"#
         try Data(tampered.utf8).write(to: URL(fileURLWithPath: "\(root)/captures.json"))
         #expect(throws: CaptureDirectoryError.self) { try makeManager(root: root) }
     }

@@ -28,8 +28,10 @@ final class Gate: Sendable {
 /// Two containers, `web` and `db`; anything else is unknown.
 let standInResolver = ContainerResolver { query in
     switch query {
-    case "web", "aaaaaaaaaaaa": return ResolvedContainer(displayName: "web", id: "aaaaaaaaaaaa", key: "docker:aaaaaaaaaaaa")
-    case "db", "bbbbbbbbbbbb": return ResolvedContainer(displayName: "db", id: "bbbbbbbbbbbb", key: "docker:bbbbbbbbbbbb")
+    case "web", "aaaaaaaaaaaa":
+        return ResolvedContainer(displayName: "web", id: "aaaaaaaaaaaa", key: "docker:aaaaaaaaaaaa")
+    case "db", "bbbbbbbbbbbb":
+        return ResolvedContainer(displayName: "db", id: "bbbbbbbbbbbb", key: "docker:bbbbbbbbbbbb")
     default: throw ContainerNotFound(query: query, detail: "no container \(query)")
     }
 }
@@ -40,10 +42,14 @@ func temporaryCaptureRoot() -> String {
     return path
 }
 
-func makeManager(root: String, bytes: Int = 100, release: Gate = Gate(open: true), budget: UInt64 = 1 << 20) throws -> CaptureManager {
+func makeManager(
+    root: String, bytes: Int = 100, release: Gate = Gate(open: true), budget: UInt64 = 1 << 20
+) throws -> CaptureManager {
     var configuration = CaptureManager.Configuration(root: root)
     configuration.budgetBytes = budget
     configuration.maximumDurationSeconds = 30
     let runner = StandInRunner(bytes: bytes, release: release)
-    return try CaptureManager(configuration: configuration, runners: [.profile: runner, .trace: runner, .diagnosis: runner], resolver: standInResolver)
+    return try CaptureManager(
+        configuration: configuration, runners: [.profile: runner, .trace: runner, .diagnosis: runner],
+        resolver: standInResolver)
 }

@@ -26,7 +26,9 @@ import Testing
         tar.waitUntilExit()
         #expect(tar.terminationStatus == 0)
         #expect(FileManager.default.contents(atPath: "\(out)/trace-x/cpu0.raw") == pages)
-        #expect(FileManager.default.contents(atPath: "\(out)/trace-x/formats/sched/sched_switch") == Data("name: sched_switch\n".utf8))
+        #expect(
+            FileManager.default.contents(atPath: "\(out)/trace-x/formats/sched/sched_switch")
+                == Data("name: sched_switch\n".utf8))
         #expect(FileManager.default.contents(atPath: "\(out)/trace-x/metadata.json") == Data("{}".utf8))
         // The link was neither archived nor followed.
         #expect(!FileManager.default.fileExists(atPath: "\(out)/trace-x/link"))
@@ -37,6 +39,8 @@ import Testing
         let header = try TarArchive.header(name: name, fileSize: 1, isDirectory: false)
         #expect(String(decoding: header[0..<90], as: UTF8.self) == String(repeating: "f", count: 90))
         #expect(String(decoding: header[345..<465], as: UTF8.self) == String(repeating: "d", count: 120))
-        #expect(throws: CaptureRunError.self) { try TarArchive.header(name: String(repeating: "x", count: 300), fileSize: 1, isDirectory: false) }
+        #expect(throws: CaptureRunError.self) {
+            try TarArchive.header(name: String(repeating: "x", count: 300), fileSize: 1, isDirectory: false)
+        }
     }
 }

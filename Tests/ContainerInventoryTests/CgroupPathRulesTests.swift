@@ -15,9 +15,13 @@ struct CgroupPathRulesTests {
     }
 
     static func found(
-        _ path: String, _ runtime: ContainerRuntime, _ id: String, name: String? = nil, pod: String? = nil, qos: String? = nil
+        _ path: String, _ runtime: ContainerRuntime, _ id: String, name: String? = nil, pod: String? = nil,
+        qos: String? = nil
     ) -> Case {
-        Case(path: path, expected: CgroupPathMatch(key: ContainerKey(runtime: runtime, id: id), nameFromPath: name, podUID: pod, podQoSClass: qos))
+        Case(
+            path: path,
+            expected: CgroupPathMatch(
+                key: ContainerKey(runtime: runtime, id: id), nameFromPath: name, podUID: pod, podQoSClass: qos))
     }
 
     static func none(_ path: String) -> Case { Case(path: path, expected: nil) }
@@ -32,22 +36,29 @@ struct CgroupPathRulesTests {
         // nerdctl (containerd without Kubernetes).
         found("/system.slice/nerdctl-\(id1).scope", .containerd, id1),
         // Kubernetes, systemd driver: pod UID dashes escaped to underscores, QoS from the slices.
-        found("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
-              .containerd, id1, pod: podUID, qos: "burstable"),
-        found("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
-              .containerd, id1, pod: podUID, qos: "besteffort"),
-        found("/kubepods.slice/kubepods-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
-              .containerd, id1, pod: podUID, qos: "guaranteed"),
-        found("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(podUIDUnderscores).slice/docker-\(id1).scope",
-              .docker, id1, pod: podUID, qos: "burstable"),
+        found(
+            "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
+            .containerd, id1, pod: podUID, qos: "burstable"),
+        found(
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
+            .containerd, id1, pod: podUID, qos: "besteffort"),
+        found(
+            "/kubepods.slice/kubepods-pod\(podUIDUnderscores).slice/cri-containerd-\(id1).scope",
+            .containerd, id1, pod: podUID, qos: "guaranteed"),
+        found(
+            "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(podUIDUnderscores).slice/docker-\(id1).scope",
+            .docker, id1, pod: podUID, qos: "burstable"),
         // Kubernetes, cgroupfs driver: QoS is its own path component, guaranteed pods have none.
         found("/kubepods/besteffort/pod\(podUID)/\(id1)", .containerd, id1, pod: podUID, qos: "besteffort"),
         found("/kubepods/burstable/pod\(podUID)/\(id1)", .containerd, id1, pod: podUID, qos: "burstable"),
         found("/kubepods/pod\(podUID)/\(id1)", .containerd, id1, pod: podUID, qos: "guaranteed"),
         // CRI-O, and its conmon monitors (host processes).
-        found("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/crio-\(id1).scope",
-              .crio, id1, pod: podUID, qos: "besteffort"),
-        none("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/crio-conmon-\(id1).scope"),
+        found(
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/crio-\(id1).scope",
+            .crio, id1, pod: podUID, qos: "besteffort"),
+        none(
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(podUIDUnderscores).slice/crio-conmon-\(id1).scope"
+        ),
         none("/system.slice/crio-conmon-\(id1).scope"),
         // Podman: systemd manager (rootful, rootless, crun's sub-cgroup), cgroupfs manager; conmon.
         found("/machine.slice/libpod-\(id1).scope", .podman, id1),
@@ -64,14 +75,17 @@ struct CgroupPathRulesTests {
         found("/lxc/web1", .lxc, "web1", name: "web1"),
         // systemd-nspawn: the machine name is unit-escaped.
         found("/machine.slice/machine-my\\x2dcontainer.scope", .systemdNspawn, "my-container", name: "my-container"),
-        found("/machine.slice/machine-my\\x2dcontainer.scope/payload", .systemdNspawn, "my-container", name: "my-container"),
+        found(
+            "/machine.slice/machine-my\\x2dcontainer.scope/payload", .systemdNspawn, "my-container",
+            name: "my-container"),
         found("/machine.slice/machine-db.scope/init.scope", .systemdNspawn, "db", name: "db"),
         // Not containers.
         none("/"),
         none(""),
         none("/init.scope"),
         none("/user.slice/user-0.slice/session-3.scope"),
-        none("/user.slice/user-1000.slice/user@1000.service/app.slice/app-org.gnome.Terminal.slice/vte-spawn-1b2c.scope"),
+        none(
+            "/user.slice/user-1000.slice/user@1000.service/app.slice/app-org.gnome.Terminal.slice/vte-spawn-1b2c.scope"),
         none("/system.slice/docker.service"),
         none("/system.slice/containerd.service"),
         none("/docker"),
@@ -80,7 +94,7 @@ struct CgroupPathRulesTests {
         none("/system.slice/docker-\(id1.prefix(12)).scope"),
         none("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(podUIDUnderscores).slice"),
         none("/kubepods/burstable/pod\(podUID)"),
-        none("/kubepods"),
+        none("/kubepods")
     ]
 
     @Test(arguments: cases)
@@ -91,7 +105,7 @@ struct CgroupPathRulesTests {
     @Test(arguments: [
         ("kubepods-burstable-pod8f3c1e2a_5b7d_4c9e_a1f0_2d6b8e4c7a13.slice", "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13"),
         ("pod8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13", "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13"),
-        ("kubepods-pod8f3c1e2a_5b7d_4c9e_a1f0_2d6b8e4c7a13.slice", "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13"),
+        ("kubepods-pod8f3c1e2a_5b7d_4c9e_a1f0_2d6b8e4c7a13.slice", "8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13")
     ])
     func podUIDsAreNormalisedToDashes(component: String, uid: String) {
         #expect(CgroupPathRules.podUID(in: Substring(component)) == uid)
@@ -108,7 +122,7 @@ struct CgroupPathRulesTests {
         ("a\\x2db\\x2dc", "a-b-c"),
         ("dot\\x2e", "dot."),
         ("bad\\xZZ", "bad\\xZZ"),
-        ("short\\x2", "short\\x2"),
+        ("short\\x2", "short\\x2")
     ])
     func systemdUnitNameUnescaping(escaped: String, name: String) {
         #expect(CgroupPathRules.unescapeSystemdUnitName(Substring(escaped)) == name)

@@ -33,7 +33,7 @@ struct ContainerMatcherTests {
         ("2388", FixtureIDs.k8sApp),
         ("2020", FixtureIDs.k8sSandbox),
         // Digits that are no PID but an id prefix.
-        ("1234", "1234" + String(repeating: "0", count: 60)),
+        ("1234", "1234" + String(repeating: "0", count: 60))
     ])
     func resolves(query: String, id: String) throws {
         #expect(try Self.resolve(query).get().id == id)
@@ -54,7 +54,10 @@ struct ContainerMatcherTests {
             return
         }
         #expect(query == "6790b7")
-        #expect(Set(candidates) == ["6790b7877823 (web-7d4b9c8f6-x2x7q/nginx)", "6790b7aa0000 (web-7d4b9c8f6-x2x7q/sidecar)"])
+        #expect(
+            Set(candidates) == [
+                "6790b7877823 (web-7d4b9c8f6-x2x7q/nginx)", "6790b7aa0000 (web-7d4b9c8f6-x2x7q/sidecar)"
+            ])
         #expect(failure.description.hasPrefix("'6790b7' matches several containers: "))
         #expect(failure.description.hasSuffix("; give more of the id or the full name"))
     }
@@ -81,9 +84,12 @@ struct ContainerMatcherTests {
             snapshot.containers[index].name = nil
             snapshot.containers[index].metadataSource = .unavailable
         }
-        snapshot.warnings.append(InventoryWarning(pid: nil, message: "Docker Engine API unavailable (connect: Permission denied); no names available"))
+        snapshot.warnings.append(
+            InventoryWarning(
+                pid: nil, message: "Docker Engine API unavailable (connect: Permission denied); no names available"))
         guard case .failure(let failure) = ContainerMatcher.resolve("web", in: snapshot),
-              case .namesUnreadable(let query, let unnamed, let reason) = failure else {
+            case .namesUnreadable(let query, let unnamed, let reason) = failure
+        else {
             Issue.record("expected namesUnreadable")
             return
         }
@@ -130,9 +136,15 @@ struct ContainerMatcherTests {
 
     /// One or two characters name a container by accident: below the minimum they are no prefix.
     @Test func shortPrefixesDoNotMatch() throws {
-        let matcher = ContainerMatcher(recorded: [ContainerCandidate(runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web")],
-                                       source: "the saved window w.json")
-        #expect(throws: ContainerMatchError.notFound(query: "ab", known: ["web"], scope: .recorded("the saved window w.json"))) {
+        let matcher = ContainerMatcher(
+            recorded: [
+                ContainerCandidate(runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web")
+            ],
+            source: "the saved window w.json")
+        #expect(
+            throws: ContainerMatchError.notFound(
+                query: "ab", known: ["web"], scope: .recorded("the saved window w.json"))
+        ) {
             try matcher.matchAll(["ab"])
         }
         #expect(try matcher.match("abc").get() == 0)
@@ -140,16 +152,24 @@ struct ContainerMatcherTests {
 
     /// Two containers with the same name (a recreated container in a recording) are ambiguous.
     @Test func duplicateNamesAreAmbiguous() throws {
-        let matcher = ContainerMatcher(recorded: [
-            ContainerCandidate(runtime: "docker", id: "aaaa" + String(repeating: "1", count: 60), name: "web"),
-            ContainerCandidate(runtime: "docker", id: "bbbb" + String(repeating: "2", count: 60), name: "web"),
-        ], source: "the saved window w.json")
+        let matcher = ContainerMatcher(
+            recorded: [
+                ContainerCandidate(runtime: "docker", id: "aaaa" + String(repeating: "1", count: 60), name: "web"),
+                ContainerCandidate(runtime: "docker", id: "bbbb" + String(repeating: "2", count: 60), name: "web")
+            ], source: "the saved window w.json")
         guard case .failure(let error) = matcher.match("web") else {
             Issue.record("web should be ambiguous")
             return
         }
-        #expect(error == .ambiguous(query: "web", candidates: ["aaaa11111111 (web)", "bbbb22222222 (web)"], scope: .recorded("the saved window w.json")))
-        #expect(error.description == "'web' matches several containers in the saved window w.json: aaaa11111111 (web), bbbb22222222 (web); give more of the id or the full name")
+        #expect(
+            error
+                == .ambiguous(
+                    query: "web", candidates: ["aaaa11111111 (web)", "bbbb22222222 (web)"],
+                    scope: .recorded("the saved window w.json")))
+        #expect(
+            error.description
+                == "'web' matches several containers in the saved window w.json: aaaa11111111 (web), bbbb22222222 (web); give more of the id or the full name"
+        )
         #expect(try matcher.match("bbbb2").get() == 1)
     }
 
@@ -166,12 +186,18 @@ struct ContainerMatcherTests {
         #expect(try matcher.match("abc1").get() == 1)
         #expect(try matcher.match("abc").get() == 2)
         #expect(try matcher.match("host").get() == 0)
-        #expect(throws: ContainerMatchError.notFound(query: "1234", known: ["web", "abc"], scope: .recorded("the trace /tmp/t"))) {
+        #expect(
+            throws: ContainerMatchError.notFound(
+                query: "1234", known: ["web", "abc"], scope: .recorded("the trace /tmp/t"))
+        ) {
             try matcher.matchAll(["web", "1234"])
         }
-        #expect(ContainerMatchError.notFound(query: "db", known: ["web", "abc"], scope: .recorded("the trace /tmp/t")).description
-            == "no container in the trace /tmp/t matches 'db' (it has: web, abc)")
-        #expect(ContainerMatchError.notFound(query: "db", known: [], scope: .recorded("the trace /tmp/t")).description
-            == "no container in the trace /tmp/t matches 'db' (it has no containers; `host` names the host)")
+        #expect(
+            ContainerMatchError.notFound(query: "db", known: ["web", "abc"], scope: .recorded("the trace /tmp/t"))
+                .description
+                == "no container in the trace /tmp/t matches 'db' (it has: web, abc)")
+        #expect(
+            ContainerMatchError.notFound(query: "db", known: [], scope: .recorded("the trace /tmp/t")).description
+                == "no container in the trace /tmp/t matches 'db' (it has no containers; `host` names the host)")
     }
 }

@@ -43,7 +43,7 @@ struct InventoryScannerTests {
         #expect(web.namespaces[.pid] == 4026532290)
         #expect(web.namespacesSharedWithHost == [.user])
         #expect(web.pod == nil)
-        #expect(web.hostname == nil) // resolveHostnames is off for fixtures
+        #expect(web.hostname == nil)  // resolveHostnames is off for fixtures
         #expect(Self.placement(snapshot) == [1: .host, 1290: .host, 1312: web.key, 1350: web.key])
         // The API socket does not exist: one warning saying names came from the state files.
         let warnings = Self.dockerWarnings(snapshot)
@@ -87,10 +87,11 @@ struct InventoryScannerTests {
     @Test func dockerCgroupfsOnHybridWithDockerInDocker() throws {
         let snapshot = try Fixtures.scan("docker-cgroupfs-hybrid")
         #expect(snapshot.cgroupMode == .hybrid)
-        #expect(snapshot.containers.map(\.key) == [
-            ContainerKey(runtime: .docker, id: FixtureIDs.dindInner), // "(unknown)" sorts before "builder"
-            ContainerKey(runtime: .docker, id: FixtureIDs.dindOuter),
-        ])
+        #expect(
+            snapshot.containers.map(\.key) == [
+                ContainerKey(runtime: .docker, id: FixtureIDs.dindInner),  // "(unknown)" sorts before "builder"
+                ContainerKey(runtime: .docker, id: FixtureIDs.dindOuter)
+            ])
         let inner = snapshot.containers[0]
         let outer = snapshot.containers[1]
         #expect(outer.name == "builder")
@@ -181,7 +182,7 @@ struct InventoryScannerTests {
         #expect(redis.initPID == 2210)
         #expect(redis.processCount == 1)
         let placement = Self.placement(snapshot)
-        #expect(placement[2200] == .host) // crio-conmon-<id>.scope
+        #expect(placement[2200] == .host)  // crio-conmon-<id>.scope
         #expect(placement[1500] == .host)
         #expect(snapshot.host.processCount == 3)
     }
@@ -195,8 +196,8 @@ struct InventoryScannerTests {
         #expect(cache.initPID == 4112)
         #expect(cache.initCommand == "memcached")
         #expect(cache.cgroupPath == "/machine.slice/libpod-\(FixtureIDs.podmanCache).scope/container")
-        #expect(Self.placement(snapshot)[4100] == .host) // libpod-conmon-<id>.scope
-        #expect(snapshot.containers.count == 1) // the stopped container in containers.json has no processes
+        #expect(Self.placement(snapshot)[4100] == .host)  // libpod-conmon-<id>.scope
+        #expect(snapshot.containers.count == 1)  // the stopped container in containers.json has no processes
     }
 
     @Test func lxcPayloadAndMonitor() throws {
@@ -211,7 +212,7 @@ struct InventoryScannerTests {
         #expect(web1.cgroupPath == "/lxc.payload.web1/init.scope")
         // Unprivileged: a user namespace too, so nothing is shared.
         #expect(web1.namespacesSharedWithHost.isEmpty)
-        #expect(Self.placement(snapshot)[5000] == .host) // lxc.monitor.web1
+        #expect(Self.placement(snapshot)[5000] == .host)  // lxc.monitor.web1
     }
 
     @Test func systemdNspawnMachine() throws {
@@ -223,7 +224,7 @@ struct InventoryScannerTests {
         #expect(machine.initPIDInContainer == 1)
         #expect(machine.processCount == 2)
         #expect(machine.namespacesSharedWithHost == [.net, .user])
-        #expect(Self.placement(snapshot)[6000] == .host) // the supervisor
+        #expect(Self.placement(snapshot)[6000] == .host)  // the supervisor
     }
 
     @Test func unnamedPIDNamespace() throws {
@@ -239,7 +240,7 @@ struct InventoryScannerTests {
         #expect(unnamed.processCount == 2)
         #expect(unnamed.cgroupPath == nil)
         #expect(unnamed.namespacesSharedWithHost == [.cgroup, .ipc, .net, .user, .uts])
-        #expect(Self.placement(snapshot)[7000] == .host) // unshare itself stays in the host namespace
+        #expect(Self.placement(snapshot)[7000] == .host)  // unshare itself stays in the host namespace
     }
 
     @Test func includeProcessesAddsNSpidAndCommandLines() throws {
@@ -275,10 +276,14 @@ struct InventoryScannerTests {
     /// the earliest process whose parent is outside the container.
     @Test func initProcessRule() {
         func process(_ pid: Int32, parent: Int32, start: UInt64) -> InventoryProcess {
-            InventoryProcess(pid: pid, startTimeTicks: start, parentPID: parent, comm: "p\(pid)", state: .sleeping,
-                             container: ContainerKey(runtime: .docker, id: "x"), userTimeTicks: 0, systemTimeTicks: 0)
+            InventoryProcess(
+                pid: pid, startTimeTicks: start, parentPID: parent, comm: "p\(pid)", state: .sleeping,
+                container: ContainerKey(runtime: .docker, id: "x"), userTimeTicks: 0, systemTimeTicks: 0)
         }
-        let members = [process(30, parent: 20, start: 500), process(20, parent: 10, start: 100), process(40, parent: 10, start: 900)]
+        let members = [
+            process(30, parent: 20, start: 500), process(20, parent: 10, start: 100),
+            process(40, parent: 10, start: 900)
+        ]
         #expect(InventoryScanner.initProcess(of: members, reportedPID: nil).pid == 20)
         #expect(InventoryScanner.initProcess(of: members, reportedPID: 40).pid == 40)
         #expect(InventoryScanner.initProcess(of: members, reportedPID: 99).pid == 20)
@@ -299,8 +304,10 @@ struct PrivateCgroupNamespaceWarningTests {
         try FileManager.default.copyItem(atPath: Fixtures.path("docker-cgroup-v2"), toPath: copy)
         defer { try? FileManager.default.removeItem(atPath: copy) }
         try FileManager.default.createDirectory(atPath: copy + "/proc/self/ns", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: copy + "/proc/self/ns/cgroup", withDestinationPath: "cgroup:[4026532178]")
-        try FileManager.default.createSymbolicLink(atPath: copy + "/proc/self/ns/pid", withDestinationPath: "pid:[\(pidNamespaceInode)]")
+        try FileManager.default.createSymbolicLink(
+            atPath: copy + "/proc/self/ns/cgroup", withDestinationPath: "cgroup:[4026532178]")
+        try FileManager.default.createSymbolicLink(
+            atPath: copy + "/proc/self/ns/pid", withDestinationPath: "pid:[\(pidNamespaceInode)]")
         try "0::/\n".write(toFile: copy + "/proc/self/cgroup", atomically: false, encoding: .utf8)
         var options = Fixtures.options("docker-cgroup-v2")
         options.procRoot = copy + "/proc"

@@ -18,7 +18,7 @@ struct MalformedFixtureTests {
         let missingFile = try #require(Self.warning(snapshot, pid: 42))
         #expect(missingFile.message.contains("/42/cgroup"))
         #expect(snapshot.containers.isEmpty)
-        #expect(snapshot.cgroupMode == .unified) // the junk mountinfo line is skipped
+        #expect(snapshot.cgroupMode == .unified)  // the junk mountinfo line is skipped
 
         let truncated = try #require(Self.warning(snapshot, pid: 41))
         #expect(truncated.message.contains("/41/stat: malformed: truncated"))

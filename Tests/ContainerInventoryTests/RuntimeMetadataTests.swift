@@ -7,37 +7,37 @@ struct DockerMetadataTests {
     /// The shape of `GET /v1.41/containers/json` (trimmed): one plain container, one started
     /// by cri-dockerd with Kubernetes labels.
     static let engineListBody = #"""
-    [
-      {
-        "Id": "6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a",
-        "Names": ["/web"],
-        "Image": "nginx:1.25",
-        "ImageID": "sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6",
-        "Command": "/docker-entrypoint.sh nginx -g 'daemon off;'",
-        "Created": 1714641251,
-        "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}],
-        "Labels": {"maintainer": "NGINX Docker Maintainers <docker-maint@nginx.com>"},
-        "State": "running",
-        "Status": "Up 2 hours",
-        "HostConfig": {"NetworkMode": "bridge"},
-        "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.2"}}},
-        "Mounts": []
-      },
-      {
-        "Id": "6790b7877823391f99cd9ae7958bb4dbd9c216d798ad41ae367b15a834b981f0",
-        "Names": ["/k8s_nginx_web-7d4b9c8f6-x2x7q_shop_8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13_0"],
-        "Image": "sha256:a8758716bb6a",
-        "Labels": {
-          "io.kubernetes.container.name": "nginx",
-          "io.kubernetes.pod.name": "web-7d4b9c8f6-x2x7q",
-          "io.kubernetes.pod.namespace": "shop"
-        },
-        "State": "running",
-        "HostConfig": {"NetworkMode": "container:91b0d7aed4d471c951c50460eead10c0fa6ac16014a0fd735ea445d2cc5d1c99"}
-      },
-      {"Id": "0cb38b985abe51c2bc7b19152832037b3c8257e9a51344a11a3638428e38d43e"}
-    ]
-    """#
+        [
+          {
+            "Id": "6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a",
+            "Names": ["/web"],
+            "Image": "nginx:1.25",
+            "ImageID": "sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6",
+            "Command": "/docker-entrypoint.sh nginx -g 'daemon off;'",
+            "Created": 1714641251,
+            "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}],
+            "Labels": {"maintainer": "NGINX Docker Maintainers <docker-maint@nginx.com>"},
+            "State": "running",
+            "Status": "Up 2 hours",
+            "HostConfig": {"NetworkMode": "bridge"},
+            "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.2"}}},
+            "Mounts": []
+          },
+          {
+            "Id": "6790b7877823391f99cd9ae7958bb4dbd9c216d798ad41ae367b15a834b981f0",
+            "Names": ["/k8s_nginx_web-7d4b9c8f6-x2x7q_shop_8f3c1e2a-5b7d-4c9e-a1f0-2d6b8e4c7a13_0"],
+            "Image": "sha256:a8758716bb6a",
+            "Labels": {
+              "io.kubernetes.container.name": "nginx",
+              "io.kubernetes.pod.name": "web-7d4b9c8f6-x2x7q",
+              "io.kubernetes.pod.namespace": "shop"
+            },
+            "State": "running",
+            "HostConfig": {"NetworkMode": "container:91b0d7aed4d471c951c50460eead10c0fa6ac16014a0fd735ea445d2cc5d1c99"}
+          },
+          {"Id": "0cb38b985abe51c2bc7b19152832037b3c8257e9a51344a11a3638428e38d43e"}
+        ]
+        """#
 
     @Test func decodesTheEngineList() throws {
         let containers = try DockerMetadata.decodeEngineList(Array(Self.engineListBody.utf8))
@@ -88,7 +88,8 @@ struct DockerMetadataTests {
 
     /// One container (`GET /containers/ID/json`): what top and diagnose ask about a new one.
     @Test func decodesOneInspectedContainer() throws {
-        let body = #"{"Id":"abc","Name":"/web-1","Config":{"Image":"nginx:1","Labels":{"io.kubernetes.pod.name":"p"},"Hostname":"h"},"State":{"Pid":42,"Running":true},"HostConfig":{"NetworkMode":"bridge"}}"#
+        let body =
+            #"{"Id":"abc","Name":"/web-1","Config":{"Image":"nginx:1","Labels":{"io.kubernetes.pod.name":"p"},"Hostname":"h"},"State":{"Pid":42,"Running":true},"HostConfig":{"NetworkMode":"bridge"}}"#
         let metadata = try DockerMetadata.decodeInspect(Array(body.utf8))
         #expect(metadata.name == "web-1")
         #expect(metadata.image == "nginx:1")
@@ -111,7 +112,8 @@ struct DockerMetadataTests {
     /// The id comes from a cgroup path: anything but hex never reaches a URL or a file path.
     @Test(arguments: ["../../etc", "ABC", "", String(repeating: "a", count: 65), "6ee3098b/../x"])
     func loadOneRefusesIdsThatAreNotHex(id: String) {
-        let result = DockerMetadata.loadOne(id: id, socketPath: "/nonexistent", dataRoot: Fixtures.path("docker-systemd-v1", "var/lib/docker"))
+        let result = DockerMetadata.loadOne(
+            id: id, socketPath: "/nonexistent", dataRoot: Fixtures.path("docker-systemd-v1", "var/lib/docker"))
         #expect(result.metadata == nil)
     }
 
@@ -123,7 +125,8 @@ struct DockerMetadataTests {
         #expect(result.problem?.contains("connect: No such file or directory") == true)
         #expect(result.containers[FixtureIDs.dockerWeb]?.name == "web")
 
-        let nothing = DockerMetadata.load(socketPath: Fixtures.path("podman", "run/docker.sock"), dataRoot: Fixtures.path("podman", "var/lib/docker"))
+        let nothing = DockerMetadata.load(
+            socketPath: Fixtures.path("podman", "run/docker.sock"), dataRoot: Fixtures.path("podman", "var/lib/docker"))
         #expect(nothing.source == .unavailable)
         #expect(nothing.containers.isEmpty)
         #expect(nothing.problem != nil)
@@ -136,7 +139,9 @@ struct OCIBundleMetadataTests {
     static let crioRoot = Fixtures.path("crio", "var/lib/containers/storage/overlay-containers")
 
     @Test func containerdSandboxBundle() throws {
-        let metadata = try #require(OCIBundleMetadata.load(containerID: FixtureIDs.k8sSandbox, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
+        let metadata = try #require(
+            OCIBundleMetadata.load(
+                containerID: FixtureIDs.k8sSandbox, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
         #expect(metadata.name == "web-7d4b9c8f6-x2x7q/POD")
         #expect(metadata.podName == "web-7d4b9c8f6-x2x7q")
         #expect(metadata.podNamespace == "shop")
@@ -147,7 +152,9 @@ struct OCIBundleMetadataTests {
     }
 
     @Test func containerdContainerBundle() throws {
-        let metadata = try #require(OCIBundleMetadata.load(containerID: FixtureIDs.k8sApp, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
+        let metadata = try #require(
+            OCIBundleMetadata.load(
+                containerID: FixtureIDs.k8sApp, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
         #expect(metadata.name == "web-7d4b9c8f6-x2x7q/nginx")
         #expect(metadata.kubernetesContainerName == "nginx")
         #expect(metadata.image == "docker.io/library/nginx:1.25")
@@ -155,7 +162,9 @@ struct OCIBundleMetadataTests {
     }
 
     @Test func crioBundle() throws {
-        let metadata = try #require(OCIBundleMetadata.load(containerID: FixtureIDs.crioRedis, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
+        let metadata = try #require(
+            OCIBundleMetadata.load(
+                containerID: FixtureIDs.crioRedis, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot))
         #expect(metadata.name == "redis-0/redis")
         #expect(metadata.podName == "redis-0")
         #expect(metadata.podNamespace == "cache")
@@ -165,8 +174,12 @@ struct OCIBundleMetadataTests {
     }
 
     @Test func unknownContainer() {
-        #expect(OCIBundleMetadata.load(containerID: FixtureIDs.dockerWeb, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot) == nil)
-        #expect(OCIBundleMetadata.load(containerID: FixtureIDs.k8sApp, taskRoot: "/nonexistent", crioStorageRoot: "/nonexistent") == nil)
+        #expect(
+            OCIBundleMetadata.load(
+                containerID: FixtureIDs.dockerWeb, taskRoot: Self.taskRoot, crioStorageRoot: Self.crioRoot) == nil)
+        #expect(
+            OCIBundleMetadata.load(
+                containerID: FixtureIDs.k8sApp, taskRoot: "/nonexistent", crioStorageRoot: "/nonexistent") == nil)
     }
 
     @Test(arguments: [
@@ -176,7 +189,12 @@ struct OCIBundleMetadataTests {
         (["io.kubernetes.pod.name": "p", "io.kubernetes.cri-o.ContainerType": "sandbox"], "p/POD"),
         (["io.kubernetes.pod.name": "p", "io.kubernetes.container.name": "c"], "p/c"),
         // containerd's keys win over CRI-O's when both are present.
-        (["io.kubernetes.cri.sandbox-name": "a", "io.kubernetes.pod.name": "b", "io.kubernetes.cri.container-name": "c"], "a/c"),
+        (
+            [
+                "io.kubernetes.cri.sandbox-name": "a", "io.kubernetes.pod.name": "b",
+                "io.kubernetes.cri.container-name": "c"
+            ], "a/c"
+        )
     ])
     func namesFromAnnotations(annotations: [String: String], name: String?) {
         let metadata = OCIBundleMetadata.metadata(from: annotations, hostname: nil)
@@ -188,7 +206,8 @@ struct OCIBundleMetadataTests {
 @Suite("Podman metadata")
 struct PodmanMetadataTests {
     @Test func namesFromContainersJSON() throws {
-        let containers = PodmanMetadata.load(storagePath: Fixtures.path("podman", "var/lib/containers/storage/overlay-containers/containers.json"))
+        let containers = PodmanMetadata.load(
+            storagePath: Fixtures.path("podman", "var/lib/containers/storage/overlay-containers/containers.json"))
         #expect(containers.count == 2)
         let cache = try #require(containers[FixtureIDs.podmanCache])
         #expect(cache.name == "cache")

@@ -24,7 +24,9 @@ import Testing
         #expect(report.status == .healthy)
     }
 
-    @Test("Scenario 2 (slide 46): not throttled, preempted, no idle CPU, tenants busy → share throttled with the neighbour named")
+    @Test(
+        "Scenario 2 (slide 46): not throttled, preempted, no idle CPU, tenants busy → share throttled with the neighbour named"
+    )
     func shareThrottled() {
         let web = Synthetic.container("web", usage: 0.3, cap: 1, involuntary: 50, cpuset: [0])
         let batch = Synthetic.container("batch", usage: 0.7, involuntary: 10, cpuset: [0])
@@ -44,7 +46,8 @@ import Testing
         let web = Synthetic.container("web", usage: 0.5, involuntary: 60, cpuset: [0])
         let batch = Synthetic.container("batch", usage: 0.5, cpuset: [0])
         // CPU 1 is idle, CPU 0 is full: the mean host idle (47.5%) would say "idle CPU".
-        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 5]), containers: [web, batch]))
+        let report = Synthetic.diagnose(
+            Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 5]), containers: [web, batch]))
         #expect(report.verdict("web")?.outcome == .shareThrottled)
     }
 
@@ -70,7 +73,8 @@ import Testing
     func physicalCPU() {
         let web = Synthetic.container("web", usage: 2, involuntary: 300)
         let idleNeighbour = Synthetic.container("idle", usage: 0.099)
-        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 100), containers: [web, idleNeighbour]))
+        let report = Synthetic.diagnose(
+            Synthetic.window(host: Synthetic.host(busy: 100), containers: [web, idleNeighbour]))
         #expect(report.verdict("web")?.outcome == .physicalCPUThrottled)
         #expect(report.findings("cpu.physical-throttled").first?.blame.party == .container)
     }
@@ -78,7 +82,9 @@ import Testing
     @Test("host processes count as a busy tenant and are named")
     func hostProcessesAsTenant() {
         let web = Synthetic.container("web", usage: 0.5, involuntary: 100)
-        let window = Synthetic.window(host: Synthetic.host(busy: 100), containers: [web], hostProcesses: [ProcessCPU(pid: 42, comm: "cc1", cores: 1.4)])
+        let window = Synthetic.window(
+            host: Synthetic.host(busy: 100), containers: [web],
+            hostProcesses: [ProcessCPU(pid: 42, comm: "cc1", cores: 1.4)])
         let report = Synthetic.diagnose(window)
         #expect(report.verdict("web")?.outcome == .shareThrottled)
         let neighbour = report.findings("cpu.share-throttled").first?.blame.neighbours.first
@@ -92,16 +98,21 @@ import Testing
         // 0.06 cores and 24 switches/s: 400 per CPU-second, under 50/s in absolute terms.
         let starved = Synthetic.container("starved", usage: 0.06, involuntary: 24, cpuset: [0])
         let hog = Synthetic.container("hog", usage: 0.95, cpuset: [0])
-        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [starved, hog]))
+        let report = Synthetic.diagnose(
+            Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [starved, hog]))
         #expect(report.verdict("starved")?.outcome == .shareThrottled)
         // Under a tenth of the absolute threshold, the ratio alone is not enough.
         let quiet = Synthetic.container("starved", usage: 0.01, involuntary: 4.9, cpuset: [0])
-        #expect(Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [quiet, hog])).verdict("starved")?.outcome == .notThrottled)
+        #expect(
+            Synthetic.diagnose(Synthetic.window(host: Synthetic.host(perCPUBusy: [100, 0]), containers: [quiet, hog]))
+                .verdict("starved")?.outcome == .notThrottled)
     }
 
     /// Issue 11: on a busy host, `sleep` containers using 0.006-0.01 cores with a few preemptions
     /// per second (several hundred "per CPU-second used") were called share throttled.
-    @Test("an idle container preempted a few times per second on a full host is not throttled", arguments: [(0.006, 8.0), (0.01, 6.0)])
+    @Test(
+        "an idle container preempted a few times per second on a full host is not throttled",
+        arguments: [(0.006, 8.0), (0.01, 6.0)])
     func idleContainerOnBusyHost(usage: Double, involuntary: Double) {
         let sleeper = Synthetic.container("sleeper", usage: usage, involuntary: involuntary)
         let busy = Synthetic.container("busy", usage: 1.9, involuntary: 300)

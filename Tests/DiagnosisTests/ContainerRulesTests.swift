@@ -23,8 +23,11 @@ import Testing
         last.memory?.oomKillCount = 3
         web.firstCounters = first
         web.lastCounters = last
-        let event = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 100, message: "oom-kill:...", pid: 4242, comm: "dd", cgroupPath: "/docker/web-id", container: "docker:web-id")
-        let report = Synthetic.diagnose(Synthetic.window(containers: [web], kernelLog: KernelLogObservation(recordsRead: 10, events: [event])))
+        let event = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 100, message: "oom-kill:...", pid: 4242, comm: "dd",
+            cgroupPath: "/docker/web-id", container: "docker:web-id")
+        let report = Synthetic.diagnose(
+            Synthetic.window(containers: [web], kernelLog: KernelLogObservation(recordsRead: 10, events: [event])))
         let finding = report.findings("memory.oom-kill").first
         #expect(finding?.severity == .critical)
         #expect(finding?.containerKey == "docker:web-id")
@@ -36,7 +39,9 @@ import Testing
     }
 
     /// Issue 11: a container OOM-killed 5 s before `periscope diagnose` ran had no finding.
-    @Test("an OOM kill 5 s before the window: reported from the kernel log's look-back, marked before the window with its time")
+    @Test(
+        "an OOM kill 5 s before the window: reported from the kernel log's look-back, marked before the window with its time"
+    )
     func oomKillBeforeWindow() {
         var web = Synthetic.container("web", workingSet: 10 << 20, limit: 64 << 20)
         var counters = CgroupCounters()
@@ -44,15 +49,21 @@ import Testing
         counters.memory?.oomKillCount = 1
         web.firstCounters = counters
         web.lastCounters = counters
-        let event = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 95, message: "oom-kill:...", pid: 4242, comm: "dd", cgroupPath: "/docker/web-id", container: "docker:web-id")
+        let event = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 95, message: "oom-kill:...", pid: 4242, comm: "dd",
+            cgroupPath: "/docker/web-id", container: "docker:web-id")
         // The window started 100 s after boot, at 09:50:08 UTC.
-        let log = KernelLogObservation(recordsRead: 10, events: [event], windowStartSecondsSinceBoot: 100, windowStartUnixSeconds: 1_764_755_408, lookbackSeconds: 300)
+        let log = KernelLogObservation(
+            recordsRead: 10, events: [event], windowStartSecondsSinceBoot: 100, windowStartUnixSeconds: 1_764_755_408,
+            lookbackSeconds: 300)
         let report = Synthetic.diagnose(Synthetic.window(containers: [web], kernelLog: log))
         #expect(report.findings("memory.oom-kill").isEmpty, "not an event of the window")
         let finding = report.findings("memory.oom-kill-before-window").first
         #expect(finding?.severity == .critical)
         #expect(finding?.containerKey == "docker:web-id")
-        #expect(finding?.verdict.contains("dd (PID 4242) 5.0 s before the window (09:50:03 UTC)") == true, "\(finding?.verdict ?? "")")
+        #expect(
+            finding?.verdict.contains("dd (PID 4242) 5.0 s before the window (09:50:03 UTC)") == true,
+            "\(finding?.verdict ?? "")")
         #expect(finding?.evidence.first { $0.metric == "last OOM kill logged before the window" }?.value == 5)
         #expect(report.findings("kernel.oom-kill").isEmpty && report.findings("kernel.oom-kill-before-window").isEmpty)
         #expect(report.status == .findings)
@@ -67,29 +78,48 @@ import Testing
         web.firstCounters = counters
         web.lastCounters = counters
         let log = KernelLogObservation(recordsRead: 10, windowStartSecondsSinceBoot: 1000, lookbackSeconds: 300)
-        let finding = Synthetic.diagnose(Synthetic.window(containers: [web], kernelLog: log)).findings("memory.oom-kill-before-window").first
+        let finding = Synthetic.diagnose(Synthetic.window(containers: [web], kernelLog: log)).findings(
+            "memory.oom-kill-before-window"
+        ).first
         #expect(finding?.evidence.first?.value == 3)
         #expect(finding?.verdict.contains("since it started, before the window") == true)
         #expect(finding?.verdict.contains("last 5 min") == true)
     }
 
-    @Test("kills in the window rank before kills before it; a kill of a process outside the containers before the window is a host finding marked so")
+    @Test(
+        "kills in the window rank before kills before it; a kill of a process outside the containers before the window is a host finding marked so"
+    )
     func oomKillsInAndBeforeWindow() {
-        let earlier = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 40, message: "Out of memory: Killed process 7 (java)", pid: 7, comm: "java")
-        let now = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 101, message: "Out of memory: Killed process 8 (node)", pid: 8, comm: "node")
-        let hung = KernelLogEvent(kind: .hungTask, secondsSinceBoot: 50, message: "INFO: task jbd2:120 blocked for more than 120 seconds.", pid: 120, comm: "jbd2")
-        let log = KernelLogObservation(events: [earlier, hung, now], windowStartSecondsSinceBoot: 100, lookbackSeconds: 300)
+        let earlier = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 40, message: "Out of memory: Killed process 7 (java)", pid: 7,
+            comm: "java")
+        let now = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 101, message: "Out of memory: Killed process 8 (node)", pid: 8,
+            comm: "node")
+        let hung = KernelLogEvent(
+            kind: .hungTask, secondsSinceBoot: 50, message: "INFO: task jbd2:120 blocked for more than 120 seconds.",
+            pid: 120, comm: "jbd2")
+        let log = KernelLogObservation(
+            events: [earlier, hung, now], windowStartSecondsSinceBoot: 100, lookbackSeconds: 300)
         let report = Synthetic.diagnose(Synthetic.window(kernelLog: log))
         #expect(report.findings("kernel.oom-kill").first?.verdict.contains("node (PID 8)") == true)
         #expect(report.findings("kernel.oom-kill").first?.verdict.contains("java") == false)
-        #expect(report.findings("kernel.oom-kill-before-window").first?.verdict.contains("java (PID 7) 1 min 0 s before the window") == true)
-        #expect(report.findings.firstIndex { $0.rule == "kernel.oom-kill" }! < report.findings.firstIndex { $0.rule == "kernel.oom-kill-before-window" }!)
-        #expect(report.findings("kernel.hung-task").first?.verdict.contains("before the window (the last 50.0 s before the window)") == true)
+        #expect(
+            report.findings("kernel.oom-kill-before-window").first?.verdict.contains(
+                "java (PID 7) 1 min 0 s before the window") == true)
+        #expect(
+            report.findings.firstIndex { $0.rule == "kernel.oom-kill" }! < report.findings.firstIndex {
+                $0.rule == "kernel.oom-kill-before-window"
+            }!)
+        #expect(
+            report.findings("kernel.hung-task").first?.verdict.contains(
+                "before the window (the last 50.0 s before the window)") == true)
     }
 
     @Test("a window saved before the look-back was recorded still decodes: all its events are in the window")
     func oldSavedKernelLog() throws {
-        let json = #"{"readable":true,"recordsRead":1,"recordsLost":0,"events":[{"kind":"oom-kill","secondsSinceBoot":5,"message":"m"}]}"#
+        let json =
+            #"{"readable":true,"recordsRead":1,"recordsLost":0,"events":[{"kind":"oom-kill","secondsSinceBoot":5,"message":"m"}]}"#
         let log = try JSONDecoder().decode(KernelLogObservation.self, from: Data(json.utf8))
         #expect(log.lookbackSeconds == nil && log.windowStartSecondsSinceBoot == nil)
         #expect(!log.isBeforeWindow(log.events[0]))
@@ -97,7 +127,9 @@ import Testing
 
     @Test("an OOM kill in a cgroup that is not a watched container is a host finding")
     func unattributedOOMKill() {
-        let event = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 1, message: "Out of memory: Killed process 7 (java)", pid: 7, comm: "java")
+        let event = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 1, message: "Out of memory: Killed process 7 (java)", pid: 7, comm: "java"
+        )
         let report = Synthetic.diagnose(Synthetic.window(kernelLog: KernelLogObservation(events: [event])))
         #expect(report.findings("kernel.oom-kill").first?.verdict.contains("java (PID 7)") == true)
         #expect(report.status == .findings)
@@ -134,7 +166,9 @@ import Testing
         web.lastCounters = last
         #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").isEmpty)
         web.lastCounters?.memory?.limitHitCount = 11
-        #expect(Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").first?.evidence.first?.value == 1)
+        #expect(
+            Synthetic.diagnose(Synthetic.window(containers: [web])).findings("memory.limit-hits").first?.evidence.first?
+                .value == 1)
     }
 
     @Test("swap growing by a page per second or more is swapping; flat swap is not")
@@ -178,8 +212,14 @@ import Testing
         let finding = report.findings("blkio.throttle-saturated").first
         #expect(finding?.blame.party == .container)
         #expect(finding?.verdict.contains("write IOPS") == true)
-        #expect(report.use.contains { $0.resource.hasPrefix("block I/O throttle") && $0.findingRules == ["blkio.throttle-saturated"] })
-        #expect(Synthetic.diagnose(Synthetic.window(containers: [Self.throttled(writeIOPS: 8.9, limit: 10)])).findings("blkio.throttle-saturated").isEmpty)
+        #expect(
+            report.use.contains {
+                $0.resource.hasPrefix("block I/O throttle") && $0.findingRules == ["blkio.throttle-saturated"]
+            })
+        #expect(
+            Synthetic.diagnose(Synthetic.window(containers: [Self.throttled(writeIOPS: 8.9, limit: 10)])).findings(
+                "blkio.throttle-saturated"
+            ).isEmpty)
     }
 
     @Test("retransmits of a container's own namespace, with the other containers' traffic listed")
@@ -192,7 +232,9 @@ import Testing
         tcp.retransmittedPercent = 2
         web.tcp = Array(repeating: tcp, count: Synthetic.intervals)
         var batch = Synthetic.container("batch")
-        var eth0 = NetworkRates(old: NetworkDeviceStats(interface: "eth0"), new: NetworkDeviceStats(interface: "eth0"), rates: RateCalculator(elapsedSeconds: 1)!)
+        var eth0 = NetworkRates(
+            old: NetworkDeviceStats(interface: "eth0"), new: NetworkDeviceStats(interface: "eth0"),
+            rates: RateCalculator(elapsedSeconds: 1)!)
         eth0.transmittedBytesPerSecond = CounterRate(perSecond: 10 * 1024 * 1024)
         batch.network = Array(repeating: [eth0], count: Synthetic.intervals)
         let report = Synthetic.diagnose(Synthetic.window(containers: [web, batch]))
@@ -209,7 +251,8 @@ import Testing
     func focus() {
         let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 100)
         let batch = Synthetic.container("batch", usage: 0.5, cap: 0.5, throttledMilliseconds: 100)
-        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 95), containers: [web, batch], focus: ["docker:web-id"]))
+        let report = Synthetic.diagnose(
+            Synthetic.window(host: Synthetic.host(busy: 95), containers: [web, batch], focus: ["docker:web-id"]))
         #expect(report.findings("cpu.cap-throttled").map(\.subject) == ["container web"])
         #expect(report.findings("host.cpu.utilization").count == 1)
         #expect(report.cpuVerdicts.map(\.container) == ["web"])

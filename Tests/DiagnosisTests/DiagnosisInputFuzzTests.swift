@@ -13,8 +13,10 @@ import TestSupport
     static func seedWindow() -> ObservationWindow {
         let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 300, involuntary: 80)
         let batch = Synthetic.container("batch", usage: 1.2, throttledMilliseconds: 20)
-        let kill = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 1, message: "Killed process 1 (x)", pid: 1, comm: "x")
-        return Synthetic.window(host: Synthetic.host(busy: 95), containers: [web, batch], kernelLog: KernelLogObservation(events: [kill]))
+        let kill = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 1, message: "Killed process 1 (x)", pid: 1, comm: "x")
+        return Synthetic.window(
+            host: Synthetic.host(busy: 95), containers: [web, batch], kernelLog: KernelLogObservation(events: [kill]))
     }
 
     /// Diagnoses and renders every way the command does.
@@ -33,7 +35,9 @@ import TestSupport
         try Self.diagnoseAndRender(try JSONDecoder().decode(ObservationWindow.self, from: Data(seed)))
         var outcomes = (clean: 0, refused: 0)
         for number in 0..<cases {
-            let mutated = Bool.random(using: &random) ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
+            let mutated =
+                Bool.random(using: &random)
+                ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
             let seconds = try Fuzzing.timed {
                 guard let window = try? JSONDecoder().decode(ObservationWindow.self, from: Data(mutated)) else {
                     outcomes.refused += 1
@@ -57,7 +61,9 @@ import TestSupport
         let window = Self.seedWindow()
         var outcomes = (clean: 0, refused: 0)
         for number in 0..<cases {
-            let mutated = Bool.random(using: &random) ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
+            let mutated =
+                Bool.random(using: &random)
+                ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
             let seconds = try Fuzzing.timed {
                 var thresholds = Thresholds()
                 do {

@@ -9,13 +9,17 @@ import Testing
     func cpuUtilization(busy: Double, expected: Bool) {
         let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: busy)))
         #expect(!report.findings("host.cpu.utilization").isEmpty == expected)
-        #expect(report.checklist.first { $0.command == "mpstat -P ALL 1" }?.findingRules.contains("host.cpu.utilization") == expected)
+        #expect(
+            report.checklist.first { $0.command == "mpstat -P ALL 1" }?.findingRules.contains("host.cpu.utilization")
+                == expected)
     }
 
     @Test("run queue: saturated only above CPUs × run-queue-per-cpu (Periscope's own task excluded)")
     func runQueue() {
         // runnable counts the reader itself: 3 - 1 = 2 tasks on 2 CPUs is not above 2.
-        #expect(Synthetic.diagnose(Synthetic.window(host: Synthetic.host(runnable: 3))).findings("host.cpu.saturation").isEmpty)
+        #expect(
+            Synthetic.diagnose(Synthetic.window(host: Synthetic.host(runnable: 3))).findings("host.cpu.saturation")
+                .isEmpty)
         let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(runnable: 4)))
         #expect(report.findings("host.cpu.saturation").count == 1)
         #expect(report.checklist.first { $0.command == "vmstat 1" }?.findingRules == ["host.cpu.saturation"])
@@ -32,10 +36,14 @@ import Testing
         let report = Synthetic.diagnose(Synthetic.window(host: host, containers: [capped]))
         #expect(report.findings("host.cpu.saturation").isEmpty)
         let cap = report.findings("cpu.cap-throttled").first
-        #expect(cap?.evidence.contains { $0.metric.hasPrefix("CPU pressure (PSI some") && abs($0.value - 69) < 0.01 } == true)
+        #expect(
+            cap?.evidence.contains { $0.metric.hasPrefix("CPU pressure (PSI some") && abs($0.value - 69) < 0.01 }
+                == true)
     }
 
-    @Test("host PSI is saturation when the host is short of CPU: idle just under the threshold, not at it", arguments: [(90.0, false), (90.01, true)])
+    @Test(
+        "host PSI is saturation when the host is short of CPU: idle just under the threshold, not at it",
+        arguments: [(90.0, false), (90.01, true)])
     func pressureWithoutIdleCPU(busy: Double, expected: Bool) {
         var host = Synthetic.host(busy: busy, runnable: 1)
         host.cpuPressure = Synthetic.pressure(69)
@@ -81,7 +89,9 @@ import Testing
         return rates
     }
 
-    @Test("blkio does not account the disk: its users are ranked by their processes' /proc/PID/io bytes, and the source is named")
+    @Test(
+        "blkio does not account the disk: its users are ranked by their processes' /proc/PID/io bytes, and the source is named"
+    )
     func diskUsersFromProcessIO() {
         var host = Synthetic.host()
         var disk = Self.disk(iops: 200, latency: 5, util: 95)
@@ -90,9 +100,12 @@ import Testing
         var writer = Synthetic.container("writer")
         for index in writer.intervals.indices {
             writer.intervals[index].blockIO = []
-            writer.intervals[index].processIO = ProcessIORates(unaccountedDevices: ["sda"], readBytesPerSecond: 0, writtenBytesPerSecond: 6 * 1_048_576, processes: 2)
+            writer.intervals[index].processIO = ProcessIORates(
+                unaccountedDevices: ["sda"], readBytesPerSecond: 0, writtenBytesPerSecond: 6 * 1_048_576, processes: 2)
         }
-        let finding = Synthetic.diagnose(Synthetic.window(host: host, containers: [writer])).findings("host.disk.utilization").first
+        let finding = Synthetic.diagnose(Synthetic.window(host: host, containers: [writer])).findings(
+            "host.disk.utilization"
+        ).first
         let user = finding?.blame.neighbours.first
         #expect(user?.name == "writer")
         #expect(user?.unit == "KiB/s" && abs((user?.amount ?? 0) - 6144) < 1e-6)
@@ -173,7 +186,11 @@ import Testing
         #expect(report.findings.isEmpty)
         #expect(report.status == .healthy)
         #expect(report.status.exitCode == 0)
-        #expect(report.checklist.map(\.command) == ["uptime", "dmesg | tail", "vmstat 1", "mpstat -P ALL 1", "pidstat 1", "iostat -xz 1", "free -m", "sar -n DEV 1", "sar -n TCP,ETCP 1", "top"])
+        #expect(
+            report.checklist.map(\.command) == [
+                "uptime", "dmesg | tail", "vmstat 1", "mpstat -P ALL 1", "pidstat 1", "iostat -xz 1", "free -m",
+                "sar -n DEV 1", "sar -n TCP,ETCP 1", "top"
+            ])
     }
 
     @Test("no host samples: could not diagnose, exit 2")

@@ -11,7 +11,9 @@ import Testing
 
     @Test("a record's header, message and dictionary lines")
     func parse() throws {
-        let record = try Self.record("3,4838,10606931334,-;blk_update_request: I/O error, dev loop0, sector 0 op 0x1:(WRITE)\n SUBSYSTEM=block\n DEVICE=b7:0\n")
+        let record = try Self.record(
+            "3,4838,10606931334,-;blk_update_request: I/O error, dev loop0, sector 0 op 0x1:(WRITE)\n SUBSYSTEM=block\n DEVICE=b7:0\n"
+        )
         #expect(record.level == 3)
         #expect(record.facility == 0)
         #expect(record.sequence == 4838)
@@ -27,7 +29,7 @@ import Testing
         let records = try [
             "4,100,5000000,-;sh invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
             "6,101,5000100,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=abc,mems_allowed=0,oom_memcg=/docker/abc,task_memcg=/docker/abc,task=dd,pid=4242,uid=0",
-            "3,102,5000200,-;Memory cgroup out of memory: Killed process 4242 (dd) total-vm:136000kB, anon-rss:64000kB, file-rss:0kB",
+            "3,102,5000200,-;Memory cgroup out of memory: Killed process 4242 (dd) total-vm:136000kB, anon-rss:64000kB, file-rss:0kB"
         ].map(Self.record)
         let events = KernelLogEvent.classify(records)
         #expect(events.count == 1)
@@ -44,7 +46,7 @@ import Testing
             "3,1,1,-;INFO: task jbd2/vda1-8:312 blocked for more than 120 seconds.",
             "3,2,2,-;Buffer I/O error on dev loop3, logical block 0, lost async page write",
             "3,3,3,-;EXT4-fs error (device vda1): something",
-            "6,4,4,-;docker0: port 2(veth55347ad) entered forwarding state",
+            "6,4,4,-;docker0: port 2(veth55347ad) entered forwarding state"
         ].map(Self.record)
         let events = KernelLogEvent.classify(records)
         #expect(events.map(\.kind) == [.hungTask, .ioError, .error])
@@ -55,7 +57,8 @@ import Testing
 
     @Test("the kernel stack text drops addresses and offsets")
     func stack() {
-        let text = "[<0>] io_schedule+0x12/0x40\n[<0>] blkdev_direct_IO+0x3a1/0x8b0\n[<0>] entry_SYSCALL_64_after_hwframe+0x76/0x7e\n"
+        let text =
+            "[<0>] io_schedule+0x12/0x40\n[<0>] blkdev_direct_IO+0x3a1/0x8b0\n[<0>] entry_SYSCALL_64_after_hwframe+0x76/0x7e\n"
         let frames = Array(text.utf8).withUnsafeBytes { KernelStackText.functions($0, maximumFrames: 2) }
         #expect(frames == ["io_schedule", "blkdev_direct_IO"])
     }

@@ -8,7 +8,9 @@ import Testing
     /// both views.
     @Test(arguments: RuleID.allCases)
     func everyRuleHasAPlace(rule: RuleID) {
-        #expect(!rule.checklistLines.isEmpty || !rule.useResources.isEmpty, "\(rule.rawValue) is on no checklist line and no USE row")
+        #expect(
+            !rule.checklistLines.isEmpty || !rule.useResources.isEmpty,
+            "\(rule.rawValue) is on no checklist line and no USE row")
     }
 
     /// The checklist's lines are exactly the declared commands, in order.
@@ -19,9 +21,12 @@ import Testing
 
     /// The JSON keeps the id strings: a finding codes its rule as `rule`.
     @Test func findingsCodeTheRuleId() throws {
-        let report = Synthetic.diagnose(Synthetic.window(containers: [Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 200)]))
+        let report = Synthetic.diagnose(
+            Synthetic.window(containers: [Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 200)])
+        )
         let finding = try #require(report.findings.first { $0.ruleID == .cpuCapThrottled })
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(finding)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(finding)) as? [String: Any])
         #expect(object["rule"] as? String == "cpu.cap-throttled")
         #expect(object["ruleID"] == nil)
         #expect(try JSONDecoder().decode(Finding.self, from: JSONEncoder().encode(finding)) == finding)
@@ -30,11 +35,16 @@ import Testing
     /// Every threshold is documented in docs/diagnose.md's tables, with its default.
     @Test(arguments: Thresholds.keys.map(\.spec))
     func everyThresholdIsDocumented(spec: ThresholdSpec) throws {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/diagnose.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("| `\(spec.name)` |") }, "\(spec.name) is not in docs/diagnose.md")
-        let documentedDefault = row.split(separator: "|").dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let row = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("| `\(spec.name)` |") },
+            "\(spec.name) is not in docs/diagnose.md")
+        let documentedDefault = row.split(separator: "|").dropFirst().first.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(documentedDefault.flatMap(Double.init) == spec.defaultValue, "\(row)")
     }
 
@@ -42,7 +52,8 @@ import Testing
     @Test func thresholdsCodeUnderTheirPropertyNames() throws {
         var thresholds = Thresholds()
         thresholds.dStateMilliseconds = 250
-        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(thresholds)) as? [String: Double])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(thresholds)) as? [String: Double])
         #expect(object.count == Thresholds.keys.count)
         #expect(object["dStateMilliseconds"] == 250 && object["throttledMillisecondsPerSecond"] == 10)
         #expect(try JSONDecoder().decode(Thresholds.self, from: JSONEncoder().encode(thresholds)) == thresholds)

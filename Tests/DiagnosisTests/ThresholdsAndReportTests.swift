@@ -31,8 +31,10 @@ import Testing
     func ranking() {
         let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 500)
         let batch = Synthetic.container("batch", usage: 0.5, cap: 0.5, throttledMilliseconds: 20)
-        let kill = KernelLogEvent(kind: .oomKill, secondsSinceBoot: 1, message: "Killed process 1 (x)", pid: 1, comm: "x")
-        let report = Synthetic.diagnose(Synthetic.window(containers: [batch, web], kernelLog: KernelLogObservation(events: [kill])))
+        let kill = KernelLogEvent(
+            kind: .oomKill, secondsSinceBoot: 1, message: "Killed process 1 (x)", pid: 1, comm: "x")
+        let report = Synthetic.diagnose(
+            Synthetic.window(containers: [batch, web], kernelLog: KernelLogObservation(events: [kill])))
         #expect(report.findings.map(\.rule).prefix(3) == ["kernel.oom-kill", "cpu.cap-throttled", "cpu.cap-throttled"])
         #expect(report.findings[1].subject == "container web")
     }
@@ -59,7 +61,8 @@ import Testing
         try thresholds.apply(assignment: "throttled-ms-per-second=1e19")
         try thresholds.apply(assignment: "cpu-utilization-percent=1e300")
         let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 3e19)
-        let report = Synthetic.diagnose(Synthetic.window(host: Synthetic.host(busy: 1e30), containers: [web]), thresholds)
+        let report = Synthetic.diagnose(
+            Synthetic.window(host: Synthetic.host(busy: 1e30), containers: [web]), thresholds)
         let text = DiagnosisTextRenderer(verbose: true).render(report)
         #expect(text.contains("throttled time 3e+19 ms/s"))
         #expect(text.contains("threshold >= 1e+19"))

@@ -14,7 +14,9 @@ struct CTFConversionLiveTests {
             try? FileManager.default.removeItem(atPath: input)
             try? FileManager.default.removeItem(atPath: output)
         }
-        let record = try TraceShell.periscope(["trace", "record", "-e", "sched", "syscalls", "irq", "-d", "1.5", "-o", input])
+        let record = try TraceShell.periscope([
+            "trace", "record", "-e", "sched", "syscalls", "irq", "-d", "1.5", "-o", input
+        ])
         #expect(record.status == 0, "\(record.standardError)")
         let convert = try TraceShell.periscope(["trace", "convert", input, "--to", "ctf", output, "--json"])
         #expect(convert.status == 0, "\(convert.standardError)")
@@ -27,6 +29,8 @@ struct CTFConversionLiveTests {
         #expect(babeltrace.standardError.isEmpty, "\(babeltrace.standardError.prefix(500))")
         let lines = babeltrace.standardOutput.split(separator: "\n")
         #expect(lines.count == summary.totalEvents)
-        #expect(lines.contains { $0.contains(" syscall_entry_") } && lines.contains { $0.contains(" syscall_exit_") && $0.contains("ret = ") })
+        #expect(
+            lines.contains { $0.contains(" syscall_entry_") }
+                && lines.contains { $0.contains(" syscall_exit_") && $0.contains("ret = ") })
     }
 }

@@ -14,44 +14,63 @@ struct TraceRecordLiveTests {
     @Test func countsTheSyscallsOfAKnownProcess() throws {
         let output = TraceTestEnvironment.scratchPath("syscalls")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let recorder = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "syscalls", "sched", "-d", "4", "-o", output],
-                                            standardError: output + ".err")
+        let recorder = try TraceShell.spawn(
+            [
+                TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "syscalls", "sched", "-d", "4", "-o",
+                output
+            ],
+            standardError: output + ".err")
         defer { unlink(output + ".err") }
         #expect(TraceTestEnvironment.waitForCapture(of: recorder))
         let count = 1_500
-        let dd = try TraceShell.spawn(["dd", "bs=1", "count=\(count)"], standardOutput: "/dev/null", standardInput: "/dev/zero")
+        let dd = try TraceShell.spawn(
+            ["dd", "bs=1", "count=\(count)"], standardOutput: "/dev/null", standardInput: "/dev/zero")
         #expect(TraceShell.wait(dd) == 0)
-        #expect(TraceShell.wait(recorder) == 0, "\((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
+        #expect(
+            TraceShell.wait(recorder) == 0, "\((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
         #expect(!TraceTestEnvironment.instanceExists(of: recorder))
 
         let (reader, collected) = try CollectedEvents.read(output)
         let ddEvents = collected.events.filter { $0.tid == dd }
-        let reads = ddEvents.filter { $0.name == "sys_enter" && $0.integers["id"] == 0 && $0.syscallArguments.first == 0 }
-        let writes = ddEvents.filter { $0.name == "sys_enter" && $0.integers["id"] == 1 && $0.syscallArguments.first == 1 }
+        let reads = ddEvents.filter {
+            $0.name == "sys_enter" && $0.integers["id"] == 0 && $0.syscallArguments.first == 0
+        }
+        let writes = ddEvents.filter {
+            $0.name == "sys_enter" && $0.integers["id"] == 1 && $0.syscallArguments.first == 1
+        }
         #expect(reads.count == count)
         #expect(writes.count == count)
         let readReturns = ddEvents.filter { $0.name == "sys_exit" && $0.integers["id"] == 0 && $0.integers["ret"] == 1 }
         #expect(readReturns.count == count)
         // The exec of dd and its exit are there, in order, with dd's name.
-        let exec = try #require(collected.events.first { $0.name == "sched_process_exec" && $0.integers["pid"] == Int64(dd) })
+        let exec = try #require(
+            collected.events.first { $0.name == "sched_process_exec" && $0.integers["pid"] == Int64(dd) })
         #expect(exec.strings["filename"]?.hasSuffix("/dd") == true)
-        let exit = try #require(collected.events.first { $0.name == "sched_process_exit" && $0.integers["pid"] == Int64(dd) })
+        let exit = try #require(
+            collected.events.first { $0.name == "sched_process_exit" && $0.integers["pid"] == Int64(dd) })
         #expect(exit.timestamp > exec.timestamp)
         #expect(exit.strings["comm"] == "dd")
         // Timestamps are CLOCK_MONOTONIC and within the capture.
-        #expect(collected.events.allSatisfy { $0.timestamp >= reader.metadata.startNs && $0.timestamp <= reader.metadata.endNs })
+        #expect(
+            collected.events.allSatisfy {
+                $0.timestamp >= reader.metadata.startNs && $0.timestamp <= reader.metadata.endNs
+            })
         #expect(zip(collected.events, collected.events.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp })
         #expect(collected.lost == 0 && reader.metadata.lostEventCount == 0)
         #expect(reader.metadata.clock == "mono")
         #expect(reader.recordedStatedump.threads.contains { $0.tid == 1 && $0.namespaceTIDs == [1] })
-        #expect(SyscallTable(machine: reader.metadata.machine).name(0) == "read" || !SyscallTable(machine: reader.metadata.machine).isKnown)
+        #expect(
+            SyscallTable(machine: reader.metadata.machine).name(0) == "read"
+                || !SyscallTable(machine: reader.metadata.machine).isKnown)
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
     func aStopSignalLeavesNoInstanceAndAReadableTrace(_ signalNumber: Int32) throws {
         let output = TraceTestEnvironment.scratchPath("signal-\(signalNumber)")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let recorder = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "syscalls", "-o", output])
+        let recorder = try TraceShell.spawn([
+            TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "syscalls", "-o", output
+        ])
         #expect(TraceTestEnvironment.waitForCapture(of: recorder))
         #expect(TraceTestEnvironment.instanceExists(of: recorder))
         usleep(300_000)
@@ -69,7 +88,9 @@ struct TraceRecordLiveTests {
         // A run killed with SIGKILL cannot clean up: its instance stays until the next start.
         let output = TraceTestEnvironment.scratchPath("killed")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let killed = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "-o", output])
+        let killed = try TraceShell.spawn([
+            TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "-o", output
+        ])
         #expect(TraceTestEnvironment.waitForCapture(of: killed))
         kill(killed, SIGKILL)
         TraceShell.wait(killed)
@@ -86,16 +107,23 @@ struct TraceRecordLiveTests {
     @Test func badInputGivesClearErrorsAndTouchesNothing() throws {
         let output = TraceTestEnvironment.scratchPath("bad")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let unknown = try TraceShell.periscope(["trace", "record", "-e", "sched:no_such_event", "-d", "1", "-o", output])
+        let unknown = try TraceShell.periscope(["trace", "record", "-e", "sched:no_such_event", "-d", "1", "-o", output]
+        )
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains("no tracepoint sched:no_such_event"))
         let preset = try TraceShell.periscope(["trace", "record", "-e", "schedule", "-d", "1", "-o", output])
         #expect(preset.standardError.contains("neither a preset"))
-        let container = try TraceShell.periscope(["trace", "record", "--container", "periscope-no-such-container", "-d", "1", "-o", output])
+        let container = try TraceShell.periscope([
+            "trace", "record", "--container", "periscope-no-such-container", "-d", "1", "-o", output
+        ])
         #expect(container.status != 0)
         #expect(container.standardError.contains("no running container matches"))
-        let instances = try FileManager.default.contentsOfDirectory(atPath: TraceTestEnvironment.tracefs!.path("instances"))
-        #expect(!instances.contains { $0.hasPrefix(TracefsInstance.namePrefix) && TraceTestEnvironment.isDeadPeriscopeInstance($0) })
+        let instances = try FileManager.default.contentsOfDirectory(
+            atPath: TraceTestEnvironment.tracefs!.path("instances"))
+        #expect(
+            !instances.contains {
+                $0.hasPrefix(TracefsInstance.namePrefix) && TraceTestEnvironment.isDeadPeriscopeInstance($0)
+            })
     }
 }
 

@@ -18,12 +18,15 @@ struct TraceSignalLiveTests {
         #expect(!TraceTestEnvironment.instanceExists(of: pid))
     }
 
-    @Test("SIGINT or SIGTERM in the first milliseconds never leaves an instance; a clean exit leaves a readable trace",
-          arguments: [SIGINT, SIGTERM], [0, 5, 20, 40, 80, 150])
+    @Test(
+        "SIGINT or SIGTERM in the first milliseconds never leaves an instance; a clean exit leaves a readable trace",
+        arguments: [SIGINT, SIGTERM], [0, 5, 20, 40, 80, 150])
     func earlyStopSignal(_ signalNumber: Int32, _ delayMilliseconds: Int) throws {
         let output = TraceTestEnvironment.scratchPath("early-\(signalNumber)-\(delayMilliseconds)")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let recorder = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "-o", output])
+        let recorder = try TraceShell.spawn([
+            TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "sched", "-o", output
+        ])
         usleep(useconds_t(delayMilliseconds * 1000))
         kill(recorder, signalNumber)
         let status = TraceShell.wait(recorder)
@@ -43,12 +46,15 @@ struct TraceSignalLiveTests {
     func killedRecordingIsReadable() throws {
         let output = TraceTestEnvironment.scratchPath("sigkill")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let recorder = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "syscalls", "sched",
-                                             "--buffer-size-kb", "256", "-o", output])
+        let recorder = try TraceShell.spawn([
+            TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "syscalls", "sched",
+            "--buffer-size-kb", "256", "-o", output
+        ])
         #expect(TraceTestEnvironment.waitForCapture(of: recorder))
         defer { removeLeftovers(of: recorder) }
         // ~40,000 syscalls fill many pages; the recorder moves full pages every 100 ms.
-        let dd = try TraceShell.spawn(["dd", "bs=1", "count=20000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
+        let dd = try TraceShell.spawn(
+            ["dd", "bs=1", "count=20000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
         #expect(TraceShell.wait(dd) == 0)
         usleep(500_000)
         kill(recorder, SIGKILL)
@@ -57,7 +63,9 @@ struct TraceSignalLiveTests {
         let (reader, collected) = try CollectedEvents.read(output)
         #expect(reader.metadata.isComplete == false)
         #expect(reader.warnings.contains { $0.hasPrefix("the recording was cut short") })
-        #expect(collected.events.contains { $0.tid == dd && $0.name == "sys_enter" }, "the pages written before the kill are read")
+        #expect(
+            collected.events.contains { $0.tid == dd && $0.name == "sys_enter" },
+            "the pages written before the kill are read")
         #expect(reader.recordedStatedump.threads.contains { $0.tid == 1 }, "the statedump is written at the start")
         let dump = try TraceShell.periscope(["trace", "dump", output, "--json"])
         #expect(dump.status == 0, "\(dump.standardError)")
@@ -68,11 +76,14 @@ struct TraceSignalLiveTests {
     func killedSnapshotIsReadable() throws {
         let output = TraceTestEnvironment.scratchPath("snapshot-kill")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let armed = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "snapshot", "--arm", "-e", "sched", "syscalls",
-                                          "-o", output, "-d", "60"])
+        let armed = try TraceShell.spawn([
+            TraceTestEnvironment.periscopeBinary, "trace", "snapshot", "--arm", "-e", "sched", "syscalls",
+            "-o", output, "-d", "60"
+        ])
         #expect(TraceTestEnvironment.waitForCapture(of: armed))
         defer { removeLeftovers(of: armed) }
-        let dd = try TraceShell.spawn(["dd", "bs=1", "count=20000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
+        let dd = try TraceShell.spawn(
+            ["dd", "bs=1", "count=20000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
         #expect(TraceShell.wait(dd) == 0)
         kill(armed, SIGUSR1)
         let snapshot = output + "/snapshot-001"

@@ -14,7 +14,9 @@ struct TraceSnapshotLiveTests {
             var directory: String
             var trigger: String
             var triggeredAtNs: UInt64
-            private enum CodingKeys: String, CodingKey { case directory, trigger, triggeredAtNs = "triggeredAtMonotonicNanoseconds" }
+            private enum CodingKeys: String, CodingKey {
+                case directory, trigger, triggeredAtNs = "triggeredAtMonotonicNanoseconds"
+            }
         }
         var snapshots: [Snapshot]
         var suppressedTriggers: Int
@@ -29,27 +31,35 @@ struct TraceSnapshotLiveTests {
         // 5% of a CPU for a busy loop: nearly every CFS period ends throttled.
         let name = TraceTestEnvironment.uniqueContainerName("throttled")
         _ = try? TraceShell.run(["docker", "rm", "-f", name])
-        let run = try TraceShell.run(["docker", "run", "-d", "--name", name, "--cpus", "0.05", TraceTestEnvironment.testImage,
-                                      "sh", "-c", "while true; do :; done"])
+        let run = try TraceShell.run([
+            "docker", "run", "-d", "--name", name, "--cpus", "0.05", TraceTestEnvironment.testImage,
+            "sh", "-c", "while true; do :; done"
+        ])
         defer { _ = try? TraceShell.run(["docker", "rm", "-f", name]) }
         #expect(run.status == 0, "\(run.standardError)")
-        let busyPID = Int32(try TraceShell.run(["docker", "inspect", "--format", "{{.State.Pid}}", name]).standardOutput
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        let busyPID =
+            Int32(
+                try TraceShell.run(["docker", "inspect", "--format", "{{.State.Pid}}", name]).standardOutput
+                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         let output = TraceTestEnvironment.scratchPath("threshold")
         defer {
             try? FileManager.default.removeItem(atPath: output)
             unlink(output + ".json")
         }
-        let arm = try TraceShell.periscope(["trace", "snapshot", "--arm", "-e", "sched", "-o", output, "--window", "5",
-                                            "--when", "container:\(name):throttled>50", "--sample-interval", "0.5",
-                                            "--max-snapshots", "1", "-d", "30", "--json"])
+        let arm = try TraceShell.periscope([
+            "trace", "snapshot", "--arm", "-e", "sched", "-o", output, "--window", "5",
+            "--when", "container:\(name):throttled>50", "--sample-interval", "0.5",
+            "--max-snapshots", "1", "-d", "30", "--json"
+        ])
         #expect(arm.status == 0, "\(arm.standardError)")
         let summary = try JSONDecoder().decode(Summary.self, from: Data(arm.standardOutput.utf8))
         let snapshot = try #require(summary.snapshots.first)
         #expect(snapshot.trigger.contains("throttled>50"))
         let (reader, collected) = try CollectedEvents.read(snapshot.directory)
         #expect(reader.metadata.mode == "snapshot" && reader.metadata.snapshotTrigger == snapshot.trigger)
-        let busyBefore = collected.events.filter { $0.name == "sched_switch" && $0.tid == busyPID && $0.timestamp < snapshot.triggeredAtNs }
+        let busyBefore = collected.events.filter {
+            $0.name == "sched_switch" && $0.tid == busyPID && $0.timestamp < snapshot.triggeredAtNs
+        }
         #expect(busyBefore.count >= 3, "the throttled loop was switched out repeatedly before the trigger")
         let earliest = try #require(collected.events.map(\.timestamp).min())
         #expect(earliest + 300_000_000 < snapshot.triggeredAtNs, "the snapshot reaches back before the trigger")
@@ -61,8 +71,11 @@ struct TraceSnapshotLiveTests {
             try? FileManager.default.removeItem(atPath: output)
             unlink(output + ".json")
         }
-        let armed = try TraceShell.spawn([TraceTestEnvironment.periscopeBinary, "trace", "snapshot", "--arm", "-e", "sched:sched_switch",
-                                          "-o", output, "--min-interval", "60", "--json"], standardOutput: output + ".json")
+        let armed = try TraceShell.spawn(
+            [
+                TraceTestEnvironment.periscopeBinary, "trace", "snapshot", "--arm", "-e", "sched:sched_switch",
+                "-o", output, "--min-interval", "60", "--json"
+            ], standardOutput: output + ".json")
         #expect(TraceTestEnvironment.waitForCapture(of: armed))
         let first = try TraceShell.periscope(["trace", "snapshot", "--trigger", "--pid", String(armed)])
         #expect(first.status == 0, "\(first.standardError)")

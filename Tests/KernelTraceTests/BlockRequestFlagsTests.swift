@@ -24,7 +24,7 @@ struct BlockRequestFlagsTests {
         ("FN", 1024, .flush),
         ("N", 0, .other),
         ("WSU", 1 | 32, .write),  // atomic (6.11+) has no LTTng flag
-        ("", 0, .other),
+        ("", 0, .other)
     ]
 
     @Test(arguments: cases)

@@ -45,24 +45,29 @@ import Testing
         let parsed = try RingBufferPageLayout.parse(headerPage: SyntheticTrace.headerPage, pageSize: 4096)
         #expect(parsed.layout == RingBufferPageLayout(pageSize: 4096, commitOffset: 8, commitSize: 8, dataOffset: 16))
         #expect(parsed.missing.isEmpty)
-        let thirtyTwoBit = try RingBufferPageLayout.parse(headerPage: """
-            \tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
-            \tfield: local_t commit;\toffset:8;\tsize:4;\tsigned:1;
-            \tfield: char data;\toffset:12;\tsize:4084;\tsigned:0;
-            """, pageSize: 4096).layout
+        let thirtyTwoBit = try RingBufferPageLayout.parse(
+            headerPage: """
+                \tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
+                \tfield: local_t commit;\toffset:8;\tsize:4;\tsigned:1;
+                \tfield: char data;\toffset:12;\tsize:4084;\tsigned:0;
+                """, pageSize: 4096
+        ).layout
         #expect(thirtyTwoBit.commitSize == 4 && thirtyTwoBit.dataOffset == 12)
     }
 
-    @Test("a header page or format whose offsets and sizes overflow is refused, not trapped on",
-          arguments: [
+    @Test(
+        "a header page or format whose offsets and sizes overflow is refused, not trapped on",
+        arguments: [
             "\tfield: local_t commit;\toffset:9223372036854775807;\tsize:8;\tsigned:1;\n",
             "\tfield: local_t commit;\toffset:8;\tsize:9223372036854775807;\tsigned:1;\n",
             "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:4096;\tsize:0;\tsigned:1;\n",
             "\tfield: local_t commit;\toffset:16;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:16;\tsize:4080;\tsigned:1;\n",
-            "\tfield: local_t commit;\toffset:x;\tsize:8;\tsigned:1;\n",
-          ])
+            "\tfield: local_t commit;\toffset:x;\tsize:8;\tsigned:1;\n"
+        ])
     func hugeHeaderPageOffsetsAreRefused(_ headerPage: String) {
-        #expect(throws: FormatParseError.self) { try RingBufferPageLayout.parse(headerPage: headerPage, pageSize: 4096) }
+        #expect(throws: FormatParseError.self) {
+            try RingBufferPageLayout.parse(headerPage: headerPage, pageSize: 4096)
+        }
     }
 
     @Test("a header page without commit or data fields falls back to the 64-bit layout and says which are missing")
@@ -72,8 +77,11 @@ import Testing
         #expect(parsed.missing == ["commit", "data"])
     }
 
-    @Test("a format field whose offset or size is near Int.max is refused with its name",
-          arguments: ["offset:9223372036854775807;\tsize:8;", "offset:8;\tsize:9223372036854775807;", "offset:16777210;\tsize:16;"])
+    @Test(
+        "a format field whose offset or size is near Int.max is refused with its name",
+        arguments: [
+            "offset:9223372036854775807;\tsize:8;", "offset:8;\tsize:9223372036854775807;", "offset:16777210;\tsize:16;"
+        ])
     func hugeFieldOffsetsAreRefused(_ placement: String) {
         let text = "name: sched_switch\nID: 316\nformat:\n\tfield:pid_t prev_pid;\t\(placement)\tsigned:1;\n"
         #expect {
@@ -84,14 +92,19 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("container:web:throttled>50", "web", SnapshotCondition.Metric.throttled, 50.0, false),
-        ("cpu-pressure>=12.5", nil, .cpuPressure, 12.5, true),
-        ("container:k8s/pod:io-pressure>3", "k8s/pod", .ioPressure, 3, false),
-    ] as [(String, String?, SnapshotCondition.Metric, Double, Bool)])
-    func parsesSnapshotConditions(_ text: String, _ container: String?, _ metric: SnapshotCondition.Metric, _ threshold: Double, _ inclusive: Bool) throws {
+    @Test(
+        arguments: [
+            ("container:web:throttled>50", "web", SnapshotCondition.Metric.throttled, 50.0, false),
+            ("cpu-pressure>=12.5", nil, .cpuPressure, 12.5, true),
+            ("container:k8s/pod:io-pressure>3", "k8s/pod", .ioPressure, 3, false)
+        ] as [(String, String?, SnapshotCondition.Metric, Double, Bool)])
+    func parsesSnapshotConditions(
+        _ text: String, _ container: String?, _ metric: SnapshotCondition.Metric, _ threshold: Double, _ inclusive: Bool
+    ) throws {
         let condition = try SnapshotCondition.parse(text)
-        #expect(condition == SnapshotCondition(container: container, metric: metric, threshold: threshold, inclusive: inclusive))
+        #expect(
+            condition
+                == SnapshotCondition(container: container, metric: metric, threshold: threshold, inclusive: inclusive))
         #expect(condition.isMet(by: threshold) == inclusive)
     }
 

@@ -19,7 +19,8 @@ struct RootPathFixtureTests {
     @Test func onlineCPUsOfATraceSessionComeFromTheSysRoot() {
         #expect(TraceSession.readOnlineCPUs(sysRoot: "\(Self.hostRoot)/sys") == [0, 1, 2, 3, 6])
         // Without the file: every configured CPU, as before.
-        #expect(TraceSession.readOnlineCPUs(sysRoot: "/nonexistent-sys").count == Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #expect(
+            TraceSession.readOnlineCPUs(sysRoot: "/nonexistent-sys").count == Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     @Test func hostPressureOfASnapshotConditionComesFromTheProcRoot() throws {
@@ -31,15 +32,19 @@ struct RootPathFixtureTests {
         options.indexCgroupsFromHierarchy = false
         let snapshot = try InventoryScanner(options: options).scan()
         // counters/host/proc/pressure/cpu: `some avg10=1.31 ...`.
-        let probe = try LiveMetricProbe(condition: SnapshotCondition.parse("cpu-pressure>50"), snapshot: snapshot, procRoot: "\(Self.hostRoot)/proc")
+        let probe = try LiveMetricProbe(
+            condition: SnapshotCondition.parse("cpu-pressure>50"), snapshot: snapshot, procRoot: "\(Self.hostRoot)/proc"
+        )
         #expect(probe.sample() == 1.31)
-        let memory = try LiveMetricProbe(condition: SnapshotCondition.parse("memory-pressure>50"), snapshot: snapshot, procRoot: "/nonexistent-proc")
+        let memory = try LiveMetricProbe(
+            condition: SnapshotCondition.parse("memory-pressure>50"), snapshot: snapshot, procRoot: "/nonexistent-proc")
         #expect(memory.sample() == nil)
     }
 
     /// A stale instance's PID is checked against the proc root's comm, not the live /proc's.
     @Test func aLivePeriscopeIsRecognisedFromTheProcRoot() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-tests-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-tests-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let pid = getpid()
         try FileManager.default.createDirectory(atPath: "\(root)/\(pid)", withIntermediateDirectories: true)
@@ -52,7 +57,8 @@ struct RootPathFixtureTests {
     /// Tracefs reads through LinuxHost's one file reader: whole files past its first buffer,
     /// and a failure says the path and the errno.
     @Test func tracefsReadsWholeFilesAndReportsTheErrno() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-tests-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-tests-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let text = String(repeating: "field:unsigned short common_type;\n", count: 2000)

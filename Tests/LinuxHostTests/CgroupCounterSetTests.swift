@@ -46,7 +46,8 @@ struct MountWatchLiveTests {
         let reader = KernelFileReader()
         #expect(try watch.textIfChanged(reader: reader) != nil)
         #expect(try watch.textIfChanged(reader: reader) == nil)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-watch-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-watch-\(getpid())")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(mount("periscope-test", directory, "tmpfs", 0, nil) == 0)

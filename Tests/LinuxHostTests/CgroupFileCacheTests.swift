@@ -11,21 +11,29 @@ struct CgroupFileCacheTests {
         let directory = try TemporaryDirectory()
         let file = try directory.write("pids.current", bytes: Array("1\n".utf8))
         let cache = CgroupFileCache()
-        #expect(try cache.withContents(of: file) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: file) } == 1)
+        #expect(
+            try cache.withContents(of: file) { bytes throws(HostReadError) in
+                try SingleValueFile.parse(bytes, path: file)
+            } == 1)
         // Rewritten in place (same inode), as the kernel regenerates a counter file.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         try handle.write(contentsOf: Array("12345\n".utf8))
         try handle.close()
-        #expect(try cache.withContents(of: file) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: file) } == 12345)
+        #expect(
+            try cache.withContents(of: file) { bytes throws(HostReadError) in
+                try SingleValueFile.parse(bytes, path: file)
+            } == 12345)
         #expect(cache.openDescriptorCount == 1)
     }
 
     @Test func rememberAbsentFilesButThrowWhenTheDirectoryIsGone() throws {
         let directory = try TemporaryDirectory()
         let cache = CgroupFileCache()
-        #expect(try cache.withContentsIfPresent(of: directory.path + "/memory.memsw.usage_in_bytes") { $0.count } == nil)
+        #expect(
+            try cache.withContentsIfPresent(of: directory.path + "/memory.memsw.usage_in_bytes") { $0.count } == nil)
         #expect(cache.openDescriptorCount == 0)
-        #expect { try cache.withContentsIfPresent(of: directory.path + "/gone/cpu.stat") { $0.count } } throws: { error in
+        #expect { try cache.withContentsIfPresent(of: directory.path + "/gone/cpu.stat") { $0.count } } throws: {
+            error in
             (error as? HostReadError)?.isCgroupRemoved == true
         }
     }
@@ -50,7 +58,8 @@ struct CgroupFileCacheTests {
         // Count descriptors pointing into this directory: other tests open files in parallel.
         func openHere() throws -> Int {
             try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter { fd in
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"))?.hasPrefix(directory.path) == true
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"))?.hasPrefix(
+                    directory.path) == true
             }.count
         }
         do {
@@ -69,7 +78,9 @@ struct CgroupFileCacheTests {
         let cache = CgroupFileCache(capacity: 4)
         func read(_ index: Int) throws -> UInt64 {
             let path = paths[index]
-            return try cache.withContents(of: path) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }
+            return try cache.withContents(of: path) { bytes throws(HostReadError) in
+                try SingleValueFile.parse(bytes, path: path)
+            }
         }
         for index in 0..<4 { _ = try read(index) }
         _ = try read(0)  // f1 is now the least recently read
@@ -89,7 +100,9 @@ struct CgroupFileCacheTests {
         let cache = CgroupFileCache(capacity: 32)
         for _ in 0..<3 {
             for (index, path) in paths.enumerated() {
-                let value = try cache.withContents(of: path) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }
+                let value = try cache.withContents(of: path) { bytes throws(HostReadError) in
+                    try SingleValueFile.parse(bytes, path: path)
+                }
                 #expect(value == UInt64(index))
                 #expect(cache.openDescriptorCount <= 32)
             }

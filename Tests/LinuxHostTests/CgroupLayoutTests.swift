@@ -16,7 +16,7 @@ struct CgroupLayoutTests {
         ("docker-systemd-v1", .legacy),
         ("kubernetes-cgroupfs", .legacy),
         ("docker-cgroupfs-hybrid", .hybrid),
-        ("malformed", .unified),
+        ("malformed", .unified)
     ])
     func modeFromMountInfo(fixture: String, mode: CgroupLayout.Mode) throws {
         #expect(try Self.layout(fixture).mode == mode)
@@ -56,12 +56,13 @@ struct CgroupLayoutTests {
         ("memory", "/sys/fs/cgroup/memory"),
         ("pids", "/sys/fs/cgroup/pids"),
         ("name=systemd", "/sys/fs/cgroup/systemd"),
-        ("io", "/sys/fs/cgroup/unified"),
+        ("io", "/sys/fs/cgroup/unified")
     ])
     func directoriesOnAHybridHostWithSeparateCPUAndCPUAcct(controller: String, mountPoint: String) throws {
         let layout = try Self.layout("docker-cgroupfs-hybrid")
         let cgroups = try Self.cgroups(try Fixtures.text("docker-cgroupfs-hybrid", "proc/1455/cgroup"))
-        let path = "/docker/722f492d80eb49798978f1d2d9fc11d1058d385993c83c1f5d915571bd76a8b6/docker/0cb38b985abe51c2bc7b19152832037b3c8257e9a51344a11a3638428e38d43e"
+        let path =
+            "/docker/722f492d80eb49798978f1d2d9fc11d1058d385993c83c1f5d915571bd76a8b6/docker/0cb38b985abe51c2bc7b19152832037b3c8257e9a51344a11a3638428e38d43e"
         #expect(layout.directory(forController: controller, of: cgroups) == mountPoint + path)
     }
 
@@ -90,29 +91,31 @@ struct CgroupLayoutTests {
     @Test func mountRootIsNotSlash() throws {
         let id = "6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a"
         let mountInfo = """
-        612 603 0:29 /docker/\(id) /sys/fs/cgroup/cpu ro,nosuid,nodev,noexec,relatime master:11 - cgroup cgroup rw,cpu
-        613 603 0:30 /docker/\(id) /sys/fs/cgroup/cpuacct ro,nosuid,nodev,noexec,relatime master:12 - cgroup cgroup rw,cpuacct
-        620 603 0:38 /docker/\(id) /sys/fs/cgroup/unified ro,nosuid,nodev,noexec,relatime master:20 - cgroup2 cgroup2 rw
+            612 603 0:29 /docker/\(id) /sys/fs/cgroup/cpu ro,nosuid,nodev,noexec,relatime master:11 - cgroup cgroup rw,cpu
+            613 603 0:30 /docker/\(id) /sys/fs/cgroup/cpuacct ro,nosuid,nodev,noexec,relatime master:12 - cgroup cgroup rw,cpuacct
+            620 603 0:38 /docker/\(id) /sys/fs/cgroup/unified ro,nosuid,nodev,noexec,relatime master:20 - cgroup2 cgroup2 rw
 
-        """
+            """
         let layout = CgroupLayout.fromMountInfo(mountInfo)
         #expect(layout.hierarchy(forController: "cpu")?.mountRoot == "/docker/\(id)")
         let own = try Self.cgroups("2:cpuacct:/docker/\(id)\n1:cpu:/docker/\(id)\n0::/docker/\(id)\n")
         #expect(layout.directory(forController: "cpu", of: own) == "/sys/fs/cgroup/cpu")
         #expect(layout.unifiedDirectory(of: own) == "/sys/fs/cgroup/unified")
-        let child = try Self.cgroups("2:cpuacct:/docker/\(id)/worker\n1:cpu:/docker/\(id)/worker\n0::/docker/\(id)/worker\n")
+        let child = try Self.cgroups(
+            "2:cpuacct:/docker/\(id)/worker\n1:cpu:/docker/\(id)/worker\n0::/docker/\(id)/worker\n")
         #expect(layout.directory(forController: "cpuacct", of: child) == "/sys/fs/cgroup/cpuacct/worker")
         #expect(layout.unifiedDirectory(of: child) == "/sys/fs/cgroup/unified/worker")
     }
 
     @Test func hierarchyMountedTwiceKeepsTheFirstMount() {
-        let layout = CgroupLayout.fromMountInfo("""
-        32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
-        90 28 0:29 / /mnt/cpu-again rw,relatime - cgroup cgroup rw,cpu
-        41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
-        91 28 0:38 / /mnt/unified-again rw,relatime - cgroup2 cgroup2 rw
+        let layout = CgroupLayout.fromMountInfo(
+            """
+            32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+            90 28 0:29 / /mnt/cpu-again rw,relatime - cgroup cgroup rw,cpu
+            41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+            91 28 0:38 / /mnt/unified-again rw,relatime - cgroup2 cgroup2 rw
 
-        """)
+            """)
         #expect(layout.hierarchies.count == 2)
         #expect(layout.hierarchy(forController: "cpu")?.mountPoint == "/sys/fs/cgroup/cpu")
         #expect(layout.unified?.mountPoint == "/sys/fs/cgroup/unified")
@@ -122,7 +125,7 @@ struct CgroupLayoutTests {
         ("/", "/sys/fs/cgroup/cpu"),
         ("", "/sys/fs/cgroup/cpu"),
         ("/a/b", "/sys/fs/cgroup/cpu/a/b"),
-        ("a/b", "/sys/fs/cgroup/cpu/a/b"),
+        ("a/b", "/sys/fs/cgroup/cpu/a/b")
     ])
     func joinAtTheRoot(path: String, directory: String) {
         let hierarchy = CgroupLayout.Hierarchy(controllers: ["cpu"], mountPoint: "/sys/fs/cgroup/cpu", mountRoot: "/")

@@ -17,7 +17,7 @@ struct CgroupNamespaceViewTests {
         var lines = [
             "83 79 0:46 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,mode=755",
             "84 83 0:29 \(ownRoot) /sys/fs/cgroup/cpu ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,cpu",
-            "92 83 0:37 \(ownRoot) /sys/fs/cgroup/systemd ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,name=systemd",
+            "92 83 0:37 \(ownRoot) /sys/fs/cgroup/systemd ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,name=systemd"
         ]
         if hostTree {
             lines += [
@@ -25,7 +25,7 @@ struct CgroupNamespaceViewTests {
                 "96 95 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755",
                 "97 96 0:29 \(hostRoot) /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu",
                 "105 96 0:37 \(hostRoot) /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd",
-                "106 96 0:38 \(hostRoot) /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw",
+                "106 96 0:38 \(hostRoot) /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw"
             ]
         }
         return lines.joined(separator: "\n") + "\n"
@@ -44,13 +44,17 @@ struct CgroupNamespaceViewTests {
         init(namespaceInode: UInt64, ownPath: String, mountInfo: String) throws {
             let files = FileManager.default
             try files.createDirectory(atPath: root + "/proc/self/ns", withIntermediateDirectories: true)
-            try files.createSymbolicLink(atPath: root + "/proc/self/ns/cgroup", withDestinationPath: "cgroup:[\(namespaceInode)]")
-            try "9:name=systemd:\(ownPath)\n1:cpu:\(ownPath)\n0::\(ownPath)\n".write(toFile: root + "/proc/self/cgroup", atomically: false, encoding: .utf8)
+            try files.createSymbolicLink(
+                atPath: root + "/proc/self/ns/cgroup", withDestinationPath: "cgroup:[\(namespaceInode)]")
+            try "9:name=systemd:\(ownPath)\n1:cpu:\(ownPath)\n0::\(ownPath)\n".write(
+                toFile: root + "/proc/self/cgroup", atomically: false, encoding: .utf8)
             try mountInfo.write(toFile: root + "/proc/self/mountinfo", atomically: false, encoding: .utf8)
             for hierarchy in ["cpu", "systemd", "unified"] {
                 let base = root + "/sys/fs/cgroup/" + hierarchy
-                for (directory, pids) in [("", "1\n2\n"), ("/system.slice/x.service", "77\n"), ("/docker/\(otherID)", "500\n"),
-                                          ("/docker/\(ownID)", "\(ownPID)\n4243\n")] {
+                for (directory, pids) in [
+                    ("", "1\n2\n"), ("/system.slice/x.service", "77\n"), ("/docker/\(otherID)", "500\n"),
+                    ("/docker/\(ownID)", "\(ownPID)\n4243\n")
+                ] {
                     try files.createDirectory(atPath: base + directory, withIntermediateDirectories: true)
                     try pids.write(toFile: base + directory + "/cgroup.procs", atomically: false, encoding: .utf8)
                 }
@@ -76,20 +80,23 @@ struct CgroupNamespaceViewTests {
     /// `--cgroupns=host`: paths are already the host's; the host's root cgroup is not the
     /// container's own.
     @Test func hostCgroupNamespaceNeedsNoTranslation() throws {
-        let tree = try Tree(namespaceInode: CgroupLayout.initialCgroupNamespaceInode, ownPath: "/docker/\(Self.ownID)",
-                            mountInfo: Self.mountInfo(ownRoot: "/docker/\(Self.ownID)", hostRoot: "/"))
+        let tree = try Tree(
+            namespaceInode: CgroupLayout.initialCgroupNamespaceInode, ownPath: "/docker/\(Self.ownID)",
+            mountInfo: Self.mountInfo(ownRoot: "/docker/\(Self.ownID)", hostRoot: "/"))
         let layout = try tree.layout()
         let host = try Self.cgroups("/")
         #expect(layout.hostView(of: host) == host)
         #expect(layout.directory(forController: "cpu", of: host) == tree.root + "/sys/fs/cgroup/cpu")
         let own = try Self.cgroups("/docker/\(Self.ownID)")
-        #expect(layout.directory(forController: "cpu", of: own) == tree.root + "/sys/fs/cgroup/cpu/docker/\(Self.ownID)")
+        #expect(
+            layout.directory(forController: "cpu", of: own) == tree.root + "/sys/fs/cgroup/cpu/docker/\(Self.ownID)")
     }
 
     /// `--cgroupns=private`: the kernel shows paths relative to the container's cgroup; the
     /// container's own PID found in the host's tree places it.
     @Test func privateCgroupNamespaceIsPlacedInTheHostsTree() throws {
-        let tree = try Tree(namespaceInode: 4_026_532_178, ownPath: "/", mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../.."))
+        let tree = try Tree(
+            namespaceInode: 4_026_532_178, ownPath: "/", mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../.."))
         let layout = try tree.layout()
         #expect(!layout.isNamespaceRootUnknown)
         for hierarchy in layout.hierarchies {
@@ -98,16 +105,22 @@ struct CgroupNamespaceViewTests {
         }
         #expect(layout.hostView(of: try Self.cgroups("/../..")) == (try Self.cgroups("/")))
         #expect(layout.hostView(of: try Self.cgroups("/")) == (try Self.cgroups("/docker/\(Self.ownID)")))
-        #expect(layout.hostView(of: try Self.cgroups("/../\(Self.otherID)")) == (try Self.cgroups("/docker/\(Self.otherID)")))
-        #expect(layout.hostView(of: try Self.cgroups("/../../system.slice/x.service")) == (try Self.cgroups("/system.slice/x.service")))
+        #expect(
+            layout.hostView(of: try Self.cgroups("/../\(Self.otherID)"))
+                == (try Self.cgroups("/docker/\(Self.otherID)")))
+        #expect(
+            layout.hostView(of: try Self.cgroups("/../../system.slice/x.service"))
+                == (try Self.cgroups("/system.slice/x.service")))
         let own = layout.hostView(of: try Self.cgroups("/"))
-        #expect(layout.directory(forController: "cpu", of: own) == tree.root + "/sys/fs/cgroup/cpu/docker/\(Self.ownID)")
+        #expect(
+            layout.directory(forController: "cpu", of: own) == tree.root + "/sys/fs/cgroup/cpu/docker/\(Self.ownID)")
     }
 
     /// A zombie's v1 lines read "/" (the real root) even inside a cgroup namespace; its v2 line
     /// stays relative: the host's zombie containerd-shim must stay the host's.
     @Test func anExitedTasksV1LinesAreTheRealRoot() throws {
-        let tree = try Tree(namespaceInode: 4_026_532_178, ownPath: "/", mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../.."))
+        let tree = try Tree(
+            namespaceInode: 4_026_532_178, ownPath: "/", mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../.."))
         let layout = try tree.layout()
         let zombie = try parsing("9:name=systemd:/\n1:cpu:/\n0::/../..\n") { bytes throws(HostReadError) in
             try ProcessCgroups.parse(bytes, path: "cgroup")
@@ -123,8 +136,9 @@ struct CgroupNamespaceViewTests {
     /// Without the host's tree nothing outside the container can be placed: say so, and keep
     /// the container's own directories working (what `periscope inside` reads).
     @Test func privateCgroupNamespaceWithoutTheHostsTreeIsUnknown() throws {
-        let tree = try Tree(namespaceInode: 4_026_532_178, ownPath: "/",
-                            mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../..", hostTree: false))
+        let tree = try Tree(
+            namespaceInode: 4_026_532_178, ownPath: "/",
+            mountInfo: Self.mountInfo(ownRoot: "/", hostRoot: "/../..", hostTree: false))
         let layout = try tree.layout()
         #expect(layout.isNamespaceRootUnknown)
         let own = layout.hostView(of: try Self.cgroups("/"))
@@ -133,15 +147,17 @@ struct CgroupNamespaceViewTests {
         #expect(layout.directory(forController: "cpu", of: try Self.cgroups("/../..")) == nil)
     }
 
-    @Test(arguments: [
-        ("/docker/abc", "/sys/fs/cgroup/cpu"),
-        ("/docker/abc/worker", "/sys/fs/cgroup/cpu/worker"),
-        ("/", nil),
-        ("/docker/abcd", nil),
-        ("/docker/abc/../other", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("/docker/abc", "/sys/fs/cgroup/cpu"),
+            ("/docker/abc/worker", "/sys/fs/cgroup/cpu/worker"),
+            ("/", nil),
+            ("/docker/abcd", nil),
+            ("/docker/abc/../other", nil)
+        ] as [(String, String?)])
     func joinBelowASubtreeMount(path: String, directory: String?) {
-        let hierarchy = CgroupLayout.Hierarchy(controllers: ["cpu"], mountPoint: "/sys/fs/cgroup/cpu", mountRoot: "/docker/abc")
+        let hierarchy = CgroupLayout.Hierarchy(
+            controllers: ["cpu"], mountPoint: "/sys/fs/cgroup/cpu", mountRoot: "/docker/abc")
         #expect(CgroupLayout.join(hierarchy, path) == directory)
     }
 }

@@ -7,7 +7,9 @@ import Testing
 struct CgroupTreeIndexTests {
     @Test("a fake hierarchy: every cgroup.procs is read with its path, nested and root")
     func fakeHierarchy() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-cgtree-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-cgtree-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let nested = root + "/docker/abc/inner"
         try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
@@ -33,7 +35,9 @@ struct CgroupTreeIndexTests {
         let hierarchy = try #require(layout.identityHierarchy)
         let index = try CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot)
         let own = try Procfs().cgroups(TaskID(pid: getpid()))
-        let expected = hierarchy.isUnified ? own.unifiedPath : own.memberships.first { $0.controllers.sorted() == hierarchy.controllers }?.path
+        let expected =
+            hierarchy.isUnified
+            ? own.unifiedPath : own.memberships.first { $0.controllers.sorted() == hierarchy.controllers }?.path
         #expect(index.pathByPID[getpid()] == expected)
     }
 }

@@ -6,7 +6,9 @@ import Testing
 /// reads, on v1 (separate cpu and cpuacct mounts, a cgroup2 twin) and on v2.
 @Suite("Compact cgroup reader")
 struct CompactCgroupReaderTests {
-    private static func read(_ directories: CgroupDirectories, networkDevicesPath: String? = nil) throws -> CompactCgroupCounters {
+    private static func read(
+        _ directories: CgroupDirectories, networkDevicesPath: String? = nil
+    ) throws -> CompactCgroupCounters {
         let reader = try CompactCgroupReader(directories: directories, networkDevicesPath: networkDevicesPath)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
         defer { buffer.deallocate() }
@@ -45,7 +47,11 @@ struct CompactCgroupReaderTests {
         let directories = CgroupDirectories(layout: try CountersCgroupV1Tests.layout(), cgroups: cgroups)
         let compact = try Self.read(directories, networkDevicesPath: root + "/proc/14609/net/dev")
         try Self.expectSameAsGeneralReader(compact, try CgroupCounterReader().read(CgroupCounterFiles(directories)))
-        #expect(compact.present.isSuperset(of: [.cpuUsage, .cpuUserSystem, .cpuThrottling, .memoryUsage, .memoryStat, .oomKills, .blockIO, .pids, .pressure, .network]))
+        #expect(
+            compact.present.isSuperset(of: [
+                .cpuUsage, .cpuUserSystem, .cpuThrottling, .memoryUsage, .memoryStat, .oomKills, .blockIO, .pids,
+                .pressure, .network
+            ]))
         // The cgroup2 twin's cpu.stat replaces cpuacct.usage and cpuacct.stat.
         #expect(compact.cpuUsageNanoseconds == 661_703_000)
         #expect(compact.cpuUserNanoseconds == 645_942_000)
@@ -81,7 +87,9 @@ struct CompactCgroupReaderTests {
 
     @Test func aRemovedCgroupThrowsRemoved() throws {
         let directories = CgroupDirectories(cpu: .init(path: "/nonexistent-periscope/cgroup", isUnified: true))
-        #expect(throws: HostReadError.self) { try CompactCgroupReader(directories: directories, networkDevicesPath: nil) }
+        #expect(throws: HostReadError.self) {
+            try CompactCgroupReader(directories: directories, networkDevicesPath: nil)
+        }
         do {
             _ = try CompactCgroupReader(directories: directories, networkDevicesPath: nil)
         } catch {

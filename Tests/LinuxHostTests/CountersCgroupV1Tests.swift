@@ -49,10 +49,13 @@ struct CountersCgroupV1Tests {
     @Test func readsEveryCounter() throws {
         let reader = CgroupCounterReader(ticksPerSecond: 100)
         let counters = try reader.read(try Self.containerFiles())
-        #expect(counters.cpu == CgroupCPUUsage(
-            usageNanoseconds: 661_703_585, userNanoseconds: 640_000_000, systemNanoseconds: 10_000_000,
-            periods: 25, throttledPeriods: 12, throttledNanoseconds: 574_665_298))
-        #expect(counters.cpuLimits == CgroupCPULimits(quotaMicroseconds: 50_000, periodMicroseconds: 100_000, shares: 1024))
+        #expect(
+            counters.cpu
+                == CgroupCPUUsage(
+                    usageNanoseconds: 661_703_585, userNanoseconds: 640_000_000, systemNanoseconds: 10_000_000,
+                    periods: 25, throttledPeriods: 12, throttledNanoseconds: 574_665_298))
+        #expect(
+            counters.cpuLimits == CgroupCPULimits(quotaMicroseconds: 50_000, periodMicroseconds: 100_000, shares: 1024))
         #expect(counters.cpuLimits?.capCores == 0.5)
         #expect(counters.cpuset == CPUList(cpus: [0, 1]))
         let memory = try #require(counters.memory)
@@ -68,9 +71,17 @@ struct CountersCgroupV1Tests {
         #expect(memory.stat?.majorPageFaults == 0)
         #expect(memory.stat?.pageFaults == 1243)
         #expect(memory.workingSetBytes == 331_776)
-        #expect(counters.blockIO == [BlockIOCounters(
-            device: .init(major: 254, minor: 0), readBytes: 4096, writtenBytes: 6_553_600, readOperations: 1, writeOperations: 100)])
-        #expect(counters.blockIOLimits == [BlockIOLimits(device: .init(major: 254, minor: 0), readBytesPerSecond: 1_048_576, writeOperationsPerSecond: 100)])
+        #expect(
+            counters.blockIO == [
+                BlockIOCounters(
+                    device: .init(major: 254, minor: 0), readBytes: 4096, writtenBytes: 6_553_600, readOperations: 1,
+                    writeOperations: 100)
+            ])
+        #expect(
+            counters.blockIOLimits == [
+                BlockIOLimits(
+                    device: .init(major: 254, minor: 0), readBytesPerSecond: 1_048_576, writeOperationsPerSecond: 100)
+            ])
         #expect(counters.pids == CgroupPIDCounters(current: 1, limit: 100))
         #expect(counters.cpuPressure?.some.totalMicroseconds == 580_852)
         #expect(counters.cpuPressure?.full?.average10sPercent == 1.02)
@@ -101,17 +112,22 @@ struct CountersCgroupV1Tests {
         }
     }
 
-    @Test(arguments: [
-        ("9223372036854771712\n", nil),
-        ("9223372036854710272\n", nil), // 64 KiB pages round the maximum down further
-        ("67108864\n", UInt64(67_108_864)),
-    ] as [(String, UInt64?)])
+    @Test(
+        arguments: [
+            ("9223372036854771712\n", nil),
+            ("9223372036854710272\n", nil),  // 64 KiB pages round the maximum down further
+            ("67108864\n", UInt64(67_108_864))
+        ] as [(String, UInt64?)])
     func v1MemoryLimitTreatsThePageCounterMaximumAsUnlimited(text: String, expected: UInt64?) throws {
-        #expect(try parsing(text) { bytes throws(HostReadError) in try CgroupMemoryCounters.parseV1Limit(bytes, path: "limit") } == expected)
+        #expect(
+            try parsing(text) { bytes throws(HostReadError) in
+                try CgroupMemoryCounters.parseV1Limit(bytes, path: "limit")
+            } == expected)
     }
 
     @Test func v1MemoryStatPrefersHierarchicalTotals() throws {
-        let text = "cache 1\nrss 2\ninactive_file 3\npgmajfault 4\ntotal_cache 10\ntotal_rss 20\ntotal_inactive_file 30\ntotal_pgmajfault 40\ntotal_swap 50\ntotal_shmem 60\n"
+        let text =
+            "cache 1\nrss 2\ninactive_file 3\npgmajfault 4\ntotal_cache 10\ntotal_rss 20\ntotal_inactive_file 30\ntotal_pgmajfault 40\ntotal_swap 50\ntotal_shmem 60\n"
         let stat = try parsing(text) { CgroupMemoryStat.parseV1($0) }
         #expect(stat.fileBytes == 10)
         #expect(stat.anonymousBytes == 20)
@@ -134,13 +150,17 @@ struct CountersCgroupV1Tests {
     }
 
     @Test func blkioIgnoresSyncAsyncAndTotalLines() throws {
-        let text = "8:0 Read 10\n8:0 Write 20\n8:0 Sync 30\n8:0 Async 0\n8:0 Discard 0\n8:0 Total 30\n253:0 Read 5\n253:0 Write 0\nTotal 35\n"
+        let text =
+            "8:0 Read 10\n8:0 Write 20\n8:0 Sync 30\n8:0 Async 0\n8:0 Discard 0\n8:0 Total 30\n253:0 Read 5\n253:0 Write 0\nTotal 35\n"
         let devices = try parsing(text) { bytes in
             var devices: [BlockIOCounters] = []
             BlockIOCounters.mergeV1(bytes, .serviceBytes, into: &devices)
             return devices
         }
-        #expect(devices == [BlockIOCounters(device: .init(major: 8, minor: 0), readBytes: 10, writtenBytes: 20),
-                            BlockIOCounters(device: .init(major: 253, minor: 0), readBytes: 5)])
+        #expect(
+            devices == [
+                BlockIOCounters(device: .init(major: 8, minor: 0), readBytes: 10, writtenBytes: 20),
+                BlockIOCounters(device: .init(major: 253, minor: 0), readBytes: 5)
+            ])
     }
 }

@@ -9,7 +9,9 @@ struct CountersHostTests {
     @Test func procStat() throws {
         let stat = try HostCounterReader(procRoot: Self.procRoot).cpuStat()
         var total = CPUTimes()
-        (total.userTicks, total.niceTicks, total.systemTicks, total.idleTicks, total.iowaitTicks) = (188_985, 122, 72_957, 609_716, 4731)
+        (total.userTicks, total.niceTicks, total.systemTicks, total.idleTicks, total.iowaitTicks) = (
+            188_985, 122, 72_957, 609_716, 4731
+        )
         (total.irqTicks, total.softirqTicks, total.stealTicks) = (0, 703, 6517)
         #expect(stat.total == total)
         #expect(stat.cpuNumbers == [0, 1])
@@ -22,15 +24,20 @@ struct CountersHostTests {
     }
 
     @Test func procStatOfAnOldKernelWithoutStealOrGuest() throws {
-        let stat = try parsing("cpu  10 0 5 100 1 0 0\ncpu0 10 0 5 100 1 0 0\nctxt 7\n") { bytes throws(HostReadError) in try HostCPUStat.parse(bytes, path: "stat") }
+        let stat = try parsing("cpu  10 0 5 100 1 0 0\ncpu0 10 0 5 100 1 0 0\nctxt 7\n") {
+            bytes throws(HostReadError) in try HostCPUStat.parse(bytes, path: "stat")
+        }
         #expect(stat.total.totalTicks == 116)
         #expect(stat.total.stealTicks == 0)
         #expect(stat.contextSwitches == 7)
     }
 
     @Test func loadAverage() throws {
-        #expect(try HostCounterReader(procRoot: Self.procRoot).loadAverage()
-            == LoadAverage(oneMinute: 0.56, fiveMinutes: 0.56, fifteenMinutes: 0.77, runnableTasks: 2, totalTasks: 168, lastPID: 14976))
+        #expect(
+            try HostCounterReader(procRoot: Self.procRoot).loadAverage()
+                == LoadAverage(
+                    oneMinute: 0.56, fiveMinutes: 0.56, fifteenMinutes: 0.77, runnableTasks: 2, totalTasks: 168,
+                    lastPID: 14976))
     }
 
     @Test func memoryInfoIsInBytes() throws {
@@ -52,7 +59,9 @@ struct CountersHostTests {
     @Test func vmstat() throws {
         let stat = try HostCounterReader(procRoot: Self.procRoot).virtualMemoryStat()
         let text = try Fixtures.text("counters/host", "proc/vmstat")
-        func value(_ key: String) -> UInt64 { UInt64(text.split(separator: "\n").first { $0.hasPrefix(key + " ") }!.split(separator: " ")[1])! }
+        func value(_ key: String) -> UInt64 {
+            UInt64(text.split(separator: "\n").first { $0.hasPrefix(key + " ") }!.split(separator: " ")[1])!
+        }
         #expect(stat.swappedInPages == value("pswpin"))
         #expect(stat.swappedOutPages == value("pswpout"))
         #expect(stat.majorPageFaults == value("pgmajfault"))
@@ -65,8 +74,14 @@ struct CountersHostTests {
         #expect(disks.count == 10)
         let vda = try #require(disks.first { $0.name == "vda" })
         #expect(vda.device == BlockDeviceNumber(major: 254, minor: 0))
-        #expect((vda.readsCompleted, vda.readsMerged, vda.sectorsRead, vda.readMilliseconds) == (229_941, 21049, 21_347_082, 658_419))
-        #expect((vda.writesCompleted, vda.writesMerged, vda.sectorsWritten, vda.writeMilliseconds) == (126_947, 58943, 7_647_584, 70793))
+        #expect(
+            (vda.readsCompleted, vda.readsMerged, vda.sectorsRead, vda.readMilliseconds) == (
+                229_941, 21049, 21_347_082, 658_419
+            ))
+        #expect(
+            (vda.writesCompleted, vda.writesMerged, vda.sectorsWritten, vda.writeMilliseconds) == (
+                126_947, 58943, 7_647_584, 70793
+            ))
         #expect((vda.inFlight, vda.busyMilliseconds, vda.weightedBusyMilliseconds) == (0, 70636, 739_330))
         #expect((vda.discardsCompleted, vda.sectorsDiscarded, vda.discardMilliseconds) == (36432, 5_081_064, 7773))
         #expect((vda.flushesCompleted, vda.flushMilliseconds) == (23492, 2342))
@@ -78,27 +93,41 @@ struct CountersHostTests {
         let host = try HostCounterReader(procRoot: Self.procRoot).networkDevices()
         #expect(host.map(\.interface) == ["lo", "ifb0", "ifb1", "eth0", "docker0", "vethdfee70a"])
         let eth0 = try #require(host.first { $0.interface == "eth0" })
-        #expect((eth0.receivedBytes, eth0.receivedPackets, eth0.transmittedBytes, eth0.transmittedPackets) == (79_963_525, 1572, 77524, 1068))
+        #expect(
+            (eth0.receivedBytes, eth0.receivedPackets, eth0.transmittedBytes, eth0.transmittedPackets) == (
+                79_963_525, 1572, 77524, 1068
+            ))
         let docker0 = try #require(host.first { $0.interface == "docker0" })
         #expect(docker0.transmitDrops == 8)
-        let container = try HostCounterReader(procRoot: "\(Fixtures.root)/counters/cgroup-v1-docker/proc").networkDevices(pid: 14609)
+        let container = try HostCounterReader(procRoot: "\(Fixtures.root)/counters/cgroup-v1-docker/proc")
+            .networkDevices(pid: 14609)
         #expect(container.map(\.interface).sorted() == ["eth0", "lo"])
     }
 
     @Test func netDevWithoutASpaceAfterTheColon() throws {
-        let text = "Inter-|   Receive |  Transmit\n face |bytes packets\n  eth0:1234567890123 5 1 2 0 0 0 0 99 6 3 4 0 0 0 0\n"
-        let interfaces = try parsing(text) { bytes throws(HostReadError) in try NetworkDeviceStats.parseAll(bytes, path: "dev") }
+        let text =
+            "Inter-|   Receive |  Transmit\n face |bytes packets\n  eth0:1234567890123 5 1 2 0 0 0 0 99 6 3 4 0 0 0 0\n"
+        let interfaces = try parsing(text) { bytes throws(HostReadError) in
+            try NetworkDeviceStats.parseAll(bytes, path: "dev")
+        }
         #expect(interfaces.count == 1)
         #expect(interfaces[0].receivedBytes == 1_234_567_890_123)
         #expect((interfaces[0].receiveErrors, interfaces[0].receiveDrops) == (1, 2))
-        #expect((interfaces[0].transmittedBytes, interfaces[0].transmittedPackets, interfaces[0].transmitErrors, interfaces[0].transmitDrops) == (99, 6, 3, 4))
+        #expect(
+            (
+                interfaces[0].transmittedBytes, interfaces[0].transmittedPackets, interfaces[0].transmitErrors,
+                interfaces[0].transmitDrops
+            ) == (99, 6, 3, 4))
     }
 
     @Test func tcpCountersMatchColumnsByName() throws {
         let tcp = try HostCounterReader(procRoot: Self.procRoot).tcpCounters()
         #expect((tcp.activeOpens, tcp.passiveOpens, tcp.attemptFails, tcp.currentEstablished) == (13, 2, 2, 0))
-        #expect((tcp.segmentsReceived, tcp.segmentsSent, tcp.segmentsRetransmitted, tcp.resetsSent) == (1580, 1069, 0, 2))
-        let reordered = try parsing("Tcp: RetransSegs MaxConn ActiveOpens\nTcp: 7 -1 3\n") { bytes throws(HostReadError) in try TCPCounters.parse(bytes, path: "snmp") }
+        #expect(
+            (tcp.segmentsReceived, tcp.segmentsSent, tcp.segmentsRetransmitted, tcp.resetsSent) == (1580, 1069, 0, 2))
+        let reordered = try parsing("Tcp: RetransSegs MaxConn ActiveOpens\nTcp: 7 -1 3\n") {
+            bytes throws(HostReadError) in try TCPCounters.parse(bytes, path: "snmp")
+        }
         #expect((reordered.segmentsRetransmitted, reordered.activeOpens) == (7, 3))
     }
 

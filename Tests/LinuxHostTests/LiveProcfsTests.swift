@@ -75,7 +75,7 @@ struct LiveProcfsTests {
     @Test(arguments: NamespaceKind.allCases)
     func ownNamespaceLinks(kind: NamespaceKind) throws {
         let path = "/proc/self/ns/\(kind.rawValue)"
-        guard access(path, F_OK) == 0 || FileManager.default.fileExists(atPath: path) else { return } // kernel without this kind
+        guard access(path, F_OK) == 0 || FileManager.default.fileExists(atPath: path) else { return }  // kernel without this kind
         let inode = try procfs.namespaceInode(me, kind)
         let target = try FileManager.default.destinationOfSymbolicLink(atPath: path)
         let name = kind == .pidForChildren ? "pid" : kind == .timeForChildren ? "time" : kind.rawValue

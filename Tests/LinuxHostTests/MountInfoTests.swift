@@ -4,7 +4,11 @@ import Testing
 @Suite("MountInfoEntry parsing")
 struct MountInfoTests {
     @Test func lineWithOptionalFields() throws {
-        let entry = try #require(MountInfoEntry.parse(line: "30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 master:1 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot"))
+        let entry = try #require(
+            MountInfoEntry.parse(
+                line:
+                    "30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 master:1 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot"
+            ))
         #expect(entry.mountID == 30)
         #expect(entry.parentID == 23)
         #expect(entry.root == "/")
@@ -15,14 +19,19 @@ struct MountInfoTests {
     }
 
     @Test func lineWithoutOptionalFields() throws {
-        let entry = try #require(MountInfoEntry.parse(line: "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu"))
+        let entry = try #require(
+            MountInfoEntry.parse(line: "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu"))
         #expect(entry.filesystemType == "cgroup")
         #expect(entry.superOptions == ["rw", "cpu"])
     }
 
     /// Inside a container the cgroup mount's root is the container's own cgroup.
     @Test func subtreeRoot() throws {
-        let entry = try #require(MountInfoEntry.parse(line: "612 603 0:29 /docker/6ae6eb0e554a /sys/fs/cgroup/cpu ro,nosuid,nodev,noexec,relatime master:11 - cgroup cgroup rw,cpu"))
+        let entry = try #require(
+            MountInfoEntry.parse(
+                line:
+                    "612 603 0:29 /docker/6ae6eb0e554a /sys/fs/cgroup/cpu ro,nosuid,nodev,noexec,relatime master:11 - cgroup cgroup rw,cpu"
+            ))
         #expect(entry.root == "/docker/6ae6eb0e554a")
     }
 
@@ -34,11 +43,12 @@ struct MountInfoTests {
         ("/mnt/two\\040\\040spaces", "/mnt/two  spaces"),
         ("/mnt/plain", "/mnt/plain"),
         ("/mnt/not\\9octal", "/mnt/not\\9octal"),
-        ("/mnt/end\\04", "/mnt/end\\04"),
+        ("/mnt/end\\04", "/mnt/end\\04")
     ])
     func octalEscapes(escaped: String, plain: String) throws {
         #expect(MountInfoEntry.unescapeOctal(Substring(escaped)) == plain)
-        let entry = try #require(MountInfoEntry.parse(line: Substring("100 28 8:1 / \(escaped) rw,relatime - ext4 /dev/sda1 rw")))
+        let entry = try #require(
+            MountInfoEntry.parse(line: Substring("100 28 8:1 / \(escaped) rw,relatime - ext4 /dev/sda1 rw")))
         #expect(entry.mountPoint == plain)
     }
 
@@ -47,7 +57,7 @@ struct MountInfoTests {
         "this is not a mountinfo line",
         "30 23 0:26 / /sys/fs/cgroup rw - cgroup2",
         "x 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw",
-        "30 23 0:26 / /sys/fs/cgroup rw shared:4 cgroup2 cgroup2 rw",
+        "30 23 0:26 / /sys/fs/cgroup rw shared:4 cgroup2 cgroup2 rw"
     ])
     func unparsableLines(line: String) {
         #expect(MountInfoEntry.parse(line: Substring(line)) == nil)

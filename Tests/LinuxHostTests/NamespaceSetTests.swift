@@ -13,7 +13,7 @@ struct NamespaceSetTests {
         ("net:[4026532292]", 4026532292),
         ("pid_for_children:[4026532290]", 4026532290),
         ("cgroup:[1]", 1),
-        ("time:[18446744073709551615]", UInt64.max),
+        ("time:[18446744073709551615]", UInt64.max)
     ])
     func linkTargets(target: String, inode: UInt64) {
         #expect(Self.inode(target) == inode)
@@ -26,7 +26,7 @@ struct NamespaceSetTests {
         "pid:[]",
         "pid:[99999999999999999999]",
         "",
-        "/dev/null",
+        "/dev/null"
     ])
     func notNamespaceLinks(target: String) {
         #expect(Self.inode(target) == nil)

@@ -114,7 +114,8 @@ struct OutputFileTests {
     @Test func aMissingDirectoryIsAClearError() throws {
         let directory = try TemporaryDirectory()
         #expect { try OutputFile.write([1], to: directory.path + "/missing/out.svg") } throws: { error in
-            (error as? OutputFile.WriteError)?.description == "cannot write \(directory.path)/missing/out.svg: No such file or directory"
+            (error as? OutputFile.WriteError)?.description
+                == "cannot write \(directory.path)/missing/out.svg: No such file or directory"
         }
     }
 }

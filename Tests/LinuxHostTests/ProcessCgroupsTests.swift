@@ -10,7 +10,10 @@ struct ProcessCgroupsTests {
 
     @Test func unifiedOnly() throws {
         let cgroups = try Self.parse("0::/system.slice/docker-6ae6eb0e554a.scope\n")
-        #expect(cgroups.memberships == [CgroupMembership(hierarchyID: 0, controllers: [], path: "/system.slice/docker-6ae6eb0e554a.scope")])
+        #expect(
+            cgroups.memberships == [
+                CgroupMembership(hierarchyID: 0, controllers: [], path: "/system.slice/docker-6ae6eb0e554a.scope")
+            ])
         #expect(cgroups.memberships[0].isUnified)
         #expect(cgroups.memberships[0].hierarchyLabel == "unified")
         #expect(cgroups.unifiedPath == "/system.slice/docker-6ae6eb0e554a.scope")
@@ -20,15 +23,16 @@ struct ProcessCgroupsTests {
 
     /// As on a hybrid host with separate cpu and cpuacct hierarchies.
     @Test func hybridWithSeparateCPUAndCPUAcct() throws {
-        let cgroups = try Self.parse("""
-        9:name=systemd:/
-        8:pids:/
-        4:memory:/process_api/b8756a553e275daced46a43cbf032a0f
-        2:cpuacct:/acct
-        1:cpu:/cpu
-        0::/
+        let cgroups = try Self.parse(
+            """
+            9:name=systemd:/
+            8:pids:/
+            4:memory:/process_api/b8756a553e275daced46a43cbf032a0f
+            2:cpuacct:/acct
+            1:cpu:/cpu
+            0::/
 
-        """)
+            """)
         #expect(cgroups.memberships.count == 6)
         #expect(cgroups.memberships[0] == CgroupMembership(hierarchyID: 9, controllers: ["name=systemd"], path: "/"))
         #expect(cgroups.path(forController: "cpu") == "/cpu")
@@ -50,7 +54,10 @@ struct ProcessCgroupsTests {
         #expect(!cpu.isUnified)
         #expect(cgroups.unifiedPath == nil)
         #expect(cgroups.path(forController: "io") == nil)
-        #expect(cgroups.distinctPaths == ["/system.slice/docker-6ee3098b79d69e1dac3e25a83161dc9f9192eb83b0277e0e2f5ac108ce640612.scope"])
+        #expect(
+            cgroups.distinctPaths == [
+                "/system.slice/docker-6ee3098b79d69e1dac3e25a83161dc9f9192eb83b0277e0e2f5ac108ce640612.scope"
+            ])
         #expect(cgroups.path(forController: "net_prio") == cgroups.distinctPaths[0])
     }
 
@@ -68,7 +75,7 @@ struct ProcessCgroupsTests {
         ("0::/init.scope\nthis line has no separators\n", "line without two ':' separators"),
         ("0/init.scope\n", "line without two ':' separators"),
         ("x:cpu:/\n", "hierarchy id is not a number"),
-        (":cpu:/\n", "hierarchy id is not a number"),
+        (":cpu:/\n", "hierarchy id is not a number")
     ])
     func badLines(text: String, reason: String) {
         #expect {

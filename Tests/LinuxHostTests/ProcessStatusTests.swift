@@ -30,20 +30,20 @@ struct ProcessStatusTests {
 
     @Test func threadOfAMultiThreadedProcess() throws {
         let text = """
-        Name:\tjava
-        State:\tS (sleeping)
-        Tgid:\t812
-        Ngid:\t0
-        Pid:\t830
-        PPid:\t1
-        Uid:\t1000\t1000\t1000\t1000
-        NStgid:\t812\t1
-        NSpid:\t830\t19
-        Threads:\t42
-        voluntary_ctxt_switches:\t123456789
-        nonvoluntary_ctxt_switches:\t98765
+            Name:\tjava
+            State:\tS (sleeping)
+            Tgid:\t812
+            Ngid:\t0
+            Pid:\t830
+            PPid:\t1
+            Uid:\t1000\t1000\t1000\t1000
+            NStgid:\t812\t1
+            NSpid:\t830\t19
+            Threads:\t42
+            voluntary_ctxt_switches:\t123456789
+            nonvoluntary_ctxt_switches:\t98765
 
-        """
+            """
         let status = try Self.parse(text)
         #expect(status.threadGroupID == 812)
         #expect(status.pid == 830)
@@ -58,7 +58,8 @@ struct ProcessStatusTests {
 
     /// Kernels before 4.1 have no NStgid/NSpid lines: the chain is just the PID.
     @Test func missingNamespaceLinesOnOldKernels() throws {
-        let text = "Name:\tbash\nState:\tS (sleeping)\nTgid:\t900\nPid:\t900\nPPid:\t1\nThreads:\t1\nvoluntary_ctxt_switches:\t3\n"
+        let text =
+            "Name:\tbash\nState:\tS (sleeping)\nTgid:\t900\nPid:\t900\nPPid:\t1\nThreads:\t1\nvoluntary_ctxt_switches:\t3\n"
         let status = try Self.parse(text)
         #expect(status.namespacePIDs == [900])
         #expect(status.namespaceThreadGroupIDs == [900])
@@ -77,7 +78,7 @@ struct ProcessStatusTests {
     @Test(arguments: [
         "Name:\tx\nTgid:\t5\nPPid:\t1\n",
         try! Fixtures.text("malformed", "proc/43/status"),
-        "",
+        ""
     ])
     func noPidLineIsMalformed(text: String) {
         #expect {

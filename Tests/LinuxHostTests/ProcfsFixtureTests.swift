@@ -17,12 +17,16 @@ struct ProcfsFixtureTests {
         #expect(procfs.path(task, "stat") == "\(Fixtures.procRoot("docker-cgroup-v2"))/1312/stat")
         #expect(try procfs.stat(task).parentPID == 1290)
         #expect(try procfs.status(task).namespacePIDs == [1312, 1])
-        #expect(try procfs.cgroups(task).unifiedPath == "/system.slice/docker-6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a.scope")
+        #expect(
+            try procfs.cgroups(task).unifiedPath
+                == "/system.slice/docker-6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a.scope")
         #expect(try procfs.comm(task) == "nginx")
-        #expect(try procfs.commandLine(TaskID(pid: 1290)) == [
-            "/usr/bin/containerd-shim-runc-v2", "-namespace", "moby", "-id",
-            "6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a", "-address", "/run/containerd/containerd.sock",
-        ])
+        #expect(
+            try procfs.commandLine(TaskID(pid: 1290)) == [
+                "/usr/bin/containerd-shim-runc-v2", "-namespace", "moby", "-id",
+                "6ae6eb0e554ab4c80a7873a8c2102e023e67adde4359df07cfca8c3592e5997a", "-address",
+                "/run/containerd/containerd.sock"
+            ])
     }
 
     @Test func readsNamespaceLinks() throws {
@@ -59,7 +63,7 @@ struct ProcfsFixtureTests {
     @Test(arguments: [
         (TaskID(pid: 7), "7", "7", true),
         (TaskID(pid: 7, tid: 9), "7/task/9", "7/9", false),
-        (TaskID(pid: 7, tid: 7), "7", "7", true),
+        (TaskID(pid: 7, tid: 7), "7", "7", true)
     ])
     func taskIDComponents(task: TaskID, component: String, description: String, isMain: Bool) {
         #expect(task.procfsComponent == component)

@@ -70,12 +70,15 @@ struct SystemCallTests {
         defer { close(fds[0]); close(fds[1]) }
         let writeEnd = fds[1]
         var buffer = [UInt8](repeating: 0, count: 10)
-        let (count, signals) = whileInterrupted(interruptFor: 30, afterwards: {
-            // Two writes: the first read returns 5 bytes, a short read readFully continues.
-            _ = write(writeEnd, "hello", 5)
-            usleep(5000)
-            _ = write(writeEnd, "world", 5)
-        }) {
+        let (count, signals) = whileInterrupted(
+            interruptFor: 30,
+            afterwards: {
+                // Two writes: the first read returns 5 bytes, a short read readFully continues.
+                _ = write(writeEnd, "hello", 5)
+                usleep(5000)
+                _ = write(writeEnd, "world", 5)
+            }
+        ) {
             Result { () throws(Errno) in try SystemCall.readFully(fds[0], into: &buffer) }
         }
         #expect(signals > 0)
@@ -119,7 +122,9 @@ struct SystemCallTests {
 
     @Test func sleepLastsItsDurationDespiteSignals() {
         let started = SystemClock.monotonic.nanoseconds()
-        let (_, signals) = whileInterrupted(interruptFor: 20, afterwards: {}) { SystemCall.sleep(nanoseconds: 40_000_000) }
+        let (_, signals) = whileInterrupted(interruptFor: 20, afterwards: {}) {
+            SystemCall.sleep(nanoseconds: 40_000_000)
+        }
         #expect(signals > 0)
         #expect(SystemClock.monotonic.nanoseconds() - started >= 40_000_000)
     }

@@ -15,26 +15,31 @@ struct ContainerArgumentTests {
     static let tracefsMounted = access("/sys/kernel/tracing/instances", F_OK) == 0
 
     /// Live commands, with `QUERY` where the container goes and `OUTPUT` for a new directory.
-    static let liveCommands: [[String]] = [
-        ["stats", "QUERY"],
-        ["enter", "QUERY", "--", "true"],
-        ["diagnose", "QUERY", "--duration", "1s"],
-        ["profile", "--container", "QUERY", "-d", "0.2"],
-        ["runqlat", "--container", "QUERY", "-d", "1"],
-        ["biolatency", "--container", "QUERY", "-d", "1"],
-        ["syscount", "--container", "QUERY", "-d", "1"],
-    ] + (tracefsMounted ? [["trace", "record", "--container", "QUERY", "-d", "0.5", "-o", "OUTPUT"]] : [])
+    static let liveCommands: [[String]] =
+        [
+            ["stats", "QUERY"],
+            ["enter", "QUERY", "--", "true"],
+            ["diagnose", "QUERY", "--duration", "1s"],
+            ["profile", "--container", "QUERY", "-d", "0.2"],
+            ["runqlat", "--container", "QUERY", "-d", "1"],
+            ["biolatency", "--container", "QUERY", "-d", "1"],
+            ["syscount", "--container", "QUERY", "-d", "1"]
+        ] + (tracefsMounted ? [["trace", "record", "--container", "QUERY", "-d", "0.5", "-o", "OUTPUT"]] : [])
 
     /// Two sleeping processes, each PID 1 of its own PID namespace; killed at the end.
     final class TwoNamespaces {
         var launchers: [pid_t] = []
 
         init() throws {
-            for _ in 0..<2 { launchers.append(try Shell.spawn(["unshare", "--pid", "--fork", "--mount-proc", "sleep", "600"])) }
+            for _ in 0..<2 {
+                launchers.append(try Shell.spawn(["unshare", "--pid", "--fork", "--mount-proc", "sleep", "600"]))
+            }
             // Wait until both children run inside their namespaces.
             for launcher in launchers {
                 for _ in 0..<100 {
-                    let children = (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
+                    let children =
+                        (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8))
+                        ?? ""
                     if !children.isEmpty { break }
                     Thread.sleep(forTimeInterval: 0.05)
                 }
@@ -43,7 +48,8 @@ struct ContainerArgumentTests {
 
         deinit {
             for launcher in launchers {
-                let children = (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
+                let children =
+                    (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
                 for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
                 kill(launcher, SIGKILL)
                 Shell.wait(launcher)
@@ -62,7 +68,9 @@ struct ContainerArgumentTests {
     func noMatch(command: [String]) throws {
         let result = try Self.run(command, query: Self.missing)
         #expect(result.status != 0)
-        #expect(result.standardError.contains("no running container matches '\(Self.missing)'"), "\(command): \(result.standardError)")
+        #expect(
+            result.standardError.contains("no running container matches '\(Self.missing)'"),
+            "\(command): \(result.standardError)")
     }
 
     @Test("a container argument that names several is the one ambiguity error", arguments: liveCommands)
@@ -71,7 +79,9 @@ struct ContainerArgumentTests {
         defer { withExtendedLifetime(namespaces) {} }
         let result = try Self.run(command, query: "pidns-")
         #expect(result.status != 0)
-        #expect(result.standardError.contains("'pidns-' matches several containers: "), "\(command): \(result.standardError)")
+        #expect(
+            result.standardError.contains("'pidns-' matches several containers: "),
+            "\(command): \(result.standardError)")
         #expect(result.standardError.contains("give more of the id or the full name"))
     }
 
@@ -85,10 +95,14 @@ struct ContainerArgumentTests {
         #expect(saved.status != 2, "\(saved.standardError)")
         let missing = try Shell.periscope(["diagnose", "--from-window", path, Self.missing])
         #expect(missing.status == 2)
-        #expect(missing.standardError.contains("no container in the saved window \(path) matches '\(Self.missing)'"), "\(missing.standardError)")
+        #expect(
+            missing.standardError.contains("no container in the saved window \(path) matches '\(Self.missing)'"),
+            "\(missing.standardError)")
         let ambiguous = try Shell.periscope(["diagnose", "--from-window", path, "pidns-"])
         #expect(ambiguous.status == 2)
-        #expect(ambiguous.standardError.contains("'pidns-' matches several containers in the saved window \(path): "), "\(ambiguous.standardError)")
+        #expect(
+            ambiguous.standardError.contains("'pidns-' matches several containers in the saved window \(path): "),
+            "\(ambiguous.standardError)")
     }
 
     /// A trace's containers too (`trace dump` and `analyze`).
@@ -100,10 +114,14 @@ struct ContainerArgumentTests {
         try #require(recorded.status == 0, "\(recorded.standardError)")
         let dump = try Shell.periscope(["trace", "dump", directory, "--container", Self.missing])
         #expect(dump.status != 0)
-        #expect(dump.standardError.contains("no container in the trace \(directory) matches '\(Self.missing)'"), "\(dump.standardError)")
+        #expect(
+            dump.standardError.contains("no container in the trace \(directory) matches '\(Self.missing)'"),
+            "\(dump.standardError)")
         let analyze = try Shell.periscope(["analyze", "cputop", directory, "--container", Self.missing])
         #expect(analyze.status != 0)
-        #expect(analyze.standardError.contains("no container in the trace matches '\(Self.missing)'"), "\(analyze.standardError)")
+        #expect(
+            analyze.standardError.contains("no container in the trace matches '\(Self.missing)'"),
+            "\(analyze.standardError)")
         #expect(try Shell.periscope(["analyze", "cputop", directory, "--container", "host"]).status == 0)
     }
 }

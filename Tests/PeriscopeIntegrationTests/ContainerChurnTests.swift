@@ -22,7 +22,10 @@ struct ContainerChurnTests {
         func run(count: Int, lifetimeSeconds: Int, between: Double) throws {
             for index in 0..<count {
                 let name = "\(prefix)-\(index)"
-                let id = try Shell.check(["docker", "run", "-d", "--rm", "--name", name, TestEnvironment.testImage, "sleep", "\(lifetimeSeconds)"])
+                let id = try Shell.check([
+                    "docker", "run", "-d", "--rm", "--name", name, TestEnvironment.testImage, "sleep",
+                    "\(lifetimeSeconds)"
+                ])
                 idsByName[name] = id
                 Thread.sleep(forTimeInterval: between)
             }
@@ -36,7 +39,9 @@ struct ContainerChurnTests {
     /// What each open descriptor of a process points at (/proc/PID/fd).
     private static func descriptorTargets(_ pid: pid_t) -> [String]? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return nil }
-        return entries.map { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "?" }
+        return entries.map {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "?"
+        }
     }
 
     /// Descriptors that are not kept for another session's live container (this machine is
@@ -49,7 +54,8 @@ struct ContainerChurnTests {
                 return ours.contains(id)
             }
             let parts = target.split(separator: "/")
-            if parts.count >= 3, parts[0] == "proc", parts[2] == "net", let owner = Int32(parts[1]), owner != periscope {
+            if parts.count >= 3, parts[0] == "proc", parts[2] == "net", let owner = Int32(parts[1]), owner != periscope
+            {
                 return !FileManager.default.fileExists(atPath: "/proc/\(owner)")
             }
             return true
@@ -58,8 +64,9 @@ struct ContainerChurnTests {
 
     /// Starts periscope with a soft and hard open-file limit of 1024, as `ulimit -n 1024`.
     private static func spawnPeriscope(_ arguments: [String], output: String, errors: String) throws -> pid_t {
-        try Shell.spawn(["sh", "-c", "ulimit -n 1024 && exec \"$@\"", "sh", TestEnvironment.periscopeBinary] + arguments,
-                        standardOutput: output, standardError: errors)
+        try Shell.spawn(
+            ["sh", "-c", "ulimit -n 1024 && exec \"$@\"", "sh", TestEnvironment.periscopeBinary] + arguments,
+            standardOutput: output, standardError: errors)
     }
 
     /// Samples the descriptors every half second while `body` runs.
@@ -94,7 +101,8 @@ struct ContainerChurnTests {
     }
 
     private static func temporaryPath(_ suffix: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("periscope-churn-\(UUID().uuidString).\(suffix)").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("periscope-churn-\(UUID().uuidString).\(suffix)")
+            .path
     }
 
     @Test func topHoldsFlatDescriptorsAndNamesEveryNewContainer() throws {
@@ -125,10 +133,12 @@ struct ContainerChurnTests {
         var rowsSeen = 0, unnamed: [String] = []
         for line in try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n") {
             guard let frame = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let rows = frame["rows"] as? [[String: Any]] else { continue }
+                let rows = frame["rows"] as? [[String: Any]]
+            else { continue }
             for row in rows {
                 guard let id = (row["id"] as? String).map({ String($0.drop { $0 != ":" }.dropFirst()) }),
-                      let expected = ids[id] else { continue }
+                    let expected = ids[id]
+                else { continue }
                 rowsSeen += 1
                 if row["name"] as? String != expected { unnamed.append("\(row["name"] ?? "nil") for \(expected)") }
             }
@@ -140,10 +150,12 @@ struct ContainerChurnTests {
     }
 
     @Test func diagnoseHoldsFlatDescriptorsAndFinishesUnderTheLimit() throws {
-        let output = Self.temporaryPath("json"), errors = Self.temporaryPath("err"), window = Self.temporaryPath("window")
+        let output = Self.temporaryPath("json"), errors = Self.temporaryPath("err"),
+            window = Self.temporaryPath("window")
         defer { unlink(output); unlink(errors); unlink(window) }
-        let pid = try Self.spawnPeriscope(["diagnose", "--duration", "5m", "--interval", "1", "--json", "--save-window", window],
-                                          output: output, errors: errors)
+        let pid = try Self.spawnPeriscope(
+            ["diagnose", "--duration", "5m", "--interval", "1", "--json", "--save-window", window],
+            output: output, errors: errors)
         var status: Int32 = -1
         defer { if status < 0 { kill(pid, SIGKILL); Shell.wait(pid) } }
         Thread.sleep(forTimeInterval: 2)
@@ -164,11 +176,14 @@ struct ContainerChurnTests {
         #expect(leaked.isEmpty, "descriptors of vanished containers still open: \(leaked.prefix(5))")
 
         // The window names every churned container it saw (never docker:<id12>).
-        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: window))) as? [String: Any])
+        let saved = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: window))) as? [String: Any])
         let containers = try #require(saved["containers"] as? [[String: Any]])
         let names = Dictionary(uniqueKeysWithValues: churn.idsByName.map { ("docker:\($0.value)", $0.key) })
         let seen = containers.filter { names[$0["key"] as? String ?? ""] != nil }
-        let unnamed = seen.filter { $0["displayName"] as? String != names[$0["key"] as? String ?? ""] }.map { $0["displayName"] ?? "nil" }
+        let unnamed = seen.filter { $0["displayName"] as? String != names[$0["key"] as? String ?? ""] }.map {
+            $0["displayName"] ?? "nil"
+        }
         #expect(seen.count >= 14, "the window saw \(seen.count) of the 16 churned containers")
         #expect(unnamed.isEmpty, "unnamed in the window: \(unnamed)")
     }

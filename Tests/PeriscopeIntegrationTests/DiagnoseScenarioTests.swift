@@ -17,7 +17,8 @@ struct DiagnoseScenarioTests {
     /// Runs `periscope diagnose ARGS --json` and returns the exit status and the report.
     static func diagnose(_ arguments: [String]) throws -> (status: Int32, report: [String: Any]) {
         let result = try Shell.periscope(["diagnose", "--json"] + arguments)
-        guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] else {
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        else {
             throw Shell.Failure(command: ["periscope", "diagnose"] + arguments, result: result)
         }
         return (result.status, object)
@@ -25,12 +26,15 @@ struct DiagnoseScenarioTests {
 
     static func findings(_ report: [String: Any], rule: String, container: DockerContainer? = nil) -> [[String: Any]] {
         ((report["findings"] as? [[String: Any]]) ?? []).filter {
-            $0["rule"] as? String == rule && (container == nil || $0["containerKey"] as? String == "docker:\(container!.id)")
+            $0["rule"] as? String == rule
+                && (container == nil || $0["containerKey"] as? String == "docker:\(container!.id)")
         }
     }
 
     static func verdict(_ report: [String: Any], _ container: DockerContainer) -> [String: Any]? {
-        ((report["cpuVerdicts"] as? [[String: Any]]) ?? []).first { $0["containerKey"] as? String == "docker:\(container.id)" }
+        ((report["cpuVerdicts"] as? [[String: Any]]) ?? []).first {
+            $0["containerKey"] as? String == "docker:\(container.id)"
+        }
     }
 
     /// A small cap: on a host loaded by other builds, CFS gives the whole docker group only a
@@ -38,7 +42,8 @@ struct DiagnoseScenarioTests {
     /// rightly share throttled). 0.05 CPU (5 ms per 100 ms period) is reached under any load.
     @Test("a busy container with --cpus 0.05 is cap throttled, blamed on its own cap")
     func capThrottled() throws {
-        let web = try DockerContainer(name: TestEnvironment.uniqueName("cap"), options: ["--cpus", "0.05"], command: Self.busyLoop)
+        let web = try DockerContainer(
+            name: TestEnvironment.uniqueName("cap"), options: ["--cpus", "0.05"], command: Self.busyLoop)
         defer { web.remove() }
         usleep(800_000)
         let (status, report) = try Self.diagnose([web.id, "-d", "3s"])
@@ -56,9 +61,13 @@ struct DiagnoseScenarioTests {
 
     @Test("two busy uncapped containers on one CPU: the one with fewer shares is share throttled, the other named")
     func shareThrottled() throws {
-        let starved = try DockerContainer(name: TestEnvironment.uniqueName("shares-low"), options: ["--cpuset-cpus", "0", "--cpu-shares", "256"], command: Self.busyLoop)
+        let starved = try DockerContainer(
+            name: TestEnvironment.uniqueName("shares-low"), options: ["--cpuset-cpus", "0", "--cpu-shares", "256"],
+            command: Self.busyLoop)
         defer { starved.remove() }
-        let hog = try DockerContainer(name: TestEnvironment.uniqueName("shares-high"), options: ["--cpuset-cpus", "0", "--cpu-shares", "2048"], command: Self.busyLoop)
+        let hog = try DockerContainer(
+            name: TestEnvironment.uniqueName("shares-high"), options: ["--cpuset-cpus", "0", "--cpu-shares", "2048"],
+            command: Self.busyLoop)
         defer { hog.remove() }
         usleep(800_000)
         let (status, report) = try Self.diagnose([starved.id, "-d", "3s"])
@@ -77,7 +86,8 @@ struct DiagnoseScenarioTests {
     @Test("a capped container using less than its cap, neighbours idle: not throttled")
     func notThrottled() throws {
         let light = ["sh", "-c", "while :; do i=0; while [ $i -lt 100 ]; do i=$((i+1)); done; usleep 20000; done"]
-        let web = try DockerContainer(name: TestEnvironment.uniqueName("below-cap"), options: ["--cpus", "1"], command: light)
+        let web = try DockerContainer(
+            name: TestEnvironment.uniqueName("below-cap"), options: ["--cpus", "1"], command: light)
         defer { web.remove() }
         let idle = try DockerContainer(name: TestEnvironment.uniqueName("idle"))
         defer { idle.remove() }
@@ -98,9 +108,12 @@ struct DiagnoseScenarioTests {
     /// Issue 11: a CFS-throttled runnable task counts as a CPU stall at every PSI level, so one
     /// capped container spinning alone drove host `cpu some` to ~70% and diagnose called the
     /// host's CPUs saturated with 0.3 tasks runnable and most CPU idle.
-    @Test("one container under --cpus 0.3 spinning: its PSI goes to its cap finding, the host is saturated only if short of CPU")
+    @Test(
+        "one container under --cpus 0.3 spinning: its PSI goes to its cap finding, the host is saturated only if short of CPU"
+    )
     func cappedContainerDoesNotSaturateHost() throws {
-        let capped = try DockerContainer(name: TestEnvironment.uniqueName("psi-cap"), options: ["--cpus", "0.3"], command: Self.busyLoop)
+        let capped = try DockerContainer(
+            name: TestEnvironment.uniqueName("psi-cap"), options: ["--cpus", "0.3"], command: Self.busyLoop)
         defer { capped.remove() }
         usleep(800_000)
         let (_, report) = try Self.diagnose([capped.id, "-d", "3s"])
@@ -118,7 +131,8 @@ struct DiagnoseScenarioTests {
             let finding = try #require(Self.findings(report, rule: "cpu.cap-throttled", container: capped).first)
             let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
             if FileManager.default.fileExists(atPath: "/sys/fs/cgroup/unified/docker/\(capped.id)/cpu.pressure") {
-                let pressure = try #require(evidence.first { ($0["metric"] as? String)?.hasPrefix("CPU pressure (PSI some") == true })
+                let pressure = try #require(
+                    evidence.first { ($0["metric"] as? String)?.hasPrefix("CPU pressure (PSI some") == true })
                 #expect((jsonNumber(pressure["value"]) ?? 0) > 20)
             }
         } else {
@@ -132,47 +146,63 @@ struct DiagnoseScenarioTests {
     /// per second over almost no CPU), most of them shown as `docker:<id>`.
     @Test("sleep containers started during the window on a full host: none is called throttled, each is named")
     func idleContainersAreNotThrottled() throws {
-        let busy = try (0..<2).map { try DockerContainer(name: TestEnvironment.uniqueName("churn-busy-\($0)"), command: Self.busyLoop) }
+        let busy = try (0..<2).map {
+            try DockerContainer(name: TestEnvironment.uniqueName("churn-busy-\($0)"), command: Self.busyLoop)
+        }
         defer { busy.forEach { $0.remove() } }
         let sleeperNames = (0..<15).map { TestEnvironment.uniqueName("churn-sleep-\($0)") }
         defer { for name in sleeperNames { _ = try? Shell.run(["docker", "rm", "-f", name]) } }
         usleep(500_000)
         let output = "/tmp/periscope-it-\(getpid())-churn.json"
         defer { unlink(output) }
-        let diagnose = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "9s"], standardOutput: output)
+        let diagnose = try Shell.spawn(
+            [TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "9s"], standardOutput: output)
         let idFiles = sleeperNames.map { "/tmp/\($0).id" }
         defer { idFiles.forEach { unlink($0) } }
         for batch in 0..<3 {
             usleep(500_000)  // a batch of `docker run`s takes about 2 s here: batches start about 0.5, 3 and 5.5 s in
             let starts = try (batch * 5..<batch * 5 + 5).map { index in
-                try Shell.spawn(["docker", "run", "-d", "--rm", "--name", sleeperNames[index], TestEnvironment.testImage, "sleep", "3"],
-                                standardOutput: idFiles[index])
+                try Shell.spawn(
+                    [
+                        "docker", "run", "-d", "--rm", "--name", sleeperNames[index], TestEnvironment.testImage,
+                        "sleep", "3"
+                    ],
+                    standardOutput: idFiles[index])
             }
             starts.forEach { Shell.wait($0) }
         }
         let status = Shell.wait(diagnose)
         #expect(status == 0 || status == 1)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
-        let ids = idFiles.map { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let ids = idFiles.map {
+            ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let verdicts = (report["cpuVerdicts"] as? [[String: Any]]) ?? []
-        let sleepers = verdicts.filter { verdict in ids.contains { !$0.isEmpty && verdict["containerKey"] as? String == "docker:\($0)" } }
+        let sleepers = verdicts.filter { verdict in
+            ids.contains { !$0.isEmpty && verdict["containerKey"] as? String == "docker:\($0)" }
+        }
         // Most sleepers live for two or more 1 s intervals of the window.
         #expect(sleepers.count >= 5, "sleepers seen: \(sleepers.count) of 15")
         for sleeper in sleepers {
             let index = try #require(ids.firstIndex { sleeper["containerKey"] as? String == "docker:\($0)" })
             #expect(sleeper["container"] as? String == sleeperNames[index])
-            #expect(sleeper["outcome"] as? String == "not throttled", "\(sleeper["container"] ?? ""): \(sleeper["path"] ?? "")")
+            #expect(
+                sleeper["outcome"] as? String == "not throttled",
+                "\(sleeper["container"] ?? ""): \(sleeper["path"] ?? "")")
         }
         let throttledFindings = ((report["findings"] as? [[String: Any]]) ?? []).filter { finding in
-            (finding["rule"] as? String)?.hasPrefix("cpu.") == true && sleeperNames.contains { finding["subject"] as? String == "container \($0)" }
+            (finding["rule"] as? String)?.hasPrefix("cpu.") == true
+                && sleeperNames.contains { finding["subject"] as? String == "container \($0)" }
         }
         #expect(throttledFindings.isEmpty)
     }
 
     @Test("a memory hog under --memory 64m: OOM kills attributed to the container from the cgroup and the kernel log")
     func oomKill() throws {
-        let hog = try DockerContainer(name: TestEnvironment.uniqueName("oom"), options: ["--memory", "64m", "--memory-swap", "64m"],
-                                      command: ["sh", "-c", "while :; do dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 0.5; done"])
+        let hog = try DockerContainer(
+            name: TestEnvironment.uniqueName("oom"), options: ["--memory", "64m", "--memory-swap", "64m"],
+            command: ["sh", "-c", "while :; do dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 0.5; done"])
         defer { hog.remove() }
         let (status, report) = try Self.diagnose([hog.id, "-d", "3s"])
         #expect(status == 1)
@@ -187,31 +217,45 @@ struct DiagnoseScenarioTests {
 
     /// Issue 11: a container OOM-killed seconds before diagnose ran had no finding, although
     /// `periscope stats` showed "OOM kills 1": a user runs diagnose because something just died.
-    @Test("an OOM kill 5 s before the window: reported, attributed to the container, marked before the window with its time")
+    @Test(
+        "an OOM kill 5 s before the window: reported, attributed to the container, marked before the window with its time"
+    )
     func oomKillBeforeWindow() throws {
-        let victim = try DockerContainer(name: TestEnvironment.uniqueName("oom-before"), options: ["--memory", "32m", "--memory-swap", "32m"],
-                                         command: ["sh", "-c", "dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 600"])
+        let victim = try DockerContainer(
+            name: TestEnvironment.uniqueName("oom-before"), options: ["--memory", "32m", "--memory-swap", "32m"],
+            command: ["sh", "-c", "dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 600"])
         defer { victim.remove() }
         let oomControl = "/sys/fs/cgroup/memory/docker/\(victim.id)/memory.oom_control"
-        for _ in 0..<50 where !((try? String(contentsOfFile: oomControl, encoding: .utf8))?.contains("oom_kill 1") ?? false) { usleep(100_000) }
+        for _ in 0..<50
+        where !((try? String(contentsOfFile: oomControl, encoding: .utf8))?.contains("oom_kill 1") ?? false) {
+            usleep(100_000)
+        }
         sleep(5)
         let (status, report) = try Self.diagnose([victim.id, "-d", "2s"])
         #expect(status == 1)
-        #expect(Self.findings(report, rule: "memory.oom-kill", container: victim).isEmpty, "the kill was not in the window")
-        let finding = try #require(Self.findings(report, rule: "memory.oom-kill-before-window", container: victim).first)
+        #expect(
+            Self.findings(report, rule: "memory.oom-kill", container: victim).isEmpty, "the kill was not in the window")
+        let finding = try #require(
+            Self.findings(report, rule: "memory.oom-kill-before-window", container: victim).first)
         #expect(finding["severity"] as? String == "critical")
         let verdict = (finding["verdict"] as? String) ?? ""
         #expect(verdict.contains("dd (PID "), "\(verdict)")
         #expect(verdict.contains(" s before the window ("), "\(verdict)")
         let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
-        let secondsBefore = jsonNumber(evidence.first { $0["metric"] as? String == "last OOM kill logged before the window" }?["value"]) ?? 0
+        let secondsBefore =
+            jsonNumber(evidence.first { $0["metric"] as? String == "last OOM kill logged before the window" }?["value"])
+            ?? 0
         #expect(secondsBefore >= 4 && secondsBefore < 60, "\(secondsBefore) s")
         // Attributed to the container, so not reported again among the host's (other tests' kills may be).
-        let hostKills = Self.findings(report, rule: "kernel.oom-kill-before-window").compactMap { $0["verdict"] as? String }
+        let hostKills = Self.findings(report, rule: "kernel.oom-kill-before-window").compactMap {
+            $0["verdict"] as? String
+        }
         #expect(!hostKills.contains { $0.contains(String(victim.id.prefix(12))) })
     }
 
-    @Test("writes throttled with --device-write-iops on a loop device: D-state threads, latency and the IOPS floor, container named")
+    @Test(
+        "writes throttled with --device-write-iops on a loop device: D-state threads, latency and the IOPS floor, container named"
+    )
     func throttledStorage() throws {
         let image = "/tmp/periscope-it-\(getpid())-loop.img"
         try Shell.check(["truncate", "-s", "64M", image])
@@ -219,8 +263,11 @@ struct DiagnoseScenarioTests {
         let loop = try Shell.check(["losetup", "-f", "--show", image])
         defer { _ = try? Shell.run(["losetup", "-d", loop]) }
         let writer = try DockerContainer(
-            name: TestEnvironment.uniqueName("iops"), options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):10"],
-            command: ["sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"])
+            name: TestEnvironment.uniqueName("iops"),
+            options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):10"],
+            command: [
+                "sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"
+            ])
         defer { writer.remove() }
         usleep(800_000)
         let (status, report) = try Self.diagnose([writer.id, "-d", "3s"])
@@ -228,15 +275,22 @@ struct DiagnoseScenarioTests {
         let stall = try #require(Self.findings(report, rule: "storage.d-state", container: writer).first)
         #expect((stall["subject"] as? String) == "container \(writer.name)")
         let evidence = (stall["evidence"] as? [[String: Any]]) ?? []
-        let latency = jsonNumber(evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true }?["value"]) ?? 0
+        let latency =
+            jsonNumber(
+                evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true }?[
+                    "value"]) ?? 0
         // 10 writes per second, one at a time: about 100 ms each.
         #expect(latency > 50 && latency < 400)
         #expect((stall["blame"] as? [String: Any])?["party"] as? String == "container")
         let floor = try #require(Self.findings(report, rule: "blkio.throttle-saturated", container: writer).first)
-        #expect((floor["verdict"] as? String)?.contains("write IOPS on \(URL(fileURLWithPath: loop).lastPathComponent)") == true)
+        #expect(
+            (floor["verdict"] as? String)?.contains("write IOPS on \(URL(fileURLWithPath: loop).lastPathComponent)")
+                == true)
     }
 
-    @Test("the burst budget runs out mid-window (a throttle lowered from 100000 to 10 IOPS): IOPS fall to a floor while latency rises")
+    @Test(
+        "the burst budget runs out mid-window (a throttle lowered from 100000 to 10 IOPS): IOPS fall to a floor while latency rises"
+    )
     func burstBudgetExhausted() throws {
         let image = "/tmp/periscope-it-\(getpid())-burst.img"
         try Shell.check(["truncate", "-s", "64M", image])
@@ -245,40 +299,54 @@ struct DiagnoseScenarioTests {
         defer { _ = try? Shell.run(["losetup", "-d", loop]) }
         let device = try Shell.check(["lsblk", "-dno", "MAJ:MIN", loop]).trimmingCharacters(in: .whitespaces)
         let writer = try DockerContainer(
-            name: TestEnvironment.uniqueName("burst"), options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):100000"],
-            command: ["sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"])
+            name: TestEnvironment.uniqueName("burst"),
+            options: ["--device", "\(loop):\(loop)", "--device-write-iops", "\(loop):100000"],
+            command: [
+                "sh", "-c", "while :; do dd if=/dev/zero of=\(loop) bs=4k count=1000 oflag=direct 2>/dev/null; done"
+            ])
         defer { writer.remove() }
         // Where the limit lives: v1 blkio (this machine), or v2 io.max (cgroupfs or systemd driver).
-        let candidates = [("/sys/fs/cgroup/blkio/docker/\(writer.id)/blkio.throttle.write_iops_device", "\(device) 10"),
-                          ("/sys/fs/cgroup/docker/\(writer.id)/io.max", "\(device) wiops=10"),
-                          ("/sys/fs/cgroup/system.slice/docker-\(writer.id).scope/io.max", "\(device) wiops=10")]
+        let candidates = [
+            ("/sys/fs/cgroup/blkio/docker/\(writer.id)/blkio.throttle.write_iops_device", "\(device) 10"),
+            ("/sys/fs/cgroup/docker/\(writer.id)/io.max", "\(device) wiops=10"),
+            ("/sys/fs/cgroup/system.slice/docker-\(writer.id).scope/io.max", "\(device) wiops=10")
+        ]
         let (limitFile, limitValue) = try #require(candidates.first { FileManager.default.fileExists(atPath: $0.0) })
         usleep(500_000)
         let output = "/tmp/periscope-it-\(getpid())-burst.json"
         defer { unlink(output) }
-        let diagnose = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", writer.id, "-d", "4s"], standardOutput: output)
+        let diagnose = try Shell.spawn(
+            [TestEnvironment.periscopeBinary, "diagnose", "--json", writer.id, "-d", "4s"], standardOutput: output)
         usleep(1_500_000)
         try limitValue.write(toFile: limitFile, atomically: false, encoding: .utf8)
         let status = Shell.wait(diagnose)
         #expect(status == 1)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         let finding = try #require(Self.findings(report, rule: "storage.latency-collapse", container: writer).first)
         let evidence = (finding["evidence"] as? [[String: Any]]) ?? []
         let iops = try #require(evidence.first { $0["metric"] as? String == "its IOPS" })
         #expect((jsonNumber(iops["first"]) ?? 0) > 100)
         #expect((jsonNumber(iops["last"]) ?? 1000) < 20)
-        let latency = try #require(evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true })
+        let latency = try #require(
+            evidence.first { ($0["metric"] as? String)?.hasPrefix("I/O latency seen by the container") == true })
         #expect((jsonNumber(latency["last"]) ?? 0) >= 50)
         #expect((finding["blame"] as? [String: Any])?["party"] as? String == "container")
     }
 
-    @Test("a quiet container on a healthy host: no findings, exit 0 (host-wide rules relaxed: other builds load this machine)")
+    @Test(
+        "a quiet container on a healthy host: no findings, exit 0 (host-wide rules relaxed: other builds load this machine)"
+    )
     func healthy() throws {
         let quiet = try DockerContainer(name: TestEnvironment.uniqueName("quiet"))
         defer { quiet.remove() }
-        let relaxed = ["cpu-utilization-percent=101", "cpu-imbalance-percent=101", "run-queue-per-cpu=1000", "cpu-pressure-percent=101",
-                       "load-per-cpu=1000", "iowait-percent=101", "steal-percent=101", "memory-pressure-percent=101", "io-pressure-percent=101",
-                       "disk-utilization-percent=101", "disk-queue-size=1000", "d-state-ms=3600000"].flatMap { ["--threshold", $0] }
+        let relaxed = [
+            "cpu-utilization-percent=101", "cpu-imbalance-percent=101", "run-queue-per-cpu=1000",
+            "cpu-pressure-percent=101",
+            "load-per-cpu=1000", "iowait-percent=101", "steal-percent=101", "memory-pressure-percent=101",
+            "io-pressure-percent=101",
+            "disk-utilization-percent=101", "disk-queue-size=1000", "d-state-ms=3600000"
+        ].flatMap { ["--threshold", $0] }
         // No look-back: OOM kills other tests caused minutes ago are rightly findings of a diagnosis, not of this container.
         let (status, report) = try Self.diagnose([quiet.id, "-d", "3s", "--kernel-log-lookback", "0"] + relaxed)
         #expect(report["status"] as? String == "healthy")
@@ -312,7 +380,8 @@ struct DiagnoseScenarioTests {
 
     @Test("a saved window re-diagnosed with other thresholds gives another verdict, without watching again")
     func savedWindow() throws {
-        let web = try DockerContainer(name: TestEnvironment.uniqueName("saved"), options: ["--cpus", "0.05"], command: Self.busyLoop)
+        let web = try DockerContainer(
+            name: TestEnvironment.uniqueName("saved"), options: ["--cpus", "0.05"], command: Self.busyLoop)
         defer { web.remove() }
         let file = "/tmp/periscope-it-\(getpid())-window.json"
         defer { unlink(file) }
@@ -320,7 +389,9 @@ struct DiagnoseScenarioTests {
         let (_, live) = try Self.diagnose([web.id, "-d", "2s", "--save-window", file])
         #expect(Self.verdict(live, web)?["outcome"] as? String == "cap throttled")
         web.remove()
-        let (_, replayed) = try Self.diagnose(["--from-window", file, web.name, "--threshold", "throttled-ms-per-second=100000"])
+        let (_, replayed) = try Self.diagnose([
+            "--from-window", file, web.name, "--threshold", "throttled-ms-per-second=100000"
+        ])
         let verdict = try #require(Self.verdict(replayed, web))
         #expect(verdict["outcome"] as? String != "cap throttled")
         #expect((verdict["path"] as? [String])?.first?.contains("< 100000") == true)
@@ -332,13 +403,15 @@ struct DiagnoseScenarioTests {
         let output = "/tmp/periscope-it-\(getpid())-interrupted.json"
         defer { unlink(output) }
         let started = Date()
-        let pid = try Shell.spawn([TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "60s"], standardOutput: output)
+        let pid = try Shell.spawn(
+            [TestEnvironment.periscopeBinary, "diagnose", "--json", "-d", "60s"], standardOutput: output)
         usleep(2_500_000)
         kill(pid, SIGINT)
         let status = Shell.wait(pid)
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(status == 0 || status == 1)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         #expect(((report["limitations"] as? [String]) ?? []).contains { $0.hasPrefix("window cut short") })
         #expect((report["checklist"] as? [[String: Any]])?.count == 10)
     }

@@ -7,14 +7,17 @@ import TestSupport
 struct EnterCommandTests {
     @Test("runs a command in the container's UTS, mount and PID namespaces, by name, id prefix and PID")
     func entersByNameIDAndPID() throws {
-        let container = try DockerContainer(name: TestEnvironment.uniqueName("enter"), options: ["--hostname", "inside-box"])
+        let container = try DockerContainer(
+            name: TestEnvironment.uniqueName("enter"), options: ["--hostname", "inside-box"])
         for target in [container.name, String(container.id.prefix(10)), String(container.initPID)] {
             let result = try Shell.periscope(["enter", target, "--", "hostname"])
             #expect(result.status == 0, "\(target): \(result.standardError)")
             #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "inside-box", "\(target)")
         }
         // Inside the PID namespace, the container's init is PID 1 and our shell is a small PID.
-        let ps = try Shell.periscope(["enter", container.name, "--", "sh", "-c", "echo $$; cat /proc/1/cmdline | tr '\\0' ' '"])
+        let ps = try Shell.periscope([
+            "enter", container.name, "--", "sh", "-c", "echo $$; cat /proc/1/cmdline | tr '\\0' ' '"
+        ])
         let lines = ps.standardOutput.split(separator: "\n")
         #expect(lines.count == 2)
         #expect((Int(lines.first ?? "") ?? 99_999) < 100)
@@ -23,7 +26,8 @@ struct EnterCommandTests {
 
     @Test("--ns net joins only the network namespace")
     func onlyNetwork() throws {
-        let container = try DockerContainer(name: TestEnvironment.uniqueName("netonly"), options: ["--hostname", "netbox"])
+        let container = try DockerContainer(
+            name: TestEnvironment.uniqueName("netonly"), options: ["--hostname", "netbox"])
         let result = try Shell.periscope(["enter", container.name, "--ns", "net", "--", "cat", "/proc/self/net/dev"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("eth0"))

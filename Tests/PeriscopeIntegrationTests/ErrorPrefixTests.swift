@@ -20,12 +20,15 @@ struct ErrorPrefixTests {
         let missing = "/nonexistent-\(UUID().uuidString)/window.json"
         let result = try Shell.periscope(["diagnose", "--from-window", missing])
         #expect(result.status == 2)
-        #expect(result.standardError.hasPrefix("periscope: cannot read --from-window \(missing)"), "\(result.standardError)")
+        #expect(
+            result.standardError.hasPrefix("periscope: cannot read --from-window \(missing)"), "\(result.standardError)"
+        )
         #expect(!result.standardError.contains("Error:"))
     }
 
-    @Test("a usage error keeps ArgumentParser's Error: and the usage, exit 64",
-          arguments: [["pid", "0"], ["pid", "not-a-pid"], ["top", "--no-such-option"]])
+    @Test(
+        "a usage error keeps ArgumentParser's Error: and the usage, exit 64",
+        arguments: [["pid", "0"], ["pid", "not-a-pid"], ["top", "--no-such-option"]])
     func usageError(arguments: [String]) throws {
         let result = try Shell.periscope(arguments)
         #expect(result.status == 64)

@@ -13,7 +13,10 @@ import Testing
         let recording = try R()
         defer { recording.remove() }
         let output = recording.directory + "/cpu.svg"
-        let result = try Self.run(["chart", "--db", recording.path, "shop-old", "--metric", "cpu", "--since", R.at(0), "--until", R.at(60), "--utc", "-o", output])
+        let result = try Self.run([
+            "chart", "--db", recording.path, "shop-old", "--metric", "cpu", "--since", R.at(0), "--until", R.at(60),
+            "--utc", "-o", output
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let svg = try String(contentsOfFile: output, encoding: .utf8)
         let plot = try #require(SVGReading.plotFrames(svg).first)
@@ -28,7 +31,9 @@ import Testing
             let expectedCores = Double(R.shopMicroseconds(index)) / 1e6
             let drawnCores = (plot.top + plot.height - point.y) / plot.height * yMaximum
             #expect(abs(point.x - expectedX) < 0.02)
-            #expect(abs(drawnCores - expectedCores) < 0.0005, "second \(index): drawn \(drawnCores), stored \(expectedCores)")
+            #expect(
+                abs(drawnCores - expectedCores) < 0.0005,
+                "second \(index): drawn \(drawnCores), stored \(expectedCores)")
         }
         // Its 0.05-core cap is a dashed line; the UTC axis starts at 03:00.
         #expect(svg.contains("data-label=\"shop limit\""))
@@ -40,7 +45,10 @@ import Testing
         let recording = try R()
         defer { recording.remove() }
         let output = recording.directory + "/storage.html"
-        let result = try Self.run(["chart", "--db", recording.path, "host", "--metric", "iops,io-latency,starts", "--since", R.at(0), "--until", R.at(60), "-o", output])
+        let result = try Self.run([
+            "chart", "--db", recording.path, "host", "--metric", "iops,io-latency,starts", "--since", R.at(0),
+            "--until", R.at(60), "-o", output
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let html = try String(contentsOfFile: output, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg"))
@@ -66,10 +74,13 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no recording at \(recording.directory)/none.db"))
         #expect(!FileManager.default.fileExists(atPath: recording.directory + "/none.db"))
-        let outside = try Self.run(["chart", "--db", recording.path, "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z"])
+        let outside = try Self.run([
+            "chart", "--db", recording.path, "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z"
+        ])
         #expect(outside.status != 0)
         #expect(outside.standardError.contains("no data in \(recording.path) between"))
-        let stranger = try Self.run(["chart", "--db", recording.path, "nosuch", "--since", R.at(0), "--until", R.at(60)])
+        let stranger = try Self.run(["chart", "--db", recording.path, "nosuch", "--since", R.at(0), "--until", R.at(60)]
+        )
         #expect(stranger.status != 0)
         #expect(stranger.standardError.contains("nosuch"))
         let badTime = try Self.run(["chart", "--db", recording.path, "--since", "yesterday"])
@@ -80,33 +91,46 @@ import Testing
     @Test func diagnoseReplaysTheWindowWithTheLiveRulesAndOtherThresholds() throws {
         let recording = try R()
         defer { recording.remove() }
-        let result = try Self.run(["diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "shop", "--json"])
+        let result = try Self.run([
+            "diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "shop", "--json"
+        ])
         #expect(result.status == 1, "\(result.standardError)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let verdicts = (report["cpuVerdicts"] as? [[String: Any]]) ?? []
         #expect(verdicts.count == 1)
         #expect(verdicts.first?["outcome"] as? String == "cap throttled")
         #expect(verdicts.first?["containerKey"] as? String == R.shop.rawValue)
         // Thresholds work as live: 950 ms/s of throttling is not throttled above 2000 ms/s.
-        let relaxed = try Self.run(["diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "shop", "--json",
-                                    "--threshold", "throttled-ms-per-second=2000"])
-        let relaxedReport = try #require(try JSONSerialization.jsonObject(with: Data(relaxed.standardOutput.utf8)) as? [String: Any])
+        let relaxed = try Self.run([
+            "diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "shop", "--json",
+            "--threshold", "throttled-ms-per-second=2000"
+        ])
+        let relaxedReport = try #require(
+            try JSONSerialization.jsonObject(with: Data(relaxed.standardOutput.utf8)) as? [String: Any])
         #expect(((relaxedReport["cpuVerdicts"] as? [[String: Any]])?.first?["outcome"] as? String) != "cap throttled")
         // web stopped half way and is still found by name.
-        let web = try Self.run(["diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(30), "web", "--json"])
+        let web = try Self.run([
+            "diagnose", "--db", recording.path, "--since", R.at(0), "--until", R.at(30), "web", "--json"
+        ])
         #expect(web.status != 2, "\(web.standardError)")
     }
 
     @Test func statsPrintsTheContainersSeries() throws {
         let recording = try R()
         defer { recording.remove() }
-        let result = try Self.run(["stats", "web", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "--json"])
+        let result = try Self.run([
+            "stats", "web", "--db", recording.path, "--since", R.at(0), "--until", R.at(60), "--json"
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try JSONSchemaCheck.problems(result.standardOutput, schema: "stats-recorded").isEmpty)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let series = (report["series"] as? [[String: Any]]) ?? []
         func points(_ metric: String) -> [Double] {
-            ((series.first { $0["metric"] as? String == metric }?["points"] as? [[String: Any]]) ?? []).compactMap { $0["value"] as? Double }
+            ((series.first { $0["metric"] as? String == metric }?["points"] as? [[String: Any]]) ?? []).compactMap {
+                $0["value"] as? Double
+            }
         }
         #expect(report["name"] as? String == "web")
         // web ran 30 s: gauges at 31 samples, rates between them at 30.
@@ -120,13 +144,17 @@ import Testing
     @Test func topShowsTheScreenAsItWasAndSteps() throws {
         let recording = try R()
         defer { recording.remove() }
-        let result = try Self.run(["top", "--db", recording.path, "--at", R.at(20), "--json", "-n", "2", "--step", "30s"])
+        let result = try Self.run([
+            "top", "--db", recording.path, "--at", R.at(20), "--json", "-n", "2", "--step", "30s"
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let frames = try result.standardOutput.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
         #expect(frames.count == 2)
-        func names(_ frame: [String: Any]) -> [String] { ((frame["rows"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } }
+        func names(_ frame: [String: Any]) -> [String] {
+            ((frame["rows"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        }
         // At 03:00:20 web ran; at 03:00:50 it had stopped.
         #expect(names(frames[0]).contains("web") && names(frames[0]).contains("shop"))
         #expect(!names(frames[1]).contains("web") && names(frames[1]).contains("shop"))
@@ -146,26 +174,36 @@ import Testing
 enum SVGReading {
     /// Plot rectangles (the panel backgrounds), top to bottom.
     static func plotFrames(_ svg: String) -> [(left: Double, top: Double, width: Double, height: Double)] {
-        svg.split(separator: "\n").filter { $0.hasPrefix("<rect x=") && $0.contains("fill=\"#fafafa\"") }.compactMap { line in
-            guard let x = attribute(line, "x"), let y = attribute(line, "y"), let width = attribute(line, "width"), let height = attribute(line, "height") else { return nil }
+        svg.split(separator: "\n").filter { $0.hasPrefix("<rect x=") && $0.contains("fill=\"#fafafa\"") }.compactMap {
+            line in
+            guard let x = attribute(line, "x"), let y = attribute(line, "y"), let width = attribute(line, "width"),
+                let height = attribute(line, "height")
+            else { return nil }
             return (x, y, width, height)
         }
     }
 
     /// Each panel's value axis top.
     static func panelMaxima(_ svg: String) -> [Double] {
-        svg.split(separator: "\n").filter { $0.hasPrefix("<g class=\"panel\"") }.compactMap { attribute($0, "data-y-max") }
+        svg.split(separator: "\n").filter { $0.hasPrefix("<g class=\"panel\"") }.compactMap {
+            attribute($0, "data-y-max")
+        }
     }
 
     /// The points of every series path labelled `label`, in document order.
     static func seriesPoints(_ svg: String, label: String) -> [(x: Double, y: Double)] {
-        svg.split(separator: "\n").filter { $0.hasPrefix("<path class=\"series\" data-label=\"\(label)\"") }.flatMap { line -> [(x: Double, y: Double)] in
-            guard let data = line.split(separator: " d=\"", maxSplits: 1).last?.prefix(while: { $0 != "\"" }) else { return [] }
+        svg.split(separator: "\n").filter { $0.hasPrefix("<path class=\"series\" data-label=\"\(label)\"") }.flatMap {
+            line -> [(x: Double, y: Double)] in
+            guard let data = line.split(separator: " d=\"", maxSplits: 1).last?.prefix(while: { $0 != "\"" }) else {
+                return []
+            }
             let words = data.split(separator: " ")
             var points: [(x: Double, y: Double)] = []
             var index = 0
             while index + 1 < words.count {
-                if let first = words[index].first, first == "M" || first == "L", let x = Double(words[index].dropFirst()), let y = Double(words[index + 1]) {
+                if let first = words[index].first, first == "M" || first == "L",
+                    let x = Double(words[index].dropFirst()), let y = Double(words[index + 1])
+                {
                     points.append((x, y))
                     index += 2
                 } else {

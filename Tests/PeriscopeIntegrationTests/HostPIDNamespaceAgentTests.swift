@@ -8,8 +8,9 @@ import Glibc
 /// network namespaces, the host's /sys and the Docker socket. Its own cgroup namespace and
 /// mounts must not change what it says: `ps`, `top` and `diagnose` from inside agree with the
 /// same commands on the host, and its own container is just one small container.
-@Suite("periscope run from a container with the host's PID namespace", .serialized,
-       .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite(
+    "periscope run from a container with the host's PID namespace", .serialized,
+    .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct HostPIDNamespaceAgentTests {
     /// The agent container (it only sleeps; commands run in it with `docker exec`) and a
     /// capped two-process workload beside it.
@@ -20,8 +21,10 @@ struct HostPIDNamespaceAgentTests {
         init(cgroupNamespace: String) throws {
             agent = try DockerContainer(
                 name: TestEnvironment.uniqueName("13b-agent-\(cgroupNamespace)"),
-                options: ["--cgroupns=\(cgroupNamespace)", "--pid=host", "--net=host", "-v", "/sys:/sys",
-                          "-v", "/var/run/docker.sock:/var/run/docker.sock"] + InsideCommandTests.mounts)
+                options: [
+                    "--cgroupns=\(cgroupNamespace)", "--pid=host", "--net=host", "-v", "/sys:/sys",
+                    "-v", "/var/run/docker.sock:/var/run/docker.sock"
+                ] + InsideCommandTests.mounts)
             workload = try DockerContainer(
                 name: TestEnvironment.uniqueName("13b-workload-\(cgroupNamespace)"),
                 options: ["--cpus", "0.05", "--memory", "64m"],
@@ -36,12 +39,16 @@ struct HostPIDNamespaceAgentTests {
 
     /// The JSON object a command printed (`top --json` prints one per line: the first).
     static func json(_ result: Shell.Result, _ command: String, firstLineOnly: Bool = false) throws -> [String: Any] {
-        let text = firstLineOnly ? result.standardOutput.split(separator: "\n").first.map(String.init) ?? "" : result.standardOutput
+        let text =
+            firstLineOnly
+            ? result.standardOutput.split(separator: "\n").first.map(String.init) ?? "" : result.standardOutput
         let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         return try #require(object, "\(command): status \(result.status), \(result.standardError.suffix(2000))")
     }
 
-    @Test("ps --json: every process is in the same container from inside as from the host", arguments: ["host", "private"])
+    @Test(
+        "ps --json: every process is in the same container from inside as from the host", arguments: ["host", "private"]
+    )
     func processes(cgroupNamespace: String) throws {
         let scene = try Scene(cgroupNamespace: cgroupNamespace)
         let insideListing = try Self.json(try scene.inside(["ps", "--processes", "--json"]), "ps inside")
@@ -50,7 +57,8 @@ struct HostPIDNamespaceAgentTests {
             var placed: [String: String] = [:]
             for entry in listing["processes"] as? [[String: Any]] ?? [] {
                 guard let process = entry["process"] as? [String: Any], let pid = jsonNumber(process["pid"]),
-                      let start = jsonNumber(process["startTimeTicks"]), let container = process["container"] as? [String: Any]
+                    let start = jsonNumber(process["startTimeTicks"]),
+                    let container = process["container"] as? [String: Any]
                 else { continue }
                 placed["\(Int(pid))@\(Int(start))"] = "\(container["runtime"] ?? "?"):\(container["id"] ?? "?")"
             }
@@ -61,7 +69,9 @@ struct HostPIDNamespaceAgentTests {
         #expect(common.count >= 20, "only \(common.count) processes seen by both runs")
         let disagreements = common.filter { inside[$0] != host[$0] }.sorted().prefix(5).map { key in
             let pid = key.prefix { $0 != "@" }
-            let comm = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? "?"
+            let comm =
+                (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(
+                    of: "\0", with: " ") ?? "?"
             let cgroups = (try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)) ?? "?"
             return "\(key) (\(comm); \(cgroups)): inside \(inside[key]!), host \(host[key]!)"
         }
@@ -70,31 +80,44 @@ struct HostPIDNamespaceAgentTests {
         #expect(inside.first { $0.key.hasPrefix("1@") }?.value == "host:host")
         #expect(inside.first { $0.key.hasPrefix("2@") }?.value == "host:host")
         let agentProcesses = inside.values.filter { $0 == "docker:\(scene.agent.id)" }.count
-        #expect((1...3).contains(agentProcesses), "the agent container holds \(agentProcesses) processes (sleep and periscope)")
+        #expect(
+            (1...3).contains(agentProcesses),
+            "the agent container holds \(agentProcesses) processes (sleep and periscope)")
         #expect(inside.values.filter { $0 == "docker:\(scene.workload.id)" }.count == 2)
 
-        let insideContainers = try Self.json(try scene.inside(["ps", "--json"]), "ps inside")["containers"] as? [[String: Any]] ?? []
-        let hostContainers = try Self.json(try Shell.periscope(["ps", "--json"]), "ps on the host")["containers"] as? [[String: Any]] ?? []
+        let insideContainers =
+            try Self.json(try scene.inside(["ps", "--json"]), "ps inside")["containers"] as? [[String: Any]] ?? []
+        let hostContainers =
+            try Self.json(try Shell.periscope(["ps", "--json"]), "ps on the host")["containers"] as? [[String: Any]]
+            ?? []
         for id in [scene.agent.id, scene.workload.id] {
-            let fromInside = try #require(insideContainers.first { $0["id"] as? String == id }, "\(id) not listed from inside")
-            let fromHost = try #require(hostContainers.first { $0["id"] as? String == id }, "\(id) not listed on the host")
+            let fromInside = try #require(
+                insideContainers.first { $0["id"] as? String == id }, "\(id) not listed from inside")
+            let fromHost = try #require(
+                hostContainers.first { $0["id"] as? String == id }, "\(id) not listed on the host")
             #expect(fromInside["cgroupPath"] as? String == fromHost["cgroupPath"] as? String)
             #expect(fromInside["cgroups"] as? [String: String] == fromHost["cgroups"] as? [String: String])
             #expect(jsonNumber(fromInside["initPID"]) == jsonNumber(fromHost["initPID"]))
             #expect(fromInside["name"] as? String == fromHost["name"] as? String)
         }
         let insideHost = try #require(insideContainers.first { $0["id"] as? String == "host" })
-        #expect((insideHost["cgroups"] as? [String: String])?.values.allSatisfy { !$0.contains("..") } == true,
-                "\(insideHost["cgroups"] ?? "no cgroups")")
+        #expect(
+            (insideHost["cgroups"] as? [String: String])?.values.allSatisfy { !$0.contains("..") } == true,
+            "\(insideHost["cgroups"] ?? "no cgroups")")
     }
 
-    @Test("top --json: the agent container's counters are its own, the workload's match the host's view", arguments: ["host", "private"])
+    @Test(
+        "top --json: the agent container's counters are its own, the workload's match the host's view",
+        arguments: ["host", "private"])
     func top(cgroupNamespace: String) throws {
         let scene = try Scene(cgroupNamespace: cgroupNamespace)
         let inside = try Self.json(try scene.inside(["top", "--json", "-d", "1"]), "top inside", firstLineOnly: true)
-        let host = try Self.json(try Shell.periscope(["top", "--json", "-d", "1"]), "top on the host", firstLineOnly: true)
+        let host = try Self.json(
+            try Shell.periscope(["top", "--json", "-d", "1"]), "top on the host", firstLineOnly: true)
         func row(_ frame: [String: Any], _ id: String) throws -> [String: Any] {
-            try #require((frame["rows"] as? [[String: Any]])?.first { $0["id"] as? String == "docker:\(id)" }, "no row for \(id)")
+            try #require(
+                (frame["rows"] as? [[String: Any]])?.first { $0["id"] as? String == "docker:\(id)" }, "no row for \(id)"
+            )
         }
         for frame in [inside, host] {
             let agent = try row(frame, scene.agent.id)
@@ -106,20 +129,28 @@ struct HostPIDNamespaceAgentTests {
             let workload = try row(frame, scene.workload.id)
             #expect(jsonNumber(workload["memoryLimitBytes"]) == Double(64 << 20))
             #expect(jsonNumber(workload["pids"]) == 2)
-            #expect((jsonNumber(workload["cpuUsageCores"]) ?? .infinity) <= 0.08, "capped at 0.05 cores: \(workload["cpuUsageCores"] ?? "none")")
+            #expect(
+                (jsonNumber(workload["cpuUsageCores"]) ?? .infinity) <= 0.08,
+                "capped at 0.05 cores: \(workload["cpuUsageCores"] ?? "none")")
         }
     }
 
     /// perf_event_open needs CAP_SYS_ADMIN (or CAP_PERFMON) and a seccomp profile that allows
     /// it: how a profiling agent is deployed.
-    static let profilingOptions = ["--cap-add", "SYS_ADMIN", "--cap-add", "SYSLOG", "--security-opt", "seccomp=unconfined"]
+    static let profilingOptions = [
+        "--cap-add", "SYS_ADMIN", "--cap-add", "SYSLOG", "--security-opt", "seccomp=unconfined"
+    ]
 
-    @Test("profile --all: a host process's samples are the host's, not the agent container's", arguments: ["host", "private"])
+    @Test(
+        "profile --all: a host process's samples are the host's, not the agent container's",
+        arguments: ["host", "private"])
     func profile(cgroupNamespace: String) throws {
         let agent = try DockerContainer(
             name: TestEnvironment.uniqueName("13b-profiler-\(cgroupNamespace)"),
-            options: ["--cgroupns=\(cgroupNamespace)", "--pid=host", "--net=host", "-v", "/sys:/sys",
-                      "-v", "/var/run/docker.sock:/var/run/docker.sock"] + Self.profilingOptions + InsideCommandTests.mounts)
+            options: [
+                "--cgroupns=\(cgroupNamespace)", "--pid=host", "--net=host", "-v", "/sys:/sys",
+                "-v", "/var/run/docker.sock:/var/run/docker.sock"
+            ] + Self.profilingOptions + InsideCommandTests.mounts)
         // A busy host process with a name of its own (comm is the executable's name).
         let loop = NSTemporaryDirectory() + "periscope-13b-hostloop"
         try? FileManager.default.removeItem(atPath: loop)
@@ -136,7 +167,9 @@ struct HostPIDNamespaceAgentTests {
         let stacks = report["stacks"] as? [[String: Any]] ?? []
         var rootOfLoop: [String: Int] = [:]
         for stack in stacks {
-            guard let frames = stack["frames"] as? [String], frames.count >= 2, frames[1] == "periscope-13b-h" else { continue }
+            guard let frames = stack["frames"] as? [String], frames.count >= 2, frames[1] == "periscope-13b-h" else {
+                continue
+            }
             rootOfLoop[frames[0], default: 0] += Int(jsonNumber(stack["count"]) ?? 0)
         }
         #expect((rootOfLoop["[host]"] ?? 0) > 0, "no samples of the host loop: \(rootOfLoop)")
@@ -152,12 +185,18 @@ struct HostPIDNamespaceAgentTests {
         for (view, report) in [("inside", inside), ("host", host)] {
             #expect(report["viewpoint"] as? String == "host", "\(view)")
             let verdicts = report["cpuVerdicts"] as? [[String: Any]] ?? []
-            let agent = try #require(verdicts.first { $0["containerKey"] as? String == agentKey }, "\(view): no verdict for the agent")
-            #expect((jsonNumber(agent["usageCores"]) ?? .infinity) < 1.0, "\(view): agent uses \(agent["usageCores"] ?? "?") cores")
-            let workload = try #require(verdicts.first { $0["containerKey"] as? String == workloadKey }, "\(view): no verdict for the workload")
+            let agent = try #require(
+                verdicts.first { $0["containerKey"] as? String == agentKey }, "\(view): no verdict for the agent")
+            #expect(
+                (jsonNumber(agent["usageCores"]) ?? .infinity) < 1.0,
+                "\(view): agent uses \(agent["usageCores"] ?? "?") cores")
+            let workload = try #require(
+                verdicts.first { $0["containerKey"] as? String == workloadKey }, "\(view): no verdict for the workload")
             #expect((jsonNumber(workload["usageCores"]) ?? .infinity) <= 0.08, "\(view)")
             // pidstat's busiest processes name their container: only periscope and sleep are the agent's.
-            let pidstat = (report["checklist"] as? [[String: Any]])?.first { $0["command"] as? String == "pidstat 1" }?["summary"] as? String ?? ""
+            let pidstat =
+                (report["checklist"] as? [[String: Any]])?.first { $0["command"] as? String == "pidstat 1" }?["summary"]
+                as? String ?? ""
             let agentName = scene.agent.name
             for entry in pidstat.split(separator: ",") where entry.hasSuffix("(\(agentName))") {
                 let comm = entry.trimmingCharacters(in: .whitespaces).prefix { $0 != "[" }

@@ -8,7 +8,8 @@ import Glibc
 @Suite("output files of commands")
 struct OutputFileCommandTests {
     private final class Directory {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-out-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-out-\(UUID().uuidString)")
+            .path
         init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
@@ -52,7 +53,8 @@ struct OutputFileCommandTests {
         let result = try Shell.periscope(["flamegraph", try Self.folded(in: directory), "-o", file])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("<svg"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["graph.svg", "in.folded"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["graph.svg", "in.folded"])
     }
 
     @Test func flamegraphIntoADirectoryIsAClearError() throws {
@@ -66,7 +68,8 @@ struct OutputFileCommandTests {
     @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD for the device, perf_event_open for the profile)"))
     func profileToADeviceAndThroughASymlink() throws {
         let directory = try Directory()
-        let device = directory.path + "/null", target = directory.path + "/profile.svg", link = directory.path + "/latest.svg"
+        let device = directory.path + "/null", target = directory.path + "/profile.svg",
+            link = directory.path + "/latest.svg"
         #expect(mknod(device, S_IFCHR | 0o666, nullDeviceNumber) == 0)
         #expect(symlink(target, link) == 0)
         let result = try Shell.periscope(["profile", "--pid", "\(getpid())", "-d", "0.3", "-o", device, "--svg", link])
@@ -78,8 +81,10 @@ struct OutputFileCommandTests {
 
     /// A user's own file in a directory the user cannot write: no temporary file can go beside
     /// it, so it is rewritten in place, as `>` would.
-    @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-                   "needs root and setpriv(1) to run periscope as nobody"))
+    @Test(
+        .enabled(
+            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+            "needs root and setpriv(1) to run periscope as nobody"))
     func aWritableFileInAReadOnlyDirectoryIsWrittenInPlace() throws {
         let directory = try Directory()
         chmod(directory.path, 0o755)
@@ -87,8 +92,10 @@ struct OutputFileCommandTests {
         let file = directory.path + "/graph.svg"
         try Data("old".utf8).write(to: URL(fileURLWithPath: file))
         #expect(chown(file, 65534, 65534) == 0)
-        let result = try Shell.run(["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                                    TestEnvironment.periscopeBinary, "flamegraph", input, "-o", file])
+        let result = try Shell.run([
+            "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+            TestEnvironment.periscopeBinary, "flamegraph", input, "-o", file
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("<svg"))
     }

@@ -13,10 +13,12 @@ struct PidCommandTests {
         return (result, reports)
     }
 
-    @Test("a container PID maps to its container, NSpid chain, namespaces, cgroups and hostname",
-          .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    @Test(
+        "a container PID maps to its container, NSpid chain, namespaces, cgroups and hostname",
+        .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func containerProcess() throws {
-        let container = try DockerContainer(name: TestEnvironment.uniqueName("pid"), options: ["--hostname", "who-am-i"])
+        let container = try DockerContainer(
+            name: TestEnvironment.uniqueName("pid"), options: ["--hostname", "who-am-i"])
         let (result, reports) = try reports([String(container.initPID)])
         #expect(result.status == 0, "\(result.standardError)")
         let report = try #require(reports.first)

@@ -58,12 +58,16 @@ struct ProfileDockerTests {
     /// Compiles the program (static: the image is busybox only), copies it into a created
     /// container, deletes the host copy, and starts the container.
     static func startHotContainer(name: String) throws -> (id: String, pid: Int32) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-hotloop-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-hotloop-\(getpid())")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try program.write(toFile: "\(directory)/hotloop.c", atomically: true, encoding: .utf8)
         // -O0 keeps a frame in every function, so frame-pointer call chains name them all.
-        try Shell.check([gcc!, "-O0", "-fno-omit-frame-pointer", "-static", "-o", "\(directory)/periscope-hotloop", "\(directory)/hotloop.c"])
+        try Shell.check([
+            gcc!, "-O0", "-fno-omit-frame-pointer", "-static", "-o", "\(directory)/periscope-hotloop",
+            "\(directory)/hotloop.c"
+        ])
         _ = try? Shell.run(["docker", "rm", "-f", name])
         let id = try Shell.check(["docker", "create", "--name", name, TestEnvironment.testImage, "/periscope-hotloop"])
         try Shell.check(["docker", "cp", "\(directory)/periscope-hotloop", "\(id):/periscope-hotloop"])
@@ -85,7 +89,9 @@ struct ProfileDockerTests {
 
         init(folded: String, functions: [String]) {
             for line in folded.split(separator: "\n") {
-                guard let space = line.lastIndex(of: " "), let count = UInt64(line[line.index(after: space)...]) else { continue }
+                guard let space = line.lastIndex(of: " "), let count = UInt64(line[line.index(after: space)...]) else {
+                    continue
+                }
                 let frames = line[..<space].split(separator: ";").map(String.init)
                 rootFrames.insert(frames.first ?? "")
                 total += count
@@ -93,38 +99,59 @@ struct ProfileDockerTests {
             }
         }
 
-        func share(_ function: String) -> Double { total == 0 ? 0 : Double(byFunction[function, default: 0]) / Double(total) }
+        func share(_ function: String) -> Double {
+            total == 0 ? 0 : Double(byFunction[function, default: 0]) / Double(total)
+        }
     }
 
     func profile(name: String, extra: [String]) throws -> (shares: Shares, report: [String: Any]) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-profile-\(getpid())-\(extra.count).folded").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-profile-\(getpid())-\(extra.count).folded"
+        ).path
         defer { unlink(output) }
         let result = try Shell.periscope(["profile", "--container", name, "-d", "3", "-o", output, "--json"] + extra)
         #expect(result.status == 0, "\(result.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
         let folded = try String(contentsOfFile: output, encoding: .utf8)
-        return (Shares(folded: folded, functions: ["periscope_hot_alpha", "periscope_hot_beta", "jit_periscope_hot_gamma_[j]"]), report)
+        return (
+            Shares(
+                folded: folded, functions: ["periscope_hot_alpha", "periscope_hot_beta", "jit_periscope_hot_gamma_[j]"]),
+            report
+        )
     }
 
-    @Test("hot functions of a container-only binary and its JIT frames appear under the container's root frame with their share",
-          .live(if: available, "needs root, Docker with the periscope-test image (scripts/test-setup.sh), gcc and x86-64"),
-          .timeLimit(.minutes(3)))
+    @Test(
+        "hot functions of a container-only binary and its JIT frames appear under the container's root frame with their share",
+        .live(
+            if: available, "needs root, Docker with the periscope-test image (scripts/test-setup.sh), gcc and x86-64"),
+        .timeLimit(.minutes(3)))
     func hotFunctionsUnderContainerRoot() throws {
         let name = TestEnvironment.uniqueName("profile-hot")
         let started = try Self.startHotContainer(name: name)
         defer { _ = try? Shell.run(["docker", "rm", "-f", started.id]) }
-        #expect(!FileManager.default.fileExists(atPath: "/periscope-hotloop"), "the binary must exist only inside the container")
-        #expect(!FileManager.default.fileExists(atPath: "/tmp/perf-\(started.pid).map"), "no host-side perf map under the host PID")
+        #expect(
+            !FileManager.default.fileExists(atPath: "/periscope-hotloop"),
+            "the binary must exist only inside the container")
+        #expect(
+            !FileManager.default.fileExists(atPath: "/tmp/perf-\(started.pid).map"),
+            "no host-side perf map under the host PID")
 
         for (extra, scoped) in [([String](), true), (["--no-cgroup-scope"], false)] {
             let (shares, report) = try profile(name: name, extra: extra)
             #expect(report["cgroupScoped"] as? Bool == scoped, "\(report["sampled"] ?? "")")
-            #expect(shares.rootFrames == [name], "every stack starts at the container's root frame: \(shares.rootFrames)")
+            #expect(
+                shares.rootFrames == [name], "every stack starts at the container's root frame: \(shares.rootFrames)")
             // 3 s at 99 Hz of one busy thread is ~300 samples; a loaded 2-CPU machine gives less.
             #expect(shares.total >= 60, "only \(shares.total) samples")
-            #expect((0.45...0.75).contains(shares.share("periscope_hot_alpha")), "alpha \(shares.share("periscope_hot_alpha")) of \(shares.total)")
-            #expect((0.10...0.30).contains(shares.share("periscope_hot_beta")), "beta \(shares.share("periscope_hot_beta")) of \(shares.total)")
-            #expect((0.10...0.30).contains(shares.share("jit_periscope_hot_gamma_[j]")), "JIT \(shares.share("jit_periscope_hot_gamma_[j]")) of \(shares.total)")
+            #expect(
+                (0.45...0.75).contains(shares.share("periscope_hot_alpha")),
+                "alpha \(shares.share("periscope_hot_alpha")) of \(shares.total)")
+            #expect(
+                (0.10...0.30).contains(shares.share("periscope_hot_beta")),
+                "beta \(shares.share("periscope_hot_beta")) of \(shares.total)")
+            #expect(
+                (0.10...0.30).contains(shares.share("jit_periscope_hot_gamma_[j]")),
+                "JIT \(shares.share("jit_periscope_hot_gamma_[j]")) of \(shares.total)")
             #expect((report["jitFrames"] as? Int ?? 0) > 0)
             #expect(report["samplesLost"] as? Int == 0)
         }

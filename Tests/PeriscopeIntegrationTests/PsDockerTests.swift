@@ -29,19 +29,24 @@ struct PsDockerTests {
         #expect(found.cgroupPath?.contains(container.id) == true)
         #expect(found.metadataSource == .engineAPI)
         for kind in NamespaceKind.containerKinds {
-            #expect(found.namespaces[kind] == (try namespaceInode(pid: container.initPID, kind: kind.rawValue)), "\(kind)")
+            #expect(
+                found.namespaces[kind] == (try namespaceInode(pid: container.initPID, kind: kind.rawValue)), "\(kind)")
         }
         for kind in [NamespaceKind.mnt, .net, .pid, .uts, .ipc] {
             #expect(!found.namespacesSharedWithHost.contains(kind), "\(kind) should be the container's own")
         }
         let cgroupFile = try String(contentsOfFile: "/proc/\(container.initPID)/cgroup", encoding: .utf8)
-        let cpuLine = try #require(cgroupFile.split(separator: "\n").first { $0.split(separator: ":")[1].split(separator: ",").contains("cpu") })
+        let cpuLine = try #require(
+            cgroupFile.split(separator: "\n").first {
+                $0.split(separator: ":")[1].split(separator: ",").contains("cpu")
+            })
         #expect(found.cgroups?.path(forController: "cpu") == String(cpuLine.split(separator: ":", maxSplits: 2)[2]))
     }
 
     @Test("--pid=host and --net=host show those namespaces as shared with the host")
     func hostNamespaces() throws {
-        let container = try DockerContainer(name: TestEnvironment.uniqueName("hostns"), options: ["--pid=host", "--net=host"])
+        let container = try DockerContainer(
+            name: TestEnvironment.uniqueName("hostns"), options: ["--pid=host", "--net=host"])
         let found = try #require(try listing().first { $0.id == container.id })
         #expect(found.namespacesSharedWithHost.contains(.pid))
         #expect(found.namespacesSharedWithHost.contains(.net))
@@ -53,8 +58,9 @@ struct PsDockerTests {
 
     @Test("several processes in one container are one row, and the init is the first process")
     func processCount() throws {
-        let container = try DockerContainer(name: TestEnvironment.uniqueName("multi"),
-                                            command: ["sh", "-c", "sleep 600 & sleep 600 & wait"])
+        let container = try DockerContainer(
+            name: TestEnvironment.uniqueName("multi"),
+            command: ["sh", "-c", "sleep 600 & sleep 600 & wait"])
         try Shell.check(["docker", "exec", "-d", container.id, "sleep", "600"])
         Thread.sleep(forTimeInterval: 0.3)
         let found = try #require(try listing().first { $0.id == container.id })
@@ -67,7 +73,8 @@ struct PsDockerTests {
         let container = try DockerContainer(name: TestEnvironment.uniqueName("table"), options: ["--net=host"])
         let result = try Shell.periscope(["ps"])
         #expect(result.status == 0)
-        let row = try #require(result.standardOutput.split(separator: "\n").first { $0.hasPrefix(String(container.id.prefix(12))) })
+        let row = try #require(
+            result.standardOutput.split(separator: "\n").first { $0.hasPrefix(String(container.id.prefix(12))) })
         #expect(row.contains(container.name))
         let netInode = try namespaceInode(pid: container.initPID, kind: "net")
         #expect(row.contains("\(netInode)*"))

@@ -12,8 +12,10 @@ struct ScanRaceTests {
     @Test("scanning while short-lived processes are spawned and killed in a loop")
     func churn() throws {
         // Each iteration starts a few processes that die at once, and kills one that sleeps.
-        let churn = try Shell.spawn(["/bin/sh", "-c",
-            "while true; do for i in 1 2 3 4 5; do /bin/true & done; sleep 5 & kill $! 2>/dev/null; wait; done"])
+        let churn = try Shell.spawn([
+            "/bin/sh", "-c",
+            "while true; do for i in 1 2 3 4 5; do /bin/true & done; sleep 5 & kill $! 2>/dev/null; wait; done"
+        ])
         defer {
             kill(churn, SIGKILL)
             Shell.wait(churn)

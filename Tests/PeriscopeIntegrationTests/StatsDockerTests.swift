@@ -6,14 +6,18 @@ import TestSupport
 /// --no-stream` on the same containers. Tolerances: CPU within 15 percentage points (the two
 /// tools sample different one-second windows of a loop the scheduler caps), memory within 5 %
 /// (a gauge of a process that allocated once and sleeps).
-@Suite("stats against real load and docker stats", .serialized, .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+@Suite(
+    "stats against real load and docker stats", .serialized,
+    .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct StatsDockerTests {
     @Test func aCappedBusyLoopUsesItsCapAndIsThrottledWhileASharesOnlyOneIsNot() throws {
         let capped = try DockerContainer(
-            name: TestEnvironment.uniqueName("stats-capped"), options: ["--cpus", "0.5"], command: ["sh", "-c", "while :; do :; done"])
+            name: TestEnvironment.uniqueName("stats-capped"), options: ["--cpus", "0.5"],
+            command: ["sh", "-c", "while :; do :; done"])
         defer { capped.remove() }
         let shares = try DockerContainer(
-            name: TestEnvironment.uniqueName("stats-shares"), options: ["--cpu-shares", "512"], command: ["sh", "-c", "while :; do :; done"])
+            name: TestEnvironment.uniqueName("stats-shares"), options: ["--cpu-shares", "512"],
+            command: ["sh", "-c", "while :; do :; done"])
         defer { shares.remove() }
         Thread.sleep(forTimeInterval: 0.5)
 
@@ -26,7 +30,9 @@ struct StatsDockerTests {
             let before = try HostCPUTimes.read()
             samples.append(try PeriscopeStats(capped.name))
             hostIdle.append(try HostCPUTimes.read().idleFraction(since: before))
-            if samples.count >= 2, samples.suffix(2).allSatisfy({ ($0.number("cgroup.cpu.usageCores") ?? 0) > 0.4 }) { break }
+            if samples.count >= 2, samples.suffix(2).allSatisfy({ ($0.number("cgroup.cpu.usageCores") ?? 0) > 0.4 }) {
+                break
+            }
         }
         let second = samples[samples.count - 1]
         let docker = try DockerStats.read(capped.name)
@@ -36,8 +42,9 @@ struct StatsDockerTests {
             // Every CPU was busy: the loop is starved, not capped. Then it must be below its cap
             // and unthrottled, which is what distinguishes the two (diagnose's share-throttled case).
             #expect(cores < 0.5)
-            #expect((second.number("cgroup.cpu.throttledPercentOfPeriods") ?? 0) < 20,
-                    "starved by a saturated host (load \(Self.loadAverage)), so barely throttled")
+            #expect(
+                (second.number("cgroup.cpu.throttledPercentOfPeriods") ?? 0) < 20,
+                "starved by a saturated host (load \(Self.loadAverage)), so barely throttled")
         } else {
             #expect(cores > 0.4 && cores < 0.56, "a busy loop under --cpus 0.5: \(cores) cores, host idle \(hostIdle)")
             // Throttling grows: the counters rose in both of the last two intervals.
@@ -48,7 +55,9 @@ struct StatsDockerTests {
             #expect((second.number("cgroup.cpu.percentOfCap") ?? 0) > 80)
         }
         let periscopePercent = try #require(second.number("cgroup.cpu.dockerStatsPercent"))
-        #expect(abs(periscopePercent - docker.cpuPercent) < 15, "periscope \(periscopePercent)% vs docker stats \(docker.cpuPercent)%")
+        #expect(
+            abs(periscopePercent - docker.cpuPercent) < 15,
+            "periscope \(periscopePercent)% vs docker stats \(docker.cpuPercent)%")
 
         let uncapped = try PeriscopeStats(shares.name)
         #expect(uncapped.number("cgroup.cpu.capCores") == nil)
@@ -96,7 +105,9 @@ struct StatsDockerTests {
         let percent = try #require(stats.number("cgroup.memory.workingSetPercentOfLimit"))
         #expect(percent > 55 && percent < 100)
         let docker = try DockerStats.read(holder.name)
-        #expect(abs(docker.memoryUsageBytes - workingSet) / workingSet < 0.05, "docker stats \(docker.memoryUsageBytes) vs \(workingSet)")
+        #expect(
+            abs(docker.memoryUsageBytes - workingSet) / workingSet < 0.05,
+            "docker stats \(docker.memoryUsageBytes) vs \(workingSet)")
 
         var oom = try PeriscopeStats(hog.name, interval: 0.2)
         for _ in 0..<50 where (oom.number("cgroup.memory.oomKillCount") ?? 0) < 1 {
@@ -116,15 +127,24 @@ struct StatsDockerTests {
         // only once a throttle rule was set on it since boot (issue 11). Both states must work.
         let disk = try Self.diskUnderDockerRoot()
         let rootFile = "/sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes"
-        let accounted = (try? String(contentsOfFile: rootFile, encoding: .utf8))?.split(separator: "\n").contains { $0.hasPrefix("\(disk.number) ") }
+        let accounted = (try? String(contentsOfFile: rootFile, encoding: .utf8))?.split(separator: "\n").contains {
+            $0.hasPrefix("\(disk.number) ")
+        }
         let stats = try PeriscopeStats(writer.name)
-        #expect(stats.blockWrittenBytesPerSecond > 1_048_576, "direct writes of 8 MiB in a loop: \(stats.blockWrittenBytesPerSecond) B/s")
+        #expect(
+            stats.blockWrittenBytesPerSecond > 1_048_576,
+            "direct writes of 8 MiB in a loop: \(stats.blockWrittenBytesPerSecond) B/s")
         let text = try Shell.check([TestEnvironment.periscopeBinary, "stats", writer.name])
         if accounted == false {
             // Dead accounting: the figure comes from /proc/PID/io and says so (docker stats shows 0 B here).
-            #expect(((stats.object["cgroup"] as? [String: Any])?["processIO"] as? [String: Any])?["source"] as? String == "/proc/PID/io")
-            #expect(((stats.object["cgroup"] as? [String: Any])?["processIO"] as? [String: Any])?["unaccountedDevices"] as? [String] == [disk.name])
-            #expect(text.contains("from /proc/PID/io") && text.contains("blkio does not account \(disk.name)"), "\(text)")
+            #expect(
+                ((stats.object["cgroup"] as? [String: Any])?["processIO"] as? [String: Any])?["source"] as? String
+                    == "/proc/PID/io")
+            #expect(
+                ((stats.object["cgroup"] as? [String: Any])?["processIO"] as? [String: Any])?["unaccountedDevices"]
+                    as? [String] == [disk.name])
+            #expect(
+                text.contains("from /proc/PID/io") && text.contains("blkio does not account \(disk.name)"), "\(text)")
         } else {
             #expect((stats.object["cgroup"] as? [String: Any])?["processIO"] == nil)
             #expect(text.contains("from cgroup"), "\(text)")
@@ -135,23 +155,34 @@ struct StatsDockerTests {
     /// The default bridge's gateway: the bridge interface's IPv4 address. Docker 20.10's
     /// `network inspect` IPAM config may hold only the subnet, with no Gateway (issue 11).
     static func bridgeGateway() throws -> String {
-        var bridge = try Shell.check(["docker", "network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}"])
+        var bridge = try Shell.check([
+            "docker", "network", "inspect", "bridge", "--format",
+            "{{index .Options \"com.docker.network.bridge.name\"}}"
+        ])
         if bridge.isEmpty || bridge == "<no value>" { bridge = "docker0" }
         // "5: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0 ..."
         let line = try Shell.check(["ip", "-4", "-o", "addr", "show", "dev", bridge])
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard let inet = fields.firstIndex(of: "inet"), inet + 1 < fields.count, let address = fields[inet + 1].split(separator: "/").first else {
-            throw Shell.Failure(command: ["ip", "-4", "-o", "addr", "show", "dev", bridge], result: .init(status: 1, standardOutput: line, standardError: "no IPv4 address"))
+        guard let inet = fields.firstIndex(of: "inet"), inet + 1 < fields.count,
+            let address = fields[inet + 1].split(separator: "/").first
+        else {
+            throw Shell.Failure(
+                command: ["ip", "-4", "-o", "addr", "show", "dev", bridge],
+                result: .init(status: 1, standardOutput: line, standardError: "no IPv4 address"))
         }
         return String(address)
     }
 
     /// The whole disk under /var/lib/docker (`254:0`, `vda`), through /sys/dev/block.
     static func diskUnderDockerRoot() throws -> (number: String, name: String) {
-        let number = try Shell.check(["findmnt", "-no", "MAJ:MIN", "-T", "/var/lib/docker"]).trimmingCharacters(in: .whitespaces)
+        let number = try Shell.check(["findmnt", "-no", "MAJ:MIN", "-T", "/var/lib/docker"]).trimmingCharacters(
+            in: .whitespaces)
         var device = URL(fileURLWithPath: "/sys/dev/block/\(number)").resolvingSymlinksInPath()
-        if FileManager.default.fileExists(atPath: device.appendingPathComponent("partition").path) { device.deleteLastPathComponent() }
-        let whole = try String(contentsOf: device.appendingPathComponent("dev"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        if FileManager.default.fileExists(atPath: device.appendingPathComponent("partition").path) {
+            device.deleteLastPathComponent()
+        }
+        let whole = try String(contentsOf: device.appendingPathComponent("dev"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return (whole, device.lastPathComponent)
     }
 

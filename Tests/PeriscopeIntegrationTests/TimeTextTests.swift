@@ -14,7 +14,7 @@ import Testing
         ("03:12", now - 86400 + 280), ("23:50", 1_796_255_400),
         ("2026-12-03T03:12:00Z", now + 280), ("2026-12-03T03:12:00.5Z", now + 280.5), ("2026-12-03 03:12", now + 280),
         ("2026-12-03T04:12:00+01:00", now + 280), ("2026-12-03T01:42-0130", now + 280), ("2026-12-03", 1_796_256_000),
-        ("2024-02-29T00:00:00Z", 1_709_164_800),
+        ("2024-02-29T00:00:00Z", 1_709_164_800)
     ]
 
     @Test(arguments: utcCases)
@@ -30,8 +30,10 @@ import Testing
         #expect(try TimeText.unixSeconds("-2h", clock: Self.paris) == Self.now - 7200)
     }
 
-    @Test(arguments: ["", "yesterday", "-", "-2x", "25:00", "03:60", "3", "2026-13-01", "2026-02-30", "2026-12-03X03:12",
-                      "2026-12-03T03:12+99:00", "@", "@abc", "-inf", "12:3"])
+    @Test(arguments: [
+        "", "yesterday", "-", "-2x", "25:00", "03:60", "3", "2026-13-01", "2026-02-30", "2026-12-03X03:12",
+        "2026-12-03T03:12+99:00", "@", "@abc", "-inf", "12:3"
+    ])
     func refusesWhatIsNotATime(text: String) {
         #expect(throws: TimeText.InvalidTime.self) { try TimeText.unixSeconds(text, clock: Self.utc) }
     }
@@ -41,8 +43,10 @@ import Testing
         #expect(error.description == "\"yesterday\" is not a time: write \(TimeText.forms)")
     }
 
-    @Test(arguments: [(0.0, "1970-01-01 00:00:00"), (951_782_400.0, "2000-02-29 00:00:00"), (now, "2026-12-03 03:07:20"),
-                      (-1.0, "1969-12-31 23:59:59")])
+    @Test(arguments: [
+        (0.0, "1970-01-01 00:00:00"), (951_782_400.0, "2000-02-29 00:00:00"), (now, "2026-12-03 03:07:20"),
+        (-1.0, "1969-12-31 23:59:59")
+    ])
     func civilTimeMatchesTheCalendar(seconds: Double, text: String) {
         let civil = CivilTime(localSeconds: seconds)
         #expect("\(civil.date) \(civil.hourMinuteSecond)" == text)

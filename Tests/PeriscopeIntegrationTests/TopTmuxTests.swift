@@ -11,7 +11,8 @@ import TestSupport
 struct TopTmuxTests {
     @Test func filterDrillDownTreeSuspendAndQuit() throws {
         let busy = try DockerContainer(
-            name: TestEnvironment.uniqueName("top-tmux"), options: ["--cpus", "0.5"], command: ["sh", "-c", "while :; do :; done"])
+            name: TestEnvironment.uniqueName("top-tmux"), options: ["--cpus", "0.5"],
+            command: ["sh", "-c", "while :; do :; done"])
         defer { busy.remove() }
         let tmux = try TmuxSession(name: TestEnvironment.uniqueName("top"))
         defer { tmux.kill() }
@@ -29,7 +30,9 @@ struct TopTmuxTests {
         try tmux.send("Enter")
         // Refreshed every second: wait (on a loaded host) for a frame where the loop got its cap.
         func cores(_ screen: String) -> Double? {
-            screen.split(separator: "\n").first { $0.hasPrefix(busy.name) }.flatMap { Double($0.split(separator: " ")[1]) }
+            screen.split(separator: "\n").first { $0.hasPrefix(busy.name) }.flatMap {
+                Double($0.split(separator: " ")[1])
+            }
         }
         screen = try tmux.waitFor { $0.contains("filter \"\(busy.name)\"") && (cores($0) ?? 0) > 0.3 }
         #expect(!screen.contains("host (all)"))
@@ -45,7 +48,9 @@ struct TopTmuxTests {
         // The cgroup tree: its cgroup row carries the short id and (the start of) its name.
         try tmux.send("g")
         let shortID = String(busy.id.prefix(12))
-        screen = try tmux.waitFor { $0.contains("view cgroups") && $0.contains("CGROUP") && $0.contains("\(shortID) (\(busy.name.prefix(20))") }
+        screen = try tmux.waitFor {
+            $0.contains("view cgroups") && $0.contains("CGROUP") && $0.contains("\(shortID) (\(busy.name.prefix(20))")
+        }
         try tmux.send("g")
         try tmux.waitFor { !$0.contains("view cgroups") && $0.contains("NAME") }
 

@@ -19,7 +19,8 @@ struct UnnamedContainerTests {
         var childPID: Int32?
         for _ in 0..<50 where childPID == nil {
             Thread.sleep(forTimeInterval: 0.05)
-            let children = (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
+            let children =
+                (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
             childPID = children.split(separator: " ").first.flatMap { Int32($0) }
         }
         let pid = try #require(childPID)

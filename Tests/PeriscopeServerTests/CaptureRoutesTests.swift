@@ -15,7 +15,8 @@ import Testing
         let gate: Gate
         func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
             while !gate.isOpen && !shouldStop() { usleep(2_000) }
-            try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8).write(to: URL(fileURLWithPath: "\(job.directory)/profile.svg"))
+            try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8).write(
+                to: URL(fileURLWithPath: "\(job.directory)/profile.svg"))
             return CaptureOutput(fileName: "profile.svg", contentType: "image/svg+xml", summary: "stand-in")
         }
     }
@@ -38,10 +39,14 @@ import Testing
             configuration.maximumDurationSeconds = 30
             let runner = StandInRunner(gate: gate)
             let resolver = ContainerResolver { query in
-                guard query == "web" || query == "docker:0123456789abcdef" else { throw ContainerNotFound(query: query, detail: "no container \(query)") }
+                guard query == "web" || query == "docker:0123456789abcdef" else {
+                    throw ContainerNotFound(query: query, detail: "no container \(query)")
+                }
                 return ResolvedContainer(displayName: "web", id: "0123456789abcdef", key: "docker:0123456789abcdef")
             }
-            captures = try CaptureManager(configuration: configuration, runners: [.profile: runner, .trace: runner, .diagnosis: runner], resolver: resolver)
+            captures = try CaptureManager(
+                configuration: configuration, runners: [.profile: runner, .trace: runner, .diagnosis: runner],
+                resolver: resolver)
             var policy = AlertCapturePolicy()
             policy.durationSeconds = 1
             trigger = try AlertCaptureTrigger(manager: captures, policy: policy)
@@ -49,7 +54,9 @@ import Testing
 
         func app() throws -> some ApplicationProtocol {
             let configuration = try ServerConfiguration(maximumBodyBytes: 4096)
-            let groups: [any AgentRouteGroup] = [CaptureRoutes(captures: captures, maximumBodyBytes: 4096), AlertRoutes(trigger: trigger), WebUIRoutes()]
+            let groups: [any AgentRouteGroup] = [
+                CaptureRoutes(captures: captures, maximumBodyBytes: 4096), AlertRoutes(trigger: trigger), WebUIRoutes()
+            ]
             return Application(router: AgentApplication.makeRouter(configuration: configuration, groups: groups))
         }
 
@@ -68,7 +75,8 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.finish() }
         try await fixture.app().test(.router) { client in
-            let start = ByteBuffer(string: #"{"container": "web", "kind": "profile", "durationSeconds": 5, "format": "svg"}"#)
+            let start = ByteBuffer(
+                string: #"{"container": "web", "kind": "profile", "durationSeconds": 5, "format": "svg"}"#)
             var id = ""
             try await client.execute(uri: "/api/v1/captures", method: .post, body: start) { response in
                 #expect(response.status == .accepted)
@@ -77,12 +85,17 @@ import Testing
                 #expect(record["state"] as? String == "running" && record["container"] as? String == "web")
                 #expect(response.headers[.location] == "/api/v1/captures/\(id)")
             }
-            try await client.execute(uri: "/api/v1/captures", method: .post, body: ByteBuffer(string: #"{"container": "web", "kind": "trace"}"#)) { response in
+            try await client.execute(
+                uri: "/api/v1/captures", method: .post,
+                body: ByteBuffer(string: #"{"container": "web", "kind": "trace"}"#)
+            ) { response in
                 #expect(response.status == .tooManyRequests)
                 let seconds = response.headers[.retryAfter].flatMap(Int.init)
                 // What is left of the 5 s capture plus 2 s: at most 7, and less when this request
                 // came late (the suites run in parallel).
-                #expect(seconds != nil && (1...7).contains(seconds!), "Retry-After: \(response.headers[.retryAfter] ?? "none")")
+                #expect(
+                    seconds != nil && (1...7).contains(seconds!),
+                    "Retry-After: \(response.headers[.retryAfter] ?? "none")")
             }
             try await client.execute(uri: "/api/v1/captures/\(id)/file", method: .get) { response in
                 #expect(response.status == .conflict, "still running")
@@ -95,7 +108,8 @@ import Testing
             try await client.execute(uri: "/api/v1/captures/\(id)/file?download=1", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/svg+xml")
-                #expect(response.headers[.contentDisposition] == "attachment; filename=\"periscope-web-profile-\(id).svg\"")
+                #expect(
+                    response.headers[.contentDisposition] == "attachment; filename=\"periscope-web-profile-\(id).svg\"")
                 #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
                 #expect(String(buffer: response.body).hasPrefix("<svg"))
             }
@@ -115,13 +129,14 @@ import Testing
         (#"{"container": "nosuch", "kind": "profile"}"#, .notFound),
         (#"{"kind": "profile"}"#, .badRequest),
         ("not json", .badRequest),
-        (String(repeating: " ", count: 5000) + "{}", .contentTooLarge),
+        (String(repeating: " ", count: 5000) + "{}", .contentTooLarge)
     ])
     func badCaptureRequestsAreClientErrors(body: String, status: HTTPResponse.Status) async throws {
         let fixture = try Fixture()
         defer { fixture.finish() }
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/api/v1/captures", method: .post, body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: "/api/v1/captures", method: .post, body: ByteBuffer(string: body)) {
+                response in
                 #expect(response.status == status, "\(body.prefix(60)): \(String(buffer: response.body))")
             }
         }
@@ -132,7 +147,7 @@ import Testing
         "/api/v1/captures/..%2F..%2F..%2Fetc%2Fpasswd/file", "/api/v1/captures/..%2F..%2F..%2Fetc%2Fpasswd",
         "/api/v1/captures/%2e%2e/file", "/api/v1/captures/captures.json/file", "/api/v1/captures/0123456789abcdef/file",
         "/api/v1/captures/0123456789ABCDEF/file", "/api/v1/captures/..%252F..%252Fetc%252Fpasswd/file",
-        "/ui/..%2F..%2F..%2Fetc%2Fpasswd", "/ui/%2e%2e%2fPackage.swift", "/ui/no-such.js",
+        "/ui/..%2F..%2F..%2Fetc%2Fpasswd", "/ui/%2e%2e%2fPackage.swift", "/ui/no-such.js"
     ])
     func pathParametersCannotReachAFile(path: String) async throws {
         let fixture = try Fixture()
@@ -141,7 +156,9 @@ import Testing
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .notFound, "\(path): \(response.status)")
-                #expect(!String(buffer: response.body).contains("secret") && !String(buffer: response.body).contains("root:"))
+                #expect(
+                    !String(buffer: response.body).contains("secret")
+                        && !String(buffer: response.body).contains("root:"))
             }
         }
     }
@@ -162,7 +179,9 @@ import Testing
                 #expect((alerts?.first?["captureIDs"] as? [String])?.count == 2)
             }
             try await client.execute(uri: "/api/v1/alerts", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect((Self.json(response.body)["alerts"] as? [[String: Any]])?.first?["action"] as? String == "rate-limited")
+                #expect(
+                    (Self.json(response.body)["alerts"] as? [[String: Any]])?.first?["action"] as? String
+                        == "rate-limited")
             }
         }
         fixture.gate.release()
@@ -172,10 +191,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", HTTPResponse.Status.badRequest), ("{}", .badRequest), (#"{"version":"3","status":"firing","alerts":[]}"#, .badRequest),
+        ("", HTTPResponse.Status.badRequest), ("{}", .badRequest),
+        (#"{"version":"3","status":"firing","alerts":[]}"#, .badRequest),
         (#"{"version":"4","status":"firing","alerts":[{"status":"firing","labels":[]}]}"#, .badRequest),
         (String(repeating: "[", count: 100_000), .badRequest),
-        ("{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[],\"x\":\"" + String(repeating: "a", count: 1 << 20) + "\"}", .contentTooLarge),
+        (
+            "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[],\"x\":\"" + String(repeating: "a", count: 1 << 20)
+                + "\"}", .contentTooLarge
+        )
     ])
     func malformedOrOversizedWebhooksAreClientErrors(body: String, status: HTTPResponse.Status) async throws {
         let fixture = try Fixture()
@@ -188,19 +211,28 @@ import Testing
         #expect(fixture.captures.captures.isEmpty)
     }
 
-    @Test(arguments: [("/", "text/html; charset=utf-8", "index.html"), ("/ui/app.js", "text/javascript; charset=utf-8", "app.js"),
-                      ("/ui/charts.js", "text/javascript; charset=utf-8", "charts.js"), ("/ui/style.css", "text/css; charset=utf-8", "style.css")])
+    @Test(arguments: [
+        ("/", "text/html; charset=utf-8", "index.html"), ("/ui/app.js", "text/javascript; charset=utf-8", "app.js"),
+        ("/ui/charts.js", "text/javascript; charset=utf-8", "charts.js"),
+        ("/ui/style.css", "text/css; charset=utf-8", "style.css")
+    ])
     func theWebUIIsServedFromTheBinaryAsInTheRepository(path: String, contentType: String, file: String) async throws {
         let fixture = try Fixture()
         defer { fixture.finish() }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../WebUI/\(file)").standardized
-        let onDisk = try #require(FileManager.default.contents(atPath: repository.path), "run scripts/generate-web-assets.sh after editing WebUI/")
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../WebUI/\(file)"
+        ).standardized
+        let onDisk = try #require(
+            FileManager.default.contents(atPath: repository.path),
+            "run scripts/generate-web-assets.sh after editing WebUI/")
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == contentType)
                 #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
-                #expect(Data(buffer: response.body) == onDisk, "the embedded \(file) differs from WebUI/\(file): run scripts/generate-web-assets.sh")
+                #expect(
+                    Data(buffer: response.body) == onDisk,
+                    "the embedded \(file) differs from WebUI/\(file): run scripts/generate-web-assets.sh")
             }
         }
     }

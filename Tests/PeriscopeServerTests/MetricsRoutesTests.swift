@@ -9,7 +9,9 @@ import Testing
 /// totals, series dropped with their container, the verdict and findings gauges.
 @Suite struct MetricsRoutesTests {
     static func scrape(_ agent: AgentState) async throws -> String {
-        let router = AgentApplication.makeRouter(configuration: try ServerConfiguration(), groups: AgentApplication.standardRouteGroups(agent: agent, configuration: try ServerConfiguration()))
+        let router = AgentApplication.makeRouter(
+            configuration: try ServerConfiguration(),
+            groups: AgentApplication.standardRouteGroups(agent: agent, configuration: try ServerConfiguration()))
         return try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
@@ -23,8 +25,12 @@ import Testing
 
     @Test func exportsCAdvisorNamesWithKernelTotals() async throws {
         let agent = AgentState(historySeconds: 60)
-        agent.publish(AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1.25, throttledPeriods: 10)]), metadata: AgentFixtures.metadata)
-        agent.publish(AgentFixtures.sample(at: 1, [AgentFixtures.web(cpuSeconds: 1.75, throttledPeriods: 20, dState: 1.5)]), metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1.25, throttledPeriods: 10)]),
+            metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 1, [AgentFixtures.web(cpuSeconds: 1.75, throttledPeriods: 20, dState: 1.5)]),
+            metadata: AgentFixtures.metadata)
         let text = try await Self.scrape(agent)
         let labels = Self.labels
         for line in [
@@ -42,7 +48,7 @@ import Testing
             "container_network_receive_bytes_total{\(labels),interface=\"eth0\"} 1000",
             "container_network_transmit_bytes_total{\(labels),interface=\"eth0\"} 2000",
             "container_pressure_cpu_waiting_seconds_total{\(labels)} 2.5",
-            "periscope_container_dstate_threads{\(labels)} 1.5",
+            "periscope_container_dstate_threads{\(labels)} 1.5"
         ] {
             #expect(text.contains(line + "\n"), "missing \(line)")
         }
@@ -51,7 +57,9 @@ import Testing
 
     @Test func dropsTheSeriesOfAContainerThatIsGone() async throws {
         let agent = AgentState(historySeconds: 60)
-        agent.publish(AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]), metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
+            metadata: AgentFixtures.metadata)
         #expect(try await Self.scrape(agent).contains("name=\"web\""))
         agent.publish(AgentFixtures.sample(at: 1, []), metadata: [:])
         #expect(!(try await Self.scrape(agent).contains("name=\"web\"")))
@@ -59,7 +67,9 @@ import Testing
 
     @Test func verdictAndFindingsGauges() async throws {
         let agent = AgentState(historySeconds: 60)
-        agent.publish(AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]), metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
+            metadata: AgentFixtures.metadata)
         let window = AgentFixtures.cappedWindow()
         let report = Diagnoser().diagnose(window)
         #expect(report.cpuVerdicts.first?.outcome == .capThrottled)
@@ -68,6 +78,9 @@ import Testing
         #expect(text.contains("periscope_container_cpu_bottleneck{\(Self.labels),verdict=\"cap\"} 1.0\n"))
         #expect(text.contains("periscope_container_cpu_bottleneck{\(Self.labels),verdict=\"none\"} 0.0\n"))
         let capFinding = try #require(report.findings.first { $0.containerKey?.description == AgentFixtures.webKey })
-        #expect(text.contains("periscope_findings_active{rule=\"\(capFinding.rule)\",severity=\"\(capFinding.severity.rawValue)\"} 1.0\n"))
+        #expect(
+            text.contains(
+                "periscope_findings_active{rule=\"\(capFinding.rule)\",severity=\"\(capFinding.severity.rawValue)\"} 1.0\n"
+            ))
     }
 }

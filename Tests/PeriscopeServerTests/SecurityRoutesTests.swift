@@ -11,20 +11,34 @@ import Testing
     static let secret = "0123456789abcdef-secret"
 
     static func app(token: Bool, maximumBodyBytes: Int = 1024) throws -> some ApplicationProtocol {
-        let configuration = try ServerConfiguration(listen: ListenAddress(host: token ? "0.0.0.0" : "127.0.0.1", port: 0), token: token ? AccessToken(secret: secret) : nil,
-                                                    maximumBodyBytes: maximumBodyBytes)
+        let configuration = try ServerConfiguration(
+            listen: ListenAddress(host: token ? "0.0.0.0" : "127.0.0.1", port: 0),
+            token: token ? AccessToken(secret: secret) : nil,
+            maximumBodyBytes: maximumBodyBytes)
         let agent = AgentState(historySeconds: 60)
-        agent.publish(AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]), metadata: AgentFixtures.metadata)
-        agent.publish(AgentFixtures.sample(at: 1, [AgentFixtures.web(cpuSeconds: 1.5, throttledPeriods: 5)]), metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
+            metadata: AgentFixtures.metadata)
+        agent.publish(
+            AgentFixtures.sample(at: 1, [AgentFixtures.web(cpuSeconds: 1.5, throttledPeriods: 5)]),
+            metadata: AgentFixtures.metadata)
         let window = AgentFixtures.cappedWindow()
         agent.publish(window: window, report: Diagnoser().diagnose(window), endUnixSeconds: 1_767_000_001)
-        return Application(router: AgentApplication.makeRouter(configuration: configuration, groups: AgentApplication.standardRouteGroups(agent: agent, configuration: configuration)))
+        return Application(
+            router: AgentApplication.makeRouter(
+                configuration: configuration,
+                groups: AgentApplication.standardRouteGroups(agent: agent, configuration: configuration)))
     }
 
-    @Test(arguments: ["/metrics", "/api/v1/inventory", "/api/v1/latest", "/api/v1/diagnosis", "/api/v1/history?container=web", "/no/such/path"])
+    @Test(arguments: [
+        "/metrics", "/api/v1/inventory", "/api/v1/latest", "/api/v1/diagnosis", "/api/v1/history?container=web",
+        "/no/such/path"
+    ])
     func refusedWithoutTheToken(path: String) async throws {
         try await Self.app(token: true).test(.router) { client in
-            for authorization in [nil, "Bearer wrong-token-0123456789", "Bearer ", "Basic \(Self.secret)", "Bearer \(Self.secret)x"] {
+            for authorization in [
+                nil, "Bearer wrong-token-0123456789", "Bearer ", "Basic \(Self.secret)", "Bearer \(Self.secret)x"
+            ] {
                 let headers: HTTPFields = authorization.map { [.authorization: $0] } ?? [:]
                 try await client.execute(uri: path, method: .get, headers: headers) { response in
                     #expect(response.status == .unauthorized, "\(path) with \(authorization ?? "no header")")
@@ -35,11 +49,14 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/metrics", "/api/v1/inventory", "/api/v1/latest", "/api/v1/diagnosis", "/api/v1/history?container=web"])
+    @Test(arguments: [
+        "/metrics", "/api/v1/inventory", "/api/v1/latest", "/api/v1/diagnosis", "/api/v1/history?container=web"
+    ])
     func acceptedWithTheToken(path: String) async throws {
         try await Self.app(token: true).test(.router) { client in
             for scheme in ["Bearer", "bearer"] {
-                try await client.execute(uri: path, method: .get, headers: [.authorization: "\(scheme) \(Self.secret)"]) { response in
+                try await client.execute(uri: path, method: .get, headers: [.authorization: "\(scheme) \(Self.secret)"])
+                { response in
                     #expect(response.status == .ok, "\(path): \(String(buffer: response.body))")
                 }
             }
@@ -48,28 +65,34 @@ import Testing
 
     @Test(arguments: [
         ("/api/v1/history", HTTPResponse.Status.badRequest), ("/api/v1/history?container=nosuch", .notFound),
-        ("/api/v1/history?container=web&since=yesterday", .badRequest), ("/api/v1/history?container=web&since=nan", .badRequest),
-        ("/api/v1/history?container=web&since=-5", .badRequest), ("/api/v1/history?container=web&since=20&until=10", .badRequest),
+        ("/api/v1/history?container=web&since=yesterday", .badRequest),
+        ("/api/v1/history?container=web&since=nan", .badRequest),
+        ("/api/v1/history?container=web&since=-5", .badRequest),
+        ("/api/v1/history?container=web&since=20&until=10", .badRequest),
         ("/api/v1/history?container=\(String(repeating: "x", count: 300))", .badRequest),
-        ("/api/v1/diagnosis?since=1e400", .badRequest), ("/api/v1/latest?container=nosuch", .notFound),
+        ("/api/v1/diagnosis?since=1e400", .badRequest), ("/api/v1/latest?container=nosuch", .notFound)
     ])
     func malformedQueriesAreClientErrors(path: String, status: HTTPResponse.Status) async throws {
         try await Self.app(token: false).test(.router) { client in
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == status, "\(path)")
                 let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                #expect((body?["error"] as? [String: Any])?["message"] is String, "\(path): the error is JSON with a message")
+                #expect(
+                    (body?["error"] as? [String: Any])?["message"] is String,
+                    "\(path): the error is JSON with a message")
             }
         }
     }
 
     @Test(arguments: [
-        ("{\"throttled-ms-per-second\": \"high\"}", HTTPResponse.Status.badRequest), ("not json", .badRequest), ("[1, 2]", .badRequest),
-        ("{\"no-such-threshold\": 1}", .badRequest), (String(repeating: " ", count: 2000) + "{}", .contentTooLarge),
+        ("{\"throttled-ms-per-second\": \"high\"}", HTTPResponse.Status.badRequest), ("not json", .badRequest),
+        ("[1, 2]", .badRequest),
+        ("{\"no-such-threshold\": 1}", .badRequest), (String(repeating: " ", count: 2000) + "{}", .contentTooLarge)
     ])
     func malformedOrOversizedBodiesAreClientErrors(body: String, status: HTTPResponse.Status) async throws {
         try await Self.app(token: false, maximumBodyBytes: 1024).test(.router) { client in
-            try await client.execute(uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: body)) {
+                response in
                 #expect(response.status == status, "\(body.prefix(40)): \(String(buffer: response.body))")
             }
         }
@@ -77,12 +100,15 @@ import Testing
 
     @Test func rediagnosesTheKeptWindowWithOtherThresholds() async throws {
         try await Self.app(token: false).test(.router) { client in
-            try await client.execute(uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"outcome\":\"cap throttled\""))
             }
             // 400 ms/s of throttling is under a 1000 ms/s threshold: no longer "throttled_time increasing".
-            try await client.execute(uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: "{\"throttled-ms-per-second\": 1000}")) { response in
+            try await client.execute(
+                uri: "/api/v1/diagnosis", method: .post, body: ByteBuffer(string: "{\"throttled-ms-per-second\": 1000}")
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(!String(buffer: response.body).contains("\"outcome\":\"cap throttled\""))
             }

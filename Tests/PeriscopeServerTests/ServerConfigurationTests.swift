@@ -3,9 +3,11 @@ import Testing
 
 @Suite struct ServerConfigurationTests {
     @Test(arguments: [
-        ("127.0.0.1:9798", "127.0.0.1", 9798, true), ("127.1.2.3:80", "127.1.2.3", 80, true), ("localhost:1", "localhost", 1, true),
+        ("127.0.0.1:9798", "127.0.0.1", 9798, true), ("127.1.2.3:80", "127.1.2.3", 80, true),
+        ("localhost:1", "localhost", 1, true),
         ("[::1]:9798", "::1", 9798, true), ("0.0.0.0:9798", "0.0.0.0", 9798, false), (":9798", "0.0.0.0", 9798, false),
-        ("[::]:9798", "::", 9798, false), ("10.0.0.5:9798", "10.0.0.5", 9798, false), ("127.0.0.1.example.com:1", "127.0.0.1.example.com", 1, false),
+        ("[::]:9798", "::", 9798, false), ("10.0.0.5:9798", "10.0.0.5", 9798, false),
+        ("127.0.0.1.example.com:1", "127.0.0.1.example.com", 1, false)
     ])
     func parsesListenAddresses(text: String, host: String, port: Int, loopback: Bool) throws {
         let address = try ListenAddress(parsing: text)

@@ -20,12 +20,19 @@ import Testing
     }
 
     @Test func stepsHoldEachValueUntilTheNextSample() throws {
-        let line = ChartLine(label: "starts", points: [ChartPoint(timeSeconds: 0, value: 0), ChartPoint(timeSeconds: 10, value: 4),
-                                                      ChartPoint(timeSeconds: 20, value: 8)])
-        let chart = TimeSeriesChart(title: "t", startSeconds: 0, endSeconds: 20,
-                                    panels: [ChartPanel(title: "starts", unit: .count, style: .steps, lines: [line])])
+        let line = ChartLine(
+            label: "starts",
+            points: [
+                ChartPoint(timeSeconds: 0, value: 0), ChartPoint(timeSeconds: 10, value: 4),
+                ChartPoint(timeSeconds: 20, value: 8)
+            ])
+        let chart = TimeSeriesChart(
+            title: "t", startSeconds: 0, endSeconds: 20,
+            panels: [ChartPanel(title: "starts", unit: .count, style: .steps, lines: [line])])
         let svg = SVGChart.render(chart)
-        let points = SVGPathReader.segments(try #require(SVGPathReader.pathData(in: svg, label: "starts"))).flatMap { $0 }
+        let points = SVGPathReader.segments(try #require(SVGPathReader.pathData(in: svg, label: "starts"))).flatMap {
+            $0
+        }
         // Each new value starts with a horizontal move at the previous height.
         #expect(points.count == 5)
         #expect(points[1].y == points[0].y && points[1].x == points[2].x)
@@ -38,15 +45,20 @@ import Testing
         // IOPS up to 3,000: 0 to 3500 op/s in steps of 500 (headroom over the line); latency up to 45.8 ms in ms.
         #expect(ticks.contains("3000 op/s") && ticks.contains("500 op/s") && ticks.contains("0 op/s"))
         #expect(ticks.contains("50 ms") && ticks.contains("10 ms"))
-        #expect(SVGPathReader.texts(in: svg, class: "panel-title") == ["IOPS (op/s)", "I/O latency", "container starts"])
+        #expect(
+            SVGPathReader.texts(in: svg, class: "panel-title") == ["IOPS (op/s)", "I/O latency", "container starts"])
     }
 
     @Test func timeAxisIsLabelledInTheChartsClock() {
         let utc = SVGChart.render(StorageBudgetChart.chart())
-        #expect(SVGPathReader.texts(in: utc, class: "x-tick") == ["12:00", "12:10", "12:20", "12:30", "12:40", "12:50", "13:00"])
+        #expect(
+            SVGPathReader.texts(in: utc, class: "x-tick") == [
+                "12:00", "12:10", "12:20", "12:30", "12:40", "12:50", "13:00"
+            ])
         #expect(SVGPathReader.texts(in: utc, class: "x-date") == ["2025-12-03"])
         #expect(SVGPathReader.texts(in: utc, class: "x-caption") == ["time (UTC)"])
-        let paris = SVGChart.render(StorageBudgetChart.chart(clock: ChartClock(offsetSeconds: 3600, name: "local UTC+01:00")))
+        let paris = SVGChart.render(
+            StorageBudgetChart.chart(clock: ChartClock(offsetSeconds: 3600, name: "local UTC+01:00")))
         #expect(SVGPathReader.texts(in: paris, class: "x-tick").first == "13:00")
         #expect(SVGPathReader.texts(in: paris, class: "x-caption") == ["time (local UTC+01:00)"])
     }
@@ -57,7 +69,10 @@ import Testing
         #expect(limits.count == 1 && limits[0].contains("stroke-dasharray"))
         // One mark line per panel, one entry in the list.
         #expect(svg.split(separator: "\n").filter { $0.hasPrefix("<line class=\"mark\"") }.count == 3)
-        #expect(SVGPathReader.texts(in: svg, class: "mark-text") == ["1. 12:41:00 CRITICAL registry: IOPS fell to a floor (100 op/s) while latency rose"])
+        #expect(
+            SVGPathReader.texts(in: svg, class: "mark-text") == [
+                "1. 12:41:00 CRITICAL registry: IOPS fell to a floor (100 op/s) while latency rose"
+            ])
         #expect(SVGPathReader.texts(in: svg, class: "end-label").contains("gp2 baseline 100 op/s"))
     }
 
@@ -66,7 +81,9 @@ import Testing
         let svg = SVGChart.render(chart)
         let paths = SVGPathReader.seriesPaths(in: svg)
         #expect(paths.count == 3)
-        func points(_ index: Int) -> [(x: Double, y: Double)] { SVGPathReader.segments(paths[index].data).flatMap { $0 } }
+        func points(_ index: Int) -> [(x: Double, y: Double)] {
+            SVGPathReader.segments(paths[index].data).flatMap { $0 }
+        }
         let iops = points(0), latency = points(1), starts = points(2)
         // y grows downwards: IOPS drop (y up), latency climbs (y down), starts keep climbing.
         #expect(try #require(iops.last).y - iops[0].y > 100)
@@ -77,10 +94,14 @@ import Testing
 
     @Test func containerNamesAreEscaped() {
         let hostile = "<script>alert('x')</script>&\"\u{1}"
-        let line = ChartLine(label: hostile, points: [ChartPoint(timeSeconds: 0, value: 1), ChartPoint(timeSeconds: 5, value: 2)])
-        let chart = TimeSeriesChart(title: hostile, startSeconds: 0, endSeconds: 5,
-                                    panels: [ChartPanel(title: hostile, unit: .cores, lines: [line], limits: [ChartLimit(label: hostile, value: 1)])],
-                                    marks: [ChartMark(timeSeconds: 1, severity: .warning, text: hostile)])
+        let line = ChartLine(
+            label: hostile, points: [ChartPoint(timeSeconds: 0, value: 1), ChartPoint(timeSeconds: 5, value: 2)])
+        let chart = TimeSeriesChart(
+            title: hostile, startSeconds: 0, endSeconds: 5,
+            panels: [
+                ChartPanel(title: hostile, unit: .cores, lines: [line], limits: [ChartLimit(label: hostile, value: 1)])
+            ],
+            marks: [ChartMark(timeSeconds: 1, severity: .warning, text: hostile)])
         let svg = SVGChart.render(chart)
         #expect(!svg.contains("<script"))
         #expect(!svg.contains("\u{1}"))

@@ -27,7 +27,8 @@ enum SVGPathReader {
         while index + 1 < words.count {
             let word = words[index]
             guard let command = word.first, command == "M" || command == "L",
-                  let x = Double(word.dropFirst()), let y = Double(words[index + 1]) else {
+                let x = Double(word.dropFirst()), let y = Double(words[index + 1])
+            else {
                 index += 1
                 continue
             }
@@ -40,7 +41,8 @@ enum SVGPathReader {
 
     /// Every element's text content of `<text ... class="CLASS" ...>` elements.
     static func texts(in svg: String, class name: String) -> [String] {
-        svg.split(separator: "\n").filter { $0.hasPrefix("<text") && $0.contains("class=\"\(name)\"") }.compactMap { line in
+        svg.split(separator: "\n").filter { $0.hasPrefix("<text") && $0.contains("class=\"\(name)\"") }.compactMap {
+            line in
             guard let open = line.firstIndex(of: ">"), let close = line.range(of: "</text>") else { return nil }
             return String(line[line.index(after: open)..<close.lowerBound])
         }

@@ -7,7 +7,7 @@ import Testing
         (0.0458, .seconds, 0.05, 0.01),
         (0.73, .cores, 0.8, 0.2),
         (268_435_456.0, .bytes, 314_572_800.0, 52_428_800.0),
-        (0.0, .percent, 1.0, 0.2),
+        (0.0, .percent, 1.0, 0.2)
     ])
     func valueTicksAreRoundInTheUnitsScale(maximum: Double, unit: ChartUnit, top: Double, step: Double) {
         let ticks = NiceTicks(maximum: maximum, unit: unit)
@@ -18,8 +18,9 @@ import Testing
 
     @Test func tickLabelsCarryTheScaledUnit() {
         let ticks = NiceTicks(maximum: 268_435_456, unit: .bytes)
-        #expect(ticks.values.map { ChartUnit.bytes.text($0, axisMaximum: ticks.maximum, decimals: ticks.decimals) }
-            == ["0 MiB", "50 MiB", "100 MiB", "150 MiB", "200 MiB", "250 MiB", "300 MiB"])
+        #expect(
+            ticks.values.map { ChartUnit.bytes.text($0, axisMaximum: ticks.maximum, decimals: ticks.decimals) }
+                == ["0 MiB", "50 MiB", "100 MiB", "150 MiB", "200 MiB", "250 MiB", "300 MiB"])
         #expect(ChartUnit.seconds.text(0.0125) == "12.5 ms")
         #expect(ChartUnit.operationsPerSecond.text(25_000) == "25k op/s")
     }
@@ -44,9 +45,11 @@ import Testing
 }
 
 @Suite struct ChartValueTextTests {
-    @Test(arguments: [(0.045, ChartUnit.cores, "0.045"), (0.05, .cores, "0.05"), (1.5, .cores, "1.5"), (0.0125, .seconds, "12.5 ms"),
-                      (950, .millisecondsPerSecond, "950 ms/s"), (3000, .operationsPerSecond, "3000 op/s"), (0, .cores, "0"),
-                      (41_943_040, .bytes, "40 MiB"), (0.000_123_4, .cores, "0.0001")])
+    @Test(arguments: [
+        (0.045, ChartUnit.cores, "0.045"), (0.05, .cores, "0.05"), (1.5, .cores, "1.5"), (0.0125, .seconds, "12.5 ms"),
+        (950, .millisecondsPerSecond, "950 ms/s"), (3000, .operationsPerSecond, "3000 op/s"), (0, .cores, "0"),
+        (41_943_040, .bytes, "40 MiB"), (0.000_123_4, .cores, "0.0001")
+    ])
     func valuesKeepThreeSignificantDigits(value: Double, unit: ChartUnit, text: String) {
         #expect(unit.text(value) == text)
     }

@@ -15,9 +15,10 @@ private let perfSamplingAvailable: Bool = {
 
 @Suite("live profiling", .serialized)
 struct LiveProfileTests {
-    @Test("2 s of a busy-loop process at 99 Hz: samples match the CPU time it got, all in its PID",
-          .live(if: perfSamplingAvailable, "needs root (or CAP_PERFMON) and perf_event_open allowed by seccomp"),
-          .timeLimit(.minutes(1)))
+    @Test(
+        "2 s of a busy-loop process at 99 Hz: samples match the CPU time it got, all in its PID",
+        .live(if: perfSamplingAvailable, "needs root (or CAP_PERFMON) and perf_event_open allowed by seccomp"),
+        .timeLimit(.minutes(1)))
     func busyLoop() throws {
         // No raised priority: on a loaded 2-CPU machine a nice -15 loop can starve the profiler
         // itself. The assertion compares with the CPU time the loop really got instead.
@@ -26,7 +27,9 @@ struct LiveProfileTests {
         let pid = busy.pid
         // No inventory needed: a failing scan leaves --pid profiling working, as on a host
         // without a runtime.
-        let attribution = try SampleAttribution(target: .processes([pid])) { throw ProfileTargetError(description: "no inventory in this test") }
+        let attribution = try SampleAttribution(target: .processes([pid])) {
+            throw ProfileTargetError(description: "no inventory in this test")
+        }
         var options = ProfileOptions()
         options.durationSeconds = 30
         // The window is measured here, not by the session's duration, and the loop is frozen
@@ -34,7 +37,10 @@ struct LiveProfileTests {
         let before = busy.cpuSeconds()
         let started = ContinuousClock.now
         var cpuSeconds = 0.0
-        let result = try ProfileSession(options: options, attribution: attribution, symbolizer: Symbolizer(kernel: KernelSymbols(parsing: UnsafeRawBufferPointer(start: nil, count: 0)))).run {
+        let result = try ProfileSession(
+            options: options, attribution: attribution,
+            symbolizer: Symbolizer(kernel: KernelSymbols(parsing: UnsafeRawBufferPointer(start: nil, count: 0)))
+        ).run {
             guard ContinuousClock.now - started >= .seconds(2) else { return false }
             _ = Glibc.kill(busy.pid, SIGSTOP)
             cpuSeconds = busy.cpuSeconds() - before
@@ -61,8 +67,9 @@ struct LateProcessAttributionTests {
         return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    @Test("a child and a grandchild of a known process inherit its container without a rescan",
-          .live(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
+    @Test(
+        "a child and a grandchild of a known process inherit its container without a rescan",
+        .live(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
     func inheritsFromParent() throws {
         let attribution = try SampleAttribution(target: .all)
         // Started after the scan: a shell (unknown) whose child (unknown too) is a sleep.
@@ -79,7 +86,9 @@ struct LateProcessAttributionTests {
         let scansBefore = attribution.rescanCount
         #expect(attribution.resolveFromParent(pid: sleeper))
         #expect(attribution.verdict(pid: sleeper) == .keep(container: SampleAttribution.hostName))
-        #expect(attribution.verdict(pid: shell.pid) == .keep(container: SampleAttribution.hostName), "the unknown parent was resolved on the way")
+        #expect(
+            attribution.verdict(pid: shell.pid) == .keep(container: SampleAttribution.hostName),
+            "the unknown parent was resolved on the way")
         #expect(attribution.rescanCount == scansBefore)
         #expect(attribution.inheritedPIDCount == 2)
         // A PID that does not exist is not invented.

@@ -25,11 +25,14 @@ struct DebugLinkVerificationTests {
 
     /// A scratch directory holding `container/` (the binary's root) and `host/` (the host's).
     final class Scratch {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-debuglink-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-debuglink-\(UUID().uuidString)"
+        ).path
         var container: String { path + "/container" }
         var host: String { path + "/host" }
         init() throws {
-            try FileManager.default.createDirectory(atPath: container + "/app/.debug", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: container + "/app/.debug", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: host + "/app", withIntermediateDirectories: true)
         }
         deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -60,12 +63,15 @@ struct DebugLinkVerificationTests {
     @Test("the link's CRC is read and matches the debug file's", .installed(if: available, reason))
     func linkRecordsTheCRC() throws {
         let scratch = try Scratch()
-        let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
+        let binary = try Self.compile(
+            scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
         try Self.splitDebug(binary, into: scratch.path + "/prog.debug")
         let info = try Self.debugInfo(binary)
         #expect(info.debugLink == "prog.debug")
         let filesystem = try #require(FilesystemRoot(path: scratch.path))
-        let crc = ELFFileSource.withFile(in: filesystem, path: "/prog.debug") { _, source in SymbolFileLoader.crc32(of: source) }
+        let crc = ELFFileSource.withFile(in: filesystem, path: "/prog.debug") { _, source in
+            SymbolFileLoader.crc32(of: source)
+        }
         #expect(info.debugLinkCRC != nil)
         #expect(crc == info.debugLinkCRC)
     }
@@ -75,10 +81,12 @@ struct DebugLinkVerificationTests {
     @Test("a host file named by the link but with another CRC is never used", .installed(if: available, reason))
     func hostFileWithAnotherCRCIsRefused() throws {
         let scratch = try Scratch()
-        let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
+        let binary = try Self.compile(
+            scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
         try Self.splitDebug(binary, into: scratch.path + "/prog.debug")
         // The host holds a valid debug file under the linked name, from another program.
-        let other = try Self.compile(scratch.path + "/other", "prog", marker: "periscope_host_marker", flags: ["-Wl,--build-id=none"])
+        let other = try Self.compile(
+            scratch.path + "/other", "prog", marker: "periscope_host_marker", flags: ["-Wl,--build-id=none"])
         try DebugSymbolTests.run(["/usr/bin/objcopy", "--only-keep-debug", other, scratch.host + "/app/prog.debug"])
         let names = try Self.names(scratch)
         #expect(!names.contains("periscope_host_marker"))
@@ -88,7 +96,8 @@ struct DebugLinkVerificationTests {
     @Test("the right debug file on the host (same CRC) is used", .installed(if: available, reason))
     func hostFileWithTheRightCRCIsUsed() throws {
         let scratch = try Scratch()
-        let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
+        let binary = try Self.compile(
+            scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
         try Self.splitDebug(binary, into: scratch.host + "/app/prog.debug")
         #expect(try Self.names(scratch).contains("periscope_container_marker"))
         #expect(try !Self.names(scratch, hostRoot: false).contains("periscope_container_marker"))
@@ -97,9 +106,11 @@ struct DebugLinkVerificationTests {
     @Test("the container's own debug file wins over a host file of the same name", .installed(if: available, reason))
     func containersOwnFileIsPreferred() throws {
         let scratch = try Scratch()
-        let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
+        let binary = try Self.compile(
+            scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
         try Self.splitDebug(binary, into: scratch.container + "/app/.debug/prog.debug")
-        let other = try Self.compile(scratch.path + "/other", "prog", marker: "periscope_host_marker", flags: ["-Wl,--build-id=none"])
+        let other = try Self.compile(
+            scratch.path + "/other", "prog", marker: "periscope_host_marker", flags: ["-Wl,--build-id=none"])
         try DebugSymbolTests.run(["/usr/bin/objcopy", "--only-keep-debug", other, scratch.host + "/app/prog.debug"])
         let names = try Self.names(scratch)
         #expect(names.contains("periscope_container_marker"))
@@ -110,7 +121,8 @@ struct DebugLinkVerificationTests {
     @Test("a debug file altered after linking fails its CRC", .installed(if: available, reason))
     func alteredDebugFileIsRefused() throws {
         let scratch = try Scratch()
-        let binary = try Self.compile(scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
+        let binary = try Self.compile(
+            scratch.container + "/app", "prog", marker: "periscope_container_marker", flags: ["-Wl,--build-id=none"])
         let debugFile = scratch.container + "/app/.debug/prog.debug"
         try Self.splitDebug(binary, into: debugFile)
         #expect(try Self.names(scratch).contains("periscope_container_marker"))

@@ -16,10 +16,12 @@ struct DebugSymbolTests {
     /// A root directory with /app/prog, a program whose only named function of interest is
     /// `periscope_debug_marker`; returns the root path.
     static func makeRoot(_ name: String, linkFlags: [String] = []) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-debug-\(getpid())-\(name)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-debug-\(getpid())-\(name)")
+            .path
         try? FileManager.default.removeItem(atPath: root)
         try FileManager.default.createDirectory(atPath: "\(root)/app", withIntermediateDirectories: true)
-        try "int periscope_debug_marker(int x) { return x * 3; }\nint main(int c, char **v) { return periscope_debug_marker(c); }\n"
+        try
+            "int periscope_debug_marker(int x) { return x * 3; }\nint main(int c, char **v) { return periscope_debug_marker(c); }\n"
             .write(toFile: "\(root)/prog.c", atomically: true, encoding: .utf8)
         try run(["/usr/bin/gcc", "-O1", "-g", "-o", "\(root)/app/prog", "\(root)/prog.c"] + linkFlags)
         return root
@@ -31,17 +33,25 @@ struct DebugSymbolTests {
         return table.symbols.map(\.name)
     }
 
-    @Test("a stripped binary finds its symbols in /usr/lib/debug/.build-id/xx/rest.debug inside its root", .installed(if: available, reason))
+    @Test(
+        "a stripped binary finds its symbols in /usr/lib/debug/.build-id/xx/rest.debug inside its root",
+        .installed(if: available, reason))
     func buildID() throws {
         let root = try Self.makeRoot("buildid")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let info = try ELFSymbolTable(source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))).debugInfo
+        let info = try ELFSymbolTable(
+            source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))
+        ).debugInfo
         let buildIDPath = try #require(info.buildIDPath)
         let debugPath = "\(root)/usr/lib/debug/\(buildIDPath)"
-        try FileManager.default.createDirectory(atPath: (debugPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (debugPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Self.run(["/usr/bin/objcopy", "--only-keep-debug", "\(root)/app/prog", debugPath])
         try Self.run(["/usr/bin/strip", "--strip-all", "\(root)/app/prog"])
-        #expect(try ELFSymbolTable(source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))).debugInfo.hasSymbolTable == false)
+        #expect(
+            try ELFSymbolTable(
+                source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))
+            ).debugInfo.hasSymbolTable == false)
         #expect(try Self.names(root: root).contains("periscope_debug_marker"))
         // Without the debug file the function is gone: the lookup, not the binary, named it.
         try FileManager.default.removeItem(atPath: debugPath)
@@ -57,14 +67,21 @@ struct DebugSymbolTests {
         try Self.run(["/usr/bin/strip", "--strip-all", "\(root)/app/prog"])
         try Self.run(["/usr/bin/objcopy", "--add-gnu-debuglink=\(root)/prog.debug", "\(root)/app/prog"])
         try FileManager.default.moveItem(atPath: "\(root)/prog.debug", toPath: "\(root)/app/.debug/prog.debug")
-        let info = try ELFSymbolTable(source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))).debugInfo
+        let info = try ELFSymbolTable(
+            source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))
+        ).debugInfo
         #expect(info.buildID == nil)
         #expect(info.debugLink == "prog.debug")
-        #expect(SymbolFileLoader.debugCandidates(for: info, path: "/app/prog").map(\.path) == ["/app/prog.debug", "/app/.debug/prog.debug", "/usr/lib/debug/app/prog.debug"])
+        #expect(
+            SymbolFileLoader.debugCandidates(for: info, path: "/app/prog").map(\.path) == [
+                "/app/prog.debug", "/app/.debug/prog.debug", "/usr/lib/debug/app/prog.debug"
+            ])
         #expect(try Self.names(root: root).contains("periscope_debug_marker"))
     }
 
-    @Test("MiniDebugInfo: an xz-packed ELF in .gnu_debugdata gives the symbols of a stripped binary", .installed(if: available, reason))
+    @Test(
+        "MiniDebugInfo: an xz-packed ELF in .gnu_debugdata gives the symbols of a stripped binary",
+        .installed(if: available, reason))
     func miniDebugInfo() throws {
         let root = try Self.makeRoot("minidebuginfo")
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -73,7 +90,9 @@ struct DebugSymbolTests {
         try Self.run(["/usr/bin/xz", "-z", "-k", "\(root)/mini"])
         try Self.run(["/usr/bin/strip", "--strip-all", "\(root)/app/prog"])
         try Self.run(["/usr/bin/objcopy", "--add-section", ".gnu_debugdata=\(root)/mini.xz", "\(root)/app/prog"])
-        let info = try ELFSymbolTable(source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))).debugInfo
+        let info = try ELFSymbolTable(
+            source: ELFMemorySource(Array(Data(contentsOf: URL(fileURLWithPath: "\(root)/app/prog"))))
+        ).debugInfo
         #expect(info.miniDebugInfo != nil)
         #expect(try Self.names(root: root).contains("periscope_debug_marker"))
     }

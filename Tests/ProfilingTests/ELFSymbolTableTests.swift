@@ -18,7 +18,9 @@ struct ELFSymbolTableTests {
         let table = try Self.table(path)
         #expect(table.symbols.count > 1_000)
         #expect(!table.loadSegments.isEmpty)
-        let mine = try #require(table.symbols.first { $0.name.hasPrefix("$s9Profiling14ELFSymbolTableV6symbol10containing") && $0.size > 0 })
+        let mine = try #require(
+            table.symbols.first { $0.name.hasPrefix("$s9Profiling14ELFSymbolTableV6symbol10containing") && $0.size > 0 }
+        )
         #expect(table.symbol(containing: mine.start) == mine)
         #expect(table.symbol(containing: mine.start + mine.size - 1) == mine)
         #expect(table.symbols.contains { $0.name == "main" })
@@ -32,27 +34,36 @@ struct ELFSymbolTableTests {
         #expect(names.contains("printf"))
         let malloc = try #require(table.symbols.first { $0.name == "malloc" })
         // libc's text is loaded at its file offset plus the segment's bias: round-trip it.
-        let segment = try #require(table.loadSegments.first { malloc.start >= $0.virtualAddress && malloc.start - $0.virtualAddress < $0.fileSize })
+        let segment = try #require(
+            table.loadSegments.first {
+                malloc.start >= $0.virtualAddress && malloc.start - $0.virtualAddress < $0.fileSize
+            })
         let fileOffset = malloc.start - segment.virtualAddress + segment.fileOffset
         #expect(table.virtualAddress(forFileOffset: fileOffset) == malloc.start)
     }
 
     /// Debian's /bin/busybox is static and stripped: no .symtab and no .dynsym. It must parse
     /// (segments found, zero functions), so its frames fall back to [busybox+0xoffset].
-    @Test("static stripped /bin/busybox parses to load segments and no symbols", .enabled(if: FileManager.default.fileExists(atPath: "/bin/busybox")))
+    @Test(
+        "static stripped /bin/busybox parses to load segments and no symbols",
+        .enabled(if: FileManager.default.fileExists(atPath: "/bin/busybox")))
     func staticStrippedBusybox() throws {
         let table = try Self.table("/bin/busybox")
         #expect(!table.loadSegments.isEmpty)
         #expect(table.symbols.isEmpty)
-        #expect(table.virtualAddress(forFileOffset: table.loadSegments[0].fileOffset) == table.loadSegments[0].virtualAddress)
+        #expect(
+            table.virtualAddress(forFileOffset: table.loadSegments[0].fileOffset)
+                == table.loadSegments[0].virtualAddress)
     }
 
-    @Test("non-ELF, 32-bit, big-endian and truncated inputs are rejected", arguments: [
-        [UInt8](), Array("#!/bin/sh\necho hi\n".utf8),
-        [0x7F, 0x45, 0x4C, 0x46, 1, 1] + [UInt8](repeating: 0, count: 58),
-        [0x7F, 0x45, 0x4C, 0x46, 2, 2] + [UInt8](repeating: 0, count: 58),
-        [0x7F, 0x45, 0x4C, 0x46, 2, 1] + [UInt8](repeating: 0, count: 20),
-    ])
+    @Test(
+        "non-ELF, 32-bit, big-endian and truncated inputs are rejected",
+        arguments: [
+            [UInt8](), Array("#!/bin/sh\necho hi\n".utf8),
+            [0x7F, 0x45, 0x4C, 0x46, 1, 1] + [UInt8](repeating: 0, count: 58),
+            [0x7F, 0x45, 0x4C, 0x46, 2, 2] + [UInt8](repeating: 0, count: 58),
+            [0x7F, 0x45, 0x4C, 0x46, 2, 1] + [UInt8](repeating: 0, count: 20)
+        ])
     func rejectsGarbage(bytes: [UInt8]) {
         #expect(throws: ELFError.self) { try ELFSymbolTable(source: ELFMemorySource(bytes)) }
     }
@@ -82,7 +93,8 @@ struct ELFFuzzTests {
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: "/lib/x86_64-linux-gnu/libacl.so.1")))
         let pristine = try ELFSymbolTable(source: ELFMemorySource(original))
         #expect(pristine.symbols.contains { $0.name == "acl_get_file" })
-        let sectionHeaders = Int(UInt64(original[40]) | UInt64(original[41]) << 8 | UInt64(original[42]) << 16 | UInt64(original[43]) << 24)
+        let sectionHeaders = Int(
+            UInt64(original[40]) | UInt64(original[41]) << 8 | UInt64(original[42]) << 16 | UInt64(original[43]) << 24)
         var random = SplitMix(state: 42)
         var rejected = 0
         for iteration in 0..<Fuzzing.caseCount(default: 1_000) {

@@ -14,18 +14,24 @@ struct FlameGraphBrowserTests {
     /// Runs Chromium headless with `arguments` and returns its standard output.
     static func chromium(_ arguments: [String]) throws -> String {
         defer { try? FileManager.default.removeItem(atPath: "\(NSTemporaryDirectory())periscope-chromium-\(getpid())") }
-        return try SpawnedChild.run([chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                              "--user-data-dir=\(NSTemporaryDirectory())periscope-chromium-\(getpid())"] + arguments)
+        return try SpawnedChild.run(
+            [
+                chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--user-data-dir=\(NSTemporaryDirectory())periscope-chromium-\(getpid())"
+            ] + arguments)
     }
 
     static func isSearchMagenta(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Bool { r == 230 && g == 0 && b == 230 }
 
-    @Test("?s=needle highlights exactly the matching frame (75% of the width) and reads Matched: 75.0%",
-          .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+    @Test(
+        "?s=needle highlights exactly the matching frame (75% of the width) and reads Matched: 75.0%",
+        .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"),
+        .timeLimit(.minutes(2)))
     func searchInBrowser() throws {
         var options = FlameGraphOptions()
         options.imageWidth = 1200
-        let graph = FlameGraphSVG(stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks, options: options)
+        let graph = FlameGraphSVG(
+            stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks, options: options)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -56,13 +62,16 @@ struct FlameGraphBrowserTests {
         #expect(dom.contains("Matched: 75.0%"), "the matched readout after the script ran")
     }
 
-    @Test("a differential graph renders red for growth and blue for reduction in the browser",
-          .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+    @Test(
+        "a differential graph renders red for growth and blue for reduction in the browser",
+        .installed(if: chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"),
+        .timeLimit(.minutes(2)))
     func differentialColours() throws {
         let before = try FoldedStacks.parse(Array("main;grew 10\nmain;shrank 10\n".utf8))
         let after = try FoldedStacks.parse(Array("main;grew 30\nmain;shrank 2\n".utf8))
         let graph = FlameGraphSVG(differential: DifferentialStacks(before: before, after: after))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-diff-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-browser-diff-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let svg = directory.appendingPathComponent("diff.svg")

@@ -37,17 +37,21 @@ struct FlameGraphParityTests {
     static func rows(_ document: SVGDocument) -> [[String]] {
         let byRow = Dictionary(grouping: document.frames, by: \.y)
         return byRow.keys.sorted(by: >).map { y in
-            byRow[y]!.sorted { $0.x < $1.x }.map { $0.title.replacingOccurrences(of: #" \([^(]*\)$"#, with: "", options: .regularExpression) }
+            byRow[y]!.sorted { $0.x < $1.x }.map {
+                $0.title.replacingOccurrences(of: #" \([^(]*\)$"#, with: "", options: .regularExpression)
+            }
         }
     }
 
     /// What flamegraph.pl (FlameGraph at 41fee1f) drew for `folded`.
     static let flamegraphRows = [
         ["all"],
-        ["[unknown]", "app", "bash", "bash-x", "containerd-shim", "containerd", "runc:[2:INIT]", "runc",
-         "worker1.5", "worker12", "worker1", "zsh-x", "zsh"],
+        [
+            "[unknown]", "app", "bash", "bash-x", "containerd-shim", "containerd", "runc:[2:INIT]", "runc",
+            "worker1.5", "worker12", "worker1", "zsh-x", "zsh"
+        ],
         ["-", "--", "b-c", "b", "q", "a", "b", "init", "main", "d", "c", "q"],
-        ["k", "y", "x", "x"],
+        ["k", "y", "x", "x"]
     ]
 
     static func periscopeDocument(_ text: String = folded) throws -> SVGDocument {
@@ -59,7 +63,9 @@ struct FlameGraphParityTests {
         #expect(Self.rows(try Self.periscopeDocument()) == Self.flamegraphRows)
     }
 
-    @Test("flamegraph.pl draws the same rows", .enabled(if: ReferenceScript.flamegraph != nil, Comment(rawValue: ReferenceScript.whyMissing)))
+    @Test(
+        "flamegraph.pl draws the same rows",
+        .enabled(if: ReferenceScript.flamegraph != nil, Comment(rawValue: ReferenceScript.whyMissing)))
     func siblingOrderAgainstFlamegraphPl() throws {
         let input = NSTemporaryDirectory() + "periscope-parity-\(getpid()).folded"
         try Self.folded.write(toFile: input, atomically: false, encoding: .utf8)
@@ -115,11 +121,16 @@ struct FlameGraphParityTests {
 /// profile directory): a page loads the graph in a frame, searches, clicks `ic`, and writes the
 /// matched readouts where `--dump-dom` shows them.
 extension FlameGraphBrowserTests {
-    @Test("NEEDLE matches nothing until ic is clicked, then 75%; a second click turns it off",
-          .installed(if: Self.chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"), .timeLimit(.minutes(2)))
+    @Test(
+        "NEEDLE matches nothing until ic is clicked, then 75%; a second click turns it off",
+        .installed(
+            if: Self.chromium != nil, "needs chromium (Debian package chromium; scripts/test-setup.sh installs it)"),
+        .timeLimit(.minutes(2)))
     func toggleInBrowser() throws {
-        let graph = FlameGraphSVG(stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-browser-ic-\(getpid())")
+        let graph = FlameGraphSVG(
+            stacks: try FoldedStacks.parse(Array("main;needle_func 3\nmain;other 1\n".utf8)).stacks)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-browser-ic-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(graph.bytes).write(to: directory.appendingPathComponent("graph.svg"))
@@ -140,7 +151,12 @@ extension FlameGraphBrowserTests {
             """
         let pagePath = directory.appendingPathComponent("page.html")
         try page.write(to: pagePath, atomically: false, encoding: .utf8)
-        let dom = try Self.chromium(["--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", pagePath.absoluteString])
-        #expect(dom.contains("case-sensitive Matched: 0.0% | ignoring case Matched: 75.0% active | case-sensitive again Matched: 0.0%"), "\(dom.suffix(600))")
+        let dom = try Self.chromium([
+            "--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", pagePath.absoluteString
+        ])
+        #expect(
+            dom.contains(
+                "case-sensitive Matched: 0.0% | ignoring case Matched: 75.0% active | case-sensitive again Matched: 0.0%"
+            ), "\(dom.suffix(600))")
     }
 }

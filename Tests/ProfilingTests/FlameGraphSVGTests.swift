@@ -9,7 +9,9 @@ struct FlameGraphSVGTests {
     }
 
     @Test func isWellFormedXMLWithTheTotalInTheRootFrame() throws {
-        let folded = PerfScriptFolder.fold(text: try PerfFixtures.input("gzip-perl"), options: PerfScriptFoldOptions(annotateKernel: true, annotateJIT: true))
+        let folded = PerfScriptFolder.fold(
+            text: try PerfFixtures.input("gzip-perl"),
+            options: PerfScriptFoldOptions(annotateKernel: true, annotateJIT: true))
         let graph = FlameGraphSVG(stacks: folded.stacks)
         let document = SVGDocument(graph.bytes)
         #expect(document.parseError == nil)
@@ -47,7 +49,11 @@ struct FlameGraphSVGTests {
     @Test func framesNarrowerThanTheMinimumWidthAreLeftOut() throws {
         var text = "main;hot 100000\n"
         for index in 0..<50 { text += "main;cold\(index) 1\n" }
-        let all = FlameGraphSVG(stacks: Self.stacks(text), options: { var o = FlameGraphOptions(); o.minimumWidth = .pixels(0); return o }())
+        let all = FlameGraphSVG(
+            stacks: Self.stacks(text),
+            options: {
+                var o = FlameGraphOptions(); o.minimumWidth = .pixels(0); return o
+            }())
         let pruned = FlameGraphSVG(stacks: Self.stacks(text))
         #expect(all.frameCount == 53)
         #expect(pruned.frameCount == 3)
@@ -81,7 +87,8 @@ struct FlameGraphSVGTests {
         var options = FlameGraphOptions()
         options.countName = "bytes"
         options.title = "a <b> & \"c\""
-        let text = "app;operator<<&\"x\";do_syscall_64_[k] 2\napp;Interpreter_[j] 1\napp;[unknown] 1\napp;bad\u{1}byte 1\n"
+        let text =
+            "app;operator<<&\"x\";do_syscall_64_[k] 2\napp;Interpreter_[j] 1\napp;[unknown] 1\napp;bad\u{1}byte 1\n"
         let document = SVGDocument(FlameGraphSVG(stacks: Self.stacks(text), options: options).bytes)
         #expect(document.parseError == nil)
         #expect(document.texts["title"] == "a <b> & \"c\"")
@@ -133,13 +140,14 @@ struct DifferentialFlameGraphTests {
         let after = try FoldedStacks.parse(Array("main;a 30\nmain;b 2\nmain;d 5\n".utf8))
         let document = SVGDocument(FlameGraphSVG(differential: DifferentialStacks(before: before, after: after)).bytes)
         let drawn = Dictionary(uniqueKeysWithValues: document.frames.map { ($0.title, $0.rect["fill"] ?? "") })
-        #expect(drawn == [
-            "all (37 samples, 100%)": "rgb(255,255,255)",
-            "main (37 samples, 100.00%; 0.00%)": "rgb(255,255,255)",
-            "a (30 samples, 81.08%; +54.05%)": "rgb(255,0,0)",
-            "b (2 samples, 5.41%; -21.62%)": "rgb(126,126,255)",
-            "d (5 samples, 13.51%; +13.51%)": "rgb(255,157,157)",
-        ])
+        #expect(
+            drawn == [
+                "all (37 samples, 100%)": "rgb(255,255,255)",
+                "main (37 samples, 100.00%; 0.00%)": "rgb(255,255,255)",
+                "a (30 samples, 81.08%; +54.05%)": "rgb(255,0,0)",
+                "b (2 samples, 5.41%; -21.62%)": "rgb(126,126,255)",
+                "d (5 samples, 13.51%; +13.51%)": "rgb(255,157,157)"
+            ])
     }
 
     @Test("--normalize scales the baseline to the new total; --negate draws the baseline's widths")

@@ -30,7 +30,8 @@ struct FoldedStacksTests {
         #expect {
             try FoldedStacks.parse(Array("a;b 1\na;c 100000000000000000000000000000000\n".utf8))
         } throws: { error in
-            "\(error)" == "folded stacks line 2: count 100000000000000000000000000000000 is larger than 18446744073709551615"
+            "\(error)"
+                == "folded stacks line 2: count 100000000000000000000000000000000 is larger than 18446744073709551615"
         }
         #expect(throws: ProfilingInputError.self) { try FoldedStacks.parse(Array("a 18446744073709551615.5\n".utf8)) }
     }

@@ -26,14 +26,18 @@ struct KernelSymbolsTests {
     @Test("keeps text symbols only, sorted")
     func parses() {
         let table = symbols()
-        #expect(table.names == ["_stext", "do_syscall_64", "weak_function", "helper_static", "last_text", "nf_hook_slow"])
+        #expect(
+            table.names == ["_stext", "do_syscall_64", "weak_function", "helper_static", "last_text", "nf_hook_slow"])
         #expect(table.addresses == table.addresses.sorted())
     }
 
-    @Test("an address resolves to the last symbol starting at or before it", arguments: [
-        (UInt64(0xffffffff81000000), "_stext"), (0xffffffff81001234, "do_syscall_64"), (0xffffffff81001800, "weak_function"),
-        (0xffffffff81002fff, "helper_static"), (0xffffffffc0a00010, "nf_hook_slow"),
-    ])
+    @Test(
+        "an address resolves to the last symbol starting at or before it",
+        arguments: [
+            (UInt64(0xffffffff81000000), "_stext"), (0xffffffff81001234, "do_syscall_64"),
+            (0xffffffff81001800, "weak_function"),
+            (0xffffffff81002fff, "helper_static"), (0xffffffffc0a00010, "nf_hook_slow")
+        ])
     func lookup(address: UInt64, name: String) {
         #expect(symbols().name(containing: address) == name)
     }

@@ -34,13 +34,18 @@ struct PerfMapTests {
     func fuzz() {
         var random = ELFFuzzTests.SplitMix(state: 11)
         let seed = Array("7f0000001000 40 jit_one\n0x7f0000002000 0x10 two\r\n7f0000003000 8 three\n".utf8)
-        let mapsSeed = Array("55d0c6e00000-55d0c6e21000 r-xp 00002000 08:01 1234 /usr/bin/dash\n7f00c0000000-7f00c0001000 rwxp 00000000 00:00 0 \n".utf8)
+        let mapsSeed = Array(
+            "55d0c6e00000-55d0c6e21000 r-xp 00002000 08:01 1234 /usr/bin/dash\n7f00c0000000-7f00c0001000 rwxp 00000000 00:00 0 \n"
+                .utf8)
         for iteration in 0..<5_000 {
             var bytes = iteration % 2 == 0 ? seed : mapsSeed
             for _ in 0..<Int.random(in: 1...12, using: &random) {
                 let index = Int.random(in: 0..<bytes.count, using: &random)
-                bytes[index] = [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "x"), UInt8(ascii: "f"), 0, 0xFF, UInt8(ascii: "-")]
-                    .randomElement(using: &random)!
+                bytes[index] = [
+                    UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "x"), UInt8(ascii: "f"), 0, 0xFF,
+                    UInt8(ascii: "-")
+                ]
+                .randomElement(using: &random)!
             }
             if iteration % 7 == 0 { bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random)) }
             let map = PerfMap(parsing: bytes)

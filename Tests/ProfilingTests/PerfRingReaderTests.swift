@@ -4,9 +4,13 @@ import Testing
 @Suite("perf ring buffer records")
 struct PerfRingReaderTests {
     /// A PERF_RECORD_SAMPLE laid out for IP|TID|TIME|CPU|PERIOD|CALLCHAIN, little-endian.
-    static func sampleRecord(ip: UInt64, pid: UInt32, tid: UInt32, time: UInt64, cpu: UInt32, period: UInt64, chain: [UInt64]) -> [UInt8] {
+    static func sampleRecord(
+        ip: UInt64, pid: UInt32, tid: UInt32, time: UInt64, cpu: UInt32, period: UInt64, chain: [UInt64]
+    ) -> [UInt8] {
         var body: [UInt8] = []
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) } }
+        func put<T: FixedWidthInteger>(_ value: T) {
+            withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) }
+        }
         put(ip); put(pid); put(tid); put(time); put(cpu); put(UInt32(0)); put(period); put(UInt64(chain.count))
         for address in chain { put(address) }
         return header(type: 9, size: 8 + body.count) + body
@@ -51,16 +55,25 @@ struct PerfRingReaderTests {
 
     @Test("a sample decodes every field, context markers included")
     func decodesSample() throws {
-        let chain: [UInt64] = [UInt64(bitPattern: -128), 0xffffffff81001234, UInt64(bitPattern: -512), 0x401000, 0x402000]
-        let record = Self.sampleRecord(ip: 0xffffffff81001234, pid: 42, tid: 43, time: 123_456_789, cpu: 1, period: 10_101_010, chain: chain)
+        let chain: [UInt64] = [
+            UInt64(bitPattern: -128), 0xffffffff81001234, UInt64(bitPattern: -512), 0x401000, 0x402000
+        ]
+        let record = Self.sampleRecord(
+            ip: 0xffffffff81001234, pid: 42, tid: 43, time: 123_456_789, cpu: 1, period: 10_101_010, chain: chain)
         let decoded = try record.withUnsafeBytes { try PerfRecord.decode($0) }
-        #expect(decoded == .sample(PerfSample(instructionPointer: 0xffffffff81001234, pid: 42, tid: 43, timeNanoseconds: 123_456_789, cpu: 1, period: 10_101_010, callchain: chain)))
+        #expect(
+            decoded
+                == .sample(
+                    PerfSample(
+                        instructionPointer: 0xffffffff81001234, pid: 42, tid: 43, timeNanoseconds: 123_456_789, cpu: 1,
+                        period: 10_101_010, callchain: chain)))
     }
 
     @Test("records straddling the end of the ring are reassembled, and tail lands on head")
     func wrapAround() throws {
         let first = Self.sampleRecord(ip: 1, pid: 10, tid: 10, time: 1, cpu: 0, period: 1, chain: [0x400000])
-        let second = Self.sampleRecord(ip: 2, pid: 20, tid: 21, time: 2, cpu: 1, period: 2, chain: [0x500000, 0x500100, 0x500200])
+        let second = Self.sampleRecord(
+            ip: 2, pid: 20, tid: 21, time: 2, cpu: 1, period: 2, chain: [0x500000, 0x500100, 0x500200])
         let lost = Self.lostRecord(count: 5)
         // 256-byte ring; start 40 bytes before the end, so the second record (80 bytes) wraps.
         let start: UInt64 = 1024 + 256 - 40 - UInt64(first.count)
@@ -100,6 +113,8 @@ struct PerfRingReaderTests {
         truncated.removeLast(8)
         truncated[6] = UInt8(truncated.count & 0xFF); truncated[7] = UInt8(truncated.count >> 8)
         #expect(throws: PerfRecordError.self) { try truncated.withUnsafeBytes { try PerfRecord.decode($0) } }
-        #expect(throws: PerfRecordError.self) { try [UInt8](repeating: 0, count: 4).withUnsafeBytes { try PerfRecord.decode($0) } }
+        #expect(throws: PerfRecordError.self) {
+            try [UInt8](repeating: 0, count: 4).withUnsafeBytes { try PerfRecord.decode($0) }
+        }
     }
 }

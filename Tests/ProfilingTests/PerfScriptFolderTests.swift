@@ -16,13 +16,15 @@ struct PerfScriptFolderTests {
         #expect(lines(folded.text()) == lines(expected))
     }
 
-    @Test("fold matches stackcollapse-perf.pl run now, or the golden when perl or the script is missing",
-          arguments: goldenCases)
+    @Test(
+        "fold matches stackcollapse-perf.pl run now, or the golden when perl or the script is missing",
+        arguments: goldenCases)
     func matchesReferenceScript(capture: String, option: String) throws {
         let folded = PerfScriptFolder.fold(text: try PerfFixtures.input(capture), options: PerfFixtures.options(option))
         let expected: [UInt8]
         if let script = ReferenceScript.stackcollapsePerf {
-            expected = try ReferenceScript.run(script, PerfFixtures.perlArguments(option) + [PerfFixtures.inputPath(capture)])
+            expected = try ReferenceScript.run(
+                script, PerfFixtures.perlArguments(option) + [PerfFixtures.inputPath(capture)])
             print("fold \(capture) --\(option): compared with \(script) run now")
         } else {
             expected = try PerfFixtures.golden(capture, option)
@@ -33,7 +35,9 @@ struct PerfScriptFolderTests {
 
     @Test func readsAFileInSmallChunksLikeInMemory() throws {
         var folder = PerfScriptFolder()
-        try LineChunkReader(chunkBytes: 64).forEachLine(path: PerfFixtures.inputPath("gzip-perl")) { folder.consume(line: $0) }
+        try LineChunkReader(chunkBytes: 64).forEachLine(path: PerfFixtures.inputPath("gzip-perl")) {
+            folder.consume(line: $0)
+        }
         let inMemory = PerfScriptFolder.fold(text: try PerfFixtures.input("gzip-perl"))
         #expect(folder.finish() == inMemory)
         #expect(folder.sampleCount == 592)
@@ -62,20 +66,24 @@ struct PerfScriptFolderTests {
 
 
             """
-        #expect(fold(text, PerfScriptFoldOptions(annotateKernel: true))
+        #expect(
+            fold(text, PerfScriptFoldOptions(annotateKernel: true))
                 == ["swapper;main;start_kernel_[k];nf_hook_slow_[k];native_safe_halt_[k] 7"])
         #expect(fold(text) == ["swapper;main;start_kernel;nf_hook_slow;native_safe_halt 7"])
     }
 
     @Test func jitOptionAnnotatesPerfMapFrames() {
-        let text = "node 10/11 1.5: 3 cycles:\n\t13a8 LazyCompile:~run (/tmp/perf-10.map)\n\t55d0 main (/usr/bin/node)\n\n"
+        let text =
+            "node 10/11 1.5: 3 cycles:\n\t13a8 LazyCompile:~run (/tmp/perf-10.map)\n\t55d0 main (/usr/bin/node)\n\n"
         #expect(fold(text, PerfScriptFoldOptions(annotateJIT: true)) == ["node;main;LazyCompile:~run_[j] 3"])
     }
 
     @Test func unknownFramesUseTheDSOOrTheAddress() {
         let text = "app 1/2 1.5: 3 cycles:\n\t4a2b [unknown] (/usr/lib/libfoo.so.1)\n\t4a2a [unknown] ([unknown])\n\n"
         #expect(fold(text) == ["app;[unknown];[libfoo.so.1] 3"])
-        #expect(fold(text, PerfScriptFoldOptions(includeAddresses: true)) == ["app;[unknown <4a2a>];[libfoo.so.1 <4a2b>] 3"])
+        #expect(
+            fold(text, PerfScriptFoldOptions(includeAddresses: true)) == ["app;[unknown <4a2a>];[libfoo.so.1 <4a2b>] 3"]
+        )
     }
 
     @Test func otherEventsThanTheFirstAreDropped() {
@@ -120,8 +128,10 @@ struct PerfScriptFolderTests {
             func string(_ range: Range<Int>?) -> String? {
                 range.map { String(decoding: line[$0], as: UTF8.self) }
             }
-            return (string(header.command)!, string(header.processID), string(header.threadID)!,
-                    string(header.period), string(header.event))
+            return (
+                string(header.command)!, string(header.processID), string(header.threadID)!,
+                string(header.period), string(header.event)
+            )
         }
     }
 

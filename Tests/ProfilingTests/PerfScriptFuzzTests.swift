@@ -20,7 +20,7 @@ struct PerfScriptFuzzTests {
     static let pieces: [[UInt8]] = [
         " ", "\t", "\n", "\n\n", "(", ")", " (", "->", "+0x1f", "0/0", "/", "[unknown]", ":", " 5 cycles:",
         ";", "\"", ".(", ").", "(anonymous namespace)", "/tmp/perf-1.map", "vmlinux", "_[k]", "\r", "#", "\u{0}",
-        "\u{FF}", "99999999999999999999999",
+        "\u{FF}", "99999999999999999999999"
     ].map { Array($0.utf8) }
 
     @Test("2,000 random truncations and garbage edits of the captures fold without crashing")

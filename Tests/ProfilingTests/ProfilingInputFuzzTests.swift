@@ -15,14 +15,18 @@ import TestSupport
         var outcomes = (clean: 0, refused: 0)
         for number in 0..<cases {
             let seed = seeds[number % seeds.count]
-            let mutated = Bool.random(using: &random) ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
+            let mutated =
+                Bool.random(using: &random)
+                ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
             let seconds = Fuzzing.timed {
                 do {
                     let stacks = try FoldedStacks.parse(mutated, name: "fuzz.folded")
                     let graph = FlameGraphSVG(stacks: stacks.stacks)
                     #expect(graph.totalCount == stacks.totalCount)
                     let baseline = try FoldedStacks.parse(seed)
-                    _ = FlameGraphSVG(differential: DifferentialStacks(before: baseline, after: stacks, normalize: number % 2 == 0, negate: number % 3 == 0))
+                    _ = FlameGraphSVG(
+                        differential: DifferentialStacks(
+                            before: baseline, after: stacks, normalize: number % 2 == 0, negate: number % 3 == 0))
                     outcomes.clean += 1
                 } catch {
                     #expect("\(error)".hasPrefix("fuzz.folded line "))
@@ -38,7 +42,8 @@ import TestSupport
     func mutatedPerfMaps() {
         let cases = Fuzzing.caseCount(default: 300)
         var random = Fuzzing.Generator(seed: 11)
-        let seed = Array("""
+        let seed = Array(
+            """
             7f0000001000 40 LambdaForm$MH/0x0000000800c1 invoke
             0x7f0000002000 0x10 Interpreter
             7f0000003000 8 java.lang.String::hashCode
@@ -47,12 +52,18 @@ import TestSupport
             """.utf8)
         var malformedSeen = false
         for number in 0..<cases {
-            let mutated = Bool.random(using: &random) ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
+            let mutated =
+                Bool.random(using: &random)
+                ? Fuzzing.replacingNumbers(in: seed, using: &random) : Fuzzing.damagingBytes(seed, using: &random)
             let seconds = Fuzzing.timed {
                 let map = PerfMap(parsing: mutated)
                 malformedSeen = malformedSeen || map.malformedLineCount > 0
-                for address: UInt64 in [0, 0x7f00_0000_1000, 0x7f00_0000_2008, .max, UInt64.random(in: 0...UInt64.max, using: &random)] {
-                    if let entry = map.entry(containing: address) { #expect(entry.start <= address && address - entry.start < entry.size) }
+                for address: UInt64 in [
+                    0, 0x7f00_0000_1000, 0x7f00_0000_2008, .max, UInt64.random(in: 0...UInt64.max, using: &random)
+                ] {
+                    if let entry = map.entry(containing: address) {
+                        #expect(entry.start <= address && address - entry.start < entry.size)
+                    }
                 }
             }
             #expect(seconds < Fuzzing.caseTimeLimitSeconds, "case \(number) took \(seconds) s")

@@ -8,9 +8,14 @@ import Testing
 @Suite("Container lifecycle from Docker events")
 struct ContainerLifecycleTests {
     @Test func decodesAnEngineEventLine() throws {
-        let line = #"{"status":"start","id":"abc123","from":"busybox","Type":"container","Action":"start","Actor":{"ID":"abc123","Attributes":{"image":"busybox","name":"web"}},"scope":"local","time":1700000001,"timeNano":1700000001250000000}"#
+        let line =
+            #"{"status":"start","id":"abc123","from":"busybox","Type":"container","Action":"start","Actor":{"ID":"abc123","Attributes":{"image":"busybox","name":"web"}},"scope":"local","time":1700000001,"timeNano":1700000001250000000}"#
         let event = try #require(DockerContainerEvent.decode(Array(line.utf8)))
-        #expect(event == DockerContainerEvent(action: "start", containerID: "abc123", name: "web", image: "busybox", unixNanoseconds: 1_700_000_001_250_000_000))
+        #expect(
+            event
+                == DockerContainerEvent(
+                    action: "start", containerID: "abc123", name: "web", image: "busybox",
+                    unixNanoseconds: 1_700_000_001_250_000_000))
         let network = #"{"Type":"network","Action":"connect","Actor":{"ID":"n1","Attributes":{}},"timeNano":1}"#
         #expect(DockerContainerEvent.decode(Array(network.utf8)) == nil)
         #expect(DockerContainerEvent.decode(Array("not json".utf8)) == nil)
@@ -19,11 +24,16 @@ struct ContainerLifecycleTests {
     @Test func startCarriesTheCreateToRunningDuration() {
         var lifecycle = ContainerLifecycle()
         let changes = lifecycle.apply([
-            DockerContainerEvent(action: "create", containerID: "abc", name: "web", image: "busybox", unixNanoseconds: 1_000_000_000_000),
-            DockerContainerEvent(action: "start", containerID: "abc", name: "web", image: "busybox", unixNanoseconds: 1_000_180_000_000),
-            DockerContainerEvent(action: "rename", containerID: "abc", name: "shop", oldName: "web", unixNanoseconds: 1_001_000_000_000),
-            DockerContainerEvent(action: "die", containerID: "abc", name: "shop", exitCode: 137, unixNanoseconds: 1_002_000_000_000),
-            DockerContainerEvent(action: "destroy", containerID: "abc", name: "shop", unixNanoseconds: 1_003_000_000_000),
+            DockerContainerEvent(
+                action: "create", containerID: "abc", name: "web", image: "busybox", unixNanoseconds: 1_000_000_000_000),
+            DockerContainerEvent(
+                action: "start", containerID: "abc", name: "web", image: "busybox", unixNanoseconds: 1_000_180_000_000),
+            DockerContainerEvent(
+                action: "rename", containerID: "abc", name: "shop", oldName: "web", unixNanoseconds: 1_001_000_000_000),
+            DockerContainerEvent(
+                action: "die", containerID: "abc", name: "shop", exitCode: 137, unixNanoseconds: 1_002_000_000_000),
+            DockerContainerEvent(
+                action: "destroy", containerID: "abc", name: "shop", unixNanoseconds: 1_003_000_000_000)
         ])
         #expect(changes.events.map(\.kind) == [.created, .started, .renamed, .stopped, .removed])
         let started = changes.events[1]
@@ -41,7 +51,9 @@ struct ContainerLifecycleTests {
 
     @Test func aStartWithoutItsCreateHasNoDuration() {
         var lifecycle = ContainerLifecycle()
-        let changes = lifecycle.apply([DockerContainerEvent(action: "start", containerID: "abc", unixNanoseconds: 5_000_000_000)])
+        let changes = lifecycle.apply([
+            DockerContainerEvent(action: "start", containerID: "abc", unixNanoseconds: 5_000_000_000)
+        ])
         #expect(changes.events.first?.durationMicroseconds == nil)
         #expect(changes.descriptions.first?.startedAtUnixMilliseconds == 5_000)
     }

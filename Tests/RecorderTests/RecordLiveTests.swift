@@ -17,26 +17,34 @@ struct RecordLiveTests {
 
     private static func unixMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    @Test("a capped busy container and an OOM-killed one: CPU near the cap, the kill, lifecycle events, the start duration")
+    @Test(
+        "a capped busy container and an OOM-killed one: CPU near the cap, the kill, lifecycle events, the start duration"
+    )
     func cappedAndOOMKilled() throws {
         let directory = try LiveRecording.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let busy = LiveRecording.uniqueName("busy"), hog = LiveRecording.uniqueName("oom")
         defer { Self.removeContainers([busy, hog]) }
-        let recorder = try RecorderProcess(databasePath: directory + "/rec.db",
-                                           arguments: ["--interval", "1s", "--json", "--diagnose-every", "10s", "--diagnose-window", "4s"])
+        let recorder = try RecorderProcess(
+            databasePath: directory + "/rec.db",
+            arguments: ["--interval", "1s", "--json", "--diagnose-every", "10s", "--diagnose-window", "4s"])
         #expect(recorder.waitForSamples(2, timeoutSeconds: 30), "no status line: \(recorder.output)")
         let started = Self.unixMilliseconds()
-        let busyID = try LiveRecording.check(["docker", "run", "-d", "--name", busy, "--cpus", "0.2", LiveRecording.testImage,
-                                              "sh", "-c", "while :; do :; done"])
-        let hogID = try LiveRecording.check(["docker", "run", "-d", "--name", hog, "--memory", "32m", "--memory-swap", "32m", LiveRecording.testImage,
-                                             "sh", "-c", "sleep 2; while :; do dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 3; done"])
+        let busyID = try LiveRecording.check([
+            "docker", "run", "-d", "--name", busy, "--cpus", "0.2", LiveRecording.testImage,
+            "sh", "-c", "while :; do :; done"
+        ])
+        let hogID = try LiveRecording.check([
+            "docker", "run", "-d", "--name", hog, "--memory", "32m", "--memory-swap", "32m", LiveRecording.testImage,
+            "sh", "-c", "sleep 2; while :; do dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 3; done"
+        ])
         sleep(20)
         #expect(recorder.stop(signal: SIGTERM) == 0, "\(recorder.output)")
         let stopped = Self.unixMilliseconds()
 
         let store = try RecordingStore(path: recorder.databasePath, mode: .readOnly)
-        let busyKey = RecordedContainerKey(runtime: "docker", id: busyID), hogKey = RecordedContainerKey(runtime: "docker", id: hogID)
+        let busyKey = RecordedContainerKey(runtime: "docker", id: busyID),
+            hogKey = RecordedContainerKey(runtime: "docker", id: hogID)
         let containers = try store.containers(from: started, to: stopped)
         let recordedBusy = try #require(containers.first { $0.key == busyKey }, "\(containers.map(\.name))")
         #expect(recordedBusy.name == busy)
@@ -46,7 +54,9 @@ struct RecordLiveTests {
         // CPU near the 0.2 cap: the usage counter's rate over the samples, and the quota stored as a limit.
         let samples = try store.samples(of: busyKey, from: started, to: stopped)
         #expect(samples.count >= 15, "one sample a second for ~20 s, got \(samples.count)")
-        let usage = samples.compactMap { sample in sample.values[.cpuUsageMicroseconds].map { (sample.unixMilliseconds, $0) } }
+        let usage = samples.compactMap { sample in
+            sample.values[.cpuUsageMicroseconds].map { (sample.unixMilliseconds, $0) }
+        }
         let first = try #require(usage.dropFirst(2).first), last = try #require(usage.last)
         let cores = Double(last.1 - first.1) / 1000 / Double(last.0 - first.0)
         #expect(cores > 0.12 && cores < 0.23, "CPU \(cores) cores against a 0.2 cap")
@@ -73,14 +83,17 @@ struct RecordLiveTests {
         #expect(host.count >= 15)
         #expect(host.contains { ($0.values[.runtimeAPILatencyMicroseconds] ?? 0) > 0 })
         let recorderEvents = try store.events(from: started, to: stopped).filter { $0.kind == .recorder }
-        #expect(!recorderEvents.contains { $0.message.contains("rolling diagnosis failed") }, "\(recorderEvents.map(\.message))")
+        #expect(
+            !recorderEvents.contains { $0.message.contains("rolling diagnosis failed") },
+            "\(recorderEvents.map(\.message))")
     }
 
     @Test("SIGTERM: the last batch is committed, the process exits 0 and the store opens")
     func sigtermStopsCleanly() throws {
         let directory = try LiveRecording.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let recorder = try RecorderProcess(databasePath: directory + "/rec.db", arguments: ["--interval", "1s", "--json", "--diagnose-every", "0"])
+        let recorder = try RecorderProcess(
+            databasePath: directory + "/rec.db", arguments: ["--interval", "1s", "--json", "--diagnose-every", "0"])
         #expect(recorder.waitForSamples(3, timeoutSeconds: 30))
         #expect(recorder.stop(signal: SIGTERM) == 0)
         let lines = recorder.output.split(separator: "\n")
@@ -99,7 +112,9 @@ struct RecordLiveTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var reportedTotal = 0
         for round in 0..<3 {
-            let recorder = try RecorderProcess(databasePath: directory + "/rec.db", arguments: ["--interval", "200ms", "--json", "--diagnose-every", "0"])
+            let recorder = try RecorderProcess(
+                databasePath: directory + "/rec.db",
+                arguments: ["--interval", "200ms", "--json", "--diagnose-every", "0"])
             #expect(recorder.waitForSamples(3 + round, timeoutSeconds: 30))
             usleep(useconds_t.random(in: 0..<400_000))
             recorder.stop(signal: SIGKILL)
@@ -108,7 +123,9 @@ struct RecordLiveTests {
             // Every batch whose status line was printed was committed before it; at most the
             // one in flight is lost.
             let stored = try store.samples(of: .host, from: 0, to: .max).count
-            #expect(stored >= reportedTotal && stored <= reportedTotal + 3, "round \(round): \(stored) stored, \(reportedTotal) reported")
+            #expect(
+                stored >= reportedTotal && stored <= reportedTotal + 3,
+                "round \(round): \(stored) stored, \(reportedTotal) reported")
         }
     }
 }

@@ -24,10 +24,13 @@ do {
             var values = RecordedValues()
             values[.cpuUsageMicroseconds] = batchNumber * 1000 + Int64(index)
             values[.memoryWorkingSetBytes] = Int64(index) << 20
-            samples.append(RecordingBatch.Entry(container: RecordedContainerKey(runtime: "docker", id: "crash\(index)"),
-                                                unixMilliseconds: batchNumber * 1000, values: values))
+            samples.append(
+                RecordingBatch.Entry(
+                    container: RecordedContainerKey(runtime: "docker", id: "crash\(index)"),
+                    unixMilliseconds: batchNumber * 1000, values: values))
         }
-        let event = RecordedEvent(unixMilliseconds: batchNumber * 1000, kind: .recorder, message: "batch \(batchNumber)")
+        let event = RecordedEvent(
+            unixMilliseconds: batchNumber * 1000, kind: .recorder, message: "batch \(batchNumber)")
         try store.append(RecordingBatch(unixMilliseconds: batchNumber * 1000, samples: samples, events: [event]))
         // Unbuffered: the line is out before the next batch starts, so a kill cannot hold it back.
         FileHandle.standardOutput.write(Data("committed \(batchNumber)\n".utf8))

@@ -43,13 +43,21 @@ private final class TemporaryMount {
     private func batch(_ second: Int64, containers: Int) -> RecordingBatch {
         let time = 1_764_000_000_000 + second * 1000
         var generator = SystemRandomNumberGenerator()
-        return RecordingBatch(unixMilliseconds: time, samples: (0..<containers).map { index in
-            // Random values so blocks do not compress and the disk fills within the test.
-            RecordingBatch.Entry(container: RecordedContainerKey(runtime: "docker", id: "full\(index)"), unixMilliseconds: time,
-                                 values: RecordedValues([(.cpuUsageMicroseconds, Int64.random(in: 0...Int64.max, using: &generator)),
-                                                         (.memoryUsageBytes, Int64.random(in: 0...Int64.max, using: &generator)),
-                                                         (.networkReceivedBytes, Int64.random(in: 0...Int64.max, using: &generator))]))
-        }, events: [RecordedEvent(unixMilliseconds: time, kind: .recorder, message: String(repeating: "x", count: 200))])
+        return RecordingBatch(
+            unixMilliseconds: time,
+            samples: (0..<containers).map { index in
+                // Random values so blocks do not compress and the disk fills within the test.
+                RecordingBatch.Entry(
+                    container: RecordedContainerKey(runtime: "docker", id: "full\(index)"), unixMilliseconds: time,
+                    values: RecordedValues([
+                        (.cpuUsageMicroseconds, Int64.random(in: 0...Int64.max, using: &generator)),
+                        (.memoryUsageBytes, Int64.random(in: 0...Int64.max, using: &generator)),
+                        (.networkReceivedBytes, Int64.random(in: 0...Int64.max, using: &generator))
+                    ]))
+            },
+            events: [
+                RecordedEvent(unixMilliseconds: time, kind: .recorder, message: String(repeating: "x", count: 200))
+            ])
     }
 
     @Test(.live(if: isRoot, rootReason)) func fullFileSystemStopsWithAClearErrorAndKeepsCommittedBatches() throws {
@@ -70,7 +78,11 @@ private final class TemporaryMount {
                 }
             }
             // The store refuses further writes the same way and stays readable.
-            if failure != nil { #expect(throws: RecordingError.fileSystemFull(path: path)) { try store.append(batch(committed + 1, containers: 50)) } }
+            if failure != nil {
+                #expect(throws: RecordingError.fileSystemFull(path: path)) {
+                    try store.append(batch(committed + 1, containers: 50))
+                }
+            }
         }
         #expect(failure == .fileSystemFull(path: path))
         #expect(failure?.description.contains("full") == true)
@@ -98,7 +110,8 @@ private final class TemporaryMount {
         #expect(error?.description.contains("read-only file system") == true)
         #expect(throws: RecordingError.self) { try RecordingStore(path: mount.path + "/other.db") }
         let reader = try RecordingStore(path: path, mode: .readOnly)
-        #expect(try reader.samples(of: RecordedContainerKey(runtime: "docker", id: "full1"), from: 0, to: .max).count == 90)
+        #expect(
+            try reader.samples(of: RecordedContainerKey(runtime: "docker", id: "full1"), from: 0, to: .max).count == 90)
     }
 
     @Test(.live(if: isRoot, rootReason)) func readOnlyFileSystemWithTheLogOfAKilledWriterIsRead() throws {
@@ -116,7 +129,8 @@ private final class TemporaryMount {
         }
         try copy.remountReadOnly()
         let reader = try RecordingStore(path: copy.path + "/r.db", mode: .readOnly)
-        #expect(try reader.samples(of: RecordedContainerKey(runtime: "docker", id: "full2"), from: 0, to: .max).count == 30)
+        #expect(
+            try reader.samples(of: RecordedContainerKey(runtime: "docker", id: "full2"), from: 0, to: .max).count == 30)
         _ = store
     }
 }

@@ -7,7 +7,9 @@ import Testing
 @Suite struct RecordingFileTests {
     private func contents(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
-    private func directoryListing(_ path: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
+    private func directoryListing(_ path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    }
 
     @Test func newFileIsMarkedAsARecording() throws {
         let directory = try TemporaryDirectory()
@@ -15,8 +17,10 @@ import Testing
         _ = try RecordingStore(path: path)
         let queue = try DatabaseQueue(path: path)
         let facts = try queue.read { db in
-            (try Int32.fetchOne(db, sql: "PRAGMA application_id"), try Int.fetchOne(db, sql: "PRAGMA user_version"),
-             try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA page_size"))
+            (
+                try Int32.fetchOne(db, sql: "PRAGMA application_id"), try Int.fetchOne(db, sql: "PRAGMA user_version"),
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA page_size")
+            )
         }
         #expect(facts.0 == RecordingSchema.applicationID)
         #expect(facts.1 == RecordingSchema.currentVersion)
@@ -36,7 +40,9 @@ import Testing
         let path = directory.file("notes.db")
         try Data("these are my notes, not a database\n".utf8).write(to: URL(fileURLWithPath: path))
         for mode in [RecordingStore.Mode.readWrite, .readOnly] {
-            #expect(throws: RecordingError.notARecording(path: path, reason: "not an SQLite database")) { try RecordingStore(path: path, mode: mode) }
+            #expect(throws: RecordingError.notARecording(path: path, reason: "not an SQLite database")) {
+                try RecordingStore(path: path, mode: mode)
+            }
         }
         #expect(try contents(path) == Data("these are my notes, not a database\n".utf8))
         #expect(try directoryListing(directory.path) == ["notes.db"])
@@ -48,7 +54,10 @@ import Testing
         do {
             let queue = try DatabaseQueue(path: path)
             try queue.write { db in
-                try db.execute(sql: "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customer (name) VALUES ('Ada')")
+                try db.execute(
+                    sql:
+                        "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customer (name) VALUES ('Ada')"
+                )
             }
         }
         let before = try contents(path)
@@ -67,7 +76,13 @@ import Testing
         let path = directory.file("future.db")
         do {
             let store = try RecordingStore(path: path)
-            try store.append(RecordingBatch(unixMilliseconds: 1000, samples: [RecordingBatch.Entry(container: .host, unixMilliseconds: 1000, values: RecordedValues([(.pids, 1)]))]))
+            try store.append(
+                RecordingBatch(
+                    unixMilliseconds: 1000,
+                    samples: [
+                        RecordingBatch.Entry(
+                            container: .host, unixMilliseconds: 1000, values: RecordedValues([(.pids, 1)]))
+                    ]))
         }
         do {
             let queue = try DatabaseQueue(path: path)
@@ -78,7 +93,10 @@ import Testing
         }
         let before = try contents(path)
         for mode in [RecordingStore.Mode.readWrite, .readOnly] {
-            #expect(throws: RecordingError.newerSchema(path: path, found: RecordingSchema.currentVersion + 1, supported: RecordingSchema.currentVersion)) {
+            #expect(
+                throws: RecordingError.newerSchema(
+                    path: path, found: RecordingSchema.currentVersion + 1, supported: RecordingSchema.currentVersion)
+            ) {
                 try RecordingStore(path: path, mode: mode)
             }
         }

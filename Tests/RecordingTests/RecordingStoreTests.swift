@@ -7,8 +7,13 @@ import Testing
     let database = RecordedContainerKey(runtime: "docker", id: "77aa00bb11cc22dd")
     let start: Int64 = 1_764_000_000_000  // a whole minute
 
-    private func batch(at time: Int64, _ entries: [(RecordedContainerKey, [(RecordedMetric, Int64)])]) -> RecordingBatch {
-        RecordingBatch(unixMilliseconds: time, samples: entries.map { RecordingBatch.Entry(container: $0.0, unixMilliseconds: time, values: RecordedValues($0.1)) })
+    private func batch(at time: Int64, _ entries: [(RecordedContainerKey, [(RecordedMetric, Int64)])]) -> RecordingBatch
+    {
+        RecordingBatch(
+            unixMilliseconds: time,
+            samples: entries.map {
+                RecordingBatch.Entry(container: $0.0, unixMilliseconds: time, values: RecordedValues($0.1))
+            })
     }
 
     @Test func samplesRoundTripAcrossBlocksPendingAndReopen() throws {
@@ -19,7 +24,9 @@ import Testing
             let store = try RecordingStore(path: path)
             for second in 0..<150 {
                 let time = start + Int64(second) * 1000
-                let pairs: [(RecordedMetric, Int64)] = [(.cpuUsageMicroseconds, Int64(second) * 20_000), (.memoryWorkingSetBytes, 1 << 24)]
+                let pairs: [(RecordedMetric, Int64)] = [
+                    (.cpuUsageMicroseconds, Int64(second) * 20_000), (.memoryWorkingSetBytes, 1 << 24)
+                ]
                 try store.append(batch(at: time, [(web, pairs), (.host, [(.hostCPUIdleTicks, Int64(second) * 200)])]))
                 written.append(RecordedSample(unixMilliseconds: time, values: RecordedValues(pairs)))
             }
@@ -30,7 +37,10 @@ import Testing
         }
         let reopened = try RecordingStore(path: path, mode: .readOnly)
         #expect(try reopened.samples(of: web, from: start, to: start + 149_000) == written)
-        #expect(try reopened.samples(of: web, from: start + 59_500, to: start + 61_000).map(\.unixMilliseconds) == [start + 60_000, start + 61_000])
+        #expect(
+            try reopened.samples(of: web, from: start + 59_500, to: start + 61_000).map(\.unixMilliseconds) == [
+                start + 60_000, start + 61_000
+            ])
         let cpuOnly = try reopened.samples(of: web, from: start, to: start + 149_000, metrics: [.cpuUsageMicroseconds])
         #expect(cpuOnly.map { $0.values[.cpuUsageMicroseconds] } == written.map { $0.values[.cpuUsageMicroseconds] })
         #expect(cpuOnly.allSatisfy { $0.values.count == 1 })
@@ -58,13 +68,18 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try RecordingStore(path: directory.file("r.db"))
         var first = batch(at: start, [(web, [(.pids, 1)]), (database, [(.pids, 2)])])
-        first.containers = [ContainerDescription(key: web, name: "web", image: "nginx:1.27", startedAtUnixMilliseconds: start - 500),
-                            ContainerDescription(key: database, name: "db")]
+        first.containers = [
+            ContainerDescription(key: web, name: "web", image: "nginx:1.27", startedAtUnixMilliseconds: start - 500),
+            ContainerDescription(key: database, name: "db")
+        ]
         try store.append(first)
         var renamed = batch(at: start + 1000, [(web, [(.pids, 1)])])
         renamed.containers = [ContainerDescription(key: web, name: "frontend")]
-        renamed.events = [RecordedEvent(unixMilliseconds: start + 1000, kind: .renamed, container: web, message: "web → frontend",
-                                        attributes: ["oldName": "web"])]
+        renamed.events = [
+            RecordedEvent(
+                unixMilliseconds: start + 1000, kind: .renamed, container: web, message: "web → frontend",
+                attributes: ["oldName": "web"])
+        ]
         try store.append(renamed)
         var stopped = batch(at: start + 5000, [(web, [(.pids, 1)])])
         stopped.containers = [ContainerDescription(key: database, name: "db", stoppedAtUnixMilliseconds: start + 2000)]
@@ -101,16 +116,28 @@ import Testing
         let store = try RecordingStore(path: directory.file("r.db"))
         var first = batch(at: start, [])
         first.events = [
-            RecordedEvent(unixMilliseconds: start, kind: .started, container: web, message: "started", durationMicroseconds: 412_000),
-            RecordedEvent(unixMilliseconds: start + 10, kind: .kernelLogError, message: "blk_update_request: I/O error"),
+            RecordedEvent(
+                unixMilliseconds: start, kind: .started, container: web, message: "started",
+                durationMicroseconds: 412_000),
+            RecordedEvent(unixMilliseconds: start + 10, kind: .kernelLogError, message: "blk_update_request: I/O error")
         ]
-        first.findings = [RecordedFinding(unixMilliseconds: start, windowStartUnixMilliseconds: start - 60_000, ruleID: "cpu.throttled",
-                                          severity: "warning", container: web, message: "web is throttled 40% of periods",
-                                          evidenceJSON: #"{"throttledPercent":40}"#)]
+        first.findings = [
+            RecordedFinding(
+                unixMilliseconds: start, windowStartUnixMilliseconds: start - 60_000, ruleID: "cpu.throttled",
+                severity: "warning", container: web, message: "web is throttled 40% of periods",
+                evidenceJSON: #"{"throttledPercent":40}"#)
+        ]
         try store.append(first)
         var later = batch(at: start + 120_000, [])
-        later.findings = [RecordedFinding(unixMilliseconds: start + 120_000, ruleID: "memory.oom", severity: "critical", message: "OOM kill")]
-        later.events = [RecordedEvent(unixMilliseconds: start + 120_000, kind: .oomKill, container: database, message: "killed stress", attributes: ["pid": "4242"])]
+        later.findings = [
+            RecordedFinding(
+                unixMilliseconds: start + 120_000, ruleID: "memory.oom", severity: "critical", message: "OOM kill")
+        ]
+        later.events = [
+            RecordedEvent(
+                unixMilliseconds: start + 120_000, kind: .oomKill, container: database, message: "killed stress",
+                attributes: ["pid": "4242"])
+        ]
         try store.append(later)
 
         let events = try store.events(from: start, to: start + 60_000)
@@ -136,9 +163,19 @@ import Testing
         let store = try RecordingStore(path: directory.file("r.db"), configuration: configuration)
         for second in 0..<(10 * 60) {
             let time = start + Int64(second) * 1000
-            try store.append(batch(at: time, [(web, [(.cpuUsageMicroseconds, Int64(second) * 1000),
-                                                     (.memoryWorkingSetBytes, Int64(second % 60) * 1024),
-                                                     (.memoryLimitBytes, 1 << 30)])]))
+            try store.append(
+                batch(
+                    at: time,
+                    [
+                        (
+                            web,
+                            [
+                                (.cpuUsageMicroseconds, Int64(second) * 1000),
+                                (.memoryWorkingSetBytes, Int64(second % 60) * 1024),
+                                (.memoryLimitBytes, 1 << 30)
+                            ]
+                        )
+                    ]))
         }
         let now = start + 10 * 60_000
         let report = try store.maintain(nowUnixMilliseconds: now)
@@ -177,11 +214,20 @@ import Testing
         let keys = (0..<10).map { RecordedContainerKey(runtime: "docker", id: "c\($0)") }
         for step in 0..<(180 * 6) {
             let time = start + Int64(step) * 10_000
-            try store.append(RecordingBatch(unixMilliseconds: time, samples: keys.map {
-                RecordingBatch.Entry(container: $0, unixMilliseconds: time, values: RecordedValues([RecordedMetric.cpuUsageMicroseconds, .memoryUsageBytes, .networkReceivedBytes, .blockReadBytes].map {
-                    ($0, Int64.random(in: 0...Int64.max, using: &generator))
-                }))
-            }))
+            try store.append(
+                RecordingBatch(
+                    unixMilliseconds: time,
+                    samples: keys.map {
+                        RecordingBatch.Entry(
+                            container: $0, unixMilliseconds: time,
+                            values: RecordedValues(
+                                [
+                                    RecordedMetric.cpuUsageMicroseconds, .memoryUsageBytes, .networkReceivedBytes,
+                                    .blockReadBytes
+                                ].map {
+                                    ($0, Int64.random(in: 0...Int64.max, using: &generator))
+                                }))
+                    }))
         }
         let before = try store.statistics().usedBytes
         var capped = configuration

@@ -66,14 +66,18 @@ import Testing
 
     @Test func unknownMetricNumbersSurvive() throws {
         let future = RecordedMetric(rawValue: 9_999)
-        let samples = [sample(0, [(future, 42)]), sample(1000, [(future, 43), (RecordedMetric.memoryWorkingSetBytes.peak, 7)])]
+        let samples = [
+            sample(0, [(future, 42)]), sample(1000, [(future, 43), (RecordedMetric.memoryWorkingSetBytes.peak, 7)])
+        ]
         #expect(try roundTrip(samples) == samples)
         #expect(future.name == "metric9999")
         #expect(RecordedMetric(name: "memoryWorkingSetBytes.peak") == RecordedMetric.memoryWorkingSetBytes.peak)
     }
 
     @Test func selectedColumnsOnly() throws {
-        let samples = (0..<10).map { sample(Int64($0) * 1000, [(.cpuUsageMicroseconds, Int64($0)), (.pids, 4), (.memoryUsageBytes, 1 << 20)]) }
+        let samples = (0..<10).map {
+            sample(Int64($0) * 1000, [(.cpuUsageMicroseconds, Int64($0)), (.pids, 4), (.memoryUsageBytes, 1 << 20)])
+        }
         let decoded = try SampleBlockCodec.decodeBlock(SampleBlockCodec.encodeBlock(samples), metrics: [.pids])
         #expect(decoded.map(\.unixMilliseconds) == samples.map(\.unixMilliseconds))
         #expect(decoded.allSatisfy { $0.values == RecordedValues([(.pids, 4)]) })
@@ -88,8 +92,12 @@ import Testing
             for _ in 0..<count {
                 time += Int64.random(in: -10...5000, using: &generator)
                 var values = RecordedValues()
-                for metric in [RecordedMetric.cpuUsageMicroseconds, .memoryUsageBytes, .networkReceivedBytes] where Bool.random(using: &generator) {
-                    values[metric] = Bool.random() ? Int64.random(in: -1000...1000, using: &generator) : Int64.random(in: .min ... .max, using: &generator)
+                for metric in [RecordedMetric.cpuUsageMicroseconds, .memoryUsageBytes, .networkReceivedBytes]
+                where Bool.random(using: &generator) {
+                    values[metric] =
+                        Bool.random()
+                        ? Int64.random(in: -1000...1000, using: &generator)
+                        : Int64.random(in: .min ... .max, using: &generator)
                 }
                 samples.append(RecordedSample(unixMilliseconds: time, values: values))
             }
@@ -98,7 +106,9 @@ import Testing
     }
 
     @Test func damagedBlobsAreRefusedNotCrashed() throws {
-        let samples = (0..<60).map { sample(Int64($0) * 1000, [(.cpuUsageMicroseconds, Int64($0) * 12_345), (.pids, Int64($0 % 4))]) }
+        let samples = (0..<60).map {
+            sample(Int64($0) * 1000, [(.cpuUsageMicroseconds, Int64($0) * 12_345), (.pids, Int64($0 % 4))])
+        }
         let blob = SampleBlockCodec.encodeBlock(samples)
         for length in 0..<blob.count {
             #expect(throws: SampleBlockError.self) { try SampleBlockCodec.decodeBlock(Array(blob.prefix(length))) }
@@ -106,7 +116,8 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             var damaged = blob
-            damaged[Int.random(in: 0..<damaged.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator)
+            damaged[Int.random(in: 0..<damaged.count, using: &generator)] ^= UInt8.random(
+                in: 1...255, using: &generator)
             // Either a clean error or some samples: never a trap.
             _ = try? SampleBlockCodec.decodeBlock(damaged)
             _ = try? SampleBlockCodec.decodeBody(damaged, metrics: nil)

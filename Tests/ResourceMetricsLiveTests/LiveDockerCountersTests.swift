@@ -53,7 +53,8 @@ struct LiveDockerCountersTests {
         let container = try DockerContainer(
             name: TestEnvironment.uniqueName("gone"), options: ["--memory", "32m"], command: ["sleep", "600"])
         let layout = try CgroupLayout.read()
-        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: try Procfs().cgroups(TaskID(pid: container.initPID))))
+        let files = CgroupCounterFiles(
+            CgroupDirectories(layout: layout, cgroups: try Procfs().cgroups(TaskID(pid: container.initPID))))
         let sampler = CgroupSampler()
         _ = try sampler.sample(files)
         let open = sampler.reader.cache.openDescriptorCount

@@ -25,15 +25,19 @@ import Glibc
 
     /// A proc tree with one process whose second thread sleeps in D.
     static func fixture() throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-dstate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-dstate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         // Thread 102 names itself "x) D" to look like a D thread to a naive parser.
         for (tid, comm, state) in [(100, "dd", "S"), (101, "dd", "D"), (102, "x) D", "S")] {
             let directory = "\(root)/100/task/\(tid)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let fields = (4...44).map { _ in "0" }.joined(separator: " ")
-            try "\(tid) (\(comm)) \(state) \(fields)\n".write(toFile: directory + "/stat", atomically: true, encoding: .utf8)
+            try "\(tid) (\(comm)) \(state) \(fields)\n".write(
+                toFile: directory + "/stat", atomically: true, encoding: .utf8)
             try "submit_bio_wait".write(toFile: directory + "/wchan", atomically: true, encoding: .utf8)
-            try "[<0>] submit_bio_wait+0x5d/0xb0\n[<0>] __blkdev_direct_IO_simple+0x19b/0x2c0\n".write(toFile: directory + "/stack", atomically: true, encoding: .utf8)
+            try "[<0>] submit_bio_wait+0x5d/0xb0\n[<0>] __blkdev_direct_IO_simple+0x19b/0x2c0\n".write(
+                toFile: directory + "/stack", atomically: true, encoding: .utf8)
         }
         return root
     }
@@ -59,7 +63,8 @@ import Glibc
 
     @Test("the sync-write probe times each write and leaves no file behind")
     func syncWriteProbe() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-probe-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-probe-\(getpid())")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = SyncWriteProbe.run(directory: directory, blockBytes: 4096, count: 3)
@@ -72,7 +77,9 @@ import Glibc
         #expect(missing.latenciesMilliseconds.isEmpty)
     }
 
-    @Test("/dev/kmsg read without blocking from the start and from the end", .live(if: geteuid() == 0 && access("/dev/kmsg", R_OK) == 0, "needs root and /dev/kmsg"))
+    @Test(
+        "/dev/kmsg read without blocking from the start and from the end",
+        .live(if: geteuid() == 0 && access("/dev/kmsg", R_OK) == 0, "needs root and /dev/kmsg"))
     func kernelLog() throws {
         let fromStart = try KernelLogReader(start: .beginning)
         let records = try fromStart.readAvailable(maximumRecords: 50)

@@ -28,7 +28,8 @@ struct TopCollectorLiveTests {
     @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func aCappedContainerGetsANamedRowWithItsLimitsAndProcesses() throws {
         let name = TestEnvironment.uniqueName("top-capped")
-        let container = try DockerContainer(name: name, options: ["--cpus", "0.5", "--memory", "64m"], command: ["sleep", "60"])
+        let container = try DockerContainer(
+            name: name, options: ["--cpus", "0.5", "--memory", "64m"], command: ["sleep", "60"])
         defer { container.remove() }
         let collector = TopCollector()
         collector.detailedRowID = "docker:\(container.id)"
@@ -56,12 +57,14 @@ struct TopCollectorLiveTests {
     /// sample to scan, which also finds the ones started meanwhile.
     @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func aRemovedContainerForcesAScanThatFindsNewOnes() throws {
-        let leaving = try DockerContainer(name: TestEnvironment.uniqueName("top-leaving"), options: [], command: ["sleep", "60"])
+        let leaving = try DockerContainer(
+            name: TestEnvironment.uniqueName("top-leaving"), options: [], command: ["sleep", "60"])
         defer { leaving.remove() }
         let collector = TopCollector()
         collector.inventoryInterval = 3600
         _ = try collector.collect()
-        let arriving = try DockerContainer(name: TestEnvironment.uniqueName("top-arriving"), options: [], command: ["sleep", "60"])
+        let arriving = try DockerContainer(
+            name: TestEnvironment.uniqueName("top-arriving"), options: [], command: ["sleep", "60"])
         defer { arriving.remove() }
         func ids() throws -> Set<String> { Set(try #require(try collector.collect()).rows.map(\.id)) }
         let before = try ids()

@@ -10,15 +10,22 @@ struct CgroupRatesTests {
         return CounterSample(takenAt: MonotonicInstant(nanoseconds: UInt64(seconds * 1e9)), counters: counters)
     }
 
-    static func capped(_ counters: inout CgroupCounters, usage: UInt64, periods: UInt64, throttled: UInt64, throttledTime: UInt64) {
-        counters.cpu = CgroupCPUUsage(usageNanoseconds: usage, userNanoseconds: usage / 2, systemNanoseconds: usage / 2,
-                                      periods: periods, throttledPeriods: throttled, throttledNanoseconds: throttledTime)
+    static func capped(
+        _ counters: inout CgroupCounters, usage: UInt64, periods: UInt64, throttled: UInt64, throttledTime: UInt64
+    ) {
+        counters.cpu = CgroupCPUUsage(
+            usageNanoseconds: usage, userNanoseconds: usage / 2, systemNanoseconds: usage / 2,
+            periods: periods, throttledPeriods: throttled, throttledNanoseconds: throttledTime)
         counters.cpuLimits = CgroupCPULimits(quotaMicroseconds: 50_000, periodMicroseconds: 100_000, shares: 1024)
     }
 
     @Test func halfACoreCappedAtHalfACoreIsAtItsCap() throws {
-        let old = Self.sample(at: 10) { Self.capped(&$0, usage: 1_000_000_000, periods: 100, throttled: 10, throttledTime: 1_000_000_000) }
-        let new = Self.sample(at: 12) { Self.capped(&$0, usage: 2_000_000_000, periods: 120, throttled: 30, throttledTime: 1_990_000_000) }
+        let old = Self.sample(at: 10) {
+            Self.capped(&$0, usage: 1_000_000_000, periods: 100, throttled: 10, throttledTime: 1_000_000_000)
+        }
+        let new = Self.sample(at: 12) {
+            Self.capped(&$0, usage: 2_000_000_000, periods: 120, throttled: 30, throttledTime: 1_990_000_000)
+        }
         let cpu = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)).cpu
         #expect(cpu.usageCores?.perSecond == 0.5)
         #expect(cpu.userCores?.perSecond == 0.25)
@@ -32,8 +39,14 @@ struct CgroupRatesTests {
     }
 
     @Test func anUncappedCgroupHasNoPercentOfCap() throws {
-        let old = Self.sample(at: 0) { $0.cpu = CgroupCPUUsage(usageNanoseconds: 0, periods: 0, throttledPeriods: 0); $0.cpuLimits = CgroupCPULimits(periodMicroseconds: 100_000, shares: 512) }
-        let new = Self.sample(at: 1) { $0.cpu = CgroupCPUUsage(usageNanoseconds: 1_500_000_000, periods: 0, throttledPeriods: 0); $0.cpuLimits = CgroupCPULimits(periodMicroseconds: 100_000, shares: 512) }
+        let old = Self.sample(at: 0) {
+            $0.cpu = CgroupCPUUsage(usageNanoseconds: 0, periods: 0, throttledPeriods: 0);
+            $0.cpuLimits = CgroupCPULimits(periodMicroseconds: 100_000, shares: 512)
+        }
+        let new = Self.sample(at: 1) {
+            $0.cpu = CgroupCPUUsage(usageNanoseconds: 1_500_000_000, periods: 0, throttledPeriods: 0);
+            $0.cpuLimits = CgroupCPULimits(periodMicroseconds: 100_000, shares: 512)
+        }
         let cpu = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)).cpu
         #expect(cpu.usageCores?.perSecond == 1.5)
         #expect(cpu.capCores == nil)
@@ -43,15 +56,21 @@ struct CgroupRatesTests {
     }
 
     @Test func aRecreatedCgroupIsFlaggedNotNegative() throws {
-        let old = Self.sample(at: 0) { Self.capped(&$0, usage: 9_000_000_000, periods: 500, throttled: 200, throttledTime: 5_000_000_000) }
-        let new = Self.sample(at: 1) { Self.capped(&$0, usage: 200_000_000, periods: 10, throttled: 2, throttledTime: 10_000_000) }
+        let old = Self.sample(at: 0) {
+            Self.capped(&$0, usage: 9_000_000_000, periods: 500, throttled: 200, throttledTime: 5_000_000_000)
+        }
+        let new = Self.sample(at: 1) {
+            Self.capped(&$0, usage: 200_000_000, periods: 10, throttled: 2, throttledTime: 10_000_000)
+        }
         let cpu = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)).cpu
         #expect(cpu.usageCores == CounterRate(perSecond: 0.2, wasReset: true))
         #expect(cpu.throttledPercentOfPeriods == 20)
         #expect(cpu.throttledSecondsPerSecond?.wasReset == true)
     }
 
-    static func memory(usage: UInt64, limit: UInt64?, inactiveFile: UInt64, oomKills: UInt64, majorFaults: UInt64) -> CgroupMemoryCounters {
+    static func memory(
+        usage: UInt64, limit: UInt64?, inactiveFile: UInt64, oomKills: UInt64, majorFaults: UInt64
+    ) -> CgroupMemoryCounters {
         var memory = CgroupMemoryCounters()
         memory.usageBytes = usage
         memory.limitBytes = limit
@@ -64,8 +83,14 @@ struct CgroupRatesTests {
     }
 
     @Test func memoryWorkingSetAgainstTheLimit() throws {
-        let old = Self.sample(at: 0) { $0.memory = Self.memory(usage: 40 << 20, limit: 64 << 20, inactiveFile: 8 << 20, oomKills: 1, majorFaults: 10) }
-        let new = Self.sample(at: 2) { $0.memory = Self.memory(usage: 48 << 20, limit: 64 << 20, inactiveFile: 16 << 20, oomKills: 3, majorFaults: 30) }
+        let old = Self.sample(at: 0) {
+            $0.memory = Self.memory(
+                usage: 40 << 20, limit: 64 << 20, inactiveFile: 8 << 20, oomKills: 1, majorFaults: 10)
+        }
+        let new = Self.sample(at: 2) {
+            $0.memory = Self.memory(
+                usage: 48 << 20, limit: 64 << 20, inactiveFile: 16 << 20, oomKills: 3, majorFaults: 30)
+        }
         let memory = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)).memory
         #expect(memory.workingSetBytes == 32 << 20)
         #expect(memory.workingSetPercentOfLimit == 50)
@@ -74,8 +99,12 @@ struct CgroupRatesTests {
     }
 
     @Test func noLimitMeansNoPercent() throws {
-        let old = Self.sample(at: 0) { $0.memory = Self.memory(usage: 1 << 20, limit: nil, inactiveFile: 0, oomKills: 0, majorFaults: 0) }
-        let new = Self.sample(at: 1) { $0.memory = Self.memory(usage: 1 << 20, limit: nil, inactiveFile: 0, oomKills: 0, majorFaults: 0) }
+        let old = Self.sample(at: 0) {
+            $0.memory = Self.memory(usage: 1 << 20, limit: nil, inactiveFile: 0, oomKills: 0, majorFaults: 0)
+        }
+        let new = Self.sample(at: 1) {
+            $0.memory = Self.memory(usage: 1 << 20, limit: nil, inactiveFile: 0, oomKills: 0, majorFaults: 0)
+        }
         let memory = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)).memory
         #expect(memory.limitBytes == nil)
         #expect(memory.workingSetPercentOfLimit == nil)
@@ -83,10 +112,15 @@ struct CgroupRatesTests {
 
     @Test func blockDevicesThatAppearHaveNoRateYet() throws {
         let sda = BlockDeviceNumber(major: 8, minor: 0), sdb = BlockDeviceNumber(major: 8, minor: 16)
-        let old = Self.sample(at: 0) { $0.blockIO = [BlockIOCounters(device: sda, readBytes: 1000, writtenBytes: 0, readOperations: 1)] }
+        let old = Self.sample(at: 0) {
+            $0.blockIO = [BlockIOCounters(device: sda, readBytes: 1000, writtenBytes: 0, readOperations: 1)]
+        }
         let new = Self.sample(at: 0.5) {
-            $0.blockIO = [BlockIOCounters(device: sda, readBytes: 5000, writtenBytes: 2048, readOperations: 3, writeOperations: 1),
-                          BlockIOCounters(device: sdb, readBytes: 99)]
+            $0.blockIO = [
+                BlockIOCounters(
+                    device: sda, readBytes: 5000, writtenBytes: 2048, readOperations: 3, writeOperations: 1),
+                BlockIOCounters(device: sdb, readBytes: 99)
+            ]
         }
         let io = try #require(CgroupRates(old: old, new: new, hostCPUCount: 2)?.blockIO)
         #expect(io.count == 1)
@@ -98,7 +132,9 @@ struct CgroupRatesTests {
 
     @Test func pressureTotalsBecomeStallSecondsPerSecond() throws {
         func stall(_ total: UInt64) -> PressureStall {
-            PressureStall(some: .init(average10sPercent: 48.7, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: total))
+            PressureStall(
+                some: .init(
+                    average10sPercent: 48.7, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: total))
         }
         let old = Self.sample(at: 0) { $0.cpuPressure = stall(1_000_000) }
         let new = Self.sample(at: 2) { $0.cpuPressure = stall(1_974_000) }

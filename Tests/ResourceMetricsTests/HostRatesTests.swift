@@ -31,8 +31,14 @@ struct HostRatesTests {
     @Test func diskLikeIostatX() {
         var old = DiskStats(device: .init(major: 254, minor: 0), name: "vda")
         var new = old
-        (old.readsCompleted, old.sectorsRead, old.readMilliseconds, old.busyMilliseconds, old.weightedBusyMilliseconds) = (1000, 8000, 500, 10_000, 20_000)
-        (new.readsCompleted, new.sectorsRead, new.readMilliseconds, new.busyMilliseconds, new.weightedBusyMilliseconds) = (1100, 8800, 700, 10_250, 20_500)
+        (
+            old.readsCompleted, old.sectorsRead, old.readMilliseconds, old.busyMilliseconds,
+            old.weightedBusyMilliseconds
+        ) = (1000, 8000, 500, 10_000, 20_000)
+        (
+            new.readsCompleted, new.sectorsRead, new.readMilliseconds, new.busyMilliseconds,
+            new.weightedBusyMilliseconds
+        ) = (1100, 8800, 700, 10_250, 20_500)
         (new.writesCompleted, new.sectorsWritten, new.writeMilliseconds, new.writesMerged) = (50, 1000, 100, 50)
         new.inFlight = 2
         let rates = DiskRates(old: old, new: new, rates: Self.oneSecond)
@@ -57,7 +63,8 @@ struct HostRatesTests {
     }
 
     @Test func interfacesThatAppearOrVanish() {
-        var lo = NetworkDeviceStats(interface: "lo"), veth = NetworkDeviceStats(interface: "veth1"), eth0 = NetworkDeviceStats(interface: "eth0")
+        var lo = NetworkDeviceStats(interface: "lo"), veth = NetworkDeviceStats(interface: "veth1"),
+            eth0 = NetworkDeviceStats(interface: "eth0")
         lo.receivedBytes = 100
         var newLo = lo
         newLo.receivedBytes = 300

@@ -7,11 +7,14 @@ import Testing
 /// reaped child's counts move into its parent's and must not be counted twice.
 @Suite struct ProcessIOSamplerTests {
     private final class ProcTree {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-procio-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-procio-\(UUID().uuidString)"
+        ).path
 
         func set(pid: Int32, parent: Int32, start: UInt64 = 1000, read: UInt64 = 0, written: UInt64) throws {
             try FileManager.default.createDirectory(atPath: "\(root)/\(pid)", withIntermediateDirectories: true)
-            let stat = "\(pid) (sh) S \(parent) \(pid) \(pid) 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 \(start) 3133440 360 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 1 1 1 1 1 1 1 0\n"
+            let stat =
+                "\(pid) (sh) S \(parent) \(pid) \(pid) 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 \(start) 3133440 360 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 1 1 1 1 1 1 1 0\n"
             try stat.write(toFile: "\(root)/\(pid)/stat", atomically: true, encoding: .utf8)
             try "rchar: 0\nwchar: 0\nread_bytes: \(read)\nwrite_bytes: \(written)\ncancelled_write_bytes: 0\n"
                 .write(toFile: "\(root)/\(pid)/io", atomically: true, encoding: .utf8)

@@ -3,10 +3,12 @@ import Testing
 
 @Suite("RateCalculator")
 struct RateCalculatorTests {
-    static let oneSecond = RateCalculator(from: MonotonicInstant(nanoseconds: 1_000_000_000), to: MonotonicInstant(nanoseconds: 2_000_000_000))!
+    static let oneSecond = RateCalculator(
+        from: MonotonicInstant(nanoseconds: 1_000_000_000), to: MonotonicInstant(nanoseconds: 2_000_000_000))!
 
     @Test func ratePerSecondOverTheInterval() throws {
-        let rates = try #require(RateCalculator(from: MonotonicInstant(nanoseconds: 0), to: MonotonicInstant(nanoseconds: 500_000_000)))
+        let rates = try #require(
+            RateCalculator(from: MonotonicInstant(nanoseconds: 0), to: MonotonicInstant(nanoseconds: 500_000_000)))
         #expect(rates.elapsedSeconds == 0.5)
         #expect(rates.rate(from: 100, to: 150) == CounterRate(perSecond: 100))
     }

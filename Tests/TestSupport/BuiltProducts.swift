@@ -12,7 +12,7 @@ public enum BuiltProducts {
         let candidates = [
             bundleDirectory.appendingPathComponent("periscope").path,
             bundleDirectory.deletingLastPathComponent().appendingPathComponent("periscope").path,
-            "\(repositoryRoot)/.build/debug/periscope",
+            "\(repositoryRoot)/.build/debug/periscope"
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()

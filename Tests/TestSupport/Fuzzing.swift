@@ -36,8 +36,10 @@ public enum Fuzzing {
 
     /// Numbers at the edges of the types parsers convert to: where overflow traps hide.
     public static let extremeNumbers = [
-        "9223372036854775807", "-9223372036854775808", "18446744073709551615", "18446744073709551616", "4294967295", "2147483648",
-        "-1", "0", "1e19", "-1e19", "1e308", "-1e308", "99999999999999999999999", "65535", "65536", "4096", "3", "0x7fffffffffffffff",
+        "9223372036854775807", "-9223372036854775808", "18446744073709551615", "18446744073709551616", "4294967295",
+        "2147483648",
+        "-1", "0", "1e19", "-1e19", "1e308", "-1e308", "99999999999999999999999", "65535", "65536", "4096", "3",
+        "0x7fffffffffffffff"
     ]
 
     /// `text` with 1-4 of its numbers replaced by extreme ones.
@@ -61,12 +63,16 @@ public enum Fuzzing {
             case 0..<5:
                 output[index] = UInt8.random(in: 0...255, using: &random)
             case 5, 6:
-                let word: [UInt8] = [[0xff, 0xff, 0xff, 0xff], [0, 0, 0, 0], [0xff, 0xff, 0xff, 0x7f], [0, 0, 0, 0x80]].randomElement(using: &random)!
+                let word: [UInt8] = [[0xff, 0xff, 0xff, 0xff], [0, 0, 0, 0], [0xff, 0xff, 0xff, 0x7f], [0, 0, 0, 0x80]]
+                    .randomElement(using: &random)!
                 output.replaceSubrange(index..<min(output.count, index + 4), with: word)
             case 7:
                 output.removeSubrange(index...)
             case 8:
-                output.insert(contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }, at: index)
+                output.insert(
+                    contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                        UInt8.random(in: 0...255, using: &random)
+                    }, at: index)
             default:
                 let from = Int.random(in: 0..<output.count, using: &random)
                 let word = Array(output[from..<min(output.count, from + 4)])
@@ -91,7 +97,9 @@ public enum Fuzzing {
             guard isDigit else { index += 1; continue }
             var start = index
             if start > 0, bytes[start - 1] == UInt8(ascii: "-") { start -= 1 }
-            while index < bytes.count, (bytes[index] >= 0x30 && bytes[index] <= 0x39) || bytes[index] == UInt8(ascii: ".") { index += 1 }
+            while index < bytes.count,
+                (bytes[index] >= 0x30 && bytes[index] <= 0x39) || bytes[index] == UInt8(ascii: ".")
+            { index += 1 }
             spans.append(start..<index)
         }
         return spans

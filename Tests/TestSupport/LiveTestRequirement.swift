@@ -30,7 +30,9 @@ public struct LiveTestRequirement: TestTrait, SuiteTrait {
         /// The requirement's reason.
         public var reason: Comment
         /// "required under CI (CI=true, root): needs ...".
-        public var description: String { "live test required under CI (CI=true, root) but its requirement is missing: \(reason)" }
+        public var description: String {
+            "live test required under CI (CI=true, root) but its requirement is missing: \(reason)"
+        }
     }
 
     public var comments: [Comment] { [reason] }
@@ -68,7 +70,8 @@ extension Trait where Self == LiveTestRequirement {
     /// babeltrace2, gcc): runs when `condition` holds; otherwise skips with `reason`, or, under CI
     /// as root, fails. Unlike `.live` it may run in a unit suite, beside other tests.
     public static func installed(if condition: @autoclosure @escaping @Sendable () -> Bool, _ reason: Comment) -> Self {
-        var requirement = LiveTestRequirement(isMet: condition, reason: reason, failsWhenMissing: LiveTestRequirement.isRequiredToRun)
+        var requirement = LiveTestRequirement(
+            isMet: condition, reason: reason, failsWhenMissing: LiveTestRequirement.isRequiredToRun)
         requirement.usesTheHost = false
         return requirement
     }

@@ -28,7 +28,9 @@ public struct SpawnedChild {
         defer { unlink(output) }
         let child = try SpawnedChild(arguments, standardOutput: output)
         let status = child.wait()
-        guard status == 0 else { throw CocoaError(.executableLoad, userInfo: ["command": arguments.joined(separator: " "), "status": status]) }
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: ["command": arguments.joined(separator: " "), "status": status])
+        }
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
@@ -41,7 +43,8 @@ public struct SpawnedChild {
     /// User plus system CPU time so far, in seconds (fields 14 and 15 of /proc/PID/stat).
     public func cpuSeconds() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return 0 }
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))

@@ -13,12 +13,18 @@ private let recordingRoot = NSTemporaryDirectory() + "periscope-analyze-\(getpid
 struct RecordedTraceTests {
     static let periscope: String = {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle.appendingPathComponent("periscope").path, bundle.deletingLastPathComponent().appendingPathComponent("periscope").path,
-                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/periscope").standardized.path]
+        let candidates = [
+            bundle.appendingPathComponent("periscope").path,
+            bundle.deletingLastPathComponent().appendingPathComponent("periscope").path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../.build/debug/periscope"
+            ).standardized.path
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    static let canRecord = getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/kernel/tracing/trace")
+    static let canRecord =
+        getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/kernel/tracing/trace")
         && FileManager.default.isExecutableFile(atPath: periscope)
     static let reason: Comment = "needs root, tracefs at /sys/kernel/tracing and the periscope binary"
 
@@ -56,21 +62,25 @@ struct RecordedTraceTests {
         let trace = try Self.recorded.get()
         var options = AnalysisOptions()
         options.filter.processNames = ["dd"]
-        let report = try TraceAnalysisRunner.run(.iousage, source: try PeriscopeTraceReader(directory: trace.directory), options: options)
+        let report = try TraceAnalysisRunner.run(
+            .iousage, source: try PeriscopeTraceReader(directory: trace.directory), options: options)
         let files = try #require(report.table("iousage-per-file"))
         #expect(files.rows.contains { $0[1] == .fileDescriptor(0) && $0[3] == .size(50_000) })
         #expect(files.rows.contains { $0[1] == .fileDescriptor(1) && $0[4] == .size(50_000) })
     }
 
-    @Test("every analysis gives the same result on the trace directory and its CTF conversion", .live(if: canRecord, reason),
-          arguments: AnalysisKind.allCases.filter { $0 != .periods })
+    @Test(
+        "every analysis gives the same result on the trace directory and its CTF conversion",
+        .live(if: canRecord, reason),
+        arguments: AnalysisKind.allCases.filter { $0 != .periods })
     func directoryAndCTFAgree(kind: AnalysisKind) throws {
         let trace = try Self.recorded.get()
         var options = AnalysisOptions()
         options.statistics = true
         options.log = true
         options.frequency = true
-        let fromDirectory = try TraceAnalysisRunner.run(kind, source: try PeriscopeTraceReader(directory: trace.directory), options: options)
+        let fromDirectory = try TraceAnalysisRunner.run(
+            kind, source: try PeriscopeTraceReader(directory: trace.directory), options: options)
         let fromCTF = try TraceAnalysisRunner.run(kind, source: try CTFTraceSource(path: trace.ctf), options: options)
         #expect(fromDirectory.end - fromDirectory.begin == fromCTF.end - fromCTF.begin)
         #expect(Self.comparable(fromDirectory) == Self.comparable(fromCTF))
@@ -85,15 +95,18 @@ struct RecordedTraceTests {
     static func comparable(_ report: AnalysisReport) -> [String] {
         report.tables.flatMap { table in
             table.rows.map { row in
-                table.tableClass.name + ": " + zip(row, table.tableClass.columns).map { value, column in
-                    switch value {
-                    case .timestamp: return "t"
-                    case .process(_, let pid, let tid): return "process \(pid ?? -1)/\(tid ?? -1)"
-                    default:
-                        if table.tableClass.name == "syscalls-log", ["FD", "Count"].contains(column.title) { return "arg" }
-                        return ReportRenderer.cellText(value)
-                    }
-                }.joined(separator: " | ")
+                table.tableClass.name + ": "
+                    + zip(row, table.tableClass.columns).map { value, column in
+                        switch value {
+                        case .timestamp: return "t"
+                        case .process(_, let pid, let tid): return "process \(pid ?? -1)/\(tid ?? -1)"
+                        default:
+                            if table.tableClass.name == "syscalls-log", ["FD", "Count"].contains(column.title) {
+                                return "arg"
+                            }
+                            return ReportRenderer.cellText(value)
+                        }
+                    }.joined(separator: " | ")
             }
         }.sorted()
     }

@@ -10,14 +10,20 @@ struct AnalysisContainerFilterTests {
     /// nginx in `web` (id abc123...), redis in `abc` (id def456...), backup on the host.
     func trace() -> SyntheticTrace {
         var trace = SyntheticTrace(style: .ftrace)
-        trace.statedump = Statedump(threads: [
-            StatedumpThread(tid: 100, pid: 100, ppid: 1, comm: "nginx", namespacePIDs: [100, 1], containerIndex: 0),
-            StatedumpThread(tid: 200, pid: 200, ppid: 1, comm: "redis", namespacePIDs: [200, 1], containerIndex: 1),
-            StatedumpThread(tid: 300, pid: 300, ppid: 1, comm: "backup"),
-        ], containers: [
-            StatedumpContainer(runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web", pidNamespace: 4026532572),
-            StatedumpContainer(runtime: "docker", id: "def456" + String(repeating: "0", count: 58), name: "abc", pidNamespace: 4026532573),
-        ])
+        trace.statedump = Statedump(
+            threads: [
+                StatedumpThread(tid: 100, pid: 100, ppid: 1, comm: "nginx", namespacePIDs: [100, 1], containerIndex: 0),
+                StatedumpThread(tid: 200, pid: 200, ppid: 1, comm: "redis", namespacePIDs: [200, 1], containerIndex: 1),
+                StatedumpThread(tid: 300, pid: 300, ppid: 1, comm: "backup")
+            ],
+            containers: [
+                StatedumpContainer(
+                    runtime: "docker", id: "abc123" + String(repeating: "0", count: 58), name: "web",
+                    pidNamespace: 4026532572),
+                StatedumpContainer(
+                    runtime: "docker", id: "def456" + String(repeating: "0", count: 58), name: "abc",
+                    pidNamespace: 4026532573)
+            ])
         trace.schedSwitch(at: 1 * millisecond, cpu: 0, prev: (0, "swapper/0"), next: (100, "nginx"))
         trace.schedSwitch(at: 11 * millisecond, cpu: 0, prev: (100, "nginx"), prevState: 1, next: (200, "redis"))
         trace.schedSwitch(at: 21 * millisecond, cpu: 0, prev: (200, "redis"), prevState: 1, next: (300, "backup"))
@@ -37,7 +43,9 @@ struct AnalysisContainerFilterTests {
     }
 
     @Test func noMatchIsAnError() throws {
-        #expect(throws: ContainerMatchError.notFound(query: "nosuch", known: ["web", "abc"], scope: .recorded("the trace"))) { try run(["nosuch"]) }
+        #expect(
+            throws: ContainerMatchError.notFound(query: "nosuch", known: ["web", "abc"], scope: .recorded("the trace"))
+        ) { try run(["nosuch"]) }
         // Two characters are no id prefix.
         #expect(throws: ContainerMatchError.self) { try run(["ab"]) }
     }

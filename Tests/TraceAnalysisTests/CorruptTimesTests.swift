@@ -11,7 +11,10 @@ import Testing
         schedlat.scheduled(at: 5_000, cpu: 0, thread: 0, wakeupTime: 10_000, waker: -1, state: KernelState())
         let report = schedlat.report(state: KernelState())
         #expect(schedlat.statistics.count == 0)
-        #expect(report.notes == ["note: 1 wake-ups were stamped after the switch that ran their thread (corrupt times): left out"])
+        #expect(
+            report.notes == [
+                "note: 1 wake-ups were stamped after the switch that ran their thread (corrupt times): left out"
+            ])
     }
 
     @Test("statistics over durations at the edge of 64 bits stay finite and in range")

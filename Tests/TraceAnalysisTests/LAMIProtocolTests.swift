@@ -10,7 +10,8 @@ import TestSupport
 @Suite("LAMI 1.0 as Trace Compass uses it", .serialized)
 struct LAMIProtocolTests {
     static let periscope = BuiltProducts.periscopeBinary
-    static let available = LTTngAnalysesComparisonTests.archiveAvailable && FileManager.default.isExecutableFile(atPath: periscope)
+    static let available =
+        LTTngAnalysesComparisonTests.archiveAvailable && FileManager.default.isExecutableFile(atPath: periscope)
     static let reason: Comment = "needs shared/traces/lttng-ref beside the repository and the periscope binary"
 
     /// What a user registers in Trace Compass, split on spaces as Trace Compass splits it.
@@ -29,7 +30,8 @@ struct LAMIProtocolTests {
         // 2. --metadata: one metadata object.
         let metadataRun = try LTTngAnalyses.run(command + ["--metadata"])
         #expect(metadataRun.status == 0)
-        let metadata = try #require(try JSONSerialization.jsonObject(with: Data(metadataRun.output.utf8)) as? [String: Any])
+        let metadata = try #require(
+            try JSONSerialization.jsonObject(with: Data(metadataRun.output.utf8)) as? [String: Any])
         let tableClasses = try LAMISpec.checkMetadata(metadata)
 
         // 3. --test-compatibility TRACE: exit 0, nothing printed.
@@ -38,12 +40,15 @@ struct LAMIProtocolTests {
 
         // 4. The run, with progress and a time range inside the trace.
         let begin: UInt64 = 1_521_484_760_000_000_000, end: UInt64 = 1_521_484_765_000_000_000
-        let run = try LTTngAnalyses.run(command + ["--output-progress", "--begin", "\(begin)", "--end", "\(end)", trace])
+        let run = try LTTngAnalyses.run(
+            command + ["--output-progress", "--begin", "\(begin)", "--end", "\(end)", trace])
         #expect(run.status == 0, "\(run.error)")
         let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
         let first = try #require(lines.firstIndex { $0.hasPrefix("{") }, "no JSON object in \(run.output.prefix(500))")
         for line in lines[..<first] { LAMISpec.checkProgressLine(String(line)) }
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(lines[first...].joined(separator: "\n").utf8)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(lines[first...].joined(separator: "\n").utf8)) as? [String: Any]
+        )
         let results = try #require(document["results"] as? [[String: Any]])
         #expect(!results.isEmpty)
         for result in results {
@@ -60,7 +65,8 @@ struct LAMIProtocolTests {
         let trace = try LTTngAnalysesComparisonTests.extracted("basic-kernel-analysis")
         let run = try LTTngAnalyses.run(Self.registered(.schedlat) + [trace])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
-        let stats = try #require((document["results"] as? [[String: Any]])?.first { $0["class"] as? String == "sched-stats" })
+        let stats = try #require(
+            (document["results"] as? [[String: Any]])?.first { $0["class"] as? String == "sched-stats" })
         let row = try #require((stats["data"] as? [[[String: Any]]])?.first)
         #expect(row[1]["class"] as? String == "duration" && (row[1]["value"] as? NSNumber)?.uint64Value == 1740)
         let metadata = try LTTngAnalyses.run(Self.registered(.schedlat) + ["--metadata"])
@@ -78,8 +84,10 @@ struct LAMIProtocolTests {
         defer { try? FileManager.default.removeItem(atPath: bad) }
         try Data("not a trace".utf8).write(to: URL(fileURLWithPath: bad + "/metadata"))
         let command = Self.registered(.cputop)
-        for arguments in [["--test-compatibility", bad], [bad], ["--limit", "many", trace], ["--no-such-option", trace],
-                          ["--container", "nosuch", trace]] {
+        for arguments in [
+            ["--test-compatibility", bad], [bad], ["--limit", "many", trace], ["--no-such-option", trace],
+            ["--container", "nosuch", trace]
+        ] {
             let run = try LTTngAnalyses.run(command + arguments)
             #expect(run.status != 0, "\(arguments)")
             let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
@@ -92,8 +100,9 @@ struct LAMIProtocolTests {
 /// The LAMI 1.0 rules (lttng/lami-spec, lami.adoc) the tests check outputs against.
 enum LAMISpec {
     static let cellClasses: Set<String> = [
-        "unknown", "bool", "number", "string", "ratio", "timestamp", "duration", "size", "bitrate", "time-range", "syscall",
-        "process", "path", "fd", "irq", "cpu", "disk", "part", "netif",
+        "unknown", "bool", "number", "string", "ratio", "timestamp", "duration", "size", "bitrate", "time-range",
+        "syscall",
+        "process", "path", "fd", "irq", "cpu", "disk", "part", "netif"
     ]
 
     /// The metadata object: `mi-version` 1.0, a title, table classes with titled, typed columns
@@ -132,7 +141,8 @@ enum LAMISpec {
     }
 
     static func isErrorObject(_ object: [String: Any]) -> Bool {
-        object["error-message"] is String && (object["error-code"] == nil || object["error-code"] is String || object["error-code"] is NSNumber)
+        object["error-message"] is String
+            && (object["error-code"] == nil || object["error-code"] is String || object["error-code"] is NSNumber)
     }
 
     /// A result table: a known class, rows as wide as the class, each cell null or an object of
@@ -140,7 +150,9 @@ enum LAMISpec {
     static func checkResult(_ result: [String: Any], tableClasses: [String: [String]]) throws {
         let range = try #require(result["time-range"] as? [String: Any])
         #expect(range["class"] as? String == "time-range")
-        #expect(timestamp(range["begin"]) != nil && timestamp(range["end"]) != nil, "time-range bounds must be timestamp objects")
+        #expect(
+            timestamp(range["begin"]) != nil && timestamp(range["end"]) != nil,
+            "time-range bounds must be timestamp objects")
         let name = try #require(result["class"] as? String)
         let columns = try #require(tableClasses[name], "class \(name) is not in the metadata")
         let rows = try #require(result["data"] as? [[Any]])
@@ -150,14 +162,18 @@ enum LAMISpec {
                 if cell is NSNull { continue }
                 let object = try #require(cell as? [String: Any], "\(name): a bare cell \(cell)")
                 let cellClass = object["class"] as? String
-                #expect(cellClass == column || cellClass == "unknown", "\(name): a \(cellClass ?? "?") cell in a \(column) column")
+                #expect(
+                    cellClass == column || cellClass == "unknown",
+                    "\(name): a \(cellClass ?? "?") cell in a \(column) column")
                 checkProperties(object, name: name)
             }
         }
     }
 
     static func checkProperties(_ cell: [String: Any], name: String) {
-        func isInteger(_ key: String) -> Bool { (cell[key] as? NSNumber).map { $0.doubleValue == $0.doubleValue.rounded() } ?? false }
+        func isInteger(_ key: String) -> Bool {
+            (cell[key] as? NSNumber).map { $0.doubleValue == $0.doubleValue.rounded() } ?? false
+        }
         switch cell["class"] as? String {
         case "timestamp", "duration", "size":
             #expect(isInteger("value") && ((cell["value"] as? NSNumber)?.int64Value ?? -1) >= 0, "\(name): \(cell)")

@@ -13,7 +13,8 @@ struct LTTngAnalysesComparisonTests {
         .appendingPathComponent("../../../shared/traces/lttng-ref").standardized.path
     static let archiveAvailable = FileManager.default.fileExists(atPath: archiveDirectory + "/16-cores-rt.tar.xz")
     static let available = archiveAvailable && LTTngAnalyses.installed
-    static let reason: Comment = "needs shared/traces/lttng-ref beside the repository and lttng-analyses (scripts/test-setup.sh installs it)"
+    static let reason: Comment =
+        "needs shared/traces/lttng-ref beside the repository and lttng-analyses (scripts/test-setup.sh installs it)"
     static let traces = ["basic-kernel-analysis", "16-cores-rt"]
 
     private static let lock = NSLock()
@@ -25,7 +26,9 @@ struct LTTngAnalysesComparisonTests {
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(atPath: comparisonRoot, withIntermediateDirectories: true)
             atexit { try? FileManager.default.removeItem(atPath: comparisonRoot) }
-            let result = try LTTngAnalyses.run(["/usr/bin/tar", "-xJf", archiveDirectory + "/\(name).tar.xz", "-C", comparisonRoot])
+            let result = try LTTngAnalyses.run([
+                "/usr/bin/tar", "-xJf", archiveDirectory + "/\(name).tar.xz", "-C", comparisonRoot
+            ])
             try #require(result.status == 0, "tar: \(result.error)")
         }
         return path
@@ -49,18 +52,23 @@ struct LTTngAnalysesComparisonTests {
 
     /// The schedlat comparison of `schedlatMatchesLTTngAnalyses` on any CTF trace.
     static func checkSchedlat(trace path: String) throws {
-        let expected = try #require(try LTTngAnalyses.table("lttng-schedstats-mi", ["--total", path], class: "total_stats").first)
+        let expected = try #require(
+            try LTTngAnalyses.table("lttng-schedstats-mi", ["--total", path], class: "total_stats").first)
         // lttng-schedlog rows: wakeup, switch, latency, prio, cpu, wakee, waker.
         let lttngLog = try LTTngAnalyses.rows("lttng-schedlog-mi", [path], class: "log").map { row in
-            Pair(wakeup: try #require(row[0]["value"] as? NSNumber).uint64Value, switchIn: try #require(row[1]["value"] as? NSNumber).uint64Value,
-                 tid: try #require(row[5]["tid"] as? NSNumber).int32Value)
+            Pair(
+                wakeup: try #require(row[0]["value"] as? NSNumber).uint64Value,
+                switchIn: try #require(row[1]["value"] as? NSNumber).uint64Value,
+                tid: try #require(row[5]["tid"] as? NSNumber).int32Value)
         }
         var options = AnalysisOptions()
         options.statistics = true
         options.log = true
         let report = try TraceAnalysisRunner.run(.schedlat, source: try CTFTraceSource(path: path), options: options)
         let periscopeLog = try #require(report.table("sched-log")).rows.map { row -> Pair in
-            guard case .timestamp(let wakeup) = row[0], case .timestamp(let switchIn) = row[1], case .process(_, _, let tid?) = row[5] else {
+            guard case .timestamp(let wakeup) = row[0], case .timestamp(let switchIn) = row[1],
+                case .process(_, _, let tid?) = row[5]
+            else {
                 return Pair(wakeup: 0, switchIn: 0, tid: -1)
             }
             return Pair(wakeup: wakeup, switchIn: switchIn, tid: tid)
@@ -70,20 +78,32 @@ struct LTTngAnalysesComparisonTests {
         try CTFTraceSource(path: path).run(into: &switchOuts)
         var matched = 0
         for stale in onlyLTTng {
-            let ranBetween = switchOuts.times[stale.tid, default: []].filter { $0 > stale.wakeup && $0 < stale.switchIn }
-            #expect(!ranBetween.isEmpty, "lttng-analyses pairs \(stale) with no switch-out of \(stale.tid) in between: unexplained")
-            guard let ours = onlyPeriscope.first(where: { $0.tid == stale.tid && $0.switchIn == stale.switchIn }) else { continue }
+            let ranBetween = switchOuts.times[stale.tid, default: []].filter {
+                $0 > stale.wakeup && $0 < stale.switchIn
+            }
+            #expect(
+                !ranBetween.isEmpty,
+                "lttng-analyses pairs \(stale) with no switch-out of \(stale.tid) in between: unexplained")
+            guard let ours = onlyPeriscope.first(where: { $0.tid == stale.tid && $0.switchIn == stale.switchIn }) else {
+                continue
+            }
             matched += 1
-            #expect(ranBetween.contains { $0 < ours.wakeup }, "\(stale): Periscope's wakeup \(ours.wakeup) is not after the switch-out")
+            #expect(
+                ranBetween.contains { $0 < ours.wakeup },
+                "\(stale): Periscope's wakeup \(ours.wakeup) is not after the switch-out")
         }
         #expect(matched == onlyPeriscope.count, "Periscope pairs lttng-analyses does not have: \(onlyPeriscope)")
         // lttng's pairs with those replaced by Periscope's: count, min, max and total must be Periscope's.
-        let corrected = lttngLog.filter { !onlyLTTng.contains($0) }.map { $0.switchIn - $0.wakeup } + onlyPeriscope.map { $0.switchIn - $0.wakeup }
+        let corrected =
+            lttngLog.filter { !onlyLTTng.contains($0) }.map { $0.switchIn - $0.wakeup }
+            + onlyPeriscope.map { $0.switchIn - $0.wakeup }
         let lttngTotal = expected[2] * expected[0]
-        let correctedTotal = lttngTotal - onlyLTTng.reduce(0.0) { $0 + Double($1.switchIn - $1.wakeup) }
+        let correctedTotal =
+            lttngTotal - onlyLTTng.reduce(0.0) { $0 + Double($1.switchIn - $1.wakeup) }
             + onlyPeriscope.reduce(0.0) { $0 + Double($1.switchIn - $1.wakeup) }
         let total = try #require(report.table("sched-stats")?.rows.first)
-        guard case .integer(let count) = total[0], case .duration(let minimum) = total[1], case .duration(let average) = total[2],
+        guard case .integer(let count) = total[0], case .duration(let minimum) = total[1],
+            case .duration(let average) = total[2],
             case .duration(let maximum) = total[3]
         else { Issue.record("unexpected row \(total)"); return }
         #expect(Double(count) == expected[0] - Double(onlyLTTng.count - onlyPeriscope.count))
@@ -117,8 +137,11 @@ struct LTTngAnalysesComparisonTests {
         var options = AnalysisOptions()
         options.memoryCount = .events
         let events = try TraceAnalysisRunner.run(.memtop, source: try CTFTraceSource(path: path), options: options)
-        let perThread = try #require(events.table("memtop-per-tid")).rows.reduce(into: [Int64: Counts]()) { table, row in
-            if case .process(_, _, let tid?) = row[0], case .integer(let allocations) = row[2], case .integer(let frees) = row[3] {
+        let perThread = try #require(events.table("memtop-per-tid")).rows.reduce(into: [Int64: Counts]()) {
+            table, row in
+            if case .process(_, _, let tid?) = row[0], case .integer(let allocations) = row[2],
+                case .integer(let frees) = row[3]
+            {
                 table[Int64(tid), default: Counts()].allocations += allocations
                 table[Int64(tid), default: Counts()].frees += frees
             }
@@ -145,7 +168,8 @@ struct LTTngAnalysesComparisonTests {
         let totals = try #require(events.table("memtop-total")?.rows.first)
         #expect(totals[0] == .integer(model.periscope.values.reduce(0) { $0 + $1.allocations }))
         #expect(totals[1] == .integer(model.periscope.values.reduce(0) { $0 + $1.frees }))
-        let pages = try TraceAnalysisRunner.run(.memtop, source: try CTFTraceSource(path: path), options: AnalysisOptions())
+        let pages = try TraceAnalysisRunner.run(
+            .memtop, source: try CTFTraceSource(path: path), options: AnalysisOptions())
         #expect(pages.table("memtop-total")?.rows.first?[0] == .integer(model.allocatedPages))
         #expect(pages.table("memtop-total")?.tableClass.columns[0].unit == "pages")
     }
@@ -260,7 +284,10 @@ enum LTTngAnalyses {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errorReader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData, as: UTF8.self)
+        )
     }
 
     /// The rows of the result tables of class `tableClass`, each cell as its JSON object (an
@@ -277,6 +304,8 @@ enum LTTngAnalyses {
 
     /// Those rows with each cell as its number (`value`), NaN for other objects.
     static func table(_ command: String, _ arguments: [String], class tableClass: String) throws -> [[Double]] {
-        try rows(command, arguments, class: tableClass).map { row in row.map { ($0["value"] as? NSNumber)?.doubleValue ?? .nan } }
+        try rows(command, arguments, class: tableClass).map { row in
+            row.map { ($0["value"] as? NSNumber)?.doubleValue ?? .nan }
+        }
     }
 }

@@ -29,7 +29,8 @@ struct LTTngReferenceTraceTests {
     func run(_ kind: AnalysisKind, _ configure: (inout AnalysisOptions) -> Void = { _ in }) throws -> AnalysisReport {
         var options = AnalysisOptions()
         configure(&options)
-        return try TraceAnalysisRunner.run(kind, source: try CTFTraceSource(path: try Self.extracted.get()), options: options)
+        return try TraceAnalysisRunner.run(
+            kind, source: try CTFTraceSource(path: try Self.extracted.get()), options: options)
     }
 
     @Test("cputop matches lttng-cputop", .enabled(if: available, reason))
@@ -39,12 +40,17 @@ struct LTTngReferenceTraceTests {
         let rows = try #require(report.table("per-tid")?.rows)
         let expected: [(Int32, Double)] = [(13665, 3.40), (13674, 1.85), (13666, 1.15), (13677, 1.01)]
         for (row, (tid, percent)) in zip(rows, expected) {
-            guard case .ratio(let usage) = row[0], case .process(_, _, let rowTID) = row[1] else { Issue.record("bad row \(row)"); continue }
+            guard case .ratio(let usage) = row[0], case .process(_, _, let rowTID) = row[1] else {
+                Issue.record("bad row \(row)"); continue
+            }
             #expect(rowTID == tid)
             #expect(abs(usage * 100 - percent) < 0.005)
         }
         let cpus = try #require(report.table("per-cpu")?.rows)
-        #expect(cpus.map { row -> Double in if case .ratio(let usage) = row[0] { return (usage * 10_000).rounded() / 100 } else { return -1 } } == [7.30, 11.62])
+        #expect(
+            cpus.map { row -> Double in
+                if case .ratio(let usage) = row[0] { return (usage * 10_000).rounded() / 100 } else { return -1 }
+            } == [7.30, 11.62])
         #expect(report.begin == 1_521_484_759_831_423_009 && report.end == 1_521_484_766_800_583_411)
     }
 
@@ -56,7 +62,9 @@ struct LTTngReferenceTraceTests {
         // One read entered before the trace started: its exit has no entry.
         #expect(syscalls.rows.first { $0[0] == .syscall("read") }?[2] == .integer(1_842))
         let softIRQs = try #require(try run(.irq).table("soft-irq"))
-        let total = softIRQs.rows.reduce(Int64(0)) { sum, row in if case .integer(let count) = row[1] { sum + count } else { sum } }
+        let total = softIRQs.rows.reduce(Int64(0)) { sum, row in
+            if case .integer(let count) = row[1] { sum + count } else { sum }
+        }
         #expect(total == 1_957)
         let memory = try #require(try run(.memtop).table("memtop-total")?.rows.first)
         // 33703 kmem_mm_page_alloc events, some of order > 0.

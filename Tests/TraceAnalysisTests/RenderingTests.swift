@@ -42,21 +42,28 @@ struct RenderingTests {
     }
 
     @Test func lamiDocumentsFollowTheSpec() {
-        let metadata = ReportRenderer.lamiMetadata(analysis: "cputop", title: "t", description: "d", tableClasses: CPUTop.tableClasses)
+        let metadata = ReportRenderer.lamiMetadata(
+            analysis: "cputop", title: "t", description: "d", tableClasses: CPUTop.tableClasses)
         #expect(metadata["mi-version"] == .object([("major", .integer(1)), ("minor", .integer(0))]))
         guard case .object(let classes)? = metadata["table-classes"] else { Issue.record("no table classes"); return }
         #expect(classes.map(\.0) == ["per-tid", "per-process", "per-container", "per-cpu"])
         var report = AnalysisReport(analysis: "cputop", begin: 10, end: 20)
         report.tables = [ReportTable(CPUTop.tableClasses[3], rows: [[.ratio(0.5), .cpu(1)]])]
-        #expect(ReportRenderer.lami(report).rendered()
-            == #"{"results":[{"time-range":{"class":"time-range","begin":{"class":"timestamp","value":10},"end":{"class":"timestamp","value":20}},"class":"per-cpu","data":[[{"class":"ratio","value":0.5},{"class":"cpu","id":1}]]}]}"#)
+        #expect(
+            ReportRenderer.lami(report).rendered()
+                == #"{"results":[{"time-range":{"class":"time-range","begin":{"class":"timestamp","value":10},"end":{"class":"timestamp","value":20}},"class":"per-cpu","data":[[{"class":"ratio","value":0.5},{"class":"cpu","id":1}]]}]}"#
+        )
         #expect(ReportRenderer.json(report)["tables"] != nil)
     }
 
     @Test func textShowsTablesAndHistograms() {
-        var report = AnalysisReport(analysis: "schedlat", begin: 1_521_484_759_831_423_009, end: 1_521_484_766_800_583_411)
-        report.tables = [ReportTable(ReportTableClass(name: "x", title: "Latency", columns: [ReportColumn("Max", "duration", unit: "usec")]),
-                                     rows: [[.duration(1_234_567)]])]
+        var report = AnalysisReport(
+            analysis: "schedlat", begin: 1_521_484_759_831_423_009, end: 1_521_484_766_800_583_411)
+        report.tables = [
+            ReportTable(
+                ReportTableClass(name: "x", title: "Latency", columns: [ReportColumn("Max", "duration", unit: "usec")]),
+                rows: [[.duration(1_234_567)]])
+        ]
         var histogram = Log2Histogram()
         histogram.add(3)
         report.histograms = [ReportHistogram(title: "Distribution", unit: "usecs", buckets: .log2(histogram))]

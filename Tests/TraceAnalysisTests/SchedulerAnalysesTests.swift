@@ -4,10 +4,14 @@ import Testing
 
 /// A host thread and a container thread sharing CPU 0 with a known pattern.
 private func webContainerStatedump() -> Statedump {
-    Statedump(threads: [
-        StatedumpThread(tid: 100, pid: 100, ppid: 1, comm: "nginx", namespacePIDs: [100, 1], containerIndex: 0),
-        StatedumpThread(tid: 200, pid: 200, ppid: 1, comm: "backup"),
-    ], containers: [StatedumpContainer(runtime: "docker", id: "0123456789abcdef", name: "web", pidNamespace: 4026532572)])
+    Statedump(
+        threads: [
+            StatedumpThread(tid: 100, pid: 100, ppid: 1, comm: "nginx", namespacePIDs: [100, 1], containerIndex: 0),
+            StatedumpThread(tid: 200, pid: 200, ppid: 1, comm: "backup")
+        ],
+        containers: [
+            StatedumpContainer(runtime: "docker", id: "0123456789abcdef", name: "web", pidNamespace: 4026532572)
+        ])
 }
 
 private func cell(_ report: AnalysisReport, _ table: String, row: Int, column: String) -> ReportValue? {
@@ -32,7 +36,8 @@ struct SchedulerAnalysesTests {
 
     @Test(arguments: [SyntheticTrace.Style.lttng, .ftrace])
     func cputopChargesThreadsProcessesContainersAndCPUs(style: SyntheticTrace.Style) throws {
-        let report = try TraceAnalysisRunner.run(.cputop, source: busyIdleTrace(style: style), options: AnalysisOptions())
+        let report = try TraceAnalysisRunner.run(
+            .cputop, source: busyIdleTrace(style: style), options: AnalysisOptions())
         #expect(report.begin == 1 * millisecond && report.end == 101 * millisecond)
         #expect(cell(report, "per-tid", row: 0, column: "Usage") == .ratio(0.3))
         #expect(cell(report, "per-tid", row: 0, column: "Process") == .process(name: "nginx", pid: 100, tid: 100))
@@ -61,10 +66,14 @@ struct SchedulerAnalysesTests {
         var trace = SyntheticTrace(style: style)
         trace.statedump = webContainerStatedump()
         var now: UInt64 = 1 * millisecond
-        for (tid, comm, wait) in [(Int64(100), "nginx", 1 * millisecond), (100, "nginx", 2 * millisecond), (100, "nginx", 4 * millisecond), (200, "backup", 8 * millisecond)] {
+        for (tid, comm, wait) in [
+            (Int64(100), "nginx", 1 * millisecond), (100, "nginx", 2 * millisecond), (100, "nginx", 4 * millisecond),
+            (200, "backup", 8 * millisecond)
+        ] {
             trace.wakeup(at: now, cpu: 0, tid: tid, comm: comm)
             trace.schedSwitch(at: now + wait, cpu: 0, prev: (0, "swapper/0"), next: (tid, comm))
-            trace.schedSwitch(at: now + wait + millisecond, cpu: 0, prev: (tid, comm), prevState: 1, next: (0, "swapper/0"))
+            trace.schedSwitch(
+                at: now + wait + millisecond, cpu: 0, prev: (tid, comm), prevState: 1, next: (0, "swapper/0"))
             now += 20 * millisecond
         }
         return trace
@@ -80,7 +89,10 @@ struct SchedulerAnalysesTests {
         options.top = 2
         let report = try TraceAnalysisRunner.run(.schedlat, source: latencyTrace(style: style), options: options)
         let overall = try #require(report.table("sched-stats")?.rows.first)
-        #expect(Array(overall.prefix(4)) == [.integer(4), .duration(1 * millisecond), .duration(3_750_000), .duration(8 * millisecond)])
+        #expect(
+            Array(overall.prefix(4)) == [
+                .integer(4), .duration(1 * millisecond), .duration(3_750_000), .duration(8 * millisecond)
+            ])
         let perContainer = try #require(report.table("sched-per-container"))
         #expect(perContainer.rows.map { $0[0] } == [.string("[host]"), .string("web")])
         #expect(perContainer.rows[1][1] == .integer(3))
@@ -89,7 +101,9 @@ struct SchedulerAnalysesTests {
         let log = try #require(report.table("sched-log"))
         #expect(log.rows.map { $0[2] } == [.duration(8 * millisecond), .duration(4 * millisecond)])
         // Log2 (usecs): 1000 -> [512, 1023], 2000 -> [1024, 2047], 4000 -> [2048, 4095], 8000 -> [4096, 8191].
-        guard case .log2(let histogram) = report.histograms.first?.buckets else { Issue.record("no log2 histogram"); return }
+        guard case .log2(let histogram) = report.histograms.first?.buckets else {
+            Issue.record("no log2 histogram"); return
+        }
         #expect(histogram.slots[10...13].elementsEqual([1, 1, 1, 1]))
         #expect(report.histograms.count == 3, "one overall and one per container")
     }

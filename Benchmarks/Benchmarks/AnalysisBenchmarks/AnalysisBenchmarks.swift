@@ -14,8 +14,10 @@ import Glibc
 // - on a generated scheduler workload of 2 and 20 million events replayed from memory (no
 //   decoding), whose peak memory shows that aggregate results do not grow with trace length.
 
-private let traceDirectory = ProcessInfo.processInfo.environment["PERISCOPE_BENCH_TRACE"] ?? "/tmp/periscope-bench-trace"
-private let eventsPerCPUSecond = BenchmarkMetric.custom("events per CPU second (M)", polarity: .prefersLarger, useScalingFactor: false)
+private let traceDirectory =
+    ProcessInfo.processInfo.environment["PERISCOPE_BENCH_TRACE"] ?? "/tmp/periscope-bench-trace"
+private let eventsPerCPUSecond = BenchmarkMetric.custom(
+    "events per CPU second (M)", polarity: .prefersLarger, useScalingFactor: false)
 
 private func processCPUNanoseconds() -> Int {
     var now = timespec()
@@ -34,16 +36,25 @@ private struct GeneratedSchedulerTrace: EventSource {
     init(eventCount: Int) {
         self.eventCount = eventCount
         var classes = EventClassTable()
-        switchClass = classes.add(name: "sched_switch", id: 0, fields: [
-            EventFieldDescription(name: "prev_comm", kind: .string), EventFieldDescription(name: "prev_tid", kind: .signedInteger, sizeInBits: 32),
-            EventFieldDescription(name: "prev_prio", kind: .signedInteger, sizeInBits: 32), EventFieldDescription(name: "prev_state", kind: .signedInteger, sizeInBits: 64),
-            EventFieldDescription(name: "next_comm", kind: .string), EventFieldDescription(name: "next_tid", kind: .signedInteger, sizeInBits: 32),
-            EventFieldDescription(name: "next_prio", kind: .signedInteger, sizeInBits: 32),
-        ])
-        wakeupClass = classes.add(name: "sched_wakeup", id: 1, fields: [
-            EventFieldDescription(name: "comm", kind: .string), EventFieldDescription(name: "tid", kind: .signedInteger, sizeInBits: 32),
-            EventFieldDescription(name: "prio", kind: .signedInteger, sizeInBits: 32), EventFieldDescription(name: "target_cpu", kind: .signedInteger, sizeInBits: 32),
-        ])
+        switchClass = classes.add(
+            name: "sched_switch", id: 0,
+            fields: [
+                EventFieldDescription(name: "prev_comm", kind: .string),
+                EventFieldDescription(name: "prev_tid", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "prev_prio", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "prev_state", kind: .signedInteger, sizeInBits: 64),
+                EventFieldDescription(name: "next_comm", kind: .string),
+                EventFieldDescription(name: "next_tid", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "next_prio", kind: .signedInteger, sizeInBits: 32)
+            ])
+        wakeupClass = classes.add(
+            name: "sched_wakeup", id: 1,
+            fields: [
+                EventFieldDescription(name: "comm", kind: .string),
+                EventFieldDescription(name: "tid", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "prio", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "target_cpu", kind: .signedInteger, sizeInBits: 32)
+            ])
         traceDescription = TraceDescription(classes: classes, cpuCount: 4)
     }
 
@@ -65,7 +76,8 @@ private struct GeneratedSchedulerTrace: EventSource {
                 slots[0] = name; slots[1] = .signed(next); slots[2] = .signed(20); slots[3] = .signed(Int64(cpu))
                 consumer.consume(EventRecord(timestamp: time, cpu: cpu, eventClass: wakeupClass, slots: slots))
                 time += 2_000 + UInt64(step % 17) * 300
-                slots[0] = name; slots[1] = .signed(running[cpu]); slots[2] = .signed(20); slots[3] = .signed(step % 5 == 0 ? 2 : 1)
+                slots[0] = name; slots[1] = .signed(running[cpu]); slots[2] = .signed(20);
+                slots[3] = .signed(step % 5 == 0 ? 2 : 1)
                 slots[4] = name; slots[5] = .signed(next); slots[6] = .signed(20)
                 consumer.consume(EventRecord(timestamp: time, cpu: cpu, eventClass: switchClass, slots: slots))
                 running[cpu] = next
@@ -97,7 +109,8 @@ let benchmarks: @Sendable () -> Void = {
 
     for events in [2_000_000, 20_000_000] {
         for kind in [AnalysisKind.cputop, .schedlat] {
-            Benchmark("\(kind.rawValue) on \(events / 1_000_000) M generated scheduler events (no decoding)") { benchmark in
+            Benchmark("\(kind.rawValue) on \(events / 1_000_000) M generated scheduler events (no decoding)") {
+                benchmark in
                 try measure(benchmark, kind) { GeneratedSchedulerTrace(eventCount: events) }
             }
         }

@@ -15,9 +15,11 @@ import Glibc
 // dockerd's time, not ours, and the comparison script measures it on its own.
 
 /// Processes listed in /proc during the measured iteration.
-private let processesScanned = BenchmarkMetric.custom("processes scanned", polarity: .prefersLarger, useScalingFactor: false)
+private let processesScanned = BenchmarkMetric.custom(
+    "processes scanned", polarity: .prefersLarger, useScalingFactor: false)
 /// Containers the scan recognised (the host row not counted).
-private let containersFound = BenchmarkMetric.custom("containers found", polarity: .prefersLarger, useScalingFactor: false)
+private let containersFound = BenchmarkMetric.custom(
+    "containers found", polarity: .prefersLarger, useScalingFactor: false)
 /// CPU time of one scan from CLOCK_PROCESS_CPUTIME_ID. `cpuTotal` comes from the tick
 /// counters of /proc/self/stat (10 ms steps), too coarse for one scan of a few milliseconds.
 private let scanCPUMicroseconds = BenchmarkMetric.custom("CPU per scan (μs)", useScalingFactor: false)
@@ -26,7 +28,7 @@ private let cpuNanosecondsPerProcess = BenchmarkMetric.custom("CPU per process (
 
 private let scanMetrics: [BenchmarkMetric] = [
     .wallClock, .cpuTotal, .mallocCountTotal, .throughput,
-    scanCPUMicroseconds, cpuNanosecondsPerProcess, processesScanned, containersFound,
+    scanCPUMicroseconds, cpuNanosecondsPerProcess, processesScanned, containersFound
 ]
 
 /// Nanoseconds of CPU this process (every thread) has used.
@@ -65,7 +67,7 @@ let benchmarks: @Sendable () -> Void = {
         timeUnits: .microseconds,
         units: [
             .mallocCountTotal: .count, scanCPUMicroseconds: .count, cpuNanosecondsPerProcess: .count,
-            processesScanned: .count, containersFound: .count,
+            processesScanned: .count, containersFound: .count
         ],
         warmupIterations: 3,
         scalingFactor: .one,

@@ -26,7 +26,8 @@ struct SyntheticContainer {
     let load: Load
     let capped: Bool
     var random: FastRandom
-    var cpuUser: Int64 = 0, cpuSystem: Int64 = 0, periods: Int64 = 0, throttledPeriods: Int64 = 0, throttledTime: Int64 = 0
+    var cpuUser: Int64 = 0, cpuSystem: Int64 = 0, periods: Int64 = 0, throttledPeriods: Int64 = 0,
+        throttledTime: Int64 = 0
     var memoryUsage: Int64, inactiveFile: Int64, rss: Int64
     var blockRead: Int64 = 0, blockWritten: Int64 = 0, readOps: Int64 = 0, writeOps: Int64 = 0
     var rxBytes: Int64 = 0, txBytes: Int64 = 0, rxPackets: Int64 = 0, txPackets: Int64 = 0
@@ -36,7 +37,8 @@ struct SyntheticContainer {
 
     init(index: Int) {
         random = FastRandom(seed: UInt64(index) &* 0x2545_F491_4F6C_DD1D &+ 1)
-        key = RecordedContainerKey(runtime: "docker", id: String(format: "%016llx%048llx", UInt64(index) &* 0x9E37_79B9, UInt64(index)))
+        key = RecordedContainerKey(
+            runtime: "docker", id: String(format: "%016llx%048llx", UInt64(index) &* 0x9E37_79B9, UInt64(index)))
         // Most containers on a host idle: 40% idle, 30% light, 20% medium, 10% busy.
         let draw = index % 10
         load = draw < 4 ? .idle : draw < 7 ? .light : draw < 9 ? .medium : .busy
@@ -86,7 +88,8 @@ struct SyntheticContainer {
             blockWritten += writes * 4096 * Int64(1 + random.next() % 16)
         }
         if load != .idle || random.chance(0.1) {
-            let inPackets = Int64(random.next() % (load == .busy ? 400 : 30)), outPackets = Int64(random.next() % (load == .busy ? 300 : 20))
+            let inPackets = Int64(random.next() % (load == .busy ? 400 : 30)),
+                outPackets = Int64(random.next() % (load == .busy ? 300 : 20))
             rxPackets += inPackets
             txPackets += outPackets
             rxBytes += inPackets * Int64(60 + random.next() % 1400)

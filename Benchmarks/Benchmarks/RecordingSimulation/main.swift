@@ -39,7 +39,8 @@ func measureQueries(path: String, target: RecordedContainerKey, seconds: Int) th
     var points = 0
     for _ in 0..<7 {
         let wallStart = monotonicNanoseconds(), cpuStart = threadCPUNanoseconds()
-        let series = try reader.samples(of: target, from: start, to: start + Int64(seconds) * 1000, metrics: [.cpuUsageMicroseconds])
+        let series = try reader.samples(
+            of: target, from: start, to: start + Int64(seconds) * 1000, metrics: [.cpuUsageMicroseconds])
         cpu.append(Double(threadCPUNanoseconds() - cpuStart) / 1e6)
         wall.append(Double(monotonicNanoseconds() - wallStart) / 1e6)
         points = series.count
@@ -47,8 +48,12 @@ func measureQueries(path: String, target: RecordedContainerKey, seconds: Int) th
     let allStart = threadCPUNanoseconds()
     let everything = try reader.samples(of: target, from: start, to: start + Int64(seconds) * 1000)
     let allCPU = Double(threadCPUNanoseconds() - allStart) / 1e6
-    print(String(format: "query of one container's CPU over %.1f h: %d points; wall first %.1f ms, median %.1f ms; CPU first %.1f ms, median %.1f ms; every metric: %d points, %.1f ms CPU",
-                 Double(seconds) / 3600, points, wall[0], wall.sorted()[3], cpu[0], cpu.sorted()[3], everything.count, allCPU))
+    print(
+        String(
+            format:
+                "query of one container's CPU over %.1f h: %d points; wall first %.1f ms, median %.1f ms; CPU first %.1f ms, median %.1f ms; every metric: %d points, %.1f ms CPU",
+            Double(seconds) / 3600, points, wall[0], wall.sorted()[3], cpu[0], cpu.sorted()[3], everything.count, allCPU
+        ))
 }
 
 // HOURS 0: only the queries, on a recording an earlier run left (its last container, 24 h).
@@ -66,7 +71,9 @@ var slowestAppend: UInt64 = 0
 var generateCPU: UInt64 = 0
 let wallStart = monotonicNanoseconds()
 var descriptions = containers.enumerated().map { index, container in
-    ContainerDescription(key: container.key, name: "synthetic-\(index)", image: "busybox:latest", startedAtUnixMilliseconds: start - 60_000)
+    ContainerDescription(
+        key: container.key, name: "synthetic-\(index)", image: "busybox:latest",
+        startedAtUnixMilliseconds: start - 60_000)
 }
 for second in 0..<seconds {
     let generateStart = threadCPUNanoseconds()
@@ -76,7 +83,9 @@ for second in 0..<seconds {
     batch.samples.reserveCapacity(containerCount + 1)
     batch.samples.append(RecordingBatch.Entry(container: .host, unixMilliseconds: time, values: host.step()))
     for index in containers.indices {
-        batch.samples.append(RecordingBatch.Entry(container: containers[index].key, unixMilliseconds: time, values: containers[index].step()))
+        batch.samples.append(
+            RecordingBatch.Entry(
+                container: containers[index].key, unixMilliseconds: time, values: containers[index].step()))
     }
     if second == 0 { batch.containers = descriptions; descriptions = [] }
     let appendStart = threadCPUNanoseconds()
@@ -87,8 +96,12 @@ for second in 0..<seconds {
     slowestAppend = max(slowestAppend, spent)
     if second % 3600 == 3599 {
         let elapsed = Double(monotonicNanoseconds() - wallStart) / 1e9
-        FileHandle.standardError.write(Data(String(format: "hour %d done, %.0f s elapsed, %.2f µs append CPU per container-sample\n",
-                                                  second / 3600 + 1, elapsed, Double(appendCPU) / 1000 / Double((second + 1) * (containerCount + 1))).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "hour %d done, %.0f s elapsed, %.2f µs append CPU per container-sample\n",
+                    second / 3600 + 1, elapsed, Double(appendCPU) / 1000 / Double((second + 1) * (containerCount + 1))
+                ).utf8))
     }
 }
 let samples = Double(seconds * (containerCount + 1))
@@ -97,9 +110,15 @@ try store.close()
 let totalBytes = fileBytes(path) + fileBytes(path + "-wal")
 
 print(String(format: "containers %d (+ host), %d s at 1 s: %.0f container-samples", containerCount, seconds, samples))
-print(String(format: "file after close: %d bytes = %.1f bytes per container-sample (blocks alone %.1f; %lld blocks)",
-             totalBytes, Double(totalBytes) / samples, Double(statistics.blockBytes) / samples, statistics.blocks))
-print(String(format: "append CPU: %.2f µs per container-sample (%.1f ms per batch of %d; slowest batch %.1f ms); generating the samples took %.2f µs each",
-             Double(appendCPU) / 1000 / samples, Double(appendCPU) / 1e6 / Double(seconds), containerCount + 1, Double(slowestAppend) / 1e6,
-             Double(generateCPU) / 1000 / samples))
+print(
+    String(
+        format: "file after close: %d bytes = %.1f bytes per container-sample (blocks alone %.1f; %lld blocks)",
+        totalBytes, Double(totalBytes) / samples, Double(statistics.blockBytes) / samples, statistics.blocks))
+print(
+    String(
+        format:
+            "append CPU: %.2f µs per container-sample (%.1f ms per batch of %d; slowest batch %.1f ms); generating the samples took %.2f µs each",
+        Double(appendCPU) / 1000 / samples, Double(appendCPU) / 1e6 / Double(seconds), containerCount + 1,
+        Double(slowestAppend) / 1e6,
+        Double(generateCPU) / 1000 / samples))
 try measureQueries(path: path, target: containers[containerCount - 1].key, seconds: seconds)

@@ -12,11 +12,14 @@ import Glibc
 // conversion; set PERISCOPE_BENCH_TRACE to use another trace directory. Without a trace the
 // benchmarks are not registered (recording needs root and tracefs).
 
-private let traceDirectory = ProcessInfo.processInfo.environment["PERISCOPE_BENCH_TRACE"] ?? "/tmp/periscope-bench-trace"
+private let traceDirectory =
+    ProcessInfo.processInfo.environment["PERISCOPE_BENCH_TRACE"] ?? "/tmp/periscope-bench-trace"
 
 /// Events decoded per second of this process's CPU time: the number the 10 M/s goal is about.
-private let eventsPerCPUSecond = BenchmarkMetric.custom("events per CPU second (M)", polarity: .prefersLarger, useScalingFactor: false)
-private let eventsDecoded = BenchmarkMetric.custom("events decoded (M)", polarity: .prefersLarger, useScalingFactor: false)
+private let eventsPerCPUSecond = BenchmarkMetric.custom(
+    "events per CPU second (M)", polarity: .prefersLarger, useScalingFactor: false)
+private let eventsDecoded = BenchmarkMetric.custom(
+    "events decoded (M)", polarity: .prefersLarger, useScalingFactor: false)
 
 private func processCPUNanoseconds() -> Int {
     var now = timespec()
@@ -50,13 +53,19 @@ private struct ContextTrackingConsumer: EventConsumer {
     mutating func consume(_ record: EventRecord) {
         events += 1
         tracker.observe(record)
-        if tracker.context(tid: Int32(truncatingIfNeeded: record.integer(pidIndex[record.classIndex])))?.containerIndex != nil { inContainers += 1 }
+        if tracker.context(tid: Int32(truncatingIfNeeded: record.integer(pidIndex[record.classIndex])))?.containerIndex
+            != nil
+        {
+            inContainers += 1
+        }
     }
 }
 
 /// Decodes the whole trace into `consumer` per iteration and records the rate.
-private func measureDecoding<Consumer: EventConsumer>(_ benchmark: Benchmark, _ reader: PeriscopeTraceReader,
-                                                      makeConsumer: () -> Consumer, count: (Consumer) -> Int) throws {
+private func measureDecoding<Consumer: EventConsumer>(
+    _ benchmark: Benchmark, _ reader: PeriscopeTraceReader,
+    makeConsumer: () -> Consumer, count: (Consumer) -> Int
+) throws {
     for _ in benchmark.scaledIterations {
         var consumer = makeConsumer()
         let start = processCPUNanoseconds()
@@ -71,7 +80,8 @@ private func measureDecoding<Consumer: EventConsumer>(_ benchmark: Benchmark, _ 
 
 let benchmarks: @Sendable () -> Void = {
     guard let reader = try? PeriscopeTraceReader(directory: traceDirectory) else {
-        print("TraceBenchmarks: no trace at \(traceDirectory); run scripts/compare-trace-decode.sh first (root, tracefs)")
+        print(
+            "TraceBenchmarks: no trace at \(traceDirectory); run scripts/compare-trace-decode.sh first (root, tracefs)")
         return
     }
     Benchmark.defaultConfiguration = .init(
@@ -89,8 +99,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("TraceDecode.withContainerContext") { benchmark in
-        try measureDecoding(benchmark, reader, makeConsumer: {
-            ContextTrackingConsumer(tracker: ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes))
-        }, count: \.events)
+        try measureDecoding(
+            benchmark, reader,
+            makeConsumer: {
+                ContextTrackingConsumer(
+                    tracker: ThreadContextTracker(
+                        statedump: reader.recordedStatedump, classes: reader.traceDescription.classes))
+            }, count: \.events)
     }
 }

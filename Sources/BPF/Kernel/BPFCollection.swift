@@ -28,9 +28,13 @@ package final class BPFCollection {
             for spec in object.maps { maps[spec.name] = try BPFMap(spec) }
             for spec in object.programs {
                 guard spec.tracepoint != nil else {
-                    throw BPFError.object(.corrupt("program \(spec.name) in section \(spec.sectionName): only tracepoint/<subsystem>/<event> programs are loaded"))
+                    throw BPFError.object(
+                        .corrupt(
+                            "program \(spec.name) in section \(spec.sectionName): only tracepoint/<subsystem>/<event> programs are loaded"
+                        ))
                 }
-                programs[spec.name] = try BPFProgram(spec, type: periscope_bpf_prog_type_tracepoint, license: object.license, maps: maps)
+                programs[spec.name] = try BPFProgram(
+                    spec, type: periscope_bpf_prog_type_tracepoint, license: object.license, maps: maps)
             }
         } catch {
             close()
@@ -47,7 +51,9 @@ package final class BPFCollection {
 
     /// Decodes an object committed as base64 by scripts/generate-bpf.sh (`name`, e.g.
     /// `RunqlatObject`, names it in the error), then parses and loads it.
-    convenience init(embeddedBase64 base64: String, name: String, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
+    convenience init(
+        embeddedBase64 base64: String, name: String, tracefs: String = "/sys/kernel/tracing"
+    ) throws(BPFError) {
         guard let object = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
             throw .object(.corrupt("\(name).base64 is not base64: regenerate with scripts/generate-bpf.sh"))
         }
@@ -60,9 +66,12 @@ package final class BPFCollection {
     /// section names; on failure, detaches the ones already attached.
     package func attachAll(only names: Set<String>? = nil) throws(BPFError) {
         do throws(BPFError) {
-            for program in programs.values.sorted(by: { $0.spec.name < $1.spec.name }) where names?.contains(program.spec.name) ?? true {
+            for program in programs.values.sorted(by: { $0.spec.name < $1.spec.name })
+            where names?.contains(program.spec.name) ?? true {
                 guard let tracepoint = program.spec.tracepoint else { continue }
-                links.append(try TracepointLink(program: program, subsystem: tracepoint.subsystem, event: tracepoint.event, tracefs: tracefs))
+                links.append(
+                    try TracepointLink(
+                        program: program, subsystem: tracepoint.subsystem, event: tracepoint.event, tracefs: tracefs))
             }
         } catch {
             detachAll()

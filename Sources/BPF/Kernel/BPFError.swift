@@ -23,24 +23,35 @@ package enum BPFError: Error, Sendable, CustomStringConvertible {
             let base = "\(operation) failed: \(String(cString: strerror(errorNumber)))"
             return advice.isEmpty ? base : "\(base). \(advice)"
         case .verifierRejected(let program, let errorNumber, let log):
-            return "the kernel's BPF verifier rejected program \(program) (\(String(cString: strerror(errorNumber)))):\n\(log)"
-        case .unknownMap(let program, let map): return "program \(program) refers to map \(map), which the object does not define"
+            return
+                "the kernel's BPF verifier rejected program \(program) (\(String(cString: strerror(errorNumber)))):\n\(log)"
+        case .unknownMap(let program, let map):
+            return "program \(program) refers to map \(map), which the object does not define"
         case .tracepointMissing(let subsystem, let event, let path):
-            return "tracepoint \(subsystem):\(event) not found (\(path)): is tracefs mounted at /sys/kernel/tracing, and does this kernel have the event?"
+            return
+                "tracepoint \(subsystem):\(event) not found (\(path)): is tracefs mounted at /sys/kernel/tracing, and does this kernel have the event?"
         case .tracepointLayoutChanged(let event, let field, let expected, let found):
-            return "tracepoint \(event): field \(field) is \(found) on this kernel, the program reads \(expected): this kernel's layout is not supported"
+            return
+                "tracepoint \(event): field \(field) is \(found) on this kernel, the program reads \(expected): this kernel's layout is not supported"
         case .object(let error): return "BPF object: \(error)"
         }
     }
 
     /// Builds a system call error, explaining EPERM/EACCES (privileges) and ENOSYS/EINVAL (kernel).
-    static func systemCall(_ operation: String, _ errorNumber: Int32, environment: BPFPrivileges = .current()) -> BPFError {
+    static func systemCall(
+        _ operation: String, _ errorNumber: Int32, environment: BPFPrivileges = .current()
+    ) -> BPFError {
         let advice: String
         switch errorNumber {
         case EPERM, EACCES: advice = environment.refusalAdvice()
-        case ENOSYS: advice = "This kernel has no bpf(2) (CONFIG_BPF_SYSCALL is off): BPF tools cannot run here; use `periscope trace record` and `periscope analyze` instead."
-        case E2BIG, EINVAL: advice = "The kernel (\(BPFPrivileges.kernelRelease())) does not accept this request: it may be too old for this program (Linux 5.8 or later is needed)."
-        case ENOMEM: advice = "The kernel refused the memory (RLIMIT_MEMLOCK on kernels before 5.11: raise `ulimit -l`)."
+        case ENOSYS:
+            advice =
+                "This kernel has no bpf(2) (CONFIG_BPF_SYSCALL is off): BPF tools cannot run here; use `periscope trace record` and `periscope analyze` instead."
+        case E2BIG, EINVAL:
+            advice =
+                "The kernel (\(BPFPrivileges.kernelRelease())) does not accept this request: it may be too old for this program (Linux 5.8 or later is needed)."
+        case ENOMEM:
+            advice = "The kernel refused the memory (RLIMIT_MEMLOCK on kernels before 5.11: raise `ulimit -l`)."
         case EMFILE, ENFILE: advice = "Too many open files: raise the limit (ulimit -n)."
         default: advice = ""
         }

@@ -12,7 +12,8 @@ package final class BPFMap {
 
     /// BPF_MAP_CREATE from the object's definition.
     init(_ spec: BPFMapSpec) throws(BPFError) {
-        let fd = periscope_bpf_map_create(spec.type, spec.keyByteCount, spec.valueByteCount, spec.maximumEntries, spec.flags, spec.name)
+        let fd = periscope_bpf_map_create(
+            spec.type, spec.keyByteCount, spec.valueByteCount, spec.maximumEntries, spec.flags, spec.name)
         guard fd >= 0 else { throw .systemCall("bpf(BPF_MAP_CREATE \(spec.name))", -fd) }
         self.spec = spec
         self.descriptor = fd
@@ -30,7 +31,9 @@ package final class BPFMap {
     package func value(forKey key: [UInt8]) throws(BPFError) -> [UInt8]? {
         try checkKey(key)
         var value = [UInt8](repeating: 0, count: Int(spec.valueByteCount))
-        let result = key.withUnsafeBytes { key in value.withUnsafeMutableBytes { periscope_bpf_map_lookup_elem(descriptor, key.baseAddress, $0.baseAddress) } }
+        let result = key.withUnsafeBytes { key in
+            value.withUnsafeMutableBytes { periscope_bpf_map_lookup_elem(descriptor, key.baseAddress, $0.baseAddress) }
+        }
         if result == -ENOENT { return nil }
         guard result == 0 else { throw .systemCall("bpf(BPF_MAP_LOOKUP_ELEM \(spec.name))", -result) }
         return value
@@ -40,9 +43,13 @@ package final class BPFMap {
     package func update(key: [UInt8], value: [UInt8]) throws(BPFError) {
         try checkKey(key)
         guard value.count == Int(spec.valueByteCount) else {
-            throw .systemCall(operation: "update of \(spec.name)", errorNumber: EINVAL, advice: "value of \(value.count) bytes, the map holds \(spec.valueByteCount)")
+            throw .systemCall(
+                operation: "update of \(spec.name)", errorNumber: EINVAL,
+                advice: "value of \(value.count) bytes, the map holds \(spec.valueByteCount)")
         }
-        let result = key.withUnsafeBytes { key in value.withUnsafeBytes { periscope_bpf_map_update_elem(descriptor, key.baseAddress, $0.baseAddress, 0) } }
+        let result = key.withUnsafeBytes { key in
+            value.withUnsafeBytes { periscope_bpf_map_update_elem(descriptor, key.baseAddress, $0.baseAddress, 0) }
+        }
         guard result == 0 else { throw .systemCall("bpf(BPF_MAP_UPDATE_ELEM \(spec.name))", -result) }
     }
 
@@ -66,7 +73,11 @@ package final class BPFMap {
         while keys.count <= Int(spec.maximumEntries) {
             let result: Int32
             if let key = current {
-                result = key.withUnsafeBytes { key in next.withUnsafeMutableBytes { periscope_bpf_map_get_next_key(descriptor, key.baseAddress, $0.baseAddress) } }
+                result = key.withUnsafeBytes { key in
+                    next.withUnsafeMutableBytes {
+                        periscope_bpf_map_get_next_key(descriptor, key.baseAddress, $0.baseAddress)
+                    }
+                }
             } else {
                 result = next.withUnsafeMutableBytes { periscope_bpf_map_get_next_key(descriptor, nil, $0.baseAddress) }
             }
@@ -93,9 +104,13 @@ package final class BPFMap {
     }
 
     private func checkKey(_ key: [UInt8]) throws(BPFError) {
-        guard descriptor >= 0 else { throw .systemCall(operation: "map \(spec.name)", errorNumber: EBADF, advice: "the map is closed") }
+        guard descriptor >= 0 else {
+            throw .systemCall(operation: "map \(spec.name)", errorNumber: EBADF, advice: "the map is closed")
+        }
         guard key.count == Int(spec.keyByteCount) else {
-            throw .systemCall(operation: "map \(spec.name)", errorNumber: EINVAL, advice: "key of \(key.count) bytes, the map's keys have \(spec.keyByteCount)")
+            throw .systemCall(
+                operation: "map \(spec.name)", errorNumber: EINVAL,
+                advice: "key of \(key.count) bytes, the map's keys have \(spec.keyByteCount)")
         }
     }
 }

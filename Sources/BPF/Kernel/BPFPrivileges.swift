@@ -25,7 +25,8 @@ package struct BPFPrivileges: Sendable, Equatable {
     package static func current() -> BPFPrivileges {
         var capabilities: UInt64?
         if let status = readSmallFile("/proc/self/status"),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }) {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") })
+        {
             capabilities = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(), radix: 16)
         }
         return BPFPrivileges(effectiveUserID: geteuid(), effectiveCapabilities: capabilities)
@@ -48,10 +49,15 @@ package struct BPFPrivileges: Sendable, Equatable {
         if !has(Self.capabilityPerfmon) { missing.append("CAP_PERFMON") }
         let missingText = missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))"
         if canLoadTracingPrograms == true {
-            return "This process has CAP_BPF/CAP_PERFMON or CAP_SYS_ADMIN (\(capabilityText)), so a seccomp filter or security module (lockdown, SELinux, AppArmor) refuses bpf(2) or perf_event_open(2); in a container, run with --privileged or --cap-add BPF --cap-add PERFMON and seccomp=unconfined."
+            return
+                "This process has CAP_BPF/CAP_PERFMON or CAP_SYS_ADMIN (\(capabilityText)), so a seccomp filter or security module (lockdown, SELinux, AppArmor) refuses bpf(2) or perf_event_open(2); in a container, run with --privileged or --cap-add BPF --cap-add PERFMON and seccomp=unconfined."
         }
-        let who = effectiveUserID == 0 ? "Running as root without the capabilities (\(capabilityText)), as in a container or a user namespace" : "Not root (uid \(effectiveUserID), \(capabilityText))"
-        return "\(who)\(missingText): BPF tracing needs root, or CAP_BPF and CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before). Run with sudo, or `setcap cap_bpf,cap_perfmon+ep periscope`."
+        let who =
+            effectiveUserID == 0
+            ? "Running as root without the capabilities (\(capabilityText)), as in a container or a user namespace"
+            : "Not root (uid \(effectiveUserID), \(capabilityText))"
+        return
+            "\(who)\(missingText): BPF tracing needs root, or CAP_BPF and CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before). Run with sudo, or `setcap cap_bpf,cap_perfmon+ep periscope`."
     }
 
     /// `uname -r`, for messages about old kernels.

@@ -18,11 +18,15 @@ package final class BPFProgram {
     init(_ spec: BPFProgramSpec, type: UInt32, license: String, maps: [String: BPFMap]) throws(BPFError) {
         var instructions = spec.instructions
         for reference in spec.mapReferences {
-            guard let map = maps[reference.mapName] else { throw .unknownMap(program: spec.name, map: reference.mapName) }
+            guard let map = maps[reference.mapName] else {
+                throw .unknownMap(program: spec.name, map: reference.mapName)
+            }
             let byte = reference.instructionIndex * 8
             // Byte 1: dst_reg (low nibble), src_reg (high nibble); bytes 4-7: imm.
             instructions[byte + 1] = (instructions[byte + 1] & 0x0f) | (periscope_bpf_pseudo_map_fd << 4)
-            withUnsafeBytes(of: map.descriptor.littleEndian) { instructions.replaceSubrange((byte + 4)..<(byte + 8), with: $0) }
+            withUnsafeBytes(of: map.descriptor.littleEndian) {
+                instructions.replaceSubrange((byte + 4)..<(byte + 8), with: $0)
+            }
         }
         let count = UInt32(instructions.count / 8)
         var fd = instructions.withUnsafeBytes {
@@ -33,7 +37,8 @@ package final class BPFProgram {
             var log = [CChar](repeating: 0, count: Self.logByteCount)
             fd = instructions.withUnsafeBytes { code in
                 log.withUnsafeMutableBufferPointer {
-                    periscope_bpf_prog_load(type, code.baseAddress, count, license, spec.name, $0.baseAddress, UInt32($0.count), 1)
+                    periscope_bpf_prog_load(
+                        type, code.baseAddress, count, license, spec.name, $0.baseAddress, UInt32($0.count), 1)
                 }
             }
             if fd < 0 {

@@ -25,9 +25,11 @@ package struct TracepointFormat: Sendable, Equatable {
     package init(parsing text: String) {
         fields = text.split(separator: "\n").compactMap { line -> Field? in
             let parts = line.split(separator: ";").map { $0.drop { $0 == " " || $0 == "\t" } }
-            guard parts.count >= 3, parts[0].hasPrefix("field:"), parts[1].hasPrefix("offset:"), parts[2].hasPrefix("size:"),
-                  let offset = Int(parts[1].dropFirst("offset:".count)), let size = Int(parts[2].dropFirst("size:".count)),
-                  var name = parts[0].split(separator: " ").last
+            guard parts.count >= 3, parts[0].hasPrefix("field:"), parts[1].hasPrefix("offset:"),
+                parts[2].hasPrefix("size:"),
+                let offset = Int(parts[1].dropFirst("offset:".count)),
+                let size = Int(parts[2].dropFirst("size:".count)),
+                var name = parts[0].split(separator: " ").last
             else { return nil }
             if let bracket = name.firstIndex(of: "[") { name = name[..<bracket] }
             return Field(name: String(name), offset: offset, byteCount: size)
@@ -35,9 +37,13 @@ package struct TracepointFormat: Sendable, Equatable {
     }
 
     /// Reads the format of `subsystem:event`.
-    package static func read(subsystem: String, event: String, tracefs: String = "/sys/kernel/tracing") throws(BPFError) -> TracepointFormat {
+    package static func read(
+        subsystem: String, event: String, tracefs: String = "/sys/kernel/tracing"
+    ) throws(BPFError) -> TracepointFormat {
         let path = "\(tracefs)/events/\(subsystem)/\(event)/format"
-        guard let text = readSmallFile(path) else { throw .tracepointMissing(subsystem: subsystem, event: event, path: path) }
+        guard let text = readSmallFile(path) else {
+            throw .tracepointMissing(subsystem: subsystem, event: event, path: path)
+        }
         return TracepointFormat(parsing: text)
     }
 
@@ -54,10 +60,12 @@ package struct TracepointFormat: Sendable, Equatable {
     package func require(_ expected: [Field], event: String) throws(BPFError) {
         for field in expected {
             guard let found = fields.first(where: { $0.name == field.name }) else {
-                throw .tracepointLayoutChanged(event: event, field: field.name, expected: field.description, found: "absent")
+                throw .tracepointLayoutChanged(
+                    event: event, field: field.name, expected: field.description, found: "absent")
             }
             guard found == field else {
-                throw .tracepointLayoutChanged(event: event, field: field.name, expected: field.description, found: found.description)
+                throw .tracepointLayoutChanged(
+                    event: event, field: field.name, expected: field.description, found: found.description)
             }
         }
     }

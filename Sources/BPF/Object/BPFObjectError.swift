@@ -22,11 +22,14 @@ package enum BPFObjectError: Error, Sendable, Equatable, CustomStringConvertible
         case .truncated(let offset, let needed): return "object truncated: \(needed) bytes needed at offset \(offset)"
         case .corrupt(let what): return "corrupt object: \(what)"
         case .missingSection(let name): return "object has no \(name) section"
-        case .shortMapDefinition(let map, let bytes): return "map \(map): definition of \(bytes) bytes, struct bpf_map_def needs 20"
+        case .shortMapDefinition(let map, let bytes):
+            return "map \(map): definition of \(bytes) bytes, struct bpf_map_def needs 20"
         case .unsupportedRelocation(let program, let type, let symbol, let offset):
-            return "program \(program): relocation type \(type) against '\(symbol)' at byte \(offset) is not supported (only R_BPF_64_64 to a map of the `maps` section)"
+            return
+                "program \(program): relocation type \(type) against '\(symbol)' at byte \(offset) is not supported (only R_BPF_64_64 to a map of the `maps` section)"
         case .severalFunctions(let section, let names):
-            return "section \(section) holds several functions (\(names.joined(separator: ", "))): mark helpers static __always_inline"
+            return
+                "section \(section) holds several functions (\(names.joined(separator: ", "))): mark helpers static __always_inline"
         }
     }
 }

@@ -21,41 +21,49 @@ package struct BPFObjectFile: Sendable, Equatable {
         var maps: [BPFMapSpec] = []
         if let mapsSection {
             _ = try reader.contents(of: mapsSection)  // bounds of the whole section first
-            for symbol in symbols where Int(symbol.sectionIndex) == mapsSection.index && !symbol.name.isEmpty && symbol.type != 3 {
+            for symbol in symbols
+            where Int(symbol.sectionIndex) == mapsSection.index && !symbol.name.isEmpty && symbol.type != 3 {
                 guard symbol.value <= mapsSection.byteCount, mapsSection.byteCount - symbol.value >= 20 else {
                     throw .shortMapDefinition(map: symbol.name, bytes: mapsSection.byteCount &- symbol.value)
                 }
                 let field = { (index: UInt64) throws(BPFObjectError) -> UInt32 in
                     try reader.bytes.integer(at: mapsSection.fileOffset &+ symbol.value &+ index &* 4)
                 }
-                maps.append(BPFMapSpec(
-                    name: symbol.name, type: try field(0), keyByteCount: try field(1), valueByteCount: try field(2),
-                    maximumEntries: try field(3), flags: try field(4), sectionOffset: symbol.value))
+                maps.append(
+                    BPFMapSpec(
+                        name: symbol.name, type: try field(0), keyByteCount: try field(1), valueByteCount: try field(2),
+                        maximumEntries: try field(3), flags: try field(4), sectionOffset: symbol.value))
             }
         }
 
         var programs: [BPFProgramSpec] = []
         for section in reader.sections where section.isExecutable && section.byteCount > 0 {
             let functions = symbols.filter { $0.isFunction && Int($0.sectionIndex) == section.index }
-            guard functions.count <= 1 else { throw .severalFunctions(section: section.name, names: functions.map(\.name)) }
+            guard functions.count <= 1 else {
+                throw .severalFunctions(section: section.name, names: functions.map(\.name))
+            }
             let name = functions.first?.name ?? section.name
             var references: [BPFProgramSpec.MapReference] = []
             for relocation in try reader.relocations(for: section) {
                 guard Int(relocation.symbolIndex) < symbols.count else {
-                    throw .corrupt("relocation of \(section.name) names symbol \(relocation.symbolIndex) of \(symbols.count)")
+                    throw .corrupt(
+                        "relocation of \(section.name) names symbol \(relocation.symbolIndex) of \(symbols.count)")
                 }
                 let symbol = symbols[Int(relocation.symbolIndex)]
-                guard relocation.type == Self.relocation64, let mapsSection, Int(symbol.sectionIndex) == mapsSection.index,
-                      let map = maps.first(where: { $0.sectionOffset == symbol.value }),
-                      relocation.offset % 8 == 0, section.byteCount >= 16, relocation.offset <= section.byteCount - 16
+                guard relocation.type == Self.relocation64, let mapsSection,
+                    Int(symbol.sectionIndex) == mapsSection.index,
+                    let map = maps.first(where: { $0.sectionOffset == symbol.value }),
+                    relocation.offset % 8 == 0, section.byteCount >= 16, relocation.offset <= section.byteCount - 16
                 else {
-                    throw .unsupportedRelocation(program: name, type: relocation.type, symbol: symbol.name, offset: relocation.offset)
+                    throw .unsupportedRelocation(
+                        program: name, type: relocation.type, symbol: symbol.name, offset: relocation.offset)
                 }
                 references.append(.init(instructionIndex: Int(relocation.offset / 8), mapName: map.name))
             }
-            programs.append(BPFProgramSpec(
-                name: name, sectionName: section.name, instructions: Array(try reader.contents(of: section)),
-                mapReferences: references))
+            programs.append(
+                BPFProgramSpec(
+                    name: name, sectionName: section.name, instructions: Array(try reader.contents(of: section)),
+                    mapReferences: references))
         }
 
         let license = try reader.section(named: "license").map { section throws(BPFObjectError) in
@@ -68,5 +76,7 @@ package struct BPFObjectFile: Sendable, Equatable {
     }
 
     /// The program in `sectionName`, if any.
-    package func program(inSection sectionName: String) -> BPFProgramSpec? { programs.first { $0.sectionName == sectionName } }
+    package func program(inSection sectionName: String) -> BPFProgramSpec? {
+        programs.first { $0.sectionName == sectionName }
+    }
 }

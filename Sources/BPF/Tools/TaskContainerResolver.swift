@@ -61,13 +61,17 @@ package final class TaskContainerResolver {
     /// The owner of a task with this cgroup id and process (or thread) id. Rescans the
     /// inventory at most once per call of `beginRound()` when something is new.
     package func owner(cgroupID: UInt64, id: Int32, idIsThread: Bool) -> Owner {
-        if let key = containerByCgroupID[cgroupID], !key.isHost { return .container(snapshot.container(key) ?? snapshot.host) }
+        if let key = containerByCgroupID[cgroupID], !key.isHost {
+            return .container(snapshot.container(key) ?? snapshot.host)
+        }
         if !idIsThread, let known = ownerByProcess[id] { return known }
         // A cgroup id never seen before may be a new container's: rescan once for it. Ids that
         // stay unknown (the host's own cgroups) are remembered, or every read would rescan.
         if cgroupID != 0, containerByCgroupID[cgroupID] == nil, !rescanned, checkedCgroupIDs.insert(cgroupID).inserted {
             rescan()
-            if let key = containerByCgroupID[cgroupID], !key.isHost { return .container(snapshot.container(key) ?? snapshot.host) }
+            if let key = containerByCgroupID[cgroupID], !key.isHost {
+                return .container(snapshot.container(key) ?? snapshot.host)
+            }
         }
         var pid = id
         if idIsThread {
@@ -104,13 +108,14 @@ package final class TaskContainerResolver {
     static func monotonicSeconds() -> Double { SystemClock.monotonic.seconds() }
 
     private func index() {
-        containerByPID = Dictionary(snapshot.processes.map { ($0.pid, $0.container) }, uniquingKeysWith: { first, _ in first })
+        containerByPID = Dictionary(
+            snapshot.processes.map { ($0.pid, $0.container) }, uniquingKeysWith: { first, _ in first })
         ownerByProcess.removeAll(keepingCapacity: true)
         guard let layout else { return }
         var byCgroupID: [UInt64: ContainerKey] = [:]
         for container in snapshot.containers {
             guard let cgroups = container.cgroups, let directory = layout.unifiedDirectory(of: cgroups),
-                  cgroups.unifiedPath.map({ $0 != "/" }) ?? false
+                cgroups.unifiedPath.map({ $0 != "/" }) ?? false
             else { continue }
             Self.indexDirectory(directory, as: container.key, depth: 0, into: &byCgroupID)
         }
@@ -120,7 +125,9 @@ package final class TaskContainerResolver {
 
     /// Maps the inode of `directory` and of its subdirectories (a container's own sub-cgroups)
     /// to `key`; bounded in depth, directories are not followed through links.
-    static func indexDirectory(_ directory: String, as key: ContainerKey, depth: Int, into map: inout [UInt64: ContainerKey]) {
+    static func indexDirectory(
+        _ directory: String, as key: ContainerKey, depth: Int, into map: inout [UInt64: ContainerKey]
+    ) {
         var info = stat()
         guard depth <= 4, lstat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return }
         map[UInt64(info.st_ino)] = key
@@ -128,7 +135,9 @@ package final class TaskContainerResolver {
         defer { closedir(handle) }
         while let entry = readdir(handle) {
             guard entry.pointee.d_type == DT_DIR else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name == "." || name == ".." { continue }
             indexDirectory("\(directory)/\(name)", as: key, depth: depth + 1, into: &map)
         }

@@ -33,7 +33,9 @@ package final class AlertCaptureTrigger: Sendable {
         /// Captures started or recorded as skipped for it.
         package var captureIDs: [String] = []
 
-        package init(alertName: String?, fingerprint: String?, containerLabel: String?, action: String, detail: String? = nil) {
+        package init(
+            alertName: String?, fingerprint: String?, containerLabel: String?, action: String, detail: String? = nil
+        ) {
             self.alertName = alertName
             self.fingerprint = fingerprint
             self.containerLabel = containerLabel
@@ -56,7 +58,9 @@ package final class AlertCaptureTrigger: Sendable {
     package func handle(_ payload: AlertmanagerWebhook, now: Double = Date().timeIntervalSince1970) -> [Outcome] {
         var outcomes: [Outcome] = []
         for (index, alert) in payload.alerts.enumerated() {
-            var outcome = Outcome(alertName: alert.labels["alertname"], fingerprint: alert.fingerprint, containerLabel: alert.containerQuery, action: "")
+            var outcome = Outcome(
+                alertName: alert.labels["alertname"], fingerprint: alert.fingerprint,
+                containerLabel: alert.containerQuery, action: "")
             if index >= AlertmanagerWebhook.maximumAlerts {
                 outcome.action = "not-taken"
                 outcome.detail = "more than \(AlertmanagerWebhook.maximumAlerts) alerts in one payload"
@@ -89,18 +93,22 @@ package final class AlertCaptureTrigger: Sendable {
         }
         if let previous {
             outcome.action = "rate-limited"
-            outcome.detail = "captures of \(container.displayName) started \(Int(now - previous)) s ago; at most one set every \(Int(policy.minimumIntervalSeconds)) s"
+            outcome.detail =
+                "captures of \(container.displayName) started \(Int(now - previous)) s ago; at most one set every \(Int(policy.minimumIntervalSeconds)) s"
             return
         }
         let trigger = CaptureTrigger.alert(name: alert.labels["alertname"], fingerprint: alert.fingerprint)
         var notes: [String] = []
         for kind in policy.kinds {
             do {
-                let record = try manager.start(container: container.id, kind: kind, durationSeconds: policy.durationSeconds, trigger: trigger)
+                let record = try manager.start(
+                    container: container.id, kind: kind, durationSeconds: policy.durationSeconds, trigger: trigger)
                 outcome.captureIDs.append(record.id.text)
             } catch {
                 // Listed, so whoever reads the capture list sees the alert asked for it.
-                let record = manager.recordSkipped(container: container.displayName, containerID: container.id, kind: kind, trigger: trigger, reason: error.description)
+                let record = manager.recordSkipped(
+                    container: container.displayName, containerID: container.id, kind: kind, trigger: trigger,
+                    reason: error.description)
                 outcome.captureIDs.append(record.id.text)
                 notes.append("\(kind.rawValue) not taken: \(error.description)")
             }

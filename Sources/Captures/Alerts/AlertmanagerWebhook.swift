@@ -62,7 +62,8 @@ package struct AlertmanagerWebhook: Decodable, Sendable {
         case .keyNotFound(let key, let context)?:
             return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+            return
+                "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         case .dataCorrupted(let context)?:
             return "not JSON: \(context.debugDescription)"
         default:
@@ -81,7 +82,8 @@ package enum AlertmanagerWebhookError: Error, Equatable, CustomStringConvertible
         switch self {
         case .tooLarge(let bytes, let limit): return "the body has \(bytes) bytes; the limit is \(limit)"
         case .malformed(let detail): return "not an Alertmanager webhook payload: \(detail)"
-        case .unsupportedVersion(let version): return "Alertmanager webhook payload version \(version) is not supported (only 4)"
+        case .unsupportedVersion(let version):
+            return "Alertmanager webhook payload version \(version) is not supported (only 4)"
         }
     }
 }

@@ -14,7 +14,9 @@ enum CaptureFiles {
     /// A new file opened for writing.
     static func create(_ path: String) throws -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CaptureRunError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw CaptureRunError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
         return descriptor
     }
 

@@ -16,7 +16,10 @@ package struct DiagnosisCaptureRunner: CaptureRunner {
         options.durationSeconds = job.durationSeconds
         options.inventory = inventory
         let window: ObservationWindow
-        do { window = try WindowRecorder(options: options).record(focus: Set([job.container.key].compactMap(ContainerKey.init(text:))), shouldStop: shouldStop) } catch {
+        do {
+            window = try WindowRecorder(options: options).record(
+                focus: Set([job.container.key].compactMap(ContainerKey.init(text:))), shouldStop: shouldStop)
+        } catch {
             throw CaptureRunError("\(error)")
         }
         let report = Diagnoser(thresholds: thresholds).diagnose(window)

@@ -41,15 +41,23 @@ package struct ProfileCaptureRunner: CaptureRunner {
         let title = "CPU profile (container \(job.container.displayName))"
         let bytes = try result.encoded(
             as: format, title: title, frequencyHz: frequencyHz, startedUnixNanoseconds: startedUnixNanoseconds,
-            comments: ["periscope agent capture \(job.id) of container \(job.container.displayName) at \(frequencyHz) Hz", "sampled: \(result.scope.summary)"])
+            comments: [
+                "periscope agent capture \(job.id) of container \(job.container.displayName) at \(frequencyHz) Hz",
+                "sampled: \(result.scope.summary)"
+            ])
         let fileName = "profile.\(format.fileExtension)"
         try CaptureFiles.write(bytes, to: "\(job.directory)/\(fileName)")
-        if result.keptSampleCount == 0 { warnings.append("no samples of \(job.container.displayName): was it running on a CPU?") }
-        if result.lostSampleCount > 0 { warnings.append("\(result.lostSampleCount) samples lost (a ring buffer filled before it was read)") }
+        if result.keptSampleCount == 0 {
+            warnings.append("no samples of \(job.container.displayName): was it running on a CPU?")
+        }
+        if result.lostSampleCount > 0 {
+            warnings.append("\(result.lostSampleCount) samples lost (a ring buffer filled before it was read)")
+        }
         let seconds = String(format: "%.1f", result.durationSeconds)
         return CaptureOutput(
             fileName: fileName, contentType: format.contentType,
-            summary: "\(result.keptSampleCount) samples in \(seconds) s at \(frequencyHz) Hz, \(result.stacks.stacks.count) unique stacks; sampled \(result.scope.summary)",
+            summary:
+                "\(result.keptSampleCount) samples in \(seconds) s at \(frequencyHz) Hz, \(result.stacks.stacks.count) unique stacks; sampled \(result.scope.summary)",
             warning: warnings.isEmpty ? nil : warnings.joined(separator: "; "))
     }
 }

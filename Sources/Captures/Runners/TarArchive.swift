@@ -20,7 +20,9 @@ enum TarArchive {
         return size + UInt64(2 * blockSize)
     }
 
-    private static func add(directory: String, name: String, to output: Int32, archivePath: String, size: inout UInt64) throws {
+    private static func add(
+        directory: String, name: String, to output: Int32, archivePath: String, size: inout UInt64
+    ) throws {
         try writeHeader(name: name + "/", fileSize: 0, isDirectory: true, to: output, archivePath: archivePath)
         size += UInt64(blockSize)
         for entry in try entries(of: directory) {
@@ -43,20 +45,26 @@ enum TarArchive {
         guard input >= 0 else { throw CaptureRunError("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(input) }
         var status = stat()
-        guard fstat(input, &status) == 0 else { throw CaptureRunError("cannot stat \(path): \(String(cString: strerror(errno)))") }
+        guard fstat(input, &status) == 0 else {
+            throw CaptureRunError("cannot stat \(path): \(String(cString: strerror(errno)))")
+        }
         let fileSize = UInt64(status.st_size)
         try writeHeader(name: name, fileSize: fileSize, isDirectory: false, to: output, archivePath: archivePath)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var remaining = fileSize
         while remaining > 0 {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, Int(min(UInt64($0.count), remaining))) }
+            let count = buffer.withUnsafeMutableBytes {
+                read(input, $0.baseAddress, Int(min(UInt64($0.count), remaining)))
+            }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw CaptureRunError("\(path) shrank while it was archived") }
             try CaptureFiles.writeAll(buffer[..<count], to: output, path: archivePath)
             remaining -= UInt64(count)
         }
         let padding = (blockSize - Int(fileSize % UInt64(blockSize))) % blockSize
-        if padding > 0 { try CaptureFiles.writeAll([UInt8](repeating: 0, count: padding)[...], to: output, path: archivePath) }
+        if padding > 0 {
+            try CaptureFiles.writeAll([UInt8](repeating: 0, count: padding)[...], to: output, path: archivePath)
+        }
         return UInt64(blockSize) + fileSize + UInt64(padding)
     }
 
@@ -66,13 +74,17 @@ enum TarArchive {
         var nameBytes = Array(name.utf8)
         var prefixBytes: [UInt8] = []
         if nameBytes.count > 100 {
-            guard let slash = nameBytes[..<min(nameBytes.count, 156)].lastIndex(of: UInt8(ascii: "/")), nameBytes.count - slash - 1 <= 100 else {
+            guard let slash = nameBytes[..<min(nameBytes.count, 156)].lastIndex(of: UInt8(ascii: "/")),
+                nameBytes.count - slash - 1 <= 100
+            else {
                 throw CaptureRunError("path too long for a tar archive: \(name)")
             }
             prefixBytes = Array(nameBytes[..<slash])
             nameBytes = Array(nameBytes[(slash + 1)...])
         }
-        func put(_ bytes: [UInt8], at offset: Int) { for (index, byte) in bytes.enumerated() { block[offset + index] = byte } }
+        func put(_ bytes: [UInt8], at offset: Int) {
+            for (index, byte) in bytes.enumerated() { block[offset + index] = byte }
+        }
         func octal(_ value: UInt64, width: Int) -> [UInt8] {
             let digits = String(value, radix: 8)
             return Array((String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits).utf8) + [0]
@@ -93,18 +105,25 @@ enum TarArchive {
         return block
     }
 
-    private static func writeHeader(name: String, fileSize: UInt64, isDirectory: Bool, to output: Int32, archivePath: String) throws {
-        let block = try header(name: name, fileSize: fileSize, isDirectory: isDirectory, modificationTime: Int(time(nil)))
+    private static func writeHeader(
+        name: String, fileSize: UInt64, isDirectory: Bool, to output: Int32, archivePath: String
+    ) throws {
+        let block = try header(
+            name: name, fileSize: fileSize, isDirectory: isDirectory, modificationTime: Int(time(nil)))
         try CaptureFiles.writeAll(block[...], to: output, path: archivePath)
     }
 
     /// Names in a directory, sorted, without `.` and `..`.
     static func entries(of directory: String) throws -> [String] {
-        guard let handle = opendir(directory) else { throw CaptureRunError("cannot list \(directory): \(String(cString: strerror(errno)))") }
+        guard let handle = opendir(directory) else {
+            throw CaptureRunError("cannot list \(directory): \(String(cString: strerror(errno)))")
+        }
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

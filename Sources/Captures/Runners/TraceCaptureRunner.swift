@@ -20,7 +20,9 @@ package struct TraceCaptureRunner: CaptureRunner {
         let tracefs: Tracefs
         do { tracefs = try Tracefs.locate(mountIfAbsent: false) } catch { throw CaptureRunError("\(error)") }
         let selection: EventSelection
-        do { selection = try EventSelection.resolve(events, tracefs: tracefs) } catch { throw CaptureRunError("\(error)") }
+        do { selection = try EventSelection.resolve(events, tracefs: tracefs) } catch {
+            throw CaptureRunError("\(error)")
+        }
         var session = TraceSessionOptions(tracepoints: selection.tracepoints)
         session.bufferSizeKBPerCPU = bufferSizeKBPerCPU
         let traceDirectory = "\(job.directory)/trace"
@@ -31,20 +33,23 @@ package struct TraceCaptureRunner: CaptureRunner {
         options.commandLine = ["periscope", "serve", "(capture \(job.id))"]
         let result: TraceRecordResult
         do {
-            result = try TraceRecorder(options: options, logger: Logger(label: "periscope.capture")).run(tracefs: tracefs, shouldStop: shouldStop)
+            result = try TraceRecorder(options: options, logger: Logger(label: "periscope.capture")).run(
+                tracefs: tracefs, shouldStop: shouldStop)
         } catch {
             try? FileManager.default.removeItem(atPath: traceDirectory)
             throw CaptureRunError("\(error)")
         }
         let fileName = "trace.tar"
         defer { try? FileManager.default.removeItem(atPath: traceDirectory) }
-        _ = try TarArchive.write(directory: traceDirectory, prefix: "trace-\(job.id)", to: "\(job.directory)/\(fileName)")
+        _ = try TarArchive.write(
+            directory: traceDirectory, prefix: "trace-\(job.id)", to: "\(job.directory)/\(fileName)")
         let metadata = result.metadata
         let seconds = String(format: "%.1f", Double(metadata.endNs - metadata.startNs) / 1e9)
         let pageBytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
         return CaptureOutput(
             fileName: fileName, contentType: "application/x-tar",
-            summary: "\(seconds) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs, \(pageBytes / 1024) KiB of pages, \(result.threadCount) threads in the statedump",
+            summary:
+                "\(seconds) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs, \(pageBytes / 1024) KiB of pages, \(result.threadCount) threads in the statedump",
             warning: metadata.lostEventCount > 0 ? "\(metadata.lostEventCount) events lost" : nil)
     }
 }

@@ -51,16 +51,23 @@ public struct ContainerMatcher: Sendable {
         candidates = containers.map(\.matchCandidate)
         scope = .running
         var indexByKey: [ContainerKey: Int] = [:]
-        for (index, container) in containers.enumerated() where indexByKey[container.key] == nil { indexByKey[container.key] = index }
+        for (index, container) in containers.enumerated() where indexByKey[container.key] == nil {
+            indexByKey[container.key] = index
+        }
         var byPID: [Int32: Int] = [:]
         for process in snapshot.processes { byPID[process.pid] = indexByKey[process.container] }
         containerIndexByPID = byPID
         // Only when metadata was unreadable (the runtime said so, or no root): as root a
         // container between creation and the runtime's list is unnamed for a moment too.
-        let unnamed = snapshot.containers.filter { $0.name == nil && $0.metadataSource == .unavailable && Self.runtimesWithMetadata.contains($0.runtime) }
-        let runtimeProblem = snapshot.warnings.first { $0.pid == nil && $0.message.contains("API unavailable") }?.message
+        let unnamed = snapshot.containers.filter {
+            $0.name == nil && $0.metadataSource == .unavailable && Self.runtimesWithMetadata.contains($0.runtime)
+        }
+        let runtimeProblem = snapshot.warnings.first { $0.pid == nil && $0.message.contains("API unavailable") }?
+            .message
         if !unnamed.isEmpty, runtimeProblem != nil || geteuid() != 0 {
-            unreadableNames = (unnamed.map { "\($0.runtime.rawValue):\($0.shortID)" }, runtimeProblem ?? "uid \(geteuid())")
+            unreadableNames = (
+                unnamed.map { "\($0.runtime.rawValue):\($0.shortID)" }, runtimeProblem ?? "uid \(geteuid())"
+            )
         }
     }
 
@@ -71,7 +78,9 @@ public struct ContainerMatcher: Sendable {
     /// For filters that meet containers one by one (a trace being replayed); `match` decides.
     public static func strength(of query: String, for candidate: ContainerCandidate) -> Strength? {
         if candidate.isHost { return query == "host" ? .exact : nil }
-        if query == candidate.id || query == candidate.name || query == "\(candidate.runtime):\(candidate.id)" { return .exact }
+        if query == candidate.id || query == candidate.name || query == "\(candidate.runtime):\(candidate.id)" {
+            return .exact
+        }
         if query.count >= minimumIDPrefixLength && candidate.id.hasPrefix(query) { return .idPrefix }
         return nil
     }
@@ -84,18 +93,28 @@ public struct ContainerMatcher: Sendable {
         var best: Strength?
         var matches: [Int] = []
         for (index, candidate) in candidates.enumerated() where !candidate.isHost {
-            guard let strength = Self.strength(of: query, for: candidate), strength >= best ?? strength else { continue }
+            guard let strength = Self.strength(of: query, for: candidate), strength >= best ?? strength else {
+                continue
+            }
             if strength != best { matches.removeAll() }
             best = strength
             matches.append(index)
         }
         if matches.count == 1 { return .success(matches[0]) }
         if matches.count > 1 {
-            return .failure(.ambiguous(query: query, candidates: matches.map { "\(candidates[$0].shortID) (\(candidates[$0].displayName))" }, scope: scope))
+            return .failure(
+                .ambiguous(
+                    query: query,
+                    candidates: matches.map { "\(candidates[$0].shortID) (\(candidates[$0].displayName))" },
+                    scope: scope))
         }
         if let pid, scope == .running { return .failure(.processNotFound(pid: pid)) }
-        if let unreadableNames { return .failure(.namesUnreadable(query: query, unnamed: unreadableNames.unnamed, reason: unreadableNames.reason)) }
-        return .failure(.notFound(query: query, known: candidates.filter { !$0.isHost }.map(\.displayName), scope: scope))
+        if let unreadableNames {
+            return .failure(
+                .namesUnreadable(query: query, unnamed: unreadableNames.unnamed, reason: unreadableNames.reason))
+        }
+        return .failure(
+            .notFound(query: query, known: candidates.filter { !$0.isHost }.map(\.displayName), scope: scope))
     }
 
     /// The indices `queries` name, in order, duplicates removed; throws at the first that
@@ -112,7 +131,9 @@ public struct ContainerMatcher: Sendable {
     }
 
     /// Resolves `query` among the running containers of `snapshot`.
-    public static func resolve(_ query: String, in snapshot: InventorySnapshot) -> Result<Container, ContainerMatchError> {
+    public static func resolve(
+        _ query: String, in snapshot: InventorySnapshot
+    ) -> Result<Container, ContainerMatchError> {
         ContainerMatcher(running: snapshot).match(query).map { snapshot.hostAndContainers[$0] }
     }
 }

@@ -90,7 +90,7 @@ public enum CgroupPathRules {
         ("cri-containerd-", .containerd),
         ("crio-", .crio),
         ("libpod-", .podman),
-        ("nerdctl-", .containerd),
+        ("nerdctl-", .containerd)
     ]
 
     /// Runtime container ids are 64 lowercase hex digits.
@@ -114,7 +114,8 @@ public enum CgroupPathRules {
         var rest = Array(text.utf8)[...]
         while let byte = rest.popFirst() {
             if byte == UInt8(ascii: "\\"), rest.count >= 3, rest.first == UInt8(ascii: "x"),
-               let value = UInt8(String(decoding: rest.dropFirst().prefix(2), as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: rest.dropFirst().prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 rest = rest.dropFirst(3)
             } else {

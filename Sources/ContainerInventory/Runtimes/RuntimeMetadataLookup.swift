@@ -34,7 +34,8 @@ public final class RuntimeMetadataLookup {
             }
             return result.metadata
         case .containerd, .crio:
-            return OCIBundleMetadata.load(containerID: key.id, taskRoot: options.containerdTaskRoot, crioStorageRoot: options.crioStorageRoot)
+            return OCIBundleMetadata.load(
+                containerID: key.id, taskRoot: options.containerdTaskRoot, crioStorageRoot: options.crioStorageRoot)
         case .podman:
             return PodmanMetadata.load(storagePath: options.podmanStorage)[key.id]
         default:

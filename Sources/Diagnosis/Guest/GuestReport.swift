@@ -83,35 +83,89 @@ package struct GuestReport: Sendable, Codable {
         if let quota = resources.cpuQuotaCores { cpuParts.append("CFS quota \(fixed(quota, 2)) CPUs") }
         if let cpuset = resources.cpusetCPUs { cpuParts.append("cpuset \(cpuListText(cpuset)) (\(cpuset.count) CPUs)") }
         let claimedCPUs = max(resources.cpuinfoProcessors, resources.onlineCPUs)
-        comparisons.append(Comparison(
-            resource: "CPUs", real: "\(fixed(effective, 2)) CPUs" + (cpuParts.isEmpty ? "" : " (" + cpuParts.joined(separator: ", ") + ")"), realValue: effective,
-            claims: [.count("/proc/cpuinfo", resources.cpuinfoProcessors), .count("nproc", resources.affinityCPUs),
-                     .count("sysconf(_SC_NPROCESSORS_ONLN)", resources.onlineCPUs)],
-            consequence: Double(claimedCPUs) > effective + 0.001
-                ? "runtimes that size thread pools or GC threads from /proc/cpuinfo or sysconf start \(claimedCPUs) workers for \(fixed(effective, 2)) CPUs: expect throttling (periscope diagnose shows it)"
-                : nil))
+        comparisons.append(
+            Comparison(
+                resource: "CPUs",
+                real: "\(fixed(effective, 2)) CPUs"
+                    + (cpuParts.isEmpty ? "" : " (" + cpuParts.joined(separator: ", ") + ")"), realValue: effective,
+                claims: [
+                    .count("/proc/cpuinfo", resources.cpuinfoProcessors), .count("nproc", resources.affinityCPUs),
+                    .count("sysconf(_SC_NPROCESSORS_ONLN)", resources.onlineCPUs)
+                ],
+                consequence: Double(claimedCPUs) > effective + 0.001
+                    ? "runtimes that size thread pools or GC threads from /proc/cpuinfo or sysconf start \(claimedCPUs) workers for \(fixed(effective, 2)) CPUs: expect throttling (periscope diagnose shows it)"
+                    : nil))
         let memoryLimit = resources.memoryLimitBytes
-        comparisons.append(Comparison(
-            resource: "memory", real: memoryLimit.map { "limit \(byteCount(Double($0)))" + (resources.memoryWorkingSetBytes.map { ", working set \(byteCount(Double($0)))" } ?? "") } ?? "no limit (the host's memory)",
-            realValue: memoryLimit.map { Double($0) },
-            claims: [.bytes("free (MemTotal)", resources.meminfoTotalBytes), .bytes("free (available)", resources.meminfoAvailableBytes)],
-            consequence: memoryLimit.map { $0 < resources.meminfoTotalBytes ? "free shows the host's \(byteCount(Double(resources.meminfoTotalBytes))); a process sizing its heap from it (25% of RAM) is OOM-killed at \(byteCount(Double($0)))" : nil } ?? nil))
-        comparisons.append(Comparison(
-            resource: "PIDs", real: resources.pidsLimit.map { "pids.max \($0)" + (resources.pidsCurrent.map { ", \($0) in use" } ?? "") } ?? "no limit",
-            realValue: resources.pidsLimit.map { Double($0) },
-            claims: [.count("kernel.pid_max", resources.kernelPIDMax)],
-            consequence: resources.pidsLimit.map { _ in "fork and pthread_create fail with EAGAIN at the cgroup's limit, long before pid_max" }))
+        comparisons.append(
+            Comparison(
+                resource: "memory",
+                real: memoryLimit.map {
+                    "limit \(byteCount(Double($0)))"
+                        + (resources.memoryWorkingSetBytes.map { ", working set \(byteCount(Double($0)))" } ?? "")
+                } ?? "no limit (the host's memory)",
+                realValue: memoryLimit.map { Double($0) },
+                claims: [
+                    .bytes("free (MemTotal)", resources.meminfoTotalBytes),
+                    .bytes("free (available)", resources.meminfoAvailableBytes)
+                ],
+                consequence: memoryLimit.map {
+                    $0 < resources.meminfoTotalBytes
+                        ? "free shows the host's \(byteCount(Double(resources.meminfoTotalBytes))); a process sizing its heap from it (25% of RAM) is OOM-killed at \(byteCount(Double($0)))"
+                        : nil
+                } ?? nil))
+        comparisons.append(
+            Comparison(
+                resource: "PIDs",
+                real: resources.pidsLimit.map {
+                    "pids.max \($0)" + (resources.pidsCurrent.map { ", \($0) in use" } ?? "")
+                } ?? "no limit",
+                realValue: resources.pidsLimit.map { Double($0) },
+                claims: [.count("kernel.pid_max", resources.kernelPIDMax)],
+                consequence: resources.pidsLimit.map { _ in
+                    "fork and pthread_create fail with EAGAIN at the cgroup's limit, long before pid_max"
+                }))
         self.comparisons = comparisons
         var metrics: [MisleadingMetric] = []
         if let load = resources.loadAverage {
-            metrics.append(MisleadingMetric(source: "/proc/loadavg (uptime, top)", explanation: "load \(fixed(load.oneMinute, 2)) is the whole host's, neighbours included", isHostWide: true))
+            metrics.append(
+                MisleadingMetric(
+                    source: "/proc/loadavg (uptime, top)",
+                    explanation: "load \(fixed(load.oneMinute, 2)) is the whole host's, neighbours included",
+                    isHostWide: true))
         }
-        metrics.append(MisleadingMetric(source: "/proc/stat (mpstat, top %Cpu, vmstat us/sy/id)", explanation: "CPU busy time of all \(resources.onlineCPUs) host CPUs, neighbours included; this container's own use is its cgroup's cpuacct/cpu.stat", isHostWide: true))
-        metrics.append(MisleadingMetric(source: "/proc/meminfo (free, top)", explanation: "the host's \(byteCount(Double(resources.meminfoTotalBytes))); the container's limit is its memory cgroup", isHostWide: true))
-        metrics.append(MisleadingMetric(source: "/proc/diskstats (iostat)", explanation: "\(resources.diskstatsDevices) host block devices and everyone's I/O on them; the container's own I/O is its blkio/io cgroup", isHostWide: true))
-        metrics.append(MisleadingMetric(source: "/proc/vmstat, /proc/pressure/* (vmstat si/so, PSI)", explanation: "host-wide paging and pressure", isHostWide: true))
-        metrics.append(MisleadingMetric(source: "/proc/net/dev, /proc/net/snmp (sar -n DEV,TCP)", explanation: "this network namespace's own interfaces (\(resources.networkInterfaces.joined(separator: ", "))): the container's, unless it runs with the host network", isHostWide: false))
-        metrics.append(MisleadingMetric(source: "/proc/PID (ps, pidstat)", explanation: "only this PID namespace's processes: the neighbours using the CPU are invisible", isHostWide: false))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/stat (mpstat, top %Cpu, vmstat us/sy/id)",
+                explanation:
+                    "CPU busy time of all \(resources.onlineCPUs) host CPUs, neighbours included; this container's own use is its cgroup's cpuacct/cpu.stat",
+                isHostWide: true))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/meminfo (free, top)",
+                explanation:
+                    "the host's \(byteCount(Double(resources.meminfoTotalBytes))); the container's limit is its memory cgroup",
+                isHostWide: true))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/diskstats (iostat)",
+                explanation:
+                    "\(resources.diskstatsDevices) host block devices and everyone's I/O on them; the container's own I/O is its blkio/io cgroup",
+                isHostWide: true))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/vmstat, /proc/pressure/* (vmstat si/so, PSI)",
+                explanation: "host-wide paging and pressure", isHostWide: true))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/net/dev, /proc/net/snmp (sar -n DEV,TCP)",
+                explanation:
+                    "this network namespace's own interfaces (\(resources.networkInterfaces.joined(separator: ", "))): the container's, unless it runs with the host network",
+                isHostWide: false))
+        metrics.append(
+            MisleadingMetric(
+                source: "/proc/PID (ps, pidstat)",
+                explanation: "only this PID namespace's processes: the neighbours using the CPU are invisible",
+                isHostWide: false))
         self.metrics = metrics
     }
 }

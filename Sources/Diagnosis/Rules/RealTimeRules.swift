@@ -20,13 +20,22 @@ enum RealTimeRules {
         }
         let logged = facts.window.kernelLog.events.filter { $0.kind == .rtThrottling }
         if !logged.isEmpty, !findings.contains(where: { $0.ruleID == .rtBudgetThrottled }) {
-            findings.append(Finding(
-                rule: .rtThrottlingLogged, severity: .info, subject: "host kernel",
-                verdict: "The kernel logged \"\(logged[0].message)\" in the window: some RT run queue used its whole budget, but no watched container's RT threads were seen waiting for it.",
-                evidence: [Evidence("RT throttling records", Double(logged.count), "records", threshold: 1, comparison: ">=")],
-                blame: Blame(.host, explanation: "a SCHED_FIFO/SCHED_RR task of the host or of a short-lived container reached sched_rt_runtime_us or its group's cpu.rt_runtime_us"),
-                nextCommands: ["ps -eLo pid,tid,cls,rtprio,pcpu,comm | awk '$3 == \"FF\" || $3 == \"RR\"'"],
-                method: "60-second checklist: dmesg | tail (RT throttling)", score: Double(logged.count)))
+            findings.append(
+                Finding(
+                    rule: .rtThrottlingLogged, severity: .info, subject: "host kernel",
+                    verdict:
+                        "The kernel logged \"\(logged[0].message)\" in the window: some RT run queue used its whole budget, but no watched container's RT threads were seen waiting for it.",
+                    evidence: [
+                        Evidence(
+                            "RT throttling records", Double(logged.count), "records", threshold: 1, comparison: ">=")
+                    ],
+                    blame: Blame(
+                        .host,
+                        explanation:
+                            "a SCHED_FIFO/SCHED_RR task of the host or of a short-lived container reached sched_rt_runtime_us or its group's cpu.rt_runtime_us"
+                    ),
+                    nextCommands: ["ps -eLo pid,tid,cls,rtprio,pcpu,comm | awk '$3 == \"FF\" || $3 == \"RR\"'"],
+                    method: "60-second checklist: dmesg | tail (RT throttling)", score: Double(logged.count)))
         }
         return findings
     }
@@ -39,14 +48,27 @@ enum RealTimeRules {
 
     /// The RT budget per CPU that binds the container: the tightest level of its cgroup chain,
     /// or the host's sched_rt_runtime_us without RT group scheduling. Nil when unlimited.
-    static func binding(_ container: ObservedContainer) -> (fraction: Double, source: String, level: CgroupRealtimeBudget.Level?, isOwn: Bool)? {
+    static func binding(
+        _ container: ObservedContainer
+    ) -> (fraction: Double, source: String, level: CgroupRealtimeBudget.Level?, isOwn: Bool)? {
         guard let budget = container.realtimeBudget else { return nil }
-        if budget.groupScheduling == .present, let tightest = budget.levels.min(by: { $0.cpuFractionPerCPU < $1.cpuFractionPerCPU }) {
+        if budget.groupScheduling == .present,
+            let tightest = budget.levels.min(by: { $0.cpuFractionPerCPU < $1.cpuFractionPerCPU })
+        {
             let isOwn = tightest == budget.own
-            return (tightest.cpuFractionPerCPU, "cpu.rt_runtime_us \(tightest.rtRuntimeMicroseconds) µs per cpu.rt_period_us \(tightest.rtPeriodMicroseconds) µs of \(isOwn ? "its cgroup" : tightest.cgroupPath)", tightest, isOwn)
+            return (
+                tightest.cpuFractionPerCPU,
+                "cpu.rt_runtime_us \(tightest.rtRuntimeMicroseconds) µs per cpu.rt_period_us \(tightest.rtPeriodMicroseconds) µs of \(isOwn ? "its cgroup" : tightest.cgroupPath)",
+                tightest, isOwn
+            )
         }
-        guard let runtime = budget.hostRTRuntimeMicroseconds, runtime >= 0, let period = budget.hostRTPeriodMicroseconds, period > 0 else { return nil }
-        return (min(1, Double(runtime) / Double(period)), "the host's kernel.sched_rt_runtime_us \(runtime) µs per \(period) µs", nil, false)
+        guard let runtime = budget.hostRTRuntimeMicroseconds, runtime >= 0,
+            let period = budget.hostRTPeriodMicroseconds, period > 0
+        else { return nil }
+        return (
+            min(1, Double(runtime) / Double(period)),
+            "the host's kernel.sched_rt_runtime_us \(runtime) µs per \(period) µs", nil, false
+        )
     }
 
     static func budgetThrottled(_ container: ObservedContainer, _ facts: WindowFacts) -> Finding? {
@@ -57,34 +79,52 @@ enum RealTimeRules {
         guard !measured.isEmpty else { return nil }
         let wait = Series(measured.map { $0.reduce(0) { $0 + ($1.runQueueWaitSecondsPerSecond ?? 0) } * 1000 })
         // RT CPU on the CPU where the container's RT threads used the most, as % of the budget per CPU.
-        let used = Series(measured.map { threads in
-            var coresByCPU: [Int: Double] = [:]
-            for thread in threads { coresByCPU[cpu(of: thread) ?? -1, default: 0] += thread.cpuCores ?? 0 }
-            return (coresByCPU.values.max() ?? 0) / fraction * 100
-        })
-        guard wait.mean >= limits.rtRunQueueWaitMillisecondsPerSecond, used.mean >= limits.rtBudgetUsedPercent else { return nil }
+        let used = Series(
+            measured.map { threads in
+                var coresByCPU: [Int: Double] = [:]
+                for thread in threads { coresByCPU[cpu(of: thread) ?? -1, default: 0] += thread.cpuCores ?? 0 }
+                return (coresByCPU.values.max() ?? 0) / fraction * 100
+            })
+        guard wait.mean >= limits.rtRunQueueWaitMillisecondsPerSecond, used.mean >= limits.rtBudgetUsedPercent else {
+            return nil
+        }
         let name = container.displayName
         let threads = (measured.last ?? []).filter { $0.cpuCores != nil }
-        let named = threads.prefix(3).map { "\($0.comm) (TID \($0.tid), \($0.policy) \($0.rtPriority))" }.joined(separator: ", ")
+        let named = threads.prefix(3).map { "\($0.comm) (TID \($0.tid), \($0.policy) \($0.rtPriority))" }.joined(
+            separator: ", ")
         var evidence = [
-            Evidence("RT threads' run-queue wait", series: wait, unit: "ms/s", threshold: limits.rtRunQueueWaitMillisecondsPerSecond, comparison: ">="),
-            Evidence("RT CPU use of the budget per CPU", series: used, unit: "%", threshold: limits.rtBudgetUsedPercent, comparison: ">="),
-            Evidence("RT budget per CPU", fraction * 100, "% of a CPU"),
+            Evidence(
+                "RT threads' run-queue wait", series: wait, unit: "ms/s",
+                threshold: limits.rtRunQueueWaitMillisecondsPerSecond, comparison: ">="),
+            Evidence(
+                "RT CPU use of the budget per CPU", series: used, unit: "%", threshold: limits.rtBudgetUsedPercent,
+                comparison: ">="),
+            Evidence("RT budget per CPU", fraction * 100, "% of a CPU")
         ]
         let logged = facts.window.kernelLog.events.filter { $0.kind == .rtThrottling }
-        if !logged.isEmpty { evidence.append(Evidence("kernel log: sched: RT throttling activated", Double(logged.count), "records")) }
+        if !logged.isEmpty {
+            evidence.append(Evidence("kernel log: sched: RT throttling activated", Double(logged.count), "records"))
+        }
         let raise = level.map { "\($0.cgroupPath)'s budget" } ?? "the host's sched_rt_runtime_us"
-        let fix = isOwn
+        let fix =
+            isOwn
             ? "raise it with docker run --cpu-rt-runtime (below the parent's, dockerd --cpu-rt-runtime) or make the RT work fit its budget"
             : "raise \(raise) (dockerd --cpu-rt-runtime for /docker, or cpu.rt_runtime_us) and then the container's with docker run --cpu-rt-runtime"
         let argument = facts.argument(container)
         return Finding(
             rule: .rtBudgetThrottled, severity: .warning, subject: "container \(name)", containerKey: container.key,
-            verdict: "\(name)'s real-time threads are throttled by their RT budget (\(source), \(fixed(fraction * 100, 1))% of each CPU): \(named.isEmpty ? "they" : named) used it up and waited \(fixed(wait.mean, 0)) ms per second for the next period\(logged.isEmpty ? "" : "; the kernel logged \"sched: RT throttling activated\"").",
+            verdict:
+                "\(name)'s real-time threads are throttled by their RT budget (\(source), \(fixed(fraction * 100, 1))% of each CPU): \(named.isEmpty ? "they" : named) used it up and waited \(fixed(wait.mean, 0)) ms per second for the next period\(logged.isEmpty ? "" : "; the kernel logged \"sched: RT throttling activated\"").",
             evidence: evidence,
-            blame: Blame(isOwn ? .container : .host, container: name, explanation: "RT group scheduling caps SCHED_FIFO/SCHED_RR time per period: \(fix)"),
-            nextCommands: ["periscope stats \(argument)", "cat /sys/fs/cgroup/cpu\(level?.cgroupPath == "/" ? "" : level?.cgroupPath ?? "")/cpu.rt_runtime_us"],
-            method: "RT group scheduling: run-queue wait rising while the RT budget is spent (schedstat, cpu.rt_runtime_us)",
+            blame: Blame(
+                isOwn ? .container : .host, container: name,
+                explanation: "RT group scheduling caps SCHED_FIFO/SCHED_RR time per period: \(fix)"),
+            nextCommands: [
+                "periscope stats \(argument)",
+                "cat /sys/fs/cgroup/cpu\(level?.cgroupPath == "/" ? "" : level?.cgroupPath ?? "")/cpu.rt_runtime_us"
+            ],
+            method:
+                "RT group scheduling: run-queue wait rising while the RT budget is spent (schedstat, cpu.rt_runtime_us)",
             score: wait.mean / max(limits.rtRunQueueWaitMillisecondsPerSecond, 1e-9))
     }
 
@@ -105,42 +145,71 @@ enum RealTimeRules {
             // Neighbours that want CPU there: busy, or waiting (PSI). Their use of this CPU is
             // estimated by spreading it evenly over the CPUs they may use, as the CPU tree does.
             let others = facts.sampledContainers.filter { other in
-                guard other.key != container.key, !other.vanishedDuringWindow, facts.cpus(of: other).contains(cpu) else { return false }
-                let pressure = facts.series(other) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
+                guard other.key != container.key, !other.vanishedDuringWindow, facts.cpus(of: other).contains(cpu)
+                else { return false }
+                let pressure = facts.series(other) {
+                    $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 }
+                }
                 return facts.usageCores(other) >= limits.busyTenantCores || pressure.mean >= limits.cpuPressurePercent
             }
             var neighbours = others.map { other in
-                NeighbourShare(name: other.displayName, kind: "container", resource: "cpu \(cpu)",
-                               amount: facts.usageCores(other) / Double(max(1, facts.cpus(of: other).count)), unit: "cores", sharePercent: 0)
+                NeighbourShare(
+                    name: other.displayName, kind: "container", resource: "cpu \(cpu)",
+                    amount: facts.usageCores(other) / Double(max(1, facts.cpus(of: other).count)), unit: "cores",
+                    sharePercent: 0)
             }
             let hostCores = facts.window.hostProcesses.reduce(0) { $0 + $1.cores } / Double(facts.cpuCount)
             if hostCores >= limits.busyTenantCores {
-                neighbours.append(NeighbourShare(name: facts.hostProcessesName(), kind: "host", resource: "cpu \(cpu)",
-                                                 amount: hostCores, unit: "cores", sharePercent: 0))
+                neighbours.append(
+                    NeighbourShare(
+                        name: facts.hostProcessesName(), kind: "host", resource: "cpu \(cpu)",
+                        amount: hostCores, unit: "cores", sharePercent: 0))
             }
             let total = neighbours.reduce(busy.mean / 100) { $0 + $1.amount }
-            for index in neighbours.indices { neighbours[index].sharePercent = total > 0 ? neighbours[index].amount / total * 100 : 0 }
+            for index in neighbours.indices {
+                neighbours[index].sharePercent = total > 0 ? neighbours[index].amount / total * 100 : 0
+            }
             let cpuBusy = Series(facts.window.host.compactMap { $0.perCPU[cpu]?.busyPercent })
-            var evidence = [Evidence("RT thread CPU use", series: busy, unit: "% of CPU \(cpu)", threshold: limits.rtThreadCPUPercent, comparison: ">=")]
+            var evidence = [
+                Evidence(
+                    "RT thread CPU use", series: busy, unit: "% of CPU \(cpu)", threshold: limits.rtThreadCPUPercent,
+                    comparison: ">=")
+            ]
             if cpuBusy.count > 0 { evidence.append(Evidence("CPU \(cpu) busy", series: cpuBusy, unit: "%")) }
             // The neighbours' CPU pressure (PSI some): how long their runnable tasks waited.
             for other in others {
-                let pressure = facts.series(other) { $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 } }
-                if pressure.count > 0 { evidence.append(Evidence("CPU pressure (PSI some) of \(other.displayName)", series: pressure, unit: "%")) }
+                let pressure = facts.series(other) {
+                    $0.cpuPressure.map { $0.someStalledSecondsPerSecond.perSecond * 100 }
+                }
+                if pressure.count > 0 {
+                    evidence.append(
+                        Evidence("CPU pressure (PSI some) of \(other.displayName)", series: pressure, unit: "%"))
+                }
             }
-            if let (fraction, _, _, _) = binding(container) { evidence.append(Evidence("RT budget per CPU", fraction * 100, "% of a CPU")) }
+            if let (fraction, _, _, _) = binding(container) {
+                evidence.append(Evidence("RT budget per CPU", fraction * 100, "% of a CPU"))
+            }
             let name = container.displayName
             let pinned = thread.allowedCPUs?.count == 1 ? "pinned to CPU \(cpu)" : "on CPU \(cpu)"
             let victims = others.map(\.displayName)
-            findings.append(Finding(
-                rule: .rtStarvingNeighbours, severity: others.isEmpty ? .info : .warning, subject: "container \(name)", containerKey: container.key,
-                verdict: "\(name)'s \(thread.policy) thread \(thread.comm) (TID \(thread.tid), priority \(thread.rtPriority)) \(pinned) kept it \(fixed(busy.mean, 0))% busy: every normal task of CPU \(cpu)\(victims.isEmpty ? "" : ", those of \(victims.joined(separator: ", ")) included,") runs only when it yields, whatever their CPU shares.",
-                evidence: evidence,
-                blame: Blame(.container, container: name, neighbours: neighbours,
-                             explanation: "an RT thread always preempts CFS tasks on its CPU; only its RT budget bounds it: give it a CPU of its own (--cpuset-cpus, and keep the others off it) or lower its budget (docker run --cpu-rt-runtime)"),
-                nextCommands: ["periscope stats \(facts.argument(container))", "chrt -p \(thread.tid)", "taskset -pc \(thread.tid)"],
-                method: "RT scheduling: a SCHED_FIFO/SCHED_RR thread busy on a CPU shared with other tenants",
-                score: busy.mean / max(limits.rtThreadCPUPercent, 1e-9)))
+            findings.append(
+                Finding(
+                    rule: .rtStarvingNeighbours, severity: others.isEmpty ? .info : .warning,
+                    subject: "container \(name)", containerKey: container.key,
+                    verdict:
+                        "\(name)'s \(thread.policy) thread \(thread.comm) (TID \(thread.tid), priority \(thread.rtPriority)) \(pinned) kept it \(fixed(busy.mean, 0))% busy: every normal task of CPU \(cpu)\(victims.isEmpty ? "" : ", those of \(victims.joined(separator: ", ")) included,") runs only when it yields, whatever their CPU shares.",
+                    evidence: evidence,
+                    blame: Blame(
+                        .container, container: name, neighbours: neighbours,
+                        explanation:
+                            "an RT thread always preempts CFS tasks on its CPU; only its RT budget bounds it: give it a CPU of its own (--cpuset-cpus, and keep the others off it) or lower its budget (docker run --cpu-rt-runtime)"
+                    ),
+                    nextCommands: [
+                        "periscope stats \(facts.argument(container))", "chrt -p \(thread.tid)",
+                        "taskset -pc \(thread.tid)"
+                    ],
+                    method: "RT scheduling: a SCHED_FIFO/SCHED_RR thread busy on a CPU shared with other tenants",
+                    score: busy.mean / max(limits.rtThreadCPUPercent, 1e-9)))
         }
         return findings
     }

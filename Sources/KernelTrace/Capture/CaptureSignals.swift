@@ -31,7 +31,9 @@ public enum CaptureSignals {
         for number in stopSignals {
             previous[number] = signal(number) { _ in CaptureSignals.stopRequested.store(true, ordering: .releasing) }
         }
-        previous[SIGUSR1] = signal(SIGUSR1) { _ in _ = CaptureSignals.snapshotRequests.add(1, ordering: .acquiringAndReleasing) }
+        previous[SIGUSR1] = signal(SIGUSR1) { _ in
+            _ = CaptureSignals.snapshotRequests.add(1, ordering: .acquiringAndReleasing)
+        }
         return previous
     }
 

@@ -42,7 +42,9 @@ public final class ContainerThreadFilter {
     public var containerNames: [String] { containers.map(\.displayName) }
 
     /// Resolves `queries` and limits `session` to their threads; nil when there are none.
-    static func install(_ queries: [String], on session: TraceSession, scanner: InventoryScanner) throws(TraceCaptureError) -> ContainerThreadFilter? {
+    static func install(
+        _ queries: [String], on session: TraceSession, scanner: InventoryScanner
+    ) throws(TraceCaptureError) -> ContainerThreadFilter? {
         guard !queries.isEmpty else { return nil }
         let filter = ContainerThreadFilter(queries: queries, procRoot: scanner.options.procRoot)
         let snapshot: InventorySnapshot

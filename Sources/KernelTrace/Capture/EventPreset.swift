@@ -6,15 +6,20 @@ public enum EventPreset: String, CaseIterable, Sendable {
     public var events: [String] {
         switch self {
         case .sched:
-            return ["sched:sched_switch", "sched:sched_wakeup", "sched:sched_wakeup_new", "sched:sched_waking",
-                    "sched:sched_migrate_task", "sched:sched_process_fork", "sched:sched_process_exec",
-                    "sched:sched_process_exit", "sched:sched_process_free", "task:task_rename"]
+            return [
+                "sched:sched_switch", "sched:sched_wakeup", "sched:sched_wakeup_new", "sched:sched_waking",
+                "sched:sched_migrate_task", "sched:sched_process_fork", "sched:sched_process_exec",
+                "sched:sched_process_exit", "sched:sched_process_free", "task:task_rename"
+            ]
         case .syscalls:
             return ["raw_syscalls:sys_enter", "raw_syscalls:sys_exit"]
         case .block:
             return ["block:block_rq_insert", "block:block_rq_issue", "block:block_rq_complete"]
         case .irq:
-            return ["irq:irq_handler_entry", "irq:irq_handler_exit", "irq:softirq_entry", "irq:softirq_exit", "irq:softirq_raise"]
+            return [
+                "irq:irq_handler_entry", "irq:irq_handler_exit", "irq:softirq_entry", "irq:softirq_exit",
+                "irq:softirq_raise"
+            ]
         case .mm:
             return ["kmem:mm_page_alloc", "kmem:mm_page_free"]
         case .net:
@@ -22,7 +27,10 @@ public enum EventPreset: String, CaseIterable, Sendable {
         case .signal:
             return ["signal:signal_generate", "signal:signal_deliver"]
         case .oom:
-            return ["oom:mark_victim", "oom:oom_score_adj_update", "oom:wake_reaper", "oom:start_task_reaping", "oom:finish_task_reaping"]
+            return [
+                "oom:mark_victim", "oom:oom_score_adj_update", "oom:wake_reaper", "oom:start_task_reaping",
+                "oom:finish_task_reaping"
+            ]
         }
     }
 
@@ -47,7 +55,8 @@ public struct TracepointName: Hashable, Sendable, Codable, Comparable, CustomStr
     public init?(parsing text: String) {
         let parts = text.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "/" }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              parts.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } }) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } })
+        else { return nil }
         subsystem = String(parts[0])
         event = String(parts[1])
     }
@@ -74,7 +83,11 @@ public struct EventSelection: Sendable {
             if let preset = EventPreset(rawValue: request) {
                 for name in preset.events {
                     let tracepoint = TracepointName(parsing: name)!
-                    if tracefs.exists(tracepoint.directory + "/format") { chosen.append(tracepoint) } else { missing.append(tracepoint) }
+                    if tracefs.exists(tracepoint.directory + "/format") {
+                        chosen.append(tracepoint)
+                    } else {
+                        missing.append(tracepoint)
+                    }
                 }
             } else if let tracepoint = TracepointName(parsing: request) {
                 guard tracefs.exists(tracepoint.directory + "/format") else { throw .unknownEvent(request) }
@@ -99,7 +112,8 @@ public enum EventSelectionError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed(let text):
-            return "'\(text)' is neither a preset (\(EventPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor subsystem:event"
+            return
+                "'\(text)' is neither a preset (\(EventPreset.allCases.map(\.rawValue).joined(separator: ", "))) nor subsystem:event"
         case .unknownEvent(let text):
             return "this kernel has no tracepoint \(text) (see /sys/kernel/tracing/available_events)"
         case .empty:

@@ -49,7 +49,9 @@ public final class TraceRecorder {
 
     /// Records until the duration ends or `shouldStop` returns true (checked at every drain,
     /// 100 ms by default; the agent passes its own flag instead of the process's signals).
-    public func run(tracefs: Tracefs, shouldStop: () -> Bool = { CaptureSignals.isStopRequested }) throws(TraceCaptureError) -> TraceRecordResult {
+    public func run(
+        tracefs: Tracefs, shouldStop: () -> Bool = { CaptureSignals.isStopRequested }
+    ) throws(TraceCaptureError) -> TraceRecordResult {
         let layout = TraceDirectoryLayout(root: options.outputDirectory)
         try Self.prepareOutput(layout.root)
         let stale = TracefsInstance.removeStaleInstances(tracefs: tracefs)
@@ -71,18 +73,25 @@ public final class TraceRecorder {
 
         do {
             for cpu in session.onlineCPUs {
-                copiers.append(try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu)))
+                copiers.append(
+                    try RawPageCopier(
+                        instance: session.instance.files, cpu: cpu, pageSize: session.pageSize,
+                        outputPath: layout.rawPagesPath(cpu: cpu)))
             }
         } catch { throw .tracefs(error) }
         // A SIGKILL cannot be handled: from the first page file on, the directory always has
         // the metadata a reader needs, marked incomplete until the end rewrites it.
         let realtimeOffset = realtimeOffsetNanoseconds()
-        func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata {
+        func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata
+        {
             var metadata = TraceMetadata(
-                session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs, realtimeOffsetNs: realtimeOffset,
+                session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs,
+                realtimeOffsetNs: realtimeOffset,
                 containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
             metadata.isComplete = isComplete
-            do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch { throw .directory(error) }
+            do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch {
+                throw .directory(error)
+            }
             return metadata
         }
         let preparedAt = monotonicNanoseconds()
@@ -113,7 +122,9 @@ public final class TraceRecorder {
             if let deadline { waitNs = min(waitNs, deadline - now) }
             // Wakes when a CPU's buffer is `buffer_percent` full, or at the drain interval;
             // a signal cuts it short, which is what we want.
-            if poll(&pollDescriptors, nfds_t(pollDescriptors.count), Int32(max(1, waitNs / 1_000_000))) > 0 && moved == 0 {
+            if poll(&pollDescriptors, nfds_t(pollDescriptors.count), Int32(max(1, waitNs / 1_000_000))) > 0
+                && moved == 0
+            {
                 // Readable but no full page yet (a kernel without buffer_percent wakes on any
                 // data): do not spin.
                 var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
@@ -128,13 +139,17 @@ public final class TraceRecorder {
         } catch { throw .tracefs(error) }
         do { try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath) } catch { throw .directory(error) }
         let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true)
-        return TraceRecordResult(metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
-                                 removedStaleInstances: stale)
+        return TraceRecordResult(
+            metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
+            removedStaleInstances: stale)
     }
 
     /// Adds new threads and containers to the statedump and, with `--container`, new
     /// threads of the target containers to the kernel's PID filter.
-    private func rescan(collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession, statedump: inout RecordedStatedump) {
+    private func rescan(
+        collector: StatedumpCollector, filter: ContainerThreadFilter?, session: TraceSession,
+        statedump: inout RecordedStatedump
+    ) {
         session.excludeOwnThreads()
         do {
             let result = try collector.rescan(at: monotonicNanoseconds(), into: &statedump)
@@ -151,7 +166,9 @@ public final class TraceRecorder {
         if let directory = opendir(path) {
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
                 if name != "." && name != ".." { throw .outputNotEmpty(path) }
             }
             return

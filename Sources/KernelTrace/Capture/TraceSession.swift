@@ -56,7 +56,8 @@ public final class TraceSession {
             do {
                 formats[tracepoint] = try EventFormat.parse(text, subsystem: tracepoint.subsystem)
             } catch {
-                throw TracefsError(path: tracefs.path("\(tracepoint.directory)/format"), operation: "parse", detail: error.description)
+                throw TracefsError(
+                    path: tracefs.path("\(tracepoint.directory)/format"), operation: "parse", detail: error.description)
             }
         }
     }
@@ -76,7 +77,9 @@ public final class TraceSession {
     /// Keeps Periscope's own threads out of the trace (its statedump reads thousands of /proc
     /// files); kernels without `set_event_notrace_pid` (before 5.8) record them.
     public func excludeOwnThreads() {
-        guard let tids = try? Procfs().threadIDs(of: getpid()), instance.files.exists("set_event_notrace_pid") else { return }
+        guard let tids = try? Procfs().threadIDs(of: getpid()), instance.files.exists("set_event_notrace_pid") else {
+            return
+        }
         try? instance.files.write("set_event_notrace_pid", tids.map(String.init).joined(separator: " "), append: true)
     }
 
@@ -107,9 +110,12 @@ public final class TraceSession {
         try TraceDirectoryWriter.write(tracefsBytes("events/header_event"), to: layout.headerEventPath)
         for tracepoint in options.tracepoints {
             try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/\(tracepoint.subsystem)")
-            try TraceDirectoryWriter.write(tracefsBytes("\(tracepoint.directory)/format"), to: layout.formatPath(tracepoint))
+            try TraceDirectoryWriter.write(
+                tracefsBytes("\(tracepoint.directory)/format"), to: layout.formatPath(tracepoint))
         }
-        if options.tracepoints.contains(where: { $0.subsystem == "raw_syscalls" }) { try writeSyscallFormats(to: layout) }
+        if options.tracepoints.contains(where: { $0.subsystem == "raw_syscalls" }) {
+            try writeSyscallFormats(to: layout)
+        }
     }
 
     /// raw_syscalls events carry only the number and six raw arguments; the per-syscall
@@ -119,9 +125,13 @@ public final class TraceSession {
         defer { closedir(directory) }
         try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/syscalls")
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix("sys_enter_"), let bytes = try? tracefs.readBytes("events/syscalls/\(name)/format") else { continue }
-            try TraceDirectoryWriter.write(bytes, to: layout.formatPath(TracepointName(subsystem: "syscalls", event: name)))
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix("sys_enter_"), let bytes = try? tracefs.readBytes("events/syscalls/\(name)/format")
+            else { continue }
+            try TraceDirectoryWriter.write(
+                bytes, to: layout.formatPath(TracepointName(subsystem: "syscalls", event: name)))
         }
     }
 
@@ -131,13 +141,17 @@ public final class TraceSession {
 
     public func cpuStats() -> [Int: CPUBufferStats] {
         var result: [Int: CPUBufferStats] = [:]
-        for cpu in onlineCPUs { result[cpu] = (try? CPUBufferStats.read(instance: instance.files, cpu: cpu)) ?? CPUBufferStats() }
+        for cpu in onlineCPUs {
+            result[cpu] = (try? CPUBufferStats.read(instance: instance.files, cpu: cpu)) ?? CPUBufferStats()
+        }
         return result
     }
 
     /// The recorded tracepoints with their ids, for the metadata.
     public var recordedTracepoints: [RecordedTracepoint] {
-        options.tracepoints.compactMap { tracepoint in formats[tracepoint].map { RecordedTracepoint(name: tracepoint.description, id: $0.id) } }
+        options.tracepoints.compactMap { tracepoint in
+            formats[tracepoint].map { RecordedTracepoint(name: tracepoint.description, id: $0.id) }
+        }
     }
 
     /// Disables tracing and removes the instance.

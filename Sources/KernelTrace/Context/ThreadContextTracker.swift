@@ -37,7 +37,11 @@ public final class ThreadContextTracker {
                 tid: thread.tid, pid: thread.pid, vtid: thread.vtid, vpid: thread.vpid,
                 pidNamespace: thread.namespaces["pid"] ?? 0, namespaces: thread.namespaceInodes, comm: thread.comm,
                 containerIndex: thread.container.flatMap { indexByKey[$0] })
-            if thread.seenAtNs <= statedump.takenAtNs { threads[thread.tid] = context } else if lateThreads[thread.tid] == nil { lateThreads[thread.tid] = context }
+            if thread.seenAtNs <= statedump.takenAtNs {
+                threads[thread.tid] = context
+            } else if lateThreads[thread.tid] == nil {
+                lateThreads[thread.tid] = context
+            }
         }
         for eventClass in classes.classes {
             switch eventClass.name {
@@ -88,9 +92,10 @@ public final class ThreadContextTracker {
                 threads[child] = late
             } else if let parent = context(tid: Int32(truncatingIfNeeded: record.signed(forkParent))) {
                 let inHostNamespace = parent.pidNamespace == hostPIDNamespace
-                threads[child] = Context(tid: child, pid: child, vtid: inHostNamespace ? child : -1, vpid: inHostNamespace ? child : -1,
-                                         pidNamespace: parent.pidNamespace, namespaces: parent.namespaces, comm: comm,
-                                         containerIndex: parent.containerIndex)
+                threads[child] = Context(
+                    tid: child, pid: child, vtid: inHostNamespace ? child : -1, vpid: inHostNamespace ? child : -1,
+                    pidNamespace: parent.pidNamespace, namespaces: parent.namespaces, comm: comm,
+                    containerIndex: parent.containerIndex)
             }
         } else if classIndex == execClass, execPID >= 0, execFilename >= 0 {
             let tid = Int32(truncatingIfNeeded: record.signed(execPID))

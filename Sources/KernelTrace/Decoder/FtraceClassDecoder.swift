@@ -32,7 +32,10 @@ public struct FtraceClassDecoder: Sendable {
         var names: [String] = []
         var minimum = 0
         for field in format.fields {
-            steps.append(Step(operation: Self.operation(for: field), offset: Int32(clamping: field.offset), size: Int32(clamping: field.size)))
+            steps.append(
+                Step(
+                    operation: Self.operation(for: field), offset: Int32(clamping: field.offset),
+                    size: Int32(clamping: field.size)))
             names.append(field.name)
             minimum = max(minimum, field.offset + field.size)
         }
@@ -52,20 +55,32 @@ public struct FtraceClassDecoder: Sendable {
                 kind = field.isSigned ? .signedInteger : .unsignedInteger
             case .array(_, let elementSize):
                 bits = elementSize * 8
-                if field.isString { kind = .string } else if elementSize == 1 { kind = .bytes } else if [2, 4, 8].contains(elementSize) {
+                if field.isString {
+                    kind = .string
+                } else if elementSize == 1 {
+                    kind = .bytes
+                } else if [2, 4, 8].contains(elementSize) {
                     kind = .integerArray(elementBytes: elementSize, signed: field.isSigned)
-                } else { kind = .compound }
+                } else {
+                    kind = .compound
+                }
             case .dataLocation, .relativeLocation:
                 let elementSize = dynamicElementSize(field.type)
                 bits = elementSize * 8
-                kind = field.isString ? .string : elementSize == 1 ? .bytes : .integerArray(elementBytes: elementSize, signed: field.isSigned)
+                kind =
+                    field.isString
+                    ? .string
+                    : elementSize == 1 ? .bytes : .integerArray(elementBytes: elementSize, signed: field.isSigned)
             case .opaque:
                 kind = .compound
                 bits = 0
             }
-            let hexadecimal = field.type.contains("*") || field.name.hasSuffix("addr") || field.name == "call_site" || field.name == "ptr"
-            return EventFieldDescription(name: field.name, kind: kind, scope: scope, sizeInBits: kind == .string ? 0 : bits,
-                                         displayBase: hexadecimal ? 16 : 10)
+            let hexadecimal =
+                field.type.contains("*") || field.name.hasSuffix("addr") || field.name == "call_site"
+                || field.name == "ptr"
+            return EventFieldDescription(
+                name: field.name, kind: kind, scope: scope, sizeInBits: kind == .string ? 0 : bits,
+                displayBase: hexadecimal ? 16 : 10)
         }
     }
 
@@ -106,8 +121,10 @@ public struct FtraceClassDecoder: Sendable {
     /// program's minimum length (the caller checks once); dynamic fields are bounds-checked
     /// here. Returns the index of a dynamic field that points outside the event, else nil.
     @inline(__always)
-    static func run(_ steps: UnsafeBufferPointer<Step>, on payload: UnsafeRawPointer, length: Int,
-                    into slots: UnsafeMutablePointer<EventFieldSlot>) -> Int? {
+    static func run(
+        _ steps: UnsafeBufferPointer<Step>, on payload: UnsafeRawPointer, length: Int,
+        into slots: UnsafeMutablePointer<EventFieldSlot>
+    ) -> Int? {
         for index in 0..<steps.count {
             let step = steps[index]
             let at = payload + Int(step.offset)
@@ -117,8 +134,10 @@ public struct FtraceClassDecoder: Sendable {
             case .unsigned32: slots[index] = EventFieldSlot(bits: UInt64(at.loadUnaligned(as: UInt32.self)))
             case .unsigned64: slots[index] = EventFieldSlot(bits: at.loadUnaligned(as: UInt64.self))
             case .signed8: slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.load(as: Int8.self))))
-            case .signed16: slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.loadUnaligned(as: Int16.self))))
-            case .signed32: slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.loadUnaligned(as: Int32.self))))
+            case .signed16:
+                slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.loadUnaligned(as: Int16.self))))
+            case .signed32:
+                slots[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(at.loadUnaligned(as: Int32.self))))
             case .signed64: slots[index] = EventFieldSlot(bits: at.loadUnaligned(as: UInt64.self))
             case .fixedString:
                 let size = Int(step.size)

@@ -49,8 +49,9 @@ public final class PeriscopeTraceReader: EventSource {
         var warnings: [String] = []
         let isCutShort = metadata.isComplete == false
         if isCutShort {
-            warnings.append("the recording was cut short (its recorder was killed before it finished): "
-                + "events up to the last page written are shown, and the loss counters are missing")
+            warnings.append(
+                "the recording was cut short (its recorder was killed before it finished): "
+                    + "events up to the last page written are shown, and the loss counters are missing")
         }
         let statedump: RecordedStatedump
         do { statedump = try TraceDirectoryWriter.readJSON(RecordedStatedump.self, from: layout.statedumpPath) } catch {
@@ -58,13 +59,20 @@ public final class PeriscopeTraceReader: EventSource {
             statedump = RecordedStatedump(takenAtNs: metadata.startNs, hostNamespaces: [:])
         }
         var headerPage = ""
-        do { headerPage = String(decoding: try TraceDirectoryFile.read(layout.headerPagePath, limitBytes: 1 << 16), as: UTF8.self) } catch {
+        do {
+            headerPage = String(
+                decoding: try TraceDirectoryFile.read(layout.headerPagePath, limitBytes: 1 << 16), as: UTF8.self)
+        } catch {
             warnings.append("\(error); assuming the 64-bit page header layout")
         }
         var formatTexts: [String] = []
         for recorded in metadata.tracepoints {
-            guard let name = TracepointName(parsing: recorded.name) else { throw .malformed(path: layout.metadataPath, reason: "event \(recorded.name)") }
-            formatTexts.append(String(decoding: try TraceDirectoryFile.read(layout.formatPath(name), limitBytes: 1 << 20), as: UTF8.self))
+            guard let name = TracepointName(parsing: recorded.name) else {
+                throw .malformed(path: layout.metadataPath, reason: "event \(recorded.name)")
+            }
+            formatTexts.append(
+                String(
+                    decoding: try TraceDirectoryFile.read(layout.formatPath(name), limitBytes: 1 << 20), as: UTF8.self))
         }
         try Self.checkCPUs(metadata, path: layout.metadataPath)
         var files: [MappedFile] = []
@@ -84,32 +92,42 @@ public final class PeriscopeTraceReader: EventSource {
             if bytes.isEmpty {
                 warnings.append("\(path) is empty: no events from CPU \(cpu)")
             } else if !isCutShort, let recorded, UInt64(bytes.count) < recorded {
-                warnings.append("\(path) has \(bytes.count) bytes where the recorder wrote \(recorded): the file was cut")
+                warnings.append(
+                    "\(path) has \(bytes.count) bytes where the recorder wrote \(recorded): the file was cut")
             }
             if isCutShort, metadata.pageSizeBytes > 0, bytes.count % metadata.pageSizeBytes != 0 {
                 // A killed recorder can leave half a page: the whole pages before it still read.
                 let whole = bytes.count - bytes.count % metadata.pageSizeBytes
-                warnings.append("\(path) ends inside a page (\(bytes.count - whole) bytes of it): that last page is left out")
+                warnings.append(
+                    "\(path) ends inside a page (\(bytes.count - whole) bytes of it): that last page is left out")
                 bytes = UnsafeRawBufferPointer(rebasing: bytes[..<whole])
             }
             streams.append((cpu, bytes))
         }
-        try self.init(layout: layout, metadata: metadata, statedump: statedump, headerPage: headerPage, formatTexts: formatTexts,
-                      streams: streams, keepAlive: files, warnings: warnings, releasesPassedPages: true)
+        try self.init(
+            layout: layout, metadata: metadata, statedump: statedump, headerPage: headerPage, formatTexts: formatTexts,
+            streams: streams, keepAlive: files, warnings: warnings, releasesPassedPages: true)
     }
 
     /// CPU numbers index arrays: each must be small, and named once.
     private static func checkCPUs(_ metadata: TraceMetadata, path: String) throws(TraceDirectoryError) {
-        guard metadata.onlineCPUs.allSatisfy({ (0...maximumCPU).contains($0) }), Set(metadata.onlineCPUs).count == metadata.onlineCPUs.count else {
-            throw .malformed(path: path, reason: "online CPUs \(metadata.onlineCPUs.prefix(8)) are not distinct numbers in 0...\(maximumCPU)")
+        guard metadata.onlineCPUs.allSatisfy({ (0...maximumCPU).contains($0) }),
+            Set(metadata.onlineCPUs).count == metadata.onlineCPUs.count
+        else {
+            throw .malformed(
+                path: path,
+                reason: "online CPUs \(metadata.onlineCPUs.prefix(8)) are not distinct numbers in 0...\(maximumCPU)")
         }
     }
 
     /// Builds a reader over streams already in memory (`keepAlive` owns their bytes); the
     /// directory initializer and the fuzz tests both end here.
-    init(layout: TraceDirectoryLayout, metadata: TraceMetadata, statedump: RecordedStatedump, headerPage: String, formatTexts: [String],
-         streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject], warnings: [String] = [],
-         releasesPassedPages: Bool = false) throws(TraceDirectoryError) {
+    init(
+        layout: TraceDirectoryLayout, metadata: TraceMetadata, statedump: RecordedStatedump, headerPage: String,
+        formatTexts: [String],
+        streams: [(cpu: Int, bytes: UnsafeRawBufferPointer)], keepAlive: [AnyObject], warnings: [String] = [],
+        releasesPassedPages: Bool = false
+    ) throws(TraceDirectoryError) {
         self.layout = layout
         self.metadata = metadata
         self.recordedStatedump = statedump
@@ -120,12 +138,16 @@ public final class PeriscopeTraceReader: EventSource {
             throw .malformed(path: layout.metadataPath, reason: "page size \(metadata.pageSizeBytes)")
         }
         let parsedLayout: (layout: RingBufferPageLayout, missing: [String])
-        do { parsedLayout = try RingBufferPageLayout.parse(headerPage: headerPage, pageSize: metadata.pageSizeBytes) } catch {
+        do {
+            parsedLayout = try RingBufferPageLayout.parse(headerPage: headerPage, pageSize: metadata.pageSizeBytes)
+        } catch {
             throw .malformed(path: layout.headerPagePath, reason: error.description)
         }
         pageLayout = parsedLayout.layout
         if !headerPage.isEmpty && !parsedLayout.missing.isEmpty {
-            warnings.append("\(layout.headerPagePath) has no \(parsedLayout.missing.joined(separator: " or ")) field: assuming the 64-bit page header layout")
+            warnings.append(
+                "\(layout.headerPagePath) has no \(parsedLayout.missing.joined(separator: " or ")) field: assuming the 64-bit page header layout"
+            )
         }
         self.openingWarnings = warnings
         var formats: [EventFormat] = []
@@ -136,10 +158,15 @@ public final class PeriscopeTraceReader: EventSource {
             let subsystem = String(recorded.name.split(separator: ":").first ?? "")
             let path = TracepointName(parsing: recorded.name).map(layout.formatPath) ?? layout.formatsDirectory
             let format: EventFormat
-            do { format = try EventFormat.parse(text, subsystem: subsystem) } catch { throw .malformed(path: path, reason: error.description) }
-            guard (0..<(1 << 16)).contains(format.id), lookup[format.id] < 0 else { throw .malformed(path: path, reason: "event id \(format.id)") }
-            let eventClass = table.add(name: format.name, system: format.subsystem, id: UInt64(format.id),
-                                       fields: FtraceClassDecoder.fieldDescriptions(for: format))
+            do { format = try EventFormat.parse(text, subsystem: subsystem) } catch {
+                throw .malformed(path: path, reason: error.description)
+            }
+            guard (0..<(1 << 16)).contains(format.id), lookup[format.id] < 0 else {
+                throw .malformed(path: path, reason: "event id \(format.id)")
+            }
+            let eventClass = table.add(
+                name: format.name, system: format.subsystem, id: UInt64(format.id),
+                fields: FtraceClassDecoder.fieldDescriptions(for: format))
             lookup[format.id] = Int32(eventClass.index)
             formats.append(format)
             decoders.append(FtraceClassDecoder(format: format))
@@ -167,7 +194,7 @@ public final class PeriscopeTraceReader: EventSource {
             clockName: metadata.clock, epochOffsetNanoseconds: metadata.realtimeOffsetNs,
             environment: [
                 "hostname": metadata.hostname, "kernel_release": metadata.kernelRelease, "machine": metadata.machine,
-                "tracer_name": "periscope", "trace_mode": metadata.mode,
+                "tracer_name": "periscope", "trace_mode": metadata.mode
             ])
     }
 
@@ -222,16 +249,21 @@ public final class PeriscopeTraceReader: EventSource {
                 if classIndex >= 0 {
                     let program = programs[Int(classIndex)]
                     guard length >= program.minimumLength else {
-                        throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
-                                                    reason: .eventTooShort(needed: program.minimumLength, length: length))
+                        throw RingBufferDecodeError(
+                            cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
+                            reason: .eventTooShort(needed: program.minimumLength, length: length))
                     }
-                    let steps = UnsafeBufferPointer(rebasing: programSteps[program.firstStep..<(program.firstStep + program.stepCount)])
+                    let steps = UnsafeBufferPointer(
+                        rebasing: programSteps[program.firstStep..<(program.firstStep + program.stepCount)])
                     if let bad = FtraceClassDecoder.run(steps, on: payload, length: length, into: slots) {
-                        throw RingBufferDecodeError(cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
-                                                    reason: .dynamicFieldOutOfEvent(field: decoders[Int(classIndex)].fieldName(bad)))
+                        throw RingBufferDecodeError(
+                            cpu: cursors[chosen].cpu, offset: cursors[chosen].eventOffset,
+                            reason: .dynamicFieldOutOfEvent(field: decoders[Int(classIndex)].fieldName(bad)))
                     }
-                    consumer.consume(EventRecord(timestamp: earliest, cpu: cursors[chosen].cpu,
-                                                 eventClass: unretainedClasses[Int(classIndex)].takeUnretainedValue(), slots: slots))
+                    consumer.consume(
+                        EventRecord(
+                            timestamp: earliest, cpu: cursors[chosen].cpu,
+                            eventClass: unretainedClasses[Int(classIndex)].takeUnretainedValue(), slots: slots))
                 }
             }
             lastTimestamp = max(lastTimestamp, earliest)

@@ -42,7 +42,9 @@ public struct RingBufferCursor {
     /// `releasesPassedPages`: `bytes` is a read-only file mapping (page aligned) whose pages
     /// can be dropped once the cursor has left them (`madvise(MADV_DONTNEED)`); never for
     /// memory the process owns, which that would zero.
-    public init(cpu: Int, bytes: UnsafeRawBufferPointer, layout: RingBufferPageLayout, releasesPassedPages: Bool = false) {
+    public init(
+        cpu: Int, bytes: UnsafeRawBufferPointer, layout: RingBufferPageLayout, releasesPassedPages: Bool = false
+    ) {
         self.cpu = cpu
         self.layout = layout
         self.base = bytes.baseAddress
@@ -82,7 +84,9 @@ public struct RingBufferCursor {
                 guard dataEnd - position >= 8 else { throw error(.truncatedEventHeader) }
                 let length = Int(base.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self))
                 let aligned = (length + 3) & ~3
-                guard length >= 4, dataEnd - position - 4 >= aligned else { throw error(.eventLengthOutOfPage(length: length)) }
+                guard length >= 4, dataEnd - position - 4 >= aligned else {
+                    throw error(.eventLengthOutOfPage(length: length))
+                }
                 timestamp &+= delta
                 eventOffset = position
                 payload = base + position + 8
@@ -127,13 +131,17 @@ public struct RingBufferCursor {
         let pageStart = nextPageStart
         guard pageStart < byteCount, let base else { return false }
         guard byteCount - pageStart >= layout.pageSize else {
-            throw RingBufferDecodeError(cpu: cpu, offset: pageStart, reason: .truncatedPage(bytes: byteCount - pageStart))
+            throw RingBufferDecodeError(
+                cpu: cpu, offset: pageStart, reason: .truncatedPage(bytes: byteCount - pageStart))
         }
         nextPageStart += layout.pageSize
         pageCount += 1
-        if releasesPassedPages && pageStart - releasedBytes >= Self.releaseChunkBytes { releasePages(before: pageStart) }
+        if releasesPassedPages && pageStart - releasedBytes >= Self.releaseChunkBytes {
+            releasePages(before: pageStart)
+        }
         timestamp = base.loadUnaligned(fromByteOffset: pageStart, as: UInt64.self)
-        let commit = layout.commitSize == 4
+        let commit =
+            layout.commitSize == 4
             ? UInt64(base.loadUnaligned(fromByteOffset: pageStart + layout.commitOffset, as: UInt32.self))
             : base.loadUnaligned(fromByteOffset: pageStart + layout.commitOffset, as: UInt64.self)
         let size = Int(commit & RingBufferPageLayout.commitSizeMask)
@@ -142,7 +150,8 @@ public struct RingBufferCursor {
         }
         if commit & RingBufferPageLayout.missedEventsFlag != 0 {
             let countOffset = pageStart + layout.dataOffset + size
-            if commit & RingBufferPageLayout.missedCountStoredFlag != 0, countOffset + 8 <= pageStart + layout.pageSize {
+            if commit & RingBufferPageLayout.missedCountStoredFlag != 0, countOffset + 8 <= pageStart + layout.pageSize
+            {
                 pendingLostEvents &+= base.loadUnaligned(fromByteOffset: countOffset, as: UInt64.self)
             } else {
                 // Lost, count not recorded: at least one.

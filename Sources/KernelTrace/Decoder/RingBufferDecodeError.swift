@@ -29,7 +29,8 @@ public struct RingBufferDecodeError: Error, Sendable, CustomStringConvertible, E
         case .truncatedEventHeader: what = "an event header runs past the page's data"
         case .eventLengthOutOfPage(let length): what = "an event of \(length) bytes runs past the page's data"
         case .dynamicFieldOutOfEvent(let field): what = "dynamic field \(field) points outside its event"
-        case .eventTooShort(let needed, let length): what = "an event of \(length) bytes is shorter than its format's \(needed)"
+        case .eventTooShort(let needed, let length):
+            what = "an event of \(length) bytes is shorter than its format's \(needed)"
         }
         return "corrupt ring-buffer data on CPU \(cpu) at byte \(offset): \(what)"
     }

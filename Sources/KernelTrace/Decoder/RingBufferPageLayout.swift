@@ -24,7 +24,9 @@ public struct RingBufferPageLayout: Sendable, Equatable {
     /// Parses header_page; falls back to the 64-bit layout for fields it cannot find (and
     /// names them in `missing`, for a warning). Throws when a field line does not parse or the
     /// fields do not fit in a page: offsets from a file are checked before any arithmetic.
-    public static func parse(headerPage text: String, pageSize: Int) throws(FormatParseError) -> (layout: RingBufferPageLayout, missing: [String]) {
+    public static func parse(
+        headerPage text: String, pageSize: Int
+    ) throws(FormatParseError) -> (layout: RingBufferPageLayout, missing: [String]) {
         var layout = RingBufferPageLayout(pageSize: pageSize)
         var missing: Set<String> = ["commit", "data"]
         for line in text.split(separator: "\n") {
@@ -45,7 +47,9 @@ public struct RingBufferPageLayout: Sendable, Equatable {
         }
         // FieldFormat bounds offsets to 16 MiB, so these sums cannot overflow.
         guard layout.commitOffset + layout.commitSize <= layout.dataOffset, layout.dataOffset < pageSize else {
-            throw .malformedField("commit at \(layout.commitOffset) (\(layout.commitSize) bytes) and data at \(layout.dataOffset) do not fit in order in a \(pageSize)-byte page")
+            throw .malformedField(
+                "commit at \(layout.commitOffset) (\(layout.commitSize) bytes) and data at \(layout.dataOffset) do not fit in order in a \(pageSize)-byte page"
+            )
         }
         return (layout, missing.sorted())
     }

@@ -39,13 +39,17 @@ public struct EventTextFormatter: EventConsumer {
     private let hostAllowed: Bool
 
     /// Throws when `options.containers` names no container of the trace, or several.
-    public init(reader: PeriscopeTraceReader, options: Options, output: TextLineBuffer, source: String = "the trace") throws(ContainerMatchError) {
+    public init(
+        reader: PeriscopeTraceReader, options: Options, output: TextLineBuffer, source: String = "the trace"
+    ) throws(ContainerMatchError) {
         self.options = options
         self.output = output
         tracker = ThreadContextTracker(statedump: reader.recordedStatedump, classes: reader.traceDescription.classes)
         syscalls = SyscallTable(machine: reader.metadata.machine)
         // The host first, then the trace's containers, as `ContainerMatcher` names them.
-        let matcher = ContainerMatcher(recorded: [ContainerCandidate(key: .host, name: nil)] + tracker.containers.map(\.matchCandidate), source: source)
+        let matcher = ContainerMatcher(
+            recorded: [ContainerCandidate(key: .host, name: nil)] + tracker.containers.map(\.matchCandidate),
+            source: source)
         let chosen = Set(try matcher.matchAll(options.containers))
         containerAllowed = tracker.containers.indices.map { options.containers.isEmpty || chosen.contains($0 + 1) }
         hostAllowed = options.containers.isEmpty || chosen.contains(0)
@@ -58,7 +62,9 @@ public struct EventTextFormatter: EventConsumer {
         commonPIDIndex = trace.classes.classes.map { $0.fieldIndex(named: "common_pid") ?? -1 }
         classNames = trace.classes.classes.map { Array($0.qualifiedName.utf8) }
         fieldNames = trace.classes.classes.map { $0.fields.map { Array($0.name.utf8) } }
-        syscallIDIndex = trace.classes.classes.map { $0.system == "raw_syscalls" ? ($0.fieldIndex(named: "id") ?? -1) : -1 }
+        syscallIDIndex = trace.classes.classes.map {
+            $0.system == "raw_syscalls" ? ($0.fieldIndex(named: "id") ?? -1) : -1
+        }
     }
 
     public mutating func consume(_ record: EventRecord) {
@@ -68,7 +74,11 @@ public struct EventTextFormatter: EventConsumer {
         let pidIndex = commonPIDIndex[record.classIndex]
         let tid = pidIndex >= 0 ? Int32(truncatingIfNeeded: record.signed(pidIndex)) : -1
         let context = tracker.context(tid: tid)
-        if let index = context?.containerIndex { guard containerAllowed[index] else { return } } else if !hostAllowed { return }
+        if let index = context?.containerIndex {
+            guard containerAllowed[index] else { return }
+        } else if !hostAllowed {
+            return
+        }
         printedCount += 1
         appendTime(record.timestamp)
         output.append(" cpu ")
@@ -136,7 +146,11 @@ public struct EventTextFormatter: EventConsumer {
         case .signedInteger, .enumeration(signed: true):
             output.appendDecimal(record.signed(index))
         case .unsignedInteger, .enumeration(signed: false):
-            if field.displayBase == 16 { output.appendHexadecimal(record.unsigned(index)) } else { output.appendDecimal(record.unsigned(index)) }
+            if field.displayBase == 16 {
+                output.appendHexadecimal(record.unsigned(index))
+            } else {
+                output.appendDecimal(record.unsigned(index))
+            }
         case .floatingPoint:
             output.append(String(record.double(index)))
         case .string:
@@ -153,7 +167,11 @@ public struct EventTextFormatter: EventConsumer {
             for element in 0..<record.elementCount(index) {
                 if element > 0 { output.append(", ") }
                 let value = record.integerArrayElement(index, at: element)
-                if field.isSigned { output.appendDecimal(value) } else { output.appendHexadecimal(UInt64(bitPattern: value)) }
+                if field.isSigned {
+                    output.appendDecimal(value)
+                } else {
+                    output.appendHexadecimal(UInt64(bitPattern: value))
+                }
             }
             output.append("]")
         case .compound:

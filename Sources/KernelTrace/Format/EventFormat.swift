@@ -110,7 +110,8 @@ public struct FieldFormat: Sendable, Equatable {
         }
         guard let declaration, let offset, let size, offset >= 0, size >= 0 else { throw .malformedField(String(line)) }
         guard offset <= EventFormat.maximumEventBytes, size <= EventFormat.maximumEventBytes - offset else {
-            throw .fieldOutOfRange(name: String(declaration.split(separator: " ").last ?? declaration), offset: offset, size: size)
+            throw .fieldOutOfRange(
+                name: String(declaration.split(separator: " ").last ?? declaration), offset: offset, size: size)
         }
         // The name is the last identifier; an array suffix gives the element count.
         var text = declaration.trimmingSuffixSpaces()
@@ -121,8 +122,12 @@ public struct FieldFormat: Sendable, Equatable {
             if inside.isEmpty { isDynamicArray = true } else { arrayCount = Int(inside) }
             text = text[..<open]
         }
-        guard let nameStart = text.lastIndex(where: { !($0.isLetter || $0.isNumber || $0 == "_") }).map({ text.index(after: $0) }),
-              nameStart < text.endIndex else { throw .malformedField(String(line)) }
+        guard
+            let nameStart = text.lastIndex(where: { !($0.isLetter || $0.isNumber || $0 == "_") }).map({
+                text.index(after: $0)
+            }),
+            nameStart < text.endIndex
+        else { throw .malformedField(String(line)) }
         let name = String(text[nameStart...])
         let type = String(text[..<nameStart].trimmingSuffixSpaces()) + (isDynamicArray ? "[]" : "")
         let kind: Kind
@@ -153,7 +158,8 @@ public enum FormatParseError: Error, Sendable, CustomStringConvertible, Equatabl
         case .missing(let what, let text): return "format description has no \(what): \(text.prefix(80))"
         case .malformedField(let line): return "malformed field line in a format description: \(line)"
         case .fieldOutOfRange(let name, let offset, let size):
-            return "field \(name) (offset \(offset), size \(size)) ends past the largest possible event (\(EventFormat.maximumEventBytes) bytes)"
+            return
+                "field \(name) (offset \(offset), size \(size)) ends past the largest possible event (\(EventFormat.maximumEventBytes) bytes)"
         }
     }
 }

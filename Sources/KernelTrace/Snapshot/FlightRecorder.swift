@@ -60,7 +60,9 @@ public final class FlightRecorder {
         self.logger = logger
     }
 
-    public func run(tracefs: Tracefs, onSnapshot: (SnapshotRecord) -> Void = { _ in }) throws(TraceCaptureError) -> FlightRecorderSummary {
+    public func run(
+        tracefs: Tracefs, onSnapshot: (SnapshotRecord) -> Void = { _ in }
+    ) throws(TraceCaptureError) -> FlightRecorderSummary {
         try TraceRecorder.prepareOutput(options.outputDirectory)
         let session: TraceSession
         do { session = try TraceSession(tracefs: tracefs, options: options.session) } catch { throw .tracefs(error) }
@@ -73,7 +75,11 @@ public final class FlightRecorder {
             let snapshot: InventorySnapshot
             do { snapshot = try scanner.scan() } catch { throw .inventory(error) }
             for condition in options.conditions {
-                do { probes.append(try LiveMetricProbe(condition: condition, snapshot: snapshot, procRoot: options.inventory.procRoot)) } catch { throw .container(error) }
+                do {
+                    probes.append(
+                        try LiveMetricProbe(
+                            condition: condition, snapshot: snapshot, procRoot: options.inventory.procRoot))
+                } catch { throw .container(error) }
             }
         }
         let started = try session.startWithStatedump(collector)
@@ -105,8 +111,9 @@ public final class FlightRecorder {
                     suppressed += 1
                     logger.info("snapshot trigger ignored (rate limit): \(trigger)")
                 } else {
-                    let record = try takeSnapshot(number: snapshots.count + 1, trigger: trigger, triggeredAt: now, armedAt: armedAt,
-                                                  session: session, statedump: statedump, filter: filter)
+                    let record = try takeSnapshot(
+                        number: snapshots.count + 1, trigger: trigger, triggeredAt: now, armedAt: armedAt,
+                        session: session, statedump: statedump, filter: filter)
                     lastSnapshotAt = monotonicNanoseconds()
                     snapshots.append(record)
                     onSnapshot(record)
@@ -116,22 +123,27 @@ public final class FlightRecorder {
                 nextRescan = now + UInt64(options.rescanIntervalSeconds * 1e9)
                 session.excludeOwnThreads()
                 if let result = try? collector.rescan(at: monotonicNanoseconds(), into: &statedump), let filter,
-                   let fresh = try? filter.newThreads(in: result.inventory) {
+                    let fresh = try? filter.newThreads(in: result.inventory)
+                {
                     try? session.addToPIDFilter(fresh)
                 }
             }
             var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
             nanosleep(&pause, nil)
         }
-        return FlightRecorderSummary(snapshots: snapshots, suppressedTriggers: suppressed,
-                                     armedSeconds: Double(monotonicNanoseconds() - armedAt) / 1e9)
+        return FlightRecorderSummary(
+            snapshots: snapshots, suppressedTriggers: suppressed,
+            armedSeconds: Double(monotonicNanoseconds() - armedAt) / 1e9)
     }
 
     /// Pauses tracing, moves the buffers into OUTPUT/snapshot-NNN, trims them to the window,
     /// writes formats, statedump and metadata, and resumes.
-    private func takeSnapshot(number: Int, trigger: String, triggeredAt: UInt64, armedAt: UInt64, session: TraceSession,
-                              statedump: RecordedStatedump, filter: ContainerThreadFilter?) throws(TraceCaptureError) -> SnapshotRecord {
-        let directory = "\(options.outputDirectory)/snapshot-\(String(repeating: "0", count: max(0, 3 - String(number).count)))\(number)"
+    private func takeSnapshot(
+        number: Int, trigger: String, triggeredAt: UInt64, armedAt: UInt64, session: TraceSession,
+        statedump: RecordedStatedump, filter: ContainerThreadFilter?
+    ) throws(TraceCaptureError) -> SnapshotRecord {
+        let directory =
+            "\(options.outputDirectory)/snapshot-\(String(repeating: "0", count: max(0, 3 - String(number).count)))\(number)"
         let layout = TraceDirectoryLayout(root: directory)
         // Built under a hidden name and renamed once its metadata is written: a snapshot-NNN
         // directory always has what a reader needs, even when the recorder is killed.
@@ -148,7 +160,8 @@ public final class FlightRecorder {
         // copying leaves a snapshot readable up to the last page written.
         var incomplete = TraceMetadata(
             session: session, copiers: [], mode: "snapshot", startNs: max(armedAt, cutoff), endNs: stoppedAt,
-            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [], snapshotTrigger: trigger,
+            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [],
+            snapshotTrigger: trigger,
             commandLine: options.commandLine)
         incomplete.isComplete = false
         do {
@@ -156,10 +169,14 @@ public final class FlightRecorder {
             try TraceDirectoryWriter.writeJSON(statedump, to: partialLayout.statedumpPath)
             try TraceDirectoryWriter.writeJSON(incomplete, to: partialLayout.metadataPath)
         } catch { throw .directory(error) }
-        guard rename(partial, directory) == 0 else { throw .directory(.io(path: directory, errno: errno, operation: "rename \(partial) to")) }
+        guard rename(partial, directory) == 0 else {
+            throw .directory(.io(path: directory, errno: errno, operation: "rename \(partial) to"))
+        }
         do {
             for cpu in session.onlineCPUs {
-                let copier = try RawPageCopier(instance: session.instance.files, cpu: cpu, pageSize: session.pageSize, outputPath: layout.rawPagesPath(cpu: cpu))
+                let copier = try RawPageCopier(
+                    instance: session.instance.files, cpu: cpu, pageSize: session.pageSize,
+                    outputPath: layout.rawPagesPath(cpu: cpu))
                 copiers.append(copier)
                 try copier.drainRemaining()
             }
@@ -167,7 +184,8 @@ public final class FlightRecorder {
         let metadata = TraceMetadata(
             session: session, copiers: copiers, mode: "snapshot",
             startNs: max(armedAt, cutoff), endNs: stoppedAt,
-            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [], snapshotTrigger: trigger,
+            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [],
+            snapshotTrigger: trigger,
             commandLine: options.commandLine)
         for copier in copiers { copier.close() }
         do { try session.resume() } catch { throw .tracefs(error) }
@@ -175,7 +193,9 @@ public final class FlightRecorder {
         do {
             if options.windowSeconds != nil {
                 for index in trimmed.cpuStreams.indices {
-                    let kept = try RawPageWindow.trim(path: layout.rawPagesPath(cpu: trimmed.cpuStreams[index].cpu), pageSize: session.pageSize, cutoffNs: cutoff)
+                    let kept = try RawPageWindow.trim(
+                        path: layout.rawPagesPath(cpu: trimmed.cpuStreams[index].cpu), pageSize: session.pageSize,
+                        cutoffNs: cutoff)
                     trimmed.cpuStreams[index].pageCount = kept
                     trimmed.cpuStreams[index].byteCount = UInt64(kept * session.pageSize)
                 }
@@ -193,14 +213,16 @@ public final class FlightRecorder {
         guard let directory = opendir(tracefs.path("instances")) else { return [] }
         var names: [String] = []
         while let entry = readdir(directory) {
-            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+            names.append(
+                withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
         }
         closedir(directory)
         var signalled: [Int32] = []
         for name in names where name.hasPrefix(TracefsInstance.namePrefix) {
             guard let owner = Int32(name.dropFirst(TracefsInstance.namePrefix.count)), pid == nil || pid == owner,
-                  TracefsInstance.isLivePeriscope(pid: owner),
-                  (try? tracefs.read("instances/\(name)/options/overwrite"))?.hasPrefix("1") == true else { continue }
+                TracefsInstance.isLivePeriscope(pid: owner),
+                (try? tracefs.read("instances/\(name)/options/overwrite"))?.hasPrefix("1") == true
+            else { continue }
             if kill(owner, SIGUSR1) == 0 { signalled.append(owner) }
         }
         return signalled

@@ -13,7 +13,9 @@ public final class LiveMetricProbe {
     private let procRoot: String
 
     /// Resolves the condition's container in `snapshot` (throws if it is not running).
-    public init(condition: SnapshotCondition, snapshot: InventorySnapshot, procRoot: String = "/proc") throws(ContainerMatchError) {
+    public init(
+        condition: SnapshotCondition, snapshot: InventorySnapshot, procRoot: String = "/proc"
+    ) throws(ContainerMatchError) {
         self.condition = condition
         self.procRoot = procRoot
         guard let query = condition.container else {
@@ -39,7 +41,9 @@ public final class LiveMetricProbe {
             guard let counters = try? reader.read(files) else { return nil }
             switch condition.metric {
             case .throttled:
-                guard let periods = counters.cpu?.periods, let throttled = counters.cpu?.throttledPeriods else { return nil }
+                guard let periods = counters.cpu?.periods, let throttled = counters.cpu?.throttledPeriods else {
+                    return nil
+                }
                 defer { previousPeriods = (periods, throttled) }
                 guard let previous = previousPeriods, periods > previous.periods else { return nil }
                 return 100 * Double(throttled &- previous.throttled) / Double(periods - previous.periods)
@@ -56,6 +60,8 @@ public final class LiveMetricProbe {
         case .throttled: return nil
         }
         let path = "\(procRoot)/pressure/\(name)"
-        return try? fileReader.withContents(of: path) { bytes throws(HostReadError) in try PressureStall.parse(bytes, path: path) }.some.average10sPercent
+        return try? fileReader.withContents(of: path) { bytes throws(HostReadError) in
+            try PressureStall.parse(bytes, path: path)
+        }.some.average10sPercent
     }
 }

@@ -1,4 +1,3 @@
-
 /// Cuts a snapshot's per-CPU pages down to the last N seconds: the ring buffer holds as much
 /// as its size allows, the user asked for a time window. Pages are whole units, so the page
 /// that straddles the cutoff is kept.
@@ -12,7 +11,8 @@ enum RawPageWindow {
         // time of page i+1, so keep it when the next page starts after the cutoff.
         var first = pageCount
         for index in 0..<pageCount {
-            let nextStart: UInt64 = index + 1 < pageCount
+            let nextStart: UInt64 =
+                index + 1 < pageCount
                 ? file.bytes.loadUnaligned(fromByteOffset: (index + 1) * pageSize, as: UInt64.self) : .max
             if nextStart >= cutoffNs {
                 first = index

@@ -30,7 +30,9 @@ public struct SnapshotCondition: Sendable, Equatable, CustomStringConvertible {
         var valueText = text[text.index(after: operatorStart)...]
         let inclusive = valueText.hasPrefix("=")
         if inclusive { valueText = valueText.dropFirst() }
-        guard let threshold = Double(valueText.trimmingCharacters(in: " ")), threshold.isFinite else { throw .malformed(text) }
+        guard let threshold = Double(valueText.trimmingCharacters(in: " ")), threshold.isFinite else {
+            throw .malformed(text)
+        }
         var container: String?
         if subject.hasPrefix("container:") {
             subject = subject.dropFirst("container:".count)
@@ -38,7 +40,9 @@ public struct SnapshotCondition: Sendable, Equatable, CustomStringConvertible {
             container = String(subject[..<colon])
             subject = subject[subject.index(after: colon)...]
         }
-        guard let metric = Metric(rawValue: String(subject.trimmingCharacters(in: " "))) else { throw .unknownMetric(String(subject)) }
+        guard let metric = Metric(rawValue: String(subject.trimmingCharacters(in: " "))) else {
+            throw .unknownMetric(String(subject))
+        }
         if metric == .throttled && container == nil { throw .needsContainer(metric.rawValue) }
         return SnapshotCondition(container: container, metric: metric, threshold: threshold, inclusive: inclusive)
     }
@@ -51,8 +55,11 @@ public enum SnapshotConditionError: Error, Sendable, CustomStringConvertible, Eq
 
     public var description: String {
         switch self {
-        case .malformed(let text): return "'\(text)' is not [container:NAME:]METRIC>VALUE (e.g. container:web:throttled>50, cpu-pressure>40)"
-        case .unknownMetric(let name): return "unknown metric '\(name)'; use \(SnapshotCondition.Metric.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .malformed(let text):
+            return "'\(text)' is not [container:NAME:]METRIC>VALUE (e.g. container:web:throttled>50, cpu-pressure>40)"
+        case .unknownMetric(let name):
+            return
+                "unknown metric '\(name)'; use \(SnapshotCondition.Metric.allCases.map(\.rawValue).joined(separator: ", "))"
         case .needsContainer(let name): return "\(name) is a per-container metric: write container:NAME:\(name)>VALUE"
         }
     }

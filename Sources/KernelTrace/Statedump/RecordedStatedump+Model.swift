@@ -6,14 +6,16 @@ extension RecordedStatedump {
         var indexByKey: [String: Int] = [:]
         let modelContainers = containers.enumerated().map { index, container in
             indexByKey[container.key] = index
-            return StatedumpContainer(runtime: container.runtime, id: container.id, name: container.displayName,
-                                      pidNamespace: container.pidNamespace ?? 0)
+            return StatedumpContainer(
+                runtime: container.runtime, id: container.id, name: container.displayName,
+                pidNamespace: container.pidNamespace ?? 0)
         }
         let modelThreads = threads.map { thread in
             let namespaces = thread.namespaceInodes
-            return StatedumpThread(tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: thread.comm,
-                                   namespacePIDs: thread.namespaceTIDs, namespaces: namespaces, cgroupPaths: thread.cgroups,
-                                   containerIndex: thread.container.flatMap { indexByKey[$0] })
+            return StatedumpThread(
+                tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: thread.comm,
+                namespacePIDs: thread.namespaceTIDs, namespaces: namespaces, cgroupPaths: thread.cgroups,
+                containerIndex: thread.container.flatMap { indexByKey[$0] })
         }
         return Statedump(timestamp: takenAtNs, threads: modelThreads, containers: modelContainers)
     }

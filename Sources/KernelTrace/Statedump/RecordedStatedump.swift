@@ -15,7 +15,10 @@ public struct RecordedStatedump: Sendable, Codable {
     /// Threads that exited while being read: normal, counted.
     public var vanishedThreadCount: Int
 
-    public init(takenAtNs: UInt64, hostNamespaces: [String: UInt64], containers: [RecordedContainer] = [], threads: [RecordedThread] = [], vanishedThreadCount: Int = 0) {
+    public init(
+        takenAtNs: UInt64, hostNamespaces: [String: UInt64], containers: [RecordedContainer] = [],
+        threads: [RecordedThread] = [], vanishedThreadCount: Int = 0
+    ) {
         self.takenAtNs = takenAtNs
         self.hostNamespaces = hostNamespaces
         self.containers = containers

@@ -22,9 +22,12 @@ public final class StatedumpCollector {
     }
 
     /// The full dump at the start of a trace.
-    public func initialDump(at timestampNs: UInt64) throws(HostReadError) -> (statedump: RecordedStatedump, inventory: InventorySnapshot) {
+    public func initialDump(
+        at timestampNs: UInt64
+    ) throws(HostReadError) -> (statedump: RecordedStatedump, inventory: InventorySnapshot) {
         let snapshot = try scanner.scan()
-        var dump = RecordedStatedump(takenAtNs: timestampNs, hostNamespaces: Self.namespaceDictionary(snapshot.host.namespaces))
+        var dump = RecordedStatedump(
+            takenAtNs: timestampNs, hostNamespaces: Self.namespaceDictionary(snapshot.host.namespaces))
         add(snapshot, at: timestampNs, to: &dump)
         return (dump, snapshot)
     }
@@ -32,7 +35,9 @@ public final class StatedumpCollector {
     /// Threads and containers that appeared since the last dump, appended to `dump`.
     /// Returns the number of new threads.
     @discardableResult
-    public func rescan(at timestampNs: UInt64, into dump: inout RecordedStatedump) throws(HostReadError) -> (newThreads: Int, inventory: InventorySnapshot) {
+    public func rescan(
+        at timestampNs: UInt64, into dump: inout RecordedStatedump
+    ) throws(HostReadError) -> (newThreads: Int, inventory: InventorySnapshot) {
         let snapshot = try scanner.scan()
         let before = dump.threads.count
         add(snapshot, at: timestampNs, to: &dump)
@@ -41,14 +46,19 @@ public final class StatedumpCollector {
 
     private func add(_ snapshot: InventorySnapshot, at timestampNs: UInt64, to dump: inout RecordedStatedump) {
         for container in snapshot.containers where seenContainers.insert(container.key.description).inserted {
-            dump.containers.append(RecordedContainer(
-                key: container.key.description, runtime: container.runtime.rawValue, id: container.id, name: container.name,
-                image: container.image, pidNamespace: container.namespaces[.pid], namespaces: Self.namespaceDictionary(container.namespaces),
-                cgroupPath: container.cgroupPath, firstSeenNs: timestampNs))
+            dump.containers.append(
+                RecordedContainer(
+                    key: container.key.description, runtime: container.runtime.rawValue, id: container.id,
+                    name: container.name,
+                    image: container.image, pidNamespace: container.namespaces[.pid],
+                    namespaces: Self.namespaceDictionary(container.namespaces),
+                    cgroupPath: container.cgroupPath, firstSeenNs: timestampNs))
         }
         for process in snapshot.processes {
             seenPIDs.insert(process.pid)
-            addThreads(of: process.pid, container: process.container.isHost ? nil : process.container.description, at: timestampNs, to: &dump)
+            addThreads(
+                of: process.pid, container: process.container.isHost ? nil : process.container.description,
+                at: timestampNs, to: &dump)
         }
     }
 
@@ -61,7 +71,9 @@ public final class StatedumpCollector {
     @discardableResult
     public func catchUp(at timestampNs: UInt64, into dump: inout RecordedStatedump) -> Int {
         guard let pids = try? procfs.processIDs() else { return 0 }
-        let containerPaths = dump.containers.compactMap { container in container.cgroupPath.map { (path: $0, key: container.key) } }
+        let containerPaths = dump.containers.compactMap { container in
+            container.cgroupPath.map { (path: $0, key: container.key) }
+        }
         var added = 0
         for pid in pids where seenPIDs.insert(pid).inserted {
             let paths = (try? procfs.cgroups(TaskID(pid: pid)))?.distinctPaths ?? []
@@ -74,22 +86,30 @@ public final class StatedumpCollector {
         return added
     }
 
-    private func addThreads(of pid: Int32, container containerKey: String?, at timestampNs: UInt64, to dump: inout RecordedStatedump) {
+    private func addThreads(
+        of pid: Int32, container containerKey: String?, at timestampNs: UInt64, to dump: inout RecordedStatedump
+    ) {
         let tids = (try? procfs.threadIDs(of: pid)) ?? [pid]
         for tid in tids {
             let task = TaskID(pid: pid, tid: tid)
             do {
                 let stat = try procfs.stat(task)
-                guard seenThreads.insert(ThreadKey(tid: tid, startTimeTicks: stat.startTimeTicks)).inserted else { continue }
+                guard seenThreads.insert(ThreadKey(tid: tid, startTimeTicks: stat.startTimeTicks)).inserted else {
+                    continue
+                }
                 let status = try procfs.status(task)
                 let namespaces = (try? procfs.namespaces(task)) ?? NamespaceSet()
-                let cgroups = (try? procfs.cgroups(task))?.memberships.map { "\($0.hierarchyID):\($0.controllers.joined(separator: ",")):\($0.path)" } ?? []
-                dump.threads.append(RecordedThread(
-                    tid: tid, pid: pid, ppid: status.parentPID, comm: stat.comm,
-                    namespaceTIDs: status.namespacePIDs, namespacePIDs: status.namespaceThreadGroupIDs,
-                    namespaces: Self.namespaceDictionary(namespaces), cgroups: cgroups,
-                    container: containerKey, seenAtNs: timestampNs))
-            } catch where error.isVanished {
+                let cgroups =
+                    (try? procfs.cgroups(task))?.memberships.map {
+                        "\($0.hierarchyID):\($0.controllers.joined(separator: ",")):\($0.path)"
+                    } ?? []
+                dump.threads.append(
+                    RecordedThread(
+                        tid: tid, pid: pid, ppid: status.parentPID, comm: stat.comm,
+                        namespaceTIDs: status.namespacePIDs, namespacePIDs: status.namespaceThreadGroupIDs,
+                        namespaces: Self.namespaceDictionary(namespaces), cgroups: cgroups,
+                        container: containerKey, seenAtNs: timestampNs))
+            } catch  where error.isVanished {
                 dump.vanishedThreadCount += 1
             } catch {
                 continue

@@ -56,7 +56,7 @@ extension SyscallTable {
         "close_range", "openat2", "pidfd_getfd", "faccessat2", "process_madvise", "epoll_pwait2",
         "mount_setattr", "quotactl_fd", "landlock_create_ruleset", "landlock_add_rule",
         "landlock_restrict_self", "memfd_secret", "process_mrelease", "futex_waitv",
-        "set_mempolicy_home_node",
+        "set_mempolicy_home_node"
     ]
     static let genericNames: [String] = [
         "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "setxattr", "lsetxattr",
@@ -112,6 +112,6 @@ extension SyscallTable {
         "pidfd_open", "clone3", "close_range", "openat2", "pidfd_getfd", "faccessat2", "process_madvise",
         "epoll_pwait2", "mount_setattr", "quotactl_fd", "landlock_create_ruleset", "landlock_add_rule",
         "landlock_restrict_self", "memfd_secret", "process_mrelease", "futex_waitv",
-        "set_mempolicy_home_node",
+        "set_mempolicy_home_node"
     ]
 }

@@ -28,7 +28,9 @@ enum TraceDirectoryFile {
     static func read(_ path: String, limitBytes: Int) throws(TraceDirectoryError) -> [UInt8] {
         let (descriptor, size) = try openRegular(path)
         defer { close(descriptor) }
-        guard size <= limitBytes else { throw .malformed(path: path, reason: "\(size) bytes, more than the \(limitBytes) expected at most") }
+        guard size <= limitBytes else {
+            throw .malformed(path: path, reason: "\(size) bytes, more than the \(limitBytes) expected at most")
+        }
         var bytes = [UInt8](repeating: 0, count: size)
         let filled: Int
         do {

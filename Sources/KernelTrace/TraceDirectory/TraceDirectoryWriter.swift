@@ -12,7 +12,8 @@ public enum TraceDirectoryError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .io(let path, let code, let operation): return "cannot \(operation) \(path): \(String(cString: strerror(code)))"
+        case .io(let path, let code, let operation):
+            return "cannot \(operation) \(path): \(String(cString: strerror(code)))"
         case .tracefs(let error): return error.description
         case .malformed(let path, let reason): return "\(path) is not a Periscope trace file: \(reason)"
         }
@@ -22,7 +23,9 @@ public enum TraceDirectoryError: Error, Sendable, CustomStringConvertible {
 /// Writes the small files of a trace directory (formats, JSON documents).
 public enum TraceDirectoryWriter {
     public static func makeDirectory(_ path: String) throws(TraceDirectoryError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw .io(path: path, errno: errno, operation: "create directory") }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .io(path: path, errno: errno, operation: "create directory")
+        }
     }
 
     /// Writes one whole file; a rewrite (metadata.json at the end of a recording) replaces it
@@ -36,7 +39,8 @@ public enum TraceDirectoryWriter {
     }
 
     /// Writes a Codable document as pretty JSON with sorted keys.
-    public static func writeJSON<Document: Encodable>(_ document: Document, to path: String) throws(TraceDirectoryError) {
+    public static func writeJSON<Document: Encodable>(_ document: Document, to path: String) throws(TraceDirectoryError)
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
@@ -48,7 +52,9 @@ public enum TraceDirectoryWriter {
         }
     }
 
-    public static func readJSON<Document: Decodable>(_ type: Document.Type, from path: String) throws(TraceDirectoryError) -> Document {
+    public static func readJSON<Document: Decodable>(
+        _ type: Document.Type, from path: String
+    ) throws(TraceDirectoryError) -> Document {
         let bytes = try TraceDirectoryFile.read(path, limitBytes: 1 << 30)
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))

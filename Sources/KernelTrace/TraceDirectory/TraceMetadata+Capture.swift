@@ -5,14 +5,19 @@ import LinuxHost
 
 extension TraceMetadata {
     /// The metadata of a capture made through `session`, with the loss counters read now.
-    init(session: TraceSession, copiers: [RawPageCopier], mode: String, startNs: UInt64, endNs: UInt64, realtimeOffsetNs: Int64,
-         containerFilter: [String], snapshotTrigger: String?, commandLine: [String]) {
+    init(
+        session: TraceSession, copiers: [RawPageCopier], mode: String, startNs: UInt64, endNs: UInt64,
+        realtimeOffsetNs: Int64,
+        containerFilter: [String], snapshotTrigger: String?, commandLine: [String]
+    ) {
         let stats = session.cpuStats()
         let streams = copiers.map { copier in
             let cpuStats = stats[copier.cpu] ?? CPUBufferStats()
             return CPUStreamSummary(
-                cpu: copier.cpu, pageCount: Int(copier.bytesWritten / UInt64(copier.pageSize)), byteCount: copier.bytesWritten,
-                overrunCount: cpuStats.overrun, droppedEventCount: cpuStats.droppedEvents, commitOverrunCount: cpuStats.commitOverrun,
+                cpu: copier.cpu, pageCount: Int(copier.bytesWritten / UInt64(copier.pageSize)),
+                byteCount: copier.bytesWritten,
+                overrunCount: cpuStats.overrun, droppedEventCount: cpuStats.droppedEvents,
+                commitOverrunCount: cpuStats.commitOverrun,
                 overwritesOldest: session.options.overwriteOldest)
         }
         var names = utsname()
@@ -20,7 +25,8 @@ extension TraceMetadata {
         let machine = withUnsafeBytes(of: names.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         self.init(
             hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease, machine: machine,
-            onlineCPUs: session.onlineCPUs, clock: "mono", realtimeOffsetNs: realtimeOffsetNs, pageSizeBytes: session.pageSize,
+            onlineCPUs: session.onlineCPUs, clock: "mono", realtimeOffsetNs: realtimeOffsetNs,
+            pageSizeBytes: session.pageSize,
             bufferSizeKBPerCPU: session.options.bufferSizeKBPerCPU, tracepoints: session.recordedTracepoints,
             startNs: startNs, endNs: endNs, mode: mode, containerFilter: containerFilter,
             cpuStreams: streams, snapshotTrigger: snapshotTrigger, commandLine: commandLine)

@@ -25,12 +25,15 @@ public struct Tracefs: Sendable {
             if errno == EACCES || errno == EPERM, deniedRoot == nil { deniedRoot = root }
         }
         if let deniedRoot {
-            throw TracefsError(path: deniedRoot, operation: "open tracefs at",
-                               detail: "permission denied: tracing needs root (tracefs is readable by root only)")
+            throw TracefsError(
+                path: deniedRoot, operation: "open tracefs at",
+                detail: "permission denied: tracing needs root (tracefs is readable by root only)")
         }
         let target = candidateRoots[0]
         guard mountIfAbsent else {
-            throw TracefsError(path: target, operation: "find tracefs at", detail: "not mounted; run `mount -t tracefs nodev \(target)` as root")
+            throw TracefsError(
+                path: target, operation: "find tracefs at",
+                detail: "not mounted; run `mount -t tracefs nodev \(target)` as root")
         }
         if mount("nodev", target, "tracefs", 0, nil) != 0 {
             throw TracefsError(path: target, operation: "mount tracefs on", errno: Glibc.errno)
@@ -77,6 +80,8 @@ public struct Tracefs: Sendable {
 
     /// Reads any file up to `limit` bytes (tracefs files report size 0, so read to EOF).
     static func readFile(_ path: String, limit: Int = 16 << 20) throws(TracefsError) -> [UInt8] {
-        do { return try KernelFileReader.bytes(of: path, maximumBytes: limit) } catch { throw TracefsError(reading: error) }
+        do { return try KernelFileReader.bytes(of: path, maximumBytes: limit) } catch {
+            throw TracefsError(reading: error)
+        }
     }
 }

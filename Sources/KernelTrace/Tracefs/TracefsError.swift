@@ -26,7 +26,9 @@ public struct TracefsError: Error, Sendable, CustomStringConvertible {
         var text = "cannot \(operation) \(path)"
         if let errno { text += ": \(Errno(rawValue: errno))" }
         if let detail { text += " (\(detail))" }
-        if let errno, Errno(rawValue: errno).isPermissionDenied { text += "; tracing needs root (or CAP_SYS_ADMIN and access to tracefs)" }
+        if let errno, Errno(rawValue: errno).isPermissionDenied {
+            text += "; tracing needs root (or CAP_SYS_ADMIN and access to tracefs)"
+        }
         return text
     }
 }

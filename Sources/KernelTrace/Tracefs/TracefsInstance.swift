@@ -26,7 +26,9 @@ public final class TracefsInstance {
             if code == EEXIST {
                 // Our own PID's name: a previous run in this very process, or a reused PID.
                 try Self.removeDirectory(files.root)
-                if mkdir(files.root, 0o755) != 0 { throw TracefsError(path: files.root, operation: "create instance", errno: errno) }
+                if mkdir(files.root, 0o755) != 0 {
+                    throw TracefsError(path: files.root, operation: "create instance", errno: errno)
+                }
             } else {
                 throw TracefsError(path: files.root, operation: "create instance", errno: code)
             }
@@ -59,7 +61,9 @@ public final class TracefsInstance {
         closedir(directory)
         var removedNames: [String] = []
         for name in names {
-            guard let pid = Int32(name.dropFirst(namePrefix.count)), !isLivePeriscope(pid: pid, procRoot: procRoot), pid != getpid() else { continue }
+            guard let pid = Int32(name.dropFirst(namePrefix.count)), !isLivePeriscope(pid: pid, procRoot: procRoot),
+                pid != getpid()
+            else { continue }
             if (try? removeDirectory(tracefs.path("instances/\(name)"))) != nil { removedNames.append(name) }
         }
         return removedNames

@@ -80,8 +80,10 @@ public struct CgroupLayout: Sendable, Equatable {
             // A root above the reader's cgroup namespace ("/../..") says the namespace is private
             // and its place in the host is not known yet.
             let namespaceRoot: String? = CgroupPath.components(entry.root).first == ".." ? nil : "/"
-            hierarchies.append(Hierarchy(controllers: controllers, mountPoint: rootPrefix + entry.mountPoint,
-                                         mountRoot: entry.root, namespaceRoot: namespaceRoot))
+            hierarchies.append(
+                Hierarchy(
+                    controllers: controllers, mountPoint: rootPrefix + entry.mountPoint,
+                    mountRoot: entry.root, namespaceRoot: namespaceRoot))
         }
         return CgroupLayout(hierarchies: hierarchies)
     }
@@ -96,7 +98,7 @@ public struct CgroupLayout: Sendable, Equatable {
     /// such as `rw` or `nsdelegate`, are ignored).
     public static let v1ControllerNames: Set<String> = [
         "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls", "net_prio",
-        "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc",
+        "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc"
     ]
 
     /// The v2 hierarchy, if mounted.
@@ -104,7 +106,9 @@ public struct CgroupLayout: Sendable, Equatable {
 
     /// Legacy, hybrid or unified, judged by which hierarchies hold controllers.
     public var mode: Mode {
-        let hasV1Controllers = hierarchies.contains { !$0.isUnified && $0.controllers.contains { !$0.hasPrefix("name=") } }
+        let hasV1Controllers = hierarchies.contains {
+            !$0.isUnified && $0.controllers.contains { !$0.hasPrefix("name=") }
+        }
         if !hasV1Controllers { return .unified }
         return unified == nil ? .legacy : .hybrid
     }
@@ -118,7 +122,8 @@ public struct CgroupLayout: Sendable, Equatable {
     /// /sys/fs/cgroup/cpu/docker/ID. Nil when that hierarchy is not mounted.
     public func directory(forController controller: String, of cgroups: ProcessCgroups) -> String? {
         if let v1 = hierarchies.first(where: { $0.controllers.contains(controller) }),
-           let membership = cgroups.memberships.first(where: { hierarchy(of: $0) == v1 }) {
+            let membership = cgroups.memberships.first(where: { hierarchy(of: $0) == v1 })
+        {
             return Self.join(v1, membership.path)
         }
         guard let unified, let path = cgroups.unifiedPath else { return nil }
@@ -146,7 +151,8 @@ public struct CgroupLayout: Sendable, Equatable {
         let components = CgroupPath.components(cgroupPath)
         let rootComponents = CgroupPath.components(hierarchy.mountRoot)
         guard !components.contains(".."), !rootComponents.contains(".."),
-              components.starts(with: rootComponents) else { return nil }
+            components.starts(with: rootComponents)
+        else { return nil }
         let relative = components.dropFirst(rootComponents.count)
         if relative.isEmpty { return hierarchy.mountPoint }
         return hierarchy.mountPoint + "/" + relative.joined(separator: "/")

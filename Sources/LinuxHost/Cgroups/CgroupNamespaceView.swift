@@ -28,7 +28,9 @@ extension CgroupLayout {
         let isPrivate = (inode ?? nil).map { $0 != Self.initialCgroupNamespaceInode } ?? false
         guard isPrivate || isNamespaceRootUnknown else { return self }
         let ownPath = "\(procRoot)/self/cgroup"
-        let own = try? reader.withContents(of: ownPath) { bytes throws(HostReadError) in try ProcessCgroups.parse(bytes, path: ownPath) }
+        let own = try? reader.withContents(of: ownPath) { bytes throws(HostReadError) in
+            try ProcessCgroups.parse(bytes, path: ownPath)
+        }
         var resolved = self
         var found: String?
         for index in hierarchies.indices {
@@ -37,10 +39,11 @@ extension CgroupLayout {
             hierarchy.namespaceRoot = nil
             // Only a mount of an ancestor of the namespace root ("/.." repeated) shows the host's tree.
             if let membership = own?.memberships.first(where: { self.hierarchy(of: $0) == hierarchies[index] }),
-               !root.isEmpty, root.allSatisfy({ $0 == ".." }),
-               let namespaceRoot = Self.findNamespaceRoot(
-                   mountPoint: hierarchy.mountPoint, depth: root.count, ownPath: membership.path, ownPID: ownPID,
-                   guess: found, reader: reader) {
+                !root.isEmpty, root.allSatisfy({ $0 == ".." }),
+                let namespaceRoot = Self.findNamespaceRoot(
+                    mountPoint: hierarchy.mountPoint, depth: root.count, ownPath: membership.path, ownPID: ownPID,
+                    guess: found, reader: reader)
+            {
                 hierarchy.mountRoot = "/"
                 hierarchy.namespaceRoot = namespaceRoot
                 found = found ?? namespaceRoot
@@ -52,7 +55,8 @@ extension CgroupLayout {
         if let found {
             for index in resolved.hierarchies.indices where resolved.hierarchies[index].namespaceRoot == nil {
                 let mountRoot = resolved.hierarchies[index].mountRoot
-                guard CgroupPath.components(mountRoot).first != "..", let hostRoot = CgroupPath.resolve(mountRoot, under: found)
+                guard CgroupPath.components(mountRoot).first != "..",
+                    let hostRoot = CgroupPath.resolve(mountRoot, under: found)
                 else { continue }
                 resolved.hierarchies[index].mountRoot = hostRoot
                 resolved.hierarchies[index].namespaceRoot = found
@@ -75,7 +79,7 @@ extension CgroupLayout {
             let membership = translated.memberships[index]
             if taskHasExited && !membership.isUnified { continue }
             guard let namespaceRoot = hierarchy(of: membership)?.namespaceRoot, namespaceRoot != "/",
-                  let hostPath = CgroupPath.resolve(membership.path, under: namespaceRoot)
+                let hostPath = CgroupPath.resolve(membership.path, under: namespaceRoot)
             else { continue }
             translated.memberships[index].path = hostPath
         }
@@ -128,7 +132,9 @@ extension CgroupLayout {
         var names: [String] = []
         while let entry = readdir(handle) {
             guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names

@@ -20,13 +20,15 @@ public struct CgroupTreeIndex: Sendable {
     /// (from mountinfo; "/" outside a cgroup namespace). Unreadable sub-trees (removed while
     /// walking) are skipped; an unreadable mount point throws.
     public static func build(
-        mountPoint: String, mountRoot: String = "/", reader: KernelFileReader = KernelFileReader(), maximumDepth: Int = 32
+        mountPoint: String, mountRoot: String = "/", reader: KernelFileReader = KernelFileReader(),
+        maximumDepth: Int = 32
     ) throws(HostReadError) -> CgroupTreeIndex {
         var index = CgroupTreeIndex()
         guard let root = opendir(mountPoint) else { throw HostReadError(path: mountPoint, errno: errno) }
         closedir(root)
         let prefix = mountRoot == "/" ? "" : mountRoot
-        index.walk(directory: mountPoint, cgroupPath: prefix.isEmpty ? "/" : prefix, reader: reader, depthLeft: maximumDepth)
+        index.walk(
+            directory: mountPoint, cgroupPath: prefix.isEmpty ? "/" : prefix, reader: reader, depthLeft: maximumDepth)
         return index
     }
 
@@ -36,7 +38,9 @@ public struct CgroupTreeIndex: Sendable {
             var scanner = ByteScanner(bytes)
             while let pid = scanner.readUInt64() {
                 // v1 lets a process's threads sit in different cgroups: the first one listed wins.
-                if pathByPID[Int32(truncatingIfNeeded: pid)] == nil { pathByPID[Int32(truncatingIfNeeded: pid)] = cgroupPath }
+                if pathByPID[Int32(truncatingIfNeeded: pid)] == nil {
+                    pathByPID[Int32(truncatingIfNeeded: pid)] = cgroupPath
+                }
                 scanner.skipLine()
             }
         }
@@ -44,7 +48,9 @@ public struct CgroupTreeIndex: Sendable {
         var children: [String] = []
         while let entry = readdir(handle) {
             guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { children.append(name) }
         }
         closedir(handle)

@@ -16,8 +16,9 @@ public struct MountInfoEntry: Sendable, Equatable {
 
     static func parse(line: Substring) -> MountInfoEntry? {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count >= 9, let separator = fields.firstIndex(of: "-"), separator >= 6, separator + 2 < fields.count,
-              let mountID = Int(fields[0]), let parentID = Int(fields[1])
+        guard fields.count >= 9, let separator = fields.firstIndex(of: "-"), separator >= 6,
+            separator + 2 < fields.count,
+            let mountID = Int(fields[0]), let parentID = Int(fields[1])
         else { return nil }
         return MountInfoEntry(
             mountID: mountID,
@@ -26,7 +27,8 @@ public struct MountInfoEntry: Sendable, Equatable {
             mountPoint: unescapeOctal(fields[4]),
             filesystemType: String(fields[separator + 1]),
             source: String(fields[separator + 2]),
-            superOptions: separator + 3 < fields.count ? fields[separator + 3].split(separator: ",").map(String.init) : []
+            superOptions: separator + 3 < fields.count
+                ? fields[separator + 3].split(separator: ",").map(String.init) : []
         )
     }
 
@@ -37,7 +39,8 @@ public struct MountInfoEntry: Sendable, Equatable {
         var iterator = Array(field.utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "\\"), iterator.count >= 3,
-               let value = UInt8(String(decoding: iterator.prefix(3), as: UTF8.self), radix: 8) {
+                let value = UInt8(String(decoding: iterator.prefix(3), as: UTF8.self), radix: 8)
+            {
                 bytes.append(value)
                 iterator = iterator.dropFirst(3)
             } else {

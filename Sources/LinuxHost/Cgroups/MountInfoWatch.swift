@@ -28,7 +28,9 @@ public final class MountInfoWatch {
             var event = pollfd(fd: descriptor, events: Int16(POLLPRI), revents: 0)
             guard poll(&event, 1, 0) > 0, event.revents & Int16(POLLPRI | POLLERR) != 0 else { return nil }
         }
-        let text = try reader.withContents(ofOpenDescriptor: descriptor, path: path) { bytes in String(decoding: bytes, as: UTF8.self) }
+        let text = try reader.withContents(ofOpenDescriptor: descriptor, path: path) { bytes in
+            String(decoding: bytes, as: UTF8.self)
+        }
         hasBeenRead = true
         return text
     }

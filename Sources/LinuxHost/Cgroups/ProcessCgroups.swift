@@ -50,7 +50,7 @@ public struct ProcessCgroups: Sendable, Equatable, Hashable {
             if line.isEmpty { continue }
             let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[line])
             guard let firstColon = lineBytes.firstIndex(of: .colon),
-                  let secondColon = lineBytes[(firstColon + 1)...].firstIndex(of: .colon)
+                let secondColon = lineBytes[(firstColon + 1)...].firstIndex(of: .colon)
             else { throw HostReadError(path: path, malformed: "line without two ':' separators") }
             var idScanner = ByteScanner(UnsafeRawBufferPointer(rebasing: lineBytes[..<firstColon]))
             guard let hierarchyID = idScanner.readUInt64() else {
@@ -58,11 +58,12 @@ public struct ProcessCgroups: Sendable, Equatable, Hashable {
             }
             let controllerText = String(decoding: lineBytes[(firstColon + 1)..<secondColon], as: UTF8.self)
             let cgroupPath = String(decoding: lineBytes[(secondColon + 1)...], as: UTF8.self)
-            memberships.append(CgroupMembership(
-                hierarchyID: Int(hierarchyID),
-                controllers: controllerText.isEmpty ? [] : controllerText.split(separator: ",").map(String.init),
-                path: cgroupPath
-            ))
+            memberships.append(
+                CgroupMembership(
+                    hierarchyID: Int(hierarchyID),
+                    controllers: controllerText.isEmpty ? [] : controllerText.split(separator: ",").map(String.init),
+                    path: cgroupPath
+                ))
         }
         return ProcessCgroups(memberships: memberships)
     }
@@ -76,12 +77,14 @@ extension ProcessCgroups: Codable {
         memberships = paths.sorted { $0.key < $1.key }.map { label, path in
             label == "unified"
                 ? CgroupMembership(hierarchyID: 0, controllers: [], path: path)
-                : CgroupMembership(hierarchyID: -1, controllers: label.split(separator: ",").map(String.init), path: path)
+                : CgroupMembership(
+                    hierarchyID: -1, controllers: label.split(separator: ",").map(String.init), path: path)
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(Dictionary(memberships.map { ($0.hierarchyLabel, $0.path) }, uniquingKeysWith: { first, _ in first }))
+        try container.encode(
+            Dictionary(memberships.map { ($0.hierarchyLabel, $0.path) }, uniquingKeysWith: { first, _ in first }))
     }
 }

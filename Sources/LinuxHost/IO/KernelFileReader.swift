@@ -52,7 +52,9 @@ public final class KernelFileReader {
         _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
     ) throws(HostReadError) -> Result {
         let capacity = min(storage.count, 4096)
-        let count = path.withCString { readlink($0, storage.baseAddress!.assumingMemoryBound(to: CChar.self), capacity) }
+        let count = path.withCString {
+            readlink($0, storage.baseAddress!.assumingMemoryBound(to: CChar.self), capacity)
+        }
         guard count >= 0 else { throw HostReadError(path: path, errno: errno) }
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
@@ -86,7 +88,9 @@ public final class KernelFileReader {
             let room = UnsafeMutableRawBufferPointer(rebasing: storage[filled...])
             let got: Int
             do {
-                got = fromOffsetZero ? try SystemCall.pread(fd, into: room, at: filled) : try SystemCall.read(fd, into: room)
+                got =
+                    fromOffsetZero
+                    ? try SystemCall.pread(fd, into: room, at: filled) : try SystemCall.read(fd, into: room)
             } catch {
                 throw HostReadError(path: path, error)
             }
@@ -96,7 +100,8 @@ public final class KernelFileReader {
     }
 
     private func grow() {
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(storage.count * 2, maximumFileBytes), alignment: 16)
+        let bigger = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: min(storage.count * 2, maximumFileBytes), alignment: 16)
         bigger.copyMemory(from: UnsafeRawBufferPointer(storage))
         storage.deallocate()
         storage = bigger

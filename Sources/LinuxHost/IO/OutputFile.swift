@@ -66,7 +66,9 @@ public enum OutputFile {
     /// (O_TRUNC is ignored by devices and FIFOs; a FIFO blocks until a reader opens it).
     private static func writeInPlace(_ path: String, _ bytes: [UInt8]) throws(WriteError) {
         let fd: Int32
-        do { fd = try SystemCall.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o666) } catch { throw WriteError(path: path, error) }
+        do { fd = try SystemCall.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o666) } catch {
+            throw WriteError(path: path, error)
+        }
         do throws(WriteError) {
             try writeAll(fd, bytes, path: path)
         } catch {
@@ -80,7 +82,9 @@ public enum OutputFile {
     /// Writes a temporary file in the same directory (rename is atomic only within one file
     /// system) and renames it over `path`. A new file gets `>`'s mode (0666 minus the umask,
     /// applied by open); an existing file's mode and, when allowed, owner are kept.
-    private static func replaceAtomically(_ path: String, with bytes: [UInt8], keeping existing: stat?) throws(WriteError) {
+    private static func replaceAtomically(
+        _ path: String, with bytes: [UInt8], keeping existing: stat?
+    ) throws(WriteError) {
         let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

@@ -48,7 +48,9 @@ public final class KernelLogReader {
 
     /// Reads the records available now, at most `maximumRecords` (the bound keeps a flood of
     /// messages from stalling the caller); records at or after `sinceMicroseconds` only.
-    public func readAvailable(maximumRecords: Int = 10_000, sinceMicroseconds: UInt64 = 0) throws(HostReadError) -> [KernelLogRecord] {
+    public func readAvailable(
+        maximumRecords: Int = 10_000, sinceMicroseconds: UInt64 = 0
+    ) throws(HostReadError) -> [KernelLogRecord] {
         var records: [KernelLogRecord] = []
         var attempts = 0
         while records.count < maximumRecords, attempts < maximumRecords * 2 {

@@ -15,7 +15,10 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
     public var properties: [String: String]
 
     /// Creates a value from its fields.
-    public init(level: Int, facility: Int = 0, sequence: UInt64, timestampMicroseconds: UInt64, message: String, properties: [String: String] = [:]) {
+    public init(
+        level: Int, facility: Int = 0, sequence: UInt64, timestampMicroseconds: UInt64, message: String,
+        properties: [String: String] = [:]
+    ) {
         self.level = level
         self.facility = facility
         self.sequence = sequence
@@ -25,8 +28,12 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
     }
 
     /// Parses one record as returned by one read(2) of /dev/kmsg.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String = "/dev/kmsg") throws(HostReadError) -> KernelLogRecord {
-        guard let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) else { throw HostReadError(path: path, malformed: "record without ';'") }
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, path: String = "/dev/kmsg"
+    ) throws(HostReadError) -> KernelLogRecord {
+        guard let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) else {
+            throw HostReadError(path: path, malformed: "record without ';'")
+        }
         // The header fields are separated by commas; read them as numbers between commas.
         var numbers: [UInt64] = []
         var scanner = ByteScanner(UnsafeRawBufferPointer(rebasing: bytes[..<semicolon]))
@@ -35,7 +42,9 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
             guard scanner.peek == UInt8(ascii: ",") else { break }
             scanner.seek(to: scanner.offset + 1)
         }
-        guard numbers.count == 3 else { throw HostReadError(path: path, malformed: "record header is not PRIORITY,SEQUENCE,TIMESTAMP") }
+        guard numbers.count == 3 else {
+            throw HostReadError(path: path, malformed: "record header is not PRIORITY,SEQUENCE,TIMESTAMP")
+        }
         let (priority, sequence, timestamp) = (numbers[0], numbers[1], numbers[2])
         var body = ByteScanner(bytes, offset: semicolon + 1)
         let message = body.string(body.readLineRange())
@@ -43,11 +52,13 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
         while !body.isAtEnd {
             let line = body.readLineRange()
             guard line.count > 1, bytes[line.lowerBound] == .space,
-                  let equals = UnsafeRawBufferPointer(rebasing: bytes[line]).firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let equals = UnsafeRawBufferPointer(rebasing: bytes[line]).firstIndex(of: UInt8(ascii: "="))
+            else { continue }
             let key = body.string(line.lowerBound + 1..<line.lowerBound + equals)
             properties[key] = body.string(line.lowerBound + equals + 1..<line.upperBound)
         }
-        return KernelLogRecord(level: Int(priority & 7), facility: Int(priority >> 3), sequence: sequence,
-                               timestampMicroseconds: timestamp, message: message, properties: properties)
+        return KernelLogRecord(
+            level: Int(priority & 7), facility: Int(priority >> 3), sequence: sequence,
+            timestampMicroseconds: timestamp, message: message, properties: properties)
     }
 }

@@ -45,9 +45,11 @@ public struct NamespaceEntry {
             do {
                 theirs = try procfs.namespaceInode(TaskID(pid: targetPID), kind)
             } catch {
-                if error.isVanished, kind == kinds.first { throw Failure(description: "PID \(targetPID) does not exist (it may have exited)") }
+                if error.isVanished, kind == kinds.first {
+                    throw Failure(description: "PID \(targetPID) does not exist (it may have exited)")
+                }
                 if error.isPermissionDenied { throw Self.permissionFailure(targetPID) }
-                continue // the kernel lacks this namespace kind
+                continue  // the kernel lacks this namespace kind
             }
             // Joining a namespace we are already in is pointless, and for user namespaces an error.
             if let ours = try? procfs.namespaceInode(TaskID(pid: getpid()), kind), ours == theirs { continue }
@@ -72,18 +74,26 @@ public struct NamespaceEntry {
         case Int(PERISCOPE_ENTER_SETNS.rawValue):
             let kind = joined[Int(result.failed_ns)]
             if result.error_number == EPERM { throw Self.permissionFailure(targetPID) }
-            throw Failure(description: "joining the \(kind.rawValue) namespace of PID \(targetPID) failed: \(String(cString: strerror(result.error_number)))")
+            throw Failure(
+                description:
+                    "joining the \(kind.rawValue) namespace of PID \(targetPID) failed: \(String(cString: strerror(result.error_number)))"
+            )
         case Int(PERISCOPE_ENTER_EXEC.rawValue):
-            let reason = result.error_number == ENOENT ? "not found in the container's PATH" : String(cString: strerror(result.error_number))
-            throw Failure(description: "cannot run '\(command[0])' inside PID \(targetPID)'s namespaces: \(reason)",
-                          exitStatus: result.error_number == ENOENT ? 127 : 126)
+            let reason =
+                result.error_number == ENOENT
+                ? "not found in the container's PATH" : String(cString: strerror(result.error_number))
+            throw Failure(
+                description: "cannot run '\(command[0])' inside PID \(targetPID)'s namespaces: \(reason)",
+                exitStatus: result.error_number == ENOENT ? 127 : 126)
         default:
             throw Failure(description: "could not start the command: \(String(cString: strerror(result.error_number)))")
         }
     }
 
     static func permissionFailure(_ pid: Int32) -> Failure {
-        Failure(description: "entering the namespaces of PID \(pid) needs root (CAP_SYS_ADMIN and CAP_SYS_PTRACE); re-run with sudo")
+        Failure(
+            description:
+                "entering the namespaces of PID \(pid) needs root (CAP_SYS_ADMIN and CAP_SYS_PTRACE); re-run with sudo")
     }
 
     static func cloneFlag(_ kind: NamespaceKind) -> Int32 {

@@ -23,14 +23,21 @@ public struct ProcessIOCounters: Sendable, Equatable, Codable {
         while !scanner.isAtEnd {
             defer { scanner.skipLine() }
             let lineStart = scanner.offset
-            guard let colon = UnsafeRawBufferPointer(rebasing: bytes[lineStart...]).firstIndex(of: .colon) else { break }
+            guard let colon = UnsafeRawBufferPointer(rebasing: bytes[lineStart...]).firstIndex(of: .colon) else {
+                break
+            }
             let key = lineStart..<(lineStart + colon)
             scanner.seek(to: key.upperBound + 1)
             scanner.skipSpaces()
-            if scanner.matches(key, "read_bytes") { read = scanner.readUInt64() }
-            else if scanner.matches(key, "write_bytes") { written = scanner.readUInt64() }
+            if scanner.matches(key, "read_bytes") {
+                read = scanner.readUInt64()
+            } else if scanner.matches(key, "write_bytes") {
+                written = scanner.readUInt64()
+            }
         }
-        guard let read, let written else { throw HostReadError(path: path, malformed: "no read_bytes/write_bytes line") }
+        guard let read, let written else {
+            throw HostReadError(path: path, malformed: "no read_bytes/write_bytes line")
+        }
         return ProcessIOCounters(readBytes: read, writtenBytes: written)
     }
 }
@@ -39,6 +46,8 @@ extension Procfs {
     /// `/proc/PID/io` of a process (threads and reaped children included).
     public func io(_ task: TaskID) throws(HostReadError) -> ProcessIOCounters {
         let path = path(task, "io")
-        return try reader.withContents(of: path) { bytes throws(HostReadError) in try ProcessIOCounters.parse(bytes, path: path) }
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in
+            try ProcessIOCounters.parse(bytes, path: path)
+        }
     }
 }

@@ -38,7 +38,7 @@ public struct ProcessStat: Sendable, Equatable, Codable {
     /// itself contain ") " (a process can name itself anything).
     public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(HostReadError) -> ProcessStat {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
+            let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
         else { throw HostReadError(path: path, malformed: "no '(comm)' field") }
         var scanner = ByteScanner(bytes)
         guard let pid = scanner.readInt64() else { throw HostReadError(path: path, malformed: "no pid field") }

@@ -27,7 +27,9 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
         var sawPid = false
         while !scanner.isAtEnd {
             let lineStart = scanner.offset
-            guard let colon = UnsafeRawBufferPointer(rebasing: bytes[lineStart...]).firstIndex(of: .colon) else { break }
+            guard let colon = UnsafeRawBufferPointer(rebasing: bytes[lineStart...]).firstIndex(of: .colon) else {
+                break
+            }
             let key = lineStart..<(lineStart + colon)
             scanner.seek(to: key.upperBound + 1)
             if scanner.matches(key, "Tgid") {

@@ -15,7 +15,9 @@ extension Procfs {
     /// The task's kernel stack, innermost frame first, as function names without their
     /// `+offset/size` (`/proc/PID/task/TID/stack`; needs CAP_SYS_ADMIN). At most `maximumFrames`.
     public func kernelStack(_ task: TaskID, maximumFrames: Int = 16) throws(HostReadError) -> [String] {
-        try reader.withContents(of: path(task, "stack")) { bytes in KernelStackText.functions(bytes, maximumFrames: maximumFrames) }
+        try reader.withContents(of: path(task, "stack")) { bytes in
+            KernelStackText.functions(bytes, maximumFrames: maximumFrames)
+        }
     }
 }
 

@@ -24,11 +24,15 @@ public struct ProcessRealtimeLimits: Sendable, Equatable, Codable {
     /// Parses the `CapEff:` line of a status file and the `Max realtime priority` line of a limits file.
     public static func parse(status: String, limits: String) -> ProcessRealtimeLimits? {
         guard let capabilities = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-              let effective = UInt64(capabilities.dropFirst("CapEff:".count).trimmingCharacters(in: " \t"), radix: 16),
-              let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max realtime priority") }) else { return nil }
-        let values = line.dropFirst("Max realtime priority".count).split(separator: " ", omittingEmptySubsequences: true)
+            let effective = UInt64(capabilities.dropFirst("CapEff:".count).trimmingCharacters(in: " \t"), radix: 16),
+            let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max realtime priority") })
+        else { return nil }
+        let values = line.dropFirst("Max realtime priority".count).split(
+            separator: " ", omittingEmptySubsequences: true)
         guard values.count >= 2 else { return nil }
-        return ProcessRealtimeLimits(hasCapSysNice: effective & capSysNiceBit != 0, rtprioSoftLimit: UInt64(values[0]), rtprioHardLimit: UInt64(values[1]))
+        return ProcessRealtimeLimits(
+            hasCapSysNice: effective & capSysNiceBit != 0, rtprioSoftLimit: UInt64(values[0]),
+            rtprioHardLimit: UInt64(values[1]))
     }
 }
 

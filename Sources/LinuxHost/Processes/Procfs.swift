@@ -33,17 +33,23 @@ public final class Procfs {
 
     public func stat(_ task: TaskID) throws(HostReadError) -> ProcessStat {
         let path = path(task, "stat")
-        return try reader.withContents(of: path) { bytes throws(HostReadError) in try ProcessStat.parse(bytes, path: path) }
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in
+            try ProcessStat.parse(bytes, path: path)
+        }
     }
 
     public func status(_ task: TaskID) throws(HostReadError) -> ProcessStatus {
         let path = path(task, "status")
-        return try reader.withContents(of: path) { bytes throws(HostReadError) in try ProcessStatus.parse(bytes, path: path) }
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in
+            try ProcessStatus.parse(bytes, path: path)
+        }
     }
 
     public func cgroups(_ task: TaskID) throws(HostReadError) -> ProcessCgroups {
         let path = path(task, "cgroup")
-        return try reader.withContents(of: path) { bytes throws(HostReadError) in try ProcessCgroups.parse(bytes, path: path) }
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in
+            try ProcessCgroups.parse(bytes, path: path)
+        }
     }
 
     /// The command line, split at NUL bytes. Empty for kernel threads and zombies.
@@ -77,13 +83,15 @@ public final class Procfs {
 
     /// The namespace inodes of a task for `kinds`. Kinds the kernel lacks (ENOENT on a
     /// link while the task's ns directory exists) are left out; a vanished task throws.
-    public func namespaces(_ task: TaskID, kinds: [NamespaceKind] = NamespaceKind.allCases) throws(HostReadError) -> NamespaceSet {
+    public func namespaces(
+        _ task: TaskID, kinds: [NamespaceKind] = NamespaceKind.allCases
+    ) throws(HostReadError) -> NamespaceSet {
         var set = NamespaceSet()
         var firstMissing: HostReadError?
         for kind in kinds {
             do {
                 set[kind] = try namespaceInode(task, kind)
-            } catch where error.isVanished {
+            } catch  where error.isVanished {
                 if firstMissing == nil { firstMissing = error }
             }
         }

@@ -19,7 +19,9 @@ public struct TaskSchedulerStatistics: Sendable, Equatable, Codable {
     }
 
     /// Parses the three numbers of the file.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(HostReadError) -> TaskSchedulerStatistics {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, path: String
+    ) throws(HostReadError) -> TaskSchedulerStatistics {
         var scanner = ByteScanner(bytes)
         guard let run = scanner.readUInt64(), let wait = scanner.readUInt64(), let slices = scanner.readUInt64() else {
             throw HostReadError(path: path, malformed: "expected three numbers")
@@ -32,7 +34,9 @@ extension Procfs {
     /// `/proc/PID/task/TID/schedstat` of `task`.
     public func schedulerStatistics(_ task: TaskID) throws(HostReadError) -> TaskSchedulerStatistics {
         let path = "\(root)/\(task.pid)/task/\(task.tid)/schedstat"
-        return try reader.withContents(of: path) { bytes throws(HostReadError) in try TaskSchedulerStatistics.parse(bytes, path: path) }
+        return try reader.withContents(of: path) { bytes throws(HostReadError) in
+            try TaskSchedulerStatistics.parse(bytes, path: path)
+        }
     }
 
     /// The CPUs `task` may run on (`Cpus_allowed_list` of its status, what `taskset -p` shows).
@@ -43,7 +47,9 @@ extension Procfs {
             var scanner = ByteScanner(bytes)
             while !scanner.isAtEnd {
                 let line = scanner.readLineRange()
-                guard line.count > key.count, zip(bytes[line.lowerBound..<(line.lowerBound + key.count)], key).allSatisfy({ $0 == $1 }) else { continue }
+                guard line.count > key.count,
+                    zip(bytes[line.lowerBound..<(line.lowerBound + key.count)], key).allSatisfy({ $0 == $1 })
+                else { continue }
                 var start = line.lowerBound + key.count
                 while start < line.upperBound, bytes[start] == .space || bytes[start] == .tab { start += 1 }
                 return try CPUList.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<line.upperBound]), path: path)
@@ -57,7 +63,9 @@ extension Procfs {
     /// The scheduling policy and RT priority of `task` (stat fields 41 and 40) without parsing
     /// the other fields or the comm: what a scan for the few RT threads among all threads needs.
     /// Nil when the file is malformed or the kernel does not report them.
-    public func schedulingPolicy(_ task: TaskID) throws(HostReadError) -> (policy: SchedulingPolicy, realtimePriority: UInt32)? {
+    public func schedulingPolicy(
+        _ task: TaskID
+    ) throws(HostReadError) -> (policy: SchedulingPolicy, realtimePriority: UInt32)? {
         try reader.withContents(of: path(task, "stat")) { bytes in
             // The comm may contain ") ": fields restart after the *last* ')'. Field 3 (state) follows it.
             guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }

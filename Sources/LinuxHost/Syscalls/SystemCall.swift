@@ -48,7 +48,9 @@ package enum SystemCall {
     }
 
     /// One pread(2) into `buffer` at `offset`: the bytes read, 0 at end of file.
-    package static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(Errno) -> Int {
+    package static func pread(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int
+    ) throws(Errno) -> Int {
         try valueOrErrno { Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
     }
 
@@ -60,7 +62,9 @@ package enum SystemCall {
     /// Reads until `buffer` is full or the file ends (kernel files, pipes and sockets return
     /// short reads); with `offset`, by pread(2) from there, leaving the file offset alone.
     /// Returns the bytes read.
-    package static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int? = nil) throws(Errno) -> Int {
+    package static func readFully(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int? = nil
+    ) throws(Errno) -> Int {
         var filled = 0
         while filled < buffer.count {
             let room = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])

@@ -56,7 +56,9 @@ public struct HostCPUStat: Sendable, Equatable, Codable {
 
     /// Parses /proc/stat. The per-CPU arrays are sized from `previous` (the last sample), so
     /// they are allocated once at their final size instead of growing line by line.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String, reusing previous: HostCPUStat? = nil) throws(HostReadError) -> HostCPUStat {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, path: String, reusing previous: HostCPUStat? = nil
+    ) throws(HostReadError) -> HostCPUStat {
         var stat = HostCPUStat()
         stat.perCPU.reserveCapacity(previous?.perCPU.count ?? 8)
         stat.cpuNumbers.reserveCapacity(previous?.perCPU.count ?? 8)
@@ -72,7 +74,9 @@ public struct HostCPUStat: Sendable, Equatable, Codable {
                     sawTotal = true
                 } else {
                     var number = ByteScanner(scanner.bytes, offset: key.lowerBound + 3)
-                    guard let cpu = number.readUInt64() else { throw HostReadError(path: path, malformed: "bad cpu line") }
+                    guard let cpu = number.readUInt64() else {
+                        throw HostReadError(path: path, malformed: "bad cpu line")
+                    }
                     stat.perCPU.append(times)
                     stat.cpuNumbers.append(Int(cpu))
                 }

@@ -50,20 +50,26 @@ public struct DiskStats: Sendable, Equatable, Codable {
 
     /// Parses /proc/diskstats. Names are taken from `previous` when the device is at the
     /// same position, so a steady-state sample allocates only the array.
-    public static func parseAll(_ bytes: UnsafeRawBufferPointer, path: String, reusing previous: [DiskStats] = []) throws(HostReadError) -> [DiskStats] {
+    public static func parseAll(
+        _ bytes: UnsafeRawBufferPointer, path: String, reusing previous: [DiskStats] = []
+    ) throws(HostReadError) -> [DiskStats] {
         var disks: [DiskStats] = []
         disks.reserveCapacity(max(previous.count, 4))
         var scanner = ByteScanner(bytes)
         while !scanner.isAtEnd {
             defer { scanner.skipLine() }
             guard let major = scanner.readUInt64() else { continue }
-            guard let minor = scanner.readUInt64(), let nameRange = scanner.readFieldRange(), major <= UInt32.max, minor <= UInt32.max else {
+            guard let minor = scanner.readUInt64(), let nameRange = scanner.readFieldRange(), major <= UInt32.max,
+                minor <= UInt32.max
+            else {
                 throw HostReadError(path: path, malformed: "line \(disks.count + 1): expected 'MAJOR MINOR NAME'")
             }
             let device = BlockDeviceNumber(major: UInt32(major), minor: UInt32(minor))
             let index = disks.count
-            let name = index < previous.count && previous[index].device == device
-                && scanner.matches(nameRange, previous[index].name) ? previous[index].name : scanner.string(nameRange)
+            let name =
+                index < previous.count && previous[index].device == device
+                    && scanner.matches(nameRange, previous[index].name)
+                ? previous[index].name : scanner.string(nameRange)
             var disk = DiskStats(device: device, name: name)
             disk.readsCompleted = scanner.readUInt64() ?? 0
             disk.readsMerged = scanner.readUInt64() ?? 0
@@ -92,6 +98,8 @@ extension ByteScanner {
     /// True when the bytes in `range` equal `text` (a name kept from an earlier sample).
     func matches(_ range: Range<Int>, _ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in memoryEqual(UnsafeRawBufferPointer(rebasing: bytes[range]), UnsafeRawBufferPointer(utf8)) }
+        return text.withUTF8 { utf8 in
+            memoryEqual(UnsafeRawBufferPointer(rebasing: bytes[range]), UnsafeRawBufferPointer(utf8))
+        }
     }
 }

@@ -28,7 +28,9 @@ public final class HostCounterReader {
     public func cpuStat() throws(HostReadError) -> HostCPUStat {
         let path = statPath
         let previous = previousCPUStat
-        let stat = try cache.withContents(of: path) { bytes throws(HostReadError) in try HostCPUStat.parse(bytes, path: path, reusing: previous) }
+        let stat = try cache.withContents(of: path) { bytes throws(HostReadError) in
+            try HostCPUStat.parse(bytes, path: path, reusing: previous)
+        }
         previousCPUStat = stat
         return stat
     }
@@ -36,13 +38,16 @@ public final class HostCounterReader {
     /// /proc/loadavg.
     public func loadAverage() throws(HostReadError) -> LoadAverage {
         let path = loadAveragePath
-        return try cache.withContents(of: path) { bytes throws(HostReadError) in try LoadAverage.parse(bytes, path: path) }
+        return try cache.withContents(of: path) { bytes throws(HostReadError) in
+            try LoadAverage.parse(bytes, path: path)
+        }
     }
 
     /// /proc/meminfo.
     public func memoryInfo() throws(HostReadError) -> MemoryInfo {
         let path = memoryInfoPath
-        return try cache.withContents(of: path) { bytes throws(HostReadError) in try MemoryInfo.parse(bytes, path: path) }
+        return try cache.withContents(of: path) { bytes throws(HostReadError) in try MemoryInfo.parse(bytes, path: path)
+        }
     }
 
     /// /proc/vmstat.
@@ -54,7 +59,9 @@ public final class HostCounterReader {
     public func diskStats() throws(HostReadError) -> [DiskStats] {
         let path = diskstatsPath
         let previous = previousDisks
-        let disks = try cache.withContents(of: path) { bytes throws(HostReadError) in try DiskStats.parseAll(bytes, path: path, reusing: previous) }
+        let disks = try cache.withContents(of: path) { bytes throws(HostReadError) in
+            try DiskStats.parseAll(bytes, path: path, reusing: previous)
+        }
         previousDisks = disks
         return disks
     }
@@ -62,13 +69,17 @@ public final class HostCounterReader {
     /// net/dev of the host, or of `pid`'s network namespace.
     public func networkDevices(pid: Int32? = nil) throws(HostReadError) -> [NetworkDeviceStats] {
         let path = netPath(pid, "dev")
-        return try cache.withContents(of: path) { bytes throws(HostReadError) in try NetworkDeviceStats.parseAll(bytes, path: path) }
+        return try cache.withContents(of: path) { bytes throws(HostReadError) in
+            try NetworkDeviceStats.parseAll(bytes, path: path)
+        }
     }
 
     /// The Tcp line of net/snmp for the host, or for `pid`'s network namespace.
     public func tcpCounters(pid: Int32? = nil) throws(HostReadError) -> TCPCounters {
         let path = netPath(pid, "snmp")
-        return try cache.withContents(of: path) { bytes throws(HostReadError) in try TCPCounters.parse(bytes, path: path) }
+        return try cache.withContents(of: path) { bytes throws(HostReadError) in
+            try TCPCounters.parse(bytes, path: path)
+        }
     }
 
     /// The resources /proc/pressure reports on.
@@ -80,8 +91,10 @@ public final class HostCounterReader {
     public func pressure(_ resource: PressureResource) throws(HostReadError) -> PressureStall? {
         let path = procRoot + "/pressure/" + resource.rawValue
         do {
-            return try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try PressureStall.parse(bytes, path: path) }
-        } catch where error.isUnsupported || error.isCgroupRemoved {
+            return try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                try PressureStall.parse(bytes, path: path)
+            }
+        } catch  where error.isUnsupported || error.isCgroupRemoved {
             // No /proc/pressure at all (kernel built without PSI) reads as ENOENT on the directory.
             return nil
         }

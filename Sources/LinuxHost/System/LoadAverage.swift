@@ -14,7 +14,10 @@ public struct LoadAverage: Sendable, Equatable, Codable {
     public var lastPID: UInt64
 
     /// Creates a value from its fields.
-    public init(oneMinute: Double, fiveMinutes: Double, fifteenMinutes: Double, runnableTasks: UInt64, totalTasks: UInt64, lastPID: UInt64) {
+    public init(
+        oneMinute: Double, fiveMinutes: Double, fifteenMinutes: Double, runnableTasks: UInt64, totalTasks: UInt64,
+        lastPID: UInt64
+    ) {
         self.oneMinute = oneMinute
         self.fiveMinutes = fiveMinutes
         self.fifteenMinutes = fifteenMinutes
@@ -27,9 +30,11 @@ public struct LoadAverage: Sendable, Equatable, Codable {
     public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(HostReadError) -> LoadAverage {
         var scanner = ByteScanner(bytes)
         guard let one = scanner.readDecimal(), let five = scanner.readDecimal(), let fifteen = scanner.readDecimal(),
-              let runnable = scanner.readUInt64(), scanner.skip(UInt8(ascii: "/")), let total = scanner.readUInt64(),
-              let last = scanner.readUInt64()
+            let runnable = scanner.readUInt64(), scanner.skip(UInt8(ascii: "/")), let total = scanner.readUInt64(),
+            let last = scanner.readUInt64()
         else { throw HostReadError(path: path, malformed: "expected 'L1 L5 L15 R/T PID'") }
-        return LoadAverage(oneMinute: one, fiveMinutes: five, fifteenMinutes: fifteen, runnableTasks: runnable, totalTasks: total, lastPID: last)
+        return LoadAverage(
+            oneMinute: one, fiveMinutes: five, fifteenMinutes: fifteen, runnableTasks: runnable, totalTasks: total,
+            lastPID: last)
     }
 }

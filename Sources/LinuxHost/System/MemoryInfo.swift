@@ -46,18 +46,31 @@ public struct MemoryInfo: Sendable, Equatable, Codable {
             let key = start..<scanner.offset
             guard scanner.skip(.colon), let kilobytes = scanner.readUInt64() else { continue }
             let bytes = kilobytes &* 1024
-            if scanner.matches(key, "MemTotal") { info.totalBytes = bytes; sawTotal = true }
-            else if scanner.matches(key, "MemFree") { info.freeBytes = bytes }
-            else if scanner.matches(key, "MemAvailable") { info.availableBytes = bytes }
-            else if scanner.matches(key, "Buffers") { info.buffersBytes = bytes }
-            else if scanner.matches(key, "Cached") { info.cachedBytes = bytes }
-            else if scanner.matches(key, "SwapCached") { info.swapCachedBytes = bytes }
-            else if scanner.matches(key, "SwapTotal") { info.swapTotalBytes = bytes }
-            else if scanner.matches(key, "SwapFree") { info.swapFreeBytes = bytes }
-            else if scanner.matches(key, "Shmem") { info.shmemBytes = bytes }
-            else if scanner.matches(key, "SReclaimable") { info.reclaimableSlabBytes = bytes }
-            else if scanner.matches(key, "Dirty") { info.dirtyBytes = bytes }
-            else if scanner.matches(key, "Writeback") { info.writebackBytes = bytes }
+            if scanner.matches(key, "MemTotal") {
+                info.totalBytes = bytes; sawTotal = true
+            } else if scanner.matches(key, "MemFree") {
+                info.freeBytes = bytes
+            } else if scanner.matches(key, "MemAvailable") {
+                info.availableBytes = bytes
+            } else if scanner.matches(key, "Buffers") {
+                info.buffersBytes = bytes
+            } else if scanner.matches(key, "Cached") {
+                info.cachedBytes = bytes
+            } else if scanner.matches(key, "SwapCached") {
+                info.swapCachedBytes = bytes
+            } else if scanner.matches(key, "SwapTotal") {
+                info.swapTotalBytes = bytes
+            } else if scanner.matches(key, "SwapFree") {
+                info.swapFreeBytes = bytes
+            } else if scanner.matches(key, "Shmem") {
+                info.shmemBytes = bytes
+            } else if scanner.matches(key, "SReclaimable") {
+                info.reclaimableSlabBytes = bytes
+            } else if scanner.matches(key, "Dirty") {
+                info.dirtyBytes = bytes
+            } else if scanner.matches(key, "Writeback") {
+                info.writebackBytes = bytes
+            }
         }
         guard sawTotal else { throw HostReadError(path: path, malformed: "no MemTotal line") }
         return info

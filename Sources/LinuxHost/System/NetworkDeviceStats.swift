@@ -25,7 +25,9 @@ public struct NetworkDeviceStats: Sendable, Equatable, Codable {
 
     /// Parses net/dev (two header lines, then `name: 16 counters`). Interface names are
     /// reused from `previous` when at the same position.
-    public static func parseAll(_ bytes: UnsafeRawBufferPointer, path: String, reusing previous: [NetworkDeviceStats] = []) throws(HostReadError) -> [NetworkDeviceStats] {
+    public static func parseAll(
+        _ bytes: UnsafeRawBufferPointer, path: String, reusing previous: [NetworkDeviceStats] = []
+    ) throws(HostReadError) -> [NetworkDeviceStats] {
         var interfaces: [NetworkDeviceStats] = []
         interfaces.reserveCapacity(max(previous.count, 4))
         var scanner = ByteScanner(bytes)
@@ -34,11 +36,15 @@ public struct NetworkDeviceStats: Sendable, Equatable, Codable {
             scanner.skipSpaces()
             let start = scanner.offset
             // The name ends at ':'; the first counter may follow it without a space.
-            while let byte = scanner.peek, byte != .colon, byte != .newline, byte != UInt8(ascii: "|") { scanner.seek(to: scanner.offset + 1) }
+            while let byte = scanner.peek, byte != .colon, byte != .newline, byte != UInt8(ascii: "|") {
+                scanner.seek(to: scanner.offset + 1)
+            }
             let nameRange = start..<scanner.offset
             guard !nameRange.isEmpty, scanner.skip(.colon) else { continue }
             let index = interfaces.count
-            let name = index < previous.count && scanner.matches(nameRange, previous[index].interface) ? previous[index].interface : scanner.string(nameRange)
+            let name =
+                index < previous.count && scanner.matches(nameRange, previous[index].interface)
+                ? previous[index].interface : scanner.string(nameRange)
             var stats = NetworkDeviceStats(interface: name)
             stats.receivedBytes = scanner.readUInt64() ?? 0
             stats.receivedPackets = scanner.readUInt64() ?? 0
@@ -47,7 +53,7 @@ public struct NetworkDeviceStats: Sendable, Equatable, Codable {
             // fifo, frame, compressed, multicast: not reported.
             for _ in 0..<4 { _ = scanner.readUInt64() }
             guard let transmittedBytes = scanner.readUInt64(), let transmittedPackets = scanner.readUInt64(),
-                  let transmitErrors = scanner.readUInt64(), let transmitDrops = scanner.readUInt64()
+                let transmitErrors = scanner.readUInt64(), let transmitDrops = scanner.readUInt64()
             else { throw HostReadError(path: path, malformed: "interface \(name): fewer than 12 counters") }
             stats.transmittedBytes = transmittedBytes
             stats.transmittedPackets = transmittedPackets

@@ -7,7 +7,8 @@ public enum NetworkLinkSpeeds {
         let reader = KernelFileReader(initialCapacity: 64)
         for interface in interfaces {
             guard let text = try? reader.string(of: "\(sysRoot)/class/net/\(interface)/speed"),
-                  let speed = Double(text.filter { !$0.isWhitespace }), speed > 0 else { continue }
+                let speed = Double(text.filter { !$0.isWhitespace }), speed > 0
+            else { continue }
             speeds[interface] = speed
         }
         return speeds

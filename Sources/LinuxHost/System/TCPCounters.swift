@@ -36,22 +36,35 @@ public struct TCPCounters: Sendable, Equatable, Codable {
             guard line.count > 4, scanner.matches(line.lowerBound..<line.lowerBound + 4, "Tcp:") else { continue }
             guard let names = header else { header = line; continue }
             var counters = TCPCounters()
-            var nameScanner = ByteScanner(UnsafeRawBufferPointer(rebasing: bytes[..<names.upperBound]), offset: names.lowerBound + 4)
-            var valueScanner = ByteScanner(UnsafeRawBufferPointer(rebasing: bytes[..<line.upperBound]), offset: line.lowerBound + 4)
+            var nameScanner = ByteScanner(
+                UnsafeRawBufferPointer(rebasing: bytes[..<names.upperBound]), offset: names.lowerBound + 4)
+            var valueScanner = ByteScanner(
+                UnsafeRawBufferPointer(rebasing: bytes[..<line.upperBound]), offset: line.lowerBound + 4)
             while let name = nameScanner.readFieldRange() {
                 // MaxConn is -1 (no limit): read every value as signed and keep the counters.
                 guard let signed = valueScanner.readInt64() else { break }
                 let value = UInt64(max(signed, 0))
-                if nameScanner.matches(name, "ActiveOpens") { counters.activeOpens = value }
-                else if nameScanner.matches(name, "PassiveOpens") { counters.passiveOpens = value }
-                else if nameScanner.matches(name, "AttemptFails") { counters.attemptFails = value }
-                else if nameScanner.matches(name, "EstabResets") { counters.establishedResets = value }
-                else if nameScanner.matches(name, "CurrEstab") { counters.currentEstablished = value }
-                else if nameScanner.matches(name, "InSegs") { counters.segmentsReceived = value }
-                else if nameScanner.matches(name, "OutSegs") { counters.segmentsSent = value }
-                else if nameScanner.matches(name, "RetransSegs") { counters.segmentsRetransmitted = value }
-                else if nameScanner.matches(name, "InErrs") { counters.receiveErrors = value }
-                else if nameScanner.matches(name, "OutRsts") { counters.resetsSent = value }
+                if nameScanner.matches(name, "ActiveOpens") {
+                    counters.activeOpens = value
+                } else if nameScanner.matches(name, "PassiveOpens") {
+                    counters.passiveOpens = value
+                } else if nameScanner.matches(name, "AttemptFails") {
+                    counters.attemptFails = value
+                } else if nameScanner.matches(name, "EstabResets") {
+                    counters.establishedResets = value
+                } else if nameScanner.matches(name, "CurrEstab") {
+                    counters.currentEstablished = value
+                } else if nameScanner.matches(name, "InSegs") {
+                    counters.segmentsReceived = value
+                } else if nameScanner.matches(name, "OutSegs") {
+                    counters.segmentsSent = value
+                } else if nameScanner.matches(name, "RetransSegs") {
+                    counters.segmentsRetransmitted = value
+                } else if nameScanner.matches(name, "InErrs") {
+                    counters.receiveErrors = value
+                } else if nameScanner.matches(name, "OutRsts") {
+                    counters.resetsSent = value
+                }
             }
             return counters
         }

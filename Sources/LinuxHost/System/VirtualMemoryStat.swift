@@ -22,14 +22,24 @@ public struct VirtualMemoryStat: Sendable, Equatable, Codable {
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> VirtualMemoryStat {
         var stat = VirtualMemoryStat()
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            guard scanner.bytes[key.lowerBound] == UInt8(ascii: "p") || scanner.bytes[key.lowerBound] == UInt8(ascii: "o") else { return }
-            if scanner.matches(key, "pswpin") { stat.swappedInPages = value }
-            else if scanner.matches(key, "pswpout") { stat.swappedOutPages = value }
-            else if scanner.matches(key, "pgpgin") { stat.pagedInKilobytes = value }
-            else if scanner.matches(key, "pgpgout") { stat.pagedOutKilobytes = value }
-            else if scanner.matches(key, "pgfault") { stat.pageFaults = value }
-            else if scanner.matches(key, "pgmajfault") { stat.majorPageFaults = value }
-            else if scanner.matches(key, "oom_kill") { stat.oomKills = value }
+            guard
+                scanner.bytes[key.lowerBound] == UInt8(ascii: "p") || scanner.bytes[key.lowerBound] == UInt8(ascii: "o")
+            else { return }
+            if scanner.matches(key, "pswpin") {
+                stat.swappedInPages = value
+            } else if scanner.matches(key, "pswpout") {
+                stat.swappedOutPages = value
+            } else if scanner.matches(key, "pgpgin") {
+                stat.pagedInKilobytes = value
+            } else if scanner.matches(key, "pgpgout") {
+                stat.pagedOutKilobytes = value
+            } else if scanner.matches(key, "pgfault") {
+                stat.pageFaults = value
+            } else if scanner.matches(key, "pgmajfault") {
+                stat.majorPageFaults = value
+            } else if scanner.matches(key, "oom_kill") {
+                stat.oomKills = value
+            }
         }
         return stat
     }

@@ -21,12 +21,18 @@ enum ContainerReference {
         let matching = exact.isEmpty ? candidates.filter { matches(reference, $0) } : exact
         guard let first = matching.first else { throw notFound(reference) }
         guard matching.count == 1 else {
-            throw HTTPError(.badRequest, message: "container=\(reference) is ambiguous: \(matching.map(\.key).sorted().joined(separator: ", "))")
+            throw HTTPError(
+                .badRequest,
+                message: "container=\(reference) is ambiguous: \(matching.map(\.key).sorted().joined(separator: ", "))")
         }
         return first
     }
 
     static func notFound(_ reference: String) -> HTTPError {
-        HTTPError(.notFound, message: "no container \(reference.prefix(maximumLength)) in this agent's recent history (GET /api/v1/inventory lists them)")
+        HTTPError(
+            .notFound,
+            message:
+                "no container \(reference.prefix(maximumLength)) in this agent's recent history (GET /api/v1/inventory lists them)"
+        )
     }
 }

@@ -19,7 +19,10 @@ struct DiagnosisRoutes: AgentRouteGroup {
 
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/api/v1/diagnosis") { request, _ -> Response in
-            try JSONResponse.make(try windows(request).map { Window(startUnixSeconds: $0.startUnixSeconds, endUnixSeconds: $0.endUnixSeconds, report: $0.report) })
+            try JSONResponse.make(
+                try windows(request).map {
+                    Window(startUnixSeconds: $0.startUnixSeconds, endUnixSeconds: $0.endUnixSeconds, report: $0.report)
+                })
         }
         router.post("/api/v1/diagnosis") { request, _ -> Response in
             let body = try await RequestInput.body(of: request, maximumBytes: maximumBodyBytes)
@@ -31,19 +34,27 @@ struct DiagnosisRoutes: AgentRouteGroup {
             }
             let kept = try windows(request).filter { $0.observation != nil }
             guard !kept.isEmpty else {
-                throw HTTPError(.notFound, message: "no window in that range keeps its observations (only the newest \(AgentState.observationsKept) do): GET gives their stored reports")
+                throw HTTPError(
+                    .notFound,
+                    message:
+                        "no window in that range keeps its observations (only the newest \(AgentState.observationsKept) do): GET gives their stored reports"
+                )
             }
             let diagnoser = Diagnoser(thresholds: thresholds)
-            return try JSONResponse.make(kept.map { window in
-                Window(startUnixSeconds: window.startUnixSeconds, endUnixSeconds: window.endUnixSeconds, report: diagnoser.diagnose(window.observation!))
-            })
+            return try JSONResponse.make(
+                kept.map { window in
+                    Window(
+                        startUnixSeconds: window.startUnixSeconds, endUnixSeconds: window.endUnixSeconds,
+                        report: diagnoser.diagnose(window.observation!))
+                })
         }
     }
 
     private func windows(_ request: Request) throws -> [AgentState.DiagnosedWindow] {
         if request.uri.queryParameters["since"] == nil && request.uri.queryParameters["until"] == nil {
             guard let latest = agent.latestWindow else {
-                throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "10"], message: "no diagnosis window has closed yet")
+                throw HTTPError(
+                    .serviceUnavailable, headers: [.retryAfter: "10"], message: "no diagnosis window has closed yet")
             }
             return [latest]
         }

@@ -16,12 +16,14 @@ struct HistoryRoutes: AgentRouteGroup {
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/api/v1/history") { request, _ -> Response in
             guard let reference = request.uri.queryParameters["container"].map(String.init) else {
-                throw HTTPError(.badRequest, message: "give container=NAME|KEY|ID-PREFIX (GET /api/v1/inventory lists them)")
+                throw HTTPError(
+                    .badRequest, message: "give container=NAME|KEY|ID-PREFIX (GET /api/v1/inventory lists them)")
             }
             let range = try TimeRange(request, defaultSeconds: 300)
             let labels = try ContainerReference.resolve(reference, among: agent.containersWithHistory)
             let points = agent.history(of: labels.key, since: range.since, until: range.until)
-            return try JSONResponse.make(History(container: labels, since: range.since, until: range.until, points: points))
+            return try JSONResponse.make(
+                History(container: labels, since: range.since, until: range.until, points: points))
         }
     }
 }
@@ -35,6 +37,8 @@ struct TimeRange {
         let now = Date().timeIntervalSince1970
         until = try RequestInput.unixSeconds(request, "until") ?? now
         since = try RequestInput.unixSeconds(request, "since") ?? (until - defaultSeconds)
-        guard since <= until else { throw HTTPError(.badRequest, message: "since (\(since)) is after until (\(until))") }
+        guard since <= until else {
+            throw HTTPError(.badRequest, message: "since (\(since)) is after until (\(until))")
+        }
     }
 }

@@ -26,11 +26,14 @@ struct InventoryRoutes: AgentRouteGroup {
 
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/api/v1/inventory") { _, _ -> Response in
-            try JSONResponse.make(Inventory(unixTimeSeconds: agent.latestSamples?.latest.unixTimeSeconds, containers: agent.inventory))
+            try JSONResponse.make(
+                Inventory(unixTimeSeconds: agent.latestSamples?.latest.unixTimeSeconds, containers: agent.inventory))
         }
         router.get("/api/v1/latest") { request, _ -> Response in
             guard let (latest, previous) = agent.latestSamples else {
-                throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "no sample yet: the recorder takes its first one within one interval")
+                throw HTTPError(
+                    .serviceUnavailable, headers: [.retryAfter: "1"],
+                    message: "no sample yet: the recorder takes its first one within one interval")
             }
             let wanted = request.uri.queryParameters["container"].map(String.init)
             let before = Dictionary(uniqueKeysWithValues: (previous?.containers ?? []).map { ($0.key, $0) })
@@ -40,15 +43,19 @@ struct InventoryRoutes: AgentRouteGroup {
                 if let wanted, !ContainerReference.matches(wanted, labels) { continue }
                 var rates: CgroupRates?
                 if let previous, let old = before[container.key]?.counters, let new = container.counters {
-                    rates = CgroupRates(old: CounterSample(takenAt: previous.takenAt, counters: old),
-                                        new: CounterSample(takenAt: latest.takenAt, counters: new), hostCPUCount: latest.hostCPUCount)
+                    rates = CgroupRates(
+                        old: CounterSample(takenAt: previous.takenAt, counters: old),
+                        new: CounterSample(takenAt: latest.takenAt, counters: new), hostCPUCount: latest.hostCPUCount)
                 }
-                entries.append(Latest.Entry(labels: labels, counters: container.counters, rates: rates,
-                                            averageDStateThreads: container.averageDStateThreads))
+                entries.append(
+                    Latest.Entry(
+                        labels: labels, counters: container.counters, rates: rates,
+                        averageDStateThreads: container.averageDStateThreads))
             }
             if let wanted, entries.isEmpty { throw ContainerReference.notFound(wanted) }
             let interval = previous.map { latest.takenAt.seconds(since: $0.takenAt) }
-            return try JSONResponse.make(Latest(unixTimeSeconds: latest.unixTimeSeconds, intervalSeconds: interval, containers: entries))
+            return try JSONResponse.make(
+                Latest(unixTimeSeconds: latest.unixTimeSeconds, intervalSeconds: interval, containers: entries))
         }
     }
 }

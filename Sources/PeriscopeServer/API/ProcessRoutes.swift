@@ -34,7 +34,8 @@ struct ProcessRoutes: AgentRouteGroup {
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/api/v1/processes") { request, _ -> Response in
             guard let query = request.uri.queryParameters["container"].map(String.init), !query.isEmpty else {
-                throw HTTPError(.badRequest, message: "give container=NAME|KEY|ID-PREFIX (GET /api/v1/inventory lists them)")
+                throw HTTPError(
+                    .badRequest, message: "give container=NAME|KEY|ID-PREFIX (GET /api/v1/inventory lists them)")
             }
             // A scan reads every /proc/PID/stat: off the event loop.
             let routes = self
@@ -68,13 +69,16 @@ struct ProcessRoutes: AgentRouteGroup {
             let stat = try? procfs.stat(task)
             if let stat, stat.startTimeTicks != process.startTimeTicks { continue }
             let status = try? procfs.status(task)
-            entries.append(Entry(
-                pid: process.pid, pidInContainer: status?.namespacePIDs.last, parentPID: process.parentPID,
-                startTimeTicks: process.startTimeTicks, command: process.comm, state: process.state.description,
-                threads: stat?.threadCount, residentBytes: stat.map { UInt64(max(0, $0.residentPages)) * pageBytes },
-                cpuSeconds: Double(process.userTimeTicks + process.systemTimeTicks) / ticks))
+            entries.append(
+                Entry(
+                    pid: process.pid, pidInContainer: status?.namespacePIDs.last, parentPID: process.parentPID,
+                    startTimeTicks: process.startTimeTicks, command: process.comm, state: process.state.description,
+                    threads: stat?.threadCount,
+                    residentBytes: stat.map { UInt64(max(0, $0.residentPages)) * pageBytes },
+                    cpuSeconds: Double(process.userTimeTicks + process.systemTimeTicks) / ticks))
         }
-        return ProcessList(container: container.displayName, containerKey: container.key.description,
-                           unixTimeSeconds: Date().timeIntervalSince1970, processes: entries.sorted { $0.pid < $1.pid })
+        return ProcessList(
+            container: container.displayName, containerKey: container.key.description,
+            unixTimeSeconds: Date().timeIntervalSince1970, processes: entries.sorted { $0.pid < $1.pid })
     }
 }

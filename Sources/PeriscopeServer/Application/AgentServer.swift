@@ -15,8 +15,10 @@ package struct AgentServer: Sendable {
     package var captures: AgentCaptures?
 
     /// Creates a server from its parts.
-    package init(configuration: ServerConfiguration, recorder: any AgentRecorder,
-                routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil, captures: AgentCaptures? = nil) {
+    package init(
+        configuration: ServerConfiguration, recorder: any AgentRecorder,
+        routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil, captures: AgentCaptures? = nil
+    ) {
         self.configuration = configuration
         self.recorder = recorder
         self.routeGroups = routeGroups
@@ -28,11 +30,14 @@ package struct AgentServer: Sendable {
         let agent = AgentState(historySeconds: configuration.historySeconds)
         recorder.start(into: agent)
         defer { recorder.stop() }
-        let groups = routeGroups?(agent) ?? AgentApplication.standardRouteGroups(agent: agent, configuration: configuration, captures: captures)
+        let groups =
+            routeGroups?(agent)
+            ?? AgentApplication.standardRouteGroups(agent: agent, configuration: configuration, captures: captures)
         let router = AgentApplication.makeRouter(configuration: configuration, groups: groups)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "periscope"),
+            configuration: .init(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "periscope"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         do {

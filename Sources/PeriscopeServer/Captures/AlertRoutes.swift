@@ -26,10 +26,14 @@ struct AlertRoutes: AgentRouteGroup {
             }
             // Resolving containers scans /proc: off the event loop.
             guard let trigger else {
-                return try JSONResponse.make(Answer(alerts: payload.alerts.map {
-                    AlertCaptureTrigger.Outcome(alertName: $0.labels["alertname"], fingerprint: $0.fingerprint, containerLabel: $0.containerQuery,
-                                                action: "not-taken", detail: "this agent runs with --alert-captures none")
-                }))
+                return try JSONResponse.make(
+                    Answer(
+                        alerts: payload.alerts.map {
+                            AlertCaptureTrigger.Outcome(
+                                alertName: $0.labels["alertname"], fingerprint: $0.fingerprint,
+                                containerLabel: $0.containerQuery,
+                                action: "not-taken", detail: "this agent runs with --alert-captures none")
+                        }))
             }
             let outcomes = await Task.detached { trigger.handle(payload) }.value
             return try JSONResponse.make(Answer(alerts: outcomes))

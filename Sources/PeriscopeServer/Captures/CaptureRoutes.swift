@@ -32,21 +32,26 @@ struct CaptureRoutes: AgentRouteGroup {
 
     /// The result file is not a page of the agent: an SVG flame graph keeps its own inline
     /// script (search, zoom) but may load nothing and call nothing.
-    static let resultContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    static let resultContentSecurityPolicy =
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/api/v1/captures") { _, _ -> Response in
-            try JSONResponse.make(CaptureList(
-                captures: captures.captures, storedBytes: captures.storedBytes, budgetBytes: captures.configuration.budgetBytes,
-                maximumDurationSeconds: captures.configuration.maximumDurationSeconds,
-                defaultDurationSeconds: captures.configuration.defaultDurationSeconds))
+            try JSONResponse.make(
+                CaptureList(
+                    captures: captures.captures, storedBytes: captures.storedBytes,
+                    budgetBytes: captures.configuration.budgetBytes,
+                    maximumDurationSeconds: captures.configuration.maximumDurationSeconds,
+                    defaultDurationSeconds: captures.configuration.defaultDurationSeconds))
         }
         router.post("/api/v1/captures") { request, _ -> Response in
             let body = try await RequestInput.json(StartRequest.self, from: request, maximumBytes: maximumBodyBytes)
             // Starting resolves the container with an inventory scan: off the event loop.
             let started = await Task.detached {
                 Result { () throws(CaptureManager.StartError) in
-                    try captures.start(container: body.container, kind: body.kind, durationSeconds: body.durationSeconds, format: body.format)
+                    try captures.start(
+                        container: body.container, kind: body.kind, durationSeconds: body.durationSeconds,
+                        format: body.format)
                 }
             }.value
             let record: CaptureRecord
@@ -67,15 +72,20 @@ struct CaptureRoutes: AgentRouteGroup {
             let text = try context.parameters.require("id")
             guard let (path, record) = captures.resultFile(id: text) else {
                 if let record = captures.capture(id: text) {
-                    throw HTTPError(record.state == .running ? .conflict : .gone,
-                                    message: record.state == .running ? "capture \(text) is still running" : "capture \(text) has no file: \(record.evicted ? "deleted to stay within the capture budget" : record.error ?? record.state.rawValue)")
+                    throw HTTPError(
+                        record.state == .running ? .conflict : .gone,
+                        message: record.state == .running
+                            ? "capture \(text) is still running"
+                            : "capture \(text) has no file: \(record.evicted ? "deleted to stay within the capture budget" : record.error ?? record.state.rawValue)"
+                    )
                 }
                 throw Self.notFound(text)
             }
             let body = try await FileIO().loadFile(path: path, context: context)
             var headers: HTTPFields = [
-                .contentType: record.contentType ?? "application/octet-stream", .contentSecurityPolicy: Self.resultContentSecurityPolicy,
-                .init("X-Content-Type-Options")!: "nosniff",
+                .contentType: record.contentType ?? "application/octet-stream",
+                .contentSecurityPolicy: Self.resultContentSecurityPolicy,
+                .init("X-Content-Type-Options")!: "nosniff"
             ]
             let disposition = request.uri.queryParameters["download"] == "1" ? "attachment" : "inline"
             headers[.contentDisposition] = "\(disposition); filename=\"\(Self.downloadName(record))\""
@@ -85,19 +95,26 @@ struct CaptureRoutes: AgentRouteGroup {
 
     /// `periscope-CONTAINER-KIND-ID.EXT`, with anything but [A-Za-z0-9._-] in the name replaced.
     static func downloadName(_ record: CaptureRecord) -> String {
-        let safe = String(record.container.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
+        let safe = String(
+            record.container.map {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_"
+            })
         let fileName = record.fileName ?? "result"
         let suffix = fileName.split(separator: ".", maxSplits: 1).dropFirst().first.map { ".\($0)" } ?? ""
         return "periscope-\(safe)-\(record.kind.rawValue)-\(record.id)\(suffix)"
     }
 
     static func notFound(_ text: String) -> HTTPError {
-        HTTPError(.notFound, message: CaptureID(text) == nil ? "not a capture id: ids are 16 hex digits (GET /api/v1/captures lists them)" : "no capture \(text)")
+        HTTPError(
+            .notFound,
+            message: CaptureID(text) == nil
+                ? "not a capture id: ids are 16 hex digits (GET /api/v1/captures lists them)" : "no capture \(text)")
     }
 
     static func httpError(_ error: CaptureManager.StartError) -> HTTPError {
         switch error {
-        case .busy(let seconds, _): return HTTPError(.tooManyRequests, headers: [.retryAfter: String(seconds)], message: error.description)
+        case .busy(let seconds, _):
+            return HTTPError(.tooManyRequests, headers: [.retryAfter: String(seconds)], message: error.description)
         case .invalid: return HTTPError(.badRequest, message: error.description)
         case .containerNotFound: return HTTPError(.notFound, message: error.description)
         case .unavailable: return HTTPError(.serviceUnavailable, message: error.description)

@@ -27,7 +27,9 @@ package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
         } else {
-            guard let colon = text.lastIndex(of: ":") else { throw .invalidListenAddress(text, "write HOST:PORT, e.g. 127.0.0.1:9798") }
+            guard let colon = text.lastIndex(of: ":") else {
+                throw .invalidListenAddress(text, "write HOST:PORT, e.g. 127.0.0.1:9798")
+            }
             host = text[..<colon]
             portText = text[text.index(after: colon)...]
             if host.contains(":") { throw .invalidListenAddress(text, "an IPv6 address is written [ADDRESS]:PORT") }

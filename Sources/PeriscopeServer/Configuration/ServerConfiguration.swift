@@ -15,10 +15,14 @@ package struct ServerConfiguration: Sendable {
     package var maximumBodyBytes: Int
 
     /// Creates a configuration; throws when it would expose the agent without a token.
-    package init(listen: ListenAddress = .defaultAddress, token: AccessToken? = nil, intervalSeconds: Double = 1,
-                windowSeconds: Double = 10, historySeconds: Double = 900, maximumBodyBytes: Int = 64 * 1024) throws(ServerConfigurationError) {
+    package init(
+        listen: ListenAddress = .defaultAddress, token: AccessToken? = nil, intervalSeconds: Double = 1,
+        windowSeconds: Double = 10, historySeconds: Double = 900, maximumBodyBytes: Int = 64 * 1024
+    ) throws(ServerConfigurationError) {
         guard intervalSeconds >= 0.1 else { throw .invalidInterval(intervalSeconds) }
-        guard windowSeconds >= 2 * intervalSeconds else { throw .invalidWindow(windowSeconds: windowSeconds, intervalSeconds: intervalSeconds) }
+        guard windowSeconds >= 2 * intervalSeconds else {
+            throw .invalidWindow(windowSeconds: windowSeconds, intervalSeconds: intervalSeconds)
+        }
         if !listen.isLoopback && token == nil { throw .tokenRequired(listen) }
         self.listen = listen
         self.token = token
@@ -30,9 +34,11 @@ package struct ServerConfiguration: Sendable {
 
     /// The line printed at start: where, and whether a token is required.
     package var startMessage: String {
-        let access = token == nil
+        let access =
+            token == nil
             ? "no token required (loopback only)"
             : "every request needs Authorization: Bearer <token from --token-file>"
-        return "periscope serve: listening on http://\(listen) (\(access)); sampling every \(intervalSeconds) s, diagnosing every \(windowSeconds) s"
+        return
+            "periscope serve: listening on http://\(listen) (\(access)); sampling every \(intervalSeconds) s, diagnosing every \(windowSeconds) s"
     }
 }

@@ -13,11 +13,13 @@ package enum ServerConfigurationError: Error, Equatable, CustomStringConvertible
         case .invalidListenAddress(let text, let advice):
             return "--listen \(text) is not an address: \(advice)"
         case .tokenRequired(let address):
-            return "--listen \(address) is reachable from other machines: give --token-file FILE (a secret of at least \(AccessToken.minimumLength) characters); clients then send Authorization: Bearer SECRET. Without a token, listen on loopback (127.0.0.1:PORT)."
+            return
+                "--listen \(address) is reachable from other machines: give --token-file FILE (a secret of at least \(AccessToken.minimumLength) characters); clients then send Authorization: Bearer SECRET. Without a token, listen on loopback (127.0.0.1:PORT)."
         case .tokenFileUnreadable(let path, let reason):
             return "--token-file \(path) unreadable: \(reason)"
         case .tokenTooShort(let path, let length):
-            return "--token-file \(path) holds \(length) characters: a token needs at least \(AccessToken.minimumLength) (e.g. `head -c 32 /dev/urandom | base64 > \(path)`)"
+            return
+                "--token-file \(path) holds \(length) characters: a token needs at least \(AccessToken.minimumLength) (e.g. `head -c 32 /dev/urandom | base64 > \(path)`)"
         case .invalidInterval(let seconds):
             return "--interval \(seconds) s: give at least 0.1 s"
         case .invalidWindow(let window, let interval):

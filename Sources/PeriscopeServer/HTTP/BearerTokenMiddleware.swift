@@ -5,10 +5,15 @@ import Hummingbird
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AccessToken
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], Self.isBearer(header), token.matches(header.utf8.dropFirst(Self.scheme.count)) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"periscope\""],
-                            message: "this agent needs Authorization: Bearer <token from its --token-file>")
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization], Self.isBearer(header),
+            token.matches(header.utf8.dropFirst(Self.scheme.count))
+        else {
+            throw HTTPError(
+                .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"periscope\""],
+                message: "this agent needs Authorization: Bearer <token from its --token-file>")
         }
         return try await next(request, context)
     }

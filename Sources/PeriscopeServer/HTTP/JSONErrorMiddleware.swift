@@ -4,7 +4,9 @@ import Hummingbird
 /// `{"error": {"message": ...}}`: HTTP errors keep their status, anything else is a 500 whose
 /// message is the error's description (the agent keeps running either way).
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {

@@ -19,7 +19,9 @@ package enum RequestInput {
     }
 
     /// The body decoded as JSON into `type` (400 with the decoder's reason when it does not fit).
-    package static func json<Value: Decodable>(_ type: Value.Type, from request: Request, maximumBytes: Int) async throws -> Value {
+    package static func json<Value: Decodable>(
+        _ type: Value.Type, from request: Request, maximumBytes: Int
+    ) async throws -> Value {
         let buffer = try await body(of: request, maximumBytes: maximumBytes)
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
@@ -34,7 +36,9 @@ package enum RequestInput {
     package static func unixSeconds(_ request: Request, _ name: String) throws -> Double? {
         guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
         guard let value = Double(String(text)), value.isFinite, value >= 0 else {
-            throw HTTPError(.badRequest, message: "\(name)=\(text) is not a time: give seconds since 1970 (e.g. \(name)=1767000000.5)")
+            throw HTTPError(
+                .badRequest,
+                message: "\(name)=\(text) is not a time: give seconds since 1970 (e.g. \(name)=1767000000.5)")
         }
         return value
     }

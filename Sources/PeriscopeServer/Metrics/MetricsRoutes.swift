@@ -7,8 +7,9 @@ struct MetricsRoutes: AgentRouteGroup {
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/metrics") { _, _ -> Response in
             let bytes = agent.exporter.render()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 }

@@ -50,7 +50,9 @@ package final class PrometheusExporter: Sendable {
                 guard let containerLabels = labels[container.key] else { continue }
                 live.insert(container.key)
                 // A renamed container (or one named late) gets new series under its new labels.
-                if let old = state.labels[container.key], old != containerLabels { unregister(state.byContainer[container.key] ?? [:]); state.byContainer[container.key] = nil }
+                if let old = state.labels[container.key], old != containerLabels {
+                    unregister(state.byContainer[container.key] ?? [:]); state.byContainer[container.key] = nil
+                }
                 state.labels[container.key] = containerLabels
                 var series = state.byContainer[container.key] ?? [:]
                 var seen = Set<SeriesKey>()
@@ -58,7 +60,8 @@ package final class PrometheusExporter: Sendable {
                     for (extra, value) in metric.series(container) {
                         let key = SeriesKey(metric: metric.name, extraLabels: extra.map(\.1))
                         seen.insert(key)
-                        series[key] = set(series[key], metric: metric, labels: containerLabels.prometheusLabels + extra, to: value)
+                        series[key] = set(
+                            series[key], metric: metric, labels: containerLabels.prometheusLabels + extra, to: value)
                     }
                 }
                 for (key, exported) in series where !seen.contains(key) {
@@ -87,7 +90,11 @@ package final class PrometheusExporter: Sendable {
                 var gauges = state.verdicts[key] ?? [:]
                 let current = Self.verdictLabel(verdict.outcome)
                 for name in Self.verdictNames {
-                    let gauge = gauges[name] ?? registry.makeGauge(descriptor: Self.verdictDescriptor, labels: containerLabels.prometheusLabels + [("verdict", name)])
+                    let gauge =
+                        gauges[name]
+                        ?? registry.makeGauge(
+                            descriptor: Self.verdictDescriptor,
+                            labels: containerLabels.prometheusLabels + [("verdict", name)])
                     gauge.set(to: name == current ? 1.0 : 0.0)
                     gauges[name] = gauge
                 }
@@ -98,9 +105,14 @@ package final class PrometheusExporter: Sendable {
                 state.verdicts[key] = nil
             }
             var counts: [FindingKey: Int] = [:]
-            for finding in report.findings { counts[FindingKey(rule: "\(finding.rule)", severity: finding.severity.rawValue), default: 0] += 1 }
+            for finding in report.findings {
+                counts[FindingKey(rule: "\(finding.rule)", severity: finding.severity.rawValue), default: 0] += 1
+            }
             for key in Set(counts.keys).union(state.findings.keys) {
-                let gauge = state.findings[key] ?? registry.makeGauge(descriptor: Self.findingsDescriptor, labels: [("rule", key.rule), ("severity", key.severity)])
+                let gauge =
+                    state.findings[key]
+                    ?? registry.makeGauge(
+                        descriptor: Self.findingsDescriptor, labels: [("rule", key.rule), ("severity", key.severity)])
                 gauge.set(to: Double(counts[key] ?? 0))
                 state.findings[key] = gauge
             }
@@ -122,30 +134,48 @@ package final class PrometheusExporter: Sendable {
         }
     }
 
-    private static var verdictDescriptor: MetricNameDescriptor { MetricNameDescriptor(
-        metricName: "periscope_container_cpu_bottleneck", unitName: "",
-        helpText: "CPU bottleneck verdict of the last diagnosis window (Container Performance Analysis, DockerCon 2017: CPU bottleneck tree): 1 for the container's verdict, 0 for the others; cap = its CFS quota, share = neighbours on contended CPUs, physical = the host's CPUs are full, none = not throttled.") }
-    private static var findingsDescriptor: MetricNameDescriptor { MetricNameDescriptor(
-        metricName: "periscope_findings_active", unitName: "",
-        helpText: "Findings of the last diagnosis window, by rule and severity (the rules of periscope diagnose).") }
-    private static var windowDescriptor: MetricNameDescriptor { MetricNameDescriptor(
-        metricName: "periscope_diagnosis_window_seconds", unitName: "",
-        helpText: "Length of the last diagnosis window, in seconds.") }
+    private static var verdictDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "periscope_container_cpu_bottleneck", unitName: "",
+            helpText:
+                "CPU bottleneck verdict of the last diagnosis window (Container Performance Analysis, DockerCon 2017: CPU bottleneck tree): 1 for the container's verdict, 0 for the others; cap = its CFS quota, share = neighbours on contended CPUs, physical = the host's CPUs are full, none = not throttled."
+        )
+    }
+    private static var findingsDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "periscope_findings_active", unitName: "",
+            helpText: "Findings of the last diagnosis window, by rule and severity (the rules of periscope diagnose).")
+    }
+    private static var windowDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "periscope_diagnosis_window_seconds", unitName: "",
+            helpText: "Length of the last diagnosis window, in seconds.")
+    }
 
-    private func set(_ existing: Exported?, metric: ContainerMetric, labels: [(String, String)], to value: SeriesValue) -> Exported {
+    private func set(
+        _ existing: Exported?, metric: ContainerMetric, labels: [(String, String)], to value: SeriesValue
+    ) -> Exported {
         switch value {
         case .level(let level):
             let gauge: Gauge
-            if case .gauge(let known) = existing { gauge = known } else {
-                gauge = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help), labels: labels)
+            if case .gauge(let known) = existing {
+                gauge = known
+            } else {
+                gauge = registry.makeGauge(
+                    descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help),
+                    labels: labels)
             }
             gauge.set(to: level)
             return .gauge(gauge)
         case .count(let raw), .nanosecondsAsSeconds(let raw), .microsecondsAsSeconds(let raw):
             let counter: Counter
             var last: UInt64 = 0
-            if case .counter(let known, let lastRaw) = existing { counter = known; last = lastRaw } else {
-                counter = registry.makeCounter(descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help), labels: labels)
+            if case .counter(let known, let lastRaw) = existing {
+                counter = known; last = lastRaw
+            } else {
+                counter = registry.makeCounter(
+                    descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help),
+                    labels: labels)
             }
             // The kernel's counters only grow; one that went back (a recreated cgroup under
             // the same path) restarts the exported counter, which Prometheus reads as a reset.

@@ -63,20 +63,29 @@ package final class AgentState: Sendable {
 
     /// Takes one sample: labels from `metadata`, rates against the previous sample, counters to the exporter.
     package func publish(_ sample: WindowSample, metadata: [String: RuntimeMetadata]) {
-        let labels = Dictionary(uniqueKeysWithValues: sample.containers.map { container in
-            (container.key, ContainerLabels(key: container.key, id: container.cgroupPath ?? container.key,
-                                            name: metadata[container.key]?.name ?? container.displayName,
-                                            image: metadata[container.key]?.image ?? ""))
-        })
+        let labels = Dictionary(
+            uniqueKeysWithValues: sample.containers.map { container in
+                (
+                    container.key,
+                    ContainerLabels(
+                        key: container.key, id: container.cgroupPath ?? container.key,
+                        name: metadata[container.key]?.name ?? container.displayName,
+                        image: metadata[container.key]?.image ?? "")
+                )
+            })
         exporter.update(sample, labels: labels)
         storage.withLock { storage in
-            let previousByKey = Dictionary(uniqueKeysWithValues: (storage.latest?.containers ?? []).map { ($0.key, $0) })
+            let previousByKey = Dictionary(
+                uniqueKeysWithValues: (storage.latest?.containers ?? []).map { ($0.key, $0) })
             let oldest = sample.unixTimeSeconds - historySeconds
             for container in sample.containers {
                 let entryLabels = labels[container.key]!
-                var entry = storage.inventory[container.key] ?? InventoryEntry(
-                    labels: entryLabels, runtime: container.runtime, processCount: 0, sharesHostNetwork: container.sharesHostNetwork,
-                    firstSeenUnixSeconds: sample.unixTimeSeconds, lastSeenUnixSeconds: sample.unixTimeSeconds)
+                var entry =
+                    storage.inventory[container.key]
+                    ?? InventoryEntry(
+                        labels: entryLabels, runtime: container.runtime, processCount: 0,
+                        sharesHostNetwork: container.sharesHostNetwork,
+                        firstSeenUnixSeconds: sample.unixTimeSeconds, lastSeenUnixSeconds: sample.unixTimeSeconds)
                 entry.labels = entryLabels
                 entry.processCount = container.processCount
                 entry.lastSeenUnixSeconds = sample.unixTimeSeconds
@@ -86,22 +95,33 @@ package final class AgentState: Sendable {
                     entry.podContainerName = runtimeMetadata.kubernetesContainerName
                 }
                 storage.inventory[container.key] = entry
-                if let latest = storage.latest, let old = previousByKey[container.key]?.counters, let new = container.counters,
-                   let rates = CgroupRates(old: CounterSample(takenAt: latest.takenAt, counters: old),
-                                           new: CounterSample(takenAt: sample.takenAt, counters: new), hostCPUCount: sample.hostCPUCount) {
+                if let latest = storage.latest, let old = previousByKey[container.key]?.counters,
+                    let new = container.counters,
+                    let rates = CgroupRates(
+                        old: CounterSample(takenAt: latest.takenAt, counters: old),
+                        new: CounterSample(takenAt: sample.takenAt, counters: new), hostCPUCount: sample.hostCPUCount)
+                {
                     var points = storage.history[container.key, default: []]
-                    points.append(HistoryPoint(unixTimeSeconds: sample.unixTimeSeconds, rates: rates, averageDStateThreads: container.averageDStateThreads))
-                    if let first = points.firstIndex(where: { $0.unixTimeSeconds >= oldest }), first > 0 { points.removeFirst(first) }
+                    points.append(
+                        HistoryPoint(
+                            unixTimeSeconds: sample.unixTimeSeconds, rates: rates,
+                            averageDStateThreads: container.averageDStateThreads))
+                    if let first = points.firstIndex(where: { $0.unixTimeSeconds >= oldest }), first > 0 {
+                        points.removeFirst(first)
+                    }
                     storage.history[container.key] = points
                 }
             }
             let live = Set(sample.containers.map(\.key))
             for key in storage.inventory.keys where !live.contains(key) { storage.inventory[key] = nil }
-            for (key, points) in storage.history where !live.contains(key) && (points.last?.unixTimeSeconds ?? 0) < oldest {
+            for (key, points) in storage.history
+            where !live.contains(key) && (points.last?.unixTimeSeconds ?? 0) < oldest {
                 storage.history[key] = nil
             }
             storage.labels.merge(labels) { _, new in new }
-            for key in storage.labels.keys where !live.contains(key) && storage.history[key] == nil { storage.labels[key] = nil }
+            for key in storage.labels.keys where !live.contains(key) && storage.history[key] == nil {
+                storage.labels[key] = nil
+            }
             storage.previous = storage.latest
             storage.latest = sample
         }
@@ -112,11 +132,15 @@ package final class AgentState: Sendable {
         let labels = storage.withLock { $0.labels }
         exporter.update(report, labels: labels)
         storage.withLock { storage in
-            storage.windows.append(DiagnosedWindow(startUnixSeconds: endUnixSeconds - window.durationSeconds, endUnixSeconds: endUnixSeconds,
-                                                   report: report, observation: window))
+            storage.windows.append(
+                DiagnosedWindow(
+                    startUnixSeconds: endUnixSeconds - window.durationSeconds, endUnixSeconds: endUnixSeconds,
+                    report: report, observation: window))
             let oldest = endUnixSeconds - historySeconds
             storage.windows.removeAll { $0.endUnixSeconds < oldest }
-            for index in storage.windows.indices.dropLast(Self.observationsKept) { storage.windows[index].observation = nil }
+            for index in storage.windows.indices.dropLast(Self.observationsKept) {
+                storage.windows[index].observation = nil
+            }
         }
     }
 
@@ -124,7 +148,9 @@ package final class AgentState: Sendable {
 
     /// Every live container, by name.
     package var inventory: [InventoryEntry] {
-        storage.withLock { Array($0.inventory.values) }.sorted { ($0.labels.name, $0.labels.key) < ($1.labels.name, $1.labels.key) }
+        storage.withLock { Array($0.inventory.values) }.sorted {
+            ($0.labels.name, $0.labels.key) < ($1.labels.name, $1.labels.key)
+        }
     }
 
     /// The latest sample and the one before (rates need both); nil before the first sample.
@@ -142,12 +168,16 @@ package final class AgentState: Sendable {
 
     /// `key`'s points between `since` and `until` (seconds since 1970).
     package func history(of key: String, since: Double, until: Double) -> [HistoryPoint] {
-        storage.withLock { ($0.history[key] ?? []).filter { $0.unixTimeSeconds >= since && $0.unixTimeSeconds <= until } }
+        storage.withLock {
+            ($0.history[key] ?? []).filter { $0.unixTimeSeconds >= since && $0.unixTimeSeconds <= until }
+        }
     }
 
     /// The diagnosed windows that lie within `since`...`until`, oldest first.
     package func windows(since: Double, until: Double) -> [DiagnosedWindow] {
-        storage.withLock { $0.windows.filter { $0.startUnixSeconds >= since - 0.5 && $0.endUnixSeconds <= until + 0.5 } }
+        storage.withLock {
+            $0.windows.filter { $0.startUnixSeconds >= since - 0.5 && $0.endUnixSeconds <= until + 0.5 }
+        }
     }
 
     /// The newest diagnosed window.

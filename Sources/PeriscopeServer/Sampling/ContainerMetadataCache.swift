@@ -24,7 +24,9 @@ final class ContainerMetadataCache {
         let unknown = keys.filter { known[$0] == nil }
         if unknown.count > Self.singleLookupLimit, let snapshot = try? listing.scan() {
             for container in snapshot.containers where container.name != nil || container.image != nil {
-                var metadata = RuntimeMetadata(name: container.name, image: container.image, labels: container.labels, source: container.metadataSource)
+                var metadata = RuntimeMetadata(
+                    name: container.name, image: container.image, labels: container.labels,
+                    source: container.metadataSource)
                 metadata.podName = container.pod?.name
                 metadata.podNamespace = container.pod?.namespace
                 metadata.kubernetesContainerName = container.pod?.containerName
@@ -45,7 +47,8 @@ final class ContainerMetadataCache {
 /// `runtime:id` back to a typed key (the observation window carries keys as text).
 enum ContainerKeyText {
     static func parse(_ text: String) -> ContainerKey? {
-        guard let colon = text.firstIndex(of: ":"), let runtime = ContainerRuntime(rawValue: String(text[..<colon])) else { return nil }
+        guard let colon = text.firstIndex(of: ":"), let runtime = ContainerRuntime(rawValue: String(text[..<colon]))
+        else { return nil }
         let id = String(text[text.index(after: colon)...])
         return id.isEmpty ? nil : ContainerKey(runtime: runtime, id: id)
     }

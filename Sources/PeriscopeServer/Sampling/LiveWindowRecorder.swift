@@ -16,7 +16,10 @@ package final class LiveWindowRecorder: AgentRecorder {
     private let failure = Mutex<String?>(nil)
 
     /// Samples every `intervalSeconds` and diagnoses every `windowSeconds`.
-    package init(intervalSeconds: Double, windowSeconds: Double, inventory: InventoryOptions = InventoryOptions(), thresholds: Thresholds = Thresholds()) {
+    package init(
+        intervalSeconds: Double, windowSeconds: Double, inventory: InventoryOptions = InventoryOptions(),
+        thresholds: Thresholds = Thresholds()
+    ) {
         var options = WindowOptions()
         options.durationSeconds = windowSeconds
         options.intervalSeconds = intervalSeconds
@@ -39,7 +42,9 @@ package final class LiveWindowRecorder: AgentRecorder {
             let metadata = ContainerMetadataCache(options: options.inventory)
             while !stopping.load(ordering: .relaxed) {
                 let recorder = WindowRecorder(options: options)
-                recorder.onSample = { sample in state.publish(sample, metadata: metadata.metadata(for: sample.containers.map(\.key))) }
+                recorder.onSample = { sample in
+                    state.publish(sample, metadata: metadata.metadata(for: sample.containers.map(\.key)))
+                }
                 do {
                     let window = try recorder.record(shouldStop: { self.stopping.load(ordering: .relaxed) })
                     let report = Diagnoser(thresholds: thresholds).diagnose(window)

@@ -6,633 +6,633 @@ extension WebAssets {
         "app.js": WebAsset(
             contentType: "text/javascript; charset=utf-8",
             text: ##"""
-            // The Periscope agent's web UI: the live container table, a page per container, the captures.
-            // Everything comes from the agent's JSON API under /api/v1/; nothing is loaded from elsewhere.
-            "use strict";
+                // The Periscope agent's web UI: the live container table, a page per container, the captures.
+                // Everything comes from the agent's JSON API under /api/v1/; nothing is loaded from elsewhere.
+                "use strict";
 
-            const view = document.getElementById("view");
-            let timers = [];
-            let pageGeneration = 0;
+                const view = document.getElementById("view");
+                let timers = [];
+                let pageGeneration = 0;
 
-            // ---- helpers ---------------------------------------------------------------------------
+                // ---- helpers ---------------------------------------------------------------------------
 
-            function clearTimers() { for (const t of timers) clearInterval(t); timers = []; }
-            function every(ms, fn) { timers.push(setInterval(fn, ms)); }
-            function h(tag, attributes, ...children) {
-              const node = document.createElement(tag);
-              for (const [key, value] of Object.entries(attributes || {})) {
-                if (value == null || value === false) continue;
-                if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-                else if (key === "class") node.className = value;
-                else node.setAttribute(key, value === true ? "" : value);
-              }
-              for (const child of children.flat(Infinity)) if (child != null) node.append(child instanceof Node ? child : String(child));
-              return node;
-            }
-
-            class APIError extends Error {
-              constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter; }
-            }
-
-            async function api(path, options) {
-              const response = await fetch(path, Object.assign({ headers: { "Accept": "application/json" } }, options || {}));
-              const text = await response.text();
-              let body = null;
-              try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-              if (!response.ok) {
-                const reason = (body && (body.error && (body.error.message || body.error) || body.reason || body.message)) || text || response.statusText;
-                throw new APIError(response.status, typeof reason === "string" ? reason : JSON.stringify(reason), response.headers.get("Retry-After"));
-              }
-              return body;
-            }
-
-            const fmt = {
-              cores: v => v == null ? "–" : v.toFixed(v >= 10 ? 1 : 2),
-              pct: v => v == null ? "–" : v.toFixed(v >= 100 ? 0 : 1) + "%",
-              ms: v => v == null ? "–" : (v * 1000).toFixed(1),
-              bytes(v) {
-                if (v == null) return "–";
-                const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-                let i = 0; while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-                return (i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : 1)) + " " + units[i];
-              },
-              time(seconds) {
-                if (seconds == null) return "–";
-                const d = new Date(seconds * 1000), pad = n => String(n).padStart(2, "0");
-                return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-              },
-              duration(seconds) { return seconds == null ? "–" : seconds < 60 ? seconds.toFixed(seconds < 10 ? 1 : 0) + " s" : (seconds / 60).toFixed(1) + " min"; },
-            };
-
-            // A limit that is "none" in the kernel's terms (memory limit of 2^63) shows as no limit.
-            function realLimit(bytes) { return bytes != null && bytes < 2 ** 60 ? bytes : null; }
-
-            function setActiveNav(name) {
-              for (const id of ["containers", "captures"]) document.getElementById("nav-" + id).classList.toggle("active", id === name);
-            }
-
-            function message(kind, text) { return h("div", { class: "message " + kind, role: kind === "error" ? "alert" : "status" }, text); }
-
-            // ---- the container table -----------------------------------------------------------------
-
-            // One row per container of /api/v1/latest, in the units `periscope top` uses.
-            function containerRow(entry) {
-              const r = entry.rates || {}, cpu = r.cpu || {}, mem = r.memory || {};
-              const limit = realLimit(mem.limitBytes);
-              return {
-                key: entry.labels.key, name: entry.labels.name, image: entry.labels.image,
-                cpuCores: cpu.usageCores ?? null, capCores: cpu.capCores ?? null, percentOfCap: cpu.percentOfCap ?? null,
-                throttledPercent: cpu.throttledPercentOfPeriods ?? null, throttledSeconds: cpu.throttledSecondsPerSecond ?? null,
-                workingSetBytes: mem.workingSetBytes ?? null, memoryLimitBytes: limit,
-                memoryPercent: limit ? mem.workingSetPercentOfLimit ?? null : null,
-                cpuPressure: r.cpuPressure ? r.cpuPressure.someAverage10sPercent : null,
-                dState: entry.averageDStateThreads ?? null, oomKills: mem.oomKillCount ?? null,
-              };
-            }
-
-            const tableColumns = [
-              { key: "name", label: "Name", text: r => r.name, link: true },
-              { key: "image", label: "Image", text: r => r.image || "–" },
-              { key: "cpuCores", label: "CPU (cores)", num: true, text: r => fmt.cores(r.cpuCores), title: "CPU used over the last interval, in cores" },
-              { key: "capCores", label: "Cap", num: true, text: r => r.capCores == null ? "none" : fmt.cores(r.capCores), title: "CFS quota / period, in cores" },
-              { key: "percentOfCap", label: "% of cap", num: true, text: r => fmt.pct(r.percentOfCap), heat: r => r.percentOfCap >= 90 ? "hot" : r.percentOfCap >= 70 ? "warm" : "" },
-              { key: "throttledPercent", label: "Throttled", num: true, text: r => fmt.pct(r.throttledPercent), title: "Share of CFS periods in which the container was throttled",
-                heat: r => r.throttledPercent >= 10 ? "hot" : r.throttledPercent > 0 ? "warm" : "" },
-              { key: "throttledSeconds", label: "Thr ms/s", num: true, text: r => fmt.ms(r.throttledSeconds), title: "Time throttled per second, ms",
-                heat: r => r.throttledSeconds >= 0.01 ? "hot" : r.throttledSeconds > 0 ? "warm" : "" },
-              { key: "workingSetBytes", label: "Memory", num: true, text: r => fmt.bytes(r.workingSetBytes), title: "Working set (usage − inactive file)" },
-              { key: "memoryLimitBytes", label: "Limit", num: true, text: r => r.memoryLimitBytes == null ? "none" : fmt.bytes(r.memoryLimitBytes) },
-              { key: "memoryPercent", label: "% of limit", num: true, text: r => fmt.pct(r.memoryPercent), heat: r => r.memoryPercent >= 90 ? "hot" : r.memoryPercent >= 75 ? "warm" : "" },
-              { key: "cpuPressure", label: "CPU PSI", num: true, text: r => fmt.pct(r.cpuPressure), title: "CPU pressure, some avg10", heat: r => r.cpuPressure >= 25 ? "hot" : r.cpuPressure >= 5 ? "warm" : "" },
-              { key: "dState", label: "D-state", num: true, text: r => r.dState == null ? "–" : r.dState.toFixed(1), title: "Threads in uninterruptible sleep (average)", heat: r => r.dState >= 1 ? "hot" : "" },
-              { key: "oomKills", label: "OOM kills", num: true, text: r => r.oomKills ?? "–", heat: r => r.oomKills > 0 ? "hot" : "" },
-            ];
-
-            const tableState = { sortKey: "cpuCores", descending: true, filter: "" };
-
-            function sortRows(rows) {
-              const column = tableState.sortKey, sign = tableState.descending ? -1 : 1;
-              return rows.slice().sort((a, b) => {
-                const x = a[column], y = b[column];
-                if (x == null && y == null) return a.name.localeCompare(b.name);
-                if (x == null) return 1;
-                if (y == null) return -1;
-                const order = typeof x === "string" ? x.localeCompare(y) : x - y;
-                return order !== 0 ? sign * order : a.name.localeCompare(b.name);
-              });
-            }
-
-            function renderTable(table, rows) {
-              const head = h("tr", {}, tableColumns.map(c => h("th", {
-                class: ["sortable", c.num ? "num" : "", tableState.sortKey === c.key ? (tableState.descending ? "sorted-desc" : "sorted-asc") : ""].join(" ").trim(),
-                title: c.title, "data-key": c.key, "aria-sort": tableState.sortKey === c.key ? (tableState.descending ? "descending" : "ascending") : null,
-                onclick: () => {
-                  if (tableState.sortKey === c.key) tableState.descending = !tableState.descending;
-                  else { tableState.sortKey = c.key; tableState.descending = !!c.num; }
-                  renderTable(table, rows);
-                },
-              }, c.label)));
-              const filter = tableState.filter.toLowerCase();
-              const shown = sortRows(rows).filter(r => !filter || r.name.toLowerCase().includes(filter) || (r.image || "").toLowerCase().includes(filter));
-              const body = h("tbody", {}, shown.map(r => h("tr", { class: "clickable", "data-key": r.key, onclick: () => { location.hash = "#/container/" + encodeURIComponent(r.key); } },
-                tableColumns.map(c => h("td", { class: [c.num ? "num" : "", c.heat ? c.heat(r) : ""].join(" ").trim() || null, "data-column": c.key },
-                  c.link ? h("a", { href: "#/container/" + encodeURIComponent(r.key) }, c.text(r)) : c.text(r))))));
-              if (shown.length === 0) body.append(h("tr", {}, h("td", { colspan: tableColumns.length, class: "muted" }, rows.length ? "no container matches the filter" : "no containers")));
-              table.replaceChildren(h("thead", {}, head), body);
-            }
-
-            async function showContainers() {
-              setActiveNav("containers");
-              const generation = pageGeneration;
-              const status = h("span", { class: "muted", id: "refresh-status" });
-              const pause = h("button", { id: "pause", onclick: () => { paused = !paused; pause.textContent = paused ? "Resume" : "Pause"; } }, "Pause");
-              let paused = false;
-              const search = h("input", { type: "search", placeholder: "Filter by name or image", value: tableState.filter, "aria-label": "Filter containers",
-                oninput: () => { tableState.filter = search.value; renderTable(table, lastRows); } });
-              const table = h("table", { id: "containers" });
-              const problem = h("div");
-              let lastRows = [];
-              view.replaceChildren(h("h1", {}, "Containers"), h("div", { class: "toolbar" }, search, pause, status), problem, h("div", { class: "scroll" }, table));
-              renderTable(table, lastRows);
-              async function refresh() {
-                if (paused || generation !== pageGeneration) return;
-                try {
-                  const latest = await api("/api/v1/latest");
-                  if (generation !== pageGeneration) return;
-                  lastRows = latest.containers.map(containerRow);
-                  renderTable(table, lastRows);
-                  problem.replaceChildren();
-                  status.textContent = `${lastRows.length} containers · sampled ${fmt.time(latest.unixTimeSeconds)}` +
-                    (latest.intervalSeconds ? ` · rates over ${latest.intervalSeconds.toFixed(1)} s` : "") + " · refreshes every 2 s";
-                } catch (error) {
-                  problem.replaceChildren(message(error.status === 503 ? "busy" : "error", error.message));
+                function clearTimers() { for (const t of timers) clearInterval(t); timers = []; }
+                function every(ms, fn) { timers.push(setInterval(fn, ms)); }
+                function h(tag, attributes, ...children) {
+                  const node = document.createElement(tag);
+                  for (const [key, value] of Object.entries(attributes || {})) {
+                    if (value == null || value === false) continue;
+                    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+                    else if (key === "class") node.className = value;
+                    else node.setAttribute(key, value === true ? "" : value);
+                  }
+                  for (const child of children.flat(Infinity)) if (child != null) node.append(child instanceof Node ? child : String(child));
+                  return node;
                 }
-              }
-              await refresh();
-              every(2000, refresh);
-            }
 
-            // ---- a container's page ------------------------------------------------------------------
-
-            const ranges = [["5m", 300], ["15m", 900], ["1h", 3600], ["6h", 21600], ["24h", 86400]];
-
-            async function showContainer(reference, rangeName) {
-              setActiveNav("");
-              const generation = pageGeneration;
-              const rangeSeconds = (ranges.find(r => r[0] === rangeName) || ranges[0])[1];
-              const title = h("h1", {}, reference);
-              const facts = h("dl", { class: "kv" });
-              const charts = h("div", { class: "charts", id: "charts" });
-              const findings = h("div", { id: "findings" }, h("p", { class: "muted" }, "loading…"));
-              const processes = h("div", { id: "processes", class: "scroll" });
-              const captureArea = h("div", { id: "capture-area" });
-              const captureList = h("div", { id: "container-captures", class: "scroll" });
-              const rangeSelect = h("select", { id: "range", "aria-label": "Chart range", onchange: () => { location.hash = `#/container/${encodeURIComponent(reference)}?range=${rangeSelect.value}`; } },
-                ranges.map(([name]) => h("option", { value: name, selected: name === (rangeName || "5m") }, "last " + name)));
-              const profileSeconds = h("select", { id: "profile-seconds", "aria-label": "Capture duration" }, [5, 10, 30, 60].map(s => h("option", { value: s, selected: s === 10 }, s + " s")));
-              const profileButton = h("button", { class: "primary", id: "take-profile", onclick: () => takeCapture("profile") }, "Take CPU profile");
-              const traceButton = h("button", { id: "take-trace", onclick: () => takeCapture("trace") }, "Take trace snapshot");
-              view.replaceChildren(
-                h("p", {}, h("a", { href: "#/" }, "← Containers")), title, facts,
-                h("h2", {}, "Captures"), h("div", { class: "toolbar" }, profileButton, traceButton, "for", profileSeconds), captureArea,
-                h("h2", {}, "Charts"), h("div", { class: "toolbar" }, rangeSelect, h("span", { class: "muted", id: "chart-status" })), charts,
-                h("div", { class: "grid2" }, h("div", {}, h("h2", {}, "Findings"), findings), h("div", {}, h("h2", {}, "Processes"), processes)),
-                h("h2", {}, "Earlier captures of this container"), captureList);
-
-              let labels = null;
-              async function loadCharts() {
-                const until = Date.now() / 1000, since = until - rangeSeconds;
-                try {
-                  const history = await api(`/api/v1/history?container=${encodeURIComponent(reference)}&since=${since}&until=${until}`);
-                  if (generation !== pageGeneration) return;
-                  labels = history.container;
-                  title.textContent = labels.name;
-                  facts.replaceChildren(h("dt", {}, "image"), h("dd", {}, labels.image || "–"), h("dt", {}, "id"), h("dd", {}, labels.id), h("dt", {}, "key"), h("dd", {}, labels.key));
-                  const pts = (f) => history.points.map(p => [p.unixTimeSeconds, f(p)]);
-                  const last = history.points[history.points.length - 1];
-                  const cap = last && last.rates.cpu ? last.rates.cpu.capCores : null;
-                  const limit = last && last.rates.memory ? realLimit(last.rates.memory.limitBytes) : null;
-                  const interval = last ? last.rates.intervalSeconds : 5;
-                  document.getElementById("chart-status").textContent = `${history.points.length} samples from the agent's history`;
-                  charts.replaceChildren(
-                    Charts.lineChart({ title: "CPU used (cores)", unit: "cores", since, until, intervalSeconds: interval, format: v => v.toFixed(2),
-                      series: [{ name: "used", color: "#2563eb", points: pts(p => p.rates.cpu.usageCores) }],
-                      lines: cap != null ? [{ name: "cap", color: "#dc2626", value: cap }] : [] }),
-                    Charts.lineChart({ title: "CPU throttling", unit: "%", since, until, intervalSeconds: interval, minTop: 10, format: v => v.toFixed(0) + "%",
-                      series: [{ name: "periods throttled", color: "#dc2626", points: pts(p => p.rates.cpu.throttledPercentOfPeriods) },
-                               { name: "time throttled (% of wall time)", color: "#f59e0b", points: pts(p => p.rates.cpu.throttledSecondsPerSecond == null ? null : p.rates.cpu.throttledSecondsPerSecond * 100) }] }),
-                    Charts.lineChart({ title: "Memory working set", since, until, intervalSeconds: interval, format: fmt.bytes,
-                      series: [{ name: "working set", color: "#7c3aed", points: pts(p => p.rates.memory.workingSetBytes) }],
-                      lines: limit != null ? [{ name: "limit", color: "#dc2626", value: limit }] : [] }),
-                    Charts.lineChart({ title: "Pressure stall (some, avg10)", unit: "%", since, until, intervalSeconds: interval, minTop: 10, format: v => v.toFixed(0) + "%",
-                      series: [{ name: "cpu", color: "#2563eb", points: pts(p => p.rates.cpuPressure ? p.rates.cpuPressure.someAverage10sPercent : null) },
-                               { name: "memory", color: "#7c3aed", points: pts(p => p.rates.memoryPressure ? p.rates.memoryPressure.someAverage10sPercent : null) },
-                               { name: "io", color: "#059669", points: pts(p => p.rates.ioPressure ? p.rates.ioPressure.someAverage10sPercent : null) }] }));
-                } catch (error) {
-                  charts.replaceChildren(message("error", error.message));
+                class APIError extends Error {
+                  constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter; }
                 }
-              }
 
-              async function loadFindings() {
-                try {
-                  const windows = await api("/api/v1/diagnosis");
-                  if (generation !== pageGeneration) return;
-                  const window = windows[windows.length - 1];
-                  const mine = window.report.findings.filter(f => labels && f.containerKey === labels.key);
-                  const verdict = window.report.cpuVerdicts.find(v => labels && v.containerKey === labels.key);
-                  findings.replaceChildren(
-                    h("p", { class: "muted" }, `diagnosis of ${fmt.time(window.startUnixSeconds)} – ${fmt.time(window.endUnixSeconds)}`),
-                    verdict ? h("p", {}, "CPU bottleneck: ", h("b", {}, verdict.outcome.replace(/_/g, " ")), ` (${verdict.usageCores.toFixed(2)} cores used` + (verdict.capCores ? ` of ${verdict.capCores.toFixed(2)})` : ")")) : null,
-                    h("div", {}, mine.length === 0 ? h("p", {}, "No findings for this container.") : mine.map(f => h("div", { class: "finding " + f.severity },
-                      h("span", { class: "badge " + f.severity }, f.severity), " ", h("span", { class: "verdict" }, f.verdict),
-                      h("ul", {}, (f.evidence || []).slice(0, 6).map(e => h("li", {}, evidenceText(e))))))));
-                } catch (error) {
-                  findings.replaceChildren(message(error.status === 503 ? "busy" : "error", error.message));
+                async function api(path, options) {
+                  const response = await fetch(path, Object.assign({ headers: { "Accept": "application/json" } }, options || {}));
+                  const text = await response.text();
+                  let body = null;
+                  try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+                  if (!response.ok) {
+                    const reason = (body && (body.error && (body.error.message || body.error) || body.reason || body.message)) || text || response.statusText;
+                    throw new APIError(response.status, typeof reason === "string" ? reason : JSON.stringify(reason), response.headers.get("Retry-After"));
+                  }
+                  return body;
                 }
-              }
 
-              // "throttled time 45.1 ms/s (threshold >= 10)", as `periscope diagnose` words it.
-              function evidenceText(e) {
-                const number = v => Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
-                let text = `${e.metric} ${number(e.value)} ${e.unit || ""}`.trim();
-                if (e.first != null && e.last != null) text += ` (first ${number(e.first)} → last ${number(e.last)})`;
-                if (e.threshold != null) text += ` (threshold ${e.comparison || ""} ${number(e.threshold)})`;
-                return text;
-              }
+                const fmt = {
+                  cores: v => v == null ? "–" : v.toFixed(v >= 10 ? 1 : 2),
+                  pct: v => v == null ? "–" : v.toFixed(v >= 100 ? 0 : 1) + "%",
+                  ms: v => v == null ? "–" : (v * 1000).toFixed(1),
+                  bytes(v) {
+                    if (v == null) return "–";
+                    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+                    let i = 0; while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+                    return (i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : 1)) + " " + units[i];
+                  },
+                  time(seconds) {
+                    if (seconds == null) return "–";
+                    const d = new Date(seconds * 1000), pad = n => String(n).padStart(2, "0");
+                    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+                  },
+                  duration(seconds) { return seconds == null ? "–" : seconds < 60 ? seconds.toFixed(seconds < 10 ? 1 : 0) + " s" : (seconds / 60).toFixed(1) + " min"; },
+                };
 
-              let previousCPU = null;
-              async function loadProcesses() {
-                try {
-                  const list = await api(`/api/v1/processes?container=${encodeURIComponent(reference)}`);
-                  if (generation !== pageGeneration) return;
-                  const now = list.unixTimeSeconds, cpuNow = new Map(list.processes.map(p => [p.pid + ":" + p.startTimeTicks, p.cpuSeconds]));
-                  const rate = p => {
-                    if (!previousCPU) return null;
-                    const before = previousCPU.values.get(p.pid + ":" + p.startTimeTicks);
-                    return before == null ? null : (p.cpuSeconds - before) / Math.max(0.001, now - previousCPU.at);
+                // A limit that is "none" in the kernel's terms (memory limit of 2^63) shows as no limit.
+                function realLimit(bytes) { return bytes != null && bytes < 2 ** 60 ? bytes : null; }
+
+                function setActiveNav(name) {
+                  for (const id of ["containers", "captures"]) document.getElementById("nav-" + id).classList.toggle("active", id === name);
+                }
+
+                function message(kind, text) { return h("div", { class: "message " + kind, role: kind === "error" ? "alert" : "status" }, text); }
+
+                // ---- the container table -----------------------------------------------------------------
+
+                // One row per container of /api/v1/latest, in the units `periscope top` uses.
+                function containerRow(entry) {
+                  const r = entry.rates || {}, cpu = r.cpu || {}, mem = r.memory || {};
+                  const limit = realLimit(mem.limitBytes);
+                  return {
+                    key: entry.labels.key, name: entry.labels.name, image: entry.labels.image,
+                    cpuCores: cpu.usageCores ?? null, capCores: cpu.capCores ?? null, percentOfCap: cpu.percentOfCap ?? null,
+                    throttledPercent: cpu.throttledPercentOfPeriods ?? null, throttledSeconds: cpu.throttledSecondsPerSecond ?? null,
+                    workingSetBytes: mem.workingSetBytes ?? null, memoryLimitBytes: limit,
+                    memoryPercent: limit ? mem.workingSetPercentOfLimit ?? null : null,
+                    cpuPressure: r.cpuPressure ? r.cpuPressure.someAverage10sPercent : null,
+                    dState: entry.averageDStateThreads ?? null, oomKills: mem.oomKillCount ?? null,
                   };
-                  const rows = list.processes.map(p => ({ p, cores: rate(p) })).sort((a, b) => (b.cores ?? -1) - (a.cores ?? -1) || a.p.pid - b.p.pid);
-                  previousCPU = { at: now, values: cpuNow };
-                  processes.replaceChildren(h("table", { id: "process-table" },
-                    h("thead", {}, h("tr", {}, ["PID", "PID inside", "Command", "State", "Threads", "CPU (cores)", "RSS"].map((t, i) => h("th", { class: i === 2 || i === 3 ? null : "num" }, t)))),
-                    h("tbody", {}, rows.map(({ p, cores }) => h("tr", {},
-                      h("td", { class: "num" }, p.pid), h("td", { class: "num" }, p.pidInContainer ?? "–"), h("td", {}, p.command), h("td", {}, p.state),
-                      h("td", { class: "num" }, p.threads), h("td", { class: "num" }, cores == null ? "…" : cores.toFixed(2)), h("td", { class: "num" }, fmt.bytes(p.residentBytes)))))));
-                } catch (error) {
-                  processes.replaceChildren(message("error", error.message));
                 }
-              }
 
-              async function loadCaptureList() {
-                try {
-                  const list = await api("/api/v1/captures");
-                  if (generation !== pageGeneration) return;
-                  const mine = list.captures.filter(c => labels ? c.containerID === labels.key.split(":").pop() || c.container === labels.name : c.container === reference);
-                  captureList.replaceChildren(mine.length ? capturesTable(mine, false) : h("p", { class: "muted" }, "None yet."));
-                } catch (error) {
-                  captureList.replaceChildren(message("error", error.message));
+                const tableColumns = [
+                  { key: "name", label: "Name", text: r => r.name, link: true },
+                  { key: "image", label: "Image", text: r => r.image || "–" },
+                  { key: "cpuCores", label: "CPU (cores)", num: true, text: r => fmt.cores(r.cpuCores), title: "CPU used over the last interval, in cores" },
+                  { key: "capCores", label: "Cap", num: true, text: r => r.capCores == null ? "none" : fmt.cores(r.capCores), title: "CFS quota / period, in cores" },
+                  { key: "percentOfCap", label: "% of cap", num: true, text: r => fmt.pct(r.percentOfCap), heat: r => r.percentOfCap >= 90 ? "hot" : r.percentOfCap >= 70 ? "warm" : "" },
+                  { key: "throttledPercent", label: "Throttled", num: true, text: r => fmt.pct(r.throttledPercent), title: "Share of CFS periods in which the container was throttled",
+                    heat: r => r.throttledPercent >= 10 ? "hot" : r.throttledPercent > 0 ? "warm" : "" },
+                  { key: "throttledSeconds", label: "Thr ms/s", num: true, text: r => fmt.ms(r.throttledSeconds), title: "Time throttled per second, ms",
+                    heat: r => r.throttledSeconds >= 0.01 ? "hot" : r.throttledSeconds > 0 ? "warm" : "" },
+                  { key: "workingSetBytes", label: "Memory", num: true, text: r => fmt.bytes(r.workingSetBytes), title: "Working set (usage − inactive file)" },
+                  { key: "memoryLimitBytes", label: "Limit", num: true, text: r => r.memoryLimitBytes == null ? "none" : fmt.bytes(r.memoryLimitBytes) },
+                  { key: "memoryPercent", label: "% of limit", num: true, text: r => fmt.pct(r.memoryPercent), heat: r => r.memoryPercent >= 90 ? "hot" : r.memoryPercent >= 75 ? "warm" : "" },
+                  { key: "cpuPressure", label: "CPU PSI", num: true, text: r => fmt.pct(r.cpuPressure), title: "CPU pressure, some avg10", heat: r => r.cpuPressure >= 25 ? "hot" : r.cpuPressure >= 5 ? "warm" : "" },
+                  { key: "dState", label: "D-state", num: true, text: r => r.dState == null ? "–" : r.dState.toFixed(1), title: "Threads in uninterruptible sleep (average)", heat: r => r.dState >= 1 ? "hot" : "" },
+                  { key: "oomKills", label: "OOM kills", num: true, text: r => r.oomKills ?? "–", heat: r => r.oomKills > 0 ? "hot" : "" },
+                ];
+
+                const tableState = { sortKey: "cpuCores", descending: true, filter: "" };
+
+                function sortRows(rows) {
+                  const column = tableState.sortKey, sign = tableState.descending ? -1 : 1;
+                  return rows.slice().sort((a, b) => {
+                    const x = a[column], y = b[column];
+                    if (x == null && y == null) return a.name.localeCompare(b.name);
+                    if (x == null) return 1;
+                    if (y == null) return -1;
+                    const order = typeof x === "string" ? x.localeCompare(y) : x - y;
+                    return order !== 0 ? sign * order : a.name.localeCompare(b.name);
+                  });
                 }
-              }
 
-              async function takeCapture(kind) {
-                const seconds = Number(profileSeconds.value);
-                profileButton.disabled = traceButton.disabled = true;
-                try {
-                  const record = await api("/api/v1/captures", { method: "POST", headers: { "Content-Type": "application/json" },
-                    body: JSON.stringify({ container: labels ? labels.key : reference, kind, durationSeconds: seconds, format: kind === "profile" ? "svg" : undefined }) });
-                  await followCapture(record, seconds);
-                } catch (error) {
-                  captureArea.replaceChildren(error.status === 429
-                    ? message("busy", `Another capture is running (one at a time). Try again in ${error.retryAfter || "a few"} s. ${error.message}`)
-                    : message("error", error.message));
-                } finally {
-                  profileButton.disabled = traceButton.disabled = false;
+                function renderTable(table, rows) {
+                  const head = h("tr", {}, tableColumns.map(c => h("th", {
+                    class: ["sortable", c.num ? "num" : "", tableState.sortKey === c.key ? (tableState.descending ? "sorted-desc" : "sorted-asc") : ""].join(" ").trim(),
+                    title: c.title, "data-key": c.key, "aria-sort": tableState.sortKey === c.key ? (tableState.descending ? "descending" : "ascending") : null,
+                    onclick: () => {
+                      if (tableState.sortKey === c.key) tableState.descending = !tableState.descending;
+                      else { tableState.sortKey = c.key; tableState.descending = !!c.num; }
+                      renderTable(table, rows);
+                    },
+                  }, c.label)));
+                  const filter = tableState.filter.toLowerCase();
+                  const shown = sortRows(rows).filter(r => !filter || r.name.toLowerCase().includes(filter) || (r.image || "").toLowerCase().includes(filter));
+                  const body = h("tbody", {}, shown.map(r => h("tr", { class: "clickable", "data-key": r.key, onclick: () => { location.hash = "#/container/" + encodeURIComponent(r.key); } },
+                    tableColumns.map(c => h("td", { class: [c.num ? "num" : "", c.heat ? c.heat(r) : ""].join(" ").trim() || null, "data-column": c.key },
+                      c.link ? h("a", { href: "#/container/" + encodeURIComponent(r.key) }, c.text(r)) : c.text(r))))));
+                  if (shown.length === 0) body.append(h("tr", {}, h("td", { colspan: tableColumns.length, class: "muted" }, rows.length ? "no container matches the filter" : "no containers")));
+                  table.replaceChildren(h("thead", {}, head), body);
                 }
-              }
 
-              async function followCapture(record, seconds) {
-                const started = Date.now();
-                for (;;) {
-                  if (generation !== pageGeneration) return;
-                  const elapsed = (Date.now() - started) / 1000;
-                  if (record.state === "running") {
-                    captureArea.replaceChildren(message("", `${record.kind === "profile" ? "Profiling" : "Tracing"} ${record.container} for ${seconds} s… ${Math.min(elapsed, seconds).toFixed(0)} s`));
-                    await new Promise(resolve => setTimeout(resolve, 1000));
-                    record = await api(`/api/v1/captures/${record.id}`);
-                    continue;
+                async function showContainers() {
+                  setActiveNav("containers");
+                  const generation = pageGeneration;
+                  const status = h("span", { class: "muted", id: "refresh-status" });
+                  const pause = h("button", { id: "pause", onclick: () => { paused = !paused; pause.textContent = paused ? "Resume" : "Pause"; } }, "Pause");
+                  let paused = false;
+                  const search = h("input", { type: "search", placeholder: "Filter by name or image", value: tableState.filter, "aria-label": "Filter containers",
+                    oninput: () => { tableState.filter = search.value; renderTable(table, lastRows); } });
+                  const table = h("table", { id: "containers" });
+                  const problem = h("div");
+                  let lastRows = [];
+                  view.replaceChildren(h("h1", {}, "Containers"), h("div", { class: "toolbar" }, search, pause, status), problem, h("div", { class: "scroll" }, table));
+                  renderTable(table, lastRows);
+                  async function refresh() {
+                    if (paused || generation !== pageGeneration) return;
+                    try {
+                      const latest = await api("/api/v1/latest");
+                      if (generation !== pageGeneration) return;
+                      lastRows = latest.containers.map(containerRow);
+                      renderTable(table, lastRows);
+                      problem.replaceChildren();
+                      status.textContent = `${lastRows.length} containers · sampled ${fmt.time(latest.unixTimeSeconds)}` +
+                        (latest.intervalSeconds ? ` · rates over ${latest.intervalSeconds.toFixed(1)} s` : "") + " · refreshes every 2 s";
+                    } catch (error) {
+                      problem.replaceChildren(message(error.status === 503 ? "busy" : "error", error.message));
+                    }
                   }
-                  showCaptureResult(record);
-                  loadCaptureList();
-                  return;
+                  await refresh();
+                  every(2000, refresh);
                 }
-              }
 
-              function showCaptureResult(record) {
-                const link = `/api/v1/captures/${record.id}/file`;
-                const parts = [message(record.state === "succeeded" ? "" : record.state === "cancelled" ? "busy" : "error",
-                  `${record.kind} ${record.state}: ${record.summary || ""}${record.error ? " — " + record.error : ""}`)];
-                if (record.hasFile || record.fileName) {
-                  parts.push(h("p", {}, h("a", { href: link + "?download=1", download: "" }, "Download " + (record.fileName || "result")), " · ",
-                    h("a", { href: link, target: "_blank", rel: "noopener" }, "open in a new tab")));
-                  if (record.kind === "profile" && record.format === "svg") {
-                    parts.push(h("p", { class: "muted" }, "Click a frame to zoom, Search (top right of the graph) to highlight a function; Ctrl-F also searches."));
-                    parts.push(flameGraphFrame(link, "Flame graph of " + record.container));
+                // ---- a container's page ------------------------------------------------------------------
+
+                const ranges = [["5m", 300], ["15m", 900], ["1h", 3600], ["6h", 21600], ["24h", 86400]];
+
+                async function showContainer(reference, rangeName) {
+                  setActiveNav("");
+                  const generation = pageGeneration;
+                  const rangeSeconds = (ranges.find(r => r[0] === rangeName) || ranges[0])[1];
+                  const title = h("h1", {}, reference);
+                  const facts = h("dl", { class: "kv" });
+                  const charts = h("div", { class: "charts", id: "charts" });
+                  const findings = h("div", { id: "findings" }, h("p", { class: "muted" }, "loading…"));
+                  const processes = h("div", { id: "processes", class: "scroll" });
+                  const captureArea = h("div", { id: "capture-area" });
+                  const captureList = h("div", { id: "container-captures", class: "scroll" });
+                  const rangeSelect = h("select", { id: "range", "aria-label": "Chart range", onchange: () => { location.hash = `#/container/${encodeURIComponent(reference)}?range=${rangeSelect.value}`; } },
+                    ranges.map(([name]) => h("option", { value: name, selected: name === (rangeName || "5m") }, "last " + name)));
+                  const profileSeconds = h("select", { id: "profile-seconds", "aria-label": "Capture duration" }, [5, 10, 30, 60].map(s => h("option", { value: s, selected: s === 10 }, s + " s")));
+                  const profileButton = h("button", { class: "primary", id: "take-profile", onclick: () => takeCapture("profile") }, "Take CPU profile");
+                  const traceButton = h("button", { id: "take-trace", onclick: () => takeCapture("trace") }, "Take trace snapshot");
+                  view.replaceChildren(
+                    h("p", {}, h("a", { href: "#/" }, "← Containers")), title, facts,
+                    h("h2", {}, "Captures"), h("div", { class: "toolbar" }, profileButton, traceButton, "for", profileSeconds), captureArea,
+                    h("h2", {}, "Charts"), h("div", { class: "toolbar" }, rangeSelect, h("span", { class: "muted", id: "chart-status" })), charts,
+                    h("div", { class: "grid2" }, h("div", {}, h("h2", {}, "Findings"), findings), h("div", {}, h("h2", {}, "Processes"), processes)),
+                    h("h2", {}, "Earlier captures of this container"), captureList);
+
+                  let labels = null;
+                  async function loadCharts() {
+                    const until = Date.now() / 1000, since = until - rangeSeconds;
+                    try {
+                      const history = await api(`/api/v1/history?container=${encodeURIComponent(reference)}&since=${since}&until=${until}`);
+                      if (generation !== pageGeneration) return;
+                      labels = history.container;
+                      title.textContent = labels.name;
+                      facts.replaceChildren(h("dt", {}, "image"), h("dd", {}, labels.image || "–"), h("dt", {}, "id"), h("dd", {}, labels.id), h("dt", {}, "key"), h("dd", {}, labels.key));
+                      const pts = (f) => history.points.map(p => [p.unixTimeSeconds, f(p)]);
+                      const last = history.points[history.points.length - 1];
+                      const cap = last && last.rates.cpu ? last.rates.cpu.capCores : null;
+                      const limit = last && last.rates.memory ? realLimit(last.rates.memory.limitBytes) : null;
+                      const interval = last ? last.rates.intervalSeconds : 5;
+                      document.getElementById("chart-status").textContent = `${history.points.length} samples from the agent's history`;
+                      charts.replaceChildren(
+                        Charts.lineChart({ title: "CPU used (cores)", unit: "cores", since, until, intervalSeconds: interval, format: v => v.toFixed(2),
+                          series: [{ name: "used", color: "#2563eb", points: pts(p => p.rates.cpu.usageCores) }],
+                          lines: cap != null ? [{ name: "cap", color: "#dc2626", value: cap }] : [] }),
+                        Charts.lineChart({ title: "CPU throttling", unit: "%", since, until, intervalSeconds: interval, minTop: 10, format: v => v.toFixed(0) + "%",
+                          series: [{ name: "periods throttled", color: "#dc2626", points: pts(p => p.rates.cpu.throttledPercentOfPeriods) },
+                                   { name: "time throttled (% of wall time)", color: "#f59e0b", points: pts(p => p.rates.cpu.throttledSecondsPerSecond == null ? null : p.rates.cpu.throttledSecondsPerSecond * 100) }] }),
+                        Charts.lineChart({ title: "Memory working set", since, until, intervalSeconds: interval, format: fmt.bytes,
+                          series: [{ name: "working set", color: "#7c3aed", points: pts(p => p.rates.memory.workingSetBytes) }],
+                          lines: limit != null ? [{ name: "limit", color: "#dc2626", value: limit }] : [] }),
+                        Charts.lineChart({ title: "Pressure stall (some, avg10)", unit: "%", since, until, intervalSeconds: interval, minTop: 10, format: v => v.toFixed(0) + "%",
+                          series: [{ name: "cpu", color: "#2563eb", points: pts(p => p.rates.cpuPressure ? p.rates.cpuPressure.someAverage10sPercent : null) },
+                                   { name: "memory", color: "#7c3aed", points: pts(p => p.rates.memoryPressure ? p.rates.memoryPressure.someAverage10sPercent : null) },
+                                   { name: "io", color: "#059669", points: pts(p => p.rates.ioPressure ? p.rates.ioPressure.someAverage10sPercent : null) }] }));
+                    } catch (error) {
+                      charts.replaceChildren(message("error", error.message));
+                    }
+                  }
+
+                  async function loadFindings() {
+                    try {
+                      const windows = await api("/api/v1/diagnosis");
+                      if (generation !== pageGeneration) return;
+                      const window = windows[windows.length - 1];
+                      const mine = window.report.findings.filter(f => labels && f.containerKey === labels.key);
+                      const verdict = window.report.cpuVerdicts.find(v => labels && v.containerKey === labels.key);
+                      findings.replaceChildren(
+                        h("p", { class: "muted" }, `diagnosis of ${fmt.time(window.startUnixSeconds)} – ${fmt.time(window.endUnixSeconds)}`),
+                        verdict ? h("p", {}, "CPU bottleneck: ", h("b", {}, verdict.outcome.replace(/_/g, " ")), ` (${verdict.usageCores.toFixed(2)} cores used` + (verdict.capCores ? ` of ${verdict.capCores.toFixed(2)})` : ")")) : null,
+                        h("div", {}, mine.length === 0 ? h("p", {}, "No findings for this container.") : mine.map(f => h("div", { class: "finding " + f.severity },
+                          h("span", { class: "badge " + f.severity }, f.severity), " ", h("span", { class: "verdict" }, f.verdict),
+                          h("ul", {}, (f.evidence || []).slice(0, 6).map(e => h("li", {}, evidenceText(e))))))));
+                    } catch (error) {
+                      findings.replaceChildren(message(error.status === 503 ? "busy" : "error", error.message));
+                    }
+                  }
+
+                  // "throttled time 45.1 ms/s (threshold >= 10)", as `periscope diagnose` words it.
+                  function evidenceText(e) {
+                    const number = v => Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+                    let text = `${e.metric} ${number(e.value)} ${e.unit || ""}`.trim();
+                    if (e.first != null && e.last != null) text += ` (first ${number(e.first)} → last ${number(e.last)})`;
+                    if (e.threshold != null) text += ` (threshold ${e.comparison || ""} ${number(e.threshold)})`;
+                    return text;
+                  }
+
+                  let previousCPU = null;
+                  async function loadProcesses() {
+                    try {
+                      const list = await api(`/api/v1/processes?container=${encodeURIComponent(reference)}`);
+                      if (generation !== pageGeneration) return;
+                      const now = list.unixTimeSeconds, cpuNow = new Map(list.processes.map(p => [p.pid + ":" + p.startTimeTicks, p.cpuSeconds]));
+                      const rate = p => {
+                        if (!previousCPU) return null;
+                        const before = previousCPU.values.get(p.pid + ":" + p.startTimeTicks);
+                        return before == null ? null : (p.cpuSeconds - before) / Math.max(0.001, now - previousCPU.at);
+                      };
+                      const rows = list.processes.map(p => ({ p, cores: rate(p) })).sort((a, b) => (b.cores ?? -1) - (a.cores ?? -1) || a.p.pid - b.p.pid);
+                      previousCPU = { at: now, values: cpuNow };
+                      processes.replaceChildren(h("table", { id: "process-table" },
+                        h("thead", {}, h("tr", {}, ["PID", "PID inside", "Command", "State", "Threads", "CPU (cores)", "RSS"].map((t, i) => h("th", { class: i === 2 || i === 3 ? null : "num" }, t)))),
+                        h("tbody", {}, rows.map(({ p, cores }) => h("tr", {},
+                          h("td", { class: "num" }, p.pid), h("td", { class: "num" }, p.pidInContainer ?? "–"), h("td", {}, p.command), h("td", {}, p.state),
+                          h("td", { class: "num" }, p.threads), h("td", { class: "num" }, cores == null ? "…" : cores.toFixed(2)), h("td", { class: "num" }, fmt.bytes(p.residentBytes)))))));
+                    } catch (error) {
+                      processes.replaceChildren(message("error", error.message));
+                    }
+                  }
+
+                  async function loadCaptureList() {
+                    try {
+                      const list = await api("/api/v1/captures");
+                      if (generation !== pageGeneration) return;
+                      const mine = list.captures.filter(c => labels ? c.containerID === labels.key.split(":").pop() || c.container === labels.name : c.container === reference);
+                      captureList.replaceChildren(mine.length ? capturesTable(mine, false) : h("p", { class: "muted" }, "None yet."));
+                    } catch (error) {
+                      captureList.replaceChildren(message("error", error.message));
+                    }
+                  }
+
+                  async function takeCapture(kind) {
+                    const seconds = Number(profileSeconds.value);
+                    profileButton.disabled = traceButton.disabled = true;
+                    try {
+                      const record = await api("/api/v1/captures", { method: "POST", headers: { "Content-Type": "application/json" },
+                        body: JSON.stringify({ container: labels ? labels.key : reference, kind, durationSeconds: seconds, format: kind === "profile" ? "svg" : undefined }) });
+                      await followCapture(record, seconds);
+                    } catch (error) {
+                      captureArea.replaceChildren(error.status === 429
+                        ? message("busy", `Another capture is running (one at a time). Try again in ${error.retryAfter || "a few"} s. ${error.message}`)
+                        : message("error", error.message));
+                    } finally {
+                      profileButton.disabled = traceButton.disabled = false;
+                    }
+                  }
+
+                  async function followCapture(record, seconds) {
+                    const started = Date.now();
+                    for (;;) {
+                      if (generation !== pageGeneration) return;
+                      const elapsed = (Date.now() - started) / 1000;
+                      if (record.state === "running") {
+                        captureArea.replaceChildren(message("", `${record.kind === "profile" ? "Profiling" : "Tracing"} ${record.container} for ${seconds} s… ${Math.min(elapsed, seconds).toFixed(0)} s`));
+                        await new Promise(resolve => setTimeout(resolve, 1000));
+                        record = await api(`/api/v1/captures/${record.id}`);
+                        continue;
+                      }
+                      showCaptureResult(record);
+                      loadCaptureList();
+                      return;
+                    }
+                  }
+
+                  function showCaptureResult(record) {
+                    const link = `/api/v1/captures/${record.id}/file`;
+                    const parts = [message(record.state === "succeeded" ? "" : record.state === "cancelled" ? "busy" : "error",
+                      `${record.kind} ${record.state}: ${record.summary || ""}${record.error ? " — " + record.error : ""}`)];
+                    if (record.hasFile || record.fileName) {
+                      parts.push(h("p", {}, h("a", { href: link + "?download=1", download: "" }, "Download " + (record.fileName || "result")), " · ",
+                        h("a", { href: link, target: "_blank", rel: "noopener" }, "open in a new tab")));
+                      if (record.kind === "profile" && record.format === "svg") {
+                        parts.push(h("p", { class: "muted" }, "Click a frame to zoom, Search (top right of the graph) to highlight a function; Ctrl-F also searches."));
+                        parts.push(flameGraphFrame(link, "Flame graph of " + record.container));
+                      }
+                    }
+                    captureArea.replaceChildren(...parts);
+                  }
+
+                  await loadCharts();
+                  await Promise.all([loadFindings(), loadProcesses(), loadCaptureList()]);
+                  every(5000, loadCharts);
+                  every(10000, loadFindings);
+                  every(2000, loadProcesses);
+                }
+
+                // ---- the captures ------------------------------------------------------------------------
+
+                // The flame graph SVG in a frame of its own size: its script (click to zoom, Search, Ctrl-F)
+                // runs in its own document and lays frames out for the SVG's width, so the frame is sized to
+                // the SVG rather than the SVG stretched to the frame.
+                function flameGraphFrame(link, title) {
+                  const frame = h("iframe", { class: "flamegraph", id: "flamegraph", src: link, title });
+                  frame.addEventListener("load", () => {
+                    const svg = frame.contentDocument && frame.contentDocument.documentElement;
+                    if (!svg || svg.tagName.toLowerCase() !== "svg") return;
+                    frame.style.width = (parseFloat(svg.getAttribute("width")) + 2) + "px";
+                    frame.style.height = (parseFloat(svg.getAttribute("height")) + 2) + "px";
+                  });
+                  return frame;
+                }
+
+                function capturesTable(captures, withContainer) {
+                  return h("table", { class: "captures" },
+                    h("thead", {}, h("tr", {}, [withContainer ? "Container" : null, "Kind", "Trigger", "Started", "Took", "State", "Size", "Result", ""].filter(x => x != null).map(t => h("th", {}, t)))),
+                    h("tbody", {}, captures.map(c => h("tr", { "data-id": c.id },
+                      withContainer ? h("td", {}, h("a", { href: "#/container/" + encodeURIComponent(c.container) }, c.container)) : null,
+                      h("td", {}, c.kind + (c.format ? ` (${c.format})` : "")),
+                      h("td", {}, c.trigger.source === "alert" ? "alert " + (c.trigger.alertName || "") : "on demand"),
+                      h("td", {}, fmt.time(c.startedAt)),
+                      h("td", {}, c.finishedAt ? fmt.duration(c.finishedAt - c.startedAt) : "–"),
+                      h("td", {}, h("span", { class: "badge " + c.state }, c.state), c.evicted ? h("span", { class: "muted" }, " deleted (budget)") : null),
+                      h("td", { class: "num" }, c.sizeBytes != null ? fmt.bytes(c.sizeBytes) : "–"),
+                      h("td", { style: "white-space: normal; max-width: 520px; overflow-wrap: anywhere" }, c.summary || "", c.error ? h("div", { class: "muted" }, c.error) : null),
+                      h("td", {}, c.fileName && !c.evicted && c.state !== "running"
+                        ? [h("a", { href: `/api/v1/captures/${c.id}/file?download=1`, download: "" }, "download"),
+                           c.format === "svg" ? [" · ", h("a", { href: `#/captures/${c.id}` }, "view")] : null]
+                        : "")))));
+                }
+
+                async function showCaptures() {
+                  setActiveNav("captures");
+                  const generation = pageGeneration;
+                  const area = h("div", { class: "scroll", id: "captures" });
+                  const status = h("p", { class: "muted" });
+                  view.replaceChildren(h("h1", {}, "Captures"), status, area);
+                  async function refresh() {
+                    try {
+                      const list = await api("/api/v1/captures");
+                      if (generation !== pageGeneration) return;
+                      status.textContent = `${list.captures.length} captures · ${fmt.bytes(list.storedBytes)} stored of a ${fmt.bytes(list.budgetBytes)} budget (oldest deleted first) · at most one profile or trace at a time, ${list.maximumDurationSeconds} s each`;
+                      area.replaceChildren(list.captures.length ? capturesTable(list.captures, true) : h("p", {}, "No captures yet: take one from a container's page, or let Alertmanager trigger one (POST /api/v1/alerts)."));
+                    } catch (error) {
+                      area.replaceChildren(message("error", error.message));
+                    }
+                  }
+                  await refresh();
+                  every(3000, refresh);
+                }
+
+                async function showCapture(id) {
+                  setActiveNav("captures");
+                  try {
+                    const c = await api(`/api/v1/captures/${encodeURIComponent(id)}`);
+                    view.replaceChildren(h("p", {}, h("a", { href: "#/captures" }, "← Captures")),
+                      h("h1", {}, `${c.kind} of ${c.container}`), h("p", { class: "muted" }, `${fmt.time(c.startedAt)} · ${c.summary || ""}`),
+                      c.format === "svg" && !c.evicted ? flameGraphFrame(`/api/v1/captures/${c.id}/file`, "Flame graph of " + c.container) : message("", "No inline view for this capture."));
+                  } catch (error) {
+                    view.replaceChildren(message("error", error.message));
                   }
                 }
-                captureArea.replaceChildren(...parts);
-              }
 
-              await loadCharts();
-              await Promise.all([loadFindings(), loadProcesses(), loadCaptureList()]);
-              every(5000, loadCharts);
-              every(10000, loadFindings);
-              every(2000, loadProcesses);
-            }
+                // ---- routing -----------------------------------------------------------------------------
 
-            // ---- the captures ------------------------------------------------------------------------
-
-            // The flame graph SVG in a frame of its own size: its script (click to zoom, Search, Ctrl-F)
-            // runs in its own document and lays frames out for the SVG's width, so the frame is sized to
-            // the SVG rather than the SVG stretched to the frame.
-            function flameGraphFrame(link, title) {
-              const frame = h("iframe", { class: "flamegraph", id: "flamegraph", src: link, title });
-              frame.addEventListener("load", () => {
-                const svg = frame.contentDocument && frame.contentDocument.documentElement;
-                if (!svg || svg.tagName.toLowerCase() !== "svg") return;
-                frame.style.width = (parseFloat(svg.getAttribute("width")) + 2) + "px";
-                frame.style.height = (parseFloat(svg.getAttribute("height")) + 2) + "px";
-              });
-              return frame;
-            }
-
-            function capturesTable(captures, withContainer) {
-              return h("table", { class: "captures" },
-                h("thead", {}, h("tr", {}, [withContainer ? "Container" : null, "Kind", "Trigger", "Started", "Took", "State", "Size", "Result", ""].filter(x => x != null).map(t => h("th", {}, t)))),
-                h("tbody", {}, captures.map(c => h("tr", { "data-id": c.id },
-                  withContainer ? h("td", {}, h("a", { href: "#/container/" + encodeURIComponent(c.container) }, c.container)) : null,
-                  h("td", {}, c.kind + (c.format ? ` (${c.format})` : "")),
-                  h("td", {}, c.trigger.source === "alert" ? "alert " + (c.trigger.alertName || "") : "on demand"),
-                  h("td", {}, fmt.time(c.startedAt)),
-                  h("td", {}, c.finishedAt ? fmt.duration(c.finishedAt - c.startedAt) : "–"),
-                  h("td", {}, h("span", { class: "badge " + c.state }, c.state), c.evicted ? h("span", { class: "muted" }, " deleted (budget)") : null),
-                  h("td", { class: "num" }, c.sizeBytes != null ? fmt.bytes(c.sizeBytes) : "–"),
-                  h("td", { style: "white-space: normal; max-width: 520px; overflow-wrap: anywhere" }, c.summary || "", c.error ? h("div", { class: "muted" }, c.error) : null),
-                  h("td", {}, c.fileName && !c.evicted && c.state !== "running"
-                    ? [h("a", { href: `/api/v1/captures/${c.id}/file?download=1`, download: "" }, "download"),
-                       c.format === "svg" ? [" · ", h("a", { href: `#/captures/${c.id}` }, "view")] : null]
-                    : "")))));
-            }
-
-            async function showCaptures() {
-              setActiveNav("captures");
-              const generation = pageGeneration;
-              const area = h("div", { class: "scroll", id: "captures" });
-              const status = h("p", { class: "muted" });
-              view.replaceChildren(h("h1", {}, "Captures"), status, area);
-              async function refresh() {
-                try {
-                  const list = await api("/api/v1/captures");
-                  if (generation !== pageGeneration) return;
-                  status.textContent = `${list.captures.length} captures · ${fmt.bytes(list.storedBytes)} stored of a ${fmt.bytes(list.budgetBytes)} budget (oldest deleted first) · at most one profile or trace at a time, ${list.maximumDurationSeconds} s each`;
-                  area.replaceChildren(list.captures.length ? capturesTable(list.captures, true) : h("p", {}, "No captures yet: take one from a container's page, or let Alertmanager trigger one (POST /api/v1/alerts)."));
-                } catch (error) {
-                  area.replaceChildren(message("error", error.message));
+                function route() {
+                  clearTimers();
+                  pageGeneration++;
+                  const hash = location.hash || "#/";
+                  const [path, query] = hash.slice(1).split("?");
+                  const params = new URLSearchParams(query || "");
+                  let match;
+                  if ((match = path.match(/^\/container\/(.+)$/))) return showContainer(decodeURIComponent(match[1]), params.get("range"));
+                  if ((match = path.match(/^\/captures\/([0-9a-f]{16})$/))) return showCapture(match[1]);
+                  if (path === "/captures") return showCaptures();
+                  return showContainers();
                 }
-              }
-              await refresh();
-              every(3000, refresh);
-            }
 
-            async function showCapture(id) {
-              setActiveNav("captures");
-              try {
-                const c = await api(`/api/v1/captures/${encodeURIComponent(id)}`);
-                view.replaceChildren(h("p", {}, h("a", { href: "#/captures" }, "← Captures")),
-                  h("h1", {}, `${c.kind} of ${c.container}`), h("p", { class: "muted" }, `${fmt.time(c.startedAt)} · ${c.summary || ""}`),
-                  c.format === "svg" && !c.evicted ? flameGraphFrame(`/api/v1/captures/${c.id}/file`, "Flame graph of " + c.container) : message("", "No inline view for this capture."));
-              } catch (error) {
-                view.replaceChildren(message("error", error.message));
-              }
-            }
-
-            // ---- routing -----------------------------------------------------------------------------
-
-            function route() {
-              clearTimers();
-              pageGeneration++;
-              const hash = location.hash || "#/";
-              const [path, query] = hash.slice(1).split("?");
-              const params = new URLSearchParams(query || "");
-              let match;
-              if ((match = path.match(/^\/container\/(.+)$/))) return showContainer(decodeURIComponent(match[1]), params.get("range"));
-              if ((match = path.match(/^\/captures\/([0-9a-f]{16})$/))) return showCapture(match[1]);
-              if (path === "/captures") return showCaptures();
-              return showContainers();
-            }
-
-            window.addEventListener("hashchange", route);
-            route();
-            """##),
+                window.addEventListener("hashchange", route);
+                route();
+                """##),
         "charts.js": WebAsset(
             contentType: "text/javascript; charset=utf-8",
             text: ##"""
-            // Line charts as inline SVG, drawn from the agent's history JSON: no library, no network.
-            "use strict";
+                // Line charts as inline SVG, drawn from the agent's history JSON: no library, no network.
+                "use strict";
 
-            const Charts = (() => {
-              const NS = "http://www.w3.org/2000/svg";
-              const W = 600, H = 170, L = 52, R = 10, T = 10, B = 24;
+                const Charts = (() => {
+                  const NS = "http://www.w3.org/2000/svg";
+                  const W = 600, H = 170, L = 52, R = 10, T = 10, B = 24;
 
-              function el(name, attributes, parent) {
-                const node = document.createElementNS(NS, name);
-                for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-                if (parent) parent.appendChild(node);
-                return node;
-              }
-
-              // A "nice" upper bound and tick step for 0..max.
-              function niceScale(max) {
-                if (!(max > 0)) max = 1;
-                const rough = max / 4, magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-                const step = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= rough);
-                return { top: Math.ceil(max / step) * step, step };
-              }
-
-              function timeLabel(seconds, spanSeconds) {
-                const d = new Date(seconds * 1000), pad = n => String(n).padStart(2, "0");
-                const hm = pad(d.getHours()) + ":" + pad(d.getMinutes());
-                return spanSeconds <= 900 ? hm + ":" + pad(d.getSeconds()) : hm;
-              }
-
-              // options: {title, unit, format(v), series: [{name, color, points: [[unixSeconds, value|null]]}],
-              //           lines: [{name, color, value}], since, until, minTop}
-              function lineChart(options) {
-                const box = document.createElement("div");
-                box.className = "chart panel";
-                const title = document.createElement("h3");
-                title.textContent = options.title;
-                box.appendChild(title);
-                const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", role: "img", "aria-label": options.title });
-                box.appendChild(svg);
-                const format = options.format || (v => v.toFixed(2));
-                const values = [];
-                for (const s of options.series) for (const p of s.points) if (p[1] != null && isFinite(p[1])) values.push(p[1]);
-                for (const line of options.lines || []) if (line.value != null) values.push(line.value);
-                const scale = niceScale(Math.max(options.minTop || 0, ...values, 0));
-                const since = options.since, until = options.until, span = Math.max(1, until - since);
-                const x = t => L + (t - since) / span * (W - L - R);
-                const y = v => T + (1 - v / scale.top) * (H - T - B);
-                for (let v = 0; v <= scale.top + 1e-9; v += scale.step) {
-                  el("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e5e7eb", "stroke-width": 1, "vector-effect": "non-scaling-stroke" }, svg);
-                  el("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#6b7280" }, svg).textContent = format(v);
-                }
-                for (let i = 0; i <= 4; i++) {
-                  const t = since + span * i / 4;
-                  el("text", { x: x(t), y: H - 6, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle", "font-size": 11, fill: "#6b7280" }, svg)
-                    .textContent = timeLabel(t, span);
-                }
-                for (const line of options.lines || []) {
-                  if (line.value == null) continue;
-                  el("line", { x1: L, x2: W - R, y1: y(line.value), y2: y(line.value), stroke: line.color, "stroke-dasharray": "5 4", "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }, svg);
-                }
-                let drawn = 0;
-                for (const s of options.series) {
-                  // A gap in the samples (the agent was down, the container stopped) breaks the line.
-                  let d = "", previous = null;
-                  for (const [t, v] of s.points) {
-                    if (v == null || !isFinite(v)) { previous = null; continue; }
-                    const gap = previous != null && t - previous > 3 * (options.intervalSeconds || 5);
-                    d += (d === "" || gap ? "M" : "L") + x(t).toFixed(1) + " " + y(v).toFixed(1) + " ";
-                    previous = t; drawn++;
+                  function el(name, attributes, parent) {
+                    const node = document.createElementNS(NS, name);
+                    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
+                    if (parent) parent.appendChild(node);
+                    return node;
                   }
-                  if (d) el("path", { d, fill: "none", stroke: s.color, "stroke-width": 1.8, "vector-effect": "non-scaling-stroke", "stroke-linejoin": "round" }, svg);
-                }
-                if (drawn === 0) {
-                  el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 13, fill: "#9ca3af" }, svg).textContent = "no samples in this range";
-                }
-                const legend = document.createElement("div");
-                legend.className = "legend";
-                const readout = document.createElement("span");
-                for (const item of [...options.series, ...(options.lines || [])]) {
-                  const span = document.createElement("span");
-                  const swatch = document.createElement("i");
-                  swatch.style.background = item.color;
-                  span.appendChild(swatch);
-                  span.appendChild(document.createTextNode(item.name + (item.value != null ? " " + format(item.value) : "")));
-                  legend.appendChild(span);
-                }
-                legend.appendChild(readout);
-                box.appendChild(legend);
-                // Hover: the values at the nearest sample.
-                const cursor = el("line", { y1: T, y2: H - B, stroke: "#9ca3af", "stroke-width": 1, visibility: "hidden", "vector-effect": "non-scaling-stroke" }, svg);
-                svg.addEventListener("mousemove", event => {
-                  const rect = svg.getBoundingClientRect();
-                  const t = since + ((event.clientX - rect.left) / rect.width * W - L) / (W - L - R) * span;
-                  const parts = [];
-                  let at = null;
-                  for (const s of options.series) {
-                    let best = null;
-                    for (const p of s.points) if (p[1] != null && (best == null || Math.abs(p[0] - t) < Math.abs(best[0] - t))) best = p;
-                    if (best) { at = best[0]; parts.push(s.name + " " + format(best[1]) + (options.unit ? " " + options.unit : "")); }
-                  }
-                  if (at == null) return;
-                  cursor.setAttribute("x1", x(at)); cursor.setAttribute("x2", x(at)); cursor.setAttribute("visibility", "visible");
-                  readout.textContent = "at " + timeLabel(at, 0) + ": " + parts.join(", ");
-                });
-                svg.addEventListener("mouseleave", () => { cursor.setAttribute("visibility", "hidden"); readout.textContent = ""; });
-                return box;
-              }
 
-              return { lineChart, niceScale };
-            })();
-            """##),
+                  // A "nice" upper bound and tick step for 0..max.
+                  function niceScale(max) {
+                    if (!(max > 0)) max = 1;
+                    const rough = max / 4, magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+                    const step = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(s => s >= rough);
+                    return { top: Math.ceil(max / step) * step, step };
+                  }
+
+                  function timeLabel(seconds, spanSeconds) {
+                    const d = new Date(seconds * 1000), pad = n => String(n).padStart(2, "0");
+                    const hm = pad(d.getHours()) + ":" + pad(d.getMinutes());
+                    return spanSeconds <= 900 ? hm + ":" + pad(d.getSeconds()) : hm;
+                  }
+
+                  // options: {title, unit, format(v), series: [{name, color, points: [[unixSeconds, value|null]]}],
+                  //           lines: [{name, color, value}], since, until, minTop}
+                  function lineChart(options) {
+                    const box = document.createElement("div");
+                    box.className = "chart panel";
+                    const title = document.createElement("h3");
+                    title.textContent = options.title;
+                    box.appendChild(title);
+                    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", role: "img", "aria-label": options.title });
+                    box.appendChild(svg);
+                    const format = options.format || (v => v.toFixed(2));
+                    const values = [];
+                    for (const s of options.series) for (const p of s.points) if (p[1] != null && isFinite(p[1])) values.push(p[1]);
+                    for (const line of options.lines || []) if (line.value != null) values.push(line.value);
+                    const scale = niceScale(Math.max(options.minTop || 0, ...values, 0));
+                    const since = options.since, until = options.until, span = Math.max(1, until - since);
+                    const x = t => L + (t - since) / span * (W - L - R);
+                    const y = v => T + (1 - v / scale.top) * (H - T - B);
+                    for (let v = 0; v <= scale.top + 1e-9; v += scale.step) {
+                      el("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e5e7eb", "stroke-width": 1, "vector-effect": "non-scaling-stroke" }, svg);
+                      el("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#6b7280" }, svg).textContent = format(v);
+                    }
+                    for (let i = 0; i <= 4; i++) {
+                      const t = since + span * i / 4;
+                      el("text", { x: x(t), y: H - 6, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle", "font-size": 11, fill: "#6b7280" }, svg)
+                        .textContent = timeLabel(t, span);
+                    }
+                    for (const line of options.lines || []) {
+                      if (line.value == null) continue;
+                      el("line", { x1: L, x2: W - R, y1: y(line.value), y2: y(line.value), stroke: line.color, "stroke-dasharray": "5 4", "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }, svg);
+                    }
+                    let drawn = 0;
+                    for (const s of options.series) {
+                      // A gap in the samples (the agent was down, the container stopped) breaks the line.
+                      let d = "", previous = null;
+                      for (const [t, v] of s.points) {
+                        if (v == null || !isFinite(v)) { previous = null; continue; }
+                        const gap = previous != null && t - previous > 3 * (options.intervalSeconds || 5);
+                        d += (d === "" || gap ? "M" : "L") + x(t).toFixed(1) + " " + y(v).toFixed(1) + " ";
+                        previous = t; drawn++;
+                      }
+                      if (d) el("path", { d, fill: "none", stroke: s.color, "stroke-width": 1.8, "vector-effect": "non-scaling-stroke", "stroke-linejoin": "round" }, svg);
+                    }
+                    if (drawn === 0) {
+                      el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "font-size": 13, fill: "#9ca3af" }, svg).textContent = "no samples in this range";
+                    }
+                    const legend = document.createElement("div");
+                    legend.className = "legend";
+                    const readout = document.createElement("span");
+                    for (const item of [...options.series, ...(options.lines || [])]) {
+                      const span = document.createElement("span");
+                      const swatch = document.createElement("i");
+                      swatch.style.background = item.color;
+                      span.appendChild(swatch);
+                      span.appendChild(document.createTextNode(item.name + (item.value != null ? " " + format(item.value) : "")));
+                      legend.appendChild(span);
+                    }
+                    legend.appendChild(readout);
+                    box.appendChild(legend);
+                    // Hover: the values at the nearest sample.
+                    const cursor = el("line", { y1: T, y2: H - B, stroke: "#9ca3af", "stroke-width": 1, visibility: "hidden", "vector-effect": "non-scaling-stroke" }, svg);
+                    svg.addEventListener("mousemove", event => {
+                      const rect = svg.getBoundingClientRect();
+                      const t = since + ((event.clientX - rect.left) / rect.width * W - L) / (W - L - R) * span;
+                      const parts = [];
+                      let at = null;
+                      for (const s of options.series) {
+                        let best = null;
+                        for (const p of s.points) if (p[1] != null && (best == null || Math.abs(p[0] - t) < Math.abs(best[0] - t))) best = p;
+                        if (best) { at = best[0]; parts.push(s.name + " " + format(best[1]) + (options.unit ? " " + options.unit : "")); }
+                      }
+                      if (at == null) return;
+                      cursor.setAttribute("x1", x(at)); cursor.setAttribute("x2", x(at)); cursor.setAttribute("visibility", "visible");
+                      readout.textContent = "at " + timeLabel(at, 0) + ": " + parts.join(", ");
+                    });
+                    svg.addEventListener("mouseleave", () => { cursor.setAttribute("visibility", "hidden"); readout.textContent = ""; });
+                    return box;
+                  }
+
+                  return { lineChart, niceScale };
+                })();
+                """##),
         "index.html": WebAsset(
             contentType: "text/html; charset=utf-8",
             text: ##"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Periscope</title>
-            <link rel="stylesheet" href="/ui/style.css">
-            </head>
-            <body>
-            <header>
-              <a class="brand" href="#/">periscope</a>
-              <nav>
-                <a href="#/" id="nav-containers">Containers</a>
-                <a href="#/captures" id="nav-captures">Captures</a>
-              </nav>
-              <span id="host-status" class="muted"></span>
-            </header>
-            <main id="view">
-              <noscript>The Periscope web UI needs JavaScript. The same data is under /api/v1/ as JSON, and /metrics.</noscript>
-            </main>
-            <script src="/ui/charts.js"></script>
-            <script src="/ui/app.js"></script>
-            </body>
-            </html>
-            """##),
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Periscope</title>
+                <link rel="stylesheet" href="/ui/style.css">
+                </head>
+                <body>
+                <header>
+                  <a class="brand" href="#/">periscope</a>
+                  <nav>
+                    <a href="#/" id="nav-containers">Containers</a>
+                    <a href="#/captures" id="nav-captures">Captures</a>
+                  </nav>
+                  <span id="host-status" class="muted"></span>
+                </header>
+                <main id="view">
+                  <noscript>The Periscope web UI needs JavaScript. The same data is under /api/v1/ as JSON, and /metrics.</noscript>
+                </main>
+                <script src="/ui/charts.js"></script>
+                <script src="/ui/app.js"></script>
+                </body>
+                </html>
+                """##),
         "style.css": WebAsset(
             contentType: "text/css; charset=utf-8",
             text: ##"""
-            :root {
-              --fg: #1d2330; --muted: #6b7280; --bg: #f7f8fa; --panel: #fff; --line: #e3e6eb;
-              --accent: #2563eb; --warn: #b45309; --warn-bg: #fef3c7; --bad: #b91c1c; --bad-bg: #fee2e2; --ok: #15803d;
-              font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 14px;
-            }
-            * { box-sizing: border-box; }
-            body { margin: 0; color: var(--fg); background: var(--bg); }
-            header { display: flex; align-items: center; gap: 24px; padding: 10px 20px; background: #111827; color: #e5e7eb; }
-            header a { color: #e5e7eb; text-decoration: none; }
-            header nav a { margin-right: 16px; padding: 4px 0; border-bottom: 2px solid transparent; }
-            header nav a.active { border-bottom-color: #60a5fa; color: #fff; }
-            .brand { font-weight: 700; font-size: 16px; letter-spacing: .5px; }
-            #host-status { margin-left: auto; font-size: 12px; }
-            main { padding: 16px 20px 40px; max-width: 1500px; margin: 0 auto; }
-            h1 { font-size: 20px; margin: 4px 0 12px; }
-            h2 { font-size: 15px; margin: 24px 0 8px; }
-            .muted { color: var(--muted); }
-            .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
-            .toolbar { display: flex; align-items: center; gap: 12px; margin-bottom: 10px; flex-wrap: wrap; }
-            .toolbar input[type=search] { padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; min-width: 220px; }
-            button, select { font: inherit; padding: 5px 10px; border: 1px solid #c7ccd4; border-radius: 4px; background: #fff; cursor: pointer; }
-            button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
-            button:disabled { opacity: .55; cursor: default; }
-            table { border-collapse: collapse; width: 100%; background: var(--panel); }
-            th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-            th { font-size: 12px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f1f3f6; position: sticky; top: 0; }
-            th.sortable { cursor: pointer; user-select: none; }
-            th.sorted-asc::after { content: " \25B2"; } th.sorted-desc::after { content: " \25BC"; }
-            td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-            tbody tr:hover { background: #f5f8ff; }
-            tr.clickable { cursor: pointer; }
-            td a { color: var(--accent); text-decoration: none; }
-            .hot { background: var(--bad-bg); color: var(--bad); font-weight: 600; }
-            .warm { background: var(--warn-bg); color: var(--warn); }
-            .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; background: #e5e7eb; }
-            .badge.running { background: #dbeafe; color: #1e40af; } .badge.succeeded { background: #dcfce7; color: var(--ok); }
-            .badge.failed, .badge.critical { background: var(--bad-bg); color: var(--bad); }
-            .badge.skipped, .badge.cancelled, .badge.warning { background: var(--warn-bg); color: var(--warn); }
-            .badge.info { background: #e0e7ff; color: #3730a3; }
-            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
-            .chart h3 { font-size: 13px; margin: 0 0 6px; font-weight: 600; }
-            .chart svg { width: 100%; height: 170px; display: block; }
-            .chart .legend { font-size: 12px; color: var(--muted); margin-top: 4px; }
-            .chart .legend span { margin-right: 12px; } .chart .legend i { display: inline-block; width: 10px; height: 3px; margin-right: 4px; vertical-align: middle; }
-            .finding { border-left: 4px solid var(--line); padding: 6px 10px; margin: 6px 0; background: var(--panel); }
-            .finding.critical { border-left-color: var(--bad); } .finding.warning { border-left-color: var(--warn); } .finding.info { border-left-color: #6366f1; }
-            .finding .verdict { font-weight: 600; } .finding ul { margin: 4px 0 0 18px; padding: 0; color: var(--muted); }
-            .message { padding: 8px 12px; border-radius: 4px; margin: 8px 0; background: #eef2ff; }
-            .message.error { background: var(--bad-bg); color: var(--bad); }
-            .message.busy { background: var(--warn-bg); color: var(--warn); }
-            iframe.flamegraph { width: 100%; max-width: 100%; height: 640px; display: block; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-            .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
-            @media (max-width: 1000px) { .grid2 { grid-template-columns: 1fr; } }
-            .kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; font-size: 13px; }
-            .kv dt { color: var(--muted); } .kv dd { margin: 0; }
-            .scroll { overflow-x: auto; }
-            """##),
+                :root {
+                  --fg: #1d2330; --muted: #6b7280; --bg: #f7f8fa; --panel: #fff; --line: #e3e6eb;
+                  --accent: #2563eb; --warn: #b45309; --warn-bg: #fef3c7; --bad: #b91c1c; --bad-bg: #fee2e2; --ok: #15803d;
+                  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 14px;
+                }
+                * { box-sizing: border-box; }
+                body { margin: 0; color: var(--fg); background: var(--bg); }
+                header { display: flex; align-items: center; gap: 24px; padding: 10px 20px; background: #111827; color: #e5e7eb; }
+                header a { color: #e5e7eb; text-decoration: none; }
+                header nav a { margin-right: 16px; padding: 4px 0; border-bottom: 2px solid transparent; }
+                header nav a.active { border-bottom-color: #60a5fa; color: #fff; }
+                .brand { font-weight: 700; font-size: 16px; letter-spacing: .5px; }
+                #host-status { margin-left: auto; font-size: 12px; }
+                main { padding: 16px 20px 40px; max-width: 1500px; margin: 0 auto; }
+                h1 { font-size: 20px; margin: 4px 0 12px; }
+                h2 { font-size: 15px; margin: 24px 0 8px; }
+                .muted { color: var(--muted); }
+                .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
+                .toolbar { display: flex; align-items: center; gap: 12px; margin-bottom: 10px; flex-wrap: wrap; }
+                .toolbar input[type=search] { padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; min-width: 220px; }
+                button, select { font: inherit; padding: 5px 10px; border: 1px solid #c7ccd4; border-radius: 4px; background: #fff; cursor: pointer; }
+                button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+                button:disabled { opacity: .55; cursor: default; }
+                table { border-collapse: collapse; width: 100%; background: var(--panel); }
+                th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+                th { font-size: 12px; text-transform: uppercase; letter-spacing: .3px; color: var(--muted); background: #f1f3f6; position: sticky; top: 0; }
+                th.sortable { cursor: pointer; user-select: none; }
+                th.sorted-asc::after { content: " \25B2"; } th.sorted-desc::after { content: " \25BC"; }
+                td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+                tbody tr:hover { background: #f5f8ff; }
+                tr.clickable { cursor: pointer; }
+                td a { color: var(--accent); text-decoration: none; }
+                .hot { background: var(--bad-bg); color: var(--bad); font-weight: 600; }
+                .warm { background: var(--warn-bg); color: var(--warn); }
+                .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; background: #e5e7eb; }
+                .badge.running { background: #dbeafe; color: #1e40af; } .badge.succeeded { background: #dcfce7; color: var(--ok); }
+                .badge.failed, .badge.critical { background: var(--bad-bg); color: var(--bad); }
+                .badge.skipped, .badge.cancelled, .badge.warning { background: var(--warn-bg); color: var(--warn); }
+                .badge.info { background: #e0e7ff; color: #3730a3; }
+                .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
+                .chart h3 { font-size: 13px; margin: 0 0 6px; font-weight: 600; }
+                .chart svg { width: 100%; height: 170px; display: block; }
+                .chart .legend { font-size: 12px; color: var(--muted); margin-top: 4px; }
+                .chart .legend span { margin-right: 12px; } .chart .legend i { display: inline-block; width: 10px; height: 3px; margin-right: 4px; vertical-align: middle; }
+                .finding { border-left: 4px solid var(--line); padding: 6px 10px; margin: 6px 0; background: var(--panel); }
+                .finding.critical { border-left-color: var(--bad); } .finding.warning { border-left-color: var(--warn); } .finding.info { border-left-color: #6366f1; }
+                .finding .verdict { font-weight: 600; } .finding ul { margin: 4px 0 0 18px; padding: 0; color: var(--muted); }
+                .message { padding: 8px 12px; border-radius: 4px; margin: 8px 0; background: #eef2ff; }
+                .message.error { background: var(--bad-bg); color: var(--bad); }
+                .message.busy { background: var(--warn-bg); color: var(--warn); }
+                iframe.flamegraph { width: 100%; max-width: 100%; height: 640px; display: block; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+                .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
+                @media (max-width: 1000px) { .grid2 { grid-template-columns: 1fr; } }
+                .kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; font-size: 13px; }
+                .kv dt { color: var(--muted); } .kv dd { margin: 0; }
+                .scroll { overflow-x: auto; }
+                """##)
     ]
 }

@@ -13,12 +13,14 @@ package enum ReportRenderer {
                 output += "(none)\n"
                 continue
             }
-            var text = TextTable(columns: table.tableClass.columns.map { column in
-                let alignment: TextTable.Alignment = ["number", "ratio", "duration", "size", "fd", "cpu"].contains(column.lamiClass) ? .right : .left
-                // Text shows durations in microseconds, as lttng-analyses does; the report holds ns.
-                let unit = column.lamiClass == "duration" ? "usec" : column.unit
-                return TextTable.Column(unit.map { "\(column.title) (\($0))" } ?? column.title, alignment)
-            })
+            var text = TextTable(
+                columns: table.tableClass.columns.map { column in
+                    let alignment: TextTable.Alignment =
+                        ["number", "ratio", "duration", "size", "fd", "cpu"].contains(column.lamiClass) ? .right : .left
+                    // Text shows durations in microseconds, as lttng-analyses does; the report holds ns.
+                    let unit = column.lamiClass == "duration" ? "usec" : column.unit
+                    return TextTable.Column(unit.map { "\(column.title) (\($0))" } ?? column.title, alignment)
+                })
             for row in table.rows { text.append(row.map { cellText($0) }) }
             output += text.render()
             if !output.hasSuffix("\n") { output += "\n" }
@@ -80,26 +82,46 @@ package enum ReportRenderer {
             ("events", .unsigned(report.eventCount)),
             ("lostEvents", .unsigned(report.lostEvents)),
             ("notes", .array(report.notes.map { .string($0) })),
-            ("tables", .array(report.tables.map { table in
-                .object([
-                    ("name", .string(table.tableClass.name)),
-                    ("title", .string(table.title)),
-                    ("columns", .array(table.tableClass.columns.map { column in
-                        .object([("title", .string(column.title)), ("class", .string(column.lamiClass))]
-                            + (column.unit.map { [("unit", JSONValue.string($0))] } ?? []))
-                    })),
-                    ("rows", .array(table.rows.map { row in .array(row.map(plainJSON)) })),
-                ])
-            })),
-            ("histograms", .array(report.histograms.map { histogram in
-                .object([
-                    ("title", .string(histogram.title)),
-                    ("unit", .string(histogram.unit)),
-                    ("buckets", .array(buckets(histogram).map { bucket in
-                        .object([("low", .unsigned(bucket.low)), ("high", .unsigned(bucket.high)), ("count", .unsigned(bucket.count))])
-                    })),
-                ])
-            })),
+            (
+                "tables",
+                .array(
+                    report.tables.map { table in
+                        .object([
+                            ("name", .string(table.tableClass.name)),
+                            ("title", .string(table.title)),
+                            (
+                                "columns",
+                                .array(
+                                    table.tableClass.columns.map { column in
+                                        .object(
+                                            [("title", .string(column.title)), ("class", .string(column.lamiClass))]
+                                                + (column.unit.map { [("unit", JSONValue.string($0))] } ?? []))
+                                    })
+                            ),
+                            ("rows", .array(table.rows.map { row in .array(row.map(plainJSON)) }))
+                        ])
+                    })
+            ),
+            (
+                "histograms",
+                .array(
+                    report.histograms.map { histogram in
+                        .object([
+                            ("title", .string(histogram.title)),
+                            ("unit", .string(histogram.unit)),
+                            (
+                                "buckets",
+                                .array(
+                                    buckets(histogram).map { bucket in
+                                        .object([
+                                            ("low", .unsigned(bucket.low)), ("high", .unsigned(bucket.high)),
+                                            ("count", .unsigned(bucket.count))
+                                        ])
+                                    })
+                            )
+                        ])
+                    })
+            )
         ])
     }
 
@@ -109,7 +131,10 @@ package enum ReportRenderer {
             return log2.rows
         case .linear(let linear):
             return linear.buckets.enumerated().map { index, count in
-                (linear.lower + UInt64(index) * linear.width, linear.lower + UInt64(index + 1) * linear.width - 1, count)
+                (
+                    linear.lower + UInt64(index) * linear.width, linear.lower + UInt64(index + 1) * linear.width - 1,
+                    count
+                )
             }
         }
     }
@@ -122,10 +147,12 @@ package enum ReportRenderer {
         case .timestamp(let value), .duration(let value), .size(let value): .unsigned(value)
         case .string(let value), .syscall(let value), .disk(let value), .path(let value): .string(value)
         case .process(let name, let pid, let tid):
-            .object([("name", .string(name))] + (pid.map { [("pid", JSONValue.integer(Int64($0)))] } ?? [])
-                + (tid.map { [("tid", JSONValue.integer(Int64($0)))] } ?? []))
+            .object(
+                [("name", .string(name))] + (pid.map { [("pid", JSONValue.integer(Int64($0)))] } ?? [])
+                    + (tid.map { [("tid", JSONValue.integer(Int64($0)))] } ?? []))
         case .cpu(let cpu): .integer(Int64(cpu))
-        case .irq(let hard, let number, let name): .object([("hard", .bool(hard)), ("nr", .integer(Int64(number))), ("name", .string(name))])
+        case .irq(let hard, let number, let name):
+            .object([("hard", .bool(hard)), ("nr", .integer(Int64(number))), ("name", .string(name))])
         case .fileDescriptor(let fd): .integer(fd)
         case .empty: .null
         }
@@ -144,11 +171,16 @@ package enum ReportRenderer {
         case .size(let value): .object([("class", .string("size")), ("value", .unsigned(value))])
         case .string(let value): .object([("class", .string("string")), ("value", .string(value))])
         case .process(let name, let pid, let tid):
-            .object([("class", .string("process")), ("name", .string(name))]
-                + (pid.map { [("pid", JSONValue.integer(Int64($0)))] } ?? []) + (tid.map { [("tid", JSONValue.integer(Int64($0)))] } ?? []))
+            .object(
+                [("class", .string("process")), ("name", .string(name))]
+                    + (pid.map { [("pid", JSONValue.integer(Int64($0)))] } ?? [])
+                    + (tid.map { [("tid", JSONValue.integer(Int64($0)))] } ?? []))
         case .cpu(let cpu): .object([("class", .string("cpu")), ("id", .integer(Int64(cpu)))])
         case .irq(let hard, let number, let name):
-            .object([("class", .string("irq")), ("hard", .bool(hard)), ("nr", .integer(Int64(number))), ("name", .string(name))])
+            .object([
+                ("class", .string("irq")), ("hard", .bool(hard)), ("nr", .integer(Int64(number))),
+                ("name", .string(name))
+            ])
         case .syscall(let name): .object([("class", .string("syscall")), ("name", .string(name))])
         case .disk(let name): .object([("class", .string("disk")), ("name", .string(name))])
         case .fileDescriptor(let fd): .object([("class", .string("fd")), ("fd", .integer(fd))])
@@ -160,11 +192,21 @@ package enum ReportRenderer {
     /// The LAMI result document: one result per table.
     package static func lami(_ report: AnalysisReport) -> JSONValue {
         let range = JSONValue.object([
-            ("class", .string("time-range")), ("begin", lamiCell(.timestamp(report.begin))), ("end", lamiCell(.timestamp(report.end))),
+            ("class", .string("time-range")), ("begin", lamiCell(.timestamp(report.begin))),
+            ("end", lamiCell(.timestamp(report.end)))
         ])
-        return .object([("results", .array(report.tables.map { table in
-            .object([("time-range", range), ("class", .string(table.tableClass.name)), ("data", .array(table.rows.map { .array($0.map(lamiCell)) }))])
-        }))])
+        return .object([
+            (
+                "results",
+                .array(
+                    report.tables.map { table in
+                        .object([
+                            ("time-range", range), ("class", .string(table.tableClass.name)),
+                            ("data", .array(table.rows.map { .array($0.map(lamiCell)) }))
+                        ])
+                    })
+            )
+        ])
     }
 
     /// The LAMI error object.
@@ -173,7 +215,9 @@ package enum ReportRenderer {
     }
 
     /// The `--metadata` document for an analysis's table classes.
-    package static func lamiMetadata(analysis: String, title: String, description: String, tableClasses: [ReportTableClass]) -> JSONValue {
+    package static func lamiMetadata(
+        analysis: String, title: String, description: String, tableClasses: [ReportTableClass]
+    ) -> JSONValue {
         .object([
             ("mi-version", .object([("major", .integer(1)), ("minor", .integer(0))])),
             ("version", .object([("major", .integer(0)), ("minor", .integer(1)), ("patch", .integer(0))])),
@@ -181,15 +225,27 @@ package enum ReportRenderer {
             ("description", .string(description)),
             ("authors", .array([.string("Periscope")])),
             ("tags", .array([.string("periscope"), .string(analysis), .string("container")])),
-            ("table-classes", .object(tableClasses.map { tableClass in
-                (tableClass.name, .object([
-                    ("title", .string(tableClass.title)),
-                    ("column-descriptions", .array(tableClass.columns.map { column in
-                        .object([("title", .string(column.title)), ("class", .string(column.lamiClass))]
-                            + (column.unit.map { [("unit", JSONValue.string($0))] } ?? []))
-                    })),
-                ]))
-            })),
+            (
+                "table-classes",
+                .object(
+                    tableClasses.map { tableClass in
+                        (
+                            tableClass.name,
+                            .object([
+                                ("title", .string(tableClass.title)),
+                                (
+                                    "column-descriptions",
+                                    .array(
+                                        tableClass.columns.map { column in
+                                            .object(
+                                                [("title", .string(column.title)), ("class", .string(column.lamiClass))]
+                                                    + (column.unit.map { [("unit", JSONValue.string($0))] } ?? []))
+                                        })
+                                )
+                            ])
+                        )
+                    })
+            )
         ])
     }
 }

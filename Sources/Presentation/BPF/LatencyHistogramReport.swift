@@ -53,15 +53,22 @@ package struct LatencyHistogramReport: Encodable {
             }
             var sums: [Group: [UInt64]] = [:]
             for entry in entries where only == nil || entry.owner.key == only?.key {
-                let group = Group(owner: byContainer || only != nil ? entry.owner : nil, disk: byDisk ? entry.disk : nil)
+                let group = Group(
+                    owner: byContainer || only != nil ? entry.owner : nil, disk: byDisk ? entry.disk : nil)
                 var total = sums[group] ?? []
-                if entry.slots.count > total.count { total += Array(repeating: 0, count: entry.slots.count - total.count) }
+                if entry.slots.count > total.count {
+                    total += Array(repeating: 0, count: entry.slots.count - total.count)
+                }
                 for index in entry.slots.indices { total[index] += entry.slots[index] }
                 sums[group] = total
             }
             if sums.isEmpty { sums[Group(owner: only.map { .container($0) }, disk: nil)] = [] }
             histograms = sums.map { Histogram(owner: $0.key.owner, disk: $0.key.disk, slots: $0.value) }
-                .sorted { ($0.container ?? "", $0.containerID ?? "", $0.disk ?? "") < ($1.container ?? "", $1.containerID ?? "", $1.disk ?? "") }
+                .sorted {
+                    ($0.container ?? "", $0.containerID ?? "", $0.disk ?? "") < (
+                        $1.container ?? "", $1.containerID ?? "", $1.disk ?? ""
+                    )
+                }
         }
 
         /// bcc's text: a blank line, then each histogram, under a `container = NAME` /
@@ -69,7 +76,8 @@ package struct LatencyHistogramReport: Encodable {
         package func text(unit: String) -> String {
             var text = ""
             for histogram in histograms {
-                let sections = [histogram.container.map { "container = \($0)" }, histogram.disk.map { "disk = \($0)" }].compactMap { $0 }
+                let sections = [histogram.container.map { "container = \($0)" }, histogram.disk.map { "disk = \($0)" }]
+                    .compactMap { $0 }
                 text += sections.isEmpty ? "\n" : "\n\(sections.joined(separator: ", "))\n"
                 let rendered = Log2Histogram(slots: histogram.slotCounts).render(unit: unit)
                 text += rendered.isEmpty ? "     \(unit.padded(toWidth: 19)) : count     distribution\n" : rendered

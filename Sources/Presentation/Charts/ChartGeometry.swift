@@ -53,7 +53,9 @@ package struct ChartGeometry: Sendable {
     /// Lays out `chart` `width` pixels wide; `labels` are the series labels in colour order.
     package init(_ chart: TimeSeriesChart, labels: [String], width: Double = 1000) {
         self.width = width
-        let longestName = (chart.panels.flatMap(\.lines).map(\.label.count) + chart.panels.flatMap(\.limits).map(\.label.count)).max() ?? 0
+        let longestName =
+            (chart.panels.flatMap(\.lines).map(\.label.count) + chart.panels.flatMap(\.limits).map(\.label.count)).max()
+            ?? 0
         // About 6.8 px per character at 12 px, plus the value after the name.
         plotRight = min(max(120, Double(longestName + 11) * 6.8), width * 0.4)
         marksLineCharacters = max(20, Int((width - Self.plotLeft - 10) / 6.8))
@@ -77,10 +79,14 @@ package struct ChartGeometry: Sendable {
         let plotWidth = width - Self.plotLeft - plotRight
         var panels: [PanelFrame] = []
         for panel in chart.panels {
-            let inRange = panel.lines.flatMap(\.points).filter { $0.timeSeconds >= chart.startSeconds && $0.timeSeconds <= chart.endSeconds }
+            let inRange = panel.lines.flatMap(\.points).filter {
+                $0.timeSeconds >= chart.startSeconds && $0.timeSeconds <= chart.endSeconds
+            }
             let largest = (inRange.map(\.value) + panel.limits.map(\.value)).filter(\.isFinite).max() ?? 0
-            panels.append(PanelFrame(left: Self.plotLeft, top: top, width: plotWidth, height: Self.plotHeight,
-                                     ticks: NiceTicks(maximum: largest, unit: panel.unit)))
+            panels.append(
+                PanelFrame(
+                    left: Self.plotLeft, top: top, width: plotWidth, height: Self.plotHeight,
+                    ticks: NiceTicks(maximum: largest, unit: panel.unit)))
             top += Self.plotHeight + Self.panelGap + Self.panelTitleHeight
         }
         self.panels = panels

@@ -3,7 +3,7 @@
 /// panel.
 enum ChartPalette {
     static let colours = [
-        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B", "#7F7F7F", "#BCBD22",
+        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B", "#7F7F7F", "#BCBD22"
     ]
 
     /// Labels of `chart`'s lines in order of first appearance.

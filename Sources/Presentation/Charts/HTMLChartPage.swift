@@ -43,13 +43,20 @@ package enum HTMLChartPage {
             var lines: [String] = []
             for line in panel.lines {
                 let colour = ChartPalette.colour(at: labels.firstIndex(of: line.label) ?? 0)
-                let points = line.points.filter { $0.timeSeconds >= chart.startSeconds && $0.timeSeconds <= chart.endSeconds }
-                    .map { "[\($0.timeSeconds),\(jsonString(panel.unit.text($0.value)))]" }
-                lines.append("{\"label\":\(jsonString(line.label)),\"colour\":\"\(colour)\",\"points\":[\(points.joined(separator: ","))]}")
+                let points = line.points.filter {
+                    $0.timeSeconds >= chart.startSeconds && $0.timeSeconds <= chart.endSeconds
+                }
+                .map { "[\($0.timeSeconds),\(jsonString(panel.unit.text($0.value)))]" }
+                lines.append(
+                    "{\"label\":\(jsonString(line.label)),\"colour\":\"\(colour)\",\"points\":[\(points.joined(separator: ","))]}"
+                )
             }
-            panels.append("{\"left\":\(frame.left),\"top\":\(frame.top),\"width\":\(frame.width),\"height\":\(frame.height),\"lines\":[\(lines.joined(separator: ","))]}")
+            panels.append(
+                "{\"left\":\(frame.left),\"top\":\(frame.top),\"width\":\(frame.width),\"height\":\(frame.height),\"lines\":[\(lines.joined(separator: ","))]}"
+            )
         }
-        return "{\"start\":\(geometry.startSeconds),\"end\":\(geometry.endSeconds),\"offset\":\(chart.clock.offsetSeconds),"
+        return
+            "{\"start\":\(geometry.startSeconds),\"end\":\(geometry.endSeconds),\"offset\":\(chart.clock.offsetSeconds),"
             + "\"clock\":\(jsonString(chart.clock.name)),\"panels\":[\(panels.joined(separator: ","))]}"
     }
 

@@ -56,7 +56,9 @@ enum SeriesPath {
     }
 
     /// Path data (`M x y L x y ...`) for `segments`; `.steps` holds each value until the next sample.
-    static func data(_ segments: [[ChartPoint]], style: ChartPanel.Style, x: (Double) -> Double, y: (Double) -> Double) -> String {
+    static func data(
+        _ segments: [[ChartPoint]], style: ChartPanel.Style, x: (Double) -> Double, y: (Double) -> Double
+    ) -> String {
         var parts: [String] = []
         for segment in segments {
             var previousY: Double?

@@ -16,8 +16,10 @@ package struct TimeSeriesChart: Sendable, Equatable {
     package var clock: ChartClock
 
     /// Creates a value from its fields.
-    package init(title: String, startSeconds: Double, endSeconds: Double, panels: [ChartPanel], marks: [ChartMark] = [],
-                clock: ChartClock = .utc) {
+    package init(
+        title: String, startSeconds: Double, endSeconds: Double, panels: [ChartPanel], marks: [ChartMark] = [],
+        clock: ChartClock = .utc
+    ) {
         self.title = title
         self.startSeconds = startSeconds
         self.endSeconds = endSeconds

@@ -20,7 +20,7 @@ package struct TimeTicks: Sendable, Equatable {
     package var stepSeconds: Double
 
     private static let steps: [Double] = [
-        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
+        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800
     ]
 
     /// Ticks over `start...end` (Unix seconds) written in `clock`.
@@ -36,7 +36,8 @@ package struct TimeTicks: Sendable, Equatable {
             let civil = CivilTime(localSeconds: local)
             let day = civil.dayNumber
             let label = step < 60 || civil.second != 0 ? civil.hourMinuteSecond : civil.hourMinute
-            ticks.append(Tick(timeSeconds: local - offset, label: label, dateLabel: previousDay == day ? nil : civil.date))
+            ticks.append(
+                Tick(timeSeconds: local - offset, label: label, dateLabel: previousDay == day ? nil : civil.date))
             previousDay = day
             local += step
         }

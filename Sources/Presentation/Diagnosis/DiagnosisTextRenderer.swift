@@ -26,14 +26,21 @@ package struct DiagnosisTextRenderer: Sendable {
             status = "\(count) finding\(count == 1 ? "" : "s") need\(count == 1 ? "s" : "") attention"
         case .undiagnosable: status = "could not diagnose"
         }
-        lines.append(bold("periscope diagnose") + "  \(report.hostname)  \(fixed(report.durationSeconds, 1)) s \(report.viewpoint == "guest" ? "from inside a container" : "from the host"): \(status)")
+        lines.append(
+            bold("periscope diagnose")
+                + "  \(report.hostname)  \(fixed(report.durationSeconds, 1)) s \(report.viewpoint == "guest" ? "from inside a container" : "from the host"): \(status)"
+        )
         for (index, finding) in report.findings.enumerated() {
             lines.append("")
-            lines.append(bold("\(index + 1). [\(finding.severity.rawValue.uppercased())] \(finding.subject)") + ": " + finding.verdict)
+            lines.append(
+                bold("\(index + 1). [\(finding.severity.rawValue.uppercased())] \(finding.subject)") + ": "
+                    + finding.verdict)
             for evidence in finding.evidence { lines.append("     " + Self.text(evidence)) }
             lines.append("     whose fault: " + blameText(finding.blame))
             for neighbour in finding.blame.neighbours.prefix(5) {
-                lines.append("       - \(neighbour.name) (\(neighbour.kind)): \(fixed(neighbour.amount, 2)) \(neighbour.unit), \(fixed(neighbour.sharePercent, 0))% of \(neighbour.resource)")
+                lines.append(
+                    "       - \(neighbour.name) (\(neighbour.kind)): \(fixed(neighbour.amount, 2)) \(neighbour.unit), \(fixed(neighbour.sharePercent, 0))% of \(neighbour.resource)"
+                )
             }
             lines.append("     method: \(finding.method)")
             lines.append("     next: " + finding.nextCommands.joined(separator: "  |  "))
@@ -42,12 +49,16 @@ package struct DiagnosisTextRenderer: Sendable {
             lines.append("")
             lines.append(bold("CPU bottleneck tree") + " (per container)")
             // Many containers: the throttled ones, and a count of the rest.
-            let shown = verbose || report.cpuVerdicts.count <= 8 ? report.cpuVerdicts : report.cpuVerdicts.filter { $0.outcome != .notThrottled }
+            let shown =
+                verbose || report.cpuVerdicts.count <= 8
+                ? report.cpuVerdicts : report.cpuVerdicts.filter { $0.outcome != .notThrottled }
             for verdict in shown {
-                lines.append("  \(verdict.container): \(verdict.outcome.rawValue) — " + verdict.path.joined(separator: "; "))
+                lines.append(
+                    "  \(verdict.container): \(verdict.outcome.rawValue) — " + verdict.path.joined(separator: "; "))
             }
             if shown.count < report.cpuVerdicts.count {
-                lines.append("  (\(report.cpuVerdicts.count - shown.count) more containers not throttled; --full lists them)")
+                lines.append(
+                    "  (\(report.cpuVerdicts.count - shown.count) more containers not throttled; --full lists them)")
             }
         }
         lines.append("")
@@ -57,15 +68,21 @@ package struct DiagnosisTextRenderer: Sendable {
             lines.append("  \(pad(mark, 2)) \(pad(line.command, 18)) \(line.summary)")
         }
         if let probe = report.storageProbe {
-            let result = probe.failure ?? "\(probe.latenciesMilliseconds.count) of \(probe.writesPlanned) writes of \(byteCount(Double(probe.blockBytes))) in \(fixed(probe.totalSeconds, 2)) s, median \(fixed(probe.medianMilliseconds ?? 0, 1)) ms, slowest \(fixed(probe.maximumMilliseconds ?? 0, 1)) ms"
-            lines.append("  \(pad(report.findings.contains { $0.ruleID == .storageSyncWriteSlow } ? "!!" : "ok", 2)) \(pad("dd oflag=sync", 18)) \(probe.directory): \(result)")
+            let result =
+                probe.failure
+                ?? "\(probe.latenciesMilliseconds.count) of \(probe.writesPlanned) writes of \(byteCount(Double(probe.blockBytes))) in \(fixed(probe.totalSeconds, 2)) s, median \(fixed(probe.medianMilliseconds ?? 0, 1)) ms, slowest \(fixed(probe.maximumMilliseconds ?? 0, 1)) ms"
+            lines.append(
+                "  \(pad(report.findings.contains { $0.ruleID == .storageSyncWriteSlow } ? "!!" : "ok", 2)) \(pad("dd oflag=sync", 18)) \(probe.directory): \(result)"
+            )
         }
         let useRows = report.use.filter { verbose || !$0.findingRules.isEmpty }
         if !useRows.isEmpty {
             lines.append("")
             lines.append(bold("USE") + (verbose ? "" : " (resources with findings; --full for all)"))
             for row in useRows {
-                lines.append("  \(pad(row.findingRules.isEmpty ? "ok" : "!!", 2)) \(row.owner) \(row.resource): U \(row.utilization); S \(row.saturation); E \(row.errors)")
+                lines.append(
+                    "  \(pad(row.findingRules.isEmpty ? "ok" : "!!", 2)) \(row.owner) \(row.resource): U \(row.utilization); S \(row.saturation); E \(row.errors)"
+                )
             }
         }
         if !report.limitations.isEmpty {
@@ -81,8 +98,12 @@ package struct DiagnosisTextRenderer: Sendable {
         if evidence.unit.isEmpty { return evidence.metric }
         var text = "\(evidence.metric) \(number(evidence.value)) \(evidence.unit)"
         var details: [String] = []
-        if let first = evidence.first, let last = evidence.last { details.append("first \(number(first)) → last \(number(last))") }
-        if let threshold = evidence.threshold { details.append("threshold \(evidence.comparison ?? ">=") \(number(threshold))") }
+        if let first = evidence.first, let last = evidence.last {
+            details.append("first \(number(first)) → last \(number(last))")
+        }
+        if let threshold = evidence.threshold {
+            details.append("threshold \(evidence.comparison ?? ">=") \(number(threshold))")
+        }
         if !details.isEmpty { text += " (" + details.joined(separator: "; ") + ")" }
         return text
     }

@@ -11,13 +11,16 @@ extension Log2Histogram {
         let largest = Swift.max(rows.map(\.count).max() ?? 1, 1)
         let wide = last > 32
         let starWidth = wide ? 20 : 40
-        var text = wide
+        var text =
+            wide
             ? "\(String(repeating: " ", count: 15))\(unit.padded(toWidth: 29)) : count     distribution\n"
             : "\(String(repeating: " ", count: 5))\(unit.padded(toWidth: 19)) : count     distribution\n"
         let column = wide ? 20 : 10
         for row in rows {
-            let bar = String(repeating: "*", count: Int(row.count * UInt64(starWidth) / largest)).padded(toWidth: starWidth)
-            text += "\(String(row.low).leftPadded(toWidth: column)) -> \(String(row.high).padded(toWidth: column)) : \(String(row.count).padded(toWidth: 8)) |\(bar)|\n"
+            let bar = String(repeating: "*", count: Int(row.count * UInt64(starWidth) / largest)).padded(
+                toWidth: starWidth)
+            text +=
+                "\(String(row.low).leftPadded(toWidth: column)) -> \(String(row.high).padded(toWidth: column)) : \(String(row.count).padded(toWidth: 8)) |\(bar)|\n"
         }
         return text
     }
@@ -32,7 +35,8 @@ extension LinearHistogram {
             let low = (lower + UInt64(index) * width) / scale
             let high = (lower + UInt64(index + 1) * width) / scale
             let bar = String(repeating: "*", count: Int(count * 40 / largest)).padded(toWidth: 40)
-            text += "\(String(low).leftPadded(toWidth: 10)) -> \(String(high).padded(toWidth: 10)) : \(String(count).padded(toWidth: 8)) |\(bar)|\n"
+            text +=
+                "\(String(low).leftPadded(toWidth: 10)) -> \(String(high).padded(toWidth: 10)) : \(String(count).padded(toWidth: 8)) |\(bar)|\n"
         }
         return text
     }

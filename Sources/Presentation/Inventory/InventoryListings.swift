@@ -32,7 +32,8 @@ package struct ProcessListing: Encodable {
     var warnings: [String]
 
     package init(snapshot: InventorySnapshot) {
-        let names = Dictionary(snapshot.hostAndContainers.map { ($0.key, $0.displayName) }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(
+            snapshot.hostAndContainers.map { ($0.key, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         processes = snapshot.processes.map { Row(process: $0, containerName: names[$0.container]) }
         vanishedProcessCount = snapshot.vanishedProcessCount
         warnings = snapshot.warnings.map(\.description)

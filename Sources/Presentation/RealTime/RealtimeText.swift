@@ -15,16 +15,27 @@ package enum RealtimeText {
     /// The budget line: the cgroup's own, its ancestors', the host's.
     package static func budgetLine(_ budget: CgroupRealtimeBudget?) -> String {
         guard let budget else { return "RT budget unreadable" }
-        let host = budget.hostRTRuntimeMicroseconds.map { "host sched_rt_runtime_us " + Self.budget(runtimeMicroseconds: $0, periodMicroseconds: budget.hostRTPeriodMicroseconds ?? 0) } ?? ""
+        let host =
+            budget.hostRTRuntimeMicroseconds.map {
+                "host sched_rt_runtime_us "
+                    + Self.budget(runtimeMicroseconds: $0, periodMicroseconds: budget.hostRTPeriodMicroseconds ?? 0)
+            } ?? ""
         switch budget.groupScheduling {
         case .absentCgroupV2:
-            return "RT group scheduling absent (cgroup v2 has no cpu.rt_runtime_us): RT threads are bounded only by the \(host.isEmpty ? "host's limit" : host)"
+            return
+                "RT group scheduling absent (cgroup v2 has no cpu.rt_runtime_us): RT threads are bounded only by the \(host.isEmpty ? "host's limit" : host)"
         case .absentKernel:
-            return "RT group scheduling absent (kernel built without CONFIG_RT_GROUP_SCHED): RT threads are bounded only by the \(host.isEmpty ? "host's limit" : host)"
+            return
+                "RT group scheduling absent (kernel built without CONFIG_RT_GROUP_SCHED): RT threads are bounded only by the \(host.isEmpty ? "host's limit" : host)"
         case .present:
             guard let own = budget.own else { return "RT budget unreadable" }
-            var line = "RT budget " + Self.budget(runtimeMicroseconds: own.rtRuntimeMicroseconds, periodMicroseconds: own.rtPeriodMicroseconds)
-            let parents = budget.levels.dropFirst().map { "\($0.cgroupPath) \(Self.budget(runtimeMicroseconds: $0.rtRuntimeMicroseconds, periodMicroseconds: $0.rtPeriodMicroseconds))" }
+            var line =
+                "RT budget "
+                + Self.budget(
+                    runtimeMicroseconds: own.rtRuntimeMicroseconds, periodMicroseconds: own.rtPeriodMicroseconds)
+            let parents = budget.levels.dropFirst().map {
+                "\($0.cgroupPath) \(Self.budget(runtimeMicroseconds: $0.rtRuntimeMicroseconds, periodMicroseconds: $0.rtPeriodMicroseconds))"
+            }
             if !parents.isEmpty { line += "  parents: " + parents.joined(separator: ", ") }
             if budget.ancestorsHidden { line += "  (parents not visible from here)" }
             if !host.isEmpty { line += "  \(host)" }
@@ -43,7 +54,9 @@ package enum RealtimeText {
                 line += " on CPU \(cpu)" + (thread.allowedCPUs.map { " (allowed \($0))" } ?? "")
             }
             if let cores = thread.cpuCores { line += ": \(fixed(cores, 3)) cores" }
-            if let wait = thread.runQueueWaitSecondsPerSecond { line += ", waited \(fixed(wait * 1000, 1)) ms/s runnable" }
+            if let wait = thread.runQueueWaitSecondsPerSecond {
+                line += ", waited \(fixed(wait * 1000, 1)) ms/s runnable"
+            }
             return line
         }
     }

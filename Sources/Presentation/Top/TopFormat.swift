@@ -17,7 +17,9 @@ enum TopFormat {
     static func bytes(_ count: UInt64?) -> String { bytes(count.map { Double($0) }) }
 
     /// `value` with `digits` decimals; `-` for unknown.
-    static func fixed(_ value: Double?, _ digits: Int) -> String { value.map { Reporting.fixed($0, digits) } ?? unknown }
+    static func fixed(_ value: Double?, _ digits: Int) -> String {
+        value.map { Reporting.fixed($0, digits) } ?? unknown
+    }
 
     /// Pads or cuts `text` to exactly `width` characters.
     static func cell(_ text: String, _ width: Int, rightAligned: Bool) -> String {

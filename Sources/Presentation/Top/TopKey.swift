@@ -21,7 +21,11 @@ package enum TopKey: Sendable, Equatable {
                 if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "[") || bytes[index] == UInt8(ascii: "O") {
                     let final = bytes[index + 1]
                     index += 2
-                    if final == UInt8(ascii: "A") { keys.append(.up) } else if final == UInt8(ascii: "B") { keys.append(.down) }
+                    if final == UInt8(ascii: "A") {
+                        keys.append(.up)
+                    } else if final == UInt8(ascii: "B") {
+                        keys.append(.down)
+                    }
                     // Other sequences (function keys, `ESC [ 5 ~`) are skipped up to their final byte.
                     while final >= 0x30 && final <= 0x3F, index < bytes.count {
                         let next = bytes[index]

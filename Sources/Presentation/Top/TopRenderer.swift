@@ -39,13 +39,18 @@ package struct TopRenderer: Sendable {
         Column(header: "THR%", width: 6, sortKey: .throttled) { TopFormat.fixed($0.throttledPercentOfPeriods, 1) },
         Column(header: "MEM", width: 7, sortKey: .memory) { TopFormat.bytes($0.memoryWorkingSetBytes) },
         Column(header: "LIMIT", width: 7, sortKey: nil) { row in
-            row.memoryLimitBytes.map { TopFormat.bytes($0) } ?? (row.memoryWorkingSetBytes == nil ? TopFormat.unknown : "none")
+            row.memoryLimitBytes.map { TopFormat.bytes($0) }
+                ?? (row.memoryWorkingSetBytes == nil ? TopFormat.unknown : "none")
         },
         Column(header: "READ/s", width: 7, sortKey: .io) { TopFormat.bytes($0.blockReadBytesPerSecond) },
         Column(header: "WRITE/s", width: 7, sortKey: nil) { TopFormat.bytes($0.blockWrittenBytesPerSecond) },
-        Column(header: "RX/s", width: 7, sortKey: .net) { $0.sharesHostNetwork ? "host" : TopFormat.bytes($0.networkReceivedBytesPerSecond) },
-        Column(header: "TX/s", width: 7, sortKey: nil) { $0.sharesHostNetwork ? "host" : TopFormat.bytes($0.networkTransmittedBytesPerSecond) },
-        Column(header: "PIDS", width: 6, sortKey: .pids) { $0.pids.map(String.init) ?? TopFormat.unknown },
+        Column(header: "RX/s", width: 7, sortKey: .net) {
+            $0.sharesHostNetwork ? "host" : TopFormat.bytes($0.networkReceivedBytesPerSecond)
+        },
+        Column(header: "TX/s", width: 7, sortKey: nil) {
+            $0.sharesHostNetwork ? "host" : TopFormat.bytes($0.networkTransmittedBytesPerSecond)
+        },
+        Column(header: "PIDS", width: 6, sortKey: .pids) { $0.pids.map(String.init) ?? TopFormat.unknown }
     ]
 
     /// The whole screen for `frame` as seen through `state`.
@@ -83,18 +88,26 @@ package struct TopRenderer: Sendable {
         if state.showsCgroupTree { first += "  view cgroups" }
         if !state.filter.isEmpty { first += "  filter \"\(state.filter)\"" }
         let cpu = host.cpu
-        let split = [("usr", cpu.userPercent), ("nice", cpu.nicePercent), ("sys", cpu.systemPercent), ("iowait", cpu.iowaitPercent),
-                     ("irq", cpu.irqPercent), ("soft", cpu.softirqPercent), ("steal", cpu.stealPercent), ("idle", cpu.idlePercent)]
-            .map { "\(TopFormat.fixed($0.1, 1)) \($0.0)" }.joined(separator: "  ")
+        let split = [
+            ("usr", cpu.userPercent), ("nice", cpu.nicePercent), ("sys", cpu.systemPercent),
+            ("iowait", cpu.iowaitPercent),
+            ("irq", cpu.irqPercent), ("soft", cpu.softirqPercent), ("steal", cpu.stealPercent),
+            ("idle", cpu.idlePercent)
+        ]
+        .map { "\(TopFormat.fixed($0.1, 1)) \($0.0)" }.joined(separator: "  ")
         let cpuLine = "%CPU \(split)   (\(host.cpuCount) CPUs)"
-        var memory = "MEM  \(TopFormat.bytes(host.memoryUsedBytes)) used / \(TopFormat.bytes(host.memoryTotalBytes)) total"
+        var memory =
+            "MEM  \(TopFormat.bytes(host.memoryUsedBytes)) used / \(TopFormat.bytes(host.memoryTotalBytes)) total"
         if let available = host.memoryAvailableBytes { memory += ", \(TopFormat.bytes(available)) available" }
         memory += "   swap \(TopFormat.bytes(host.swapUsedBytes)) / \(TopFormat.bytes(host.swapTotalBytes))"
-        let traffic = "DISK read \(TopFormat.bytes(host.diskReadBytesPerSecond))/s  write \(TopFormat.bytes(host.diskWrittenBytesPerSecond))/s"
+        let traffic =
+            "DISK read \(TopFormat.bytes(host.diskReadBytesPerSecond))/s  write \(TopFormat.bytes(host.diskWrittenBytesPerSecond))/s"
             + "   NET rx \(TopFormat.bytes(host.networkReceivedBytesPerSecond))/s  tx \(TopFormat.bytes(host.networkTransmittedBytesPerSecond))/s"
         var lines = [first, cpuLine, memory, traffic]
         if let source = frame.rows.lazy.compactMap(\.blockIOSource).first(where: { $0 != "cgroup" }) {
-            lines.append("IO   containers' READ/s and WRITE/s from \(source): cgroup v1 blkio does not account a disk that does I/O")
+            lines.append(
+                "IO   containers' READ/s and WRITE/s from \(source): cgroup v1 blkio does not account a disk that does I/O"
+            )
         }
         return lines
     }
@@ -118,7 +131,8 @@ package struct TopRenderer: Sendable {
         var lines = [TerminalLine(heading, .heading)]
         if rows.isEmpty {
             let nothing = state.showsCgroupTree ? "(no cgroups)" : "(no containers)"
-            lines.append(TerminalLine(state.activeFilter.isEmpty ? nothing : "(nothing matches \"\(state.activeFilter)\")"))
+            lines.append(
+                TerminalLine(state.activeFilter.isEmpty ? nothing : "(nothing matches \"\(state.activeFilter)\")"))
             return lines
         }
         let selected = isInteractive ? state.selectedIndex(in: rows) : nil
@@ -126,7 +140,9 @@ package struct TopRenderer: Sendable {
         for index in visible {
             let row = rows[index]
             var text = TopFormat.cell(row.name, nameColumn, rightAligned: false)
-            for column in Self.columns { text += " " + TopFormat.cell(column.value(row), column.width, rightAligned: true) }
+            for column in Self.columns {
+                text += " " + TopFormat.cell(column.value(row), column.width, rightAligned: true)
+            }
             lines.append(TerminalLine(text, index == selected ? .selected : .normal))
         }
         return lines
@@ -145,14 +161,18 @@ package struct TopRenderer: Sendable {
             for line in RealtimeText.threadLines(realtime.threads) { lines.append(TerminalLine("  RT " + line)) }
         }
         let header = lines.count
-        lines.append(TerminalLine(
-            TopFormat.cell("PID", 8, rightAligned: true) + " " + TopFormat.cell("CPID", 7, rightAligned: true) + " S "
-                + TopFormat.cell("CPU%", 6, rightAligned: true) + " COMMAND", .heading))
+        lines.append(
+            TerminalLine(
+                TopFormat.cell("PID", 8, rightAligned: true) + " " + TopFormat.cell("CPID", 7, rightAligned: true)
+                    + " S "
+                    + TopFormat.cell("CPU%", 6, rightAligned: true) + " COMMAND", .heading))
         if processes.isEmpty { lines.append(TerminalLine("(no processes: the container stopped or is filtered out)")) }
         for index in window(count: processes.count, keeping: nil, room: room.map { $0 - header - 1 }) {
             let process = processes[index]
-            let text = TopFormat.cell(String(process.hostPID), 8, rightAligned: true) + " "
-                + TopFormat.cell(process.containerPID.map(String.init) ?? TopFormat.unknown, 7, rightAligned: true) + " "
+            let text =
+                TopFormat.cell(String(process.hostPID), 8, rightAligned: true) + " "
+                + TopFormat.cell(process.containerPID.map(String.init) ?? TopFormat.unknown, 7, rightAligned: true)
+                + " "
                 + TopFormat.cell(process.state, 1, rightAligned: false) + " "
                 + TopFormat.cell(TopFormat.fixed(process.cpuPercent, 1), 6, rightAligned: true) + " " + process.command
             lines.append(TerminalLine(text, process.isUninterruptible ? .alert : .normal))

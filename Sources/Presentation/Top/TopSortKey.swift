@@ -18,14 +18,15 @@ package enum TopSortKey: String, Sendable, CaseIterable, Codable {
 
     /// The value a row is ranked by; unknown ranks below zero.
     package func rank(_ row: TopRow) -> Double {
-        let value: Double? = switch self {
-        case .cpu: row.cpuCores
-        case .memory: row.memoryWorkingSetBytes.map { Double($0) }
-        case .throttled: row.throttledPercentOfPeriods
-        case .io: row.blockBytesPerSecond
-        case .net: row.networkBytesPerSecond
-        case .pids: row.pids.map { Double($0) }
-        }
+        let value: Double? =
+            switch self {
+            case .cpu: row.cpuCores
+            case .memory: row.memoryWorkingSetBytes.map { Double($0) }
+            case .throttled: row.throttledPercentOfPeriods
+            case .io: row.blockBytesPerSecond
+            case .net: row.networkBytesPerSecond
+            case .pids: row.pids.map { Double($0) }
+            }
         return value ?? -1
     }
 

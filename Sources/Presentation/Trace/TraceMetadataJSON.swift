@@ -80,8 +80,9 @@ package struct FlightRecorderSummaryJSON: Encodable {
 
     package init(_ summary: FlightRecorderSummary) {
         snapshots = summary.snapshots.map {
-            Snapshot(directory: $0.directory, trigger: $0.trigger, triggeredAtMonotonicNanoseconds: $0.triggeredAtNs,
-                     metadata: TraceMetadataJSON(metadata: $0.metadata))
+            Snapshot(
+                directory: $0.directory, trigger: $0.trigger, triggeredAtMonotonicNanoseconds: $0.triggeredAtNs,
+                metadata: TraceMetadataJSON(metadata: $0.metadata))
         }
         suppressedTriggers = summary.suppressedTriggers
         armedSeconds = summary.armedSeconds

@@ -9,14 +9,25 @@ package enum TraceSummaryText {
         let bytes = metadata.cpuStreams.reduce(UInt64(0)) { $0 + $1.byteCount }
         var lines = [
             "periscope: \(metadata.mode == "snapshot" ? "snapshot" : "recorded") \(fixed(seconds, 2)) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs to \(directory): \(bytes / 1024) KiB of pages",
-            "  statedump: \(threads) threads, \(containers) containers" + (metadata.containerFilter.isEmpty ? "" : "; filtered to \(metadata.containerFilter.joined(separator: ", "))"),
+            "  statedump: \(threads) threads, \(containers) containers"
+                + (metadata.containerFilter.isEmpty
+                    ? "" : "; filtered to \(metadata.containerFilter.joined(separator: ", "))")
         ]
-        var table = TextTable(columns: [.init("  CPU", .right), .init("PAGES", .right), .init("LOST", .right), .init("OVERRUN", .right), .init("DROPPED", .right)])
+        var table = TextTable(columns: [
+            .init("  CPU", .right), .init("PAGES", .right), .init("LOST", .right), .init("OVERRUN", .right),
+            .init("DROPPED", .right)
+        ])
         for stream in metadata.cpuStreams {
-            table.append([String(stream.cpu), String(stream.pageCount), String(stream.lostEventCount), String(stream.overrunCount), String(stream.droppedEventCount)])
+            table.append([
+                String(stream.cpu), String(stream.pageCount), String(stream.lostEventCount),
+                String(stream.overrunCount), String(stream.droppedEventCount)
+            ])
         }
         lines.append(String(table.render().dropLast()))
-        lines.append(metadata.lostEventCount == 0 ? "  no events lost" : "  LOST \(metadata.lostEventCount) events: raise --buffer-size-kb or record fewer events")
+        lines.append(
+            metadata.lostEventCount == 0
+                ? "  no events lost"
+                : "  LOST \(metadata.lostEventCount) events: raise --buffer-size-kb or record fewer events")
         return lines.joined(separator: "\n")
     }
 }

@@ -41,7 +41,9 @@ struct FlameGraphLayout {
     /// `deltas`, when given, holds one change per stack (a differential graph).
     init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
         let endings = StackEndings(stacks)
-        let order = stacks.indices.sorted { Self.flamegraphPrecedes(stacks[$0].stack, stacks[$1].stack, endings: endings) }
+        let order = stacks.indices.sorted {
+            Self.flamegraphPrecedes(stacks[$0].stack, stacks[$1].stack, endings: endings)
+        }
         var openStack: [Int] = []
         var openRange: [Range<Int>] = []
         var openStart: [UInt64] = []
@@ -55,12 +57,16 @@ struct FlameGraphLayout {
             Self.splitFrames(bytes, into: &ranges)
             var common = 0
             while common < ranges.count, common < openRange.count,
-                  Self.equal(stacks[openStack[common]].stack, openRange[common], bytes, ranges[common]) {
+                Self.equal(stacks[openStack[common]].stack, openRange[common], bytes, ranges[common])
+            {
                 common += 1
             }
             while openRange.count > common {
-                pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
-                                     stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()))
+                pending.append(
+                    Frame(
+                        depth: openRange.count, start: openStart.removeLast(), end: time,
+                        stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(),
+                        delta: openDelta.removeLast()))
             }
             for depth in common..<ranges.count {
                 openStack.append(index)
@@ -75,8 +81,11 @@ struct FlameGraphLayout {
             time = overflowed ? .max : next
         }
         while !openRange.isEmpty {
-            pending.append(Frame(depth: openRange.count, start: openStart.removeLast(), end: time,
-                                 stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()))
+            pending.append(
+                Frame(
+                    depth: openRange.count, start: openStart.removeLast(), end: time,
+                    stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()
+                ))
         }
         totalCount = time
         let threshold = minimumCount(time)
@@ -88,7 +97,8 @@ struct FlameGraphLayout {
             } else {
                 frames.append(frame)
                 maximumDepth = max(maximumDepth, frame.depth)
-                maximumDelta = max(maximumDelta, frame.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(frame.delta.magnitude))
+                maximumDelta = max(
+                    maximumDelta, frame.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(frame.delta.magnitude))
             }
         }
         frames[1...].sort { $0.depth != $1.depth ? $0.depth < $1.depth : $0.start < $1.start }
@@ -99,7 +109,9 @@ struct FlameGraphLayout {
         if lhsRange.isEmpty { return true }
         return lhs.withUnsafeBytes { left in
             rhs.withUnsafeBytes { right in
-                memcmp(left.baseAddress! + lhsRange.lowerBound, right.baseAddress! + rhsRange.lowerBound, lhsRange.count) == 0
+                memcmp(
+                    left.baseAddress! + lhsRange.lowerBound, right.baseAddress! + rhsRange.lowerBound, lhsRange.count)
+                    == 0
             }
         }
     }
@@ -150,7 +162,9 @@ struct StackEndings {
 
     init(_ stacks: [FoldedStack]) {
         self.stacks = stacks
-        for (index, stack) in stacks.enumerated() { indicesByHash[Self.hash(stack.stack[...]), default: []].append(index) }
+        for (index, stack) in stacks.enumerated() {
+            indicesByHash[Self.hash(stack.stack[...]), default: []].append(index)
+        }
     }
 
     func contains(_ bytes: ArraySlice<UInt8>) -> Bool {

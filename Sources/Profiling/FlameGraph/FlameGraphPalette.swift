@@ -24,7 +24,8 @@ package enum FlameGraphPalette: String, Sendable, CaseIterable {
     /// The kind of a frame name as folded (annotations still attached).
     package static func kind(of name: some Collection<UInt8>) -> FrameKind {
         let bytes = Array(name.suffix(4))
-        if bytes.count == 4, bytes[0] == UInt8(ascii: "_"), bytes[1] == UInt8(ascii: "["), bytes[3] == UInt8(ascii: "]") {
+        if bytes.count == 4, bytes[0] == UInt8(ascii: "_"), bytes[1] == UInt8(ascii: "["), bytes[3] == UInt8(ascii: "]")
+        {
             switch bytes[2] {
             case UInt8(ascii: "k"): return .kernel
             case UInt8(ascii: "j"): return .jit
@@ -61,7 +62,9 @@ package enum FlameGraphPalette: String, Sendable, CaseIterable {
         case .java:
             let text = String(decoding: Array(name), as: UTF8.self)
             if text.contains(":::") || Self.isJavaPackage(text) { return Self.green(shade) }
-            if text.contains("::") { return "rgb(\(175 + Int(55 * shade)),\(175 + Int(55 * shade)),\(50 + Int(20 * shade)))" }
+            if text.contains("::") {
+                return "rgb(\(175 + Int(55 * shade)),\(175 + Int(55 * shade)),\(50 + Int(20 * shade)))"
+            }
             return "rgb(\(200 + Int(55 * shade)),\(50 + Int(80 * shade)),\(50 + Int(80 * shade)))"
         }
     }
@@ -72,8 +75,12 @@ package enum FlameGraphPalette: String, Sendable, CaseIterable {
     }
 
     private static func orange(_ shade: Double) -> String { "rgb(\(190 + Int(65 * shade)),\(90 + Int(65 * shade)),0)" }
-    private static func green(_ shade: Double) -> String { "rgb(\(50 + Int(60 * shade)),\(200 + Int(55 * shade)),\(50 + Int(60 * shade)))" }
-    private static func aqua(_ shade: Double) -> String { "rgb(\(50 + Int(60 * shade)),\(165 + Int(55 * shade)),\(165 + Int(55 * shade)))" }
+    private static func green(_ shade: Double) -> String {
+        "rgb(\(50 + Int(60 * shade)),\(200 + Int(55 * shade)),\(50 + Int(60 * shade)))"
+    }
+    private static func aqua(_ shade: Double) -> String {
+        "rgb(\(50 + Int(60 * shade)),\(165 + Int(55 * shade)),\(165 + Int(55 * shade)))"
+    }
 
     /// A stable value in [0, 1) from the name (FNV-1a), so colours do not change between runs.
     static func shade(of name: some Collection<UInt8>) -> Double {

@@ -45,7 +45,8 @@ package struct FlameGraphSVG: Sendable {
             svg.append(integer: options.imageWidth / 2)
             svg.append("\" y=\"")
             svg.append(options.fontSize * 2, decimals: 1)
-            svg.append("\" text-anchor=\"middle\">ERROR: No valid input provided to periscope flamegraph.</text>\n</svg>\n")
+            svg.append(
+                "\" text-anchor=\"middle\">ERROR: No valid input provided to periscope flamegraph.</text>\n</svg>\n")
             bytes = svg.bytes
             return
         }
@@ -62,10 +63,12 @@ package struct FlameGraphSVG: Sendable {
             let x1 = padding.x + Double(frame.start) * widthPerCount
             let x2 = padding.x + Double(frame.end) * widthPerCount
             let depth = Double(frame.depth)
-            let y1 = options.inverted
+            let y1 =
+                options.inverted
                 ? padding.top + depth * frameHeight
                 : height - padding.bottom - (depth + 1) * frameHeight + 1
-            let y2 = options.inverted
+            let y2 =
+                options.inverted
                 ? padding.top + (depth + 1) * frameHeight - 1
                 : height - padding.bottom - depth * frameHeight
             let count = frame.end - frame.start
@@ -103,7 +106,8 @@ package struct FlameGraphSVG: Sendable {
             svg.append(y2 - y1, decimals: 1)
             svg.append("\" fill=\"")
             if deltas != nil {
-                svg.append(frame.depth == 0 ? "rgb(255,255,255)" : Self.deltaColor(frame.delta, maximum: layout.maximumDelta))
+                svg.append(
+                    frame.depth == 0 ? "rgb(255,255,255)" : Self.deltaColor(frame.delta, maximum: layout.maximumDelta))
             } else if frame.depth == 0 {
                 svg.append("rgb(240,150,60)")
             } else {
@@ -202,7 +206,8 @@ package struct FlameGraphSVG: Sendable {
         svg.append(font, decimals: 1)
         svg.append("px; fill: rgb(0,0,0); }\n#title { text-anchor: middle; font-size: ")
         svg.append(font + 5, decimals: 1)
-        svg.append("""
+        svg.append(
+            """
             px; }
             #search, #ignorecase, #unzoom { cursor: pointer; }
             #search, #ignorecase { opacity: 0.3; }

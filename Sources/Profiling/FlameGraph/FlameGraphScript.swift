@@ -19,7 +19,11 @@ enum FlameGraphScript {
             case "\"": result += "\\\""
             case "<", ">", "]": result += "\\u\(hex4(scalar.value))"
             default:
-                if scalar.value < 0x20 { result += "\\u\(hex4(scalar.value))" } else { result.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    result += "\\u\(hex4(scalar.value))"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
             }
         }
         return result

@@ -46,17 +46,23 @@ package struct FoldedStacks: Sendable, Equatable {
     package static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0) }
-        if let problem = parser.problem { throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason) }
+        if let problem = parser.problem {
+            throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason)
+        }
         return parser.result
     }
 
     /// Parses folded-stacks text held in memory (`name` stands for it in errors).
-    package static func parse(_ text: some Collection<UInt8>, name: String = "folded stacks") throws(ProfilingInputError) -> FoldedStacks {
+    package static func parse(
+        _ text: some Collection<UInt8>, name: String = "folded stacks"
+    ) throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
         Array(text).withUnsafeBytes { buffer in
             LineChunkReader.forEachLine(in: buffer) { parser.consume(line: $0) }
         }
-        if let problem = parser.problem { throw ProfilingInputError(path: name, line: problem.line, reason: problem.reason) }
+        if let problem = parser.problem {
+            throw ProfilingInputError(path: name, line: problem.line, reason: problem.reason)
+        }
         return parser.result
     }
 

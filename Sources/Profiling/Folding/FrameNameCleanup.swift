@@ -29,7 +29,8 @@ struct FrameNameCleanup {
         var hexStart = symbolEnd
         while hexStart > symbolStart, PerlCharacterClass.isLowerHexDigit(line[hexStart - 1]) { hexStart -= 1 }
         if hexStart < symbolEnd, hexStart - symbolStart >= 3, line[hexStart - 1] == UInt8(ascii: "x"),
-           line[hexStart - 2] == UInt8(ascii: "0"), line[hexStart - 3] == UInt8(ascii: "+") {
+            line[hexStart - 2] == UInt8(ascii: "0"), line[hexStart - 3] == UInt8(ascii: "+")
+        {
             symbolEnd = hexStart - 3
         }
         if symbolEnd > symbolStart, line[symbolStart] == UInt8(ascii: "(") { return 0 }
@@ -49,14 +50,17 @@ struct FrameNameCleanup {
         }
         if pieces.isEmpty {
             guard symbolEnd > symbolStart else { return 0 }
-            appendPiece(symbolStart..<symbolEnd, inlineIndex: 0, frame: frame, line: line, isJavaProcess: isJavaProcess, to: &output)
+            appendPiece(
+                symbolStart..<symbolEnd, inlineIndex: 0, frame: frame, line: line, isJavaProcess: isJavaProcess,
+                to: &output)
             return 1
         }
         pieces.append(pieceStart..<symbolEnd)
         while let last = pieces.last, last.isEmpty { pieces.removeLast() }
         for (pieceIndex, piece) in pieces.enumerated() {
             if pieceIndex > 0 { output.append(UInt8(ascii: ";")) }
-            appendPiece(piece, inlineIndex: pieceIndex, frame: frame, line: line, isJavaProcess: isJavaProcess, to: &output)
+            appendPiece(
+                piece, inlineIndex: pieceIndex, frame: frame, line: line, isJavaProcess: isJavaProcess, to: &output)
         }
         return pieces.count
     }
@@ -96,7 +100,8 @@ struct FrameNameCleanup {
             }
         }
         if isJavaProcess, output.count > start, output[start] == UInt8(ascii: "L"),
-           output[start...].contains(UInt8(ascii: "/")) {
+            output[start...].contains(UInt8(ascii: "/"))
+        {
             output.remove(at: start)
         }
         if inlineIndex > 0 {
@@ -110,8 +115,10 @@ struct FrameNameCleanup {
 
     @inline(__always)
     private static func needsTidying(_ name: UnsafeRawBufferPointer) -> Bool {
-        for byte in name where byte == UInt8(ascii: ";") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
-            || byte == UInt8(ascii: "'") {
+        for byte in name
+        where byte == UInt8(ascii: ";") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
+            || byte == UInt8(ascii: "'")
+        {
             return true
         }
         return false
@@ -147,9 +154,12 @@ struct FrameNameCleanup {
     /// or the end when there is none or the name looks like a Go method (`.(` ... `).`).
     static func argumentListStart(_ name: UnsafeRawBufferPointer) -> Int {
         let count = name.count
-        guard let base = name.baseAddress, let paren = memchr(base, Int32(UInt8(ascii: "(")), count) else { return count }
+        guard let base = name.baseAddress, let paren = memchr(base, Int32(UInt8(ascii: "(")), count) else {
+            return count
+        }
         let firstParen = base.distance(to: UnsafeRawPointer(paren))
-        if let goOpen = firstIndex(of: ".(", in: name, from: 0), firstIndex(of: ").", in: name, from: goOpen + 2) != nil {
+        if let goOpen = firstIndex(of: ".(", in: name, from: 0), firstIndex(of: ").", in: name, from: goOpen + 2) != nil
+        {
             return count
         }
         var index = firstParen

@@ -51,7 +51,8 @@ package struct LineChunkReader {
             }
             let count: Int
             do {
-                count = try SystemCall.read(descriptor, into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+                count = try SystemCall.read(
+                    descriptor, into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
             } catch {
                 throw ProfilingInputError(path: path, errno: error.rawValue)
             }

@@ -28,8 +28,9 @@ package struct PprofEncoder {
         var profile = PprofTables()
         for stack in stacks where stack.count > 0 {
             let names = stack.stack.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
-            profile.addSample(frames: names.reversed().map { SymbolizedFrame(name: String(decoding: $0, as: UTF8.self)) },
-                              labels: [], count: stack.count)
+            profile.addSample(
+                frames: names.reversed().map { SymbolizedFrame(name: String(decoding: $0, as: UTF8.self)) },
+                labels: [], count: stack.count)
         }
         return write(profile)
     }
@@ -38,9 +39,10 @@ package struct PprofEncoder {
     package func encode(_ stacks: [SymbolizedStack]) -> [UInt8] {
         var profile = PprofTables()
         for stack in stacks where stack.count > 0 {
-            profile.addSample(frames: stack.frames.reversed(),
-                              labels: [("container", stack.container), ("pid", String(stack.pid)), ("comm", stack.command)],
-                              count: stack.count)
+            profile.addSample(
+                frames: stack.frames.reversed(),
+                labels: [("container", stack.container), ("pid", String(stack.pid)), ("comm", stack.command)],
+                count: stack.count)
         }
         return write(profile)
     }
@@ -61,17 +63,25 @@ package struct PprofEncoder {
         let cpuType = tables.intern("cpu"), nanosecondsUnit = tables.intern("nanoseconds")
         let commentIndexes = comments.map { tables.intern($0) }
         let mappingIDs = tables.mappingIDs()
-        let mappingFields = tables.mappings.map { (file: tables.intern($0.file), buildID: $0.buildID.map { tables.intern($0) } ?? 0) }
+        let mappingFields = tables.mappings.map {
+            (file: tables.intern($0.file), buildID: $0.buildID.map { tables.intern($0) } ?? 0)
+        }
 
         var profile = ProtobufWriter()
-        profile.message(1) { $0.uint64(1, samplesType); $0.uint64(2, countUnit) }
-        profile.message(1) { $0.uint64(1, cpuType); $0.uint64(2, nanosecondsUnit) }
+        profile.message(1) {
+            $0.uint64(1, samplesType); $0.uint64(2, countUnit)
+        }
+        profile.message(1) {
+            $0.uint64(1, cpuType); $0.uint64(2, nanosecondsUnit)
+        }
         for sample in tables.samples {
             profile.message(2) { message in
                 message.packed(1, sample.locations)
                 message.packed(2, [sample.count, sample.count &* UInt64(max(0, periodNanoseconds))])
                 for label in sample.labels {
-                    message.message(3) { $0.uint64(1, label.key); $0.uint64(2, label.value) }
+                    message.message(3) {
+                        $0.uint64(1, label.key); $0.uint64(2, label.value)
+                    }
                 }
             }
         }
@@ -105,7 +115,9 @@ package struct PprofEncoder {
         for text in tables.strings { profile.string(6, text) }
         profile.int64(9, startUnixNanoseconds)
         profile.int64(10, durationNanoseconds)
-        profile.message(11) { $0.uint64(1, cpuType); $0.uint64(2, nanosecondsUnit) }
+        profile.message(11) {
+            $0.uint64(1, cpuType); $0.uint64(2, nanosecondsUnit)
+        }
         profile.int64(12, periodNanoseconds)
         for index in commentIndexes { profile.uint64(13, index) }
         return profile.bytes
@@ -176,7 +188,9 @@ private struct PprofTables {
     /// mappings (`[vdso]`, the kernel), so that mapping 1 is a program's binary as pprof
     /// expects of the first mapping.
     func mappingIDs() -> [UInt64] {
-        let order = mappings.indices.filter { !mappings[$0].file.hasPrefix("[") } + mappings.indices.filter { mappings[$0].file.hasPrefix("[") }
+        let order =
+            mappings.indices.filter { !mappings[$0].file.hasPrefix("[") }
+            + mappings.indices.filter { mappings[$0].file.hasPrefix("[") }
         var ids = [UInt64](repeating: 0, count: mappings.count)
         for (position, index) in order.enumerated() { ids[index] = UInt64(position + 1) }
         return ids
@@ -198,7 +212,9 @@ package enum Gzip {
     package static func decompress(_ bytes: [UInt8], maximumBytes: Int = 1 << 30) throws(GzipError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let status = bytes.withUnsafeBufferPointer { periscope_gunzip($0.baseAddress, $0.count, maximumBytes, &output, &length) }
+        let status = bytes.withUnsafeBufferPointer {
+            periscope_gunzip($0.baseAddress, $0.count, maximumBytes, &output, &length)
+        }
         guard status == 0, let output else { throw GzipError(status: status) }
         defer { free(output) }
         return Array(UnsafeBufferPointer(start: output, count: length))

@@ -45,7 +45,8 @@ extension ProfileResult {
     /// captures store. `title` names the SVG and speedscope profile (`CPU profile (TARGET)`),
     /// `comments` go into pprof.
     package func encoded(
-        as format: ProfileOutputFormat, title: String, frequencyHz: UInt64, startedUnixNanoseconds: Int64, comments: [String]
+        as format: ProfileOutputFormat, title: String, frequencyHz: UInt64, startedUnixNanoseconds: Int64,
+        comments: [String]
     ) throws -> [UInt8] {
         switch format {
         case .folded:

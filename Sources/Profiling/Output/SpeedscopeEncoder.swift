@@ -38,7 +38,10 @@ package enum SpeedscopeEncoder {
         }
         let frames = table.names.map { Frame(name: String(decoding: $0, as: UTF8.self)) }
         let total = weights.reduce(0, &+)
-        let file = File(shared: Shared(frames: frames), profiles: [Profile(name: name, unit: unit, endValue: total, samples: samples, weights: weights)], name: name)
+        let file = File(
+            shared: Shared(frames: frames),
+            profiles: [Profile(name: name, unit: unit, endValue: total, samples: samples, weights: weights)], name: name
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(file))

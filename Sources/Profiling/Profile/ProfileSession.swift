@@ -107,7 +107,9 @@ package final class ProfileSession {
 
     /// Reads the online CPU list.
     package static func onlineCPUs(path: String = "/sys/devices/system/cpu/online") throws(HostReadError) -> [Int] {
-        try KernelFileReader().withContents(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path).cpus }
+        try KernelFileReader().withContents(of: path) { bytes throws(HostReadError) in
+            try CPUList.parse(bytes, path: path).cpus
+        }
     }
 
     /// A ring buffer and, for cgroup-scoped events, the container all its samples belong to.
@@ -152,7 +154,10 @@ package final class ProfileSession {
         drain(sources, into: &pending)
         process(&pending, now: monotonicNanoseconds(), isFinal: true)
         let (folded, symbolized) = symbolizeStacks()
-        result.stacks = FoldedStacks(stacks: folded.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted { $0.stack.lexicographicallyPrecedes($1.stack) })
+        result.stacks = FoldedStacks(
+            stacks: folded.map { FoldedStack(stack: $0.key, count: $0.value) }.sorted {
+                $0.stack.lexicographicallyPrecedes($1.stack)
+            })
         result.symbolizedStacks = symbolized
         return result
     }
@@ -180,7 +185,11 @@ package final class ProfileSession {
             }
         }
         for cpu in cpus {
-            sources.append(Source(buffer: try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, event: result.event)))
+            sources.append(
+                Source(
+                    buffer: try PerfRingBuffer(
+                        cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU,
+                        event: result.event)))
         }
         if attribution.target == .all { return .everyTask }
         return .pidFilter(reason: fallbackReason)
@@ -215,17 +224,27 @@ package final class ProfileSession {
                 if failure == EACCES || failure == EPERM {
                     throw PerfEventOpenError(operation: "open(\(scope.directory))", errorNumber: failure)
                 }
-                throw CgroupScopeUnavailable(reason: "cannot open \(scope.directory): \(String(cString: strerror(failure)))")
+                throw CgroupScopeUnavailable(
+                    reason: "cannot open \(scope.directory): \(String(cString: strerror(failure)))")
             }
             // The event holds its own reference to the cgroup; the directory is not needed after.
             defer { close(directory) }
             for cpu in cpus {
                 do {
-                    let buffer = try PerfRingBuffer(cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU, cgroupDescriptor: directory, event: result.event)
+                    let buffer = try PerfRingBuffer(
+                        cpu: cpu, frequencyHz: options.frequencyHz, dataPages: options.dataPagesPerCPU,
+                        cgroupDescriptor: directory, event: result.event)
                     sources.append(Source(buffer: buffer, container: scope.container))
                 } catch {
-                    if error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EMFILE || error.errorNumber == ENOMEM { throw error }
-                    throw CgroupScopeUnavailable(reason: "the kernel refused a cgroup-scoped event (\(String(cString: strerror(error.errorNumber))))")
+                    if error.errorNumber == EACCES || error.errorNumber == EPERM || error.errorNumber == EMFILE
+                        || error.errorNumber == ENOMEM
+                    {
+                        throw error
+                    }
+                    throw CgroupScopeUnavailable(
+                        reason:
+                            "the kernel refused a cgroup-scoped event (\(String(cString: strerror(error.errorNumber))))"
+                    )
                 }
             }
         }
@@ -298,7 +317,10 @@ package final class ProfileSession {
         result.samplesByPID[sample.pid, default: 0] += 1
         result.samplesByThread[sample.tid, default: 0] += 1
         symbolizer.prepare(pid: sample.pid)
-        rawCounts[RawStack(pid: sample.pid, container: container, instructionPointer: sample.instructionPointer, callchain: sample.callchain), default: 0] += 1
+        rawCounts[
+            RawStack(
+                pid: sample.pid, container: container, instructionPointer: sample.instructionPointer,
+                callchain: sample.callchain), default: 0] += 1
     }
 
     /// Folds each distinct raw stack into `[container;]command;frames...`, and keeps it
@@ -314,11 +336,14 @@ package final class ProfileSession {
             let command = symbolizer.command(of: raw.pid)
             if namesContainer { append(raw.container, to: &stack) }
             append(command, to: &stack)
-            let sample = PerfSample(instructionPointer: raw.instructionPointer, pid: raw.pid, tid: raw.pid, timeNanoseconds: 0, cpu: 0, period: 0, callchain: raw.callchain)
+            let sample = PerfSample(
+                instructionPointer: raw.instructionPointer, pid: raw.pid, tid: raw.pid, timeNanoseconds: 0, cpu: 0,
+                period: 0, callchain: raw.callchain)
             let frames = symbolizer.symbolizedFrames(of: sample)
             for frame in frames { append(frame.name, to: &stack) }
             counts[stack, default: 0] += count
-            symbolized.append(SymbolizedStack(container: raw.container, pid: raw.pid, command: command, frames: frames, count: count))
+            symbolized.append(
+                SymbolizedStack(container: raw.container, pid: raw.pid, command: command, frames: frames, count: count))
         }
         return (counts, symbolized)
     }

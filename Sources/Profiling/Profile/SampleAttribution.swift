@@ -47,7 +47,9 @@ package final class SampleAttribution {
 
     /// `scan` takes an inventory snapshot (every process, not only container inits);
     /// `cgroupLayout` locates the containers' perf_event cgroups (nil: no cgroup scoping).
-    package init(target: ProfileTarget, cgroupLayout: CgroupLayout? = nil, scan: @escaping () throws -> InventorySnapshot) throws {
+    package init(
+        target: ProfileTarget, cgroupLayout: CgroupLayout? = nil, scan: @escaping () throws -> InventorySnapshot
+    ) throws {
         self.target = target
         self.scan = scan
         self.cgroupLayout = cgroupLayout
@@ -83,10 +85,12 @@ package final class SampleAttribution {
     private func resolveFromParent(pid: Int32, depth: Int) -> Bool {
         guard pid > 0, depth < Self.maximumAncestry, !unresolvedPIDs.contains(pid) else { return false }
         guard let parent = parentPID(of: pid),
-              containerByPID[parent] != nil || resolveFromParent(pid: parent, depth: depth + 1),
-              let container = containerByPID[parent],
-              let childCgroups = bytes("\(procRoot)/\(pid)/cgroup"), childCgroups == bytes("\(procRoot)/\(parent)/cgroup"),
-              let childNamespace = link("\(procRoot)/\(pid)/ns/pid"), childNamespace == link("\(procRoot)/\(parent)/ns/pid")
+            containerByPID[parent] != nil || resolveFromParent(pid: parent, depth: depth + 1),
+            let container = containerByPID[parent],
+            let childCgroups = bytes("\(procRoot)/\(pid)/cgroup"),
+            childCgroups == bytes("\(procRoot)/\(parent)/cgroup"),
+            let childNamespace = link("\(procRoot)/\(pid)/ns/pid"),
+            childNamespace == link("\(procRoot)/\(parent)/ns/pid")
         else {
             unresolvedPIDs.insert(pid)
             return false
@@ -107,7 +111,9 @@ package final class SampleAttribution {
 
     /// Field 4 of /proc/PID/stat, read after the last `)` (the command may hold any byte).
     private func parentPID(of pid: Int32) -> Int32? {
-        guard let stat = bytes("\(procRoot)/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let stat = bytes("\(procRoot)/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else {
+            return nil
+        }
         var index = close + 1
         var field = 2
         var value: Int32 = 0
@@ -182,7 +188,8 @@ package final class SampleAttribution {
         var namesByKey: [ContainerKey: String] = [:]
         for container in snapshot.containers { namesByKey[container.key] = container.displayName }
         for process in snapshot.processes {
-            byPID[process.pid] = process.container.isHost ? Self.hostName : (namesByKey[process.container] ?? Self.hostName)
+            byPID[process.pid] =
+                process.container.isHost ? Self.hostName : (namesByKey[process.container] ?? Self.hostName)
         }
         containerByPID = byPID
         switch target {
@@ -218,9 +225,9 @@ extension SampleAttribution {
     /// cgroup (sampling it would take every task).
     func cgroupScope(of container: Container) -> CgroupScope? {
         guard !container.key.isHost, let layout = cgroupLayout, let cgroups = container.cgroups,
-              let hierarchy = layout.hierarchy(forController: "perf_event"),
-              let directory = layout.directory(forController: "perf_event", of: cgroups),
-              directory != hierarchy.mountPoint
+            let hierarchy = layout.hierarchy(forController: "perf_event"),
+            let directory = layout.directory(forController: "perf_event", of: cgroups),
+            directory != hierarchy.mountPoint
         else { return nil }
         return CgroupScope(container: container.displayName, directory: directory)
     }

@@ -25,13 +25,15 @@ package struct PerfEventOpenError: Error, Sendable, CustomStringConvertible {
         case EACCES, EPERM:
             advice = environment.permissionAdvice()
         case ENOENT, ENODEV, EOPNOTSUPP:
-            advice = operation.contains("cycles")
+            advice =
+                operation.contains("cycles")
                 ? "This CPU (or its hypervisor) exposes no hardware cycles counter: use --event cpu-clock."
                 : "This kernel does not offer the software cpu-clock sampling event (is CONFIG_PERF_EVENTS enabled?)."
         case EMFILE, ENFILE:
             advice = "Too many open files: raise the limit (ulimit -n) — one descriptor is needed per CPU."
         case ENOMEM:
-            advice = "The kernel refused the ring buffer memory: raise /proc/sys/kernel/perf_event_mlock_kb or run as root."
+            advice =
+                "The kernel refused the ring buffer memory: raise /proc/sys/kernel/perf_event_mlock_kb or run as root."
         default:
             advice = ""
         }
@@ -58,7 +60,10 @@ package struct PerfPermissionEnvironment: Sendable, Equatable {
     static let capabilitySysAdmin: UInt64 = 21
     static let capabilityPerfmon: UInt64 = 38
 
-    package init(effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool, effectiveCapabilities: UInt64? = nil) {
+    package init(
+        effectiveUserID: UInt32, paranoidLevel: Int?, seccompMode: Int?, isInContainer: Bool,
+        effectiveCapabilities: UInt64? = nil
+    ) {
         self.effectiveUserID = effectiveUserID
         self.paranoidLevel = paranoidLevel
         self.seccompMode = seccompMode
@@ -69,7 +74,9 @@ package struct PerfPermissionEnvironment: Sendable, Equatable {
     /// Reads the live values.
     package static func current() -> PerfPermissionEnvironment {
         func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
-        let paranoid = text("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let paranoid = text("/proc/sys/kernel/perf_event_paranoid").flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         let status = text("/proc/self/status")?.split(separator: "\n") ?? []
         func field(_ name: String) -> String? {
             status.first { $0.hasPrefix(name) }.map { $0.dropFirst(name.count).trimmingCharacters(in: .whitespaces) }
@@ -82,7 +89,9 @@ package struct PerfPermissionEnvironment: Sendable, Equatable {
         var evidence: String?
         if access("/run/.containerenv", F_OK) == 0 {
             evidence = "/run/.containerenv exists"
-        } else if let line = cgroup.split(separator: "\n").first(where: { $0.contains("/docker") || $0.contains("kubepods") || $0.contains("libpod") || $0.contains("lxc.payload") }) {
+        } else if let line = cgroup.split(separator: "\n").first(where: {
+            $0.contains("/docker") || $0.contains("kubepods") || $0.contains("libpod") || $0.contains("lxc.payload")
+        }) {
             evidence = "cgroup \(line.split(separator: ":", maxSplits: 2).last ?? "")"
         } else if access("/.dockerenv", F_OK) == 0 {
             evidence = "/.dockerenv exists"
@@ -98,7 +107,9 @@ package struct PerfPermissionEnvironment: Sendable, Equatable {
 
     /// Whether CAP_PERFMON or CAP_SYS_ADMIN is effective (nil when unknown).
     package var hasPerfCapability: Bool? {
-        effectiveCapabilities.map { $0 & (1 << Self.capabilityPerfmon) != 0 || $0 & (1 << Self.capabilitySysAdmin) != 0 }
+        effectiveCapabilities.map {
+            $0 & (1 << Self.capabilityPerfmon) != 0 || $0 & (1 << Self.capabilitySysAdmin) != 0
+        }
     }
 
     /// Why sampling every CPU was refused and what to do, naming the culprit: missing root or
@@ -109,18 +120,31 @@ package struct PerfPermissionEnvironment: Sendable, Equatable {
         let capabilityText = effectiveCapabilities.map { "CapEff 0x\(String($0, radix: 16))" } ?? "capabilities unknown"
         switch (effectiveUserID == 0, hasPerfCapability) {
         case (false, true?):
-            parts.append("This user has CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), so perf_event_paranoid (\(paranoidText)) is not the cause: a seccomp filter or security module (SELinux, AppArmor) refuses perf_event_open.")
+            parts.append(
+                "This user has CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), so perf_event_paranoid (\(paranoidText)) is not the cause: a seccomp filter or security module (SELinux, AppArmor) refuses perf_event_open."
+            )
         case (false, _):
-            parts.append("Not root: profiling every CPU needs root or CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or kernel.perf_event_paranoid <= 0 (it is \(paranoidText)\(paranoidLevel.map { $0 > 2 ? ", which forbids perf_event_open to unprivileged users altogether" : "" } ?? "")). Run with sudo, `setcap cap_perfmon+ep periscope`, or `sysctl kernel.perf_event_paranoid=0`.")
+            parts.append(
+                "Not root: profiling every CPU needs root or CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before), or kernel.perf_event_paranoid <= 0 (it is \(paranoidText)\(paranoidLevel.map { $0 > 2 ? ", which forbids perf_event_open to unprivileged users altogether" : "" } ?? "")). Run with sudo, `setcap cap_perfmon+ep periscope`, or `sysctl kernel.perf_event_paranoid=0`."
+            )
         case (true, false?):
-            parts.append("Running as root but without CAP_PERFMON or CAP_SYS_ADMIN (\(capabilityText)): root in a user namespace or with dropped capabilities, as in a container. perf_event_paranoid is \(paranoidText).")
+            parts.append(
+                "Running as root but without CAP_PERFMON or CAP_SYS_ADMIN (\(capabilityText)): root in a user namespace or with dropped capabilities, as in a container. perf_event_paranoid is \(paranoidText)."
+            )
         case (true, _):
-            parts.append("Running as root with CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), yet refused: a seccomp filter or security module (SELinux, AppArmor, perf_event_paranoid \(paranoidText) on a kernel patched to deny even root) blocks perf_event_open.")
+            parts.append(
+                "Running as root with CAP_PERFMON/CAP_SYS_ADMIN (\(capabilityText)), yet refused: a seccomp filter or security module (SELinux, AppArmor, perf_event_paranoid \(paranoidText) on a kernel patched to deny even root) blocks perf_event_open."
+            )
         }
         if seccompMode == 2 || isInContainer {
-            let seccompText = seccompMode == 2 ? "runs under a seccomp filter (Seccomp: 2 in /proc/self/status)" : "has no seccomp filter"
-            let containerText = isInContainer ? "seems to run in a container (\(containerEvidence ?? "detected")) and " : ""
-            parts.append("This process \(containerText)\(seccompText): Docker's default seccomp profile and dropped capabilities block perf_event_open in containers. Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined.")
+            let seccompText =
+                seccompMode == 2
+                ? "runs under a seccomp filter (Seccomp: 2 in /proc/self/status)" : "has no seccomp filter"
+            let containerText =
+                isInContainer ? "seems to run in a container (\(containerEvidence ?? "detected")) and " : ""
+            parts.append(
+                "This process \(containerText)\(seccompText): Docker's default seccomp profile and dropped capabilities block perf_event_open in containers. Profile from the host, or start the container with --cap-add PERFMON (or SYS_ADMIN) and --security-opt seccomp=unconfined."
+            )
         }
         return parts.joined(separator: " ")
     }

@@ -16,7 +16,10 @@ package struct PerfSample: Sendable, Equatable {
     /// The call chain, leaf first, with the kernel's context markers (`PERF_CONTEXT_*`) kept.
     package var callchain: [UInt64]
 
-    package init(instructionPointer: UInt64, pid: Int32, tid: Int32, timeNanoseconds: UInt64, cpu: UInt32, period: UInt64, callchain: [UInt64]) {
+    package init(
+        instructionPointer: UInt64, pid: Int32, tid: Int32, timeNanoseconds: UInt64, cpu: UInt32, period: UInt64,
+        callchain: [UInt64]
+    ) {
         self.instructionPointer = instructionPointer
         self.pid = pid
         self.tid = tid
@@ -58,18 +61,20 @@ package enum PerfRecord: Sendable, Equatable {
         switch type {
         case sampleType:
             guard let ip = cursor.uint64(), let pid = cursor.uint32(), let tid = cursor.uint32(),
-                  let time = cursor.uint64(), let cpu = cursor.uint32(), cursor.uint32() != nil,
-                  let period = cursor.uint64(), let depth = cursor.uint64()
+                let time = cursor.uint64(), let cpu = cursor.uint32(), cursor.uint32() != nil,
+                let period = cursor.uint64(), let depth = cursor.uint64()
             else { throw PerfRecordError(reason: "sample shorter than its fixed fields", byteCount: record.count) }
             guard depth <= UInt64(maximumCallchainDepth), Int(depth) * 8 <= cursor.remaining else {
-                throw PerfRecordError(reason: "call chain of \(depth) entries does not fit the record", byteCount: record.count)
+                throw PerfRecordError(
+                    reason: "call chain of \(depth) entries does not fit the record", byteCount: record.count)
             }
             var callchain: [UInt64] = []
             callchain.reserveCapacity(Int(depth))
             for _ in 0..<Int(depth) { callchain.append(cursor.uint64()!) }
-            return .sample(PerfSample(
-                instructionPointer: ip, pid: Int32(bitPattern: pid), tid: Int32(bitPattern: tid),
-                timeNanoseconds: time, cpu: cpu, period: period, callchain: callchain))
+            return .sample(
+                PerfSample(
+                    instructionPointer: ip, pid: Int32(bitPattern: pid), tid: Int32(bitPattern: tid),
+                    timeNanoseconds: time, cpu: cpu, period: period, callchain: callchain))
         case lostType:
             guard cursor.uint64() != nil, let lost = cursor.uint64() else {
                 throw PerfRecordError(reason: "lost record shorter than id and count", byteCount: record.count)

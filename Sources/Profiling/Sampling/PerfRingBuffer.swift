@@ -19,7 +19,9 @@ package final class PerfRingBuffer {
     /// two) of ring buffer. Without `cgroupDescriptor` it samples every task (pid -1); with an
     /// open cgroup directory it samples only tasks of that cgroup and its descendants
     /// (PERF_FLAG_PID_CGROUP), so the kernel does the container filtering.
-    package init(cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil, event: SamplingEvent = .cpuClock) throws(PerfEventOpenError) {
+    package init(
+        cpu: Int, frequencyHz: UInt64, dataPages: Int, cgroupDescriptor: Int32? = nil, event: SamplingEvent = .cpuClock
+    ) throws(PerfEventOpenError) {
         precondition(dataPages > 0 && dataPages & (dataPages - 1) == 0, "data pages must be a power of two")
         self.cpu = cpu
         var attributes = perf_event_attr()
@@ -34,7 +36,8 @@ package final class PerfRingBuffer {
         }
         attributes.sample_freq = frequencyHz
         attributes.freq = 1
-        attributes.sample_type = periscope_perf_sample_ip | periscope_perf_sample_tid | periscope_perf_sample_time
+        attributes.sample_type =
+            periscope_perf_sample_ip | periscope_perf_sample_tid | periscope_perf_sample_time
             | periscope_perf_sample_callchain | periscope_perf_sample_cpu | periscope_perf_sample_period
         attributes.disabled = 1
         attributes.use_clockid = 1
@@ -49,7 +52,8 @@ package final class PerfRingBuffer {
         let descriptor = periscope_perf_event_open(&attributes, cgroupDescriptor ?? -1, Int32(cpu), -1, flags)
         guard descriptor >= 0 else {
             let scope = cgroupDescriptor == nil ? "" : ", cgroup"
-            throw PerfEventOpenError(operation: "perf_event_open(\(event.rawValue), cpu \(cpu)\(scope))", errorNumber: errno)
+            throw PerfEventOpenError(
+                operation: "perf_event_open(\(event.rawValue), cpu \(cpu)\(scope))", errorNumber: errno)
         }
         fileDescriptor = descriptor
         let address = mmap(nil, mappingLength, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
@@ -57,7 +61,8 @@ package final class PerfRingBuffer {
             let failure = errno
             Glibc.close(descriptor)
             fileDescriptor = -1
-            throw PerfEventOpenError(operation: "mmap of the perf ring buffer for cpu \(cpu) (\(mappingLength) bytes)", errorNumber: failure)
+            throw PerfEventOpenError(
+                operation: "mmap of the perf ring buffer for cpu \(cpu) (\(mappingLength) bytes)", errorNumber: failure)
         }
         mapping = address
     }
@@ -84,7 +89,10 @@ package final class PerfRingBuffer {
         let page = mapping.assumingMemoryBound(to: perf_event_mmap_page.self)
         let head = periscope_perf_load_data_head(page)
         let tail = page.pointee.data_tail
-        let data = UnsafeRawBufferPointer(start: mapping + Int(page.pointee.data_offset == 0 ? UInt64(mappingLength - dataLength) : page.pointee.data_offset), count: dataLength)
+        let data = UnsafeRawBufferPointer(
+            start: mapping
+                + Int(page.pointee.data_offset == 0 ? UInt64(mappingLength - dataLength) : page.pointee.data_offset),
+            count: dataLength)
         let pass = reader.forEachRecord(data: data, head: head, tail: tail, body)
         periscope_perf_store_data_tail(page, pass.tail)
         return pass.isCorrupt

@@ -31,7 +31,9 @@ package struct PerfRingReader {
         var position = tail
         var count = 0
         // A head behind the tail or more than one buffer ahead means the positions are garbage.
-        guard head >= tail, head - tail <= size else { return Pass(tail: head, recordCount: 0, isCorrupt: head != tail) }
+        guard head >= tail, head - tail <= size else {
+            return Pass(tail: head, recordCount: 0, isCorrupt: head != tail)
+        }
         while head - position >= 8 {
             let start = Int(position & mask)
             let sizeOffset = (start + 6) & Int(mask)

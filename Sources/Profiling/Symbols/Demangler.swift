@@ -22,7 +22,8 @@ package final class Demangler {
     }
 
     static func looksMangled(_ name: String) -> Bool {
-        name.hasPrefix("_Z") || name.hasPrefix("_R") || name.hasPrefix("$s") || name.hasPrefix("$S") || name.hasPrefix("_T0")
+        name.hasPrefix("_Z") || name.hasPrefix("_R") || name.hasPrefix("$s") || name.hasPrefix("$S")
+            || name.hasPrefix("_T0")
             || name.hasPrefix("__Z")
     }
 
@@ -59,13 +60,14 @@ package final class Demangler {
     static func rustLegacyCleanup(_ demangled: String) -> String {
         var text = demangled
         if let range = text.range(of: "::h", options: .backwards), text[range.upperBound...].count == 16,
-           text[range.upperBound...].allSatisfy(\.isHexDigit) {
+            text[range.upperBound...].allSatisfy(\.isHexDigit)
+        {
             text = String(text[..<range.lowerBound])
         }
         let escapes: [(String, String)] = [
             ("$SP$", "@"), ("$BP$", "*"), ("$RF$", "&"), ("$LT$", "<"), ("$GT$", ">"), ("$LP$", "("), ("$RP$", ")"),
             ("$C$", ","), ("$u7e$", "~"), ("$u20$", " "), ("$u27$", "'"), ("$u5b$", "["), ("$u5d$", "]"),
-            ("$u7b$", "{"), ("$u7d$", "}"), ("$u3b$", ";"), ("$u2b$", "+"), ("$u22$", "\""), ("..", "::"),
+            ("$u7b$", "{"), ("$u7d$", "}"), ("$u3b$", ";"), ("$u2b$", "+"), ("$u22$", "\""), ("..", "::")
         ]
         for (escape, replacement) in escapes { text = text.replacingOccurrences(of: escape, with: replacement) }
         return text
@@ -73,11 +75,13 @@ package final class Demangler {
 
     static func swiftDemangle(_ name: String) -> String? {
         let bytes = Array(name.utf8)
-        guard let pointer = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                swift_demangle($0, buffer.count, nil, nil, 0)
-            }
-        }) else { return nil }
+        guard
+            let pointer = bytes.withUnsafeBufferPointer({ buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    swift_demangle($0, buffer.count, nil, nil, 0)
+                }
+            })
+        else { return nil }
         defer { free(pointer) }
         return String(cString: pointer)
     }

@@ -19,7 +19,8 @@ package struct ELFDebugInfo: Sendable, Equatable {
     package static func == (left: ELFDebugInfo, right: ELFDebugInfo) -> Bool {
         left.buildID == right.buildID && left.debugLink == right.debugLink && left.debugLinkCRC == right.debugLinkCRC
             && left.hasSymbolTable == right.hasSymbolTable
-            && left.miniDebugInfo?.offset == right.miniDebugInfo?.offset && left.miniDebugInfo?.size == right.miniDebugInfo?.size
+            && left.miniDebugInfo?.offset == right.miniDebugInfo?.offset
+            && left.miniDebugInfo?.size == right.miniDebugInfo?.size
     }
 
     /// The build-id as lower-case hex.
@@ -48,18 +49,20 @@ package struct ELFDebugInfo: Sendable, Equatable {
             guard let name = cString(in: names, at: Int(entry.name), maximum: 64) else { continue }
             switch name {
             case ".note.gnu.build-id":
-                guard entry.size <= maximumNoteBytes, let note = source.bytes(at: entry.offset, count: Int(entry.size)) else { continue }
+                guard entry.size <= maximumNoteBytes, let note = source.bytes(at: entry.offset, count: Int(entry.size))
+                else { continue }
                 info.buildID = buildID(inNotes: note)
             case ".gnu_debuglink":
                 guard entry.size <= maximumNoteBytes, let link = source.bytes(at: entry.offset, count: Int(entry.size)),
-                      let file = cString(in: link, at: 0, maximum: 255), !file.isEmpty, !file.contains("/")
+                    let file = cString(in: link, at: 0, maximum: 255), !file.isEmpty, !file.contains("/")
                 else { continue }
                 info.debugLink = file
                 let crcOffset = (file.utf8.count + 1 + 3) & ~3
                 if crcOffset + 4 <= link.count { info.debugLinkCRC = link.u32(crcOffset) }
             case ".gnu_debugdata":
                 guard entry.size > 0, entry.size <= limits.maximumTableBytes, entry.offset <= source.byteCount,
-                      entry.size <= source.byteCount - entry.offset else { continue }
+                    entry.size <= source.byteCount - entry.offset
+                else { continue }
                 info.miniDebugInfo = (entry.offset, entry.size)
             default:
                 continue
@@ -73,12 +76,15 @@ package struct ELFDebugInfo: Sendable, Equatable {
         var offset = 0
         func aligned(_ value: Int) -> Int { (value + 3) & ~3 }
         while offset + 12 <= notes.count {
-            let nameSize = Int(notes.u32(offset)), descriptorSize = Int(notes.u32(offset + 4)), type = notes.u32(offset + 8)
+            let nameSize = Int(notes.u32(offset)), descriptorSize = Int(notes.u32(offset + 4)),
+                type = notes.u32(offset + 8)
             guard nameSize <= 256, descriptorSize <= 256 else { return nil }
             let nameStart = offset + 12
             let descriptorStart = nameStart + aligned(nameSize)
             guard descriptorStart + descriptorSize <= notes.count else { return nil }
-            if type == 3, nameSize == 4, Array(notes[nameStart..<(nameStart + 3)]) == Array("GNU".utf8), descriptorSize > 0 {
+            if type == 3, nameSize == 4, Array(notes[nameStart..<(nameStart + 3)]) == Array("GNU".utf8),
+                descriptorSize > 0
+            {
                 return Array(notes[descriptorStart..<(descriptorStart + descriptorSize)])
             }
             offset = descriptorStart + aligned(descriptorSize)

@@ -13,11 +13,16 @@ package struct ELFFileSource: ELFByteSource {
     static let maximumReadBytes = 256 << 20
 
     package func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
-        guard count >= 0, count <= Self.maximumReadBytes, offset <= byteCount, UInt64(count) <= byteCount - offset else { return nil }
+        guard count >= 0, count <= Self.maximumReadBytes, offset <= byteCount, UInt64(count) <= byteCount - offset
+        else { return nil }
         var complete = false
         // Uninitialized: zero-filling a large string table first cost as much as reading it.
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
-            let done = (try? SystemCall.readFully(fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[..<count]), at: Int(offset))) ?? 0
+            let done =
+                (try? SystemCall.readFully(
+                    fileDescriptor,
+                    into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[..<count]),
+                    at: Int(offset))) ?? 0
             complete = done == count
             // Bytes never read are zeroed rather than left undefined; the result is dropped anyway.
             if !complete { (storage.baseAddress! + done).initialize(repeating: 0, count: count - done) }
@@ -86,7 +91,9 @@ package final class FilesystemRoot {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return FileVersion(size: UInt64(status.st_size), modifiedSeconds: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec))
+        return FileVersion(
+            size: UInt64(status.st_size), modifiedSeconds: Int64(status.st_mtim.tv_sec),
+            modifiedNanoseconds: Int64(status.st_mtim.tv_nsec))
     }
 }
 

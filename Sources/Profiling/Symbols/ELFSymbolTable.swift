@@ -56,7 +56,9 @@ package struct ELFSymbolTable: Sendable {
     let maximumNameBytes: Int
 
     /// Every function symbol with its name (builds every String: for tests and merging, not lookups).
-    package var symbols: [Symbol] { entries.map { Symbol(start: $0.start, size: $0.size, name: name(at: $0.nameOffset)) } }
+    package var symbols: [Symbol] {
+        entries.map { Symbol(start: $0.start, size: $0.size, name: name(at: $0.nameOffset)) }
+    }
 
     /// The number of function symbols.
     package var symbolCount: Int { entries.count }
@@ -76,7 +78,9 @@ package struct ELFSymbolTable: Sendable {
     /// Parses the section and program headers and the symbol tables of `source`.
     package init(source: some ELFByteSource, limits: Limits = Limits()) throws(ELFError) {
         guard let header = source.bytes(at: 0, count: 64) else { throw ELFError("shorter than an ELF64 header") }
-        guard header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C, header[3] == 0x46 else { throw ELFError("no ELF magic") }
+        guard header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C, header[3] == 0x46 else {
+            throw ELFError("no ELF magic")
+        }
         guard header[4] == 2 else { throw ELFError("not a 64-bit ELF file") }
         guard header[5] == 1 else { throw ELFError("not a little-endian ELF file") }
         let programOffset = header.u64(32), sectionOffset = header.u64(40)
@@ -93,7 +97,10 @@ package struct ELFSymbolTable: Sendable {
             for index in 0..<programCount {
                 let base = index * programEntrySize
                 guard table.u32(base) == 1 else { continue }
-                segments.append(LoadSegment(fileOffset: table.u64(base + 8), virtualAddress: table.u64(base + 16), fileSize: table.u64(base + 32)))
+                segments.append(
+                    LoadSegment(
+                        fileOffset: table.u64(base + 8), virtualAddress: table.u64(base + 16),
+                        fileSize: table.u64(base + 32)))
             }
         }
         loadSegments = segments
@@ -111,16 +118,23 @@ package struct ELFSymbolTable: Sendable {
         }
         func section(_ index: Int) -> (type: UInt32, offset: UInt64, size: UInt64, link: Int, entrySize: UInt64) {
             let base = index * sectionEntrySize
-            return (sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32), Int(sections.u32(base + 40)), sections.u64(base + 56))
+            return (
+                sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32), Int(sections.u32(base + 40)),
+                sections.u64(base + 56)
+            )
         }
         var debug = ELFDebugInfo()
         if sectionNamesIndex > 0, sectionNamesIndex < sectionCount {
             let namesSection = section(sectionNamesIndex)
             if namesSection.type == 3, namesSection.size <= limits.maximumTableBytes,
-               let names = source.bytes(at: namesSection.offset, count: Int(namesSection.size)) {
-                debug = ELFDebugInfo.read(sectionCount: sectionCount, names: names, limits: limits, source: source) { index in
+                let names = source.bytes(at: namesSection.offset, count: Int(namesSection.size))
+            {
+                debug = ELFDebugInfo.read(sectionCount: sectionCount, names: names, limits: limits, source: source) {
+                    index in
                     let base = index * sectionEntrySize
-                    return (sections.u32(base), sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32))
+                    return (
+                        sections.u32(base), sections.u32(base + 4), sections.u64(base + 24), sections.u64(base + 32)
+                    )
                 }
             }
         }
@@ -136,7 +150,9 @@ package struct ELFSymbolTable: Sendable {
             for index in 0..<sectionCount {
                 let table = section(index)
                 guard table.type == wantedType else { continue }
-                guard table.entrySize == 24 else { throw ELFError("symbol table \(index) has \(table.entrySize)-byte entries") }
+                guard table.entrySize == 24 else {
+                    throw ELFError("symbol table \(index) has \(table.entrySize)-byte entries")
+                }
                 guard table.size <= limits.maximumTableBytes, table.link > 0, table.link < sectionCount else {
                     throw ELFError("symbol table \(index) is too large or links no string table")
                 }
@@ -145,10 +161,14 @@ package struct ELFSymbolTable: Sendable {
                     throw ELFError("symbol table \(index) links section \(table.link), not a bounded string table")
                 }
                 let symbolCount = Int(table.size / 24)
-                guard found.count + symbolCount <= limits.maximumSymbols else { throw ELFError("more than \(limits.maximumSymbols) symbols") }
-                guard allNames.count + Int(strings.size) < Int(UInt32.max) else { throw ELFError("string tables larger than 4 GiB") }
+                guard found.count + symbolCount <= limits.maximumSymbols else {
+                    throw ELFError("more than \(limits.maximumSymbols) symbols")
+                }
+                guard allNames.count + Int(strings.size) < Int(UInt32.max) else {
+                    throw ELFError("string tables larger than 4 GiB")
+                }
                 guard let entries = source.bytes(at: table.offset, count: symbolCount * 24),
-                      let tableNames = source.bytes(at: strings.offset, count: Int(strings.size))
+                    let tableNames = source.bytes(at: strings.offset, count: Int(strings.size))
                 else { throw ELFError("symbol table \(index) or its strings lie outside the file") }
                 let namesBase = allNames.count
                 if allNames.isEmpty { allNames = tableNames } else { allNames.append(contentsOf: tableNames) }
@@ -161,10 +181,12 @@ package struct ELFSymbolTable: Sendable {
                         let info = raw[base + 4]
                         let kind = info & 0x0F
                         // STT_FUNC and STT_GNU_IFUNC, defined (section index not SHN_UNDEF).
-                        guard kind == 2 || kind == 10, raw.loadUnaligned(fromByteOffset: base + 6, as: UInt16.self) != 0 else { continue }
+                        guard kind == 2 || kind == 10, raw.loadUnaligned(fromByteOffset: base + 6, as: UInt16.self) != 0
+                        else { continue }
                         let value = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self))
                         guard value != 0 else { continue }
-                        let nameOffset = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
+                        let nameOffset = Int(
+                            UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
                         guard nameOffset < tableNames.count else {
                             badOffset = nameOffset
                             return
@@ -175,11 +197,16 @@ package struct ELFSymbolTable: Sendable {
                         let binding = info >> 4
                         let bindingRank = binding == 1 ? 0 : (binding == 2 ? 1 : 2)
                         var underscores = 0
-                        while nameOffset + underscores < tableNames.count, underscores < 4095, tableNames[nameOffset + underscores] == UInt8(ascii: "_") { underscores += 1 }
+                        while nameOffset + underscores < tableNames.count, underscores < 4095,
+                            tableNames[nameOffset + underscores] == UInt8(ascii: "_")
+                        { underscores += 1 }
                         let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self))
                         // The position breaks ties among equally preferred aliases.
-                        found.append((value, (bindingRank * 4096 + underscores) << 32 | found.count,
-                                      Entry(start: value, size: size, nameOffset: UInt32(namesBase + nameOffset))))
+                        found.append(
+                            (
+                                value, (bindingRank * 4096 + underscores) << 32 | found.count,
+                                Entry(start: value, size: size, nameOffset: UInt32(namesBase + nameOffset))
+                            ))
                     }
                 }
                 if let badOffset { throw ELFError("symbol name offset \(badOffset) past its string table") }
@@ -219,17 +246,22 @@ package struct ELFSymbolTable: Sendable {
         merged.sort { $0.start < $1.start }
         var info = debugInfo
         info.hasSymbolTable = true
-        return ELFSymbolTable(entries: merged, names: other.names + names, maximumNameBytes: max(maximumNameBytes, other.maximumNameBytes),
-                              loadSegments: loadSegments, debugInfo: info)
+        return ELFSymbolTable(
+            entries: merged, names: other.names + names,
+            maximumNameBytes: max(maximumNameBytes, other.maximumNameBytes),
+            loadSegments: loadSegments, debugInfo: info)
     }
 
     /// Another file's symbols with this file's segments (a table cached by build-id, found
     /// again through a different file of the same build).
     func withSegments(of file: ELFSymbolTable) -> ELFSymbolTable {
-        ELFSymbolTable(entries: entries, names: names, maximumNameBytes: maximumNameBytes, loadSegments: file.loadSegments, debugInfo: file.debugInfo)
+        ELFSymbolTable(
+            entries: entries, names: names, maximumNameBytes: maximumNameBytes, loadSegments: file.loadSegments,
+            debugInfo: file.debugInfo)
     }
 
-    init(entries: [Entry], names: [UInt8], maximumNameBytes: Int, loadSegments: [LoadSegment], debugInfo: ELFDebugInfo) {
+    init(entries: [Entry], names: [UInt8], maximumNameBytes: Int, loadSegments: [LoadSegment], debugInfo: ELFDebugInfo)
+    {
         self.entries = entries
         self.names = names
         self.maximumNameBytes = maximumNameBytes
@@ -249,7 +281,8 @@ package struct ELFSymbolTable: Sendable {
     /// The virtual address at which file offset `fileOffset` is loaded, through the segment
     /// that contains it; nil when no loadable segment does.
     package func virtualAddress(forFileOffset fileOffset: UInt64) -> UInt64? {
-        for segment in loadSegments where fileOffset >= segment.fileOffset && fileOffset - segment.fileOffset < segment.fileSize {
+        for segment in loadSegments
+        where fileOffset >= segment.fileOffset && fileOffset - segment.fileOffset < segment.fileSize {
             return segment.virtualAddress &+ (fileOffset - segment.fileOffset)
         }
         return nil

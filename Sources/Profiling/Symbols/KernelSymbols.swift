@@ -17,7 +17,8 @@ package struct KernelSymbols: Sendable {
     package var names: [String] { nameRanges.indices.map(name(at:)) }
 
     private func name(at index: Int) -> String {
-        String(decoding: nameBytes[Int(nameRanges[index].lowerBound)..<Int(nameRanges[index].upperBound)], as: UTF8.self)
+        String(
+            decoding: nameBytes[Int(nameRanges[index].lowerBound)..<Int(nameRanges[index].upperBound)], as: UTF8.self)
     }
 
     /// Parses kallsyms text: `ffffffff81000000 T _stext` lines, optionally followed by a tab
@@ -30,7 +31,9 @@ package struct KernelSymbols: Sendable {
         while lineStart < bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            if let entry = Self.parseLine(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])), kept.count < Int(Int32.max) - 4096 {
+            if let entry = Self.parseLine(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])),
+                kept.count < Int(Int32.max) - 4096
+            {
                 let start = Int32(kept.count)
                 kept.append(contentsOf: bytes[(lineStart + entry.1.lowerBound)..<(lineStart + entry.1.upperBound)])
                 entries.append((entry.0, start..<Int32(kept.count)))
@@ -45,7 +48,9 @@ package struct KernelSymbols: Sendable {
 
     /// Reads the live `/proc/kallsyms` (it may exceed the usual 16 MiB file bound).
     package static func load(path: String = "/proc/kallsyms") throws(HostReadError) -> KernelSymbols {
-        try KernelFileReader(initialCapacity: 1 << 20, maximumFileBytes: 256 << 20).withContents(of: path) { KernelSymbols(parsing: $0) }
+        try KernelFileReader(initialCapacity: 1 << 20, maximumFileBytes: 256 << 20).withContents(of: path) {
+            KernelSymbols(parsing: $0)
+        }
     }
 
     /// The address and the name's byte range within the line.

@@ -61,7 +61,9 @@ package struct PerfMap: Sendable {
         var index = 0
         func hexField() -> UInt64? {
             while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
-            if index + 1 < line.count, line[index] == UInt8(ascii: "0"), line[index + 1] | 0x20 == UInt8(ascii: "x") { index += 2 }
+            if index + 1 < line.count, line[index] == UInt8(ascii: "0"), line[index + 1] | 0x20 == UInt8(ascii: "x") {
+                index += 2
+            }
             var value: UInt64 = 0
             var digits = 0
             while index < line.count {
@@ -75,8 +77,9 @@ package struct PerfMap: Sendable {
             return digits > 0 && digits <= 16 ? value : nil
         }
         guard let start = hexField(), index < line.count, line[index] == 0x20,
-              let size = hexField(), size > 0, start &+ size > start,
-              index < line.count, line[index] == 0x20 else { return nil }
+            let size = hexField(), size > 0, start &+ size > start,
+            index < line.count, line[index] == 0x20
+        else { return nil }
         var nameEnd = line.count
         if nameEnd > 0, line[nameEnd - 1] == 0x0D { nameEnd -= 1 }
         let nameStart = index + 1

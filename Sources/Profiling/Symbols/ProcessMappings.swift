@@ -24,8 +24,10 @@ package struct ProcessMappings: Sendable {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count >= 5, fields[1].count >= 3, fields[1].dropFirst(2).first == "x" else { continue }
             let range = fields[0].split(separator: "-")
-            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16), start < end,
-                  let offset = UInt64(fields[2], radix: 16), let inode = UInt64(fields[4]) else { continue }
+            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
+                start < end,
+                let offset = UInt64(fields[2], radix: 16), let inode = UInt64(fields[4])
+            else { continue }
             let path = fields.count > 5 ? String(fields[5].drop { $0 == " " }) : ""
             found.append(Mapping(start: start, end: end, fileOffset: offset, inode: inode, path: path))
         }
@@ -34,7 +36,8 @@ package struct ProcessMappings: Sendable {
 
     /// The mapping containing `address`.
     package func mapping(containing address: UInt64) -> Mapping? {
-        guard let index = mappings.lastIndex(startingAtOrBelow: address, start: \.start), address < mappings[index].end else { return nil }
+        guard let index = mappings.lastIndex(startingAtOrBelow: address, start: \.start), address < mappings[index].end
+        else { return nil }
         return mappings[index]
     }
 }

@@ -120,7 +120,9 @@ enum RustV0Demangler {
                 guard disambiguator(), let name = identifier() else { return fail() }
                 emit(name)
             case UInt8(ascii: "N"):
-                guard let namespace = next(), path(), let index = disambiguatorValue(), let name = identifier() else { return fail() }
+                guard let namespace = next(), path(), let index = disambiguatorValue(), let name = identifier() else {
+                    return fail()
+                }
                 switch namespace {
                 case UInt8(ascii: "C"): emit("::{closure\(name.isEmpty ? "" : ":" + name)#\(index)}")
                 case UInt8(ascii: "S"): emit("::{shim\(name.isEmpty ? "" : ":" + name)#\(index)}")
@@ -196,7 +198,7 @@ enum RustV0Demangler {
             UInt8(ascii: "j"): "usize", UInt8(ascii: "l"): "i32", UInt8(ascii: "m"): "u32", UInt8(ascii: "n"): "i128",
             UInt8(ascii: "o"): "u128", UInt8(ascii: "s"): "i16", UInt8(ascii: "t"): "u16", UInt8(ascii: "u"): "()",
             UInt8(ascii: "v"): "...", UInt8(ascii: "x"): "i64", UInt8(ascii: "y"): "u64", UInt8(ascii: "z"): "!",
-            UInt8(ascii: "p"): "_",
+            UInt8(ascii: "p"): "_"
         ]
 
         mutating func type() -> Bool {
@@ -250,7 +252,9 @@ enum RustV0Demangler {
                     count += 1
                 }
                 emit(")")
-                if peek() == UInt8(ascii: "u") { position += 1 } else {
+                if peek() == UInt8(ascii: "u") {
+                    position += 1
+                } else {
                     emit(" -> ")
                     guard type() else { return fail() }
                 }

@@ -76,13 +76,17 @@ package final class SymbolFileLoader {
     /// file, in its `.debug` directory, and under the global debug directory.
     static func debugCandidates(for info: ELFDebugInfo, path: String) -> [DebugCandidate] {
         var candidates: [DebugCandidate] = []
-        if let buildIDPath = info.buildIDPath { candidates.append(DebugCandidate(path: "\(debugDirectory)/\(buildIDPath)", byBuildID: true)) }
+        if let buildIDPath = info.buildIDPath {
+            candidates.append(DebugCandidate(path: "\(debugDirectory)/\(buildIDPath)", byBuildID: true))
+        }
         if let link = info.debugLink {
             let directory = path.split(separator: "/").dropLast().joined(separator: "/")
             let absolute = "/" + directory
-            for candidate in [directory.isEmpty ? "/\(link)" : "\(absolute)/\(link)",
-                              directory.isEmpty ? "/.debug/\(link)" : "\(absolute)/.debug/\(link)",
-                              "\(debugDirectory)\(directory.isEmpty ? "" : absolute)/\(link)"] {
+            for candidate in [
+                directory.isEmpty ? "/\(link)" : "\(absolute)/\(link)",
+                directory.isEmpty ? "/.debug/\(link)" : "\(absolute)/.debug/\(link)",
+                "\(debugDirectory)\(directory.isEmpty ? "" : absolute)/\(link)"
+            ] {
                 candidates.append(DebugCandidate(path: candidate, byBuildID: false))
             }
         }
@@ -104,11 +108,14 @@ package final class SymbolFileLoader {
         guard !candidates.isEmpty else { return nil }
         for searchRoot in [root, hostRoot].compactMap({ $0 }) {
             for candidate in candidates {
-                let found: ELFSymbolTable?? = ELFFileSource.withFile(in: searchRoot, path: candidate.path) { _, source in
+                let found: ELFSymbolTable?? = ELFFileSource.withFile(in: searchRoot, path: candidate.path) {
+                    _, source in
                     if !candidate.byBuildID {
                         guard let wanted = info.debugLinkCRC, Self.crc32(of: source) == wanted else { return nil }
                     }
-                    guard let debug = try? ELFSymbolTable(source: source), debug.debugInfo.hasSymbolTable else { return nil }
+                    guard let debug = try? ELFSymbolTable(source: source), debug.debugInfo.hasSymbolTable else {
+                        return nil
+                    }
                     // A debug file for another build of the same name would give wrong names.
                     if let wanted = info.buildID, debug.debugInfo.buildID != wanted { return nil }
                     return debug
@@ -137,7 +144,8 @@ package final class SymbolFileLoader {
 
     private func miniDebugInfoTable(_ info: ELFDebugInfo, source: ELFFileSource) -> ELFSymbolTable? {
         guard let range = info.miniDebugInfo, let packed = source.bytes(at: range.offset, count: Int(range.size)),
-              let unpacked = Self.xzDecode(packed, maximumBytes: Self.maximumMiniDebugInfoBytes) else { return nil }
+            let unpacked = Self.xzDecode(packed, maximumBytes: Self.maximumMiniDebugInfoBytes)
+        else { return nil }
         return try? ELFSymbolTable(source: ELFMemorySource(unpacked))
     }
 
@@ -145,7 +153,9 @@ package final class SymbolFileLoader {
     package static func xzDecode(_ packed: [UInt8], maximumBytes: Int) -> [UInt8]? {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let status = packed.withUnsafeBufferPointer { periscope_xz_decode($0.baseAddress, $0.count, maximumBytes, &output, &length) }
+        let status = packed.withUnsafeBufferPointer {
+            periscope_xz_decode($0.baseAddress, $0.count, maximumBytes, &output, &length)
+        }
         guard status == 0, let output else { return nil }
         defer { free(output) }
         return Array(UnsafeBufferPointer(start: output, count: length))

@@ -46,8 +46,9 @@ package struct FrameMapping: Sendable, Hashable {
     /// build-id from `/sys/kernel/notes` when readable.
     package static func kernel(notesPath: String = "/sys/kernel/notes") -> FrameMapping {
         let notes = try? KernelFileReader().withContents(of: notesPath) { Array($0) }
-        return FrameMapping(start: Symbolizer.kernelAddressFloor, limit: UInt64.max, fileOffset: 0, file: kernelFile,
-                            buildID: notes.flatMap(gnuBuildID(inNotes:)))
+        return FrameMapping(
+            start: Symbolizer.kernelAddressFloor, limit: UInt64.max, fileOffset: 0, file: kernelFile,
+            buildID: notes.flatMap(gnuBuildID(inNotes:)))
     }
 
     /// The `NT_GNU_BUILD_ID` descriptor of an ELF note section (`namesz, descsz, type, name,
@@ -55,7 +56,8 @@ package struct FrameMapping: Sendable, Hashable {
     static func gnuBuildID(inNotes bytes: [UInt8]) -> String? {
         func word(_ offset: Int) -> Int? {
             guard offset + 4 <= bytes.count else { return nil }
-            return Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
+            return Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(
+                bytes[offset + 3]) << 24
         }
         func padded(_ size: Int) -> Int { (size + 3) & ~3 }
         var offset = 0
@@ -63,8 +65,12 @@ package struct FrameMapping: Sendable, Hashable {
             let nameStart = offset + 12, descriptorStart = nameStart + padded(nameSize)
             let end = descriptorStart + padded(descriptorSize)
             guard nameSize >= 0, descriptorSize >= 0, end <= bytes.count else { return nil }
-            if type == 3, nameSize == 4, Array(bytes[nameStart..<nameStart + 4]) == Array("GNU\0".utf8), descriptorSize > 0 {
-                return bytes[descriptorStart..<descriptorStart + descriptorSize].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            if type == 3, nameSize == 4, Array(bytes[nameStart..<nameStart + 4]) == Array("GNU\0".utf8),
+                descriptorSize > 0
+            {
+                return bytes[descriptorStart..<descriptorStart + descriptorSize].map {
+                    ($0 < 16 ? "0" : "") + String($0, radix: 16)
+                }.joined()
             }
             offset = end
         }

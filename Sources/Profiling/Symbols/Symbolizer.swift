@@ -37,7 +37,10 @@ package final class Symbolizer {
         var perfMapVersion: FileVersion?
         var perfMapCheckedAtNanoseconds: UInt64 = 0
 
-        init(mappings: ProcessMappings, readAtNanoseconds: UInt64, command: String, root: FilesystemRoot?, namespacePID: Int32) {
+        init(
+            mappings: ProcessMappings, readAtNanoseconds: UInt64, command: String, root: FilesystemRoot?,
+            namespacePID: Int32
+        ) {
             self.mappings = mappings
             self.readAtNanoseconds = readAtNanoseconds
             self.command = command
@@ -99,7 +102,11 @@ package final class Symbolizer {
         var isLeafOfContext = true
         for address in chain {
             if address >= Self.contextMarkerFloor {
-                if address == Self.contextKernel { inKernel = true } else if address == Self.contextUser { inKernel = false }
+                if address == Self.contextKernel {
+                    inKernel = true
+                } else if address == Self.contextUser {
+                    inKernel = false
+                }
                 isLeafOfContext = true
                 continue
             }
@@ -107,7 +114,10 @@ package final class Symbolizer {
             let lookup = isLeafOfContext ? address : address &- 1
             isLeafOfContext = false
             if inKernel {
-                frames.append(SymbolizedFrame(name: (kernel.name(containing: lookup) ?? "[kernel]") + "_[k]", address: lookup, mapping: kernelMapping))
+                frames.append(
+                    SymbolizedFrame(
+                        name: (kernel.name(containing: lookup) ?? "[kernel]") + "_[k]", address: lookup,
+                        mapping: kernelMapping))
             } else if address >= Self.kernelAddressFloor {
                 // A kernel-space value in a user stack: the frame-pointer walk read garbage.
                 frames.append(SymbolizedFrame(name: "[unknown]", address: lookup))
@@ -126,9 +136,13 @@ package final class Symbolizer {
     }
 
     private func userFrame(pid: Int32, address: UInt64, lookup: UInt64, now: UInt64) -> SymbolizedFrame {
-        guard pid > 0, let process = entry(pid, now: now) else { return SymbolizedFrame(name: "[unknown]", address: lookup) }
+        guard pid > 0, let process = entry(pid, now: now) else {
+            return SymbolizedFrame(name: "[unknown]", address: lookup)
+        }
         var found = process.mappings.mapping(containing: address)
-        if found == nil, now &- process.readAtNanoseconds >= Self.mapsRefreshNanoseconds, let mappings = readMappings(pid) {
+        if found == nil, now &- process.readAtNanoseconds >= Self.mapsRefreshNanoseconds,
+            let mappings = readMappings(pid)
+        {
             process.mappings = mappings
             process.readAtNanoseconds = now
             found = mappings.mapping(containing: address)
@@ -137,13 +151,15 @@ package final class Symbolizer {
             // Anonymous executable memory (or none known): JIT-compiled code.
             return SymbolizedFrame(name: jitName(process, address: lookup, now: now) ?? "[unknown]", address: lookup)
         }
-        var mapped = FrameMapping(start: mapping.start, limit: mapping.end, fileOffset: mapping.fileOffset, file: mapping.path)
+        var mapped = FrameMapping(
+            start: mapping.start, limit: mapping.end, fileOffset: mapping.fileOffset, file: mapping.path)
         if mapping.path.hasPrefix("[") { return SymbolizedFrame(name: mapping.path, address: lookup, mapping: mapped) }
         let fileOffset = lookup &- mapping.start &+ mapping.fileOffset
         let table = symbolTable(process, pid: pid, path: mapping.path)
         mapped.buildID = table?.debugInfo.buildIDHex
         if let table, let virtualAddress = table.virtualAddress(forFileOffset: fileOffset),
-           let symbol = table.symbol(containing: virtualAddress) {
+            let symbol = table.symbol(containing: virtualAddress)
+        {
             return SymbolizedFrame(name: demangler.demangle(symbol.name), address: lookup, mapping: mapped)
         }
         // memfd-backed JIT code shows as a path like /memfd:name (deleted).
@@ -151,7 +167,9 @@ package final class Symbolizer {
             return SymbolizedFrame(name: name, address: lookup, mapping: mapped)
         }
         let name = mapping.path.split(separator: "/").last.map(String.init) ?? mapping.path
-        return SymbolizedFrame(name: "[\(name)+0x\(String(address &- mapping.start &+ mapping.fileOffset, radix: 16))]", address: lookup, mapping: mapped)
+        return SymbolizedFrame(
+            name: "[\(name)+0x\(String(address &- mapping.start &+ mapping.fileOffset, radix: 16))]", address: lookup,
+            mapping: mapped)
     }
 
     /// The perf map entry containing `address`, re-reading the map (at most once a second)
@@ -161,12 +179,16 @@ package final class Symbolizer {
             jitFrameCount += 1
             return demangler.demangle(entry.name) + "_[j]"
         }
-        guard now &- process.perfMapCheckedAtNanoseconds >= Self.mapsRefreshNanoseconds || process.perfMapCheckedAtNanoseconds == 0,
-              let root = process.root else { return nil }
+        guard
+            now &- process.perfMapCheckedAtNanoseconds >= Self.mapsRefreshNanoseconds
+                || process.perfMapCheckedAtNanoseconds == 0,
+            let root = process.root
+        else { return nil }
         process.perfMapCheckedAtNanoseconds = now
         let path = "/tmp/perf-\(process.namespacePID).map"
         guard let version = root.version(of: path), version != process.perfMapVersion,
-              let bytes = root.contents(of: path, maximumBytes: PerfMap.maximumFileBytes) else { return nil }
+            let bytes = root.contents(of: path, maximumBytes: PerfMap.maximumFileBytes)
+        else { return nil }
         process.perfMapVersion = version
         process.perfMap = PerfMap(parsing: bytes)
         guard let entry = process.perfMap?.entry(containing: address) else { return nil }
@@ -190,7 +212,8 @@ package final class Symbolizer {
         guard let mappings = readMappings(pid) else { return nil }
         let reader = KernelFileReader(initialCapacity: 4096, maximumFileBytes: 1 << 20)
         let command = (try? reader.string(of: "\(procRoot)/\(pid)/comm"))?.trimmingCharacters(in: .newlines) ?? ""
-        let namespacePID = (try? reader.string(of: "\(procRoot)/\(pid)/status")).flatMap(Self.innermostNamespacePID) ?? pid
+        let namespacePID =
+            (try? reader.string(of: "\(procRoot)/\(pid)/status")).flatMap(Self.innermostNamespacePID) ?? pid
         let created = ProcessEntry(
             mappings: mappings, readAtNanoseconds: now, command: command.isEmpty ? "[pid \(pid)]" : command,
             root: FilesystemRoot(path: "\(procRoot)/\(pid)/root"), namespacePID: namespacePID)
@@ -205,7 +228,9 @@ package final class Symbolizer {
     }
 
     private func readMappings(_ pid: Int32) -> ProcessMappings? {
-        guard let text = try? KernelFileReader(maximumFileBytes: 64 << 20).string(of: "\(procRoot)/\(pid)/maps") else { return nil }
+        guard let text = try? KernelFileReader(maximumFileBytes: 64 << 20).string(of: "\(procRoot)/\(pid)/maps") else {
+            return nil
+        }
         return ProcessMappings(parsing: text)
     }
 }

@@ -44,7 +44,9 @@ struct ByteReader {
             let byte = bytes[offset]
             offset += 1
             // The tenth byte may only carry the top bit of a 64-bit value.
-            guard shift < 64, shift < 63 || byte <= 1 else { throw .corrupt(offset: offset - 1, "varint longer than 64 bits") }
+            guard shift < 64, shift < 63 || byte <= 1 else {
+                throw .corrupt(offset: offset - 1, "varint longer than 64 bits")
+            }
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 { return result }
             shift += 7

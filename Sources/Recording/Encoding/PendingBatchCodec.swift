@@ -25,28 +25,40 @@ enum PendingBatchCodec {
     }
 
     /// The entries, or with `containerID` only that container's (the others are skipped).
-    static func decode(_ bytes: [UInt8], batchTime: Int64, containerID wanted: Int64? = nil) throws(SampleBlockError) -> [Entry] {
+    static func decode(
+        _ bytes: [UInt8], batchTime: Int64, containerID wanted: Int64? = nil
+    ) throws(SampleBlockError) -> [Entry] {
         var reader = ByteReader(bytes)
         let count = try reader.readVarint()
-        guard count <= UInt64(bytes.count) else { throw .corrupt(offset: 0, "\(count) entries in \(bytes.count) bytes") }
+        guard count <= UInt64(bytes.count) else {
+            throw .corrupt(offset: 0, "\(count) entries in \(bytes.count) bytes")
+        }
         var entries: [Entry] = []
         entries.reserveCapacity(wanted == nil ? Int(count) : 1)
         for _ in 0..<count {
             let id = try reader.readSignedVarint()
             let time = batchTime &+ (try reader.readSignedVarint())
             let valueCount = try reader.readVarint()
-            guard valueCount <= UInt64(bytes.count) else { throw .corrupt(offset: reader.offset, "\(valueCount) values") }
+            guard valueCount <= UInt64(bytes.count) else {
+                throw .corrupt(offset: reader.offset, "\(valueCount) values")
+            }
             var values = RecordedValues()
             var seen = MetricSet()
             for _ in 0..<valueCount {
                 let rawMetric = try reader.readVarint()
-                guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
+                guard rawMetric <= UInt64(UInt16.max) else {
+                    throw .corrupt(offset: reader.offset, "metric number \(rawMetric)")
+                }
                 let value = try reader.readSignedVarint()
                 let metric = RecordedMetric(rawValue: UInt16(rawMetric))
-                guard seen.insert(metric) else { throw .corrupt(offset: reader.offset, "metric \(metric) twice in one sample") }
+                guard seen.insert(metric) else {
+                    throw .corrupt(offset: reader.offset, "metric \(metric) twice in one sample")
+                }
                 if wanted == nil || wanted == id { values.appendUnchecked(metric, value) }
             }
-            if wanted == nil || wanted == id { entries.append(Entry(containerID: id, unixMilliseconds: time, values: values)) }
+            if wanted == nil || wanted == id {
+                entries.append(Entry(containerID: id, unixMilliseconds: time, values: values))
+            }
         }
         return entries
     }

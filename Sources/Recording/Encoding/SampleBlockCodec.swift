@@ -43,7 +43,9 @@ enum SampleBlockCodec {
 
     /// The samples of a stored blob; with `metrics`, only those columns are decoded (the
     /// others are skipped by their length) and samples keep their times even when empty.
-    static func decodeBlock(_ blob: [UInt8], metrics: Set<RecordedMetric>? = nil) throws(SampleBlockError) -> [RecordedSample] {
+    static func decodeBlock(
+        _ blob: [UInt8], metrics: Set<RecordedMetric>? = nil
+    ) throws(SampleBlockError) -> [RecordedSample] {
         var reader = ByteReader(blob)
         let version = try reader.readByte()
         guard version == formatVersion else { throw .unknownFormat(version) }
@@ -93,7 +95,11 @@ enum SampleBlockCodec {
         var columnOfLow = [Int](repeating: -1, count: 256)
         var columnOfHigh: [UInt16: Int] = [:]
         for (column, metric) in metrics.enumerated() {
-            if metric.rawValue < 256 { columnOfLow[Int(metric.rawValue)] = column } else { columnOfHigh[metric.rawValue] = column }
+            if metric.rawValue < 256 {
+                columnOfLow[Int(metric.rawValue)] = column
+            } else {
+                columnOfHigh[metric.rawValue] = column
+            }
         }
         let presenceBytes = (count + 7) / 8
         var columns = [[Int64]](repeating: [], count: metrics.count)
@@ -102,7 +108,8 @@ enum SampleBlockCodec {
         for (row, sample) in samples.enumerated() {
             let mask = UInt8(1) << UInt8(row & 7)
             for (metric, value) in zip(sample.values.metrics, sample.values.integers) {
-                let column = metric.rawValue < 256 ? columnOfLow[Int(metric.rawValue)] : columnOfHigh[metric.rawValue] ?? -1
+                let column =
+                    metric.rawValue < 256 ? columnOfLow[Int(metric.rawValue)] : columnOfHigh[metric.rawValue] ?? -1
                 guard column >= 0, presence[column][row >> 3] & mask == 0 else { continue }
                 presence[column][row >> 3] |= mask
                 columns[column].append(value)
@@ -112,7 +119,8 @@ enum SampleBlockCodec {
         var encoded = ByteWriter(capacity: 2 * count + 16)
         for (column, metric) in metrics.enumerated() {
             encoded.bytes.removeAll(keepingCapacity: true)
-            encodeColumn(columns[column], presence: columns[column].count == count ? nil : presence[column], into: &encoded)
+            encodeColumn(
+                columns[column], presence: columns[column].count == count ? nil : presence[column], into: &encoded)
             writer.writeVarint(UInt64(metric.rawValue))
             writer.writeVarint(UInt64(encoded.bytes.count))
             writer.write(contentsOf: encoded.bytes)
@@ -167,11 +175,15 @@ enum SampleBlockCodec {
         return x
     }
 
-    static func decodeBody(_ body: [UInt8], metrics wanted: Set<RecordedMetric>?) throws(SampleBlockError) -> [RecordedSample] {
+    static func decodeBody(
+        _ body: [UInt8], metrics wanted: Set<RecordedMetric>?
+    ) throws(SampleBlockError) -> [RecordedSample] {
         var reader = ByteReader(body)
         let countValue = try reader.readVarint()
         // Each sample needs at least one byte of time: a larger count is corruption.
-        guard countValue <= UInt64(body.count) else { throw .corrupt(offset: 0, "\(countValue) samples in \(body.count) bytes") }
+        guard countValue <= UInt64(body.count) else {
+            throw .corrupt(offset: 0, "\(countValue) samples in \(body.count) bytes")
+        }
         let count = Int(countValue)
         var samples: [RecordedSample] = []
         samples.reserveCapacity(count)
@@ -189,7 +201,9 @@ enum SampleBlockCodec {
         var seen = MetricSet()
         for _ in 0..<columnCount {
             let rawMetric = try reader.readVarint()
-            guard rawMetric <= UInt64(UInt16.max) else { throw .corrupt(offset: reader.offset, "metric number \(rawMetric)") }
+            guard rawMetric <= UInt64(UInt16.max) else {
+                throw .corrupt(offset: reader.offset, "metric number \(rawMetric)")
+            }
             let metric = RecordedMetric(rawValue: UInt16(rawMetric))
             // Values are appended without a lookup: a metric may have only one column.
             guard seen.insert(metric) else { throw .corrupt(offset: reader.offset, "two columns for \(metric)") }
@@ -207,7 +221,9 @@ enum SampleBlockCodec {
         return samples
     }
 
-    private static func decodeColumn(_ reader: inout ByteReader, metric: RecordedMetric, into samples: inout [RecordedSample]) throws(SampleBlockError) {
+    private static func decodeColumn(
+        _ reader: inout ByteReader, metric: RecordedMetric, into samples: inout [RecordedSample]
+    ) throws(SampleBlockError) {
         let flags = try reader.readByte()
         guard flags & ~3 == 0 else { throw .corrupt(offset: reader.offset - 1, "column flags \(flags)") }
         var rows: [Int] = []
@@ -217,7 +233,9 @@ enum SampleBlockCodec {
                 let byte = try reader.readByte()
                 for bit in 0..<8 where byte & (1 << UInt8(bit)) != 0 {
                     let row = byteIndex * 8 + bit
-                    guard row < samples.count else { throw .corrupt(offset: reader.offset - 1, "presence beyond the samples") }
+                    guard row < samples.count else {
+                        throw .corrupt(offset: reader.offset - 1, "presence beyond the samples")
+                    }
                     rows.append(row)
                 }
             }
@@ -246,7 +264,9 @@ enum SampleBlockCodec {
     private static func deflate(_ input: [UInt8], level: Int32) -> [UInt8]? {
         var output: UnsafeMutablePointer<UInt8>?
         var outputLength = 0
-        let status = input.withUnsafeBufferPointer { periscope_deflate_raw($0.baseAddress, $0.count, level, &output, &outputLength) }
+        let status = input.withUnsafeBufferPointer {
+            periscope_deflate_raw($0.baseAddress, $0.count, level, &output, &outputLength)
+        }
         guard status == 0, let output else { return nil }
         defer { free(output) }
         return Array(UnsafeBufferPointer(start: output, count: outputLength))
@@ -255,7 +275,9 @@ enum SampleBlockCodec {
     private static func inflate(_ input: [UInt8], length: Int) throws(SampleBlockError) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: length)
         let status = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { periscope_inflate_raw(source.baseAddress, source.count, $0.baseAddress, length) }
+            output.withUnsafeMutableBufferPointer {
+                periscope_inflate_raw(source.baseAddress, source.count, $0.baseAddress, length)
+            }
         }
         guard status == 0 else { throw .inflateFailed(status) }
         return output

@@ -18,9 +18,11 @@ public struct RecordedContainer: Sendable, Equatable, Codable {
     public var firstSeenUnixMilliseconds: Int64
     public var lastSeenUnixMilliseconds: Int64
 
-    public init(key: RecordedContainerKey, name: String, runtime: String? = nil, image: String? = nil,
-                startedAtUnixMilliseconds: Int64? = nil, stoppedAtUnixMilliseconds: Int64? = nil,
-                firstSeenUnixMilliseconds: Int64 = 0, lastSeenUnixMilliseconds: Int64 = 0, names: [String]? = nil) {
+    public init(
+        key: RecordedContainerKey, name: String, runtime: String? = nil, image: String? = nil,
+        startedAtUnixMilliseconds: Int64? = nil, stoppedAtUnixMilliseconds: Int64? = nil,
+        firstSeenUnixMilliseconds: Int64 = 0, lastSeenUnixMilliseconds: Int64 = 0, names: [String]? = nil
+    ) {
         self.key = key
         self.name = name
         self.names = names ?? [name]
@@ -43,8 +45,10 @@ public struct ContainerDescription: Sendable, Equatable {
     public var startedAtUnixMilliseconds: Int64?
     public var stoppedAtUnixMilliseconds: Int64?
 
-    public init(key: RecordedContainerKey, name: String, runtime: String? = nil, image: String? = nil,
-                startedAtUnixMilliseconds: Int64? = nil, stoppedAtUnixMilliseconds: Int64? = nil) {
+    public init(
+        key: RecordedContainerKey, name: String, runtime: String? = nil, image: String? = nil,
+        startedAtUnixMilliseconds: Int64? = nil, stoppedAtUnixMilliseconds: Int64? = nil
+    ) {
         self.key = key
         self.name = name
         self.runtime = runtime ?? key.runtime

@@ -35,8 +35,10 @@ public struct RecordedEvent: Sendable, Equatable, Codable {
     /// Anything else worth keeping (`oldName`, `pid`, `comm`, `exitCode`).
     public var attributes: [String: String]
 
-    public init(unixMilliseconds: Int64, kind: Kind, container: RecordedContainerKey? = nil, message: String = "",
-                durationMicroseconds: Int64? = nil, attributes: [String: String] = [:]) {
+    public init(
+        unixMilliseconds: Int64, kind: Kind, container: RecordedContainerKey? = nil, message: String = "",
+        durationMicroseconds: Int64? = nil, attributes: [String: String] = [:]
+    ) {
         self.unixMilliseconds = unixMilliseconds
         self.kind = kind
         self.container = container

@@ -15,8 +15,10 @@ public struct RecordedFinding: Sendable, Equatable, Codable {
     /// The evidence as the diagnosis encodes it (JSON), kept verbatim.
     public var evidenceJSON: String?
 
-    public init(unixMilliseconds: Int64, windowStartUnixMilliseconds: Int64? = nil, ruleID: String, severity: String,
-                container: RecordedContainerKey? = nil, message: String, evidenceJSON: String? = nil) {
+    public init(
+        unixMilliseconds: Int64, windowStartUnixMilliseconds: Int64? = nil, ruleID: String, severity: String,
+        container: RecordedContainerKey? = nil, message: String, evidenceJSON: String? = nil
+    ) {
         self.unixMilliseconds = unixMilliseconds
         self.windowStartUnixMilliseconds = windowStartUnixMilliseconds
         self.ruleID = ruleID

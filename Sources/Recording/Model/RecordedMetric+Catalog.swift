@@ -1,6 +1,8 @@
 /// Every metric the store names. Numbers are on disk: append, never renumber or reuse.
 extension RecordedMetric {
-    private static func define(_ rawValue: UInt16, _ name: String, _ kind: Kind, _ unit: String, _ summary: String) -> Definition {
+    private static func define(
+        _ rawValue: UInt16, _ name: String, _ kind: Kind, _ unit: String, _ summary: String
+    ) -> Definition {
         Definition(metric: RecordedMetric(rawValue: rawValue), name: name, kind: kind, unit: unit, summary: summary)
     }
 
@@ -132,7 +134,9 @@ extension RecordedMetric {
         define(37, "memoryPressureFullMicroseconds", .counter, "µs", "PSI memory full total"),
         define(38, "ioPressureSomeMicroseconds", .counter, "µs", "PSI io some total"),
         define(39, "ioPressureFullMicroseconds", .counter, "µs", "PSI io full total"),
-        define(40, "dStateThreadsMilli", .gauge, "1/1000 thread", "threads in uninterruptible sleep, averaged over the interval's sweeps"),
+        define(
+            40, "dStateThreadsMilli", .gauge, "1/1000 thread",
+            "threads in uninterruptible sleep, averaged over the interval's sweeps"),
         define(41, "realtimeThreads", .gauge, "threads", "SCHED_FIFO/SCHED_RR threads"),
         define(42, "realtimeCPUMicroseconds", .counter, "µs", "CPU time of the real-time threads"),
         define(43, "voluntaryContextSwitches", .counter, "switches", "voluntary context switches of all threads"),
@@ -168,6 +172,6 @@ extension RecordedMetric {
         define(86, "runtimeAPILatencyMicroseconds", .gauge, "µs", "latency of a cheap container runtime API call"),
         define(87, "hostCPUCount", .limit, "CPUs", "online CPUs"),
         define(88, "kernelLogErrors", .counter, "lines", "kernel log lines at error level or worse"),
-        define(89, "containersRunning", .gauge, "containers", "containers running"),
+        define(89, "containersRunning", .gauge, "containers", "containers running")
     ]
 }

@@ -67,5 +67,6 @@ public struct RecordedMetric: RawRepresentable, Hashable, Sendable, Comparable, 
         public let summary: String
     }
 
-    static let definitionsByRawValue: [UInt16: Definition] = Dictionary(uniqueKeysWithValues: catalog.map { ($0.metric.rawValue, $0) })
+    static let definitionsByRawValue: [UInt16: Definition] = Dictionary(
+        uniqueKeysWithValues: catalog.map { ($0.metric.rawValue, $0) })
 }

@@ -30,7 +30,9 @@ public struct RecordedValues: Sendable, Equatable {
         }
         set {
             if let index = metrics.firstIndex(of: metric) {
-                if let newValue { integers[index] = newValue } else {
+                if let newValue {
+                    integers[index] = newValue
+                } else {
                     metrics.remove(at: index)
                     integers.remove(at: index)
                 }
@@ -75,6 +77,7 @@ public struct RecordedValues: Sendable, Equatable {
 
     /// Equal when the same metrics hold the same values, whatever the order they were set in.
     public static func == (lhs: RecordedValues, rhs: RecordedValues) -> Bool {
-        lhs.count == rhs.count && lhs.sortedPairs.elementsEqual(rhs.sortedPairs) { $0.metric == $1.metric && $0.value == $1.value }
+        lhs.count == rhs.count
+            && lhs.sortedPairs.elementsEqual(rhs.sortedPairs) { $0.metric == $1.metric && $0.value == $1.value }
     }
 }

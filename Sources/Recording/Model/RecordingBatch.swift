@@ -23,8 +23,10 @@ public struct RecordingBatch: Sendable {
     public var events: [RecordedEvent]
     public var findings: [RecordedFinding]
 
-    public init(unixMilliseconds: Int64, samples: [Entry] = [], containers: [ContainerDescription] = [],
-                events: [RecordedEvent] = [], findings: [RecordedFinding] = []) {
+    public init(
+        unixMilliseconds: Int64, samples: [Entry] = [], containers: [ContainerDescription] = [],
+        events: [RecordedEvent] = [], findings: [RecordedFinding] = []
+    ) {
         self.unixMilliseconds = unixMilliseconds
         self.samples = samples
         self.containers = containers

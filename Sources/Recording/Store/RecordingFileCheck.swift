@@ -17,7 +17,9 @@ enum RecordingFileCheck {
     static func inspect(path: String, mode: RecordingStore.Mode) throws(RecordingError) -> Verdict {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            guard errno == ENOENT else { throw .database(path: path, message: String(cString: strerror(errno)), code: errno) }
+            guard errno == ENOENT else {
+                throw .database(path: path, message: String(cString: strerror(errno)), code: errno)
+            }
             if mode == .readOnly { throw .notFound(path: path) }
             try requireWritable(directoryOf: path, file: path)
             return .new
@@ -25,7 +27,9 @@ enum RecordingFileCheck {
         guard status.st_mode & S_IFMT == S_IFREG else { throw .notARecording(path: path, reason: "not a regular file") }
         if mode == .readWrite {
             try requireWritable(directoryOf: path, file: path)
-            guard access(path, W_OK) == 0 else { throw .readOnly(path: path, reason: "the file is not writable (\(String(cString: strerror(errno))))") }
+            guard access(path, W_OK) == 0 else {
+                throw .readOnly(path: path, reason: "the file is not writable (\(String(cString: strerror(errno))))")
+            }
         }
         if status.st_size == 0 {
             if mode == .readOnly { throw .notARecording(path: path, reason: "the file is empty") }
@@ -40,9 +44,11 @@ enum RecordingFileCheck {
         do {
             let queue = try DatabaseQueue(path: connectionPath(path, mode: mode), configuration: configuration)
             facts = try queue.read { db in
-                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                 try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0)
+                (
+                    try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                    try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                )
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw .notARecording(path: path, reason: "not an SQLite database")
@@ -59,7 +65,10 @@ enum RecordingFileCheck {
             if mode == .readOnly { throw .notARecording(path: path, reason: "an empty SQLite database") }
             return .new
         }
-        let owner = facts.applicationID == 0 ? "an SQLite database of another program" : String(format: "an SQLite database with application id 0x%08x", facts.applicationID)
+        let owner =
+            facts.applicationID == 0
+            ? "an SQLite database of another program"
+            : String(format: "an SQLite database with application id 0x%08x", facts.applicationID)
         throw .notARecording(path: path, reason: owner)
     }
 
@@ -78,7 +87,9 @@ enum RecordingFileCheck {
         // WAL database read-only as is; immutable would skip the log's committed batches.
         guard access(path + "-wal", F_OK) != 0 else { return path }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? absolute
+        let escaped =
+            absolute.addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? absolute
         return "file:\(escaped)?immutable=1"
     }
 
@@ -87,7 +98,9 @@ enum RecordingFileCheck {
 
     private static func requireSQLiteHeader(path: String) throws(RecordingError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .database(path: path, message: String(cString: strerror(errno)), code: errno) }
+        guard descriptor >= 0 else {
+            throw .database(path: path, message: String(cString: strerror(errno)), code: errno)
+        }
         defer { close(descriptor) }
         var header = [UInt8](repeating: 0, count: 16)
         var filled = 0
@@ -97,7 +110,9 @@ enum RecordingFileCheck {
             guard count > 0 else { break }
             filled += count
         }
-        guard filled == 16, header == sqliteMagic else { throw .notARecording(path: path, reason: "not an SQLite database") }
+        guard filled == 16, header == sqliteMagic else {
+            throw .notARecording(path: path, reason: "not an SQLite database")
+        }
     }
 
     /// The directory must take new files (the write-ahead log and its index live beside the
@@ -110,7 +125,10 @@ enum RecordingFileCheck {
             throw .readOnly(path: file, reason: "\(target) is on a read-only file system")
         }
         guard access(target, W_OK) == 0 else {
-            let reason = errno == ENOENT ? "the directory \(target) does not exist" : "the directory \(target) is not writable (\(String(cString: strerror(errno))))"
+            let reason =
+                errno == ENOENT
+                ? "the directory \(target) does not exist"
+                : "the directory \(target) is not writable (\(String(cString: strerror(errno))))"
             throw .readOnly(path: file, reason: reason)
         }
     }

@@ -38,7 +38,10 @@ extension RecordingStore {
                     state.pendingBlockStart = nil
                     report.packedBatches = true
                 }
-                try pool.write { db in report.rolledUpBlocks = try self.rollUp(olderThan: now - self.configuration.rawRetentionMilliseconds, in: db) }
+                try pool.write { db in
+                    report.rolledUpBlocks = try self.rollUp(
+                        olderThan: now - self.configuration.rawRetentionMilliseconds, in: db)
+                }
                 if let retention = configuration.retentionMilliseconds {
                     try pool.write { db in try self.delete(before: now - retention, in: db, report: &report) }
                 }
@@ -61,9 +64,11 @@ extension RecordingStore {
     /// period: counters and limits keep their last value, gauges their mean, with the
     /// maximum as `metric.peak`.
     private func rollUp(olderThan cutoff: Int64, in db: Database) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? LIMIT ?
-            """, arguments: [cutoff, Self.rollupBlocksPerRun])
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, container, data FROM sample_block WHERE resolution_ms = 0 AND end_ms < ? LIMIT ?
+                """, arguments: [cutoff, Self.rollupBlocksPerRun])
         guard !rows.isEmpty else { return 0 }
         let resolution = configuration.rollupResolutionMilliseconds
         let span = configuration.rollupBlockSpanMilliseconds
@@ -94,13 +99,15 @@ extension RecordingStore {
             // A period split over two blocks gives two points at one time: keep the later one's counters.
             var byTime: [Int64: RecordedSample] = [:]
             for point in points { byTime[point.unixMilliseconds] = point }
-            try storeBlock(container: target[0], resolution: resolution, start: target[1],
-                           samples: byTime.values.sorted { $0.unixMilliseconds < $1.unixMilliseconds }, in: db)
+            try storeBlock(
+                container: target[0], resolution: resolution, start: target[1],
+                samples: byTime.values.sorted { $0.unixMilliseconds < $1.unixMilliseconds }, in: db)
         }
         let ids = rows.map { $0[0] as Int64 }
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[chunk..<min(chunk + 500, ids.count)]
-            try db.execute(sql: "DELETE FROM sample_block WHERE id IN (\(slice.map(String.init).joined(separator: ",")))")
+            try db.execute(
+                sql: "DELETE FROM sample_block WHERE id IN (\(slice.map(String.init).joined(separator: ",")))")
         }
         return rows.count
     }
@@ -137,7 +144,8 @@ extension RecordingStore {
         // One delete per resolution, so each walks the (resolution, end) index: maintenance runs
         // every minute and must not scan every block.
         for resolution in [0, configuration.rollupResolutionMilliseconds] {
-            try db.execute(sql: "DELETE FROM sample_block WHERE resolution_ms = ? AND end_ms < ?", arguments: [resolution, cutoff])
+            try db.execute(
+                sql: "DELETE FROM sample_block WHERE resolution_ms = ? AND end_ms < ?", arguments: [resolution, cutoff])
             report.deletedBlocks += db.changesCount
         }
         try db.execute(sql: "DELETE FROM pending_batch WHERE time_ms < ?", arguments: [cutoff])
@@ -147,10 +155,12 @@ extension RecordingStore {
         report.deletedFindings += db.changesCount
         // A container in a pending batch was seen within the last block period: its last-seen
         // time (moved at packing) is never that old.
-        let gone = try Int64.fetchAll(db, sql: """
-            SELECT id FROM container c WHERE last_seen_ms < ? AND key != ?
-              AND NOT EXISTS (SELECT 1 FROM sample_block b WHERE b.container = c.id)
-            """, arguments: [cutoff, RecordedContainerKey.host.rawValue])
+        let gone = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM container c WHERE last_seen_ms < ? AND key != ?
+                  AND NOT EXISTS (SELECT 1 FROM sample_block b WHERE b.container = c.id)
+                """, arguments: [cutoff, RecordedContainerKey.host.rawValue])
         for id in gone { try db.execute(sql: "DELETE FROM container WHERE id = ?", arguments: [id]) }
         report.deletedContainers += gone.count
     }

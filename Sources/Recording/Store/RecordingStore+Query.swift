@@ -13,42 +13,64 @@ extension RecordingStore {
     /// The samples of `container` with `from <= time <= to` (ms since 1970), oldest first.
     /// With `metrics`, samples carry only those (and still appear when they have none of them,
     /// so gaps stay visible); peaks (`metric.peak`) exist only in rolled-up points.
-    public func samples(of container: RecordedContainerKey, from: Int64, to: Int64, metrics: [RecordedMetric]? = nil,
-                        resolution: Resolution = .finest) throws(RecordingError) -> [RecordedSample] {
+    public func samples(
+        of container: RecordedContainerKey, from: Int64, to: Int64, metrics: [RecordedMetric]? = nil,
+        resolution: Resolution = .finest
+    ) throws(RecordingError) -> [RecordedSample] {
         let wanted = metrics.map(Set.init)
         return try reading { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM container WHERE key = ?", arguments: [container.rawValue]) else { return [] }
-            let rollup = try self.blocks(container: id, resolution: self.configuration.rollupResolutionMilliseconds, from: from, to: to,
-                                         span: self.configuration.rollupBlockSpanMilliseconds, wanted: wanted, db: db)
+            guard
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM container WHERE key = ?", arguments: [container.rawValue])
+            else { return [] }
+            let rollup = try self.blocks(
+                container: id, resolution: self.configuration.rollupResolutionMilliseconds, from: from, to: to,
+                span: self.configuration.rollupBlockSpanMilliseconds, wanted: wanted, db: db)
             if resolution == .rolledUp { return rollup }
-            var raw = try self.blocks(container: id, resolution: 0, from: from, to: to, span: self.configuration.blockSpanMilliseconds,
-                                      wanted: wanted, db: db)
-            for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch WHERE time_ms BETWEEN ? AND ? ORDER BY time_ms, id",
-                                        arguments: [from.subtractingSaturated(self.configuration.blockSpanMilliseconds),
-                                                   to.addingSaturated(self.configuration.blockSpanMilliseconds)]) {
+            var raw = try self.blocks(
+                container: id, resolution: 0, from: from, to: to, span: self.configuration.blockSpanMilliseconds,
+                wanted: wanted, db: db)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT time_ms, data FROM pending_batch WHERE time_ms BETWEEN ? AND ? ORDER BY time_ms, id",
+                arguments: [
+                    from.subtractingSaturated(self.configuration.blockSpanMilliseconds),
+                    to.addingSaturated(self.configuration.blockSpanMilliseconds)
+                ])
+            {
                 for entry in try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0], containerID: id)
                 where entry.unixMilliseconds >= from && entry.unixMilliseconds <= to {
-                    raw.append(RecordedSample(unixMilliseconds: entry.unixMilliseconds, values: wanted.map { entry.values.keeping($0) } ?? entry.values))
+                    raw.append(
+                        RecordedSample(
+                            unixMilliseconds: entry.unixMilliseconds,
+                            values: wanted.map { entry.values.keeping($0) } ?? entry.values))
                 }
             }
             raw.sort { $0.unixMilliseconds < $1.unixMilliseconds }
             // Roll-ups fill only what is older than the oldest sample still kept as recorded.
-            let rawStart = try Int64.fetchOne(db, sql: """
-                SELECT min(t) FROM (SELECT min(start_ms) AS t FROM sample_block WHERE container = ? AND resolution_ms = 0
-                                    UNION ALL SELECT min(time_ms) - ? FROM pending_batch)
-                """, arguments: [id, self.configuration.blockSpanMilliseconds]) ?? Int64.max
+            let rawStart =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT min(t) FROM (SELECT min(start_ms) AS t FROM sample_block WHERE container = ? AND resolution_ms = 0
+                                            UNION ALL SELECT min(time_ms) - ? FROM pending_batch)
+                        """, arguments: [id, self.configuration.blockSpanMilliseconds]) ?? Int64.max
             return rollup.filter { $0.unixMilliseconds < rawStart } + raw
         }
     }
 
-    private func blocks(container id: Int64, resolution: Int64, from: Int64, to: Int64, span: Int64, wanted: Set<RecordedMetric>?,
-                        db: Database) throws -> [RecordedSample] {
+    private func blocks(
+        container id: Int64, resolution: Int64, from: Int64, to: Int64, span: Int64, wanted: Set<RecordedMetric>?,
+        db: Database
+    ) throws -> [RecordedSample] {
         var samples: [RecordedSample] = []
         // start_ms bounds use the index; a block starts at most one span before its first sample.
-        for row in try Row.fetchAll(db, sql: """
-            SELECT start_ms, data FROM sample_block WHERE container = ? AND resolution_ms = ? AND start_ms BETWEEN ? AND ? AND end_ms >= ?
-            ORDER BY start_ms
-            """, arguments: [id, resolution, from.subtractingSaturated(span), to, from]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT start_ms, data FROM sample_block WHERE container = ? AND resolution_ms = ? AND start_ms BETWEEN ? AND ? AND end_ms >= ?
+                ORDER BY start_ms
+                """, arguments: [id, resolution, from.subtractingSaturated(span), to, from])
+        {
             let start: Int64 = row[0]
             let data: Data = row[1]
             let decoded: [RecordedSample]
@@ -67,16 +89,20 @@ extension RecordingStore {
     /// ordered by first sight. With `matching`, only those whose key, id (or a unique-looking
     /// prefix of at least 4 characters), current name or any earlier name equals it: a
     /// container long gone is still found by the name it had.
-    public func containers(from: Int64 = Int64.min, to: Int64 = Int64.max, matching query: String? = nil) throws(RecordingError) -> [RecordedContainer] {
+    public func containers(
+        from: Int64 = Int64.min, to: Int64 = Int64.max, matching query: String? = nil
+    ) throws(RecordingError) -> [RecordedContainer] {
         try reading { db in
             // Last-seen times move at packing: the pending batches have the newest.
             var pendingLastSeen: [Int64: Int64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch ORDER BY time_ms") {
                 for entry in try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0]) {
-                    pendingLastSeen[entry.containerID] = max(pendingLastSeen[entry.containerID] ?? .min, entry.unixMilliseconds)
+                    pendingLastSeen[entry.containerID] = max(
+                        pendingLastSeen[entry.containerID] ?? .min, entry.unixMilliseconds)
                 }
             }
-            var sql = "SELECT id, key, name, runtime, image, started_ms, stopped_ms, first_seen_ms, last_seen_ms FROM container c WHERE first_seen_ms <= ?"
+            var sql =
+                "SELECT id, key, name, runtime, image, started_ms, stopped_ms, first_seen_ms, last_seen_ms FROM container c WHERE first_seen_ms <= ?"
             var arguments: StatementArguments = [to]
             if let query {
                 sql += """
@@ -84,7 +110,9 @@ extension RecordingStore {
                           OR (length(?) >= 4 AND substr(key, instr(key, ':') + 1) LIKE ? ESCAPE '\\')
                           OR EXISTS (SELECT 1 FROM container_name n WHERE n.container = c.id AND n.name = ?))
                     """
-                let escaped = query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                let escaped = query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                    of: "%", with: "\\%"
+                ).replacingOccurrences(of: "_", with: "\\_")
                 arguments += [query, query, query, query, escaped + "%", query]
             }
             sql += " ORDER BY first_seen_ms, id"
@@ -100,18 +128,22 @@ extension RecordingStore {
                 let name: String = row[2]
                 var history = (names[id] ?? []).filter { $0 != name }
                 history.append(name)
-                return RecordedContainer(key: RecordedContainerKey(row[1] as String), name: name, runtime: row[3], image: row[4],
-                                         startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6],
-                                         firstSeenUnixMilliseconds: row[7], lastSeenUnixMilliseconds: lastSeen, names: history)
+                return RecordedContainer(
+                    key: RecordedContainerKey(row[1] as String), name: name, runtime: row[3], image: row[4],
+                    startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6],
+                    firstSeenUnixMilliseconds: row[7], lastSeenUnixMilliseconds: lastSeen, names: history)
             }
         }
     }
 
     /// Events with `from <= time <= to`, oldest first; optionally of one container or some kinds.
-    public func events(from: Int64 = Int64.min, to: Int64 = Int64.max, container: RecordedContainerKey? = nil,
-                       kinds: [RecordedEvent.Kind]? = nil) throws(RecordingError) -> [RecordedEvent] {
+    public func events(
+        from: Int64 = Int64.min, to: Int64 = Int64.max, container: RecordedContainerKey? = nil,
+        kinds: [RecordedEvent.Kind]? = nil
+    ) throws(RecordingError) -> [RecordedEvent] {
         try reading { db in
-            var sql = "SELECT e.time_ms, e.kind, c.key, e.message, e.duration_us, e.attributes FROM event e LEFT JOIN container c ON c.id = e.container WHERE e.time_ms BETWEEN ? AND ?"
+            var sql =
+                "SELECT e.time_ms, e.kind, c.key, e.message, e.duration_us, e.attributes FROM event e LEFT JOIN container c ON c.id = e.container WHERE e.time_ms BETWEEN ? AND ?"
             var arguments: StatementArguments = [from, to]
             if let container { sql += " AND c.key = ?"; arguments += [container.rawValue] }
             if let kinds {
@@ -121,16 +153,21 @@ extension RecordingStore {
             sql += " ORDER BY e.time_ms, e.id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let attributesText: String? = row[5]
-                let attributes = try attributesText.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
-                return RecordedEvent(unixMilliseconds: row[0], kind: RecordedEvent.Kind(rawValue: row[1]),
-                                     container: (row[2] as String?).map(RecordedContainerKey.init), message: row[3],
-                                     durationMicroseconds: row[4], attributes: attributes)
+                let attributes =
+                    try attributesText.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+                    ?? [:]
+                return RecordedEvent(
+                    unixMilliseconds: row[0], kind: RecordedEvent.Kind(rawValue: row[1]),
+                    container: (row[2] as String?).map(RecordedContainerKey.init), message: row[3],
+                    durationMicroseconds: row[4], attributes: attributes)
             }
         }
     }
 
     /// Findings with `from <= time <= to`, oldest first; optionally of one container.
-    public func findings(from: Int64 = Int64.min, to: Int64 = Int64.max, container: RecordedContainerKey? = nil) throws(RecordingError) -> [RecordedFinding] {
+    public func findings(
+        from: Int64 = Int64.min, to: Int64 = Int64.max, container: RecordedContainerKey? = nil
+    ) throws(RecordingError) -> [RecordedFinding] {
         try reading { db in
             var sql = """
                 SELECT f.time_ms, f.window_start_ms, f.rule, f.severity, c.key, f.message, f.evidence
@@ -140,8 +177,10 @@ extension RecordingStore {
             if let container { sql += " AND c.key = ?"; arguments += [container.rawValue] }
             sql += " ORDER BY f.time_ms, f.id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                RecordedFinding(unixMilliseconds: row[0], windowStartUnixMilliseconds: row[1], ruleID: row[2], severity: row[3],
-                                container: (row[4] as String?).map(RecordedContainerKey.init), message: row[5], evidenceJSON: row[6])
+                RecordedFinding(
+                    unixMilliseconds: row[0], windowStartUnixMilliseconds: row[1], ruleID: row[2], severity: row[3],
+                    container: (row[4] as String?).map(RecordedContainerKey.init), message: row[5], evidenceJSON: row[6]
+                )
             }
         }
     }
@@ -149,10 +188,12 @@ extension RecordingStore {
     /// The first and last sample time stored (ms since 1970), nil when there are none.
     public func sampleTimeRange() throws(RecordingError) -> ClosedRange<Int64>? {
         try reading { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT min(a), max(b) FROM (SELECT min(start_ms) AS a, max(end_ms) AS b FROM sample_block
-                                            UNION ALL SELECT min(time_ms), max(time_ms) FROM pending_batch)
-                """)
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT min(a), max(b) FROM (SELECT min(start_ms) AS a, max(end_ms) AS b FROM sample_block
+                                                UNION ALL SELECT min(time_ms), max(time_ms) FROM pending_batch)
+                    """)
             guard let row, let first = row[0] as Int64?, let last = row[1] as Int64? else { return nil }
             return first...last
         }
@@ -173,16 +214,21 @@ extension RecordingStore {
 
     public func statistics() throws(RecordingError) -> StorageStatistics {
         try reading { db in
-            let raw = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms = 0") ?? 0
-            let rolled = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms != 0") ?? 0
+            let raw =
+                try Int64.fetchOne(
+                    db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms = 0") ?? 0
+            let rolled =
+                try Int64.fetchOne(
+                    db, sql: "SELECT coalesce(sum(sample_count), 0) FROM sample_block WHERE resolution_ms != 0") ?? 0
             var pending: Int64 = 0
             for row in try Row.fetchAll(db, sql: "SELECT time_ms, data FROM pending_batch") {
                 pending += Int64(try PendingBatchCodec.decode([UInt8](row[1] as Data), batchTime: row[0]).count)
             }
             let blockBytes = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(length(data)), 0) FROM sample_block") ?? 0
             let blocks = try Int64.fetchOne(db, sql: "SELECT count(*) FROM sample_block") ?? 0
-            return StorageStatistics(usedBytes: try Self.usedBytes(db), rawSamples: raw, rolledUpSamples: rolled, pendingSamples: pending,
-                                     blockBytes: blockBytes, blocks: blocks)
+            return StorageStatistics(
+                usedBytes: try Self.usedBytes(db), rawSamples: raw, rolledUpSamples: rolled, pendingSamples: pending,
+                blockBytes: blockBytes, blocks: blocks)
         }
     }
 

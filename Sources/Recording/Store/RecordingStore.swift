@@ -60,7 +60,9 @@ public final class RecordingStore: @unchecked Sendable {
     ///
     /// Refuses, without writing anything, a file that is not a Periscope recording, one from
     /// a newer schema, and a read-only location when asked to write.
-    public init(path: String, mode: Mode = .readWrite, configuration: Configuration = Configuration()) throws(RecordingError) {
+    public init(
+        path: String, mode: Mode = .readWrite, configuration: Configuration = Configuration()
+    ) throws(RecordingError) {
         self.path = path
         self.mode = mode
         self.configuration = configuration
@@ -79,7 +81,8 @@ public final class RecordingStore: @unchecked Sendable {
             }
         }
         do {
-            pool = try DatabasePool(path: RecordingFileCheck.connectionPath(path, mode: mode), configuration: databaseConfiguration)
+            pool = try DatabasePool(
+                path: RecordingFileCheck.connectionPath(path, mode: mode), configuration: databaseConfiguration)
             if mode == .readWrite {
                 try pool.writeWithoutTransaction { db in
                     // A crash may lose the batch in flight, never a committed one: WAL with
@@ -109,12 +112,15 @@ public final class RecordingStore: @unchecked Sendable {
         do {
             loaded = try pool.read { db in
                 var state = WriterState()
-                for row in try Row.fetchAll(db, sql: "SELECT id, key, name, runtime, image, started_ms, stopped_ms FROM container") {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, key, name, runtime, image, started_ms, stopped_ms FROM container")
+                {
                     let id: Int64 = row[0]
                     let key = RecordedContainerKey(row[1] as String)
                     state.containerIDs[key] = id
-                    state.descriptions[id] = ContainerDescription(key: key, name: row[2], runtime: row[3], image: row[4],
-                                                                  startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6])
+                    state.descriptions[id] = ContainerDescription(
+                        key: key, name: row[2], runtime: row[3], image: row[4],
+                        startedAtUnixMilliseconds: row[5], stoppedAtUnixMilliseconds: row[6])
                 }
                 if let oldest = try Int64.fetchOne(db, sql: "SELECT min(time_ms) FROM pending_batch") {
                     state.pendingBlockStart = blockStart(of: oldest)
@@ -136,7 +142,9 @@ public final class RecordingStore: @unchecked Sendable {
     /// SQLite's and GRDB's errors as the store's, keeping "disk full" and "read-only" apart.
     static func translate(_ error: any Error, path: String) -> RecordingError {
         if let error = error as? RecordingError { return error }
-        if let error = error as? SampleBlockError { return .corruptBlock(path: path, container: "?", startUnixMilliseconds: 0, error) }
+        if let error = error as? SampleBlockError {
+            return .corruptBlock(path: path, container: "?", startUnixMilliseconds: 0, error)
+        }
         guard let error = error as? DatabaseError else { return .database(path: path, message: "\(error)", code: -1) }
         switch error.resultCode {
         case .SQLITE_FULL: return .fileSystemFull(path: path)
@@ -144,15 +152,21 @@ public final class RecordingStore: @unchecked Sendable {
         case .SQLITE_NOTADB: return .notARecording(path: path, reason: "not an SQLite database")
         case .SQLITE_IOERR:
             // ENOSPC while extending the WAL or its index surfaces as an I/O error.
-            return Self.fileSystemIsFull(path) ? .fileSystemFull(path: path) : .database(path: path, message: error.message ?? "I/O error", code: error.extendedResultCode.rawValue)
-        default: return .database(path: path, message: error.message ?? "\(error)", code: error.extendedResultCode.rawValue)
+            return Self.fileSystemIsFull(path)
+                ? .fileSystemFull(path: path)
+                : .database(path: path, message: error.message ?? "I/O error", code: error.extendedResultCode.rawValue)
+        default:
+            return .database(path: path, message: error.message ?? "\(error)", code: error.extendedResultCode.rawValue)
         }
     }
 
     private static func fileSystemIsFull(_ path: String) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
-        guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: directory.isEmpty ? "." : directory),
-              let free = attributes[.systemFreeSize] as? NSNumber else { return false }
+        guard
+            let attributes = try? FileManager.default.attributesOfFileSystem(
+                forPath: directory.isEmpty ? "." : directory),
+            let free = attributes[.systemFreeSize] as? NSNumber
+        else { return false }
         return free.int64Value < 64 * 1024
     }
 }

@@ -27,7 +27,9 @@ public final class FullScreenTerminal {
     /// Takes over the terminal on standard input and output.
     public init() throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(description: "the live view needs a terminal on standard input and output; use --batch or --json when piping")
+            throw TerminalError(
+                description:
+                    "the live view needs a terminal on standard input and output; use --batch or --json when piping")
         }
         guard tcgetattr(STDIN_FILENO, &terminalSavedSettings) == 0 else {
             throw TerminalError(description: "tcgetattr on standard input failed: \(String(cString: strerror(errno)))")
@@ -101,8 +103,10 @@ public final class FullScreenTerminal {
 
     /// Waits up to `timeoutMilliseconds` for key presses or a resize.
     public func readInput(timeoutMilliseconds: Int32) -> Input {
-        var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: terminalWakeRead, events: Int16(POLLIN), revents: 0)]
+        var descriptors = [
+            pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: terminalWakeRead, events: Int16(POLLIN), revents: 0)
+        ]
         let ready = poll(&descriptors, 2, max(timeoutMilliseconds, 0))
         if ready <= 0 { return .timeout }
         if descriptors[1].revents & Int16(POLLIN) != 0 {
@@ -111,7 +115,9 @@ public final class FullScreenTerminal {
             return .resized
         }
         let descriptor = descriptors[0]
-        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && descriptor.revents & Int16(POLLIN) == 0 { return .closed }
+        if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
+            return .closed
+        }
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
         if count == 0 { return .closed }

@@ -34,14 +34,16 @@ package final class BlockIOFallback {
     package var explanation: String? {
         guard isActive else { return nil }
         let names = unaccountedDevices.map { "\($0.name) (\($0.device))" }.joined(separator: ", ")
-        return "cgroup v1 blkio does not account \(names) (no line in the root blkio.throttle.io_service_bytes; it starts after a throttle rule is set on the disk): per-container block I/O comes from the processes' /proc/PID/io (bytes, all disks together, no op/s)"
+        return
+            "cgroup v1 blkio does not account \(names) (no line in the root blkio.throttle.io_service_bytes; it starts after a throttle rule is set on the disk): per-container block I/O comes from the processes' /proc/PID/io (bytes, all disks together, no op/s)"
     }
 
     /// Samples the processes of the cgroup of `files` when a disk is unaccounted and puts their
     /// rates in `rates` (from the second sample of the group on).
     package func apply(to rates: inout CgroupRates?, group: String, files: CgroupCounterFiles) {
         guard isActive, let directory = files.directories.io?.path ?? files.directories.memory?.path,
-              let pids = try? reader.cgroupProcesses(in: directory) else { return }
+            let pids = try? reader.cgroupProcesses(in: directory)
+        else { return }
         let processIO = sampler.rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices.map(\.name))
         if let processIO, rates != nil { rates?.processIO = processIO }
     }

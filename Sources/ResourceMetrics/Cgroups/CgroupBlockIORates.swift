@@ -23,9 +23,13 @@ package struct CgroupBlockIORates: Sendable, Equatable, Codable {
     }
 
     /// Rates for devices in both samples; a device seen only in the new sample has no rate yet.
-    package static func rates(old: [BlockIOCounters]?, new: [BlockIOCounters]?, rates: RateCalculator) -> [CgroupBlockIORates]? {
+    package static func rates(
+        old: [BlockIOCounters]?, new: [BlockIOCounters]?, rates: RateCalculator
+    ) -> [CgroupBlockIORates]? {
         guard let old, let new else { return nil }
-        return MatchedEntries(old: old, new: new, key: \.device).matched.map { CgroupBlockIORates(old: $0.old, new: $0.new, rates: rates) }
+        return MatchedEntries(old: old, new: new, key: \.device).matched.map {
+            CgroupBlockIORates(old: $0.old, new: $0.new, rates: rates)
+        }
     }
 }
 
@@ -41,8 +45,10 @@ package struct PressureRates: Sendable, Equatable, Codable {
     /// The rates from `old` to `new`.
     package init?(old: PressureStall?, new: PressureStall?, rates: RateCalculator) {
         guard let old, let new else { return nil }
-        someStalledSecondsPerSecond = rates.rate(from: old.some.totalMicroseconds, to: new.some.totalMicroseconds, scale: 1e-6)!
-        fullStalledSecondsPerSecond = rates.rate(from: old.full?.totalMicroseconds, to: new.full?.totalMicroseconds, scale: 1e-6)
+        someStalledSecondsPerSecond = rates.rate(
+            from: old.some.totalMicroseconds, to: new.some.totalMicroseconds, scale: 1e-6)!
+        fullStalledSecondsPerSecond = rates.rate(
+            from: old.full?.totalMicroseconds, to: new.full?.totalMicroseconds, scale: 1e-6)
         someAverage10sPercent = new.some.average10sPercent
     }
 }

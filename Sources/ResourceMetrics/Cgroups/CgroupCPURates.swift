@@ -42,11 +42,13 @@ package struct CgroupCPURates: Sendable, Equatable, Codable {
         if let cores = usageCores?.perSecond, let capCores, capCores > 0 { percentOfCap = cores / capCores * 100 }
         periodsPerSecond = rates.rate(from: oldCPU?.periods, to: newCPU?.periods)
         if let oldPeriods = oldCPU?.periods, let newPeriods = newCPU?.periods,
-           let oldThrottled = oldCPU?.throttledPeriods, let newThrottled = newCPU?.throttledPeriods {
+            let oldThrottled = oldCPU?.throttledPeriods, let newThrottled = newCPU?.throttledPeriods
+        {
             let periods = RateCalculator.increase(from: oldPeriods, to: newPeriods).amount
             let throttled = RateCalculator.increase(from: oldThrottled, to: newThrottled).amount
             throttledPercentOfPeriods = periods > 0 ? min(Double(throttled) / Double(periods) * 100, 100) : 0
         }
-        throttledSecondsPerSecond = rates.rate(from: oldCPU?.throttledNanoseconds, to: newCPU?.throttledNanoseconds, scale: 1e-9)
+        throttledSecondsPerSecond = rates.rate(
+            from: oldCPU?.throttledNanoseconds, to: newCPU?.throttledNanoseconds, scale: 1e-9)
     }
 }

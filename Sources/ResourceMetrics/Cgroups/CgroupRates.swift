@@ -54,6 +54,9 @@ extension CgroupRates {
     package var blockIOTotals: (readBytesPerSecond: Double, writtenBytesPerSecond: Double, source: String)? {
         if let processIO { return (processIO.readBytesPerSecond, processIO.writtenBytesPerSecond, processIO.source) }
         guard let blockIO else { return nil }
-        return (blockIO.reduce(0) { $0 + $1.readBytesPerSecond.perSecond }, blockIO.reduce(0) { $0 + $1.writtenBytesPerSecond.perSecond }, "cgroup")
+        return (
+            blockIO.reduce(0) { $0 + $1.readBytesPerSecond.perSecond },
+            blockIO.reduce(0) { $0 + $1.writtenBytesPerSecond.perSecond }, "cgroup"
+        )
     }
 }

@@ -19,7 +19,7 @@ package final class CgroupSampler {
         let takenAt = MonotonicInstant.now()
         do {
             return CounterSample(takenAt: takenAt, counters: try reader.read(files))
-        } catch where error.isCgroupRemoved {
+        } catch  where error.isCgroupRemoved {
             reader.forget(files)
             previous[files] = nil
             throw error
@@ -28,7 +28,9 @@ package final class CgroupSampler {
 
     /// Reads `files` now and returns the rates since the previous call for the same files
     /// (nil on the first call).
-    package func rates(_ files: CgroupCounterFiles, hostCPUCount: Int) throws(HostReadError) -> (sample: CounterSample<CgroupCounters>, rates: CgroupRates?) {
+    package func rates(
+        _ files: CgroupCounterFiles, hostCPUCount: Int
+    ) throws(HostReadError) -> (sample: CounterSample<CgroupCounters>, rates: CgroupRates?) {
         let sample = try sample(files)
         defer { previous[files] = sample }
         guard let old = previous[files] else { return (sample, nil) }

@@ -18,7 +18,10 @@ package struct ProcessIORates: Sendable, Equatable, Codable {
     package var unreadableProcesses: Int
 
     /// Creates a value from its fields.
-    package init(unaccountedDevices: [String], readBytesPerSecond: Double, writtenBytesPerSecond: Double, processes: Int, unreadableProcesses: Int = 0) {
+    package init(
+        unaccountedDevices: [String], readBytesPerSecond: Double, writtenBytesPerSecond: Double, processes: Int,
+        unreadableProcesses: Int = 0
+    ) {
         self.unaccountedDevices = unaccountedDevices
         self.readBytesPerSecond = readBytesPerSecond
         self.writtenBytesPerSecond = writtenBytesPerSecond
@@ -56,16 +59,21 @@ package final class ProcessIOSampler {
         for pid in pids {
             do {
                 let stat = try procfs.stat(TaskID(pid: pid))
-                entries[pid] = Entry(identity: stat.identity, parentPID: stat.parentPID, counters: try procfs.io(TaskID(pid: pid)))
+                entries[pid] = Entry(
+                    identity: stat.identity, parentPID: stat.parentPID, counters: try procfs.io(TaskID(pid: pid)))
             } catch {
                 if !error.isVanished { unreadable += 1 }
             }
         }
         defer { previous[group] = (takenAt, entries) }
-        guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else { return nil }
+        guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else {
+            return nil
+        }
         var read: Int64 = 0, written: Int64 = 0
         for (pid, now) in entries {
-            let before = old.entries[pid].flatMap { $0.identity == now.identity ? $0.counters : nil } ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
+            let before =
+                old.entries[pid].flatMap { $0.identity == now.identity ? $0.counters : nil }
+                ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
             read += Int64(RateCalculator.increase(from: before.readBytes, to: now.counters.readBytes).amount)
             written += Int64(RateCalculator.increase(from: before.writtenBytes, to: now.counters.writtenBytes).amount)
         }
@@ -75,8 +83,10 @@ package final class ProcessIOSampler {
             written -= Int64(gone.counters.writtenBytes)
         }
         return ProcessIORates(
-            unaccountedDevices: unaccountedDevices, readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
-            writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: entries.count, unreadableProcesses: unreadable)
+            unaccountedDevices: unaccountedDevices,
+            readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
+            writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: entries.count,
+            unreadableProcesses: unreadable)
     }
 
     /// Forgets groups not in `live`.

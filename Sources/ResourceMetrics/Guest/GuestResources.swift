@@ -47,11 +47,17 @@ package struct GuestResources: Sendable, Codable {
     package var realtime: RealtimeUsability?
 
     /// Creates a value from its fields (what `read` fills in; tests build it directly).
-    package init(containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil, cpusetCPUs: [Int]? = nil,
-                memoryLimitBytes: UInt64? = nil, memoryWorkingSetBytes: UInt64? = nil, pidsLimit: UInt64? = nil, pidsCurrent: UInt64? = nil,
-                affinityCPUs: Int, cpuinfoProcessors: Int, onlineCPUs: Int, meminfoTotalBytes: UInt64, meminfoAvailableBytes: UInt64? = nil,
-                kernelPIDMax: UInt64? = nil, loadAverage: LoadAverage? = nil, diskstatsDevices: Int = 0, networkInterfaces: [String] = [],
-                unreadable: [String] = []) {
+    package init(
+        containerSigns: [String] = [], cgroupPath: String? = nil, cpuQuotaCores: Double? = nil,
+        cpusetCPUs: [Int]? = nil,
+        memoryLimitBytes: UInt64? = nil, memoryWorkingSetBytes: UInt64? = nil, pidsLimit: UInt64? = nil,
+        pidsCurrent: UInt64? = nil,
+        affinityCPUs: Int, cpuinfoProcessors: Int, onlineCPUs: Int, meminfoTotalBytes: UInt64,
+        meminfoAvailableBytes: UInt64? = nil,
+        kernelPIDMax: UInt64? = nil, loadAverage: LoadAverage? = nil, diskstatsDevices: Int = 0,
+        networkInterfaces: [String] = [],
+        unreadable: [String] = []
+    ) {
         self.containerSigns = containerSigns
         self.cgroupPath = cgroupPath
         self.cpuQuotaCores = cpuQuotaCores
@@ -84,33 +90,48 @@ package struct GuestResources: Sendable, Codable {
         let procfs = Procfs(root: procRoot, reader: reader)
         var unreadable: [String] = []
         var signs: [String] = []
-        for marker in ["/.dockerenv", "/run/.containerenv"] where access(rootPrefix + marker, F_OK) == 0 { signs.append("\(marker) exists") }
-        if let initCgroups = try? procfs.cgroups(TaskID(pid: 1)), let path = initCgroups.memberships.first(where: { $0.path != "/" && !$0.path.isEmpty })?.path {
+        for marker in ["/.dockerenv", "/run/.containerenv"] where access(rootPrefix + marker, F_OK) == 0 {
+            signs.append("\(marker) exists")
+        }
+        if let initCgroups = try? procfs.cgroups(TaskID(pid: 1)),
+            let path = initCgroups.memberships.first(where: { $0.path != "/" && !$0.path.isEmpty })?.path
+        {
             signs.append("PID 1's cgroup is \(path)")
         }
-        var resources = GuestResources(containerSigns: signs, affinityCPUs: 0, cpuinfoProcessors: 0, onlineCPUs: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-                                       meminfoTotalBytes: 0, diskstatsDevices: 0, networkInterfaces: [], unreadable: [])
+        var resources = GuestResources(
+            containerSigns: signs, affinityCPUs: 0, cpuinfoProcessors: 0,
+            onlineCPUs: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+            meminfoTotalBytes: 0, diskstatsDevices: 0, networkInterfaces: [], unreadable: [])
         var realtimeBudget: CgroupRealtimeBudget?
         do {
-            let layout = try CgroupLayout.read(mountInfoPath: procRoot + "/self/mountinfo", rootPrefix: rootPrefix, reader: reader)
+            let layout = try CgroupLayout.read(
+                mountInfoPath: procRoot + "/self/mountinfo", rootPrefix: rootPrefix, reader: reader)
             let cgroups = layout.hostView(of: try procfs.cgroups(TaskID(pid: getpid())))
-            resources.cgroupPath = cgroups.memberships.first { $0.controllers.contains("cpu") }?.path ?? cgroups.unifiedPath
-            let counters = try CgroupCounterReader().read(CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)))
+            resources.cgroupPath =
+                cgroups.memberships.first { $0.controllers.contains("cpu") }?.path ?? cgroups.unifiedPath
+            let counters = try CgroupCounterReader().read(
+                CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)))
             resources.cpuQuotaCores = counters.cpuLimits?.capCores
             resources.cpusetCPUs = counters.cpuset?.cpus
             resources.memoryLimitBytes = counters.memory?.limitBytes
             resources.memoryWorkingSetBytes = counters.memory?.workingSetBytes
             resources.pidsLimit = counters.pids?.limit
             resources.pidsCurrent = counters.pids?.current
-            realtimeBudget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups, procRoot: procRoot, reader: reader)
+            realtimeBudget = try? CgroupRealtimeBudget.read(
+                layout: layout, cgroups: cgroups, procRoot: procRoot, reader: reader)
         } catch {
             unreadable.append("own cgroup: \(error)")
         }
-        resources.realtime = RealtimeUsability(budget: realtimeBudget, limits: try? procfs.realtimeLimits(getpid()), insideContainer: !signs.isEmpty)
+        resources.realtime = RealtimeUsability(
+            budget: realtimeBudget, limits: try? procfs.realtimeLimits(getpid()), insideContainer: !signs.isEmpty)
         if let status = try? reader.string(of: procRoot + "/self/status"),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
+        {
             let list = Array(line.dropFirst("Cpus_allowed_list:".count).filter { !$0.isWhitespace }.utf8)
-            resources.affinityCPUs = (try? list.withUnsafeBytes { bytes throws(HostReadError) in try CPUList.parse(bytes, path: "Cpus_allowed_list") })?.count ?? 0
+            resources.affinityCPUs =
+                (try? list.withUnsafeBytes { bytes throws(HostReadError) in
+                    try CPUList.parse(bytes, path: "Cpus_allowed_list")
+                })?.count ?? 0
         }
         if let cpuinfo = try? reader.string(of: procRoot + "/cpuinfo") {
             resources.cpuinfoProcessors = cpuinfo.split(separator: "\n").filter { $0.hasPrefix("processor") }.count
@@ -125,7 +146,9 @@ package struct GuestResources: Sendable, Codable {
         resources.loadAverage = try? host.loadAverage()
         resources.diskstatsDevices = (try? host.diskStats())?.count ?? 0
         resources.networkInterfaces = ((try? host.networkDevices()) ?? []).map(\.interface)
-        resources.kernelPIDMax = (try? reader.string(of: procRoot + "/sys/kernel/pid_max")).flatMap { UInt64($0.filter(\.isNumber)) }
+        resources.kernelPIDMax = (try? reader.string(of: procRoot + "/sys/kernel/pid_max")).flatMap {
+            UInt64($0.filter(\.isNumber))
+        }
         resources.unreadable = unreadable
         return resources
     }

@@ -24,9 +24,11 @@ package struct HostCounters: Sendable, Equatable, Codable {
     package var ioPressure: PressureStall?
 
     /// Creates a value from its fields.
-    package init(cpu: HostCPUStat, loadAverage: LoadAverage, memory: MemoryInfo, virtualMemory: VirtualMemoryStat,
-                disks: [DiskStats], networkDevices: [NetworkDeviceStats], tcp: TCPCounters?,
-                cpuPressure: PressureStall?, memoryPressure: PressureStall?, ioPressure: PressureStall?) {
+    package init(
+        cpu: HostCPUStat, loadAverage: LoadAverage, memory: MemoryInfo, virtualMemory: VirtualMemoryStat,
+        disks: [DiskStats], networkDevices: [NetworkDeviceStats], tcp: TCPCounters?,
+        cpuPressure: PressureStall?, memoryPressure: PressureStall?, ioPressure: PressureStall?
+    ) {
         self.cpu = cpu
         self.loadAverage = loadAverage
         self.memory = memory
@@ -90,9 +92,12 @@ package struct HostRates: Sendable, Equatable, Codable {
         intervalSeconds = rates.elapsedSeconds
         cpu = CPUUtilization(old: before.cpu.total, new: after.cpu.total)
         var perCPU: [Int: CPUUtilization] = [:]
-        let oldIndexByCPU = Dictionary(zip(before.cpu.cpuNumbers, before.cpu.perCPU.indices), uniquingKeysWith: { first, _ in first })
+        let oldIndexByCPU = Dictionary(
+            zip(before.cpu.cpuNumbers, before.cpu.perCPU.indices), uniquingKeysWith: { first, _ in first })
         for (index, number) in after.cpu.cpuNumbers.enumerated() {
-            if let oldIndex = oldIndexByCPU[number] { perCPU[number] = CPUUtilization(old: before.cpu.perCPU[oldIndex], new: after.cpu.perCPU[index]) }
+            if let oldIndex = oldIndexByCPU[number] {
+                perCPU[number] = CPUUtilization(old: before.cpu.perCPU[oldIndex], new: after.cpu.perCPU[index])
+            }
         }
         self.perCPU = perCPU
         cpuCount = after.cpu.perCPU.count
@@ -102,14 +107,20 @@ package struct HostRates: Sendable, Equatable, Codable {
         blockedTasks = after.cpu.blockedTasks
         loadAverage = after.loadAverage
         memory = after.memory
-        swappedInPagesPerSecond = rates.rate(from: before.virtualMemory.swappedInPages, to: after.virtualMemory.swappedInPages)
-        swappedOutPagesPerSecond = rates.rate(from: before.virtualMemory.swappedOutPages, to: after.virtualMemory.swappedOutPages)
-        majorPageFaultsPerSecond = rates.rate(from: before.virtualMemory.majorPageFaults, to: after.virtualMemory.majorPageFaults)
+        swappedInPagesPerSecond = rates.rate(
+            from: before.virtualMemory.swappedInPages, to: after.virtualMemory.swappedInPages)
+        swappedOutPagesPerSecond = rates.rate(
+            from: before.virtualMemory.swappedOutPages, to: after.virtualMemory.swappedOutPages)
+        majorPageFaultsPerSecond = rates.rate(
+            from: before.virtualMemory.majorPageFaults, to: after.virtualMemory.majorPageFaults)
         if let oldKills = before.virtualMemory.oomKills, let newKills = after.virtualMemory.oomKills {
             oomKillsSinceLastSample = RateCalculator.increase(from: oldKills, to: newKills).amount
         }
-        disks = MatchedEntries(old: before.disks, new: after.disks, key: \.device).matched.map { DiskRates(old: $0.old, new: $0.new, rates: rates) }
-        networkDevices = NetworkRates.rates(old: before.networkDevices, new: after.networkDevices, rates: rates).interfaces
+        disks = MatchedEntries(old: before.disks, new: after.disks, key: \.device).matched.map {
+            DiskRates(old: $0.old, new: $0.new, rates: rates)
+        }
+        networkDevices =
+            NetworkRates.rates(old: before.networkDevices, new: after.networkDevices, rates: rates).interfaces
         if let oldTCP = before.tcp, let newTCP = after.tcp { tcp = TCPRates(old: oldTCP, new: newTCP, rates: rates) }
         cpuPressure = PressureRates(old: before.cpuPressure, new: after.cpuPressure, rates: rates)
         memoryPressure = PressureRates(old: before.memoryPressure, new: after.memoryPressure, rates: rates)
@@ -132,7 +143,8 @@ package final class HostSampler {
             cpu: try reader.cpuStat(), loadAverage: try reader.loadAverage(), memory: try reader.memoryInfo(),
             virtualMemory: try reader.virtualMemoryStat(), disks: try reader.diskStats(),
             networkDevices: try reader.networkDevices(), tcp: try? reader.tcpCounters(),
-            cpuPressure: try reader.pressure(.cpu), memoryPressure: try reader.pressure(.memory), ioPressure: try reader.pressure(.io))
+            cpuPressure: try reader.pressure(.cpu), memoryPressure: try reader.pressure(.memory),
+            ioPressure: try reader.pressure(.io))
         return CounterSample(takenAt: takenAt, counters: counters)
     }
 }

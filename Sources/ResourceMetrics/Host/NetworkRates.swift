@@ -36,11 +36,16 @@ package struct NetworkRates: Sendable, Equatable, Codable {
 
     /// Rates of the interfaces present in both samples, plus the names that appeared
     /// (no rate yet) and vanished (a veth removed with its container).
-    package static func rates(old: [NetworkDeviceStats], new: [NetworkDeviceStats], rates: RateCalculator)
-        -> (interfaces: [NetworkRates], appeared: [String], vanished: [String]) {
+    package static func rates(
+        old: [NetworkDeviceStats], new: [NetworkDeviceStats], rates: RateCalculator
+    )
+        -> (interfaces: [NetworkRates], appeared: [String], vanished: [String])
+    {
         let matched = MatchedEntries(old: old, new: new, key: \.interface)
-        return (matched.matched.map { NetworkRates(old: $0.old, new: $0.new, rates: rates) },
-                matched.appeared.map(\.interface), matched.vanished.map(\.interface))
+        return (
+            matched.matched.map { NetworkRates(old: $0.old, new: $0.new, rates: rates) },
+            matched.appeared.map(\.interface), matched.vanished.map(\.interface)
+        )
     }
 }
 

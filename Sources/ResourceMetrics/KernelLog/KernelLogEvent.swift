@@ -36,8 +36,10 @@ package struct KernelLogEvent: Sendable, Equatable, Codable {
     package var container: ContainerKey?
 
     /// Creates a value from its fields.
-    package init(kind: Kind, secondsSinceBoot: Double, message: String, pid: Int32? = nil, comm: String? = nil,
-                cgroupPath: String? = nil, device: String? = nil, container: ContainerKey? = nil) {
+    package init(
+        kind: Kind, secondsSinceBoot: Double, message: String, pid: Int32? = nil, comm: String? = nil,
+        cgroupPath: String? = nil, device: String? = nil, container: ContainerKey? = nil
+    ) {
         self.kind = kind
         self.secondsSinceBoot = secondsSinceBoot
         self.message = message
@@ -57,28 +59,38 @@ package struct KernelLogEvent: Sendable, Equatable, Codable {
             let seconds = Double(record.timestampMicroseconds) / 1e6
             if message.hasPrefix("oom-kill:") {
                 let fields = keyValues(message.dropFirst("oom-kill:".count))
-                events.append(KernelLogEvent(kind: .oomKill, secondsSinceBoot: seconds, message: message,
-                                             pid: fields["pid"].flatMap { Int32($0) }, comm: fields["task"],
-                                             cgroupPath: fields["task_memcg"] ?? fields["oom_memcg"]))
+                events.append(
+                    KernelLogEvent(
+                        kind: .oomKill, secondsSinceBoot: seconds, message: message,
+                        pid: fields["pid"].flatMap { Int32($0) }, comm: fields["task"],
+                        cgroupPath: fields["task_memcg"] ?? fields["oom_memcg"]))
             } else if let range = message.range(of: "Killed process ") {
                 let rest = message[range.upperBound...]
                 let pid = Int32(rest.prefix { $0.isNumber })
-                let comm = rest.firstIndex(of: "(").flatMap { open in rest[open...].firstIndex(of: ")").map { String(rest[rest.index(after: open)..<$0]) } }
+                let comm = rest.firstIndex(of: "(").flatMap { open in
+                    rest[open...].firstIndex(of: ")").map { String(rest[rest.index(after: open)..<$0]) }
+                }
                 if let index = events.lastIndex(where: { $0.kind == .oomKill && $0.pid == pid && pid != nil }) {
                     events[index].message += "; " + message
                 } else {
-                    events.append(KernelLogEvent(kind: .oomKill, secondsSinceBoot: seconds, message: message, pid: pid, comm: comm))
+                    events.append(
+                        KernelLogEvent(
+                            kind: .oomKill, secondsSinceBoot: seconds, message: message, pid: pid, comm: comm))
                 }
             } else if message.hasPrefix("INFO: task "), message.contains(" blocked for more than ") {
                 // "INFO: task NAME:PID blocked for more than 120 seconds."
                 let rest = message.dropFirst("INFO: task ".count)
                 let head = rest[..<(rest.range(of: " blocked")?.lowerBound ?? rest.endIndex)]
                 let colon = head.lastIndex(of: ":")
-                events.append(KernelLogEvent(kind: .hungTask, secondsSinceBoot: seconds, message: message,
-                                             pid: colon.flatMap { Int32(head[head.index(after: $0)...]) },
-                                             comm: colon.map { String(head[..<$0]) }))
+                events.append(
+                    KernelLogEvent(
+                        kind: .hungTask, secondsSinceBoot: seconds, message: message,
+                        pid: colon.flatMap { Int32(head[head.index(after: $0)...]) },
+                        comm: colon.map { String(head[..<$0]) }))
             } else if message.contains("I/O error") || message.contains("critical medium error") {
-                events.append(KernelLogEvent(kind: .ioError, secondsSinceBoot: seconds, message: message, device: device(in: message)))
+                events.append(
+                    KernelLogEvent(
+                        kind: .ioError, secondsSinceBoot: seconds, message: message, device: device(in: message)))
             } else if message.hasPrefix("sched: RT throttling activated") {
                 events.append(KernelLogEvent(kind: .rtThrottling, secondsSinceBoot: seconds, message: message))
             } else if record.level <= 3, record.facility == 0 {

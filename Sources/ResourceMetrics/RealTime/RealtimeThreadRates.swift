@@ -24,8 +24,10 @@ package struct RealtimeThreadRates: Sendable, Equatable, Codable {
     package var runQueueWaitSecondsPerSecond: Double?
 
     /// Creates a value from its fields.
-    package init(pid: Int32, tid: Int32, comm: String, policy: SchedulingPolicy, rtPriority: UInt32, allowedCPUs: CPUList? = nil,
-                lastCPU: Int32? = nil, cpuCores: Double? = nil, runQueueWaitSecondsPerSecond: Double? = nil) {
+    package init(
+        pid: Int32, tid: Int32, comm: String, policy: SchedulingPolicy, rtPriority: UInt32, allowedCPUs: CPUList? = nil,
+        lastCPU: Int32? = nil, cpuCores: Double? = nil, runQueueWaitSecondsPerSecond: Double? = nil
+    ) {
         self.pid = pid
         self.tid = tid
         self.comm = comm

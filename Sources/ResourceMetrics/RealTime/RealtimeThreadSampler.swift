@@ -28,15 +28,24 @@ package final class RealtimeThreadSampler {
                 let task = TaskID(pid: pid, tid: tid)
                 // Most threads are not RT: look at the policy alone first, parse the rest only for RT ones.
                 guard let quick = try? procfs.schedulingPolicy(task), quick.policy.isRealTime,
-                      let stat = try? procfs.stat(task), let policy = stat.schedulingPolicy, policy.isRealTime else { continue }
-                var thread = RealtimeThreadRates(pid: pid, tid: tid, comm: stat.comm, policy: policy, rtPriority: stat.realtimePriority ?? 0,
-                                                 allowedCPUs: try? procfs.allowedCPUs(task), lastCPU: stat.lastCPU)
+                    let stat = try? procfs.stat(task), let policy = stat.schedulingPolicy, policy.isRealTime
+                else { continue }
+                var thread = RealtimeThreadRates(
+                    pid: pid, tid: tid, comm: stat.comm, policy: policy, rtPriority: stat.realtimePriority ?? 0,
+                    allowedCPUs: try? procfs.allowedCPUs(task), lastCPU: stat.lastCPU)
                 if let statistics = try? procfs.schedulerStatistics(task) {
                     let now = MonotonicInstant.now()
-                    if let before = old[tid], before.startTimeTicks == stat.startTimeTicks, let rates = RateCalculator(from: before.takenAt, to: now) {
-                        thread.cpuCores = rates.rate(from: before.statistics.runNanoseconds, to: statistics.runNanoseconds).perSecond / 1e9
-                        thread.runQueueWaitSecondsPerSecond = rates.rate(from: before.statistics.runQueueWaitNanoseconds,
-                                                                         to: statistics.runQueueWaitNanoseconds).perSecond / 1e9
+                    if let before = old[tid], before.startTimeTicks == stat.startTimeTicks,
+                        let rates = RateCalculator(from: before.takenAt, to: now)
+                    {
+                        thread.cpuCores =
+                            rates.rate(from: before.statistics.runNanoseconds, to: statistics.runNanoseconds).perSecond
+                            / 1e9
+                        thread.runQueueWaitSecondsPerSecond =
+                            rates.rate(
+                                from: before.statistics.runQueueWaitNanoseconds,
+                                to: statistics.runQueueWaitNanoseconds
+                            ).perSecond / 1e9
                     }
                     seen[tid] = Previous(takenAt: now, startTimeTicks: stat.startTimeTicks, statistics: statistics)
                 }

@@ -36,30 +36,47 @@ package struct RealtimeUsability: Sendable, Equatable, Codable {
             priority = limits.priorityAllowedWithoutCapability
             if priority == 0 {
                 reasons.append("CAP_SYS_NICE is missing and RLIMIT_RTPRIO is 0: sched_setscheduler fails with EPERM")
-                fixes.append("docker run --cap-add SYS_NICE (any priority), or --ulimit rtprio=N (priorities up to N without the capability)")
+                fixes.append(
+                    "docker run --cap-add SYS_NICE (any priority), or --ulimit rtprio=N (priorities up to N without the capability)"
+                )
             }
         }
         if let budget, budget.groupScheduling == .present {
             let empty = budget.levelsWithoutBudget
             for level in empty {
                 if level == budget.own {
-                    reasons.append("no RT budget on this cgroup: \(level.cgroupPath) has cpu.rt_runtime_us 0, so RT group scheduling refuses SCHED_FIFO/SCHED_RR with EPERM, even to root")
-                    fixes.append("docker run --cpu-rt-runtime=N (µs of RT time per \(level.rtPeriodMicroseconds) µs period on each CPU, e.g. 100000; at most the parent's budget)")
+                    reasons.append(
+                        "no RT budget on this cgroup: \(level.cgroupPath) has cpu.rt_runtime_us 0, so RT group scheduling refuses SCHED_FIFO/SCHED_RR with EPERM, even to root"
+                    )
+                    fixes.append(
+                        "docker run --cpu-rt-runtime=N (µs of RT time per \(level.rtPeriodMicroseconds) µs period on each CPU, e.g. 100000; at most the parent's budget)"
+                    )
                 } else {
-                    reasons.append("no RT budget on an ancestor: \(level.cgroupPath) has cpu.rt_runtime_us 0, so no cgroup below it can have any")
-                    fixes.append("dockerd --cpu-rt-runtime=N (the budget of Docker's parent cgroup, e.g. 950000), or echo N > /sys/fs/cgroup/cpu\(level.cgroupPath)/cpu.rt_runtime_us")
+                    reasons.append(
+                        "no RT budget on an ancestor: \(level.cgroupPath) has cpu.rt_runtime_us 0, so no cgroup below it can have any"
+                    )
+                    fixes.append(
+                        "dockerd --cpu-rt-runtime=N (the budget of Docker's parent cgroup, e.g. 950000), or echo N > /sys/fs/cgroup/cpu\(level.cgroupPath)/cpu.rt_runtime_us"
+                    )
                 }
             }
             if insideContainer, budget.ancestorsHidden, let own = budget.own, empty.contains(own) {
                 // The parent is not mounted here; its path is the own path's directory (/docker for Docker's cgroupfs driver).
-                let parent = own.cgroupPath.lastIndex(of: "/").map { String(own.cgroupPath[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
-                fixes.append("on the host: the parent cgroup (\(parent)) needs a budget first (dockerd --cpu-rt-runtime=N), or docker run --cpu-rt-runtime fails with \"invalid argument\"")
+                let parent =
+                    own.cgroupPath.lastIndex(of: "/").map { String(own.cgroupPath[..<$0]) }.flatMap {
+                        $0.isEmpty ? nil : $0
+                    } ?? "/"
+                fixes.append(
+                    "on the host: the parent cgroup (\(parent)) needs a budget first (dockerd --cpu-rt-runtime=N), or docker run --cpu-rt-runtime fails with \"invalid argument\""
+                )
             }
         }
         if !reasons.isEmpty { priority = 0 }
         usable = reasons.isEmpty && (limits != nil || budget != nil)
         highestPriority = usable ? priority : 0
-        if limits == nil, budget == nil { reasons.append("neither the cgroup's RT budget nor the process's capabilities and limits could be read") }
+        if limits == nil, budget == nil {
+            reasons.append("neither the cgroup's RT budget nor the process's capabilities and limits could be read")
+        }
         self.reasons = reasons
         self.fixes = fixes
     }

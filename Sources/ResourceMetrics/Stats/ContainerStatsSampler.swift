@@ -71,11 +71,15 @@ package final class ContainerStatsSampler {
             blockIOFallback.apply(to: &maybeRates, group: group, files: files)
             guard let rates = maybeRates else { throw Failure.samplesAtSameInstant }
             var network: [NetworkRates] = []
-            if let oldNetwork, let newNetwork, let calculator = RateCalculator(from: oldNetwork.takenAt, to: newNetwork.takenAt) {
-                network = NetworkRates.rates(old: oldNetwork.counters, new: newNetwork.counters, rates: calculator).interfaces
+            if let oldNetwork, let newNetwork,
+                let calculator = RateCalculator(from: oldNetwork.takenAt, to: newNetwork.takenAt)
+            {
+                network =
+                    NetworkRates.rates(old: oldNetwork.counters, new: newNetwork.counters, rates: calculator).interfaces
             }
             return StatsReport(
-                id: container.id, name: container.name, runtime: container.runtime.rawValue, networkMode: container.networkMode,
+                id: container.id, name: container.name, runtime: container.runtime.rawValue,
+                networkMode: container.networkMode,
                 sharesHostNetwork: sharesHostNetwork, cgroup: rates, network: network, contextSwitches: contextSwitches,
                 tcp: tcpRates(oldTCP, newTCP), realtime: realtime)
         } catch let error as HostReadError where error.isCgroupRemoved {
@@ -87,8 +91,9 @@ package final class ContainerStatsSampler {
     private func realtimeState(threads: [RealtimeThreadRates]) -> ContainerRealtime {
         let budget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups)
         let limits = container.initPID.flatMap { try? Procfs().realtimeLimits($0) }
-        return ContainerRealtime(budget: budget, threads: threads,
-                                 usability: RealtimeUsability(budget: budget, limits: limits, insideContainer: false))
+        return ContainerRealtime(
+            budget: budget, threads: threads,
+            usability: RealtimeUsability(budget: budget, limits: limits, insideContainer: false))
     }
 
     private func networkSample(_ pid: Int32?) throws -> CounterSample<[NetworkDeviceStats]>? {
@@ -96,7 +101,7 @@ package final class ContainerStatsSampler {
         let takenAt = MonotonicInstant.now()
         do {
             return CounterSample(takenAt: takenAt, counters: try host.networkDevices(pid: pid))
-        } catch where error.isVanished {
+        } catch  where error.isVanished {
             return nil
         }
     }

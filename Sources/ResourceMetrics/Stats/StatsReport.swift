@@ -15,8 +15,10 @@ package struct StatsReport: Sendable, Encodable {
     package var realtime: ContainerRealtime
 
     /// Creates a value from its fields.
-    package init(id: String, name: String?, runtime: String, networkMode: String?, sharesHostNetwork: Bool, cgroup: CgroupRates,
-                network: [NetworkRates], contextSwitches: ContextSwitchRates?, tcp: TCPRates?, realtime: ContainerRealtime) {
+    package init(
+        id: String, name: String?, runtime: String, networkMode: String?, sharesHostNetwork: Bool, cgroup: CgroupRates,
+        network: [NetworkRates], contextSwitches: ContextSwitchRates?, tcp: TCPRates?, realtime: ContainerRealtime
+    ) {
         self.id = id
         self.name = name
         self.runtime = runtime

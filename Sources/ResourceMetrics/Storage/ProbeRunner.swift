@@ -15,7 +15,8 @@ final class ProbeRunner: Sendable {
         self.blockBytes = blockBytes
         self.writes = writes
         Thread.detachNewThread { [self] in
-            let outcome = SyncWriteProbe.run(directory: directory, blockBytes: blockBytes, count: writes, timeLimitSeconds: timeLimitSeconds)
+            let outcome = SyncWriteProbe.run(
+                directory: directory, blockBytes: blockBytes, count: writes, timeLimitSeconds: timeLimitSeconds)
             result.withLock { $0 = outcome }
             done.signal()
         }
@@ -23,8 +24,11 @@ final class ProbeRunner: Sendable {
 
     /// The result, or one saying the probe is still blocked after `timeoutSeconds`.
     func wait(timeoutSeconds: Double) -> SyncWriteProbeResult {
-        if done.wait(timeout: .now() + timeoutSeconds) == .success, let outcome = result.withLock({ $0 }) { return outcome }
-        return SyncWriteProbeResult(directory: directory, blockBytes: blockBytes, writesPlanned: writes, totalSeconds: timeoutSeconds,
-                                    stoppedAtTimeLimit: true, failure: "a synchronous write was still blocked after \(Int(timeoutSeconds)) s")
+        if done.wait(timeout: .now() + timeoutSeconds) == .success, let outcome = result.withLock({ $0 }) {
+            return outcome
+        }
+        return SyncWriteProbeResult(
+            directory: directory, blockBytes: blockBytes, writesPlanned: writes, totalSeconds: timeoutSeconds,
+            stoppedAtTimeLimit: true, failure: "a synchronous write was still blocked after \(Int(timeoutSeconds)) s")
     }
 }

@@ -24,8 +24,11 @@ package struct SyncWriteProbeResult: Sendable, Equatable, Codable {
     package var failure: String?
 
     /// Creates a value from its fields.
-    package init(directory: String, blockBytes: Int, writesPlanned: Int, latenciesMilliseconds: [Double] = [], totalSeconds: Double = 0,
-                stoppedAtTimeLimit: Bool = false, failure: String? = nil) {
+    package init(
+        directory: String, blockBytes: Int, writesPlanned: Int, latenciesMilliseconds: [Double] = [],
+        totalSeconds: Double = 0,
+        stoppedAtTimeLimit: Bool = false, failure: String? = nil
+    ) {
         self.directory = directory
         self.blockBytes = blockBytes
         self.writesPlanned = writesPlanned
@@ -63,7 +66,8 @@ package enum SyncWriteProbe {
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
             let error = Errno.current
-            return error.isPermissionDenied ? "\(error) (run as root, or give a directory this user can write)" : error.description
+            return error.isPermissionDenied
+                ? "\(error) (run as root, or give a directory this user can write)" : error.description
         }
         unlink(path)
         close(fd)
@@ -72,7 +76,9 @@ package enum SyncWriteProbe {
 
     /// Runs the probe. Stops early (and says so) once `timeLimitSeconds` have passed: a write
     /// already in flight cannot be interrupted, so the probe may run over by one write.
-    package static func run(directory: String, blockBytes: Int = 1 << 20, count: Int = 10, timeLimitSeconds: Double = 5) -> SyncWriteProbeResult {
+    package static func run(
+        directory: String, blockBytes: Int = 1 << 20, count: Int = 10, timeLimitSeconds: Double = 5
+    ) -> SyncWriteProbeResult {
         var result = SyncWriteProbeResult(directory: directory, blockBytes: blockBytes, writesPlanned: count)
         let path = "\(directory)/.periscope-sync-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_SYNC | O_CLOEXEC, 0o600) }

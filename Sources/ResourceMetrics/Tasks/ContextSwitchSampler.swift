@@ -18,7 +18,9 @@ package struct ContextSwitchRates: Sendable, Equatable, Codable {
     package var newTasks: Int
 
     /// Creates a value from its fields.
-    package init(voluntaryPerSecond: Double, involuntaryPerSecond: Double, tasks: Int, vanishedTasks: Int = 0, newTasks: Int = 0) {
+    package init(
+        voluntaryPerSecond: Double, involuntaryPerSecond: Double, tasks: Int, vanishedTasks: Int = 0, newTasks: Int = 0
+    ) {
         self.voluntaryPerSecond = voluntaryPerSecond
         self.involuntaryPerSecond = involuntaryPerSecond
         self.tasks = tasks
@@ -47,11 +49,14 @@ package final class ContextSwitchSampler {
             guard let tids = try? procfs.threadIDs(of: pid) else { continue }
             for tid in tids {
                 guard let status = try? procfs.status(TaskID(pid: pid, tid: tid)) else { continue }
-                counts[tid] = Counts(voluntary: status.voluntaryContextSwitches, involuntary: status.involuntaryContextSwitches)
+                counts[tid] = Counts(
+                    voluntary: status.voluntaryContextSwitches, involuntary: status.involuntaryContextSwitches)
             }
         }
         defer { previous[group] = (takenAt, counts) }
-        guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else { return nil }
+        guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else {
+            return nil
+        }
         var voluntary: UInt64 = 0, involuntary: UInt64 = 0, newTasks = 0
         for (tid, now) in counts {
             if let before = old.counts[tid] {

@@ -25,8 +25,11 @@ package struct DStateThread: Sendable, Equatable, Codable {
     package var kernelStack: [String]
 
     /// Creates a value from its fields.
-    package init(pid: Int32, tid: Int32, comm: String, container: ContainerKey?, firstSeenSeconds: Double, lastSeenSeconds: Double,
-                samplesInD: Int, longestRunSamples: Int, waitChannel: String?, kernelStack: [String]) {
+    package init(
+        pid: Int32, tid: Int32, comm: String, container: ContainerKey?, firstSeenSeconds: Double,
+        lastSeenSeconds: Double,
+        samplesInD: Int, longestRunSamples: Int, waitChannel: String?, kernelStack: [String]
+    ) {
         self.pid = pid
         self.tid = tid
         self.comm = comm
@@ -78,7 +81,9 @@ package final class DStateSampler {
             for tid in tids {
                 let task = TaskID(pid: pid, tid: tid)
                 // Most threads are not in D: look at the state byte first, parse the rest only for D.
-                guard (try? procfs.stateByte(task)) == UInt8(ascii: "D"), let stat = try? procfs.stat(task), stat.state == .uninterruptible else { continue }
+                guard (try? procfs.stateByte(task)) == UInt8(ascii: "D"), let stat = try? procfs.stat(task),
+                    stat.state == .uninterruptible
+                else { continue }
                 let identity = ProcessIdentity(pid: tid, startTimeTicks: stat.startTimeTicks)
                 let owner = tracked[identity]?.thread.container ?? container(pid)
                 counts[owner, default: 0] += 1
@@ -94,10 +99,15 @@ package final class DStateSampler {
                     tracked[identity] = entry
                 } else {
                     var stack: [String] = []
-                    do { stack = try procfs.kernelStack(task) } catch where error.isPermissionDenied { stackUnreadable = true } catch {}
-                    let thread = DStateThread(pid: pid, tid: tid, comm: stat.comm, container: owner, firstSeenSeconds: now,
-                                              lastSeenSeconds: now, samplesInD: 1, longestRunSamples: 1, waitChannel: channel, kernelStack: stack)
-                    tracked[identity] = Tracked(thread: thread, currentRun: 1, waitChannels: channel.map { [$0: 1] } ?? [:], lastSweep: sweeps)
+                    do { stack = try procfs.kernelStack(task) } catch  where error.isPermissionDenied {
+                        stackUnreadable = true
+                    } catch {}
+                    let thread = DStateThread(
+                        pid: pid, tid: tid, comm: stat.comm, container: owner, firstSeenSeconds: now,
+                        lastSeenSeconds: now, samplesInD: 1, longestRunSamples: 1, waitChannel: channel,
+                        kernelStack: stack)
+                    tracked[identity] = Tracked(
+                        thread: thread, currentRun: 1, waitChannels: channel.map { [$0: 1] } ?? [:], lastSweep: sweeps)
                 }
             }
         }

@@ -96,7 +96,9 @@ package final class TopCollector {
         let summary = TopHostSummary(hostRates, devices: devices)
         rows[0].fill(host: summary)
         let unixTime = SystemClock.realtime.seconds()
-        var frame = TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname, host: summary, rows: rows, processes: processes)
+        var frame = TopFrame(
+            intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: unixTime, hostname: snapshot.hostname,
+            host: summary, rows: rows, processes: processes)
         frame.realtimeByRowID = realtime
         return frame
     }
@@ -105,7 +107,9 @@ package final class TopCollector {
     /// `samplesEveryContainersRealtime` (sampled every frame while shown, so their CPU and
     /// run-queue wait have rates from the second frame).
     private func realtimeByRowID(_ snapshot: InventorySnapshot) -> [String: ContainerRealtime] {
-        let containers = showsCgroupTree ? [] : snapshot.containers.filter { samplesEveryContainersRealtime || $0.key.description == detailedRowID }
+        let containers =
+            showsCgroupTree
+            ? [] : snapshot.containers.filter { samplesEveryContainersRealtime || $0.key.description == detailedRowID }
         realtimeThreads.retain(only: Set(containers.map(\.key.description)))
         guard !containers.isEmpty else { return [:] }
         let pidsByKey = Dictionary(grouping: snapshot.processes, by: \.container)
@@ -114,7 +118,10 @@ package final class TopCollector {
             let rowID = container.key.description
             let threads = realtimeThreads.sample(group: rowID, pids: (pidsByKey[container.key] ?? []).map(\.pid))
             let budget = layout.flatMap { layout in
-                container.cgroups.flatMap { try? CgroupRealtimeBudget.read(layout: layout, cgroups: $0, procRoot: procfs.root, reader: procfs.reader) }
+                container.cgroups.flatMap {
+                    try? CgroupRealtimeBudget.read(
+                        layout: layout, cgroups: $0, procRoot: procfs.root, reader: procfs.reader)
+                }
             }
             realtime[rowID] = ContainerRealtime(budget: budget, threads: threads)
         }
@@ -132,7 +139,8 @@ package final class TopCollector {
     private func scan() throws(HostReadError) -> InventorySnapshot {
         // The tree view places processes by cgroup at every sample: it always scans.
         if !needsFullScan, !showsCgroupTree, var snapshot = lastSnapshot, let lastFullScan,
-           MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval {
+            MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval
+        {
             refreshDetailedProcesses(&snapshot)
             lastSnapshot = snapshot
             return snapshot
@@ -164,7 +172,8 @@ package final class TopCollector {
         guard let detailedRowID else { return }
         snapshot.processes = snapshot.processes.compactMap { process in
             guard process.container.description == detailedRowID else { return process }
-            guard let stat = try? procfs.stat(TaskID(pid: process.pid)), stat.startTimeTicks == process.startTimeTicks else { return nil }
+            guard let stat = try? procfs.stat(TaskID(pid: process.pid)), stat.startTimeTicks == process.startTimeTicks
+            else { return nil }
             var fresh = process
             fresh.state = stat.state
             fresh.comm = stat.comm
@@ -179,13 +188,17 @@ package final class TopCollector {
     static let singleLookupLimit = 8
 
     private var hostRow: TopRow {
-        TopRow(id: ContainerKey.host.description, name: "host (all)", runtime: ContainerRuntime.host.rawValue, isHost: true)
+        TopRow(
+            id: ContainerKey.host.description, name: "host (all)", runtime: ContainerRuntime.host.rawValue, isHost: true
+        )
     }
 
     private func row(for container: Container) -> TopRow {
         let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
         let name = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
-        var row = TopRow(id: container.key.description, name: name, runtime: container.runtime.rawValue, sharesHostNetwork: sharesNetwork)
+        var row = TopRow(
+            id: container.key.description, name: name, runtime: container.runtime.rawValue,
+            sharesHostNetwork: sharesNetwork)
         row.pids = UInt64(container.processCount)
         if let files = files(for: container) {
             do {
@@ -205,7 +218,8 @@ package final class TopCollector {
     /// Walks the hierarchy that names cgroups best; nil when there is none to walk.
     private func cgroupTree() -> TopCgroupTree? {
         guard let hierarchy = layout?.identityHierarchy,
-              let index = try? CgroupTreeIndex.build(mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
+            let index = try? CgroupTreeIndex.build(
+                mountPoint: hierarchy.mountPoint, mountRoot: hierarchy.mountRoot, reader: procfs.reader)
         else { return nil }
         return TopCgroupTree(paths: index.cgroupPaths, pathByPID: index.pathByPID, maximumDepth: cgroupTreeDepth)
     }
@@ -215,17 +229,22 @@ package final class TopCollector {
         guard let layout, let identity = layout.identityHierarchy else { return [:] }
         var names: [String: String] = [:]
         for container in snapshot.containers {
-            guard let membership = container.cgroups?.memberships.first(where: { layout.hierarchy(of: $0) == identity }) else { continue }
+            guard let membership = container.cgroups?.memberships.first(where: { layout.hierarchy(of: $0) == identity })
+            else { continue }
             names[membership.path] = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
         }
         return names
     }
 
     private func row(forCgroup path: String, in tree: TopCgroupTree, containerName: String?) -> TopRow {
-        var row = TopRow(id: TopCgroupTree.rowID(path), name: TopCgroupTree.displayName(path, containerName: containerName), runtime: "cgroup")
+        var row = TopRow(
+            id: TopCgroupTree.rowID(path), name: TopCgroupTree.displayName(path, containerName: containerName),
+            runtime: "cgroup")
         row.pids = tree.processCounts[path] ?? 0
         guard let layout else { return row }
-        let files = filesByCgroupPath[path] ?? CgroupCounterFiles(CgroupDirectories(layout: layout, cgroupPath: path), counters: .summary)
+        let files =
+            filesByCgroupPath[path]
+            ?? CgroupCounterFiles(CgroupDirectories(layout: layout, cgroupPath: path), counters: .summary)
         filesByCgroupPath[path] = files
         if let (sample, rates) = try? cgroupSampler.rates(files, hostCPUCount: hostCPUCount) {
             row.fill(rates: rates, sample: sample.counters)
@@ -251,7 +270,9 @@ package final class TopCollector {
         }
         let sample = CounterSample(takenAt: takenAt, counters: devices)
         if let previous = previousNetwork[key], previous.pid == pid { row.fill(network: previous.sample, sample) }
-        if previousNetwork[key]?.pid != pid, let old = previousNetwork[key]?.pid { networkReader.cache.forget(directory: "\(procfs.root)/\(old)/net") }
+        if previousNetwork[key]?.pid != pid, let old = previousNetwork[key]?.pid {
+            networkReader.cache.forget(directory: "\(procfs.root)/\(old)/net")
+        }
         previousNetwork[key] = (pid, sample)
     }
 
@@ -270,7 +291,9 @@ package final class TopCollector {
 
     /// CPU % of one CPU per process from the utime + stime ticks the scan read anyway.
     /// In tree mode a process belongs to the row of its cgroup (or its ancestor at the depth limit).
-    private func processRows(_ snapshot: InventorySnapshot, at now: MonotonicInstant, tree: TopCgroupTree?) -> [TopProcessRow] {
+    private func processRows(
+        _ snapshot: InventorySnapshot, at now: MonotonicInstant, tree: TopCgroupTree?
+    ) -> [TopProcessRow] {
         let elapsed = previousTicksAt.map { now.seconds(since: $0) } ?? 0
         let ticksPerSecond = Double(HostSystem.clockTicksPerSecond)
         var ticks: [ProcessIdentity: UInt64] = [:]
@@ -285,7 +308,8 @@ package final class TopCollector {
             ticks[process.identity] = total
             var cpuPercent: Double?
             if let old = previousTicks[process.identity], elapsed > 0 {
-                cpuPercent = Double(RateCalculator.increase(from: old, to: total).amount) / ticksPerSecond / elapsed * 100
+                cpuPercent =
+                    Double(RateCalculator.increase(from: old, to: total).amount) / ticksPerSecond / elapsed * 100
             }
             let rowID: String
             if let tree {
@@ -296,7 +320,9 @@ package final class TopCollector {
                 rowID = rowIDs[process.container] ?? process.container.description
                 rowIDs[process.container] = rowID
             }
-            var row = TopProcessRow(rowID: rowID, hostPID: process.pid, state: process.state.rawValue, cpuPercent: cpuPercent, command: process.comm)
+            var row = TopProcessRow(
+                rowID: rowID, hostPID: process.pid, state: process.state.rawValue, cpuPercent: cpuPercent,
+                command: process.comm)
             if rowID == detailedRowID {
                 row.containerPID = containerPID(pid: process.pid, startTimeTicks: process.startTimeTicks)
                 detailed.insert(process.identity)
@@ -311,8 +337,12 @@ package final class TopCollector {
 
     /// NSpid's last entry, read once per process (it never changes).
     private func containerPID(pid: Int32, startTimeTicks: UInt64?) -> Int32? {
-        if let startTimeTicks, let known = containerPIDs[ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks)] { return known }
-        guard let status = try? procfs.status(TaskID(pid: pid)), let inner = status.namespacePIDs.last else { return nil }
+        if let startTimeTicks, let known = containerPIDs[ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks)] {
+            return known
+        }
+        guard let status = try? procfs.status(TaskID(pid: pid)), let inner = status.namespacePIDs.last else {
+            return nil
+        }
         if let startTimeTicks { containerPIDs[ProcessIdentity(pid: pid, startTimeTicks: startTimeTicks)] = inner }
         return inner
     }

@@ -20,8 +20,10 @@ package struct TopFrame: Sendable, Equatable, Codable {
     package var realtimeByRowID: [String: ContainerRealtime] = [:]
 
     /// Creates a value from its fields.
-    package init(intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],
-                processes: [TopProcessRow] = []) {
+    package init(
+        intervalSeconds: Double, unixTimeSeconds: Double = 0, hostname: String, host: TopHostSummary, rows: [TopRow],
+        processes: [TopProcessRow] = []
+    ) {
         self.intervalSeconds = intervalSeconds
         self.unixTimeSeconds = unixTimeSeconds
         self.hostname = hostname
@@ -32,7 +34,9 @@ package struct TopFrame: Sendable, Equatable, Codable {
 
     /// The processes of the row with `rowID`, busiest first.
     package func processes(of rowID: String) -> [TopProcessRow] {
-        processes.filter { $0.rowID == rowID }.sorted { ($0.cpuPercent ?? -1, -$0.hostPID) > ($1.cpuPercent ?? -1, -$1.hostPID) }
+        processes.filter { $0.rowID == rowID }.sorted {
+            ($0.cpuPercent ?? -1, -$0.hostPID) > ($1.cpuPercent ?? -1, -$1.hostPID)
+        }
     }
 
     private enum CodingKeys: String, CodingKey { case intervalSeconds, unixTimeSeconds, hostname, host, rows }
@@ -75,7 +79,8 @@ package struct TopFrame: Sendable, Equatable, Codable {
 
         init(from decoder: any Decoder) throws {
             row = try TopRow(from: decoder)
-            realtime = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ContainerRealtime.self, forKey: .realtime)
+            realtime = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
+                ContainerRealtime.self, forKey: .realtime)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -118,11 +123,13 @@ package struct TopHostSummary: Sendable, Equatable, Codable {
     package var networkTransmittedBytesPerSecond: Double
 
     /// Creates a value from its fields.
-    package init(loadAverages: [Double], runnableTasks: UInt64, totalTasks: UInt64, cpuCount: Int, cpu: CPUUtilization,
-                memoryUsedBytes: UInt64, memoryTotalBytes: UInt64, memoryAvailableBytes: UInt64?,
-                swapUsedBytes: UInt64, swapTotalBytes: UInt64,
-                diskReadBytesPerSecond: Double, diskWrittenBytesPerSecond: Double,
-                networkReceivedBytesPerSecond: Double, networkTransmittedBytesPerSecond: Double) {
+    package init(
+        loadAverages: [Double], runnableTasks: UInt64, totalTasks: UInt64, cpuCount: Int, cpu: CPUUtilization,
+        memoryUsedBytes: UInt64, memoryTotalBytes: UInt64, memoryAvailableBytes: UInt64?,
+        swapUsedBytes: UInt64, swapTotalBytes: UInt64,
+        diskReadBytesPerSecond: Double, diskWrittenBytesPerSecond: Double,
+        networkReceivedBytesPerSecond: Double, networkTransmittedBytesPerSecond: Double
+    ) {
         self.loadAverages = loadAverages
         self.runnableTasks = runnableTasks
         self.totalTasks = totalTasks
@@ -223,7 +230,9 @@ package struct TopProcessRow: Sendable, Equatable, Codable {
     package var command: String
 
     /// Creates a value from its fields.
-    package init(rowID: String, hostPID: Int32, containerPID: Int32? = nil, state: String, cpuPercent: Double?, command: String) {
+    package init(
+        rowID: String, hostPID: Int32, containerPID: Int32? = nil, state: String, cpuPercent: Double?, command: String
+    ) {
         self.rowID = rowID
         self.hostPID = hostPID
         self.containerPID = containerPID

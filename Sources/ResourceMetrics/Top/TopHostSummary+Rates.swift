@@ -14,11 +14,15 @@ extension TopHostSummary {
         let interfaces = devices.uplinks(rates.networkDevices.map(\.interface))
         let counted = rates.networkDevices.filter { interfaces.contains($0.interface) }
         self.init(
-            loadAverages: [rates.loadAverage.oneMinute, rates.loadAverage.fiveMinutes, rates.loadAverage.fifteenMinutes],
+            loadAverages: [
+                rates.loadAverage.oneMinute, rates.loadAverage.fiveMinutes, rates.loadAverage.fifteenMinutes
+            ],
             runnableTasks: rates.loadAverage.runnableTasks, totalTasks: rates.loadAverage.totalTasks,
             cpuCount: rates.cpuCount, cpu: rates.cpu,
-            memoryUsedBytes: memory.usedBytes, memoryTotalBytes: memory.totalBytes, memoryAvailableBytes: memory.availableBytes,
-            swapUsedBytes: memory.swapTotalBytes > memory.swapFreeBytes ? memory.swapTotalBytes - memory.swapFreeBytes : 0,
+            memoryUsedBytes: memory.usedBytes, memoryTotalBytes: memory.totalBytes,
+            memoryAvailableBytes: memory.availableBytes,
+            swapUsedBytes: memory.swapTotalBytes > memory.swapFreeBytes
+                ? memory.swapTotalBytes - memory.swapFreeBytes : 0,
             swapTotalBytes: memory.swapTotalBytes,
             diskReadBytesPerSecond: disks.reduce(0) { $0 + $1.readKilobytesPerSecond * 1024 },
             diskWrittenBytesPerSecond: disks.reduce(0) { $0 + $1.writtenKilobytesPerSecond * 1024 },

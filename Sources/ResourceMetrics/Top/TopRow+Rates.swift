@@ -21,7 +21,9 @@ extension TopRow {
     /// Fills the network columns from two reads of a namespace's net/dev, loopback left out.
     mutating func fill(network old: CounterSample<[NetworkDeviceStats]>, _ new: CounterSample<[NetworkDeviceStats]>) {
         guard let calculator = RateCalculator(from: old.takenAt, to: new.takenAt) else { return }
-        let interfaces = NetworkRates.rates(old: old.counters, new: new.counters, rates: calculator).interfaces.filter { $0.interface != "lo" }
+        let interfaces = NetworkRates.rates(old: old.counters, new: new.counters, rates: calculator).interfaces.filter {
+            $0.interface != "lo"
+        }
         networkReceivedBytesPerSecond = interfaces.reduce(0) { $0 + $1.receivedBytesPerSecond.perSecond }
         networkTransmittedBytesPerSecond = interfaces.reduce(0) { $0 + $1.transmittedBytesPerSecond.perSecond }
     }

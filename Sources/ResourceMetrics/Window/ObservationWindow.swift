@@ -44,11 +44,15 @@ package struct ObservationWindow: Sendable, Codable {
     package var limitations: [String]
 
     /// Creates a value from its fields.
-    package init(viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double, intervalSeconds: Double,
-                host: [HostRates], linkSpeedsMegabitsPerSecond: [String: Double] = [:], hostProcesses: [ProcessCPU] = [],
-                containers: [ObservedContainer], focus: [ContainerKey] = [], dStateThreads: [DStateThread] = [], dStateSweeps: Int = 0,
-                dStateSweepIntervalSeconds: Double = 0.1, kernelLog: KernelLogObservation = KernelLogObservation(),
-                storageProbe: SyncWriteProbeResult? = nil, limitations: [String] = []) {
+    package init(
+        viewpoint: Viewpoint, hostname: String, kernelRelease: String = "", durationSeconds: Double,
+        intervalSeconds: Double,
+        host: [HostRates], linkSpeedsMegabitsPerSecond: [String: Double] = [:], hostProcesses: [ProcessCPU] = [],
+        containers: [ObservedContainer], focus: [ContainerKey] = [], dStateThreads: [DStateThread] = [],
+        dStateSweeps: Int = 0,
+        dStateSweepIntervalSeconds: Double = 0.1, kernelLog: KernelLogObservation = KernelLogObservation(),
+        storageProbe: SyncWriteProbeResult? = nil, limitations: [String] = []
+    ) {
         self.viewpoint = viewpoint
         self.hostname = hostname
         self.kernelRelease = kernelRelease
@@ -106,11 +110,14 @@ package struct ObservedContainer: Sendable, Codable {
     package var realtimeThreads: [[RealtimeThreadRates]]
 
     /// Creates a value from its fields.
-    package init(key: ContainerKey, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false, processCount: Int = 1,
-                vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
-                lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
-                tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = [],
-                realtimeBudget: CgroupRealtimeBudget? = nil, realtimeThreads: [[RealtimeThreadRates]] = []) {
+    package init(
+        key: ContainerKey, displayName: String, runtime: String = "docker", sharesHostNetwork: Bool = false,
+        processCount: Int = 1,
+        vanishedDuringWindow: Bool = false, intervals: [CgroupRates] = [], firstCounters: CgroupCounters? = nil,
+        lastCounters: CgroupCounters? = nil, contextSwitches: [ContextSwitchRates] = [], network: [[NetworkRates]] = [],
+        tcp: [TCPRates] = [], topProcesses: [ProcessCPU] = [], averageDStateThreads: [Double] = [],
+        realtimeBudget: CgroupRealtimeBudget? = nil, realtimeThreads: [[RealtimeThreadRates]] = []
+    ) {
         self.key = key
         self.displayName = displayName
         self.runtime = runtime
@@ -135,22 +142,23 @@ extension ObservedContainer {
     /// budget and threads) default to empty, so older `--save-window` files still load.
     package init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(key: try fields.decode(ContainerKey.self, forKey: .key),
-                  displayName: try fields.decode(String.self, forKey: .displayName),
-                  runtime: try fields.decode(String.self, forKey: .runtime),
-                  sharesHostNetwork: try fields.decode(Bool.self, forKey: .sharesHostNetwork),
-                  processCount: try fields.decode(Int.self, forKey: .processCount),
-                  vanishedDuringWindow: try fields.decode(Bool.self, forKey: .vanishedDuringWindow),
-                  intervals: try fields.decode([CgroupRates].self, forKey: .intervals),
-                  firstCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .firstCounters),
-                  lastCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .lastCounters),
-                  contextSwitches: try fields.decode([ContextSwitchRates].self, forKey: .contextSwitches),
-                  network: try fields.decode([[NetworkRates]].self, forKey: .network),
-                  tcp: try fields.decode([TCPRates].self, forKey: .tcp),
-                  topProcesses: try fields.decode([ProcessCPU].self, forKey: .topProcesses),
-                  averageDStateThreads: try fields.decodeIfPresent([Double].self, forKey: .averageDStateThreads) ?? [],
-                  realtimeBudget: try fields.decodeIfPresent(CgroupRealtimeBudget.self, forKey: .realtimeBudget),
-                  realtimeThreads: try fields.decodeIfPresent([[RealtimeThreadRates]].self, forKey: .realtimeThreads) ?? [])
+        self.init(
+            key: try fields.decode(ContainerKey.self, forKey: .key),
+            displayName: try fields.decode(String.self, forKey: .displayName),
+            runtime: try fields.decode(String.self, forKey: .runtime),
+            sharesHostNetwork: try fields.decode(Bool.self, forKey: .sharesHostNetwork),
+            processCount: try fields.decode(Int.self, forKey: .processCount),
+            vanishedDuringWindow: try fields.decode(Bool.self, forKey: .vanishedDuringWindow),
+            intervals: try fields.decode([CgroupRates].self, forKey: .intervals),
+            firstCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .firstCounters),
+            lastCounters: try fields.decodeIfPresent(CgroupCounters.self, forKey: .lastCounters),
+            contextSwitches: try fields.decode([ContextSwitchRates].self, forKey: .contextSwitches),
+            network: try fields.decode([[NetworkRates]].self, forKey: .network),
+            tcp: try fields.decode([TCPRates].self, forKey: .tcp),
+            topProcesses: try fields.decode([ProcessCPU].self, forKey: .topProcesses),
+            averageDStateThreads: try fields.decodeIfPresent([Double].self, forKey: .averageDStateThreads) ?? [],
+            realtimeBudget: try fields.decodeIfPresent(CgroupRealtimeBudget.self, forKey: .realtimeBudget),
+            realtimeThreads: try fields.decodeIfPresent([[RealtimeThreadRates]].self, forKey: .realtimeThreads) ?? [])
     }
 }
 
@@ -193,8 +201,12 @@ package struct KernelLogObservation: Sendable, Codable {
     package var lookbackSeconds: Double?
 
     /// Creates a value from its fields.
-    package init(readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0, events: [KernelLogEvent] = [],
-                windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil, lookbackSeconds: Double? = nil) {
+    package init(
+        readable: Bool = true, unreadableReason: String? = nil, recordsRead: Int = 0, recordsLost: Int = 0,
+        events: [KernelLogEvent] = [],
+        windowStartSecondsSinceBoot: Double? = nil, windowStartUnixSeconds: Double? = nil,
+        lookbackSeconds: Double? = nil
+    ) {
         self.readable = readable
         self.unreadableReason = unreadableReason
         self.recordsRead = recordsRead
@@ -214,7 +226,10 @@ package struct KernelLogObservation: Sendable, Codable {
     package func beforeWindowText(_ event: KernelLogEvent) -> String {
         guard let start = windowStartSecondsSinceBoot else { return "before the window" }
         let ago = max(0, start - event.secondsSinceBoot)
-        var text = ago < 60 ? "\(Int((ago * 10).rounded()) / 10).\(Int((ago * 10).rounded()) % 10) s before the window" : "\(Int(ago / 60)) min \(Int(ago) % 60) s before the window"
+        var text =
+            ago < 60
+            ? "\(Int((ago * 10).rounded()) / 10).\(Int((ago * 10).rounded()) % 10) s before the window"
+            : "\(Int(ago / 60)) min \(Int(ago) % 60) s before the window"
         if let unix = windowStartUnixSeconds {
             let seconds = Int((unix - ago).rounded(.down)) % 86_400
             func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

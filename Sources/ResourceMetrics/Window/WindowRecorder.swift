@@ -88,9 +88,14 @@ package final class WindowRecorder {
     /// window's focus (all are still sampled: neighbours matter).
     /// `shouldStop` is polled between sweeps: when it turns true (Ctrl-C) the window ends
     /// early with one last sample, so what was seen so far is still diagnosed.
-    package func record(focus: Set<ContainerKey> = [], shouldStop: () -> Bool = { false }) throws(HostReadError) -> ObservationWindow {
-        layout = try? CgroupLayout.read(mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
-        if layout == nil { limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters") }
+    package func record(
+        focus: Set<ContainerKey> = [], shouldStop: () -> Bool = { false }
+    ) throws(HostReadError) -> ObservationWindow {
+        layout = try? CgroupLayout.read(
+            mountInfoPath: options.inventory.procRoot + "/self/mountinfo", reader: procfs.reader)
+        if layout == nil {
+            limitations.append("cgroup mounts unreadable (/proc/self/mountinfo): no per-container counters")
+        }
         if !options.guest { blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.inventory.procRoot) }
         let firstSnapshot = try namingScanner.scan()
         limitations += firstSnapshot.warnings.filter { !$0.isMinor }.map(\.description)
@@ -103,7 +108,9 @@ package final class WindowRecorder {
         var previousHost = try hostSampler.sample()
         sampleContainers(firstSnapshot)
         let probe = options.probeDirectory.map { directory in
-            ProbeRunner(directory: directory, blockBytes: options.probeBlockBytes, writes: options.probeWrites, timeLimitSeconds: max(5, options.durationSeconds))
+            ProbeRunner(
+                directory: directory, blockBytes: options.probeBlockBytes, writes: options.probeWrites,
+                timeLimitSeconds: max(5, options.durationSeconds))
         }
 
         let interval = options.effectiveIntervalSeconds
@@ -119,7 +126,9 @@ package final class WindowRecorder {
             if stopping {
                 // Close the window now: one more sample gives the last interval its rates.
                 nextSample = now
-                limitations.append("window cut short (interrupted) after \(Int(MonotonicInstant.now().seconds(since: startedAt).rounded())) s of \(Int(options.durationSeconds.rounded())) s")
+                limitations.append(
+                    "window cut short (interrupted) after \(Int(MonotonicInstant.now().seconds(since: startedAt).rounded())) s of \(Int(options.durationSeconds.rounded())) s"
+                )
             }
             if now >= nextSample {
                 let hostSample = try hostSampler.sample()
@@ -137,10 +146,15 @@ package final class WindowRecorder {
         }
         let duration = MonotonicInstant.now().seconds(since: startedAt)
         let probeResult = probe?.wait(timeoutSeconds: 10)
-        if let probeResult, let failure = probeResult.failure, probeResult.latenciesMilliseconds.isEmpty, !probeResult.stoppedAtTimeLimit {
+        if let probeResult, let failure = probeResult.failure, probeResult.latenciesMilliseconds.isEmpty,
+            !probeResult.stoppedAtTimeLimit
+        {
             limitations.append("storage probe in \(probeResult.directory) could not write: \(failure)")
         }
-        if dState.stackUnreadable { limitations.append("kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only") }
+        if dState.stackUnreadable {
+            limitations.append(
+                "kernel stacks of D-state threads unreadable (/proc/PID/stack needs CAP_SYS_ADMIN): wait channels only")
+        }
 
         nameLateContainers()
         var containers = order.compactMap { tracked[$0]?.observed }
@@ -149,11 +163,15 @@ package final class WindowRecorder {
             containers[index].topProcesses = Array((cpu[containers[index].key] ?? []).prefix(options.topProcessCount))
         }
         return ObservationWindow(
-            viewpoint: options.guest ? .guest : .host, hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease,
-            durationSeconds: duration, intervalSeconds: interval, host: hostSeries, linkSpeedsMegabitsPerSecond: linkSpeeds(),
+            viewpoint: options.guest ? .guest : .host, hostname: HostSystem.hostname,
+            kernelRelease: HostSystem.kernelRelease,
+            durationSeconds: duration, intervalSeconds: interval, host: hostSeries,
+            linkSpeedsMegabitsPerSecond: linkSpeeds(),
             hostProcesses: options.guest ? [] : Array((cpu[ContainerKey.host] ?? []).prefix(options.topProcessCount)),
-            containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads, dStateSweeps: dState.sweeps,
-            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds, kernelLog: readKernelLog(kernelLog, since: startedAt, unixSeconds: startedAtUnixSeconds),
+            containers: containers, focus: Array(focus).sorted(), dStateThreads: dState.threads,
+            dStateSweeps: dState.sweeps,
+            dStateSweepIntervalSeconds: options.dStateSweepIntervalSeconds,
+            kernelLog: readKernelLog(kernelLog, since: startedAt, unixSeconds: startedAtUnixSeconds),
             storageProbe: probeResult, limitations: limitations)
     }
 
@@ -176,8 +194,11 @@ package final class WindowRecorder {
         if options.guest {
             live.append((Self.guestKey, nil, snapshot.processes.map(\.pid)))
         } else {
-            let pidsByKey = Dictionary(grouping: snapshot.processes.filter { !$0.container.isHost }, by: \.container).mapValues { $0.map(\.pid) }
-            for container in snapshot.containers { live.append((container.key, container, pidsByKey[container.key] ?? [])) }
+            let pidsByKey = Dictionary(grouping: snapshot.processes.filter { !$0.container.isHost }, by: \.container)
+                .mapValues { $0.map(\.pid) }
+            for container in snapshot.containers {
+                live.append((container.key, container, pidsByKey[container.key] ?? []))
+            }
         }
         let liveKeys = Set(live.map(\.key))
         let liveGroups = Set(liveKeys.map(\.description))
@@ -186,16 +207,21 @@ package final class WindowRecorder {
             releaseNetwork(key)
         }
         blockIOFallback?.refresh()
-        if let explanation = blockIOFallback?.explanation, !limitations.contains(explanation) { limitations.append(explanation) }
+        if let explanation = blockIOFallback?.explanation, !limitations.contains(explanation) {
+            limitations.append(explanation)
+        }
         var unnamed = false
         for entry in live {
             if tracked[entry.key] == nil { start(key: entry.key, container: entry.container) }
             if let state = tracked[entry.key], entry.container != nil, state.namingAttempts < Self.namingAttemptLimit,
-               state.observed.displayName == Self.unnamedDisplayName(entry.key) {
+                state.observed.displayName == Self.unnamedDisplayName(entry.key)
+            {
                 tracked[entry.key]?.namingAttempts += 1
                 unnamed = true
             }
-            guard var state = tracked[entry.key], !state.observed.vanishedDuringWindow || entry.container != nil else { continue }
+            guard var state = tracked[entry.key], !state.observed.vanishedDuringWindow || entry.container != nil else {
+                continue
+            }
             state.observed.processCount = entry.pids.count
             if let container = entry.container { state.initPID = container.initPID ?? state.initPID }
             if let files = state.files {
@@ -206,13 +232,16 @@ package final class WindowRecorder {
                     state.observed.lastCounters = sample.counters
                     if let rates {
                         state.observed.intervals.append(rates)
-                        state.observed.averageDStateThreads.append(Double(dStateCounts[entry.key] ?? 0) / Double(max(1, dStateSweepsInInterval)))
+                        state.observed.averageDStateThreads.append(
+                            Double(dStateCounts[entry.key] ?? 0) / Double(max(1, dStateSweepsInInterval)))
                     }
                 } catch {
                     state.observed.vanishedDuringWindow = true
                 }
             }
-            if let rates = switches.rates(group: entry.key.description, pids: entry.pids) { state.observed.contextSwitches.append(rates) }
+            if let rates = switches.rates(group: entry.key.description, pids: entry.pids) {
+                state.observed.contextSwitches.append(rates)
+            }
             let realtimeThreads = realtime.sample(group: entry.key.description, pids: entry.pids)
             if state.sampledRealtimeBefore { state.observed.realtimeThreads.append(realtimeThreads) }
             state.sampledRealtimeBefore = true
@@ -239,13 +268,16 @@ package final class WindowRecorder {
         let containers = live.compactMap { key -> WindowSample.Container? in
             guard let state = tracked[key], !state.observed.vanishedDuringWindow else { return nil }
             return WindowSample.Container(
-                key: key.description, displayName: state.observed.displayName, runtime: state.observed.runtime, cgroupPath: state.cgroupPath,
+                key: key.description, displayName: state.observed.displayName, runtime: state.observed.runtime,
+                cgroupPath: state.cgroupPath,
                 processCount: state.observed.processCount, counters: state.observed.lastCounters,
                 network: state.previousNetwork?.counters ?? [], sharesHostNetwork: state.observed.sharesHostNetwork,
                 averageDStateThreads: Double(dStateCounts[key] ?? 0) / sweeps)
         }
-        return WindowSample(takenAt: MonotonicInstant.now(), unixTimeSeconds: Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9,
-                            hostCPUCount: hostCPUCount, containers: containers)
+        return WindowSample(
+            takenAt: MonotonicInstant.now(),
+            unixTimeSeconds: Double(wallClock.tv_sec) + Double(wallClock.tv_nsec) / 1e9,
+            hostCPUCount: hostCPUCount, containers: containers)
     }
 
     private static let guestKey = ContainerKey.ownCgroup
@@ -254,22 +286,30 @@ package final class WindowRecorder {
     private func start(key: ContainerKey, container: Container?) {
         var files: CgroupCounterFiles?
         var cgroups = container?.cgroups
-        if options.guest { cgroups = (try? procfs.cgroups(TaskID(pid: getpid()))).map { layout?.hostView(of: $0) ?? $0 } }
+        if options.guest {
+            cgroups = (try? procfs.cgroups(TaskID(pid: getpid()))).map { layout?.hostView(of: $0) ?? $0 }
+        }
         if let layout, let cgroups { files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups)) }
         let sharesNetwork = container?.namespacesSharedWithHost.contains(.net) ?? false
         // Cheap scans do not ask the runtime: name a container that appeared since the first
         // scan now, with one query, as it may be gone before the window ends.
         var displayName = container.map(Self.displayName) ?? "this container"
-        if let container, container.name == nil, !options.guest, let name = metadataLookup.metadata(for: container.key)?.name {
+        if let container, container.name == nil, !options.guest,
+            let name = metadataLookup.metadata(for: container.key)?.name
+        {
             displayName = name
         }
-        var observed = ObservedContainer(key: key, displayName: displayName,
-                                         runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
-                                         processCount: container?.processCount ?? 0)
+        var observed = ObservedContainer(
+            key: key, displayName: displayName,
+            runtime: container?.runtime.rawValue ?? "self", sharesHostNetwork: sharesNetwork,
+            processCount: container?.processCount ?? 0)
         if let layout, let cgroups {
-            observed.realtimeBudget = try? CgroupRealtimeBudget.read(layout: layout, cgroups: cgroups, procRoot: options.inventory.procRoot, reader: procfs.reader)
+            observed.realtimeBudget = try? CgroupRealtimeBudget.read(
+                layout: layout, cgroups: cgroups, procRoot: options.inventory.procRoot, reader: procfs.reader)
         }
-        tracked[key] = Tracked(observed: observed, files: files, cgroupPath: container?.cgroupPath, initPID: options.guest ? getpid() : container?.initPID)
+        tracked[key] = Tracked(
+            observed: observed, files: files, cgroupPath: container?.cgroupPath,
+            initPID: options.guest ? getpid() : container?.initPID)
         order.append(key)
     }
 
@@ -284,14 +324,18 @@ package final class WindowRecorder {
     /// Containers that appeared after the first scan were seen by cheap scans only: ask the
     /// runtimes for their names (when they appear, and once more at the end of the window).
     private func nameLateContainers() {
-        guard !options.guest, order.contains(where: { tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0) }),
-              let snapshot = try? namingScanner.scan() else { return }
+        guard !options.guest,
+            order.contains(where: { tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0) }),
+            let snapshot = try? namingScanner.scan()
+        else { return }
         for container in snapshot.containers where container.name != nil {
             tracked[container.key]?.observed.displayName = Self.displayName(container)
         }
         // Docker lists a container only once it runs: one still starting (or already gone) is
         // named from its state file, written when it was created.
-        let unnamedDocker = order.filter { $0.runtime == .docker && tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0) }
+        let unnamedDocker = order.filter {
+            $0.runtime == .docker && tracked[$0]?.observed.displayName == Self.unnamedDisplayName($0)
+        }
         guard !unnamedDocker.isEmpty, options.inventory.queryRuntimes else { return }
         let stateFiles = DockerMetadata.loadStateFiles(dataRoot: options.inventory.dockerDataRoot)
         for key in unnamedDocker {
@@ -323,7 +367,8 @@ package final class WindowRecorder {
         if let devices = try? networkReader.networkDevices(pid: options.guest ? nil : pid) {
             let sample = CounterSample(takenAt: takenAt, counters: devices)
             if let old = state.previousNetwork, let calculator = RateCalculator(from: old.takenAt, to: takenAt) {
-                state.observed.network.append(NetworkRates.rates(old: old.counters, new: devices, rates: calculator).interfaces)
+                state.observed.network.append(
+                    NetworkRates.rates(old: old.counters, new: devices, rates: calculator).interfaces)
             }
             state.previousNetwork = sample
         }
@@ -337,7 +382,9 @@ package final class WindowRecorder {
     }
 
     /// CPU per process between the first and last scan (utime + stime ticks), grouped by container.
-    private func processCPU(first: InventorySnapshot, last: InventorySnapshot, seconds: Double) -> [ContainerKey: [ProcessCPU]] {
+    private func processCPU(
+        first: InventorySnapshot, last: InventorySnapshot, seconds: Double
+    ) -> [ContainerKey: [ProcessCPU]] {
         guard seconds > 0 else { return [:] }
         var before: [ProcessIdentity: UInt64] = [:]
         for process in first.processes { before[process.identity] = process.userTimeTicks &+ process.systemTimeTicks }
@@ -349,7 +396,8 @@ package final class WindowRecorder {
             let used = RateCalculator.increase(from: before[process.identity] ?? total, to: total).amount
             guard used > 0 else { continue }
             let key = options.guest ? Self.guestKey : process.container
-            grouped[key, default: []].append(ProcessCPU(pid: process.pid, comm: process.comm, cores: Double(used) / ticks / seconds))
+            grouped[key, default: []].append(
+                ProcessCPU(pid: process.pid, comm: process.comm, cores: Double(used) / ticks / seconds))
         }
         return grouped.mapValues { $0.sorted { ($0.cores, $1.comm, $1.pid) > ($1.cores, $0.comm, $0.pid) } }
     }
@@ -358,28 +406,39 @@ package final class WindowRecorder {
 
     private func openKernelLog() -> Result<KernelLogReader, HostReadError> {
         do {
-            return .success(try KernelLogReader(path: options.kernelLogPath, start: options.kernelLogLookbackSeconds > 0 ? .beginning : .end))
+            return .success(
+                try KernelLogReader(
+                    path: options.kernelLogPath, start: options.kernelLogLookbackSeconds > 0 ? .beginning : .end))
         } catch {
             return .failure(error)
         }
     }
 
-    private func readKernelLog(_ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant, unixSeconds: Double) -> KernelLogObservation {
+    private func readKernelLog(
+        _ opened: Result<KernelLogReader, HostReadError>, since startedAt: MonotonicInstant, unixSeconds: Double
+    ) -> KernelLogObservation {
         switch opened {
         case .failure(let error):
-            let reason = error.isPermissionDenied ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)" : error.description
-            limitations.append("kernel log unreadable: \(reason): OOM kills, hung tasks and I/O errors are seen only through counters")
+            let reason =
+                error.isPermissionDenied
+                ? "\(error.path): permission denied (needs root, or CAP_SYSLOG when kernel.dmesg_restrict=1)"
+                : error.description
+            limitations.append(
+                "kernel log unreadable: \(reason): OOM kills, hung tasks and I/O errors are seen only through counters")
             return KernelLogObservation(readable: false, unreadableReason: reason)
         case .success(let reader):
             let lookback = UInt64(max(0, options.kernelLogLookbackSeconds) * 1e6)
             let since = startedAt.nanoseconds / 1000 > lookback ? startedAt.nanoseconds / 1000 - lookback : 0
             do {
-                let records = try reader.readAvailable(maximumRecords: 20_000, sinceMicroseconds: options.kernelLogLookbackSeconds > 0 ? since : 0)
+                let records = try reader.readAvailable(
+                    maximumRecords: 20_000, sinceMicroseconds: options.kernelLogLookbackSeconds > 0 ? since : 0)
                 var events = KernelLogEvent.classify(records)
                 for index in events.indices { events[index].container = container(of: events[index]) }
-                return KernelLogObservation(recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events,
-                                            windowStartSecondsSinceBoot: Double(startedAt.nanoseconds) / 1e9, windowStartUnixSeconds: unixSeconds,
-                                            lookbackSeconds: options.kernelLogLookbackSeconds)
+                return KernelLogObservation(
+                    recordsRead: records.count, recordsLost: reader.lostRecordReads, events: events,
+                    windowStartSecondsSinceBoot: Double(startedAt.nanoseconds) / 1e9,
+                    windowStartUnixSeconds: unixSeconds,
+                    lookbackSeconds: options.kernelLogLookbackSeconds)
             } catch {
                 limitations.append("kernel log read failed: \(error)")
                 return KernelLogObservation(readable: false, unreadableReason: error.description)
@@ -393,7 +452,9 @@ package final class WindowRecorder {
         if let path = event.cgroupPath, let match = CgroupPathRules.match(path) { return match.key }
         if let pid = event.pid, let read = try? procfs.cgroups(TaskID(pid: pid)) {
             let cgroups = layout?.hostView(of: read) ?? read
-            for membership in cgroups.memberships { if let match = CgroupPathRules.match(membership.path) { return match.key } }
+            for membership in cgroups.memberships {
+                if let match = CgroupPathRules.match(membership.path) { return match.key }
+            }
         }
         return nil
     }

@@ -26,9 +26,11 @@ package struct WindowSample: Sendable {
         package var averageDStateThreads: Double
 
         /// Creates a value from its fields.
-        package init(key: String, displayName: String, runtime: String, cgroupPath: String? = nil, processCount: Int = 1,
-                    counters: CgroupCounters?, network: [NetworkDeviceStats] = [], sharesHostNetwork: Bool = false,
-                    averageDStateThreads: Double = 0) {
+        package init(
+            key: String, displayName: String, runtime: String, cgroupPath: String? = nil, processCount: Int = 1,
+            counters: CgroupCounters?, network: [NetworkDeviceStats] = [], sharesHostNetwork: Bool = false,
+            averageDStateThreads: Double = 0
+        ) {
             self.key = key
             self.displayName = displayName
             self.runtime = runtime

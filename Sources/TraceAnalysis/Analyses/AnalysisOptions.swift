@@ -39,15 +39,21 @@ struct DurationReporting {
 
     /// Columns after the key columns: count, min, avg, max, stdev (+ percentiles).
     var statisticColumns: [ReportColumn] {
-        [ReportColumn("Count", "number"), ReportColumn("Min", "duration"), ReportColumn("Avg", "duration"),
-         ReportColumn("Max", "duration"), ReportColumn("Stdev", "duration")]
+        [
+            ReportColumn("Count", "number"), ReportColumn("Min", "duration"), ReportColumn("Avg", "duration"),
+            ReportColumn("Max", "duration"), ReportColumn("Stdev", "duration")
+        ]
             + Self.percentiles.map { ReportColumn($0.0, "duration") }
     }
 
     static func cells(_ statistics: DurationStatistics) -> [ReportValue] {
-        guard statistics.count > 0 else { return [.integer(0), .empty, .empty, .empty, .empty] + percentiles.map { _ in .empty } }
-        return [.integer(Int64(statistics.count)), .duration(statistics.minimum), .duration(nanoseconds(statistics.mean)),
-                .duration(statistics.maximum), .duration(nanoseconds(statistics.standardDeviation))]
+        guard statistics.count > 0 else {
+            return [.integer(0), .empty, .empty, .empty, .empty] + percentiles.map { _ in .empty }
+        }
+        return [
+            .integer(Int64(statistics.count)), .duration(statistics.minimum), .duration(nanoseconds(statistics.mean)),
+            .duration(statistics.maximum), .duration(nanoseconds(statistics.standardDeviation))
+        ]
             + percentiles.map { .duration(statistics.percentile($0.1)) }
     }
 

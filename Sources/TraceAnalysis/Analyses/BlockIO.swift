@@ -11,14 +11,24 @@ public struct IOLatency: KernelEventHandler {
     public static var tableClasses: [ReportTableClass] {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
-            ReportTableClass(name: "iolatency-per-disk", title: "Block I/O latency per disk and request type",
-                             columns: [ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")] + statistics),
-            ReportTableClass(name: "iolatency-per-container", title: "Block I/O latency per container",
-                             columns: [ReportColumn("Container", "string"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")] + statistics),
-            ReportTableClass(name: "iolatency-log", title: "Block I/O requests", columns: [
-                ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"), ReportColumn("Latency", "duration"),
-                ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Sector", "number"), ReportColumn("Bytes", "size"),
-                ReportColumn("Process", "process"), ReportColumn("Container", "string")]),
+            ReportTableClass(
+                name: "iolatency-per-disk", title: "Block I/O latency per disk and request type",
+                columns: [ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")]
+                    + statistics),
+            ReportTableClass(
+                name: "iolatency-per-container", title: "Block I/O latency per container",
+                columns: [
+                    ReportColumn("Container", "string"), ReportColumn("Type", "string"), ReportColumn("Bytes", "size")
+                ] + statistics),
+            ReportTableClass(
+                name: "iolatency-log", title: "Block I/O requests",
+                columns: [
+                    ReportColumn("Issue", "timestamp"), ReportColumn("Complete", "timestamp"),
+                    ReportColumn("Latency", "duration"),
+                    ReportColumn("Disk", "disk"), ReportColumn("Type", "string"), ReportColumn("Sector", "number"),
+                    ReportColumn("Bytes", "size"),
+                    ReportColumn("Process", "process"), ReportColumn("Container", "string")
+                ])
         ]
     }
 
@@ -41,15 +51,21 @@ public struct IOLatency: KernelEventHandler {
     static func diskName(_ device: UInt64) -> String { "\(device >> 20),\(device & 0xFFFFF)" }
 
     public mutating func blockRequestCompleted(_ request: BlockRequestInterval, state: KernelState) {
-        guard options.filter.accepts(duration: request.duration), options.filter.accepts(thread: request.thread, in: state) || !options.filter.filtersThreads
+        guard options.filter.accepts(duration: request.duration),
+            options.filter.accepts(thread: request.thread, in: state) || !options.filter.filtersThreads
         else { return }
         let container = request.thread >= 0 ? state.threads[Int(request.thread)].container : 0
-        perDisk[Key(device: request.device, operation: request.operation), default: (DurationStatistics(), 0)].statistics.add(request.duration)
+        perDisk[Key(device: request.device, operation: request.operation), default: (DurationStatistics(), 0)]
+            .statistics.add(request.duration)
         perDisk[Key(device: request.device, operation: request.operation)]!.bytes &+= request.bytes
-        perContainer[Key(device: UInt64(container), operation: request.operation), default: (DurationStatistics(), 0)].statistics.add(request.duration)
+        perContainer[Key(device: UInt64(container), operation: request.operation), default: (DurationStatistics(), 0)]
+            .statistics.add(request.duration)
         perContainer[Key(device: UInt64(container), operation: request.operation)]!.bytes &+= request.bytes
         distribution.add(nanoseconds: request.duration)
-        if options.perContainer { containerDistributions[container, default: DurationDistribution(options: options)].add(nanoseconds: request.duration) }
+        if options.perContainer {
+            containerDistributions[container, default: DurationDistribution(options: options)].add(
+                nanoseconds: request.duration)
+        }
         log.add(request)
     }
 
@@ -64,30 +80,53 @@ public struct IOLatency: KernelEventHandler {
         let reporting = DurationReporting(options: options)
         func type(_ operation: BlockOperation) -> ReportValue { .string(operation.rawValue) }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: perDisk.sorted { $0.key < $1.key }.map {
-                [.disk(Self.diskName($0.key.device)), type($0.key.operation), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
-            }))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { $0.key < $1.key }.map {
-                [.string(state.containers[Int($0.key.device)].name), type($0.key.operation), .size($0.value.bytes)] + DurationReporting.cells($0.value.statistics)
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[0],
+                    rows: perDisk.sorted { $0.key < $1.key }.map {
+                        [.disk(Self.diskName($0.key.device)), type($0.key.operation), .size($0.value.bytes)]
+                            + DurationReporting.cells($0.value.statistics)
+                    }))
+            report.tables.append(
+                ReportTable(
+                    classes[1],
+                    rows: perContainer.sorted { $0.key < $1.key }.map {
+                        [
+                            .string(state.containers[Int($0.key.device)].name), type($0.key.operation),
+                            .size($0.value.bytes)
+                        ] + DurationReporting.cells($0.value.statistics)
+                    }))
         }
         if options.log {
-            report.tables.append(ReportTable(classes[2], rows: log.ordered().map { request in
-                let process: ReportValue = request.thread >= 0
-                    ? .process(name: state.threads[Int(request.thread)].comm, pid: state.threads[Int(request.thread)].pid, tid: state.threads[Int(request.thread)].tid)
-                    : .empty
-                return [.timestamp(request.begin), .timestamp(request.end), .duration(request.duration), .disk(Self.diskName(request.device)),
-                        type(request.operation), .integer(Int64(request.sector)), .size(request.bytes), process,
-                        .string(state.container(of: request.thread).name)]
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[2],
+                    rows: log.ordered().map { request in
+                        let process: ReportValue =
+                            request.thread >= 0
+                            ? .process(
+                                name: state.threads[Int(request.thread)].comm,
+                                pid: state.threads[Int(request.thread)].pid, tid: state.threads[Int(request.thread)].tid
+                            )
+                            : .empty
+                        return [
+                            .timestamp(request.begin), .timestamp(request.end), .duration(request.duration),
+                            .disk(Self.diskName(request.device)),
+                            type(request.operation), .integer(Int64(request.sector)), .size(request.bytes), process,
+                            .string(state.container(of: request.thread).name)
+                        ]
+                    }))
         }
         if options.frequency {
-            report.histograms.append(reporting.histogram(title: "Block I/O latency distribution", values: distribution.log2,
-                                                         linear: distribution.linear(buckets: options.frequencyBuckets)))
+            report.histograms.append(
+                reporting.histogram(
+                    title: "Block I/O latency distribution", values: distribution.log2,
+                    linear: distribution.linear(buckets: options.frequencyBuckets)))
             for (index, containerDistribution) in containerDistributions.sorted(by: { $0.key < $1.key }) {
-                report.histograms.append(reporting.histogram(
-                    title: "container = \(state.containers[Int(index)].name)", values: containerDistribution.log2,
-                    linear: containerDistribution.linear(buckets: options.frequencyBuckets)))
+                report.histograms.append(
+                    reporting.histogram(
+                        title: "container = \(state.containers[Int(index)].name)", values: containerDistribution.log2,
+                        linear: containerDistribution.linear(buckets: options.frequencyBuckets)))
             }
         }
         return report
@@ -103,17 +142,30 @@ public struct IOUsage: KernelEventHandler {
     }
 
     public static let tableClasses = [
-        ReportTableClass(name: "iousage-per-process", title: "Per-process I/O (syscalls)", columns: [
-            ReportColumn("Process", "process"), ReportColumn("Container", "string"),
-            ReportColumn("Read", "size"), ReportColumn("Written", "size")]),
-        ReportTableClass(name: "iousage-per-container", title: "Per-container I/O (syscalls)", columns: [
-            ReportColumn("Container", "string"), ReportColumn("Read", "size"), ReportColumn("Written", "size")]),
-        ReportTableClass(name: "iousage-per-file", title: "Per-file I/O (syscalls)", columns: [
-            ReportColumn("Process", "process"), ReportColumn("FD", "fd"), ReportColumn("File", "path"),
-            ReportColumn("Read", "size"), ReportColumn("Written", "size")]),
-        ReportTableClass(name: "iousage-per-disk", title: "Per-disk I/O (block requests)", columns: [
-            ReportColumn("Disk", "disk"), ReportColumn("Read", "size"), ReportColumn("Written", "size"), ReportColumn("Discarded", "size"),
-            ReportColumn("Requests", "number")]),
+        ReportTableClass(
+            name: "iousage-per-process", title: "Per-process I/O (syscalls)",
+            columns: [
+                ReportColumn("Process", "process"), ReportColumn("Container", "string"),
+                ReportColumn("Read", "size"), ReportColumn("Written", "size")
+            ]),
+        ReportTableClass(
+            name: "iousage-per-container", title: "Per-container I/O (syscalls)",
+            columns: [
+                ReportColumn("Container", "string"), ReportColumn("Read", "size"), ReportColumn("Written", "size")
+            ]),
+        ReportTableClass(
+            name: "iousage-per-file", title: "Per-file I/O (syscalls)",
+            columns: [
+                ReportColumn("Process", "process"), ReportColumn("FD", "fd"), ReportColumn("File", "path"),
+                ReportColumn("Read", "size"), ReportColumn("Written", "size")
+            ]),
+        ReportTableClass(
+            name: "iousage-per-disk", title: "Per-disk I/O (block requests)",
+            columns: [
+                ReportColumn("Disk", "disk"), ReportColumn("Read", "size"), ReportColumn("Written", "size"),
+                ReportColumn("Discarded", "size"),
+                ReportColumn("Requests", "number")
+            ])
     ]
 
     let options: AnalysisOptions
@@ -130,7 +182,9 @@ public struct IOUsage: KernelEventHandler {
         self.options = options
     }
 
-    public mutating func syscallEnded(at time: UInt64, cpu: Int, thread: Int32, call: SyscallInterval, state: KernelState) {
+    public mutating func syscallEnded(
+        at time: UInt64, cpu: Int, thread: Int32, call: SyscallInterval, state: KernelState
+    ) {
         if !classified.contains(call.syscall) {
             classified.insert(call.syscall)
             let name = state.syscallNames[Int(call.syscall)]
@@ -143,13 +197,17 @@ public struct IOUsage: KernelEventHandler {
         else { return }
         let bytes = UInt64(call.returnValue)
         let threadState = state.threads[Int(thread)]
-        if isRead { perProcess[threadState.pid, default: (0, 0, threadState.container)].read &+= bytes } else {
+        if isRead {
+            perProcess[threadState.pid, default: (0, 0, threadState.container)].read &+= bytes
+        } else {
             perProcess[threadState.pid, default: (0, 0, threadState.container)].written &+= bytes
         }
         if call.fileDescriptor >= 0 {
             let key = FileKey(pid: threadState.pid, fd: call.fileDescriptor)
             var entry = perFile[key] ?? (0, 0, nil)
-            if entry.name == nil { entry.name = state.fileNames[KernelState.FileKey(pid: threadState.pid, fd: call.fileDescriptor)] }
+            if entry.name == nil {
+                entry.name = state.fileNames[KernelState.FileKey(pid: threadState.pid, fd: call.fileDescriptor)]
+            }
             if isRead { entry.read &+= bytes } else { entry.written &+= bytes }
             perFile[key] = entry
         }
@@ -176,26 +234,58 @@ public struct IOUsage: KernelEventHandler {
     public func report(state: KernelState) -> AnalysisReport {
         var report = AnalysisReport(analysis: "iousage", begin: begin, end: end)
         let reporting = DurationReporting(options: options)
-        report.tables.append(ReportTable(Self.tableClasses[0], rows: reporting.limited(perProcess.sorted { ($0.value.read &+ $0.value.written, $1.key) > ($1.value.read &+ $1.value.written, $0.key) }).map {
-            [.process(name: state.processName(pid: $0.key), pid: $0.key, tid: nil), .string(state.containers[Int($0.value.container)].name),
-             .size($0.value.read), .size($0.value.written)]
-        }))
+        report.tables.append(
+            ReportTable(
+                Self.tableClasses[0],
+                rows: reporting.limited(
+                    perProcess.sorted {
+                        ($0.value.read &+ $0.value.written, $1.key) > ($1.value.read &+ $1.value.written, $0.key)
+                    }
+                ).map {
+                    [
+                        .process(name: state.processName(pid: $0.key), pid: $0.key, tid: nil),
+                        .string(state.containers[Int($0.value.container)].name),
+                        .size($0.value.read), .size($0.value.written)
+                    ]
+                }))
         var perContainer: [Int32: (UInt64, UInt64)] = [:]
         for entry in perProcess.values {
             perContainer[entry.container, default: (0, 0)].0 &+= entry.read
             perContainer[entry.container]!.1 &+= entry.written
         }
-        report.tables.append(ReportTable(Self.tableClasses[1], rows: perContainer.sorted { ($0.value.0 &+ $0.value.1, $1.key) > ($1.value.0 &+ $1.value.1, $0.key) }.map {
-            [.string(state.containers[Int($0.key)].name), .size($0.value.0), .size($0.value.1)]
-        }))
-        report.tables.append(ReportTable(Self.tableClasses[2], rows: reporting.limited(perFile.sorted { ($0.value.read &+ $0.value.written, $1.key.pid, $1.key.fd) > ($1.value.read &+ $1.value.written, $0.key.pid, $0.key.fd) }).map {
-            [.process(name: state.processName(pid: $0.key.pid), pid: $0.key.pid, tid: nil), .fileDescriptor($0.key.fd),
-             $0.value.name.map { .path($0) } ?? .empty, .size($0.value.read), .size($0.value.written)]
-        }))
-        report.tables.append(ReportTable(Self.tableClasses[3], rows: perDisk.sorted { $0.key < $1.key }.map {
-            [.disk(IOLatency.diskName($0.key)), .size($0.value.read), .size($0.value.written), .size($0.value.discarded),
-             .integer(Int64($0.value.requests))]
-        }))
+        report.tables.append(
+            ReportTable(
+                Self.tableClasses[1],
+                rows: perContainer.sorted { ($0.value.0 &+ $0.value.1, $1.key) > ($1.value.0 &+ $1.value.1, $0.key) }
+                    .map {
+                        [.string(state.containers[Int($0.key)].name), .size($0.value.0), .size($0.value.1)]
+                    }))
+        report.tables.append(
+            ReportTable(
+                Self.tableClasses[2],
+                rows: reporting.limited(
+                    perFile.sorted {
+                        ($0.value.read &+ $0.value.written, $1.key.pid, $1.key.fd) > (
+                            $1.value.read &+ $1.value.written, $0.key.pid, $0.key.fd
+                        )
+                    }
+                ).map {
+                    [
+                        .process(name: state.processName(pid: $0.key.pid), pid: $0.key.pid, tid: nil),
+                        .fileDescriptor($0.key.fd),
+                        $0.value.name.map { .path($0) } ?? .empty, .size($0.value.read), .size($0.value.written)
+                    ]
+                }))
+        report.tables.append(
+            ReportTable(
+                Self.tableClasses[3],
+                rows: perDisk.sorted { $0.key < $1.key }.map {
+                    [
+                        .disk(IOLatency.diskName($0.key)), .size($0.value.read), .size($0.value.written),
+                        .size($0.value.discarded),
+                        .integer(Int64($0.value.requests))
+                    ]
+                }))
         return report
     }
 }

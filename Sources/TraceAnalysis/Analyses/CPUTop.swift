@@ -2,16 +2,27 @@
 /// per-TID, per-CPU and per-container usage tables).
 public struct CPUTop: KernelEventHandler {
     public static let tableClasses = [
-        ReportTableClass(name: "per-tid", title: "Per-TID Usage", columns: [
-            ReportColumn("Usage", "ratio"), ReportColumn("Process", "process"), ReportColumn("Container", "string"),
-            ReportColumn("Migrations", "number"), ReportColumn("Priorities", "string")]),
-        ReportTableClass(name: "per-process", title: "Per-Process Usage", columns: [
-            ReportColumn("Usage", "ratio"), ReportColumn("Process", "process"), ReportColumn("Container", "string"),
-            ReportColumn("Threads", "number")]),
-        ReportTableClass(name: "per-container", title: "Per-Container Usage", columns: [
-            ReportColumn("Usage", "ratio"), ReportColumn("Container", "string"), ReportColumn("Type", "string"),
-            ReportColumn("CPU time", "duration")]),
-        ReportTableClass(name: "per-cpu", title: "Per-CPU Usage", columns: [ReportColumn("Usage", "ratio"), ReportColumn("CPU", "cpu")]),
+        ReportTableClass(
+            name: "per-tid", title: "Per-TID Usage",
+            columns: [
+                ReportColumn("Usage", "ratio"), ReportColumn("Process", "process"), ReportColumn("Container", "string"),
+                ReportColumn("Migrations", "number"), ReportColumn("Priorities", "string")
+            ]),
+        ReportTableClass(
+            name: "per-process", title: "Per-Process Usage",
+            columns: [
+                ReportColumn("Usage", "ratio"), ReportColumn("Process", "process"), ReportColumn("Container", "string"),
+                ReportColumn("Threads", "number")
+            ]),
+        ReportTableClass(
+            name: "per-container", title: "Per-Container Usage",
+            columns: [
+                ReportColumn("Usage", "ratio"), ReportColumn("Container", "string"), ReportColumn("Type", "string"),
+                ReportColumn("CPU time", "duration")
+            ]),
+        ReportTableClass(
+            name: "per-cpu", title: "Per-CPU Usage",
+            columns: [ReportColumn("Usage", "ratio"), ReportColumn("CPU", "cpu")])
     ]
 
     let options: AnalysisOptions
@@ -49,7 +60,10 @@ public struct CPUTop: KernelEventHandler {
         }
     }
 
-    public mutating func switched(at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32, state: KernelState) {
+    public mutating func switched(
+        at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32,
+        state: KernelState
+    ) {
         charge(previous, cpu: cpu, from: ranSince, to: time, state: state)
         if begin == 0 { begin = time }
         guard next >= 0 else { return }
@@ -57,7 +71,9 @@ public struct CPUTop: KernelEventHandler {
         // Priorities rarely change: look at the set only when this one differs from the last seen.
         let index = Int(next)
         if index >= lastPriority.count {
-            lastPriority.append(contentsOf: repeatElement(Int32.min, count: max(index + 1, lastPriority.count * 2, 256) - lastPriority.count))
+            lastPriority.append(
+                contentsOf: repeatElement(
+                    Int32.min, count: max(index + 1, lastPriority.count * 2, 256) - lastPriority.count))
         }
         if lastPriority[index] != priority {
             lastPriority[index] = priority
@@ -107,19 +123,23 @@ public struct CPUTop: KernelEventHandler {
             threads.rows.append([
                 .ratio(Double(entry.time) / duration), .process(name: thread.comm, pid: thread.pid, tid: thread.tid),
                 .string(state.containers[Int(thread.container)].name),
-                .integer(Int64(entry.index < migrations.count ? migrations[entry.index] : 0)), .string("[\(seen)]")])
+                .integer(Int64(entry.index < migrations.count ? migrations[entry.index] : 0)), .string("[\(seen)]")
+            ])
         }
         var processes = ReportTable(Self.tableClasses[1])
         for (pid, entry) in reporting.limited(perProcess.sorted { ($0.value.time, $1.key) > ($1.value.time, $0.key) }) {
             processes.rows.append([
                 .ratio(Double(entry.time) / duration), .process(name: state.processName(pid: pid), pid: pid, tid: nil),
-                .string(state.containers[Int(entry.container)].name), .integer(Int64(entry.threads))])
+                .string(state.containers[Int(entry.container)].name), .integer(Int64(entry.threads))
+            ])
         }
         var containers = ReportTable(Self.tableClasses[2])
         for (index, time) in perContainer.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             let container = state.containers[Int(index)]
             let label = container.pidNamespace != 0 ? "\(container.name) (\(container.pidNamespace))" : container.name
-            containers.rows.append([.ratio(Double(time) / duration), .string(label), .string(container.runtime), .duration(time)])
+            containers.rows.append([
+                .ratio(Double(time) / duration), .string(label), .string(container.runtime), .duration(time)
+            ])
         }
         var cpus = ReportTable(Self.tableClasses[3])
         for (cpu, busy) in cpuBusy.enumerated() where filter.accepts(cpu: cpu) {

@@ -5,17 +5,21 @@ public struct MemTop: KernelEventHandler {
 
     /// The tables' columns say what they count: pages, or allocation and free events.
     public static func tableClasses(counting count: MemoryCount) -> [ReportTableClass] {
-        let amounts = count == .pages
+        let amounts =
+            count == .pages
             ? [ReportColumn("Allocated", "number", unit: "pages"), ReportColumn("Freed", "number", unit: "pages")]
             : [ReportColumn("Allocations", "number", unit: "events"), ReportColumn("Frees", "number", unit: "events")]
         return [
-            ReportTableClass(name: "memtop-per-tid", title: "Per-TID memory allocations",
-                             columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + amounts),
-            ReportTableClass(name: "memtop-per-process", title: "Per-process memory allocations",
-                             columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + amounts),
-            ReportTableClass(name: "memtop-per-container", title: "Per-container memory allocations",
-                             columns: [ReportColumn("Container", "string"), ReportColumn("Type", "string")] + amounts),
-            ReportTableClass(name: "memtop-total", title: "Total memory usage", columns: amounts),
+            ReportTableClass(
+                name: "memtop-per-tid", title: "Per-TID memory allocations",
+                columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + amounts),
+            ReportTableClass(
+                name: "memtop-per-process", title: "Per-process memory allocations",
+                columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + amounts),
+            ReportTableClass(
+                name: "memtop-per-container", title: "Per-container memory allocations",
+                columns: [ReportColumn("Container", "string"), ReportColumn("Type", "string")] + amounts),
+            ReportTableClass(name: "memtop-total", title: "Total memory usage", columns: amounts)
         ]
     }
 
@@ -59,19 +63,39 @@ public struct MemTop: KernelEventHandler {
         let byAllocations: ((key: Int32, value: (UInt64, UInt64)), (key: Int32, value: (UInt64, UInt64))) -> Bool = {
             ($0.value.0 + $0.value.1, $1.key) > ($1.value.0 + $1.value.1, $0.key)
         }
-        report.tables.append(ReportTable(classes[0], rows: reporting.limited(perThread.sorted(by: byAllocations)).map { index, pages in
-            let thread = state.threads[Int(index)]
-            return [.process(name: thread.comm, pid: thread.pid, tid: thread.tid), .string(state.containers[Int(thread.container)].name),
-                    .integer(Int64(pages.0)), .integer(Int64(pages.1))]
-        }))
-        report.tables.append(ReportTable(classes[1], rows: reporting.limited(perProcess.sorted { ($0.value.0 + $0.value.1, $1.key) > ($1.value.0 + $1.value.1, $0.key) }).map { pid, pages in
-            [.process(name: state.processName(pid: pid), pid: pid, tid: nil), .string(state.containers[Int(pages.2)].name),
-             .integer(Int64(pages.0)), .integer(Int64(pages.1))]
-        }))
-        report.tables.append(ReportTable(classes[2], rows: perContainer.sorted(by: byAllocations).map { index, pages in
-            let container = state.containers[Int(index)]
-            return [.string(container.name), .string(container.runtime), .integer(Int64(pages.0)), .integer(Int64(pages.1))]
-        }))
+        report.tables.append(
+            ReportTable(
+                classes[0],
+                rows: reporting.limited(perThread.sorted(by: byAllocations)).map { index, pages in
+                    let thread = state.threads[Int(index)]
+                    return [
+                        .process(name: thread.comm, pid: thread.pid, tid: thread.tid),
+                        .string(state.containers[Int(thread.container)].name),
+                        .integer(Int64(pages.0)), .integer(Int64(pages.1))
+                    ]
+                }))
+        report.tables.append(
+            ReportTable(
+                classes[1],
+                rows: reporting.limited(
+                    perProcess.sorted { ($0.value.0 + $0.value.1, $1.key) > ($1.value.0 + $1.value.1, $0.key) }
+                ).map { pid, pages in
+                    [
+                        .process(name: state.processName(pid: pid), pid: pid, tid: nil),
+                        .string(state.containers[Int(pages.2)].name),
+                        .integer(Int64(pages.0)), .integer(Int64(pages.1))
+                    ]
+                }))
+        report.tables.append(
+            ReportTable(
+                classes[2],
+                rows: perContainer.sorted(by: byAllocations).map { index, pages in
+                    let container = state.containers[Int(index)]
+                    return [
+                        .string(container.name), .string(container.runtime), .integer(Int64(pages.0)),
+                        .integer(Int64(pages.1))
+                    ]
+                }))
         let total = perThread.values.reduce((UInt64(0), UInt64(0))) { ($0.0 + $1.0, $0.1 + $1.1) }
         report.tables.append(ReportTable(classes[3], rows: [[.integer(Int64(total.0)), .integer(Int64(total.1))]]))
         return report

@@ -14,16 +14,23 @@ public struct SchedLatency: KernelEventHandler {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
             ReportTableClass(name: "sched-stats", title: "Scheduling latency stats", columns: statistics),
-            ReportTableClass(name: "sched-per-container", title: "Scheduling latency stats per container",
-                             columns: [ReportColumn("Container", "string")] + statistics),
-            ReportTableClass(name: "sched-per-process", title: "Scheduling latency stats per process",
-                             columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + statistics),
-            ReportTableClass(name: "sched-per-priority", title: "Scheduling latency stats per priority",
-                             columns: [ReportColumn("Priority", "number")] + statistics),
-            ReportTableClass(name: "sched-log", title: "Scheduling latency log", columns: [
-                ReportColumn("Wakeup", "timestamp"), ReportColumn("Switch", "timestamp"), ReportColumn("Latency", "duration"),
-                ReportColumn("Priority", "number"), ReportColumn("CPU", "cpu"), ReportColumn("Wakee", "process"),
-                ReportColumn("Container", "string"), ReportColumn("Waker", "process")]),
+            ReportTableClass(
+                name: "sched-per-container", title: "Scheduling latency stats per container",
+                columns: [ReportColumn("Container", "string")] + statistics),
+            ReportTableClass(
+                name: "sched-per-process", title: "Scheduling latency stats per process",
+                columns: [ReportColumn("Process", "process"), ReportColumn("Container", "string")] + statistics),
+            ReportTableClass(
+                name: "sched-per-priority", title: "Scheduling latency stats per priority",
+                columns: [ReportColumn("Priority", "number")] + statistics),
+            ReportTableClass(
+                name: "sched-log", title: "Scheduling latency log",
+                columns: [
+                    ReportColumn("Wakeup", "timestamp"), ReportColumn("Switch", "timestamp"),
+                    ReportColumn("Latency", "duration"),
+                    ReportColumn("Priority", "number"), ReportColumn("CPU", "cpu"), ReportColumn("Wakee", "process"),
+                    ReportColumn("Container", "string"), ReportColumn("Waker", "process")
+                ])
         ]
     }
 
@@ -46,14 +53,18 @@ public struct SchedLatency: KernelEventHandler {
         log = EventLog(options: options) { $0.latency }
     }
 
-    public mutating func scheduled(at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState) {
+    public mutating func scheduled(
+        at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState
+    ) {
         // Sources deliver times in order, but a corrupt wake-up can still name a later time.
         guard time >= wakeupTime else {
             wakeupsAfterSwitch += 1
             return
         }
         let latency = time - wakeupTime
-        guard options.filter.accepts(duration: latency), options.filter.accepts(thread: thread, in: state) else { return }
+        guard options.filter.accepts(duration: latency), options.filter.accepts(thread: thread, in: state) else {
+            return
+        }
         let threadState = state.threads[Int(thread)]
         if threadState.tid == 0 { return }
         all.add(latency)
@@ -62,9 +73,13 @@ public struct SchedLatency: KernelEventHandler {
         perPriority[threadState.priority, default: DurationStatistics()].add(latency)
         distribution.add(nanoseconds: latency)
         if options.perContainer {
-            containerDistributions[threadState.container, default: DurationDistribution(options: options)].add(nanoseconds: latency)
+            containerDistributions[threadState.container, default: DurationDistribution(options: options)].add(
+                nanoseconds: latency)
         }
-        log.add(Entry(wakeup: wakeupTime, switchIn: time, thread: thread, waker: waker, priority: threadState.priority, cpu: cpu))
+        log.add(
+            Entry(
+                wakeup: wakeupTime, switchIn: time, thread: thread, waker: waker, priority: threadState.priority,
+                cpu: cpu))
     }
 
     public mutating func traceBegan(state: KernelState) {}
@@ -80,41 +95,73 @@ public struct SchedLatency: KernelEventHandler {
     public func report(state: KernelState) -> AnalysisReport {
         var report = AnalysisReport(analysis: "schedlat", begin: begin, end: end)
         if wakeupsAfterSwitch > 0 {
-            report.notes.append("note: \(wakeupsAfterSwitch) wake-ups were stamped after the switch that ran their thread (corrupt times): left out")
+            report.notes.append(
+                "note: \(wakeupsAfterSwitch) wake-ups were stamped after the switch that ran their thread (corrupt times): left out"
+            )
         }
         let classes = Self.tableClasses
         let reporting = DurationReporting(options: options)
         if options.showsStatistics {
             report.tables.append(ReportTable(classes[0], rows: [DurationReporting.cells(all)]))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { ($0.value.maximum, $1.key) > ($1.value.maximum, $0.key) }.map { index, statistics in
-                [.string(state.containers[Int(index)].name)] + DurationReporting.cells(statistics)
-            }))
-            report.tables.append(ReportTable(classes[2], rows: reporting.limited(perProcess.sorted { ($0.value.statistics.maximum, $1.key) > ($1.value.statistics.maximum, $0.key) }).map { pid, entry in
-                [.process(name: state.processName(pid: pid), pid: pid, tid: nil), .string(state.containers[Int(entry.container)].name)]
-                    + DurationReporting.cells(entry.statistics)
-            }))
-            report.tables.append(ReportTable(classes[3], rows: perPriority.sorted { $0.key < $1.key }.map { priority, statistics in
-                [.integer(Int64(priority))] + DurationReporting.cells(statistics)
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[1],
+                    rows: perContainer.sorted { ($0.value.maximum, $1.key) > ($1.value.maximum, $0.key) }.map {
+                        index, statistics in
+                        [.string(state.containers[Int(index)].name)] + DurationReporting.cells(statistics)
+                    }))
+            report.tables.append(
+                ReportTable(
+                    classes[2],
+                    rows: reporting.limited(
+                        perProcess.sorted {
+                            ($0.value.statistics.maximum, $1.key) > ($1.value.statistics.maximum, $0.key)
+                        }
+                    ).map { pid, entry in
+                        [
+                            .process(name: state.processName(pid: pid), pid: pid, tid: nil),
+                            .string(state.containers[Int(entry.container)].name)
+                        ]
+                            + DurationReporting.cells(entry.statistics)
+                    }))
+            report.tables.append(
+                ReportTable(
+                    classes[3],
+                    rows: perPriority.sorted { $0.key < $1.key }.map { priority, statistics in
+                        [.integer(Int64(priority))] + DurationReporting.cells(statistics)
+                    }))
         }
         if options.log {
-            report.tables.append(ReportTable(classes[4], rows: log.ordered().map { entry in
-                let wakee = state.threads[Int(entry.thread)]
-                let waker: ReportValue = entry.waker >= 0
-                    ? .process(name: state.threads[Int(entry.waker)].comm, pid: state.threads[Int(entry.waker)].pid, tid: state.threads[Int(entry.waker)].tid) : .empty
-                return [.timestamp(entry.wakeup), .timestamp(entry.switchIn), .duration(entry.latency), .integer(Int64(entry.priority)),
-                        .cpu(entry.cpu), .process(name: wakee.comm, pid: wakee.pid, tid: wakee.tid),
-                        .string(state.containers[Int(wakee.container)].name), waker]
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[4],
+                    rows: log.ordered().map { entry in
+                        let wakee = state.threads[Int(entry.thread)]
+                        let waker: ReportValue =
+                            entry.waker >= 0
+                            ? .process(
+                                name: state.threads[Int(entry.waker)].comm, pid: state.threads[Int(entry.waker)].pid,
+                                tid: state.threads[Int(entry.waker)].tid) : .empty
+                        return [
+                            .timestamp(entry.wakeup), .timestamp(entry.switchIn), .duration(entry.latency),
+                            .integer(Int64(entry.priority)),
+                            .cpu(entry.cpu), .process(name: wakee.comm, pid: wakee.pid, tid: wakee.tid),
+                            .string(state.containers[Int(wakee.container)].name), waker
+                        ]
+                    }))
         }
         if options.frequency {
-            report.histograms.append(reporting.histogram(
-                title: "Scheduling latency distribution", values: distribution.log2, linear: distribution.linear(buckets: options.frequencyBuckets)))
+            report.histograms.append(
+                reporting.histogram(
+                    title: "Scheduling latency distribution", values: distribution.log2,
+                    linear: distribution.linear(buckets: options.frequencyBuckets)))
             for (index, containerDistribution) in containerDistributions.sorted(by: { $0.key < $1.key }) {
                 let container = state.containers[Int(index)]
-                report.histograms.append(reporting.histogram(
-                    title: "container = \(container.name) (pidns \(container.pidNamespace))", values: containerDistribution.log2,
-                    linear: containerDistribution.linear(buckets: options.frequencyBuckets)))
+                report.histograms.append(
+                    reporting.histogram(
+                        title: "container = \(container.name) (pidns \(container.pidNamespace))",
+                        values: containerDistribution.log2,
+                        linear: containerDistribution.linear(buckets: options.frequencyBuckets)))
             }
         }
         return report

@@ -82,27 +82,43 @@ public enum TraceAnalysisRunner {
     /// events and missing event classes.
     /// `progress` is called every million events or so with the timestamp reached.
     public static func run(
-        _ kind: AnalysisKind, source: some EventSource, options: AnalysisOptions, periods: PeriodConfiguration = PeriodConfiguration(),
+        _ kind: AnalysisKind, source: some EventSource, options: AnalysisOptions,
+        periods: PeriodConfiguration = PeriodConfiguration(),
         progress: ((UInt64) -> Void)? = nil
     ) throws -> AnalysisReport {
         var report: AnalysisReport
         switch kind {
-        case .cputop: report = try replay(CPUTop(options: options), source: source, filter: options.filter, progress: progress)
-        case .memtop: report = try replay(MemTop(options: options), source: source, filter: options.filter, progress: progress)
-        case .schedlat: report = try replay(SchedLatency(options: options), source: source, filter: options.filter, progress: progress)
-        case .syscalls: report = try replay(Syscalls(options: options), source: source, filter: options.filter, progress: progress)
-        case .iolatency: report = try replay(IOLatency(options: options), source: source, filter: options.filter, progress: progress)
-        case .iousage: report = try replay(IOUsage(options: options), source: source, filter: options.filter, progress: progress)
-        case .irq: report = try replay(Interrupts(options: options), source: source, filter: options.filter, progress: progress)
-        case .dstate: report = try replay(UninterruptibleSleep(options: options), source: source, filter: options.filter, progress: progress)
+        case .cputop:
+            report = try replay(CPUTop(options: options), source: source, filter: options.filter, progress: progress)
+        case .memtop:
+            report = try replay(MemTop(options: options), source: source, filter: options.filter, progress: progress)
+        case .schedlat:
+            report = try replay(
+                SchedLatency(options: options), source: source, filter: options.filter, progress: progress)
+        case .syscalls:
+            report = try replay(Syscalls(options: options), source: source, filter: options.filter, progress: progress)
+        case .iolatency:
+            report = try replay(IOLatency(options: options), source: source, filter: options.filter, progress: progress)
+        case .iousage:
+            report = try replay(IOUsage(options: options), source: source, filter: options.filter, progress: progress)
+        case .irq:
+            report = try replay(
+                Interrupts(options: options), source: source, filter: options.filter, progress: progress)
+        case .dstate:
+            report = try replay(
+                UninterruptibleSleep(options: options), source: source, filter: options.filter, progress: progress)
         case .periods:
-            let analysis = PeriodAnalysis(options: options, definitions: periods.definitions, groupBy: periods.groupBy, aggregateBy: periods.aggregateBy)
+            let analysis = PeriodAnalysis(
+                options: options, definitions: periods.definitions, groupBy: periods.groupBy,
+                aggregateBy: periods.aggregateBy)
             report = try replay(analysis, source: source, filter: options.filter, progress: progress)
         }
         let vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
         let present = Set(source.traceDescription.classes.classes.map { vocabulary.binding(for: $0).kind })
         for alternatives in kind.requiredKinds where !alternatives.contains(where: present.contains) {
-            report.notes.append("note: the trace has no \(alternatives.map { "\($0)" }.joined(separator: "/")) events; record them for \(kind.rawValue)")
+            report.notes.append(
+                "note: the trace has no \(alternatives.map { "\($0)" }.joined(separator: "/")) events; record them for \(kind.rawValue)"
+            )
         }
         return report
     }
@@ -112,19 +128,23 @@ public enum TraceAnalysisRunner {
     ) throws -> AnalysisReport {
         let layout = (source as? PeriscopeTraceReader).map { SyscallArgumentLayout.directory($0.layout) } ?? .builtIn
         var replayer = KernelStateReplayer(
-            handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "", argumentLayout: layout)
+            handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "",
+            argumentLayout: layout)
         replayer.progress = progress
         try source.run(into: &replayer)
         try filter.checkContainers(in: replayer.state)
         var report = replayer.handler.report(state: replayer.state)
         // The time range is the part analysed: from --begin when it is after the first event.
-        if let begin = filter.begin { report.begin = max(report.begin, begin.resolve(start: replayer.state.firstTimestamp)) }
+        if let begin = filter.begin {
+            report.begin = max(report.begin, begin.resolve(start: replayer.state.firstTimestamp))
+        }
         report.eventCount = replayer.state.eventCount
         // Page headers count overwritten pages; the capture's statistics also count events
         // dropped on full buffers. Both describe the same losses, so the larger is the truth.
         report.lostEvents = max(replayer.state.lostEvents, source.captureLostEventCount)
         if report.lostEvents > 0 {
-            report.notes.append("warning: the tracer lost \(report.lostEvents) events; results undercount around those gaps")
+            report.notes.append(
+                "warning: the tracer lost \(report.lostEvents) events; results undercount around those gaps")
         }
         return report
     }

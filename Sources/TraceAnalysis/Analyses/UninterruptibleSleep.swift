@@ -12,13 +12,25 @@ public struct UninterruptibleSleep: KernelEventHandler {
     public static var tableClasses: [ReportTableClass] {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
-            ReportTableClass(name: "dstate-per-thread", title: "D-state sleeps per thread", columns: [
-                ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Total", "duration")] + statistics),
-            ReportTableClass(name: "dstate-per-container", title: "D-state sleeps per container", columns: [
-                ReportColumn("Container", "string"), ReportColumn("Total", "duration")] + statistics),
-            ReportTableClass(name: "dstate-log", title: "D-state sleeps", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration"),
-                ReportColumn("Process", "process"), ReportColumn("Container", "string"), ReportColumn("Waker", "process")]),
+            ReportTableClass(
+                name: "dstate-per-thread", title: "D-state sleeps per thread",
+                columns: [
+                    ReportColumn("Process", "process"), ReportColumn("Container", "string"),
+                    ReportColumn("Total", "duration")
+                ] + statistics),
+            ReportTableClass(
+                name: "dstate-per-container", title: "D-state sleeps per container",
+                columns: [
+                    ReportColumn("Container", "string"), ReportColumn("Total", "duration")
+                ] + statistics),
+            ReportTableClass(
+                name: "dstate-log", title: "D-state sleeps",
+                columns: [
+                    ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"),
+                    ReportColumn("Duration", "duration"),
+                    ReportColumn("Process", "process"), ReportColumn("Container", "string"),
+                    ReportColumn("Waker", "process")
+                ])
         ]
     }
 
@@ -36,9 +48,13 @@ public struct UninterruptibleSleep: KernelEventHandler {
         log = EventLog(options: options) { $0.duration }
     }
 
-    public mutating func uninterruptibleSleepEnded(at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState) {
+    public mutating func uninterruptibleSleepEnded(
+        at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState
+    ) {
         let duration = time - since
-        guard options.filter.accepts(duration: duration), options.filter.accepts(thread: thread, in: state) else { return }
+        guard options.filter.accepts(duration: duration), options.filter.accepts(thread: thread, in: state) else {
+            return
+        }
         perThread[thread, default: DurationStatistics()].add(duration)
         perContainer[state.threads[Int(thread)].container, default: DurationStatistics()].add(duration)
         distribution.add(nanoseconds: duration)
@@ -60,22 +76,38 @@ public struct UninterruptibleSleep: KernelEventHandler {
             return .process(name: thread.comm, pid: thread.pid, tid: thread.tid)
         }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: reporting.limited(perThread.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }).map {
-                [process($0.key), .string(state.container(of: $0.key).name), .duration($0.value.total)] + DurationReporting.cells($0.value)
-            }))
-            report.tables.append(ReportTable(classes[1], rows: perContainer.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }.map {
-                [.string(state.containers[Int($0.key)].name), .duration($0.value.total)] + DurationReporting.cells($0.value)
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[0],
+                    rows: reporting.limited(perThread.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) })
+                        .map {
+                            [process($0.key), .string(state.container(of: $0.key).name), .duration($0.value.total)]
+                                + DurationReporting.cells($0.value)
+                        }))
+            report.tables.append(
+                ReportTable(
+                    classes[1],
+                    rows: perContainer.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }.map {
+                        [.string(state.containers[Int($0.key)].name), .duration($0.value.total)]
+                            + DurationReporting.cells($0.value)
+                    }))
         }
         if options.log {
-            report.tables.append(ReportTable(classes[2], rows: log.ordered().map {
-                [.timestamp($0.begin), .timestamp($0.end), .duration($0.duration), process($0.thread),
-                 .string(state.container(of: $0.thread).name), process($0.waker)]
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[2],
+                    rows: log.ordered().map {
+                        [
+                            .timestamp($0.begin), .timestamp($0.end), .duration($0.duration), process($0.thread),
+                            .string(state.container(of: $0.thread).name), process($0.waker)
+                        ]
+                    }))
         }
         if options.frequency {
-            report.histograms.append(reporting.histogram(title: "D-state duration distribution", values: distribution.log2,
-                                                         linear: distribution.linear(buckets: options.frequencyBuckets)))
+            report.histograms.append(
+                reporting.histogram(
+                    title: "D-state duration distribution", values: distribution.log2,
+                    linear: distribution.linear(buckets: options.frequencyBuckets)))
         }
         return report
     }

@@ -23,14 +23,25 @@ public struct PeriodAnalysis: KernelEventHandler {
     public static var tableClasses: [ReportTableClass] {
         let statistics = DurationReporting(options: AnalysisOptions()).statisticColumns
         return [
-            ReportTableClass(name: "period-stats", title: "Period statistics",
-                             columns: [ReportColumn("Period", "string"), ReportColumn("Group", "string"), ReportColumn("Total", "duration")] + statistics),
-            ReportTableClass(name: "period-breakdown", title: "Breakdown of parent periods", columns: [
-                ReportColumn("Parent", "string"), ReportColumn("Child", "string"), ReportColumn("Count", "number"),
-                ReportColumn("Total", "duration"), ReportColumn("Share of parent time", "ratio")]),
-            ReportTableClass(name: "period-log", title: "Period log", columns: [
-                ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"), ReportColumn("Duration", "duration"),
-                ReportColumn("Period", "string"), ReportColumn("Parent", "string"), ReportColumn("Captures", "string")]),
+            ReportTableClass(
+                name: "period-stats", title: "Period statistics",
+                columns: [
+                    ReportColumn("Period", "string"), ReportColumn("Group", "string"), ReportColumn("Total", "duration")
+                ] + statistics),
+            ReportTableClass(
+                name: "period-breakdown", title: "Breakdown of parent periods",
+                columns: [
+                    ReportColumn("Parent", "string"), ReportColumn("Child", "string"), ReportColumn("Count", "number"),
+                    ReportColumn("Total", "duration"), ReportColumn("Share of parent time", "ratio")
+                ]),
+            ReportTableClass(
+                name: "period-log", title: "Period log",
+                columns: [
+                    ReportColumn("Begin", "timestamp"), ReportColumn("End", "timestamp"),
+                    ReportColumn("Duration", "duration"),
+                    ReportColumn("Period", "string"), ReportColumn("Parent", "string"),
+                    ReportColumn("Captures", "string")
+                ])
         ]
     }
 
@@ -51,7 +62,9 @@ public struct PeriodAnalysis: KernelEventHandler {
     private var firstTimestamp: UInt64 = 0
     private var lastTimestamp: UInt64 = 0
 
-    public init(options: AnalysisOptions, definitions: [PeriodDefinition], groupBy: [String] = [], aggregateBy: [String] = []) {
+    public init(
+        options: AnalysisOptions, definitions: [PeriodDefinition], groupBy: [String] = [], aggregateBy: [String] = []
+    ) {
         self.options = options
         self.definitions = definitions
         self.groupBy = groupBy
@@ -73,7 +86,8 @@ public struct PeriodAnalysis: KernelEventHandler {
     /// Finished instances, for tests and callers.
     public var instances: [Instance] { finished }
 
-    public mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState) {
+    public mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState)
+    {
         if firstTimestamp == 0 { firstTimestamp = record.timestamp }
         lastTimestamp = record.timestamp
         var context = PeriodContext(record: record, thread: thread, state: state)
@@ -95,7 +109,9 @@ public struct PeriodAnalysis: KernelEventHandler {
         for (index, definition) in definitions.enumerated() {
             var parent: Open?
             if let parentName = definition.parent {
-                guard let parentIndex = definitions.firstIndex(where: { $0.name == parentName }), let latest = open[parentIndex].last else { continue }
+                guard let parentIndex = definitions.firstIndex(where: { $0.name == parentName }),
+                    let latest = open[parentIndex].last
+                else { continue }
                 parent = latest
             }
             context.begin = nil
@@ -105,22 +121,30 @@ public struct PeriodAnalysis: KernelEventHandler {
             for name in rememberedFields[index] { values[name] = PeriodExpression.field(name, of: context) }
             let captures = definition.beginCaptures.map { ($0.0, $0.1.evaluate(context)) }
             nextIdentifier += 1
-            open[index].append(Open(identifier: nextIdentifier, begin: record.timestamp, beginValues: values, parent: parent?.identifier, captures: captures))
+            open[index].append(
+                Open(
+                    identifier: nextIdentifier, begin: record.timestamp, beginValues: values,
+                    parent: parent?.identifier, captures: captures))
         }
     }
 
     private func parentValues(of instance: Open) -> [String: PeriodValue]? {
         guard let parent = instance.parent else { return nil }
-        for instances in open { if let found = instances.first(where: { $0.identifier == parent }) { return found.beginValues } }
+        for instances in open {
+            if let found = instances.first(where: { $0.identifier == parent }) { return found.beginValues }
+        }
         return nil
     }
 
-    private mutating func close(_ instance: Open, definition: PeriodDefinition, at time: UInt64, context: PeriodContext) {
+    private mutating func close(_ instance: Open, definition: PeriodDefinition, at time: UInt64, context: PeriodContext)
+    {
         let duration = time - instance.begin
         guard options.filter.accepts(duration: duration) else { return }
         let captures = instance.captures + definition.endCaptures.map { ($0.0, $0.1.evaluate(context)) }
-        finished.append(Instance(name: definition.name, begin: instance.begin, end: time, parentIdentifier: instance.parent,
-                                 identifier: instance.identifier, captures: captures))
+        finished.append(
+            Instance(
+                name: definition.name, begin: instance.begin, end: time, parentIdentifier: instance.parent,
+                identifier: instance.identifier, captures: captures))
         let key = statisticsKey(definition.name, captures)
         statistics[key, default: DurationStatistics()].add(duration)
         distributions[key, default: DurationDistribution(options: options)].add(nanoseconds: duration)
@@ -136,13 +160,21 @@ public struct PeriodAnalysis: KernelEventHandler {
         let classes = Self.tableClasses
         let reporting = DurationReporting(options: options)
         let stillOpen = open.reduce(0) { $0 + $1.count }
-        if stillOpen > 0 { report.notes.append("note: \(stillOpen) period(s) had not ended when the trace did and are left out") }
+        if stillOpen > 0 {
+            report.notes.append("note: \(stillOpen) period(s) had not ended when the trace did and are left out")
+        }
         if options.showsStatistics {
-            report.tables.append(ReportTable(classes[0], rows: statistics.sorted { $0.key < $1.key }.map { key, statistics in
-                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-                return [.string(String(parts[0])), .string(parts.count > 1 ? String(parts[1]) : ""), .duration(statistics.total)]
-                    + DurationReporting.cells(statistics)
-            }))
+            report.tables.append(
+                ReportTable(
+                    classes[0],
+                    rows: statistics.sorted { $0.key < $1.key }.map { key, statistics in
+                        let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                        return [
+                            .string(String(parts[0])), .string(parts.count > 1 ? String(parts[1]) : ""),
+                            .duration(statistics.total)
+                        ]
+                            + DurationReporting.cells(statistics)
+                    }))
         }
         if !aggregateBy.isEmpty {
             var byIdentifier: [Int: Instance] = [:]
@@ -157,8 +189,10 @@ public struct PeriodAnalysis: KernelEventHandler {
                     children[child.name]!.total &+= child.duration  // a corrupt duration must not trap
                 }
                 for (child, totals) in children.sorted(by: { $0.value.total > $1.value.total }) {
-                    rows.append([.string(parentName), .string(child), .integer(Int64(totals.count)), .duration(totals.total),
-                                 .ratio(parentTime == 0 ? 0 : Double(totals.total) / Double(parentTime))])
+                    rows.append([
+                        .string(parentName), .string(child), .integer(Int64(totals.count)), .duration(totals.total),
+                        .ratio(parentTime == 0 ? 0 : Double(totals.total) / Double(parentTime))
+                    ])
                 }
             }
             report.tables.append(ReportTable(classes[1], rows: rows))
@@ -166,19 +200,29 @@ public struct PeriodAnalysis: KernelEventHandler {
         if options.log {
             var names: [Int: String] = [:]
             for instance in finished { names[instance.identifier] = instance.name }
-            let ordered = options.top.map { top in Array(finished.sorted { $0.duration > $1.duration }.prefix(top)) } ?? finished.sorted { $0.begin < $1.begin }
-            report.tables.append(ReportTable(classes[2], rows: ordered.map { instance in
-                [.timestamp(instance.begin), .timestamp(instance.end), .duration(instance.duration), .string(instance.name),
-                 .string(instance.parentIdentifier.flatMap { names[$0] } ?? ""),
-                 .string(instance.captures.map { "\($0.0) = \($0.1)" }.joined(separator: ", "))]
-            }))
+            let ordered =
+                options.top.map { top in Array(finished.sorted { $0.duration > $1.duration }.prefix(top)) }
+                ?? finished.sorted { $0.begin < $1.begin }
+            report.tables.append(
+                ReportTable(
+                    classes[2],
+                    rows: ordered.map { instance in
+                        [
+                            .timestamp(instance.begin), .timestamp(instance.end), .duration(instance.duration),
+                            .string(instance.name),
+                            .string(instance.parentIdentifier.flatMap { names[$0] } ?? ""),
+                            .string(instance.captures.map { "\($0.0) = \($0.1)" }.joined(separator: ", "))
+                        ]
+                    }))
         }
         if options.frequency {
             for (key, distribution) in distributions.sorted(by: { $0.key < $1.key }) {
                 let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
                 let group = parts.count > 1 && !parts[1].isEmpty ? " (\(parts[1]))" : ""
-                report.histograms.append(reporting.histogram(title: "Period \(parts[0])\(group) duration", values: distribution.log2,
-                                                             linear: distribution.linear(buckets: options.frequencyBuckets)))
+                report.histograms.append(
+                    reporting.histogram(
+                        title: "Period \(parts[0])\(group) duration", values: distribution.log2,
+                        linear: distribution.linear(buckets: options.frequencyBuckets)))
             }
         }
         return report

@@ -16,7 +16,8 @@ public struct PeriodDefinition: Sendable {
         }
         var head = parts[0].trimmingCharacters(in: .whitespaces)
         if let open = head.firstIndex(of: "("), head.hasSuffix(")") {
-            parent = String(head[head.index(after: open)..<head.index(before: head.endIndex)]).trimmingCharacters(in: .whitespaces)
+            parent = String(head[head.index(after: open)..<head.index(before: head.endIndex)]).trimmingCharacters(
+                in: .whitespaces)
             head = String(head[..<open]).trimmingCharacters(in: .whitespaces)
         }
         guard !head.isEmpty, head.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
@@ -37,12 +38,16 @@ public struct PeriodDefinition: Sendable {
         if parts.count > 2 { endCaptures += try Self.captures(parts[2], text: text) }
     }
 
-    private static func captures(_ list: String, text: String) throws(PeriodSyntaxError) -> [(String, PeriodExpression)] {
+    private static func captures(_ list: String, text: String) throws(PeriodSyntaxError) -> [(String, PeriodExpression)]
+    {
         var result: [(String, PeriodExpression)] = []
         for item in list.split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
             let pair = item.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { throw PeriodSyntaxError(text: text, reason: "capture `\(item)` is not NAME = EXPR") }
-            result.append((pair[0].trimmingCharacters(in: .whitespaces), try PeriodExpressionParser.parse(String(pair[1]))))
+            guard pair.count == 2 else {
+                throw PeriodSyntaxError(text: text, reason: "capture `\(item)` is not NAME = EXPR")
+            }
+            result.append(
+                (pair[0].trimmingCharacters(in: .whitespaces), try PeriodExpressionParser.parse(String(pair[1]))))
         }
         return result
     }

@@ -92,7 +92,8 @@ indirect enum PeriodExpression: Sendable {
             let field = record.eventClass.fields[index]
             switch field.kind {
             case .signedInteger, .enumeration(signed: true): return .integer(record.signed(index))
-            case .unsignedInteger, .enumeration(signed: false): return .integer(Int64(bitPattern: record.unsigned(index)))
+            case .unsignedInteger, .enumeration(signed: false):
+                return .integer(Int64(bitPattern: record.unsigned(index)))
             case .string: return .string(record.string(index))
             default: return .missing
             }
@@ -146,7 +147,9 @@ struct PeriodExpressionParser {
         var parser = PeriodExpressionParser(text)
         let expression = try parser.parseOr()
         parser.skipSpaces()
-        guard parser.position == parser.characters.count else { throw parser.error("unexpected `\(parser.characters[parser.position])`") }
+        guard parser.position == parser.characters.count else {
+            throw parser.error("unexpected `\(parser.characters[parser.position])`")
+        }
         return expression
     }
 
@@ -210,7 +213,9 @@ struct PeriodExpressionParser {
         if character.isNumber || character == "-" {
             var digits = String(character)
             position += 1
-            while position < characters.count, characters[position].isNumber || characters[position] == "x" || characters[position].isHexDigit {
+            while position < characters.count,
+                characters[position].isNumber || characters[position] == "x" || characters[position].isHexDigit
+            {
                 digits.append(characters[position])
                 position += 1
             }
@@ -226,7 +231,10 @@ struct PeriodExpressionParser {
 
     private mutating func identifier() -> String {
         var name = ""
-        while position < characters.count, characters[position].isLetter || characters[position].isNumber || characters[position] == "_" || characters[position] == "$" {
+        while position < characters.count,
+            characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+                || characters[position] == "$"
+        {
             name.append(characters[position])
             position += 1
         }

@@ -38,12 +38,16 @@ public struct AnalysisFilter: Sendable {
         guard index >= 0 else { return false }
         let thread = state.threads[Int(index)]
         if !tids.isEmpty && !tids.contains(thread.tid) && !tids.contains(thread.pid) { return false }
-        if !processNames.isEmpty && !processNames.contains(thread.comm) && !processNames.contains(state.processName(pid: thread.pid)) {
+        if !processNames.isEmpty && !processNames.contains(thread.comm)
+            && !processNames.contains(state.processName(pid: thread.pid))
+        {
             return false
         }
         if !containers.isEmpty {
             let candidate = Self.candidate(state.containers[Int(thread.container)], isHost: thread.container == 0)
-            if !containers.contains(where: { ContainerMatcher.strength(of: $0, for: candidate) != nil }) { return false }
+            if !containers.contains(where: { ContainerMatcher.strength(of: $0, for: candidate) != nil }) {
+                return false
+            }
         }
         return true
     }
@@ -57,7 +61,9 @@ public struct AnalysisFilter: Sendable {
             let chosen = try matcher.matchAll([wanted])
             let kept = candidates.indices.filter { ContainerMatcher.strength(of: wanted, for: candidates[$0]) != nil }
             if kept != chosen {
-                throw .ambiguous(query: wanted, candidates: kept.map { "\(candidates[$0].shortID) (\(candidates[$0].displayName))" }, scope: matcher.scope)
+                throw .ambiguous(
+                    query: wanted, candidates: kept.map { "\(candidates[$0].shortID) (\(candidates[$0].displayName))" },
+                    scope: matcher.scope)
             }
         }
     }

@@ -8,12 +8,16 @@ public protocol KernelEventHandler {
     mutating func traceBegan(state: KernelState)
     /// `previous` stopped and `next` started running on `cpu`; `ranSince` is when `previous`
     /// started (clipped to the window), `previousState` the kernel task state it left in.
-    mutating func switched(at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32, state: KernelState)
+    mutating func switched(
+        at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32,
+        state: KernelState)
     /// `thread` was woken at `wakeupTime` and got the CPU at `time` (run-queue latency).
-    mutating func scheduled(at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState)
+    mutating func scheduled(
+        at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState)
     mutating func migrated(at time: UInt64, thread: Int32, to cpu: Int, state: KernelState)
     /// An uninterruptible (D state) sleep of `thread` from `since` ended with a wake-up by `waker`.
-    mutating func uninterruptibleSleepEnded(at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState)
+    mutating func uninterruptibleSleepEnded(
+        at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState)
     mutating func syscallEnded(at time: UInt64, cpu: Int, thread: Int32, call: SyscallInterval, state: KernelState)
     mutating func interruptHandled(_ interrupt: InterruptInterval, state: KernelState)
     mutating func blockRequestCompleted(_ request: BlockRequestInterval, state: KernelState)
@@ -30,15 +34,25 @@ public protocol KernelEventHandler {
 
 extension KernelEventHandler {
     public mutating func traceBegan(state: KernelState) {}
-    public mutating func switched(at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32, state: KernelState) {}
-    public mutating func scheduled(at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState) {}
+    public mutating func switched(
+        at time: UInt64, cpu: Int, previous: Int32, ranSince: UInt64, previousState: Int64, next: Int32,
+        state: KernelState
+    ) {}
+    public mutating func scheduled(
+        at time: UInt64, cpu: Int, thread: Int32, wakeupTime: UInt64, waker: Int32, state: KernelState
+    ) {}
     public mutating func migrated(at time: UInt64, thread: Int32, to cpu: Int, state: KernelState) {}
-    public mutating func uninterruptibleSleepEnded(at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState) {}
-    public mutating func syscallEnded(at time: UInt64, cpu: Int, thread: Int32, call: SyscallInterval, state: KernelState) {}
+    public mutating func uninterruptibleSleepEnded(
+        at time: UInt64, thread: Int32, since: UInt64, waker: Int32, state: KernelState
+    ) {}
+    public mutating func syscallEnded(
+        at time: UInt64, cpu: Int, thread: Int32, call: SyscallInterval, state: KernelState
+    ) {}
     public mutating func interruptHandled(_ interrupt: InterruptInterval, state: KernelState) {}
     public mutating func blockRequestCompleted(_ request: BlockRequestInterval, state: KernelState) {}
     public mutating func pagesChanged(at time: UInt64, cpu: Int, thread: Int32, pages: Int, state: KernelState) {}
-    public mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState) {}
+    public mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState)
+    {}
     public var observesEveryEvent: Bool { false }
     public mutating func stillRunning(at time: UInt64, cpu: Int, thread: Int32, since: UInt64, state: KernelState) {}
     public mutating func traceEnded(at time: UInt64, state: KernelState) {}

@@ -109,10 +109,14 @@ public final class KernelState {
     public func priority(of index: Int32) -> Int32 { threads.withUnsafeBufferPointer { $0[Int(index)].priority } }
 
     @inline(__always)
-    public func containerIndex(of index: Int32) -> Int32 { threads.withUnsafeBufferPointer { $0[Int(index)].container } }
+    public func containerIndex(of index: Int32) -> Int32 {
+        threads.withUnsafeBufferPointer { $0[Int(index)].container }
+    }
 
     @inline(__always)
-    func uninterruptibleSince(of index: Int32) -> UInt64 { threads.withUnsafeBufferPointer { $0[Int(index)].uninterruptibleSince } }
+    func uninterruptibleSince(of index: Int32) -> UInt64 {
+        threads.withUnsafeBufferPointer { $0[Int(index)].uninterruptibleSince }
+    }
 
     public func container(of threadIndex: Int32) -> ContainerState {
         guard threadIndex >= 0 else { return .host }
@@ -123,7 +127,8 @@ public final class KernelState {
     func container(pidNamespace: UInt64) -> Int32 {
         if pidNamespace == 0 || pidNamespace == hostPIDNamespace { return 0 }
         if let index = containerByPIDNamespace[pidNamespace] { return index }
-        containers.append(ContainerState(name: "pidns:\(pidNamespace)", runtime: "unknown", id: "", pidNamespace: pidNamespace))
+        containers.append(
+            ContainerState(name: "pidns:\(pidNamespace)", runtime: "unknown", id: "", pidNamespace: pidNamespace))
         let index = Int32(containers.count - 1)
         containerByPIDNamespace[pidNamespace] = index
         return index
@@ -157,14 +162,17 @@ public final class KernelState {
     func load(_ statedump: Statedump) {
         var containerIndex: [Int: Int32] = [:]
         for (index, container) in statedump.containers.enumerated() {
-            containerIndex[index] = addContainer(ContainerState(
-                name: container.name, runtime: container.runtime, id: container.id, pidNamespace: container.pidNamespace))
+            containerIndex[index] = addContainer(
+                ContainerState(
+                    name: container.name, runtime: container.runtime, id: container.id,
+                    pidNamespace: container.pidNamespace))
         }
         for thread in statedump.threads {
             let container = thread.containerIndex.flatMap { containerIndex[$0] } ?? 0
-            addThread(ThreadState(
-                tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: Self.kernelComm(thread.comm),
-                container: container, virtualTID: thread.virtualTID))
+            addThread(
+                ThreadState(
+                    tid: thread.tid, pid: thread.pid, ppid: thread.ppid, comm: Self.kernelComm(thread.comm),
+                    container: container, virtualTID: thread.virtualTID))
             statedumpIdentityByTID[thread.tid] = (thread.pid, container, thread.virtualTID)
         }
     }

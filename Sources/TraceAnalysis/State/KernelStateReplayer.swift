@@ -57,7 +57,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         var sector: UInt64
     }
 
-    static var softIRQNames: [String] { ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"] }
+    static var softIRQNames: [String] {
+        ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"]
+    }
     static var softIRQVectors: Int { 16 }
 
     public init(handler: Handler, filter: AnalysisFilter = AnalysisFilter(), machine: String = "") {
@@ -73,13 +75,15 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     }
 
     public mutating func begin(_ trace: TraceDescription) {
-        let vocabulary = trace.environment["machine"].map { KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: $0)) }
+        let vocabulary =
+            trace.environment["machine"].map { KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: $0)) }
             ?? self.vocabulary
         let resolved = trace.classes.classes.map { vocabulary.binding(for: $0) }
         bindings = bindingStorage.store(resolved)
-        syscallIndexByClass = ContiguousArray(resolved.map { binding in
-            binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
-        })
+        syscallIndexByClass = ContiguousArray(
+            resolved.map { binding in
+                binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
+            })
         state.environment = trace.environment
         state.epochOffsetNanoseconds = trace.epochOffsetNanoseconds
         state.load(trace.statedump)
@@ -121,7 +125,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             current = state.thread(tid: tid) {
                 binding.pointee.currentProcname >= 0 ? record.string(binding.pointee.currentProcname) : ""
             }
-            if binding.pointee.currentPIDNamespace >= 0, current >= 0 { noteNamespace(current, UInt64(record.unsigned(binding.pointee.currentPIDNamespace))) }
+            if binding.pointee.currentPIDNamespace >= 0, current >= 0 {
+                noteNamespace(current, UInt64(record.unsigned(binding.pointee.currentPIDNamespace)))
+            }
         }
         let reports = time >= windowBegin && time <= windowEnd && filter.accepts(cpu: cpu)
 
@@ -140,7 +146,10 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             // pairing the waking with a later switch-in would count the time it ran and slept.
             let countsForLatency = !state.isRunning(woken)
             state.withThread(woken) { thread in
-                if binding.pointee.priority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.priority), binding)) }
+                if binding.pointee.priority >= 0 {
+                    thread.priority = Int32(
+                        truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.priority), binding))
+                }
                 if countsForLatency && thread.wakeupTime == 0 {
                     thread.wakeupTime = time
                     thread.wakeupWaker = current
@@ -149,17 +158,23 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             let since = state.uninterruptibleSince(of: woken)
             if since > 0 {
                 state.withThread(woken) { $0.uninterruptibleSince = 0 }
-                if reports { handler.uninterruptibleSleepEnded(at: time, thread: woken, since: max(since, windowBegin), waker: current, state: state) }
+                if reports {
+                    handler.uninterruptibleSleepEnded(
+                        at: time, thread: woken, since: max(since, windowBegin), waker: current, state: state)
+                }
             }
         case .schedMigrate:
             let thread = state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid)))
             if thread >= 0, reports, binding.pointee.destinationCPU >= 0 {
-                handler.migrated(at: time, thread: thread, to: record.integer(binding.pointee.destinationCPU), state: state)
+                handler.migrated(
+                    at: time, thread: thread, to: record.integer(binding.pointee.destinationCPU), state: state)
             }
         case .processFork:
             fork(record, binding)
         case .processExec:
-            let thread = binding.pointee.tid >= 0 ? state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))) : current
+            let thread =
+                binding.pointee.tid >= 0
+                ? state.threadIndex(tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid))) : current
             if thread >= 0, binding.pointee.fileName >= 0 {
                 let path = record.string(binding.pointee.fileName)
                 let base = path.split(separator: "/").last.map(String.init) ?? path
@@ -174,15 +189,19 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         case .irqHandlerEntry:
             let irq = record.integer(binding.pointee.irq)
             if cpu >= 0 { hardIRQ[cpu] = (time, irq) }
-            if binding.pointee.irqName >= 0, irqNames[irq] == nil { irqNames[irq] = record.string(binding.pointee.irqName) }
+            if binding.pointee.irqName >= 0, irqNames[irq] == nil {
+                irqNames[irq] = record.string(binding.pointee.irqName)
+            }
         case .irqHandlerExit:
             guard cpu >= 0 else { break }
             let entry = hardIRQ[cpu]
             hardIRQ[cpu] = (0, -1)
             if entry.begin > 0, reports {
-                handler.interruptHandled(InterruptInterval(
-                    isSoft: false, number: entry.irq, name: irqNames[entry.irq] ?? "", cpu: cpu, begin: max(entry.begin, windowBegin),
-                    end: time, raisedAt: 0), state: state)
+                handler.interruptHandled(
+                    InterruptInterval(
+                        isSoft: false, number: entry.irq, name: irqNames[entry.irq] ?? "", cpu: cpu,
+                        begin: max(entry.begin, windowBegin),
+                        end: time, raisedAt: 0), state: state)
             }
         case .softirqRaise, .softirqEntry, .softirqExit:
             softIRQ(record, binding, time: time, cpu: cpu, reports: reports)
@@ -191,7 +210,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         case .pageAlloc, .pageFree:
             if reports {
                 let pages = binding.pointee.order >= 0 ? 1 << min(max(record.integer(binding.pointee.order), 0), 20) : 1
-                handler.pagesChanged(at: time, cpu: cpu, thread: current, pages: binding.pointee.kind == .pageAlloc ? pages : -pages, state: state)
+                handler.pagesChanged(
+                    at: time, cpu: cpu, thread: current, pages: binding.pointee.kind == .pageAlloc ? pages : -pages,
+                    state: state)
             }
         case .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor, .statedumpContainer:
             statedump(record, binding)
@@ -207,15 +228,25 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         binding.pointee.usesFtraceNaming ? priority &- 100 : priority  // wrapping: the value is a file's, then truncated to Int32
     }
 
-    private mutating func schedSwitch(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int, reports: Bool) {
+    private mutating func schedSwitch(
+        _ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int,
+        reports: Bool
+    ) {
         let previousTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.prevTID))
         let nextTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.nextTID))
-        let previous = state.thread(tid: previousTID) { binding.pointee.prevComm >= 0 ? record.string(binding.pointee.prevComm) : "" }
-        let next = state.thread(tid: nextTID) { binding.pointee.nextComm >= 0 ? record.string(binding.pointee.nextComm) : "" }
+        let previous = state.thread(tid: previousTID) {
+            binding.pointee.prevComm >= 0 ? record.string(binding.pointee.prevComm) : ""
+        }
+        let next = state.thread(tid: nextTID) {
+            binding.pointee.nextComm >= 0 ? record.string(binding.pointee.nextComm) : ""
+        }
         let previousState = binding.pointee.prevState >= 0 ? record.signed(binding.pointee.prevState) : 0
         if previous >= 0 {
             state.withThread(previous) { thread in
-                if binding.pointee.prevPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.prevPriority), binding)) }
+                if binding.pointee.prevPriority >= 0 {
+                    thread.priority = Int32(
+                        truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.prevPriority), binding))
+                }
                 // TASK_UNINTERRUPTIBLE; preemption sets only TASK_REPORT_MAX, never this bit.
                 if previousState & 2 != 0 && previousTID != 0 { thread.uninterruptibleSince = time }
                 // It ran until now: a wakeup noted before (one sent while it ran, or before the trace
@@ -231,14 +262,20 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         }
         if reports {
             handler.switched(
-                at: time, cpu: cpu, previous: previous, ranSince: since == 0 ? state.firstTimestamp.clamped(windowBegin) : max(since, windowBegin),
+                at: time, cpu: cpu, previous: previous,
+                ranSince: since == 0 ? state.firstTimestamp.clamped(windowBegin) : max(since, windowBegin),
                 previousState: previousState, next: next, state: state)
         }
         guard next >= 0 else { return }
         let (wakeupTime, waker) = state.withThread(next) { thread -> (UInt64, Int32) in
-            if binding.pointee.nextPriority >= 0 { thread.priority = Int32(truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.nextPriority), binding)) }
+            if binding.pointee.nextPriority >= 0 {
+                thread.priority = Int32(
+                    truncatingIfNeeded: normalizedPriority(record.integer(binding.pointee.nextPriority), binding))
+            }
             // The comm events carry wins over the statedump's (renames, execs seen late).
-            if binding.pointee.nextComm >= 0, !record.string(binding.pointee.nextComm, equals: thread.comm.utf8) { thread.comm = record.string(binding.pointee.nextComm) }
+            if binding.pointee.nextComm >= 0, !record.string(binding.pointee.nextComm, equals: thread.comm.utf8) {
+                thread.comm = record.string(binding.pointee.nextComm)
+            }
             thread.lastCPU = Int32(cpu)
             let result = (thread.wakeupTime, thread.wakeupWaker)
             thread.wakeupTime = 0
@@ -253,23 +290,32 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let parentTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.parentTID))
         let parent = state.thread(tid: parentTID) { "" }
         let childTID = Int32(truncatingIfNeeded: record.integer(binding.pointee.childTID))
-        var childPID = binding.pointee.childPID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.childPID)) : childTID
+        var childPID =
+            binding.pointee.childPID >= 0
+            ? Int32(truncatingIfNeeded: record.integer(binding.pointee.childPID)) : childTID
         let parentState = parent >= 0 ? state.threads[Int(parent)] : nil
         var container = parentState?.container ?? 0
         var virtualTID = childTID
-        if binding.pointee.childNamespace >= 0 { container = state.container(pidNamespace: record.unsigned(binding.pointee.childNamespace)) }
+        if binding.pointee.childNamespace >= 0 {
+            container = state.container(pidNamespace: record.unsigned(binding.pointee.childNamespace))
+        }
         if binding.pointee.childPID < 0, let known = state.statedumpIdentityByTID[childTID] {
             childPID = known.pid
             container = known.container
             virtualTID = known.virtualTID
         }
-        state.addThread(ThreadState(
-            tid: childTID, pid: childPID, ppid: childPID == childTID ? (parentState?.pid ?? parentTID) : (parentState?.ppid ?? -1),
-            comm: binding.pointee.childComm >= 0 ? record.string(binding.pointee.childComm) : parentState?.comm ?? "",
-            container: container, virtualTID: virtualTID))
+        state.addThread(
+            ThreadState(
+                tid: childTID, pid: childPID,
+                ppid: childPID == childTID ? (parentState?.pid ?? parentTID) : (parentState?.ppid ?? -1),
+                comm: binding.pointee.childComm >= 0
+                    ? record.string(binding.pointee.childComm) : parentState?.comm ?? "",
+                container: container, virtualTID: virtualTID))
     }
 
-    private mutating func syscallEntry(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64) {
+    private mutating func syscallEntry(
+        _ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64
+    ) {
         guard current >= 0 else { return }
         var syscall = syscallIndexByClass[record.classIndex]
         var fd: Int64 = -1, count: Int64 = -1
@@ -279,14 +325,20 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             syscall = syscallIndex(number: number)
             if binding.pointee.syscallArguments >= 0 {
                 let positions = argumentPositions(syscall)
-                if positions.fileDescriptor >= 0 { fd = Self.argument(record, binding.pointee.syscallArguments, Int(positions.fileDescriptor)) }
-                if positions.count >= 0 { count = Self.argument(record, binding.pointee.syscallArguments, Int(positions.count)) }
+                if positions.fileDescriptor >= 0 {
+                    fd = Self.argument(record, binding.pointee.syscallArguments, Int(positions.fileDescriptor))
+                }
+                if positions.count >= 0 {
+                    count = Self.argument(record, binding.pointee.syscallArguments, Int(positions.count))
+                }
             }
         } else {
             if binding.pointee.fileDescriptor >= 0 { fd = record.signed(binding.pointee.fileDescriptor) }
             if binding.pointee.byteCount >= 0 { count = record.signed(binding.pointee.byteCount) }
             // Converted ftrace traces carry an empty name where only a pointer was recorded.
-            if binding.pointee.fileName >= 0, !record.bytes(binding.pointee.fileName).isEmpty { file = record.string(binding.pointee.fileName) }
+            if binding.pointee.fileName >= 0, !record.bytes(binding.pointee.fileName).isEmpty {
+                file = record.string(binding.pointee.fileName)
+            }
         }
         state.withThread(current) { thread in
             thread.syscall = syscall
@@ -328,7 +380,10 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         return state.syscallIndex(named: vocabulary.syscallNames.name(Int64(number)))
     }
 
-    private mutating func syscallExit(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64, cpu: Int, reports: Bool) {
+    private mutating func syscallExit(
+        _ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, current: Int32, time: UInt64,
+        cpu: Int, reports: Bool
+    ) {
         guard current >= 0 else { return }
         let returnValue = binding.pointee.returnValue >= 0 ? record.signed(binding.pointee.returnValue) : 0
         // Take the call out of the thread in place (copying a ThreadState retains its strings).
@@ -345,11 +400,18 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         if returnValue >= 0, let file = call.fileName, state.syscallOpensFile[Int(call.syscall)] {
             state.fileNames[KernelState.FileKey(pid: pid, fd: returnValue)] = file
         }
-        if reports, call.begin >= windowBegin { handler.syscallEnded(at: time, cpu: cpu, thread: current, call: call, state: state) }
-        if returnValue == 0, state.syscallCloses[Int(call.syscall)] { state.fileNames[KernelState.FileKey(pid: pid, fd: call.fileDescriptor)] = nil }
+        if reports, call.begin >= windowBegin {
+            handler.syscallEnded(at: time, cpu: cpu, thread: current, call: call, state: state)
+        }
+        if returnValue == 0, state.syscallCloses[Int(call.syscall)] {
+            state.fileNames[KernelState.FileKey(pid: pid, fd: call.fileDescriptor)] = nil
+        }
     }
 
-    private mutating func softIRQ(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int, reports: Bool) {
+    private mutating func softIRQ(
+        _ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, cpu: Int,
+        reports: Bool
+    ) {
         guard cpu >= 0, binding.pointee.vector >= 0 else { return }
         let vector = record.integer(binding.pointee.vector)
         guard vector >= 0, vector < Self.softIRQVectors else { return }
@@ -364,9 +426,12 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             softIRQRaise[slot] = 0
             if begin > 0, reports {
                 let names = Self.softIRQNames
-                handler.interruptHandled(InterruptInterval(
-                    isSoft: true, number: vector, name: vector < names.count ? names[vector] : "vec\(vector)", cpu: cpu,
-                    begin: max(begin, windowBegin), end: time, raisedAt: raised <= begin ? raised : 0), state: state)
+                handler.interruptHandled(
+                    InterruptInterval(
+                        isSoft: true, number: vector, name: vector < names.count ? names[vector] : "vec\(vector)",
+                        cpu: cpu,
+                        begin: max(begin, windowBegin), end: time, raisedAt: raised <= begin ? raised : 0), state: state
+                )
             }
         }
     }
@@ -377,18 +442,24 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         return overflowed ? .max : bytes
     }
 
-    private mutating func block(_ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, current: Int32, reports: Bool) {
+    private mutating func block(
+        _ record: EventRecord, _ binding: UnsafeMutablePointer<KernelEventBinding>, time: UInt64, current: Int32,
+        reports: Bool
+    ) {
         guard binding.pointee.device >= 0, binding.pointee.sector >= 0 else { return }
-        let key = BlockKey(device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
+        let key = BlockKey(
+            device: record.unsigned(binding.pointee.device), sector: record.unsigned(binding.pointee.sector))
         switch binding.pointee.kind {
         case .blockInsert, .blockIssue:
             var operation = BlockOperation.other
             if binding.pointee.rwbs >= 0 {
-                operation = record.eventClass.fields[binding.pointee.rwbs].kind == .string
+                operation =
+                    record.eventClass.fields[binding.pointee.rwbs].kind == .string
                     ? BlockRequestFlags(ftraceText: record.bytes(binding.pointee.rwbs)).operation
                     : BlockRequestFlags(rawValue: record.unsigned(binding.pointee.rwbs)).operation
             }
-            var bytes = binding.pointee.sectorCount >= 0 ? Self.sectorBytes(record.unsigned(binding.pointee.sectorCount)) : 0
+            var bytes =
+                binding.pointee.sectorCount >= 0 ? Self.sectorBytes(record.unsigned(binding.pointee.sectorCount)) : 0
             if bytes == 0, binding.pointee.bytes >= 0 { bytes = record.unsigned(binding.pointee.bytes) }
             var requester = current
             if binding.pointee.tid >= 0 {
@@ -399,11 +470,13 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             if binding.pointee.kind == .blockIssue, let inserted = pendingBlock[key] {
                 // Keep the inserting thread: the issue often runs in a kworker.
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes, operation: operation,
+                    device: key.device, sector: key.sector, bytes: bytes == 0 ? inserted.bytes : bytes,
+                    operation: operation,
                     thread: inserted.thread, begin: time, end: 0)
             } else {
                 pendingBlock[key] = BlockRequestInterval(
-                    device: key.device, sector: key.sector, bytes: bytes, operation: operation, thread: requester, begin: time, end: 0)
+                    device: key.device, sector: key.sector, bytes: bytes, operation: operation, thread: requester,
+                    begin: time, end: 0)
             }
         default:
             guard var request = pendingBlock.removeValue(forKey: key) else { return }
@@ -431,24 +504,35 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 state.addThread(ThreadState(tid: tid, pid: pid, ppid: ppid, comm: comm, container: 0, virtualTID: tid))
             }
             if binding.pointee.namespaceLevel >= 0, binding.pointee.namespaceInode >= 0 {
-                notePIDNamespaceLevel(tid: tid, level: record.integer(binding.pointee.namespaceLevel), inode: record.unsigned(binding.pointee.namespaceInode),
-                                      virtualTID: binding.pointee.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : tid)
+                notePIDNamespaceLevel(
+                    tid: tid, level: record.integer(binding.pointee.namespaceLevel),
+                    inode: record.unsigned(binding.pointee.namespaceInode),
+                    virtualTID: binding.pointee.virtualTID >= 0
+                        ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : tid)
             }
         case .statedumpPIDNamespace:
-            guard binding.pointee.tid >= 0, binding.pointee.namespaceLevel >= 0, binding.pointee.namespaceInode >= 0 else { return }
+            guard binding.pointee.tid >= 0, binding.pointee.namespaceLevel >= 0, binding.pointee.namespaceInode >= 0
+            else { return }
             notePIDNamespaceLevel(
-                tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid)), level: record.integer(binding.pointee.namespaceLevel),
+                tid: Int32(truncatingIfNeeded: record.integer(binding.pointee.tid)),
+                level: record.integer(binding.pointee.namespaceLevel),
                 inode: record.unsigned(binding.pointee.namespaceInode),
-                virtualTID: binding.pointee.virtualTID >= 0 ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : -1)
+                virtualTID: binding.pointee.virtualTID >= 0
+                    ? Int32(truncatingIfNeeded: record.integer(binding.pointee.virtualTID)) : -1)
         case .statedumpContainer:
             guard binding.pointee.containerName >= 0, binding.pointee.namespaceInode >= 0 else { return }
             state.nameContainer(
-                pidNamespace: record.unsigned(binding.pointee.namespaceInode), name: record.string(binding.pointee.containerName),
+                pidNamespace: record.unsigned(binding.pointee.namespaceInode),
+                name: record.string(binding.pointee.containerName),
                 runtime: binding.pointee.containerType >= 0 ? record.string(binding.pointee.containerType) : "unknown",
                 id: binding.pointee.containerID >= 0 ? record.string(binding.pointee.containerID) : "")
         default:
-            guard binding.pointee.pid >= 0, binding.pointee.fileDescriptor >= 0, binding.pointee.fileName >= 0 else { return }
-            let key = KernelState.FileKey(pid: Int32(truncatingIfNeeded: record.integer(binding.pointee.pid)), fd: record.signed(binding.pointee.fileDescriptor))
+            guard binding.pointee.pid >= 0, binding.pointee.fileDescriptor >= 0, binding.pointee.fileName >= 0 else {
+                return
+            }
+            let key = KernelState.FileKey(
+                pid: Int32(truncatingIfNeeded: record.integer(binding.pointee.pid)),
+                fd: record.signed(binding.pointee.fileDescriptor))
             state.fileNames[key] = record.string(binding.pointee.fileName)
         }
     }
@@ -488,7 +572,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         for cpu in runningSince.indices where filter.accepts(cpu: cpu) && cpu < state.currentThread.count {
             let thread = state.currentThread[cpu]
             guard thread >= 0, runningSince[cpu] > 0 else { continue }
-            handler.stillRunning(at: end, cpu: cpu, thread: thread, since: max(runningSince[cpu], windowBegin), state: state)
+            handler.stillRunning(
+                at: end, cpu: cpu, thread: thread, since: max(runningSince[cpu], windowBegin), state: state)
         }
         handler.traceEnded(at: end, state: state)
     }

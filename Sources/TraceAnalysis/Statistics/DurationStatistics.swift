@@ -37,7 +37,9 @@ public struct DurationStatistics: Sendable {
         total = Self.saturatingSum(total, other.total)
         sumAsDouble += other.sumAsDouble
         sumOfSquares += other.sumOfSquares
-        if other.buckets.count > buckets.count { buckets.append(contentsOf: repeatElement(0, count: other.buckets.count - buckets.count)) }
+        if other.buckets.count > buckets.count {
+            buckets.append(contentsOf: repeatElement(0, count: other.buckets.count - buckets.count))
+        }
         for (index, value) in other.buckets.enumerated() { buckets[index] += value }
     }
 

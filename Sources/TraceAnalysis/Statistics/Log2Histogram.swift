@@ -17,7 +17,9 @@ public struct Log2Histogram: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: Log2Histogram) {
-        if other.slots.count > slots.count { slots.append(contentsOf: repeatElement(0, count: other.slots.count - slots.count)) }
+        if other.slots.count > slots.count {
+            slots.append(contentsOf: repeatElement(0, count: other.slots.count - slots.count))
+        }
         for (index, value) in other.slots.enumerated() { slots[index] += value }
     }
 
@@ -36,7 +38,8 @@ public struct Log2Histogram: Sendable, Equatable {
         guard let last = slots.lastIndex(where: { $0 > 0 }) else { return [] }
         return (1...Swift.max(last, 1)).map { slot in
             let count = slot < slots.count ? slots[slot] : 0
-            return slot == 1 ? (0, 1, count + slots[0]) : (Self.range(ofSlot: slot).low, Self.range(ofSlot: slot).high, count)
+            return slot == 1
+                ? (0, 1, count + slots[0]) : (Self.range(ofSlot: slot).low, Self.range(ofSlot: slot).high, count)
         }
     }
 }

@@ -65,7 +65,8 @@ public struct KernelEventVocabulary: Sendable {
             for name in names { if let index = eventClass.fieldIndex(named: name) { return index } }
             return -1
         }
-        binding.currentTID = eventClass.fieldIndex(named: "common_pid", scope: .common)
+        binding.currentTID =
+            eventClass.fieldIndex(named: "common_pid", scope: .common)
             ?? eventClass.fieldIndex(named: "tid", scope: .streamEventContext) ?? -1
         binding.currentPIDNamespace = eventClass.fieldIndex(named: "pid_ns", scope: .streamEventContext) ?? -1
         binding.currentProcname = eventClass.fieldIndex(named: "procname", scope: .streamEventContext) ?? -1
@@ -84,7 +85,8 @@ public struct KernelEventVocabulary: Sendable {
             binding.nextPriority = field("next_prio")
             binding.nextComm = field("next_comm")
         case "sched_wakeup", "sched_waking", "sched_wakeup_new":
-            binding.kind = name == "sched_waking" ? .schedWaking : name == "sched_wakeup" ? .schedWakeup : .schedWakeupNew
+            binding.kind =
+                name == "sched_waking" ? .schedWaking : name == "sched_wakeup" ? .schedWakeup : .schedWakeupNew
             binding.tid = field("tid", "pid")
             binding.priority = field("prio")
             binding.targetCPU = field("target_cpu")
@@ -131,7 +133,8 @@ public struct KernelEventVocabulary: Sendable {
         case "irq_softirq_entry", "softirq_entry": binding.kind = .softirqEntry; binding.vector = field("vec")
         case "irq_softirq_exit", "softirq_exit": binding.kind = .softirqExit; binding.vector = field("vec")
         case "block_rq_insert", "block_rq_issue", "block_rq_complete":
-            binding.kind = name == "block_rq_insert" ? .blockInsert : name == "block_rq_issue" ? .blockIssue : .blockComplete
+            binding.kind =
+                name == "block_rq_insert" ? .blockInsert : name == "block_rq_issue" ? .blockIssue : .blockComplete
             binding.device = field("dev")
             binding.sector = field("sector")
             binding.sectorCount = field("nr_sector")

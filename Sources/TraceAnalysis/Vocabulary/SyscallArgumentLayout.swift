@@ -29,7 +29,9 @@ struct SyscallArgumentLayout: Sendable {
     func positions(of syscall: String) -> Positions {
         if let text = formatText(syscall), let format = try? EventFormat.parse(text, subsystem: "syscalls") {
             let names = format.payloadFields.map(\.name).filter { $0 != "__syscall_nr" }
-            return Positions(fileDescriptor: Int8(names.firstIndex(of: "fd") ?? -1), count: Int8(names.firstIndex(of: "count") ?? -1))
+            return Positions(
+                fileDescriptor: Int8(names.firstIndex(of: "fd") ?? -1), count: Int8(names.firstIndex(of: "count") ?? -1)
+            )
         }
         return Positions(
             fileDescriptor: SyscallArguments.firstArgumentIsFD(syscall) ? 0 : -1,

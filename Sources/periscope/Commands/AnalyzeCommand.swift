@@ -81,25 +81,34 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "The trace directory.")
     var traces: [String] = []
 
-    @Option(name: .customLong("container"), parsing: .singleValue, help: "Only threads of this container (name, id or unique id prefix, or `host`); repeatable.")
+    @Option(
+        name: .customLong("container"), parsing: .singleValue,
+        help: "Only threads of this container (name, id or unique id prefix, or `host`); repeatable.")
     var containers: [String] = []
 
     @Option(name: .customLong("tid"), parsing: .singleValue, help: "Only this thread or process id; repeatable.")
     var tids: [Int32] = []
 
-    @Option(name: .customLong("procname"), parsing: .singleValue, help: "Only threads with this command name; repeatable.")
+    @Option(
+        name: .customLong("procname"), parsing: .singleValue, help: "Only threads with this command name; repeatable.")
     var processNames: [String] = []
 
     @Option(name: .customLong("cpu"), parsing: .singleValue, help: "Only events on this CPU; repeatable.")
     var cpus: [Int] = []
 
-    @Option(help: "Start of the window from the first event: \(DurationText.forms), or absolute trace-clock nanoseconds (13 digits or more, LAMI).")
+    @Option(
+        help:
+            "Start of the window from the first event: \(DurationText.forms), or absolute trace-clock nanoseconds (13 digits or more, LAMI)."
+    )
     var begin: String?
 
     @Option(help: "End of the window, like --begin.")
     var end: String?
 
-    @Option(help: "Leave out durations shorter than this: 50us, 2ms, 1s (plain numbers are microseconds, as in lttng-analyses).")
+    @Option(
+        help:
+            "Leave out durations shorter than this: 50us, 2ms, 1s (plain numbers are microseconds, as in lttng-analyses)."
+    )
     var min: String?
 
     @Option(help: "Leave out durations longer than this.")
@@ -123,27 +132,41 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("per-container"), help: "One distribution per container (like bcc runqlat --pidnss).")
     var perContainer = false
 
-    @Option(help: "memtop: count `pages` (2^order per page event, the default) or `events` (one per allocation or free, as lttng-memtop counts).")
+    @Option(
+        help:
+            "memtop: count `pages` (2^order per page event, the default) or `events` (one per allocation or free, as lttng-memtop counts)."
+    )
     var count: MemoryCount = .pages
 
-    @Option(name: .customLong("period"), parsing: .singleValue,
-            help: ArgumentHelp("periods: NAME[(PARENT)]:BEGIN_EXPR[:END_EXPR]; repeatable.",
-                               discussion: "Expressions: $evt.$name, $evt.FIELD, $begin.$evt.FIELD, $parent.$begin.$evt.FIELD, ==, !=, <, >, &&, ||, !, \"strings\", numbers."))
+    @Option(
+        name: .customLong("period"), parsing: .singleValue,
+        help: ArgumentHelp(
+            "periods: NAME[(PARENT)]:BEGIN_EXPR[:END_EXPR]; repeatable.",
+            discussion:
+                "Expressions: $evt.$name, $evt.FIELD, $begin.$evt.FIELD, $parent.$begin.$evt.FIELD, ==, !=, <, >, &&, ||, !, \"strings\", numbers."
+        ))
     var periods: [String] = []
 
-    @Option(name: .customLong("period-captures"), parsing: .singleValue, help: "periods: 'NAME: x = $evt.FIELD, ...[: y = $evt.FIELD]' (begin[:end]).")
+    @Option(
+        name: .customLong("period-captures"), parsing: .singleValue,
+        help: "periods: 'NAME: x = $evt.FIELD, ...[: y = $evt.FIELD]' (begin[:end]).")
     var periodCaptures: [String] = []
 
     @Option(name: .customLong("group-by"), help: "periods: statistics per value of these captures (comma-separated).")
     var groupBy: String?
 
-    @Option(name: .customLong("aggregate-by"), help: "periods: break these parent periods down into their children (comma-separated).")
+    @Option(
+        name: .customLong("aggregate-by"),
+        help: "periods: break these parent periods down into their children (comma-separated).")
     var aggregateBy: String?
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Flag(help: "Speak LAMI 1.0 (Trace Compass external analyses): JSON results, --metadata, --mi-version, --test-compatibility.")
+    @Flag(
+        help:
+            "Speak LAMI 1.0 (Trace Compass external analyses): JSON results, --metadata, --mi-version, --test-compatibility."
+    )
     var lami = false
 
     @Flag(help: "LAMI: print the analysis's metadata and exit.")
@@ -158,7 +181,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "LAMI: at most N rows per table, or `unlimited`.")
     var limit: String?
 
-    @Flag(name: .customLong("output-progress"), help: "LAMI: print progress lines (fractions of the trace) before the result.")
+    @Flag(
+        name: .customLong("output-progress"),
+        help: "LAMI: print progress lines (fractions of the trace) before the result.")
     var outputProgress = false
 
     func validate() throws {
@@ -169,14 +194,18 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("periods needs at least one --period 'NAME:BEGIN_EXPR[:END_EXPR]'")
         }
         if let top, top < 0 { throw ValidationError("--top must be positive") }
-        if let freqResolution, freqResolution < 1 || freqResolution > 1000 { throw ValidationError("--freq-resolution must be 1...1000") }
+        if let freqResolution, freqResolution < 1 || freqResolution > 1000 {
+            throw ValidationError("--freq-resolution must be 1...1000")
+        }
         _ = try rowLimit()
     }
 
     /// `--limit N` or `--limit unlimited` (LAMI's spelling of no limit).
     func rowLimit() throws -> Int? {
         guard let limit, limit != "unlimited" else { return nil }
-        guard let rows = Int(limit), rows >= 0 else { throw ValidationError("--limit must be a number of rows or `unlimited`") }
+        guard let rows = Int(limit), rows >= 0 else {
+            throw ValidationError("--limit must be a number of rows or `unlimited`")
+        }
         return rows
     }
 
@@ -186,9 +215,11 @@ struct AnalyzeCommand: ParsableCommand {
             return
         }
         if metadata {
-            print(ReportRenderer.lamiMetadata(
-                analysis: analysis.rawValue, title: "Periscope \(analysis.rawValue)", description: analysis.title,
-                tableClasses: analysis.tableClasses(options: try analysisOptions())).rendered())
+            print(
+                ReportRenderer.lamiMetadata(
+                    analysis: analysis.rawValue, title: "Periscope \(analysis.rawValue)", description: analysis.title,
+                    tableClasses: analysis.tableClasses(options: try analysisOptions())
+                ).rendered())
             return
         }
         if let testCompatibility {
@@ -205,20 +236,27 @@ struct AnalyzeCommand: ParsableCommand {
             let reporter = ProgressReporter(source: source, lami: lami && outputProgress)
             do {
                 report = try TraceAnalysisRunner.run(
-                    analysis, source: source, options: options, periods: periodConfiguration, progress: reporter.map { reporter in { reporter.report($0) } })
+                    analysis, source: source, options: options, periods: periodConfiguration,
+                    progress: reporter.map { reporter in { reporter.report($0) } })
             } catch {
                 reporter?.finish()
                 throw UserFacingError("\(trace): \(error)")
             }
             reporter?.finish()
-            if let limit = try rowLimit() { report.tables = report.tables.map { var table = $0; table.rows = Array(table.rows.prefix(limit)); return table } }
+            if let limit = try rowLimit() {
+                report.tables = report.tables.map {
+                    var table = $0; table.rows = Array(table.rows.prefix(limit)); return table
+                }
+            }
             if lami {
                 print(ReportRenderer.lami(report).rendered())
             } else if json {
                 print(ReportRenderer.json(report).rendered())
             } else {
                 if traces.count > 1 { print((position > 0 ? "\n" : "") + "== \(trace)") }
-                print(ReportRenderer.text(report, epochOffset: source.traceDescription.epochOffsetNanoseconds), terminator: "")
+                print(
+                    ReportRenderer.text(report, epochOffset: source.traceDescription.epochOffsetNanoseconds),
+                    terminator: "")
             }
         }
     }
@@ -229,7 +267,8 @@ struct AnalyzeCommand: ParsableCommand {
             do { return try PeriscopeTraceReader(directory: path) } catch { throw UserFacingError("\(path): \(error)") }
         }
         do { return try CTFTraceSource(path: path) } catch {
-            throw UserFacingError("\(path): not a Periscope trace directory (no metadata.json) nor a CTF trace: \(error)")
+            throw UserFacingError(
+                "\(path): not a Periscope trace directory (no metadata.json) nor a CTF trace: \(error)")
         }
     }
 
@@ -273,7 +312,9 @@ struct AnalyzeCommand: ParsableCommand {
                 throw UserFacingError("period \(definition.name) names parent \(parent), which no --period defines")
             }
         }
-        let split: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
+        let split: (String?) -> [String] = {
+            $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        }
         return PeriodConfiguration(definitions: definitions, groupBy: split(groupBy), aggregateBy: split(aggregateBy))
     }
 

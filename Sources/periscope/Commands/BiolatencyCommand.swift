@@ -42,12 +42,19 @@ struct BiolatencyCommand: ParsableCommand {
     @Flag(name: .customShort("m"), help: "Milliseconds instead of microseconds.")
     var milliseconds = false
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).",
+            valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Argument(help: ArgumentHelp("Print histograms every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"),
-              transform: DurationText.parseSeconds)
+    @Argument(
+        help: ArgumentHelp(
+            "Print histograms every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"
+        ),
+        transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Argument(help: "Stop after COUNT intervals.")

@@ -35,11 +35,19 @@ struct InventorySourceOptions: ParsableArguments {
 
     /// Scans and reports the scan's warnings on standard error.
     func scan(includeProcesses: Bool, logger: Logger) throws -> InventorySnapshot {
-        let snapshot = try InventoryScanner(options: inventoryOptions(includeProcesses: includeProcesses), logger: logger).scan()
+        let snapshot = try InventoryScanner(
+            options: inventoryOptions(includeProcesses: includeProcesses), logger: logger
+        ).scan()
         for warning in snapshot.warnings {
-            if warning.isMinor { logger.debug("\(warning.description)") } else { logger.warning("\(warning.description)") }
+            if warning.isMinor {
+                logger.debug("\(warning.description)")
+            } else {
+                logger.warning("\(warning.description)")
+            }
         }
-        logger.debug("scanned \(snapshot.scannedProcessCount) processes, \(snapshot.vanishedProcessCount) exited during the scan")
+        logger.debug(
+            "scanned \(snapshot.scannedProcessCount) processes, \(snapshot.vanishedProcessCount) exited during the scan"
+        )
         return snapshot
     }
 }

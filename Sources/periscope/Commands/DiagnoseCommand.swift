@@ -10,7 +10,8 @@ import ResourceMetrics
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
-        abstract: "Watch the host and its containers for a window and say what is wrong, with evidence and whose fault it is.",
+        abstract:
+            "Watch the host and its containers for a window and say what is wrong, with evidence and whose fault it is.",
         discussion: """
             The container performance method of "Container Performance Analysis", automated: \
             the 60-second checklist (uptime, dmesg, vmstat, mpstat, pidstat, iostat, free, sar) \
@@ -45,14 +46,23 @@ struct DiagnoseCommand: ParsableCommand {
     @Argument(help: "Containers to diagnose (name, id prefix, or a host PID in it); all when none is given.")
     var containers: [String] = []
 
-    @Flag(name: .customLong("probe-storage"),
-          help: ArgumentHelp("Run a synchronous write probe (like dd oflag=sync) in PATH (an argument starting with / or .); default /var/lib/docker, else the current directory.", valueName: "PATH"))
+    @Flag(
+        name: .customLong("probe-storage"),
+        help: ArgumentHelp(
+            "Run a synchronous write probe (like dd oflag=sync) in PATH (an argument starting with / or .); default /var/lib/docker, else the current directory.",
+            valueName: "PATH"))
     var probeStorage = false
 
-    @Option(help: ArgumentHelp("Also write what was observed (every sample, D-state thread and kernel log event) as JSON to FILE.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write what was observed (every sample, D-state thread and kernel log event) as JSON to FILE.",
+            valueName: "FILE"))
     var saveWindow: String?
 
-    @Option(help: ArgumentHelp("Diagnose a window saved with --save-window instead of watching (to tune thresholds, or on another machine).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Diagnose a window saved with --save-window instead of watching (to tune thresholds, or on another machine).",
+            valueName: "FILE"))
     var fromWindow: String?
 
     /// The probe's directory, taken from the arguments.
@@ -64,7 +74,9 @@ struct DiagnoseCommand: ParsableCommand {
         // `--probe-storage [PATH]`: the optional path arrives among the container arguments.
         let paths = containers.filter { $0.hasPrefix("/") || $0.hasPrefix(".") }
         containers.removeAll { $0.hasPrefix("/") || $0.hasPrefix(".") }
-        if !paths.isEmpty && !probeStorage { throw ValidationError("\(paths[0]) is a path, not a container: did you mean --probe-storage \(paths[0])?") }
+        if !paths.isEmpty && !probeStorage {
+            throw ValidationError("\(paths[0]) is a path, not a container: did you mean --probe-storage \(paths[0])?")
+        }
         if paths.count > 1 { throw ValidationError("--probe-storage takes one path") }
         probePath = paths.first
         if let path = probePath {
@@ -78,22 +90,29 @@ struct DiagnoseCommand: ParsableCommand {
     /// A saved window. Containers named on the command line are looked up among the window's
     /// (by `ContainerMatcher`'s rule) and replace its focus.
     private static func loadWindow(_ path: String, queries: [String]) throws -> ObservationWindow {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError("cannot read --from-window \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserFacingError("cannot read --from-window \(path)")
+        }
         var window: ObservationWindow
         do {
             window = try JSONDecoder().decode(ObservationWindow.self, from: data)
         } catch {
-            throw UserFacingError("--from-window \(path) is not a window saved by periscope diagnose --save-window: \(error)")
+            throw UserFacingError(
+                "--from-window \(path) is not a window saved by periscope diagnose --save-window: \(error)")
         }
         guard !queries.isEmpty else { return window }
-        let matcher = ContainerMatcher(recorded: window.containers.map { ContainerCandidate(key: $0.key, name: $0.displayName) }, source: "the saved window \(path)")
+        let matcher = ContainerMatcher(
+            recorded: window.containers.map { ContainerCandidate(key: $0.key, name: $0.displayName) },
+            source: "the saved window \(path)")
         window.focus = try matcher.matchAll(queries).map { window.containers[$0].key }
         return window
     }
 
     /// The recorded window `range` of `path`, focused on the containers `queries` name
     /// (found by name, earlier name or id even when they no longer exist).
-    private static func replayWindow(_ path: String, range: (start: Double, end: Double), queries: [String]) throws -> ObservationWindow {
+    private static func replayWindow(
+        _ path: String, range: (start: Double, end: Double), queries: [String]
+    ) throws -> ObservationWindow {
         let reader = try RecordingReader(path: path)
         try reader.requireSamples(from: range.start, to: range.end)
         let focus = try reader.resolve(queries, among: try reader.containers(from: range.start, to: range.end))
@@ -106,7 +125,7 @@ struct DiagnoseCommand: ParsableCommand {
     func run() throws {
         do {
             try diagnose()
-        } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
+        } catch  where !(error is ExitCode || error is ValidationError || error is CleanExit) {
             // 1 means findings: anything that stopped the diagnosis (an unreadable or corrupt
             // --from-window, /proc unreadable, a probe that cannot write) is 2.
             printStandardError("periscope: \(error)")
@@ -122,7 +141,8 @@ struct DiagnoseCommand: ParsableCommand {
         let logger = source.makeLogger()
         var focus: Set<ContainerKey> = []
         if recording.db != nil && (fromWindow != nil || probeStorage) {
-            throw UserFacingError("--db replays a recording: it cannot be combined with --from-window or --probe-storage")
+            throw UserFacingError(
+                "--db replays a recording: it cannot be combined with --from-window or --probe-storage")
         }
         if !containers.isEmpty && fromWindow == nil && recording.db == nil {
             let snapshot = try source.scan(includeProcesses: false, logger: logger)
@@ -130,7 +150,10 @@ struct DiagnoseCommand: ParsableCommand {
                 switch ContainerMatcher.resolve(query, in: snapshot) {
                 case .failure(let failure): throw UserFacingError(failure.description)
                 case .success(let container):
-                    if container.key.isHost { throw UserFacingError("\(query) is a host process, not in a container: run periscope diagnose without it") }
+                    if container.key.isHost {
+                        throw UserFacingError(
+                            "\(query) is a host process, not in a container: run periscope diagnose without it")
+                    }
                     focus.insert(container.key)
                 }
             }
@@ -141,13 +164,18 @@ struct DiagnoseCommand: ParsableCommand {
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.kernelLogLookbackSeconds = window.kernelLogLookback
         if probeStorage {
-            let directory = probePath ?? (FileManager.default.fileExists(atPath: "/var/lib/docker") ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
+            let directory =
+                probePath
+                ?? (FileManager.default.fileExists(atPath: "/var/lib/docker")
+                    ? "/var/lib/docker" : FileManager.default.currentDirectoryPath)
             if let reason = SyncWriteProbe.cannotWriteReason(directory: directory) {
                 throw UserFacingError("--probe-storage \(directory): cannot create the probe file: \(reason)")
             }
             options.probeDirectory = directory
         }
-        if !window.json && fromWindow == nil && recording.db == nil { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
+        if !window.json && fromWindow == nil && recording.db == nil {
+            printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...")
+        }
         let observed: ObservationWindow
         if let db = recording.db {
             observed = try Self.replayWindow(db, range: try recording.range(), queries: containers)
@@ -155,7 +183,8 @@ struct DiagnoseCommand: ParsableCommand {
             observed = try Self.loadWindow(fromWindow, queries: containers)
         } else {
             DiagnoseInterrupt.install()
-            observed = try WindowRecorder(options: options).record(focus: focus, shouldStop: { DiagnoseInterrupt.wasReceived })
+            observed = try WindowRecorder(options: options).record(
+                focus: focus, shouldStop: { DiagnoseInterrupt.wasReceived })
             DiagnoseInterrupt.remove()
         }
         if let saveWindow {
@@ -173,7 +202,9 @@ struct DiagnoseCommand: ParsableCommand {
         if window.json {
             print(try JSONOutput.encode(report))
         } else {
-            print(DiagnosisTextRenderer(useColor: TerminalStyle.standardOutput.usesColor, verbose: window.full).render(report), terminator: "")
+            print(
+                DiagnosisTextRenderer(useColor: TerminalStyle.standardOutput.usesColor, verbose: window.full).render(
+                    report), terminator: "")
         }
         if report.status != .healthy { throw ExitCode(report.status.exitCode) }
     }

@@ -28,7 +28,10 @@ struct EnterCommand: ParsableCommand {
     @Argument(help: "Container name, id (prefix), or host PID.")
     var target: String
 
-    @Option(name: .long, help: ArgumentHelp("Namespaces to join, comma-separated, or 'all'.", valueName: "mnt,uts,ipc,net,pid,cgroup,user,time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Namespaces to join, comma-separated, or 'all'.", valueName: "mnt,uts,ipc,net,pid,cgroup,user,time"))
     var ns: String = "mnt,uts,ipc,net,pid,cgroup"
 
     @Argument(parsing: .postTerminator, help: "The command to run (default: /bin/sh).")
@@ -44,7 +47,9 @@ struct EnterCommand: ParsableCommand {
         for name in ns.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let normalized = name == "mount" ? "mnt" : name == "network" ? "net" : name
             guard let kind = NamespaceKind(rawValue: normalized), NamespaceKind.joinable.contains(kind) else {
-                throw ValidationError("unknown namespace '\(name)'; choose from \(NamespaceKind.joinable.map(\.rawValue).joined(separator: ", ")) or 'all'")
+                throw ValidationError(
+                    "unknown namespace '\(name)'; choose from \(NamespaceKind.joinable.map(\.rawValue).joined(separator: ", ")) or 'all'"
+                )
             }
             kinds.append(kind)
         }
@@ -70,7 +75,8 @@ struct EnterCommand: ParsableCommand {
             }
         }
         do {
-            let status = try NamespaceEntry(targetPID: pid, kinds: try parsedKinds()).run(command.isEmpty ? ["/bin/sh"] : command)
+            let status = try NamespaceEntry(targetPID: pid, kinds: try parsedKinds()).run(
+                command.isEmpty ? ["/bin/sh"] : command)
             throw ExitCode(status)
         } catch let failure as NamespaceEntry.Failure {
             printStandardError("periscope: \(failure.description)")

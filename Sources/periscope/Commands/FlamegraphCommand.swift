@@ -37,10 +37,15 @@ struct FlamegraphCommand: ParsableCommand {
     @Option(help: "The height of each frame in pixels.")
     var height: Int = 16
 
-    @Option(help: ArgumentHelp("Leave out frames narrower than this: pixels (0.1), or percent of all samples with a % suffix (0.5%).", valueName: "width"))
+    @Option(
+        help: ArgumentHelp(
+            "Leave out frames narrower than this: pixels (0.1), or percent of all samples with a % suffix (0.5%).",
+            valueName: "width"))
     var minWidth: String = "0.1"
 
-    @Option(help: "The colour palette of user frames: \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help:
+            "The colour palette of user frames: \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", ")).")
     var colors: String = FlameGraphPalette.hot.rawValue
 
     @Flag(help: "Draw an icicle graph: roots at the top, stacks growing down.")
@@ -49,16 +54,21 @@ struct FlamegraphCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the SVG here instead of standard output.")
     var output: String?
 
-    @Flag(help: "Print a JSON summary (frames drawn and omitted, total count) on standard output; needs -o for the SVG.")
+    @Flag(
+        help: "Print a JSON summary (frames drawn and omitted, total count) on standard output; needs -o for the SVG.")
     var json = false
 
-    @Option(help: ArgumentHelp("Draw a differential flame graph against these earlier folded stacks.", valueName: "folded"))
+    @Option(
+        help: ArgumentHelp("Draw a differential flame graph against these earlier folded stacks.", valueName: "folded"))
     var baseline: String?
 
     @Flag(help: "With --baseline: scale the baseline to the input's total first (difffolded.pl -n).")
     var normalize = false
 
-    @Flag(help: "With --baseline: draw the baseline's widths, coloured by the change seen from it (flamegraph.pl --negate).")
+    @Flag(
+        help:
+            "With --baseline: draw the baseline's widths, coloured by the change seen from it (flamegraph.pl --negate)."
+    )
     var negate = false
 
     @Option(help: "What the counts are, for tooltips (samples, bytes, ms...).")
@@ -68,22 +78,33 @@ struct FlamegraphCommand: ParsableCommand {
     var nametype: String = "Function:"
 
     func validate() throws {
-        if width < 100 || width > 100_000 { throw ValidationError("--width must be between 100 and 100000 pixels, not \(width)") }
-        if height < 4 || height > 1_000 { throw ValidationError("--height must be between 4 and 1000 pixels, not \(height)") }
+        if width < 100 || width > 100_000 {
+            throw ValidationError("--width must be between 100 and 100000 pixels, not \(width)")
+        }
+        if height < 4 || height > 1_000 {
+            throw ValidationError("--height must be between 4 and 1000 pixels, not \(height)")
+        }
         if FlameGraphPalette(rawValue: colors) == nil {
-            throw ValidationError("unknown palette '\(colors)'; choose one of \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown palette '\(colors)'; choose one of \(FlameGraphPalette.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         _ = try parsedMinimumWidth()
         if baseline == nil, normalize || negate { throw ValidationError("--normalize and --negate need --baseline") }
-        if baseline == "-", input == "-" { throw ValidationError("only one of --baseline and the input can be standard input") }
-        if json, output == nil { throw ValidationError("--json prints the summary on standard output: give -o FILE for the SVG") }
+        if baseline == "-", input == "-" {
+            throw ValidationError("only one of --baseline and the input can be standard input")
+        }
+        if json, output == nil {
+            throw ValidationError("--json prints the summary on standard output: give -o FILE for the SVG")
+        }
     }
 
     private func parsedMinimumWidth() throws -> FlameGraphOptions.MinimumWidth {
         let isPercent = minWidth.hasSuffix("%")
         let number = isPercent ? String(minWidth.dropLast()) : minWidth
         guard let value = Double(number), value.isFinite, value >= 0 else {
-            throw ValidationError("--min-width takes a number of pixels (0.1) or a percentage (0.5%), not '\(minWidth)'")
+            throw ValidationError(
+                "--min-width takes a number of pixels (0.1) or a percentage (0.5%), not '\(minWidth)'")
         }
         return isPercent ? .percent(value) : .pixels(value)
     }
@@ -112,8 +133,12 @@ struct FlamegraphCommand: ParsableCommand {
             } catch {
                 throw UserFacingError("\(error)")
             }
-            if options.title == nil { options.title = negate ? "Differential Flame Graph (baseline widths)" : "Differential Flame Graph" }
-            graph = FlameGraphSVG(differential: DifferentialStacks(before: before, after: stacks, normalize: normalize, negate: negate), options: options)
+            if options.title == nil {
+                options.title = negate ? "Differential Flame Graph (baseline widths)" : "Differential Flame Graph"
+            }
+            graph = FlameGraphSVG(
+                differential: DifferentialStacks(before: before, after: stacks, normalize: normalize, negate: negate),
+                options: options)
         } else {
             graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
         }
@@ -125,7 +150,8 @@ struct FlamegraphCommand: ParsableCommand {
         if json {
             let summary = FlamegraphSummary(
                 output: output ?? "-", totalCount: graph.totalCount, framesDrawn: graph.frameCount,
-                framesOmitted: graph.omittedFrameCount, stacks: stacks.stacks.count, ignoredLines: stacks.ignoredLineCount,
+                framesOmitted: graph.omittedFrameCount, stacks: stacks.stacks.count,
+                ignoredLines: stacks.ignoredLineCount,
                 differential: baseline != nil)
             try writeStandardOutput(Array((try JSONOutput.encode(summary) + "\n").utf8))
         }

@@ -38,7 +38,9 @@ struct FoldCommand: ParsableCommand {
     @Flag(help: "Show the address of frames without a symbol: [dso <address>].")
     var addrs = false
 
-    @Option(help: ArgumentHelp("Keep only samples of this event (default: the first event in the input).", valueName: "event"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep only samples of this event (default: the first event in the input).", valueName: "event"))
     var eventFilter: String?
 
     @Flag(help: "Print JSON: [{\"stack\": [frames, root first], \"count\": N}].")
@@ -68,13 +70,17 @@ struct FoldCommand: ParsableCommand {
             try writeStandardOutput(stacks.text())
         }
         if folder.filteredSampleCount > 0, let kept = folder.keptEvent {
-            printStandardError("periscope: kept only '\(kept)' samples; \(folder.filteredSampleCount) samples of other events skipped (choose with --event-filter)")
+            printStandardError(
+                "periscope: kept only '\(kept)' samples; \(folder.filteredSampleCount) samples of other events skipped (choose with --event-filter)"
+            )
         }
         if folder.unrecognizedLineCount > 0 {
-            printStandardError("periscope: \(folder.unrecognizedLineCount) lines were not perf script output and were skipped")
+            printStandardError(
+                "periscope: \(folder.unrecognizedLineCount) lines were not perf script output and were skipped")
         }
         if folder.sampleCount == 0 {
-            printStandardError("periscope: no samples with stacks found; was the input made by `perf script` after `perf record -g`?")
+            printStandardError(
+                "periscope: no samples with stacks found; was the input made by `perf script` after `perf record -g`?")
         }
     }
 }

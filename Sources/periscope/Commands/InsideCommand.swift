@@ -10,7 +10,8 @@ import ResourceMetrics
 struct InsideCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inside",
-        abstract: "Run inside a container: its real CPUs, memory and PIDs limits against what nproc, free and /proc/cpuinfo claim, then diagnose what it can see.",
+        abstract:
+            "Run inside a container: its real CPUs, memory and PIDs limits against what nproc, free and /proc/cpuinfo claim, then diagnose what it can see.",
         discussion: """
             Guest mode of "Container Performance Analysis" (slides 51-56). Inside a container \
             /proc/cpuinfo, /proc/stat, /proc/meminfo, /proc/loadavg and /proc/diskstats are the \
@@ -55,10 +56,12 @@ struct InsideCommand: ParsableCommand {
             options.inventory.queryRuntimes = false
             options.inventory.resolveHostnames = false
             options.kernelLogLookbackSeconds = window.kernelLogLookback
-            if !window.json { printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...") }
+            if !window.json {
+                printStandardError("periscope: watching for \(String(format: "%g", window.duration)) s...")
+            }
             DiagnoseInterrupt.install()
-        let observed = try WindowRecorder(options: options).record(shouldStop: { DiagnoseInterrupt.wasReceived })
-        DiagnoseInterrupt.remove()
+            let observed = try WindowRecorder(options: options).record(shouldStop: { DiagnoseInterrupt.wasReceived })
+            DiagnoseInterrupt.remove()
             report = Diagnoser(thresholds: try window.thresholds()).diagnose(observed)
         }
         if window.json {
@@ -67,7 +70,9 @@ struct InsideCommand: ParsableCommand {
             print(GuestTextRenderer.render(guest), terminator: "")
             if let report {
                 print("")
-                print(DiagnosisTextRenderer(useColor: TerminalStyle.standardOutput.usesColor, verbose: window.full).render(report), terminator: "")
+                print(
+                    DiagnosisTextRenderer(useColor: TerminalStyle.standardOutput.usesColor, verbose: window.full)
+                        .render(report), terminator: "")
             }
         }
         if let report, report.status != .healthy { throw ExitCode(report.status.exitCode) }

@@ -9,7 +9,10 @@ enum LAMIErrors {
     /// Whether `arguments` (without the program name) ask `analyze` for LAMI output.
     static func isLAMIInvocation(_ arguments: [String]) -> Bool {
         guard arguments.first == "analyze" else { return false }
-        return arguments.contains { $0 == "--lami" || $0 == "--metadata" || $0 == "--test-compatibility" || $0.hasPrefix("--test-compatibility=") }
+        return arguments.contains {
+            $0 == "--lami" || $0 == "--metadata" || $0 == "--test-compatibility"
+                || $0.hasPrefix("--test-compatibility=")
+        }
     }
 
     /// Prints `error` as `{"error-message": ..., "error-code": N}` and returns the exit code N

@@ -38,7 +38,7 @@ struct PidCommand: ParsableCommand {
         for pid in pids {
             do {
                 reports.append(try ProcessReport.build(pid: pid, snapshot: snapshot))
-            } catch where error.isVanished {
+            } catch  where error.isVanished {
                 failures.append("PID \(pid): no such process")
             } catch {
                 failures.append("PID \(pid): \(error)")
@@ -47,7 +47,9 @@ struct PidCommand: ParsableCommand {
         if json {
             print(try JSONOutput.encode(reports))
         } else {
-            print(reports.map { ProcessReportText.render($0, style: .standardOutput) }.joined(separator: "\n"), terminator: "")
+            print(
+                reports.map { ProcessReportText.render($0, style: .standardOutput) }.joined(separator: "\n"),
+                terminator: "")
         }
         for failure in failures { printStandardError("periscope: \(failure)") }
         if !failures.isEmpty { throw ExitCode(1) }

@@ -44,7 +44,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .customLong("pid"), parsing: .upToNextOption, help: "Host PIDs to profile (every thread of each).")
     var pids: [Int32] = []
 
-    @Option(name: .customLong("container"), parsing: .upToNextOption, help: "Containers to profile: name, id, id prefix, or a host PID in it.")
+    @Option(
+        name: .customLong("container"), parsing: .upToNextOption,
+        help: "Containers to profile: name, id, id prefix, or a host PID in it.")
     var containers: [String] = []
 
     @Flag(help: "Profile everything on every CPU, host processes and idle included.")
@@ -53,26 +55,43 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .customShort("F"), help: "Samples per second per CPU.")
     var frequency: UInt64 = 99
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("How long to sample: \(DurationText.forms) (default 10s; Ctrl-C stops earlier and still writes the output).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "How long to sample: \(DurationText.forms) (default 10s; Ctrl-C stops earlier and still writes the output).",
+            valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double = 10
 
-    @Option(name: .shortAndLong, help: "Write the profile here instead of standard output (format from --format, or the name: .svg, .pb.gz, .speedscope.json, else folded).")
+    @Option(
+        name: .shortAndLong,
+        help:
+            "Write the profile here instead of standard output (format from --format, or the name: .svg, .pb.gz, .speedscope.json, else folded)."
+    )
     var output: String?
 
-    @Option(help: ArgumentHelp("The output format: \(ProfileOutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "The output format: \(ProfileOutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "format"))
     var format: ProfileOutputFormat?
 
     @Option(help: "Also draw a flame graph SVG here.")
     var svg: String?
 
-    @Option(help: ArgumentHelp("The sampling event: cycles or cpu-clock (default: cycles where the CPU has a PMU, else cpu-clock).", valueName: "event"))
+    @Option(
+        help: ArgumentHelp(
+            "The sampling event: cycles or cpu-clock (default: cycles where the CPU has a PMU, else cpu-clock).",
+            valueName: "event"))
     var event: String?
 
     @Option(help: "Ring buffer pages per CPU (a power of two); raise it if samples are lost.")
     var bufferPages: Int = 64
 
-    @Flag(help: "Sample every task and filter by PID even where the kernel could restrict events to the containers' cgroups.")
+    @Flag(
+        help:
+            "Sample every task and filter by PID even where the kernel could restrict events to the containers' cgroups."
+    )
     var noCgroupScope = false
 
     @Flag(help: "Print a JSON summary on standard output (with the stacks, unless -o or --svg writes them).")
@@ -81,14 +100,17 @@ struct ProfileCommand: ParsableCommand {
     func validate() throws {
         let targets = (pids.isEmpty ? 0 : 1) + (containers.isEmpty ? 0 : 1) + (all ? 1 : 0)
         if targets != 1 { throw ValidationError("give exactly one of --pid, --container or --all") }
-        if frequency < 1 || frequency > 100_000 { throw ValidationError("-F must be between 1 and 100000 samples per second") }
+        if frequency < 1 || frequency > 100_000 {
+            throw ValidationError("-F must be between 1 and 100000 samples per second")
+        }
         if !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
         if let bad = pids.first(where: { $0 <= 0 }) { throw ValidationError("--pid takes positive PIDs, not \(bad)") }
         if bufferPages < 1 || bufferPages > 65_536 || bufferPages & (bufferPages - 1) != 0 {
             throw ValidationError("--buffer-pages must be a power of two between 1 and 65536, not \(bufferPages)")
         }
         if let event, SamplingEvent(rawValue: event) == nil {
-            throw ValidationError("--event takes \(SamplingEvent.allCases.map(\.rawValue).joined(separator: " or ")), not '\(event)'")
+            throw ValidationError(
+                "--event takes \(SamplingEvent.allCases.map(\.rawValue).joined(separator: " or ")), not '\(event)'")
         }
         if output == nil, let format, format.isBinary, !json {
             throw ValidationError("--format \(format.rawValue) is binary: give -o FILE")
@@ -114,7 +136,10 @@ struct ProfileCommand: ParsableCommand {
             printStandardError("periscope: kernel frames will be unnamed: \(error)")
             kernel = KernelSymbols(parsing: UnsafeRawBufferPointer(start: nil, count: 0))
         }
-        if kernel.isEmpty { printStandardError("periscope: /proc/kallsyms shows no addresses (needs root): kernel frames will show as [kernel]") }
+        if kernel.isEmpty {
+            printStandardError(
+                "periscope: /proc/kallsyms shows no addresses (needs root): kernel frames will show as [kernel]")
+        }
         var options = ProfileOptions()
         options.frequencyHz = frequency
         options.durationSeconds = duration
@@ -133,31 +158,42 @@ struct ProfileCommand: ParsableCommand {
             throw UserFacingError("\(error)")
         }
         let chosenFormat = format ?? output.map(ProfileOutputFormat.init(fileName:)) ?? .folded
-        let bytes = try encode(result, format: chosenFormat, target: target, startedUnixNanoseconds: startedUnixNanoseconds)
+        let bytes = try encode(
+            result, format: chosenFormat, target: target, startedUnixNanoseconds: startedUnixNanoseconds)
         if let output {
             try writeOutputFile(bytes, to: output)
         } else if !json {
             try writeStandardOutput(bytes)
         }
         if let svg {
-            try writeOutputFile(try encode(result, format: .svg, target: target, startedUnixNanoseconds: startedUnixNanoseconds), to: svg)
+            try writeOutputFile(
+                try encode(result, format: .svg, target: target, startedUnixNanoseconds: startedUnixNanoseconds),
+                to: svg)
         }
         if json {
-            let report = ProfileReport(result: result, target: target, frequency: frequency, symbolizer: symbolizer, includeStacks: output == nil && svg == nil)
+            let report = ProfileReport(
+                result: result, target: target, frequency: frequency, symbolizer: symbolizer,
+                includeStacks: output == nil && svg == nil)
             try writeStandardOutput(Array((try JSONOutput.encode(report) + "\n").utf8))
         } else {
-            printStandardError(ProfileSummaryText.render(result, target: target, symbolizer: symbolizer, frequency: frequency, bufferPages: bufferPages))
+            printStandardError(
+                ProfileSummaryText.render(
+                    result, target: target, symbolizer: symbolizer, frequency: frequency, bufferPages: bufferPages))
         }
         if result.keptSampleCount == 0 {
             printStandardError("periscope: no samples of \(target.summary): was it running on a CPU?")
         }
     }
 
-    private func encode(_ result: ProfileResult, format: ProfileOutputFormat, target: ProfileTarget, startedUnixNanoseconds: Int64) throws -> [UInt8] {
+    private func encode(
+        _ result: ProfileResult, format: ProfileOutputFormat, target: ProfileTarget, startedUnixNanoseconds: Int64
+    ) throws -> [UInt8] {
         do {
             return try result.encoded(
-                as: format, title: "CPU profile (\(target.summary))", frequencyHz: frequency, startedUnixNanoseconds: startedUnixNanoseconds,
-                comments: ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"])
+                as: format, title: "CPU profile (\(target.summary))", frequencyHz: frequency,
+                startedUnixNanoseconds: startedUnixNanoseconds,
+                comments: ["periscope profile \(target.summary) at \(frequency) Hz", "sampled: \(result.scope.summary)"]
+            )
         } catch {
             throw UserFacingError("\(format.rawValue) output: \(error)")
         }
@@ -221,8 +257,12 @@ struct ProfileReport: Encodable {
         containers = result.samplesByContainer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
             ContainerShare(name: $0.key, samples: $0.value, shareRatio: Double($0.value) / Double(kept))
         }
-        processes = result.samplesByPID.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { TaskSamples(pid: $0.key, samples: $0.value) }
-        threads = result.samplesByThread.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { TaskSamples(tid: $0.key, samples: $0.value) }
+        processes = result.samplesByPID.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
+            TaskSamples(pid: $0.key, samples: $0.value)
+        }
+        threads = result.samplesByThread.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
+            TaskSamples(tid: $0.key, samples: $0.value)
+        }
         symbolFilesRead = symbolizer.loadedFileCount
         symbolFilesRejected = symbolizer.rejectedFileCount
         jitFrames = symbolizer.jitFrameCount

@@ -37,28 +37,47 @@ struct RecordCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The recording database (created if missing).", valueName: "PATH"))
     var db: String = "/var/lib/periscope/periscope.db"
 
-    @Option(help: ArgumentHelp("Time between samples: \(DurationText.forms).", valueName: "DURATION"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp("Time between samples: \(DurationText.forms).", valueName: "DURATION"),
+        transform: DurationText.parseSeconds)
     var interval: Double = 1
 
-    @Option(help: ArgumentHelp("Delete data older than this: 7d, 12h, 30m.", valueName: "DURATION"), transform: RecordCommand.parseRetention)
+    @Option(
+        help: ArgumentHelp("Delete data older than this: 7d, 12h, 30m.", valueName: "DURATION"),
+        transform: RecordCommand.parseRetention)
     var retention: Double = 7 * 86_400
 
-    @Option(help: ArgumentHelp("Delete the oldest data when the database grows past this: 500M, 2G, 1GiB, or bytes.", valueName: "SIZE"), transform: RecordCommand.parseSize)
+    @Option(
+        help: ArgumentHelp(
+            "Delete the oldest data when the database grows past this: 500M, 2G, 1GiB, or bytes.", valueName: "SIZE"),
+        transform: RecordCommand.parseSize)
     var maxSize: Int64?
 
-    @Option(help: ArgumentHelp("Stop after this long (default: until SIGINT or SIGTERM).", valueName: "DURATION"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp("Stop after this long (default: until SIGINT or SIGTERM).", valueName: "DURATION"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Option(help: ArgumentHelp("Seconds between rolling diagnoses; 0 turns them off.", valueName: "DURATION"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp("Seconds between rolling diagnoses; 0 turns them off.", valueName: "DURATION"),
+        transform: DurationText.parseSeconds)
     var diagnoseEvery: Double = 60
 
-    @Option(help: ArgumentHelp("How long each rolling diagnosis observes.", valueName: "DURATION"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp("How long each rolling diagnosis observes.", valueName: "DURATION"),
+        transform: DurationText.parseSeconds)
     var diagnoseWindow: Double = 10
 
-    @Option(help: ArgumentHelp("Full inventory scans this often (Docker containers are seen at once from its events).", valueName: "DURATION"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp(
+            "Full inventory scans this often (Docker containers are seen at once from its events).",
+            valueName: "DURATION"), transform: DurationText.parseSeconds)
     var rescan: Double = 5
 
-    @Flag(help: "Print one JSON status line per interval (samples, containers, CPU per sample and per write) instead of a start and a stop message.")
+    @Flag(
+        help:
+            "Print one JSON status line per interval (samples, containers, CPU per sample and per write) instead of a start and a stop message."
+    )
     var json = false
 
     func validate() throws {
@@ -104,12 +123,15 @@ struct RecordCommand: ParsableCommand {
         let recorder = Recorder(options: options, sink: store)
         let deadline = duration.map { Date().addingTimeInterval($0) }
         if !json {
-            printStandardError("periscope record: recording every \(interval) s into \(db) (retention \(HumanDuration.format(seconds: retention))\(maxSize.map { ", at most \($0) bytes" } ?? "")); SIGINT or SIGTERM stops")
+            printStandardError(
+                "periscope record: recording every \(interval) s into \(db) (retention \(HumanDuration.format(seconds: retention))\(maxSize.map { ", at most \($0) bytes" } ?? "")); SIGINT or SIGTERM stops"
+            )
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            try recorder.run(shouldStop: { DiagnoseInterrupt.wasReceived || deadline.map { Date() >= $0 } == true }) { status in
+            try recorder.run(shouldStop: { DiagnoseInterrupt.wasReceived || deadline.map { Date() >= $0 } == true }) {
+                status in
                 guard json, let line = try? encoder.encode(status) else { return }
                 print(String(decoding: line, as: UTF8.self))
                 fflush(nil)
@@ -120,7 +142,8 @@ struct RecordCommand: ParsableCommand {
             throw UserFacingError(error.description)
         }
         if !json {
-            printStandardError("periscope record: stopped after \(recorder.lastStatus.samples) samples; \(db) is complete")
+            printStandardError(
+                "periscope record: stopped after \(recorder.lastStatus.samples) samples; \(db) is complete")
         }
     }
 
@@ -132,10 +155,14 @@ struct RecordCommand: ParsableCommand {
 
     /// Bytes in `500M`, `2G`, `1GiB`, `64KiB` or a plain number (powers of 1024).
     static func parseSize(_ text: String) throws -> Int64 {
-        let units: [(String, Double)] = [("KiB", 0x1p10), ("MiB", 0x1p20), ("GiB", 0x1p30), ("TiB", 0x1p40),
-                                         ("K", 0x1p10), ("M", 0x1p20), ("G", 0x1p30), ("T", 0x1p40), ("B", 1)]
+        let units: [(String, Double)] = [
+            ("KiB", 0x1p10), ("MiB", 0x1p20), ("GiB", 0x1p30), ("TiB", 0x1p40),
+            ("K", 0x1p10), ("M", 0x1p20), ("G", 0x1p30), ("T", 0x1p40), ("B", 1)
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0, value * scale < 9e18 { return Int64(value * scale) }
+            if let value = Double(text.dropLast(suffix.count)), value > 0, value * scale < 9e18 {
+                return Int64(value * scale)
+            }
         }
         if let value = Int64(text), value > 0 { return value }
         throw ValidationError("\"\(text)\" is not a size: write 500M, 2G, 1GiB or a number of bytes")

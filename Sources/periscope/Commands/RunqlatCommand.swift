@@ -42,12 +42,19 @@ struct RunqlatCommand: ParsableCommand {
     @Flag(name: .customShort("m"), help: "Milliseconds instead of microseconds.")
     var milliseconds = false
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).",
+            valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Argument(help: ArgumentHelp("Print a histogram every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"),
-              transform: DurationText.parseSeconds)
+    @Argument(
+        help: ArgumentHelp(
+            "Print a histogram every INTERVAL: \(DurationText.forms) (default: once, at the end).",
+            valueName: "interval"),
+        transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Argument(help: "Stop after COUNT intervals.")
@@ -77,7 +84,9 @@ struct RunqlatCommand: ParsableCommand {
         _ = try loop.run(
             collect: { span in
                 do {
-                    return try session.collect(forNanoseconds: span).map { LatencyHistogramReport.Entry(owner: $0.key, disk: nil, slots: $0.value) }
+                    return try session.collect(forNanoseconds: span).map {
+                        LatencyHistogramReport.Entry(owner: $0.key, disk: nil, slots: $0.value)
+                    }
                 } catch {
                     throw UserFacingError("\(error)")
                 }

@@ -30,7 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Time between two samples of every container (\(DurationText.forms)).")
     var interval = "1s"
 
-    @Option(help: "Length of each rolling diagnosis window, whose verdicts and findings /metrics exports (\(DurationText.forms)).")
+    @Option(
+        help:
+            "Length of each rolling diagnosis window, whose verdicts and findings /metrics exports (\(DurationText.forms))."
+    )
     var window = "10s"
 
     @Option(help: "How far back the history and diagnosis endpoints reach, kept in memory (\(DurationText.forms)).")
@@ -39,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Docker Engine API socket (names and images).")
     var dockerSocket = "/var/run/docker.sock"
 
-    @Option(help: "Directory for on-demand and alert-triggered captures (profiles, trace snapshots, diagnosis windows).")
+    @Option(
+        help: "Directory for on-demand and alert-triggered captures (profiles, trace snapshots, diagnosis windows).")
     var captureDir = "/var/lib/periscope/captures"
 
     @Option(help: "Bytes of capture results kept (K, M, G suffixes; the oldest are deleted first).")
@@ -48,13 +52,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The longest capture a request may ask for (\(DurationText.forms)).")
     var captureMaxDuration = "60s"
 
-    @Option(help: "What a firing Alertmanager alert naming a container captures: comma-separated profile, trace, diagnosis, or none.")
+    @Option(
+        help:
+            "What a firing Alertmanager alert naming a container captures: comma-separated profile, trace, diagnosis, or none."
+    )
     var alertCaptures = "diagnosis,profile"
 
     @Option(help: "How long each alert-triggered capture lasts (\(DurationText.forms)).")
     var alertCaptureDuration = "10s"
 
-    @Option(help: "After alert-triggered captures of a container, ignore alerts about it for this long (\(DurationText.forms)).")
+    @Option(
+        help:
+            "After alert-triggered captures of a container, ignore alerts about it for this long (\(DurationText.forms))."
+    )
     var alertMinInterval = "5m"
 
     @Flag(name: .shortAndLong, help: "Log every request and what the recorder does, on standard error.")
@@ -64,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration(
-                listen: try ListenAddress(parsing: listen), token: try tokenFile.map { path throws(ServerConfigurationError) in try AccessToken.read(path: path) },
+                listen: try ListenAddress(parsing: listen),
+                token: try tokenFile.map { path throws(ServerConfigurationError) in try AccessToken.read(path: path) },
                 intervalSeconds: try DurationText.seconds(interval), windowSeconds: try DurationText.seconds(window),
                 historySeconds: try DurationText.seconds(history))
         } catch {
@@ -78,10 +89,13 @@ struct ServeCommand: AsyncParsableCommand {
         var inventory = InventoryOptions()
         inventory.dockerSocket = dockerSocket
         inventory.includeProcesses = false
-        let recorder = LiveWindowRecorder(intervalSeconds: configuration.intervalSeconds, windowSeconds: configuration.windowSeconds, inventory: inventory)
+        let recorder = LiveWindowRecorder(
+            intervalSeconds: configuration.intervalSeconds, windowSeconds: configuration.windowSeconds,
+            inventory: inventory)
         let captures = try makeCaptures(inventory: inventory)
         FileHandle.standardError.write(Data((configuration.startMessage + "\n").utf8))
-        try await AgentServer(configuration: configuration, recorder: recorder, captures: captures).run(logger: Logger(label: "periscope.serve"))
+        try await AgentServer(configuration: configuration, recorder: recorder, captures: captures).run(
+            logger: Logger(label: "periscope.serve"))
         if let failure = recorder.failureDescription { throw ValidationError("the recorder stopped: \(failure)") }
     }
 
@@ -92,7 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--capture-budget takes a size like 512M or 2G, not '\(captureBudget)'")
         }
         configuration.budgetBytes = budget
-        do { configuration.maximumDurationSeconds = try DurationText.seconds(captureMaxDuration) } catch { throw ValidationError("--capture-max-duration: \(error)") }
+        do { configuration.maximumDurationSeconds = try DurationText.seconds(captureMaxDuration) } catch {
+            throw ValidationError("--capture-max-duration: \(error)")
+        }
         configuration.defaultDurationSeconds = min(10, configuration.maximumDurationSeconds)
         var runners = CaptureManager.liveRunners()
         var profile = ProfileCaptureRunner()
@@ -104,7 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
         runners = [.profile: profile, .trace: trace, .diagnosis: diagnosis]
         let manager: CaptureManager
         do {
-            manager = try CaptureManager(configuration: configuration, runners: runners, resolver: .live(inventory: inventory))
+            manager = try CaptureManager(
+                configuration: configuration, runners: runners, resolver: .live(inventory: inventory))
         } catch {
             throw ValidationError("--capture-dir \(captureDir): \(error)")
         }
@@ -112,10 +129,14 @@ struct ServeCommand: AsyncParsableCommand {
         if kinds == ["none"] { return AgentCaptures(manager: manager, alertTrigger: nil) }
         var policy = AlertCapturePolicy()
         policy.kinds = try kinds.map { text in
-            guard let kind = CaptureKind(rawValue: text) else { throw ValidationError("--alert-captures takes profile, trace, diagnosis or none, not '\(text)'") }
+            guard let kind = CaptureKind(rawValue: text) else {
+                throw ValidationError("--alert-captures takes profile, trace, diagnosis or none, not '\(text)'")
+            }
             return kind
         }
-        if policy.kinds.isEmpty { throw ValidationError("--alert-captures needs at least one of profile, trace, diagnosis, or none") }
+        if policy.kinds.isEmpty {
+            throw ValidationError("--alert-captures needs at least one of profile, trace, diagnosis, or none")
+        }
         do {
             policy.durationSeconds = try DurationText.seconds(alertCaptureDuration)
             policy.minimumIntervalSeconds = try DurationText.seconds(alertMinInterval)
@@ -123,7 +144,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         do {
-            return AgentCaptures(manager: manager, alertTrigger: try AlertCaptureTrigger(manager: manager, policy: policy))
+            return AgentCaptures(
+                manager: manager, alertTrigger: try AlertCaptureTrigger(manager: manager, policy: policy))
         } catch {
             throw ValidationError("--alert-capture-duration: \(error)")
         }

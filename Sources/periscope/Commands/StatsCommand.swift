@@ -7,7 +7,8 @@ import ResourceMetrics
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Sample one container's CPU, memory, block I/O, PIDs and network twice and print rates with its limits.",
+        abstract:
+            "Sample one container's CPU, memory, block I/O, PIDs and network twice and print rates with its limits.",
         discussion: """
             The `nsinit stats` / `docker stats` view of one container, read from its cgroup \
             files (v1 or v2) and its network namespace's /proc/PID/net/dev. CPU is in cores \
@@ -34,17 +35,24 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup(title: "Replay a recording") var recording: RecordingRangeOptions
 
-    @Argument(help: "Container name, id (prefix), or a host PID of one of its processes; with --db also a name it had before, or host.")
+    @Argument(
+        help:
+            "Container name, id (prefix), or a host PID of one of its processes; with --db also a name it had before, or host."
+    )
     var target: String
 
-    @Option(help: ArgumentHelp("Time between the two samples: \(DurationText.forms) (default 1s).", valueName: "duration"), transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp("Time between the two samples: \(DurationText.forms) (default 1s).", valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var interval: Double = 1
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func validate() throws {
-        if !(interval > 0 && interval <= 3600) { throw ValidationError("--interval must be between 0 and 3600 seconds") }
+        if !(interval > 0 && interval <= 3600) {
+            throw ValidationError("--interval must be between 0 and 3600 seconds")
+        }
     }
 
     func run() throws {
@@ -68,7 +76,9 @@ struct StatsCommand: ParsableCommand {
         if json {
             print(try JSONOutput.encode(report))
         } else {
-            print(StatsTextRenderer.render(report, displayName: container.displayName, style: .standardOutput), terminator: "")
+            print(
+                StatsTextRenderer.render(report, displayName: container.displayName, style: .standardOutput),
+                terminator: "")
         }
     }
 }
@@ -82,7 +92,9 @@ extension StatsCommand {
         let container = try reader.resolve([target], among: try reader.containers(from: start, to: end))[0]
         let report = try RecordedStats(reader: reader, start: start, end: end).report(for: container)
         if report.series.isEmpty {
-            throw UserFacingError("no samples of \(report.name) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)")
+            throw UserFacingError(
+                "no samples of \(report.name) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)"
+            )
         }
         if json {
             print(try JSONOutput.encode(report))

@@ -46,12 +46,19 @@ struct SyscountCommand: ParsableCommand {
     @Option(help: "Rows per container (or in all).")
     var top: Int = 10
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "Stop after this long: \(DurationText.forms) (default: at COUNT intervals, or Ctrl-C).",
+            valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
-    @Argument(help: ArgumentHelp("Print the counts every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"),
-              transform: DurationText.parseSeconds)
+    @Argument(
+        help: ArgumentHelp(
+            "Print the counts every INTERVAL: \(DurationText.forms) (default: once, at the end).", valueName: "interval"
+        ),
+        transform: DurationText.parseSeconds)
     var interval: Double?
 
     @Argument(help: "Stop after COUNT intervals.")
@@ -88,9 +95,12 @@ struct SyscountCommand: ParsableCommand {
             let left = deadline.map { $0 > now ? $0 - now : 0 }
             if left == 0 { break }
             let counts: [SyscallCountSession.Owner: SyscallCountProbe.Counts]
-            do { counts = try session.collect(forNanoseconds: [intervalNanoseconds, left].compactMap { $0 }.min()) } catch { throw UserFacingError("\(error)") }
+            do {
+                counts = try session.collect(forNanoseconds: [intervalNanoseconds, left].compactMap { $0 }.min())
+            } catch { throw UserFacingError("\(error)") }
             let section = SyscountReport.Interval(
-                counts, table: table, byContainer: perContainer, only: only, top: top, timed: latency, errorsOnly: failures)
+                counts, table: table, byContainer: perContainer, only: only, top: top, timed: latency,
+                errorsOnly: failures)
             report.intervals.append(section)
             if !json { try writeStandardOutput(Array(section.text(timed: latency, errorsOnly: failures).utf8)) }
             if interval == nil || (count.map { report.intervals.count >= $0 } ?? false) { break }

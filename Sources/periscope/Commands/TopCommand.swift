@@ -55,12 +55,16 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var source: InventorySourceOptions
 
-    @Option(name: [.customShort("d"), .customLong("delay")], help: ArgumentHelp("Time between refreshes: \(DurationText.forms) (default 2s).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: [.customShort("d"), .customLong("delay")],
+        help: ArgumentHelp("Time between refreshes: \(DurationText.forms) (default 2s).", valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var delaySeconds: Double = 2
 
-    @Option(name: [.customShort("n"), .customLong("iterations")],
-            help: "Samples to show before exiting (0 = until interrupted). Default: until q live, 1 with --batch or --json.")
+    @Option(
+        name: [.customShort("n"), .customLong("iterations")],
+        help: "Samples to show before exiting (0 = until interrupted). Default: until q live, 1 with --batch or --json."
+    )
     var iterations: Int?
 
     @Flag(help: "Print plain-text frames to standard output instead of the live view.")
@@ -78,33 +82,52 @@ struct TopCommand: ParsableCommand {
     @Flag(help: "Start with one row per cgroup of the host (as systemd-cgtop) instead of one per container; g toggles.")
     var cgroups = false
 
-    @Option(help: ArgumentHelp(
-        "Seconds between full scans for new containers and processes (0: every sample).",
-        discussion: "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between full scans for new containers and processes (0: every sample).",
+            discussion:
+                "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."
+        ))
     var rescan = 5.0
 
-    @Option(help: ArgumentHelp("Show the screen as recorded in the recording at PATH (made by periscope record) instead of live; needs --at.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Show the screen as recorded in the recording at PATH (made by periscope record) instead of live; needs --at.",
+            valueName: "PATH"))
     var db: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --db: the moment to show: \(TimeText.forms).", valueName: "time"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("With --db: the moment to show: \(TimeText.forms).", valueName: "time"))
     var at: String?
 
-    @Option(help: ArgumentHelp("With --db: how far [ and ] (and each of -n frames) move: \(DurationText.forms) (default: the recorded interval).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        help: ArgumentHelp(
+            "With --db: how far [ and ] (and each of -n frames) move: \(DurationText.forms) (default: the recorded interval).",
+            valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var step: Double?
 
     @Option(help: "How deep the cgroup tree goes (/docker/ID is depth 2); deeper cgroups count in their ancestor.")
     var depth = 3
 
     func validate() throws {
-        if !(delaySeconds >= 0.1 && delaySeconds <= 3600) { throw ValidationError("-d must be between 0.1 and 3600 seconds") }
+        if !(delaySeconds >= 0.1 && delaySeconds <= 3600) {
+            throw ValidationError("-d must be between 0.1 and 3600 seconds")
+        }
         if let iterations, iterations < 0 { throw ValidationError("-n must be 0 (unlimited) or more") }
         if batch && json { throw ValidationError("choose one of --batch and --json") }
         if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 3600 seconds") }
         if !(1...32).contains(depth) { throw ValidationError("--depth must be between 1 and 32") }
-        if (db == nil) != (at == nil) { throw ValidationError("--db and --at go together: the recording and the moment to show") }
-        if let step, db == nil || !(step > 0 && step <= 86400) { throw ValidationError("--step moves through a recording (--db): between 0 and 1 day") }
-        if db != nil && cgroups { throw ValidationError("--cgroups is live only: the recording keeps containers, not the cgroup tree") }
+        if (db == nil) != (at == nil) {
+            throw ValidationError("--db and --at go together: the recording and the moment to show")
+        }
+        if let step, db == nil || !(step > 0 && step <= 86400) {
+            throw ValidationError("--step moves through a recording (--db): between 0 and 1 day")
+        }
+        if db != nil && cgroups {
+            throw ValidationError("--cgroups is live only: the recording keeps containers, not the cgroup tree")
+        }
     }
 
     func run() throws {
@@ -165,7 +188,9 @@ extension TopCommand {
         let top = RecordedTop(reader: reader)
         let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: false)
         guard let first = try top.frame(at: moment) else {
-            throw UserFacingError("no data in \(path) to show at \(RecordedTime.text(moment)): top needs two host samples within \(Int(RecordedTop.lookBackSeconds)) s before it")
+            throw UserFacingError(
+                "no data in \(path) to show at \(RecordedTime.text(moment)): top needs two host samples within \(Int(RecordedTop.lookBackSeconds)) s before it"
+            )
         }
         let step = self.step ?? max(first.intervalSeconds.rounded(), 1)
         if batch || json {
@@ -176,7 +201,10 @@ extension TopCommand {
             // -n 0: every step to the end of the recording.
             var count = iterations ?? 1
             if count == 0 {
-                let last = try reader.read { store throws(RecordingError) in try store.sampleTimeRange() }.map { Double($0.upperBound) / 1000 } ?? moment
+                let last =
+                    try reader.read { store throws(RecordingError) in try store.sampleTimeRange() }.map {
+                        Double($0.upperBound) / 1000
+                    } ?? moment
                 count = Int(((last - moment) / step).rounded(.down)) + 1
             }
             for index in 0..<max(count, 1) {

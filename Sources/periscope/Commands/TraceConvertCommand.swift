@@ -28,7 +28,8 @@ struct TraceConvertCommand: ParsableCommand {
     @Option(help: "The output format (ctf).")
     var to: String = "ctf"
 
-    @Argument(help: "The CTF trace directory to create (must be new or empty); the trace goes in its kernel/ directory.")
+    @Argument(
+        help: "The CTF trace directory to create (must be new or empty); the trace goes in its kernel/ directory.")
     var outputDirectory: String
 
     @Flag(help: "Print the summary as JSON.")
@@ -43,7 +44,9 @@ struct TraceConvertCommand: ParsableCommand {
         do { reader = try PeriscopeTraceReader(directory: traceDirectory) } catch { throw UserFacingError("\(error)") }
         defer { printTraceWarnings(reader) }
         let converter: CTFTraceConverter
-        do { converter = try CTFTraceConverter(reader: reader, outputDirectory: outputDirectory) } catch { throw UserFacingError("\(error)") }
+        do { converter = try CTFTraceConverter(reader: reader, outputDirectory: outputDirectory) } catch {
+            throw UserFacingError("\(error)")
+        }
         do { try converter.convert() } catch { throw UserFacingError("\(error)") }
         struct Summary: Encodable {
             var outputDirectory: String
@@ -51,13 +54,16 @@ struct TraceConvertCommand: ParsableCommand {
             var statedumpEvents: Int
             var totalEvents: Int
         }
-        let summary = Summary(outputDirectory: outputDirectory, traceEvents: converter.writtenEventCount,
-                              statedumpEvents: converter.statedumpEventCount,
-                              totalEvents: converter.writtenEventCount + converter.statedumpEventCount)
+        let summary = Summary(
+            outputDirectory: outputDirectory, traceEvents: converter.writtenEventCount,
+            statedumpEvents: converter.statedumpEventCount,
+            totalEvents: converter.writtenEventCount + converter.statedumpEventCount)
         if json {
             print(try JSONOutput.encode(summary))
         } else {
-            print("periscope: wrote \(summary.totalEvents) events to \(outputDirectory) (\(summary.traceEvents) trace events, \(summary.statedumpEvents) statedump events)")
+            print(
+                "periscope: wrote \(summary.totalEvents) events to \(outputDirectory) (\(summary.traceEvents) trace events, \(summary.statedumpEvents) statedump events)"
+            )
         }
     }
 }

@@ -23,7 +23,9 @@ struct TraceDumpCommand: ParsableCommand {
     @Argument(help: "A directory written by `periscope trace record` or `snapshot`.")
     var traceDirectory: String
 
-    @Option(name: .customLong("container"), parsing: .upToNextOption, help: "Only these containers' events (name, id or unique id prefix; `host` for the host).")
+    @Option(
+        name: .customLong("container"), parsing: .upToNextOption,
+        help: "Only these containers' events (name, id or unique id prefix; `host` for the host).")
     var containers: [String] = []
 
     @Option(help: "Stop after this many events.")
@@ -49,8 +51,9 @@ struct TraceDumpCommand: ParsableCommand {
         options.limit = json ? 0 : limit
         var formatter: EventTextFormatter
         do {
-            formatter = try EventTextFormatter(reader: reader, options: options, output: TextLineBuffer(descriptor: json ? nil : STDOUT_FILENO),
-                                               source: "the trace \(traceDirectory)")
+            formatter = try EventTextFormatter(
+                reader: reader, options: options, output: TextLineBuffer(descriptor: json ? nil : STDOUT_FILENO),
+                source: "the trace \(traceDirectory)")
         } catch { throw UserFacingError(error.description) }
         do { try reader.decode(into: &formatter) } catch {
             formatter.flush()
@@ -59,7 +62,11 @@ struct TraceDumpCommand: ParsableCommand {
         if let error = formatter.writeError { throw UserFacingError("\(error)") }
         if json {
             struct Summary: Encodable { var events: Int; var lostEvents: UInt64; var metadataLostEvents: UInt64 }
-            print(try JSONOutput.encode(Summary(events: formatter.eventCount, lostEvents: formatter.lostEventCount, metadataLostEvents: reader.metadata.lostEventCount)))
+            print(
+                try JSONOutput.encode(
+                    Summary(
+                        events: formatter.eventCount, lostEvents: formatter.lostEventCount,
+                        metadataLostEvents: reader.metadata.lostEventCount)))
         }
     }
 }

@@ -27,8 +27,11 @@ struct TraceRecordCommand: ParsableCommand {
     @OptionGroup var source: InventorySourceOptions
     @OptionGroup var capture: TraceCaptureOptions
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("How long to record: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "How long to record: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")
@@ -39,7 +42,9 @@ struct TraceRecordCommand: ParsableCommand {
 
     func validate() throws {
         try capture.validateCapture()
-        if let duration, !(duration > 0 && duration <= 86_400) { throw ValidationError("-d must be between 0 and 86400 seconds") }
+        if let duration, !(duration > 0 && duration <= 86_400) {
+            throw ValidationError("-d must be between 0 and 86400 seconds")
+        }
     }
 
     func run() throws {
@@ -57,11 +62,15 @@ struct TraceRecordCommand: ParsableCommand {
         options.commandLine = CommandLine.arguments
         if duration == nil && !json { printStandardError("periscope: recording to \(output); Ctrl-C to stop") }
         let result: TraceRecordResult
-        do { result = try TraceRecorder(options: options, logger: logger).run(tracefs: tracefs) } catch { throw UserFacingError("\(error)") }
+        do { result = try TraceRecorder(options: options, logger: logger).run(tracefs: tracefs) } catch {
+            throw UserFacingError("\(error)")
+        }
         if json {
             print(try JSONOutput.encode(TraceMetadataJSON(metadata: result.metadata)))
         } else {
-            print(TraceSummaryText.render(result.metadata, threads: result.threadCount, containers: result.containerCount, directory: output))
+            print(
+                TraceSummaryText.render(
+                    result.metadata, threads: result.threadCount, containers: result.containerCount, directory: output))
         }
     }
 }

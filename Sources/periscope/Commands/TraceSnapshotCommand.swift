@@ -7,7 +7,8 @@ import Reporting
 struct TraceSnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Flight recorder: keep tracing into overwriting buffers and save the last seconds when a trigger fires.",
+        abstract:
+            "Flight recorder: keep tracing into overwriting buffers and save the last seconds when a trigger fires.",
         discussion: """
             --arm traces into the private instance's ring buffers in overwrite mode (nothing is \
             copied while armed, so the cost is the events alone) and saves them to \
@@ -38,26 +39,38 @@ struct TraceSnapshotCommand: ParsableCommand {
     @Option(name: .customLong("pid"), help: "With --trigger: only the recorder with this PID.")
     var recorderPID: Int32?
 
-    @Option(name: .shortAndLong, help: "With --arm: the directory that receives snapshot-NNN directories (new or empty).")
+    @Option(
+        name: .shortAndLong, help: "With --arm: the directory that receives snapshot-NNN directories (new or empty).")
     var output: String?
 
-    @Option(help: "History to keep in each snapshot: \(DurationText.forms) (default: all the buffers hold).", transform: DurationText.parseSeconds)
+    @Option(
+        help: "History to keep in each snapshot: \(DurationText.forms) (default: all the buffers hold).",
+        transform: DurationText.parseSeconds)
     var window: Double?
 
-    @Option(name: .customLong("when"), parsing: .singleValue, help: "A trigger condition, [container:NAME:]METRIC>VALUE; repeatable.")
+    @Option(
+        name: .customLong("when"), parsing: .singleValue,
+        help: "A trigger condition, [container:NAME:]METRIC>VALUE; repeatable.")
     var conditions: [String] = []
 
-    @Option(help: "Time between metric samples: \(DurationText.forms) (default 1s).", transform: DurationText.parseSeconds)
+    @Option(
+        help: "Time between metric samples: \(DurationText.forms) (default 1s).", transform: DurationText.parseSeconds)
     var sampleInterval: Double = 1
 
-    @Option(help: "Minimum time between two snapshots; triggers in between are ignored: \(DurationText.forms) (default 10s).", transform: DurationText.parseSeconds)
+    @Option(
+        help:
+            "Minimum time between two snapshots; triggers in between are ignored: \(DurationText.forms) (default 10s).",
+        transform: DurationText.parseSeconds)
     var minInterval: Double = 10
 
     @Option(help: "Disarm after this many snapshots.")
     var maxSnapshots: Int?
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("How long to stay armed: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
-            transform: DurationText.parseSeconds)
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "How long to stay armed: \(DurationText.forms) (default: until Ctrl-C or SIGTERM).", valueName: "duration"),
+        transform: DurationText.parseSeconds)
     var duration: Double?
 
     @Flag(help: "Print the snapshots taken as JSON.")
@@ -86,8 +99,13 @@ struct TraceSnapshotCommand: ParsableCommand {
         let tracefs = try capture.locateTracefs()
         if trigger {
             let signalled = FlightRecorder.triggerArmedRecorders(tracefs: tracefs, only: recorderPID)
-            if signalled.isEmpty { throw UserFacingError("no armed snapshot session\(recorderPID.map { " with PID \($0)" } ?? "") on this host") }
-            if json { print(try JSONOutput.encode(["triggered": signalled])) } else {
+            if signalled.isEmpty {
+                throw UserFacingError(
+                    "no armed snapshot session\(recorderPID.map { " with PID \($0)" } ?? "") on this host")
+            }
+            if json {
+                print(try JSONOutput.encode(["triggered": signalled]))
+            } else {
                 print("periscope: snapshot requested from \(signalled.map(String.init).joined(separator: ", "))")
             }
             return
@@ -106,7 +124,11 @@ struct TraceSnapshotCommand: ParsableCommand {
         options.containers = capture.containers
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.commandLine = CommandLine.arguments
-        if !json { printStandardError("periscope: armed (PID \(getpid())); `periscope trace snapshot --trigger` saves a snapshot, Ctrl-C disarms") }
+        if !json {
+            printStandardError(
+                "periscope: armed (PID \(getpid())); `periscope trace snapshot --trigger` saves a snapshot, Ctrl-C disarms"
+            )
+        }
         let summary: FlightRecorderSummary
         do {
             summary = try FlightRecorder(options: options, logger: logger).run(tracefs: tracefs) { record in
@@ -116,7 +138,9 @@ struct TraceSnapshotCommand: ParsableCommand {
         if json {
             print(try JSONOutput.encode(FlightRecorderSummaryJSON(summary)))
         } else {
-            print("periscope: disarmed after \(String(format: "%.1f", summary.armedSeconds)) s: \(summary.snapshots.count) snapshots, \(summary.suppressedTriggers) triggers ignored by the rate limit")
+            print(
+                "periscope: disarmed after \(String(format: "%.1f", summary.armedSeconds)) s: \(summary.snapshots.count) snapshots, \(summary.suppressedTriggers) triggers ignored by the rate limit"
+            )
         }
     }
 }

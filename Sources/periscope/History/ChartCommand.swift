@@ -31,13 +31,20 @@ struct ChartCommand: ParsableCommand {
 
     @OptionGroup var range: RecordingRangeOptions
 
-    @Argument(help: "Containers to draw (name, earlier name, id prefix, or host); every container seen and the host when none is given.")
+    @Argument(
+        help:
+            "Containers to draw (name, earlier name, id prefix, or host); every container seen and the host when none is given."
+    )
     var containers: [String] = []
 
     @Option(help: ArgumentHelp("Metrics, one panel each, comma-separated: \(ChartMetric.names).", valueName: "names"))
     var metric: String = "cpu,memory"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE: .html or .htm gives the HTML page, anything else SVG. Default: SVG on standard output.", valueName: "FILE"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Write to FILE: .html or .htm gives the HTML page, anything else SVG. Default: SVG on standard output.",
+            valueName: "FILE"))
     var output: String?
 
     @Flag(help: "Write times on the axis in UTC instead of local time.")
@@ -50,8 +57,12 @@ struct ChartCommand: ParsableCommand {
     static let defaultLineLimit = 10
 
     func validate() throws {
-        if range.db == nil { throw ValidationError("chart reads a recording: give --db PATH (made by periscope record)") }
-        if range.since == nil { throw ValidationError("give --since: the start of the window to draw (\(TimeText.forms))") }
+        if range.db == nil {
+            throw ValidationError("chart reads a recording: give --db PATH (made by periscope record)")
+        }
+        if range.since == nil {
+            throw ValidationError("give --since: the start of the window to draw (\(TimeText.forms))")
+        }
         _ = try metrics()
         if !(400...4000).contains(width) { throw ValidationError("--width must be between 400 and 4000 pixels") }
     }
@@ -61,7 +72,9 @@ struct ChartCommand: ParsableCommand {
         let names = metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if names.isEmpty { throw ValidationError("--metric needs at least one of: \(ChartMetric.names)") }
         return try names.map { name in
-            guard let found = ChartMetric.named(name) else { throw ValidationError("unknown metric '\(name)': choose from \(ChartMetric.names)") }
+            guard let found = ChartMetric.named(name) else {
+                throw ValidationError("unknown metric '\(name)': choose from \(ChartMetric.names)")
+            }
             return found
         }
     }
@@ -76,7 +89,9 @@ struct ChartCommand: ParsableCommand {
         if containers.isEmpty {
             let others = seen.filter { !$0.key.isHost }
             if others.count > Self.defaultLineLimit {
-                printStandardError("periscope chart: \(others.count) containers in the window; drawing the first \(Self.defaultLineLimit) seen (name others to choose)")
+                printStandardError(
+                    "periscope chart: \(others.count) containers in the window; drawing the first \(Self.defaultLineLimit) seen (name others to choose)"
+                )
             }
             chosen = seen.filter(\.key.isHost) + others.prefix(Self.defaultLineLimit)
         } else {
@@ -86,12 +101,17 @@ struct ChartCommand: ParsableCommand {
         let clock = utc ? ChartClock.utc : Self.localClock(at: start)
         let names = chosen.map(RecordedChart.label).joined(separator: ", ")
         let title = "\(chosenMetrics.map(\.title).joined(separator: ", ")): \(names)"
-        let chart = try RecordedChart(reader: reader, start: start, end: end, containers: chosen, metrics: chosenMetrics, clock: clock).chart(title: title)
+        let chart = try RecordedChart(
+            reader: reader, start: start, end: end, containers: chosen, metrics: chosenMetrics, clock: clock
+        ).chart(title: title)
         if chart.panels.allSatisfy({ $0.lines.isEmpty }) {
-            throw UserFacingError("no \(chosenMetrics.map(\.name).joined(separator: ", ")) samples for \(names) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)")
+            throw UserFacingError(
+                "no \(chosenMetrics.map(\.name).joined(separator: ", ")) samples for \(names) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)) in \(path)"
+            )
         }
         let isHTML = output.map { $0.hasSuffix(".html") || $0.hasSuffix(".htm") } ?? false
-        let text = isHTML ? HTMLChartPage.render(chart, width: Double(width)) : SVGChart.render(chart, width: Double(width))
+        let text =
+            isHTML ? HTMLChartPage.render(chart, width: Double(width)) : SVGChart.render(chart, width: Double(width))
         if let output {
             try writeOutputFile(Array(text.utf8), to: output)
         } else {
@@ -105,6 +125,8 @@ struct ChartCommand: ParsableCommand {
         if offset == 0 { return ChartClock(offsetSeconds: 0, name: "local, UTC") }
         let sign = offset < 0 ? "-" : "+"
         let hours = abs(offset) / 3600, minutes = abs(offset) % 3600 / 60
-        return ChartClock(offsetSeconds: offset, name: "local, UTC\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)")
+        return ChartClock(
+            offsetSeconds: offset,
+            name: "local, UTC\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)")
     }
 }

@@ -37,27 +37,39 @@ struct RecordedChart {
             var limits: [ChartLimit] = []
             for container in containers {
                 let own = samples[container.key] ?? []
-                guard let points = (container.key.isHost ? metric.hostPoints : metric.containerPoints)?(own), !points.isEmpty else { continue }
+                guard let points = (container.key.isHost ? metric.hostPoints : metric.containerPoints)?(own),
+                    !points.isEmpty
+                else { continue }
                 let label = Self.label(container)
                 lines.append(ChartLine(label: label, points: points))
                 if let limit = metric.limit?(own, container.key.isHost) {
-                    limits.append(ChartLimit(label: "\(label) \(container.key.isHost ? "total" : "limit")", value: limit, lineLabel: label))
+                    limits.append(
+                        ChartLimit(
+                            label: "\(label) \(container.key.isHost ? "total" : "limit")", value: limit,
+                            lineLabel: label))
                 }
             }
-            panels.append(ChartPanel(title: metric.title, unit: metric.unit, style: metric.style, lines: lines, limits: limits))
+            panels.append(
+                ChartPanel(title: metric.title, unit: metric.unit, style: metric.style, lines: lines, limits: limits))
         }
-        return TimeSeriesChart(title: title, startSeconds: start, endSeconds: end, panels: panels, marks: try marks(from: from, to: to), clock: clock)
+        return TimeSeriesChart(
+            title: title, startSeconds: start, endSeconds: end, panels: panels, marks: try marks(from: from, to: to),
+            clock: clock)
     }
 
     /// The count of container starts since `start`, one step per start.
     private func startsPanel(_ metric: ChartMetric, from: Int64, to: Int64) throws -> ChartPanel {
-        let starts = try reader.read { store throws(RecordingError) in try store.events(from: from, to: to, kinds: [.started]) }
+        let starts = try reader.read { store throws(RecordingError) in
+            try store.events(from: from, to: to, kinds: [.started])
+        }
         var points = [ChartPoint(timeSeconds: start, value: 0)]
         for (index, event) in starts.enumerated() {
             points.append(ChartPoint(timeSeconds: Double(event.unixMilliseconds) / 1000, value: Double(index + 1)))
         }
         points.append(ChartPoint(timeSeconds: end, value: Double(starts.count)))
-        return ChartPanel(title: metric.title, unit: metric.unit, style: .steps, lines: [ChartLine(label: "container starts", points: points)])
+        return ChartPanel(
+            title: metric.title, unit: metric.unit, style: .steps,
+            lines: [ChartLine(label: "container starts", points: points)])
     }
 
     /// Findings about the drawn containers (and the host's), each run of repeats one mark; the
@@ -70,13 +82,17 @@ struct RecordedChart {
         for finding in findings where finding.container.map(drawn.contains) ?? true {
             let time = Double(finding.unixMilliseconds) / 1000
             let identity = "\(finding.ruleID)|\(finding.container?.rawValue ?? "")"
-            if let index = lastIndex[identity], time - (marks[index].endSeconds ?? marks[index].timeSeconds) <= Self.findingRunGapSeconds {
+            if let index = lastIndex[identity],
+                time - (marks[index].endSeconds ?? marks[index].timeSeconds) <= Self.findingRunGapSeconds
+            {
                 marks[index].endSeconds = time
                 continue
             }
             let windowStart = finding.windowStartUnixMilliseconds.map { max(Double($0) / 1000, start) } ?? time
-            marks.append(ChartMark(timeSeconds: windowStart, endSeconds: time, severity: Self.severity(finding.severity),
-                                   text: finding.message))
+            marks.append(
+                ChartMark(
+                    timeSeconds: windowStart, endSeconds: time, severity: Self.severity(finding.severity),
+                    text: finding.message))
             lastIndex[identity] = marks.count - 1
         }
         return marks

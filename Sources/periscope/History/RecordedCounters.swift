@@ -15,13 +15,18 @@ enum RecordedCounters {
         func unsigned(_ metric: RecordedMetric) -> UInt64? { values[metric].flatMap { UInt64(exactly: $0) } }
         func nanoseconds(_ metric: RecordedMetric) -> UInt64? { unsigned(metric).map { $0 &* 1000 } }
         if values[.cpuUsageMicroseconds] != nil {
-            counters.cpu = CgroupCPUUsage(usageNanoseconds: nanoseconds(.cpuUsageMicroseconds), userNanoseconds: nanoseconds(.cpuUserMicroseconds),
-                                          systemNanoseconds: nanoseconds(.cpuSystemMicroseconds), periods: unsigned(.cpuPeriods),
-                                          throttledPeriods: unsigned(.cpuThrottledPeriods), throttledNanoseconds: nanoseconds(.cpuThrottledMicroseconds))
+            counters.cpu = CgroupCPUUsage(
+                usageNanoseconds: nanoseconds(.cpuUsageMicroseconds),
+                userNanoseconds: nanoseconds(.cpuUserMicroseconds),
+                systemNanoseconds: nanoseconds(.cpuSystemMicroseconds), periods: unsigned(.cpuPeriods),
+                throttledPeriods: unsigned(.cpuThrottledPeriods),
+                throttledNanoseconds: nanoseconds(.cpuThrottledMicroseconds))
         }
         if values[.cpuPeriodMicroseconds] != nil || values[.cpuShares] != nil || values[.cpuWeight] != nil {
-            counters.cpuLimits = CgroupCPULimits(quotaMicroseconds: unsigned(.cpuQuotaMicroseconds), periodMicroseconds: unsigned(.cpuPeriodMicroseconds),
-                                                 shares: unsigned(.cpuShares), weight: unsigned(.cpuWeight))
+            counters.cpuLimits = CgroupCPULimits(
+                quotaMicroseconds: unsigned(.cpuQuotaMicroseconds),
+                periodMicroseconds: unsigned(.cpuPeriodMicroseconds),
+                shares: unsigned(.cpuShares), weight: unsigned(.cpuWeight))
         }
         if let usage = unsigned(.memoryUsageBytes) ?? unsigned(.memoryWorkingSetBytes) {
             var memory = CgroupMemoryCounters()
@@ -32,7 +37,9 @@ enum RecordedCounters {
             stat.anonymousBytes = unsigned(.memoryRSSBytes)
             stat.fileBytes = unsigned(.memoryCacheBytes)
             // The working set was stored; usage minus it is what the live reader subtracted.
-            if let workingSet = unsigned(.memoryWorkingSetBytes) { stat.inactiveFileBytes = usage > workingSet ? usage - workingSet : 0 }
+            if let workingSet = unsigned(.memoryWorkingSetBytes) {
+                stat.inactiveFileBytes = usage > workingSet ? usage - workingSet : 0
+            }
             memory.stat = stat
             memory.limitHitCount = unsigned(.memoryLimitHits)
             memory.oomCount = unsigned(.memoryOOMEvents)
@@ -40,12 +47,20 @@ enum RecordedCounters {
             counters.memory = memory
         }
         if values[.blockReadOperations] != nil || values[.blockReadBytes] != nil {
-            counters.blockIO = [BlockIOCounters(device: allDevices, readBytes: unsigned(.blockReadBytes) ?? 0, writtenBytes: unsigned(.blockWrittenBytes) ?? 0,
-                                                readOperations: unsigned(.blockReadOperations) ?? 0, writeOperations: unsigned(.blockWriteOperations) ?? 0)]
+            counters.blockIO = [
+                BlockIOCounters(
+                    device: allDevices, readBytes: unsigned(.blockReadBytes) ?? 0,
+                    writtenBytes: unsigned(.blockWrittenBytes) ?? 0,
+                    readOperations: unsigned(.blockReadOperations) ?? 0,
+                    writeOperations: unsigned(.blockWriteOperations) ?? 0)
+            ]
         }
-        if values[.pids] != nil { counters.pids = CgroupPIDCounters(current: unsigned(.pids), limit: unsigned(.pidsLimit)) }
+        if values[.pids] != nil {
+            counters.pids = CgroupPIDCounters(current: unsigned(.pids), limit: unsigned(.pidsLimit))
+        }
         counters.cpuPressure = pressure(values, some: .cpuPressureSomeMicroseconds, full: .cpuPressureFullMicroseconds)
-        counters.memoryPressure = pressure(values, some: .memoryPressureSomeMicroseconds, full: .memoryPressureFullMicroseconds)
+        counters.memoryPressure = pressure(
+            values, some: .memoryPressureSomeMicroseconds, full: .memoryPressureFullMicroseconds)
         counters.ioPressure = pressure(values, some: .ioPressureSomeMicroseconds, full: .ioPressureFullMicroseconds)
         return counters
     }
@@ -63,9 +78,11 @@ enum RecordedCounters {
         cpu.total.stealTicks = unsigned(.hostCPUStealTicks)
         cpu.runnableTasks = unsigned(.runnableTasks)
         cpu.contextSwitches = unsigned(.voluntaryContextSwitches) &+ unsigned(.involuntaryContextSwitches)
-        let load = LoadAverage(oneMinute: Double(unsigned(.loadAverage1Milli)) / 1000, fiveMinutes: Double(unsigned(.loadAverage5Milli)) / 1000,
-                               fifteenMinutes: Double(unsigned(.loadAverage15Milli)) / 1000, runnableTasks: unsigned(.runnableTasks),
-                               totalTasks: unsigned(.totalTasks), lastPID: 0)
+        let load = LoadAverage(
+            oneMinute: Double(unsigned(.loadAverage1Milli)) / 1000,
+            fiveMinutes: Double(unsigned(.loadAverage5Milli)) / 1000,
+            fifteenMinutes: Double(unsigned(.loadAverage15Milli)) / 1000, runnableTasks: unsigned(.runnableTasks),
+            totalTasks: unsigned(.totalTasks), lastPID: 0)
         var memory = MemoryInfo()
         memory.totalBytes = unsigned(.hostMemoryTotalBytes)
         let used = unsigned(.hostMemoryUsedBytes)
@@ -100,23 +117,33 @@ enum RecordedCounters {
             all.transmitErrors = unsigned(.networkTransmitErrors)
             network.append(all)
         }
-        return HostCounters(cpu: cpu, loadAverage: load, memory: memory, virtualMemory: VirtualMemoryStat(), disks: disks, networkDevices: network,
-                            tcp: nil, cpuPressure: pressure(values, some: .cpuPressureSomeMicroseconds, full: .cpuPressureFullMicroseconds),
-                            memoryPressure: pressure(values, some: .memoryPressureSomeMicroseconds, full: .memoryPressureFullMicroseconds),
-                            ioPressure: pressure(values, some: .ioPressureSomeMicroseconds, full: .ioPressureFullMicroseconds))
+        return HostCounters(
+            cpu: cpu, loadAverage: load, memory: memory, virtualMemory: VirtualMemoryStat(), disks: disks,
+            networkDevices: network,
+            tcp: nil,
+            cpuPressure: pressure(values, some: .cpuPressureSomeMicroseconds, full: .cpuPressureFullMicroseconds),
+            memoryPressure: pressure(
+                values, some: .memoryPressureSomeMicroseconds, full: .memoryPressureFullMicroseconds),
+            ioPressure: pressure(values, some: .ioPressureSomeMicroseconds, full: .ioPressureFullMicroseconds))
     }
 
     /// A sample "taken" at its wall-clock time: rates need only differences of instants.
-    static func sample<Counters: Sendable>(_ recorded: RecordedSample, _ counters: Counters) -> CounterSample<Counters> {
-        CounterSample(takenAt: MonotonicInstant(nanoseconds: UInt64(max(recorded.unixMilliseconds, 0)) &* 1_000_000), counters: counters)
+    static func sample<Counters: Sendable>(_ recorded: RecordedSample, _ counters: Counters) -> CounterSample<Counters>
+    {
+        CounterSample(
+            takenAt: MonotonicInstant(nanoseconds: UInt64(max(recorded.unixMilliseconds, 0)) &* 1_000_000),
+            counters: counters)
     }
 
-    private static func pressure(_ values: RecordedValues, some: RecordedMetric, full: RecordedMetric) -> PressureStall? {
+    private static func pressure(_ values: RecordedValues, some: RecordedMetric, full: RecordedMetric) -> PressureStall?
+    {
         guard let someTotal = values[some].flatMap({ UInt64(exactly: $0) }) else { return nil }
         let fullLine = values[full].flatMap { UInt64(exactly: $0) }.map {
             PressureStall.Line(average10sPercent: 0, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: $0)
         }
-        return PressureStall(some: PressureStall.Line(average10sPercent: 0, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: someTotal),
-                             full: fullLine)
+        return PressureStall(
+            some: PressureStall.Line(
+                average10sPercent: 0, average60sPercent: 0, average300sPercent: 0, totalMicroseconds: someTotal),
+            full: fullLine)
     }
 }

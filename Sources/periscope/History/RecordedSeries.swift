@@ -15,11 +15,14 @@ enum RecordedSeries {
 
     /// Σ`numerator` increase over Σ`denominator` increase between consecutive samples, times
     /// `scale`; no point when the denominator did not grow (a latency with no I/O is unknown).
-    static func ratio(_ samples: [RecordedSample], _ numerator: [RecordedMetric], over denominator: [RecordedMetric],
-                      scale: Double = 1) -> [ChartPoint] {
+    static func ratio(
+        _ samples: [RecordedSample], _ numerator: [RecordedMetric], over denominator: [RecordedMetric],
+        scale: Double = 1
+    ) -> [ChartPoint] {
         pairs(samples) { old, new, _ in
             guard let top0 = sum(old, numerator), let top1 = sum(new, numerator), let bottom0 = sum(old, denominator),
-                  let bottom1 = sum(new, denominator), top1 >= top0, bottom1 > bottom0 else { return nil }
+                let bottom1 = sum(new, denominator), top1 >= top0, bottom1 > bottom0
+            else { return nil }
             return Double(top1 - top0) / Double(bottom1 - bottom0) * scale
         }
     }
@@ -56,7 +59,9 @@ enum RecordedSeries {
         return total
     }
 
-    private static func pairs(_ samples: [RecordedSample], _ value: (RecordedSample, RecordedSample, Double) -> Double?) -> [ChartPoint] {
+    private static func pairs(
+        _ samples: [RecordedSample], _ value: (RecordedSample, RecordedSample, Double) -> Double?
+    ) -> [ChartPoint] {
         guard samples.count > 1 else { return [] }
         var points: [ChartPoint] = []
         points.reserveCapacity(samples.count - 1)

@@ -13,22 +13,33 @@ struct RecordedTop {
     func frame(at unixSeconds: Double) throws -> TopFrame? {
         let to = RecordingReader.milliseconds(unixSeconds)
         let from = RecordingReader.milliseconds(unixSeconds - Self.lookBackSeconds)
-        let hostSamples = try reader.read { store throws(RecordingError) in try store.samples(of: .host, from: from, to: to) }
+        let hostSamples = try reader.read { store throws(RecordingError) in
+            try store.samples(of: .host, from: from, to: to)
+        }
         guard hostSamples.count >= 2 else { return nil }
         let old = hostSamples[hostSamples.count - 2], new = hostSamples[hostSamples.count - 1]
-        guard var hostRates = HostRates(old: RecordedCounters.sample(old, RecordedCounters.host(old.values)),
-                                        new: RecordedCounters.sample(new, RecordedCounters.host(new.values))) else { return nil }
+        guard
+            var hostRates = HostRates(
+                old: RecordedCounters.sample(old, RecordedCounters.host(old.values)),
+                new: RecordedCounters.sample(new, RecordedCounters.host(new.values)))
+        else { return nil }
         let cpuCount = Int(new.values[.hostCPUCount] ?? 1)
         hostRates.cpuCount = cpuCount
         let memory = hostRates.memory
         let disk = hostRates.disks.first
         let network = hostRates.networkDevices.first
         let summary = TopHostSummary(
-            loadAverages: [hostRates.loadAverage.oneMinute, hostRates.loadAverage.fiveMinutes, hostRates.loadAverage.fifteenMinutes],
-            runnableTasks: hostRates.loadAverage.runnableTasks, totalTasks: hostRates.loadAverage.totalTasks, cpuCount: cpuCount, cpu: hostRates.cpu,
-            memoryUsedBytes: memory.usedBytes, memoryTotalBytes: memory.totalBytes, memoryAvailableBytes: memory.availableBytes,
-            swapUsedBytes: memory.swapTotalBytes > memory.swapFreeBytes ? memory.swapTotalBytes - memory.swapFreeBytes : 0, swapTotalBytes: memory.swapTotalBytes,
-            diskReadBytesPerSecond: (disk?.readKilobytesPerSecond ?? 0) * 1024, diskWrittenBytesPerSecond: (disk?.writtenKilobytesPerSecond ?? 0) * 1024,
+            loadAverages: [
+                hostRates.loadAverage.oneMinute, hostRates.loadAverage.fiveMinutes, hostRates.loadAverage.fifteenMinutes
+            ],
+            runnableTasks: hostRates.loadAverage.runnableTasks, totalTasks: hostRates.loadAverage.totalTasks,
+            cpuCount: cpuCount, cpu: hostRates.cpu,
+            memoryUsedBytes: memory.usedBytes, memoryTotalBytes: memory.totalBytes,
+            memoryAvailableBytes: memory.availableBytes,
+            swapUsedBytes: memory.swapTotalBytes > memory.swapFreeBytes
+                ? memory.swapTotalBytes - memory.swapFreeBytes : 0, swapTotalBytes: memory.swapTotalBytes,
+            diskReadBytesPerSecond: (disk?.readKilobytesPerSecond ?? 0) * 1024,
+            diskWrittenBytesPerSecond: (disk?.writtenKilobytesPerSecond ?? 0) * 1024,
             networkReceivedBytesPerSecond: network?.receivedBytesPerSecond.perSecond ?? 0,
             networkTransmittedBytesPerSecond: network?.transmittedBytesPerSecond.perSecond ?? 0)
         var hostRow = TopRow(id: "host:host", name: "host (all)", runtime: "host", isHost: true)
@@ -43,12 +54,16 @@ struct RecordedTop {
         var rows = [hostRow]
         let newTime = Double(new.unixMilliseconds) / 1000
         for container in try reader.containers(from: newTime, to: newTime) where !container.key.isHost {
-            let samples = try reader.read { store throws(RecordingError) in try store.samples(of: container.key, from: from, to: to) }
-            guard let last = samples.last, Double(last.unixMilliseconds) / 1000 >= Double(old.unixMilliseconds) / 1000 else { continue }
+            let samples = try reader.read { store throws(RecordingError) in
+                try store.samples(of: container.key, from: from, to: to)
+            }
+            guard let last = samples.last, Double(last.unixMilliseconds) / 1000 >= Double(old.unixMilliseconds) / 1000
+            else { continue }
             rows.append(row(container, samples: samples, cpuCount: cpuCount))
         }
-        return TopFrame(intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: newTime,
-                        hostname: "\(RecordedTime.text(newTime)) (recorded)", host: summary, rows: rows)
+        return TopFrame(
+            intervalSeconds: hostRates.intervalSeconds, unixTimeSeconds: newTime,
+            hostname: "\(RecordedTime.text(newTime)) (recorded)", host: summary, rows: rows)
     }
 
     private func row(_ container: RecordedContainer, samples: [RecordedSample], cpuCount: Int) -> TopRow {
@@ -60,8 +75,10 @@ struct RecordedTop {
         row.pids = counters.pids?.current
         guard samples.count >= 2 else { return row }
         let old = samples[samples.count - 2]
-        if let rates = CgroupRates(old: RecordedCounters.sample(old, RecordedCounters.cgroup(old.values)),
-                                   new: RecordedCounters.sample(new, counters), hostCPUCount: cpuCount) {
+        if let rates = CgroupRates(
+            old: RecordedCounters.sample(old, RecordedCounters.cgroup(old.values)),
+            new: RecordedCounters.sample(new, counters), hostCPUCount: cpuCount)
+        {
             row.cpuCores = rates.cpu.usageCores?.perSecond
             row.cpuPercentOfCap = rates.cpu.percentOfCap
             row.throttledPercentOfPeriods = rates.cpu.capCores == nil ? nil : rates.cpu.throttledPercentOfPeriods
@@ -70,8 +87,11 @@ struct RecordedTop {
                 row.blockWrittenBytesPerSecond = totals.writtenBytesPerSecond
                 row.blockIOSource = "recorded"
             }
-            let oldNetwork = RecordedCounters.host(old.values).networkDevices, newNetwork = RecordedCounters.host(new.values).networkDevices
-            if let before = oldNetwork.first, let after = newNetwork.first, let calculator = RateCalculator(elapsedSeconds: rates.intervalSeconds) {
+            let oldNetwork = RecordedCounters.host(old.values).networkDevices,
+                newNetwork = RecordedCounters.host(new.values).networkDevices
+            if let before = oldNetwork.first, let after = newNetwork.first,
+                let calculator = RateCalculator(elapsedSeconds: rates.intervalSeconds)
+            {
                 let network = NetworkRates(old: before, new: after, rates: calculator)
                 row.networkReceivedBytesPerSecond = network.receivedBytesPerSecond.perSecond
                 row.networkTransmittedBytesPerSecond = network.transmittedBytesPerSecond.perSecond

@@ -64,9 +64,11 @@ struct RecordedTopView {
     private mutating func load() throws {
         if let loaded = try top.frame(at: atSeconds) {
             frame = loaded
-            message = "recorded at \(RecordedTime.text(loaded.unixTimeSeconds))   [ ] ±\(Self.stepText(stepSeconds))  { } ±1 min  q quits"
+            message =
+                "recorded at \(RecordedTime.text(loaded.unixTimeSeconds))   [ ] ±\(Self.stepText(stepSeconds))  { } ±1 min  q quits"
         } else {
-            message = "nothing recorded in the \(Int(RecordedTop.lookBackSeconds)) s before \(RecordedTime.text(atSeconds))   [ ] { } move  q quits"
+            message =
+                "nothing recorded in the \(Int(RecordedTop.lookBackSeconds)) s before \(RecordedTime.text(atSeconds))   [ ] { } move  q quits"
         }
     }
 

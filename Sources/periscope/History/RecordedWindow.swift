@@ -14,12 +14,17 @@ struct RecordedWindow {
     /// The window, focused on `focus` (none: every container).
     func observationWindow(focus: [RecordedContainer]) throws -> ObservationWindow {
         let from = RecordingReader.milliseconds(start), to = RecordingReader.milliseconds(end)
-        let hostSamples = try reader.read { store throws(RecordingError) in try store.samples(of: .host, from: from, to: to) }
+        let hostSamples = try reader.read { store throws(RecordingError) in
+            try store.samples(of: .host, from: from, to: to)
+        }
         let hostCPUCount = Int(hostSamples.last { $0.values[.hostCPUCount] != nil }?.values[.hostCPUCount] ?? 1)
         var host: [HostRates] = []
         for (old, new) in zip(hostSamples, hostSamples.dropFirst()) {
-            guard var rates = HostRates(old: RecordedCounters.sample(old, RecordedCounters.host(old.values)),
-                                        new: RecordedCounters.sample(new, RecordedCounters.host(new.values))) else { continue }
+            guard
+                var rates = HostRates(
+                    old: RecordedCounters.sample(old, RecordedCounters.host(old.values)),
+                    new: RecordedCounters.sample(new, RecordedCounters.host(new.values)))
+            else { continue }
             // Per-CPU times are not recorded: the count comes from the stored CPU count.
             rates.cpuCount = hostCPUCount
             host.append(rates)
@@ -29,54 +34,81 @@ struct RecordedWindow {
             // The recorder stores ContainerKey's `runtime:id` text; a runtime this version
             // does not know cannot be diagnosed.
             guard let key = ContainerKey(text: container.key.rawValue) else { continue }
-            let samples = try reader.read { store throws(RecordingError) in try store.samples(of: container.key, from: from, to: to) }
-            containers.append(observed(container, key: key, samples: samples, hostCPUCount: hostCPUCount, recordedUntil: hostSamples.last.map(RecordedSeries.seconds) ?? end))
+            let samples = try reader.read { store throws(RecordingError) in
+                try store.samples(of: container.key, from: from, to: to)
+            }
+            containers.append(
+                observed(
+                    container, key: key, samples: samples, hostCPUCount: hostCPUCount,
+                    recordedUntil: hostSamples.last.map(RecordedSeries.seconds) ?? end))
         }
         let kernelLogErrors = try reader.read { store throws(RecordingError) in
             try store.events(from: from, to: to, kinds: [.kernelLogError, .oomKill])
         }
-        var limitations = ["replayed from the recording \(reader.path): disks, interfaces and CPUs are summed (the recorder keeps totals), and host processes' CPU is not recorded, so blame names containers only"]
+        var limitations = [
+            "replayed from the recording \(reader.path): disks, interfaces and CPUs are summed (the recorder keeps totals), and host processes' CPU is not recorded, so blame names containers only"
+        ]
         if !kernelLogErrors.isEmpty {
-            limitations.append("\(kernelLogErrors.count) kernel-log errors and OOM kills recorded in the window are not re-read here; OOM kills are judged from the cgroup counters")
+            limitations.append(
+                "\(kernelLogErrors.count) kernel-log errors and OOM kills recorded in the window are not re-read here; OOM kills are judged from the cgroup counters"
+            )
         }
         let firstTime = hostSamples.first.map(RecordedSeries.seconds) ?? start
         let lastTime = hostSamples.last.map(RecordedSeries.seconds) ?? start
         return ObservationWindow(
             viewpoint: .host, hostname: "recording \(reader.path)", durationSeconds: lastTime - firstTime,
             intervalSeconds: host.isEmpty ? 0 : host.map(\.intervalSeconds).sorted()[host.count / 2],
-            host: host, containers: containers, focus: focus.filter { !$0.key.isHost }.compactMap { ContainerKey(text: $0.key.rawValue) },
-            kernelLog: KernelLogObservation(readable: true, windowStartUnixSeconds: firstTime), limitations: limitations)
+            host: host, containers: containers,
+            focus: focus.filter { !$0.key.isHost }.compactMap { ContainerKey(text: $0.key.rawValue) },
+            kernelLog: KernelLogObservation(readable: true, windowStartUnixSeconds: firstTime), limitations: limitations
+        )
     }
 
-    private func observed(_ container: RecordedContainer, key: ContainerKey, samples: [RecordedSample], hostCPUCount: Int, recordedUntil: Double) -> ObservedContainer {
+    private func observed(
+        _ container: RecordedContainer, key: ContainerKey, samples: [RecordedSample], hostCPUCount: Int,
+        recordedUntil: Double
+    ) -> ObservedContainer {
         var intervals: [CgroupRates] = []
         var switches: [ContextSwitchRates] = []
         var network: [[NetworkRates]] = []
         var dState: [Double] = []
         for (old, new) in zip(samples, samples.dropFirst()) {
             let oldCounters = RecordedCounters.cgroup(old.values), newCounters = RecordedCounters.cgroup(new.values)
-            guard let rates = CgroupRates(old: RecordedCounters.sample(old, oldCounters), new: RecordedCounters.sample(new, newCounters),
-                                          hostCPUCount: hostCPUCount),
-                  let calculator = RateCalculator(elapsedSeconds: rates.intervalSeconds) else { continue }
+            guard
+                let rates = CgroupRates(
+                    old: RecordedCounters.sample(old, oldCounters), new: RecordedCounters.sample(new, newCounters),
+                    hostCPUCount: hostCPUCount),
+                let calculator = RateCalculator(elapsedSeconds: rates.intervalSeconds)
+            else { continue }
             intervals.append(rates)
             let tasks = Int(new.values[.processes] ?? new.values[.pids] ?? 0)
-            switches.append(ContextSwitchRates(
-                voluntaryPerSecond: calculator.rate(from: unsigned(old, .voluntaryContextSwitches), to: unsigned(new, .voluntaryContextSwitches))?.perSecond ?? 0,
-                involuntaryPerSecond: calculator.rate(from: unsigned(old, .involuntaryContextSwitches), to: unsigned(new, .involuntaryContextSwitches))?.perSecond ?? 0,
-                tasks: tasks))
-            let oldHost = RecordedCounters.host(old.values).networkDevices, newHost = RecordedCounters.host(new.values).networkDevices
+            switches.append(
+                ContextSwitchRates(
+                    voluntaryPerSecond: calculator.rate(
+                        from: unsigned(old, .voluntaryContextSwitches), to: unsigned(new, .voluntaryContextSwitches))?
+                        .perSecond ?? 0,
+                    involuntaryPerSecond: calculator.rate(
+                        from: unsigned(old, .involuntaryContextSwitches), to: unsigned(new, .involuntaryContextSwitches)
+                    )?.perSecond ?? 0,
+                    tasks: tasks))
+            let oldHost = RecordedCounters.host(old.values).networkDevices,
+                newHost = RecordedCounters.host(new.values).networkDevices
             network.append(zip(oldHost, newHost).map { NetworkRates(old: $0.0, new: $0.1, rates: calculator) })
             dState.append(Double(new.values[.dStateThreadsMilli] ?? 0) / 1000)
         }
         let lastSeen = Double(container.lastSeenUnixMilliseconds) / 1000
         let stopped = container.stoppedAtUnixMilliseconds.map { Double($0) / 1000 }
         // Gone before the recorder's last sample of the range (not before --until: the recorder may have stopped).
-        let vanished = (stopped.map { $0 <= recordedUntil } ?? false) || lastSeen < recordedUntil - 2 * max(intervals.last?.intervalSeconds ?? 1, 1)
+        let vanished =
+            (stopped.map { $0 <= recordedUntil } ?? false)
+            || lastSeen < recordedUntil - 2 * max(intervals.last?.intervalSeconds ?? 1, 1)
         return ObservedContainer(
             key: key, displayName: container.name, runtime: container.runtime,
-            processCount: Int(samples.last?.values[.processes] ?? samples.last?.values[.pids] ?? 0), vanishedDuringWindow: vanished,
+            processCount: Int(samples.last?.values[.processes] ?? samples.last?.values[.pids] ?? 0),
+            vanishedDuringWindow: vanished,
             intervals: intervals, firstCounters: samples.first.map { RecordedCounters.cgroup($0.values) },
-            lastCounters: samples.last.map { RecordedCounters.cgroup($0.values) }, contextSwitches: switches, network: network,
+            lastCounters: samples.last.map { RecordedCounters.cgroup($0.values) }, contextSwitches: switches,
+            network: network,
             averageDStateThreads: dState)
     }
 

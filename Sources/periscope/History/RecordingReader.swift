@@ -31,7 +31,9 @@ struct RecordingReader {
         guard let held else { throw UserFacingError("the recording \(path) holds no samples yet") }
         let from = Self.milliseconds(start), to = Self.milliseconds(end)
         if held.upperBound < from || held.lowerBound > to {
-            throw UserFacingError("no data in \(path) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)): it holds \(RecordedTime.text(Double(held.lowerBound) / 1000)) to \(RecordedTime.text(Double(held.upperBound) / 1000))")
+            throw UserFacingError(
+                "no data in \(path) between \(RecordedTime.text(start)) and \(RecordedTime.text(end)): it holds \(RecordedTime.text(Double(held.lowerBound) / 1000)) to \(RecordedTime.text(Double(held.upperBound) / 1000))"
+            )
         }
     }
 
@@ -65,8 +67,9 @@ struct RecordingReader {
     }
 
     static func candidate(_ container: RecordedContainer) -> ContainerCandidate {
-        ContainerCandidate(runtime: container.key.runtime, id: container.key.id, name: container.key.isHost ? nil : container.name,
-                           isHost: container.key.isHost)
+        ContainerCandidate(
+            runtime: container.key.runtime, id: container.key.id, name: container.key.isHost ? nil : container.name,
+            isHost: container.key.isHost)
     }
 
     /// Reads through the store, turning its errors into messages.

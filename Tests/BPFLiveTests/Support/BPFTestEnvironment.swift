@@ -12,27 +12,35 @@ enum BPFTestEnvironment {
     static let isCI = ProcessInfo.processInfo.environment["CI"] == "true" && isRoot
 
     static let bpfAvailable = isRoot && access("/sys/kernel/tracing/events/sched/sched_switch/id", R_OK) == 0
-    static let bpfReason: Comment = "needs root and tracefs at /sys/kernel/tracing (BPF programs attach to sched tracepoints)"
+    static let bpfReason: Comment =
+        "needs root and tracefs at /sys/kernel/tracing (BPF programs attach to sched tracepoints)"
     static var canRunBPF: Bool { bpfAvailable || isCI }
 
-    static let bpftool = ["/usr/sbin/bpftool", "/usr/bin/bpftool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let bpftool = ["/usr/sbin/bpftool", "/usr/bin/bpftool"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     static let bpftoolReason: Comment = "needs root, tracefs and bpftool (scripts/test-setup.sh installs it)"
     static var canRunBPFTool: Bool { (bpfAvailable && bpftool != nil) || isCI }
 
     static let clang = ProcessInfo.processInfo.environment["CLANG"] ?? "/opt/swift/usr/bin/clang"
     static let clangAvailable = FileManager.default.isExecutableFile(atPath: clang)
-    static let clangReason: Comment = "needs the Swift toolchain's clang (/opt/swift/usr/bin/clang or $CLANG) to recompile the BPF programs"
+    static let clangReason: Comment =
+        "needs the Swift toolchain's clang (/opt/swift/usr/bin/clang or $CLANG) to recompile the BPF programs"
     static var canRunClang: Bool { clangAvailable || ProcessInfo.processInfo.environment["CI"] == "true" }
 
     static let testImage = ProcessInfo.processInfo.environment["PERISCOPE_TEST_IMAGE"] ?? "periscope-test:latest"
     static let dockerAvailable: Bool = {
-        guard bpfAvailable, let result = try? run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage]) else { return false }
+        guard bpfAvailable, let result = try? run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage])
+        else { return false }
         return result.status == 0
     }()
-    static let dockerReason: Comment = "needs root, tracefs, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let dockerReason: Comment =
+        "needs root, tracefs, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
     static var canRunDocker: Bool { dockerAvailable || isCI }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized.path
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../../.."
+    ).standardized.path
 
     /// The `periscope` binary built next to this test bundle.
     static let periscopeBinary: String = {
@@ -40,7 +48,7 @@ enum BPFTestEnvironment {
         let candidates = [
             bundleDirectory.appendingPathComponent("periscope").path,
             bundleDirectory.deletingLastPathComponent().appendingPathComponent("periscope").path,
-            "\(repositoryRoot)/.build/debug/periscope",
+            "\(repositoryRoot)/.build/debug/periscope"
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
@@ -91,11 +99,15 @@ enum LoadedPrograms {
 
     static func bpftool(_ arguments: [String]) throws -> Data {
         let result = try BPFTestEnvironment.run([BPFTestEnvironment.bpftool ?? "bpftool", "-j"] + arguments)
-        guard result.status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "bpftool: \(result.standardError)"]) }
+        guard result.status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "bpftool: \(result.standardError)"])
+        }
         return Data(result.standardOutput.utf8)
     }
 
-    static func programs() throws -> [Program] { try JSONDecoder().decode([Program].self, from: bpftool(["prog", "show"])) }
+    static func programs() throws -> [Program] {
+        try JSONDecoder().decode([Program].self, from: bpftool(["prog", "show"]))
+    }
 
     /// The tracepoint attachments of `pid`: program ids by tracepoint.
     static func attachments(of pid: Int32) throws -> [Attachment] {

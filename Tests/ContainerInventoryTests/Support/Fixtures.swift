@@ -4,9 +4,9 @@ import Foundation
 /// The fixture trees in Tests/Fixtures, found from this file's path (no SwiftPM resources).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // ContainerInventoryTests
-        .deletingLastPathComponent() // Tests
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // ContainerInventoryTests
+        .deletingLastPathComponent()  // Tests
         .appendingPathComponent("Fixtures").path
 
     static func path(_ layout: String, _ relativePath: String = "") -> String {

@@ -13,9 +13,12 @@ enum TraceShell {
         var standardError: String
     }
 
-    static func spawn(_ arguments: [String], standardOutput: String = "/dev/null", standardError: String = "/dev/null",
-                      standardInput: String = "/dev/null") throws -> pid_t {
-        try ChildProcess.spawn(arguments, standardInput: standardInput, standardOutput: standardOutput, standardError: standardError)
+    static func spawn(
+        _ arguments: [String], standardOutput: String = "/dev/null", standardError: String = "/dev/null",
+        standardInput: String = "/dev/null"
+    ) throws -> pid_t {
+        try ChildProcess.spawn(
+            arguments, standardInput: standardInput, standardOutput: standardOutput, standardError: standardError)
     }
 
     /// Exit status, or 128+N when killed by signal N.
@@ -30,8 +33,9 @@ enum TraceShell {
             unlink(base + ".err")
         }
         let status = wait(try spawn(arguments, standardOutput: base + ".out", standardError: base + ".err"))
-        return Result(status: status, standardOutput: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
-                      standardError: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
+        return Result(
+            status: status, standardOutput: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
     }
 
     static func periscope(_ arguments: [String]) throws -> Result {

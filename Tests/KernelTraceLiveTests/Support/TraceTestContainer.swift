@@ -10,7 +10,9 @@ final class TraceTestContainer {
         name = TraceTestEnvironment.uniqueContainerName(base)
         _ = try? TraceShell.run(["docker", "rm", "-f", name])
         let run = try TraceShell.run(["docker", "run", "-d", "--name", name, TraceTestEnvironment.testImage] + command)
-        guard run.status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "docker run: \(run.standardError)"]) }
+        guard run.status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "docker run: \(run.standardError)"])
+        }
         id = run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         let inspect = try TraceShell.run(["docker", "inspect", "--format", "{{.State.Pid}}", id])
         initPID = Int32(inspect.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1

@@ -20,10 +20,13 @@ enum TraceTestEnvironment {
 
     static let testImage = ProcessInfo.processInfo.environment["PERISCOPE_TEST_IMAGE"] ?? "periscope-test:latest"
     static let dockerAvailable: Bool = {
-        guard tracefsAvailable, let result = try? TraceShell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage]) else { return false }
+        guard tracefsAvailable,
+            let result = try? TraceShell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage])
+        else { return false }
         return result.status == 0
     }()
-    static let dockerReason: Comment = "needs root, tracefs, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let dockerReason: Comment =
+        "needs root, tracefs, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
 
     static let babeltraceAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/babeltrace2")
     static let babeltraceReason: Comment = "needs babeltrace2 (scripts/test-setup.sh installs it)"
@@ -35,7 +38,7 @@ enum TraceTestEnvironment {
             bundleDirectory.appendingPathComponent("periscope").path,
             bundleDirectory.deletingLastPathComponent().appendingPathComponent("periscope").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../../../.build/debug/periscope").standardized.path,
+                .appendingPathComponent("../../../.build/debug/periscope").standardized.path
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
@@ -57,7 +60,8 @@ enum TraceTestEnvironment {
         let instance = "instances/\(TracefsInstance.namePrefix)\(periscopePID)"
         while Date() < deadline {
             if let events = try? tracefs.read("\(instance)/set_event"), !events.isEmpty,
-               let on = try? tracefs.read("\(instance)/tracing_on"), on.hasPrefix("1") {
+                let on = try? tracefs.read("\(instance)/tracing_on"), on.hasPrefix("1")
+            {
                 usleep(200_000)
                 return true
             }

@@ -10,11 +10,13 @@ struct CTFReaderUserSpaceTraceTests {
     static let wrapper = "/usr/lib/x86_64-linux-gnu/liblttng-ust-libc-wrapper.so.1"
     static let available: Bool = {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/lttng"), CTFReferenceTraces.babeltraceAvailable,
-            FileManager.default.fileExists(atPath: wrapper), let result = try? CTFReferenceTraces.run(["/usr/bin/lttng", "list", "-u"])
+            FileManager.default.fileExists(atPath: wrapper),
+            let result = try? CTFReferenceTraces.run(["/usr/bin/lttng", "list", "-u"])
         else { return false }
         return result.status == 0
     }()
-    static let reason: Comment = "needs lttng-tools, liblttng-ust1, babeltrace2 and a running lttng-sessiond (scripts/test-setup.sh)"
+    static let reason: Comment =
+        "needs lttng-tools, liblttng-ust1, babeltrace2 and a running lttng-sessiond (scripts/test-setup.sh)"
 
     @Test(.enabled(if: available, reason))
     func userSpaceTraceMatchesBabeltrace() throws {
@@ -24,8 +26,10 @@ struct CTFReaderUserSpaceTraceTests {
             _ = try? CTFReferenceTraces.run(["/usr/bin/lttng", "destroy", session])
             try? FileManager.default.removeItem(atPath: output)
         }
-        for command in [["create", session, "--output", output], ["enable-event", "-u", "-a", "-s", session],
-                        ["add-context", "-u", "-t", "vpid", "-t", "vtid", "-t", "procname", "-s", session], ["start", session]] {
+        for command in [
+            ["create", session, "--output", output], ["enable-event", "-u", "-a", "-s", session],
+            ["add-context", "-u", "-t", "vpid", "-t", "vtid", "-t", "procname", "-s", session], ["start", session]
+        ] {
             let result = try CTFReferenceTraces.run(["/usr/bin/lttng"] + command)
             try #require(result.status == 0, "lttng \(command.joined(separator: " ")): \(result.error)")
         }
@@ -46,7 +50,9 @@ struct CTFReaderUserSpaceTraceTests {
         let expected = reference.output.split(separator: "\n").compactMap(RenderingConsumer.renderBabeltraceLine)
         #expect(consumer.lines.count == expected.count)
         #expect(consumer.lines.contains { $0.contains(" lttng_ust_libc:malloc ") }, "ls's mallocs were traced")
-        let mismatches = zip(consumer.lines.sorted(), expected.sorted()).filter { $0 != $1 && !RenderingConsumer.differOnlyByBabeltraceEmptyStringQuirk($0, $1) }
+        let mismatches = zip(consumer.lines.sorted(), expected.sorted()).filter {
+            $0 != $1 && !RenderingConsumer.differOnlyByBabeltraceEmptyStringQuirk($0, $1)
+        }
         for (mine, theirs) in mismatches.prefix(5) { Issue.record("periscope: \(mine)\nbabeltrace2: \(theirs)") }
         #expect(mismatches.isEmpty)
     }

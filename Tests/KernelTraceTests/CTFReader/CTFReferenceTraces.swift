@@ -17,7 +17,8 @@ enum CTFReferenceTraces {
     static let available = FileManager.default.fileExists(atPath: archiveDirectory + "/basic-kernel-analysis.tar.xz")
     static let babeltraceAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/babeltrace2")
     static let reason: Comment = "needs shared/traces/lttng-ref beside the repository"
-    static let babeltraceReason: Comment = "needs the reference traces and babeltrace2 (scripts/test-setup.sh installs it)"
+    static let babeltraceReason: Comment =
+        "needs the reference traces and babeltrace2 (scripts/test-setup.sh installs it)"
 
     private static let extractionRoot: String = {
         try? FileManager.default.createDirectory(atPath: ctfExtractionRoot, withIntermediateDirectories: true)
@@ -50,7 +51,10 @@ enum CTFReferenceTraces {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData, as: UTF8.self)
+        )
     }
 }
 
@@ -115,7 +119,8 @@ struct RenderingConsumer: EventConsumer {
         var masked = theirs
         var searchFrom = mine.startIndex
         while let empty = mine.range(of: "=\"\"", range: searchFrom..<mine.endIndex) {
-            let nameStart = mine[..<empty.lowerBound].lastIndex(of: " ").map { mine.index(after: $0) } ?? mine.startIndex
+            let nameStart =
+                mine[..<empty.lowerBound].lastIndex(of: " ").map { mine.index(after: $0) } ?? mine.startIndex
             let key = " " + mine[nameStart..<empty.lowerBound] + "=\""
             if let start = masked.range(of: key), let end = masked[start.upperBound...].range(of: "\"") {
                 masked.replaceSubrange(start.upperBound..<end.lowerBound, with: "")
@@ -148,7 +153,8 @@ struct RenderingConsumer: EventConsumer {
             for pair in topLevel(body, separator: ",", opening: nil, closing: nil) {
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { continue }
-                pairs.append((parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces)))
+                pairs.append(
+                    (parts[0].trimmingCharacters(in: .whitespaces), parts[1].trimmingCharacters(in: .whitespaces)))
             }
         }
         var cpu = "-1"
@@ -168,7 +174,8 @@ struct RenderingConsumer: EventConsumer {
 
     /// Splits at `separator` outside quotes, braces, brackets and parentheses (byte-wise: fast
     /// enough for hundreds of thousands of lines in a debug build).
-    static func topLevel(_ text: Substring, separator: Character, opening: Character?, closing: Character?) -> [String] {
+    static func topLevel(_ text: Substring, separator: Character, opening: Character?, closing: Character?) -> [String]
+    {
         let separatorByte = separator.asciiValue ?? 0x2C
         var parts: [String] = []
         var depth = 0
@@ -178,7 +185,13 @@ struct RenderingConsumer: EventConsumer {
         var start = 0
         for (index, byte) in bytes.enumerated() {
             if inQuotes {
-                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inQuotes = false }
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inQuotes = false
+                }
                 continue
             }
             switch byte {

@@ -11,11 +11,16 @@ import Testing
         #expect(try TSDLLexer("x = 9223372036854775807;").tokens.contains(.integer(.max)))
     }
 
-    @Test("numbers past 64 bits are a metadata error with the line", arguments: [
-        "env {\n major = -9223372036854775809;\n};", "env {\n major = 18446744073709551616;\n};", "env {\n major = 0x1FFFFFFFFFFFFFFFF;\n};",
-    ])
+    @Test(
+        "numbers past 64 bits are a metadata error with the line",
+        arguments: [
+            "env {\n major = -9223372036854775809;\n};", "env {\n major = 18446744073709551616;\n};",
+            "env {\n major = 0x1FFFFFFFFFFFFFFFF;\n};"
+        ])
     func outOfRangeIntegers(_ text: String) {
-        #expect(throws: CTFReaderError.metadataSyntax(line: 2, reason: "number out of 64-bit range")) { try TSDLLexer(text) }
+        #expect(throws: CTFReaderError.metadataSyntax(line: 2, reason: "number out of 64-bit range")) {
+            try TSDLLexer(text)
+        }
     }
 
     @Test("the env block with major = -2^63 parses (it is only a number)")
@@ -24,11 +29,15 @@ import Testing
         #expect(metadata.environment["major"] == "-9223372036854775808")
     }
 
-    @Test("alignments that are not small powers of two are refused", arguments: ["0", "3", "2147483648", "-9223372036854775808"])
+    @Test(
+        "alignments that are not small powers of two are refused",
+        arguments: ["0", "3", "2147483648", "-9223372036854775808"])
     func badAlignments(_ alignment: String) {
-        let text = "/* CTF 1.8 */\ntypealias integer { size = 32; align = \(alignment); signed = false; } := uint32_t;\n"
+        let text =
+            "/* CTF 1.8 */\ntypealias integer { size = 32; align = \(alignment); signed = false; } := uint32_t;\n"
         #expect(throws: CTFReaderError.self) { try TSDLParser.parse(text) }
-        let structure = "/* CTF 1.8 */\ntrace { packet.header := struct { integer { size = 8; } magic; } align(\(alignment)); };\n"
+        let structure =
+            "/* CTF 1.8 */\ntrace { packet.header := struct { integer { size = 8; } magic; } align(\(alignment)); };\n"
         #expect(throws: CTFReaderError.self) { try TSDLParser.parse(structure) }
     }
 

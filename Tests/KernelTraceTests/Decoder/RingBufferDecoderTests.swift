@@ -11,7 +11,8 @@ import TestSupport
         builder.timeExtend(1 << 30)
         builder.event(delta: 7, payload: SyntheticTrace.switchPayload(prev: "b", prevPID: 2, next: "c", nextPID: 3))
         builder.discarded(delta: 3, length: 24)
-        builder.event(delta: 0, payload: SyntheticTrace.execPayload(filename: "/usr/bin/dd", pid: 42), forceLengthWord: true)
+        builder.event(
+            delta: 0, payload: SyntheticTrace.execPayload(filename: "/usr/bin/dd", pid: 42), forceLengthWord: true)
         builder.absoluteTimestamp(5_000_000_000)
         builder.event(delta: 0, payload: SyntheticTrace.switchPayload(prev: "c", prevPID: 3, next: "d", nextPID: 4))
         builder.finishPage()
@@ -25,7 +26,9 @@ import TestSupport
         #expect(collected.events.map(\.name) == ["sched_switch", "sched_switch", "sched_process_exec", "sched_switch"])
         let first = collected.events[0]
         #expect(first.strings["prev_comm"] == "a" && first.strings["next_comm"] == "b")
-        #expect(first.integers["prev_pid"] == 1 && first.integers["next_pid"] == 2 && first.integers["prev_state"] == 1 && first.tid == 1)
+        #expect(
+            first.integers["prev_pid"] == 1 && first.integers["next_pid"] == 2 && first.integers["prev_state"] == 1
+                && first.tid == 1)
         let exec = collected.events[2]
         #expect(exec.strings["filename"] == "/usr/bin/dd" && exec.integers["pid"] == 42)
     }
@@ -33,11 +36,15 @@ import TestSupport
     @Test func mergesCPUsInTimestampOrderAndReportsStoredLosses() throws {
         var cpu0 = RingBufferPageBuilder()
         cpu0.startPage(timestamp: 100)
-        for _ in 0..<3 { cpu0.event(delta: 10, payload: SyntheticTrace.switchPayload(prev: "x", prevPID: 10, next: "y", nextPID: 11)) }
+        for _ in 0..<3 {
+            cpu0.event(delta: 10, payload: SyntheticTrace.switchPayload(prev: "x", prevPID: 10, next: "y", nextPID: 11))
+        }
         cpu0.finishPage()
         var cpu1 = RingBufferPageBuilder()
         cpu1.startPage(timestamp: 105, missedEvents: 17)
-        for _ in 0..<3 { cpu1.event(delta: 10, payload: SyntheticTrace.switchPayload(prev: "p", prevPID: 20, next: "q", nextPID: 21)) }
+        for _ in 0..<3 {
+            cpu1.event(delta: 10, payload: SyntheticTrace.switchPayload(prev: "p", prevPID: 20, next: "q", nextPID: 21))
+        }
         cpu1.finishPage()
         let (reader, storage) = try SyntheticTrace.reader(streams: [cpu0.stream, cpu1.stream])
         var collected = CollectedEvents()
@@ -54,7 +61,8 @@ import TestSupport
         for page in 0..<50 {
             builder.startPage(timestamp: UInt64(page) * 1_000_000)
             for _ in 0..<60 {
-                builder.event(delta: 100, payload: SyntheticTrace.switchPayload(prev: "w", prevPID: 5, next: "z", nextPID: 6))
+                builder.event(
+                    delta: 100, payload: SyntheticTrace.switchPayload(prev: "w", prevPID: 5, next: "z", nextPID: 6))
                 expected += 1
             }
         }

@@ -26,10 +26,15 @@ import Testing
             builder.startPage(timestamp: UInt64(page + 1) * 1_000_000, missedEvents: page == 1 ? 5 : nil)
             for index in 0..<Int.random(in: 1...40, using: &random) {
                 switch index % 5 {
-                case 0: builder.event(delta: 10, payload: SyntheticTrace.execPayload(filename: "/bin/sh", pid: 7), forceLengthWord: true)
+                case 0:
+                    builder.event(
+                        delta: 10, payload: SyntheticTrace.execPayload(filename: "/bin/sh", pid: 7),
+                        forceLengthWord: true)
                 case 1: builder.timeExtend(UInt64.random(in: 0...(1 << 40), using: &random))
                 case 2: builder.discarded(delta: 2, length: 8)
-                default: builder.event(delta: 3, payload: SyntheticTrace.switchPayload(prev: "a", prevPID: 1, next: "b", nextPID: 2))
+                default:
+                    builder.event(
+                        delta: 3, payload: SyntheticTrace.switchPayload(prev: "a", prevPID: 1, next: "b", nextPID: 2))
                 }
             }
         }

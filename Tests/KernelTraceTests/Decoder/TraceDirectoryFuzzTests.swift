@@ -11,8 +11,9 @@ import TestSupport
 
     /// The files a trace directory reader parses, relative to the directory.
     static let traceFiles = [
-        "metadata.json", "statedump.json", "formats/header_page", "formats/sched/sched_switch", "formats/sched/sched_process_exec",
-        "cpu0.raw", "cpu1.raw",
+        "metadata.json", "statedump.json", "formats/header_page", "formats/sched/sched_switch",
+        "formats/sched/sched_process_exec",
+        "cpu0.raw", "cpu1.raw"
     ]
 
     /// A consumer that reads every field of every event, so a bad span would fault here.
@@ -37,13 +38,22 @@ import TestSupport
         let directory = try Directory(pagesPerCPU: 3)
         let statedump = RecordedStatedump(
             takenAtNs: 1_000, hostNamespaces: ["pid": 4026531836, "mnt": 4026531841],
-            containers: [RecordedContainer(key: "docker:0123456789ab", runtime: "docker", id: "0123456789abcdef", name: "web", image: nil,
-                                           pidNamespace: 4026532572, namespaces: ["pid": 4026532572], cgroupPath: "/docker/0123456789abcdef",
-                                           firstSeenNs: 1_000)],
-            threads: [RecordedThread(tid: 1, pid: 1, ppid: 0, comm: "init", namespaceTIDs: [1], namespacePIDs: [1], namespaces: ["pid": 4026531836],
-                                     cgroups: ["0::/"], container: nil, seenAtNs: 1_000),
-                      RecordedThread(tid: 2, pid: 2, ppid: 1, comm: "a", namespaceTIDs: [2, 1], namespacePIDs: [2, 1], namespaces: ["pid": 4026532572],
-                                     cgroups: ["0::/docker/0123456789abcdef"], container: "docker:0123456789ab", seenAtNs: 1_000)],
+            containers: [
+                RecordedContainer(
+                    key: "docker:0123456789ab", runtime: "docker", id: "0123456789abcdef", name: "web", image: nil,
+                    pidNamespace: 4026532572, namespaces: ["pid": 4026532572], cgroupPath: "/docker/0123456789abcdef",
+                    firstSeenNs: 1_000)
+            ],
+            threads: [
+                RecordedThread(
+                    tid: 1, pid: 1, ppid: 0, comm: "init", namespaceTIDs: [1], namespacePIDs: [1],
+                    namespaces: ["pid": 4026531836],
+                    cgroups: ["0::/"], container: nil, seenAtNs: 1_000),
+                RecordedThread(
+                    tid: 2, pid: 2, ppid: 1, comm: "a", namespaceTIDs: [2, 1], namespacePIDs: [2, 1],
+                    namespaces: ["pid": 4026532572],
+                    cgroups: ["0::/docker/0123456789abcdef"], container: "docker:0123456789ab", seenAtNs: 1_000)
+            ],
             vanishedThreadCount: 0)
         try TraceDirectoryWriter.writeJSON(statedump, to: directory.layout.statedumpPath)
         return directory
@@ -52,12 +62,15 @@ import TestSupport
     static func mutate(_ path: String, using random: inout Fuzzing.Generator) throws {
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let isText = !path.hasSuffix(".raw") && !path.contains("/kernel_")
-        let mutated = isText && Bool.random(using: &random)
+        let mutated =
+            isText && Bool.random(using: &random)
             ? Fuzzing.replacingNumbers(in: original, using: &random) : Fuzzing.damagingBytes(original, using: &random)
         try Data(mutated).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test("mutated trace directories (formats, header_page, pages, statedump, metadata) decode or throw, within the time bound")
+    @Test(
+        "mutated trace directories (formats, header_page, pages, statedump, metadata) decode or throw, within the time bound"
+    )
     func mutatedTraceDirectories() throws {
         let cases = Fuzzing.caseCount(default: 400)
         var random = Fuzzing.Generator(seed: 12)
@@ -94,7 +107,8 @@ import TestSupport
         let seed = try Self.seed()
         let seedCTF = seed.root + "-ctf"
         defer { try? FileManager.default.removeItem(atPath: seedCTF) }
-        try CTFTraceConverter(reader: try PeriscopeTraceReader(directory: seed.root), outputDirectory: seedCTF).convert()
+        try CTFTraceConverter(reader: try PeriscopeTraceReader(directory: seed.root), outputDirectory: seedCTF)
+            .convert()
         // The converter writes an LTTng session layout: the streams and metadata are in kernel/.
         let files = try FileManager.default.contentsOfDirectory(atPath: seedCTF + "/kernel").sorted()
         #expect(files.contains("metadata") && files.contains("kernel_cpu0"))

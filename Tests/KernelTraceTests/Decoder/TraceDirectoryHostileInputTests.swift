@@ -15,23 +15,29 @@ import TestSupport
         var layout: TraceDirectoryLayout { TraceDirectoryLayout(root: root) }
 
         init(pagesPerCPU: Int = 1) throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-hostile-\(UUID().uuidString)").path
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent("periscope-hostile-\(UUID().uuidString)")
+                .path
             try FileManager.default.createDirectory(atPath: root + "/formats/sched", withIntermediateDirectories: true)
             try write(SyntheticTrace.headerPage, "formats/header_page")
             try write(SyntheticTrace.switchFormat, "formats/sched/sched_switch")
             try write(SyntheticTrace.execFormat, "formats/sched/sched_process_exec")
-            try TraceDirectoryWriter.writeJSON(RecordedStatedump(takenAtNs: 0, hostNamespaces: [:]), to: layout.statedumpPath)
+            try TraceDirectoryWriter.writeJSON(
+                RecordedStatedump(takenAtNs: 0, hostNamespaces: [:]), to: layout.statedumpPath)
             var metadata = SyntheticTrace.metadata(cpus: [0, 1])
             metadata.cpuStreams = [0, 1].map {
-                CPUStreamSummary(cpu: $0, pageCount: pagesPerCPU, byteCount: UInt64(pagesPerCPU * 4096), overrunCount: 0, droppedEventCount: 0,
-                                 commitOverrunCount: 0, overwritesOldest: false)
+                CPUStreamSummary(
+                    cpu: $0, pageCount: pagesPerCPU, byteCount: UInt64(pagesPerCPU * 4096), overrunCount: 0,
+                    droppedEventCount: 0,
+                    commitOverrunCount: 0, overwritesOldest: false)
             }
             try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath)
             for cpu in 0..<2 {
                 var builder = RingBufferPageBuilder()
                 for page in 0..<pagesPerCPU {
                     builder.startPage(timestamp: UInt64(page + 1) * 1_000_000 + UInt64(cpu))
-                    builder.event(delta: 5, payload: SyntheticTrace.switchPayload(prev: "a", prevPID: 1, next: "b", nextPID: 2))
+                    builder.event(
+                        delta: 5, payload: SyntheticTrace.switchPayload(prev: "a", prevPID: 1, next: "b", nextPID: 2))
                 }
                 builder.finishPage()
                 try TraceDirectoryWriter.write(builder.stream, to: layout.rawPagesPath(cpu: cpu))
@@ -92,8 +98,15 @@ import TestSupport
         #expect(try Self.decode(reader).events.count == 1)
         let warnings = reader.warnings
         #expect(warnings.count == 3)
-        #expect(warnings.contains { $0.hasPrefix("\(directory.layout.statedumpPath) is not a Periscope trace file") && $0.hasSuffix("threads and containers are known from the events only") })
-        #expect(warnings.contains("\(directory.layout.headerPagePath) has no commit or data field: assuming the 64-bit page header layout"))
+        #expect(
+            warnings.contains {
+                $0.hasPrefix("\(directory.layout.statedumpPath) is not a Periscope trace file")
+                    && $0.hasSuffix("threads and containers are known from the events only")
+            })
+        #expect(
+            warnings.contains(
+                "\(directory.layout.headerPagePath) has no commit or data field: assuming the 64-bit page header layout"
+            ))
         #expect(warnings.contains("\(directory.layout.rawPagesPath(cpu: 1)) is empty: no events from CPU 1"))
     }
 
@@ -102,10 +115,15 @@ import TestSupport
         let directory = try Directory()
         try directory.editMetadata { $0.cpuStreams[0].byteCount = 8192 }
         let reader = try PeriscopeTraceReader(directory: directory.root)
-        #expect(reader.warnings == ["\(directory.layout.rawPagesPath(cpu: 0)) has 4096 bytes where the recorder wrote 8192: the file was cut"])
+        #expect(
+            reader.warnings == [
+                "\(directory.layout.rawPagesPath(cpu: 0)) has 4096 bytes where the recorder wrote 8192: the file was cut"
+            ])
     }
 
-    @Test("a recording cut short reads its whole pages, leaves out a half page and a page file never written, and says so")
+    @Test(
+        "a recording cut short reads its whole pages, leaves out a half page and a page file never written, and says so"
+    )
     func cutShortRecordingIsReadable() throws {
         let directory = try Directory(pagesPerCPU: 2)
         try directory.editMetadata { $0.isComplete = false }
@@ -120,16 +138,20 @@ import TestSupport
         #expect(reader.warnings.count == 3)
         #expect(reader.warnings[0].hasPrefix("the recording was cut short"))
         #expect(reader.warnings.contains("\(cpu0) ends inside a page (100 bytes of it): that last page is left out"))
-        #expect(reader.warnings.contains("\(directory.layout.rawPagesPath(cpu: 1)) was never written: no events from CPU 1"))
+        #expect(
+            reader.warnings.contains("\(directory.layout.rawPagesPath(cpu: 1)) was never written: no events from CPU 1")
+        )
         // The same files with a complete recording's metadata are an error, not a warning.
         try directory.editMetadata { $0.isComplete = true }
         #expect(throws: TraceDirectoryError.self) { try PeriscopeTraceReader(directory: directory.root) }
     }
 
-    @Test("huge commit offsets in header_page are an error naming the file", arguments: [
-        "\tfield: local_t commit;\toffset:9223372036854775807;\tsize:8;\tsigned:1;\n",
-        "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:9223372036854775800;\tsize:8;\tsigned:1;\n",
-    ])
+    @Test(
+        "huge commit offsets in header_page are an error naming the file",
+        arguments: [
+            "\tfield: local_t commit;\toffset:9223372036854775807;\tsize:8;\tsigned:1;\n",
+            "\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n\tfield: char data;\toffset:9223372036854775800;\tsize:8;\tsigned:1;\n"
+        ])
     func hugeHeaderPageOffsets(_ headerPage: String) throws {
         let directory = try Directory()
         try directory.write(headerPage, "formats/header_page")
@@ -143,11 +165,14 @@ import TestSupport
     @Test("a format whose field size is Int.max is an error naming the format file")
     func hugeFormatFieldSize() throws {
         let directory = try Directory()
-        try directory.write(SyntheticTrace.switchFormat.replacingOccurrences(of: "size:16;", with: "size:9223372036854775807;"), "formats/sched/sched_switch")
+        try directory.write(
+            SyntheticTrace.switchFormat.replacingOccurrences(of: "size:16;", with: "size:9223372036854775807;"),
+            "formats/sched/sched_switch")
         #expect {
             try PeriscopeTraceReader(directory: directory.root)
         } throws: { error in
-            "\(error)".hasPrefix("\(directory.root)/formats/sched/sched_switch is not a Periscope trace file: field prev_comm")
+            "\(error)".hasPrefix(
+                "\(directory.root)/formats/sched/sched_switch is not a Periscope trace file: field prev_comm")
         }
     }
 
@@ -181,6 +206,9 @@ import TestSupport
         _ = storage
         #expect(collected.events.map(\.timestamp) == [2_000_005, 2_000_005])
         #expect(reader.outOfOrderEventCount == 1)
-        #expect(reader.warnings == ["1 event was stamped earlier than the event before it (a corrupt timestamp): it was given that event's time"])
+        #expect(
+            reader.warnings == [
+                "1 event was stamped earlier than the event before it (a corrupt timestamp): it was given that event's time"
+            ])
     }
 }

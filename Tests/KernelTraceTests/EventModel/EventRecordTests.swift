@@ -5,14 +5,17 @@ import Testing
 struct EventRecordTests {
     private func switchClass() -> EventClassTable {
         var table = EventClassTable()
-        table.add(name: "sched_switch", id: 1189, fields: [
-            EventFieldDescription(name: "tid", kind: .signedInteger, scope: .streamEventContext, sizeInBits: 32),
-            EventFieldDescription(name: "prev_comm", kind: .string),
-            EventFieldDescription(name: "prev_tid", kind: .signedInteger, sizeInBits: 32),
-            EventFieldDescription(name: "prev_state", kind: .signedInteger, sizeInBits: 64),
-            EventFieldDescription(name: "vtids", kind: .integerArray(elementBytes: 4, signed: true), sizeInBits: 32),
-            EventFieldDescription(name: "tid", kind: .unsignedInteger, sizeInBits: 32),
-        ])
+        table.add(
+            name: "sched_switch", id: 1189,
+            fields: [
+                EventFieldDescription(name: "tid", kind: .signedInteger, scope: .streamEventContext, sizeInBits: 32),
+                EventFieldDescription(name: "prev_comm", kind: .string),
+                EventFieldDescription(name: "prev_tid", kind: .signedInteger, sizeInBits: 32),
+                EventFieldDescription(name: "prev_state", kind: .signedInteger, sizeInBits: 64),
+                EventFieldDescription(
+                    name: "vtids", kind: .integerArray(elementBytes: 4, signed: true), sizeInBits: 32),
+                EventFieldDescription(name: "tid", kind: .unsignedInteger, sizeInBits: 32)
+            ])
         return table
     }
 
@@ -33,7 +36,7 @@ struct EventRecordTests {
             vtids.withUnsafeBytes { vtidBytes in
                 let slots: [EventFieldSlot] = [
                     .signed(-1), .span(commBytes.baseAddress, count: commBytes.count), .signed(4242),
-                    .signed(-9), .span(vtidBytes.baseAddress, count: vtidBytes.count), .unsigned(3_000_000_000),
+                    .signed(-9), .span(vtidBytes.baseAddress, count: vtidBytes.count), .unsigned(3_000_000_000)
                 ]
                 slots.withUnsafeBufferPointer { buffer in
                     let record = EventRecord(timestamp: 12, cpu: 1, eventClass: table[0], slots: buffer.baseAddress!)
@@ -56,10 +59,14 @@ struct EventRecordTests {
     @Test func statedumpThreadDefaultsItsNamespaceChainToTheHostTID() {
         let thread = StatedumpThread(tid: 10, pid: 10, ppid: 1, comm: "init")
         #expect(thread.namespacePIDs == [10])
-        let inContainer = StatedumpThread(tid: 11, pid: 11, ppid: 10, comm: "sh", namespacePIDs: [11, 1], containerIndex: 0)
+        let inContainer = StatedumpThread(
+            tid: 11, pid: 11, ppid: 10, comm: "sh", namespacePIDs: [11, 1], containerIndex: 0)
         #expect(inContainer.virtualTID == 1)
-        let dump = Statedump(threads: [inContainer], containers: [
-            StatedumpContainer(runtime: "docker", id: "abc", name: "web", pidNamespace: 4026532572)])
+        let dump = Statedump(
+            threads: [inContainer],
+            containers: [
+                StatedumpContainer(runtime: "docker", id: "abc", name: "web", pidNamespace: 4026532572)
+            ])
         #expect(dump.container(of: inContainer)?.name == "web")
     }
 }

@@ -57,7 +57,9 @@ struct RingBufferPageBuilder {
         var commit = UInt64(data.count)
         if let missedEvents {
             commit |= RingBufferPageLayout.missedEventsFlag | RingBufferPageLayout.missedCountStoredFlag
-            withUnsafeBytes(of: missedEvents.littleEndian) { page.replaceSubrange((16 + data.count)..<(24 + data.count), with: $0) }
+            withUnsafeBytes(of: missedEvents.littleEndian) {
+                page.replaceSubrange((16 + data.count)..<(24 + data.count), with: $0)
+            }
         }
         withUnsafeBytes(of: pageTimestamp.littleEndian) { page.replaceSubrange(0..<8, with: $0) }
         withUnsafeBytes(of: commit.littleEndian) { page.replaceSubrange(8..<16, with: $0) }
@@ -77,11 +79,15 @@ struct RingBufferPageBuilder {
         var bytes = [UInt8](repeating: 0, count: length)
         bytes[0] = UInt8(id & 0xff)
         bytes[1] = UInt8(id >> 8)
-        for field in fields { bytes.replaceSubrange(field.offset..<(field.offset + field.bytes.count), with: field.bytes) }
+        for field in fields {
+            bytes.replaceSubrange(field.offset..<(field.offset + field.bytes.count), with: field.bytes)
+        }
         return bytes
     }
 
-    static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+    static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian) { Array($0) }
+    }
 }
 
 /// Formats and metadata for synthetic traces: sched_process_exec (a __data_loc string) and
@@ -126,38 +132,51 @@ enum SyntheticTrace {
 
     static func switchPayload(prev: String, prevPID: Int32, next: String, nextPID: Int32, state: Int64 = 1) -> [UInt8] {
         func comm(_ text: String) -> [UInt8] { Array((Array(text.utf8) + [UInt8](repeating: 0, count: 16)).prefix(16)) }
-        return RingBufferPageBuilder.payload(id: 372, length: 64, fields: [
-            (4, RingBufferPageBuilder.littleEndian(prevPID)), (8, comm(prev)), (24, RingBufferPageBuilder.littleEndian(prevPID)),
-            (28, RingBufferPageBuilder.littleEndian(Int32(120))), (32, RingBufferPageBuilder.littleEndian(state)), (40, comm(next)),
-            (56, RingBufferPageBuilder.littleEndian(nextPID)), (60, RingBufferPageBuilder.littleEndian(Int32(100))),
-        ])
+        return RingBufferPageBuilder.payload(
+            id: 372, length: 64,
+            fields: [
+                (4, RingBufferPageBuilder.littleEndian(prevPID)), (8, comm(prev)),
+                (24, RingBufferPageBuilder.littleEndian(prevPID)),
+                (28, RingBufferPageBuilder.littleEndian(Int32(120))), (32, RingBufferPageBuilder.littleEndian(state)),
+                (40, comm(next)),
+                (56, RingBufferPageBuilder.littleEndian(nextPID)), (60, RingBufferPageBuilder.littleEndian(Int32(100)))
+            ])
     }
 
     static func execPayload(filename: String, pid: Int32) -> [UInt8] {
         let name = Array(filename.utf8) + [0]
         let location = UInt32(20) | UInt32(name.count) << 16
-        return RingBufferPageBuilder.payload(id: 365, length: 20 + name.count, fields: [
-            (4, RingBufferPageBuilder.littleEndian(pid)), (8, RingBufferPageBuilder.littleEndian(location)),
-            (12, RingBufferPageBuilder.littleEndian(pid)), (16, RingBufferPageBuilder.littleEndian(pid)), (20, name),
-        ])
+        return RingBufferPageBuilder.payload(
+            id: 365, length: 20 + name.count,
+            fields: [
+                (4, RingBufferPageBuilder.littleEndian(pid)), (8, RingBufferPageBuilder.littleEndian(location)),
+                (12, RingBufferPageBuilder.littleEndian(pid)), (16, RingBufferPageBuilder.littleEndian(pid)), (20, name)
+            ])
     }
 
     static func metadata(cpus: [Int], pageSize: Int = 4096) -> TraceMetadata {
         TraceMetadata(
-            hostname: "test", kernelRelease: "6.0", machine: "x86_64", onlineCPUs: cpus, clock: "mono", realtimeOffsetNs: 0,
+            hostname: "test", kernelRelease: "6.0", machine: "x86_64", onlineCPUs: cpus, clock: "mono",
+            realtimeOffsetNs: 0,
             pageSizeBytes: pageSize, bufferSizeKBPerCPU: 64,
-            tracepoints: [RecordedTracepoint(name: "sched:sched_switch", id: 372), RecordedTracepoint(name: "sched:sched_process_exec", id: 365)],
-            startNs: 0, endNs: 0, mode: "record", containerFilter: [], cpuStreams: [], snapshotTrigger: nil, commandLine: [])
+            tracepoints: [
+                RecordedTracepoint(name: "sched:sched_switch", id: 372),
+                RecordedTracepoint(name: "sched:sched_process_exec", id: 365)
+            ],
+            startNs: 0, endNs: 0, mode: "record", containerFilter: [], cpuStreams: [], snapshotTrigger: nil,
+            commandLine: [])
     }
 
     /// A reader over in-memory streams, one per CPU.
     static func reader(streams: [[UInt8]], pageSize: Int = 4096) throws -> (PeriscopeTraceReader, StreamStorage) {
         let storage = StreamStorage(streams)
         let reader = try PeriscopeTraceReader(
-            layout: TraceDirectoryLayout(root: "/synthetic"), metadata: metadata(cpus: Array(streams.indices), pageSize: pageSize),
+            layout: TraceDirectoryLayout(root: "/synthetic"),
+            metadata: metadata(cpus: Array(streams.indices), pageSize: pageSize),
             statedump: RecordedStatedump(takenAtNs: 0, hostNamespaces: [:]), headerPage: headerPage,
             formatTexts: [switchFormat, execFormat],
-            streams: storage.buffers.enumerated().map { ($0.offset, UnsafeRawBufferPointer($0.element)) }, keepAlive: [storage])
+            streams: storage.buffers.enumerated().map { ($0.offset, UnsafeRawBufferPointer($0.element)) },
+            keepAlive: [storage])
         return (reader, storage)
     }
 }

@@ -4,9 +4,9 @@ import LinuxHost
 /// The fixture trees in Tests/Fixtures, found from this file's path (no SwiftPM resources).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // LinuxHostTests
-        .deletingLastPathComponent() // Tests
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // LinuxHostTests
+        .deletingLastPathComponent()  // Tests
         .appendingPathComponent("Fixtures").path
 
     /// `<root>/<layout>/proc`.
@@ -18,7 +18,9 @@ enum Fixtures {
 }
 
 /// Runs a parser over the UTF-8 bytes of `text`, as a reader would hand them over.
-func parsing<Result>(_ text: String, _ parse: (UnsafeRawBufferPointer) throws(HostReadError) -> Result) throws(HostReadError) -> Result {
+func parsing<Result>(
+    _ text: String, _ parse: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+) throws(HostReadError) -> Result {
     // Array.withUnsafeBytes rethrows untyped: recover the parser's typed error.
     do {
         return try Array(text.utf8).withUnsafeBytes { bytes in try parse(bytes) }

@@ -14,10 +14,17 @@ final class AgentProcess {
 
     /// Starts `command` + `serve --listen 127.0.0.1:PORT ARGUMENTS` on a free port and waits
     /// until /metrics answers.
-    init(command: [String] = [TestEnvironment.periscopeBinary], arguments: [String] = [], readyTimeoutSeconds: Double = 30) throws {
+    init(
+        command: [String] = [TestEnvironment.periscopeBinary], arguments: [String] = [],
+        readyTimeoutSeconds: Double = 30
+    ) throws {
         port = try FreePort.find()
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-agent-\(getpid())-\(port).log").path
-        pid = try Shell.spawn(command + ["serve", "--listen", "127.0.0.1:\(port)"] + arguments, standardOutput: logPath, standardError: logPath)
+        logPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("periscope-agent-\(getpid())-\(port).log")
+            .path
+        pid = try Shell.spawn(
+            command + ["serve", "--listen", "127.0.0.1:\(port)"] + arguments, standardOutput: logPath,
+            standardError: logPath)
         let deadline = Date().addingTimeInterval(readyTimeoutSeconds)
         while Date() < deadline {
             // Any HTTP answer means it listens (with a token, /metrics answers 401).
@@ -25,12 +32,17 @@ final class AgentProcess {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 exitStatus = status
-                throw Shell.Failure(command: command, result: .init(status: status, standardOutput: log, standardError: "exited before serving"))
+                throw Shell.Failure(
+                    command: command,
+                    result: .init(status: status, standardOutput: log, standardError: "exited before serving"))
             }
             usleep(200_000)
         }
         stop()
-        throw Shell.Failure(command: command, result: .init(status: -1, standardOutput: log, standardError: "no answer on /metrics in \(readyTimeoutSeconds) s"))
+        throw Shell.Failure(
+            command: command,
+            result: .init(
+                status: -1, standardOutput: log, standardError: "no answer on /metrics in \(readyTimeoutSeconds) s"))
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -65,7 +77,9 @@ enum FreePort {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -81,8 +95,12 @@ enum HTTP {
 
     static func get(_ url: String, headers: [String] = []) throws -> Response { try request(url, headers: headers) }
 
-    static func request(_ url: String, method: String = "GET", headers: [String] = [], body: String? = nil, dataURLEncode: [String] = []) throws -> Response {
-        let bodyPath = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-http-\(UUID().uuidString)").path
+    static func request(
+        _ url: String, method: String = "GET", headers: [String] = [], body: String? = nil, dataURLEncode: [String] = []
+    ) throws -> Response {
+        let bodyPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-http-\(UUID().uuidString)"
+        ).path
         defer { unlink(bodyPath) }
         var arguments = ["curl", "-sS", "--max-time", "20", "-o", bodyPath, "-w", "%{http_code}", "-X", method]
         for header in headers { arguments += ["-H", header] }
@@ -95,7 +113,9 @@ enum HTTP {
         }
         for parameter in dataURLEncode { arguments += ["--data-urlencode", parameter] }
         let result = try Shell.run(arguments + [url])
-        guard result.status == 0, let status = Int(result.standardOutput) else { throw Shell.Failure(command: arguments, result: result) }
+        guard result.status == 0, let status = Int(result.standardOutput) else {
+            throw Shell.Failure(command: arguments, result: result)
+        }
         return Response(status: status, body: (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? "")
     }
 

@@ -22,7 +22,8 @@ struct AgentSecurityTests {
         let result = try Shell.periscope(["serve", "--listen", "0.0.0.0:\(try FreePort.find())"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("--token-file"), "\(result.standardError)")
-        let short = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-short-token-\(getpid())").path
+        let short = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-short-token-\(getpid())")
+            .path
         defer { unlink(short) }
         try "short".write(toFile: short, atomically: true, encoding: .utf8)
         let weak = try Shell.periscope(["serve", "--listen", "0.0.0.0:\(try FreePort.find())", "--token-file", short])
@@ -30,8 +31,9 @@ struct AgentSecurityTests {
         #expect(weak.standardError.contains("at least 16"), "\(weak.standardError)")
     }
 
-    @Test("with a token: 401 without it or with a wrong one, 200 with it; the start message says so",
-          .live(if: TestEnvironment.isRoot, "needs root to read every container's cgroup and /proc files"))
+    @Test(
+        "with a token: 401 without it or with a wrong one, 200 with it; the start message says so",
+        .live(if: TestEnvironment.isRoot, "needs root to read every container's cgroup and /proc files"))
     func tokenRefusedAndAccepted() throws {
         let path = try Self.tokenFile()
         defer { unlink(path) }
@@ -41,18 +43,22 @@ struct AgentSecurityTests {
         sleep(3)  // the first samples
         for path in ["/metrics", "/api/v1/inventory", "/api/v1/diagnosis", "/nothing"] {
             #expect(try HTTP.get(agent.url(path)).status == 401)
-            #expect(try HTTP.get(agent.url(path), headers: ["Authorization: Bearer wrong-\(Self.secret)"]).status == 401)
+            #expect(
+                try HTTP.get(agent.url(path), headers: ["Authorization: Bearer wrong-\(Self.secret)"]).status == 401)
             #expect(try HTTP.get(agent.url(path), headers: ["Authorization: Basic \(Self.secret)"]).status == 401)
         }
         let metrics = try HTTP.get(agent.url("/metrics"), headers: ["Authorization: Bearer \(Self.secret)"])
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("# TYPE container_cpu_usage_seconds_total counter"))
-        #expect(try HTTP.get(agent.url("/api/v1/inventory"), headers: ["Authorization: Bearer \(Self.secret)"]).status == 200)
+        #expect(
+            try HTTP.get(agent.url("/api/v1/inventory"), headers: ["Authorization: Bearer \(Self.secret)"]).status
+                == 200)
         #expect(agent.stop() == 0)
     }
 
-    @Test("malformed and oversized input: 4xx JSON errors, and the agent keeps serving",
-          .live(if: TestEnvironment.isRoot, "needs root to read every container's cgroup and /proc files"))
+    @Test(
+        "malformed and oversized input: 4xx JSON errors, and the agent keeps serving",
+        .live(if: TestEnvironment.isRoot, "needs root to read every container's cgroup and /proc files"))
     func malformedInput() throws {
         let agent = try AgentProcess(arguments: ["--window", "2s"])
         sleep(3)
@@ -66,19 +72,25 @@ struct AgentSecurityTests {
             ("GET", "/api/v1/history?container=web&since=not-a-time", nil, 400),
             ("GET", "/api/v1/history", nil, 400),
             ("GET", "/api/v1/../../etc/passwd", nil, 404),
-            ("DELETE", "/metrics", nil, 404),
+            ("DELETE", "/metrics", nil, 404)
         ]
         for request in cases {
             let response = try HTTP.request(agent.url(request.path), method: request.method, body: request.body)
-            #expect(response.status == request.status, "\(request.method) \(request.path): \(response.status) \(response.body.prefix(300))")
-            #expect(response.body.contains("\"error\""), "\(request.method) \(request.path): \(response.body.prefix(300))")
+            #expect(
+                response.status == request.status,
+                "\(request.method) \(request.path): \(response.status) \(response.body.prefix(300))")
+            #expect(
+                response.body.contains("\"error\""), "\(request.method) \(request.path): \(response.body.prefix(300))")
         }
         #expect(try HTTP.get(agent.url("/metrics")).status == 200, "still serving after the bad requests")
         #expect(agent.stop() == 0, "\(agent.log.suffix(2000))")
     }
 
-    @Test("a bounded wrk load on /metrics: every answer 200, no socket errors, still serving afterwards",
-          .live(if: TestEnvironment.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk"), "needs root and wrk (scripts/test-setup.sh)"))
+    @Test(
+        "a bounded wrk load on /metrics: every answer 200, no socket errors, still serving afterwards",
+        .live(
+            if: TestEnvironment.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk"),
+            "needs root and wrk (scripts/test-setup.sh)"))
     func boundedLoad() throws {
         let agent = try AgentProcess(arguments: ["--window", "2s"])
         sleep(2)

@@ -15,7 +15,9 @@ final class PrometheusServer {
 
     init(scraping target: String, bearerToken: String? = nil) throws {
         port = try FreePort.find()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-prometheus-\(getpid())-\(port)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("periscope-prometheus-\(getpid())-\(port)")
+            .path
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         var job = """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -29,24 +31,33 @@ final class PrometheusServer {
             job += "    authorization: {credentials_file: '\(directory)/token'}\n"
         }
         try job.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        pid = try Shell.spawn(["/usr/bin/prometheus", "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-                               "--web.listen-address=127.0.0.1:\(port)"], standardOutput: directory + "/log", standardError: directory + "/log")
+        pid = try Shell.spawn(
+            [
+                "/usr/bin/prometheus", "--config.file=\(directory)/prometheus.yml",
+                "--storage.tsdb.path=\(directory)/data",
+                "--web.listen-address=127.0.0.1:\(port)"
+            ], standardOutput: directory + "/log", standardError: directory + "/log")
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let response = try? HTTP.get("http://127.0.0.1:\(port)/-/ready"), response.status == 200 { return }
             usleep(200_000)
         }
-        throw Shell.Failure(command: ["prometheus"], result: .init(status: -1, standardOutput: log, standardError: "not ready in 30 s"))
+        throw Shell.Failure(
+            command: ["prometheus"], result: .init(status: -1, standardOutput: log, standardError: "not ready in 30 s"))
     }
 
     var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
     /// The value of an instant query's single sample; nil when it returned no sample.
     func query(_ expression: String) throws -> Double? {
-        let response = try HTTP.request("http://127.0.0.1:\(port)/api/v1/query", method: "POST", dataURLEncode: ["query=\(expression)"])
+        let response = try HTTP.request(
+            "http://127.0.0.1:\(port)/api/v1/query", method: "POST", dataURLEncode: ["query=\(expression)"])
         guard let object = try HTTP.json(response) as? [String: Any], let data = object["data"] as? [String: Any],
-              let result = data["result"] as? [[String: Any]] else { return nil }
-        guard let value = result.first?["value"] as? [Any], value.count == 2, let text = value[1] as? String else { return nil }
+            let result = data["result"] as? [[String: Any]]
+        else { return nil }
+        guard let value = result.first?["value"] as? [Any], value.count == 2, let text = value[1] as? String else {
+            return nil
+        }
         return Double(text)
     }
 

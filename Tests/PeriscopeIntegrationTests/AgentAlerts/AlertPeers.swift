@@ -15,7 +15,8 @@ final class AlertPeer {
     /// with `anyAnswer`).
     init(_ name: String, readyPath: String, anyAnswer: Bool = false, command: (Int, String) throws -> [String]) throws {
         port = try AlertPeer.freePort()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-\(name)-\(getpid())-\(port)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("periscope-\(name)-\(getpid())-\(port)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let arguments = try command(port, directory)
         pid = try Shell.spawn(arguments, standardOutput: directory + "/log", standardError: directory + "/log")
@@ -25,7 +26,9 @@ final class AlertPeer {
             usleep(200_000)
         }
         stop()
-        throw Shell.Failure(command: arguments, result: .init(status: -1, standardOutput: log, standardError: "\(name) not ready in 60 s"))
+        throw Shell.Failure(
+            command: arguments,
+            result: .init(status: -1, standardOutput: log, standardError: "\(name) not ready in 60 s"))
     }
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
@@ -51,7 +54,9 @@ final class AlertPeer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -59,12 +64,18 @@ final class AlertPeer {
 
     /// GET with curl: the status and the body.
     static func get(_ url: String) throws -> (status: Int, body: String) {
-        let bodyPath = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-alert-http-\(UUID().uuidString)").path
+        let bodyPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-alert-http-\(UUID().uuidString)"
+        ).path
         defer { unlink(bodyPath) }
         let result = try Shell.run(["curl", "-sS", "--max-time", "20", "-o", bodyPath, "-w", "%{http_code}", url])
-        guard result.status == 0, let status = Int(result.standardOutput) else { throw Shell.Failure(command: ["curl", url], result: result) }
+        guard result.status == 0, let status = Int(result.standardOutput) else {
+            throw Shell.Failure(command: ["curl", url], result: result)
+        }
         return (status, (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? "")
     }
 
-    static func json(_ url: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(try get(url).body.utf8)) }
+    static func json(_ url: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try get(url).body.utf8))
+    }
 }

@@ -13,7 +13,10 @@ final class DockerContainer {
         _ = try? Shell.run(["docker", "rm", "-f", name])
         id = try Shell.check(["docker", "run", "-d", "--name", name] + options + [TestEnvironment.testImage] + command)
         let pidText = try Shell.check(["docker", "inspect", "--format", "{{.State.Pid}}", id])
-        guard let pid = Int32(pidText), pid > 0 else { throw Shell.Failure(command: ["docker", "inspect"], result: .init(status: 1, standardOutput: pidText, standardError: "")) }
+        guard let pid = Int32(pidText), pid > 0 else {
+            throw Shell.Failure(
+                command: ["docker", "inspect"], result: .init(status: 1, standardOutput: pidText, standardError: ""))
+        }
         initPID = pid
     }
 
@@ -35,7 +38,8 @@ final class DockerContainer {
 func namespaceInode(pid: Int32, kind: String) throws -> UInt64 {
     let target = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind)")
     guard let open = target.firstIndex(of: "["), let close = target.firstIndex(of: "]"),
-          let inode = UInt64(target[target.index(after: open)..<close]) else {
+        let inode = UInt64(target[target.index(after: open)..<close])
+    else {
         throw CocoaError(.fileReadCorruptFile)
     }
     return inode

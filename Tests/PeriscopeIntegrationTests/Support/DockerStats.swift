@@ -11,7 +11,9 @@ struct DockerStats {
     static func read(_ container: String) throws -> DockerStats {
         let line = try Shell.check(["docker", "stats", "--no-stream", "--format", "{{json .}}", container])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        func field(_ key: String) throws -> String { try #require(object[key] as? String, "docker stats has no \(key): \(line)") }
+        func field(_ key: String) throws -> String {
+            try #require(object[key] as? String, "docker stats has no \(key): \(line)")
+        }
         func parts(_ key: String) throws -> [String] {
             try field(key).split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
         }
@@ -24,11 +26,16 @@ struct DockerStats {
 
     /// Docker's sizes: `38.88MiB`, `332KiB`, `17.7GB`, `806B` (binary and decimal units).
     static func size(_ text: String) throws -> Double {
-        let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
+        let units: [(String, Double)] = [
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9),
+            ("TB", 1e12), ("B", 1)
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             return try #require(Double(text.dropLast(suffix.count)), "not a size: \(text)") * scale
         }
-        throw Shell.Failure(command: ["docker stats"], result: .init(status: 1, standardOutput: text, standardError: "unknown size unit"))
+        throw Shell.Failure(
+            command: ["docker stats"],
+            result: .init(status: 1, standardOutput: text, standardError: "unknown size unit"))
     }
 }
 
@@ -37,7 +44,9 @@ struct PeriscopeStats {
     let object: [String: Any]
 
     init(_ container: String, interval: Double = 1) throws {
-        let output = try Shell.check([TestEnvironment.periscopeBinary, "stats", container, "--json", "--interval", String(interval)])
+        let output = try Shell.check([
+            TestEnvironment.periscopeBinary, "stats", container, "--json", "--interval", String(interval)
+        ])
         object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     }
 

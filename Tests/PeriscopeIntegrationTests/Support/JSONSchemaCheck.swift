@@ -8,7 +8,8 @@ enum JSONSchemaCheck {
         .appendingPathComponent("../../../docs/schemas").standardized.path
 
     static let available: Bool = (try? Shell.run(["/usr/bin/python3", "-c", "import jsonschema"]))?.status == 0
-    static let whyMissing: Comment = "needs python3 with jsonschema (Debian python3-jsonschema): run scripts/test-setup.sh"
+    static let whyMissing: Comment =
+        "needs python3 with jsonschema (Debian python3-jsonschema): run scripts/test-setup.sh"
 
     static let script = #"""
         import json, pathlib, sys
@@ -41,7 +42,9 @@ enum JSONSchemaCheck {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try json.write(toFile: directory + "/instance.json", atomically: false, encoding: .utf8)
         try script.write(toFile: directory + "/check.py", atomically: false, encoding: .utf8)
-        let result = try Shell.run(["/usr/bin/python3", directory + "/check.py", schemaDirectory, name, directory + "/instance.json"])
+        let result = try Shell.run([
+            "/usr/bin/python3", directory + "/check.py", schemaDirectory, name, directory + "/instance.json"
+        ])
         if result.status == 0 { return [] }
         let lines = (result.standardOutput + result.standardError).split(separator: "\n").map(String.init)
         return lines.isEmpty ? ["exit status \(result.status)"] : lines

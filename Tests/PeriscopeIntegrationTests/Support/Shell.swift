@@ -26,11 +26,15 @@ enum Shell {
 
     /// Starts `arguments` (the first looked up in PATH) with clean signal state; output to
     /// the given files (or /dev/null). Returns the child's PID.
-    static func spawn(_ arguments: [String], standardOutput: String = "/dev/null", standardError: String = "/dev/null") throws -> pid_t {
+    static func spawn(
+        _ arguments: [String], standardOutput: String = "/dev/null", standardError: String = "/dev/null"
+    ) throws -> pid_t {
         do {
             return try ChildProcess.spawn(arguments, standardOutput: standardOutput, standardError: standardError)
         } catch {
-            throw Failure(command: arguments, result: Result(status: -1, standardOutput: "", standardError: String(cString: strerror(error.errno))))
+            throw Failure(
+                command: arguments,
+                result: Result(status: -1, standardOutput: "", standardError: String(cString: strerror(error.errno))))
         }
     }
 
@@ -42,7 +46,8 @@ enum Shell {
     /// command can never block on a full pipe.
     @discardableResult
     static func run(_ arguments: [String]) throws -> Result {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-test-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-test-\(UUID().uuidString)")
+            .path
         let outPath = base + ".out", errPath = base + ".err"
         defer {
             unlink(outPath)

@@ -69,8 +69,10 @@ struct SyntheticRecording {
             shop[.memoryLimitBytes] = 64 << 20
             shop[.pids] = 1
             shop[.processes] = 1
-            var samples = [RecordingBatch.Entry(container: .host, unixMilliseconds: milliseconds, values: host),
-                           RecordingBatch.Entry(container: Self.shop, unixMilliseconds: milliseconds, values: shop)]
+            var samples = [
+                RecordingBatch.Entry(container: .host, unixMilliseconds: milliseconds, values: host),
+                RecordingBatch.Entry(container: Self.shop, unixMilliseconds: milliseconds, values: shop)
+            ]
             if index <= 30 {
                 var web = RecordedValues()
                 web[.cpuUsageMicroseconds] = Int64(index) * 10_000
@@ -79,21 +81,34 @@ struct SyntheticRecording {
                 web[.pids] = 2
                 samples.append(RecordingBatch.Entry(container: Self.web, unixMilliseconds: milliseconds, values: web))
             }
-            var containers = [ContainerDescription(key: Self.shop, name: index < 10 ? "shop-old" : "shop", image: "busybox",
-                                                   startedAtUnixMilliseconds: Int64(Self.start * 1000))]
+            var containers = [
+                ContainerDescription(
+                    key: Self.shop, name: index < 10 ? "shop-old" : "shop", image: "busybox",
+                    startedAtUnixMilliseconds: Int64(Self.start * 1000))
+            ]
             if index <= 30 {
-                containers.append(ContainerDescription(key: Self.web, name: "web", image: "busybox", startedAtUnixMilliseconds: Int64(Self.start * 1000),
-                                                       stoppedAtUnixMilliseconds: index == 30 ? milliseconds : nil))
+                containers.append(
+                    ContainerDescription(
+                        key: Self.web, name: "web", image: "busybox",
+                        startedAtUnixMilliseconds: Int64(Self.start * 1000),
+                        stoppedAtUnixMilliseconds: index == 30 ? milliseconds : nil))
             }
             // Two starts a second for the first minute.
-            let events = (0..<2).map { RecordedEvent(unixMilliseconds: milliseconds + Int64($0) * 400, kind: .started, message: "started") }
+            let events = (0..<2).map {
+                RecordedEvent(unixMilliseconds: milliseconds + Int64($0) * 400, kind: .started, message: "started")
+            }
             var findings: [RecordedFinding] = []
             if index >= 45 && index % 5 == 0 {
-                findings.append(RecordedFinding(unixMilliseconds: milliseconds, windowStartUnixMilliseconds: milliseconds - 10_000, ruleID: "storage.iops-floor",
-                                                severity: "critical", message: "host: IOPS fell to a floor while latency rose"))
+                findings.append(
+                    RecordedFinding(
+                        unixMilliseconds: milliseconds, windowStartUnixMilliseconds: milliseconds - 10_000,
+                        ruleID: "storage.iops-floor",
+                        severity: "critical", message: "host: IOPS fell to a floor while latency rose"))
             }
-            try store.append(RecordingBatch(unixMilliseconds: milliseconds, samples: samples, containers: containers,
-                                            events: index < Self.seconds ? events : [], findings: findings))
+            try store.append(
+                RecordingBatch(
+                    unixMilliseconds: milliseconds, samples: samples, containers: containers,
+                    events: index < Self.seconds ? events : [], findings: findings))
         }
         try store.flush()
     }

@@ -12,13 +12,15 @@ enum TestEnvironment {
 
     /// A Docker engine answers and the locally imported test image exists.
     static let dockerAvailable: Bool = {
-        guard isRoot, let result = try? Shell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage]) else { return false }
+        guard isRoot, let result = try? Shell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage])
+        else { return false }
         return result.status == 0
     }()
 
     static let unshareAvailable: Bool = isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
 
-    static let dockerReason: Comment = "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let dockerReason: Comment =
+        "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
     static let unshareReason: Comment = "needs root and unshare(1) to create a PID namespace"
 
     /// The `periscope` binary built next to this test bundle.
@@ -28,7 +30,7 @@ enum TestEnvironment {
             bundleDirectory.appendingPathComponent("periscope").path,
             bundleDirectory.deletingLastPathComponent().appendingPathComponent("periscope").path,
             URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../../../.build/debug/periscope").standardized.path,
+                .appendingPathComponent("../../../.build/debug/periscope").standardized.path
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()

@@ -10,8 +10,10 @@ final class TmuxSession {
         self.name = name
         _ = try? Shell.run(["tmux", "kill-session", "-t", name])
         // --norc and a fixed prompt, so what the pane shows does not depend on the machine.
-        _ = try Shell.check(["tmux", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)",
-                             "env PS1='tmux$ ' bash --norc --noprofile -i"])
+        _ = try Shell.check([
+            "tmux", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)",
+            "env PS1='tmux$ ' bash --norc --noprofile -i"
+        ])
     }
 
     /// Types `text` (tmux key names such as `Enter`, `C-z`, `Escape` are sent as keys).

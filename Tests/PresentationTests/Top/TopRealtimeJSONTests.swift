@@ -9,11 +9,14 @@ import Testing
 struct TopRealtimeJSONTests {
     @Test func aRowCarriesItsRealtimeObjectAndALineDecodesBack() throws {
         var frame = TopTestFrames.frame
-        let budget = CgroupRealtimeBudget(groupScheduling: .present, levels: [
-            .init(cgroupPath: "/docker/busy-id", rtRuntimeMicroseconds: 100_000, rtPeriodMicroseconds: 1_000_000),
-        ])
-        let thread = RealtimeThreadRates(pid: 4123, tid: 4124, comm: "busyloop", policy: .roundRobin, rtPriority: 50,
-                                         allowedCPUs: CPUList(cpus: [0, 1]), lastCPU: 0, cpuCores: 0.1, runQueueWaitSecondsPerSecond: 0.9)
+        let budget = CgroupRealtimeBudget(
+            groupScheduling: .present,
+            levels: [
+                .init(cgroupPath: "/docker/busy-id", rtRuntimeMicroseconds: 100_000, rtPeriodMicroseconds: 1_000_000)
+            ])
+        let thread = RealtimeThreadRates(
+            pid: 4123, tid: 4124, comm: "busyloop", policy: .roundRobin, rtPriority: 50,
+            allowedCPUs: CPUList(cpus: [0, 1]), lastCPU: 0, cpuCores: 0.1, runQueueWaitSecondsPerSecond: 0.9)
         frame.realtimeByRowID["docker:busy-id"] = ContainerRealtime(budget: budget, threads: [thread])
         let line = try JSONEncoderForTests.encode(frame)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

@@ -18,7 +18,8 @@ struct TopRendererTests {
     @Test func batchOutputHasTheHeaderThenOneRowPerContainerAndNoEscapeCodes() {
         let text = TopRenderer().plainText(frame, state: TopViewState())
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0].hasPrefix("periscope top - testhost  load 1.50 1.25 0.75  tasks 3/300  interval 2.0s  sort cpu"))
+        #expect(
+            lines[0].hasPrefix("periscope top - testhost  load 1.50 1.25 0.75  tasks 3/300  interval 2.0s  sort cpu"))
         #expect(lines[1].hasPrefix("%CPU 60.0 usr  0.0 nice  15.0 sys"))
         #expect(lines[1].hasSuffix("(2 CPUs)"))
         #expect(lines[2] == "MEM  3.0G used / 8.0G total, 5.0G available   swap 0 / 0")
@@ -32,21 +33,33 @@ struct TopRendererTests {
         var fallback = frame
         #expect(!TopRenderer().plainText(fallback, state: TopViewState()).contains("/proc/PID/io"))
         fallback.rows[1].blockIOSource = "/proc/PID/io"
-        let lines = TopRenderer().plainText(fallback, state: TopViewState()).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[4] == "IO   containers' READ/s and WRITE/s from /proc/PID/io: cgroup v1 blkio does not account a disk that does I/O")
+        let lines = TopRenderer().plainText(fallback, state: TopViewState()).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
+        #expect(
+            lines[4]
+                == "IO   containers' READ/s and WRITE/s from /proc/PID/io: cgroup v1 blkio does not account a disk that does I/O"
+        )
         #expect(lines[6].hasPrefix("NAME        "))
     }
 
     @Test func aRowTakesItsBlockIOFromProcessesWhenBlkioMissesADisk() throws {
         let sample = CounterSample(takenAt: MonotonicInstant(nanoseconds: 0), counters: CgroupCounters())
-        var rates = try #require(CgroupRates(old: sample, new: CounterSample(takenAt: MonotonicInstant(nanoseconds: 1_000_000_000), counters: CgroupCounters()), hostCPUCount: 2))
+        var rates = try #require(
+            CgroupRates(
+                old: sample,
+                new: CounterSample(takenAt: MonotonicInstant(nanoseconds: 1_000_000_000), counters: CgroupCounters()),
+                hostCPUCount: 2))
         rates.blockIO = []
         var row = TopRow(id: "docker:x", name: "x", runtime: "docker")
         row.fill(rates: rates, sample: CgroupCounters())
         #expect(row.blockWrittenBytesPerSecond == 0 && row.blockIOSource == "cgroup")
-        rates.processIO = ProcessIORates(unaccountedDevices: ["vda"], readBytesPerSecond: 10, writtenBytesPerSecond: 8_388_608, processes: 2)
+        rates.processIO = ProcessIORates(
+            unaccountedDevices: ["vda"], readBytesPerSecond: 10, writtenBytesPerSecond: 8_388_608, processes: 2)
         row.fill(rates: rates, sample: CgroupCounters())
-        #expect(row.blockWrittenBytesPerSecond == 8_388_608 && row.blockReadBytesPerSecond == 10 && row.blockIOSource == "/proc/PID/io")
+        #expect(
+            row.blockWrittenBytesPerSecond == 8_388_608 && row.blockReadBytesPerSecond == 10
+                && row.blockIOSource == "/proc/PID/io")
     }
 
     @Test func columnsLineUpAndUnknownValuesAreDashes() {
@@ -76,7 +89,7 @@ struct TopRendererTests {
         (.throttled, ["host", "busy", "database", "web-frontend"]),
         (.io, ["host", "database", "web-frontend", "busy"]),
         (.net, ["host", "web-frontend", "busy", "database"]),
-        (.pids, ["host", "database", "web-frontend", "busy"]),
+        (.pids, ["host", "database", "web-frontend", "busy"])
     ])
     func sortsByTheChosenColumnBiggestFirst(key: TopSortKey, expected: [String]) {
         let names = tableNames(TopRenderer().render(frame, state: TopViewState(sortKey: key)))
@@ -84,7 +97,9 @@ struct TopRendererTests {
     }
 
     @Test func theSortColumnIsMarkedInTheHeading() {
-        let heading = TopRenderer().render(frame, state: TopViewState(sortKey: .memory)).first { $0.emphasis == .heading }!.text
+        let heading = TopRenderer().render(frame, state: TopViewState(sortKey: .memory)).first {
+            $0.emphasis == .heading
+        }!.text
         #expect(heading.contains("MEM*"))
         #expect(!heading.contains("CPU*"))
     }
@@ -114,7 +129,9 @@ struct TopRendererTests {
 
     @Test func aShortScreenScrollsToKeepTheSelectionVisible() {
         var many = TopTestFrames.frame
-        for index in 0..<30 { many.rows.append(TopTestFrames.row(String(format: "c%02d", index), cpu: 0, memory: 1, pids: 1)) }
+        for index in 0..<30 {
+            many.rows.append(TopTestFrames.row(String(format: "c%02d", index), cpu: 0, memory: 1, pids: 1))
+        }
         var state = TopViewState()
         state.selectedRowID = "docker:c29-id"
         let lines = TopRenderer(width: 100, height: 12, isInteractive: true).render(many, state: state)
@@ -162,7 +179,7 @@ struct TopRendererTests {
 
     static let byteCases: [(Double, String)] = [
         (0, "0"), (1023, "1023"), (1024, "1.0K"), (1536, "1.5K"), (10_240, "10K"),
-        (536_870_912, "512M"), (3_221_225_472, "3.0G"),
+        (536_870_912, "512M"), (3_221_225_472, "3.0G")
     ]
 
     @Test(arguments: byteCases)

@@ -11,8 +11,13 @@ struct PNGImage {
     enum Failure: Error { case notPNG, unsupported(String), corrupt }
 
     init(_ bytes: [UInt8]) throws {
-        guard bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { throw Failure.notPNG }
-        func u32(_ offset: Int) -> Int { Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]) }
+        guard bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
+            throw Failure.notPNG
+        }
+        func u32(_ offset: Int) -> Int {
+            Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8
+                | Int(bytes[offset + 3])
+        }
         var offset = 8
         var header: (width: Int, height: Int, depth: UInt8, color: UInt8, interlace: UInt8)?
         var data: [UInt8] = []
@@ -27,7 +32,8 @@ struct PNGImage {
         }
         guard let header else { throw Failure.corrupt }
         guard header.depth == 8, header.color == 2 || header.color == 6, header.interlace == 0 else {
-            throw Failure.unsupported("depth \(header.depth), colour type \(header.color), interlace \(header.interlace)")
+            throw Failure.unsupported(
+                "depth \(header.depth), colour type \(header.color), interlace \(header.interlace)")
         }
         width = header.width
         height = header.height
@@ -64,7 +70,9 @@ struct PNGImage {
         }
     }
 
-    func count(where matches: (UInt8, UInt8, UInt8) -> Bool) -> Int { pixels.reduce(0) { $0 + (matches($1.0, $1.1, $1.2) ? 1 : 0) } }
+    func count(where matches: (UInt8, UInt8, UInt8) -> Bool) -> Int {
+        pixels.reduce(0) { $0 + (matches($1.0, $1.1, $1.2) ? 1 : 0) }
+    }
 
     /// The widest run of matching pixels in any row.
     func widestRun(where matches: (UInt8, UInt8, UInt8) -> Bool) -> Int {

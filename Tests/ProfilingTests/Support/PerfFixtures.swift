@@ -4,9 +4,9 @@ import Profiling
 /// The `perf script` captures and their goldens in Tests/Fixtures/perf (no SwiftPM resources).
 enum PerfFixtures {
     static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // ProfilingTests
-        .deletingLastPathComponent() // Tests
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // ProfilingTests
+        .deletingLastPathComponent()  // Tests
         .appendingPathComponent("Fixtures/perf").path
 
     /// The inputs, by base name.

@@ -6,30 +6,32 @@ import TestSupport
 /// A pprof profile decoded by protoc (Debian `protobuf-compiler`), the reference decoder, with
 /// a schema written here from pprof's documented field numbers (proto/profile.proto).
 struct ProtocProfile {
-    static let protoc = ["/usr/bin/protoc", "/usr/local/bin/protoc"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let protoc = ["/usr/bin/protoc", "/usr/local/bin/protoc"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     static let whyMissing: Comment = "needs protoc (Debian protobuf-compiler): run scripts/test-setup.sh"
 
     /// The fields this test reads; protoc skips the others.
     static let schema = """
-    syntax = "proto3";
-    package perftools.profiles;
-    message ValueType { int64 type = 1; int64 unit = 2; }
-    message Label { int64 key = 1; int64 str = 2; int64 num = 3; int64 num_unit = 4; }
-    message Sample { repeated uint64 location_id = 1; repeated int64 value = 2; repeated Label label = 3; }
-    message Mapping {
-      uint64 id = 1; uint64 memory_start = 2; uint64 memory_limit = 3; uint64 file_offset = 4;
-      int64 filename = 5; int64 build_id = 6; bool has_functions = 7;
-    }
-    message Line { uint64 function_id = 1; int64 line = 2; }
-    message Location { uint64 id = 1; uint64 mapping_id = 2; uint64 address = 3; repeated Line line = 4; }
-    message Function { uint64 id = 1; int64 name = 2; int64 system_name = 3; }
-    message Profile {
-      repeated ValueType sample_type = 1; repeated Sample sample = 2; repeated Mapping mapping = 3;
-      repeated Location location = 4; repeated Function function = 5; repeated string string_table = 6;
-      int64 time_nanos = 9; int64 duration_nanos = 10; ValueType period_type = 11; int64 period = 12;
-      repeated int64 comment = 13;
-    }
-    """
+        syntax = "proto3";
+        package perftools.profiles;
+        message ValueType { int64 type = 1; int64 unit = 2; }
+        message Label { int64 key = 1; int64 str = 2; int64 num = 3; int64 num_unit = 4; }
+        message Sample { repeated uint64 location_id = 1; repeated int64 value = 2; repeated Label label = 3; }
+        message Mapping {
+          uint64 id = 1; uint64 memory_start = 2; uint64 memory_limit = 3; uint64 file_offset = 4;
+          int64 filename = 5; int64 build_id = 6; bool has_functions = 7;
+        }
+        message Line { uint64 function_id = 1; int64 line = 2; }
+        message Location { uint64 id = 1; uint64 mapping_id = 2; uint64 address = 3; repeated Line line = 4; }
+        message Function { uint64 id = 1; int64 name = 2; int64 system_name = 3; }
+        message Profile {
+          repeated ValueType sample_type = 1; repeated Sample sample = 2; repeated Mapping mapping = 3;
+          repeated Location location = 4; repeated Function function = 5; repeated string string_table = 6;
+          int64 time_nanos = 9; int64 duration_nanos = 10; ValueType period_type = 11; int64 period = 12;
+          repeated int64 comment = 13;
+        }
+        """
 
     struct Mapping { var id: UInt64, start: UInt64, limit: UInt64, fileOffset: UInt64, file: String, buildID: String }
     struct Location { var id: UInt64, mappingID: UInt64, address: UInt64, function: String }
@@ -47,8 +49,10 @@ struct ProtocProfile {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.schema.write(toFile: directory + "/profile.proto", atomically: false, encoding: .utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: directory + "/profile.pb"))
-        let text = try SpawnedChild.run(["/bin/sh", "-c",
-            "cd '\(directory)' && '\(Self.protoc!)' --decode=perftools.profiles.Profile profile.proto < profile.pb"])
+        let text = try SpawnedChild.run([
+            "/bin/sh", "-c",
+            "cd '\(directory)' && '\(Self.protoc!)' --decode=perftools.profiles.Profile profile.proto < profile.pb"
+        ])
         let root = try TextFormat.parse(text)
         strings = root.all("string_table").map(\.text)
         func string(_ node: TextFormat.Node, _ field: String) -> String {
@@ -58,19 +62,30 @@ struct ProtocProfile {
         var functions: [UInt64: String] = [:]
         for function in root.all("function") { functions[function.number("id")] = string(function, "name") }
         for mapping in root.all("mapping") {
-            mappings.append(Mapping(id: mapping.number("id"), start: mapping.number("memory_start"), limit: mapping.number("memory_limit"),
-                                    fileOffset: mapping.number("file_offset"), file: string(mapping, "filename"), buildID: string(mapping, "build_id")))
+            mappings.append(
+                Mapping(
+                    id: mapping.number("id"), start: mapping.number("memory_start"),
+                    limit: mapping.number("memory_limit"),
+                    fileOffset: mapping.number("file_offset"), file: string(mapping, "filename"),
+                    buildID: string(mapping, "build_id")))
         }
         for location in root.all("location") {
-            let function = location.all("line").first.map { functions[$0.number("function_id")] ?? "<no function>" } ?? "<no line>"
-            locations[location.number("id")] = Location(id: location.number("id"), mappingID: location.number("mapping_id"),
-                                                        address: location.number("address"), function: function)
+            let function =
+                location.all("line").first.map { functions[$0.number("function_id")] ?? "<no function>" } ?? "<no line>"
+            locations[location.number("id")] = Location(
+                id: location.number("id"), mappingID: location.number("mapping_id"),
+                address: location.number("address"), function: function)
         }
         for sample in root.all("sample") {
             var labels: [String: String] = [:]
             for label in sample.all("label") { labels[string(label, "key")] = string(label, "str") }
-            samples.append(Sample(locations: sample.all("location_id").map { locations[UInt64($0.text) ?? 0] ?? Location(id: 0, mappingID: 0, address: 0, function: "<missing location>") },
-                                  values: sample.all("value").compactMap { Int64($0.text) }, labels: labels))
+            samples.append(
+                Sample(
+                    locations: sample.all("location_id").map {
+                        locations[UInt64($0.text) ?? 0]
+                            ?? Location(id: 0, mappingID: 0, address: 0, function: "<missing location>")
+                    },
+                    values: sample.all("value").compactMap { Int64($0.text) }, labels: labels))
         }
     }
 
@@ -83,7 +98,9 @@ enum TextFormat {
         var text = ""
         var children: [(name: String, node: Node)] = []
         func all(_ name: String) -> [Node] { children.filter { $0.name == name }.map(\.node) }
-        func number(_ name: String) -> UInt64 { all(name).first.flatMap { UInt64($0.text) ?? ($0.text == "true" ? 1 : nil) } ?? 0 }
+        func number(_ name: String) -> UInt64 {
+            all(name).first.flatMap { UInt64($0.text) ?? ($0.text == "true" ? 1 : nil) } ?? 0
+        }
     }
 
     struct ParseError: Error, CustomStringConvertible { var description: String }
@@ -123,7 +140,9 @@ enum TextFormat {
             case UInt8(ascii: "t"): bytes.append(0x09)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var digits = [next]
-                while digits.count < 3, let digit = characters.first, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(digit) {
+                while digits.count < 3, let digit = characters.first,
+                    (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(digit)
+                {
                     digits.append(digit)
                     characters = characters.dropFirst()
                 }

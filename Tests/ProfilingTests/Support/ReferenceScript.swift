@@ -4,7 +4,9 @@ import Foundation
 /// installed; tests compare with them live, or with committed goldens otherwise.
 enum ReferenceScript {
     static let directory = ProcessInfo.processInfo.environment["PERISCOPE_FLAMEGRAPH_DIR"]
-    static let perl = ["/usr/bin/perl", "/usr/local/bin/perl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let perl = ["/usr/bin/perl", "/usr/local/bin/perl"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     static var stackcollapsePerf: String? {
         guard perl != nil, let directory else { return nil }

@@ -30,8 +30,10 @@ final class SVGDocument: NSObject, XMLParserDelegate {
         if !parser.parse() { parseError = parser.parserError ?? CocoaError(.fileReadCorruptFile) }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if name == "svg" { root = attributes }
         if name == "g", attributes["id"] == "frames" { insideFrames = true }
         if insideFrames, name == "g", path.last == "g", attributes["id"] == nil { frames.append(Frame()) }

@@ -11,11 +11,13 @@ enum LiveRecording {
     static let testImage = ProcessInfo.processInfo.environment["PERISCOPE_TEST_IMAGE"] ?? "periscope-test:latest"
 
     static let dockerAvailable: Bool = {
-        guard geteuid() == 0, let result = try? run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage]) else { return false }
+        guard geteuid() == 0, let result = try? run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage])
+        else { return false }
         return result.status == 0
     }()
 
-    static let dockerReason: Comment = "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let dockerReason: Comment =
+        "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
 
     /// The `periscope` binary built next to this test bundle.
     static let periscopeBinary: String = {
@@ -23,7 +25,9 @@ enum LiveRecording {
         let candidates = [
             bundleDirectory.appendingPathComponent("periscope").path,
             bundleDirectory.deletingLastPathComponent().appendingPathComponent("periscope").path,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../.build/debug/periscope").standardized.path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../.build/debug/periscope"
+            ).standardized.path
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
@@ -39,7 +43,9 @@ enum LiveRecording {
     /// Runs a command to completion; standard output and error together.
     @discardableResult
     static func run(_ arguments: [String]) throws -> Result {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-15b-\(UUID().uuidString).out").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-15b-\(UUID().uuidString).out"
+        ).path
         defer { unlink(path) }
         let pid = try ChildProcess.spawn(arguments, standardOutput: path, standardError: nil)
         let status = ChildProcess.wait(pid)
@@ -50,7 +56,9 @@ enum LiveRecording {
     @discardableResult
     static func check(_ arguments: [String]) throws -> String {
         let result = try run(arguments)
-        guard result.status == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.output)") }
+        guard result.status == 0 else {
+            throw Failure(description: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.output)")
+        }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -58,7 +66,8 @@ enum LiveRecording {
 
     /// A temporary directory removed by `remove()`.
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-15b-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-15b-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -75,8 +84,9 @@ final class RecorderProcess {
     init(databasePath: String, arguments: [String] = []) throws {
         self.databasePath = databasePath
         outputPath = databasePath + ".out"
-        pid = try ChildProcess.spawn([LiveRecording.periscopeBinary, "record", "--db", databasePath] + arguments,
-                                     standardOutput: outputPath, standardError: nil)
+        pid = try ChildProcess.spawn(
+            [LiveRecording.periscopeBinary, "record", "--db", databasePath] + arguments,
+            standardOutput: outputPath, standardError: nil)
     }
 
     /// Sends `signal` and waits for the exit; its status.
@@ -94,7 +104,8 @@ final class RecorderProcess {
     /// Resident set size in KiB (/proc/PID/status VmRSS).
     var residentKilobytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 

@@ -11,11 +11,14 @@ enum TestEnvironment {
 
     /// Root, a Docker engine that answers, and the locally imported test image.
     static let dockerAvailable: Bool = {
-        guard geteuid() == 0, let result = try? Shell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage]) else { return false }
+        guard geteuid() == 0,
+            let result = try? Shell.run(["docker", "image", "inspect", "--format", "{{.Id}}", testImage])
+        else { return false }
         return result.status == 0
     }()
 
-    static let dockerReason: Comment = "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
+    static let dockerReason: Comment =
+        "needs root, a running Docker engine and the periscope-test image: run scripts/test-setup.sh"
 
     /// A name unique to this test run, so parallel or leftover runs never collide.
     static func uniqueName(_ base: String) -> String { "periscope-metrics-\(getpid())-\(base)" }
@@ -31,18 +34,23 @@ enum Shell {
     struct Failure: Error, CustomStringConvertible {
         var command: [String]
         var result: Result
-        var description: String { "\(command.joined(separator: " ")) exited \(result.status): \(result.standardOutput)" }
+        var description: String {
+            "\(command.joined(separator: " ")) exited \(result.status): \(result.standardOutput)"
+        }
     }
 
     @discardableResult
     static func run(_ arguments: [String]) throws -> Result {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-metrics-\(UUID().uuidString)").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-metrics-\(UUID().uuidString)"
+        ).path
         defer { unlink(output) }
         let pid: pid_t
         do {
             pid = try ChildProcess.spawn(arguments, standardOutput: output, standardError: nil)
         } catch {
-            throw Failure(command: arguments, result: Result(status: -1, standardOutput: String(cString: strerror(error.errno))))
+            throw Failure(
+                command: arguments, result: Result(status: -1, standardOutput: String(cString: strerror(error.errno))))
         }
         let code = ChildProcess.wait(pid)
         return Result(status: code, standardOutput: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
@@ -67,7 +75,9 @@ final class DockerContainer {
         _ = try? Shell.run(["docker", "rm", "-f", name])
         id = try Shell.check(["docker", "run", "-d", "--name", name] + options + [TestEnvironment.testImage] + command)
         let pidText = try Shell.check(["docker", "inspect", "--format", "{{.State.Pid}}", id])
-        guard let pid = Int32(pidText), pid > 0 else { throw Shell.Failure(command: ["docker", "inspect", id], result: .init(status: 1, standardOutput: pidText)) }
+        guard let pid = Int32(pidText), pid > 0 else {
+            throw Shell.Failure(command: ["docker", "inspect", id], result: .init(status: 1, standardOutput: pidText))
+        }
         initPID = pid
     }
 

@@ -6,8 +6,12 @@ import Testing
 @Suite("top host totals: which devices count")
 struct TopDeviceClassifierTests {
     private func makeSysTree(disks: [String], interfaces: [(name: String, physical: Bool)]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-top-sys-\(UUID().uuidString)").path
-        for disk in disks { try FileManager.default.createDirectory(atPath: "\(root)/block/\(disk)", withIntermediateDirectories: true) }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-top-sys-\(UUID().uuidString)"
+        ).path
+        for disk in disks {
+            try FileManager.default.createDirectory(atPath: "\(root)/block/\(disk)", withIntermediateDirectories: true)
+        }
         for interface in interfaces {
             let path = "\(root)/class/net/\(interface.name)" + (interface.physical ? "/device" : "")
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -28,7 +32,8 @@ struct TopDeviceClassifierTests {
     }
 
     @Test func onlyInterfacesWithADeviceCountSoContainerTrafficIsNotTripled() throws {
-        let root = try makeSysTree(disks: [], interfaces: [("eth0", true), ("docker0", false), ("veth12ab", false), ("lo", false)])
+        let root = try makeSysTree(
+            disks: [], interfaces: [("eth0", true), ("docker0", false), ("veth12ab", false), ("lo", false)])
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(TopDeviceClassifier(sysRoot: root).uplinks(["lo", "eth0", "docker0", "veth12ab"]) == ["eth0"])
     }

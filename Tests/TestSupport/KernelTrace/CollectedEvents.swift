@@ -34,12 +34,16 @@ public struct CollectedEvents: EventConsumer {
             case .signedInteger, .unsignedInteger: integers[field.name] = record.signed(index)
             case .string: strings[field.name] = record.string(index)
             case .integerArray where field.name == "args":
-                arguments = (0..<record.elementCount(index)).map { UInt64(bitPattern: record.integerArrayElement(index, at: $0)) }
+                arguments = (0..<record.elementCount(index)).map {
+                    UInt64(bitPattern: record.integerArrayElement(index, at: $0))
+                }
             default: break
             }
         }
-        events.append(Event(name: record.eventClass.name, timestamp: record.timestamp, cpu: record.cpu, tid: tid,
-                            integers: integers, strings: strings, syscallArguments: arguments))
+        events.append(
+            Event(
+                name: record.eventClass.name, timestamp: record.timestamp, cpu: record.cpu, tid: tid,
+                integers: integers, strings: strings, syscallArguments: arguments))
     }
 
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) { lost += count }

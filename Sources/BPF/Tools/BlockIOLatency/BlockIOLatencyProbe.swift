@@ -19,7 +19,7 @@ package final class BlockIOLatencyProbe {
     /// The fields biolatency.bpf.c reads, in each of its three tracepoints.
     static let requestFields = [
         TracepointFormat.Field(name: "dev", offset: 8, byteCount: 4),
-        TracepointFormat.Field(name: "sector", offset: 16, byteCount: 8),
+        TracepointFormat.Field(name: "sector", offset: 16, byteCount: 8)
     ]
     static let slotCount = 32
 
@@ -31,9 +31,11 @@ package final class BlockIOLatencyProbe {
     /// block_rq_insert, block_rq_issue and block_rq_complete. Nothing stays loaded on failure.
     package init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         for event in ["block_rq_insert", "block_rq_issue", "block_rq_complete"] {
-            try TracepointFormat.read(subsystem: "block", event: event, tracefs: tracefs).require(Self.requestFields, event: "block:\(event)")
+            try TracepointFormat.read(subsystem: "block", event: event, tracefs: tracefs).require(
+                Self.requestFields, event: "block:\(event)")
         }
-        let collection = try BPFCollection(embeddedBase64: BiolatencyObject.base64, name: "BiolatencyObject", tracefs: tracefs)
+        let collection = try BPFCollection(
+            embeddedBase64: BiolatencyObject.base64, name: "BiolatencyObject", tracefs: tracefs)
         do {
             try collection.map("settings").update(key: [0, 0, 0, 0], value: unit.settingBytes)
             histograms = try collection.map("latency")
@@ -66,7 +68,7 @@ package final class BlockIOLatencyProbe {
     package static func diskName(of key: Key, sysfs: String = "/sys") -> String {
         let path = "\(sysfs)/dev/block/\(key.deviceNumber)/uevent"
         guard let text = readSmallFile(path),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("DEVNAME=") })
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("DEVNAME=") })
         else { return key.deviceNumber }
         return String(line.dropFirst("DEVNAME=".count))
     }

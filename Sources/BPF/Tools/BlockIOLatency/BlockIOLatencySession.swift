@@ -32,7 +32,8 @@ package final class BlockIOLatencySession {
             for (key, slots) in try probe.drain() {
                 let disk = diskNames[key.device] ?? BlockIOLatencyProbe.diskName(of: key)
                 diskNames[key.device] = disk
-                let owner = Owner(container: resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false), disk: disk)
+                let owner = Owner(
+                    container: resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false), disk: disk)
                 var total = histograms[owner] ?? Array(repeating: 0, count: slots.count)
                 for index in slots.indices { total[index] += slots[index] }
                 histograms[owner] = total

@@ -19,7 +19,7 @@ package final class RunQueueLatencyProbe {
     static let switchFields = [
         TracepointFormat.Field(name: "prev_pid", offset: 24, byteCount: 4),
         TracepointFormat.Field(name: "prev_state", offset: 32, byteCount: 8),
-        TracepointFormat.Field(name: "next_pid", offset: 56, byteCount: 4),
+        TracepointFormat.Field(name: "next_pid", offset: 56, byteCount: 4)
     ]
     /// `MAX_SLOTS` of runqlat.bpf.c.
     static let slotCount = 32
@@ -33,10 +33,13 @@ package final class RunQueueLatencyProbe {
     package init(unit: LatencyUnit, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
         _ = try TracepointFormat.read(subsystem: "sched", event: "sched_process_exit", tracefs: tracefs)
         for event in ["sched_wakeup", "sched_wakeup_new"] {
-            try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(Self.wakeupFields, event: "sched:\(event)")
+            try TracepointFormat.read(subsystem: "sched", event: event, tracefs: tracefs).require(
+                Self.wakeupFields, event: "sched:\(event)")
         }
-        try TracepointFormat.read(subsystem: "sched", event: "sched_switch", tracefs: tracefs).require(Self.switchFields, event: "sched:sched_switch")
-        let collection = try BPFCollection(embeddedBase64: RunqlatObject.base64, name: "RunqlatObject", tracefs: tracefs)
+        try TracepointFormat.read(subsystem: "sched", event: "sched_switch", tracefs: tracefs).require(
+            Self.switchFields, event: "sched:sched_switch")
+        let collection = try BPFCollection(
+            embeddedBase64: RunqlatObject.base64, name: "RunqlatObject", tracefs: tracefs)
         do {
             try collection.map("settings").update(key: [0, 0, 0, 0], value: unit.settingBytes)
             histograms = try collection.map("latency")

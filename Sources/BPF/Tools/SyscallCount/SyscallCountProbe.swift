@@ -33,7 +33,10 @@ package final class SyscallCountProbe {
     }
 
     static let enterFields = [TracepointFormat.Field(name: "id", offset: 8, byteCount: 8)]
-    static let exitFields = [TracepointFormat.Field(name: "id", offset: 8, byteCount: 8), TracepointFormat.Field(name: "ret", offset: 16, byteCount: 8)]
+    static let exitFields = [
+        TracepointFormat.Field(name: "id", offset: 8, byteCount: 8),
+        TracepointFormat.Field(name: "ret", offset: 16, byteCount: 8)
+    ]
 
     /// Whether sys_enter is attached too, so each call's duration is summed.
     package let timed: Bool
@@ -43,9 +46,12 @@ package final class SyscallCountProbe {
     /// Checks the tracepoint layouts, loads the object and attaches sys_exit (and sys_enter
     /// when `timed`: the time costs one more map update per call). Nothing stays loaded on failure.
     package init(timed: Bool, tracefs: String = "/sys/kernel/tracing") throws(BPFError) {
-        try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_enter", tracefs: tracefs).require(Self.enterFields, event: "raw_syscalls:sys_enter")
-        try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_exit", tracefs: tracefs).require(Self.exitFields, event: "raw_syscalls:sys_exit")
-        let collection = try BPFCollection(embeddedBase64: SyscountObject.base64, name: "SyscountObject", tracefs: tracefs)
+        try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_enter", tracefs: tracefs).require(
+            Self.enterFields, event: "raw_syscalls:sys_enter")
+        try TracepointFormat.read(subsystem: "raw_syscalls", event: "sys_exit", tracefs: tracefs).require(
+            Self.exitFields, event: "raw_syscalls:sys_exit")
+        let collection = try BPFCollection(
+            embeddedBase64: SyscountObject.base64, name: "SyscountObject", tracefs: tracefs)
         do {
             counters = try collection.map("stats")
             try collection.attachAll(only: timed ? ["sys_enter", "sys_exit"] : ["sys_exit"])

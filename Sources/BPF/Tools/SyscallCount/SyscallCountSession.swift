@@ -25,7 +25,9 @@ package final class SyscallCountSession {
         try BPFStopSignal.poll(forNanoseconds: nanoseconds, every: pollNanoseconds) { () throws(BPFError) in
             resolver.beginRound()
             for (key, value) in try probe.drain() {
-                let owner = Owner(container: resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false), syscall: key.syscall)
+                let owner = Owner(
+                    container: resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false),
+                    syscall: key.syscall)
                 counts[owner, default: .init()] += value
             }
         }

@@ -19,8 +19,10 @@ public struct DockerContainerEvent: Sendable, Equatable {
     public var unixNanoseconds: Int64
 
     /// Creates a value from its fields.
-    public init(action: String, containerID: String, name: String? = nil, image: String? = nil, oldName: String? = nil,
-                exitCode: Int? = nil, unixNanoseconds: Int64) {
+    public init(
+        action: String, containerID: String, name: String? = nil, image: String? = nil, oldName: String? = nil,
+        exitCode: Int? = nil, unixNanoseconds: Int64
+    ) {
         self.action = action
         self.containerID = containerID
         self.name = name
@@ -50,8 +52,9 @@ public struct DockerContainerEvent: Sendable, Equatable {
     /// Decodes one line of the stream; nil for events of other types or undecodable lines.
     public static func decode(_ line: some Collection<UInt8>) -> DockerContainerEvent? {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(line)),
-              wire.type == nil || wire.type == "container",
-              let action = wire.Action ?? wire.status, let id = wire.Actor?.ID ?? wire.id else { return nil }
+            wire.type == nil || wire.type == "container",
+            let action = wire.Action ?? wire.status, let id = wire.Actor?.ID ?? wire.id
+        else { return nil }
         let attributes = wire.Actor?.Attributes ?? [:]
         func trimmed(_ name: String?) -> String? { name.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } }
         return DockerContainerEvent(

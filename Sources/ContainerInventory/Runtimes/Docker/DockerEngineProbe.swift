@@ -10,7 +10,9 @@ import Glibc
 public enum DockerEngineProbe {
     /// The wall time of one `GET /_ping`, in nanoseconds; the error when it failed or took
     /// longer than `timeoutSeconds`.
-    public static func pingNanoseconds(socketPath: String = "/var/run/docker.sock", timeoutSeconds: Int = 2) -> Result<UInt64, RuntimeAPIError> {
+    public static func pingNanoseconds(
+        socketPath: String = "/var/run/docker.sock", timeoutSeconds: Int = 2
+    ) -> Result<UInt64, RuntimeAPIError> {
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         do {
@@ -20,7 +22,8 @@ public enum DockerEngineProbe {
         }
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
-        let nanoseconds = (Int64(end.tv_sec) - Int64(start.tv_sec)) * 1_000_000_000 + Int64(end.tv_nsec) - Int64(start.tv_nsec)
+        let nanoseconds =
+            (Int64(end.tv_sec) - Int64(start.tv_sec)) * 1_000_000_000 + Int64(end.tv_nsec) - Int64(start.tv_nsec)
         return .success(UInt64(max(0, nanoseconds)))
     }
 }

@@ -119,16 +119,23 @@ public final class DockerEventStream: Sendable {
             if got < 0 {
                 // The 1 s receive timeout only lets the loop look at `stopping`.
                 if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                throw RuntimeAPIError(socketPath: socketPath, reason: "events: recv: \(String(cString: strerror(errno)))")
+                throw RuntimeAPIError(
+                    socketPath: socketPath, reason: "events: recv: \(String(cString: strerror(errno)))")
             }
-            if got == 0 { throw RuntimeAPIError(socketPath: socketPath, reason: "events: the daemon closed the stream") }
+            if got == 0 {
+                throw RuntimeAPIError(socketPath: socketPath, reason: "events: the daemon closed the stream")
+            }
             pending.append(contentsOf: chunk[0..<got])
             if !headerDone {
                 guard let end = pending.indices.first(where: { pending[$0...].starts(with: [13, 10, 13, 10]) }) else {
-                    guard pending.count < 64 * 1024 else { throw RuntimeAPIError(socketPath: socketPath, reason: "events: no end of headers") }
+                    guard pending.count < 64 * 1024 else {
+                        throw RuntimeAPIError(socketPath: socketPath, reason: "events: no end of headers")
+                    }
                     continue
                 }
-                _ = try UnixSocketHTTP.splitBody(Array(pending[...(end + 3)])) { RuntimeAPIError(socketPath: socketPath, reason: "events: \($0)") }
+                _ = try UnixSocketHTTP.splitBody(Array(pending[...(end + 3)])) {
+                    RuntimeAPIError(socketPath: socketPath, reason: "events: \($0)")
+                }
                 pending.removeFirst(end + 4)
                 headerDone = true
                 state.withLock {
@@ -139,7 +146,9 @@ public final class DockerEventStream: Sendable {
             var lineStart = pending.startIndex
             var received: [DockerContainerEvent] = []
             while let newline = pending[lineStart...].firstIndex(of: 10) {
-                if let event = DockerContainerEvent.decode(pending[lineStart..<newline]), event.unixNanoseconds > lastNanoseconds {
+                if let event = DockerContainerEvent.decode(pending[lineStart..<newline]),
+                    event.unixNanoseconds > lastNanoseconds
+                {
                     received.append(event)
                     lastNanoseconds = event.unixNanoseconds
                     sinceSeconds = max(sinceSeconds, event.unixNanoseconds / 1_000_000_000)
@@ -147,7 +156,9 @@ public final class DockerEventStream: Sendable {
                 lineStart = newline + 1
             }
             pending.removeFirst(lineStart - pending.startIndex)
-            guard pending.count < 1 << 20 else { throw RuntimeAPIError(socketPath: socketPath, reason: "events: a line longer than 1 MiB") }
+            guard pending.count < 1 << 20 else {
+                throw RuntimeAPIError(socketPath: socketPath, reason: "events: a line longer than 1 MiB")
+            }
             if !received.isEmpty { enqueue(received) }
         }
     }

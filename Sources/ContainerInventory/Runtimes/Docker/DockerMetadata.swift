@@ -63,16 +63,20 @@ public enum DockerMetadata {
     /// asking it for a while: a hung daemon costs the request's timeout each time);
     /// `askEngine: false` reads the state file only.
     public static func loadOne(
-        id: String, socketPath: String = "/var/run/docker.sock", dataRoot: String = "/var/lib/docker", askEngine: Bool = true
+        id: String, socketPath: String = "/var/run/docker.sock", dataRoot: String = "/var/lib/docker",
+        askEngine: Bool = true
     ) -> (metadata: RuntimeMetadata?, engineAnswered: Bool) {
         // The id comes from a cgroup path: only hex may reach the URL or the state-file path.
-        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard !id.isEmpty, id.utf8.count <= 64,
+            id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
             return (nil, true)
         }
         var answered = false
         if askEngine {
             do {
-                let body = try UnixSocketHTTP.get(socketPath: socketPath, path: "/v1.41/containers/\(id)/json", timeoutSeconds: 2)
+                let body = try UnixSocketHTTP.get(
+                    socketPath: socketPath, path: "/v1.41/containers/\(id)/json", timeoutSeconds: 2)
                 if let metadata = try? decodeInspect(body) { return (metadata, true) }
                 answered = true
             } catch {
@@ -174,8 +178,8 @@ public enum DockerMetadata {
 
     private static func loadStateFileWithID(directory: String) -> (id: String, metadata: RuntimeMetadata)? {
         guard let data = FileManager.default.contents(atPath: "\(directory)/config.v2.json"),
-              data.count < 16 * 1024 * 1024,
-              let state = try? JSONDecoder().decode(StateFile.self, from: data)
+            data.count < 16 * 1024 * 1024,
+            let state = try? JSONDecoder().decode(StateFile.self, from: data)
         else { return nil }
         var metadata = RuntimeMetadata(
             name: state.Name.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 },

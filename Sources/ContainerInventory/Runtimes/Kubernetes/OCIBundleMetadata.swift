@@ -27,7 +27,7 @@ public enum OCIBundleMetadata {
         candidates.append("\(crioStorageRoot)/\(containerID)/userdata/config.json")
         for path in candidates {
             guard let data = FileManager.default.contents(atPath: path), data.count < 16 * 1024 * 1024,
-                  let bundle = try? JSONDecoder().decode(Bundle.self, from: data)
+                let bundle = try? JSONDecoder().decode(Bundle.self, from: data)
             else { continue }
             return metadata(from: bundle.annotations ?? [:], hostname: bundle.hostname)
         }

@@ -13,11 +13,12 @@ public enum PodmanMetadata {
 
     public static func load(storagePath: String = defaultStoragePath) -> [String: RuntimeMetadata] {
         guard let data = FileManager.default.contents(atPath: storagePath), data.count < 64 * 1024 * 1024,
-              let stored = try? JSONDecoder().decode([StoredContainer].self, from: data)
+            let stored = try? JSONDecoder().decode([StoredContainer].self, from: data)
         else { return [:] }
         var result: [String: RuntimeMetadata] = [:]
         for container in stored {
-            result[container.id] = RuntimeMetadata(name: container.names?.first, image: container.image, source: .stateFiles)
+            result[container.id] = RuntimeMetadata(
+                name: container.names?.first, image: container.image, source: .stateFiles)
         }
         return result
     }

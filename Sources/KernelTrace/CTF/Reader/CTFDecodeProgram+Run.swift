@@ -61,21 +61,25 @@ extension CTFCompiledProgram {
                         let field = fixedFields[index]
                         reader.bitPosition = start + Int(field.offsetInBits)
                         guard reader.hasBits(Int(field.sizeInBits)) else { throw overrun(reader) }
-                        slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: reader.base + (start >> 3)))
+                        slots[Int(field.slot)] = EventFieldSlot(
+                            bits: Self.load(field, from: reader.base + (start >> 3)))
                     }
                 }
                 reader.bitPosition = start + Int(op.sizeInBits)
             case .integer:
                 let size = Int(op.sizeInBits)
                 guard reader.hasBits(size) else { throw overrun(reader) }
-                slots[Int(op.slot)] = EventFieldSlot(bits: reader.readInteger(sizeInBits: size, signed: op.isSigned, bigEndian: op.bigEndian))
+                slots[Int(op.slot)] = EventFieldSlot(
+                    bits: reader.readInteger(sizeInBits: size, signed: op.isSigned, bigEndian: op.bigEndian))
             case .float32:
                 guard reader.hasBits(32) else { throw overrun(reader) }
-                let raw = UInt32(truncatingIfNeeded: reader.readInteger(sizeInBits: 32, signed: false, bigEndian: op.bigEndian))
+                let raw = UInt32(
+                    truncatingIfNeeded: reader.readInteger(sizeInBits: 32, signed: false, bigEndian: op.bigEndian))
                 slots[Int(op.slot)] = EventFieldSlot(bits: Double(Float(bitPattern: raw)).bitPattern)
             case .float64:
                 guard reader.hasBits(64) else { throw overrun(reader) }
-                slots[Int(op.slot)] = EventFieldSlot(bits: reader.readInteger(sizeInBits: 64, signed: false, bigEndian: op.bigEndian))
+                slots[Int(op.slot)] = EventFieldSlot(
+                    bits: reader.readInteger(sizeInBits: 64, signed: false, bigEndian: op.bigEndian))
             case .string:
                 let start = reader.currentByte
                 let available = (reader.limitInBits - reader.bitPosition) >> 3
@@ -95,18 +99,28 @@ extension CTFCompiledProgram {
                 let count = op.kind == .integerArray ? Int(op.count) : Int(slots[Int(op.count)].bits)
                 let size = Int(op.sizeInBits)
                 let width = size / 8
-                guard count >= 0, count <= (reader.limitInBits - reader.bitPosition) / max(size, 1) else { throw overrun(reader) }
+                guard count >= 0, count <= (reader.limitInBits - reader.bitPosition) / max(size, 1) else {
+                    throw overrun(reader)
+                }
                 guard scratch.used + count * width <= scratch.capacity else {
-                    throw CTFDecodeFailure(reason: "array of \(count) elements is larger than the decoder's buffer", bitOffset: reader.bitPosition)
+                    throw CTFDecodeFailure(
+                        reason: "array of \(count) elements is larger than the decoder's buffer",
+                        bitOffset: reader.bitPosition)
                 }
                 let destination = scratch.base + scratch.used
                 for element in 0..<count {
                     if element > 0 { reader.align(Int(op.alignmentInBits)) }
                     let value = reader.readInteger(sizeInBits: size, signed: op.isSigned, bigEndian: op.bigEndian)
                     switch width {
-                    case 1: destination.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: element, as: UInt8.self)
-                    case 2: destination.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: element * 2, as: UInt16.self)
-                    case 4: destination.storeBytes(of: UInt32(truncatingIfNeeded: value), toByteOffset: element * 4, as: UInt32.self)
+                    case 1:
+                        destination.storeBytes(
+                            of: UInt8(truncatingIfNeeded: value), toByteOffset: element, as: UInt8.self)
+                    case 2:
+                        destination.storeBytes(
+                            of: UInt16(truncatingIfNeeded: value), toByteOffset: element * 2, as: UInt16.self)
+                    case 4:
+                        destination.storeBytes(
+                            of: UInt32(truncatingIfNeeded: value), toByteOffset: element * 4, as: UInt32.self)
                     default: destination.storeBytes(of: value, toByteOffset: element * 8, as: UInt64.self)
                     }
                 }
@@ -117,14 +131,18 @@ extension CTFCompiledProgram {
                 let tag = Int64(bitPattern: slots[variant.tagSlot].bits)
                 for slot in variant.slotStart..<variant.slotEnd { slots[slot] = .absent }
                 var chosen = -1
-                for index in variant.optionStart..<variant.optionEnd where variantOptions[index].lower <= tag && tag <= variantOptions[index].upper {
+                for index in variant.optionStart..<variant.optionEnd
+                where variantOptions[index].lower <= tag && tag <= variantOptions[index].upper {
                     chosen = index
                     break
                 }
                 guard chosen >= 0 else {
-                    throw CTFDecodeFailure(reason: "variant tag value \(tag) selects no option", bitOffset: reader.bitPosition)
+                    throw CTFDecodeFailure(
+                        reason: "variant tag value \(tag) selects no option", bitOffset: reader.bitPosition)
                 }
-                try run(variantOptions[chosen].opStart..<variantOptions[chosen].opEnd, reader: &reader, slots: slots, scratch: &scratch)
+                try run(
+                    variantOptions[chosen].opStart..<variantOptions[chosen].opEnd, reader: &reader, slots: slots,
+                    scratch: &scratch)
             case .compoundArray, .compoundSequence:
                 let count = op.kind == .compoundSequence ? Int(slots[Int(op.count)].bits) : Int(op.count)
                 let plan = compounds[Int(op.auxiliary)]
@@ -190,7 +208,9 @@ struct CTFCompoundWalker {
     }
 
     @discardableResult
-    private mutating func value(of type: CTFType, name: String?, reader: inout CTFBitReader) throws(CTFDecodeFailure) -> Int64? {
+    private mutating func value(
+        of type: CTFType, name: String?, reader: inout CTFBitReader
+    ) throws(CTFDecodeFailure) -> Int64? {
         reader.align(type.alignmentInBits)
         switch type {
         case .integer(let integer):
@@ -210,7 +230,9 @@ struct CTFCompoundWalker {
             scopes.removeLast()
         case .variant(let tag, let options):
             guard let label = lookup(tag)?.label,
-                let option = options.first(where: { $0.name == label || CTFDecodeProgram.strippedName($0.name) == label })
+                let option = options.first(where: {
+                    $0.name == label || CTFDecodeProgram.strippedName($0.name) == label
+                })
             else {
                 throw CTFDecodeFailure(reason: "variant tag `\(tag)` selects no option", bitOffset: reader.bitPosition)
             }
@@ -219,7 +241,8 @@ struct CTFCompoundWalker {
             for _ in 0..<length { try value(of: element, name: nil, reader: &reader) }
         case .sequence(let element, let lengthField):
             guard let length = lookup(lengthField)?.value, length >= 0, length <= Int64(reader.limitInBits) else {
-                throw CTFDecodeFailure(reason: "sequence length `\(lengthField)` unknown or absurd", bitOffset: reader.bitPosition)
+                throw CTFDecodeFailure(
+                    reason: "sequence length `\(lengthField)` unknown or absurd", bitOffset: reader.bitPosition)
             }
             for _ in 0..<Int(length) { try value(of: element, name: nil, reader: &reader) }
         }
@@ -231,7 +254,9 @@ struct CTFCompoundWalker {
     ) throws(CTFDecodeFailure) -> Int64 {
         guard reader.hasBits(integer.sizeInBits) else { throw overrun(reader) }
         let bigEndian = integer.byteOrder == .native ? bigEndianTrace : integer.byteOrder == .big
-        let result = Int64(bitPattern: reader.readInteger(sizeInBits: integer.sizeInBits, signed: integer.isSigned, bigEndian: bigEndian))
+        let result = Int64(
+            bitPattern: reader.readInteger(
+                sizeInBits: integer.sizeInBits, signed: integer.isSigned, bigEndian: bigEndian))
         if let name, !scopes.isEmpty {
             let label = labels?.first { result >= $0.lower && result <= $0.upper }?.label
             scopes[scopes.count - 1][name] = (result, label)

@@ -83,7 +83,8 @@ struct CTFDecodeProgram {
         }
         emitAlign(type.alignmentInBits)
         for member in members {
-            try appendMember(name: Self.strippedName(member.name), rawName: member.name, type: member.type, prefix: "", scope: scope)
+            try appendMember(
+                name: Self.strippedName(member.name), rawName: member.name, type: member.type, prefix: "", scope: scope)
         }
     }
 
@@ -118,25 +119,34 @@ struct CTFDecodeProgram {
         }
     }
 
-    private mutating func appendMember(name: String, rawName: String, type: CTFType, prefix: String, scope: EventFieldScope) throws {
+    private mutating func appendMember(
+        name: String, rawName: String, type: CTFType, prefix: String, scope: EventFieldScope
+    ) throws {
         let fullName = prefix + name
         switch type {
         case .integer(let integer):
-            let slot = newSlot(EventFieldDescription(
-                name: fullName, kind: integer.isSigned ? .signedInteger : .unsignedInteger, scope: scope,
-                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
+            let slot = newSlot(
+                EventFieldDescription(
+                    name: fullName, kind: integer.isSigned ? .signedInteger : .unsignedInteger, scope: scope,
+                    sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
             if let clock = integer.mappedClock { mappedClocks[Int(slot)] = clock }
             ops.append(integerOp(integer, slot: slot))
         case .enumeration(let integer, let mappings):
-            let slot = newSlot(EventFieldDescription(
-                name: fullName, kind: .enumeration(signed: integer.isSigned), scope: scope,
-                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase, enumerationMappings: mappings), rawName: rawName)
+            let slot = newSlot(
+                EventFieldDescription(
+                    name: fullName, kind: .enumeration(signed: integer.isSigned), scope: scope,
+                    sizeInBits: integer.sizeInBits, displayBase: integer.displayBase, enumerationMappings: mappings),
+                rawName: rawName)
             ops.append(integerOp(integer, slot: slot))
         case .floatingPoint(let float):
-            let slot = newSlot(EventFieldDescription(name: fullName, kind: .floatingPoint, scope: scope, sizeInBits: float.sizeInBits), rawName: rawName)
-            ops.append(CTFDecodeOp(
-                kind: float.sizeInBits == 32 ? .float32 : .float64, bigEndian: isBigEndian(float.byteOrder), slot: slot,
-                alignmentInBits: Int32(float.alignmentInBits), sizeInBits: Int32(float.sizeInBits)))
+            let slot = newSlot(
+                EventFieldDescription(name: fullName, kind: .floatingPoint, scope: scope, sizeInBits: float.sizeInBits),
+                rawName: rawName)
+            ops.append(
+                CTFDecodeOp(
+                    kind: float.sizeInBits == 32 ? .float32 : .float64, bigEndian: isBigEndian(float.byteOrder),
+                    slot: slot,
+                    alignmentInBits: Int32(float.alignmentInBits), sizeInBits: Int32(float.sizeInBits)))
         case .string:
             let slot = newSlot(EventFieldDescription(name: fullName, kind: .string, scope: scope), rawName: rawName)
             ops.append(CTFDecodeOp(kind: .string, slot: slot, alignmentInBits: 8))
@@ -145,18 +155,24 @@ struct CTFDecodeProgram {
             scopes.append([:])
             for member in members {
                 try appendMember(
-                    name: Self.strippedName(member.name), rawName: member.name, type: member.type, prefix: fullName + ".", scope: scope)
+                    name: Self.strippedName(member.name), rawName: member.name, type: member.type,
+                    prefix: fullName + ".", scope: scope)
             }
             scopes.removeLast()
         case .variant(let tag, let options):
             try appendVariant(tag: tag, options: options, fullName: fullName, scope: scope)
         case .array(let element, let length):
-            try appendArray(element: element, fixedLength: length, lengthSlot: nil, fullName: fullName, rawName: rawName, scope: scope, type: type)
+            try appendArray(
+                element: element, fixedLength: length, lengthSlot: nil, fullName: fullName, rawName: rawName,
+                scope: scope, type: type)
         case .sequence(let element, let lengthField):
             guard let lengthSlot = resolve(lengthField) else {
-                throw CTFReaderError.unsupportedMetadata("sequence `\(fullName)` refers to unknown length field `\(lengthField)`")
+                throw CTFReaderError.unsupportedMetadata(
+                    "sequence `\(fullName)` refers to unknown length field `\(lengthField)`")
             }
-            try appendArray(element: element, fixedLength: 0, lengthSlot: lengthSlot, fullName: fullName, rawName: rawName, scope: scope, type: type)
+            try appendArray(
+                element: element, fixedLength: 0, lengthSlot: lengthSlot, fullName: fullName, rawName: rawName,
+                scope: scope, type: type)
         }
     }
 
@@ -167,7 +183,8 @@ struct CTFDecodeProgram {
     }
 
     private mutating func appendArray(
-        element: CTFType, fixedLength: Int, lengthSlot: Int?, fullName: String, rawName: String, scope: EventFieldScope, type: CTFType
+        element: CTFType, fixedLength: Int, lengthSlot: Int?, fullName: String, rawName: String, scope: EventFieldScope,
+        type: CTFType
     ) throws {
         let count = Int32(lengthSlot ?? fixedLength)
         let isSequence = lengthSlot != nil
@@ -175,30 +192,40 @@ struct CTFDecodeProgram {
         if case .integer(let integer) = element { integerElement = integer }
         if case .enumeration(let integer, _) = element { integerElement = integer }
         if let integer = integerElement, integer.sizeInBits == 8, integer.alignmentInBits % 8 == 0 {
-            let slot = newSlot(EventFieldDescription(
-                name: fullName, kind: integer.isText ? .string : .bytes, scope: scope, sizeInBits: 8,
-                displayBase: integer.displayBase), rawName: rawName)
-            ops.append(CTFDecodeOp(
-                kind: isSequence ? .byteSequence : .byteArray, isText: integer.isText, slot: slot,
-                alignmentInBits: Int32(integer.alignmentInBits), sizeInBits: 8, count: count))
+            let slot = newSlot(
+                EventFieldDescription(
+                    name: fullName, kind: integer.isText ? .string : .bytes, scope: scope, sizeInBits: 8,
+                    displayBase: integer.displayBase), rawName: rawName)
+            ops.append(
+                CTFDecodeOp(
+                    kind: isSequence ? .byteSequence : .byteArray, isText: integer.isText, slot: slot,
+                    alignmentInBits: Int32(integer.alignmentInBits), sizeInBits: 8, count: count))
         } else if let integer = integerElement, [8, 16, 32, 64].contains(integer.sizeInBits) {
-            let slot = newSlot(EventFieldDescription(
-                name: fullName, kind: .integerArray(elementBytes: integer.sizeInBits / 8, signed: integer.isSigned), scope: scope,
-                sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
-            ops.append(CTFDecodeOp(
-                kind: isSequence ? .integerSequence : .integerArray, isSigned: integer.isSigned,
-                bigEndian: isBigEndian(integer.byteOrder), slot: slot, alignmentInBits: Int32(integer.alignmentInBits),
-                sizeInBits: Int32(integer.sizeInBits), count: count))
+            let slot = newSlot(
+                EventFieldDescription(
+                    name: fullName, kind: .integerArray(elementBytes: integer.sizeInBits / 8, signed: integer.isSigned),
+                    scope: scope,
+                    sizeInBits: integer.sizeInBits, displayBase: integer.displayBase), rawName: rawName)
+            ops.append(
+                CTFDecodeOp(
+                    kind: isSequence ? .integerSequence : .integerArray, isSigned: integer.isSigned,
+                    bigEndian: isBigEndian(integer.byteOrder), slot: slot,
+                    alignmentInBits: Int32(integer.alignmentInBits),
+                    sizeInBits: Int32(integer.sizeInBits), count: count))
         } else {
             let slot = newSlot(EventFieldDescription(name: fullName, kind: .compound, scope: scope), rawName: rawName)
             compounds.append(CTFCompoundPlan(type: element, bigEndianTrace: bigEndianTrace))
-            ops.append(CTFDecodeOp(
-                kind: isSequence ? .compoundSequence : .compoundArray, slot: slot,
-                alignmentInBits: Int32(element.alignmentInBits), count: count, auxiliary: Int32(compounds.count - 1)))
+            ops.append(
+                CTFDecodeOp(
+                    kind: isSequence ? .compoundSequence : .compoundArray, slot: slot,
+                    alignmentInBits: Int32(element.alignmentInBits), count: count, auxiliary: Int32(compounds.count - 1)
+                ))
         }
     }
 
-    private mutating func appendVariant(tag: String, options: [CTFNamedType], fullName: String, scope: EventFieldScope) throws {
+    private mutating func appendVariant(
+        tag: String, options: [CTFNamedType], fullName: String, scope: EventFieldScope
+    ) throws {
         guard let tagSlot = resolve(tag) else {
             throw CTFReaderError.unsupportedMetadata("variant `\(fullName)` refers to unknown tag `\(tag)`")
         }
@@ -220,7 +247,8 @@ struct CTFDecodeProgram {
             scopes.append([:])
             let prefix = fullName.isEmpty ? "" : fullName + "."
             try appendMember(
-                name: Self.strippedName(option.name), rawName: option.name, type: option.type, prefix: prefix, scope: scope)
+                name: Self.strippedName(option.name), rawName: option.name, type: option.type, prefix: prefix,
+                scope: scope)
             scopes.removeLast()
             optionBodies.append(ops)
             let ranges = mappings.filter { $0.label == option.name || $0.label == Self.strippedName(option.name) }
@@ -268,14 +296,20 @@ struct CTFDecodeProgram {
             let first = options.count
             for option in variant.options {
                 for range in option.ranges {
-                    options.append(.init(lower: range.lowerBound, upper: range.upperBound, opStart: option.ops.lowerBound, opEnd: option.ops.upperBound))
+                    options.append(
+                        .init(
+                            lower: range.lowerBound, upper: range.upperBound, opStart: option.ops.lowerBound,
+                            opEnd: option.ops.upperBound))
                 }
             }
-            table.append(.init(tagSlot: variant.tagSlot, slotStart: variant.slots.lowerBound, slotEnd: variant.slots.upperBound,
-                               optionStart: first, optionEnd: options.count))
+            table.append(
+                .init(
+                    tagSlot: variant.tagSlot, slotStart: variant.slots.lowerBound, slotEnd: variant.slots.upperBound,
+                    optionStart: first, optionEnd: options.count))
         }
-        return CTFCompiledProgram(ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
-                                  fixedFields: fixedFields, compounds: compounds, fields: fields, mappedClocks: mappedClocks)
+        return CTFCompiledProgram(
+            ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
+            fixedFields: fixedFields, compounds: compounds, fields: fields, mappedClocks: mappedClocks)
     }
 
     private static func isPowerOfTwo(_ value: Int32) -> Bool { value > 0 && value & (value - 1) == 0 }
@@ -288,7 +322,9 @@ struct CTFDecodeProgram {
     /// one `.fixedRun` op. A run starts at an op aligned to at least a byte; every later op of the
     /// run has an alignment that divides the start's, so its offset from the start is the same
     /// in every event. Anything else (strings, sequences, variants, bit fields) ends the run.
-    private static func fuse(_ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField]) {
+    private static func fuse(
+        _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField]
+    ) {
         var pending: [CTFDecodeOp] = []
         var runAlignment: Int32 = 0
         var offset: Int32 = 0
@@ -297,9 +333,11 @@ struct CTFDecodeProgram {
         func roundUp(_ value: Int32, _ alignment: Int32) -> Int32 { (value + alignment - 1) & ~(alignment - 1) }
         func flush() {
             if runFields.count >= 2 {
-                output.append(CTFDecodeOp(
-                    kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset, count: Int32(runFields.count),
-                    auxiliary: Int32(fixedFields.count)))
+                output.append(
+                    CTFDecodeOp(
+                        kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset,
+                        count: Int32(runFields.count),
+                        auxiliary: Int32(fixedFields.count)))
                 fixedFields.append(contentsOf: runFields)
             } else {
                 output.append(contentsOf: pending)
@@ -311,11 +349,13 @@ struct CTFDecodeProgram {
         }
 
         for op in segment {
-            let joins = runAlignment > 0 && op.alignmentInBits <= runAlignment
+            let joins =
+                runAlignment > 0 && op.alignmentInBits <= runAlignment
                 && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
             if !joins {
                 flush()
-                let starts = op.alignmentInBits >= 8
+                let starts =
+                    op.alignmentInBits >= 8
                     && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
                 guard starts else {
                     output.append(op)
@@ -326,8 +366,10 @@ struct CTFDecodeProgram {
             pending.append(op)
             offset = roundUp(offset, max(op.alignmentInBits, 1))
             if op.kind == .integer {
-                runFields.append(CTFFixedField(
-                    slot: op.slot, offsetInBits: offset, sizeInBits: op.sizeInBits, isSigned: op.isSigned, bigEndian: op.bigEndian))
+                runFields.append(
+                    CTFFixedField(
+                        slot: op.slot, offsetInBits: offset, sizeInBits: op.sizeInBits, isSigned: op.isSigned,
+                        bigEndian: op.bigEndian))
                 offset += op.sizeInBits
             }
         }
@@ -363,8 +405,11 @@ final class CTFCompiledProgram: Sendable {
     let fields: [EventFieldDescription]
     let mappedClocks: [Int: String]
 
-    init(ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption], fixedFields: [CTFFixedField],
-         compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]) {
+    init(
+        ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption],
+        fixedFields: [CTFFixedField],
+        compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]
+    ) {
         self.fixedFields = fixedFields
         self.ops = ops
         self.mainLength = mainLength

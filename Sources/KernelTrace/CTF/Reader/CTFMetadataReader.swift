@@ -20,11 +20,16 @@ enum CTFMetadataReader {
         guard bytes.count >= 4 else { return String(decoding: bytes, as: UTF8.self) }
         let magicLE = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
         let bigEndian: Bool
-        if magicLE == packetMagic { bigEndian = false } else if magicLE.byteSwapped == packetMagic { bigEndian = true } else {
+        if magicLE == packetMagic {
+            bigEndian = false
+        } else if magicLE.byteSwapped == packetMagic {
+            bigEndian = true
+        } else {
             return String(decoding: bytes, as: UTF8.self)
         }
         func u32(_ offset: Int) -> UInt32 {
-            let value = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            let value =
+                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
                 | UInt32(bytes[offset + 3]) << 24
             return bigEndian ? value.byteSwapped : value
         }
@@ -41,7 +46,8 @@ enum CTFMetadataReader {
             guard compression == 0, encryption == 0 else {
                 throw CTFReaderError.metadataPacket(path: path, offset: offset, reason: "compressed or encrypted")
             }
-            guard contentBytes >= packetHeaderBytes, packetBytes >= contentBytes, offset + contentBytes <= bytes.count else {
+            guard contentBytes >= packetHeaderBytes, packetBytes >= contentBytes, offset + contentBytes <= bytes.count
+            else {
                 throw CTFReaderError.metadataPacket(
                     path: path, offset: offset, reason: "sizes \(contentBytes)/\(packetBytes) out of range")
             }

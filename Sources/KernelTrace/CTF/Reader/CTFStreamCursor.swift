@@ -80,7 +80,8 @@ final class CTFStreamCursor {
 
     @inline(__always)
     private func nanoseconds(_ cycles: UInt64) -> UInt64 {
-        let value = clockFrequency == 1_000_000_000
+        let value =
+            clockFrequency == 1_000_000_000
             ? cycles : UInt64(truncatingIfNeeded: Self.scale(Int64(bitPattern: cycles), clockFrequency))
         return value &+ clockOffsetNanoseconds
     }
@@ -101,7 +102,8 @@ final class CTFStreamCursor {
     private func readFully(at offset: Int, count: Int) throws -> Int {
         let done: Int
         do {
-            done = try SystemCall.readFully(fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: count), at: offset)
+            done = try SystemCall.readFully(
+                fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: count), at: offset)
         } catch {
             throw CTFReaderError.unreadable(path: path, errno: error.rawValue)
         }
@@ -128,20 +130,27 @@ final class CTFStreamCursor {
             var decoded = false
             // Headers are small; if one does not fit the first read, read more once.
             for _ in 0..<2 where !decoded {
-                var packetReader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: available * 8, bitPosition: 0)
+                var packetReader = CTFBitReader(
+                    base: UnsafeRawPointer(buffer), limitInBits: available * 8, bitPosition: 0)
                 do {
                     let program = trace.packetProgram
                     if slots.count < program.slotCount { slots = Array(repeating: .absent, count: program.slotCount) }
                     var scratch = CTFScratch(capacity: 4096)
                     defer { scratch.deallocate() }
-                    try slots.withUnsafeMutableBufferPointer { try program.run(reader: &packetReader, slots: $0.baseAddress!, scratch: &scratch) }
+                    try slots.withUnsafeMutableBufferPointer {
+                        try program.run(reader: &packetReader, slots: $0.baseAddress!, scratch: &scratch)
+                    }
                     if let magicSlot = program.slot(named: "magic"), slots[magicSlot].bits != Self.packetMagic {
                         throw badPacket("bad magic 0x\(String(slots[magicSlot].bits, radix: 16))")
                     }
                     if let streamSlot = program.slot(named: "stream_id") { streamID = slots[streamSlot].bits }
-                    guard let context = trace.contextPrograms[streamID] else { throw badPacket("unknown stream class \(streamID)") }
+                    guard let context = trace.contextPrograms[streamID] else {
+                        throw badPacket("unknown stream class \(streamID)")
+                    }
                     contextProgram = context
-                    if contextSlots.count < context.slotCount { contextSlots = Array(repeating: .absent, count: context.slotCount) }
+                    if contextSlots.count < context.slotCount {
+                        contextSlots = Array(repeating: .absent, count: context.slotCount)
+                    }
                     try contextSlots.withUnsafeMutableBufferPointer {
                         try context.run(reader: &packetReader, slots: $0.baseAddress!, scratch: &scratch)
                     }
@@ -162,7 +171,8 @@ final class CTFStreamCursor {
             guard packetBits % 8 == 0, packetBits > 0, contentBits <= packetBits, contentBits >= headerEnd,
                 packetBits / 8 <= remaining, packetBits / 8 <= Self.maximumPacketBytes
             else {
-                throw badPacket("content size \(contentBits) / packet size \(packetBits) bits do not fit (\(remaining) bytes left)")
+                throw badPacket(
+                    "content size \(contentBits) / packet size \(packetBits) bits do not fit (\(remaining) bytes left)")
             }
             nextPacketOffset = packetOffset + packetBits / 8
             let contentBytes = (contentBits + 7) / 8
@@ -177,8 +187,9 @@ final class CTFStreamCursor {
             self.stream = stream
             streamReference = Unmanaged.passUnretained(stream)
             clockFrequency = stream.clock.frequency
-            clockOffsetNanoseconds = UInt64(bitPattern: stream.clock.offsetSeconds &* 1_000_000_000
-                &+ Self.scale(stream.clock.offsetCycles, stream.clock.frequency))
+            clockOffsetNanoseconds = UInt64(
+                bitPattern: stream.clock.offsetSeconds &* 1_000_000_000
+                    &+ Self.scale(stream.clock.offsetCycles, stream.clock.frequency))
             if stream.header.slotCount > headerSlotCapacity {
                 headerSlots.deallocate()
                 headerSlotCapacity = stream.header.slotCount
@@ -239,7 +250,8 @@ final class CTFStreamCursor {
         do {
             try stream.header.run(reader: &localReader, slots: headerSlots, scratch: &scratch)
         } catch {
-            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
+            throw CTFReaderError.badEvent(
+                path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: error.reason)
         }
         reader = localReader
         var id: UInt64 = 0
@@ -257,7 +269,8 @@ final class CTFStreamCursor {
         }
         guard id < UInt64(stream.eventReferences.count), let event = stream.eventReferences[Int(id)] else {
             throw CTFReaderError.badEvent(
-                path: path, packetOffset: packetOffset, bitOffset: eventStart, reason: "unknown event id \(id) in stream class \(stream.id)")
+                path: path, packetOffset: packetOffset, bitOffset: eventStart,
+                reason: "unknown event id \(id) in stream class \(stream.id)")
         }
         pendingEvent = event
         pendingTimestamp = nanoseconds(clockCycles)
@@ -269,9 +282,12 @@ final class CTFStreamCursor {
         var localReader = reader
         let start = localReader.bitPosition
         do {
-            try pendingEvent._withUnsafeGuaranteedRef { try $0.program.run(reader: &localReader, slots: slots, scratch: &scratch) }
+            try pendingEvent._withUnsafeGuaranteedRef {
+                try $0.program.run(reader: &localReader, slots: slots, scratch: &scratch)
+            }
         } catch let failure as CTFDecodeFailure {
-            throw CTFReaderError.badEvent(path: path, packetOffset: packetOffset, bitOffset: start, reason: failure.reason)
+            throw CTFReaderError.badEvent(
+                path: path, packetOffset: packetOffset, bitOffset: start, reason: failure.reason)
         }
         reader = localReader
     }

@@ -32,10 +32,13 @@ final class CTFTrace {
             self.id = id
             self.header = header
             self.clock = clock
-            idSlots = header.fields.indices.filter { header.fields[$0].name == "id" || header.fields[$0].name.hasSuffix(".id") }
+            idSlots = header.fields.indices.filter {
+                header.fields[$0].name == "id" || header.fields[$0].name.hasSuffix(".id")
+            }
             timestampSlots = header.fields.indices.compactMap { slot in
                 let field = header.fields[slot]
-                let isTimestamp = header.mappedClocks[slot] != nil
+                let isTimestamp =
+                    header.mappedClocks[slot] != nil
                     || field.name == "timestamp" || field.name.hasSuffix(".timestamp")
                 return isTimestamp ? (slot, field.sizeInBits) : nil
             }
@@ -97,11 +100,12 @@ final class CTFTrace {
             streams[streamClass.id] = plan
         }
         self.streams = streams
-        contextPrograms = try Dictionary(uniqueKeysWithValues: streamClasses.values.map { streamClass in
-            var context = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
-            try context.append(streamClass.packetContext, scope: .payload)
-            return (streamClass.id, context.finish())
-        })
+        contextPrograms = try Dictionary(
+            uniqueKeysWithValues: streamClasses.values.map { streamClass in
+                var context = CTFDecodeProgram(bigEndianTrace: metadata.bigEndian)
+                try context.append(streamClass.packetContext, scope: .payload)
+                return (streamClass.id, context.finish())
+            })
     }
 
     /// The packet context program of each stream class.

@@ -9,7 +9,9 @@ public final class CTFTraceSource: EventSource {
     /// Events of the last `run` stamped before the event delivered ahead of them.
     public private(set) var outOfOrderEventCount = 0
 
-    public var warnings: [String] { outOfOrderEventCount == 0 ? [] : [EventSourceWarnings.outOfOrder(outOfOrderEventCount)] }
+    public var warnings: [String] {
+        outOfOrderEventCount == 0 ? [] : [EventSourceWarnings.outOfOrder(outOfOrderEventCount)]
+    }
 
     /// Finds every CTF trace under `path` (babeltrace2 does the same) and parses its metadata.
     public init(path: String) throws {
@@ -82,16 +84,23 @@ public final class CTFTraceSource: EventSource {
                 let step = try references[order]._withUnsafeGuaranteedRef { cursor throws -> UInt64?? in
                     guard let event = cursor.pendingEvent else { return .none }
                     if cursor.pendingLostEvents > 0 {
-                        consumer.eventsLost(cpu: cursor.cpu, count: cursor.pendingLostEvents, before: cursor.packetBeginTimestamp)
+                        consumer.eventsLost(
+                            cpu: cursor.cpu, count: cursor.pendingLostEvents, before: cursor.packetBeginTimestamp)
                         cursor.pendingLostEvents = 0
                     }
                     scratch.used = 0
                     try cursor.decodePending(into: slots, scratch: &scratch)
                     // Consumers subtract earlier times from later ones: a corrupt packet's time going
                     // backwards is delivered at the time already reached, and counted.
-                    if cursor.pendingTimestamp < lastTimestamp { outOfOrderEventCount += 1 } else { lastTimestamp = cursor.pendingTimestamp }
+                    if cursor.pendingTimestamp < lastTimestamp {
+                        outOfOrderEventCount += 1
+                    } else {
+                        lastTimestamp = cursor.pendingTimestamp
+                    }
                     event._withUnsafeGuaranteedRef {
-                        consumer.consume(EventRecord(timestamp: lastTimestamp, cpu: cursor.cpu, eventClass: $0.eventClass, slots: slots))
+                        consumer.consume(
+                            EventRecord(
+                                timestamp: lastTimestamp, cpu: cursor.cpu, eventClass: $0.eventClass, slots: slots))
                     }
                     return .some(try cursor.advance() ? cursor.pendingTimestamp : nil)
                 }

@@ -16,7 +16,8 @@ struct TSDLLexer {
         var index = 0
         var line = 1
         func isIdentifierByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F
         }
         while index < bytes.count {
             let byte = bytes[index]
@@ -52,17 +53,26 @@ struct TSDLLexer {
                     }
                     index += 1
                 }
-                guard index < bytes.count else { throw CTFReaderError.metadataSyntax(line: line, reason: "unterminated string") }
+                guard index < bytes.count else {
+                    throw CTFReaderError.metadataSyntax(line: line, reason: "unterminated string")
+                }
                 index += 1
                 append(.string(String(decoding: value, as: UTF8.self)), line)
                 continue
             }
-            if (byte >= 0x30 && byte <= 0x39) || (byte == 0x2D && index + 1 < bytes.count && bytes[index + 1] >= 0x30 && bytes[index + 1] <= 0x39) {
+            if (byte >= 0x30 && byte <= 0x39)
+                || (byte == 0x2D && index + 1 < bytes.count && bytes[index + 1] >= 0x30 && bytes[index + 1] <= 0x39)
+            {
                 let negative = byte == 0x2D
                 var start = negative ? index + 1 : index
                 var radix: Int64 = 10
-                if bytes[start] == 0x30, start + 1 < bytes.count, bytes[start + 1] | 0x20 == 0x78 { radix = 16; start += 2 }
-                else if bytes[start] == 0x30, start + 1 < bytes.count, bytes[start + 1] >= 0x30, bytes[start + 1] <= 0x37 { radix = 8; start += 1 }
+                if bytes[start] == 0x30, start + 1 < bytes.count, bytes[start + 1] | 0x20 == 0x78 {
+                    radix = 16; start += 2
+                } else if bytes[start] == 0x30, start + 1 < bytes.count, bytes[start + 1] >= 0x30,
+                    bytes[start + 1] <= 0x37
+                {
+                    radix = 8; start += 1
+                }
                 var end = start
                 var magnitude: UInt64 = 0
                 var fits = true
@@ -75,7 +85,9 @@ struct TSDLLexer {
                     case 0x75, 0x55, 0x6C, 0x4C: end += 1; continue  // U and L suffixes
                     default: throw CTFReaderError.metadataSyntax(line: line, reason: "bad number")
                     }
-                    guard digit < UInt64(radix) else { throw CTFReaderError.metadataSyntax(line: line, reason: "bad digit") }
+                    guard digit < UInt64(radix) else {
+                        throw CTFReaderError.metadataSyntax(line: line, reason: "bad digit")
+                    }
                     let (shifted, overflowed) = magnitude.multipliedReportingOverflow(by: UInt64(radix))
                     let (next, carried) = shifted.addingReportingOverflow(digit)
                     fits = fits && !overflowed && !carried
@@ -99,11 +111,15 @@ struct TSDLLexer {
                 index = end
                 continue
             }
-            if byte == 0x3A, index + 1 < bytes.count, bytes[index + 1] == 0x3D { append(.punctuation(":="), line); index += 2; continue }
+            if byte == 0x3A, index + 1 < bytes.count, bytes[index + 1] == 0x3D {
+                append(.punctuation(":="), line); index += 2; continue
+            }
             if byte == 0x2E, index + 2 < bytes.count, bytes[index + 1] == 0x2E, bytes[index + 2] == 0x2E {
                 append(.punctuation("..."), line); index += 3; continue
             }
-            if byte == 0x2D, index + 1 < bytes.count, bytes[index + 1] == 0x3E { append(.punctuation("->"), line); index += 2; continue }
+            if byte == 0x2D, index + 1 < bytes.count, bytes[index + 1] == 0x3E {
+                append(.punctuation("->"), line); index += 2; continue
+            }
             append(.punctuation(String(UnicodeScalar(byte))), line)
             index += 1
         }

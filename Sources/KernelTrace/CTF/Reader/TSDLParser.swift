@@ -270,7 +270,8 @@ struct TSDLParser {
         try parseBlock { parser, key in
             switch (key, try parser.statementValue()) {
             case ("size", .integer(let size)): integer.sizeInBits = Int(size)
-            case ("align", .integer(let alignment)): integer.alignmentInBits = try parser.alignment(alignment); explicitAlignment = true
+            case ("align", .integer(let alignment)):
+                integer.alignmentInBits = try parser.alignment(alignment); explicitAlignment = true
             case ("signed", .integer(let flag)): integer.isSigned = flag != 0
             case ("signed", .text(let flag)): integer.isSigned = flag.lowercased() == "true"
             case ("byte_order", .text(let order)): integer.byteOrder = Self.byteOrder(order)
@@ -464,7 +465,9 @@ struct TSDLParser {
     /// An `align` value: a power of two from 1 bit to 2^16 bits, which is far past any real
     /// type's and keeps the decoder's 32-bit alignment arithmetic exact.
     mutating func alignment(_ value: Int64) throws -> Int {
-        guard value > 0, value <= 1 << 16, value & (value - 1) == 0 else { throw error("alignment \(value) is not a power of two in 1...65536") }
+        guard value > 0, value <= 1 << 16, value & (value - 1) == 0 else {
+            throw error("alignment \(value) is not a power of two in 1...65536")
+        }
         return Int(value)
     }
 
@@ -475,7 +478,9 @@ struct TSDLParser {
             switch current {
             case .integer(let length):
                 // Lengths index the decoder's 32-bit counts; an event is far smaller anyway.
-                guard (0...Int64(Self.maximumArrayLength)).contains(length) else { throw error("array length \(length) is not in 0...\(Self.maximumArrayLength)") }
+                guard (0...Int64(Self.maximumArrayLength)).contains(length) else {
+                    throw error("array length \(length) is not in 0...\(Self.maximumArrayLength)")
+                }
                 position += 1
                 lengths.append(.fixed(Int(length)))
             case .identifier:

@@ -31,13 +31,15 @@ public struct CTFField: Sendable, Equatable {
     var declaration: String {
         switch type {
         case .integer(let bits, let signed, let hexadecimal):
-            return "integer { size = \(bits); align = 8; signed = \(signed ? 1 : 0); encoding = none; base = \(hexadecimal ? 16 : 10); } _\(name);"
+            return
+                "integer { size = \(bits); align = 8; signed = \(signed ? 1 : 0); encoding = none; base = \(hexadecimal ? 16 : 10); } _\(name);"
         case .fixedText(let count):
             return "integer { size = 8; align = 8; signed = 0; encoding = UTF8; base = 10; } _\(name)[\(count)];"
         case .string:
             return "string _\(name);"
         case .integerSequence(let bits, let signed, let wideLength):
-            return "integer { size = \(wideLength ? 32 : 8); align = 8; signed = 0; encoding = none; base = 10; } __\(name)_length;\n\t\t"
+            return
+                "integer { size = \(wideLength ? 32 : 8); align = 8; signed = 0; encoding = none; base = 10; } __\(name)_length;\n\t\t"
                 + "integer { size = \(bits); align = 8; signed = \(signed ? 1 : 0); encoding = none; base = 10; } _\(name)[ __\(name)_length ];"
         }
     }

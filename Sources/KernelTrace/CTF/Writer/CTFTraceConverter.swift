@@ -47,7 +47,8 @@ public final class CTFTraceConverter: EventConsumer {
     }
 
     enum ResolvedSource {
-        case field(Int), priority(Int), requestFlags(Int), currentThread, threadGroup(Int), pidNamespace(Int), namespaceIDs(Int), zero
+        case field(Int), priority(Int), requestFlags(Int), currentThread, threadGroup(Int), pidNamespace(Int),
+            namespaceIDs(Int), zero
     }
 
     /// Creates OUT_DIR (which must not exist or be empty) and OUT_DIR/kernel.
@@ -63,10 +64,12 @@ public final class CTFTraceConverter: EventConsumer {
         do {
             try TraceDirectoryWriter.makeDirectory(kernelDirectory)
             for (index, cpu) in reader.metadata.onlineCPUs.enumerated() {
-                streams[cpu] = try CTFStreamWriter(path: "\(kernelDirectory)/kernel_cpu\(cpu)", cpu: cpu, streamInstanceID: UInt64(index), uuid: uuid)
+                streams[cpu] = try CTFStreamWriter(
+                    path: "\(kernelDirectory)/kernel_cpu\(cpu)", cpu: cpu, streamInstanceID: UInt64(index), uuid: uuid)
             }
-            statedumpStream = try CTFStreamWriter(path: "\(kernelDirectory)/kernel_statedump", cpu: 0,
-                                                  streamInstanceID: UInt64(reader.metadata.onlineCPUs.count), uuid: uuid)
+            statedumpStream = try CTFStreamWriter(
+                path: "\(kernelDirectory)/kernel_statedump", cpu: 0,
+                streamInstanceID: UInt64(reader.metadata.onlineCPUs.count), uuid: uuid)
         } catch { throw .directory(error) }
     }
 
@@ -121,7 +124,9 @@ public final class CTFTraceConverter: EventConsumer {
         case .syscallEntry:
             for argument in 0..<argumentCount {
                 // ftrace recorded only the pointer: the string LTTng would hold is unknown, so empty.
-                if stringArguments & (1 << argument) != 0 { stream.encoder.appendString("") } else {
+                if stringArguments & (1 << argument) != 0 {
+                    stream.encoder.appendString("")
+                } else {
                     stream.encoder.append(UInt64(bitPattern: record.integerArrayElement(plan.valueField, at: argument)))
                 }
             }
@@ -178,7 +183,8 @@ public final class CTFTraceConverter: EventConsumer {
             let type: CTFFieldType
             switch field.kind {
             case .signedInteger, .unsignedInteger, .enumeration:
-                type = .integer(bits: max(8, field.sizeInBits), signed: field.isSigned, hexadecimal: field.displayBase == 16)
+                type = .integer(
+                    bits: max(8, field.sizeInBits), signed: field.isSigned, hexadecimal: field.displayBase == 16)
             case .string:
                 type = .string
             case .integerArray(let width, let signed):
@@ -189,7 +195,9 @@ public final class CTFTraceConverter: EventConsumer {
             fields.append(CTFField(field.name, type))
             steps.append((type, .field(index)))
         }
-        let name = source.system.isEmpty || source.system == "sched" || source.system == "irq" ? source.name : "\(source.system)_\(source.name)"
+        let name =
+            source.system.isEmpty || source.system == "sched" || source.system == "irq"
+            ? source.name : "\(source.system)_\(source.name)"
         return ClassPlan(kind: .mapped, ctfID: addClass(name, fields), steps: steps)
     }
 
@@ -217,28 +225,34 @@ public final class CTFTraceConverter: EventConsumer {
         var stringArguments: UInt8 = 0
         let path = reader.layout.formatPath(TracepointName(subsystem: "syscalls", event: "sys_enter_\(name)"))
         if let bytes = try? Tracefs.readFile(path, limit: 1 << 16),
-           let format = try? EventFormat.parse(String(decoding: bytes, as: UTF8.self), subsystem: "syscalls") {
+            let format = try? EventFormat.parse(String(decoding: bytes, as: UTF8.self), subsystem: "syscalls")
+        {
             for field in format.payloadFields where field.name != "__syscall_nr" {
                 if Self.isCString(field), fields.count < 6 {
                     stringArguments |= 1 << fields.count
                     fields.append(CTFField(field.name, .string))
                 } else {
-                    fields.append(CTFField(field.name, .integer(bits: 64, signed: field.isSigned, hexadecimal: field.type.contains("*"))))
+                    fields.append(
+                        CTFField(
+                            field.name,
+                            .integer(bits: 64, signed: field.isSigned, hexadecimal: field.type.contains("*"))))
                 }
             }
         } else {
             fields = (0..<6).map { CTFField("arg\($0)", .uint64) }
         }
-        let entry = SyscallEntryClass(id: addClass("syscall_entry_\(name)", Array(fields.prefix(6))), argumentCount: min(6, fields.count),
-                                      stringArguments: stringArguments)
+        let entry = SyscallEntryClass(
+            id: addClass("syscall_entry_\(name)", Array(fields.prefix(6))), argumentCount: min(6, fields.count),
+            stringArguments: stringArguments)
         syscallEntryIDs[number] = entry
         return entry
     }
 
     /// Names of `char *` arguments that hold a path or a name (not `buf`, `optval`: data).
     static let textArgumentNames: Set<String> = [
-        "filename", "pathname", "oldname", "newname", "path", "name", "to_pathname", "from_pathname", "specialfile", "special",
-        "new_root", "put_old", "dir_name", "dev_name", "uname", "u_name",
+        "filename", "pathname", "oldname", "newname", "path", "name", "to_pathname", "from_pathname", "specialfile",
+        "special",
+        "new_root", "put_old", "dir_name", "dev_name", "uname", "u_name"
     ]
 
     /// A `const char *` or `char *` path or name argument (not `char **`, not a data buffer).
@@ -283,28 +297,44 @@ public final class CTFTraceConverter: EventConsumer {
         }
     }
 
-    private func write(_ type: CTFFieldType, _ source: ResolvedSource, _ record: EventRecord, to stream: CTFStreamWriter) {
+    private func write(
+        _ type: CTFFieldType, _ source: ResolvedSource, _ record: EventRecord, to stream: CTFStreamWriter
+    ) {
         switch type {
         case .integer(let bits, _, _):
             stream.encoder.appendInteger(integerValue(source, record), bits: bits)
         case .fixedText(let count):
-            if case .field(let index) = source { stream.encoder.appendFixedText(record.bytes(index), count: count) } else {
+            if case .field(let index) = source {
+                stream.encoder.appendFixedText(record.bytes(index), count: count)
+            } else {
                 stream.encoder.appendFixedText(UnsafeRawBufferPointer(start: nil, count: 0), count: count)
             }
         case .string:
-            if case .field(let index) = source { stream.encoder.appendString(record.bytes(index)) } else { stream.encoder.append(UInt8(0)) }
+            if case .field(let index) = source {
+                stream.encoder.appendString(record.bytes(index))
+            } else {
+                stream.encoder.append(UInt8(0))
+            }
         case .integerSequence(let bits, _, let wideLength):
             switch source {
             case .field(let index):
                 let raw = record.bytes(index)
                 let count = raw.count / (bits / 8)
-                if wideLength { stream.encoder.append(UInt32(count)) } else { stream.encoder.append(UInt8(truncatingIfNeeded: count)) }
+                if wideLength {
+                    stream.encoder.append(UInt32(count))
+                } else {
+                    stream.encoder.append(UInt8(truncatingIfNeeded: count))
+                }
                 stream.encoder.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<(count * bits / 8)]))
             case .namespaceIDs(let index):
                 let tid = Int32(truncatingIfNeeded: record.signed(index))
                 let context = tracker.context(tid: tid)
                 let ids: [Int32] = context.map { $0.vtid >= 0 && $0.vtid != tid ? [tid, $0.vtid] : [tid] } ?? [tid]
-                if wideLength { stream.encoder.append(UInt32(ids.count)) } else { stream.encoder.append(UInt8(ids.count)) }
+                if wideLength {
+                    stream.encoder.append(UInt32(ids.count))
+                } else {
+                    stream.encoder.append(UInt8(ids.count))
+                }
                 for id in ids { stream.encoder.appendInteger(UInt64(bitPattern: Int64(id)), bits: bits) }
             default:
                 if wideLength { stream.encoder.append(UInt32(0)) } else { stream.encoder.append(UInt8(0)) }
@@ -329,7 +359,10 @@ public final class CTFTraceConverter: EventConsumer {
     }
 
     static func uuidText(_ bytes: [UInt8]) -> String {
-        let hex = bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+        let hex = bytes.map { byte in
+            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
+            separator: "-")
     }
 }

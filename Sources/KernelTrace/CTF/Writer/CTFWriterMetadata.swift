@@ -6,7 +6,8 @@ enum CTFWriterMetadata {
     static let eventContext: [CTFField] = [
         CTFField("procname", .comm), CTFField("pid", .int32), CTFField("vpid", .int32), CTFField("tid", .int32),
         CTFField("vtid", .int32), CTFField("pid_ns", .uint32), CTFField("mnt_ns", .uint32), CTFField("net_ns", .uint32),
-        CTFField("user_ns", .uint32), CTFField("uts_ns", .uint32), CTFField("ipc_ns", .uint32), CTFField("cgroup_ns", .uint32),
+        CTFField("user_ns", .uint32), CTFField("uts_ns", .uint32), CTFField("ipc_ns", .uint32),
+        CTFField("cgroup_ns", .uint32)
     ]
 
     /// The env says lttng-modules 2.10.10: 2.10 is the event layout written here, and babeltrace2
@@ -83,7 +84,8 @@ enum CTFWriterMetadata {
         for field in eventContext { text += "\t\t\(field.declaration)\n" }
         text += "\t};\n};\n"
         for eventClass in classes {
-            text += "\nevent {\n\tname = \"\(escaped(eventClass.name))\";\n\tid = \(eventClass.id);\n\tstream_id = 0;\n\tfields := struct {\n"
+            text +=
+                "\nevent {\n\tname = \"\(escaped(eventClass.name))\";\n\tid = \(eventClass.id);\n\tstream_id = 0;\n\tfields := struct {\n"
             for field in eventClass.fields { text += "\t\t\(field.declaration)\n" }
             text += "\t};\n};\n"
         }

@@ -65,9 +65,15 @@ public final class CompactCgroupReader {
             }
         }
         if let memory = directories.memory {
-            try add(memory.path + (memory.isUnified ? "/memory.current" : "/memory.usage_in_bytes"), .memoryUsage, isUnified: memory.isUnified)
-            if try add(memory.path + "/memory.stat", .memoryStat, isUnified: memory.isUnified) { memoryStatSlot = slots.count - 1 }
-            try add(memory.path + (memory.isUnified ? "/memory.events" : "/memory.oom_control"), .oomKills, isUnified: memory.isUnified)
+            try add(
+                memory.path + (memory.isUnified ? "/memory.current" : "/memory.usage_in_bytes"), .memoryUsage,
+                isUnified: memory.isUnified)
+            if try add(memory.path + "/memory.stat", .memoryStat, isUnified: memory.isUnified) {
+                memoryStatSlot = slots.count - 1
+            }
+            try add(
+                memory.path + (memory.isUnified ? "/memory.events" : "/memory.oom_control"), .oomKills,
+                isUnified: memory.isUnified)
         }
         if let io = directories.io {
             if io.isUnified {
@@ -100,7 +106,9 @@ public final class CompactCgroupReader {
         let fd = SystemCall.retryingInterrupts { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
             let code = errno
-            if code == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), access(String(path[..<slash]), F_OK) == 0 {
+            if code == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")),
+                access(String(path[..<slash]), F_OK) == 0
+            {
                 return false
             }
             throw HostReadError(path: path, errno: code)
@@ -113,7 +121,8 @@ public final class CompactCgroupReader {
     /// memory.stat fields keep their previous values. `buffer` is scratch space shared by all
     /// readers of a sampler (4 KiB is plenty: the largest file, v1 memory.stat, is ~1.5 KiB).
     public func read(
-        into counters: inout CompactCgroupCounters, buffer: UnsafeMutableRawBufferPointer, includeMemoryStat: Bool = true
+        into counters: inout CompactCgroupCounters, buffer: UnsafeMutableRawBufferPointer,
+        includeMemoryStat: Bool = true
     ) throws(HostReadError) {
         let keptMemoryStat = counters.present.intersection(.memoryStat)
         counters.present = includeMemoryStat ? [] : keptMemoryStat
@@ -136,13 +145,17 @@ public final class CompactCgroupReader {
                 }
                 throw HostReadError(path: slot.path, errno: code)
             }
-            guard count < buffer.count else { throw HostReadError(path: slot.path, malformed: "larger than \(buffer.count) bytes") }
+            guard count < buffer.count else {
+                throw HostReadError(path: slot.path, malformed: "larger than \(buffer.count) bytes")
+            }
             let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count])
             Self.parse(bytes, slot.format, isUnified: slot.isUnified, into: &counters)
         }
     }
 
-    private static func parse(_ bytes: UnsafeRawBufferPointer, _ format: Format, isUnified: Bool, into counters: inout CompactCgroupCounters) {
+    private static func parse(
+        _ bytes: UnsafeRawBufferPointer, _ format: Format, isUnified: Bool, into counters: inout CompactCgroupCounters
+    ) {
         switch format {
         case .cpuStat:
             let scale: UInt64 = isUnified ? 1000 : 1
@@ -180,13 +193,21 @@ public final class CompactCgroupReader {
             counters.present.insert(.memoryStat)
             FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
                 if isUnified {
-                    if scanner.matches(key, "inactive_file") { counters.memoryInactiveFileBytes = value }
-                    else if scanner.matches(key, "anon") { counters.memoryAnonymousBytes = value }
-                    else if scanner.matches(key, "file") { counters.memoryFileBytes = value }
+                    if scanner.matches(key, "inactive_file") {
+                        counters.memoryInactiveFileBytes = value
+                    } else if scanner.matches(key, "anon") {
+                        counters.memoryAnonymousBytes = value
+                    } else if scanner.matches(key, "file") {
+                        counters.memoryFileBytes = value
+                    }
                 } else {
-                    if scanner.matches(key, "total_inactive_file") { counters.memoryInactiveFileBytes = value }
-                    else if scanner.matches(key, "total_rss") { counters.memoryAnonymousBytes = value }
-                    else if scanner.matches(key, "total_cache") { counters.memoryFileBytes = value }
+                    if scanner.matches(key, "total_inactive_file") {
+                        counters.memoryInactiveFileBytes = value
+                    } else if scanner.matches(key, "total_rss") {
+                        counters.memoryAnonymousBytes = value
+                    } else if scanner.matches(key, "total_cache") {
+                        counters.memoryFileBytes = value
+                    }
                 }
             }
         case .oomKills:
@@ -203,8 +224,14 @@ public final class CompactCgroupReader {
             var scanner = ByteScanner(bytes)
             while !scanner.isAtEnd {
                 defer { scanner.skipLine() }
-                guard scanner.readFieldRange() != nil, let operation = scanner.readFieldRange(), let value = scanner.readUInt64() else { continue }
-                if scanner.matches(operation, "Read") { read &+= value } else if scanner.matches(operation, "Write") { written &+= value }
+                guard scanner.readFieldRange() != nil, let operation = scanner.readFieldRange(),
+                    let value = scanner.readUInt64()
+                else { continue }
+                if scanner.matches(operation, "Read") {
+                    read &+= value
+                } else if scanner.matches(operation, "Write") {
+                    written &+= value
+                }
             }
             if format == .blkioBytes {
                 counters.blockReadBytes = read
@@ -219,17 +246,27 @@ public final class CompactCgroupReader {
             var scanner = ByteScanner(bytes)
             while !scanner.isAtEnd {
                 guard let field = scanner.readFieldRange() else { scanner.skipLine(); continue }
-                guard let equals = (field.lowerBound..<field.upperBound).first(where: { bytes[$0] == UInt8(ascii: "=") }) else { continue }
+                guard
+                    let equals = (field.lowerBound..<field.upperBound).first(where: { bytes[$0] == UInt8(ascii: "=") })
+                else { continue }
                 var number = ByteScanner(bytes, offset: equals + 1)
                 guard let value = number.readUInt64() else { continue }
                 let key = field.lowerBound..<equals
-                if scanner.matches(key, "rbytes") { totals.0 &+= value }
-                else if scanner.matches(key, "wbytes") { totals.1 &+= value }
-                else if scanner.matches(key, "rios") { totals.2 &+= value }
-                else if scanner.matches(key, "wios") { totals.3 &+= value }
+                if scanner.matches(key, "rbytes") {
+                    totals.0 &+= value
+                } else if scanner.matches(key, "wbytes") {
+                    totals.1 &+= value
+                } else if scanner.matches(key, "rios") {
+                    totals.2 &+= value
+                } else if scanner.matches(key, "wios") {
+                    totals.3 &+= value
+                }
                 if scanner.peek == .newline { scanner.skipLine() }
             }
-            (counters.blockReadBytes, counters.blockWriteBytes, counters.blockReadOperations, counters.blockWriteOperations) = totals
+            (
+                counters.blockReadBytes, counters.blockWriteBytes, counters.blockReadOperations,
+                counters.blockWriteOperations
+            ) = totals
             counters.present.insert(.blockIO)
         case .pids:
             var scanner = ByteScanner(bytes)
@@ -257,7 +294,9 @@ public final class CompactCgroupReader {
             guard let kind = scanner.readFieldRange() else { scanner.skipLine(); continue }
             let isSome = scanner.matches(kind, "some")
             while let field = scanner.readFieldRange() {
-                guard field.count > 6, scanner.matches(field.lowerBound..<field.lowerBound + 6, "total=") else { continue }
+                guard field.count > 6, scanner.matches(field.lowerBound..<field.lowerBound + 6, "total=") else {
+                    continue
+                }
                 var number = ByteScanner(bytes, offset: field.lowerBound + 6)
                 let value = number.readUInt64() ?? 0
                 if isSome { totals.0 = value } else { totals.1 = value }
@@ -268,7 +307,8 @@ public final class CompactCgroupReader {
     }
 
     /// Sums `/proc/PID/net/dev` over every interface but `lo`.
-    private static func parseNetworkDevices(_ bytes: UnsafeRawBufferPointer, into counters: inout CompactCgroupCounters) {
+    private static func parseNetworkDevices(_ bytes: UnsafeRawBufferPointer, into counters: inout CompactCgroupCounters)
+    {
         var totals = CompactCgroupCounters()
         var scanner = ByteScanner(bytes)
         while !scanner.isAtEnd {
@@ -279,10 +319,12 @@ public final class CompactCgroupReader {
             let name = start..<scanner.offset
             guard scanner.skip(.colon), !scanner.matches(name, "lo") else { continue }
             guard let receivedBytes = scanner.readUInt64(), let receivedPackets = scanner.readUInt64(),
-                  let receiveErrors = scanner.readUInt64(), let receiveDrops = scanner.readUInt64() else { continue }
+                let receiveErrors = scanner.readUInt64(), let receiveDrops = scanner.readUInt64()
+            else { continue }
             for _ in 0..<4 { _ = scanner.readUInt64() }
             guard let sentBytes = scanner.readUInt64(), let sentPackets = scanner.readUInt64(),
-                  let sendErrors = scanner.readUInt64(), let sendDrops = scanner.readUInt64() else { continue }
+                let sendErrors = scanner.readUInt64(), let sendDrops = scanner.readUInt64()
+            else { continue }
             totals.networkReceivedBytes &+= receivedBytes
             totals.networkTransmittedBytes &+= sentBytes
             totals.networkReceivedPackets &+= receivedPackets

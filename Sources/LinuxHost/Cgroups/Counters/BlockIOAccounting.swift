@@ -20,16 +20,22 @@ public enum BlockIOAccounting {
     public static func unaccountedDevices(disks: [DiskStats], accounted: Set<BlockDeviceNumber>) -> [DiskStats] {
         let names = Set(disks.map(\.name))
         return disks.filter { disk in
-            disk.sectorsRead + disk.sectorsWritten > 0 && !accounted.contains(disk.device) && !isPartition(disk.name, of: names)
+            disk.sectorsRead + disk.sectorsWritten > 0 && !accounted.contains(disk.device)
+                && !isPartition(disk.name, of: names)
         }.sorted { $0.device < $1.device }
     }
 
     /// Reads the root cgroup's file of the v1 blkio hierarchy in `layout` and returns the
     /// unaccounted disks; nil when there is no v1 blkio hierarchy (v2 accounts every device)
     /// or its file cannot be read.
-    public static func unaccountedDevices(layout: CgroupLayout, disks: [DiskStats], reader: KernelFileReader) -> [DiskStats]? {
+    public static func unaccountedDevices(
+        layout: CgroupLayout, disks: [DiskStats], reader: KernelFileReader
+    ) -> [DiskStats]? {
         guard let blkio = layout.hierarchy(forController: "blkio"), !blkio.isUnified else { return nil }
-        guard let accounted = try? reader.withContents(of: blkio.mountPoint + "/blkio.throttle.io_service_bytes", accountedDevices) else { return nil }
+        guard
+            let accounted = try? reader.withContents(
+                of: blkio.mountPoint + "/blkio.throttle.io_service_bytes", accountedDevices)
+        else { return nil }
         return unaccountedDevices(disks: disks, accounted: accounted)
     }
 

@@ -20,7 +20,8 @@ public struct BlockDeviceNumber: Sendable, Hashable, Comparable, Codable, Custom
     /// Reads `MAJOR:MINOR` at the scanner's cursor (after optional spaces).
     static func read(_ scanner: inout ByteScanner) -> BlockDeviceNumber? {
         guard let major = scanner.readUInt64(), scanner.skip(.colon), let minor = scanner.readUInt64(),
-              major <= UInt32.max, minor <= UInt32.max else { return nil }
+            major <= UInt32.max, minor <= UInt32.max
+        else { return nil }
         return BlockDeviceNumber(major: UInt32(major), minor: UInt32(minor))
     }
 }
@@ -39,7 +40,10 @@ public struct BlockIOCounters: Sendable, Equatable, Codable {
     public var writeOperations: UInt64 = 0
 
     /// Creates a value from its fields.
-    public init(device: BlockDeviceNumber, readBytes: UInt64 = 0, writtenBytes: UInt64 = 0, readOperations: UInt64 = 0, writeOperations: UInt64 = 0) {
+    public init(
+        device: BlockDeviceNumber, readBytes: UInt64 = 0, writtenBytes: UInt64 = 0, readOperations: UInt64 = 0,
+        writeOperations: UInt64 = 0
+    ) {
         self.device = device
         self.readBytes = readBytes
         self.writtenBytes = writtenBytes
@@ -64,8 +68,10 @@ public struct BlockIOCounters: Sendable, Equatable, Codable {
         var scanner = ByteScanner(bytes)
         while !scanner.isAtEnd {
             defer { scanner.skipLine() }
-            guard let first = scanner.peek, first &- UInt8(ascii: "0") < 10, let device = BlockDeviceNumber.read(&scanner),
-                  let operation = scanner.readFieldRange(), let value = scanner.readUInt64() else { continue }
+            guard let first = scanner.peek, first &- UInt8(ascii: "0") < 10,
+                let device = BlockDeviceNumber.read(&scanner),
+                let operation = scanner.readFieldRange(), let value = scanner.readUInt64()
+            else { continue }
             let isRead = scanner.matches(operation, "Read")
             guard isRead || scanner.matches(operation, "Write") else { continue }
             let index = slot(for: device, in: &devices)
@@ -88,10 +94,15 @@ public struct BlockIOCounters: Sendable, Equatable, Codable {
             var counters = BlockIOCounters(device: device)
             forEachKeyValue(&scanner) { scanner, key, value in
                 guard let value else { return }
-                if scanner.matches(key, "rbytes") { counters.readBytes = value }
-                else if scanner.matches(key, "wbytes") { counters.writtenBytes = value }
-                else if scanner.matches(key, "rios") { counters.readOperations = value }
-                else if scanner.matches(key, "wios") { counters.writeOperations = value }
+                if scanner.matches(key, "rbytes") {
+                    counters.readBytes = value
+                } else if scanner.matches(key, "wbytes") {
+                    counters.writtenBytes = value
+                } else if scanner.matches(key, "rios") {
+                    counters.readOperations = value
+                } else if scanner.matches(key, "wios") {
+                    counters.writeOperations = value
+                }
             }
             devices.append(counters)
         }
@@ -111,7 +122,9 @@ func forEachKeyValue(_ scanner: inout ByteScanner, _ body: (ByteScanner, Range<I
         scanner.skipSpaces()
         guard let byte = scanner.peek, byte != .newline else { return }
         let start = scanner.offset
-        while let byte = scanner.peek, byte != UInt8(ascii: "="), byte != .space, byte != .newline { scanner.seek(to: scanner.offset + 1) }
+        while let byte = scanner.peek, byte != UInt8(ascii: "="), byte != .space, byte != .newline {
+            scanner.seek(to: scanner.offset + 1)
+        }
         let key = start..<scanner.offset
         guard scanner.skip(UInt8(ascii: "=")) else { continue }
         guard let valueRange = scanner.readFieldRange() else { continue }

@@ -12,8 +12,10 @@ public struct BlockIOLimits: Sendable, Equatable, Codable {
     public var writeOperationsPerSecond: UInt64?
 
     /// Creates a value from its fields.
-    public init(device: BlockDeviceNumber, readBytesPerSecond: UInt64? = nil, writeBytesPerSecond: UInt64? = nil,
-                readOperationsPerSecond: UInt64? = nil, writeOperationsPerSecond: UInt64? = nil) {
+    public init(
+        device: BlockDeviceNumber, readBytesPerSecond: UInt64? = nil, writeBytesPerSecond: UInt64? = nil,
+        readOperationsPerSecond: UInt64? = nil, writeOperationsPerSecond: UInt64? = nil
+    ) {
         self.device = device
         self.readBytesPerSecond = readBytesPerSecond
         self.writeBytesPerSecond = writeBytesPerSecond
@@ -44,7 +46,9 @@ public struct BlockIOLimits: Sendable, Equatable, Codable {
             defer { scanner.skipLine() }
             guard let device = BlockDeviceNumber.read(&scanner), let value = scanner.readUInt64() else { continue }
             let index: Int
-            if let found = limits.firstIndex(where: { $0.device == device }) { index = found } else {
+            if let found = limits.firstIndex(where: { $0.device == device }) {
+                index = found
+            } else {
                 limits.append(BlockIOLimits(device: device))
                 index = limits.count - 1
             }
@@ -66,10 +70,15 @@ public struct BlockIOLimits: Sendable, Equatable, Codable {
             guard let device = BlockDeviceNumber.read(&scanner) else { continue }
             var limit = BlockIOLimits(device: device)
             forEachKeyValue(&scanner) { scanner, key, value in
-                if scanner.matches(key, "rbps") { limit.readBytesPerSecond = value }
-                else if scanner.matches(key, "wbps") { limit.writeBytesPerSecond = value }
-                else if scanner.matches(key, "riops") { limit.readOperationsPerSecond = value }
-                else if scanner.matches(key, "wiops") { limit.writeOperationsPerSecond = value }
+                if scanner.matches(key, "rbps") {
+                    limit.readBytesPerSecond = value
+                } else if scanner.matches(key, "wbps") {
+                    limit.writeBytesPerSecond = value
+                } else if scanner.matches(key, "riops") {
+                    limit.readOperationsPerSecond = value
+                } else if scanner.matches(key, "wiops") {
+                    limit.writeOperationsPerSecond = value
+                }
             }
             limits.append(limit)
         }

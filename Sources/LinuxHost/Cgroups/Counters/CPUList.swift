@@ -24,17 +24,25 @@ public struct CPUList: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// Parses a list; an empty file (a cpuset with no CPUs assigned yet) is an empty list.
     /// Ranges wider than `maximumCPUs` are refused: the list may come from a container.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String, maximumCPUs: Int = 65_536) throws(HostReadError) -> CPUList {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, path: String, maximumCPUs: Int = 65_536
+    ) throws(HostReadError) -> CPUList {
         var scanner = ByteScanner(bytes)
         var cpus: [Int] = []
         while let byte = scanner.peek, byte != .newline {
-            guard let first = scanner.readUInt64() else { throw HostReadError(path: path, malformed: "expected a CPU number") }
+            guard let first = scanner.readUInt64() else {
+                throw HostReadError(path: path, malformed: "expected a CPU number")
+            }
             var last = first
             if scanner.skip(UInt8(ascii: "-")) {
-                guard let end = scanner.readUInt64(), end >= first else { throw HostReadError(path: path, malformed: "bad CPU range") }
+                guard let end = scanner.readUInt64(), end >= first else {
+                    throw HostReadError(path: path, malformed: "bad CPU range")
+                }
                 last = end
             }
-            guard last < UInt64(maximumCPUs) else { throw HostReadError(path: path, malformed: "CPU number above \(maximumCPUs)") }
+            guard last < UInt64(maximumCPUs) else {
+                throw HostReadError(path: path, malformed: "CPU number above \(maximumCPUs)")
+            }
             cpus.append(contentsOf: Int(first)...Int(last))
             guard scanner.skip(UInt8(ascii: ",")) else { break }
         }
@@ -44,7 +52,9 @@ public struct CPUList: Sendable, Equatable, Codable, CustomStringConvertible {
 
 extension CPUList {
     /// The host's online CPUs (`devices/system/cpu/online` under `sysRoot`).
-    public static func online(sysRoot: String = "/sys", reader: KernelFileReader = KernelFileReader()) throws(HostReadError) -> CPUList {
+    public static func online(
+        sysRoot: String = "/sys", reader: KernelFileReader = KernelFileReader()
+    ) throws(HostReadError) -> CPUList {
         let path = sysRoot + "/devices/system/cpu/online"
         return try reader.withContents(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path) }
     }

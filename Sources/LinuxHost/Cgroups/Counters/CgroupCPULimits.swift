@@ -10,7 +10,10 @@ public struct CgroupCPULimits: Sendable, Equatable, Codable {
     public var weight: UInt64?
 
     /// Creates a value from its fields.
-    public init(quotaMicroseconds: UInt64? = nil, periodMicroseconds: UInt64? = nil, shares: UInt64? = nil, weight: UInt64? = nil) {
+    public init(
+        quotaMicroseconds: UInt64? = nil, periodMicroseconds: UInt64? = nil, shares: UInt64? = nil,
+        weight: UInt64? = nil
+    ) {
         self.quotaMicroseconds = quotaMicroseconds
         self.periodMicroseconds = periodMicroseconds
         self.shares = shares
@@ -24,13 +27,17 @@ public struct CgroupCPULimits: Sendable, Equatable, Codable {
     }
 
     /// Parses v2 `cpu.max`: `$MAX $PERIOD`, where `$MAX` is "max" when uncapped.
-    public static func parseV2CPUMax(_ bytes: UnsafeRawBufferPointer, path: String) throws(HostReadError) -> (quotaMicroseconds: UInt64?, periodMicroseconds: UInt64) {
+    public static func parseV2CPUMax(
+        _ bytes: UnsafeRawBufferPointer, path: String
+    ) throws(HostReadError) -> (quotaMicroseconds: UInt64?, periodMicroseconds: UInt64) {
         var scanner = ByteScanner(bytes)
         guard let quotaField = scanner.readFieldRange() else { throw HostReadError(path: path, malformed: "empty") }
         var quota: UInt64?
         if !scanner.matches(quotaField, "max") {
             var number = ByteScanner(bytes, offset: quotaField.lowerBound)
-            guard let value = number.readUInt64() else { throw HostReadError(path: path, malformed: "quota is not a number or \"max\"") }
+            guard let value = number.readUInt64() else {
+                throw HostReadError(path: path, malformed: "quota is not a number or \"max\"")
+            }
             quota = value
         }
         guard let period = scanner.readUInt64() else { throw HostReadError(path: path, malformed: "no period") }

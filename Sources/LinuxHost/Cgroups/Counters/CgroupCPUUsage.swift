@@ -33,18 +33,27 @@ public struct CgroupCPUUsage: Sendable, Equatable, Codable {
     /// Parses v1 `cpu.stat` (`nr_periods`, `nr_throttled`, `throttled_time` in ns) into `self`.
     public mutating func parseV1CPUStat(_ bytes: UnsafeRawBufferPointer) {
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "nr_periods") { periods = value }
-            else if scanner.matches(key, "nr_throttled") { throttledPeriods = value }
-            else if scanner.matches(key, "throttled_time") { throttledNanoseconds = value }
+            if scanner.matches(key, "nr_periods") {
+                periods = value
+            } else if scanner.matches(key, "nr_throttled") {
+                throttledPeriods = value
+            } else if scanner.matches(key, "throttled_time") {
+                throttledNanoseconds = value
+            }
         }
     }
 
     /// Parses v1 `cpuacct.stat` (`user`/`system` in USER_HZ ticks) into `self`.
-    public mutating func parseV1CPUAcctStat(_ bytes: UnsafeRawBufferPointer, ticksPerSecond: Int = HostSystem.clockTicksPerSecond) {
+    public mutating func parseV1CPUAcctStat(
+        _ bytes: UnsafeRawBufferPointer, ticksPerSecond: Int = HostSystem.clockTicksPerSecond
+    ) {
         let nanosecondsPerTick = UInt64(1_000_000_000 / max(ticksPerSecond, 1))
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "user") { userNanoseconds = value &* nanosecondsPerTick }
-            else if scanner.matches(key, "system") { systemNanoseconds = value &* nanosecondsPerTick }
+            if scanner.matches(key, "user") {
+                userNanoseconds = value &* nanosecondsPerTick
+            } else if scanner.matches(key, "system") {
+                systemNanoseconds = value &* nanosecondsPerTick
+            }
         }
     }
 
@@ -54,12 +63,19 @@ public struct CgroupCPUUsage: Sendable, Equatable, Codable {
     /// lines (the cpu controller is bound to v1): the throttling fields then stay nil.
     public mutating func parseV2CPUStat(_ bytes: UnsafeRawBufferPointer) {
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "usage_usec") { usageNanoseconds = value &* 1000 }
-            else if scanner.matches(key, "user_usec") { userNanoseconds = value &* 1000 }
-            else if scanner.matches(key, "system_usec") { systemNanoseconds = value &* 1000 }
-            else if scanner.matches(key, "nr_periods") { periods = value }
-            else if scanner.matches(key, "nr_throttled") { throttledPeriods = value }
-            else if scanner.matches(key, "throttled_usec") { throttledNanoseconds = value &* 1000 }
+            if scanner.matches(key, "usage_usec") {
+                usageNanoseconds = value &* 1000
+            } else if scanner.matches(key, "user_usec") {
+                userNanoseconds = value &* 1000
+            } else if scanner.matches(key, "system_usec") {
+                systemNanoseconds = value &* 1000
+            } else if scanner.matches(key, "nr_periods") {
+                periods = value
+            } else if scanner.matches(key, "nr_throttled") {
+                throttledPeriods = value
+            } else if scanner.matches(key, "throttled_usec") {
+                throttledNanoseconds = value &* 1000
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ public struct CgroupCounterFiles: Sendable, Hashable {
         self.counters = counters
         var wanted = CgroupCounterSet.all
         func file(_ location: CgroupDirectories.Location?, v1: String?, v2: String?) -> String? {
-            guard counters.isSuperset(of: wanted), let location, let name = location.isUnified ? v2 : v1 else { return nil }
+            guard counters.isSuperset(of: wanted), let location, let name = location.isUnified ? v2 : v1 else {
+                return nil
+            }
             return location.path + "/" + name
         }
         let cpu = directories.cpu
@@ -80,7 +82,9 @@ public struct CgroupCounterFiles: Sendable, Hashable {
         blkioServiceBytes = file(io, v1: "blkio.throttle.io_service_bytes", v2: nil)
         blkioServiced = file(io, v1: "blkio.throttle.io_serviced", v2: nil)
         wanted = .blockIOLimits
-        blkioLimits = BlockIOLimits.V1File.allCases.compactMap { kind in file(io, v1: kind.fileName, v2: nil).map { (kind, $0) } }
+        blkioLimits = BlockIOLimits.V1File.allCases.compactMap { kind in
+            file(io, v1: kind.fileName, v2: nil).map { (kind, $0) }
+        }
         wanted = .blockIO
         ioStat = file(io, v1: nil, v2: "io.stat")
         wanted = .blockIOLimits
@@ -95,7 +99,9 @@ public struct CgroupCounterFiles: Sendable, Hashable {
     }
 
     /// Equal when built from the same directories for the same counters.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.directories == rhs.directories && lhs.counters == rhs.counters }
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.directories == rhs.directories && lhs.counters == rhs.counters
+    }
     /// Hashes the directories and the counter set.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(directories)

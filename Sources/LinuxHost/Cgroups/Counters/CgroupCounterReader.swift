@@ -27,7 +27,9 @@ public final class CgroupCounterReader {
         counters.cpu = try readCPU(files)
         counters.cpuLimits = try readCPULimits(files)
         if let path = files.cpusetCPUs {
-            counters.cpuset = try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try CPUList.parse(bytes, path: path) }
+            counters.cpuset = try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                try CPUList.parse(bytes, path: path)
+            }
         }
         counters.memory = try readMemory(files)
         try readBlockIO(files, into: &counters)
@@ -41,8 +43,10 @@ public final class CgroupCounterReader {
     /// Closes the descriptors of a removed cgroup.
     public func forget(_ files: CgroupCounterFiles) {
         let directories = files.directories
-        for path in [directories.cpu?.path, directories.cpuacct?.path, directories.cpuset?.path, directories.memory?.path,
-                     directories.io?.path, directories.pids?.path, directories.unified].compactMap({ $0 }) {
+        for path in [
+            directories.cpu?.path, directories.cpuacct?.path, directories.cpuset?.path, directories.memory?.path,
+            directories.io?.path, directories.pids?.path, directories.unified
+        ].compactMap({ $0 }) {
             cache.forget(directory: path)
         }
     }
@@ -52,19 +56,25 @@ public final class CgroupCounterReader {
         var found = false
         if let path = files.cpuStat {
             let isUnified = files.cpuStatIsUnified
-            found = try cache.withContentsIfPresent(of: path) { bytes in
-                if isUnified { usage.parseV2CPUStat(bytes) } else { usage.parseV1CPUStat(bytes) }
-                return true
-            } ?? false
+            found =
+                try cache.withContentsIfPresent(of: path) { bytes in
+                    if isUnified { usage.parseV2CPUStat(bytes) } else { usage.parseV1CPUStat(bytes) }
+                    return true
+                } ?? false
         }
         if let path = files.cpuacctUsage,
-           let total = try cache.withContentsIfPresent(of: path, { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }) {
+            let total = try cache.withContentsIfPresent(
+                of: path, { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) })
+        {
             usage.usageNanoseconds = total
             found = true
         }
         if let path = files.cpuacctStat {
             let ticks = ticksPerSecond
-            found = try cache.withContentsIfPresent(of: path) { bytes in usage.parseV1CPUAcctStat(bytes, ticksPerSecond: ticks); return true } ?? false || found
+            found =
+                try cache.withContentsIfPresent(of: path) { bytes in
+                    usage.parseV1CPUAcctStat(bytes, ticksPerSecond: ticks); return true
+                } ?? false || found
         }
         return found ? usage : nil
     }
@@ -72,7 +82,10 @@ public final class CgroupCounterReader {
     private func readCPULimits(_ files: CgroupCounterFiles) throws(HostReadError) -> CgroupCPULimits? {
         var limits = CgroupCPULimits()
         var found = false
-        if let path = files.cpuMax, let max = try cache.withContentsIfPresent(of: path, { bytes throws(HostReadError) in try CgroupCPULimits.parseV2CPUMax(bytes, path: path) }) {
+        if let path = files.cpuMax,
+            let max = try cache.withContentsIfPresent(
+                of: path, { bytes throws(HostReadError) in try CgroupCPULimits.parseV2CPUMax(bytes, path: path) })
+        {
             limits.quotaMicroseconds = max.quotaMicroseconds
             limits.periodMicroseconds = max.periodMicroseconds
             found = true
@@ -86,7 +99,10 @@ public final class CgroupCounterReader {
             found = found || limits.periodMicroseconds != nil
         }
         if let path = files.cpuQuota {
-            limits.quotaMicroseconds = try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try SingleValueFile.parseLimit(bytes, path: path) } ?? nil
+            limits.quotaMicroseconds =
+                try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                    try SingleValueFile.parseLimit(bytes, path: path)
+                } ?? nil
         }
         if let path = files.cpuShares {
             limits.shares = try value(path)
@@ -101,9 +117,12 @@ public final class CgroupCounterReader {
         memory.usageBytes = usage
         let isUnified = files.memoryIsUnified
         if let path = files.memoryLimit {
-            memory.limitBytes = try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
-                isUnified ? try CgroupMemoryCounters.parseV2Limit(bytes, path: path) : try CgroupMemoryCounters.parseV1Limit(bytes, path: path)
-            } ?? nil
+            memory.limitBytes =
+                try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                    isUnified
+                        ? try CgroupMemoryCounters.parseV2Limit(bytes, path: path)
+                        : try CgroupMemoryCounters.parseV1Limit(bytes, path: path)
+                } ?? nil
         }
         if let path = files.memoryStat {
             memory.stat = try cache.withContentsIfPresent(of: path) { bytes in
@@ -134,23 +153,36 @@ public final class CgroupCounterReader {
 
     private func readBlockIO(_ files: CgroupCounterFiles, into counters: inout CgroupCounters) throws(HostReadError) {
         if files.ioIsUnified {
-            if let path = files.ioStat { counters.blockIO = try cache.withContentsIfPresent(of: path) { BlockIOCounters.parseV2($0) } }
-            if let path = files.ioMax { counters.blockIOLimits = try cache.withContentsIfPresent(of: path) { BlockIOLimits.parseV2($0) } }
+            if let path = files.ioStat {
+                counters.blockIO = try cache.withContentsIfPresent(of: path) { BlockIOCounters.parseV2($0) }
+            }
+            if let path = files.ioMax {
+                counters.blockIOLimits = try cache.withContentsIfPresent(of: path) { BlockIOLimits.parseV2($0) }
+            }
             return
         }
         var devices: [BlockIOCounters] = []
         var found = false
         if let path = files.blkioServiceBytes {
-            found = try cache.withContentsIfPresent(of: path) { BlockIOCounters.mergeV1($0, .serviceBytes, into: &devices); return true } ?? false
+            found =
+                try cache.withContentsIfPresent(of: path) {
+                    BlockIOCounters.mergeV1($0, .serviceBytes, into: &devices); return true
+                } ?? false
         }
         if let path = files.blkioServiced {
-            found = try cache.withContentsIfPresent(of: path) { BlockIOCounters.mergeV1($0, .serviced, into: &devices); return true } ?? false || found
+            found =
+                try cache.withContentsIfPresent(of: path) {
+                    BlockIOCounters.mergeV1($0, .serviced, into: &devices); return true
+                } ?? false || found
         }
         if found { counters.blockIO = devices.sorted { $0.device < $1.device } }
         var limits: [BlockIOLimits] = []
         var foundLimits = false
         for (kind, path) in files.blkioLimits {
-            foundLimits = try cache.withContentsIfPresent(of: path) { BlockIOLimits.mergeV1($0, kind, into: &limits); return true } ?? false || foundLimits
+            foundLimits =
+                try cache.withContentsIfPresent(of: path) {
+                    BlockIOLimits.mergeV1($0, kind, into: &limits); return true
+                } ?? false || foundLimits
         }
         if foundLimits { counters.blockIOLimits = limits.sorted { $0.device < $1.device } }
     }
@@ -159,7 +191,10 @@ public final class CgroupCounterReader {
         guard let currentPath = files.pidsCurrent, let current = try value(currentPath) else { return nil }
         var pids = CgroupPIDCounters(current: current)
         if let path = files.pidsMax {
-            pids.limit = try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try SingleValueFile.parseLimit(bytes, path: path) } ?? nil
+            pids.limit =
+                try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                    try SingleValueFile.parseLimit(bytes, path: path)
+                } ?? nil
         }
         return pids
     }
@@ -167,13 +202,17 @@ public final class CgroupCounterReader {
     private func pressure(_ path: String?) throws(HostReadError) -> PressureStall? {
         guard let path else { return nil }
         do {
-            return try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try PressureStall.parse(bytes, path: path) }
-        } catch where error.isUnsupported {
+            return try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+                try PressureStall.parse(bytes, path: path)
+            }
+        } catch  where error.isUnsupported {
             return nil
         }
     }
 
     private func value(_ path: String) throws(HostReadError) -> UInt64? {
-        try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in try SingleValueFile.parse(bytes, path: path) }
+        try cache.withContentsIfPresent(of: path) { bytes throws(HostReadError) in
+            try SingleValueFile.parse(bytes, path: path)
+        }
     }
 }

@@ -35,8 +35,10 @@ public struct CgroupDirectories: Sendable, Hashable, Codable {
     public var unified: String?
 
     /// Creates a value from its fields.
-    public init(cpu: Location? = nil, cpuacct: Location? = nil, cpuset: Location? = nil, memory: Location? = nil,
-                io: Location? = nil, pids: Location? = nil, unified: String? = nil) {
+    public init(
+        cpu: Location? = nil, cpuacct: Location? = nil, cpuset: Location? = nil, memory: Location? = nil,
+        io: Location? = nil, pids: Location? = nil, unified: String? = nil
+    ) {
         self.cpu = cpu
         self.cpuacct = cpuacct
         self.cpuset = cpuset
@@ -69,8 +71,10 @@ public struct CgroupDirectories: Sendable, Hashable, Codable {
     public init(layout: CgroupLayout, cgroupPath: String) {
         var memberships: [CgroupMembership] = []
         for (index, hierarchy) in layout.hierarchies.enumerated() {
-            memberships.append(CgroupMembership(
-                hierarchyID: hierarchy.isUnified ? 0 : index + 1, controllers: hierarchy.controllers, path: cgroupPath))
+            memberships.append(
+                CgroupMembership(
+                    hierarchyID: hierarchy.isUnified ? 0 : index + 1, controllers: hierarchy.controllers,
+                    path: cgroupPath))
         }
         self.init(layout: layout, cgroups: ProcessCgroups(memberships: memberships))
     }

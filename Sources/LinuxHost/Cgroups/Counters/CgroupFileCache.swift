@@ -76,7 +76,7 @@ public final class CgroupFileCache {
         let fd = try descriptor(for: path)
         do {
             return try reader.withContents(ofOpenDescriptor: fd, path: path, body)
-        } catch where error.isCgroupRemoved {
+        } catch  where error.isCgroupRemoved {
             closeDescriptor(path)
             throw error
         }
@@ -92,7 +92,7 @@ public final class CgroupFileCache {
         if descriptors[path] == nil {
             do {
                 _ = try descriptor(for: path)
-            } catch where error.isCgroupRemoved {
+            } catch  where error.isCgroupRemoved {
                 guard Self.parentExists(of: path) else { throw error }
                 // Bounded too: cgroups that vanish unforgotten must not grow it forever.
                 if absentPaths.count >= 4096 { absentPaths.removeAll(keepingCapacity: true) }
@@ -125,7 +125,9 @@ public final class CgroupFileCache {
             descriptors.values[index].lastUse = useClock
             return descriptors.values[index].fd
         }
-        if descriptors.count >= capacity || Self.processWideDescriptorCount >= Self.processWideBudget { evictLeastRecentlyUsed() }
+        if descriptors.count >= capacity || Self.processWideDescriptorCount >= Self.processWideBudget {
+            evictLeastRecentlyUsed()
+        }
         let fd = try KernelFileReader.openForReading(path)
         descriptors[path] = Entry(fd: fd, lastUse: useClock)
         Self.processWideCount.add(1, ordering: .relaxed)

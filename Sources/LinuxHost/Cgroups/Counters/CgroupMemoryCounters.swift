@@ -50,17 +50,24 @@ public struct CgroupMemoryCounters: Sendable, Equatable, Codable {
     /// Parses v1 `memory.oom_control` (`oom_kill_disable`, `under_oom`, `oom_kill`) into `self`.
     public mutating func parseV1OOMControl(_ bytes: UnsafeRawBufferPointer) {
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "oom_kill") { oomKillCount = value }
-            else if scanner.matches(key, "under_oom") { isUnderOOM = value != 0 }
+            if scanner.matches(key, "oom_kill") {
+                oomKillCount = value
+            } else if scanner.matches(key, "under_oom") {
+                isUnderOOM = value != 0
+            }
         }
     }
 
     /// Parses v2 `memory.events` (`low`, `high`, `max`, `oom`, `oom_kill`) into `self`.
     public mutating func parseV2Events(_ bytes: UnsafeRawBufferPointer) {
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "max") { limitHitCount = value }
-            else if scanner.matches(key, "oom") { oomCount = value }
-            else if scanner.matches(key, "oom_kill") { oomKillCount = value }
+            if scanner.matches(key, "max") {
+                limitHitCount = value
+            } else if scanner.matches(key, "oom") {
+                oomCount = value
+            } else if scanner.matches(key, "oom_kill") {
+                oomKillCount = value
+            }
         }
     }
 }

@@ -35,17 +35,29 @@ public struct CgroupMemoryStat: Sendable, Equatable, Codable {
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
             // Only total_* lines: a quick test on the first byte skips the others.
             guard key.count > 6, scanner.bytes[key.lowerBound] == UInt8(ascii: "t") else { return }
-            if scanner.matches(key, "total_rss") { stat.anonymousBytes = value }
-            else if scanner.matches(key, "total_cache") { stat.fileBytes = value }
-            else if scanner.matches(key, "total_inactive_file") { stat.inactiveFileBytes = value }
-            else if scanner.matches(key, "total_active_file") { stat.activeFileBytes = value }
-            else if scanner.matches(key, "total_shmem") { stat.shmemBytes = value }
-            else if scanner.matches(key, "total_mapped_file") { stat.mappedFileBytes = value }
-            else if scanner.matches(key, "total_dirty") { stat.dirtyBytes = value }
-            else if scanner.matches(key, "total_writeback") { stat.writebackBytes = value }
-            else if scanner.matches(key, "total_swap") { stat.swapBytes = value }
-            else if scanner.matches(key, "total_pgfault") { stat.pageFaults = value }
-            else if scanner.matches(key, "total_pgmajfault") { stat.majorPageFaults = value }
+            if scanner.matches(key, "total_rss") {
+                stat.anonymousBytes = value
+            } else if scanner.matches(key, "total_cache") {
+                stat.fileBytes = value
+            } else if scanner.matches(key, "total_inactive_file") {
+                stat.inactiveFileBytes = value
+            } else if scanner.matches(key, "total_active_file") {
+                stat.activeFileBytes = value
+            } else if scanner.matches(key, "total_shmem") {
+                stat.shmemBytes = value
+            } else if scanner.matches(key, "total_mapped_file") {
+                stat.mappedFileBytes = value
+            } else if scanner.matches(key, "total_dirty") {
+                stat.dirtyBytes = value
+            } else if scanner.matches(key, "total_writeback") {
+                stat.writebackBytes = value
+            } else if scanner.matches(key, "total_swap") {
+                stat.swapBytes = value
+            } else if scanner.matches(key, "total_pgfault") {
+                stat.pageFaults = value
+            } else if scanner.matches(key, "total_pgmajfault") {
+                stat.majorPageFaults = value
+            }
         }
         return stat
     }
@@ -54,16 +66,27 @@ public struct CgroupMemoryStat: Sendable, Equatable, Codable {
     public static func parseV2(_ bytes: UnsafeRawBufferPointer) -> CgroupMemoryStat {
         var stat = CgroupMemoryStat()
         FlatKeyedFile.forEachEntry(bytes) { scanner, key, value in
-            if scanner.matches(key, "anon") { stat.anonymousBytes = value }
-            else if scanner.matches(key, "file") { stat.fileBytes = value }
-            else if scanner.matches(key, "inactive_file") { stat.inactiveFileBytes = value }
-            else if scanner.matches(key, "active_file") { stat.activeFileBytes = value }
-            else if scanner.matches(key, "shmem") { stat.shmemBytes = value }
-            else if scanner.matches(key, "file_mapped") { stat.mappedFileBytes = value }
-            else if scanner.matches(key, "file_dirty") { stat.dirtyBytes = value }
-            else if scanner.matches(key, "file_writeback") { stat.writebackBytes = value }
-            else if scanner.matches(key, "pgfault") { stat.pageFaults = value }
-            else if scanner.matches(key, "pgmajfault") { stat.majorPageFaults = value }
+            if scanner.matches(key, "anon") {
+                stat.anonymousBytes = value
+            } else if scanner.matches(key, "file") {
+                stat.fileBytes = value
+            } else if scanner.matches(key, "inactive_file") {
+                stat.inactiveFileBytes = value
+            } else if scanner.matches(key, "active_file") {
+                stat.activeFileBytes = value
+            } else if scanner.matches(key, "shmem") {
+                stat.shmemBytes = value
+            } else if scanner.matches(key, "file_mapped") {
+                stat.mappedFileBytes = value
+            } else if scanner.matches(key, "file_dirty") {
+                stat.dirtyBytes = value
+            } else if scanner.matches(key, "file_writeback") {
+                stat.writebackBytes = value
+            } else if scanner.matches(key, "pgfault") {
+                stat.pageFaults = value
+            } else if scanner.matches(key, "pgmajfault") {
+                stat.majorPageFaults = value
+            }
         }
         return stat
     }

@@ -59,8 +59,10 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
     public var hostRTPeriodMicroseconds: UInt64?
 
     /// Creates a value from its fields.
-    public init(groupScheduling: GroupScheduling, levels: [Level] = [], ancestorsHidden: Bool = false,
-                hostRTRuntimeMicroseconds: Int64? = nil, hostRTPeriodMicroseconds: UInt64? = nil) {
+    public init(
+        groupScheduling: GroupScheduling, levels: [Level] = [], ancestorsHidden: Bool = false,
+        hostRTRuntimeMicroseconds: Int64? = nil, hostRTPeriodMicroseconds: UInt64? = nil
+    ) {
         self.groupScheduling = groupScheduling
         self.levels = levels
         self.ancestorsHidden = ancestorsHidden
@@ -83,8 +85,10 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
 
     /// Reads the budget of the `cpu` cgroup of `cgroups` and its ancestors, and the host's
     /// limits under `procRoot`.
-    public static func read(layout: CgroupLayout, cgroups: ProcessCgroups, procRoot: String = "/proc",
-                            reader: KernelFileReader = KernelFileReader()) throws(HostReadError) -> CgroupRealtimeBudget {
+    public static func read(
+        layout: CgroupLayout, cgroups: ProcessCgroups, procRoot: String = "/proc",
+        reader: KernelFileReader = KernelFileReader()
+    ) throws(HostReadError) -> CgroupRealtimeBudget {
         let hostRuntime = try? reader.withContents(of: procRoot + "/sys/kernel/sched_rt_runtime_us") { bytes in
             var scanner = ByteScanner(bytes)
             return scanner.readInt64()
@@ -93,11 +97,13 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
             var scanner = ByteScanner(bytes)
             return scanner.readUInt64()
         }
-        var budget = CgroupRealtimeBudget(groupScheduling: .absentCgroupV2, hostRTRuntimeMicroseconds: hostRuntime ?? nil,
-                                          hostRTPeriodMicroseconds: hostPeriod ?? nil)
+        var budget = CgroupRealtimeBudget(
+            groupScheduling: .absentCgroupV2, hostRTRuntimeMicroseconds: hostRuntime ?? nil,
+            hostRTPeriodMicroseconds: hostPeriod ?? nil)
         guard let hierarchy = layout.hierarchies.first(where: { $0.controllers.contains("cpu") }),
-              let membership = cgroups.memberships.first(where: { layout.hierarchy(of: $0) == hierarchy }),
-              let ownDirectory = CgroupLayout.join(hierarchy, membership.path) else { return budget }
+            let membership = cgroups.memberships.first(where: { layout.hierarchy(of: $0) == hierarchy }),
+            let ownDirectory = CgroupLayout.join(hierarchy, membership.path)
+        else { return budget }
         guard access(ownDirectory + "/cpu.rt_runtime_us", F_OK) == 0 else {
             budget.groupScheduling = .absentKernel
             return budget
@@ -109,7 +115,8 @@ public struct CgroupRealtimeBudget: Sendable, Equatable, Codable {
         while let directory = CgroupLayout.join(hierarchy, path) {
             let runtime = try readInteger(directory + "/cpu.rt_runtime_us", reader: reader)
             let period = try readInteger(directory + "/cpu.rt_period_us", reader: reader)
-            budget.levels.append(Level(cgroupPath: path, rtRuntimeMicroseconds: runtime, rtPeriodMicroseconds: UInt64(max(0, period))))
+            budget.levels.append(
+                Level(cgroupPath: path, rtRuntimeMicroseconds: runtime, rtPeriodMicroseconds: UInt64(max(0, period))))
             // Stop at the top of what is mounted: above it the paths are not readable here.
             if path == "/" || path == hierarchy.mountRoot { break }
             path = parent(of: path)

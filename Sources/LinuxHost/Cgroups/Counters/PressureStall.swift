@@ -21,7 +21,9 @@ public struct PressureStall: Sendable, Equatable, Codable {
         public var totalMicroseconds: UInt64
 
         /// Creates a value from its fields.
-        public init(average10sPercent: Double, average60sPercent: Double, average300sPercent: Double, totalMicroseconds: UInt64) {
+        public init(
+            average10sPercent: Double, average60sPercent: Double, average300sPercent: Double, totalMicroseconds: UInt64
+        ) {
             self.average10sPercent = average10sPercent
             self.average60sPercent = average60sPercent
             self.average300sPercent = average300sPercent
@@ -61,17 +63,26 @@ public struct PressureStall: Sendable, Equatable, Codable {
                 }
                 let key = keyStart..<scanner.offset
                 guard scanner.skip(UInt8(ascii: "=")) else { continue }
-                if scanner.matches(key, "avg10") { averages.0 = scanner.readDecimal() }
-                else if scanner.matches(key, "avg60") { averages.1 = scanner.readDecimal() }
-                else if scanner.matches(key, "avg300") { averages.2 = scanner.readDecimal() }
-                else if scanner.matches(key, "total") { total = scanner.readUInt64() }
-                else { _ = scanner.readFieldRange() }
+                if scanner.matches(key, "avg10") {
+                    averages.0 = scanner.readDecimal()
+                } else if scanner.matches(key, "avg60") {
+                    averages.1 = scanner.readDecimal()
+                } else if scanner.matches(key, "avg300") {
+                    averages.2 = scanner.readDecimal()
+                } else if scanner.matches(key, "total") {
+                    total = scanner.readUInt64()
+                } else {
+                    _ = scanner.readFieldRange()
+                }
             }
             scanner.skipLine()
             guard let average10 = averages.0, let average60 = averages.1, let average300 = averages.2, let total else {
-                throw HostReadError(path: path, malformed: "\(isSome ? "some" : "full") line lacks avg10/avg60/avg300/total")
+                throw HostReadError(
+                    path: path, malformed: "\(isSome ? "some" : "full") line lacks avg10/avg60/avg300/total")
             }
-            let line = Line(average10sPercent: average10, average60sPercent: average60, average300sPercent: average300, totalMicroseconds: total)
+            let line = Line(
+                average10sPercent: average10, average60sPercent: average60, average300sPercent: average300,
+                totalMicroseconds: total)
             if isSome { some = line } else { full = line }
         }
         guard let some else { throw HostReadError(path: path, malformed: "no \"some\" line") }
