@@ -59,7 +59,10 @@ struct Periscope: AsyncParsableCommand {
             {
                 exit(withError: ExitCode(code))
             }
-            if parsed && !(error is ExitCode || error is CleanExit || error is ValidationError) {
+            // `--help` on a subcommand parses to ArgumentParser's help command, whose run throws
+            // an error that means success: print it as ArgumentParser does (stdout, exit 0).
+            let isHelp = Self.exitCode(for: error) == .success
+            if parsed && !isHelp && !(error is ExitCode || error is CleanExit || error is ValidationError) {
                 printStandardError("periscope: \(message(for: error))")
                 exit(withError: ExitCode.failure)
             }

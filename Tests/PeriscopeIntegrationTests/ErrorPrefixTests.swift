@@ -36,4 +36,14 @@ struct ErrorPrefixTests {
         #expect(result.standardError.contains("Usage: periscope \(arguments[0])"))
         #expect(!result.standardError.contains("periscope: "))
     }
+
+    @Test(
+        "--help prints the help on standard output and exits 0, for the root and every subcommand",
+        arguments: [["--help"], ["ps", "--help"], ["diagnose", "--help"], ["trace", "record", "--help"], ["help", "stats"]])
+    func helpIsNotAFailure(arguments: [String]) throws {
+        let result = try Shell.periscope(arguments)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("OVERVIEW: "), "\(result.standardOutput.prefix(200))")
+        #expect(!result.standardError.contains("periscope: "))
+    }
 }
