@@ -73,6 +73,17 @@ struct ContainerArgumentTests {
             "\(command): \(result.standardError)")
     }
 
+    @Test(
+        "trace record naming no container leaves no output directory behind",
+        .live(if: tracefsMounted, "needs root and tracefs"))
+    func traceRecordLeavesNothing() throws {
+        let output = "/tmp/periscope-it-14b-\(getpid())-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try Shell.periscope(["trace", "record", "--container", Self.missing, "-d", "0.5", "-o", output])
+        #expect(result.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: output), "a run that recorded nothing left \(output)")
+    }
+
     @Test("a container argument that names several is the one ambiguity error", arguments: liveCommands)
     func ambiguous(command: [String]) throws {
         let namespaces = try TwoNamespaces()

@@ -39,7 +39,9 @@ struct ErrorPrefixTests {
 
     @Test(
         "--help prints the help on standard output and exits 0, for the root and every subcommand",
-        arguments: [["--help"], ["ps", "--help"], ["diagnose", "--help"], ["trace", "record", "--help"], ["help", "stats"]])
+        arguments: [
+            ["--help"], ["ps", "--help"], ["diagnose", "--help"], ["trace", "record", "--help"], ["help", "stats"]
+        ])
     func helpIsNotAFailure(arguments: [String]) throws {
         let result = try Shell.periscope(arguments)
         #expect(result.status == 0, "\(result.standardError)")

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ContainerInventory
+import Foundation
 import LinuxHost
 import Logging
 
@@ -53,7 +54,7 @@ public final class TraceRecorder {
         tracefs: Tracefs, shouldStop: () -> Bool = { CaptureSignals.isStopRequested }
     ) throws(TraceCaptureError) -> TraceRecordResult {
         let layout = TraceDirectoryLayout(root: options.outputDirectory)
-        try Self.prepareOutput(layout.root)
+        let createdOutput = try Self.prepareOutput(layout.root)
         let stale = TracefsInstance.removeStaleInstances(tracefs: tracefs)
         for name in stale { logger.notice("removed stale tracefs instance \(name) of a run that did not exit cleanly") }
 
@@ -69,7 +70,13 @@ public final class TraceRecorder {
 
         let scanner = InventoryScanner(options: options.inventory, logger: logger)
         let collector = StatedumpCollector(inventory: scanner)
-        let filter = try ContainerThreadFilter.install(options.containers, on: session, scanner: scanner)
+        let filter: ContainerThreadFilter?
+        do { filter = try ContainerThreadFilter.install(options.containers, on: session, scanner: scanner) } catch {
+            // Nothing was recorded: leave no half-made directory that the next run would refuse.
+            try? FileManager.default.removeItem(atPath: layout.formatsDirectory)
+            if createdOutput { rmdir(layout.root) }
+            throw error
+        }
 
         do {
             for cpu in session.onlineCPUs {
@@ -162,7 +169,9 @@ public final class TraceRecorder {
     }
 
     /// Creates the output directory; refuses one that already holds files.
-    static func prepareOutput(_ path: String) throws(TraceCaptureError) {
+    /// Accepts an empty directory or makes a new one; true when it made it.
+    @discardableResult
+    static func prepareOutput(_ path: String) throws(TraceCaptureError) -> Bool {
         if let directory = opendir(path) {
             defer { closedir(directory) }
             while let entry = readdir(directory) {
@@ -171,8 +180,9 @@ public final class TraceRecorder {
                 }
                 if name != "." && name != ".." { throw .outputNotEmpty(path) }
             }
-            return
+            return false
         }
         do { try TraceDirectoryWriter.makeDirectory(path) } catch { throw .directory(error) }
+        return true
     }
 }
