@@ -5,15 +5,17 @@
 #include <string.h>
 #include <zlib.h>
 
-int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, size_t *output_len) {
+// Deflates the whole input into one malloc'd buffer (freed by the caller) with the given
+// window bits (gzip, raw) and memory level; `slack` is room beyond deflateBound.
+static int deflate_whole(const uint8_t *input, size_t input_len, int level, int window_bits, int mem_level,
+                         size_t slack, uint8_t **output, size_t *output_len) {
     *output = NULL;
     *output_len = 0;
     z_stream stream;
     memset(&stream, 0, sizeof stream);
-    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-    int status = deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    int status = deflateInit2(&stream, level, Z_DEFLATED, window_bits, mem_level, Z_DEFAULT_STRATEGY);
     if (status != Z_OK) return status;
-    size_t capacity = deflateBound(&stream, (uLong)input_len) + 32;
+    size_t capacity = deflateBound(&stream, (uLong)input_len) + slack;
     uint8_t *buffer = malloc(capacity);
     if (buffer == NULL) {
         deflateEnd(&stream);
@@ -33,6 +35,11 @@ int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, siz
     *output = buffer;
     *output_len = produced;
     return 0;
+}
+
+int periscope_gzip(const uint8_t *input, size_t input_len, uint8_t **output, size_t *output_len) {
+    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+    return deflate_whole(input, input_len, Z_DEFAULT_COMPRESSION, 15 + 16, 8, 32, output, output_len);
 }
 
 int periscope_gunzip(const uint8_t *input, size_t input_len, size_t max_output, uint8_t **output, size_t *output_len) {
@@ -137,33 +144,8 @@ uint32_t periscope_crc32(uint32_t crc, const uint8_t *data, size_t length) {
 }
 
 int periscope_deflate_raw(const uint8_t *input, size_t input_len, int level, uint8_t **output, size_t *output_len) {
-    *output = NULL;
-    *output_len = 0;
-    z_stream stream;
-    memset(&stream, 0, sizeof stream);
     // windowBits -15: raw deflate, no zlib header or adler32 (6 bytes saved per block).
-    int status = deflateInit2(&stream, level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
-    if (status != Z_OK) return status;
-    size_t capacity = deflateBound(&stream, (uLong)input_len) + 16;
-    uint8_t *buffer = malloc(capacity);
-    if (buffer == NULL) {
-        deflateEnd(&stream);
-        return Z_MEM_ERROR;
-    }
-    stream.next_in = (Bytef *)input;
-    stream.avail_in = (uInt)input_len;
-    stream.next_out = buffer;
-    stream.avail_out = (uInt)capacity;
-    status = deflate(&stream, Z_FINISH);
-    size_t produced = capacity - stream.avail_out;
-    deflateEnd(&stream);
-    if (status != Z_STREAM_END) {
-        free(buffer);
-        return status == Z_OK ? Z_BUF_ERROR : status;
-    }
-    *output = buffer;
-    *output_len = produced;
-    return 0;
+    return deflate_whole(input, input_len, level, -15, 9, 16, output, output_len);
 }
 
 int periscope_inflate_raw(const uint8_t *input, size_t input_len, uint8_t *output, size_t expected_len) {
