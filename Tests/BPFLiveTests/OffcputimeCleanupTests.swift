@@ -8,7 +8,9 @@ import Glibc
 /// offcputime stopped by SIGINT or SIGKILL leaves no program or perf event attached, and a
 /// new run works; without privileges it refuses before loading anything.
 @Suite(.serialized) struct OffcputimeCleanupTests {
-    @Test(.live(if: BPFTestEnvironment.bpfAvailable && BPFTestEnvironment.bpftool != nil, BPFTestEnvironment.bpftoolReason),
+    @Test(
+        .live(
+            if: BPFTestEnvironment.bpfAvailable && BPFTestEnvironment.bpftool != nil, BPFTestEnvironment.bpftoolReason),
         arguments: [SIGINT, SIGKILL])
     func stoppedRunLeavesNothingAttached(signal number: Int32) throws {
         let output = BPFTestEnvironment.scratchPath("offcputime-\(number).out")
@@ -43,7 +45,8 @@ import Glibc
 
     static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test(.live(if: BPFTestEnvironment.isRoot && setpriv != nil, "needs root and setpriv (util-linux) to drop to nobody"))
+    @Test(
+        .live(if: BPFTestEnvironment.isRoot && setpriv != nil, "needs root and setpriv (util-linux) to drop to nobody"))
     func asNobodyItNamesTheCapabilities() throws {
         let result = try BPFTestEnvironment.run([
             Self.setpriv ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",

@@ -105,7 +105,8 @@ import Glibc
         /// The container's host PIDs (`docker top`).
         func pids(_ name: String) throws -> Set<Int32> {
             let text = try check(["docker", "top", name, "-o", "pid"])
-            return Set(text.split(separator: "\n").dropFirst().compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) })
+            return Set(
+                text.split(separator: "\n").dropFirst().compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) })
         }
 
         @discardableResult
@@ -114,7 +115,9 @@ import Glibc
             guard result.status == 0 else {
                 throw CocoaError(
                     .executableLoad,
-                    userInfo: [NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")): \(result.standardError)"])
+                    userInfo: [
+                        NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")): \(result.standardError)"
+                    ])
             }
             return result.standardOutput
         }

@@ -33,8 +33,9 @@ import TestSupport
         let namespace = PIDNamespaceIdentity(device: 4, inode: 4_026_532_839)
         let filtered = OffCPUTimeProbe.settingBytes(pidNamespace: namespace, minimumNanoseconds: 1000)
         #expect(filtered.count == 32)
-        #expect(filtered == Self.littleEndian([UInt64(4), 4_026_532_839]) + Self.littleEndian([UInt32(1), 0])
-            + Self.littleEndian([UInt64(1000)]))
+        #expect(
+            filtered == Self.littleEndian([UInt64(4), 4_026_532_839]) + Self.littleEndian([UInt32(1), 0])
+                + Self.littleEndian([UInt64(1000)]))
         let everything = OffCPUTimeProbe.settingBytes(pidNamespace: nil, minimumNanoseconds: 0)
         #expect(everything == [UInt8](repeating: 0, count: 32))
     }
@@ -88,7 +89,7 @@ import TestSupport
             Self.stack("web", pid: 2, user: ["main", "wait"], kernel: ["do_nanosleep", "schedule"], nanoseconds: 600),
             // Under a microsecond alone: left out.
             Self.stack("web", pid: 1, user: ["main"], kernel: ["pipe_read"], nanoseconds: 999),
-            Self.stack(nil, pid: 3, user: ["a;b"], kernel: [], nanoseconds: 2_000_000),
+            Self.stack(nil, pid: 3, user: ["a;b"], kernel: [], nanoseconds: 2_000_000)
         ]
         let folded = OffCPUStack.folded(stacks)
         let text = String(decoding: FoldedStacks(stacks: folded).text(), as: UTF8.self)
@@ -98,10 +99,12 @@ import TestSupport
     @Test func reportListsStacksLikeBccLongestLast() throws {
         let report = OffCPUTimeReport(
             stacks: [
-                Self.stack("web", pid: 7, user: ["main", "sleeper"], kernel: ["sys_nanosleep", "schedule"],
+                Self.stack(
+                    "web", pid: 7, user: ["main", "sleeper"], kernel: ["sys_nanosleep", "schedule"],
                     nanoseconds: 3_000_000, command: "sleepy"),
-                Self.stack("web", pid: 8, user: [], kernel: ["worker_thread", "schedule"], nanoseconds: 1_000_000,
-                    command: "kworker/0:1"),
+                Self.stack(
+                    "web", pid: 8, user: [], kernel: ["worker_thread", "schedule"], nanoseconds: 1_000_000,
+                    command: "kworker/0:1")
             ], container: nil, containerID: nil, durationSeconds: 1)
         #expect(
             report.text() == """
@@ -127,8 +130,9 @@ import TestSupport
         #expect(first["userFrames"] as? [String] == ["main", "sleeper"])
         #expect(first["microseconds"] as? Double == 3000)
         #expect(String(decoding: report.flameGraph(), as: UTF8.self).contains("Off-CPU Time Flame Graph"))
-        #expect(OffCPUTimeReport(stacks: [], container: "web", containerID: nil, durationSeconds: 1).text()
-            == "(no off-CPU time recorded)\n")
+        #expect(
+            OffCPUTimeReport(stacks: [], container: "web", containerID: nil, durationSeconds: 1).text()
+                == "(no off-CPU time recorded)\n")
     }
 
     /// Kernel frames through a kallsyms file, user frames of a process that cannot be read as
@@ -146,11 +150,15 @@ import TestSupport
         var totals = OffCPUStackTotals()
         totals.add(
             OffCPURawStack(
-                owner: nil, processID: 4242, kernelAddresses: [0xffff_ffff_8100_0010, 0xffff_ffff_8100_0110,
-                    0xffff_ffff_8100_0210], userAddresses: [0x401000], userStackMissing: false),
+                owner: nil, processID: 4242,
+                kernelAddresses: [
+                    0xffff_ffff_8100_0010, 0xffff_ffff_8100_0110,
+                    0xffff_ffff_8100_0210
+                ], userAddresses: [0x401000], userStackMissing: false),
             nanoseconds: 5000)
         totals.add(
-            OffCPURawStack(owner: nil, processID: 4242, kernelAddresses: [], userAddresses: [],
+            OffCPURawStack(
+                owner: nil, processID: 4242, kernelAddresses: [], userAddresses: [],
                 userStackMissing: true, kernelStackMissing: true),
             nanoseconds: 1000)
         let stacks = symbolizer.symbolize(totals)
@@ -168,7 +176,7 @@ import TestSupport
     @Test(arguments: [
         (["--folded", "--json"], "give one of --folded, --svg FILE and --json"),
         (["--folded", "--svg", "x.svg"], "give one of --folded, --svg FILE and --json"),
-        (["-d", "0"], "-d must be between 0 and 86400 seconds"),
+        (["-d", "0"], "-d must be between 0 and 86400 seconds")
     ])
     func conflictingOrBadArgumentsAreRefused(arguments: [String], message: String) throws {
         let result = try ChildProcess.run([BuiltProducts.periscopeBinary, "offcputime"] + arguments)

@@ -24,7 +24,9 @@ package final class OffCPUTimeProbe {
         /// `struct offcpu_key`: four 32-bit words.
         init?(bytes: [UInt8]) {
             guard bytes.count == 16 else { return nil }
-            func word(_ offset: Int) -> Int32 { Int32(bitPattern: UInt32(MapBytes.integer(bytes, at: offset, bytes: 4))) }
+            func word(_ offset: Int) -> Int32 {
+                Int32(bitPattern: UInt32(MapBytes.integer(bytes, at: offset, bytes: 4)))
+            }
             self.init(processID: word(0), threadID: word(4), userStackID: word(8), kernelStackID: word(12))
         }
     }
