@@ -91,8 +91,18 @@ done
 switch_programs() { bpftool -j prog show | python3 -c 'import json,sys; [print(p["id"]) for p in json.load(sys.stdin) if p.get("name") == "sched_switch"]'; }
 # "RUN_TIME_NS RUN_CNT" of program $1.
 program_stats() { bpftool -j prog show id "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p.get("run_time_ns", 0), p.get("run_cnt", 0))'; }
-# The id of the sched_switch program that appeared after "$1" (a list of ids) was taken.
-new_program() { comm -13 <(printf '%s\n' $1 | sort) <(switch_programs | sort) | head -1; }
+# The id of the sched_switch program that appeared after "$1" (a list of ids) was taken,
+# waiting up to 60 s for it (a tool loads its program only after its own start-up).
+new_program() {
+  local id=""
+  for _ in $(seq 1 300); do
+    id=$(comm -13 <(printf '%s\n' $1 | sort) <(switch_programs | sort) | head -1)
+    [ -n "$id" ] && break
+    sleep 0.2
+  done
+  [ -n "$id" ] || { echo "no new sched_switch program appeared" >&2; exit 1; }
+  echo "$id"
+}
 
 echo
 echo "program cost, both tools attached together (kernel.bpf_stats_enabled=1)"
@@ -101,12 +111,10 @@ for mode in all container; do
   before=$(switch_programs)
   if [ "$mode" = all ]; then "$periscope" offcputime --folded >/dev/null 2>&1 & else "$periscope" offcputime --container "$container" --folded >/dev/null 2>&1 & fi
   other_pid=$!
-  sleep 2
   ours=$(new_program "$before")
   before=$(switch_programs)
   if [ "$mode" = all ]; then "$offcputime" >/dev/null 2>&1 & else "$offcputime" -p "$container_pid" >/dev/null 2>&1 & fi
   tool_pid=$!
-  sleep 2
   theirs=$(new_program "$before")
   for round in $(seq 1 "$rounds"); do storm >/dev/null; done
   read -r our_ns our_runs < <(program_stats "$ours")
