@@ -30,7 +30,13 @@ command -v perf >/dev/null || { echo "needs perf (Debian linux-perf)" >&2; exit 
 container="periscope-offcpu-bench-$$"
 tool_pid=""
 stop_tool() {
-  if [ -n "$tool_pid" ]; then kill -INT "$tool_pid" 2>/dev/null || true; wait "$tool_pid" 2>/dev/null || true; fi
+  if [ -n "$tool_pid" ]; then
+    kill -INT "$tool_pid" 2>/dev/null || true
+    # Symbolizing every process of a busy host takes a while; a stuck tool is killed.
+    for _ in $(seq 1 600); do kill -0 "$tool_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$tool_pid" 2>/dev/null || true
+    wait "$tool_pid" 2>/dev/null || true
+  fi
   tool_pid=""
 }
 stats_before=$(sysctl -n kernel.bpf_stats_enabled)
@@ -51,11 +57,31 @@ storm() {
     awk -F, '/context-switches/ {s = $1} /task-clock/ {t = $1} END {print s, t}'
 }
 
-# Runs the storm with "$@" tracing in the background (started 2 s before).
+# Ids of loaded programs named sched_switch, one a line.
+switch_programs() { bpftool -j prog show | python3 -c 'import json,sys; [print(p["id"]) for p in json.load(sys.stdin) if p.get("name") == "sched_switch"]'; }
+# "RUN_TIME_NS RUN_CNT" of program $1.
+program_stats() { bpftool -j prog show id "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p.get("run_time_ns", 0), p.get("run_cnt", 0))'; }
+# The id of the sched_switch program that appeared after "$1" (a list of ids) was taken,
+# waiting up to 60 s for it (a tool loads its program only after its own start-up).
+new_program() {
+  local id=""
+  for _ in $(seq 1 300); do
+    id=$(comm -13 <(printf '%s\n' $1 | sort) <(switch_programs | sort) | head -1)
+    [ -n "$id" ] && break
+    sleep 0.2
+  done
+  [ -n "$id" ] || { echo "no new sched_switch program appeared" >&2; exit 1; }
+  echo "$id"
+}
+
+# Runs the storm with "$@" tracing in the background, once its program is attached: a tool
+# stopped before it installed its handler would never stop (a background job ignores SIGINT).
 with_tool() {
+  local before
+  before=$(switch_programs)
   "$@" >/dev/null 2>&1 &
   tool_pid=$!
-  sleep 2
+  new_program "$before" >/dev/null
   kill -0 "$tool_pid" || { echo "$* exited early" >&2; exit 1; }
   storm
   stop_tool
@@ -86,23 +112,6 @@ for config in "${configs[@]}"; do
   awk -v t="${total[$config]}" -v q="${squares[$config]}" -v n="$rounds" -v c="$config" \
     'BEGIN {m = t / n; v = (n > 1) ? (q - n * m * m) / (n - 1) : 0; if (v < 0) v = 0; printf "%-36s %14.0f %10.0f\n", c, m, sqrt(v)}'
 done
-
-# Ids of loaded programs named sched_switch, one a line.
-switch_programs() { bpftool -j prog show | python3 -c 'import json,sys; [print(p["id"]) for p in json.load(sys.stdin) if p.get("name") == "sched_switch"]'; }
-# "RUN_TIME_NS RUN_CNT" of program $1.
-program_stats() { bpftool -j prog show id "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p.get("run_time_ns", 0), p.get("run_cnt", 0))'; }
-# The id of the sched_switch program that appeared after "$1" (a list of ids) was taken,
-# waiting up to 60 s for it (a tool loads its program only after its own start-up).
-new_program() {
-  local id=""
-  for _ in $(seq 1 300); do
-    id=$(comm -13 <(printf '%s\n' $1 | sort) <(switch_programs | sort) | head -1)
-    [ -n "$id" ] && break
-    sleep 0.2
-  done
-  [ -n "$id" ] || { echo "no new sched_switch program appeared" >&2; exit 1; }
-  echo "$id"
-}
 
 echo
 echo "program cost, both tools attached together (kernel.bpf_stats_enabled=1)"

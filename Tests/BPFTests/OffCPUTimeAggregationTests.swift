@@ -145,6 +145,7 @@ import TestSupport
         ffffffff81000000 T schedule
         ffffffff81000100 T do_nanosleep
         ffffffff81000200 T entry_SYSCALL_64
+        ffffffff81000300 T __traceiter_sched_switch
         """.write(toFile: "\(directory)/kallsyms", atomically: true, encoding: .utf8)
         let symbolizer = try OffCPUStackSymbolizer(kallsymsPath: "\(directory)/kallsyms", procRoot: directory)
         var totals = OffCPUStackTotals()
@@ -152,7 +153,7 @@ import TestSupport
             OffCPURawStack(
                 owner: nil, processID: 4242,
                 kernelAddresses: [
-                    0xffff_ffff_8100_0010, 0xffff_ffff_8100_0110,
+                    0xffff_ffff_8100_0310, 0xffff_ffff_8100_0010, 0xffff_ffff_8100_0110,
                     0xffff_ffff_8100_0210
                 ], userAddresses: [0x401000], userStackMissing: false),
             nanoseconds: 5000)

@@ -19,6 +19,13 @@ package struct OffCPUStackSymbolizer {
     /// Reads what symbolizing `pid` needs (maps, name, root) while it is alive.
     package func prepare(pid: Int32) { symbolizer.prepare(pid: pid) }
 
+    /// Frames of the tracepoint dispatch and the BPF program, above `__schedule` in a stack
+    /// taken at sched_switch.
+    static func isTracingFrame(_ name: String) -> Bool {
+        name.hasPrefix("__traceiter_") || name.hasPrefix("bpf_trace_run") || name.hasPrefix("bpf_prog_")
+            || name.hasPrefix("perf_trace_")
+    }
+
     /// The stacks symbolized, largest first (ties by process and frames).
     package func symbolize(_ totals: OffCPUStackTotals) -> [OffCPUStack] {
         var stacks: [OffCPUStack] = []
@@ -39,6 +46,8 @@ package struct OffCPUStackSymbolizer {
                     }
                 }
             }
+            // The walk starts in the tracepoint's own machinery (`__traceiter_sched_switch`): not the task's.
+            while let leaf = kernelFrames.last, Self.isTracingFrame(leaf) { kernelFrames.removeLast() }
             if raw.userStackMissing { userFrames.insert(OffCPUStack.missedUserStack, at: 0) }
             if raw.kernelStackMissing { kernelFrames.append(OffCPUStack.missedKernelStack) }
             stacks.append(
