@@ -21,7 +21,7 @@ struct Periscope: AsyncParsableCommand {
             TopCommand.self, StatsCommand.self, RecordCommand.self, ChartCommand.self,
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
-            RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,
+            RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self, FunccountCommand.self,
             ServeCommand.self
         ]
     )
