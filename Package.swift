@@ -53,7 +53,9 @@ let package = Package(
         // A Swift loader for BPF ELF objects (maps, relocations, verifier log, tracepoint attach,
         // cleanup on every exit) and the tools built on it. The C programs in Programs/ are
         // compiled by scripts/generate-bpf.sh into Generated/: building needs no compiler step.
-        .target(name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost", "Profiling"], exclude: ["Programs"]),
+        .target(
+            name: "BPF", dependencies: ["CLinuxSupport", "ContainerInventory", "LinuxHost", "Profiling"],
+            exclude: ["Programs"]),
         // On-demand captures for the agent (CPU profiles, kernel trace snapshots, diagnosis
         // windows): one at a time, stored within a size budget; and the Alertmanager webhook
         // that triggers them. Knows nothing of HTTP.

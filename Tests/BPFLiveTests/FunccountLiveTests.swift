@@ -144,7 +144,8 @@ import Glibc
         #expect(ChildProcess.wait(again.pid) == 0)
         againReaped = true
         _ = Self.contents(again.errors)
-        #expect(try FunccountJSON(Self.contents(again.output)).count("periscope_counted_call", container: container) == 77)
+        #expect(
+            try FunccountJSON(Self.contents(again.output)).count("periscope_counted_call", container: container) == 77)
     }
 
     @Test(.live(if: BPFTestEnvironment.canRunBPF, BPFTestEnvironment.bpfReason))

@@ -28,7 +28,8 @@ import TestSupport
         ("/srv/a:b/app:handle_*", "/srv/a:b/app", "handle_*")
     ])
     func userFunctionForms(text: String, binary: String, function: String) throws {
-        #expect(try FunctionCountPattern(parsing: text) == .userFunction(binary: binary, function: GlobPattern(function)))
+        #expect(
+            try FunctionCountPattern(parsing: text) == .userFunction(binary: binary, function: GlobPattern(function)))
     }
 
     @Test(arguments: ["vfs_read", "p:vfs_*", "k:do_sys_open", "kprobe:tcp_sendmsg"])
@@ -135,7 +136,9 @@ import TestSupport
 
     static let gccAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc")
 
-    @Test(.installed(if: gccAvailable, "needs gcc (scripts/test-setup.sh installs it) to build a binary with known functions"))
+    @Test(
+        .installed(
+            if: gccAvailable, "needs gcc (scripts/test-setup.sh installs it) to build a binary with known functions"))
     func functionsOfABinaryMatchByNameWithTheirFileOffsets() throws {
         let base = NSTemporaryDirectory() + "periscope-funccount-\(getpid())-\(UUID().uuidString.prefix(8))"
         defer {

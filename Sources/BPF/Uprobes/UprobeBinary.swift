@@ -33,12 +33,15 @@ package final class UprobeBinary {
     package var kernelPath: String { "/proc/self/fd/\(descriptor)" }
 
     /// Opens `path` inside the root of `process` (nil: the host's root) and reads its symbols.
-    package init(path: String, rootOfProcess process: Int32?, place: String, procRoot: String = "/proc")
+    package init(
+        path: String, rootOfProcess process: Int32?, place: String, procRoot: String = "/proc"
+    )
         throws(FunctionCountError)
     {
         let rootPath = process.map { "\(procRoot)/\($0)/root" } ?? "/"
         guard let root = FilesystemRoot(path: rootPath) else {
-            throw .binaryUnreadable(path: path, place: place, reason: "cannot open \(rootPath): \(UprobeBinary.errnoText())")
+            throw .binaryUnreadable(
+                path: path, place: place, reason: "cannot open \(rootPath): \(UprobeBinary.errnoText())")
         }
         let fd = periscope_open_in_root(root.descriptor, path)
         guard fd >= 0 else {

@@ -27,7 +27,8 @@ package struct FunccountReport: Encodable {
             }
             var sums: [Group: UInt64] = [:]
             for (owner, value) in counts where only == nil || owner.container.key == only?.key {
-                sums[Group(owner: byContainer || only != nil ? owner.container : nil, probe: owner.probe), default: 0] +=
+                sums[
+                    Group(owner: byContainer || only != nil ? owner.container : nil, probe: owner.probe), default: 0] +=
                     value
             }
             rows = sums.filter { $0.value > 0 && $0.key.probe < names.count }.map { group, value in

@@ -66,7 +66,9 @@ struct FunccountCommand: ParsableCommand {
 
     /// The positionals split: the pattern last, INTERVAL and COUNT before it.
     func parsedPositionals() throws -> (pattern: String, interval: Double?, count: Int?) {
-        guard let pattern = positionals.last else { throw ValidationError("give a PATTERN, e.g. 'syscalls:sys_enter_*'") }
+        guard let pattern = positionals.last else {
+            throw ValidationError("give a PATTERN, e.g. 'syscalls:sys_enter_*'")
+        }
         let leading = positionals.dropLast()
         guard leading.count <= 2 else {
             throw ValidationError("too many arguments: [INTERVAL [COUNT]] PATTERN (quote a pattern with * in it)")

@@ -23,7 +23,8 @@ enum CountedCallsWorkload {
     static func build() throws -> String {
         let output = BPFTestEnvironment.scratchPath("counted-calls")
         let result = try BPFTestEnvironment.run([
-            gcc, "-O1", "-static", "-o", output, "\(BPFTestEnvironment.repositoryRoot)/Tests/Fixtures/bpf/counted_calls.c"
+            gcc, "-O1", "-static", "-o", output,
+            "\(BPFTestEnvironment.repositoryRoot)/Tests/Fixtures/bpf/counted_calls.c"
         ])
         guard result.status == 0 else { throw Failure("gcc: \(result.standardError)") }
         return output

@@ -52,22 +52,26 @@ package enum FunctionCountPattern: Sendable, Equatable, CustomStringConvertible 
                 )
             }
             guard !binary.contains("*") && !binary.contains("?") else {
-                throw .badPattern(pattern: text, reason: "wildcards are allowed in the function, not in the binary's path")
+                throw .badPattern(
+                    pattern: text, reason: "wildcards are allowed in the function, not in the binary's path")
             }
             guard !function.isEmpty else {
-                throw .badPattern(pattern: text, reason: "no function after the binary's path (use * for every function)")
+                throw .badPattern(
+                    pattern: text, reason: "no function after the binary's path (use * for every function)")
             }
             self = .userFunction(binary: binary, function: GlobPattern(function))
         default:
             let parts = body.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw .badPattern(pattern: text, reason: "a tracepoint is written SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_*)")
+                throw .badPattern(
+                    pattern: text, reason: "a tracepoint is written SUBSYSTEM:EVENT (e.g. syscalls:sys_enter_*)")
             }
             // Names in tracefs are identifiers: anything else (a `/` or `..`) is refused, not looked up.
-            for part in parts where !part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_*?".contains($0)) })
-            {
+            for part in parts
+            where !part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_*?".contains($0)) }) {
                 throw .badPattern(
-                    pattern: text, reason: "\"\(part)\" is not a tracepoint name (letters, digits, _, and * ? wildcards)")
+                    pattern: text,
+                    reason: "\"\(part)\" is not a tracepoint name (letters, digits, _, and * ? wildcards)")
             }
             self = .tracepoint(subsystem: GlobPattern(String(parts[0])), event: GlobPattern(String(parts[1])))
         }

@@ -48,7 +48,8 @@ package struct FunctionCountTargets {
             for subsystem in subsystems where subsystemPattern.matches(subsystem) {
                 for event in directoryNames("\(events)/\(subsystem)") ?? []
                 where eventPattern.matches(event) && access("\(events)/\(subsystem)/\(event)/id", R_OK) == 0 {
-                    targets.append(Target(name: "\(subsystem):\(event)", place: .tracepoint(subsystem: subsystem, event: event)))
+                    targets.append(
+                        Target(name: "\(subsystem):\(event)", place: .tracepoint(subsystem: subsystem, event: event)))
                 }
             }
             if targets.isEmpty { throw .nothingMatches(pattern: pattern.description, searched: "\(events)") }

@@ -29,7 +29,8 @@ package struct GlobPattern: Sendable, Equatable, CustomStringConvertible {
         var patternIndex = 0, nameIndex = 0
         var starIndex = -1, resumeIndex = 0
         while nameIndex < name.count {
-            if patternIndex < bytes.count && (bytes[patternIndex] == question || bytes[patternIndex] == name[nameIndex]) {
+            if patternIndex < bytes.count && (bytes[patternIndex] == question || bytes[patternIndex] == name[nameIndex])
+            {
                 patternIndex += 1
                 nameIndex += 1
             } else if patternIndex < bytes.count && bytes[patternIndex] == star {
