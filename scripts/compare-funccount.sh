@@ -11,7 +11,7 @@
 # moves the numbers. Then both tools are attached at once and run on one workload: each must
 # count exactly CALLS (and SYSCALLS).
 #
-#   scripts/compare-funccount.sh [PERISCOPE_BINARY]    (root; CALLS, SYSCALLS, ROUNDS)
+#   scripts/compare-funccount.sh [PERISCOPE_BINARY]    (root; CALLS, SYSCALLS, ROUNDS; ROUNDS=0: counts only)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 periscope="${1:-$root/.build/debug/periscope}"
@@ -29,9 +29,15 @@ function="periscope_counted_call"
 tracepoint="syscalls:sys_enter_sched_get_priority_max"
 
 pids=()
+# SIGINT makes both tools print their counts; bpftrace 0.17 sometimes hangs at exit, so a tool
+# still running 10 s later is killed (its counts are then missing, never invented).
 stop_tools() {
   for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   pids=()
 }
 trap 'stop_tools; rm -rf "$work"' EXIT
@@ -90,10 +96,12 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 echo
-printf '%-28s %14s\n' "config" "mean ns/hit"
-for config in "${configs[@]}"; do
-  awk -v t="${total[$config]}" -v n="$rounds" -v c="$config" 'BEGIN {printf "%-28s %14.0f\n", c, t / n}'
-done
+if [ "$rounds" -gt 0 ]; then
+  printf '%-28s %14s\n' "config" "mean ns/hit"
+  for config in "${configs[@]}"; do
+    awk -v t="${total[$config]}" -v n="$rounds" -v c="$config" 'BEGIN {printf "%-28s %14.0f\n", c, t / n}'
+  done
+fi
 
 # Both tools at once on one workload: equal counts.
 echo
