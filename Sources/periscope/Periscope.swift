@@ -22,7 +22,7 @@ struct Periscope: AsyncParsableCommand {
             TraceCommand.self, AnalyzeCommand.self,
             ProfileCommand.self, FoldCommand.self, FlamegraphCommand.self,
             RunqlatCommand.self, BiolatencyCommand.self, SyscountCommand.self,
-            OffcputimeCommand.self,
+            OffcputimeCommand.self, FunccountCommand.self,
             ServeCommand.self
         ]
     )

@@ -6,6 +6,7 @@
 #include "periscope_compression.h"
 #include "periscope_open_in_root.h"
 #include "periscope_bpf.h"
+#include "periscope_probe_link.h"
 #include "periscope_perf.h"
 #include "periscope_splice.h"
 

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A pattern resolved to the probes to attach: tracepoints, or functions of one opened binary.
+package struct FunctionCountTargets {
+    /// One probe: what it is called in the output and where it attaches.
+    package struct Target: Sendable, Equatable {
+        package enum Place: Sendable, Equatable {
+            case tracepoint(subsystem: String, event: String)
+            /// A uprobe at this file offset of `FunctionCountTargets.binary`.
+            case userFunction(fileOffset: UInt64)
+        }
+
+        /// `subsystem:event` for a tracepoint, the symbol name for a function.
+        package var name: String
+        package var place: Place
+    }
+
+    package var pattern: FunctionCountPattern
+    /// In probe order: a probe's index is its cookie in the BPF program.
+    package var targets: [Target]
+    /// The binary the functions are in (kept open until the probes are attached).
+    package var binary: UprobeBinary?
+
+    package init(pattern: FunctionCountPattern, targets: [Target], binary: UprobeBinary?) {
+        self.pattern = pattern
+        self.targets = targets
+        self.binary = binary
+    }
+
+    /// Resolves `pattern`: tracepoints from tracefs' event directories, functions from the
+    /// binary's symbol table (resolved in the root of `rootProcess`, nil: the host's). Refuses
+    /// more than `maximumProbes` matches, and a pattern that matches nothing.
+    package static func resolve(
+        _ pattern: FunctionCountPattern, rootProcess: Int32?, place: String, maximumProbes: Int,
+        tracefs: String = "/sys/kernel/tracing", procRoot: String = "/proc"
+    ) throws(FunctionCountError) -> FunctionCountTargets {
+        var targets: [Target] = []
+        var binary: UprobeBinary?
+        switch pattern {
+        case .tracepoint(let subsystemPattern, let eventPattern):
+            let events = "\(tracefs)/events"
+            guard let subsystems = directoryNames(events) else {
+                throw .nothingMatches(
+                    pattern: pattern.description, searched: "\(events) (is tracefs mounted at \(tracefs)?)")
+            }
+            for subsystem in subsystems where subsystemPattern.matches(subsystem) {
+                for event in directoryNames("\(events)/\(subsystem)") ?? []
+                where eventPattern.matches(event) && access("\(events)/\(subsystem)/\(event)/id", R_OK) == 0 {
+                    targets.append(
+                        Target(name: "\(subsystem):\(event)", place: .tracepoint(subsystem: subsystem, event: event)))
+                }
+            }
+            if targets.isEmpty { throw .nothingMatches(pattern: pattern.description, searched: "\(events)") }
+        case .userFunction(let path, let functionPattern):
+            let opened = try UprobeBinary(path: path, rootOfProcess: rootProcess, place: place, procRoot: procRoot)
+            targets = opened.functions(matching: functionPattern).map {
+                Target(name: $0.name, place: .userFunction(fileOffset: $0.fileOffset))
+            }
+            if targets.isEmpty {
+                throw .nothingMatches(
+                    pattern: pattern.description,
+                    searched: "the function symbols of \(path) in \(place) (\(opened.functions.count) functions)")
+            }
+            binary = opened
+        }
+        guard targets.count <= maximumProbes else {
+            throw .tooManyProbes(pattern: pattern.description, matched: targets.count, maximum: maximumProbes)
+        }
+        return FunctionCountTargets(pattern: pattern, targets: targets, binary: binary)
+    }
+
+    /// The subdirectories of `path`, sorted; nil when it cannot be read.
+    static func directoryNames(_ path: String) -> [String]? {
+        guard let handle = opendir(path) else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            guard entry.pointee.d_type == DT_DIR else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
