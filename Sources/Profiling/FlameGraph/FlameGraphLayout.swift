@@ -140,4 +140,3 @@ struct FlameGraphLayout {
         while let last = ranges.last, last.isEmpty { ranges.removeLast() }
     }
 }
-
