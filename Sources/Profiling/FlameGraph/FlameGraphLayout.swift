@@ -40,58 +40,31 @@ struct FlameGraphLayout {
     /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
     /// `deltas`, when given, holds one change per stack (a differential graph).
     init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
-        let endings = StackEndings(stacks)
-        let order = stacks.indices.sorted {
-            Self.flamegraphPrecedes(stacks[$0].stack, stacks[$1].stack, endings: endings)
+        // The total first, so a frame narrower than the minimum is dropped when it closes
+        // instead of being kept until the end (most frames of a large profile are).
+        // Parsed inputs are refused when their total overflows; a differential graph's scaled
+        // widths could still round past 2^64-1: saturate, so no frame ends before it starts.
+        var total: UInt64 = 0
+        for stack in stacks {
+            let (next, overflowed) = total.addingReportingOverflow(stack.count)
+            total = overflowed ? .max : next
         }
+        let threshold = minimumCount(total)
+        let order = FlameGraphOrder.sorted(stacks)
         var openStack: [Int] = []
         var openRange: [Range<Int>] = []
         var openStart: [UInt64] = []
         var openDelta: [Int64] = []
-        var pending: [Frame] = []
         var time: UInt64 = 0
         var ranges: [Range<Int>] = []
-        for index in order {
-            let bytes = stacks[index].stack
-            ranges.removeAll(keepingCapacity: true)
-            Self.splitFrames(bytes, into: &ranges)
-            var common = 0
-            while common < ranges.count, common < openRange.count,
-                Self.equal(stacks[openStack[common]].stack, openRange[common], bytes, ranges[common])
-            {
-                common += 1
-            }
-            while openRange.count > common {
-                pending.append(
-                    Frame(
-                        depth: openRange.count, start: openStart.removeLast(), end: time,
-                        stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(),
-                        delta: openDelta.removeLast()))
-            }
-            for depth in common..<ranges.count {
-                openStack.append(index)
-                openRange.append(ranges[depth])
-                openStart.append(time)
-                openDelta.append(0)
-            }
-            if let deltas, !openDelta.isEmpty { openDelta[openDelta.count - 1] &+= deltas[index] }
-            // Parsed inputs are refused when their total overflows; a differential graph's scaled
-            // widths could still round past 2^64-1: saturate, so no frame ends before it starts.
-            let (next, overflowed) = time.addingReportingOverflow(stacks[index].count)
-            time = overflowed ? .max : next
-        }
-        while !openRange.isEmpty {
-            pending.append(
-                Frame(
-                    depth: openRange.count, start: openStart.removeLast(), end: time,
-                    stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast()
-                ))
-        }
-        totalCount = time
-        let threshold = minimumCount(time)
-        frames.reserveCapacity(pending.count / 2 + 1)
-        frames.append(Frame(depth: 0, start: 0, end: time, stackIndex: -1, nameRange: 0..<0))
-        for frame in pending {
+        var previousRanges: [Range<Int>] = []
+        var previousIndex = -1
+        frames.append(Frame(depth: 0, start: 0, end: total, stackIndex: -1, nameRange: 0..<0))
+
+        func close() {
+            let frame = Frame(
+                depth: openRange.count, start: openStart.removeLast(), end: time,
+                stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast())
             if Double(frame.end - frame.start) < threshold {
                 omittedFrameCount += 1
             } else {
@@ -101,80 +74,69 @@ struct FlameGraphLayout {
                     maximumDelta, frame.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(frame.delta.magnitude))
             }
         }
+
+        for index in order {
+            let bytes = stacks[index].stack
+            ranges.removeAll(keepingCapacity: true)
+            Self.splitFrames(bytes, into: &ranges)
+            // The open frames are the previous stack's: a frame stays open when it has the same
+            // range there and no byte differs up to its end.
+            var common = 0
+            if previousIndex >= 0 {
+                let differsAt = Self.firstDifference(stacks[previousIndex].stack, bytes)
+                while common < ranges.count, common < previousRanges.count, ranges[common] == previousRanges[common],
+                    ranges[common].upperBound <= differsAt
+                {
+                    common += 1
+                }
+            }
+            while openRange.count > common { close() }
+            for depth in common..<ranges.count {
+                openStack.append(index)
+                openRange.append(ranges[depth])
+                openStart.append(time)
+                openDelta.append(0)
+            }
+            if let deltas, !openDelta.isEmpty { openDelta[openDelta.count - 1] &+= deltas[index] }
+            let (next, overflowed) = time.addingReportingOverflow(stacks[index].count)
+            time = overflowed ? .max : next
+            swap(&ranges, &previousRanges)
+            previousIndex = index
+        }
+        while !openRange.isEmpty { close() }
+        totalCount = time
+        frames[0].end = time
         frames[1...].sort { $0.depth != $1.depth ? $0.depth < $1.depth : $0.start < $1.start }
     }
 
-    private static func equal(_ lhs: [UInt8], _ lhsRange: Range<Int>, _ rhs: [UInt8], _ rhsRange: Range<Int>) -> Bool {
-        guard lhsRange.count == rhsRange.count else { return false }
-        if lhsRange.isEmpty { return true }
-        return lhs.withUnsafeBytes { left in
-            rhs.withUnsafeBytes { right in
-                memcmp(
-                    left.baseAddress! + lhsRange.lowerBound, right.baseAddress! + rhsRange.lowerBound, lhsRange.count)
-                    == 0
+    /// The index of the first byte where `lhs` and `rhs` differ, or the shorter one's length.
+    private static func firstDifference(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+        lhs.withUnsafeBufferPointer { left in
+            rhs.withUnsafeBufferPointer { right in
+                let count = min(left.count, right.count)
+                var index = 0
+                while index + 8 <= count {
+                    let a = UnsafeRawPointer(left.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                    let b = UnsafeRawPointer(right.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                    if a != b { return index + (UInt64(littleEndian: a ^ b).trailingZeroBitCount >> 3) }
+                    index += 8
+                }
+                while index < count, left[index] == right[index] { index += 1 }
+                return index
             }
         }
     }
 
     /// Splits at `;`, dropping trailing empty frames as Perl's `split` does.
     static func splitFrames(_ bytes: [UInt8], into ranges: inout [Range<Int>]) {
-        var start = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: ";") {
-            ranges.append(start..<index)
-            start = index + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: ";") {
+                ranges.append(start..<index)
+                start = index + 1
+            }
+            ranges.append(start..<buffer.count)
         }
-        ranges.append(start..<bytes.count)
         while let last = ranges.last, last.isEmpty { ranges.removeLast() }
-    }
-
-    /// Orders stacks as flamegraph.pl's line sort orders their frames: at the first frame whose
-    /// names differ, each name is followed by a space if some stack ends at that frame
-    /// (`endings`), by `;` otherwise; a stack that ends where the other goes on comes first.
-    static func flamegraphPrecedes(_ lhs: [UInt8], _ rhs: [UInt8], endings: StackEndings) -> Bool {
-        let semicolon = UInt8(ascii: ";"), space = UInt8(ascii: " ")
-        let count = min(lhs.count, rhs.count)
-        var index = 0
-        while index < count, lhs[index] == rhs[index] { index += 1 }
-        if index == count {
-            if lhs.count == rhs.count { return false }
-            // The shorter stack ends here, its last name followed by a space in its line.
-            let next = lhs.count < rhs.count ? rhs[index] : lhs[index]
-            let shorterFirst = next == semicolon || next >= space
-            return lhs.count < rhs.count ? shorterFirst : !shorterFirst
-        }
-        let left = lhs[index], right = rhs[index]
-        if left != semicolon && right != semicolon { return left < right }
-        // One name ends here and is a prefix of the other: its separator meets the other's next byte.
-        let shorterIsLeft = left == semicolon
-        let next = shorterIsLeft ? right : left
-        let endsHere = endings.contains((shorterIsLeft ? lhs : rhs)[..<index])
-        let separator = endsHere ? space : semicolon
-        let shorterFirst = separator == next || separator < next
-        return shorterIsLeft ? shorterFirst : !shorterFirst
-    }
-}
-
-/// Which byte strings are whole stacks, answered without copying the prefix asked about (the
-/// sort asks for each pair of siblings where one name extends the other, `leaf1`/`leaf10`).
-struct StackEndings {
-    private var indicesByHash: [Int: [Int]] = [:]
-    private let stacks: [FoldedStack]
-
-    init(_ stacks: [FoldedStack]) {
-        self.stacks = stacks
-        for (index, stack) in stacks.enumerated() {
-            indicesByHash[Self.hash(stack.stack[...]), default: []].append(index)
-        }
-    }
-
-    func contains(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard let candidates = indicesByHash[Self.hash(bytes)] else { return false }
-        return candidates.contains { stacks[$0].stack.elementsEqual(bytes) }
-    }
-
-    private static func hash(_ bytes: ArraySlice<UInt8>) -> Int {
-        var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
     }
 }

@@ -50,9 +50,8 @@ extension CTFCompiledProgram {
                 let first = Int(op.auxiliary), end = first + Int(op.count)
                 if reader.hasBits(Int(op.sizeInBits)) {
                     let runBase = reader.base + (start >> 3)
-                    for index in first..<end {
-                        let field = fixedFields[index]
-                        slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: runBase))
+                    for group in Int(op.groupStart)..<Int(op.groupEnd) {
+                        loadGroup(fixedGroups[group], from: runBase, into: slots)
                     }
                 } else {
                     // Near the end of the content: check field by field, failing where the
@@ -92,7 +91,7 @@ extension CTFCompiledProgram {
                 guard count >= 0, reader.hasBits(count * 8) else { throw overrun(reader) }
                 let start = reader.currentByte
                 var length = count
-                if op.isText, count > 0, let nul = memchr(start, 0, count) { length = UnsafeRawPointer(nul) - start }
+                if op.isText, count > 0 { length = Self.textLength(start, count: count) }
                 slots[Int(op.slot)] = .span(start, count: length)
                 reader.bitPosition += count * 8
             case .integerArray, .integerSequence:
@@ -154,6 +153,71 @@ extension CTFCompiledProgram {
                 slots[Int(op.slot)] = .span(start, count: (reader.bitPosition + 7) / 8 - (start - reader.base))
             }
         }
+    }
+
+    /// Stores one group of a fixed run's fields; the packet buffer's slack keeps loads in bounds.
+    @inline(__always)
+    private func loadGroup(
+        _ group: CTFFixedGroup, from runBase: UnsafeRawPointer, into slots: UnsafeMutablePointer<EventFieldSlot>
+    ) {
+        let base = runBase + Int(group.offsetInBytes)
+        let destination = slots + Int(group.firstSlot)
+        let count = Int(group.fieldCount)
+        switch group.load {
+        case .unsigned8:
+            for index in 0..<count {
+                destination[index] = EventFieldSlot(bits: UInt64(base.load(fromByteOffset: index, as: UInt8.self)))
+            }
+        case .unsigned16:
+            for index in 0..<count {
+                let raw = base.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self)
+                destination[index] = EventFieldSlot(bits: UInt64(UInt16(littleEndian: raw)))
+            }
+        case .unsigned32:
+            for index in 0..<count {
+                let raw = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
+                destination[index] = EventFieldSlot(bits: UInt64(UInt32(littleEndian: raw)))
+            }
+        case .unsigned64:
+            for index in 0..<count {
+                let raw = base.loadUnaligned(fromByteOffset: index &* 8, as: UInt64.self)
+                destination[index] = EventFieldSlot(bits: UInt64(littleEndian: raw))
+            }
+        case .signed8:
+            for index in 0..<count {
+                let value = Int64(base.load(fromByteOffset: index, as: Int8.self))
+                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: value))
+            }
+        case .signed16:
+            for index in 0..<count {
+                let raw = base.loadUnaligned(fromByteOffset: index &* 2, as: Int16.self)
+                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(Int16(littleEndian: raw))))
+            }
+        case .signed32:
+            for index in 0..<count {
+                let raw = base.loadUnaligned(fromByteOffset: index &* 4, as: Int32.self)
+                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(Int32(littleEndian: raw))))
+            }
+        case .eachField:
+            let first = Int(group.firstField)
+            for index in first..<(first + count) {
+                let field = fixedFields[index]
+                slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: runBase))
+            }
+        }
+    }
+
+    /// The length of NUL-terminated text in a fixed-size array (`procname[16]`, `comm[16]`):
+    /// a byte loop for short arrays, where calling `memchr` cost more than the search.
+    @inline(__always)
+    private static func textLength(_ start: UnsafeRawPointer, count: Int) -> Int {
+        guard count <= 32 else {
+            guard let nul = memchr(start, 0, count) else { return count }
+            return UnsafeRawPointer(nul) - start
+        }
+        var length = 0
+        while length < count, start.load(fromByteOffset: length, as: UInt8.self) != 0 { length &+= 1 }
+        return length
     }
 
     /// One field of a fixed run; the packet buffer's slack keeps the load in bounds.

@@ -21,6 +21,9 @@ struct CTFDecodeOp {
     var count: Int32 = 0
     /// Index into `variants` or `compounds`, or the first `CTFFixedField` of a fixed run.
     var auxiliary: Int32 = 0
+    /// For a fixed run: its `CTFFixedGroup`s, `groupStart..<groupEnd`.
+    var groupStart: Int32 = 0
+    var groupEnd: Int32 = 0
 }
 
 /// One integer of a fixed run: 8, 16, 32 or 64 bits at a byte offset from the run's start.
@@ -281,12 +284,15 @@ struct CTFDecodeProgram {
         // so option ranges stay exact.
         var fusedOps: [CTFDecodeOp] = []
         var fixedFields: [CTFFixedField] = []
-        Self.fuse(ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields)
+        var fixedGroups: [CTFFixedGroup] = []
+        Self.fuse(ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields, groups: &fixedGroups)
         let fusedMainLength = fusedOps.count
         for variant in variants.indices {
             for option in variants[variant].options.indices {
                 let start = fusedOps.count
-                Self.fuse(ops[variants[variant].options[option].ops], into: &fusedOps, fixedFields: &fixedFields)
+                Self.fuse(
+                    ops[variants[variant].options[option].ops], into: &fusedOps, fixedFields: &fixedFields,
+                    groups: &fixedGroups)
                 variants[variant].options[option].ops = start..<fusedOps.count
             }
         }
@@ -309,7 +315,8 @@ struct CTFDecodeProgram {
         }
         return CTFCompiledProgram(
             ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
-            fixedFields: fixedFields, compounds: compounds, fields: fields, mappedClocks: mappedClocks)
+            fixedFields: fixedFields, fixedGroups: fixedGroups, compounds: compounds, fields: fields,
+            mappedClocks: mappedClocks)
     }
 
     private static func isPowerOfTwo(_ value: Int32) -> Bool { value > 0 && value & (value - 1) == 0 }
@@ -323,7 +330,8 @@ struct CTFDecodeProgram {
     /// run has an alignment that divides the start's, so its offset from the start is the same
     /// in every event. Anything else (strings, sequences, variants, bit fields) ends the run.
     private static func fuse(
-        _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField]
+        _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField],
+        groups: inout [CTFFixedGroup]
     ) {
         var pending: [CTFDecodeOp] = []
         var runAlignment: Int32 = 0
@@ -333,11 +341,13 @@ struct CTFDecodeProgram {
         func roundUp(_ value: Int32, _ alignment: Int32) -> Int32 { (value + alignment - 1) & ~(alignment - 1) }
         func flush() {
             if runFields.count >= 2 {
+                let groupStart = Int32(groups.count)
+                CTFFixedGroup.group(runFields, firstField: fixedFields.count, into: &groups)
                 output.append(
                     CTFDecodeOp(
                         kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset,
                         count: Int32(runFields.count),
-                        auxiliary: Int32(fixedFields.count)))
+                        auxiliary: Int32(fixedFields.count), groupStart: groupStart, groupEnd: Int32(groups.count)))
                 fixedFields.append(contentsOf: runFields)
             } else {
                 output.append(contentsOf: pending)
@@ -401,16 +411,18 @@ final class CTFCompiledProgram: Sendable {
     let variants: [Variant]
     let variantOptions: [VariantOption]
     let fixedFields: [CTFFixedField]
+    let fixedGroups: [CTFFixedGroup]
     let compounds: [CTFCompoundPlan]
     let fields: [EventFieldDescription]
     let mappedClocks: [Int: String]
 
     init(
         ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption],
-        fixedFields: [CTFFixedField],
+        fixedFields: [CTFFixedField], fixedGroups: [CTFFixedGroup],
         compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]
     ) {
         self.fixedFields = fixedFields
+        self.fixedGroups = fixedGroups
         self.ops = ops
         self.mainLength = mainLength
         self.variants = variants
