@@ -114,7 +114,8 @@ enum USETable {
                     owner: name, resource: "PIDs limit",
                     utilization:
                         "\(pids.current.map(String.init) ?? "-") of \(pids.limit.map(String.init) ?? "no limit")",
-                    saturation: "n/a", errors: "not measured (pids.events)", findingRuleIDs: rules(.containerPIDsLimit)))
+                    saturation: "n/a", errors: "not measured (pids.events)", findingRuleIDs: rules(.containerPIDsLimit))
+            )
         }
         for use in ContainerRules.throttleUses(container, facts) {
             rows.append(
