@@ -41,7 +41,7 @@ let package = Package(
         // The container performance method over an observation window: findings with evidence.
         // Reads no file itself: it consumes ResourceMetrics' samples.
         .target(name: "Diagnosis", dependencies: ["ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting"]),
-        // perf_event sampling, symbolization, folding, flame graphs, pprof.
+        // perf_event sampling, symbolization, folding, the flame graph layout, pprof.
         .target(name: "Profiling", dependencies: ["LinuxHost", "ContainerInventory", "CLinuxSupport"]),
         // Kernel events: the decoded-event model, tracefs capture, the ftrace page decoder, the
         // trace directory, and CTF 1.8 reading and writing.
@@ -64,7 +64,7 @@ let package = Package(
             name: "Captures",
             dependencies: [
                 "Profiling", "KernelTrace", "ContainerInventory", "ResourceMetrics", "Diagnosis", "LinuxHost",
-                "Reporting", "CLinuxSupport"
+                "Reporting", "CLinuxSupport", "Presentation"
             ]),
         // The recorder's embedded store (SQLite through GRDB, WAL): samples in compressed
         // per-container blocks, events, findings, roll-ups, retention, migrations. Nothing
@@ -82,7 +82,7 @@ let package = Package(
         // Uses LinuxHost's syscall layer only (terminal writes).
         .target(name: "Reporting", dependencies: ["LinuxHost"]),
         // Every renderer of a domain result: the ps/pid/stats text, the top screen, diagnose and
-        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, the BPF tools' reports, time-series charts (SVG, HTML). Above the domain targets; none of
+        // inside text, analyze tables/JSON/LAMI, trace and profile summaries, flame graphs (SVG), the BPF tools' reports, time-series charts (SVG, HTML). Above the domain targets; none of
         // them depends on it. Knows nothing of where the data came from.
         .target(
             name: "Presentation",
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "RecorderTests",
             dependencies: ["Recorder", "Recording", "ContainerInventory", "periscope", "TestSupport"]),
-        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "TestSupport"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "Presentation", "TestSupport"]),
         // The capture manager's bookkeeping with stand-in runners, plus live captures of a
         // real container (perf, tracefs, Docker).
         .testTarget(

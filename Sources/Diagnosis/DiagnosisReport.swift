@@ -101,6 +101,16 @@ package struct USERow: Sendable, Codable, Equatable {
     package var saturation: String
     /// Errors ("not measured" when the kernel gives no counter).
     package var errors: String
-    /// The findings on this resource (rule ids).
-    package var findingRules: [String]
+    /// The rules of the findings on this resource (coded as their ids, `findingRules`).
+    package var findingRuleIDs: [RuleID]
+
+    /// The findings' rule ids as the JSON spells them.
+    package var findingRules: [String] { findingRuleIDs.map(\.rawValue) }
+    /// The cells its findings mark: each rule declares the USE metric it reports.
+    package var flaggedMetrics: Set<USEMetric> { Set(findingRuleIDs.map(\.useMetric)) }
+
+    private enum CodingKeys: String, CodingKey {
+        case owner, resource, utilization, saturation, errors
+        case findingRuleIDs = "findingRules"
+    }
 }

@@ -19,6 +19,17 @@ package enum USEResource: Sendable, CaseIterable {
     case containerCPUCap, containerCPUShares, containerMemoryLimit, containerPIDsLimit, containerBlockIOThrottle
 }
 
+/// A column of the USE table: what a finding says about its resource ("the USE method",
+/// Brendan Gregg: utilization, saturation, errors).
+package enum USEMetric: String, Sendable, Codable, CaseIterable {
+    /// How busy the resource is: the share of its capacity or limit in use.
+    case utilization
+    /// Work that waits for it: queues, throttling, stalls, swapping.
+    case saturation
+    /// Failures: OOM kills, I/O and interface errors, retransmits.
+    case errors
+}
+
 extension RuleID {
     /// The checklist lines a finding of this rule marks. Every rule is on a checklist line or
     /// a USE row at least (`RuleIDPlacementTests`): a finding marked nowhere is easy to miss.
@@ -69,6 +80,30 @@ extension RuleID {
             .kernelError:
             []
         case .rtBudgetThrottled, .rtStarvingNeighbours, .rtThrottlingLogged: []
+        }
+    }
+
+    /// The USE metric a finding of this rule reports: the cell the USE table marks on the rows
+    /// of `useResources`. Rules with no USE row declare one too, so that a row added for their
+    /// resource later marks the right cell.
+    package var useMetric: USEMetric {
+        switch self {
+        case .hostCPUUtilization, .hostMemoryUtilization, .hostDiskUtilization, .hostNetworkUtilization: .utilization
+        // One CPU kept busy (by anything, or by SCHED_FIFO threads) while others idle.
+        case .hostCPUImbalance, .rtStarvingNeighbours: .utilization
+        case .memoryNearLimit, .pidsNearLimit: .utilization
+        // The throttle's limit is the capacity: IOPS or bytes/s at a floor near it is its utilisation.
+        case .blkioThrottleSaturated: .utilization
+        case .hostLoad, .hostCPUSaturation, .hostCPUSteal, .hostMemorySwapping, .hostMemoryPressure: .saturation
+        // Idle CPUs with tasks waiting on storage: a wait, seen from the CPU.
+        case .hostCPUIOWait: .saturation
+        case .hostDiskSaturation, .hostIOPressure, .hostNetworkDrops, .networkDrops: .saturation
+        case .cpuCapThrottled, .cpuShareThrottled, .cpuPhysicalThrottled: .saturation
+        case .memoryLimitHits, .memorySwapping, .memoryPressure: .saturation
+        case .storageDState, .storageLatencyCollapse, .storageIOPressure, .storageSyncWriteSlow: .saturation
+        case .kernelHungTask, .rtBudgetThrottled, .rtThrottlingLogged: .saturation
+        case .memoryOOMKill, .memoryOOMKillBeforeWindow, .kernelOOMKill, .kernelOOMKillBeforeWindow: .errors
+        case .hostNetworkErrors, .hostTCPRetransmits, .networkRetransmits, .kernelIOError, .kernelError: .errors
         }
     }
 }

@@ -49,7 +49,8 @@ struct CaptureLiveTests {
         #expect(try LiveCaptureEnvironment.run(["tar", "-xf", file.path, "-C", extracted]) == 0)
         let directory = "\(extracted)/trace-\(started.id.text)"
         let reader = try PeriscopeTraceReader(directory: directory)
-        #expect(reader.metadata.containerFilter == [container.name])
+        #expect(reader.metadata.containerFilter.map(\.name) == [container.name])
+        #expect(reader.metadata.containerFilter.first?.key?.runtime == .docker)
         #expect(reader.metadata.isComplete == true)
         #expect(reader.recordedStatedump.containers.contains { $0.name == container.name })
         // Only the trace directory's files, no leftovers of the unpacked directory.

@@ -13,6 +13,21 @@ import Testing
             "\(rule.rawValue) is on no checklist line and no USE row")
     }
 
+    /// Rules and the USE metric docs/diagnose.md's USE tables put them under.
+    static let documentedMetrics: [(RuleID, USEMetric)] = [
+        (.hostCPUUtilization, .utilization), (.hostCPUSaturation, .saturation), (.hostNetworkErrors, .errors),
+        (.hostNetworkDrops, .saturation), (.cpuCapThrottled, .saturation), (.memoryNearLimit, .utilization),
+        (.memoryLimitHits, .saturation), (.memoryOOMKill, .errors), (.pidsNearLimit, .utilization),
+        (.blkioThrottleSaturated, .utilization), (.storageIOPressure, .saturation), (.networkRetransmits, .errors),
+        (.kernelIOError, .errors)
+    ]
+
+    /// The metric each rule reports is the one docs/diagnose.md's USE tables put it under.
+    @Test(arguments: documentedMetrics)
+    func rulesReportTheDocumentedUSEMetric(rule: RuleID, metric: USEMetric) {
+        #expect(rule.useMetric == metric)
+    }
+
     /// The checklist's lines are exactly the declared commands, in order.
     @Test func checklistCommandsAreTheLinesPrinted() {
         let report = Synthetic.diagnose(Synthetic.window())

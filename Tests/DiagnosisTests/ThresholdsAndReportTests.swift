@@ -55,6 +55,27 @@ import Testing
         #expect(decoded.status == .findings)
     }
 
+    /// The USE table marks the cell a finding reports (each rule declares its USE metric), not
+    /// the whole row: a cap-throttled container's CPU cap row flags saturation only, a container
+    /// near its memory limit flags utilisation only; the JSON keeps the rule ids.
+    @Test func useRowsMarkTheMetricTheirFindingsReport() throws {
+        let web = Synthetic.container("web", usage: 0.5, cap: 0.5, throttledMilliseconds: 300)
+        let report = Synthetic.diagnose(Synthetic.window(containers: [web]))
+        let row = try #require(report.use.first { $0.owner == "web" && $0.resource == "CPU cap" })
+        #expect(row.findingRuleIDs == [.cpuCapThrottled])
+        #expect(row.flaggedMetrics == [.saturation])
+        let text = DiagnosisTextRenderer().render(report)
+        #expect(text.contains("!! web CPU cap: U 0.50 of 0.50 cores (100%); S! throttled 300.0 ms/s; E n/a"))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(row)) as? [String: Any])
+        #expect(object["findingRules"] as? [String] == ["cpu.cap-throttled"])
+        #expect(try JSONDecoder().decode(USERow.self, from: JSONEncoder().encode(row)) == row)
+
+        var full = row
+        full.findingRuleIDs = [.memoryNearLimit, .memoryOOMKill]
+        #expect(full.flaggedMetrics == [.utilization, .errors])
+    }
+
     @Test("thresholds and window values far past Int.max render (1e+19) instead of trapping")
     func hugeNumbersRender() throws {
         var thresholds = Thresholds()

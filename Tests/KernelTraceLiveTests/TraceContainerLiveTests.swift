@@ -100,7 +100,8 @@ struct TraceContainerLiveTests {
         #expect(
             TraceShell.wait(recorder) == 0, "\((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "")")
         let (reader, replay) = try Self.replay(output)
-        #expect(reader.metadata.containerFilter == [container.name])
+        #expect(reader.metadata.containerFilter.map(\.name) == [container.name])
+        #expect(reader.metadata.containerFilter.map { $0.key?.description } == ["docker:\(container.id)"])
         let syscalls = replay.rows.filter { $0.name == "sys_enter" || $0.name == "sys_exit" }
         #expect(syscalls.count > 20)
         let strays = syscalls.filter { $0.container != container.name }

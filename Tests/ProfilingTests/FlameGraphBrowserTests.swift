@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import Presentation
 @testable import Profiling
 
 /// The SVG in a real browser: headless Chromium renders it, runs its script, and the

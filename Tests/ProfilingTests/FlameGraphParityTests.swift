@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import Presentation
 @testable import Profiling
 #if canImport(Glibc)
 import Glibc

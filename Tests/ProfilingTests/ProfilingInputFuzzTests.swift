@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import Presentation
 @testable import Profiling
 
 /// Folded stacks (flamegraph input) and perf maps (a container's /tmp/perf-PID.map) mutated:

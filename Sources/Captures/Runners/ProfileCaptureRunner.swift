@@ -1,6 +1,7 @@
 import ContainerInventory
 import Foundation
 import LinuxHost
+import Presentation
 import Profiling
 
 /// A CPU profile of a container, exactly as `periscope profile --container ID -d N` takes it:

@@ -7,8 +7,8 @@ enum USETable {
     static func rows(_ facts: WindowFacts, findings: [Finding]) -> [USERow] {
         guard !facts.window.host.isEmpty else { return [] }
         // Each rule declares its resources (RuleID.useResources); the subject picks the row.
-        func rules(subject: String, _ resource: USEResource) -> [String] {
-            findings.filter { $0.subject == subject && $0.ruleID.useResources.contains(resource) }.map(\.rule)
+        func rules(subject: String, _ resource: USEResource) -> [RuleID] {
+            findings.filter { $0.subject == subject && $0.ruleID.useResources.contains(resource) }.map(\.ruleID)
         }
         var rows: [USERow] = []
         let window = facts.window
@@ -20,7 +20,7 @@ enum USETable {
                 owner: "host", resource: "CPU", utilization: "\(fixed(busy.mean, 0))% busy",
                 saturation:
                     "run queue \(fixed(runnable.mean, 1)) for \(facts.cpuCount) CPUs, PSI some \(fixed(cpuPressure.mean, 1))%",
-                errors: "not measured (no ECC counters)", findingRules: rules(subject: "host CPU", .hostCPU)))
+                errors: "not measured (no ECC counters)", findingRuleIDs: rules(subject: "host CPU", .hostCPU)))
         if let memory = window.host.last?.memory {
             let available = memory.availableBytes ?? (memory.totalBytes - memory.usedBytes)
             let used =
@@ -34,7 +34,7 @@ enum USETable {
                     saturation:
                         "swap \(fixed(swap.mean, 0)) pages/s, PSI some \(fixed(facts.host { ($0.memoryPressure?.someStalledSecondsPerSecond.perSecond ?? 0) * 100 }.mean, 1))%",
                     errors: window.kernelLog.readable ? "\(kills) OOM kills" : "kernel log unreadable",
-                    findingRules: rules(subject: "host memory", .hostMemory)))
+                    findingRuleIDs: rules(subject: "host memory", .hostMemory)))
         }
         for name in HostRules.deviceNames(facts) {
             let device = facts.disk(name)
@@ -46,7 +46,7 @@ enum USETable {
                     saturation:
                         "aqu-sz \(fixed(device.queueSize.mean, 2)), await \(fixed(device.awaitMilliseconds.mean, 1)) ms",
                     errors: window.kernelLog.readable ? "\(errors) I/O errors" : "kernel log unreadable",
-                    findingRules: rules(subject: "device \(name)", .hostDisk)))
+                    findingRuleIDs: rules(subject: "device \(name)", .hostDisk)))
         }
         for name in facts.interfaceNames {
             let traffic = facts.interface(name)
@@ -60,7 +60,7 @@ enum USETable {
                     utilization: speed.map { "\(fixed(bytes * 8 / ($0 * 1e6) * 100, 1))% of \(fixed($0, 0)) Mbit/s" }
                         ?? "\(byteCount(bytes))/s (no link speed)",
                     saturation: "drops \(fixed(traffic.drops.mean, 1))/s", errors: "\(fixed(traffic.errors.mean, 1))/s",
-                    findingRules: rules(subject: "interface \(name)", .hostNetwork)))
+                    findingRuleIDs: rules(subject: "interface \(name)", .hostNetwork)))
         }
         for container in facts.sampledContainers where facts.isFocused(container.key) {
             rows += containerRows(container, facts, findings: findings)
@@ -70,8 +70,8 @@ enum USETable {
 
     static func containerRows(_ container: ObservedContainer, _ facts: WindowFacts, findings: [Finding]) -> [USERow] {
         let mine = findings.filter { $0.containerKey == container.key }
-        func rules(_ resource: USEResource) -> [String] {
-            mine.filter { $0.ruleID.useResources.contains(resource) }.map(\.rule)
+        func rules(_ resource: USEResource) -> [RuleID] {
+            mine.filter { $0.ruleID.useResources.contains(resource) }.map(\.ruleID)
         }
         let name = container.displayName
         var rows: [USERow] = []
@@ -84,7 +84,7 @@ enum USETable {
                     owner: name, resource: "CPU cap",
                     utilization: "\(fixed(usage, 2)) of \(fixed(cap, 2)) cores (\(fixed(usage / cap * 100, 0))%)",
                     saturation: "throttled \(fixed(throttled, 1)) ms/s", errors: "n/a",
-                    findingRules: rules(.containerCPUCap)))
+                    findingRuleIDs: rules(.containerCPUCap)))
         }
         let limits = container.intervals.last?.cpuLimits
         let weight = limits?.shares.map { "shares \($0)" } ?? limits?.weight.map { "weight \($0)" } ?? "default weight"
@@ -94,7 +94,7 @@ enum USETable {
                 owner: name, resource: "CPU shares", utilization: "\(fixed(usage, 2)) cores (\(weight))",
                 saturation: "involuntary switches \(fixed(involuntary, 0))/s"
                     + (pressure.count > 0 ? ", PSI some \(fixed(pressure.mean, 1))%" : ""),
-                errors: "n/a", findingRules: rules(.containerCPUShares)))
+                errors: "n/a", findingRuleIDs: rules(.containerCPUShares)))
         let memory = container.intervals.last?.memory
         let hits = (container.lastCounters?.memory?.limitHitCount).flatMap { after in
             container.firstCounters?.memory?.limitHitCount.map { after >= $0 ? after - $0 : after }
@@ -107,14 +107,15 @@ enum USETable {
                     + (memory?.workingSetPercentOfLimit.map { " (\(fixed($0, 0))%)" } ?? ""),
                 saturation: "limit hits +\(hits.map(String.init) ?? "-")",
                 errors: "\(ContainerRules.oomKills(container, facts)) OOM kills",
-                findingRules: rules(.containerMemoryLimit)))
+                findingRuleIDs: rules(.containerMemoryLimit)))
         if let pids = container.intervals.last?.pids {
             rows.append(
                 USERow(
                     owner: name, resource: "PIDs limit",
                     utilization:
                         "\(pids.current.map(String.init) ?? "-") of \(pids.limit.map(String.init) ?? "no limit")",
-                    saturation: "n/a", errors: "not measured (pids.events)", findingRules: rules(.containerPIDsLimit)))
+                    saturation: "n/a", errors: "not measured (pids.events)", findingRuleIDs: rules(.containerPIDsLimit))
+            )
         }
         for use in ContainerRules.throttleUses(container, facts) {
             rows.append(
@@ -125,7 +126,7 @@ enum USETable {
                         "\(ContainerRules.formatRate(use.rate.mean, use.kind)) of \(ContainerRules.formatRate(use.limit, use.kind)) (\(fixed(use.percent, 0))%)",
                     saturation:
                         "\(facts.window.dStateThreads.filter { $0.container == container.key }.count) threads seen in D",
-                    errors: "n/a", findingRules: rules(.containerBlockIOThrottle)))
+                    errors: "n/a", findingRuleIDs: rules(.containerBlockIOThrottle)))
         }
         return rows
     }

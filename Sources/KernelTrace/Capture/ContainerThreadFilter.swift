@@ -38,8 +38,8 @@ public final class ContainerThreadFilter {
         return fresh
     }
 
-    /// The names to store in the metadata.
-    public var containerNames: [String] { containers.map(\.displayName) }
+    /// The containers to store in the metadata, by key and name.
+    public var filteredContainers: [FilteredContainer] { containers.map { FilteredContainer($0) } }
 
     /// Resolves `queries` and limits `session` to their threads; nil when there are none.
     static func install(

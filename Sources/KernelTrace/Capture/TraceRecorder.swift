@@ -94,7 +94,8 @@ public final class TraceRecorder {
             var metadata = TraceMetadata(
                 session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs,
                 realtimeOffsetNs: realtimeOffset,
-                containerFilter: filter?.containerNames ?? [], snapshotTrigger: nil, commandLine: options.commandLine)
+                containerFilter: filter?.filteredContainers ?? [], snapshotTrigger: nil,
+                commandLine: options.commandLine)
             metadata.isComplete = isComplete
             do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch {
                 throw .directory(error)

@@ -1,3 +1,5 @@
+import ContainerInventory
+
 /// The container and namespace context of each thread while a trace is replayed: starts from
 /// the statedump, follows forks (the child inherits its parent's container and namespaces),
 /// execs and renames (the comm), and uses the entries later rescans added for threads born
@@ -30,7 +32,7 @@ public final class ThreadContextTracker {
     public init(statedump: RecordedStatedump, classes: EventClassTable) {
         containers = statedump.containers
         hostPIDNamespace = statedump.hostNamespaces["pid"] ?? 0
-        var indexByKey: [String: Int] = [:]
+        var indexByKey: [ContainerKey: Int] = [:]
         for (index, container) in containers.enumerated() { indexByKey[container.key] = index }
         for thread in statedump.threads {
             let context = Context(

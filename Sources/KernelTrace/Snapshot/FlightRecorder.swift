@@ -160,7 +160,7 @@ public final class FlightRecorder {
         // copying leaves a snapshot readable up to the last page written.
         var incomplete = TraceMetadata(
             session: session, copiers: [], mode: "snapshot", startNs: max(armedAt, cutoff), endNs: stoppedAt,
-            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [],
+            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.filteredContainers ?? [],
             snapshotTrigger: trigger,
             commandLine: options.commandLine)
         incomplete.isComplete = false
@@ -184,7 +184,7 @@ public final class FlightRecorder {
         let metadata = TraceMetadata(
             session: session, copiers: copiers, mode: "snapshot",
             startNs: max(armedAt, cutoff), endNs: stoppedAt,
-            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.containerNames ?? [],
+            realtimeOffsetNs: realtimeOffsetNanoseconds(), containerFilter: filter?.filteredContainers ?? [],
             snapshotTrigger: trigger,
             commandLine: options.commandLine)
         for copier in copiers { copier.close() }

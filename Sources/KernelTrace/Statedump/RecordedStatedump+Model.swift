@@ -1,9 +1,11 @@
+import ContainerInventory
+
 extension RecordedStatedump {
     /// The statedump in the shared event model, for `TraceDescription`. Threads first seen by
     /// a rescan during the capture are included: they tell which container a thread born
     /// during the trace (e.g. by `docker run`) belongs to.
     public func model() -> Statedump {
-        var indexByKey: [String: Int] = [:]
+        var indexByKey: [ContainerKey: Int] = [:]
         let modelContainers = containers.enumerated().map { index, container in
             indexByKey[container.key] = index
             return StatedumpContainer(

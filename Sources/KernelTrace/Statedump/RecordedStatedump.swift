@@ -29,8 +29,8 @@ public struct RecordedStatedump: Sendable, Codable {
 
 /// A container known to the trace (the host is not listed: a thread without one is the host's).
 public struct RecordedContainer: Sendable, Codable, Equatable {
-    /// `runtime:id`, what threads refer to.
-    public var key: String
+    /// What threads refer to; statedump.json spells it `runtime:id`, as traces always have.
+    public var key: ContainerKey
     public var runtime: String
     public var id: String
     /// The runtime's name; nil when the runtime could not be asked.
@@ -66,7 +66,7 @@ public struct RecordedThread: Sendable, Codable, Equatable {
     /// `/proc/TID/cgroup` lines: `hierarchy:controllers:path`.
     public var cgroups: [String]
     /// The `key` of its container; nil for the host.
-    public var container: String?
+    public var container: ContainerKey?
     /// Trace-clock ns when first seen.
     public var seenAtNs: UInt64
 

@@ -8,7 +8,7 @@ public final class StatedumpCollector {
     private let scanner: InventoryScanner
     private let procfs: Procfs
     private var seenThreads: Set<ThreadKey> = []
-    private var seenContainers: Set<String> = []
+    private var seenContainers: Set<ContainerKey> = []
     private var seenPIDs: Set<Int32> = []
 
     private struct ThreadKey: Hashable {
@@ -45,10 +45,10 @@ public final class StatedumpCollector {
     }
 
     private func add(_ snapshot: InventorySnapshot, at timestampNs: UInt64, to dump: inout RecordedStatedump) {
-        for container in snapshot.containers where seenContainers.insert(container.key.description).inserted {
+        for container in snapshot.containers where seenContainers.insert(container.key).inserted {
             dump.containers.append(
                 RecordedContainer(
-                    key: container.key.description, runtime: container.runtime.rawValue, id: container.id,
+                    key: container.key, runtime: container.runtime.rawValue, id: container.id,
                     name: container.name,
                     image: container.image, pidNamespace: container.namespaces[.pid],
                     namespaces: Self.namespaceDictionary(container.namespaces),
@@ -57,7 +57,7 @@ public final class StatedumpCollector {
         for process in snapshot.processes {
             seenPIDs.insert(process.pid)
             addThreads(
-                of: process.pid, container: process.container.isHost ? nil : process.container.description,
+                of: process.pid, container: process.container.isHost ? nil : process.container,
                 at: timestampNs, to: &dump)
         }
     }
@@ -87,7 +87,7 @@ public final class StatedumpCollector {
     }
 
     private func addThreads(
-        of pid: Int32, container containerKey: String?, at timestampNs: UInt64, to dump: inout RecordedStatedump
+        of pid: Int32, container containerKey: ContainerKey?, at timestampNs: UInt64, to dump: inout RecordedStatedump
     ) {
         let tids = (try? procfs.threadIDs(of: pid)) ?? [pid]
         for tid in tids {

@@ -8,7 +8,7 @@ extension TraceMetadata {
     init(
         session: TraceSession, copiers: [RawPageCopier], mode: String, startNs: UInt64, endNs: UInt64,
         realtimeOffsetNs: Int64,
-        containerFilter: [String], snapshotTrigger: String?, commandLine: [String]
+        containerFilter: [FilteredContainer], snapshotTrigger: String?, commandLine: [String]
     ) {
         let stats = session.cpuStats()
         let streams = copiers.map { copier in

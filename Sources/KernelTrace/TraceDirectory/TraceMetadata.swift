@@ -21,7 +21,7 @@ public struct TraceMetadata: Sendable, Codable {
     /// `record` or `snapshot`.
     public var mode: String
     /// The containers the capture was limited to (empty: everything).
-    public var containerFilter: [String]
+    public var containerFilter: [FilteredContainer]
     public var cpuStreams: [CPUStreamSummary]
     public var snapshotTrigger: String?
     public var commandLine: [String]

@@ -80,9 +80,18 @@ package struct DiagnosisTextRenderer: Sendable {
             lines.append("")
             lines.append(bold("USE") + (verbose ? "" : " (resources with findings; --full for all)"))
             for row in useRows {
+                // The cell each finding reports is marked: `S! throttled 495.3 ms/s`.
+                let flagged = row.flaggedMetrics
+                func cell(_ letter: String, _ metric: USEMetric, _ text: String) -> String {
+                    flagged.contains(metric) ? bold("\(letter)! \(text)") : "\(letter) \(text)"
+                }
+                let cells = [
+                    cell("U", .utilization, row.utilization), cell("S", .saturation, row.saturation),
+                    cell("E", .errors, row.errors)
+                ]
                 lines.append(
-                    "  \(pad(row.findingRules.isEmpty ? "ok" : "!!", 2)) \(row.owner) \(row.resource): U \(row.utilization); S \(row.saturation); E \(row.errors)"
-                )
+                    "  \(pad(row.findingRules.isEmpty ? "ok" : "!!", 2)) \(row.owner) \(row.resource): "
+                        + cells.joined(separator: "; "))
             }
         }
         if !report.limitations.isEmpty {

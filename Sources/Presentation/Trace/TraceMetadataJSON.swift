@@ -33,7 +33,7 @@ package struct TraceMetadataJSON: Encodable {
         try container.encode(metadata.endNs, forKey: .endMonotonicNanoseconds)
         try container.encode(Double(metadata.endNs &- metadata.startNs) / 1e9, forKey: .durationSeconds)
         try container.encode(metadata.mode, forKey: .mode)
-        try container.encode(metadata.containerFilter, forKey: .containerFilter)
+        try container.encode(metadata.containerFilter.map(\.name), forKey: .containerFilter)
         try container.encode(metadata.cpuStreams.map(CPUStream.init), forKey: .cpuStreams)
         try container.encode(metadata.lostEventCount, forKey: .lostEvents)
         try container.encodeIfPresent(metadata.snapshotTrigger, forKey: .snapshotTrigger)

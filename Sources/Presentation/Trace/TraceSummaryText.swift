@@ -11,7 +11,7 @@ package enum TraceSummaryText {
             "periscope: \(metadata.mode == "snapshot" ? "snapshot" : "recorded") \(fixed(seconds, 2)) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs to \(directory): \(bytes / 1024) KiB of pages",
             "  statedump: \(threads) threads, \(containers) containers"
                 + (metadata.containerFilter.isEmpty
-                    ? "" : "; filtered to \(metadata.containerFilter.joined(separator: ", "))")
+                    ? "" : "; filtered to \(metadata.containerFilter.map(\.name).joined(separator: ", "))")
         ]
         var table = TextTable(columns: [
             .init("  CPU", .right), .init("PAGES", .right), .init("LOST", .right), .init("OVERRUN", .right),

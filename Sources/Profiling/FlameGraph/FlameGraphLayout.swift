@@ -12,34 +12,34 @@ import Glibc
 /// flamegraph.pl instead splits a frame that both ends stacks and has children when a
 /// sibling's name extends it (`b 1`, `b-c;y 1`, `b;x 1`): here that frame is drawn once, where
 /// flamegraph.pl draws its first part.
-struct FlameGraphLayout {
+package struct FlameGraphLayout {
     /// One rectangle. The root (depth 0) has an empty name and spans everything.
-    struct Frame {
-        var depth: Int
-        var start: UInt64
-        var end: UInt64
+    package struct Frame {
+        package var depth: Int
+        package var start: UInt64
+        package var end: UInt64
         /// Where the name is: `stacks[stackIndex].stack[nameRange]`.
-        var stackIndex: Int
-        var nameRange: Range<Int>
+        package var stackIndex: Int
+        package var nameRange: Range<Int>
         /// For a differential graph: the change in samples ending exactly in this frame
         /// (its self time), as flamegraph.pl accumulates it; 0 otherwise.
-        var delta: Int64 = 0
+        package var delta: Int64 = 0
     }
 
     /// The frames wide enough to draw, parents before children.
-    private(set) var frames: [Frame] = []
+    package private(set) var frames: [Frame] = []
     /// The sum of all counts.
-    private(set) var totalCount: UInt64 = 0
+    package private(set) var totalCount: UInt64 = 0
     /// The deepest depth among the drawn frames.
-    private(set) var maximumDepth = 0
+    package private(set) var maximumDepth = 0
     /// Frames left out for being narrower than the minimum width.
-    private(set) var omittedFrameCount = 0
+    package private(set) var omittedFrameCount = 0
     /// The largest |delta| among drawn frames (differential graphs).
-    private(set) var maximumDelta: Int64 = 0
+    package private(set) var maximumDelta: Int64 = 0
 
     /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
     /// `deltas`, when given, holds one change per stack (a differential graph).
-    init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
+    package init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
         // The total first, so a frame narrower than the minimum is dropped when it closes
         // instead of being kept until the end (most frames of a large profile are).
         // Parsed inputs are refused when their total overflows; a differential graph's scaled

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Presentation
 import Profiling
 import Reporting
 

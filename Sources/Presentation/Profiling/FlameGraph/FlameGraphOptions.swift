@@ -1,3 +1,5 @@
+import Profiling
+
 /// How a flame graph is drawn; the defaults and names are those of `flamegraph.pl`.
 package struct FlameGraphOptions: Sendable, Equatable {
     /// Frames narrower than this are left out (their time still counts in their parents).

@@ -1,3 +1,5 @@
+import Profiling
+
 /// A self-contained interactive flame graph, the SVG `flamegraph.pl` draws: click a frame to
 /// zoom, "Reset Zoom" to go back, "Search" (or Ctrl-F) for a regular expression with the
 /// matched share of samples shown, tooltips with samples and percentage, and `?s=REGEX` in
