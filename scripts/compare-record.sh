@@ -2,7 +2,7 @@
 # Recording cost per container per sample (issue 15): `periscope record` against `periscope top`
 # in the same run, and the pread floor from C of the very files the recorder keeps open.
 #
-# For each count of idle busybox containers (default 10 100 500; named periscope-it-15b-bench-N
+# For each count of idle busybox containers (default 10 100 500; named periscope-it-15d-bench-N
 # and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
 # rolling diagnosis off; its --json status lines give the CPU of each sample on the recording
 # thread (reads, event drain, kernel log, D-state gate, engine ping) and of each store write.
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(10 100 500)
 log() { echo "compare-record: $*" >&2; }
-PREFIX=periscope-it-15b-bench
+PREFIX=periscope-it-15d-bench
 WORK=$(mktemp -d /tmp/periscope-compare-record.XXXXXX)
 cleanup() {
   docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
