@@ -74,6 +74,12 @@ struct RecordCommand: ParsableCommand {
             valueName: "DURATION"), transform: DurationText.parseSeconds)
     var rescan: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Read each container's memory.stat (page cache, anon, inactive file) every this many samples; in between the working set is usage minus the last inactive-file figure. memory.stat is the costliest cgroup file to read.",
+            valueName: "N"))
+    var memoryStatEvery: Int = RecorderOptions().memoryStatEverySamples
+
     @Flag(
         help:
             "Print one JSON status line per interval (samples, containers, CPU per sample and per write) instead of a start and a stop message."
@@ -89,6 +95,9 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError("--diagnose-window must be between 1s and --diagnose-every")
         }
         if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 1h") }
+        if !(1...3600).contains(memoryStatEvery) {
+            throw ValidationError("--memory-stat-every must be between 1 and 3600 samples")
+        }
     }
 
     func run() throws {
@@ -118,6 +127,7 @@ struct RecordCommand: ParsableCommand {
         options.rescanSeconds = rescan
         options.diagnoseEverySeconds = diagnoseEvery
         options.diagnoseWindowSeconds = diagnoseWindow
+        options.memoryStatEverySamples = memoryStatEvery
         DiagnoseInterrupt.install()
         defer { DiagnoseInterrupt.remove() }
         let recorder = Recorder(options: options, sink: store)
