@@ -72,7 +72,7 @@ struct RecordCommand: ParsableCommand {
         help: ArgumentHelp(
             "Full inventory scans this often (Docker containers are seen at once from its events).",
             valueName: "DURATION"), transform: DurationText.parseSeconds)
-    var rescan: Double = 5
+    var rescan: Double = RecorderOptions().rescanSeconds
 
     @Option(
         help: ArgumentHelp(
