@@ -2,32 +2,38 @@
 # Recording cost per container per sample (issue 15): `periscope record` against `periscope top`
 # in the same run, and the pread floor from C of the very files the recorder keeps open.
 #
-# For each count of idle busybox containers (default 10 100 500; named periscope-it-15b-bench-N
+# For each count of idle busybox containers (default 10 100 500; named periscope-it-15d-bench-N
 # and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
 # rolling diagnosis off; its --json status lines give the CPU of each sample on the recording
 # thread (reads, event drain, kernel log, D-state gate, engine ping) and of each store write.
-# The medians over the samples after the first three are used. Then `top --batch` is measured
-# the marginal way (perf task-clock of -n SAMPLES+1 minus -n 1, over SAMPLES), and the C floor
+# The medians over the samples after the first three are used for sampling; the store write is
+# the mean (one sample a minute also packs the minute's block: run at least 60 samples to see
+# it). Then `top --batch` is measured the marginal way (perf task-clock of -n TOP+1 minus -n 1,
+# over TOP samples), and the C floor
 # preads the files the recorder held open (read from /proc/PID/fd while it ran).
 # Per-container figures subtract the same measurement with none of our containers and divide
 # by the change in the number of containers sampled (other sessions' containers included).
 #
-# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [COUNT...]
+# Extra `record` options (e.g. --memory-stat-every 10) go after --record-options.
+#
+# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"] [COUNT...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY="" SAMPLES=20
+BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS=""
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) BINARY="$2"; shift 2 ;;
     -s) SAMPLES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -t) TOP_SAMPLES="$2"; shift 2 ;;
+    --record-options) RECORD_OPTIONS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(10 100 500)
 log() { echo "compare-record: $*" >&2; }
-PREFIX=periscope-it-15b-bench
+PREFIX=periscope-it-15d-bench
 WORK=$(mktemp -d /tmp/periscope-compare-record.XXXXXX)
 cleanup() {
   docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -69,36 +75,42 @@ gcc -O2 -o "$WORK/floor" "$WORK/floor.c"
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 task_clock_ms() { perf stat -x, -e task-clock -- bash -c "$1" 2>&1 >/dev/null | awk -F, '$3 == "task-clock" { print $1 }'; }
 
-# One stage: prints "containers record_sample_us record_write_us record_containers_us top_us floor_us floor_files".
+# One stage: prints "containers record_sample_us record_write_us record_containers_us top_us floor_us floor_files
+# process_us" (process_us: the whole recorder process, every thread, per second from /proc/PID/stat).
 stage() {
   local db="$WORK/rec-$1.db" out="$WORK/rec-$1.out"
   rm -f "$db"*
-  "$BINARY" record --db "$db" --interval 1s --diagnose-every 0 --json --duration "$((SAMPLES + 3))s" >"$out" 2>"$WORK/rec.err" &
+  "$BINARY" record --db "$db" --interval 1s --diagnose-every 0 --json --duration "$((SAMPLES + 3))s" $RECORD_OPTIONS >"$out" 2>"$WORK/rec.err" &
   local pid=$!
   sleep 5
+  local ticks_start ticks_end
+  ticks_start=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
   find /proc/$pid/fd -type l -printf '%l\n' 2>/dev/null | grep -E '^/sys/fs/cgroup/|^/proc/[0-9]+/net/dev$' >"$WORK/files-$1.txt" || true
+  sleep "$((SAMPLES - 4))"
+  ticks_end=$(awk '{ print $14 + $15 }' /proc/$pid/stat 2>/dev/null || echo "$ticks_start")
   wait $pid
   local lines; lines=$(tail -n +4 "$out")
   local containers sample write inner
   containers=$(echo "$lines" | sed -n 's/.*"containers":\([0-9]*\).*/\1/p' | median)
-  sample=$(echo "$lines" | sed -n 's/.*"sampleCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
-  write=$(echo "$lines" | sed -n 's/.*"writeCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
+  sample=$(echo "$lines" | sed -n 's/.*"sampleCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
+  write=$(echo "$lines" | sed -n 's/.*"writeCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
   inner=$(echo "$lines" | sed -n 's/.*"containersCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
   local long short top
-  long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((SAMPLES + 1)) >/dev/null")
+  long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((TOP_SAMPLES + 1)) >/dev/null")
   short=$(task_clock_ms "'$BINARY' top --batch -d 1 -n 1 >/dev/null")
-  top=$(awk -v l="$long" -v s="$short" -v n="$SAMPLES" 'BEGIN { printf "%.0f", (l - s) * 1e6 / n }')
+  top=$(awk -v l="$long" -v s="$short" -v n="$TOP_SAMPLES" 'BEGIN { printf "%.0f", (l - s) * 1e6 / n }')
   local floor; floor=$("$WORK/floor" "$WORK/files-$1.txt" 200)
-  echo "$containers $((sample / 1000)) $((write / 1000)) $((inner / 1000)) $((top / 1000)) $(echo "$floor" | awk '{ printf "%d %d", $2 / 1000, $1 }')"
+  local process=$(((ticks_end - ticks_start) * 10000 / (SAMPLES - 4)))
+  echo "$containers $((sample / 1000)) $((write / 1000)) $((inner / 1000)) $((top / 1000)) $(echo "$floor" | awk '{ printf "%d %d", $2 / 1000, $1 }') $process"
 }
 
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 BASE=$(stage base)
 log "base (no containers of ours): $BASE"
-printf "| containers sampled | record: sample | record: write | record: containers' loop | top --batch | C pread floor (files) |\n"
-printf "| --- | --- | --- | --- | --- | --- |\n"
+printf "| containers sampled | record: sample (mean) | record: write (mean) | record: containers' loop (median) | record: whole process (/proc stat) | top --batch | C pread floor (files) |\n"
+printf "| --- | --- | --- | --- | --- | --- | --- |\n"
 set -- $BASE
-printf "| %s (none of ours) | %s µs | %s µs | %s µs | %s µs | %s µs (%s) |\n" "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+printf "| %s (none of ours) | %s µs | %s µs | %s µs | %s µs | %s µs | %s µs (%s) |\n" "$1" "$2" "$3" "$4" "$8" "$5" "$6" "$7"
 RUNNING=0
 for count in "${COUNTS[@]}"; do
   log "starting containers up to $count"
@@ -109,7 +121,15 @@ for count in "${COUNTS[@]}"; do
   log "$count: $RESULT (load $(cut -d' ' -f1-3 /proc/loadavg))"
   set -- $RESULT
   awk -v r="$RESULT" -v b="$BASE" -v n="$count" 'BEGIN { split(r, R, " "); split(b, B, " "); d = R[1] - B[1]; if (d <= 0) d = n
-    printf "| %d (+%d) | %d µs: **%.1f µs/container** | %d µs: %.1f µs/container | %d µs: %.1f µs/container | %d µs: **%.1f µs/container** | %d µs: %.1f µs/container (%d files) |\n",
-      R[1], d, R[2], (R[2] - B[2]) / d, R[3], (R[3] - B[3]) / d, R[4], (R[4] - B[4]) / d, R[5], (R[5] - B[5]) / d, R[6], (R[6] - B[6]) / d, R[7] }'
+    printf "| %d (+%d) | %d µs: **%.1f µs/container** | %d µs: %.1f µs/container | %d µs: %.1f µs/container | %d µs: %.1f µs/container | %d µs: **%.1f µs/container** | %d µs: %.1f µs/container (%d files) |\n",
+      R[1], d, R[2], (R[2] - B[2]) / d, R[3], (R[3] - B[3]) / d, R[4], (R[4] - B[4]) / d, R[8], (R[8] - B[8]) / d, R[5], (R[5] - B[5]) / d, R[6], (R[6] - B[6]) / d, R[7] }'
+done
+# What each file costs to read (C pread on kept descriptors), for the largest count: the price
+# of each file the recorder reads every sample, and what reading one less often saves.
+printf "\n| file (largest count's containers) | C pread, ns per read |\n| --- | --- |\n"
+for name in $(sed 's|.*/||' "$WORK/files-$count.txt" | sort -u); do
+  grep "/$name\$" "$WORK/files-$count.txt" >"$WORK/one-file.txt"
+  set -- $("$WORK/floor" "$WORK/one-file.txt" 200)
+  printf "| %s | %d (%d files) |\n" "$name" "$(($2 / $1))" "$1"
 done
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

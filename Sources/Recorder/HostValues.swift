@@ -17,6 +17,15 @@ extension RecordedValues {
         set(.hostCPUSoftIRQTicks, cpu.softirqTicks)
         set(.hostCPUStealTicks, cpu.stealTicks)
         set(.hostCPUCount, UInt64(host.cpu.perCPU.count))
+        // Per CPU: idle on a container's own cpuset decides "share" against "not throttled".
+        for (number, times) in zip(host.cpu.cpuNumbers, host.cpu.perCPU) {
+            guard let idleMetric = RecordedMetric.hostCPUIdleTicks(cpu: number),
+                let busyMetric = RecordedMetric.hostCPUBusyTicks(cpu: number)
+            else { continue }
+            let idle = times.idleTicks &+ times.iowaitTicks
+            set(idleMetric, idle)
+            set(busyMetric, times.totalTicks &- min(idle, times.totalTicks))
+        }
         set(.loadAverage1Milli, host.loadAverage.oneMinute, scale: 1000)
         set(.loadAverage5Milli, host.loadAverage.fiveMinutes, scale: 1000)
         set(.loadAverage15Milli, host.loadAverage.fifteenMinutes, scale: 1000)

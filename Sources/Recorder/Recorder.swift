@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ContainerInventory
+import Diagnosis
 import LinuxHost
 import Recording
 import ResourceMetrics
@@ -44,6 +45,8 @@ package final class Recorder {
 
     /// What the last sample cost and saw: for status lines and benchmarks.
     package private(set) var lastStatus = RecorderStatus()
+    /// Called just before the counters are read (tests: a thread descheduled under load).
+    var willReadCounters: (() -> Void)?
 
     /// Opens what the recorder reads (nothing is sampled until `sample()` or `run`).
     package init(options: RecorderOptions, sink: any RecordingSink) {
@@ -145,17 +148,30 @@ package final class Recorder {
             lastScanSeconds = monotonicSeconds
         }
 
+        // Each sample is stamped when its counters were read, not when this sample began: under
+        // load the thread can lose seconds between the two (a rescan, or just no CPU), and a
+        // rate over the scheduled interval would then exceed what is physically possible.
+        willReadCounters?()
         let host = try hostSampler.sample().counters
+        let hostReadAt = Self.unixMilliseconds()
         hostValues.setHost(host, wholeDisks: wholeDisks)
         let sampleStart = Self.threadCPUNanoseconds()
         let includeMemoryStat = lastStatus.samples % max(1, options.memoryStatEverySamples) == 0
         batch.samples.reserveCapacity(tracked.count + 1)
+        // Context switches are read from half the demand the CPU tree asks for, so a replay with
+        // somewhat lower thresholds still finds them.
+        let switchesDemandCores = options.thresholds.demandCores / 2
+        let switchesPressurePercent = options.thresholds.cpuPressurePercent / 2
         var index = 0
         while index < tracked.count {
             let container = tracked[index]
+            let readAt: Int64
+            let readAtNanoseconds: UInt64
             do {
                 try container.reader.read(
                     into: &container.counters, buffer: buffer, includeMemoryStat: includeMemoryStat)
+                readAt = Self.unixMilliseconds()
+                readAtNanoseconds = MonotonicInstant.now().nanoseconds
             } catch {
                 // Its cgroup is gone: stopped between two samples.
                 stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
@@ -166,9 +182,15 @@ package final class Recorder {
                 container.limitsReadAt = monotonicSeconds
             }
             container.fillValues()
+            if container.wantsCPU(
+                readAtNanoseconds: readAtNanoseconds, demandCores: switchesDemandCores,
+                pressurePercent: switchesPressurePercent), container.switches.read()
+            {
+                container.fillContextSwitches()
+            }
             batch.samples.append(
                 RecordingBatch.Entry(
-                    container: container.recordedKey, unixMilliseconds: unixMilliseconds, values: container.values))
+                    container: container.recordedKey, unixMilliseconds: readAt, values: container.values))
             if container.descriptionChanged {
                 batch.containers.append(container.description)
                 container.descriptionChanged = false
@@ -200,10 +222,13 @@ package final class Recorder {
             }
         }
         batch.samples.append(
-            RecordingBatch.Entry(container: .host, unixMilliseconds: unixMilliseconds, values: hostValues))
+            RecordingBatch.Entry(container: .host, unixMilliseconds: hostReadAt, values: hostValues))
         if let diagnosis {
             let drained = diagnosis.drain()
             batch.findings += drained.findings
+            lastStatus.diagnoses = drained.runs
+            lastStatus.diagnosisObservationCPUNanoseconds = drained.lastCost?.observationCPUNanoseconds
+            lastStatus.diagnosisRulesCPUNanoseconds = drained.lastCost?.rulesCPUNanoseconds
             if let problem = drained.problem {
                 batch.events.append(
                     RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem))
@@ -257,9 +282,11 @@ package final class Recorder {
                 name = name ?? metadata.name
                 image = image ?? metadata.image
             }
+            let directories = CgroupDirectories(layout: layout, cgroups: cgroups)
             let tracker = TrackedContainer(
                 container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
-                image: image, reader: reader, cgroups: cgroups)
+                image: image, reader: reader, cgroups: cgroups,
+                switches: ContainerContextSwitches(procfs: procfs, cpu: directories.cpu))
             tracked.append(tracker)
         }
     }

@@ -9,14 +9,15 @@ package struct RecorderOptions: Sendable {
     package var inventory = InventoryOptions()
     /// Seconds between full inventory scans (every process's stat, the cgroup walk). Docker
     /// containers are also picked up at once from the daemon's events; other runtimes' new
-    /// containers wait for the next scan.
-    package var rescanSeconds: Double = 5
+    /// containers wait for the next scan. A scan reads every process's cgroup: at 5 s it cost
+    /// more per container-sample than the counters themselves (docs/performance.md).
+    package var rescanSeconds: Double = 30
     /// Seconds between reads of each container's limits (quota, shares, memory and pids
     /// limits): they change only on `docker update`, which also triggers a read.
     package var limitsRefreshSeconds: Double = 60
-    /// memory.stat, a third of a container's sample cost, is read every this many samples
-    /// (the working set in between uses the last inactive-file figure).
-    package var memoryStatEverySamples = 1
+    /// memory.stat, the costliest counter file, is read every this many samples (the working
+    /// set in between is the current usage minus the last inactive-file figure).
+    package var memoryStatEverySamples = 10
     /// The kernel log device (OOM kills, hung tasks, I/O errors).
     package var kernelLogPath = "/dev/kmsg"
     /// Every thread is swept for D state when /proc/stat counts a task blocked on I/O, and

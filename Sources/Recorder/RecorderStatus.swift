@@ -16,6 +16,11 @@ package struct RecorderStatus: Sendable, Codable, Equatable {
     /// Events and findings in the batch.
     package var events = 0
     package var findings = 0
+    /// Rolling diagnoses completed, and the CPU time of the last one on its own thread:
+    /// observing its window, then evaluating the rules (nil until one completes).
+    package var diagnoses = 0
+    package var diagnosisObservationCPUNanoseconds: UInt64?
+    package var diagnosisRulesCPUNanoseconds: UInt64?
     /// nil when Docker events are not followed.
     package var dockerEventsConnected: Bool?
     package var kernelLogReadable = true

@@ -15,6 +15,14 @@ final class RollingDiagnosis: Sendable {
         var findings: [RecordedFinding] = []
         var runs = 0
         var lastProblem: String?
+        var lastCost: Cost?
+    }
+
+    /// What one evaluation cost on its thread: observing the window (the same sampling as
+    /// `periscope diagnose`, for the whole window), then running the rules over it.
+    struct Cost: Sendable, Equatable {
+        var observationCPUNanoseconds: UInt64
+        var rulesCPUNanoseconds: UInt64
     }
     private let pending = Mutex(Pending())
     private let stopping = Atomic<Bool>(false)
@@ -49,8 +57,13 @@ final class RollingDiagnosis: Sendable {
     private func runOnce(window: WindowOptions, thresholds: Thresholds) {
         let startMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
         do {
+            let observingStart = Recorder.threadCPUNanoseconds()
             let observed = try WindowRecorder(options: window).record(shouldStop: { stopping.load(ordering: .relaxed) })
+            let rulesStart = Recorder.threadCPUNanoseconds()
             let report = Diagnoser(thresholds: thresholds).diagnose(observed)
+            let cost = Cost(
+                observationCPUNanoseconds: rulesStart - observingStart,
+                rulesCPUNanoseconds: Recorder.threadCPUNanoseconds() - rulesStart)
             let endMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -66,20 +79,22 @@ final class RollingDiagnosis: Sendable {
             pending.withLock {
                 $0.findings += findings
                 $0.runs += 1
+                $0.lastCost = cost
             }
         } catch {
             pending.withLock { $0.lastProblem = "rolling diagnosis failed: \(error)" }
         }
     }
 
-    /// Findings produced since the last call, and the last failure if any.
-    func drain() -> (findings: [RecordedFinding], problem: String?) {
+    /// Findings produced since the last call, the last failure if any, and what the last
+    /// completed evaluation cost.
+    func drain() -> (findings: [RecordedFinding], problem: String?, runs: Int, lastCost: Cost?) {
         pending.withLock { state in
             defer {
                 state.findings.removeAll()
                 state.lastProblem = nil
             }
-            return (state.findings, state.lastProblem)
+            return (state.findings, state.lastProblem, state.runs, state.lastCost)
         }
     }
 

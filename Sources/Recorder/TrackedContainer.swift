@@ -22,10 +22,21 @@ final class TrackedContainer {
     /// before the next sample, so the arrays are reused rather than reallocated.
     var values = RecordedValues()
     var startedAtUnixMilliseconds: Int64?
+    /// Context switches, read only while the container wants CPU.
+    let switches: ContainerContextSwitches
+    /// When the counters were last read (CLOCK_MONOTONIC ns), and the CPU figures then: the
+    /// demand of the interval just read decides whether its context switches are read.
+    var readAtNanoseconds: UInt64 = 0
+    private var lastUsageNanoseconds: UInt64?
+    private var lastCPUPressureMicroseconds: UInt64?
     /// The description must be (re)written: new, renamed, started.
     var descriptionChanged = true
 
-    init(container: Container, name: String, image: String?, reader: CompactCgroupReader, cgroups: ProcessCgroups) {
+    init(
+        container: Container, name: String, image: String?, reader: CompactCgroupReader, cgroups: ProcessCgroups,
+        switches: ContainerContextSwitches
+    ) {
+        self.switches = switches
         key = container.key
         recordedKey = RecordedContainerKey(container.key.description)
         self.name = name
@@ -40,6 +51,32 @@ final class TrackedContainer {
         ContainerDescription(
             key: recordedKey, name: name, runtime: runtime, image: image,
             startedAtUnixMilliseconds: startedAtUnixMilliseconds)
+    }
+
+    /// Whether the container wanted CPU between its previous read and this one (`readAt`):
+    /// it used at least `demandCores`, or its own CPU PSI (some) was at least
+    /// `pressurePercent`, the tree's step 1a. Updates the figures kept for the next call.
+    func wantsCPU(readAtNanoseconds now: UInt64, demandCores: Double, pressurePercent: Double) -> Bool {
+        defer {
+            readAtNanoseconds = now
+            lastUsageNanoseconds = counters.present.contains(.cpuUsage) ? counters.cpuUsageNanoseconds : nil
+            lastCPUPressureMicroseconds =
+                counters.present.contains(.pressure) ? counters.cpuPressureSomeMicroseconds : nil
+        }
+        guard readAtNanoseconds > 0, now > readAtNanoseconds else { return false }
+        let elapsedNanoseconds = Double(now - readAtNanoseconds)
+        if let last = lastUsageNanoseconds, counters.present.contains(.cpuUsage),
+            counters.cpuUsageNanoseconds >= last, Double(counters.cpuUsageNanoseconds - last) >= demandCores * elapsedNanoseconds
+        {
+            return true
+        }
+        if let last = lastCPUPressureMicroseconds, counters.present.contains(.pressure),
+            counters.cpuPressureSomeMicroseconds >= last,
+            Double(counters.cpuPressureSomeMicroseconds - last) * 1000 >= pressurePercent / 100 * elapsedNanoseconds
+        {
+            return true
+        }
+        return false
     }
 
     /// Copies the counters into `values` (µs for times, as the store keeps them).
@@ -79,5 +116,13 @@ final class TrackedContainer {
         set(.networkReceiveErrors, counters.networkReceiveErrors, if: .network)
         set(.networkTransmitErrors, counters.networkTransmitErrors, if: .network)
         for (metric, value) in limits { values.set(metric, value) }
+        values[.voluntaryContextSwitches] = nil
+        values[.involuntaryContextSwitches] = nil
+    }
+
+    /// Adds the context switches just read to `values`.
+    func fillContextSwitches() {
+        values.set(.voluntaryContextSwitches, switches.voluntaryTotal)
+        values.set(.involuntaryContextSwitches, switches.involuntaryTotal)
     }
 }

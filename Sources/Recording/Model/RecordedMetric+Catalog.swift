@@ -92,6 +92,24 @@ extension RecordedMetric {
     public static let hostCPUCount = RecordedMetric(rawValue: 87)
     public static let kernelLogErrors = RecordedMetric(rawValue: 88)
     public static let containersRunning = RecordedMetric(rawValue: 89)
+    /// The CPUs a container may run on (`cpuset.cpus`) as a bit mask of CPUs 0-62; absent when
+    /// unknown or when it names a CPU above 62 (then every CPU is assumed).
+    public static let cpusetMask = RecordedMetric(rawValue: 90)
+
+    /// Per-CPU times, for the rules that judge idle CPU on a container's own cpuset: CPU `cpu`
+    /// (0-1023) idle (idle + iowait: a CPU waiting for I/O could run something) and busy
+    /// (every other tick) in USER_HZ ticks, at 1024 + 2 × cpu and the number after it.
+    public static func hostCPUIdleTicks(cpu: Int) -> RecordedMetric? {
+        perCPURange.contains(cpu) ? RecordedMetric(rawValue: UInt16(1024 + 2 * cpu)) : nil
+    }
+
+    /// Busy ticks of CPU `cpu` (see `hostCPUIdleTicks(cpu:)`).
+    public static func hostCPUBusyTicks(cpu: Int) -> RecordedMetric? {
+        perCPURange.contains(cpu) ? RecordedMetric(rawValue: UInt16(1025 + 2 * cpu)) : nil
+    }
+
+    /// The CPUs whose times have numbers.
+    public static let perCPURange = 0..<1024
 
     /// Every named metric, in number order.
     public static let catalog: [Definition] = [
@@ -172,6 +190,13 @@ extension RecordedMetric {
         define(86, "runtimeAPILatencyMicroseconds", .gauge, "µs", "latency of a cheap container runtime API call"),
         define(87, "hostCPUCount", .limit, "CPUs", "online CPUs"),
         define(88, "kernelLogErrors", .counter, "lines", "kernel log lines at error level or worse"),
-        define(89, "containersRunning", .gauge, "containers", "containers running")
+        define(89, "containersRunning", .gauge, "containers", "containers running"),
+        define(90, "cpusetMask", .limit, "bits", "cpuset.cpus as a bit mask of CPUs 0-62")
     ]
+        + perCPURange.flatMap { cpu in
+            [
+                define(UInt16(1024 + 2 * cpu), "hostCPU\(cpu)IdleTicks", .counter, "ticks", "/proc/stat cpu\(cpu) idle + iowait"),
+                define(UInt16(1025 + 2 * cpu), "hostCPU\(cpu)BusyTicks", .counter, "ticks", "/proc/stat cpu\(cpu) every other tick")
+            ]
+        }
 }

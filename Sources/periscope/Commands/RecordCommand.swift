@@ -72,7 +72,13 @@ struct RecordCommand: ParsableCommand {
         help: ArgumentHelp(
             "Full inventory scans this often (Docker containers are seen at once from its events).",
             valueName: "DURATION"), transform: DurationText.parseSeconds)
-    var rescan: Double = 5
+    var rescan: Double = RecorderOptions().rescanSeconds
+
+    @Option(
+        help: ArgumentHelp(
+            "Read each container's memory.stat (page cache, anon, inactive file) every this many samples; in between the working set is usage minus the last inactive-file figure. memory.stat is the costliest cgroup file to read.",
+            valueName: "N"))
+    var memoryStatEvery: Int = RecorderOptions().memoryStatEverySamples
 
     @Flag(
         help:
@@ -89,6 +95,9 @@ struct RecordCommand: ParsableCommand {
             throw ValidationError("--diagnose-window must be between 1s and --diagnose-every")
         }
         if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 1h") }
+        if !(1...3600).contains(memoryStatEvery) {
+            throw ValidationError("--memory-stat-every must be between 1 and 3600 samples")
+        }
     }
 
     func run() throws {
@@ -118,6 +127,7 @@ struct RecordCommand: ParsableCommand {
         options.rescanSeconds = rescan
         options.diagnoseEverySeconds = diagnoseEvery
         options.diagnoseWindowSeconds = diagnoseWindow
+        options.memoryStatEverySamples = memoryStatEvery
         DiagnoseInterrupt.install()
         defer { DiagnoseInterrupt.remove() }
         let recorder = Recorder(options: options, sink: store)

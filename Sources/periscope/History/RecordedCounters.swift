@@ -22,6 +22,9 @@ enum RecordedCounters {
                 throttledPeriods: unsigned(.cpuThrottledPeriods),
                 throttledNanoseconds: nanoseconds(.cpuThrottledMicroseconds))
         }
+        if let mask = unsigned(.cpusetMask) {
+            counters.cpuset = CPUList(cpus: (0..<63).filter { mask & (1 << UInt64($0)) != 0 })
+        }
         if values[.cpuPeriodMicroseconds] != nil || values[.cpuShares] != nil || values[.cpuWeight] != nil {
             counters.cpuLimits = CgroupCPULimits(
                 quotaMicroseconds: unsigned(.cpuQuotaMicroseconds),
@@ -76,6 +79,17 @@ enum RecordedCounters {
         cpu.total.irqTicks = unsigned(.hostCPUIRQTicks)
         cpu.total.softirqTicks = unsigned(.hostCPUSoftIRQTicks)
         cpu.total.stealTicks = unsigned(.hostCPUStealTicks)
+        // Per-CPU idle and busy ticks (recorded since they decide idle on a cpuset), as idle and user.
+        for number in 0..<Int(unsigned(.hostCPUCount)) {
+            guard let idleMetric = RecordedMetric.hostCPUIdleTicks(cpu: number),
+                let busyMetric = RecordedMetric.hostCPUBusyTicks(cpu: number), values[idleMetric] != nil
+            else { continue }
+            var times = CPUTimes()
+            times.idleTicks = unsigned(idleMetric)
+            times.userTicks = unsigned(busyMetric)
+            cpu.perCPU.append(times)
+            cpu.cpuNumbers.append(number)
+        }
         cpu.runnableTasks = unsigned(.runnableTasks)
         cpu.contextSwitches = unsigned(.voluntaryContextSwitches) &+ unsigned(.involuntaryContextSwitches)
         let load = LoadAverage(

@@ -46,7 +46,7 @@ struct RecordedWindow {
             try store.events(from: from, to: to, kinds: [.kernelLogError, .oomKill])
         }
         var limitations = [
-            "replayed from the recording \(reader.path): disks, interfaces and CPUs are summed (the recorder keeps totals), and host processes' CPU is not recorded, so blame names containers only"
+            "replayed from the recording \(reader.path): disks and interfaces are summed (the recorder keeps totals), and host processes' CPU is not recorded, so blame names containers only"
         ]
         if !kernelLogErrors.isEmpty {
             limitations.append(
