@@ -88,6 +88,12 @@ let package = Package(
                 "KernelTrace", "TraceAnalysis", "BPF"
             ]
         ),
+        // Replay of a recording: the store's samples read back as the live types (counters,
+        // observation windows, top frames) and as chart series, so `diagnose --db`, `top --db`,
+        // `stats --db`, `chart` and the agent's history API compute with the live code.
+        .target(
+            name: "History",
+            dependencies: ["Recording", "ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting", "Presentation"]),
         // The agent (`periscope serve`): the Hummingbird application, /metrics, the JSON API and
         // the bearer-token guard. Serves what the recorder samples; holds no analysis logic.
         .target(
@@ -104,7 +110,7 @@ let package = Package(
             dependencies: [
                 "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
                 "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording",
-                "PeriscopeServer", "Captures",
+                "PeriscopeServer", "Captures", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ]
