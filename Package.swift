@@ -100,6 +100,7 @@ let package = Package(
             name: "PeriscopeServer",
             dependencies: [
                 "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting", "Captures", "Profiling",
+                "Recorder", "Recording", "History",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log")
@@ -174,7 +175,7 @@ let package = Package(
             name: "PeriscopeServerTests",
             dependencies: [
                 "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory",
-                "TestSupport", "Captures",
+                "TestSupport", "Captures", "Recording", "History",
                 .product(name: "HummingbirdTesting", package: "hummingbird")
             ]
         ),

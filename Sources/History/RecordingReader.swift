@@ -3,7 +3,7 @@ import Recording
 
 /// A recording opened for reading, with the errors a user can act on: no such file, no data in
 /// the asked range (saying what range the file holds), a container it never saw.
-package struct RecordingReader {
+package struct RecordingReader: Sendable {
     package let store: RecordingStore
     package let path: String
 
@@ -15,6 +15,12 @@ package struct RecordingReader {
         } catch {
             throw HistoryError(error.description)
         }
+    }
+
+    /// Reads through `store`, open already (the agent reads the store its recorder writes).
+    package init(store: RecordingStore) {
+        self.store = store
+        path = store.path
     }
 
     /// Milliseconds since 1970 of a Unix time in seconds.

@@ -13,6 +13,8 @@ final class TrackedContainer {
     let runtime: String
     let cgroups: ProcessCgroups
     let initPID: Int32?
+    let cgroupPath: String?
+    let sharesHostNetwork: Bool
     let reader: CompactCgroupReader
     var counters = CompactCgroupCounters()
     /// Limits as last read (`RecordedMetric` kinds `.limit`), written with every sample.
@@ -33,6 +35,8 @@ final class TrackedContainer {
         runtime = container.runtime.rawValue
         self.cgroups = cgroups
         initPID = container.initPID
+        cgroupPath = container.cgroupPath
+        sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
         self.reader = reader
     }
 
@@ -40,6 +44,12 @@ final class TrackedContainer {
         ContainerDescription(
             key: recordedKey, name: name, runtime: runtime, image: image,
             startedAtUnixMilliseconds: startedAtUnixMilliseconds)
+    }
+
+    var facts: TrackedContainerFacts {
+        TrackedContainerFacts(
+            key: recordedKey.rawValue, name: name, image: image, runtime: runtime, cgroupPath: cgroupPath,
+            sharesHostNetwork: sharesHostNetwork)
     }
 
     /// Copies the counters into `values` (µs for times, as the store keeps them).

@@ -24,7 +24,7 @@ import Testing
     static let labels = #"id="/docker/0123456789abcdef",name="web",image="periscope-test:latest""#
 
     @Test func exportsCAdvisorNamesWithKernelTotals() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1.25, throttledPeriods: 10)]),
             metadata: AgentFixtures.metadata)
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func dropsTheSeriesOfAContainerThatIsGone() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func verdictAndFindingsGauges() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)

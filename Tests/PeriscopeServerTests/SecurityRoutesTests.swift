@@ -15,7 +15,7 @@ import Testing
             listen: ListenAddress(host: token ? "0.0.0.0" : "127.0.0.1", port: 0),
             token: token ? AccessToken(secret: secret) : nil,
             maximumBodyBytes: maximumBodyBytes)
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState(recording: try AgentFixtures.recording())
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)
