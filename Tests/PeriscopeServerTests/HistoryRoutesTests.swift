@@ -34,7 +34,7 @@ import Testing
         #expect(points.count == 2, "three samples one second apart give two intervals")
         for point in points {
             let cpu = (point["rates"] as? [String: Any])?["cpu"] as? [String: Any]
-            let cores = (cpu?["usageCores"] as? [String: Any])?["perSecond"] as? Double
+            let cores = cpu?["usageCores"] as? Double
             #expect(cores.map { abs($0 - 0.5) < 0.01 } == true, "0.5 s of CPU per second recorded: \(point)")
         }
         let (missing, _) = try await Self.get(agent, "/api/v1/history?container=nosuch")
