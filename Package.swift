@@ -93,7 +93,9 @@ let package = Package(
         // `stats --db`, `chart` and the agent's history API compute with the live code.
         .target(
             name: "History",
-            dependencies: ["Recording", "ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting", "Presentation"]),
+            dependencies: [
+                "Recording", "ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting", "Presentation"
+            ]),
         // The agent (`periscope serve`): the Hummingbird application, /metrics, the JSON API and
         // the bearer-token guard. Serves what the recorder samples; holds no analysis logic.
         .target(

@@ -119,5 +119,7 @@ package struct RecordedChart {
     }
 
     /// `host`, or the container's name.
-    package static func label(_ container: RecordedContainer) -> String { container.key.isHost ? "host" : container.name }
+    package static func label(_ container: RecordedContainer) -> String {
+        container.key.isHost ? "host" : container.name
+    }
 }

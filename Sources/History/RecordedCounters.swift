@@ -128,8 +128,9 @@ package enum RecordedCounters {
     }
 
     /// A sample "taken" at its wall-clock time: rates need only differences of instants.
-    package static func sample<Counters: Sendable>(_ recorded: RecordedSample, _ counters: Counters) -> CounterSample<Counters>
-    {
+    package static func sample<Counters: Sendable>(
+        _ recorded: RecordedSample, _ counters: Counters
+    ) -> CounterSample<Counters> {
         CounterSample(
             takenAt: MonotonicInstant(nanoseconds: UInt64(max(recorded.unixMilliseconds, 0)) &* 1_000_000),
             counters: counters)

@@ -6,7 +6,9 @@ import Recording
 package enum RecordedSeries {
     /// Σ`metrics` per second between consecutive samples that both hold them, times `scale`,
     /// at the later sample's time. A decrease (the counter restarted) gives no point.
-    package static func rate(_ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1) -> [ChartPoint] {
+    package static func rate(
+        _ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1
+    ) -> [ChartPoint] {
         pairs(samples) { old, new, seconds in
             guard let before = sum(old, metrics), let after = sum(new, metrics), after >= before else { return nil }
             return Double(after - before) / seconds * scale
@@ -28,7 +30,9 @@ package enum RecordedSeries {
     }
 
     /// Σ`metrics` at each sample that holds them, times `scale`.
-    package static func gauge(_ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1) -> [ChartPoint] {
+    package static func gauge(
+        _ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1
+    ) -> [ChartPoint] {
         samples.compactMap { sample in
             sum(sample, metrics).map { ChartPoint(timeSeconds: seconds(sample), value: Double($0) * scale) }
         }

@@ -29,9 +29,10 @@ final class AgentProcess {
             databasePath = arguments[index + 1]
             ownsDatabase = false
         } else {
-            databasePath = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "periscope-agent-\(getpid())-\(port).db"
-            ).path
+            databasePath =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "periscope-agent-\(getpid())-\(port).db"
+                ).path
             ownsDatabase = true
         }
         pid = try Shell.spawn(

@@ -24,7 +24,9 @@ struct AgentRecordingTests {
         sleep(3)
 
         // Another process reads the same file while the agent writes it.
-        let stats = try Shell.periscope(["stats", container.name, "--db", agent.databasePath, "--since", "-5m", "--json"])
+        let stats = try Shell.periscope([
+            "stats", container.name, "--db", agent.databasePath, "--since", "-5m", "--json"
+        ])
         #expect(stats.status == 0, "\(stats.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any]
         #expect(report?["containerKey"] as? String == "docker:\(container.id)")
