@@ -52,12 +52,14 @@ final class TrackedContainer {
             sharesHostNetwork: sharesHostNetwork)
     }
 
-    /// Copies the counters into `values` (µs for times, as the store keeps them).
+    /// Copies the counters into `values` (µs for times, as the store keeps them). The values
+    /// are cleared and refilled in order, each metric once: no lookup per metric.
     func fillValues() {
         let counters = counters
         let present = counters.present
+        values.removeAll()
         func set(_ metric: RecordedMetric, _ value: UInt64, if field: CompactCgroupCounters.Fields) {
-            values[metric] = present.contains(field) ? Int64(truncatingIfNeeded: value) : nil
+            if present.contains(field) { values.appendUnchecked(metric, Int64(truncatingIfNeeded: value)) }
         }
         set(.cpuUsageMicroseconds, counters.cpuUsageNanoseconds / 1000, if: .cpuUsage)
         set(.cpuUserMicroseconds, counters.cpuUserNanoseconds / 1000, if: .cpuUserSystem)
@@ -66,7 +68,9 @@ final class TrackedContainer {
         set(.cpuThrottledPeriods, counters.cpuThrottledPeriods, if: .cpuThrottling)
         set(.cpuThrottledMicroseconds, counters.cpuThrottledNanoseconds / 1000, if: .cpuThrottling)
         set(.memoryUsageBytes, counters.memoryUsageBytes, if: .memoryUsage)
-        values[.memoryWorkingSetBytes] = counters.memoryWorkingSetBytes.map { Int64(truncatingIfNeeded: $0) }
+        if let workingSet = counters.memoryWorkingSetBytes {
+            values.appendUnchecked(.memoryWorkingSetBytes, Int64(truncatingIfNeeded: workingSet))
+        }
         set(.memoryRSSBytes, counters.memoryAnonymousBytes, if: .memoryStat)
         set(.memoryCacheBytes, counters.memoryFileBytes, if: .memoryStat)
         set(.memoryOOMKills, counters.oomKills, if: .oomKills)
@@ -88,6 +92,9 @@ final class TrackedContainer {
         set(.networkTransmitDrops, counters.networkTransmitDrops, if: .network)
         set(.networkReceiveErrors, counters.networkReceiveErrors, if: .network)
         set(.networkTransmitErrors, counters.networkTransmitErrors, if: .network)
-        for (metric, value) in limits { values.set(metric, value) }
+        // Limits are other metrics than the counters above, each read once (ContainerLimits).
+        for (metric, value) in limits {
+            if let value = value.flatMap({ Int64(exactly: $0) }) { values.appendUnchecked(metric, value) }
+        }
     }
 }
