@@ -6,11 +6,11 @@ import Recording
 import ResourceMetrics
 import Synchronization
 
-/// What the agent knows now: the recorder's latest batch (kept as it was written, turned into
-/// counters only when a request reads it), the labels of the containers it samples, the
-/// newest diagnoses, and the recording the history endpoints read. Written by the recorder's
-/// threads, read by request handlers. Idle, publishing costs one copy of the batch: /metrics
-/// and the JSON API pay for their own conversions when they are asked.
+/// What the agent knows now: the recorder's latest batch in counters, the labels of the
+/// containers it samples, the newest diagnoses, and the recording the history endpoints read.
+/// Written by the recorder's threads, read by request handlers. The recorder's thread moves
+/// the Prometheus registry to every batch it writes, so a scrape only renders the registry
+/// (once per batch: later scrapes of the same batch get the same bytes).
 package final class AgentState: Sendable {
     /// A container as the inventory endpoint lists it.
     package struct InventoryEntry: Sendable, Codable, Equatable {
@@ -40,14 +40,7 @@ package final class AgentState: Sendable {
     package static let observationsKept = 6
 
     private struct Storage {
-        /// The recorder's newest batches, as written.
-        var latestBatch: RecordingBatch?
-        var previousBatch: RecordingBatch?
         var facts: [String: TrackedContainerFacts] = [:]
-        /// Bumped by every publish; conversions and the exporter catch up to it when read.
-        var sequence = 0
-        var convertedSequence = 0
-        var exportedSequence = 0
         var latest: WindowSample?
         var previous: WindowSample?
         var metadata: [String: RuntimeMetadata] = [:]
@@ -62,40 +55,47 @@ package final class AgentState: Sendable {
     /// records nothing (those endpoints then say so).
     package let recording: RecordingReader?
     private let storage = Mutex(Storage())
+    /// The last exposition text rendered, and the exporter update it shows.
+    private let rendered = Mutex<(bytes: [UInt8], generation: Int)?>(nil)
+    /// Bumped after every exporter update: a scrape renders again only when it moved.
+    private let exporterGeneration = Atomic<Int>(0)
 
     /// An empty state serving `recording`'s history.
     package init(recording: RecordingReader? = nil) { self.recording = recording }
 
     // MARK: - Written by the recorder
 
-    /// Keeps the batch the recorder just wrote; `facts` (nil: unchanged since the last
+    /// Takes the batch the recorder just wrote, on the recorder's thread: its counters become
+    /// the latest sample and the exporter moves to them. `facts` (nil: unchanged since the last
     /// batch) name and label its containers.
     package func publish(_ batch: RecordingBatch, facts: [TrackedContainerFacts]?) {
-        storage.withLock { storage in
+        let (sample, labels) = storage.withLock { storage in
             if let facts { storage.facts = Dictionary(facts.map { ($0.key, $0) }, uniquingKeysWith: { _, new in new }) }
-            storage.previousBatch = storage.latestBatch
-            storage.latestBatch = batch
-            storage.sequence += 1
+            let sample = WindowSample(recorded: batch, facts: storage.facts)
+            Self.take(sample, into: &storage)
+            return (sample, storage.labels)
         }
+        exporter.update(sample, labels: labels)
+        exporterGeneration.add(1, ordering: .releasing)
     }
 
-    /// Takes a sample already in counters (a test's, or a converted batch): labels from
-    /// `metadata`, the inventory updated. The exporter catches up at the next scrape.
+    /// Takes a sample already in counters (a test's): labels from `metadata`, the inventory
+    /// and the exporter updated.
     package func publish(_ sample: WindowSample, metadata: [String: RuntimeMetadata]) {
-        storage.withLock { storage in
-            storage.latestBatch = nil
-            storage.previousBatch = nil
+        let labels = storage.withLock { storage in
             storage.metadata = metadata
-            storage.sequence += 1
             Self.take(sample, into: &storage)
-            storage.convertedSequence = storage.sequence
+            return storage.labels
         }
+        exporter.update(sample, labels: labels)
+        exporterGeneration.add(1, ordering: .releasing)
     }
 
     /// Records a closed window's diagnosis (its verdicts and findings become gauges).
     package func publish(window: ObservationWindow, report: DiagnosisReport, endUnixSeconds: Double) {
         let labels = read { $0.labels }
         exporter.update(report, labels: labels)
+        exporterGeneration.add(1, ordering: .releasing)
         storage.withLock { storage in
             storage.windows.append(
                 DiagnosedWindow(
@@ -109,15 +109,16 @@ package final class AgentState: Sendable {
 
     // MARK: - Read by handlers
 
-    /// The exposition text, the exporter first moved to the latest sample.
+    /// The exposition text of the exporter's latest update: rendered by the first scrape after
+    /// an update, the same bytes for the scrapes after it.
     package func renderMetrics() -> [UInt8] {
-        let pending: (WindowSample, [String: ContainerLabels])? = read { storage in
-            guard storage.exportedSequence != storage.sequence, let latest = storage.latest else { return nil }
-            storage.exportedSequence = storage.sequence
-            return (latest, storage.labels)
+        rendered.withLock { rendered in
+            let generation = exporterGeneration.load(ordering: .acquiring)
+            if let rendered, rendered.generation == generation { return rendered.bytes }
+            let bytes = exporter.render()
+            rendered = (bytes, generation)
+            return bytes
         }
-        if let (sample, labels) = pending { exporter.update(sample, labels: labels) }
-        return exporter.render()
     }
 
     /// Every live container, by name.
@@ -145,22 +146,9 @@ package final class AgentState: Sendable {
     /// The newest diagnosed window.
     package var latestWindow: DiagnosedWindow? { storage.withLock { $0.windows.last } }
 
-    // MARK: - Conversion
+    // MARK: - Storage
 
-    /// Runs `body` on the storage after turning a newer batch into counters.
-    private func read<Value>(_ body: (inout Storage) -> Value) -> Value {
-        storage.withLock { storage in
-            if storage.convertedSequence != storage.sequence, let batch = storage.latestBatch {
-                // One batch behind, `latest` already holds the previous batch's counters.
-                if storage.convertedSequence != storage.sequence - 1, let previous = storage.previousBatch {
-                    storage.latest = WindowSample(recorded: previous, facts: storage.facts)
-                }
-                Self.take(WindowSample(recorded: batch, facts: storage.facts), into: &storage)
-                storage.convertedSequence = storage.sequence
-            }
-            return body(&storage)
-        }
-    }
+    private func read<Value>(_ body: (Storage) -> Value) -> Value { storage.withLock { body($0) } }
 
     /// Makes `sample` the latest: labels, inventory entries, and the previous sample.
     private static func take(_ sample: WindowSample, into storage: inout Storage) {
