@@ -91,12 +91,21 @@ let package = Package(
                 "KernelTrace", "TraceAnalysis", "BPF"
             ]
         ),
+        // Replay of a recording: the store's samples read back as the live types (counters,
+        // observation windows, top frames) and as chart series, so `diagnose --db`, `top --db`,
+        // `stats --db`, `chart` and the agent's history API compute with the live code.
+        .target(
+            name: "History",
+            dependencies: [
+                "Recording", "ResourceMetrics", "ContainerInventory", "LinuxHost", "Reporting", "Presentation"
+            ]),
         // The agent (`periscope serve`): the Hummingbird application, /metrics, the JSON API and
         // the bearer-token guard. Serves what the recorder samples; holds no analysis logic.
         .target(
             name: "PeriscopeServer",
             dependencies: [
                 "LinuxHost", "ContainerInventory", "ResourceMetrics", "Diagnosis", "Reporting", "Captures", "Profiling",
+                "Recorder", "Recording", "History",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log")
@@ -107,7 +116,7 @@ let package = Package(
             dependencies: [
                 "LinuxHost", "ContainerInventory", "ResourceMetrics", "Profiling", "Reporting", "CLinuxSupport",
                 "Diagnosis", "KernelTrace", "TraceAnalysis", "BPF", "Presentation", "Recorder", "Recording",
-                "PeriscopeServer", "Captures",
+                "PeriscopeServer", "Captures", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ]
@@ -171,7 +180,7 @@ let package = Package(
             name: "PeriscopeServerTests",
             dependencies: [
                 "PeriscopeServer", "periscope", "ResourceMetrics", "Diagnosis", "LinuxHost", "ContainerInventory",
-                "TestSupport", "Captures",
+                "TestSupport", "Captures", "Recording", "History",
                 .product(name: "HummingbirdTesting", package: "hummingbird")
             ]
         ),

@@ -31,11 +31,48 @@ async function api(path, options) {
   const text = await response.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+  if (response.status === 401) {
+    showSignIn(document.cookie.includes("periscope_token=") ? "That token was refused." : null);
+    throw new APIError(401, "this agent needs its token: sign in", null);
+  }
   if (!response.ok) {
     const reason = (body && (body.error && (body.error.message || body.error) || body.reason || body.message)) || text || response.statusText;
     throw new APIError(response.status, typeof reason === "string" ? reason : JSON.stringify(reason), response.headers.get("Retry-After"));
   }
   return body;
+}
+
+// ---- signing in ---------------------------------------------------------------------------
+
+// An agent started with --token-file refuses every API request without its token. A browser
+// cannot add the Authorization header to a link, a download or the flame graph's frame, so
+// the token goes into a session cookie the agent also accepts: SameSite=Strict (no other
+// site's page makes the browser send it), gone when the browser closes, never in a URL.
+let signingIn = false;
+function showSignIn(problem) {
+  if (signingIn) return;
+  signingIn = true;
+  clearTimers();
+  const input = h("input", { type: "password", id: "token", autocomplete: "off", "aria-label": "Token", size: 40 });
+  const form = h("form", { id: "sign-in", onsubmit: event => {
+    event.preventDefault();
+    if (!input.value) return;
+    document.cookie = "periscope_token=" + encodeURIComponent(input.value.trim()) + "; path=/; SameSite=Strict";
+    signingIn = false;
+    route();
+  } },
+    h("h1", {}, "Sign in"),
+    h("p", {}, "This agent was started with --token-file: give the token from that file."),
+    problem ? message("error", problem) : null,
+    h("p", {}, input, " ", h("button", { type: "submit" }, "Sign in")));
+  view.replaceChildren(form);
+  input.focus();
+}
+
+function signOut() {
+  document.cookie = "periscope_token=; path=/; SameSite=Strict; max-age=0";
+  location.hash = "#/";
+  location.reload();
 }
 
 const fmt = {
@@ -422,5 +459,8 @@ function route() {
   return showContainers();
 }
 
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => { signingIn = false; route(); });
+const signOutLink = document.getElementById("nav-sign-out");
+signOutLink.hidden = !document.cookie.includes("periscope_token=");
+signOutLink.addEventListener("click", event => { event.preventDefault(); signOut(); });
 route();

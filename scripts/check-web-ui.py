@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the agent's web UI in headless Chromium over the DevTools protocol and checks it.
 
-    scripts/check-web-ui.py --agent http://127.0.0.1:9798 --container NAME --out DIR
+    scripts/check-web-ui.py --agent http://127.0.0.1:9798 --container NAME --out DIR [--token-file FILE]
 
 NAME is a running container the agent sees (a busy loop under a small --cpus cap shows
 throttling). The script checks that the container table shows what GET /api/v1/latest says
@@ -11,11 +11,14 @@ container page draws its charts, findings and processes, that the profile button
 flame graph in the page whose zoom (click) and search (?s= and the Search button's prompt)
 work embedded, and that the captures page lists the capture with a download link. It saves
 screenshots of every page in DIR for a person to look at. Exit status 0 when every check
-passes. Uses only Python's standard library and /usr/bin/chromium.
+passes. With --token-file (an agent started with one), it first checks that the page asks
+for the token, signs in through that form, and sends the token with its own API requests.
+Uses only Python's standard library and /usr/bin/chromium.
 """
 import argparse, base64, json, os, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
 
 failures = []
+token = None  # the agent's token, when it has one (--token-file)
 
 
 def check(condition, what):
@@ -118,8 +121,12 @@ class DevTools:
         print(f"saved {path}")
 
 
+def authorized(url):
+    return urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
 def api(agent, path):
-    with urllib.request.urlopen(agent + path, timeout=30) as response:
+    with urllib.request.urlopen(authorized(agent + path), timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -133,7 +140,11 @@ def main():
     parser.add_argument("--container", required=True, help="a running container to open and profile")
     parser.add_argument("--out", required=True, help="directory for the screenshots")
     parser.add_argument("--profile-seconds", type=int, default=5, choices=[5, 10, 30, 60])
+    parser.add_argument("--token-file", help="the agent's --token-file: sign in through the page's form")
     arguments = parser.parse_args()
+    global token
+    if arguments.token_file:
+        token = open(arguments.token_file).read().strip()
     agent = arguments.agent.rstrip("/")
     os.makedirs(arguments.out, exist_ok=True)
 
@@ -175,8 +186,18 @@ def main():
 
 def run_checks(tools, agent, arguments, prompts):
     out = arguments.out
-    # 1. The container table against the API.
     tools.call("Page.navigate", url=agent + "/")
+    if token:
+        # 0. Without its token the page asks for it; the form's cookie opens the API.
+        tools.wait_for("document.getElementById('sign-in') !== null", what="the sign-in form")
+        tools.screenshot(os.path.join(out, "0-sign-in.png"))
+        tools.evaluate(f"document.getElementById('token').value = {json.dumps('wrong-' + token)}; "
+                       "document.querySelector('#sign-in button').click()")
+        tools.wait_for("document.querySelector('#sign-in .message.error') !== null", what="a wrong token refused")
+        tools.evaluate(f"document.getElementById('token').value = {json.dumps(token)}; "
+                       "document.querySelector('#sign-in button').click()")
+        check(tools.evaluate("!location.href.includes(" + json.dumps(token) + ")"), "the token is not in the page's URL")
+    # 1. The container table against the API.
     tools.wait_for("document.querySelectorAll('#containers tbody tr[data-key]').length > 0", what="the container table's rows")
     tools.evaluate("document.getElementById('pause').click()")  # freeze the table while comparing
     time.sleep(0.3)
@@ -277,7 +298,7 @@ def run_checks(tools, agent, arguments, prompts):
     newest = captures[0] if captures else None
     if newest and check(newest["kind"] == "profile" and newest["state"] == "succeeded", f"the newest capture is the profile, succeeded ({newest and newest['state']})"):
         link = listed[0]["download"]
-        with urllib.request.urlopen(link, timeout=30) as response:
+        with urllib.request.urlopen(authorized(link), timeout=30) as response:
             disposition = response.headers.get("Content-Disposition", "")
             body = response.read()
         check(body.startswith(b"<?xml") or b"<svg" in body[:400], f"its download link gives the SVG ({len(body)} bytes, {disposition})")

@@ -2,7 +2,9 @@
 # What the agent costs: `periscope serve` against prometheus-node-exporter and `docker stats`,
 # in one run, with COUNTS idle containers (default 10, 100 and 500):
 #
-#   idle agent CPU      % of one core over IDLE seconds at --interval 1s (recording only)
+#   idle agent CPU      % of one core over IDLE seconds at --interval 1s: the in-process
+#                       recorder writing a temporary --db, plus its rolling diagnosis (10 s
+#                       every DIAGNOSE_EVERY, default 60s: give --idle 60 or more to include one)
 #   CPU per /metrics    agent CPU during SCRAPES sequential scrapes, minus its idle CPU over
 #                       the same time, divided by SCRAPES
 #   node_exporter       the same per-scrape figure for its host metrics (its default collectors)
@@ -16,7 +18,9 @@
 # node_exporter on free loopback ports; all are removed or stopped on every exit.
 #
 # Usage: scripts/compare-agent-cost.sh [--counts "10 100 500"] [--idle SECONDS] [--scrapes N]
-#                                      [--load SECONDS] [--binary PATH]
+#                                      [--load SECONDS] [--binary PATH] [--name-prefix PREFIX]
+#                                      [--diagnose-every DURATION]
+# Containers are named PREFIX-N (default periscope-bench-PID).
 set -euo pipefail
 
 COUNTS="10 100 500"
@@ -26,6 +30,8 @@ LOAD=15
 BINARY=""
 IMAGE="${PERISCOPE_TEST_IMAGE:-periscope-test:latest}"
 OWNER_LABEL="org.periscope.bench.owner=$$"
+NAME_PREFIX="periscope-bench-$$"
+DIAGNOSE_EVERY=60s
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -35,6 +41,8 @@ while [ $# -gt 0 ]; do
     --scrapes) SCRAPES="$2"; shift 2 ;;
     --load) LOAD="$2"; shift 2 ;;
     --binary) BINARY="$2"; shift 2 ;;
+    --name-prefix) NAME_PREFIX="$2"; shift 2 ;;
+    --diagnose-every) DIAGNOSE_EVERY="$2"; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "compare-agent-cost: unknown argument '$1'" >&2; usage 2 >&2 ;;
   esac
@@ -94,14 +102,16 @@ printf '%-10s %-14s %-16s %-14s %-16s %-18s %-12s\n' containers "agent idle %" "
 started=0
 for count in $COUNTS; do
   while [ "$started" -lt "$count" ]; do
-    docker run -d --label "$OWNER_LABEL" --name "periscope-bench-$$-$started" "$IMAGE" sleep 3600 >/dev/null
+    docker run -d --label "$OWNER_LABEL" --name "$NAME_PREFIX-$started" "$IMAGE" sleep 3600 >/dev/null
     started=$((started + 1))
   done
   AGENT_PORT=$(free_port)
-  "$BINARY" serve --listen "127.0.0.1:$AGENT_PORT" --interval 1s --window 10s >"$WORK/agent.log" 2>&1 &
+  rm -f "$WORK"/agent.db*
+  "$BINARY" serve --listen "127.0.0.1:$AGENT_PORT" --db "$WORK/agent.db" --interval 1s --window 10s \
+    --diagnose-every "$DIAGNOSE_EVERY" >"$WORK/agent.log" 2>&1 &
   AGENT_PID=$!
   wait_http "http://127.0.0.1:$AGENT_PORT/metrics"
-  sleep 5  # first window, names and images looked up
+  sleep 12  # the first rolling diagnosis (it starts at once, 10 s), names and images looked up
   agent_idle=$(idle_rate "$AGENT_PID" "$IDLE")
   bytes=$(curl -s "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c)
   agent_ms=$(per_scrape_ms "$AGENT_PID" "http://127.0.0.1:$AGENT_PORT/metrics" "$agent_idle")

@@ -43,6 +43,12 @@ package final class Recorder {
     private var problems: [String] = []
     private var stopped = false
 
+    /// Called on the recording thread after each batch is written, with the tracked
+    /// containers' facts when they changed since the previous call (nil: unchanged). The
+    /// agent keeps the latest batch for /metrics from here instead of sampling again.
+    package var onBatchWritten: ((RecordingBatch, [TrackedContainerFacts]?) -> Void)?
+    private var factsChanged = true
+
     /// What the last sample cost and saw: for status lines and benchmarks.
     package private(set) var lastStatus = RecorderStatus()
     /// Called just before the counters are read (tests: a thread descheduled under load).
@@ -99,6 +105,10 @@ package final class Recorder {
                 let writeStart = Self.threadCPUNanoseconds()
                 try sink.append(batch)
                 lastStatus.writeCPUNanoseconds = Self.threadCPUNanoseconds() - writeStart
+                if let onBatchWritten {
+                    onBatchWritten(batch, factsChanged ? tracked.map(\.facts) : nil)
+                    factsChanged = false
+                }
                 onSample(lastStatus)
                 if stopping { return }
                 next += intervalNanoseconds
@@ -192,6 +202,7 @@ package final class Recorder {
                 RecordingBatch.Entry(
                     container: container.recordedKey, unixMilliseconds: readAt, values: container.values))
             if container.descriptionChanged {
+                factsChanged = true
                 batch.containers.append(container.description)
                 container.descriptionChanged = false
             }
@@ -296,6 +307,7 @@ package final class Recorder {
     private func stopTracking(at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch) {
         let container = tracked.remove(at: index)
         scanDue = true
+        factsChanged = true
         guard container.key.runtime != .docker || dockerEvents == nil else { return }
         var description = container.description
         description.stoppedAtUnixMilliseconds = unixMilliseconds

@@ -1,5 +1,6 @@
 import ContainerInventory
 import Diagnosis
+import ResourceMetrics
 
 /// What `Recorder` samples, how often, and what it runs beside the samples.
 package struct RecorderOptions: Sendable {
@@ -33,6 +34,9 @@ package struct RecorderOptions: Sendable {
     package var diagnoseWindowSeconds: Double = 10
     /// The thresholds the rolling diagnosis uses.
     package var thresholds = Thresholds()
+    /// Called on the rolling diagnosis' thread with each window observed, its report and its
+    /// end (seconds since 1970): the agent exports the verdicts from it.
+    package var onDiagnosis: (@Sendable (ObservationWindow, DiagnosisReport, _ endUnixSeconds: Double) -> Void)?
 
     /// Defaults: 1 s samples, a diagnosis of 10 s every minute.
     package init() {}

@@ -37,6 +37,7 @@ final class RollingDiagnosis: Sendable {
         // windows is diagnosed once.
         window.kernelLogLookbackSeconds = max(0, options.diagnoseEverySeconds - options.diagnoseWindowSeconds)
         let thresholds = options.thresholds
+        let onDiagnosis = options.onDiagnosis
         let every = options.diagnoseEverySeconds
         let windowOptions = window
         let thread = Thread { [self] in
@@ -44,7 +45,7 @@ final class RollingDiagnosis: Sendable {
             while !stopping.load(ordering: .relaxed) {
                 if Date() >= next {
                     next = Date().addingTimeInterval(every)
-                    runOnce(window: windowOptions, thresholds: thresholds)
+                    runOnce(window: windowOptions, thresholds: thresholds, onDiagnosis: onDiagnosis)
                 }
                 usleep(100_000)
             }
@@ -54,7 +55,10 @@ final class RollingDiagnosis: Sendable {
         thread.start()
     }
 
-    private func runOnce(window: WindowOptions, thresholds: Thresholds) {
+    private func runOnce(
+        window: WindowOptions, thresholds: Thresholds,
+        onDiagnosis: (@Sendable (ObservationWindow, DiagnosisReport, Double) -> Void)?
+    ) {
         let startMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
         do {
             let observingStart = Recorder.threadCPUNanoseconds()
@@ -65,6 +69,7 @@ final class RollingDiagnosis: Sendable {
                 observationCPUNanoseconds: rulesStart - observingStart,
                 rulesCPUNanoseconds: Recorder.threadCPUNanoseconds() - rulesStart)
             let endMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+            onDiagnosis?(observed, report, Double(endMilliseconds) / 1000)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let findings = report.findings.map { finding in

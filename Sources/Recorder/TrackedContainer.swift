@@ -13,6 +13,8 @@ final class TrackedContainer {
     let runtime: String
     let cgroups: ProcessCgroups
     let initPID: Int32?
+    let cgroupPath: String?
+    let sharesHostNetwork: Bool
     let reader: CompactCgroupReader
     var counters = CompactCgroupCounters()
     /// Limits as last read (`RecordedMetric` kinds `.limit`), written with every sample.
@@ -44,6 +46,8 @@ final class TrackedContainer {
         runtime = container.runtime.rawValue
         self.cgroups = cgroups
         initPID = container.initPID
+        cgroupPath = container.cgroupPath
+        sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
         self.reader = reader
     }
 
@@ -79,12 +83,20 @@ final class TrackedContainer {
         return false
     }
 
-    /// Copies the counters into `values` (µs for times, as the store keeps them).
+    var facts: TrackedContainerFacts {
+        TrackedContainerFacts(
+            key: recordedKey.rawValue, name: name, image: image, runtime: runtime, cgroupPath: cgroupPath,
+            sharesHostNetwork: sharesHostNetwork)
+    }
+
+    /// Copies the counters into `values` (µs for times, as the store keeps them). The values
+    /// are cleared and refilled in order, each metric once: no lookup per metric.
     func fillValues() {
         let counters = counters
         let present = counters.present
+        values.removeAll()
         func set(_ metric: RecordedMetric, _ value: UInt64, if field: CompactCgroupCounters.Fields) {
-            values[metric] = present.contains(field) ? Int64(truncatingIfNeeded: value) : nil
+            if present.contains(field) { values.appendUnchecked(metric, Int64(truncatingIfNeeded: value)) }
         }
         set(.cpuUsageMicroseconds, counters.cpuUsageNanoseconds / 1000, if: .cpuUsage)
         set(.cpuUserMicroseconds, counters.cpuUserNanoseconds / 1000, if: .cpuUserSystem)
@@ -93,7 +105,9 @@ final class TrackedContainer {
         set(.cpuThrottledPeriods, counters.cpuThrottledPeriods, if: .cpuThrottling)
         set(.cpuThrottledMicroseconds, counters.cpuThrottledNanoseconds / 1000, if: .cpuThrottling)
         set(.memoryUsageBytes, counters.memoryUsageBytes, if: .memoryUsage)
-        values[.memoryWorkingSetBytes] = counters.memoryWorkingSetBytes.map { Int64(truncatingIfNeeded: $0) }
+        if let workingSet = counters.memoryWorkingSetBytes {
+            values.appendUnchecked(.memoryWorkingSetBytes, Int64(truncatingIfNeeded: workingSet))
+        }
         set(.memoryRSSBytes, counters.memoryAnonymousBytes, if: .memoryStat)
         set(.memoryCacheBytes, counters.memoryFileBytes, if: .memoryStat)
         set(.memoryOOMKills, counters.oomKills, if: .oomKills)
@@ -115,12 +129,13 @@ final class TrackedContainer {
         set(.networkTransmitDrops, counters.networkTransmitDrops, if: .network)
         set(.networkReceiveErrors, counters.networkReceiveErrors, if: .network)
         set(.networkTransmitErrors, counters.networkTransmitErrors, if: .network)
-        for (metric, value) in limits { values.set(metric, value) }
-        values[.voluntaryContextSwitches] = nil
-        values[.involuntaryContextSwitches] = nil
+        // Limits are other metrics than the counters above, each read once (ContainerLimits).
+        for (metric, value) in limits {
+            if let value = value.flatMap({ Int64(exactly: $0) }) { values.appendUnchecked(metric, value) }
+        }
     }
 
-    /// Adds the context switches just read to `values`.
+    /// Adds the context switches just read to `values` (fillValues left them out).
     func fillContextSwitches() {
         values.set(.voluntaryContextSwitches, switches.voluntaryTotal)
         values.set(.involuntaryContextSwitches, switches.involuntaryTotal)

@@ -53,6 +53,11 @@ struct CaptureLiveTests {
         #expect(reader.metadata.containerFilter.first?.key?.runtime == .docker)
         #expect(reader.metadata.isComplete == true)
         #expect(reader.recordedStatedump.containers.contains { $0.name == container.name })
+        // The same trace as CTF 1.8, which babeltrace2 reads when it is installed.
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/ctf/kernel/metadata"), "\(record.summary ?? "")")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/babeltrace2") {
+            #expect(try LiveCaptureEnvironment.run(["babeltrace2", "\(directory)/ctf"]) == 0)
+        }
         // Only the trace directory's files, no leftovers of the unpacked directory.
         #expect(try TarListing.names(of: file.path).allSatisfy { $0.hasPrefix("trace-\(started.id.text)/") })
         #expect(!FileManager.default.fileExists(atPath: "\(root)/\(started.id.text)/trace"))

@@ -1,7 +1,10 @@
 import ContainerInventory
 import Diagnosis
+import Foundation
+import History
 import LinuxHost
 import PeriscopeServer
+import Recording
 import ResourceMetrics
 
 /// Samples and windows built by hand: the routes are tested on numbers chosen here, the live
@@ -40,6 +43,44 @@ enum AgentFixtures {
         WindowSample(
             takenAt: MonotonicInstant(nanoseconds: UInt64(seconds * 1e9)), unixTimeSeconds: 1_767_000_000 + seconds,
             hostCPUCount: 2, containers: containers)
+    }
+
+    /// A recording in a temporary file holding `web`'s three seconds before the first call
+    /// (0.5 CPU each, samples one second apart) and the host's CPU count: what the history and
+    /// range diagnosis endpoints read. Made once per test process, deleted when it exits.
+    static func recording() throws -> RecordingReader { try sharedRecording.get() }
+
+    static let recordingPath = NSTemporaryDirectory() + "periscope-agent-fixture-\(getpid()).db"
+
+    private static let sharedRecording = Result { () throws -> RecordingReader in
+        atexit {
+            for suffix in ["", "-wal", "-shm"] { unlink(AgentFixtures.recordingPath + suffix) }
+        }
+        let store = try RecordingStore(path: recordingPath)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for step in 0..<3 {
+            let time = now - Int64(3 - step) * 1000
+            var web = RecordedValues()
+            web.set(.cpuUsageMicroseconds, UInt64(1_000_000 + step * 500_000))
+            web.set(.memoryUsageBytes, UInt64(64 << 20))
+            web.set(.memoryWorkingSetBytes, UInt64(60 << 20))
+            var host = RecordedValues()
+            host.set(.hostCPUCount, UInt64(2))
+            try store.append(
+                RecordingBatch(
+                    unixMilliseconds: time,
+                    samples: [
+                        .init(container: RecordedContainerKey(webKey), unixMilliseconds: time, values: web),
+                        .init(container: .host, unixMilliseconds: time, values: host)
+                    ],
+                    containers: [
+                        ContainerDescription(
+                            key: RecordedContainerKey(webKey), name: "web", runtime: "docker",
+                            image: "periscope-test:latest")
+                    ]))
+        }
+        try store.flush()
+        return RecordingReader(store: store)
     }
 
     static let metadata = [webKey: RuntimeMetadata(name: "web", image: "periscope-test:latest", source: .engineAPI)]

@@ -24,7 +24,7 @@ import Testing
     static let labels = #"id="/docker/0123456789abcdef",name="web",image="periscope-test:latest""#
 
     @Test func exportsCAdvisorNamesWithKernelTotals() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1.25, throttledPeriods: 10)]),
             metadata: AgentFixtures.metadata)
@@ -55,8 +55,27 @@ import Testing
         #expect(!text.contains("interface=\"lo\""), "loopback is not the container's traffic")
     }
 
+    /// The registry moves when a sample is published (on the recorder's thread), not when
+    /// /metrics is read: a scrape only renders, and a repeated scrape of one sample reuses it.
+    @Test func theRegistryMovesOnPublishAndAScrapeOnlyRenders() async throws {
+        let agent = AgentState()
+        let series = "container_cpu_usage_seconds_total{\(Self.labels)} "
+        agent.publish(
+            AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1.25, throttledPeriods: 10)]),
+            metadata: AgentFixtures.metadata)
+        #expect(String(decoding: agent.exporter.render(), as: UTF8.self).contains(series + "1.25\n"))
+        let first = try await Self.scrape(agent)
+        #expect(first.contains(series + "1.25\n"))
+        #expect(try await Self.scrape(agent) == first)
+        agent.publish(
+            AgentFixtures.sample(at: 1, [AgentFixtures.web(cpuSeconds: 1.75, throttledPeriods: 20)]),
+            metadata: AgentFixtures.metadata)
+        #expect(String(decoding: agent.exporter.render(), as: UTF8.self).contains(series + "1.75\n"))
+        #expect(try await Self.scrape(agent).contains(series + "1.75\n"))
+    }
+
     @Test func dropsTheSeriesOfAContainerThatIsGone() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)
@@ -66,7 +85,7 @@ import Testing
     }
 
     @Test func verdictAndFindingsGauges() async throws {
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState()
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)

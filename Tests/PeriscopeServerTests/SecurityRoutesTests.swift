@@ -15,7 +15,7 @@ import Testing
             listen: ListenAddress(host: token ? "0.0.0.0" : "127.0.0.1", port: 0),
             token: token ? AccessToken(secret: secret) : nil,
             maximumBodyBytes: maximumBodyBytes)
-        let agent = AgentState(historySeconds: 60)
+        let agent = AgentState(recording: try AgentFixtures.recording())
         agent.publish(
             AgentFixtures.sample(at: 0, [AgentFixtures.web(cpuSeconds: 1, throttledPeriods: 0)]),
             metadata: AgentFixtures.metadata)
@@ -111,6 +111,35 @@ import Testing
             ) { response in
                 #expect(response.status == .ok)
                 #expect(!String(buffer: response.body).contains("\"outcome\":\"cap throttled\""))
+            }
+        }
+    }
+
+    /// A browser cannot send the header: the UI's files load without the token, and the
+    /// session cookie its sign-in form sets opens the API (a wrong header still closes it).
+    @Test func webUIFilesLoadWithoutTheTokenAndItsCookieOpensTheAPI() async throws {
+        try await Self.app(token: true).test(.router) { client in
+            for path in ["/", "/ui/app.js", "/ui/style.css"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .ok, "\(path)")
+                }
+            }
+            try await client.execute(
+                uri: "/metrics", method: .get, headers: [.cookie: "theme=dark; periscope_token=\(Self.secret)"]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            for headers: HTTPFields in [
+                [.cookie: "periscope_token=wrong-\(Self.secret)"], [.cookie: "periscope_token="],
+                [.cookie: "periscope_token=\(Self.secret)", .authorization: "Bearer wrong-\(Self.secret)"],
+                [.cookie: "other_periscope_token=\(Self.secret)"]
+            ] {
+                try await client.execute(uri: "/api/v1/inventory", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized, "\(headers)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/captures", method: .post) { response in
+                #expect(response.status == .unauthorized, "only the static files are open")
             }
         }
     }

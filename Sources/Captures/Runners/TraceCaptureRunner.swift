@@ -5,8 +5,9 @@ import Logging
 
 /// A kernel trace of a container's threads, exactly as `periscope trace record --container ID
 /// -e EVENTS -d N` records it (private tracefs instance, removed on every exit), then the trace
-/// directory archived as `trace.tar` (readable with `periscope trace dump`, convertible to CTF
-/// with `periscope trace convert`).
+/// directory archived as `trace.tar` (readable with `periscope trace dump`) with the same trace
+/// converted to CTF 1.8 in its `ctf/` directory (as `periscope trace convert --to ctf` writes it:
+/// babeltrace2, Trace Compass and LTTng's analyses open it).
 package struct TraceCaptureRunner: CaptureRunner {
     /// Event presets or subsystem:event names, as `trace record -e` takes them.
     package var events = ["sched", "syscalls"]
@@ -41,6 +42,16 @@ package struct TraceCaptureRunner: CaptureRunner {
         }
         let fileName = "trace.tar"
         defer { try? FileManager.default.removeItem(atPath: traceDirectory) }
+        var warnings: [String] = []
+        if result.metadata.lostEventCount > 0 { warnings.append("\(result.metadata.lostEventCount) events lost") }
+        do {
+            let converter = try CTFTraceConverter(
+                reader: try PeriscopeTraceReader(directory: traceDirectory), outputDirectory: "\(traceDirectory)/ctf")
+            try converter.convert()
+        } catch {
+            try? FileManager.default.removeItem(atPath: "\(traceDirectory)/ctf")
+            warnings.append("no CTF copy: \(error)")
+        }
         _ = try TarArchive.write(
             directory: traceDirectory, prefix: "trace-\(job.id)", to: "\(job.directory)/\(fileName)")
         let metadata = result.metadata
@@ -49,7 +60,7 @@ package struct TraceCaptureRunner: CaptureRunner {
         return CaptureOutput(
             fileName: fileName, contentType: "application/x-tar",
             summary:
-                "\(seconds) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs, \(pageBytes / 1024) KiB of pages, \(result.threadCount) threads in the statedump",
-            warning: metadata.lostEventCount > 0 ? "\(metadata.lostEventCount) events lost" : nil)
+                "\(seconds) s of \(metadata.tracepoints.count) events on \(metadata.onlineCPUs.count) CPUs, \(pageBytes / 1024) KiB of pages, \(result.threadCount) threads in the statedump; CTF 1.8 in ctf/",
+            warning: warnings.isEmpty ? nil : warnings.joined(separator: "; "))
     }
 }

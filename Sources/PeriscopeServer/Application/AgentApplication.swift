@@ -14,7 +14,7 @@ package enum AgentApplication {
             InventoryRoutes(agent: agent),
             HistoryRoutes(agent: agent),
             DiagnosisRoutes(agent: agent, maximumBodyBytes: configuration.maximumBodyBytes),
-            ProcessRoutes(),
+            ProcessRoutes(inventory: configuration.inventory),
             WebUIRoutes()
         ] + (captures?.routeGroups(maximumBodyBytes: configuration.maximumBodyBytes) ?? [])
     }

@@ -1,3 +1,4 @@
+import History
 import Hummingbird
 import Logging
 
@@ -9,6 +10,8 @@ package struct AgentServer: Sendable {
     package var configuration: ServerConfiguration
     /// Where samples come from.
     package var recorder: any AgentRecorder
+    /// The recording the history and range diagnosis endpoints read (the one `recorder` writes).
+    package var recording: RecordingReader?
     /// The route groups; nil serves `AgentApplication.standardRouteGroups`.
     package var routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])?
     /// On-demand and alert-triggered captures; nil serves none.
@@ -16,18 +19,19 @@ package struct AgentServer: Sendable {
 
     /// Creates a server from its parts.
     package init(
-        configuration: ServerConfiguration, recorder: any AgentRecorder,
+        configuration: ServerConfiguration, recorder: any AgentRecorder, recording: RecordingReader? = nil,
         routeGroups: (@Sendable (AgentState) -> [any AgentRouteGroup])? = nil, captures: AgentCaptures? = nil
     ) {
         self.configuration = configuration
         self.recorder = recorder
+        self.recording = recording
         self.routeGroups = routeGroups
         self.captures = captures
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     package func run(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let agent = AgentState(historySeconds: configuration.historySeconds)
+        let agent = AgentState(recording: recording)
         recorder.start(into: agent)
         defer { recorder.stop() }
         let groups =

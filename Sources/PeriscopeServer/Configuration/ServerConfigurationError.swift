@@ -7,6 +7,7 @@ package enum ServerConfigurationError: Error, Equatable, CustomStringConvertible
     case tokenTooShort(path: String, length: Int)
     case invalidInterval(Double)
     case invalidWindow(windowSeconds: Double, intervalSeconds: Double)
+    case invalidDiagnosisCadence(everySeconds: Double, windowSeconds: Double)
 
     package var description: String {
         switch self {
@@ -24,6 +25,8 @@ package enum ServerConfigurationError: Error, Equatable, CustomStringConvertible
             return "--interval \(seconds) s: give at least 0.1 s"
         case .invalidWindow(let window, let interval):
             return "--window \(window) s must be at least twice --interval (\(interval) s): a rate needs two samples"
+        case .invalidDiagnosisCadence(let every, let window):
+            return "--diagnose-every \(every) s must be at least --window (\(window) s): one diagnosis runs at a time"
         }
     }
 }

@@ -6,7 +6,7 @@ struct MetricsRoutes: AgentRouteGroup {
 
     func addRoutes(to router: Router<AgentRequestContext>) {
         router.get("/metrics") { _, _ -> Response in
-            let bytes = agent.exporter.render()
+            let bytes = agent.renderMetrics()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

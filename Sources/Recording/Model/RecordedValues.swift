@@ -44,10 +44,16 @@ public struct RecordedValues: Sendable, Equatable {
     }
 
     /// Adds a metric known not to be present yet, without looking (decoders of stored data,
-    /// which hold each metric once per sample).
-    mutating func appendUnchecked(_ metric: RecordedMetric, _ value: Int64) {
+    /// which hold each metric once per sample; the recorder, which refills a cleared sample).
+    package mutating func appendUnchecked(_ metric: RecordedMetric, _ value: Int64) {
         metrics.append(metric)
         integers.append(value)
+    }
+
+    /// Removes every metric, keeping the arrays' storage for the next sample.
+    package mutating func removeAll() {
+        metrics.removeAll(keepingCapacity: true)
+        integers.removeAll(keepingCapacity: true)
     }
 
     /// Sets an unsigned reading; nil, or a value beyond Int64 (never a real counter), is missing.

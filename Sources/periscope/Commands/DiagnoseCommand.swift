@@ -2,6 +2,7 @@ import ArgumentParser
 import ContainerInventory
 import Diagnosis
 import Foundation
+import History
 import LinuxHost
 import Presentation
 import Reporting

@@ -2,8 +2,12 @@ import ArgumentParser
 import Captures
 import ContainerInventory
 import Foundation
+import History
+import LinuxHost
 import Logging
 import PeriscopeServer
+import Recorder
+import Recording
 import Reporting
 
 /// `periscope serve`: the agent a fleet runs on every host.
@@ -12,10 +16,16 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Record the host's containers and serve them over HTTP: Prometheus /metrics and a JSON API.",
         discussion: """
-            Samples every container each --interval (the sampler of `periscope diagnose`) and \
-            diagnoses every --window; serves GET /metrics (cAdvisor's container_* names and \
-            labels, plus PSI, D-state threads, the CPU bottleneck verdict and active findings) \
-            and GET /api/v1/inventory, /api/v1/latest, /api/v1/history, /api/v1/diagnosis.
+            Runs the recorder of `periscope record` in-process: every --interval it samples the \
+            host and every container into the recording --db (the same store `periscope record` \
+            writes, with its --retention and --max-size), and a rolling diagnosis observes \
+            --window every --diagnose-every. Serves GET /metrics from the latest sample \
+            (cAdvisor's container_* names and labels, plus PSI, D-state threads, the CPU \
+            bottleneck verdict and active findings of the last rolling diagnosis), \
+            /api/v1/inventory and /api/v1/latest from the latest sample, /api/v1/history and \
+            /api/v1/diagnosis?since=&until= from the recording (containers removed since are \
+            still found). `periscope stats|top|diagnose|chart --db` read the same file while it \
+            serves.
             Listens on loopback unless told otherwise; any other address needs --token-file, and \
             every request must then carry `Authorization: Bearer TOKEN`. Stops cleanly on \
             SIGINT or SIGTERM. Run as root (or with the capabilities docs/deployment.md lists).
@@ -27,8 +37,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "File holding the bearer token (at least 16 characters); required beyond loopback.")
     var tokenFile: String?
 
+    @Option(help: ArgumentHelp("The recording database (created if missing).", valueName: "PATH"))
+    var db: String = "/var/lib/periscope/periscope.db"
+
     @Option(help: "Time between two samples of every container (\(DurationText.forms)).")
     var interval = "1s"
+
+    @Option(
+        help: ArgumentHelp("Delete recorded data older than this: 7d, 12h, 30m.", valueName: "DURATION"),
+        transform: RecordCommand.parseRetention)
+    var retention: Double = 7 * 86_400
+
+    @Option(
+        help: ArgumentHelp(
+            "Delete the oldest recorded data when the database grows past this: 500M, 2G, 1GiB, or bytes.",
+            valueName: "SIZE"),
+        transform: RecordCommand.parseSize)
+    var maxSize: Int64?
 
     @Option(
         help:
@@ -36,8 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var window = "10s"
 
-    @Option(help: "How far back the history and diagnosis endpoints reach, kept in memory (\(DurationText.forms)).")
-    var history = "15m"
+    @Option(help: "Time between two rolling diagnoses (\(DurationText.forms)); at least --window.")
+    var diagnoseEvery = "60s"
 
     @Option(help: "The Docker Engine API socket (names and images).")
     var dockerSocket = "/var/run/docker.sock"
@@ -70,14 +95,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Log every request and what the recorder does, on standard error.")
     var verbose = false
 
+    func validate() throws {
+        if !(retention >= 60) { throw ValidationError("--retention must be at least 1m") }
+        if let maxSize, maxSize < 1 << 20 { throw ValidationError("--max-size must be at least 1M") }
+    }
+
     func run() async throws {
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration(
                 listen: try ListenAddress(parsing: listen),
                 token: try tokenFile.map { path throws(ServerConfigurationError) in try AccessToken.read(path: path) },
                 intervalSeconds: try DurationText.seconds(interval), windowSeconds: try DurationText.seconds(window),
-                historySeconds: try DurationText.seconds(history))
+                diagnoseEverySeconds: try DurationText.seconds(diagnoseEvery))
         } catch {
             throw ValidationError("\(error)")
         }
@@ -88,15 +118,45 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var inventory = InventoryOptions()
         inventory.dockerSocket = dockerSocket
+        // The process list of a container (GET /api/v1/processes) asks the same socket.
+        configuration.inventory = inventory
         inventory.includeProcesses = false
-        let recorder = LiveWindowRecorder(
-            intervalSeconds: configuration.intervalSeconds, windowSeconds: configuration.windowSeconds,
-            inventory: inventory)
+        // About 13 descriptors stay open per container between samples.
+        HostSystem.raiseOpenFileLimit()
+        let store = try openStore()
+        var options = RecorderOptions()
+        options.intervalSeconds = configuration.intervalSeconds
+        options.inventory = inventory
+        options.diagnoseEverySeconds = configuration.diagnoseEverySeconds
+        options.diagnoseWindowSeconds = configuration.windowSeconds
+        let recorder = StoreRecorder(options: options, store: store)
         let captures = try makeCaptures(inventory: inventory)
-        FileHandle.standardError.write(Data((configuration.startMessage + "\n").utf8))
-        try await AgentServer(configuration: configuration, recorder: recorder, captures: captures).run(
-            logger: Logger(label: "periscope.serve"))
-        if let failure = recorder.failureDescription { throw ValidationError("the recorder stopped: \(failure)") }
+        FileHandle.standardError.write(Data((configuration.startMessage + "; recording into \(db)\n").utf8))
+        try await AgentServer(
+            configuration: configuration, recorder: recorder, recording: RecordingReader(store: store),
+            captures: captures
+        ).run(logger: Logger(label: "periscope.serve"))
+        if let failure = recorder.failureDescription { throw UserFacingError("the recorder stopped: \(failure)") }
+    }
+
+    /// The recording at --db, its directory created if missing.
+    private func openStore() throws -> RecordingStore {
+        let directory = (db as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw UserFacingError("cannot create \(directory) for --db \(db): \(error.localizedDescription)")
+            }
+        }
+        var configuration = RecordingStore.Configuration()
+        configuration.retentionMilliseconds = Int64(retention * 1000)
+        configuration.maximumSizeBytes = maxSize
+        do {
+            return try RecordingStore(path: db, configuration: configuration)
+        } catch {
+            throw UserFacingError(error.description)
+        }
     }
 
     /// The capture manager over --capture-dir and, unless --alert-captures none, the alert trigger.

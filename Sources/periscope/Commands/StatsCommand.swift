@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContainerInventory
+import History
 import Presentation
 import Reporting
 import ResourceMetrics

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import History
 import LinuxHost
 import Presentation
 import Recording

@@ -10,10 +10,13 @@ final class AgentProcess {
     let port: Int
     let pid: pid_t
     let logPath: String
+    /// The recording it writes (`--db`): a temporary file of its own unless `arguments` name one.
+    let databasePath: String
+    private let ownsDatabase: Bool
     private var exitStatus: Int32?
 
-    /// Starts `command` + `serve --listen 127.0.0.1:PORT ARGUMENTS` on a free port and waits
-    /// until /metrics answers.
+    /// Starts `command` + `serve --listen 127.0.0.1:PORT --db TEMPORARY ARGUMENTS` on a free
+    /// port and waits until /metrics answers.
     init(
         command: [String] = [TestEnvironment.periscopeBinary], arguments: [String] = [],
         readyTimeoutSeconds: Double = 30
@@ -22,9 +25,19 @@ final class AgentProcess {
         logPath =
             FileManager.default.temporaryDirectory.appendingPathComponent("periscope-agent-\(getpid())-\(port).log")
             .path
+        if let index = arguments.firstIndex(of: "--db"), index + 1 < arguments.count {
+            databasePath = arguments[index + 1]
+            ownsDatabase = false
+        } else {
+            databasePath =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "periscope-agent-\(getpid())-\(port).db"
+                ).path
+            ownsDatabase = true
+        }
         pid = try Shell.spawn(
-            command + ["serve", "--listen", "127.0.0.1:\(port)"] + arguments, standardOutput: logPath,
-            standardError: logPath)
+            command + ["serve", "--listen", "127.0.0.1:\(port)"] + (ownsDatabase ? ["--db", databasePath] : [])
+                + arguments, standardOutput: logPath, standardError: logPath)
         let deadline = Date().addingTimeInterval(readyTimeoutSeconds)
         while Date() < deadline {
             // Any HTTP answer means it listens (with a token, /metrics answers 401).
@@ -62,6 +75,7 @@ final class AgentProcess {
     deinit {
         stop()
         unlink(logPath)
+        if ownsDatabase { for suffix in ["", "-wal", "-shm"] { unlink(databasePath + suffix) } }
     }
 }
 

@@ -35,10 +35,11 @@ struct AlertCaptureLiveTests {
                 "docker", "run", "-d", "--name", bystander, "--cpus", "0.5", TestEnvironment.testImage, "sleep", "600"
             ]).status == 0)
 
+        // Its recording goes to the peer's temporary directory (the default is /var/lib/periscope).
         let agent = try AlertPeer("agent", readyPath: "/api/v1/captures") { port, directory in
             [
-                TestEnvironment.periscopeBinary, "serve", "--listen", "127.0.0.1:\(port)", "--capture-dir",
-                directory + "/captures",
+                TestEnvironment.periscopeBinary, "serve", "--listen", "127.0.0.1:\(port)", "--db",
+                directory + "/periscope.db", "--capture-dir", directory + "/captures",
                 "--alert-captures", "profile", "--alert-capture-duration", "2s"
             ]
         }

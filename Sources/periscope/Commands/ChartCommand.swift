@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import History
 import Presentation
 import Recording
 import Reporting

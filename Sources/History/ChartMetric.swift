@@ -3,53 +3,53 @@ import Recording
 
 /// A metric `periscope chart --metric` draws: its panel, the stored metrics it reads, how its
 /// points come out of a container's (or the host's) samples, and its limit.
-struct ChartMetric: Sendable {
+package struct ChartMetric: Sendable {
     /// The name on the command line (`io-latency`).
-    let name: String
+    package let name: String
     /// The panel title.
-    let title: String
-    let unit: ChartUnit
-    let style: ChartPanel.Style
+    package let title: String
+    package let unit: ChartUnit
+    package let style: ChartPanel.Style
     /// One line of help.
-    let summary: String
+    package let summary: String
     /// The stored metrics a container's points need (the host's may differ).
-    let containerMetrics: [RecordedMetric]
-    let hostMetrics: [RecordedMetric]
+    package let containerMetrics: [RecordedMetric]
+    package let hostMetrics: [RecordedMetric]
     /// A container's points; nil when the metric has no per-container meaning.
-    let containerPoints: (@Sendable ([RecordedSample]) -> [ChartPoint])?
+    package let containerPoints: (@Sendable ([RecordedSample]) -> [ChartPoint])?
     /// The host's points; nil when the host has no such series.
-    let hostPoints: (@Sendable ([RecordedSample]) -> [ChartPoint])?
+    package let hostPoints: (@Sendable ([RecordedSample]) -> [ChartPoint])?
     /// The limit at the last sample that has one (a container's cap, the host's CPUs).
-    let limit: (@Sendable (_ samples: [RecordedSample], _ isHost: Bool) -> Double?)?
+    package let limit: (@Sendable (_ samples: [RecordedSample], _ isHost: Bool) -> Double?)?
     /// Container starts come from lifecycle events, not samples.
-    var isContainerStarts: Bool { name == "starts" }
+    package var isContainerStarts: Bool { name == "starts" }
 
     /// Every metric, in the order panels are drawn when several are asked for.
-    static let catalog: [ChartMetric] = ChartMetricCatalog.all
+    package static let catalog: [ChartMetric] = ChartMetricCatalog.all
 
     /// The metric named `name`.
-    static func named(_ name: String) -> ChartMetric? { catalog.first { $0.name == name } }
+    package static func named(_ name: String) -> ChartMetric? { catalog.first { $0.name == name } }
 
     /// `--metric` help: every name.
-    static var names: String { catalog.map(\.name).joined(separator: ", ") }
+    package static var names: String { catalog.map(\.name).joined(separator: ", ") }
 }
 
 /// The catalog's entries.
-enum ChartMetricCatalog {
-    typealias M = RecordedMetric
+package enum ChartMetricCatalog {
+    package typealias M = RecordedMetric
 
     /// USER_HZ: /proc/stat ticks per second on Linux (every architecture Periscope runs on).
-    static let ticksPerSecond = 100.0
-    static let hostBusyTicks: [M] = [
+    package static let ticksPerSecond = 100.0
+    package static let hostBusyTicks: [M] = [
         .hostCPUUserTicks, .hostCPUNiceTicks, .hostCPUSystemTicks, .hostCPUIRQTicks, .hostCPUSoftIRQTicks,
         .hostCPUStealTicks
     ]
 
-    static func lastValue(_ samples: [RecordedSample], _ metric: M) -> Int64? {
+    package static func lastValue(_ samples: [RecordedSample], _ metric: M) -> Int64? {
         samples.last { $0.values[metric] != nil }?.values[metric]
     }
 
-    static let all: [ChartMetric] = [
+    package static let all: [ChartMetric] = [
         ChartMetric(
             name: "cpu", title: "CPU", unit: .cores, style: .lines,
             summary: "CPU used in cores (1 = one CPU busy); the cap dashed",

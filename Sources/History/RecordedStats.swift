@@ -5,47 +5,53 @@ import Reporting
 
 /// `periscope stats CONTAINER --db PATH --since T`: the container's recorded series, one row
 /// per sample with the metrics `stats` shows live (as rates), or as JSON.
-struct RecordedStats {
+package struct RecordedStats {
     /// The columns, by chart metric name: the same computation as `chart` draws.
-    static let metricNames = [
+    package static let metricNames = [
         "cpu", "throttled", "memory", "iops", "io-bytes", "network", "pids", "cpu-pressure", "memory-pressure",
         "io-pressure"
     ]
 
     /// One value of a series.
-    struct Point: Encodable {
-        var unixTimeSeconds: Double
-        var value: Double
+    package struct Point: Encodable {
+        package var unixTimeSeconds: Double
+        package var value: Double
     }
 
     /// One metric over the window, as `chart` would draw it.
-    struct MetricSeries: Encodable {
+    package struct MetricSeries: Encodable {
         /// The chart metric's name (`cpu`, `io-latency`).
-        var metric: String
+        package var metric: String
         /// `ChartUnit`'s name (`cores`, `bytes`, `seconds`).
-        var unit: String
+        package var unit: String
         /// The cap or limit at the last sample that has one.
-        var limit: Double?
-        var points: [Point]
+        package var limit: Double?
+        package var points: [Point]
     }
 
     /// What `--json` prints.
-    struct Report: Encodable {
-        var containerKey: String
-        var name: String
+    package struct Report: Encodable {
+        package var containerKey: String
+        package var name: String
         /// Every name it had while recorded, oldest first.
-        var names: [String]
-        var image: String?
-        var startedUnixTimeSeconds: Double?
-        var stoppedUnixTimeSeconds: Double?
-        var series: [MetricSeries]
+        package var names: [String]
+        package var image: String?
+        package var startedUnixTimeSeconds: Double?
+        package var stoppedUnixTimeSeconds: Double?
+        package var series: [MetricSeries]
     }
 
-    let reader: RecordingReader
-    let start: Double
-    let end: Double
+    package let reader: RecordingReader
+    package let start: Double
+    package let end: Double
 
-    func report(for container: RecordedContainer) throws -> Report {
+    package init(reader: RecordingReader, start: Double, end: Double) {
+        self.reader = reader
+        self.start = start
+        self.end = end
+    }
+
+    package func report(for container: RecordedContainer) throws -> Report {
         let metrics = Self.metricNames.compactMap(ChartMetric.named)
         let isHost = container.key.isHost
         let wanted = Array(Set(metrics.flatMap { isHost ? $0.hostMetrics : $0.containerMetrics })).sorted()
@@ -70,7 +76,7 @@ struct RecordedStats {
     }
 
     /// The table: a heading with the container's identity and limits, then one row per sample time.
-    static func text(_ report: Report) -> String {
+    package static func text(_ report: Report) -> String {
         var heading = "CONTAINER \(report.name)  \(report.containerKey)"
         if report.names.count > 1 { heading += "  (also named \(report.names.dropLast().joined(separator: ", ")))" }
         if let image = report.image { heading += "  image \(image)" }

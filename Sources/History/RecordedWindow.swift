@@ -6,13 +6,19 @@ import ResourceMetrics
 /// watched: the host's and every container's rates between consecutive samples, computed by
 /// the live code from the stored counters. The Diagnoser then runs unchanged, with any
 /// thresholds.
-struct RecordedWindow {
-    let reader: RecordingReader
-    let start: Double
-    let end: Double
+package struct RecordedWindow {
+    package let reader: RecordingReader
+    package let start: Double
+    package let end: Double
+
+    package init(reader: RecordingReader, start: Double, end: Double) {
+        self.reader = reader
+        self.start = start
+        self.end = end
+    }
 
     /// The window, focused on `focus` (none: every container).
-    func observationWindow(focus: [RecordedContainer]) throws -> ObservationWindow {
+    package func observationWindow(focus: [RecordedContainer]) throws -> ObservationWindow {
         let from = RecordingReader.milliseconds(start), to = RecordingReader.milliseconds(end)
         let hostSamples = try reader.read { store throws(RecordingError) in
             try store.samples(of: .host, from: from, to: to)

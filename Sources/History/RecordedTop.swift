@@ -4,13 +4,15 @@ import ResourceMetrics
 /// `periscope top --db PATH --at T`: the top screen as it was at T, from the last two samples
 /// at or before T of the host and of every container recorded then, with the rates the live
 /// view computes from the same counters.
-struct RecordedTop {
-    let reader: RecordingReader
+package struct RecordedTop {
+    package let reader: RecordingReader
+
+    package init(reader: RecordingReader) { self.reader = reader }
     /// Samples further apart than this before T are not "the screen at T": the recorder was not running.
-    static let lookBackSeconds = 120.0
+    package static let lookBackSeconds = 120.0
 
     /// The frame at `unixSeconds`, nil when the host has fewer than two samples before it.
-    func frame(at unixSeconds: Double) throws -> TopFrame? {
+    package func frame(at unixSeconds: Double) throws -> TopFrame? {
         let to = RecordingReader.milliseconds(unixSeconds)
         let from = RecordingReader.milliseconds(unixSeconds - Self.lookBackSeconds)
         let hostSamples = try reader.read { store throws(RecordingError) in

@@ -6,11 +6,11 @@ import ResourceMetrics
 /// with the same code as `top` and `diagnose` (CgroupRates, HostRates). What the store does
 /// not keep per device or interface comes back summed as one "all" entry, and PSI averages
 /// (not stored) as 0: every rule reads PSI from the totals.
-enum RecordedCounters {
+package enum RecordedCounters {
     /// The device number of the summed "all disks" entry.
-    static let allDevices = BlockDeviceNumber(major: 0, minor: 0)
+    package static let allDevices = BlockDeviceNumber(major: 0, minor: 0)
 
-    static func cgroup(_ values: RecordedValues) -> CgroupCounters {
+    package static func cgroup(_ values: RecordedValues) -> CgroupCounters {
         var counters = CgroupCounters()
         func unsigned(_ metric: RecordedMetric) -> UInt64? { values[metric].flatMap { UInt64(exactly: $0) } }
         func nanoseconds(_ metric: RecordedMetric) -> UInt64? { unsigned(metric).map { $0 &* 1000 } }
@@ -68,7 +68,7 @@ enum RecordedCounters {
         return counters
     }
 
-    static func host(_ values: RecordedValues) -> HostCounters {
+    package static func host(_ values: RecordedValues) -> HostCounters {
         func unsigned(_ metric: RecordedMetric) -> UInt64 { values[metric].flatMap { UInt64(exactly: $0) } ?? 0 }
         var cpu = HostCPUStat()
         cpu.total.userTicks = unsigned(.hostCPUUserTicks)
@@ -142,8 +142,9 @@ enum RecordedCounters {
     }
 
     /// A sample "taken" at its wall-clock time: rates need only differences of instants.
-    static func sample<Counters: Sendable>(_ recorded: RecordedSample, _ counters: Counters) -> CounterSample<Counters>
-    {
+    package static func sample<Counters: Sendable>(
+        _ recorded: RecordedSample, _ counters: Counters
+    ) -> CounterSample<Counters> {
         CounterSample(
             takenAt: MonotonicInstant(nanoseconds: UInt64(max(recorded.unixMilliseconds, 0)) &* 1_000_000),
             counters: counters)

@@ -5,19 +5,31 @@ import Recording
 /// Builds a `TimeSeriesChart` from a recording: one panel per asked metric, a line per chosen
 /// container (and the host where the metric is the host's), limits, and the findings the
 /// rolling diagnosis gave in the range as marks.
-struct RecordedChart {
-    let reader: RecordingReader
-    let start: Double
-    let end: Double
+package struct RecordedChart {
+    package let reader: RecordingReader
+    package let start: Double
+    package let end: Double
     /// Containers to draw, the host among them or not.
-    let containers: [RecordedContainer]
-    let metrics: [ChartMetric]
-    let clock: ChartClock
+    package let containers: [RecordedContainer]
+    package let metrics: [ChartMetric]
+    package let clock: ChartClock
+
+    package init(
+        reader: RecordingReader, start: Double, end: Double, containers: [RecordedContainer], metrics: [ChartMetric],
+        clock: ChartClock
+    ) {
+        self.reader = reader
+        self.start = start
+        self.end = end
+        self.containers = containers
+        self.metrics = metrics
+        self.clock = clock
+    }
 
     /// Findings repeated by the rolling diagnosis less than this apart are one mark.
-    static let findingRunGapSeconds = 120.0
+    package static let findingRunGapSeconds = 120.0
 
-    func chart(title: String) throws -> TimeSeriesChart {
+    package func chart(title: String) throws -> TimeSeriesChart {
         let from = RecordingReader.milliseconds(start), to = RecordingReader.milliseconds(end)
         var samples: [RecordedContainerKey: [RecordedSample]] = [:]
         for container in containers {
@@ -98,7 +110,7 @@ struct RecordedChart {
         return marks
     }
 
-    static func severity(_ text: String) -> ChartMark.Severity {
+    package static func severity(_ text: String) -> ChartMark.Severity {
         switch text {
         case "critical": .critical
         case "warning": .warning
@@ -107,5 +119,7 @@ struct RecordedChart {
     }
 
     /// `host`, or the container's name.
-    static func label(_ container: RecordedContainer) -> String { container.key.isHost ? "host" : container.name }
+    package static func label(_ container: RecordedContainer) -> String {
+        container.key.isHost ? "host" : container.name
+    }
 }

@@ -1,3 +1,4 @@
+import History
 import Presentation
 import Reporting
 import ResourceMetrics

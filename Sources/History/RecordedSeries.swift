@@ -3,10 +3,12 @@ import Recording
 
 /// Stored samples turned into the points a chart or a table shows: counters become rates
 /// between consecutive samples, gauges are scaled, and a missing value leaves a hole.
-enum RecordedSeries {
+package enum RecordedSeries {
     /// Σ`metrics` per second between consecutive samples that both hold them, times `scale`,
     /// at the later sample's time. A decrease (the counter restarted) gives no point.
-    static func rate(_ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1) -> [ChartPoint] {
+    package static func rate(
+        _ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1
+    ) -> [ChartPoint] {
         pairs(samples) { old, new, seconds in
             guard let before = sum(old, metrics), let after = sum(new, metrics), after >= before else { return nil }
             return Double(after - before) / seconds * scale
@@ -15,7 +17,7 @@ enum RecordedSeries {
 
     /// Σ`numerator` increase over Σ`denominator` increase between consecutive samples, times
     /// `scale`; no point when the denominator did not grow (a latency with no I/O is unknown).
-    static func ratio(
+    package static func ratio(
         _ samples: [RecordedSample], _ numerator: [RecordedMetric], over denominator: [RecordedMetric],
         scale: Double = 1
     ) -> [ChartPoint] {
@@ -28,14 +30,16 @@ enum RecordedSeries {
     }
 
     /// Σ`metrics` at each sample that holds them, times `scale`.
-    static func gauge(_ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1) -> [ChartPoint] {
+    package static func gauge(
+        _ samples: [RecordedSample], _ metrics: [RecordedMetric], scale: Double = 1
+    ) -> [ChartPoint] {
         samples.compactMap { sample in
             sum(sample, metrics).map { ChartPoint(timeSeconds: seconds(sample), value: Double($0) * scale) }
         }
     }
 
     /// How much a counter grew since the first sample of the range, at each sample.
-    static func increase(_ samples: [RecordedSample], _ metric: RecordedMetric) -> [ChartPoint] {
+    package static func increase(_ samples: [RecordedSample], _ metric: RecordedMetric) -> [ChartPoint] {
         var total = 0.0
         var previous: Int64?
         return samples.compactMap { sample in
@@ -48,7 +52,7 @@ enum RecordedSeries {
     }
 
     /// Seconds since 1970 of a sample.
-    static func seconds(_ sample: RecordedSample) -> Double { Double(sample.unixMilliseconds) / 1000 }
+    package static func seconds(_ sample: RecordedSample) -> Double { Double(sample.unixMilliseconds) / 1000 }
 
     private static func sum(_ sample: RecordedSample, _ metrics: [RecordedMetric]) -> Int64? {
         var total: Int64 = 0

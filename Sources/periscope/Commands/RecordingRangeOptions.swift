@@ -1,4 +1,5 @@
 import ArgumentParser
+import History
 import Reporting
 
 /// `--db PATH --since T [--until T]`: a window of a recording made by `periscope record`.
@@ -46,18 +47,5 @@ struct RecordingRangeOptions: ParsableArguments {
         } catch {
             throw ValidationError("\(option): \(error)")
         }
-    }
-}
-
-/// Times of a recording as people read them: local time with the offset, to the second.
-enum RecordedTime {
-    /// `2026-12-03 03:12:07 +01:00`.
-    static func text(_ unixSeconds: Double, clock: TimeText.Clock = .system) -> String {
-        let offset = clock.utcOffsetSeconds(unixSeconds)
-        let civil = CivilTime(localSeconds: unixSeconds + Double(offset))
-        let sign = offset < 0 ? "-" : "+"
-        let hours = abs(offset) / 3600, minutes = abs(offset) % 3600 / 60
-        return
-            "\(civil.date) \(civil.hourMinuteSecond) \(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)"
     }
 }
