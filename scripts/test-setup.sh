@@ -56,7 +56,9 @@ fi
 if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   log "starting dockerd"
   mkdir -p /var/log
-  nohup dockerd >/var/log/periscope-dockerd.log 2>&1 &
+  # In its own session: a caller that ends by killing its process group (a terminal closed, a
+  # job runner cleaning up) must not take the daemon, and every later test's containers, with it.
+  setsid nohup dockerd >/var/log/periscope-dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 60); do
     docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && break
     sleep 0.5
