@@ -8,7 +8,9 @@ enum ContainerLimits {
     static func read(_ directories: CgroupDirectories) -> [(RecordedMetric, UInt64?)] {
         let reader = CgroupCounterReader()
         defer { reader.cache.removeAll() }
-        guard let counters = try? reader.read(CgroupCounterFiles(directories, counters: [.cpuLimits, .cpuset, .memory, .pids]))
+        guard
+            let counters = try? reader.read(
+                CgroupCounterFiles(directories, counters: [.cpuLimits, .cpuset, .memory, .pids]))
         else { return [] }
         var limits: [(RecordedMetric, UInt64?)] = []
         if let cpu = counters.cpuLimits {

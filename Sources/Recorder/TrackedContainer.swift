@@ -70,7 +70,8 @@ final class TrackedContainer {
         guard readAtNanoseconds > 0, now > readAtNanoseconds else { return false }
         let elapsedNanoseconds = Double(now - readAtNanoseconds)
         if let last = lastUsageNanoseconds, counters.present.contains(.cpuUsage),
-            counters.cpuUsageNanoseconds >= last, Double(counters.cpuUsageNanoseconds - last) >= demandCores * elapsedNanoseconds
+            counters.cpuUsageNanoseconds >= last,
+            Double(counters.cpuUsageNanoseconds - last) >= demandCores * elapsedNanoseconds
         {
             return true
         }

@@ -11,7 +11,8 @@ struct ContainerContextSwitchesTests {
     private final class Fixture {
         let root: String
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("periscope-15d-\(UUID().uuidString)")
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent("periscope-15d-\(UUID().uuidString)")
                 .path
             try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/cpu", withIntermediateDirectories: true)
@@ -22,7 +23,8 @@ struct ContainerContextSwitchesTests {
             try counts.keys.sorted().map { "\($0)\n" }.joined().write(
                 toFile: root + "/cpu/tasks", atomically: true, encoding: .utf8)
             for (tid, count) in counts {
-                try FileManager.default.createDirectory(atPath: root + "/proc/\(tid)", withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: root + "/proc/\(tid)", withIntermediateDirectories: true)
                 try """
                 Name:\tsh
                 Tgid:\t\(tid)

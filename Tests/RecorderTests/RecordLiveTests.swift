@@ -100,8 +100,10 @@ struct RecordLiveTests {
         let lastStatus = try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any]
         let lastTime = try #require((lastStatus?["unixMilliseconds"] as? NSNumber)?.int64Value)
         let store = try RecordingStore(path: recorder.databasePath, mode: .readOnly)
-        // The batch of the last status line (taken when the signal arrived) is in the store.
-        let host = try store.samples(of: .host, from: lastTime, to: lastTime)
+        // The batch of the last status line (taken when the signal arrived) is in the store. A
+        // sample is stamped when its counters were read: after the batch's time, before the next
+        // interval's.
+        let host = try store.samples(of: .host, from: lastTime, to: lastTime + 999)
         #expect(host.count == 1)
         #expect(try store.samples(of: .host, from: 0, to: .max).count == lines.count)
     }

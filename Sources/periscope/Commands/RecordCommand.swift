@@ -104,23 +104,8 @@ struct RecordCommand: ParsableCommand {
         _ = source.makeLogger()
         // About 13 descriptors stay open per container between samples.
         HostSystem.raiseOpenFileLimit()
-        let directory = (db as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw UserFacingError("cannot create \(directory) for --db \(db): \(error.localizedDescription)")
-            }
-        }
-        var configuration = RecordingStore.Configuration()
-        configuration.retentionMilliseconds = Int64(retention * 1000)
-        configuration.maximumSizeBytes = maxSize
-        let store: RecordingStore
-        do {
-            store = try RecordingStore(path: db, configuration: configuration)
-        } catch {
-            throw UserFacingError(error.description)
-        }
+        let store = try RecordingStoreOpening.open(
+            path: db, retentionSeconds: retention, maximumSizeBytes: maxSize)
         var options = RecorderOptions()
         options.intervalSeconds = interval
         options.inventory = source.inventoryOptions(includeProcesses: false)

@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         inventory.includeProcesses = false
         // About 13 descriptors stay open per container between samples.
         HostSystem.raiseOpenFileLimit()
-        let store = try openStore()
+        let store = try RecordingStoreOpening.open(path: db, retentionSeconds: retention, maximumSizeBytes: maxSize)
         var options = RecorderOptions()
         options.intervalSeconds = configuration.intervalSeconds
         options.inventory = inventory
@@ -137,26 +137,6 @@ struct ServeCommand: AsyncParsableCommand {
             captures: captures
         ).run(logger: Logger(label: "periscope.serve"))
         if let failure = recorder.failureDescription { throw UserFacingError("the recorder stopped: \(failure)") }
-    }
-
-    /// The recording at --db, its directory created if missing.
-    private func openStore() throws -> RecordingStore {
-        let directory = (db as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw UserFacingError("cannot create \(directory) for --db \(db): \(error.localizedDescription)")
-            }
-        }
-        var configuration = RecordingStore.Configuration()
-        configuration.retentionMilliseconds = Int64(retention * 1000)
-        configuration.maximumSizeBytes = maxSize
-        do {
-            return try RecordingStore(path: db, configuration: configuration)
-        } catch {
-            throw UserFacingError(error.description)
-        }
     }
 
     /// The capture manager over --capture-dir and, unless --alert-captures none, the alert trigger.
