@@ -165,14 +165,12 @@ import Glibc
 /// Without privileges funccount refuses before resolving or loading anything.
 @Suite struct FunccountPermissionLiveTests {
     @Test(
-        .live(
-            if: BPFTestEnvironment.isRoot && RunqlatPermissionTests.setpriv != nil,
-            "needs root and setpriv (util-linux) to drop to nobody"))
+        .live(if: DropToNobody.isPossible, DropToNobody.reason))
     func asNobodyItNamesTheCapabilities() throws {
-        let result = try BPFTestEnvironment.run([
-            RunqlatPermissionTests.setpriv ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-            "--inh-caps=-all", BPFTestEnvironment.periscopeBinary, "funccount", "-d", "1", "syscalls:sys_enter_read"
-        ])
+        let result = try BPFTestEnvironment.run(
+            DropToNobody.command([
+                BPFTestEnvironment.periscopeBinary, "funccount", "-d", "1", "syscalls:sys_enter_read"
+            ]))
         #expect(result.status != 0)
         #expect(result.standardError.contains("funccount loads a BPF program"), "\(result.standardError)")
         #expect(result.standardError.contains("CAP_BPF"))

@@ -43,15 +43,10 @@ import Glibc
         #expect(again.standardOutput.contains("\"stacks\""))
     }
 
-    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @Test(
-        .live(if: BPFTestEnvironment.isRoot && setpriv != nil, "needs root and setpriv (util-linux) to drop to nobody"))
+    @Test(.live(if: DropToNobody.isPossible, DropToNobody.reason))
     func asNobodyItNamesTheCapabilities() throws {
-        let result = try BPFTestEnvironment.run([
-            Self.setpriv ?? "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-            BPFTestEnvironment.periscopeBinary, "offcputime", "-d", "1"
-        ])
+        let result = try BPFTestEnvironment.run(
+            DropToNobody.command([BPFTestEnvironment.periscopeBinary, "offcputime", "-d", "1"]))
         #expect(result.status != 0)
         #expect(result.standardError.contains("offcputime loads a BPF program"))
         #expect(result.standardError.contains("CAP_BPF"))

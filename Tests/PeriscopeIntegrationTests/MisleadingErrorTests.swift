@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,17 +8,12 @@ import Glibc
 /// Errors that used to send a user the wrong way (issue 12): each now names the real cause.
 @Suite("errors that name the real cause")
 struct MisleadingErrorTests {
-    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let canDropToNobody = TestEnvironment.isRoot && setpriv != nil
-    static let dropReason: Comment = "needs root and setpriv(1) to run periscope as nobody"
+    static let canDropToNobody = DropToNobody.isPossible
+    static let dropReason = DropToNobody.reason
 
     /// Runs the periscope binary as nobody (uid and gid 65534, no groups, no capabilities).
     static func asNobody(_ arguments: [String]) throws -> Shell.Result {
-        try Shell.run(
-            [
-                setpriv!, "--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
-                TestEnvironment.periscopeBinary
-            ] + arguments)
+        try Shell.run(DropToNobody.command([TestEnvironment.periscopeBinary] + arguments))
     }
 
     @Test(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,9 +83,7 @@ struct OutputFileCommandTests {
     /// A user's own file in a directory the user cannot write: no temporary file can go beside
     /// it, so it is rewritten in place, as `>` would.
     @Test(
-        .enabled(
-            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-            "needs root and setpriv(1) to run periscope as nobody"))
+        .enabled(if: DropToNobody.isPossible, DropToNobody.reason))
     func aWritableFileInAReadOnlyDirectoryIsWrittenInPlace() throws {
         let directory = try Directory()
         chmod(directory.path, 0o755)
@@ -92,10 +91,8 @@ struct OutputFileCommandTests {
         let file = directory.path + "/graph.svg"
         try Data("old".utf8).write(to: URL(fileURLWithPath: file))
         #expect(chown(file, 65534, 65534) == 0)
-        let result = try Shell.run([
-            "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
-            TestEnvironment.periscopeBinary, "flamegraph", input, "-o", file
-        ])
+        let result = try Shell.run(
+            DropToNobody.command([TestEnvironment.periscopeBinary, "flamegraph", input, "-o", file]))
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("<svg"))
     }

@@ -8,19 +8,16 @@ import Glibc
 /// Without privileges `periscope profile` must say what is missing, never a bare EPERM.
 @Suite("profile permission errors")
 struct ProfilePermissionTests {
-    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static let paranoid = (try? String(contentsOfFile: "/proc/sys/kernel/perf_event_paranoid", encoding: .utf8))
         .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
 
     @Test(
         "as nobody with no capabilities: the error names root, CAP_PERFMON and perf_event_paranoid",
-        .live(if: TestEnvironment.isRoot && setpriv != nil, "needs root (to drop to nobody with setpriv)"),
+        .live(if: DropToNobody.isPossible, DropToNobody.reason),
         .enabled(if: (paranoid ?? 0) > 0, "needs kernel.perf_event_paranoid > 0 (a kernel setting, not a set-up step)"))
     func unprivileged() throws {
-        let result = try Shell.run([
-            Self.setpriv!, "--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
-            TestEnvironment.periscopeBinary, "profile", "--all", "-d", "1", "-o", "/dev/null"
-        ])
+        let result = try Shell.run(
+            DropToNobody.command([TestEnvironment.periscopeBinary, "profile", "--all", "-d", "1", "-o", "/dev/null"]))
         #expect(result.status != 0)
         #expect(result.standardError.contains("perf_event_open(cpu-clock, cpu 0) failed"), "\(result.standardError)")
         #expect(result.standardError.contains("Not root"))
