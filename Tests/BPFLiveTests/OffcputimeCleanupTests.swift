@@ -13,30 +13,23 @@ import Glibc
             if: BPFTestEnvironment.bpfAvailable && BPFTestEnvironment.bpftool != nil, BPFTestEnvironment.bpftoolReason),
         arguments: [SIGINT, SIGKILL])
     func stoppedRunLeavesNothingAttached(signal number: Int32) throws {
-        let output = BPFTestEnvironment.scratchPath("offcputime-\(number).out")
-        defer { unlink(output) }
-        let pid = try ChildProcess.spawn(
-            [BPFTestEnvironment.periscopeBinary, "offcputime", "--folded"], standardOutput: output, standardError: nil)
-        var reaped = false
-        defer { if !reaped { kill(pid, SIGKILL); ChildProcess.wait(pid) } }
-        let programs = try #require(
-            try LoadedPrograms.waitForAttachments(of: pid, count: 1), "offcputime did not attach to sched_switch")
-        #expect(try LoadedPrograms.attachments(of: pid).map(\.tracepoint) == ["sched_switch"])
         // Let it read the map once, so processes and stacks are in flight when it stops.
-        usleep(1_300_000)
-        kill(pid, number)
-        let status = ChildProcess.wait(pid)
-        reaped = true
+        let run = try SignalledRun.stop(
+            [BPFTestEnvironment.periscopeBinary, "offcputime", "--folded"], afterAttaching: 1,
+            "offcputime did not attach to sched_switch", running: 1.3, with: number
+        ) { pid throws in
+            #expect(try LoadedPrograms.attachments(of: pid).map(\.tracepoint) == ["sched_switch"])
+        }
         if number == SIGKILL {
-            #expect(status == 128 + SIGKILL)
+            #expect(run.status == 128 + SIGKILL)
         } else {
             // Stopped cleanly: exit 0 and the folded stacks of the second.
-            #expect(status == 0)
-            let text = try String(contentsOfFile: output, encoding: .utf8)
-            #expect(text.contains("_[k] "))
+            #expect(run.status == 0)
+            #expect(run.output.contains("_[k] "))
         }
-        #expect(try LoadedPrograms.attachments(of: pid).isEmpty)
-        #expect(try !LoadedPrograms.anyLoaded(programs), "programs \(programs) still loaded after signal \(number)")
+        #expect(try LoadedPrograms.attachments(of: run.pid).isEmpty)
+        #expect(
+            try !LoadedPrograms.anyLoaded(run.programs), "programs \(run.programs) still loaded after signal \(number)")
 
         let again = try BPFTestEnvironment.run([BPFTestEnvironment.periscopeBinary, "offcputime", "-d", "1", "--json"])
         #expect(again.status == 0, "\(again.standardError)")
