@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// A real recording converted to CTF and read back by babeltrace2.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
+@Suite(.serialized, .installed(if: TraceTestEnvironment.babeltraceAvailable, TraceTestEnvironment.babeltraceReason))
 struct CTFConversionLiveTests {
     @Test(.live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
     func aRecordedTraceConvertsAndBabeltraceCountsEveryEvent() throws {

@@ -9,7 +9,7 @@ import Glibc
 /// Signals at unlucky moments: a stop signal at any time after start leaves no tracefs
 /// instance behind, and a SIGKILL (which nothing can handle) leaves a directory `dump` reads
 /// up to the last page written, saying the recording was cut short.
-@Suite(.serialized, .enabled(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
+@Suite(.serialized, .live(if: TraceTestEnvironment.tracefsAvailable, TraceTestEnvironment.tracefsReason))
 struct TraceSignalLiveTests {
     /// Removes what a SIGKILLed run of this test left (its instance), as the next start would.
     private func removeLeftovers(of pid: pid_t) {

@@ -117,7 +117,7 @@ struct ContainerArgumentTests {
     }
 
     /// A trace's containers too (`trace dump` and `analyze`).
-    @Test(.enabled(if: tracefsMounted, "needs tracefs mounted at /sys/kernel/tracing"))
+    @Test(.live(if: tracefsMounted, "needs tracefs mounted at /sys/kernel/tracing"))
     func recordedTrace() throws {
         let directory = "/tmp/periscope-it-14b-\(getpid())-trace"
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 /// and every new container is named in the first sample that shows it.
 @Suite(
     "container churn", .serialized,
-    .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason)
+    .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason)
 )
 struct ContainerChurnTests {
     /// Containers started one after another, each living `lifetime` seconds (`--rm`), so a

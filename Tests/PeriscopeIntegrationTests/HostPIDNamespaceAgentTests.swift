@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,7 @@ import Glibc
 /// same commands on the host, and its own container is just one small container.
 @Suite(
     "periscope run from a container with the host's PID namespace", .serialized,
-    .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
 struct HostPIDNamespaceAgentTests {
     /// The agent container (it only sleeps; commands run in it with `docker exec`) and a
     /// capped two-process workload beside it.

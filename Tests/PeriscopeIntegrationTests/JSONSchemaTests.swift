@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// Every command's `--json` against its schema in docs/schemas (docs/json.md), validated by
 /// the `jsonschema` package. Commands that need Docker, perf or tracefs are checked where
 /// those are available and skipped with the reason otherwise.
-@Suite("--json outputs against docs/schemas", .enabled(if: JSONSchemaCheck.available, JSONSchemaCheck.whyMissing))
+@Suite("--json outputs against docs/schemas", .installed(if: JSONSchemaCheck.available, JSONSchemaCheck.whyMissing))
 struct JSONSchemaTests {
     static func expectValid(
         _ result: Shell.Result, schema: String, firstLineOnly: Bool = false,
@@ -45,7 +46,7 @@ struct JSONSchemaTests {
 
     @Test(
         "ps, ps --processes, pid, top and diagnose",
-        .enabled(if: TestEnvironment.isRoot, "needs root to read every process"))
+        .live(if: TestEnvironment.isRoot, "needs root to read every process"))
     func hostCommands() throws {
         try Self.expectValid(try Shell.periscope(["ps", "--json"]), schema: "ps")
         try Self.expectValid(try Shell.periscope(["ps", "--processes", "--json"]), schema: "ps-processes")
@@ -68,7 +69,7 @@ struct JSONSchemaTests {
             schema: "flamegraph")
     }
 
-    @Test("stats and inside", .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    @Test("stats and inside", .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func containerCommands() throws {
         let container = try DockerContainer(
             name: TestEnvironment.uniqueName("13b-schema"), options: ["--cpus", "0.05", "--memory", "64m"],
@@ -83,7 +84,7 @@ struct JSONSchemaTests {
 
     @Test(
         "profile",
-        .enabled(
+        .live(
             if: TestEnvironment.isRoot
                 && FileManager.default.fileExists(atPath: "/proc/sys/kernel/perf_event_paranoid"),
             "needs root and perf_event_open"))
@@ -93,7 +94,7 @@ struct JSONSchemaTests {
 
     @Test(
         "trace record and analyze",
-        .enabled(
+        .live(
             if: TestEnvironment.isRoot && FileManager.default.fileExists(atPath: "/sys/kernel/tracing/trace_marker"),
             "needs root and tracefs at /sys/kernel/tracing"))
     func traceCommands() throws {
@@ -110,7 +111,7 @@ struct JSONSchemaTests {
 
     @Test(
         "trace snapshot, with one snapshot triggered by SIGUSR1",
-        .enabled(
+        .live(
             if: TestEnvironment.isRoot && FileManager.default.fileExists(atPath: "/sys/kernel/tracing/trace_marker"),
             "needs root and tracefs at /sys/kernel/tracing"), .timeLimit(.minutes(1)))
     func traceSnapshot() throws {

@@ -18,7 +18,7 @@ struct MisleadingErrorTests {
 
     @Test(
         "without root, naming a container says names are unreadable, not '(running: (unknown))'",
-        .enabled(if: canDropToNobody && TestEnvironment.dockerAvailable, "needs root, setpriv and Docker"),
+        .live(if: canDropToNobody && TestEnvironment.dockerAvailable, "needs root, setpriv and Docker"),
         arguments: [["stats", "NAME"], ["enter", "NAME", "--", "true"], ["profile", "--container", "NAME", "-d", "0.2"]]
     )
     func containerNamesWithoutRoot(command: [String]) throws {
@@ -36,7 +36,7 @@ struct MisleadingErrorTests {
 
     @Test(
         "without root, trace record says permission, not 'not mounted'",
-        .enabled(
+        .live(
             if: canDropToNobody && access("/sys/kernel/tracing/instances", F_OK) == 0,
             "needs root, setpriv and tracefs mounted at /sys/kernel/tracing"))
     func traceRecordWithoutRoot() throws {
@@ -53,7 +53,7 @@ struct MisleadingErrorTests {
     /// A user's probe cannot write: that is "could not diagnose", never slow storage (median ∞).
     @Test(
         "diagnose --probe-storage in a directory the user cannot write exits 2 with the reason",
-        .enabled(if: canDropToNobody, dropReason))
+        .live(if: canDropToNobody, dropReason))
     func probeStorageWithoutPermission() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "periscope-unpriv-\(UUID().uuidString)"
@@ -108,7 +108,7 @@ struct MisleadingErrorTests {
 
     @Test(
         "enter: a command not found exits 127, one not executable 126, as nsenter and shells",
-        .enabled(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+        .live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func enterMissingCommand() throws {
         let container = try DockerContainer(name: TestEnvironment.uniqueName("enter-127"))
         defer { container.remove() }

@@ -27,7 +27,7 @@ struct OutputFileCommandTests {
     }
 
     /// `-o /dev/null` once turned /dev/null into a regular file: a private null device here.
-    @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
+    @Test(.live(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
     func flamegraphToADeviceLeavesTheDevice() throws {
         let directory = try Directory()
         let device = directory.path + "/null"
@@ -66,7 +66,7 @@ struct OutputFileCommandTests {
     }
 
     /// profile -o and --svg: the folded output to a private null device, the SVG through a symlink.
-    @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD for the device, perf_event_open for the profile)"))
+    @Test(.live(if: geteuid() == 0, "needs root (CAP_MKNOD for the device, perf_event_open for the profile)"))
     func profileToADeviceAndThroughASymlink() throws {
         let directory = try Directory()
         let device = directory.path + "/null", target = directory.path + "/profile.svg",
@@ -83,7 +83,7 @@ struct OutputFileCommandTests {
     /// A user's own file in a directory the user cannot write: no temporary file can go beside
     /// it, so it is rewritten in place, as `>` would.
     @Test(
-        .enabled(if: DropToNobody.isPossible, DropToNobody.reason))
+        .live(if: DropToNobody.isPossible, DropToNobody.reason))
     func aWritableFileInAReadOnlyDirectoryIsWrittenInPlace() throws {
         let directory = try Directory()
         chmod(directory.path, 0o755)
@@ -98,7 +98,7 @@ struct OutputFileCommandTests {
     }
 
     /// diagnose --save-window goes through the same writer.
-    @Test(.enabled(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
+    @Test(.live(if: geteuid() == 0, "needs root (CAP_MKNOD) to create a private character device"))
     func diagnoseSaveWindowToADeviceLeavesTheDevice() throws {
         let directory = try Directory()
         let device = directory.path + "/null"

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `top --db --at` as a user sees it: in tmux, the recorded screen, `]` and `{` move in time,
 /// a container that stopped leaves the screen, q quits. Needs tmux only (the recording is
 /// written by the test).
 @Suite(
     "recorded top in tmux", .serialized,
-    .enabled(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)"))
+    .installed(if: TmuxSession.isAvailable, "needs tmux (scripts/test-setup.sh installs it)"))
 struct RecordedTopTmuxTests {
     @Test func stepsThroughTheRecording() throws {
         let recording = try SyntheticRecording()
