@@ -44,7 +44,8 @@ struct LTTngAnalysesComparisonTests {
     /// after the thread ran. Each pair only lttng-analyses has must have a switch-out of the thread
     /// between its wakeup and its switch-in; Periscope has either no pair for that switch-in or
     /// one whose wakeup follows that switch-out. lttng's count, min, max and mean are corrected by
-    /// exactly those pairs.
+    /// exactly those pairs. (On live captures two more causes are allowed for, each checked on the
+    /// trace: see `checkSchedlat`.)
     @Test(.enabled(if: available, reason), arguments: traces)
     func schedlatMatchesLTTngAnalyses(trace name: String) throws {
         try Self.checkSchedlat(trace: try Self.extracted(name))
@@ -83,19 +84,30 @@ struct LTTngAnalysesComparisonTests {
         // 2. it ignores a wakeup while any CPU's last sched_switch put the thread there, even when
         //    the thread was switched in on another CPU since (a switch-out lost or stamped late);
         //    Periscope asks only the CPU the thread last ran on.
+        // And one property of the traces: events of two CPUs can carry the same timestamp (a
+        // capture delivers an event stamped before one already delivered at that one's time).
+        // Periscope replays such a tie in file order, babeltrace2's muxer by its own rules, so a
+        // wakeup tied with the thread's switch-out is seen before the switch-out by one tool
+        // and after it by the other: that switch-out counts as "between" for both.
         for stale in onlyLTTng {
             let ranBetween = switchOuts.times[stale.tid, default: []].filter {
-                $0 > stale.wakeup && $0 < stale.switchIn
+                $0 >= stale.wakeup && $0 < stale.switchIn
             }
             let ours = onlyPeriscope.first { $0.tid == stale.tid && $0.switchIn == stale.switchIn }
             if let ours, ours.wakeup < stale.wakeup {
                 matched += 1
-                #expect(
+                let staleCPUTable =
                     switchOuts.lttngSeesRunning(ours.tid, at: ours.wakeup)
-                        && !switchOuts.lastRanOn(ours.tid, at: ours.wakeup),
+                    && !switchOuts.lastRanOn(ours.tid, at: ours.wakeup)
+                let switchOutTimes = switchOuts.times[ours.tid, default: []]
+                let tiedWithSwitchOut = switchOutTimes.contains(ours.wakeup)
+                let nearby = switchOutTimes.filter { $0 + 20_000 > ours.wakeup && $0 < stale.switchIn + 20_000 }
+                #expect(
+                    staleCPUTable || tiedWithSwitchOut,
                     """
-                    \(stale): Periscope's earlier wakeup \(ours.wakeup) is not one lttng-analyses ignores for a \
-                    stale CPU table (\(switchOuts.lostEvents) events lost)
+                    \(stale): Periscope's earlier wakeup \(ours.wakeup) is neither one lttng-analyses ignores for a \
+                    stale CPU table nor tied with a switch-out of the thread (\(switchOuts.lostEvents) events lost; \
+                    its switch-outs within 20 µs: \(nearby))
                     """)
                 continue
             }

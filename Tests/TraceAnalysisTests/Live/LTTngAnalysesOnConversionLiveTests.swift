@@ -22,7 +22,7 @@ struct LTTngAnalysesOnConversionLiveTests {
         "cputop", "iolatencystats", "iolatencytop", "iousagetop", "schedstats", "syscallstats", "irqstats", "memtop"
     ]
 
-    /// 4 MiB written with O_DIRECT by dd, read back with O_DIRECT by another dd, then sync.
+    /// 4 MiB written with O_DIRECT by dd, read back with O_DIRECT by another dd, then sync, all traced.
     static let converted: Result<String, Error> = Result {
         let root = conversionRoot
         try? FileManager.default.removeItem(atPath: root)
@@ -31,18 +31,29 @@ struct LTTngAnalysesOnConversionLiveTests {
         let directory = root + "/trace", ctf = root + "/ctf"
         let recorder = Process()
         recorder.executableURL = URL(fileURLWithPath: BuiltProducts.periscopeBinary)
+        // Recorded from the statedump (written once tracing is on) until the workload is done,
+        // however long a loaded machine makes either take; -d only bounds a hung workload.
         recorder.arguments = [
-            "trace", "record", "-e", "sched", "syscalls", "block", "irq", "mm", "-d", "3", "-o", directory
+            "trace", "record", "-e", "sched", "syscalls", "block", "irq", "mm", "-d", "120", "-o", directory
         ]
         recorder.standardOutput = FileHandle.nullDevice
         try recorder.run()
-        Thread.sleep(forTimeInterval: 1)
+        let tracing = Date(timeIntervalSinceNow: 60)
+        while !FileManager.default.fileExists(atPath: directory + "/statedump.json"), recorder.isRunning,
+            Date() < tracing
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(
+            FileManager.default.fileExists(atPath: directory + "/statedump.json"), "trace record did not start")
         let file = root + "/data"
         let workload = try LTTngAnalyses.run([
             "/bin/sh", "-c",
             "dd if=/dev/zero of=\(file) bs=64k count=64 oflag=direct status=none && dd if=\(file) of=/dev/null bs=64k iflag=direct status=none && sync"
         ])
         try #require(workload.status == 0, "workload: \(workload.error)")
+        Thread.sleep(forTimeInterval: 0.3)
+        recorder.interrupt()
         recorder.waitUntilExit()
         try #require(recorder.terminationStatus == 0, "trace record failed")
         let convert = try LTTngAnalyses.run([
