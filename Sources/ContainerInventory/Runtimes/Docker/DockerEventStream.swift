@@ -9,9 +9,10 @@ import Synchronization
 ///
 /// A sampler sees a container only when it samples, so a container living less than an
 /// interval is missed and a start's duration is unknown; the daemon's events have both,
-/// stamped to the nanosecond. When the daemon goes away the stream reconnects every
-/// `retrySeconds`, asking for the events since the last one it saw, so a restart of
-/// dockerd loses none. The queue is bounded (`capacity`): a consumer that stops draining
+/// stamped to the nanosecond. When the connection breaks the stream reconnects every
+/// `retrySeconds`, asking for the events since shortly before the last one it saw, so a broken
+/// connection loses none (a restarted daemon has only the events since its start). The queue is
+/// bounded (`capacity`): a consumer that stops draining
 /// loses the oldest events and `droppedEvents` counts them.
 public final class DockerEventStream: Sendable {
     private struct State {
@@ -71,11 +72,13 @@ public final class DockerEventStream: Sendable {
     deinit { stop() }
 
     private func run() {
-        var sinceSeconds = Int64(Date().timeIntervalSince1970)
-        var lastNanoseconds: Int64 = 0
+        var replayFilter = DockerEventReplayFilter(startSecond: Int64(Date().timeIntervalSince1970))
+        var firstConnection = true
         while !stopping.load(ordering: .relaxed) {
             do {
-                try follow(sinceSeconds: &sinceSeconds, lastNanoseconds: &lastNanoseconds)
+                let since = firstConnection ? replayFilter.newestSecond : replayFilter.resumeSecond
+                firstConnection = false
+                try follow(sinceSeconds: since, replayFilter: &replayFilter)
             } catch {
                 state.withLock {
                     $0.lastError = error.description
@@ -91,9 +94,9 @@ public final class DockerEventStream: Sendable {
     }
 
     /// One connection: reads until the daemon closes it, it fails, or `stop()`. `since` has a
-    /// resolution of seconds: a reconnection repeats the last second's events, which are
-    /// skipped by their nanosecond stamp.
-    private func follow(sinceSeconds: inout Int64, lastNanoseconds: inout Int64) throws(RuntimeAPIError) {
+    /// resolution of seconds: a reconnection repeats events already delivered, which
+    /// `replayFilter` skips.
+    private func follow(sinceSeconds: Int64, replayFilter: inout DockerEventReplayFilter) throws(RuntimeAPIError) {
         let fd = try UnixSocketHTTP.connect(socketPath: socketPath, timeoutSeconds: 1)
         let registered = state.withLock { state in
             guard !stopping.load(ordering: .relaxed) else { return false }
@@ -147,11 +150,9 @@ public final class DockerEventStream: Sendable {
             var received: [DockerContainerEvent] = []
             while let newline = pending[lineStart...].firstIndex(of: 10) {
                 if let event = DockerContainerEvent.decode(pending[lineStart..<newline]),
-                    event.unixNanoseconds > lastNanoseconds
+                    replayFilter.isNew(event)
                 {
                     received.append(event)
-                    lastNanoseconds = event.unixNanoseconds
-                    sinceSeconds = max(sinceSeconds, event.unixNanoseconds / 1_000_000_000)
                 }
                 lineStart = newline + 1
             }
