@@ -44,6 +44,7 @@ fi
 
 "$BINARY" record --db "$WORK/rec.db" --interval 1s --json >"$WORK/record.out" 2>"$WORK/record.err" &
 RECORDER=$!
+: >"$WORK/started.txt"
 for _ in $(seq 1 300); do [ -s "$WORK/record.out" ] && break; sleep 0.1; done
 [ -s "$WORK/record.out" ] || { log "the recorder wrote no status line: $(cat "$WORK/record.err")"; exit 1; }
 
