@@ -121,3 +121,12 @@ for name in periscope_counted_call periscope_counted_other; do
 done
 printf '%-28s expected %10s  periscope %10s  bpftrace %10s  (per container: host %s)\n' "$tracepoint" ">= $syscalls" \
   "$(count_of pt "$tracepoint")" "$(count_of bt "$tracepoint")" "$(count_of pc "$tracepoint")"
+# The counts are the point: any difference fails the run.
+failed=0
+for name in periscope_counted_call periscope_counted_other; do
+  expected=$([ "$name" = periscope_counted_call ] && echo "$calls" || echo 1234)
+  [ "$(count_of pu "$name")" = "$expected" ] && [ "$(count_of bu "$name")" = "$expected" ] || failed=1
+done
+[ "$(count_of pt "$tracepoint")" = "$(count_of bt "$tracepoint")" ] || failed=1
+[ "$(count_of pt "$tracepoint")" -ge "$syscalls" ] 2>/dev/null || failed=1
+if [ "$failed" = 1 ]; then echo "compare-funccount: the counts differ" >&2; exit 1; fi
