@@ -25,7 +25,10 @@ import TestSupport
         ("u:/lib/libc.so.6:malloc", "/lib/libc.so.6", "malloc"),
         ("uprobe:/opt/app:main", "/opt/app", "main"),
         // The function is what follows the last colon: a path may hold one.
-        ("/srv/a:b/app:handle_*", "/srv/a:b/app", "handle_*")
+        ("/srv/a:b/app:handle_*", "/srv/a:b/app", "handle_*"),
+        // A library's short name, as bcc takes it: found when the probes are resolved.
+        ("u:c:malloc", "c", "malloc"),
+        ("uprobe:stdc++:_Znwm", "stdc++", "_Znwm")
     ])
     func userFunctionForms(text: String, binary: String, function: String) throws {
         #expect(
@@ -48,7 +51,8 @@ import TestSupport
         ("a:b:c", "SUBSYSTEM:EVENT"),
         ("../x:y", "not a tracepoint name"),
         ("t:sched/../..:id", "not a tracepoint name"),
-        ("u:libc:malloc", "absolute path"),
+        ("u:c*:malloc", "short name"),
+        ("u:../lib/x:malloc", "short name"),
         ("/usr/bin/*:main", "not in the binary's path"),
         ("/usr/bin/dockerd:", "no function"),
         ("u:/usr/bin/dockerd", "BINARY:FUNCTION")

@@ -14,6 +14,10 @@ struct FunccountCommand: ParsableCommand {
               SUBSYSTEM:EVENT         tracepoints, e.g. 'syscalls:sys_enter_*', 'block:*'
               /PATH/BINARY:FUNCTION   functions of a binary through uprobes, e.g.
                                       '/usr/bin/dockerd:*Container*'
+              [u:]LIBRARY:FUNCTION    functions of a shared library by its short name, e.g.
+                                      'u:c:malloc' (libc.so.6 in the usual library
+                                      directories); without u: a tracepoint subsystem of
+                                      that name comes first
             With --container, the binary's path is resolved inside that container's root \
             (/proc/PID/root), so a binary that exists only in the container is found, and \
             only that container's calls are counted. Kernel functions (kprobes) are not \

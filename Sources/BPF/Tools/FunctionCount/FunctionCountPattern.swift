@@ -7,7 +7,9 @@ import Glibc
 /// Forms, as bcc's funccount writes them, prefixes optional:
 /// - `[t:|tracepoint:]SUBSYSTEM:EVENT`, e.g. `syscalls:sys_enter_*`, `block:*`;
 /// - `[u:|uprobe:]/PATH/TO/BINARY:FUNCTION`, e.g. `/usr/bin/dockerd:*Container*` (the function
-///   is what follows the last `:`; the path must be absolute);
+///   is what follows the last `:`), or `[u:|uprobe:]LIBRARY:FUNCTION` with a library's short
+///   name, e.g. `u:c:malloc` for libc's (found by `SharedLibraryLocator`); without the `u:`,
+///   `c:malloc` is first a tracepoint and a library only when no tracepoint subsystem matches;
 /// - `[p:|k:|kprobe:]FUNCTION`, kernel functions: refused, they need kprobes.
 /// `*` and `?` are wildcards in the event and function parts.
 package enum FunctionCountPattern: Sendable, Equatable, CustomStringConvertible {
@@ -44,11 +46,11 @@ package enum FunctionCountPattern: Sendable, Equatable, CustomStringConvertible 
             }
             let binary = String(body[..<colon])
             let function = String(body[body.index(after: colon)...])
-            guard binary.hasPrefix("/") else {
+            guard binary.hasPrefix("/") || Self.isLibraryName(binary) else {
                 throw .badPattern(
                     pattern: text,
                     reason:
-                        "give the binary's absolute path (e.g. /usr/lib/x86_64-linux-gnu/libc.so.6:malloc); library names are not searched"
+                        "give the binary's absolute path (e.g. /usr/bin/dockerd:*Container*) or a library's short name (e.g. c:malloc for libc)"
                 )
             }
             guard !binary.contains("*") && !binary.contains("?") else {
@@ -75,6 +77,12 @@ package enum FunctionCountPattern: Sendable, Equatable, CustomStringConvertible 
             }
             self = .tracepoint(subsystem: GlobPattern(String(parts[0])), event: GlobPattern(String(parts[1])))
         }
+    }
+
+    /// A library's short name as bcc takes it (`c`, `pthread`, `stdc++`): no path, no wildcard.
+    static func isLibraryName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+-.".contains($0)) }
+            && name != "." && name != ".."
     }
 
     /// Whether this kernel has the kprobe PMU (only to word the refusal of kernel functions).

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Profiling
 
 /// A pattern resolved to the probes to attach: tracepoints, or functions of one opened binary.
 package struct FunctionCountTargets {
@@ -52,8 +53,24 @@ package struct FunctionCountTargets {
                         Target(name: "\(subsystem):\(event)", place: .tracepoint(subsystem: subsystem, event: event)))
                 }
             }
-            if targets.isEmpty { throw .nothingMatches(pattern: pattern.description, searched: "\(events)") }
-        case .userFunction(let path, let functionPattern):
+            if targets.isEmpty {
+                // bcc reads `c:malloc` as libc's malloc: with no such tracepoint subsystem, so does this.
+                if !subsystemPattern.hasWildcard, FunctionCountPattern.isLibraryName(subsystemPattern.text),
+                    subsystems.allSatisfy({ $0 != subsystemPattern.text })
+                {
+                    let library = FunctionCountPattern.userFunction(
+                        binary: subsystemPattern.text, function: eventPattern)
+                    if let resolved = try? resolve(
+                        library, rootProcess: rootProcess, place: place, maximumProbes: maximumProbes,
+                        tracefs: tracefs, procRoot: procRoot)
+                    {
+                        return resolved
+                    }
+                }
+                throw .nothingMatches(pattern: pattern.description, searched: "\(events)")
+            }
+        case .userFunction(let name, let functionPattern):
+            let path = try libraryPath(name, rootProcess: rootProcess, place: place, procRoot: procRoot)
             let opened = try UprobeBinary(path: path, rootOfProcess: rootProcess, place: place, procRoot: procRoot)
             targets = opened.functions(matching: functionPattern).map {
                 Target(name: $0.name, place: .userFunction(fileOffset: $0.fileOffset))
@@ -69,6 +86,25 @@ package struct FunctionCountTargets {
             throw .tooManyProbes(pattern: pattern.description, matched: targets.count, maximum: maximumProbes)
         }
         return FunctionCountTargets(pattern: pattern, targets: targets, binary: binary)
+    }
+
+    /// `name` itself when it is a path; else the library of that short name in the root of
+    /// `rootProcess` (nil: the host's).
+    static func libraryPath(
+        _ name: String, rootProcess: Int32?, place: String, procRoot: String
+    ) throws(FunctionCountError) -> String {
+        guard !name.hasPrefix("/") else { return name }
+        let rootPath = rootProcess.map { "\(procRoot)/\($0)/root" } ?? "/"
+        guard let root = FilesystemRoot(path: rootPath),
+            let path = SharedLibraryLocator.find(name, in: root)
+        else {
+            throw .binaryUnreadable(
+                path: "library \"\(name)\"", place: place,
+                reason:
+                    "no lib\(name).so.* in \(SharedLibraryLocator.directories().joined(separator: ", ")); give the library's absolute path instead"
+            )
+        }
+        return path
     }
 
     /// The subdirectories of `path`, sorted; nil when it cannot be read.
