@@ -15,7 +15,12 @@ public final class InventoryScanner {
     public let options: InventoryOptions
     private let procfs: Procfs
     private let logger: Logger
+    /// The runtime rule each cgroup path matched, for the paths of this scan and the previous
+    /// one: a host has few distinct paths at a time, but every container that comes and goes
+    /// adds its own, so paths no scan saw since the last one are forgotten (2,000 churned
+    /// containers grew a never-pruned memo by their 2,000 paths).
     private var pathMatches: [String: CgroupPathMatch?] = [:]
+    private var previousPathMatches: [String: CgroupPathMatch?] = [:]
     /// Each distinct /proc/PID/cgroup content of the current scan, parsed and classified once.
     /// The processes of a host share a few dozen cgroup sets, and parsing one (an array and
     /// strings per line) plus matching its paths cost about as much CPU as the kernel spends
@@ -43,6 +48,8 @@ public final class InventoryScanner {
     /// unreadable ones become warnings.
     public func scan() throws(HostReadError) -> InventorySnapshot {
         cgroupSets.removeAll(keepingCapacity: true)
+        swap(&pathMatches, &previousPathMatches)
+        pathMatches.removeAll(keepingCapacity: true)
         var warnings: [InventoryWarning] = []
         let hostNamespaces = readHostNamespaces(warnings: &warnings)
         let layout = currentLayout()
@@ -232,13 +239,16 @@ public final class InventoryScanner {
         return nil
     }
 
-    /// The runtime rule one cgroup path matches, memoized: a host has few distinct paths.
+    /// The runtime rule one cgroup path matches, memoized across two scans (`pathMatches`).
     private func classify(path: String) -> CgroupPathMatch? {
         if let cached = pathMatches[path] { return cached }
-        let match = CgroupPathRules.match(path)
+        let match = previousPathMatches[path] ?? CgroupPathRules.match(path)
         pathMatches[path] = .some(match)
         return match
     }
+
+    /// How many cgroup paths the classification memo holds (both generations), for tests.
+    var memoizedPathCount: Int { Set(pathMatches.keys).union(previousPathMatches.keys).count }
 
     /// The cgroup index of the identity hierarchy, on the live /proc only; nil means read
     /// /proc/PID/cgroup per process.

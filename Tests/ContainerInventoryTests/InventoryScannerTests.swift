@@ -330,3 +330,27 @@ struct PrivateCgroupNamespaceWarningTests {
         #expect(!Self.warned(try Fixtures.scan("docker-cgroup-v2")))
     }
 }
+
+/// A scanner kept for days (the recorder's, the agent's) forgets what it memoized of the
+/// containers that went away: with container churn, its memory stays bounded.
+@Suite("inventory scanner memory under churn")
+struct InventoryScannerChurnMemoryTests {
+    @Test func forgetsTheCgroupPathsOfContainersThatWentAway() throws {
+        let copy = NSTemporaryDirectory() + "periscope-scanner-churn-\(getpid())"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: Fixtures.path("docker-cgroup-v2"), toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        var options = Fixtures.options("docker-cgroup-v2")
+        options.procRoot = copy + "/proc"
+        let scanner = InventoryScanner(options: options)
+        #expect(try scanner.scan().containers.contains { $0.name == "web" })
+        let withWeb = scanner.memoizedPathCount
+        // The web container's two processes exit.
+        for pid in [1312, 1350] { try FileManager.default.removeItem(atPath: copy + "/proc/\(pid)") }
+        #expect(try !scanner.scan().containers.contains { $0.name == "web" })
+        #expect(try !scanner.scan().containers.contains { $0.name == "web" })
+        #expect(
+            scanner.memoizedPathCount < withWeb,
+            "\(scanner.memoizedPathCount) paths still memoized, \(withWeb) with web")
+    }
+}
