@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The frames of a flame graph: stacks merged into rectangles, each a name at a depth
 /// covering a span of the cumulative count.
 ///
@@ -18,7 +14,7 @@ package struct FlameGraphLayout {
         package var depth: Int
         package var start: UInt64
         package var end: UInt64
-        /// Where the name is: `stacks[stackIndex].stack[nameRange]`.
+        /// Where the name is: `stacks[stackIndex].stack[nameRange]` (its first occurrence).
         package var stackIndex: Int
         package var nameRange: Range<Int>
         /// For a differential graph: the change in samples ending exactly in this frame
@@ -50,93 +46,59 @@ package struct FlameGraphLayout {
             total = overflowed ? .max : next
         }
         let threshold = minimumCount(total)
-        let order = FlameGraphOrder.sorted(stacks)
-        var openStack: [Int] = []
-        var openRange: [Range<Int>] = []
-        var openStart: [UInt64] = []
-        var openDelta: [Int64] = []
+        let interned = FlameGraphOrder(stacks)
+        // A frame's name is looked up only when it is drawn: most frames are too narrow.
+        var open: [(rank: UInt32, start: UInt64, delta: Int64)] = []
         var time: UInt64 = 0
-        var ranges: [Range<Int>] = []
-        var previousRanges: [Range<Int>] = []
         var previousIndex = -1
+        var previousDepth = 0
         frames.append(Frame(depth: 0, start: 0, end: total, stackIndex: -1, nameRange: 0..<0))
 
         func close() {
-            let frame = Frame(
-                depth: openRange.count, start: openStart.removeLast(), end: time,
-                stackIndex: openStack.removeLast(), nameRange: openRange.removeLast(), delta: openDelta.removeLast())
-            if Double(frame.end - frame.start) < threshold {
+            let closing = open.removeLast()
+            guard Double(time - closing.start) >= threshold else {
                 omittedFrameCount += 1
-            } else {
-                frames.append(frame)
-                maximumDepth = max(maximumDepth, frame.depth)
-                maximumDelta = max(
-                    maximumDelta, frame.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(frame.delta.magnitude))
+                return
             }
+            let name = interned.occurrence(ofRank: closing.rank)
+            frames.append(
+                Frame(
+                    depth: open.count + 1, start: closing.start, end: time, stackIndex: name.stackIndex,
+                    nameRange: name.range, delta: closing.delta))
+            maximumDepth = max(maximumDepth, open.count + 1)
+            maximumDelta = max(
+                maximumDelta, closing.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(closing.delta.magnitude))
         }
 
-        for index in order {
-            let bytes = stacks[index].stack
-            ranges.removeAll(keepingCapacity: true)
-            Self.splitFrames(bytes, into: &ranges)
-            // The open frames are the previous stack's: a frame stays open when it has the same
-            // range there and no byte differs up to its end.
+        for index in interned.order {
+            // Trailing empty frames are dropped, as Perl's `split` does.
+            var depth = interned.frameCount(of: index)
+            while depth > 0, interned.isEmptyName(interned.rank(of: index, depth: depth - 1)) { depth -= 1 }
+            // The open frames are the previous stack's: a frame stays open while every name up
+            // to it is the same. Equal keys are equal names; the first unequal key can still be
+            // the same name ending one stack and going on in the other.
             var common = 0
             if previousIndex >= 0 {
-                let differsAt = Self.firstDifference(stacks[previousIndex].stack, bytes)
-                while common < ranges.count, common < previousRanges.count, ranges[common] == previousRanges[common],
-                    ranges[common].upperBound <= differsAt
+                let shared = min(depth, previousDepth)
+                common = min(interned.commonKeyCount(index, previousIndex), shared)
+                if common < shared,
+                    interned.nameID(ofRank: interned.rank(of: index, depth: common))
+                        == interned.nameID(ofRank: interned.rank(of: previousIndex, depth: common))
                 {
                     common += 1
                 }
             }
-            while openRange.count > common { close() }
-            for depth in common..<ranges.count {
-                openStack.append(index)
-                openRange.append(ranges[depth])
-                openStart.append(time)
-                openDelta.append(0)
-            }
-            if let deltas, !openDelta.isEmpty { openDelta[openDelta.count - 1] &+= deltas[index] }
+            while open.count > common { close() }
+            for level in common..<depth { open.append((interned.rank(of: index, depth: level), time, 0)) }
+            if let deltas, !open.isEmpty { open[open.count - 1].delta &+= deltas[index] }
             let (next, overflowed) = time.addingReportingOverflow(stacks[index].count)
             time = overflowed ? .max : next
-            swap(&ranges, &previousRanges)
             previousIndex = index
+            previousDepth = depth
         }
-        while !openRange.isEmpty { close() }
+        while !open.isEmpty { close() }
         totalCount = time
         frames[0].end = time
         frames[1...].sort { $0.depth != $1.depth ? $0.depth < $1.depth : $0.start < $1.start }
-    }
-
-    /// The index of the first byte where `lhs` and `rhs` differ, or the shorter one's length.
-    private static func firstDifference(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-        lhs.withUnsafeBufferPointer { left in
-            rhs.withUnsafeBufferPointer { right in
-                let count = min(left.count, right.count)
-                var index = 0
-                while index + 8 <= count {
-                    let a = UnsafeRawPointer(left.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                    let b = UnsafeRawPointer(right.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                    if a != b { return index + (UInt64(littleEndian: a ^ b).trailingZeroBitCount >> 3) }
-                    index += 8
-                }
-                while index < count, left[index] == right[index] { index += 1 }
-                return index
-            }
-        }
-    }
-
-    /// Splits at `;`, dropping trailing empty frames as Perl's `split` does.
-    static func splitFrames(_ bytes: [UInt8], into ranges: inout [Range<Int>]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: ";") {
-                ranges.append(start..<index)
-                start = index + 1
-            }
-            ranges.append(start..<buffer.count)
-        }
-        while let last = ranges.last, last.isEmpty { ranges.removeLast() }
     }
 }
