@@ -50,9 +50,13 @@ public struct RecordedLatencyHistogram: Sendable, Equatable {
 
     /// Writes it into a sample as `kind`: the sum, and the slots that counted something.
     public func write(_ kind: Kind, into values: inout RecordedValues) {
-        values.set(kind.totalMetric, totalMicroseconds)
+        // A sample without the sum has none of the slots either (they are written together):
+        // append without the linear look-up of each metric, as the recorder fills its samples.
+        let fresh = values[kind.totalMetric] == nil
         for (slot, count) in slots.enumerated() where count > 0 {
-            if let metric = kind.slotMetric(slot) { values.set(metric, count) }
+            guard let metric = kind.slotMetric(slot), let value = Int64(exactly: count) else { continue }
+            if fresh { values.appendUnchecked(metric, value) } else { values[metric] = value }
         }
+        values.set(kind.totalMetric, totalMicroseconds)
     }
 }

@@ -70,7 +70,7 @@ package final class ContainerLatencyHistograms {
         if let runQueue {
             var histograms = cumulative[.runQueue] ?? [:]
             for (key, interval) in try runQueue.drainHistograms() {
-                guard let owner = resolver.owner(cgroupID: key.cgroupID, id: key.id, idIsThread: key.idIsThread).key
+                guard let owner = resolver.containerKey(cgroupID: key.cgroupID, id: key.id, idIsThread: key.idIsThread)
                 else { continue }
                 histograms[owner, default: CumulativeLatencyHistogram()].add(interval)
             }
@@ -79,7 +79,7 @@ package final class ContainerLatencyHistograms {
         if let blockIO {
             var histograms = cumulative[.blockIO] ?? [:]
             for (key, interval) in try blockIO.drainHistograms() {
-                guard let owner = resolver.owner(cgroupID: key.cgroupID, id: key.processID, idIsThread: false).key
+                guard let owner = resolver.containerKey(cgroupID: key.cgroupID, id: key.processID, idIsThread: false)
                 else { continue }
                 histograms[owner, default: CumulativeLatencyHistogram()].add(interval)
             }
