@@ -28,8 +28,10 @@ package final class LatencyHistogramSampleSource: RecorderSampleSource {
                 live.insert(key)
                 for kind in kinds {
                     guard let histogram = histograms.histogram(kind, of: key) else { continue }
-                    RecordedLatencyHistogram(slots: histogram.slots, totalMicroseconds: histogram.totalNanoseconds / 1000)
-                        .write(Self.recordedKind(kind), into: &batch.samples[index].values)
+                    RecordedLatencyHistogram(
+                        slots: histogram.slots, totalMicroseconds: histogram.totalNanoseconds / 1000
+                    )
+                    .write(Self.recordedKind(kind), into: &batch.samples[index].values)
                 }
             }
             histograms.forget(allBut: live)

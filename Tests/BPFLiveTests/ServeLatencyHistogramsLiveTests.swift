@@ -97,7 +97,9 @@ import Glibc
         ) { _ in
             // Six intervals of histograms, then a scrape.
             sleep(7)
-            let scrape = try BPFTestEnvironment.run(["curl", "-sS", "--max-time", "20", "http://127.0.0.1:\(port)/metrics"])
+            let scrape = try BPFTestEnvironment.run([
+                "curl", "-sS", "--max-time", "20", "http://127.0.0.1:\(port)/metrics"
+            ])
             try #require(scrape.status == 0, "curl: \(scrape.standardError)")
             metrics = scrape.standardOutput
         }

@@ -102,7 +102,9 @@ import TestSupport
         var text = String(decoding: exporter.render(), as: UTF8.self)
         #expect(text.contains("name=\"web\""))
         // Label values are escaped: d"b\x.
-        #expect(text.contains(#"periscope_block_io_latency_seconds_count{id="/docker/fedcba9876543210",name="d\"b\\x",image=""} 2"#))
+        #expect(
+            text.contains(
+                #"periscope_block_io_latency_seconds_count{id="/docker/fedcba9876543210",name="d\"b\\x",image=""} 2"#))
         exporter.update(Self.batch(at: 2, web: nil, webTotalMicroseconds: 0, db: [9: 3]), labels: Self.labels)
         text = String(decoding: exporter.render(), as: UTF8.self)
         #expect(!text.contains("name=\"web\""))

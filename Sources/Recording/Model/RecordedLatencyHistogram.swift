@@ -43,7 +43,9 @@ public struct RecordedLatencyHistogram: Sendable, Equatable {
         for (metric, value) in zip(values.metrics, values.integers) {
             let raw = Int(metric.rawValue)
             let first = Int(kind.slotMetric(0)!.rawValue)
-            if raw >= first && raw < first + RecordedMetric.latencySlotCount { slots[raw - first] = UInt64(max(value, 0)) }
+            if raw >= first && raw < first + RecordedMetric.latencySlotCount {
+                slots[raw - first] = UInt64(max(value, 0))
+            }
         }
         self.init(slots: slots, totalMicroseconds: UInt64(max(total, 0)))
     }
