@@ -1,5 +1,5 @@
 import Foundation
-import PeriscopeServer
+@testable import PeriscopeServer
 import Recording
 import Testing
 import TestSupport
@@ -150,4 +150,13 @@ import TestSupport
     }
 
     static let promtoolInstalled = FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")
+}
+
+extension LatencyHistogramExporterTests {
+    @Test(arguments: [0, 7, 10, 99, 1_000, 123_456_789, UInt64.max])
+    func decimalDigitsAreWrittenAsBytes(value: UInt64) {
+        var bytes: [UInt8] = Array("x".utf8)
+        LatencyHistogramExporter.appendDecimal(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x\(value)")
+    }
 }

@@ -67,36 +67,62 @@ package final class LatencyHistogramExporter: Sendable {
     }
 
     /// The exposition text of every family that has a container (nothing without `--bpf`).
+    ///
+    /// Written as bytes, not interpolated strings: with 100 containers a family is 2,800
+    /// lines, and a scrape renders them once per batch.
     package func render() -> [UInt8] {
         latest.withLock { entries in
-            var text = ""
+            var bytes: [UInt8] = []
             for family in Self.families {
                 let members = entries.compactMap { entry in entry.histograms[family.kind].map { (entry.labels, $0) } }
                 guard !members.isEmpty else { continue }
-                text.reserveCapacity(text.utf8.count + members.count * 30 * 120)
-                Self.append(family, members, to: &text)
+                bytes.reserveCapacity(bytes.count + members.count * (Self.finiteBucketCount + 3) * 150)
+                Self.append(family, members, to: &bytes)
             }
-            return Array(text.utf8)
+            return bytes
         }
     }
 
+    /// `"} ` closing each finite bucket's labels after its bound, as bytes.
+    private static let boundSuffixes: [[UInt8]] = bucketBounds.map { Array("\($0)\"} ".utf8) }
+
     /// One family's HELP, TYPE and series.
     static func append(
-        _ family: Family, _ members: [(ContainerLabels, RecordedLatencyHistogram)], to text: inout String
+        _ family: Family, _ members: [(ContainerLabels, RecordedLatencyHistogram)], to bytes: inout [UInt8]
     ) {
-        text += "# HELP \(family.name) \(escapeHelp(family.help))\n# TYPE \(family.name) histogram\n"
+        bytes += "# HELP \(family.name) \(escapeHelp(family.help))\n# TYPE \(family.name) histogram\n".utf8
         for (labels, histogram) in members {
             let identity =
                 "id=\"\(escapeLabel(labels.id))\",name=\"\(escapeLabel(labels.name))\",image=\"\(escapeLabel(labels.image))\""
+            let bucketPrefix = Array("\(family.name)_bucket{\(identity),le=\"".utf8)
             var cumulative: UInt64 = 0
-            for (slot, bound) in bucketBounds.enumerated() {
+            for slot in 0..<finiteBucketCount {
                 cumulative &+= histogram.slots[slot]
-                text += "\(family.name)_bucket{\(identity),le=\"\(bound)\"} \(cumulative)\n"
+                bytes += bucketPrefix
+                bytes += boundSuffixes[slot]
+                appendDecimal(cumulative, to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
             }
             let count = histogram.count
-            text += "\(family.name)_bucket{\(identity),le=\"+Inf\"} \(count)\n"
-            text += "\(family.name)_sum{\(identity)} \(Double(histogram.totalMicroseconds) / 1e6)\n"
-            text += "\(family.name)_count{\(identity)} \(count)\n"
+            bytes += bucketPrefix
+            bytes += "+Inf\"} ".utf8
+            appendDecimal(count, to: &bytes)
+            bytes += "\n\(family.name)_sum{\(identity)} \(Double(histogram.totalMicroseconds) / 1e6)\n".utf8
+            bytes += "\(family.name)_count{\(identity)} ".utf8
+            appendDecimal(count, to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// `value` in decimal digits, without an intermediate string.
+    static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor &*= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
     }
 
