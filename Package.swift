@@ -76,7 +76,7 @@ let package = Package(
         // Recording's API.
         .target(
             name: "Recorder",
-            dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost"]),
+            dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost", "BPF"]),
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         // Uses LinuxHost's syscall layer only (terminal writes).
@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "TraceAnalysisLiveTests",
             dependencies: ["TraceAnalysis", "KernelTrace", "Presentation", "periscope", "TestSupport"]),
-        .testTarget(name: "BPFLiveTests", dependencies: ["BPF", "periscope", "TestSupport"]),
+        .testTarget(name: "BPFLiveTests", dependencies: ["BPF", "periscope", "TestSupport", "Recording"]),
         // The agent in-process (HummingbirdTesting) and as the real binary scraped by a real Prometheus.
         .testTarget(
             name: "PeriscopeServerTests",

@@ -126,6 +126,7 @@ package final class Recorder {
         stopped = true
         dockerEvents?.stop()
         diagnosis?.stop()
+        for source in options.sampleSources { source.close() }
         tracked.removeAll()
     }
 
@@ -244,6 +245,17 @@ package final class Recorder {
                 batch.events.append(
                     RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem))
             }
+        }
+
+        if !options.sampleSources.isEmpty {
+            let sourcesStart = Self.threadCPUNanoseconds()
+            for source in options.sampleSources {
+                for problem in source.contribute(to: &batch) {
+                    batch.events.append(
+                        RecordedEvent(unixMilliseconds: unixMilliseconds, kind: .recorder, message: problem))
+                }
+            }
+            lastStatus.sourcesCPUNanoseconds = Self.threadCPUNanoseconds() - sourcesStart
         }
 
         let end = Self.threadCPUNanoseconds()

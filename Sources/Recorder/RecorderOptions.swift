@@ -38,6 +38,10 @@ package struct RecorderOptions: Sendable {
     /// end (seconds since 1970): the agent exports the verdicts from it.
     package var onDiagnosis: (@Sendable (ObservationWindow, DiagnosisReport, _ endUnixSeconds: Double) -> Void)?
 
+    /// Sources that add values to every sample (the `--bpf` latency histograms); the
+    /// recorder closes them when it stops.
+    package var sampleSources: [any RecorderSampleSource] = []
+
     /// Defaults: 1 s samples, a diagnosis of 10 s every minute.
     package init() {}
 }

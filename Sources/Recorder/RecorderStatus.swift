@@ -11,6 +11,9 @@ package struct RecorderStatus: Sendable, Codable, Equatable {
     package var sampleCPUNanoseconds: UInt64 = 0
     /// CPU time of the containers' part only.
     package var containersCPUNanoseconds: UInt64 = 0
+    /// CPU time of the sample sources' part (the `--bpf` histograms: draining the kernel's
+    /// maps and attributing them); nil without sources.
+    package var sourcesCPUNanoseconds: UInt64?
     /// CPU time of the last batch's write (set by the writer).
     package var writeCPUNanoseconds: UInt64 = 0
     /// Events and findings in the batch.

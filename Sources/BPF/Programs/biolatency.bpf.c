@@ -36,8 +36,11 @@ struct latency_key {
     __u32 dev;
 };
 
+/* The log2 counts, and the sum of the latencies in ns (what a Prometheus histogram's _sum needs;
+ * the slots alone only bound it). */
 struct latency_slots {
     __u64 counts[MAX_SLOTS];
+    __u64 total_ns;
 };
 
 struct bpf_map_def SEC("maps") requests = {
@@ -108,6 +111,7 @@ int block_rq_complete(struct block_rq_record *record) {
         if (!slots) return 0;
     }
     __sync_fetch_and_add(&slots->counts[slot], 1);
+    __sync_fetch_and_add(&slots->total_ns, (__u64)waited);
     return 0;
 }
 

@@ -52,8 +52,11 @@ struct latency_key {
     __u32 flags;
 };
 
+/* The log2 counts, and the sum of the latencies in ns (what a Prometheus histogram's _sum needs;
+ * the slots alone only bound it). */
 struct latency_slots {
     __u64 counts[MAX_SLOTS];
+    __u64 total_ns;
 };
 
 /* Thread id -> task_entry; removed at sched_process_exit. */
@@ -146,6 +149,7 @@ int sched_switch(struct sched_switch_record *record) {
         if (!slots) return 0;
     }
     __sync_fetch_and_add(&slots->counts[slot], 1);
+    __sync_fetch_and_add(&slots->total_ns, (__u64)waited);
     return 0;
 }
 

@@ -88,6 +88,14 @@ package final class TaskContainerResolver {
         return owner
     }
 
+    /// The container key of a task (`ContainerKey.host` for the host's), nil for an exited one:
+    /// `owner(...)`'s answer without looking the container up, for callers that only key by it
+    /// (the agent's histograms, every key every interval).
+    package func containerKey(cgroupID: UInt64, id: Int32, idIsThread: Bool) -> ContainerKey? {
+        if let key = containerByCgroupID[cgroupID], !key.isHost { return key }
+        return owner(cgroupID: cgroupID, id: id, idIsThread: idIsThread).key
+    }
+
     var rescanned = false
 
     /// Allows one more inventory rescan (call once per read of the map).

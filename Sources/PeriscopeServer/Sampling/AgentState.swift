@@ -51,6 +51,8 @@ package final class AgentState: Sendable {
 
     /// The exporter behind /metrics.
     package let exporter = PrometheusExporter()
+    /// The `--bpf` latency histograms, rendered after the registry's families.
+    package let latencyHistograms = LatencyHistogramExporter()
     /// The recording the history and range diagnosis endpoints read; nil when the agent
     /// records nothing (those endpoints then say so).
     package let recording: RecordingReader?
@@ -76,6 +78,7 @@ package final class AgentState: Sendable {
             return (sample, storage.labels)
         }
         exporter.update(sample, labels: labels)
+        latencyHistograms.update(batch, labels: labels)
         exporterGeneration.add(1, ordering: .releasing)
     }
 
@@ -115,7 +118,7 @@ package final class AgentState: Sendable {
         rendered.withLock { rendered in
             let generation = exporterGeneration.load(ordering: .acquiring)
             if let rendered, rendered.generation == generation { return rendered.bytes }
-            let bytes = exporter.render()
+            let bytes = exporter.render() + latencyHistograms.render()
             rendered = (bytes, generation)
             return bytes
         }

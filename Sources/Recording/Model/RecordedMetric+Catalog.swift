@@ -206,4 +206,5 @@ extension RecordedMetric {
                     "/proc/stat cpu\(cpu) every other tick")
             ]
         }
+        + latencyHistogramCatalog
 }

@@ -18,7 +18,10 @@ struct RecordCommand: ParsableCommand {
             sweeps. Docker's events give the lifecycle (created, started with how long create → \
             running took, stopped, restarted, renamed, removed) even for containers that live \
             less than an interval. A rolling diagnosis (the rules of `periscope diagnose`) runs \
-            every --diagnose-every over a window of --diagnose-window; its findings are stored.
+            every --diagnose-every over a window of --diagnose-window; its findings are stored. \
+            With --bpf runqlat,biolatency, each container's run-queue and block I/O latency \
+            histograms (BPF, kept in the kernel, drained every interval) are stored too, as \
+            cumulative log2 slots of microseconds.
 
             The store is one SQLite file in WAL mode, written in one transaction per interval: \
             a crash or kill -9 loses at most the interval in flight. Old samples are rolled up \
@@ -29,6 +32,7 @@ struct RecordCommand: ParsableCommand {
               periscope record
               periscope record --db /tmp/rec.db --interval 5s --retention 2d --max-size 2G
               periscope record --db /tmp/rec.db --duration 1m --json
+              periscope record --db /tmp/rec.db --bpf runqlat,biolatency
             """
     )
 
@@ -80,6 +84,8 @@ struct RecordCommand: ParsableCommand {
             valueName: "N"))
     var memoryStatEvery: Int = RecorderOptions().memoryStatEverySamples
 
+    @OptionGroup var continuousBPF: ContinuousBPFOption
+
     @Flag(
         help:
             "Print one JSON status line per interval (samples, containers, CPU per sample and per write) instead of a start and a stop message."
@@ -115,6 +121,11 @@ struct RecordCommand: ParsableCommand {
         options.memoryStatEverySamples = memoryStatEvery
         DiagnoseInterrupt.install()
         defer { DiagnoseInterrupt.remove() }
+        // After the signal handlers: SIGINT or SIGTERM from here on ends the loop, whose stop
+        // detaches and closes the programs.
+        let histograms = continuousBPF.open(command: "record", inventory: options.inventory)
+        defer { histograms?.close() }
+        options.sampleSources = histograms.map { [$0] } ?? []
         let recorder = Recorder(options: options, sink: store)
         let deadline = duration.map { Date().addingTimeInterval($0) }
         if !json {

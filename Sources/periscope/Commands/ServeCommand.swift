@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
             writes, with its --retention and --max-size), and a rolling diagnosis observes \
             --window every --diagnose-every. Serves GET /metrics from the latest sample \
             (cAdvisor's container_* names and labels, plus PSI, D-state threads, the CPU \
-            bottleneck verdict and active findings of the last rolling diagnosis), \
+            bottleneck verdict and active findings of the last rolling diagnosis, and with \
+            --bpf runqlat,biolatency the histograms periscope_runqueue_latency_seconds and \
+            periscope_block_io_latency_seconds per container, kept in the kernel), \
             /api/v1/inventory and /api/v1/latest from the latest sample, /api/v1/history and \
             /api/v1/diagnosis?since=&until= from the recording (containers removed since are \
             still found). `periscope stats|top|diagnose|chart --db` read the same file while it \
@@ -92,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var alertMinInterval = "5m"
 
+    @OptionGroup var continuousBPF: ContinuousBPFOption
+
     @Flag(name: .shortAndLong, help: "Log every request and what the recorder does, on standard error.")
     var verbose = false
 
@@ -129,8 +133,12 @@ struct ServeCommand: AsyncParsableCommand {
         options.inventory = inventory
         options.diagnoseEverySeconds = configuration.diagnoseEverySeconds
         options.diagnoseWindowSeconds = configuration.windowSeconds
-        let recorder = StoreRecorder(options: options, store: store)
         let captures = try makeCaptures(inventory: inventory)
+        // Loaded last, just before the recorder that owns them starts: its stop closes them.
+        let histograms = continuousBPF.open(command: "serve", inventory: inventory)
+        defer { histograms?.close() }
+        options.sampleSources = histograms.map { [$0] } ?? []
+        let recorder = StoreRecorder(options: options, store: store)
         FileHandle.standardError.write(Data((configuration.startMessage + "; recording into \(db)\n").utf8))
         try await AgentServer(
             configuration: configuration, recorder: recorder, recording: RecordingReader(store: store),

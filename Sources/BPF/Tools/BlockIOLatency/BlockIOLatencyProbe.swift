@@ -21,7 +21,7 @@ package final class BlockIOLatencyProbe {
         TracepointFormat.Field(name: "dev", offset: 8, byteCount: 4),
         TracepointFormat.Field(name: "sector", offset: 16, byteCount: 8)
     ]
-    static let slotCount = 32
+    static let slotCount = KernelLatencyHistogram.slotCount
 
     package let unit: LatencyUnit
     let collection: BPFCollection
@@ -50,13 +50,19 @@ package final class BlockIOLatencyProbe {
 
     /// The histograms since the last call; the kernel's counts are cleared.
     package func drain() throws(BPFError) -> [Key: [UInt64]] {
-        var histogramsByKey: [Key: [UInt64]] = [:]
-        for (key, value) in try histograms.drain() where key.count == 16 && value.count == Self.slotCount * 8 {
+        try drainHistograms().mapValues(\.slots)
+    }
+
+    /// The histograms with their sums since the last call; the kernel's counts are cleared.
+    package func drainHistograms() throws(BPFError) -> [Key: KernelLatencyHistogram] {
+        var histogramsByKey: [Key: KernelLatencyHistogram] = [:]
+        for (key, value) in try histograms.drain() where key.count == 16 {
+            guard let histogram = KernelLatencyHistogram(mapValue: value) else { continue }
             let decoded = Key(
                 cgroupID: MapBytes.integer(key, at: 0, bytes: 8),
                 processID: Int32(bitPattern: UInt32(MapBytes.integer(key, at: 8, bytes: 4))),
                 device: UInt32(MapBytes.integer(key, at: 12, bytes: 4)))
-            histogramsByKey[decoded] = MapBytes.slots(value, count: Self.slotCount)
+            histogramsByKey[decoded] = histogram
         }
         return histogramsByKey
     }

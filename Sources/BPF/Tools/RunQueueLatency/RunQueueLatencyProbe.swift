@@ -22,7 +22,7 @@ package final class RunQueueLatencyProbe {
         TracepointFormat.Field(name: "next_pid", offset: 56, byteCount: 4)
     ]
     /// `MAX_SLOTS` of runqlat.bpf.c.
-    static let slotCount = 32
+    static let slotCount = KernelLatencyHistogram.slotCount
 
     package let unit: LatencyUnit
     let collection: BPFCollection
@@ -55,13 +55,19 @@ package final class RunQueueLatencyProbe {
     /// The histograms (slot i counts latencies in [2^(i-1), 2^i - 1] units) since the last
     /// call; the kernel's counts are cleared.
     package func drain() throws(BPFError) -> [Key: [UInt64]] {
-        var histogramsByKey: [Key: [UInt64]] = [:]
-        for (key, value) in try histograms.drain() where key.count == 16 && value.count == Self.slotCount * 8 {
+        try drainHistograms().mapValues(\.slots)
+    }
+
+    /// The histograms with their sums since the last call; the kernel's counts are cleared.
+    package func drainHistograms() throws(BPFError) -> [Key: KernelLatencyHistogram] {
+        var histogramsByKey: [Key: KernelLatencyHistogram] = [:]
+        for (key, value) in try histograms.drain() where key.count == 16 {
+            guard let histogram = KernelLatencyHistogram(mapValue: value) else { continue }
             let decoded = Key(
                 cgroupID: MapBytes.integer(key, at: 0, bytes: 8),
                 id: Int32(bitPattern: UInt32(MapBytes.integer(key, at: 8, bytes: 4))),
                 idIsThread: MapBytes.integer(key, at: 12, bytes: 4) & 1 != 0)
-            histogramsByKey[decoded] = MapBytes.slots(value, count: Self.slotCount)
+            histogramsByKey[decoded] = histogram
         }
         return histogramsByKey
     }
