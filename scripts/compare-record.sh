@@ -2,8 +2,8 @@
 # Recording cost per container per sample (issue 15): `periscope record` against `periscope top`
 # in the same run, and the pread floor from C of the very files the recorder keeps open.
 #
-# For each count of idle busybox containers (default 10 100 500; named periscope-it-15d-bench-N
-# and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
+# For each count of idle busybox containers (default 10 100 500; named PREFIX-N, default
+# periscope-it-15d-bench-N, and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
 # rolling diagnosis off; its --json status lines give the CPU of each sample on the recording
 # thread (reads, event drain, kernel log, D-state gate, engine ping) and of each store write.
 # The medians over the samples after the first three are used for sampling; the store write is
@@ -16,10 +16,11 @@
 #
 # Extra `record` options (e.g. --memory-stat-every 10) go after --record-options.
 #
-# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"] [COUNT...]
+# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"]
+#                                  [--name-prefix PREFIX] [COUNT...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS=""
+BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS="" PREFIX=periscope-it-15d-bench
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,13 +28,13 @@ while [ $# -gt 0 ]; do
     -s) SAMPLES="$2"; shift 2 ;;
     -t) TOP_SAMPLES="$2"; shift 2 ;;
     --record-options) RECORD_OPTIONS="$2"; shift 2 ;;
+    --name-prefix) PREFIX="$2"; shift 2 ;;
     -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(10 100 500)
 log() { echo "compare-record: $*" >&2; }
-PREFIX=periscope-it-15d-bench
 WORK=$(mktemp -d /tmp/periscope-compare-record.XXXXXX)
 cleanup() {
   docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -95,6 +96,9 @@ stage() {
   sample=$(echo "$lines" | sed -n 's/.*"sampleCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
   write=$(echo "$lines" | sed -n 's/.*"writeCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
   inner=$(echo "$lines" | sed -n 's/.*"containersCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
+  # Where the mean goes beyond the loop: inventory (scans, started containers) and D-state sweeps.
+  mean_of() { echo "$lines" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | awk '{ s += $1; if ($1 > 0) n++ } END { printf "%d µs mean, %d of %d samples", NR ? s / NR / 1000 : 0, n, NR }'; }
+  log "$1: inventory $(mean_of inventoryCPUNanoseconds); D-state sweeps $(mean_of dStateSweepCPUNanoseconds); containers' loop mean $(mean_of containersCPUNanoseconds)"
   local long short top
   long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((TOP_SAMPLES + 1)) >/dev/null")
   short=$(task_clock_ms "'$BINARY' top --batch -d 1 -n 1 >/dev/null")

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ContainerInventory
 import Diagnosis
+import History
 import LinuxHost
 import Recording
 import ResourceMetrics
@@ -15,8 +16,9 @@ import ResourceMetrics
 /// container appears (`CompactCgroupReader`), into values reused sample after sample:
 /// no path is built, no string hashed, nothing allocated on the container's side of the
 /// loop. Beside the samples: Docker's events (lifecycle, create → running) on their own
-/// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis on
-/// a thread of its own. Not thread-safe: one thread calls `sample()` or `run`.
+/// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis of
+/// the recorded samples on a thread of its own. Not thread-safe: one thread calls `sample()`
+/// or `run`.
 package final class Recorder {
     /// What it records and how often.
     package let options: RecorderOptions
@@ -82,7 +84,14 @@ package final class Recorder {
             bootUnixMilliseconds: Self.bootUnixMilliseconds())
         if let problem = kernelLog.problem { problems.append("kernel log unreadable: \(problem)") }
         dState = DStateSweeps(procfs: procfs, fullSweepEvery: options.dStateFullSweepEverySamples)
-        diagnosis = options.diagnoseEverySeconds > 0 ? RollingDiagnosis(options: options) : nil
+        if options.diagnoseEverySeconds > 0, let store = sink.readBack {
+            diagnosis = RollingDiagnosis(options: options, recording: RecordingReader(store: store))
+        } else {
+            if options.diagnoseEverySeconds > 0 {
+                problems.append("no rolling diagnosis: the recorder writes to no store it can read back")
+            }
+            diagnosis = nil
+        }
         wholeDisks = Self.wholeDisks()
     }
 
@@ -105,6 +114,9 @@ package final class Recorder {
                 let writeStart = Self.threadCPUNanoseconds()
                 try sink.append(batch)
                 lastStatus.writeCPUNanoseconds = Self.threadCPUNanoseconds() - writeStart
+                if let diagnosis, let newest = batch.samples.lazy.map(\.unixMilliseconds).max() {
+                    diagnosis.batchCommitted(newestSampleMilliseconds: newest)
+                }
                 if let onBatchWritten {
                     onBatchWritten(batch, factsChanged ? tracked.map(\.facts) : nil)
                     factsChanged = false
@@ -139,11 +151,17 @@ package final class Recorder {
         }
         problems.removeAll()
 
+        let inventoryStart = Self.threadCPUNanoseconds()
         if let dockerEvents {
             let changes = lifecycle.apply(dockerEvents.drain())
             batch.events += changes.events
             batch.containers += changes.descriptions
-            if !changes.startedIDs.isEmpty { scanDue = true }
+            // A started container is looked up alone (its init PID from the runtime, its
+            // cgroups from /proc): a full scan per start cost more than sampling every
+            // container when other containers churn. A full scan only when that fails.
+            for id in changes.startedIDs where firstScanDone && !scanDue {
+                if !trackStarted(dockerID: id) { scanDue = true }
+            }
             for (id, name) in changes.renamed {
                 namesByID[id] = name
                 for container in tracked where container.key.id == id {
@@ -157,6 +175,7 @@ package final class Recorder {
             rescan(at: unixMilliseconds, into: &batch)
             lastScanSeconds = monotonicSeconds
         }
+        let inventoryEnd = Self.threadCPUNanoseconds()
 
         // Each sample is stamped when its counters were read, not when this sample began: under
         // load the thread can lose seconds between the two (a rescan, or just no CPU), and a
@@ -214,6 +233,7 @@ package final class Recorder {
             [procfs, layout] pid in
             Self.containerKey(ofPID: pid, procfs: procfs, layout: layout)?.description
         }
+        let sweepEnd = Self.threadCPUNanoseconds()
         batch.events += sweep.events
         batch.events += kernelLog.poll()
         hostValues.set(.kernelLogErrors, kernelLog.errorCount)
@@ -238,7 +258,7 @@ package final class Recorder {
             let drained = diagnosis.drain()
             batch.findings += drained.findings
             lastStatus.diagnoses = drained.runs
-            lastStatus.diagnosisObservationCPUNanoseconds = drained.lastCost?.observationCPUNanoseconds
+            lastStatus.diagnosisReplayCPUNanoseconds = drained.lastCost?.replayCPUNanoseconds
             lastStatus.diagnosisRulesCPUNanoseconds = drained.lastCost?.rulesCPUNanoseconds
             if let problem = drained.problem {
                 batch.events.append(
@@ -252,6 +272,8 @@ package final class Recorder {
         lastStatus.containers = tracked.count
         lastStatus.sampleCPUNanoseconds = end - cpuStart
         lastStatus.containersCPUNanoseconds = containersEnd - sampleStart
+        lastStatus.inventoryCPUNanoseconds = inventoryEnd - inventoryStart
+        lastStatus.dStateSweepCPUNanoseconds = sweepEnd - containersEnd
         lastStatus.events = batch.events.count
         lastStatus.findings = batch.findings.count
         lastStatus.dockerEventsConnected = dockerEvents?.isConnected
@@ -263,7 +285,7 @@ package final class Recorder {
 
     private func rescan(at unixMilliseconds: Int64, into batch: inout RecordingBatch) {
         scanDue = false
-        guard let layout else { return }
+        guard layout != nil else { return }
         let scanner = firstScanDone ? cheapScanner : namingScanner
         guard let snapshot = try? scanner.scan() else { return }
         firstScanDone = true
@@ -276,37 +298,78 @@ package final class Recorder {
                 seen.remove(tracked[index].key)
                 index += 1
             } else {
-                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
+                // This scan already looked for what replaced it: no scan again for it.
+                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch, rescan: false)
             }
         }
         for container in snapshot.containers where seen.contains(container.key) {
             guard let cgroups = container.cgroups else { continue }
-            let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
-            let netDev = sharesNetwork ? nil : container.initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
-            guard
-                let reader = try? CompactCgroupReader(
-                    directories: CgroupDirectories(layout: layout, cgroups: cgroups), networkDevicesPath: netDev)
-            else { continue }
             var name = container.name ?? namesByID[container.key.id]
             var image = container.image
             if name == nil || image == nil, let metadata = metadataLookup.metadata(for: container.key) {
                 name = name ?? metadata.name
                 image = image ?? metadata.image
             }
-            let directories = CgroupDirectories(layout: layout, cgroups: cgroups)
-            let tracker = TrackedContainer(
-                container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
-                image: image, reader: reader, cgroups: cgroups,
-                switches: ContainerContextSwitches(procfs: procfs, cpu: directories.cpu))
-            tracked.append(tracker)
+            startTracking(
+                container.key, name: name, image: image, initPID: container.initPID, cgroups: cgroups,
+                cgroupPath: container.cgroupPath, sharesHostNetwork: container.namespacesSharedWithHost.contains(.net))
         }
     }
 
+    /// Starts sampling a Docker container that just started, found without a scan: its init
+    /// PID from the runtime (`/containers/ID/json`, else its state file), its cgroups from
+    /// that process, its network namespace against PID 1's. True when it is tracked (or
+    /// needs nothing: stopped again before it could be found); false when only a full scan
+    /// can place it.
+    private func trackStarted(dockerID id: String) -> Bool {
+        let key = ContainerKey(runtime: .docker, id: id)
+        // Tracked already: it restarted between two samples, in a new cgroup.
+        if let index = tracked.firstIndex(where: { $0.key == key }) {
+            tracked.remove(at: index)
+            factsChanged = true
+        }
+        guard let layout, let metadata = metadataLookup.metadata(for: key) else { return false }
+        // Not running any more: a short-lived container, recorded from its events alone.
+        guard let pid = metadata.reportedInitPID else { return true }
+        let task = TaskID(pid: pid)
+        guard let read = try? procfs.cgroups(task) else { return true }
+        let cgroups = layout.hostView(of: read)
+        guard let path = cgroups.distinctPaths.first(where: { CgroupPathRules.match($0)?.key == key }),
+            let hostNetwork = try? procfs.namespaceInode(TaskID(pid: 1), .net),
+            let network = try? procfs.namespaceInode(task, .net)
+        else { return false }
+        startTracking(
+            key, name: metadata.name ?? namesByID[id], image: metadata.image, initPID: pid, cgroups: cgroups,
+            cgroupPath: path, sharesHostNetwork: network == hostNetwork)
+        return true
+    }
+
+    /// Opens a container's counter files and samples it from now on.
+    private func startTracking(
+        _ key: ContainerKey, name: String?, image: String?, initPID: Int32?, cgroups: ProcessCgroups,
+        cgroupPath: String?, sharesHostNetwork: Bool
+    ) {
+        guard let layout else { return }
+        let directories = CgroupDirectories(layout: layout, cgroups: cgroups)
+        let netDev = sharesHostNetwork ? nil : initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
+        guard let reader = try? CompactCgroupReader(directories: directories, networkDevicesPath: netDev) else {
+            return
+        }
+        tracked.append(
+            TrackedContainer(
+                key: key, name: name ?? "\(key.runtime.rawValue):\(key.shortID)", image: image, initPID: initPID,
+                cgroupPath: cgroupPath, sharesHostNetwork: sharesHostNetwork, reader: reader, cgroups: cgroups,
+                switches: ContainerContextSwitches(procfs: procfs, cpu: directories.cpu)))
+    }
+
     /// Drops a container whose cgroup vanished. Docker's `die` event gives the exact stop
-    /// time; other runtimes' containers are stamped with this sample's time.
-    private func stopTracking(at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch) {
+    /// time; other runtimes' containers are stamped with this sample's time. A full scan
+    /// follows (`rescan`) unless Docker's events say what starts next.
+    private func stopTracking(
+        at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch, rescan: Bool = true
+    ) {
         let container = tracked.remove(at: index)
-        scanDue = true
+        if rescan && (container.key.runtime != .docker || dockerEvents?.isConnected != true) { scanDue = true }
         factsChanged = true
         guard container.key.runtime != .docker || dockerEvents == nil else { return }
         var description = container.description
