@@ -15,12 +15,14 @@
 # by the change in the number of containers sampled (other sessions' containers included).
 #
 # Extra `record` options (e.g. --memory-stat-every 10) go after --record-options.
+# --diagnosis: at the largest count, one more recorder with the rolling diagnosis on (the last
+# 10 s replayed from its store every 10 s) prints what one evaluation cost on its thread.
 #
 # Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"]
-#                                  [--name-prefix PREFIX] [COUNT...]
+#                                  [--name-prefix PREFIX] [--diagnosis] [COUNT...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS="" PREFIX=periscope-it-15d-bench
+BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS="" PREFIX=periscope-it-15d-bench DIAGNOSIS=0
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     -t) TOP_SAMPLES="$2"; shift 2 ;;
     --record-options) RECORD_OPTIONS="$2"; shift 2 ;;
     --name-prefix) PREFIX="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --diagnosis) DIAGNOSIS=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
@@ -136,4 +139,10 @@ for name in $(sed 's|.*/||' "$WORK/files-$count.txt" | sort -u); do
   set -- $("$WORK/floor" "$WORK/one-file.txt" 200)
   printf "| %s | %d (%d files) |\n" "$name" "$(($2 / $1))" "$1"
 done
+if [ "$DIAGNOSIS" = 1 ]; then
+  "$BINARY" record --db "$WORK/diagnosis.db" --interval 1s --diagnose-every 10s --diagnose-window 10s --json \
+    --duration 35s >"$WORK/diagnosis.out" 2>/dev/null
+  grep '"diagnosisReplayCPUNanoseconds"' "$WORK/diagnosis.out" | tail -n 1 | sed -n \
+    's/.*"containers":\([0-9]*\).*"diagnosisReplayCPUNanoseconds":\([0-9]*\).*"diagnosisRulesCPUNanoseconds":\([0-9]*\).*/rolling diagnosis with \1 containers: replaying 10 s from the store \2 ns, rules \3 ns (one evaluation, its own thread)/p' >&2
+fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
