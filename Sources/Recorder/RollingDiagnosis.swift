@@ -59,7 +59,10 @@ final class RollingDiagnosis: Sendable {
             while true {
                 wake.wait()
                 if stopping.load(ordering: .relaxed) { break }
-                guard let range = pending.withLock({ state in defer { state.requested = nil }; return state.requested })
+                guard
+                    let range = pending.withLock({ state in
+                        defer { state.requested = nil }; return state.requested
+                    })
                 else { continue }
                 runOnce(range, recording: recording, thresholds: thresholds, onDiagnosis: onDiagnosis)
             }
