@@ -156,12 +156,7 @@ package final class Recorder {
             let changes = lifecycle.apply(dockerEvents.drain())
             batch.events += changes.events
             batch.containers += changes.descriptions
-            // A started container is looked up alone (its init PID from the runtime, its
-            // cgroups from /proc): a full scan per start cost more than sampling every
-            // container when other containers churn. A full scan only when that fails.
-            for id in changes.startedIDs where firstScanDone && !scanDue {
-                if !trackStarted(dockerID: id) { scanDue = true }
-            }
+            if !changes.startedIDs.isEmpty { scanDue = true }
             for (id, name) in changes.renamed {
                 namesByID[id] = name
                 for container in tracked where container.key.id == id {
@@ -298,8 +293,7 @@ package final class Recorder {
                 seen.remove(tracked[index].key)
                 index += 1
             } else {
-                // This scan already looked for what replaced it: no scan again for it.
-                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch, rescan: false)
+                stopTracking(at: index, unixMilliseconds: unixMilliseconds, into: &batch)
             }
         }
         for container in snapshot.containers where seen.contains(container.key) {
@@ -314,34 +308,6 @@ package final class Recorder {
                 container.key, name: name, image: image, initPID: container.initPID, cgroups: cgroups,
                 cgroupPath: container.cgroupPath, sharesHostNetwork: container.namespacesSharedWithHost.contains(.net))
         }
-    }
-
-    /// Starts sampling a Docker container that just started, found without a scan: its init
-    /// PID from the runtime (`/containers/ID/json`, else its state file), its cgroups from
-    /// that process, its network namespace against PID 1's. True when it is tracked (or
-    /// needs nothing: stopped again before it could be found); false when only a full scan
-    /// can place it.
-    private func trackStarted(dockerID id: String) -> Bool {
-        let key = ContainerKey(runtime: .docker, id: id)
-        // Tracked already: it restarted between two samples, in a new cgroup.
-        if let index = tracked.firstIndex(where: { $0.key == key }) {
-            tracked.remove(at: index)
-            factsChanged = true
-        }
-        guard let layout, let metadata = metadataLookup.metadata(for: key) else { return false }
-        // Not running any more: a short-lived container, recorded from its events alone.
-        guard let pid = metadata.reportedInitPID else { return true }
-        let task = TaskID(pid: pid)
-        guard let read = try? procfs.cgroups(task) else { return true }
-        let cgroups = layout.hostView(of: read)
-        guard let path = cgroups.distinctPaths.first(where: { CgroupPathRules.match($0)?.key == key }),
-            let hostNetwork = try? procfs.namespaceInode(TaskID(pid: 1), .net),
-            let network = try? procfs.namespaceInode(task, .net)
-        else { return false }
-        startTracking(
-            key, name: metadata.name ?? namesByID[id], image: metadata.image, initPID: pid, cgroups: cgroups,
-            cgroupPath: path, sharesHostNetwork: network == hostNetwork)
-        return true
     }
 
     /// Opens a container's counter files and samples it from now on.
@@ -363,13 +329,10 @@ package final class Recorder {
     }
 
     /// Drops a container whose cgroup vanished. Docker's `die` event gives the exact stop
-    /// time; other runtimes' containers are stamped with this sample's time. A full scan
-    /// follows (`rescan`) unless Docker's events say what starts next.
-    private func stopTracking(
-        at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch, rescan: Bool = true
-    ) {
+    /// time; other runtimes' containers are stamped with this sample's time.
+    private func stopTracking(at index: Int, unixMilliseconds: Int64, into batch: inout RecordingBatch) {
         let container = tracked.remove(at: index)
-        if rescan && (container.key.runtime != .docker || dockerEvents?.isConnected != true) { scanDue = true }
+        scanDue = true
         factsChanged = true
         guard container.key.runtime != .docker || dockerEvents == nil else { return }
         var description = container.description
