@@ -72,11 +72,13 @@ let package = Package(
         .target(name: "Recording", dependencies: ["CLinuxSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // `periscope record` as a library (the agent runs it in-process): samples the host and
         // every container each interval through kept descriptors, follows Docker's events,
-        // the kernel log, D-state sweeps and a rolling diagnosis, and writes batches through
-        // Recording's API.
+        // the kernel log, D-state sweeps and a rolling diagnosis (History's replay of the last
+        // window written), and writes batches through Recording's API.
         .target(
             name: "Recorder",
-            dependencies: ["Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost", "BPF"]),
+            dependencies: [
+                "Recording", "ResourceMetrics", "Diagnosis", "ContainerInventory", "LinuxHost", "BPF", "History"
+            ]),
         // Formatting primitives with no domain knowledge: units, durations, JSON, text tables,
         // terminal styling. Domain targets may use them for their findings' messages.
         // Uses LinuxHost's syscall layer only (terminal writes).

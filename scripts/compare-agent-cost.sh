@@ -3,10 +3,14 @@
 # in one run, with COUNTS idle containers (default 10, 100 and 500):
 #
 #   idle agent CPU      % of one core over IDLE seconds at --interval 1s: the in-process
-#                       recorder writing a temporary --db, plus its rolling diagnosis (10 s
-#                       every DIAGNOSE_EVERY, default 60s: give --idle 60 or more to include one)
+#                       recorder writing a temporary --db, plus its rolling diagnosis (the last
+#                       10 s replayed every DIAGNOSE_EVERY, default 60s: give --idle 60 or more
+#                       to include one); nobody scrapes meanwhile
 #   CPU per /metrics    agent CPU during SCRAPES sequential scrapes, minus its idle CPU over
-#                       the same time, divided by SCRAPES
+#                       the same time, divided by SCRAPES (mostly scrapes of a batch already
+#                       rendered: the cached text)
+#   CPU per fresh       the same over FRESH scrapes spaced 1.1 s apart, so that each one finds
+#     /metrics          a new batch: it moves the Prometheus registry to it and renders
 #   node_exporter       the same per-scrape figure for its host metrics (its default collectors)
 #   docker stats        CPU of the client plus dockerd for one `docker stats --no-stream` of
 #                       the same containers
@@ -18,14 +22,15 @@
 # node_exporter on free loopback ports; all are removed or stopped on every exit.
 #
 # Usage: scripts/compare-agent-cost.sh [--counts "10 100 500"] [--idle SECONDS] [--scrapes N]
-#                                      [--load SECONDS] [--binary PATH] [--name-prefix PREFIX]
-#                                      [--diagnose-every DURATION]
+#                                      [--fresh N] [--load SECONDS] [--binary PATH]
+#                                      [--name-prefix PREFIX] [--diagnose-every DURATION]
 # Containers are named PREFIX-N (default periscope-bench-PID).
 set -euo pipefail
 
 COUNTS="10 100 500"
 IDLE=30
 SCRAPES=300
+FRESH=30
 LOAD=15
 BINARY=""
 IMAGE="${PERISCOPE_TEST_IMAGE:-periscope-test:latest}"
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     --counts) COUNTS="$2"; shift 2 ;;
     --idle) IDLE="$2"; shift 2 ;;
     --scrapes) SCRAPES="$2"; shift 2 ;;
+    --fresh) FRESH="$2"; shift 2 ;;
     --load) LOAD="$2"; shift 2 ;;
     --binary) BINARY="$2"; shift 2 ;;
     --name-prefix) NAME_PREFIX="$2"; shift 2 ;;
@@ -76,14 +82,14 @@ cpu_seconds() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; log "no answer from $1"; exit 1; }
 
-# Agent CPU per scrape of URL by PID: sequential scrapes, idle CPU subtracted.
+# Agent CPU per scrape of URL by PID: N scrapes PAUSE seconds apart, idle CPU subtracted.
 per_scrape_ms() {
-  local pid=$1 url=$2 idle_rate=$3
+  local pid=$1 url=$2 idle_rate=$3 count=${4:-$SCRAPES} pause=${5:-0}
   local start_cpu start_time end_cpu end_time
   start_cpu=$(cpu_seconds "$pid"); start_time=$(date +%s.%N)
-  for _ in $(seq 1 "$SCRAPES"); do curl -s -o /dev/null "$url"; done
+  for _ in $(seq 1 "$count"); do curl -s -o /dev/null "$url"; [ "$pause" = 0 ] || sleep "$pause"; done
   end_cpu=$(cpu_seconds "$pid"); end_time=$(date +%s.%N)
-  awk -v a="$start_cpu" -v b="$end_cpu" -v s="$start_time" -v e="$end_time" -v r="$idle_rate" -v n="$SCRAPES" \
+  awk -v a="$start_cpu" -v b="$end_cpu" -v s="$start_time" -v e="$end_time" -v r="$idle_rate" -v n="$count" \
     'BEGIN { c = (b - a) - r * (e - s); if (c < 0) c = 0; printf "%.2f", c / n * 1000 }'
 }
 
@@ -98,7 +104,7 @@ prometheus-node-exporter --web.listen-address="127.0.0.1:$EXPORTER_PORT" >"$WORK
 EXPORTER_PID=$!
 wait_http "http://127.0.0.1:$EXPORTER_PORT/metrics"
 
-printf '%-10s %-14s %-16s %-14s %-16s %-18s %-12s\n' containers "agent idle %" "agent ms/scrape" "metrics bytes" "exporter ms/scrape" "docker stats CPU s" "stats wall s"
+printf '%-10s %-14s %-16s %-16s %-14s %-16s %-18s %-12s\n' containers "agent idle %" "agent ms/scrape" "agent ms/fresh" "metrics bytes" "exporter ms/scrape" "docker stats CPU s" "stats wall s"
 started=0
 for count in $COUNTS; do
   while [ "$started" -lt "$count" ]; do
@@ -111,10 +117,11 @@ for count in $COUNTS; do
     --diagnose-every "$DIAGNOSE_EVERY" >"$WORK/agent.log" 2>&1 &
   AGENT_PID=$!
   wait_http "http://127.0.0.1:$AGENT_PORT/metrics"
-  sleep 12  # the first rolling diagnosis (it starts at once, 10 s), names and images looked up
+  sleep 12  # the first rolling diagnosis (after 10 s of samples), names and images looked up
   agent_idle=$(idle_rate "$AGENT_PID" "$IDLE")
   bytes=$(curl -s "http://127.0.0.1:$AGENT_PORT/metrics" | wc -c)
   agent_ms=$(per_scrape_ms "$AGENT_PID" "http://127.0.0.1:$AGENT_PORT/metrics" "$agent_idle")
+  fresh_ms=$(per_scrape_ms "$AGENT_PID" "http://127.0.0.1:$AGENT_PORT/metrics" "$agent_idle" "$FRESH" 1.1)
   exporter_idle=$(idle_rate "$EXPORTER_PID" 5)
   exporter_ms=$(per_scrape_ms "$EXPORTER_PID" "http://127.0.0.1:$EXPORTER_PORT/metrics" "$exporter_idle")
   dockerd=$(pidof dockerd | awk '{print $1}')
@@ -125,8 +132,9 @@ for count in $COUNTS; do
   d1=$(cpu_seconds "$dockerd"); t1=$(date +%s.%N)
   docker_cpu=$(awk -v a="$d0" -v b="$d1" -v c="$stats_cpu" 'BEGIN { printf "%.2f", b - a + c }')
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  printf '%-10s %-14s %-16s %-14s %-16s %-18s %-12s\n' "$count" "$(awk -v r="$agent_idle" 'BEGIN { printf "%.2f", r * 100 }')" \
-    "$agent_ms" "$bytes" "$exporter_ms" "$docker_cpu" "$wall"
+  printf '%-10s %-14s %-16s %-16s %-14s %-16s %-18s %-12s\n' "$count" \
+    "$(awk -v r="$agent_idle" 'BEGIN { printf "%.2f", r * 100 }')" "$agent_ms" "$fresh_ms" "$bytes" "$exporter_ms" \
+    "$docker_cpu" "$wall"
   if [ "$count" = "$(echo "$COUNTS" | awk '{print $NF}')" ] || [ "$count" = 100 ]; then
     a=$(cpu_seconds "$AGENT_PID")
     wrk -t2 -c8 -d"${LOAD}s" --latency "http://127.0.0.1:$AGENT_PORT/metrics" >"$WORK/wrk-$count.txt"

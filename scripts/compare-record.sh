@@ -2,8 +2,8 @@
 # Recording cost per container per sample (issue 15): `periscope record` against `periscope top`
 # in the same run, and the pread floor from C of the very files the recorder keeps open.
 #
-# For each count of idle busybox containers (default 10 100 500; named periscope-it-15d-bench-N
-# and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
+# For each count of idle busybox containers (default 10 100 500; named PREFIX-N, default
+# periscope-it-15d-bench-N, and removed on every exit): the recorder runs SAMPLES+3 samples at --interval 1s with the
 # rolling diagnosis off; its --json status lines give the CPU of each sample on the recording
 # thread (reads, event drain, kernel log, D-state gate, engine ping) and of each store write.
 # The medians over the samples after the first three are used for sampling; the store write is
@@ -15,11 +15,14 @@
 # by the change in the number of containers sampled (other sessions' containers included).
 #
 # Extra `record` options (e.g. --memory-stat-every 10) go after --record-options.
+# --diagnosis: at the largest count, one more recorder with the rolling diagnosis on (the last
+# 10 s replayed from its store every 10 s) prints what one evaluation cost on its thread.
 #
-# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"] [COUNT...]
+# Usage: scripts/compare-record.sh [--binary PATH] [-s SAMPLES] [-t TOP] [--record-options "OPTS"]
+#                                  [--name-prefix PREFIX] [--diagnosis] [COUNT...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS=""
+BINARY="" SAMPLES=20 TOP_SAMPLES=10 RECORD_OPTIONS="" PREFIX=periscope-it-15d-bench DIAGNOSIS=0
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,13 +30,14 @@ while [ $# -gt 0 ]; do
     -s) SAMPLES="$2"; shift 2 ;;
     -t) TOP_SAMPLES="$2"; shift 2 ;;
     --record-options) RECORD_OPTIONS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --name-prefix) PREFIX="$2"; shift 2 ;;
+    --diagnosis) DIAGNOSIS=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(10 100 500)
 log() { echo "compare-record: $*" >&2; }
-PREFIX=periscope-it-15d-bench
 WORK=$(mktemp -d /tmp/periscope-compare-record.XXXXXX)
 cleanup() {
   docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -95,6 +99,9 @@ stage() {
   sample=$(echo "$lines" | sed -n 's/.*"sampleCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
   write=$(echo "$lines" | sed -n 's/.*"writeCPUNanoseconds":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { printf "%d", NR ? s / NR : 0 }')
   inner=$(echo "$lines" | sed -n 's/.*"containersCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
+  # Where the mean goes beyond the loop: inventory (scans, started containers) and D-state sweeps.
+  mean_of() { echo "$lines" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | awk '{ s += $1; if ($1 > 0) n++ } END { printf "%d µs mean, %d of %d samples", NR ? s / NR / 1000 : 0, n, NR }'; }
+  log "$1: inventory $(mean_of inventoryCPUNanoseconds); D-state sweeps $(mean_of dStateSweepCPUNanoseconds); containers' loop mean $(mean_of containersCPUNanoseconds)"
   local long short top
   long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((TOP_SAMPLES + 1)) >/dev/null")
   short=$(task_clock_ms "'$BINARY' top --batch -d 1 -n 1 >/dev/null")
@@ -132,4 +139,10 @@ for name in $(sed 's|.*/||' "$WORK/files-$count.txt" | sort -u); do
   set -- $("$WORK/floor" "$WORK/one-file.txt" 200)
   printf "| %s | %d (%d files) |\n" "$name" "$(($2 / $1))" "$1"
 done
+if [ "$DIAGNOSIS" = 1 ]; then
+  "$BINARY" record --db "$WORK/diagnosis.db" --interval 1s --diagnose-every 10s --diagnose-window 10s --json \
+    --duration 35s >"$WORK/diagnosis.out" 2>/dev/null
+  grep '"diagnosisReplayCPUNanoseconds"' "$WORK/diagnosis.out" | tail -n 1 | sed -n \
+    's/.*"containers":\([0-9]*\).*"diagnosisReplayCPUNanoseconds":\([0-9]*\).*"diagnosisRulesCPUNanoseconds":\([0-9]*\).*/rolling diagnosis with \1 containers: replaying 10 s from the store \2 ns, rules \3 ns (one evaluation, its own thread)/p' >&2
+fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -20,9 +20,11 @@ package struct RecordedWindow {
     /// The window, focused on `focus` (none: every container).
     package func observationWindow(focus: [RecordedContainer]) throws -> ObservationWindow {
         let from = RecordingReader.milliseconds(start), to = RecordingReader.milliseconds(end)
-        let hostSamples = try reader.read { store throws(RecordingError) in
-            try store.samples(of: .host, from: from, to: to)
+        // Every container's samples in one pass over the store (not one pass per container).
+        let samplesByContainer = try reader.read { store throws(RecordingError) in
+            try store.samplesByContainer(from: from, to: to)
         }
+        let hostSamples = samplesByContainer[.host] ?? []
         let hostCPUCount = Int(hostSamples.last { $0.values[.hostCPUCount] != nil }?.values[.hostCPUCount] ?? 1)
         var host: [HostRates] = []
         for (old, new) in zip(hostSamples, hostSamples.dropFirst()) {
@@ -40,9 +42,7 @@ package struct RecordedWindow {
             // The recorder stores ContainerKey's `runtime:id` text; a runtime this version
             // does not know cannot be diagnosed.
             guard let key = ContainerKey(text: container.key.rawValue) else { continue }
-            let samples = try reader.read { store throws(RecordingError) in
-                try store.samples(of: container.key, from: from, to: to)
-            }
+            let samples = samplesByContainer[container.key] ?? []
             containers.append(
                 observed(
                     container, key: key, samples: samples, hostCPUCount: hostCPUCount,

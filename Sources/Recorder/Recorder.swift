@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ContainerInventory
 import Diagnosis
+import History
 import LinuxHost
 import Recording
 import ResourceMetrics
@@ -15,8 +16,9 @@ import ResourceMetrics
 /// container appears (`CompactCgroupReader`), into values reused sample after sample:
 /// no path is built, no string hashed, nothing allocated on the container's side of the
 /// loop. Beside the samples: Docker's events (lifecycle, create → running) on their own
-/// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis on
-/// a thread of its own. Not thread-safe: one thread calls `sample()` or `run`.
+/// thread, `GET /_ping` latency, the kernel log, D-state sweeps and a rolling diagnosis of
+/// the recorded samples on a thread of its own. Not thread-safe: one thread calls `sample()`
+/// or `run`.
 package final class Recorder {
     /// What it records and how often.
     package let options: RecorderOptions
@@ -82,7 +84,14 @@ package final class Recorder {
             bootUnixMilliseconds: Self.bootUnixMilliseconds())
         if let problem = kernelLog.problem { problems.append("kernel log unreadable: \(problem)") }
         dState = DStateSweeps(procfs: procfs, fullSweepEvery: options.dStateFullSweepEverySamples)
-        diagnosis = options.diagnoseEverySeconds > 0 ? RollingDiagnosis(options: options) : nil
+        if options.diagnoseEverySeconds > 0, let store = sink.readBack {
+            diagnosis = RollingDiagnosis(options: options, recording: RecordingReader(store: store))
+        } else {
+            if options.diagnoseEverySeconds > 0 {
+                problems.append("no rolling diagnosis: the recorder writes to no store it can read back")
+            }
+            diagnosis = nil
+        }
         wholeDisks = Self.wholeDisks()
     }
 
@@ -105,6 +114,9 @@ package final class Recorder {
                 let writeStart = Self.threadCPUNanoseconds()
                 try sink.append(batch)
                 lastStatus.writeCPUNanoseconds = Self.threadCPUNanoseconds() - writeStart
+                if let diagnosis, let newest = batch.samples.lazy.map(\.unixMilliseconds).max() {
+                    diagnosis.batchCommitted(newestSampleMilliseconds: newest)
+                }
                 if let onBatchWritten {
                     onBatchWritten(batch, factsChanged ? tracked.map(\.facts) : nil)
                     factsChanged = false
@@ -140,6 +152,7 @@ package final class Recorder {
         }
         problems.removeAll()
 
+        let inventoryStart = Self.threadCPUNanoseconds()
         if let dockerEvents {
             let changes = lifecycle.apply(dockerEvents.drain())
             batch.events += changes.events
@@ -158,6 +171,7 @@ package final class Recorder {
             rescan(at: unixMilliseconds, into: &batch)
             lastScanSeconds = monotonicSeconds
         }
+        let inventoryEnd = Self.threadCPUNanoseconds()
 
         // Each sample is stamped when its counters were read, not when this sample began: under
         // load the thread can lose seconds between the two (a rescan, or just no CPU), and a
@@ -215,6 +229,7 @@ package final class Recorder {
             [procfs, layout] pid in
             Self.containerKey(ofPID: pid, procfs: procfs, layout: layout)?.description
         }
+        let sweepEnd = Self.threadCPUNanoseconds()
         batch.events += sweep.events
         batch.events += kernelLog.poll()
         hostValues.set(.kernelLogErrors, kernelLog.errorCount)
@@ -239,7 +254,7 @@ package final class Recorder {
             let drained = diagnosis.drain()
             batch.findings += drained.findings
             lastStatus.diagnoses = drained.runs
-            lastStatus.diagnosisObservationCPUNanoseconds = drained.lastCost?.observationCPUNanoseconds
+            lastStatus.diagnosisReplayCPUNanoseconds = drained.lastCost?.replayCPUNanoseconds
             lastStatus.diagnosisRulesCPUNanoseconds = drained.lastCost?.rulesCPUNanoseconds
             if let problem = drained.problem {
                 batch.events.append(
@@ -264,6 +279,8 @@ package final class Recorder {
         lastStatus.containers = tracked.count
         lastStatus.sampleCPUNanoseconds = end - cpuStart
         lastStatus.containersCPUNanoseconds = containersEnd - sampleStart
+        lastStatus.inventoryCPUNanoseconds = inventoryEnd - inventoryStart
+        lastStatus.dStateSweepCPUNanoseconds = sweepEnd - containersEnd
         lastStatus.events = batch.events.count
         lastStatus.findings = batch.findings.count
         lastStatus.dockerEventsConnected = dockerEvents?.isConnected
@@ -275,7 +292,7 @@ package final class Recorder {
 
     private func rescan(at unixMilliseconds: Int64, into batch: inout RecordingBatch) {
         scanDue = false
-        guard let layout else { return }
+        guard layout != nil else { return }
         let scanner = firstScanDone ? cheapScanner : namingScanner
         guard let snapshot = try? scanner.scan() else { return }
         firstScanDone = true
@@ -293,25 +310,34 @@ package final class Recorder {
         }
         for container in snapshot.containers where seen.contains(container.key) {
             guard let cgroups = container.cgroups else { continue }
-            let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
-            let netDev = sharesNetwork ? nil : container.initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
-            guard
-                let reader = try? CompactCgroupReader(
-                    directories: CgroupDirectories(layout: layout, cgroups: cgroups), networkDevicesPath: netDev)
-            else { continue }
             var name = container.name ?? namesByID[container.key.id]
             var image = container.image
             if name == nil || image == nil, let metadata = metadataLookup.metadata(for: container.key) {
                 name = name ?? metadata.name
                 image = image ?? metadata.image
             }
-            let directories = CgroupDirectories(layout: layout, cgroups: cgroups)
-            let tracker = TrackedContainer(
-                container: container, name: name ?? "\(container.runtime.rawValue):\(container.shortID)",
-                image: image, reader: reader, cgroups: cgroups,
-                switches: ContainerContextSwitches(procfs: procfs, cpu: directories.cpu))
-            tracked.append(tracker)
+            startTracking(
+                container.key, name: name, image: image, initPID: container.initPID, cgroups: cgroups,
+                cgroupPath: container.cgroupPath, sharesHostNetwork: container.namespacesSharedWithHost.contains(.net))
         }
+    }
+
+    /// Opens a container's counter files and samples it from now on.
+    private func startTracking(
+        _ key: ContainerKey, name: String?, image: String?, initPID: Int32?, cgroups: ProcessCgroups,
+        cgroupPath: String?, sharesHostNetwork: Bool
+    ) {
+        guard let layout else { return }
+        let directories = CgroupDirectories(layout: layout, cgroups: cgroups)
+        let netDev = sharesHostNetwork ? nil : initPID.map { "\(options.inventory.procRoot)/\($0)/net/dev" }
+        guard let reader = try? CompactCgroupReader(directories: directories, networkDevicesPath: netDev) else {
+            return
+        }
+        tracked.append(
+            TrackedContainer(
+                key: key, name: name ?? "\(key.runtime.rawValue):\(key.shortID)", image: image, initPID: initPID,
+                cgroupPath: cgroupPath, sharesHostNetwork: sharesHostNetwork, reader: reader, cgroups: cgroups,
+                switches: ContainerContextSwitches(procfs: procfs, cpu: directories.cpu)))
     }
 
     /// Drops a container whose cgroup vanished. Docker's `die` event gives the exact stop

@@ -30,11 +30,11 @@ package struct RecorderOptions: Sendable {
     package var followsDockerEvents = true
     /// Seconds between rolling diagnoses; 0 turns them off.
     package var diagnoseEverySeconds: Double = 60
-    /// Seconds each rolling diagnosis observes (with the same recorder as `periscope diagnose`).
+    /// Seconds of recorded samples each rolling diagnosis replays (as `diagnose --db` does).
     package var diagnoseWindowSeconds: Double = 10
     /// The thresholds the rolling diagnosis uses.
     package var thresholds = Thresholds()
-    /// Called on the rolling diagnosis' thread with each window observed, its report and its
+    /// Called on the rolling diagnosis' thread with each window replayed, its report and its
     /// end (seconds since 1970): the agent exports the verdicts from it.
     package var onDiagnosis: (@Sendable (ObservationWindow, DiagnosisReport, _ endUnixSeconds: Double) -> Void)?
 

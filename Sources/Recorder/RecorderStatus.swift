@@ -14,15 +14,20 @@ package struct RecorderStatus: Sendable, Codable, Equatable {
     /// CPU time of the sample sources' part (the `--bpf` histograms: draining the kernel's
     /// maps and attributing them); nil without sources.
     package var sourcesCPUNanoseconds: UInt64?
+    /// CPU time of the sample's inventory work: a full scan, or the lookups of containers
+    /// Docker says started (0 when neither ran).
+    package var inventoryCPUNanoseconds: UInt64 = 0
+    /// CPU time of the sample's D-state sweep of every thread (0 when none was due).
+    package var dStateSweepCPUNanoseconds: UInt64 = 0
     /// CPU time of the last batch's write (set by the writer).
     package var writeCPUNanoseconds: UInt64 = 0
     /// Events and findings in the batch.
     package var events = 0
     package var findings = 0
     /// Rolling diagnoses completed, and the CPU time of the last one on its own thread:
-    /// observing its window, then evaluating the rules (nil until one completes).
+    /// reading its window back from the store, then evaluating the rules (nil until one completes).
     package var diagnoses = 0
-    package var diagnosisObservationCPUNanoseconds: UInt64?
+    package var diagnosisReplayCPUNanoseconds: UInt64?
     package var diagnosisRulesCPUNanoseconds: UInt64?
     /// nil when Docker events are not followed.
     package var dockerEventsConnected: Bool?

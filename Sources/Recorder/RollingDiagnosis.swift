@@ -1,53 +1,70 @@
 import Dispatch
 import Foundation
 import Diagnosis
+import History
 import Recording
 import ResourceMetrics
 import Synchronization
 
-/// Runs the `diagnose` pipeline (`WindowRecorder` then `Diagnoser`, unchanged) on a thread
-/// of its own every `everySeconds`, over a window of `windowSeconds`, and queues the
-/// findings for the next batch. The window is observed, not rebuilt from the stored samples,
-/// so the verdicts are exactly those `periscope diagnose` gives at that moment (D-state
-/// sweeps at 10 Hz, context switches, the kernel log since the previous window).
+/// Runs `diagnose`'s rules every `everySeconds` over the last `windowSeconds` of the recording
+/// the recorder writes, read back through History's replay (`RecordedWindow`): the one way a
+/// window is built from recorded data, the one `periscope diagnose --db` takes, so the rolling
+/// findings are those `diagnose --db` gives over the same range, and a window costs a read of
+/// the store instead of a second live sampling of every container for the whole window (what
+/// this did before: docs/performance.md). The recording thread only says when a batch is
+/// committed; reading and evaluating run on a thread of their own, and the findings are queued
+/// for the next batch.
 final class RollingDiagnosis: Sendable {
     private struct Pending {
         var findings: [RecordedFinding] = []
         var runs = 0
         var lastProblem: String?
         var lastCost: Cost?
+        /// The range asked for and not yet evaluated (ms since 1970).
+        var requested: (from: Int64, to: Int64)?
     }
 
-    /// What one evaluation cost on its thread: observing the window (the same sampling as
-    /// `periscope diagnose`, for the whole window), then running the rules over it.
+    /// What one evaluation cost on its thread: reading the window back from the store and
+    /// computing its rates, then running the rules over it.
     struct Cost: Sendable, Equatable {
-        var observationCPUNanoseconds: UInt64
+        var replayCPUNanoseconds: UInt64
         var rulesCPUNanoseconds: UInt64
     }
-    private let pending = Mutex(Pending())
-    private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
 
-    init(options: RecorderOptions) {
-        var window = WindowOptions()
-        window.durationSeconds = options.diagnoseWindowSeconds
-        window.inventory = options.inventory
-        window.kernelLogPath = options.kernelLogPath
-        // Each window reports the kernel log since the previous one: an OOM kill between two
-        // windows is diagnosed once.
-        window.kernelLogLookbackSeconds = max(0, options.diagnoseEverySeconds - options.diagnoseWindowSeconds)
+    /// When windows are due, on the recording thread only.
+    private struct Schedule {
+        var firstSampleMilliseconds: Int64?
+        var nextDueMilliseconds: Int64 = .min
+    }
+
+    private let pending = Mutex(Pending())
+    private let schedule = Mutex(Schedule())
+    private let stopping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let everyMilliseconds: Int64
+    private let windowMilliseconds: Int64
+    private let slackMilliseconds: Int64
+
+    /// Starts the evaluating thread over `recording` (the store the recorder writes to).
+    init(options: RecorderOptions, recording: RecordingReader) {
+        everyMilliseconds = Int64(options.diagnoseEverySeconds * 1000)
+        windowMilliseconds = Int64(options.diagnoseWindowSeconds * 1000)
+        // Samples are stamped when their counters were read, a few ms after the tick: half an
+        // interval more at the start keeps the sample one window back inside the range.
+        slackMilliseconds = Int64(options.intervalSeconds * 500)
         let thresholds = options.thresholds
         let onDiagnosis = options.onDiagnosis
-        let every = options.diagnoseEverySeconds
-        let windowOptions = window
         let thread = Thread { [self] in
-            var next = Date()
-            while !stopping.load(ordering: .relaxed) {
-                if Date() >= next {
-                    next = Date().addingTimeInterval(every)
-                    runOnce(window: windowOptions, thresholds: thresholds, onDiagnosis: onDiagnosis)
-                }
-                usleep(100_000)
+            while true {
+                wake.wait()
+                if stopping.load(ordering: .relaxed) { break }
+                guard
+                    let range = pending.withLock({ state in
+                        defer { state.requested = nil }; return state.requested
+                    })
+                else { continue }
+                runOnce(range, recording: recording, thresholds: thresholds, onDiagnosis: onDiagnosis)
             }
             finished.signal()
         }
@@ -55,32 +72,39 @@ final class RollingDiagnosis: Sendable {
         thread.start()
     }
 
+    /// Called on the recording thread once a batch whose newest sample was read at
+    /// `newestSampleMilliseconds` is committed: asks for a window ending there when one is due
+    /// (the first once the recording holds a whole window, then every `everySeconds`).
+    func batchCommitted(newestSampleMilliseconds end: Int64) {
+        let due = schedule.withLock { schedule -> Bool in
+            let first = schedule.firstSampleMilliseconds ?? end
+            schedule.firstSampleMilliseconds = first
+            guard end - first >= windowMilliseconds - slackMilliseconds, end >= schedule.nextDueMilliseconds
+            else { return false }
+            schedule.nextDueMilliseconds = end + everyMilliseconds - slackMilliseconds
+            return true
+        }
+        guard due else { return }
+        pending.withLock { $0.requested = (end - windowMilliseconds - slackMilliseconds, end) }
+        wake.signal()
+    }
+
     private func runOnce(
-        window: WindowOptions, thresholds: Thresholds,
+        _ range: (from: Int64, to: Int64), recording: RecordingReader, thresholds: Thresholds,
         onDiagnosis: (@Sendable (ObservationWindow, DiagnosisReport, Double) -> Void)?
     ) {
-        let startMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
         do {
-            let observingStart = Recorder.threadCPUNanoseconds()
-            let observed = try WindowRecorder(options: window).record(shouldStop: { stopping.load(ordering: .relaxed) })
+            let replayStart = Recorder.threadCPUNanoseconds()
+            let window = try RecordedWindow(
+                reader: recording, start: Double(range.from) / 1000, end: Double(range.to) / 1000
+            ).observationWindow(focus: [])
             let rulesStart = Recorder.threadCPUNanoseconds()
-            let report = Diagnoser(thresholds: thresholds).diagnose(observed)
+            let report = Diagnoser(thresholds: thresholds).diagnose(window)
             let cost = Cost(
-                observationCPUNanoseconds: rulesStart - observingStart,
+                replayCPUNanoseconds: rulesStart - replayStart,
                 rulesCPUNanoseconds: Recorder.threadCPUNanoseconds() - rulesStart)
-            let endMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-            onDiagnosis?(observed, report, Double(endMilliseconds) / 1000)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            let findings = report.findings.map { finding in
-                RecordedFinding(
-                    unixMilliseconds: endMilliseconds, windowStartUnixMilliseconds: startMilliseconds,
-                    ruleID: finding.rule,
-                    severity: finding.severity.rawValue,
-                    container: finding.containerKey.map { RecordedContainerKey($0.description) },
-                    message: "\(finding.subject): \(finding.verdict)",
-                    evidenceJSON: (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) })
-            }
+            onDiagnosis?(window, report, Double(range.to) / 1000)
+            let findings = Self.recorded(report, from: range.from, to: range.to)
             pending.withLock {
                 $0.findings += findings
                 $0.runs += 1
@@ -88,6 +112,21 @@ final class RollingDiagnosis: Sendable {
             }
         } catch {
             pending.withLock { $0.lastProblem = "rolling diagnosis failed: \(error)" }
+        }
+    }
+
+    /// The report's findings as stored: stamped with the window's end, and its start.
+    static func recorded(_ report: DiagnosisReport, from: Int64, to: Int64) -> [RecordedFinding] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return report.findings.map { finding in
+            RecordedFinding(
+                unixMilliseconds: to, windowStartUnixMilliseconds: from,
+                ruleID: finding.rule,
+                severity: finding.severity.rawValue,
+                container: finding.containerKey.map { RecordedContainerKey($0.description) },
+                message: "\(finding.subject): \(finding.verdict)",
+                evidenceJSON: (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) })
         }
     }
 
@@ -106,9 +145,10 @@ final class RollingDiagnosis: Sendable {
     /// Diagnoses completed so far.
     var completedRuns: Int { pending.withLock { $0.runs } }
 
-    /// Ends the window in progress early and waits for the thread.
+    /// Lets the evaluation in progress finish and waits for the thread.
     func stop() {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        wake.signal()
         finished.wait()
     }
 }

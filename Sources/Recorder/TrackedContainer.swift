@@ -35,19 +35,20 @@ final class TrackedContainer {
     var descriptionChanged = true
 
     init(
-        container: Container, name: String, image: String?, reader: CompactCgroupReader, cgroups: ProcessCgroups,
+        key: ContainerKey, name: String, image: String?, initPID: Int32?, cgroupPath: String?,
+        sharesHostNetwork: Bool, reader: CompactCgroupReader, cgroups: ProcessCgroups,
         switches: ContainerContextSwitches
     ) {
         self.switches = switches
-        key = container.key
-        recordedKey = RecordedContainerKey(container.key.description)
+        self.key = key
+        recordedKey = RecordedContainerKey(key.description)
         self.name = name
         self.image = image
-        runtime = container.runtime.rawValue
+        runtime = key.runtime.rawValue
         self.cgroups = cgroups
-        initPID = container.initPID
-        cgroupPath = container.cgroupPath
-        sharesHostNetwork = container.namespacesSharedWithHost.contains(.net)
+        self.initPID = initPID
+        self.cgroupPath = cgroupPath
+        self.sharesHostNetwork = sharesHostNetwork
         self.reader = reader
     }
 

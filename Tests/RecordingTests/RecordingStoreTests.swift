@@ -203,6 +203,42 @@ import Testing
         #expect(try store.containers(matching: web.rawValue).isEmpty)
     }
 
+    /// The one-pass read of every container (what a replayed window reads) gives, for each,
+    /// the samples the per-container query gives: roll-ups, closed blocks and pending batches.
+    @Test func samplesByContainerEqualsEachContainersSamples() throws {
+        let directory = try TemporaryDirectory()
+        var configuration = RecordingStore.Configuration()
+        configuration.rawRetentionMilliseconds = 2 * 60_000
+        configuration.maintenanceIntervalMilliseconds = .max / 4
+        let store = try RecordingStore(path: directory.file("r.db"), configuration: configuration)
+        for second in 0..<(5 * 60 + 30) {
+            let time = start + Int64(second) * 1000
+            // The database container starts in the third minute: absent before.
+            var entries: [(RecordedContainerKey, [(RecordedMetric, Int64)])] = [
+                (web, [(.cpuUsageMicroseconds, Int64(second) * 1000)]), (.host, [(.hostCPUIdleTicks, Int64(second))])
+            ]
+            if second >= 150 { entries.append((database, [(.pids, Int64(second))])) }
+            try store.append(batch(at: time, entries))
+        }
+        _ = try store.maintain(nowUnixMilliseconds: start + 5 * 60_000)
+        for (from, to) in [
+            (start, start + 330_000), (start + 100_500, start + 200_000), (start + 295_000, start + 310_000),
+            (start + 400_000, start + 500_000)
+        ] {
+            let all = try store.samplesByContainer(from: from, to: to)
+            for key in [web, database, RecordedContainerKey.host] {
+                #expect(all[key] ?? [] == (try store.samples(of: key, from: from, to: to)), "\(key) \(from)...\(to)")
+            }
+            #expect(Set(all.keys).isSubset(of: [web, database, .host]))
+        }
+        let whole = try store.samplesByContainer(from: start, to: start + 330_000)
+        // The oldest minutes come back rolled up: one point a minute.
+        let webTimes = (whole[web] ?? []).map(\.unixMilliseconds)
+        #expect(webTimes.count > 2 && webTimes[1] - webTimes[0] == 60_000, "\(webTimes.prefix(3))")
+        #expect((whole[database]?.count ?? 0) > 0)
+        #expect(try store.samplesByContainer(from: start + 400_000, to: start + 500_000).isEmpty)
+    }
+
     @Test func sizeCapDeletesOldestHours() throws {
         let directory = try TemporaryDirectory()
         var configuration = RecordingStore.Configuration()

@@ -11,7 +11,7 @@ package struct ServerConfiguration: Sendable {
     /// Seconds of samples each rolling diagnosis looks at (its verdicts and findings are the
     /// gauges of /metrics until the next window closes).
     package var windowSeconds: Double
-    /// Seconds between two rolling diagnoses (each observes `windowSeconds`).
+    /// Seconds between two rolling diagnoses (each replays the last `windowSeconds` recorded).
     package var diagnoseEverySeconds: Double
     /// The largest request body accepted, in bytes (larger bodies get 413).
     package var maximumBodyBytes: Int

@@ -3,11 +3,10 @@ import Prometheus
 import ResourceMetrics
 import Synchronization
 
-/// Keeps a swift-prometheus registry in step with the recorder: every sample moves each
-/// container's counters forward by what the kernel counted since the previous sample (so they
-/// equal the kernel's totals) and sets its gauges; every closed window sets the verdict and
-/// findings gauges. A scrape only renders the registry: its cost does not depend on reading
-/// any file.
+/// Keeps a swift-prometheus registry in step with the recorder: each sample it is moved to
+/// moves each container's counters forward by what the kernel counted since the sample it saw
+/// before (so they equal the kernel's totals, however many samples were skipped) and sets its
+/// gauges; every closed window sets the verdict and findings gauges. Reads no file.
 package final class PrometheusExporter: Sendable {
     private enum Exported {
         case counter(Counter, lastRaw: UInt64)

@@ -8,9 +8,10 @@ import Synchronization
 
 /// What the agent knows now: the recorder's latest batch in counters, the labels of the
 /// containers it samples, the newest diagnoses, and the recording the history endpoints read.
-/// Written by the recorder's threads, read by request handlers. The recorder's thread moves
-/// the Prometheus registry to every batch it writes, so a scrape only renders the registry
-/// (once per batch: later scrapes of the same batch get the same bytes).
+/// Written by the recorder's threads, read by request handlers. The Prometheus registry moves
+/// lazily: the recorder's thread only keeps each batch's counters, and the first scrape after
+/// a batch moves the registry to the latest one and renders it (later scrapes of the same
+/// batch get the same bytes). With nobody scraping, the registry costs nothing per batch.
 package final class AgentState: Sendable {
     /// A container as the inventory endpoint lists it.
     package struct InventoryEntry: Sendable, Codable, Equatable {
@@ -47,6 +48,10 @@ package final class AgentState: Sendable {
         var labels: [String: ContainerLabels] = [:]
         var inventory: [String: InventoryEntry] = [:]
         var windows: [DiagnosedWindow] = []
+        /// The recorder's latest batch, for the `--bpf` histograms (moved at the next scrape too).
+        var latestBatch: RecordingBatch?
+        /// Bumped with every sample taken: the exporter is behind when it moved to an older one.
+        var sampleGeneration = 0
     }
 
     /// The exporter behind /metrics.
@@ -57,10 +62,11 @@ package final class AgentState: Sendable {
     /// records nothing (those endpoints then say so).
     package let recording: RecordingReader?
     private let storage = Mutex(Storage())
-    /// The last exposition text rendered, and the exporter update it shows.
-    private let rendered = Mutex<(bytes: [UInt8], generation: Int)?>(nil)
-    /// Bumped after every exporter update: a scrape renders again only when it moved.
-    private let exporterGeneration = Atomic<Int>(0)
+    /// The last exposition text rendered, the sample the exporter was moved to, and the
+    /// diagnosis update it shows. Locked by a scrape for its whole update and render.
+    private let rendered = Mutex<(bytes: [UInt8], sampleGeneration: Int, reportGeneration: Int)?>(nil)
+    /// Bumped after every diagnosis given to the exporter: a scrape renders again when it moved.
+    private let reportGeneration = Atomic<Int>(0)
 
     /// An empty state serving `recording`'s history.
     package init(recording: RecordingReader? = nil) { self.recording = recording }
@@ -68,37 +74,30 @@ package final class AgentState: Sendable {
     // MARK: - Written by the recorder
 
     /// Takes the batch the recorder just wrote, on the recorder's thread: its counters become
-    /// the latest sample and the exporter moves to them. `facts` (nil: unchanged since the last
-    /// batch) name and label its containers.
+    /// the latest sample (the exporter moves to it at the next scrape). `facts` (nil: unchanged
+    /// since the last batch) name and label its containers.
     package func publish(_ batch: RecordingBatch, facts: [TrackedContainerFacts]?) {
-        let (sample, labels) = storage.withLock { storage in
+        storage.withLock { storage in
             if let facts { storage.facts = Dictionary(facts.map { ($0.key, $0) }, uniquingKeysWith: { _, new in new }) }
-            let sample = WindowSample(recorded: batch, facts: storage.facts)
-            Self.take(sample, into: &storage)
-            return (sample, storage.labels)
+            Self.take(WindowSample(recorded: batch, facts: storage.facts), into: &storage)
+            storage.latestBatch = batch
         }
-        exporter.update(sample, labels: labels)
-        latencyHistograms.update(batch, labels: labels)
-        exporterGeneration.add(1, ordering: .releasing)
     }
 
     /// Takes a sample already in counters (a test's): labels from `metadata`, the inventory
-    /// and the exporter updated.
+    /// updated, the exporter moved at the next scrape.
     package func publish(_ sample: WindowSample, metadata: [String: RuntimeMetadata]) {
-        let labels = storage.withLock { storage in
+        storage.withLock { storage in
             storage.metadata = metadata
             Self.take(sample, into: &storage)
-            return storage.labels
         }
-        exporter.update(sample, labels: labels)
-        exporterGeneration.add(1, ordering: .releasing)
     }
 
     /// Records a closed window's diagnosis (its verdicts and findings become gauges).
     package func publish(window: ObservationWindow, report: DiagnosisReport, endUnixSeconds: Double) {
         let labels = read { $0.labels }
         exporter.update(report, labels: labels)
-        exporterGeneration.add(1, ordering: .releasing)
+        reportGeneration.add(1, ordering: .releasing)
         storage.withLock { storage in
             storage.windows.append(
                 DiagnosedWindow(
@@ -112,14 +111,27 @@ package final class AgentState: Sendable {
 
     // MARK: - Read by handlers
 
-    /// The exposition text of the exporter's latest update: rendered by the first scrape after
-    /// an update, the same bytes for the scrapes after it.
+    /// The exposition text of the latest sample and diagnosis: the first scrape after either
+    /// moves the exporter to the latest sample (counters forward by what the kernel counted
+    /// since the sample it last saw, however many batches ago) and renders; the scrapes after
+    /// it get the same bytes.
     package func renderMetrics() -> [UInt8] {
         rendered.withLock { rendered in
-            let generation = exporterGeneration.load(ordering: .acquiring)
-            if let rendered, rendered.generation == generation { return rendered.bytes }
+            let (sampleGeneration, latest, latestBatch, labels) = storage.withLock {
+                ($0.sampleGeneration, $0.latest, $0.latestBatch, $0.labels)
+            }
+            let reportGeneration = reportGeneration.load(ordering: .acquiring)
+            if let rendered, rendered.sampleGeneration == sampleGeneration,
+                rendered.reportGeneration == reportGeneration
+            {
+                return rendered.bytes
+            }
+            if rendered?.sampleGeneration != sampleGeneration {
+                if let latest { exporter.update(latest, labels: labels) }
+                if let latestBatch { latencyHistograms.update(latestBatch, labels: labels) }
+            }
             let bytes = exporter.render() + latencyHistograms.render()
-            rendered = (bytes, generation)
+            rendered = (bytes, sampleGeneration, reportGeneration)
             return bytes
         }
     }
@@ -184,5 +196,6 @@ package final class AgentState: Sendable {
         storage.labels = labels
         storage.previous = storage.latest
         storage.latest = sample
+        storage.sampleGeneration += 1
     }
 }

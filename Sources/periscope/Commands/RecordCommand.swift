@@ -18,7 +18,8 @@ struct RecordCommand: ParsableCommand {
             sweeps. Docker's events give the lifecycle (created, started with how long create → \
             running took, stopped, restarted, renamed, removed) even for containers that live \
             less than an interval. A rolling diagnosis (the rules of `periscope diagnose`) runs \
-            every --diagnose-every over a window of --diagnose-window; its findings are stored. \
+            every --diagnose-every over the last --diagnose-window of what was recorded, read \
+            back as `periscope diagnose --db` reads it; its findings are stored. \
             With --bpf runqlat,biolatency, each container's run-queue and block I/O latency \
             histograms (BPF, kept in the kernel, drained every interval) are stored too, as \
             cumulative log2 slots of microseconds.
@@ -68,7 +69,8 @@ struct RecordCommand: ParsableCommand {
     var diagnoseEvery: Double = 60
 
     @Option(
-        help: ArgumentHelp("How long each rolling diagnosis observes.", valueName: "DURATION"),
+        help: ArgumentHelp(
+            "How much of the recording each rolling diagnosis replays (as diagnose --db).", valueName: "DURATION"),
         transform: DurationText.parseSeconds)
     var diagnoseWindow: Double = 10
 

@@ -18,8 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Runs the recorder of `periscope record` in-process: every --interval it samples the \
             host and every container into the recording --db (the same store `periscope record` \
-            writes, with its --retention and --max-size), and a rolling diagnosis observes \
-            --window every --diagnose-every. Serves GET /metrics from the latest sample \
+            writes, with its --retention and --max-size), and every --diagnose-every a rolling \
+            diagnosis replays the last --window of that recording (as `diagnose --db` does). Serves GET /metrics from the latest sample \
             (cAdvisor's container_* names and labels, plus PSI, D-state threads, the CPU \
             bottleneck verdict and active findings of the last rolling diagnosis, and with \
             --bpf runqlat,biolatency the histograms periscope_runqueue_latency_seconds and \
@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Length of each rolling diagnosis window, whose verdicts and findings /metrics exports (\(DurationText.forms))."
+            "Length of each rolling diagnosis window, the last stretch of the recording replayed, whose verdicts and findings /metrics exports (\(DurationText.forms))."
     )
     var window = "10s"
 
