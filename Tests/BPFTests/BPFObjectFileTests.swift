@@ -26,9 +26,10 @@ import Testing
         for reference in switchProgram.mapReferences {
             #expect(switchProgram.instructions[reference.instructionIndex * 8] == 0x18)
         }
+        // 32 log2 slots and the sum of the latencies (the _sum of serve's Prometheus histogram).
         let histogram = try #require(object.maps.first { $0.name == "latency" })
         #expect(
-            histogram.type == 1 && histogram.keyByteCount == 16 && histogram.valueByteCount == 256
+            histogram.type == 1 && histogram.keyByteCount == 16 && histogram.valueByteCount == 264
                 && histogram.maximumEntries == 10240)
         let tasks = try #require(object.maps.first { $0.name == "tasks" })
         #expect(tasks.type == 1 && tasks.keyByteCount == 4 && tasks.valueByteCount == 24)
