@@ -56,16 +56,14 @@ package struct FunctionCountTargets {
             if targets.isEmpty {
                 // bcc reads `c:malloc` as libc's malloc: with no such tracepoint subsystem, so does this.
                 if !subsystemPattern.hasWildcard, FunctionCountPattern.isLibraryName(subsystemPattern.text),
-                    subsystems.allSatisfy({ $0 != subsystemPattern.text })
+                    subsystems.allSatisfy({ $0 != subsystemPattern.text }),
+                    (try? libraryPath(
+                        subsystemPattern.text, rootProcess: rootProcess, place: place, procRoot: procRoot)) != nil
                 {
-                    let library = FunctionCountPattern.userFunction(
-                        binary: subsystemPattern.text, function: eventPattern)
-                    if let resolved = try? resolve(
-                        library, rootProcess: rootProcess, place: place, maximumProbes: maximumProbes,
-                        tracefs: tracefs, procRoot: procRoot)
-                    {
-                        return resolved
-                    }
+                    // Found: its errors (no such function, too many) are the ones to report.
+                    return try resolve(
+                        .userFunction(binary: subsystemPattern.text, function: eventPattern), rootProcess: rootProcess,
+                        place: place, maximumProbes: maximumProbes, tracefs: tracefs, procRoot: procRoot)
                 }
                 throw .nothingMatches(pattern: pattern.description, searched: "\(events)")
             }
