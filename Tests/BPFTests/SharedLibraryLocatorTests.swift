@@ -1,4 +1,5 @@
 import Foundation
+import LinuxHost
 import Profiling
 import Testing
 @testable import BPF
@@ -54,7 +55,7 @@ struct SharedLibraryLocatorTests {
     @Test func aLinkInsideTheRootStaysInside() throws {
         try Self.withRoot(["/usr/placeholder"]) { root, path in
             try FileManager.default.createSymbolicLink(
-                atPath: path + "/usr/lib64", withDestinationPath: "/usr/lib/\(SharedLibraryLocator.machine)-linux-gnu")
+                atPath: path + "/usr/lib64", withDestinationPath: "/usr/lib/\(HostSystem.machine)-linux-gnu")
             #expect(SharedLibraryLocator.find("c", in: root, machine: "none") == nil)
         }
     }

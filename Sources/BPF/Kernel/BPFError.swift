@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 
 /// A failed bpf(2), perf_event_open(2) or tracefs step, worded so a user can act on it.
 package enum BPFError: Error, Sendable, CustomStringConvertible {
@@ -49,7 +50,7 @@ package enum BPFError: Error, Sendable, CustomStringConvertible {
                 "This kernel has no bpf(2) (CONFIG_BPF_SYSCALL is off): BPF tools cannot run here; use `periscope trace record` and `periscope analyze` instead."
         case E2BIG, EINVAL:
             advice =
-                "The kernel (\(BPFPrivileges.kernelRelease())) does not accept this request: it may be too old for this program (Linux 5.8 or later is needed)."
+                "The kernel (\(HostSystem.kernelRelease)) does not accept this request: it may be too old for this program (Linux 5.8 or later is needed)."
         case ENOMEM:
             advice = "The kernel refused the memory (RLIMIT_MEMLOCK on kernels before 5.11: raise `ulimit -l`)."
         case EMFILE, ENFILE: advice = "Too many open files: raise the limit (ulimit -n)."

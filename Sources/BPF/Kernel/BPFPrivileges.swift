@@ -60,12 +60,6 @@ package struct BPFPrivileges: Sendable, Equatable {
             "\(who)\(missingText): BPF tracing needs root, or CAP_BPF and CAP_PERFMON (Linux 5.8+; CAP_SYS_ADMIN before). Run with sudo, or `setcap cap_bpf,cap_perfmon+ep periscope`."
     }
 
-    /// `uname -r`, for messages about old kernels.
-    package static func kernelRelease() -> String {
-        var name = utsname()
-        uname(&name)
-        return withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    }
 }
 
 /// A small file's text, nil when unreadable or larger than `limit`.

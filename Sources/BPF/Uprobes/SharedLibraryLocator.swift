@@ -1,4 +1,5 @@
 import CLinuxSupport
+import LinuxHost
 import Profiling
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,7 @@ import Glibc
 package enum SharedLibraryLocator {
     /// Searched in this order: the multiarch directories Debian and Ubuntu use, then the
     /// 64-bit ones of Fedora and Arch, then the plain ones (Alpine, busybox images).
-    package static func directories(machine: String = SharedLibraryLocator.machine) -> [String] {
+    package static func directories(machine: String = HostSystem.machine) -> [String] {
         [
             "/lib/\(machine)-linux-gnu", "/usr/lib/\(machine)-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
             "/usr/local/lib"
@@ -21,7 +22,7 @@ package enum SharedLibraryLocator {
     /// The path inside `root` of library `name`, or nil. Among a directory's matches the
     /// shortest name wins (`libc.so.6` over `libc.so.6.0.1`: the soname the loader uses); a
     /// bare `lib<name>.so` (often a linker script for the compiler) only when nothing else is.
-    package static func find(_ name: String, in root: FilesystemRoot, machine: String = Self.machine) -> String? {
+    package static func find(_ name: String, in root: FilesystemRoot, machine: String = HostSystem.machine) -> String? {
         let prefix = "lib\(name).so"
         var fallback: String?
         for directory in directories(machine: machine) {
@@ -37,13 +38,6 @@ package enum SharedLibraryLocator {
             if fallback == nil, names.contains(prefix) { fallback = "\(directory)/\(prefix)" }
         }
         return fallback
-    }
-
-    /// This machine's architecture as the multiarch directories name it (`x86_64`, `aarch64`).
-    package static var machine: String {
-        var names = utsname()
-        uname(&names)
-        return withUnsafeBytes(of: &names.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// The names in `directory` (resolved inside `root`), empty when it cannot be read.

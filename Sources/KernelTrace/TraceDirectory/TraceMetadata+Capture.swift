@@ -20,11 +20,8 @@ extension TraceMetadata {
                 commitOverrunCount: cpuStats.commitOverrun,
                 overwritesOldest: session.options.overwriteOldest)
         }
-        var names = utsname()
-        uname(&names)
-        let machine = withUnsafeBytes(of: names.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         self.init(
-            hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease, machine: machine,
+            hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease, machine: HostSystem.machine,
             onlineCPUs: session.onlineCPUs, clock: "mono", realtimeOffsetNs: realtimeOffsetNs,
             pageSizeBytes: session.pageSize,
             bufferSizeKBPerCPU: session.options.bufferSizeKBPerCPU, tracepoints: session.recordedTracepoints,

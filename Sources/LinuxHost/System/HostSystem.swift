@@ -8,17 +8,19 @@ public enum HostSystem {
     public static let clockTicksPerSecond: Int = sysconf(Int32(_SC_CLK_TCK))
 
     /// The host's (this UTS namespace's) hostname.
-    public static var hostname: String {
-        var name = utsname()
-        uname(&name)
-        return withUnsafeBytes(of: &name.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    }
+    public static var hostname: String { unameText { $0.nodename } }
 
     /// The kernel release, as `uname -r` prints it.
-    public static var kernelRelease: String {
+    public static var kernelRelease: String { unameText { $0.release } }
+
+    /// The machine's architecture, as `uname -m` prints it (`x86_64`, `aarch64`).
+    public static var machine: String { unameText { $0.machine } }
+
+    /// One field of uname(2), a NUL-terminated character array, as text.
+    private static func unameText<Field>(_ field: (utsname) -> Field) -> String {
         var name = utsname()
         uname(&name)
-        return withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return withUnsafeBytes(of: field(name)) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// Seconds since boot (CLOCK_BOOTTIME), to turn start-time ticks into ages.

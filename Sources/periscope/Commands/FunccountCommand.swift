@@ -2,6 +2,7 @@ import ArgumentParser
 import BPF
 import ContainerInventory
 import Dispatch
+import LinuxHost
 import Presentation
 import Reporting
 
@@ -167,7 +168,7 @@ struct FunccountCommand: ParsableCommand {
     static func explain(_ error: BPFError) -> String {
         if case .verifierRejected(_, _, let log) = error, log.contains("#174") {
             return
-                "funccount needs bpf_get_attach_cookie (Linux 5.15 or later); this kernel is \(BPFPrivileges.kernelRelease()). Count with `periscope trace record` instead.\n\(error)"
+                "funccount needs bpf_get_attach_cookie (Linux 5.15 or later); this kernel is \(HostSystem.kernelRelease). Count with `periscope trace record` instead.\n\(error)"
         }
         return "\(error)"
     }

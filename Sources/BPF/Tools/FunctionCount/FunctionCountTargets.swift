@@ -57,12 +57,13 @@ package struct FunctionCountTargets {
                 // bcc reads `c:malloc` as libc's malloc: with no such tracepoint subsystem, so does this.
                 if !subsystemPattern.hasWildcard, FunctionCountPattern.isLibraryName(subsystemPattern.text),
                     subsystems.allSatisfy({ $0 != subsystemPattern.text }),
-                    (try? libraryPath(
-                        subsystemPattern.text, rootProcess: rootProcess, place: place, procRoot: procRoot)) != nil
+                    let library = try? libraryPath(
+                        subsystemPattern.text, rootProcess: rootProcess, place: place, procRoot: procRoot)
                 {
-                    // Found: its errors (no such function, too many) are the ones to report.
+                    // Found (searched once: the library's path is passed on): its errors, no such
+                    // function or too many, are the ones to report.
                     return try resolve(
-                        .userFunction(binary: subsystemPattern.text, function: eventPattern), rootProcess: rootProcess,
+                        .userFunction(binary: library, function: eventPattern), rootProcess: rootProcess,
                         place: place, maximumProbes: maximumProbes, tracefs: tracefs, procRoot: procRoot)
                 }
                 throw .nothingMatches(pattern: pattern.description, searched: "\(events)")
