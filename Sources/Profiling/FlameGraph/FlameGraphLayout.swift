@@ -14,9 +14,8 @@ package struct FlameGraphLayout {
         package var depth: Int
         package var start: UInt64
         package var end: UInt64
-        /// Where the name is: `stacks[stackIndex].stack[nameRange]` (its first occurrence).
-        package var stackIndex: Int
-        package var nameRange: Range<Int>
+        /// The frame's name in the stacks' name table; `rootNameID` for the root.
+        package var nameID: UInt32
         /// For a differential graph: the change in samples ending exactly in this frame
         /// (its self time), as flamegraph.pl accumulates it; 0 otherwise.
         package var delta: Int64 = 0
@@ -33,26 +32,43 @@ package struct FlameGraphLayout {
     /// The largest |delta| among drawn frames (differential graphs).
     package private(set) var maximumDelta: Int64 = 0
 
+    /// The stacks, which hold the frames' names.
+    private let stacks: FlameGraphStacks
+    static let rootNameID = UInt32.max
+
+    /// The name of `frame` (empty for the root), valid while this layout exists.
+    package func name(of frame: Frame) -> UnsafeBufferPointer<UInt8> {
+        frame.nameID == Self.rootNameID
+            ? UnsafeBufferPointer(start: nil, count: 0) : stacks.names.bytes(of: frame.nameID)
+    }
+
     /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
     /// `deltas`, when given, holds one change per stack (a differential graph).
     package init(stacks: [FoldedStack], deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
+        self.init(stacks: FlameGraphStacks(stacks), deltas: deltas, minimumCount: minimumCount)
+    }
+
+    /// Lays out `stacks`, leaving out frames narrower than `minimumCount` (in counts).
+    /// `deltas`, when given, holds one change per stack (a differential graph).
+    package init(stacks: FlameGraphStacks, deltas: [Int64]? = nil, minimumCount: (UInt64) -> Double) {
+        self.stacks = stacks
         // The total first, so a frame narrower than the minimum is dropped when it closes
         // instead of being kept until the end (most frames of a large profile are).
         // Parsed inputs are refused when their total overflows; a differential graph's scaled
         // widths could still round past 2^64-1: saturate, so no frame ends before it starts.
         var total: UInt64 = 0
-        for stack in stacks {
-            let (next, overflowed) = total.addingReportingOverflow(stack.count)
+        for count in stacks.counts {
+            let (next, overflowed) = total.addingReportingOverflow(count)
             total = overflowed ? .max : next
         }
         let threshold = minimumCount(total)
-        let interned = FlameGraphOrder(stacks)
+        let interned = stacks.ordered
         // A frame's name is looked up only when it is drawn: most frames are too narrow.
         var open: [(rank: UInt32, start: UInt64, delta: Int64)] = []
         var time: UInt64 = 0
         var previousIndex = -1
         var previousDepth = 0
-        frames.append(Frame(depth: 0, start: 0, end: total, stackIndex: -1, nameRange: 0..<0))
+        frames.append(Frame(depth: 0, start: 0, end: total, nameID: Self.rootNameID))
 
         func close() {
             let closing = open.removeLast()
@@ -60,11 +76,10 @@ package struct FlameGraphLayout {
                 omittedFrameCount += 1
                 return
             }
-            let name = interned.occurrence(ofRank: closing.rank)
             frames.append(
                 Frame(
-                    depth: open.count + 1, start: closing.start, end: time, stackIndex: name.stackIndex,
-                    nameRange: name.range, delta: closing.delta))
+                    depth: open.count + 1, start: closing.start, end: time,
+                    nameID: interned.nameID(ofRank: closing.rank), delta: closing.delta))
             maximumDepth = max(maximumDepth, open.count + 1)
             maximumDelta = max(
                 maximumDelta, closing.delta.magnitude > UInt64(Int64.max) ? Int64.max : Int64(closing.delta.magnitude))
@@ -91,7 +106,7 @@ package struct FlameGraphLayout {
             while open.count > common { close() }
             for level in common..<depth { open.append((interned.rank(of: index, depth: level), time, 0)) }
             if let deltas, !open.isEmpty { open[open.count - 1].delta &+= deltas[index] }
-            let (next, overflowed) = time.addingReportingOverflow(stacks[index].count)
+            let (next, overflowed) = time.addingReportingOverflow(stacks.counts[index])
             time = overflowed ? .max : next
             previousIndex = index
             previousDepth = depth

@@ -27,12 +27,19 @@ import Glibc
 final class FlameGraphOrder {
     /// The distinct frame names.
     let names = FrameNameTable()
-    /// The stack indices in layout order.
+    /// The stack indices in layout order (empty until `finish()`).
     private(set) var order: [Int] = []
+    /// The stacks added so far.
+    private(set) var stackCount = 0
     /// Stack `s`'s frames are `keys[frameStarts[s]..<frameStarts[s + 1]]`, root first, one per
-    /// `;`-separated field (trailing empty ones included): each its token's big-endian rank.
-    private let keys: UnsafeMutablePointer<UInt32>
-    private let frameStarts: UnsafeMutablePointer<Int>
+    /// `;`-separated field (trailing empty ones included): name ids while stacks are added,
+    /// then each its token's big-endian rank. Grown with `realloc`, which moves a large block's
+    /// pages instead of copying them, so growing never holds two copies.
+    private var keys: UnsafeMutablePointer<UInt32>
+    private var keyCapacity = 1 << 12
+    private var frameStarts: UnsafeMutablePointer<Int>
+    private var stackCapacity = 1 << 10
+    private var finished = false
     /// Each token rank's name id.
     private var rankNameIDs: [UInt32] = []
     /// The (at most three) ranks of the empty name's tokens, `UInt32.max` where unused.
@@ -42,27 +49,84 @@ final class FlameGraphOrder {
     /// is a whole stack, or another `;`; the token is `name id * 3 + terminator`.
     private static let terminatorBytes: (UInt8, UInt8, UInt8) = (0x01, 0x02, UInt8(ascii: ";"))
 
-    init(_ stacks: [FoldedStack]) {
-        // One frame per `;`, plus one per stack: counted first, so the keys are allocated once.
-        var frameTotal = stacks.count
-        for stack in stacks {
-            stack.stack.withUnsafeBufferPointer { bytes in
-                for byte in bytes where byte == UInt8(ascii: ";") { frameTotal &+= 1 }
-            }
-        }
-        keys = .allocate(capacity: max(frameTotal, 1))
-        frameStarts = .allocate(capacity: stacks.count + 1)
+    /// An empty order: add stacks with `append(_:)`, then `finish()`.
+    init() {
+        keys = Self.resized(nil, to: keyCapacity)
+        frameStarts = Self.resized(nil, to: stackCapacity + 1)
         frameStarts[0] = 0
-        intern(stacks)
-        names.finishInterning()
-        markTerminators(stackCount: stacks.count)
-        rank(stackCount: stacks.count)
-        sort(stackCount: stacks.count)
+    }
+
+    /// The order of `stacks`, finished.
+    convenience init(_ stacks: [FoldedStack]) {
+        self.init()
+        for stack in stacks { stack.stack.withUnsafeBytes { append($0) } }
+        finish()
     }
 
     deinit {
-        keys.deallocate()
-        frameStarts.deallocate()
+        free(keys)
+        free(frameStarts)
+    }
+
+    private static func resized<Element>(
+        _ pointer: UnsafeMutablePointer<Element>?, to capacity: Int
+    )
+        -> UnsafeMutablePointer<Element>
+    {
+        guard let raw = realloc(pointer, capacity * MemoryLayout<Element>.stride) else {
+            fatalError("out of memory for \(capacity) flame graph entries")
+        }
+        return raw.assumingMemoryBound(to: Element.self)
+    }
+
+    /// Splits a stack (`;`-separated frame names, root first) at `;` and adds its frames as
+    /// name ids. Its text is not kept.
+    func append(_ stack: UnsafeRawBufferPointer) {
+        precondition(!finished, "a stack added to a finished flame graph order")
+        if stackCount == stackCapacity {
+            stackCapacity *= 2
+            frameStarts = Self.resized(frameStarts, to: stackCapacity + 1)
+        }
+        var frameCount = frameStarts[stackCount]
+        var start = 0
+        var hash = FrameNameTable.seed
+        if let base = stack.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            for position in 0..<stack.count {
+                let byte = base[position]
+                if byte == UInt8(ascii: ";") {
+                    if frameCount == keyCapacity { growKeys() }
+                    keys[frameCount] = names.id(of: base + start, length: position - start, hash: hash)
+                    frameCount += 1
+                    start = position + 1
+                    hash = FrameNameTable.seed
+                } else {
+                    hash = FrameNameTable.hash(hash, byte)
+                }
+            }
+            if frameCount == keyCapacity { growKeys() }
+            keys[frameCount] = names.id(of: base + start, length: stack.count - start, hash: hash)
+        } else {
+            if frameCount == keyCapacity { growKeys() }
+            var noBytes: UInt8 = 0
+            keys[frameCount] = names.id(of: &noBytes, length: 0, hash: hash)
+        }
+        stackCount += 1
+        frameStarts[stackCount] = frameCount + 1
+    }
+
+    private func growKeys() {
+        keyCapacity *= 2
+        keys = Self.resized(keys, to: keyCapacity)
+    }
+
+    /// Ranks the tokens and sorts the stacks; stacks can no longer be added. Once only.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        names.finishInterning()
+        markTerminators(stackCount: stackCount)
+        rank(stackCount: stackCount)
+        sort(stackCount: stackCount)
     }
 
     /// The number of `;`-separated fields of stack `stack`, trailing empty ones included.
@@ -76,11 +140,6 @@ final class FlameGraphOrder {
     /// The name id of a token rank.
     @inline(__always)
     func nameID(ofRank rank: UInt32) -> UInt32 { rankNameIDs[Int(rank)] }
-
-    /// Where the name of a token rank was first seen: `stacks[stackIndex].stack[range]`.
-    func occurrence(ofRank rank: UInt32) -> (stackIndex: Int, range: Range<Int>) {
-        names.firstOccurrence(of: rankNameIDs[Int(rank)])
-    }
 
     /// Whether a token rank's name is empty.
     @inline(__always)
@@ -96,41 +155,6 @@ final class FlameGraphOrder {
         var index = 0
         while index < count, keys[leftStart + index] == keys[rightStart + index] { index += 1 }
         return index
-    }
-
-    /// Splits every stack at `;` and replaces each name by its id in `keys`.
-    private func intern(_ stacks: [FoldedStack]) {
-        var frameCount = 0
-        var noBytes: UInt8 = 0
-        for (index, stack) in stacks.enumerated() {
-            stack.stack.withUnsafeBufferPointer { bytes in
-                guard let base = bytes.baseAddress else {
-                    keys[frameCount] = names.id(
-                        of: &noBytes, length: 0, hash: FrameNameTable.seed, stackIndex: index, start: 0)
-                    frameCount += 1
-                    return
-                }
-                let output = keys
-                var start = 0
-                var hash = FrameNameTable.seed
-                for position in 0..<bytes.count {
-                    let byte = base[position]
-                    if byte == UInt8(ascii: ";") {
-                        output[frameCount] = names.id(
-                            of: base + start, length: position - start, hash: hash, stackIndex: index, start: start)
-                        frameCount += 1
-                        start = position + 1
-                        hash = FrameNameTable.seed
-                    } else {
-                        hash = FrameNameTable.hash(hash, byte)
-                    }
-                }
-                output[frameCount] = names.id(
-                    of: base + start, length: bytes.count - start, hash: hash, stackIndex: index, start: start)
-                frameCount += 1
-            }
-            frameStarts[index + 1] = frameCount
-        }
     }
 
     /// Adds each frame's terminator to its key, in the top two bits above the name id (0: the

@@ -23,9 +23,6 @@ final class FrameNameTable {
     /// Per name: its offset in the arena and its length.
     private var offsets: UnsafeMutablePointer<Int>
     private var lengths: UnsafeMutablePointer<Int>
-    /// Per name: where it was first seen (stack index and byte offset), for drawing it.
-    private var firstStacks: UnsafeMutablePointer<Int>
-    private var firstStarts: UnsafeMutablePointer<Int>
     /// Per name: its mixed hash, to rehash without reading the name again.
     private var hashes: UnsafeMutablePointer<UInt64>
     private var capacity: Int
@@ -40,8 +37,6 @@ final class FrameNameTable {
         arena = .allocate(capacity: arenaCapacity)
         offsets = .allocate(capacity: capacity)
         lengths = .allocate(capacity: capacity)
-        firstStacks = .allocate(capacity: capacity)
-        firstStarts = .allocate(capacity: capacity)
         hashes = .allocate(capacity: capacity)
         bucketShift = 64 - 11
         buckets = .allocate(capacity: 1 << 11)
@@ -52,8 +47,6 @@ final class FrameNameTable {
         arena.deallocate()
         offsets.deallocate()
         lengths.deallocate()
-        firstStacks.deallocate()
-        firstStarts.deallocate()
         hashes.deallocate()
         buckets.deallocate()
     }
@@ -67,7 +60,7 @@ final class FrameNameTable {
         interning = false
     }
 
-    /// The bytes of name `id`, valid until the next `id(of:...)` call.
+    /// The bytes of name `id`, valid until the next `id(of:...)` call (for good after `finishInterning()`).
     @inline(__always)
     func bytes(of id: UInt32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: arena + offsets[Int(id)], count: lengths[Int(id)])
@@ -77,15 +70,9 @@ final class FrameNameTable {
     @inline(__always)
     func length(of id: UInt32) -> Int { lengths[Int(id)] }
 
-    /// Where name `id` was first seen: `stacks[stackIndex].stack[range]`.
-    func firstOccurrence(of id: UInt32) -> (stackIndex: Int, range: Range<Int>) {
-        let start = firstStarts[Int(id)]
-        return (firstStacks[Int(id)], start..<(start + lengths[Int(id)]))
-    }
-
-    /// The id of `name`, whose FNV-1a hash is `hash`, added if new (seen at `stackIndex`, `start`).
+    /// The id of `name`, whose FNV-1a hash is `hash`, added (copied) if new.
     @inline(__always)
-    func id(of name: UnsafePointer<UInt8>, length: Int, hash: UInt64, stackIndex: Int, start: Int) -> UInt32 {
+    func id(of name: UnsafePointer<UInt8>, length: Int, hash: UInt64) -> UInt32 {
         precondition(interning, "a name looked up after finishInterning()")
         let mixed = (hash ^ UInt64(truncatingIfNeeded: length)) &* 0x9e37_79b9_7f4a_7c15
         // The bucket comes from the high bits, the tag that rejects most mismatches from the low ones.
@@ -103,12 +90,10 @@ final class FrameNameTable {
             }
             bucket = (bucket + 1) & mask
         }
-        return add(name, length: length, mixed: mixed, bucket: bucket, stackIndex: stackIndex, start: start)
+        return add(name, length: length, mixed: mixed, bucket: bucket)
     }
 
-    private func add(
-        _ name: UnsafePointer<UInt8>, length: Int, mixed: UInt64, bucket: Int, stackIndex: Int, start: Int
-    ) -> UInt32 {
+    private func add(_ name: UnsafePointer<UInt8>, length: Int, mixed: UInt64, bucket: Int) -> UInt32 {
         let id = count
         if id == capacity { growEntries() }
         if arenaCount + length > arenaCapacity {
@@ -121,8 +106,6 @@ final class FrameNameTable {
         (arena + arenaCount).update(from: name, count: length)
         offsets[id] = arenaCount
         lengths[id] = length
-        firstStacks[id] = stackIndex
-        firstStarts[id] = start
         hashes[id] = mixed
         arenaCount += length
         count += 1
@@ -141,8 +124,6 @@ final class FrameNameTable {
         }
         offsets = grown(offsets)
         lengths = grown(lengths)
-        firstStacks = grown(firstStacks)
-        firstStarts = grown(firstStarts)
         hashes = grown(hashes)
         capacity *= 2
     }

@@ -44,12 +44,11 @@ package struct FoldedStacks: Sendable, Equatable {
     /// Reads a folded-stacks file (`-` for standard input).
     /// Throws on a count, or a sum of counts, beyond 2^64-1: clamping would draw a wrong graph.
     package static func read(path: String) throws(ProfilingInputError) -> FoldedStacks {
-        var parser = FoldedStacksParser()
-        try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0) }
-        if let problem = parser.problem {
-            throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason)
+        var stacks: [FoldedStack] = []
+        let ignored = try FoldedStacksParser.read(path: path) {
+            stacks.append(FoldedStack(stack: Array($0), count: $1))
         }
-        return parser.result
+        return FoldedStacks(stacks: stacks, ignoredLineCount: ignored)
     }
 
     /// Parses folded-stacks text held in memory (`name` stands for it in errors).
@@ -57,13 +56,16 @@ package struct FoldedStacks: Sendable, Equatable {
         _ text: some Collection<UInt8>, name: String = "folded stacks"
     ) throws(ProfilingInputError) -> FoldedStacks {
         var parser = FoldedStacksParser()
+        var stacks: [FoldedStack] = []
         Array(text).withUnsafeBytes { buffer in
-            LineChunkReader.forEachLine(in: buffer) { parser.consume(line: $0) }
+            LineChunkReader.forEachLine(in: buffer) { line in
+                parser.consume(line: line) { stacks.append(FoldedStack(stack: Array($0), count: $1)) }
+            }
         }
         if let problem = parser.problem {
             throw ProfilingInputError(path: name, line: problem.line, reason: problem.reason)
         }
-        return parser.result
+        return FoldedStacks(stacks: stacks, ignoredLineCount: parser.ignoredLineCount)
     }
 
     /// The folded text: one `stack count` line per stack, in the current order.
@@ -83,14 +85,29 @@ package struct FoldedStacks: Sendable, Equatable {
 /// Reads `stack count` lines as `flamegraph.pl` does: the count is the number after the last
 /// whitespace (a fraction is rounded), the stack is everything before that one whitespace byte.
 struct FoldedStacksParser {
-    private(set) var result = FoldedStacks(stacks: [])
+    /// Lines that were not `stack count` (blank lines are not counted).
+    private(set) var ignoredLineCount = 0
     /// The first line whose count does not fit in 64 bits, or makes the total overflow; the
     /// lines after it are not parsed.
     private(set) var problem: (line: Int, reason: String)?
     private var lineNumber = 0
     private var total: UInt64 = 0
 
-    mutating func consume(line: UnsafeRawBufferPointer) {
+    /// Reads the lines of `path` (`-` for standard input) and calls `stack` with each stack's
+    /// bytes (valid only during the call) and count; returns the number of ignored lines.
+    static func read(
+        path: String, _ stack: (UnsafeRawBufferPointer, UInt64) -> Void
+    ) throws(ProfilingInputError) -> Int {
+        var parser = FoldedStacksParser()
+        try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0, stack) }
+        if let problem = parser.problem {
+            throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason)
+        }
+        return parser.ignoredLineCount
+    }
+
+    /// Parses one line; a `stack count` line is handed to `stack`.
+    mutating func consume(line: UnsafeRawBufferPointer, _ stack: (UnsafeRawBufferPointer, UInt64) -> Void) {
         lineNumber += 1
         guard problem == nil else { return }
         var end = line.count
@@ -106,7 +123,7 @@ struct FoldedStacksParser {
         }
         let integerEnd = fractionStart
         guard index < integerEnd, index > 0, PerlCharacterClass.isSpace(line[index - 1]) else {
-            result.ignoredLineCount += 1
+            ignoredLineCount += 1
             return
         }
         var count: UInt64 = 0
@@ -133,6 +150,6 @@ struct FoldedStacksParser {
             return
         }
         total = sum
-        result.stacks.append(FoldedStack(stack: Array(line[0..<(index - 1)]), count: count))
+        stack(UnsafeRawBufferPointer(rebasing: line[0..<(index - 1)]), count)
     }
 }

@@ -100,6 +100,14 @@ struct FlamegraphCommand: ParsableCommand {
         }
     }
 
+    private static func readFolded(_ path: String) throws -> FoldedStacks {
+        do {
+            return try FoldedStacks.read(path: path)
+        } catch {
+            throw UserFacingError("\(error)")
+        }
+    }
+
     private func parsedMinimumWidth() throws -> FlameGraphOptions.MinimumWidth {
         let isPercent = minWidth.hasSuffix("%")
         let number = isPercent ? String(minWidth.dropLast()) : minWidth
@@ -120,28 +128,27 @@ struct FlamegraphCommand: ParsableCommand {
         options.inverted = inverted
         options.countName = countname
         options.nameType = nametype
-        let stacks: FoldedStacks
-        do {
-            stacks = try FoldedStacks.read(path: input)
-        } catch {
-            throw UserFacingError("\(error)")
-        }
         let graph: FlameGraphSVG
+        let stackCount: Int, ignoredLineCount: Int
         if let baseline {
-            let before: FoldedStacks
-            do {
-                before = try FoldedStacks.read(path: baseline)
-            } catch {
-                throw UserFacingError("\(error)")
-            }
+            let after = try Self.readFolded(input), before = try Self.readFolded(baseline)
             if options.title == nil {
                 options.title = negate ? "Differential Flame Graph (baseline widths)" : "Differential Flame Graph"
             }
             graph = FlameGraphSVG(
-                differential: DifferentialStacks(before: before, after: stacks, normalize: normalize, negate: negate),
+                differential: DifferentialStacks(before: before, after: after, normalize: normalize, negate: negate),
                 options: options)
+            (stackCount, ignoredLineCount) = (after.stacks.count, after.ignoredLineCount)
         } else {
-            graph = FlameGraphSVG(stacks: stacks.stacks, options: options)
+            // Read straight into interned frames: the text of the stacks is never held.
+            let stacks: FlameGraphStacks
+            do {
+                stacks = try FlameGraphStacks.read(path: input)
+            } catch {
+                throw UserFacingError("\(error)")
+            }
+            graph = FlameGraphSVG(stacks: stacks, options: options)
+            (stackCount, ignoredLineCount) = (stacks.count, stacks.ignoredLineCount)
         }
         if let output {
             try writeOutputFile(graph.bytes, to: output)
@@ -151,13 +158,13 @@ struct FlamegraphCommand: ParsableCommand {
         if json {
             let summary = FlamegraphSummary(
                 output: output ?? "-", totalCount: graph.totalCount, framesDrawn: graph.frameCount,
-                framesOmitted: graph.omittedFrameCount, stacks: stacks.stacks.count,
-                ignoredLines: stacks.ignoredLineCount,
+                framesOmitted: graph.omittedFrameCount, stacks: stackCount,
+                ignoredLines: ignoredLineCount,
                 differential: baseline != nil)
             try writeStandardOutput(Array((try JSONOutput.encode(summary) + "\n").utf8))
         }
-        if stacks.ignoredLineCount > 0 {
-            printStandardError("periscope: ignored \(stacks.ignoredLineCount) lines that were not `stack count`")
+        if ignoredLineCount > 0 {
+            printStandardError("periscope: ignored \(ignoredLineCount) lines that were not `stack count`")
         }
         if graph.totalCount == 0 {
             printStandardError("periscope: no stack counts found in \(input == "-" ? "standard input" : input)")

@@ -16,6 +16,11 @@ package struct FlameGraphSVG: Sendable {
 
     /// Lays out and draws `stacks`. With no counts at all the SVG says so, as flamegraph.pl's does.
     package init(stacks: [FoldedStack], options: FlameGraphOptions = FlameGraphOptions()) {
+        self.init(stacks: FlameGraphStacks(stacks), deltas: nil, options: options)
+    }
+
+    /// Lays out and draws stacks read for a flame graph (`FlameGraphStacks.read`).
+    package init(stacks: FlameGraphStacks, options: FlameGraphOptions = FlameGraphOptions()) {
         self.init(stacks: stacks, deltas: nil, options: options)
     }
 
@@ -23,10 +28,10 @@ package struct FlameGraphSVG: Sendable {
     /// `comparison.stacks`, each frame coloured by the change in its self samples, red where
     /// it grew and blue where it shrank, white when unchanged; tooltips add the change in percent.
     package init(differential comparison: DifferentialStacks, options: FlameGraphOptions = FlameGraphOptions()) {
-        self.init(stacks: comparison.stacks, deltas: comparison.deltas, options: options)
+        self.init(stacks: FlameGraphStacks(comparison.stacks), deltas: comparison.deltas, options: options)
     }
 
-    private init(stacks: [FoldedStack], deltas: [Int64]?, options: FlameGraphOptions) {
+    private init(stacks: FlameGraphStacks, deltas: [Int64]?, options: FlameGraphOptions) {
         let padding = Padding(options)
         let drawable = Double(options.imageWidth) - 2 * padding.x
         let layout = FlameGraphLayout(stacks: stacks, deltas: deltas) { total in
@@ -74,7 +79,7 @@ package struct FlameGraphSVG: Sendable {
                 ? padding.top + (depth + 1) * frameHeight - 1
                 : height - padding.bottom - depth * frameHeight
             let count = frame.end - frame.start
-            let name: ArraySlice<UInt8> = frame.stackIndex < 0 ? [] : stacks[frame.stackIndex].stack[frame.nameRange]
+            let name = ArraySlice(layout.name(of: frame))
             let shownName = Self.strippingAnnotation(name)
             svg.append("<g><title>")
             if frame.depth == 0 {
