@@ -113,6 +113,9 @@ public final class TraceRecorder {
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
+        let priority = DrainThreadPriority.raise()
+        defer { priority.restore() }
+        if priority.wasRaised { logger.debug("draining at nice \(DrainThreadPriority.drainingNice)") }
         var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
         while !shouldStop() {
