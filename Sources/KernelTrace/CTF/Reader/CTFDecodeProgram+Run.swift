@@ -60,8 +60,7 @@ extension CTFCompiledProgram {
                         let field = fixedFields[index]
                         reader.bitPosition = start + Int(field.offsetInBits)
                         guard reader.hasBits(Int(field.sizeInBits)) else { throw overrun(reader) }
-                        slots[Int(field.slot)] = EventFieldSlot(
-                            bits: Self.load(field, from: reader.base + (start >> 3)))
+                        slots[Int(field.slot)] = Self.slot(field, from: reader.base + (start >> 3))
                     }
                 }
                 reader.bitPosition = start + Int(op.sizeInBits)
@@ -198,12 +197,30 @@ extension CTFCompiledProgram {
                 let raw = base.loadUnaligned(fromByteOffset: index &* 4, as: Int32.self)
                 destination[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(Int32(littleEndian: raw))))
             }
+        case .bytes:
+            destination.pointee = .span(base, count: Int(group.arrayBytes))
+        case .text:
+            destination.pointee = .span(base, count: Self.textLength(base, count: Int(group.arrayBytes)))
         case .eachField:
             let first = Int(group.firstField)
             for index in first..<(first + count) {
                 let field = fixedFields[index]
-                slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: runBase))
+                slots[Int(field.slot)] = Self.slot(field, from: runBase)
             }
+        }
+    }
+
+    /// One field of a fixed run as a slot, field by field (big-endian runs, the end of a packet).
+    @inline(__always)
+    private static func slot(_ field: CTFFixedField, from runBase: UnsafeRawPointer) -> EventFieldSlot {
+        switch field.kind {
+        case .integer:
+            return EventFieldSlot(bits: load(field, from: runBase))
+        case .bytes:
+            return .span(runBase + Int(field.offsetInBits >> 3), count: Int(field.sizeInBits >> 3))
+        case .text:
+            let start = runBase + Int(field.offsetInBits >> 3)
+            return .span(start, count: textLength(start, count: Int(field.sizeInBits >> 3)))
         }
     }
 

@@ -26,13 +26,24 @@ struct CTFDecodeOp {
     var groupEnd: Int32 = 0
 }
 
-/// One integer of a fixed run: 8, 16, 32 or 64 bits at a byte offset from the run's start.
+/// One field of a fixed run at a byte offset from the run's start: an integer of 8, 16, 32 or
+/// 64 bits, or a byte array of fixed length (`procname[16]`, a UUID).
 struct CTFFixedField: Sendable {
+    enum Kind: UInt8, Sendable {
+        case integer
+        /// A byte array exposed as a span of all its bytes.
+        case bytes
+        /// A byte array holding text: the span stops at the first NUL.
+        case text
+    }
+
     var slot: Int32
     var offsetInBits: Int32
+    /// For a byte array, its length in bits.
     var sizeInBits: Int32
     var isSigned: Bool
     var bigEndian: Bool
+    var kind: Kind = .integer
 }
 
 /// A variant's options: which tag values select which op range.
@@ -325,10 +336,25 @@ struct CTFDecodeProgram {
         op.kind == .integer && [8, 16, 32, 64].contains(op.sizeInBits) && isPowerOfTwo(op.alignmentInBits)
     }
 
-    /// Replaces runs of two or more byte-sized integers (with the alignments between them) by
-    /// one `.fixedRun` op. A run starts at an op aligned to at least a byte; every later op of the
-    /// run has an alignment that divides the start's, so its offset from the start is the same
-    /// in every event. Anything else (strings, sequences, variants, bit fields) ends the run.
+    /// Byte arrays longer than this end a fixed run (they are rare, and offsets stay small).
+    static let longestFixedRunArrayBytes: Int32 = 256
+
+    /// A byte array of fixed length (`procname[16]`), byte aligned: a fixed run can hold it.
+    private static func isFixedByteArray(_ op: CTFDecodeOp) -> Bool {
+        op.kind == .byteArray && op.count >= 0 && op.count <= longestFixedRunArrayBytes
+            && op.alignmentInBits >= 8 && isPowerOfTwo(op.alignmentInBits)
+    }
+
+    private static func isFixedRunMember(_ op: CTFDecodeOp) -> Bool {
+        isWholeBytesInteger(op) || isFixedByteArray(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits))
+    }
+
+    /// Replaces runs of two or more byte-sized integers and fixed-length byte arrays (with the
+    /// alignments between them) by one `.fixedRun` op. A run starts at an op aligned to at least
+    /// a byte; every later op of the run has an alignment that divides the start's, so its offset
+    /// from the start is the same in every event. Anything else (strings, sequences, variants,
+    /// bit fields) ends the run. Periscope's events (the 16-byte `procname`, the context's
+    /// integers, a `sched_switch` payload with its two `comm`s) become one op each.
     private static func fuse(
         _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField],
         groups: inout [CTFFixedGroup]
@@ -359,14 +385,10 @@ struct CTFDecodeProgram {
         }
 
         for op in segment {
-            let joins =
-                runAlignment > 0 && op.alignmentInBits <= runAlignment
-                && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+            let joins = runAlignment > 0 && op.alignmentInBits <= runAlignment && isFixedRunMember(op)
             if !joins {
                 flush()
-                let starts =
-                    op.alignmentInBits >= 8
-                    && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+                let starts = op.alignmentInBits >= 8 && isFixedRunMember(op)
                 guard starts else {
                     output.append(op)
                     continue
@@ -381,6 +403,12 @@ struct CTFDecodeProgram {
                         slot: op.slot, offsetInBits: offset, sizeInBits: op.sizeInBits, isSigned: op.isSigned,
                         bigEndian: op.bigEndian))
                 offset += op.sizeInBits
+            } else if op.kind == .byteArray {
+                runFields.append(
+                    CTFFixedField(
+                        slot: op.slot, offsetInBits: offset, sizeInBits: op.count * 8, isSigned: false,
+                        bigEndian: false, kind: op.isText ? .text : .bytes))
+                offset += op.count * 8
             }
         }
         flush()

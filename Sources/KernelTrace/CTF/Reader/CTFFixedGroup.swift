@@ -13,6 +13,10 @@ struct CTFFixedGroup: Sendable {
         case signed8, signed16, signed32
         /// Anything else (big-endian): field by field through `CTFFixedField`.
         case eachField
+        /// One fixed-length byte array (`fieldCount` 1, `arrayBytes` long), as a span.
+        case bytes
+        /// One fixed-length byte array of text: the span stops at the first NUL.
+        case text
     }
 
     var load: Load
@@ -21,8 +25,15 @@ struct CTFFixedGroup: Sendable {
     var offsetInBytes: Int32
     /// Index of the group's first field in the program's `fixedFields`.
     var firstField: Int32
+    /// For `.bytes` and `.text`: the array's length.
+    var arrayBytes: Int32 = 0
 
     static func load(of field: CTFFixedField) -> Load {
+        switch field.kind {
+        case .integer: break
+        case .bytes: return .bytes
+        case .text: return .text
+        }
         guard !field.bigEndian else { return .eachField }
         switch (field.sizeInBits, field.isSigned) {
         case (8, false): return .unsigned8
@@ -39,7 +50,7 @@ struct CTFFixedGroup: Sendable {
     static func group(_ fields: [CTFFixedField], firstField: Int, into groups: inout [CTFFixedGroup]) {
         for (index, field) in fields.enumerated() {
             let load = load(of: field)
-            if let last = groups.last, Int(last.firstField) >= firstField, last.load == load {
+            if let last = groups.last, Int(last.firstField) >= firstField, last.load == load, field.kind == .integer {
                 let previous = fields[index - 1]
                 let follows =
                     load == .eachField
@@ -53,7 +64,8 @@ struct CTFFixedGroup: Sendable {
             groups.append(
                 CTFFixedGroup(
                     load: load, fieldCount: 1, firstSlot: field.slot, offsetInBytes: field.offsetInBits / 8,
-                    firstField: Int32(firstField + index)))
+                    firstField: Int32(firstField + index),
+                    arrayBytes: field.kind == .integer ? 0 : field.sizeInBits / 8))
         }
     }
 }

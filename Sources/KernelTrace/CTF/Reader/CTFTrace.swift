@@ -21,6 +21,8 @@ final class CTFTrace {
         /// Header slots mapped to the clock, with their size in bits.
         let timestampSlots: [(slot: Int, sizeInBits: Int)]
         let clock: CTFClock
+        /// The header's layout when it is Periscope's fixed `id` + `timestamp` (no interpreter).
+        let fixedHeader: CTFFixedEventHeader?
         /// Indexed by event id; nil where no event has that id.
         var events: [EventPlan?] = [] {
             didSet { eventReferences = events.map { $0.map(Unmanaged.passUnretained) } }
@@ -42,6 +44,7 @@ final class CTFTrace {
                     || field.name == "timestamp" || field.name.hasSuffix(".timestamp")
                 return isTimestamp ? (slot, field.sizeInBits) : nil
             }
+            fixedHeader = CTFFixedEventHeader(header: header, idSlots: idSlots, timestampSlots: timestampSlots)
         }
     }
 

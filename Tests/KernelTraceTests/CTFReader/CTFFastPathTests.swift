@@ -1,0 +1,178 @@
+import Foundation
+@testable import KernelTrace
+import Testing
+
+/// The CTF reader's fast paths (Periscope's fixed `id` + `timestamp` header decoded without the
+/// interpreter, fixed runs that hold byte arrays, stream files mapped in place) against the
+/// general interpreter on the same bytes: a layout that differs in any way takes the general
+/// path, and both decode the same events and fail with the same errors.
+@Suite(.serialized) struct CTFFastPathTests {
+    /// Periscope's event header, as `CTFWriterMetadata` writes it.
+    static let fixedHeader = """
+        \tevent.header := struct {
+        \t\tuint16_t id;
+        \t\tuint64_clock_monotonic_t timestamp;
+        \t} align(8);
+        """
+
+    /// LTTng's "large" event header (an enumeration tag and a variant) with a 64-bit compact
+    /// timestamp: the same bytes as Periscope's header for every id below 65535, but not a
+    /// fixed run, so the interpreter decodes it.
+    static let variantHeader = """
+        \tevent.header := struct {
+        \t\tenum : uint16_t { compact = 0 ... 65534, extended = 65535 } id;
+        \t\tvariant <id> {
+        \t\t\tstruct { uint64_clock_monotonic_t timestamp; } compact;
+        \t\t\tstruct { uint32_t id; uint64_clock_monotonic_t timestamp; } extended;
+        \t\t} v;
+        \t} align(8);
+        """
+
+    /// Every field of every event as text, byte arrays and spans in hex.
+    struct DumpingConsumer: EventConsumer {
+        var lines: [String] = []
+        var lost: UInt64 = 0
+        mutating func begin(_ trace: TraceDescription) {}
+        mutating func consume(_ record: EventRecord) {
+            var line = "\(record.timestamp) cpu\(record.cpu) \(record.eventClass.name)"
+            for (index, field) in record.eventClass.fields.enumerated() {
+                guard record.isPresent(index) else {
+                    line += " \(field.name)=absent"
+                    continue
+                }
+                if field.isScalar {
+                    line += " \(field.name)=\(record.unsigned(index))"
+                } else {
+                    line += " \(field.name)=" + record.bytes(index).map { String($0, radix: 16) }.joined(separator: ".")
+                }
+            }
+            lines.append(line)
+        }
+        mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) { lost += count }
+    }
+
+    /// A Periscope CTF conversion of a synthetic trace (several 256 KiB packets), in `kernel/`.
+    static func convertedTrace() throws -> String {
+        let input = CTFConversionTests.scratchPath("fast-in")
+        let output = CTFConversionTests.scratchPath("fast-out")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        try CTFConversionTests.writeSyntheticTrace(to: input, switches: 8_000)
+        try CTFTraceConverter(reader: try PeriscopeTraceReader(directory: input), outputDirectory: output).convert()
+        return output
+    }
+
+    static func decode(_ path: String) throws -> DumpingConsumer {
+        var consumer = DumpingConsumer()
+        try CTFTraceSource(path: path).run(into: &consumer)
+        return consumer
+    }
+
+    static func hasFixedHeader(_ path: String) throws -> Bool {
+        var classes = EventClassTable()
+        let trace = try CTFTrace(directory: path + "/kernel", classes: &classes)
+        return try #require(trace.streams[0]).fixedHeader != nil
+    }
+
+    /// A copy of `path` whose metadata declares `variantHeader` instead of the fixed header.
+    static func copyWithVariantHeader(_ path: String) throws -> String {
+        let copy = CTFConversionTests.scratchPath("fast-variant")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let metadataPath = copy + "/kernel/metadata"
+        let metadata = try String(contentsOfFile: metadataPath, encoding: .utf8)
+        #expect(metadata.contains(fixedHeader))
+        try metadata.replacingOccurrences(of: fixedHeader, with: variantHeader)
+            .write(toFile: metadataPath, atomically: false, encoding: .utf8)
+        return copy
+    }
+
+    @Test("a header laid out as LTTng's large header takes the interpreter and decodes the same events")
+    func variantHeaderDecodesIdentically() throws {
+        let fixed = try Self.convertedTrace()
+        let variant = try Self.copyWithVariantHeader(fixed)
+        defer {
+            try? FileManager.default.removeItem(atPath: fixed)
+            try? FileManager.default.removeItem(atPath: variant)
+        }
+        #expect(try Self.hasFixedHeader(fixed))
+        #expect(try !Self.hasFixedHeader(variant))
+        let fast = try Self.decode(fixed), general = try Self.decode(variant)
+        #expect(fast.lines.count > 8_000)
+        #expect(fast.lines == general.lines)
+        #expect(fast.lost == general.lost)
+        // The statedump, the context's `procname` and the payload's `prev_comm` come through as text.
+        #expect(fast.lines.contains { $0.contains(" sched_switch ") && $0.contains("prev_tid=7") })
+    }
+
+    @Test(
+        "headers that differ from Periscope's in sign, byte order or fields have no fixed layout",
+        arguments: [
+            "\t\tinteger { size = 16; align = 8; signed = true; } id;\n\t\tuint64_clock_monotonic_t timestamp;",
+            "\t\tinteger { size = 16; align = 8; byte_order = be; } id;\n\t\tuint64_clock_monotonic_t timestamp;",
+            "\t\tuint8_t id;\n\t\tuint8_t pad;\n\t\tuint64_clock_monotonic_t timestamp;",
+            "\t\tinteger { size = 5; align = 1; signed = false; } id;\n"
+                + "\t\tinteger { size = 27; align = 1; signed = false; map = clock.monotonic.value; } timestamp;"
+        ])
+    func otherLayoutsTakeTheInterpreter(members: String) throws {
+        let fixed = try Self.convertedTrace()
+        defer { try? FileManager.default.removeItem(atPath: fixed) }
+        let metadataPath = fixed + "/kernel/metadata"
+        let metadata = try String(contentsOfFile: metadataPath, encoding: .utf8)
+        let header = "\tevent.header := struct {\n\(members)\n\t} align(8);"
+        try metadata.replacingOccurrences(of: Self.fixedHeader, with: header)
+            .write(toFile: metadataPath, atomically: false, encoding: .utf8)
+        #expect(try !Self.hasFixedHeader(fixed))
+    }
+
+    @Test("an unknown event id fails with the same error on the fixed and the general header")
+    func unknownEventIDFailsTheSameWay() throws {
+        let fixed = try Self.convertedTrace()
+        let variant = try Self.copyWithVariantHeader(fixed)
+        defer {
+            try? FileManager.default.removeItem(atPath: fixed)
+            try? FileManager.default.removeItem(atPath: variant)
+        }
+        // The first event header follows the packet header (32 bytes) and context (52 bytes).
+        for path in [fixed, variant] {
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path + "/kernel/kernel_cpu0"))
+            try handle.seek(toOffset: 84)
+            try handle.write(contentsOf: Data([0xE7, 0x03]))
+            try handle.close()
+        }
+        let fastError = #expect(throws: CTFReaderError.self) { try Self.decode(fixed) }
+        let generalError = #expect(throws: CTFReaderError.self) { try Self.decode(variant) }
+        #expect(fastError != nil && fastError?.description.contains("unknown event id 999") == true)
+        #expect(fastError?.description == generalError?.description.replacingOccurrences(of: variant, with: fixed))
+    }
+
+    @Test("a stream file cut inside a packet at a page boundary fails with a packet error")
+    func truncatedStreamFails() throws {
+        let fixed = try Self.convertedTrace()
+        defer { try? FileManager.default.removeItem(atPath: fixed) }
+        let stream = fixed + "/kernel/kernel_cpu0"
+        #expect(truncate(stream, 4096) == 0)
+        let error = #expect(throws: CTFReaderError.self) { try Self.decode(fixed) }
+        guard case .badPacket(_, let offset, let reason) = error else {
+            Issue.record("expected a packet error, got \(String(describing: error))")
+            return
+        }
+        #expect(offset == 0 && reason.contains("do not fit"))
+    }
+
+    @Test("a mapped file whose size is a multiple of the page size is followed by readable zeroes")
+    func mappedSlackIsReadable() throws {
+        let path = CTFConversionTests.scratchPath("mapped")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pageBytes = Int(sysconf(Int32(_SC_PAGESIZE)))
+        try Data(repeating: 0xAB, count: pageBytes).write(to: URL(fileURLWithPath: path))
+        let file = try MappedFile(path: path, readableSlackBytes: CTFStreamCursor.slackBytes)
+        #expect(file.bytes.count == pageBytes && file.bytes.last == 0xAB)
+        let base = try #require(file.bytes.baseAddress)
+        let slack = (0..<CTFStreamCursor.slackBytes).map { base.load(fromByteOffset: pageBytes + $0, as: UInt8.self) }
+        #expect(slack.allSatisfy { $0 == 0 })
+        let empty = CTFConversionTests.scratchPath("mapped-empty")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let emptyFile = try MappedFile(path: empty, readableSlackBytes: CTFStreamCursor.slackBytes)
+        #expect(emptyFile.bytes.count == 0)
+    }
+}
