@@ -158,6 +158,48 @@ import Testing
         #expect(offset == 0 && reason.contains("do not fit"))
     }
 
+    @Test(
+        "LTTng's compact and large headers decode as through the interpreter",
+        .enabled(if: CTFReferenceTraces.available, CTFReferenceTraces.reason),
+        arguments: ["basic-kernel-analysis", "16-cores-rt"])
+    func lttngHeadersDecodeIdentically(trace: String) throws {
+        let original = try CTFReferenceTraces.extracted(trace)
+        // The same metadata with the header's variant renamed `w`: the same bytes, no longer
+        // LTTng's exact layout. The name has the same length, so the metadata packets stay valid.
+        let renamed = CTFConversionTests.scratchPath("lttng-renamed")
+        defer { try? FileManager.default.removeItem(atPath: renamed) }
+        try FileManager.default.copyItem(atPath: original, toPath: renamed)
+        var metadataPaths: [String] = []
+        for directory in try CTFDirectory.traceDirectories(under: renamed) {
+            let path = directory + "/metadata"
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let from = Data("\t} v;\n".utf8), to = Data("\t} w;\n".utf8)
+            var searchStart = bytes.startIndex
+            while let range = bytes.range(of: from, in: searchStart..<bytes.endIndex) {
+                bytes.replaceSubrange(range, with: to)
+                searchStart = range.upperBound
+            }
+            try bytes.write(to: URL(fileURLWithPath: path))
+            metadataPaths.append(directory)
+        }
+        var headers: [(original: Bool, renamed: Bool)] = []
+        for directory in metadataPaths {
+            let originalDirectory = original + directory.dropFirst(renamed.count)
+            var classes = EventClassTable(), renamedClasses = EventClassTable()
+            let originalTrace = try CTFTrace(directory: originalDirectory, classes: &classes)
+            let renamedTrace = try CTFTrace(directory: directory, classes: &renamedClasses)
+            for (id, stream) in originalTrace.streams {
+                headers.append((stream.lttngHeader != nil, renamedTrace.streams[id]?.lttngHeader != nil))
+            }
+        }
+        #expect(headers.contains { $0.original })
+        #expect(headers.allSatisfy { !$0.renamed })
+        let fast = try Self.decode(original), general = try Self.decode(renamed)
+        #expect(fast.lines.count > 1_000)
+        #expect(fast.lines == general.lines)
+        #expect(fast.lost == general.lost)
+    }
+
     @Test("a mapped file whose size is a multiple of the page size is followed by readable zeroes")
     func mappedSlackIsReadable() throws {
         let path = CTFConversionTests.scratchPath("mapped")

@@ -21,9 +21,13 @@ struct CTFDecodeOp {
     var count: Int32 = 0
     /// Index into `variants` or `compounds`, or the first `CTFFixedField` of a fixed run.
     var auxiliary: Int32 = 0
-    /// For a fixed run: its `CTFFixedGroup`s, `groupStart..<groupEnd`.
-    var groupStart: Int32 = 0
-    var groupEnd: Int32 = 0
+    /// For a fixed run: its little-endian integers, `fixedLoads[loadStart..<loadEnd]`.
+    var loadStart: Int32 = 0
+    var loadEnd: Int32 = 0
+    /// For a fixed run: its other fields (byte arrays, big-endian integers), as indices into
+    /// `fixedFields`: `fixedOthers[otherStart..<otherEnd]`.
+    var otherStart: Int32 = 0
+    var otherEnd: Int32 = 0
 }
 
 /// One field of a fixed run at a byte offset from the run's start: an integer of 8, 16, 32 or
@@ -295,15 +299,17 @@ struct CTFDecodeProgram {
         // so option ranges stay exact.
         var fusedOps: [CTFDecodeOp] = []
         var fixedFields: [CTFFixedField] = []
-        var fixedGroups: [CTFFixedGroup] = []
-        Self.fuse(ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields, groups: &fixedGroups)
+        var fixedLoads: [CTFFixedLoad] = []
+        var fixedOthers: [Int32] = []
+        Self.fuse(
+            ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields, loads: &fixedLoads, others: &fixedOthers)
         let fusedMainLength = fusedOps.count
         for variant in variants.indices {
             for option in variants[variant].options.indices {
                 let start = fusedOps.count
                 Self.fuse(
                     ops[variants[variant].options[option].ops], into: &fusedOps, fixedFields: &fixedFields,
-                    groups: &fixedGroups)
+                    loads: &fixedLoads, others: &fixedOthers)
                 variants[variant].options[option].ops = start..<fusedOps.count
             }
         }
@@ -326,7 +332,8 @@ struct CTFDecodeProgram {
         }
         return CTFCompiledProgram(
             ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
-            fixedFields: fixedFields, fixedGroups: fixedGroups, compounds: compounds, fields: fields,
+            fixedFields: fixedFields, fixedLoads: fixedLoads, fixedOthers: fixedOthers, compounds: compounds,
+            fields: fields,
             mappedClocks: mappedClocks)
     }
 
@@ -357,7 +364,7 @@ struct CTFDecodeProgram {
     /// integers, a `sched_switch` payload with its two `comm`s) become one op each.
     private static func fuse(
         _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField],
-        groups: inout [CTFFixedGroup]
+        loads: inout [CTFFixedLoad], others: inout [Int32]
     ) {
         var pending: [CTFDecodeOp] = []
         var runAlignment: Int32 = 0
@@ -367,13 +374,13 @@ struct CTFDecodeProgram {
         func roundUp(_ value: Int32, _ alignment: Int32) -> Int32 { (value + alignment - 1) & ~(alignment - 1) }
         func flush() {
             if runFields.count >= 2 {
-                let groupStart = Int32(groups.count)
-                CTFFixedGroup.group(runFields, firstField: fixedFields.count, into: &groups)
+                let loadStart = Int32(loads.count), otherStart = Int32(others.count)
+                CTFFixedLoad.split(runFields, firstField: fixedFields.count, loads: &loads, others: &others)
                 output.append(
                     CTFDecodeOp(
                         kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset,
-                        count: Int32(runFields.count),
-                        auxiliary: Int32(fixedFields.count), groupStart: groupStart, groupEnd: Int32(groups.count)))
+                        count: Int32(runFields.count), auxiliary: Int32(fixedFields.count), loadStart: loadStart,
+                        loadEnd: Int32(loads.count), otherStart: otherStart, otherEnd: Int32(others.count)))
                 fixedFields.append(contentsOf: runFields)
             } else {
                 output.append(contentsOf: pending)
@@ -439,18 +446,20 @@ final class CTFCompiledProgram: Sendable {
     let variants: [Variant]
     let variantOptions: [VariantOption]
     let fixedFields: [CTFFixedField]
-    let fixedGroups: [CTFFixedGroup]
+    let fixedLoads: [CTFFixedLoad]
+    let fixedOthers: [Int32]
     let compounds: [CTFCompoundPlan]
     let fields: [EventFieldDescription]
     let mappedClocks: [Int: String]
 
     init(
         ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption],
-        fixedFields: [CTFFixedField], fixedGroups: [CTFFixedGroup],
+        fixedFields: [CTFFixedField], fixedLoads: [CTFFixedLoad], fixedOthers: [Int32],
         compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]
     ) {
         self.fixedFields = fixedFields
-        self.fixedGroups = fixedGroups
+        self.fixedLoads = fixedLoads
+        self.fixedOthers = fixedOthers
         self.ops = ops
         self.mainLength = mainLength
         self.variants = variants

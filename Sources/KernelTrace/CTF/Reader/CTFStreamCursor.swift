@@ -20,8 +20,8 @@ final class CTFStreamCursor {
     /// last field of a packet.
     static let slackBytes = 16
     static let packetMagic: UInt64 = 0xC1FC_1FC1
-    /// Bytes passed before their pages are dropped at once (one `madvise` per 4 MiB).
-    static let releaseChunkBytes = 4 << 20
+    /// Bytes passed before their pages are dropped at once (one `madvise` per MiB).
+    static let releaseChunkBytes = 1 << 20
 
     let path: String
     private let trace: CTFTrace
@@ -243,6 +243,15 @@ final class CTFStreamCursor {
                     sizeInBits: fixed.timestampSizeInBits)
                 reader.bitPosition = start + fixed.sizeInBits
                 try setPending(id: id, of: stream, eventStart: eventStart)
+                return
+            }
+        }
+        if let lttng = stream.lttngHeader {
+            let start = (eventStart + 7) & ~7
+            if let header = lttng.decode(reader.base + (start >> 3), availableBits: reader.limitInBits - start) {
+                advanceClock(to: header.timestamp, sizeInBits: header.timestampSizeInBits)
+                reader.bitPosition = start + header.sizeInBits
+                try setPending(id: header.id, of: stream, eventStart: eventStart)
                 return
             }
         }
