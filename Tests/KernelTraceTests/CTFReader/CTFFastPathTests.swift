@@ -1,6 +1,7 @@
 import Foundation
 @testable import KernelTrace
 import Testing
+import TestSupport
 
 /// The CTF reader's fast paths (Periscope's fixed `id` + `timestamp` header decoded without the
 /// interpreter, fixed runs that hold byte arrays, stream files mapped in place) against the
@@ -159,7 +160,7 @@ import Testing
     }
 
     @Test(
-        "LTTng's compact and large headers decode as through the interpreter",
+        "LTTng's compact header on the reference traces decodes as through the interpreter",
         .enabled(if: CTFReferenceTraces.available, CTFReferenceTraces.reason),
         arguments: ["basic-kernel-analysis", "16-cores-rt"])
     func lttngHeadersDecodeIdentically(trace: String) throws {
@@ -198,6 +199,106 @@ import Testing
         #expect(fast.lines.count > 1_000)
         #expect(fast.lines == general.lines)
         #expect(fast.lost == general.lost)
+    }
+
+    @Test(
+        "picotrace's uint32 id + uint64 timestamp header is a fixed header; LTTng's kernel headers are not",
+        .enabled(if: CTFReferenceTraces.available, CTFReferenceTraces.reason))
+    func referenceTraceHeaders() throws {
+        var classes = EventClassTable()
+        let picotrace = try CTFTrace(
+            directory: try CTFReferenceTraces.extracted("picotrace") + "/kernel", classes: &classes)
+        #expect(!picotrace.streams.isEmpty && picotrace.streams.values.allSatisfy { $0.fixedHeader != nil })
+        let kernel = try CTFTrace(
+            directory: try CTFReferenceTraces.extracted("basic-kernel-analysis") + "/kernel", classes: &classes)
+        #expect(kernel.streams.values.allSatisfy { $0.fixedHeader == nil && $0.lttngHeader?.kind == .compact })
+    }
+
+    /// LTTng's two kernel event headers, as lttng-modules writes them in the metadata.
+    static func lttngMetadata(header: String) -> String {
+        """
+        /* CTF 1.8 */
+        typealias integer { size = 5; align = 1; signed = false; } := uint5_t;
+        typealias integer { size = 16; align = 8; signed = false; } := uint16_t;
+        typealias integer { size = 32; align = 8; signed = false; } := uint32_t;
+        trace { major = 1; minor = 8; byte_order = le; packet.header := struct { uint32_t magic; }; };
+        clock { name = "monotonic"; freq = 1000000000; };
+        typealias integer { size = 27; align = 1; signed = false; map = clock.monotonic.value; } := uint27_clock_monotonic_t;
+        typealias integer { size = 32; align = 8; signed = false; map = clock.monotonic.value; } := uint32_clock_monotonic_t;
+        typealias integer { size = 64; align = 8; signed = false; map = clock.monotonic.value; } := uint64_clock_monotonic_t;
+        struct event_header_compact {
+        \tenum : uint5_t { compact = 0 ... 30, extended = 31 } id;
+        \tvariant <id> {
+        \t\tstruct { uint27_clock_monotonic_t timestamp; } compact;
+        \t\tstruct { uint32_t id; uint64_clock_monotonic_t timestamp; } extended;
+        \t} v;
+        } align(8);
+        struct event_header_large {
+        \tenum : uint16_t { compact = 0 ... 65534, extended = 65535 } id;
+        \tvariant <id> {
+        \t\tstruct { uint32_clock_monotonic_t timestamp; } compact;
+        \t\tstruct { uint32_t id; uint64_clock_monotonic_t timestamp; } extended;
+        \t} v;
+        } align(8);
+        stream { id = 0; event.header := struct \(header); };
+        """
+    }
+
+    @Test(
+        "LTTng's header decoder gives the interpreter's id, timestamp and size on random bytes, or defers to it",
+        arguments: [("event_header_compact", CTFLTTngEventHeader.Kind.compact), ("event_header_large", .large)])
+    func lttngHeaderMatchesTheInterpreter(header: String, kind: CTFLTTngEventHeader.Kind) throws {
+        let metadata = try TSDLParser.parse(Self.lttngMetadata(header: header))
+        let type = try #require(metadata.streams[0]?.eventHeader)
+        var builder = CTFDecodeProgram(bigEndianTrace: false)
+        try builder.append(type, scope: .payload)
+        let plan = CTFTrace.StreamPlan(
+            id: 0, header: builder.finish(), lttngHeader: CTFLTTngEventHeader(type, bigEndianTrace: false),
+            clock: CTFClock(name: "monotonic"))
+        let fast = try #require(plan.lttngHeader)
+        #expect(fast.kind == kind && plan.fixedHeader == nil)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 32, alignment: 8)
+        let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: plan.header.slotCount)
+        var scratch = CTFScratch(capacity: 64)
+        defer {
+            buffer.deallocate()
+            slots.deallocate()
+            scratch.deallocate()
+        }
+        var random = Fuzzing.Generator(seed: 18)
+        var extendedCases = 0
+        for number in 0..<4_000 {
+            for offset in 0..<32 {
+                buffer.storeBytes(of: UInt8.random(in: 0...255, using: &random), toByteOffset: offset, as: UInt8.self)
+            }
+            // Every other case takes the extended form.
+            if number % 2 == 0 {
+                if kind == .compact { buffer.storeBytes(of: buffer.load(as: UInt8.self) | 0x1F, as: UInt8.self) }
+                if kind == .large { buffer.storeBytes(of: UInt16.max, as: UInt16.self) }
+            }
+            let availableBytes = [3, 4, 6, 12, 13, 14, 16][number % 7]
+            slots.initialize(repeating: .absent, count: plan.header.slotCount)
+            var reader = CTFBitReader(base: buffer, limitInBits: availableBytes * 8, bitPosition: 0)
+            var expected: (id: UInt64, timestamp: UInt64, timestampSizeInBits: Int, sizeInBits: Int)?
+            do {
+                scratch.used = 0
+                try plan.header.run(reader: &reader, slots: slots, scratch: &scratch)
+                var id: UInt64 = 0
+                for slot in plan.idSlots where slots[slot].presence == 0 { id = slots[slot].bits }
+                let timestamps = plan.timestampSlots.filter { slots[$0.slot].presence == 0 }
+                #expect(timestamps.count == 1)
+                expected = (id, slots[timestamps[0].slot].bits, timestamps[0].sizeInBits, reader.bitPosition)
+                if timestamps[0].sizeInBits == 64 { extendedCases += 1 }
+            } catch {
+                expected = nil
+            }
+            let decoded = fast.decode(UnsafeRawPointer(buffer), availableBits: availableBytes * 8)
+            #expect(decoded?.id == expected?.id && decoded?.timestamp == expected?.timestamp)
+            #expect(
+                decoded?.timestampSizeInBits == expected?.timestampSizeInBits
+                    && decoded?.sizeInBits == expected?.sizeInBits, "case \(number)")
+        }
+        #expect(extendedCases > 100)
     }
 
     @Test("a mapped file whose size is a multiple of the page size is followed by readable zeroes")
