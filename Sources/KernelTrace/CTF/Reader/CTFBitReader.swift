@@ -1,7 +1,8 @@
 /// Reads CTF fields at bit positions inside one packet buffer.
 ///
-/// The buffer must have at least 8 readable bytes past `limitInBits / 8` (packets are read into
-/// buffers with zeroed slack) so that unaligned 64-bit loads near the end stay in bounds.
+/// The buffer must have at least 16 readable bytes past `limitInBits / 8` (packets are read in
+/// place from a file mapping followed by zeroed slack) so that unaligned 64-bit loads near the
+/// end stay in bounds.
 struct CTFBitReader {
     let base: UnsafeRawPointer
     /// Bit offset of the end of the packet's content.

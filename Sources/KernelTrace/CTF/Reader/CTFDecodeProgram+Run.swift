@@ -50,8 +50,13 @@ extension CTFCompiledProgram {
                 let first = Int(op.auxiliary), end = first + Int(op.count)
                 if reader.hasBits(Int(op.sizeInBits)) {
                     let runBase = reader.base + (start >> 3)
-                    for group in Int(op.groupStart)..<Int(op.groupEnd) {
-                        loadGroup(fixedGroups[group], from: runBase, into: slots)
+                    for index in Int(op.loadStart)..<Int(op.loadEnd) {
+                        let load = fixedLoads[index]
+                        slots[Int(load.slot)] = EventFieldSlot(bits: load.value(from: runBase))
+                    }
+                    for index in Int(op.otherStart)..<Int(op.otherEnd) {
+                        let field = fixedFields[Int(fixedOthers[index])]
+                        slots[Int(field.slot)] = Self.slot(field, from: runBase)
                     }
                 } else {
                     // Near the end of the content: check field by field, failing where the
@@ -60,8 +65,7 @@ extension CTFCompiledProgram {
                         let field = fixedFields[index]
                         reader.bitPosition = start + Int(field.offsetInBits)
                         guard reader.hasBits(Int(field.sizeInBits)) else { throw overrun(reader) }
-                        slots[Int(field.slot)] = EventFieldSlot(
-                            bits: Self.load(field, from: reader.base + (start >> 3)))
+                        slots[Int(field.slot)] = Self.slot(field, from: reader.base + (start >> 3))
                     }
                 }
                 reader.bitPosition = start + Int(op.sizeInBits)
@@ -155,69 +159,38 @@ extension CTFCompiledProgram {
         }
     }
 
-    /// Stores one group of a fixed run's fields; the packet buffer's slack keeps loads in bounds.
+    /// One field of a fixed run as a slot, field by field (big-endian runs, the end of a packet).
     @inline(__always)
-    private func loadGroup(
-        _ group: CTFFixedGroup, from runBase: UnsafeRawPointer, into slots: UnsafeMutablePointer<EventFieldSlot>
-    ) {
-        let base = runBase + Int(group.offsetInBytes)
-        let destination = slots + Int(group.firstSlot)
-        let count = Int(group.fieldCount)
-        switch group.load {
-        case .unsigned8:
-            for index in 0..<count {
-                destination[index] = EventFieldSlot(bits: UInt64(base.load(fromByteOffset: index, as: UInt8.self)))
-            }
-        case .unsigned16:
-            for index in 0..<count {
-                let raw = base.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self)
-                destination[index] = EventFieldSlot(bits: UInt64(UInt16(littleEndian: raw)))
-            }
-        case .unsigned32:
-            for index in 0..<count {
-                let raw = base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self)
-                destination[index] = EventFieldSlot(bits: UInt64(UInt32(littleEndian: raw)))
-            }
-        case .unsigned64:
-            for index in 0..<count {
-                let raw = base.loadUnaligned(fromByteOffset: index &* 8, as: UInt64.self)
-                destination[index] = EventFieldSlot(bits: UInt64(littleEndian: raw))
-            }
-        case .signed8:
-            for index in 0..<count {
-                let value = Int64(base.load(fromByteOffset: index, as: Int8.self))
-                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: value))
-            }
-        case .signed16:
-            for index in 0..<count {
-                let raw = base.loadUnaligned(fromByteOffset: index &* 2, as: Int16.self)
-                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(Int16(littleEndian: raw))))
-            }
-        case .signed32:
-            for index in 0..<count {
-                let raw = base.loadUnaligned(fromByteOffset: index &* 4, as: Int32.self)
-                destination[index] = EventFieldSlot(bits: UInt64(bitPattern: Int64(Int32(littleEndian: raw))))
-            }
-        case .eachField:
-            let first = Int(group.firstField)
-            for index in first..<(first + count) {
-                let field = fixedFields[index]
-                slots[Int(field.slot)] = EventFieldSlot(bits: Self.load(field, from: runBase))
-            }
+    private static func slot(_ field: CTFFixedField, from runBase: UnsafeRawPointer) -> EventFieldSlot {
+        switch field.kind {
+        case .integer:
+            return EventFieldSlot(bits: load(field, from: runBase))
+        case .bytes:
+            return .span(runBase + Int(field.offsetInBits >> 3), count: Int(field.sizeInBits >> 3))
+        case .text:
+            let start = runBase + Int(field.offsetInBits >> 3)
+            return .span(start, count: textLength(start, count: Int(field.sizeInBits >> 3)))
         }
     }
 
     /// The length of NUL-terminated text in a fixed-size array (`procname[16]`, `comm[16]`):
-    /// a byte loop for short arrays, where calling `memchr` cost more than the search.
+    /// eight bytes at a time for short arrays, where calling `memchr` cost more than the
+    /// search. The last word may read up to 7 bytes past the array: inside the packet or its slack.
     @inline(__always)
     private static func textLength(_ start: UnsafeRawPointer, count: Int) -> Int {
         guard count <= 32 else {
             guard let nul = memchr(start, 0, count) else { return count }
             return UnsafeRawPointer(nul) - start
         }
-        var length = 0
-        while length < count, start.load(fromByteOffset: length, as: UInt8.self) != 0 { length &+= 1 }
-        return length
+        var offset = 0
+        while offset < count {
+            let word = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // The lowest byte that is zero sets its high bit here (bytes above it may too).
+            let zeroBytes = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if zeroBytes != 0 { return min(offset &+ zeroBytes.trailingZeroBitCount &>> 3, count) }
+            offset &+= 8
+        }
+        return count
     }
 
     /// One field of a fixed run; the packet buffer's slack keeps the load in bounds.

@@ -21,18 +21,33 @@ struct CTFDecodeOp {
     var count: Int32 = 0
     /// Index into `variants` or `compounds`, or the first `CTFFixedField` of a fixed run.
     var auxiliary: Int32 = 0
-    /// For a fixed run: its `CTFFixedGroup`s, `groupStart..<groupEnd`.
-    var groupStart: Int32 = 0
-    var groupEnd: Int32 = 0
+    /// For a fixed run: its little-endian integers, `fixedLoads[loadStart..<loadEnd]`.
+    var loadStart: Int32 = 0
+    var loadEnd: Int32 = 0
+    /// For a fixed run: its other fields (byte arrays, big-endian integers), as indices into
+    /// `fixedFields`: `fixedOthers[otherStart..<otherEnd]`.
+    var otherStart: Int32 = 0
+    var otherEnd: Int32 = 0
 }
 
-/// One integer of a fixed run: 8, 16, 32 or 64 bits at a byte offset from the run's start.
+/// One field of a fixed run at a byte offset from the run's start: an integer of 8, 16, 32 or
+/// 64 bits, or a byte array of fixed length (`procname[16]`, a UUID).
 struct CTFFixedField: Sendable {
+    enum Kind: UInt8, Sendable {
+        case integer
+        /// A byte array exposed as a span of all its bytes.
+        case bytes
+        /// A byte array holding text: the span stops at the first NUL.
+        case text
+    }
+
     var slot: Int32
     var offsetInBits: Int32
+    /// For a byte array, its length in bits.
     var sizeInBits: Int32
     var isSigned: Bool
     var bigEndian: Bool
+    var kind: Kind = .integer
 }
 
 /// A variant's options: which tag values select which op range.
@@ -284,15 +299,17 @@ struct CTFDecodeProgram {
         // so option ranges stay exact.
         var fusedOps: [CTFDecodeOp] = []
         var fixedFields: [CTFFixedField] = []
-        var fixedGroups: [CTFFixedGroup] = []
-        Self.fuse(ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields, groups: &fixedGroups)
+        var fixedLoads: [CTFFixedLoad] = []
+        var fixedOthers: [Int32] = []
+        Self.fuse(
+            ops[0..<mainLength], into: &fusedOps, fixedFields: &fixedFields, loads: &fixedLoads, others: &fixedOthers)
         let fusedMainLength = fusedOps.count
         for variant in variants.indices {
             for option in variants[variant].options.indices {
                 let start = fusedOps.count
                 Self.fuse(
                     ops[variants[variant].options[option].ops], into: &fusedOps, fixedFields: &fixedFields,
-                    groups: &fixedGroups)
+                    loads: &fixedLoads, others: &fixedOthers)
                 variants[variant].options[option].ops = start..<fusedOps.count
             }
         }
@@ -315,7 +332,8 @@ struct CTFDecodeProgram {
         }
         return CTFCompiledProgram(
             ops: fusedOps, mainLength: fusedMainLength, variants: table, variantOptions: options,
-            fixedFields: fixedFields, fixedGroups: fixedGroups, compounds: compounds, fields: fields,
+            fixedFields: fixedFields, fixedLoads: fixedLoads, fixedOthers: fixedOthers, compounds: compounds,
+            fields: fields,
             mappedClocks: mappedClocks)
     }
 
@@ -325,13 +343,28 @@ struct CTFDecodeProgram {
         op.kind == .integer && [8, 16, 32, 64].contains(op.sizeInBits) && isPowerOfTwo(op.alignmentInBits)
     }
 
-    /// Replaces runs of two or more byte-sized integers (with the alignments between them) by
-    /// one `.fixedRun` op. A run starts at an op aligned to at least a byte; every later op of the
-    /// run has an alignment that divides the start's, so its offset from the start is the same
-    /// in every event. Anything else (strings, sequences, variants, bit fields) ends the run.
+    /// Byte arrays longer than this end a fixed run (they are rare, and offsets stay small).
+    static let longestFixedRunArrayBytes: Int32 = 256
+
+    /// A byte array of fixed length (`procname[16]`), byte aligned: a fixed run can hold it.
+    private static func isFixedByteArray(_ op: CTFDecodeOp) -> Bool {
+        op.kind == .byteArray && op.count >= 0 && op.count <= longestFixedRunArrayBytes
+            && op.alignmentInBits >= 8 && isPowerOfTwo(op.alignmentInBits)
+    }
+
+    private static func isFixedRunMember(_ op: CTFDecodeOp) -> Bool {
+        isWholeBytesInteger(op) || isFixedByteArray(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits))
+    }
+
+    /// Replaces runs of two or more byte-sized integers and fixed-length byte arrays (with the
+    /// alignments between them) by one `.fixedRun` op. A run starts at an op aligned to at least
+    /// a byte; every later op of the run has an alignment that divides the start's, so its offset
+    /// from the start is the same in every event. Anything else (strings, sequences, variants,
+    /// bit fields) ends the run. Periscope's events (the 16-byte `procname`, the context's
+    /// integers, a `sched_switch` payload with its two `comm`s) become one op each.
     private static func fuse(
         _ segment: ArraySlice<CTFDecodeOp>, into output: inout [CTFDecodeOp], fixedFields: inout [CTFFixedField],
-        groups: inout [CTFFixedGroup]
+        loads: inout [CTFFixedLoad], others: inout [Int32]
     ) {
         var pending: [CTFDecodeOp] = []
         var runAlignment: Int32 = 0
@@ -341,13 +374,13 @@ struct CTFDecodeProgram {
         func roundUp(_ value: Int32, _ alignment: Int32) -> Int32 { (value + alignment - 1) & ~(alignment - 1) }
         func flush() {
             if runFields.count >= 2 {
-                let groupStart = Int32(groups.count)
-                CTFFixedGroup.group(runFields, firstField: fixedFields.count, into: &groups)
+                let loadStart = Int32(loads.count), otherStart = Int32(others.count)
+                CTFFixedLoad.split(runFields, firstField: fixedFields.count, loads: &loads, others: &others)
                 output.append(
                     CTFDecodeOp(
                         kind: .fixedRun, alignmentInBits: runAlignment, sizeInBits: offset,
-                        count: Int32(runFields.count),
-                        auxiliary: Int32(fixedFields.count), groupStart: groupStart, groupEnd: Int32(groups.count)))
+                        count: Int32(runFields.count), auxiliary: Int32(fixedFields.count), loadStart: loadStart,
+                        loadEnd: Int32(loads.count), otherStart: otherStart, otherEnd: Int32(others.count)))
                 fixedFields.append(contentsOf: runFields)
             } else {
                 output.append(contentsOf: pending)
@@ -359,14 +392,10 @@ struct CTFDecodeProgram {
         }
 
         for op in segment {
-            let joins =
-                runAlignment > 0 && op.alignmentInBits <= runAlignment
-                && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+            let joins = runAlignment > 0 && op.alignmentInBits <= runAlignment && isFixedRunMember(op)
             if !joins {
                 flush()
-                let starts =
-                    op.alignmentInBits >= 8
-                    && (isWholeBytesInteger(op) || (op.kind == .align && isPowerOfTwo(op.alignmentInBits)))
+                let starts = op.alignmentInBits >= 8 && isFixedRunMember(op)
                 guard starts else {
                     output.append(op)
                     continue
@@ -381,6 +410,12 @@ struct CTFDecodeProgram {
                         slot: op.slot, offsetInBits: offset, sizeInBits: op.sizeInBits, isSigned: op.isSigned,
                         bigEndian: op.bigEndian))
                 offset += op.sizeInBits
+            } else if op.kind == .byteArray {
+                runFields.append(
+                    CTFFixedField(
+                        slot: op.slot, offsetInBits: offset, sizeInBits: op.count * 8, isSigned: false,
+                        bigEndian: false, kind: op.isText ? .text : .bytes))
+                offset += op.count * 8
             }
         }
         flush()
@@ -411,18 +446,20 @@ final class CTFCompiledProgram: Sendable {
     let variants: [Variant]
     let variantOptions: [VariantOption]
     let fixedFields: [CTFFixedField]
-    let fixedGroups: [CTFFixedGroup]
+    let fixedLoads: [CTFFixedLoad]
+    let fixedOthers: [Int32]
     let compounds: [CTFCompoundPlan]
     let fields: [EventFieldDescription]
     let mappedClocks: [Int: String]
 
     init(
         ops: [CTFDecodeOp], mainLength: Int, variants: [Variant], variantOptions: [VariantOption],
-        fixedFields: [CTFFixedField], fixedGroups: [CTFFixedGroup],
+        fixedFields: [CTFFixedField], fixedLoads: [CTFFixedLoad], fixedOthers: [Int32],
         compounds: [CTFCompoundPlan], fields: [EventFieldDescription], mappedClocks: [Int: String]
     ) {
         self.fixedFields = fixedFields
-        self.fixedGroups = fixedGroups
+        self.fixedLoads = fixedLoads
+        self.fixedOthers = fixedOthers
         self.ops = ops
         self.mainLength = mainLength
         self.variants = variants

@@ -7,25 +7,31 @@ import LinuxHost
 
 /// Walks the packets of one CTF data stream file, one event header ahead.
 ///
-/// A packet is read whole into a reused buffer with `pread`, so memory stays at one packet per
-/// stream whatever the trace length. After `advance()` returns true, `pendingEvent` and
-/// `pendingTimestamp` describe the next event, whose contexts and payload are decoded by
-/// `decodePending(into:scratch:)` only when the merge picks it.
+/// The file is mapped read-only and decoded in place (a `pread` copy of every packet was a
+/// sixth of the CTF path); the pages behind the current packet are dropped as the cursor passes
+/// them, so resident memory stays at about one packet per stream whatever the trace length.
+/// After `advance()` returns true, `pendingEvent` and `pendingTimestamp` describe the next
+/// event, whose contexts and payload are decoded by `decodePending(into:scratch:)` only when
+/// the merge picks it.
 final class CTFStreamCursor {
     /// Packets larger than this are refused (LTTng's default sub-buffers are 4 KiB to 1 MiB).
     static let maximumPacketBytes = 256 << 20
+    /// Zero bytes readable past the end of the file: the bit reader loads a whole word at the
+    /// last field of a packet.
     static let slackBytes = 16
     static let packetMagic: UInt64 = 0xC1FC_1FC1
+    /// Bytes passed before their pages are dropped at once (one `madvise` per MiB).
+    static let releaseChunkBytes = 1 << 20
 
     let path: String
     private let trace: CTFTrace
-    private let fd: Int32
+    private let file: MappedFile
     private let fileSize: Int
-    private var buffer: UnsafeMutableRawPointer
-    private var bufferCapacity: Int
     private var reader: CTFBitReader
     private var packetOffset = 0
     private var nextPacketOffset = 0
+    /// File bytes before this offset have been released (`MADV_DONTNEED`).
+    private var releasedBytes = 0
     private var stream: CTFTrace.StreamPlan?
     /// `stream` without reference counting, for the per-event path (`stream` keeps it alive).
     private var streamReference: Unmanaged<CTFTrace.StreamPlan>?
@@ -50,25 +56,23 @@ final class CTFStreamCursor {
     init(path: String, trace: CTFTrace) throws {
         self.path = path
         self.trace = trace
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CTFReaderError.unreadable(path: path, errno: errno) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let error = errno
-            close(fd)
-            throw CTFReaderError.unreadable(path: path, errno: error)
+        do {
+            file = try MappedFile(path: path, readableSlackBytes: Self.slackBytes)
+        } catch {
+            switch error {
+            case .io(_, let code, _): throw CTFReaderError.unreadable(path: path, errno: code)
+            case .malformed(_, let reason): throw CTFReaderError.badPacket(path: path, offset: 0, reason: reason)
+            case .tracefs: throw CTFReaderError.unreadable(path: path, errno: EIO)
+            }
         }
-        fileSize = Int(info.st_size)
-        bufferCapacity = 1 << 16
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity + Self.slackBytes, alignment: 16)
-        reader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: 0, bitPosition: 0)
+        fileSize = file.bytes.count
+        // With slack bytes even an empty file has a (zero) mapping.
+        reader = CTFBitReader(base: file.bytes.baseAddress!, limitInBits: 0, bitPosition: 0)
         headerSlotCapacity = 16
         headerSlots = .allocate(capacity: headerSlotCapacity)
     }
 
     deinit {
-        close(fd)
-        buffer.deallocate()
         headerSlots.deallocate()
         headerScratch.deallocate()
     }
@@ -92,23 +96,13 @@ final class CTFStreamCursor {
         return (cycles / hz) &* 1_000_000_000 &+ (cycles % hz) &* 1_000_000_000 / hz
     }
 
-    private func ensureCapacity(_ bytes: Int) {
-        guard bytes > bufferCapacity else { return }
-        buffer.deallocate()
-        bufferCapacity = max(bytes, bufferCapacity * 2)
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity + Self.slackBytes, alignment: 16)
-    }
-
-    private func readFully(at offset: Int, count: Int) throws -> Int {
-        let done: Int
-        do {
-            done = try SystemCall.readFully(
-                fd, into: UnsafeMutableRawBufferPointer(start: buffer, count: count), at: offset)
-        } catch {
-            throw CTFReaderError.unreadable(path: path, errno: error.rawValue)
-        }
-        memset(buffer + done, 0, Self.slackBytes)
-        return done
+    /// Drops the mapped pages before `offset` once a chunk of them has been passed; nothing
+    /// decoded from them is referenced any more (slots point into the current packet only).
+    private func releasePages(before offset: Int) {
+        let end = offset & ~(Self.releaseChunkBytes - 1)
+        guard end > releasedBytes, let base = file.bytes.baseAddress else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + releasedBytes), end - releasedBytes, MADV_DONTNEED)
+        releasedBytes = end
     }
 
     private func badPacket(_ reason: String) -> CTFReaderError {
@@ -120,8 +114,11 @@ final class CTFStreamCursor {
         while nextPacketOffset < fileSize {
             packetOffset = nextPacketOffset
             let remaining = fileSize - packetOffset
-            ensureCapacity(min(remaining, 1 << 16))
-            var available = try readFully(at: packetOffset, count: min(remaining, bufferCapacity))
+            releasePages(before: packetOffset)
+            let packetBase = file.bytes.baseAddress! + packetOffset
+            // The header is decoded within the first 64 KiB, then (when it runs past) 4 MiB:
+            // a corrupt header fails within a bounded window, with the same errors as ever.
+            var available = min(remaining, 1 << 16)
             var slots = [EventFieldSlot](repeating: .absent, count: 64)
             var contextSlots = slots
             var headerEnd = 0
@@ -130,8 +127,7 @@ final class CTFStreamCursor {
             var decoded = false
             // Headers are small; if one does not fit the first read, read more once.
             for _ in 0..<2 where !decoded {
-                var packetReader = CTFBitReader(
-                    base: UnsafeRawPointer(buffer), limitInBits: available * 8, bitPosition: 0)
+                var packetReader = CTFBitReader(base: packetBase, limitInBits: available * 8, bitPosition: 0)
                 do {
                     let program = trace.packetProgram
                     if slots.count < program.slotCount { slots = Array(repeating: .absent, count: program.slotCount) }
@@ -158,8 +154,7 @@ final class CTFStreamCursor {
                     decoded = true
                 } catch let failure as CTFDecodeFailure {
                     guard available < remaining else { throw badPacket(failure.reason) }
-                    ensureCapacity(min(remaining, 1 << 22))
-                    available = try readFully(at: packetOffset, count: min(remaining, bufferCapacity))
+                    available = min(remaining, 1 << 22)
                 }
             }
             guard decoded, let context = contextProgram else { throw badPacket("packet header does not fit the file") }
@@ -175,14 +170,6 @@ final class CTFStreamCursor {
                     "content size \(contentBits) / packet size \(packetBits) bits do not fit (\(remaining) bytes left)")
             }
             nextPacketOffset = packetOffset + packetBits / 8
-            let contentBytes = (contentBits + 7) / 8
-            if contentBytes > available {
-                ensureCapacity(contentBytes)
-                available = try readFully(at: packetOffset, count: contentBytes)
-                guard available >= contentBytes else { throw badPacket("file ends inside the packet") }
-            } else {
-                memset(buffer + contentBytes, 0, min(Self.slackBytes, bufferCapacity + Self.slackBytes - contentBytes))
-            }
             guard let stream = trace.streams[streamID] else { throw badPacket("unknown stream class \(streamID)") }
             self.stream = stream
             streamReference = Unmanaged.passUnretained(stream)
@@ -208,7 +195,7 @@ final class CTFStreamCursor {
                 if lastDiscarded == nil, discarded > 0 { pendingLostEvents += discarded }
                 lastDiscarded = discarded
             }
-            reader = CTFBitReader(base: UnsafeRawPointer(buffer), limitInBits: contentBits, bitPosition: headerEnd)
+            reader = CTFBitReader(base: packetBase, limitInBits: contentBits, bitPosition: headerEnd)
             if headerEnd < contentBits { return true }
         }
         return false
@@ -243,6 +230,31 @@ final class CTFStreamCursor {
     @inline(__always)
     private func decodeHeader(of stream: CTFTrace.StreamPlan) throws {
         let eventStart = reader.bitPosition
+        if let fixed = stream.fixedHeader {
+            let mask = fixed.alignmentInBits - 1
+            let start = (eventStart + mask) & ~mask
+            // Near the end of the content the interpreter below fails at the same bit offset.
+            if start + fixed.sizeInBits <= reader.limitInBits {
+                let base = reader.base + (start >> 3)
+                let id = CTFFixedEventHeader.load(base, offset: fixed.idOffsetInBytes, sizeInBits: fixed.idSizeInBits)
+                advanceClock(
+                    to: CTFFixedEventHeader.load(
+                        base, offset: fixed.timestampOffsetInBytes, sizeInBits: fixed.timestampSizeInBits),
+                    sizeInBits: fixed.timestampSizeInBits)
+                reader.bitPosition = start + fixed.sizeInBits
+                try setPending(id: id, of: stream, eventStart: eventStart)
+                return
+            }
+        }
+        if let lttng = stream.lttngHeader {
+            let start = (eventStart + 7) & ~7
+            if let header = lttng.decode(reader.base + (start >> 3), availableBits: reader.limitInBits - start) {
+                advanceClock(to: header.timestamp, sizeInBits: header.timestampSizeInBits)
+                reader.bitPosition = start + header.sizeInBits
+                try setPending(id: header.id, of: stream, eventStart: eventStart)
+                return
+            }
+        }
         // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
         var localReader = reader
         var scratch = headerScratch
@@ -257,16 +269,27 @@ final class CTFStreamCursor {
         var id: UInt64 = 0
         for slot in stream.idSlots where headerSlots[slot].presence == 0 { id = headerSlots[slot].bits }
         for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
-            let value = headerSlots[slot].bits
-            if size >= 64 {
-                clockCycles = value
-            } else {
-                let mask: UInt64 = (1 << UInt64(size)) - 1
-                var updated = (clockCycles & ~mask) | value
-                if value < clockCycles & mask { updated &+= 1 << UInt64(size) }
-                clockCycles = updated
-            }
+            advanceClock(to: headerSlots[slot].bits, sizeInBits: size)
         }
+        try setPending(id: id, of: stream, eventStart: eventStart)
+    }
+
+    /// A header timestamp of `size` bits: the low bits of the clock, which wraps forward when
+    /// they go back (LTTng's 27-bit compact timestamps).
+    @inline(__always)
+    private func advanceClock(to value: UInt64, sizeInBits size: Int) {
+        if size >= 64 {
+            clockCycles = value
+        } else {
+            let mask: UInt64 = (1 << UInt64(size)) - 1
+            var updated = (clockCycles & ~mask) | value
+            if value < clockCycles & mask { updated &+= 1 << UInt64(size) }
+            clockCycles = updated
+        }
+    }
+
+    @inline(__always)
+    private func setPending(id: UInt64, of stream: CTFTrace.StreamPlan, eventStart: Int) throws {
         guard id < UInt64(stream.eventReferences.count), let event = stream.eventReferences[Int(id)] else {
             throw CTFReaderError.badEvent(
                 path: path, packetOffset: packetOffset, bitOffset: eventStart,

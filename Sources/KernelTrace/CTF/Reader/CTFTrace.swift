@@ -21,6 +21,10 @@ final class CTFTrace {
         /// Header slots mapped to the clock, with their size in bits.
         let timestampSlots: [(slot: Int, sizeInBits: Int)]
         let clock: CTFClock
+        /// The header's layout when it is Periscope's fixed `id` + `timestamp` (no interpreter).
+        let fixedHeader: CTFFixedEventHeader?
+        /// The header's layout when it is LTTng's compact or large header (no interpreter).
+        let lttngHeader: CTFLTTngEventHeader?
         /// Indexed by event id; nil where no event has that id.
         var events: [EventPlan?] = [] {
             didSet { eventReferences = events.map { $0.map(Unmanaged.passUnretained) } }
@@ -28,7 +32,7 @@ final class CTFTrace {
         /// `events` unretained, for the per-event lookup (`events` keeps them alive).
         private(set) var eventReferences: [Unmanaged<EventPlan>?] = []
 
-        init(id: UInt64, header: CTFCompiledProgram, clock: CTFClock) {
+        init(id: UInt64, header: CTFCompiledProgram, lttngHeader: CTFLTTngEventHeader? = nil, clock: CTFClock) {
             self.id = id
             self.header = header
             self.clock = clock
@@ -42,6 +46,8 @@ final class CTFTrace {
                     || field.name == "timestamp" || field.name.hasSuffix(".timestamp")
                 return isTimestamp ? (slot, field.sizeInBits) : nil
             }
+            fixedHeader = CTFFixedEventHeader(header: header, idSlots: idSlots, timestampSlots: timestampSlots)
+            self.lttngHeader = lttngHeader
         }
     }
 
@@ -76,7 +82,10 @@ final class CTFTrace {
             let header = headerBuilder.finish()
             let clockName = header.mappedClocks.values.first
             let clock = clockName.flatMap { metadata.clocks[$0] } ?? defaultClock
-            let plan = StreamPlan(id: streamClass.id, header: header, clock: clock)
+            let plan = StreamPlan(
+                id: streamClass.id, header: header,
+                lttngHeader: CTFLTTngEventHeader(streamClass.eventHeader, bigEndianTrace: metadata.bigEndian),
+                clock: clock)
             let declarations = metadata.events.filter { $0.streamID == streamClass.id || (metadata.streams.isEmpty) }
             guard let maximumID = declarations.map(\.id).max() else {
                 streams[streamClass.id] = plan
