@@ -41,11 +41,18 @@ package final class BlockIOFallback {
     /// Samples the processes of the cgroup of `files` when a disk is unaccounted and puts their
     /// rates in `rates` (from the second sample of the group on).
     package func apply(to rates: inout CgroupRates?, group: String, files: CgroupCounterFiles) {
-        guard isActive, let directory = files.directories.io?.path ?? files.directories.memory?.path,
+        if let processIO = processIO(group: group, directories: files.directories), rates != nil {
+            rates?.processIO = processIO
+        }
+    }
+
+    /// Samples the processes of the cgroup in `directories` when a disk is unaccounted: their
+    /// rates from the second sample of the group on, else nil.
+    package func processIO(group: String, directories: CgroupDirectories) -> ProcessIORates? {
+        guard isActive, let directory = directories.io?.path ?? directories.memory?.path,
             let pids = try? reader.cgroupProcesses(in: directory)
-        else { return }
-        let processIO = sampler.rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices.map(\.name))
-        if let processIO, rates != nil { rates?.processIO = processIO }
+        else { return nil }
+        return sampler.rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices.map(\.name))
     }
 
     /// Forgets groups not in `live`.

@@ -4,9 +4,10 @@ import LinuxHost
 /// Reads everything one `top` frame shows: the host counters, a cheap inventory scan, each
 /// container's cgroup counters and network namespace, and per-process CPU ticks.
 ///
-/// Owns the descriptors between frames: one `CgroupSampler` for all containers (its cache
-/// keeps each cgroup's files open, and only the files of the columns shown: 13 of 25 on
-/// v1), one reader for the containers' net/dev files. The
+/// Owns the descriptors between frames: each container's counter files and its init's
+/// net/dev, kept open by the recorder's reader (`TopContainerSampler`: only the files of the
+/// columns shown, 7 per container on a v1 host), and in the cgroup tree view one
+/// `CgroupSampler` for the cgroups shown. The
 /// inventory scan each frame skips runtime queries and hostnames (about 20 µs per process);
 /// a second scan that asks the runtimes for names runs only when a container it has not
 /// named yet appears, at most every `namingInterval` seconds. Not thread-safe.
@@ -38,14 +39,14 @@ package final class TopCollector {
     private var lastSnapshot: InventorySnapshot?
     private var lastFullScan: MonotonicInstant?
     private var needsFullScan = true
+    /// This sample ran a full scan: the containers that vanished are forgotten after it.
+    private var scannedThisSample = false
     private let layout: CgroupLayout?
     private let hostSampler = HostSampler()
     private var previousHost: CounterSample<HostCounters>?
+    private let containerSampler: TopContainerSampler
     private let cgroupSampler = CgroupSampler()
-    private var filesByKey: [ContainerKey: CgroupCounterFiles] = [:]
     private var filesByCgroupPath: [String: CgroupCounterFiles] = [:]
-    private let networkReader: HostCounterReader
-    private var previousNetwork: [ContainerKey: (pid: Int32, sample: CounterSample<[NetworkDeviceStats]>)] = [:]
     private var previousTicks: [ProcessIdentity: UInt64] = [:]
     private var previousTicksAt: MonotonicInstant?
     private var containerPIDs: [ProcessIdentity: Int32] = [:]
@@ -67,8 +68,8 @@ package final class TopCollector {
         metadataLookup = RuntimeMetadataLookup(options: naming)
         procfs = Procfs(root: options.procRoot)
         realtimeThreads = RealtimeThreadSampler(procfs: Procfs(root: options.procRoot))
-        networkReader = HostCounterReader(procRoot: options.procRoot)
         layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
+        containerSampler = TopContainerSampler(layout: layout, procRoot: options.procRoot)
         blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.procRoot)
     }
 
@@ -87,7 +88,7 @@ package final class TopCollector {
         } else {
             for container in snapshot.containers { rows.append(row(for: container)) }
         }
-        forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? []))
+        if scannedThisSample { forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? [])) }
         let processes = processRows(snapshot, at: now, tree: tree)
         let realtime = realtimeByRowID(snapshot)
 
@@ -108,7 +109,7 @@ package final class TopCollector {
     /// run-queue wait have rates from the second frame).
     private func realtimeByRowID(_ snapshot: InventorySnapshot) -> [String: ContainerRealtime] {
         let containers =
-            showsCgroupTree
+            showsCgroupTree || (detailedRowID == nil && !samplesEveryContainersRealtime)
             ? [] : snapshot.containers.filter { samplesEveryContainersRealtime || $0.key.description == detailedRowID }
         realtimeThreads.retain(only: Set(containers.map(\.key.description)))
         guard !containers.isEmpty else { return [:] }
@@ -137,6 +138,7 @@ package final class TopCollector {
     }
 
     private func scan() throws(HostReadError) -> InventorySnapshot {
+        scannedThisSample = false
         // The tree view places processes by cgroup at every sample: it always scans.
         if !needsFullScan, !showsCgroupTree, var snapshot = lastSnapshot, let lastFullScan,
             MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval
@@ -148,6 +150,7 @@ package final class TopCollector {
         var snapshot = try cheapScanner.scan()
         lastFullScan = MonotonicInstant.now()
         needsFullScan = false
+        scannedThisSample = true
         let unnamed = snapshot.containers.filter { names[$0.key] == nil }.map(\.key)
         let due = lastNamingScan.map { MonotonicInstant.now().seconds(since: $0) >= namingInterval } ?? true
         if unnamed.count > Self.singleLookupLimit && due {
@@ -196,22 +199,29 @@ package final class TopCollector {
     private func row(for container: Container) -> TopRow {
         let sharesNetwork = container.namespacesSharedWithHost.contains(.net)
         let name = container.name ?? "\(container.runtime.rawValue):\(container.shortID)"
+        do {
+            if let entry = try containerSampler.sample(container) {
+                var row = TopRow(
+                    id: entry.rowID, name: name, runtime: container.runtime.rawValue, sharesHostNetwork: sharesNetwork)
+                row.pids = UInt64(container.processCount)
+                row.fill(counters: entry.counters, since: entry.previous, rates: entry.rates, limits: entry.limits)
+                // Sampled at every frame so that its rates exist from the second one.
+                if let processIO = blockIOFallback.processIO(group: entry.rowID, directories: entry.directories),
+                    entry.previous != nil
+                {
+                    row.fill(processIO: processIO)
+                }
+                return row
+            }
+        } catch {
+            // Stopped between the scan and the read: its row shows what the scan saw, and
+            // the next sample scans again to drop it.
+            needsFullScan = true
+        }
         var row = TopRow(
             id: container.key.description, name: name, runtime: container.runtime.rawValue,
             sharesHostNetwork: sharesNetwork)
         row.pids = UInt64(container.processCount)
-        if let files = files(for: container) {
-            do {
-                var (sample, rates) = try cgroupSampler.rates(files, hostCPUCount: hostCPUCount)
-                blockIOFallback.apply(to: &rates, group: container.key.description, files: files)
-                row.fill(rates: rates, sample: sample.counters)
-            } catch {
-                // Stopped between the scan and the read: its row shows what the scan saw, and
-                // the next sample scans again to drop it.
-                needsFullScan = true
-            }
-        }
-        if !sharesNetwork, let pid = container.initPID { fillNetwork(&row, key: container.key, pid: pid) }
         return row
     }
 
@@ -254,38 +264,14 @@ package final class TopCollector {
 
     private var hostCPUCount: Int { previousHost?.counters.cpu.perCPU.count ?? 1 }
 
-    private func files(for container: Container) -> CgroupCounterFiles? {
-        if let known = filesByKey[container.key] { return known }
-        guard let layout, let cgroups = container.cgroups else { return nil }
-        let files = CgroupCounterFiles(CgroupDirectories(layout: layout, cgroups: cgroups), counters: .summary)
-        filesByKey[container.key] = files
-        return files
-    }
-
-    private func fillNetwork(_ row: inout TopRow, key: ContainerKey, pid: Int32) {
-        let takenAt = MonotonicInstant.now()
-        guard let devices = try? networkReader.networkDevices(pid: pid) else {
-            previousNetwork[key] = nil
-            return
-        }
-        let sample = CounterSample(takenAt: takenAt, counters: devices)
-        if let previous = previousNetwork[key], previous.pid == pid { row.fill(network: previous.sample, sample) }
-        if previousNetwork[key]?.pid != pid, let old = previousNetwork[key]?.pid {
-            networkReader.cache.forget(directory: "\(procfs.root)/\(old)/net")
-        }
-        previousNetwork[key] = (pid, sample)
-    }
-
+    /// After a full scan: closes the files of containers that are gone and of cgroups no longer
+    /// shown.
     private func forgetVanished(_ snapshot: InventorySnapshot, shownCgroups: Set<String>) {
         let live = Set(snapshot.containers.map(\.key))
-        for key in filesByKey.keys where !live.contains(key) { filesByKey[key] = nil }
+        containerSampler.retain(only: live)
         for path in filesByCgroupPath.keys where !shownCgroups.contains(path) { filesByCgroupPath[path] = nil }
-        cgroupSampler.retain(only: Set(filesByKey.values).union(filesByCgroupPath.values))
+        cgroupSampler.retain(only: Set(filesByCgroupPath.values))
         blockIOFallback.retain(only: Set(live.map(\.description)))
-        for (key, previous) in previousNetwork where !live.contains(key) {
-            networkReader.cache.forget(directory: "\(procfs.root)/\(previous.pid)/net")
-            previousNetwork[key] = nil
-        }
         for key in names.keys where !live.contains(key) { names[key] = nil }
     }
 

@@ -23,7 +23,7 @@ public struct CompactCgroupCounters: Sendable, Equatable {
         public static let memoryStat = Fields(rawValue: 1 << 4)
         /// OOM kills.
         public static let oomKills = Fields(rawValue: 1 << 5)
-        /// Block I/O bytes and operations.
+        /// Block I/O bytes (and operations on v2, where one file has both).
         public static let blockIO = Fields(rawValue: 1 << 6)
         /// Tasks in the cgroup.
         public static let pids = Fields(rawValue: 1 << 7)
@@ -31,6 +31,11 @@ public struct CompactCgroupCounters: Sendable, Equatable {
         public static let pressure = Fields(rawValue: 1 << 8)
         /// Network counters of the container's own network namespace.
         public static let network = Fields(rawValue: 1 << 9)
+        /// Block read and write operations: a second file on v1 (`blkio.throttle.io_serviced`).
+        public static let blockIOOperations = Fields(rawValue: 1 << 10)
+
+        /// Every group: what a recording keeps.
+        public static let all = Fields(rawValue: (1 << 11) - 1)
     }
 
     /// The groups read in this sample.

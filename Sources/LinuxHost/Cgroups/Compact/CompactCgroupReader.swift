@@ -5,11 +5,11 @@ import Glibc
 /// Reads `CompactCgroupCounters` for one container through descriptors opened once: one
 /// pread(2) per file per sample, parsed in place, no allocation and no path lookup.
 ///
-/// Only the files whose values a recording keeps are opened, and the fewest of them: on a
-/// v1 host whose containers also have a cgroup2 directory (runc puts them there), that
-/// directory's `cpu.stat` gives usage, user and system time in one file where v1 needs
-/// `cpuacct.usage` and `cpuacct.stat`; limits are not read here (they change rarely: read
-/// them with `CgroupCounterReader` when the container appears). A short pread means the
+/// Only the files of the fields asked for (by default all that a recording keeps) are opened,
+/// and the fewest of them: on a v1 host whose containers also have a cgroup2 directory (runc
+/// puts them there), that directory's `cpu.stat` gives usage, user and system time in one
+/// file where v1 needs `cpuacct.usage` and `cpuacct.stat`; limits are not read here (they
+/// change rarely: read them with `CgroupCounterReader` when the container appears). A short pread means the
 /// whole file was read (cgroupfs and procfs generate it at once), so each file costs one
 /// system call, not the two of a read-until-EOF loop.
 ///
@@ -49,15 +49,22 @@ public final class CompactCgroupReader {
     /// The number of descriptors held open.
     public var openDescriptorCount: Int { slots.count }
 
-    /// Opens the files of the cgroup in `directories`, and `networkDevicesPath`
-    /// (`/proc/PID/net/dev` of the container's init) unless the container shares the host's
-    /// network. Throws with `isCgroupRemoved` when the cgroup is already gone.
-    public init(directories: CgroupDirectories, networkDevicesPath: String?) throws(HostReadError) {
+    /// Opens the files of the cgroup in `directories` that `fields` needs, and
+    /// `networkDevicesPath` (`/proc/PID/net/dev` of the container's init) unless the container
+    /// shares the host's network. A view that shows fewer counters than a recording keeps
+    /// (`top`: no PSI, OOM kills, user/system split or I/O operations) passes fewer fields and
+    /// holds fewer descriptors. Throws with `isCgroupRemoved` when the cgroup is already gone.
+    public init(
+        directories: CgroupDirectories, networkDevicesPath: String?, fields: CompactCgroupCounters.Fields = .all
+    ) throws(HostReadError) {
         let unified = directories.unified
-        if let cpu = directories.cpu {
+        let wantsUsage = !fields.isDisjoint(with: [.cpuUsage, .cpuUserSystem])
+        if let cpu = directories.cpu,
+            cpu.isUnified ? wantsUsage || fields.contains(.cpuThrottling) : fields.contains(.cpuThrottling)
+        {
             try add(cpu.path + "/cpu.stat", .cpuStat, isUnified: cpu.isUnified)
         }
-        if directories.cpu?.isUnified != true {
+        if directories.cpu?.isUnified != true, wantsUsage {
             // v1: usage from the cgroup2 twin when runc made one, else cpuacct.
             if let unified, try add(unified + "/cpu.stat", .cpuStat, isUnified: true) {
             } else if let cpuacct = directories.cpuacct {
@@ -65,31 +72,41 @@ public final class CompactCgroupReader {
             }
         }
         if let memory = directories.memory {
-            try add(
-                memory.path + (memory.isUnified ? "/memory.current" : "/memory.usage_in_bytes"), .memoryUsage,
-                isUnified: memory.isUnified)
-            if try add(memory.path + "/memory.stat", .memoryStat, isUnified: memory.isUnified) {
+            if fields.contains(.memoryUsage) {
+                try add(
+                    memory.path + (memory.isUnified ? "/memory.current" : "/memory.usage_in_bytes"), .memoryUsage,
+                    isUnified: memory.isUnified)
+            }
+            if fields.contains(.memoryStat),
+                try add(memory.path + "/memory.stat", .memoryStat, isUnified: memory.isUnified)
+            {
                 memoryStatSlot = slots.count - 1
             }
-            try add(
-                memory.path + (memory.isUnified ? "/memory.events" : "/memory.oom_control"), .oomKills,
-                isUnified: memory.isUnified)
+            if fields.contains(.oomKills) {
+                try add(
+                    memory.path + (memory.isUnified ? "/memory.events" : "/memory.oom_control"), .oomKills,
+                    isUnified: memory.isUnified)
+            }
         }
-        if let io = directories.io {
+        if let io = directories.io, fields.contains(.blockIO) {
             if io.isUnified {
                 try add(io.path + "/io.stat", .ioStat, isUnified: true)
             } else {
                 try add(io.path + "/blkio.throttle.io_service_bytes", .blkioBytes, isUnified: false)
-                try add(io.path + "/blkio.throttle.io_serviced", .blkioOperations, isUnified: false)
+                if fields.contains(.blockIOOperations) {
+                    try add(io.path + "/blkio.throttle.io_serviced", .blkioOperations, isUnified: false)
+                }
             }
         }
-        if let pids = directories.pids { try add(pids.path + "/pids.current", .pids, isUnified: pids.isUnified) }
-        if let unified {
+        if let pids = directories.pids, fields.contains(.pids) {
+            try add(pids.path + "/pids.current", .pids, isUnified: pids.isUnified)
+        }
+        if let unified, fields.contains(.pressure) {
             try add(unified + "/cpu.pressure", .cpuPressure, isUnified: true)
             try add(unified + "/memory.pressure", .memoryPressure, isUnified: true)
             try add(unified + "/io.pressure", .ioPressure, isUnified: true)
         }
-        if let networkDevicesPath {
+        if let networkDevicesPath, fields.contains(.network) {
             // The process may be gone already: the cgroup files still tell its story.
             _ = try? add(networkDevicesPath, .networkDevices, isUnified: false)
         }
@@ -239,6 +256,7 @@ public final class CompactCgroupReader {
             } else {
                 counters.blockReadOperations = read
                 counters.blockWriteOperations = written
+                counters.present.insert(.blockIOOperations)
             }
             counters.present.insert(.blockIO)
         case .ioStat:
@@ -267,7 +285,7 @@ public final class CompactCgroupReader {
                 counters.blockReadBytes, counters.blockWriteBytes, counters.blockReadOperations,
                 counters.blockWriteOperations
             ) = totals
-            counters.present.insert(.blockIO)
+            counters.present.formUnion([.blockIO, .blockIOOperations])
         case .pids:
             var scanner = ByteScanner(bytes)
             if let value = scanner.readUInt64() {
