@@ -32,6 +32,9 @@ package final class StoreRecorder: AgentRecorder {
         }
         let store = store, recorderOptions = options
         let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before start() does not reach the kernel
+            // (`top -H` and scripts/compare-agent-cost.sh tell the recorder's CPU apart by it).
+            Thread.current.name = "periscope-recorder"
             defer { finished.signal() }
             let recorder = Recorder(options: recorderOptions, sink: store)
             recorder.onBatchWritten = { batch, facts in state.publish(batch, facts: facts) }
