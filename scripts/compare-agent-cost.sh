@@ -30,8 +30,11 @@
 #                                      [--fresh N] [--load SECONDS] [--binary PATH]
 #                                      [--name-prefix PREFIX] [--diagnose-every DURATION]
 #                                      [--serve-options "OPTS"] [--no-peers]
+#                                      [--container-command "SHELL COMMAND"]
 # --serve-options: extra `serve` options (e.g. "--bpf runqlat,biolatency"). --no-peers: skip
-# node_exporter, docker stats and wrk (the agent's own figures only).
+# node_exporter, docker stats and wrk (the agent's own figures only). --container-command:
+# what each container runs under `sh -c` instead of `sleep 3600` (an idle container has no
+# run-queue or block I/O latencies, so --bpf exports no histogram for it).
 # Containers are named PREFIX-N (default periscope-bench-PID).
 set -euo pipefail
 
@@ -46,6 +49,7 @@ OWNER_LABEL="org.periscope.bench.owner=$$"
 NAME_PREFIX="periscope-bench-$$"
 DIAGNOSE_EVERY=60s
 SERVE_OPTIONS=""
+CONTAINER_COMMAND=""
 PEERS=1
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
     --diagnose-every) DIAGNOSE_EVERY="$2"; shift 2 ;;
     --serve-options) SERVE_OPTIONS="$2"; shift 2 ;;
     --no-peers) PEERS=0; shift ;;
+    --container-command) CONTAINER_COMMAND="$2"; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "compare-agent-cost: unknown argument '$1'" >&2; usage 2 >&2 ;;
   esac
@@ -148,8 +153,13 @@ log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %-14s %-16s %-16s %-16s %-14s %-16s %-18s %-12s\n' containers "agent idle %" "agent ms/scrape" "agent ms/fresh" "http ms/fresh" "metrics bytes" "exporter ms/scrape" "docker stats CPU s" "stats wall s"
 started=0
 for count in $COUNTS; do
-  seq "$started" "$((count - 1))" | xargs -r -P 8 -I{} \
-    docker run -d --label "$OWNER_LABEL" --name "$NAME_PREFIX-{}" "$IMAGE" sleep 3600 >/dev/null
+  if [ -n "$CONTAINER_COMMAND" ]; then
+    seq "$started" "$((count - 1))" | xargs -r -P 8 -I{} \
+      docker run -d --label "$OWNER_LABEL" --name "$NAME_PREFIX-{}" "$IMAGE" sh -c "$CONTAINER_COMMAND" >/dev/null
+  else
+    seq "$started" "$((count - 1))" | xargs -r -P 8 -I{} \
+      docker run -d --label "$OWNER_LABEL" --name "$NAME_PREFIX-{}" "$IMAGE" sleep 3600 >/dev/null
+  fi
   started=$count
   AGENT_PORT=$(free_port)
   rm -f "$WORK"/agent.db*
