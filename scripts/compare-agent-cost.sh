@@ -111,12 +111,12 @@ per_scrape_ms() {
 }
 
 # Nanoseconds on CPU of PID's threads that serve HTTP: all but the recorder's and the rolling
-# diagnosis' (named periscope-recorder and periscope-rolling-diagnosis, 15 characters kept).
+# diagnosis' (threads named periscope-rec and periscope-diag).
 http_ns() {
   local pid=$1 total=0 task name ns
   for task in /proc/"$pid"/task/*; do
     name=$(cat "$task/comm" 2>/dev/null) || continue
-    case "$name" in periscope-recor*|periscope-rolli*) continue ;; esac
+    case "$name" in periscope-rec|periscope-diag) continue ;; esac
     ns=$(cut -d' ' -f1 "$task/schedstat" 2>/dev/null) || continue
     total=$((total + ns))
   done
