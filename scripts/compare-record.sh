@@ -101,7 +101,12 @@ stage() {
   inner=$(echo "$lines" | sed -n 's/.*"containersCPUNanoseconds":\([0-9]*\).*/\1/p' | median)
   # Where the mean goes beyond the loop: inventory (scans, started containers) and D-state sweeps.
   mean_of() { echo "$lines" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" | awk '{ s += $1; if ($1 > 0) n++ } END { printf "%d µs mean, %d of %d samples", NR ? s / NR / 1000 : 0, n, NR }'; }
-  log "$1: inventory $(mean_of inventoryCPUNanoseconds); D-state sweeps $(mean_of dStateSweepCPUNanoseconds); containers' loop mean $(mean_of containersCPUNanoseconds)"
+  log "$1: inventory $(mean_of inventoryCPUNanoseconds); D-state gate and sweeps $(mean_of dStateSweepCPUNanoseconds); containers' loop mean $(mean_of containersCPUNanoseconds)"
+  # Samples that swept every thread for D state (all of them, the first three included), and
+  # what one sweep cost: the mean per sample above depends on how many fell in the window.
+  grep '"dStateSwept":true' "$out" | sed -n 's/.*"dStateSweepCPUNanoseconds":\([0-9]*\).*/\1/p' |
+    awk -v n="$(wc -l <"$out")" -v s="$1" -v threads="$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)" \
+      '{ t += $1 } END { printf "compare-record: %s: %d of %d samples swept every thread for D state, %d µs per sweep (%d threads on the host)\n", s, NR, n, NR ? t / NR / 1000 : 0, threads }' >&2
   local long short top
   long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((TOP_SAMPLES + 1)) >/dev/null")
   short=$(task_clock_ms "'$BINARY' top --batch -d 1 -n 1 >/dev/null")

@@ -3,30 +3,28 @@ import LinuxHost
 import Recording
 import ResourceMetrics
 
-/// One D-state sweep per sample, with `DStateSampler` (the same sweep as `diagnose`), when
-/// /proc/stat counts a task blocked on I/O and at least every `fullSweepEvery` samples; a
-/// sweep that finds threads becomes an event listing them with their kernel wait channel.
+/// D-state sweeps of the recorder, with `DStateSampler` (the same sweep as `diagnose`) and
+/// `DStateSweepGate` (the same rule: when /proc/stat counts a task blocked on I/O, and at
+/// least every `fullSweepEvery` samples otherwise); a sweep that finds threads becomes an
+/// event listing them with their kernel wait channel.
 final class DStateSweeps {
     private let procfs: Procfs
-    private let fullSweepEvery: Int
-    private var samplesSinceFullSweep = Int.max / 2
+    private var gate: DStateSweepGate
     private var sampler: DStateSampler
     private var sweepsInSampler = 0
 
     init(procfs: Procfs, fullSweepEvery: Int) {
         self.procfs = procfs
-        self.fullSweepEvery = max(1, fullSweepEvery)
+        gate = DStateSweepGate(fullSweepEvery: fullSweepEvery)
         sampler = DStateSampler(procfs: procfs)
     }
 
-    /// Sweeps if due. Returns the threads in D per container key (nil: the host) and the
-    /// event describing them; empty when none was seen or no sweep was due.
+    /// Sweeps if due. Returns whether it swept, the threads in D per container key (nil: the
+    /// host) and the event describing them; empty when none was seen or no sweep was due.
     func sweep(
-        blockedTasks: UInt64, unixMilliseconds: Int64, container: (Int32) -> String?
-    ) -> (counts: [String?: Int], events: [RecordedEvent]) {
-        samplesSinceFullSweep += 1
-        guard blockedTasks > 0 || samplesSinceFullSweep >= fullSweepEvery else { return ([:], []) }
-        samplesSinceFullSweep = 0
+        blockedTasks: UInt64?, unixMilliseconds: Int64, container: (Int32) -> String?
+    ) -> (swept: Bool, counts: [String?: Int], events: [RecordedEvent]) {
+        guard gate.shouldSweep(blockedTasks: blockedTasks) else { return (false, [:], []) }
         // A sampler keeps every thread it ever saw in D: start a fresh one now and then so
         // a recorder running for weeks does not grow with them.
         sweepsInSampler += 1
@@ -36,7 +34,7 @@ final class DStateSweeps {
         }
         // The recorder keys containers by their `runtime:id` text (what the store keeps).
         let typedCounts = sampler.sweep(container: { container($0).flatMap(ContainerKey.init(text:)) })
-        guard !typedCounts.isEmpty else { return ([:], []) }
+        guard !typedCounts.isEmpty else { return (true, [:], []) }
         let counts = Dictionary(uniqueKeysWithValues: typedCounts.map { ($0.key?.description, $0.value) })
         let latest = sampler.threads.map(\.lastSeenSeconds).max() ?? 0
         var events: [RecordedEvent] = []
@@ -51,6 +49,6 @@ final class DStateSweeps {
                     message: "\(threads.count) thread(s) in D: \(listed)",
                     attributes: ["threads": String(threads.count)]))
         }
-        return (counts, events)
+        return (true, counts, events)
     }
 }

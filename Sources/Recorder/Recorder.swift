@@ -83,7 +83,10 @@ package final class Recorder {
             path: options.kernelLogPath, procfs: procfs, layout: layout,
             bootUnixMilliseconds: Self.bootUnixMilliseconds())
         if let problem = kernelLog.problem { problems.append("kernel log unreadable: \(problem)") }
-        dState = DStateSweeps(procfs: procfs, fullSweepEvery: options.dStateFullSweepEverySamples)
+        dState = DStateSweeps(
+            procfs: procfs,
+            fullSweepEvery: DStateSweepGate.opportunities(
+                everySeconds: options.dStateFullSweepSeconds, intervalSeconds: options.intervalSeconds))
         if options.diagnoseEverySeconds > 0, let store = sink.readBack {
             diagnosis = RollingDiagnosis(options: options, recording: RecordingReader(store: store))
         } else {
@@ -281,6 +284,7 @@ package final class Recorder {
         lastStatus.containersCPUNanoseconds = containersEnd - sampleStart
         lastStatus.inventoryCPUNanoseconds = inventoryEnd - inventoryStart
         lastStatus.dStateSweepCPUNanoseconds = sweepEnd - containersEnd
+        lastStatus.dStateSwept = sweep.swept
         lastStatus.events = batch.events.count
         lastStatus.findings = batch.findings.count
         lastStatus.dockerEventsConnected = dockerEvents?.isConnected

@@ -21,9 +21,11 @@ package struct RecorderOptions: Sendable {
     package var memoryStatEverySamples = 10
     /// The kernel log device (OOM kills, hung tasks, I/O errors).
     package var kernelLogPath = "/dev/kmsg"
-    /// Every thread is swept for D state when /proc/stat counts a task blocked on I/O, and
-    /// at least every this many samples (D waits that are not I/O do not show there).
-    package var dStateFullSweepEverySamples = 10
+    /// Every thread is swept for D state in a sample when /proc/stat counts a task blocked on
+    /// I/O, and at least every this many seconds otherwise (D waits that are not I/O, a lock,
+    /// do not show there). A sweep reads every thread's stat: 5-35 ms with 100-500 containers
+    /// (their runtimes' shims are ten threads each), so it is not done every sample.
+    package var dStateFullSweepSeconds: Double = 30
     /// Measure the Docker Engine's `GET /_ping` latency each sample.
     package var probesDockerEngine = true
     /// Follow Docker's container events (lifecycle, start durations).

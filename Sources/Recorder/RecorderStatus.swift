@@ -19,6 +19,9 @@ package struct RecorderStatus: Sendable, Codable, Equatable {
     package var inventoryCPUNanoseconds: UInt64 = 0
     /// CPU time of the sample's D-state sweep of every thread (0 when none was due).
     package var dStateSweepCPUNanoseconds: UInt64 = 0
+    /// Whether the sample swept every thread for D state (a task blocked on I/O, or the
+    /// periodic full sweep was due); when not, its D-state counts are 0.
+    package var dStateSwept = false
     /// CPU time of the last batch's write (set by the writer).
     package var writeCPUNanoseconds: UInt64 = 0
     /// Events and findings in the batch.

@@ -56,6 +56,10 @@ final class RollingDiagnosis: Sendable {
         let thresholds = options.thresholds
         let onDiagnosis = options.onDiagnosis
         let thread = Thread { [self] in
+            // Named from inside, in at most 15 bytes: on Linux a name set before start() does
+            // not reach the kernel, nor does a longer one (pthread_setname_np fails with
+            // ERANGE), and `top -H` or a per-thread CPU figure should tell this thread apart.
+            Thread.current.name = "periscope-diag"
             while true {
                 wake.wait()
                 if stopping.load(ordering: .relaxed) { break }

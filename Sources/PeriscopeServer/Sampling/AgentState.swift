@@ -8,10 +8,11 @@ import Synchronization
 
 /// What the agent knows now: the recorder's latest batch in counters, the labels of the
 /// containers it samples, the newest diagnoses, and the recording the history endpoints read.
-/// Written by the recorder's threads, read by request handlers. The Prometheus registry moves
-/// lazily: the recorder's thread only keeps each batch's counters, and the first scrape after
-/// a batch moves the registry to the latest one and renders it (later scrapes of the same
-/// batch get the same bytes). With nobody scraping, the registry costs nothing per batch.
+/// Written by the recorder's threads, read by request handlers. Everything moves lazily: the
+/// recorder's thread only keeps each batch (and the one before it), the first read after a
+/// batch turns it into counters, and the first scrape after it moves the Prometheus registry
+/// to it and renders it (later scrapes of the same batch get the same bytes). With nobody
+/// reading, a batch costs the agent nothing beyond the recorder's own work.
 package final class AgentState: Sendable {
     /// A container as the inventory endpoint lists it.
     package struct InventoryEntry: Sendable, Codable, Equatable {
@@ -50,6 +51,14 @@ package final class AgentState: Sendable {
         var windows: [DiagnosedWindow] = []
         /// The recorder's latest batch, for the `--bpf` histograms (moved at the next scrape too).
         var latestBatch: RecordingBatch?
+        /// Whether `latestBatch` is not yet `latest` (turned into counters at the next read).
+        var latestBatchPending = false
+        /// The batch before `latestBatch` when it was not turned into counters either: rates
+        /// need the two newest samples, and batches before those are never read.
+        var previousBatch: RecordingBatch?
+        /// When each tracked container was first in a batch (s since 1970), noted as it comes
+        /// (`facts` change with every container that appears), not when a read converts it.
+        var firstSeen: [String: Double] = [:]
         /// Bumped with every sample taken: the exporter is behind when it moved to an older one.
         var sampleGeneration = 0
     }
@@ -73,14 +82,21 @@ package final class AgentState: Sendable {
 
     // MARK: - Written by the recorder
 
-    /// Takes the batch the recorder just wrote, on the recorder's thread: its counters become
-    /// the latest sample (the exporter moves to it at the next scrape). `facts` (nil: unchanged
-    /// since the last batch) name and label its containers.
+    /// Takes the batch the recorder just wrote, on the recorder's thread: it becomes the latest
+    /// sample at the next read (its counters) and the next scrape (the exporter). `facts` (nil:
+    /// unchanged since the last batch) name and label its containers.
     package func publish(_ batch: RecordingBatch, facts: [TrackedContainerFacts]?) {
         storage.withLock { storage in
-            if let facts { storage.facts = Dictionary(facts.map { ($0.key, $0) }, uniquingKeysWith: { _, new in new }) }
-            Self.take(WindowSample(recorded: batch, facts: storage.facts), into: &storage)
+            if let facts {
+                storage.facts = Dictionary(facts.map { ($0.key, $0) }, uniquingKeysWith: { _, new in new })
+                let seenAt = Double(batch.unixMilliseconds) / 1000
+                for key in storage.facts.keys where storage.firstSeen[key] == nil { storage.firstSeen[key] = seenAt }
+                storage.firstSeen = storage.firstSeen.filter { storage.facts[$0.key] != nil }
+            }
+            storage.previousBatch = storage.latestBatchPending ? storage.latestBatch : nil
             storage.latestBatch = batch
+            storage.latestBatchPending = true
+            storage.sampleGeneration += 1
         }
     }
 
@@ -90,6 +106,7 @@ package final class AgentState: Sendable {
         storage.withLock { storage in
             storage.metadata = metadata
             Self.take(sample, into: &storage)
+            storage.sampleGeneration += 1
         }
     }
 
@@ -117,7 +134,7 @@ package final class AgentState: Sendable {
     /// it get the same bytes.
     package func renderMetrics() -> [UInt8] {
         rendered.withLock { rendered in
-            let (sampleGeneration, latest, latestBatch, labels) = storage.withLock {
+            let (sampleGeneration, latest, latestBatch, labels) = read {
                 ($0.sampleGeneration, $0.latest, $0.latestBatch, $0.labels)
             }
             let reportGeneration = reportGeneration.load(ordering: .acquiring)
@@ -163,7 +180,25 @@ package final class AgentState: Sendable {
 
     // MARK: - Storage
 
-    private func read<Value>(_ body: (Storage) -> Value) -> Value { storage.withLock { body($0) } }
+    /// Reads the storage with the latest batch in counters.
+    private func read<Value>(_ body: (Storage) -> Value) -> Value {
+        storage.withLock { storage in
+            Self.convertPendingBatches(&storage)
+            return body(storage)
+        }
+    }
+
+    /// Turns the batches published since the last read into the latest sample and the one
+    /// before it, as if each had been taken when it came.
+    private static func convertPendingBatches(_ storage: inout Storage) {
+        guard storage.latestBatchPending, let latestBatch = storage.latestBatch else { return }
+        if let previousBatch = storage.previousBatch {
+            take(WindowSample(recorded: previousBatch, facts: storage.facts), into: &storage)
+        }
+        take(WindowSample(recorded: latestBatch, facts: storage.facts), into: &storage)
+        storage.previousBatch = nil
+        storage.latestBatchPending = false
+    }
 
     /// Makes `sample` the latest: labels, inventory entries, and the previous sample.
     private static func take(_ sample: WindowSample, into storage: inout Storage) {
@@ -181,7 +216,8 @@ package final class AgentState: Sendable {
                 ?? InventoryEntry(
                     labels: entryLabels, runtime: container.runtime, processCount: 0,
                     sharesHostNetwork: container.sharesHostNetwork,
-                    firstSeenUnixSeconds: sample.unixTimeSeconds, lastSeenUnixSeconds: sample.unixTimeSeconds)
+                    firstSeenUnixSeconds: storage.firstSeen[container.key] ?? sample.unixTimeSeconds,
+                    lastSeenUnixSeconds: sample.unixTimeSeconds)
             entry.labels = entryLabels
             entry.processCount = container.processCount
             entry.lastSeenUnixSeconds = sample.unixTimeSeconds
@@ -196,6 +232,5 @@ package final class AgentState: Sendable {
         storage.labels = labels
         storage.previous = storage.latest
         storage.latest = sample
-        storage.sampleGeneration += 1
     }
 }

@@ -45,7 +45,7 @@ package final class WindowRecorder {
     private var order: [ContainerKey] = []
     private var limitations: [String] = []
     private let blockedGate: HostCounterReader
-    private var sweepsSinceFullSweep = 0
+    private var sweepGate: DStateSweepGate
     private var dStateCounts: [ContainerKey: Int] = [:]
     private var dStateSweepsInInterval = 0
 
@@ -67,20 +67,17 @@ package final class WindowRecorder {
         realtime = RealtimeThreadSampler(procfs: Procfs(root: options.inventory.procRoot))
         networkReader = HostCounterReader(procRoot: options.inventory.procRoot)
         blockedGate = HostCounterReader(procRoot: options.inventory.procRoot)
+        sweepGate = DStateSweepGate(fullSweepEvery: options.fullSweepEvery)
     }
 
-    /// Sweeps every thread for D when /proc/stat says a task is blocked on I/O, and at least
-    /// every `options.fullSweepEvery` sweeps (D waits that are not I/O, e.g. a lock, are not in
-    /// `procs_blocked`). A healthy host then costs one /proc/stat read per sweep instead of
-    /// opening every thread's stat.
+    /// Sweeps every thread for D when `DStateSweepGate` says so (a task blocked on I/O, and at
+    /// least every `options.fullSweepEvery` sweeps). A healthy host then costs one /proc/stat
+    /// read per sweep instead of opening every thread's stat.
     private func sweepDState(_ sampler: DStateSampler, containers: [Int32: ContainerKey]) -> [ContainerKey?: Int] {
-        let blocked = (try? blockedGate.cpuStat().blockedTasks) ?? 1
-        guard blocked > 0 || sweepsSinceFullSweep + 1 >= options.fullSweepEvery else {
-            sweepsSinceFullSweep += 1
+        guard sweepGate.shouldSweep(blockedTasks: try? blockedGate.cpuStat().blockedTasks) else {
             sampler.recordIdleSweep()
             return [:]
         }
-        sweepsSinceFullSweep = 0
         return sampler.sweep { containers[$0] }
     }
 

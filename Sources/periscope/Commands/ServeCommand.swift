@@ -66,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Time between two rolling diagnoses (\(DurationText.forms)); at least --window.")
     var diagnoseEvery = "60s"
 
+    @Option(
+        help: ArgumentHelp(
+            "Sweep every thread for D state at least this often (\(DurationText.forms)); a sample also sweeps whenever /proc/stat counts a task blocked on I/O, so between sweeps the D-state gauges are 0 when no task waits on I/O. A sweep reads every thread's stat (5-35 ms with 100-500 containers); 0 sweeps every sample.",
+            valueName: "DURATION"), transform: DurationText.parseSeconds)
+    var dstateSweepEvery: Double = RecorderOptions().dStateFullSweepSeconds
+
     @Option(help: "The Docker Engine API socket (names and images).")
     var dockerSocket = "/var/run/docker.sock"
 
@@ -102,6 +108,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if !(retention >= 60) { throw ValidationError("--retention must be at least 1m") }
         if let maxSize, maxSize < 1 << 20 { throw ValidationError("--max-size must be at least 1M") }
+        if !(dstateSweepEvery >= 0 && dstateSweepEvery <= 3600) {
+            throw ValidationError("--dstate-sweep-every must be between 0 and 1h")
+        }
     }
 
     func run() async throws {
@@ -132,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.intervalSeconds = configuration.intervalSeconds
         options.inventory = inventory
         options.diagnoseEverySeconds = configuration.diagnoseEverySeconds
+        options.dStateFullSweepSeconds = dstateSweepEvery
         options.diagnoseWindowSeconds = configuration.windowSeconds
         let captures = try makeCaptures(inventory: inventory)
         // Loaded last, just before the recorder that owns them starts: its stop closes them.
