@@ -13,18 +13,25 @@ enum SeriesValue: Sendable {
 /// A metric of every container: cAdvisor's name and help, and how to read its series (one
 /// per device or interface for some) from a sample.
 struct ContainerMetric: Sendable {
+    /// How a metric's series are read from a container's sample.
+    enum Reading: Sendable {
+        /// One series, or none when the value is unknown (read without building an array:
+        /// a fresh scrape reads every metric of every container).
+        case single(@Sendable (WindowSample.Container) -> SeriesValue?)
+        /// One series per device or interface, each with its extra label.
+        case labelled(@Sendable (WindowSample.Container) -> [(label: (String, String), value: SeriesValue)])
+    }
+
     let name: String
     let help: String
     let isCounter: Bool
-    let series: @Sendable (WindowSample.Container) -> [(labels: [(String, String)], value: SeriesValue)]
+    let reading: Reading
 
     static func single(
         _ name: String, counter: Bool, _ help: String,
         _ read: @escaping @Sendable (WindowSample.Container) -> SeriesValue?
     ) -> ContainerMetric {
-        ContainerMetric(name: name, help: help, isCounter: counter) { container in
-            read(container).map { [([], $0)] } ?? []
-        }
+        ContainerMetric(name: name, help: help, isCounter: counter, reading: .single(read))
     }
 }
 
@@ -226,16 +233,22 @@ extension ContainerMetric {
     private static func perDevice(
         _ name: String, _ help: String, _ read: @escaping @Sendable (BlockIOCounters) -> UInt64
     ) -> ContainerMetric {
-        ContainerMetric(name: name, help: help, isCounter: true) { container in
-            (container.counters?.blockIO ?? []).map { ([("device", $0.device.description)], .count(read($0))) }
-        }
+        ContainerMetric(
+            name: name, help: help, isCounter: true,
+            reading: .labelled { container in
+                (container.counters?.blockIO ?? []).map { (("device", $0.device.description), .count(read($0))) }
+            })
     }
 
     private static func perInterface(
         _ name: String, _ help: String, _ read: @escaping @Sendable (NetworkDeviceStats) -> UInt64
     ) -> ContainerMetric {
-        ContainerMetric(name: name, help: help, isCounter: true) { container in
-            container.network.filter { $0.interface != "lo" }.map { ([("interface", $0.interface)], .count(read($0))) }
-        }
+        ContainerMetric(
+            name: name, help: help, isCounter: true,
+            reading: .labelled { container in
+                container.network.filter { $0.interface != "lo" }.map {
+                    (("interface", $0.interface), .count(read($0)))
+                }
+            })
     }
 }

@@ -13,13 +13,23 @@ package final class PrometheusExporter: Sendable {
         case gauge(Gauge)
     }
 
+    /// A container's series: its metric's index in `ContainerMetric.all`, and the device or
+    /// interface for per-device metrics (empty otherwise). An integer and a short string keep
+    /// the per-series lookup cheap: a fresh scrape looks up every series of every container.
     private struct SeriesKey: Hashable {
-        var metric: String
-        var extraLabels: [String]
+        var metric: Int
+        var extraLabel: String
+    }
+
+    private struct Series {
+        var exported: Exported
+        /// The update that last set it: series an update did not set are gone.
+        var generation: UInt64
     }
 
     private struct State {
-        var byContainer: [String: [SeriesKey: Exported]] = [:]
+        var byContainer: [String: [SeriesKey: Series]] = [:]
+        var generation: UInt64 = 0
         var labels: [String: ContainerLabels] = [:]
         var verdicts: [String: [String: Gauge]] = [:]
         var findings: [FindingKey: Gauge] = [:]
@@ -44,6 +54,8 @@ package final class PrometheusExporter: Sendable {
     /// Moves every container's series to `sample`; drops the series of containers that are gone.
     package func update(_ sample: WindowSample, labels: [String: ContainerLabels]) {
         state.withLock { state in
+            state.generation &+= 1
+            let generation = state.generation
             var live = Set<String>()
             for container in sample.containers {
                 guard let containerLabels = labels[container.key] else { continue }
@@ -53,19 +65,27 @@ package final class PrometheusExporter: Sendable {
                     unregister(state.byContainer[container.key] ?? [:]); state.byContainer[container.key] = nil
                 }
                 state.labels[container.key] = containerLabels
-                var series = state.byContainer[container.key] ?? [:]
-                var seen = Set<SeriesKey>()
-                for metric in ContainerMetric.all {
-                    for (extra, value) in metric.series(container) {
-                        let key = SeriesKey(metric: metric.name, extraLabels: extra.map(\.1))
-                        seen.insert(key)
-                        series[key] = set(
-                            series[key], metric: metric, labels: containerLabels.prometheusLabels + extra, to: value)
+                // Taken out, so the dictionary is not shared (and copied) while it is updated.
+                var series = state.byContainer.removeValue(forKey: container.key) ?? [:]
+                func update(_ index: Int, _ extra: (String, String)?, _ value: SeriesValue) {
+                    let key = SeriesKey(metric: index, extraLabel: extra?.1 ?? "")
+                    let exported = set(series[key]?.exported, metric: ContainerMetric.all[index], to: value) {
+                        containerLabels.prometheusLabels + (extra.map { [$0] } ?? [])
+                    }
+                    series[key] = Series(exported: exported, generation: generation)
+                }
+                for (index, metric) in ContainerMetric.all.enumerated() {
+                    switch metric.reading {
+                    case .single(let read):
+                        if let value = read(container) { update(index, nil, value) }
+                    case .labelled(let read):
+                        for (extra, value) in read(container) { update(index, extra, value) }
                     }
                 }
-                for (key, exported) in series where !seen.contains(key) {
-                    unregister([key: exported])
-                    series[key] = nil
+                if series.contains(where: { $0.value.generation != generation }) {
+                    let gone = series.filter { $0.value.generation != generation }
+                    unregister(gone)
+                    for key in gone.keys { series[key] = nil }
                 }
                 state.byContainer[container.key] = series
             }
@@ -151,8 +171,9 @@ package final class PrometheusExporter: Sendable {
             helpText: "Length of the last diagnosis window, in seconds.")
     }
 
+    /// Moves one series to `value`; `labels` are built only for a series made new.
     private func set(
-        _ existing: Exported?, metric: ContainerMetric, labels: [(String, String)], to value: SeriesValue
+        _ existing: Exported?, metric: ContainerMetric, to value: SeriesValue, labels: () -> [(String, String)]
     ) -> Exported {
         switch value {
         case .level(let level):
@@ -162,7 +183,7 @@ package final class PrometheusExporter: Sendable {
             } else {
                 gauge = registry.makeGauge(
                     descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help),
-                    labels: labels)
+                    labels: labels())
             }
             gauge.set(to: level)
             return .gauge(gauge)
@@ -174,7 +195,7 @@ package final class PrometheusExporter: Sendable {
             } else {
                 counter = registry.makeCounter(
                     descriptor: MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help),
-                    labels: labels)
+                    labels: labels())
             }
             // The kernel's counters only grow; one that went back (a recreated cgroup under
             // the same path) restarts the exported counter, which Prometheus reads as a reset.
@@ -194,9 +215,9 @@ package final class PrometheusExporter: Sendable {
         }
     }
 
-    private func unregister(_ series: [SeriesKey: Exported]) {
-        for exported in series.values {
-            switch exported {
+    private func unregister(_ series: [SeriesKey: Series]) {
+        for entry in series.values {
+            switch entry.exported {
             case .counter(let counter, _): registry.unregisterCounter(counter)
             case .gauge(let gauge): registry.unregisterGauge(gauge)
             }
