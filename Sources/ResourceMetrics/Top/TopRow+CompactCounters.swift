@@ -14,9 +14,8 @@ extension TopRow {
         limits: TopCgroupLimits
     ) {
         if new.present.contains(.memoryUsage) {
-            // Usage minus inactive page cache, as `CgroupMemoryCounters.workingSetBytes`.
-            let inactive = new.present.contains(.memoryStat) ? new.memoryInactiveFileBytes : 0
-            memoryWorkingSetBytes = new.memoryUsageBytes > inactive ? new.memoryUsageBytes - inactive : 0
+            // Without memory.stat the whole usage, as `CgroupMemoryCounters.workingSetBytes`.
+            memoryWorkingSetBytes = new.memoryWorkingSetBytes ?? new.memoryUsageBytes
             memoryLimitBytes = limits.memoryLimitBytes
         }
         if new.present.contains(.pids) { pids = new.pidsCurrent }
