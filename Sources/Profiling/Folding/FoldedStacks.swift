@@ -62,10 +62,7 @@ package struct FoldedStacks: Sendable, Equatable {
                 parser.consume(line: line) { stacks.append(FoldedStack(stack: Array($0), count: $1)) }
             }
         }
-        if let problem = parser.problem {
-            throw ProfilingInputError(path: name, line: problem.line, reason: problem.reason)
-        }
-        return FoldedStacks(stacks: stacks, ignoredLineCount: parser.ignoredLineCount)
+        return FoldedStacks(stacks: stacks, ignoredLineCount: try parser.finish(source: name))
     }
 
     /// The folded text: one `stack count` line per stack, in the current order.
@@ -100,10 +97,16 @@ struct FoldedStacksParser {
     ) throws(ProfilingInputError) -> Int {
         var parser = FoldedStacksParser()
         try LineChunkReader().forEachLine(path: path) { parser.consume(line: $0, stack) }
-        if let problem = parser.problem {
-            throw ProfilingInputError(path: path, line: problem.line, reason: problem.reason)
+        return try parser.finish(source: path)
+    }
+
+    /// After the last line: the number of ignored lines, or the first problem as an error
+    /// naming `source`.
+    func finish(source: String) throws(ProfilingInputError) -> Int {
+        if let problem {
+            throw ProfilingInputError(path: source, line: problem.line, reason: problem.reason)
         }
-        return parser.ignoredLineCount
+        return ignoredLineCount
     }
 
     /// Parses one line; a `stack count` line is handed to `stack`.
