@@ -135,7 +135,8 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(name: "ContainerInventoryTests", dependencies: ["ContainerInventory", "LinuxHost"]),
         .testTarget(
-            name: "ResourceMetricsTests", dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+            name: "ResourceMetricsTests",
+            dependencies: ["ResourceMetrics", "ContainerInventory", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(
             name: "DiagnosisTests",
             dependencies: [
@@ -169,7 +170,7 @@ let package = Package(
         // reach its cap and a neighbour must be the only one using the CPU.
         .testTarget(
             name: "ResourceMetricsLiveTests",
-            dependencies: ["ResourceMetrics", "LinuxHost", "Presentation", "TestSupport"]),
+            dependencies: ["ResourceMetrics", "ContainerInventory", "LinuxHost", "Presentation", "TestSupport"]),
         .testTarget(name: "ProfilingLiveTests", dependencies: ["Profiling", "TestSupport"]),
         .testTarget(
             name: "KernelTraceLiveTests", dependencies: ["KernelTrace", "periscope", "LinuxHost", "TestSupport"]),

@@ -1,3 +1,4 @@
+import ContainerInventory
 import Foundation
 import Presentation
 import Testing
@@ -54,13 +55,16 @@ struct TopCollectorLiveTests {
     }
 
     /// Between full scans the known containers are sampled; a removed one forces the next
-    /// sample to scan, which also finds the ones started meanwhile.
+    /// sample to scan, which also finds the ones started meanwhile. Without Docker's events
+    /// (no runtime queries), so that only the removal can trigger the scan.
     @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
     func aRemovedContainerForcesAScanThatFindsNewOnes() throws {
         let leaving = try DockerContainer(
             name: TestEnvironment.uniqueName("top-leaving"), options: [], command: ["sleep", "60"])
         defer { leaving.remove() }
-        let collector = TopCollector()
+        var options = InventoryOptions()
+        options.queryRuntimes = false
+        let collector = TopCollector(options: options)
         collector.inventoryInterval = 3600
         _ = try collector.collect()
         let arriving = try DockerContainer(
@@ -75,5 +79,28 @@ struct TopCollectorLiveTests {
         let after = try ids()
         #expect(!after.contains("docker:\(leaving.id)"))
         #expect(after.contains("docker:\(arriving.id)"))
+    }
+
+    /// With Docker's events followed, a start or a stop triggers a scan at the next sample
+    /// however far the periodic one is: the new container is listed at the first sample after
+    /// its start, the stopped one is gone from the first sample after its stop.
+    @Test(.live(if: TestEnvironment.dockerAvailable, TestEnvironment.dockerReason))
+    func dockerEventsShowAStartAndAStopAtTheNextSample() throws {
+        let collector = TopCollector()
+        collector.inventoryInterval = 3600
+        _ = try collector.collect()
+        let deadline = Date().addingTimeInterval(10)
+        while !collector.followsDockerEvents && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(collector.followsDockerEvents, "the event stream connects to a running daemon")
+        let arriving = try DockerContainer(
+            name: TestEnvironment.uniqueName("top-event-start"), options: [], command: ["sleep", "60"])
+        defer { arriving.remove() }
+        // The daemon sends the event as `docker run` returns; give it a moment to arrive.
+        Thread.sleep(forTimeInterval: 0.5)
+        func ids() throws -> Set<String> { Set(try #require(try collector.collect()).rows.map(\.id)) }
+        #expect(try ids().contains("docker:\(arriving.id)"), "listed at the first sample after its start")
+        arriving.remove()
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(!(try ids().contains("docker:\(arriving.id)")), "gone at the first sample after its stop")
     }
 }

@@ -11,16 +11,23 @@ import Testing
             "periscope-procio-\(UUID().uuidString)"
         ).path
 
+        /// Files are rewritten in place, as the kernel's change: a sampler may keep them open.
         func set(pid: Int32, parent: Int32, start: UInt64 = 1000, read: UInt64 = 0, written: UInt64) throws {
             try FileManager.default.createDirectory(atPath: "\(root)/\(pid)", withIntermediateDirectories: true)
             let stat =
                 "\(pid) (sh) S \(parent) \(pid) \(pid) 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 \(start) 3133440 360 18446744073709551615 1 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 1 1 1 1 1 1 1 0\n"
-            try stat.write(toFile: "\(root)/\(pid)/stat", atomically: true, encoding: .utf8)
+            try stat.write(toFile: "\(root)/\(pid)/stat", atomically: false, encoding: .utf8)
             try "rchar: 0\nwchar: 0\nread_bytes: \(read)\nwrite_bytes: \(written)\ncancelled_write_bytes: 0\n"
-                .write(toFile: "\(root)/\(pid)/io", atomically: true, encoding: .utf8)
+                .write(toFile: "\(root)/\(pid)/io", atomically: false, encoding: .utf8)
         }
 
         func remove(pid: Int32) throws { try FileManager.default.removeItem(atPath: "\(root)/\(pid)") }
+
+        /// As a process exits: its files kept open stop reading (here: emptied), then go away.
+        func exit(pid: Int32) throws {
+            try "".write(toFile: "\(root)/\(pid)/stat", atomically: false, encoding: .utf8)
+            try remove(pid: pid)
+        }
 
         deinit { try? FileManager.default.removeItem(atPath: root) }
     }
@@ -52,5 +59,94 @@ import Testing
         let rates = try #require(sampler.rates(group: "c", pids: [10, 12], unaccountedDevices: ["vda"]))
         #expect(abs(rates.writtenBytesPerSecond / rates.readBytesPerSecond * 1000 - 37) < 1e-6)
         #expect(rates.processes == 2)
+    }
+
+    @Test("kept files: read through the descriptors opened at the first sample, closed when the process leaves")
+    func keptDescriptors() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        try tree.set(pid: 11, parent: 10, written: 50)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        _ = sampler.rates(group: "c", pids: [10, 11], unaccountedDevices: ["vda"])
+        #expect(sampler.keptProcesses == 2)
+        // The directory moves away: only descriptors opened before can still read pid 10.
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 600)
+        try FileManager.default.moveItem(atPath: "\(tree.root)/10", toPath: "\(tree.root)/moved-10")
+        let rates = try #require(sampler.rates(group: "c", pids: [10], unaccountedDevices: ["vda"]))
+        #expect(rates.processes == 1 && rates.unreadableProcesses == 0)
+        // 500 bytes more for pid 10, less the 50 its reaped child had already shown.
+        #expect(abs(rates.writtenBytesPerSecond / rates.readBytesPerSecond * 1000 - 450) < 1e-6)
+        #expect(sampler.keptProcesses == 1, "the child's files are closed once it is no longer listed")
+        sampler.retain(only: [])
+        #expect(sampler.keptProcesses == 0)
+    }
+
+    @Test("kept files are bounded: processes beyond the limit are opened and closed at each sample")
+    func keptDescriptorsAreBounded() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        try tree.set(pid: 11, parent: 1, written: 50)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 1)
+        _ = sampler.rates(group: "c", pids: [10, 11], unaccountedDevices: ["vda"])
+        #expect(sampler.keptProcesses == 1)
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 110)
+        try tree.set(pid: 11, parent: 1, written: 70)
+        let rates = try #require(sampler.rates(group: "c", pids: [10, 11], unaccountedDevices: ["vda"]))
+        #expect(rates.processes == 2 && sampler.keptProcesses == 1)
+        #expect(abs(rates.writtenBytesPerSecond / rates.readBytesPerSecond * 1000 - 30) < 1e-6)
+    }
+
+    @Test(
+        "kept files: the parent is re-read every sample, so a reparented child that exits is not taken off its old parent"
+    )
+    func keptDescriptorsFollowReparenting() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        try tree.set(pid: 11, parent: 10, written: 50)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        _ = sampler.rates(group: "c", pids: [10, 11], unaccountedDevices: ["vda"])
+        // pid 11 is reparented to 1 (outside the group), then exits: its bytes never reach 10.
+        try tree.set(pid: 11, parent: 1, written: 50)
+        _ = sampler.rates(group: "c", pids: [10, 11], unaccountedDevices: ["vda"])
+        try tree.remove(pid: 11)
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 130)
+        let rates = try #require(sampler.rates(group: "c", pids: [10], unaccountedDevices: ["vda"]))
+        #expect(abs(rates.writtenBytesPerSecond / rates.readBytesPerSecond * 1000 - 30) < 1e-6)
+    }
+
+    @Test("the cgroup is listed only when its task count is not the known processes' threads")
+    func listingOnlyWhenTheTasksChange() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        var listings = 0
+        func rates(_ pids: [Int32], tasks: UInt64) -> ProcessIORates? {
+            sampler.rates(
+                group: "c", taskCount: tasks,
+                list: {
+                    listings += 1; return pids
+                }, unaccountedDevices: ["vda"])
+        }
+        _ = rates([10], tasks: 1)
+        #expect(listings == 1, "the first sample lists")
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 150)
+        let same = try #require(rates([10], tasks: 1))
+        #expect(listings == 1, "one process of one thread, one task: nothing else to list")
+        #expect(abs(same.writtenBytesPerSecond / same.readBytesPerSecond * 1000 - 50) < 1e-6)
+        // A second process: two tasks, so the cgroup is listed and its bytes counted.
+        try tree.set(pid: 11, parent: 10, written: 7)
+        try tree.set(pid: 10, parent: 1, read: 2000, written: 150)
+        let grown = try #require(rates([10, 11], tasks: 2))
+        #expect(listings == 2 && grown.processes == 2)
+        #expect(abs(grown.writtenBytesPerSecond / grown.readBytesPerSecond * 1000 - 7) < 1e-6)
+        _ = rates([10, 11], tasks: 2)
+        #expect(listings == 2)
+        // One exits and another starts between two samples: the count alone would not tell,
+        // the exited one's kept files do.
+        try tree.exit(pid: 11)
+        try tree.set(pid: 12, parent: 10, written: 3)
+        try tree.set(pid: 10, parent: 1, read: 3000, written: 150)
+        let swapped = try #require(rates([10, 12], tasks: 2))
+        #expect(listings == 3 && swapped.processes == 2)
     }
 }

@@ -9,14 +9,24 @@ package final class BlockIOFallback {
     private let disks: HostCounterReader
     private let reader = KernelFileReader(initialCapacity: 4096)
     private let sampler: ProcessIOSampler
+    /// Each group's cgroup2 `cgroup.procs`, kept open when processes' files are.
+    private let keepsDescriptors: Bool
+    private var processLists: [String: CgroupProcessList] = [:]
     /// The disks blkio does not account, as of the last `refresh()`.
     package private(set) var unaccountedDevices: [DiskStats] = []
 
-    /// Checks the accounting of `layout`'s v1 blkio hierarchy (nothing to do on v2).
-    package init(layout: CgroupLayout?, procRoot: String = "/proc") {
+    /// Checks the accounting of `layout`'s v1 blkio hierarchy (nothing to do on v2). A sampler
+    /// that runs every second (`top`) passes `keptProcessLimit`: up to that many processes keep
+    /// their stat and io files open between samples, and each group's processes are listed
+    /// through the kept `cgroup.procs` of its cgroup2 twin (runc places a container in the
+    /// same cgroup of every hierarchy) instead of opening the v1 blkio one at every sample:
+    /// v1 serves an open descriptor the list it built for it until a second after its last
+    /// read, so a kept v1 `cgroup.procs` would miss new processes.
+    package init(layout: CgroupLayout?, procRoot: String = "/proc", keptProcessLimit: Int = 0) {
         self.layout = layout
         disks = HostCounterReader(procRoot: procRoot)
-        sampler = ProcessIOSampler(procfs: Procfs(root: procRoot))
+        sampler = ProcessIOSampler(procfs: Procfs(root: procRoot), keptProcessLimit: keptProcessLimit)
+        keepsDescriptors = keptProcessLimit > 0
         refresh()
     }
 
@@ -47,14 +57,49 @@ package final class BlockIOFallback {
     }
 
     /// Samples the processes of the cgroup in `directories` when a disk is unaccounted: their
-    /// rates from the second sample of the group on, else nil.
-    package func processIO(group: String, directories: CgroupDirectories) -> ProcessIORates? {
-        guard isActive, let directory = directories.io?.path ?? directories.memory?.path,
-            let pids = try? reader.cgroupProcesses(in: directory)
-        else { return nil }
-        return sampler.rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices.map(\.name))
+    /// rates from the second sample of the group on, else nil. With descriptors kept, a
+    /// `taskCount` (the cgroup's `pids.current`, read just before) spares listing the cgroup's
+    /// processes while the last sample's are all it holds (`ProcessIOSampler`).
+    package func processIO(
+        group: String, directories: CgroupDirectories, taskCount: UInt64? = nil
+    ) -> ProcessIORates? {
+        guard isActive, let directory = directories.io?.path ?? directories.memory?.path else { return nil }
+        return sampler.rates(
+            group: group, taskCount: keepsDescriptors ? taskCount : nil,
+            list: { processes(group: group, directory: directory, unified: directories.unified) },
+            unaccountedDevices: unaccountedDevices.map(\.name))
     }
 
-    /// Forgets groups not in `live`.
-    package func retain(only live: Set<String>) { sampler.retain(only: live) }
+    /// Forgets groups not in `live`, closing their files.
+    package func retain(only live: Set<String>) {
+        sampler.retain(only: live)
+        for group in processLists.keys where !live.contains(group) { processLists[group] = nil }
+    }
+
+    /// The group's processes: through its kept cgroup2 list when there is one, else read from
+    /// `directory` (v1 blkio, or memory) opened now.
+    private func processes(group: String, directory: String, unified: String?) -> [Int32]? {
+        guard keepsDescriptors, let unified else { return try? reader.cgroupProcesses(in: directory) }
+        if let list = processLists[group], list.directory == unified, let pids = try? list.read(reader: reader) {
+            return pids
+        }
+        // The first sample, or the cgroup was removed (and maybe created again: a restart).
+        // A twin of another name (a runtime that left the cgroup2 membership at its parent)
+        // would list other processes.
+        processLists[group] = nil
+        guard Self.lastComponent(unified) == Self.lastComponent(directory),
+            let list = try? CgroupProcessList(unifiedDirectory: unified)
+        else {
+            return try? reader.cgroupProcesses(in: directory)
+        }
+        processLists[group] = list
+        return try? list.read(reader: reader)
+    }
+
+    private static func lastComponent(_ path: String) -> Substring {
+        path.split(separator: "/").last ?? ""
+    }
+
+    /// Processes whose stat and io files are open between samples.
+    package var keptProcesses: Int { sampler.keptProcesses }
 }

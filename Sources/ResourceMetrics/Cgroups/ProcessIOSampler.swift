@@ -46,25 +46,83 @@ package final class ProcessIOSampler {
 
     private let procfs: Procfs
     private var previous: [String: (takenAt: MonotonicInstant, entries: [Int32: Entry])] = [:]
+    /// How many processes may keep their two files open between samples; 0 opens and
+    /// closes them at every sample. Beyond it the rest are read that way: bounded descriptors.
+    private let keptProcessLimit: Int
+    private var keptFiles: [String: [Int32: ProcessIOFiles]] = [:]
+    private var keptCount = 0
 
-    /// Reads under `procfs`'s root.
-    package init(procfs: Procfs = Procfs()) { self.procfs = procfs }
+    /// Reads under `procfs`'s root, keeping the files of up to `keptProcessLimit` processes open.
+    package init(procfs: Procfs = Procfs(), keptProcessLimit: Int = 0) {
+        self.procfs = procfs
+        self.keptProcessLimit = keptProcessLimit
+    }
 
     /// Reads every process of `pids` now and returns the rates since the previous call for
     /// `group` (nil on the first call). Processes that exit between listing and reading are skipped.
     package func rates(group: String, pids: [Int32], unaccountedDevices: [String]) -> ProcessIORates? {
         let takenAt = MonotonicInstant.now()
+        let (entries, unreadable) = read(group: group, pids: pids)
+        return rates(
+            group: group, entries: entries, unreadable: unreadable, takenAt: takenAt, devices: unaccountedDevices)
+    }
+
+    /// As `rates(group:pids:unaccountedDevices:)`, calling `list` for the group's processes
+    /// only when they may have changed. When every process of the previous sample is still
+    /// there (read through its kept files) and their threads add up to `taskCount` (the
+    /// cgroup's `pids.current`, read just before), the cgroup holds no other task: the list
+    /// is the same. A process started after `taskCount` was read is listed at the next sample,
+    /// with all its I/O since it started (its counters start at zero).
+    package func rates(
+        group: String, taskCount: UInt64?, list: () -> [Int32]?, unaccountedDevices: [String]
+    ) -> ProcessIORates? {
+        let takenAt = MonotonicInstant.now()
+        if let taskCount, let entries = unchangedProcesses(group: group, taskCount: taskCount) {
+            return rates(group: group, entries: entries, unreadable: 0, takenAt: takenAt, devices: unaccountedDevices)
+        }
+        guard let pids = list() else { return nil }
+        return rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices)
+    }
+
+    /// The group's processes read through their kept files, when those are all of the last
+    /// sample's, all still alive, and their threads are all of the cgroup's tasks; else nil.
+    private func unchangedProcesses(group: String, taskCount: UInt64) -> [Int32: Entry]? {
+        guard let files = keptFiles[group], let old = previous[group], old.entries.count == files.count,
+            !files.isEmpty
+        else { return nil }
         var entries: [Int32: Entry] = [:]
+        entries.reserveCapacity(files.count)
+        var threads: UInt64 = 0
+        for (pid, file) in files {
+            guard let reading = try? file.read(reader: procfs.reader) else { return nil }
+            entries[pid] = Entry(identity: reading.identity, parentPID: reading.parentPID, counters: reading.io)
+            threads += reading.threads
+        }
+        return threads == taskCount ? entries : nil
+    }
+
+    private func read(group: String, pids: [Int32]) -> (entries: [Int32: Entry], unreadable: Int) {
+        var entries: [Int32: Entry] = [:]
+        entries.reserveCapacity(pids.count)
         var unreadable = 0
+        var kept = keptFiles.removeValue(forKey: group) ?? [:]
+        keptCount -= kept.count
+        var stillKept: [Int32: ProcessIOFiles] = [:]
         for pid in pids {
             do {
-                let stat = try procfs.stat(TaskID(pid: pid))
-                entries[pid] = Entry(
-                    identity: stat.identity, parentPID: stat.parentPID, counters: try procfs.io(TaskID(pid: pid)))
+                let reading = try read(pid, kept: kept.removeValue(forKey: pid), into: &stillKept)
+                entries[pid] = Entry(identity: reading.identity, parentPID: reading.parentPID, counters: reading.io)
             } catch {
                 if !error.isVanished { unreadable += 1 }
             }
         }
+        if !stillKept.isEmpty { keptFiles[group] = stillKept }
+        return (entries, unreadable)
+    }
+
+    private func rates(
+        group: String, entries: [Int32: Entry], unreadable: Int, takenAt: MonotonicInstant, devices: [String]
+    ) -> ProcessIORates? {
         defer { previous[group] = (takenAt, entries) }
         guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else {
             return nil
@@ -83,14 +141,45 @@ package final class ProcessIOSampler {
             written -= Int64(gone.counters.writtenBytes)
         }
         return ProcessIORates(
-            unaccountedDevices: unaccountedDevices,
+            unaccountedDevices: devices,
             readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
             writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: entries.count,
             unreadableProcesses: unreadable)
     }
 
-    /// Forgets groups not in `live`.
+    /// Forgets groups not in `live`, closing their files.
     package func retain(only live: Set<String>) {
         for group in previous.keys where !live.contains(group) { previous[group] = nil }
+        for (group, files) in keptFiles where !live.contains(group) {
+            keptCount -= files.count
+            keptFiles[group] = nil
+        }
+    }
+
+    /// Files open: at most two per kept process.
+    package var keptProcesses: Int { keptCount }
+
+    /// One process's stat and io: through its kept files, else through newly opened ones kept
+    /// while there is room, else opened and closed. A kept pair whose process exited fails and
+    /// is replaced by one opened now (the PID may have been reused by a process of the group).
+    private func read(
+        _ pid: Int32, kept: ProcessIOFiles?, into stillKept: inout [Int32: ProcessIOFiles]
+    ) throws(HostReadError) -> ProcessIOReading {
+        if let kept, let values = try? kept.read(reader: procfs.reader) {
+            stillKept[pid] = kept
+            keptCount += 1
+            return values
+        }
+        guard keptCount < keptProcessLimit else {
+            let stat = try procfs.stat(TaskID(pid: pid))
+            return ProcessIOReading(
+                identity: stat.identity, parentPID: stat.parentPID, threads: UInt64(max(0, stat.threadCount)),
+                io: try procfs.io(TaskID(pid: pid)))
+        }
+        let files = try ProcessIOFiles(procfs: procfs, pid: pid)
+        let values = try files.read(reader: procfs.reader)
+        stillKept[pid] = files
+        keptCount += 1
+        return values
     }
 }

@@ -21,6 +21,10 @@ package final class TopCollector {
     /// next sample, and only the drilled-down container's processes are re-read. 0 scans
     /// every sample.
     package var inventoryInterval = 0.0
+    /// Seconds between full scans while Docker's event stream is followed and the last scan
+    /// found no container of another runtime (`inventoryInterval` if longer, 0 stays 0): a
+    /// start, stop or rename triggers a scan at the next sample instead.
+    package var inventoryIntervalFollowingEvents = 30.0
     /// The row whose processes get their container PIDs read (the drill-down on screen).
     package var detailedRowID: String?
     /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
@@ -30,6 +34,12 @@ package final class TopCollector {
     package var samplesEveryContainersRealtime = false
     /// How deep the tree goes: `/docker/ID` is depth 2; deeper cgroups count in their ancestor.
     package var cgroupTreeDepth = 3
+    /// A container's memory.stat is read every this many samples (`TopContainerSampler`); 1
+    /// keeps MEM exact at every sample.
+    package var memoryStatEverySamples: Int {
+        get { containerSampler.memoryStatEverySamples }
+        set { containerSampler.memoryStatEverySamples = newValue }
+    }
 
     private let cheapScanner: InventoryScanner
     private let namingScanner: InventoryScanner
@@ -54,6 +64,9 @@ package final class TopCollector {
     private let devices = TopDeviceClassifier()
     private let realtimeThreads: RealtimeThreadSampler
     private let blockIOFallback: BlockIOFallback
+    private let dockerEvents: TopDockerEvents?
+    /// The last full scan found only Docker's containers (those its events announce).
+    private var onlyDockerContainers = false
 
     /// Creates a collector scanning with `options` (runtime sockets, proc root).
     package init(options: InventoryOptions = InventoryOptions()) {
@@ -70,8 +83,14 @@ package final class TopCollector {
         realtimeThreads = RealtimeThreadSampler(procfs: Procfs(root: options.procRoot))
         layout = try? CgroupLayout.read(mountInfoPath: options.procRoot + "/self/mountinfo", reader: procfs.reader)
         containerSampler = TopContainerSampler(layout: layout, procRoot: options.procRoot)
-        blockIOFallback = BlockIOFallback(layout: layout, procRoot: options.procRoot)
+        blockIOFallback = BlockIOFallback(
+            layout: layout, procRoot: options.procRoot, keptProcessLimit: Self.keptProcessIOLimit)
+        dockerEvents = options.queryRuntimes ? TopDockerEvents(socketPath: options.dockerSocket) : nil
     }
+
+    /// Processes whose stat and io files the block I/O fallback keeps open (two descriptors
+    /// each); the rest are opened and closed at each sample.
+    static let keptProcessIOLimit = 8192
 
     /// Samples everything. The first call only primes the counters and returns nil: a rate
     /// needs two samples.
@@ -139,9 +158,14 @@ package final class TopCollector {
 
     private func scan() throws(HostReadError) -> InventorySnapshot {
         scannedThisSample = false
+        for key in dockerEvents?.drainChanged() ?? [] {
+            needsFullScan = true
+            // A rename: asked again at the scan.
+            names[key] = nil
+        }
         // The tree view places processes by cgroup at every sample: it always scans.
         if !needsFullScan, !showsCgroupTree, var snapshot = lastSnapshot, let lastFullScan,
-            MonotonicInstant.now().seconds(since: lastFullScan) < inventoryInterval
+            MonotonicInstant.now().seconds(since: lastFullScan) < currentInventoryInterval
         {
             refreshDetailedProcesses(&snapshot)
             lastSnapshot = snapshot
@@ -165,8 +189,20 @@ package final class TopCollector {
         for index in snapshot.containers.indices where snapshot.containers[index].name == nil {
             snapshot.containers[index].name = names[snapshot.containers[index].key] ?? nil
         }
+        onlyDockerContainers = snapshot.containers.allSatisfy { $0.runtime == .docker }
         lastSnapshot = snapshot
         return snapshot
+    }
+
+    /// True while Docker's event stream is connected (starts and stops trigger scans).
+    package var followsDockerEvents: Bool { dockerEvents?.isConnected == true }
+
+    /// `inventoryInterval`, relaxed while Docker's events announce every change to the list.
+    private var currentInventoryInterval: Double {
+        guard inventoryInterval > 0, onlyDockerContainers, dockerEvents?.isConnected == true else {
+            return inventoryInterval
+        }
+        return max(inventoryInterval, inventoryIntervalFollowingEvents)
     }
 
     /// Between full scans: re-reads the stat of the drilled-down container's processes (their
@@ -206,7 +242,9 @@ package final class TopCollector {
                 row.pids = UInt64(container.processCount)
                 row.fill(counters: entry.counters, since: entry.previous, rates: entry.rates, limits: entry.limits)
                 // Sampled at every frame so that its rates exist from the second one.
-                if let processIO = blockIOFallback.processIO(group: entry.rowID, directories: entry.directories),
+                let taskCount = entry.counters.present.contains(.pids) ? entry.counters.pidsCurrent : nil
+                if let processIO = blockIOFallback.processIO(
+                    group: entry.rowID, directories: entry.directories, taskCount: taskCount),
                     entry.previous != nil
                 {
                     row.fill(processIO: processIO)

@@ -87,7 +87,7 @@ struct TopCommand: ParsableCommand {
         help: ArgumentHelp(
             "Seconds between full scans for new containers and processes (0: every sample).",
             discussion:
-                "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost."
+                "In between, known containers are sampled as usual and a removed one triggers a scan; a scan is half of a sample's cost. While Docker's event stream is followed and every container found is Docker's, a start, stop or rename triggers a scan at the next sample and the periodic scan runs every 30 s (or every --rescan seconds if longer)."
         ))
     var rescan = 5.0
 
@@ -112,6 +112,14 @@ struct TopCommand: ParsableCommand {
     @Option(help: "How deep the cgroup tree goes (/docker/ID is depth 2); deeper cgroups count in their ancestor.")
     var depth = 3
 
+    @Option(
+        help: ArgumentHelp(
+            "Read each container's memory.stat every this many samples (1: every sample, MEM exact).",
+            discussion:
+                "MEM is the working set, usage minus inactive file pages: usage is read every sample, the inactive-file figure from memory.stat, the costliest cgroup file (a tenth of a sample's cost), at a container's first sample and then every N. In between MEM uses the last inactive-file figure, up to N-1 samples old.",
+            valueName: "N"))
+    var memoryStatEvery = 10
+
     func validate() throws {
         if !(delaySeconds >= 0.1 && delaySeconds <= 3600) {
             throw ValidationError("-d must be between 0.1 and 3600 seconds")
@@ -120,6 +128,9 @@ struct TopCommand: ParsableCommand {
         if batch && json { throw ValidationError("choose one of --batch and --json") }
         if !(rescan >= 0 && rescan <= 3600) { throw ValidationError("--rescan must be between 0 and 3600 seconds") }
         if !(1...32).contains(depth) { throw ValidationError("--depth must be between 1 and 32") }
+        if !(1...3600).contains(memoryStatEvery) {
+            throw ValidationError("--memory-stat-every must be between 1 and 3600 samples")
+        }
         if (db == nil) != (at == nil) {
             throw ValidationError("--db and --at go together: the recording and the moment to show")
         }
@@ -143,6 +154,7 @@ struct TopCommand: ParsableCommand {
         collector.showsCgroupTree = cgroups
         collector.cgroupTreeDepth = depth
         collector.inventoryInterval = rescan
+        collector.memoryStatEverySamples = memoryStatEvery
         // --json has no drill-down: every row carries its RT budget and RT threads.
         collector.samplesEveryContainersRealtime = json
         let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: cgroups)
