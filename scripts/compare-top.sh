@@ -83,6 +83,7 @@ for count in "${COUNTS[@]}"; do
   for name in $(sed 's|.*/||' "$WORK/files.txt" | sort -u); do
     grep "/$name\$" "$WORK/files.txt" >"$WORK/one-file.txt"
     set -- $("$WORK/floor" "$WORK/one-file.txt" 200)
+    [ "$1" -gt 0 ] || continue
     printf -- "- %s: %d ns per read (%d files)\n" "$name" "$(($2 / $1))" "$1"
   done
   daemon_before=$(($(ticks dockerd) + $(ticks containerd)))
