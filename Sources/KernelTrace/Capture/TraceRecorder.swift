@@ -19,6 +19,9 @@ public struct TraceRecordOptions: Sendable {
     public var rescanIntervalSeconds: Double = 2
     /// How often full pages are moved out of the ring buffers.
     public var drainIntervalMilliseconds: Int = 100
+    /// How far the buffers may grow when a CPU loses events or nearly fills (KiB per CPU);
+    /// nil: `BufferGrowthPolicy.defaultMaximumKBPerCPU`. The starting size: never grow.
+    public var maximumBufferSizeKBPerCPU: Int?
     public var commandLine: [String] = []
 
     public init(session: TraceSessionOptions, outputDirectory: String) {
@@ -89,13 +92,14 @@ public final class TraceRecorder {
         // A SIGKILL cannot be handled: from the first page file on, the directory always has
         // the metadata a reader needs, marked incomplete until the end rewrites it.
         let realtimeOffset = realtimeOffsetNanoseconds()
+        var growth = BufferGrowthController(policy: growthPolicy(cpuCount: session.onlineCPUs.count))
         func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata
         {
             var metadata = TraceMetadata(
                 session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs,
                 realtimeOffsetNs: realtimeOffset,
                 containerFilter: filter?.filteredContainers ?? [], snapshotTrigger: nil,
-                commandLine: options.commandLine)
+                commandLine: options.commandLine, bufferGrowths: growth.growths)
             metadata.isComplete = isComplete
             do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch {
                 throw .directory(error)
@@ -116,9 +120,17 @@ public final class TraceRecorder {
         let priority = DrainThreadPriority.raise()
         defer { priority.restore() }
         if priority.wasRaised { logger.debug("draining at nice \(DrainThreadPriority.drainingNice)") }
+        var reportedGrowthFailure = false
         var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
         while !shouldStop() {
+            // Before draining: how full the buffers got while the copier slept.
+            if !options.session.overwriteOldest,
+                growIfNeeded(&growth, session: session, reportedFailure: &reportedGrowthFailure)
+            {
+                // A run killed from here on still says what size its buffers were.
+                _ = try writeMetadata(startNs: startNs, endNs: monotonicNanoseconds(), isComplete: false)
+            }
             var moved = 0
             do {
                 for copier in copiers { moved += try copier.drainFullPages() }
@@ -153,6 +165,44 @@ public final class TraceRecorder {
         return TraceRecordResult(
             metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
             removedStaleInstances: stale)
+    }
+
+    /// The growth ceiling: the option's, or four times the start within an eighth of the memory.
+    private func growthPolicy(cpuCount: Int) -> BufferGrowthPolicy {
+        let start = options.session.bufferSizeKBPerCPU
+        let maximum =
+            options.maximumBufferSizeKBPerCPU
+            ?? BufferGrowthPolicy.defaultMaximumKBPerCPU(
+                startKB: start, cpuCount: cpuCount, availableMemoryKB: Self.availableMemoryKB())
+        return BufferGrowthPolicy(maximumKBPerCPU: max(start, maximum))
+    }
+
+    /// /proc/meminfo's MemAvailable, KiB; nil when unknown.
+    private static func availableMemoryKB() -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        let info = Array(text.utf8).withUnsafeBytes { try? MemoryInfo.parse($0, path: "/proc/meminfo") }
+        return info?.availableBytes.map { $0 / 1024 }
+    }
+
+    /// Grows the buffers when a CPU lost events or nearly filled, and says so on stderr (the
+    /// steps also go to the metadata); a refused resize is said once. True when they grew.
+    private func growIfNeeded(
+        _ growth: inout BufferGrowthController, session: TraceSession, reportedFailure: inout Bool
+    ) -> Bool {
+        var grew = false
+        if let step = growth.check(session, atNs: monotonicNanoseconds()) {
+            let cpus = step.cpus.map(String.init).joined(separator: ", ")
+            logger.warning(
+                "ring buffers grown from \(step.fromKBPerCPU) to \(step.toKBPerCPU) KiB per CPU (\(step.reason.rawValue), CPU \(cpus); \(step.lostEventsBefore) events lost before)"
+            )
+            grew = true
+        }
+        if let error = growth.resizeError, !reportedFailure {
+            reportedFailure = true
+            logger.warning(
+                "could not grow the ring buffers, recording on at \(session.bufferSizeKBPerCPU) KiB per CPU: \(error)")
+        }
+        return grew
     }
 
     /// Adds new threads and containers to the statedump and, with `--container`, new
