@@ -64,8 +64,11 @@ public final class TraceRecorder {
         let session: TraceSession
         do { session = try TraceSession(tracefs: tracefs, options: options.session) } catch { throw .tracefs(error) }
         var copiers: [RawPageCopier] = []
-        // Every exit path, errors and signals included, ends here: readers closed, instance gone.
+        var drainer: CaptureDrainer?
+        // Every exit path, errors and signals included, ends here: the draining thread
+        // stopped, readers closed, instance gone (and with it any pages the buffers grew by).
         defer {
+            _ = try? drainer?.stop()
             for copier in copiers { copier.close() }
             do { try session.close() } catch { logger.error("\(error)") }
         }
@@ -92,14 +95,14 @@ public final class TraceRecorder {
         // A SIGKILL cannot be handled: from the first page file on, the directory always has
         // the metadata a reader needs, marked incomplete until the end rewrites it.
         let realtimeOffset = realtimeOffsetNanoseconds()
-        var growth = BufferGrowthController(policy: growthPolicy(cpuCount: session.onlineCPUs.count))
-        func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata
-        {
+        func writeMetadata(
+            startNs: UInt64, endNs: UInt64, isComplete: Bool, growths: [BufferGrowth] = []
+        ) throws(TraceCaptureError) -> TraceMetadata {
             var metadata = TraceMetadata(
                 session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs,
                 realtimeOffsetNs: realtimeOffset,
                 containerFilter: filter?.filteredContainers ?? [], snapshotTrigger: nil,
-                commandLine: options.commandLine, bufferGrowths: growth.growths)
+                commandLine: options.commandLine, bufferGrowths: growths)
             metadata.isComplete = isComplete
             do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch {
                 throw .directory(error)
@@ -108,6 +111,13 @@ public final class TraceRecorder {
         }
         let preparedAt = monotonicNanoseconds()
         _ = try writeMetadata(startNs: preparedAt, endNs: preparedAt, isComplete: false)
+        // From before tracing_on until the stop, the buffers are drained on a thread of their
+        // own: the statedump's work below (dump, JSON, rescans) never holds a drain up.
+        let draining = CaptureDrainer(
+            copiers: copiers, session: session, policy: growthPolicy(cpuCount: session.onlineCPUs.count),
+            drainIntervalMilliseconds: options.drainIntervalMilliseconds, logger: logger)
+        drainer = draining
+        draining.start()
         // Bracket the capture: the first event comes after startNs, the last before endNs.
         let started = try session.startWithStatedump(collector)
         var statedump = started.statedump
@@ -117,43 +127,22 @@ public final class TraceRecorder {
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
-        let priority = DrainThreadPriority.raise()
-        defer { priority.restore() }
-        if priority.wasRaised { logger.debug("draining at nice \(DrainThreadPriority.drainingNice)") }
-        var reportedGrowthFailure = false
-        var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
-        while !shouldStop() {
-            // Before draining: how full the buffers got while the copier slept.
-            if !options.session.overwriteOldest,
-                growIfNeeded(&growth, session: session, reportedFailure: &reportedGrowthFailure)
-            {
-                // A run killed from here on still says what size its buffers were.
-                _ = try writeMetadata(startNs: startNs, endNs: monotonicNanoseconds(), isComplete: false)
-            }
-            var moved = 0
-            do {
-                for copier in copiers { moved += try copier.drainFullPages() }
-            } catch { throw .tracefs(error) }
+        while !shouldStop(), !draining.hasFailed {
             let now = monotonicNanoseconds()
             if let deadline, now >= deadline { break }
             if now >= nextRescan {
                 nextRescan = now + UInt64(options.rescanIntervalSeconds * 1e9)
                 rescan(collector: collector, filter: filter, session: session, statedump: &statedump)
             }
-            var waitNs = UInt64(options.drainIntervalMilliseconds) * 1_000_000
-            if let deadline { waitNs = min(waitNs, deadline - now) }
-            // Wakes when a CPU's buffer is `buffer_percent` full, or at the drain interval;
-            // a signal cuts it short, which is what we want.
-            if poll(&pollDescriptors, nfds_t(pollDescriptors.count), Int32(max(1, waitNs / 1_000_000))) > 0
-                && moved == 0
-            {
-                // Readable but no full page yet (a kernel without buffer_percent wakes on any
-                // data): do not spin.
-                var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-                nanosleep(&pause, nil)
-            }
+            // Looks at the stop flag every 100 ms; a signal to this thread cuts it short.
+            var waitNs: UInt64 = 100_000_000
+            if let deadline { waitNs = min(waitNs, deadline &- min(deadline, monotonicNanoseconds())) }
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(waitNs))
+            nanosleep(&pause, nil)
         }
+        let growths: [BufferGrowth]
+        do { growths = try draining.stop() } catch { throw .tracefs(error) }
 
         do { try session.stop() } catch { throw .tracefs(error) }
         let endNs = monotonicNanoseconds()
@@ -161,7 +150,7 @@ public final class TraceRecorder {
             for copier in copiers { try copier.drainRemaining() }
         } catch { throw .tracefs(error) }
         do { try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath) } catch { throw .directory(error) }
-        let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true)
+        let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true, growths: growths)
         return TraceRecordResult(
             metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
             removedStaleInstances: stale)
@@ -182,27 +171,6 @@ public final class TraceRecorder {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
         let info = Array(text.utf8).withUnsafeBytes { try? MemoryInfo.parse($0, path: "/proc/meminfo") }
         return info?.availableBytes.map { $0 / 1024 }
-    }
-
-    /// Grows the buffers when a CPU lost events or nearly filled, and says so on stderr (the
-    /// steps also go to the metadata); a refused resize is said once. True when they grew.
-    private func growIfNeeded(
-        _ growth: inout BufferGrowthController, session: TraceSession, reportedFailure: inout Bool
-    ) -> Bool {
-        var grew = false
-        if let step = growth.check(session, atNs: monotonicNanoseconds()) {
-            let cpus = step.cpus.map(String.init).joined(separator: ", ")
-            logger.warning(
-                "ring buffers grown from \(step.fromKBPerCPU) to \(step.toKBPerCPU) KiB per CPU (\(step.reason.rawValue), CPU \(cpus); \(step.lostEventsBefore) events lost before)"
-            )
-            grew = true
-        }
-        if let error = growth.resizeError, !reportedFailure {
-            reportedFailure = true
-            logger.warning(
-                "could not grow the ring buffers, recording on at \(session.bufferSizeKBPerCPU) KiB per CPU: \(error)")
-        }
-        return grew
     }
 
     /// Adds new threads and containers to the statedump and, with `--container`, new

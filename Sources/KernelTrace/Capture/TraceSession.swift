@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import LinuxHost
+import Synchronization
 
 /// How a capture uses its tracefs instance.
 public struct TraceSessionOptions: Sendable {
@@ -31,8 +32,10 @@ public final class TraceSession {
     /// Bytes per ring-buffer page (sub-buffer).
     public let pageSize: Int
     public private(set) var formats: [TracepointName: EventFormat] = [:]
-    /// The ring-buffer size per CPU now, KiB: the option's, or larger once the buffers grew.
-    public private(set) var bufferSizeKBPerCPU: Int
+    /// The ring-buffer size per CPU now, KiB: the option's, or larger once the buffers grew
+    /// (by the draining thread, while the metadata may be written from another).
+    public var bufferSizeKBPerCPU: Int { currentBufferSizeKB.load(ordering: .relaxed) }
+    private let currentBufferSizeKB: Atomic<Int>
     private var eventsEnabled = false
 
     /// Creates the instance (cleaning stale ones) and configures everything but the events;
@@ -40,7 +43,7 @@ public final class TraceSession {
     public init(tracefs: Tracefs, options: TraceSessionOptions) throws(TracefsError) {
         self.tracefs = tracefs
         self.options = options
-        bufferSizeKBPerCPU = options.bufferSizeKBPerCPU
+        currentBufferSizeKB = Atomic(options.bufferSizeKBPerCPU)
         instance = try TracefsInstance(tracefs: tracefs)
         let files = instance.files
         try files.write("tracing_on", "0")
@@ -156,7 +159,7 @@ public final class TraceSession {
     /// pages go with the instance when it is removed.
     public func resizeBuffers(kbPerCPU: Int) throws(TracefsError) {
         try instance.files.write("buffer_size_kb", String(kbPerCPU))
-        bufferSizeKBPerCPU = kbPerCPU
+        currentBufferSizeKB.store(kbPerCPU, ordering: .relaxed)
     }
 
     /// The recorded tracepoints with their ids, for the metadata.
