@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Profiling
@@ -42,5 +43,36 @@ struct ProcessMappingsTests {
         #expect(!maps.mappings.isEmpty)
         #expect(zip(maps.mappings, maps.mappings.dropFirst()).allSatisfy { $0.start <= $1.start })
         #expect(maps.mappings.contains { $0.path.hasPrefix("/") && $0.inode > 0 })
+    }
+
+    /// The String-splitting parser this one replaced, kept as the reference.
+    static func referenceParse(_ text: String) -> [ProcessMappings.Mapping] {
+        var found: [ProcessMappings.Mapping] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count >= 5, fields[1].count >= 3, fields[1].dropFirst(2).first == "x" else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
+                start < end,
+                let offset = UInt64(fields[2], radix: 16), let inode = UInt64(fields[4])
+            else { continue }
+            let path = fields.count > 5 ? String(fields[5].drop { $0 == " " }) : ""
+            found.append(.init(start: start, end: end, fileOffset: offset, inode: inode, path: path))
+        }
+        return found.sorted { $0.start < $1.start }
+    }
+
+    @Test("the same mappings as the String parser it replaced, on the fixture and every readable maps file here")
+    func sameAsTheReplacedParser() throws {
+        #expect(ProcessMappings(parsing: Self.text).mappings == Self.referenceParse(Self.text))
+        var compared = 0
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") where Int32(entry) != nil {
+            guard let text = try? String(contentsOfFile: "/proc/\(entry)/maps", encoding: .utf8), !text.isEmpty else {
+                continue
+            }
+            #expect(ProcessMappings(parsing: text).mappings == Self.referenceParse(text), "pid \(entry)")
+            compared += 1
+        }
+        #expect(compared > 0)
     }
 }
