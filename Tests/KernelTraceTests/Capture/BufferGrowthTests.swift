@@ -39,8 +39,8 @@ struct BufferGrowthTests {
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 4096))
         buffers.set(cpu: 0, unreadKB: 700)
         buffers.set(cpu: 1, unreadKB: 100)
-        let checked6 = controller.check(buffers, atNs: 1)
-        #expect(checked6 == nil)
+        let firstLook = controller.check(buffers, atNs: 1)
+        #expect(firstLook == nil)
         #expect(buffers.resizes.isEmpty && controller.growths.isEmpty)
     }
 
@@ -49,20 +49,20 @@ struct BufferGrowthTests {
         let buffers = FakeBuffers(kb: 1024)
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 8192))
         buffers.set(cpu: 1, dropped: 500)
-        let checked1 = controller.check(buffers, atNs: 10)
-        let step = try #require(checked1)
+        let firstLook = controller.check(buffers, atNs: 10)
+        let step = try #require(firstLook)
         #expect(
             step
                 == BufferGrowth(
                     atNs: 10, fromKBPerCPU: 1024, toKBPerCPU: 2048, reason: .eventsLost, cpus: [1],
                     lostEventsBefore: 500))
         // The same counters again: that loss was already answered.
-        let checked7 = controller.check(buffers, atNs: 20)
-        #expect(checked7 == nil)
+        let secondLook = controller.check(buffers, atNs: 20)
+        #expect(secondLook == nil)
         // A new loss (commit overruns count too) on the other CPU: grows again.
         buffers.set(cpu: 0, commitOverrun: 3)
-        let checked2 = controller.check(buffers, atNs: 30)
-        let second = try #require(checked2)
+        let thirdLook = controller.check(buffers, atNs: 30)
+        let second = try #require(thirdLook)
         #expect(second.fromKBPerCPU == 2048 && second.toKBPerCPU == 4096 && second.cpus == [0])
         #expect(second.lostEventsBefore == 503)
         #expect(buffers.resizes == [2048, 4096])
@@ -74,13 +74,13 @@ struct BufferGrowthTests {
         let buffers = FakeBuffers(kb: 1024)
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 4096))
         buffers.set(cpu: 0, unreadKB: 770)
-        let checked3 = controller.check(buffers, atNs: 5)
-        let step = try #require(checked3)
+        let firstLook = controller.check(buffers, atNs: 5)
+        let step = try #require(firstLook)
         #expect(step.reason == .nearlyFull && step.cpus == [0] && step.toKBPerCPU == 2048)
         #expect(step.lostEventsBefore == 0)
         // 770 KiB of 2048 is not nearly full any more.
-        let checked8 = controller.check(buffers, atNs: 6)
-        #expect(checked8 == nil)
+        let secondLook = controller.check(buffers, atNs: 6)
+        #expect(secondLook == nil)
     }
 
     @Test("growth stops at the ceiling, and losses past it are still counted, not grown on")
@@ -88,14 +88,14 @@ struct BufferGrowthTests {
         let buffers = FakeBuffers(kb: 1024)
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 3000))
         buffers.set(cpu: 0, dropped: 1)
-        let checked4 = controller.check(buffers, atNs: 1)
-        #expect(try #require(checked4).toKBPerCPU == 2048)
+        let firstLook = controller.check(buffers, atNs: 1)
+        #expect(try #require(firstLook).toKBPerCPU == 2048)
         buffers.set(cpu: 0, dropped: 2)
-        let checked5 = controller.check(buffers, atNs: 2)
-        #expect(try #require(checked5).toKBPerCPU == 3000)
+        let secondLook = controller.check(buffers, atNs: 2)
+        #expect(try #require(secondLook).toKBPerCPU == 3000)
         buffers.set(cpu: 0, dropped: 9)
-        let checked9 = controller.check(buffers, atNs: 3)
-        #expect(checked9 == nil)
+        let thirdLook = controller.check(buffers, atNs: 3)
+        #expect(thirdLook == nil)
         #expect(buffers.resizes == [2048, 3000])
         #expect(buffers.bufferSizeKBPerCPU == 3000)
     }
@@ -105,8 +105,8 @@ struct BufferGrowthTests {
         let buffers = FakeBuffers(kb: 1024)
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 1024))
         buffers.set(cpu: 0, dropped: 1_000, unreadKB: 1024)
-        let checked10 = controller.check(buffers, atNs: 1)
-        #expect(checked10 == nil)
+        let firstLook = controller.check(buffers, atNs: 1)
+        #expect(firstLook == nil)
         #expect(buffers.resizes.isEmpty)
     }
 
@@ -116,13 +116,13 @@ struct BufferGrowthTests {
         buffers.refuse = true
         var controller = BufferGrowthController(policy: BufferGrowthPolicy(maximumKBPerCPU: 4096))
         buffers.set(cpu: 0, dropped: 1)
-        let checked11 = controller.check(buffers, atNs: 1)
-        #expect(checked11 == nil)
+        let firstLook = controller.check(buffers, atNs: 1)
+        #expect(firstLook == nil)
         #expect(controller.resizeError?.errno == 12)
         buffers.refuse = false
         buffers.set(cpu: 0, dropped: 2)
-        let checked12 = controller.check(buffers, atNs: 2)
-        #expect(checked12 == nil)
+        let secondLook = controller.check(buffers, atNs: 2)
+        #expect(secondLook == nil)
         #expect(controller.growths.isEmpty && buffers.bufferSizeKBPerCPU == 1024)
     }
 
