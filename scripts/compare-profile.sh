@@ -53,7 +53,7 @@ if [ -z "$BINARY" ]; then
 fi
 
 WORK="$(mktemp -d /tmp/compare-profile.XXXXXX)"
-NAME="periscope-bench-busy-$$"
+NAME="${BENCH_CONTAINER:-periscope-bench-busy-$$}"
 cleanup() { docker rm -f "$NAME" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 

@@ -9,6 +9,10 @@
 #
 # Usage (root, tracefs mounted): scripts/compare-trace-capture.sh
 #   PERISCOPE=.build/release/periscope LOAD_BYTES=1000000 LEVELS="1 2" BUFFER_KB=32768 (periscope's default)
+#   BASELINE=/path/to/other/periscope: also runs that binary first in every repetition (before/after
+#   in the same run); PERISCOPE_FLAGS="...": extra `trace record` options for PERISCOPE only.
+# Each periscope row also gives its ring-buffer size at the end (KiB per CPU: larger than
+# BUFFER_KB when the buffers grew) and every row the 1-minute load average when it ended.
 set -euo pipefail
 
 PERISCOPE=${PERISCOPE:-.build/release/periscope}
@@ -16,6 +20,8 @@ LOAD_BYTES=${LOAD_BYTES:-1000000}
 LEVELS=${LEVELS:-"1 2"}
 BUFFER_KB=${BUFFER_KB:-32768}
 REPEATS=${REPEATS:-2}
+BASELINE=${BASELINE:-}
+PERISCOPE_FLAGS=${PERISCOPE_FLAGS:-}
 work=$(mktemp -d /tmp/periscope-compare-capture.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -34,28 +40,39 @@ cpu_of() {  # user+sys seconds from a /usr/bin/time -f "%U %S" file (last line: 
   tail -1 "$1" | awk '{ printf "%.2f", $1 + $2 }'
 }
 
-printf '%-10s %5s %9s %9s %12s %12s %10s\n' tool procs load_s tool_cpu events events/s lost
+printf '%-10s %5s %9s %9s %12s %12s %10s %9s %6s\n' tool procs load_s tool_cpu events events/s lost buffer_kb load1
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+record() {  # LABEL BINARY LEVEL [FLAGS...]: one periscope capture under the load, one row
+  local label=$1 binary=$2 level=$3 tool wall summary events lost size
+  shift 3
+  rm -rf "$work/p"
+  /usr/bin/time -f "%U %S" -o "$work/p.time" "$binary" trace record -e syscalls sched:sched_switch \
+    --buffer-size-kb "$BUFFER_KB" "$@" -o "$work/p" >/dev/null 2>"$work/p.err" &
+  tool=$!
+  for _ in $(seq 1 100); do ls /sys/kernel/tracing/instances 2>/dev/null | grep -q periscope- && break; sleep 0.1; done
+  sleep 1
+  wall=$(load "$level")
+  sleep 0.5
+  kill -INT "$(pgrep -P "$tool" periscope || echo "$tool")" 2>/dev/null || kill -INT "$tool"
+  wait "$tool" || true
+  summary=$("$binary" trace dump "$work/p" --json)
+  events=$(echo "$summary" | awk -F: '/"events"/ { gsub(/[ ,]/, "", $2); print $2 }')
+  lost=$(echo "$summary" | awk -F: '/"metadataLostEvents"/ { gsub(/[ ,]/, "", $2); print $2 }')
+  size=$(grep -o '"bufferSizeKBPerCPU" *: *[0-9]*' "$work/p/metadata.json" | grep -o '[0-9]*$')
+  printf '%-10s %5s %9.2f %9s %12s %12.0f %10s %9s %6s\n' "$label" "$level" "$wall" "$(cpu_of "$work/p.time")" "$events" \
+    "$(echo "$events / $wall" | bc -l)" "$lost" "$size" "$(loadavg)"
+  grep -h "grown\|could not grow" "$work/p.err" | sed 's/^/           /' || true
+}
+
 for level in $LEVELS; do
   for repeat in $(seq 1 "$REPEATS"); do
     base=$(load "$level")
-    printf '%-10s %5s %9.2f %9s %12s %12s %10s\n' none "$level" "$base" - - - -
+    printf '%-10s %5s %9.2f %9s %12s %12s %10s %9s %6s\n' none "$level" "$base" - - - - - "$(loadavg)"
 
     # periscope: until SIGINT, like a user with Ctrl-C
-    rm -rf "$work/p"
-    /usr/bin/time -f "%U %S" -o "$work/p.time" "$PERISCOPE" trace record -e syscalls sched:sched_switch \
-      --buffer-size-kb "$BUFFER_KB" -o "$work/p" >/dev/null 2>"$work/p.err" &
-    tool=$!
-    for _ in $(seq 1 100); do ls /sys/kernel/tracing/instances 2>/dev/null | grep -q periscope- && break; sleep 0.1; done
-    sleep 1
-    wall=$(load "$level")
-    sleep 0.5
-    kill -INT "$(pgrep -P "$tool" periscope || echo "$tool")" 2>/dev/null || kill -INT "$tool"
-    wait "$tool" || true
-    summary=$("$PERISCOPE" trace dump "$work/p" --json)
-    events=$(echo "$summary" | awk -F: '/"events"/ { gsub(/[ ,]/, "", $2); print $2 }')
-    lost=$(echo "$summary" | awk -F: '/"metadataLostEvents"/ { gsub(/[ ,]/, "", $2); print $2 }')
-    printf '%-10s %5s %9.2f %9s %12s %12.0f %10s\n' periscope "$level" "$wall" "$(cpu_of "$work/p.time")" "$events" \
-      "$(echo "$events / $wall" | bc -l)" "$lost"
+    if [ -n "$BASELINE" ]; then record baseline "$BASELINE" "$level"; fi
+    # shellcheck disable=SC2086
+    record periscope "$PERISCOPE" "$level" $PERISCOPE_FLAGS
 
     # perf: same events, same buffer per CPU (-m pages of 4 KiB); --exclude-perf keeps perf's
     # own writes out of the trace as Periscope keeps its own (set_event_notrace_pid), or the
@@ -67,14 +84,16 @@ for level in $LEVELS; do
     sleep 1.5
     wall=$(load "$level")
     sleep 0.5
-    pkill -INT -f "sleep 600" || true
+    # perf stops when its workload does: end this run's own `sleep 600` (found by parent, not by name).
+    perf_pid=$(pgrep -P "$tool" -x perf || true)
+    kill -INT $(pgrep -P "${perf_pid:-0}" -x sleep || echo "$tool") 2>/dev/null || true
     wait "$tool" || true
     stats=$(perf report --stats -i "$work/perf.data" 2>/dev/null)
     # Per-event sections ("EVENT stats:") hold the samples and the lost-sample counts perf
     # attributed to each event; the aggregated block above them would count twice.
     events=$(echo "$stats" | awk '/ stats:$/ { per = !/^Aggregated/ } per && /SAMPLE events:/ && !/LOST/ { sum += $3 } END { print sum + 0 }')
     lost=$(echo "$stats" | awk '/ stats:$/ { per = !/^Aggregated/ } per && /LOST_SAMPLES events:/ { sum += $3 } END { print sum + 0 }')
-    printf '%-10s %5s %9.2f %9s %12s %12.0f %10s\n' perf "$level" "$wall" "$(cpu_of "$work/perf.time")" "$events" \
-      "$(echo "$events / $wall" | bc -l)" "$lost"
+    printf '%-10s %5s %9.2f %9s %12s %12.0f %10s %9s %6s\n' perf "$level" "$wall" "$(cpu_of "$work/perf.time")" "$events" \
+      "$(echo "$events / $wall" | bc -l)" "$lost" "$BUFFER_KB" "$(loadavg)"
   done
 done

@@ -83,6 +83,47 @@ struct TraceRecordLiveTests {
         #expect(collected.events.contains { $0.name == "sched_switch" })
     }
 
+    /// A 64 KiB buffer under a `dd bs=1` load, drained only when full (wake-up at 100 %, a
+    /// 1 s poll): it grows while tracing, says so on stderr and in metadata.json and --json,
+    /// stops at the ceiling, keeps every loss counted, and goes with the instance.
+    @Test func aTooSmallBufferGrowsAndSaysSo() throws {
+        let output = TraceTestEnvironment.scratchPath("growth")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        defer {
+            unlink(output + ".json")
+            unlink(output + ".err")
+        }
+        let recorder = try TraceShell.spawn(
+            [
+                TraceTestEnvironment.periscopeBinary, "trace", "record", "-e", "syscalls", "--buffer-size-kb", "64",
+                "--max-buffer-size-kb", "512", "--wakeup-percent", "100", "--drain-interval-ms", "1000", "-d", "3",
+                "--json", "-o", output
+            ],
+            standardOutput: output + ".json", standardError: output + ".err")
+        #expect(TraceTestEnvironment.waitForCapture(of: recorder))
+        let dd = try TraceShell.spawn(
+            ["dd", "bs=1", "count=200000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
+        #expect(TraceShell.wait(dd) == 0)
+        let errors = (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? ""
+        #expect(TraceShell.wait(recorder) == 0, "\(errors)")
+        #expect(!TraceTestEnvironment.instanceExists(of: recorder))
+
+        let (reader, collected) = try CollectedEvents.read(output)
+        let growths = try #require(reader.metadata.bufferGrowths)
+        #expect(growths.first?.fromKBPerCPU == 64)
+        #expect(zip(growths, growths.dropFirst()).allSatisfy { $0.toKBPerCPU == $1.fromKBPerCPU && $0.atNs <= $1.atNs })
+        #expect(reader.metadata.bufferSizeKBPerCPU == growths.last?.toKBPerCPU)
+        #expect(reader.metadata.bufferSizeKBPerCPU <= 512)
+        #expect(growths.allSatisfy { $0.atNs >= reader.metadata.startNs && $0.atNs <= reader.metadata.endNs })
+        // Growth hides no loss: the pages' own loss marks never exceed the counters kept.
+        #expect(collected.lost <= reader.metadata.lostEventCount)
+        #expect(growths.allSatisfy { $0.lostEventsBefore <= reader.metadata.lostEventCount })
+        #expect(errors.contains("ring buffers grown from 64 to 128 KiB per CPU"))
+        let json = (try? String(contentsOfFile: output + ".json", encoding: .utf8)) ?? ""
+        #expect(json.contains("\"fromKibibytesPerCPU\" : 64"))
+        #expect(json.contains("\"bufferSizeKibibytesPerCPU\" : \(reader.metadata.bufferSizeKBPerCPU)"))
+    }
+
     @Test func aStaleInstanceOfAKilledRunIsRemovedAtTheNextStart() throws {
         let tracefs = try #require(TraceTestEnvironment.tracefs)
         // A run killed with SIGKILL cannot clean up: its instance stays until the next start.

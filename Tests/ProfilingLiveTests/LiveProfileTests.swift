@@ -94,4 +94,22 @@ struct LateProcessAttributionTests {
         // A PID that does not exist is not invented.
         #expect(!attribution.resolveFromParent(pid: Int32.max - 1))
     }
+
+    @Test(
+        "a sample of a process that already exited is settled without a rescan; a running one waits",
+        .live(if: geteuid() == 0, "needs root to scan every process"), .timeLimit(.minutes(1)))
+    func exitedProcessSettlesWithoutRescan() throws {
+        let all = try SampleAttribution(target: .all)
+        let running = try SpawnedChild(["/bin/sleep", "30"])
+        defer { running.kill() }
+        let exited = try SpawnedChild(["/bin/true"])
+        #expect(exited.wait() == 0)
+        let scansBefore = all.rescanCount
+        #expect(all.verdictForExited(pid: running.pid) == nil)
+        #expect(all.verdictForExited(pid: exited.pid) == .keep(container: SampleAttribution.unknownName))
+        #expect(all.rescanCount == scansBefore)
+        // Another target drops it, as a rescan that could not find it would.
+        let processes = try SampleAttribution(target: .processes([running.pid]))
+        #expect(processes.verdictForExited(pid: exited.pid) == .drop)
+    }
 }

@@ -9,6 +9,8 @@ public struct CPUBufferStats: Sendable, Equatable {
     /// Events refused because the buffer was full (non-overwrite mode).
     public var droppedEvents: UInt64 = 0
     public var readEvents: UInt64 = 0
+    /// Bytes written to the buffer and not read yet: how full it is.
+    public var unreadBytes: UInt64 = 0
 
     public init() {}
 
@@ -25,10 +27,17 @@ public struct CPUBufferStats: Sendable, Equatable {
             case "commit overrun": stats.commitOverrun = value
             case "dropped events": stats.droppedEvents = value
             case "read events": stats.readEvents = value
+            case "bytes": stats.unreadBytes = value
             default: break
             }
         }
         return stats
+    }
+
+    /// Events this CPU lost: refused or half-committed, and overwritten unless the buffer
+    /// overwrites its oldest events by design (a flight recorder's window sliding).
+    public func lostEvents(overwritesOldest: Bool) -> UInt64 {
+        saturatingSum(saturatingSum(overwritesOldest ? 0 : overrun, droppedEvents), commitOverrun)
     }
 
     /// Reads the stats of `cpu` in an instance.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLinuxSupport
 import LinuxHost
+import Synchronization
 
 /// Moves one CPU's ring-buffer pages from `per_cpu/cpuN/trace_pipe_raw` to a file without
 /// decoding them. Full pages go through `splice` (the kernel hands the page to a pipe and
@@ -19,7 +20,9 @@ public final class RawPageCopier {
     private var pipeCapacity = 0
     private var spliceWorks = true
     private var buffer: UnsafeMutableRawBufferPointer
-    public private(set) var bytesWritten: UInt64 = 0
+    /// Bytes moved to the file so far; read by the metadata writer while the draining thread moves pages.
+    public var bytesWritten: UInt64 { written.load(ordering: .relaxed) }
+    private let written = Atomic<UInt64>(0)
 
     /// Opens the CPU's raw pipe (non-blocking) and creates `outputPath`.
     public init(instance: Tracefs, cpu: Int, pageSize: Int, outputPath: String) throws(TracefsError) {
@@ -106,7 +109,7 @@ public final class RawPageCopier {
             let moved = SystemCall.retryingInterrupts { periscope_splice(pipeFDs.read, outputFD, remaining, 0) }
             if moved < 0 { throw TracefsError(path: "cpu\(cpu).raw", operation: "splice to", errno: errno) }
             remaining -= moved
-            bytesWritten += UInt64(moved)
+            written.add(UInt64(moved), ordering: .relaxed)
         }
     }
 
@@ -116,6 +119,6 @@ public final class RawPageCopier {
         } catch {
             throw TracefsError(path: "cpu\(cpu).raw", operation: "write", errno: error.rawValue)
         }
-        bytesWritten += UInt64(bytes.count)
+        written.add(UInt64(bytes.count), ordering: .relaxed)
     }
 }

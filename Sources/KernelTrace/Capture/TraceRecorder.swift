@@ -19,6 +19,9 @@ public struct TraceRecordOptions: Sendable {
     public var rescanIntervalSeconds: Double = 2
     /// How often full pages are moved out of the ring buffers.
     public var drainIntervalMilliseconds: Int = 100
+    /// How far the buffers may grow when a CPU loses events or nearly fills (KiB per CPU);
+    /// nil: `BufferGrowthPolicy.defaultMaximumKBPerCPU`. The starting size: never grow.
+    public var maximumBufferSizeKBPerCPU: Int?
     public var commandLine: [String] = []
 
     public init(session: TraceSessionOptions, outputDirectory: String) {
@@ -61,8 +64,11 @@ public final class TraceRecorder {
         let session: TraceSession
         do { session = try TraceSession(tracefs: tracefs, options: options.session) } catch { throw .tracefs(error) }
         var copiers: [RawPageCopier] = []
-        // Every exit path, errors and signals included, ends here: readers closed, instance gone.
+        var drainer: CaptureDrainer?
+        // Every exit path, errors and signals included, ends here: the draining thread
+        // stopped, readers closed, instance gone (and with it any pages the buffers grew by).
         defer {
+            _ = try? drainer?.stop()
             for copier in copiers { copier.close() }
             do { try session.close() } catch { logger.error("\(error)") }
         }
@@ -89,13 +95,14 @@ public final class TraceRecorder {
         // A SIGKILL cannot be handled: from the first page file on, the directory always has
         // the metadata a reader needs, marked incomplete until the end rewrites it.
         let realtimeOffset = realtimeOffsetNanoseconds()
-        func writeMetadata(startNs: UInt64, endNs: UInt64, isComplete: Bool) throws(TraceCaptureError) -> TraceMetadata
-        {
+        func writeMetadata(
+            startNs: UInt64, endNs: UInt64, isComplete: Bool, growths: [BufferGrowth] = []
+        ) throws(TraceCaptureError) -> TraceMetadata {
             var metadata = TraceMetadata(
                 session: session, copiers: copiers, mode: "record", startNs: startNs, endNs: endNs,
                 realtimeOffsetNs: realtimeOffset,
                 containerFilter: filter?.filteredContainers ?? [], snapshotTrigger: nil,
-                commandLine: options.commandLine)
+                commandLine: options.commandLine, bufferGrowths: growths)
             metadata.isComplete = isComplete
             do { try TraceDirectoryWriter.writeJSON(metadata, to: layout.metadataPath) } catch {
                 throw .directory(error)
@@ -104,6 +111,13 @@ public final class TraceRecorder {
         }
         let preparedAt = monotonicNanoseconds()
         _ = try writeMetadata(startNs: preparedAt, endNs: preparedAt, isComplete: false)
+        // From before tracing_on until the stop, the buffers are drained on a thread of their
+        // own: the statedump's work below (dump, JSON, rescans) never holds a drain up.
+        let draining = CaptureDrainer(
+            copiers: copiers, session: session, policy: growthPolicy(cpuCount: session.onlineCPUs.count),
+            drainIntervalMilliseconds: options.drainIntervalMilliseconds, logger: logger)
+        drainer = draining
+        draining.start()
         // Bracket the capture: the first event comes after startNs, the last before endNs.
         let started = try session.startWithStatedump(collector)
         var statedump = started.statedump
@@ -113,35 +127,22 @@ public final class TraceRecorder {
         logger.debug("statedump: \(statedump.threads.count) threads, \(statedump.containers.count) containers")
 
         let deadline = options.durationSeconds.map { startNs + UInt64($0 * 1e9) }
-        let priority = DrainThreadPriority.raise()
-        defer { priority.restore() }
-        if priority.wasRaised { logger.debug("draining at nice \(DrainThreadPriority.drainingNice)") }
-        var pollDescriptors = copiers.map { pollfd(fd: $0.traceFD, events: Int16(POLLIN), revents: 0) }
         var nextRescan = monotonicNanoseconds() + UInt64(options.rescanIntervalSeconds * 1e9)
-        while !shouldStop() {
-            var moved = 0
-            do {
-                for copier in copiers { moved += try copier.drainFullPages() }
-            } catch { throw .tracefs(error) }
+        while !shouldStop(), !draining.hasFailed {
             let now = monotonicNanoseconds()
             if let deadline, now >= deadline { break }
             if now >= nextRescan {
                 nextRescan = now + UInt64(options.rescanIntervalSeconds * 1e9)
                 rescan(collector: collector, filter: filter, session: session, statedump: &statedump)
             }
-            var waitNs = UInt64(options.drainIntervalMilliseconds) * 1_000_000
-            if let deadline { waitNs = min(waitNs, deadline - now) }
-            // Wakes when a CPU's buffer is `buffer_percent` full, or at the drain interval;
-            // a signal cuts it short, which is what we want.
-            if poll(&pollDescriptors, nfds_t(pollDescriptors.count), Int32(max(1, waitNs / 1_000_000))) > 0
-                && moved == 0
-            {
-                // Readable but no full page yet (a kernel without buffer_percent wakes on any
-                // data): do not spin.
-                var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-                nanosleep(&pause, nil)
-            }
+            // Looks at the stop flag every 100 ms; a signal to this thread cuts it short.
+            var waitNs: UInt64 = 100_000_000
+            if let deadline { waitNs = min(waitNs, deadline &- min(deadline, monotonicNanoseconds())) }
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(waitNs))
+            nanosleep(&pause, nil)
         }
+        let growths: [BufferGrowth]
+        do { growths = try draining.stop() } catch { throw .tracefs(error) }
 
         do { try session.stop() } catch { throw .tracefs(error) }
         let endNs = monotonicNanoseconds()
@@ -149,10 +150,27 @@ public final class TraceRecorder {
             for copier in copiers { try copier.drainRemaining() }
         } catch { throw .tracefs(error) }
         do { try TraceDirectoryWriter.writeJSON(statedump, to: layout.statedumpPath) } catch { throw .directory(error) }
-        let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true)
+        let metadata = try writeMetadata(startNs: startNs, endNs: endNs, isComplete: true, growths: growths)
         return TraceRecordResult(
             metadata: metadata, threadCount: statedump.threads.count, containerCount: statedump.containers.count,
             removedStaleInstances: stale)
+    }
+
+    /// The growth ceiling: the option's, or four times the start within an eighth of the memory.
+    private func growthPolicy(cpuCount: Int) -> BufferGrowthPolicy {
+        let start = options.session.bufferSizeKBPerCPU
+        let maximum =
+            options.maximumBufferSizeKBPerCPU
+            ?? BufferGrowthPolicy.defaultMaximumKBPerCPU(
+                startKB: start, cpuCount: cpuCount, availableMemoryKB: Self.availableMemoryKB())
+        return BufferGrowthPolicy(maximumKBPerCPU: max(start, maximum))
+    }
+
+    /// /proc/meminfo's MemAvailable, KiB; nil when unknown.
+    private static func availableMemoryKB() -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        let info = Array(text.utf8).withUnsafeBytes { try? MemoryInfo.parse($0, path: "/proc/meminfo") }
+        return info?.availableBytes.map { $0 / 1024 }
     }
 
     /// Adds new threads and containers to the statedump and, with `--container`, new

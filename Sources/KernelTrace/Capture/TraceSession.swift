@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import LinuxHost
+import Synchronization
 
 /// How a capture uses its tracefs instance.
 public struct TraceSessionOptions: Sendable {
@@ -11,6 +12,8 @@ public struct TraceSessionOptions: Sendable {
     public static let defaultBufferSizeKBPerCPU = 32768
     /// Ring buffer per CPU, KiB.
     public var bufferSizeKBPerCPU: Int = defaultBufferSizeKBPerCPU
+    /// How full (percent) a CPU's buffer is when the copier's poll wakes (`buffer_percent`).
+    public var wakeupPercent = 25
     /// Overwrite the oldest events when full (flight recorder) instead of dropping new ones.
     public var overwriteOldest = false
     /// The sys filesystem ("/sys", or a fixture tree): the online CPU list.
@@ -29,6 +32,10 @@ public final class TraceSession {
     /// Bytes per ring-buffer page (sub-buffer).
     public let pageSize: Int
     public private(set) var formats: [TracepointName: EventFormat] = [:]
+    /// The ring-buffer size per CPU now, KiB: the option's, or larger once the buffers grew
+    /// (by the draining thread, while the metadata may be written from another).
+    public var bufferSizeKBPerCPU: Int { currentBufferSizeKB.load(ordering: .relaxed) }
+    private let currentBufferSizeKB: Atomic<Int>
     private var eventsEnabled = false
 
     /// Creates the instance (cleaning stale ones) and configures everything but the events;
@@ -36,15 +43,16 @@ public final class TraceSession {
     public init(tracefs: Tracefs, options: TraceSessionOptions) throws(TracefsError) {
         self.tracefs = tracefs
         self.options = options
+        currentBufferSizeKB = Atomic(options.bufferSizeKBPerCPU)
         instance = try TracefsInstance(tracefs: tracefs)
         let files = instance.files
         try files.write("tracing_on", "0")
         try files.write("trace_clock", "mono")
         try files.write("buffer_size_kb", String(options.bufferSizeKBPerCPU))
         try files.write("options/overwrite", options.overwriteOldest ? "1" : "0")
-        // Wake the reader's poll when a CPU buffer is a quarter full: three quarters of
-        // headroom while it drains, instead of the default half.
-        try? files.write("buffer_percent", "25")
+        // Wake the reader's poll when a CPU buffer is a quarter full (by default): three
+        // quarters of headroom while it drains, instead of the kernel's default half.
+        try? files.write("buffer_percent", String(options.wakeupPercent))
         onlineCPUs = Self.readOnlineCPUs(sysRoot: options.sysRoot)
         if let text = try? files.read("buffer_subbuf_size_kb"), let kb = Int(text.filter(\.isNumber)), kb > 0 {
             pageSize = kb * 1024
@@ -147,6 +155,13 @@ public final class TraceSession {
         return result
     }
 
+    /// Resizes every CPU's ring buffer; tracing goes on and the events in it are kept. The
+    /// pages go with the instance when it is removed.
+    public func resizeBuffers(kbPerCPU: Int) throws(TracefsError) {
+        try instance.files.write("buffer_size_kb", String(kbPerCPU))
+        currentBufferSizeKB.store(kbPerCPU, ordering: .relaxed)
+    }
+
     /// The recorded tracepoints with their ids, for the metadata.
     public var recordedTracepoints: [RecordedTracepoint] {
         options.tracepoints.compactMap { tracepoint in
@@ -162,5 +177,13 @@ public final class TraceSession {
     static func readOnlineCPUs(sysRoot: String) -> [Int] {
         if let list = try? CPUList.online(sysRoot: sysRoot), list.count > 0 { return list.cpus }
         return Array(0..<Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+extension TraceSession: BufferStatsSource {
+    public var cpus: [Int] { onlineCPUs }
+
+    public func bufferStats(cpu: Int) -> CPUBufferStats? {
+        try? CPUBufferStats.read(instance: instance.files, cpu: cpu)
     }
 }

@@ -8,7 +8,8 @@ extension TraceMetadata {
     init(
         session: TraceSession, copiers: [RawPageCopier], mode: String, startNs: UInt64, endNs: UInt64,
         realtimeOffsetNs: Int64,
-        containerFilter: [FilteredContainer], snapshotTrigger: String?, commandLine: [String]
+        containerFilter: [FilteredContainer], snapshotTrigger: String?, commandLine: [String],
+        bufferGrowths: [BufferGrowth] = []
     ) {
         let stats = session.cpuStats()
         let streams = copiers.map { copier in
@@ -24,7 +25,8 @@ extension TraceMetadata {
             hostname: HostSystem.hostname, kernelRelease: HostSystem.kernelRelease, machine: HostSystem.machine,
             onlineCPUs: session.onlineCPUs, clock: "mono", realtimeOffsetNs: realtimeOffsetNs,
             pageSizeBytes: session.pageSize,
-            bufferSizeKBPerCPU: session.options.bufferSizeKBPerCPU, tracepoints: session.recordedTracepoints,
+            bufferSizeKBPerCPU: session.bufferSizeKBPerCPU, bufferGrowths: bufferGrowths.isEmpty ? nil : bufferGrowths,
+            tracepoints: session.recordedTracepoints,
             startNs: startNs, endNs: endNs, mode: mode, containerFilter: containerFilter,
             cpuStreams: streams, snapshotTrigger: snapshotTrigger, commandLine: commandLine)
     }

@@ -14,7 +14,11 @@ public struct TraceMetadata: Sendable, Codable {
     public var realtimeOffsetNs: Int64
     /// Ring-buffer sub-buffer (page) size in bytes: the unit of the cpuN.raw files.
     public var pageSizeBytes: Int
+    /// The ring-buffer size per CPU at the end, KiB (after any growth).
     public var bufferSizeKBPerCPU: Int
+    /// How the buffers grew while recording, in order; nil or empty when they did not
+    /// (and in traces written before buffers could grow).
+    public var bufferGrowths: [BufferGrowth]?
     public var tracepoints: [RecordedTracepoint]
     public var startNs: UInt64
     public var endNs: UInt64

@@ -11,7 +11,7 @@ package struct TraceMetadataJSON: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, tracer, hostname, kernelRelease, machine, onlineCPUs, clock
-        case realtimeOffsetNanoseconds, pageSizeBytes, bufferSizeKibibytesPerCPU, tracepoints
+        case realtimeOffsetNanoseconds, pageSizeBytes, bufferSizeKibibytesPerCPU, bufferGrowths, tracepoints
         case startMonotonicNanoseconds, endMonotonicNanoseconds, durationSeconds, mode, containerFilter
         case cpuStreams, lostEvents, snapshotTrigger, commandLine
     }
@@ -28,6 +28,7 @@ package struct TraceMetadataJSON: Encodable {
         try container.encode(metadata.realtimeOffsetNs, forKey: .realtimeOffsetNanoseconds)
         try container.encode(metadata.pageSizeBytes, forKey: .pageSizeBytes)
         try container.encode(metadata.bufferSizeKBPerCPU, forKey: .bufferSizeKibibytesPerCPU)
+        try container.encode((metadata.bufferGrowths ?? []).map(Growth.init), forKey: .bufferGrowths)
         try container.encode(metadata.tracepoints, forKey: .tracepoints)
         try container.encode(metadata.startNs, forKey: .startMonotonicNanoseconds)
         try container.encode(metadata.endNs, forKey: .endMonotonicNanoseconds)
@@ -38,6 +39,25 @@ package struct TraceMetadataJSON: Encodable {
         try container.encode(metadata.lostEventCount, forKey: .lostEvents)
         try container.encodeIfPresent(metadata.snapshotTrigger, forKey: .snapshotTrigger)
         try container.encode(metadata.commandLine, forKey: .commandLine)
+    }
+
+    /// One step of the buffers growing while recording.
+    struct Growth: Encodable {
+        var atMonotonicNanoseconds: UInt64
+        var fromKibibytesPerCPU: Int
+        var toKibibytesPerCPU: Int
+        var reason: String
+        var cpus: [Int]
+        var lostEventsBefore: UInt64
+
+        init(_ growth: BufferGrowth) {
+            atMonotonicNanoseconds = growth.atNs
+            fromKibibytesPerCPU = growth.fromKBPerCPU
+            toKibibytesPerCPU = growth.toKBPerCPU
+            reason = growth.reason.rawValue
+            cpus = growth.cpus
+            lostEventsBefore = growth.lostEventsBefore
+        }
     }
 
     /// One CPU's stream: counts are plural nouns, sizes end in `Bytes`.

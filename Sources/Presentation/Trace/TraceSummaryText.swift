@@ -24,6 +24,13 @@ package enum TraceSummaryText {
             ])
         }
         lines.append(String(table.render().dropLast()))
+        for growth in metadata.bufferGrowths ?? [] {
+            let after = Double(growth.atNs &- metadata.startNs) / 1e9
+            let cpus = growth.cpus.map(String.init).joined(separator: ", ")
+            lines.append(
+                "  ring buffers grew from \(growth.fromKBPerCPU) to \(growth.toKBPerCPU) KiB per CPU at +\(fixed(after, 2)) s (\(growth.reason == .eventsLost ? "events lost" : "nearly full") on CPU \(cpus); \(growth.lostEventsBefore) lost before)"
+            )
+        }
         lines.append(
             metadata.lostEventCount == 0
                 ? "  no events lost"

@@ -287,6 +287,9 @@ package final class ProfileSession {
             if verdict == .unknown, attribution.resolveFromParent(pid: entry.sample.pid) {
                 verdict = attribution.verdict(pid: entry.sample.pid)
             }
+            if verdict == .unknown, let settled = attribution.verdictForExited(pid: entry.sample.pid) {
+                verdict = settled
+            }
             switch verdict {
             case .keep(let container): fold(entry.sample, container: container)
             case .drop: break
@@ -303,7 +306,7 @@ package final class ProfileSession {
             case .unknown:
                 if rescanned || isFinal {
                     // Exited before any scan saw it: for --all it is still CPU time spent.
-                    if attribution.target == .all { fold(entry.sample, container: "[unknown]") }
+                    if attribution.target == .all { fold(entry.sample, container: SampleAttribution.unknownName) }
                 } else {
                     pending.append(entry)
                 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ContainerInventory
 import LinuxHost
 
@@ -145,6 +148,19 @@ package final class SampleAttribution {
         try? refresh(now: now, isFirst: false)
         return true
     }
+
+    /// The verdict for a PID that is unknown and unresolved from its parent when no rescan can
+    /// change it: the process is gone (no /proc/PID), so no scan will ever list it. With
+    /// `--all` its CPU time still counts, under `[unknown]`; other targets drop it (what a
+    /// rescan that did not help ends in). Nil while it still runs: a rescan may place it.
+    /// A build's short-lived compilers would otherwise cost a full scan a second for nothing.
+    package func verdictForExited(pid: Int32) -> Verdict? {
+        guard access("\(procRoot)/\(pid)", F_OK) != 0 else { return nil }
+        return target == .all ? .keep(container: Self.unknownName) : .drop
+    }
+
+    /// The root frame name of samples whose process could not be attributed.
+    package static let unknownName = "[unknown]"
 
     /// The verdict for a sample of host PID `pid`.
     package func verdict(pid: Int32) -> Verdict {

@@ -228,10 +228,9 @@ package final class Symbolizer {
     }
 
     private func readMappings(_ pid: Int32) -> ProcessMappings? {
-        guard let text = try? KernelFileReader(maximumFileBytes: 64 << 20).string(of: "\(procRoot)/\(pid)/maps") else {
-            return nil
+        try? KernelFileReader(maximumFileBytes: 64 << 20).withContents(of: "\(procRoot)/\(pid)/maps") {
+            ProcessMappings(parsing: $0)
         }
-        return ProcessMappings(parsing: text)
     }
 }
 

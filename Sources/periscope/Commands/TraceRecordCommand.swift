@@ -14,7 +14,10 @@ struct TraceRecordCommand: ParsableCommand {
             pages to TRACE_DIR until -d elapses or Ctrl-C/SIGTERM. TRACE_DIR then holds the \
             pages, the event formats, statedump.json and metadata.json (host, kernel, CPUs, \
             clock, events, times, lost events per CPU), and can be read on another machine.
-            Lost events are reported at the end and stored in metadata.json.
+            Lost events are reported at the end and stored in metadata.json. When a CPU \
+            loses events or its buffer is found 75 % full, the buffers grow (see \
+            --max-buffer-size-kb); each growth is printed and stored too, and events lost \
+            before it stay counted.
             Changes on the host: creates and then removes instances/periscope-PID in tracefs.
 
             Examples:
@@ -37,6 +40,18 @@ struct TraceRecordCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The trace directory to create (must be new or empty).")
     var output: String
 
+    @Option(
+        help: ArgumentHelp(
+            "How far the ring buffers may grow, KiB per CPU: when a CPU loses events or is found 75 % full, every CPU's buffer doubles, up to this (default: 4x --buffer-size-kb, at most an eighth of the available memory; --buffer-size-kb's value: never grow). Each growth is printed and stored in metadata.json.",
+            valueName: "kib"))
+    var maxBufferSizeKB: Int?
+
+    @Option(help: ArgumentHelp("How full a CPU's buffer is, in percent, when the copier wakes.", visibility: .hidden))
+    var wakeupPercent: Int = 25
+
+    @Option(help: ArgumentHelp("The copier's longest sleep, ms.", visibility: .hidden))
+    var drainIntervalMs: Int = 100
+
     @Flag(help: "Print the summary as JSON (the trace's metadata, in the --json vocabulary of docs/json.md).")
     var json = false
 
@@ -44,6 +59,13 @@ struct TraceRecordCommand: ParsableCommand {
         try capture.validateCapture()
         if let duration, !(duration > 0 && duration <= 86_400) {
             throw ValidationError("-d must be between 0 and 86400 seconds")
+        }
+        if let maxBufferSizeKB, maxBufferSizeKB < capture.bufferSizeKB || maxBufferSizeKB > 4 << 20 {
+            throw ValidationError("--max-buffer-size-kb must be between --buffer-size-kb and 4194304")
+        }
+        if !(1...100).contains(wakeupPercent) { throw ValidationError("--wakeup-percent must be between 1 and 100") }
+        if !(1...10_000).contains(drainIntervalMs) {
+            throw ValidationError("--drain-interval-ms must be between 1 and 10000")
         }
     }
 
@@ -54,9 +76,12 @@ struct TraceRecordCommand: ParsableCommand {
         defer { CaptureSignals.uninstall(previous) }
         let logger = source.makeLogger()
         let tracefs = try capture.locateTracefs()
-        let sessionOptions = try capture.sessionOptions(tracefs: tracefs)
+        var sessionOptions = try capture.sessionOptions(tracefs: tracefs)
+        sessionOptions.wakeupPercent = wakeupPercent
         var options = TraceRecordOptions(session: sessionOptions, outputDirectory: output)
         options.durationSeconds = duration
+        options.maximumBufferSizeKBPerCPU = maxBufferSizeKB
+        options.drainIntervalMilliseconds = drainIntervalMs
         options.containers = capture.containers
         options.inventory = source.inventoryOptions(includeProcesses: false)
         options.commandLine = CommandLine.arguments
