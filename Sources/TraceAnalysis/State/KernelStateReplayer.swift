@@ -24,6 +24,11 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    /// No `--cpu` filter: the per-event test is one flag (asking the filter's set was 2 % of a replay).
+    private let acceptsEveryCPU: Bool
+    /// The kinds of the trace's event classes, known from `begin` on (nil before): what the
+    /// runner checks an analysis's required events against, without binding every class again.
+    public private(set) var presentKinds: Set<KernelEventKind>?
     /// Called every 2^20 events with the current timestamp (progress on long traces).
     var progress: ((UInt64) -> Void)?
     private let argumentLayout: SyscallArgumentLayout
@@ -32,7 +37,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     /// Owns the binding table's memory for as long as the replayer lives.
     final class BindingStorage {
         private var pointer: UnsafeMutablePointer<KernelEventBinding>?
-        private var count = 0
+        private(set) var count = 0
 
         func store(_ bindings: [KernelEventBinding]) -> UnsafeMutablePointer<KernelEventBinding> {
             release()
@@ -70,6 +75,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         self.argumentLayout = argumentLayout
         self.handler = handler
         self.filter = filter
+        self.acceptsEveryCPU = filter.cpus.isEmpty
         self.vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: machine))
         self.observesEveryEvent = handler.observesEveryEvent
     }
@@ -80,6 +86,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
             ?? self.vocabulary
         let resolved = trace.classes.classes.map { vocabulary.binding(for: $0) }
         bindings = bindingStorage.store(resolved)
+        presentKinds = Set(resolved.map(\.kind))
         syscallIndexByClass = ContiguousArray(
             resolved.map { binding in
                 binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
@@ -99,6 +106,12 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         hardIRQ.append(contentsOf: repeatElement((begin: UInt64(0), irq: -1), count: add))
         softIRQEntry.append(contentsOf: repeatElement(0, count: add * Self.softIRQVectors))
         softIRQRaise.append(contentsOf: repeatElement(0, count: add * Self.softIRQVectors))
+    }
+
+    /// The fields the bindings name; every field when the handler observes raw records.
+    public func fieldsRead(of eventClass: EventClass) -> [Int]? {
+        guard !observesEveryEvent, eventClass.index < bindingStorage.count else { return nil }
+        return bindings[eventClass.index].boundFields
     }
 
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
@@ -129,7 +142,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 noteNamespace(current, UInt64(record.unsigned(binding.pointee.currentPIDNamespace)))
             }
         }
-        let reports = time >= windowBegin && time <= windowEnd && filter.accepts(cpu: cpu)
+        let reports = time >= windowBegin && time <= windowEnd && (acceptsEveryCPU || filter.accepts(cpu: cpu))
 
         switch binding.pointee.kind {
         case .ignored:
