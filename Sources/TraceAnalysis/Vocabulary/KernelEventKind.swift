@@ -92,8 +92,8 @@ public struct KernelEventVocabulary: Sendable {
         binding.usesFtraceNaming = !system.isEmpty || eventClass.fieldIndex(named: "common_pid", scope: .common) != nil
         // Syscall classes (most of an LTTng kernel trace's ~1,200) match no case below: they
         // go straight to `default` instead of through some thirty string comparisons each.
-        let caseName = name.hasPrefix("syscall_") || name.hasPrefix("compat_syscall_") ? "" : name
-        switch caseName {
+        let syscallClass = Self.syscallClass(named: name)
+        switch syscallClass == nil ? name : "" {
         case "sched_switch":
             binding.kind = .schedSwitch
             binding.prevTID = field("prev_tid", "prev_pid")
@@ -192,25 +192,31 @@ public struct KernelEventVocabulary: Sendable {
             binding.fileDescriptor = field("fd")
             binding.fileName = field("filename")
         default:
-            // Prefix tests and counted drops: a Foundation `range(of:)` search per class was a
-            // visible part of start-up on LTTng traces (hundreds of syscall classes).
-            if let syscall = Self.dropPrefix("syscall_entry_", of: name)
-                ?? Self.dropPrefix("compat_syscall_entry_", of: name)
-            {
-                binding.kind = .syscallEntry
-                binding.syscallName = syscall
-            } else if let syscall = Self.dropPrefix("syscall_exit_", of: name)
-                ?? Self.dropPrefix("compat_syscall_exit_", of: name)
-            {
-                binding.kind = .syscallExit
-                binding.syscallName = syscall
-                binding.returnValue = field("ret")
+            if let syscallClass {
+                binding.kind = syscallClass.kind
+                binding.syscallName = syscallClass.syscallName
+                if syscallClass.kind == .syscallExit { binding.returnValue = field("ret") }
             }
             binding.fileDescriptor = field("fd")
             binding.byteCount = field("count")
             binding.fileName = field("filename", "pathname")
         }
         return binding
+    }
+
+    /// The kind and syscall name of a class named the way LTTng names syscalls
+    /// (`syscall_entry_read`, `compat_syscall_exit_read`; any other `syscall_…` name is
+    /// ignored), which depend on the name alone; nil for every other name. Prefix tests and
+    /// counted drops: a Foundation `range(of:)` search per class was a visible part of start-up.
+    public static func syscallClass(named name: String) -> (kind: KernelEventKind, syscallName: String?)? {
+        guard name.hasPrefix("syscall_") || name.hasPrefix("compat_syscall_") else { return nil }
+        if let syscall = dropPrefix("syscall_entry_", of: name) ?? dropPrefix("compat_syscall_entry_", of: name) {
+            return (.syscallEntry, syscall)
+        }
+        if let syscall = dropPrefix("syscall_exit_", of: name) ?? dropPrefix("compat_syscall_exit_", of: name) {
+            return (.syscallExit, syscall)
+        }
+        return (.ignored, nil)
     }
 
     /// `name` without `prefix`, or nil when it does not start with it.
