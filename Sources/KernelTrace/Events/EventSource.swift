@@ -43,9 +43,14 @@ public protocol EventConsumer {
     mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64)
     /// Called once after the last event, with the timestamp the trace ends at.
     mutating func end(at timestamp: UInt64)
+    /// The slots of `eventClass` this consumer reads, or nil when it may read any. Asked after
+    /// `begin`, once per class; a source may then leave the other slots of that class's records
+    /// undecoded (holding anything), so a consumer that answers must never read another.
+    func fieldsRead(of eventClass: EventClass) -> [Int]?
 }
 
 extension EventConsumer {
+    public func fieldsRead(of eventClass: EventClass) -> [Int]? { nil }
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {}
     public mutating func end(at timestamp: UInt64) {}
 }

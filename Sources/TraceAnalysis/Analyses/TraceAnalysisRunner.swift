@@ -87,35 +87,52 @@ public enum TraceAnalysisRunner {
         progress: ((UInt64) -> Void)? = nil
     ) throws -> AnalysisReport {
         var report: AnalysisReport
+        var present: Set<KernelEventKind>?
         switch kind {
         case .cputop:
-            report = try replay(CPUTop(options: options), source: source, filter: options.filter, progress: progress)
+            report = try replay(
+                CPUTop(options: options), source: source, filter: options.filter, present: &present, progress: progress)
         case .memtop:
-            report = try replay(MemTop(options: options), source: source, filter: options.filter, progress: progress)
+            report = try replay(
+                MemTop(options: options), source: source, filter: options.filter, present: &present, progress: progress)
         case .schedlat:
             report = try replay(
-                SchedLatency(options: options), source: source, filter: options.filter, progress: progress)
+                SchedLatency(options: options), source: source, filter: options.filter, present: &present,
+                progress: progress)
         case .syscalls:
-            report = try replay(Syscalls(options: options), source: source, filter: options.filter, progress: progress)
+            report = try replay(
+                Syscalls(options: options), source: source, filter: options.filter, present: &present,
+                progress: progress)
         case .iolatency:
-            report = try replay(IOLatency(options: options), source: source, filter: options.filter, progress: progress)
+            report = try replay(
+                IOLatency(options: options), source: source, filter: options.filter, present: &present,
+                progress: progress)
         case .iousage:
-            report = try replay(IOUsage(options: options), source: source, filter: options.filter, progress: progress)
+            report = try replay(
+                IOUsage(options: options), source: source, filter: options.filter, present: &present, progress: progress
+            )
         case .irq:
             report = try replay(
-                Interrupts(options: options), source: source, filter: options.filter, progress: progress)
+                Interrupts(options: options), source: source, filter: options.filter, present: &present,
+                progress: progress)
         case .dstate:
             report = try replay(
-                UninterruptibleSleep(options: options), source: source, filter: options.filter, progress: progress)
+                UninterruptibleSleep(options: options), source: source, filter: options.filter, present: &present,
+                progress: progress)
         case .periods:
             let analysis = PeriodAnalysis(
                 options: options, definitions: periods.definitions, groupBy: periods.groupBy,
                 aggregateBy: periods.aggregateBy)
-            report = try replay(analysis, source: source, filter: options.filter, progress: progress)
+            report = try replay(analysis, source: source, filter: options.filter, present: &present, progress: progress)
         }
-        let vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
-        let present = Set(source.traceDescription.classes.classes.map { vocabulary.binding(for: $0).kind })
-        for alternatives in kind.requiredKinds where !alternatives.contains(where: present.contains) {
+        // The replayer bound every class at `begin`; a source that never began is bound here.
+        let kinds =
+            present
+            ?? {
+                let vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
+                return Set(source.traceDescription.classes.classes.map { vocabulary.binding(for: $0).kind })
+            }()
+        for alternatives in kind.requiredKinds where !alternatives.contains(where: kinds.contains) {
             report.notes.append(
                 "note: the trace has no \(alternatives.map { "\($0)" }.joined(separator: "/")) events; record them for \(kind.rawValue)"
             )
@@ -124,7 +141,8 @@ public enum TraceAnalysisRunner {
     }
 
     static func replay<Analysis: ReportingAnalysis>(
-        _ analysis: Analysis, source: some EventSource, filter: AnalysisFilter, progress: ((UInt64) -> Void)?
+        _ analysis: Analysis, source: some EventSource, filter: AnalysisFilter,
+        present: inout Set<KernelEventKind>?, progress: ((UInt64) -> Void)?
     ) throws -> AnalysisReport {
         let layout = (source as? PeriscopeTraceReader).map { SyscallArgumentLayout.directory($0.layout) } ?? .builtIn
         var replayer = KernelStateReplayer(
@@ -132,6 +150,7 @@ public enum TraceAnalysisRunner {
             argumentLayout: layout)
         replayer.progress = progress
         try source.run(into: &replayer)
+        present = replayer.presentKinds
         try filter.checkContainers(in: replayer.state)
         var report = replayer.handler.report(state: replayer.state)
         // The time range is the part analysed: from --begin when it is after the first event.

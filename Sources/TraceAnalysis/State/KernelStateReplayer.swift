@@ -11,6 +11,8 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     /// Bindings by class index, read in place (a binding is a few hundred bytes: never copied per event).
     private var bindings: UnsafeMutablePointer<KernelEventBinding> = UnsafeMutablePointer(bitPattern: 8)!
     private var bindingStorage = BindingStorage()
+    /// Per class: bound at its first event (`BindingStorage.bind(_:)`), not yet seen.
+    private var deferredBindings: UnsafeMutablePointer<Bool> = UnsafeMutablePointer(bitPattern: 8)!
     /// Syscall index per class (LTTng names) and per ftrace syscall number.
     private var syscallIndexByClass: ContiguousArray<Int32> = []
     private var syscallIndexByNumber: ContiguousArray<Int32> = ContiguousArray(repeating: -1, count: 1024)
@@ -24,29 +26,53 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    /// No `--cpu` filter: the per-event test is one flag (asking the filter's set was 2 % of a replay).
+    private let acceptsEveryCPU: Bool
+    /// The kinds of the trace's event classes, known from `begin` on (nil before): what the
+    /// runner checks an analysis's required events against, without binding every class again.
+    public private(set) var presentKinds: Set<KernelEventKind>?
     /// Called every 2^20 events with the current timestamp (progress on long traces).
     var progress: ((UInt64) -> Void)?
     private let argumentLayout: SyscallArgumentLayout
     private var argumentPositionCache: ContiguousArray<SyscallArgumentLayout.Positions?> = []
 
-    /// Owns the binding table's memory for as long as the replayer lives.
+    /// Owns the binding table's memory for as long as the replayer lives, and binds the classes
+    /// left for their first event.
     final class BindingStorage {
         private var pointer: UnsafeMutablePointer<KernelEventBinding>?
-        private var count = 0
+        private var deferredPointer: UnsafeMutablePointer<Bool>?
+        private(set) var count = 0
+        private var vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: ""))
 
-        func store(_ bindings: [KernelEventBinding]) -> UnsafeMutablePointer<KernelEventBinding> {
+        /// The table of `bindings`, and per class whether it is still to be bound by `bind(_:)`.
+        func store(
+            _ bindings: [KernelEventBinding], deferred: [Bool], vocabulary: KernelEventVocabulary
+        ) -> (bindings: UnsafeMutablePointer<KernelEventBinding>, deferred: UnsafeMutablePointer<Bool>) {
             release()
             let table = UnsafeMutablePointer<KernelEventBinding>.allocate(capacity: max(bindings.count, 1))
             table.initialize(from: bindings, count: bindings.count)
+            let flags = UnsafeMutablePointer<Bool>.allocate(capacity: max(deferred.count, 1))
+            flags.initialize(from: deferred, count: deferred.count)
             pointer = table
+            deferredPointer = flags
             count = bindings.count
-            return table
+            self.vocabulary = vocabulary
+            return (table, flags)
+        }
+
+        /// Binds a deferred class in place.
+        func bind(_ eventClass: EventClass) {
+            guard let pointer, let deferredPointer, eventClass.index < count else { return }
+            pointer[eventClass.index] = vocabulary.binding(for: eventClass)
+            deferredPointer[eventClass.index] = false
         }
 
         private func release() {
             pointer?.deinitialize(count: count)
             pointer?.deallocate()
+            deferredPointer?.deallocate()
             pointer = nil
+            deferredPointer = nil
         }
 
         deinit { release() }
@@ -70,6 +96,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         self.argumentLayout = argumentLayout
         self.handler = handler
         self.filter = filter
+        self.acceptsEveryCPU = filter.cpus.isEmpty
         self.vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: machine))
         self.observesEveryEvent = handler.observesEveryEvent
     }
@@ -78,8 +105,24 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let vocabulary =
             trace.environment["machine"].map { KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: $0)) }
             ?? self.vocabulary
-        let resolved = trace.classes.classes.map { vocabulary.binding(for: $0) }
-        bindings = bindingStorage.store(resolved)
+        // Syscall classes (1,100 of an LTTng kernel trace's 1,200, most never seen) are bound at
+        // their first event; their kind and syscall name, all that is needed before, come from
+        // the name alone.
+        var deferred: [Bool] = []
+        deferred.reserveCapacity(trace.classes.classes.count)
+        let resolved = trace.classes.classes.map { eventClass -> KernelEventBinding in
+            guard let syscallClass = KernelEventVocabulary.syscallClass(named: eventClass.name) else {
+                deferred.append(false)
+                return vocabulary.binding(for: eventClass)
+            }
+            deferred.append(true)
+            var binding = KernelEventBinding()
+            binding.kind = syscallClass.kind
+            binding.syscallName = syscallClass.syscallName
+            return binding
+        }
+        (bindings, deferredBindings) = bindingStorage.store(resolved, deferred: deferred, vocabulary: vocabulary)
+        presentKinds = Set(resolved.map(\.kind))
         syscallIndexByClass = ContiguousArray(
             resolved.map { binding in
                 binding.syscallName.map { state.syscallIndex(named: $0) } ?? -1
@@ -101,12 +144,20 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         softIRQRaise.append(contentsOf: repeatElement(0, count: add * Self.softIRQVectors))
     }
 
+    /// The fields the bindings name; every field when the handler observes raw records.
+    public func fieldsRead(of eventClass: EventClass) -> [Int]? {
+        guard !observesEveryEvent, eventClass.index < bindingStorage.count else { return nil }
+        if deferredBindings[eventClass.index] { bindingStorage.bind(eventClass) }
+        return bindings[eventClass.index].boundFields
+    }
+
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
         state.lostEvents &+= count  // a page header's count comes from the file
     }
 
     public mutating func consume(_ record: EventRecord) {
         let time = record.timestamp
+        if deferredBindings[record.classIndex] { bindingStorage.bind(record.eventClass) }
         let binding = bindings + record.classIndex
         if !windowResolved && !binding.pointee.isStatedump {
             windowResolved = true
@@ -129,7 +180,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
                 noteNamespace(current, UInt64(record.unsigned(binding.pointee.currentPIDNamespace)))
             }
         }
-        let reports = time >= windowBegin && time <= windowEnd && filter.accepts(cpu: cpu)
+        let reports = time >= windowBegin && time <= windowEnd && (acceptsEveryCPU || filter.accepts(cpu: cpu))
 
         switch binding.pointee.kind {
         case .ignored:

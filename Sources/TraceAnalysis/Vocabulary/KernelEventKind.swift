@@ -47,6 +47,22 @@ public struct KernelEventBinding: Sendable {
     public var containerName = -1, containerType = -1, containerID = -1
 
     public init() {}
+
+    /// The slots this binding reads: every field above that the class has. A source may skip
+    /// decoding the others (`EventConsumer.fieldsRead(of:)`), so a new field must be listed here.
+    public var boundFields: [Int] {
+        [
+            currentTID, currentPIDNamespace, currentProcname,
+            prevTID, prevPriority, prevState, prevComm, nextTID, nextPriority, nextComm,
+            tid, priority, targetCPU, comm, destinationCPU,
+            parentTID, childTID, childPID, childComm, childNamespace,
+            syscallID, syscallArguments, returnValue, fileDescriptor, byteCount, fileName,
+            irq, irqName, vector,
+            device, sector, sectorCount, bytes, rwbs,
+            order,
+            pid, ppid, namespaceLevel, namespaceInode, virtualTID, containerName, containerType, containerID
+        ].filter { $0 >= 0 }
+    }
 }
 
 /// Maps LTTng kernel and ftrace event classes to `KernelEventBinding`s: the one place that knows
@@ -74,7 +90,10 @@ public struct KernelEventVocabulary: Sendable {
         let system = eventClass.system
         binding.isStatedump = name.hasPrefix("lttng_statedump_") || name.hasSuffix(":lttng_statedump_container")
         binding.usesFtraceNaming = !system.isEmpty || eventClass.fieldIndex(named: "common_pid", scope: .common) != nil
-        switch name {
+        // Syscall classes (most of an LTTng kernel trace's ~1,200) match no case below: they
+        // go straight to `default` instead of through some thirty string comparisons each.
+        let syscallClass = Self.syscallClass(named: name)
+        switch syscallClass == nil ? name : "" {
         case "sched_switch":
             binding.kind = .schedSwitch
             binding.prevTID = field("prev_tid", "prev_pid")
@@ -173,19 +192,36 @@ public struct KernelEventVocabulary: Sendable {
             binding.fileDescriptor = field("fd")
             binding.fileName = field("filename")
         default:
-            if name.hasPrefix("syscall_entry_") || name.hasPrefix("compat_syscall_entry_") {
-                binding.kind = .syscallEntry
-                binding.syscallName = String(name[name.range(of: "syscall_entry_")!.upperBound...])
-            } else if name.hasPrefix("syscall_exit_") || name.hasPrefix("compat_syscall_exit_") {
-                binding.kind = .syscallExit
-                binding.syscallName = String(name[name.range(of: "syscall_exit_")!.upperBound...])
-                binding.returnValue = field("ret")
+            if let syscallClass {
+                binding.kind = syscallClass.kind
+                binding.syscallName = syscallClass.syscallName
+                if syscallClass.kind == .syscallExit { binding.returnValue = field("ret") }
             }
             binding.fileDescriptor = field("fd")
             binding.byteCount = field("count")
             binding.fileName = field("filename", "pathname")
         }
         return binding
+    }
+
+    /// The kind and syscall name of a class named the way LTTng names syscalls
+    /// (`syscall_entry_read`, `compat_syscall_exit_read`; any other `syscall_…` name is
+    /// ignored), which depend on the name alone; nil for every other name. Prefix tests and
+    /// counted drops: a Foundation `range(of:)` search per class was a visible part of start-up.
+    public static func syscallClass(named name: String) -> (kind: KernelEventKind, syscallName: String?)? {
+        guard name.hasPrefix("syscall_") || name.hasPrefix("compat_syscall_") else { return nil }
+        if let syscall = dropPrefix("syscall_entry_", of: name) ?? dropPrefix("compat_syscall_entry_", of: name) {
+            return (.syscallEntry, syscall)
+        }
+        if let syscall = dropPrefix("syscall_exit_", of: name) ?? dropPrefix("compat_syscall_exit_", of: name) {
+            return (.syscallExit, syscall)
+        }
+        return (.ignored, nil)
+    }
+
+    /// `name` without `prefix`, or nil when it does not start with it.
+    private static func dropPrefix(_ prefix: String, of name: String) -> String? {
+        name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : nil
     }
 }
 

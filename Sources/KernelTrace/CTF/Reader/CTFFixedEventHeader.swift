@@ -8,9 +8,9 @@
 struct CTFFixedEventHeader: Sendable {
     let alignmentInBits: Int
     let sizeInBits: Int
-    let idOffsetInBytes: Int
-    let idSizeInBits: Int
-    let timestampOffsetInBytes: Int
+    /// The two fields as loads from the header's first byte, the way a fixed run loads them.
+    let id: CTFFixedLoad
+    let timestamp: CTFFixedLoad
     let timestampSizeInBits: Int
 
     /// The fixed layout of `header`, or nil when it is not exactly one fixed run of the id slot
@@ -33,21 +33,8 @@ struct CTFFixedEventHeader: Sendable {
         else { return nil }
         alignmentInBits = Int(op.alignmentInBits)
         sizeInBits = Int(op.sizeInBits)
-        idOffsetInBytes = Int(id.offsetInBits / 8)
-        idSizeInBits = Int(id.sizeInBits)
-        timestampOffsetInBytes = Int(timestamp.offsetInBits / 8)
+        self.id = CTFFixedLoad(unsigned: id)
+        self.timestamp = CTFFixedLoad(unsigned: timestamp)
         timestampSizeInBits = Int(timestamp.sizeInBits)
-    }
-
-    /// A little-endian unsigned integer of 8, 16, 32 or 64 bits; the packet's slack keeps the
-    /// load in bounds.
-    @inline(__always)
-    static func load(_ base: UnsafeRawPointer, offset: Int, sizeInBits: Int) -> UInt64 {
-        switch sizeInBits {
-        case 8: UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
-        case 16: UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
-        case 32: UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        default: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        }
     }
 }

@@ -30,6 +30,21 @@ struct CTFFixedLoad: Sendable {
         }
     }
 
+    /// An unsigned little-endian integer field of 8 to 64 bits at a whole byte offset.
+    init(unsigned field: CTFFixedField) {
+        slot = field.slot
+        offsetInBytes = field.offsetInBits / 8
+        unusedBits = UInt8(64 - field.sizeInBits)
+        isSigned = false
+    }
+
+    init(slot: Int32, offsetInBytes: Int32, unusedBits: UInt8, isSigned: Bool) {
+        self.slot = slot
+        self.offsetInBytes = offsetInBytes
+        self.unusedBits = unusedBits
+        self.isSigned = isSigned
+    }
+
     /// The field's value; `runBase` is the run's first byte.
     @inline(__always)
     func value(from runBase: UnsafeRawPointer) -> UInt64 {

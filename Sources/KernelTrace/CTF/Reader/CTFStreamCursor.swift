@@ -11,7 +11,7 @@ import LinuxHost
 /// sixth of the CTF path); the pages behind the current packet are dropped as the cursor passes
 /// them, so resident memory stays at about one packet per stream whatever the trace length.
 /// After `advance()` returns true, `pendingEvent` and `pendingTimestamp` describe the next
-/// event, whose contexts and payload are decoded by `decodePending(into:scratch:)` only when
+/// event, whose contexts and payload are decoded by `decodePending(_:into:scratch:)` only when
 /// the merge picks it.
 final class CTFStreamCursor {
     /// Packets larger than this are refused (LTTng's default sub-buffers are 4 KiB to 1 MiB).
@@ -236,11 +236,8 @@ final class CTFStreamCursor {
             // Near the end of the content the interpreter below fails at the same bit offset.
             if start + fixed.sizeInBits <= reader.limitInBits {
                 let base = reader.base + (start >> 3)
-                let id = CTFFixedEventHeader.load(base, offset: fixed.idOffsetInBytes, sizeInBits: fixed.idSizeInBits)
-                advanceClock(
-                    to: CTFFixedEventHeader.load(
-                        base, offset: fixed.timestampOffsetInBytes, sizeInBits: fixed.timestampSizeInBits),
-                    sizeInBits: fixed.timestampSizeInBits)
+                let id = fixed.id.value(from: base)
+                advanceClock(to: fixed.timestamp.value(from: base), sizeInBits: fixed.timestampSizeInBits)
                 reader.bitPosition = start + fixed.sizeInBits
                 try setPending(id: id, of: stream, eventStart: eventStart)
                 return
@@ -299,14 +296,18 @@ final class CTFStreamCursor {
         pendingTimestamp = nanoseconds(clockCycles)
     }
 
-    /// Decodes the contexts and payload of the pending event into `slots`.
-    func decodePending(into slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch) throws {
-        guard let pendingEvent else { return }
+    /// Decodes the contexts and payload of the pending event into `slots` with `program` (the
+    /// event plan's, or one decoding fewer fields: `CTFCompiledProgram.decoding(only:)`).
+    func decodePending(
+        _ program: Unmanaged<CTFCompiledProgram>, into slots: UnsafeMutablePointer<EventFieldSlot>,
+        scratch: inout CTFScratch
+    ) throws {
+        guard pendingEvent != nil else { return }
         var localReader = reader
         let start = localReader.bitPosition
         do {
-            try pendingEvent._withUnsafeGuaranteedRef {
-                try $0.program.run(reader: &localReader, slots: slots, scratch: &scratch)
+            try program._withUnsafeGuaranteedRef {
+                try $0.run(reader: &localReader, slots: slots, scratch: &scratch)
             }
         } catch let failure as CTFDecodeFailure {
             throw CTFReaderError.badEvent(

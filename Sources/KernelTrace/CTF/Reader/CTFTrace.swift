@@ -6,9 +6,13 @@ final class CTFTrace {
         /// Stream event context, event context and payload, in that order.
         let program: CTFCompiledProgram
 
+        /// `program` without reference counting, for the per-event path (`program` keeps it alive).
+        let programReference: Unmanaged<CTFCompiledProgram>
+
         init(eventClass: EventClass, program: CTFCompiledProgram) {
             self.eventClass = eventClass
             self.program = program
+            programReference = Unmanaged.passUnretained(program)
         }
     }
 
