@@ -168,9 +168,7 @@ public final class TraceRecorder {
 
     /// /proc/meminfo's MemAvailable, KiB; nil when unknown.
     private static func availableMemoryKB() -> UInt64? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        let info = Array(text.utf8).withUnsafeBytes { try? MemoryInfo.parse($0, path: "/proc/meminfo") }
-        return info?.availableBytes.map { $0 / 1024 }
+        (try? HostCounterReader().memoryInfo())?.availableBytes.map { $0 / 1024 }
     }
 
     /// Adds new threads and containers to the statedump and, with `--container`, new
