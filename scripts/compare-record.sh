@@ -53,7 +53,7 @@ fi
 gcc -O2 -o "$WORK/floor" scripts/lib/pread-floor.c
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-task_clock_ms() { perf stat -x, -e task-clock -- bash -c "$1" 2>&1 >/dev/null | awk -F, '$3 == "task-clock" { print $1 }'; }
+. scripts/lib/top-cost.sh
 
 # One stage: prints "containers record_sample_us record_write_us record_containers_us top_us floor_us floor_files
 # process_us" (process_us: the whole recorder process, every thread, per second from /proc/PID/stat).
@@ -83,10 +83,7 @@ stage() {
   grep '"dStateSwept":true' "$out" | sed -n 's/.*"dStateSweepCPUNanoseconds":\([0-9]*\).*/\1/p' |
     awk -v n="$(wc -l <"$out")" -v s="$1" -v threads="$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)" \
       '{ t += $1 } END { printf "compare-record: %s: %d of %d samples swept every thread for D state, %d µs per sweep (%d threads on the host)\n", s, NR, n, NR ? t / NR / 1000 : 0, threads }' >&2
-  local long short top
-  long=$(task_clock_ms "'$BINARY' top --batch -d 1 -n $((TOP_SAMPLES + 1)) >/dev/null")
-  short=$(task_clock_ms "'$BINARY' top --batch -d 1 -n 1 >/dev/null")
-  top=$(awk -v l="$long" -v s="$short" -v n="$TOP_SAMPLES" 'BEGIN { printf "%.0f", (l - s) * 1e6 / n }')
+  local top; top=$(top_marginal_ns "$BINARY" "$TOP_SAMPLES")
   local floor; floor=$("$WORK/floor" "$WORK/files-$1.txt" 200)
   local process=$(((ticks_end - ticks_start) * 10000 / (SAMPLES - 4)))
   echo "$containers $((sample / 1000)) $((write / 1000)) $((inner / 1000)) $((top / 1000)) $(echo "$floor" | awk '{ printf "%d %d", $2 / 1000, $1 }') $process"

@@ -39,15 +39,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 gcc -O2 -o "$WORK/floor" scripts/lib/pread-floor.c
 
-task_clock_ms() { perf stat -x, -e task-clock -- bash -c "$1" 2>&1 >/dev/null | awk -F, '$3 == "task-clock" { print $1 }'; }
+. scripts/lib/top-cost.sh
 # µs per sample of a binary's top (PATH [OPTIONS]) over TOP_SAMPLES samples, the first
 # sample (priming) left out.
 marginal_us() {
-  local binary="${1%% *}" options="" long short
+  local binary="${1%% *}" options=""
   [ "$binary" = "$1" ] || options="${1#* }"
-  long=$(task_clock_ms "'$binary' top --batch -d 1 -n $((TOP_SAMPLES + 1)) $options >/dev/null")
-  short=$(task_clock_ms "'$binary' top --batch -d 1 -n 1 $options >/dev/null")
-  awk -v l="$long" -v s="$short" -v n="$TOP_SAMPLES" 'BEGIN { printf "%.0f", (l - s) * 1000 / n }'
+  awk -v ns="$(top_marginal_ns "$binary" "$TOP_SAMPLES" "$options")" 'BEGIN { printf "%.0f", ns / 1000 }'
 }
 ticks() { awk '{ s += $14 + $15 } END { print s }' $(pgrep -x "$1" | sed 's|.*|/proc/&/stat|') 2>/dev/null || echo 0; }
 
