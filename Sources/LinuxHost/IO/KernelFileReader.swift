@@ -45,6 +45,20 @@ public final class KernelFileReader {
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
 
+    /// As `withContents(ofOpenDescriptor:path:_:)`, for a file the kernel generates in one
+    /// piece (`/proc/PID/stat`, `/proc/PID/io`: one show call, its buffer grown until the
+    /// whole text fits) or a regular file: a read shorter than the buffer returned all of it,
+    /// so a sample costs one pread instead of the two of a read-until-EOF loop. Not for files
+    /// of many records (`/proc/net/dev`, `cgroup.procs`): those stop a read at a page of
+    /// records, short of the end.
+    public func withContents<Result>(
+        ofOnePieceDescriptor fd: Int32, path: String,
+        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+    ) throws(HostReadError) -> Result {
+        let count = try readAll(fd: fd, path: path, fromOffsetZero: true, stopsAtShortRead: true)
+        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
     /// Reads the target of a symbolic link (e.g. `/proc/PID/ns/pid` -> `pid:[4026531836]`)
     /// into the buffer.
     public func withLinkTarget<Result>(
@@ -76,7 +90,9 @@ public final class KernelFileReader {
         do { return try SystemCall.open(path, O_RDONLY) } catch { throw HostReadError(path: path, error) }
     }
 
-    private func readAll(fd: Int32, path: String, fromOffsetZero: Bool) throws(HostReadError) -> Int {
+    private func readAll(
+        fd: Int32, path: String, fromOffsetZero: Bool, stopsAtShortRead: Bool = false
+    ) throws(HostReadError) -> Int {
         var filled = 0
         while true {
             if filled == storage.count {
@@ -96,6 +112,7 @@ public final class KernelFileReader {
             }
             if got == 0 { return filled }
             filled += got
+            if stopsAtShortRead, got < room.count { return filled }
         }
     }
 

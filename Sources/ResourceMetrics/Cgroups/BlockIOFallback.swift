@@ -13,7 +13,11 @@ package final class BlockIOFallback {
     private let keepsDescriptors: Bool
     private var processLists: [String: CgroupProcessList] = [:]
     /// The disks blkio does not account, as of the last `refresh()`.
-    package private(set) var unaccountedDevices: [DiskStats] = []
+    package private(set) var unaccountedDevices: [DiskStats] = [] {
+        didSet { unaccountedNames = unaccountedDevices.map(\.name) }
+    }
+    /// Their names, as every group's rates carry them (built once per refresh, not per group).
+    private var unaccountedNames: [String] = []
 
     /// Checks the accounting of `layout`'s v1 blkio hierarchy (nothing to do on v2). A sampler
     /// that runs every second (`top`) passes `keptProcessLimit`: up to that many processes keep
@@ -67,7 +71,7 @@ package final class BlockIOFallback {
         return sampler.rates(
             group: group, taskCount: keepsDescriptors ? taskCount : nil,
             list: { processes(group: group, directory: directory, unified: directories.unified) },
-            unaccountedDevices: unaccountedDevices.map(\.name))
+            unaccountedDevices: unaccountedNames)
     }
 
     /// Forgets groups not in `live`, closing their files.

@@ -44,14 +44,14 @@ final class ProcessIOFiles {
     /// threads, and its I/O counters.
     func read(reader: KernelFileReader) throws(HostReadError) -> ProcessIOReading {
         let known = identity
-        let (identity, fields) = try reader.withContents(ofOpenDescriptor: stat, path: statPath) {
+        let (identity, fields) = try reader.withContents(ofOnePieceDescriptor: stat, path: statPath) {
             bytes throws(HostReadError) in
             if let known, let fields = Self.parentAndThreads(bytes) { return (known, fields) }
             let stat = try ProcessStat.parse(bytes, path: statPath)
             return (stat.identity, (stat.parentPID, UInt64(max(0, stat.threadCount))))
         }
         self.identity = identity
-        let io = try reader.withContents(ofOpenDescriptor: io, path: ioPath) { bytes throws(HostReadError) in
+        let io = try reader.withContents(ofOnePieceDescriptor: io, path: ioPath) { bytes throws(HostReadError) in
             try ProcessIOCounters.parse(bytes, path: ioPath)
         }
         return ProcessIOReading(identity: identity, parentPID: fields.parent, threads: fields.threads, io: io)

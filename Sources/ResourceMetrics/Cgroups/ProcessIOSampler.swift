@@ -42,15 +42,35 @@ package final class ProcessIOSampler {
         var identity: ProcessIdentity
         var parentPID: Int32
         var counters: ProcessIOCounters
+
+        init(_ reading: ProcessIOReading) {
+            identity = reading.identity
+            parentPID = reading.parentPID
+            counters = reading.io
+        }
+    }
+
+    /// One group's last sample and the files kept open for its processes: one lookup of the
+    /// group per sample.
+    private final class Group {
+        var takenAt: MonotonicInstant
+        var entries: [Int32: Entry]
+        var files: [Int32: ProcessIOFiles] = [:]
+
+        init(takenAt: MonotonicInstant, entries: [Int32: Entry]) {
+            self.takenAt = takenAt
+            self.entries = entries
+        }
     }
 
     private let procfs: Procfs
-    private var previous: [String: (takenAt: MonotonicInstant, entries: [Int32: Entry])] = [:]
+    private var groups: [String: Group] = [:]
     /// How many processes may keep their two files open between samples; 0 opens and
     /// closes them at every sample. Beyond it the rest are read that way: bounded descriptors.
     private let keptProcessLimit: Int
-    private var keptFiles: [String: [Int32: ProcessIOFiles]] = [:]
     private var keptCount = 0
+    /// The readings of the sample being taken through kept files, reused between samples.
+    private var readings: [(pid: Int32, reading: ProcessIOReading)] = []
 
     /// Reads under `procfs`'s root, keeping the files of up to `keptProcessLimit` processes open.
     package init(procfs: Procfs = Procfs(), keptProcessLimit: Int = 0) {
@@ -62,9 +82,16 @@ package final class ProcessIOSampler {
     /// `group` (nil on the first call). Processes that exit between listing and reading are skipped.
     package func rates(group: String, pids: [Int32], unaccountedDevices: [String]) -> ProcessIORates? {
         let takenAt = MonotonicInstant.now()
-        let (entries, unreadable) = read(group: group, pids: pids)
-        return rates(
-            group: group, entries: entries, unreadable: unreadable, takenAt: takenAt, devices: unaccountedDevices)
+        let state = groups[group]
+        let (entries, files, unreadable) = read(pids: pids, kept: state?.files ?? [:])
+        guard let state else {
+            let created = Group(takenAt: takenAt, entries: entries)
+            created.files = files
+            groups[group] = created
+            return nil
+        }
+        state.files = files
+        return rates(state, entries: entries, unreadable: unreadable, takenAt: takenAt, devices: unaccountedDevices)
     }
 
     /// As `rates(group:pids:unaccountedDevices:)`, calling `list` for the group's processes
@@ -77,56 +104,76 @@ package final class ProcessIOSampler {
         group: String, taskCount: UInt64?, list: () -> [Int32]?, unaccountedDevices: [String]
     ) -> ProcessIORates? {
         let takenAt = MonotonicInstant.now()
-        if let taskCount, let entries = unchangedProcesses(group: group, taskCount: taskCount) {
-            return rates(group: group, entries: entries, unreadable: 0, takenAt: takenAt, devices: unaccountedDevices)
+        if let taskCount, let state = groups[group], readUnchanged(state, taskCount: taskCount) {
+            return unchangedRates(state, takenAt: takenAt, devices: unaccountedDevices)
         }
         guard let pids = list() else { return nil }
         return rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices)
     }
 
-    /// The group's processes read through their kept files, when those are all of the last
-    /// sample's, all still alive, and their threads are all of the cgroup's tasks; else nil.
-    private func unchangedProcesses(group: String, taskCount: UInt64) -> [Int32: Entry]? {
-        guard let files = keptFiles[group], let old = previous[group], old.entries.count == files.count,
-            !files.isEmpty
-        else { return nil }
-        var entries: [Int32: Entry] = [:]
-        entries.reserveCapacity(files.count)
+    /// Reads the group's processes through their kept files into `readings`: true when those
+    /// are all of the last sample's, all still alive, and their threads are all of the
+    /// cgroup's tasks.
+    private func readUnchanged(_ state: Group, taskCount: UInt64) -> Bool {
+        guard !state.files.isEmpty, state.entries.count == state.files.count else { return false }
+        readings.removeAll(keepingCapacity: true)
         var threads: UInt64 = 0
-        for (pid, file) in files {
-            guard let reading = try? file.read(reader: procfs.reader) else { return nil }
-            entries[pid] = Entry(identity: reading.identity, parentPID: reading.parentPID, counters: reading.io)
+        for (pid, file) in state.files {
+            guard let reading = try? file.read(reader: procfs.reader) else { return false }
+            readings.append((pid, reading))
             threads += reading.threads
         }
-        return threads == taskCount ? entries : nil
+        return threads == taskCount
     }
 
-    private func read(group: String, pids: [Int32]) -> (entries: [Int32: Entry], unreadable: Int) {
+    /// The rates of an unchanged group from `readings`, its entries updated in place: the same
+    /// processes (each kept descriptor is bound to its process), so none vanished.
+    private func unchangedRates(_ state: Group, takenAt: MonotonicInstant, devices: [String]) -> ProcessIORates? {
+        guard let calculator = RateCalculator(from: state.takenAt, to: takenAt) else {
+            state.takenAt = takenAt
+            for (pid, reading) in readings { state.entries[pid] = Entry(reading) }
+            return nil
+        }
+        var read: Int64 = 0, written: Int64 = 0
+        for (pid, reading) in readings {
+            let before = state.entries[pid]?.counters ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
+            read += Int64(RateCalculator.increase(from: before.readBytes, to: reading.io.readBytes).amount)
+            written += Int64(RateCalculator.increase(from: before.writtenBytes, to: reading.io.writtenBytes).amount)
+            state.entries[pid] = Entry(reading)
+        }
+        state.takenAt = takenAt
+        return ProcessIORates(
+            unaccountedDevices: devices, readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
+            writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: readings.count)
+    }
+
+    private func read(
+        pids: [Int32], kept: [Int32: ProcessIOFiles]
+    ) -> (entries: [Int32: Entry], files: [Int32: ProcessIOFiles], unreadable: Int) {
         var entries: [Int32: Entry] = [:]
         entries.reserveCapacity(pids.count)
         var unreadable = 0
-        var kept = keptFiles.removeValue(forKey: group) ?? [:]
+        var kept = kept
         keptCount -= kept.count
         var stillKept: [Int32: ProcessIOFiles] = [:]
         for pid in pids {
             do {
                 let reading = try read(pid, kept: kept.removeValue(forKey: pid), into: &stillKept)
-                entries[pid] = Entry(identity: reading.identity, parentPID: reading.parentPID, counters: reading.io)
+                entries[pid] = Entry(reading)
             } catch {
                 if !error.isVanished { unreadable += 1 }
             }
         }
-        if !stillKept.isEmpty { keptFiles[group] = stillKept }
-        return (entries, unreadable)
+        return (entries, stillKept, unreadable)
     }
 
     private func rates(
-        group: String, entries: [Int32: Entry], unreadable: Int, takenAt: MonotonicInstant, devices: [String]
+        _ state: Group, entries: [Int32: Entry], unreadable: Int, takenAt: MonotonicInstant, devices: [String]
     ) -> ProcessIORates? {
-        defer { previous[group] = (takenAt, entries) }
-        guard let old = previous[group], let calculator = RateCalculator(from: old.takenAt, to: takenAt) else {
-            return nil
-        }
+        let old = (takenAt: state.takenAt, entries: state.entries)
+        state.takenAt = takenAt
+        state.entries = entries
+        guard let calculator = RateCalculator(from: old.takenAt, to: takenAt) else { return nil }
         var read: Int64 = 0, written: Int64 = 0
         for (pid, now) in entries {
             let before =
@@ -149,10 +196,9 @@ package final class ProcessIOSampler {
 
     /// Forgets groups not in `live`, closing their files.
     package func retain(only live: Set<String>) {
-        for group in previous.keys where !live.contains(group) { previous[group] = nil }
-        for (group, files) in keptFiles where !live.contains(group) {
-            keptCount -= files.count
-            keptFiles[group] = nil
+        for (group, state) in groups where !live.contains(group) {
+            keptCount -= state.files.count
+            groups[group] = nil
         }
     }
 

@@ -132,6 +132,10 @@ package struct HostRates: Sendable, Equatable, Codable {
 package final class HostSampler {
     /// The reader that owns the descriptors.
     package let reader: HostCounterReader
+    /// The interfaces sampled, read from sysfs (`HostCounterReader.networkDevices(named:)`);
+    /// nil samples every interface of /proc/net/dev. A view that sums only some (`top`'s
+    /// header: the physical ones) names them, so a host's hundreds of veths are not read.
+    package var networkInterfaces: [String]?
 
     /// Creates it with its own descriptors and buffer unless given some.
     package init(reader: HostCounterReader = HostCounterReader()) { self.reader = reader }
@@ -142,7 +146,8 @@ package final class HostSampler {
         let counters = HostCounters(
             cpu: try reader.cpuStat(), loadAverage: try reader.loadAverage(), memory: try reader.memoryInfo(),
             virtualMemory: try reader.virtualMemoryStat(), disks: try reader.diskStats(),
-            networkDevices: try reader.networkDevices(), tcp: try? reader.tcpCounters(),
+            networkDevices: try networkInterfaces.map { reader.networkDevices(named: $0) } ?? reader.networkDevices(),
+            tcp: try? reader.tcpCounters(),
             cpuPressure: try reader.pressure(.cpu), memoryPressure: try reader.pressure(.memory),
             ioPressure: try reader.pressure(.io))
         return CounterSample(takenAt: takenAt, counters: counters)

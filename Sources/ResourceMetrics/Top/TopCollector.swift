@@ -62,6 +62,9 @@ package final class TopCollector {
     private var containerPIDs: [ProcessIdentity: Int32] = [:]
     private let procfs: Procfs
     private let devices = TopDeviceClassifier()
+    /// The host's header sums its physical interfaces: read from sysfs on a live host (a few
+    /// files each) rather than /proc/net/dev, which lists every container's veth.
+    private let readsPhysicalInterfacesOnly: Bool
     private let realtimeThreads: RealtimeThreadSampler
     private let blockIOFallback: BlockIOFallback
     private let dockerEvents: TopDockerEvents?
@@ -86,6 +89,15 @@ package final class TopCollector {
         blockIOFallback = BlockIOFallback(
             layout: layout, procRoot: options.procRoot, keptProcessLimit: Self.keptProcessIOLimit)
         dockerEvents = options.queryRuntimes ? TopDockerEvents(socketPath: options.dockerSocket) : nil
+        readsPhysicalInterfacesOnly = options.procRoot == "/proc"
+        refreshHostInterfaces()
+    }
+
+    /// Lists the physical interfaces again (at each full scan: one that appears shows within
+    /// a scan interval); nil keeps /proc/net/dev when there are none.
+    private func refreshHostInterfaces() {
+        guard readsPhysicalInterfacesOnly else { return }
+        hostSampler.networkInterfaces = devices.physicalInterfaces()
     }
 
     /// Processes whose stat and io files the block I/O fallback keeps open (two descriptors
@@ -172,6 +184,7 @@ package final class TopCollector {
             return snapshot
         }
         var snapshot = try cheapScanner.scan()
+        refreshHostInterfaces()
         lastFullScan = MonotonicInstant.now()
         needsFullScan = false
         scannedThisSample = true

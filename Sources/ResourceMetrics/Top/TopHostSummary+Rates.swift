@@ -35,7 +35,7 @@ extension TopHostSummary {
 final class TopDeviceClassifier {
     private let sysRoot: String
     private var wholeDisks: [String: Bool] = [:]
-    private var physicalInterfaces: [String: Bool] = [:]
+    private var isPhysicalByName: [String: Bool] = [:]
 
     init(sysRoot: String = "/sys") { self.sysRoot = sysRoot }
 
@@ -49,15 +49,35 @@ final class TopDeviceClassifier {
         return result
     }
 
+    /// The host's interfaces backed by a device, listed from /sys/class/net; nil when there
+    /// are none (then `uplinks` sums every interface of /proc/net/dev but loopback).
+    func physicalInterfaces() -> [String]? {
+        guard let handle = opendir(sysRoot + "/class/net") else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        let physical = names.filter(isPhysical).sorted()
+        return physical.isEmpty ? nil : physical
+    }
+
     /// The interfaces backed by a device (`/sys/class/net/NAME/device`); all but loopback
     /// when there are none (inside a container, or a VM whose NICs lack the link).
     func uplinks(_ names: [String]) -> Set<String> {
-        let physical = names.filter { name in
-            if let known = physicalInterfaces[name] { return known }
-            let result = access(sysRoot + "/class/net/" + name + "/device", F_OK) == 0
-            physicalInterfaces[name] = result
-            return result
-        }
+        let physical = names.filter(isPhysical)
         return Set(physical.isEmpty ? names.filter { $0 != "lo" } : physical)
+    }
+
+    private func isPhysical(_ name: String) -> Bool {
+        if let known = isPhysicalByName[name] { return known }
+        let result = access(sysRoot + "/class/net/" + name + "/device", F_OK) == 0
+        // Every container's veth passes by: forget them all now and then, not keep each forever.
+        if isPhysicalByName.count >= 8192 { isPhysicalByName.removeAll(keepingCapacity: true) }
+        isPhysicalByName[name] = result
+        return result
     }
 }
