@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LinuxHost
 
@@ -102,6 +103,48 @@ struct CountersHostTests {
         let container = try HostCounterReader(procRoot: "\(Fixtures.root)/counters/cgroup-v1-docker/proc")
             .networkDevices(pid: 14609)
         #expect(container.map(\.interface).sorted() == ["eth0", "lo"])
+    }
+
+    @Test("an interface's sysfs statistics read as /proc/net/dev's line; a gone interface is left out")
+    func interfaceStatisticsFromSysfs() throws {
+        let sysRoot = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "periscope-sysfs-\(UUID().uuidString)"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: sysRoot) }
+        let statistics = sysRoot + "/class/net/eth0/statistics"
+        try FileManager.default.createDirectory(atPath: statistics, withIntermediateDirectories: true)
+        let values: [String: UInt64] = [
+            "rx_bytes": 79_963_525, "rx_packets": 1572, "rx_errors": 1, "rx_dropped": 2, "rx_missed_errors": 3,
+            "tx_bytes": 77524, "tx_packets": 1068, "tx_errors": 4, "tx_dropped": 8
+        ]
+        for (file, value) in values {
+            try "\(value)\n".write(toFile: statistics + "/" + file, atomically: false, encoding: .utf8)
+        }
+        let reader = HostCounterReader(procRoot: Self.procRoot)
+        let read = reader.networkDevices(named: ["eth0", "veth-gone"], sysRoot: sysRoot)
+        #expect(read.map(\.interface) == ["eth0"])
+        let eth0 = try #require(read.first)
+        #expect(
+            (eth0.receivedBytes, eth0.receivedPackets, eth0.receiveErrors, eth0.receiveDrops) == (
+                79_963_525, 1572, 1, 5
+            ))
+        #expect(
+            (eth0.transmittedBytes, eth0.transmittedPackets, eth0.transmitErrors, eth0.transmitDrops) == (
+                77524, 1068, 4, 8
+            ))
+    }
+
+    @Test("on this host, loopback's sysfs counters lie between two reads of /proc/net/dev")
+    func interfaceStatisticsAgreeWithProcNetDev() throws {
+        let reader = HostCounterReader()
+        let before = try #require(try reader.networkDevices().first { $0.interface == "lo" })
+        let sysfs = try #require(reader.networkDevices(named: ["lo"]).first)
+        let after = try #require(try reader.networkDevices().first { $0.interface == "lo" })
+        #expect(before.receivedBytes <= sysfs.receivedBytes && sysfs.receivedBytes <= after.receivedBytes)
+        #expect(
+            before.transmittedPackets <= sysfs.transmittedPackets
+                && sysfs.transmittedPackets <= after.transmittedPackets)
+        #expect(before.receiveDrops <= sysfs.receiveDrops && sysfs.receiveDrops <= after.receiveDrops)
     }
 
     @Test func netDevWithoutASpaceAfterTheColon() throws {

@@ -149,4 +149,58 @@ import Testing
         let swapped = try #require(rates([10, 12], tasks: 2))
         #expect(listings == 3 && swapped.processes == 2)
     }
+
+    @Test("listed every sample: the init and the children of listed processes are read through their io file alone")
+    func listedProcessesReadOnlyTheirIOFile() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        try tree.set(pid: 11, parent: 10, written: 50)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        _ = sampler.rates(group: "c", listed: [10, 11], initPID: 10, unaccountedDevices: ["vda"])
+        // Both stat files now fail to parse: a sampler that read them would count two unreadable processes.
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 130)
+        try tree.set(pid: 11, parent: 10, written: 60)
+        for pid in [10, 11] { try "".write(toFile: "\(tree.root)/\(pid)/stat", atomically: false, encoding: .utf8) }
+        let rates = try #require(
+            sampler.rates(group: "c", listed: [10, 11], initPID: 10, unaccountedDevices: ["vda"]))
+        #expect(rates.processes == 2 && rates.unreadableProcesses == 0)
+        #expect(abs(rates.writtenBytesPerSecond / rates.readBytesPerSecond * 1000 - 40) < 1e-6)
+    }
+
+    @Test(
+        "listed every sample: a process whose parent is outside the group has its parent re-read, so once reparented to the init its exit is not counted twice"
+    )
+    func listedProcessReparentedToTheInit() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        // A `docker exec`: its parent is the runtime's shim, outside the group.
+        try tree.set(pid: 12, parent: 5, written: 50)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        _ = sampler.rates(group: "c", listed: [10, 12], initPID: 10, unaccountedDevices: ["vda"])
+        // The shim exits: 12 is reparented to the init, nothing listed changes.
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 100)
+        try tree.set(pid: 12, parent: 10, written: 80)
+        let moved = try #require(
+            sampler.rates(group: "c", listed: [10, 12], initPID: 10, unaccountedDevices: ["vda"]))
+        #expect(abs(moved.writtenBytesPerSecond / moved.readBytesPerSecond * 1000 - 30) < 1e-6)
+        // 12 exits and the init reaps it: its 80 bytes move into the init's, counted already.
+        try tree.remove(pid: 12)
+        try tree.set(pid: 10, parent: 1, read: 2000, written: 180)
+        let reaped = try #require(sampler.rates(group: "c", listed: [10], initPID: 10, unaccountedDevices: ["vda"]))
+        #expect(reaped.readBytesPerSecond > 0 && reaped.writtenBytesPerSecond == 0)
+        #expect(reaped.processes == 1)
+    }
+
+    @Test("listed every sample: a new process is counted at the sample that lists it, from zero")
+    func listedNewProcess() throws {
+        let tree = ProcTree()
+        try tree.set(pid: 10, parent: 1, written: 100)
+        let sampler = ProcessIOSampler(procfs: Procfs(root: tree.root), keptProcessLimit: 8)
+        _ = sampler.rates(group: "c", listed: [10], initPID: 10, unaccountedDevices: ["vda"])
+        try tree.set(pid: 10, parent: 1, read: 1000, written: 110)
+        try tree.set(pid: 13, parent: 10, written: 5)
+        let grown = try #require(sampler.rates(group: "c", listed: [10, 13], initPID: 10, unaccountedDevices: ["vda"]))
+        #expect(grown.processes == 2 && sampler.keptProcesses == 2)
+        #expect(abs(grown.writtenBytesPerSecond / grown.readBytesPerSecond * 1000 - 15) < 1e-6)
+    }
 }

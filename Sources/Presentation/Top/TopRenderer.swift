@@ -53,6 +53,9 @@ package struct TopRenderer: Sendable {
         Column(header: "PIDS", width: 6, sortKey: .pids) { $0.pids.map(String.init) ?? TopFormat.unknown }
     ]
 
+    /// The characters of a row after its name: each column and the space before it.
+    private static let columnsWidth = columns.reduce(0) { $0 + $1.width + 1 }
+
     /// The whole screen for `frame` as seen through `state`.
     package func render(_ frame: TopFrame, state: TopViewState) -> [TerminalLine] {
         var lines = header(frame, state: state).map { TerminalLine($0) }
@@ -113,11 +116,10 @@ package struct TopRenderer: Sendable {
     }
 
     private func nameWidth(_ rows: [TopRow]) -> Int {
-        let longest = max(rows.map(\.name.count).max() ?? 0, 4)
+        let longest = max(rows.lazy.map { TopFormat.characterCount($0.name) }.max() ?? 0, 4)
         let natural = min(longest, Self.nameMaximumWidth)
         guard let width else { return max(natural, Self.nameMinimumWidth) }
-        let fixed = Self.columns.reduce(0) { $0 + $1.width + 1 }
-        return max(Self.nameMinimumWidth, min(natural, width - fixed))
+        return max(Self.nameMinimumWidth, min(natural, width - Self.columnsWidth))
     }
 
     private func containerTable(_ frame: TopFrame, state: TopViewState, room: Int?) -> [TerminalLine] {
@@ -139,9 +141,12 @@ package struct TopRenderer: Sendable {
         let visible = window(count: rows.count, keeping: selected, room: room.map { $0 - 1 })
         for index in visible {
             let row = rows[index]
-            var text = TopFormat.cell(row.name, nameColumn, rightAligned: false)
+            var text = ""
+            text.reserveCapacity(nameColumn + Self.columnsWidth)
+            TopFormat.appendCell(row.name, nameColumn, rightAligned: false, to: &text)
             for column in Self.columns {
-                text += " " + TopFormat.cell(column.value(row), column.width, rightAligned: true)
+                text += " "
+                TopFormat.appendCell(column.value(row), column.width, rightAligned: true, to: &text)
             }
             lines.append(TerminalLine(text, index == selected ? .selected : .normal))
         }

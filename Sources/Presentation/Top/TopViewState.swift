@@ -51,12 +51,15 @@ package struct TopViewState: Sendable, Equatable {
             needle.isEmpty || row.name.lowercased().contains(needle) || row.id.lowercased().contains(needle)
         }
         let host = matching.filter(\.isHost)
+        let containers = matching.filter { !$0.isHost }
+        // Ranked once per row, and indices sorted rather than the rows (large values).
+        let ranks = containers.map(sortKey.rank)
         // Ties fall back to name so rows do not jump between frames.
-        let containers = matching.filter { !$0.isHost }.sorted { a, b in
-            let (rankA, rankB) = (sortKey.rank(a), sortKey.rank(b))
-            return rankA != rankB ? rankA > rankB : (a.name, a.id) < (b.name, b.id)
+        let order = containers.indices.sorted { a, b in
+            ranks[a] != ranks[b]
+                ? ranks[a] > ranks[b] : (containers[a].name, containers[a].id) < (containers[b].name, containers[b].id)
         }
-        return host + containers
+        return host + order.map { containers[$0] }
     }
 
     /// The selected row among `rows`, falling back to the first.

@@ -12,6 +12,8 @@ package final class BlockIOFallback {
     /// Each group's cgroup2 `cgroup.procs`, kept open when processes' files are.
     private let keepsDescriptors: Bool
     private var processLists: [String: CgroupProcessList] = [:]
+    /// Groups whose cgroup2 twin has another name than their v1 cgroup: not tried again.
+    private var groupsWithoutKeptList: Set<String> = []
     /// The disks blkio does not account, as of the last `refresh()`.
     package private(set) var unaccountedDevices: [DiskStats] = [] {
         didSet { unaccountedNames = unaccountedDevices.map(\.name) }
@@ -61,16 +63,24 @@ package final class BlockIOFallback {
     }
 
     /// Samples the processes of the cgroup in `directories` when a disk is unaccounted: their
-    /// rates from the second sample of the group on, else nil. With descriptors kept, a
-    /// `taskCount` (the cgroup's `pids.current`, read just before) spares listing the cgroup's
-    /// processes while the last sample's are all it holds (`ProcessIOSampler`).
+    /// rates from the second sample of the group on, else nil. With descriptors kept, the
+    /// processes are listed at every sample through the kept cgroup2 `cgroup.procs` when there
+    /// is one, and most then need only their io file (`initPID`: the container's init, see
+    /// `ProcessIOSampler.rates(group:listed:initPID:unaccountedDevices:)`); else a `taskCount`
+    /// (the cgroup's `pids.current`, read just before) spares opening the v1 list while the
+    /// last sample's processes are all it holds.
     package func processIO(
-        group: String, directories: CgroupDirectories, taskCount: UInt64? = nil
+        group: String, directories: CgroupDirectories, taskCount: UInt64? = nil, initPID: Int32? = nil
     ) -> ProcessIORates? {
         guard isActive, let directory = directories.io?.path ?? directories.memory?.path else { return nil }
+        if keepsDescriptors, let unified = directories.unified,
+            let pids = keptListProcesses(group: group, directory: directory, unified: unified)
+        {
+            return sampler.rates(group: group, listed: pids, initPID: initPID, unaccountedDevices: unaccountedNames)
+        }
         return sampler.rates(
             group: group, taskCount: keepsDescriptors ? taskCount : nil,
-            list: { processes(group: group, directory: directory, unified: directories.unified) },
+            list: { try? reader.cgroupProcesses(in: directory) },
             unaccountedDevices: unaccountedNames)
     }
 
@@ -78,12 +88,13 @@ package final class BlockIOFallback {
     package func retain(only live: Set<String>) {
         sampler.retain(only: live)
         for group in processLists.keys where !live.contains(group) { processLists[group] = nil }
+        groupsWithoutKeptList = groupsWithoutKeptList.filter(live.contains)
     }
 
-    /// The group's processes: through its kept cgroup2 list when there is one, else read from
-    /// `directory` (v1 blkio, or memory) opened now.
-    private func processes(group: String, directory: String, unified: String?) -> [Int32]? {
-        guard keepsDescriptors, let unified else { return try? reader.cgroupProcesses(in: directory) }
+    /// The group's processes through its kept cgroup2 `cgroup.procs`, opened at the first
+    /// call; nil when there is none to keep (then the v1 list is opened at each listing).
+    private func keptListProcesses(group: String, directory: String, unified: String) -> [Int32]? {
+        if groupsWithoutKeptList.contains(group) { return nil }
         if let list = processLists[group], list.directory == unified, let pids = try? list.read(reader: reader) {
             return pids
         }
@@ -91,11 +102,12 @@ package final class BlockIOFallback {
         // A twin of another name (a runtime that left the cgroup2 membership at its parent)
         // would list other processes.
         processLists[group] = nil
-        guard Self.lastComponent(unified) == Self.lastComponent(directory),
-            let list = try? CgroupProcessList(unifiedDirectory: unified)
-        else {
-            return try? reader.cgroupProcesses(in: directory)
+        guard Self.lastComponent(unified) == Self.lastComponent(directory) else {
+            groupsWithoutKeptList.insert(group)
+            return nil
         }
+        // Gone (the container stopped): the v1 list says so too, and the next scan forgets it.
+        guard let list = try? CgroupProcessList(unifiedDirectory: unified) else { return nil }
         processLists[group] = list
         return try? list.read(reader: reader)
     }

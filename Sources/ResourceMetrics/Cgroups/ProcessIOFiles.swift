@@ -51,10 +51,15 @@ final class ProcessIOFiles {
             return (stat.identity, (stat.parentPID, UInt64(max(0, stat.threadCount))))
         }
         self.identity = identity
-        let io = try reader.withContents(ofOnePieceDescriptor: io, path: ioPath) { bytes throws(HostReadError) in
+        let io = try readIO(reader: reader)
+        return ProcessIOReading(identity: identity, parentPID: fields.parent, threads: fields.threads, io: io)
+    }
+
+    /// The io file alone, for a process whose parent is known not to have changed.
+    func readIO(reader: KernelFileReader) throws(HostReadError) -> ProcessIOCounters {
+        try reader.withContents(ofOnePieceDescriptor: io, path: ioPath) { bytes throws(HostReadError) in
             try ProcessIOCounters.parse(bytes, path: ioPath)
         }
-        return ProcessIOReading(identity: identity, parentPID: fields.parent, threads: fields.threads, io: io)
     }
 
     /// Fields 4 (ppid) and 20 (num_threads) of a stat file (`pid (comm) state ppid ...`); the

@@ -111,6 +111,44 @@ package final class ProcessIOSampler {
         return rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices)
     }
 
+    /// As `rates(group:pids:unaccountedDevices:)` for `pids` listed just now (a kept cgroup2
+    /// `cgroup.procs`): while they are the last sample's processes, each read through its kept
+    /// files, most need only their io file. A parent changes only when it exits: one inside
+    /// the group changes the list, and then every process's stat is read again. One outside
+    /// (the runtime's shim above a `docker exec`) changes nothing listed, and the new parent
+    /// may be the group's init (`initPID`, the reaper of the container's processes): the stat
+    /// of such processes is read at every sample. The init's own new parent is never in its group.
+    package func rates(
+        group: String, listed pids: [Int32], initPID: Int32?, unaccountedDevices: [String]
+    ) -> ProcessIORates? {
+        let takenAt = MonotonicInstant.now()
+        if let state = groups[group], readListedUnchanged(state, pids: pids, initPID: initPID) {
+            return unchangedRates(state, takenAt: takenAt, devices: unaccountedDevices)
+        }
+        return rates(group: group, pids: pids, unaccountedDevices: unaccountedDevices)
+    }
+
+    /// Reads `pids` through their kept files into `readings`, stat only where the parent may
+    /// have changed unlisted: true when they are exactly the last sample's processes, all alive.
+    private func readListedUnchanged(_ state: Group, pids: [Int32], initPID: Int32?) -> Bool {
+        guard !pids.isEmpty, pids.count == state.files.count, pids.count == state.entries.count else { return false }
+        readings.removeAll(keepingCapacity: true)
+        for pid in pids {
+            guard let file = state.files[pid], let entry = state.entries[pid] else { return false }
+            let parentMayChangeUnlisted = pid != initPID && state.entries[entry.parentPID] == nil
+            if parentMayChangeUnlisted {
+                guard let reading = try? file.read(reader: procfs.reader) else { return false }
+                readings.append((pid, reading))
+            } else {
+                guard let io = try? file.readIO(reader: procfs.reader) else { return false }
+                let reading = ProcessIOReading(
+                    identity: entry.identity, parentPID: entry.parentPID, threads: 0, io: io)
+                readings.append((pid, reading))
+            }
+        }
+        return true
+    }
+
     /// Reads the group's processes through their kept files into `readings`: true when those
     /// are all of the last sample's, all still alive, and their threads are all of the
     /// cgroup's tasks.

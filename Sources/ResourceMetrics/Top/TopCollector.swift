@@ -25,6 +25,9 @@ package final class TopCollector {
     /// found no container of another runtime (`inventoryInterval` if longer, 0 stays 0): a
     /// start, stop or rename triggers a scan at the next sample instead.
     package var inventoryIntervalFollowingEvents = 30.0
+    /// Per-process rows for the live view's drill-down; batch and `--json` frames never show
+    /// them, so their collectors skip the work (a row and a CPU rate per process per sample).
+    package var collectsProcessRows = true
     /// The row whose processes get their container PIDs read (the drill-down on screen).
     package var detailedRowID: String?
     /// One row per cgroup of the host (as `systemd-cgtop`) instead of one per container.
@@ -120,7 +123,7 @@ package final class TopCollector {
             for container in snapshot.containers { rows.append(row(for: container)) }
         }
         if scannedThisSample { forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? [])) }
-        let processes = processRows(snapshot, at: now, tree: tree)
+        let processes = collectsProcessRows ? processRows(snapshot, at: now, tree: tree) : []
         let realtime = realtimeByRowID(snapshot)
 
         defer { previousHost = hostSample }
@@ -257,7 +260,8 @@ package final class TopCollector {
                 // Sampled at every frame so that its rates exist from the second one.
                 let taskCount = entry.counters.present.contains(.pids) ? entry.counters.pidsCurrent : nil
                 if let processIO = blockIOFallback.processIO(
-                    group: entry.rowID, directories: entry.directories, taskCount: taskCount),
+                    group: entry.rowID, directories: entry.directories, taskCount: taskCount,
+                    initPID: container.initPID),
                     entry.previous != nil
                 {
                     row.fill(processIO: processIO)

@@ -157,6 +157,7 @@ struct TopCommand: ParsableCommand {
         collector.memoryStatEverySamples = memoryStatEvery
         // --json has no drill-down: every row carries its RT budget and RT threads.
         collector.samplesEveryContainersRealtime = json
+        collector.collectsProcessRows = !(batch || json)
         let state = TopViewState(sortKey: sort, filter: filter, showsCgroupTree: cgroups)
         if batch || json {
             try printSamples(collector, state: state, limit: iterations ?? 1)

@@ -192,4 +192,22 @@ struct TopRendererTests {
     func fixedPointFormatting(value: Double, digits: Int, expected: String) {
         #expect(TopFormat.fixed(value, digits) == expected)
     }
+
+    @Test("cells count characters, not bytes: accented and wide names pad as before, CR LF is one character")
+    func cellsCountCharacters() {
+        for text in ["web", "café", "日本", "a\r\nb", "", "0123456789"] {
+            #expect(TopFormat.characterCount(text) == text.count, "\(text)")
+            for width in 0...8 {
+                let old =
+                    text.count > width
+                    ? String(text.prefix(width)) : String(repeating: " ", count: width - text.count) + text
+                #expect(TopFormat.cell(text, width, rightAligned: true) == old)
+                let left =
+                    text.count > width
+                    ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+                #expect(TopFormat.cell(text, width, rightAligned: false) == left)
+            }
+        }
+        #expect(TopFormat.cell("x", 70, rightAligned: true) == String(repeating: " ", count: 69) + "x")
+    }
 }
