@@ -143,11 +143,16 @@ package final class HostSampler {
     /// Reads every host counter now. Missing PSI (old kernels) and net/snmp leave nils.
     package func sample() throws(HostReadError) -> CounterSample<HostCounters> {
         let takenAt = MonotonicInstant.now()
+        let networkDevices: [NetworkDeviceStats]
+        if let networkInterfaces {
+            networkDevices = reader.networkDevices(named: networkInterfaces)
+        } else {
+            networkDevices = try reader.networkDevices()
+        }
         let counters = HostCounters(
             cpu: try reader.cpuStat(), loadAverage: try reader.loadAverage(), memory: try reader.memoryInfo(),
             virtualMemory: try reader.virtualMemoryStat(), disks: try reader.diskStats(),
-            networkDevices: try networkInterfaces.map { reader.networkDevices(named: $0) } ?? reader.networkDevices(),
-            tcp: try? reader.tcpCounters(),
+            networkDevices: networkDevices, tcp: try? reader.tcpCounters(),
             cpuPressure: try reader.pressure(.cpu), memoryPressure: try reader.pressure(.memory),
             ioPressure: try reader.pressure(.io))
         return CounterSample(takenAt: takenAt, counters: counters)
