@@ -45,6 +45,17 @@ public final class KernelFileReader {
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
 
+    /// As `withContents(ofOpenDescriptor:path:_:)`, done after the first read when it returned
+    /// fewer than `completeBelow` bytes: for a list of short records (`cgroup.procs`) whose
+    /// reads stop early only when the kernel's page-sized buffer is nearly full.
+    public func withContents<Result>(
+        ofOpenDescriptor fd: Int32, path: String, completeBelow: Int,
+        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
+    ) throws(HostReadError) -> Result {
+        let count = try readAll(fd: fd, path: path, fromOffsetZero: true, completeBelow: completeBelow)
+        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
     /// As `withContents(ofOpenDescriptor:path:_:)`, for a file the kernel generates in one
     /// piece (`/proc/PID/stat`, `/proc/PID/io`: one show call, its buffer grown until the
     /// whole text fits) or a regular file: a read shorter than the buffer returned all of it,
@@ -55,7 +66,7 @@ public final class KernelFileReader {
         ofOnePieceDescriptor fd: Int32, path: String,
         _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
     ) throws(HostReadError) -> Result {
-        let count = try readAll(fd: fd, path: path, fromOffsetZero: true, stopsAtShortRead: true)
+        let count = try readAll(fd: fd, path: path, fromOffsetZero: true, completeBelow: .max)
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
 
@@ -91,7 +102,7 @@ public final class KernelFileReader {
     }
 
     private func readAll(
-        fd: Int32, path: String, fromOffsetZero: Bool, stopsAtShortRead: Bool = false
+        fd: Int32, path: String, fromOffsetZero: Bool, completeBelow: Int = 0
     ) throws(HostReadError) -> Int {
         var filled = 0
         while true {
@@ -112,7 +123,8 @@ public final class KernelFileReader {
             }
             if got == 0 { return filled }
             filled += got
-            if stopsAtShortRead, got < room.count { return filled }
+            // A short first read of a file generated whole, or of a short list, was all of it.
+            if filled == got, got < min(room.count, completeBelow) { return filled }
         }
     }
 

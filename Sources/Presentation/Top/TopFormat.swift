@@ -42,13 +42,14 @@ enum TopFormat {
         if !rightAligned { appendSpaces(width - count, to: &line) }
     }
 
-    private static let spaces = String(repeating: " ", count: 64)
+    /// Paddings of 0 to 31 spaces: small strings, appended without walking characters.
+    private static let paddings = (0..<32).map { String(repeating: " ", count: $0) }
 
     private static func appendSpaces(_ count: Int, to line: inout String) {
         var left = count
         while left > 0 {
-            let chunk = min(left, 64)
-            line += spaces.prefix(chunk)
+            let chunk = min(left, paddings.count - 1)
+            line += paddings[chunk]
             left -= chunk
         }
     }

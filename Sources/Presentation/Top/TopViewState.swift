@@ -47,19 +47,21 @@ package struct TopViewState: Sendable, Equatable {
     /// While a filter is being typed it applies already, so the user sees what Enter keeps.
     package func visibleRows(of frame: TopFrame) -> [TopRow] {
         let needle = activeFilter.lowercased()
-        let matching = frame.rows.filter { row in
-            needle.isEmpty || row.name.lowercased().contains(needle) || row.id.lowercased().contains(needle)
-        }
-        let host = matching.filter(\.isHost)
-        let containers = matching.filter { !$0.isHost }
-        // Ranked once per row, and indices sorted rather than the rows (large values).
-        let ranks = containers.map(sortKey.rank)
+        let rows =
+            needle.isEmpty
+            ? frame.rows
+            : frame.rows.filter { row in
+                row.name.lowercased().contains(needle) || row.id.lowercased().contains(needle)
+            }
+        // Rows are large values: indices are ranked and sorted, and each row is copied once.
+        let containers = rows.indices.filter { !rows[$0].isHost }
+        var ranks = [Double](repeating: 0, count: rows.count)
+        for index in containers { ranks[index] = sortKey.rank(rows[index]) }
         // Ties fall back to name so rows do not jump between frames.
-        let order = containers.indices.sorted { a, b in
-            ranks[a] != ranks[b]
-                ? ranks[a] > ranks[b] : (containers[a].name, containers[a].id) < (containers[b].name, containers[b].id)
+        let order = containers.sorted { a, b in
+            ranks[a] != ranks[b] ? ranks[a] > ranks[b] : (rows[a].name, rows[a].id) < (rows[b].name, rows[b].id)
         }
-        return host + order.map { containers[$0] }
+        return rows.filter(\.isHost) + order.map { rows[$0] }
     }
 
     /// The selected row among `rows`, falling back to the first.

@@ -23,9 +23,15 @@ final class CgroupProcessList {
 
     deinit { close(descriptor) }
 
+    /// A read of fewer bytes than this listed every process: the kernel stops a read of a
+    /// list short of its end only when the next line (at most 8 bytes, "4194304\n") does not
+    /// fit its page-sized buffer. An idle container's list is one read, not two.
+    static let surelyWholeBytes = 2048
+
     /// The PIDs listed now (processes, not threads).
     func read(reader: KernelFileReader) throws(HostReadError) -> [Int32] {
-        try reader.withContents(ofOpenDescriptor: descriptor, path: path) { bytes in
+        try reader.withContents(ofOpenDescriptor: descriptor, path: path, completeBelow: Self.surelyWholeBytes) {
+            bytes in
             var pids: [Int32] = []
             var scanner = ByteScanner(bytes)
             while let pid = scanner.readUInt64() {

@@ -120,7 +120,8 @@ package final class TopCollector {
             let names = containerNamesByCgroupPath(snapshot)
             for path in tree.paths { rows.append(row(forCgroup: path, in: tree, containerName: names[path])) }
         } else {
-            for container in snapshot.containers { rows.append(row(for: container)) }
+            // By index: a `for in` would copy every container (a dozen strings and arrays).
+            for index in snapshot.containers.indices { rows.append(row(for: snapshot.containers[index])) }
         }
         if scannedThisSample { forgetVanished(snapshot, shownCgroups: Set(tree?.paths ?? [])) }
         let processes = collectsProcessRows ? processRows(snapshot, at: now, tree: tree) : []

@@ -32,16 +32,18 @@ public final class CompactCgroupReader {
         case networkDevices
     }
 
+    /// Plain values, so the read loop retains nothing (the paths, for errors, are apart).
     private struct Slot {
         var fd: Int32
         let format: Format
-        let path: String
         /// v1 and v2 name the same counters differently (`total_rss` / `anon`), and write
         /// times in ns (v1 `throttled_time`) or µs (v2 `*_usec`).
         let isUnified: Bool
     }
 
     private var slots: [Slot] = []
+    /// Each slot's path, at the same index.
+    private var paths: [String] = []
     /// Slots of memory.stat, the costliest file (5 µs here, a third of a sample): a caller
     /// may read it every few samples.
     private var memoryStatSlot: Int?
@@ -130,7 +132,8 @@ public final class CompactCgroupReader {
             }
             throw HostReadError(path: path, errno: code)
         }
-        slots.append(Slot(fd: fd, format: format, path: path, isUnified: isUnified))
+        slots.append(Slot(fd: fd, format: format, isUnified: isUnified))
+        paths.append(path)
         return true
     }
 
@@ -156,14 +159,15 @@ public final class CompactCgroupReader {
                     // not the cgroup's end. Stop reading that file.
                     close(slot.fd)
                     slots.remove(at: index)
+                    paths.remove(at: index)
                     if let memoryStatSlot, memoryStatSlot > index { self.memoryStatSlot = memoryStatSlot - 1 }
                     index -= 1
                     continue
                 }
-                throw HostReadError(path: slot.path, errno: code)
+                throw HostReadError(path: paths[index], errno: code)
             }
             guard count < buffer.count else {
-                throw HostReadError(path: slot.path, malformed: "larger than \(buffer.count) bytes")
+                throw HostReadError(path: paths[index], malformed: "larger than \(buffer.count) bytes")
             }
             let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count])
             Self.parse(bytes, slot.format, isUnified: slot.isUnified, into: &counters)
