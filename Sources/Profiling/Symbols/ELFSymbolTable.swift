@@ -104,6 +104,8 @@ package struct ELFSymbolTable: Sendable {
     package let loadSegments: [LoadSegment]
     /// Where separate debug symbols may be found, and whether they are needed.
     package let debugInfo: ELFDebugInfo
+    /// `debugInfo.buildIDHex`, formatted once: every symbolized frame carries it.
+    package let buildIDHex: String?
 
     /// The open file names are read from, when they are read on demand.
     package var namesFile: ELFOpenFile? {
@@ -169,6 +171,7 @@ package struct ELFSymbolTable: Sendable {
             entries = []
             names = .resident([])
             debugInfo = ELFDebugInfo()
+            buildIDHex = nil
             return
         }
         guard sectionEntrySize >= 64 else { throw ELFError("section header entries of \(sectionEntrySize) bytes") }
@@ -199,6 +202,7 @@ package struct ELFSymbolTable: Sendable {
         }
         debug.hasSymbolTable = (0..<sectionCount).contains { section($0).type == 2 }
         debugInfo = debug
+        buildIDHex = debug.buildIDHex
         // .symtab (2) is the complete table; .dynsym (11), a subset of it, is read only in
         // stripped files that have no .symtab (reading both doubled the work on large binaries).
         let wantedType: UInt32 = debug.hasSymbolTable ? 2 : 11
@@ -435,6 +439,7 @@ package struct ELFSymbolTable: Sendable {
         self.maximumNameBytes = maximumNameBytes
         self.loadSegments = loadSegments
         self.debugInfo = debugInfo
+        buildIDHex = debugInfo.buildIDHex
     }
 
     /// The function containing virtual address `address`, if a symbol covers it.
