@@ -4,8 +4,9 @@ import Glibc
 import CLinuxSupport
 import LinuxHost
 
-/// An ELF file read with `pread` from a descriptor this value owns the lifetime of only
-/// through `ELFFileSource.withFile`; every read is bounded by the size `fstat` gave.
+/// An ELF file read with `pread` from a descriptor an `ELFOpenFile` owns (alive for the body
+/// of `ELFFileSource.withFile`, or as long as a table keeps the file); every read is bounded
+/// by the size `fstat` gave.
 package struct ELFFileSource: ELFByteSource, Sendable {
     let fileDescriptor: Int32
     package let byteCount: UInt64

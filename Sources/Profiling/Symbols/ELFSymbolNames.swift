@@ -2,8 +2,8 @@ import Synchronization
 
 /// Where an ELF symbol table's names come from: bytes held in memory, or the string tables
 /// of a file kept open and read with `pread` a name at a time. A compiler's `.strtab` is tens
-/// of MB, and a profile looks up a few thousand of its names: reading it whole cost more than
-/// everything else the profiler did on a host that compiles.
+/// of MB, and a profile looks up a few thousand of its names: reading it whole was the largest
+/// single cost of `profile --all` on a host that compiles.
 enum ELFSymbolNames: Sendable {
     /// The string tables concatenated, each followed by a NUL.
     case resident([UInt8])
