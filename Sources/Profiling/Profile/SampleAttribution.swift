@@ -62,7 +62,12 @@ package final class SampleAttribution {
     /// Attributes with a live inventory of this host (Docker over its default socket).
     package convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
         let scanner = InventoryScanner(options: inventoryOptions)
-        let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+        // Only a container target is scoped to cgroups; mountinfo on a host full of
+        // containers is hundreds of lines, and `--all` has no use for it.
+        var layout: CgroupLayout?
+        if case .containers = target {
+            layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+        }
         try self.init(target: target, cgroupLayout: layout) { try scanner.scan() }
     }
 

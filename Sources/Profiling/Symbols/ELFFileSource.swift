@@ -4,9 +4,10 @@ import Glibc
 import CLinuxSupport
 import LinuxHost
 
-/// An ELF file read with `pread` from a descriptor this value owns the lifetime of only
-/// through `ELFFileSource.withFile`; every read is bounded by the size `fstat` gave.
-package struct ELFFileSource: ELFByteSource {
+/// An ELF file read with `pread` from a descriptor an `ELFOpenFile` owns (alive for the body
+/// of `ELFFileSource.withFile`, or as long as a table keeps the file); every read is bounded
+/// by the size `fstat` gave.
+package struct ELFFileSource: ELFByteSource, Sendable {
     let fileDescriptor: Int32
     package let byteCount: UInt64
     /// The largest single read allowed, whatever the file claims.
@@ -29,6 +30,12 @@ package struct ELFFileSource: ELFByteSource {
             initialized = count
         }
         return complete ? buffer : nil
+    }
+
+    package func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard offset <= byteCount, UInt64(buffer.count) <= byteCount - offset else { return false }
+        let done = (try? SystemCall.readFully(fileDescriptor, into: buffer, at: Int(offset))) ?? 0
+        return done == buffer.count
     }
 
     /// The identity of an opened file, for caching symbol tables across processes and containers.
@@ -54,13 +61,8 @@ package struct ELFFileSource: ELFByteSource {
         in root: FilesystemRoot, path: String,
         _ body: (FileIdentity, ELFFileSource) -> Result
     ) -> Result? {
-        let descriptor = periscope_open_in_root(root.descriptor, path)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
-        return body(identity, ELFFileSource(fileDescriptor: descriptor, byteCount: UInt64(status.st_size)))
+        guard let file = ELFOpenFile(in: root, path: path) else { return nil }
+        return withExtendedLifetime(file) { body(file.identity, file.source) }
     }
 }
 

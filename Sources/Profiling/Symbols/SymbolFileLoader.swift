@@ -15,7 +15,15 @@ package final class SymbolFileLoader {
     /// The largest MiniDebugInfo accepted, unpacked.
     static let maximumMiniDebugInfoBytes = 256 << 20
 
+    /// String tables larger than this stay in their file and are read a name at a time
+    /// (a compiler's are 10-40 MB); smaller ones are read whole.
+    static let residentNameBytes = 1 << 20
+    /// Tables that read names on demand keep their file open: at most this many, then the
+    /// rest read their names whole.
+    static let maximumOpenFiles = 128
+
     private let hostRoot: FilesystemRoot?
+    private var openFileCount = 0
     private var tablesByFile: [ELFFileSource.FileIdentity: ELFSymbolTable?] = [:]
     private var tablesByBuildID: [[UInt8]: ELFSymbolTable] = [:]
 
@@ -33,19 +41,22 @@ package final class SymbolFileLoader {
 
     /// The symbols of `path` as seen from `root`; nil when it cannot be read or is not ELF.
     package func table(root: FilesystemRoot, path: String) -> ELFSymbolTable? {
-        let loaded: ELFSymbolTable?? = ELFFileSource.withFile(in: root, path: path) { identity, source in
-            if let cached = tablesByFile[identity] { return cached }
-            let table = load(source: source, root: root, path: path)
-            if table == nil { rejectedFileCount += 1 } else { loadedFileCount += 1 }
-            tablesByFile[identity] = table
-            return table
+        guard let file = ELFOpenFile(in: root, path: path) else {
+            rejectedFileCount += 1
+            return nil
         }
-        if loaded == nil { rejectedFileCount += 1 }
-        return loaded ?? nil
+        if let cached = tablesByFile[file.identity] { return cached }
+        let table = load(file: file, root: root, path: path)
+        if table == nil { rejectedFileCount += 1 } else { loadedFileCount += 1 }
+        if table?.namesFile === file { openFileCount += 1 }
+        tablesByFile[file.identity] = table
+        return table
     }
 
-    private func load(source: ELFFileSource, root: FilesystemRoot, path: String) -> ELFSymbolTable? {
-        guard let table = try? ELFSymbolTable(source: source) else { return nil }
+    private func load(file: ELFOpenFile, root: FilesystemRoot, path: String) -> ELFSymbolTable? {
+        let residentNameBytes = openFileCount < Self.maximumOpenFiles ? Self.residentNameBytes : .max
+        guard let table = try? ELFSymbolTable(file: file, residentNameBytes: residentNameBytes) else { return nil }
+        let source = file.source
         let info = table.debugInfo
         if let buildID = info.buildID, let cached = tablesByBuildID[buildID] {
             return cached.withSegments(of: table)

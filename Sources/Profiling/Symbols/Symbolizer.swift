@@ -156,7 +156,7 @@ package final class Symbolizer {
         if mapping.path.hasPrefix("[") { return SymbolizedFrame(name: mapping.path, address: lookup, mapping: mapped) }
         let fileOffset = lookup &- mapping.start &+ mapping.fileOffset
         let table = symbolTable(process, pid: pid, path: mapping.path)
-        mapped.buildID = table?.debugInfo.buildIDHex
+        mapped.buildID = table?.buildIDHex
         if let table, let virtualAddress = table.virtualAddress(forFileOffset: fileOffset),
             let symbol = table.symbol(containing: virtualAddress)
         {

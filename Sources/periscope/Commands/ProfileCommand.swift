@@ -124,7 +124,12 @@ struct ProfileCommand: ParsableCommand {
         let scanner = InventoryScanner(options: inventoryOptions, logger: logger)
         let attribution: SampleAttribution
         do {
-            let layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+            // Only container targets scope events to cgroups: `--all` and `--pid` would parse
+            // mountinfo (hundreds of lines on a host full of containers) for nothing.
+            var layout: CgroupLayout?
+            if case .containers = target {
+                layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
+            }
             attribution = try SampleAttribution(target: target, cgroupLayout: layout) { try scanner.scan() }
         } catch {
             throw UserFacingError("\(error)")
