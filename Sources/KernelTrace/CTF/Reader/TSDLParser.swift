@@ -138,7 +138,7 @@ struct TSDLParser {
         while let word = currentName { words.append(word); position += 1 }
         guard !words.isEmpty else { throw error("typealias without a name") }
         alias = try arrayDimensions(around: alias)
-        aliases[words.joined(separator: " ")] = alias
+        aliases[Self.aliasName(words)] = alias
         try expect(";")
     }
 
@@ -314,7 +314,13 @@ struct TSDLParser {
 
     /// The words of an alias as its key: most are one word (`uint32_t`), kept as is.
     private static func aliasName(_ words: some Collection<String>) -> String {
-        words.count == 1 ? words.first! : words.joined(separator: " ")
+        if words.count == 1 { return words.first! }
+        var name = ""
+        for (position, word) in words.enumerated() {
+            if position > 0 { name += " " }
+            name += word
+        }
+        return name
     }
 
     /// Whether the current token is a keyword that starts a type (`integer`, `struct`, ...).
