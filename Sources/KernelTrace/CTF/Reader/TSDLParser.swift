@@ -329,41 +329,47 @@ struct TSDLParser {
             || isIdentifier("variant") || isIdentifier("enum")
     }
 
+    /// The keys an integer block knows, told apart by their bytes.
+    private enum IntegerKey {
+        case size, align, signed, base, byteOrder, encoding, map, other
+    }
+
+    private func integerKey(_ token: TSDLToken) -> IntegerKey {
+        if lexer.isIdentifier(token, "size") { return .size }
+        if lexer.isIdentifier(token, "align") { return .align }
+        if lexer.isIdentifier(token, "signed") { return .signed }
+        if lexer.isIdentifier(token, "base") { return .base }
+        if lexer.isIdentifier(token, "byte_order") { return .byteOrder }
+        if lexer.isIdentifier(token, "encoding") { return .encoding }
+        if lexer.isIdentifier(token, "map") { return .map }
+        return .other
+    }
+
     private mutating func integerAttributes() throws -> CTFIntegerType {
         var integer = CTFIntegerType()
         var explicitAlignment = false
-        try parseBlockOfPlainKeys { parser, key in
-            func isKey(_ word: StaticString) -> Bool { parser.lexer.isIdentifier(key, word) }
-            switch try parser.statementValue() {
-            case .integer(let number):
-                if isKey("size") {
-                    integer.sizeInBits = Int(number)
-                } else if isKey("align") {
-                    integer.alignmentInBits = try parser.alignment(number); explicitAlignment = true
-                } else if isKey("signed") {
-                    integer.isSigned = number != 0
-                } else if isKey("base") {
-                    integer.displayBase = Int(number)
+        try parseBlockOfPlainKeys { parser, keyToken in
+            let key = parser.integerKey(keyToken)
+            switch (key, try parser.statementValue()) {
+            case (.size, .integer(let size)): integer.sizeInBits = Int(size)
+            case (.align, .integer(let alignment)):
+                integer.alignmentInBits = try parser.alignment(alignment); explicitAlignment = true
+            case (.signed, .integer(let flag)): integer.isSigned = flag != 0
+            case (.signed, .text(let flag)): integer.isSigned = flag.lowercased() == "true"
+            case (.byteOrder, .text(let order)): integer.byteOrder = Self.byteOrder(order)
+            case (.base, .integer(let base)): integer.displayBase = Int(base)
+            case (.base, .text(let base)):
+                switch base {
+                case "hex", "x", "X", "p": integer.displayBase = 16
+                case "oct", "o": integer.displayBase = 8
+                case "binary", "b": integer.displayBase = 2
+                default: integer.displayBase = 10
                 }
-            case .text(let text):
-                if isKey("signed") {
-                    integer.isSigned = text.lowercased() == "true"
-                } else if isKey("byte_order") {
-                    integer.byteOrder = Self.byteOrder(text)
-                } else if isKey("base") {
-                    switch text {
-                    case "hex", "x", "X", "p": integer.displayBase = 16
-                    case "oct", "o": integer.displayBase = 8
-                    case "binary", "b": integer.displayBase = 2
-                    default: integer.displayBase = 10
-                    }
-                } else if isKey("encoding") {
-                    integer.isText = text == "UTF8" || text == "ASCII"
-                } else if isKey("map") {
-                    let parts = text.split(separator: ".")
-                    if parts.count == 3, parts[0] == "clock" { integer.mappedClock = String(parts[1]) }
-                }
-            case .type: break
+            case (.encoding, .text(let encoding)): integer.isText = encoding == "UTF8" || encoding == "ASCII"
+            case (.map, .text(let map)):
+                let parts = map.split(separator: ".")
+                if parts.count == 3, parts[0] == "clock" { integer.mappedClock = String(parts[1]) }
+            default: break
             }
         }
         // The default alignment is 1 bit for integers whose size is not a multiple of 8, else 8.
