@@ -96,7 +96,9 @@ struct TSDLLexer {
     /// Whether `token` is the identifier `word`, compared byte for byte without making a `String`.
     func isIdentifier(_ token: TSDLToken, _ word: StaticString) -> Bool {
         guard token.kind == .identifier, Int(token.end - token.start) == word.utf8CodeUnitCount else { return false }
-        return withBytes { bytes in memcmp(bytes.baseAddress! + Int(token.start), word.utf8Start, word.utf8CodeUnitCount) == 0 }
+        return withBytes { bytes in
+            memcmp(bytes.baseAddress! + Int(token.start), word.utf8Start, word.utf8CodeUnitCount) == 0
+        }
     }
 
     private static func isIdentifierByte(_ byte: UInt8) -> Bool {
