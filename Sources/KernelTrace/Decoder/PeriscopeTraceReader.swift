@@ -7,6 +7,7 @@ import Glibc
 /// `trace convert` and the analyses.
 public final class PeriscopeTraceReader: EventSource {
     public let layout: TraceDirectoryLayout
+    public var traceDirectoryLayout: TraceDirectoryLayout? { layout }
     public let metadata: TraceMetadata
     /// The capture's own count (metadata.json), which includes events dropped on full buffers.
     public var captureLostEventCount: UInt64 { metadata.lostEventCount }

@@ -17,7 +17,6 @@ public final class EventClass: Sendable {
     public let streamClassID: UInt64
     /// Every field, contexts first then payload, in the order slots are filled.
     public let fields: [EventFieldDescription]
-    private let indexByName: [String: Int]
 
     public init(
         index: Int, name: String, system: String = "", id: UInt64, streamClassID: UInt64 = 0,
@@ -29,26 +28,24 @@ public final class EventClass: Sendable {
         self.id = id
         self.streamClassID = streamClassID
         self.fields = fields
-        var byName: [String: Int] = [:]
-        // Payload fields win over context fields of the same name (an event's own `tid` is what
-        // an expression means by `$evt.tid`); among equals the first declared wins.
-        for (position, field) in fields.enumerated() {
-            if let existing = byName[field.name] {
-                if fields[existing].scope != .payload && field.scope == .payload {
-                    byName[field.name] = position
-                }
-            } else {
-                byName[field.name] = position
-            }
-        }
-        self.indexByName = byName
     }
 
     /// `system:name` when there is a system, else `name`.
     public var qualifiedName: String { system.isEmpty ? name : "\(system):\(name)" }
 
     /// The slot index of a field, resolved once and reused for every record of this class.
-    public func fieldIndex(named name: String) -> Int? { indexByName[name] }
+    ///
+    /// Payload fields win over context fields of the same name (an event's own `tid` is what
+    /// an expression means by `$evt.tid`); among equals the first declared wins. A scan, not a
+    /// table built per class: an LTTng kernel trace declares ~1,200 classes and binds a few dozen.
+    public func fieldIndex(named name: String) -> Int? {
+        var firstMatch: Int?
+        for position in fields.indices where fields[position].name == name {
+            if fields[position].scope == .payload { return position }
+            if firstMatch == nil { firstMatch = position }
+        }
+        return firstMatch
+    }
 
     /// The slot index of a field of one scope (e.g. the `tid` context even when the payload also
     /// has a `tid`).

@@ -70,11 +70,15 @@ public protocol EventSource {
     /// end of the capture). Page headers carry only overwritten pages, not events dropped when
     /// a buffer was full, so an analysis reports the larger of this and what the pages said.
     var captureLostEventCount: UInt64 { get }
+    /// The layout of the Periscope trace directory the source reads (its syscall argument
+    /// formats live there), or nil for other sources.
+    var traceDirectoryLayout: TraceDirectoryLayout? { get }
 }
 
 extension EventSource {
     public var warnings: [String] { [] }
     public var captureLostEventCount: UInt64 { 0 }
+    public var traceDirectoryLayout: TraceDirectoryLayout? { nil }
 }
 
 /// Warning texts shared by the sources.

@@ -144,7 +144,9 @@ public enum TraceAnalysisRunner {
         _ analysis: Analysis, source: some EventSource, filter: AnalysisFilter,
         present: inout Set<KernelEventKind>?, progress: ((UInt64) -> Void)?
     ) throws -> AnalysisReport {
-        let layout = (source as? PeriscopeTraceReader).map { SyscallArgumentLayout.directory($0.layout) } ?? .builtIn
+        // A protocol requirement, not a downcast: the first dynamic cast of the process costs a
+        // scan of every protocol conformance in the binary.
+        let layout = source.traceDirectoryLayout.map(SyscallArgumentLayout.directory) ?? .builtIn
         var replayer = KernelStateReplayer(
             handler: analysis, filter: filter, machine: source.traceDescription.environment["machine"] ?? "",
             argumentLayout: layout)

@@ -5,8 +5,20 @@ import Foundation
 import KernelTrace
 import TraceAnalysis
 
-extension AnalysisKind: ExpressibleByArgument {}
-extension MemoryCount: ExpressibleByArgument {}
+// The values ArgumentParser's generic defaults would give, spelled out: those defaults go
+// through key paths and dynamic casts, and the analyze command's arguments are declared anew on
+// every invocation (each first cast scans every protocol conformance of the binary).
+extension AnalysisKind: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
+
+extension MemoryCount: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
 
 /// Progress through a long trace, as a fraction of its time range: LAMI progress lines on
 /// standard output with `--lami --output-progress`, else a line on standard error when it is a

@@ -82,7 +82,7 @@ struct CTFDecodeProgram {
     private(set) var mappedClocks: [Int: String] = [:]
     private let bigEndianTrace: Bool
     /// Raw TSDL names visible to length and tag references, innermost scope last.
-    private var scopes: [[String: Int]] = [[:]]
+    private var scopes: [CTFNameScope] = [CTFNameScope()]
 
     init(bigEndianTrace: Bool) {
         self.bigEndianTrace = bigEndianTrace
@@ -117,14 +117,14 @@ struct CTFDecodeProgram {
 
     private mutating func newSlot(_ description: EventFieldDescription, rawName: String) -> Int32 {
         fields.append(description)
-        scopes[scopes.count - 1][rawName] = fields.count - 1
+        scopes[scopes.count - 1].add(rawName, slot: fields.count - 1)
         return Int32(fields.count - 1)
     }
 
-    private func resolve(_ reference: String) -> Int? {
+    private mutating func resolve(_ reference: String) -> Int? {
         let last = reference.split(separator: ".").last.map(String.init) ?? reference
-        for scope in scopes.reversed() {
-            if let slot = scope[reference] ?? scope[last] { return slot }
+        for level in scopes.indices.reversed() {
+            if let slot = scopes[level].slot(named: reference) ?? scopes[level].slot(named: last) { return slot }
         }
         return nil
     }
@@ -170,7 +170,7 @@ struct CTFDecodeProgram {
             ops.append(CTFDecodeOp(kind: .string, slot: slot, alignmentInBits: 8))
         case .structure(let members, _):
             emitAlign(type.alignmentInBits)
-            scopes.append([:])
+            scopes.append(CTFNameScope())
             for member in members {
                 try appendMember(
                     name: Self.strippedName(member.name), rawName: member.name, type: member.type,
@@ -262,7 +262,7 @@ struct CTFDecodeProgram {
         let savedOps = ops
         for option in options {
             ops = []
-            scopes.append([:])
+            scopes.append(CTFNameScope())
             let prefix = fullName.isEmpty ? "" : fullName + "."
             try appendMember(
                 name: Self.strippedName(option.name), rawName: option.name, type: option.type, prefix: prefix,

@@ -3,17 +3,27 @@ final class CTFTrace {
     /// How one event class of one stream class is decoded.
     final class EventPlan {
         let eventClass: EventClass
-        /// Stream event context, event context and payload, in that order.
-        let program: CTFCompiledProgram
+        /// The program with its ops laid out but not yet fused, until `program` is first asked:
+        /// an LTTng kernel trace declares ~1,200 classes and its events use a few dozen.
+        private var unfinished: CTFDecodeProgram?
+        private var finished: CTFCompiledProgram?
 
-        /// `program` without reference counting, for the per-event path (`program` keeps it alive).
-        let programReference: Unmanaged<CTFCompiledProgram>
-
-        init(eventClass: EventClass, program: CTFCompiledProgram) {
+        init(eventClass: EventClass, program: CTFDecodeProgram) {
             self.eventClass = eventClass
-            self.program = program
-            programReference = Unmanaged.passUnretained(program)
+            unfinished = program
         }
+
+        /// Stream event context, event context and payload, in that order.
+        var program: CTFCompiledProgram {
+            if let finished { return finished }
+            var builder = unfinished.take()!
+            let compiled = builder.finish()
+            finished = compiled
+            return compiled
+        }
+
+        /// `program` without reference counting, for the per-event path (the plan keeps it alive).
+        var programReference: Unmanaged<CTFCompiledProgram> { Unmanaged.passUnretained(program) }
     }
 
     /// How events of one stream class are framed.
@@ -104,10 +114,9 @@ final class CTFTrace {
                 try program.append(streamClass.eventContext, scope: .streamEventContext)
                 try program.append(declaration.context, scope: .eventContext)
                 try program.append(declaration.fields, scope: .payload)
-                let compiled = program.finish()
                 let eventClass = classes.add(
-                    name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: compiled.fields)
-                events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: compiled)
+                    name: declaration.name, id: declaration.id, streamClassID: streamClass.id, fields: program.fields)
+                events[Int(declaration.id)] = EventPlan(eventClass: eventClass, program: program)
             }
             plan.events = events
             streams[streamClass.id] = plan

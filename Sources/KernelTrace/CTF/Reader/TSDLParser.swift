@@ -5,22 +5,21 @@
 /// (several dimensions), clocks, environment, stream and event blocks; unknown blocks (`callsite`)
 /// and unknown attributes are skipped.
 struct TSDLParser {
+    private let lexer: TSDLLexer
     private let tokens: [TSDLToken]
-    private let lines: [Int]
     private var position = 0
     private var aliases: [String: CTFType] = [:]
     private var metadata = CTFMetadata()
 
     static func parse(_ text: String) throws -> CTFMetadata {
-        let lexer = try TSDLLexer(text)
-        var parser = TSDLParser(tokens: lexer.tokens, lines: lexer.lines)
+        var parser = TSDLParser(lexer: try TSDLLexer(text))
         try parser.parseTopLevel()
         return parser.metadata
     }
 
-    private init(tokens: [TSDLToken], lines: [Int]) {
-        self.tokens = tokens
-        self.lines = lines
+    private init(lexer: TSDLLexer) {
+        self.lexer = lexer
+        self.tokens = lexer.tokens
     }
 
     // MARK: Token helpers
@@ -32,43 +31,57 @@ struct TSDLParser {
     }
 
     private func error(_ reason: String) -> CTFReaderError {
-        .metadataSyntax(line: position < lines.count ? lines[position] : (lines.last ?? 0), reason: reason)
+        let line = position < tokens.count ? tokens[position].line : (tokens.last?.line ?? 0)
+        return .metadataSyntax(line: Int(line), reason: reason)
     }
 
-    private func isPunctuation(_ symbol: String, at offset: Int = 0) -> Bool { peek(offset) == .punctuation(symbol) }
+    private func isPunctuation(_ symbol: TSDLPunctuation, at offset: Int = 0) -> Bool {
+        guard let token = peek(offset) else { return false }
+        return token.kind == .punctuation && token.start == symbol.code
+    }
 
-    private func isIdentifier(_ word: String) -> Bool { current == .identifier(word) }
+    private func isIdentifier(_ word: StaticString, at offset: Int = 0) -> Bool {
+        guard let token = peek(offset) else { return false }
+        return lexer.isIdentifier(token, word)
+    }
 
-    private mutating func expect(_ symbol: String) throws {
-        guard current == .punctuation(symbol) else { throw error("expected `\(symbol)`, found \(describe(current))") }
+    /// The current token's name when it is an identifier.
+    private var currentName: String? {
+        guard let token = current, token.kind == .identifier else { return nil }
+        return lexer.name(of: token)
+    }
+
+    private mutating func expect(_ symbol: TSDLPunctuation) throws {
+        guard isPunctuation(symbol) else { throw error("expected `\(symbol.text)`, found \(describe(current))") }
         position += 1
     }
 
-    private mutating func skipIf(_ symbol: String) -> Bool {
-        if current == .punctuation(symbol) { position += 1; return true }
+    private mutating func skipIf(_ symbol: TSDLPunctuation) -> Bool {
+        if isPunctuation(symbol) { position += 1; return true }
         return false
     }
 
     private mutating func identifier() throws -> String {
-        guard case .identifier(let word) = current else { throw error("expected a name, found \(describe(current))") }
+        guard let word = currentName else { throw error("expected a name, found \(describe(current))") }
         position += 1
         return word
     }
 
     private mutating func integerValue() throws -> Int64 {
-        switch current {
-        case .integer(let value): position += 1; return value
-        default: throw error("expected a number, found \(describe(current))")
+        guard let token = current, token.kind == .integer else {
+            throw error("expected a number, found \(describe(current))")
         }
+        position += 1
+        return lexer.integer(of: token)
     }
 
     private func describe(_ token: TSDLToken?) -> String {
-        switch token {
-        case nil: "end of metadata"
-        case .identifier(let word): "`\(word)`"
-        case .integer(let value): "\(value)"
-        case .string(let text): "\"\(text)\""
-        case .punctuation(let symbol): "`\(symbol)`"
+        guard let token else { return "end of metadata" }
+        switch token.kind {
+        case .identifier: return "`\(lexer.name(of: token))`"
+        case .integer: return "\(lexer.integer(of: token))"
+        case .string: return "\"\(lexer.string(of: token))\""
+        case .punctuation: return "`\(TSDLPunctuation(code: token.start).text)`"
         }
     }
 
@@ -77,8 +90,8 @@ struct TSDLParser {
         try expect("{")
         var depth = 1
         while depth > 0 {
-            guard let token = current else { throw error("unterminated block") }
-            if token == .punctuation("{") { depth += 1 } else if token == .punctuation("}") { depth -= 1 }
+            guard current != nil else { throw error("unterminated block") }
+            if isPunctuation("{") { depth += 1 } else if isPunctuation("}") { depth -= 1 }
             position += 1
         }
     }
@@ -87,21 +100,26 @@ struct TSDLParser {
 
     private mutating func parseTopLevel() throws {
         while let token = current {
-            guard case .identifier(let word) = token else {
+            guard token.kind == .identifier else {
                 if skipIf(";") { continue }
                 throw error("unexpected \(describe(token)) at top level")
             }
-            switch word {
-            case "typealias": try parseTypealias()
-            case "trace": position += 1; try parseBlock { parser, key in try parser.traceStatement(key) }
-            case "env": position += 1; try parseBlock { parser, key in try parser.environmentStatement(key) }
-            case "clock": position += 1; try parseClock()
-            case "stream": position += 1; try parseStream()
-            case "event": position += 1; try parseEvent()
-            case "struct", "variant", "enum", "integer", "floating_point", "string":
+            if isIdentifier("typealias") {
+                try parseTypealias()
+            } else if isIdentifier("trace") {
+                position += 1; try parseBlock { parser, key in try parser.traceStatement(key) }
+            } else if isIdentifier("env") {
+                position += 1; try parseBlock { parser, key in try parser.environmentStatement(key) }
+            } else if isIdentifier("clock") {
+                position += 1; try parseClock()
+            } else if isIdentifier("stream") {
+                position += 1; try parseStream()
+            } else if isIdentifier("event") {
+                position += 1; try parseEvent()
+            } else if isTypeKeyword() {
                 _ = try typeSpecifier()
                 try expect(";")
-            default:
+            } else {
                 // Unknown block such as `callsite { ... };`.
                 position += 1
                 if isPunctuation("{") { try skipBlock() }
@@ -115,12 +133,12 @@ struct TSDLParser {
         let type = try typeSpecifier()
         var alias: CTFType = type
         // `typealias integer {...} := name;` may also carry array dimensions on the target side.
-        try expect(":=")
+        try expect(.typeAssignment)
         var words: [String] = []
-        while case .identifier(let word) = current { words.append(word); position += 1 }
+        while let word = currentName { words.append(word); position += 1 }
         guard !words.isEmpty else { throw error("typealias without a name") }
         alias = try arrayDimensions(around: alias)
-        aliases[words.joined(separator: " ")] = alias
+        aliases[Self.aliasName(words)] = alias
         try expect(";")
     }
 
@@ -141,6 +159,29 @@ struct TSDLParser {
         _ = skipIf(";")
     }
 
+    /// `parseBlock` for the blocks read most (an LTTng kernel metadata has ~2,400 `integer { ... }`
+    /// of five statements each): `handle` gets the key's token, to compare as bytes, and reads the
+    /// value; a dotted key, which no such block knows, is read and skipped.
+    private mutating func parseBlockOfPlainKeys(_ handle: (inout TSDLParser, TSDLToken) throws -> Void) throws {
+        try expect("{")
+        while !isPunctuation("}") {
+            guard let token = current else { throw error("unterminated block") }
+            if isIdentifier("typealias") { try parseTypealias(); continue }
+            if skipIf(";") { continue }
+            guard token.kind == .identifier else { throw error("expected a name, found \(describe(current))") }
+            position += 1
+            if isPunctuation(".") {
+                while skipIf(".") { _ = try identifier() }
+                _ = try statementValue()
+            } else {
+                try handle(&self, token)
+            }
+            _ = skipIf(";")
+        }
+        try expect("}")
+        _ = skipIf(";")
+    }
+
     /// After a key: `= value` (returned as text) or `:= type` (returned through `type`).
     private enum StatementValue {
         case text(String)
@@ -149,16 +190,18 @@ struct TSDLParser {
     }
 
     private mutating func statementValue() throws -> StatementValue {
-        if skipIf(":=") { return .type(try typeSpecifier()) }
+        if skipIf(.typeAssignment) { return .type(try typeSpecifier()) }
         try expect("=")
-        switch current {
-        case .integer(let value): position += 1; return .integer(value)
-        case .string(let text): position += 1; return .text(text)
-        case .identifier(var word):
+        guard let token = current else { throw error("expected a value, found \(describe(current))") }
+        switch token.kind {
+        case .integer: position += 1; return .integer(lexer.integer(of: token))
+        case .string: position += 1; return .text(lexer.string(of: token))
+        case .identifier:
+            var word = lexer.name(of: token)
             position += 1
             while skipIf(".") { word += "." + (try identifier()) }
             return .text(word)
-        default: throw error("expected a value, found \(describe(current))")
+        case .punctuation: throw error("expected a value, found \(describe(current))")
         }
     }
 
@@ -227,64 +270,103 @@ struct TSDLParser {
 
     /// A type specifier without declarator: a keyword type or an alias of one or more words.
     private mutating func typeSpecifier() throws -> CTFType {
-        guard case .identifier(let word) = current else { throw error("expected a type, found \(describe(current))") }
-        switch word {
-        case "integer":
+        guard let token = current, token.kind == .identifier else {
+            throw error("expected a type, found \(describe(current))")
+        }
+        if isIdentifier("integer") {
             position += 1
             return .integer(try integerAttributes())
-        case "floating_point":
+        }
+        if isIdentifier("floating_point") {
             position += 1
             return .floatingPoint(try floatAttributes())
-        case "string":
+        }
+        if isIdentifier("string") {
             position += 1
             if isPunctuation("{") { try skipBlock() }
             return .string
-        case "struct":
+        }
+        if isIdentifier("struct") {
             position += 1
             return try structure()
-        case "variant":
+        }
+        if isIdentifier("variant") {
             position += 1
             return try variant()
-        case "enum":
+        }
+        if isIdentifier("enum") {
             position += 1
             return try enumeration()
-        default:
-            // An alias name: the longest run of words that names a known alias.
-            var words: [String] = []
-            var offset = 0
-            var best: (length: Int, type: CTFType)?
-            while case .identifier(let next)? = peek(offset) {
-                words.append(next)
-                offset += 1
-                if let type = aliases[words.joined(separator: " ")] { best = (offset, type) }
-            }
-            guard let best else { throw error("unknown type `\(words.joined(separator: " "))`") }
-            position += best.length
-            return best.type
         }
+        // An alias name: the longest run of words that names a known alias.
+        var words: [String] = []
+        var offset = 0
+        var best: (length: Int, type: CTFType)?
+        while let next = peek(offset), next.kind == .identifier {
+            words.append(lexer.name(of: next))
+            offset += 1
+            if let type = aliases[Self.aliasName(words)] { best = (offset, type) }
+        }
+        guard let best else { throw error("unknown type `\(words.joined(separator: " "))`") }
+        position += best.length
+        return best.type
+    }
+
+    /// The words of an alias as its key: most are one word (`uint32_t`), kept as is.
+    private static func aliasName(_ words: some Collection<String>) -> String {
+        if words.count == 1 { return words.first! }
+        var name = ""
+        for (position, word) in words.enumerated() {
+            if position > 0 { name += " " }
+            name += word
+        }
+        return name
+    }
+
+    /// Whether the current token is a keyword that starts a type (`integer`, `struct`, ...).
+    private func isTypeKeyword() -> Bool {
+        isIdentifier("integer") || isIdentifier("floating_point") || isIdentifier("string") || isIdentifier("struct")
+            || isIdentifier("variant") || isIdentifier("enum")
+    }
+
+    /// The keys an integer block knows, told apart by their bytes.
+    private enum IntegerKey {
+        case size, align, signed, base, byteOrder, encoding, map, other
+    }
+
+    private func integerKey(_ token: TSDLToken) -> IntegerKey {
+        if lexer.isIdentifier(token, "size") { return .size }
+        if lexer.isIdentifier(token, "align") { return .align }
+        if lexer.isIdentifier(token, "signed") { return .signed }
+        if lexer.isIdentifier(token, "base") { return .base }
+        if lexer.isIdentifier(token, "byte_order") { return .byteOrder }
+        if lexer.isIdentifier(token, "encoding") { return .encoding }
+        if lexer.isIdentifier(token, "map") { return .map }
+        return .other
     }
 
     private mutating func integerAttributes() throws -> CTFIntegerType {
         var integer = CTFIntegerType()
         var explicitAlignment = false
-        try parseBlock { parser, key in
+        try parseBlockOfPlainKeys { parser, keyToken in
+            let key = parser.integerKey(keyToken)
             switch (key, try parser.statementValue()) {
-            case ("size", .integer(let size)): integer.sizeInBits = Int(size)
-            case ("align", .integer(let alignment)):
+            case (.size, .integer(let size)): integer.sizeInBits = Int(size)
+            case (.align, .integer(let alignment)):
                 integer.alignmentInBits = try parser.alignment(alignment); explicitAlignment = true
-            case ("signed", .integer(let flag)): integer.isSigned = flag != 0
-            case ("signed", .text(let flag)): integer.isSigned = flag.lowercased() == "true"
-            case ("byte_order", .text(let order)): integer.byteOrder = Self.byteOrder(order)
-            case ("base", .integer(let base)): integer.displayBase = Int(base)
-            case ("base", .text(let base)):
+            case (.signed, .integer(let flag)): integer.isSigned = flag != 0
+            case (.signed, .text(let flag)): integer.isSigned = flag.lowercased() == "true"
+            case (.byteOrder, .text(let order)): integer.byteOrder = Self.byteOrder(order)
+            case (.base, .integer(let base)): integer.displayBase = Int(base)
+            case (.base, .text(let base)):
                 switch base {
                 case "hex", "x", "X", "p": integer.displayBase = 16
                 case "oct", "o": integer.displayBase = 8
                 case "binary", "b": integer.displayBase = 2
                 default: integer.displayBase = 10
                 }
-            case ("encoding", .text(let encoding)): integer.isText = encoding == "UTF8" || encoding == "ASCII"
-            case ("map", .text(let map)):
+            case (.encoding, .text(let encoding)): integer.isText = encoding == "UTF8" || encoding == "ASCII"
+            case (.map, .text(let map)):
                 let parts = map.split(separator: ".")
                 if parts.count == 3, parts[0] == "clock" { integer.mappedClock = String(parts[1]) }
             default: break
@@ -325,11 +407,9 @@ struct TSDLParser {
 
     /// The name after `struct`/`variant` (`struct packet_context { ... }`, `struct name`), if any.
     private mutating func optionalName() -> String? {
-        if case .identifier(let name) = current {
-            position += 1
-            return name
-        }
-        return nil
+        guard let name = currentName else { return nil }
+        position += 1
+        return name
     }
 
     private mutating func structure() throws -> CTFType {
@@ -401,17 +481,19 @@ struct TSDLParser {
         var next: Int64 = 0
         while !isPunctuation("}") {
             let label: String
-            switch current {
-            case .identifier(let word): label = word
-            case .string(let text): label = text
-            default: throw error("expected an enumeration label, found \(describe(current))")
+            if let word = currentName {
+                label = word
+            } else if let token = current, token.kind == .string {
+                label = lexer.string(of: token)
+            } else {
+                throw error("expected an enumeration label, found \(describe(current))")
             }
             position += 1
             var lower = next, upper = next
             if skipIf("=") {
                 lower = try integerValue()
                 upper = lower
-                if skipIf("...") { upper = try integerValue() }
+                if skipIf(.ellipsis) { upper = try integerValue() }
             }
             mappings.append(EventEnumerationMapping(label: label, lower: lower, upper: upper))
             next = upper &+ 1
@@ -443,16 +525,16 @@ struct TSDLParser {
 
     /// Like `typeSpecifier`, but an alias name never swallows the declarator that follows it.
     private mutating func memberTypeSpecifier() throws -> CTFType {
-        guard case .identifier(let word) = current else { throw error("expected a type, found \(describe(current))") }
-        if ["integer", "floating_point", "string", "struct", "variant", "enum"].contains(word) {
-            return try typeSpecifier()
+        guard let token = current, token.kind == .identifier else {
+            throw error("expected a type, found \(describe(current))")
         }
+        if isTypeKeyword() { return try typeSpecifier() }
         var words: [String] = []
         var offset = 0
-        while case .identifier(let next)? = peek(offset) { words.append(next); offset += 1 }
-        guard words.count >= 2 else { throw error("member `\(word)` has no type") }
+        while let next = peek(offset), next.kind == .identifier { words.append(lexer.name(of: next)); offset += 1 }
+        guard words.count >= 2 else { throw error("member `\(lexer.name(of: token))` has no type") }
         let typeWords = words.dropLast()
-        guard let type = aliases[typeWords.joined(separator: " ")] else {
+        guard let type = aliases[Self.aliasName(typeWords)] else {
             throw error("unknown type `\(typeWords.joined(separator: " "))`")
         }
         position += typeWords.count
@@ -475,8 +557,9 @@ struct TSDLParser {
     private mutating func arrayDimensions(around element: CTFType) throws -> CTFType {
         var lengths: [Either] = []
         while skipIf("[") {
-            switch current {
-            case .integer(let length):
+            switch current?.kind {
+            case .integer:
+                let length = lexer.integer(of: tokens[position])
                 // Lengths index the decoder's 32-bit counts; an event is far smaller anyway.
                 guard (0...Int64(Self.maximumArrayLength)).contains(length) else {
                     throw error("array length \(length) is not in 0...\(Self.maximumArrayLength)")
