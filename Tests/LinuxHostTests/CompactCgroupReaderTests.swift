@@ -85,6 +85,33 @@ struct CompactCgroupReaderTests {
         #expect(counters.memoryAnonymousBytes == anonymous)
     }
 
+    /// A file is left unread only when every field it gives is omitted: v2's cpu.stat also
+    /// gives the usage, and io.stat the operations when the reader was asked for them.
+    @Test func omittingReadsOnlyFilesWithAFieldStillWanted() throws {
+        let directories = try CountersCgroupV2Tests.files("/system.slice/docker-3f1c2a.scope").directories
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+        defer { buffer.deallocate() }
+        func present(
+            fields: CompactCgroupCounters.Fields, omitting: CompactCgroupCounters.Fields
+        ) throws
+            -> CompactCgroupCounters.Fields
+        {
+            let reader = try CompactCgroupReader(directories: directories, networkDevicesPath: nil, fields: fields)
+            var counters = CompactCgroupCounters()
+            try reader.read(into: &counters, buffer: buffer, omitting: omitting)
+            return counters.present
+        }
+        let top: CompactCgroupCounters.Fields = [.cpuUsage, .cpuThrottling, .memoryUsage, .blockIO, .pids]
+        #expect(try present(fields: top, omitting: .cpuThrottling).isSuperset(of: [.cpuUsage, .cpuThrottling]))
+        let withoutBlockIO = try present(fields: top, omitting: .blockIO)
+        #expect(!withoutBlockIO.contains(.blockIO) && withoutBlockIO.isSuperset(of: [.cpuUsage, .memoryUsage, .pids]))
+        #expect(try present(fields: .all, omitting: .blockIO).contains(.blockIOOperations))
+        let gaugesOmitted = try present(fields: top, omitting: [.memoryUsage, .pids])
+        #expect(
+            gaugesOmitted.isDisjoint(with: [.memoryUsage, .pids]) && gaugesOmitted.isSuperset(of: [.cpuUsage, .blockIO])
+        )
+    }
+
     @Test func aRemovedCgroupThrowsRemoved() throws {
         let directories = CgroupDirectories(cpu: .init(path: "/nonexistent-periscope/cgroup", isUnified: true))
         #expect(throws: HostReadError.self) {

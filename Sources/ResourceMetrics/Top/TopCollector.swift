@@ -113,6 +113,8 @@ package final class TopCollector {
         let hostSample = try hostSampler.sample()
         let snapshot = try scan()
         blockIOFallback.refresh()
+        // When a throttle rule brings accounting back, block I/O is blank for one frame.
+        containerSampler.omitsCgroupBlockIO = blockIOFallback.isActive
         let now = MonotonicInstant.now()
         var rows = [hostRow]
         let tree = showsCgroupTree ? cgroupTree() : nil

@@ -10,6 +10,8 @@ import LinuxHost
 /// throttling, the twin's `cpu.stat` for usage, memory usage and `memory.stat`, blkio bytes,
 /// `pids.current`, the init's `net/dev`) where the general reader kept 13 open (quota, period,
 /// shares, memory and pids limits read every sample, `cpuacct.usage`, blkio operations).
+/// Of those 7, v1 `cpu.stat` is read only for a container with a CPU cap (throttling is shown
+/// only against one) and blkio only while the block I/O fallback does not replace it.
 /// Not thread-safe.
 final class TopContainerSampler {
     /// One container's reader and its last two samples.
@@ -58,6 +60,10 @@ final class TopContainerSampler {
     /// first sample and then every this many; in between the working set is the current
     /// usage minus the last inactive-file figure. 1 reads it every sample.
     var memoryStatEverySamples = 1
+    /// Set while the block I/O fallback replaces the cgroup's block I/O figures (a disk v1
+    /// blkio does not account): the cgroup's blkio file, which `top` would not show, is not
+    /// read.
+    var omitsCgroupBlockIO = false
     private let layout: CgroupLayout?
     private let procRoot: String
     private var entries: [ContainerKey: Entry] = [:]
@@ -80,10 +86,19 @@ final class TopContainerSampler {
     func sample(_ container: Container) throws(HostReadError) -> Entry? {
         guard let entry = try entry(for: container) else { return nil }
         let now = MonotonicInstant.now()
+        // Limits first: without a CPU cap `top` shows no throttling, so v1's cpu.stat (which
+        // holds only that) is not read.
+        if entry.limitsReadAt.map({ now.seconds(since: $0) >= limitsRefreshSeconds }) ?? true {
+            entry.limits = TopCgroupLimits.read(entry.directories, reader: limitsReader)
+            entry.limitsReadAt = now
+        }
+        var omitted: CompactCgroupCounters.Fields = omitsCgroupBlockIO ? .blockIO : []
+        if entry.limits.capCores == nil { omitted.insert(.cpuThrottling) }
         var counters = entry.counters
         let includeMemoryStat = entry.samplesUntilMemoryStat <= 0
         do {
-            try entry.reader.read(into: &counters, buffer: buffer, includeMemoryStat: includeMemoryStat)
+            try entry.reader.read(
+                into: &counters, buffer: buffer, includeMemoryStat: includeMemoryStat, omitting: omitted)
         } catch {
             entries[container.key] = nil
             throw error
@@ -96,10 +111,6 @@ final class TopContainerSampler {
         entry.readAt = now
         entry.samplesUntilMemoryStat =
             includeMemoryStat ? max(1, memoryStatEverySamples) - 1 : entry.samplesUntilMemoryStat - 1
-        if entry.limitsReadAt.map({ now.seconds(since: $0) >= limitsRefreshSeconds }) ?? true {
-            entry.limits = TopCgroupLimits.read(entry.directories, reader: limitsReader)
-            entry.limitsReadAt = now
-        }
         return entry
     }
 

@@ -39,14 +39,34 @@ public final class CompactCgroupReader {
         /// v1 and v2 name the same counters differently (`total_rss` / `anon`), and write
         /// times in ns (v1 `throttled_time`) or µs (v2 `*_usec`).
         let isUnified: Bool
+        /// The fields asked for that its file gives: a caller omitting all of them spares the read.
+        let supplies: CompactCgroupCounters.Fields
+    }
+
+    /// What this reader was opened for.
+    private let fields: CompactCgroupCounters.Fields
+
+    /// The fields a file of `format` gives.
+    private static func supplies(_ format: Format, isUnified: Bool) -> CompactCgroupCounters.Fields {
+        switch format {
+        // v1 cpu.stat holds throttling only; v2's (and runc's twin's) usage too.
+        case .cpuStat: isUnified ? [.cpuUsage, .cpuUserSystem, .cpuThrottling] : .cpuThrottling
+        case .cpuacctUsage: .cpuUsage
+        case .memoryUsage: .memoryUsage
+        case .memoryStat: .memoryStat
+        case .oomKills: .oomKills
+        case .blkioBytes: .blockIO
+        case .blkioOperations: .blockIOOperations
+        case .ioStat: [.blockIO, .blockIOOperations]
+        case .pids: .pids
+        case .cpuPressure, .memoryPressure, .ioPressure: .pressure
+        case .networkDevices: .network
+        }
     }
 
     private var slots: [Slot] = []
     /// Each slot's path, at the same index.
     private var paths: [String] = []
-    /// Slots of memory.stat, the costliest file (5 µs here, a third of a sample): a caller
-    /// may read it every few samples.
-    private var memoryStatSlot: Int?
 
     /// The number of descriptors held open.
     public var openDescriptorCount: Int { slots.count }
@@ -59,6 +79,7 @@ public final class CompactCgroupReader {
     public init(
         directories: CgroupDirectories, networkDevicesPath: String?, fields: CompactCgroupCounters.Fields = .all
     ) throws(HostReadError) {
+        self.fields = fields
         let unified = directories.unified
         let wantsUsage = !fields.isDisjoint(with: [.cpuUsage, .cpuUserSystem])
         if let cpu = directories.cpu,
@@ -79,10 +100,8 @@ public final class CompactCgroupReader {
                     memory.path + (memory.isUnified ? "/memory.current" : "/memory.usage_in_bytes"), .memoryUsage,
                     isUnified: memory.isUnified)
             }
-            if fields.contains(.memoryStat),
+            if fields.contains(.memoryStat) {
                 try add(memory.path + "/memory.stat", .memoryStat, isUnified: memory.isUnified)
-            {
-                memoryStatSlot = slots.count - 1
             }
             if fields.contains(.oomKills) {
                 try add(
@@ -132,25 +151,33 @@ public final class CompactCgroupReader {
             }
             throw HostReadError(path: path, errno: code)
         }
-        slots.append(Slot(fd: fd, format: format, isUnified: isUnified))
+        slots.append(
+            Slot(
+                fd: fd, format: format, isUnified: isUnified,
+                supplies: Self.supplies(format, isUnified: isUnified).intersection(fields)))
         paths.append(path)
         return true
     }
 
     /// Reads every open file into `counters`, in place. With `includeMemoryStat` false the
-    /// memory.stat fields keep their previous values. `buffer` is scratch space shared by all
-    /// readers of a sampler (4 KiB is plenty: the largest file, v1 memory.stat, is ~1.5 KiB).
+    /// memory.stat fields keep their previous values: memory.stat is the costliest file (5 µs
+    /// here, a third of a sample), which a caller may read every few samples. A file that
+    /// gives only `omitting` fields is not read, and those fields are absent from this sample
+    /// (a caller that shows no throttling for an uncapped container, say). `buffer` is scratch
+    /// space shared by all readers of a sampler (4 KiB is plenty: the largest file, v1
+    /// memory.stat, is ~1.5 KiB).
     public func read(
         into counters: inout CompactCgroupCounters, buffer: UnsafeMutableRawBufferPointer,
-        includeMemoryStat: Bool = true
+        includeMemoryStat: Bool = true, omitting: CompactCgroupCounters.Fields = []
     ) throws(HostReadError) {
         let keptMemoryStat = counters.present.intersection(.memoryStat)
         counters.present = includeMemoryStat ? [] : keptMemoryStat
         var index = 0
         while index < slots.count {
             defer { index += 1 }
-            if !includeMemoryStat, index == memoryStatSlot { continue }
             let slot = slots[index]
+            if !includeMemoryStat, slot.format == .memoryStat { continue }
+            if !omitting.isEmpty, omitting.isSuperset(of: slot.supplies) { continue }
             let count = SystemCall.retryingInterrupts { pread(slot.fd, buffer.baseAddress, buffer.count, 0) }
             if count < 0 {
                 let code = errno
@@ -160,7 +187,6 @@ public final class CompactCgroupReader {
                     close(slot.fd)
                     slots.remove(at: index)
                     paths.remove(at: index)
-                    if let memoryStatSlot, memoryStatSlot > index { self.memoryStatSlot = memoryStatSlot - 1 }
                     index -= 1
                     continue
                 }
