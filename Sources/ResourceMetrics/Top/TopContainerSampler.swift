@@ -6,10 +6,10 @@ import LinuxHost
 /// per sample into a flat struct of integers, no path hashing and no allocation; the limits
 /// are read when the container appears and then every `limitsRefreshSeconds`.
 ///
-/// On a v1 host with runc's cgroup2 twin that is 7 files per container (v1 `cpu.stat` for
-/// throttling, the twin's `cpu.stat` for usage, memory usage and `memory.stat`, blkio bytes,
-/// `pids.current`, the init's `net/dev`) where the general reader kept 13 open (quota, period,
-/// shares, memory and pids limits read every sample, `cpuacct.usage`, blkio operations).
+/// On a v1 host that is 7 files per container (v1 `cpu.stat` for throttling, `cpuacct.usage`,
+/// memory usage and `memory.stat`, blkio bytes, `pids.current`, the init's `net/dev`) where
+/// the general reader kept 13 open (also quota, period, shares, memory and pids limits, read
+/// every sample, and blkio operations).
 /// Of those 7, v1 `cpu.stat` is read only for a container with a CPU cap (throttling is shown
 /// only against one) and blkio only while the block I/O fallback does not replace it.
 /// Not thread-safe.

@@ -122,8 +122,8 @@ struct TopCompactCountersTests {
         #expect(compact.pids == 3)
         #expect(compact.networkReceivedBytesPerSecond == 1000)
         #expect(compact.networkTransmittedBytesPerSecond == 500)
-        // v1 cpu.stat, the twin's cpu.stat, memory usage and stat, blkio bytes, pids.current,
-        // net/dev: the 13 files of the general reader less the limits, cpuacct and blkio ops.
+        // v1 cpu.stat, cpuacct.usage, memory usage and stat, blkio bytes, pids.current,
+        // net/dev: the 13 files of the general reader less the five limits and blkio ops.
         #expect(reader.openDescriptorCount == 7)
     }
 

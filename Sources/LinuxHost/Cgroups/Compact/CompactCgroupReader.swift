@@ -8,7 +8,8 @@ import Glibc
 /// Only the files of the fields asked for (by default all that a recording keeps) are opened,
 /// and the fewest of them: on a v1 host whose containers also have a cgroup2 directory (runc
 /// puts them there), that directory's `cpu.stat` gives usage, user and system time in one
-/// file where v1 needs `cpuacct.usage` and `cpuacct.stat`; limits are not read here (they
+/// file where v1 needs `cpuacct.usage` and `cpuacct.stat` (a reader without the split reads
+/// `cpuacct.usage` alone, which is cheaper); limits are not read here (they
 /// change rarely: read them with `CgroupCounterReader` when the container appears). A short pread means the
 /// whole file was read (cgroupfs and procfs generate it at once), so each file costs one
 /// system call, not the two of a read-until-EOF loop.
@@ -88,9 +89,14 @@ public final class CompactCgroupReader {
             try add(cpu.path + "/cpu.stat", .cpuStat, isUnified: cpu.isUnified)
         }
         if directories.cpu?.isUnified != true, wantsUsage {
-            // v1: usage from the cgroup2 twin when runc made one, else cpuacct.
-            if let unified, try add(unified + "/cpu.stat", .cpuStat, isUnified: true) {
-            } else if let cpuacct = directories.cpuacct {
+            // v1: the usage alone from cpuacct.usage, one number (1.1 µs a read here against
+            // 1.8 for the twin's cpu.stat); with the user/system split from the cgroup2 twin
+            // when runc made one (one file where v1 needs two), else cpuacct.
+            let cpuacct = directories.cpuacct
+            if let cpuacct, !fields.contains(.cpuUserSystem) {
+                try add(cpuacct.path + "/cpuacct.usage", .cpuacctUsage, isUnified: false)
+            } else if let unified, try add(unified + "/cpu.stat", .cpuStat, isUnified: true) {
+            } else if let cpuacct {
                 try add(cpuacct.path + "/cpuacct.usage", .cpuacctUsage, isUnified: false)
             }
         }
