@@ -4,7 +4,9 @@
 # `docker stats --no-stream`.
 #
 # For each count of idle busybox containers (named PREFIX-N, default periscope-it-top-bench-N,
-# removed on every exit; those already running are reused), RUNS times: each binary's
+# removed on every exit unless --keep; those already running are reused; the runs wait until
+# Docker has reported no event for 5 s, since a start or a removal still under way would
+# make `top` scan in the measured samples), RUNS times: each binary's
 # `top --batch -d 1` (with its extra options) measured the marginal way (perf task-clock of
 # -n TOP+1 minus -n 1, over TOP samples), divided by the containers running (other sessions'
 # included: top samples them all). Then the C floor preads the files the last binary's top
@@ -12,10 +14,10 @@
 # its client's CPU plus dockerd's and containerd's CPU delta.
 #
 # Usage: scripts/compare-top.sh --binary 'NAME=PATH [TOP OPTIONS]' [--binary ...] [-r RUNS]
-#                               [-t TOP] [--name-prefix PREFIX] [COUNT...]
+#                               [-t TOP] [--name-prefix PREFIX] [--keep] [COUNT...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=3 TOP_SAMPLES=6 PREFIX=periscope-it-top-bench
+RUNS=3 TOP_SAMPLES=6 PREFIX=periscope-it-top-bench KEEP=0
 COUNTS=() NAMES=() COMMANDS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,17 +25,26 @@ while [ $# -gt 0 ]; do
     -r) RUNS="$2"; shift 2 ;;
     -t) TOP_SAMPLES="$2"; shift 2 ;;
     --name-prefix) PREFIX="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
-[ ${#NAMES[@]} -gt 0 ] || { sed -n '2,15p' "$0"; exit 2; }
+[ ${#NAMES[@]} -gt 0 ] || { sed -n '2,17p' "$0"; exit 2; }
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(100 400)
 log() { echo "compare-top: $*" >&2; }
 WORK=$(mktemp -d /tmp/periscope-compare-top.XXXXXX)
 cleanup() {
-  docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  [ "$KEEP" = 1 ] || docker ps -aq --filter "name=^/$PREFIX-" | xargs -r docker rm -f >/dev/null 2>&1 || true
   rm -rf "$WORK"
+}
+# Waits (at most a minute) until Docker has reported no event for 5 s.
+settle() {
+  local waited=0
+  while [ "$waited" -lt 60 ] && [ -n "$(docker events --since 5s --until "$(date +%s)" 2>/dev/null | head -1)" ]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -54,13 +65,13 @@ for count in "${COUNTS[@]}"; do
   log "starting containers up to $count"
   # Names already running (an earlier interrupted run) are kept.
   seq "$RUNNING" "$((count - 1))" | xargs -r -P 8 -I{} sh -c \
-    "docker inspect $PREFIX-{} >/dev/null 2>&1 || docker run -d --name $PREFIX-{} periscope-test:latest sleep 3600 >/dev/null"
+    "docker inspect $PREFIX-{} >/dev/null 2>&1 || docker run -d --name $PREFIX-{} periscope-test:latest sleep 86400 >/dev/null"
   RUNNING=$count
-  sleep 5
   printf "\n| run | load | containers running |"
   for name in "${NAMES[@]}"; do printf " %s: µs per sample, **per container** |" "$name"; done
   printf "\n| --- | --- | --- |%s\n" "$(printf ' --- |%.0s' "${NAMES[@]}")"
   for run in $(seq 1 "$RUNS"); do
+    settle
     line="| $run | $(cut -d' ' -f1 /proc/loadavg) | $(docker ps -q | wc -l) |"
     for command in "${COMMANDS[@]}"; do
       running=$(docker ps -q | wc -l)
