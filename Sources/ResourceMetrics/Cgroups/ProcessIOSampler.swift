@@ -167,19 +167,19 @@ package final class ProcessIOSampler {
     /// The rates of an unchanged group from `readings`, its entries updated in place: the same
     /// processes (each kept descriptor is bound to its process), so none vanished.
     private func unchangedRates(_ state: Group, takenAt: MonotonicInstant, devices: [String]) -> ProcessIORates? {
-        guard let calculator = RateCalculator(from: state.takenAt, to: takenAt) else {
-            state.takenAt = takenAt
-            for (pid, reading) in readings { state.entries[pid] = Entry(reading) }
-            return nil
-        }
+        let calculator = RateCalculator(from: state.takenAt, to: takenAt)
         var read: Int64 = 0, written: Int64 = 0
         for (pid, reading) in readings {
-            let before = state.entries[pid]?.counters ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
-            read += Int64(RateCalculator.increase(from: before.readBytes, to: reading.io.readBytes).amount)
-            written += Int64(RateCalculator.increase(from: before.writtenBytes, to: reading.io.writtenBytes).amount)
+            if calculator != nil {
+                let before = state.entries[pid]?.counters ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
+                read += Int64(RateCalculator.increase(from: before.readBytes, to: reading.io.readBytes).amount)
+                written += Int64(
+                    RateCalculator.increase(from: before.writtenBytes, to: reading.io.writtenBytes).amount)
+            }
             state.entries[pid] = Entry(reading)
         }
         state.takenAt = takenAt
+        guard let calculator else { return nil }
         return ProcessIORates(
             unaccountedDevices: devices, readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
             writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: readings.count)

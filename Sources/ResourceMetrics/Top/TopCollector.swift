@@ -67,7 +67,7 @@ package final class TopCollector {
     private let devices = TopDeviceClassifier()
     /// The host's header sums its physical interfaces: read from sysfs on a live host (a few
     /// files each) rather than /proc/net/dev, which lists every container's veth.
-    private let readsPhysicalInterfacesOnly: Bool
+    private var readsPhysicalInterfacesOnly: Bool { procfs.root == "/proc" }
     private let realtimeThreads: RealtimeThreadSampler
     private let blockIOFallback: BlockIOFallback
     private let dockerEvents: TopDockerEvents?
@@ -92,7 +92,6 @@ package final class TopCollector {
         blockIOFallback = BlockIOFallback(
             layout: layout, procRoot: options.procRoot, keptProcessLimit: Self.keptProcessIOLimit)
         dockerEvents = options.queryRuntimes ? TopDockerEvents(socketPath: options.dockerSocket) : nil
-        readsPhysicalInterfacesOnly = options.procRoot == "/proc"
         refreshHostInterfaces()
     }
 
