@@ -375,17 +375,10 @@ package final class Recorder {
     /// Whole disks: /sys/block entries but loop and ram devices (their partitions are in
     /// /proc/diskstats too, and would count twice).
     private static func wholeDisks() -> Set<String> {
-        guard let directory = opendir("/sys/block") else { return [] }
-        defer { closedir(directory) }
-        var names = Set<String>()
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix(".") || name.hasPrefix("loop") || name.hasPrefix("ram") { continue }
-            names.insert(name)
-        }
-        return names
+        Set(
+            (DirectoryEntries.names(in: "/sys/block") ?? []).filter {
+                !$0.hasPrefix(".") && !$0.hasPrefix("loop") && !$0.hasPrefix("ram")
+            })
     }
 
     static func unixMilliseconds() -> Int64 {

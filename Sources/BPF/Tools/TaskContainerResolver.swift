@@ -139,14 +139,7 @@ package final class TaskContainerResolver {
         var info = stat()
         guard depth <= 4, lstat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return }
         map[UInt64(info.st_ino)] = key
-        guard let handle = opendir(directory) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            guard entry.pointee.d_type == DT_DIR else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        for name in DirectoryEntries.names(in: directory, .directories) ?? [] {
             indexDirectory("\(directory)/\(name)", as: key, depth: depth + 1, into: &map)
         }
     }

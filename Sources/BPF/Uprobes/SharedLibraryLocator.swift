@@ -49,13 +49,6 @@ package enum SharedLibraryLocator {
             return []
         }
         defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            names.append(name)
-        }
-        return names
+        return DirectoryEntries.names(of: handle)
     }
 }

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 
+import LinuxHost
+
 /// Writes a directory tree as a POSIX ustar archive, streaming each file in 1 MiB chunks (a
 /// trace directory's page files are tens of MiB). Regular files and directories only; links
 /// and devices in the tree are skipped, not followed.
@@ -115,16 +117,8 @@ enum TarArchive {
 
     /// Names in a directory, sorted, without `.` and `..`.
     static func entries(of directory: String) throws -> [String] {
-        guard let handle = opendir(directory) else {
+        guard let names = DirectoryEntries.names(in: directory) else {
             throw CaptureRunError("cannot list \(directory): \(String(cString: strerror(errno)))")
-        }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
     }

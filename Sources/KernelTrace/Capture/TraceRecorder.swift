@@ -192,14 +192,8 @@ public final class TraceRecorder {
     /// Accepts an empty directory or makes a new one; true when it made it.
     @discardableResult
     static func prepareOutput(_ path: String) throws(TraceCaptureError) -> Bool {
-        if let directory = opendir(path) {
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name != "." && name != ".." { throw .outputNotEmpty(path) }
-            }
+        if let names = DirectoryEntries.names(in: path) {
+            if !names.isEmpty { throw .outputNotEmpty(path) }
             return false
         }
         do { try TraceDirectoryWriter.makeDirectory(path) } catch { throw .directory(error) }

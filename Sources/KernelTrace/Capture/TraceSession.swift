@@ -129,13 +129,9 @@ public final class TraceSession {
     /// raw_syscalls events carry only the number and six raw arguments; the per-syscall
     /// formats (events/syscalls/sys_enter_NAME) name the arguments, for the CTF conversion.
     private func writeSyscallFormats(to layout: TraceDirectoryLayout) throws(TraceDirectoryError) {
-        guard let directory = opendir(tracefs.path("events/syscalls")) else { return }
-        defer { closedir(directory) }
+        guard let names = DirectoryEntries.names(in: tracefs.path("events/syscalls")) else { return }
         try TraceDirectoryWriter.makeDirectory("\(layout.formatsDirectory)/syscalls")
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
+        for name in names {
             guard name.hasPrefix("sys_enter_"), let bytes = try? tracefs.readBytes("events/syscalls/\(name)/format")
             else { continue }
             try TraceDirectoryWriter.write(

@@ -210,13 +210,7 @@ public final class FlightRecorder {
     /// Sends the snapshot signal to every armed flight recorder on this host (instances in
     /// overwrite mode whose Periscope still runs). Returns their PIDs.
     public static func triggerArmedRecorders(tracefs: Tracefs, only pid: Int32? = nil) -> [Int32] {
-        guard let directory = opendir(tracefs.path("instances")) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            names.append(
-                withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
-        }
-        closedir(directory)
+        guard let names = DirectoryEntries.names(in: tracefs.path("instances")) else { return [] }
         var signalled: [Int32] = []
         for name in names where name.hasPrefix(TracefsInstance.namePrefix) {
             guard let owner = Int32(name.dropFirst(TracefsInstance.namePrefix.count)), pid == nil || pid == owner,

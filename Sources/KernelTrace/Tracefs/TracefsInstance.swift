@@ -2,6 +2,8 @@
 import Glibc
 #endif
 
+import LinuxHost
+
 /// A private tracefs instance (`instances/periscope-<pid>`): its own ring buffers, clock,
 /// event enables and PID filter, so Periscope never touches the global trace or another
 /// tool's session. Owns the directory: `remove()` deletes it and with it every setting.
@@ -50,15 +52,8 @@ public final class TracefsInstance {
     /// killed run (SIGKILL, a crash, a power cut of the VM) left behind. Returns their names.
     @discardableResult
     public static func removeStaleInstances(tracefs: Tracefs, procRoot: String = "/proc") -> [String] {
-        guard let directory = opendir(tracefs.path("instances")) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix(namePrefix) { names.append(name) }
-        }
-        closedir(directory)
+        guard let names = DirectoryEntries.names(in: tracefs.path("instances"))?.filter({ $0.hasPrefix(namePrefix) })
+        else { return [] }
         var removedNames: [String] = []
         for name in names {
             guard let pid = Int32(name.dropFirst(namePrefix.count)), !isLivePeriscope(pid: pid, procRoot: procRoot),

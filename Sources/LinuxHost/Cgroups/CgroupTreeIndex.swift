@@ -44,16 +44,7 @@ public struct CgroupTreeIndex: Sendable {
                 scanner.skipLine()
             }
         }
-        guard depthLeft > 0, let handle = opendir(directory) else { return }
-        var children: [String] = []
-        while let entry = readdir(handle) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { children.append(name) }
-        }
-        closedir(handle)
+        guard depthLeft > 0, let children = DirectoryEntries.names(in: directory, .directories) else { return }
         for child in children {
             let childPath = cgroupPath == "/" ? "/" + child : cgroupPath + "/" + child
             walk(directory: directory + "/" + child, cgroupPath: childPath, reader: reader, depthLeft: depthLeft - 1)

@@ -36,39 +36,26 @@ public final class KernelFileReader {
     }
 
     /// Re-reads an already open counter file from offset 0 with pread(2), the cheap way
-    /// to sample the same cgroup or proc file repeatedly.
+    /// to sample the same cgroup or proc file repeatedly. A first read shorter than
+    /// `completeBelow` bytes is taken as the whole file, which saves the second pread of a
+    /// read-until-EOF loop:
+    /// - `0` (the default): read until EOF;
+    /// - a list of short records (`cgroup.procs`): its reads stop early only when the kernel's
+    ///   page-sized buffer is nearly full, so a read under a page's worth is all of it;
+    /// - `KernelFileReader.generatedInOnePiece`: a file the kernel generates in one piece
+    ///   (`/proc/PID/stat`, `/proc/PID/io`: one show call, its buffer grown until the whole
+    ///   text fits) or a regular file, of which any short read is all. Not for files of many
+    ///   records (`/proc/net/dev`, `cgroup.procs`): those stop a read at a page of records.
     public func withContents<Result>(
-        ofOpenDescriptor fd: Int32, path: String,
-        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
-    ) throws(HostReadError) -> Result {
-        let count = try readAll(fd: fd, path: path, fromOffsetZero: true)
-        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
-    }
-
-    /// As `withContents(ofOpenDescriptor:path:_:)`, done after the first read when it returned
-    /// fewer than `completeBelow` bytes: for a list of short records (`cgroup.procs`) whose
-    /// reads stop early only when the kernel's page-sized buffer is nearly full.
-    public func withContents<Result>(
-        ofOpenDescriptor fd: Int32, path: String, completeBelow: Int,
+        ofOpenDescriptor fd: Int32, path: String, completeBelow: Int = 0,
         _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
     ) throws(HostReadError) -> Result {
         let count = try readAll(fd: fd, path: path, fromOffsetZero: true, completeBelow: completeBelow)
         return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
 
-    /// As `withContents(ofOpenDescriptor:path:_:)`, for a file the kernel generates in one
-    /// piece (`/proc/PID/stat`, `/proc/PID/io`: one show call, its buffer grown until the
-    /// whole text fits) or a regular file: a read shorter than the buffer returned all of it,
-    /// so a sample costs one pread instead of the two of a read-until-EOF loop. Not for files
-    /// of many records (`/proc/net/dev`, `cgroup.procs`): those stop a read at a page of
-    /// records, short of the end.
-    public func withContents<Result>(
-        ofOnePieceDescriptor fd: Int32, path: String,
-        _ body: (UnsafeRawBufferPointer) throws(HostReadError) -> Result
-    ) throws(HostReadError) -> Result {
-        let count = try readAll(fd: fd, path: path, fromOffsetZero: true, completeBelow: .max)
-        return try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
-    }
+    /// `completeBelow` for a file the kernel generates in one piece: any short read is all of it.
+    public static let generatedInOnePiece = Int.max
 
     /// Reads the target of a symbolic link (e.g. `/proc/PID/ns/pid` -> `pid:[4026531836]`)
     /// into the buffer.

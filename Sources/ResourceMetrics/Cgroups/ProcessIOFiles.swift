@@ -44,7 +44,9 @@ final class ProcessIOFiles {
     /// threads, and its I/O counters.
     func read(reader: KernelFileReader) throws(HostReadError) -> ProcessIOReading {
         let known = identity
-        let (identity, fields) = try reader.withContents(ofOnePieceDescriptor: stat, path: statPath) {
+        let (identity, fields) = try reader.withContents(
+            ofOpenDescriptor: stat, path: statPath, completeBelow: KernelFileReader.generatedInOnePiece
+        ) {
             bytes throws(HostReadError) in
             if let known, let fields = Self.parentAndThreads(bytes) { return (known, fields) }
             let stat = try ProcessStat.parse(bytes, path: statPath)
@@ -57,7 +59,9 @@ final class ProcessIOFiles {
 
     /// The io file alone, for a process whose parent is known not to have changed.
     func readIO(reader: KernelFileReader) throws(HostReadError) -> ProcessIOCounters {
-        try reader.withContents(ofOnePieceDescriptor: io, path: ioPath) { bytes throws(HostReadError) in
+        try reader.withContents(
+            ofOpenDescriptor: io, path: ioPath, completeBelow: KernelFileReader.generatedInOnePiece
+        ) { bytes throws(HostReadError) in
             try ProcessIOCounters.parse(bytes, path: ioPath)
         }
     }

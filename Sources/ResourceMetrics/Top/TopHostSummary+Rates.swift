@@ -52,16 +52,8 @@ final class TopDeviceClassifier {
     /// The host's interfaces backed by a device, listed from /sys/class/net; nil when there
     /// are none (then `uplinks` sums every interface of /proc/net/dev but loopback).
     func physicalInterfaces() -> [String]? {
-        guard let handle = opendir(sysRoot + "/class/net") else { return nil }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        let physical = names.filter(isPhysical).sorted()
+        guard let names = DirectoryEntries.names(in: sysRoot + "/class/net") else { return nil }
+        let physical = names.filter { !$0.hasPrefix(".") && isPhysical($0) }.sorted()
         return physical.isEmpty ? nil : physical
     }
 

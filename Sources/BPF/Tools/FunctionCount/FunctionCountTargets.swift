@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxHost
 import Profiling
 
 /// A pattern resolved to the probes to attach: tracepoints, or functions of one opened binary.
@@ -108,16 +109,6 @@ package struct FunctionCountTargets {
 
     /// The subdirectories of `path`, sorted; nil when it cannot be read.
     static func directoryNames(_ path: String) -> [String]? {
-        guard let handle = opendir(path) else { return nil }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            guard entry.pointee.d_type == DT_DIR else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        DirectoryEntries.names(in: path, .directories)?.sorted()
     }
 }

@@ -4,6 +4,8 @@ import Glibc
 import Musl
 #endif
 
+import LinuxHost
+
 /// Finding CTF traces on disk: every directory holding a `metadata` file, as babeltrace2 does.
 enum CTFDirectory {
     struct Entry {
@@ -17,14 +19,11 @@ enum CTFDirectory {
     static let maximumDepth = 6
 
     static func entries(of path: String) throws -> [Entry] {
-        guard let directory = opendir(path) else { throw CTFReaderError.unreadable(path: path, errno: errno) }
-        defer { closedir(directory) }
+        guard let names = DirectoryEntries.names(in: path) else {
+            throw CTFReaderError.unreadable(path: path, errno: errno)
+        }
         var result: [Entry] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        for name in names {
             var info = stat()
             guard stat(path + "/" + name, &info) == 0 else { continue }
             let type = info.st_mode & S_IFMT
