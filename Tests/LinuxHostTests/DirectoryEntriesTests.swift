@@ -19,8 +19,10 @@ struct DirectoryEntriesTests {
     }
 
     @Test func aMissingDirectoryIsNilWithItsErrno() {
-        #expect(DirectoryEntries.names(in: "/nonexistent-periscope/directory") == nil)
-        #expect(errno == ENOENT)
+        let names = DirectoryEntries.names(in: "/nonexistent-periscope/directory")
+        let code = errno
+        #expect(names == nil)
+        #expect(code == ENOENT)
     }
 
     @Test func listsProcfs() throws {
