@@ -52,12 +52,16 @@ enum AgentFixtures {
 
     static let recordingPath = NSTemporaryDirectory() + "periscope-agent-fixture-\(getpid()).db"
 
+    /// When the shared recording was written (its three samples end a second before): ranges
+    /// in tests start from it, since a slow run can be minutes later.
+    static let recordedAtMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+
     private static let sharedRecording = Result { () throws -> RecordingReader in
         atexit {
             for suffix in ["", "-wal", "-shm"] { unlink(AgentFixtures.recordingPath + suffix) }
         }
         let store = try RecordingStore(path: recordingPath)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = recordedAtMilliseconds
         for step in 0..<3 {
             let time = now - Int64(3 - step) * 1000
             var web = RecordedValues()

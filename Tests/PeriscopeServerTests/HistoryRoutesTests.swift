@@ -51,7 +51,7 @@ import Testing
 
     @Test func rangedDiagnosisReplaysTheRecording() async throws {
         let agent = AgentState(recording: try AgentFixtures.recording())
-        let now = Date().timeIntervalSince1970
+        let now = Double(AgentFixtures.recordedAtMilliseconds) / 1000
         let configuration = try ServerConfiguration()
         let router = AgentApplication.makeRouter(
             configuration: configuration,
