@@ -52,6 +52,12 @@ struct TraceSignalLiveTests {
         ])
         #expect(TraceTestEnvironment.waitForCapture(of: recorder))
         defer { removeLeftovers(of: recorder) }
+        // The statedump is written once the start's inventory scan is done: on a host with
+        // hundreds of containers that outlasts the capture's start.
+        let statedumpWritten = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: output + "/statedump.json"), Date() < statedumpWritten {
+            usleep(50_000)
+        }
         // ~40,000 syscalls fill many pages; the recorder moves full pages every 100 ms.
         let dd = try TraceShell.spawn(
             ["dd", "bs=1", "count=20000"], standardOutput: "/dev/null", standardInput: "/dev/zero")
