@@ -26,18 +26,20 @@ struct ELFSymbolEntrySortTests {
     @Test("a compiler-sized table in file order, with aliases of every binding")
     func largeShuffled() {
         var generator = SystemRandomNumberGenerator()
-        let starts = (0..<250_000).map { _ in 0x66_0000 + UInt64.random(in: 0..<0x6C0_0000, using: &generator) & ~7 }
+        let starts: [UInt64] = (0..<250_000).map { _ in
+            let offset = UInt64.random(in: 0..<0x6C0_0000, using: &generator)
+            return 0x66_0000 + offset & ~UInt64(7)
+        }
         Self.expectSameOrder(Self.entries(starts: starts + starts.prefix(5_000), ranks: [0, 2, 1, 0]))
     }
 
-    @Test(
-        "tiny, empty, one address, and addresses across the whole 64-bit range",
-        arguments: [
-            [UInt64](), [42],
-            [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7],
-            [0, .max, 1, .max - 1, 1 << 63, 0, .max, 12, 1 << 40],
-            (0..<1_000).map { UInt64($0 % 3 == 0 ? 0 : UInt64.max - UInt64($0)) }
-        ])
+    static let edgeCases: [[UInt64]] = [
+        [], [42], [UInt64](repeating: 7, count: 33),
+        [0, .max, 1, .max - 1, 1 << 63, 0, .max, 12, 1 << 40],
+        (0..<1_000).map { (index: Int) -> UInt64 in index % 3 == 0 ? 0 : UInt64.max - UInt64(index) }
+    ]
+
+    @Test("tiny, empty, one address, and addresses across the whole 64-bit range", arguments: edgeCases)
     func edges(starts: [UInt64]) {
         Self.expectSameOrder(Self.entries(starts: starts, ranks: [2, 0, 1]))
     }
