@@ -19,15 +19,22 @@
 # symbolizing and folding, which perf leaves to `perf script`: that is timed too, and the
 # "perf record + script" line adds the two (stackcollapse-perf.pl not included).
 #
-# Usage: scripts/compare-profile.sh [-d SECONDS] [-r REPEATS] [--binary PATH]
-#   -d        seconds per profile (default 10)
-#   -r        repetitions per configuration (default 3)
-#   --binary  a periscope binary instead of `swift build -c release --scratch-path .build-prof`
+# Periscope is measured as users install it: built by scripts/install.sh (release, the Swift
+# runtime linked statically, in .build-static) into a temporary prefix. --dynamic measures the
+# dynamically linked release build instead (what `swift build -c release` gives, and what the
+# runs before 2026-12-04 19:00 measured).
+#
+# Usage: scripts/compare-profile.sh [-d SECONDS] [-r REPEATS] [--dynamic | --binary PATH]
+#   -d         seconds per profile (default 10)
+#   -r         repetitions per configuration (default 3)
+#   --dynamic  build with `swift build -c release --scratch-path .build-prof` instead
+#   --binary   a periscope binary to measure instead of building one
 set -euo pipefail
 
 DURATION=10
 REPEATS=3
 BINARY=""
+DYNAMIC=0
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 IMAGE="${PERISCOPE_TEST_IMAGE:-periscope-test:latest}"
 
@@ -37,6 +44,7 @@ while [ $# -gt 0 ]; do
     -d) DURATION="$2"; shift 2 ;;
     -r) REPEATS="$2"; shift 2 ;;
     --binary) BINARY="$2"; shift 2 ;;
+    --dynamic) DYNAMIC=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "compare-profile: unknown argument '$1'" >&2; usage 2 >&2 ;;
   esac
@@ -47,15 +55,18 @@ command -v perf >/dev/null || { echo "compare-profile: perf is needed (Debian: l
 [ -x /usr/bin/time ] || { echo "compare-profile: /usr/bin/time is needed (Debian: time)" >&2; exit 1; }
 docker image inspect "$IMAGE" >/dev/null 2>&1 || { echo "compare-profile: no $IMAGE image: run scripts/test-setup.sh" >&2; exit 1; }
 
-if [ -z "$BINARY" ]; then
-  (cd "$ROOT" && swift build -c release --scratch-path .build-prof --product periscope >&2)
-  BINARY="$ROOT/.build-prof/release/periscope"
-fi
-
 WORK="$(mktemp -d /tmp/compare-profile.XXXXXX)"
 NAME="${BENCH_CONTAINER:-periscope-bench-busy-$$}"
 cleanup() { docker rm -f "$NAME" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
+
+if [ -z "$BINARY" ] && [ "$DYNAMIC" = 1 ]; then
+  (cd "$ROOT" && swift build -c release --scratch-path .build-prof --product periscope >&2)
+  BINARY="$ROOT/.build-prof/release/periscope"
+elif [ -z "$BINARY" ]; then
+  "$ROOT/scripts/install.sh" --prefix "$WORK/install" >&2
+  BINARY="$WORK/install/bin/periscope"
+fi
 
 CPUS="$(nproc)"
 LOOPS=""
@@ -72,7 +83,7 @@ run() {
   awk -v l="$label" -v u="$user" -v s="$system" -v w="$wall" 'BEGIN { printf "%s %.3f %.2f\n", l, u + s, w }'
 }
 
-echo "compare-profile: $CPUS CPUs busy in container $NAME; ${DURATION}s per profile, $REPEATS repeats; load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "compare-profile: $BINARY; $CPUS CPUs busy in container $NAME; ${DURATION}s per profile, $REPEATS repeats; load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 flock /tmp/periscope-bench.lock bash -c '
   set -euo pipefail
   '"$(declare -f run)"'

@@ -20,6 +20,10 @@ public struct InventoryOptions: Sendable {
     /// instead of reading /proc/PID/cgroup (one per process). Only used on the live /proc:
     /// a fixture proc tree has no cgroupfs beside it.
     public var indexCgroupsFromHierarchy: Bool = true
+    /// Read each container's init process in full: its cgroups, NSpid, namespaces and argv[0]
+    /// (about a millisecond per container). A profile of every task needs only which container
+    /// each process is in and the container's name.
+    public var readInitProcesses: Bool = true
     /// Keep every process in the snapshot with its NSpid chain and command line
     /// (costs a status and cmdline read per process); otherwise only container inits are read in full.
     public var includeProcesses: Bool = false

@@ -280,7 +280,11 @@ public final class InventoryScanner {
         hostNamespaces: NamespaceSet, vanished: inout Int
     ) -> Container {
         let initProcess = Self.initProcess(of: members, reportedPID: metadata?.reportedInitPID)
-        let details = initProcessDetails(key, initProcess, vanished: &vanished)
+        let details =
+            options.readInitProcesses
+            ? initProcessDetails(key, initProcess, vanished: &vanished)
+            : InitProcessDetails(
+                identity: ProcessIdentity(pid: initProcess.pid, startTimeTicks: initProcess.startTimeTicks))
         var container = Container(
             key: key, name: metadata?.name ?? match?.nameFromPath, image: metadata?.image,
             labels: metadata?.labels ?? [:],
@@ -376,7 +380,7 @@ public final class InventoryScanner {
 /// What `describe` reads of a container's init process that stays the same for its life.
 private struct InitProcessDetails {
     var identity: ProcessIdentity
-    var cgroups: ProcessCgroups?
+    var cgroups: ProcessCgroups? = nil
     var pidInContainer: Int32?
     var namespaces = NamespaceSet()
     var argv0: String?

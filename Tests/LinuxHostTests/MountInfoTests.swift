@@ -63,6 +63,19 @@ struct MountInfoTests {
         #expect(MountInfoEntry.parse(line: Substring(line)) == nil)
     }
 
+    /// ASCII text is split by bytes, other text by Characters: both give what parsing each
+    /// Character-split line gives, junk, escapes, runs of spaces and "\r\n" included.
+    @Test(arguments: [
+        "30 23 0:26 / /sys/fs/cgroup rw shared:4 - cgroup2 cgroup2 rw,nsdelegate\n\n32 31 0:29 / /a\\040b rw - cgroup cgroup rw,,cpu,\n",
+        "1 2 3 / /x  rw   - ext4 /dev/sda1 rw\nnot a line\n- - - - - - - - -\n+5 -3 0:1 / /y rw - tmpfs t rw",
+        "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\r\n32 31 0:29 / /cpu rw - cgroup cgroup rw,cpu\r\n",
+        "30 23 0:26 / /mnt/caf\u{E9} rw - ext4 \u{301}src rw\n32 31 0:29 / /cpu rw - cgroup cgroup rw,cpu"
+    ])
+    func parseAllAsEachLine(text: String) {
+        #expect(
+            MountInfoEntry.parseAll(text) == text.split(separator: "\n").compactMap { MountInfoEntry.parse(line: $0) })
+    }
+
     @Test func parseAllSkipsJunk() throws {
         let text = try Fixtures.text("malformed", "proc/self/mountinfo")
         let entries = MountInfoEntry.parseAll(text)

@@ -42,6 +42,24 @@ struct KernelSymbolsTests {
         #expect(symbols().name(containing: address) == name)
     }
 
+    @Test("aliases at one address keep their order, whether the lines come sorted or not")
+    func aliases() {
+        let sorted = "ffffffff81000000 T a\nffffffff81000010 T first\nffffffff81000010 t second\nffffffff81000020 T c\n"
+        let unsorted = "ffffffff81000020 T c\n" + sorted.split(separator: "\n").dropLast().joined(separator: "\n")
+        for text in [sorted, unsorted] {
+            let table = Array(text.utf8).withUnsafeBytes { KernelSymbols(parsing: $0) }
+            #expect(table.names == ["a", "first", "second", "c"])
+            #expect(table.name(containing: 0xffffffff81000018) == "second")
+        }
+    }
+
+    @Test("the live kallsyms: every text line, in address order")
+    func live() throws {
+        let table = try KernelSymbols.load()
+        #expect(table.addresses == table.addresses.sorted())
+        #expect(table.addresses.count == table.names.count)
+    }
+
     @Test("below the first symbol there is no name")
     func belowFirst() {
         #expect(symbols().name(containing: 0xffffffff80000000) == nil)

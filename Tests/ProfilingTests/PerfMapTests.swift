@@ -28,6 +28,12 @@ struct PerfMapTests {
         #expect(Symbolizer.innermostNamespacePID("Name:\tx\nNSpid:\t4242\t7\t1\nPPid:\t1\n") == 1)
         #expect(Symbolizer.innermostNamespacePID("NSpid:\t99\n") == 99)
         #expect(Symbolizer.innermostNamespacePID("Name:\tx\n") == nil)
+        // Split by bytes in ASCII, by Characters otherwise: the same answers.
+        #expect(Symbolizer.innermostNamespacePID("Name:\t\u{E9}\nNSpid:\t5 6\n") == 6)
+        #expect(Symbolizer.innermostNamespacePID("NSpidx:\t4\n\nNSpid: 12  \t\n") == 12)
+        // "\r\n" is one Character: no line break there.
+        #expect(Symbolizer.innermostNamespacePID("NSpid:\t7\r\nPPid:\t1\n") == 1)
+        #expect(Symbolizer.innermostNamespacePID("NSpid:\n") == nil)
     }
 
     @Test("5,000 random perf maps and maps files parse without crashing; every entry is non-empty")

@@ -61,7 +61,7 @@ package final class SampleAttribution {
 
     /// Attributes with a live inventory of this host (Docker over its default socket).
     package convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
-        let scanner = InventoryScanner(options: inventoryOptions)
+        let scanner = InventoryScanner(options: inventoryOptions.forAttribution(of: target))
         // Only a container target is scoped to cgroups; mountinfo on a host full of
         // containers is hundreds of lines, and `--all` has no use for it.
         var layout: CgroupLayout?
@@ -238,6 +238,20 @@ package final class SampleAttribution {
             resolvedContainerNames = names
             if isFirst { cgroupScopes = scopes }
         }
+    }
+}
+
+extension InventoryOptions {
+    /// These options with only what attributing samples to `target` reads: never the
+    /// containers' hostnames, and each container's init process only for a container target
+    /// (its cgroups scope the events). The first scan of `profile --all` on a host with
+    /// hundreds of containers spent most of its time on them.
+    package func forAttribution(of target: ProfileTarget) -> InventoryOptions {
+        var options = self
+        options.resolveHostnames = false
+        if case .containers = target { return options }
+        options.readInitProcesses = false
+        return options
     }
 }
 

@@ -297,7 +297,7 @@ package struct ELFSymbolTable: Sendable {
                 first += count
             }
         }
-        found.sort { $0.start != $1.start ? $0.start < $1.start : $0.order < $1.order }
+        found = Entry.sortedByAddress(found)
         if namesStayInFile, let namesFile {
             entries = found
             names = .onDemand(ELFStringTables(file: namesFile, tables: fileTables))

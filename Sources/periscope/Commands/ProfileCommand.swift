@@ -121,7 +121,7 @@ struct ProfileCommand: ParsableCommand {
         let logger = source.makeLogger()
         let target: ProfileTarget = all ? .all : (pids.isEmpty ? .containers(containers) : .processes(pids))
         let inventoryOptions = source.inventoryOptions(includeProcesses: false)
-        let scanner = InventoryScanner(options: inventoryOptions, logger: logger)
+        let scanner = InventoryScanner(options: inventoryOptions.forAttribution(of: target), logger: logger)
         let attribution: SampleAttribution
         do {
             // Only container targets scope events to cgroups: `--all` and `--pid` would parse
