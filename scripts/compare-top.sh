@@ -8,8 +8,9 @@
 # Docker has reported no event for 5 s, since a start or a removal still under way would
 # make `top` scan in the measured samples), RUNS times: each binary's
 # `top --batch -d 1` (with its extra options) measured the marginal way (perf task-clock of
-# -n TOP+1 minus -n 1, over TOP samples), divided by the containers running (other sessions'
-# included: top samples them all). Then the C floor preads the files the last binary's top
+# -n TOP+1 minus -n 1, over TOP samples) and the steady way (per-second task-clock of one
+# run, start-up left out: mean and median; see scripts/lib/top-cost.sh), divided by the
+# containers running (other sessions' included: top samples them all). Then the C floor preads the files the last binary's top
 # held open (read from /proc/PID/fd while it ran), and one `docker stats --no-stream` costs
 # its client's CPU plus dockerd's and containerd's CPU delta.
 #
@@ -26,11 +27,11 @@ while [ $# -gt 0 ]; do
     -t) TOP_SAMPLES="$2"; shift 2 ;;
     --name-prefix) PREFIX="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
-[ ${#NAMES[@]} -gt 0 ] || { sed -n '2,17p' "$0"; exit 2; }
+[ ${#NAMES[@]} -gt 0 ] || { sed -n '2,18p' "$0"; exit 2; }
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(100 400)
 log() { echo "compare-top: $*" >&2; }
 WORK=$(mktemp -d /tmp/periscope-compare-top.XXXXXX)
@@ -68,14 +69,16 @@ for count in "${COUNTS[@]}"; do
     "docker inspect $PREFIX-{} >/dev/null 2>&1 || docker run -d --name $PREFIX-{} periscope-test:latest sleep 86400 >/dev/null"
   RUNNING=$count
   printf "\n| run | load | containers running |"
-  for name in "${NAMES[@]}"; do printf " %s: µs per sample, **per container** |" "$name"; done
-  printf "\n| --- | --- | --- |%s\n" "$(printf ' --- |%.0s' "${NAMES[@]}")"
+  for name in "${NAMES[@]}"; do printf " %s: µs per sample, **per container** | %s steady: mean / median per container |" "$name" "$name"; done
+  printf "\n| --- | --- | --- |%s\n" "$(printf ' --- | --- |%.0s' "${NAMES[@]}")"
   for run in $(seq 1 "$RUNS"); do
     settle
     line="| $run | $(cut -d' ' -f1 /proc/loadavg) | $(docker ps -q | wc -l) |"
     for command in "${COMMANDS[@]}"; do
       running=$(docker ps -q | wc -l)
       line+=$(awk -v us="$(marginal_us "$command")" -v n="$running" 'BEGIN { printf " %d: **%.1f** |", us, us / n }')
+      read -r mean median < <(top_steady_ns "${command%% *}" "$TOP_SAMPLES" "$([ "${command%% *}" = "$command" ] || echo "${command#* }")")
+      line+=$(awk -v a="$mean" -v m="$median" -v n="$running" 'BEGIN { printf " %.1f / %.1f |", a / 1000 / n, m / 1000 / n }')
     done
     echo "$line"
   done
