@@ -7,12 +7,12 @@
 # The binary then needs no Swift toolchain on the target host (only glibc, zlib, liblzma and
 # libstdc++, which Debian installs by default).
 #
-# Linked as a non-PIE executable that exports none of its own symbols (`-no-pie`,
-# `--no-export-dynamic`): the dynamic loader then applies 2,364 relative relocations instead of 127,681
-# and dladdr (the Swift runtime calls it at every start) scans a table of ~600 symbols instead of
-# ~41,000. A command starts in about 2 ms less CPU (docs/performance.md, "Start-up: a non-PIE
-# executable"). The price: the executable's own code and data load at a fixed address (shared
-# libraries, heap and stack stay randomized).
+# Linked so that it exports none of its own symbols (`--no-export-dynamic`): the dynamic table
+# holds ~600 symbols instead of ~41,000, which every library symbol lookup and dladdr (the Swift
+# runtime calls it at every start) would search (docs/performance.md, "Start-up: a non-PIE
+# executable that exports no symbols"). It stays a position-independent executable: a non-PIE
+# link saves another ~1 ms of relocations per command, but would load the code of a root
+# daemon that listens on the network (`serve`) at a fixed address.
 #
 # Idempotent: rebuilding is incremental, and the installed file is replaced atomically (a copy
 # next to it, then rename), so a running periscope keeps its old binary and a second run with
@@ -23,8 +23,8 @@ usage() {
   cat <<'EOF'
 Usage: scripts/install.sh [--prefix DIR] [--strip] [--scratch-path DIR] [-h|--help]
 
-Builds periscope (swift build -c release --static-swift-stdlib -Xlinker -no-pie
--Xlinker --no-export-dynamic) and copies it to DIR/bin/periscope.
+Builds periscope (swift build -c release --static-swift-stdlib -Xlinker --no-export-dynamic)
+and copies it to DIR/bin/periscope.
 
   --prefix DIR        where to install (default: /usr/local; the binary goes to DIR/bin)
   --strip             strip symbols from the installed copy (smaller file; profiles of
@@ -59,7 +59,7 @@ swift=${SWIFT:-$(command -v swift || echo /opt/swift/usr/bin/swift)}
 if [ "$strip_binary" = 1 ]; then command -v strip >/dev/null || { echo "install.sh: --strip needs strip (binutils)" >&2; exit 1; }; fi
 
 cd "$(dirname "$0")/.."
-build=(-c release --static-swift-stdlib -Xlinker -no-pie -Xlinker --no-export-dynamic --scratch-path "$scratch")
+build=(-c release --static-swift-stdlib -Xlinker --no-export-dynamic --scratch-path "$scratch")
 "$swift" build "${build[@]}" --product periscope
 binary="$("$swift" build "${build[@]}" --show-bin-path)/periscope"
 [ -x "$binary" ] || { echo "install.sh: build produced no $binary" >&2; exit 1; }
