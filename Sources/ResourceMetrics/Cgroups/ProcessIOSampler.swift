@@ -168,21 +168,34 @@ package final class ProcessIOSampler {
     /// processes (each kept descriptor is bound to its process), so none vanished.
     private func unchangedRates(_ state: Group, takenAt: MonotonicInstant, devices: [String]) -> ProcessIORates? {
         let calculator = RateCalculator(from: state.takenAt, to: takenAt)
-        var read: Int64 = 0, written: Int64 = 0
+        var bytes = (read: Int64(0), written: Int64(0))
         for (pid, reading) in readings {
-            if calculator != nil {
-                let before = state.entries[pid]?.counters ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
-                read += Int64(RateCalculator.increase(from: before.readBytes, to: reading.io.readBytes).amount)
-                written += Int64(
-                    RateCalculator.increase(from: before.writtenBytes, to: reading.io.writtenBytes).amount)
-            }
+            if calculator != nil { Self.add(reading.io, since: state.entries[pid]?.counters, to: &bytes) }
             state.entries[pid] = Entry(reading)
         }
         state.takenAt = takenAt
         guard let calculator else { return nil }
-        return ProcessIORates(
-            unaccountedDevices: devices, readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
-            writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: readings.count)
+        return Self.rates(bytes, over: calculator, devices: devices, processes: readings.count, unreadable: 0)
+    }
+
+    /// Adds what a process read and wrote since `before` (nil: since it started) to `bytes`.
+    private static func add(
+        _ now: ProcessIOCounters, since before: ProcessIOCounters?, to bytes: inout (read: Int64, written: Int64)
+    ) {
+        let before = before ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
+        bytes.read += Int64(RateCalculator.increase(from: before.readBytes, to: now.readBytes).amount)
+        bytes.written += Int64(RateCalculator.increase(from: before.writtenBytes, to: now.writtenBytes).amount)
+    }
+
+    /// A group's rates from the bytes its processes read and wrote over `calculator`'s interval.
+    private static func rates(
+        _ bytes: (read: Int64, written: Int64), over calculator: RateCalculator, devices: [String], processes: Int,
+        unreadable: Int
+    ) -> ProcessIORates {
+        ProcessIORates(
+            unaccountedDevices: devices, readBytesPerSecond: Double(max(0, bytes.read)) / calculator.elapsedSeconds,
+            writtenBytesPerSecond: Double(max(0, bytes.written)) / calculator.elapsedSeconds, processes: processes,
+            unreadableProcesses: unreadable)
     }
 
     private func read(
@@ -212,24 +225,17 @@ package final class ProcessIOSampler {
         state.takenAt = takenAt
         state.entries = entries
         guard let calculator = RateCalculator(from: old.takenAt, to: takenAt) else { return nil }
-        var read: Int64 = 0, written: Int64 = 0
+        var bytes = (read: Int64(0), written: Int64(0))
         for (pid, now) in entries {
-            let before =
-                old.entries[pid].flatMap { $0.identity == now.identity ? $0.counters : nil }
-                ?? ProcessIOCounters(readBytes: 0, writtenBytes: 0)
-            read += Int64(RateCalculator.increase(from: before.readBytes, to: now.counters.readBytes).amount)
-            written += Int64(RateCalculator.increase(from: before.writtenBytes, to: now.counters.writtenBytes).amount)
+            let before = old.entries[pid].flatMap { $0.identity == now.identity ? $0.counters : nil }
+            Self.add(now.counters, since: before, to: &bytes)
         }
         for (pid, gone) in old.entries where entries[pid]?.identity != gone.identity {
             guard entries[gone.parentPID] != nil else { continue }
-            read -= Int64(gone.counters.readBytes)
-            written -= Int64(gone.counters.writtenBytes)
+            bytes.read -= Int64(gone.counters.readBytes)
+            bytes.written -= Int64(gone.counters.writtenBytes)
         }
-        return ProcessIORates(
-            unaccountedDevices: devices,
-            readBytesPerSecond: Double(max(0, read)) / calculator.elapsedSeconds,
-            writtenBytesPerSecond: Double(max(0, written)) / calculator.elapsedSeconds, processes: entries.count,
-            unreadableProcesses: unreadable)
+        return Self.rates(bytes, over: calculator, devices: devices, processes: entries.count, unreadable: unreadable)
     }
 
     /// Forgets groups not in `live`, closing their files.
