@@ -47,10 +47,20 @@ public protocol EventConsumer {
     /// `begin`, once per class; a source may then leave the other slots of that class's records
     /// undecoded (holding anything), so a consumer that answers must never read another.
     func fieldsRead(of eventClass: EventClass) -> [Int]?
+    /// Whether the consumer can do without every record of `eventClass`. Asked after `begin`,
+    /// once per class; a source may then pass over those events without decoding or
+    /// delivering them, and tell `eventsSkipped` how many it passed and when.
+    func skips(_ eventClass: EventClass) -> Bool
+    /// `count` events of skipped classes of one CPU, stamped `first` to `last`. The call comes
+    /// where the first of them falls in timestamp order; events delivered after it may be
+    /// stamped before `last`. Only sources that asked `skips` call it.
+    mutating func eventsSkipped(count: Int, first: UInt64, last: UInt64)
 }
 
 extension EventConsumer {
     public func fieldsRead(of eventClass: EventClass) -> [Int]? { nil }
+    public func skips(_ eventClass: EventClass) -> Bool { false }
+    public mutating func eventsSkipped(count: Int, first: UInt64, last: UInt64) {}
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {}
     public mutating func end(at timestamp: UInt64) {}
 }

@@ -41,6 +41,8 @@ public struct IOLatency: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    public var eventInterests: KernelEventInterests { .blockRequests }
+
     public init(options: AnalysisOptions) {
         self.options = options
         distribution = DurationDistribution(options: options)
@@ -177,6 +179,8 @@ public struct IOUsage: KernelEventHandler {
     private var classified: Set<Int32> = []
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
+
+    public var eventInterests: KernelEventInterests { [.syscalls, .blockRequests] }
 
     public init(options: AnalysisOptions) {
         self.options = options

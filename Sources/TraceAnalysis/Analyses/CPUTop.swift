@@ -35,6 +35,9 @@ public struct CPUTop: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    /// Scheduling only: the replay skips syscalls, interrupts, block and page events.
+    public var eventInterests: KernelEventInterests { [] }
+
     public init(options: AnalysisOptions) {
         self.options = options
     }

@@ -36,6 +36,8 @@ public struct Interrupts: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    public var eventInterests: KernelEventInterests { .interrupts }
+
     public init(options: AnalysisOptions) {
         self.options = options
         log = EventLog(options: options) { $0.duration }

@@ -29,6 +29,8 @@ public struct MemTop: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    public var eventInterests: KernelEventInterests { .pages }
+
     public init(options: AnalysisOptions) {
         self.options = options
     }

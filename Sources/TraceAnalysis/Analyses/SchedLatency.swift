@@ -47,6 +47,9 @@ public struct SchedLatency: KernelEventHandler {
     /// Wake-ups stamped after the switch that ran their thread: left out, and reported.
     private var wakeupsAfterSwitch = 0
 
+    /// Scheduling only: the replay skips syscalls, interrupts, block and page events.
+    public var eventInterests: KernelEventInterests { [] }
+
     public init(options: AnalysisOptions) {
         self.options = options
         distribution = DurationDistribution(options: options)

@@ -57,6 +57,8 @@ public struct Syscalls: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    public var eventInterests: KernelEventInterests { .syscalls }
+
     public init(options: AnalysisOptions) {
         self.options = options
         distribution = DurationDistribution(options: options)

@@ -42,6 +42,9 @@ public struct UninterruptibleSleep: KernelEventHandler {
     private var begin: UInt64 = 0
     private var end: UInt64 = 0
 
+    /// Scheduling only: the replay skips syscalls, interrupts, block and page events.
+    public var eventInterests: KernelEventInterests { [] }
+
     public init(options: AnalysisOptions) {
         self.options = options
         distribution = DurationDistribution(options: options)

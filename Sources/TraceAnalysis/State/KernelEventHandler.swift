@@ -27,6 +27,9 @@ public protocol KernelEventHandler {
     mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState)
     /// Whether `observed` should be called at all (it costs a call per event).
     var observesEveryEvent: Bool { get }
+    /// The events the handler hears about beyond scheduling, processes and the statedump
+    /// (which the state model always follows): the replay skips the others unread.
+    var eventInterests: KernelEventInterests { get }
     /// At the end of the trace (or window), `thread` had been running on `cpu` since `since`.
     mutating func stillRunning(at time: UInt64, cpu: Int, thread: Int32, since: UInt64, state: KernelState)
     mutating func traceEnded(at time: UInt64, state: KernelState)
@@ -54,8 +57,27 @@ extension KernelEventHandler {
     public mutating func observed(_ record: EventRecord, binding: KernelEventBinding, thread: Int32, state: KernelState)
     {}
     public var observesEveryEvent: Bool { false }
+    public var eventInterests: KernelEventInterests { .all }
     public mutating func stillRunning(at time: UInt64, cpu: Int, thread: Int32, since: UInt64, state: KernelState) {}
     public mutating func traceEnded(at time: UInt64, state: KernelState) {}
+}
+
+/// Kinds of events whose state only some handlers use (syscalls, interrupts, block requests,
+/// page allocations): a handler that names none of them lets the replay skip those events,
+/// which for a scheduling analysis are most of a kernel trace.
+public struct KernelEventInterests: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// `syscallEnded`, and the open files syscalls name (`KernelState.fileNames`).
+    public static let syscalls = KernelEventInterests(rawValue: 1 << 0)
+    /// `interruptHandled` (hard and soft IRQs).
+    public static let interrupts = KernelEventInterests(rawValue: 1 << 1)
+    /// `blockRequestCompleted`.
+    public static let blockRequests = KernelEventInterests(rawValue: 1 << 2)
+    /// `pagesChanged`.
+    public static let pages = KernelEventInterests(rawValue: 1 << 3)
+    public static let all: KernelEventInterests = [.syscalls, .interrupts, .blockRequests, .pages]
 }
 
 /// One finished syscall.

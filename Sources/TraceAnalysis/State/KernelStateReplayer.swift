@@ -26,6 +26,10 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     private var irqNames: [Int: String] = [:]
     private var pendingBlock: [BlockKey: BlockRequestInterval] = [:]
     private let observesEveryEvent: Bool
+    private let interests: KernelEventInterests
+    /// The latest time of the events a source skipped (`eventsSkipped`): where the trace ends
+    /// when the last events were all skipped.
+    private var skippedThrough: UInt64 = 0
     /// No `--cpu` filter: the per-event test is one flag (asking the filter's set was 2 % of a replay).
     private let acceptsEveryCPU: Bool
     /// The kinds of the trace's event classes, known from `begin` on (nil before): what the
@@ -99,6 +103,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         self.acceptsEveryCPU = filter.cpus.isEmpty
         self.vocabulary = KernelEventVocabulary(syscallNames: SyscallNameLookup(machine: machine))
         self.observesEveryEvent = handler.observesEveryEvent
+        self.interests = handler.eventInterests
     }
 
     public mutating func begin(_ trace: TraceDescription) {
@@ -151,6 +156,44 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         return bindings[eventClass.index].boundFields
     }
 
+    /// Classes whose events change nothing the handler hears: no thread context (the `tid`
+    /// context names threads), and a kind that only feeds callbacks it does not use.
+    public func skips(_ eventClass: EventClass) -> Bool {
+        guard !observesEveryEvent, eventClass.index < bindingStorage.count else { return false }
+        if deferredBindings[eventClass.index] { bindingStorage.bind(eventClass) }
+        let binding = bindings[eventClass.index]
+        guard binding.currentTID < 0, !binding.isStatedump else { return false }
+        switch binding.kind {
+        case .ignored: return true
+        case .syscallEntry, .syscallExit: return !interests.contains(.syscalls)
+        case .irqHandlerEntry, .irqHandlerExit, .softirqRaise, .softirqEntry, .softirqExit:
+            return !interests.contains(.interrupts)
+        case .blockInsert, .blockIssue, .blockComplete: return !interests.contains(.blockRequests)
+        case .pageAlloc, .pageFree: return !interests.contains(.pages)
+        case .schedSwitch, .schedWakeup, .schedWaking, .schedWakeupNew, .schedMigrate, .processFork, .processExec,
+            .processExit, .processFree, .statedumpProcess, .statedumpPIDNamespace, .statedumpFileDescriptor,
+            .statedumpContainer:
+            return false
+        }
+    }
+
+    /// Skipped events are counted, and bound the analysed range as delivered ones would:
+    /// the first one may be where the trace starts, the last where it ends.
+    public mutating func eventsSkipped(count: Int, first: UInt64, last: UInt64) {
+        if !windowResolved { resolveWindow(startingAt: first) }
+        skippedThrough = max(skippedThrough, last)
+        let before = state.eventCount
+        state.eventCount &+= UInt64(count)
+        if before >> 20 != state.eventCount >> 20, let progress { progress(last) }
+    }
+
+    private mutating func resolveWindow(startingAt time: UInt64) {
+        windowResolved = true
+        state.firstTimestamp = time
+        windowBegin = filter.begin?.resolve(start: time) ?? 0
+        windowEnd = filter.end?.resolve(start: time) ?? .max
+    }
+
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {
         state.lostEvents &+= count  // a page header's count comes from the file
     }
@@ -159,12 +202,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         let time = record.timestamp
         if deferredBindings[record.classIndex] { bindingStorage.bind(record.eventClass) }
         let binding = bindings + record.classIndex
-        if !windowResolved && !binding.pointee.isStatedump {
-            windowResolved = true
-            state.firstTimestamp = time
-            windowBegin = filter.begin?.resolve(start: time) ?? 0
-            windowEnd = filter.end?.resolve(start: time) ?? .max
-        }
+        if !windowResolved && !binding.pointee.isStatedump { resolveWindow(startingAt: time) }
         if windowResolved { state.lastTimestamp = time }
         state.eventCount &+= 1
         if state.eventCount & 0xF_FFFF == 0, let progress { progress(time) }
@@ -619,6 +657,7 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
     /// The analysed range ends at the last event, whatever end the source states, so a trace
     /// directory and its CTF conversion give the same results.
     public mutating func end(at timestamp: UInt64) {
+        state.lastTimestamp = max(state.lastTimestamp, skippedThrough)
         let end = min(state.lastTimestamp, windowEnd)
         for cpu in runningSince.indices where filter.accepts(cpu: cpu) && cpu < state.currentThread.count {
             let thread = state.currentThread[cpu]

@@ -296,6 +296,77 @@ final class CTFStreamCursor {
         pendingTimestamp = nanoseconds(clockCycles)
     }
 
+    /// Events passed over by `advance(skipping:slots:scratch:)` since `clearSkipped()`, and
+    /// the times of the first and the last of them.
+    private(set) var skippedCount = 0
+    private(set) var firstSkippedTimestamp: UInt64 = 0
+    private(set) var lastSkippedTimestamp: UInt64 = 0
+
+    /// `advance()`, passing over every event whose class has a step in `skipSteps` (by class
+    /// index) without decoding it.
+    func advance(
+        skipping skipSteps: UnsafePointer<CTFSkipStep?>, slots: UnsafeMutablePointer<EventFieldSlot>,
+        scratch: inout CTFScratch
+    ) throws -> Bool {
+        while true {
+            pendingEvent = nil
+            if stream == nil || reader.bitPosition >= reader.limitInBits {
+                guard try loadPacket() else { return false }
+            }
+            guard let streamReference else { return false }
+            // The packet's events, one plan reference for all of them: most are skipped.
+            let delivered = try streamReference._withUnsafeGuaranteedRef { stream throws -> Bool in
+                repeat {
+                    try decodeHeader(of: stream)
+                    let index = pendingEvent!._withUnsafeGuaranteedRef { $0.eventClass.index }
+                    guard let step = skipSteps[index] else { return true }
+                    try skipPending(step, slots: slots, scratch: &scratch)
+                } while reader.bitPosition < reader.limitInBits
+                return false
+            }
+            if delivered { return true }
+        }
+    }
+
+    /// Passes over the pending event, counting it as skipped.
+    func skipPending(
+        _ step: CTFSkipStep, slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch
+    ) throws {
+        if !passOver(step) {
+            scratch.used = 0
+            try decodePending(step.program, into: slots, scratch: &scratch)
+        }
+        if skippedCount == 0 {
+            firstSkippedTimestamp = pendingTimestamp
+            lastSkippedTimestamp = pendingTimestamp
+        }
+        lastSkippedTimestamp = max(lastSkippedTimestamp, pendingTimestamp)
+        skippedCount &+= 1
+        pendingEvent = nil
+    }
+
+    func clearSkipped() { skippedCount = 0 }
+
+    /// Moves past the pending event by its fixed span (and trailing string); false, with the
+    /// reader left where it was, when the step cannot (a variable layout, or the event does
+    /// not fit the content: decoding then fails where it should).
+    @inline(__always)
+    private func passOver(_ step: CTFSkipStep) -> Bool {
+        guard step.sizeInBits >= 0 else { return false }
+        let mask = step.alignmentInBits - 1
+        let end = ((reader.bitPosition + mask) & ~mask) + step.sizeInBits
+        guard end <= reader.limitInBits else { return false }
+        guard step.endsWithString else {
+            reader.bitPosition = end
+            return true
+        }
+        let start = (end + 7) & ~7
+        let available = (reader.limitInBits - start) >> 3
+        guard available > 0, let nul = memchr(reader.base + (start >> 3), 0, available) else { return false }
+        reader.bitPosition = start + (UnsafeRawPointer(nul) - (reader.base + (start >> 3)) + 1) * 8
+        return true
+    }
+
     /// Decodes the contexts and payload of the pending event into `slots` with `program` (the
     /// event plan's, or one decoding fewer fields: `CTFCompiledProgram.decoding(only:)`).
     func decodePending(

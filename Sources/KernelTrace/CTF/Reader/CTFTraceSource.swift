@@ -63,11 +63,15 @@ public final class CTFTraceSource: EventSource {
         var description = traceDescription
         description.cpuCount = (cursors.map(\.cpu).max() ?? -1) + 1
         consumer.begin(description)
+        let classCount = description.classes.classes.count
         // Per class, the program to run: the fields the consumer reads, chosen at the class's
         // first event (an LTTng kernel trace declares ~1,200 classes and uses a few dozen).
         var selectedPrograms: [CTFCompiledProgram] = []
-        var programs = ContiguousArray<Unmanaged<CTFCompiledProgram>?>(
-            repeating: nil, count: description.classes.classes.count)
+        var programs = ContiguousArray<Unmanaged<CTFCompiledProgram>?>(repeating: nil, count: classCount)
+        // Per class the consumer skips, how to step over its events: the cursors pass those by
+        // outside the merge (most of a trace, for an analysis of scheduling).
+        let skipSteps = UnsafeMutablePointer<CTFSkipStep?>.allocate(capacity: max(classCount, 1))
+        skipSteps.initialize(repeating: nil, count: max(classCount, 1))
 
         let slotCapacity = max(1, description.classes.classes.map(\.fields.count).max() ?? 1)
         let slots = UnsafeMutablePointer<EventFieldSlot>.allocate(capacity: slotCapacity)
@@ -76,35 +80,72 @@ public final class CTFTraceSource: EventSource {
         var heap = CTFCursorHeap(timestamps: cursors.map(\.pendingTimestamp))
         defer {
             slots.deallocate()
+            skipSteps.deinitialize(count: max(classCount, 1))
+            skipSteps.deallocate()
             scratch.deallocate()
             heap.deallocate()
+        }
+        // The cursor's key in the merge after it moved on: where its run of skipped events
+        // starts, else its next event; nil once it has neither.
+        func nextKey(_ cursor: CTFStreamCursor) throws -> UInt64? {
+            let more = try cursor.advance(skipping: skipSteps, slots: slots, scratch: &scratch)
+            if cursor.skippedCount > 0 { return cursor.firstSkippedTimestamp }
+            return more ? cursor.pendingTimestamp : nil
         }
         // The loop reaches cursors unretained (the array keeps them alive): reference counting
         // per event was a fifth of the CTF path.
         let references = cursors.map { Unmanaged.passUnretained($0) }
         var lastTimestamp: UInt64 = 0
+        var skippedThrough: UInt64 = 0
         outOfOrderEventCount = 0
         try withExtendedLifetime(cursors) {
             while let order = heap.top {
-                // The cursor's next timestamp, nil once it is exhausted.
+                // The cursor's next key, nil once it is exhausted.
                 let step = try references[order]._withUnsafeGuaranteedRef { cursor throws -> UInt64?? in
-                    guard let event = cursor.pendingEvent else { return .none }
                     if cursor.pendingLostEvents > 0 {
                         consumer.eventsLost(
                             cpu: cursor.cpu, count: cursor.pendingLostEvents, before: cursor.packetBeginTimestamp)
                         cursor.pendingLostEvents = 0
                     }
+                    // A run of skipped events is told where its first event falls, then the cursor
+                    // goes back into the merge at its next event.
+                    if cursor.skippedCount > 0 {
+                        consumer.eventsSkipped(
+                            count: cursor.skippedCount, first: cursor.firstSkippedTimestamp,
+                            last: cursor.lastSkippedTimestamp)
+                        skippedThrough = max(skippedThrough, cursor.lastSkippedTimestamp)
+                        cursor.clearSkipped()
+                        return .some(cursor.pendingEvent == nil ? nil : cursor.pendingTimestamp)
+                    }
+                    guard let event = cursor.pendingEvent else { return .none }
                     scratch.used = 0
-                    let program = event._withUnsafeGuaranteedRef { plan in
-                        if let chosen = programs[plan.eventClass.index] { return chosen }
-                        let selected = consumer.fieldsRead(of: plan.eventClass).map(plan.program.decoding(only:))
-                        var chosen = plan.programReference
-                        if let selected, selected !== plan.program {
-                            selectedPrograms.append(selected)
-                            chosen = Unmanaged.passUnretained(selected)
+                    let classIndex = event._withUnsafeGuaranteedRef { $0.eventClass.index }
+                    // No program: the class's first event, or an event of a skipped class that
+                    // the cursor came to before the class was known to be skipped.
+                    guard let program = programs[classIndex] else {
+                        if skipSteps[classIndex] == nil {
+                            event._withUnsafeGuaranteedRef { plan in
+                                if consumer.skips(plan.eventClass) {
+                                    let stepping = plan.program.decoding(only: [])
+                                    selectedPrograms.append(stepping)
+                                    skipSteps[classIndex] = CTFSkipStep(stepping)
+                                    return
+                                }
+                                let selected = consumer.fieldsRead(of: plan.eventClass).map(
+                                    plan.program.decoding(only:))
+                                var chosen = plan.programReference
+                                if let selected, selected !== plan.program {
+                                    selectedPrograms.append(selected)
+                                    chosen = Unmanaged.passUnretained(selected)
+                                }
+                                programs[classIndex] = chosen
+                            }
                         }
-                        programs[plan.eventClass.index] = chosen
-                        return chosen
+                        if let stepping = skipSteps[classIndex] {
+                            try cursor.skipPending(stepping, slots: slots, scratch: &scratch)
+                            return .some(try nextKey(cursor))
+                        }
+                        return .some(cursor.pendingTimestamp)
                     }
                     try cursor.decodePending(program, into: slots, scratch: &scratch)
                     // Consumers subtract earlier times from later ones: a corrupt packet's time going
@@ -119,15 +160,15 @@ public final class CTFTraceSource: EventSource {
                             EventRecord(
                                 timestamp: lastTimestamp, cpu: cursor.cpu, eventClass: $0.eventClass, slots: slots))
                     }
-                    return .some(try cursor.advance() ? cursor.pendingTimestamp : nil)
+                    return .some(try nextKey(cursor))
                 }
                 guard let next = step else { break }
                 if let next { heap.topChanged(timestamp: next) } else { heap.removeTop() }
             }
         }
-        // `programs` holds these unretained.
+        // `programs` and `skipSteps` hold these unretained.
         withExtendedLifetime(selectedPrograms) {}
-        consumer.end(at: lastTimestamp)
+        consumer.end(at: max(lastTimestamp, skippedThrough))
     }
 }
 
