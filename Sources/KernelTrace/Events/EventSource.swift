@@ -52,15 +52,20 @@ public protocol EventConsumer {
     /// delivering them, and tell `eventsSkipped` how many it passed and when.
     func skips(_ eventClass: EventClass) -> Bool
     /// `count` events of skipped classes of one CPU, stamped `first` to `last`. The call comes
-    /// where the first of them falls in timestamp order; events delivered after it may be
-    /// stamped before `last`. Only sources that asked `skips` call it.
+    /// where the first of them falls in timestamp order (unless `takesSkippedEventsUnordered`);
+    /// events delivered after it may be stamped before `last`. Only sources that asked `skips`
+    /// call it.
     mutating func eventsSkipped(count: Int, first: UInt64, last: UInt64)
+    /// True once the consumer needs only the count and the latest time of skipped events, not
+    /// where they fall: `eventsSkipped` may then come as soon as the source passes them.
+    var takesSkippedEventsUnordered: Bool { get }
 }
 
 extension EventConsumer {
     public func fieldsRead(of eventClass: EventClass) -> [Int]? { nil }
     public func skips(_ eventClass: EventClass) -> Bool { false }
     public mutating func eventsSkipped(count: Int, first: UInt64, last: UInt64) {}
+    public var takesSkippedEventsUnordered: Bool { false }
     public mutating func eventsLost(cpu: Int, count: UInt64, before timestamp: UInt64) {}
     public mutating func end(at timestamp: UInt64) {}
 }

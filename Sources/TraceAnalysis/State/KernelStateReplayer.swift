@@ -187,6 +187,9 @@ public struct KernelStateReplayer<Handler: KernelEventHandler>: EventConsumer {
         if before >> 20 != state.eventCount >> 20, let progress { progress(last) }
     }
 
+    /// Skipped events matter in order only until the first of the trace's events is known.
+    public var takesSkippedEventsUnordered: Bool { windowResolved }
+
     private mutating func resolveWindow(startingAt time: UInt64) {
         windowResolved = true
         state.firstTimestamp = time

@@ -85,18 +85,32 @@ public final class CTFTraceSource: EventSource {
             scratch.deallocate()
             heap.deallocate()
         }
+        var skippedThrough: UInt64 = 0
+        func tellSkipped(_ cursor: CTFStreamCursor) {
+            consumer.eventsSkipped(
+                count: cursor.skippedCount, first: cursor.firstSkippedTimestamp, last: cursor.lastSkippedTimestamp)
+            skippedThrough = max(skippedThrough, cursor.lastSkippedTimestamp)
+            cursor.clearSkipped()
+        }
         // The cursor's key in the merge after it moved on: where its run of skipped events
-        // starts, else its next event; nil once it has neither.
+        // starts (until the consumer takes them unordered), else its next event; nil once it
+        // has neither.
+        // Asked until it turns true (it stays true): reading a property of a generic consumer
+        // may copy it, a retain of everything it holds.
+        var skippedUnordered = false
         func nextKey(_ cursor: CTFStreamCursor) throws -> UInt64? {
             let more = try cursor.advance(skipping: skipSteps, slots: slots, scratch: &scratch)
-            if cursor.skippedCount > 0 { return cursor.firstSkippedTimestamp }
+            if cursor.skippedCount > 0 {
+                if !skippedUnordered { skippedUnordered = consumer.takesSkippedEventsUnordered }
+                guard skippedUnordered else { return cursor.firstSkippedTimestamp }
+                tellSkipped(cursor)
+            }
             return more ? cursor.pendingTimestamp : nil
         }
         // The loop reaches cursors unretained (the array keeps them alive): reference counting
         // per event was a fifth of the CTF path.
         let references = cursors.map { Unmanaged.passUnretained($0) }
         var lastTimestamp: UInt64 = 0
-        var skippedThrough: UInt64 = 0
         outOfOrderEventCount = 0
         try withExtendedLifetime(cursors) {
             while let order = heap.top {
@@ -110,11 +124,7 @@ public final class CTFTraceSource: EventSource {
                     // A run of skipped events is told where its first event falls, then the cursor
                     // goes back into the merge at its next event.
                     if cursor.skippedCount > 0 {
-                        consumer.eventsSkipped(
-                            count: cursor.skippedCount, first: cursor.firstSkippedTimestamp,
-                            last: cursor.lastSkippedTimestamp)
-                        skippedThrough = max(skippedThrough, cursor.lastSkippedTimestamp)
-                        cursor.clearSkipped()
+                        tellSkipped(cursor)
                         return .some(cursor.pendingEvent == nil ? nil : cursor.pendingTimestamp)
                     }
                     guard let event = cursor.pendingEvent else { return .none }
