@@ -222,13 +222,17 @@ final class CTFStreamCursor {
             guard try loadPacket() else { return false }
         }
         guard let streamReference else { return false }
-        try streamReference._withUnsafeGuaranteedRef { try decodeHeader(of: $0) }
+        try streamReference._withUnsafeGuaranteedRef { stream in
+            let eventStart = reader.bitPosition
+            try setPending(id: try decodeHeader(of: stream), of: stream, eventStart: eventStart)
+        }
         return true
     }
 
-    /// Decodes one event header of `stream` at the reader's position (inside the content).
+    /// Decodes one event header of `stream` at the reader's position (inside the content),
+    /// moving the clock to its time; returns the event id.
     @inline(__always)
-    private func decodeHeader(of stream: CTFTrace.StreamPlan) throws {
+    private func decodeHeader(of stream: CTFTrace.StreamPlan) throws -> UInt64 {
         let eventStart = reader.bitPosition
         if let fixed = stream.fixedHeader {
             let mask = fixed.alignmentInBits - 1
@@ -239,8 +243,7 @@ final class CTFStreamCursor {
                 let id = fixed.id.value(from: base)
                 advanceClock(to: fixed.timestamp.value(from: base), sizeInBits: fixed.timestampSizeInBits)
                 reader.bitPosition = start + fixed.sizeInBits
-                try setPending(id: id, of: stream, eventStart: eventStart)
-                return
+                return id
             }
         }
         if let lttng = stream.lttngHeader {
@@ -248,8 +251,7 @@ final class CTFStreamCursor {
             if let header = lttng.decode(reader.base + (start >> 3), availableBits: reader.limitInBits - start) {
                 advanceClock(to: header.timestamp, sizeInBits: header.timestampSizeInBits)
                 reader.bitPosition = start + header.sizeInBits
-                try setPending(id: header.id, of: stream, eventStart: eventStart)
-                return
+                return header.id
             }
         }
         // Work on local copies: class properties passed inout pay a dynamic exclusivity check per access.
@@ -268,7 +270,7 @@ final class CTFStreamCursor {
         for (slot, size) in stream.timestampSlots where headerSlots[slot].presence == 0 {
             advanceClock(to: headerSlots[slot].bits, sizeInBits: size)
         }
-        try setPending(id: id, of: stream, eventStart: eventStart)
+        return id
     }
 
     /// A header timestamp of `size` bits: the low bits of the clock, which wraps forward when
@@ -314,15 +316,25 @@ final class CTFStreamCursor {
                 guard try loadPacket() else { return false }
             }
             guard let streamReference else { return false }
-            // The packet's events, one plan reference for all of them: most are skipped.
+            // The packet's events, one plan reference for all of them: most are skipped, found
+            // skipped from the id alone (the event's plan is not touched).
             let delivered = try streamReference._withUnsafeGuaranteedRef { stream throws -> Bool in
-                repeat {
-                    try decodeHeader(of: stream)
-                    let index = pendingEvent!._withUnsafeGuaranteedRef { $0.eventClass.index }
-                    guard let step = skipSteps[index] else { return true }
-                    try skipPending(step, slots: slots, scratch: &scratch)
-                } while reader.bitPosition < reader.limitInBits
-                return false
+                try stream.classIndexByID.withUnsafeBufferPointer { classIndexByID throws -> Bool in
+                    repeat {
+                        let eventStart = reader.bitPosition
+                        let id = try decodeHeader(of: stream)
+                        if id < UInt64(classIndexByID.count), classIndexByID[Int(id)] >= 0,
+                            let step = skipSteps[Int(classIndexByID[Int(id)])]
+                        {
+                            pendingTimestamp = nanoseconds(clockCycles)
+                            try skip(step, slots: slots, scratch: &scratch)
+                        } else {
+                            try setPending(id: id, of: stream, eventStart: eventStart)
+                            return true
+                        }
+                    } while reader.bitPosition < reader.limitInBits
+                    return false
+                }
             }
             if delivered { return true }
         }
@@ -332,9 +344,18 @@ final class CTFStreamCursor {
     func skipPending(
         _ step: CTFSkipStep, slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch
     ) throws {
+        pendingEvent = nil
+        try skip(step, slots: slots, scratch: &scratch)
+    }
+
+    /// Passes over the event whose header was just read (at `pendingTimestamp`), counting it.
+    @inline(__always)
+    private func skip(
+        _ step: CTFSkipStep, slots: UnsafeMutablePointer<EventFieldSlot>, scratch: inout CTFScratch
+    ) throws {
         if !passOver(step) {
             scratch.used = 0
-            try decodePending(step.program, into: slots, scratch: &scratch)
+            try run(step.program, into: slots, scratch: &scratch)
         }
         if skippedCount == 0 {
             firstSkippedTimestamp = pendingTimestamp
@@ -342,7 +363,6 @@ final class CTFStreamCursor {
         }
         lastSkippedTimestamp = max(lastSkippedTimestamp, pendingTimestamp)
         skippedCount &+= 1
-        pendingEvent = nil
     }
 
     func clearSkipped() { skippedCount = 0 }
@@ -374,6 +394,14 @@ final class CTFStreamCursor {
         scratch: inout CTFScratch
     ) throws {
         guard pendingEvent != nil else { return }
+        try run(program, into: slots, scratch: &scratch)
+    }
+
+    /// Runs `program` over the event's contexts and payload at the reader's position.
+    private func run(
+        _ program: Unmanaged<CTFCompiledProgram>, into slots: UnsafeMutablePointer<EventFieldSlot>,
+        scratch: inout CTFScratch
+    ) throws {
         var localReader = reader
         let start = localReader.bitPosition
         do {

@@ -41,10 +41,16 @@ final class CTFTrace {
         let lttngHeader: CTFLTTngEventHeader?
         /// Indexed by event id; nil where no event has that id.
         var events: [EventPlan?] = [] {
-            didSet { eventReferences = events.map { $0.map(Unmanaged.passUnretained) } }
+            didSet {
+                eventReferences = events.map { $0.map(Unmanaged.passUnretained) }
+                classIndexByID = events.map { $0.map { Int32($0.eventClass.index) } ?? -1 }
+            }
         }
         /// `events` unretained, for the per-event lookup (`events` keeps them alive).
         private(set) var eventReferences: [Unmanaged<EventPlan>?] = []
+        /// Each id's class index (-1 where no event has that id): what a cursor passing over
+        /// skipped classes reads, without touching the plans.
+        private(set) var classIndexByID: [Int32] = []
 
         init(id: UInt64, header: CTFCompiledProgram, lttngHeader: CTFLTTngEventHeader? = nil, clock: CTFClock) {
             self.id = id
