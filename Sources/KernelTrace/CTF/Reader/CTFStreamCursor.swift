@@ -319,22 +319,20 @@ final class CTFStreamCursor {
             // The packet's events, one plan reference for all of them: most are skipped, found
             // skipped from the id alone (the event's plan is not touched).
             let delivered = try streamReference._withUnsafeGuaranteedRef { stream throws -> Bool in
-                try stream.classIndexByID.withUnsafeBufferPointer { classIndexByID throws -> Bool in
-                    repeat {
-                        let eventStart = reader.bitPosition
-                        let id = try decodeHeader(of: stream)
-                        if id < UInt64(classIndexByID.count), classIndexByID[Int(id)] >= 0,
-                            let step = skipSteps[Int(classIndexByID[Int(id)])]
-                        {
-                            pendingTimestamp = nanoseconds(clockCycles)
-                            try skip(step, slots: slots, scratch: &scratch)
-                        } else {
-                            try setPending(id: id, of: stream, eventStart: eventStart)
-                            return true
-                        }
-                    } while reader.bitPosition < reader.limitInBits
-                    return false
-                }
+                let classIndexByID = stream.classIndexByID
+                let idCount = UInt64(stream.idCount)
+                repeat {
+                    let eventStart = reader.bitPosition
+                    let id = try decodeHeader(of: stream)
+                    if id < idCount, classIndexByID[Int(id)] >= 0, let step = skipSteps[Int(classIndexByID[Int(id)])] {
+                        pendingTimestamp = nanoseconds(clockCycles)
+                        try skip(step, slots: slots, scratch: &scratch)
+                    } else {
+                        try setPending(id: id, of: stream, eventStart: eventStart)
+                        return true
+                    }
+                } while reader.bitPosition < reader.limitInBits
+                return false
             }
             if delivered { return true }
         }

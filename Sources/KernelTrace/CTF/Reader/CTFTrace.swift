@@ -43,14 +43,23 @@ final class CTFTrace {
         var events: [EventPlan?] = [] {
             didSet {
                 eventReferences = events.map { $0.map(Unmanaged.passUnretained) }
-                classIndexByID = events.map { $0.map { Int32($0.eventClass.index) } ?? -1 }
+                classIndexByID.deallocate()
+                idCount = events.count
+                classIndexByID = .allocate(capacity: max(events.count, 1))
+                for (id, event) in events.enumerated() {
+                    (classIndexByID + id).initialize(to: event.map { Int32($0.eventClass.index) } ?? -1)
+                }
             }
         }
         /// `events` unretained, for the per-event lookup (`events` keeps them alive).
         private(set) var eventReferences: [Unmanaged<EventPlan>?] = []
-        /// Each id's class index (-1 where no event has that id): what a cursor passing over
-        /// skipped classes reads, without touching the plans.
-        private(set) var classIndexByID: [Int32] = []
+        /// Each id's class index (-1 where no event has that id), `idCount` of them: what a
+        /// cursor passing over skipped classes reads, without touching the plans (memory of its
+        /// own: an array's retain per lookup cost decoding a tenth).
+        private(set) var classIndexByID = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        private(set) var idCount = 0
+
+        deinit { classIndexByID.deallocate() }
 
         init(id: UInt64, header: CTFCompiledProgram, lttngHeader: CTFLTTngEventHeader? = nil, clock: CTFClock) {
             self.id = id
