@@ -134,6 +134,11 @@ struct CTFEventMerge {
             guard skippedUnordered else { return cursor.firstSkippedTimestamp }
             tellSkipped(cursor, consumer: &consumer)
         }
+        if !more && cursor.pendingLostEvents > 0 {
+            // The last packets held only skipped events: their losses are told before the cursor leaves.
+            consumer.eventsLost(cpu: cursor.cpu, count: cursor.pendingLostEvents, before: cursor.packetBeginTimestamp)
+            cursor.pendingLostEvents = 0
+        }
         return more ? cursor.pendingTimestamp : nil
     }
 

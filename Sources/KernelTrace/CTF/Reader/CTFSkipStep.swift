@@ -16,7 +16,7 @@ struct CTFSkipStep {
         let ops = program.ops[0..<program.mainLength]
         // Strings are byte-aligned; one aligned otherwise is left to the program.
         let last = ops.last
-        endsWithString = last?.kind == .string && last?.alignmentInBits ?? 0 <= 8
+        endsWithString = last?.kind == .string && (last?.alignmentInBits ?? 0) <= 8
         let span = Self.fixedSpan(endsWithString ? ops.dropLast() : ops)
         alignmentInBits = span?.alignmentInBits ?? 1
         sizeInBits = span?.sizeInBits ?? -1
