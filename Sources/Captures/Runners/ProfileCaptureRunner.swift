@@ -16,11 +16,9 @@ package struct ProfileCaptureRunner: CaptureRunner {
     package func run(_ job: CaptureJob, shouldStop: @escaping @Sendable () -> Bool) throws -> CaptureOutput {
         let format = job.format ?? .svg
         let target = ProfileTarget.containers([job.container.id])
-        let scanner = InventoryScanner(options: inventory.forAttribution(of: target))
         let attribution: SampleAttribution
         do {
-            let layout = try? CgroupLayout.read(mountInfoPath: "\(inventory.procRoot)/self/mountinfo")
-            attribution = try SampleAttribution(target: target, cgroupLayout: layout) { try scanner.scan() }
+            attribution = try SampleAttribution(target: target, inventoryOptions: inventory)
         } catch {
             throw CaptureRunError("\(error)")
         }

@@ -59,9 +59,14 @@ package final class SampleAttribution {
         try refresh(now: monotonicNanoseconds(), isFirst: true)
     }
 
-    /// Attributes with a live inventory of this host (Docker over its default socket).
-    package convenience init(target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions()) throws {
-        let scanner = InventoryScanner(options: inventoryOptions.forAttribution(of: target))
+    /// Attributes with a live inventory of this host (Docker over its default socket), scanned
+    /// with only what attribution reads (`InventoryOptions.forAttribution(of:)`); `makeScanner`
+    /// lets a command give the scanner its logger.
+    package convenience init(
+        target: ProfileTarget, inventoryOptions: InventoryOptions = InventoryOptions(),
+        makeScanner: (InventoryOptions) -> InventoryScanner = { InventoryScanner(options: $0) }
+    ) throws {
+        let scanner = makeScanner(inventoryOptions.forAttribution(of: target))
         // Only a container target is scoped to cgroups; mountinfo on a host full of
         // containers is hundreds of lines, and `--all` has no use for it.
         var layout: CgroupLayout?

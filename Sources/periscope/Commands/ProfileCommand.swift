@@ -120,17 +120,11 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         let logger = source.makeLogger()
         let target: ProfileTarget = all ? .all : (pids.isEmpty ? .containers(containers) : .processes(pids))
-        let inventoryOptions = source.inventoryOptions(includeProcesses: false)
-        let scanner = InventoryScanner(options: inventoryOptions.forAttribution(of: target), logger: logger)
         let attribution: SampleAttribution
         do {
-            // Only container targets scope events to cgroups: `--all` and `--pid` would parse
-            // mountinfo (hundreds of lines on a host full of containers) for nothing.
-            var layout: CgroupLayout?
-            if case .containers = target {
-                layout = try? CgroupLayout.read(mountInfoPath: "\(inventoryOptions.procRoot)/self/mountinfo")
-            }
-            attribution = try SampleAttribution(target: target, cgroupLayout: layout) { try scanner.scan() }
+            attribution = try SampleAttribution(
+                target: target, inventoryOptions: source.inventoryOptions(includeProcesses: false)
+            ) { InventoryScanner(options: $0, logger: logger) }
         } catch {
             throw UserFacingError("\(error)")
         }
