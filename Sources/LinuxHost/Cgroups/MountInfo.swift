@@ -12,9 +12,8 @@ public struct MountInfoEntry: Sendable, Equatable {
     /// Parses a whole mountinfo file; lines that do not parse are skipped (none should).
     ///
     /// A host running hundreds of containers has as many overlay mounts, and splitting their
-    /// lines into Characters cost ~40 µs a line. In ASCII text without a carriage return every
-    /// byte is a Character, so the bytes are split instead, with the same result; other text
-    /// (a "\r\n" pair or a combining mark after a space is one Character) goes the slow way.
+    /// lines into Characters cost ~40 µs a line: text whose bytes are its Characters
+    /// (`ASCIIText`) is split by bytes instead, with the same result; other text goes the slow way.
     public static func parseAll(_ text: String) -> [MountInfoEntry] {
         var text = text
         if let entries = text.withUTF8(parseAll(asciiBytes:)) { return entries }
@@ -23,7 +22,7 @@ public struct MountInfoEntry: Sendable, Equatable {
 
     /// `parseAll` over the bytes, or nil when the text is not ASCII without "\r".
     private static func parseAll(asciiBytes text: UnsafeBufferPointer<UInt8>) -> [MountInfoEntry]? {
-        guard !text.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\r") }) else { return nil }
+        guard ASCIIText.bytesAreCharacters(text) else { return nil }
         var entries: [MountInfoEntry] = []
         for line in text.split(separator: UInt8(ascii: "\n")) {
             if let entry = parse(asciiLine: UnsafeBufferPointer(rebasing: line)) { entries.append(entry) }

@@ -223,8 +223,8 @@ package final class Symbolizer {
 
     /// The last number of the `NSpid:` line of /proc/PID/status.
     ///
-    /// Read for each process a profile sees; splitting the file into Characters cost ~55 µs.
-    /// In ASCII without "\r" bytes are Characters, so the bytes are split, with the same result.
+    /// Read for each process a profile sees; splitting the file into Characters cost ~55 µs, so
+    /// text whose bytes are its Characters (`ASCIIText`) is split by bytes, with the same result.
     static func innermostNamespacePID(_ status: String) -> Int32? {
         var status = status
         if let found = status.withUTF8(innermostNamespacePID(asciiStatus:)) { return found }
@@ -234,7 +234,7 @@ package final class Symbolizer {
 
     /// `innermostNamespacePID` over the bytes; nil when they are not ASCII without "\r".
     private static func innermostNamespacePID(asciiStatus status: UnsafeBufferPointer<UInt8>) -> Int32?? {
-        guard !status.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\r") }) else { return nil }
+        guard ASCIIText.bytesAreCharacters(status) else { return nil }
         let prefix = "NSpid:".utf8
         guard
             let line = status.split(separator: UInt8(ascii: "\n")).first(where: { $0.starts(with: prefix) })
